@@ -1,0 +1,3 @@
+"""dbdesign: a database design toolkit."""
+
+__version__ = "0.1.0"

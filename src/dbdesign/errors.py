@@ -1,0 +1,41 @@
+"""The one root of dbdesign's exceptions. The CLI turns each into one line and exit code 2."""
+
+from __future__ import annotations
+
+
+class DbdesignError(Exception):
+    """Root of every error dbdesign raises on purpose."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, file: str | None = None, line: int | None = None,
+                 col: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        self.line = line
+        self.col = col
+
+    def __str__(self) -> str:
+        where = ":".join(str(p) for p in (self.file, self.line, self.col) if p is not None)
+        return f"{where}: {self.message}" if where else self.message
+
+
+class ParseError(DbdesignError):
+    """Input text (SQL, spec, JSON) could not be read."""
+
+
+class ConnectionError(DbdesignError):  # noqa: A001 - the name the architecture asks for
+    """A database could not be reached. The message carries a redacted URL only."""
+
+
+class ConfigError(DbdesignError):
+    """Configuration or command-line usage is invalid."""
+
+
+class MigrationError(DbdesignError):
+    """A migration could not be applied or checked."""
+
+
+class UnsupportedError(DbdesignError):
+    """The requested operation is not possible for this dialect or source."""

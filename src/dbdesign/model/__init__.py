@@ -1,0 +1,46 @@
+"""The immutable schema model at the centre of dbdesign. Imports nothing else from dbdesign."""
+
+from dbdesign.model.core import (
+    Argument,
+    Check,
+    Column,
+    CompositeType,
+    DataType,
+    Dialect,
+    Domain,
+    EnumType,
+    Exclusion,
+    ExclusionElement,
+    Expr,
+    Extension,
+    ForeignKey,
+    FrozenMap,
+    Function,
+    Generated,
+    Grant,
+    Identity,
+    Index,
+    IndexElement,
+    Namespace,
+    Origin,
+    PartitionBy,
+    Policy,
+    PrimaryKey,
+    Rule,
+    Schema,
+    Sequence,
+    Table,
+    Trigger,
+    Unique,
+    View,
+    register_normaliser,
+)
+from dbdesign.model.serial import from_dict, to_dict
+
+__all__ = [
+    "Argument", "Check", "Column", "CompositeType", "DataType", "Dialect", "Domain", "EnumType",
+    "Exclusion", "ExclusionElement", "Expr", "Extension", "ForeignKey", "FrozenMap", "Function",
+    "Generated", "Grant", "Identity", "Index", "IndexElement", "Namespace", "Origin",
+    "PartitionBy", "Policy", "PrimaryKey", "Rule", "Schema", "Sequence", "Table", "Trigger",
+    "Unique", "View", "from_dict", "register_normaliser", "to_dict",
+]

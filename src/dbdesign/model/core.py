@@ -1,0 +1,591 @@
+"""The immutable schema model.
+
+Every reader produces a :class:`Schema`; every consumer reads one. Values are frozen dataclasses;
+collections are tuples (where order matters) or :class:`FrozenMap` (keyed by name, where it does
+not). Provenance (:class:`Origin`) never takes part in equality: two schemas are equal when a
+database would behave the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, Literal, TypeVar
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class FrozenMap(Mapping[K, V], Generic[K, V]):
+    """An immutable, hashable mapping. Iterates in key order, so output is deterministic."""
+
+    __slots__ = ("_d", "_h")
+
+    def __init__(self, items: Mapping[K, V] | Iterable[tuple[K, V]] = ()) -> None:
+        d = dict(items)
+        self._d: dict[K, V] = {k: d[k] for k in sorted(d)}  # type: ignore[type-var]
+        self._h: int | None = None
+
+    def __getitem__(self, key: K) -> V:
+        return self._d[key]
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._d)
+
+    def __len__(self) -> int:
+        return len(self._d)
+
+    def __hash__(self) -> int:
+        if self._h is None:
+            self._h = hash(tuple(self._d.items()))
+        return self._h
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, FrozenMap):
+            return self._d == other._d
+        if isinstance(other, Mapping):
+            return self._d == dict(other)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({self._d!r})"
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a value came from: a file position or a catalog object. Never part of equality."""
+
+    file: str | None = None
+    line: int | None = None
+    col: int | None = None
+    catalog: str | None = None  # e.g. "pg_class:16384" or a database URL (redacted)
+
+    def __str__(self) -> str:
+        if self.file is not None:
+            return ":".join(str(p) for p in (self.file, self.line, self.col) if p is not None)
+        return self.catalog or "?"
+
+
+# An expression normaliser takes (text, dialect, default schema) and returns the canonical form.
+Normaliser = Callable[[str, str, str | None], str]
+_NORMALISERS: dict[str, Normaliser] = {}
+
+
+def register_normaliser(dialect: str, fn: Normaliser) -> None:
+    """Dialect modules register how their expressions normalise (the model itself parses nothing)."""
+    _NORMALISERS[dialect] = fn
+
+
+class Expr:
+    """An SQL expression (default, check, predicate, view query ...) kept as text.
+
+    Two expressions are equal when their *normalised* forms are equal. The normalised form is
+    computed on first use by the dialect's registered normaliser (PostgreSQL: pglast parse, a few
+    canonicalising rewrites, deparse), so readers that never compare pay nothing for it.
+    ``schema`` is the schema unqualified names resolve to where the expression was written.
+    """
+
+    __slots__ = ("_norm", "dialect", "schema", "text")
+
+    def __init__(self, text: str, dialect: str = "postgres", schema: str | None = None,
+                 normalized: str | None = None) -> None:
+        self.text = text
+        self.dialect = dialect
+        self.schema = schema
+        self._norm = normalized
+
+    @property
+    def normalized(self) -> str:
+        if self._norm is None:
+            fn = _NORMALISERS.get(self.dialect)
+            self._norm = fn(self.text, self.dialect, self.schema) if fn else " ".join(
+                self.text.split())
+        return self._norm
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Expr):
+            return NotImplemented
+        return self.text == other.text or self.normalized == other.normalized
+
+    def __hash__(self) -> int:
+        return hash(self.normalized)
+
+    def __repr__(self) -> str:
+        return f"Expr({self.text!r})"
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name != "_norm" and hasattr(self, name):
+            raise AttributeError("Expr is immutable")
+        object.__setattr__(self, name, value)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DataType:
+    """A column type in canonical form.
+
+    ``name`` is canonical (``integer``, ``character varying``, ``timestamp with time zone``, or a
+    qualified user type such as ``public.mpaa_rating``); ``args`` are its modifiers ((10,) or
+    (10, 2)); ``array_dims`` counts ``[]``. ``raw`` is the spelling the source used.
+    """
+
+    name: str
+    args: tuple[int | str, ...] = ()
+    array_dims: int = 0
+    raw: str | None = field(default=None, compare=False, repr=False)
+
+    def __str__(self) -> str:
+        base = self.name
+        if self.args:
+            inner = ",".join(str(a) for a in self.args)
+            # PostgreSQL writes timestamp(3) with time zone with the modifier in the middle.
+            if base.startswith(("timestamp ", "time ")) and " with" in base:
+                head, _, tail = base.partition(" ")
+                base = f"{head}({inner}) {tail}"
+            else:
+                base = f"{base}({inner})"
+        return base + "[]" * self.array_dims
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Identity:
+    """GENERATED ALWAYS|BY DEFAULT AS IDENTITY with its sequence options (None = default)."""
+
+    always: bool = True
+    start: int | None = None
+    increment: int | None = None
+    min_value: int | None = None
+    max_value: int | None = None
+    cache: int | None = None
+    cycle: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Generated:
+    """A generated column: GENERATED ALWAYS AS (expr) STORED (or VIRTUAL on PostgreSQL 18)."""
+
+    expr: Expr
+    stored: bool = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Column:
+    name: str
+    type: DataType
+    nullable: bool = True
+    default: Expr | None = None
+    identity: Identity | None = None
+    generated: Generated | None = None
+    collation: str | None = None
+    comment: str | None = None
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PrimaryKey:
+    name: str
+    columns: tuple[str, ...]
+    include: tuple[str, ...] = ()
+    deferrable: bool = False
+    initially_deferred: bool = False
+    comment: str | None = None
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+
+ReferentialAction = Literal["NO ACTION", "RESTRICT", "CASCADE", "SET NULL", "SET DEFAULT"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ForeignKey:
+    name: str
+    columns: tuple[str, ...]
+    ref_table: str  # qualified: "schema.table" (SQLite: "main.table")
+    ref_columns: tuple[str, ...]
+    on_delete: ReferentialAction = "NO ACTION"
+    on_update: ReferentialAction = "NO ACTION"
+    match: Literal["SIMPLE", "FULL", "PARTIAL"] = "SIMPLE"
+    deferrable: bool = False
+    initially_deferred: bool = False
+    validated: bool = True
+    comment: str | None = None
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Unique:
+    name: str
+    columns: tuple[str, ...]
+    include: tuple[str, ...] = ()
+    nulls_not_distinct: bool = False
+    deferrable: bool = False
+    initially_deferred: bool = False
+    comment: str | None = None
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Check:
+    name: str
+    expr: Expr
+    validated: bool = True
+    no_inherit: bool = False
+    comment: str | None = None
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExclusionElement:
+    element: IndexElement
+    operator: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Exclusion:
+    name: str
+    method: str
+    elements: tuple[ExclusionElement, ...]
+    include: tuple[str, ...] = ()
+    where: Expr | None = None
+    deferrable: bool = False
+    initially_deferred: bool = False
+    comment: str | None = None
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IndexElement:
+    """One key of an index: a column or an expression, with opclass, collation and ordering."""
+
+    column: str | None = None
+    expr: Expr | None = None
+    opclass: str | None = None
+    collation: str | None = None
+    descending: bool = False
+    nulls_first: bool | None = None  # None: the default for the direction
+
+    @property
+    def label(self) -> str:
+        return self.column if self.column is not None else f"({self.expr})"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Index:
+    name: str
+    schema: str
+    table: str  # unqualified; the table is in ``schema``
+    elements: tuple[IndexElement, ...]
+    include: tuple[str, ...] = ()
+    method: str = "btree"
+    unique: bool = False
+    nulls_not_distinct: bool = False
+    where: Expr | None = None
+    comment: str | None = None
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def key(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+    @property
+    def table_key(self) -> str:
+        return f"{self.schema}.{self.table}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PartitionBy:
+    strategy: Literal["RANGE", "LIST", "HASH"]
+    elements: tuple[IndexElement, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Grant:
+    """One privilege held by one grantee on the object the grant is attached to."""
+
+    grantee: str  # role name or "PUBLIC"
+    privilege: str  # SELECT, INSERT, USAGE, EXECUTE ...
+    grantable: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Table:
+    schema: str
+    name: str
+    columns: tuple[Column, ...] = ()
+    primary_key: PrimaryKey | None = None
+    foreign_keys: FrozenMap[str, ForeignKey] = field(default_factory=FrozenMap)
+    uniques: FrozenMap[str, Unique] = field(default_factory=FrozenMap)
+    checks: FrozenMap[str, Check] = field(default_factory=FrozenMap)
+    exclusions: FrozenMap[str, Exclusion] = field(default_factory=FrozenMap)
+    partition_by: PartitionBy | None = None
+    partition_of: str | None = None  # qualified parent
+    partition_bound: Expr | None = None  # "FOR VALUES ..." / "DEFAULT"
+    inherits: tuple[str, ...] = ()  # qualified parents
+    unlogged: bool = False
+    rls_enabled: bool = False
+    rls_forced: bool = False
+    options: tuple[str, ...] = ()  # storage parameters, "fillfactor=70"
+    grants: frozenset[Grant] = frozenset()
+    comment: str | None = None
+    # Dialect details that have no PostgreSQL equivalent (SQLite: without_rowid, strict,
+    # autoincrement; MySQL: engine, charset).
+    dialect_options: FrozenMap[str, str] = field(default_factory=FrozenMap)
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def key(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+    def column(self, name: str) -> Column | None:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        return None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class View:
+    schema: str
+    name: str
+    query: Expr
+    materialized: bool = False
+    check_option: Literal["LOCAL", "CASCADED"] | None = None
+    options: tuple[str, ...] = ()  # security_barrier=true ...
+    column_names: tuple[str, ...] = ()  # explicit column list, if given
+    grants: frozenset[Grant] = frozenset()
+    comment: str | None = None
+    column_comments: FrozenMap[str, str] = field(default_factory=FrozenMap)
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def key(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EnumType:
+    schema: str
+    name: str
+    values: tuple[str, ...]
+    comment: str | None = None
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def key(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Domain:
+    schema: str
+    name: str
+    type: DataType
+    nullable: bool = True
+    default: Expr | None = None
+    collation: str | None = None
+    checks: FrozenMap[str, Check] = field(default_factory=FrozenMap)
+    comment: str | None = None
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def key(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CompositeType:
+    schema: str
+    name: str
+    attributes: tuple[tuple[str, DataType], ...]
+    comment: str | None = None
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def key(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Sequence:
+    schema: str
+    name: str
+    type: DataType = DataType(name="bigint")
+    start: int = 1
+    increment: int = 1
+    min_value: int | None = None  # None: the type's default
+    max_value: int | None = None
+    cache: int = 1
+    cycle: bool = False
+    owned_by: str | None = None  # "schema.table.column"
+    grants: frozenset[Grant] = frozenset()
+    comment: str | None = None
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def key(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Argument:
+    name: str | None
+    type: str  # as the catalog prints it (format_type), canonicalised by the reader
+    mode: Literal["IN", "OUT", "INOUT", "VARIADIC", "TABLE"] = "IN"
+    default: Expr | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Function:
+    """A function, procedure or aggregate. The body is kept as text, compared whitespace-trimmed."""
+
+    schema: str
+    name: str
+    arguments: tuple[Argument, ...] = ()
+    returns: str | None = None  # None for procedures
+    kind: Literal["function", "procedure", "aggregate"] = "function"
+    language: str = "sql"
+    body: str = ""
+    volatility: Literal["VOLATILE", "STABLE", "IMMUTABLE"] = "VOLATILE"
+    strict: bool = False
+    security_definer: bool = False
+    leakproof: bool = False
+    parallel: Literal["UNSAFE", "RESTRICTED", "SAFE"] = "UNSAFE"
+    config: tuple[str, ...] = ()  # "search_path=pg_catalog, public"
+    grants: frozenset[Grant] = frozenset()
+    comment: str | None = None
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def signature(self) -> str:
+        ins = [a.type for a in self.arguments if a.mode in ("IN", "INOUT", "VARIADIC")]
+        return f"{self.schema}.{self.name}({', '.join(ins)})"
+
+    @property
+    def key(self) -> str:
+        return self.signature
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Trigger:
+    schema: str
+    table: str
+    name: str
+    timing: Literal["BEFORE", "AFTER", "INSTEAD OF"]
+    events: tuple[str, ...]  # INSERT, UPDATE, DELETE, TRUNCATE (sorted)
+    level: Literal["ROW", "STATEMENT"] = "STATEMENT"
+    function: str = ""  # qualified function name
+    arguments: tuple[str, ...] = ()
+    columns: tuple[str, ...] = ()  # UPDATE OF ...
+    when: Expr | None = None
+    constraint: bool = False
+    deferrable: bool = False
+    initially_deferred: bool = False
+    enabled: str = "O"  # O origin, D disabled, R replica, A always
+    comment: str | None = None
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def key(self) -> str:
+        return f"{self.schema}.{self.table}.{self.name}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Rule:
+    schema: str
+    table: str
+    name: str
+    event: Literal["SELECT", "INSERT", "UPDATE", "DELETE"]
+    definition: Expr  # the whole CREATE RULE statement
+    comment: str | None = None
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def key(self) -> str:
+        return f"{self.schema}.{self.table}.{self.name}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Policy:
+    schema: str
+    table: str
+    name: str
+    command: Literal["ALL", "SELECT", "INSERT", "UPDATE", "DELETE"] = "ALL"
+    permissive: bool = True
+    roles: tuple[str, ...] = ("PUBLIC",)
+    using: Expr | None = None
+    with_check: Expr | None = None
+    comment: str | None = None
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def key(self) -> str:
+        return f"{self.schema}.{self.table}.{self.name}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Extension:
+    name: str
+    schema: str | None = None
+    # The version installed and the comment come from the extension's own script: they describe
+    # the server, not the schema, so they never take part in equality.
+    version: str | None = field(default=None, compare=False)
+    comment: str | None = field(default=None, compare=False)
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def key(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Namespace:
+    """A PostgreSQL schema (namespace). SQLite has one, ``main``."""
+
+    name: str
+    grants: frozenset[Grant] = frozenset()
+    comment: str | None = None
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def key(self) -> str:
+        return self.name
+
+
+Dialect = Literal["postgres", "sqlite", "mysql"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Schema:
+    """A whole database schema: everything a database would need to behave the same."""
+
+    dialect: Dialect = "postgres"
+    namespaces: FrozenMap[str, Namespace] = field(default_factory=FrozenMap)
+    extensions: FrozenMap[str, Extension] = field(default_factory=FrozenMap)
+    tables: FrozenMap[str, Table] = field(default_factory=FrozenMap)
+    views: FrozenMap[str, View] = field(default_factory=FrozenMap)
+    indexes: FrozenMap[str, Index] = field(default_factory=FrozenMap)
+    sequences: FrozenMap[str, Sequence] = field(default_factory=FrozenMap)
+    enums: FrozenMap[str, EnumType] = field(default_factory=FrozenMap)
+    domains: FrozenMap[str, Domain] = field(default_factory=FrozenMap)
+    composite_types: FrozenMap[str, CompositeType] = field(default_factory=FrozenMap)
+    functions: FrozenMap[str, Function] = field(default_factory=FrozenMap)
+    triggers: FrozenMap[str, Trigger] = field(default_factory=FrozenMap)
+    rules: FrozenMap[str, Rule] = field(default_factory=FrozenMap)
+    policies: FrozenMap[str, Policy] = field(default_factory=FrozenMap)
+    # Where the schema was read from; never part of equality.
+    source: str | None = field(default=None, compare=False)
+
+    def indexes_on(self, table_key: str) -> list[Index]:
+        return [i for i in self.indexes.values() if i.table_key == table_key]
+
+    def triggers_on(self, table_key: str) -> list[Trigger]:
+        return [t for t in self.triggers.values() if f"{t.schema}.{t.table}" == table_key]
+
+    def policies_on(self, table_key: str) -> list[Policy]:
+        return [p for p in self.policies.values() if f"{p.schema}.{p.table}" == table_key]
+
+    def referencing(self, table_key: str) -> list[tuple[Table, ForeignKey]]:
+        """Foreign keys in other tables (or this one) that point at ``table_key``."""
+        return [(t, fk) for t in self.tables.values() for fk in t.foreign_keys.values()
+                if fk.ref_table == table_key]
