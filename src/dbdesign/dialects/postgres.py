@@ -1,0 +1,185 @@
+"""PostgreSQL knowledge: canonical type names, identifier quoting, default object names.
+
+Knowledge only: no I/O. Both the DDL reader and the catalog reader use these functions, so a
+type spelled ``int4`` in a file and ``integer`` by the server end up the same.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from dbdesign.model import DataType
+
+NAMEDATALEN = 64
+MAX_IDENTIFIER = NAMEDATALEN - 1  # bytes
+
+# Internal names (pg_type.typname, as the parser produces them) -> canonical format_type names.
+CANONICAL_TYPES: dict[str, str] = {
+    "int2": "smallint", "smallint": "smallint",
+    "int4": "integer", "int": "integer", "integer": "integer",
+    "int8": "bigint", "bigint": "bigint",
+    "float4": "real", "real": "real",
+    "float8": "double precision", "double precision": "double precision",
+    "numeric": "numeric", "decimal": "numeric",
+    "bool": "boolean", "boolean": "boolean",
+    "varchar": "character varying", "character varying": "character varying",
+    "bpchar": "character", "char": "character", "character": "character",
+    "text": "text", "name": "name", '"char"': '"char"',
+    "timestamp": "timestamp without time zone",
+    "timestamp without time zone": "timestamp without time zone",
+    "timestamptz": "timestamp with time zone",
+    "timestamp with time zone": "timestamp with time zone",
+    "time": "time without time zone", "time without time zone": "time without time zone",
+    "timetz": "time with time zone", "time with time zone": "time with time zone",
+    "interval": "interval", "date": "date",
+    "bit": "bit", "varbit": "bit varying", "bit varying": "bit varying",
+    "bytea": "bytea", "json": "json", "jsonb": "jsonb", "uuid": "uuid", "xml": "xml",
+    "inet": "inet", "cidr": "cidr", "macaddr": "macaddr", "macaddr8": "macaddr8",
+    "money": "money", "tsvector": "tsvector", "tsquery": "tsquery", "oid": "oid",
+    "regclass": "regclass", "regproc": "regproc", "regtype": "regtype",
+    "point": "point", "line": "line", "lseg": "lseg", "box": "box", "path": "path",
+    "polygon": "polygon", "circle": "circle",
+    "int4range": "int4range", "int8range": "int8range", "numrange": "numrange",
+    "tsrange": "tsrange", "tstzrange": "tstzrange", "daterange": "daterange",
+    "int4multirange": "int4multirange", "int8multirange": "int8multirange",
+    "nummultirange": "nummultirange", "tsmultirange": "tsmultirange",
+    "tstzmultirange": "tstzmultirange", "datemultirange": "datemultirange",
+    "jsonpath": "jsonpath", "pg_lsn": "pg_lsn", "txid_snapshot": "txid_snapshot",
+    "pg_snapshot": "pg_snapshot", "xid": "xid", "xid8": "xid8", "cid": "cid", "tid": "tid",
+    "record": "record", "void": "void", "trigger": "trigger", "event_trigger": "event_trigger",
+    "anyelement": "anyelement", "anyarray": "anyarray", "anynonarray": "anynonarray",
+    "anyenum": "anyenum", "anyrange": "anyrange", "anycompatible": "anycompatible",
+    "internal": "internal", "cstring": "cstring", "regconfig": "regconfig",
+    "regnamespace": "regnamespace", "regrole": "regrole", "regprocedure": "regprocedure",
+    "regoper": "regoper", "regoperator": "regoperator", "regdictionary": "regdictionary",
+    "refcursor": "refcursor", "smgr": "smgr", "aclitem": "aclitem",
+}
+
+# serial spellings -> (integer type, sequence type)
+SERIAL_TYPES: dict[str, str] = {
+    "serial": "integer", "serial4": "integer",
+    "bigserial": "bigint", "serial8": "bigint",
+    "smallserial": "smallint", "serial2": "smallint",
+}
+
+# Default bounds of sequences by type, for recognising "the default" in the catalog.
+TYPE_RANGE: dict[str, tuple[int, int]] = {
+    "smallint": (-(2**15), 2**15 - 1),
+    "integer": (-(2**31), 2**31 - 1),
+    "bigint": (-(2**63), 2**63 - 1),
+}
+
+# The reserved key words (SQL key words that cannot be column names without quoting).
+RESERVED_WORDS = frozenset("""
+all analyse analyze and any array as asc asymmetric both case cast check collate column constraint
+create current_catalog current_date current_role current_time current_timestamp current_user default
+deferrable desc distinct do else end except false fetch for foreign from grant group having in
+initially intersect into lateral leading limit localtime localtimestamp not null offset on only or
+order placing primary references returning select session_user some symmetric system_user table
+then to trailing true union unique user using variadic when where window with
+authorization binary collation concurrently cross current_schema freeze full ilike inner is isnull
+join left like natural notnull outer overlaps right similar tablesample verbose
+""".split())
+
+_SIMPLE_IDENT = re.compile(r"^[a-z_][a-z0-9_$]*$")
+
+
+def quote_ident(name: str) -> str:
+    """Quote an identifier the way PostgreSQL's quote_ident() does."""
+    if _SIMPLE_IDENT.match(name) and name not in RESERVED_WORDS:
+        return name
+    return '"' + name.replace('"', '""') + '"'
+
+
+def qualified(schema: str | None, name: str) -> str:
+    return f"{quote_ident(schema)}.{quote_ident(name)}" if schema else quote_ident(name)
+
+
+def split_qualified(key: str) -> tuple[str, str]:
+    """Split a model key "schema.name" (names are unquoted; a schema never contains a dot)."""
+    schema, _, name = key.partition(".")
+    return schema, name
+
+
+def canonical_type_name(name: str) -> str:
+    """Canonical name for a built-in type name, or the name unchanged (user types)."""
+    return CANONICAL_TYPES.get(name.lower(), name)
+
+
+def _truncate(name: str, nbytes: int) -> str:
+    b = name.encode()
+    if len(b) <= nbytes:
+        return name
+    return b[:nbytes].decode("utf-8", errors="ignore")
+
+
+def make_object_name(name1: str, name2: str | None, label: str | None) -> str:
+    """PostgreSQL's makeObjectName(): ``name1_name2_label`` truncated to fit 63 bytes.
+
+    As in the server, the longer of name1 and name2 is shortened first, one byte at a time.
+    """
+    overhead = (len(label.encode()) + 1 if label else 0) + (1 if name2 else 0)
+    avail = MAX_IDENTIFIER - overhead
+    n1 = len(name1.encode())
+    n2 = len(name2.encode()) if name2 else 0
+    while n1 + n2 > avail:
+        if n1 > n2:
+            n1 -= 1
+        else:
+            n2 -= 1
+    out = _truncate(name1, n1)
+    if name2:
+        out += "_" + _truncate(name2, n2)
+    if label:
+        out += "_" + label
+    return out
+
+
+def choose_name(name1: str, name2: str | None, label: str, taken: set[str]) -> str:
+    """PostgreSQL's ChooseRelationName/ChooseConstraintName: add 1, 2 ... until unused."""
+    candidate = make_object_name(name1, name2, label)
+    n = 0
+    while candidate in taken:
+        n += 1
+        candidate = make_object_name(name1, name2, f"{label}{n}")
+    return candidate
+
+
+@lru_cache(maxsize=4096)
+def parse_type_string(text: str) -> DataType:
+    """Parse a type as format_type() prints it: ``character varying(10)[]``,
+    ``timestamp(3) with time zone``, ``public.mpaa_rating``, ``geometry(Polygon,4326)``.
+    """
+    s = text.strip()
+    dims = 0
+    while s.endswith("[]"):
+        dims += 1
+        s = s[:-2].rstrip()
+    args: tuple[int | str, ...] = ()
+    m = re.match(r"^(timestamp|time)\((\d+)\)(.*)$", s)
+    if m:
+        s = (m.group(1) + m.group(3)).strip()
+        args = (int(m.group(2)),)
+    else:
+        m = re.match(r"^(.*?)\((.*)\)$", s)
+        if m:
+            s = m.group(1).strip()
+            args = tuple(int(a) if re.fullmatch(r"-?\d+", a.strip()) else a.strip()
+                         for a in m.group(2).split(","))
+    name = canonical_type_name(s) if s.lower() in CANONICAL_TYPES else _unquote_qualified(s)
+    return DataType(name=name, args=args, array_dims=min(dims, 1), raw=text)
+
+
+def _unquote_qualified(s: str) -> str:
+    parts = re.findall(r'"((?:[^"]|"")*)"|([^.]+)', s)
+    names = [q.replace('""', '"') if q else p for q, p in parts]
+    return ".".join(names)
+
+
+def type_sql(t: DataType) -> str:
+    """Render a model type as SQL (quoted where the names need it)."""
+    name = t.name
+    if name not in CANONICAL_TYPES.values():
+        name = ".".join(quote_ident(p) for p in name.split("."))
+    return str(DataType(name=name, args=t.args, array_dims=t.array_dims))
