@@ -39,3 +39,23 @@ class MigrationError(DbdesignError):
 
 class UnsupportedError(DbdesignError):
     """The requested operation is not possible for this dialect or source."""
+
+
+class Diagnostic:
+    """A warning a reader reports without stopping (an unknown statement kind, say)."""
+
+    __slots__ = ("col", "file", "line", "message")
+
+    def __init__(self, message: str, *, file: str | None = None, line: int | None = None,
+                 col: int | None = None) -> None:
+        self.message = message
+        self.file = file
+        self.line = line
+        self.col = col
+
+    def __str__(self) -> str:
+        where = ":".join(str(p) for p in (self.file, self.line, self.col) if p is not None)
+        return f"{where}: warning: {self.message}" if where else f"warning: {self.message}"
+
+    def __repr__(self) -> str:
+        return f"Diagnostic({self!s})"
