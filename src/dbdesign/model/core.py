@@ -85,21 +85,39 @@ class Expr:
     ``schema`` is the schema unqualified names resolve to where the expression was written.
     """
 
-    __slots__ = ("_norm", "dialect", "schema", "text")
+    __slots__ = ("_norm", "_text", "_thunk", "dialect", "schema")
 
-    def __init__(self, text: str, dialect: str = "postgres", schema: str | None = None,
-                 normalized: str | None = None) -> None:
-        self.text = text
-        self.dialect = dialect
-        self.schema = schema
-        self._norm = normalized
+    def __init__(self, text: str | None = None, dialect: str = "postgres",
+                 schema: str | None = None, normalized: str | None = None, *,
+                 thunk: Callable[[], str] | None = None) -> None:
+        if text is None and thunk is None:
+            raise ValueError("Expr needs text or a thunk that produces it")
+        object.__setattr__(self, "_text", text)
+        object.__setattr__(self, "_thunk", thunk)
+        object.__setattr__(self, "dialect", dialect)
+        object.__setattr__(self, "schema", schema)
+        object.__setattr__(self, "_norm", normalized)
+
+    @property
+    def text(self) -> str:
+        """The expression's SQL text. Readers may defer producing it (``thunk``) until asked."""
+        if self._text is None:
+            assert self._thunk is not None
+            object.__setattr__(self, "_text", self._thunk())
+            object.__setattr__(self, "_thunk", None)
+        assert self._text is not None
+        return self._text
 
     @property
     def normalized(self) -> str:
         if self._norm is None:
             fn = _NORMALISERS.get(self.dialect)
-            self._norm = fn(self.text, self.dialect, self.schema) if fn else " ".join(
-                self.text.split())
+            if fn is None:
+                # Normalisers parse, so they live outside the model and register on import.
+                __import__("dbdesign.normalize")
+                fn = _NORMALISERS.get(self.dialect)
+            norm = fn(self.text, self.dialect, self.schema) if fn else " ".join(self.text.split())
+            object.__setattr__(self, "_norm", norm)
         return self._norm
 
     def __eq__(self, other: object) -> bool:
@@ -117,9 +135,7 @@ class Expr:
         return self.text
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if name != "_norm" and hasattr(self, name):
-            raise AttributeError("Expr is immutable")
-        object.__setattr__(self, name, value)
+        raise AttributeError("Expr is immutable")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

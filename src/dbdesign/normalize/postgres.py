@@ -1,0 +1,236 @@
+"""Canonical form of PostgreSQL expressions, so DDL text and catalog text compare equal.
+
+The server rewrites what it stores: ``s IN ('a','b')`` comes back as
+``((s)::text = ANY ((ARRAY['a'::character varying, ...])::text[]))``, ``-1`` as ``'-1'::integer``,
+``BETWEEN`` as two comparisons, and every name qualified. We parse both spellings with pglast
+(PostgreSQL's own parser), apply the same rewrites to the tree, and deparse with pglast.
+Where the rewrite would need type information we do not have, we drop the information on both
+sides (casts on constants, implicit casts among string types) rather than guess.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from typing import Any
+
+from pglast import parser
+
+from dbdesign.readers.ddl.pgast import deparse
+
+_STRING_TYPES = {"text", "varchar", "bpchar", "character varying", "character", "name"}
+_SEQ_FUNCS = {"nextval", "currval", "setval"}
+_DROP_FUNC_SCHEMAS = {"pg_catalog", "public"}
+
+Tree = dict[str, Any]
+
+
+def _kind(node: Any) -> str | None:
+    if isinstance(node, dict) and len(node) == 1:
+        k = next(iter(node))
+        return k if k[:1].isupper() else None
+    return None
+
+
+def _names(nodes: list[Any]) -> list[str]:
+    return [n["String"]["sval"] for n in nodes if "String" in n]
+
+
+def _str_const(value: str) -> Tree:
+    return {"A_Const": {"sval": {"sval": value}}}
+
+
+def _const_text(body: Tree) -> Tree:
+    """Every constant compares as its text: 1, '1' and '1'::integer are the same default."""
+    if body.get("isnull"):
+        return {"A_Const": body}
+    if "ival" in body:
+        return _str_const(str(body["ival"].get("ival", 0)))
+    if "fval" in body:
+        return _str_const(body["fval"].get("fval", "0"))
+    return {"A_Const": body}
+
+
+class _Ctx:
+    __slots__ = ("schema",)
+
+    def __init__(self, schema: str) -> None:
+        self.schema = schema
+
+
+def _qualify_seq(name: str, ctx: _Ctx) -> str:
+    name = name.strip()
+    if "." not in name:
+        name = f"{ctx.schema}.{name}"
+    return name.removeprefix("public.")
+
+
+def _rewrite(node: Any, ctx: _Ctx) -> Any:
+    if isinstance(node, list):
+        return [_rewrite(n, ctx) for n in node]
+    if not isinstance(node, dict):
+        return node
+    kind = _kind(node)
+    if kind is None:
+        return {k: _rewrite(v, ctx) for k, v in node.items()}
+    body = node[kind]
+    fn = _REWRITES.get(kind)
+    if fn is not None:
+        return fn(body, ctx)
+    return {kind: {k: _rewrite(v, ctx) for k, v in body.items() if k != "location"}}
+
+
+def _type_cast(body: Tree, ctx: _Ctx) -> Any:
+    arg = body.get("arg", {})
+    akind = _kind(arg)
+    type_names = _names(body.get("typeName", {}).get("names", []))
+    tname = type_names[-1] if type_names else ""
+    if akind in ("A_Const", "A_ArrayExpr"):
+        return _rewrite(arg, ctx)
+    if akind == "TypeCast":  # nested casts: the inner one decides
+        return _rewrite(arg, ctx)
+    if akind == "ColumnRef" and tname in _STRING_TYPES and not body["typeName"].get("arrayBounds"):
+        return _rewrite(arg, ctx)
+    return {"TypeCast": {"arg": _rewrite(arg, ctx), "typeName": _type_name(body["typeName"])}}
+
+
+def _type_name(body: Tree) -> Tree:
+    names = body.get("names", [])
+    if len(names) == 2 and _names(names)[0] == "public":
+        names = names[1:]
+    out = {k: v for k, v in body.items() if k != "location"}
+    out["names"] = names
+    return out
+
+
+def _a_const(body: Tree, ctx: _Ctx) -> Tree:
+    return _const_text({k: v for k, v in body.items() if k != "location"})
+
+
+def _a_expr(body: Tree, ctx: _Ctx) -> Any:
+    kind = body.get("kind")
+    name = _names(body.get("name", []))
+    lexpr = _rewrite(body.get("lexpr"), ctx)
+    rexpr = body.get("rexpr")
+    if kind == "AEXPR_IN":
+        items = _rewrite(rexpr["List"]["items"] if _kind(rexpr) == "List" else rexpr, ctx)
+        neg = name == ["<>"]
+        return {"A_Expr": {"kind": "AEXPR_OP_ALL" if neg else "AEXPR_OP_ANY",
+                           "name": [{"String": {"sval": "<>" if neg else "="}}],
+                           "lexpr": lexpr, "rexpr": {"A_ArrayExpr": {"elements": items}}}}
+    if kind in ("AEXPR_BETWEEN", "AEXPR_NOT_BETWEEN"):
+        lo, hi = _rewrite(rexpr["List"]["items"], ctx)
+        if kind == "AEXPR_BETWEEN":
+            ops, boolop = (">=", "<="), "AND_EXPR"
+        else:
+            ops, boolop = ("<", ">"), "OR_EXPR"
+        return {"BoolExpr": {"boolop": boolop, "args": [
+            _op(ops[0], lexpr, lo), _op(ops[1], lexpr, hi)]}}
+    if kind in ("AEXPR_LIKE", "AEXPR_ILIKE"):
+        op = {"~~": "~~", "!~~": "!~~", "~~*": "~~*", "!~~*": "!~~*"}.get(name[0], name[0])
+        return _op(op, lexpr, _rewrite(rexpr, ctx))
+    out = {k: _rewrite(v, ctx) for k, v in body.items()
+           if k not in ("location", "rexpr_list_start", "rexpr_list_end")}
+    return {"A_Expr": out}
+
+
+def _op(op: str, left: Any, right: Any) -> Tree:
+    return {"A_Expr": {"kind": "AEXPR_OP", "name": [{"String": {"sval": op}}],
+                       "lexpr": left, "rexpr": right}}
+
+
+def _bool_expr(body: Tree, ctx: _Ctx) -> Tree:
+    op = body.get("boolop")
+    args = []
+    for a in _rewrite(body.get("args", []), ctx):
+        if op != "NOT_EXPR" and _kind(a) == "BoolExpr" and a["BoolExpr"].get("boolop") == op:
+            args.extend(a["BoolExpr"]["args"])
+        else:
+            args.append(a)
+    return {"BoolExpr": {"boolop": op, "args": args}}
+
+
+def _func_call(body: Tree, ctx: _Ctx) -> Tree:
+    out = {k: _rewrite(v, ctx) for k, v in body.items() if k not in ("location", "funcformat")}
+    names = body.get("funcname", [])
+    if len(names) == 2 and _names(names)[0] in _DROP_FUNC_SCHEMAS | {ctx.schema}:
+        names = names[1:]
+    out["funcname"] = names
+    fname = _names(names)[-1] if names else ""
+    args = out.get("args")
+    if fname in _SEQ_FUNCS and args and _kind(args[0]) == "A_Const" and "sval" in args[0][
+            "A_Const"]:
+        seq = args[0]["A_Const"]["sval"]["sval"]
+        args[0] = _str_const(_qualify_seq(seq, ctx))
+    return {"FuncCall": out}
+
+
+def _range_var(body: Tree, ctx: _Ctx) -> Tree:
+    out = {k: v for k, v in body.items() if k not in ("location",)}
+    schema = out.get("schemaname") or ctx.schema
+    if schema == "public":
+        out.pop("schemaname", None)
+    else:
+        out["schemaname"] = schema
+    if "alias" in out:
+        out["alias"] = {k: v for k, v in out["alias"].items() if k != "location"}
+    return {"RangeVar": out}
+
+
+def _select(body: Tree, ctx: _Ctx) -> Tree:
+    out = {k: _rewrite(v, ctx) for k, v in body.items()}
+    frm = body.get("fromClause") or []
+    if len(frm) == 1 and _kind(frm[0]) == "RangeVar":
+        rv = frm[0]["RangeVar"]
+        names = {rv.get("relname"), (rv.get("alias") or {}).get("aliasname")} - {None}
+        out = _strip_column_qualifier(out, names)
+    return {"SelectStmt": out}
+
+
+def _strip_column_qualifier(node: Any, names: set[str]) -> Any:
+    if isinstance(node, list):
+        return [_strip_column_qualifier(n, names) for n in node]
+    if not isinstance(node, dict):
+        return node
+    kind = _kind(node)
+    if kind == "SelectStmt":  # a sub-select has its own scope
+        return node
+    if kind == "ColumnRef":
+        fields = node["ColumnRef"]["fields"]
+        if len(fields) == 2 and "String" in fields[0] and fields[0]["String"]["sval"] in names:
+            return {"ColumnRef": {**node["ColumnRef"], "fields": fields[1:]}}
+        return node
+    return {k: _strip_column_qualifier(v, names) for k, v in node.items()}
+
+
+_REWRITES = {
+    "TypeCast": _type_cast,
+    "A_Const": _a_const,
+    "A_Expr": _a_expr,
+    "BoolExpr": _bool_expr,
+    "FuncCall": _func_call,
+    "RangeVar": _range_var,
+    "SelectStmt": _select,
+}
+
+_STATEMENT_START = re.compile(r"^\s*\(*\s*(select|with|values|table|create)\b", re.I)
+_BOUND_START = re.compile(r"^\s*(for\s+values|default\s*$)", re.I)
+
+
+@lru_cache(maxsize=65536)
+def normalize(text: str, dialect: str = "postgres", schema: str | None = None) -> str:
+    """The canonical spelling of a PostgreSQL expression, query, rule or partition bound."""
+    src = text.strip().rstrip(";").strip()
+    ctx = _Ctx(schema or "public")
+    try:
+        if _BOUND_START.match(src):
+            return " ".join(src.split())  # partition bounds: the server's text is canonical
+        if _STATEMENT_START.match(src):
+            tree = json.loads(parser.parse_sql_json(src))["stmts"][0]["stmt"]
+            return deparse(_rewrite(tree, ctx))
+        tree = json.loads(parser.parse_sql_json(f"SELECT {src}"))["stmts"][0]["stmt"]
+        target = tree["SelectStmt"]["targetList"][0]["ResTarget"]["val"]
+        return deparse(_rewrite(target, ctx))
+    except Exception:  # noqa: BLE001 - an unparsable expression compares by its text
+        return " ".join(src.split())

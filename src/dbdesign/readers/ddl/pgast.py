@@ -1,0 +1,78 @@
+"""Bridge between libpg_query's JSON parse tree (fast) and pglast Node objects (printable).
+
+The DDL reader walks plain dicts from ``pglast.parser.parse_sql_json`` — about five times faster
+than building pglast Nodes for a whole file. Where text is needed (an expression's canonical
+spelling) the dict subtree is turned into a pglast Node and deparsed with pglast's own printer.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from pglast import ast, stream
+
+# A_Const keeps its value under the value's kind: {"ival": {"ival": 1}} -> Integer(ival=1).
+_CONST = {"ival": ("Integer", "ival", 0), "sval": ("String", "sval", ""),
+          "fval": ("Float", "fval", "0"), "boolval": ("Boolean", "boolval", False),
+          "bsval": ("BitString", "bsval", "")}
+# Scalar defaults that libpg_query's JSON omits (protobuf drops zero values).
+_SCALAR_DEFAULTS = {"Integer": {"ival": 0}, "Boolean": {"boolval": False},
+                    "String": {"sval": ""}, "Float": {"fval": "0"}}
+
+
+@cache
+def _typed_fields(cls_name: str) -> dict[str, str]:
+    """Fields of a node class whose C type is a specific node pointer (``RangeVar*``)."""
+    cls = getattr(ast, cls_name)
+    out = {}
+    for fname, info in cls.__slots__.items():
+        ctype = getattr(info, "c_type", "")
+        if ctype.endswith("*") and ctype[:-1] not in ("Node", "List", "char", "Expr", "Bitmapset"):
+            out[fname] = ctype[:-1]
+    return out
+
+
+def _conv(kind: str, body: dict[str, Any]) -> dict[str, Any]:
+    if kind == "A_Const":
+        d: dict[str, Any] = {"@": "A_Const", "isnull": body.get("isnull", False)}
+        for key, (cname, field, default) in _CONST.items():
+            if key in body:
+                d["val"] = {"@": cname, field: body[key].get(field, default)}
+        return d
+    d = {"@": kind, **_SCALAR_DEFAULTS.get(kind, {})}
+    typed = _typed_fields(kind) if hasattr(ast, kind) else {}
+    for k, v in body.items():
+        if k in typed and isinstance(v, dict) and not (len(v) == 1 and next(iter(v)) == typed[k]):
+            d[k] = _conv(typed[k], v)
+        else:
+            d[k] = _value(v)
+    return d
+
+
+def _value(v: Any) -> Any:
+    if isinstance(v, dict):
+        if len(v) == 1:
+            ((k, inner),) = v.items()
+            if k == "List":
+                return tuple(_value(i) for i in inner.get("items", ()))
+            if k[:1].isupper() and isinstance(inner, dict):
+                return _conv(k, inner)
+        return {k: _value(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return tuple(_value(i) for i in v)
+    return v
+
+
+def to_node(tree: dict[str, Any], kind: str | None = None) -> ast.Node:
+    """Turn a JSON parse-tree fragment into a pglast Node.
+
+    ``tree`` is either wrapped (``{"A_Expr": {...}}``) or, with ``kind`` given, the bare body.
+    """
+    d = _conv(kind, tree) if kind is not None else _value(tree)
+    return getattr(ast, d["@"])(d)
+
+
+def deparse(tree: dict[str, Any], kind: str | None = None) -> str:
+    """pglast's canonical SQL for a JSON parse-tree fragment."""
+    return str(stream.RawStream()(to_node(tree, kind)))

@@ -1,0 +1,1360 @@
+"""PostgreSQL DDL text -> Schema, with pglast (PostgreSQL's own parser).
+
+Reads plain DDL, pg_dump output and Rails ``structure.sql``. Statements that are not schema
+(INSERT, COPY data, SELECT set_config ...) and psql meta-commands are skipped; an unknown
+statement kind is a warning, never an error. The reader applies each statement to a mutable
+builder the way the server would (serial expansion, default constraint names, ALTER TABLE,
+ATTACH PARTITION, COMMENT ON, GRANT ...) and freezes the result into the model.
+
+Speed: the file is split into statements with pglast's scanner, non-schema statements are blanked
+out (offsets kept), and the rest is parsed once into libpg_query's JSON — plain dicts are about
+five times cheaper to build than pglast Nodes.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import json
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from pglast import parser
+from pglast.parser import ParseError as PglastParseError
+
+from dbdesign.dialects.postgres import (
+    SERIAL_TYPES,
+    TYPE_RANGE,
+    canonical_type_name,
+    choose_name,
+)
+from dbdesign.errors import Diagnostic, ParseError
+from dbdesign.model import (
+    Argument,
+    Check,
+    Column,
+    CompositeType,
+    DataType,
+    Domain,
+    EnumType,
+    Exclusion,
+    ExclusionElement,
+    Expr,
+    Extension,
+    ForeignKey,
+    FrozenMap,
+    Function,
+    Generated,
+    Grant,
+    Identity,
+    Index,
+    IndexElement,
+    Namespace,
+    Origin,
+    PartitionBy,
+    Policy,
+    PrimaryKey,
+    Rule,
+    Schema,
+    Sequence,
+    Table,
+    Trigger,
+    Unique,
+    View,
+)
+from dbdesign.readers.ddl.pgast import deparse
+
+Warn = Callable[[Diagnostic], None]
+Tree = dict[str, Any]
+
+# Statements that carry no schema: skipped without a word.
+_SKIP_KEYWORDS = frozenset("""
+insert update delete copy select values truncate begin commit rollback start end savepoint
+release abort vacuum analyze analyse explain checkpoint lock listen notify unlisten discard
+reset show deallocate prepare execute fetch move close declare reindex cluster load
+""".split())
+_SILENT_STMTS = frozenset({
+    "AlterOwnerStmt", "CreatedbStmt", "DropdbStmt", "AlterDatabaseStmt", "AlterDatabaseSetStmt",
+    "AlterDefaultPrivilegesStmt", "CreateRoleStmt", "AlterRoleStmt", "AlterRoleSetStmt",
+    "DropRoleStmt", "GrantRoleStmt", "TransactionStmt", "SelectStmt", "InsertStmt", "CopyStmt",
+    "UpdateStmt", "DeleteStmt", "VacuumStmt", "ExplainStmt", "CheckPointStmt", "LockStmt",
+    "NotifyStmt", "ListenStmt", "UnlistenStmt", "DiscardStmt", "VariableShowStmt",
+    "DeallocateStmt", "PrepareStmt", "ExecuteStmt", "ReindexStmt", "ClusterStmt",
+    "TruncateStmt", "AlterSystemStmt", "CreateTableSpaceStmt", "SecLabelStmt",
+    "AlterCollationStmt", "CreatePublicationStmt", "CreateSubscriptionStmt",
+    "AlterPublicationStmt", "AlterSubscriptionStmt",
+})
+_META_LINE = re.compile(r"^\\[a-zA-Z!?]")
+_COPY_FROM_STDIN = re.compile(r"^\s*copy\b.*\bfrom\s+stdin\b", re.I | re.S)
+
+_FK_ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL",
+               "d": "SET DEFAULT"}
+_FK_MATCH = {"s": "SIMPLE", "f": "FULL", "p": "PARTIAL"}
+_ALL_PRIVILEGES = {
+    "OBJECT_TABLE": ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"),
+    "OBJECT_SEQUENCE": ("USAGE", "SELECT", "UPDATE"),
+    "OBJECT_SCHEMA": ("USAGE", "CREATE"),
+    "OBJECT_FUNCTION": ("EXECUTE",),
+    "OBJECT_PROCEDURE": ("EXECUTE",),
+    "OBJECT_ROUTINE": ("EXECUTE",),
+    "OBJECT_TYPE": ("USAGE",),
+    "OBJECT_DOMAIN": ("USAGE",),
+}
+
+
+def _names(nodes: Iterable[Any] | None) -> list[str]:
+    return [n["String"]["sval"] for n in nodes or () if "String" in n]
+
+
+def _kind(node: Any) -> str:
+    return next(iter(node))
+
+
+def _int_value(node: Tree) -> int | str | None:
+    """Value of a DefElem argument or A_Const: Integer, Float (big numbers) or String."""
+    if "Integer" in node:
+        return int(node["Integer"].get("ival", 0))
+    if "Float" in node:
+        return int(node["Float"]["fval"])
+    if "String" in node:
+        return str(node["String"]["sval"])
+    if "A_Const" in node:
+        c = node["A_Const"]
+        if "ival" in c:
+            return int(c["ival"].get("ival", 0))
+        if "fval" in c:
+            return int(c["fval"]["fval"])
+        if "sval" in c:
+            return str(c["sval"]["sval"])
+    if "TypeName" in node:
+        return deparse(node)
+    return None
+
+
+# ----------------------------------------------------------------------------------- builder
+
+@dataclasses.dataclass
+class _TableB:
+    schema: str
+    name: str
+    columns: list[Column] = dataclasses.field(default_factory=list)
+    primary_key: PrimaryKey | None = None
+    foreign_keys: dict[str, ForeignKey] = dataclasses.field(default_factory=dict)
+    uniques: dict[str, Unique] = dataclasses.field(default_factory=dict)
+    checks: dict[str, Check] = dataclasses.field(default_factory=dict)
+    exclusions: dict[str, Exclusion] = dataclasses.field(default_factory=dict)
+    partition_by: PartitionBy | None = None
+    partition_of: str | None = None
+    partition_bound: Expr | None = None
+    inherits: tuple[str, ...] = ()
+    unlogged: bool = False
+    rls_enabled: bool = False
+    rls_forced: bool = False
+    options: tuple[str, ...] = ()
+    grants: set[Grant] = dataclasses.field(default_factory=set)
+    comment: str | None = None
+    origin: Origin | None = None
+    # FKs written without a column list reference the target's primary key: resolved at the end.
+    pending_fk_refs: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    def col_index(self, name: str) -> int:
+        for i, c in enumerate(self.columns):
+            if c.name == name:
+                return i
+        raise KeyError(name)
+
+    def set_col(self, name: str, **changes: Any) -> None:
+        i = self.col_index(name)
+        self.columns[i] = dataclasses.replace(self.columns[i], **changes)
+
+    def freeze(self) -> Table:
+        return Table(schema=self.schema, name=self.name, columns=tuple(self.columns),
+                     primary_key=self.primary_key, foreign_keys=FrozenMap(self.foreign_keys),
+                     uniques=FrozenMap(self.uniques), checks=FrozenMap(self.checks),
+                     exclusions=FrozenMap(self.exclusions), partition_by=self.partition_by,
+                     partition_of=self.partition_of, partition_bound=self.partition_bound,
+                     inherits=self.inherits, unlogged=self.unlogged,
+                     rls_enabled=self.rls_enabled, rls_forced=self.rls_forced,
+                     options=self.options, grants=frozenset(self.grants), comment=self.comment,
+                     origin=self.origin)
+
+
+class _Lines:
+    """Byte offset -> (line, column), both 1-based."""
+
+    def __init__(self, text: str) -> None:
+        self.data = text.encode()
+        self.starts = [0]
+        pos = self.data.find(b"\n")
+        while pos >= 0:
+            self.starts.append(pos + 1)
+            pos = self.data.find(b"\n", pos + 1)
+
+    def at(self, offset: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self.starts, offset) - 1
+        col = len(self.data[self.starts[i]:offset].decode(errors="replace")) + 1
+        return i + 1, col
+
+
+class PostgresDdlReader:
+    """Apply PostgreSQL DDL statements to a schema under construction."""
+
+    def __init__(self, warn: Warn | None = None) -> None:
+        self.warn = warn or (lambda d: None)
+        self.search_path = "public"
+        self.namespaces: dict[str, Namespace] = {
+            "public": Namespace(name="public", comment="standard public schema",
+                                grants=frozenset({Grant(grantee="PUBLIC", privilege="USAGE")}))}
+        self.extensions: dict[str, Extension] = {}
+        self.tables: dict[str, _TableB] = {}
+        self.views: dict[str, View] = {}
+        self.indexes: dict[str, Index] = {}
+        self.sequences: dict[str, Sequence] = {}
+        self.enums: dict[str, EnumType] = {}
+        self.domains: dict[str, Domain] = {}
+        self.composites: dict[str, CompositeType] = {}
+        self.functions: dict[str, Function] = {}
+        self.triggers: dict[str, Trigger] = {}
+        self.rules: dict[str, Rule] = {}
+        self.policies: dict[str, Policy] = {}
+        # Names taken per schema: relations (tables, indexes, sequences ...) and constraints.
+        self.rel_names: dict[str, set[str]] = {}
+        self.con_names: dict[str, set[str]] = {}
+        self.file: str | None = None
+        self.lines: _Lines | None = None
+        self.stmt_offset = 0
+
+    # ------------------------------------------------------------------ entry points
+    def feed(self, text: str, file: str | None = None) -> None:
+        """Read one file's text (statements apply in order, on top of what was read before)."""
+        self.file = file
+        cleaned = _blank_non_schema(text)
+        self.lines = _Lines(text)
+        try:
+            stmts = json.loads(parser.parse_sql_json(cleaned)).get("stmts", [])
+        except PglastParseError as e:
+            raise self._parse_error(e, cleaned) from None
+        for raw in stmts:
+            self.stmt_offset = raw.get("stmt_location", 0)
+            stmt = raw.get("stmt")
+            if not stmt:
+                continue
+            kind = _kind(stmt)
+            handler = getattr(self, f"_on_{kind}", None)
+            if handler is not None:
+                try:
+                    handler(stmt[kind])
+                except (KeyError, ValueError, IndexError, TypeError) as e:
+                    self._warn(f"could not apply {kind}: {type(e).__name__}: {e}")
+            elif kind not in _SILENT_STMTS:
+                self._warn(f"statement {kind} is not part of the schema model; skipped")
+
+    def result(self, source: str | None = None) -> Schema:
+        for t in self.tables.values():
+            for name, ref in t.pending_fk_refs.items():
+                target = self.tables.get(ref)
+                fk = t.foreign_keys.get(name)
+                if fk is not None and target is not None and target.primary_key is not None:
+                    t.foreign_keys[name] = dataclasses.replace(
+                        fk, ref_columns=target.primary_key.columns)
+        return Schema(
+            dialect="postgres",
+            namespaces=FrozenMap(self.namespaces),
+            extensions=FrozenMap(self.extensions),
+            tables=FrozenMap((k, t.freeze()) for k, t in self.tables.items()),
+            views=FrozenMap(self.views),
+            indexes=FrozenMap(self.indexes),
+            sequences=FrozenMap(self.sequences),
+            enums=FrozenMap(self.enums),
+            domains=FrozenMap(self.domains),
+            composite_types=FrozenMap(self.composites),
+            functions=FrozenMap(self.functions),
+            triggers=FrozenMap(self.triggers),
+            rules=FrozenMap(self.rules),
+            policies=FrozenMap(self.policies),
+            source=source,
+        )
+
+    # ------------------------------------------------------------------ helpers
+    def _origin(self, location: int | None = None) -> Origin:
+        off = self.stmt_offset if location is None else location
+        if self.lines is None:
+            return Origin(file=self.file)
+        line, col = self.lines.at(off)
+        return Origin(file=self.file, line=line, col=col)
+
+    def _warn(self, message: str, location: int | None = None) -> None:
+        o = self._origin(location)
+        self.warn(Diagnostic(message, file=o.file, line=o.line, col=o.col))
+
+    def _parse_error(self, e: PglastParseError, text: str) -> ParseError:
+        # pglast reports a 1-based character position (cursorpos) within the text.
+        pos = max(int(getattr(e, "location", 1) or 1) - 1, 0)
+        line = text.count("\n", 0, pos) + 1
+        col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+        msg = str(e.args[0]) if e.args else str(e)
+        return ParseError(msg, file=self.file or "<input>", line=line, col=col)
+
+    def _qual(self, rv: Tree) -> tuple[str, str]:
+        return rv.get("schemaname") or self.search_path, rv["relname"]
+
+    def _qual_names(self, names: list[str]) -> tuple[str, str]:
+        if len(names) >= 2:
+            return names[-2], names[-1]
+        return self.search_path, names[0]
+
+    def _expr(self, tree: Tree, kind: str | None = None) -> Expr:
+        # Deparsing costs ~0.3 ms an expression; defer it until someone reads the text.
+        return Expr(thunk=lambda: deparse(tree, kind), dialect="postgres",
+                    schema=self.search_path)
+
+    def _take_rel(self, schema: str, name: str) -> None:
+        self.rel_names.setdefault(schema, set()).add(name)
+
+    def _type(self, tn: Tree) -> tuple[DataType, str | None]:
+        """A TypeName as a canonical DataType; second value: the serial kind, if any."""
+        names = _names(tn.get("names"))
+        dims = 1 if tn.get("arrayBounds") else 0
+        args: list[int | str] = []
+        for m in tn.get("typmods") or ():
+            v = m.get("A_Const")
+            if v is not None and "ival" in v:
+                args.append(int(v["ival"].get("ival", 0)))
+            elif v is not None and "sval" in v:
+                args.append(v["sval"]["sval"])
+            elif "ColumnRef" in m:
+                args.append(".".join(_names(m["ColumnRef"]["fields"])))
+            else:
+                args.append(deparse(m))
+        raw = ".".join(names) + (f"({','.join(map(str, args))})" if args else "") + "[]" * dims
+        if len(names) == 1 and names[0].lower() in SERIAL_TYPES and not dims:
+            return DataType(name=SERIAL_TYPES[names[0].lower()], raw=raw), names[0].lower()
+        if names[0] == "pg_catalog" and len(names) == 2:
+            name = canonical_type_name(names[1])
+        elif len(names) == 1 and canonical_type_name(names[0]) != names[0]:
+            name = canonical_type_name(names[0])
+        elif len(names) == 1 and names[0] in _BUILTIN_UNQUALIFIED:
+            name = names[0]
+        else:
+            schema, tname = self._qual_names(names)
+            name = f"{schema}.{tname}"
+        if name == "interval" and args:
+            args = []  # interval field restrictions: not modelled
+        return DataType(name=name, args=tuple(args), array_dims=dims, raw=raw), None
+
+    def _table(self, rv: Tree) -> _TableB:
+        key = "{}.{}".format(*self._qual(rv))
+        try:
+            return self.tables[key]
+        except KeyError:
+            raise KeyError(f"table {key} is not defined") from None
+
+    # ------------------------------------------------------------------ statements
+    def _on_VariableSetStmt(self, s: Tree) -> None:  # noqa: N802
+        if s.get("name") == "search_path" and s.get("kind") == "VAR_SET_VALUE":
+            vals = [str(_int_value(a)) for a in s.get("args", [])]
+            first = next((v for v in vals if v and v != "$user"), None)
+            self.search_path = first or "public"
+        elif s.get("name") == "search_path" and s.get("kind") in ("VAR_SET_DEFAULT", "VAR_RESET"):
+            self.search_path = "public"
+
+    def _on_CreateSchemaStmt(self, s: Tree) -> None:  # noqa: N802
+        name = s.get("schemaname") or (s.get("authrole") or {}).get("rolename")
+        if name and name not in self.namespaces:
+            self.namespaces[name] = Namespace(name=name, origin=self._origin())
+        for elt in s.get("schemaElts") or ():
+            k = _kind(elt)
+            saved = self.search_path
+            self.search_path = name or saved
+            getattr(self, f"_on_{k}", lambda _s: None)(elt[k])
+            self.search_path = saved
+
+    def _on_CreateExtensionStmt(self, s: Tree) -> None:  # noqa: N802
+        schema = None
+        version = None
+        for o in s.get("options") or ():
+            d = o["DefElem"]
+            if d["defname"] == "schema":
+                schema = str(_int_value(d["arg"]))
+            elif d["defname"] == "new_version":
+                version = str(_int_value(d["arg"]))
+        self.extensions[s["extname"]] = Extension(name=s["extname"], schema=schema or
+                                                  self.search_path, version=version,
+                                                  origin=self._origin())
+
+    def _on_CreateEnumStmt(self, s: Tree) -> None:  # noqa: N802
+        schema, name = self._qual_names(_names(s["typeName"]))
+        self.enums[f"{schema}.{name}"] = EnumType(
+            schema=schema, name=name, values=tuple(_names(s.get("vals"))), origin=self._origin())
+
+    def _on_AlterEnumStmt(self, s: Tree) -> None:  # noqa: N802
+        schema, name = self._qual_names(_names(s["typeName"]))
+        e = self.enums[f"{schema}.{name}"]
+        values = list(e.values)
+        if s.get("oldVal"):
+            values[values.index(s["oldVal"])] = s["newVal"]
+        elif s["newVal"] not in values:
+            neighbour = s.get("newValNeighbor")
+            if neighbour:
+                i = values.index(neighbour) + (1 if s.get("newValIsAfter") else 0)
+                values.insert(i, s["newVal"])
+            else:
+                values.append(s["newVal"])
+        self.enums[e.key] = dataclasses.replace(e, values=tuple(values))
+
+    def _on_CreateDomainStmt(self, s: Tree) -> None:  # noqa: N802
+        schema, name = self._qual_names(_names(s["domainname"]))
+        dtype, _ = self._type(s["typeName"])
+        nullable, default, checks = True, None, {}
+        taken = self.con_names.setdefault(schema, set())
+        for c in s.get("constraints") or ():
+            con = c["Constraint"]
+            ct = con["contype"]
+            if ct == "CONSTR_NOTNULL":
+                nullable = False
+            elif ct == "CONSTR_DEFAULT":
+                default = self._expr(con["raw_expr"])
+            elif ct == "CONSTR_CHECK":
+                cname = con.get("conname") or choose_name(name, None, "check", taken)
+                taken.add(cname)
+                checks[cname] = Check(name=cname, expr=self._expr(con["raw_expr"]),
+                                      validated=not con.get("skip_validation", False))
+        collation = ".".join(_names(s["collClause"]["collname"])) if s.get("collClause") else None
+        self.domains[f"{schema}.{name}"] = Domain(
+            schema=schema, name=name, type=dtype, nullable=nullable, default=default,
+            collation=collation, checks=FrozenMap(checks), origin=self._origin())
+
+    def _on_CompositeTypeStmt(self, s: Tree) -> None:  # noqa: N802
+        schema, name = self._qual(s["typevar"])
+        attrs = tuple((c["ColumnDef"]["colname"], self._type(c["ColumnDef"]["typeName"])[0])
+                      for c in s.get("coldeflist") or ())
+        self.composites[f"{schema}.{name}"] = CompositeType(
+            schema=schema, name=name, attributes=attrs, origin=self._origin())
+
+    def _seq_options(self, opts: Iterable[Tree], base: dict[str, Any]) -> dict[str, Any]:
+        for o in opts:
+            d = o["DefElem"]
+            n = d["defname"]
+            arg = d.get("arg")
+            if n == "as":
+                base["type"] = self._type(arg["TypeName"])[0]
+            elif n in ("start", "increment", "cache"):
+                base[n] = _int_value(arg)
+            elif n == "minvalue":
+                base["min_value"] = _int_value(arg) if arg else None
+            elif n == "maxvalue":
+                base["max_value"] = _int_value(arg) if arg else None
+            elif n == "cycle":
+                base["cycle"] = bool(_int_value(arg)) if arg else True
+            elif n == "owned_by":
+                names = _names(arg["List"]["items"]) if "List" in arg else _names(arg)
+                base["owned_by"] = None if names == ["none"] else (
+                    ".".join(names) if len(names) == 3 else f"{self.search_path}." +
+                    ".".join(names))
+        return base
+
+    @staticmethod
+    def _seq_defaults(fields: dict[str, Any]) -> dict[str, Any]:
+        """Canonical sequence options: defaults spelled as None / 1, like the catalog reader."""
+        tname = fields["type"].name if "type" in fields else "bigint"
+        lo, hi = TYPE_RANGE.get(tname, TYPE_RANGE["bigint"])
+        inc = int(fields.get("increment") or 1)
+        default_min, default_max = (1, hi) if inc > 0 else (lo, -1)
+        if fields.get("min_value") == default_min:
+            fields["min_value"] = None
+        if fields.get("max_value") == default_max:
+            fields["max_value"] = None
+        if fields.get("start") is None:
+            fields.pop("start", None)
+            start = fields.get("min_value") or (default_min if inc > 0 else default_max)
+            fields["start"] = start
+        return fields
+
+    def _on_CreateSeqStmt(self, s: Tree) -> None:  # noqa: N802
+        schema, name = self._qual(s["sequence"])
+        fields = self._seq_defaults(self._seq_options(s.get("options") or (), {}))
+        self.sequences[f"{schema}.{name}"] = Sequence(schema=schema, name=name,
+                                                      origin=self._origin(), **fields)
+        self._take_rel(schema, name)
+
+    def _on_AlterSeqStmt(self, s: Tree) -> None:  # noqa: N802
+        schema, name = self._qual(s["sequence"])
+        key = f"{schema}.{name}"
+        seq = self.sequences[key]
+        current = {f.name: getattr(seq, f.name) for f in dataclasses.fields(seq)
+                   if f.name not in ("schema", "name", "origin", "grants", "comment")}
+        fields = self._seq_defaults(self._seq_options(s.get("options") or (), current))
+        self.sequences[key] = dataclasses.replace(seq, **fields)
+
+    # ---- tables
+    def _on_CreateStmt(self, s: Tree) -> None:  # noqa: N802
+        rv = s["relation"]
+        schema, name = self._qual(rv)
+        key = f"{schema}.{name}"
+        if key in self.tables and s.get("if_not_exists"):
+            return
+        t = _TableB(schema=schema, name=name, origin=self._origin(rv.get("location")),
+                    unlogged=rv.get("relpersistence") == "u")
+        self.tables[key] = t
+        self._take_rel(schema, name)
+        parents = [self._table(p["RangeVar"]) for p in s.get("inhRelations") or ()]
+        if s.get("partbound"):
+            parent = parents[0]
+            t.partition_of = f"{parent.schema}.{parent.name}"
+            t.partition_bound = self._bound(s["partbound"])
+            t.columns = [dataclasses.replace(c, origin=None) for c in parent.columns]
+        elif parents:
+            t.inherits = tuple(f"{p.schema}.{p.name}" for p in parents)
+            for p in parents:
+                for c in p.columns:
+                    if not any(x.name == c.name for x in t.columns):
+                        t.columns.append(dataclasses.replace(c, identity=None))
+                for ck in p.checks.values():
+                    if not ck.no_inherit:
+                        t.checks.setdefault(ck.name, ck)
+        if s.get("partspec"):
+            t.partition_by = self._partspec(s["partspec"])
+        t.options = tuple(sorted(self._reloptions(s.get("options"))))
+        constraints: list[tuple[Tree, str | None]] = []
+        for elt in s.get("tableElts") or ():
+            k = _kind(elt)
+            if k == "ColumnDef":
+                constraints.extend(self._add_column(t, elt["ColumnDef"]))
+            elif k == "Constraint":
+                constraints.append((elt["Constraint"], None))
+            elif k == "TableLikeClause":
+                src = self._table(elt["TableLikeClause"]["relation"])
+                for c in src.columns:
+                    t.columns.append(dataclasses.replace(c, default=None, identity=None,
+                                                         generated=None, comment=None))
+        for con, col in constraints:
+            self._add_constraint(t, con, col)
+
+    def _reloptions(self, options: Iterable[Tree] | None) -> list[str]:
+        out = []
+        for o in options or ():
+            d = o["DefElem"]
+            val = _int_value(d["arg"]) if d.get("arg") else "true"
+            if isinstance(val, str) and val in ("t", "f", "on", "off"):
+                val = "true" if val in ("t", "on") else "false"
+            prefix = f"{d['defnamespace']}." if d.get("defnamespace") else ""
+            out.append(f"{prefix}{d['defname']}={val}")
+        return out
+
+    def _bound(self, b: Tree) -> Expr:
+        return self._expr(b, "PartitionBoundSpec")
+
+    def _partspec(self, ps: Tree) -> PartitionBy:
+        strategy = ps["strategy"].removeprefix("PARTITION_STRATEGY_")
+        elems = tuple(self._index_elem(p["PartitionElem"], partition=True)
+                      for p in ps.get("partParams") or ())
+        return PartitionBy(strategy=strategy, elements=elems)
+
+    def _add_column(self, t: _TableB, cd: Tree) -> list[tuple[Tree, str | None]]:
+        name = cd["colname"]
+        dtype, serial = self._type(cd["typeName"])
+        nullable = True
+        default: Expr | None = None
+        identity: Identity | None = None
+        generated: Generated | None = None
+        deferred: list[tuple[Tree, str | None]] = []
+        for c in cd.get("constraints") or ():
+            con = c["Constraint"]
+            ct = con["contype"]
+            if ct == "CONSTR_NOTNULL":
+                nullable = False
+            elif ct == "CONSTR_NULL":
+                nullable = True
+            elif ct == "CONSTR_DEFAULT":
+                default = self._expr(con["raw_expr"])
+            elif ct == "CONSTR_IDENTITY":
+                opts = self._seq_defaults(self._seq_options(con.get("options") or (),
+                                                            {"type": dtype}))
+                identity = _identity(opts, con.get("generated_when") == "a")
+                nullable = False
+            elif ct == "CONSTR_GENERATED":
+                generated = Generated(expr=self._expr(con["raw_expr"]),
+                                      stored=con.get("generated_kind", "s") != "v")
+            else:
+                if ct == "CONSTR_PRIMARY":
+                    nullable = False
+                deferred.append((con, name))
+        if serial:
+            seqname = choose_name(t.name, name, "seq", self.rel_names.setdefault(t.schema, set()))
+            self._take_rel(t.schema, seqname)
+            self.sequences[f"{t.schema}.{seqname}"] = Sequence(
+                schema=t.schema, name=seqname, type=DataType(name=dtype.name),
+                owned_by=f"{t.schema}.{t.name}.{name}", origin=self._origin(cd.get("location")))
+            default = Expr(f"nextval('{t.schema}.{seqname}'::regclass)", "postgres",
+                           self.search_path)
+            nullable = False
+        collation = (".".join(_names(cd["collClause"]["collname"])) if cd.get("collClause")
+                     else None)
+        if collation is not None and collation.startswith("pg_catalog."):
+            collation = collation.removeprefix("pg_catalog.")
+        col = Column(name=name, type=dtype, nullable=nullable, default=default,
+                     identity=identity, generated=generated, collation=collation,
+                     origin=self._origin(cd.get("location")))
+        existing = next((i for i, c in enumerate(t.columns) if c.name == name), None)
+        if existing is None:
+            t.columns.append(col)
+        else:  # merged with an inherited column
+            old = t.columns[existing]
+            t.columns[existing] = dataclasses.replace(
+                old, nullable=old.nullable and nullable, default=default or old.default)
+        return deferred
+
+    def _add_constraint(self, t: _TableB, con: Tree, column: str | None) -> None:
+        ct = con["contype"]
+        schema = t.schema
+        cname: str | None = con.get("conname")
+        origin = self._origin(con.get("location"))
+        deferrable = bool(con.get("deferrable"))
+        initdeferred = bool(con.get("initdeferred"))
+        con_taken = self.con_names.setdefault(schema, set())
+        rel_taken = self.rel_names.setdefault(schema, set())
+        if ct == "CONSTR_PRIMARY":
+            cols = tuple(_names(con.get("keys"))) or (column,) if column else tuple(
+                _names(con.get("keys")))
+            cname = cname or choose_name(t.name, None, "pkey", rel_taken)
+            t.primary_key = PrimaryKey(name=cname, columns=cols, include=tuple(
+                _names(con.get("including"))), deferrable=deferrable,
+                initially_deferred=initdeferred, origin=origin)
+            for c in cols:
+                t.set_col(c, nullable=False)
+            rel_taken.add(cname)
+        elif ct == "CONSTR_UNIQUE":
+            cols = tuple(_names(con.get("keys"))) or ((column,) if column else ())
+            cname = cname or choose_name(t.name, _name_addition(list(cols)), "key", rel_taken)
+            t.uniques[cname] = Unique(name=cname, columns=cols,
+                                      include=tuple(_names(con.get("including"))),
+                                      nulls_not_distinct=bool(con.get("nulls_not_distinct")),
+                                      deferrable=deferrable, initially_deferred=initdeferred,
+                                      origin=origin)
+            rel_taken.add(cname)
+        elif ct == "CONSTR_CHECK":
+            expr = self._expr(con["raw_expr"])
+            if not cname:
+                refs = _column_refs(con["raw_expr"])
+                cname = choose_name(t.name, refs[0] if len(refs) == 1 else None, "check",
+                                    con_taken)
+            t.checks[cname] = Check(name=cname, expr=expr,
+                                    validated=not con.get("skip_validation", False),
+                                    no_inherit=bool(con.get("is_no_inherit")), origin=origin)
+        elif ct == "CONSTR_FOREIGN":
+            cols = tuple(_names(con.get("fk_attrs"))) or ((column,) if column else ())
+            rschema, rname = self._qual(con["pktable"])
+            ref_cols = tuple(_names(con.get("pk_attrs")))
+            cname = cname or choose_name(t.name, _name_addition(list(cols)), "fkey", con_taken)
+            if not ref_cols:
+                target = self.tables.get(f"{rschema}.{rname}")
+                if target is not None and target.primary_key is not None:
+                    ref_cols = target.primary_key.columns
+                else:
+                    t.pending_fk_refs[cname] = f"{rschema}.{rname}"
+            t.foreign_keys[cname] = ForeignKey(
+                name=cname, columns=cols, ref_table=f"{rschema}.{rname}", ref_columns=ref_cols,
+                on_delete=_FK_ACTIONS[con.get("fk_del_action", "a")],  # type: ignore[arg-type]
+                on_update=_FK_ACTIONS[con.get("fk_upd_action", "a")],  # type: ignore[arg-type]
+                match=_FK_MATCH[con.get("fk_matchtype", "s")],  # type: ignore[arg-type]
+                deferrable=deferrable, initially_deferred=initdeferred,
+                validated=not con.get("skip_validation", False), origin=origin)
+        elif ct == "CONSTR_EXCLUSION":
+            elems = []
+            colnames = []
+            for pair in con.get("exclusions") or ():
+                items = pair["List"]["items"] if "List" in pair else pair
+                elem = self._index_elem(items[0]["IndexElem"])
+                op = ".".join(_names(items[1]["List"]["items"] if "List" in items[1] else
+                                     items[1]))
+                elems.append(ExclusionElement(element=elem, operator=op))
+                colnames.append(elem.column or _expr_colname(items[0]["IndexElem"]))
+            cname = cname or choose_name(t.name, _name_addition(colnames), "excl", rel_taken)
+            rel_taken.add(cname)
+            t.exclusions[cname] = Exclusion(
+                name=cname, method=con.get("access_method") or "gist", elements=tuple(elems),
+                include=tuple(_names(con.get("including"))),
+                where=self._expr(con["where_clause"]) if con.get("where_clause") else None,
+                deferrable=deferrable, initially_deferred=initdeferred, origin=origin)
+        else:
+            self._warn(f"constraint kind {ct} is not modelled; skipped", con.get("location"))
+            return
+        con_taken.add(cname)
+
+    def _on_AlterTableStmt(self, s: Tree) -> None:  # noqa: N802
+        objtype = s.get("objtype", "OBJECT_TABLE")
+        rv = s["relation"]
+        for c in s.get("cmds") or ():
+            cmd = c["AlterTableCmd"]
+            sub = cmd["subtype"]
+            if sub in ("AT_ChangeOwner", "AT_ClusterOn", "AT_ReplicaIdentity",
+                       "AT_SetStatistics", "AT_SetStorage", "AT_SetCompression"):
+                continue
+            if objtype == "OBJECT_INDEX":
+                self._alter_index(rv, sub, cmd)
+                continue
+            if objtype == "OBJECT_SEQUENCE":
+                continue  # ALTER SEQUENCE via ALTER TABLE: owner and the like
+            key = "{}.{}".format(*self._qual(rv))
+            if key not in self.tables:
+                if s.get("missing_ok"):
+                    return
+                if key in self.views:
+                    continue  # ALTER VIEW ... owner, defaults: not modelled
+                raise KeyError(f"table {key} is not defined")
+            self._alter_table(self.tables[key], sub, cmd)
+
+    def _alter_index(self, rv: Tree, sub: str, cmd: Tree) -> None:
+        if sub == "AT_AttachPartition":
+            child = cmd["def"]["PartitionCmd"]["name"]
+            schema, name = self._qual(child)
+            self.indexes.pop(f"{schema}.{name}", None)
+
+    def _alter_table(self, t: _TableB, sub: str, cmd: Tree) -> None:  # noqa: C901
+        name = cmd.get("name")
+        d = cmd.get("def")
+        if sub == "AT_AddConstraint":
+            self._add_constraint(t, d["Constraint"], None)
+        elif sub == "AT_ColumnDefault":
+            t.set_col(name, default=self._expr(d) if d else None)
+        elif sub == "AT_AddColumn":
+            for con, col in self._add_column(t, d["ColumnDef"]):
+                self._add_constraint(t, con, col)
+        elif sub == "AT_DropColumn":
+            t.columns = [c for c in t.columns if c.name != name]
+        elif sub == "AT_SetNotNull":
+            t.set_col(name, nullable=False)
+        elif sub == "AT_DropNotNull":
+            t.set_col(name, nullable=True)
+        elif sub == "AT_AlterColumnType":
+            t.set_col(name, type=self._type(d["ColumnDef"]["typeName"])[0])
+        elif sub == "AT_AttachPartition":
+            pc = d["PartitionCmd"]
+            child = self._table(pc["name"])
+            child.partition_of = f"{t.schema}.{t.name}"
+            child.partition_bound = self._bound(pc["bound"])
+        elif sub == "AT_DetachPartition":
+            child = self._table(d["PartitionCmd"]["name"])
+            child.partition_of = None
+            child.partition_bound = None
+        elif sub == "AT_EnableRowSecurity":
+            t.rls_enabled = True
+        elif sub == "AT_DisableRowSecurity":
+            t.rls_enabled = False
+        elif sub == "AT_ForceRowSecurity":
+            t.rls_forced = True
+        elif sub == "AT_NoForceRowSecurity":
+            t.rls_forced = False
+        elif sub == "AT_DropConstraint":
+            for coll in (t.foreign_keys, t.uniques, t.checks, t.exclusions):
+                coll.pop(name, None)
+            if t.primary_key is not None and t.primary_key.name == name:
+                t.primary_key = None
+        elif sub == "AT_ValidateConstraint":
+            for coll in (t.foreign_keys, t.checks):
+                if name in coll:
+                    coll[name] = dataclasses.replace(coll[name], validated=True)
+        elif sub == "AT_AddIdentity":
+            con = d["Constraint"]
+            col = t.columns[t.col_index(name)]
+            opts = self._seq_defaults(self._seq_options(con.get("options") or (),
+                                                        {"type": col.type}))
+            t.set_col(name, identity=_identity(opts, con.get("generated_when") == "a"),
+                      nullable=False)
+        elif sub == "AT_DropIdentity":
+            t.set_col(name, identity=None)
+        elif sub == "AT_SetRelOptions":
+            opts = dict(o.split("=", 1) for o in t.options)
+            opts.update(o.split("=", 1) for o in self._reloptions(d))
+            t.options = tuple(sorted(f"{k}={v}" for k, v in opts.items()))
+        elif sub == "AT_ResetRelOptions":
+            drop = {o.split("=", 1)[0] for o in self._reloptions(d)}
+            t.options = tuple(o for o in t.options if o.split("=", 1)[0] not in drop)
+        elif sub == "AT_AddInherit":
+            parent = self._table(d["RangeVar"])
+            t.inherits = (*t.inherits, f"{parent.schema}.{parent.name}")
+        elif sub in ("AT_EnableTrig", "AT_DisableTrig", "AT_EnableAlwaysTrig",
+                     "AT_EnableReplicaTrig"):
+            key = f"{t.schema}.{t.name}.{name}"
+            state = {"AT_EnableTrig": "O", "AT_DisableTrig": "D", "AT_EnableAlwaysTrig": "A",
+                     "AT_EnableReplicaTrig": "R"}[sub]
+            if key in self.triggers:
+                self.triggers[key] = dataclasses.replace(self.triggers[key], enabled=state)
+        else:
+            self._warn(f"ALTER TABLE {sub.removeprefix('AT_')} is not modelled; skipped")
+
+    # ---- indexes
+    def _index_elem(self, e: Tree, partition: bool = False) -> IndexElement:
+        expr = e.get("expr")
+        ordering = e.get("ordering", "SORTBY_DEFAULT")
+        nulls = e.get("nulls_ordering", "SORTBY_NULLS_DEFAULT")
+        opclass = ".".join(_names(e.get("opclass"))) or None
+        if opclass:
+            opclass = opclass.removeprefix("pg_catalog.")
+        collation = ".".join(_names(e.get("collation"))) or None
+        return IndexElement(
+            column=e.get("name"),
+            expr=self._expr(expr) if expr is not None else None,
+            opclass=opclass,
+            collation=collation.removeprefix("pg_catalog.") if collation else None,
+            descending=ordering == "SORTBY_DESC",
+            nulls_first=None if nulls == "SORTBY_NULLS_DEFAULT" else nulls == "SORTBY_NULLS_FIRST",
+        )
+
+    def _on_IndexStmt(self, s: Tree) -> None:  # noqa: N802
+        schema, table = self._qual(s["relation"])
+        elems = [self._index_elem(p["IndexElem"]) for p in s.get("indexParams") or ()]
+        name = s.get("idxname")
+        if not name:
+            cols = [p["IndexElem"].get("name") or _expr_colname(p["IndexElem"])
+                    for p in s.get("indexParams") or ()]
+            name = choose_name(table, _name_addition(cols), "idx",
+                               self.rel_names.setdefault(schema, set()))
+        key = f"{schema}.{name}"
+        if key in self.indexes and s.get("if_not_exists"):
+            return
+        self._take_rel(schema, name)
+        self.indexes[key] = Index(
+            name=name, schema=schema, table=table, elements=tuple(elems),
+            include=tuple(p["IndexElem"]["name"] for p in s.get("indexIncludingParams") or ()),
+            method=s.get("accessMethod", "btree"), unique=bool(s.get("unique")),
+            nulls_not_distinct=bool(s.get("nulls_not_distinct")),
+            where=self._expr(s["whereClause"]) if s.get("whereClause") else None,
+            origin=self._origin())
+
+    # ---- views
+    def _on_ViewStmt(self, s: Tree) -> None:  # noqa: N802
+        schema, name = self._qual(s["view"])
+        opts = self._reloptions(s.get("options"))
+        check = s.get("withCheckOption", "NO_CHECK_OPTION")
+        check_option = {"LOCAL_CHECK_OPTION": "LOCAL", "CASCADED_CHECK_OPTION": "CASCADED"}.get(
+            check)
+        for o in list(opts):
+            if o.startswith("check_option="):
+                check_option = o.split("=", 1)[1].upper()
+                opts.remove(o)
+        self.views[f"{schema}.{name}"] = View(
+            schema=schema, name=name, query=self._expr(s["query"]),
+            check_option=check_option,  # type: ignore[arg-type]
+            options=tuple(sorted(opts)), column_names=tuple(_names(s.get("aliases"))),
+            origin=self._origin())
+        self._take_rel(schema, name)
+
+    def _on_CreateTableAsStmt(self, s: Tree) -> None:  # noqa: N802
+        if s.get("objtype") != "OBJECT_MATVIEW":
+            self._warn("CREATE TABLE AS: the resulting table's columns are not known; skipped")
+            return
+        into = s["into"]
+        schema, name = self._qual(into["rel"])
+        self.views[f"{schema}.{name}"] = View(
+            schema=schema, name=name, query=self._expr(s["query"]), materialized=True,
+            column_names=tuple(_names(into.get("colNames"))),
+            options=tuple(sorted(self._reloptions(into.get("options")))),
+            origin=self._origin())
+        self._take_rel(schema, name)
+
+    def _on_RefreshMatViewStmt(self, s: Tree) -> None:  # noqa: N802
+        pass
+
+    # ---- functions
+    def _arg(self, p: Tree) -> Argument:
+        mode = {"FUNC_PARAM_IN": "IN", "FUNC_PARAM_OUT": "OUT", "FUNC_PARAM_INOUT": "INOUT",
+                "FUNC_PARAM_VARIADIC": "VARIADIC", "FUNC_PARAM_TABLE": "TABLE",
+                "FUNC_PARAM_DEFAULT": "IN"}.get(p.get("mode", "FUNC_PARAM_IN"), "IN")
+        dtype, _ = self._type(p["argType"])
+        return Argument(name=p.get("name"), type=_arg_type(dtype),
+                        mode=mode,  # type: ignore[arg-type]
+                        default=self._expr(p["defexpr"]) if p.get("defexpr") else None)
+
+    def _on_CreateFunctionStmt(self, s: Tree) -> None:  # noqa: N802
+        schema, name = self._qual_names(_names(s["funcname"]))
+        args = tuple(self._arg(p["FunctionParameter"]) for p in s.get("parameters") or ())
+        fields: dict[str, Any] = {"language": "sql", "body": ""}
+        config = []
+        for o in s.get("options") or ():
+            d = o["DefElem"]
+            n, arg = d["defname"], d.get("arg")
+            if n == "as":
+                parts = _names(arg["List"]["items"] if "List" in arg else arg)
+                fields["body"] = parts[0] if len(parts) == 1 else ", ".join(parts)
+            elif n == "language":
+                fields["language"] = str(_int_value(arg)).lower()
+            elif n == "volatility":
+                fields["volatility"] = str(_int_value(arg)).upper()
+            elif n == "strict":
+                fields["strict"] = bool(_bool(arg))
+            elif n == "security":
+                fields["security_definer"] = bool(_bool(arg))
+            elif n == "leakproof":
+                fields["leakproof"] = bool(_bool(arg))
+            elif n == "parallel":
+                fields["parallel"] = str(_int_value(arg)).upper()
+            elif n == "set":
+                v = arg["VariableSetStmt"]
+                vals = ", ".join(str(_int_value(a)) for a in v.get("args") or ())
+                config.append(f"{v['name']}={vals}")
+        if s.get("sql_body"):
+            fields["body"] = deparse(s["sql_body"])
+        returns: str | None = None
+        table_args = [a for a in args if a.mode == "TABLE"]
+        if table_args:
+            returns = "TABLE(" + ", ".join(f"{a.name} {a.type}" for a in table_args) + ")"
+        elif s.get("returnType"):
+            rt, _ = self._type(s["returnType"])
+            returns = ("SETOF " if s["returnType"].get("setof") else "") + _arg_type(rt)
+        elif not s.get("is_procedure"):
+            outs = [a for a in args if a.mode in ("OUT", "INOUT")]
+            returns = outs[0].type if len(outs) == 1 else "record"
+        f = Function(schema=schema, name=name, arguments=args, returns=returns,
+                     kind="procedure" if s.get("is_procedure") else "function",
+                     config=tuple(config), origin=self._origin(), **fields)
+        self.functions[f.key] = f
+
+    def _on_DefineStmt(self, s: Tree) -> None:  # noqa: N802
+        if s.get("kind") != "OBJECT_AGGREGATE":
+            self._warn(f"CREATE {s.get('kind', '').removeprefix('OBJECT_')} is not modelled; "
+                       "skipped")
+            return
+        schema, name = self._qual_names(_names(s["defnames"]))
+        arglist = s.get("args") or []
+        params = arglist[0]["List"]["items"] if arglist and "List" in arglist[0] else []
+        args = tuple(self._arg(p["FunctionParameter"]) for p in params)
+        opts = {}
+        for o in s.get("definition") or ():
+            d = o["DefElem"]
+            arg = d.get("arg")
+            if arg is None:
+                val = "true"
+            elif "TypeName" in arg:
+                dt, _ = self._type(arg["TypeName"])
+                val = _arg_type(dt)
+                if d["defname"] in ("sfunc", "finalfunc", "combinefunc", "msfunc",
+                                    "minvfunc", "mfinalfunc", "serialfunc", "deserialfunc"):
+                    names = _names(arg["TypeName"]["names"])
+                    val = ".".join(self._qual_names(names))
+            else:
+                val = str(_int_value(arg))
+            opts[d["defname"].lower()] = val
+        stype = opts.get("stype", "")
+        f = Function(schema=schema, name=name, arguments=args, kind="aggregate",
+                     language="internal", returns=None,
+                     body=", ".join(f"{k}={v}" for k, v in sorted(opts.items())) if stype
+                     else "", origin=self._origin())
+        self.functions[f.key] = f
+
+    # ---- triggers, rules, policies
+    def _on_CreateTrigStmt(self, s: Tree) -> None:  # noqa: N802
+        schema, table = self._qual(s["relation"])
+        timing = s.get("timing", 0)
+        events_mask = s.get("events", 0)
+        events = tuple(sorted(n for bit, n in ((4, "INSERT"), (8, "DELETE"), (16, "UPDATE"),
+                                               (32, "TRUNCATE")) if events_mask & bit))
+        fschema, fname = self._qual_names(_names(s["funcname"]))
+        trig = Trigger(
+            schema=schema, table=table, name=s["trigname"],
+            timing="INSTEAD OF" if timing & 64 else "BEFORE" if timing & 2 else "AFTER",
+            events=events, level="ROW" if s.get("row") else "STATEMENT",
+            function=f"{fschema}.{fname}", arguments=tuple(_names(s.get("args"))),
+            columns=tuple(_names(s.get("columns"))),
+            when=self._expr(s["whenClause"]) if s.get("whenClause") else None,
+            constraint=bool(s.get("isconstraint")), deferrable=bool(s.get("deferrable")),
+            initially_deferred=bool(s.get("initdeferred")), origin=self._origin())
+        self.triggers[trig.key] = trig
+
+    def _on_RuleStmt(self, s: Tree) -> None:  # noqa: N802
+        schema, table = self._qual(s["relation"])
+        event = s.get("event", "CMD_SELECT").removeprefix("CMD_")
+        rule = Rule(schema=schema, table=table, name=s["rulename"],
+                    event=event,  # type: ignore[arg-type]
+                    definition=self._expr(s, "RuleStmt"),
+                    origin=self._origin())
+        self.rules[rule.key] = rule
+
+    def _on_CreatePolicyStmt(self, s: Tree) -> None:  # noqa: N802
+        schema, table = self._qual(s["table"])
+        roles = tuple(_role(r["RoleSpec"]) for r in s.get("roles") or ()) or ("PUBLIC",)
+        pol = Policy(schema=schema, table=table, name=s["policy_name"],
+                     command=s.get("cmd_name", "all").upper(),  # type: ignore[arg-type]
+                     permissive=bool(s.get("permissive", False)),
+                     roles=tuple(sorted(roles)),
+                     using=self._expr(s["qual"]) if s.get("qual") else None,
+                     with_check=self._expr(s["with_check"]) if s.get("with_check") else None,
+                     origin=self._origin())
+        self.policies[pol.key] = pol
+
+    # ---- comments, grants, drops, renames
+    def _on_CommentStmt(self, s: Tree) -> None:  # noqa: N802, C901
+        objtype = s["objtype"]
+        obj = s.get("object")
+        comment = s.get("comment")
+        if objtype in ("OBJECT_SCHEMA", "OBJECT_EXTENSION"):
+            name = obj["String"]["sval"]
+            if objtype == "OBJECT_SCHEMA" and name in self.namespaces:
+                self.namespaces[name] = dataclasses.replace(self.namespaces[name],
+                                                            comment=comment)
+            elif objtype == "OBJECT_EXTENSION" and name in self.extensions:
+                self.extensions[name] = dataclasses.replace(self.extensions[name],
+                                                            comment=comment)
+            return
+        if objtype in ("OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_AGGREGATE",
+                       "OBJECT_ROUTINE"):
+            owa = obj["ObjectWithArgs"]
+            schema, name = self._qual_names(_names(owa["objname"]))
+            argtypes = [_arg_type(self._type(a["TypeName"])[0])
+                        for a in owa.get("objargs") or () if "TypeName" in a]
+            key = f"{schema}.{name}({', '.join(argtypes)})"
+            if key in self.functions:
+                self.functions[key] = dataclasses.replace(self.functions[key], comment=comment)
+            return
+        names = _names(obj["List"]["items"] if "List" in obj else
+                       obj.get("TypeName", {}).get("names") if "TypeName" in obj else [obj])
+        if objtype == "OBJECT_COLUMN":
+            *rel, col = names
+            schema, table = self._qual_names(rel)
+            key = f"{schema}.{table}"
+            if key in self.tables:
+                self.tables[key].set_col(col, comment=comment)
+            elif key in self.views:
+                v = self.views[key]
+                cc = dict(v.column_comments)
+                if comment is None:
+                    cc.pop(col, None)
+                else:
+                    cc[col] = comment
+                self.views[key] = dataclasses.replace(v, column_comments=FrozenMap(cc))
+            return
+        if objtype in ("OBJECT_TABCONSTRAINT", "OBJECT_TRIGGER", "OBJECT_POLICY",
+                       "OBJECT_RULE"):
+            *rel, oname = names
+            schema, table = self._qual_names(rel)
+            key = f"{schema}.{table}"
+            if objtype == "OBJECT_TABCONSTRAINT" and key in self.tables:
+                t = self.tables[key]
+                if t.primary_key is not None and t.primary_key.name == oname:
+                    t.primary_key = dataclasses.replace(t.primary_key, comment=comment)
+                for coll in (t.foreign_keys, t.uniques, t.checks, t.exclusions):
+                    if oname in coll:
+                        coll[oname] = dataclasses.replace(coll[oname], comment=comment)
+            else:
+                store = {"OBJECT_TRIGGER": self.triggers, "OBJECT_POLICY": self.policies,
+                         "OBJECT_RULE": self.rules}.get(objtype, {})
+                k = f"{key}.{oname}"
+                if k in store:
+                    store[k] = dataclasses.replace(store[k], comment=comment)  # type: ignore
+            return
+        schema, name = self._qual_names(names)
+        key = f"{schema}.{name}"
+        stores: dict[str, dict[str, Any]] = {
+            "OBJECT_TABLE": self.tables, "OBJECT_VIEW": self.views,
+            "OBJECT_MATVIEW": self.views, "OBJECT_INDEX": self.indexes,
+            "OBJECT_SEQUENCE": self.sequences, "OBJECT_TYPE": {**self.enums,
+                                                               **self.composites},
+            "OBJECT_DOMAIN": self.domains,
+        }
+        if objtype == "OBJECT_TABLE" and key in self.tables:
+            self.tables[key].comment = comment
+        elif objtype == "OBJECT_TYPE":
+            for store in (self.enums, self.composites, self.domains):
+                if key in store:
+                    store[key] = dataclasses.replace(store[key], comment=comment)  # type: ignore
+        elif objtype in stores and key in stores[objtype]:
+            store = stores[objtype]
+            store[key] = dataclasses.replace(store[key], comment=comment)
+        else:
+            self._warn(f"COMMENT ON {objtype.removeprefix('OBJECT_')} {key}: object not found")
+
+    def _on_GrantStmt(self, s: Tree) -> None:  # noqa: N802
+        objtype = s.get("objtype", "OBJECT_TABLE")
+        if s.get("targtype", "ACL_TARGET_OBJECT") != "ACL_TARGET_OBJECT":
+            self._warn("GRANT ... ON ALL ... IN SCHEMA is not modelled; skipped")
+            return
+        privs = []
+        for p in s.get("privileges") or ():
+            ap = p["AccessPriv"]
+            if ap.get("cols"):
+                self._warn("column-level privileges are not modelled; skipped")
+                return
+            privs.append(ap["priv_name"].upper())
+        grantees = [_role(g["RoleSpec"]) for g in s.get("grantees") or ()]
+        option = bool(s.get("grant_option"))
+        for obj in s.get("objects") or ():
+            target = self._grant_target(objtype, obj)
+            if target is None:
+                continue
+            store, key, kind = target
+            all_privs = privs or list(_ALL_PRIVILEGES.get(kind, ()))
+            item = store[key]
+            grants = set(item.grants)
+            for g in grantees:
+                for p in all_privs:
+                    if s.get("is_grant"):
+                        grants.discard(Grant(grantee=g, privilege=p, grantable=not option))
+                        grants.add(Grant(grantee=g, privilege=p, grantable=option))
+                    else:
+                        grants.discard(Grant(grantee=g, privilege=p, grantable=True))
+                        if not option:
+                            grants.discard(Grant(grantee=g, privilege=p, grantable=False))
+                        else:
+                            grants.add(Grant(grantee=g, privilege=p, grantable=False))
+            if isinstance(item, _TableB):
+                item.grants = grants
+            else:
+                store[key] = dataclasses.replace(item, grants=frozenset(grants))
+
+    def _grant_target(self, objtype: str, obj: Tree) -> tuple[dict[str, Any], str, str] | None:
+        if objtype == "OBJECT_SCHEMA":
+            name = obj["String"]["sval"]
+            return (self.namespaces, name, objtype) if name in self.namespaces else None
+        if objtype in ("OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_ROUTINE"):
+            owa = obj["ObjectWithArgs"]
+            schema, name = self._qual_names(_names(owa["objname"]))
+            argtypes = [_arg_type(self._type(a["TypeName"])[0])
+                        for a in owa.get("objargs") or () if "TypeName" in a]
+            key = f"{schema}.{name}({', '.join(argtypes)})"
+            return (self.functions, key, objtype) if key in self.functions else None
+        if "RangeVar" in obj:
+            schema, name = self._qual(obj["RangeVar"])
+            key = f"{schema}.{name}"
+            if key in self.tables:
+                return self.tables, key, "OBJECT_TABLE"
+            if key in self.views:
+                return self.views, key, "OBJECT_TABLE"
+            if key in self.sequences:
+                return self.sequences, key, "OBJECT_SEQUENCE"
+        self._warn(f"GRANT on {objtype.removeprefix('OBJECT_')}: object not modelled; skipped")
+        return None
+
+    def _on_DropStmt(self, s: Tree) -> None:  # noqa: N802
+        rtype = s.get("removeType")
+        for obj in s.get("objects") or ():
+            if rtype in ("OBJECT_SCHEMA", "OBJECT_EXTENSION"):
+                name = obj["String"]["sval"]
+                (self.namespaces if rtype == "OBJECT_SCHEMA" else self.extensions).pop(name,
+                                                                                        None)
+                continue
+            if rtype in ("OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_AGGREGATE"):
+                owa = obj["ObjectWithArgs"]
+                schema, name = self._qual_names(_names(owa["objname"]))
+                for k in [k for k, f in self.functions.items()
+                          if f.schema == schema and f.name == name]:
+                    del self.functions[k]
+                continue
+            if rtype in ("OBJECT_TYPE", "OBJECT_DOMAIN"):
+                names = _names(obj["TypeName"]["names"]) if "TypeName" in obj else _names(
+                    obj["List"]["items"])
+            else:
+                names = _names(obj["List"]["items"] if "List" in obj else [obj])
+            if rtype in ("OBJECT_TRIGGER", "OBJECT_POLICY", "OBJECT_RULE"):
+                *rel, oname = names
+                schema, table = self._qual_names(rel)
+                store = {"OBJECT_TRIGGER": self.triggers, "OBJECT_POLICY": self.policies,
+                         "OBJECT_RULE": self.rules}[rtype]
+                store.pop(f"{schema}.{table}.{oname}", None)  # type: ignore[attr-defined]
+                continue
+            schema, name = self._qual_names(names)
+            key = f"{schema}.{name}"
+            if rtype == "OBJECT_TABLE":
+                self.tables.pop(key, None)
+                for ik in [k for k, i in self.indexes.items() if i.table_key == key]:
+                    del self.indexes[ik]
+                for store in (self.triggers, self.rules, self.policies):
+                    for k in [k for k in store if k.startswith(key + ".")]:
+                        del store[k]  # type: ignore[attr-defined]
+                for sk in [k for k, q in self.sequences.items()
+                           if q.owned_by and q.owned_by.startswith(key + ".")]:
+                    del self.sequences[sk]
+            else:
+                for store in (self.views, self.indexes, self.sequences, self.enums,
+                              self.domains, self.composites):
+                    store.pop(key, None)  # type: ignore[attr-defined]
+
+    def _on_RenameStmt(self, s: Tree) -> None:  # noqa: N802
+        rtype = s.get("renameType")
+        new = s["newname"]
+        if rtype == "OBJECT_COLUMN":
+            t = self._table(s["relation"])
+            t.set_col(s["subname"], name=new)
+        elif rtype in ("OBJECT_TABLE",) and s.get("relation"):
+            t = self._table(s["relation"])
+            old = f"{t.schema}.{t.name}"
+            del self.tables[old]
+            t.name = new
+            self.tables[f"{t.schema}.{new}"] = t
+            for k, i in list(self.indexes.items()):
+                if i.table_key == old:
+                    self.indexes[k] = dataclasses.replace(i, table=new)
+        elif rtype == "OBJECT_INDEX":
+            schema, name = self._qual(s["relation"])
+            i = self.indexes.pop(f"{schema}.{name}")
+            self.indexes[f"{schema}.{new}"] = dataclasses.replace(i, name=new)
+        elif rtype == "OBJECT_TABCONSTRAINT":
+            t = self._table(s["relation"])
+            for coll in (t.foreign_keys, t.uniques, t.checks, t.exclusions):
+                if s["subname"] in coll:
+                    coll[new] = dataclasses.replace(coll.pop(s["subname"]), name=new)
+        else:
+            self._warn(f"ALTER ... RENAME of {str(rtype).removeprefix('OBJECT_')} is not "
+                       "modelled; skipped")
+
+    def _on_DoStmt(self, s: Tree) -> None:  # noqa: N802
+        self._warn("DO blocks are not interpreted; anything they create is not in the model")
+
+
+_BUILTIN_UNQUALIFIED = frozenset({"trigger", "void", "record", "anyelement", "anyarray",
+                                  "event_trigger", "cstring", "internal"})
+
+
+def _identity(opts: dict[str, Any], always: bool) -> Identity:
+    start = opts.get("start")
+    inc = int(opts.get("increment") or 1)
+    default_start = opts.get("min_value") or (1 if inc > 0 else -1)
+    return Identity(always=always,
+                    start=None if start in (None, default_start) else int(start),
+                    increment=None if inc == 1 else inc,
+                    min_value=opts.get("min_value"), max_value=opts.get("max_value"),
+                    cache=None if int(opts.get("cache") or 1) == 1 else int(opts["cache"]),
+                    cycle=bool(opts.get("cycle")))
+
+
+def _arg_type(t: DataType) -> str:
+    return str(DataType(name=t.name, array_dims=t.array_dims))
+
+
+def _bool(arg: Tree | None) -> bool:
+    if arg is None:
+        return True
+    if "Boolean" in arg:
+        return bool(arg["Boolean"].get("boolval", False))
+    v = _int_value(arg)
+    return bool(v) and v not in ("false", "off", "0")
+
+
+def _role(r: Tree) -> str:
+    rt = r.get("roletype")
+    if rt == "ROLESPEC_PUBLIC":
+        return "PUBLIC"
+    if rt == "ROLESPEC_CSTRING":
+        return str(r["rolename"])
+    return str(rt).removeprefix("ROLESPEC_")
+
+
+def _name_addition(cols: list[str]) -> str:
+    """PostgreSQL's ChooseIndexNameAddition: names joined by '_', stopped past 63 bytes."""
+    buf = ""
+    for c in cols:
+        if buf:
+            buf += "_"
+        buf += c
+        if len(buf.encode()) >= 64:
+            break
+    return buf
+
+
+def _expr_colname(e: Tree) -> str:
+    expr = e.get("expr") or {}
+    if "FuncCall" in expr:
+        return _names(expr["FuncCall"]["funcname"])[-1]
+    return "expr"
+
+
+def _column_refs(tree: Any) -> list[str]:
+    """Distinct column names an expression refers to, in order of appearance."""
+    out: list[str] = []
+
+    def walk(n: Any) -> None:
+        if isinstance(n, dict):
+            if "ColumnRef" in n and len(n) == 1:
+                names = _names(n["ColumnRef"].get("fields"))
+                if names and names[-1] not in out:
+                    out.append(names[-1])
+                return
+            for v in n.values():
+                walk(v)
+        elif isinstance(n, list):
+            for v in n:
+                walk(v)
+
+    walk(tree)
+    return out
+
+
+def _blank_non_schema(text: str) -> str:
+    """Blank psql meta-commands, COPY data and non-schema statements, keeping every offset.
+
+    Offsets stay valid because removed text is replaced with spaces (newlines kept), so the
+    parser's byte locations still point into the original file.
+    """
+    lines = text.split("\n")
+    out = []
+    in_copy = False
+    for ln in lines:
+        if in_copy:
+            out.append("")
+            if ln.rstrip("\r") == "\\.":
+                in_copy = False
+            continue
+        if _META_LINE.match(ln):
+            out.append("")
+            continue
+        out.append(ln)
+        if _COPY_FROM_STDIN.match(ln) and ln.rstrip().endswith(";"):
+            in_copy = True
+    cleaned = "\n".join(out)
+    try:
+        slices = parser.split(cleaned, with_parser=False, only_slices=True)
+    except Exception:  # noqa: BLE001 - let the real parse report the error with its position
+        return cleaned
+    pieces = []
+    prev = 0
+    for sl in slices:
+        chunk = cleaned[sl.start:sl.stop]
+        word = _first_word(chunk)
+        if word in _SKIP_KEYWORDS or (word == "with" and "insert" in chunk[:200].lower()):
+            pieces.append(cleaned[prev:sl.start])
+            pieces.append(_spaces(chunk))
+            prev = sl.stop
+    pieces.append(cleaned[prev:])
+    return "".join(pieces)
+
+
+_WORD = re.compile(r"\s*(?:(?:--[^\n]*\n)|(?:/\*.*?\*/)|\s)*\(*\s*([A-Za-z_]+)", re.S)
+
+
+def _first_word(chunk: str) -> str:
+    m = _WORD.match(chunk)
+    return m.group(1).lower() if m else ""
+
+
+def _spaces(chunk: str) -> str:
+    """Blank a chunk with one space per UTF-8 byte (newlines kept), so byte offsets hold."""
+    if chunk.isascii():
+        return re.sub(r"[^\n]", " ", chunk)
+    return "".join("\n" if ch == "\n" else " " * len(ch.encode()) for ch in chunk)
+
+
+# --------------------------------------------------------------------------------- public API
+
+def read_ddl(text: str, *, file: str | None = None, warn: Warn | None = None) -> Schema:
+    """Read PostgreSQL DDL text into a Schema. Raises ParseError on a syntax error."""
+    r = PostgresDdlReader(warn)
+    r.feed(text, file)
+    return r.result(source=file)
+
+
+def read_path(path: str | Path, *, warn: Warn | None = None) -> Schema:
+    """Read a .sql file, or every .sql file of a folder in name order, as one schema."""
+    p = Path(path)
+    files = sorted(p.glob("*.sql")) if p.is_dir() else [p]
+    r = PostgresDdlReader(warn)
+    for f in files:
+        try:
+            text = f.read_text(encoding="utf-8")
+        except OSError as e:
+            raise ParseError(f"cannot read: {e.strerror}", file=str(f)) from None
+        except UnicodeDecodeError as e:
+            raise ParseError(f"not UTF-8 text ({e.reason} at byte {e.start})",
+                             file=str(f)) from None
+        r.feed(text, str(f))
+    return r.result(source=str(p))
