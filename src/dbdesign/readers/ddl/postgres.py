@@ -290,8 +290,8 @@ class PostgresDdlReader:
         self.warn(Diagnostic(message, file=o.file, line=o.line, col=o.col))
 
     def _parse_error(self, e: PglastParseError, text: str) -> ParseError:
-        # pglast reports a 1-based character position (cursorpos) within the text.
-        pos = max(int(getattr(e, "location", 1) or 1) - 1, 0)
+        # pglast reports the 0-based character offset of the offending token in args[1].
+        pos = int(e.args[1]) if len(e.args) > 1 and isinstance(e.args[1], int) else 0
         line = text.count("\n", 0, pos) + 1
         col = pos - (text.rfind("\n", 0, pos) + 1) + 1
         msg = str(e.args[0]) if e.args else str(e)

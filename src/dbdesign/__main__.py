@@ -1,0 +1,5 @@
+"""python -m dbdesign"""
+
+from dbdesign.cli import main
+
+main()

@@ -1,0 +1,168 @@
+"""The public Python API. The CLI is a thin layer over these functions.
+
+    >>> from dbdesign import api
+    >>> schema = api.read("schema.sql")            # a file, a folder or a database URL
+    >>> sql = api.emit(schema, "sqlite")           # DDL for a dialect
+    >>> api.to_json(schema)                        # versioned JSON of the whole model
+
+Imports are local to each function so that a command pays only for what it uses.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from dbdesign.errors import ConfigError, Diagnostic, ParseError, UnsupportedError
+from dbdesign.model import Schema
+
+DIALECTS = ("postgres", "sqlite", "mysql")
+Warn = Callable[[Diagnostic], None]
+
+_PG_URL = re.compile(r"^postgres(ql)?://", re.I)
+_SQLITE_URL = re.compile(r"^sqlite:(///)?", re.I)
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def is_database_url(source: str) -> bool:
+    return bool(_PG_URL.match(source) or _SQLITE_URL.match(source))
+
+
+def _is_sqlite_file(path: Path) -> bool:
+    try:
+        with path.open("rb") as f:
+            return f.read(16) == _SQLITE_MAGIC
+    except OSError:
+        return False
+
+
+def detect_dialect(source: str) -> str:
+    """The dialect of a source: from a URL's scheme, a database file's header, or DDL text."""
+    if _PG_URL.match(source):
+        return "postgres"
+    if _SQLITE_URL.match(source):
+        return "sqlite"
+    path = Path(source)
+    if path.is_file() and _is_sqlite_file(path):
+        return "sqlite"
+    files = sorted(path.glob("*.sql")) if path.is_dir() else [path]
+    sample = ""
+    for f in files[:20]:
+        try:
+            with f.open(encoding="utf-8", errors="replace") as fh:
+                sample += fh.read(200_000)
+        except OSError as e:
+            raise ParseError(f"cannot read: {e.strerror}", file=str(f)) from None
+    return detect_text_dialect(sample)
+
+
+_SIGNALS = {
+    "postgres": re.compile(r"\bSET\s+search_path\b|::[a-z]|\$\$|\bCREATE\s+EXTENSION\b|"
+                           r"\bserial\b|\bpg_catalog\.|\bbigserial\b|\btimestamptz\b|"
+                           r"\bjsonb\b|\bOWNER\s+TO\b", re.I),
+    "sqlite": re.compile(r"\bAUTOINCREMENT\b|\bWITHOUT\s+ROWID\b|\bPRAGMA\b|\bsqlite_", re.I),
+    "mysql": re.compile(r"\bENGINE\s*=|\bAUTO_INCREMENT\b|`|\bDELIMITER\b|"
+                        r"\bUNSIGNED\b|\bCHARSET\b", re.I),
+}
+
+
+def detect_text_dialect(text: str) -> str:
+    scores = {d: len(rx.findall(text)) for d, rx in _SIGNALS.items()}
+    best = max(scores, key=lambda d: scores[d])
+    return best if scores[best] > 0 else "postgres"
+
+
+def read(source: str, *, dialect: str | None = None, warn: Warn | None = None) -> Schema:
+    """Read a schema from a .sql file, a folder of .sql files or a database URL/file."""
+    if dialect is not None and dialect not in DIALECTS:
+        raise ConfigError(f"unknown dialect {dialect!r}; choose one of {', '.join(DIALECTS)}")
+    if _PG_URL.match(source):
+        from dbdesign.readers.catalog.postgres import read_catalog
+
+        return read_catalog(source)
+    path = Path(_SQLITE_URL.sub("", source)) if _SQLITE_URL.match(source) else Path(source)
+    if not path.exists():
+        raise ConfigError(f"{source}: no such file, folder or database URL")
+    if _SQLITE_URL.match(source) or (path.is_file() and _is_sqlite_file(path)):
+        from dbdesign.readers.catalog.sqlite import read_catalog as read_sqlite_catalog
+
+        return read_sqlite_catalog(str(path))
+    d = dialect or detect_dialect(source)
+    if d == "postgres":
+        from dbdesign.readers.ddl.postgres import read_path
+
+        return read_path(path, warn=warn)
+    if d == "sqlite":
+        from dbdesign.readers.ddl import sqlite as sqlite_ddl
+
+        files = sorted(path.glob("*.sql")) if path.is_dir() else [path]
+        text = "\n".join(f.read_text(encoding="utf-8") for f in files)
+        return sqlite_ddl.read_ddl(text, file=str(path), warn=warn)
+    raise UnsupportedError(f"{source}: reading {d} DDL is not supported yet")
+
+
+def emit(schema: Schema, dialect: str | None = None) -> str:
+    """DDL that creates ``schema`` in an empty database of ``dialect`` (default: its own)."""
+    d = dialect or schema.dialect
+    if d == "postgres":
+        from dbdesign.emit.postgres import emit_schema
+
+        return emit_schema(schema)
+    if d == "sqlite":
+        from dbdesign.emit.sqlite import emit_schema as emit_sqlite
+
+        return emit_sqlite(schema)
+    raise UnsupportedError(f"emitting {d} DDL is not supported yet")
+
+
+def to_json(schema: Schema) -> dict[str, Any]:
+    """The versioned JSON form of a schema (lossless; see dbdesign.model.serial)."""
+    from dbdesign.model import to_dict
+
+    return to_dict(schema)
+
+
+def from_json(data: dict[str, Any] | str) -> Schema:
+    from dbdesign.model import from_dict
+
+    return from_dict(json.loads(data) if isinstance(data, str) else data)
+
+
+def row_counts(url: str) -> dict[str, int]:
+    """Rows per table of a live database (estimates from statistics, exact when unknown)."""
+    if not _PG_URL.match(url):
+        path = _SQLITE_URL.sub("", url)
+        import sqlite3
+
+        def sq(name: str) -> str:
+            return '"' + name.replace('"', '""') + '"'
+
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            names = [r[0] for r in con.execute(
+                "select name from sqlite_master where type='table' and name not like 'sqlite_%'")]
+            return {f"main.{n}": con.execute(f"select count(*) from {sq(n)}").fetchone()[0]
+                    for n in names}
+        finally:
+            con.close()
+    from psycopg import sql
+
+    from dbdesign.engine import connect
+
+    with connect(url) as conn:
+        rows = conn.execute(
+            "select n.nspname, c.relname, c.reltuples::bigint from pg_class c "
+            "join pg_namespace n on n.oid = c.relnamespace where c.relkind in ('r', 'p', 'm') "
+            "and n.nspname not in ('pg_catalog', 'information_schema') "
+            "and n.nspname not like 'pg_toast%'").fetchall()
+        out = {}
+        for schema, name, est in rows:
+            if est < 0:
+                est = conn.execute(sql.SQL("select count(*) from {}").format(
+                    sql.Identifier(schema, name))).fetchone()[0]  # type: ignore[index]
+            out[f"{schema}.{name}"] = int(est)
+        conn.rollback()
+        return out

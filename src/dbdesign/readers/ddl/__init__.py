@@ -1,0 +1,1 @@
+"""dbdesign.readers.ddl."""
