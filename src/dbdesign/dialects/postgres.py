@@ -56,6 +56,9 @@ CANONICAL_TYPES: dict[str, str] = {
     "refcursor": "refcursor", "smgr": "smgr", "aclitem": "aclitem",
 }
 
+# Extensions every database has from the start: never part of a schema.
+BUILTIN_EXTENSIONS = frozenset({"plpgsql"})
+
 # serial spellings -> (integer type, sequence type)
 SERIAL_TYPES: dict[str, str] = {
     "serial": "integer", "serial4": "integer",
@@ -165,7 +168,7 @@ def parse_type_string(text: str) -> DataType:
         m = re.match(r"^(.*?)\((.*)\)$", s)
         if m:
             s = m.group(1).strip()
-            args = tuple(int(a) if re.fullmatch(r"-?\d+", a.strip()) else a.strip()
+            args = tuple(int(a) if re.fullmatch(r"-?\d+", a.strip()) else a.strip().lower()
                          for a in m.group(2).split(","))
     name = canonical_type_name(s) if s.lower() in CANONICAL_TYPES else _unquote_qualified(s)
     return DataType(name=name, args=args, array_dims=min(dims, 1), raw=text)

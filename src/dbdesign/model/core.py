@@ -494,6 +494,7 @@ class Trigger:
     arguments: tuple[str, ...] = ()
     columns: tuple[str, ...] = ()  # UPDATE OF ...
     when: Expr | None = None
+    body: Expr | None = None  # SQLite: the statements between BEGIN and END (no function)
     constraint: bool = False
     deferrable: bool = False
     initially_deferred: bool = False

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any
 
@@ -73,6 +74,8 @@ def _rewrite(node: Any, ctx: _Ctx) -> Any:
         return node
     kind = _kind(node)
     if kind is None:
+        if "relname" in node:  # a RangeVar in a typed field (RuleStmt.relation ...)
+            return _range_var(node, ctx)["RangeVar"]
         return {k: _rewrite(v, ctx) for k, v in node.items()}
     body = node[kind]
     fn = _REWRITES.get(kind)
@@ -214,6 +217,75 @@ _REWRITES = {
     "SelectStmt": _select,
 }
 
+def _canonical_aliases(node: Any, scopes: list[dict[str, str]], counter: list[int]) -> Any:
+    """Rename every range alias to its position (``_1``, ``_2`` ...), scope by scope.
+
+    The server renames clashing aliases when it prints a view (``fc`` becomes ``fc_1`` in a
+    sub-select); naming aliases by position makes both spellings the same.
+    """
+    if isinstance(node, list):
+        return [_canonical_aliases(n, scopes, counter) for n in node]
+    if not isinstance(node, dict):
+        return node
+    kind = _kind(node)
+    if kind == "SelectStmt":
+        body = dict(node["SelectStmt"])
+        mapping: dict[str, str] = {}
+        body["fromClause"] = [_rename_from(f, mapping, counter)
+                              for f in body.get("fromClause") or []]
+        inner = [*scopes, mapping]
+        return {"SelectStmt": {k: _canonical_aliases(v, inner, counter)
+                               for k, v in body.items()}}
+    if kind == "ColumnRef":
+        fields = node["ColumnRef"]["fields"]
+        if len(fields) >= 2 and "String" in fields[0]:
+            name = fields[0]["String"]["sval"]
+            for scope in reversed(scopes):
+                if name in scope:
+                    new = [{"String": {"sval": scope[name]}}, *fields[1:]]
+                    return {"ColumnRef": {**node["ColumnRef"], "fields": new}}
+        return node
+    return {k: _canonical_aliases(v, scopes, counter) for k, v in node.items()}
+
+
+def _rename_from(node: Any, mapping: dict[str, str], counter: list[int]) -> Any:
+    kind = _kind(node)
+    if kind in ("RangeVar", "RangeSubselect", "RangeFunction"):
+        body = dict(node[kind])
+        alias = body.get("alias")
+        if alias and alias.get("aliasname"):
+            counter[0] += 1
+            new = f"_{counter[0]}"
+            mapping[alias["aliasname"]] = new
+            body["alias"] = {**alias, "aliasname": new}
+        return {kind: body}
+    if kind == "JoinExpr":
+        body = dict(node["JoinExpr"])
+        body["larg"] = _rename_from(body.get("larg"), mapping, counter)
+        body["rarg"] = _rename_from(body.get("rarg"), mapping, counter)
+        return {"JoinExpr": body}
+    return node
+
+
+_TS_WITH_OFFSET = re.compile(r"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d(\.\d+)?)?[+-]\d\d(:?\d\d)?$")
+
+
+def _utc_literals(node: Any) -> Any:
+    """Timestamps written with a UTC offset, as the server stores them: in UTC (``+00``)."""
+    if isinstance(node, list):
+        return [_utc_literals(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    if _kind(node) == "A_Const" and "sval" in node["A_Const"]:
+        text = node["A_Const"]["sval"]["sval"]
+        if _TS_WITH_OFFSET.match(text):
+            stamp = datetime.fromisoformat(text).astimezone(timezone.utc)
+            frac = f".{stamp.microsecond:06d}".rstrip("0") if stamp.microsecond else ""
+            return _str_const(stamp.strftime("%Y-%m-%d %H:%M:%S") + frac + "+00")
+        return node
+    return {k: _utc_literals(v) for k, v in node.items()}
+
+
 _STATEMENT_START = re.compile(r"^\s*\(*\s*(select|with|values|table|create)\b", re.I)
 _BOUND_START = re.compile(r"^\s*(for\s+values|default\s*$)", re.I)
 
@@ -225,9 +297,12 @@ def normalize(text: str, dialect: str = "postgres", schema: str | None = None) -
     ctx = _Ctx(schema or "public")
     try:
         if _BOUND_START.match(src):
-            return " ".join(src.split())  # partition bounds: the server's text is canonical
+            tree = json.loads(parser.parse_sql_json(f"CREATE TABLE _x PARTITION OF _y {src}"))
+            bound = tree["stmts"][0]["stmt"]["CreateStmt"]["partbound"]
+            return deparse(_utc_literals(bound), "PartitionBoundSpec")
         if _STATEMENT_START.match(src):
             tree = json.loads(parser.parse_sql_json(src))["stmts"][0]["stmt"]
+            tree = _canonical_aliases(tree, [], [0])
             return deparse(_rewrite(tree, ctx))
         tree = json.loads(parser.parse_sql_json(f"SELECT {src}"))["stmts"][0]["stmt"]
         target = tree["SelectStmt"]["targetList"][0]["ResTarget"]["val"]

@@ -25,6 +25,8 @@ from pglast import parser
 from pglast.parser import ParseError as PglastParseError
 
 from dbdesign.dialects.postgres import (
+    BUILTIN_EXTENSIONS,
+    CANONICAL_TYPES,
     SERIAL_TYPES,
     TYPE_RANGE,
     canonical_type_name,
@@ -222,6 +224,8 @@ class PostgresDdlReader:
         # Names taken per schema: relations (tables, indexes, sequences ...) and constraints.
         self.rel_names: dict[str, set[str]] = {}
         self.con_names: dict[str, set[str]] = {}
+        # Functions named without a schema: if the file does not define them, they are built-in.
+        self.unqualified_calls: set[tuple[str, str]] = set()
         self.file: str | None = None
         self.lines: _Lines | None = None
         self.stmt_offset = 0
@@ -252,6 +256,11 @@ class PostgresDdlReader:
                 self._warn(f"statement {kind} is not part of the schema model; skipped")
 
     def result(self, source: str | None = None) -> Schema:
+        defined = {(f.schema, f.name) for f in self.functions.values()}
+        for key, trig in list(self.triggers.items()):
+            fschema, _, fname = trig.function.partition(".")
+            if (fschema, fname) in self.unqualified_calls and (fschema, fname) not in defined:
+                self.triggers[key] = dataclasses.replace(trig, function=f"pg_catalog.{fname}")
         for t in self.tables.values():
             for name, ref in t.pending_fk_refs.items():
                 target = self.tables.get(ref)
@@ -322,10 +331,10 @@ class PostgresDdlReader:
             v = m.get("A_Const")
             if v is not None and "ival" in v:
                 args.append(int(v["ival"].get("ival", 0)))
-            elif v is not None and "sval" in v:
-                args.append(v["sval"]["sval"])
+            elif v is not None and "sval" in v:  # modifiers of extension types: case-blind
+                args.append(v["sval"]["sval"].lower())
             elif "ColumnRef" in m:
-                args.append(".".join(_names(m["ColumnRef"]["fields"])))
+                args.append(".".join(_names(m["ColumnRef"]["fields"])).lower())
             else:
                 args.append(deparse(m))
         raw = ".".join(names) + (f"({','.join(map(str, args))})" if args else "") + "[]" * dims
@@ -333,7 +342,7 @@ class PostgresDdlReader:
             return DataType(name=SERIAL_TYPES[names[0].lower()], raw=raw), names[0].lower()
         if names[0] == "pg_catalog" and len(names) == 2:
             name = canonical_type_name(names[1])
-        elif len(names) == 1 and canonical_type_name(names[0]) != names[0]:
+        elif len(names) == 1 and names[0].lower() in CANONICAL_TYPES:
             name = canonical_type_name(names[0])
         elif len(names) == 1 and names[0] in _BUILTIN_UNQUALIFIED:
             name = names[0]
@@ -372,6 +381,8 @@ class PostgresDdlReader:
             self.search_path = saved
 
     def _on_CreateExtensionStmt(self, s: Tree) -> None:  # noqa: N802
+        if s["extname"] in BUILTIN_EXTENSIONS:
+            return
         schema = None
         version = None
         for o in s.get("options") or ():
@@ -921,27 +932,36 @@ class PostgresDdlReader:
         arglist = s.get("args") or []
         params = arglist[0]["List"]["items"] if arglist and "List" in arglist[0] else []
         args = tuple(self._arg(p["FunctionParameter"]) for p in params)
-        opts = {}
+        opts: dict[str, str] = {}
         for o in s.get("definition") or ():
             d = o["DefElem"]
-            arg = d.get("arg")
+            key, arg = d["defname"].lower(), d.get("arg")
             if arg is None:
-                val = "true"
-            elif "TypeName" in arg:
-                dt, _ = self._type(arg["TypeName"])
-                val = _arg_type(dt)
-                if d["defname"] in ("sfunc", "finalfunc", "combinefunc", "msfunc",
-                                    "minvfunc", "mfinalfunc", "serialfunc", "deserialfunc"):
-                    names = _names(arg["TypeName"]["names"])
-                    val = ".".join(self._qual_names(names))
+                opts[key] = ""
+            elif key in _AGG_FUNCS:
+                names = _names(arg["TypeName"]["names"]) if "TypeName" in arg else _names(
+                    arg["List"]["items"] if "List" in arg else [arg])
+                fschema, fname = self._qual_names(names)
+                opts[key] = fname if fschema == "pg_catalog" else f"{fschema}.{fname}"
+            elif key in ("stype", "mstype"):
+                opts[key] = _arg_type(self._type(arg["TypeName"])[0])
+            elif key in ("initcond", "minitcond"):
+                opts[key] = "'" + str(_int_value(arg)).replace("'", "''") + "'"
+            elif key == "sortop":
+                opts[key] = _names(arg["List"]["items"] if "List" in arg else [arg])[-1]
             else:
-                val = str(_int_value(arg))
-            opts[d["defname"].lower()] = val
-        stype = opts.get("stype", "")
+                opts[key] = str(_int_value(arg))
+        body = ", ".join(f"{k.upper()} = {opts[k]}" if opts[k] else k.upper()
+                         for k in _AGG_ORDER if k in opts)
+        returns = opts.get("stype")
+        if "finalfunc" in opts:
+            final = next((f for f in self.functions.values()
+                          if f"{f.schema}.{f.name}" == opts["finalfunc"]), None)
+            returns = final.returns if final else None
         f = Function(schema=schema, name=name, arguments=args, kind="aggregate",
-                     language="internal", returns=None,
-                     body=", ".join(f"{k}={v}" for k, v in sorted(opts.items())) if stype
-                     else "", origin=self._origin())
+                     language="internal", returns=returns, body=body, volatility="IMMUTABLE",
+                     parallel=opts.get("parallel", "unsafe").upper(),  # type: ignore[arg-type]
+                     origin=self._origin())
         self.functions[f.key] = f
 
     # ---- triggers, rules, policies
@@ -951,7 +971,10 @@ class PostgresDdlReader:
         events_mask = s.get("events", 0)
         events = tuple(sorted(n for bit, n in ((4, "INSERT"), (8, "DELETE"), (16, "UPDATE"),
                                                (32, "TRUNCATE")) if events_mask & bit))
-        fschema, fname = self._qual_names(_names(s["funcname"]))
+        fnames = _names(s["funcname"])
+        fschema, fname = self._qual_names(fnames)
+        if len(fnames) == 1:
+            self.unqualified_calls.add((fschema, fname))
         trig = Trigger(
             schema=schema, table=table, name=s["trigname"],
             timing="INSTEAD OF" if timing & 64 else "BEFORE" if timing & 2 else "AFTER",
@@ -1201,6 +1224,13 @@ class PostgresDdlReader:
     def _on_DoStmt(self, s: Tree) -> None:  # noqa: N802
         self._warn("DO blocks are not interpreted; anything they create is not in the model")
 
+
+# CREATE AGGREGATE options, in the order the catalog reader prints them.
+_AGG_ORDER = ("sfunc", "stype", "sspace", "finalfunc", "finalfunc_extra", "combinefunc",
+              "serialfunc", "deserialfunc", "initcond", "msfunc", "minvfunc", "mstype",
+              "mfinalfunc", "minitcond", "sortop", "hypothetical")
+_AGG_FUNCS = frozenset({"sfunc", "finalfunc", "combinefunc", "serialfunc", "deserialfunc",
+                        "msfunc", "minvfunc", "mfinalfunc"})
 
 _BUILTIN_UNQUALIFIED = frozenset({"trigger", "void", "record", "anyelement", "anyarray",
                                   "event_trigger", "cstring", "internal"})

@@ -1,0 +1,226 @@
+"""Database connections: the embedded PostgreSQL by default, or a URL; URL redaction.
+
+Every message and log line that mentions a URL passes it through :func:`redact_url` first.
+
+- :func:`resolve_url` picks the database: an explicit URL, else ``$DBDESIGN_DATABASE_URL``, else the
+  embedded server (:func:`embedded_url`).
+- :func:`embedded_url` starts (or reuses) a PostgreSQL 16 from the ``pgserver`` package. Its data
+  directory is ``platformdirs.user_cache_dir("dbdesign")/pg16`` or ``$DBDESIGN_EMBEDDED_DIR``; it
+  is left running, so the next command (another process) reuses it without starting anything.
+- :func:`connect` opens a psycopg connection; failures become one-line
+  :class:`dbdesign.errors.ConnectionError` messages without the password.
+- :func:`scratch_database` creates a throw-away database on the same server and drops it afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+from dbdesign.errors import ConnectionError
+
+ENV_DATABASE_URL = "DBDESIGN_DATABASE_URL"
+ENV_EMBEDDED_DIR = "DBDESIGN_EMBEDDED_DIR"
+REDACTED = "***"
+
+_URL_SCHEMES = ("postgresql://", "postgres://")
+# key=value connection strings: password='...' or password=word (also sslpassword ...)
+_KV_PASSWORD = re.compile(r"(\b\w*password\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s'&]+)", re.IGNORECASE)
+# URL query parameters: ?password=... or &password=...
+_QUERY_PASSWORD = re.compile(r"([?&][^=&#]*password=)([^&#]*)", re.IGNORECASE)
+
+
+# --------------------------------------------------------------------------- redaction
+
+
+def redact_url(url: str) -> str:
+    """Replace any password in a connection URL (or key=value conninfo string) with ``***``.
+
+    Handles ``scheme://user:password@host/db``, passwords in query parameters
+    (``?password=...``, ``&sslpassword=...``) and libpq ``key=value`` strings. An empty password
+    (``user:@host``) is left as it is: there is nothing to hide.
+    """
+    m = re.match(r"^([A-Za-z][A-Za-z0-9+.\-]*://)(.*)$", url, re.DOTALL)
+    if m is None:
+        return _KV_PASSWORD.sub(lambda k: k.group(1) + REDACTED, url)
+    scheme, rest = m.group(1), m.group(2)
+    # The user info ends at the last '@' before the query: a password may hold an unencoded '@'.
+    cut = len(rest)
+    for ch in "?#":
+        i = rest.find(ch)
+        if i != -1:
+            cut = min(cut, i)
+    head, tail = rest[:cut], rest[cut:]
+    at = head.rfind("@")
+    if at != -1:
+        userinfo, hostpart = head[:at], head[at:]
+        user, colon, password = userinfo.partition(":")
+        if colon and password:
+            head = f"{user}:{REDACTED}{hostpart}"
+    tail = _QUERY_PASSWORD.sub(lambda q: q.group(1) + REDACTED, tail)
+    return scheme + head + tail
+
+
+def _password_of(url: str) -> str | None:
+    try:
+        value = conninfo_to_dict(url).get("password")
+    except psycopg.Error:
+        return None
+    return str(value) if value else None
+
+
+def _scrub(text: str, url: str) -> str:
+    """Remove the URL's password (and any URL or password=...) from a message."""
+    password = _password_of(url)
+    if password:
+        text = text.replace(password, REDACTED)
+    text = text.replace(url, redact_url(url))
+    return _KV_PASSWORD.sub(lambda k: k.group(1) + REDACTED, text)
+
+
+# --------------------------------------------------------------------------- embedded server
+
+
+def embedded_dir() -> Path:
+    """The embedded server's data directory (``$DBDESIGN_EMBEDDED_DIR`` or the user cache)."""
+    env = os.environ.get(ENV_EMBEDDED_DIR)
+    if env:
+        return Path(env).expanduser().resolve()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # platformdirs: XDG_RUNTIME_DIR is not set ...
+        import platformdirs
+
+        return Path(platformdirs.user_cache_dir("dbdesign")).resolve() / "pg16"
+
+
+def _running_uri(pgdata: Path) -> str | None:
+    """The URI of a server already running on ``pgdata``, read from postmaster.pid, or None."""
+    pidfile = pgdata / "postmaster.pid"
+    if not pidfile.exists():
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from pgserver.utils import PostmasterInfo
+
+    try:
+        info = PostmasterInfo.read_from_pgdata(pgdata)
+    except (OSError, ValueError, AssertionError):
+        return None  # a half-written pid file: the server is starting or stopping
+    if info is None or not info.is_running() or info.status != "ready":
+        return None
+    if info.socket_path is not None and not info.socket_path.exists():
+        return None
+    return str(info.get_uri())
+
+
+def embedded_url() -> str:
+    """Start (or reuse) the embedded PostgreSQL 16 and return a libpq URL for it.
+
+    The server stays running after this process exits, so later commands reuse it at the cost of
+    reading one file. Two processes starting it for the first time at once are serialised by a
+    file lock next to the data directory.
+    """
+    pgdata = embedded_dir()
+    uri = _running_uri(pgdata)
+    if uri is not None:
+        return uri
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import fasteners
+        import pgserver
+
+    lock = fasteners.InterProcessLock(str(pgdata.parent / f".{pgdata.name}.lock"))
+    with lock:
+        uri = _running_uri(pgdata)  # another process may have started it while we waited
+        if uri is not None:
+            return uri
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                server = pgserver.get_server(pgdata, cleanup_mode=None)
+                return str(server.get_uri())
+        except Exception as exc:  # pgserver raises CalledProcessError, RuntimeError ...
+            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise ConnectionError(
+                f"cannot start the embedded PostgreSQL in {pgdata}: {reason} "
+                f"(see {pgdata / 'log'}; set {ENV_DATABASE_URL} to use another server)"
+            ) from exc
+
+
+def resolve_url(db: str | None) -> str:
+    """``db`` if given, else ``$DBDESIGN_DATABASE_URL``, else the embedded server's URL."""
+    if db:
+        return db
+    env = os.environ.get(ENV_DATABASE_URL)
+    if env:
+        return env
+    return embedded_url()
+
+
+# --------------------------------------------------------------------------- connections
+
+
+def connect(url: str, *, autocommit: bool = False) -> psycopg.Connection:
+    """Open a psycopg connection.
+
+    Raises :class:`dbdesign.errors.ConnectionError` with one line,
+    ``cannot connect to <redacted url>: <reason>``, neither part holding the password.
+    """
+    kwargs: dict[str, object] = {}
+    if "connect_timeout" not in url:
+        kwargs["connect_timeout"] = 10
+    try:
+        return psycopg.connect(url, autocommit=autocommit, **kwargs)  # type: ignore[arg-type]
+    except psycopg.Error as exc:
+        lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
+        reason = lines[0] if lines else type(exc).__name__
+        raise ConnectionError(
+            f"cannot connect to {redact_url(url)}: {_scrub(reason, url)}"
+        ) from None
+
+
+def _with_dbname(url: str, dbname: str) -> str:
+    """The same connection string pointing at another database."""
+    if url.startswith(_URL_SCHEMES):
+        scheme, _, rest = url.partition("://")
+        cut = len(rest)
+        for ch in "?#":
+            i = rest.find(ch)
+            if i != -1:
+                cut = min(cut, i)
+        head, tail = rest[:cut], rest[cut:]
+        slash = head.find("/", head.rfind("@") + 1)
+        authority = head if slash == -1 else head[:slash]
+        if tail:  # a dbname= query parameter would override the path
+            query = tail.lstrip("?")
+            params = [p for p in query.split("&") if p and not p.lower().startswith("dbname=")]
+            tail = "?" + "&".join(params) if params else ""
+        return f"{scheme}://{authority}/{dbname}{tail}"
+    return make_conninfo(url, dbname=dbname)
+
+
+@contextmanager
+def scratch_database(url: str) -> Iterator[str]:
+    """Create a fresh database ``dbdesign_scratch_<hex>`` on the server of ``url``; yield its URL.
+
+    The database is dropped (``WITH (FORCE)``) afterwards, also when the body raises.
+    """
+    name = f"dbdesign_scratch_{uuid.uuid4().hex[:16]}"
+    with connect(url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield _with_dbname(url, name)
+    finally:
+        with connect(url, autocommit=True) as conn:
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))

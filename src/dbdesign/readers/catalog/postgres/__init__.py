@@ -1,0 +1,600 @@
+"""Read a live PostgreSQL catalog into a :class:`dbdesign.model.Schema`.
+
+The catalog queries live next to this module as ``.sql`` files, one per object kind
+(migra/schemainspect style). :func:`read_catalog` runs them all in one read-only
+REPEATABLE READ transaction with ``search_path = ''`` (so ``pg_get_expr``, ``pg_get_viewdef`` and
+``format_type`` qualify every name) and ``TimeZone = 'UTC'``, then rolls back. One query per
+object kind, so the number of round trips does not grow with the number of tables.
+
+The result follows ``docs/model.md``: only own objects (no extension members, no indexes that
+back constraints, nothing the server clones onto partitions), canonical types, expressions as the
+server prints them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Literal, cast
+
+import psycopg
+from psycopg.pq import TransactionStatus
+from psycopg.rows import dict_row
+
+from dbdesign.dialects.postgres import TYPE_RANGE, parse_type_string
+from dbdesign.engine import connect, redact_url
+from dbdesign.errors import ConnectionError
+from dbdesign.model import (
+    Argument,
+    Check,
+    Column,
+    CompositeType,
+    DataType,
+    Domain,
+    EnumType,
+    Exclusion,
+    ExclusionElement,
+    Expr,
+    Extension,
+    ForeignKey,
+    FrozenMap,
+    Function,
+    Generated,
+    Grant,
+    Identity,
+    Index,
+    IndexElement,
+    Namespace,
+    Origin,
+    PartitionBy,
+    Policy,
+    PrimaryKey,
+    Rule,
+    Schema,
+    Table,
+    Trigger,
+    Unique,
+    View,
+)
+from dbdesign.model import Sequence as SequenceModel
+
+__all__ = ["QUERIES", "read_catalog"]
+
+Row = dict[str, Any]
+
+# The order the queries run in; each name is a .sql file in this package.
+QUERIES = ("namespaces", "extensions", "tables", "columns", "constraints", "indexes", "views",
+           "sequences", "types", "functions", "triggers", "rules", "policies")
+
+_ACTIONS: dict[str, str] = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL",
+                            "d": "SET DEFAULT"}
+_MATCH: dict[str, str] = {"s": "SIMPLE", "f": "FULL", "p": "PARTIAL"}
+_VOLATILITY: dict[str, str] = {"i": "IMMUTABLE", "s": "STABLE", "v": "VOLATILE"}
+_PARALLEL: dict[str, str] = {"s": "SAFE", "r": "RESTRICTED", "u": "UNSAFE"}
+_ARG_MODES: dict[str, str] = {"i": "IN", "o": "OUT", "b": "INOUT", "v": "VARIADIC", "t": "TABLE"}
+_KINDS: dict[str, str] = {"f": "function", "w": "function", "p": "procedure", "a": "aggregate"}
+_RULE_EVENTS: dict[str, str] = {"1": "SELECT", "2": "UPDATE", "3": "INSERT", "4": "DELETE"}
+_POLICY_COMMANDS: dict[str, str] = {"*": "ALL", "r": "SELECT", "a": "INSERT", "w": "UPDATE",
+                                    "d": "DELETE"}
+
+
+@lru_cache(maxsize=None)
+def _sql(name: str) -> str:
+    return resources.files(__name__).joinpath(f"{name}.sql").read_text(encoding="utf-8")
+
+
+def read_catalog(url_or_conn: str | psycopg.Connection[Any], *,
+                 schemas: Sequence[str] | None = None) -> Schema:
+    """Read the schema of a live PostgreSQL database.
+
+    ``url_or_conn`` is a libpq URL (connected and closed here) or an open psycopg connection
+    (left as it was found: the reading happens in a transaction, or a savepoint when the
+    connection is already inside one, that is rolled back). ``schemas`` limits the namespaces
+    read; ``None`` reads every non-system schema.
+    """
+    if isinstance(url_or_conn, str):
+        source = redact_url(url_or_conn)
+        with connect(url_or_conn) as conn:
+            return _read(conn, schemas, source)
+    conn = url_or_conn
+    return _read(conn, schemas, redact_url(conn.info.dsn))
+
+
+def _read(conn: psycopg.Connection[Any], schemas: Sequence[str] | None, source: str) -> Schema:
+    params = {"schemas": list(schemas) if schemas is not None else None}
+    rows: dict[str, list[Row]] = {}
+    try:
+        idle = conn.info.transaction_status == TransactionStatus.IDLE
+        with conn.transaction(force_rollback=True), conn.cursor(row_factory=dict_row) as cur:
+            if idle:
+                cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            cur.execute("SET LOCAL search_path = ''; SET LOCAL TimeZone = 'UTC'")
+            for name in QUERIES:
+                cur.execute(_sql(name).encode(), params)  # type: ignore[call-overload]
+                rows[name] = cur.fetchall()
+    except psycopg.Error as exc:
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise ConnectionError(f"cannot read the catalog of {source}: {first}") from exc
+    return _Builder(rows, source).build()
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _grants(raw: Any) -> frozenset[Grant]:
+    items = json.loads(raw) if isinstance(raw, str) else (raw or [])
+    return frozenset(Grant(grantee=g["grantee"], privilege=g["privilege"],
+                           grantable=bool(g["grantable"])) for g in items)
+
+
+def _expr(text: str | None) -> Expr | None:
+    return Expr(text) if text is not None else None
+
+
+def _canon_type(text: str) -> str:
+    return str(parse_type_string(text))
+
+
+def split_top_level(text: str, sep: str = ",") -> list[str]:
+    """Split ``text`` at ``sep`` outside parentheses, brackets and quotes; items are stripped."""
+    out: list[str] = []
+    depth = 0
+    quote: str | None = None
+    start = 0
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            if ch == quote:
+                if i + 1 < len(text) and text[i + 1] == quote:
+                    i += 1  # doubled quote inside a literal or identifier
+                else:
+                    quote = None
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif ch == sep and depth == 0:
+            out.append(text[start:i].strip())
+            start = i + 1
+        i += 1
+    tail = text[start:].strip()
+    if tail or out:
+        out.append(tail)
+    return out
+
+
+def trigger_when(definition: str) -> str | None:
+    """The condition inside ``WHEN (...)`` of a pg_get_triggerdef text, or None."""
+    for marker in ("FOR EACH ROW WHEN (", "FOR EACH STATEMENT WHEN ("):
+        start = definition.find(marker)
+        if start != -1:
+            break
+    else:
+        return None
+    start += len(marker)
+    end = definition.rfind(") EXECUTE ")
+    if end < start:
+        return None
+    return definition[start:end]
+
+
+def _seq_defaults(type_name: str, increment: int) -> tuple[int, int]:
+    """Default (min, max) of a sequence of this type and direction."""
+    lo, hi = TYPE_RANGE.get(type_name, TYPE_RANGE["bigint"])
+    return (1, hi) if increment > 0 else (lo, -1)
+
+
+def paren_content(text: str, open_at: int) -> str:
+    """The text inside the parenthesis that opens at ``text[open_at]``, up to its match."""
+    depth = 0
+    quote: str | None = None
+    for i in range(open_at, len(text)):
+        ch = text[i]
+        if quote:
+            if ch == quote:
+                quote = None  # a doubled quote closes and reopens: same effect
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return text[open_at + 1:i]
+    return text[open_at + 1:]
+
+
+def _printed(name: str | None, element_text: str, prefix: str = "") -> bool:
+    """Whether the server's definition of an element prints this opclass/collation name."""
+    if not name:
+        return False
+    return re.search(r"(^|\s)" + re.escape(prefix + name) + r"(\s|$)", element_text) is not None
+
+
+def _element(e: Mapping[str, Any], printed: str | None) -> IndexElement:
+    """An index or partition key element; ``printed`` is the server's text for it (where opclass
+    and collation appear only when they are not the defaults)."""
+    opt = int(e.get("option") or 0)
+    desc = bool(opt & 1)
+    nulls_first_bit = bool(opt & 2)
+    expr = e.get("expr")
+    text = printed or ""
+    return IndexElement(
+        column=None if expr is not None else e.get("column"),
+        expr=Expr(expr) if expr is not None else None,
+        opclass=e.get("opclass") if _printed(e.get("opclass_sql"), text) else None,
+        collation=e.get("collation") if _printed(e.get("collation_sql"), text, "COLLATE ")
+        else None,
+        descending=desc,
+        nulls_first=None if nulls_first_bit == desc else nulls_first_bit,
+    )
+
+
+class _IndexInfo:
+    """One row of indexes.sql, split into key elements and INCLUDE columns."""
+
+    def __init__(self, row: Row) -> None:
+        self.row = row
+        elems = row["elements"] or []
+        if isinstance(elems, str):
+            elems = json.loads(elems)
+        nkeys = int(row["nkeys"])
+        definition: str = row["definition"] or ""
+        at = definition.find(f" USING {row['method']} (")
+        texts = (split_top_level(paren_content(definition, definition.index("(", at)))
+                 if at != -1 else [])
+        texts += [""] * (nkeys - len(texts))
+        self.elements = tuple(_element(e, t) for e, t in zip(elems[:nkeys], texts, strict=False))
+        self.include = tuple(str(e["column"]) for e in elems[nkeys:])
+        self.where = _expr(row["predicate"])
+
+
+# --------------------------------------------------------------------------- builder
+
+
+class _Builder:
+    def __init__(self, rows: dict[str, list[Row]], source: str) -> None:
+        self.rows = rows
+        self.source = source
+        self.columns: dict[int, list[Row]] = defaultdict(list)
+        for r in rows["columns"]:
+            self.columns[r["relid"]].append(r)
+        self.table_constraints: dict[int, list[Row]] = defaultdict(list)
+        self.domain_constraints: dict[int, list[Row]] = defaultdict(list)
+        for r in rows["constraints"]:
+            if r["relid"]:
+                self.table_constraints[r["relid"]].append(r)
+            elif r["typid"]:
+                self.domain_constraints[r["typid"]].append(r)
+        self.indexes: dict[int, _IndexInfo] = {r["oid"]: _IndexInfo(r) for r in rows["indexes"]}
+
+    @staticmethod
+    def origin(catalog: str, oid: int) -> Origin:
+        return Origin(catalog=f"{catalog}:{oid}")
+
+    def build(self) -> Schema:
+        tables = self.tables()
+        views = self.views()
+        relids = {t.origin.catalog for t in (*tables, *views) if t.origin}
+        enums, domains, composites = self.types()
+        return Schema(
+            dialect="postgres",
+            namespaces=FrozenMap((n.key, n) for n in self.namespaces()),
+            extensions=FrozenMap((e.key, e) for e in self.extensions()),
+            tables=FrozenMap((t.key, t) for t in tables),
+            views=FrozenMap((v.key, v) for v in views),
+            indexes=FrozenMap((i.key, i) for i in self.standalone_indexes(relids)),
+            sequences=FrozenMap((s.key, s) for s in self.sequences()),
+            enums=FrozenMap((e.key, e) for e in enums),
+            domains=FrozenMap((d.key, d) for d in domains),
+            composite_types=FrozenMap((c.key, c) for c in composites),
+            functions=FrozenMap((f.key, f) for f in self.functions()),
+            triggers=FrozenMap((t.key, t) for t in self.triggers()),
+            rules=FrozenMap((r.key, r) for r in self.rules()),
+            policies=FrozenMap((p.key, p) for p in self.policies()),
+            source=self.source,
+        )
+
+    # -- namespaces and extensions
+
+    def namespaces(self) -> Iterable[Namespace]:
+        for r in self.rows["namespaces"]:
+            yield Namespace(name=r["name"], grants=_grants(r["grants"]), comment=r["comment"],
+                            origin=self.origin("pg_namespace", r["oid"]))
+
+    def extensions(self) -> Iterable[Extension]:
+        for r in self.rows["extensions"]:
+            yield Extension(name=r["name"], schema=r["schema"], version=r["version"],
+                            comment=r["comment"], origin=self.origin("pg_extension", r["oid"]))
+
+    # -- columns
+
+    def column(self, r: Row) -> Column:
+        dtype = parse_type_string(r["type"])
+        identity = self.identity(r, dtype) if r["identity"] else None
+        generated = None
+        default = None
+        if r["generated"]:
+            generated = Generated(expr=Expr(r["default_expr"]), stored=r["generated"] == "s")
+        else:
+            default = _expr(r["default_expr"])
+        return Column(name=r["name"], type=dtype, nullable=not r["not_null"], default=default,
+                      identity=identity, generated=generated, collation=r["collation"],
+                      comment=r["comment"],
+                      origin=Origin(catalog=f"pg_attribute:{r['relid']}.{r['attnum']}"))
+
+    @staticmethod
+    def identity(r: Row, dtype: DataType) -> Identity:
+        always = r["identity"] == "a"
+        if r["seqincrement"] is None:  # no sequence found (should not happen)
+            return Identity(always=always)
+        inc = int(r["seqincrement"])
+        lo, hi = _seq_defaults(parse_type_string(r["seq_type"] or str(dtype)).name, inc)
+        mn, mx, start = int(r["seqmin"]), int(r["seqmax"]), int(r["seqstart"])
+        return Identity(
+            always=always,
+            start=None if start == (mn if inc > 0 else mx) else start,
+            increment=None if inc == 1 else inc,
+            min_value=None if mn == lo else mn,
+            max_value=None if mx == hi else mx,
+            cache=None if int(r["seqcache"]) == 1 else int(r["seqcache"]),
+            cycle=bool(r["seqcycle"]),
+        )
+
+    # -- tables
+
+    def tables(self) -> list[Table]:
+        out = []
+        for r in self.rows["tables"]:
+            oid = r["oid"]
+            pk, fks, uniques, checks, excls = self.constraints(oid)
+            parents = tuple(r["parents"] or ())
+            is_partition = bool(r["is_partition"])
+            out.append(Table(
+                schema=r["schema"], name=r["name"],
+                columns=tuple(self.column(c) for c in self.columns.get(oid, ())),
+                primary_key=pk,
+                foreign_keys=FrozenMap((f.name, f) for f in fks),
+                uniques=FrozenMap((u.name, u) for u in uniques),
+                checks=FrozenMap((c.name, c) for c in checks),
+                exclusions=FrozenMap((x.name, x) for x in excls),
+                partition_by=self.partition_by(r),
+                partition_of=parents[0] if is_partition and parents else None,
+                partition_bound=_expr(r["partition_bound"]) if is_partition else None,
+                inherits=() if is_partition else parents,
+                unlogged=bool(r["unlogged"]),
+                rls_enabled=bool(r["rls_enabled"]),
+                rls_forced=bool(r["rls_forced"]),
+                options=tuple(r["options"] or ()),
+                grants=_grants(r["grants"]),
+                comment=r["comment"],
+                origin=self.origin("pg_class", oid),
+            ))
+        return out
+
+    @staticmethod
+    def partition_by(r: Row) -> PartitionBy | None:
+        keydef = r["partkeydef"]
+        if not keydef:
+            return None
+        strategy = keydef.split(None, 1)[0].upper()
+        raw = r["partkey"] or []
+        keys = json.loads(raw) if isinstance(raw, str) else raw
+        exprs = iter(split_top_level(r["partexprs"]) if r["partexprs"] else [])
+        at = keydef.find("(")
+        texts = split_top_level(paren_content(keydef, at)) if at != -1 else []
+        texts += [""] * (len(keys) - len(texts))
+        elements = []
+        for k, text in zip(keys, texts, strict=False):
+            if k["column"] is None:
+                k = {**k, "expr": next(exprs)}
+            elements.append(_element(k, text))
+        return PartitionBy(strategy=cast(Literal["RANGE", "LIST", "HASH"], strategy),
+                           elements=tuple(elements))
+
+    def constraints(self, relid: int) -> tuple[PrimaryKey | None, list[ForeignKey], list[Unique],
+                                               list[Check], list[Exclusion]]:
+        pk: PrimaryKey | None = None
+        fks: list[ForeignKey] = []
+        uniques: list[Unique] = []
+        checks: list[Check] = []
+        excls: list[Exclusion] = []
+        for c in self.table_constraints.get(relid, ()):
+            kind = c["contype"]
+            origin = self.origin("pg_constraint", c["oid"])
+            idx = self.indexes.get(c["indexid"]) if kind in "pux" else None
+            common = {"name": c["name"], "comment": c["comment"], "origin": origin}
+            if kind == "p":
+                pk = PrimaryKey(columns=tuple(c["columns"]), include=idx.include if idx else (),
+                                deferrable=c["deferrable"], initially_deferred=c["deferred"],
+                                **common)
+            elif kind == "u":
+                uniques.append(Unique(
+                    columns=tuple(c["columns"]), include=idx.include if idx else (),
+                    nulls_not_distinct=bool(idx.row["nulls_not_distinct"]) if idx else False,
+                    deferrable=c["deferrable"], initially_deferred=c["deferred"], **common))
+            elif kind == "f":
+                fks.append(ForeignKey(
+                    columns=tuple(c["columns"]), ref_table=c["ref_table"],
+                    ref_columns=tuple(c["ref_columns"]),
+                    on_delete=cast(Any, _ACTIONS[c["on_delete"]]),
+                    on_update=cast(Any, _ACTIONS[c["on_update"]]),
+                    match=cast(Any, _MATCH[c["match"]]),
+                    deferrable=c["deferrable"], initially_deferred=c["deferred"],
+                    validated=c["validated"], **common))
+            elif kind == "c":
+                checks.append(Check(expr=Expr(c["check_expr"]), validated=c["validated"],
+                                    no_inherit=c["no_inherit"], **common))
+            elif kind == "x" and idx is not None:
+                ops = list(c["exclusion_ops"] or [])
+                excls.append(Exclusion(
+                    method=idx.row["method"],
+                    elements=tuple(ExclusionElement(element=e, operator=op)
+                                   for e, op in zip(idx.elements, ops, strict=False)),
+                    include=idx.include, where=idx.where,
+                    deferrable=c["deferrable"], initially_deferred=c["deferred"], **common))
+        return pk, fks, uniques, checks, excls
+
+    # -- indexes
+
+    def standalone_indexes(self, relids: set[str]) -> Iterable[Index]:
+        for oid, info in self.indexes.items():
+            r = info.row
+            if r["backs_constraint"] or r["attached"]:
+                continue
+            if f"pg_class:{r['relid']}" not in relids:
+                continue  # on a table we do not model (an extension's)
+            yield Index(
+                name=r["name"], schema=r["schema"], table=r["table_name"],
+                elements=info.elements, include=info.include, method=r["method"],
+                unique=bool(r["is_unique"]), nulls_not_distinct=bool(r["nulls_not_distinct"]),
+                where=info.where, comment=r["comment"], origin=self.origin("pg_class", oid))
+
+    # -- views
+
+    def views(self) -> list[View]:
+        out = []
+        for r in self.rows["views"]:
+            options: list[str] = []
+            check_option: Literal["LOCAL", "CASCADED"] | None = None
+            for opt in r["options"] or ():
+                key, _, value = opt.partition("=")
+                if key == "check_option":
+                    check_option = "CASCADED" if value.lower() == "cascaded" else "LOCAL"
+                else:
+                    options.append(opt)
+            query = (r["query"] or "").strip()
+            if query.endswith(";"):
+                query = query[:-1].rstrip()
+            cols = self.columns.get(r["oid"], ())
+            out.append(View(
+                schema=r["schema"], name=r["name"], query=Expr(query),
+                materialized=bool(r["materialized"]), check_option=check_option,
+                options=tuple(options), grants=_grants(r["grants"]), comment=r["comment"],
+                column_comments=FrozenMap((c["name"], c["comment"]) for c in cols
+                                          if c["comment"] is not None),
+                origin=self.origin("pg_class", r["oid"])))
+        return out
+
+    # -- sequences
+
+    def sequences(self) -> Iterable[SequenceModel]:
+        for r in self.rows["sequences"]:
+            dtype = parse_type_string(r["type"])
+            inc = int(r["increment"])
+            lo, hi = _seq_defaults(dtype.name, inc)
+            mn, mx = int(r["min_value"]), int(r["max_value"])
+            yield SequenceModel(
+                schema=r["schema"], name=r["name"], type=dtype, start=int(r["start"]),
+                increment=inc, min_value=None if mn == lo else mn,
+                max_value=None if mx == hi else mx, cache=int(r["cache"]),
+                cycle=bool(r["cycle"]), owned_by=r["owned_by"], grants=_grants(r["grants"]),
+                comment=r["comment"], origin=self.origin("pg_class", r["oid"]))
+
+    # -- types
+
+    def types(self) -> tuple[list[EnumType], list[Domain], list[CompositeType]]:
+        enums: list[EnumType] = []
+        domains: list[Domain] = []
+        composites: list[CompositeType] = []
+        for r in self.rows["types"]:
+            origin = self.origin("pg_type", r["oid"])
+            if r["typtype"] == "e":
+                enums.append(EnumType(schema=r["schema"], name=r["name"],
+                                      values=tuple(r["enum_values"] or ()),
+                                      comment=r["comment"], origin=origin))
+            elif r["typtype"] == "d":
+                checks = [
+                    Check(name=c["name"], expr=Expr(c["check_expr"]), validated=c["validated"],
+                          no_inherit=c["no_inherit"], comment=c["comment"],
+                          origin=self.origin("pg_constraint", c["oid"]))
+                    for c in self.domain_constraints.get(r["oid"], ()) if c["contype"] == "c"]
+                domains.append(Domain(
+                    schema=r["schema"], name=r["name"], type=parse_type_string(r["base_type"]),
+                    nullable=not r["not_null"], default=_expr(r["default_expr"]),
+                    collation=r["collation"], checks=FrozenMap((c.name, c) for c in checks),
+                    comment=r["comment"], origin=origin))
+            else:
+                attrs = tuple((c["name"], parse_type_string(c["type"]))
+                              for c in self.columns.get(r["relid"], ()))
+                composites.append(CompositeType(schema=r["schema"], name=r["name"],
+                                                attributes=attrs, comment=r["comment"],
+                                                origin=origin))
+        return enums, domains, composites
+
+    # -- functions
+
+    def functions(self) -> Iterable[Function]:
+        for r in self.rows["functions"]:
+            types = [_canon_type(t) for t in r["arg_types"] or ()]
+            n = len(types)
+            modes = list(r["arg_modes"] or ["i"] * n)
+            names = list(r["arg_names"] or [None] * n)
+            defaults = list(r["arg_defaults"] or [None] * n)
+            args = tuple(
+                Argument(name=(names[i] or None) if i < len(names) else None, type=types[i],
+                         mode=cast(Any, _ARG_MODES.get(modes[i], "IN")),
+                         default=_expr(defaults[i] if i < len(defaults) else None))
+                for i in range(n))
+            kind = _KINDS.get(r["prokind"], "function")
+            returns: str | None
+            if kind == "procedure":
+                returns = None
+            elif (r["result"] or "").startswith("TABLE("):
+                returns = r["result"]
+            else:
+                returns = ("SETOF " if r["retset"] else "") + _canon_type(r["rettype"])
+            body = r["aggregate_options"] if kind == "aggregate" else (r["body"] or "")
+            yield Function(
+                schema=r["schema"], name=r["name"], arguments=args, returns=returns,
+                kind=cast(Any, kind), language=r["language"], body=body,
+                volatility=cast(Any, _VOLATILITY[r["volatility"]]), strict=bool(r["strict"]),
+                security_definer=bool(r["security_definer"]), leakproof=bool(r["leakproof"]),
+                parallel=cast(Any, _PARALLEL[r["parallel"]]), config=tuple(r["config"] or ()),
+                grants=_grants(r["grants"]), comment=r["comment"],
+                origin=self.origin("pg_proc", r["oid"]))
+
+    # -- triggers, rules, policies
+
+    def triggers(self) -> Iterable[Trigger]:
+        for r in self.rows["triggers"]:
+            t = int(r["tgtype"])
+            timing = "INSTEAD OF" if t & 64 else "BEFORE" if t & 2 else "AFTER"
+            events = sorted(e for bit, e in ((4, "INSERT"), (8, "DELETE"), (16, "UPDATE"),
+                                             (32, "TRUNCATE")) if t & bit)
+            raw_args = bytes(r["args"] or b"")
+            args = tuple(a.decode() for a in raw_args.split(b"\x00")[: int(r["nargs"])])
+            when = trigger_when(r["definition"]) if r["has_when"] else None
+            yield Trigger(
+                schema=r["schema"], table=r["table_name"], name=r["name"],
+                timing=cast(Any, timing), events=tuple(events),
+                level="ROW" if t & 1 else "STATEMENT", function=r["function"], arguments=args,
+                columns=tuple(r["columns"] or ()), when=_expr(when),
+                constraint=bool(r["is_constraint"]), deferrable=bool(r["deferrable"]),
+                initially_deferred=bool(r["deferred"]), enabled=r["enabled"],
+                comment=r["comment"], origin=self.origin("pg_trigger", r["oid"]))
+
+    def rules(self) -> Iterable[Rule]:
+        for r in self.rows["rules"]:
+            definition = (r["definition"] or "").strip()
+            if definition.endswith(";"):
+                definition = definition[:-1].rstrip()
+            yield Rule(schema=r["schema"], table=r["table_name"], name=r["name"],
+                       event=cast(Any, _RULE_EVENTS[r["ev_type"]]), definition=Expr(definition),
+                       comment=r["comment"], origin=self.origin("pg_rewrite", r["oid"]))
+
+    def policies(self) -> Iterable[Policy]:
+        for r in self.rows["policies"]:
+            yield Policy(schema=r["schema"], table=r["table_name"], name=r["name"],
+                         command=cast(Any, _POLICY_COMMANDS[r["command"]]),
+                         permissive=bool(r["permissive"]),
+                         roles=tuple(sorted(r["roles"] or ("PUBLIC",))),
+                         using=_expr(r["using_expr"]), with_check=_expr(r["check_expr"]),
+                         comment=r["comment"], origin=self.origin("pg_policy", r["oid"]))
