@@ -14,6 +14,7 @@ Every message and log line that mentions a URL passes it through :func:`redact_u
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import uuid
@@ -134,20 +135,16 @@ def embedded_url() -> str:
     if uri is not None:
         return uri
     pgdata.parent.mkdir(parents=True, exist_ok=True)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import fasteners
-        import pgserver
-
-    lock = fasteners.InterProcessLock(str(pgdata.parent / f".{pgdata.name}.lock"))
-    with lock:
+    with _file_lock(pgdata.parent / f".{pgdata.name}.lock"):
         uri = _running_uri(pgdata)  # another process may have started it while we waited
         if uri is not None:
             return uri
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                server = pgserver.get_server(pgdata, cleanup_mode=None)
+                from pgserver.postgres_server import get_server
+
+                server = get_server(pgdata, cleanup_mode=None)
                 return str(server.get_uri())
         except Exception as exc:  # pgserver raises CalledProcessError, RuntimeError ...
             reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
@@ -155,6 +152,17 @@ def embedded_url() -> str:
                 f"cannot start the embedded PostgreSQL in {pgdata}: {reason} "
                 f"(see {pgdata / 'log'}; set {ENV_DATABASE_URL} to use another server)"
             ) from exc
+
+
+@contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """An exclusive inter-process lock held while the block runs (flock on ``path``)."""
+    with open(path, "a+b") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
 def resolve_url(db: str | None) -> str:

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from dbdesign import engine
+from dbdesign.dialects.postgres import qualified
 from dbdesign.emit.postgres import emit_drop_schema, emit_schema
 from dbdesign.model import (
     Argument,
@@ -156,7 +157,7 @@ def everything(extension: str | None) -> Schema:
                  max_value=1000000, cache=10, cycle=True, comment="tickets",
                  grants=frozenset({Grant(grantee=ROLE, privilege="USAGE")})),
         Sequence(schema=app, name="items_id_seq", type=INT, owned_by="app.items.id"),
-        Sequence(schema=app, name="countdown", increment=-1),
+        Sequence(schema=app, name="countdown", start=-1, increment=-1),
     )
 
     functions = _keyed(
@@ -172,12 +173,13 @@ def everything(extension: str | None) -> Schema:
                  body="SELECT count(*) FROM app.items", volatility="STABLE",
                  grants=frozenset({Grant(grantee=ROLE, privilege="EXECUTE")})),
         Function(schema=app, name="item_total", returns="numeric",
-                 body="BEGIN ATOMIC\n  SELECT sum(price) FROM app.items;\nEND",
+                 # SQL-standard bodies compare as text: the server's spelling
+                 body="BEGIN ATOMIC\n SELECT sum(items.price) AS sum\n    FROM app.items;\nEND",
                  volatility="STABLE"),
         Function(schema=app, name="add_tax",
                  arguments=(Argument(name="amount", type="numeric"),
                             Argument(name="rate", type="numeric", default=Expr("0.2"))),
-                 returns="numeric", body="RETURN amount * (1 + rate)",
+                 returns="numeric", body="RETURN (amount * ((1)::numeric + rate))",
                  volatility="IMMUTABLE"),
         Function(schema=app, name="dollars", arguments=(Argument(name="x", type="integer"),),
                  returns="text", language="plpgsql",
@@ -190,7 +192,7 @@ def everything(extension: str | None) -> Schema:
                  returns="record", body="SELECT v / 2, v - v / 2"),
         Function(schema=app, name="moods",
                  arguments=(Argument(name="m", type="app.mood", mode="TABLE"),),
-                 returns="SETOF app.mood",
+                 returns="TABLE(m app.mood)",
                  body="SELECT unnest(enum_range(NULL::app.mood))"),
         Function(schema=app, name="total",
                  arguments=(Argument(name="xs", type="integer[]", mode="VARIADIC"),),
@@ -204,7 +206,8 @@ def everything(extension: str | None) -> Schema:
                             Argument(name=None, type="integer")),
                  returns="integer", body="SELECT $1 + $2", volatility="IMMUTABLE"),
         Function(schema=app, name="sum_int", arguments=(Argument(name=None, type="integer"),),
-                 kind="aggregate", returns="integer",
+                 kind="aggregate", returns="integer", language="internal",
+                 volatility="IMMUTABLE",
                  body="SFUNC = app.add_int, STYPE = integer, INITCOND = '0'",
                  comment="an aggregate"),
     )
@@ -235,13 +238,14 @@ def everything(extension: str | None) -> Schema:
         primary_key=PrimaryKey(name="items_pkey", columns=("id",), include=("name",),
                                comment="the key"),
         uniques=_named(Unique(name="items_name_key", columns=("name", "mood"),
-                              nulls_not_distinct=True, deferrable=True,
-                              initially_deferred=True)),
+                              nulls_not_distinct=True)),
         checks=_named(
             Check(name="items_price_check", expr=Expr("app.is_positive(price)"),
                   comment="priced"),
             Check(name="items_name_check", expr=Expr("char_length(name) > 0"), validated=False),
-            Check(name="items_qty_check", expr=Expr("qty < 1000"), no_inherit=True)),
+            # Comparing a domain-typed column casts it to the base type; written as the server
+            # prints it, since the normaliser does not add implicit casts.
+            Check(name="items_qty_check", expr=Expr("(qty)::integer < 1000"), no_inherit=True)),
         options=("fillfactor=70",),
         rls_enabled=True, rls_forced=True,
         grants=frozenset({Grant(grantee=ROLE, privilege="SELECT"),
@@ -261,7 +265,9 @@ def everything(extension: str | None) -> Schema:
             Column(name="room", type=INT),
             Column(name="ticket", type=INT),
         ),
-        primary_key=PrimaryKey(name="orders_pkey", columns=("id",), deferrable=True),
+        primary_key=PrimaryKey(name="orders_pkey", columns=("id",)),
+        uniques=_named(Unique(name="orders_room_key", columns=("room", "during"),
+                              deferrable=True, initially_deferred=True)),
         foreign_keys=_named(
             ForeignKey(name="orders_item_fkey", columns=("item",), ref_table="app.items",
                        ref_columns=("id",), on_delete="CASCADE", comment="which item"),
@@ -280,7 +286,7 @@ def everything(extension: str | None) -> Schema:
     )
     # A key resting on a unique index, not a constraint; the referencing FK must come after it.
     ticket_book = Table(schema=weird, name="Ticket Book",
-                        columns=(Column(name="no", type=INT, nullable=False),), unlogged=True)
+                        columns=(Column(name="no", type=INT, nullable=False),))
     measurements = Table(
         schema=app, name="measurements",
         columns=(Column(name="taken", type=DataType(name="date"), nullable=False),
@@ -295,8 +301,8 @@ def everything(extension: str | None) -> Schema:
         columns=(Column(name="taken", type=DataType(name="date"), nullable=False),
                  Column(name="city", type=TEXT, nullable=False),
                  Column(name="value", type=NUMERIC, nullable=False, default=Expr("1"))),
-        checks=_named(Check(name="measurements_value_check", expr=Expr("value >= 0")),
-                      Check(name="m2024_city_check", expr=Expr("city <> ''"))),
+        # the parent's check is inherited: not listed (as the catalog does not list it)
+        checks=_named(Check(name="m2024_city_check", expr=Expr("city <> ''"))),
         partition_of="app.measurements",
         partition_bound=Expr("FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')"),
         comment="one year",
@@ -306,14 +312,13 @@ def everything(extension: str | None) -> Schema:
         columns=(Column(name="taken", type=DataType(name="date"), nullable=False),
                  Column(name="city", type=TEXT, nullable=False),
                  Column(name="value", type=NUMERIC, default=Expr("0"))),
-        checks=_named(Check(name="measurements_value_check", expr=Expr("value >= 0"))),
         partition_of="app.measurements",
         partition_bound=Expr("FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')"),
         partition_by=PartitionBy(strategy="LIST", elements=(IndexElement(column="city"),)),
     )
     m2025_x = Table(
         schema=app, name="measurements_2025_rest",
-        columns=m2025.columns, checks=m2025.checks,
+        columns=m2025.columns,
         partition_of="app.measurements_2025", partition_bound=Expr("DEFAULT"),
     )
     base = Table(
@@ -330,11 +335,10 @@ def everything(extension: str | None) -> Schema:
                         comment="inherited, but NOT NULL here"),
                  Column(name="extra", type=DataType(name="jsonb"))),
         primary_key=PrimaryKey(name="child_pkey", columns=("id",)),
-        checks=_named(Check(name="base_id_check", expr=Expr("id > 0")),
-                      Check(name="child_extra_check", expr=Expr("extra IS NOT NULL"))),
+        checks=_named(Check(name="child_extra_check", expr=Expr("extra IS NOT NULL"))),
         inherits=("app.base",),
     )
-    log = Table(schema=app, name="log", columns=(
+    log = Table(schema=app, name="log", unlogged=True, columns=(
         Column(name="at", type=TSTZ, default=Expr("now()")), Column(name="what", type=TEXT)))
 
     views = _keyed(
@@ -342,8 +346,9 @@ def everything(extension: str | None) -> Schema:
         View(schema=app, name="a_summary",
              query=Expr("SELECT count(*) AS n, app.item_count() AS total FROM app.z_items"),
              comment="summary", grants=grant_sel),
-        View(schema=app, name="z_items", column_names=("item_id", "item_name"),
-             query=Expr("SELECT id, name FROM app.items WHERE price > 0"),
+        View(schema=app, name="z_items",
+             query=Expr("SELECT id AS item_id, name AS item_name FROM app.items "
+                        "WHERE price > 0"),
              check_option="CASCADED", options=("security_barrier=true",),
              column_comments=FrozenMap({"item_name": "the name"})),
         View(schema=app, name="m_totals", materialized=True,
@@ -394,7 +399,7 @@ def everything(extension: str | None) -> Schema:
                roles=(ROLE,), using=Expr("price > 0"), comment="see priced items"),
         Policy(schema=app, table="items", name="items_limit", permissive=False,
                command="UPDATE", using=Expr("true"),
-               with_check=Expr("qty < (SELECT count(*) FROM app.log)")),
+               with_check=Expr("(qty)::integer < (SELECT count(*) AS count FROM app.log)")),
         Policy(schema=app, table="items", name="items_all"),
     )
     return Schema(
@@ -450,8 +455,8 @@ def test_everything_loads_and_matches(scratch: str) -> None:
     assert one(scratch, """SELECT proconfig::text FROM pg_proc
                            WHERE oid = 'app.dollars'::regproc""") == \
         "{\"search_path=pg_catalog, app\"}"
-    assert one(scratch, """SELECT provolatile || proisstrict::text || proleakproof::text
-                           || proparallel FROM pg_proc
+    assert one(scratch, """SELECT provolatile::text || proisstrict::text || proleakproof::text
+                           || proparallel::text FROM pg_proc
                            WHERE oid = 'app.is_positive'::regproc""") == "itruetrues"
     assert one(scratch, "SELECT prokind FROM pg_proc WHERE proname = 'log_it'") == "p"
     assert one(scratch, "SELECT obj_description('app.sum_int(integer)'::regprocedure)") == \
@@ -478,7 +483,7 @@ def test_everything_loads_and_matches(scratch: str) -> None:
                              AND seqrelid = pg_get_serial_sequence('app.orders', 'id')::regclass
                            """) == "d10/2"
     assert one(scratch, """SELECT relpersistence FROM pg_class
-                           WHERE oid = '"Weird Schema"."Ticket Book"'::regclass""") == "u"
+                           WHERE oid = 'app.log'::regclass""") == "u"
     assert one(scratch, """SELECT reloptions::text || relrowsecurity || relforcerowsecurity
                            FROM pg_class WHERE oid = 'app.items'::regclass""") == \
         "{fillfactor=70}truetrue"
@@ -487,13 +492,13 @@ def test_everything_loads_and_matches(scratch: str) -> None:
                                   FROM pg_constraint WHERE conrelid = 'app.items'::regclass"""))
     assert cons == {
         "items_pkey": "PRIMARY KEY (id) INCLUDE (name)",
-        "items_name_key": "UNIQUE NULLS NOT DISTINCT (name, mood) DEFERRABLE INITIALLY DEFERRED",
+        "items_name_key": "UNIQUE NULLS NOT DISTINCT (name, mood)",
         "items_price_check": "CHECK (app.is_positive(price))",
         "items_name_check": "CHECK ((char_length(name) > 0)) NOT VALID [not valid]",
         "items_qty_check": "CHECK (((qty)::integer < 1000)) NO INHERIT",
     }
     fks = dict(query(scratch, """SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
-                                 WHERE conrelid = 'app.orders'::regclass AND contype IN ('f', 'x')
+                                 WHERE conrelid = 'app.orders'::regclass AND contype NOT IN ('p', 't')
                                  """))
     assert fks == {
         "orders_item_fkey": "FOREIGN KEY (item) REFERENCES app.items(id) ON DELETE CASCADE",
@@ -503,12 +508,14 @@ def test_everything_loads_and_matches(scratch: str) -> None:
         "orders_parent_fkey": "FOREIGN KEY (parent) REFERENCES app.orders(id) NOT VALID",
         "orders_ticket_fkey": 'FOREIGN KEY (ticket) REFERENCES "Weird Schema"."Ticket Book"(no) '
                               "ON DELETE SET DEFAULT",
+        "orders_room_key": "UNIQUE (room, during) DEFERRABLE INITIALLY DEFERRED",
         "orders_room_excl": "EXCLUDE USING gist (during WITH &&) WHERE ((room IS NOT NULL))",
     }
     # partitions and inheritance
     parts = query(scratch, """SELECT c.oid::regclass::text, pg_get_expr(relpartbound, c.oid),
                                      pg_get_partkeydef(c.oid)
                               FROM pg_inherits JOIN pg_class c ON c.oid = inhrelid
+                              WHERE c.relkind IN ('r', 'p')
                               ORDER BY 1""")
     assert parts == [
         ("app.child", None, None),
@@ -538,7 +545,7 @@ def test_everything_loads_and_matches(scratch: str) -> None:
     assert one(scratch, "SELECT count(*) FROM app.a_summary") == 1
     assert one(scratch, """SELECT reloptions::text FROM pg_class
                            WHERE oid = 'app.z_items'::regclass""") == \
-        "{check_option=cascaded,security_barrier=true}"
+        "{security_barrier=true,check_option=cascaded}"
     assert one(scratch, "SELECT relkind FROM pg_class WHERE oid = 'app.m_totals'::regclass") == "m"
     assert one(scratch, "SELECT col_description('app.z_items'::regclass, 2)") == "the name"
     assert one(scratch, f"SELECT has_table_privilege('{ROLE}', 'app.a_summary', 'SELECT')")
@@ -548,7 +555,8 @@ def test_everything_loads_and_matches(scratch: str) -> None:
                                  WHERE c.relnamespace IN ('app'::regnamespace,
                                                           '"Weird Schema"'::regnamespace)
                                    AND NOT indisprimary AND c.relkind <> 'p'
-                                   AND indexrelid NOT IN (SELECT conindid FROM pg_constraint)
+                                   AND indexrelid NOT IN (SELECT conindid FROM pg_constraint
+                                                          WHERE contype IN ('p', 'u', 'x'))
                                    AND c.relname NOT LIKE 'measurements_%'"""))
     assert idx == {
         "app.items_lower_name_idx":
@@ -569,7 +577,7 @@ def test_everything_loads_and_matches(scratch: str) -> None:
         'CREATE INDEX measurements_city_idx ON ONLY app.measurements USING btree ' \
         '(city COLLATE "C")'
     # triggers, rules, policies
-    trig = dict(query(scratch, """SELECT tgname, pg_get_triggerdef(oid) || ' ' || tgenabled
+    trig = dict(query(scratch, """SELECT tgname, pg_get_triggerdef(oid) || ' ' || tgenabled::text
                                   FROM pg_trigger WHERE NOT tgisinternal"""))
     assert trig == {
         "items_touch": "CREATE TRIGGER items_touch BEFORE INSERT OR UPDATE OF price, name ON "
@@ -646,10 +654,9 @@ def test_generated_schemas_load(server_url: str) -> None:
             script = emit_schema(model)
             try:
                 conn.execute(script.encode())
-                for key in model.tables:
-                    schema, _, name = key.partition(".")
+                for t in model.tables.values():
                     assert conn.execute("SELECT to_regclass(%s)",
-                                        [f'"{schema}"."{name}"']).fetchone() != (None,)
+                                        [qualified(t.schema, t.name)]).fetchone() != (None,)
                 conn.execute(emit_drop_schema(model).encode())
                 left = conn.execute("""SELECT count(*) FROM pg_class WHERE relnamespace
                                        IN (SELECT oid FROM pg_namespace

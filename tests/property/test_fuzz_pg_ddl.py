@@ -38,6 +38,8 @@ def test_mutated_corpus_statements(stmts: list[str], seed: int, cuts: int) -> No
     text = "\n".join(stmts)
     tokens = text.split(" ")
     for _ in range(cuts):
+        if not tokens:
+            break
         op = rnd.randrange(3)
         i = rnd.randrange(len(tokens))
         if op == 0:

@@ -28,6 +28,7 @@ from functools import lru_cache
 from graphlib import CycleError, TopologicalSorter
 from typing import Any
 
+from pglast.keywords import COL_NAME_KEYWORDS
 from pglast.parser import ParseError as _PgParseError
 from pglast.parser import parse_sql_json
 
@@ -279,23 +280,21 @@ class _Graph:
             (self.soft if soft else self.deps).setdefault(node, set()).add(on)
 
     def order(self) -> list[Node]:
+        graph: dict[Node, set[Node]] = {
+            node: {d for d in self.deps.get(node, ()) if d in self.stmts} for node in self.stmts}
+        # A soft edge is kept unless it closes a cycle through the edges kept so far.
+        for node in sorted(self.soft):
+            for on in sorted(self.soft[node]):
+                if node in graph and on in graph and not _reaches(graph, on, node):
+                    graph[node].add(on)
         try:
-            return self._order(with_soft=True)
-        except CycleError:
-            pass
-        try:
-            return self._order(with_soft=False)
+            return self._order(graph)
         except CycleError as exc:
             cycle = " -> ".join(f"{n[2]} {n[1]}" for n in exc.args[1])
             raise DbdesignError(f"dependency cycle between objects: {cycle}") from None
 
-    def _order(self, *, with_soft: bool) -> list[Node]:
-        graph: dict[Node, set[Node]] = {}
-        for node in self.stmts:
-            wanted = set(self.deps.get(node, ()))
-            if with_soft:
-                wanted |= self.soft.get(node, set())
-            graph[node] = {d for d in wanted if d in self.stmts}
+    @staticmethod
+    def _order(graph: dict[Node, set[Node]]) -> list[Node]:
         sorter = TopologicalSorter(graph)
         sorter.prepare()
         heap: list[Node] = []
@@ -309,6 +308,20 @@ class _Graph:
             out.append(node)
             sorter.done(node)
         return out
+
+
+def _reaches(graph: dict[Node, set[Node]], start: Node, goal: Node) -> bool:
+    """Whether ``goal`` is reachable from ``start`` following dependency edges."""
+    seen: set[Node] = set()
+    stack = [start]
+    while stack:
+        node = stack.pop()
+        if node == goal:
+            return True
+        if node not in seen:
+            seen.add(node)
+            stack.extend(graph.get(node, ()))
+    return False
 
 
 class _Builder:
@@ -1029,10 +1042,17 @@ def _config_sql(item: str) -> str:
     return f"SET {quote_ident(name)} TO {rendered}"
 
 
+def _param_name(name: str) -> str:
+    """A parameter (or RETURNS TABLE column) name: these cannot be column-name key words."""
+    if name in COL_NAME_KEYWORDS:
+        return '"' + name + '"'
+    return quote_ident(name)
+
+
 def _arg_sql(a: Argument) -> str:
     parts: list[str] = [] if a.mode == "IN" else [a.mode]
     if a.name:
-        parts.append(quote_ident(a.name))
+        parts.append(_param_name(a.name))
     parts.append(_type_text(a.type))
     if a.default is not None:
         parts.append(f"DEFAULT {a.default.text}")
@@ -1074,7 +1094,7 @@ def _function_sql(fn: Function) -> str:
     if fn.kind == "function":
         table_args = [a for a in fn.arguments if a.mode == "TABLE"]
         if table_args:
-            cols = ", ".join(f"{quote_ident(a.name or '')} {_type_text(a.type)}"
+            cols = ", ".join(f"{_param_name(a.name or '')} {_type_text(a.type)}"
                              for a in table_args)
             lines[0] += f" RETURNS TABLE({cols})"
         elif fn.returns and fn.returns.strip().upper().startswith("TABLE"):
@@ -1106,8 +1126,8 @@ def _function_sql(fn: Function) -> str:
 # --------------------------------------------------------------------------- rendering
 
 
-def _render(nodes: Iterable[list[_Stmt]]) -> str:
-    out = [HEADER]
+def _render(nodes: Iterable[list[_Stmt]], header: str = HEADER) -> str:
+    out = [header] if header else []
     current: str = "public"
     for stmts in nodes:
         chunk: list[str] = []
@@ -1142,15 +1162,15 @@ def emit_schema(schema: Schema) -> str:
 def emit_drop_schema(schema: Schema) -> str:
     """DROP statements that undo :func:`emit_schema`, in reverse dependency order.
 
-    Indexes, triggers, rules, policies and constraints other than foreign keys go with their
-    tables; sequences owned by a column go with their table (hence ``IF EXISTS``).
+    Constraints other than foreign keys, comments and grants go with their objects; a sequence
+    owned by a column goes with its table (hence ``IF EXISTS``).
     """
     out: list[list[_Stmt]] = []
     for (_, key, kind), _stmts in reversed(list(_ordered(schema))):
         sql = _drop_sql(schema, kind, key)
         if sql:
             out.append([_Stmt(s) for s in sql])
-    return _render(out)
+    return _render(out, header="")
 
 
 def _drop_sql(schema: Schema, kind: str, key: str) -> list[str]:
@@ -1192,4 +1212,13 @@ def _drop_sql(schema: Schema, kind: str, key: str) -> list[str]:
         for g in sorted(PUBLIC_DEFAULT_GRANTS - ns.grants, key=_grant_sort):
             out.append(f"GRANT {g.privilege} ON SCHEMA public TO {_grantee(g.grantee)}")
         return out
-    return []  # indexes, triggers, rules, policies, OWNED BY: dropped with their table
+    if kind == "index":
+        ix = schema.indexes[key]
+        return [f"DROP INDEX {qualified(ix.schema, ix.name)}"]
+    if kind in ("trigger", "rule", "policy"):
+        obj: Trigger | Rule | Policy = (schema.triggers[key] if kind == "trigger" else
+                                        schema.rules[key] if kind == "rule" else
+                                        schema.policies[key])
+        return [f"DROP {kind.upper()} {quote_ident(obj.name)} ON "
+                f"{qualified(obj.schema, obj.table)}"]
+    return []  # OWNED BY goes with the sequence

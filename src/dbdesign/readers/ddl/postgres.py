@@ -522,9 +522,6 @@ class PostgresDdlReader:
                 for c in p.columns:
                     if not any(x.name == c.name for x in t.columns):
                         t.columns.append(dataclasses.replace(c, identity=None))
-                for ck in p.checks.values():
-                    if not ck.no_inherit:
-                        t.checks.setdefault(ck.name, ck)
         if s.get("partspec"):
             t.partition_by = self._partspec(s["partspec"])
         t.options = tuple(sorted(self._reloptions(s.get("options"))))
@@ -638,7 +635,9 @@ class PostgresDdlReader:
             rel_taken.add(cname)
         elif ct == "CONSTR_UNIQUE":
             cols = tuple(_names(con.get("keys"))) or ((column,) if column else ())
-            cname = cname or choose_name(t.name, _name_addition(list(cols)), "key", rel_taken)
+            include = _names(con.get("including"))
+            cname = cname or choose_name(t.name, _name_addition([*cols, *include]), "key",
+                                         rel_taken)
             t.uniques[cname] = Unique(name=cname, columns=cols,
                                       include=tuple(_names(con.get("including"))),
                                       nulls_not_distinct=bool(con.get("nulls_not_distinct")),
@@ -646,7 +645,7 @@ class PostgresDdlReader:
                                       origin=origin)
             rel_taken.add(cname)
         elif ct == "CONSTR_CHECK":
-            expr = self._expr(con["raw_expr"])
+            expr = self._expr(self._domain_casts(con["raw_expr"], t))
             if not cname:
                 refs = _column_refs(con["raw_expr"])
                 cname = choose_name(t.name, refs[0] if len(refs) == 1 else None, "check",
@@ -820,7 +819,7 @@ class PostgresDdlReader:
         name = s.get("idxname")
         if not name:
             cols = [p["IndexElem"].get("name") or _expr_colname(p["IndexElem"])
-                    for p in s.get("indexParams") or ()]
+                    for p in (s.get("indexParams") or []) + (s.get("indexIncludingParams") or [])]
             name = choose_name(table, _name_addition(cols), "idx",
                                self.rel_names.setdefault(schema, set()))
         key = f"{schema}.{name}"
@@ -832,8 +831,19 @@ class PostgresDdlReader:
             include=tuple(p["IndexElem"]["name"] for p in s.get("indexIncludingParams") or ()),
             method=s.get("accessMethod", "btree"), unique=bool(s.get("unique")),
             nulls_not_distinct=bool(s.get("nulls_not_distinct")),
-            where=self._expr(s["whereClause"]) if s.get("whereClause") else None,
+            where=(self._expr(self._domain_casts(s["whereClause"], self.tables.get(
+                f"{schema}.{table}"))) if s.get("whereClause") else None),
             origin=self._origin())
+
+    def _domain_casts(self, tree: Tree, table: _TableB | None) -> Tree:
+        """An expression on one table (CHECK, index predicate), coerced as the server would."""
+        if table is None:
+            return tree
+        return _Coercer(self).expr(tree, [{"": table.columns, table.name: table.columns}])
+
+    def _query(self, tree: Tree) -> Tree:
+        """A view's query, coerced as the server would store it."""
+        return _Coercer(self).expr(tree, [])
 
     # ---- views
     def _on_ViewStmt(self, s: Tree) -> None:  # noqa: N802
@@ -847,10 +857,10 @@ class PostgresDdlReader:
                 check_option = o.split("=", 1)[1].upper()
                 opts.remove(o)
         self.views[f"{schema}.{name}"] = View(
-            schema=schema, name=name, query=self._expr(s["query"]),
+            schema=schema, name=name,
+            query=self._expr(self._query(_name_targets(s["query"], _names(s.get("aliases"))))),
             check_option=check_option,  # type: ignore[arg-type]
-            options=tuple(sorted(opts)), column_names=tuple(_names(s.get("aliases"))),
-            origin=self._origin())
+            options=tuple(sorted(opts)), origin=self._origin())
         self._take_rel(schema, name)
 
     def _on_CreateTableAsStmt(self, s: Tree) -> None:  # noqa: N802
@@ -860,8 +870,9 @@ class PostgresDdlReader:
         into = s["into"]
         schema, name = self._qual(into["rel"])
         self.views[f"{schema}.{name}"] = View(
-            schema=schema, name=name, query=self._expr(s["query"]), materialized=True,
-            column_names=tuple(_names(into.get("colNames"))),
+            schema=schema, name=name, materialized=True,
+            query=self._expr(self._query(_name_targets(s["query"],
+                                                       _names(into.get("colNames"))))),
             options=tuple(sorted(self._reloptions(into.get("options")))),
             origin=self._origin())
         self._take_rel(schema, name)
@@ -942,7 +953,9 @@ class PostgresDdlReader:
                 names = _names(arg["TypeName"]["names"]) if "TypeName" in arg else _names(
                     arg["List"]["items"] if "List" in arg else [arg])
                 fschema, fname = self._qual_names(names)
-                opts[key] = fname if fschema == "pg_catalog" else f"{fschema}.{fname}"
+                builtin = len(names) == 1 and not any(
+                    f.schema == fschema and f.name == fname for f in self.functions.values())
+                opts[key] = fname if fschema == "pg_catalog" or builtin else f"{fschema}.{fname}"
             elif key in ("stype", "mstype"):
                 opts[key] = _arg_type(self._type(arg["TypeName"])[0])
             elif key in ("initcond", "minitcond"):
@@ -1097,9 +1110,12 @@ class PostgresDdlReader:
         for p in s.get("privileges") or ():
             ap = p["AccessPriv"]
             if ap.get("cols"):
-                self._warn("column-level privileges are not modelled; skipped")
-                return
+                self._warn(f"column-level privilege {ap['priv_name'].upper()} is not modelled; "
+                           "skipped")
+                continue
             privs.append(ap["priv_name"].upper())
+        if s.get("privileges") and not privs:
+            return
         grantees = [_role(g["RoleSpec"]) for g in s.get("grantees") or ()]
         option = bool(s.get("grant_option"))
         for obj in s.get("objects") or ():
@@ -1287,6 +1303,138 @@ def _expr_colname(e: Tree) -> str:
     if "FuncCall" in expr:
         return _names(expr["FuncCall"]["funcname"])[-1]
     return "expr"
+
+
+_TEMPORAL = {"timestamp with time zone", "timestamp without time zone", "date"}
+Scope = dict[str, Any]  # range name (or "" for unqualified references) -> columns
+
+
+class _Coercer:
+    """Simulate the coercions the server writes into stored expressions.
+
+    - A domain-typed column that an operator or function takes is cast to the domain's base
+      type: ``amount < 10`` is stored as ``(amount)::integer < 10``.
+    - A string literal compared with a date/time column is stored as a value of that type:
+      ``created_at >= '2000-01-01'`` becomes ``'2000-01-01 00:00:00+00'`` (in UTC).
+    Column types are resolved through the FROM clauses in scope.
+    """
+
+    def __init__(self, reader: PostgresDdlReader) -> None:
+        self.reader = reader
+
+    def expr(self, node: Any, scopes: list[Scope]) -> Any:
+        if isinstance(node, list):
+            return [self.expr(n, scopes) for n in node]
+        if not isinstance(node, dict):
+            return node
+        if "SelectStmt" in node and len(node) == 1:
+            body = dict(node["SelectStmt"])
+            scope: Scope = {}
+            for f in body.get("fromClause") or []:
+                self._collect(f, scope)
+            if scope:
+                scope[""] = [c for cols in list(scope.values()) for c in cols]
+            inner = [*scopes, scope]
+            return {"SelectStmt": {k: self.expr(v, inner) for k, v in body.items()}}
+        if "A_Expr" in node and len(node) == 1:
+            body = dict(node["A_Expr"])
+            col_type = self._type_of(body.get("lexpr"), scopes) or self._type_of(
+                body.get("rexpr"), scopes)
+            for side in ("lexpr", "rexpr"):
+                v = body.get(side)
+                if isinstance(v, dict) and "List" in v:
+                    body[side] = {"List": {"items": [self._operand(i, scopes, col_type)
+                                                     for i in v["List"]["items"]]}}
+                elif v is not None:
+                    body[side] = self._operand(v, scopes, col_type)
+            return {"A_Expr": body}
+        if "FuncCall" in node and len(node) == 1:
+            body = {k: self.expr(v, scopes) if k != "args" else
+                    [self._operand(a, scopes, None) for a in v]
+                    for k, v in node["FuncCall"].items()}
+            return {"FuncCall": body}
+        return {k: self.expr(v, scopes) for k, v in node.items()}
+
+    def _collect(self, f: Any, scope: Scope) -> None:
+        if not isinstance(f, dict):
+            return
+        if "RangeVar" in f:
+            rv = f["RangeVar"]
+            key = "{}.{}".format(*self.reader._qual(rv))
+            t = self.reader.tables.get(key)
+            if t is not None:
+                alias = (rv.get("alias") or {}).get("aliasname") or rv["relname"]
+                scope[alias] = t.columns
+        elif "JoinExpr" in f:
+            self._collect(f["JoinExpr"].get("larg"), scope)
+            self._collect(f["JoinExpr"].get("rarg"), scope)
+
+    def _column(self, node: Any, scopes: list[Scope]) -> Column | None:
+        if not (isinstance(node, dict) and "ColumnRef" in node and len(node) == 1):
+            return None
+        names = _names(node["ColumnRef"].get("fields"))
+        if not names or len(names) > 2:
+            return None
+        rng, col = (names[0], names[1]) if len(names) == 2 else ("", names[0])
+        for scope in reversed(scopes):
+            cols = scope.get(rng)
+            if cols is not None:
+                found = [c for c in cols if c.name == col]
+                return found[0] if len(found) == 1 else None
+        return None
+
+    def _type_of(self, node: Any, scopes: list[Scope]) -> DataType | None:
+        c = self._column(node, scopes)
+        return c.type if c is not None else None
+
+    def _operand(self, node: Any, scopes: list[Scope], col_type: DataType | None) -> Any:
+        c = self._column(node, scopes)
+        if c is not None and c.type.name in self.reader.domains and not c.type.array_dims:
+            base = self.reader.domains[c.type.name].type
+            return {"TypeCast": {"arg": node, "typeName": {
+                "names": [{"String": {"sval": n}} for n in base.name.split(".")]}}}
+        if (col_type is not None and col_type.name in _TEMPORAL and not col_type.array_dims
+                and isinstance(node, dict) and "A_Const" in node and "sval" in node["A_Const"]):
+            text = _temporal_literal(node["A_Const"]["sval"]["sval"], col_type.name)
+            if text is not None:
+                return {"A_Const": {"sval": {"sval": text}}}
+        return self.expr(node, scopes)
+
+
+def _temporal_literal(text: str, type_name: str) -> str | None:
+    """A date/time literal as the server prints a stored constant of that type (UTC)."""
+    from datetime import datetime, timezone
+
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None  # 'now', 'infinity', unusual spellings: leave them
+    if type_name == "date":
+        return value.strftime("%Y-%m-%d")
+    frac = f".{value.microsecond:06d}".rstrip("0") if value.microsecond else ""
+    if type_name == "timestamp without time zone":
+        return value.strftime("%Y-%m-%d %H:%M:%S") + frac
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S") + frac + "+00"
+
+
+def _name_targets(query: Tree, names: list[str]) -> Tree:
+    """Fold a view's column list into its query's output names, as the server stores it."""
+    if not names or "SelectStmt" not in query:
+        return query
+    body = dict(query["SelectStmt"])
+    if body.get("op", "SETOP_NONE") != "SETOP_NONE":
+        body["larg"] = _name_targets({"SelectStmt": body["larg"]}, names)["SelectStmt"]
+        return {"SelectStmt": body}
+    targets = []
+    for i, t in enumerate(body.get("targetList") or []):
+        rt = dict(t["ResTarget"])
+        if i < len(names):
+            rt["name"] = names[i]
+        targets.append({"ResTarget": rt})
+    body["targetList"] = targets
+    return {"SelectStmt": body}
 
 
 def _column_refs(tree: Any) -> list[str]:

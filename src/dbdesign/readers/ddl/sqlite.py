@@ -80,9 +80,10 @@ _TOKEN_RE = re.compile(
 )
 
 # Kinds of statement that change no schema: skipped without a word.
-_SKIPPED = frozenset(
-    "INSERT REPLACE UPDATE DELETE SELECT WITH VALUES PRAGMA BEGIN COMMIT END ROLLBACK SAVEPOINT "
-    "RELEASE ANALYZE VACUUM REINDEX ATTACH DETACH EXPLAIN".split())
+_SKIPPED = frozenset((
+    "INSERT", "REPLACE", "UPDATE", "DELETE", "SELECT", "WITH", "VALUES", "PRAGMA", "BEGIN",
+    "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE", "ANALYZE", "VACUUM", "REINDEX", "ATTACH",
+    "DETACH", "EXPLAIN"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,52 +120,86 @@ class Source:
         return ParseError(message, file=self.file, line=line, col=col)
 
 
-def tokenize(src: Source) -> list[Tok]:
-    """Significant tokens of the whole script (whitespace and comments dropped)."""
+_BAD_QUOTE = {"'": "unterminated string literal", '"': "unterminated quoted identifier",
+              "`": "unterminated quoted identifier", "[": "unterminated quoted identifier"}
+
+
+def tokenize(src: Source, start: int = 0, end: int | None = None) -> list[Tok]:
+    """Significant tokens of ``src.text[start:end]`` (whitespace and comments dropped)."""
     toks: list[Tok] = []
     append = toks.append
     text = src.text
-    for m in _TOKEN_RE.finditer(text):
+    for m in _TOKEN_RE.finditer(text, start, len(text) if end is None else end):
         kind = m.lastgroup
         if kind == "ws" or kind == "comment":
             continue
         if kind == "bad":
             ch = m.group()
-            what = {"'": "unterminated string literal", '"': "unterminated quoted identifier",
-                    "`": "unterminated quoted identifier",
-                    "[": "unterminated quoted identifier"}.get(ch, f"unrecognized token {ch!r}")
-            raise src.error(what, m.start())
+            raise src.error(_BAD_QUOTE.get(ch, f"unrecognized token {ch!r}"), m.start())
         append(Tok(kind or "op", m.start(), m.end(), m.group()))
     return toks
 
 
-def split_statements(toks: list[Tok]) -> list[list[Tok]]:
-    """Statements, each a list of tokens without its ``;``; empty statements are dropped.
+# The splitter only needs what can hide a ";" (quotes, comments) and the words that shape a
+# trigger; everything else (numbers, punctuation, spaces) is stepped over by finditer, so the
+# rows of a large INSERT cost almost nothing.
+_COARSE_RE = re.compile(
+    r"""(?P<c>--[^\n]*|/\*.*?(?:\*/|\Z))"""
+    r"""|(?P<s>'(?:[^']|'')*'|"(?:[^"]|"")*"|`(?:[^`]|``)*`|\[[^\]]*\])"""
+    r"""|(?P<w>[A-Za-z_\x80-\U0010ffff][A-Za-z0-9_$\x80-\U0010ffff]*)"""
+    r"""|(?P<semi>;)|(?P<bad>['"`\[])""",
+    re.S,
+)
+_TEMP = frozenset(("TEMP", "TEMPORARY"))
 
-    A ``CREATE [TEMP] TRIGGER`` ends at the ``;`` after the ``END`` of its body; ``CASE ... END``
-    inside the trigger is counted so that it does not end the body.
+
+def statement_spans(src: Source) -> list[tuple[int, int, str]]:
+    """``(start, end, first word upper-cased)`` of each statement, without its ``;``.
+
+    A ``CREATE [TEMP] TRIGGER`` ends at the ``;`` right after the ``END`` of its body;
+    ``CASE ... END`` inside the trigger is counted so that it does not end the body.
     """
-    out: list[list[Tok]] = []
-    cur: list[Tok] = []
+    text = src.text
+    spans: list[tuple[int, int, str]] = []
+    start = 0
+    first: str | None = None
+    head: list[str] = []
     trigger = False
     case_depth = 0
     body_end = False
-    for t in toks:
-        if t.kind == "op" and t.text == ";":
-            if not trigger or body_end:
-                if cur:
-                    out.append(cur)
-                cur, trigger, case_depth, body_end = [], False, 0, False
+
+    def close(end: int) -> None:
+        if first is not None:
+            spans.append((start, end, first))
+        elif tokenize(src, start, end):  # only punctuation/numbers: not a statement we know
+            spans.append((start, end, ""))
+
+    for m in _COARSE_RE.finditer(text):
+        kind = m.lastgroup
+        if kind == "c":
+            continue
+        if kind == "semi":
+            if trigger and not body_end:
                 continue
-            cur.append(t)
+            close(m.start())
+            start, first, head, trigger, case_depth, body_end = m.end(), None, [], False, 0, False
+            continue
+        if kind == "bad":
+            raise src.error(_BAD_QUOTE[m.group()], m.start())
+        if kind == "s":
+            if first is None:
+                first = ""
             body_end = False
             continue
-        cur.append(t)
-        if len(cur) <= 3 and t.kind == "word" and cur[0].upper == "CREATE" and (
-                t.upper == "TRIGGER" and all(x.upper in ("TEMP", "TEMPORARY") for x in cur[1:-1])):
-            trigger = True
-        if trigger and t.kind == "word":
-            u = t.upper
+        u = m.group().upper()
+        if first is None:
+            first = u
+        if len(head) < 3:
+            head.append(u)
+            if head[0] == "CREATE" and u == "TRIGGER" and all(h in _TEMP for h in head[1:-1]):
+                trigger = True
+                continue
+        if trigger:
             if u == "CASE":
                 case_depth += 1
                 body_end = False
@@ -176,11 +211,8 @@ def split_statements(toks: list[Tok]) -> list[list[Tok]]:
                     body_end = True
             else:
                 body_end = False
-        elif trigger:
-            body_end = False
-    if cur:
-        out.append(cur)
-    return out
+    close(len(text))
+    return spans
 
 
 # --------------------------------------------------------------------------------------------
@@ -550,7 +582,8 @@ class _Parser:
             if self.accept("CONSTRAINT"):
                 cname = self.name("a constraint name")
                 continue
-            if self.accept("PRIMARY", "KEY"):
+            if self.accept("PRIMARY"):
+                self.expect("KEY")
                 desc = self.accept("DESC")
                 if not desc:
                     self.accept("ASC")
@@ -558,7 +591,8 @@ class _Parser:
                 auto = self.accept("AUTOINCREMENT")
                 cons.append(ConstraintDef("pk", cname, [name], autoincrement=auto, desc=desc,
                                           column=name, origin=self.origin(c_at)))
-            elif self.accept("NOT", "NULL"):
+            elif self.accept("NOT"):
+                self.expect("NULL")
                 col.notnull = True
                 self.conflict_clause()
             elif self.accept("NULL"):
@@ -831,9 +865,8 @@ class _Parser:
         if schema is not None and schema.lower() != NAMESPACE:
             raise self.error("qualified table names are not allowed on INSERT, UPDATE, and "
                              "DELETE statements within triggers")
-        if self.accept("FOR", "EACH"):
-            if not self.accept("ROW"):
-                raise self.unexpected("ROW")
+        if self.accept("FOR", "EACH") and not self.accept("ROW"):
+            raise self.unexpected("ROW")
         when = None
         if self.accept("WHEN"):
             i, j = self.balanced(stop_words=frozenset(("BEGIN",)))
@@ -956,11 +989,12 @@ def _short(text: str) -> str:
 def parse_create(sql: str, *, validate: bool = False) -> Statement | None:
     """Parse one stored CREATE statement (``sqlite_master.sql``) without building a schema."""
     src = Source(sql, None)
-    stmts = split_statements(tokenize(src))
-    if len(stmts) != 1:
+    spans = statement_spans(src)
+    if len(spans) != 1:
         return None
+    toks = tokenize(src, spans[0][0], spans[0][1])
     try:
-        return _Parser(src, stmts[0], validate=validate).statement()
+        return _Parser(src, toks, validate=validate).statement()
     except _Skip:
         return None
 
@@ -1377,9 +1411,11 @@ class _Builder:
 
     def drop(self, st: DropDef) -> None:
         low = st.name.lower()
-        store: dict[str, TableDef] | dict[str, IndexDef] | dict[str, ViewDef] | dict[
-            str, TriggerDef] = {"TABLE": self.tables, "INDEX": self.indexes, "VIEW": self.views,
-                                "TRIGGER": self.triggers}[st.kind]
+        stores: dict[str, dict[str, TableDef] | dict[str, IndexDef] | dict[str, ViewDef]
+                     | dict[str, TriggerDef]] = {
+            "TABLE": self.tables, "INDEX": self.indexes, "VIEW": self.views,
+            "TRIGGER": self.triggers}
+        store = stores[st.kind]
         if low not in store:
             if st.if_exists:
                 return
@@ -1420,12 +1456,13 @@ def read_ddl(text: str, *, file: str | None = None, warn: Warn | None = None) ->
     """
     src = Source(text, file)
     builder = _Builder(src, warn)
-    for toks in split_statements(tokenize(src)):
-        kw = toks[0].upper
+    for start, end, kw in statement_spans(src):
         if kw in _SKIPPED:
             continue
+        toks = tokenize(src, start, end)
         if kw not in ("CREATE", "ALTER", "DROP"):
-            builder.diagnostic(f"unknown statement {toks[0].text!r} skipped", toks[0].start)
+            builder.diagnostic(f"unknown statement {_short(src.text[toks[0].start:end])!r} "
+                               "skipped", toks[0].start)
             continue
         try:
             st = _Parser(src, toks).statement()

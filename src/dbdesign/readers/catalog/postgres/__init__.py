@@ -17,7 +17,7 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any, Literal, cast
 
@@ -67,8 +67,9 @@ __all__ = ["QUERIES", "read_catalog"]
 Row = dict[str, Any]
 
 # The order the queries run in; each name is a .sql file in this package.
-QUERIES = ("namespaces", "extensions", "tables", "columns", "constraints", "indexes", "views",
-           "sequences", "types", "functions", "triggers", "rules", "policies")
+QUERIES = ("namespaces", "extensions", "tables", "columns", "constraints", "indexes",
+           "index_elements", "views", "sequences", "types", "functions", "triggers", "rules",
+           "policies")
 
 _ACTIONS: dict[str, str] = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL",
                             "d": "SET DEFAULT"}
@@ -82,9 +83,18 @@ _POLICY_COMMANDS: dict[str, str] = {"*": "ALL", "r": "SELECT", "a": "INSERT", "w
                                     "d": "DELETE"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _sql(name: str) -> str:
     return resources.files(__name__).joinpath(f"{name}.sql").read_text(encoding="utf-8")
+
+
+@cache
+def _query(name: str, server_version: int) -> bytes:
+    """The query text for this server version (PostgreSQL < 15 has no NULLS NOT DISTINCT)."""
+    text = _sql(name)
+    if server_version < 150000:
+        text = text.replace("i.indnullsnotdistinct", "false")
+    return text.encode()
 
 
 def read_catalog(url_or_conn: str | psycopg.Connection[Any], *,
@@ -114,8 +124,16 @@ def _read(conn: psycopg.Connection[Any], schemas: Sequence[str] | None, source: 
                 cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             cur.execute("SET LOCAL search_path = ''; SET LOCAL TimeZone = 'UTC'")
             for name in QUERIES:
-                cur.execute(_sql(name).encode(), params)  # type: ignore[call-overload]
+                cur.execute(_query(name, conn.info.server_version), params)
                 rows[name] = cur.fetchall()
+            # The server's own text of the few indexes whose opclass or collation may not be
+            # the default: it prints them only when they are not.
+            oids = sorted({e["oid"] for e in rows["index_elements"] if e["maybe_printed"]})
+            rows["index_definitions"] = []
+            if oids:
+                cur.execute(_query("index_definitions", conn.info.server_version),
+                            {"oids": oids})
+                rows["index_definitions"] = cur.fetchall()
     except psycopg.Error as exc:
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise ConnectionError(f"cannot read the catalog of {source}: {first}") from exc
@@ -213,7 +231,7 @@ def paren_content(text: str, open_at: int) -> str:
 
 def _printed(name: str | None, element_text: str, prefix: str = "") -> bool:
     """Whether the server's definition of an element prints this opclass/collation name."""
-    if not name:
+    if not name or not element_text:
         return False
     return re.search(r"(^|\s)" + re.escape(prefix + name) + r"(\s|$)", element_text) is not None
 
@@ -238,21 +256,20 @@ def _element(e: Mapping[str, Any], printed: str | None) -> IndexElement:
 
 
 class _IndexInfo:
-    """One row of indexes.sql, split into key elements and INCLUDE columns."""
+    """One row of indexes.sql with its elements, split into keys and INCLUDE columns."""
 
-    def __init__(self, row: Row) -> None:
+    def __init__(self, row: Row, elements: list[Row], definition: str | None) -> None:
         self.row = row
-        elems = row["elements"] or []
-        if isinstance(elems, str):
-            elems = json.loads(elems)
         nkeys = int(row["nkeys"])
-        definition: str = row["definition"] or ""
-        at = definition.find(f" USING {row['method']} (")
-        texts = (split_top_level(paren_content(definition, definition.index("(", at)))
-                 if at != -1 else [])
+        texts: list[str] = []
+        if definition:
+            at = definition.find(f" USING {row['method']} (")
+            if at != -1:
+                texts = split_top_level(paren_content(definition, definition.index("(", at)))
         texts += [""] * (nkeys - len(texts))
-        self.elements = tuple(_element(e, t) for e, t in zip(elems[:nkeys], texts, strict=False))
-        self.include = tuple(str(e["column"]) for e in elems[nkeys:])
+        self.elements = tuple(_element(e, t) for e, t in zip(elements[:nkeys], texts,
+                                                              strict=False))
+        self.include = tuple(str(e["column"]) for e in elements[nkeys:])
         self.where = _expr(row["predicate"])
 
 
@@ -273,7 +290,15 @@ class _Builder:
                 self.table_constraints[r["relid"]].append(r)
             elif r["typid"]:
                 self.domain_constraints[r["typid"]].append(r)
-        self.indexes: dict[int, _IndexInfo] = {r["oid"]: _IndexInfo(r) for r in rows["indexes"]}
+        self.attnames: dict[tuple[int, int], str] = {
+            (r["relid"], r["attnum"]): r["name"] for r in rows["columns"]}
+        elements: dict[int, list[Row]] = defaultdict(list)
+        for r in rows["index_elements"]:
+            elements[r["oid"]].append(r)
+        definitions = {r["oid"]: r["definition"] for r in rows.get("index_definitions", ())}
+        self.indexes: dict[int, _IndexInfo] = {
+            r["oid"]: _IndexInfo(r, elements[r["oid"]], definitions.get(r["oid"]))
+            for r in rows["indexes"]}
 
     @staticmethod
     def origin(catalog: str, oid: int) -> Origin:
@@ -282,7 +307,7 @@ class _Builder:
     def build(self) -> Schema:
         tables = self.tables()
         views = self.views()
-        relids = {t.origin.catalog for t in (*tables, *views) if t.origin}
+        relids = {r["oid"] for r in self.rows["tables"]} | {r["oid"] for r in self.rows["views"]}
         enums, domains, composites = self.types()
         return Schema(
             dialect="postgres",
@@ -411,18 +436,19 @@ class _Builder:
             origin = self.origin("pg_constraint", c["oid"])
             idx = self.indexes.get(c["indexid"]) if kind in "pux" else None
             common = {"name": c["name"], "comment": c["comment"], "origin": origin}
+            columns = tuple(self.attnames[(relid, n)] for n in c["columns"] or ())
             if kind == "p":
-                pk = PrimaryKey(columns=tuple(c["columns"]), include=idx.include if idx else (),
+                pk = PrimaryKey(columns=columns, include=idx.include if idx else (),
                                 deferrable=c["deferrable"], initially_deferred=c["deferred"],
                                 **common)
             elif kind == "u":
                 uniques.append(Unique(
-                    columns=tuple(c["columns"]), include=idx.include if idx else (),
+                    columns=columns, include=idx.include if idx else (),
                     nulls_not_distinct=bool(idx.row["nulls_not_distinct"]) if idx else False,
                     deferrable=c["deferrable"], initially_deferred=c["deferred"], **common))
             elif kind == "f":
                 fks.append(ForeignKey(
-                    columns=tuple(c["columns"]), ref_table=c["ref_table"],
+                    columns=columns, ref_table=c["ref_table"],
                     ref_columns=tuple(c["ref_columns"]),
                     on_delete=cast(Any, _ACTIONS[c["on_delete"]]),
                     on_update=cast(Any, _ACTIONS[c["on_update"]]),
@@ -444,12 +470,12 @@ class _Builder:
 
     # -- indexes
 
-    def standalone_indexes(self, relids: set[str]) -> Iterable[Index]:
+    def standalone_indexes(self, relids: set[int]) -> Iterable[Index]:
         for oid, info in self.indexes.items():
             r = info.row
             if r["backs_constraint"] or r["attached"]:
                 continue
-            if f"pg_class:{r['relid']}" not in relids:
+            if r["relid"] not in relids:
                 continue  # on a table we do not model (an extension's)
             yield Index(
                 name=r["name"], schema=r["schema"], table=r["table_name"],

@@ -1,21 +1,20 @@
 -- Table constraints (PRIMARY KEY, FOREIGN KEY, UNIQUE, CHECK, EXCLUDE) and domain checks.
 -- Left out: constraints cloned onto partitions (conparentid <> 0) and CHECKs a child only
 -- inherits (not conislocal). Index-side details (INCLUDE, NULLS NOT DISTINCT, exclusion
--- elements) come from indexes.sql through indexid.
+-- elements) come from indexes.sql through indexid; columns are attnums (conkey), named by the
+-- reader from columns.sql.
 SELECT con.oid,
        con.conname AS name,
        con.contype,
        con.conrelid AS relid,
        con.contypid AS typid,
-       ARRAY(SELECT a.attname
-               FROM unnest(con.conkey) WITH ORDINALITY k(attnum, o)
-               JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
-              ORDER BY k.o)::text[] AS columns,
+       con.conkey::int[] AS columns,
        CASE WHEN con.contype = 'f' THEN fn.nspname || '.' || fc.relname END AS ref_table,
-       ARRAY(SELECT a.attname
-               FROM unnest(con.confkey) WITH ORDINALITY k(attnum, o)
-               JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum
-              ORDER BY k.o)::text[] AS ref_columns,
+       CASE WHEN con.contype = 'f'
+            THEN ARRAY(SELECT a.attname
+                         FROM unnest(con.confkey) WITH ORDINALITY k(attnum, o)
+                         JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum
+                        ORDER BY k.o)::text[] END AS ref_columns,
        con.confupdtype AS on_update,
        con.confdeltype AS on_delete,
        con.confmatchtype AS match,
@@ -25,12 +24,13 @@ SELECT con.oid,
        con.connoinherit AS no_inherit,
        CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid) END AS check_expr,
        con.conindid AS indexid,
-       ARRAY(SELECT CASE WHEN opn.nspname = 'pg_catalog' THEN op.oprname
-                         ELSE opn.nspname || '.' || op.oprname END
-               FROM unnest(con.conexclop) WITH ORDINALITY x(opoid, o)
-               JOIN pg_operator op ON op.oid = x.opoid
-               JOIN pg_namespace opn ON opn.oid = op.oprnamespace
-              ORDER BY x.o)::text[] AS exclusion_ops,
+       CASE WHEN con.contype = 'x'
+            THEN ARRAY(SELECT CASE WHEN opn.nspname = 'pg_catalog' THEN op.oprname
+                                   ELSE opn.nspname || '.' || op.oprname END
+                         FROM unnest(con.conexclop) WITH ORDINALITY x(opoid, o)
+                         JOIN pg_operator op ON op.oid = x.opoid
+                         JOIN pg_namespace opn ON opn.oid = op.oprnamespace
+                        ORDER BY x.o)::text[] END AS exclusion_ops,
        d.description AS comment
   FROM pg_constraint con
   JOIN pg_namespace n ON n.oid = con.connamespace
