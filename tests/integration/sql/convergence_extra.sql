@@ -63,3 +63,8 @@ CREATE UNLOGGED TABLE scratch (k text PRIMARY KEY, v jsonb DEFAULT '{}'::jsonb);
 ALTER TABLE scratch ADD COLUMN n numeric DEFAULT 1.50;
 ALTER TABLE scratch ALTER COLUMN k SET DATA TYPE varchar(100);
 ALTER TABLE customer ADD CONSTRAINT customer_country_check CHECK (length(country) = 2) NOT VALID;
+CREATE TABLE renamed (a int CHECK (a > 0), b int DEFAULT 1, PRIMARY KEY (a, b));
+CREATE INDEX renamed_a ON renamed (a, (a + b)) WHERE a < 100;
+CREATE TABLE renamed_child (a int, b int, FOREIGN KEY (a, b) REFERENCES renamed);
+ALTER TABLE renamed RENAME COLUMN a TO c;
+ALTER TABLE renamed RENAME TO renamed2;

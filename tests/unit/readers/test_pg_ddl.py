@@ -147,3 +147,20 @@ def test_corpus_parses_without_warnings_and_round_trips_json(path) -> None:
     assert s.tables, "no tables read"
     assert warnings == []
     assert from_dict(to_dict(s)) == s
+
+
+def test_renames() -> None:
+    s = read_ddl("""
+        CREATE TABLE t (a int CONSTRAINT a_pos CHECK (a > 0));
+        CREATE INDEX t_a ON t (a);
+        ALTER TABLE t RENAME COLUMN a TO b;
+        ALTER TABLE t RENAME CONSTRAINT a_pos TO b_pos;
+        ALTER INDEX t_a RENAME TO t_b;
+        ALTER TABLE t RENAME TO u;
+    """)
+    u = s.tables["public.u"]
+    assert [c.name for c in u.columns] == ["b"]
+    assert set(u.checks) == {"b_pos"}
+    assert s.indexes["public.t_b"].table == "u"
+    assert s.indexes["public.t_b"].elements[0].column == "b"
+    assert u.checks["b_pos"].expr == Expr("b > 0")

@@ -161,14 +161,14 @@ class _TableB:
     # FKs written without a column list reference the target's primary key: resolved at the end.
     pending_fk_refs: dict[str, str] = dataclasses.field(default_factory=dict)
 
-    def col_index(self, name: str) -> int:
+    def col_index(self, column: str) -> int:
         for i, c in enumerate(self.columns):
-            if c.name == name:
+            if c.name == column:
                 return i
-        raise KeyError(name)
+        raise KeyError(column)
 
-    def set_col(self, name: str, **changes: Any) -> None:
-        i = self.col_index(name)
+    def set_col(self, column: str, **changes: Any) -> None:
+        i = self.col_index(column)
         self.columns[i] = dataclasses.replace(self.columns[i], **changes)
 
     def freeze(self) -> Table:
@@ -1213,17 +1213,33 @@ class PostgresDdlReader:
         rtype = s.get("renameType")
         new = s["newname"]
         if rtype == "OBJECT_COLUMN":
-            t = self._table(s["relation"])
-            t.set_col(s["subname"], name=new)
+            self._rename_column(self._table(s["relation"]), s["subname"], new)
         elif rtype in ("OBJECT_TABLE",) and s.get("relation"):
             t = self._table(s["relation"])
             old = f"{t.schema}.{t.name}"
             del self.tables[old]
             t.name = new
-            self.tables[f"{t.schema}.{new}"] = t
+            newkey = f"{t.schema}.{new}"
+            self.tables[newkey] = t
             for k, i in list(self.indexes.items()):
                 if i.table_key == old:
                     self.indexes[k] = dataclasses.replace(i, table=new)
+            for other in self.tables.values():
+                for n, f in list(other.foreign_keys.items()):
+                    if f.ref_table == old:
+                        other.foreign_keys[n] = dataclasses.replace(f, ref_table=newkey)
+                if other.partition_of == old:
+                    other.partition_of = newkey
+                other.inherits = tuple(newkey if p == old else p for p in other.inherits)
+            for store in (self.triggers, self.rules, self.policies):
+                for k in [k for k in store if k.startswith(old + ".")]:
+                    item = store.pop(k)  # type: ignore[attr-defined]
+                    item = dataclasses.replace(item, table=new)
+                    store[item.key] = item  # type: ignore[index]
+            for k, q in list(self.sequences.items()):
+                if q.owned_by and q.owned_by.startswith(old + "."):
+                    self.sequences[k] = dataclasses.replace(
+                        q, owned_by=newkey + q.owned_by[len(old):])
         elif rtype == "OBJECT_INDEX":
             schema, name = self._qual(s["relation"])
             i = self.indexes.pop(f"{schema}.{name}")
@@ -1236,6 +1252,40 @@ class PostgresDdlReader:
         else:
             self._warn(f"ALTER ... RENAME of {str(rtype).removeprefix('OBJECT_')} is not "
                        "modelled; skipped")
+
+    def _rename_column(self, t: _TableB, old: str, new: str) -> None:
+        """Rename a column everywhere the server follows it: keys, indexes, expressions."""
+        key = f"{t.schema}.{t.name}"
+
+        def cols(names: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(new if n == old else n for n in names)
+
+        def expr(e: Expr | None) -> Expr | None:
+            return None if e is None else _rename_column_in_expr(e, old, new)
+
+        t.columns = [dataclasses.replace(
+            c, name=new if c.name == old else c.name, default=expr(c.default),
+            generated=None if c.generated is None else dataclasses.replace(
+                c.generated, expr=expr(c.generated.expr))) for c in t.columns]
+        if t.primary_key is not None:
+            t.primary_key = dataclasses.replace(t.primary_key, columns=cols(t.primary_key.columns),
+                                                include=cols(t.primary_key.include))
+        t.uniques = {n: dataclasses.replace(u, columns=cols(u.columns), include=cols(u.include))
+                     for n, u in t.uniques.items()}
+        t.checks = {n: dataclasses.replace(c, expr=expr(c.expr)) for n, c in t.checks.items()}
+        t.foreign_keys = {n: dataclasses.replace(f, columns=cols(f.columns))
+                          for n, f in t.foreign_keys.items()}
+        for other in self.tables.values():  # foreign keys that point at the column
+            for n, f in list(other.foreign_keys.items()):
+                if f.ref_table == key:
+                    other.foreign_keys[n] = dataclasses.replace(f, ref_columns=cols(f.ref_columns))
+        for k, ix in list(self.indexes.items()):
+            if ix.table_key == key:
+                self.indexes[k] = dataclasses.replace(
+                    ix, include=cols(ix.include), where=expr(ix.where),
+                    elements=tuple(dataclasses.replace(
+                        e, column=new if e.column == old else e.column, expr=expr(e.expr))
+                        for e in ix.elements))
 
     def _on_DoStmt(self, s: Tree) -> None:  # noqa: N802
         self._warn("DO blocks are not interpreted; anything they create is not in the model")
@@ -1417,6 +1467,27 @@ def _temporal_literal(text: str, type_name: str) -> str | None:
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
     return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S") + frac + "+00"
+
+
+def _rename_column_in_expr(e: Expr, old: str, new: str) -> Expr:
+    tree = json.loads(parser.parse_sql_json(f"SELECT {e.text}"))["stmts"][0]["stmt"]
+    target = tree["SelectStmt"]["targetList"][0]["ResTarget"]["val"]
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, list):
+            return [walk(n) for n in node]
+        if not isinstance(node, dict):
+            return node
+        if "ColumnRef" in node and len(node) == 1:
+            fields = node["ColumnRef"].get("fields") or []
+            if fields and "String" in fields[-1] and fields[-1]["String"]["sval"] == old:
+                fields = [*fields[:-1], {"String": {"sval": new}}]
+                return {"ColumnRef": {**node["ColumnRef"], "fields": fields}}
+            return node
+        return {k: walk(v) for k, v in node.items()}
+
+    renamed = walk(target)
+    return Expr(thunk=lambda: deparse(renamed), dialect=e.dialect, schema=e.schema)
 
 
 def _name_targets(query: Tree, names: list[str]) -> Tree:
