@@ -19,8 +19,11 @@ _DATABASE_STMT = re.compile(r"^(\s|--[^\n]*\n|/\*.*?\*/)*(create|drop)\s+databas
 
 def script_statements(text: str) -> list[str]:
     text = _META.sub("", text)
-    return [s for s in parser.split(text, with_parser=False)
-            if s.strip() and not _DATABASE_STMT.match(s)]
+    try:  # the parser knows where BEGIN ATOMIC bodies end; the scanner does not
+        stmts = parser.split(text, with_parser=True)
+    except Exception:  # noqa: BLE001 - invalid SQL: let the server report it statement by statement
+        stmts = parser.split(text, with_parser=False)
+    return [s for s in stmts if s.strip() and not _DATABASE_STMT.match(s)]
 
 
 def load_sql(url: str, text: str) -> None:

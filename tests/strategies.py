@@ -60,7 +60,7 @@ _LOWER = "abcdefghijklmnopqrstuvwxyz"
 _TAIL = _LOWER + "0123456789_"
 # Column-name key words are fine as most names but not as function parameters; a few here
 # keep the emitters honest.
-_KEYWORDS = sorted(RESERVED_WORDS) + ["between", "time", "out", "values", "int", "row"]
+_KEYWORDS = [*sorted(RESERVED_WORDS), "between", "time", "out", "values", "int", "row"]
 
 
 def _word(first: str, tail: str, lo: int, hi: int) -> st.SearchStrategy[str]:
@@ -244,8 +244,6 @@ def schemas(draw: Any, max_tables: int = 4) -> Schema:
         for _ in range(draw(st.integers(0, 2)) if key_cols else 0):
             u_cols = tuple(draw(st.lists(st.sampled_from(key_cols), min_size=1, max_size=2,
                                          unique=True)))
-            if pk is not None and u_cols == pk.columns:
-                continue
             u = Unique(name=names.new(), columns=u_cols, nulls_not_distinct=draw(st.booleans()),
                        deferrable=draw(st.booleans()))
             uniques[u.name] = u

@@ -182,16 +182,18 @@ def _table(draw: Any, tname: str, names: _Names) -> Table:
     else:
         without_rowid = False
     options: dict[str, str] = {}
-    if without_rowid:
-        options["without_rowid"] = "true"
+    rowid_alias = (pk is not None and len(pk.columns) == 1 and not without_rowid
+                   and next(c for c in columns if c.name == pk.columns[0]).type.raw == "integer")
+    if without_rowid or (strict and not rowid_alias):
+        # SQLite's rule: primary-key columns are NOT NULL there.
         pk_low = {c.lower() for c in pk.columns} if pk else set()
         columns = [Column(**{**{f: getattr(c, f) for f in c.__dataclass_fields__},
                              "nullable": False}) if c.name.lower() in pk_low else c
                    for c in columns]
+    if without_rowid:
+        options["without_rowid"] = "true"
     if strict:
         options["strict"] = "true"
-    rowid_alias = (pk is not None and len(pk.columns) == 1 and not without_rowid
-                   and next(c for c in columns if c.name == pk.columns[0]).type.raw == "integer")
     if rowid_alias and pk is not None and draw(st.booleans()):
         options["autoincrement"] = pk.columns[0]
     uniques: dict[str, Unique] = {}

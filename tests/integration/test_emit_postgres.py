@@ -1,14 +1,13 @@
 """emit_schema() against real servers: every object kind, built by hand, loads and is what we asked.
 
-Servers: the embedded PostgreSQL 16 (pgserver) always, and the server in ``DBDESIGN_TEST_PG_URL``
-(CI: the machine's PostgreSQL 15) when set. Each test works in its own scratch database.
-When the catalog reader exists, the loaded database is read back and compared with the model.
+Servers: the embedded PostgreSQL 16 (pgserver) and the server in ``DBDESIGN_TEST_PG_URL`` (the
+machine's PostgreSQL 15), through the ``pg_scratch``/``pg_urls`` fixtures of tests/conftest.py.
+Each test works in its own scratch database. Round trips read the loaded database back with the
+catalog reader and compare with the model: ``read_catalog(load(emit(s))) == s``.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from typing import Any
 
 import psycopg
@@ -50,6 +49,11 @@ from dbdesign.model import (
     Unique,
     View,
 )
+from dbdesign.readers.catalog.postgres import read_catalog
+from tests.conftest import server_url
+from tests.integration.test_convergence import CANNOT_LOAD, assert_same
+from tests.paths import PG_CORPUS
+from tests.pgload import load_sql
 from tests.strategies import PUBLIC_NAMESPACE, schemas
 
 ROLE = "dbdesign_emit_reader"
@@ -61,36 +65,23 @@ NUMERIC = DataType(name="numeric", args=(10, 2))
 TSTZ = DataType(name="timestamp with time zone")
 
 
-def _servers() -> list[Any]:
-    params = [pytest.param("embedded", id="pg16-embedded")]
-    if os.environ.get("DBDESIGN_TEST_PG_URL"):
-        params.append(pytest.param("env", id="pg-env"))
-    return params
-
-
-@pytest.fixture(scope="module", params=_servers())
-def server_url(request: pytest.FixtureRequest) -> str:
-    if request.param == "env":
-        return os.environ["DBDESIGN_TEST_PG_URL"]
-    return engine.embedded_url()
-
-
 @pytest.fixture
-def scratch(server_url: str) -> Iterator[str]:
-    with engine.connect(server_url, autocommit=True) as conn:
+def scratch(pg_scratch: str) -> str:
+    """A fresh database on each test server (tests/conftest.py), with our test role present."""
+    with engine.connect(pg_scratch, autocommit=True) as conn:
         conn.execute(f"""DO $$ BEGIN CREATE ROLE {ROLE};
                          EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$""")
-    with engine.scratch_database(server_url) as url:
-        yield url
+    return pg_scratch
 
 
 def load(url: str, script: str) -> None:
-    with psycopg.connect(url, autocommit=True) as conn:
+    """Run a whole emitted script as one simple query (one implicit transaction)."""
+    with engine.connect(url, autocommit=True) as conn:
         conn.execute(script.encode())
 
 
 def query(url: str, sql: str) -> list[tuple[Any, ...]]:
-    with psycopg.connect(url) as conn:
+    with engine.connect(url) as conn:
         return conn.execute(sql.encode()).fetchall()
 
 
@@ -111,14 +102,6 @@ def _named(*objs: Any) -> FrozenMap[str, Any]:
 def _available_extension(url: str) -> str | None:
     names = {r[0] for r in query(url, "SELECT name FROM pg_available_extensions")}
     return next((n for n in ("citext", "vector") if n in names), None)
-
-
-def _try_read_catalog() -> Any:
-    try:
-        from dbdesign.readers.catalog.postgres import read_catalog
-    except ImportError:
-        return None
-    return read_catalog
 
 
 # --------------------------------------------------------------------------- the big model
@@ -498,8 +481,8 @@ def test_everything_loads_and_matches(scratch: str) -> None:
         "items_qty_check": "CHECK (((qty)::integer < 1000)) NO INHERIT",
     }
     fks = dict(query(scratch, """SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
-                                 WHERE conrelid = 'app.orders'::regclass AND contype NOT IN ('p', 't')
-                                 """))
+                                 WHERE conrelid = 'app.orders'::regclass
+                                   AND contype NOT IN ('p', 't')"""))
     assert fks == {
         "orders_item_fkey": "FOREIGN KEY (item) REFERENCES app.items(id) ON DELETE CASCADE",
         "orders_item_name_fkey": "FOREIGN KEY (item_name, item_mood) REFERENCES "
@@ -635,17 +618,34 @@ def assert_empty(url: str) -> None:
 
 
 def test_everything_round_trips(scratch: str) -> None:
-    read_catalog = _try_read_catalog()
-    if read_catalog is None:
-        pytest.skip("dbdesign.readers.catalog.postgres.read_catalog does not exist yet")
     model = everything(_available_extension(scratch))
     load(scratch, emit_schema(model))
-    assert read_catalog(scratch) == model
+    assert_same(model, read_catalog(scratch))
 
 
-def test_generated_schemas_load(server_url: str) -> None:
-    """Random models from tests/strategies.py load; each in a transaction rolled back."""
-    with engine.scratch_database(server_url) as url, psycopg.connect(url) as conn:
+@pytest.mark.parametrize("path", PG_CORPUS, ids=[p.name for p in PG_CORPUS])
+@pytest.mark.parametrize("server", ["embedded", "pg15"])
+def test_corpus_catalog_emit_catalog(path: Any, server: str) -> None:
+    """Load a corpus file, read the catalog, emit that model into a second database, read it
+    again: both catalog models are equal (real-world schemas through the emitter)."""
+    if (path.name, server) in CANNOT_LOAD:
+        pytest.skip(CANNOT_LOAD[(path.name, server)])
+    url = server_url(server)
+    with engine.scratch_database(url) as first:
+        load_sql(first, path.read_text())
+        model = read_catalog(first)
+    script = emit_schema(model)
+    with engine.scratch_database(url) as second:
+        load(second, script)
+        assert_same(model, read_catalog(second))
+        load(second, emit_drop_schema(model))
+        assert_empty(second)
+
+
+def test_generated_schemas_load(pg_urls: str) -> None:
+    """Random models from tests/strategies.py load and drop again, each in a transaction
+    rolled back (fast: one database for all examples)."""
+    with engine.scratch_database(pg_urls) as url, engine.connect(url) as conn:
 
         @settings(max_examples=40, deadline=None,
                   suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -671,18 +671,16 @@ def test_generated_schemas_load(server_url: str) -> None:
         check()
 
 
-def test_generated_schemas_round_trip(server_url: str) -> None:
-    read_catalog = _try_read_catalog()
-    if read_catalog is None:
-        pytest.skip("dbdesign.readers.catalog.postgres.read_catalog does not exist yet")
+def test_generated_schemas_round_trip(pg_urls: str) -> None:
+    """read_catalog(load(emit(model))) == model for random models."""
 
     @settings(max_examples=15, deadline=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(schemas())
     def check(model: Schema) -> None:
-        with engine.scratch_database(server_url) as url:
+        with engine.scratch_database(pg_urls) as url:
             load(url, emit_schema(model))
-            assert read_catalog(url) == model
+            assert_same(model, read_catalog(url))
 
     check()
 

@@ -65,16 +65,22 @@ def quote_string(value: str) -> str:
 
 
 def dequote(text: str) -> str:
-    """SQLite's sqlite3Dequote(): strip the quotes of a leading quoted token, drop what follows."""
+    """SQLite's sqlite3Dequote(): strip the quotes of a leading quoted token, drop what follows.
+
+    A leading ``[`` is different (as SQLite 3.40 does it for declared types): the first and last
+    characters are dropped, whatever they are (``[a] b(7)`` -> ``a] b(7``).
+    """
     if not text or text[0] not in "'\"`[":
         return text
-    close = "]" if text[0] == "[" else text[0]
+    if text[0] == "[":
+        return text[1:-1]
+    close = text[0]
     out: list[str] = []
     i = 1
     while i < len(text):
         ch = text[i]
         if ch == close:
-            if close != "]" and i + 1 < len(text) and text[i + 1] == close:
+            if i + 1 < len(text) and text[i + 1] == close:
                 out.append(close)
                 i += 2
                 continue

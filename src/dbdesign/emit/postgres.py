@@ -19,6 +19,7 @@ the expression was written for (``Expr.schema``, default ``public``).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import heapq
 import json
 import re
@@ -334,6 +335,10 @@ class _Builder:
         self.functions_by_name: dict[tuple[str, str], list[str]] = {}
         for key, fn in schema.functions.items():
             self.functions_by_name.setdefault((fn.schema, fn.name), []).append(key)
+        self.unique_indexes: dict[str, list[str]] = {}
+        for ix in schema.indexes.values():
+            if ix.unique:
+                self.unique_indexes.setdefault(ix.table_key, []).append(ix.key)
         self.type_nodes: dict[str, Node] = {}
         for key in schema.enums:
             self.type_nodes[key] = (_RANK["type"], key, "enum")
@@ -559,7 +564,10 @@ class _Builder:
                 self.g.depend(owned, self.relation_node(table_key))
 
     def _owned_by(self, owned_by: str) -> tuple[str, str] | None:
-        for key, table in self.s.tables.items():
+        table_key, _, column = owned_by.rpartition(".")
+        if table_key in self.s.tables:
+            return table_key, column
+        for key, table in self.s.tables.items():  # a column name with a dot in it
             if owned_by.startswith(key + ".") and table.column(owned_by[len(key) + 1:]):
                 return key, owned_by[len(key) + 1:]
         table_key, _, column = owned_by.rpartition(".")
@@ -612,10 +620,11 @@ class _Builder:
     def table(self, t: Table) -> None:
         node = self.table_node(t.key)
         name = qualified(t.schema, t.name)
-        parents = [self.s.tables[p] for p in ((t.partition_of,) if t.partition_of else t.inherits)
-                   if p in self.s.tables]
+        parents = self.parents(t)
+        ancestors = self.ancestors(t)
         inherited = {c.name: c for p in parents for c in p.columns}
-        parent_checks = {c.name for p in parents for c in p.checks.values() if not c.no_inherit}
+        parent_checks = {c.name for p in ancestors for c in p.checks.values()
+                         if not c.no_inherit}
         stmts: list[_Stmt] = []
         exprs: list[Expr | None] = []
         for c in t.columns:
@@ -645,9 +654,9 @@ class _Builder:
             elif parent_col is not None:
                 alters += _inherited_column_changes(c, parent_col)
 
-        own = _own_constraints(t, parents, parent_checks)
-        for cons_sql, valid in own:
-            if t.partition_of or not valid:
+        own = _own_constraints(t, ancestors, parent_checks)
+        for cons_sql, valid, inline_ok in own:
+            if t.partition_of or not inline_ok:
                 alters.append(f"ADD {cons_sql}" + ("" if valid else " NOT VALID"))
             else:
                 inline.append(cons_sql)
@@ -688,10 +697,25 @@ class _Builder:
         self.depend_all(node, self.expr_nodes(exprs))
 
         for fk in t.foreign_keys.values():
-            if any(_same_fk(fk, pfk) for p in parents if t.partition_of
+            if any(_same_fk(fk, pfk) for p in ancestors if t.partition_of
                    for pfk in p.foreign_keys.values()):
                 continue  # cloned from the parent
             self.foreign_key(t, fk)
+
+    def parents(self, t: Table) -> list[Table]:
+        keys = (t.partition_of,) if t.partition_of else t.inherits
+        return [self.s.tables[p] for p in keys if p in self.s.tables]
+
+    def ancestors(self, t: Table) -> list[Table]:
+        """Parents, their parents ... (each once; a cycle in a bad model stops the walk)."""
+        out: dict[str, Table] = {}
+        todo = self.parents(t)
+        while todo:
+            p = todo.pop(0)
+            if p.key not in out and p.key != t.key:
+                out[p.key] = p
+                todo += self.parents(p)
+        return list(out.values())
 
     def column_sql(self, c: Column) -> str:
         parts = [quote_ident(c.name), type_sql(c.type)]
@@ -743,9 +767,8 @@ class _Builder:
         self.g.depend(node, self.table_node(t.key))
         self.g.depend(node, self.relation_node(fk.ref_table))
         # A key may rest on a unique index rather than a constraint.
-        for ix in self.s.indexes_on(fk.ref_table):
-            if ix.unique:
-                self.g.depend(node, (_RANK["index"], ix.key, "index"))
+        for ix_key in self.unique_indexes.get(fk.ref_table, ()):
+            self.g.depend(node, (_RANK["index"], ix_key, "index"))
 
     # views
 
@@ -965,17 +988,29 @@ def _same_fk(a: ForeignKey, b: ForeignKey) -> bool:
 
 
 def _own_constraints(t: Table, parents: list[Table],
-                     parent_checks: set[str]) -> list[tuple[str, bool]]:
-    """The table's constraints as ``CONSTRAINT ...`` clauses with their validity, leaving out
-    what a partition or an inheritance child gets from its parent."""
-    out: list[tuple[str, bool]] = []
+                     parent_checks: set[str]) -> list[tuple[str, bool, bool]]:
+    """The table's constraints as ``CONSTRAINT ...`` clauses with (valid, inline), leaving out
+    what a partition or an inheritance child gets from its parent.
+
+    CREATE TABLE merges key constraints with the same definition into one index, so a repeat
+    (a UNIQUE equal to the primary key, say) is not inline but added by ALTER TABLE.
+    """
+    out: list[tuple[str, bool, bool]] = []
     part_parents = parents if t.partition_of else []
+    seen: set[tuple[object, ...]] = set()
+
+    def first(sig: tuple[object, ...]) -> bool:
+        new = sig not in seen
+        seen.add(sig)
+        return new
+
     pk = t.primary_key
     if pk is not None and not any(p.primary_key for p in part_parents):
         sql = f"CONSTRAINT {quote_ident(pk.name)} PRIMARY KEY ({_idents(pk.columns)})"
         if pk.include:
             sql += f" INCLUDE ({_idents(pk.include)})"
-        out.append((sql + _deferrable(pk.deferrable, pk.initially_deferred), True))
+        first((pk.columns, pk.include, False, pk.deferrable, pk.initially_deferred))
+        out.append((sql + _deferrable(pk.deferrable, pk.initially_deferred), True, True))
     parent_uniques = {u.columns for p in part_parents for u in p.uniques.values()}
     for u in t.uniques.values():
         if u.columns in parent_uniques:
@@ -984,19 +1019,22 @@ def _own_constraints(t: Table, parents: list[Table],
         sql = f"CONSTRAINT {quote_ident(u.name)} UNIQUE{nnd} ({_idents(u.columns)})"
         if u.include:
             sql += f" INCLUDE ({_idents(u.include)})"
-        out.append((sql + _deferrable(u.deferrable, u.initially_deferred), True))
+        inline = first((u.columns, u.include, u.nulls_not_distinct, u.deferrable,
+                        u.initially_deferred))
+        out.append((sql + _deferrable(u.deferrable, u.initially_deferred), True, inline))
     for chk in t.checks.values():
         if chk.name in parent_checks:
             continue
         sql = f"CONSTRAINT {quote_ident(chk.name)} CHECK ({chk.expr.text})"
         if chk.no_inherit:
             sql += " NO INHERIT"
-        out.append((sql, chk.validated))
+        out.append((sql, chk.validated, chk.validated))
     parent_excl = {e.name for p in part_parents for e in p.exclusions.values()}
     for ex in t.exclusions.values():
         if ex.name in parent_excl:
             continue
-        out.append((_exclusion_sql(ex), True))
+        inline = first(("excl", dataclasses.replace(ex, name="", comment=None)))
+        out.append((_exclusion_sql(ex), True, inline))
     return out
 
 

@@ -86,6 +86,11 @@ class Expr:
     """
 
     __slots__ = ("_norm", "_text", "_thunk", "dialect", "schema")
+    _norm: str | None
+    _text: str | None
+    _thunk: Callable[[], str] | None
+    dialect: str
+    schema: str | None
 
     def __init__(self, text: str | None = None, dialect: str = "postgres",
                  schema: str | None = None, normalized: str | None = None, *,

@@ -68,3 +68,8 @@ CREATE INDEX renamed_a ON renamed (a, (a + b)) WHERE a < 100;
 CREATE TABLE renamed_child (a int, b int, FOREIGN KEY (a, b) REFERENCES renamed);
 ALTER TABLE renamed RENAME COLUMN a TO c;
 ALTER TABLE renamed RENAME TO renamed2;
+CREATE SEQUENCE cyc AS smallint INCREMENT BY -2 MINVALUE -100 MAXVALUE 100 START 50 CYCLE;
+CREATE DOMAIN code AS text;
+ALTER DOMAIN code ADD CONSTRAINT code_len CHECK (length(VALUE) <= 8) NOT VALID;
+ALTER DOMAIN code SET NOT NULL;
+COMMENT ON CONSTRAINT code_len ON DOMAIN code IS 'short codes';

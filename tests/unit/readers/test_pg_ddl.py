@@ -164,3 +164,20 @@ def test_renames() -> None:
     assert s.indexes["public.t_b"].table == "u"
     assert s.indexes["public.t_b"].elements[0].column == "b"
     assert u.checks["b_pos"].expr == Expr("b > 0")
+
+
+def test_sql_standard_bodies_and_sequence_cycle() -> None:
+    s = read_ddl("""
+        CREATE TABLE t (id int);
+        CREATE FUNCTION n() RETURNS bigint LANGUAGE sql
+        BEGIN ATOMIC
+          SELECT count(*) FROM t;
+          SELECT 1;
+        END;
+        CREATE FUNCTION two() RETURNS int LANGUAGE sql RETURN 2;
+        CREATE SEQUENCE s CYCLE;
+    """)
+    assert s.functions["public.n()"].body.startswith("BEGIN ATOMIC")
+    assert "count(*)" in s.functions["public.n()"].body
+    assert s.functions["public.two()"].body == "RETURN 2"
+    assert s.sequences["public.s"].cycle

@@ -88,6 +88,7 @@ _SILENT_STMTS = frozenset({
     "AlterCollationStmt", "CreatePublicationStmt", "CreateSubscriptionStmt",
     "AlterPublicationStmt", "AlterSubscriptionStmt",
 })
+_BEGIN_ATOMIC = re.compile(r"\bbegin\s+atomic\b", re.I)
 _META_LINE = re.compile(r"^\\[a-zA-Z!?]")
 _COPY_FROM_STDIN = re.compile(r"^\s*copy\b.*\bfrom\s+stdin\b", re.I | re.S)
 
@@ -437,6 +438,35 @@ class PostgresDdlReader:
             schema=schema, name=name, type=dtype, nullable=nullable, default=default,
             collation=collation, checks=FrozenMap(checks), origin=self._origin())
 
+    def _on_AlterDomainStmt(self, s: Tree) -> None:  # noqa: N802
+        schema, name = self._qual_names(_names(s["typeName"]))
+        d = self.domains[f"{schema}.{name}"]
+        kind = s.get("subtype")
+        checks = dict(d.checks)
+        if kind == "C":  # ADD CONSTRAINT
+            con = s["def"]["Constraint"]
+            if con["contype"] == "CONSTR_NOTNULL":
+                self.domains[d.key] = dataclasses.replace(d, nullable=False)
+                return
+            taken = self.con_names.setdefault(schema, set())
+            cname = con.get("conname") or choose_name(name, None, "check", taken)
+            taken.add(cname)
+            checks[cname] = Check(name=cname, expr=self._expr(con["raw_expr"]),
+                                  validated=not con.get("skip_validation", False))
+        elif kind == "X":  # DROP CONSTRAINT
+            checks.pop(s.get("name", ""), None)
+        elif kind == "V":  # VALIDATE CONSTRAINT
+            if s.get("name") in checks:
+                checks[s["name"]] = dataclasses.replace(checks[s["name"]], validated=True)
+        elif kind == "T":  # SET/DROP DEFAULT
+            default = self._expr(s["def"]) if s.get("def") else None
+            self.domains[d.key] = dataclasses.replace(d, default=default)
+            return
+        elif kind in ("N", "O"):  # DROP / SET NOT NULL
+            self.domains[d.key] = dataclasses.replace(d, nullable=kind == "N")
+            return
+        self.domains[d.key] = dataclasses.replace(d, checks=FrozenMap(checks))
+
     def _on_CompositeTypeStmt(self, s: Tree) -> None:  # noqa: N802
         schema, name = self._qual(s["typevar"])
         attrs = tuple((c["ColumnDef"]["colname"], self._type(c["ColumnDef"]["typeName"])[0])
@@ -458,7 +488,7 @@ class PostgresDdlReader:
             elif n == "maxvalue":
                 base["max_value"] = _int_value(arg) if arg else None
             elif n == "cycle":
-                base["cycle"] = bool(_int_value(arg)) if arg else True
+                base["cycle"] = _bool(arg)
             elif n == "owned_by":
                 names = _names(arg["List"]["items"]) if "List" in arg else _names(arg)
                 base["owned_by"] = None if names == ["none"] else (
@@ -917,8 +947,10 @@ class PostgresDdlReader:
                 v = arg["VariableSetStmt"]
                 vals = ", ".join(str(_int_value(a)) for a in v.get("args") or ())
                 config.append(f"{v['name']}={vals}")
-        if s.get("sql_body"):
-            fields["body"] = deparse(s["sql_body"])
+        if s.get("sql_body"):  # SQL-standard body: BEGIN ATOMIC ... END or RETURN expr
+            full = deparse(s, "CreateFunctionStmt")
+            m = re.search(r"\b(BEGIN ATOMIC|RETURN)\b", full)
+            fields["body"] = full[m.start():] if m else full
         returns: str | None = None
         table_args = [a for a in args if a.mode == "TABLE"]
         if table_args:
@@ -1060,6 +1092,16 @@ class PostgresDdlReader:
                 else:
                     cc[col] = comment
                 self.views[key] = dataclasses.replace(v, column_comments=FrozenMap(cc))
+            return
+        if objtype == "OBJECT_DOMCONSTRAINT":  # object: [TypeName, String]
+            type_node, con_node = obj["List"]["items"]
+            key = "{}.{}".format(*self._qual_names(_names(type_node["TypeName"]["names"])))
+            cname = con_node["String"]["sval"]
+            if key in self.domains and cname in self.domains[key].checks:
+                d = self.domains[key]
+                checks = dict(d.checks)
+                checks[cname] = dataclasses.replace(checks[cname], comment=comment)
+                self.domains[key] = dataclasses.replace(d, checks=FrozenMap(checks))
             return
         if objtype in ("OBJECT_TABCONSTRAINT", "OBJECT_TRIGGER", "OBJECT_POLICY",
                        "OBJECT_RULE"):
@@ -1551,8 +1593,11 @@ def _blank_non_schema(text: str) -> str:
         if _COPY_FROM_STDIN.match(ln) and ln.rstrip().endswith(";"):
             in_copy = True
     cleaned = "\n".join(out)
+    # The scanner-only split cuts SQL-standard bodies (BEGIN ATOMIC ... END) at their inner
+    # semicolons; where they occur, ask the parser for the statement boundaries.
+    with_parser = _BEGIN_ATOMIC.search(cleaned) is not None
     try:
-        slices = parser.split(cleaned, with_parser=False, only_slices=True)
+        slices = parser.split(cleaned, with_parser=with_parser, only_slices=True)
     except Exception:  # noqa: BLE001 - let the real parse report the error with its position
         return cleaned
     pieces = []

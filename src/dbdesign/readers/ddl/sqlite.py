@@ -65,7 +65,7 @@ Warn = Callable[[Diagnostic], None]
 
 _TOKEN_RE = re.compile(
     r"""
- (?P<ws>\s+)
+ (?P<ws>[\ \t\n\f\r]+)
 |(?P<comment>--[^\n]*|/\*.*?(?:\*/|\Z))
 |(?P<string>'(?:[^']|'')*')
 |(?P<blob>[xX]'[0-9A-Fa-f]*')
@@ -964,18 +964,17 @@ def _check_sqlglot(src: Source, text: str, offset: int, kind: str) -> None:
     except ParseError:
         raise
     except sqlglot.errors.ParseError as e:
-        line = col = None
+        where = offset
         for err in e.errors:
             line, col = err.get("line"), err.get("col")
-            if line is not None:
+            if isinstance(line, int) and isinstance(col, int):
+                # sqlglot points (1-based line, column) at the last character of the token.
+                lines = text.split("\n")
+                if 1 <= line <= len(lines):
+                    at = sum(len(x) + 1 for x in lines[:line - 1]) + min(col, len(lines[line - 1]))
+                    at -= len(str(err.get("highlight") or "x"))
+                    where = offset + max(0, min(at, len(text)))
                 break
-        where = offset
-        if isinstance(line, int) and isinstance(col, int):
-            # sqlglot counts lines from 1 and points at the end of the offending token.
-            lines = text.split("\n")
-            if 1 <= line <= len(lines):
-                base = offset + sum(len(s) + 1 for s in lines[:line - 1])
-                where = base + max(0, min(col, len(lines[line - 1])) - 1)
         raise src.error(f"syntax error in expression {_short(text)!r}", where) from None
     except Exception:  # TokenError and internal sqlglot failures on odd input
         raise src.error(f"syntax error in expression {_short(text)!r}", offset) from None
@@ -1018,6 +1017,9 @@ class ResolvedTable:
     autoincrement: str | None
 
 
+_STRICT_TYPES = frozenset(("INT", "INTEGER", "REAL", "TEXT", "BLOB", "ANY"))
+
+
 def _resolve_col(tdef: TableDef, name: str, where: Origin | None,
                  fail: Callable[[str, Origin | None], Exception]) -> str:
     col = tdef.column(name)
@@ -1046,6 +1048,13 @@ def resolve_table(tdef: TableDef,
         col = tdef.column(pk.columns[0])
         if col is not None and col.type_text.upper() == "INTEGER":
             rowid_alias = col.name
+    if tdef.strict:
+        for col in tdef.columns:
+            if not col.type_text:
+                raise fail(f"missing datatype for {tdef.name}.{col.name}", col.origin)
+            if col.type_text.upper() not in _STRICT_TYPES:
+                raise fail(f"unknown datatype for {tdef.name}.{col.name}: \"{col.type_text}\"",
+                           col.origin)
     autoincrement = None
     if pk is not None and pk.autoincrement:
         if rowid_alias is None:
@@ -1122,10 +1131,13 @@ def table_options(without_rowid: bool, strict: bool, autoincrement: str | None
 def build_table(rt: ResolvedTable) -> Table:
     """The model of a table from its (resolved) definition alone: the DDL reader's view."""
     t = rt.tdef
-    pk_cols = {c.lower() for c in rt.pk[1].columns} if rt.pk else set()
+    # SQLite makes primary-key columns NOT NULL in WITHOUT ROWID and STRICT tables (not the
+    # rowid alias, which can never hold NULL anyway).
+    implied = t.without_rowid or (t.strict and rt.rowid_alias is None)
+    pk_cols = {c.lower() for c in rt.pk[1].columns} if rt.pk and implied else set()
     columns = tuple(
         Column(name=c.name, type=parse_type(c.type_text),
-               nullable=not (c.notnull or (t.without_rowid and c.name.lower() in pk_cols)),
+               nullable=not (c.notnull or c.name.lower() in pk_cols),
                default=default_expr(c.default),
                generated=Generated(expr=Expr(c.generated, "sqlite"), stored=c.stored)
                if c.generated is not None else None,
@@ -1460,6 +1472,8 @@ def read_ddl(text: str, *, file: str | None = None, warn: Warn | None = None) ->
         if kw in _SKIPPED:
             continue
         toks = tokenize(src, start, end)
+        if not toks:
+            continue
         if kw not in ("CREATE", "ALTER", "DROP"):
             builder.diagnostic(f"unknown statement {_short(src.text[toks[0].start:end])!r} "
                                "skipped", toks[0].start)
@@ -1471,7 +1485,8 @@ def read_ddl(text: str, *, file: str | None = None, warn: Warn | None = None) ->
             continue
         except RecursionError:
             raise src.error("statement too deeply nested", toks[0].start) from None
-        assert st is not None
+        if st is None:
+            raise src.error(f"near {toks[0].text!r}: syntax error", toks[0].start)
         builder.apply(st)
     return builder.schema()
 
