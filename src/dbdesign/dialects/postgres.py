@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import pglast.keywords as _keywords
+
 from dbdesign.model import DataType
 
 NAMEDATALEN = 64
@@ -73,30 +75,60 @@ TYPE_RANGE: dict[str, tuple[int, int]] = {
     "bigint": (-(2**63), 2**63 - 1),
 }
 
-# The reserved key words (SQL key words that cannot be column names without quoting).
-RESERVED_WORDS = frozenset("""
-all analyse analyze and any array as asc asymmetric both case cast check collate column constraint
-create current_catalog current_date current_role current_time current_timestamp current_user default
-deferrable desc distinct do else end except false fetch for foreign from grant group having in
-initially intersect into lateral leading limit localtime localtimestamp not null offset on only or
-order placing primary references returning select session_user some symmetric system_user table
-then to trailing true union unique user using variadic when where window with
-authorization binary collation concurrently cross current_schema freeze full ilike inner is isnull
-join left like natural notnull outer overlaps right similar tablesample verbose
-""".split())
+# Key words, from PostgreSQL's own grammar (via pglast). quote_ident() quotes every key word
+# that is not unreserved; RESERVED_WORDS cannot be column names without quotes.
+RESERVED_WORDS = frozenset(_keywords.RESERVED_KEYWORDS)
+_QUOTED_KEYWORDS = frozenset(_keywords.RESERVED_KEYWORDS | _keywords.COL_NAME_KEYWORDS
+                             | _keywords.TYPE_FUNC_NAME_KEYWORDS)
 
 _SIMPLE_IDENT = re.compile(r"^[a-z_][a-z0-9_$]*$")
 
 
 def quote_ident(name: str) -> str:
     """Quote an identifier the way PostgreSQL's quote_ident() does."""
-    if _SIMPLE_IDENT.match(name) and name not in RESERVED_WORDS:
+    if _SIMPLE_IDENT.match(name) and name not in _QUOTED_KEYWORDS:
         return name
     return '"' + name.replace('"', '""') + '"'
 
 
 def qualified(schema: str | None, name: str) -> str:
     return f"{quote_ident(schema)}.{quote_ident(name)}" if schema else quote_ident(name)
+
+
+def split_identifier_string(text: str) -> list[str]:
+    """Split a dotted name as the server's regclass input does: ``"My Seq"`` keeps its case and
+    dots, an unquoted part is lower-cased."""
+    parts: list[str] = []
+    i, n = 0, len(text.strip())
+    text = text.strip()
+    while i < n:
+        if text[i] == '"':
+            j = i + 1
+            buf = []
+            while j < n:
+                if text[j] == '"':
+                    if j + 1 < n and text[j + 1] == '"':
+                        buf.append('"')
+                        j += 2
+                        continue
+                    break
+                buf.append(text[j])
+                j += 1
+            parts.append("".join(buf))
+            i = j + 1
+        else:
+            j = text.find(".", i)
+            j = n if j < 0 else j
+            parts.append(text[i:j].strip().lower())
+            i = j
+        if i < n and text[i] == ".":
+            i += 1
+    return parts
+
+
+def regclass_literal(schema: str, name: str) -> str:
+    """``'schema.name'::regclass`` with both parts quoted as needed (for nextval defaults)."""
+    return "'" + qualified(schema, name).replace("'", "''") + "'::regclass"
 
 
 def split_qualified(key: str) -> tuple[str, str]:

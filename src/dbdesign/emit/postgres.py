@@ -29,7 +29,6 @@ from functools import lru_cache
 from graphlib import CycleError, TopologicalSorter
 from typing import Any
 
-from pglast.keywords import COL_NAME_KEYWORDS
 from pglast.parser import ParseError as _PgParseError
 from pglast.parser import parse_sql_json
 
@@ -1080,17 +1079,10 @@ def _config_sql(item: str) -> str:
     return f"SET {quote_ident(name)} TO {rendered}"
 
 
-def _param_name(name: str) -> str:
-    """A parameter (or RETURNS TABLE column) name: these cannot be column-name key words."""
-    if name in COL_NAME_KEYWORDS:
-        return '"' + name + '"'
-    return quote_ident(name)
-
-
 def _arg_sql(a: Argument) -> str:
     parts: list[str] = [] if a.mode == "IN" else [a.mode]
     if a.name:
-        parts.append(_param_name(a.name))
+        parts.append(quote_ident(a.name))
     parts.append(_type_text(a.type))
     if a.default is not None:
         parts.append(f"DEFAULT {a.default.text}")
@@ -1132,7 +1124,7 @@ def _function_sql(fn: Function) -> str:
     if fn.kind == "function":
         table_args = [a for a in fn.arguments if a.mode == "TABLE"]
         if table_args:
-            cols = ", ".join(f"{_param_name(a.name or '')} {_type_text(a.type)}"
+            cols = ", ".join(f"{quote_ident(a.name or '')} {_type_text(a.type)}"
                              for a in table_args)
             lines[0] += f" RETURNS TABLE({cols})"
         elif fn.returns and fn.returns.strip().upper().startswith("TABLE"):

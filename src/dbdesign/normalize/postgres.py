@@ -18,6 +18,7 @@ from typing import Any
 
 from pglast import parser
 
+from dbdesign.dialects.postgres import quote_ident, split_identifier_string
 from dbdesign.readers.ddl.pgast import deparse
 
 _STRING_TYPES = {"text", "varchar", "bpchar", "character varying", "character", "name"}
@@ -61,10 +62,14 @@ class _Ctx:
 
 
 def _qualify_seq(name: str, ctx: _Ctx) -> str:
-    name = name.strip()
-    if "." not in name:
-        name = f"{ctx.schema}.{name}"
-    return name.removeprefix("public.")
+    """A regclass literal's name, canonical: parts unquoted the way the server reads them,
+    qualified with the context schema, ``public.`` dropped, re-quoted where needed."""
+    parts = split_identifier_string(name)
+    if len(parts) == 1:
+        parts = [ctx.schema, *parts]
+    if parts[0] == "public":
+        parts = parts[1:]
+    return ".".join(quote_ident(p) for p in parts)
 
 
 def _rewrite(node: Any, ctx: _Ctx) -> Any:

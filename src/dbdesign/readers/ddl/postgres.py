@@ -31,6 +31,7 @@ from dbdesign.dialects.postgres import (
     TYPE_RANGE,
     canonical_type_name,
     choose_name,
+    regclass_literal,
 )
 from dbdesign.errors import Diagnostic, ParseError
 from dbdesign.model import (
@@ -625,7 +626,7 @@ class PostgresDdlReader:
             self.sequences[f"{t.schema}.{seqname}"] = Sequence(
                 schema=t.schema, name=seqname, type=DataType(name=dtype.name),
                 owned_by=f"{t.schema}.{t.name}.{name}", origin=self._origin(cd.get("location")))
-            default = Expr(f"nextval('{t.schema}.{seqname}'::regclass)", "postgres",
+            default = Expr(f"nextval({regclass_literal(t.schema, seqname)})", "postgres",
                            self.search_path)
             nullable = False
         collation = (".".join(_names(cd["collClause"]["collname"])) if cd.get("collClause")
