@@ -28,9 +28,8 @@ import pglast
 from pglast import parser
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_big_schema import CORPUS, build  # noqa: E402
-
-from dbdesign.readers.ddl.postgres import read_path  # noqa: E402
+from dbdesign.readers.ddl.postgres import read_path
+from make_big_schema import CORPUS, build
 
 
 def best(fn, runs: int) -> float:
@@ -63,15 +62,23 @@ def main() -> None:
     t_inspect = inspect_wall(big, args.runs)
     rows.append(("pglast parse_sql_json + json.loads", lines, t_json, ""))
     rows.append(("pglast parse_sql (Node objects)", lines, t_nodes, ""))
-    rows.append(("dbdesign read_path (model)", lines, t_model,
-                 f"{t_model / t_nodes:.2f}x parse_sql, {t_model / t_json:.1f}x json"))
+    rows.append(
+        (
+            "dbdesign read_path (model)",
+            lines,
+            t_model,
+            f"{t_model / t_nodes:.2f}x parse_sql, {t_model / t_json:.1f}x json",
+        )
+    )
     rows.append(("dbdesign inspect (wall, new process)", lines, t_inspect, "target < 3 s"))
     for f in sorted((CORPUS).glob("*.sql")):
         n = f.read_text().count("\n")
         rows.append((f"dbdesign inspect {f.name}", n, inspect_wall(f, args.runs), ""))
 
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}, pglast {pglast.__version__}; best of {args.runs}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, pglast {pglast.__version__}; best of {args.runs}"
+    )
     print()
     print("| measurement | lines | seconds | note |")
     print("|---|---:|---:|---|")

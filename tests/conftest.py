@@ -41,9 +41,11 @@ def server_url(which: str) -> str:
         return engine.embedded_url()
     url = os.environ.get(TEST_PG_ENV)
     if not url:
-        pytest.fail(f"set {TEST_PG_ENV} to the URL of a PostgreSQL 15 server "
-                    f"(e.g. postgresql://postgres@127.0.0.1:5432/postgres) to run this test",
-                    pytrace=False)
+        pytest.fail(
+            f"set {TEST_PG_ENV} to the URL of a PostgreSQL 15 server "
+            f"(e.g. postgresql://postgres@127.0.0.1:5432/postgres) to run this test",
+            pytrace=False,
+        )
     return url
 
 

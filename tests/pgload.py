@@ -13,15 +13,14 @@ from pglast import parser
 from dbdesign.engine import connect
 
 _META = re.compile(r"^\\[a-zA-Z!?].*$", re.M)
-_DATABASE_STMT = re.compile(r"^(\s|--[^\n]*\n|/\*.*?\*/)*(create|drop)\s+database\b",
-                            re.I | re.S)
+_DATABASE_STMT = re.compile(r"^(\s|--[^\n]*\n|/\*.*?\*/)*(create|drop)\s+database\b", re.I | re.S)
 
 
 def script_statements(text: str) -> list[str]:
     text = _META.sub("", text)
     try:  # the parser knows where BEGIN ATOMIC bodies end; the scanner does not
         stmts = parser.split(text, with_parser=True)
-    except Exception:  # noqa: BLE001 - invalid SQL: let the server report it statement by statement
+    except Exception:
         stmts = parser.split(text, with_parser=False)
     return [s for s in stmts if s.strip() and not _DATABASE_STMT.match(s)]
 

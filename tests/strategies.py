@@ -48,8 +48,11 @@ from dbdesign.model import (
 
 __all__ = ["PUBLIC_NAMESPACE", "identifiers", "schemas"]
 
-PUBLIC_NAMESPACE = Namespace(name="public", comment="standard public schema",
-                             grants=frozenset({Grant(grantee="PUBLIC", privilege="USAGE")}))
+PUBLIC_NAMESPACE = Namespace(
+    name="public",
+    comment="standard public schema",
+    grants=frozenset({Grant(grantee="PUBLIC", privilege="USAGE")}),
+)
 
 MAX_BYTES = 63
 _SYSTEM_COLUMNS = frozenset({"tableoid", "xmin", "cmin", "xmax", "cmax", "ctid"})
@@ -64,23 +67,42 @@ _KEYWORDS = [*sorted(RESERVED_WORDS), "between", "time", "out", "values", "int",
 
 
 def _word(first: str, tail: str, lo: int, hi: int) -> st.SearchStrategy[str]:
-    return st.builds(lambda a, b: a + b, st.sampled_from(first),
-                     st.text(alphabet=tail, min_size=lo, max_size=hi))
+    return st.builds(
+        lambda a, b: a + b, st.sampled_from(first), st.text(alphabet=tail, min_size=lo, max_size=hi)
+    )
 
 
 _simple = _word(_LOWER, _TAIL, 0, 10)
-_mixed = st.builds(lambda w, sp: w + sp, _word("ABCDEFGHIJKLMNOPQRSTUVWXYZ",
-                                               _LOWER + "ABCDEFGHXYZ0123456789", 0, 8),
-                   st.sampled_from(["", "", " id", " 2"]))
+_mixed = st.builds(
+    lambda w, sp: w + sp,
+    _word("ABCDEFGHIJKLMNOPQRSTUVWXYZ", _LOWER + "ABCDEFGHXYZ0123456789", 0, 8),
+    st.sampled_from(["", "", " id", " 2"]),
+)
 _reserved = st.sampled_from(_KEYWORDS)
 _long_ascii = _word(_LOWER, _TAIL, 55, 62)
-_odd = st.sampled_from([
-    'quote"d', "naïve", "user id", "Ünïcode_ñame", "x-y", "1st", "$dollar", "é" * 31 + "x",
-    "ÄÖÜ" * 10 + "abc", "Mixed_" + "z" * 57,
-])
+_odd = st.sampled_from(
+    [
+        'quote"d',
+        "naïve",
+        "user id",
+        "Ünïcode_ñame",
+        "x-y",
+        "1st",
+        "$dollar",
+        "é" * 31 + "x",
+        "ÄÖÜ" * 10 + "abc",
+        "Mixed_" + "z" * 57,
+    ]
+)
 
 identifiers: st.SearchStrategy[str] = st.one_of(
-    _simple, _simple, _simple, _mixed, _reserved, _long_ascii, _odd,
+    _simple,
+    _simple,
+    _simple,
+    _mixed,
+    _reserved,
+    _long_ascii,
+    _odd,
 )
 """Valid PostgreSQL identifiers (at most 63 bytes, no dots), many needing quotes."""
 
@@ -98,8 +120,9 @@ class _Names:
         candidate = name
         while candidate in self.taken or candidate in forbidden:
             suffix = f"_{n}"
-            candidate = name.encode()[:MAX_BYTES - len(suffix)].decode(
-                "utf-8", errors="ignore") + suffix
+            candidate = (
+                name.encode()[: MAX_BYTES - len(suffix)].decode("utf-8", errors="ignore") + suffix
+            )
             n += 1
         self.taken.add(candidate)
         return candidate
@@ -108,24 +131,41 @@ class _Names:
 # -- types and values
 
 _KEYABLE = [
-    DataType(name="integer"), DataType(name="bigint"), DataType(name="smallint"),
-    DataType(name="text"), DataType(name="character varying", args=(40,)),
-    DataType(name="numeric", args=(12, 2)), DataType(name="boolean"), DataType(name="date"),
-    DataType(name="timestamp with time zone"), DataType(name="uuid"),
+    DataType(name="integer"),
+    DataType(name="bigint"),
+    DataType(name="smallint"),
+    DataType(name="text"),
+    DataType(name="character varying", args=(40,)),
+    DataType(name="numeric", args=(12, 2)),
+    DataType(name="boolean"),
+    DataType(name="date"),
+    DataType(name="timestamp with time zone"),
+    DataType(name="uuid"),
 ]
 _OTHER = [
-    DataType(name="double precision"), DataType(name="real"), DataType(name="bytea"),
-    DataType(name="jsonb"), DataType(name="text", array_dims=1),
+    DataType(name="double precision"),
+    DataType(name="real"),
+    DataType(name="bytea"),
+    DataType(name="jsonb"),
+    DataType(name="text", array_dims=1),
 ]
 _INTEGERS = ("integer", "bigint", "smallint")
 _NUMBERS = (*_INTEGERS, "numeric", "double precision", "real")
 
 _DEFAULTS: dict[str, list[str]] = {
-    "integer": ["0", "42"], "bigint": ["0", "1000"], "smallint": ["1"],
-    "text": ["'abc'", "''", "'it''s'"], "character varying": ["'x'"],
-    "numeric": ["0", "1.5"], "boolean": ["true", "false"], "date": ["CURRENT_DATE"],
-    "timestamp with time zone": ["now()"], "uuid": ["gen_random_uuid()"],
-    "double precision": ["0"], "real": ["1"], "bytea": ["'\\x00'::bytea"],
+    "integer": ["0", "42"],
+    "bigint": ["0", "1000"],
+    "smallint": ["1"],
+    "text": ["'abc'", "''", "'it''s'"],
+    "character varying": ["'x'"],
+    "numeric": ["0", "1.5"],
+    "boolean": ["true", "false"],
+    "date": ["CURRENT_DATE"],
+    "timestamp with time zone": ["now()"],
+    "uuid": ["gen_random_uuid()"],
+    "double precision": ["0"],
+    "real": ["1"],
+    "bytea": ["'\\x00'::bytea"],
     "jsonb": ["'{}'::jsonb"],
 }
 
@@ -156,8 +196,14 @@ def _literal(s: str) -> str:
 
 @st.composite
 def _enum(draw: Any, schema: str, names: _Names) -> EnumType:
-    labels = draw(st.lists(st.one_of(_simple, _mixed, st.just("it's"), st.just("a b")),
-                           min_size=1, max_size=4, unique=True))
+    labels = draw(
+        st.lists(
+            st.one_of(_simple, _mixed, st.just("it's"), st.just("a b")),
+            min_size=1,
+            max_size=4,
+            unique=True,
+        )
+    )
     return EnumType(schema=schema, name=names.new(), values=tuple(labels))
 
 
@@ -166,19 +212,27 @@ def _sequence(draw: Any, schema: str, names: _Names) -> Sequence:
     t = DataType(name=draw(st.sampled_from(_INTEGERS)))
     descending = draw(st.booleans())
     if descending:
-        return Sequence(schema=schema, name=names.new(), type=t, start=-1,
-                        increment=-draw(st.integers(1, 10)))
-    return Sequence(schema=schema, name=names.new(), type=t, start=draw(st.integers(1, 1000)),
-                    increment=draw(st.integers(1, 10)), cache=draw(st.sampled_from([1, 10])),
-                    cycle=draw(st.booleans()))
+        return Sequence(
+            schema=schema, name=names.new(), type=t, start=-1, increment=-draw(st.integers(1, 10))
+        )
+    return Sequence(
+        schema=schema,
+        name=names.new(),
+        type=t,
+        start=draw(st.integers(1, 1000)),
+        increment=draw(st.integers(1, 10)),
+        cache=draw(st.sampled_from([1, 10])),
+        cycle=draw(st.booleans()),
+    )
 
 
 @st.composite
 def _comment(draw: Any) -> str | None:
     if draw(st.integers(0, 3)) != 0:
         return None
-    return str(draw(st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1,
-                            max_size=30)))
+    return str(
+        draw(st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=30))
+    )
 
 
 @st.composite
@@ -210,9 +264,15 @@ def schemas(draw: Any, max_tables: int = 4) -> Schema:
         columns: list[Column] = []
         for _ in range(draw(st.integers(1, 6))):
             t = draw(st.sampled_from(keyable + _OTHER))
-            columns.append(Column(name=cols.new(_SYSTEM_COLUMNS), type=t,
-                                  nullable=draw(st.booleans()),
-                                  default=draw(_default(t, enums)), comment=draw(_comment())))
+            columns.append(
+                Column(
+                    name=cols.new(_SYSTEM_COLUMNS),
+                    type=t,
+                    nullable=draw(st.booleans()),
+                    default=draw(_default(t, enums)),
+                    comment=draw(_comment()),
+                )
+            )
         key_cols = [c.name for c in columns if c.type in keyable]
 
         # serial: an integer column fed by a sequence it owns
@@ -221,31 +281,45 @@ def schemas(draw: Any, max_tables: int = 4) -> Schema:
             col = cols.new(_SYSTEM_COLUMNS)
             seq = replace(seq, owned_by=f"{schema}.{tname}.{col}")
             sequences[seq.key] = seq
-            columns.insert(0, Column(name=col, type=DataType(name="integer"), nullable=False,
-                                     default=Expr(f"nextval({_literal(_type_ref(seq.key))}"
-                                                  "::regclass)")))
+            columns.insert(
+                0,
+                Column(
+                    name=col,
+                    type=DataType(name="integer"),
+                    nullable=False,
+                    default=Expr(f"nextval({_literal(_type_ref(seq.key))}::regclass)"),
+                ),
+            )
             key_cols.insert(0, col)
         # a column taking its default from a standalone sequence
         free = [s for s in sequences.values() if s.owned_by is None]
         if free and draw(st.booleans()):
             seq = draw(st.sampled_from(free))
-            columns.append(Column(name=cols.new(_SYSTEM_COLUMNS), type=DataType(name="bigint"),
-                                  default=Expr(f"nextval({_literal(_type_ref(seq.key))}"
-                                               "::regclass)")))
+            columns.append(
+                Column(
+                    name=cols.new(_SYSTEM_COLUMNS),
+                    type=DataType(name="bigint"),
+                    default=Expr(f"nextval({_literal(_type_ref(seq.key))}::regclass)"),
+                )
+            )
 
         pk = None
         if key_cols and draw(st.integers(0, 4)) != 0:
-            pk_cols = draw(st.lists(st.sampled_from(key_cols), min_size=1, max_size=2,
-                                    unique=True))
+            pk_cols = draw(st.lists(st.sampled_from(key_cols), min_size=1, max_size=2, unique=True))
             pk = PrimaryKey(name=names.new(), columns=tuple(pk_cols))
             columns = [replace(c, nullable=False) if c.name in pk_cols else c for c in columns]
 
         uniques: dict[str, Unique] = {}
         for _ in range(draw(st.integers(0, 2)) if key_cols else 0):
-            u_cols = tuple(draw(st.lists(st.sampled_from(key_cols), min_size=1, max_size=2,
-                                         unique=True)))
-            u = Unique(name=names.new(), columns=u_cols, nulls_not_distinct=draw(st.booleans()),
-                       deferrable=draw(st.booleans()))
+            u_cols = tuple(
+                draw(st.lists(st.sampled_from(key_cols), min_size=1, max_size=2, unique=True))
+            )
+            u = Unique(
+                name=names.new(),
+                columns=u_cols,
+                nulls_not_distinct=draw(st.booleans()),
+                deferrable=draw(st.booleans()),
+            )
             uniques[u.name] = u
 
         checks: dict[str, Check] = {}
@@ -259,8 +333,12 @@ def schemas(draw: Any, max_tables: int = 4) -> Schema:
                 text = f"char_length({col}) < 1000"
             else:
                 continue
-            chk = Check(name=names.new(), expr=Expr(text), validated=draw(st.booleans()),
-                        comment=draw(_comment()))
+            chk = Check(
+                name=names.new(),
+                expr=Expr(text),
+                validated=draw(st.booleans()),
+                comment=draw(_comment()),
+            )
             checks[chk.name] = chk
 
         # foreign keys: new columns of the referenced key's types
@@ -279,52 +357,85 @@ def schemas(draw: Any, max_tables: int = 4) -> Schema:
             actions = st.sampled_from(["NO ACTION", "RESTRICT", "CASCADE", "SET NULL"])
             deferrable = draw(st.booleans())
             fk = ForeignKey(
-                name=names.new(), columns=tuple(fk_cols), ref_table=ref.key,
-                ref_columns=ref.primary_key.columns, on_delete=draw(actions),
-                on_update=draw(actions), match=draw(st.sampled_from(["SIMPLE", "FULL"])),
+                name=names.new(),
+                columns=tuple(fk_cols),
+                ref_table=ref.key,
+                ref_columns=ref.primary_key.columns,
+                on_delete=draw(actions),
+                on_update=draw(actions),
+                match=draw(st.sampled_from(["SIMPLE", "FULL"])),
                 deferrable=deferrable,
                 initially_deferred=deferrable and draw(st.booleans()),
-                validated=draw(st.booleans()))
+                validated=draw(st.booleans()),
+            )
             fks[fk.name] = fk
 
-        table = Table(schema=schema, name=tname, columns=tuple(columns), primary_key=pk,
-                      uniques=FrozenMap(uniques), checks=FrozenMap(checks),
-                      foreign_keys=FrozenMap(fks), comment=draw(_comment()))
+        table = Table(
+            schema=schema,
+            name=tname,
+            columns=tuple(columns),
+            primary_key=pk,
+            uniques=FrozenMap(uniques),
+            checks=FrozenMap(checks),
+            foreign_keys=FrozenMap(fks),
+            comment=draw(_comment()),
+        )
         tables[table.key] = table
 
         for _ in range(draw(st.integers(0, 2)) if key_cols else 0):
-            ix_cols = draw(st.lists(st.sampled_from(key_cols), min_size=1, max_size=3,
-                                    unique=True))
+            ix_cols = draw(st.lists(st.sampled_from(key_cols), min_size=1, max_size=3, unique=True))
             elements = tuple(
-                IndexElement(column=c, descending=draw(st.booleans()),
-                             nulls_first=draw(st.sampled_from([None, True, False])))
-                for c in ix_cols)
+                IndexElement(
+                    column=c,
+                    descending=draw(st.booleans()),
+                    nulls_first=draw(st.sampled_from([None, True, False])),
+                )
+                for c in ix_cols
+            )
             # nulls_first equal to the direction's default is spelled None, as the catalog does
-            elements = tuple(replace(e, nulls_first=None) if e.nulls_first == e.descending
-                             else e for e in elements)
+            elements = tuple(
+                replace(e, nulls_first=None) if e.nulls_first == e.descending else e
+                for e in elements
+            )
             where = None
             if draw(st.booleans()):
                 where = Expr(f"{quote_ident(ix_cols[0])} IS NOT NULL")
-            ix = Index(name=names.new(), schema=schema, table=tname, elements=elements,
-                       unique=draw(st.booleans()), where=where)
+            ix = Index(
+                name=names.new(),
+                schema=schema,
+                table=tname,
+                elements=elements,
+                unique=draw(st.booleans()),
+                where=where,
+            )
             indexes[ix.key] = ix
 
     views: dict[str, View] = {}
     for _ in range(draw(st.integers(0, 2))):
         base = draw(st.sampled_from(sorted(tables)))
         t = tables[base]
-        picked = draw(st.lists(st.sampled_from([c.name for c in t.columns]), min_size=1,
-                               max_size=3, unique=True))
+        picked = draw(
+            st.lists(
+                st.sampled_from([c.name for c in t.columns]), min_size=1, max_size=3, unique=True
+            )
+        )
         select = ", ".join(quote_ident(c) for c in picked)
         text = f"SELECT {select} FROM {_type_ref(base)}"
         if draw(st.booleans()):
             text += f" WHERE {quote_ident(picked[0])} IS NOT NULL"
-        v = View(schema=draw(st.sampled_from(schema_names)), name=names.new(), query=Expr(text),
-                 comment=draw(_comment()))
+        v = View(
+            schema=draw(st.sampled_from(schema_names)),
+            name=names.new(),
+            query=Expr(text),
+            comment=draw(_comment()),
+        )
         views[v.key] = v
 
     return Schema(
-        namespaces=FrozenMap(namespaces), enums=FrozenMap(enums),
-        sequences=FrozenMap(sequences), tables=FrozenMap(tables),
-        indexes=FrozenMap(indexes), views=FrozenMap(views),
+        namespaces=FrozenMap(namespaces),
+        enums=FrozenMap(enums),
+        sequences=FrozenMap(sequences),
+        tables=FrozenMap(tables),
+        indexes=FrozenMap(indexes),
+        views=FrozenMap(views),
     )

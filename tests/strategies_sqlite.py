@@ -43,12 +43,40 @@ from dbdesign.model import (
     View,
 )
 
-TYPES = ["", "integer", "INT", "text", "varchar(10)", "VARCHAR ( 20 , 3 )", "decimal(10,2)",
-         "blob", "real", "numeric", "double precision", "unsigned big int", "nvarchar(5)",
-         "blob sub_type text", "character varying(255)", "boolean", "datetime"]
+TYPES = [
+    "",
+    "integer",
+    "INT",
+    "text",
+    "varchar(10)",
+    "VARCHAR ( 20 , 3 )",
+    "decimal(10,2)",
+    "blob",
+    "real",
+    "numeric",
+    "double precision",
+    "unsigned big int",
+    "nvarchar(5)",
+    "blob sub_type text",
+    "character varying(255)",
+    "boolean",
+    "datetime",
+]
 STRICT_TYPES = ["integer", "int", "text", "real", "blob", "any"]
-DEFAULTS = ["1", "-1", "0.5", "'x'", "'it''s'", "CURRENT_TIMESTAMP", "1 + 2", "x'0a'",
-            "(1)", "abs(-3)", "'a;b'", "TRUE"]
+DEFAULTS = [
+    "1",
+    "-1",
+    "0.5",
+    "'x'",
+    "'it''s'",
+    "CURRENT_TIMESTAMP",
+    "1 + 2",
+    "x'0a'",
+    "(1)",
+    "abs(-3)",
+    "'a;b'",
+    "TRUE",
+]
 ACTIONS = ["NO ACTION", "RESTRICT", "CASCADE", "SET NULL", "SET DEFAULT"]
 _NAME_CHARS = "abcdefghijklmnopqrstuvwxyzABCXYZ_0123456789 \"'-;"
 
@@ -66,10 +94,12 @@ class _Names:
 
     def __call__(self, prefix: str) -> str:
         while True:
-            raw = self.draw(st.one_of(
-                st.text(alphabet=_NAME_CHARS, min_size=1, max_size=8),
-                st.sampled_from(["order", "Select", "group", "key", "Mixed Case", "a b"]),
-            ))
+            raw = self.draw(
+                st.one_of(
+                    st.text(alphabet=_NAME_CHARS, min_size=1, max_size=8),
+                    st.sampled_from(["order", "Select", "group", "key", "Mixed Case", "a b"]),
+                )
+            )
             name = f"{prefix}{raw}" if self.draw(st.booleans()) else raw
             low = name.lower()
             if low not in self.used and not low.startswith("sqlite_"):
@@ -91,20 +121,39 @@ def sqlite_schemas(draw: Any, max_tables: int = 4) -> Schema:
         for _ in range(draw(st.integers(0, 2))):
             parent = tables[draw(st.sampled_from(table_names))]
             k = draw(st.integers(1, min(2, len(t.columns), len(parent.columns))))
-            cols = draw(st.lists(st.sampled_from([c.name for c in t.columns]), min_size=k,
-                                 max_size=k, unique_by=str.lower))
+            cols = draw(
+                st.lists(
+                    st.sampled_from([c.name for c in t.columns]),
+                    min_size=k,
+                    max_size=k,
+                    unique_by=str.lower,
+                )
+            )
             if draw(st.booleans()):
-                ref_cols = tuple(draw(st.lists(st.sampled_from([c.name for c in parent.columns]),
-                                               min_size=k, max_size=k, unique_by=str.lower)))
+                ref_cols = tuple(
+                    draw(
+                        st.lists(
+                            st.sampled_from([c.name for c in parent.columns]),
+                            min_size=k,
+                            max_size=k,
+                            unique_by=str.lower,
+                        )
+                    )
+                )
             else:
                 ref_cols = ()
             deferred = draw(st.booleans())
             name = names("fk")
             fks[name] = ForeignKey(
-                name=name, columns=tuple(cols), ref_table=f"main.{parent.name}",
-                ref_columns=ref_cols, on_delete=draw(st.sampled_from(ACTIONS)),
-                on_update=draw(st.sampled_from(ACTIONS)), deferrable=deferred,
-                initially_deferred=deferred)
+                name=name,
+                columns=tuple(cols),
+                ref_table=f"main.{parent.name}",
+                ref_columns=ref_cols,
+                on_delete=draw(st.sampled_from(ACTIONS)),
+                on_update=draw(st.sampled_from(ACTIONS)),
+                deferrable=deferred,
+                initially_deferred=deferred,
+            )
         tables[tname] = Table(**{**_fields(t), "foreign_keys": FrozenMap(fks)})
     indexes: dict[str, Index] = {}
     for t in tables.values():
@@ -115,30 +164,47 @@ def sqlite_schemas(draw: Any, max_tables: int = 4) -> Schema:
     triggers: dict[str, Trigger] = {}
     for _ in range(draw(st.integers(0, 2))):
         t = tables[draw(st.sampled_from(table_names))]
-        cols = draw(st.lists(st.sampled_from([c.name for c in t.columns]), min_size=1,
-                             max_size=3, unique_by=str.lower))
+        cols = draw(
+            st.lists(
+                st.sampled_from([c.name for c in t.columns]),
+                min_size=1,
+                max_size=3,
+                unique_by=str.lower,
+            )
+        )
         col_names: tuple[str, ...] = ()
         if draw(st.booleans()):
             col_names = tuple(f"c{i}" for i in range(len(cols)))
         query = f"SELECT {', '.join(q(c) for c in cols)} FROM {q(t.name)}"
         if draw(st.booleans()):
             query += f" WHERE {q(cols[0])} IS NOT NULL"
-        v = View(schema="main", name=names("v"), query=Expr(query, "sqlite"),
-                 column_names=col_names)
+        v = View(
+            schema="main", name=names("v"), query=Expr(query, "sqlite"), column_names=col_names
+        )
         views[v.key] = v
         if draw(st.booleans()):
-            tr = Trigger(schema="main", table=v.name, name=names("tr"), timing="INSTEAD OF",
-                         events=(draw(st.sampled_from(["INSERT", "UPDATE", "DELETE"])),),
-                         level="ROW", body=Expr("SELECT 1;", "sqlite"))
+            tr = Trigger(
+                schema="main",
+                table=v.name,
+                name=names("tr"),
+                timing="INSTEAD OF",
+                events=(draw(st.sampled_from(["INSERT", "UPDATE", "DELETE"])),),
+                level="ROW",
+                body=Expr("SELECT 1;", "sqlite"),
+            )
             triggers[tr.key] = tr
     for t in tables.values():
         for _ in range(draw(st.integers(0, 2))):
             tr = draw(_trigger(t, names))
             triggers[tr.key] = tr
-    return Schema(dialect="sqlite", namespaces=FrozenMap({"main": Namespace(name="main")}),
-                  tables=FrozenMap((t.key, t) for t in tables.values()),
-                  views=FrozenMap(views), indexes=FrozenMap(indexes),
-                  triggers=FrozenMap(triggers))
+    return Schema(
+        dialect="sqlite",
+        namespaces=FrozenMap({"main": Namespace(name="main")}),
+        tables=FrozenMap((t.key, t) for t in tables.values()),
+        views=FrozenMap(views),
+        indexes=FrozenMap(indexes),
+        triggers=FrozenMap(triggers),
+    )
 
 
 def _fields(t: Table) -> dict[str, Any]:
@@ -152,8 +218,12 @@ def _table(draw: Any, tname: str, names: _Names) -> Table:
     n_cols = draw(st.integers(1, 5))
     col_names: list[str] = []
     while len(col_names) < n_cols:
-        c = draw(st.one_of(st.text(alphabet=_NAME_CHARS, min_size=1, max_size=6),
-                           st.sampled_from(["order", "Key", "rowid", "id"])))
+        c = draw(
+            st.one_of(
+                st.text(alphabet=_NAME_CHARS, min_size=1, max_size=6),
+                st.sampled_from(["order", "Key", "rowid", "id"]),
+            )
+        )
         if c.lower() not in {x.lower() for x in col_names}:
             col_names.append(c)
     columns: list[Column] = []
@@ -164,32 +234,49 @@ def _table(draw: Any, tname: str, names: _Names) -> Table:
         plain = [c for c in columns if c.generated is None]
         if i > 0 and plain and draw(st.integers(0, 4)) == 0:
             src = draw(st.sampled_from(plain))
-            generated = Generated(expr=Expr(f"{q(src.name)} || 'x'", "sqlite"),
-                                  stored=draw(st.booleans()))
+            generated = Generated(
+                expr=Expr(f"{q(src.name)} || 'x'", "sqlite"), stored=draw(st.booleans())
+            )
         elif draw(st.booleans()):
             d = draw(st.sampled_from(DEFAULTS))
             default = Expr(d[1:-1] if d == "(1)" else d, "sqlite")
-        columns.append(Column(
-            name=cname, type=parse_type(declared), nullable=draw(st.booleans()),
-            default=default, generated=generated,
-            collation=draw(st.sampled_from([None, None, "NOCASE", "RTRIM"]))))
+        columns.append(
+            Column(
+                name=cname,
+                type=parse_type(declared),
+                nullable=draw(st.booleans()),
+                default=default,
+                generated=generated,
+                collation=draw(st.sampled_from([None, None, "NOCASE", "RTRIM"])),
+            )
+        )
     plain_names = [c.name for c in columns if c.generated is None]
     pk = None
     if plain_names and (without_rowid or draw(st.booleans())):
-        pk_cols = tuple(draw(st.lists(st.sampled_from(plain_names), min_size=1, max_size=2,
-                                      unique_by=str.lower)))
+        pk_cols = tuple(
+            draw(
+                st.lists(st.sampled_from(plain_names), min_size=1, max_size=2, unique_by=str.lower)
+            )
+        )
         pk = PrimaryKey(name=names("pk"), columns=pk_cols)
     else:
         without_rowid = False
     options: dict[str, str] = {}
-    rowid_alias = (pk is not None and len(pk.columns) == 1 and not without_rowid
-                   and next(c for c in columns if c.name == pk.columns[0]).type.raw == "integer")
+    rowid_alias = (
+        pk is not None
+        and len(pk.columns) == 1
+        and not without_rowid
+        and next(c for c in columns if c.name == pk.columns[0]).type.raw == "integer"
+    )
     if without_rowid or (strict and not rowid_alias):
         # SQLite's rule: primary-key columns are NOT NULL there.
         pk_low = {c.lower() for c in pk.columns} if pk else set()
-        columns = [Column(**{**{f: getattr(c, f) for f in c.__dataclass_fields__},
-                             "nullable": False}) if c.name.lower() in pk_low else c
-                   for c in columns]
+        columns = [
+            Column(**{**{f: getattr(c, f) for f in c.__dataclass_fields__}, "nullable": False})
+            if c.name.lower() in pk_low
+            else c
+            for c in columns
+        ]
     if without_rowid:
         options["without_rowid"] = "true"
     if strict:
@@ -199,8 +286,9 @@ def _table(draw: Any, tname: str, names: _Names) -> Table:
     uniques: dict[str, Unique] = {}
     seen = {tuple(c.lower() for c in pk.columns)} if pk is not None and not rowid_alias else set()
     for _ in range(draw(st.integers(0, 2))):
-        cols = tuple(draw(st.lists(st.sampled_from(col_names), min_size=1, max_size=2,
-                                   unique_by=str.lower)))
+        cols = tuple(
+            draw(st.lists(st.sampled_from(col_names), min_size=1, max_size=2, unique_by=str.lower))
+        )
         if tuple(c.lower() for c in cols) in seen:
             continue
         seen.add(tuple(c.lower() for c in cols))
@@ -209,14 +297,27 @@ def _table(draw: Any, tname: str, names: _Names) -> Table:
     checks: dict[str, Check] = {}
     for _ in range(draw(st.integers(0, 2))):
         c = draw(st.sampled_from(col_names))
-        text = draw(st.sampled_from([f"{q(c)} IS NOT NULL OR 1", f"length({q(c)}) < 100",
-                                     f"{q(c)} <> 'forbidden'", f"typeof({q(c)}) IN "
-                                     "('integer', 'text', 'real', 'blob', 'null')"]))
+        text = draw(
+            st.sampled_from(
+                [
+                    f"{q(c)} IS NOT NULL OR 1",
+                    f"length({q(c)}) < 100",
+                    f"{q(c)} <> 'forbidden'",
+                    f"typeof({q(c)}) IN ('integer', 'text', 'real', 'blob', 'null')",
+                ]
+            )
+        )
         ck = Check(name=names("ck"), expr=Expr(text, "sqlite"))
         checks[ck.name] = ck
-    return Table(schema="main", name=tname, columns=tuple(columns), primary_key=pk,
-                 uniques=FrozenMap(uniques), checks=FrozenMap(checks),
-                 dialect_options=FrozenMap(options))
+    return Table(
+        schema="main",
+        name=tname,
+        columns=tuple(columns),
+        primary_key=pk,
+        uniques=FrozenMap(uniques),
+        checks=FrozenMap(checks),
+        dialect_options=FrozenMap(options),
+    )
 
 
 @st.composite
@@ -228,19 +329,35 @@ def _index(draw: Any, t: Table, names: _Names) -> Index:
         desc = draw(st.booleans())
         if draw(st.booleans()):
             base = c.collation or "BINARY"
-            elements.append(IndexElement(column=c.name, collation=None if coll in (None, base)
-                                         else coll, descending=desc))
+            elements.append(
+                IndexElement(
+                    column=c.name, collation=None if coll in (None, base) else coll, descending=desc
+                )
+            )
         else:
-            expr = draw(st.sampled_from([f"lower({q(c.name)})", f"{q(c.name)} || ''",
-                                         f"length({q(c.name)}) + 1"]))
-            elements.append(IndexElement(expr=Expr(expr, "sqlite"),
-                                         collation=None if coll in (None, "BINARY") else coll,
-                                         descending=desc))
+            expr = draw(
+                st.sampled_from(
+                    [f"lower({q(c.name)})", f"{q(c.name)} || ''", f"length({q(c.name)}) + 1"]
+                )
+            )
+            elements.append(
+                IndexElement(
+                    expr=Expr(expr, "sqlite"),
+                    collation=None if coll in (None, "BINARY") else coll,
+                    descending=desc,
+                )
+            )
     where = None
     if draw(st.booleans()):
         where = Expr(f"{q(draw(st.sampled_from(t.columns)).name)} IS NOT NULL", "sqlite")
-    return Index(name=names("ix"), schema="main", table=t.name, elements=tuple(elements),
-                 unique=draw(st.booleans()), where=where)
+    return Index(
+        name=names("ix"),
+        schema="main",
+        table=t.name,
+        elements=tuple(elements),
+        unique=draw(st.booleans()),
+        where=where,
+    )
 
 
 @st.composite
@@ -248,22 +365,46 @@ def _trigger(draw: Any, t: Table, names: _Names) -> Trigger:
     event = draw(st.sampled_from(["INSERT", "UPDATE", "DELETE"]))
     cols: tuple[str, ...] = ()
     if event == "UPDATE" and draw(st.booleans()):
-        cols = tuple(draw(st.lists(st.sampled_from([c.name for c in t.columns]), min_size=1,
-                                   max_size=2, unique_by=str.lower)))
+        cols = tuple(
+            draw(
+                st.lists(
+                    st.sampled_from([c.name for c in t.columns]),
+                    min_size=1,
+                    max_size=2,
+                    unique_by=str.lower,
+                )
+            )
+        )
     row = "old" if event == "DELETE" else "new"
     when = None
     if draw(st.booleans()):
         c = draw(st.sampled_from(t.columns)).name
         when = Expr(f"{row}.{q(c)} IS NOT NULL AND CASE WHEN 1 THEN 1 END", "sqlite")
-    body = draw(st.sampled_from([
-        "SELECT 1;",
-        f"SELECT CASE WHEN {row}.rowid IS NULL THEN RAISE(ABORT, 'no; row') END;",
-        f"UPDATE {q(t.name)} SET {q(t.columns[0].name)} = {q(t.columns[0].name)} WHERE 0;\n"
-        "    SELECT 2;",
-    ])) if not t.dialect_options.get("without_rowid") else "SELECT 1;"
-    return Trigger(schema="main", table=t.name, name=names("tr"),
-                   timing=draw(st.sampled_from(["BEFORE", "AFTER"])), events=(event,),
-                   level="ROW", columns=cols, when=when, body=Expr(body, "sqlite"))
+    body = (
+        draw(
+            st.sampled_from(
+                [
+                    "SELECT 1;",
+                    f"SELECT CASE WHEN {row}.rowid IS NULL THEN RAISE(ABORT, 'no; row') END;",
+                    f"UPDATE {q(t.name)} SET {q(t.columns[0].name)} = "
+                    f"{q(t.columns[0].name)} WHERE 0;\n    SELECT 2;",
+                ]
+            )
+        )
+        if not t.dialect_options.get("without_rowid")
+        else "SELECT 1;"
+    )
+    return Trigger(
+        schema="main",
+        table=t.name,
+        name=names("tr"),
+        timing=draw(st.sampled_from(["BEFORE", "AFTER"])),
+        events=(event,),
+        level="ROW",
+        columns=cols,
+        when=when,
+        body=Expr(body, "sqlite"),
+    )
 
 
 __all__ = ["KEYWORDS", "sqlite_schemas"]

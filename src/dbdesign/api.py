@@ -60,12 +60,18 @@ def detect_dialect(source: str) -> str:
 
 
 _SIGNALS = {
-    "postgres": re.compile(r"\bSET\s+search_path\b|::[a-z]|\$\$|\bCREATE\s+EXTENSION\b|"
-                           r"\bserial\b|\bpg_catalog\.|\bbigserial\b|\btimestamptz\b|"
-                           r"\bjsonb\b|\bOWNER\s+TO\b", re.I),
+    "postgres": re.compile(
+        r"\bSET\s+search_path\b|::[a-z]|\$\$|\bCREATE\s+EXTENSION\b|"
+        r"\bserial\b|\bpg_catalog\.|\bbigserial\b|\btimestamptz\b|"
+        r"\bjsonb\b|\bOWNER\s+TO\b",
+        re.I,
+    ),
     "sqlite": re.compile(r"\bAUTOINCREMENT\b|\bWITHOUT\s+ROWID\b|\bPRAGMA\b|\bsqlite_", re.I),
-    "mysql": re.compile(r"\bENGINE\s*=|\bAUTO_INCREMENT\b|`|\bDELIMITER\b|"
-                        r"\bUNSIGNED\b|\bCHARSET\b", re.I),
+    "mysql": re.compile(
+        r"\bENGINE\s*=|\bAUTO_INCREMENT\b|`|\bDELIMITER\b|"
+        r"\bUNSIGNED\b|\bCHARSET\b",
+        re.I,
+    ),
 }
 
 
@@ -142,10 +148,16 @@ def row_counts(url: str) -> dict[str, int]:
 
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            names = [r[0] for r in con.execute(
-                "select name from sqlite_master where type='table' and name not like 'sqlite_%'")]
-            return {f"main.{n}": con.execute(f"select count(*) from {sq(n)}").fetchone()[0]
-                    for n in names}
+            names = [
+                r[0]
+                for r in con.execute(
+                    "select name from sqlite_master where type='table' and name not like 'sqlite_%'"
+                )
+            ]
+            return {
+                f"main.{n}": con.execute(f"select count(*) from {sq(n)}").fetchone()[0]
+                for n in names
+            }
         finally:
             con.close()
     from psycopg import sql
@@ -157,12 +169,14 @@ def row_counts(url: str) -> dict[str, int]:
             "select n.nspname, c.relname, c.reltuples::bigint from pg_class c "
             "join pg_namespace n on n.oid = c.relnamespace where c.relkind in ('r', 'p', 'm') "
             "and n.nspname not in ('pg_catalog', 'information_schema') "
-            "and n.nspname not like 'pg_toast%'").fetchall()
+            "and n.nspname not like 'pg_toast%'"
+        ).fetchall()
         out = {}
         for schema, name, est in rows:
             if est < 0:
-                est = conn.execute(sql.SQL("select count(*) from {}").format(
-                    sql.Identifier(schema, name))).fetchone()[0]  # type: ignore[index]
+                est = conn.execute(
+                    sql.SQL("select count(*) from {}").format(sql.Identifier(schema, name))
+                ).fetchone()[0]  # type: ignore[index]
             out[f"{schema}.{name}"] = int(est)
         conn.rollback()
         return out

@@ -8,8 +8,14 @@ class DbdesignError(Exception):
 
     exit_code = 2
 
-    def __init__(self, message: str, *, file: str | None = None, line: int | None = None,
-                 col: int | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        col: int | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.file = file
@@ -25,7 +31,7 @@ class ParseError(DbdesignError):
     """Input text (SQL, spec, JSON) could not be read."""
 
 
-class ConnectionError(DbdesignError):  # noqa: A001 - the name the architecture asks for
+class ConnectionError(DbdesignError):
     """A database could not be reached. The message carries a redacted URL only."""
 
 
@@ -46,8 +52,14 @@ class Diagnostic:
 
     __slots__ = ("col", "file", "line", "message")
 
-    def __init__(self, message: str, *, file: str | None = None, line: int | None = None,
-                 col: int | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        col: int | None = None,
+    ) -> None:
         self.message = message
         self.file = file
         self.line = line

@@ -78,20 +78,37 @@ def test_object_inventory(loaded: tuple[Schema, int, str]) -> None:
     assert s.dialect == "postgres"
     assert set(s.namespaces) == {"app", "public"}
     assert set(s.tables) == {
-        "app.base", "app.child", "app.customer", "app.event_notes", "app.events",
-        "app.events_2024", "app.events_default", "app.orders", "app.scratch"}
+        "app.base",
+        "app.child",
+        "app.customer",
+        "app.event_notes",
+        "app.events",
+        "app.events_2024",
+        "app.events_default",
+        "app.orders",
+        "app.scratch",
+    }
     assert set(s.views) == {"app.active", "app.totals"}
     # only standalone indexes: no PK/UNIQUE/EXCLUDE backing index, no partition child index
     assert set(s.indexes) == {
-        "app.events_kind_idx", "app.orders_code_lower_idx", "app.orders_code_pattern_idx",
-        "app.orders_customer_idx", "app.totals_customer_idx"}
+        "app.events_kind_idx",
+        "app.orders_code_lower_idx",
+        "app.orders_code_pattern_idx",
+        "app.orders_customer_idx",
+        "app.totals_customer_idx",
+    }
     # the serial's sequence is modelled, the identity's is not
     assert set(s.sequences) == {"app.counter", "app.customer_id_seq"}
     assert set(s.enums) == {"app.mood"}
     assert set(s.domains) == {"app.posint"}
     assert set(s.composite_types) == {"app.pair"}  # no table row types, no array types
-    assert set(s.functions) == {"app.add(integer, integer)", "app.noop(integer)",
-                                "app.pairs(integer)", "app.total(integer)", "app.touch()"}
+    assert set(s.functions) == {
+        "app.add(integer, integer)",
+        "app.noop(integer)",
+        "app.pairs(integer)",
+        "app.total(integer)",
+        "app.touch()",
+    }
     # cloned partition triggers are not modelled
     assert set(s.triggers) == {"app.customer.customer_touch", "app.events.events_log"}
     assert set(s.rules) == {"app.orders.orders_no_delete"}
@@ -103,8 +120,10 @@ def test_object_inventory(loaded: tuple[Schema, int, str]) -> None:
 def test_namespaces(loaded: tuple[Schema, int, str]) -> None:
     s, version, _ = loaded
     assert s.namespaces["app"] == Namespace(
-        name="app", comment="application",
-        grants=frozenset({Grant(grantee=ROLE, privilege="USAGE", grantable=True)}))
+        name="app",
+        comment="application",
+        grants=frozenset({Grant(grantee=ROLE, privilege="USAGE", grantable=True)}),
+    )
     public = s.namespaces["public"]
     if version >= 150000:
         assert public.comment == "standard public schema"
@@ -118,38 +137,67 @@ def test_serial_table_columns(loaded: tuple[Schema, int, str]) -> None:
     s, _, _ = loaded
     t = s.tables["app.customer"]
     assert t.columns == (
-        Column(name="id", type=dt("integer"), nullable=False,
-               default=Expr("nextval('app.customer_id_seq'::regclass)")),
-        Column(name="email", type=dt("character varying", 200), nullable=False,
-               collation="C", comment="login"),
+        Column(
+            name="id",
+            type=dt("integer"),
+            nullable=False,
+            default=Expr("nextval('app.customer_id_seq'::regclass)"),
+        ),
+        Column(
+            name="email",
+            type=dt("character varying", 200),
+            nullable=False,
+            collation="C",
+            comment="login",
+        ),
         Column(name="tags", type=dt("text", array=1)),
         Column(name="matrix", type=dt("integer", array=1)),  # [][] is one dimension
         Column(name="mood", type=dt("app.mood"), default=Expr("'ok'::app.mood")),
         Column(name="balance", type=dt("numeric", 12, 2), default=Expr("0")),
-        Column(name="created", type=dt("timestamp with time zone", 3), nullable=False,
-               default=Expr("now()")),
-        Column(name="doubled", type=dt("integer"),
-               generated=Generated(expr=Expr("(id * 2)"), stored=True)),
+        Column(
+            name="created",
+            type=dt("timestamp with time zone", 3),
+            nullable=False,
+            default=Expr("now()"),
+        ),
+        Column(
+            name="doubled",
+            type=dt("integer"),
+            generated=Generated(expr=Expr("(id * 2)"), stored=True),
+        ),
     )
     # Expr equality is by text here: check the exact server spelling too
     assert [c.default.text if c.default else None for c in t.columns] == [
-        "nextval('app.customer_id_seq'::regclass)", None, None, None, "'ok'::app.mood", "0",
-        "now()", None]
+        "nextval('app.customer_id_seq'::regclass)",
+        None,
+        None,
+        None,
+        "'ok'::app.mood",
+        "0",
+        "now()",
+        None,
+    ]
     assert t.column("doubled") is not None
     assert t.column("doubled").generated.expr.text == "(id * 2)"  # type: ignore[union-attr]
     assert t.primary_key == PrimaryKey(name="customer_pkey", columns=("id",))
-    assert dict(t.uniques) == {"customer_email_key": Unique(name="customer_email_key",
-                                                            columns=("email",))}
+    assert dict(t.uniques) == {
+        "customer_email_key": Unique(name="customer_email_key", columns=("email",))
+    }
     assert t.options == ("fillfactor=70",)
     assert t.rls_enabled and t.rls_forced
     assert t.comment == "customers"
     # UPDATE (email) is a column privilege: not part of the table's ACL
-    assert t.grants == frozenset({Grant(grantee=ROLE, privilege="SELECT"),
-                                  Grant(grantee=ROLE, privilege="INSERT", grantable=True)})
+    assert t.grants == frozenset(
+        {
+            Grant(grantee=ROLE, privilege="SELECT"),
+            Grant(grantee=ROLE, privilege="INSERT", grantable=True),
+        }
+    )
     assert not t.unlogged and t.partition_by is None and t.inherits == ()
     seq = s.sequences["app.customer_id_seq"]
-    assert seq == Sequence(schema="app", name="customer_id_seq", type=dt("integer"),
-                           owned_by="app.customer.id")
+    assert seq == Sequence(
+        schema="app", name="customer_id_seq", type=dt("integer"), owned_by="app.customer.id"
+    )
     assert seq.min_value is None and seq.max_value is None
 
 
@@ -157,39 +205,65 @@ def test_identity_and_constraints(loaded: tuple[Schema, int, str]) -> None:
     s, _, _ = loaded
     t = s.tables["app.orders"]
     idc = t.columns[0]
-    assert idc == Column(name="id", type=dt("bigint"), nullable=False,
-                         identity=Identity(always=True, start=100, increment=10))
+    assert idc == Column(
+        name="id",
+        type=dt("bigint"),
+        nullable=False,
+        identity=Identity(always=True, start=100, increment=10),
+    )
     assert idc.default is None
     assert [c.name for c in t.columns] == ["id", "customer_id", "code", "amount", "during"]
     assert t.column("amount") == Column(name="amount", type=dt("app.posint"))
     assert t.primary_key == PrimaryKey(name="orders_pkey", columns=("id",))
     assert dict(t.foreign_keys) == {
         "orders_customer_id_fkey": ForeignKey(
-            name="orders_customer_id_fkey", columns=("customer_id",), ref_table="app.customer",
-            ref_columns=("id",), on_delete="CASCADE", on_update="RESTRICT"),
+            name="orders_customer_id_fkey",
+            columns=("customer_id",),
+            ref_table="app.customer",
+            ref_columns=("id",),
+            on_delete="CASCADE",
+            on_update="RESTRICT",
+        ),
         "orders_customer_fk2": ForeignKey(
-            name="orders_customer_fk2", columns=("customer_id",), ref_table="app.customer",
-            ref_columns=("id",), match="FULL", deferrable=True, initially_deferred=True,
-            validated=False),
+            name="orders_customer_fk2",
+            columns=("customer_id",),
+            ref_table="app.customer",
+            ref_columns=("id",),
+            match="FULL",
+            deferrable=True,
+            initially_deferred=True,
+            validated=False,
+        ),
     }
-    assert dict(t.uniques) == {"orders_code_amount_key": Unique(
-        name="orders_code_amount_key", columns=("code",), include=("amount",),
-        nulls_not_distinct=True)}
+    assert dict(t.uniques) == {
+        "orders_code_amount_key": Unique(
+            name="orders_code_amount_key",
+            columns=("code",),
+            include=("amount",),
+            nulls_not_distinct=True,
+        )
+    }
     check = t.checks["orders_amount_check"]
-    assert check == Check(name="orders_amount_check", expr=Expr("((amount)::integer < 1000000)"),
-                          no_inherit=True)
+    assert check == Check(
+        name="orders_amount_check", expr=Expr("((amount)::integer < 1000000)"), no_inherit=True
+    )
     assert check.expr.text == "((amount)::integer < 1000000)"
-    assert dict(t.exclusions) == {"orders_no_overlap": Exclusion(
-        name="orders_no_overlap", method="gist",
-        elements=(ExclusionElement(element=IndexElement(column="during"), operator="&&"),),
-        where=Expr("(code IS NOT NULL)"))}
+    assert dict(t.exclusions) == {
+        "orders_no_overlap": Exclusion(
+            name="orders_no_overlap",
+            method="gist",
+            elements=(ExclusionElement(element=IndexElement(column="during"), operator="&&"),),
+            where=Expr("(code IS NOT NULL)"),
+        )
+    }
 
 
 def test_partitions_and_inheritance(loaded: tuple[Schema, int, str]) -> None:
     s, _, _ = loaded
     parent = s.tables["app.events"]
-    assert parent.partition_by == PartitionBy(strategy="RANGE",
-                                              elements=(IndexElement(column="at"),))
+    assert parent.partition_by == PartitionBy(
+        strategy="RANGE", elements=(IndexElement(column="at"),)
+    )
     assert parent.primary_key == PrimaryKey(name="events_pkey", columns=("id", "at"))
     assert list(parent.foreign_keys) == ["events_customer_id_fkey"]
     assert parent.checks["events_kind_check"].expr.text == "(kind <> ''::text)"
@@ -207,9 +281,14 @@ def test_partitions_and_inheritance(loaded: tuple[Schema, int, str]) -> None:
     assert s.indexes_on("app.events_2024") == []
     # an FK to a partitioned table appears once, on its own table
     notes = s.tables["app.event_notes"]
-    assert dict(notes.foreign_keys) == {"event_notes_event_id_at_fkey": ForeignKey(
-        name="event_notes_event_id_at_fkey", columns=("event_id", "at"), ref_table="app.events",
-        ref_columns=("id", "at"))}
+    assert dict(notes.foreign_keys) == {
+        "event_notes_event_id_at_fkey": ForeignKey(
+            name="event_notes_event_id_at_fkey",
+            columns=("event_id", "at"),
+            ref_table="app.events",
+            ref_columns=("id", "at"),
+        )
+    }
     child = s.tables["app.child"]
     assert child.inherits == ("app.base",)
     assert child.partition_of is None
@@ -220,42 +299,59 @@ def test_partitions_and_inheritance(loaded: tuple[Schema, int, str]) -> None:
 def test_indexes(loaded: tuple[Schema, int, str]) -> None:
     s, _, _ = loaded
     assert s.indexes["app.orders_code_lower_idx"] == Index(
-        name="orders_code_lower_idx", schema="app", table="orders",
+        name="orders_code_lower_idx",
+        schema="app",
+        table="orders",
         elements=(IndexElement(expr=Expr("lower(code)"), descending=True, nulls_first=False),),
-        where=Expr("((amount)::integer > 10)"))
+        where=Expr("((amount)::integer > 10)"),
+    )
     assert s.indexes["app.orders_code_pattern_idx"] == Index(
-        name="orders_code_pattern_idx", schema="app", table="orders",
+        name="orders_code_pattern_idx",
+        schema="app",
+        table="orders",
         elements=(IndexElement(column="code", opclass="text_pattern_ops"),),
-        include=("amount",))
+        include=("amount",),
+    )
     assert s.indexes["app.orders_customer_idx"].elements == (
-        IndexElement(column="customer_id", nulls_first=True),)
+        IndexElement(column="customer_id", nulls_first=True),
+    )
     # an index on a partitioned table is modelled once, on the parent
     assert s.indexes["app.events_kind_idx"] == Index(
-        name="events_kind_idx", schema="app", table="events",
-        elements=(IndexElement(column="kind"),))
+        name="events_kind_idx",
+        schema="app",
+        table="events",
+        elements=(IndexElement(column="kind"),),
+    )
     # a materialized view's index is an ordinary index
     assert s.indexes["app.totals_customer_idx"] == Index(
-        name="totals_customer_idx", schema="app", table="totals",
-        elements=(IndexElement(column="customer_id"),), unique=True)
+        name="totals_customer_idx",
+        schema="app",
+        table="totals",
+        elements=(IndexElement(column="customer_id"),),
+        unique=True,
+    )
 
 
 def test_index_defaults_are_left_out(pg_scratch: str) -> None:
-    _load(pg_scratch, """
+    _load(
+        pg_scratch,
+        """
         create table t (v varchar(10), c text collate "C", n int);
         create index t_v on t (v);                       -- text_ops via varchar: default
         create index t_c_lower on t (lower(c));          -- collation "C" inherited: default
         create index t_c_coll on t (c collate "POSIX");  -- explicit, not the column's
         create index t_v_pat on t (v varchar_pattern_ops desc nulls first, n desc nulls last);
         create index t_hash on t using hash (n);
-    """)
+    """,
+    )
     s = read_catalog(pg_scratch)
     assert s.indexes["public.t_v"].elements == (IndexElement(column="v"),)
     assert s.indexes["public.t_c_lower"].elements == (IndexElement(expr=Expr("lower(c)")),)
-    assert s.indexes["public.t_c_coll"].elements == (IndexElement(column="c",
-                                                                  collation="POSIX"),)
+    assert s.indexes["public.t_c_coll"].elements == (IndexElement(column="c", collation="POSIX"),)
     assert s.indexes["public.t_v_pat"].elements == (
         IndexElement(column="v", opclass="varchar_pattern_ops", descending=True),
-        IndexElement(column="n", descending=True, nulls_first=False))
+        IndexElement(column="n", descending=True, nulls_first=False),
+    )
     assert s.indexes["public.t_hash"].method == "hash"
 
 
@@ -268,8 +364,10 @@ def test_views(loaded: tuple[Schema, int, str]) -> None:
     if version >= 160000:
         text = "SELECT id,\n    email\n   FROM app.customer\n  WHERE (mood <> 'sad'::app.mood)"
     else:
-        text = ("SELECT customer.id,\n    customer.email\n   FROM app.customer\n"
-                "  WHERE (customer.mood <> 'sad'::app.mood)")
+        text = (
+            "SELECT customer.id,\n    customer.email\n   FROM app.customer\n"
+            "  WHERE (customer.mood <> 'sad'::app.mood)"
+        )
     assert v.query.text == text
     assert not v.query.text.endswith(";")
     assert v.check_option == "CASCADED"
@@ -284,40 +382,60 @@ def test_views(loaded: tuple[Schema, int, str]) -> None:
 
 def test_types(loaded: tuple[Schema, int, str]) -> None:
     s, _, _ = loaded
-    assert s.enums["app.mood"] == EnumType(schema="app", name="mood",
-                                           values=("sad", "ok", "happy"), comment="feelings")
+    assert s.enums["app.mood"] == EnumType(
+        schema="app", name="mood", values=("sad", "ok", "happy"), comment="feelings"
+    )
     assert s.domains["app.posint"] == Domain(
-        schema="app", name="posint", type=dt("integer"), nullable=False, default=Expr("1"),
-        checks={"posint_positive": Check(name="posint_positive",  # type: ignore[arg-type]
-                                         expr=Expr("(VALUE > 0)"))})
+        schema="app",
+        name="posint",
+        type=dt("integer"),
+        nullable=False,
+        default=Expr("1"),
+        checks={
+            "posint_positive": Check(
+                name="posint_positive",  # type: ignore[arg-type]
+                expr=Expr("(VALUE > 0)"),
+            )
+        },
+    )
     assert s.composite_types["app.pair"].attributes == (("a", dt("integer")), ("b", dt("text")))
 
 
 def test_sequences(loaded: tuple[Schema, int, str]) -> None:
     s, _, _ = loaded
     assert s.sequences["app.counter"] == Sequence(
-        schema="app", name="counter", type=dt("bigint"), start=-1, increment=-1, cache=5,
-        grants=frozenset({Grant(grantee=ROLE, privilege="USAGE")}))
+        schema="app",
+        name="counter",
+        type=dt("bigint"),
+        start=-1,
+        increment=-1,
+        cache=5,
+        grants=frozenset({Grant(grantee=ROLE, privilege="USAGE")}),
+    )
 
 
 def test_sequence_bounds(pg_scratch: str) -> None:
-    _load(pg_scratch, """
+    _load(
+        pg_scratch,
+        """
         create sequence s_small as smallint;
         create sequence s_bounded minvalue 5 maxvalue 500 start 7 cycle;
         create sequence s_down as integer increment -2 minvalue -100;
         create table t (id smallint generated by default as identity (minvalue 3 cache 20));
-    """)
+    """,
+    )
     s = read_catalog(pg_scratch)
-    assert s.sequences["public.s_small"] == Sequence(schema="public", name="s_small",
-                                                     type=dt("smallint"))
+    assert s.sequences["public.s_small"] == Sequence(
+        schema="public", name="s_small", type=dt("smallint")
+    )
     assert s.sequences["public.s_bounded"] == Sequence(
-        schema="public", name="s_bounded", min_value=5, max_value=500, start=7, cycle=True)
+        schema="public", name="s_bounded", min_value=5, max_value=500, start=7, cycle=True
+    )
     assert s.sequences["public.s_down"] == Sequence(
-        schema="public", name="s_down", type=dt("integer"), increment=-2, min_value=-100,
-        start=-1)
+        schema="public", name="s_down", type=dt("integer"), increment=-2, min_value=-100, start=-1
+    )
     assert set(s.sequences) == {"public.s_small", "public.s_bounded", "public.s_down"}
-    assert s.tables["public.t"].columns[0].identity == Identity(always=False, min_value=3,
-                                                                cache=20)
+    assert s.tables["public.t"].columns[0].identity == Identity(always=False, min_value=3, cache=20)
 
 
 # --------------------------------------------------------------------------- routines, triggers ...
@@ -326,18 +444,31 @@ def test_sequence_bounds(pg_scratch: str) -> None:
 def test_functions(loaded: tuple[Schema, int, str]) -> None:
     s, _, _ = loaded
     add = s.functions["app.add(integer, integer)"]
-    assert add.arguments == (Argument(name="a", type="integer"),
-                             Argument(name="b", type="integer", default=Expr("1")))
+    assert add.arguments == (
+        Argument(name="a", type="integer"),
+        Argument(name="b", type="integer", default=Expr("1")),
+    )
     assert (add.returns, add.kind, add.language, add.body) == (
-        "integer", "function", "sql", "select a + b")
+        "integer",
+        "function",
+        "sql",
+        "select a + b",
+    )
     assert (add.volatility, add.strict, add.parallel, add.security_definer) == (
-        "IMMUTABLE", True, "SAFE", False)
+        "IMMUTABLE",
+        True,
+        "SAFE",
+        False,
+    )
     # PUBLIC's default EXECUTE is not an explicit grant; the role's is
     assert add.grants == frozenset({Grant(grantee=ROLE, privilege="EXECUTE")})
     pairs = s.functions["app.pairs(integer)"]
     assert pairs.returns == "TABLE(i integer, label text)"
     assert [(a.name, a.mode) for a in pairs.arguments] == [
-        ("n", "IN"), ("i", "TABLE"), ("label", "TABLE")]
+        ("n", "IN"),
+        ("i", "TABLE"),
+        ("label", "TABLE"),
+    ]
     assert pairs.volatility == "STABLE"
     noop = s.functions["app.noop(integer)"]
     assert noop.kind == "procedure" and noop.returns is None
@@ -355,29 +486,60 @@ def test_functions(loaded: tuple[Schema, int, str]) -> None:
 def test_triggers_rules_policies(loaded: tuple[Schema, int, str]) -> None:
     s, _, _ = loaded
     assert s.triggers["app.customer.customer_touch"] == Trigger(
-        schema="app", table="customer", name="customer_touch", timing="BEFORE",
-        events=("INSERT", "UPDATE"), level="ROW", function="app.touch", arguments=("a", "b"),
-        columns=("email",), when=Expr("(new.email IS NOT NULL)"), comment="touch it")
+        schema="app",
+        table="customer",
+        name="customer_touch",
+        timing="BEFORE",
+        events=("INSERT", "UPDATE"),
+        level="ROW",
+        function="app.touch",
+        arguments=("a", "b"),
+        columns=("email",),
+        when=Expr("(new.email IS NOT NULL)"),
+        comment="touch it",
+    )
     assert s.triggers["app.customer.customer_touch"].when.text == (  # type: ignore[union-attr]
-        "(new.email IS NOT NULL)")
+        "(new.email IS NOT NULL)"
+    )
     assert s.triggers["app.events.events_log"] == Trigger(
-        schema="app", table="events", name="events_log", timing="AFTER", events=("INSERT",),
-        level="ROW", function="app.touch")
+        schema="app",
+        table="events",
+        name="events_log",
+        timing="AFTER",
+        events=("INSERT",),
+        level="ROW",
+        function="app.touch",
+    )
     assert s.rules["app.orders.orders_no_delete"] == Rule(
-        schema="app", table="orders", name="orders_no_delete", event="DELETE",
-        definition=Expr("CREATE RULE orders_no_delete AS\n    ON DELETE TO app.orders "
-                        "DO INSTEAD NOTHING"))
+        schema="app",
+        table="orders",
+        name="orders_no_delete",
+        event="DELETE",
+        definition=Expr(
+            "CREATE RULE orders_no_delete AS\n    ON DELETE TO app.orders DO INSTEAD NOTHING"
+        ),
+    )
     assert s.policies["app.customer.customer_self"] == Policy(
-        schema="app", table="customer", name="customer_self", command="UPDATE",
-        permissive=False, roles=(ROLE,), using=Expr("(id > 0)"), with_check=Expr("(id < 100)"))
+        schema="app",
+        table="customer",
+        name="customer_self",
+        command="UPDATE",
+        permissive=False,
+        roles=(ROLE,),
+        using=Expr("(id > 0)"),
+        with_check=Expr("(id < 100)"),
+    )
     assert s.policies["app.customer.customer_all"] == Policy(
-        schema="app", table="customer", name="customer_all", using=Expr("true"))
+        schema="app", table="customer", name="customer_all", using=Expr("true")
+    )
 
 
 def test_extension_objects_are_excluded(pg_scratch: str) -> None:
     with engine.connect(pg_scratch, autocommit=True) as conn:
-        rows = conn.execute("select name from pg_available_extensions where name = any(%s)",
-                            (["vector", "citext", "hstore"],)).fetchall()
+        rows = conn.execute(
+            "select name from pg_available_extensions where name = any(%s)",
+            (["vector", "citext", "hstore"],),
+        ).fetchall()
     available = sorted(r[0] for r in rows)
     assert available, "no test extension (vector, citext or hstore) available on the server"
     ext = available[0]
@@ -415,12 +577,14 @@ def test_schemas_filter_and_connection_left_alone(loaded: tuple[Schema, int, str
 def test_read_only_and_rolled_back(loaded: tuple[Schema, int, str]) -> None:
     _, _, url = loaded
     with psycopg.connect(url, autocommit=True) as conn:
-        before = conn.execute("select current_setting('search_path'), "
-                              "current_setting('TimeZone')").fetchone()
+        before = conn.execute(
+            "select current_setting('search_path'), current_setting('TimeZone')"
+        ).fetchone()
         read_catalog(conn)
         assert conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
-        after = conn.execute("select current_setting('search_path'), "
-                             "current_setting('TimeZone')").fetchone()
+        after = conn.execute(
+            "select current_setting('search_path'), current_setting('TimeZone')"
+        ).fetchone()
         assert after == before
         assert after is not None and after[0] != ""
 
@@ -461,8 +625,11 @@ def test_split_top_level() -> None:
 
 
 def test_trigger_when() -> None:
-    d = ("CREATE TRIGGER t BEFORE UPDATE ON public.x FOR EACH ROW WHEN ((old.* IS DISTINCT "
-         "FROM new.*)) EXECUTE FUNCTION public.f('a')")
+    d = (
+        "CREATE TRIGGER t BEFORE UPDATE ON public.x FOR EACH ROW WHEN ((old.* IS DISTINCT "
+        "FROM new.*)) EXECUTE FUNCTION public.f('a')"
+    )
     assert trigger_when(d) == "(old.* IS DISTINCT FROM new.*)"
-    assert trigger_when("CREATE TRIGGER t AFTER INSERT ON x FOR EACH ROW EXECUTE FUNCTION f()") \
-        is None
+    assert (
+        trigger_when("CREATE TRIGGER t AFTER INSERT ON x FOR EACH ROW EXECUTE FUNCTION f()") is None
+    )

@@ -10,8 +10,9 @@ from tests.paths import CORPUS
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "dbdesign", *args], capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "dbdesign", *args], capture_output=True, text=True, timeout=120
+    )
 
 
 def test_version_and_help() -> None:
@@ -60,8 +61,10 @@ def test_missing_file_exit_2() -> None:
 
 def test_unknown_statement_warns_but_succeeds(tmp_path) -> None:
     f = tmp_path / "w.sql"
-    f.write_text("CREATE TABLE t (id int);\nCREATE PUBLICATION p FOR ALL TABLES;\n"
-                 "CREATE TEXT SEARCH CONFIGURATION x (COPY = english);\n")
+    f.write_text(
+        "CREATE TABLE t (id int);\nCREATE PUBLICATION p FOR ALL TABLES;\n"
+        "CREATE TEXT SEARCH CONFIGURATION x (COPY = english);\n"
+    )
     r = run("inspect", str(f))
     assert r.returncode == 0
     assert f"{f}:3:1: warning:" in r.stderr

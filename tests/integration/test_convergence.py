@@ -23,8 +23,10 @@ from tests.pgload import load_sql
 CANNOT_LOAD = {
     ("pagila-pg18.sql", "embedded"): "needs PostgreSQL 18 (uuidv7(), virtual generated columns)",
     ("pagila-pg18.sql", "pg15"): "needs PostgreSQL 18 (uuidv7(), virtual generated columns)",
-    ("openstreetmap-structure.sql", "embedded"):
-        "needs the btree_gist and postgis extensions, which the pgserver build lacks",
+    (
+        "openstreetmap-structure.sql",
+        "embedded",
+    ): "needs the btree_gist and postgis extensions, which the pgserver build lacks",
 }
 
 
@@ -49,8 +51,11 @@ def differences(a: Any, b: Any, path: str = "") -> list[str]:
                 out += differences(a[k], b[k], f"{path}[{k}]")
         return out
     if isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b):
-        return [d for i, (x, y) in enumerate(zip(a, b, strict=True))
-                for d in differences(x, y, f"{path}[{i}]")]
+        return [
+            d
+            for i, (x, y) in enumerate(zip(a, b, strict=True))
+            for d in differences(x, y, f"{path}[{i}]")
+        ]
     show = lambda v: getattr(v, "normalized", v)  # noqa: E731
     return [f"{path}: {show(a)!r} != {show(b)!r}"]
 
@@ -63,9 +68,8 @@ def assert_same(a: Schema, b: Schema) -> None:
 @pytest.mark.parametrize("path", PG_CORPUS, ids=[p.name for p in PG_CORPUS])
 @pytest.mark.parametrize("server", ["embedded", "pg15"])
 def test_ddl_equals_catalog(path, server, request) -> None:
-    from tests.conftest import server_url
-
     from dbdesign.engine import scratch_database
+    from tests.conftest import server_url
 
     ddl_model = read_path(path)  # every file must parse, loadable or not
     assert ddl_model.tables
@@ -87,15 +91,16 @@ OWN_SET = sorted((Path(__file__).parent / "sql").glob("*.sql"))
 def test_own_ddl_equals_catalog(path, server) -> None:
     """Hand-written DDL in the spellings a server rewrites (IN lists, BETWEEN, LIKE, domain
     operands, date literals, view column lists, inheritance, partitions, serial, identity)."""
-    from tests.conftest import server_url
-
     from dbdesign.engine import connect, scratch_database
+    from tests.conftest import server_url
 
     base = server_url(server)
     with connect(base, autocommit=True) as conn:  # the catalog test file grants to this role
-        conn.execute("DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = "
-                     "'dbdesign_reader') THEN CREATE ROLE dbdesign_reader; END IF; "
-                     "EXCEPTION WHEN unique_violation OR duplicate_object THEN NULL; END$$")
+        conn.execute(
+            "DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = "
+            "'dbdesign_reader') THEN CREATE ROLE dbdesign_reader; END IF; "
+            "EXCEPTION WHEN unique_violation OR duplicate_object THEN NULL; END$$"
+        )
     with scratch_database(base) as url:
         load_sql(url, path.read_text())
         assert_same(read_path(path), read_catalog(url))

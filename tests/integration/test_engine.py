@@ -26,8 +26,10 @@ def test_embedded_server_answers() -> None:
 
 def test_embedded_reuse_is_fast_in_a_new_process() -> None:
     engine.embedded_url()  # make sure it is running
-    code = ("import time; t = time.perf_counter(); from dbdesign import engine; "
-            "u = engine.embedded_url(); print(time.perf_counter() - t); print(u)")
+    code = (
+        "import time; t = time.perf_counter(); from dbdesign import engine; "
+        "u = engine.embedded_url(); print(time.perf_counter() - t); print(u)"
+    )
     t0 = time.perf_counter()
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     total = time.perf_counter() - t0
@@ -41,10 +43,20 @@ def test_embedded_reuse_is_fast_in_a_new_process() -> None:
 def test_embedded_concurrent_first_use(tmp_path: Path) -> None:
     """Two processes asking for a not-yet-started server get the same one."""
     env = {**os.environ, "DBDESIGN_EMBEDDED_DIR": str(tmp_path / "pg")}
-    code = ("from dbdesign import engine; u = engine.embedded_url(); "
-            "c = engine.connect(u); print(c.execute('select 1').fetchone()[0]); print(u)")
-    procs = [subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    code = (
+        "from dbdesign import engine; u = engine.embedded_url(); "
+        "c = engine.connect(u); print(c.execute('select 1').fetchone()[0]); print(u)"
+    )
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     outs = [p.communicate(timeout=120) for p in procs]
     try:
         for p, (out, err) in zip(procs, outs, strict=True):
@@ -52,10 +64,17 @@ def test_embedded_concurrent_first_use(tmp_path: Path) -> None:
             assert out.splitlines()[0] == "1"
         assert outs[0][0].splitlines()[1] == outs[1][0].splitlines()[1]
     finally:
-        subprocess.run([sys.executable, "-c",
-                        "import pgserver, sys; pgserver.get_server(sys.argv[1], "
-                        "cleanup_mode='delete')", str(tmp_path / "pg")], env=env, check=False,
-                       capture_output=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import pgserver, sys; pgserver.get_server(sys.argv[1], cleanup_mode='delete')",
+                str(tmp_path / "pg"),
+            ],
+            env=env,
+            check=False,
+            capture_output=True,
+        )
 
 
 def test_resolve_url_order(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -97,8 +116,9 @@ def test_connect_autocommit(pg_urls: str) -> None:
 
 def _exists(url: str, name: str) -> bool:
     with engine.connect(url) as conn:
-        row = conn.execute("select count(*) from pg_database where datname = %s",
-                           (name,)).fetchone()
+        row = conn.execute(
+            "select count(*) from pg_database where datname = %s", (name,)
+        ).fetchone()
     return row is not None and row[0] == 1
 
 

@@ -108,8 +108,9 @@ def test_corpus_is_there() -> None:
 
 
 @pytest.fixture(scope="module", params=SQLITE_CORPUS, ids=[p.name for p in SQLITE_CORPUS])
-def corpus(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-           ) -> tuple[Path, Schema]:
+def corpus(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, Schema]:
     path: Path = request.param
     warnings: list[Diagnostic] = []
     schema = read_ddl(path.read_text(), file=str(path), warn=warnings.append)
@@ -117,8 +118,9 @@ def corpus(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     return path, schema
 
 
-def test_corpus_ddl_equals_catalog(corpus: tuple[Path, Schema],
-                                   tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_corpus_ddl_equals_catalog(
+    corpus: tuple[Path, Schema], tmp_path_factory: pytest.TempPathFactory
+) -> None:
     path, from_ddl = corpus
     db = load(path.read_text(), tmp_path_factory.mktemp("db"))
     from_catalog = read_catalog(db)
@@ -126,14 +128,16 @@ def test_corpus_ddl_equals_catalog(corpus: tuple[Path, Schema],
     # A mutation must be noticed: equality is not vacuous.
     key, table = next(iter(from_ddl.tables.items()))
     col = table.columns[0]
-    changed = dataclasses.replace(table, columns=(dataclasses.replace(
-        col, nullable=not col.nullable), *table.columns[1:]))
+    changed = dataclasses.replace(
+        table, columns=(dataclasses.replace(col, nullable=not col.nullable), *table.columns[1:])
+    )
     mutated = dataclasses.replace(from_ddl, tables=FrozenMap({**from_ddl.tables, key: changed}))
     assert mutated != from_catalog
 
 
-def test_corpus_round_trips(corpus: tuple[Path, Schema],
-                            tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_corpus_round_trips(
+    corpus: tuple[Path, Schema], tmp_path_factory: pytest.TempPathFactory
+) -> None:
     _path, s = corpus
     sql = emit_schema(s)
     assert_same(read_ddl(sql), s)
@@ -153,7 +157,10 @@ def test_sakila_facts(tmp_path: Path) -> None:
         assert film.column("description").type == DataType(name="blob sub_type text")
         rate = film.column("rental_rate")
         assert (rate.type, rate.nullable, rate.default) == (
-            DataType(name="decimal", args=(4, 2)), False, Expr("4.99", "sqlite"))
+            DataType(name="decimal", args=(4, 2)),
+            False,
+            Expr("4.99", "sqlite"),
+        )
         assert film.column("release_year").default is None  # DEFAULT NULL is no default
         assert film.column("rating").default == Expr("'G'", "sqlite")
         assert set(film.checks) == {"CHECK_special_features", "CHECK_special_rating"}
@@ -162,11 +169,19 @@ def test_sakila_facts(tmp_path: Path) -> None:
         assert s.tables["main.film_actor"].primary_key.columns == ("actor_id", "film_id")
         fk = s.tables["main.city"].foreign_keys["fk_city_country"]
         assert (fk.columns, fk.ref_table, fk.ref_columns, fk.on_delete, fk.on_update) == (
-            ("country_id",), "main.country", ("country_id",), "NO ACTION", "CASCADE")
+            ("country_id",),
+            "main.country",
+            ("country_id",),
+            "NO ACTION",
+            "CASCADE",
+        )
         assert s.tables["main.payment"].foreign_keys["fk_payment_rental"].on_delete == "SET NULL"
         uq = s.indexes["main.idx_rental_uq"]
         assert uq.unique and [e.column for e in uq.elements] == [
-            "rental_date", "inventory_id", "customer_id"]
+            "rental_date",
+            "inventory_id",
+            "customer_id",
+        ]
         tr = s.triggers["main.actor.actor_trigger_ai"]
         assert (tr.timing, tr.events, tr.level) == ("AFTER", ("INSERT",), "ROW")
         assert tr.body is not None and tr.body.text.startswith("UPDATE actor SET")
@@ -178,8 +193,20 @@ def test_chinook_facts(tmp_path: Path) -> None:
     path = next(p for p in SQLITE_CORPUS if p.name == "chinook.sql")
     for s in (read_ddl(path.read_text()), read_catalog(load(path.read_text(), tmp_path))):
         assert sorted(t.name for t in s.tables.values()) == sorted(
-            ["Album", "Artist", "Customer", "Employee", "Genre", "Invoice", "InvoiceLine",
-             "MediaType", "Playlist", "PlaylistTrack", "Track"])
+            [
+                "Album",
+                "Artist",
+                "Customer",
+                "Employee",
+                "Genre",
+                "Invoice",
+                "InvoiceLine",
+                "MediaType",
+                "Playlist",
+                "PlaylistTrack",
+                "Track",
+            ]
+        )
         assert len(s.indexes) == 11 and not s.views and not s.triggers
         album = s.tables["main.Album"]
         assert album.primary_key is not None and album.primary_key.name == "PK_Album"
@@ -190,13 +217,15 @@ def test_chinook_facts(tmp_path: Path) -> None:
         assert (fk.ref_table, fk.ref_columns) == ("main.Artist", ("ArtistId",))
         assert s.tables["main.PlaylistTrack"].primary_key.columns == ("PlaylistId", "TrackId")
         assert s.tables["main.Employee"].foreign_keys["Employee_ReportsTo_fkey"].ref_table == (
-            "main.Employee")
+            "main.Employee"
+        )
         assert s.indexes["main.IFK_TrackAlbumId"].elements[0].column == "AlbumId"
 
 
 def test_chinook_inserts_are_skipped_fast() -> None:
     """The INSERTs (most of chinook) are stepped over without being parsed."""
     import time
+
     path = next(p for p in SQLITE_CORPUS if p.name == "chinook.sql")
     text = path.read_text()
     spans = statement_spans(_Source(text, None))
@@ -280,8 +309,13 @@ def test_features_converge_and_round_trip(tmp_path: Path) -> None:
 
 def test_features_model() -> None:
     s = read_ddl(FEATURES)
-    assert sorted(s.tables) == ["main.bracket table", "main.child", "main.dupnames",
-                                "main.new_name", "main.parent"]
+    assert sorted(s.tables) == [
+        "main.bracket table",
+        "main.child",
+        "main.dupnames",
+        "main.new_name",
+        "main.parent",
+    ]
     p = s.tables["main.parent"]
     assert dict(p.dialect_options) == {"autoincrement": "id"}
     assert p.primary_key is not None and p.primary_key.name == "parent_pkey"
@@ -305,34 +339,50 @@ def test_features_model() -> None:
     assert not child.uniques  # UNIQUE (a, b) repeats the WITHOUT ROWID primary key
     assert [c.nullable for c in child.columns] == [False, False, True, True]
     fk1 = child.foreign_keys["child_parent_id_fkey"]
-    assert (fk1.ref_table, fk1.ref_columns, fk1.on_delete, fk1.deferrable,
-            fk1.initially_deferred) == ("main.parent", (), "CASCADE", True, True)
+    assert (
+        fk1.ref_table,
+        fk1.ref_columns,
+        fk1.on_delete,
+        fk1.deferrable,
+        fk1.initially_deferred,
+    ) == ("main.parent", (), "CASCADE", True, True)
     fk2 = child.foreign_keys["child_pcode_fkey"]
     # REFERENCES PARENT(CODE) is spelled as the parent declares it.
     assert (fk2.ref_table, fk2.ref_columns, fk2.on_update, fk2.on_delete) == (
-        "main.parent", ("code",), "SET NULL", "RESTRICT")
+        "main.parent",
+        ("code",),
+        "SET NULL",
+        "RESTRICT",
+    )
     ix = s.indexes["main.ix_child"]
     assert ix.unique and ix.where == Expr("b > 1", "sqlite")
     e0, e1, e2 = ix.elements
     assert (e0.column, e0.expr, e0.collation, e0.descending) == (
-        None, Expr("lower(a)", "sqlite"), "NOCASE", True)
+        None,
+        Expr("lower(a)", "sqlite"),
+        "NOCASE",
+        True,
+    )
     assert (e1.column, e1.collation, e1.descending) == ("b", "RTRIM", False)
     assert (e2.column, e2.collation) == ("pcode", None)
     ix2 = s.indexes["main.ix_parent_code2"]
     # code is NOCASE already; k's explicit BINARY is its default.
     assert [(e.column, e.collation) for e in ix2.elements] == [
-        ("code", None), ("n", None), ("k", None)]
+        ("code", None),
+        ("n", None),
+        ("k", None),
+    ]
     new = s.tables["main.new_name"]
     assert [c.name for c in new.columns] == ["x", "yy", "z"]
     assert new.primary_key is not None and new.primary_key.name == "new_name_pkey"
     assert list(new.foreign_keys) == ["new_name_z_fkey"] and list(new.checks) == [
-        "new_name_z_check"]
+        "new_name_z_check"
+    ]
     assert s.indexes["main.ix_old"].table == "new_name"
     assert [e.column for e in s.indexes["main.ix_old"].elements] == ["yy"]
     assert "main.ix_gone" not in s.indexes
     assert sorted(s.tables["main.dupnames"].checks) == ["c", "c_dup"]
-    assert [c.name for c in s.tables["main.bracket table"].columns] == [
-        "back tick", 'dq "col" z']
+    assert [c.name for c in s.tables["main.bracket table"].columns] == ["back tick", 'dq "col" z']
     tr = s.triggers["main.child.tr_child"]
     assert (tr.timing, tr.events, tr.columns) == ("BEFORE", ("UPDATE",), ("a", "b"))
     assert tr.when is not None and tr.when.text.startswith("new.b > 0 AND CASE")
@@ -360,8 +410,7 @@ def test_type_canonical_form() -> None:
 
 def test_emit_rejects_what_sqlite_cannot_express() -> None:
     s = read_ddl("CREATE TABLE t (a INT);")
-    bad = dataclasses.replace(s, sequences=FrozenMap({"main.s": Sequence(schema="main",
-                                                                          name="s")}))
+    bad = dataclasses.replace(s, sequences=FrozenMap({"main.s": Sequence(schema="main", name="s")}))
     with pytest.raises(UnsupportedError, match=r"sequence main\.s"):
         emit_schema(bad)
 
@@ -389,31 +438,45 @@ def test_emit_orders_referenced_tables_first() -> None:
 
 def test_unknown_and_unmodelled_statements_warn() -> None:
     warnings: list[Diagnostic] = []
-    s = read_ddl("CREATE TABLE t (a);\nFOO bar;\nCREATE TEMP TABLE tt (a);\n"
-                 "CREATE VIRTUAL TABLE f USING fts5(x);\nCREATE TABLE c AS SELECT 1;\n"
-                 "SELECT 1; PRAGMA user_version = 3; VACUUM;",
-                 file="w.sql", warn=warnings.append)
+    s = read_ddl(
+        "CREATE TABLE t (a);\nFOO bar;\nCREATE TEMP TABLE tt (a);\n"
+        "CREATE VIRTUAL TABLE f USING fts5(x);\nCREATE TABLE c AS SELECT 1;\n"
+        "SELECT 1; PRAGMA user_version = 3; VACUUM;",
+        file="w.sql",
+        warn=warnings.append,
+    )
     assert list(s.tables) == ["main.t"]
-    assert [(w.file, w.line) for w in warnings] == [("w.sql", 2), ("w.sql", 3), ("w.sql", 4),
-                                                    ("w.sql", 5)]
+    assert [(w.file, w.line) for w in warnings] == [
+        ("w.sql", 2),
+        ("w.sql", 3),
+        ("w.sql", 4),
+        ("w.sql", 5),
+    ]
     assert "FOO bar" in warnings[0].message
     # Without a callback the warnings are dropped, never raised.
     assert read_ddl("FOO bar;") == read_ddl("")
 
 
-@pytest.mark.parametrize(("sql", "line", "col"), [
-    ("CREATE TABLE t (\n  a INT,\n  b INT NOT,\n);", 3, 12),
-    ("CREATE TABLE t (a INT);\n\nCREATE TABLE u (a INT CHECK (a >));", 3, 32),
-    ("INSERT INTO x VALUES ('a;b');\nCREATE TABLE t (a INT) WITHOUT;", 2, 31),
-    ("CREATE TABLE t (a);\nCREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END;\n"
-     "CREATE INDEX i ON t (a,);", 3, 24),
-    ("SELECT 1;\n\n\n  INSERT INTO t VALUES ('unterminated);", 4, 25),
-    ("CREATE TABLE t (a);\nCREATE TABLE t (b);", 2, 1),
-    ("CREATE TABLE t (a);\n-- x\nCREATE INDEX i ON missing (a);", 3, 1),
-    ("CREATE TABLE t (\n a INTEGER,\n b TEXT PRIMARY KEY AUTOINCREMENT);", 3, 9),
-    ("CREATE VIEW v AS SELECT FROM WHERE;", 1, 30),
-    ("CREATE TABLE t (a) STRICT;", 1, 17),
-])
+@pytest.mark.parametrize(
+    ("sql", "line", "col"),
+    [
+        ("CREATE TABLE t (\n  a INT,\n  b INT NOT,\n);", 3, 12),
+        ("CREATE TABLE t (a INT);\n\nCREATE TABLE u (a INT CHECK (a >));", 3, 32),
+        ("INSERT INTO x VALUES ('a;b');\nCREATE TABLE t (a INT) WITHOUT;", 2, 31),
+        (
+            "CREATE TABLE t (a);\nCREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END;\n"
+            "CREATE INDEX i ON t (a,);",
+            3,
+            24,
+        ),
+        ("SELECT 1;\n\n\n  INSERT INTO t VALUES ('unterminated);", 4, 25),
+        ("CREATE TABLE t (a);\nCREATE TABLE t (b);", 2, 1),
+        ("CREATE TABLE t (a);\n-- x\nCREATE INDEX i ON missing (a);", 3, 1),
+        ("CREATE TABLE t (\n a INTEGER,\n b TEXT PRIMARY KEY AUTOINCREMENT);", 3, 9),
+        ("CREATE VIEW v AS SELECT FROM WHERE;", 1, 30),
+        ("CREATE TABLE t (a) STRICT;", 1, 17),
+    ],
+)
 def test_syntax_error_position(sql: str, line: int, col: int) -> None:
     with pytest.raises(ParseError) as info:
         read_ddl(sql, file="bad.sql")
@@ -448,11 +511,56 @@ def test_fuzz_random_text_only_parse_errors(text: str) -> None:
         read_ddl(text)
 
 
-_VOCAB = ["(", ")", ",", ";", "'", '"', "[", "`", "CREATE", "TABLE", "INDEX", "VIEW",
-          "TRIGGER", "BEGIN", "END", "CASE", "PRIMARY KEY", "UNIQUE", "CHECK", "DEFAULT",
-          "REFERENCES", "NOT NULL", "AS", "SELECT", "ON", "WHEN", "COLLATE", "GENERATED",
-          "ALWAYS", "STORED", "WITHOUT ROWID", "STRICT", "x", "1", "-", "/*", "--", "\n", "DROP",
-          "ALTER", "RENAME", "ADD", "COLUMN", "IF", "EXISTS", "TEMP", "AUTOINCREMENT", "DESC"]
+_VOCAB = [
+    "(",
+    ")",
+    ",",
+    ";",
+    "'",
+    '"',
+    "[",
+    "`",
+    "CREATE",
+    "TABLE",
+    "INDEX",
+    "VIEW",
+    "TRIGGER",
+    "BEGIN",
+    "END",
+    "CASE",
+    "PRIMARY KEY",
+    "UNIQUE",
+    "CHECK",
+    "DEFAULT",
+    "REFERENCES",
+    "NOT NULL",
+    "AS",
+    "SELECT",
+    "ON",
+    "WHEN",
+    "COLLATE",
+    "GENERATED",
+    "ALWAYS",
+    "STORED",
+    "WITHOUT ROWID",
+    "STRICT",
+    "x",
+    "1",
+    "-",
+    "/*",
+    "--",
+    "\n",
+    "DROP",
+    "ALTER",
+    "RENAME",
+    "ADD",
+    "COLUMN",
+    "IF",
+    "EXISTS",
+    "TEMP",
+    "AUTOINCREMENT",
+    "DESC",
+]
 
 
 def _corpus_ddl_statements() -> list[str]:
@@ -479,12 +587,12 @@ def mutated_scripts(draw: Any) -> str:
         if op == "insert":
             text = text[:pos] + " " + draw(st.sampled_from(_VOCAB)) + " " + text[pos:]
         elif op == "delete":
-            text = text[:pos] + text[pos + rnd.randrange(1, 12):]
+            text = text[:pos] + text[pos + rnd.randrange(1, 12) :]
         elif op == "replace":
-            text = text[:pos] + draw(st.sampled_from(_VOCAB)) + text[pos + rnd.randrange(1, 6):]
+            text = text[:pos] + draw(st.sampled_from(_VOCAB)) + text[pos + rnd.randrange(1, 6) :]
         else:
             n = rnd.randrange(1, 20)
-            text = text[:pos] + text[pos:pos + n] + text[pos:]
+            text = text[:pos] + text[pos : pos + n] + text[pos:]
     return text
 
 
@@ -521,6 +629,11 @@ def test_fuzz_mutated_corpus_statements(text: str) -> None:
 def test_columns_are_model_values() -> None:
     """The readers produce plain model values (a guard for the assertions above)."""
     s = read_ddl("CREATE TABLE t (a VARCHAR(3) NOT NULL DEFAULT 'x');")
-    assert s.tables["main.t"].columns == (Column(
-        name="a", type=DataType(name="varchar", args=(3,)), nullable=False,
-        default=Expr("'x'", "sqlite")),)
+    assert s.tables["main.t"].columns == (
+        Column(
+            name="a",
+            type=DataType(name="varchar", args=(3,)),
+            nullable=False,
+            default=Expr("'x'", "sqlite"),
+        ),
+    )

@@ -60,39 +60,74 @@ def golden(text: str) -> str:
 def body(script: str) -> str:
     """The script without the fixed header."""
     assert script.startswith(HEADER)
-    return script[len(HEADER):].lstrip("\n")
+    return script[len(HEADER) :].lstrip("\n")
 
 
 BLOG = Schema(
     namespaces=keyed(PUBLIC_NAMESPACE),
-    sequences=keyed(Sequence(schema="public", name="user_id_seq", type=INT,
-                             owned_by="public.user.id")),
-    tables=keyed(
-        Table(schema="public", name="user", columns=(
-            Column(name="id", type=INT, nullable=False,
-                   default=Expr("nextval('public.user_id_seq'::regclass)")),
-            Column(name="Email", type=DataType(name="character varying", args=(255,)),
-                   nullable=False),
-            Column(name="created", type=DataType(name="timestamp with time zone", args=(3,)),
-                   default=Expr("now()")),
-        ), primary_key=PrimaryKey(name="user_pkey", columns=("id",)),
-            uniques=named(Unique(name="user_Email_key", columns=("Email",))),
-            comment="people"),
-        Table(schema="public", name="post", columns=(
-            Column(name="id", type=DataType(name="bigint"), nullable=False,
-                   identity=Identity()),
-            Column(name="author", type=INT, nullable=False),
-            Column(name="words", type=INT, generated=Generated(expr=Expr("0"))),
-        ), primary_key=PrimaryKey(name="post_pkey", columns=("id",)),
-            checks=named(Check(name="post_words_check", expr=Expr("words >= 0"))),
-            foreign_keys=named(ForeignKey(name="post_author_fkey", columns=("author",),
-                                          ref_table="public.user", ref_columns=("id",),
-                                          on_delete="CASCADE"))),
+    sequences=keyed(
+        Sequence(schema="public", name="user_id_seq", type=INT, owned_by="public.user.id")
     ),
-    indexes=keyed(Index(name="post_author_idx", schema="public", table="post",
-                        elements=(IndexElement(column="author"),))),
-    views=keyed(View(schema="public", name="authors",
-                     query=Expr("SELECT DISTINCT author FROM public.post"))),
+    tables=keyed(
+        Table(
+            schema="public",
+            name="user",
+            columns=(
+                Column(
+                    name="id",
+                    type=INT,
+                    nullable=False,
+                    default=Expr("nextval('public.user_id_seq'::regclass)"),
+                ),
+                Column(
+                    name="Email",
+                    type=DataType(name="character varying", args=(255,)),
+                    nullable=False,
+                ),
+                Column(
+                    name="created",
+                    type=DataType(name="timestamp with time zone", args=(3,)),
+                    default=Expr("now()"),
+                ),
+            ),
+            primary_key=PrimaryKey(name="user_pkey", columns=("id",)),
+            uniques=named(Unique(name="user_Email_key", columns=("Email",))),
+            comment="people",
+        ),
+        Table(
+            schema="public",
+            name="post",
+            columns=(
+                Column(
+                    name="id", type=DataType(name="bigint"), nullable=False, identity=Identity()
+                ),
+                Column(name="author", type=INT, nullable=False),
+                Column(name="words", type=INT, generated=Generated(expr=Expr("0"))),
+            ),
+            primary_key=PrimaryKey(name="post_pkey", columns=("id",)),
+            checks=named(Check(name="post_words_check", expr=Expr("words >= 0"))),
+            foreign_keys=named(
+                ForeignKey(
+                    name="post_author_fkey",
+                    columns=("author",),
+                    ref_table="public.user",
+                    ref_columns=("id",),
+                    on_delete="CASCADE",
+                )
+            ),
+        ),
+    ),
+    indexes=keyed(
+        Index(
+            name="post_author_idx",
+            schema="public",
+            table="post",
+            elements=(IndexElement(column="author"),),
+        )
+    ),
+    views=keyed(
+        View(schema="public", name="authors", query=Expr("SELECT DISTINCT author FROM public.post"))
+    ),
 )
 
 
@@ -149,25 +184,52 @@ def test_deterministic_whatever_the_insertion_order() -> None:
     reordered = Schema(
         namespaces=BLOG.namespaces,
         tables=FrozenMap(reversed(list(BLOG.tables.items()))),
-        views=BLOG.views, indexes=BLOG.indexes, sequences=BLOG.sequences)
+        views=BLOG.views,
+        indexes=BLOG.indexes,
+        sequences=BLOG.sequences,
+    )
     assert emit_schema(reordered) == emit_schema(BLOG)
 
 
 def test_types_sequences_and_domains() -> None:
     s = Schema(
-        namespaces=keyed(Namespace(name="Shop", comment="it's ours",
-                                   grants=frozenset({Grant(grantee="Clerk",
-                                                           privilege="USAGE")}))),
+        namespaces=keyed(
+            Namespace(
+                name="Shop",
+                comment="it's ours",
+                grants=frozenset({Grant(grantee="Clerk", privilege="USAGE")}),
+            )
+        ),
         enums=keyed(EnumType(schema="Shop", name="state", values=("new", "it's done"))),
-        domains=keyed(Domain(schema="Shop", name="qty", type=INT, nullable=False,
-                             default=Expr("1"), collation=None,
-                             checks=named(Check(name="qty_check", expr=Expr("VALUE > 0")),
-                                          Check(name="qty_max", expr=Expr("VALUE < 100"),
-                                                validated=False)))),
-        sequences=keyed(Sequence(schema="Shop", name="down", type=DataType(name="smallint"),
-                                 start=-1, increment=-1),
-                        Sequence(schema="Shop", name="odd", start=7, increment=2,
-                                 min_value=1, max_value=99, cache=20, cycle=True)),
+        domains=keyed(
+            Domain(
+                schema="Shop",
+                name="qty",
+                type=INT,
+                nullable=False,
+                default=Expr("1"),
+                collation=None,
+                checks=named(
+                    Check(name="qty_check", expr=Expr("VALUE > 0")),
+                    Check(name="qty_max", expr=Expr("VALUE < 100"), validated=False),
+                ),
+            )
+        ),
+        sequences=keyed(
+            Sequence(
+                schema="Shop", name="down", type=DataType(name="smallint"), start=-1, increment=-1
+            ),
+            Sequence(
+                schema="Shop",
+                name="odd",
+                start=7,
+                increment=2,
+                min_value=1,
+                max_value=99,
+                cache=20,
+                cycle=True,
+            ),
+        ),
     )
     assert body(emit_schema(s)) == textwrap.dedent("""\
         CREATE SCHEMA "Shop";
@@ -189,8 +251,9 @@ CYCLE;
 
 def test_public_namespace_only_when_it_differs_from_the_default() -> None:
     assert body(emit_schema(Schema(namespaces=keyed(PUBLIC_NAMESPACE)))) == ""
-    changed = Namespace(name="public", comment=None,
-                        grants=frozenset({Grant(grantee="app", privilege="CREATE")}))
+    changed = Namespace(
+        name="public", comment=None, grants=frozenset({Grant(grantee="app", privilege="CREATE")})
+    )
     assert body(emit_schema(Schema(namespaces=keyed(changed)))) == textwrap.dedent("""\
         COMMENT ON SCHEMA public IS NULL;
         REVOKE USAGE ON SCHEMA public FROM PUBLIC;
@@ -203,23 +266,30 @@ def test_public_namespace_only_when_it_differs_from_the_default() -> None:
         """)
 
 
-@pytest.mark.parametrize(("text", "sql"), [
-    ("now()", "DEFAULT now()"),
-    ("'a'::text", "DEFAULT 'a'::text"),
-    ("1 + 2", "DEFAULT 1 + 2"),
-    ("true AND false", "DEFAULT (true AND false)"),
-    ("'a' COLLATE \"C\"", "DEFAULT ('a' COLLATE \"C\")"),
-    ("x IS NULL", "DEFAULT (x IS NULL)"),
-])
+@pytest.mark.parametrize(
+    ("text", "sql"),
+    [
+        ("now()", "DEFAULT now()"),
+        ("'a'::text", "DEFAULT 'a'::text"),
+        ("1 + 2", "DEFAULT 1 + 2"),
+        ("true AND false", "DEFAULT (true AND false)"),
+        ("'a' COLLATE \"C\"", "DEFAULT ('a' COLLATE \"C\")"),
+        ("x IS NULL", "DEFAULT (x IS NULL)"),
+    ],
+)
 def test_defaults_are_parenthesised_only_when_needed(text: str, sql: str) -> None:
-    t = Table(schema="public", name="t",
-              columns=(Column(name="c", type=INT, default=Expr(text)),))
+    t = Table(schema="public", name="t", columns=(Column(name="c", type=INT, default=Expr(text)),))
     assert f"c integer {sql}\n" in emit_schema(Schema(tables=keyed(t)))
 
 
 def test_dollar_tag_avoids_the_body() -> None:
-    fn = Function(schema="public", name="f", returns="text", language="plpgsql",
-                  body="BEGIN RETURN '$body$ and $body1$'; END")
+    fn = Function(
+        schema="public",
+        name="f",
+        returns="text",
+        language="plpgsql",
+        body="BEGIN RETURN '$body$ and $body1$'; END",
+    )
     sql = emit_schema(Schema(functions=keyed(fn)))
     assert "AS $body2$BEGIN RETURN '$body$ and $body1$'; END$body2$;" in sql
     pglast.parse_sql(sql)
@@ -232,14 +302,24 @@ def test_dollar_tag_avoids_the_body() -> None:
 
 def test_function_attributes() -> None:
     fn = Function(
-        schema="public", name="Fmt",
-        arguments=(Argument(name="n", type="integer"),
-                   Argument(name="sep", type="character varying", default=Expr("','")),
-                   Argument(name="out", type="text", mode="OUT")),
-        returns="text", language="plpgsql", body="BEGIN out := n::text; END",
-        volatility="STABLE", strict=True, security_definer=True, parallel="SAFE",
+        schema="public",
+        name="Fmt",
+        arguments=(
+            Argument(name="n", type="integer"),
+            Argument(name="sep", type="character varying", default=Expr("','")),
+            Argument(name="out", type="text", mode="OUT"),
+        ),
+        returns="text",
+        language="plpgsql",
+        body="BEGIN out := n::text; END",
+        volatility="STABLE",
+        strict=True,
+        security_definer=True,
+        parallel="SAFE",
         config=('search_path="$user", public', "work_mem=64MB"),
-        grants=frozenset({Grant(grantee="PUBLIC", privilege="EXECUTE")}), comment="fmt")
+        grants=frozenset({Grant(grantee="PUBLIC", privilege="EXECUTE")}),
+        comment="fmt",
+    )
     assert body(emit_schema(Schema(functions=keyed(fn)))) == textwrap.dedent("""\
         CREATE FUNCTION public."Fmt"(n integer, sep character varying DEFAULT ',', OUT "out" \
 text) RETURNS text
@@ -253,23 +333,37 @@ text) RETURNS text
 
 
 def test_partitions_and_inheritance() -> None:
-    cols = (Column(name="d", type=DataType(name="date"), nullable=False),
-            Column(name="v", type=INT, default=Expr("0")))
-    parent = Table(schema="public", name="m", columns=cols,
-                   partition_by=PartitionBy(strategy="RANGE",
-                                            elements=(IndexElement(column="d"),)))
-    part = Table(schema="public", name="m_2024",
-                 columns=(cols[0], Column(name="v", type=INT, nullable=False,
-                                          default=Expr("1"))),
-                 primary_key=PrimaryKey(name="m_2024_pkey", columns=("d",)),
-                 partition_of="public.m",
-                 partition_bound=Expr("FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')"))
-    base = Table(schema="public", name="base", columns=(Column(name="id", type=INT),),
-                 checks=named(Check(name="base_id_check", expr=Expr("id > 0"))))
-    child = Table(schema="public", name="child",
-                  columns=(Column(name="id", type=INT), Column(name="x", type=TEXT)),
-                  checks=named(Check(name="base_id_check", expr=Expr("id > 0"))),
-                  inherits=("public.base",))
+    cols = (
+        Column(name="d", type=DataType(name="date"), nullable=False),
+        Column(name="v", type=INT, default=Expr("0")),
+    )
+    parent = Table(
+        schema="public",
+        name="m",
+        columns=cols,
+        partition_by=PartitionBy(strategy="RANGE", elements=(IndexElement(column="d"),)),
+    )
+    part = Table(
+        schema="public",
+        name="m_2024",
+        columns=(cols[0], Column(name="v", type=INT, nullable=False, default=Expr("1"))),
+        primary_key=PrimaryKey(name="m_2024_pkey", columns=("d",)),
+        partition_of="public.m",
+        partition_bound=Expr("FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')"),
+    )
+    base = Table(
+        schema="public",
+        name="base",
+        columns=(Column(name="id", type=INT),),
+        checks=named(Check(name="base_id_check", expr=Expr("id > 0"))),
+    )
+    child = Table(
+        schema="public",
+        name="child",
+        columns=(Column(name="id", type=INT), Column(name="x", type=TEXT)),
+        checks=named(Check(name="base_id_check", expr=Expr("id > 0"))),
+        inherits=("public.base",),
+    )
     out = body(emit_schema(Schema(tables=keyed(parent, part, base, child))))
     assert out == textwrap.dedent("""\
         CREATE TABLE public.base (
@@ -297,42 +391,69 @@ def test_partitions_and_inheritance() -> None:
 def test_dependencies_decide_the_order() -> None:
     # z_base is read by a_view; f (SQL, reads t) is preferred after t; g is called by t's default
     # so it must come first even though t is what it reads.
-    t = Table(schema="public", name="t", columns=(
-        Column(name="a", type=INT, default=Expr("public.g()")),
-        Column(name="m", type=DataType(name="public.mood"))))
+    t = Table(
+        schema="public",
+        name="t",
+        columns=(
+            Column(name="a", type=INT, default=Expr("public.g()")),
+            Column(name="m", type=DataType(name="public.mood")),
+        ),
+    )
     s = Schema(
         enums=keyed(EnumType(schema="public", name="mood", values=("ok",))),
         tables=keyed(t),
         functions=keyed(
-            Function(schema="public", name="f", returns="bigint",
-                     body="SELECT count(*) FROM public.t"),
-            Function(schema="public", name="g", returns="integer",
-                     body="SELECT count(*)::integer FROM t")),
-        views=keyed(View(schema="public", name="a_view", query=Expr("SELECT * FROM z_base")),
-                    View(schema="public", name="z_base",
-                         query=Expr("SELECT a, public.f() FROM public.t"))),
+            Function(
+                schema="public", name="f", returns="bigint", body="SELECT count(*) FROM public.t"
+            ),
+            Function(
+                schema="public", name="g", returns="integer", body="SELECT count(*)::integer FROM t"
+            ),
+        ),
+        views=keyed(
+            View(schema="public", name="a_view", query=Expr("SELECT * FROM z_base")),
+            View(schema="public", name="z_base", query=Expr("SELECT a, public.f() FROM public.t")),
+        ),
     )
     out = emit_schema(s)
-    order = [line.split(" (")[0].split(" RETURNS")[0] for line in out.splitlines()
-             if line.startswith("CREATE")]
-    assert order == ["CREATE TYPE public.mood AS ENUM", "CREATE FUNCTION public.g()",
-                     "CREATE TABLE public.t", "CREATE FUNCTION public.f()",
-                     "CREATE VIEW public.z_base AS", "CREATE VIEW public.a_view AS"]
+    order = [
+        line.split(" (")[0].split(" RETURNS")[0]
+        for line in out.splitlines()
+        if line.startswith("CREATE")
+    ]
+    assert order == [
+        "CREATE TYPE public.mood AS ENUM",
+        "CREATE FUNCTION public.g()",
+        "CREATE TABLE public.t",
+        "CREATE FUNCTION public.f()",
+        "CREATE VIEW public.z_base AS",
+        "CREATE VIEW public.a_view AS",
+    ]
 
 
 def test_view_cycle_is_an_error() -> None:
-    s = Schema(views=keyed(View(schema="public", name="a", query=Expr("SELECT * FROM b")),
-                           View(schema="public", name="b", query=Expr("SELECT * FROM a"))))
+    s = Schema(
+        views=keyed(
+            View(schema="public", name="a", query=Expr("SELECT * FROM b")),
+            View(schema="public", name="b", query=Expr("SELECT * FROM a")),
+        )
+    )
     with pytest.raises(DbdesignError, match="dependency cycle"):
         emit_schema(s)
 
 
 def test_search_path_follows_expression_schema() -> None:
-    t = Table(schema="app", name="t", columns=(
-        Column(name="a", type=INT, default=Expr("nextval('s'::regclass)", schema="app")),))
-    s = Schema(namespaces=keyed(Namespace(name="app")),
-               sequences=keyed(Sequence(schema="app", name="s")), tables=keyed(t),
-               views=keyed(View(schema="public", name="v", query=Expr("SELECT 1 AS one"))))
+    t = Table(
+        schema="app",
+        name="t",
+        columns=(Column(name="a", type=INT, default=Expr("nextval('s'::regclass)", schema="app")),),
+    )
+    s = Schema(
+        namespaces=keyed(Namespace(name="app")),
+        sequences=keyed(Sequence(schema="app", name="s")),
+        tables=keyed(t),
+        views=keyed(View(schema="public", name="v", query=Expr("SELECT 1 AS one"))),
+    )
     assert body(emit_schema(s)) == textwrap.dedent("""\
         CREATE SCHEMA app;
 
@@ -350,29 +471,77 @@ def test_search_path_follows_expression_schema() -> None:
 
 
 def test_indexes_triggers_policies() -> None:
-    t = Table(schema="public", name="t", columns=(Column(name="a", type=INT),
-                                                  Column(name="b", type=TEXT)),
-              rls_enabled=True, rls_forced=True,
-              grants=frozenset({Grant(grantee="r", privilege="SELECT"),
-                                Grant(grantee="r", privilege="INSERT"),
-                                Grant(grantee="w", privilege="DELETE", grantable=True)}))
+    t = Table(
+        schema="public",
+        name="t",
+        columns=(Column(name="a", type=INT), Column(name="b", type=TEXT)),
+        rls_enabled=True,
+        rls_forced=True,
+        grants=frozenset(
+            {
+                Grant(grantee="r", privilege="SELECT"),
+                Grant(grantee="r", privilege="INSERT"),
+                Grant(grantee="w", privilege="DELETE", grantable=True),
+            }
+        ),
+    )
     s = Schema(
         tables=keyed(t),
-        functions=keyed(Function(schema="public", name="trg", returns="trigger",
-                                 language="plpgsql", body="BEGIN RETURN NEW; END")),
-        indexes=keyed(Index(name="t_b", schema="public", table="t", unique=True,
-                            elements=(IndexElement(column="b", descending=True),
-                                      IndexElement(expr=Expr("lower(b)"), nulls_first=True,
-                                                   collation="C", opclass="text_pattern_ops")),
-                            include=("a",), nulls_not_distinct=True,
-                            where=Expr("a > 0"))),
-        triggers=keyed(Trigger(schema="public", table="t", name="t_trg", timing="BEFORE",
-                               events=("INSERT", "UPDATE"), columns=("a",), level="ROW",
-                               function="public.trg", arguments=("x",),
-                               when=Expr("NEW.a > 0"), enabled="R")),
-        policies=keyed(Policy(schema="public", table="t", name="p", command="SELECT",
-                              permissive=False, roles=("r", "Other Role"),
-                              using=Expr("a > 0"))),
+        functions=keyed(
+            Function(
+                schema="public",
+                name="trg",
+                returns="trigger",
+                language="plpgsql",
+                body="BEGIN RETURN NEW; END",
+            )
+        ),
+        indexes=keyed(
+            Index(
+                name="t_b",
+                schema="public",
+                table="t",
+                unique=True,
+                elements=(
+                    IndexElement(column="b", descending=True),
+                    IndexElement(
+                        expr=Expr("lower(b)"),
+                        nulls_first=True,
+                        collation="C",
+                        opclass="text_pattern_ops",
+                    ),
+                ),
+                include=("a",),
+                nulls_not_distinct=True,
+                where=Expr("a > 0"),
+            )
+        ),
+        triggers=keyed(
+            Trigger(
+                schema="public",
+                table="t",
+                name="t_trg",
+                timing="BEFORE",
+                events=("INSERT", "UPDATE"),
+                columns=("a",),
+                level="ROW",
+                function="public.trg",
+                arguments=("x",),
+                when=Expr("NEW.a > 0"),
+                enabled="R",
+            )
+        ),
+        policies=keyed(
+            Policy(
+                schema="public",
+                table="t",
+                name="p",
+                command="SELECT",
+                permissive=False,
+                roles=("r", "Other Role"),
+                using=Expr("a > 0"),
+            )
+        ),
     )
     out = body(emit_schema(s))
     assert out == textwrap.dedent("""\
@@ -406,8 +575,11 @@ def test_quote_literal() -> None:
     assert quote_literal("a\\b") == "'a\\b'"
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(schemas())
 def test_generated_models_emit_parsable_deterministic_sql(model: Schema) -> None:
     script = emit_schema(model)
@@ -421,31 +593,55 @@ def test_generated_models_emit_parsable_deterministic_sql(model: Schema) -> None
 
 def test_sub_partitions_leave_out_what_ancestors_give() -> None:
     cols = (Column(name="k", type=INT, nullable=False), Column(name="c", type=TEXT))
-    top = Table(schema="public", name="top", columns=cols,
-                primary_key=PrimaryKey(name="top_pkey", columns=("k", "c")),
-                checks=named(Check(name="top_k_check", expr=Expr("k > 0"))),
-                foreign_keys=named(ForeignKey(name="top_k_fkey", columns=("k",),
-                                              ref_table="public.ref", ref_columns=("k",))),
-                partition_by=PartitionBy(strategy="RANGE", elements=(IndexElement(column="k"),)))
-    mid = Table(schema="public", name="mid", columns=cols, partition_of="public.top",
-                partition_bound=Expr("FOR VALUES FROM (1) TO (10)"),
-                partition_by=PartitionBy(strategy="LIST", elements=(IndexElement(column="c"),)))
+    top = Table(
+        schema="public",
+        name="top",
+        columns=cols,
+        primary_key=PrimaryKey(name="top_pkey", columns=("k", "c")),
+        checks=named(Check(name="top_k_check", expr=Expr("k > 0"))),
+        foreign_keys=named(
+            ForeignKey(
+                name="top_k_fkey", columns=("k",), ref_table="public.ref", ref_columns=("k",)
+            )
+        ),
+        partition_by=PartitionBy(strategy="RANGE", elements=(IndexElement(column="k"),)),
+    )
+    mid = Table(
+        schema="public",
+        name="mid",
+        columns=cols,
+        partition_of="public.top",
+        partition_bound=Expr("FOR VALUES FROM (1) TO (10)"),
+        partition_by=PartitionBy(strategy="LIST", elements=(IndexElement(column="c"),)),
+    )
     # a model that lists what the server clones (another reader's convention) still loads
-    leaf = Table(schema="public", name="leaf", columns=cols, partition_of="public.mid",
-                 partition_bound=Expr("DEFAULT"),
-                 primary_key=PrimaryKey(name="leaf_pkey", columns=("k", "c")),
-                 checks=top.checks, foreign_keys=top.foreign_keys)
-    ref = Table(schema="public", name="ref", columns=(Column(name="k", type=INT,
-                                                             nullable=False),),
-                primary_key=PrimaryKey(name="ref_pkey", columns=("k",)))
+    leaf = Table(
+        schema="public",
+        name="leaf",
+        columns=cols,
+        partition_of="public.mid",
+        partition_bound=Expr("DEFAULT"),
+        primary_key=PrimaryKey(name="leaf_pkey", columns=("k", "c")),
+        checks=top.checks,
+        foreign_keys=top.foreign_keys,
+    )
+    ref = Table(
+        schema="public",
+        name="ref",
+        columns=(Column(name="k", type=INT, nullable=False),),
+        primary_key=PrimaryKey(name="ref_pkey", columns=("k",)),
+    )
     out = body(emit_schema(Schema(tables=keyed(top, mid, leaf, ref))))
     assert "CREATE TABLE public.leaf PARTITION OF public.mid DEFAULT;\n\n" in out
     assert out.count("FOREIGN KEY") == 1
     assert out.count("CHECK") == 1
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(schemas())
 def test_ddl_reader_reads_emitted_scripts_back(model: Schema) -> None:
     """read_ddl(emit_schema(s)) == s: the emitter and the DDL reader agree, no server needed.
@@ -455,8 +651,12 @@ def test_ddl_reader_reads_emitted_scripts_back(model: Schema) -> None:
     from dbdesign.readers.ddl.postgres import read_ddl
 
     def no_cycle(s: Schema) -> Schema:
-        return dataclasses.replace(s, sequences=FrozenMap(
-            {k: dataclasses.replace(v, cycle=False) for k, v in s.sequences.items()}))
+        return dataclasses.replace(
+            s,
+            sequences=FrozenMap(
+                {k: dataclasses.replace(v, cycle=False) for k, v in s.sequences.items()}
+            ),
+        )
 
     got = read_ddl(emit_schema(model), file="emitted.sql")
     assert no_cycle(got) == no_cycle(model)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
@@ -27,12 +27,12 @@ app = typer.Typer(
 _state: dict[str, Any] = {"debug": False}
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     text = "text"
     json = "json"
 
 
-class DialectOpt(str, Enum):
+class DialectOpt(StrEnum):
     postgres = "postgres"
     sqlite = "sqlite"
     mysql = "mysql"
@@ -46,8 +46,12 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Show the version and exit.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
 ) -> None:
     """dbdesign: a database design toolkit. Run `dbdesign COMMAND --help` for a command."""
@@ -60,10 +64,17 @@ def _warn(d: Diagnostic) -> None:
 
 @app.command()
 def inspect(
-    source: Annotated[str, typer.Argument(help="A .sql file, a folder of .sql files, or a "
-                                               "database URL (postgresql://..., sqlite:///...).")],
-    dialect: Annotated[DialectOpt | None, typer.Option(
-        "--dialect", help="Dialect of DDL files (detected when omitted).")] = None,
+    source: Annotated[
+        str,
+        typer.Argument(
+            help="A .sql file, a folder of .sql files, or a "
+            "database URL (postgresql://..., sqlite:///...)."
+        ),
+    ],
+    dialect: Annotated[
+        DialectOpt | None,
+        typer.Option("--dialect", help="Dialect of DDL files (detected when omitted)."),
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
     rows: Annotated[bool, typer.Option(help="Count rows (live databases only).")] = True,
 ) -> None:
@@ -105,6 +116,9 @@ def main() -> None:
             sys.exit(2 if isinstance(e, click.UsageError) else e.exit_code)
         if _state["debug"]:
             raise
-        typer.echo(f"dbdesign: internal error: {type(e).__name__}: {e} "
-                   "(run with --debug for the traceback)", err=True)
+        typer.echo(
+            f"dbdesign: internal error: {type(e).__name__}: {e} "
+            "(run with --debug for the traceback)",
+            err=True,
+        )
         sys.exit(2)

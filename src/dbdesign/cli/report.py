@@ -9,8 +9,9 @@ from collections.abc import Sequence
 from dbdesign.model import Schema
 
 
-def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]],
-                 right: Sequence[bool] | None = None) -> str:
+def format_table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[bool] | None = None
+) -> str:
     """Align rows under headers; ``right`` marks right-aligned (numeric) columns."""
     widths = [len(h) for h in headers]
     for r in rows:
@@ -19,8 +20,9 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]],
     right = right or [False] * len(headers)
 
     def line(cells: Sequence[str]) -> str:
-        return "  ".join(c.rjust(w) if r else c.ljust(w)
-                         for c, w, r in zip(cells, widths, right, strict=True)).rstrip()
+        return "  ".join(
+            c.rjust(w) if r else c.ljust(w) for c, w, r in zip(cells, widths, right, strict=True)
+        ).rstrip()
 
     out = [line(headers), "  ".join("-" * w for w in widths)]
     out.extend(line(r) for r in rows)
@@ -28,18 +30,28 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]],
 
 
 def inspect_text(schema: Schema, rows: dict[str, int] | None = None) -> str:
-    kinds = {"tables": schema.tables, "views": schema.views, "indexes": schema.indexes,
-             "sequences": schema.sequences, "enums": schema.enums, "domains": schema.domains,
-             "functions": schema.functions, "triggers": schema.triggers}
+    kinds = {
+        "tables": schema.tables,
+        "views": schema.views,
+        "indexes": schema.indexes,
+        "sequences": schema.sequences,
+        "enums": schema.enums,
+        "domains": schema.domains,
+        "functions": schema.functions,
+        "triggers": schema.triggers,
+    }
     per_schema: dict[str, dict[str, int]] = {ns: defaultdict(int) for ns in schema.namespaces}
     for kind, coll in kinds.items():
-        for obj in coll.values():
-            per_schema.setdefault(obj.schema, defaultdict(int))[kind] += 1  # type: ignore
+        for obj in coll.values():  # type: ignore[attr-defined]
+            per_schema.setdefault(obj.schema, defaultdict(int))[kind] += 1
     out = [f"{schema.source or 'schema'} ({schema.dialect})", ""]
-    out.append(format_table(["schema", *kinds],
-                            [[ns, *(str(per_schema[ns][k]) for k in kinds)]
-                             for ns in sorted(per_schema)],
-                            [False] + [True] * len(kinds)))
+    out.append(
+        format_table(
+            ["schema", *kinds],
+            [[ns, *(str(per_schema[ns][k]) for k in kinds)] for ns in sorted(per_schema)],
+            [False] + [True] * len(kinds),
+        )
+    )
     index_count: dict[str, int] = defaultdict(int)
     for ix in schema.indexes.values():
         index_count[ix.table_key] += 1
@@ -55,13 +67,25 @@ def inspect_text(schema: Schema, rows: dict[str, int] | None = None) -> str:
         body = []
         for key in sorted(by_schema[ns]):
             t = schema.tables[key]
-            kind = ("partitioned" if t.partition_by else
-                    f"partition of {t.partition_of}" if t.partition_of else
-                    "unlogged" if t.unlogged else "table")
-            cells = [t.name, str(len(t.columns)),
-                     ", ".join(t.primary_key.columns) if t.primary_key else "-",
-                     str(len(t.foreign_keys)), str(len(t.uniques)), str(len(t.checks)),
-                     str(index_count[key]), kind]
+            kind = (
+                "partitioned"
+                if t.partition_by
+                else f"partition of {t.partition_of}"
+                if t.partition_of
+                else "unlogged"
+                if t.unlogged
+                else "table"
+            )
+            cells = [
+                t.name,
+                str(len(t.columns)),
+                ", ".join(t.primary_key.columns) if t.primary_key else "-",
+                str(len(t.foreign_keys)),
+                str(len(t.uniques)),
+                str(len(t.checks)),
+                str(index_count[key]),
+                kind,
+            ]
             if rows is not None:
                 cells.append(f"{rows.get(key, 0):,}")
             body.append(cells)

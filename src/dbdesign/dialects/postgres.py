@@ -18,44 +18,107 @@ MAX_IDENTIFIER = NAMEDATALEN - 1  # bytes
 
 # Internal names (pg_type.typname, as the parser produces them) -> canonical format_type names.
 CANONICAL_TYPES: dict[str, str] = {
-    "int2": "smallint", "smallint": "smallint",
-    "int4": "integer", "int": "integer", "integer": "integer",
-    "int8": "bigint", "bigint": "bigint",
-    "float4": "real", "real": "real",
-    "float8": "double precision", "double precision": "double precision",
-    "numeric": "numeric", "decimal": "numeric",
-    "bool": "boolean", "boolean": "boolean",
-    "varchar": "character varying", "character varying": "character varying",
-    "bpchar": "character", "char": "character", "character": "character",
-    "text": "text", "name": "name", '"char"': '"char"',
+    "int2": "smallint",
+    "smallint": "smallint",
+    "int4": "integer",
+    "int": "integer",
+    "integer": "integer",
+    "int8": "bigint",
+    "bigint": "bigint",
+    "float4": "real",
+    "real": "real",
+    "float8": "double precision",
+    "double precision": "double precision",
+    "numeric": "numeric",
+    "decimal": "numeric",
+    "bool": "boolean",
+    "boolean": "boolean",
+    "varchar": "character varying",
+    "character varying": "character varying",
+    "bpchar": "character",
+    "char": "character",
+    "character": "character",
+    "text": "text",
+    "name": "name",
+    '"char"': '"char"',
     "timestamp": "timestamp without time zone",
     "timestamp without time zone": "timestamp without time zone",
     "timestamptz": "timestamp with time zone",
     "timestamp with time zone": "timestamp with time zone",
-    "time": "time without time zone", "time without time zone": "time without time zone",
-    "timetz": "time with time zone", "time with time zone": "time with time zone",
-    "interval": "interval", "date": "date",
-    "bit": "bit", "varbit": "bit varying", "bit varying": "bit varying",
-    "bytea": "bytea", "json": "json", "jsonb": "jsonb", "uuid": "uuid", "xml": "xml",
-    "inet": "inet", "cidr": "cidr", "macaddr": "macaddr", "macaddr8": "macaddr8",
-    "money": "money", "tsvector": "tsvector", "tsquery": "tsquery", "oid": "oid",
-    "regclass": "regclass", "regproc": "regproc", "regtype": "regtype",
-    "point": "point", "line": "line", "lseg": "lseg", "box": "box", "path": "path",
-    "polygon": "polygon", "circle": "circle",
-    "int4range": "int4range", "int8range": "int8range", "numrange": "numrange",
-    "tsrange": "tsrange", "tstzrange": "tstzrange", "daterange": "daterange",
-    "int4multirange": "int4multirange", "int8multirange": "int8multirange",
-    "nummultirange": "nummultirange", "tsmultirange": "tsmultirange",
-    "tstzmultirange": "tstzmultirange", "datemultirange": "datemultirange",
-    "jsonpath": "jsonpath", "pg_lsn": "pg_lsn", "txid_snapshot": "txid_snapshot",
-    "pg_snapshot": "pg_snapshot", "xid": "xid", "xid8": "xid8", "cid": "cid", "tid": "tid",
-    "record": "record", "void": "void", "trigger": "trigger", "event_trigger": "event_trigger",
-    "anyelement": "anyelement", "anyarray": "anyarray", "anynonarray": "anynonarray",
-    "anyenum": "anyenum", "anyrange": "anyrange", "anycompatible": "anycompatible",
-    "internal": "internal", "cstring": "cstring", "regconfig": "regconfig",
-    "regnamespace": "regnamespace", "regrole": "regrole", "regprocedure": "regprocedure",
-    "regoper": "regoper", "regoperator": "regoperator", "regdictionary": "regdictionary",
-    "refcursor": "refcursor", "smgr": "smgr", "aclitem": "aclitem",
+    "time": "time without time zone",
+    "time without time zone": "time without time zone",
+    "timetz": "time with time zone",
+    "time with time zone": "time with time zone",
+    "interval": "interval",
+    "date": "date",
+    "bit": "bit",
+    "varbit": "bit varying",
+    "bit varying": "bit varying",
+    "bytea": "bytea",
+    "json": "json",
+    "jsonb": "jsonb",
+    "uuid": "uuid",
+    "xml": "xml",
+    "inet": "inet",
+    "cidr": "cidr",
+    "macaddr": "macaddr",
+    "macaddr8": "macaddr8",
+    "money": "money",
+    "tsvector": "tsvector",
+    "tsquery": "tsquery",
+    "oid": "oid",
+    "regclass": "regclass",
+    "regproc": "regproc",
+    "regtype": "regtype",
+    "point": "point",
+    "line": "line",
+    "lseg": "lseg",
+    "box": "box",
+    "path": "path",
+    "polygon": "polygon",
+    "circle": "circle",
+    "int4range": "int4range",
+    "int8range": "int8range",
+    "numrange": "numrange",
+    "tsrange": "tsrange",
+    "tstzrange": "tstzrange",
+    "daterange": "daterange",
+    "int4multirange": "int4multirange",
+    "int8multirange": "int8multirange",
+    "nummultirange": "nummultirange",
+    "tsmultirange": "tsmultirange",
+    "tstzmultirange": "tstzmultirange",
+    "datemultirange": "datemultirange",
+    "jsonpath": "jsonpath",
+    "pg_lsn": "pg_lsn",
+    "txid_snapshot": "txid_snapshot",
+    "pg_snapshot": "pg_snapshot",
+    "xid": "xid",
+    "xid8": "xid8",
+    "cid": "cid",
+    "tid": "tid",
+    "record": "record",
+    "void": "void",
+    "trigger": "trigger",
+    "event_trigger": "event_trigger",
+    "anyelement": "anyelement",
+    "anyarray": "anyarray",
+    "anynonarray": "anynonarray",
+    "anyenum": "anyenum",
+    "anyrange": "anyrange",
+    "anycompatible": "anycompatible",
+    "internal": "internal",
+    "cstring": "cstring",
+    "regconfig": "regconfig",
+    "regnamespace": "regnamespace",
+    "regrole": "regrole",
+    "regprocedure": "regprocedure",
+    "regoper": "regoper",
+    "regoperator": "regoperator",
+    "regdictionary": "regdictionary",
+    "refcursor": "refcursor",
+    "smgr": "smgr",
+    "aclitem": "aclitem",
 }
 
 # Extensions every database has from the start: never part of a schema.
@@ -63,9 +126,12 @@ BUILTIN_EXTENSIONS = frozenset({"plpgsql"})
 
 # serial spellings -> (integer type, sequence type)
 SERIAL_TYPES: dict[str, str] = {
-    "serial": "integer", "serial4": "integer",
-    "bigserial": "bigint", "serial8": "bigint",
-    "smallserial": "smallint", "serial2": "smallint",
+    "serial": "integer",
+    "serial4": "integer",
+    "bigserial": "bigint",
+    "serial8": "bigint",
+    "smallserial": "smallint",
+    "serial2": "smallint",
 }
 
 # Default bounds of sequences by type, for recognising "the default" in the catalog.
@@ -78,8 +144,9 @@ TYPE_RANGE: dict[str, tuple[int, int]] = {
 # Key words, from PostgreSQL's own grammar (via pglast). quote_ident() quotes every key word
 # that is not unreserved; RESERVED_WORDS cannot be column names without quotes.
 RESERVED_WORDS = frozenset(_keywords.RESERVED_KEYWORDS)
-_QUOTED_KEYWORDS = frozenset(_keywords.RESERVED_KEYWORDS | _keywords.COL_NAME_KEYWORDS
-                             | _keywords.TYPE_FUNC_NAME_KEYWORDS)
+_QUOTED_KEYWORDS = frozenset(
+    _keywords.RESERVED_KEYWORDS | _keywords.COL_NAME_KEYWORDS | _keywords.TYPE_FUNC_NAME_KEYWORDS
+)
 
 _SIMPLE_IDENT = re.compile(r"^[a-z_][a-z0-9_$]*$")
 
@@ -200,8 +267,10 @@ def parse_type_string(text: str) -> DataType:
         m = re.match(r"^(.*?)\((.*)\)$", s)
         if m:
             s = m.group(1).strip()
-            args = tuple(int(a) if re.fullmatch(r"-?\d+", a.strip()) else a.strip().lower()
-                         for a in m.group(2).split(","))
+            args = tuple(
+                int(a) if re.fullmatch(r"-?\d+", a.strip()) else a.strip().lower()
+                for a in m.group(2).split(",")
+            )
     name = canonical_type_name(s) if s.lower() in CANONICAL_TYPES else _unquote_qualified(s)
     return DataType(name=name, args=args, array_dims=min(dims, 1), raw=text)
 

@@ -127,9 +127,10 @@ _TYPE_WORD = re.compile(r"^[a-z_][a-z0-9_]*$")
 def type_sql(t: DataType) -> str:
     """Declared-type text for a canonical type (``""`` for a column without type)."""
     words = t.name.split(" ")
-    if t.name and not all(_TYPE_WORD.match(w) and (w.upper() not in KEYWORDS
-                                                   or w.upper() in FALLBACK_KEYWORDS)
-                          for w in words):
+    if t.name and not all(
+        _TYPE_WORD.match(w) and (w.upper() not in KEYWORDS or w.upper() in FALLBACK_KEYWORDS)
+        for w in words
+    ):
         base = '"' + t.name.replace('"', '""') + '"'
     else:
         base = t.name
@@ -173,7 +174,17 @@ def choose_name(table: str, columns: tuple[str, ...] | None, label: str, taken: 
 
 
 __all__ = [
-    "BUILTIN_COLLATIONS", "FALLBACK_KEYWORDS", "KEYWORDS", "NAMESPACE", "canonical_collation",
-    "choose_name", "dequote", "parse_type", "quote_ident", "quote_string",
-    "strip_generated_always", "type_affinity", "type_sql",
+    "BUILTIN_COLLATIONS",
+    "FALLBACK_KEYWORDS",
+    "KEYWORDS",
+    "NAMESPACE",
+    "canonical_collation",
+    "choose_name",
+    "dequote",
+    "parse_type",
+    "quote_ident",
+    "quote_string",
+    "strip_generated_always",
+    "type_affinity",
+    "type_sql",
 ]

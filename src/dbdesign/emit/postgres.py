@@ -85,8 +85,19 @@ HEADER = (
 # Tie-break rank per node kind: among nodes whose dependencies are met, the lowest rank goes
 # first, then the lowest key. This keeps related statements together and the output readable.
 _RANK = {
-    "schema": 0, "extension": 1, "type": 2, "sequence": 3, "function": 4, "aggregate": 5,
-    "table": 6, "owned": 7, "index": 8, "fk": 9, "view": 10, "trigger": 11, "rule": 12,
+    "schema": 0,
+    "extension": 1,
+    "type": 2,
+    "sequence": 3,
+    "function": 4,
+    "aggregate": 5,
+    "table": 6,
+    "owned": 7,
+    "index": 8,
+    "fk": 9,
+    "view": 10,
+    "trigger": 11,
+    "rule": 12,
     "policy": 13,
 }
 
@@ -153,8 +164,11 @@ def _default_needs_parens(text: str) -> bool:
         (col,) = tree["stmts"][0]["stmt"]["CreateStmt"]["tableElts"]
         coldef = col["ColumnDef"]
         cons = coldef.get("constraints", [])
-        return bool(coldef.get("collClause")) or len(cons) != 1 or (
-            cons[0]["Constraint"]["contype"] != "CONSTR_DEFAULT")
+        return (
+            bool(coldef.get("collClause"))
+            or len(cons) != 1
+            or (cons[0]["Constraint"]["contype"] != "CONSTR_DEFAULT")
+        )
     except (_PgParseError, KeyError, ValueError):
         return True
 
@@ -199,8 +213,10 @@ def _string_const(node: Any) -> str | None:
 
 def _split_regclass(text: str) -> tuple[str | None, str] | None:
     """``'public."My Seq"'`` as regclass input reads it (unquoted parts fold to lower case)."""
-    parts = [q.replace('""', '"') if q else p.strip().lower()
-             for q, p in re.findall(r'"((?:[^"]|"")*)"|([^."]+)', text)]
+    parts = [
+        q.replace('""', '"') if q else p.strip().lower()
+        for q, p in re.findall(r'"((?:[^"]|"")*)"|([^."]+)', text)
+    ]
     if len(parts) == 1:
         return None, parts[0]
     if len(parts) == 2:
@@ -281,7 +297,8 @@ class _Graph:
 
     def order(self) -> list[Node]:
         graph: dict[Node, set[Node]] = {
-            node: {d for d in self.deps.get(node, ()) if d in self.stmts} for node in self.stmts}
+            node: {d for d in self.deps.get(node, ()) if d in self.stmts} for node in self.stmts
+        }
         # A soft edge is kept unless it closes a cycle through the edges kept so far.
         for node in sorted(self.soft):
             for on in sorted(self.soft[node]):
@@ -472,8 +489,9 @@ class _Builder:
             if ns.comment != PUBLIC_DEFAULT_COMMENT:
                 stmts.append(_Stmt(f"COMMENT ON SCHEMA public IS {_comment(ns.comment)}"))
             for g in sorted(PUBLIC_DEFAULT_GRANTS - ns.grants, key=_grant_sort):
-                stmts.append(_Stmt(f"REVOKE {g.privilege} ON SCHEMA public FROM "
-                                   f"{_grantee(g.grantee)}"))
+                stmts.append(
+                    _Stmt(f"REVOKE {g.privilege} ON SCHEMA public FROM {_grantee(g.grantee)}")
+                )
             stmts += _grants("SCHEMA", name, ns.grants - PUBLIC_DEFAULT_GRANTS)
             if stmts:
                 self.g.add((_RANK["schema"], ns.name, "schema"), stmts)
@@ -518,10 +536,12 @@ class _Builder:
             if chk.validated:
                 sql += f" {cons}"
             else:
-                later.append(_Stmt(f"ALTER DOMAIN {name} ADD {cons} NOT VALID",
-                                   _schema_of(chk.expr)))
-            later += _comment_on("CONSTRAINT", f"{quote_ident(chk.name)} ON DOMAIN {name}",
-                                 chk.comment)
+                later.append(
+                    _Stmt(f"ALTER DOMAIN {name} ADD {cons} NOT VALID", _schema_of(chk.expr))
+                )
+            later += _comment_on(
+                "CONSTRAINT", f"{quote_ident(chk.name)} ON DOMAIN {name}", chk.comment
+            )
         exprs = [dom.default, *(c.expr for c in dom.checks.values())]
         path = _path(exprs)
         stmts = [_Stmt(sql, path), *later, *_comment_on("DOMAIN", name, dom.comment)]
@@ -557,8 +577,15 @@ class _Builder:
             if owner is not None:
                 table_key, column = owner
                 owned = (_RANK["owned"], seq.key, "owned")
-                self.g.add(owned, [_Stmt(f"ALTER SEQUENCE {name} OWNED BY "
-                                         f"{_qkey(table_key)}.{quote_ident(column)}")])
+                self.g.add(
+                    owned,
+                    [
+                        _Stmt(
+                            f"ALTER SEQUENCE {name} OWNED BY "
+                            f"{_qkey(table_key)}.{quote_ident(column)}"
+                        )
+                    ],
+                )
                 self.g.depend(owned, node)
                 self.g.depend(owned, self.relation_node(table_key))
 
@@ -567,8 +594,8 @@ class _Builder:
         if table_key in self.s.tables:
             return table_key, column
         for key, table in self.s.tables.items():  # a column name with a dot in it
-            if owned_by.startswith(key + ".") and table.column(owned_by[len(key) + 1:]):
-                return key, owned_by[len(key) + 1:]
+            if owned_by.startswith(key + ".") and table.column(owned_by[len(key) + 1 :]):
+                return key, owned_by[len(key) + 1 :]
         table_key, _, column = owned_by.rpartition(".")
         return (table_key, column) if table_key else None
 
@@ -594,15 +621,22 @@ class _Builder:
                 if schema == fn.schema and name == fn.name:
                     continue
                 if re.search(rf"(?<![\w$]){re.escape(name)}(?![\w$])", fn.body):
-                    self.depend_all(node, (self.function_node(k) for k in keys
-                                           if self.s.functions[k].kind != "aggregate"))
+                    self.depend_all(
+                        node,
+                        (
+                            self.function_node(k)
+                            for k in keys
+                            if self.s.functions[k].kind != "aggregate"
+                        ),
+                    )
         elif fn.language.lower() == "sql":
             body = fn.body.strip()
             if _is_sql_standard_body(body):
                 # BEGIN ATOMIC / RETURN bodies are parsed at creation: a hard dependency.
                 refs = self.refs_nodes(_scan_sql(_function_sql(fn)), fn.schema)
-                overloads = {self.function_node(k)
-                             for k in self.functions_by_name[(fn.schema, fn.name)]}
+                overloads = {
+                    self.function_node(k) for k in self.functions_by_name[(fn.schema, fn.name)]
+                }
                 self.depend_all(node, refs - overloads)
             else:
                 # A string body is only checked when check_function_bodies is on (we turn it
@@ -622,8 +656,7 @@ class _Builder:
         parents = self.parents(t)
         ancestors = self.ancestors(t)
         inherited = {c.name: c for p in parents for c in p.columns}
-        parent_checks = {c.name for p in ancestors for c in p.checks.values()
-                         if not c.no_inherit}
+        parent_checks = {c.name for p in ancestors for c in p.checks.values() if not c.no_inherit}
         stmts: list[_Stmt] = []
         exprs: list[Expr | None] = []
         for c in t.columns:
@@ -638,8 +671,10 @@ class _Builder:
         alters: list[str] = []  # constraints and column changes that cannot be inline
         inline: list[str] = []
         if t.partition_of:
-            head = f"CREATE {'UNLOGGED ' if t.unlogged else ''}TABLE {name} PARTITION OF " \
-                   f"{_qkey(t.partition_of)}"
+            head = (
+                f"CREATE {'UNLOGGED ' if t.unlogged else ''}TABLE {name} PARTITION OF "
+                f"{_qkey(t.partition_of)}"
+            )
             bound = t.partition_bound.text.strip() if t.partition_bound else "DEFAULT"
             if not re.match(r"(?i)^(for\s+values|default)\b", bound):
                 bound = f"FOR VALUES {bound}"
@@ -681,8 +716,11 @@ class _Builder:
         for c in t.columns:
             stmts += _comment_on("COLUMN", f"{name}.{quote_ident(c.name)}", c.comment)
         constraints: list[PrimaryKey | Unique | Check | Exclusion] = [
-            *([t.primary_key] if t.primary_key else []), *t.uniques.values(),
-            *t.checks.values(), *t.exclusions.values()]
+            *([t.primary_key] if t.primary_key else []),
+            *t.uniques.values(),
+            *t.checks.values(),
+            *t.exclusions.values(),
+        ]
         for con in constraints:
             stmts += _comment_on("CONSTRAINT", f"{quote_ident(con.name)} ON {name}", con.comment)
         stmts += _grants("TABLE", name, t.grants)
@@ -696,8 +734,12 @@ class _Builder:
         self.depend_all(node, self.expr_nodes(exprs))
 
         for fk in t.foreign_keys.values():
-            if any(_same_fk(fk, pfk) for p in ancestors if t.partition_of
-                   for pfk in p.foreign_keys.values()):
+            if any(
+                _same_fk(fk, pfk)
+                for p in ancestors
+                if t.partition_of
+                for pfk in p.foreign_keys.values()
+            ):
                 continue  # cloned from the parent
             self.foreign_key(t, fk)
 
@@ -748,9 +790,11 @@ class _Builder:
     def foreign_key(self, t: Table, fk: ForeignKey) -> None:
         node = (_RANK["fk"], f"{t.key}.{fk.name}", "fk")
         name = qualified(t.schema, t.name)
-        sql = (f"ALTER TABLE {name} ADD CONSTRAINT {quote_ident(fk.name)} FOREIGN KEY "
-               f"({_idents(fk.columns)}) REFERENCES {_qkey(fk.ref_table)} "
-               f"({_idents(fk.ref_columns)})")
+        sql = (
+            f"ALTER TABLE {name} ADD CONSTRAINT {quote_ident(fk.name)} FOREIGN KEY "
+            f"({_idents(fk.columns)}) REFERENCES {_qkey(fk.ref_table)} "
+            f"({_idents(fk.ref_columns)})"
+        )
         if fk.match != "SIMPLE":
             sql += f" MATCH {fk.match}"
         if fk.on_update != "NO ACTION":
@@ -778,8 +822,9 @@ class _Builder:
         sql = f"CREATE {kind} {name}"
         if v.column_names:
             sql += f" ({_idents(v.column_names)})"
-        options = [o for o in v.options
-                   if not (v.check_option and o.lower().startswith("check_option"))]
+        options = [
+            o for o in v.options if not (v.check_option and o.lower().startswith("check_option"))
+        ]
         if options:
             sql += f" WITH ({', '.join(options)})"
         sql += f" AS\n{_strip_semicolon(v.query.text)}"
@@ -801,8 +846,10 @@ class _Builder:
         node = (_RANK["index"], ix.key, "index")
         table = qualified(ix.schema, ix.table)
         elems = ", ".join(self.element_sql(e) for e in ix.elements)
-        sql = (f"CREATE {'UNIQUE ' if ix.unique else ''}INDEX {quote_ident(ix.name)} ON {table}"
-               f"{'' if ix.method == 'btree' else ' USING ' + quote_ident(ix.method)} ({elems})")
+        sql = (
+            f"CREATE {'UNIQUE ' if ix.unique else ''}INDEX {quote_ident(ix.name)} ON {table}"
+            f"{'' if ix.method == 'btree' else ' USING ' + quote_ident(ix.method)} ({elems})"
+        )
         if ix.include:
             sql += f" INCLUDE ({_idents(ix.include)})"
         if ix.nulls_not_distinct:
@@ -826,26 +873,33 @@ class _Builder:
                 events.append(f"UPDATE OF {_idents(tr.columns)}")
             else:
                 events.append(ev.upper())
-        sql = (f"CREATE {'CONSTRAINT ' if tr.constraint else ''}TRIGGER {quote_ident(tr.name)} "
-               f"{tr.timing} {' OR '.join(events)} ON {table}")
+        sql = (
+            f"CREATE {'CONSTRAINT ' if tr.constraint else ''}TRIGGER {quote_ident(tr.name)} "
+            f"{tr.timing} {' OR '.join(events)} ON {table}"
+        )
         sql += _deferrable(tr.deferrable, tr.initially_deferred)
         sql += f" FOR EACH {tr.level}"
         if tr.when is not None:
             sql += f" WHEN ({tr.when.text})"
-        fschema, fname = split_qualified(tr.function) if "." in tr.function else (
-            "public", tr.function)
+        fschema, fname = (
+            split_qualified(tr.function) if "." in tr.function else ("public", tr.function)
+        )
         args = ", ".join(quote_literal(a) for a in tr.arguments)
         sql += f" EXECUTE FUNCTION {qualified(fschema, fname)}({args})"
         stmts = [_Stmt(sql, _schema_of(tr.when) if tr.when else None)]
-        enable = {"D": "DISABLE TRIGGER", "R": "ENABLE REPLICA TRIGGER",
-                  "A": "ENABLE ALWAYS TRIGGER"}.get(tr.enabled)
+        enable = {
+            "D": "DISABLE TRIGGER",
+            "R": "ENABLE REPLICA TRIGGER",
+            "A": "ENABLE ALWAYS TRIGGER",
+        }.get(tr.enabled)
         if enable:
             stmts.append(_Stmt(f"ALTER TABLE {table} {enable} {quote_ident(tr.name)}"))
         stmts += _comment_on("TRIGGER", f"{quote_ident(tr.name)} ON {table}", tr.comment)
         self.g.add(node, stmts)
         self.g.depend(node, self.relation_node(f"{tr.schema}.{tr.table}"))
-        self.depend_all(node, (self.function_node(k)
-                               for k in self.functions_by_name.get((fschema, fname), ())))
+        self.depend_all(
+            node, (self.function_node(k) for k in self.functions_by_name.get((fschema, fname), ()))
+        )
         self.depend_all(node, self.expr_nodes([tr.when]))
 
     def rule(self, r: Rule) -> None:
@@ -975,8 +1029,11 @@ def _inherited_column_changes(c: Column, parent: Column) -> list[str]:
     col = quote_ident(c.name)
     out = []
     if c.default != parent.default and c.generated is None and c.identity is None:
-        out.append(f"ALTER COLUMN {col} SET {_default_sql(c.default)}" if c.default is not None
-                   else f"ALTER COLUMN {col} DROP DEFAULT")
+        out.append(
+            f"ALTER COLUMN {col} SET {_default_sql(c.default)}"
+            if c.default is not None
+            else f"ALTER COLUMN {col} DROP DEFAULT"
+        )
     if not c.nullable and parent.nullable:
         out.append(f"ALTER COLUMN {col} SET NOT NULL")
     return out
@@ -986,8 +1043,9 @@ def _same_fk(a: ForeignKey, b: ForeignKey) -> bool:
     return (a.columns, a.ref_table, a.ref_columns) == (b.columns, b.ref_table, b.ref_columns)
 
 
-def _own_constraints(t: Table, parents: list[Table],
-                     parent_checks: set[str]) -> list[tuple[str, bool, bool]]:
+def _own_constraints(
+    t: Table, parents: list[Table], parent_checks: set[str]
+) -> list[tuple[str, bool, bool]]:
     """The table's constraints as ``CONSTRAINT ...`` clauses with (valid, inline), leaving out
     what a partition or an inheritance child gets from its parent.
 
@@ -1018,8 +1076,9 @@ def _own_constraints(t: Table, parents: list[Table],
         sql = f"CONSTRAINT {quote_ident(u.name)} UNIQUE{nnd} ({_idents(u.columns)})"
         if u.include:
             sql += f" INCLUDE ({_idents(u.include)})"
-        inline = first((u.columns, u.include, u.nulls_not_distinct, u.deferrable,
-                        u.initially_deferred))
+        inline = first(
+            (u.columns, u.include, u.nulls_not_distinct, u.deferrable, u.initially_deferred)
+        )
         out.append((sql + _deferrable(u.deferrable, u.initially_deferred), True, inline))
     for chk in t.checks.values():
         if chk.name in parent_checks:
@@ -1051,8 +1110,10 @@ def _exclusion_sql(ex: Exclusion) -> str:
         if e.nulls_first is not None and e.nulls_first != e.descending:
             text += " NULLS FIRST" if e.nulls_first else " NULLS LAST"
         elems.append(f"{text} WITH {el.operator}")
-    sql = (f"CONSTRAINT {quote_ident(ex.name)} EXCLUDE USING {quote_ident(ex.method)} "
-           f"({', '.join(elems)})")
+    sql = (
+        f"CONSTRAINT {quote_ident(ex.name)} EXCLUDE USING {quote_ident(ex.method)} "
+        f"({', '.join(elems)})"
+    )
     if ex.include:
         sql += f" INCLUDE ({_idents(ex.include)})"
     if ex.where is not None:
@@ -1062,8 +1123,15 @@ def _exclusion_sql(ex: Exclusion) -> str:
 
 # functions
 
-_LIST_GUCS = frozenset({"search_path", "temp_tablespaces", "session_preload_libraries",
-                        "shared_preload_libraries", "local_preload_libraries"})
+_LIST_GUCS = frozenset(
+    {
+        "search_path",
+        "temp_tablespaces",
+        "session_preload_libraries",
+        "shared_preload_libraries",
+        "local_preload_libraries",
+    }
+)
 
 
 def _config_sql(item: str) -> str:
@@ -1071,8 +1139,10 @@ def _config_sql(item: str) -> str:
     name, _, value = item.partition("=")
     name = name.strip()
     if name.lower() in _LIST_GUCS:
-        parts = [q.replace('""', '"') if q else p.strip()
-                 for q, p in re.findall(r'"((?:[^"]|"")*)"|([^,\s][^,]*)', value)]
+        parts = [
+            q.replace('""', '"') if q else p.strip()
+            for q, p in re.findall(r'"((?:[^"]|"")*)"|([^,\s][^,]*)', value)
+        ]
         rendered = ", ".join(quote_literal(p) for p in parts) or "''"
     else:
         rendered = quote_literal(value)
@@ -1124,8 +1194,9 @@ def _function_sql(fn: Function) -> str:
     if fn.kind == "function":
         table_args = [a for a in fn.arguments if a.mode == "TABLE"]
         if table_args:
-            cols = ", ".join(f"{quote_ident(a.name or '')} {_type_text(a.type)}"
-                             for a in table_args)
+            cols = ", ".join(
+                f"{quote_ident(a.name or '')} {_type_text(a.type)}" for a in table_args
+            )
             lines[0] += f" RETURNS TABLE({cols})"
         elif fn.returns and fn.returns.strip().upper().startswith("TABLE"):
             lines[0] += f" RETURNS {fn.returns.strip()}"
@@ -1206,10 +1277,11 @@ def emit_drop_schema(schema: Schema) -> str:
 def _drop_sql(schema: Schema, kind: str, key: str) -> list[str]:
     if kind == "fk":
         for t in schema.tables.values():
-            if key.startswith(t.key + ".") and key[len(t.key) + 1:] in t.foreign_keys:
-                fk = key[len(t.key) + 1:]
-                return [f"ALTER TABLE {qualified(t.schema, t.name)} DROP CONSTRAINT "
-                        f"{quote_ident(fk)}"]
+            if key.startswith(t.key + ".") and key[len(t.key) + 1 :] in t.foreign_keys:
+                fk = key[len(t.key) + 1 :]
+                return [
+                    f"ALTER TABLE {qualified(t.schema, t.name)} DROP CONSTRAINT {quote_ident(fk)}"
+                ]
         return []
     if kind == "view":
         v = schema.views[key]
@@ -1246,9 +1318,14 @@ def _drop_sql(schema: Schema, kind: str, key: str) -> list[str]:
         ix = schema.indexes[key]
         return [f"DROP INDEX {qualified(ix.schema, ix.name)}"]
     if kind in ("trigger", "rule", "policy"):
-        obj: Trigger | Rule | Policy = (schema.triggers[key] if kind == "trigger" else
-                                        schema.rules[key] if kind == "rule" else
-                                        schema.policies[key])
-        return [f"DROP {kind.upper()} {quote_ident(obj.name)} ON "
-                f"{qualified(obj.schema, obj.table)}"]
+        obj: Trigger | Rule | Policy = (
+            schema.triggers[key]
+            if kind == "trigger"
+            else schema.rules[key]
+            if kind == "rule"
+            else schema.policies[key]
+        )
+        return [
+            f"DROP {kind.upper()} {quote_ident(obj.name)} ON {qualified(obj.schema, obj.table)}"
+        ]
     return []  # OWNED BY goes with the sequence

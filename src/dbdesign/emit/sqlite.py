@@ -37,8 +37,12 @@ def _is_term(text: str) -> bool:
         return False
     if len(toks) == 1:
         return toks[0].kind in ("string", "number", "blob", "word", "qident")
-    return (len(toks) == 2 and toks[0].kind == "op" and toks[0].text in "+-"
-            and toks[1].kind == "number")
+    return (
+        len(toks) == 2
+        and toks[0].kind == "op"
+        and toks[0].text in "+-"
+        and toks[1].kind == "number"
+    )
 
 
 def _column_sql(t: Table, c: Column) -> str:
@@ -64,8 +68,10 @@ def _names(cols: Iterable[str]) -> str:
 
 
 def _fk_sql(fk: ForeignKey) -> str:
-    s = (f"CONSTRAINT {quote_ident(fk.name)} FOREIGN KEY ({_names(fk.columns)}) "
-         f"REFERENCES {quote_ident(_local(fk.ref_table))}")
+    s = (
+        f"CONSTRAINT {quote_ident(fk.name)} FOREIGN KEY ({_names(fk.columns)}) "
+        f"REFERENCES {quote_ident(_local(fk.ref_table))}"
+    )
     if fk.ref_columns:
         s += f" ({_names(fk.ref_columns)})"
     if fk.on_delete != "NO ACTION":
@@ -114,8 +120,10 @@ def index_sql(i: Index) -> str:
         els.append(s)
     unique = "UNIQUE " if i.unique else ""
     where = f" WHERE {i.where.text}" if i.where is not None else ""
-    return (f"CREATE {unique}INDEX {quote_ident(i.name)} ON {quote_ident(i.table)} "
-            f"({', '.join(els)}){where};")
+    return (
+        f"CREATE {unique}INDEX {quote_ident(i.name)} ON {quote_ident(i.table)} "
+        f"({', '.join(els)}){where};"
+    )
 
 
 def view_sql(v: View) -> str:
@@ -131,8 +139,10 @@ def trigger_sql(tr: Trigger) -> str:
     body = tr.body.text.strip() if tr.body is not None else ""
     if not body.endswith(";"):
         body += ";"
-    return (f"CREATE TRIGGER {quote_ident(tr.name)} {tr.timing} {event} ON {quote_ident(tr.table)}"
-            f"\nFOR EACH ROW{when}\nBEGIN\n{_INDENT}{body}\nEND;")
+    return (
+        f"CREATE TRIGGER {quote_ident(tr.name)} {tr.timing} {event} ON {quote_ident(tr.table)}"
+        f"\nFOR EACH ROW{when}\nBEGIN\n{_INDENT}{body}\nEND;"
+    )
 
 
 def _order(deps: dict[str, set[str]]) -> list[str]:
@@ -167,10 +177,16 @@ def _query_relations(query: Expr) -> set[str]:
 
 def _unsupported(schema: Schema) -> list[str]:
     problems: list[str] = []
-    for what, coll in (("sequence", schema.sequences), ("enum type", schema.enums),
-                       ("domain", schema.domains), ("composite type", schema.composite_types),
-                       ("function", schema.functions), ("rule", schema.rules),
-                       ("policy", schema.policies), ("extension", schema.extensions)):
+    for what, coll in (
+        ("sequence", schema.sequences),
+        ("enum type", schema.enums),
+        ("domain", schema.domains),
+        ("composite type", schema.composite_types),
+        ("function", schema.functions),
+        ("rule", schema.rules),
+        ("policy", schema.policies),
+        ("extension", schema.extensions),
+    ):
         problems += [f"{what} {k}" for k in coll]
     problems += [f"namespace {n}" for n in schema.namespaces if n != NAMESPACE]
     for t in schema.tables.values():
@@ -208,8 +224,10 @@ def _unsupported(schema: Schema) -> list[str]:
             problems.append(f"materialized view or view options on {v.key}")
     for tr in schema.triggers.values():
         if len(tr.events) != 1 or tr.level != "ROW" or tr.body is None or tr.constraint:
-            problems.append(f"trigger {tr.key}: SQLite triggers are FOR EACH ROW, one event, "
-                            "with a BEGIN ... END body")
+            problems.append(
+                f"trigger {tr.key}: SQLite triggers are FOR EACH ROW, one event, "
+                "with a BEGIN ... END body"
+            )
     return problems
 
 
@@ -219,8 +237,9 @@ def emit_schema(schema: Schema) -> str:
     if problems:
         raise UnsupportedError("SQLite cannot express: " + "; ".join(problems))
     out: list[str] = []
-    table_deps = {k: {fk.ref_table for fk in t.foreign_keys.values()}
-                  for k, t in schema.tables.items()}
+    table_deps = {
+        k: {fk.ref_table for fk in t.foreign_keys.values()} for k, t in schema.tables.items()
+    }
     order = _order(table_deps)
     for key in order:
         out.append(table_sql(schema.tables[key]))
@@ -228,8 +247,10 @@ def emit_schema(schema: Schema) -> str:
     for idx in sorted(schema.indexes.values(), key=lambda i: (rank.get(i.table_key, -1), i.name)):
         out.append(index_sql(idx))
     by_lower = {v.name.lower(): k for k, v in schema.views.items()}
-    view_deps = {k: {by_lower[r] for r in _query_relations(v.query) if r in by_lower}
-                 for k, v in schema.views.items()}
+    view_deps = {
+        k: {by_lower[r] for r in _query_relations(v.query) if r in by_lower}
+        for k, v in schema.views.items()
+    }
     for key in _order(view_deps):
         out.append(view_sql(schema.views[key]))
     for _k, tr in sorted(schema.triggers.items()):

@@ -72,7 +72,7 @@ _NORMALISERS: dict[str, Normaliser] = {}
 
 
 def register_normaliser(dialect: str, fn: Normaliser) -> None:
-    """Dialect modules register how their expressions normalise (the model itself parses nothing)."""
+    """Dialect modules register how their expressions normalise (the model parses nothing)."""
     _NORMALISERS[dialect] = fn
 
 
@@ -92,9 +92,15 @@ class Expr:
     dialect: str
     schema: str | None
 
-    def __init__(self, text: str | None = None, dialect: str = "postgres",
-                 schema: str | None = None, normalized: str | None = None, *,
-                 thunk: Callable[[], str] | None = None) -> None:
+    def __init__(
+        self,
+        text: str | None = None,
+        dialect: str = "postgres",
+        schema: str | None = None,
+        normalized: str | None = None,
+        *,
+        thunk: Callable[[], str] | None = None,
+    ) -> None:
         if text is None and thunk is None:
             raise ValueError("Expr needs text or a thunk that produces it")
         object.__setattr__(self, "_text", text)
@@ -123,6 +129,7 @@ class Expr:
                 fn = _NORMALISERS.get(self.dialect)
             norm = fn(self.text, self.dialect, self.schema) if fn else " ".join(self.text.split())
             object.__setattr__(self, "_norm", norm)
+            return norm
         return self._norm
 
     def __eq__(self, other: object) -> bool:
@@ -609,5 +616,9 @@ class Schema:
 
     def referencing(self, table_key: str) -> list[tuple[Table, ForeignKey]]:
         """Foreign keys in other tables (or this one) that point at ``table_key``."""
-        return [(t, fk) for t in self.tables.values() for fk in t.foreign_keys.values()
-                if fk.ref_table == table_key]
+        return [
+            (t, fk)
+            for t in self.tables.values()
+            for fk in t.foreign_keys.values()
+            if fk.ref_table == table_key
+        ]

@@ -48,8 +48,11 @@ def _enc(v: Any) -> Any:
         out = {}
         for f in dataclasses.fields(v):
             val = getattr(v, f.name)
-            if f.default is not dataclasses.MISSING and val == f.default and type(val) is type(
-                    f.default):
+            if (
+                f.default is not dataclasses.MISSING
+                and val == f.default
+                and type(val) is type(f.default)
+            ):
                 continue
             if f.default_factory is not dataclasses.MISSING and val == f.default_factory():
                 continue
@@ -85,7 +88,7 @@ def _dec(tp: Any, v: Any) -> Any:
     if dataclasses.is_dataclass(tp):
         hints = _hints(tp)  # type: ignore[arg-type]
         kwargs = {k: _dec(hints[k], x) for k, x in v.items()}
-        return tp(**kwargs)
+        return tp(**kwargs)  # type: ignore[operator]
     if origin is FrozenMap:
         return FrozenMap((k, _dec(args[1], x)) for k, x in v.items())
     if origin is frozenset:

@@ -44,7 +44,7 @@ def _fallback(text: str) -> str:
         tok = m.group()
         if tok.isspace() or tok.startswith(("--", "/*")):
             continue
-        if tok[0] in "\"`[":
+        if tok[0] in '"`[':
             inner = tok[1:-1] if len(tok) > 1 else ""
             tok = '"' + inner.lower() + '"'
         elif not tok.startswith("'"):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from tests.paths import PG_CORPUS
 
 from dbdesign.errors import ParseError
 from dbdesign.model import Expr, from_dict, to_dict
 from dbdesign.readers.ddl.postgres import read_ddl, read_path
-from tests.paths import PG_CORPUS
 
 
 def test_serial_expands_to_sequence_default_and_not_null() -> None:
@@ -53,7 +53,8 @@ def test_long_names_are_truncated_like_the_server() -> None:
 
 def test_non_schema_statements_and_meta_commands_are_skipped() -> None:
     warnings: list[object] = []
-    s = read_ddl("""\\connect mydb
+    s = read_ddl(
+        """\\connect mydb
 \\restrict abc
 SELECT pg_catalog.set_config('search_path', '', false);
 CREATE TABLE public.t (id int);
@@ -63,16 +64,21 @@ COPY public.t (id) FROM stdin;
 2
 \\.
 UPDATE public.t SET id = 3;
-""", warn=warnings.append)
+""",
+        warn=warnings.append,
+    )
     assert list(s.tables) == ["public.t"]
     assert warnings == []
 
 
 def test_unknown_statement_kind_is_a_warning_with_file_and_line() -> None:
     warnings: list[object] = []
-    s = read_ddl("CREATE TABLE t (id int);\n\nCREATE PUBLICATION pub FOR ALL TABLES;\n"
-                 "CREATE TEXT SEARCH CONFIGURATION x (COPY = english);\n",
-                 file="f.sql", warn=warnings.append)
+    s = read_ddl(
+        "CREATE TABLE t (id int);\n\nCREATE PUBLICATION pub FOR ALL TABLES;\n"
+        "CREATE TEXT SEARCH CONFIGURATION x (COPY = english);\n",
+        file="f.sql",
+        warn=warnings.append,
+    )
     assert list(s.tables) == ["public.t"]
     assert len(warnings) == 1
     assert str(warnings[0]).startswith("f.sql:4:1: warning:")
@@ -81,7 +87,7 @@ def test_unknown_statement_kind_is_a_warning_with_file_and_line() -> None:
 def test_syntax_error_has_file_line_and_column() -> None:
     with pytest.raises(ParseError) as e:
         read_ddl("CREATE TABLE t (\n  a int,\n  b int nonsense\n);\n", file="bad.sql")
-    assert str(e.value).startswith("bad.sql:3:9: syntax error at or near \"nonsense\"")
+    assert str(e.value).startswith('bad.sql:3:9: syntax error at or near "nonsense"')
 
 
 def test_syntax_error_position_after_multibyte_text() -> None:
@@ -125,9 +131,11 @@ def test_comments_grants_and_search_path() -> None:
 
 def test_expressions_compare_in_normalised_form() -> None:
     a = read_ddl("CREATE TABLE t (s varchar(5) CHECK (s IN ('a', 'b')), n int DEFAULT -1);")
-    b = read_ddl("CREATE TABLE t (s character varying(5) "
-                 "CHECK (((s)::text = ANY ((ARRAY['a'::character varying, "
-                 "'b'::character varying])::text[]))), n integer DEFAULT '-1'::integer);")
+    b = read_ddl(
+        "CREATE TABLE t (s character varying(5) "
+        "CHECK (((s)::text = ANY ((ARRAY['a'::character varying, "
+        "'b'::character varying])::text[]))), n integer DEFAULT '-1'::integer);"
+    )
     assert a == b
     c = read_ddl("CREATE TABLE t (s varchar(5) CHECK (s IN ('a', 'c')), n int DEFAULT -1);")
     assert a != c

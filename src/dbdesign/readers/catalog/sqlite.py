@@ -56,8 +56,12 @@ from dbdesign.readers.ddl.sqlite import (
 )
 
 _ACTIONS: dict[str, ReferentialAction] = {
-    "NO ACTION": "NO ACTION", "RESTRICT": "RESTRICT", "CASCADE": "CASCADE",
-    "SET NULL": "SET NULL", "SET DEFAULT": "SET DEFAULT"}
+    "NO ACTION": "NO ACTION",
+    "RESTRICT": "RESTRICT",
+    "CASCADE": "CASCADE",
+    "SET NULL": "SET NULL",
+    "SET DEFAULT": "SET DEFAULT",
+}
 
 
 def _q(name: str) -> str:
@@ -68,8 +72,9 @@ def _fail(message: str, origin: Origin | None) -> DbdesignError:
     return DbdesignError(f"unexpected catalog content: {message}")
 
 
-def _connect(path_or_connection: str | os.PathLike[str] | sqlite3.Connection
-             ) -> tuple[sqlite3.Connection, bool, str]:
+def _connect(
+    path_or_connection: str | os.PathLike[str] | sqlite3.Connection,
+) -> tuple[sqlite3.Connection, bool, str]:
     if isinstance(path_or_connection, sqlite3.Connection):
         return path_or_connection, False, "sqlite:connection"
     path = Path(path_or_connection)
@@ -100,7 +105,8 @@ def read_catalog(path_or_connection: str | os.PathLike[str] | sqlite3.Connection
 def _read(conn: sqlite3.Connection, where: str) -> Schema:
     master = conn.execute(
         "SELECT type, name, tbl_name, sql FROM main.sqlite_master "
-        "WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid").fetchall()
+        "WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid"
+    ).fetchall()
     options = _table_list(conn)
     tables: dict[str, Table] = {}
     defs: dict[str, TableDef] = {}
@@ -144,14 +150,20 @@ def _table_list(conn: sqlite3.Connection) -> dict[str, tuple[bool, bool]]:
     return {r[1]: (bool(r[4]), bool(r[5])) for r in rows if r[0] == "main"}
 
 
-def _table(conn: sqlite3.Connection, name: str, rt: ResolvedTable,
-           opts: tuple[bool, bool] | None, where: str) -> Table:
+def _table(
+    conn: sqlite3.Connection,
+    name: str,
+    rt: ResolvedTable,
+    opts: tuple[bool, bool] | None,
+    where: str,
+) -> Table:
     tdef = rt.tdef
     origin = Origin(catalog=f"{where}:table:{name}")
     columns: list[Column] = []
     pk_cols: list[tuple[int, str]] = []
     for _cid, cname, ctype, notnull, dflt, pk, hidden in conn.execute(
-            f"PRAGMA main.table_xinfo({_q(name)})"):
+        f"PRAGMA main.table_xinfo({_q(name)})"
+    ):
         if hidden == 1:  # hidden columns of virtual tables
             continue
         cdef = tdef.column(cname)
@@ -159,28 +171,41 @@ def _table(conn: sqlite3.Connection, name: str, rt: ResolvedTable,
         if hidden in (2, 3):
             gen_text = cdef.generated if cdef is not None else None
             generated = Generated(expr=Expr(gen_text or "", "sqlite"), stored=hidden == 3)
-        columns.append(Column(
-            name=cname, type=parse_type(ctype or ""), nullable=not notnull,
-            default=default_expr(dflt), generated=generated,
-            collation=effective_collation(cdef.collation if cdef else None, None),
-            origin=Origin(catalog=f"{where}:table:{name}.{cname}")))
+        columns.append(
+            Column(
+                name=cname,
+                type=parse_type(ctype or ""),
+                nullable=not notnull,
+                default=default_expr(dflt),
+                generated=generated,
+                collation=effective_collation(cdef.collation if cdef else None, None),
+                origin=Origin(catalog=f"{where}:table:{name}.{cname}"),
+            )
+        )
         if pk:
             pk_cols.append((pk, cname))
     primary_key = None
     if pk_cols:
         pk_name = rt.pk[0] if rt.pk is not None else f"{name}_pkey"
-        primary_key = PrimaryKey(name=pk_name, columns=tuple(c for _, c in sorted(pk_cols)),
-                                 origin=origin)
+        primary_key = PrimaryKey(
+            name=pk_name, columns=tuple(c for _, c in sorted(pk_cols)), origin=origin
+        )
     without_rowid, strict = opts if opts is not None else (tdef.without_rowid, tdef.strict)
     autoincrement = rt.autoincrement if rt.autoincrement is not None else _sequence(conn, name)
     return Table(
-        schema=NAMESPACE, name=name, columns=tuple(columns), primary_key=primary_key,
+        schema=NAMESPACE,
+        name=name,
+        columns=tuple(columns),
+        primary_key=primary_key,
         foreign_keys=FrozenMap((fk.name, fk) for fk in _foreign_keys(conn, name, rt, origin)),
         uniques=FrozenMap((u.name, u) for u in _uniques(conn, name, rt, origin)),
-        checks=FrozenMap((n, Check(name=n, expr=Expr(c.expr or "", "sqlite"), origin=origin))
-                         for n, c in rt.checks),
+        checks=FrozenMap(
+            (n, Check(name=n, expr=Expr(c.expr or "", "sqlite"), origin=origin))
+            for n, c in rt.checks
+        ),
         dialect_options=table_options(without_rowid, strict, autoincrement),
-        origin=origin)
+        origin=origin,
+    )
 
 
 def _sequence(conn: sqlite3.Connection, table: str) -> str | None:
@@ -193,14 +218,16 @@ def _sequence(conn: sqlite3.Connection, table: str) -> str | None:
     if row is None:
         return None
     for _cid, cname, ctype, *_rest, pk, _hidden in conn.execute(
-            f"PRAGMA main.table_xinfo({_q(table)})"):
+        f"PRAGMA main.table_xinfo({_q(table)})"
+    ):
         if pk == 1 and str(ctype).upper() == "INTEGER":
             return str(cname)
     return None
 
 
-def _foreign_keys(conn: sqlite3.Connection, table: str, rt: ResolvedTable,
-                  origin: Origin) -> list[ForeignKey]:
+def _foreign_keys(
+    conn: sqlite3.Connection, table: str, rt: ResolvedTable, origin: Origin
+) -> list[ForeignKey]:
     groups: dict[int, list[Any]] = {}
     for row in conn.execute(f"PRAGMA main.foreign_key_list({_q(table)})"):
         groups.setdefault(row[0], []).append(row)
@@ -221,48 +248,70 @@ def _foreign_keys(conn: sqlite3.Connection, table: str, rt: ResolvedTable,
         else:  # pragma: no cover - every FK the pragma lists is in the SQL
             cdef = ConstraintDef("fk", None, list(cols), ref_table=ref_table)
             fk = fk_model(f"{table}_{'_'.join(cols)}_fkey", cdef)
-        out.append(ForeignKey(
-            name=fk.name, columns=cols, ref_table=f"{NAMESPACE}.{ref_table}", ref_columns=ref_cols,
-            on_delete=on_delete, on_update=on_update, deferrable=fk.deferrable,
-            initially_deferred=fk.initially_deferred, origin=origin))
+        out.append(
+            ForeignKey(
+                name=fk.name,
+                columns=cols,
+                ref_table=f"{NAMESPACE}.{ref_table}",
+                ref_columns=ref_cols,
+                on_delete=on_delete,
+                on_update=on_update,
+                deferrable=fk.deferrable,
+                initially_deferred=fk.initially_deferred,
+                origin=origin,
+            )
+        )
     return out
 
 
-def _match_fk(candidates: list[tuple[str, ConstraintDef]], cols: tuple[str, ...], ref_table: str,
-              ref_cols: tuple[str, ...], on_delete: str, on_update: str
-              ) -> tuple[str, ConstraintDef] | None:
+def _match_fk(
+    candidates: list[tuple[str, ConstraintDef]],
+    cols: tuple[str, ...],
+    ref_table: str,
+    ref_cols: tuple[str, ...],
+    on_delete: str,
+    on_update: str,
+) -> tuple[str, ConstraintDef] | None:
     def low(xs: tuple[str, ...] | list[str]) -> tuple[str, ...]:
         return tuple(x.lower() for x in xs)
+
     for cand in candidates:
         c = cand[1]
-        if (low(c.columns) == low(cols) and c.ref_table.lower() == ref_table.lower()
-                and low(c.ref_columns) == low(ref_cols) and c.on_delete == on_delete
-                and c.on_update == on_update):
+        if (
+            low(c.columns) == low(cols)
+            and c.ref_table.lower() == ref_table.lower()
+            and low(c.ref_columns) == low(ref_cols)
+            and c.on_delete == on_delete
+            and c.on_update == on_update
+        ):
             return cand
     return None
 
 
-def _uniques(conn: sqlite3.Connection, table: str, rt: ResolvedTable,
-             origin: Origin) -> list[Unique]:
+def _uniques(
+    conn: sqlite3.Connection, table: str, rt: ResolvedTable, origin: Origin
+) -> list[Unique]:
     names = {tuple(c.lower() for c in cdef.columns): n for n, cdef in rt.uniques}
     out: list[Unique] = []
     for _seq, iname, _unique, iorigin, _partial in conn.execute(
-            f"PRAGMA main.index_list({_q(table)})"):
+        f"PRAGMA main.index_list({_q(table)})"
+    ):
         if iorigin != "u":
             continue
-        cols = tuple(r[2] for r in conn.execute(f"PRAGMA main.index_xinfo({_q(iname)})")
-                     if r[5] == 1)
+        cols = tuple(
+            r[2] for r in conn.execute(f"PRAGMA main.index_xinfo({_q(iname)})") if r[5] == 1
+        )
         name = names.get(tuple(c.lower() for c in cols), f"{table}_{'_'.join(cols)}_key")
         out.append(Unique(name=name, columns=cols, origin=origin))
     return out
 
 
-def _indexes(conn: sqlite3.Connection, table: Table, master: list[Any],
-             where: str) -> list[Index]:
+def _indexes(conn: sqlite3.Connection, table: Table, master: list[Any], where: str) -> list[Index]:
     sql_of = {name: sql for kind, name, _t, sql in master if kind == "index"}
     out: list[Index] = []
     for _seq, iname, unique, iorigin, partial in conn.execute(
-            f"PRAGMA main.index_list({_q(table.name)})"):
+        f"PRAGMA main.index_list({_q(table.name)})"
+    ):
         if iorigin != "c" or iname not in sql_of:
             continue
         idef = parse_create(sql_of[iname]) if sql_of[iname] else None
@@ -271,22 +320,27 @@ def _indexes(conn: sqlite3.Connection, table: Table, master: list[Any],
         parsed = iter(idef.elements)
         elements: list[ElementDef] = []
         for _seqno, cid, cname, desc, coll, key in conn.execute(
-                f"PRAGMA main.index_xinfo({_q(iname)})"):
+            f"PRAGMA main.index_xinfo({_q(iname)})"
+        ):
             if not key:
                 continue
             written = next(parsed, None)
             if cid == -2:  # an expression: its text is only in the SQL
                 text = written.expr if written is not None else None
-                elements.append(ElementDef(column=None, expr=text, collation=coll,
-                                           desc=bool(desc)))
+                elements.append(ElementDef(column=None, expr=text, collation=coll, desc=bool(desc)))
             else:
-                elements.append(ElementDef(column=cname if cid >= 0 else "rowid", expr=None,
-                                           collation=coll, desc=bool(desc)))
+                elements.append(
+                    ElementDef(
+                        column=cname if cid >= 0 else "rowid",
+                        expr=None,
+                        collation=coll,
+                        desc=bool(desc),
+                    )
+                )
         idef.unique = bool(unique)
         if not partial:
             idef.where = None
-        out.append(index_model(idef, table, elements,
-                               Origin(catalog=f"{where}:index:{iname}")))
+        out.append(index_model(idef, table, elements, Origin(catalog=f"{where}:index:{iname}")))
     return out
 
 

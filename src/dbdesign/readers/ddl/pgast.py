@@ -13,12 +13,20 @@ from typing import Any
 from pglast import ast, stream
 
 # A_Const keeps its value under the value's kind: {"ival": {"ival": 1}} -> Integer(ival=1).
-_CONST = {"ival": ("Integer", "ival", 0), "sval": ("String", "sval", ""),
-          "fval": ("Float", "fval", "0"), "boolval": ("Boolean", "boolval", False),
-          "bsval": ("BitString", "bsval", "")}
+_CONST = {
+    "ival": ("Integer", "ival", 0),
+    "sval": ("String", "sval", ""),
+    "fval": ("Float", "fval", "0"),
+    "boolval": ("Boolean", "boolval", False),
+    "bsval": ("BitString", "bsval", ""),
+}
 # Scalar defaults that libpg_query's JSON omits (protobuf drops zero values).
-_SCALAR_DEFAULTS = {"Integer": {"ival": 0}, "Boolean": {"boolval": False},
-                    "String": {"sval": ""}, "Float": {"fval": "0"}}
+_SCALAR_DEFAULTS: dict[str, dict[str, Any]] = {
+    "Integer": {"ival": 0},
+    "Boolean": {"boolval": False},
+    "String": {"sval": ""},
+    "Float": {"fval": "0"},
+}
 
 
 @cache
@@ -40,7 +48,8 @@ def _conv(kind: str, body: dict[str, Any]) -> dict[str, Any]:
             if key in body:
                 d["val"] = {"@": cname, field: body[key].get(field, default)}
         return d
-    d = {"@": kind, **_SCALAR_DEFAULTS.get(kind, {})}
+    d = {"@": kind}
+    d.update(_SCALAR_DEFAULTS.get(kind, {}))
     typed = _typed_fields(kind) if hasattr(ast, kind) else {}
     for k, v in body.items():
         if k in typed and isinstance(v, dict) and not (len(v) == 1 and next(iter(v)) == typed[k]):
@@ -70,7 +79,8 @@ def to_node(tree: dict[str, Any], kind: str | None = None) -> ast.Node:
     ``tree`` is either wrapped (``{"A_Expr": {...}}``) or, with ``kind`` given, the bare body.
     """
     d = _conv(kind, tree) if kind is not None else _value(tree)
-    return getattr(ast, d["@"])(d)
+    node: ast.Node = getattr(ast, d["@"])(d)
+    return node
 
 
 def deparse(tree: dict[str, Any], kind: str | None = None) -> str:

@@ -18,6 +18,7 @@ import dataclasses
 import json
 import re
 from collections.abc import Callable, Iterable
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -73,28 +74,68 @@ Warn = Callable[[Diagnostic], None]
 Tree = dict[str, Any]
 
 # Statements that carry no schema: skipped without a word.
-_SKIP_KEYWORDS = frozenset("""
-insert update delete copy select values truncate begin commit rollback start end savepoint
-release abort vacuum analyze analyse explain checkpoint lock listen notify unlisten discard
-reset show deallocate prepare execute fetch move close declare reindex cluster load
-""".split())
-_SILENT_STMTS = frozenset({
-    "AlterOwnerStmt", "CreatedbStmt", "DropdbStmt", "AlterDatabaseStmt", "AlterDatabaseSetStmt",
-    "AlterDefaultPrivilegesStmt", "CreateRoleStmt", "AlterRoleStmt", "AlterRoleSetStmt",
-    "DropRoleStmt", "GrantRoleStmt", "TransactionStmt", "SelectStmt", "InsertStmt", "CopyStmt",
-    "UpdateStmt", "DeleteStmt", "VacuumStmt", "ExplainStmt", "CheckPointStmt", "LockStmt",
-    "NotifyStmt", "ListenStmt", "UnlistenStmt", "DiscardStmt", "VariableShowStmt",
-    "DeallocateStmt", "PrepareStmt", "ExecuteStmt", "ReindexStmt", "ClusterStmt",
-    "TruncateStmt", "AlterSystemStmt", "CreateTableSpaceStmt", "SecLabelStmt",
-    "AlterCollationStmt", "CreatePublicationStmt", "CreateSubscriptionStmt",
-    "AlterPublicationStmt", "AlterSubscriptionStmt",
-})
+_SKIP_KEYWORDS = frozenset(
+    """
+    insert update delete copy select values truncate begin commit rollback start end savepoint
+    release abort vacuum analyze analyse explain checkpoint lock listen notify unlisten discard
+    reset show deallocate prepare execute fetch move close declare reindex cluster load
+    """.split()
+)
+_SILENT_STMTS = frozenset(
+    {
+        "AlterOwnerStmt",
+        "CreatedbStmt",
+        "DropdbStmt",
+        "AlterDatabaseStmt",
+        "AlterDatabaseSetStmt",
+        "AlterDefaultPrivilegesStmt",
+        "CreateRoleStmt",
+        "AlterRoleStmt",
+        "AlterRoleSetStmt",
+        "DropRoleStmt",
+        "GrantRoleStmt",
+        "TransactionStmt",
+        "SelectStmt",
+        "InsertStmt",
+        "CopyStmt",
+        "UpdateStmt",
+        "DeleteStmt",
+        "VacuumStmt",
+        "ExplainStmt",
+        "CheckPointStmt",
+        "LockStmt",
+        "NotifyStmt",
+        "ListenStmt",
+        "UnlistenStmt",
+        "DiscardStmt",
+        "VariableShowStmt",
+        "DeallocateStmt",
+        "PrepareStmt",
+        "ExecuteStmt",
+        "ReindexStmt",
+        "ClusterStmt",
+        "TruncateStmt",
+        "AlterSystemStmt",
+        "CreateTableSpaceStmt",
+        "SecLabelStmt",
+        "AlterCollationStmt",
+        "CreatePublicationStmt",
+        "CreateSubscriptionStmt",
+        "AlterPublicationStmt",
+        "AlterSubscriptionStmt",
+    }
+)
 _BEGIN_ATOMIC = re.compile(r"\bbegin\s+atomic\b", re.I)
 _META_LINE = re.compile(r"^\\[a-zA-Z!?]")
 _COPY_FROM_STDIN = re.compile(r"^\s*copy\b.*\bfrom\s+stdin\b", re.I | re.S)
 
-_FK_ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL",
-               "d": "SET DEFAULT"}
+_FK_ACTIONS = {
+    "a": "NO ACTION",
+    "r": "RESTRICT",
+    "c": "CASCADE",
+    "n": "SET NULL",
+    "d": "SET DEFAULT",
+}
 _FK_MATCH = {"s": "SIMPLE", "f": "FULL", "p": "PARTIAL"}
 _ALL_PRIVILEGES = {
     "OBJECT_TABLE": ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"),
@@ -113,7 +154,8 @@ def _names(nodes: Iterable[Any] | None) -> list[str]:
 
 
 def _kind(node: Any) -> str:
-    return next(iter(node))
+    kind: str = next(iter(node))
+    return kind
 
 
 def _int_value(node: Tree) -> int | str | None:
@@ -139,6 +181,7 @@ def _int_value(node: Tree) -> int | str | None:
 
 # ----------------------------------------------------------------------------------- builder
 
+
 @dataclasses.dataclass
 class _TableB:
     schema: str
@@ -163,6 +206,10 @@ class _TableB:
     # FKs written without a column list reference the target's primary key: resolved at the end.
     pending_fk_refs: dict[str, str] = dataclasses.field(default_factory=dict)
 
+    def constraint_maps(self) -> list[dict[str, Any]]:
+        """The named constraints, one map per kind (names are unique across them)."""
+        return [self.foreign_keys, self.uniques, self.checks, self.exclusions]
+
     def col_index(self, column: str) -> int:
         for i, c in enumerate(self.columns):
             if c.name == column:
@@ -174,15 +221,27 @@ class _TableB:
         self.columns[i] = dataclasses.replace(self.columns[i], **changes)
 
     def freeze(self) -> Table:
-        return Table(schema=self.schema, name=self.name, columns=tuple(self.columns),
-                     primary_key=self.primary_key, foreign_keys=FrozenMap(self.foreign_keys),
-                     uniques=FrozenMap(self.uniques), checks=FrozenMap(self.checks),
-                     exclusions=FrozenMap(self.exclusions), partition_by=self.partition_by,
-                     partition_of=self.partition_of, partition_bound=self.partition_bound,
-                     inherits=self.inherits, unlogged=self.unlogged,
-                     rls_enabled=self.rls_enabled, rls_forced=self.rls_forced,
-                     options=self.options, grants=frozenset(self.grants), comment=self.comment,
-                     origin=self.origin)
+        return Table(
+            schema=self.schema,
+            name=self.name,
+            columns=tuple(self.columns),
+            primary_key=self.primary_key,
+            foreign_keys=FrozenMap(self.foreign_keys),
+            uniques=FrozenMap(self.uniques),
+            checks=FrozenMap(self.checks),
+            exclusions=FrozenMap(self.exclusions),
+            partition_by=self.partition_by,
+            partition_of=self.partition_of,
+            partition_bound=self.partition_bound,
+            inherits=self.inherits,
+            unlogged=self.unlogged,
+            rls_enabled=self.rls_enabled,
+            rls_forced=self.rls_forced,
+            options=self.options,
+            grants=frozenset(self.grants),
+            comment=self.comment,
+            origin=self.origin,
+        )
 
 
 class _Lines:
@@ -198,7 +257,7 @@ class _Lines:
 
     def at(self, offset: int) -> tuple[int, int]:
         i = bisect.bisect_right(self.starts, offset) - 1
-        col = len(self.data[self.starts[i]:offset].decode(errors="replace")) + 1
+        col = len(self.data[self.starts[i] : offset].decode(errors="replace")) + 1
         return i + 1, col
 
 
@@ -209,8 +268,12 @@ class PostgresDdlReader:
         self.warn = warn or (lambda d: None)
         self.search_path = "public"
         self.namespaces: dict[str, Namespace] = {
-            "public": Namespace(name="public", comment="standard public schema",
-                                grants=frozenset({Grant(grantee="PUBLIC", privilege="USAGE")}))}
+            "public": Namespace(
+                name="public",
+                comment="standard public schema",
+                grants=frozenset({Grant(grantee="PUBLIC", privilege="USAGE")}),
+            )
+        }
         self.extensions: dict[str, Extension] = {}
         self.tables: dict[str, _TableB] = {}
         self.views: dict[str, View] = {}
@@ -269,7 +332,8 @@ class PostgresDdlReader:
                 fk = t.foreign_keys.get(name)
                 if fk is not None and target is not None and target.primary_key is not None:
                     t.foreign_keys[name] = dataclasses.replace(
-                        fk, ref_columns=target.primary_key.columns)
+                        fk, ref_columns=target.primary_key.columns
+                    )
         return Schema(
             dialect="postgres",
             namespaces=FrozenMap(self.namespaces),
@@ -318,8 +382,7 @@ class PostgresDdlReader:
 
     def _expr(self, tree: Tree, kind: str | None = None) -> Expr:
         # Deparsing costs ~0.3 ms an expression; defer it until someone reads the text.
-        return Expr(thunk=lambda: deparse(tree, kind), dialect="postgres",
-                    schema=self.search_path)
+        return Expr(thunk=lambda: deparse(tree, kind), dialect="postgres", schema=self.search_path)
 
     def _take_rel(self, schema: str, name: str) -> None:
         self.rel_names.setdefault(schema, set()).add(name)
@@ -363,7 +426,7 @@ class PostgresDdlReader:
             raise KeyError(f"table {key} is not defined") from None
 
     # ------------------------------------------------------------------ statements
-    def _on_VariableSetStmt(self, s: Tree) -> None:  # noqa: N802
+    def _on_VariableSetStmt(self, s: Tree) -> None:
         if s.get("name") == "search_path" and s.get("kind") == "VAR_SET_VALUE":
             vals = [str(_int_value(a)) for a in s.get("args", [])]
             first = next((v for v in vals if v and v != "$user"), None)
@@ -371,7 +434,7 @@ class PostgresDdlReader:
         elif s.get("name") == "search_path" and s.get("kind") in ("VAR_SET_DEFAULT", "VAR_RESET"):
             self.search_path = "public"
 
-    def _on_CreateSchemaStmt(self, s: Tree) -> None:  # noqa: N802
+    def _on_CreateSchemaStmt(self, s: Tree) -> None:
         name = s.get("schemaname") or (s.get("authrole") or {}).get("rolename")
         if name and name not in self.namespaces:
             self.namespaces[name] = Namespace(name=name, origin=self._origin())
@@ -382,7 +445,7 @@ class PostgresDdlReader:
             getattr(self, f"_on_{k}", lambda _s: None)(elt[k])
             self.search_path = saved
 
-    def _on_CreateExtensionStmt(self, s: Tree) -> None:  # noqa: N802
+    def _on_CreateExtensionStmt(self, s: Tree) -> None:
         if s["extname"] in BUILTIN_EXTENSIONS:
             return
         schema = None
@@ -393,16 +456,20 @@ class PostgresDdlReader:
                 schema = str(_int_value(d["arg"]))
             elif d["defname"] == "new_version":
                 version = str(_int_value(d["arg"]))
-        self.extensions[s["extname"]] = Extension(name=s["extname"], schema=schema or
-                                                  self.search_path, version=version,
-                                                  origin=self._origin())
+        self.extensions[s["extname"]] = Extension(
+            name=s["extname"],
+            schema=schema or self.search_path,
+            version=version,
+            origin=self._origin(),
+        )
 
-    def _on_CreateEnumStmt(self, s: Tree) -> None:  # noqa: N802
+    def _on_CreateEnumStmt(self, s: Tree) -> None:
         schema, name = self._qual_names(_names(s["typeName"]))
         self.enums[f"{schema}.{name}"] = EnumType(
-            schema=schema, name=name, values=tuple(_names(s.get("vals"))), origin=self._origin())
+            schema=schema, name=name, values=tuple(_names(s.get("vals"))), origin=self._origin()
+        )
 
-    def _on_AlterEnumStmt(self, s: Tree) -> None:  # noqa: N802
+    def _on_AlterEnumStmt(self, s: Tree) -> None:
         schema, name = self._qual_names(_names(s["typeName"]))
         e = self.enums[f"{schema}.{name}"]
         values = list(e.values)
@@ -417,7 +484,7 @@ class PostgresDdlReader:
                 values.append(s["newVal"])
         self.enums[e.key] = dataclasses.replace(e, values=tuple(values))
 
-    def _on_CreateDomainStmt(self, s: Tree) -> None:  # noqa: N802
+    def _on_CreateDomainStmt(self, s: Tree) -> None:
         schema, name = self._qual_names(_names(s["domainname"]))
         dtype, _ = self._type(s["typeName"])
         nullable, default, checks = True, None, {}
@@ -432,14 +499,24 @@ class PostgresDdlReader:
             elif ct == "CONSTR_CHECK":
                 cname = con.get("conname") or choose_name(name, None, "check", taken)
                 taken.add(cname)
-                checks[cname] = Check(name=cname, expr=self._expr(con["raw_expr"]),
-                                      validated=not con.get("skip_validation", False))
+                checks[cname] = Check(
+                    name=cname,
+                    expr=self._expr(con["raw_expr"]),
+                    validated=not con.get("skip_validation", False),
+                )
         collation = ".".join(_names(s["collClause"]["collname"])) if s.get("collClause") else None
         self.domains[f"{schema}.{name}"] = Domain(
-            schema=schema, name=name, type=dtype, nullable=nullable, default=default,
-            collation=collation, checks=FrozenMap(checks), origin=self._origin())
+            schema=schema,
+            name=name,
+            type=dtype,
+            nullable=nullable,
+            default=default,
+            collation=collation,
+            checks=FrozenMap(checks),
+            origin=self._origin(),
+        )
 
-    def _on_AlterDomainStmt(self, s: Tree) -> None:  # noqa: N802
+    def _on_AlterDomainStmt(self, s: Tree) -> None:
         schema, name = self._qual_names(_names(s["typeName"]))
         d = self.domains[f"{schema}.{name}"]
         kind = s.get("subtype")
@@ -452,8 +529,11 @@ class PostgresDdlReader:
             taken = self.con_names.setdefault(schema, set())
             cname = con.get("conname") or choose_name(name, None, "check", taken)
             taken.add(cname)
-            checks[cname] = Check(name=cname, expr=self._expr(con["raw_expr"]),
-                                  validated=not con.get("skip_validation", False))
+            checks[cname] = Check(
+                name=cname,
+                expr=self._expr(con["raw_expr"]),
+                validated=not con.get("skip_validation", False),
+            )
         elif kind == "X":  # DROP CONSTRAINT
             checks.pop(s.get("name", ""), None)
         elif kind == "V":  # VALIDATE CONSTRAINT
@@ -468,12 +548,15 @@ class PostgresDdlReader:
             return
         self.domains[d.key] = dataclasses.replace(d, checks=FrozenMap(checks))
 
-    def _on_CompositeTypeStmt(self, s: Tree) -> None:  # noqa: N802
+    def _on_CompositeTypeStmt(self, s: Tree) -> None:
         schema, name = self._qual(s["typevar"])
-        attrs = tuple((c["ColumnDef"]["colname"], self._type(c["ColumnDef"]["typeName"])[0])
-                      for c in s.get("coldeflist") or ())
+        attrs = tuple(
+            (c["ColumnDef"]["colname"], self._type(c["ColumnDef"]["typeName"])[0])
+            for c in s.get("coldeflist") or ()
+        )
         self.composites[f"{schema}.{name}"] = CompositeType(
-            schema=schema, name=name, attributes=attrs, origin=self._origin())
+            schema=schema, name=name, attributes=attrs, origin=self._origin()
+        )
 
     def _seq_options(self, opts: Iterable[Tree], base: dict[str, Any]) -> dict[str, Any]:
         for o in opts:
@@ -492,9 +575,15 @@ class PostgresDdlReader:
                 base["cycle"] = _bool(arg)
             elif n == "owned_by":
                 names = _names(arg["List"]["items"]) if "List" in arg else _names(arg)
-                base["owned_by"] = None if names == ["none"] else (
-                    ".".join(names) if len(names) == 3 else f"{self.search_path}." +
-                    ".".join(names))
+                base["owned_by"] = (
+                    None
+                    if names == ["none"]
+                    else (
+                        ".".join(names)
+                        if len(names) == 3
+                        else f"{self.search_path}." + ".".join(names)
+                    )
+                )
         return base
 
     @staticmethod
@@ -514,31 +603,39 @@ class PostgresDdlReader:
             fields["start"] = start
         return fields
 
-    def _on_CreateSeqStmt(self, s: Tree) -> None:  # noqa: N802
+    def _on_CreateSeqStmt(self, s: Tree) -> None:
         schema, name = self._qual(s["sequence"])
         fields = self._seq_defaults(self._seq_options(s.get("options") or (), {}))
-        self.sequences[f"{schema}.{name}"] = Sequence(schema=schema, name=name,
-                                                      origin=self._origin(), **fields)
+        self.sequences[f"{schema}.{name}"] = Sequence(
+            schema=schema, name=name, origin=self._origin(), **fields
+        )
         self._take_rel(schema, name)
 
-    def _on_AlterSeqStmt(self, s: Tree) -> None:  # noqa: N802
+    def _on_AlterSeqStmt(self, s: Tree) -> None:
         schema, name = self._qual(s["sequence"])
         key = f"{schema}.{name}"
         seq = self.sequences[key]
-        current = {f.name: getattr(seq, f.name) for f in dataclasses.fields(seq)
-                   if f.name not in ("schema", "name", "origin", "grants", "comment")}
+        current = {
+            f.name: getattr(seq, f.name)
+            for f in dataclasses.fields(seq)
+            if f.name not in ("schema", "name", "origin", "grants", "comment")
+        }
         fields = self._seq_defaults(self._seq_options(s.get("options") or (), current))
         self.sequences[key] = dataclasses.replace(seq, **fields)
 
     # ---- tables
-    def _on_CreateStmt(self, s: Tree) -> None:  # noqa: N802
+    def _on_CreateStmt(self, s: Tree) -> None:
         rv = s["relation"]
         schema, name = self._qual(rv)
         key = f"{schema}.{name}"
         if key in self.tables and s.get("if_not_exists"):
             return
-        t = _TableB(schema=schema, name=name, origin=self._origin(rv.get("location")),
-                    unlogged=rv.get("relpersistence") == "u")
+        t = _TableB(
+            schema=schema,
+            name=name,
+            origin=self._origin(rv.get("location")),
+            unlogged=rv.get("relpersistence") == "u",
+        )
         self.tables[key] = t
         self._take_rel(schema, name)
         parents = [self._table(p["RangeVar"]) for p in s.get("inhRelations") or ()]
@@ -566,8 +663,11 @@ class PostgresDdlReader:
             elif k == "TableLikeClause":
                 src = self._table(elt["TableLikeClause"]["relation"])
                 for c in src.columns:
-                    t.columns.append(dataclasses.replace(c, default=None, identity=None,
-                                                         generated=None, comment=None))
+                    t.columns.append(
+                        dataclasses.replace(
+                            c, default=None, identity=None, generated=None, comment=None
+                        )
+                    )
         for con, col in constraints:
             self._add_constraint(t, con, col)
 
@@ -587,8 +687,9 @@ class PostgresDdlReader:
 
     def _partspec(self, ps: Tree) -> PartitionBy:
         strategy = ps["strategy"].removeprefix("PARTITION_STRATEGY_")
-        elems = tuple(self._index_elem(p["PartitionElem"], partition=True)
-                      for p in ps.get("partParams") or ())
+        elems = tuple(
+            self._index_elem(p["PartitionElem"], partition=True) for p in ps.get("partParams") or ()
+        )
         return PartitionBy(strategy=strategy, elements=elems)
 
     def _add_column(self, t: _TableB, cd: Tree) -> list[tuple[Tree, str | None]]:
@@ -609,13 +710,15 @@ class PostgresDdlReader:
             elif ct == "CONSTR_DEFAULT":
                 default = self._expr(con["raw_expr"])
             elif ct == "CONSTR_IDENTITY":
-                opts = self._seq_defaults(self._seq_options(con.get("options") or (),
-                                                            {"type": dtype}))
+                opts = self._seq_defaults(
+                    self._seq_options(con.get("options") or (), {"type": dtype})
+                )
                 identity = _identity(opts, con.get("generated_when") == "a")
                 nullable = False
             elif ct == "CONSTR_GENERATED":
-                generated = Generated(expr=self._expr(con["raw_expr"]),
-                                      stored=con.get("generated_kind", "s") != "v")
+                generated = Generated(
+                    expr=self._expr(con["raw_expr"]), stored=con.get("generated_kind", "s") != "v"
+                )
             else:
                 if ct == "CONSTR_PRIMARY":
                     nullable = False
@@ -624,25 +727,37 @@ class PostgresDdlReader:
             seqname = choose_name(t.name, name, "seq", self.rel_names.setdefault(t.schema, set()))
             self._take_rel(t.schema, seqname)
             self.sequences[f"{t.schema}.{seqname}"] = Sequence(
-                schema=t.schema, name=seqname, type=DataType(name=dtype.name),
-                owned_by=f"{t.schema}.{t.name}.{name}", origin=self._origin(cd.get("location")))
-            default = Expr(f"nextval({regclass_literal(t.schema, seqname)})", "postgres",
-                           self.search_path)
+                schema=t.schema,
+                name=seqname,
+                type=DataType(name=dtype.name),
+                owned_by=f"{t.schema}.{t.name}.{name}",
+                origin=self._origin(cd.get("location")),
+            )
+            default = Expr(
+                f"nextval({regclass_literal(t.schema, seqname)})", "postgres", self.search_path
+            )
             nullable = False
-        collation = (".".join(_names(cd["collClause"]["collname"])) if cd.get("collClause")
-                     else None)
+        collation = ".".join(_names(cd["collClause"]["collname"])) if cd.get("collClause") else None
         if collation is not None and collation.startswith("pg_catalog."):
             collation = collation.removeprefix("pg_catalog.")
-        col = Column(name=name, type=dtype, nullable=nullable, default=default,
-                     identity=identity, generated=generated, collation=collation,
-                     origin=self._origin(cd.get("location")))
+        col = Column(
+            name=name,
+            type=dtype,
+            nullable=nullable,
+            default=default,
+            identity=identity,
+            generated=generated,
+            collation=collation,
+            origin=self._origin(cd.get("location")),
+        )
         existing = next((i for i, c in enumerate(t.columns) if c.name == name), None)
         if existing is None:
             t.columns.append(col)
         else:  # merged with an inherited column
             old = t.columns[existing]
             t.columns[existing] = dataclasses.replace(
-                old, nullable=old.nullable and nullable, default=default or old.default)
+                old, nullable=old.nullable and nullable, default=default or old.default
+            )
         return deferred
 
     def _add_constraint(self, t: _TableB, con: Tree, column: str | None) -> None:
@@ -655,35 +770,51 @@ class PostgresDdlReader:
         con_taken = self.con_names.setdefault(schema, set())
         rel_taken = self.rel_names.setdefault(schema, set())
         if ct == "CONSTR_PRIMARY":
-            cols = tuple(_names(con.get("keys"))) or (column,) if column else tuple(
-                _names(con.get("keys")))
+            cols = (
+                tuple(_names(con.get("keys"))) or (column,)
+                if column
+                else tuple(_names(con.get("keys")))
+            )
             cname = cname or choose_name(t.name, None, "pkey", rel_taken)
-            t.primary_key = PrimaryKey(name=cname, columns=cols, include=tuple(
-                _names(con.get("including"))), deferrable=deferrable,
-                initially_deferred=initdeferred, origin=origin)
+            t.primary_key = PrimaryKey(
+                name=cname,
+                columns=cols,
+                include=tuple(_names(con.get("including"))),
+                deferrable=deferrable,
+                initially_deferred=initdeferred,
+                origin=origin,
+            )
             for c in cols:
                 t.set_col(c, nullable=False)
             rel_taken.add(cname)
         elif ct == "CONSTR_UNIQUE":
             cols = tuple(_names(con.get("keys"))) or ((column,) if column else ())
             include = _names(con.get("including"))
-            cname = cname or choose_name(t.name, _name_addition([*cols, *include]), "key",
-                                         rel_taken)
-            t.uniques[cname] = Unique(name=cname, columns=cols,
-                                      include=tuple(_names(con.get("including"))),
-                                      nulls_not_distinct=bool(con.get("nulls_not_distinct")),
-                                      deferrable=deferrable, initially_deferred=initdeferred,
-                                      origin=origin)
+            cname = cname or choose_name(
+                t.name, _name_addition([*cols, *include]), "key", rel_taken
+            )
+            t.uniques[cname] = Unique(
+                name=cname,
+                columns=cols,
+                include=tuple(_names(con.get("including"))),
+                nulls_not_distinct=bool(con.get("nulls_not_distinct")),
+                deferrable=deferrable,
+                initially_deferred=initdeferred,
+                origin=origin,
+            )
             rel_taken.add(cname)
         elif ct == "CONSTR_CHECK":
             expr = self._expr(self._domain_casts(con["raw_expr"], t))
             if not cname:
                 refs = _column_refs(con["raw_expr"])
-                cname = choose_name(t.name, refs[0] if len(refs) == 1 else None, "check",
-                                    con_taken)
-            t.checks[cname] = Check(name=cname, expr=expr,
-                                    validated=not con.get("skip_validation", False),
-                                    no_inherit=bool(con.get("is_no_inherit")), origin=origin)
+                cname = choose_name(t.name, refs[0] if len(refs) == 1 else None, "check", con_taken)
+            t.checks[cname] = Check(
+                name=cname,
+                expr=expr,
+                validated=not con.get("skip_validation", False),
+                no_inherit=bool(con.get("is_no_inherit")),
+                origin=origin,
+            )
         elif ct == "CONSTR_FOREIGN":
             cols = tuple(_names(con.get("fk_attrs"))) or ((column,) if column else ())
             rschema, rname = self._qual(con["pktable"])
@@ -696,42 +827,58 @@ class PostgresDdlReader:
                 else:
                     t.pending_fk_refs[cname] = f"{rschema}.{rname}"
             t.foreign_keys[cname] = ForeignKey(
-                name=cname, columns=cols, ref_table=f"{rschema}.{rname}", ref_columns=ref_cols,
+                name=cname,
+                columns=cols,
+                ref_table=f"{rschema}.{rname}",
+                ref_columns=ref_cols,
                 on_delete=_FK_ACTIONS[con.get("fk_del_action", "a")],  # type: ignore[arg-type]
                 on_update=_FK_ACTIONS[con.get("fk_upd_action", "a")],  # type: ignore[arg-type]
                 match=_FK_MATCH[con.get("fk_matchtype", "s")],  # type: ignore[arg-type]
-                deferrable=deferrable, initially_deferred=initdeferred,
-                validated=not con.get("skip_validation", False), origin=origin)
+                deferrable=deferrable,
+                initially_deferred=initdeferred,
+                validated=not con.get("skip_validation", False),
+                origin=origin,
+            )
         elif ct == "CONSTR_EXCLUSION":
             elems = []
             colnames = []
             for pair in con.get("exclusions") or ():
                 items = pair["List"]["items"] if "List" in pair else pair
                 elem = self._index_elem(items[0]["IndexElem"])
-                op = ".".join(_names(items[1]["List"]["items"] if "List" in items[1] else
-                                     items[1]))
+                op = ".".join(_names(items[1]["List"]["items"] if "List" in items[1] else items[1]))
                 elems.append(ExclusionElement(element=elem, operator=op))
                 colnames.append(elem.column or _expr_colname(items[0]["IndexElem"]))
             cname = cname or choose_name(t.name, _name_addition(colnames), "excl", rel_taken)
             rel_taken.add(cname)
             t.exclusions[cname] = Exclusion(
-                name=cname, method=con.get("access_method") or "gist", elements=tuple(elems),
+                name=cname,
+                method=con.get("access_method") or "gist",
+                elements=tuple(elems),
                 include=tuple(_names(con.get("including"))),
                 where=self._expr(con["where_clause"]) if con.get("where_clause") else None,
-                deferrable=deferrable, initially_deferred=initdeferred, origin=origin)
+                deferrable=deferrable,
+                initially_deferred=initdeferred,
+                origin=origin,
+            )
         else:
             self._warn(f"constraint kind {ct} is not modelled; skipped", con.get("location"))
             return
         con_taken.add(cname)
 
-    def _on_AlterTableStmt(self, s: Tree) -> None:  # noqa: N802
+    def _on_AlterTableStmt(self, s: Tree) -> None:
         objtype = s.get("objtype", "OBJECT_TABLE")
         rv = s["relation"]
         for c in s.get("cmds") or ():
             cmd = c["AlterTableCmd"]
             sub = cmd["subtype"]
-            if sub in ("AT_ChangeOwner", "AT_ClusterOn", "AT_ReplicaIdentity",
-                       "AT_SetStatistics", "AT_SetStorage", "AT_SetCompression"):
+            if sub in (
+                "AT_ChangeOwner",
+                "AT_ClusterOn",
+                "AT_ReplicaIdentity",
+                "AT_SetStatistics",
+                "AT_SetStorage",
+                "AT_SetCompression",
+            ):
                 continue
             if objtype == "OBJECT_INDEX":
                 self._alter_index(rv, sub, cmd)
@@ -753,9 +900,9 @@ class PostgresDdlReader:
             schema, name = self._qual(child)
             self.indexes.pop(f"{schema}.{name}", None)
 
-    def _alter_table(self, t: _TableB, sub: str, cmd: Tree) -> None:  # noqa: C901
-        name = cmd.get("name")
-        d = cmd.get("def")
+    def _alter_table(self, t: _TableB, sub: str, cmd: Tree) -> None:
+        name: str = cmd.get("name") or ""
+        d: Any = cmd.get("def")
         if sub == "AT_AddConstraint":
             self._add_constraint(t, d["Constraint"], None)
         elif sub == "AT_ColumnDefault":
@@ -789,38 +936,49 @@ class PostgresDdlReader:
         elif sub == "AT_NoForceRowSecurity":
             t.rls_forced = False
         elif sub == "AT_DropConstraint":
-            for coll in (t.foreign_keys, t.uniques, t.checks, t.exclusions):
+            for coll in t.constraint_maps():
                 coll.pop(name, None)
             if t.primary_key is not None and t.primary_key.name == name:
                 t.primary_key = None
         elif sub == "AT_ValidateConstraint":
-            for coll in (t.foreign_keys, t.checks):
+            validatable: list[dict[str, Any]] = [t.foreign_keys, t.checks]
+            for coll in validatable:
                 if name in coll:
                     coll[name] = dataclasses.replace(coll[name], validated=True)
         elif sub == "AT_AddIdentity":
             con = d["Constraint"]
-            col = t.columns[t.col_index(name)]
-            opts = self._seq_defaults(self._seq_options(con.get("options") or (),
-                                                        {"type": col.type}))
-            t.set_col(name, identity=_identity(opts, con.get("generated_when") == "a"),
-                      nullable=False)
+            column = t.columns[t.col_index(name)]
+            opts = self._seq_defaults(
+                self._seq_options(con.get("options") or (), {"type": column.type})
+            )
+            t.set_col(
+                name, identity=_identity(opts, con.get("generated_when") == "a"), nullable=False
+            )
         elif sub == "AT_DropIdentity":
             t.set_col(name, identity=None)
         elif sub == "AT_SetRelOptions":
-            opts = dict(o.split("=", 1) for o in t.options)
-            opts.update(o.split("=", 1) for o in self._reloptions(d))
-            t.options = tuple(sorted(f"{k}={v}" for k, v in opts.items()))
+            reloptions = dict(o.partition("=")[::2] for o in t.options)
+            reloptions.update(o.partition("=")[::2] for o in self._reloptions(d))
+            t.options = tuple(sorted(f"{k}={v}" for k, v in reloptions.items()))
         elif sub == "AT_ResetRelOptions":
             drop = {o.split("=", 1)[0] for o in self._reloptions(d)}
             t.options = tuple(o for o in t.options if o.split("=", 1)[0] not in drop)
         elif sub == "AT_AddInherit":
             parent = self._table(d["RangeVar"])
             t.inherits = (*t.inherits, f"{parent.schema}.{parent.name}")
-        elif sub in ("AT_EnableTrig", "AT_DisableTrig", "AT_EnableAlwaysTrig",
-                     "AT_EnableReplicaTrig"):
+        elif sub in (
+            "AT_EnableTrig",
+            "AT_DisableTrig",
+            "AT_EnableAlwaysTrig",
+            "AT_EnableReplicaTrig",
+        ):
             key = f"{t.schema}.{t.name}.{name}"
-            state = {"AT_EnableTrig": "O", "AT_DisableTrig": "D", "AT_EnableAlwaysTrig": "A",
-                     "AT_EnableReplicaTrig": "R"}[sub]
+            state = {
+                "AT_EnableTrig": "O",
+                "AT_DisableTrig": "D",
+                "AT_EnableAlwaysTrig": "A",
+                "AT_EnableReplicaTrig": "R",
+            }[sub]
             if key in self.triggers:
                 self.triggers[key] = dataclasses.replace(self.triggers[key], enabled=state)
         else:
@@ -844,84 +1002,113 @@ class PostgresDdlReader:
             nulls_first=None if nulls == "SORTBY_NULLS_DEFAULT" else nulls == "SORTBY_NULLS_FIRST",
         )
 
-    def _on_IndexStmt(self, s: Tree) -> None:  # noqa: N802
+    def _on_IndexStmt(self, s: Tree) -> None:
         schema, table = self._qual(s["relation"])
         elems = [self._index_elem(p["IndexElem"]) for p in s.get("indexParams") or ()]
         name = s.get("idxname")
         if not name:
-            cols = [p["IndexElem"].get("name") or _expr_colname(p["IndexElem"])
-                    for p in (s.get("indexParams") or []) + (s.get("indexIncludingParams") or [])]
-            name = choose_name(table, _name_addition(cols), "idx",
-                               self.rel_names.setdefault(schema, set()))
+            cols = [
+                p["IndexElem"].get("name") or _expr_colname(p["IndexElem"])
+                for p in (s.get("indexParams") or []) + (s.get("indexIncludingParams") or [])
+            ]
+            name = choose_name(
+                table, _name_addition(cols), "idx", self.rel_names.setdefault(schema, set())
+            )
         key = f"{schema}.{name}"
         if key in self.indexes and s.get("if_not_exists"):
             return
         self._take_rel(schema, name)
         self.indexes[key] = Index(
-            name=name, schema=schema, table=table, elements=tuple(elems),
+            name=name,
+            schema=schema,
+            table=table,
+            elements=tuple(elems),
             include=tuple(p["IndexElem"]["name"] for p in s.get("indexIncludingParams") or ()),
-            method=s.get("accessMethod", "btree"), unique=bool(s.get("unique")),
+            method=s.get("accessMethod", "btree"),
+            unique=bool(s.get("unique")),
             nulls_not_distinct=bool(s.get("nulls_not_distinct")),
-            where=(self._expr(self._domain_casts(s["whereClause"], self.tables.get(
-                f"{schema}.{table}"))) if s.get("whereClause") else None),
-            origin=self._origin())
+            where=(
+                self._expr(
+                    self._domain_casts(s["whereClause"], self.tables.get(f"{schema}.{table}"))
+                )
+                if s.get("whereClause")
+                else None
+            ),
+            origin=self._origin(),
+        )
 
     def _domain_casts(self, tree: Tree, table: _TableB | None) -> Tree:
         """An expression on one table (CHECK, index predicate), coerced as the server would."""
         if table is None:
             return tree
-        return _Coercer(self).expr(tree, [{"": table.columns, table.name: table.columns}])
+        out: Tree = _Coercer(self).expr(tree, [{"": table.columns, table.name: table.columns}])
+        return out
 
     def _query(self, tree: Tree) -> Tree:
         """A view's query, coerced as the server would store it."""
-        return _Coercer(self).expr(tree, [])
+        out: Tree = _Coercer(self).expr(tree, [])
+        return out
 
     # ---- views
-    def _on_ViewStmt(self, s: Tree) -> None:  # noqa: N802
+    def _on_ViewStmt(self, s: Tree) -> None:
         schema, name = self._qual(s["view"])
         opts = self._reloptions(s.get("options"))
         check = s.get("withCheckOption", "NO_CHECK_OPTION")
         check_option = {"LOCAL_CHECK_OPTION": "LOCAL", "CASCADED_CHECK_OPTION": "CASCADED"}.get(
-            check)
+            check
+        )
         for o in list(opts):
             if o.startswith("check_option="):
                 check_option = o.split("=", 1)[1].upper()
                 opts.remove(o)
         self.views[f"{schema}.{name}"] = View(
-            schema=schema, name=name,
+            schema=schema,
+            name=name,
             query=self._expr(self._query(_name_targets(s["query"], _names(s.get("aliases"))))),
             check_option=check_option,  # type: ignore[arg-type]
-            options=tuple(sorted(opts)), origin=self._origin())
+            options=tuple(sorted(opts)),
+            origin=self._origin(),
+        )
         self._take_rel(schema, name)
 
-    def _on_CreateTableAsStmt(self, s: Tree) -> None:  # noqa: N802
+    def _on_CreateTableAsStmt(self, s: Tree) -> None:
         if s.get("objtype") != "OBJECT_MATVIEW":
             self._warn("CREATE TABLE AS: the resulting table's columns are not known; skipped")
             return
         into = s["into"]
         schema, name = self._qual(into["rel"])
         self.views[f"{schema}.{name}"] = View(
-            schema=schema, name=name, materialized=True,
-            query=self._expr(self._query(_name_targets(s["query"],
-                                                       _names(into.get("colNames"))))),
+            schema=schema,
+            name=name,
+            materialized=True,
+            query=self._expr(self._query(_name_targets(s["query"], _names(into.get("colNames"))))),
             options=tuple(sorted(self._reloptions(into.get("options")))),
-            origin=self._origin())
+            origin=self._origin(),
+        )
         self._take_rel(schema, name)
 
-    def _on_RefreshMatViewStmt(self, s: Tree) -> None:  # noqa: N802
+    def _on_RefreshMatViewStmt(self, s: Tree) -> None:
         pass
 
     # ---- functions
     def _arg(self, p: Tree) -> Argument:
-        mode = {"FUNC_PARAM_IN": "IN", "FUNC_PARAM_OUT": "OUT", "FUNC_PARAM_INOUT": "INOUT",
-                "FUNC_PARAM_VARIADIC": "VARIADIC", "FUNC_PARAM_TABLE": "TABLE",
-                "FUNC_PARAM_DEFAULT": "IN"}.get(p.get("mode", "FUNC_PARAM_IN"), "IN")
+        mode = {
+            "FUNC_PARAM_IN": "IN",
+            "FUNC_PARAM_OUT": "OUT",
+            "FUNC_PARAM_INOUT": "INOUT",
+            "FUNC_PARAM_VARIADIC": "VARIADIC",
+            "FUNC_PARAM_TABLE": "TABLE",
+            "FUNC_PARAM_DEFAULT": "IN",
+        }.get(p.get("mode", "FUNC_PARAM_IN"), "IN")
         dtype, _ = self._type(p["argType"])
-        return Argument(name=p.get("name"), type=_arg_type(dtype),
-                        mode=mode,  # type: ignore[arg-type]
-                        default=self._expr(p["defexpr"]) if p.get("defexpr") else None)
+        return Argument(
+            name=p.get("name"),
+            type=_arg_type(dtype),
+            mode=mode,  # type: ignore[arg-type]
+            default=self._expr(p["defexpr"]) if p.get("defexpr") else None,
+        )
 
-    def _on_CreateFunctionStmt(self, s: Tree) -> None:  # noqa: N802
+    def _on_CreateFunctionStmt(self, s: Tree) -> None:
         schema, name = self._qual_names(_names(s["funcname"]))
         args = tuple(self._arg(p["FunctionParameter"]) for p in s.get("parameters") or ())
         fields: dict[str, Any] = {"language": "sql", "body": ""}
@@ -951,7 +1138,7 @@ class PostgresDdlReader:
         if s.get("sql_body"):  # SQL-standard body: BEGIN ATOMIC ... END or RETURN expr
             full = deparse(s, "CreateFunctionStmt")
             m = re.search(r"\b(BEGIN ATOMIC|RETURN)\b", full)
-            fields["body"] = full[m.start():] if m else full
+            fields["body"] = full[m.start() :] if m else full
         returns: str | None = None
         table_args = [a for a in args if a.mode == "TABLE"]
         if table_args:
@@ -962,15 +1149,23 @@ class PostgresDdlReader:
         elif not s.get("is_procedure"):
             outs = [a for a in args if a.mode in ("OUT", "INOUT")]
             returns = outs[0].type if len(outs) == 1 else "record"
-        f = Function(schema=schema, name=name, arguments=args, returns=returns,
-                     kind="procedure" if s.get("is_procedure") else "function",
-                     config=tuple(config), origin=self._origin(), **fields)
+        f = Function(
+            schema=schema,
+            name=name,
+            arguments=args,
+            returns=returns,
+            kind="procedure" if s.get("is_procedure") else "function",
+            config=tuple(config),
+            origin=self._origin(),
+            **fields,
+        )
         self.functions[f.key] = f
 
-    def _on_DefineStmt(self, s: Tree) -> None:  # noqa: N802
+    def _on_DefineStmt(self, s: Tree) -> None:
         if s.get("kind") != "OBJECT_AGGREGATE":
-            self._warn(f"CREATE {s.get('kind', '').removeprefix('OBJECT_')} is not modelled; "
-                       "skipped")
+            self._warn(
+                f"CREATE {s.get('kind', '').removeprefix('OBJECT_')} is not modelled; skipped"
+            )
             return
         schema, name = self._qual_names(_names(s["defnames"]))
         arglist = s.get("args") or []
@@ -983,11 +1178,15 @@ class PostgresDdlReader:
             if arg is None:
                 opts[key] = ""
             elif key in _AGG_FUNCS:
-                names = _names(arg["TypeName"]["names"]) if "TypeName" in arg else _names(
-                    arg["List"]["items"] if "List" in arg else [arg])
+                names = (
+                    _names(arg["TypeName"]["names"])
+                    if "TypeName" in arg
+                    else _names(arg["List"]["items"] if "List" in arg else [arg])
+                )
                 fschema, fname = self._qual_names(names)
                 builtin = len(names) == 1 and not any(
-                    f.schema == fschema and f.name == fname for f in self.functions.values())
+                    f.schema == fschema and f.name == fname for f in self.functions.values()
+                )
                 opts[key] = fname if fschema == "pg_catalog" or builtin else f"{fschema}.{fname}"
             elif key in ("stype", "mstype"):
                 opts[key] = _arg_type(self._type(arg["TypeName"])[0])
@@ -997,88 +1196,124 @@ class PostgresDdlReader:
                 opts[key] = _names(arg["List"]["items"] if "List" in arg else [arg])[-1]
             else:
                 opts[key] = str(_int_value(arg))
-        body = ", ".join(f"{k.upper()} = {opts[k]}" if opts[k] else k.upper()
-                         for k in _AGG_ORDER if k in opts)
+        body = ", ".join(
+            f"{k.upper()} = {opts[k]}" if opts[k] else k.upper() for k in _AGG_ORDER if k in opts
+        )
         returns = opts.get("stype")
         if "finalfunc" in opts:
-            final = next((f for f in self.functions.values()
-                          if f"{f.schema}.{f.name}" == opts["finalfunc"]), None)
+            final = next(
+                (f for f in self.functions.values() if f"{f.schema}.{f.name}" == opts["finalfunc"]),
+                None,
+            )
             returns = final.returns if final else None
-        f = Function(schema=schema, name=name, arguments=args, kind="aggregate",
-                     language="internal", returns=returns, body=body, volatility="IMMUTABLE",
-                     parallel=opts.get("parallel", "unsafe").upper(),  # type: ignore[arg-type]
-                     origin=self._origin())
+        f = Function(
+            schema=schema,
+            name=name,
+            arguments=args,
+            kind="aggregate",
+            language="internal",
+            returns=returns,
+            body=body,
+            volatility="IMMUTABLE",
+            parallel=opts.get("parallel", "unsafe").upper(),  # type: ignore[arg-type]
+            origin=self._origin(),
+        )
         self.functions[f.key] = f
 
     # ---- triggers, rules, policies
-    def _on_CreateTrigStmt(self, s: Tree) -> None:  # noqa: N802
+    def _on_CreateTrigStmt(self, s: Tree) -> None:
         schema, table = self._qual(s["relation"])
         timing = s.get("timing", 0)
         events_mask = s.get("events", 0)
-        events = tuple(sorted(n for bit, n in ((4, "INSERT"), (8, "DELETE"), (16, "UPDATE"),
-                                               (32, "TRUNCATE")) if events_mask & bit))
+        events = tuple(
+            sorted(
+                n
+                for bit, n in ((4, "INSERT"), (8, "DELETE"), (16, "UPDATE"), (32, "TRUNCATE"))
+                if events_mask & bit
+            )
+        )
         fnames = _names(s["funcname"])
         fschema, fname = self._qual_names(fnames)
         if len(fnames) == 1:
             self.unqualified_calls.add((fschema, fname))
         trig = Trigger(
-            schema=schema, table=table, name=s["trigname"],
+            schema=schema,
+            table=table,
+            name=s["trigname"],
             timing="INSTEAD OF" if timing & 64 else "BEFORE" if timing & 2 else "AFTER",
-            events=events, level="ROW" if s.get("row") else "STATEMENT",
-            function=f"{fschema}.{fname}", arguments=tuple(_names(s.get("args"))),
+            events=events,
+            level="ROW" if s.get("row") else "STATEMENT",
+            function=f"{fschema}.{fname}",
+            arguments=tuple(_names(s.get("args"))),
             columns=tuple(_names(s.get("columns"))),
             when=self._expr(s["whenClause"]) if s.get("whenClause") else None,
-            constraint=bool(s.get("isconstraint")), deferrable=bool(s.get("deferrable")),
-            initially_deferred=bool(s.get("initdeferred")), origin=self._origin())
+            constraint=bool(s.get("isconstraint")),
+            deferrable=bool(s.get("deferrable")),
+            initially_deferred=bool(s.get("initdeferred")),
+            origin=self._origin(),
+        )
         self.triggers[trig.key] = trig
 
-    def _on_RuleStmt(self, s: Tree) -> None:  # noqa: N802
+    def _on_RuleStmt(self, s: Tree) -> None:
         schema, table = self._qual(s["relation"])
         event = s.get("event", "CMD_SELECT").removeprefix("CMD_")
-        rule = Rule(schema=schema, table=table, name=s["rulename"],
-                    event=event,  # type: ignore[arg-type]
-                    definition=self._expr(s, "RuleStmt"),
-                    origin=self._origin())
+        rule = Rule(
+            schema=schema,
+            table=table,
+            name=s["rulename"],
+            event=event,
+            definition=self._expr(s, "RuleStmt"),
+            origin=self._origin(),
+        )
         self.rules[rule.key] = rule
 
-    def _on_CreatePolicyStmt(self, s: Tree) -> None:  # noqa: N802
+    def _on_CreatePolicyStmt(self, s: Tree) -> None:
         schema, table = self._qual(s["table"])
         roles = tuple(_role(r["RoleSpec"]) for r in s.get("roles") or ()) or ("PUBLIC",)
-        pol = Policy(schema=schema, table=table, name=s["policy_name"],
-                     command=s.get("cmd_name", "all").upper(),  # type: ignore[arg-type]
-                     permissive=bool(s.get("permissive", False)),
-                     roles=tuple(sorted(roles)),
-                     using=self._expr(s["qual"]) if s.get("qual") else None,
-                     with_check=self._expr(s["with_check"]) if s.get("with_check") else None,
-                     origin=self._origin())
+        pol = Policy(
+            schema=schema,
+            table=table,
+            name=s["policy_name"],
+            command=s.get("cmd_name", "all").upper(),
+            permissive=bool(s.get("permissive", False)),
+            roles=tuple(sorted(roles)),
+            using=self._expr(s["qual"]) if s.get("qual") else None,
+            with_check=self._expr(s["with_check"]) if s.get("with_check") else None,
+            origin=self._origin(),
+        )
         self.policies[pol.key] = pol
 
     # ---- comments, grants, drops, renames
-    def _on_CommentStmt(self, s: Tree) -> None:  # noqa: N802, C901
+    def _on_CommentStmt(self, s: Tree) -> None:
         objtype = s["objtype"]
-        obj = s.get("object")
-        comment = s.get("comment")
+        obj: Any = s.get("object")
+        comment: str | None = s.get("comment")
         if objtype in ("OBJECT_SCHEMA", "OBJECT_EXTENSION"):
             name = obj["String"]["sval"]
             if objtype == "OBJECT_SCHEMA" and name in self.namespaces:
-                self.namespaces[name] = dataclasses.replace(self.namespaces[name],
-                                                            comment=comment)
+                self.namespaces[name] = dataclasses.replace(self.namespaces[name], comment=comment)
             elif objtype == "OBJECT_EXTENSION" and name in self.extensions:
-                self.extensions[name] = dataclasses.replace(self.extensions[name],
-                                                            comment=comment)
+                self.extensions[name] = dataclasses.replace(self.extensions[name], comment=comment)
             return
-        if objtype in ("OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_AGGREGATE",
-                       "OBJECT_ROUTINE"):
+        if objtype in ("OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_AGGREGATE", "OBJECT_ROUTINE"):
             owa = obj["ObjectWithArgs"]
             schema, name = self._qual_names(_names(owa["objname"]))
-            argtypes = [_arg_type(self._type(a["TypeName"])[0])
-                        for a in owa.get("objargs") or () if "TypeName" in a]
+            argtypes = [
+                _arg_type(self._type(a["TypeName"])[0])
+                for a in owa.get("objargs") or ()
+                if "TypeName" in a
+            ]
             key = f"{schema}.{name}({', '.join(argtypes)})"
             if key in self.functions:
                 self.functions[key] = dataclasses.replace(self.functions[key], comment=comment)
             return
-        names = _names(obj["List"]["items"] if "List" in obj else
-                       obj.get("TypeName", {}).get("names") if "TypeName" in obj else [obj])
+        names = _names(
+            obj["List"]["items"]
+            if "List" in obj
+            else obj.get("TypeName", {}).get("names")
+            if "TypeName" in obj
+            else [obj]
+        )
         if objtype == "OBJECT_COLUMN":
             *rel, col = names
             schema, table = self._qual_names(rel)
@@ -1104,8 +1339,7 @@ class PostgresDdlReader:
                 checks[cname] = dataclasses.replace(checks[cname], comment=comment)
                 self.domains[key] = dataclasses.replace(d, checks=FrozenMap(checks))
             return
-        if objtype in ("OBJECT_TABCONSTRAINT", "OBJECT_TRIGGER", "OBJECT_POLICY",
-                       "OBJECT_RULE"):
+        if objtype in ("OBJECT_TABCONSTRAINT", "OBJECT_TRIGGER", "OBJECT_POLICY", "OBJECT_RULE"):
             *rel, oname = names
             schema, table = self._qual_names(rel)
             key = f"{schema}.{table}"
@@ -1113,23 +1347,24 @@ class PostgresDdlReader:
                 t = self.tables[key]
                 if t.primary_key is not None and t.primary_key.name == oname:
                     t.primary_key = dataclasses.replace(t.primary_key, comment=comment)
-                for coll in (t.foreign_keys, t.uniques, t.checks, t.exclusions):
+                for coll in t.constraint_maps():
                     if oname in coll:
                         coll[oname] = dataclasses.replace(coll[oname], comment=comment)
             else:
-                store = {"OBJECT_TRIGGER": self.triggers, "OBJECT_POLICY": self.policies,
-                         "OBJECT_RULE": self.rules}.get(objtype, {})
+                store = self._named_stores().get(objtype, {})
                 k = f"{key}.{oname}"
                 if k in store:
-                    store[k] = dataclasses.replace(store[k], comment=comment)  # type: ignore
+                    store[k] = dataclasses.replace(store[k], comment=comment)
             return
         schema, name = self._qual_names(names)
         key = f"{schema}.{name}"
         stores: dict[str, dict[str, Any]] = {
-            "OBJECT_TABLE": self.tables, "OBJECT_VIEW": self.views,
-            "OBJECT_MATVIEW": self.views, "OBJECT_INDEX": self.indexes,
-            "OBJECT_SEQUENCE": self.sequences, "OBJECT_TYPE": {**self.enums,
-                                                               **self.composites},
+            "OBJECT_TABLE": self.tables,
+            "OBJECT_VIEW": self.views,
+            "OBJECT_MATVIEW": self.views,
+            "OBJECT_INDEX": self.indexes,
+            "OBJECT_SEQUENCE": self.sequences,
+            "OBJECT_TYPE": {**self.enums, **self.composites},
             "OBJECT_DOMAIN": self.domains,
         }
         if objtype == "OBJECT_TABLE" and key in self.tables:
@@ -1144,7 +1379,7 @@ class PostgresDdlReader:
         else:
             self._warn(f"COMMENT ON {objtype.removeprefix('OBJECT_')} {key}: object not found")
 
-    def _on_GrantStmt(self, s: Tree) -> None:  # noqa: N802
+    def _on_GrantStmt(self, s: Tree) -> None:
         objtype = s.get("objtype", "OBJECT_TABLE")
         if s.get("targtype", "ACL_TARGET_OBJECT") != "ACL_TARGET_OBJECT":
             self._warn("GRANT ... ON ALL ... IN SCHEMA is not modelled; skipped")
@@ -1153,8 +1388,9 @@ class PostgresDdlReader:
         for p in s.get("privileges") or ():
             ap = p["AccessPriv"]
             if ap.get("cols"):
-                self._warn(f"column-level privilege {ap['priv_name'].upper()} is not modelled; "
-                           "skipped")
+                self._warn(
+                    f"column-level privilege {ap['priv_name'].upper()} is not modelled; skipped"
+                )
                 continue
             privs.append(ap["priv_name"].upper())
         if s.get("privileges") and not privs:
@@ -1192,8 +1428,11 @@ class PostgresDdlReader:
         if objtype in ("OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_ROUTINE"):
             owa = obj["ObjectWithArgs"]
             schema, name = self._qual_names(_names(owa["objname"]))
-            argtypes = [_arg_type(self._type(a["TypeName"])[0])
-                        for a in owa.get("objargs") or () if "TypeName" in a]
+            argtypes = [
+                _arg_type(self._type(a["TypeName"])[0])
+                for a in owa.get("objargs") or ()
+                if "TypeName" in a
+            ]
             key = f"{schema}.{name}({', '.join(argtypes)})"
             return (self.functions, key, objtype) if key in self.functions else None
         if "RangeVar" in obj:
@@ -1208,32 +1447,34 @@ class PostgresDdlReader:
         self._warn(f"GRANT on {objtype.removeprefix('OBJECT_')}: object not modelled; skipped")
         return None
 
-    def _on_DropStmt(self, s: Tree) -> None:  # noqa: N802
+    def _on_DropStmt(self, s: Tree) -> None:
         rtype = s.get("removeType")
         for obj in s.get("objects") or ():
             if rtype in ("OBJECT_SCHEMA", "OBJECT_EXTENSION"):
                 name = obj["String"]["sval"]
-                (self.namespaces if rtype == "OBJECT_SCHEMA" else self.extensions).pop(name,
-                                                                                        None)
+                (self.namespaces if rtype == "OBJECT_SCHEMA" else self.extensions).pop(name, None)
                 continue
             if rtype in ("OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_AGGREGATE"):
                 owa = obj["ObjectWithArgs"]
                 schema, name = self._qual_names(_names(owa["objname"]))
-                for k in [k for k, f in self.functions.items()
-                          if f.schema == schema and f.name == name]:
+                for k in [
+                    k for k, f in self.functions.items() if f.schema == schema and f.name == name
+                ]:
                     del self.functions[k]
                 continue
             if rtype in ("OBJECT_TYPE", "OBJECT_DOMAIN"):
-                names = _names(obj["TypeName"]["names"]) if "TypeName" in obj else _names(
-                    obj["List"]["items"])
+                names = (
+                    _names(obj["TypeName"]["names"])
+                    if "TypeName" in obj
+                    else _names(obj["List"]["items"])
+                )
             else:
                 names = _names(obj["List"]["items"] if "List" in obj else [obj])
             if rtype in ("OBJECT_TRIGGER", "OBJECT_POLICY", "OBJECT_RULE"):
                 *rel, oname = names
                 schema, table = self._qual_names(rel)
-                store = {"OBJECT_TRIGGER": self.triggers, "OBJECT_POLICY": self.policies,
-                         "OBJECT_RULE": self.rules}[rtype]
-                store.pop(f"{schema}.{table}.{oname}", None)  # type: ignore[attr-defined]
+                store = self._named_stores()[rtype]
+                store.pop(f"{schema}.{table}.{oname}", None)
                 continue
             schema, name = self._qual_names(names)
             key = f"{schema}.{name}"
@@ -1241,18 +1482,20 @@ class PostgresDdlReader:
                 self.tables.pop(key, None)
                 for ik in [k for k, i in self.indexes.items() if i.table_key == key]:
                     del self.indexes[ik]
-                for store in (self.triggers, self.rules, self.policies):
+                for store in self._named_stores().values():
                     for k in [k for k in store if k.startswith(key + ".")]:
-                        del store[k]  # type: ignore[attr-defined]
-                for sk in [k for k, q in self.sequences.items()
-                           if q.owned_by and q.owned_by.startswith(key + ".")]:
+                        del store[k]
+                for sk in [
+                    k
+                    for k, q in self.sequences.items()
+                    if q.owned_by and q.owned_by.startswith(key + ".")
+                ]:
                     del self.sequences[sk]
             else:
-                for store in (self.views, self.indexes, self.sequences, self.enums,
-                              self.domains, self.composites):
-                    store.pop(key, None)  # type: ignore[attr-defined]
+                for store in self._relation_stores():
+                    store.pop(key, None)
 
-    def _on_RenameStmt(self, s: Tree) -> None:  # noqa: N802
+    def _on_RenameStmt(self, s: Tree) -> None:
         rtype = s.get("renameType")
         new = s["newname"]
         if rtype == "OBJECT_COLUMN":
@@ -1274,27 +1517,28 @@ class PostgresDdlReader:
                 if other.partition_of == old:
                     other.partition_of = newkey
                 other.inherits = tuple(newkey if p == old else p for p in other.inherits)
-            for store in (self.triggers, self.rules, self.policies):
+            for store in self._named_stores().values():
                 for k in [k for k in store if k.startswith(old + ".")]:
-                    item = store.pop(k)  # type: ignore[attr-defined]
-                    item = dataclasses.replace(item, table=new)
-                    store[item.key] = item  # type: ignore[index]
+                    item = dataclasses.replace(store.pop(k), table=new)
+                    store[item.key] = item
             for k, q in list(self.sequences.items()):
                 if q.owned_by and q.owned_by.startswith(old + "."):
                     self.sequences[k] = dataclasses.replace(
-                        q, owned_by=newkey + q.owned_by[len(old):])
+                        q, owned_by=newkey + q.owned_by[len(old) :]
+                    )
         elif rtype == "OBJECT_INDEX":
             schema, name = self._qual(s["relation"])
             i = self.indexes.pop(f"{schema}.{name}")
             self.indexes[f"{schema}.{new}"] = dataclasses.replace(i, name=new)
         elif rtype == "OBJECT_TABCONSTRAINT":
             t = self._table(s["relation"])
-            for coll in (t.foreign_keys, t.uniques, t.checks, t.exclusions):
+            for coll in t.constraint_maps():
                 if s["subname"] in coll:
                     coll[new] = dataclasses.replace(coll.pop(s["subname"]), name=new)
         else:
-            self._warn(f"ALTER ... RENAME of {str(rtype).removeprefix('OBJECT_')} is not "
-                       "modelled; skipped")
+            self._warn(
+                f"ALTER ... RENAME of {str(rtype).removeprefix('OBJECT_')} is not modelled; skipped"
+            )
 
     def _rename_column(self, t: _TableB, old: str, new: str) -> None:
         """Rename a column everywhere the server follows it: keys, indexes, expressions."""
@@ -1306,18 +1550,34 @@ class PostgresDdlReader:
         def expr(e: Expr | None) -> Expr | None:
             return None if e is None else _rename_column_in_expr(e, old, new)
 
-        t.columns = [dataclasses.replace(
-            c, name=new if c.name == old else c.name, default=expr(c.default),
-            generated=None if c.generated is None else dataclasses.replace(
-                c.generated, expr=expr(c.generated.expr))) for c in t.columns]
+        def req(e: Expr) -> Expr:
+            return _rename_column_in_expr(e, old, new)
+
+        t.columns = [
+            dataclasses.replace(
+                c,
+                name=new if c.name == old else c.name,
+                default=expr(c.default),
+                generated=None
+                if c.generated is None
+                else dataclasses.replace(c.generated, expr=req(c.generated.expr)),
+            )
+            for c in t.columns
+        ]
         if t.primary_key is not None:
-            t.primary_key = dataclasses.replace(t.primary_key, columns=cols(t.primary_key.columns),
-                                                include=cols(t.primary_key.include))
-        t.uniques = {n: dataclasses.replace(u, columns=cols(u.columns), include=cols(u.include))
-                     for n, u in t.uniques.items()}
-        t.checks = {n: dataclasses.replace(c, expr=expr(c.expr)) for n, c in t.checks.items()}
-        t.foreign_keys = {n: dataclasses.replace(f, columns=cols(f.columns))
-                          for n, f in t.foreign_keys.items()}
+            t.primary_key = dataclasses.replace(
+                t.primary_key,
+                columns=cols(t.primary_key.columns),
+                include=cols(t.primary_key.include),
+            )
+        t.uniques = {
+            n: dataclasses.replace(u, columns=cols(u.columns), include=cols(u.include))
+            for n, u in t.uniques.items()
+        }
+        t.checks = {n: dataclasses.replace(c, expr=req(c.expr)) for n, c in t.checks.items()}
+        t.foreign_keys = {
+            n: dataclasses.replace(f, columns=cols(f.columns)) for n, f in t.foreign_keys.items()
+        }
         for other in self.tables.values():  # foreign keys that point at the column
             for n, f in list(other.foreign_keys.items()):
                 if f.ref_table == key:
@@ -1325,36 +1585,83 @@ class PostgresDdlReader:
         for k, ix in list(self.indexes.items()):
             if ix.table_key == key:
                 self.indexes[k] = dataclasses.replace(
-                    ix, include=cols(ix.include), where=expr(ix.where),
-                    elements=tuple(dataclasses.replace(
-                        e, column=new if e.column == old else e.column, expr=expr(e.expr))
-                        for e in ix.elements))
+                    ix,
+                    include=cols(ix.include),
+                    where=expr(ix.where),
+                    elements=tuple(
+                        dataclasses.replace(
+                            e, column=new if e.column == old else e.column, expr=expr(e.expr)
+                        )
+                        for e in ix.elements
+                    ),
+                )
 
-    def _on_DoStmt(self, s: Tree) -> None:  # noqa: N802
+    def _named_stores(self) -> dict[str, dict[str, Any]]:
+        """Objects keyed ``schema.table.name``, by their object type."""
+        return {
+            "OBJECT_TRIGGER": self.triggers,
+            "OBJECT_POLICY": self.policies,
+            "OBJECT_RULE": self.rules,
+        }
+
+    def _relation_stores(self) -> list[dict[str, Any]]:
+        """Objects keyed ``schema.name`` other than tables."""
+        return [self.views, self.indexes, self.sequences, self.enums, self.domains, self.composites]
+
+    def _on_DoStmt(self, s: Tree) -> None:
         self._warn("DO blocks are not interpreted; anything they create is not in the model")
 
 
 # CREATE AGGREGATE options, in the order the catalog reader prints them.
-_AGG_ORDER = ("sfunc", "stype", "sspace", "finalfunc", "finalfunc_extra", "combinefunc",
-              "serialfunc", "deserialfunc", "initcond", "msfunc", "minvfunc", "mstype",
-              "mfinalfunc", "minitcond", "sortop", "hypothetical")
-_AGG_FUNCS = frozenset({"sfunc", "finalfunc", "combinefunc", "serialfunc", "deserialfunc",
-                        "msfunc", "minvfunc", "mfinalfunc"})
+_AGG_ORDER = (
+    "sfunc",
+    "stype",
+    "sspace",
+    "finalfunc",
+    "finalfunc_extra",
+    "combinefunc",
+    "serialfunc",
+    "deserialfunc",
+    "initcond",
+    "msfunc",
+    "minvfunc",
+    "mstype",
+    "mfinalfunc",
+    "minitcond",
+    "sortop",
+    "hypothetical",
+)
+_AGG_FUNCS = frozenset(
+    {
+        "sfunc",
+        "finalfunc",
+        "combinefunc",
+        "serialfunc",
+        "deserialfunc",
+        "msfunc",
+        "minvfunc",
+        "mfinalfunc",
+    }
+)
 
-_BUILTIN_UNQUALIFIED = frozenset({"trigger", "void", "record", "anyelement", "anyarray",
-                                  "event_trigger", "cstring", "internal"})
+_BUILTIN_UNQUALIFIED = frozenset(
+    {"trigger", "void", "record", "anyelement", "anyarray", "event_trigger", "cstring", "internal"}
+)
 
 
 def _identity(opts: dict[str, Any], always: bool) -> Identity:
     start = opts.get("start")
     inc = int(opts.get("increment") or 1)
     default_start = opts.get("min_value") or (1 if inc > 0 else -1)
-    return Identity(always=always,
-                    start=None if start in (None, default_start) else int(start),
-                    increment=None if inc == 1 else inc,
-                    min_value=opts.get("min_value"), max_value=opts.get("max_value"),
-                    cache=None if int(opts.get("cache") or 1) == 1 else int(opts["cache"]),
-                    cycle=bool(opts.get("cycle")))
+    return Identity(
+        always=always,
+        start=None if start in (None, default_start) else int(start),
+        increment=None if inc == 1 else inc,
+        min_value=opts.get("min_value"),
+        max_value=opts.get("max_value"),
+        cache=None if int(opts.get("cache") or 1) == 1 else int(opts["cache"]),
+        cycle=bool(opts.get("cycle")),
+    )
 
 
 def _arg_type(t: DataType) -> str:
@@ -1432,19 +1739,28 @@ class _Coercer:
         if "A_Expr" in node and len(node) == 1:
             body = dict(node["A_Expr"])
             col_type = self._type_of(body.get("lexpr"), scopes) or self._type_of(
-                body.get("rexpr"), scopes)
+                body.get("rexpr"), scopes
+            )
             for side in ("lexpr", "rexpr"):
                 v = body.get(side)
                 if isinstance(v, dict) and "List" in v:
-                    body[side] = {"List": {"items": [self._operand(i, scopes, col_type)
-                                                     for i in v["List"]["items"]]}}
+                    body[side] = {
+                        "List": {
+                            "items": [
+                                self._operand(i, scopes, col_type) for i in v["List"]["items"]
+                            ]
+                        }
+                    }
                 elif v is not None:
                     body[side] = self._operand(v, scopes, col_type)
             return {"A_Expr": body}
         if "FuncCall" in node and len(node) == 1:
-            body = {k: self.expr(v, scopes) if k != "args" else
-                    [self._operand(a, scopes, None) for a in v]
-                    for k, v in node["FuncCall"].items()}
+            body = {
+                k: self.expr(v, scopes)
+                if k != "args"
+                else [self._operand(a, scopes, None) for a in v]
+                for k, v in node["FuncCall"].items()
+            }
             return {"FuncCall": body}
         return {k: self.expr(v, scopes) for k, v in node.items()}
 
@@ -1484,10 +1800,20 @@ class _Coercer:
         c = self._column(node, scopes)
         if c is not None and c.type.name in self.reader.domains and not c.type.array_dims:
             base = self.reader.domains[c.type.name].type
-            return {"TypeCast": {"arg": node, "typeName": {
-                "names": [{"String": {"sval": n}} for n in base.name.split(".")]}}}
-        if (col_type is not None and col_type.name in _TEMPORAL and not col_type.array_dims
-                and isinstance(node, dict) and "A_Const" in node and "sval" in node["A_Const"]):
+            return {
+                "TypeCast": {
+                    "arg": node,
+                    "typeName": {"names": [{"String": {"sval": n}} for n in base.name.split(".")]},
+                }
+            }
+        if (
+            col_type is not None
+            and col_type.name in _TEMPORAL
+            and not col_type.array_dims
+            and isinstance(node, dict)
+            and "A_Const" in node
+            and "sval" in node["A_Const"]
+        ):
             text = _temporal_literal(node["A_Const"]["sval"]["sval"], col_type.name)
             if text is not None:
                 return {"A_Const": {"sval": {"sval": text}}}
@@ -1496,7 +1822,7 @@ class _Coercer:
 
 def _temporal_literal(text: str, type_name: str) -> str | None:
     """A date/time literal as the server prints a stored constant of that type (UTC)."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     try:
         value = datetime.fromisoformat(text.strip())
@@ -1508,8 +1834,8 @@ def _temporal_literal(text: str, type_name: str) -> str | None:
     if type_name == "timestamp without time zone":
         return value.strftime("%Y-%m-%d %H:%M:%S") + frac
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S") + frac + "+00"
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S") + frac + "+00"
 
 
 def _rename_column_in_expr(e: Expr, old: str, new: str) -> Expr:
@@ -1599,15 +1925,15 @@ def _blank_non_schema(text: str) -> str:
     with_parser = _BEGIN_ATOMIC.search(cleaned) is not None
     try:
         slices = parser.split(cleaned, with_parser=with_parser, only_slices=True)
-    except Exception:  # noqa: BLE001 - let the real parse report the error with its position
+    except Exception:
         return cleaned
     pieces = []
     prev = 0
     for sl in slices:
-        chunk = cleaned[sl.start:sl.stop]
+        chunk = cleaned[sl.start : sl.stop]
         word = _first_word(chunk)
         if word in _SKIP_KEYWORDS or (word == "with" and "insert" in chunk[:200].lower()):
-            pieces.append(cleaned[prev:sl.start])
+            pieces.append(cleaned[prev : sl.start])
             pieces.append(_spaces(chunk))
             prev = sl.stop
     pieces.append(cleaned[prev:])
@@ -1631,6 +1957,7 @@ def _spaces(chunk: str) -> str:
 
 # --------------------------------------------------------------------------------- public API
 
+
 def read_ddl(text: str, *, file: str | None = None, warn: Warn | None = None) -> Schema:
     """Read PostgreSQL DDL text into a Schema. Raises ParseError on a syntax error."""
     r = PostgresDdlReader(warn)
@@ -1649,7 +1976,8 @@ def read_path(path: str | Path, *, warn: Warn | None = None) -> Schema:
         except OSError as e:
             raise ParseError(f"cannot read: {e.strerror}", file=str(f)) from None
         except UnicodeDecodeError as e:
-            raise ParseError(f"not UTF-8 text ({e.reason} at byte {e.start})",
-                             file=str(f)) from None
+            raise ParseError(
+                f"not UTF-8 text ({e.reason} at byte {e.start})", file=str(f)
+            ) from None
         r.feed(text, str(f))
     return r.result(source=str(p))

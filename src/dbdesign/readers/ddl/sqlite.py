@@ -80,10 +80,30 @@ _TOKEN_RE = re.compile(
 )
 
 # Kinds of statement that change no schema: skipped without a word.
-_SKIPPED = frozenset((
-    "INSERT", "REPLACE", "UPDATE", "DELETE", "SELECT", "WITH", "VALUES", "PRAGMA", "BEGIN",
-    "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE", "ANALYZE", "VACUUM", "REINDEX", "ATTACH",
-    "DETACH", "EXPLAIN"))
+_SKIPPED = frozenset(
+    (
+        "INSERT",
+        "REPLACE",
+        "UPDATE",
+        "DELETE",
+        "SELECT",
+        "WITH",
+        "VALUES",
+        "PRAGMA",
+        "BEGIN",
+        "COMMIT",
+        "END",
+        "ROLLBACK",
+        "SAVEPOINT",
+        "RELEASE",
+        "ANALYZE",
+        "VACUUM",
+        "REINDEX",
+        "ATTACH",
+        "DETACH",
+        "EXPLAIN",
+    )
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,8 +140,12 @@ class Source:
         return ParseError(message, file=self.file, line=line, col=col)
 
 
-_BAD_QUOTE = {"'": "unterminated string literal", '"': "unterminated quoted identifier",
-              "`": "unterminated quoted identifier", "[": "unterminated quoted identifier"}
+_BAD_QUOTE = {
+    "'": "unterminated string literal",
+    '"': "unterminated quoted identifier",
+    "`": "unterminated quoted identifier",
+    "[": "unterminated quoted identifier",
+}
 
 
 def tokenize(src: Source, start: int = 0, end: int | None = None) -> list[Tok]:
@@ -319,9 +343,18 @@ class AlterDef:
     origin: Origin | None = None
 
 
+_DropKind = Literal["TABLE", "INDEX", "VIEW", "TRIGGER"]
+_DROP_KINDS: dict[str, _DropKind] = {
+    "TABLE": "TABLE",
+    "INDEX": "INDEX",
+    "VIEW": "VIEW",
+    "TRIGGER": "TRIGGER",
+}
+
+
 @dataclass(slots=True)
 class DropDef:
-    kind: Literal["TABLE", "INDEX", "VIEW", "TRIGGER"]
+    kind: _DropKind
     name: str
     if_exists: bool
     origin: Origin | None = None
@@ -345,8 +378,12 @@ class _Skip(Exception):
 
 _TYPE_STOP = frozenset(KEYWORDS - FALLBACK_KEYWORDS)
 _ACTIONS: dict[str, ReferentialAction] = {
-    "CASCADE": "CASCADE", "RESTRICT": "RESTRICT", "SET NULL": "SET NULL",
-    "SET DEFAULT": "SET DEFAULT", "NO ACTION": "NO ACTION"}
+    "CASCADE": "CASCADE",
+    "RESTRICT": "RESTRICT",
+    "SET NULL": "SET NULL",
+    "SET DEFAULT": "SET DEFAULT",
+    "NO ACTION": "NO ACTION",
+}
 _CONFLICT = frozenset(("ROLLBACK", "ABORT", "FAIL", "IGNORE", "REPLACE"))
 _TERM_KINDS = frozenset(("string", "number", "blob", "word", "qident"))
 
@@ -435,10 +472,11 @@ class _Parser:
 
     def text(self, i: int, j: int) -> str:
         """Source text of tokens [i, j)."""
-        return self.src.text[self.toks[i].start:self.toks[j - 1].end]
+        return self.src.text[self.toks[i].start : self.toks[j - 1].end]
 
-    def balanced(self, stop_ops: frozenset[str] = frozenset(),
-                 stop_words: frozenset[str] = frozenset()) -> tuple[int, int]:
+    def balanced(
+        self, stop_ops: frozenset[str] = frozenset(), stop_words: frozenset[str] = frozenset()
+    ) -> tuple[int, int]:
         """Skip tokens up to a top-level stop token (not consumed); return the span [i, j)."""
         start = self.i
         depth = 0
@@ -517,11 +555,11 @@ class _Parser:
         name_at = self.offset()
         schema, name = self.qualified_name()
         if temp or (schema is not None and schema.lower() == "temp"):
-            raise _Skip(f"temporary {kw.lower()} {name!r} is not part of the schema; skipped",
-                        start)
+            raise _Skip(
+                f"temporary {kw.lower()} {name!r} is not part of the schema; skipped", start
+            )
         if schema is not None and schema.lower() != NAMESPACE:
-            raise _Skip(f"{kw.lower()} {schema}.{name} is in an attached database; skipped",
-                        start)
+            raise _Skip(f"{kw.lower()} {schema}.{name} is in an attached database; skipped", start)
         if kw == "TABLE":
             return self.create_table(name, if_not_exists, name_at, start)
         if kw == "INDEX":
@@ -533,8 +571,11 @@ class _Parser:
     def create_table(self, name: str, if_not_exists: bool, name_at: int, start: int) -> TableDef:
         t = TableDef(name=name, if_not_exists=if_not_exists, origin=self.origin(start))
         if self.word() == "AS":
-            raise _Skip(f"CREATE TABLE {name} AS SELECT is not modelled (its columns come from "
-                        "the query); skipped", start)
+            raise _Skip(
+                f"CREATE TABLE {name} AS SELECT is not modelled (its columns come from "
+                "the query); skipped",
+                start,
+            )
         self.expect_op("(")
         while True:
             if self.word() in ("CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"):
@@ -589,8 +630,17 @@ class _Parser:
                     self.accept("ASC")
                 self.conflict_clause()
                 auto = self.accept("AUTOINCREMENT")
-                cons.append(ConstraintDef("pk", cname, [name], autoincrement=auto, desc=desc,
-                                          column=name, origin=self.origin(c_at)))
+                cons.append(
+                    ConstraintDef(
+                        "pk",
+                        cname,
+                        [name],
+                        autoincrement=auto,
+                        desc=desc,
+                        column=name,
+                        origin=self.origin(c_at),
+                    )
+                )
             elif self.accept("NOT"):
                 self.expect("NULL")
                 col.notnull = True
@@ -599,12 +649,16 @@ class _Parser:
                 self.conflict_clause()
             elif self.accept("UNIQUE"):
                 self.conflict_clause()
-                cons.append(ConstraintDef("unique", cname, [name], column=name,
-                                          origin=self.origin(c_at)))
+                cons.append(
+                    ConstraintDef("unique", cname, [name], column=name, origin=self.origin(c_at))
+                )
             elif self.accept("CHECK"):
                 expr = self.paren_expr("CHECK expression")
-                cons.append(ConstraintDef("check", cname, [name], expr=expr, column=name,
-                                          origin=self.origin(c_at)))
+                cons.append(
+                    ConstraintDef(
+                        "check", cname, [name], expr=expr, column=name, origin=self.origin(c_at)
+                    )
+                )
             elif self.accept("DEFAULT"):
                 col.default = self.default_value()
             elif self.accept("COLLATE"):
@@ -613,8 +667,11 @@ class _Parser:
                 fk = ConstraintDef("fk", cname, [name], column=name, origin=self.origin(c_at))
                 self.references(fk)
                 if len(fk.ref_columns) > 1:
-                    raise self.src.error(f"foreign key on {name} should reference only one "
-                                         f"column of table {fk.ref_table}", c_at)
+                    raise self.src.error(
+                        f"foreign key on {name} should reference only one "
+                        f"column of table {fk.ref_table}",
+                        c_at,
+                    )
                 cons.append(fk)
             elif kw in ("GENERATED", "AS"):
                 if self.accept("GENERATED"):
@@ -679,8 +736,9 @@ class _Parser:
                 raise self.unexpected("a number")
             self.i += 1
             return self.text(self.i - 2, self.i)
-        if t.kind in _TERM_KINDS and not (t.kind == "word" and t.upper in _TYPE_STOP
-                                          and t.upper != "NULL"):
+        if t.kind in _TERM_KINDS and not (
+            t.kind == "word" and t.upper in _TYPE_STOP and t.upper != "NULL"
+        ):
             self.i += 1
             return t.text
         raise self.unexpected("a default value")
@@ -716,8 +774,13 @@ class _Parser:
                 raise self.unexpected("DEFERRED or IMMEDIATE")
 
     def referential_action(self) -> ReferentialAction:
-        for words in (("SET", "NULL"), ("SET", "DEFAULT"), ("NO", "ACTION"), ("CASCADE",),
-                      ("RESTRICT",)):
+        for words in (
+            ("SET", "NULL"),
+            ("SET", "DEFAULT"),
+            ("NO", "ACTION"),
+            ("CASCADE",),
+            ("RESTRICT",),
+        ):
             if self.accept(*words):
                 return _ACTIONS[" ".join(words)]
         raise self.unexpected("a referential action")
@@ -747,7 +810,8 @@ class _Parser:
                     auto = True
                 else:
                     raise self.src.error(
-                        "expressions prohibited in PRIMARY KEY and UNIQUE constraints", at)
+                        "expressions prohibited in PRIMARY KEY and UNIQUE constraints", at
+                    )
             if not self.accept_op(","):
                 break
         self.expect_op(")")
@@ -777,8 +841,11 @@ class _Parser:
             fk = ConstraintDef("fk", cname, cols, origin=self.origin(at))
             self.references(fk)
             if fk.ref_columns and len(fk.ref_columns) != len(cols):
-                raise self.error(f"number of columns in foreign key does not match the number "
-                                 f"of columns in the referenced table {fk.ref_table}", at)
+                raise self.error(
+                    f"number of columns in foreign key does not match the number "
+                    f"of columns in the referenced table {fk.ref_table}",
+                    at,
+                )
             return fk
         raise self.unexpected("PRIMARY KEY, UNIQUE, CHECK or FOREIGN KEY")
 
@@ -799,8 +866,15 @@ class _Parser:
             where = self.checked(self.i, len(self.toks))
             self.i = len(self.toks)
         self.expect_end()
-        return IndexDef(name=name, table=table, unique=unique, elements=elements, where=where,
-                        if_not_exists=if_not_exists, origin=self.origin(start))
+        return IndexDef(
+            name=name,
+            table=table,
+            unique=unique,
+            elements=elements,
+            where=where,
+            if_not_exists=if_not_exists,
+            origin=self.origin(start),
+        )
 
     def index_element(self) -> ElementDef:
         i, j = self.balanced(stop_ops=frozenset((",",)))
@@ -812,23 +886,34 @@ class _Parser:
             desc = toks[j - 1].upper == "DESC"
             j -= 1
         collation = None
-        if j - i >= 3 and toks[j - 2].upper == "COLLATE" and toks[j - 1].kind in (
-                "word", "qident", "string"):
+        if (
+            j - i >= 3
+            and toks[j - 2].upper == "COLLATE"
+            and toks[j - 1].kind in ("word", "qident", "string")
+        ):
             t = toks[j - 1]
             collation = t.text if t.kind == "word" else dequote(t.text)
             j -= 2
         # Redundant parentheses around the whole key: (x) is the column x.
-        while j - i >= 3 and toks[i].text == "(" and toks[j - 1].text == ")" and _wraps(
-                toks, i, j):
+        while j - i >= 3 and toks[i].text == "(" and toks[j - 1].text == ")" and _wraps(toks, i, j):
             i, j = i + 1, j - 1
         if i == j:
             raise self.error("missing index column", toks[i].start if i < len(toks) else 0)
-        if j - i == 1 and toks[i].kind in ("word", "qident") and not (
-                toks[i].kind == "word" and (toks[i].upper in _TYPE_STOP
-                                            or toks[i].upper.startswith("CURRENT_"))):
+        if (
+            j - i == 1
+            and toks[i].kind in ("word", "qident")
+            and not (
+                toks[i].kind == "word"
+                and (toks[i].upper in _TYPE_STOP or toks[i].upper.startswith("CURRENT_"))
+            )
+        ):
             t = toks[i]
-            return ElementDef(column=t.text if t.kind == "word" else dequote(t.text), expr=None,
-                              collation=collation, desc=desc)
+            return ElementDef(
+                column=t.text if t.kind == "word" else dequote(t.text),
+                expr=None,
+                collation=collation,
+                desc=desc,
+            )
         return ElementDef(column=None, expr=self.checked(i, j), collation=collation, desc=desc)
 
     def create_view(self, name: str, if_not_exists: bool, start: int) -> ViewDef:
@@ -840,8 +925,13 @@ class _Parser:
             raise self.unexpected("a SELECT statement")
         query = self.checked(self.i, len(self.toks), kind="query")
         self.i = len(self.toks)
-        return ViewDef(name=name, columns=columns, query=query, if_not_exists=if_not_exists,
-                       origin=self.origin(start))
+        return ViewDef(
+            name=name,
+            columns=columns,
+            query=query,
+            if_not_exists=if_not_exists,
+            origin=self.origin(start),
+        )
 
     def create_trigger(self, name: str, if_not_exists: bool, start: int) -> TriggerDef:
         timing: Literal["BEFORE", "AFTER", "INSTEAD OF"] = "BEFORE"
@@ -863,8 +953,10 @@ class _Parser:
         self.expect("ON")
         schema, table = self.qualified_name("a table name")
         if schema is not None and schema.lower() != NAMESPACE:
-            raise self.error("qualified table names are not allowed on INSERT, UPDATE, and "
-                             "DELETE statements within triggers")
+            raise self.error(
+                "qualified table names are not allowed on INSERT, UPDATE, and "
+                "DELETE statements within triggers"
+            )
         if self.accept("FOR", "EACH") and not self.accept("ROW"):
             raise self.unexpected("ROW")
         when = None
@@ -879,18 +971,25 @@ class _Parser:
         last = self.toks[-1]
         if len(self.toks) - self.i < 3 or last.upper != "END":
             raise self.error("incomplete trigger body: expected statements and END")
-        body = self.src.text[begin.end:last.start].strip()
+        body = self.src.text[begin.end : last.start].strip()
         self.i = len(self.toks)
-        return TriggerDef(name=name, table=table, timing=timing, event=event, columns=columns,
-                          when=when, body=body, if_not_exists=if_not_exists,
-                          origin=self.origin(start))
+        return TriggerDef(
+            name=name,
+            table=table,
+            timing=timing,
+            event=event,
+            columns=columns,
+            when=when,
+            body=body,
+            if_not_exists=if_not_exists,
+            origin=self.origin(start),
+        )
 
     def alter(self, start: int) -> AlterDef:
         self.expect("TABLE")
         schema, table = self.qualified_name("a table name")
         if schema is not None and schema.lower() != NAMESPACE:
-            raise _Skip(f"ALTER TABLE {schema}.{table} is outside the main schema; skipped",
-                        start)
+            raise _Skip(f"ALTER TABLE {schema}.{table} is outside the main schema; skipped", start)
         origin = self.origin(start)
         if self.accept("RENAME"):
             if self.accept("TO"):
@@ -907,8 +1006,9 @@ class _Parser:
             self.accept("COLUMN")
             col, cons = self.column_def()
             self.expect_end()
-            return AlterDef(table=table, action="add_column", column=col, constraints=cons,
-                            origin=origin)
+            return AlterDef(
+                table=table, action="add_column", column=col, constraints=cons, origin=origin
+            )
         if self.accept("DROP"):
             self.accept("COLUMN")
             old = self.name("a column name")
@@ -917,17 +1017,22 @@ class _Parser:
         raise self.unexpected("RENAME, ADD or DROP")
 
     def drop(self, start: int) -> DropDef:
-        kind = self.word()
-        if kind not in ("TABLE", "INDEX", "VIEW", "TRIGGER"):
+        word = self.word()
+        if word not in _DROP_KINDS:
             raise self.unexpected("TABLE, INDEX, VIEW or TRIGGER")
+        kind = _DROP_KINDS[word]
         self.i += 1
         if_exists = self.accept("IF", "EXISTS")
         schema, name = self.qualified_name()
         self.expect_end()
         if schema is not None and schema.lower() != NAMESPACE:
             raise _Skip(f"DROP {kind} {schema}.{name} is outside the main schema; skipped", start)
-        return DropDef(kind=kind, name=name, if_exists=if_exists,  # type: ignore[arg-type]
-                       origin=self.origin(start))
+        return DropDef(
+            kind=kind,
+            name=name,
+            if_exists=if_exists,
+            origin=self.origin(start),
+        )
 
 
 def _wraps(toks: list[Tok], i: int, j: int) -> bool:
@@ -971,7 +1076,7 @@ def _check_sqlglot(src: Source, text: str, offset: int, kind: str) -> None:
                 # sqlglot points (1-based line, column) at the last character of the token.
                 lines = text.split("\n")
                 if 1 <= line <= len(lines):
-                    at = sum(len(x) + 1 for x in lines[:line - 1]) + min(col, len(lines[line - 1]))
+                    at = sum(len(x) + 1 for x in lines[: line - 1]) + min(col, len(lines[line - 1]))
                     at -= len(str(err.get("highlight") or "x"))
                     where = offset + max(0, min(at, len(text)))
                 break
@@ -1020,16 +1125,16 @@ class ResolvedTable:
 _STRICT_TYPES = frozenset(("INT", "INTEGER", "REAL", "TEXT", "BLOB", "ANY"))
 
 
-def _resolve_col(tdef: TableDef, name: str, where: Origin | None,
-                 fail: Callable[[str, Origin | None], Exception]) -> str:
+def _resolve_col(
+    tdef: TableDef, name: str, where: Origin | None, fail: Callable[[str, Origin | None], Exception]
+) -> str:
     col = tdef.column(name)
     if col is None:
         raise fail(f"table {tdef.name} has no column named {name}", where)
     return col.name
 
 
-def resolve_table(tdef: TableDef,
-                  fail: Callable[[str, Origin | None], Exception]) -> ResolvedTable:
+def resolve_table(tdef: TableDef, fail: Callable[[str, Origin | None], Exception]) -> ResolvedTable:
     """Resolve what SQLite decides when it builds a table: PK, rowid alias, duplicate UNIQUE
     constraints (SQLite makes one index for identical ones, and none for a UNIQUE that repeats
     a PRIMARY KEY with its own index), constraint names."""
@@ -1043,8 +1148,12 @@ def resolve_table(tdef: TableDef,
     if tdef.without_rowid and pk is None:
         raise fail(f"PRIMARY KEY missing on table {tdef.name}", tdef.origin)
     rowid_alias = None
-    if pk is not None and len(pk.columns) == 1 and not tdef.without_rowid and not (
-            pk.column is not None and pk.desc):
+    if (
+        pk is not None
+        and len(pk.columns) == 1
+        and not tdef.without_rowid
+        and not (pk.column is not None and pk.desc)
+    ):
         col = tdef.column(pk.columns[0])
         if col is not None and col.type_text.upper() == "INTEGER":
             rowid_alias = col.name
@@ -1053,8 +1162,9 @@ def resolve_table(tdef: TableDef,
             if not col.type_text:
                 raise fail(f"missing datatype for {tdef.name}.{col.name}", col.origin)
             if col.type_text.upper() not in _STRICT_TYPES:
-                raise fail(f"unknown datatype for {tdef.name}.{col.name}: \"{col.type_text}\"",
-                           col.origin)
+                raise fail(
+                    f'unknown datatype for {tdef.name}.{col.name}: "{col.type_text}"', col.origin
+                )
     autoincrement = None
     if pk is not None and pk.autoincrement:
         if rowid_alias is None:
@@ -1099,7 +1209,9 @@ def resolve_table(tdef: TableDef,
         uniques=[(n, c) for n, c in named if c.kind == "unique"],
         checks=[(n, c) for n, c in named if c.kind == "check"],
         fks=[(n, c) for n, c in named if c.kind == "fk"],
-        rowid_alias=rowid_alias, autoincrement=autoincrement)
+        rowid_alias=rowid_alias,
+        autoincrement=autoincrement,
+    )
 
 
 def default_expr(text: str | None) -> Expr | None:
@@ -1116,8 +1228,9 @@ def effective_collation(explicit: str | None, default: str | None) -> str | None
     return None if coll is None or coll == base else coll
 
 
-def table_options(without_rowid: bool, strict: bool, autoincrement: str | None
-                  ) -> FrozenMap[str, str]:
+def table_options(
+    without_rowid: bool, strict: bool, autoincrement: str | None
+) -> FrozenMap[str, str]:
     opts: dict[str, str] = {}
     if without_rowid:
         opts["without_rowid"] = "true"
@@ -1136,31 +1249,53 @@ def build_table(rt: ResolvedTable) -> Table:
     implied = t.without_rowid or (t.strict and rt.rowid_alias is None)
     pk_cols = {c.lower() for c in rt.pk[1].columns} if rt.pk and implied else set()
     columns = tuple(
-        Column(name=c.name, type=parse_type(c.type_text),
-               nullable=not (c.notnull or c.name.lower() in pk_cols),
-               default=default_expr(c.default),
-               generated=Generated(expr=Expr(c.generated, "sqlite"), stored=c.stored)
-               if c.generated is not None else None,
-               collation=effective_collation(c.collation, None), origin=c.origin)
-        for c in t.columns)
+        Column(
+            name=c.name,
+            type=parse_type(c.type_text),
+            nullable=not (c.notnull or c.name.lower() in pk_cols),
+            default=default_expr(c.default),
+            generated=Generated(expr=Expr(c.generated, "sqlite"), stored=c.stored)
+            if c.generated is not None
+            else None,
+            collation=effective_collation(c.collation, None),
+            origin=c.origin,
+        )
+        for c in t.columns
+    )
     return Table(
-        schema=NAMESPACE, name=t.name, columns=columns,
-        primary_key=PrimaryKey(name=rt.pk[0], columns=tuple(rt.pk[1].columns),
-                               origin=rt.pk[1].origin) if rt.pk else None,
+        schema=NAMESPACE,
+        name=t.name,
+        columns=columns,
+        primary_key=PrimaryKey(
+            name=rt.pk[0], columns=tuple(rt.pk[1].columns), origin=rt.pk[1].origin
+        )
+        if rt.pk
+        else None,
         foreign_keys=FrozenMap((n, fk_model(n, c)) for n, c in rt.fks),
-        uniques=FrozenMap((n, Unique(name=n, columns=tuple(c.columns), origin=c.origin))
-                          for n, c in rt.uniques),
-        checks=FrozenMap((n, Check(name=n, expr=Expr(c.expr or "", "sqlite"), origin=c.origin))
-                         for n, c in rt.checks),
+        uniques=FrozenMap(
+            (n, Unique(name=n, columns=tuple(c.columns), origin=c.origin)) for n, c in rt.uniques
+        ),
+        checks=FrozenMap(
+            (n, Check(name=n, expr=Expr(c.expr or "", "sqlite"), origin=c.origin))
+            for n, c in rt.checks
+        ),
         dialect_options=table_options(t.without_rowid, t.strict, rt.autoincrement),
-        origin=t.origin)
+        origin=t.origin,
+    )
 
 
 def fk_model(name: str, c: ConstraintDef) -> ForeignKey:
-    return ForeignKey(name=name, columns=tuple(c.columns), ref_table=f"{NAMESPACE}.{c.ref_table}",
-                      ref_columns=tuple(c.ref_columns), on_delete=c.on_delete,
-                      on_update=c.on_update, deferrable=c.deferred,
-                      initially_deferred=c.deferred, origin=c.origin)
+    return ForeignKey(
+        name=name,
+        columns=tuple(c.columns),
+        ref_table=f"{NAMESPACE}.{c.ref_table}",
+        ref_columns=tuple(c.ref_columns),
+        on_delete=c.on_delete,
+        on_update=c.on_update,
+        deferrable=c.deferred,
+        initially_deferred=c.deferred,
+        origin=c.origin,
+    )
 
 
 def resolve_references(tables: dict[str, Table]) -> dict[str, Table]:
@@ -1178,7 +1313,8 @@ def resolve_references(tables: dict[str, Table]) -> dict[str, Table]:
             if parent is not None:
                 ref_cols = tuple(
                     (parent.column(c) or _column_ci(parent, c) or _named(c)).name
-                    for c in fk.ref_columns)
+                    for c in fk.ref_columns
+                )
                 if parent.name != ref_name or ref_cols != fk.ref_columns:
                     new = _replace_fk(fk, f"{NAMESPACE}.{parent.name}", ref_cols)
             changed = changed or new is not fk
@@ -1199,16 +1335,22 @@ def _column_ci(t: Table, name: str) -> Column | None:
 
 def _replace_fk(fk: ForeignKey, ref_table: str, ref_columns: tuple[str, ...]) -> ForeignKey:
     from dataclasses import replace
+
     return replace(fk, ref_table=ref_table, ref_columns=ref_columns)
 
 
 def _replace_table(t: Table, **changes: object) -> Table:
     from dataclasses import replace
+
     return replace(t, **changes)  # type: ignore[arg-type]
 
 
-def index_model(idef: IndexDef, table: Table, elements: list[ElementDef] | None = None,
-                origin: Origin | None = None) -> Index:
+def index_model(
+    idef: IndexDef,
+    table: Table,
+    elements: list[ElementDef] | None = None,
+    origin: Origin | None = None,
+) -> Index:
     els: list[IndexElement] = []
     for e in elements if elements is not None else idef.elements:
         if e.column is not None:
@@ -1217,33 +1359,65 @@ def index_model(idef: IndexDef, table: Table, elements: list[ElementDef] | None 
             coll = effective_collation(e.collation, col.collation if col is not None else None)
             els.append(IndexElement(column=name, collation=coll, descending=e.desc))
         else:
-            els.append(IndexElement(expr=Expr(e.expr or "", "sqlite"),
-                                    collation=effective_collation(e.collation, None),
-                                    descending=e.desc))
-    return Index(name=idef.name, schema=NAMESPACE, table=table.name, elements=tuple(els),
-                 unique=idef.unique, where=Expr(idef.where, "sqlite") if idef.where else None,
-                 origin=origin if origin is not None else idef.origin)
+            els.append(
+                IndexElement(
+                    expr=Expr(e.expr or "", "sqlite"),
+                    collation=effective_collation(e.collation, None),
+                    descending=e.desc,
+                )
+            )
+    return Index(
+        name=idef.name,
+        schema=NAMESPACE,
+        table=table.name,
+        elements=tuple(els),
+        unique=idef.unique,
+        where=Expr(idef.where, "sqlite") if idef.where else None,
+        origin=origin if origin is not None else idef.origin,
+    )
 
 
 def view_model(vdef: ViewDef, origin: Origin | None = None) -> View:
-    return View(schema=NAMESPACE, name=vdef.name, query=Expr(vdef.query, "sqlite"),
-                column_names=tuple(vdef.columns),
-                origin=origin if origin is not None else vdef.origin)
+    return View(
+        schema=NAMESPACE,
+        name=vdef.name,
+        query=Expr(vdef.query, "sqlite"),
+        column_names=tuple(vdef.columns),
+        origin=origin if origin is not None else vdef.origin,
+    )
 
 
 def trigger_model(tdef: TriggerDef, table: str, origin: Origin | None = None) -> Trigger:
-    return Trigger(schema=NAMESPACE, table=table, name=tdef.name, timing=tdef.timing,
-                   events=(tdef.event,), level="ROW", columns=tuple(tdef.columns),
-                   when=Expr(tdef.when, "sqlite") if tdef.when else None,
-                   body=Expr(tdef.body, "sqlite"),
-                   origin=origin if origin is not None else tdef.origin)
+    return Trigger(
+        schema=NAMESPACE,
+        table=table,
+        name=tdef.name,
+        timing=tdef.timing,
+        events=(tdef.event,),
+        level="ROW",
+        columns=tuple(tdef.columns),
+        when=Expr(tdef.when, "sqlite") if tdef.when else None,
+        body=Expr(tdef.body, "sqlite"),
+        origin=origin if origin is not None else tdef.origin,
+    )
 
 
-def make_schema(tables: dict[str, Table], views: dict[str, View], indexes: dict[str, Index],
-                triggers: dict[str, Trigger], source: str | None) -> Schema:
-    return Schema(dialect="sqlite", namespaces=FrozenMap({NAMESPACE: Namespace(name=NAMESPACE)}),
-                  tables=FrozenMap(resolve_references(tables)), views=FrozenMap(views),
-                  indexes=FrozenMap(indexes), triggers=FrozenMap(triggers), source=source)
+def make_schema(
+    tables: dict[str, Table],
+    views: dict[str, View],
+    indexes: dict[str, Index],
+    triggers: dict[str, Trigger],
+    source: str | None,
+) -> Schema:
+    return Schema(
+        dialect="sqlite",
+        namespaces=FrozenMap({NAMESPACE: Namespace(name=NAMESPACE)}),
+        tables=FrozenMap(resolve_references(tables)),
+        views=FrozenMap(views),
+        indexes=FrozenMap(indexes),
+        triggers=FrozenMap(triggers),
+        source=source,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -1303,11 +1477,13 @@ class _Builder:
                 raise self.fail(f"no such table: main.{st.table}", st.origin)
             is_view = isinstance(target, ViewDef)
             if is_view and st.timing != "INSTEAD OF":
-                raise self.fail(f"cannot create {st.timing} trigger on view: main.{st.table}",
-                                st.origin)
+                raise self.fail(
+                    f"cannot create {st.timing} trigger on view: main.{st.table}", st.origin
+                )
             if not is_view and st.timing == "INSTEAD OF":
-                raise self.fail(f"cannot create INSTEAD OF trigger on table: main.{st.table}",
-                                st.origin)
+                raise self.fail(
+                    f"cannot create INSTEAD OF trigger on table: main.{st.table}", st.origin
+                )
             st.table = target.name
             self.triggers[low] = st
         elif isinstance(st, AlterDef):
@@ -1315,9 +1491,12 @@ class _Builder:
         else:
             self.drop(st)
 
-    def create_object(self, st: TableDef | ViewDef | IndexDef,
-                      into: dict[str, TableDef] | dict[str, ViewDef] | dict[str, IndexDef],
-                      what: str) -> None:
+    def create_object(
+        self,
+        st: TableDef | ViewDef | IndexDef,
+        into: dict[str, TableDef] | dict[str, ViewDef] | dict[str, IndexDef],
+        what: str,
+    ) -> None:
         existing = self._taken(st.name)
         if existing is not None:
             if st.if_not_exists and existing == what:
@@ -1335,8 +1514,9 @@ class _Builder:
             raise self.fail(f"no such table: {st.table}", st.origin)
         if st.action == "rename":
             if self._taken(st.new) is not None and st.new.lower() != t.name.lower():
-                raise self.fail(f"there is already another table or index with this name: "
-                                f"{st.new}", st.origin)
+                raise self.fail(
+                    f"there is already another table or index with this name: {st.new}", st.origin
+                )
             old = t.name
             del self.tables[old.lower()]
             t.name = st.new
@@ -1354,7 +1534,7 @@ class _Builder:
         elif st.action == "rename_column":
             col = t.column(st.old)
             if col is None:
-                raise self.fail(f"no such column: \"{st.old}\"", st.origin)
+                raise self.fail(f'no such column: "{st.old}"', st.origin)
             if t.column(st.new) is not None:
                 raise self.fail(f"duplicate column name: {st.new}", st.origin)
             old = col.name
@@ -1362,6 +1542,7 @@ class _Builder:
 
             def ren(names: list[str]) -> list[str]:
                 return [st.new if n.lower() == old.lower() else n for n in names]
+
             for c in t.constraints:
                 c.columns = ren(c.columns)
                 if c.column is not None and c.column.lower() == old.lower():
@@ -1385,48 +1566,64 @@ class _Builder:
                 raise self.fail(f"duplicate column name: {col.name}", st.origin)
             for c in st.constraints:
                 if c.kind in ("pk", "unique"):
-                    raise self.fail(f"Cannot add a {'PRIMARY KEY' if c.kind == 'pk' else 'UNIQUE'}"
-                                    " column", st.origin)
+                    raise self.fail(
+                        f"Cannot add a {'PRIMARY KEY' if c.kind == 'pk' else 'UNIQUE'} column",
+                        st.origin,
+                    )
             if col.generated is not None and col.stored:
                 raise self.fail("cannot add a STORED column", st.origin)
             if col.notnull and col.default is None and col.generated is None:
-                raise self.fail("Cannot add a NOT NULL column with default value NULL",
-                                st.origin)
+                raise self.fail("Cannot add a NOT NULL column with default value NULL", st.origin)
             t.columns.append(col)
             first_table_level = next(
-                (k for k, c in enumerate(t.constraints) if c.column is None), len(t.constraints))
+                (k for k, c in enumerate(t.constraints) if c.column is None), len(t.constraints)
+            )
             t.constraints[first_table_level:first_table_level] = st.constraints
         else:
             col = t.column(st.old)
             if col is None:
-                raise self.fail(f"no such column: \"{st.old}\"", st.origin)
+                raise self.fail(f'no such column: "{st.old}"', st.origin)
             low = col.name.lower()
-            used = any(c.kind in ("pk", "unique") and low in (n.lower() for n in c.columns)
-                       for c in t.constraints)
+            used = any(
+                c.kind in ("pk", "unique") and low in (n.lower() for n in c.columns)
+                for c in t.constraints
+            )
             used = used or any(
-                i.table.lower() == t.name.lower() and any(
-                    e.column is not None and e.column.lower() == low for e in i.elements)
-                for i in self.indexes.values())
+                i.table.lower() == t.name.lower()
+                and any(e.column is not None and e.column.lower() == low for e in i.elements)
+                for i in self.indexes.values()
+            )
             if used:
-                raise self.fail(f"cannot drop column \"{col.name}\": it is used in a PRIMARY "
-                                "KEY, a UNIQUE constraint or an index", st.origin)
-            if any(c.kind == "fk" and low in (n.lower() for n in c.columns)
-                   for c in t.constraints):
-                raise self.fail(f"error in table {t.name} after drop column: "
-                                "column is used in a foreign key", st.origin)
+                raise self.fail(
+                    f'cannot drop column "{col.name}": it is used in a PRIMARY '
+                    "KEY, a UNIQUE constraint or an index",
+                    st.origin,
+                )
+            if any(c.kind == "fk" and low in (n.lower() for n in c.columns) for c in t.constraints):
+                raise self.fail(
+                    f"error in table {t.name} after drop column: column is used in a foreign key",
+                    st.origin,
+                )
             if len(t.columns) == 1:
-                raise self.fail(f"cannot drop column \"{col.name}\": no other columns exist",
-                                st.origin)
+                raise self.fail(
+                    f'cannot drop column "{col.name}": no other columns exist', st.origin
+                )
             t.columns.remove(col)
-            t.constraints = [c for c in t.constraints
-                             if not (c.column is not None and c.column.lower() == low)]
+            t.constraints = [
+                c for c in t.constraints if not (c.column is not None and c.column.lower() == low)
+            ]
 
     def drop(self, st: DropDef) -> None:
         low = st.name.lower()
-        stores: dict[str, dict[str, TableDef] | dict[str, IndexDef] | dict[str, ViewDef]
-                     | dict[str, TriggerDef]] = {
-            "TABLE": self.tables, "INDEX": self.indexes, "VIEW": self.views,
-            "TRIGGER": self.triggers}
+        stores: dict[
+            str,
+            dict[str, TableDef] | dict[str, IndexDef] | dict[str, ViewDef] | dict[str, TriggerDef],
+        ] = {
+            "TABLE": self.tables,
+            "INDEX": self.indexes,
+            "VIEW": self.views,
+            "TRIGGER": self.triggers,
+        }
         store = stores[st.kind]
         if low not in store:
             if st.if_exists:
@@ -1475,8 +1672,10 @@ def read_ddl(text: str, *, file: str | None = None, warn: Warn | None = None) ->
         if not toks:
             continue
         if kw not in ("CREATE", "ALTER", "DROP"):
-            builder.diagnostic(f"unknown statement {_short(src.text[toks[0].start:end])!r} "
-                               "skipped", toks[0].start)
+            builder.diagnostic(
+                f"unknown statement {_short(src.text[toks[0].start : end])!r} skipped",
+                toks[0].start,
+            )
             continue
         try:
             st = _Parser(src, toks).statement()

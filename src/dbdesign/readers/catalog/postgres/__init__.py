@@ -67,20 +67,43 @@ __all__ = ["QUERIES", "read_catalog"]
 Row = dict[str, Any]
 
 # The order the queries run in; each name is a .sql file in this package.
-QUERIES = ("namespaces", "extensions", "tables", "columns", "constraints", "indexes",
-           "index_elements", "views", "sequences", "types", "functions", "triggers", "rules",
-           "policies")
+QUERIES = (
+    "namespaces",
+    "extensions",
+    "tables",
+    "columns",
+    "constraints",
+    "indexes",
+    "index_elements",
+    "views",
+    "sequences",
+    "types",
+    "functions",
+    "triggers",
+    "rules",
+    "policies",
+)
 
-_ACTIONS: dict[str, str] = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL",
-                            "d": "SET DEFAULT"}
+_ACTIONS: dict[str, str] = {
+    "a": "NO ACTION",
+    "r": "RESTRICT",
+    "c": "CASCADE",
+    "n": "SET NULL",
+    "d": "SET DEFAULT",
+}
 _MATCH: dict[str, str] = {"s": "SIMPLE", "f": "FULL", "p": "PARTIAL"}
 _VOLATILITY: dict[str, str] = {"i": "IMMUTABLE", "s": "STABLE", "v": "VOLATILE"}
 _PARALLEL: dict[str, str] = {"s": "SAFE", "r": "RESTRICTED", "u": "UNSAFE"}
 _ARG_MODES: dict[str, str] = {"i": "IN", "o": "OUT", "b": "INOUT", "v": "VARIADIC", "t": "TABLE"}
 _KINDS: dict[str, str] = {"f": "function", "w": "function", "p": "procedure", "a": "aggregate"}
 _RULE_EVENTS: dict[str, str] = {"1": "SELECT", "2": "UPDATE", "3": "INSERT", "4": "DELETE"}
-_POLICY_COMMANDS: dict[str, str] = {"*": "ALL", "r": "SELECT", "a": "INSERT", "w": "UPDATE",
-                                    "d": "DELETE"}
+_POLICY_COMMANDS: dict[str, str] = {
+    "*": "ALL",
+    "r": "SELECT",
+    "a": "INSERT",
+    "w": "UPDATE",
+    "d": "DELETE",
+}
 
 
 @cache
@@ -97,8 +120,9 @@ def _query(name: str, server_version: int) -> bytes:
     return text.encode()
 
 
-def read_catalog(url_or_conn: str | psycopg.Connection[Any], *,
-                 schemas: Sequence[str] | None = None) -> Schema:
+def read_catalog(
+    url_or_conn: str | psycopg.Connection[Any], *, schemas: Sequence[str] | None = None
+) -> Schema:
     """Read the schema of a live PostgreSQL database.
 
     ``url_or_conn`` is a libpq URL (connected and closed here) or an open psycopg connection
@@ -131,8 +155,7 @@ def _read(conn: psycopg.Connection[Any], schemas: Sequence[str] | None, source: 
             oids = sorted({e["oid"] for e in rows["index_elements"] if e["maybe_printed"]})
             rows["index_definitions"] = []
             if oids:
-                cur.execute(_query("index_definitions", conn.info.server_version),
-                            {"oids": oids})
+                cur.execute(_query("index_definitions", conn.info.server_version), {"oids": oids})
                 rows["index_definitions"] = cur.fetchall()
     except psycopg.Error as exc:
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
@@ -145,8 +168,10 @@ def _read(conn: psycopg.Connection[Any], schemas: Sequence[str] | None, source: 
 
 def _grants(raw: Any) -> frozenset[Grant]:
     items = json.loads(raw) if isinstance(raw, str) else (raw or [])
-    return frozenset(Grant(grantee=g["grantee"], privilege=g["privilege"],
-                           grantable=bool(g["grantable"])) for g in items)
+    return frozenset(
+        Grant(grantee=g["grantee"], privilege=g["privilege"], grantable=bool(g["grantable"]))
+        for g in items
+    )
 
 
 def _expr(text: str | None) -> Expr | None:
@@ -225,8 +250,8 @@ def paren_content(text: str, open_at: int) -> str:
         elif ch == ")":
             depth -= 1
             if depth == 0:
-                return text[open_at + 1:i]
-    return text[open_at + 1:]
+                return text[open_at + 1 : i]
+    return text[open_at + 1 :]
 
 
 def _printed(name: str | None, element_text: str, prefix: str = "") -> bool:
@@ -248,7 +273,8 @@ def _element(e: Mapping[str, Any], printed: str | None) -> IndexElement:
         column=None if expr is not None else e.get("column"),
         expr=Expr(expr) if expr is not None else None,
         opclass=e.get("opclass") if _printed(e.get("opclass_sql"), text) else None,
-        collation=e.get("collation") if _printed(e.get("collation_sql"), text, "COLLATE ")
+        collation=e.get("collation")
+        if _printed(e.get("collation_sql"), text, "COLLATE ")
         else None,
         descending=desc,
         nulls_first=None if nulls_first_bit == desc else nulls_first_bit,
@@ -267,8 +293,7 @@ class _IndexInfo:
             if at != -1:
                 texts = split_top_level(paren_content(definition, definition.index("(", at)))
         texts += [""] * (nkeys - len(texts))
-        self.elements = tuple(_element(e, t) for e, t in zip(elements[:nkeys], texts,
-                                                              strict=False))
+        self.elements = tuple(_element(e, t) for e, t in zip(elements[:nkeys], texts, strict=False))
         self.include = tuple(str(e["column"]) for e in elements[nkeys:])
         self.where = _expr(row["predicate"])
 
@@ -291,14 +316,16 @@ class _Builder:
             elif r["typid"]:
                 self.domain_constraints[r["typid"]].append(r)
         self.attnames: dict[tuple[int, int], str] = {
-            (r["relid"], r["attnum"]): r["name"] for r in rows["columns"]}
+            (r["relid"], r["attnum"]): r["name"] for r in rows["columns"]
+        }
         elements: dict[int, list[Row]] = defaultdict(list)
         for r in rows["index_elements"]:
             elements[r["oid"]].append(r)
         definitions = {r["oid"]: r["definition"] for r in rows.get("index_definitions", ())}
         self.indexes: dict[int, _IndexInfo] = {
             r["oid"]: _IndexInfo(r, elements[r["oid"]], definitions.get(r["oid"]))
-            for r in rows["indexes"]}
+            for r in rows["indexes"]
+        }
 
     @staticmethod
     def origin(catalog: str, oid: int) -> Origin:
@@ -331,13 +358,22 @@ class _Builder:
 
     def namespaces(self) -> Iterable[Namespace]:
         for r in self.rows["namespaces"]:
-            yield Namespace(name=r["name"], grants=_grants(r["grants"]), comment=r["comment"],
-                            origin=self.origin("pg_namespace", r["oid"]))
+            yield Namespace(
+                name=r["name"],
+                grants=_grants(r["grants"]),
+                comment=r["comment"],
+                origin=self.origin("pg_namespace", r["oid"]),
+            )
 
     def extensions(self) -> Iterable[Extension]:
         for r in self.rows["extensions"]:
-            yield Extension(name=r["name"], schema=r["schema"], version=r["version"],
-                            comment=r["comment"], origin=self.origin("pg_extension", r["oid"]))
+            yield Extension(
+                name=r["name"],
+                schema=r["schema"],
+                version=r["version"],
+                comment=r["comment"],
+                origin=self.origin("pg_extension", r["oid"]),
+            )
 
     # -- columns
 
@@ -350,10 +386,17 @@ class _Builder:
             generated = Generated(expr=Expr(r["default_expr"]), stored=r["generated"] == "s")
         else:
             default = _expr(r["default_expr"])
-        return Column(name=r["name"], type=dtype, nullable=not r["not_null"], default=default,
-                      identity=identity, generated=generated, collation=r["collation"],
-                      comment=r["comment"],
-                      origin=Origin(catalog=f"pg_attribute:{r['relid']}.{r['attnum']}"))
+        return Column(
+            name=r["name"],
+            type=dtype,
+            nullable=not r["not_null"],
+            default=default,
+            identity=identity,
+            generated=generated,
+            collation=r["collation"],
+            comment=r["comment"],
+            origin=Origin(catalog=f"pg_attribute:{r['relid']}.{r['attnum']}"),
+        )
 
     @staticmethod
     def identity(r: Row, dtype: DataType) -> Identity:
@@ -382,26 +425,29 @@ class _Builder:
             pk, fks, uniques, checks, excls = self.constraints(oid)
             parents = tuple(r["parents"] or ())
             is_partition = bool(r["is_partition"])
-            out.append(Table(
-                schema=r["schema"], name=r["name"],
-                columns=tuple(self.column(c) for c in self.columns.get(oid, ())),
-                primary_key=pk,
-                foreign_keys=FrozenMap((f.name, f) for f in fks),
-                uniques=FrozenMap((u.name, u) for u in uniques),
-                checks=FrozenMap((c.name, c) for c in checks),
-                exclusions=FrozenMap((x.name, x) for x in excls),
-                partition_by=self.partition_by(r),
-                partition_of=parents[0] if is_partition and parents else None,
-                partition_bound=_expr(r["partition_bound"]) if is_partition else None,
-                inherits=() if is_partition else parents,
-                unlogged=bool(r["unlogged"]),
-                rls_enabled=bool(r["rls_enabled"]),
-                rls_forced=bool(r["rls_forced"]),
-                options=tuple(r["options"] or ()),
-                grants=_grants(r["grants"]),
-                comment=r["comment"],
-                origin=self.origin("pg_class", oid),
-            ))
+            out.append(
+                Table(
+                    schema=r["schema"],
+                    name=r["name"],
+                    columns=tuple(self.column(c) for c in self.columns.get(oid, ())),
+                    primary_key=pk,
+                    foreign_keys=FrozenMap((f.name, f) for f in fks),
+                    uniques=FrozenMap((u.name, u) for u in uniques),
+                    checks=FrozenMap((c.name, c) for c in checks),
+                    exclusions=FrozenMap((x.name, x) for x in excls),
+                    partition_by=self.partition_by(r),
+                    partition_of=parents[0] if is_partition and parents else None,
+                    partition_bound=_expr(r["partition_bound"]) if is_partition else None,
+                    inherits=() if is_partition else parents,
+                    unlogged=bool(r["unlogged"]),
+                    rls_enabled=bool(r["rls_enabled"]),
+                    rls_forced=bool(r["rls_forced"]),
+                    options=tuple(r["options"] or ()),
+                    grants=_grants(r["grants"]),
+                    comment=r["comment"],
+                    origin=self.origin("pg_class", oid),
+                )
+            )
         return out
 
     @staticmethod
@@ -421,11 +467,13 @@ class _Builder:
             if k["column"] is None:
                 k = {**k, "expr": next(exprs)}
             elements.append(_element(k, text))
-        return PartitionBy(strategy=cast(Literal["RANGE", "LIST", "HASH"], strategy),
-                           elements=tuple(elements))
+        return PartitionBy(
+            strategy=cast(Literal["RANGE", "LIST", "HASH"], strategy), elements=tuple(elements)
+        )
 
-    def constraints(self, relid: int) -> tuple[PrimaryKey | None, list[ForeignKey], list[Unique],
-                                               list[Check], list[Exclusion]]:
+    def constraints(
+        self, relid: int
+    ) -> tuple[PrimaryKey | None, list[ForeignKey], list[Unique], list[Check], list[Exclusion]]:
         pk: PrimaryKey | None = None
         fks: list[ForeignKey] = []
         uniques: list[Unique] = []
@@ -438,34 +486,64 @@ class _Builder:
             common = {"name": c["name"], "comment": c["comment"], "origin": origin}
             columns = tuple(self.attnames[(relid, n)] for n in c["columns"] or ())
             if kind == "p":
-                pk = PrimaryKey(columns=columns, include=idx.include if idx else (),
-                                deferrable=c["deferrable"], initially_deferred=c["deferred"],
-                                **common)
+                pk = PrimaryKey(
+                    columns=columns,
+                    include=idx.include if idx else (),
+                    deferrable=c["deferrable"],
+                    initially_deferred=c["deferred"],
+                    **common,
+                )
             elif kind == "u":
-                uniques.append(Unique(
-                    columns=columns, include=idx.include if idx else (),
-                    nulls_not_distinct=bool(idx.row["nulls_not_distinct"]) if idx else False,
-                    deferrable=c["deferrable"], initially_deferred=c["deferred"], **common))
+                uniques.append(
+                    Unique(
+                        columns=columns,
+                        include=idx.include if idx else (),
+                        nulls_not_distinct=bool(idx.row["nulls_not_distinct"]) if idx else False,
+                        deferrable=c["deferrable"],
+                        initially_deferred=c["deferred"],
+                        **common,
+                    )
+                )
             elif kind == "f":
-                fks.append(ForeignKey(
-                    columns=columns, ref_table=c["ref_table"],
-                    ref_columns=tuple(c["ref_columns"]),
-                    on_delete=cast(Any, _ACTIONS[c["on_delete"]]),
-                    on_update=cast(Any, _ACTIONS[c["on_update"]]),
-                    match=cast(Any, _MATCH[c["match"]]),
-                    deferrable=c["deferrable"], initially_deferred=c["deferred"],
-                    validated=c["validated"], **common))
+                fks.append(
+                    ForeignKey(
+                        columns=columns,
+                        ref_table=c["ref_table"],
+                        ref_columns=tuple(c["ref_columns"]),
+                        on_delete=cast(Any, _ACTIONS[c["on_delete"]]),
+                        on_update=cast(Any, _ACTIONS[c["on_update"]]),
+                        match=cast(Any, _MATCH[c["match"]]),
+                        deferrable=c["deferrable"],
+                        initially_deferred=c["deferred"],
+                        validated=c["validated"],
+                        **common,
+                    )
+                )
             elif kind == "c":
-                checks.append(Check(expr=Expr(c["check_expr"]), validated=c["validated"],
-                                    no_inherit=c["no_inherit"], **common))
+                checks.append(
+                    Check(
+                        expr=Expr(c["check_expr"]),
+                        validated=c["validated"],
+                        no_inherit=c["no_inherit"],
+                        **common,
+                    )
+                )
             elif kind == "x" and idx is not None:
                 ops = list(c["exclusion_ops"] or [])
-                excls.append(Exclusion(
-                    method=idx.row["method"],
-                    elements=tuple(ExclusionElement(element=e, operator=op)
-                                   for e, op in zip(idx.elements, ops, strict=False)),
-                    include=idx.include, where=idx.where,
-                    deferrable=c["deferrable"], initially_deferred=c["deferred"], **common))
+                excls.append(
+                    Exclusion(
+                        method=idx.row["method"],
+                        elements=tuple(
+                            ExclusionElement(element=e, operator=op)
+                            for e, op in zip(idx.elements, ops, strict=False)
+                        ),
+                        include=idx.include,
+                        where=idx.where,
+                        deferrable=c["deferrable"],
+                        initially_deferred=c["deferred"],
+                        **common,
+                    )
+                )
         return pk, fks, uniques, checks, excls
 
     # -- indexes
@@ -478,10 +556,18 @@ class _Builder:
             if r["relid"] not in relids:
                 continue  # on a table we do not model (an extension's)
             yield Index(
-                name=r["name"], schema=r["schema"], table=r["table_name"],
-                elements=info.elements, include=info.include, method=r["method"],
-                unique=bool(r["is_unique"]), nulls_not_distinct=bool(r["nulls_not_distinct"]),
-                where=info.where, comment=r["comment"], origin=self.origin("pg_class", oid))
+                name=r["name"],
+                schema=r["schema"],
+                table=r["table_name"],
+                elements=info.elements,
+                include=info.include,
+                method=r["method"],
+                unique=bool(r["is_unique"]),
+                nulls_not_distinct=bool(r["nulls_not_distinct"]),
+                where=info.where,
+                comment=r["comment"],
+                origin=self.origin("pg_class", oid),
+            )
 
     # -- views
 
@@ -500,13 +586,22 @@ class _Builder:
             if query.endswith(";"):
                 query = query[:-1].rstrip()
             cols = self.columns.get(r["oid"], ())
-            out.append(View(
-                schema=r["schema"], name=r["name"], query=Expr(query),
-                materialized=bool(r["materialized"]), check_option=check_option,
-                options=tuple(options), grants=_grants(r["grants"]), comment=r["comment"],
-                column_comments=FrozenMap((c["name"], c["comment"]) for c in cols
-                                          if c["comment"] is not None),
-                origin=self.origin("pg_class", r["oid"])))
+            out.append(
+                View(
+                    schema=r["schema"],
+                    name=r["name"],
+                    query=Expr(query),
+                    materialized=bool(r["materialized"]),
+                    check_option=check_option,
+                    options=tuple(options),
+                    grants=_grants(r["grants"]),
+                    comment=r["comment"],
+                    column_comments=FrozenMap(
+                        (c["name"], c["comment"]) for c in cols if c["comment"] is not None
+                    ),
+                    origin=self.origin("pg_class", r["oid"]),
+                )
+            )
         return out
 
     # -- sequences
@@ -518,11 +613,20 @@ class _Builder:
             lo, hi = _seq_defaults(dtype.name, inc)
             mn, mx = int(r["min_value"]), int(r["max_value"])
             yield SequenceModel(
-                schema=r["schema"], name=r["name"], type=dtype, start=int(r["start"]),
-                increment=inc, min_value=None if mn == lo else mn,
-                max_value=None if mx == hi else mx, cache=int(r["cache"]),
-                cycle=bool(r["cycle"]), owned_by=r["owned_by"], grants=_grants(r["grants"]),
-                comment=r["comment"], origin=self.origin("pg_class", r["oid"]))
+                schema=r["schema"],
+                name=r["name"],
+                type=dtype,
+                start=int(r["start"]),
+                increment=inc,
+                min_value=None if mn == lo else mn,
+                max_value=None if mx == hi else mx,
+                cache=int(r["cache"]),
+                cycle=bool(r["cycle"]),
+                owned_by=r["owned_by"],
+                grants=_grants(r["grants"]),
+                comment=r["comment"],
+                origin=self.origin("pg_class", r["oid"]),
+            )
 
     # -- types
 
@@ -533,26 +637,55 @@ class _Builder:
         for r in self.rows["types"]:
             origin = self.origin("pg_type", r["oid"])
             if r["typtype"] == "e":
-                enums.append(EnumType(schema=r["schema"], name=r["name"],
-                                      values=tuple(r["enum_values"] or ()),
-                                      comment=r["comment"], origin=origin))
+                enums.append(
+                    EnumType(
+                        schema=r["schema"],
+                        name=r["name"],
+                        values=tuple(r["enum_values"] or ()),
+                        comment=r["comment"],
+                        origin=origin,
+                    )
+                )
             elif r["typtype"] == "d":
                 checks = [
-                    Check(name=c["name"], expr=Expr(c["check_expr"]), validated=c["validated"],
-                          no_inherit=c["no_inherit"], comment=c["comment"],
-                          origin=self.origin("pg_constraint", c["oid"]))
-                    for c in self.domain_constraints.get(r["oid"], ()) if c["contype"] == "c"]
-                domains.append(Domain(
-                    schema=r["schema"], name=r["name"], type=parse_type_string(r["base_type"]),
-                    nullable=not r["not_null"], default=_expr(r["default_expr"]),
-                    collation=r["collation"], checks=FrozenMap((c.name, c) for c in checks),
-                    comment=r["comment"], origin=origin))
+                    Check(
+                        name=c["name"],
+                        expr=Expr(c["check_expr"]),
+                        validated=c["validated"],
+                        no_inherit=c["no_inherit"],
+                        comment=c["comment"],
+                        origin=self.origin("pg_constraint", c["oid"]),
+                    )
+                    for c in self.domain_constraints.get(r["oid"], ())
+                    if c["contype"] == "c"
+                ]
+                domains.append(
+                    Domain(
+                        schema=r["schema"],
+                        name=r["name"],
+                        type=parse_type_string(r["base_type"]),
+                        nullable=not r["not_null"],
+                        default=_expr(r["default_expr"]),
+                        collation=r["collation"],
+                        checks=FrozenMap((c.name, c) for c in checks),
+                        comment=r["comment"],
+                        origin=origin,
+                    )
+                )
             else:
-                attrs = tuple((c["name"], parse_type_string(c["type"]))
-                              for c in self.columns.get(r["relid"], ()))
-                composites.append(CompositeType(schema=r["schema"], name=r["name"],
-                                                attributes=attrs, comment=r["comment"],
-                                                origin=origin))
+                attrs = tuple(
+                    (c["name"], parse_type_string(c["type"]))
+                    for c in self.columns.get(r["relid"], ())
+                )
+                composites.append(
+                    CompositeType(
+                        schema=r["schema"],
+                        name=r["name"],
+                        attributes=attrs,
+                        comment=r["comment"],
+                        origin=origin,
+                    )
+                )
         return enums, domains, composites
 
     # -- functions
@@ -565,10 +698,14 @@ class _Builder:
             names = list(r["arg_names"] or [None] * n)
             defaults = list(r["arg_defaults"] or [None] * n)
             args = tuple(
-                Argument(name=(names[i] or None) if i < len(names) else None, type=types[i],
-                         mode=cast(Any, _ARG_MODES.get(modes[i], "IN")),
-                         default=_expr(defaults[i] if i < len(defaults) else None))
-                for i in range(n))
+                Argument(
+                    name=(names[i] or None) if i < len(names) else None,
+                    type=types[i],
+                    mode=cast(Any, _ARG_MODES.get(modes[i], "IN")),
+                    default=_expr(defaults[i] if i < len(defaults) else None),
+                )
+                for i in range(n)
+            )
             kind = _KINDS.get(r["prokind"], "function")
             returns: str | None
             if kind == "procedure":
@@ -579,13 +716,23 @@ class _Builder:
                 returns = ("SETOF " if r["retset"] else "") + _canon_type(r["rettype"])
             body = r["aggregate_options"] if kind == "aggregate" else (r["body"] or "")
             yield Function(
-                schema=r["schema"], name=r["name"], arguments=args, returns=returns,
-                kind=cast(Any, kind), language=r["language"], body=body,
-                volatility=cast(Any, _VOLATILITY[r["volatility"]]), strict=bool(r["strict"]),
-                security_definer=bool(r["security_definer"]), leakproof=bool(r["leakproof"]),
-                parallel=cast(Any, _PARALLEL[r["parallel"]]), config=tuple(r["config"] or ()),
-                grants=_grants(r["grants"]), comment=r["comment"],
-                origin=self.origin("pg_proc", r["oid"]))
+                schema=r["schema"],
+                name=r["name"],
+                arguments=args,
+                returns=returns,
+                kind=cast(Any, kind),
+                language=r["language"],
+                body=body,
+                volatility=cast(Any, _VOLATILITY[r["volatility"]]),
+                strict=bool(r["strict"]),
+                security_definer=bool(r["security_definer"]),
+                leakproof=bool(r["leakproof"]),
+                parallel=cast(Any, _PARALLEL[r["parallel"]]),
+                config=tuple(r["config"] or ()),
+                grants=_grants(r["grants"]),
+                comment=r["comment"],
+                origin=self.origin("pg_proc", r["oid"]),
+            )
 
     # -- triggers, rules, policies
 
@@ -593,34 +740,59 @@ class _Builder:
         for r in self.rows["triggers"]:
             t = int(r["tgtype"])
             timing = "INSTEAD OF" if t & 64 else "BEFORE" if t & 2 else "AFTER"
-            events = sorted(e for bit, e in ((4, "INSERT"), (8, "DELETE"), (16, "UPDATE"),
-                                             (32, "TRUNCATE")) if t & bit)
+            events = sorted(
+                e
+                for bit, e in ((4, "INSERT"), (8, "DELETE"), (16, "UPDATE"), (32, "TRUNCATE"))
+                if t & bit
+            )
             raw_args = bytes(r["args"] or b"")
             args = tuple(a.decode() for a in raw_args.split(b"\x00")[: int(r["nargs"])])
             when = trigger_when(r["definition"]) if r["has_when"] else None
             yield Trigger(
-                schema=r["schema"], table=r["table_name"], name=r["name"],
-                timing=cast(Any, timing), events=tuple(events),
-                level="ROW" if t & 1 else "STATEMENT", function=r["function"], arguments=args,
-                columns=tuple(r["columns"] or ()), when=_expr(when),
-                constraint=bool(r["is_constraint"]), deferrable=bool(r["deferrable"]),
-                initially_deferred=bool(r["deferred"]), enabled=r["enabled"],
-                comment=r["comment"], origin=self.origin("pg_trigger", r["oid"]))
+                schema=r["schema"],
+                table=r["table_name"],
+                name=r["name"],
+                timing=cast(Any, timing),
+                events=tuple(events),
+                level="ROW" if t & 1 else "STATEMENT",
+                function=r["function"],
+                arguments=args,
+                columns=tuple(r["columns"] or ()),
+                when=_expr(when),
+                constraint=bool(r["is_constraint"]),
+                deferrable=bool(r["deferrable"]),
+                initially_deferred=bool(r["deferred"]),
+                enabled=r["enabled"],
+                comment=r["comment"],
+                origin=self.origin("pg_trigger", r["oid"]),
+            )
 
     def rules(self) -> Iterable[Rule]:
         for r in self.rows["rules"]:
             definition = (r["definition"] or "").strip()
             if definition.endswith(";"):
                 definition = definition[:-1].rstrip()
-            yield Rule(schema=r["schema"], table=r["table_name"], name=r["name"],
-                       event=cast(Any, _RULE_EVENTS[r["ev_type"]]), definition=Expr(definition),
-                       comment=r["comment"], origin=self.origin("pg_rewrite", r["oid"]))
+            yield Rule(
+                schema=r["schema"],
+                table=r["table_name"],
+                name=r["name"],
+                event=cast(Any, _RULE_EVENTS[r["ev_type"]]),
+                definition=Expr(definition),
+                comment=r["comment"],
+                origin=self.origin("pg_rewrite", r["oid"]),
+            )
 
     def policies(self) -> Iterable[Policy]:
         for r in self.rows["policies"]:
-            yield Policy(schema=r["schema"], table=r["table_name"], name=r["name"],
-                         command=cast(Any, _POLICY_COMMANDS[r["command"]]),
-                         permissive=bool(r["permissive"]),
-                         roles=tuple(sorted(r["roles"] or ("PUBLIC",))),
-                         using=_expr(r["using_expr"]), with_check=_expr(r["check_expr"]),
-                         comment=r["comment"], origin=self.origin("pg_policy", r["oid"]))
+            yield Policy(
+                schema=r["schema"],
+                table=r["table_name"],
+                name=r["name"],
+                command=cast(Any, _POLICY_COMMANDS[r["command"]]),
+                permissive=bool(r["permissive"]),
+                roles=tuple(sorted(r["roles"] or ("PUBLIC",))),
+                using=_expr(r["using_expr"]),
+                with_check=_expr(r["check_expr"]),
+                comment=r["comment"],
+                origin=self.origin("pg_policy", r["oid"]),
+            )
