@@ -31,6 +31,11 @@ def is_database_url(source: str) -> bool:
     return bool(_PG_URL.match(source) or _SQLITE_URL.match(source))
 
 
+def is_database(source: str) -> bool:
+    """A live database: a URL, or a SQLite database file."""
+    return is_database_url(source) or _is_sqlite_file(Path(source))
+
+
 def _is_sqlite_file(path: Path) -> bool:
     try:
         with path.open("rb") as f:

@@ -68,3 +68,34 @@ def test_unknown_statement_warns_but_succeeds(tmp_path) -> None:
     r = run("inspect", str(f))
     assert r.returncode == 0
     assert f"{f}:3:1: warning:" in r.stderr
+
+
+def test_inspect_live_postgres_counts_rows(pg_scratch) -> None:
+    from dbdesign.engine import connect
+
+    with connect(pg_scratch, autocommit=True) as conn:
+        conn.execute(
+            "CREATE TABLE items (id int PRIMARY KEY, name text);"
+            "INSERT INTO items SELECT g, 'x' FROM generate_series(1, 37) g;"
+        )
+    r = run("inspect", pg_scratch)
+    assert r.returncode == 0, r.stderr
+    line = next(ln for ln in r.stdout.splitlines() if ln.startswith("items "))
+    assert line.split()[-1] == "37"
+    assert "rows" in r.stdout
+
+
+def test_inspect_sqlite_database_file(tmp_path) -> None:
+    import sqlite3
+
+    db = tmp_path / "app.db"
+    con = sqlite3.connect(db)
+    con.executescript(
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT);INSERT INTO t (v) VALUES ('a'), ('b');"
+    )
+    con.close()
+    r = run("inspect", str(db))
+    assert r.returncode == 0, r.stderr
+    assert "(sqlite)" in r.stdout
+    line = next(ln for ln in r.stdout.splitlines() if ln.startswith("t "))
+    assert line.split()[-1] == "2"

@@ -88,7 +88,7 @@ def inspect(
     if fmt is Format.json:
         sys.stdout.write(json.dumps(api.to_json(schema), indent=2) + "\n")
         return
-    counts = api.row_counts(source) if rows and api.is_database_url(source) else None
+    counts = api.row_counts(source) if rows and api.is_database(source) else None
     from dbdesign.cli.report import print_inspect
 
     print_inspect(schema, counts)

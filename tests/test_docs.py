@@ -1,0 +1,40 @@
+"""The README's examples run, and CI runs the README's test command."""
+
+from __future__ import annotations
+
+import os
+import re
+
+from tests.paths import ROOT
+
+README = (ROOT / "README.md").read_text()
+
+
+def test_readme_python_examples_run() -> None:
+    blocks = re.findall(r"```python\n(.*?)```", README, re.S)
+    assert blocks
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        for block in blocks:
+            exec(compile(block, "README.md", "exec"), {})  # noqa: S102 - our own docs
+    finally:
+        os.chdir(cwd)
+
+
+def test_quickstart_has_two_commands_and_ci_runs_the_test_one() -> None:
+    quick = README.split("## Quickstart", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"```sh\n(.*?)\n```", quick, re.S)
+    assert len(commands) == 2
+    assert "dbdesign" in commands[0]
+    assert "pytest" in commands[1]
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert commands[1] in ci.splitlines()
+
+
+def test_every_command_is_documented() -> None:
+    from dbdesign.cli import app
+
+    for cmd in app.registered_commands:
+        name = cmd.name or (cmd.callback.__name__ if cmd.callback else "")
+        assert f"dbdesign {name}" in README, f"README does not show `dbdesign {name}`"
