@@ -17,7 +17,7 @@ def test_readme_python_examples_run() -> None:
     os.chdir(ROOT)
     try:
         for block in blocks:
-            exec(compile(block, "README.md", "exec"), {})  # noqa: S102 - our own docs
+            exec(compile(block, "README.md", "exec"), {})
     finally:
         os.chdir(cwd)
 

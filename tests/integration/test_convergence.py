@@ -120,10 +120,9 @@ def test_corpus_emit_then_read_ddl(path) -> None:
 @pytest.mark.parametrize("server", ["embedded", "pg15"])
 def test_corpus_emit_load_read_catalog(path, server) -> None:
     """read_catalog(load(emit(s))) == s, with s read from the corpus file."""
-    from tests.conftest import server_url
-
     from dbdesign.emit.postgres import emit_schema
     from dbdesign.engine import scratch_database
+    from tests.conftest import server_url
 
     if (path.name, server) in CANNOT_LOAD:
         pytest.skip(CANNOT_LOAD[(path.name, server)])  # checked by test_ddl_equals_catalog
