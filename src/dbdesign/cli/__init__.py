@@ -94,6 +94,13 @@ def inspect(
     print_inspect(schema, counts)
 
 
+# Command groups live in their own modules, each with ``register(app)``; their heavy imports
+# stay inside the command functions so that start-up pays only for the command at hand.
+COMMAND_MODULES: tuple[str, ...] = ()
+for _name in COMMAND_MODULES:
+    __import__(f"dbdesign.cli.{_name}", fromlist=["register"]).register(app)
+
+
 def main() -> None:
     """Entry point: run the app; turn dbdesign errors into one line and exit code 2."""
     try:
