@@ -418,6 +418,16 @@ class PostgresDdlReader:
             args = []  # interval field restrictions: not modelled
         return DataType(name=name, args=tuple(args), array_dims=dims, raw=raw), None
 
+    def _function_key(self, owa: Tree) -> str:
+        """The model key ``schema.name(argtypes)`` of a function named with its arguments."""
+        schema, name = self._qual_names(_names(owa["objname"]))
+        argtypes = [
+            _arg_type(self._type(a["TypeName"])[0])
+            for a in owa.get("objargs") or ()
+            if "TypeName" in a
+        ]
+        return f"{schema}.{name}({', '.join(argtypes)})"
+
     def _table(self, rv: Tree) -> _TableB:
         key = "{}.{}".format(*self._qual(rv))
         try:
@@ -770,11 +780,7 @@ class PostgresDdlReader:
         con_taken = self.con_names.setdefault(schema, set())
         rel_taken = self.rel_names.setdefault(schema, set())
         if ct == "CONSTR_PRIMARY":
-            cols = (
-                tuple(_names(con.get("keys"))) or (column,)
-                if column
-                else tuple(_names(con.get("keys")))
-            )
+            cols = tuple(_names(con.get("keys"))) or ((column,) if column else ())
             cname = cname or choose_name(t.name, None, "pkey", rel_taken)
             t.primary_key = PrimaryKey(
                 name=cname,
@@ -1296,14 +1302,7 @@ class PostgresDdlReader:
                 self.extensions[name] = dataclasses.replace(self.extensions[name], comment=comment)
             return
         if objtype in ("OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_AGGREGATE", "OBJECT_ROUTINE"):
-            owa = obj["ObjectWithArgs"]
-            schema, name = self._qual_names(_names(owa["objname"]))
-            argtypes = [
-                _arg_type(self._type(a["TypeName"])[0])
-                for a in owa.get("objargs") or ()
-                if "TypeName" in a
-            ]
-            key = f"{schema}.{name}({', '.join(argtypes)})"
+            key = self._function_key(obj["ObjectWithArgs"])
             if key in self.functions:
                 self.functions[key] = dataclasses.replace(self.functions[key], comment=comment)
             return
@@ -1426,14 +1425,7 @@ class PostgresDdlReader:
             name = obj["String"]["sval"]
             return (self.namespaces, name, objtype) if name in self.namespaces else None
         if objtype in ("OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_ROUTINE"):
-            owa = obj["ObjectWithArgs"]
-            schema, name = self._qual_names(_names(owa["objname"]))
-            argtypes = [
-                _arg_type(self._type(a["TypeName"])[0])
-                for a in owa.get("objargs") or ()
-                if "TypeName" in a
-            ]
-            key = f"{schema}.{name}({', '.join(argtypes)})"
+            key = self._function_key(obj["ObjectWithArgs"])
             return (self.functions, key, objtype) if key in self.functions else None
         if "RangeVar" in obj:
             schema, name = self._qual(obj["RangeVar"])
