@@ -148,8 +148,7 @@ def row_counts(url: str) -> dict[str, int]:
         path = _SQLITE_URL.sub("", url)
         import sqlite3
 
-        def sq(name: str) -> str:
-            return '"' + name.replace('"', '""') + '"'
+        from dbdesign.dialects.sqlite import quote_ident as sq
 
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
