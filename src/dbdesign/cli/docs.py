@@ -1,0 +1,65 @@
+"""``dbdesign docs``: Markdown, ER diagrams (Mermaid, DOT, SVG, DBML) and one HTML report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    app.command(name="docs")(docs)
+
+
+def docs(
+    source: Annotated[
+        str,
+        typer.Argument(
+            help="A .sql file, a folder of .sql files, or a database URL "
+            "(postgresql://..., sqlite:///...)."
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the docs into.")],
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Comma-separated: markdown,html,mermaid,dot,svg,dbml (default: all).",
+        ),
+    ] = "all",
+    dialect: Annotated[
+        str | None,
+        typer.Option("--dialect", help="Dialect of DDL files: postgres, sqlite (detected)."),
+    ] = None,
+    lint: Annotated[
+        Path | None,
+        typer.Option("--lint", help="Lint findings (`dbdesign lint --format json`) to include."),
+    ] = None,
+    rows: Annotated[bool, typer.Option(help="Count rows (live databases only).")] = True,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="Configuration file (default: nearest).")
+    ] = None,
+) -> None:
+    """Document a schema: an index and a page per table in Markdown, ER diagrams (Mermaid,
+    Graphviz DOT and SVG, DBML) and one self-contained HTML report.
+
+    Large schemas get one diagram per schema, one per table with its foreign-key neighbours,
+    and one per group defined under [tool.dbdesign.docs.groups] in the configuration.
+    """
+    from dbdesign import api
+    from dbdesign.cli import _warn
+    from dbdesign.config import load_config
+    from dbdesign.docs import DocsOptions, generate, load_findings, parse_formats
+
+    formats = parse_formats(fmt)
+    cfg = load_config(explicit=config)
+    options = DocsOptions.from_config(cfg.section("docs"), file=str(cfg.path) if cfg.path else None)
+    findings = load_findings(lint) if lint is not None else []
+    schema = api.read(source, dialect=dialect, warn=_warn)
+    counts = api.row_counts(source) if rows and api.is_database(source) else None
+    result = generate(schema, out, formats, row_counts=counts, findings=findings, options=options)
+    for note in result.notes:
+        typer.echo(f"dbdesign docs: {note}", err=True)
+    typer.echo(f"wrote {len(result.files)} files to {out} ({', '.join(formats)})")
