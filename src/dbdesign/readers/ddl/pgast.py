@@ -11,6 +11,7 @@ from functools import cache
 from typing import Any
 
 from pglast import ast, stream
+from pglast.printers import node_printer
 
 # A_Const keeps its value under the value's kind: {"ival": {"ival": 1}} -> Integer(ival=1).
 _CONST = {
@@ -86,3 +87,25 @@ def to_node(tree: dict[str, Any], kind: str | None = None) -> ast.Node:
 def deparse(tree: dict[str, Any], kind: str | None = None) -> str:
     """pglast's canonical SQL for a JSON parse-tree fragment."""
     return str(stream.RawStream()(to_node(tree, kind)))
+
+
+# Operands that need no parentheses before "::".
+_SIMPLE_OPERANDS = (ast.ColumnRef, ast.FuncCall, ast.TypeCast, ast.ParamRef, ast.SQLValueFunction)
+
+
+@node_printer(ast.TypeCast, override=True)
+def _type_cast(node: Any, output: Any) -> None:
+    """Print casts as ``value::type`` (the spelling pg_dump and people use), not ``CAST``."""
+    arg = node.arg
+    negative = isinstance(arg, ast.A_Const) and str(
+        getattr(getattr(arg, "val", None), "ival", getattr(getattr(arg, "val", None), "fval", ""))
+    ).startswith("-")
+    simple = (isinstance(arg, ast.A_Const) and not negative) or isinstance(arg, _SIMPLE_OPERANDS)
+    if simple:
+        output.print_node(arg)
+    else:
+        output.write("(")
+        output.print_node(arg)
+        output.write(")")
+    output.write("::")
+    output.print_node(node.typeName)
