@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 from hypothesis import HealthCheck, given, settings
+from tests.strategies import schemas
 
 from dbdesign.model import Schema, from_dict, to_dict
-from tests.strategies import schemas
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -96,7 +96,7 @@ def inspect(
 
 # Command groups live in their own modules, each with ``register(app)``; their heavy imports
 # stay inside the command functions so that start-up pays only for the command at hand.
-COMMAND_MODULES: tuple[str, ...] = ("docs",)
+COMMAND_MODULES: tuple[str, ...] = ("docs", "lint", "migrate")
 for _name in COMMAND_MODULES:
     __import__(f"dbdesign.cli.{_name}", fromlist=["register"]).register(app)
 
@@ -104,7 +104,10 @@ for _name in COMMAND_MODULES:
 def main() -> None:
     """Entry point: run the app; turn dbdesign errors into one line and exit code 2."""
     try:
-        app(standalone_mode=False)
+        # Non-standalone click returns the code of typer.Exit(code) instead of exiting.
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except DbdesignError as e:
         if _state["debug"]:
             raise

@@ -36,7 +36,7 @@ CANONICAL_TYPES: dict[str, str] = {
     "varchar": "character varying",
     "character varying": "character varying",
     "bpchar": "character",
-    "char": "character",
+    "char": '"char"',  # unquoted CHAR parses as bpchar; a bare "char" is the one-byte type
     "character": "character",
     "text": "text",
     "name": "name",

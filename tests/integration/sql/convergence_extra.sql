@@ -73,3 +73,4 @@ CREATE DOMAIN code AS text;
 ALTER DOMAIN code ADD CONSTRAINT code_len CHECK (length(VALUE) <= 8) NOT VALID;
 ALTER DOMAIN code SET NOT NULL;
 COMMENT ON CONSTRAINT code_len ON DOMAIN code IS 'short codes';
+CREATE TABLE chars (a "char", b char, c char(3), d character varying);

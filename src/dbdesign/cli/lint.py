@@ -1,0 +1,150 @@
+"""``dbdesign lint`` and ``dbdesign rules``. Heavy imports stay inside the command functions."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+class LintFormat(StrEnum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    github = "github"
+
+
+class FailOn(StrEnum):
+    info = "info"
+    warning = "warning"
+    error = "error"
+
+
+def lint_command(
+    sources: Annotated[
+        list[str],
+        typer.Argument(
+            help="DDL files, folders of .sql files, or database URLs.", show_default=False
+        ),
+    ],
+    fmt: Annotated[LintFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        LintFormat.text
+    ),
+    fail_on: Annotated[
+        FailOn | None,
+        typer.Option(help="Exit 1 when a finding is at or above this severity [default: error]."),
+    ] = None,
+    select: Annotated[
+        list[str] | None,
+        typer.Option("--select", help="Rule codes, prefixes or groups to run (repeatable)."),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option("--ignore", help="Rule codes, prefixes or groups to skip (repeatable)."),
+    ] = None,
+    dialect: Annotated[
+        str | None, typer.Option(help="Dialect of DDL files: postgres, sqlite, mysql.")
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option(help="A dbdesign.toml or pyproject.toml (else the nearest).")
+    ] = None,
+    baseline: Annotated[
+        Path | None, typer.Option(help="Report only findings not in this baseline file.")
+    ] = None,
+    write_baseline: Annotated[
+        bool, typer.Option("--write-baseline", help="Write the current findings to --baseline.")
+    ] = False,
+) -> None:
+    """Review schemas against the rule catalogue (`dbdesign rules` lists it).
+
+    Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input errors.
+    """
+    from dataclasses import replace
+
+    from dbdesign import api
+    from dbdesign.config import load_config
+    from dbdesign.errors import ConfigError
+    from dbdesign.lint import engine
+    from dbdesign.lint.config import parse_config
+    from dbdesign.lint.findings import Severity
+    from dbdesign.lint.output import render
+
+    cfg_file = load_config(explicit=config)
+    cfg = parse_config(cfg_file.section("lint"), file=str(cfg_file.path) if cfg_file.path else None)
+    if select:
+        cfg = replace(cfg, select=tuple(select))
+    if ignore:
+        cfg = replace(cfg, ignore=cfg.ignore + tuple(ignore))
+    if fail_on is not None:
+        cfg = replace(cfg, fail_on=Severity(fail_on.value))
+    base_path = baseline or (cfg_file.root / cfg.baseline if cfg.baseline else None)
+    if write_baseline and base_path is None:
+        raise ConfigError("--write-baseline needs --baseline FILE (or baseline in the config)")
+
+    findings = []
+    for source in sources:
+        schema = api.read(source, dialect=dialect)
+        findings.extend(engine.lint(schema, cfg))
+    findings = engine.apply_suppressions(findings)
+    if write_baseline:
+        assert base_path is not None
+        n = engine.write_baseline(findings, base_path)
+        typer.echo(f"wrote {n} findings to {base_path}", err=True)
+        return
+    if base_path is not None and (baseline is not None or base_path.exists()):
+        findings = engine.apply_baseline(findings, engine.read_baseline(base_path))
+    rules = engine.select_rules(cfg)
+    sys.stdout.write(render(fmt.value, findings, rules, colour=sys.stdout.isatty()))
+    if engine.failing(findings, cfg.fail_on):
+        # typer.Exit(1) would be lost: dbdesign.cli.main runs click non-standalone.
+        raise SystemExit(1)
+
+
+def rules_command(
+    code: Annotated[
+        str | None, typer.Argument(help="A rule code (KEY001) or group: show its documentation.")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text, json or markdown.")] = "text",
+) -> None:
+    """List the lint rules, or show one rule's (or group's) documentation."""
+    import json
+
+    from dbdesign.errors import ConfigError
+    from dbdesign.lint.engine import _matches
+    from dbdesign.lint.registry import all_rules
+
+    rules = list(all_rules().values())
+    if code:
+        rules = [r for r in rules if _matches(r, code)]
+        if not rules:
+            raise ConfigError(f"no rule or group {code!r} (run `dbdesign rules`)")
+    if fmt == "json":
+        data = [
+            {
+                "code": r.code,
+                "name": r.name,
+                "group": r.group,
+                "severity": r.severity.value,
+                "dialects": sorted(r.dialects),
+                "summary": r.summary,
+                "rationale": r.rationale,
+                "bad": r.bad,
+                "good": r.good,
+                "fix": r.fix,
+            }
+            for r in rules
+        ]
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+    elif fmt == "markdown" or (code and fmt == "text"):
+        sys.stdout.write("\n".join(r.docs_markdown() for r in rules))
+    else:
+        for r in rules:
+            typer.echo(f"{r.code}  {r.severity.value:<7}  {r.group:<13}  {r.name}: {r.summary}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("lint")(lint_command)
+    app.command("rules")(rules_command)

@@ -1,0 +1,139 @@
+"""Lint configuration: ``[tool.dbdesign.lint]`` in pyproject.toml or ``[lint]`` in dbdesign.toml.
+
+Example::
+
+    [tool.dbdesign.lint]
+    select = ["ALL"]                  # codes (KEY001), code prefixes (KEY) or groups (keys)
+    ignore = ["NAM002", "naming"]
+    fail_on = "warning"               # info | warning | error
+    baseline = "lint-baseline.json"
+    max_indexes_per_table = 8
+    audit_columns = ["created_at", "updated_at"]
+
+    [tool.dbdesign.lint.severity]
+    TYP005 = "warning"
+
+    [tool.dbdesign.lint.naming]
+    index = ["idx_{table}_*"]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+from dbdesign.errors import ConfigError
+from dbdesign.lint.findings import Severity
+
+DEFAULT_NAMING: dict[str, tuple[str, ...]] = {
+    # {table}: the table's name; {columns}: key columns joined by "_"; *: one or more characters.
+    "index": ("idx_{table}_*",),
+    "unique": ("uq_{table}_*",),
+    "primary_key": ("pk_{table}",),
+    "foreign_key": ("fk_{table}_*",),
+    "check": ("chk_{table}_*",),
+}
+
+# Nouns that are plural (or uncountable) without ending in "s".
+DEFAULT_PLURALS = (
+    "data metadata people children men women media criteria staff information equipment "
+    "feedback inventory news series species software hardware music alumni indices matrices "
+    "vertices analyses"
+).split()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LintConfig:
+    select: tuple[str, ...] = ("ALL",)
+    ignore: tuple[str, ...] = ()
+    severity: dict[str, Severity] = field(default_factory=dict)
+    fail_on: Severity = Severity.error
+    baseline: str | None = None
+    naming: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(DEFAULT_NAMING))
+    plural_words: tuple[str, ...] = tuple(DEFAULT_PLURALS)
+    max_indexes_per_table: int = 10
+    max_identifier_length: int | None = None  # None: the dialect's limit
+    audit_columns: tuple[str, ...] = ("created_at", "updated_at")
+    updated_at_column: str = "updated_at"
+    soft_delete_columns: tuple[str, ...] = ("deleted_at", "is_deleted")
+    money_words: tuple[str, ...] = tuple(
+        "price amount total cost balance fee salary wage payment tax subtotal".split()
+    )
+    secret_words: tuple[str, ...] = ("password", "passwd", "secret", "token", "api_key")
+    pii_words: tuple[str, ...] = tuple(
+        "ssn social_security credit_card card_number iban passport tax_id national_id".split()
+    )
+    repeated_group_min_columns: int = 3
+
+
+_LISTS = {
+    "select",
+    "ignore",
+    "plural_words",
+    "audit_columns",
+    "soft_delete_columns",
+    "money_words",
+    "secret_words",
+    "pii_words",
+}
+_INTS = {"max_indexes_per_table", "max_identifier_length", "repeated_group_min_columns"}
+
+
+def _sev(value: Any, where: str, file: str | None) -> Severity:
+    try:
+        return Severity(str(value).lower())
+    except ValueError:
+        raise ConfigError(
+            f"{where}: severity must be info, warning or error, not {value!r}", file=file
+        ) from None
+
+
+def parse_config(data: dict[str, Any], *, file: str | None = None) -> LintConfig:
+    """Validate a ``lint`` section (a plain dict from TOML) into a LintConfig."""
+    known = {f.name for f in fields(LintConfig)}
+    changes: dict[str, Any] = {}
+    for key, value in data.items():
+        k = key.replace("-", "_")
+        where = f"[tool.dbdesign.lint] {key}"
+        if k not in known:
+            raise ConfigError(f"{where}: unknown key", file=file)
+        if k in _LISTS:
+            if isinstance(value, str):
+                value = [value]
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{where}: must be a list of strings", file=file)
+            changes[k] = tuple(value)
+        elif k in _INTS:
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise ConfigError(f"{where}: must be a non-negative integer", file=file)
+            changes[k] = value
+        elif k == "severity":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}: must be a table of CODE = severity", file=file)
+            changes[k] = {c.upper(): _sev(v, f"{where}.{c}", file) for c, v in value.items()}
+        elif k == "fail_on":
+            changes[k] = _sev(value, where, file)
+        elif k == "naming":
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}: must be a table", file=file)
+            naming = dict(DEFAULT_NAMING)
+            for nk, nv in value.items():
+                if nk not in DEFAULT_NAMING:
+                    raise ConfigError(
+                        f"{where}.{nk}: unknown; choose from {', '.join(DEFAULT_NAMING)}",
+                        file=file,
+                    )
+                pats = [nv] if isinstance(nv, str) else nv
+                if not isinstance(pats, list) or not all(isinstance(p, str) for p in pats):
+                    raise ConfigError(f"{where}.{nk}: must be a pattern or a list", file=file)
+                naming[nk] = tuple(pats)
+            changes[k] = naming
+        elif k == "baseline":
+            if not isinstance(value, str):
+                raise ConfigError(f"{where}: must be a path", file=file)
+            changes[k] = value
+        elif k == "updated_at_column":
+            if not isinstance(value, str):
+                raise ConfigError(f"{where}: must be a column name", file=file)
+            changes[k] = value
+    return replace(LintConfig(), **changes)

@@ -1,0 +1,133 @@
+"""The rule registry: one rule = one small function with a code, registered by decorator.
+
+A rule's documentation is its docstring, in this shape (the meta-test checks every section)::
+
+    One-line summary.
+
+    Rationale: why it matters (one paragraph).
+
+    Bad:
+        CREATE TABLE ...
+
+    Good:
+        CREATE TABLE ...
+
+    Fix: how to fix it.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from dbdesign.lint.findings import Hit, Severity
+
+if TYPE_CHECKING:
+    from dbdesign.lint.context import Context
+
+Check = Callable[["Context"], Iterable[Hit]]
+
+GROUPS = {
+    "KEY": "keys",
+    "TYP": "types",
+    "IDX": "indexes",
+    "NAM": "naming",
+    "NRM": "normalisation",
+    "AUD": "audit",
+    "SEC": "security",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    check: Check = field(repr=False)
+    dialects: frozenset[str] = frozenset({"postgres", "sqlite", "mysql"})
+    summary: str = ""
+    rationale: str = ""
+    bad: str = ""
+    good: str = ""
+    fix: str = ""
+
+    @property
+    def group(self) -> str:
+        return GROUPS[self.code[:3]]
+
+    def docs_markdown(self) -> str:
+        d = ", ".join(sorted(self.dialects))
+        return (
+            f"### {self.code} {self.name}\n\n{self.summary}\n\n"
+            f"- group: {self.group}; default severity: {self.severity.value}; dialects: {d}\n\n"
+            f"**Rationale.** {self.rationale}\n\n"
+            f"**Bad:**\n\n```sql\n{self.bad}\n```\n\n"
+            f"**Good:**\n\n```sql\n{self.good}\n```\n\n"
+            f"**Fix.** {self.fix}\n"
+        )
+
+
+RULES: dict[str, Rule] = {}
+
+_SECTION = re.compile(r"^(Rationale|Bad|Good|Fix):\s*(.*)$")
+
+
+def parse_doc(doc: str) -> dict[str, str]:
+    """Split a rule docstring into summary, rationale, bad, good and fix."""
+    lines = inspect.cleandoc(doc).splitlines()
+    out: dict[str, list[str]] = {"summary": []}
+    cur = "summary"
+    for line in lines:
+        m = _SECTION.match(line)
+        if m:
+            cur = m.group(1).lower()
+            out[cur] = [m.group(2)] if m.group(2) else []
+        else:
+            out.setdefault(cur, []).append(line)
+    res = {}
+    for k, v in out.items():
+        text = inspect.cleandoc("\n".join(v)) if k in ("bad", "good") else " ".join(v).strip()
+        res[k] = re.sub(r"[ \t]+", " ", text) if k not in ("bad", "good") else text
+    return res
+
+
+def rule(
+    code: str,
+    name: str,
+    severity: str,
+    *,
+    dialects: Iterable[str] = ("postgres", "sqlite", "mysql"),
+) -> Callable[[Check], Check]:
+    """Register a rule. Codes are stable: never reuse or renumber one."""
+
+    def deco(fn: Check) -> Check:
+        if code in RULES:
+            raise ValueError(f"duplicate rule code {code}")
+        doc = parse_doc(fn.__doc__ or "")
+        RULES[code] = Rule(
+            code=code,
+            name=name,
+            severity=Severity(severity),
+            check=fn,
+            dialects=frozenset(dialects),
+            summary=doc.get("summary", ""),
+            rationale=doc.get("rationale", ""),
+            bad=doc.get("bad", ""),
+            good=doc.get("good", ""),
+            fix=doc.get("fix", ""),
+        )
+        return fn
+
+    return deco
+
+
+def all_rules() -> dict[str, Rule]:
+    """Every registered rule, by code (importing the rule modules on first use)."""
+    if not RULES:
+        from dbdesign.lint.rules import load
+
+        load()
+    return dict(sorted(RULES.items()))

@@ -1,0 +1,294 @@
+"""Naming: snake_case, plural tables, name patterns, reserved words, length, quoted case."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import cast
+
+from dbdesign.lint.context import Context, words
+from dbdesign.lint.findings import Hit
+from dbdesign.lint.registry import rule
+from dbdesign.model import Table
+
+_SNAKE = re.compile(r"^[a-z_][a-z0-9_]*$")
+_LIMITS = {"postgres": 63, "mysql": 64}
+
+# SQLite keywords that cannot be used as names without quoting (sqlite.org/lang_keywords.html,
+# less the ones its parser falls back to treating as identifiers).
+_SQLITE_RESERVED = frozenset(
+    """add all alter and as autoincrement between case check collate commit constraint create
+    default deferrable delete distinct drop else escape except exists foreign from group having
+    in index insert intersect into is isnull join limit not notnull null on or order primary
+    references select set table then to transaction union unique update using values when where
+    """.split()
+)
+
+
+def _case_ok(ctx: Context, name: str) -> bool:
+    """On PostgreSQL upper case means a quoted name: NAM007 reports those, not the case rules."""
+    return ctx.dialect == "postgres" and name != name.lower()
+
+
+@rule("NAM001", "table-name-snake-case", "warning")
+def table_snake_case(ctx: Context) -> Iterator[Hit]:
+    """A table's name is not snake_case (lower-case letters, digits and underscores).
+
+    Rationale: One convention everywhere means nobody has to remember how a table is spelled,
+    and unquoted lower-case names work the same in every dialect. On PostgreSQL, names with
+    upper-case letters can only exist quoted and are reported by NAM007 instead.
+
+    Bad:
+        CREATE TABLE "order-items" (id bigint PRIMARY KEY);
+
+    Good:
+        CREATE TABLE order_items (id bigint PRIMARY KEY);
+
+    Fix: Rename the table (ALTER TABLE ... RENAME TO ...) and update the code that uses it.
+    """
+    for t in ctx.base_tables:
+        if not _SNAKE.match(t.name) and not _case_ok(ctx, t.name):
+            yield Hit(t.key, f"table name {t.name!r} is not snake_case", t.origin)
+
+
+def _is_plural(word: str, extra: set[str]) -> bool:
+    if word in extra:
+        return True
+    return word.endswith("s") and not word.endswith(("ss", "us", "is"))
+
+
+@rule("NAM002", "table-name-plural", "info")
+def table_plural(ctx: Context) -> Iterator[Hit]:
+    """A table's name does not end in a plural noun.
+
+    Rationale: The design standard names tables as collections (`users`, `order_items`), so a
+    table reads as the set of its rows and never collides with a column of the singular name.
+    The test is on the name's last word: it ends in "s" (but not "ss", "us" or "is": `address`,
+    `status`, `analysis` are singular), or it is one of `plural_words` (data, people, staff,
+    inventory ...), which is configurable.
+
+    Bad:
+        CREATE TABLE customer (id bigint PRIMARY KEY);
+
+    Good:
+        CREATE TABLE customers (id bigint PRIMARY KEY);
+
+    Fix: Rename the table to its plural, or add the word to `plural_words`.
+    """
+    extra = set(ctx.config.plural_words)
+    for t in ctx.base_tables:
+        w = words(t.name)
+        if w and not _is_plural(w[-1], extra):
+            yield Hit(t.key, f"table name {t.name!r} is not plural", t.origin)
+
+
+@rule("NAM003", "column-name-snake-case", "warning")
+def column_snake_case(ctx: Context) -> Iterator[Hit]:
+    """A column's name is not snake_case.
+
+    Rationale: As for tables: one spelling convention, no quoting. On PostgreSQL, names with
+    upper-case letters are reported by NAM007 instead.
+
+    Bad:
+        CREATE TABLE users (id bigint PRIMARY KEY, "e-mail" text);
+
+    Good:
+        CREATE TABLE users (id bigint PRIMARY KEY, email text);
+
+    Fix: Rename the column (ALTER TABLE ... RENAME COLUMN ... TO ...).
+    """
+    for t, c in ctx.columns:
+        if not _SNAKE.match(c.name) and not _case_ok(ctx, c.name):
+            yield Hit(ctx.col_key(t, c), f"column name {c.name!r} is not snake_case", c.origin)
+
+
+@lru_cache(maxsize=4096)
+def _pattern(pat: str, table: str, columns: str) -> re.Pattern[str]:
+    parts = re.split(r"(\{table\}|\{columns\}|\*)", pat)
+    rx = []
+    for p in parts:
+        if p == "{table}":
+            rx.append(re.escape(table))
+        elif p == "{columns}":
+            rx.append(re.escape(columns))
+        elif p == "*":
+            rx.append(".+")
+        else:
+            rx.append(re.escape(p))
+    return re.compile("^" + "".join(rx) + "$")
+
+
+def _matches(pats: tuple[str, ...], name: str, table: str, cols: tuple[str, ...]) -> bool:
+    return any(_pattern(p, table, "_".join(cols)).match(name) for p in pats)
+
+
+@rule("NAM004", "index-name-pattern", "info")
+def index_name_pattern(ctx: Context) -> Iterator[Hit]:
+    """An index's name does not follow the configured pattern (default `idx_{table}_*`).
+
+    Rationale: A name that says which table and columns an index covers makes plans, lock
+    waits and migration diffs readable without a catalog lookup. Patterns are configurable
+    (`[tool.dbdesign.lint.naming] index`, a pattern or a list; `{table}`, `{columns}` and `*`
+    for any text); unique indexes may follow the `index` or the `unique` pattern.
+
+    Bad:
+        CREATE INDEX orders_cust ON orders (customer_id);
+
+    Good:
+        CREATE INDEX idx_orders_customer_id ON orders (customer_id);
+
+    Fix: ALTER INDEX ... RENAME TO idx_<table>_<columns>.
+    """
+    n = ctx.config.naming
+    for i in ctx.schema.indexes.values():
+        cols = tuple(e.column for e in i.elements if e.column is not None)
+        pats = n["index"] + (n["unique"] if i.unique else ())
+        if not _matches(pats, i.name, i.table, cols):
+            want = " or ".join(pats)
+            yield Hit(i.key, f"index name {i.name!r} does not match {want}", i.origin)
+
+
+def _constraints(t: Table) -> Iterator[tuple[str, str, tuple[str, ...], object]]:
+    if t.primary_key:
+        yield "primary_key", t.primary_key.name, t.primary_key.columns, t.primary_key.origin
+    for fk in t.foreign_keys.values():
+        yield "foreign_key", fk.name, fk.columns, fk.origin
+    for u in t.uniques.values():
+        yield "unique", u.name, u.columns, u.origin
+    for ck in t.checks.values():
+        yield "check", ck.name, (), ck.origin
+
+
+@rule("NAM005", "constraint-name-pattern", "info")
+def constraint_name_pattern(ctx: Context) -> Iterator[Hit]:
+    """A constraint's name does not follow the configured pattern for its kind.
+
+    Rationale: Constraint names appear in error messages the application and its users see
+    ("violates foreign key constraint ...") and in migrations that must drop them by name; a
+    predictable name (`pk_{table}`, `fk_{table}_*`, `uq_{table}_*`, `chk_{table}_*` by
+    default, configurable under `[tool.dbdesign.lint.naming]`) makes both easy. Names the
+    server chose (`orders_pkey`) are reported too: they are not the convention.
+
+    Bad:
+        CREATE TABLE orders (id bigint, CONSTRAINT orders_key PRIMARY KEY (id));
+
+    Good:
+        CREATE TABLE orders (id bigint, CONSTRAINT pk_orders PRIMARY KEY (id));
+
+    Fix: ALTER TABLE ... RENAME CONSTRAINT ... TO ... (or set the pattern your team uses).
+    """
+    n = ctx.config.naming
+    for t in ctx.base_tables:
+        for kind, name, cols, origin in _constraints(t):
+            if not _matches(n[kind], name, t.name, cols):
+                yield Hit(
+                    f"{t.key}.{name}",
+                    f"{kind.replace('_', ' ')} name {name!r} does not match {' or '.join(n[kind])}",
+                    origin if origin is not None else t.origin,  # type: ignore[arg-type]
+                )
+
+
+def _object(ctx: Context) -> list[tuple[str, str, str, object]]:
+    """(kind, key, name, origin) of every named object the schema defines (computed once)."""
+    cached = ctx.cache.get("naming.objects")
+    if cached is None:
+        cached = ctx.cache["naming.objects"] = list(_objects(ctx))
+    return cast(list[tuple[str, str, str, object]], cached)
+
+
+def _objects(ctx: Context) -> Iterator[tuple[str, str, str, object]]:
+    for t in ctx.base_tables:
+        yield "table", t.key, t.name, t.origin
+    for t, c in ctx.columns:
+        yield "column", ctx.col_key(t, c), c.name, c.origin or t.origin
+    for v in ctx.schema.views.values():
+        yield "view", v.key, v.name, v.origin
+    for i in ctx.schema.indexes.values():
+        yield "index", i.key, i.name, i.origin
+    for s in ctx.schema.sequences.values():
+        yield "sequence", s.key, s.name, s.origin
+    for f in ctx.schema.functions.values():
+        yield "function", f.key, f.name, f.origin
+
+
+@rule("NAM006", "reserved-word", "warning")
+def reserved_word(ctx: Context) -> Iterator[Hit]:
+    """A table, column, view, index, sequence or function is named with a reserved key word.
+
+    Rationale: A reserved word (`user`, `order`, `table`, `select` ...) can only be used
+    quoted, so every query must remember the quotes and tools that generate SQL break.
+    PostgreSQL's list is its grammar's reserved key words (pglast); unreserved ones such as
+    `name`, `type` or `comment` are not flagged. SQLite's list is its key words that cannot
+    fall back to being names.
+
+    Bad:
+        CREATE TABLE "order" (id bigint PRIMARY KEY, "user" text);
+
+    Good:
+        CREATE TABLE orders (id bigint PRIMARY KEY, user_name text);
+
+    Fix: Rename the object.
+    """
+    if ctx.dialect == "postgres":
+        from pglast.keywords import RESERVED_KEYWORDS
+
+        reserved = frozenset(RESERVED_KEYWORDS)
+    elif ctx.dialect == "sqlite":
+        reserved = _SQLITE_RESERVED
+    else:
+        return
+    for kind, key, name, origin in _object(ctx):
+        if name.lower() in reserved:
+            yield Hit(key, f"{kind} name {name!r} is a reserved word", origin)  # type: ignore[arg-type]
+
+
+@rule("NAM007", "quoted-mixed-case", "warning", dialects=("postgres",))
+def quoted_mixed_case(ctx: Context) -> Iterator[Hit]:
+    """A name contains upper-case letters, so it exists only quoted (PostgreSQL).
+
+    Rationale: PostgreSQL folds unquoted names to lower case, so `"UserId"` must be quoted in
+    every query forever, and `SELECT UserId` fails with "column userid does not exist"
+    (PostgreSQL wiki, Don't Do This). Lower-case names, quoted or not, are not flagged.
+
+    Bad:
+        CREATE TABLE "Customers" ("CustomerId" integer PRIMARY KEY);
+
+    Good:
+        CREATE TABLE customers (customer_id integer PRIMARY KEY);
+
+    Fix: Rename to lower-case snake_case.
+    """
+    for kind, key, name, origin in _object(ctx):
+        if name != name.lower():
+            yield Hit(key, f"{kind} name {name!r} has upper case and must be quoted", origin)  # type: ignore[arg-type]
+
+
+@rule("NAM008", "identifier-too-long", "error", dialects=("postgres", "mysql"))
+def identifier_too_long(ctx: Context) -> Iterator[Hit]:
+    """A name reaches the dialect's identifier limit (PostgreSQL 63 bytes, MySQL 64 characters).
+
+    Rationale: PostgreSQL silently truncates longer names to 63 bytes (with only a NOTICE), so
+    two long names can collide and a name in the code no longer matches the catalog. A name
+    of exactly 63 bytes is reported because the DDL may have been longer and already
+    truncated. The limit can be lowered with `max_identifier_length`.
+
+    Bad:
+        CREATE TABLE customer_subscription_renewal_reminder_notification_delivery_attempts (
+          id bigint
+        );
+
+    Good:
+        CREATE TABLE subscription_reminder_attempts (id bigint);
+
+    Fix: Shorten the name.
+    """
+    limit = ctx.config.max_identifier_length
+    at_limit = limit is None  # the dialect's limit: a name of that length may be truncated
+    limit = limit or _LIMITS.get(ctx.dialect)
+    if limit is None:
+        return
+    for kind, key, name, origin in _object(ctx):
+        n = len(name.encode()) if ctx.dialect == "postgres" else len(name)
+        if n > limit or (at_limit and n == limit):
+            yield Hit(key, f"{kind} name {name!r} is {n} bytes (limit {limit})", origin)  # type: ignore[arg-type]

@@ -1,0 +1,204 @@
+"""Security: secrets and PII in plain columns, RLS, SECURITY DEFINER, grants to PUBLIC."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dbdesign.lint.context import Context, words
+from dbdesign.lint.findings import Hit
+from dbdesign.lint.registry import rule
+from dbdesign.model import Grant
+
+_PROTECTED = {
+    "hash", "hashed", "digest", "encrypted", "enc", "crypt", "cipher", "ciphertext", "bcrypt",
+    "scrypt", "argon2", "hmac", "sha256", "sha512", "salt", "salted", "kms", "vault",
+}  # fmt: skip
+_NOT_THE_SECRET = {
+    "type", "kind", "name", "id", "count", "hint", "policy", "length", "expires", "expiry",
+    "at", "on", "scope", "version", "required", "changed", "updated", "created", "set", "reset",
+}  # fmt: skip
+
+
+def _has_phrase(ws: list[str], phrase: str) -> bool:
+    p = phrase.split("_")
+    return any(ws[i : i + len(p)] == p for i in range(len(ws) - len(p) + 1))
+
+
+@rule("SEC001", "plaintext-secret-column", "error")
+def plaintext_secret_column(ctx: Context) -> Iterator[Hit]:
+    """A text column named like a secret (password, secret, token, api_key) looks unhashed.
+
+    Rationale: A password, API key or token stored as readable text is exposed by every
+    backup, replica, log of a slow query and SQL injection. Passwords must be stored as a
+    slow salted hash (bcrypt, scrypt, argon2); keys and tokens hashed or encrypted. Not
+    flagged: names that say the value is protected (`password_hash`, `token_digest`,
+    `encrypted_secret`), columns that describe the secret rather than hold it
+    (`token_type`, `password_changed_at`, `token_expires`), non-text columns (`bytea`
+    ciphertext), and columns whose comment mentions hashing or encryption.
+
+    Bad:
+        CREATE TABLE users (id bigint PRIMARY KEY, password text);
+
+    Good:
+        CREATE TABLE users (id bigint PRIMARY KEY, password_hash text);
+
+    Fix: Store a hash (passwords) or ciphertext (keys) and rename the column to say so.
+    """
+    secrets = ctx.config.secret_words
+    firsts = tuple({p.split("_")[0] for p in secrets})
+    for t, c in ctx.columns:
+        low = c.name.lower()
+        if not any(f in low for f in firsts):
+            continue
+        ws = words(c.name)
+        if not any(_has_phrase(ws, s) for s in secrets):
+            continue
+        if _PROTECTED & set(ws) or ws[-1] in _NOT_THE_SECRET or ctx.kind(c.type) != "text":
+            continue
+        note = (c.comment or "").lower()
+        if any(k in note for k in ("hash", "encrypt", "bcrypt", "argon", "digest")):
+            continue
+        yield Hit(
+            ctx.col_key(t, c),
+            f"{ctx.col_key(t, c)} looks like a secret stored as plain text",
+            c.origin or t.origin,
+            f"store a hash or ciphertext and rename {c.name} (e.g. {c.name}_hash)",
+        )
+
+
+@rule("SEC002", "pii-without-comment", "warning")
+def pii_without_comment(ctx: Context) -> Iterator[Hit]:
+    """A column named like sensitive personal data (ssn, credit_card, iban ...) has no comment.
+
+    Rationale: Social security, card and bank account numbers carry legal duties (PCI DSS,
+    GDPR): who may read them, how they are encrypted, how long they are kept. A column
+    comment is where the schema records that (`COMMENT ON COLUMN ... IS 'encrypted with ...;
+    retention ...'`), so reviewers and data catalogs see it. Foreign key columns
+    (`credit_card_id` pointing at a vault table) and booleans (`has_passport`) are not
+    flagged. The words are `pii_words`.
+
+    Bad:
+        CREATE TABLE customers (id bigint PRIMARY KEY, ssn text);
+
+    Good:
+        CREATE TABLE customers (id bigint PRIMARY KEY, ssn bytea);
+        COMMENT ON COLUMN customers.ssn IS 'pgp_sym_encrypt, key in vault; PII';
+
+    Fix: Encrypt the column or tokenise it, and say so in COMMENT ON COLUMN.
+    """
+    firsts = tuple({p.split("_")[0] for p in ctx.config.pii_words})
+    for t in ctx.base_tables:
+        fk_cols = {c for fk in t.foreign_keys.values() for c in fk.columns}
+        for c in ctx.own_columns(t):
+            if c.comment or c.name in fk_cols or not any(f in c.name.lower() for f in firsts):
+                continue
+            if ctx.kind(c.type) not in ("text", "int", "numeric", "binary", "other"):
+                continue
+            ws = words(c.name)
+            if any(_has_phrase(ws, p) for p in ctx.config.pii_words):
+                yield Hit(
+                    ctx.col_key(t, c),
+                    f"{ctx.col_key(t, c)} looks like sensitive personal data and has no comment",
+                    c.origin or t.origin,
+                    f"COMMENT ON COLUMN {ctx.col_key(t, c)} IS '<how it is protected>';",
+                )
+
+
+@rule("SEC003", "rls-enabled-without-policy", "error", dialects=("postgres",))
+def rls_without_policy(ctx: Context) -> Iterator[Hit]:
+    """A table has row-level security enabled but no policy.
+
+    Rationale: With RLS enabled and no policy, the default is deny: every role but the owner
+    (and superusers, and BYPASSRLS roles) sees no rows and cannot write any. That is almost
+    never the intent; it usually means the policies were forgotten in the migration.
+
+    Bad:
+        CREATE TABLE documents (id bigint PRIMARY KEY, owner text);
+        ALTER TABLE documents ENABLE ROW LEVEL SECURITY;
+
+    Good:
+        CREATE TABLE documents (id bigint PRIMARY KEY, owner text);
+        ALTER TABLE documents ENABLE ROW LEVEL SECURITY;
+        CREATE POLICY documents_owner ON documents USING (owner = current_user);
+
+    Fix: Create the policies (CREATE POLICY) or disable RLS on the table.
+    """
+    for t in ctx.tables:
+        if t.rls_enabled and t.key not in ctx.policy_tables:
+            yield Hit(
+                t.key, f"table {t.key} has row-level security enabled but no policy", t.origin
+            )
+
+
+@rule("SEC004", "security-definer-without-search-path", "error", dialects=("postgres",))
+def security_definer_search_path(ctx: Context) -> Iterator[Hit]:
+    """A SECURITY DEFINER function does not fix its search_path.
+
+    Rationale: The function runs with its owner's privileges but resolves unqualified names
+    through the caller's search_path, so a caller who can create objects in any schema on
+    that path can make it call their own function or read their own table with the owner's
+    rights (pgspot PS003; the PostgreSQL manual, "Writing SECURITY DEFINER Functions Safely").
+
+    Bad:
+        CREATE FUNCTION reset_password(uid bigint) RETURNS void
+          LANGUAGE sql SECURITY DEFINER AS 'UPDATE users SET password_hash = NULL WHERE id = uid';
+
+    Good:
+        CREATE FUNCTION reset_password(uid bigint) RETURNS void
+          LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+          AS 'UPDATE public.users SET password_hash = NULL WHERE id = uid';
+
+    Fix: Add SET search_path = pg_catalog, pg_temp (and qualify every name in the body).
+    """
+    for f in ctx.schema.functions.values():
+        if f.security_definer and not any(
+            c.replace(" ", "").lower().startswith("search_path=") for c in f.config
+        ):
+            yield Hit(
+                f.key,
+                f"SECURITY DEFINER function {f.signature} has no SET search_path",
+                f.origin,
+                f"ALTER FUNCTION {f.signature} SET search_path = pg_catalog, pg_temp;",
+            )
+
+
+def _public(grants: frozenset[Grant]) -> list[str]:
+    return sorted(g.privilege for g in grants if g.grantee.upper() == "PUBLIC")
+
+
+@rule("SEC005", "grant-to-public", "warning", dialects=("postgres",))
+def grant_to_public(ctx: Context) -> Iterator[Hit]:
+    """A table, view, sequence, function or schema grants privileges to PUBLIC.
+
+    Rationale: PUBLIC is every role, including ones created later for other applications and
+    for reporting; a grant to it cannot be reasoned about from the roles you know. Grant to a
+    named role instead. The USAGE that PostgreSQL 15+ itself gives PUBLIC on the `public`
+    schema is not flagged.
+
+    Bad:
+        GRANT SELECT ON customers TO PUBLIC;
+
+    Good:
+        GRANT SELECT ON customers TO reporting;
+
+    Fix: REVOKE ... FROM PUBLIC and GRANT to the roles that need it.
+    """
+    objects: list[tuple[str, str, frozenset[Grant], object]] = []
+    objects += [("table", t.key, t.grants, t.origin) for t in ctx.tables]
+    objects += [("view", v.key, v.grants, v.origin) for v in ctx.schema.views.values()]
+    objects += [("sequence", s.key, s.grants, s.origin) for s in ctx.schema.sequences.values()]
+    objects += [("function", f.key, f.grants, f.origin) for f in ctx.schema.functions.values()]
+    for n in ctx.schema.namespaces.values():
+        grants = n.grants
+        if n.name == "public":
+            grants = frozenset(g for g in grants if g.privilege != "USAGE")
+        objects.append(("schema", n.name, grants, n.origin))
+    for kind, key, grants, origin in objects:
+        privs = _public(grants)
+        if privs:
+            yield Hit(
+                key,
+                f"{kind} {key} grants {', '.join(privs)} to PUBLIC",
+                origin,  # type: ignore[arg-type]
+                f"REVOKE {', '.join(privs)} ON {key} FROM PUBLIC;",
+            )

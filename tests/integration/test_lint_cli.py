@@ -1,0 +1,136 @@
+"""`dbdesign lint` and `dbdesign rules` as a user runs them: real processes, files, databases."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.paths import CORPUS, ROOT
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "dbdesign", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
+    )
+
+
+BAD = "CREATE TABLE events (kind text);\nCREATE TABLE orders (id bigint PRIMARY KEY, price real);\n"
+
+
+def test_help_on_every_lint_command() -> None:
+    for args in (["lint", "--help"], ["rules", "--help"]):
+        r = run(*args)
+        assert r.returncode == 0 and "Usage" in r.stdout, r.stderr
+
+
+def test_exit_codes_0_1_2(tmp_path: Path) -> None:
+    clean = tmp_path / "clean.sql"
+    clean.write_text("CREATE TABLE things (id bigint PRIMARY KEY);\n")
+    bad = tmp_path / "bad.sql"
+    bad.write_text(BAD)
+    assert run("lint", str(clean), "--select", "KEY").returncode == 0
+    r = run("lint", str(bad), "--select", "KEY001")
+    assert r.returncode == 1 and f"{bad}:1:14: error   KEY001" in r.stdout
+    # info findings only: exit 0 under --fail-on error and warning, 1 under --fail-on info
+    r = run("lint", str(bad), "--select", "AUD001")
+    assert r.returncode == 0 and "AUD001" in r.stdout
+    assert run("lint", str(bad), "--select", "AUD001", "--fail-on", "warning").returncode == 0
+    assert run("lint", str(bad), "--select", "AUD001", "--fail-on", "info").returncode == 1
+    for args in (["lint", str(tmp_path / "missing.sql")], ["lint", str(bad), "--select", "NOPE"]):
+        r = run(*args)
+        assert r.returncode == 2 and r.stderr.startswith("dbdesign: error:"), r.stderr
+
+
+def test_formats(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.sql"
+    bad.write_text(BAD)
+    r = run("lint", str(bad), "--select", "KEY001", "-f", "json")
+    assert json.loads(r.stdout)["findings"][0]["code"] == "KEY001"
+    r = run("lint", str(bad), "--select", "TYP003", "-f", "sarif")
+    log = json.loads(r.stdout)
+    assert log["version"] == "2.1.0" and log["runs"][0]["results"][0]["ruleId"] == "TYP003"
+    r = run("lint", str(bad), "--select", "TYP003", "-f", "github")
+    assert r.stdout.startswith(f"::error file={bad},line=2,col=")
+
+
+def test_config_file_and_baseline(tmp_path: Path) -> None:
+    (tmp_path / "dbdesign.toml").write_text(
+        '[lint]\nselect = ["keys", "types"]\nbaseline = "lint-baseline.json"\n'
+        '[lint.severity]\nKEY001 = "warning"\n'
+    )
+    (tmp_path / "schema.sql").write_text(BAD)
+    r = run("lint", "schema.sql", cwd=tmp_path)
+    assert r.returncode == 1  # TYP003 is an error
+    assert "warning KEY001" in r.stdout
+    r = run("lint", "schema.sql", "--write-baseline", cwd=tmp_path)
+    assert r.returncode == 0 and (tmp_path / "lint-baseline.json").exists(), r.stderr
+    r = run("lint", "schema.sql", cwd=tmp_path)
+    assert r.returncode == 0 and "No problems found" in r.stdout
+    (tmp_path / "schema.sql").write_text(BAD + "CREATE TABLE more (x money);\n")
+    r = run("lint", "schema.sql", "-f", "json", cwd=tmp_path)
+    assert {f["object"] for f in json.loads(r.stdout)["findings"]} == {
+        "public.more",
+        "public.more.x",
+    }
+
+
+def test_inline_suppression(tmp_path: Path) -> None:
+    p = tmp_path / "s.sql"
+    p.write_text("-- dbdesign: ignore KEY001\nCREATE TABLE events (kind text);\n")
+    assert run("lint", str(p), "--select", "KEY001").returncode == 0
+
+
+def test_rules_list_and_one_rule() -> None:
+    r = run("rules")
+    assert r.returncode == 0 and "KEY001" in r.stdout and "SEC005" in r.stdout
+    r = run("rules", "KEY002")
+    assert "**Bad:**" in r.stdout and "**Fix.**" in r.stdout
+    assert run("rules", "ZZZ9").returncode == 2
+
+
+def test_lint_sqlite_corpus_file_is_dialect_aware() -> None:
+    r = run("lint", str(CORPUS / "sqlite" / "chinook.sql"), "--dialect", "sqlite", "-f", "json")
+    codes = {f["code"] for f in json.loads(r.stdout)["findings"]}
+    assert "NAM001" in codes  # CamelCase tables
+    assert not codes & {"TYP001", "TYP004", "TYP005", "NAM007"}  # PostgreSQL-only rules
+
+
+def test_lint_live_postgres(pg_scratch: str) -> None:
+    from dbdesign.engine import connect
+
+    with connect(pg_scratch, autocommit=True) as conn:
+        conn.execute(
+            "CREATE TABLE customers (id bigint PRIMARY KEY);"
+            "CREATE TABLE orders (id bigint PRIMARY KEY,"
+            " customer_id integer REFERENCES customers, placed timestamp);"
+            "ALTER TABLE orders ENABLE ROW LEVEL SECURITY;"
+        )
+    r = run("lint", pg_scratch, "--select", "keys", "-f", "json")
+    found = {(f["code"], f["object"]) for f in json.loads(r.stdout)["findings"]}
+    assert ("KEY002", "public.orders.orders_customer_id_fkey") in found
+    assert ("KEY003", "public.orders.customer_id") in found
+    r = run("lint", pg_scratch, "--select", "TYP001", "--select", "SEC003", "-f", "json")
+    found = {(f["code"], f["object"]) for f in json.loads(r.stdout)["findings"]}
+    assert found == {("TYP001", "public.orders.placed"), ("SEC003", "public.orders")}
+    assert r.returncode == 1  # SEC003 is an error
+
+
+def test_catalogue_doc_is_up_to_date() -> None:
+    from dbdesign.lint.catalogue import markdown
+
+    doc = ROOT / "docs" / "lint.md"
+    assert doc.read_text() == markdown(), "run: python -m dbdesign.lint.catalogue > docs/lint.md"
+
+
+def test_pre_commit_hook_definition() -> None:
+    import yaml
+
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    hook = next(h for h in hooks if h["id"] == "dbdesign-lint")
+    assert hook["entry"] == "dbdesign lint" and hook["files"]

@@ -1,0 +1,95 @@
+"""Every rule has documentation and its own failing and passing cases (tests/lint_cases/CODE.yaml).
+
+A failing case must produce the rule's finding (on exactly ``objects`` when given); a passing
+case must produce none. Passing cases include the near misses a naive check would flag: a false
+positive is a bug.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from dbdesign.lint import LintConfig, lint, parse_config
+from dbdesign.lint.registry import all_rules
+from dbdesign.model import Schema
+
+CASES = Path(__file__).resolve().parents[2] / "lint_cases"
+RULES = all_rules()
+
+
+def read_sql(sql: str, dialect: str) -> Schema:
+    if dialect == "sqlite":
+        from dbdesign.readers.ddl.sqlite import read_ddl as read_sqlite
+
+        return read_sqlite(sql, file="case.sql")
+    from dbdesign.readers.ddl.postgres import read_ddl
+
+    return read_ddl(sql, file="case.sql")
+
+
+def load(code: str) -> dict[str, Any]:
+    path = CASES / f"{code}.yaml"
+    if not path.exists():
+        return {}
+    data = yaml.safe_load(path.read_text())
+    return data if isinstance(data, dict) else {}
+
+
+def run_case(code: str, case: dict[str, Any]) -> list[str]:
+    dialect = case.get("dialect", "postgres")
+    schema = read_sql(case["sql"], dialect)
+    cfg = parse_config(case.get("config", {}))
+    from dataclasses import replace
+
+    cfg = replace(cfg, select=(code,))
+    return [f.object for f in lint(schema, cfg) if f.code == code]
+
+
+def all_cases() -> list[Any]:
+    out = []
+    for code in RULES:
+        data = load(code)
+        for kind in ("fail", "pass"):
+            for n, case in enumerate(data.get(kind) or []):
+                out.append(pytest.param(code, kind, case, id=f"{code}-{kind}-{n}"))
+    return out
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_rule_is_documented(code: str) -> None:
+    r = RULES[code]
+    for part in ("summary", "rationale", "bad", "good", "fix"):
+        assert getattr(r, part).strip(), f"{code} has no {part} in its docstring"
+    assert r.name and r.name == r.name.lower() and " " not in r.name
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_rule_has_failing_and_passing_cases(code: str) -> None:
+    data = load(code)
+    assert data.get("fail"), f"{CASES / code}.yaml: no failing cases"
+    assert data.get("pass"), f"{CASES / code}.yaml: no passing cases"
+    dialects = {c.get("dialect", "postgres") for c in data["fail"]}
+    assert dialects <= RULES[code].dialects, f"{code}: a failing case in a dialect it skips"
+
+
+def test_no_case_file_without_a_rule() -> None:
+    assert {p.stem for p in CASES.glob("*.yaml")} <= set(RULES)
+
+
+@pytest.mark.parametrize(("code", "kind", "case"), all_cases())
+def test_case(code: str, kind: str, case: dict[str, Any]) -> None:
+    found = run_case(code, case)
+    if kind == "pass":
+        assert found == [], f"{code} false positive on {case['name']!r}: {found}"
+    elif "objects" in case:
+        assert sorted(found) == sorted(case["objects"]), case["name"]
+    else:
+        assert found, f"{code} missed {case['name']!r}"
+
+
+def test_default_config_runs_every_rule() -> None:
+    assert LintConfig().select == ("ALL",)
