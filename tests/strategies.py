@@ -63,7 +63,12 @@ _LOWER = "abcdefghijklmnopqrstuvwxyz"
 _TAIL = _LOWER + "0123456789_"
 # Column-name key words are fine as most names but not as function parameters; a few here
 # keep the emitters honest.
-_KEYWORDS = [*sorted(RESERVED_WORDS), "between", "time", "out", "values", "int", "row"]
+# SYSTEM_USER became a key word in PostgreSQL 16: a PostgreSQL 15 server prints a column of that
+# name unquoted, and our parser (PostgreSQL 18's grammar) then reads the function. A known gap
+# (docs/model.md), kept out of the random names.
+_KEYWORDS = [
+    *sorted(RESERVED_WORDS - {"system_user"}), "between", "time", "out", "values", "int", "row"
+]
 
 
 def _word(first: str, tail: str, lo: int, hi: int) -> st.SearchStrategy[str]:
