@@ -67,7 +67,13 @@ _TAIL = _LOWER + "0123456789_"
 # name unquoted, and our parser (PostgreSQL 18's grammar) then reads the function. A known gap
 # (docs/model.md), kept out of the random names.
 _KEYWORDS = [
-    *sorted(RESERVED_WORDS - {"system_user"}), "between", "time", "out", "values", "int", "row"
+    *sorted(RESERVED_WORDS - {"system_user"}),
+    "between",
+    "time",
+    "out",
+    "values",
+    "int",
+    "row",
 ]
 
 

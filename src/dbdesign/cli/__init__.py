@@ -96,7 +96,7 @@ def inspect(
 
 # Command groups live in their own modules, each with ``register(app)``; their heavy imports
 # stay inside the command functions so that start-up pays only for the command at hand.
-COMMAND_MODULES: tuple[str, ...] = ("docs", "lint")
+COMMAND_MODULES: tuple[str, ...] = ("docs", "lint", "migrate")
 for _name in COMMAND_MODULES:
     __import__(f"dbdesign.cli.{_name}", fromlist=["register"]).register(app)
 

@@ -1,0 +1,245 @@
+"""``dbdesign migrate``: new, up, down, status, validate, baseline, repair, test."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from dbdesign.cli import Format
+
+if TYPE_CHECKING:
+    from dbdesign.migrate.runner import Settings
+
+migrate_app = typer.Typer(
+    name="migrate",
+    help="Versioned SQL migrations (NNNN_name.up.sql / .down.sql) with a history table and a lock.",
+    no_args_is_help=True,
+)
+
+DbOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Database URL (postgresql://..., sqlite:///file.db); default "
+        "$DBDESIGN_DATABASE_URL, else the embedded PostgreSQL.",
+    ),
+]
+DirOpt = Annotated[
+    Path | None,
+    typer.Option("--dir", help="Migrations folder (default: [tool.dbdesign.migrate] dir)."),
+]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Print the SQL that would run.")]
+LockWaitOpt = Annotated[
+    float | None,
+    typer.Option("--lock-wait", help="Seconds to wait for another runner (default 60)."),
+]
+
+
+def _settings(folder: Path | None, lock_wait: float | None = None) -> Settings:
+    from dataclasses import replace
+
+    from dbdesign.config import load_config
+    from dbdesign.migrate.runner import Settings
+
+    cfg = load_config()
+    s = Settings.from_config(cfg.section("migrate"), cfg.root)
+    if folder is not None:
+        s = replace(s, dir=folder)
+    if lock_wait is not None:
+        s = replace(s, lock_wait=lock_wait)
+    return s
+
+
+def _url(db: str | None) -> str:
+    from dbdesign.engine import resolve_url
+
+    return resolve_url(db)
+
+
+def _json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, indent=2) + "\n")
+
+
+@migrate_app.command("new")
+def new(
+    name: Annotated[str, typer.Argument(help="What the migration does, e.g. add_users.")],
+    folder: DirOpt = None,
+) -> None:
+    """Create an empty NNNN_name.up.sql / .down.sql pair."""
+    from dbdesign.migrate.files import new_migration
+
+    s = _settings(folder)
+    up, down = new_migration(s.dir, name, versioning=s.versioning)
+    typer.echo(f"created {up}\ncreated {down}")
+
+
+def _run(direction: str, db: str | None, s: Settings, dry_run: bool, **kw: Any) -> None:
+    from dbdesign.migrate.runner import migrate, render
+
+    url = _url(db)
+    steps = migrate(
+        url,
+        s,
+        direction=direction,
+        dry_run=dry_run,
+        echo=typer.echo,
+        on_wait=lambda msg: typer.echo(msg, err=True),
+        **kw,
+    )
+    if dry_run:
+        typer.echo(render(steps), nl=False)
+        return
+    if not any(step.ms >= 0 for step in steps):
+        typer.echo("nothing to do" if direction == "up" else "nothing to revert")
+
+
+@migrate_app.command("up")
+def up(
+    to: Annotated[str | None, typer.Option("--to", help="Stop after this version.")] = None,
+    db: DbOpt = None,
+    folder: DirOpt = None,
+    dry_run: DryRunOpt = False,
+    lock_wait: LockWaitOpt = None,
+    out_of_order: Annotated[
+        bool,
+        typer.Option("--out-of-order", help="Also apply pending versions older than the latest."),
+    ] = False,
+) -> None:
+    """Apply pending migrations, each with its history row in one transaction."""
+    from dataclasses import replace
+
+    s = _settings(folder, lock_wait)
+    if out_of_order:
+        s = replace(s, out_of_order=True)
+    _run("up", db, s, dry_run, to=to)
+
+
+@migrate_app.command("down")
+def down(
+    steps: Annotated[
+        int | None, typer.Option("--steps", help="How many to revert (default 1).")
+    ] = None,
+    to: Annotated[
+        str | None, typer.Option("--to", help="Revert until this version is the latest.")
+    ] = None,
+    db: DbOpt = None,
+    folder: DirOpt = None,
+    dry_run: DryRunOpt = False,
+    lock_wait: LockWaitOpt = None,
+) -> None:
+    """Revert applied migrations with their down files, newest first."""
+    from dbdesign.errors import ConfigError
+
+    if steps is not None and to is not None:
+        raise ConfigError("give --steps or --to, not both")
+    _run("down", db, _settings(folder, lock_wait), dry_run, steps=steps, to=to)
+
+
+def _print_report(report: Any, fmt: Format) -> None:
+    if fmt is Format.json:
+        _json({"migrations": [e.as_json() for e in report.entries], "drift": bool(report.drift)})
+        return
+    if not report.entries:
+        typer.echo("no migrations")
+    for e in report.entries:
+        line = f"{e.status:<12} {e.version}_{e.name}"
+        if e.applied_at:
+            line += f"  ({e.applied_at})"
+        if e.detail:
+            line += f"  {e.detail}"
+        typer.echo(line)
+
+
+@migrate_app.command("status")
+def status(db: DbOpt = None, folder: DirOpt = None, fmt: FormatOpt = Format.text) -> None:
+    """Applied, pending, missing, changed and out-of-order migrations; exit 1 on drift."""
+    from dbdesign.migrate.runner import status as get_status
+
+    report = get_status(_url(db), _settings(folder))
+    _print_report(report, fmt)
+    if report.drift:
+        raise SystemExit(1)  # typer.Exit(1) is lost: main() runs click non-standalone
+
+
+@migrate_app.command("validate")
+def validate(db: DbOpt = None, folder: DirOpt = None, fmt: FormatOpt = Format.text) -> None:
+    """Compare applied files' checksums with the history; exit 1 on drift."""
+    from dbdesign.migrate.runner import status as get_status
+
+    report = get_status(_url(db), _settings(folder))
+    if fmt is Format.json:
+        _json({"ok": not report.drift, "drift": [e.as_json() for e in report.drift]})
+    elif report.drift:
+        for e in report.drift:
+            typer.echo(f"{e.status}: {e.version}_{e.name}: {e.detail or ''}".rstrip(": "))
+    else:
+        typer.echo(f"ok: {len(report.by_status('applied', 'baseline'))} applied migration(s) match")
+    if report.drift:
+        raise SystemExit(1)  # typer.Exit(1) is lost: main() runs click non-standalone
+
+
+@migrate_app.command("baseline")
+def baseline(
+    version: Annotated[str, typer.Argument(help="The version the database already has.")],
+    db: DbOpt = None,
+    folder: DirOpt = None,
+) -> None:
+    """Adopt an existing database: record migrations up to VERSION as applied."""
+    from dbdesign.migrate.runner import baseline as do_baseline
+
+    rows = do_baseline(_url(db), _settings(folder), version)
+    typer.echo(f"baseline: {len(rows)} migration(s) up to {version} recorded")
+
+
+@migrate_app.command("repair")
+def repair(
+    db: DbOpt = None,
+    folder: DirOpt = None,
+    mark_applied: Annotated[
+        bool,
+        typer.Option(
+            "--mark-applied", help="Record a stopped migration as applied instead of removing it."
+        ),
+    ] = False,
+    accept_checksums: Annotated[
+        bool, typer.Option("--accept-checksums", help="Record changed files' new checksums.")
+    ] = False,
+) -> None:
+    """After a failed no-transaction migration: say what state the database is in, and clear it."""
+    from dbdesign.migrate.runner import repair as do_repair
+
+    actions = do_repair(
+        _url(db), _settings(folder), mark_applied=mark_applied, accept_checksums=accept_checksums
+    )
+    if not actions:
+        typer.echo("nothing to repair")
+    for a in actions:
+        typer.echo(f"{a.version}: {a.action}. {a.account}")
+
+
+@migrate_app.command("test")
+def test(db: DbOpt = None, folder: DirOpt = None, fmt: FormatOpt = Format.text) -> None:
+    """On a scratch database: up, down, compare schemas, up again, for every migration."""
+    from dbdesign.migrate.testing import run_test
+
+    echo = typer.echo if fmt is Format.text else None
+    result = run_test(_url(db), _settings(folder), echo=echo)
+    if fmt is Format.json:
+        _json(result.as_json())
+    elif result.ok:
+        typer.echo(f"ok: {len(result.checked)} migration(s): every down restores the schema")
+    else:
+        typer.echo(f"FAILED {result.failed}: {result.problem}")
+        for d in result.differences:
+            typer.echo(f"  {d}")
+    if not result.ok:
+        raise SystemExit(1)  # typer.Exit(1) is lost: main() runs click non-standalone
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(migrate_app, name="migrate")

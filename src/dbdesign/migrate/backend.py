@@ -1,0 +1,588 @@
+"""What a runner needs from a database, for PostgreSQL and SQLite.
+
+PostgreSQL
+    One autocommit session runs migrations: ``BEGIN; SET LOCAL ...`` then each statement, then the
+    history row and ``COMMIT`` in one round trip, so a migration and its history row commit
+    together or not at all. The lock is a session-level advisory lock taken by *polling*
+    ``pg_try_advisory_lock`` on a second, dedicated autocommit session that never holds a
+    transaction open. (golang-migrate waits in a blocking ``pg_advisory_lock()`` call: that call
+    is a running transaction with a snapshot, and CREATE INDEX CONCURRENTLY in the lock holder
+    waits for every older snapshot to finish, so each waits for the other forever.) After taking
+    the lock, runner sessions left behind by a killed runner (their transaction can never commit)
+    are terminated, and every runner session sets ``client_connection_check_interval`` so the
+    server also notices a dead client by itself.
+
+SQLite
+    Each migration runs in ``BEGIN IMMEDIATE`` (the database's write lock, waited for with a busy
+    timeout) and re-reads the history inside it, so two runners apply every migration once.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import os
+import re
+import socket
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from functools import cache
+from pathlib import Path
+from typing import Any, Protocol
+
+import psycopg
+from psycopg import sql
+
+from dbdesign.engine import connect, redact_url
+from dbdesign.errors import MigrationError
+from dbdesign.migrate.files import Migration, Script, Statement, split_sqlite
+from dbdesign.migrate.history import COLUMNS, PG_DDL, SQLITE_DDL, TABLE, Row
+
+RUNNER_APP = "dbdesign-migrate"
+# The name a session carries only while its runner holds the lock: any other session with it,
+# seen by the lock holder, belongs to a runner that died.
+HOLDER_APP = "dbdesign-migrate-holder"
+LOCK_KEY = int.from_bytes(
+    hashlib.sha256(b"dbdesign:" + TABLE.encode()).digest()[:8], "big", signed=True
+)
+
+
+class LockTimeout(MigrationError):
+    """Another runner held the lock for longer than the configured wait."""
+
+
+@cache
+def applied_by() -> str:
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = str(os.getuid())
+    return f"{user}@{socket.gethostname()}"
+
+
+def _first_line(text: str, limit: int = 200) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+class Backend(Protocol):
+    dialect: str
+    where: str
+
+    def split(self, script: Script) -> list[Statement]: ...
+    def history(self) -> list[Row]: ...
+    def ensure_history(self) -> None: ...
+    def lock(self, wait: float, on_wait: Callable[[str], None] | None = None) -> Any: ...
+    def run(
+        self,
+        migration: Migration,
+        script: Script,
+        statements: list[Statement],
+        *,
+        direction: str,
+        lock_timeout: str | None,
+        statement_timeout: str | None,
+    ) -> int: ...
+    def write_rows(self, rows: list[Row]) -> None: ...
+    def delete_row(self, version: str) -> None: ...
+    def close(self) -> None: ...
+
+
+def statement_failed(
+    script: Script, stmt: Statement, error: str, position: int | None, *, account: str
+) -> MigrationError:
+    line = stmt.line
+    if position is not None and 0 < position <= len(stmt.text):
+        line += stmt.text.count("\n", 0, position - 1)
+    return MigrationError(
+        f"{error}\n  statement: {_first_line(stmt.text)}\n  {account}",
+        file=str(script.path),
+        line=line,
+    )
+
+
+# --------------------------------------------------------------------------- PostgreSQL
+
+
+class PostgresBackend:
+    dialect = "postgres"
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.where = redact_url(url)
+        self.conn = self._session()
+        self.server_version = self.conn.info.server_version
+        self._lock_conn: psycopg.Connection[Any] | None = None
+
+    def _session(self) -> psycopg.Connection[Any]:
+        conn = connect(self.url, autocommit=True)
+        conn.execute(f"SET application_name = '{RUNNER_APP}'")
+        if conn.info.server_version >= 140000:
+            conn.execute("SET client_connection_check_interval = '1s'")
+        return conn
+
+    def close(self) -> None:
+        self.conn.close()
+        if self._lock_conn is not None:
+            self._lock_conn.close()
+
+    def split(self, script: Script) -> list[Statement]:
+        from dbdesign.migrate.pgcheck import split_postgres
+
+        return split_postgres(script, self.server_version)
+
+    def history(self) -> list[Row]:
+        cur = self.conn.execute("SELECT to_regclass(%s) IS NOT NULL", [TABLE])
+        row = cur.fetchone()
+        if not row or not row[0]:
+            return []
+        rows = self.conn.execute(
+            f"SELECT {COLUMNS.replace('applied_at', 'applied_at::text')} FROM {TABLE}"
+        ).fetchall()
+        return [Row.from_tuple(r) for r in rows]
+
+    def ensure_history(self) -> None:
+        self.conn.execute(PG_DDL)
+
+    @contextmanager
+    def lock(self, wait: float, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+        """Hold the migration lock while the block runs; poll for at most ``wait`` seconds."""
+        conn = connect(self.url, autocommit=True)
+        conn.execute(f"SET application_name = '{RUNNER_APP}-lock'")
+        self._lock_conn = conn
+        deadline = time.monotonic() + wait
+        delay = 0.02
+        try:
+            while True:
+                got = conn.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_KEY]).fetchone()
+                if got and got[0]:
+                    break
+                if on_wait is not None:
+                    on_wait(f"waiting for the migration lock on {self.where} (up to {wait:g}s)")
+                    on_wait = None
+                if time.monotonic() >= deadline:
+                    holder = conn.execute(
+                        "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                        "AND database = (SELECT oid FROM pg_database "
+                        "WHERE datname = current_database()) "
+                        "AND objid = (%s::bigint & 4294967295) LIMIT 1",
+                        [LOCK_KEY],
+                    ).fetchone()
+                    who = f" (held by server process {holder[0]})" if holder else ""
+                    raise LockTimeout(
+                        f"another `dbdesign migrate` holds the migration lock on {self.where}"
+                        f"{who}; gave up after waiting {wait:g}s (set lock_wait in "
+                        "[tool.dbdesign.migrate] or --lock-wait to wait longer)"
+                    )
+                time.sleep(delay)
+                delay = min(delay * 1.5, 0.5)
+            self._end_orphans(deadline)
+            self.conn.execute(f"SET application_name = '{HOLDER_APP}'")
+            yield
+        finally:
+            self._lock_conn = None
+            if not self.conn.closed:
+                with suppress(psycopg.Error):
+                    self.conn.execute(f"SET application_name = '{RUNNER_APP}'")
+            conn.close()  # closing the session releases the lock
+
+    def _end_orphans(self, deadline: float) -> None:
+        """End runner sessions a killed runner left behind: with the lock ours, no live runner
+        can own them, and their open transaction can never commit."""
+        pids = [self.conn.info.backend_pid]
+        if self._lock_conn is not None:
+            pids.append(self._lock_conn.info.backend_pid)
+        query = (
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND application_name = %s AND state <> 'idle' AND NOT (pid = ANY(%s))"
+        )
+        while True:
+            orphans = [r[0] for r in self.conn.execute(query, [HOLDER_APP, pids]).fetchall()]
+            if not orphans:
+                return
+            for pid in orphans:
+                # not allowed: wait for the server to notice the dead client
+                with suppress(psycopg.Error):
+                    self.conn.execute("SELECT pg_terminate_backend(%s)", [pid])
+            if time.monotonic() >= deadline:
+                raise LockTimeout(
+                    f"server processes {orphans} of a stopped runner are still running on "
+                    f"{self.where}; gave up waiting for them to end"
+                )
+            time.sleep(0.1)
+
+    def _timeouts(
+        self, local: bool, lock_timeout: str | None, statement_timeout: str | None
+    ) -> str:
+        scope = "LOCAL " if local else ""
+        parts = []
+        for name, value in (
+            ("lock_timeout", lock_timeout),
+            ("statement_timeout", statement_timeout),
+        ):
+            if value is not None:
+                parts.append(f"SET {scope}{name} = {sql.quote(value)}")
+        return "; ".join(parts)
+
+    def run(
+        self,
+        migration: Migration,
+        script: Script,
+        statements: list[Statement],
+        *,
+        direction: str,
+        lock_timeout: str | None,
+        statement_timeout: str | None,
+    ) -> int:
+        if script.no_transaction:
+            return self._run_outside(
+                migration, script, statements, direction, lock_timeout, statement_timeout
+            )
+        conn = self.conn
+        started = time.monotonic()
+        setup = self._timeouts(True, lock_timeout, statement_timeout)
+        # BEGIN and the settings travel with the first statement, and the history row and
+        # COMMIT with the last one: a one-statement migration costs one round trip. (The
+        # newline ends a trailing `--` comment of the statement.)
+        prefix = "BEGIN; " + (f"{setup}; " if setup else "")
+        record = self._record(migration, direction, len(statements))
+        suffix = "\n; " + record.as_string(conn) + "; COMMIT"
+        if not statements:
+            conn.execute(prefix + suffix.lstrip("\n; "))
+            return int((time.monotonic() - started) * 1000)
+        last = len(statements) - 1
+        try:
+            for i, stmt in enumerate(statements):
+                query = prefix + stmt.text + (suffix if i == last else "")
+                try:
+                    conn.execute(query)
+                except psycopg.Error as e:
+                    conn.execute("ROLLBACK")
+                    pos = _position(e)
+                    if e.diag.table_name == TABLE or (
+                        pos is not None and pos > len(prefix) + len(stmt.text)
+                    ):
+                        raise MigrationError(
+                            f"recording {migration.label} in {TABLE} failed: {_pg_error(e)}; "
+                            "the migration was rolled back"
+                        ) from None
+                    raise statement_failed(
+                        script,
+                        stmt,
+                        _pg_error(e),
+                        pos - len(prefix) if pos is not None else None,
+                        account=f"{migration.label} was rolled back: the database and "
+                        f"{TABLE} are as they were before it",
+                    ) from None
+                prefix = ""
+        except BaseException:
+            if (
+                not conn.closed
+                and conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
+            ):
+                conn.execute("ROLLBACK")
+            raise
+        return int((time.monotonic() - started) * 1000)
+
+    def run_batch(self, items: list[tuple[Migration, list[Statement]]], *, direction: str) -> int:
+        """Several transactional migrations in one query string, each in its own transaction
+        with its history row: ``BEGIN; ...; INSERT ...; COMMIT; BEGIN; ...``. The server stops
+        at the first error; the migrations before it are committed, that one is rolled back.
+        Returns how many committed (the caller re-runs the next one alone, which reports the
+        failure precisely, or applies it when the failure was passing)."""
+        parts = []
+        for m, statements in items:
+            parts.append("BEGIN")
+            parts += [st.text + "\n" for st in statements]
+            parts.append(self._record(m, direction, len(statements)).as_string(self.conn))
+            parts.append("COMMIT")
+        try:
+            self.conn.execute("; ".join(parts))
+            return len(items)
+        except psycopg.Error:
+            if self.conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+                self.conn.execute("ROLLBACK")
+        have = {r.version for r in self.history()}
+        for n, (m, _) in enumerate(items):
+            if (m.version in have) != (direction == "up"):
+                return n
+        return len(items)
+
+    def _record(self, m: Migration, direction: str, done: int) -> sql.Composed:
+        if direction == "up":
+            return self._insert_sql(m, "applied", done)
+        return sql.SQL("DELETE FROM {} WHERE version = {}").format(
+            sql.Identifier(TABLE), sql.Literal(m.version)
+        )
+
+    def _insert_sql(self, m: Migration, state: str, done: int) -> sql.Composed:
+        """The history row; duration_ms is the server's time since the transaction began."""
+        return sql.SQL(
+            "INSERT INTO {} (version, name, checksum, duration_ms, applied_by, state, "
+            "statements_done) VALUES ({}, {}, {}, "
+            "(extract(epoch FROM clock_timestamp() - now()) * 1000)::integer, {}, {}, {}) "
+            "ON CONFLICT (version) DO UPDATE SET checksum = EXCLUDED.checksum, "
+            "applied_at = now(), duration_ms = EXCLUDED.duration_ms, state = EXCLUDED.state, "
+            "statements_done = EXCLUDED.statements_done, detail = NULL, "
+            "applied_by = EXCLUDED.applied_by"
+        ).format(
+            sql.Identifier(TABLE),
+            *(sql.Literal(v) for v in (m.version, m.name, m.checksum, applied_by(), state, done)),
+        )
+
+    def _run_outside(
+        self,
+        migration: Migration,
+        script: Script,
+        statements: list[Statement],
+        direction: str,
+        lock_timeout: str | None,
+        statement_timeout: str | None,
+    ) -> int:
+        """A no-transaction file: a 'running' row first, progress after each statement."""
+        conn = self.conn
+        started = time.monotonic()
+        if direction == "up":
+            conn.execute(self._insert_sql(migration, "running", 0))
+        conn.execute(
+            f"UPDATE {TABLE} SET state = 'running', statements_done = 0, detail = %s "
+            "WHERE version = %s",
+            [f"{direction}: started {script.label}", migration.version],
+        )
+        setup = self._timeouts(False, lock_timeout, statement_timeout)
+        if setup:
+            conn.execute(setup)
+        try:
+            for i, stmt in enumerate(statements):
+                try:
+                    conn.execute(stmt.text)
+                except psycopg.Error as e:
+                    detail = (
+                        f"{direction}: {i} of {len(statements)} statements of {script.label} ran; "
+                        f"statement {i + 1} (line {stmt.line}) failed: {_pg_error(e)}"
+                    )
+                    conn.execute(
+                        f"UPDATE {TABLE} SET state = 'failed', statements_done = %s, "
+                        "detail = %s WHERE version = %s",
+                        [i, detail, migration.version],
+                    )
+                    raise statement_failed(
+                        script,
+                        stmt,
+                        _pg_error(e),
+                        _position(e),
+                        account=f"{script.label} runs outside a transaction: statements 1-{i} "
+                        f"of {len(statements)} took effect and this one did not; {TABLE} marks "
+                        f"{migration.version} 'failed'. Put the database right by hand, then run "
+                        "`dbdesign migrate repair`."
+                        if i
+                        else f"{script.label} runs outside a transaction; nothing of it took "
+                        f"effect. {TABLE} marks {migration.version} 'failed': run "
+                        "`dbdesign migrate repair` before trying again.",
+                    ) from None
+                conn.execute(
+                    f"UPDATE {TABLE} SET statements_done = %s WHERE version = %s",
+                    [i + 1, migration.version],
+                )
+        finally:
+            if setup:
+                conn.execute("RESET lock_timeout; RESET statement_timeout")
+        ms = int((time.monotonic() - started) * 1000)
+        if direction == "up":
+            conn.execute(
+                f"UPDATE {TABLE} SET state = 'applied', duration_ms = %s, detail = NULL, "
+                "applied_at = now() WHERE version = %s",
+                [ms, migration.version],
+            )
+        else:
+            conn.execute(f"DELETE FROM {TABLE} WHERE version = %s", [migration.version])
+        return ms
+
+    def write_rows(self, rows: list[Row]) -> None:
+        with self.conn.transaction():
+            for r in rows:
+                self.conn.execute(
+                    f"INSERT INTO {TABLE} (version, name, checksum, duration_ms, applied_by, "
+                    "state, statements_done, detail) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+                    "ON CONFLICT (version) DO UPDATE SET checksum = EXCLUDED.checksum, "
+                    "state = EXCLUDED.state, detail = EXCLUDED.detail, "
+                    "statements_done = EXCLUDED.statements_done, applied_at = now()",
+                    [
+                        r.version,
+                        r.name,
+                        r.checksum,
+                        r.duration_ms,
+                        r.applied_by,
+                        r.state,
+                        r.statements_done,
+                        r.detail,
+                    ],
+                )
+
+    def delete_row(self, version: str) -> None:
+        self.conn.execute(f"DELETE FROM {TABLE} WHERE version = %s", [version])
+
+
+def _pg_error(e: psycopg.Error) -> str:
+    d = e.diag
+    if d.message_primary:
+        return f"ERROR {d.sqlstate}: {d.message_primary}" + (
+            f" ({d.message_detail})" if d.message_detail else ""
+        )
+    return (str(e).strip().splitlines() or [type(e).__name__])[0]
+
+
+def _position(e: psycopg.Error) -> int | None:
+    pos = e.diag.statement_position
+    return int(pos) if pos else None
+
+
+# --------------------------------------------------------------------------- SQLite
+
+
+class SqliteBackend:
+    dialect = "sqlite"
+
+    def __init__(self, path: str | Path, *, busy_timeout: float = 60.0) -> None:
+        self.path = Path(path)
+        self.where = f"sqlite:{self.path}"
+        try:
+            self.conn = sqlite3.connect(
+                self.path, isolation_level=None, timeout=busy_timeout, check_same_thread=False
+            )
+            self.conn.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.Error as e:
+            raise MigrationError(f"cannot open {self.path}: {e}") from None
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def split(self, script: Script) -> list[Statement]:
+        stmts = split_sqlite(script)
+        for s in stmts:
+            head = s.text.split(None, 1)[0].upper().rstrip(";") if s.text.split() else ""
+            if head in ("BEGIN", "COMMIT", "END", "ROLLBACK"):
+                raise MigrationError(
+                    "transaction control statements are not allowed in migration files",
+                    file=str(script.path),
+                    line=s.line,
+                )
+            if head == "VACUUM" and not script.no_transaction:
+                raise MigrationError(
+                    "VACUUM cannot run inside a transaction: add the header line "
+                    "`-- dbdesign: no-transaction` to this file",
+                    file=str(script.path),
+                    line=s.line,
+                )
+        return stmts
+
+    def history(self) -> list[Row]:
+        exists = self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [TABLE]
+        ).fetchone()
+        if not exists:
+            return []
+        return [Row.from_tuple(r) for r in self.conn.execute(f"SELECT {COLUMNS} FROM {TABLE}")]
+
+    def ensure_history(self) -> None:
+        self.conn.execute(SQLITE_DDL)
+
+    @contextmanager
+    def lock(self, wait: float, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+        """SQLite's own write lock (BEGIN IMMEDIATE per migration) serialises runners."""
+        self.conn.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
+        yield
+
+    def run(
+        self,
+        migration: Migration,
+        script: Script,
+        statements: list[Statement],
+        *,
+        direction: str,
+        lock_timeout: str | None,
+        statement_timeout: str | None,
+    ) -> int:
+        conn = self.conn
+        started = time.monotonic()
+        if not script.no_transaction:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as e:
+                raise LockTimeout(f"cannot take the write lock on {self.where}: {e}") from None
+            # another runner may have applied it while we waited for the write lock
+            row = conn.execute(
+                f"SELECT state FROM {TABLE} WHERE version = ?", [migration.version]
+            ).fetchone()
+            if (row is not None) == (direction == "up"):
+                conn.execute("ROLLBACK")
+                return -1
+        for i, stmt in enumerate(statements):
+            try:
+                conn.execute(stmt.text)
+            except sqlite3.Error as e:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                account = (
+                    f"{migration.label} was rolled back: the database and {TABLE} are as they "
+                    "were before it"
+                    if not script.no_transaction
+                    else f"{script.label} runs outside a transaction: statements 1-{i} took "
+                    "effect; run `dbdesign migrate repair`"
+                )
+                raise statement_failed(
+                    script, stmt, f"SQLite error: {e}", None, account=account
+                ) from None
+        ms = int((time.monotonic() - started) * 1000)
+        if direction == "up":
+            conn.execute(
+                f"INSERT OR REPLACE INTO {TABLE} (version, name, checksum, duration_ms, "
+                "applied_by, state, statements_done) VALUES (?, ?, ?, ?, ?, 'applied', ?)",
+                [
+                    migration.version,
+                    migration.name,
+                    migration.checksum,
+                    ms,
+                    applied_by(),
+                    len(statements),
+                ],
+            )
+        else:
+            conn.execute(f"DELETE FROM {TABLE} WHERE version = ?", [migration.version])
+        if conn.in_transaction:
+            conn.execute("COMMIT")
+        return ms
+
+    def write_rows(self, rows: list[Row]) -> None:
+        self.conn.execute("BEGIN IMMEDIATE")
+        for r in rows:
+            self.conn.execute(
+                f"INSERT OR REPLACE INTO {TABLE} (version, name, checksum, duration_ms, "
+                "applied_by, state, statements_done, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    r.version,
+                    r.name,
+                    r.checksum,
+                    r.duration_ms,
+                    r.applied_by,
+                    r.state,
+                    r.statements_done,
+                    r.detail,
+                ],
+            )
+        self.conn.execute("COMMIT")
+
+    def delete_row(self, version: str) -> None:
+        self.conn.execute(f"DELETE FROM {TABLE} WHERE version = ?", [version])
+
+
+def open_backend(url: str) -> PostgresBackend | SqliteBackend:
+    """A backend for a PostgreSQL URL or ``sqlite:///path`` (or a path to a .db file)."""
+    m = re.match(r"^sqlite:(///)?", url, re.I)
+    if m is not None:  # sqlite:///relative.db, sqlite:////absolute.db (as SQLAlchemy)
+        return SqliteBackend(url[m.end() :])
+    if url.endswith((".db", ".sqlite", ".sqlite3")) and "://" not in url:
+        return SqliteBackend(url)
+    return PostgresBackend(url)

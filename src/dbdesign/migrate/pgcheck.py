@@ -1,0 +1,108 @@
+"""PostgreSQL scripts: split into statements with pglast and refuse, before anything runs, what
+cannot work: a statement that must run outside a transaction block in a file without the
+``-- dbdesign: no-transaction`` header, and transaction control (BEGIN/COMMIT ...) that would
+break the runner's one-transaction-per-migration guarantee.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pglast import parser
+
+from dbdesign.errors import MigrationError
+from dbdesign.migrate.files import Script, Statement, _skip_blank, line_of
+
+# pglast's JSON parse tree is several times faster to get than its Python AST objects, and a
+# runner that applies a thousand files parses a thousand files.
+_TX_CONTROL = {
+    "TRANS_STMT_BEGIN",
+    "TRANS_STMT_START",
+    "TRANS_STMT_COMMIT",
+    "TRANS_STMT_ROLLBACK",
+    "TRANS_STMT_PREPARE",
+    "TRANS_STMT_COMMIT_PREPARED",
+    "TRANS_STMT_ROLLBACK_PREPARED",
+}
+_ALWAYS = {
+    "CreatedbStmt": "CREATE DATABASE",
+    "DropdbStmt": "DROP DATABASE",
+    "AlterSystemStmt": "ALTER SYSTEM",
+    "CreateTableSpaceStmt": "CREATE TABLESPACE",
+    "DropTableSpaceStmt": "DROP TABLESPACE",
+}
+
+
+def _has_concurrently(params: Any) -> bool:
+    return any(p.get("DefElem", {}).get("defname") == "concurrently" for p in params or ())
+
+
+def needs_no_transaction(
+    kind: str, node: dict[str, Any], server_version: int = 150000
+) -> str | None:
+    """Why this statement (``{kind: node}`` of pglast's JSON tree) cannot run inside a
+    transaction block, or None."""
+    if kind == "IndexStmt" and node.get("concurrent"):
+        return "CREATE INDEX CONCURRENTLY"
+    if kind == "DropStmt" and node.get("concurrent"):
+        return "DROP INDEX CONCURRENTLY"
+    if kind == "ReindexStmt" and _has_concurrently(node.get("params")):
+        return "REINDEX CONCURRENTLY"
+    if kind == "VacuumStmt" and node.get("is_vacuumcmd"):
+        return "VACUUM"
+    if kind in _ALWAYS:
+        return _ALWAYS[kind]
+    if kind == "AlterEnumStmt" and node.get("newVal") and server_version < 120000:
+        return "ALTER TYPE ... ADD VALUE (before PostgreSQL 12)"
+    if kind == "AlterTableStmt":
+        for cmd in node.get("cmds") or ():
+            c = cmd.get("AlterTableCmd", {})
+            if c.get("subtype") == "AT_DetachPartition" and (
+                c.get("def", {}).get("PartitionCmd", {}).get("concurrent")
+            ):
+                return "ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY"
+    return None
+
+
+def split_postgres(script: Script, server_version: int = 150000) -> list[Statement]:
+    """The statements of ``script``; raises MigrationError (file:line) for a syntax error, for
+    transaction control, and for a statement that needs the no-transaction header it lacks."""
+    text = script.text
+    file = str(script.path)
+    try:
+        tree = json.loads(parser.parse_sql_json(text))
+    except parser.ParseError as e:
+        index = e.args[1] if len(e.args) > 1 and isinstance(e.args[1], int) else None
+        line = line_of(text, index) if index is not None else None
+        raise MigrationError(f"syntax error: {e.args[0]}", file=file, line=line) from None
+    raw = text.encode("utf-8")  # the tree's locations are byte offsets
+    out: list[Statement] = []
+    for rs in tree.get("stmts", ()):
+        start = rs.get("stmt_location", 0)
+        length = rs.get("stmt_len", 0)
+        chunk = raw[start : start + length] if length else raw[start:]
+        before = raw[:start].count(b"\n")
+        piece = chunk.decode("utf-8")
+        first = _skip_blank(piece, 0, len(piece))
+        stmt = Statement(piece[first:].strip(), before + line_of(piece, first))
+        ((kind, node),) = rs["stmt"].items()
+        if kind == "TransactionStmt" and node.get("kind") in _TX_CONTROL:
+            raise MigrationError(
+                "transaction control statements are not allowed in migration files: the runner "
+                "wraps each migration in one transaction (or none with "
+                "`-- dbdesign: no-transaction`)",
+                file=file,
+                line=stmt.line,
+            )
+        why = needs_no_transaction(kind, node, server_version)
+        if why and not script.no_transaction:
+            raise MigrationError(
+                f"{why} cannot run inside a transaction block: add the header line "
+                "`-- dbdesign: no-transaction` to this file (and keep it the only statement "
+                "of the file if you want a failure to be easy to recover from)",
+                file=file,
+                line=stmt.line,
+            )
+        out.append(stmt)
+    return out

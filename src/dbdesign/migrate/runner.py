@@ -1,0 +1,339 @@
+"""The runner: plan, lock, apply; status, validate, baseline, repair.
+
+Every command reads the folder first and checks every file it is about to run (syntax, the
+no-transaction header, transaction control) before the first statement reaches the database.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from dbdesign.errors import ConfigError, MigrationError
+from dbdesign.migrate.backend import PostgresBackend, SqliteBackend, applied_by, open_backend
+from dbdesign.migrate.files import Migration, Script, Statement, Versioning, discover
+from dbdesign.migrate.history import TABLE, Report, Row, compare
+
+Backend = PostgresBackend | SqliteBackend
+_DURATION = re.compile(r"^\d+(\.\d+)?\s*(us|ms|s|min|h|d)?$")
+Echo = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settings:
+    """``[tool.dbdesign.migrate]``: dir, versioning, lock_wait, lock_timeout, statement_timeout,
+    out_of_order."""
+
+    dir: Path = Path("migrations")
+    versioning: Versioning = "sequential"
+    lock_wait: float = 60.0  # seconds to wait for another runner
+    lock_timeout: str | None = None  # per migration, PostgreSQL duration ('5s')
+    statement_timeout: str | None = None
+    out_of_order: bool = False
+
+    @classmethod
+    def from_config(cls, section: dict[str, Any], root: Path) -> Settings:
+        known = {"dir", "versioning", "lock_wait", "lock_timeout", "statement_timeout"}
+        known.add("out_of_order")
+        for key in section:
+            if key not in known:
+                raise ConfigError(
+                    f"[tool.dbdesign.migrate] unknown key {key!r} (known: {sorted(known)})"
+                )
+        versioning = section.get("versioning", "sequential")
+        if versioning not in ("sequential", "timestamp"):
+            raise ConfigError("[tool.dbdesign.migrate] versioning must be sequential or timestamp")
+        try:
+            lock_wait = float(section.get("lock_wait", 60.0))
+        except (TypeError, ValueError):
+            raise ConfigError("[tool.dbdesign.migrate] lock_wait must be seconds") from None
+        timeouts = {}
+        for key in ("lock_timeout", "statement_timeout"):
+            value = section.get(key)
+            if value is not None and not _DURATION.match(str(value)):
+                raise ConfigError(
+                    f"[tool.dbdesign.migrate] {key} must be a duration like '5s' or '2min'"
+                )
+            timeouts[key] = None if value is None else str(value)
+        return cls(
+            dir=root / str(section.get("dir", "migrations")),
+            versioning=versioning,
+            lock_wait=lock_wait,
+            lock_timeout=timeouts["lock_timeout"],
+            statement_timeout=timeouts["statement_timeout"],
+            out_of_order=bool(section.get("out_of_order", False)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    migration: Migration
+    direction: str
+    script: Script
+    statements: tuple[Statement, ...]
+    ms: int = 0  # -1 when another runner did it first
+
+
+@contextmanager
+def session(url: str) -> Iterator[Backend]:
+    backend = open_backend(url)
+    try:
+        yield backend
+    finally:
+        backend.close()
+
+
+def _check_drift(report: Report) -> None:
+    drift = report.drift
+    if drift:
+        lines = "; ".join(f"{e.version} {e.status}: {e.detail or ''}".strip() for e in drift[:5])
+        hint = (
+            "run `dbdesign migrate repair`"
+            if any(e.status in ("running", "failed") for e in drift)
+            else "run `dbdesign migrate validate` for details"
+        )
+        raise MigrationError(f"the history does not match the migrations folder ({lines}); {hint}")
+
+
+def _timeouts(settings: Settings, script: Script) -> dict[str, str | None]:
+    return {
+        "lock_timeout": script.lock_timeout or settings.lock_timeout,
+        "statement_timeout": script.statement_timeout or settings.statement_timeout,
+    }
+
+
+def plan_up(
+    migrations: list[Migration], rows: list[Row], *, to: str | None, out_of_order: bool
+) -> list[Migration]:
+    report = compare(migrations, rows)
+    _check_drift(report)
+    late = report.by_status("out_of_order")
+    if late and not out_of_order:
+        raise MigrationError(
+            f"pending migration {late[0].version}_{late[0].name} is older than the latest "
+            "applied one; rename it to a newer version, or allow it with --out-of-order "
+            "(out_of_order = true)"
+        )
+    pending = {e.version for e in report.pending}
+    todo = [m for m in migrations if m.version in pending]
+    if to is not None:
+        _known(migrations, to)
+        todo = [m for m in todo if m.key <= int(to)]
+    return todo
+
+
+def _known(migrations: list[Migration], version: str) -> Migration:
+    for m in migrations:
+        if m.key == int(version):
+            return m
+    raise ConfigError(f"no migration with version {version}")
+
+
+def plan_down(
+    migrations: list[Migration], rows: list[Row], *, steps: int | None, to: str | None
+) -> list[Migration]:
+    report = compare(migrations, rows)
+    _check_drift(report)
+    files = {m.version: m for m in migrations}
+    applied = [files[e.version] for e in report.by_status("applied")]
+    applied.sort(key=lambda m: m.key, reverse=True)
+    if to is not None:
+        target = int(to)
+        todo = [m for m in applied if m.key > target]
+    else:
+        todo = applied[: 1 if steps is None else steps]
+    for m in todo:
+        if m.down is None:
+            raise MigrationError(f"{m.label} has no down file", file=str(m.up.path))
+    return todo
+
+
+def prepare(backend: Backend, todo: list[Migration], direction: str) -> list[Step]:
+    """Check every file before anything runs."""
+    steps = []
+    for m in todo:
+        script = m.up if direction == "up" else m.down
+        assert script is not None
+        steps.append(Step(m, direction, script, tuple(backend.split(script))))
+    return steps
+
+
+def render(steps: list[Step]) -> str:
+    """The SQL ``--dry-run`` prints."""
+    out = []
+    for s in steps:
+        tx = not s.script.no_transaction
+        out.append(f"-- {s.script.label}" + ("" if tx else " (no transaction)"))
+        if tx:
+            out.append("BEGIN;")
+        out += [st.text.rstrip(";") + ";" for st in s.statements]
+        if s.direction == "up":
+            out.append(
+                f"INSERT INTO {TABLE} (version, name, checksum, ...) VALUES "
+                f"('{s.migration.version}', '{s.migration.name}', '{s.migration.checksum}', ...);"
+            )
+        else:
+            out.append(f"DELETE FROM {TABLE} WHERE version = '{s.migration.version}';")
+        if tx:
+            out.append("COMMIT;")
+        out.append("")
+    return "\n".join(out)
+
+
+def migrate(
+    url: str,
+    settings: Settings,
+    *,
+    direction: str = "up",
+    to: str | None = None,
+    steps: int | None = None,
+    dry_run: bool = False,
+    echo: Echo | None = None,
+    on_wait: Echo | None = None,
+) -> list[Step]:
+    """Apply pending migrations (``up``) or revert applied ones (``down``) under the lock."""
+    migrations = discover(settings.dir)
+    with session(url) as backend:
+        if dry_run:
+            return _plan(backend, migrations, direction, to, steps, settings)
+        with backend.lock(settings.lock_wait, on_wait):
+            backend.ensure_history()
+            # plan under the lock: the history is final now
+            plan = _plan(backend, migrations, direction, to, steps, settings)
+            done: list[Step] = []
+            verb = "applied" if direction == "up" else "reverted"
+            i = 0
+            while i < len(plan):
+                batch = _batch(backend, plan, i, settings)
+                if len(batch) > 1:
+                    assert isinstance(backend, PostgresBackend)
+                    n = backend.run_batch(
+                        [(b.migration, list(b.statements)) for b in batch], direction=direction
+                    )
+                    for b in batch[:n]:
+                        done.append(b)
+                        if echo is not None:
+                            echo(f"{verb} {b.script.label}")
+                    i += n
+                    if n == len(batch):
+                        continue
+                s = plan[i]  # alone: precise errors (file:line, statement) if it fails
+                ms = backend.run(
+                    s.migration,
+                    s.script,
+                    list(s.statements),
+                    direction=direction,
+                    **_timeouts(settings, s.script),
+                )
+                done.append(replace(s, ms=ms))
+                if echo is not None and ms >= 0:
+                    echo(f"{verb} {s.script.label} ({ms} ms)")
+                i += 1
+            return done
+
+
+BATCH_MIGRATIONS = 100
+BATCH_BYTES = 1 << 20
+
+
+def _batch(backend: Backend, plan: list[Step], start: int, settings: Settings) -> list[Step]:
+    """Consecutive transactional PostgreSQL migrations without timeouts, from ``start``, that
+    can travel in one query string (each still in its own transaction with its history row)."""
+    if (
+        not isinstance(backend, PostgresBackend)
+        or settings.lock_timeout
+        or (settings.statement_timeout)
+    ):
+        return []
+    out: list[Step] = []
+    size = 0
+    for s in plan[start : start + BATCH_MIGRATIONS]:
+        sc = s.script
+        if sc.no_transaction or sc.lock_timeout or sc.statement_timeout:
+            break
+        size += len(sc.text)
+        if out and size > BATCH_BYTES:
+            break
+        out.append(s)
+    return out
+
+
+def _plan(
+    backend: Backend,
+    migrations: list[Migration],
+    direction: str,
+    to: str | None,
+    steps: int | None,
+    settings: Settings,
+) -> list[Step]:
+    rows = backend.history()
+    if direction == "up":
+        todo = plan_up(migrations, rows, to=to, out_of_order=settings.out_of_order)
+    else:
+        todo = plan_down(migrations, rows, steps=steps, to=to)
+    return prepare(backend, todo, direction)
+
+
+def status(url: str, settings: Settings) -> Report:
+    migrations = discover(settings.dir)
+    with session(url) as backend:
+        return compare(migrations, backend.history())
+
+
+def baseline(url: str, settings: Settings, version: str) -> list[Row]:
+    """Adopt an existing database: record every migration up to ``version`` as 'baseline'."""
+    migrations = discover(settings.dir)
+    _known(migrations, version)
+    with session(url) as backend, backend.lock(settings.lock_wait):
+        if backend.history():
+            raise MigrationError(f"{TABLE} is not empty: baseline is for a database without one")
+        backend.ensure_history()
+        rows = [
+            Row(m.version, m.name, m.checksum, "", 0, applied_by(), "baseline")
+            for m in migrations
+            if m.key <= int(version)
+        ]
+        backend.write_rows(rows)
+        return rows
+
+
+@dataclass(frozen=True, slots=True)
+class RepairAction:
+    version: str
+    action: str  # "removed" | "marked applied" | "checksum updated"
+    account: str
+
+
+def repair(
+    url: str, settings: Settings, *, mark_applied: bool = False, accept_checksums: bool = False
+) -> list[RepairAction]:
+    """Clear 'failed'/'running' rows (or mark them applied), optionally accept changed files."""
+    migrations = {m.version: m for m in discover(settings.dir)}
+    actions: list[RepairAction] = []
+    with session(url) as backend, backend.lock(settings.lock_wait):
+        for r in backend.history():
+            m = migrations.get(r.version)
+            if r.state in ("running", "failed"):
+                account = (
+                    f"{r.version}_{r.name} stopped part-way: {r.detail or 'no detail'}; "
+                    f"{r.statements_done} statement(s) took effect"
+                )
+                if mark_applied:
+                    checksum = m.checksum if m else r.checksum
+                    backend.write_rows(
+                        [replace(r, state="applied", checksum=checksum, detail=None)]
+                    )
+                    actions.append(RepairAction(r.version, "marked applied", account))
+                else:
+                    backend.delete_row(r.version)
+                    actions.append(RepairAction(r.version, "removed", account))
+            elif accept_checksums and m is not None and m.checksum != r.checksum:
+                backend.write_rows([replace(r, checksum=m.checksum)])
+                actions.append(
+                    RepairAction(r.version, "checksum updated", f"{m.up.label} accepted as changed")
+                )
+    return actions
