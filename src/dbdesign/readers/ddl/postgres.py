@@ -160,20 +160,16 @@ def _kind(node: Any) -> str:
 
 def _int_value(node: Tree) -> int | str | None:
     """Value of a DefElem argument or A_Const: Integer, Float (big numbers) or String."""
+    if "A_Const" in node:  # {"A_Const": {"ival": {...}}} holds the same values, keyed by kind
+        c = node["A_Const"]
+        kinds = {"ival": "Integer", "fval": "Float", "sval": "String"}
+        node = next(({kinds[k]: c[k]} for k in kinds if k in c), {})
     if "Integer" in node:
         return int(node["Integer"].get("ival", 0))
     if "Float" in node:
         return int(node["Float"]["fval"])
     if "String" in node:
         return str(node["String"]["sval"])
-    if "A_Const" in node:
-        c = node["A_Const"]
-        if "ival" in c:
-            return int(c["ival"].get("ival", 0))
-        if "fval" in c:
-            return int(c["fval"]["fval"])
-        if "sval" in c:
-            return str(c["sval"]["sval"])
     if "TypeName" in node:
         return deparse(node)
     return None
