@@ -1886,16 +1886,13 @@ def _column_refs(tree: Any) -> list[str]:
     return out
 
 
-def _blank_non_schema(text: str) -> str:
-    """Blank psql meta-commands, COPY data and non-schema statements, keeping every offset.
-
-    Offsets stay valid because removed text is replaced with spaces (newlines kept), so the
-    parser's byte locations still point into the original file.
-    """
-    lines = text.split("\n")
+def _blank_meta_and_copy(text: str) -> str:
+    """Blank psql meta-command lines and the data lines of COPY ... FROM stdin."""
+    if not (text.startswith("\\") or "\n\\" in text):
+        return text  # no line starts with a backslash: no meta-commands, no COPY data
     out = []
     in_copy = False
-    for ln in lines:
+    for ln in text.split("\n"):
         if in_copy:
             out.append("")
             if ln.rstrip("\r") == "\\.":
@@ -1907,10 +1904,19 @@ def _blank_non_schema(text: str) -> str:
         out.append(ln)
         if _COPY_FROM_STDIN.match(ln) and ln.rstrip().endswith(";"):
             in_copy = True
-    cleaned = "\n".join(out)
+    return "\n".join(out)
+
+
+def _blank_non_schema(text: str) -> str:
+    """Blank psql meta-commands, COPY data and non-schema statements, keeping every offset.
+
+    Offsets stay valid because removed text is replaced with spaces (newlines kept), so the
+    parser's byte locations still point into the original file.
+    """
+    cleaned = _blank_meta_and_copy(text)
     # The scanner-only split cuts SQL-standard bodies (BEGIN ATOMIC ... END) at their inner
     # semicolons; where they occur, ask the parser for the statement boundaries.
-    with_parser = _BEGIN_ATOMIC.search(cleaned) is not None
+    with_parser = "atomic" in cleaned.lower() and _BEGIN_ATOMIC.search(cleaned) is not None
     try:
         slices = parser.split(cleaned, with_parser=with_parser, only_slices=True)
     except Exception:
