@@ -1,0 +1,189 @@
+"""Semantic types -> each dialect's best column type and the checks that keep values valid.
+
+One table per dialect. Each entry returns the column type and the SQL conditions (on the column
+named ``c``) that the design puts in the column's CHECK constraint, and a one-line reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from dbdesign.model import DataType
+from dbdesign.readers.spec import Attribute
+
+SMALLINT = (-32768, 32767)
+INTEGER = (-(2**31), 2**31 - 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Physical:
+    type: DataType
+    checks: tuple[str, ...]  # conditions; ``{c}`` stands for the quoted column name
+    reason: str
+    not_null: bool = False  # forced NOT NULL (booleans)
+
+
+def _lit(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _text_len(a: Attribute, default_max: int, length_fn: str) -> tuple[str, ...]:
+    hi = a.max_length or default_max
+    lo = a.min_length if a.min_length is not None else (1 if a.required else None)
+    if lo:
+        return (f"{length_fn}({{c}}) BETWEEN {lo} AND {hi}",)
+    return (f"{length_fn}({{c}}) <= {hi}",)
+
+
+def _range(a: Attribute) -> tuple[str, ...]:
+    out = []
+    if a.min is not None:
+        out.append(f"{{c}} >= {a.min}")
+    if a.max is not None:
+        out.append(f"{{c}} <= {a.max}")
+    return tuple(out)
+
+
+def integer_type(a: Attribute) -> str:
+    lo = a.min if a.min is not None else INTEGER[0]
+    hi = a.max if a.max is not None else INTEGER[1]
+    if a.min is not None and a.max is not None and SMALLINT[0] <= lo and hi <= SMALLINT[1]:
+        return "smallint"
+    if INTEGER[0] <= lo and hi <= INTEGER[1]:
+        return "integer"
+    return "bigint"
+
+
+def _money_args(a: Attribute) -> tuple[int, int]:
+    return (a.precision or 12, a.scale if a.scale is not None else 2)
+
+
+def postgres(a: Attribute) -> Physical:
+    t = a.type
+    T = DataType
+    if t in ("text", "identifier"):
+        return Physical(
+            T(name="text"),
+            _text_len(a, 255 if t == "text" else 64, "char_length"),
+            "text with a length CHECK: the limit is a rule that can change without a type change",
+        )
+    if t == "long_text":
+        return Physical(T(name="text"), (), "text: no practical length limit")
+    if t == "email":
+        return Physical(
+            T(name="text"),
+            (
+                "char_length({c}) <= 254",
+                r"{c} ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$'",
+                "{c} = lower({c})",
+            ),
+            "text stored lower-case (CHECK), so equality and uniqueness ignore case",
+        )
+    if t == "url":
+        return Physical(
+            T(name="text"),
+            ("char_length({c}) <= 2048", "{c} ~ '^https?://'"),
+            "text with a scheme CHECK",
+        )
+    if t == "phone":
+        return Physical(
+            T(name="text"), ("{c} ~ '^\\+[1-9][0-9]{6,14}$'",), "text in E.164 form (CHECK)"
+        )
+    if t == "money":
+        return Physical(
+            T(name="numeric", args=_money_args(a)),
+            _range(a),
+            "numeric: exact decimal arithmetic (never float or the money type)",
+        )
+    if t == "decimal":
+        args = (a.precision or 12, a.scale or 0)
+        return Physical(T(name="numeric", args=args), _range(a), "numeric: exact")
+    if t == "integer":
+        name = integer_type(a)
+        return Physical(T(name=name), _range(a), f"{name}: the smallest type that holds the range")
+    if t == "boolean":
+        return Physical(
+            T(name="boolean"), (), "NOT NULL boolean: no third 'unknown' state", not_null=True
+        )
+    if t == "date":
+        return Physical(T(name="date"), (), "date")
+    if t == "timestamp":
+        return Physical(
+            T(name="timestamp with time zone"), (), "timestamptz: an unambiguous point in time"
+        )
+    if t == "time":
+        return Physical(T(name="time without time zone"), (), "time of day (never timetz)")
+    if t == "duration":
+        return Physical(T(name="interval"), (), "interval")
+    if t == "enum":
+        assert a.values
+        vals = ", ".join(_lit(v) for v in a.values)
+        return Physical(T(name="text"), (f"{{c}} IN ({vals})",), "text with an IN CHECK")
+    if t == "json":
+        return Physical(T(name="jsonb"), (), "jsonb: binary, indexable (never json)")
+    if t == "uuid":
+        return Physical(T(name="uuid"), (), "uuid")
+    if t == "country_code":
+        return Physical(T(name="text"), ("{c} ~ '^[A-Z]{2}$'",), "ISO 3166-1 alpha-2 (CHECK)")
+    if t == "currency_code":
+        return Physical(T(name="text"), ("{c} ~ '^[A-Z]{3}$'",), "ISO 4217 code (CHECK)")
+    if t == "ip_address":
+        return Physical(T(name="inet"), (), "inet: validated, compact, with network operators")
+    if t == "vector":
+        return Physical(T(name="vector", args=(a.dim or 0,)), (), "pgvector's vector")
+    if t == "password_hash":
+        return Physical(
+            T(name="text"),
+            ("char_length({c}) BETWEEN 20 AND 255",),
+            "a hash (bcrypt/argon2), never the password",
+        )
+    raise AssertionError(t)
+
+
+def sqlite(a: Attribute) -> Physical:
+    t = a.type
+    T = DataType
+    if t in ("text", "identifier", "long_text", "password_hash"):
+        pg = postgres(a)
+        checks = tuple(c.replace("char_length(", "length(") for c in pg.checks)
+        return Physical(T(name="text"), checks, "TEXT with a length CHECK")
+    if t == "email":
+        return Physical(
+            T(name="text"),
+            ("length({c}) <= 254", "{c} LIKE '%_@_%._%'", "{c} = lower({c})"),
+            "TEXT stored lower-case (CHECK)",
+        )
+    if t == "url":
+        return Physical(
+            T(name="text"),
+            ("length({c}) <= 2048", "({c} LIKE 'http://%' OR {c} LIKE 'https://%')"),
+            "TEXT with a scheme CHECK",
+        )
+    if t == "phone":
+        return Physical(T(name="text"), ("{c} GLOB '+[1-9]*'",), "TEXT in E.164 form")
+    if t in ("money", "decimal"):
+        p, s = _money_args(a) if t == "money" else (a.precision or 12, a.scale or 0)
+        return Physical(T(name="numeric", args=(p, s)), _range(a), "NUMERIC affinity")
+    if t == "integer":
+        return Physical(T(name="integer"), _range(a), "INTEGER")
+    if t == "boolean":
+        return Physical(
+            T(name="integer"), ("{c} IN (0, 1)",), "INTEGER 0/1 (CHECK)", not_null=True
+        )
+    if t in ("date", "timestamp", "time", "duration"):
+        return Physical(T(name="text"), (), "TEXT in ISO 8601 (SQLite's date functions)")
+    if t == "enum":
+        assert a.values
+        vals = ", ".join(_lit(v) for v in a.values)
+        return Physical(T(name="text"), (f"{{c}} IN ({vals})",), "TEXT with an IN CHECK")
+    if t in ("json", "uuid", "ip_address", "vector"):
+        return Physical(T(name="text"), (), "TEXT")
+    if t == "country_code":
+        return Physical(T(name="text"), ("{c} GLOB '[A-Z][A-Z]'",), "ISO code (CHECK)")
+    if t == "currency_code":
+        return Physical(T(name="text"), ("{c} GLOB '[A-Z][A-Z][A-Z]'",), "ISO code (CHECK)")
+    raise AssertionError(t)
+
+
+MAPPERS: dict[str, Callable[[Attribute], Physical]] = {"postgres": postgres, "sqlite": sqlite}

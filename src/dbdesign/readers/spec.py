@@ -1,0 +1,532 @@
+"""The requirements spec: YAML -> :class:`Spec` (entities, relationships, access patterns, volumes).
+
+The spec is described by pydantic models, so the published JSON Schema (``schemas/spec.schema.json``,
+``dbdesign design --json-schema``) and the validation are one piece of knowledge. Every error names
+the file, the line and column, and the YAML path of the offending value, e.g.::
+
+    shop.yaml:14:15: entities.order.attributes.total.type: unknown type 'monye' (did you mean 'money'?)
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from dbdesign.errors import ParseError
+
+SPEC_VERSION = 1
+
+SEMANTIC_TYPES: dict[str, str] = {
+    "identifier": "an opaque code or external id (SKU, slug, reference); short text",
+    "text": "short text; max_length (default 255)",
+    "long_text": "unbounded text (descriptions, bodies)",
+    "email": "an e-mail address (checked, case-insensitive uniqueness)",
+    "url": "a URL (checked to start with http:// or https://)",
+    "phone": "a phone number in E.164 form (checked)",
+    "money": "an amount of money; currency: a fixed ISO code, or 'per_row' for a currency column",
+    "decimal": "an exact number; precision and scale",
+    "integer": "a whole number; min/max choose smallint, integer or bigint",
+    "boolean": "true or false",
+    "date": "a calendar date",
+    "timestamp": "a point in time (stored with time zone)",
+    "time": "a time of day",
+    "duration": "a length of time",
+    "enum": "one of a fixed set of values",
+    "json": "a JSON document",
+    "uuid": "a UUID",
+    "country_code": "an ISO 3166-1 alpha-2 country code",
+    "currency_code": "an ISO 4217 currency code",
+    "ip_address": "an IPv4 or IPv6 address",
+    "vector": "an embedding vector of dim dimensions (pgvector)",
+    "password_hash": "a password hash (never the password itself)",
+}
+SemanticType = str  # validated against SEMANTIC_TYPES with a suggestion on error
+
+Scalar = str | int | float | bool
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Attribute(_Model):
+    """One attribute of an entity."""
+
+    type: SemanticType = Field(description="Semantic type: " + ", ".join(SEMANTIC_TYPES))
+    required: bool = Field(False, description="A value must always be present (NOT NULL).")
+    unique: bool = Field(False, description="No two rows share a value.")
+    default: Scalar | None = Field(None, description="Default value for new rows.")
+    pii: bool = Field(False, description="Personal data: documented, flagged for encryption.")
+    searchable: bool = Field(False, description="Included in the entity's full-text search.")
+    description: str | None = None
+    max_length: Annotated[int, Field(gt=0)] | None = Field(None, description="text/identifier")
+    min_length: Annotated[int, Field(ge=0)] | None = None
+    precision: Annotated[int, Field(gt=0, le=1000)] | None = Field(None, description="decimal")
+    scale: Annotated[int, Field(ge=0)] | None = None
+    min: float | int | None = Field(None, description="Smallest allowed value (numbers).")
+    max: float | int | None = Field(None, description="Largest allowed value (numbers).")
+    currency: str | None = Field(None, description="money: ISO 4217 code, or 'per_row'.")
+    values: tuple[str, ...] | None = Field(None, description="enum: the allowed values.")
+    dim: Annotated[int, Field(gt=0, le=16000)] | None = Field(None, description="vector size")
+
+    @field_validator("type")
+    @classmethod
+    def _known_type(cls, v: str) -> str:
+        if v not in SEMANTIC_TYPES:
+            raise ValueError(f"unknown type {v!r}{_suggest(v, SEMANTIC_TYPES)}")
+        return v
+
+    @field_validator("values", mode="before")
+    @classmethod
+    def _values_as_text(cls, v: Any) -> Any:
+        # YAML reads yes/no/on/off as booleans; enum values are text.
+        if isinstance(v, list):
+            return [str(x).lower() if isinstance(x, bool) else str(x) for x in v]
+        return v
+
+
+def _attribute_shorthand(cls: Any, v: Any) -> Any:
+    """``email: email`` is short for ``email: {type: email}``."""
+    if isinstance(v, dict):
+        return {k: {"type": a} if isinstance(a, str) else a for k, a in v.items()}
+    return v
+
+
+class Volume(_Model):
+    rows: Annotated[int, Field(ge=0)] = Field(0, description="Rows now.")
+    growth_per_year: Annotated[int, Field(ge=0)] = Field(0, description="New rows per year.")
+    skew: dict[str, float] = Field(
+        default_factory=dict,
+        description="Per field, a Zipf exponent (0 uniform, 1 typical skew) of its values.",
+    )
+
+
+class Entity(_Model):
+    """A thing the application stores: becomes a table (or collection)."""
+
+    description: str | None = None
+    table: str | None = Field(None, description="Table name (default: plural snake_case).")
+    key: Literal["auto", "identity", "uuid"] = Field(
+        "auto", description="Primary key: auto follows the project's convention."
+    )
+    attributes: dict[str, Attribute | SemanticType] = Field(default_factory=dict)
+    unique_together: tuple[tuple[str, ...], ...] = ()
+    volume: Volume = Field(default_factory=Volume)
+    append_only: bool = Field(False, description="Rows are inserted, rarely updated or deleted.")
+    retention_days: Annotated[int, Field(gt=0)] | None = Field(
+        None, description="Rows older than this are deleted (drives time partitioning)."
+    )
+    soft_delete: bool | None = None
+    audit_columns: bool | None = None
+    optimistic_locking: bool | None = None
+    tenant_scoped: bool | None = Field(None, description="Carries the tenant key (default yes).")
+
+    _shorthand = field_validator("attributes", mode="before")(_attribute_shorthand)
+
+    def attribute(self, name: str) -> Attribute:
+        a = self.attributes[name]
+        assert isinstance(a, Attribute)
+        return a
+
+
+class Relationship(_Model):
+    """How two entities relate. The child holds the foreign key (one-to-many, one-to-one)."""
+
+    type: Literal["one-to-many", "one-to-one", "many-to-many"]
+    parent: str | None = Field(None, description="one-to-many/one-to-one: the 'one' side.")
+    child: str | None = Field(None, description="one-to-many/one-to-one: holds the reference.")
+    between: tuple[str, str] | None = Field(None, description="many-to-many: the two entities.")
+    name: str | None = Field(
+        None, description="Role name of the reference (column <name>_id); default: parent."
+    )
+    through: str | None = Field(None, description="many-to-many: the link table's name.")
+    attributes: dict[str, Attribute | SemanticType] = Field(
+        default_factory=dict, description="many-to-many: attributes of the link itself."
+    )
+    required: bool = Field(True, description="The child always has a parent (NOT NULL).")
+    on_delete: Literal["cascade", "restrict", "set null"] = "restrict"
+    description: str | None = None
+
+    _shorthand = field_validator("attributes", mode="before")(_attribute_shorthand)
+
+
+class AccessPattern(_Model):
+    """A read the application makes: drives the indexes."""
+
+    name: str
+    entity: str
+    description: str | None = None
+    equal: tuple[str, ...] = Field((), description="Fields compared with =.")
+    range: tuple[str, ...] = Field((), description="Fields compared with <, >, BETWEEN.")
+    fixed: dict[str, Scalar] = Field(
+        default_factory=dict, description="Fields always compared with the same constant."
+    )
+    sort: tuple[str, ...] = Field((), description="Order: field, or -field for descending.")
+    limit: Annotated[int, Field(gt=0)] | None = None
+    select: tuple[str, ...] = Field((), description="Fields read (empty: all).")
+    text_search: bool = Field(False, description="Full-text search over searchable fields.")
+    rate_per_second: Annotated[float, Field(ge=0)] | None = None
+    latency_ms: Annotated[float, Field(gt=0)] = Field(100, description="p95 target.")
+
+
+class WritePattern(_Model):
+    name: str
+    entity: str
+    operation: Literal["insert", "update", "delete"]
+    fields: tuple[str, ...] = ()
+    rate_per_second: Annotated[float, Field(ge=0)] | None = None
+
+
+class Workload(_Model):
+    type: Literal["oltp", "olap", "mixed"] = "oltp"
+    read_write_ratio: Annotated[float, Field(gt=0)] = Field(
+        10, description="Reads per write (10 = read-heavy)."
+    )
+
+
+class MultiTenancy(_Model):
+    tenant: str = Field(description="The entity that is the tenant (e.g. organisation).")
+    row_level_security: bool = Field(True, description="PostgreSQL: isolate tenants with RLS.")
+
+
+class Conventions(_Model):
+    keys: Literal["identity", "uuid"] = Field(
+        "identity", description="Primary keys: bigint identity, or uuid."
+    )
+    enums: Literal["check", "native"] = Field(
+        "check", description="Enumerations: text + CHECK (easy to change) or native enum types."
+    )
+    schema_name: str = Field("public", description="PostgreSQL schema for the tables.")
+
+
+class Features(_Model):
+    audit_columns: bool = Field(True, description="created_at/updated_at on every table.")
+    soft_delete: bool = Field(False, description="deleted_at instead of DELETE.")
+    optimistic_locking: bool = Field(False, description="A version column checked on update.")
+    multi_tenancy: MultiTenancy | None = None
+    full_text_search: bool = Field(True, description="Search over attributes marked searchable.")
+
+
+class Project(_Model):
+    name: str
+    description: str | None = None
+    database: Literal["auto", "postgresql", "mysql", "sqlite", "mongodb", "redis"] = "auto"
+    workload: Workload = Field(default_factory=Workload)
+    consistency: Literal["strong", "eventual"] = "strong"
+    conventions: Conventions = Field(default_factory=Conventions)
+    features: Features = Field(default_factory=Features)
+
+
+class Spec(_Model):
+    """A requirements spec: what an engineer knows about their data."""
+
+    version: Literal[1] = SPEC_VERSION
+    project: Project
+    entities: dict[str, Entity]
+    relationships: tuple[Relationship, ...] = ()
+    access_patterns: tuple[AccessPattern, ...] = ()
+    writes: tuple[WritePattern, ...] = ()
+
+
+def json_schema() -> dict[str, Any]:
+    """The published JSON Schema of the spec."""
+    schema = Spec.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://dbdesign.dev/schemas/spec.schema.json"
+    schema["title"] = "dbdesign requirements spec"
+    # The semantic type names are part of the schema, so editors can complete them.
+    for d in ("Attribute",):
+        schema["$defs"][d]["properties"]["type"]["enum"] = list(SEMANTIC_TYPES)
+    return schema
+
+
+# ---- reading ----------------------------------------------------------------------------------
+
+Path_ = tuple[str | int, ...]
+
+
+class _Marks:
+    """Line/column of every value and key in a YAML document, by path."""
+
+    def __init__(self) -> None:
+        self.values: dict[Path_, tuple[int, int]] = {}
+        self.keys: dict[Path_, tuple[int, int]] = {}
+
+    def where(self, path: Path_, *, key: bool = False) -> tuple[int, int] | None:
+        table = self.keys if key else self.values
+        p = path
+        while p:
+            if p in table:
+                return table[p]
+            p = p[:-1]
+            table = self.values
+        return self.values.get(())
+
+
+def _construct(node: yaml.Node, path: Path_, marks: _Marks, loader: yaml.SafeLoader) -> Any:
+    marks.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        out: dict[Any, Any] = {}
+        for k, v in node.value:
+            key = loader.construct_object(k)
+            if not isinstance(key, str | int) or isinstance(key, bool):
+                key = str(key).lower() if isinstance(key, bool) else str(key)
+            if key in out:
+                raise ParseError(
+                    f"{_dotted(path + (key,))}: duplicate key {key!r}",
+                    line=k.start_mark.line + 1,
+                    col=k.start_mark.column + 1,
+                )
+            marks.keys[path + (key,)] = (k.start_mark.line + 1, k.start_mark.column + 1)
+            out[key] = _construct(v, path + (key,), marks, loader)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_construct(v, path + (i,), marks, loader) for i, v in enumerate(node.value)]
+    return loader.construct_object(node)
+
+
+def _dotted(path: Path_) -> str:
+    out = ""
+    for p in path:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out or "(top)"
+
+
+def _suggest(word: str, choices: Mapping[str, Any] | list[str] | tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+class SpecError(ParseError):
+    """A spec that cannot be used; carries the YAML path."""
+
+    def __init__(self, message: str, *, path: Path_ = (), **kw: Any) -> None:
+        super().__init__(f"{_dotted(path)}: {message}" if path else message, **kw)
+        self.path = path
+
+
+def loads(text: str, file: str = "<spec>") -> Spec:
+    """Read a spec from YAML text; every error is a :class:`SpecError` with file:line:col."""
+    marks = _Marks()
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = _construct(node, (), marks, loader) if node is not None else None
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        problem = e.problem or e.context or "invalid YAML"
+        raise SpecError(
+            f"invalid YAML: {problem}",
+            file=file,
+            line=mark.line + 1 if mark else None,
+            col=mark.column + 1 if mark else None,
+        ) from None
+    except yaml.YAMLError as e:
+        raise SpecError(f"invalid YAML: {e}", file=file) from None
+    except ParseError as e:
+        raise SpecError(e.message, file=file, line=e.line, col=e.col) from None
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        raise SpecError("a spec is a mapping with project: and entities:", file=file, line=1)
+    try:
+        spec = Spec.model_validate(data)
+    except ValidationError as e:
+        err = _first_error(e)
+        path = tuple(p for p in err["loc"] if not _is_union_tag(p))
+        extra = err["type"] == "extra_forbidden"
+        line, col = marks.where(path, key=extra) or (None, None)
+        raise SpecError(_message(err, path), path=path, file=file, line=line, col=col) from None
+    for path, message in _reference_errors(spec):
+        line, col = marks.where(path) or (None, None)
+        raise SpecError(message, path=path, file=file, line=line, col=col)
+    return spec
+
+
+def load(path: str | Path) -> Spec:
+    p = Path(path)
+    try:
+        text = p.read_text()
+    except OSError as e:
+        raise SpecError(f"cannot read the spec: {e.strerror}", file=str(p)) from None
+    return loads(text, str(p))
+
+
+def _is_union_tag(p: Any) -> bool:
+    # pydantic names the union member it tried ("Attribute", "str", "function-after[...]").
+    return isinstance(p, str) and (p in {"Attribute", "str"} or "[" in p)
+
+
+def _first_error(e: ValidationError) -> Any:
+    errors = e.errors()
+    # For "Attribute | str" unions prefer the error inside the Attribute mapping.
+    for err in errors:
+        if "Attribute" in err["loc"]:
+            return err
+    return errors[0]
+
+
+def _message(err: Any, path: Path_) -> str:
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        key = str(path[-1]) if path else "?"
+        fields = _fields_at(path[:-1])
+        hint = _suggest(key, fields) or (f" (allowed: {', '.join(fields)})" if fields else "")
+        return f"unknown key {key!r}{hint}"
+    if kind == "missing":
+        return "this key is required"
+    got = err.get("input")
+    shown = "null" if got is None else type(got).__name__ if isinstance(got, dict | list) else repr(got)
+    if kind in ("model_type", "dict_type"):
+        return f"expected a mapping, got {shown}"
+    if kind in ("tuple_type", "list_type"):
+        return f"expected a list, got {shown}"
+    if kind == "literal_error":
+        return f"{str(err['msg']).replace('Input should be', 'must be')}, not {shown}"
+    return f"{str(err['msg']).removeprefix('Value error, ')} (got {shown})"
+
+
+def _fields_at(path: Path_) -> list[str]:
+    model: Any = Spec
+    for p in path:
+        if isinstance(p, int) or model is None:
+            continue
+        field = model.model_fields.get(p) if hasattr(model, "model_fields") else None
+        if field is None:
+            # A mapping of names (entities, attributes): the next level is the value's model.
+            continue
+        model = _model_of(field.annotation)
+    return list(model.model_fields) if model is not None and hasattr(model, "model_fields") else []
+
+
+def _model_of(annotation: Any) -> Any:
+    import typing
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        m = _model_of(arg)
+        if m is not None:
+            return m
+    return None
+
+
+# ---- cross references -------------------------------------------------------------------------
+
+AUDIT_FIELDS = ("created_at", "updated_at")
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def fields_of(spec: Spec, entity: str) -> set[str]:
+    """The names an access pattern may use for an entity: attributes, references, keys, audit."""
+    e = spec.entities[entity]
+    names = {"id", *e.attributes, *AUDIT_FIELDS, "deleted_at", "version"}
+    for r in spec.relationships:
+        if r.type != "many-to-many" and r.child == entity:
+            names.add(r.name or r.parent or "")
+    mt = spec.project.features.multi_tenancy
+    if mt and entity != mt.tenant and e.tenant_scoped is not False:
+        names.add(mt.tenant)
+    return names
+
+
+def _reference_errors(spec: Spec) -> Iterator[tuple[Path_, str]]:
+    ents = spec.entities
+    for name, e in ents.items():
+        if not _NAME.match(name):
+            yield ("entities", name), f"entity names are lower snake_case, not {name!r}"
+        for aname, a in e.attributes.items():
+            assert isinstance(a, Attribute)
+            yield from _attribute_errors(("entities", name, "attributes", aname), aname, a)
+        for i, group in enumerate(e.unique_together):
+            for f in group:
+                if f not in fields_of(spec, name):
+                    yield (
+                        ("entities", name, "unique_together", i),
+                        f"no field {f!r} on {name}{_suggest(f, sorted(fields_of(spec, name)))}",
+                    )
+    mt = spec.project.features.multi_tenancy
+    if mt and mt.tenant not in ents:
+        yield (
+            ("project", "features", "multi_tenancy", "tenant"),
+            f"no entity {mt.tenant!r}{_suggest(mt.tenant, ents)}",
+        )
+    for i, r in enumerate(spec.relationships):
+        base: Path_ = ("relationships", i)
+        if r.type == "many-to-many":
+            if r.between is None:
+                yield base, "a many-to-many relationship names its two entities in between:"
+                continue
+            for j, ent in enumerate(r.between):
+                if ent not in ents:
+                    yield base + ("between", j), f"no entity {ent!r}{_suggest(ent, ents)}"
+            for aname, a in r.attributes.items():
+                assert isinstance(a, Attribute)
+                yield from _attribute_errors(base + ("attributes", aname), aname, a)
+            continue
+        for side in ("parent", "child"):
+            ent = getattr(r, side)
+            if ent is None:
+                yield base, f"a {r.type} relationship needs {side}:"
+            elif ent not in ents:
+                yield base + (side,), f"no entity {ent!r}{_suggest(ent, ents)}"
+        if r.parent == r.child and r.parent is not None:
+            if not r.name:
+                yield base, "a self-referential relationship needs a name: (e.g. parent)"
+            if r.required:
+                yield base + ("required",), "a self-referential reference cannot be required"
+        if r.on_delete == "set null" and r.required:
+            yield base + ("on_delete",), "'set null' needs required: false"
+    names: set[str] = set()
+    for i, p in enumerate(spec.access_patterns):
+        base = ("access_patterns", i)
+        if p.name in names:
+            yield base + ("name",), f"duplicate access pattern name {p.name!r}"
+        names.add(p.name)
+        if p.entity not in ents:
+            yield base + ("entity",), f"no entity {p.entity!r}{_suggest(p.entity, ents)}"
+            continue
+        known = fields_of(spec, p.entity)
+        for key in ("equal", "range", "sort", "select"):
+            for j, f in enumerate(getattr(p, key)):
+                f = f.removeprefix("-")
+                if f not in known:
+                    yield (
+                        base + (key, j),
+                        f"no field {f!r} on {p.entity}{_suggest(f, sorted(known))}",
+                    )
+        for f in p.fixed:
+            if f not in known:
+                yield base + ("fixed", f), f"no field {f!r} on {p.entity}"
+        if p.text_search and not any(
+            isinstance(a, Attribute) and a.searchable for a in ents[p.entity].attributes.values()
+        ):
+            yield base + ("text_search",), f"{p.entity} has no attribute marked searchable"
+    for i, w in enumerate(spec.writes):
+        if w.entity not in ents:
+            yield ("writes", i, "entity"), f"no entity {w.entity!r}{_suggest(w.entity, ents)}"
+
+
+def _attribute_errors(path: Path_, name: str, a: Attribute) -> Iterator[tuple[Path_, str]]:
+    if not _NAME.match(name):
+        yield path, f"attribute names are lower snake_case, not {name!r}"
+    if a.type == "enum" and not a.values:
+        yield path, "an enum attribute needs values:"
+    if a.type == "vector" and not a.dim:
+        yield path, "a vector attribute needs dim:"
+    if a.type == "decimal" and a.precision is None:
+        yield path, "a decimal attribute needs precision: (and scale:)"
+    if a.scale is not None and a.precision is not None and a.scale > a.precision:
+        yield path + ("scale",), "scale cannot exceed precision"
+    if a.min is not None and a.max is not None and a.min > a.max:
+        yield path + ("min",), "min is greater than max"
+    if a.values and a.default is not None and str(a.default) not in a.values:
+        yield path + ("default",), f"default {a.default!r} is not one of the values"
+    if a.currency and a.type != "money":
+        yield path + ("currency",), "currency: applies to money attributes only"
