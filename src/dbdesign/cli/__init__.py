@@ -96,7 +96,7 @@ def inspect(
 
 # Command groups live in their own modules, each with ``register(app)``; their heavy imports
 # stay inside the command functions so that start-up pays only for the command at hand.
-COMMAND_MODULES: tuple[str, ...] = ("docs", "lint", "migrate")
+COMMAND_MODULES: tuple[str, ...] = ("design", "docs", "lint", "migrate")
 for _name in COMMAND_MODULES:
     __import__(f"dbdesign.cli.{_name}", fromlist=["register"]).register(app)
 
@@ -119,11 +119,11 @@ def main() -> None:
         typer.echo("Aborted.", err=True)
         sys.exit(2)
     except Exception as e:  # click usage errors and the like
-        import click
-
-        if isinstance(e, click.ClickException):
+        # The click typer runs on: the click package, or the copy typer >= 0.26 vendors.
+        click_errors = sys.modules[typer.BadParameter.__module__]
+        if isinstance(e, click_errors.ClickException):
             e.show()
-            sys.exit(2 if isinstance(e, click.UsageError) else e.exit_code)
+            sys.exit(2 if isinstance(e, click_errors.UsageError) else e.exit_code)
         if _state["debug"]:
             raise
         typer.echo(

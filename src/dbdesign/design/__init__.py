@@ -1,8 +1,8 @@
 """Design from requirements: a spec -> a schema with indexes, reasons, and a plan to prove it.
 
-    from dbdesign.design import design
-    d = design(spec)            # or design(spec, dialect="sqlite")
-    d.schema, d.decisions, d.patterns, d.choice
+from dbdesign.design import design
+d = design(spec)            # or design(spec, dialect="sqlite")
+d.schema, d.decisions, d.patterns, d.choice
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ every decision the spec does not force."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from dbdesign.design.naming import object_name, plural
 from dbdesign.design.types import MAPPERS, Physical
@@ -85,6 +85,7 @@ class _T:
     checks: dict[str, Check] = field(default_factory=dict)
     relationships: list[str] = field(default_factory=list)
     partition_by: PartitionBy | None = None
+    partition_key: str | None = None
     rls: bool = False
     comment: str | None = None
     semantic: dict[str, str] = field(default_factory=dict)  # column -> semantic type
@@ -283,9 +284,7 @@ class Builder:
             self._check(t, name, phys.checks)
         if a.type == "money" and a.currency == "per_row":
             cur = f"{name}_currency"
-            t.columns.append(
-                Column(name=cur, type=DataType(name="text"), nullable=not a.required)
-            )
+            t.columns.append(Column(name=cur, type=DataType(name="text"), nullable=not a.required))
             t.semantic[cur] = "currency_code"
             self._check(t, cur, self.map(Attribute(type="currency_code")).checks)
             self.decide(f"{t.name}.{cur}", "currency column", "money in several currencies")
@@ -398,11 +397,11 @@ class Builder:
                     "append-only: rows are never updated",
                 )
         if self.pg and self._partition_worthy(ename, e, t):
-            t.partition_by = PartitionBy(
-                strategy="RANGE", elements=(IndexElement(column="created_at"),)
-            )
+            pkey = self._partition_column(ename, e)
+            t.partition_by = PartitionBy(strategy="RANGE", elements=(IndexElement(column=pkey),))
             assert t.pk is not None
-            t.pk = PrimaryKey(name=t.pk.name, columns=("id", "created_at"))
+            t.pk = PrimaryKey(name=t.pk.name, columns=("id", pkey))
+            t.partition_key = pkey
             self.partitioned.append(t.name)
             why = (
                 f"append-only, {self.projected(e):,} rows projected in {PROJECTION_YEARS} years"
@@ -411,9 +410,9 @@ class Builder:
             )
             self.decide(
                 t.name,
-                "PARTITION BY RANGE (created_at), monthly partitions",
+                f"PARTITION BY RANGE ({pkey}), monthly partitions",
                 f"{why}: old months are dropped whole (no DELETE, no bloat) and queries on "
-                "recent rows read recent partitions only; the primary key includes created_at "
+                f"recent rows read recent partitions only; the primary key includes {pkey} "
                 "as partitioning requires",
             )
         if self.tenant and ename in self.tenant_cols and self.pg:
@@ -421,14 +420,23 @@ class Builder:
             if mt and mt.row_level_security:
                 t.rls = True
 
+    def _partition_column(self, ename: str, e: Entity) -> str:
+        """The time the rows are about: a required timestamp that range patterns filter on."""
+        for p in self.spec.access_patterns:
+            if p.entity == ename:
+                for f in p.range:
+                    a = e.attributes.get(f)
+                    if isinstance(a, Attribute) and a.type == "timestamp" and a.required:
+                        return f
+        return "created_at"
+
     def _partition_worthy(self, ename: str, e: Entity, t: _T) -> bool:
         if not e.append_only or not self.feature(e, "audit_columns"):
             return False
         if not (e.retention_days or self.projected(e) >= PARTITION_ROWS):
             return False
         referenced = any(
-            r.parent == ename or (r.between and ename in r.between)
-            for r in self.spec.relationships
+            r.parent == ename or (r.between and ename in r.between) for r in self.spec.relationships
         )
         return not referenced and not t.uniques
 
@@ -534,6 +542,26 @@ class Builder:
                 return name
         return None
 
+    def _unique_within(self, t: _T, cols: set[str], where: str | None) -> str | None:
+        """A unique key whose columns are all compared with =: it finds at most one row."""
+        keys: list[tuple[str, tuple[str, ...], str | None]] = []
+        if t.pk:
+            keys.append((t.pk.name, t.pk.columns, None))
+        keys += [(u.name, u.columns, None) for u in t.uniques.values()]
+        keys += [
+            (
+                ix.name,
+                tuple(e.column or "?" for e in ix.elements),
+                ix.where.text if ix.where else None,
+            )
+            for ix in self.indexes.values()
+            if ix.table == t.name and ix.unique
+        ]
+        for name, key, pred in keys:
+            if set(key) <= cols and pred in (None, where):
+                return name
+        return None
+
     def _pattern_indexes(self) -> None:
         for p in self.spec.access_patterns:
             self.patterns.append(self._pattern(p))
@@ -548,7 +576,9 @@ class Builder:
             eq.insert(0, tcol)
         sort = [(self.column_of(p.entity, s.removeprefix("-")), s.startswith("-")) for s in p.sort]
         rng = [self.column_of(p.entity, f) for f in p.range]
-        preds = [f"{self.column_of(p.entity, k)} = {_literal(v, self.pg)}" for k, v in p.fixed.items()]
+        preds = [
+            f"{self.column_of(p.entity, k)} = {_literal(v, self.pg)}" for k, v in p.fixed.items()
+        ]
         if soft:
             preds.append("deleted_at IS NULL")
         where = " AND ".join(preds) or None
@@ -581,6 +611,8 @@ class Builder:
         if not cols:
             return PatternPlan(p, self.key(t), sql, params, None, "no filter or order to index")
         served = self._existing_leading(t, cols, where, exact=not sort and not rng)
+        if served is None and not sort and not rng:
+            served = self._unique_within(t, set(cols), where)
         if served is None and not sort and not rng and where is None:
             served = self._existing_leading(t, cols, None)
         if served:
@@ -638,7 +670,11 @@ class Builder:
     ) -> tuple[str, tuple[Param, ...]]:
         params: list[Param] = []
         conds: list[str] = []
-        ph = (lambda n: f"${n}") if self.pg else (lambda n: f"?{n}")
+        mark = "$" if self.pg else "?"
+
+        def ph(n: int) -> str:
+            return f"{mark}{n}"
+
         for c in eq:
             params.append(Param(c, "eq"))
             conds.append(f"{c} = {ph(len(params))}")
@@ -695,6 +731,9 @@ class Builder:
         policies: dict[str, Policy] = {}
         for t in self.tables.values():
             key = self.key(t)
+            if not self.pg:  # SQLite keeps no comments: descriptions live in DESIGN.md only
+                t.columns = [replace(c, comment=None) for c in t.columns]
+                t.comment = None
             tables[key] = Table(
                 schema=self.ns,
                 name=t.name,
@@ -752,7 +791,7 @@ class Builder:
                 returns="trigger",
                 language="plpgsql",
                 body="\nBEGIN\n    NEW.updated_at := now();\n    RETURN NEW;\nEND;\n",
-                comment="Sets updated_at on every UPDATE (used by the trg_*_set_updated_at triggers).",
+                comment="Sets updated_at on every UPDATE (the trg_*_set_updated_at triggers).",
             )
             functions[f"{self.ns}.set_updated_at()"] = fn
             return Trigger(

@@ -83,11 +83,17 @@ def choose(spec: Spec) -> Choice:
     if vectors:
         add("vector", 3 * vectors, f"{vectors} embedding vectors (similarity search)")
 
+    why_not = {
+        "document": "no free-form JSON attributes, or relationships that need joins",
+        "key-value": "access patterns filter or sort beyond lookups by key",
+        "time-series": "no append-only entity that grows by time",
+        "graph": "few self-relationships to traverse",
+        "vector": "no embeddings to search by similarity",
+    }
     scores = sorted(
         (
-            Score(k, sum(p for p, _ in v), tuple(w for _, w in v))
+            Score(k, sum(p for p, _ in v), tuple(w for _, w in v) or (why_not[k],))
             for k, v in score.items()
-            if v or k == "relational"
         ),
         key=lambda s: (-s.points, KINDS.index(s.kind)),
     )
@@ -112,7 +118,8 @@ def choose(spec: Spec) -> Choice:
         )
         engine = "postgresql"
     elif target != "auto" and target != recommended:
-        note = f"The spec asks for {ENGINES[target]}; the requirements fit {ENGINES[recommended]} best."
+        asked, fit = ENGINES[target], ENGINES[recommended]
+        note = f"The spec asks for {asked}; the requirements fit {fit} best."
     reasons = list(best.reasons)
     if best.kind == "time-series":
         reasons.append("PostgreSQL with range partitioning by time keeps joins to the rest")

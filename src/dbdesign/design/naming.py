@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 
-MAX_NAME = 63  # PostgreSQL's limit; SQLite has none, MySQL allows 64
+MAX_NAME = 60  # under PostgreSQL's 63 bytes, with room to spare; MySQL allows 64
 
 _IRREGULAR = {"person": "people", "child": "children", "man": "men", "woman": "women"}
 _UNCOUNTABLE = {"data", "metadata", "information", "equipment", "feedback", "inventory", "news"}
@@ -15,7 +15,7 @@ def plural(word: str) -> str:
     """English plural of the last word of a snake_case name: order_item -> order_items."""
     head, _, last = word.rpartition("_")
     prefix = head + "_" if head else ""
-    if last in _UNCOUNTABLE or last.endswith("s") and not last.endswith(("ss", "us")):
+    if last in _UNCOUNTABLE or (last.endswith("s") and not last.endswith(("ss", "us"))):
         return word
     if last in _IRREGULAR:
         return prefix + _IRREGULAR[last]

@@ -168,9 +168,7 @@ def sqlite(a: Attribute) -> Physical:
     if t == "integer":
         return Physical(T(name="integer"), _range(a), "INTEGER")
     if t == "boolean":
-        return Physical(
-            T(name="integer"), ("{c} IN (0, 1)",), "INTEGER 0/1 (CHECK)", not_null=True
-        )
+        return Physical(T(name="integer"), ("{c} IN (0, 1)",), "INTEGER 0/1 (CHECK)", not_null=True)
     if t in ("date", "timestamp", "time", "duration"):
         return Physical(T(name="text"), (), "TEXT in ISO 8601 (SQLite's date functions)")
     if t == "enum":

@@ -1,10 +1,12 @@
 """The requirements spec: YAML -> :class:`Spec` (entities, relationships, access patterns, volumes).
 
-The spec is described by pydantic models, so the published JSON Schema (``schemas/spec.schema.json``,
-``dbdesign design --json-schema``) and the validation are one piece of knowledge. Every error names
+The spec is described by pydantic models, so the published JSON Schema
+(``schemas/spec.schema.json``, ``dbdesign design --json-schema``) and the validation are one
+piece of knowledge. Every error names
 the file, the line and column, and the YAML path of the offending value, e.g.::
 
-    shop.yaml:14:15: entities.order.attributes.total.type: unknown type 'monye' (did you mean 'money'?)
+    shop.yaml:14:15: entities.order.attributes.total.type: unknown type 'monye'
+        (did you mean 'money'?)
 """
 
 from __future__ import annotations
@@ -226,7 +228,7 @@ class Project(_Model):
 class Spec(_Model):
     """A requirements spec: what an engineer knows about their data."""
 
-    version: Literal[1] = SPEC_VERSION
+    version: Literal[1] = 1
     project: Project
     entities: dict[str, Entity]
     relationships: tuple[Relationship, ...] = ()
@@ -279,15 +281,15 @@ def _construct(node: yaml.Node, path: Path_, marks: _Marks, loader: yaml.SafeLoa
                 key = str(key).lower() if isinstance(key, bool) else str(key)
             if key in out:
                 raise ParseError(
-                    f"{_dotted(path + (key,))}: duplicate key {key!r}",
+                    f"{_dotted((*path, key))}: duplicate key {key!r}",
                     line=k.start_mark.line + 1,
                     col=k.start_mark.column + 1,
                 )
-            marks.keys[path + (key,)] = (k.start_mark.line + 1, k.start_mark.column + 1)
-            out[key] = _construct(v, path + (key,), marks, loader)
+            marks.keys[(*path, key)] = (k.start_mark.line + 1, k.start_mark.column + 1)
+            out[key] = _construct(v, (*path, key), marks, loader)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_construct(v, path + (i,), marks, loader) for i, v in enumerate(node.value)]
+        return [_construct(v, (*path, i), marks, loader) for i, v in enumerate(node.value)]
     return loader.construct_object(node)
 
 
@@ -382,7 +384,9 @@ def _message(err: Any, path: Path_) -> str:
     if kind == "missing":
         return "this key is required"
     got = err.get("input")
-    shown = "null" if got is None else type(got).__name__ if isinstance(got, dict | list) else repr(got)
+    shown = (
+        "null" if got is None else type(got).__name__ if isinstance(got, dict | list) else repr(got)
+    )
     if kind in ("model_type", "dict_type"):
         return f"expected a mapping, got {shown}"
     if kind in ("tuple_type", "list_type"):
@@ -465,32 +469,32 @@ def _reference_errors(spec: Spec) -> Iterator[tuple[Path_, str]]:
                 continue
             for j, ent in enumerate(r.between):
                 if ent not in ents:
-                    yield base + ("between", j), f"no entity {ent!r}{_suggest(ent, ents)}"
+                    yield (*base, "between", j), f"no entity {ent!r}{_suggest(ent, ents)}"
             for aname, a in r.attributes.items():
                 assert isinstance(a, Attribute)
-                yield from _attribute_errors(base + ("attributes", aname), aname, a)
+                yield from _attribute_errors((*base, "attributes", aname), aname, a)
             continue
         for side in ("parent", "child"):
             ent = getattr(r, side)
             if ent is None:
                 yield base, f"a {r.type} relationship needs {side}:"
             elif ent not in ents:
-                yield base + (side,), f"no entity {ent!r}{_suggest(ent, ents)}"
+                yield (*base, side), f"no entity {ent!r}{_suggest(ent, ents)}"
         if r.parent == r.child and r.parent is not None:
             if not r.name:
                 yield base, "a self-referential relationship needs a name: (e.g. parent)"
             if r.required:
-                yield base + ("required",), "a self-referential reference cannot be required"
+                yield (*base, "required"), "a self-referential reference cannot be required"
         if r.on_delete == "set null" and r.required:
-            yield base + ("on_delete",), "'set null' needs required: false"
+            yield (*base, "on_delete"), "'set null' needs required: false"
     names: set[str] = set()
     for i, p in enumerate(spec.access_patterns):
         base = ("access_patterns", i)
         if p.name in names:
-            yield base + ("name",), f"duplicate access pattern name {p.name!r}"
+            yield (*base, "name"), f"duplicate access pattern name {p.name!r}"
         names.add(p.name)
         if p.entity not in ents:
-            yield base + ("entity",), f"no entity {p.entity!r}{_suggest(p.entity, ents)}"
+            yield (*base, "entity"), f"no entity {p.entity!r}{_suggest(p.entity, ents)}"
             continue
         known = fields_of(spec, p.entity)
         for key in ("equal", "range", "sort", "select"):
@@ -498,16 +502,16 @@ def _reference_errors(spec: Spec) -> Iterator[tuple[Path_, str]]:
                 f = f.removeprefix("-")
                 if f not in known:
                     yield (
-                        base + (key, j),
+                        (*base, key, j),
                         f"no field {f!r} on {p.entity}{_suggest(f, sorted(known))}",
                     )
         for f in p.fixed:
             if f not in known:
-                yield base + ("fixed", f), f"no field {f!r} on {p.entity}"
+                yield (*base, "fixed", f), f"no field {f!r} on {p.entity}"
         if p.text_search and not any(
             isinstance(a, Attribute) and a.searchable for a in ents[p.entity].attributes.values()
         ):
-            yield base + ("text_search",), f"{p.entity} has no attribute marked searchable"
+            yield (*base, "text_search"), f"{p.entity} has no attribute marked searchable"
     for i, w in enumerate(spec.writes):
         if w.entity not in ents:
             yield ("writes", i, "entity"), f"no entity {w.entity!r}{_suggest(w.entity, ents)}"
@@ -523,10 +527,10 @@ def _attribute_errors(path: Path_, name: str, a: Attribute) -> Iterator[tuple[Pa
     if a.type == "decimal" and a.precision is None:
         yield path, "a decimal attribute needs precision: (and scale:)"
     if a.scale is not None and a.precision is not None and a.scale > a.precision:
-        yield path + ("scale",), "scale cannot exceed precision"
+        yield (*path, "scale"), "scale cannot exceed precision"
     if a.min is not None and a.max is not None and a.min > a.max:
-        yield path + ("min",), "min is greater than max"
+        yield (*path, "min"), "min is greater than max"
     if a.values and a.default is not None and str(a.default) not in a.values:
-        yield path + ("default",), f"default {a.default!r} is not one of the values"
+        yield (*path, "default"), f"default {a.default!r} is not one of the values"
     if a.currency and a.type != "money":
-        yield path + ("currency",), "currency: applies to money attributes only"
+        yield (*path, "currency"), "currency: applies to money attributes only"

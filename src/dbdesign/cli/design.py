@@ -1,0 +1,111 @@
+"""``dbdesign design``: a requirements spec -> a proven schema, migration, ERD and DESIGN.md."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    app.command(name="design")(design)
+
+
+def design(
+    spec: Annotated[
+        Path | None, typer.Argument(help="The requirements spec (YAML).", show_default=False)
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Folder for the outputs (default: none).")
+    ] = None,
+    dialect: Annotated[
+        str | None,
+        typer.Option(
+            "--dialect",
+            help="postgresql, sqlite or mysql (default: the spec's database, or the best fit).",
+        ),
+    ] = None,
+    prove: Annotated[
+        bool,
+        typer.Option(
+            "--prove/--no-prove",
+            help="Apply, lint, fill with generated rows and EXPLAIN every access pattern.",
+        ),
+    ] = True,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="PostgreSQL server for the proof (default: the embedded one)."),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    json_schema: Annotated[
+        bool, typer.Option("--json-schema", help="Print the spec's JSON Schema and exit.")
+    ] = False,
+) -> None:
+    """Design a database from a requirements spec and prove it on a real database.
+
+    Writes schema.sql, migrations/0001_initial.{up,down}.sql, erd.mmd, erd.txt, design.json and
+    DESIGN.md into --out. Exit 1 when the proof fails (a pattern not served by its index, a
+    latency target missed, or a lint error); 2 on an invalid spec (nothing is written).
+    """
+    from dbdesign.errors import ConfigError
+
+    if fmt not in ("text", "json"):
+        raise ConfigError(f"--format must be text or json, not {fmt!r}")
+    if json_schema:
+        from dbdesign.readers.spec import json_schema as schema_of_spec
+
+        sys.stdout.write(json.dumps(schema_of_spec(), indent=2) + "\n")
+        return
+    if spec is None:
+        raise ConfigError("dbdesign design needs a SPEC file (or --json-schema)")
+    from dbdesign import api
+
+    progress = _progress() if sys.stderr.isatty() and fmt == "text" else None
+    d, proof = api.design(spec, dialect=dialect, out=out, prove=prove, db=db, progress=progress)
+    if fmt == "json":
+        from dbdesign.design.output import design_json
+
+        sys.stdout.write(json.dumps(design_json(d, proof), indent=2) + "\n")
+    else:
+        _print_text(d, proof, out)
+    if proof is not None and not proof.ok:
+        for p in proof.problems:
+            typer.echo(f"dbdesign design: proof failed: {p}", err=True)
+        raise typer.Exit(1)
+
+
+def _progress() -> Callable[[str], None]:
+    from rich.console import Console
+
+    console = Console(stderr=True)
+
+    def say(msg: str) -> None:
+        console.print(f"[dim]… {msg}[/dim]")
+
+    return say
+
+
+def _print_text(d: object, proof: object, out: Path | None) -> None:
+    from dbdesign.design import Design
+    from dbdesign.design.prove import Proof
+
+    assert isinstance(d, Design)
+    tables = d.tables
+    print(f"{d.spec.project.name}: {d.choice.kind} database, designed for {d.dialect}")
+    if d.choice.note:
+        print(f"  note: {d.choice.note}")
+    n_ix = len(d.schema.indexes)
+    print(f"  {len(tables)} tables, {n_ix} secondary indexes, {len(d.patterns)} access patterns")
+    if isinstance(proof, Proof):
+        print(
+            f"  proof on {proof.server}: {sum(proof.rows.values()):,} rows, {proof.seconds:.1f} s"
+        )
+        for r in proof.results:
+            print(f"    {'PASS' if r.ok else 'FAIL'} {r.pattern}: {r.summary}")
+        print("  result: " + ("PASS" if proof.ok else "FAIL"))
+    if out is not None:
+        print(f"  wrote {out}/DESIGN.md, schema.sql, migrations/, erd.mmd, erd.txt, design.json")

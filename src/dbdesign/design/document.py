@@ -1,0 +1,363 @@
+"""DESIGN.md and the ASCII ERD of a design (the format of seed 001's design document)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from dbdesign.design import Design
+from dbdesign.design.choice import ENGINES
+from dbdesign.design.prove import Proof
+from dbdesign.model import Column, Schema, Table
+
+ENGINE_TITLES = {"postgres": "PostgreSQL", "sqlite": "SQLite", "mysql": "MySQL / MariaDB"}
+
+
+def ascii_erd(schema: Schema, tables: Sequence[str] | None = None, per_row: int = 3) -> str:
+    """Boxes of tables (PK/FK marked) in rows, then one line per relationship."""
+    keys = list(tables or schema.tables)
+    shown = [schema.tables[k] for k in keys if schema.tables[k].partition_of is None]
+    boxes = [_box(t) for t in shown]
+    lines: list[str] = []
+    for i in range(0, len(boxes), per_row):
+        row = boxes[i : i + per_row]
+        height = max(len(b) for b in row)
+        widths = [len(b[0]) for b in row]
+        for h in range(height):
+            lines.append(
+                "   ".join(
+                    b[h] if h < len(b) else " " * w for b, w in zip(row, widths, strict=True)
+                ).rstrip()
+            )
+        lines.append("")
+    lines.append("Relationships (child ──▶ parent):")
+    for t in shown:
+        for fk in t.foreign_keys.values():
+            parent = fk.ref_table.split(".", 1)[1]
+            lines.append(
+                f"  {t.name}.{','.join(fk.columns)} ──▶ {parent}.{','.join(fk.ref_columns)}"
+                f"  (ON DELETE {fk.on_delete})"
+            )
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _box(t: Table) -> list[str]:
+    pk = set(t.primary_key.columns) if t.primary_key else set()
+    fk = {c for f in t.foreign_keys.values() for c in f.columns}
+    rows = []
+    for c in t.columns:
+        marks = ", ".join(m for m, on in (("PK", c.name in pk), ("FK", c.name in fk)) if on)
+        rows.append(f"{c.name} ({marks})" if marks else c.name)
+    width = max(len(t.name), *(len(r) for r in rows)) + 2
+    out = ["┌" + "─" * width + "┐", "│ " + t.name.ljust(width - 1) + "│", "├" + "─" * width + "┤"]
+    out += ["│ " + r.ljust(width - 1) + "│" for r in rows]
+    out.append("└" + "─" * width + "┘")
+    return out
+
+
+def _type(c: Column) -> str:
+    text = str(c.type)
+    if c.identity:
+        text += " IDENTITY"
+    if c.generated:
+        text += " GENERATED"
+    return text
+
+
+def _constraints(t: Table, c: Column, schema: Schema) -> str:
+    out = []
+    if t.primary_key and c.name in t.primary_key.columns:
+        out.append("PRIMARY KEY" if len(t.primary_key.columns) == 1 else "PK part")
+    for fk in t.foreign_keys.values():
+        if c.name in fk.columns:
+            out.append(f"FK → {fk.ref_table.split('.', 1)[1]}({', '.join(fk.ref_columns)})")
+    for u in t.uniques.values():
+        if c.name in u.columns:
+            out.append("UNIQUE" if len(u.columns) == 1 else f"UNIQUE ({', '.join(u.columns)})")
+    for ix in schema.indexes_on(t.key):
+        if ix.unique and any(e.column == c.name for e in ix.elements):
+            where = f" WHERE {ix.where.text}" if ix.where else ""
+            out.append(f"UNIQUE{where}")
+    if not c.nullable:
+        out.append("NOT NULL")
+    if c.default is not None:
+        out.append(f"DEFAULT {c.default.text}")
+    for ck in t.checks.values():
+        if ck.name.endswith("_" + c.name):
+            out.append(f"CHECK ({ck.expr.text})")
+    return ", ".join(out).replace("|", "\\|")
+
+
+def _index_line(ix_name: str, d: Design) -> str:
+    ix = d.schema.indexes.get(f"{next(iter(d.schema.namespaces))}.{ix_name}")
+    purposes = "; ".join(d.index_purposes.get(ix_name, ()))
+    if ix is None:
+        return f"- `{ix_name}` — {purposes}"
+    cols = ", ".join(
+        (e.column or (e.expr.text if e.expr else "?")) + (" DESC" if e.descending else "")
+        for e in ix.elements
+    )
+    extra = ""
+    if ix.include:
+        extra += f" INCLUDE ({', '.join(ix.include)})"
+    if ix.where is not None:
+        extra += f" WHERE {ix.where.text}"
+    kind = ("UNIQUE " if ix.unique else "") + (
+        f"{ix.method.upper()} " if ix.method != "btree" else ""
+    )
+    return f"- `{ix_name}` {kind}ON ({cols}){extra} — {purposes}"
+
+
+def design_md(
+    d: Design,
+    *,
+    mermaid: str,
+    erd: str,
+    schema_sql: str,
+    proof: Proof | None,
+    generated_at: str,
+) -> str:
+    spec = d.spec
+    p = spec.project
+    engine = ENGINE_TITLES.get(d.dialect, d.dialect)
+    out = [
+        "# Database Design Document",
+        f"**Date:** {generated_at}",
+        f"**Database:** {p.name}",
+        f"**Type:** {engine}",
+        "",
+        "## Overview",
+        "",
+        (p.description or f"The {p.name} database.").strip(),
+        "",
+        f"{len([t for t in d.tables if t.entity])} entities, "
+        f"{len([t for t in d.tables if not t.entity])} link tables, "
+        f"{len(spec.access_patterns)} access patterns, workload {p.workload.type} "
+        f"({p.workload.read_write_ratio:g} reads per write), {p.consistency} consistency.",
+        "",
+        "## Database Choice",
+        "",
+    ]
+    ch = d.choice
+    if ch.note:
+        out += [f"> **Recommendation first:** {ch.note}", ""]
+    out += [
+        f"**Selected:** {engine} (a {ch.kind} database)",
+        f"**Recommended for these requirements:** {ENGINES[ch.recommended_engine]} ({ch.kind})",
+        "",
+        "**Rationale:**",
+        "",
+        *[f"- {r}" for r in ch.reasons],
+        "",
+        "| Kind | Score | Why |",
+        "|---|---|---|",
+        *[f"| {s.kind} | {s.points} | {'; '.join(s.reasons) or '—'} |" for s in ch.scores],
+        "",
+        "## Schema Design",
+        "",
+        "### Entity-Relationship Diagram",
+        "",
+        "```mermaid",
+        mermaid.rstrip(),
+        "```",
+        "",
+        "```",
+        erd.rstrip(),
+        "```",
+        "",
+    ]
+    by_table = {t.key: t for t in d.tables}
+    for key, info in by_table.items():
+        t = d.schema.tables[key]
+        out += [f"### Table: {t.name}", "", f"**Purpose:** {info.purpose}", ""]
+        out += ["| Column | Type | Constraints | Description |", "|---|---|---|---|"]
+        for c in t.columns:
+            desc = (c.comment or "").replace("|", "\\|")
+            out.append(f"| {c.name} | {_type(c)} | {_constraints(t, c, d.schema)} | {desc} |")
+        out.append("")
+        names = [t.primary_key.name] if t.primary_key else []
+        names += list(t.uniques) + [ix.name for ix in d.schema.indexes_on(key)]
+        out += ["**Indexes:**", ""]
+        out += [_index_line(n, d) for n in names]
+        out.append("")
+        if info.relationships:
+            out += ["**Relationships:**", "", *[f"- {r}" for r in info.relationships], ""]
+        if t.partition_by:
+            by = ", ".join(e.column or "?" for e in t.partition_by.elements)
+            out += [
+                f"**Partitioned:** by range of {by} (default partition `{t.name}_default`).",
+                "",
+            ]
+    out += ["## Query Performance Analysis", ""]
+    results = {r.pattern: r for r in proof.results} if proof else {}
+    for i, pp in enumerate(d.patterns, 1):
+        pat = pp.pattern
+        out += [f"### Query {i}: {pat.name}", ""]
+        if pat.description:
+            out += [pat.description, ""]
+        out += ["```sql", pp.sql + ";", "```", ""]
+        out.append(
+            f"**Index:** `{pp.index}` — {pp.reason}"
+            if pp.index
+            else f"**Index:** none — {pp.reason}"
+        )
+        target = f"p95 < {pat.latency_ms:g} ms"
+        rate = f", {pat.rate_per_second:g}/s" if pat.rate_per_second else ""
+        out.append(f"**Target:** {target}{rate}")
+        r = results.get(pat.name)
+        if r is not None:
+            verdict = "PASS" if r.ok else "FAIL"
+            out += [
+                f"**Measured ({verdict}):** {r.summary}",
+                "",
+                "```",
+                r.plan_text.rstrip(),
+                "```",
+            ]
+        out.append("")
+    if proof:
+        out += ["### Proof", "", proof.summary_md(), ""]
+    tables = [d.schema.tables[k] for k in by_table]
+    out += [
+        "## Migration Strategy",
+        "",
+        "- `migrations/0001_initial.up.sql` creates the schema; `0001_initial.down.sql` drops it. "
+        "Apply with `dbdesign migrate up`; `dbdesign migrate test` proves the down undoes the up.",
+        "- Later changes are new numbered migrations, never edits of applied ones (checksums are "
+        "verified by `dbdesign migrate validate`).",
+        "- Zero-downtime changes: add columns nullable or with a constant default; build indexes "
+        "with CREATE INDEX CONCURRENTLY in a `-- dbdesign: no-transaction` migration; add "
+        "constraints NOT VALID, then VALIDATE; rename in steps (add, backfill, switch, drop).",
+        "",
+        "```sql",
+        "-- Example future migration (backwards compatible)",
+        f"ALTER TABLE {tables[0].name} ADD COLUMN notes text;",
+        "-- Down",
+        f"ALTER TABLE {tables[0].name} DROP COLUMN notes;",
+        "```",
+        "",
+        "## Scaling Strategy",
+        "",
+    ]
+    out += _scaling(d)
+    out += ["## Data Integrity Rules", ""]
+    n = 0
+    for t in tables:
+        for fk in t.foreign_keys.values():
+            n += 1
+            out.append(
+                f"{n}. **{t.name}.{', '.join(fk.columns)}** references "
+                f"{fk.ref_table.split('.', 1)[1]} (ON DELETE {fk.on_delete})."
+            )
+        for ck in t.checks.values():
+            n += 1
+            out.append(f"{n}. **{ck.name}**: `{ck.expr.text}`.")
+        for u in t.uniques.values():
+            n += 1
+            out.append(f"{n}. **{u.name}**: ({', '.join(u.columns)}) is unique.")
+    for ix in d.schema.indexes.values():
+        if ix.unique:
+            n += 1
+            cols = ", ".join(e.column or "?" for e in ix.elements)
+            where = f" where {ix.where.text}" if ix.where else ""
+            out.append(f"{n}. **{ix.name}**: ({cols}) is unique{where}.")
+    if any(c.name == "updated_at" for t in tables for c in t.columns):
+        n += 1
+        out.append(
+            f"{n}. **updated_at** is set by a BEFORE UPDATE trigger on every table that has it."
+        )
+    if d.schema.policies:
+        n += 1
+        out.append(
+            f"{n}. **Tenant isolation**: row-level security policies `tenant_isolation` "
+            "restrict each session to `current_setting('app.tenant_id')`."
+        )
+    out += ["", "## Decisions", "", "| Subject | Decision | Reason |", "|---|---|---|"]
+    out += [f"| {x.subject} | {x.choice} | {x.reason} |" for x in d.decisions]
+    out += [
+        "",
+        "## Backup Strategy",
+        "",
+        "- **Full backup:** daily (pg_basebackup or a managed snapshot), kept 30 days.",
+        "- **Point-in-time recovery:** continuous WAL archiving; recovery to any second in the "
+        "retention window.",
+        "- **Restore test:** monthly, into a scratch server, with `dbdesign migrate validate` "
+        "against the restored database.",
+        "",
+        "## Monitoring Metrics",
+        "",
+        *[
+            f"- `{pp.pattern.name}`: p95 latency against its {pp.pattern.latency_ms:g} ms target"
+            for pp in d.patterns
+        ],
+        "- Index usage (pg_stat_user_indexes): an index with no scans for 30 days is a candidate "
+        "to drop.",
+        "- Table and index bloat; autovacuum lag (n_dead_tup) on the busiest tables.",
+        "- Cache hit ratio ≥ 99 %; connections and idle-in-transaction sessions.",
+        "- Sequence / identity usage against its type's maximum; transaction-id age.",
+        "",
+        "## Appendix: schema.sql",
+        "",
+        "```sql",
+        schema_sql.rstrip(),
+        "```",
+        "",
+    ]
+    return "\n".join(out)
+
+
+def _scaling(d: Design) -> list[str]:
+    spec = d.spec
+    out: list[str] = []
+    big = sorted(
+        ((e.volume.rows + 3 * e.volume.growth_per_year, n) for n, e in spec.entities.items()),
+        reverse=True,
+    )
+    if big and big[0][0]:
+        out += ["**Projected volume (3 years):**", ""]
+        out += [f"- {n}: {rows:,} rows" for rows, n in big if rows]
+        out.append("")
+    reads = sum(p.rate_per_second or 0 for p in spec.access_patterns)
+    writes = sum(w.rate_per_second or 0 for w in spec.writes)
+    out += ["### Read Scaling", ""]
+    if spec.project.workload.read_write_ratio >= 5 or reads > 1000:
+        out.append(
+            f"- Read-heavy ({reads:g} reads/s vs {writes:g} writes/s stated): add a streaming "
+            "replica for reports and send read-only traffic there once the primary's CPU "
+            "passes 60 %."
+        )
+    else:
+        out.append(
+            f"- {reads:g} reads/s stated: the primary serves reads; a replica is for failover."
+        )
+    out += ["- Pool connections (PgBouncer, transaction mode).", "", "### Write Scaling", ""]
+    if d.partitioned:
+        for name in d.partitioned:
+            pb = d.schema.tables[f"{next(iter(d.schema.namespaces))}.{name}"].partition_by
+            by = ", ".join(e.column or "?" for e in pb.elements) if pb else "time"
+            out += [
+                f"- `{name}` is partitioned by month of {by}. Create each month ahead "
+                "(pg_partman, or a scheduled job) and drop whole months past retention:",
+                "",
+                "```sql",
+                f"CREATE TABLE {name}_2027_01 PARTITION OF {name}",
+                "    FOR VALUES FROM ('2027-01-01') TO ('2027-02-01');",
+                f"ALTER TABLE {name} DETACH PARTITION {name}_2026_01;  -- past retention",
+                f"DROP TABLE {name}_2026_01;",
+                "```",
+                "",
+            ]
+    else:
+        out.append(
+            "- No table crosses the partitioning threshold (append-only and 50M rows in 3 "
+            "years, or a retention period)."
+        )
+    mt = spec.project.features.multi_tenancy
+    if mt:
+        out.append(
+            f"- Sharding key: `{mt.tenant}_id`. Every tenant-owned table carries it and every "
+            "index "
+            "leads with it, so the data can be distributed by tenant (e.g. Citus, co-located "
+            "tables) without changing queries."
+        )
+    out.append("")
+    return out

@@ -1,0 +1,144 @@
+"""The files a design produces, rendered in memory first and written all at once (or not at all)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from dbdesign.design import Design
+from dbdesign.design.prove import Proof
+from dbdesign.model import Schema
+
+SCHEMA_FILES = ("schema.sql", "migrations/0001_initial.up.sql", "migrations/0001_initial.down.sql")
+
+
+def generated_at() -> str:
+    """ISO 8601 time of generation; ``SOURCE_DATE_EPOCH`` makes outputs reproducible."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
+    return when.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def schema_sql(schema: Schema) -> str:
+    if schema.dialect == "sqlite":
+        from dbdesign.emit.sqlite import emit_schema as emit_sqlite
+
+        return emit_sqlite(schema)
+    if schema.dialect == "mysql":
+        from dbdesign.emit.mysql import emit_schema as emit_mysql  # type: ignore[import-not-found]
+
+        return str(emit_mysql(schema))
+    from dbdesign.emit.postgres import emit_schema
+
+    return emit_schema(schema)
+
+
+def down_sql(schema: Schema) -> str:
+    if schema.dialect == "postgres":
+        from dbdesign.emit.postgres import emit_drop_schema
+
+        return emit_drop_schema(schema)
+    # Other dialects: drop tables children first (foreign keys), indexes and triggers go with them.
+    from graphlib import TopologicalSorter
+
+    deps = {
+        k: {fk.ref_table for fk in t.foreign_keys.values() if fk.ref_table != k}
+        for k, t in schema.tables.items()
+    }
+    order = list(TopologicalSorter(deps).static_order())
+    q = '"' if schema.dialect == "sqlite" else "`"
+    return "".join(
+        f"DROP TABLE {q}{schema.tables[k].name}{q};\n"
+        for k in reversed(order)
+        if k in schema.tables
+    )
+
+
+def mermaid(schema: Schema) -> str:
+    from dbdesign.docs import erd
+    from dbdesign.docs.context import Diagram, DocsContext
+
+    ctx = DocsContext(schema)
+    tables = tuple(k for k, t in schema.tables.items() if t.partition_of is None)
+    return erd.mermaid(ctx, Diagram(slug="all", title="design", kind="all", tables=tables))
+
+
+def design_json(d: Design, proof: Proof | None) -> dict[str, Any]:
+    from dbdesign.model import to_dict
+
+    return {
+        "format": "dbdesign-design",
+        "version": 1,
+        "spec": d.spec.model_dump(mode="json"),
+        "dialect": d.dialect,
+        "choice": {
+            "kind": d.choice.kind,
+            "engine": d.choice.engine,
+            "recommended_engine": d.choice.recommended_engine,
+            "reasons": list(d.choice.reasons),
+            "note": d.choice.note,
+        },
+        "decisions": [
+            {"subject": x.subject, "decision": x.choice, "reason": x.reason} for x in d.decisions
+        ],
+        "access_patterns": [
+            {
+                "name": p.pattern.name,
+                "table": p.table,
+                "sql": p.sql,
+                "index": p.index,
+                "reason": p.reason,
+            }
+            for p in d.patterns
+        ],
+        "schema": to_dict(d.schema),
+        "proof": proof.as_json() if proof else None,
+    }
+
+
+def render(d: Design, proof: Proof | None = None) -> dict[str, str]:
+    """Every output file of a design, by relative path."""
+    from dbdesign.design.document import ascii_erd, design_md
+
+    sql = schema_sql(d.schema)
+    erd_mmd = mermaid(d.schema)
+    erd_txt = ascii_erd(d.schema, [t.key for t in d.tables])
+    files = {
+        "schema.sql": sql,
+        "migrations/0001_initial.up.sql": sql,
+        "migrations/0001_initial.down.sql": down_sql(d.schema),
+        "erd.mmd": erd_mmd,
+        "erd.txt": erd_txt,
+        "design.json": json.dumps(design_json(d, proof), indent=2) + "\n",
+    }
+    files["DESIGN.md"] = design_md(
+        d, mermaid=erd_mmd, erd=erd_txt, schema_sql=sql, proof=proof, generated_at=generated_at()
+    )
+    return files
+
+
+def write(files: dict[str, str], out: str | Path) -> list[Path]:
+    """Write ``files`` under ``out``: first into a temporary folder beside it, then moved into
+    place, so an error leaves nothing half-written."""
+    root = Path(out)
+    root.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".dbdesign-", dir=root.parent))
+    try:
+        for rel, text in files.items():
+            p = tmp / rel
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_text(text)
+        written = []
+        for rel in files:
+            dest = root / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp / rel, dest)
+            written.append(dest)
+        return written
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
