@@ -751,7 +751,8 @@ class Builder:
                 tables[f"{self.ns}.{dname}"] = Table(
                     schema=self.ns,
                     name=dname,
-                    columns=tuple(t.columns),
+                    # Before PostgreSQL 17 a partition does not carry its parent's identity.
+                    columns=tuple(replace(c, identity=None) for c in t.columns),
                     partition_of=key,
                     partition_bound=Expr("DEFAULT"),
                 )

@@ -173,7 +173,7 @@ def _lint_errors(url: str) -> list[str]:
     from dbdesign.lint.findings import Severity
 
     schema = api.read(url)
-    return [str(f) for f in lint(schema) if f.severity >= Severity.error]
+    return [str(f) for f in lint(schema) if f.severity is Severity.error]
 
 
 def _load(url: str, d: Design, rows: dict[str, int], seed: int) -> None:

@@ -366,12 +366,10 @@ def _is_union_tag(p: Any) -> bool:
 
 
 def _first_error(e: ValidationError) -> Any:
-    errors = e.errors()
-    # For "Attribute | str" unions prefer the error inside the Attribute mapping.
-    for err in errors:
-        if "Attribute" in err["loc"]:
-            return err
-    return errors[0]
+    # For "Attribute | str" unions the error inside the Attribute mapping; an unknown key before
+    # a missing one (it is often the missing one misspelt).
+    errors = [err for err in e.errors() if "str" not in err["loc"]] or e.errors()
+    return min(errors, key=lambda err: err["type"] != "extra_forbidden")
 
 
 def _message(err: Any, path: Path_) -> str:

@@ -649,7 +649,10 @@ class PostgresDdlReader:
             parent = parents[0]
             t.partition_of = f"{parent.schema}.{parent.name}"
             t.partition_bound = self._bound(s["partbound"])
-            t.columns = [dataclasses.replace(c, origin=None) for c in parent.columns]
+            # Before PostgreSQL 17 a partition does not carry its parent's identity.
+            t.columns = [
+                dataclasses.replace(c, origin=None, identity=None) for c in parent.columns
+            ]
         elif parents:
             t.inherits = tuple(f"{p.schema}.{p.name}" for p in parents)
             for p in parents:

@@ -1,0 +1,249 @@
+SET check_function_bodies = false;
+SET standard_conforming_strings = on;
+SET search_path = public;
+
+CREATE FUNCTION public.set_updated_at() RETURNS trigger
+    LANGUAGE plpgsql
+AS $body$
+BEGIN
+    NEW.updated_at := now();
+    RETURN NEW;
+END;
+$body$;
+COMMENT ON FUNCTION public.set_updated_at() IS 'Sets updated_at on every UPDATE (the trg_*_set_updated_at triggers).';
+
+CREATE TABLE public.audit_events (
+    id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
+    organisation_id bigint NOT NULL,
+    actor_id bigint,
+    action text NOT NULL,
+    object_type text NOT NULL,
+    object_id integer NOT NULL,
+    details jsonb,
+    ip inet,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT pk_audit_events PRIMARY KEY (id, created_at),
+    CONSTRAINT chk_audit_events_action CHECK (action IN ('create', 'update', 'delete', 'login')),
+    CONSTRAINT chk_audit_events_object_id CHECK (object_id >= 1),
+    CONSTRAINT chk_audit_events_object_type CHECK (char_length(object_type) BETWEEN 1 AND 40)
+) PARTITION BY RANGE (created_at);
+ALTER TABLE public.audit_events ENABLE ROW LEVEL SECURITY;
+COMMENT ON TABLE public.audit_events IS 'One recorded change (who did what to which object).';
+
+CREATE TABLE public.audit_events_default PARTITION OF public.audit_events DEFAULT;
+
+CREATE TABLE public.comments (
+    id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
+    organisation_id bigint NOT NULL,
+    issue_id bigint NOT NULL,
+    author_id bigint NOT NULL,
+    body text NOT NULL,
+    deleted_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT pk_comments PRIMARY KEY (id)
+);
+ALTER TABLE public.comments ENABLE ROW LEVEL SECURITY;
+COMMENT ON TABLE public.comments IS 'A message on an issue.';
+
+CREATE TABLE public.issue_labels (
+    issue_id bigint NOT NULL,
+    label_id bigint NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT pk_issue_labels PRIMARY KEY (issue_id, label_id)
+);
+COMMENT ON TABLE public.issue_labels IS 'Labels applied to an issue.';
+
+CREATE TABLE public.issues (
+    id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
+    organisation_id bigint NOT NULL,
+    project_id bigint NOT NULL,
+    reporter_id bigint NOT NULL,
+    assignee_id bigint,
+    number integer NOT NULL,
+    title text NOT NULL,
+    body text,
+    status text DEFAULT 'open' NOT NULL,
+    priority smallint DEFAULT 2 NOT NULL,
+    due_on date,
+    search_vector tsvector GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, coalesce(title, '') || ' ' || coalesce(body, ''))) STORED,
+    version integer DEFAULT 1 NOT NULL,
+    deleted_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT pk_issues PRIMARY KEY (id),
+    CONSTRAINT chk_issues_number CHECK (number >= 1),
+    CONSTRAINT chk_issues_priority CHECK (priority >= 0 AND priority <= 4),
+    CONSTRAINT chk_issues_status CHECK (status IN ('open', 'in_progress', 'done', 'closed')),
+    CONSTRAINT chk_issues_title CHECK (char_length(title) BETWEEN 1 AND 300)
+);
+ALTER TABLE public.issues ENABLE ROW LEVEL SECURITY;
+COMMENT ON TABLE public.issues IS 'A unit of work to be tracked.';
+COMMENT ON COLUMN public.issues.number IS 'Number within the project.';
+
+CREATE TABLE public.labels (
+    id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
+    organisation_id bigint NOT NULL,
+    project_id bigint NOT NULL,
+    name text NOT NULL,
+    colour text NOT NULL,
+    deleted_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT pk_labels PRIMARY KEY (id),
+    CONSTRAINT chk_labels_colour CHECK (char_length(colour) BETWEEN 1 AND 7),
+    CONSTRAINT chk_labels_name CHECK (char_length(name) BETWEEN 1 AND 50)
+);
+ALTER TABLE public.labels ENABLE ROW LEVEL SECURITY;
+COMMENT ON TABLE public.labels IS 'A tag projects use to classify issues.';
+COMMENT ON COLUMN public.labels.colour IS 'Hex colour such as #aabbcc.';
+
+CREATE TABLE public.members (
+    id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
+    organisation_id bigint NOT NULL,
+    email text NOT NULL,
+    display_name text NOT NULL,
+    role text DEFAULT 'member' NOT NULL,
+    deleted_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT pk_members PRIMARY KEY (id),
+    CONSTRAINT chk_members_display_name CHECK (char_length(display_name) BETWEEN 1 AND 100),
+    CONSTRAINT chk_members_email CHECK (char_length(email) <= 254 AND email ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$' AND email = lower(email)),
+    CONSTRAINT chk_members_role CHECK (role IN ('owner', 'admin', 'member', 'guest'))
+);
+ALTER TABLE public.members ENABLE ROW LEVEL SECURITY;
+COMMENT ON TABLE public.members IS 'A person''s membership of an organisation.';
+COMMENT ON COLUMN public.members.email IS 'PII: personal data; encrypt at rest.';
+COMMENT ON COLUMN public.members.display_name IS 'PII: personal data; encrypt at rest.';
+
+CREATE TABLE public.organisations (
+    id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
+    name text NOT NULL,
+    slug text NOT NULL,
+    plan text DEFAULT 'free' NOT NULL,
+    deleted_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT pk_organisations PRIMARY KEY (id),
+    CONSTRAINT chk_organisations_name CHECK (char_length(name) BETWEEN 1 AND 120),
+    CONSTRAINT chk_organisations_plan CHECK (plan IN ('free', 'team', 'enterprise')),
+    CONSTRAINT chk_organisations_slug CHECK (char_length(slug) BETWEEN 1 AND 60)
+);
+COMMENT ON TABLE public.organisations IS 'A customer account (the tenant).';
+
+CREATE TABLE public.projects (
+    id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
+    organisation_id bigint NOT NULL,
+    key text NOT NULL,
+    name text NOT NULL,
+    deleted_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT pk_projects PRIMARY KEY (id),
+    CONSTRAINT chk_projects_key CHECK (char_length(key) BETWEEN 1 AND 10),
+    CONSTRAINT chk_projects_name CHECK (char_length(name) BETWEEN 1 AND 120)
+);
+ALTER TABLE public.projects ENABLE ROW LEVEL SECURITY;
+COMMENT ON TABLE public.projects IS 'A body of work inside an organisation.';
+COMMENT ON COLUMN public.projects.key IS 'Short code used in issue numbers.';
+
+CREATE INDEX idx_audit_events_actor_id ON public.audit_events (actor_id);
+
+CREATE INDEX idx_audit_events_organisation_id_created_at ON public.audit_events (organisation_id, created_at);
+
+CREATE INDEX idx_comments_author_id ON public.comments (author_id);
+
+CREATE INDEX idx_comments_issue_id ON public.comments (issue_id);
+
+CREATE INDEX idx_comments_organisation_id ON public.comments (organisation_id);
+
+CREATE INDEX idx_comments_organisation_id_issue_id_created_at ON public.comments (organisation_id, issue_id, created_at) WHERE (deleted_at IS NULL);
+
+CREATE INDEX idx_issue_labels_label_id ON public.issue_labels (label_id);
+
+CREATE INDEX idx_issues_assignee_id ON public.issues (assignee_id);
+
+CREATE INDEX idx_issues_organisation_id ON public.issues (organisation_id);
+
+CREATE INDEX idx_issues_organisation_id_assignee_id_updated_at ON public.issues (organisation_id, assignee_id, updated_at) WHERE (deleted_at IS NULL);
+
+CREATE INDEX idx_issues_organisation_id_project_id_status_priori_ce0894fa ON public.issues (organisation_id, project_id, status, priority, updated_at DESC) WHERE (deleted_at IS NULL);
+
+CREATE INDEX idx_issues_project_id ON public.issues (project_id);
+
+CREATE INDEX idx_issues_reporter_id ON public.issues (reporter_id);
+
+CREATE INDEX idx_issues_search_vector ON public.issues USING gin (search_vector);
+
+CREATE INDEX idx_labels_organisation_id ON public.labels (organisation_id);
+
+CREATE INDEX idx_labels_project_id ON public.labels (project_id);
+
+CREATE INDEX idx_members_organisation_id ON public.members (organisation_id);
+
+CREATE INDEX idx_projects_organisation_id ON public.projects (organisation_id);
+
+CREATE UNIQUE INDEX uq_issues_project_id_number ON public.issues (project_id, number) WHERE (deleted_at IS NULL);
+
+CREATE UNIQUE INDEX uq_labels_project_id_name ON public.labels (project_id, name) WHERE (deleted_at IS NULL);
+
+CREATE UNIQUE INDEX uq_members_organisation_id_email ON public.members (organisation_id, email) WHERE (deleted_at IS NULL);
+
+CREATE UNIQUE INDEX uq_organisations_slug ON public.organisations (slug) WHERE (deleted_at IS NULL);
+
+CREATE UNIQUE INDEX uq_projects_organisation_id_key ON public.projects (organisation_id, key) WHERE (deleted_at IS NULL);
+
+ALTER TABLE public.audit_events ADD CONSTRAINT fk_audit_events_actor_id FOREIGN KEY (actor_id) REFERENCES public.members (id) ON DELETE SET NULL;
+
+ALTER TABLE public.audit_events ADD CONSTRAINT fk_audit_events_organisation_id FOREIGN KEY (organisation_id) REFERENCES public.organisations (id) ON DELETE RESTRICT;
+
+ALTER TABLE public.comments ADD CONSTRAINT fk_comments_author_id FOREIGN KEY (author_id) REFERENCES public.members (id) ON DELETE RESTRICT;
+
+ALTER TABLE public.comments ADD CONSTRAINT fk_comments_issue_id FOREIGN KEY (issue_id) REFERENCES public.issues (id) ON DELETE CASCADE;
+
+ALTER TABLE public.comments ADD CONSTRAINT fk_comments_organisation_id FOREIGN KEY (organisation_id) REFERENCES public.organisations (id) ON DELETE RESTRICT;
+
+ALTER TABLE public.issue_labels ADD CONSTRAINT fk_issue_labels_issue_id FOREIGN KEY (issue_id) REFERENCES public.issues (id) ON DELETE CASCADE;
+
+ALTER TABLE public.issue_labels ADD CONSTRAINT fk_issue_labels_label_id FOREIGN KEY (label_id) REFERENCES public.labels (id) ON DELETE CASCADE;
+
+ALTER TABLE public.issues ADD CONSTRAINT fk_issues_assignee_id FOREIGN KEY (assignee_id) REFERENCES public.members (id) ON DELETE SET NULL;
+
+ALTER TABLE public.issues ADD CONSTRAINT fk_issues_organisation_id FOREIGN KEY (organisation_id) REFERENCES public.organisations (id) ON DELETE RESTRICT;
+
+ALTER TABLE public.issues ADD CONSTRAINT fk_issues_project_id FOREIGN KEY (project_id) REFERENCES public.projects (id) ON DELETE CASCADE;
+
+ALTER TABLE public.issues ADD CONSTRAINT fk_issues_reporter_id FOREIGN KEY (reporter_id) REFERENCES public.members (id) ON DELETE RESTRICT;
+
+ALTER TABLE public.labels ADD CONSTRAINT fk_labels_organisation_id FOREIGN KEY (organisation_id) REFERENCES public.organisations (id) ON DELETE RESTRICT;
+
+ALTER TABLE public.labels ADD CONSTRAINT fk_labels_project_id FOREIGN KEY (project_id) REFERENCES public.projects (id) ON DELETE CASCADE;
+
+ALTER TABLE public.members ADD CONSTRAINT fk_members_organisation_id FOREIGN KEY (organisation_id) REFERENCES public.organisations (id) ON DELETE CASCADE;
+
+ALTER TABLE public.projects ADD CONSTRAINT fk_projects_organisation_id FOREIGN KEY (organisation_id) REFERENCES public.organisations (id) ON DELETE CASCADE;
+
+CREATE TRIGGER trg_comments_set_updated_at BEFORE UPDATE ON public.comments FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
+
+CREATE TRIGGER trg_issues_set_updated_at BEFORE UPDATE ON public.issues FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
+
+CREATE TRIGGER trg_labels_set_updated_at BEFORE UPDATE ON public.labels FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
+
+CREATE TRIGGER trg_members_set_updated_at BEFORE UPDATE ON public.members FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
+
+CREATE TRIGGER trg_organisations_set_updated_at BEFORE UPDATE ON public.organisations FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
+
+CREATE TRIGGER trg_projects_set_updated_at BEFORE UPDATE ON public.projects FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
+
+CREATE POLICY tenant_isolation ON public.audit_events USING (organisation_id = (current_setting('app.tenant_id'))::bigint);
+
+CREATE POLICY tenant_isolation ON public.comments USING (organisation_id = (current_setting('app.tenant_id'))::bigint);
+
+CREATE POLICY tenant_isolation ON public.issues USING (organisation_id = (current_setting('app.tenant_id'))::bigint);
+
+CREATE POLICY tenant_isolation ON public.labels USING (organisation_id = (current_setting('app.tenant_id'))::bigint);
+
+CREATE POLICY tenant_isolation ON public.members USING (organisation_id = (current_setting('app.tenant_id'))::bigint);
+
+CREATE POLICY tenant_isolation ON public.projects USING (organisation_id = (current_setting('app.tenant_id'))::bigint);

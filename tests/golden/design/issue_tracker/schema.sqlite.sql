@@ -1,0 +1,214 @@
+CREATE TABLE organisations (
+    id integer NOT NULL,
+    name text NOT NULL,
+    slug text NOT NULL,
+    "plan" text NOT NULL DEFAULT 'free',
+    deleted_at text,
+    created_at text NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    updated_at text NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT pk_organisations PRIMARY KEY (id),
+    CONSTRAINT chk_organisations_name CHECK (length(name) BETWEEN 1 AND 120),
+    CONSTRAINT chk_organisations_plan CHECK (plan IN ('free', 'team', 'enterprise')),
+    CONSTRAINT chk_organisations_slug CHECK (length(slug) BETWEEN 1 AND 60)
+);
+
+CREATE TABLE members (
+    id integer NOT NULL,
+    organisation_id integer NOT NULL,
+    email text NOT NULL,
+    display_name text NOT NULL,
+    role text NOT NULL DEFAULT 'member',
+    deleted_at text,
+    created_at text NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    updated_at text NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT pk_members PRIMARY KEY (id),
+    CONSTRAINT chk_members_display_name CHECK (length(display_name) BETWEEN 1 AND 100),
+    CONSTRAINT chk_members_email CHECK (length(email) <= 254 AND email LIKE '%_@_%._%' AND email = lower(email)),
+    CONSTRAINT chk_members_role CHECK (role IN ('owner', 'admin', 'member', 'guest')),
+    CONSTRAINT fk_members_organisation_id FOREIGN KEY (organisation_id) REFERENCES organisations (id) ON DELETE CASCADE
+);
+
+CREATE TABLE projects (
+    id integer NOT NULL,
+    organisation_id integer NOT NULL,
+    "key" text NOT NULL,
+    name text NOT NULL,
+    deleted_at text,
+    created_at text NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    updated_at text NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT pk_projects PRIMARY KEY (id),
+    CONSTRAINT chk_projects_key CHECK (length(key) BETWEEN 1 AND 10),
+    CONSTRAINT chk_projects_name CHECK (length(name) BETWEEN 1 AND 120),
+    CONSTRAINT fk_projects_organisation_id FOREIGN KEY (organisation_id) REFERENCES organisations (id) ON DELETE CASCADE
+);
+
+CREATE TABLE audit_events (
+    id integer NOT NULL,
+    organisation_id integer NOT NULL,
+    actor_id integer,
+    "action" text NOT NULL,
+    object_type text NOT NULL,
+    object_id integer NOT NULL,
+    details text,
+    ip text,
+    created_at text NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT pk_audit_events PRIMARY KEY (id),
+    CONSTRAINT chk_audit_events_action CHECK (action IN ('create', 'update', 'delete', 'login')),
+    CONSTRAINT chk_audit_events_object_id CHECK (object_id >= 1),
+    CONSTRAINT chk_audit_events_object_type CHECK (length(object_type) BETWEEN 1 AND 40),
+    CONSTRAINT fk_audit_events_actor_id FOREIGN KEY (actor_id) REFERENCES members (id) ON DELETE SET NULL,
+    CONSTRAINT fk_audit_events_organisation_id FOREIGN KEY (organisation_id) REFERENCES organisations (id) ON DELETE RESTRICT
+);
+
+CREATE TABLE issues (
+    id integer NOT NULL,
+    organisation_id integer NOT NULL,
+    project_id integer NOT NULL,
+    reporter_id integer NOT NULL,
+    assignee_id integer,
+    number integer NOT NULL,
+    title text NOT NULL,
+    body text,
+    status text NOT NULL DEFAULT 'open',
+    priority integer NOT NULL DEFAULT 2,
+    due_on text,
+    version integer NOT NULL DEFAULT 1,
+    deleted_at text,
+    created_at text NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    updated_at text NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT pk_issues PRIMARY KEY (id),
+    CONSTRAINT chk_issues_number CHECK (number >= 1),
+    CONSTRAINT chk_issues_priority CHECK (priority >= 0 AND priority <= 4),
+    CONSTRAINT chk_issues_status CHECK (status IN ('open', 'in_progress', 'done', 'closed')),
+    CONSTRAINT chk_issues_title CHECK (length(title) BETWEEN 1 AND 300),
+    CONSTRAINT fk_issues_assignee_id FOREIGN KEY (assignee_id) REFERENCES members (id) ON DELETE SET NULL,
+    CONSTRAINT fk_issues_organisation_id FOREIGN KEY (organisation_id) REFERENCES organisations (id) ON DELETE RESTRICT,
+    CONSTRAINT fk_issues_project_id FOREIGN KEY (project_id) REFERENCES projects (id) ON DELETE CASCADE,
+    CONSTRAINT fk_issues_reporter_id FOREIGN KEY (reporter_id) REFERENCES members (id) ON DELETE RESTRICT
+);
+
+CREATE TABLE labels (
+    id integer NOT NULL,
+    organisation_id integer NOT NULL,
+    project_id integer NOT NULL,
+    name text NOT NULL,
+    colour text NOT NULL,
+    deleted_at text,
+    created_at text NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    updated_at text NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT pk_labels PRIMARY KEY (id),
+    CONSTRAINT chk_labels_colour CHECK (length(colour) BETWEEN 1 AND 7),
+    CONSTRAINT chk_labels_name CHECK (length(name) BETWEEN 1 AND 50),
+    CONSTRAINT fk_labels_organisation_id FOREIGN KEY (organisation_id) REFERENCES organisations (id) ON DELETE RESTRICT,
+    CONSTRAINT fk_labels_project_id FOREIGN KEY (project_id) REFERENCES projects (id) ON DELETE CASCADE
+);
+
+CREATE TABLE comments (
+    id integer NOT NULL,
+    organisation_id integer NOT NULL,
+    issue_id integer NOT NULL,
+    author_id integer NOT NULL,
+    body text NOT NULL,
+    deleted_at text,
+    created_at text NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    updated_at text NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT pk_comments PRIMARY KEY (id),
+    CONSTRAINT fk_comments_author_id FOREIGN KEY (author_id) REFERENCES members (id) ON DELETE RESTRICT,
+    CONSTRAINT fk_comments_issue_id FOREIGN KEY (issue_id) REFERENCES issues (id) ON DELETE CASCADE,
+    CONSTRAINT fk_comments_organisation_id FOREIGN KEY (organisation_id) REFERENCES organisations (id) ON DELETE RESTRICT
+);
+
+CREATE TABLE issue_labels (
+    issue_id integer NOT NULL,
+    label_id integer NOT NULL,
+    created_at text NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT pk_issue_labels PRIMARY KEY (issue_id, label_id),
+    CONSTRAINT fk_issue_labels_issue_id FOREIGN KEY (issue_id) REFERENCES issues (id) ON DELETE CASCADE,
+    CONSTRAINT fk_issue_labels_label_id FOREIGN KEY (label_id) REFERENCES labels (id) ON DELETE CASCADE
+);
+
+CREATE UNIQUE INDEX uq_organisations_slug ON organisations (slug) WHERE deleted_at IS NULL;
+
+CREATE INDEX idx_members_organisation_id ON members (organisation_id);
+
+CREATE UNIQUE INDEX uq_members_organisation_id_email ON members (organisation_id, email) WHERE deleted_at IS NULL;
+
+CREATE INDEX idx_projects_organisation_id ON projects (organisation_id);
+
+CREATE UNIQUE INDEX uq_projects_organisation_id_key ON projects (organisation_id, "key") WHERE deleted_at IS NULL;
+
+CREATE INDEX idx_audit_events_actor_id ON audit_events (actor_id);
+
+CREATE INDEX idx_audit_events_organisation_id_created_at ON audit_events (organisation_id, created_at);
+
+CREATE INDEX idx_issues_assignee_id ON issues (assignee_id);
+
+CREATE INDEX idx_issues_organisation_id ON issues (organisation_id) WHERE deleted_at IS NULL;
+
+CREATE INDEX idx_issues_organisation_id_assignee_id_updated_at ON issues (organisation_id, assignee_id, updated_at) WHERE deleted_at IS NULL;
+
+CREATE INDEX idx_issues_organisation_id_project_id_status_priori_ce0894fa ON issues (organisation_id, project_id, status, priority, updated_at DESC) WHERE deleted_at IS NULL;
+
+CREATE INDEX idx_issues_project_id ON issues (project_id);
+
+CREATE INDEX idx_issues_reporter_id ON issues (reporter_id);
+
+CREATE UNIQUE INDEX uq_issues_project_id_number ON issues (project_id, number) WHERE deleted_at IS NULL;
+
+CREATE INDEX idx_labels_organisation_id ON labels (organisation_id);
+
+CREATE INDEX idx_labels_project_id ON labels (project_id);
+
+CREATE UNIQUE INDEX uq_labels_project_id_name ON labels (project_id, name) WHERE deleted_at IS NULL;
+
+CREATE INDEX idx_comments_author_id ON comments (author_id);
+
+CREATE INDEX idx_comments_issue_id ON comments (issue_id);
+
+CREATE INDEX idx_comments_organisation_id ON comments (organisation_id);
+
+CREATE INDEX idx_comments_organisation_id_issue_id_created_at ON comments (organisation_id, issue_id, created_at) WHERE deleted_at IS NULL;
+
+CREATE INDEX idx_issue_labels_label_id ON issue_labels (label_id);
+
+CREATE TRIGGER trg_comments_set_updated_at AFTER UPDATE ON comments
+FOR EACH ROW
+WHEN NEW.updated_at IS OLD.updated_at
+BEGIN
+    UPDATE comments SET updated_at = CURRENT_TIMESTAMP WHERE rowid = NEW.rowid;
+END;
+
+CREATE TRIGGER trg_issues_set_updated_at AFTER UPDATE ON issues
+FOR EACH ROW
+WHEN NEW.updated_at IS OLD.updated_at
+BEGIN
+    UPDATE issues SET updated_at = CURRENT_TIMESTAMP WHERE rowid = NEW.rowid;
+END;
+
+CREATE TRIGGER trg_labels_set_updated_at AFTER UPDATE ON labels
+FOR EACH ROW
+WHEN NEW.updated_at IS OLD.updated_at
+BEGIN
+    UPDATE labels SET updated_at = CURRENT_TIMESTAMP WHERE rowid = NEW.rowid;
+END;
+
+CREATE TRIGGER trg_members_set_updated_at AFTER UPDATE ON members
+FOR EACH ROW
+WHEN NEW.updated_at IS OLD.updated_at
+BEGIN
+    UPDATE members SET updated_at = CURRENT_TIMESTAMP WHERE rowid = NEW.rowid;
+END;
+
+CREATE TRIGGER trg_organisations_set_updated_at AFTER UPDATE ON organisations
+FOR EACH ROW
+WHEN NEW.updated_at IS OLD.updated_at
+BEGIN
+    UPDATE organisations SET updated_at = CURRENT_TIMESTAMP WHERE rowid = NEW.rowid;
+END;
+
+CREATE TRIGGER trg_projects_set_updated_at AFTER UPDATE ON projects
+FOR EACH ROW
+WHEN NEW.updated_at IS OLD.updated_at
+BEGIN
+    UPDATE projects SET updated_at = CURRENT_TIMESTAMP WHERE rowid = NEW.rowid;
+END;
