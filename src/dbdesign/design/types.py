@@ -32,7 +32,7 @@ def _text_len(a: Attribute, default_max: int, length_fn: str) -> tuple[str, ...]
     hi = a.max_length or default_max
     lo = a.min_length if a.min_length is not None else (1 if a.required else None)
     if lo:
-        return (f"{length_fn}({{c}}) BETWEEN {lo} AND {hi}",)
+        return (f"{length_fn}({{c}}) >= {lo}", f"{length_fn}({{c}}) <= {hi}")
     return (f"{length_fn}({{c}}) <= {hi}",)
 
 
@@ -75,8 +75,8 @@ def postgres(a: Attribute) -> Physical:
             T(name="text"),
             (
                 "char_length({c}) <= 254",
-                r"{c} ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$'",
-                "{c} = lower({c})",
+                # The format, lower-case only: equality and uniqueness then ignore case.
+                r"{c} ~ '^[^@\sA-Z]+@[^@\sA-Z]+\.[^@\sA-Z]+$'",
             ),
             "text stored lower-case (CHECK), so equality and uniqueness ignore case",
         )
@@ -135,7 +135,7 @@ def postgres(a: Attribute) -> Physical:
     if t == "password_hash":
         return Physical(
             T(name="text"),
-            ("char_length({c}) BETWEEN 20 AND 255",),
+            ("char_length({c}) >= 20", "char_length({c}) <= 255"),
             "a hash (bcrypt/argon2), never the password",
         )
     raise AssertionError(t)

@@ -7,8 +7,8 @@ CREATE TABLE categories (
     updated_at text NOT NULL DEFAULT CURRENT_TIMESTAMP,
     CONSTRAINT pk_categories PRIMARY KEY (id),
     CONSTRAINT uq_categories_slug UNIQUE (slug),
-    CONSTRAINT chk_categories_name CHECK (length(name) BETWEEN 1 AND 100),
-    CONSTRAINT chk_categories_slug CHECK (length(slug) BETWEEN 1 AND 100),
+    CONSTRAINT chk_categories_name CHECK (length(name) >= 1 AND length(name) <= 100),
+    CONSTRAINT chk_categories_slug CHECK (length(slug) >= 1 AND length(slug) <= 100),
     CONSTRAINT fk_categories_parent_id FOREIGN KEY (parent_id) REFERENCES categories (id) ON DELETE RESTRICT
 );
 
@@ -26,9 +26,9 @@ CREATE TABLE customers (
     CONSTRAINT uq_customers_email UNIQUE (email),
     CONSTRAINT chk_customers_country CHECK (country GLOB '[A-Z][A-Z]'),
     CONSTRAINT chk_customers_email CHECK (length(email) <= 254 AND email LIKE '%_@_%._%' AND email = lower(email)),
-    CONSTRAINT chk_customers_full_name CHECK (length(full_name) BETWEEN 1 AND 200),
+    CONSTRAINT chk_customers_full_name CHECK (length(full_name) >= 1 AND length(full_name) <= 200),
     CONSTRAINT chk_customers_marketing_opt_in CHECK (marketing_opt_in IN (0, 1)),
-    CONSTRAINT chk_customers_password_hash CHECK (length(password_hash) BETWEEN 20 AND 255),
+    CONSTRAINT chk_customers_password_hash CHECK (length(password_hash) >= 20 AND length(password_hash) <= 255),
     CONSTRAINT chk_customers_phone CHECK (phone GLOB '+[1-9]*')
 );
 
@@ -43,9 +43,9 @@ CREATE TABLE products (
     updated_at text NOT NULL DEFAULT CURRENT_TIMESTAMP,
     CONSTRAINT pk_products PRIMARY KEY (id),
     CONSTRAINT uq_products_sku UNIQUE (sku),
-    CONSTRAINT chk_products_name CHECK (length(name) BETWEEN 1 AND 200),
+    CONSTRAINT chk_products_name CHECK (length(name) >= 1 AND length(name) <= 200),
     CONSTRAINT chk_products_price CHECK (price >= 0),
-    CONSTRAINT chk_products_sku CHECK (length(sku) BETWEEN 1 AND 32),
+    CONSTRAINT chk_products_sku CHECK (length(sku) >= 1 AND length(sku) <= 32),
     CONSTRAINT chk_products_status CHECK (status IN ('draft', 'active', 'discontinued'))
 );
 
@@ -78,7 +78,7 @@ CREATE TABLE inventory_levels (
     CONSTRAINT uq_inventory_levels_product_id_warehouse UNIQUE (product_id, warehouse),
     CONSTRAINT chk_inventory_levels_quantity_on_hand CHECK (quantity_on_hand >= 0),
     CONSTRAINT chk_inventory_levels_reorder_level CHECK (reorder_level >= 0),
-    CONSTRAINT chk_inventory_levels_warehouse CHECK (length(warehouse) BETWEEN 1 AND 20),
+    CONSTRAINT chk_inventory_levels_warehouse CHECK (length(warehouse) >= 1 AND length(warehouse) <= 20),
     CONSTRAINT fk_inventory_levels_product_id FOREIGN KEY (product_id) REFERENCES products (id) ON DELETE CASCADE
 );
 
@@ -122,7 +122,7 @@ CREATE TABLE payments (
     CONSTRAINT uq_payments_provider_reference UNIQUE (provider_reference),
     CONSTRAINT chk_payments_amount CHECK (amount >= 0),
     CONSTRAINT chk_payments_provider CHECK (provider IN ('card', 'paypal', 'bank_transfer')),
-    CONSTRAINT chk_payments_provider_reference CHECK (length(provider_reference) BETWEEN 1 AND 100),
+    CONSTRAINT chk_payments_provider_reference CHECK (length(provider_reference) >= 1 AND length(provider_reference) <= 100),
     CONSTRAINT chk_payments_status CHECK (status IN ('initiated', 'succeeded', 'failed', 'refunded')),
     CONSTRAINT fk_payments_order_id FOREIGN KEY (order_id) REFERENCES orders (id) ON DELETE RESTRICT
 );

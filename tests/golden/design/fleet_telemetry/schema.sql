@@ -26,8 +26,8 @@ CREATE TABLE public.devices (
     CONSTRAINT pk_devices PRIMARY KEY (id),
     CONSTRAINT uq_devices_serial_number UNIQUE (serial_number),
     CONSTRAINT chk_devices_firmware CHECK (char_length(firmware) <= 20),
-    CONSTRAINT chk_devices_model CHECK (char_length(model) BETWEEN 1 AND 60),
-    CONSTRAINT chk_devices_serial_number CHECK (char_length(serial_number) BETWEEN 1 AND 40)
+    CONSTRAINT chk_devices_model CHECK (char_length(model) >= 1 AND char_length(model) <= 60),
+    CONSTRAINT chk_devices_serial_number CHECK (char_length(serial_number) >= 1 AND char_length(serial_number) <= 40)
 );
 COMMENT ON TABLE public.devices IS 'A sensor device.';
 
@@ -56,7 +56,7 @@ CREATE TABLE public.sites (
     CONSTRAINT pk_sites PRIMARY KEY (id),
     CONSTRAINT chk_sites_country CHECK (country ~ '^[A-Z]{2}$'),
     CONSTRAINT chk_sites_kind CHECK (kind IN ('region', 'campus', 'building', 'room')),
-    CONSTRAINT chk_sites_name CHECK (char_length(name) BETWEEN 1 AND 120)
+    CONSTRAINT chk_sites_name CHECK (char_length(name) >= 1 AND char_length(name) <= 120)
 );
 COMMENT ON TABLE public.sites IS 'A location; sites nest (region > campus > building > room).';
 

@@ -9,7 +9,7 @@ CREATE TABLE sites (
     CONSTRAINT pk_sites PRIMARY KEY (id),
     CONSTRAINT chk_sites_country CHECK (country GLOB '[A-Z][A-Z]'),
     CONSTRAINT chk_sites_kind CHECK (kind IN ('region', 'campus', 'building', 'room')),
-    CONSTRAINT chk_sites_name CHECK (length(name) BETWEEN 1 AND 120),
+    CONSTRAINT chk_sites_name CHECK (length(name) >= 1 AND length(name) <= 120),
     CONSTRAINT fk_sites_parent_id FOREIGN KEY (parent_id) REFERENCES sites (id) ON DELETE RESTRICT
 );
 
@@ -28,8 +28,8 @@ CREATE TABLE devices (
     CONSTRAINT uq_devices_serial_number UNIQUE (serial_number),
     CONSTRAINT chk_devices_active CHECK (active IN (0, 1)),
     CONSTRAINT chk_devices_firmware CHECK (length(firmware) <= 20),
-    CONSTRAINT chk_devices_model CHECK (length(model) BETWEEN 1 AND 60),
-    CONSTRAINT chk_devices_serial_number CHECK (length(serial_number) BETWEEN 1 AND 40),
+    CONSTRAINT chk_devices_model CHECK (length(model) >= 1 AND length(model) <= 60),
+    CONSTRAINT chk_devices_serial_number CHECK (length(serial_number) >= 1 AND length(serial_number) <= 40),
     CONSTRAINT fk_devices_site_id FOREIGN KEY (site_id) REFERENCES sites (id) ON DELETE RESTRICT
 );
 

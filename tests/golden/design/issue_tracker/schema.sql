@@ -25,7 +25,7 @@ CREATE TABLE public.audit_events (
     CONSTRAINT pk_audit_events PRIMARY KEY (id, created_at),
     CONSTRAINT chk_audit_events_action CHECK (action IN ('create', 'update', 'delete', 'login')),
     CONSTRAINT chk_audit_events_object_id CHECK (object_id >= 1),
-    CONSTRAINT chk_audit_events_object_type CHECK (char_length(object_type) BETWEEN 1 AND 40)
+    CONSTRAINT chk_audit_events_object_type CHECK (char_length(object_type) >= 1 AND char_length(object_type) <= 40)
 ) PARTITION BY RANGE (created_at);
 ALTER TABLE public.audit_events ENABLE ROW LEVEL SECURITY;
 COMMENT ON TABLE public.audit_events IS 'One recorded change (who did what to which object).';
@@ -75,7 +75,7 @@ CREATE TABLE public.issues (
     CONSTRAINT chk_issues_number CHECK (number >= 1),
     CONSTRAINT chk_issues_priority CHECK (priority >= 0 AND priority <= 4),
     CONSTRAINT chk_issues_status CHECK (status IN ('open', 'in_progress', 'done', 'closed')),
-    CONSTRAINT chk_issues_title CHECK (char_length(title) BETWEEN 1 AND 300)
+    CONSTRAINT chk_issues_title CHECK (char_length(title) >= 1 AND char_length(title) <= 300)
 );
 ALTER TABLE public.issues ENABLE ROW LEVEL SECURITY;
 COMMENT ON TABLE public.issues IS 'A unit of work to be tracked.';
@@ -91,8 +91,8 @@ CREATE TABLE public.labels (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT pk_labels PRIMARY KEY (id),
-    CONSTRAINT chk_labels_colour CHECK (char_length(colour) BETWEEN 1 AND 7),
-    CONSTRAINT chk_labels_name CHECK (char_length(name) BETWEEN 1 AND 50)
+    CONSTRAINT chk_labels_colour CHECK (char_length(colour) >= 1 AND char_length(colour) <= 7),
+    CONSTRAINT chk_labels_name CHECK (char_length(name) >= 1 AND char_length(name) <= 50)
 );
 ALTER TABLE public.labels ENABLE ROW LEVEL SECURITY;
 COMMENT ON TABLE public.labels IS 'A tag projects use to classify issues.';
@@ -108,8 +108,8 @@ CREATE TABLE public.members (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT pk_members PRIMARY KEY (id),
-    CONSTRAINT chk_members_display_name CHECK (char_length(display_name) BETWEEN 1 AND 100),
-    CONSTRAINT chk_members_email CHECK (char_length(email) <= 254 AND email ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$' AND email = lower(email)),
+    CONSTRAINT chk_members_display_name CHECK (char_length(display_name) >= 1 AND char_length(display_name) <= 100),
+    CONSTRAINT chk_members_email CHECK (char_length(email) <= 254 AND email ~ '^[^@\sA-Z]+@[^@\sA-Z]+\.[^@\sA-Z]+$'),
     CONSTRAINT chk_members_role CHECK (role IN ('owner', 'admin', 'member', 'guest'))
 );
 ALTER TABLE public.members ENABLE ROW LEVEL SECURITY;
@@ -126,9 +126,9 @@ CREATE TABLE public.organisations (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT pk_organisations PRIMARY KEY (id),
-    CONSTRAINT chk_organisations_name CHECK (char_length(name) BETWEEN 1 AND 120),
+    CONSTRAINT chk_organisations_name CHECK (char_length(name) >= 1 AND char_length(name) <= 120),
     CONSTRAINT chk_organisations_plan CHECK (plan IN ('free', 'team', 'enterprise')),
-    CONSTRAINT chk_organisations_slug CHECK (char_length(slug) BETWEEN 1 AND 60)
+    CONSTRAINT chk_organisations_slug CHECK (char_length(slug) >= 1 AND char_length(slug) <= 60)
 );
 COMMENT ON TABLE public.organisations IS 'A customer account (the tenant).';
 
@@ -141,8 +141,8 @@ CREATE TABLE public.projects (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT pk_projects PRIMARY KEY (id),
-    CONSTRAINT chk_projects_key CHECK (char_length(key) BETWEEN 1 AND 10),
-    CONSTRAINT chk_projects_name CHECK (char_length(name) BETWEEN 1 AND 120)
+    CONSTRAINT chk_projects_key CHECK (char_length(key) >= 1 AND char_length(key) <= 10),
+    CONSTRAINT chk_projects_name CHECK (char_length(name) >= 1 AND char_length(name) <= 120)
 );
 ALTER TABLE public.projects ENABLE ROW LEVEL SECURITY;
 COMMENT ON TABLE public.projects IS 'A body of work inside an organisation.';

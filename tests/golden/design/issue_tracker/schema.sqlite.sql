@@ -7,9 +7,9 @@ CREATE TABLE organisations (
     created_at text NOT NULL DEFAULT CURRENT_TIMESTAMP,
     updated_at text NOT NULL DEFAULT CURRENT_TIMESTAMP,
     CONSTRAINT pk_organisations PRIMARY KEY (id),
-    CONSTRAINT chk_organisations_name CHECK (length(name) BETWEEN 1 AND 120),
+    CONSTRAINT chk_organisations_name CHECK (length(name) >= 1 AND length(name) <= 120),
     CONSTRAINT chk_organisations_plan CHECK (plan IN ('free', 'team', 'enterprise')),
-    CONSTRAINT chk_organisations_slug CHECK (length(slug) BETWEEN 1 AND 60)
+    CONSTRAINT chk_organisations_slug CHECK (length(slug) >= 1 AND length(slug) <= 60)
 );
 
 CREATE TABLE members (
@@ -22,7 +22,7 @@ CREATE TABLE members (
     created_at text NOT NULL DEFAULT CURRENT_TIMESTAMP,
     updated_at text NOT NULL DEFAULT CURRENT_TIMESTAMP,
     CONSTRAINT pk_members PRIMARY KEY (id),
-    CONSTRAINT chk_members_display_name CHECK (length(display_name) BETWEEN 1 AND 100),
+    CONSTRAINT chk_members_display_name CHECK (length(display_name) >= 1 AND length(display_name) <= 100),
     CONSTRAINT chk_members_email CHECK (length(email) <= 254 AND email LIKE '%_@_%._%' AND email = lower(email)),
     CONSTRAINT chk_members_role CHECK (role IN ('owner', 'admin', 'member', 'guest')),
     CONSTRAINT fk_members_organisation_id FOREIGN KEY (organisation_id) REFERENCES organisations (id) ON DELETE CASCADE
@@ -37,8 +37,8 @@ CREATE TABLE projects (
     created_at text NOT NULL DEFAULT CURRENT_TIMESTAMP,
     updated_at text NOT NULL DEFAULT CURRENT_TIMESTAMP,
     CONSTRAINT pk_projects PRIMARY KEY (id),
-    CONSTRAINT chk_projects_key CHECK (length(key) BETWEEN 1 AND 10),
-    CONSTRAINT chk_projects_name CHECK (length(name) BETWEEN 1 AND 120),
+    CONSTRAINT chk_projects_key CHECK (length(key) >= 1 AND length(key) <= 10),
+    CONSTRAINT chk_projects_name CHECK (length(name) >= 1 AND length(name) <= 120),
     CONSTRAINT fk_projects_organisation_id FOREIGN KEY (organisation_id) REFERENCES organisations (id) ON DELETE CASCADE
 );
 
@@ -55,7 +55,7 @@ CREATE TABLE audit_events (
     CONSTRAINT pk_audit_events PRIMARY KEY (id),
     CONSTRAINT chk_audit_events_action CHECK (action IN ('create', 'update', 'delete', 'login')),
     CONSTRAINT chk_audit_events_object_id CHECK (object_id >= 1),
-    CONSTRAINT chk_audit_events_object_type CHECK (length(object_type) BETWEEN 1 AND 40),
+    CONSTRAINT chk_audit_events_object_type CHECK (length(object_type) >= 1 AND length(object_type) <= 40),
     CONSTRAINT fk_audit_events_actor_id FOREIGN KEY (actor_id) REFERENCES members (id) ON DELETE SET NULL,
     CONSTRAINT fk_audit_events_organisation_id FOREIGN KEY (organisation_id) REFERENCES organisations (id) ON DELETE RESTRICT
 );
@@ -80,7 +80,7 @@ CREATE TABLE issues (
     CONSTRAINT chk_issues_number CHECK (number >= 1),
     CONSTRAINT chk_issues_priority CHECK (priority >= 0 AND priority <= 4),
     CONSTRAINT chk_issues_status CHECK (status IN ('open', 'in_progress', 'done', 'closed')),
-    CONSTRAINT chk_issues_title CHECK (length(title) BETWEEN 1 AND 300),
+    CONSTRAINT chk_issues_title CHECK (length(title) >= 1 AND length(title) <= 300),
     CONSTRAINT fk_issues_assignee_id FOREIGN KEY (assignee_id) REFERENCES members (id) ON DELETE SET NULL,
     CONSTRAINT fk_issues_organisation_id FOREIGN KEY (organisation_id) REFERENCES organisations (id) ON DELETE RESTRICT,
     CONSTRAINT fk_issues_project_id FOREIGN KEY (project_id) REFERENCES projects (id) ON DELETE CASCADE,
@@ -97,8 +97,8 @@ CREATE TABLE labels (
     created_at text NOT NULL DEFAULT CURRENT_TIMESTAMP,
     updated_at text NOT NULL DEFAULT CURRENT_TIMESTAMP,
     CONSTRAINT pk_labels PRIMARY KEY (id),
-    CONSTRAINT chk_labels_colour CHECK (length(colour) BETWEEN 1 AND 7),
-    CONSTRAINT chk_labels_name CHECK (length(name) BETWEEN 1 AND 50),
+    CONSTRAINT chk_labels_colour CHECK (length(colour) >= 1 AND length(colour) <= 7),
+    CONSTRAINT chk_labels_name CHECK (length(name) >= 1 AND length(name) <= 50),
     CONSTRAINT fk_labels_organisation_id FOREIGN KEY (organisation_id) REFERENCES organisations (id) ON DELETE RESTRICT,
     CONSTRAINT fk_labels_project_id FOREIGN KEY (project_id) REFERENCES projects (id) ON DELETE CASCADE
 );

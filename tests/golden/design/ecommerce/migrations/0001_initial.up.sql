@@ -21,8 +21,8 @@ CREATE TABLE public.categories (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT pk_categories PRIMARY KEY (id),
     CONSTRAINT uq_categories_slug UNIQUE (slug),
-    CONSTRAINT chk_categories_name CHECK (char_length(name) BETWEEN 1 AND 100),
-    CONSTRAINT chk_categories_slug CHECK (char_length(slug) BETWEEN 1 AND 100)
+    CONSTRAINT chk_categories_name CHECK (char_length(name) >= 1 AND char_length(name) <= 100),
+    CONSTRAINT chk_categories_slug CHECK (char_length(slug) >= 1 AND char_length(slug) <= 100)
 );
 COMMENT ON TABLE public.categories IS 'A node of the catalogue tree.';
 
@@ -39,9 +39,9 @@ CREATE TABLE public.customers (
     CONSTRAINT pk_customers PRIMARY KEY (id),
     CONSTRAINT uq_customers_email UNIQUE (email),
     CONSTRAINT chk_customers_country CHECK (country ~ '^[A-Z]{2}$'),
-    CONSTRAINT chk_customers_email CHECK (char_length(email) <= 254 AND email ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$' AND email = lower(email)),
-    CONSTRAINT chk_customers_full_name CHECK (char_length(full_name) BETWEEN 1 AND 200),
-    CONSTRAINT chk_customers_password_hash CHECK (char_length(password_hash) BETWEEN 20 AND 255),
+    CONSTRAINT chk_customers_email CHECK (char_length(email) <= 254 AND email ~ '^[^@\sA-Z]+@[^@\sA-Z]+\.[^@\sA-Z]+$'),
+    CONSTRAINT chk_customers_full_name CHECK (char_length(full_name) >= 1 AND char_length(full_name) <= 200),
+    CONSTRAINT chk_customers_password_hash CHECK (char_length(password_hash) >= 20 AND char_length(password_hash) <= 255),
     CONSTRAINT chk_customers_phone CHECK (phone ~ '^\+[1-9][0-9]{6,14}$')
 );
 COMMENT ON TABLE public.customers IS 'A person who can sign in and place orders.';
@@ -62,7 +62,7 @@ CREATE TABLE public.inventory_levels (
     CONSTRAINT uq_inventory_levels_product_id_warehouse UNIQUE (product_id, warehouse),
     CONSTRAINT chk_inventory_levels_quantity_on_hand CHECK (quantity_on_hand >= 0),
     CONSTRAINT chk_inventory_levels_reorder_level CHECK (reorder_level >= 0),
-    CONSTRAINT chk_inventory_levels_warehouse CHECK (char_length(warehouse) BETWEEN 1 AND 20)
+    CONSTRAINT chk_inventory_levels_warehouse CHECK (char_length(warehouse) >= 1 AND char_length(warehouse) <= 20)
 );
 COMMENT ON TABLE public.inventory_levels IS 'Stock on hand for a product in a warehouse.';
 
@@ -112,7 +112,7 @@ CREATE TABLE public.payments (
     CONSTRAINT uq_payments_provider_reference UNIQUE (provider_reference),
     CONSTRAINT chk_payments_amount CHECK (amount >= 0),
     CONSTRAINT chk_payments_provider CHECK (provider IN ('card', 'paypal', 'bank_transfer')),
-    CONSTRAINT chk_payments_provider_reference CHECK (char_length(provider_reference) BETWEEN 1 AND 100),
+    CONSTRAINT chk_payments_provider_reference CHECK (char_length(provider_reference) >= 1 AND char_length(provider_reference) <= 100),
     CONSTRAINT chk_payments_status CHECK (status IN ('initiated', 'succeeded', 'failed', 'refunded'))
 );
 COMMENT ON TABLE public.payments IS 'A payment attempt for an order.';
@@ -141,9 +141,9 @@ CREATE TABLE public.products (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT pk_products PRIMARY KEY (id),
     CONSTRAINT uq_products_sku UNIQUE (sku),
-    CONSTRAINT chk_products_name CHECK (char_length(name) BETWEEN 1 AND 200),
+    CONSTRAINT chk_products_name CHECK (char_length(name) >= 1 AND char_length(name) <= 200),
     CONSTRAINT chk_products_price CHECK (price >= 0),
-    CONSTRAINT chk_products_sku CHECK (char_length(sku) BETWEEN 1 AND 32),
+    CONSTRAINT chk_products_sku CHECK (char_length(sku) >= 1 AND char_length(sku) <= 32),
     CONSTRAINT chk_products_status CHECK (status IN ('draft', 'active', 'discontinued'))
 );
 COMMENT ON TABLE public.products IS 'Something for sale.';

@@ -1,0 +1,62 @@
+"""``generate()``: rows for a schema as Python values, table by table, in batches."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any, NamedTuple
+
+from dbdesign.datagen.plan import Existing, Plan, TablePlan, build
+from dbdesign.model import Schema
+
+BATCH_ROWS = 20_000
+
+
+class Batch(NamedTuple):
+    """Rows for one table: ``(table_key, column names, rows)``; a table may span batches."""
+
+    table: str
+    columns: tuple[str, ...]
+    rows: list[tuple[Any, ...]]
+
+
+def plan(schema: Schema, rows: Mapping[str, int], *, seed: int = 0,
+         skew: Mapping[str, float] | None = None, existing: Existing | None = None) -> Plan:  # fmt: skip
+    """The plan for ``rows`` (raises at once on anything the generator cannot satisfy)."""
+    return build(schema, rows, seed=seed, skew=skew, existing=existing)
+
+
+def generate(schema: Schema, rows: Mapping[str, int], *, seed: int = 0,
+             skew: Mapping[str, float] | None = None,
+             batch_rows: int = BATCH_ROWS) -> Iterator[Batch]:  # fmt: skip
+    """Rows that satisfy ``schema``'s constraints, in foreign-key order.
+
+    ``rows`` maps table keys (``public.orders``), bare names (``orders``) or patterns (``*``,
+    ``public.*``) to row counts. ``skew`` maps ``table.column`` / ``table`` / ``*`` to a Zipf
+    exponent for foreign-key targets and categorical values (1.0 is a typical skew; 0 uniform).
+    The same seed gives the same rows. Problems (a check it cannot satisfy, a unique key that
+    cannot hold that many rows) raise :class:`dbdesign.errors.UnsupportedError` here, before
+    any row is produced.
+    """
+    p = plan(schema, rows, seed=seed, skew=skew)
+    return _iterate(p, batch_rows)
+
+
+def _iterate(p: Plan, batch_rows: int) -> Iterator[Batch]:
+    for tp in p.tables.values():
+        yield from table_batches(tp, batch_rows, "py")
+
+
+def table_batches(tp: TablePlan, batch_rows: int, form: str) -> Iterator[Batch]:
+    """A table's rows converted to ``py`` or ``sqlite`` values."""
+    cols = tp.out_columns
+    convs = []
+    for c in cols:
+        gen = tp.column(c).gen
+        assert gen is not None
+        convs.append(gen.py if form == "py" else gen.sqlite)
+    for _start, done in tp.batches(batch_rows):
+        columns = [
+            [None if v is None else conv(v) for v in done[c]]
+            for c, conv in zip(cols, convs, strict=True)
+        ]
+        yield Batch(tp.key, tuple(cols), list(zip(*columns, strict=True)))

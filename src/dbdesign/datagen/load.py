@@ -1,0 +1,469 @@
+"""``load()``: generate rows and bulk-load them — COPY on PostgreSQL, executemany on SQLite.
+
+The whole load is one transaction: it commits completely or not at all. The database enforces
+every constraint while loading (a row that broke one would fail the load with the server's
+message naming the constraint), so a load that succeeds is a proof that the data is valid.
+Foreign keys in a cycle are checked at the end of the transaction (deferrable ones) or dropped
+and re-created after the load, which re-validates every row; on SQLite foreign keys are
+deferred to the commit and ``PRAGMA foreign_key_check`` runs before it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from dbdesign.datagen.checks import CheckUnsupported, parse_expression
+from dbdesign.datagen.generate import BATCH_ROWS, table_batches
+from dbdesign.datagen.plan import Plan, TablePlan, build
+from dbdesign.datagen.types import resolve
+from dbdesign.datagen.values import from_py
+from dbdesign.dialects.postgres import qualified
+from dbdesign.dialects.sqlite import quote_ident as sqlite_ident
+from dbdesign.engine import connect, redact_url
+from dbdesign.errors import ConfigError, DbdesignError
+from dbdesign.model import Schema
+
+Progress = Callable[[str, int, int], None]  # (table, rows done, rows of the table)
+COPY_ROWS = 20_000
+_NULL = "\\N"
+_SQLITE_URL = ("sqlite:///", "sqlite://", "sqlite:")
+
+
+@dataclass(frozen=True, slots=True)
+class TableLoad:
+    table: str
+    rows: int
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class LoadReport:
+    """What a load did: rows and seconds per table, in load order."""
+
+    target: str  # redacted URL, or the SQLite file
+    seed: int
+    tables: tuple[TableLoad, ...]
+    seconds: float  # the whole load (planning, generating, loading, committing)
+    analyze_seconds: float = 0.0
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def total_rows(self) -> int:
+        return sum(t.rows for t in self.tables)
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.total_rows / self.seconds if self.seconds > 0 else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "target": self.target,
+            "seed": self.seed,
+            "total_rows": self.total_rows,
+            "seconds": round(self.seconds, 3),
+            "analyze_seconds": round(self.analyze_seconds, 3),
+            "rows_per_second": round(self.rows_per_second),
+            "tables": [
+                {"table": t.table, "rows": t.rows, "seconds": round(t.seconds, 3)}
+                for t in self.tables
+            ],
+            "notes": list(self.notes),
+        }
+
+
+def load(target: Any, schema: Schema, rows: Mapping[str, int], *, seed: int = 0,
+         skew: Mapping[str, float] | None = None, progress: Progress | None = None,
+         analyze: bool = True, batch_rows: int = COPY_ROWS) -> LoadReport:  # fmt: skip
+    """Generate rows for ``schema`` and load them into ``target``.
+
+    ``target`` is a PostgreSQL URL or psycopg connection, or a SQLite URL (``sqlite:///path``),
+    ``.db`` path or ``sqlite3.Connection``. The tables must exist. Tables that already hold rows
+    get more: counters continue after the largest value, unique values after the row count,
+    and foreign keys of tables given no rows draw from the rows already there. ``analyze`` runs
+    ANALYZE on the loaded tables afterwards (the planner needs statistics).
+    """
+    if isinstance(target, sqlite3.Connection):
+        return _load_sqlite(target, "sqlite", schema, rows, seed, skew, progress, analyze,
+                            batch_rows)  # fmt: skip
+    if isinstance(target, psycopg.Connection):
+        return _load_pg(target, _conn_label(target), schema, rows, seed, skew, progress,
+                        analyze, batch_rows)  # fmt: skip
+    if isinstance(target, str):
+        path = sqlite_path(target)
+        if path is not None:
+            con = sqlite3.connect(path, isolation_level=None)
+            try:
+                return _load_sqlite(con, path, schema, rows, seed, skew, progress, analyze,
+                                    batch_rows)  # fmt: skip
+            finally:
+                con.close()
+        with connect(target) as conn:
+            return _load_pg(conn, redact_url(target), schema, rows, seed, skew, progress,
+                            analyze, batch_rows)  # fmt: skip
+    raise ConfigError(f"cannot load into {type(target).__name__}: give a URL or a connection")
+
+
+def sqlite_path(target: str) -> str | None:
+    """The file of a SQLite URL or ``.db`` path; None for anything else."""
+    low = target.lower()
+    for prefix in _SQLITE_URL:
+        if low.startswith(prefix):
+            return target[len(prefix) :]
+    if "://" not in target and low.endswith((".db", ".sqlite", ".sqlite3")):
+        return target
+    return None
+
+
+def _conn_label(conn: psycopg.Connection[Any]) -> str:
+    i = conn.info
+    return f"postgresql://{i.user}@{i.host}:{i.port}/{i.dbname}"
+
+
+# --------------------------------------------------------------------------- PostgreSQL
+
+
+class _PgExisting:
+    """Rows already in the target database (asked only when a plan needs to know)."""
+
+    def __init__(self, conn: psycopg.Connection[Any], schema: Schema) -> None:
+        self.conn = conn
+        self.schema = schema
+        self._counts: dict[str, int] = {}
+
+    def _rel(self, table: str) -> sql.Composable:
+        s, _, n = table.partition(".")
+        return sql.Identifier(s, n)
+
+    def count(self, table: str) -> int:
+        if table not in self._counts:
+            try:
+                with self.conn.transaction():
+                    cur = self.conn.execute(
+                        sql.SQL("SELECT EXISTS (SELECT 1 FROM {})").format(self._rel(table))
+                    )
+                    row = cur.fetchone()
+                    n = 0
+                    if row and row[0]:
+                        cur = self.conn.execute(
+                            sql.SQL("SELECT count(*) FROM {}").format(self._rel(table))
+                        )
+                        r2 = cur.fetchone()
+                        n = int(r2[0]) if r2 else 0
+            except psycopg.errors.UndefinedTable:
+                raise DbdesignError(
+                    f"table {table} does not exist in the target database "
+                    "(create the schema first, e.g. with --create)"
+                ) from None
+            self._counts[table] = n
+        return self._counts[table]
+
+    def max(self, table: str, column: str) -> int | None:
+        cur = self.conn.execute(
+            sql.SQL("SELECT max({}) FROM {}").format(sql.Identifier(column), self._rel(table))
+        )
+        row = cur.fetchone()
+        return int(row[0]) if row and row[0] is not None else None
+
+    def keys(self, table: str, columns: tuple[str, ...]) -> list[Any]:
+        t = self.schema.tables[table]
+        infos = [resolve(c.type, self.schema) for name in columns if (c := t.column(name))]
+        cur = self.conn.execute(
+            sql.SQL("SELECT DISTINCT {} FROM {} WHERE {} LIMIT 1000000").format(
+                sql.SQL(", ").join(sql.Identifier(c) for c in columns),
+                self._rel(table),
+                sql.SQL(" AND ").join(
+                    sql.SQL("{} IS NOT NULL").format(sql.Identifier(c)) for c in columns
+                ),
+            )
+        )
+        out = []
+        for row in cur.fetchall():
+            vals = tuple(from_py(i, v) for i, v in zip(infos, row, strict=True))
+            out.append(vals[0] if len(vals) == 1 else vals)
+        return out
+
+
+def _load_pg(conn: psycopg.Connection[Any], label: str, schema: Schema, rows: Mapping[str, int],
+             seed: int, skew: Mapping[str, float] | None, progress: Progress | None,
+             analyze: bool, batch_rows: int) -> LoadReport:  # fmt: skip
+    t0 = time.perf_counter()
+    done: list[TableLoad] = []
+    current = "the load"
+    try:
+        with conn.transaction():
+            plan = build(schema, rows, seed=seed, skew=skew, existing=_PgExisting(conn, schema))
+            readd = _pg_break_cycles(conn, plan)
+            for tp in plan.tables.values():
+                current = tp.key
+                t1 = time.perf_counter()
+                maxes = _copy_table(conn, tp, progress, batch_rows)
+                _pg_set_sequences(conn, tp, maxes)
+                done.append(TableLoad(tp.key, tp.n, time.perf_counter() - t1))
+            current = "the foreign keys of a cycle"
+            for stmt in readd:
+                conn.execute(stmt)
+    except psycopg.Error as e:
+        raise _load_error(e, current) from None
+    seconds = time.perf_counter() - t0
+    t2 = time.perf_counter()
+    if analyze and done:
+        with conn.transaction():
+            conn.execute(
+                sql.SQL("ANALYZE {}").format(
+                    sql.SQL(", ").join(sql.Identifier(*t.table.split(".", 1)) for t in done)
+                )
+            )
+    return LoadReport(
+        target=label,
+        seed=seed,
+        tables=tuple(done),
+        seconds=seconds,
+        analyze_seconds=time.perf_counter() - t2 if analyze and done else 0.0,
+        notes=tuple(plan.notes),
+    )
+
+
+def _load_error(e: psycopg.Error, current: str) -> DbdesignError:
+    diag = e.diag
+    msg = (diag.message_primary or str(e)).strip()
+    where = f"{diag.schema_name}.{diag.table_name}" if diag.table_name else current
+    extra = f" (constraint {diag.constraint_name})" if diag.constraint_name else ""
+    return DbdesignError(f"loading {where} failed: {msg}{extra}; nothing was loaded")
+
+
+def _pg_break_cycles(conn: psycopg.Connection[Any], plan: Plan) -> list[sql.Composable]:
+    """Defer (or drop, to re-create after the load) the foreign keys that close a cycle."""
+    readd: list[sql.Composable] = []
+    for table, name in plan.broken_fks:
+        t = plan.schema.tables[table]
+        fk = t.foreign_keys[name]
+        rel = sql.Identifier(t.schema, t.name)
+        if fk.deferrable:
+            conn.execute(
+                sql.SQL("SET CONSTRAINTS {} DEFERRED").format(sql.Identifier(t.schema, name))
+            )
+            continue
+        row = conn.execute(
+            "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass AND conname = %s",
+            (qualified(t.schema, t.name), name),
+        ).fetchone()
+        if row is None:
+            raise DbdesignError(f"{table}: foreign key {name} is not in the target database")
+        conn.execute(
+            sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(rel, sql.Identifier(name))
+        )
+        readd.append(
+            sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} ").format(rel, sql.Identifier(name))
+            + sql.SQL(row[0])
+        )
+    return readd
+
+
+def _copy_table(conn: psycopg.Connection[Any], tp: TablePlan, progress: Progress | None,
+                batch_rows: int) -> dict[str, int]:  # fmt: skip
+    """COPY the table's rows (text format); returns the largest value of each counter column."""
+    cols = tp.out_columns
+    gens = [tp.column(c).gen for c in cols]
+    serial = {c for c in cols if tp.column(c).serial}
+    maxes: dict[str, int] = {}
+    stmt = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(tp.table.schema, tp.table.name),
+        sql.SQL(", ").join(sql.Identifier(c) for c in cols),
+    )
+    with conn.cursor() as cur, cur.copy(stmt) as copy:
+        for start, values in tp.batches(batch_rows):
+            texts = []
+            for c, gen in zip(cols, gens, strict=True):
+                assert gen is not None
+                vals = values[c]
+                if c in serial:
+                    m = max((v for v in vals if v is not None), default=None)
+                    if m is not None:
+                        maxes[c] = max(maxes.get(c, m), m)
+                texts.append(_format(gen, vals))
+            if cols:
+                data = "\n".join(map("\t".join, zip(*texts, strict=True)))
+            else:
+                data = "\n" * (len(next(iter(values.values()), [])) - 1) if values else ""
+            copy.write((data + "\n").encode())
+            if progress is not None:
+                progress(tp.key, min(start + batch_rows, tp.n), tp.n)
+    return maxes
+
+
+def _format(gen: Any, vals: list[Any]) -> list[str]:
+    if gen.text_identity:
+        return [_NULL if v is None else v for v in vals]
+    f = gen.text
+    return [_NULL if v is None else f(v) for v in vals]
+
+
+def _pg_set_sequences(conn: psycopg.Connection[Any], tp: TablePlan, maxes: dict[str, int]) -> None:
+    """Move each counter's sequence past the values written, so later inserts do not clash."""
+    t = tp.table
+    for name, top in maxes.items():
+        col = t.column(name)
+        if col is None:
+            continue
+        seq: str | None = None
+        if col.identity is not None or (col.default and "nextval(" in col.default.text.lower()):
+            row = conn.execute(
+                "SELECT pg_get_serial_sequence(%s, %s)", (qualified(t.schema, t.name), name)
+            ).fetchone()
+            seq = row[0] if row else None
+            if seq is None and col.default is not None:
+                seq = _nextval_target(col.default.text)
+        if seq is None:
+            continue
+        row = conn.execute(
+            "SELECT seqmin, seqmax, seqincrement FROM pg_sequence WHERE seqrelid = %s::regclass",
+            (seq,),
+        ).fetchone()
+        if row is None or row[2] <= 0 or not (row[0] <= top <= row[1]):
+            continue
+        conn.execute("SELECT setval(%s::regclass, %s)", (seq, top))
+
+
+def _nextval_target(text: str) -> str | None:
+    """``nextval('public.s'::regclass)`` -> ``public.s``."""
+    try:
+        tree = parse_expression(text)
+    except CheckUnsupported:
+        return None
+    stack = [tree]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, dict):
+            fc = x.get("FuncCall")
+            if isinstance(fc, dict) and fc["funcname"][-1]["String"]["sval"] == "nextval":
+                arg = fc.get("args", [None])[0]
+                while isinstance(arg, dict) and "TypeCast" in arg:
+                    arg = arg["TypeCast"]["arg"]
+                if isinstance(arg, dict) and "A_Const" in arg:
+                    return str(arg["A_Const"].get("sval", {}).get("sval")) or None
+            stack.extend(x.values())
+        elif isinstance(x, list):
+            stack.extend(x)
+    return None
+
+
+# --------------------------------------------------------------------------- SQLite
+
+
+class _SqliteExisting:
+    def __init__(self, con: sqlite3.Connection, schema: Schema) -> None:
+        self.con = con
+        self.schema = schema
+        self._counts: dict[str, int] = {}
+
+    def _rel(self, table: str) -> str:
+        return sqlite_ident(table.partition(".")[2])
+
+    def count(self, table: str) -> int:
+        if table not in self._counts:
+            try:
+                row = self.con.execute(f"SELECT count(*) FROM {self._rel(table)}").fetchone()
+            except sqlite3.OperationalError as e:
+                raise DbdesignError(f"table {table}: {e} (create the schema first)") from None
+            self._counts[table] = int(row[0])
+        return self._counts[table]
+
+    def max(self, table: str, column: str) -> int | None:
+        row = self.con.execute(
+            f"SELECT max({sqlite_ident(column)}) FROM {self._rel(table)}"
+        ).fetchone()
+        return int(row[0]) if row and row[0] is not None else None
+
+    def keys(self, table: str, columns: tuple[str, ...]) -> list[Any]:
+        t = self.schema.tables[table]
+        infos = [resolve(c.type, self.schema) for name in columns if (c := t.column(name))]
+        cols = ", ".join(sqlite_ident(c) for c in columns)
+        where = " AND ".join(f"{sqlite_ident(c)} IS NOT NULL" for c in columns)
+        rows = self.con.execute(
+            f"SELECT DISTINCT {cols} FROM {self._rel(table)} WHERE {where} LIMIT 1000000"
+        ).fetchall()
+        out = []
+        for row in rows:
+            vals = tuple(from_py(i, v) for i, v in zip(infos, row, strict=True))
+            out.append(vals[0] if len(vals) == 1 else vals)
+        return out
+
+
+@contextmanager
+def _sqlite_transaction(con: sqlite3.Connection) -> Iterator[None]:
+    own = not con.in_transaction
+    if own:
+        con.execute("BEGIN")
+    else:
+        con.execute("SAVEPOINT dbdesign_datagen")
+    try:
+        yield
+    except BaseException:
+        if own:
+            con.execute("ROLLBACK")
+        else:
+            con.execute("ROLLBACK TO dbdesign_datagen")
+            con.execute("RELEASE dbdesign_datagen")
+        raise
+    if own:
+        con.execute("COMMIT")
+    else:
+        con.execute("RELEASE dbdesign_datagen")
+
+
+def _load_sqlite(con: sqlite3.Connection, label: str, schema: Schema, rows: Mapping[str, int],
+                 seed: int, skew: Mapping[str, float] | None, progress: Progress | None,
+                 analyze: bool, batch_rows: int) -> LoadReport:  # fmt: skip
+    t0 = time.perf_counter()
+    done: list[TableLoad] = []
+    if not con.in_transaction:
+        con.execute("PRAGMA foreign_keys = ON")
+    try:
+        with _sqlite_transaction(con):
+            con.execute("PRAGMA defer_foreign_keys = ON")
+            plan = build(schema, rows, seed=seed, skew=skew, existing=_SqliteExisting(con, schema))
+            for tp in plan.tables.values():
+                t1 = time.perf_counter()
+                cols = tp.out_columns
+                stmt = (
+                    f"INSERT INTO {sqlite_ident(tp.table.name)} "
+                    f"({', '.join(sqlite_ident(c) for c in cols)}) "
+                    f"VALUES ({', '.join('?' for _ in cols)})"
+                )
+                n = 0
+                for batch in table_batches(tp, batch_rows or BATCH_ROWS, "sqlite"):
+                    con.executemany(stmt, batch.rows)
+                    n += len(batch.rows)
+                    if progress is not None:
+                        progress(tp.key, n, tp.n)
+                done.append(TableLoad(tp.key, tp.n, time.perf_counter() - t1))
+            bad = con.execute("PRAGMA foreign_key_check").fetchall()
+            if bad:
+                table, _rowid, parent, _fkid = bad[0]
+                raise DbdesignError(
+                    f"loading main.{table} failed: {len(bad)} rows break foreign keys "
+                    f"(first: a reference to {parent}); nothing was loaded"
+                )
+    except sqlite3.Error as e:
+        raise DbdesignError(f"loading into {label} failed: {e}; nothing was loaded") from None
+    seconds = time.perf_counter() - t0
+    t2 = time.perf_counter()
+    if analyze and done:
+        con.execute("ANALYZE")
+    return LoadReport(
+        target=label,
+        seed=seed,
+        tables=tuple(done),
+        seconds=seconds,
+        analyze_seconds=time.perf_counter() - t2 if analyze and done else 0.0,
+        notes=tuple(plan.notes),
+    )

@@ -1,0 +1,1287 @@
+"""From a schema and row counts to a plan: for every table, *units* that produce its columns.
+
+A unit produces one or more columns together:
+
+- :class:`FreeUnit` — one column drawn from its generator (values.py), or made unique: a
+  counter for serial/identity and integer keys, an index-based sequence for text, uuid, dates ...;
+- :class:`FkUnit` — the columns of one foreign key, drawn from the referenced rows (all of a
+  composite key at once, NULL all together), uniformly or Zipf-skewed;
+- :class:`SelfFkUnit` — a foreign key to the same table: the first row NULL (or itself), later rows
+  point at earlier ones;
+- :class:`ComboUnit` — a unique constraint none of whose columns can be made unique on its own
+  (a junction table's primary key of two foreign keys; a unique (flag, kind)): distinct
+  combinations of the members' finite domains, sampled without replacement;
+- :class:`DerivedUnit` — one side of a two-column check (``starts_at < ends_at``): the other side
+  plus a random step.
+
+Values referenced by foreign keys are *materialised* (a ``range`` for counters, a list otherwise)
+before their table is generated, so a referencing table can draw from them whatever the order of
+loading — which is what makes cycles of foreign keys possible.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import math
+import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import accumulate
+from typing import Any, Protocol
+
+from dbdesign.datagen import checks as chk
+from dbdesign.datagen.types import TypeInfo, resolve
+from dbdesign.datagen.values import (
+    ChoiceGen,
+    Cons,
+    FloatGen,
+    Gen,
+    IntGen,
+    Unsatisfiable,
+    bounds,
+    make_gen,
+)
+from dbdesign.errors import ConfigError, UnsupportedError
+from dbdesign.model import ForeignKey, Schema, Table
+
+NULL_FRACTION = 0.1  # of a nullable column's values
+FK_NULL_FRACTION = 0.05
+ROOT_FRACTION = 0.05  # of a nullable self-reference's rows that are roots (NULL)
+_ORDERED = frozenset(
+    {"int", "numeric", "money", "float", "date", "timestamp", "timestamptz", "time", "timetz",
+     "interval"}
+)  # fmt: skip
+
+
+class CapacityError(UnsupportedError):
+    """A table cannot have as many rows as asked: its unique constraints allow only ``limit``."""
+
+    def __init__(self, message: str, *, table: str, limit: int) -> None:
+        super().__init__(message)
+        self.table = table
+        self.limit = limit
+
+
+class Existing(Protocol):
+    """What a target database already holds (the loader asks the database; generate() has
+    nothing)."""
+
+    def count(self, table: str) -> int: ...
+
+    def max(self, table: str, column: str) -> int | None: ...
+
+    def keys(self, table: str, columns: tuple[str, ...]) -> list[Any]: ...
+
+
+class NoExisting:
+    def count(self, table: str) -> int:
+        return 0
+
+    def max(self, table: str, column: str) -> int | None:
+        return None
+
+    def keys(self, table: str, columns: tuple[str, ...]) -> list[Any]:
+        return []
+
+
+def stable_seed(*parts: object) -> int:
+    """A seed from strings, the same in every process (``hash()`` is salted)."""
+    h = hashlib.blake2b("\x1f".join(map(str, parts)).encode(), digest_size=8)
+    return int.from_bytes(h.digest(), "big")
+
+
+def zipf_cum(n: int, s: float) -> list[float]:
+    """Cumulative weights 1/k**s for k = 1..n."""
+    return list(accumulate(k ** (-s) for k in range(1, n + 1)))
+
+
+def _stride(n: int) -> int:
+    """A step coprime with n: rank r -> index (r * stride) % n spreads the hot values."""
+    if n <= 2:
+        return 1
+    s = max(1, int(n * 0.6180339887))
+    while math.gcd(s, n) != 1:
+        s += 1
+    return s
+
+
+# --------------------------------------------------------------------------- columns
+
+
+@dataclass
+class ColumnPlan:
+    name: str
+    info: TypeInfo
+    cons: Cons
+    nullable: bool
+    serial: bool  # identity, nextval() default or SQLite rowid alias: values are a counter
+    omit: bool = False  # not written: the server fills it (unknown type with a default)
+    gen: Gen | None = None
+    lo: Any = None
+    hi: Any = None
+
+
+# --------------------------------------------------------------------------- units
+
+
+class Unit:
+    columns: tuple[str, ...] = ()
+    unique: bool = False
+    combo: ComboUnit | None = None
+    mat: Sequence[Any] | None = None  # materialised values (tuples when several columns)
+    rng: random.Random
+
+    def produce(self, tp: TablePlan, start: int, m: int, done: dict[str, list[Any]]) -> list[Any]:
+        """Values of rows [start, start + m): scalars for one column, tuples for several."""
+        raise NotImplementedError
+
+    def values(self, tp: TablePlan, start: int, m: int, done: dict[str, list[Any]]) -> list[Any]:
+        if self.mat is not None:
+            return list(self.mat[start : start + m])
+        return self.produce(tp, start, m, done)
+
+    def materialise(self, tp: TablePlan) -> Sequence[Any]:
+        if self.mat is None:
+            self.mat = self.produce(tp, 0, tp.n, {})
+        return self.mat
+
+
+def _with_nulls(rng: random.Random, vals: list[Any], frac: float, width: int) -> list[Any]:
+    if frac <= 0:
+        return vals
+    r = rng.random
+    null: Any = None if width == 1 else (None,) * width
+    return [null if r() < frac else v for v in vals]
+
+
+class FreeUnit(Unit):
+    def __init__(self, col: ColumnPlan, seed: int) -> None:
+        self.col = col
+        self.columns = (col.name,)
+        self.rng = random.Random(seed)
+        self.nrng = random.Random(seed + 1)
+        self.null_frac = 0.0
+        self.start = 0  # first index of a unique sequence (rows already in the database)
+
+    def produce(self, tp: TablePlan, start: int, m: int, done: dict[str, list[Any]]) -> list[Any]:
+        gen = self.col.gen
+        assert gen is not None
+        if self.unique:
+            total = self.start + tp.n
+            if gen.chunked(total):
+                return list(gen.unique(self.rng, m, self.start + start, total))
+            return list(self.materialise(tp)[start : start + m])
+        if self.col.cons.force_null or self.col.omit:
+            return [None] * m
+        return _with_nulls(self.nrng, gen.sample(self.rng, m), self.null_frac, 1)
+
+    def materialise(self, tp: TablePlan) -> Sequence[Any]:
+        if self.mat is None:
+            gen = self.col.gen
+            assert gen is not None
+            if self.unique:
+                self.mat = gen.unique(self.rng, tp.n, self.start, self.start + tp.n)
+            else:
+                self.mat = self.produce(tp, 0, tp.n, {})
+        return self.mat
+
+
+class FkUnit(Unit):
+    def __init__(self, fk: ForeignKey, ref_columns: tuple[str, ...], seed: int) -> None:
+        self.fk = fk
+        self.columns = fk.columns
+        self.ref_columns = ref_columns
+        self.rng = random.Random(seed)
+        self.nrng = random.Random(seed + 1)
+        self.null_frac = 0.0
+        self.skew = 0.0
+        self.pool: Sequence[Any] = ()
+        self._cum: list[float] | None = None
+        self._stride = 1
+
+    def set_pool(self, pool: Sequence[Any], skew: float) -> None:
+        self.pool = pool
+        self.skew = skew
+        if skew and len(pool) > 1:
+            self._cum = zipf_cum(len(pool), skew)
+            self._stride = _stride(len(pool))
+
+    def draw(self, rng: random.Random, m: int) -> list[Any]:
+        pool, n = self.pool, len(self.pool)
+        if self._cum is not None:
+            st = self._stride
+            return [pool[(r * st) % n] for r in rng.choices(range(n), cum_weights=self._cum, k=m)]
+        r = rng.random
+        return [pool[int(r() * n)] for _ in range(m)]
+
+    def produce(self, tp: TablePlan, start: int, m: int, done: dict[str, list[Any]]) -> list[Any]:
+        if not self.pool:
+            return [None if len(self.columns) == 1 else (None,) * len(self.columns)] * m
+        return _with_nulls(self.nrng, self.draw(self.rng, m), self.null_frac, len(self.columns))
+
+
+class SelfFkUnit(Unit):
+    def __init__(self, fk: ForeignKey, ref_columns: tuple[str, ...], nullable: bool,
+                 seed: int) -> None:  # fmt: skip
+        self.fk = fk
+        self.columns = fk.columns
+        self.ref_columns = ref_columns
+        self.nullable = nullable
+        self.rng = random.Random(seed)
+        self.own: Sequence[Any] = ()
+        self.base: Sequence[Any] = ()  # rows of the table already in the database
+
+    def produce(self, tp: TablePlan, start: int, m: int, done: dict[str, list[Any]]) -> list[Any]:
+        own, base = self.own, self.base
+        width = len(self.columns)
+        null: Any = None if width == 1 else (None,) * width
+        r = self.rng.random
+        out: list[Any] = []
+        for i in range(start, start + m):
+            if self.nullable and (i == 0 and not base or r() < ROOT_FRACTION):
+                out.append(null)
+                continue
+            k = len(base) + i  # choose among earlier rows (the first row may point at itself)
+            j = int(r() * k) if k else 0
+            out.append(base[j] if j < len(base) else own[j - len(base)])
+        return out
+
+
+class ComboUnit(Unit):
+    """Distinct combinations over members, each a (columns, domain, cumulative weights)."""
+
+    def __init__(self, members: list[tuple[tuple[str, ...], Sequence[Any], list[float] | None]],
+                 seed: int, existing: set[tuple[Any, ...]]) -> None:  # fmt: skip
+        self.members = members
+        self.columns = tuple(c for cols, _, _ in members for c in cols)
+        self.rng = random.Random(seed)
+        self.existing = existing
+        self.capacity = math.prod(len(d) for _, d, _ in members)
+
+    def produce(self, tp: TablePlan, start: int, m: int, done: dict[str, list[Any]]) -> list[Any]:
+        return list(self.materialise(tp)[start : start + m])
+
+    def materialise(self, tp: TablePlan) -> Sequence[Any]:
+        if self.mat is None:
+            idx = self._indexes(tp.n)
+            if len(self.columns) == 1:
+                self.mat = [self._decode(i)[0] for i in idx]
+            else:
+                self.mat = [self._decode(i) for i in idx]
+        return self.mat
+
+    def _decode(self, idx: int) -> tuple[Any, ...]:
+        out: list[Any] = []
+        for cols, dom, _ in self.members:
+            idx, d = divmod(idx, len(dom))
+            v = dom[d]
+            if len(cols) == 1:
+                out.append(v)
+            else:
+                out.extend(v)
+        return tuple(out)
+
+    def _key(self, idx: int) -> Any:
+        """The combination as existing keys are stored: a scalar for one column."""
+        t = self._decode(idx)
+        return t[0] if len(t) == 1 else t
+
+    def _indexes(self, n: int) -> list[int]:
+        rng, cap = self.rng, self.capacity
+        skewed = any(w is not None for _, _, w in self.members)
+        if not skewed and not self.existing:
+            return rng.sample(range(cap), n)
+        seen: set[int] = set()
+        out: list[int] = []
+        sizes = [len(d) for _, d, _ in self.members]
+        strides = [_stride(s) for s in sizes]
+        budget = 30 * n + 1000
+        while len(out) < n and budget > 0:
+            batch = min(n - len(out), 50_000)
+            digits = []
+            for (_, _dom, cum), size, st in zip(self.members, sizes, strides, strict=True):
+                if cum is not None:
+                    ranks = rng.choices(range(size), cum_weights=cum, k=batch)
+                    digits.append([(x * st) % size for x in ranks])
+                else:
+                    digits.append([int(rng.random() * size) for _ in range(batch)])
+            for parts in zip(*digits, strict=True):
+                idx, mult = 0, 1
+                for d, size in zip(parts, sizes, strict=True):
+                    idx += d * mult
+                    mult *= size
+                if idx in seen or (self.existing and self._key(idx) in self.existing):
+                    budget -= 1
+                    continue
+                seen.add(idx)
+                out.append(idx)
+                if len(out) == n:
+                    break
+        if len(out) < n:  # skew too strong for this many rows: fill the rest uniformly
+            for idx in rng.sample(range(cap), cap) if cap <= 5_000_000 else ():
+                if idx not in seen and not (self.existing and self._key(idx) in self.existing):
+                    seen.add(idx)
+                    out.append(idx)
+                    if len(out) == n:
+                        break
+        if len(out) < n:
+            raise UnsupportedError(f"could not draw {n} distinct combinations of {self.columns}")
+        return out
+
+
+class DerivedUnit(Unit):
+    """``column = source (+|-) step`` (``a < b``), a copy (``a = b``) or different (``a <> b``)."""
+
+    def __init__(self, col: ColumnPlan, source: str, op: str, strict: bool, seed: int) -> None:
+        self.col = col
+        self.columns = (col.name,)
+        self.source = source
+        self.op = op  # "above", "below", "equal", "differ"
+        self.strict = strict
+        self.rng = random.Random(seed)
+        self.nrng = random.Random(seed + 1)
+        self.null_frac = 0.0
+
+    def produce(self, tp: TablePlan, start: int, m: int, done: dict[str, list[Any]]) -> list[Any]:
+        gen = self.col.gen
+        assert gen is not None
+        src = done[self.source]
+        free = gen.sample(self.rng, m)
+        if self.op == "equal":
+            out = list(src)
+        elif self.op == "differ":
+            out = [f if f != s else _other(gen, self.rng, s) for f, s in zip(free, src, strict=True)]
+        else:
+            dmin, dmax = gen.delta()
+            if self.strict and not gen.discrete:
+                dmin = max(dmin, 1e-6)
+            elif not self.strict:
+                dmin = 0
+            r = self.rng.random
+            hi, lo = self.col.hi, self.col.lo
+            out = []
+            for s, f in zip(src, free, strict=True):
+                if s is None:
+                    out.append(f)
+                    continue
+                d = dmin + (dmax - dmin) * r()
+                if gen.discrete:
+                    d = int(d)
+                if self.op == "above":
+                    v = s + d
+                    out.append(min(v, hi) if hi is not None else v)
+                else:
+                    v = s - d
+                    out.append(max(v, lo) if lo is not None else v)
+        return _with_nulls(self.nrng, out, self.null_frac, 1)
+
+
+def _other(gen: Gen, rng: random.Random, avoid: Any) -> Any:
+    for _ in range(100):
+        v = gen.sample(rng, 1)[0]
+        if v != avoid:
+            return v
+    raise UnsupportedError("cannot draw a value different from the other column")
+
+
+# --------------------------------------------------------------------------- tables
+
+
+@dataclass
+class TablePlan:
+    table: Table
+    n: int
+    columns: list[ColumnPlan]
+    units: list[Unit] = field(default_factory=list)
+    unit_of: dict[str, Unit] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    # FKs whose columns another, larger FK of this table already produces
+    implied_fks: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return self.table.key
+
+    @property
+    def out_columns(self) -> list[str]:
+        return [c.name for c in self.columns if not c.omit]
+
+    def column(self, name: str) -> ColumnPlan:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    def pool(self, ref_columns: tuple[str, ...]) -> Sequence[Any]:
+        """The values of ``ref_columns`` over this table's new rows (tuples for several
+        columns), NULLs left out."""
+        units = {id(self.unit_of[c]): self.unit_of[c] for c in ref_columns}
+        if len(units) == 1:
+            u = next(iter(units.values()))
+            if u.columns == ref_columns:
+                mat = u.materialise(self)
+                if isinstance(mat, range):
+                    return mat
+                null = None if len(ref_columns) == 1 else (None,) * len(ref_columns)
+                if len(ref_columns) == 1:
+                    return [v for v in mat if v is not None]
+                return [v for v in mat if v != null and None not in v]
+        cols = []
+        for c in ref_columns:
+            u = self.unit_of[c]
+            mat = u.materialise(self)
+            if len(u.columns) == 1:
+                cols.append(mat)
+            else:
+                i = u.columns.index(c)
+                cols.append([None if v is None else v[i] for v in mat])
+        return [t for t in zip(*cols, strict=True) if None not in t]
+
+    def batches(self, size: int) -> Any:
+        """(start, {column: values}) for each batch of rows, in internal values."""
+        order = [u for u in self.units if not isinstance(u, DerivedUnit)] + _derived_order(
+            [u for u in self.units if isinstance(u, DerivedUnit)]
+        )
+        for start in range(0, self.n, size):
+            m = min(size, self.n - start)
+            done: dict[str, list[Any]] = {}
+            for u in order:
+                vals = u.values(self, start, m, done)
+                if len(u.columns) == 1:
+                    done[u.columns[0]] = vals
+                else:
+                    for i, c in enumerate(u.columns):
+                        done[c] = [None if v is None else v[i] for v in vals]
+            yield start, done
+
+
+def _derived_order(units: list[DerivedUnit]) -> list[Unit]:
+    out: list[Unit] = []
+    placed: set[str] = set()
+    targets = {u.columns[0] for u in units}
+    pending = list(units)
+    while pending:
+        progressed = False
+        for u in list(pending):
+            if u.source not in targets or u.source in placed:
+                out.append(u)
+                placed.add(u.columns[0])
+                pending.remove(u)
+                progressed = True
+        if not progressed:
+            raise UnsupportedError(
+                "checks compare columns in a cycle: "
+                + ", ".join(f"{u.source}/{u.columns[0]}" for u in pending)
+            )
+    return out
+
+
+# --------------------------------------------------------------------------- the planner
+
+
+@dataclass
+class Plan:
+    schema: Schema
+    tables: dict[str, TablePlan]  # in load order
+    broken_fks: list[tuple[str, str]]  # (table, constraint) checked after the load (cycles)
+    notes: list[str]
+
+
+def resolve_rows(schema: Schema, rows: Mapping[str, int]) -> dict[str, int]:
+    """Rows per table key from ``{"public.orders": 1000, "users": 10, "*": 100}``: exact keys
+    first, then bare table names, then patterns (``*``, ``public.*``; the longest wins).
+    Partitions take no rows from patterns: rows go through their parent."""
+    out: dict[str, int] = {}
+    patterns: list[tuple[str, int]] = []
+    by_name: dict[str, list[str]] = {}
+    for key, t in schema.tables.items():
+        by_name.setdefault(t.name, []).append(key)
+        by_name.setdefault(t.name.lower(), []).append(key)
+    for spec, n in rows.items():
+        if not isinstance(n, int) or n < 0:
+            raise ConfigError(f"rows for {spec!r} must be a whole number >= 0, not {n!r}")
+        if any(ch in spec for ch in "*?["):
+            patterns.append((spec, n))
+        elif spec in schema.tables:
+            out[spec] = n
+        elif len(set(by_name.get(spec, ()))) == 1:
+            out.setdefault(by_name[spec][0], n)
+        elif by_name.get(spec):
+            raise ConfigError(
+                f"table name {spec!r} is ambiguous: {', '.join(sorted(set(by_name[spec])))}"
+            )
+        else:
+            raise ConfigError(f"no table {spec!r} in the schema")
+    patterns.sort(key=lambda p: len(p[0]), reverse=True)
+    for key, t in schema.tables.items():
+        if key in out or t.partition_of:
+            continue
+        for pat, n in patterns:
+            if fnmatch.fnmatchcase(key, pat) or fnmatch.fnmatchcase(t.name, pat):
+                out[key] = n
+                break
+    return {k: v for k, v in out.items() if v > 0}
+
+
+def skew_for(skew: Mapping[str, float], table: Table, columns: Sequence[str]) -> float | None:
+    """The Zipf exponent asked for (``schema.table.col``, ``table.col``, ``schema.table``,
+    ``table``, ``*``), or None."""
+    keys = [f"{table.key}.{c}" for c in columns] + [f"{table.name}.{c}" for c in columns]
+    keys += [table.key, table.name, "*"]
+    for k in keys:
+        if k in skew:
+            return float(skew[k])
+    return None
+
+
+def check_skew_keys(schema: Schema, skew: Mapping[str, float]) -> None:
+    known: set[str] = {"*"}
+    for t in schema.tables.values():
+        known |= {t.key, t.name}
+        for c in t.columns:
+            known |= {f"{t.key}.{c.name}", f"{t.name}.{c.name}"}
+    for k, v in skew.items():
+        if k not in known:
+            raise ConfigError(f"skew: no table or column {k!r} in the schema")
+        if not isinstance(v, (int, float)) or v < 0:
+            raise ConfigError(f"skew for {k!r} must be a number >= 0, not {v!r}")
+
+
+def build(schema: Schema, rows: Mapping[str, int], *, seed: int = 0,
+          skew: Mapping[str, float] | None = None, existing: Existing | None = None) -> Plan:  # fmt: skip
+    """Plan the data for ``rows`` (see :func:`resolve_rows`); raise on anything the generator
+    cannot satisfy, naming the table, column and constraint."""
+    skew = dict(skew or {})
+    check_skew_keys(schema, skew)
+    existing = existing or NoExisting()
+    counts = resolve_rows(schema, rows)
+    plans: dict[str, TablePlan] = {}
+    for key in sorted(counts):
+        plans[key] = _plan_table(schema, schema.tables[key], counts[key], seed, skew, existing)
+    for tp in plans.values():
+        _wire_fks(schema, tp, plans, seed, skew, existing)
+    order, broken = _load_order(schema, plans)
+    notes = [n for tp in plans.values() for n in tp.notes]
+    return Plan(schema=schema, tables={k: plans[k] for k in order}, broken_fks=broken, notes=notes)
+
+
+def _where(table: Table, column: str | None = None) -> str:
+    return f"{table.key}.{column}" if column else table.key
+
+
+def _is_serial(table: Table, col: Any, schema: Schema) -> bool:
+    if col.identity is not None:
+        return True
+    if col.default is not None and "nextval(" in col.default.text.lower():
+        return True
+    pk = table.primary_key
+    return (
+        schema.dialect == "sqlite"
+        and pk is not None
+        and pk.columns == (col.name,)
+        and col.type.name.lower() == "integer"
+        and "without_rowid" not in table.dialect_options
+    )
+
+
+def _plan_table(schema: Schema, t: Table, n: int, seed: int, skew: dict[str, float],
+                existing: Existing) -> TablePlan:  # fmt: skip
+    if t.exclusions and n > 1:
+        ex = next(iter(t.exclusions))
+        raise UnsupportedError(
+            f"{t.key}: exclusion constraint {ex} cannot be satisfied by the generator "
+            "(ask for at most 1 row)"
+        )
+    cols: list[ColumnPlan] = []
+    for c in t.columns:
+        if c.generated is not None:
+            continue
+        info = resolve(c.type, schema)
+        cons = Cons()
+        cons.not_null = not c.nullable or info.not_null
+        cp = ColumnPlan(
+            name=c.name,
+            info=info,
+            cons=cons,
+            nullable=not cons.not_null,
+            serial=_is_serial(t, c, schema),
+        )
+        cols.append(cp)
+    tp = TablePlan(table=t, n=n, columns=cols)
+    by_name = {c.name: c for c in cols}
+    folded = {c.name.lower(): c for c in cols}
+    colcmps: list[tuple[str, str, str, str]] = []
+
+    def find(name: str, source: str) -> ColumnPlan:
+        c = by_name.get(name) or folded.get(name.lower())
+        if c is None:
+            if any(g.name == name for g in t.columns):
+                raise UnsupportedError(
+                    f"{t.key}: {source} reads generated column {name}; not supported"
+                )
+            raise UnsupportedError(f"{t.key}: {source} refers to unknown column {name}")
+        return c
+
+    # domain checks (VALUE) and table checks
+    for cp in cols:
+        for dom_key, check in cp.info.checks:
+            src = f"check {check.name} of domain {dom_key}"
+            for a in _atoms(check.expr.text, schema.dialect, src, t):
+                if a.column.lower() != "value":
+                    raise UnsupportedError(f"{t.key}.{cp.name}: {src}: unsupported form")
+                _apply(cp, a, src, t)
+    for check in t.checks.values():
+        src = f"check constraint {check.name}"
+        for a in _atoms(check.expr.text, schema.dialect, src, t, check.expr.text):
+            cp = find(a.column, src)
+            if a.kind == "colcmp":
+                assert a.other is not None
+                other = find(a.other, src)
+                colcmps.append((cp.name, a.op, other.name, src))
+                continue
+            _apply(cp, a, src, t)
+    _partition_bounds(schema, t, by_name)
+
+    # unknown types: the server's default, NULL, or an error
+    for cp, c in zip(cols, [c for c in t.columns if c.generated is None], strict=True):
+        if cp.info.kind in ("unknown", "array") and (
+            cp.info.kind == "unknown" or (cp.info.element and cp.info.element.kind == "unknown")
+        ):
+            if c.default is not None:
+                cp.omit = True
+                tp.notes.append(f"{t.key}.{cp.name}: type {cp.info.name} left to its default")
+            elif cp.nullable:
+                cp.cons.force_null = True
+                tp.notes.append(f"{t.key}.{cp.name}: type {cp.info.name} has no generator: NULL")
+            else:
+                raise UnsupportedError(
+                    f"{t.key}.{cp.name}: no generator for type {cp.info.name} "
+                    "(NOT NULL, no default)"
+                )
+        if cp.cons.force_null and not cp.nullable:
+            raise UnsupportedError(
+                f"{t.key}.{cp.name}: {', '.join(cp.cons.sources) or 'a check'} requires NULL "
+                "but the column is NOT NULL"
+            )
+
+    # bounds, then the two-column comparisons (which narrow them), then generators
+    for cp in cols:
+        if cp.omit or cp.cons.force_null:
+            continue
+        if (cp.cons.lo or cp.cons.hi) and cp.info.kind not in _ORDERED | {"text", "enum"}:
+            raise UnsupportedError(
+                f"{t.key}.{cp.name}: {', '.join(cp.cons.sources)}: comparisons on type "
+                f"{cp.info.name} are not supported"
+            )
+        try:
+            cp.lo, cp.hi = bounds(cp.info, cp.cons, f"{t.key}.{cp.name}")
+        except Unsatisfiable as e:
+            raise UnsupportedError(f"{t.key}.{cp.name}: {e}") from None
+    derived = _plan_derived(t, tp, colcmps, seed)
+    for cp in cols:
+        if cp.omit:
+            continue
+        sk = skew_for(skew, t, [cp.name])
+        try:
+            if cp.cons.force_null:
+                cp.gen = ChoiceGen([None], FloatGen(0, 1, None, real=False))
+            else:
+                cp.gen = make_gen(cp.info, cp.cons, cp.name, skew=sk, lo=cp.lo, hi=cp.hi)
+        except Unsatisfiable as e:
+            srcs = ", ".join(dict.fromkeys(cp.cons.sources))
+            raise UnsupportedError(
+                f"{t.key}.{cp.name}: {e}" + (f" ({srcs})" if srcs and srcs not in str(e) else "")
+            ) from None
+
+    # foreign keys: one unit per FK; a smaller FK inside a larger one is implied by it
+    fk_units: list[FkUnit | SelfFkUnit] = []
+    taken: dict[str, Unit] = {}
+    fks = sorted(_foreign_keys(schema, t), key=lambda f: (-len(f.columns), f.name))
+    for fk in fks:
+        ref_t = schema.tables.get(fk.ref_table)
+        if ref_t is None:
+            raise UnsupportedError(f"{t.key}: foreign key {fk.name} references unknown {fk.ref_table}")
+        ref_cols = fk.ref_columns or (ref_t.primary_key.columns if ref_t.primary_key else ())
+        if len(ref_cols) != len(fk.columns):
+            raise UnsupportedError(f"{t.key}: foreign key {fk.name}: cannot find the referenced key")
+        for c in fk.columns:
+            find(c, f"foreign key {fk.name}")
+        if all(c in taken for c in fk.columns):
+            tp.implied_fks.append(fk.name)
+            continue
+        if any(c in taken for c in fk.columns):
+            raise UnsupportedError(
+                f"{t.key}: foreign key {fk.name} overlaps another foreign key in part; "
+                "not supported"
+            )
+        useed = stable_seed(seed, t.key, "fk", fk.name)
+        nullable = all(by_name[c].nullable for c in fk.columns)
+        fu: FkUnit | SelfFkUnit
+        if fk.ref_table == t.key:
+            fu = SelfFkUnit(fk, tuple(ref_cols), nullable, useed)
+        else:
+            fu = FkUnit(fk, tuple(ref_cols), useed)
+            fu.null_frac = FK_NULL_FRACTION if nullable else 0.0
+        fk_units.append(fu)
+        for c in fk.columns:
+            taken[c] = fu
+    for cp in cols:
+        if cp.name in derived:
+            if cp.name in taken:
+                raise UnsupportedError(
+                    f"{t.key}.{cp.name}: derived from a check but also a foreign key column"
+                )
+            du = derived[cp.name]
+            du.null_frac = NULL_FRACTION if cp.nullable else 0.0
+            taken[cp.name] = du
+    units: list[Unit] = list(fk_units)
+    for cp in cols:
+        if cp.name in taken:
+            continue
+        fu2 = FreeUnit(cp, stable_seed(seed, t.key, "col", cp.name))
+        fu2.null_frac = NULL_FRACTION if cp.nullable else 0.0
+        taken[cp.name] = fu2
+        units.append(fu2)
+    units.extend(derived.values())
+    tp.units = units
+    tp.unit_of = taken
+    _plan_uniques(schema, tp, existing, seed)
+    return tp
+
+
+def _foreign_keys(schema: Schema, t: Table) -> list[ForeignKey]:
+    """The table's foreign keys; a partitioned table's rows also meet its partitions' own."""
+    fks = list(t.foreign_keys.values())
+    if t.partition_by is not None:
+        seen = {(f.columns, f.ref_table, f.ref_columns) for f in fks}
+        for child in schema.tables.values():
+            if child.partition_of != t.key:
+                continue
+            for f in child.foreign_keys.values():
+                k = (f.columns, f.ref_table, f.ref_columns)
+                if k not in seen and all(t.column(c) is not None for c in f.columns):
+                    seen.add(k)
+                    fks.append(f)
+    return fks
+
+
+def _atoms(text: str, dialect: str, src: str, t: Table, shown: str | None = None) -> list[chk.Atom]:
+    try:
+        return chk.atoms(text, dialect)
+    except chk.CheckUnsupported as e:
+        raise UnsupportedError(
+            f"{t.key}: cannot satisfy {src} ({shown or text}): {e}"
+        ) from None
+
+
+def _apply(cp: ColumnPlan, a: chk.Atom, src: str, t: Table) -> None:
+    c = cp.cons
+    c.sources.append(src)
+    k = a.kind
+    if k == "cmp":
+        const = a.value
+        if const.value is None:
+            raise UnsupportedError(f"{t.key}.{cp.name}: {src}: comparison with NULL is never true")
+        if a.op in (">", ">="):
+            c.lo.append((const, a.op == ">", src))
+        elif a.op in ("<", "<="):
+            c.hi.append((const, a.op == "<", src))
+        elif a.op == "=":
+            c.choices.append(((const.value,), src))
+        elif a.op == "<>":
+            c.excluded.append((const.value, src))
+        return
+    if k == "in":
+        c.choices.append((tuple(a.value), src))
+        return
+    if k == "notin":
+        c.excluded.extend((v, src) for v in a.value)
+        return
+    if k in ("len", "card"):
+        n = int(a.value)
+        lo, hi = {
+            ">": (n + 1, None),
+            ">=": (n, None),
+            "<": (None, n - 1),
+            "<=": (None, n),
+            "=": (n, n),
+        }.get(a.op, (None, None))
+        if lo is None and hi is None:
+            raise UnsupportedError(f"{t.key}.{cp.name}: {src}: unsupported length test {a.op}")
+        if k == "len":
+            if lo is not None:
+                c.min_len = max(c.min_len, lo)
+            if hi is not None:
+                c.max_len = hi if c.max_len is None else min(c.max_len, hi)
+        else:
+            if lo is not None:
+                c.min_card = max(c.min_card, lo)
+            if hi is not None:
+                c.max_card = hi if c.max_card is None else min(c.max_card, hi)
+        return
+    if k == "match":
+        if cp.info.kind not in ("text", "enum"):
+            raise UnsupportedError(
+                f"{t.key}.{cp.name}: {src}: pattern match on type {cp.info.name}"
+            )
+        try:
+            c.add_pattern(a.value, like=a.like, icase=a.icase, negate=a.negate, fn=a.fn, source=src)
+        except Unsatisfiable as e:
+            raise UnsupportedError(f"{t.key}.{cp.name}: {e}") from None
+        return
+    if k == "notnull":
+        c.not_null = True
+        cp.nullable = False
+        return
+    if k == "isnull":
+        c.force_null = True
+        return
+    raise UnsupportedError(f"{t.key}.{cp.name}: {src}: unsupported condition {k}")
+
+
+def _partition_bounds(schema: Schema, t: Table, by_name: dict[str, ColumnPlan]) -> None:
+    """Values of a partitioned table's key fall inside its partitions; a partition's inside its
+    own bound."""
+    if t.partition_of and t.partition_bound is not None:
+        parent = schema.tables.get(t.partition_of)
+        if parent is not None and parent.partition_by is not None:
+            _apply_bound(t, parent, t.partition_bound.text, by_name, [t.partition_bound.text])
+    if t.partition_by is None:
+        return
+    children = [c for c in schema.tables.values() if c.partition_of == t.key]
+    texts = [c.partition_bound.text for c in children if c.partition_bound is not None]
+    if not texts or any("DEFAULT" == x.strip().upper() for x in texts):
+        return
+    _apply_bound(t, t, None, by_name, texts)
+
+
+def _parse_bound(text: str) -> dict[str, Any]:
+    import json
+
+    from pglast.parser import ParseError, parse_sql_json
+
+    try:
+        tree = json.loads(parse_sql_json(f"CREATE TABLE _p PARTITION OF _q {text}"))
+    except ParseError as e:
+        raise UnsupportedError(f"cannot read partition bound {text!r}: {e}") from None
+    spec: dict[str, Any] = tree["stmts"][0]["stmt"]["CreateStmt"]["partbound"]
+    return spec
+
+
+def _datum(node: dict[str, Any]) -> chk.Const | None:
+    """A partition bound datum; None for MINVALUE / MAXVALUE."""
+    if "ColumnRef" in node:
+        return None
+    c = chk._const(node)
+    return c
+
+
+def _apply_bound(t: Table, keyed: Table, _own: str | None, by_name: dict[str, ColumnPlan],
+                 texts: list[str]) -> None:  # fmt: skip
+    pb = keyed.partition_by
+    assert pb is not None
+    if pb.strategy == "HASH":
+        return
+    if len(pb.elements) != 1 or pb.elements[0].column is None:
+        raise UnsupportedError(
+            f"{t.key}: partition key of {keyed.key} is not a single column; not supported"
+        )
+    col = by_name.get(pb.elements[0].column)
+    if col is None:
+        return
+    src = f"partitions of {keyed.key}" if t is keyed else f"partition bound of {t.key}"
+    if pb.strategy == "LIST":
+        values: list[Any] = []
+        for text in texts:
+            spec = _parse_bound(text)
+            for d in spec.get("listdatums", []):
+                c = _datum(d)
+                if c is not None:
+                    values.append(c.value)
+        if values:
+            col.cons.choices.append((tuple(values), src))
+            col.cons.sources.append(src)
+        return
+    ranges: list[tuple[Any, Any]] = []
+    for text in texts:
+        spec = _parse_bound(text)
+        lows, highs = spec.get("lowerdatums", []), spec.get("upperdatums", [])
+        lo = _datum(lows[0]) if lows else None
+        hi = _datum(highs[0]) if highs else None
+        ranges.append((lo, hi))
+    if not ranges:
+        return
+    lo, hi = _widest_block(col, ranges)
+    if lo is not None:
+        col.cons.lo.append((lo, False, src))
+    if hi is not None:
+        col.cons.hi.append((hi, True, src))
+    col.cons.sources.append(src)
+
+
+def _widest_block(col: ColumnPlan, ranges: list[tuple[Any, Any]]) -> tuple[Any, Any]:
+    """The longest run of adjacent ranges [from, to): their union is one interval."""
+    from dbdesign.datagen.values import internal
+
+    def key(c: chk.Const | None, low: bool) -> Any:
+        if c is None:
+            return -math.inf if low else math.inf
+        return internal(col.info, c.value, "partition bound")
+
+    items = sorted(ranges, key=lambda r: key(r[0], True))
+    best: tuple[Any, Any] = items[0]
+    best_len = -1.0
+    cur_lo, cur_hi = items[0]
+    count = 1
+    for lo, hi in items[1:]:
+        if key(lo, True) == key(cur_hi, False):
+            cur_hi = hi
+            count += 1
+        else:
+            if count > best_len:
+                best, best_len = (cur_lo, cur_hi), count
+            cur_lo, cur_hi, count = lo, hi, 1
+    if count > best_len:
+        best = (cur_lo, cur_hi)
+    return best
+
+
+def _plan_derived(t: Table, tp: TablePlan, colcmps: list[tuple[str, str, str, str]],
+                  seed: int) -> dict[str, DerivedUnit]:  # fmt: skip
+    out: dict[str, DerivedUnit] = {}
+    if not colcmps:
+        return out
+    key_cols = _unique_columns(t)
+    fk_cols = {c for fk in t.foreign_keys.values() for c in fk.columns}
+
+    def free(cp: ColumnPlan) -> bool:
+        return (
+            cp.name not in key_cols
+            and cp.name not in fk_cols
+            and not cp.serial
+            and cp.name not in out
+            and not cp.cons.choices
+            and not cp.cons.excluded
+            and not cp.cons.force_null
+        )
+
+    for left, op, right, src in colcmps:
+        a, b = tp.column(left), tp.column(right)
+        if op in ("<>", "="):
+            target, source = (b, a) if free(b) else (a, b)
+            if not free(target):
+                raise UnsupportedError(f"{t.key}: cannot satisfy {src}: both columns are keys")
+            du = DerivedUnit(target, source.name, "equal" if op == "=" else "differ", False,
+                             stable_seed(seed, t.key, "derived", target.name))  # fmt: skip
+            out[target.name] = du
+            continue
+        # normalise to small < big (or <=)
+        small, big = (a, b) if op in ("<", "<=") else (b, a)
+        strict = op in ("<", ">")
+        if not (small.info.kind in _ORDERED and _same_units(small.info, big.info)):
+            raise UnsupportedError(
+                f"{t.key}: cannot satisfy {src}: {small.name} ({small.info.name}) and "
+                f"{big.name} ({big.info.name}) are not comparable by the generator"
+            )
+        if free(big):
+            target, source, direction = big, small, "above"
+        elif free(small):
+            target, source, direction = small, big, "below"
+        else:
+            raise UnsupportedError(f"{t.key}: cannot satisfy {src}: both columns are keys")
+        probe = make_gen(target.info, Cons(), target.name, skew=None)
+        dmin = (1 if probe.discrete else 1e-6) if strict else 0
+        # narrow the source so that the derived value can always fit
+        if direction == "above":
+            if target.hi is not None:
+                source.hi = target.hi - dmin if source.hi is None else min(source.hi, target.hi - dmin)
+            if target.lo is not None:
+                source.lo = target.lo - dmin if source.lo is None else max(source.lo, target.lo - dmin)
+        else:
+            if target.lo is not None:
+                source.lo = target.lo + dmin if source.lo is None else max(source.lo, target.lo + dmin)
+            if target.hi is not None:
+                source.hi = target.hi + dmin if source.hi is None else min(source.hi, target.hi + dmin)
+        if source.lo is not None and source.hi is not None and source.lo > source.hi:
+            raise UnsupportedError(f"{t.key}: cannot satisfy {src}: the columns' ranges conflict")
+        out[target.name] = DerivedUnit(
+            target, source.name, direction, strict, stable_seed(seed, t.key, "derived", target.name)
+        )
+    return out
+
+
+def _same_units(a: TypeInfo, b: TypeInfo) -> bool:
+    fam = {"timestamp": "ts", "timestamptz": "ts", "time": "time", "timetz": "time"}
+    if fam.get(a.kind, a.kind) != fam.get(b.kind, b.kind):
+        return False
+    if a.kind in ("numeric", "money"):
+        return (a.scale if a.scale is not None else 2) == (b.scale if b.scale is not None else 2)
+    return True
+
+
+def _unique_columns(t: Table) -> set[str]:
+    out: set[str] = set(t.primary_key.columns) if t.primary_key else set()
+    for u in t.uniques.values():
+        out |= set(u.columns)
+    return out
+
+
+def _unique_sets(schema: Schema, tp: TablePlan) -> list[tuple[tuple[str, ...], str]]:
+    t = tp.table
+    sets: list[tuple[tuple[str, ...], str]] = []
+    if t.primary_key:
+        sets.append((t.primary_key.columns, f"primary key {t.primary_key.name}"))
+    for u in t.uniques.values():
+        sets.append((u.columns, f"unique constraint {u.name}"))
+    for ix in schema.indexes_on(t.key):
+        if not ix.unique:
+            continue
+        cols: list[str] = []
+        for e in ix.elements:
+            if e.column is not None:
+                cols.append(e.column)
+            elif e.expr is not None:
+                try:
+                    cols.extend(sorted(chk.column_refs(e.expr.text, schema.dialect)))
+                except chk.CheckUnsupported as err:
+                    raise UnsupportedError(
+                        f"{t.key}: unique index {ix.name}: {err}"
+                    ) from None
+        sets.append((tuple(dict.fromkeys(cols)), f"unique index {ix.name}"))
+    # a partitioned table's unique keys hold on each partition too: the parent's plan covers it
+    known = {c.name for c in tp.columns}
+    out: list[tuple[tuple[str, ...], str]] = []
+    for cols_, src in sets:
+        cols2 = tuple(c for c in cols_ if c in known)
+        if not cols2:
+            continue
+        if any(set(o).issubset(cols2) for o, _ in out):
+            continue
+        out = [(o, s) for o, s in out if not set(cols2).issubset(o)]
+        out.append((cols2, src))
+    return sorted(out, key=lambda x: len(x[0]))
+
+
+_DRIVER_ORDER = {"int": 0, "uuid": 1, "text": 2, "timestamp": 3, "timestamptz": 3, "date": 4,
+                 "numeric": 5, "money": 5, "float": 6}  # fmt: skip
+
+
+def _plan_uniques(schema: Schema, tp: TablePlan, existing: Existing, seed: int) -> None:
+    t, n = tp.table, tp.n
+    have = existing.count(t.key)
+    for cp in tp.columns:  # counters stay counters
+        u = tp.unit_of.get(cp.name)
+        if cp.serial and isinstance(u, FreeUnit) and isinstance(cp.gen, IntGen):
+            _make_unique(tp, u, existing, have)
+    for cols, src in _unique_sets(schema, tp):
+        units = list({id(tp.unit_of[c]): tp.unit_of[c] for c in cols}.values())
+        if any(u.unique for u in units):
+            continue
+        drivers = [
+            u
+            for u in units
+            if isinstance(u, FreeUnit)
+            and u.col.gen is not None
+            and not u.col.cons.force_null
+            and not u.col.omit
+            and (u.col.gen.capacity() is None or (u.col.gen.capacity() or 0) >= n + have)
+            and not isinstance(u.col.gen, ChoiceGen)
+        ]
+        drivers.sort(key=lambda u: _DRIVER_ORDER.get(u.col.info.kind, 9))  # type: ignore[attr-defined]
+        if drivers:
+            d = drivers[0]
+            assert isinstance(d, FreeUnit)
+            _make_unique(tp, d, existing, have)
+            continue
+        _make_combo(tp, units, cols, src, existing, seed)
+
+
+def _make_unique(tp: TablePlan, u: FreeUnit, existing: Existing, have: int) -> None:
+    u.unique = True
+    u.null_frac = 0.0
+    gen = u.col.gen
+    if have:
+        if type(gen) is IntGen:
+            mx = existing.max(tp.key, u.col.name)
+            u.start = max(0, (mx if mx is not None else 0) - gen.base() + 1)
+        else:
+            u.start = have
+
+
+def _make_combo(tp: TablePlan, units: list[Unit], cols: tuple[str, ...], src: str,
+                existing: Existing, seed: int) -> None:  # fmt: skip
+    t = tp.table
+    members: list[tuple[tuple[str, ...], Sequence[Any], list[float] | None]] = []
+    for u in units:
+        if u.combo is not None or isinstance(u, (ComboUnit, DerivedUnit, SelfFkUnit)):
+            raise UnsupportedError(
+                f"{t.key}: {src} ({', '.join(cols)}): overlapping unique keys over foreign keys "
+                "or derived columns are not supported"
+            )
+        if isinstance(u, FkUnit):
+            members.append((u.columns, (), None))  # the pool is wired later
+        elif isinstance(u, FreeUnit):
+            gen = u.col.gen
+            dom = gen.domain() if gen is not None else None
+            if dom is None:
+                cap = (gen.capacity() if gen is not None else 0) or 0
+                raise CapacityError(
+                    f"{t.key}: {src} ({', '.join(cols)}) allows only {cap} distinct rows; "
+                    f"asked for {tp.n}",
+                    table=t.key,
+                    limit=cap,
+                )
+            members.append((u.columns, list(dom), None))
+    combo = ComboUnit(members, stable_seed(seed, t.key, "combo", src), set())
+    combo.source = src  # type: ignore[attr-defined]
+    combo.parts = units  # type: ignore[attr-defined]
+    if existing.count(t.key):
+        combo.existing = set(existing.keys(t.key, combo.columns))
+    # replace the member units by the combo
+    tp.units = [u for u in tp.units if u not in units]
+    tp.units.insert(0, combo)
+    for c in combo.columns:
+        tp.unit_of[c] = combo
+    combo.unique = True
+
+
+def _wire_fks(schema: Schema, tp: TablePlan, plans: dict[str, TablePlan], seed: int,
+              skew: dict[str, float], existing: Existing) -> None:  # fmt: skip
+    t = tp.table
+    for u in list(tp.units):
+        if isinstance(u, ComboUnit):
+            parts = getattr(u, "parts", [])
+            new_members = []
+            for (cols, dom, _), part in zip(u.members, parts, strict=True):
+                if isinstance(part, FkUnit):
+                    pool = _pool_for(schema, tp, part, plans, existing)
+                    if not pool:
+                        raise UnsupportedError(
+                            f"{t.key}: {u.source} needs rows in {part.fk.ref_table}"  # type: ignore[attr-defined]
+                            f" (foreign key {part.fk.name}): give it rows too"
+                        )
+                    s = skew_for(skew, t, part.columns) or 0.0
+                    cum = None
+                    if s:
+                        cum = zipf_cum(len(pool), s)
+                    new_members.append((cols, pool, cum))
+                else:
+                    new_members.append((cols, dom, None))
+            u.members = new_members
+            u.capacity = math.prod(len(d) for _, d, _ in new_members)
+            have = len(u.existing)
+            if tp.n + have > u.capacity:
+                raise CapacityError(
+                    f"{t.key}: {u.source} ({', '.join(u.columns)}) allows only "  # type: ignore[attr-defined]
+                    f"{u.capacity - have} more distinct rows; asked for {tp.n}",
+                    table=t.key,
+                    limit=max(u.capacity - have, 0),
+                )
+        elif isinstance(u, FkUnit):
+            pool = _pool_for(schema, tp, u, plans, existing)
+            if not pool and not all(tp.column(c).nullable for c in u.columns):
+                raise UnsupportedError(
+                    f"{t.key}: foreign key {u.fk.name} ({', '.join(u.columns)}) needs rows in "
+                    f"{u.fk.ref_table}, which gets none: give it rows too"
+                )
+            u.set_pool(pool, skew_for(skew, t, u.columns) or 0.0)
+        elif isinstance(u, SelfFkUnit):
+            u.own = tp.pool(u.ref_columns)
+            u.base = existing.keys(t.key, u.ref_columns) if existing.count(t.key) else []
+            if not u.nullable and not u.own:
+                raise UnsupportedError(f"{t.key}: self-reference {u.fk.name} has nothing to point at")
+            for c in u.ref_columns:
+                if c in u.columns:
+                    raise UnsupportedError(
+                        f"{t.key}: foreign key {u.fk.name} references its own columns"
+                    )
+
+
+def _pool_for(schema: Schema, tp: TablePlan, u: FkUnit, plans: dict[str, TablePlan],
+              existing: Existing) -> Sequence[Any]:  # fmt: skip
+    target = plans.get(u.fk.ref_table)
+    if target is not None:
+        for c in u.ref_columns:
+            if c not in target.unit_of:
+                raise UnsupportedError(
+                    f"{tp.key}: foreign key {u.fk.name} references {u.fk.ref_table}.{c}, "
+                    "a column the generator does not write"
+                )
+        pool = target.pool(u.ref_columns)
+    else:
+        pool = existing.keys(u.fk.ref_table, u.ref_columns) if existing.count(
+            u.fk.ref_table
+        ) else []
+    # the referencing columns' own checks (customer_id > 0) must hold for the drawn values
+    preds = [(i, tp.column(c)) for i, c in enumerate(u.columns)]
+    preds = [(i, cp) for i, cp in preds if cp.lo is not None or cp.hi is not None or cp.gen]
+    if pool:
+        allowed: dict[int, set[Any]] = {}
+        for i, cp in preds:
+            if isinstance(cp.gen, ChoiceGen):
+                allowed[i] = set(cp.gen.values)
+
+        def ok(v: Any) -> bool:
+            vals = (v,) if len(u.columns) == 1 else v
+            for i, cp in preds:
+                x = vals[i]
+                if (cp.lo is not None and x < cp.lo) or (cp.hi is not None and x > cp.hi):
+                    return False
+                if i in allowed and x not in allowed[i]:
+                    return False
+                if cp.gen is not None and not cp.gen.valid(x):
+                    return False
+            return True
+
+        if not all(ok(v) for v in _probe_values(pool)):
+            pool = [v for v in pool if ok(v)]
+        elif not isinstance(pool, range):
+            pool = [v for v in pool if ok(v)]
+    return pool
+
+
+def _probe_values(pool: Sequence[Any]) -> list[Any]:
+    """The ends of a range (all a bound check needs), else everything."""
+    if isinstance(pool, range) and len(pool):
+        return [pool[0], pool[-1]]
+    return list(pool)
+
+
+def _load_order(schema: Schema, plans: dict[str, TablePlan]) -> tuple[list[str], list[tuple[str, str]]]:
+    """Tables in foreign-key order; FKs broken to make that possible (cycles) are returned."""
+    from graphlib import CycleError, TopologicalSorter
+
+    edges: dict[str, dict[str, list[ForeignKey]]] = {k: {} for k in plans}
+    for k, tp in plans.items():
+        for fk in _foreign_keys(schema, tp.table):
+            if fk.ref_table != k and fk.ref_table in plans and fk.name not in tp.implied_fks:
+                edges[k].setdefault(fk.ref_table, []).append(fk)
+    broken: list[tuple[str, str]] = []
+    while True:
+        ts = TopologicalSorter({k: set(v) for k, v in edges.items()})
+        try:
+            order = list(ts.static_order())
+            return order, broken
+        except CycleError as e:
+            cycle = e.args[1]  # each node is a predecessor of the next
+            # break the edge whose FK is cheapest to check later: deferrable first, then nullable
+            best = None
+            for pred, node in zip(cycle, cycle[1:], strict=False):
+                for fk in edges.get(node, {}).get(pred, []):
+                    tbl = plans[node].table
+                    nullable = all((tbl.column(c) or _nullcol()).nullable for c in fk.columns)
+                    rank = (0 if fk.deferrable else 1, 0 if nullable else 1)
+                    if best is None or rank < best[0]:
+                        best = (rank, node, pred)
+            assert best is not None
+            _, node, pred = best
+            for fk in edges[node].pop(pred):
+                broken.append((node, fk.name))
+
+
+def _nullcol() -> Any:
+    class _C:
+        nullable = False
+
+    return _C()

@@ -1,0 +1,1490 @@
+"""Value generators: one per kind of value, shaped by the column's constraints and name.
+
+A generator (:class:`Gen`) draws *internal* values, chosen so that constraints are cheap to apply
+and values cheap to format: integers for integers; scaled integers for ``numeric(p,s)`` (12.34 is
+1234 at scale 2); days since 1970-01-01 for dates; seconds since 1970 for timestamps; seconds for
+times and intervals; ``str`` for text. Each generator converts an internal value three ways:
+``py`` (the Python value :func:`dbdesign.datagen.generate` yields), ``text`` (PostgreSQL's COPY
+text format, escaped) and ``sqlite`` (what sqlite3 stores).
+
+:class:`Cons` collects what the constraints say about one column (bounds, allowed values,
+lengths, patterns); :func:`make_gen` builds the generator that respects all of it, or raises
+:class:`Unsatisfiable` naming the constraints that contradict each other.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import re
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from itertools import accumulate
+from typing import Any
+
+from dbdesign.datagen import vocab
+from dbdesign.datagen.checks import Const
+from dbdesign.datagen.types import TypeInfo
+from dbdesign.datagen.xeger import Xeger, compile_pattern, like_to_regex, translate_regex
+
+DOMAIN_LIMIT = 100_000  # a finite domain is enumerated when it has at most this many values
+EPOCH = datetime(1970, 1, 1)
+EPOCH_UTC = datetime(1970, 1, 1, tzinfo=UTC)
+EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+DAY = 86_400
+# The default window for dates and timestamps: fixed (not "now") so a seed reproduces the data.
+WINDOW_START = (date(2020, 1, 1) - date(1970, 1, 1)).days
+WINDOW_END = (date(2025, 12, 31) - date(1970, 1, 1)).days
+_BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+_COPY_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]")
+
+
+class Unsatisfiable(Exception):
+    """No value can satisfy the column's constraints; the message says why."""
+
+
+def copy_escape(s: str) -> str:
+    """Escape text for PostgreSQL's COPY text format."""
+    return s.translate(_COPY_ESCAPE)
+
+
+# --------------------------------------------------------------------------- constraints
+
+
+@dataclass
+class Pattern:
+    regex: re.Pattern[str]
+    negate: bool
+    fn: str | None  # lower / upper applied before matching
+    source: str
+
+    def ok(self, v: str) -> bool:
+        s = v.lower() if self.fn == "lower" else v.upper() if self.fn == "upper" else v
+        return (self.regex.search(s) is not None) != self.negate
+
+
+@dataclass
+class Cons:
+    """What the constraints say about one column's non-NULL values (internal units where
+    ``bounds`` are set by :func:`apply_bounds`)."""
+
+    lo: list[tuple[Const, bool, str]] = field(default_factory=list)  # (value, strict, source)
+    hi: list[tuple[Const, bool, str]] = field(default_factory=list)
+    choices: list[tuple[tuple[Any, ...], str]] = field(default_factory=list)
+    excluded: list[tuple[Any, str]] = field(default_factory=list)
+    min_len: int = 0
+    max_len: int | None = None
+    min_card: int = 0
+    max_card: int | None = None
+    patterns: list[Pattern] = field(default_factory=list)
+    not_null: bool = False
+    force_null: bool = False
+    sources: list[str] = field(default_factory=list)
+
+    def add_pattern(self, value: str, *, like: bool, icase: bool, negate: bool, fn: str | None,
+                    source: str) -> None:  # fmt: skip
+        text = like_to_regex(value) if like else translate_regex(value)
+        try:
+            rx = compile_pattern(text, icase=icase)
+        except re.error as e:
+            raise Unsatisfiable(f"{source}: cannot read the pattern {value!r}: {e}") from None
+        self.patterns.append(Pattern(rx, negate, fn, source))
+
+
+# --------------------------------------------------------------------------- names -> hints
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def words_of(name: str) -> list[str]:
+    """``customerEmail`` / ``Customer_Email`` -> ["customer", "email"]."""
+    return [w for w in re.split(r"[^a-z0-9]+", _CAMEL.sub("_", name).lower()) if w]
+
+
+def text_hint(name: str) -> str:
+    w = words_of(name)
+    s = set(w)
+    last = w[-1] if w else ""
+    joined = "_".join(w)
+    if "email" in s or "mail" in s:
+        return "email"
+    if joined in ("first_name", "firstname", "given_name", "forename", "fname"):
+        return "first"
+    if joined in ("last_name", "lastname", "surname", "family_name", "lname"):
+        return "last"
+    if s & {"username", "login", "handle", "nickname", "nick"} or joined == "user_name":
+        return "username"
+    if s & {"phone", "mobile", "fax", "tel", "telephone", "cell"}:
+        return "phone"
+    if s & {"url", "website", "homepage", "uri", "link", "href"}:
+        return "url"
+    if "country" in s and s & {"code", "iso", "iso2", "cc"}:
+        return "country2"
+    if "country" in s:
+        return "country"
+    if "currency" in s:
+        return "currency"
+    if s & {"city", "town"}:
+        return "city"
+    if s & {"address", "street", "address1", "address2", "line1", "line2"}:
+        return "street"
+    if s & {"postal", "zip", "postcode", "zipcode"}:
+        return "postal"
+    if s & {"district", "region", "province", "county"}:
+        return "region"
+    if joined in ("name", "full_name", "fullname", "display_name") or (
+        last == "name" and s & {"customer", "contact", "employee", "person", "user", "author"}
+    ):
+        return "person" if joined != "name" else "name"
+    if s & {"company", "organization", "organisation", "employer", "vendor", "supplier"}:
+        return "company"
+    if s & {"title", "subject", "headline", "caption"}:
+        return "title"
+    if s & {
+        "description",
+        "desc",
+        "body",
+        "content",
+        "comment",
+        "comments",
+        "notes",
+        "note",
+        "bio",
+        "summary",
+        "message",
+        "text",
+        "details",
+    }:
+        return "sentence"
+    if s & {"status", "state", "stage"}:
+        return "status"
+    if "slug" in s:
+        return "slug"
+    if s & {"sku", "code", "ref", "reference", "serial", "barcode", "isbn"}:
+        return "code"
+    if s & {"color", "colour"}:
+        return "color"
+    if s & {"password", "hash", "token", "secret", "salt", "digest", "checksum"}:
+        return "hex"
+    if s & {"ip"} or joined in ("ip_address", "ipaddress", "remote_addr"):
+        return "ip"
+    if last == "name":
+        return "name"
+    return "words"
+
+
+def _number_hint(name: str) -> tuple[float, float] | None:
+    """A realistic range for a number named ``name`` (None: no opinion)."""
+    s = set(words_of(name))
+    if s & {"price", "amount", "total", "cost", "fee", "subtotal", "tax", "balance", "charge"}:
+        return (1, 999.99)
+    if s & {"salary", "income", "revenue", "wage"}:
+        return (20_000, 200_000)
+    if s & {"age"}:
+        return (18, 90)
+    if s & {"year"}:
+        return (1950, 2030)
+    if s & {"quantity", "qty", "count", "units", "items"}:
+        return (1, 20)
+    if s & {"rating", "stars", "priority", "level"}:
+        return (1, 5)
+    if s & {"percent", "percentage", "pct", "score"}:
+        return (0, 100)
+    if s & {"lat", "latitude"}:
+        return (-90, 90)
+    if s & {"lon", "lng", "longitude"}:
+        return (-180, 180)
+    if s & {"duration", "length", "minutes", "seconds", "size"}:
+        return (1, 240)
+    if s & {"weight", "height", "width", "depth"}:
+        return (1, 100)
+    if s & {"rate", "ratio", "discount"}:
+        return (0, 1)
+    return None
+
+
+def _date_hint(name: str) -> tuple[int, int]:
+    s = set(words_of(name))
+    if s & {"birth", "dob", "birthday", "born", "birthdate"}:
+        return ((date(1950, 1, 1) - date(1970, 1, 1)).days, (date(2005, 12, 31) - date(1970, 1, 1)).days)
+    return (WINDOW_START, WINDOW_END)
+
+
+# --------------------------------------------------------------------------- generators
+
+
+class Gen:
+    """Draws non-NULL internal values of one kind. Subclasses override what they need."""
+
+    ordered = False  # internal values are numbers: bounds and "a < b" apply
+    safe = True  # text() never needs COPY escaping
+    text_identity = False  # values are already COPY text (safe strings)
+    discrete = True  # ordered values are integers (strict bounds move by one)
+
+    def sample(self, rng: random.Random, n: int) -> list[Any]:
+        raise NotImplementedError
+
+    def capacity(self) -> int | None:
+        """How many distinct values exist (None: more than any table needs)."""
+        return None
+
+    def domain(self) -> Sequence[Any] | None:
+        """All values, when there are at most DOMAIN_LIMIT of them."""
+        return None
+
+    def chunked(self, total: int) -> bool:
+        """Whether :meth:`unique` can produce any slice of the ``total`` indexes on its own
+        (else the whole sequence is drawn at once)."""
+        return False
+
+    def unique(self, rng: random.Random, n: int, start: int, total: int) -> Sequence[Any]:
+        """Distinct values for indexes ``start .. start + n - 1`` of ``total``; also distinct
+        from those of indexes below ``start`` (rows a previous run wrote)."""
+        dom = self.domain()
+        if dom is not None and start == 0 and len(dom) >= n:
+            return rng.sample(list(dom), n) if not isinstance(dom, range) else _range_sample(
+                rng, dom, n
+            )
+        seen: set[Any] = set()
+        out: list[Any] = []
+        tries = 0
+        while len(out) < n:
+            for v in self.sample(rng, min(n - len(out), 10_000)):
+                if v not in seen:
+                    seen.add(v)
+                    out.append(v)
+            tries += 1
+            if tries > 50 + n // 1000:
+                raise Unsatisfiable(f"could draw only {len(out)} distinct values of {n}")
+        return out
+
+    def py(self, v: Any) -> Any:
+        return v
+
+    def text(self, v: Any) -> str:
+        return str(v)
+
+    def sqlite(self, v: Any) -> Any:
+        return self.py(v)
+
+    def valid(self, v: Any) -> bool:
+        return True
+
+    # ordered generators
+    lo: Any = None
+    hi: Any = None
+
+    def delta(self) -> tuple[Any, Any]:
+        """(smallest, largest) step for a value derived from another ("a < b")."""
+        return (1, 100)
+
+
+def _range_sample(rng: random.Random, r: range, n: int) -> list[int]:
+    return rng.sample(r, n)
+
+
+def _subrange(lo: float, hi: float, want: tuple[float, float] | None) -> tuple[float, float]:
+    """The realistic part of [lo, hi]: ``want`` clipped to it, or a piece of it near ``want``."""
+    if want is None:
+        return lo, hi
+    wlo, whi = want
+    a, b = max(lo, wlo), min(hi, whi)
+    if a <= b:
+        return a, b
+    width = whi - wlo
+    if whi < lo:
+        return lo, min(hi, lo + width)
+    return max(lo, hi - width), hi
+
+
+class IntGen(Gen):
+    ordered = True
+
+    def __init__(self, lo: int, hi: int, want: tuple[float, float] | None) -> None:
+        self.lo, self.hi = lo, hi
+        a, b = _subrange(lo, hi, want)
+        self.rlo, self.rhi = math.ceil(a), math.floor(b)
+        if self.rlo > self.rhi:
+            self.rlo, self.rhi = lo, hi
+
+    def sample(self, rng: random.Random, n: int) -> list[Any]:
+        lo, span, r = self.rlo, self.rhi - self.rlo + 1, rng.random
+        return [lo + int(r() * span) for _ in range(n)]
+
+    def capacity(self) -> int | None:
+        return self.hi - self.lo + 1
+
+    def domain(self) -> Sequence[Any] | None:
+        return range(self.lo, self.hi + 1) if self.hi - self.lo < DOMAIN_LIMIT else None
+
+    def base(self) -> int:
+        """Where a sequence of distinct values starts: 1, or the lower bound."""
+        return 1 if self.lo <= 1 <= self.hi else self.lo
+
+    def chunked(self, total: int) -> bool:
+        return bool(self.base() + total - 1 <= self.hi)
+
+    def unique(self, rng: random.Random, n: int, start: int, total: int) -> Sequence[Any]:
+        first = self.base() + start
+        if self.base() + total - 1 <= self.hi:
+            return range(first, first + n)
+        if start == 0 and self.hi - self.lo + 1 >= n:
+            return rng.sample(range(self.lo, self.hi + 1), n)
+        raise Unsatisfiable(f"only {self.hi - self.lo + 1} distinct values in [{self.lo}, {self.hi}]")
+
+
+class ScaledGen(IntGen):
+    """numeric(p, s) and money: integers scaled by 10**s."""
+
+    def __init__(self, lo: int, hi: int, want: tuple[float, float] | None, scale: int) -> None:
+        self.scale = scale
+        f = 10**scale
+        super().__init__(lo, hi, (want[0] * f, want[1] * f) if want else None)
+
+    def chunked(self, total: int) -> bool:
+        return True
+
+    def unique(self, rng: random.Random, n: int, start: int, total: int) -> Sequence[Any]:
+        return _spread(rng, self.rlo, self.rhi, self.lo, self.hi, start, start + n, total)
+
+    def delta(self) -> tuple[Any, Any]:
+        return (1, 100 * 10**self.scale)
+
+    def py(self, v: Any) -> Any:
+        return Decimal(v).scaleb(-self.scale)
+
+    def text(self, v: Any) -> str:
+        if not self.scale:
+            return str(v)
+        sign = "-" if v < 0 else ""
+        q, r = divmod(abs(v), 10**self.scale)
+        return f"{sign}{q}.{r:0{self.scale}d}"
+
+    def sqlite(self, v: Any) -> Any:
+        return v / 10**self.scale if self.scale else v
+
+
+def _spread(rng: random.Random, rlo: int, rhi: int, lo: int, hi: int, first: int, end: int,
+            total: int) -> list[int]:  # fmt: skip
+    """Indexes first..end-1 of ``total`` distinct integers spread over [rlo, rhi] (widened to
+    [lo, hi] when too narrow)."""
+    if rhi - rlo + 1 < total:
+        rlo, rhi = lo, hi
+    if rhi - rlo + 1 < total:
+        raise Unsatisfiable(f"only {hi - lo + 1} distinct values between the bounds")
+    step = (rhi - rlo + 1) // total
+    r = rng.random
+    return [rlo + k * step + int(r() * step) for k in range(first, end)]
+
+
+class FloatGen(Gen):
+    ordered = True
+    discrete = False
+
+    def __init__(self, lo: float, hi: float, want: tuple[float, float] | None, real: bool) -> None:
+        self.lo, self.hi = lo, hi
+        self.rlo, self.rhi = _subrange(lo, hi, want or (0, 1000))
+        self.real = real
+
+    def sample(self, rng: random.Random, n: int) -> list[Any]:
+        lo, span, r = self.rlo, self.rhi - self.rlo, rng.random
+        digits = 4
+        return [round(lo + r() * span, digits) for _ in range(n)]
+
+    def chunked(self, total: int) -> bool:
+        return True
+
+    def unique(self, rng: random.Random, n: int, start: int, total: int) -> Sequence[Any]:
+        step = (self.rhi - self.rlo) / total
+        if step <= 0 or (self.real and step < abs(self.rhi) * 1e-6):
+            raise Unsatisfiable("the range is too narrow for distinct values")
+        r = rng.random
+        return [self.rlo + (k + 0.25 + 0.5 * r()) * step for k in range(start, start + n)]
+
+    def delta(self) -> tuple[Any, Any]:
+        return (0.001, 100.0)
+
+    def text(self, v: Any) -> str:
+        return repr(float(v))
+
+
+class TextGen(Gen):
+    """Text, shaped by the column's name (email, name, phone, url ...) and its length limits."""
+
+    text_identity = True
+
+    def __init__(self, hint: str, min_len: int, max_len: int | None, fixed: bool) -> None:
+        self.hint = hint
+        self.min_len = min_len
+        self.max_len = max_len
+        self.fixed = fixed
+        self._one = _TEXT_MAKERS.get(hint, _words)
+
+    def sample(self, rng: random.Random, n: int) -> list[Any]:
+        one, fit = self._one, self._fit
+        return [fit(one(rng, None), rng) for _ in range(n)]
+
+    def _fit(self, s: str, rng: random.Random) -> str:
+        if self.max_len is not None and len(s) > self.max_len:
+            s = s[: self.max_len].rstrip() or s[: self.max_len]
+        if len(s) < self.min_len:
+            s += "".join(rng.choice(_BASE36[10:]) for _ in range(self.min_len - len(s)))
+        return s
+
+    def capacity(self) -> int | None:
+        if self.max_len is None or self.max_len >= 8:
+            return None
+        if self.min_len > self.max_len:
+            return 0
+        return sum(36**k for k in range(max(self.min_len, 1), self.max_len + 1))
+
+    def domain(self) -> Sequence[Any] | None:
+        cap = self.capacity()
+        if cap is None or cap > DOMAIN_LIMIT:
+            return None
+        out: list[str] = []
+        for k in range(max(self.min_len, 1), (self.max_len or 0) + 1):
+            out.extend(_base36(i, k) for i in range(36**k))
+        return out
+
+    def chunked(self, total: int) -> bool:
+        return True
+
+    def unique(self, rng: random.Random, n: int, start: int, total: int) -> Sequence[Any]:
+        need = len(str(total))
+        one = self._one
+        end = start + n
+        if self.max_len is None or self.max_len >= need + 2:
+            # realistic prefix (no digits) + the index in decimal (+ the maker's suffix)
+            return [self._fit_unique(one(rng, k + 1), k + 1, rng) for k in range(start, end)]
+        width = self.max_len
+        if 36**width < total:
+            raise Unsatisfiable(
+                f"only {36**width} distinct strings of at most {width} characters"
+            )
+        width = max(self.min_len, _digits36(total))
+        return [_base36(k, width) for k in range(start, end)]
+
+    def _fit_unique(self, s: str, k: int, rng: random.Random) -> str:
+        if self.max_len is None or len(s) <= self.max_len:
+            return s if len(s) >= self.min_len else self._fit(s, rng)
+        tok = str(k)
+        # keep the index: cut the realistic part, not the number
+        room = self.max_len - len(tok) - 1
+        head = re.sub(r"\d+", "", s)[: max(room, 0)].rstrip()
+        out = f"{head}-{tok}" if head else tok
+        return self._fit(out, rng) if len(out) < self.min_len else out
+
+    def text(self, v: Any) -> str:
+        return v  # type: ignore[no-any-return]
+
+
+def _digits36(n: int) -> int:
+    d = 1
+    while 36**d < n:
+        d += 1
+    return d
+
+
+def _base36(i: int, width: int) -> str:
+    out = []
+    for _ in range(width):
+        i, r = divmod(i, 36)
+        out.append(_BASE36[r])
+    return "".join(reversed(out))
+
+
+# Text makers: (rng, k) -> str. k is None for a free value; an int for the k-th distinct value,
+# which must then appear in the result as a decimal number delimited by non-digits (the word
+# lists hold no digits), so that distinct k give distinct strings.
+
+
+def _pick(rng: random.Random, seq: Sequence[str]) -> str:
+    return seq[int(rng.random() * len(seq))]
+
+
+def _email(rng: random.Random, k: int | None) -> str:
+    n = k if k is not None else int(rng.random() * 1000)
+    return (
+        f"{_pick(rng, vocab.FIRST_NAMES)}.{_pick(rng, vocab.LAST_NAMES)}{n}"
+        f"@{_pick(rng, vocab.EMAIL_DOMAINS)}"
+    )
+
+
+def _first(rng: random.Random, k: int | None) -> str:
+    s = _pick(rng, vocab.FIRST_NAMES).capitalize()
+    return s if k is None else f"{s} {k}"
+
+
+def _last(rng: random.Random, k: int | None) -> str:
+    s = _pick(rng, vocab.LAST_NAMES).capitalize()
+    return s if k is None else f"{s} {k}"
+
+
+def _person(rng: random.Random, k: int | None) -> str:
+    s = f"{_pick(rng, vocab.FIRST_NAMES).capitalize()} {_pick(rng, vocab.LAST_NAMES).capitalize()}"
+    return s if k is None else f"{s} {k}"
+
+
+def _username(rng: random.Random, k: int | None) -> str:
+    n = k if k is not None else int(rng.random() * 10000)
+    return f"{_pick(rng, vocab.FIRST_NAMES)}{n}"
+
+
+def _phone(rng: random.Random, k: int | None) -> str:
+    n = k if k is not None else int(rng.random() * 10_000_000)
+    return f"+1-555-{n:07d}"
+
+
+def _url(rng: random.Random, k: int | None) -> str:
+    tail = k if k is not None else int(rng.random() * 100_000)
+    return f"https://www.{_pick(rng, vocab.WORDS)}.{_pick(rng, vocab.TLDS)}/{_pick(rng, vocab.WORDS)}/{tail}"
+
+
+def _country(rng: random.Random, k: int | None) -> str:
+    s = _pick(rng, vocab.COUNTRIES)[0]  # type: ignore[arg-type]
+    return s if k is None else f"{s} {k}"
+
+
+def _country2(rng: random.Random, k: int | None) -> str:
+    s = _pick(rng, vocab.COUNTRIES)[1]  # type: ignore[arg-type]
+    return s if k is None else f"{s}{k}"
+
+
+def _currency(rng: random.Random, k: int | None) -> str:
+    s = _pick(rng, vocab.CURRENCIES)
+    return s if k is None else f"{s}{k}"
+
+
+def _city(rng: random.Random, k: int | None) -> str:
+    s = _pick(rng, vocab.CITIES)
+    return s if k is None else f"{s} {k}"
+
+
+def _street(rng: random.Random, k: int | None) -> str:
+    n = k if k is not None else 1 + int(rng.random() * 999)
+    return f"{n} {_pick(rng, vocab.WORDS).capitalize()} {_pick(rng, vocab.STREET_SUFFIXES)}"
+
+
+def _postal(rng: random.Random, k: int | None) -> str:
+    n = k if k is not None else int(rng.random() * 100_000)
+    return f"{n:05d}"
+
+
+def _region(rng: random.Random, k: int | None) -> str:
+    s = _pick(rng, vocab.WORDS).capitalize()
+    return s if k is None else f"{s} {k}"
+
+
+def _company(rng: random.Random, k: int | None) -> str:
+    s = f"{_pick(rng, vocab.WORDS).capitalize()} {_pick(rng, vocab.COMPANY_SUFFIXES)}"
+    return s if k is None else f"{s} {k}"
+
+
+def _title(rng: random.Random, k: int | None) -> str:
+    w = vocab.WORDS
+    s = " ".join(_pick(rng, w).capitalize() for _ in range(1 + int(rng.random() * 3)))
+    return s if k is None else f"{s} {k}"
+
+
+def _name(rng: random.Random, k: int | None) -> str:
+    w = vocab.WORDS
+    s = " ".join(_pick(rng, w).capitalize() for _ in range(1 + int(rng.random() * 2)))
+    return s if k is None else f"{s} {k}"
+
+
+def _sentence(rng: random.Random, k: int | None) -> str:
+    w = vocab.WORDS
+    s = " ".join(_pick(rng, w) for _ in range(4 + int(rng.random() * 10))).capitalize() + "."
+    return s if k is None else f"{s} {k}"
+
+
+def _slug(rng: random.Random, k: int | None) -> str:
+    s = f"{_pick(rng, vocab.WORDS)}-{_pick(rng, vocab.WORDS)}"
+    return s if k is None else f"{s}-{k}"
+
+
+def _code(rng: random.Random, k: int | None) -> str:
+    n = k if k is not None else int(rng.random() * 1_000_000)
+    letters = "".join(chr(65 + int(rng.random() * 26)) for _ in range(3))
+    return f"{letters}-{n:06d}"
+
+
+def _color(rng: random.Random, k: int | None) -> str:
+    s = _pick(rng, vocab.COLORS)
+    return s if k is None else f"{s} {k}"
+
+
+def _hex(rng: random.Random, k: int | None) -> str:
+    s = f"{rng.getrandbits(128):032x}"
+    return s if k is None else f"{s[:20]}-{k}"
+
+
+def _ip(rng: random.Random, k: int | None) -> str:
+    n = k if k is not None else rng.getrandbits(24)
+    return _dotted(0x0A000000 + n) if n < (1 << 24) else _dotted(n)
+
+
+def _words(rng: random.Random, k: int | None) -> str:
+    w = vocab.WORDS
+    s = " ".join(_pick(rng, w) for _ in range(1 + int(rng.random() * 3)))
+    return s if k is None else f"{s} {k}"
+
+
+def _dotted(n: int) -> str:
+    return f"{(n >> 24) & 255}.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}"
+
+
+_TEXT_MAKERS: dict[str, Callable[[random.Random, int | None], str]] = {
+    "email": _email,
+    "first": _first,
+    "last": _last,
+    "person": _person,
+    "username": _username,
+    "phone": _phone,
+    "url": _url,
+    "country": _country,
+    "country2": _country2,
+    "currency": _currency,
+    "city": _city,
+    "street": _street,
+    "postal": _postal,
+    "region": _region,
+    "company": _company,
+    "title": _title,
+    "name": _name,
+    "sentence": _sentence,
+    "slug": _slug,
+    "code": _code,
+    "color": _color,
+    "hex": _hex,
+    "ip": _ip,
+    "words": _words,
+}
+
+
+class PatternGen(TextGen):
+    """Text that matches a regular expression (a check's ``~`` or ``LIKE``)."""
+
+    safe = False
+    text_identity = False
+
+    def __init__(self, pattern: Pattern, min_len: int, max_len: int | None) -> None:
+        super().__init__("words", min_len, max_len, False)
+        self._x = Xeger(pattern.regex)
+
+    def sample(self, rng: random.Random, n: int) -> list[Any]:
+        x = self._x
+        return [x(rng) for _ in range(n)]
+
+    def capacity(self) -> int | None:
+        return None
+
+    def domain(self) -> Sequence[Any] | None:
+        return None
+
+    def chunked(self, total: int) -> bool:
+        return False
+
+    def unique(self, rng: random.Random, n: int, start: int, total: int) -> Sequence[Any]:
+        return Gen.unique(self, rng, n, start, total)
+
+    def text(self, v: Any) -> str:
+        return copy_escape(v)
+
+
+class ChoiceGen(Gen):
+    """One of a fixed list of values (enum labels, a check's IN list, booleans), Zipf-skewed
+    when asked: the k-th value is drawn with weight 1/k**skew."""
+
+    def __init__(self, values: Sequence[Any], base: Gen, skew: float = 0.0) -> None:
+        if not values:
+            raise Unsatisfiable("no allowed value")
+        self.values = list(values)
+        self.base = base
+        self.skew = skew
+        self.cum = list(accumulate(1 / (k**skew) for k in range(1, len(values) + 1)))
+        plain = all(isinstance(v, str) and not _NEEDS_ESCAPE.search(v) for v in values)
+        self.safe = base.safe or plain
+        self.text_identity = plain and (base is _IDENTITY_TEXT or base.text_identity)
+        self.ordered = base.ordered
+
+    def sample(self, rng: random.Random, n: int) -> list[Any]:
+        if self.skew:
+            return rng.choices(self.values, cum_weights=self.cum, k=n)
+        return rng.choices(self.values, k=n)
+
+    def capacity(self) -> int | None:
+        return len(self.values)
+
+    def domain(self) -> Sequence[Any] | None:
+        return self.values
+
+    def py(self, v: Any) -> Any:
+        return self.base.py(v)
+
+    def text(self, v: Any) -> str:
+        return self.base.text(v)
+
+    def sqlite(self, v: Any) -> Any:
+        return self.base.sqlite(v)
+
+
+class _IdentityText(Gen):
+    safe = False
+
+    def text(self, v: Any) -> str:
+        return copy_escape(str(v))
+
+
+_IDENTITY_TEXT = _IdentityText()
+
+
+class BoolGen(Gen):
+    def __init__(self, p_true: float) -> None:
+        self.p = p_true
+
+    def sample(self, rng: random.Random, n: int) -> list[Any]:
+        p, r = self.p, rng.random
+        return [r() < p for _ in range(n)]
+
+    def capacity(self) -> int | None:
+        return 2
+
+    def domain(self) -> Sequence[Any] | None:
+        return [False, True]
+
+    def text(self, v: Any) -> str:
+        return "t" if v else "f"
+
+    def sqlite(self, v: Any) -> Any:
+        return int(v)
+
+
+class DateGen(IntGen):
+    def __init__(self, lo: int, hi: int, want: tuple[float, float] | None) -> None:
+        super().__init__(lo, hi, want)
+        self._cache: dict[int, str] = {}
+
+    def chunked(self, total: int) -> bool:
+        return True
+
+    def unique(self, rng: random.Random, n: int, start: int, total: int) -> Sequence[Any]:
+        return _spread(rng, self.rlo, self.rhi, self.lo, self.hi, start, start + n, total)
+
+    def delta(self) -> tuple[Any, Any]:
+        return (1, 30)
+
+    def py(self, v: Any) -> Any:
+        return date.fromordinal(EPOCH_ORDINAL + v)
+
+    def text(self, v: Any) -> str:
+        s = self._cache.get(v)
+        if s is None:
+            s = self._cache[v] = date.fromordinal(EPOCH_ORDINAL + v).isoformat()
+        return s
+
+    def sqlite(self, v: Any) -> Any:
+        return self.text(v)
+
+
+_TIME_OF_DAY: list[str] = []
+
+
+def _time_of_day() -> list[str]:
+    if not _TIME_OF_DAY:
+        _TIME_OF_DAY.extend(
+            f"{h:02d}:{m:02d}:{s:02d}" for h in range(24) for m in range(60) for s in range(60)
+        )
+    return _TIME_OF_DAY
+
+
+class TimestampGen(IntGen):
+    def __init__(self, lo: int, hi: int, want: tuple[float, float] | None, tz: bool) -> None:
+        super().__init__(lo, hi, want)
+        self.tz = tz
+        self._days: dict[int, str] = {}
+        self._tod = _time_of_day()
+
+    def chunked(self, total: int) -> bool:
+        return True
+
+    def unique(self, rng: random.Random, n: int, start: int, total: int) -> Sequence[Any]:
+        return _spread(rng, self.rlo, self.rhi, self.lo, self.hi, start, start + n, total)
+
+    def delta(self) -> tuple[Any, Any]:
+        return (1, 30 * DAY)
+
+    def py(self, v: Any) -> Any:
+        return (EPOCH_UTC if self.tz else EPOCH) + timedelta(seconds=v)
+
+    def text(self, v: Any) -> str:
+        d, s = divmod(v, DAY)
+        ds = self._days.get(d)
+        if ds is None:
+            ds = self._days[d] = date.fromordinal(EPOCH_ORDINAL + d).isoformat()
+        return f"{ds} {self._tod[s]}+00" if self.tz else f"{ds} {self._tod[s]}"
+
+    def sqlite(self, v: Any) -> Any:
+        d, s = divmod(v, DAY)
+        return f"{date.fromordinal(EPOCH_ORDINAL + d).isoformat()} {self._tod[s]}"
+
+
+class TimeGen(IntGen):
+    def __init__(self, lo: int, hi: int, tz: bool) -> None:
+        super().__init__(lo, hi, None)
+        self.tz = tz
+
+    def delta(self) -> tuple[Any, Any]:
+        return (1, 3600)
+
+    def py(self, v: Any) -> Any:
+        h, rest = divmod(v, 3600)
+        return time(h, rest // 60, rest % 60, tzinfo=UTC if self.tz else None)
+
+    def text(self, v: Any) -> str:
+        return _time_of_day()[v] + ("+00" if self.tz else "")
+
+    def sqlite(self, v: Any) -> Any:
+        return _time_of_day()[v]
+
+
+class IntervalGen(IntGen):
+    def __init__(self, lo: int, hi: int) -> None:
+        super().__init__(lo, hi, (60, 30 * DAY))
+
+    def delta(self) -> tuple[Any, Any]:
+        return (1, DAY)
+
+    def py(self, v: Any) -> Any:
+        return timedelta(seconds=v)
+
+    def text(self, v: Any) -> str:
+        return f"{v} seconds"
+
+    def sqlite(self, v: Any) -> Any:
+        return v
+
+
+class UuidGen(Gen):
+    def sample(self, rng: random.Random, n: int) -> list[Any]:
+        g = rng.getrandbits
+        return [_uuid_text(g(128)) for _ in range(n)]
+
+    def chunked(self, total: int) -> bool:
+        return True
+
+    def unique(self, rng: random.Random, n: int, start: int, total: int) -> Sequence[Any]:
+        g = rng.getrandbits
+        return [_uuid_text((g(80) << 48) | k) for k in range(start, start + n)]
+
+    def py(self, v: Any) -> Any:
+        return uuid.UUID(v)
+
+    def sqlite(self, v: Any) -> Any:
+        return v
+
+
+def _uuid_text(x: int) -> str:
+    h = f"{x:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+class JsonGen(Gen):
+    safe = False
+
+    def sample(self, rng: random.Random, n: int) -> list[Any]:
+        w = vocab.WORDS
+        return [
+            {"id": int(rng.random() * 100_000), "tag": _pick(rng, w), "ok": rng.random() < 0.5}
+            for _ in range(n)
+        ]
+
+    def chunked(self, total: int) -> bool:
+        return True
+
+    def unique(self, rng: random.Random, n: int, start: int, total: int) -> Sequence[Any]:
+        w = vocab.WORDS
+        return [{"id": k, "tag": _pick(rng, w)} for k in range(start, start + n)]
+
+    def text(self, v: Any) -> str:
+        return copy_escape(json.dumps(v))
+
+    def sqlite(self, v: Any) -> Any:
+        return json.dumps(v)
+
+
+class StrGen(Gen):
+    """Values made by a function of (rng, k) whose text needs no escaping (inet, macaddr ...)."""
+
+    def __init__(self, make: Callable[[random.Random, int | None], str], cap: int | None) -> None:
+        self.make = make
+        self.cap = cap
+
+    def sample(self, rng: random.Random, n: int) -> list[Any]:
+        m = self.make
+        return [m(rng, None) for _ in range(n)]
+
+    def capacity(self) -> int | None:
+        return self.cap
+
+    def chunked(self, total: int) -> bool:
+        return True
+
+    def unique(self, rng: random.Random, n: int, start: int, total: int) -> Sequence[Any]:
+        if self.cap is not None and total > self.cap:
+            raise Unsatisfiable(f"only {self.cap} distinct values")
+        m = self.make
+        return [m(rng, k) for k in range(start, start + n)]
+
+
+def _inet(rng: random.Random, k: int | None) -> str:
+    return _dotted(0x0A000000 + (k if k is not None else rng.getrandbits(24)))
+
+
+def _cidr(rng: random.Random, k: int | None) -> str:
+    n = k if k is not None else rng.getrandbits(16)
+    return f"10.{(n >> 8) & 255}.{n & 255}.0/24"
+
+
+def _mac(rng: random.Random, k: int | None) -> str:
+    n = k if k is not None else rng.getrandbits(40)
+    return ":".join(f"{b:02x}" for b in (0x02 << 40 | n).to_bytes(6, "big"))
+
+
+def _mac8(rng: random.Random, k: int | None) -> str:
+    n = k if k is not None else rng.getrandbits(56)
+    return ":".join(f"{b:02x}" for b in (0x02 << 56 | n).to_bytes(8, "big"))
+
+
+def _tsvector(rng: random.Random, k: int | None) -> str:
+    s = " ".join(_pick(rng, vocab.WORDS) for _ in range(3))
+    return s if k is None else f"{s} k{k}"
+
+
+def _tsquery(rng: random.Random, k: int | None) -> str:
+    s = f"{_pick(rng, vocab.WORDS)} & {_pick(rng, vocab.WORDS)}"
+    return s if k is None else f"{s} & k{k}"
+
+
+def _xml(rng: random.Random, k: int | None) -> str:
+    return f"<item>{_pick(rng, vocab.WORDS)}{'' if k is None else k}</item>"
+
+
+def _point(rng: random.Random, k: int | None) -> str:
+    if k is not None:
+        return f"({k},{int(rng.random() * 1000)})"
+    return f"({round(rng.random() * 360 - 180, 4)},{round(rng.random() * 180 - 90, 4)})"
+
+
+def _char1(rng: random.Random, k: int | None) -> str:
+    return chr(97 + (k if k is not None else int(rng.random() * 26)) % 26)
+
+
+class BitGen(Gen):
+    def __init__(self, length: int | None, fixed: bool) -> None:
+        self.length = length or 8
+        self.fixed = fixed
+
+    def sample(self, rng: random.Random, n: int) -> list[Any]:
+        g, width = rng.getrandbits, self.length
+        if self.fixed:
+            return [f"{g(width):0{width}b}" for _ in range(n)]
+        return [f"{g(width):0{width}b}"[: 1 + int(rng.random() * width)] for _ in range(n)]
+
+    def capacity(self) -> int | None:
+        return 2**self.length if self.length < 60 else None
+
+    def chunked(self, total: int) -> bool:
+        return True
+
+    def unique(self, rng: random.Random, n: int, start: int, total: int) -> Sequence[Any]:
+        width = self.length
+        if width < 60 and total > 2**width:
+            raise Unsatisfiable(f"only {2**width} distinct bit strings")
+        return [f"{k:0{width}b}" for k in range(start, start + n)]
+
+
+class ByteaGen(Gen):
+    def sample(self, rng: random.Random, n: int) -> list[Any]:
+        g = rng.getrandbits
+        return [g(64).to_bytes(8, "big") for _ in range(n)]
+
+    def chunked(self, total: int) -> bool:
+        return True
+
+    def unique(self, rng: random.Random, n: int, start: int, total: int) -> Sequence[Any]:
+        return [k.to_bytes(8, "big") for k in range(start, start + n)]
+
+    def text(self, v: Any) -> str:
+        return "\\\\x" + v.hex()
+
+
+class RangeGen(Gen):
+    """int4range, int8range, numrange, daterange, tsrange, tstzrange: ``[a,b)``."""
+
+    def __init__(self, element: Gen) -> None:
+        self.element = element
+
+    def sample(self, rng: random.Random, n: int) -> list[Any]:
+        lows = self.element.sample(rng, n)
+        dmin, dmax = self.element.delta()
+        r = rng.random
+        return [(a, a + max(dmin, int(dmin + r() * (dmax - dmin)))) for a in lows]
+
+    def chunked(self, total: int) -> bool:
+        return self.element.chunked(total)
+
+    def unique(self, rng: random.Random, n: int, start: int, total: int) -> Sequence[Any]:
+        lows = self.element.unique(rng, n, start, total)
+        dmin, _ = self.element.delta()
+        return [(a, a + max(dmin, 1)) for a in lows]
+
+    def text(self, v: Any) -> str:
+        t = self.element.text
+        return f"[{t(v[0]).removesuffix('+00')},{t(v[1]).removesuffix('+00')})"
+
+    def py(self, v: Any) -> Any:
+        return self.text(v)
+
+
+class ArrayGen(Gen):
+    safe = False
+
+    def __init__(self, element: Gen, min_card: int, max_card: int | None) -> None:
+        self.element = element
+        self.min_card = min_card
+        self.max_card = max(min_card, 3 if max_card is None else max_card)
+
+    def sample(self, rng: random.Random, n: int) -> list[Any]:
+        lo, span = self.min_card, self.max_card - self.min_card + 1
+        r = rng.random
+        sizes = [lo + int(r() * span) for _ in range(n)]
+        flat = self.element.sample(rng, sum(sizes))
+        out, i = [], 0
+        for k in sizes:
+            out.append(flat[i : i + k])
+            i += k
+        return out
+
+    def chunked(self, total: int) -> bool:
+        return self.element.chunked(total)
+
+    def unique(self, rng: random.Random, n: int, start: int, total: int) -> Sequence[Any]:
+        return [[v] for v in self.element.unique(rng, n, start, total)]
+
+    def py(self, v: Any) -> Any:
+        return [self.element.py(x) for x in v]
+
+    def text(self, v: Any) -> str:
+        t = self.element.text
+        inner = ",".join(
+            '"' + t(x).replace("\\", "\\\\").replace('"', '\\"') + '"' for x in v
+        )
+        return copy_escape("{" + inner + "}")
+
+    def sqlite(self, v: Any) -> Any:
+        return json.dumps([self.element.sqlite(x) for x in v], default=str)
+
+
+class Filtered(Gen):
+    """A generator whose values must also pass checks it does not build in (patterns,
+    excluded values, length or text bounds): failures are drawn again."""
+
+    def __init__(self, inner: Gen, ok: Callable[[Any], bool], why: str) -> None:
+        self.inner = inner
+        self.ok = ok
+        self.why = why
+        self.safe = inner.safe
+        self.text_identity = inner.text_identity
+        self.ordered = inner.ordered
+        self.discrete = inner.discrete
+        self.lo, self.hi = inner.lo, inner.hi
+
+    def sample(self, rng: random.Random, n: int) -> list[Any]:
+        out = self.inner.sample(rng, n)
+        ok = self.ok
+        for i, v in enumerate(out):
+            tries = 0
+            while not ok(v):
+                tries += 1
+                if tries > 200:
+                    raise Unsatisfiable(f"generated values keep failing {self.why}")
+                v = self.inner.sample(rng, 1)[0]
+            out[i] = v
+        return out
+
+    def chunked(self, total: int) -> bool:
+        return False
+
+    def unique(self, rng: random.Random, n: int, start: int, total: int) -> Sequence[Any]:
+        return Gen.unique(self, rng, n, start, total)
+
+    def capacity(self) -> int | None:
+        return None
+
+    def domain(self) -> Sequence[Any] | None:
+        dom = self.inner.domain()
+        return [v for v in dom if self.ok(v)] if dom is not None else None
+
+    def valid(self, v: Any) -> bool:
+        return self.ok(v)
+
+    def py(self, v: Any) -> Any:
+        return self.inner.py(v)
+
+    def text(self, v: Any) -> str:
+        return self.inner.text(v)
+
+    def sqlite(self, v: Any) -> Any:
+        return self.inner.sqlite(v)
+
+    def delta(self) -> tuple[Any, Any]:
+        return self.inner.delta()
+
+
+# --------------------------------------------------------------------------- building
+
+
+def internal(info: TypeInfo, v: Any, what: str) -> Any:
+    """A constant from a check or a partition bound in the kind's internal units."""
+    k = info.kind
+    try:
+        if k == "int":
+            return Decimal(str(v)) if not isinstance(v, int) else v
+        if k in ("numeric", "money"):
+            return Decimal(str(v)).scaleb(_scale(info))
+        if k == "float":
+            return float(v)
+        if k == "date":
+            return (_parse_date(v) - date(1970, 1, 1)).days
+        if k in ("timestamp", "timestamptz"):
+            return _parse_ts(v, k == "timestamptz")
+        if k in ("time", "timetz"):
+            t = time.fromisoformat(str(v).split("+")[0].strip())
+            return t.hour * 3600 + t.minute * 60 + t.second + Decimal(t.microsecond) / 10**6
+        if k == "bool":
+            return v if isinstance(v, bool) else str(v).strip().lower() in ("t", "true", "1", "y", "yes", "on")
+    except (ValueError, ArithmeticError) as e:
+        raise Unsatisfiable(f"cannot read {v!r} as {info.name} in {what}") from e
+    return v
+
+
+def from_py(info: TypeInfo, v: Any) -> Any:
+    """A value read from a database (psycopg / sqlite3) in the kind's internal units."""
+    if v is None:
+        return None
+    k = info.kind
+    if k in ("numeric", "money"):
+        return int(Decimal(str(v)).scaleb(_scale(info)))
+    if k == "date":
+        return (_parse_date(v) - date(1970, 1, 1)).days
+    if k in ("timestamp", "timestamptz"):
+        if isinstance(v, datetime):
+            if v.tzinfo is not None:
+                v = v.astimezone(UTC).replace(tzinfo=None)
+            d = v - EPOCH
+            return d.days * DAY + d.seconds
+        return int(_parse_ts(v, k == "timestamptz"))
+    if k in ("time", "timetz"):
+        if isinstance(v, time):
+            return v.hour * 3600 + v.minute * 60 + v.second
+    if k == "interval" and isinstance(v, timedelta):
+        return int(v.total_seconds())
+    if k == "uuid":
+        return str(v)
+    if k == "bytea" and isinstance(v, memoryview):
+        return bytes(v)
+    return v
+
+
+def _scale(info: TypeInfo) -> int:
+    if info.kind == "money":
+        return 2
+    return info.scale if info.scale is not None else 2
+
+
+def _parse_date(v: Any) -> date:
+    if isinstance(v, date):
+        return v
+    s = str(v).strip()
+    return date.fromisoformat(s[:10])
+
+
+def _parse_ts(v: Any, tz: bool) -> Decimal:
+    s = str(v).strip().replace(" ", "T", 1)
+    if re.search(r"[+-]\d\d$", s):
+        s += ":00"
+    dt = datetime.fromisoformat(s)
+    if dt.tzinfo is not None:
+        dt = dt.astimezone(UTC).replace(tzinfo=None)
+    delta = dt - EPOCH
+    return Decimal(delta.days * DAY + delta.seconds) + Decimal(delta.microseconds) / 10**6
+
+
+def _type_bounds(info: TypeInfo) -> tuple[Any, Any]:
+    k = info.kind
+    if k == "int":
+        b = info.bits
+        return -(2 ** (b - 1)), 2 ** (b - 1) - 1
+    if k == "numeric":
+        s = _scale(info)
+        if info.precision is not None:
+            top = 10**info.precision - 1
+            return -top, top
+        return -(10 ** (15 + s)), 10 ** (15 + s)
+    if k == "money":
+        return -(9 * 10**15), 9 * 10**15
+    if k == "float":
+        return -1e15, 1e15
+    if k == "date":
+        return (date(1, 1, 1) - date(1970, 1, 1)).days, (date(9999, 12, 31) - date(1970, 1, 1)).days
+    if k in ("timestamp", "timestamptz"):
+        return (date(1, 1, 1) - date(1970, 1, 1)).days * DAY, (date(9999, 12, 31) - date(1970, 1, 1)).days * DAY
+    if k in ("time", "timetz"):
+        return 0, DAY - 1
+    if k == "interval":
+        return -(10**9), 10**9
+    return None, None
+
+
+def bounds(info: TypeInfo, cons: Cons, column: str) -> tuple[Any, Any]:
+    """The column's inclusive [lo, hi] in internal units: the type's range and every bound a
+    check or partition gives. Raises :class:`Unsatisfiable` when empty."""
+    lo, hi = _type_bounds(info)
+    discrete = info.kind not in ("float",)
+    for c, strict, src in cons.lo:
+        v = internal(info, c.value, src)
+        if discrete:
+            v = math.floor(v) + 1 if strict else math.ceil(v)
+        elif strict:
+            v = float(v) + max(abs(float(v)) * 1e-9, 1e-6)
+        lo = v if lo is None else max(lo, v)
+    for c, strict, src in cons.hi:
+        v = internal(info, c.value, src)
+        if discrete:
+            v = math.ceil(v) - 1 if strict else math.floor(v)
+        elif strict:
+            v = float(v) - max(abs(float(v)) * 1e-9, 1e-6)
+        hi = v if hi is None else min(hi, v)
+    if lo is not None and hi is not None and lo > hi:
+        srcs = sorted({s for _, _, s in cons.lo + cons.hi})
+        raise Unsatisfiable(
+            f"no value of {column} satisfies {', '.join(srcs)} (lower bound above upper bound)"
+        )
+    return lo, hi
+
+
+def make_gen(info: TypeInfo, cons: Cons, column: str, *, skew: float | None,
+             lo: Any = None, hi: Any = None) -> Gen:  # fmt: skip
+    """The generator for a column of ``info`` under ``cons`` (bounds already in ``lo``/``hi``
+    when given, else computed here)."""
+    if lo is None and hi is None:
+        lo, hi = bounds(info, cons, column)
+    gen = _base_gen(info, cons, column, lo, hi, skew)
+    if cons.choices:
+        gen = _choices(info, cons, column, gen, lo, hi, skew)
+    elif info.kind == "enum":
+        gen = ChoiceGen(list(info.labels), _IDENTITY_TEXT, skew or 0.0)
+    elif info.kind == "bool" and skew:
+        gen = ChoiceGen([True, False], gen, skew)
+    elif isinstance(gen, TextGen) and gen.hint == "status" and not cons.patterns:
+        gen = ChoiceGen(
+            [s[: cons.max_len] if cons.max_len else s for s in vocab.STATUSES],
+            gen,
+            1.0 if skew is None else skew,
+        )
+    checks = _value_checks(info, cons, column)
+    if checks is not None and not isinstance(gen, ChoiceGen):
+        ok, why = checks
+        gen = Filtered(gen, ok, why)
+        _probe(gen, column, why)
+    return gen
+
+
+def _probe(gen: Gen, column: str, why: str) -> None:
+    """Fail early (with the constraint's name) when values rarely pass the extra checks."""
+    rng = random.Random(0)
+    inner = gen.inner if isinstance(gen, Filtered) else gen
+    ok = gen.valid
+    hits = sum(1 for v in inner.sample(rng, 200) if ok(v))
+    if hits < 2:
+        raise Unsatisfiable(f"cannot generate values of {column} that satisfy {why}")
+
+
+def _text_checks(cons: Cons) -> list[Callable[[str], bool]]:
+    preds: list[Callable[[str], bool]] = [p.ok for p in cons.patterns]
+    if cons.min_len:
+        m = cons.min_len
+        preds.append(lambda v: len(v) >= m)
+    if cons.max_len is not None:
+        mx = cons.max_len
+        preds.append(lambda v: len(v) <= mx)
+    return preds
+
+
+def _value_checks(info: TypeInfo, cons: Cons, column: str) -> tuple[Callable[[Any], bool], str] | None:
+    preds: list[Callable[[Any], bool]] = []
+    srcs: list[str] = []
+    if info.kind in ("text", "enum") and (cons.patterns or cons.lo or cons.hi):
+        preds.extend(_text_checks(cons))
+        srcs.extend(p.source for p in cons.patterns)
+        for c, strict, src in cons.lo:
+            b = str(c.value)
+            preds.append((lambda v, b=b: v > b) if strict else (lambda v, b=b: v >= b))
+            srcs.append(src)
+        for c, strict, src in cons.hi:
+            b = str(c.value)
+            preds.append((lambda v, b=b: v < b) if strict else (lambda v, b=b: v <= b))
+            srcs.append(src)
+    if cons.excluded:
+        bad = {internal(info, v, s) for v, s in cons.excluded}
+        preds.append(lambda v: v not in bad)
+        srcs.extend(s for _, s in cons.excluded)
+    if not preds:
+        return None
+    why = ", ".join(sorted(set(srcs))) or "the column's checks"
+    if len(preds) == 1:
+        return preds[0], why
+    return (lambda v: all(p(v) for p in preds)), why
+
+
+def _choices(info: TypeInfo, cons: Cons, column: str, gen: Gen, lo: Any, hi: Any,
+             skew: float | None) -> Gen:  # fmt: skip
+    allowed: list[Any] | None = None
+    for values, src in cons.choices:
+        conv = [internal(info, v, src) for v in values if v is not None]
+        if info.kind in ("numeric", "money", "int", "date", "timestamp", "timestamptz"):
+            conv = [v for v in conv if v == int(v)]
+            conv = [int(v) for v in conv]
+        if info.kind == "enum":
+            conv = [v for v in conv if v in info.labels]
+        allowed = conv if allowed is None else [v for v in allowed if v in conv]
+    assert allowed is not None
+    if lo is not None:
+        allowed = [v for v in allowed if not isinstance(v, (int, float)) or v >= lo]
+    if hi is not None:
+        allowed = [v for v in allowed if not isinstance(v, (int, float)) or v <= hi]
+    if info.kind in ("text",) and info.max_len is not None:
+        allowed = [v for v in allowed if len(str(v)) <= info.max_len]
+    checks = _value_checks(info, cons, column)
+    text_preds = _text_checks(cons) if info.kind == "text" else []
+    allowed = [
+        v
+        for v in dict.fromkeys(allowed)
+        if (checks is None or checks[0](v)) and all(p(v) for p in text_preds)
+    ]
+    if not allowed:
+        srcs = sorted({s for _, s in cons.choices} | set(cons.sources))
+        raise Unsatisfiable(f"no allowed value of {column} satisfies {', '.join(srcs)}")
+    base = gen if not isinstance(gen, TextGen) else _IDENTITY_TEXT
+    return ChoiceGen(allowed, base, skew or 0.0)
+
+
+def _base_gen(info: TypeInfo, cons: Cons, column: str, lo: Any, hi: Any,
+              skew: float | None) -> Gen:  # fmt: skip
+    k = info.kind
+    if k == "int":
+        return IntGen(lo, hi, _number_hint(column) or (1, 10_000))
+    if k in ("numeric", "money"):
+        return ScaledGen(lo, hi, _number_hint(column) or (0, 10_000), _scale(info))
+    if k == "float":
+        return FloatGen(lo, hi, _number_hint(column), real=info.name == "real")
+    if k == "text":
+        min_len = cons.min_len
+        max_len = _min_opt(info.max_len, cons.max_len)
+        if max_len is not None and min_len > max_len:
+            raise Unsatisfiable(
+                f"{column}: length must be at least {min_len} and at most {max_len}"
+            )
+        if info.fixed and info.max_len:
+            min_len = max(min_len, 1)
+        hint = text_hint(column)
+        if hint == "country2" or (hint == "country" and max_len is not None and max_len <= 3):
+            hint = "country2" if (max_len or 2) < 3 else "country3"
+        if hint == "currency" and max_len is not None and max_len < 3:
+            hint = "code"
+        positive = [p for p in cons.patterns if not p.negate]
+        if positive:
+            gen = TextGen(hint, min_len, max_len, info.fixed)
+            probe = gen.sample(random.Random(0), 50)
+            if sum(1 for v in probe if all(p.ok(v) for p in cons.patterns)) < 25:
+                return PatternGen(positive[0], min_len, max_len)
+            return gen
+        if hint == "country3":
+            return ChoiceGen([c[2] for c in vocab.COUNTRIES], _IDENTITY_TEXT, skew or 0.0)
+        return TextGen(hint, min_len, max_len, info.fixed)
+    if k == "char1":
+        return StrGen(_char1, 26)
+    if k == "bool":
+        s = set(words_of(column))
+        p = 0.85 if s & {"active", "enabled", "visible", "verified"} else (
+            0.05 if s & {"deleted", "disabled", "banned", "archived"} else 0.5
+        )
+        return BoolGen(p)
+    if k == "date":
+        return DateGen(lo, hi, _date_hint(column))
+    if k in ("timestamp", "timestamptz"):
+        dlo, dhi = _date_hint(column)
+        return TimestampGen(lo, hi, (dlo * DAY, dhi * DAY + DAY - 1), tz=k == "timestamptz")
+    if k in ("time", "timetz"):
+        return TimeGen(lo, hi, tz=k == "timetz")
+    if k == "interval":
+        return IntervalGen(lo, hi)
+    if k == "uuid":
+        return UuidGen()
+    if k == "json":
+        return JsonGen()
+    if k == "inet":
+        return StrGen(_inet, 1 << 24)
+    if k == "cidr":
+        return StrGen(_cidr, 1 << 16)
+    if k == "macaddr":
+        return StrGen(_mac, 1 << 40)
+    if k == "macaddr8":
+        return StrGen(_mac8, 1 << 56)
+    if k == "bytea":
+        return ByteaGen()
+    if k == "tsvector":
+        return StrGen(_tsvector, None)
+    if k == "tsquery":
+        return StrGen(_tsquery, None)
+    if k == "xml":
+        return StrGen(_xml, None)
+    if k == "point":
+        return StrGen(_point, None)
+    if k in ("bit", "varbit"):
+        return BitGen(info.max_len, fixed=info.fixed)
+    if k == "enum":
+        return _IDENTITY_TEXT  # replaced by a ChoiceGen in make_gen
+    if k in ("int4range", "int8range"):
+        return RangeGen(IntGen(-(2**31) + 1000, 2**31 - 1000, (1, 10_000)))
+    if k == "numrange":
+        return RangeGen(ScaledGen(-(10**12), 10**12, (0, 1000), 2))
+    if k == "daterange":
+        return RangeGen(DateGen(-700_000, 2_900_000, (WINDOW_START, WINDOW_END)))
+    if k in ("tsrange", "tstzrange"):
+        return RangeGen(
+            TimestampGen(-(10**10), 10**11, (WINDOW_START * DAY, WINDOW_END * DAY), tz=False)
+        )
+    if k == "oid":
+        return IntGen(1, 2**32 - 1, (1, 100_000))
+    if k == "array":
+        assert info.element is not None
+        elem_cons = Cons()
+        elem = make_gen(info.element, elem_cons, column, skew=None)
+        return ArrayGen(elem, cons.min_card, cons.max_card)
+    raise Unsatisfiable(f"no generator for type {info.name}")
+
+
+def _min_opt(a: int | None, b: int | None) -> int | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return min(a, b)
