@@ -10,6 +10,8 @@ Every message and log line that mentions a URL passes it through :func:`redact_u
 - :func:`connect` opens a psycopg connection; failures become one-line
   :class:`dbdesign.errors.ConnectionError` messages without the password.
 - :func:`scratch_database` creates a throw-away database on the same server and drops it afterwards.
+- MySQL/MariaDB (``mysql://`` and ``mariadb://`` URLs, the ``mysql`` extra: PyMySQL):
+  :func:`connect_mysql` and :func:`mysql_scratch_database` do the same.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import psycopg
 from psycopg import sql
@@ -233,3 +236,104 @@ def scratch_database(url: str) -> Iterator[str]:
             conn.execute(
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
             )
+
+
+# --------------------------------------------------------------------------- MySQL / MariaDB
+
+_MYSQL_SCHEMES = re.compile(r"^(mysql|mariadb)(\+[A-Za-z0-9]+)?://", re.I)
+
+
+def is_mysql_url(url: str) -> bool:
+    """``mysql://`` or ``mariadb://`` (also ``mysql+pymysql://``, as SQLAlchemy writes it)."""
+    return bool(_MYSQL_SCHEMES.match(url))
+
+
+def mysql_params(url: str) -> dict[str, object]:
+    """PyMySQL connection arguments of ``mysql://user:password@host:port/database?opts``.
+
+    Query options: ``unix_socket``, ``charset`` (default utf8mb4), ``connect_timeout``
+    (default 10 seconds), ``ssl_ca``, ``ssl_cert``, ``ssl_key``.
+    """
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    parts = urlsplit(_MYSQL_SCHEMES.sub("mysql://", url, count=1))
+    params: dict[str, object] = {
+        "host": unquote(parts.hostname or "localhost"),
+        "user": unquote(parts.username or ""),
+        "password": unquote(parts.password or ""),
+        "charset": "utf8mb4",
+        "connect_timeout": 10,
+    }
+    try:
+        port = parts.port
+    except ValueError:
+        raise ConnectionError(f"{redact_url(url)}: the port is not a number") from None
+    if port is not None:
+        params["port"] = port
+    database = unquote(parts.path.lstrip("/"))
+    if database:
+        params["database"] = database
+    for key, values in parse_qs(parts.query).items():
+        if key == "connect_timeout":
+            params[key] = int(values[-1])
+        elif key in ("unix_socket", "charset"):
+            params[key] = values[-1]
+        elif key in ("ssl_ca", "ssl_cert", "ssl_key"):
+            ssl: Any = params.setdefault("ssl", {})
+            ssl[key[4:]] = values[-1]
+    return params
+
+
+def connect_mysql(url: str, *, autocommit: bool = False) -> Any:
+    """Open a PyMySQL connection (the ``mysql`` extra). Failures become one-line
+    :class:`dbdesign.errors.ConnectionError` messages without the password."""
+    try:
+        import pymysql
+    except ImportError:
+        raise ConnectionError(
+            "MySQL and MariaDB need the PyMySQL driver: pip install 'dbdesign[mysql]'"
+        ) from None
+    params = mysql_params(url)
+    try:
+        connect: Any = pymysql.connect
+        return connect(autocommit=autocommit, **params)
+    except pymysql.err.MySQLError as exc:
+        args = exc.args
+        reason = str(args[1]) if len(args) > 1 else str(exc) or type(exc).__name__
+        password = str(params.get("password") or "")
+        if password:
+            reason = reason.replace(password, REDACTED)
+        reason = reason.replace(url, redact_url(url)).splitlines()[0] if reason else reason
+        raise ConnectionError(f"cannot connect to {redact_url(url)}: {reason}") from None
+
+
+def mysql_with_database(url: str, database: str) -> str:
+    """The same MySQL URL pointing at another database."""
+    from urllib.parse import quote, urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path="/" + quote(database, safe="")))
+
+
+@contextmanager
+def mysql_scratch_database(url: str) -> Iterator[str]:
+    """Create a database ``dbdesign_scratch_<hex>`` (utf8mb4, utf8mb4_general_ci: what a DDL
+    file is assumed to run in) on the server of ``url``; yield its URL; drop it afterwards."""
+    name = f"dbdesign_scratch_{uuid.uuid4().hex[:16]}"
+    conn = connect_mysql(url, autocommit=True)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(
+                f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci"
+            )
+    finally:
+        conn.close()
+    try:
+        yield mysql_with_database(url, name)
+    finally:
+        conn = connect_mysql(url, autocommit=True)
+        try:
+            with conn.cursor() as cur:
+                cur.execute(f"DROP DATABASE IF EXISTS `{name}`")
+        finally:
+            conn.close()

@@ -1,0 +1,936 @@
+"""MySQL / MariaDB knowledge: canonical types, character sets, quoting, reserved words, names.
+
+Knowledge only: no I/O. The DDL reader, the catalog reader and the emitter all use these
+functions, so ``INTEGER(11)`` in a file and ``int(11)`` from ``information_schema`` end up the
+same :class:`DataType`.
+
+Conventions (docs/model.md, "MySQL"):
+
+- One namespace, :data:`NAMESPACE` (``main``): the current database. Qualifiers naming the
+  current database are dropped; objects of other databases are not modelled.
+- Types are lower-case MySQL names. Integer display widths are dropped (``int(11)`` -> ``int``)
+  except with ZEROFILL; ``tinyint(1)``, ``BOOL`` and ``BOOLEAN`` are ``boolean``; ``unsigned``
+  and ``zerofill`` are part of the name (``int unsigned``, ``decimal unsigned`` with args
+  ``(10, 2)``); defaults the server fills in are explicit (``decimal`` -> ``decimal(10,0)``,
+  ``char`` -> ``char(1)``, ``bit`` -> ``bit(1)``); aliases become the server's type
+  (``integer`` -> ``int``, ``real`` -> ``double``, ``nvarchar(5)`` -> ``varchar(5)`` in
+  ``utf8mb3``); ``enum``/``set`` keep their values as canonical quoted literals in ``args``
+  (``("'G'", "'PG'")``); ``json`` is ``json`` also on MariaDB, where the server stores it as
+  ``longtext`` with a ``json_valid`` check.
+- Character sets and collations: a table keeps ``charset``/``collation`` in
+  ``dialect_options`` only where they differ from the database default; a column keeps a
+  ``collation`` only where it differs from its table's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from dbdesign.model import DataType
+
+NAMESPACE = "main"
+MAX_IDENTIFIER = 64  # characters, for tables, columns, indexes, constraints, views, routines
+MAX_KEY_LENGTH = 3072  # bytes of an InnoDB index key (DYNAMIC/COMPRESSED row format)
+
+# What a DDL file is assumed to run in when it does not say (MariaDB's distribution default,
+# and what test scratch databases are created with). CREATE DATABASE options in a file are not
+# taken into account: the database is the environment, not the schema.
+DEFAULT_CHARSET = "utf8mb4"
+DEFAULT_COLLATION = "utf8mb4_general_ci"
+DEFAULT_ENGINE = "InnoDB"
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    transactional_ddl: bool = False  # every DDL statement commits
+    partial_indexes: bool = False
+    descending_indexes: bool = True  # MariaDB 10.8+, MySQL 8.0
+    functional_indexes: bool = False  # MySQL 8.0.13+ only; MariaDB has none
+    check_constraints: bool = True  # enforced since MariaDB 10.2, MySQL 8.0.16
+    deferrable_constraints: bool = False
+    expression_defaults: bool = True
+    index_names_per_table: bool = True  # two tables may both have an index `idx_a`
+    foreign_keys_need_index: bool = True  # InnoDB adds one when none leads with the columns
+    sequences: bool = False  # MariaDB has them; the model does not read them yet
+
+
+CAPABILITIES = Capabilities()
+
+# information_schema.CHARACTER_SETS of MariaDB 10.11: name -> (default collation, bytes/char).
+CHARSETS: dict[str, tuple[str, int]] = {
+    "armscii8": ("armscii8_general_ci", 1),
+    "ascii": ("ascii_general_ci", 1),
+    "big5": ("big5_chinese_ci", 2),
+    "binary": ("binary", 1),
+    "cp1250": ("cp1250_general_ci", 1),
+    "cp1251": ("cp1251_general_ci", 1),
+    "cp1256": ("cp1256_general_ci", 1),
+    "cp1257": ("cp1257_general_ci", 1),
+    "cp850": ("cp850_general_ci", 1),
+    "cp852": ("cp852_general_ci", 1),
+    "cp866": ("cp866_general_ci", 1),
+    "cp932": ("cp932_japanese_ci", 2),
+    "dec8": ("dec8_swedish_ci", 1),
+    "eucjpms": ("eucjpms_japanese_ci", 3),
+    "euckr": ("euckr_korean_ci", 2),
+    "gb18030": ("gb18030_chinese_ci", 4),
+    "gb2312": ("gb2312_chinese_ci", 2),
+    "gbk": ("gbk_chinese_ci", 2),
+    "geostd8": ("geostd8_general_ci", 1),
+    "greek": ("greek_general_ci", 1),
+    "hebrew": ("hebrew_general_ci", 1),
+    "hp8": ("hp8_english_ci", 1),
+    "keybcs2": ("keybcs2_general_ci", 1),
+    "koi8r": ("koi8r_general_ci", 1),
+    "koi8u": ("koi8u_general_ci", 1),
+    "latin1": ("latin1_swedish_ci", 1),
+    "latin2": ("latin2_general_ci", 1),
+    "latin5": ("latin5_turkish_ci", 1),
+    "latin7": ("latin7_general_ci", 1),
+    "macce": ("macce_general_ci", 1),
+    "macroman": ("macroman_general_ci", 1),
+    "sjis": ("sjis_japanese_ci", 2),
+    "swe7": ("swe7_swedish_ci", 1),
+    "tis620": ("tis620_thai_ci", 1),
+    "ucs2": ("ucs2_general_ci", 2),
+    "ujis": ("ujis_japanese_ci", 3),
+    "utf16": ("utf16_general_ci", 4),
+    "utf16le": ("utf16le_general_ci", 4),
+    "utf32": ("utf32_general_ci", 4),
+    "utf8mb3": ("utf8mb3_general_ci", 3),
+    "utf8mb4": ("utf8mb4_general_ci", 4),
+}
+
+ENGINES: dict[str, str] = {
+    e.lower(): e
+    for e in (
+        "InnoDB",
+        "MyISAM",
+        "Aria",
+        "MEMORY",
+        "CSV",
+        "ARCHIVE",
+        "BLACKHOLE",
+        "MRG_MyISAM",
+        "FEDERATED",
+        "SEQUENCE",
+        "ROCKSDB",
+        "CONNECT",
+        "S3",
+        "SPIDER",
+        "NDBCLUSTER",
+    )
+}
+ENGINES["heap"] = "MEMORY"
+ENGINES["merge"] = "MRG_MyISAM"
+ENGINES["mrg_myisam"] = "MRG_MyISAM"
+# Engines that keep foreign keys; the others parse FOREIGN KEY and drop it (the index stays).
+FK_ENGINES = frozenset(("InnoDB", "NDBCLUSTER", "ROCKSDB"))
+
+
+def canonical_engine(name: str) -> str:
+    return ENGINES.get(name.lower(), name)
+
+
+def canonical_charset(name: str) -> str:
+    """``utf8`` is ``utf8mb3`` (MariaDB and MySQL 8 both say so); names are lower-case."""
+    n = name.lower()
+    return "utf8mb3" if n == "utf8" else n
+
+
+def canonical_collation(name: str) -> str:
+    n = name.lower()
+    return "utf8mb3" + n[4:] if n.startswith("utf8_") else n
+
+
+def charset_of(collation: str) -> str:
+    """The character set a collation belongs to (its name up to the first ``_``)."""
+    c = canonical_collation(collation)
+    return "binary" if c == "binary" else canonical_charset(c.split("_", 1)[0])
+
+
+def default_collation(charset: str) -> str:
+    cs = canonical_charset(charset)
+    entry = CHARSETS.get(cs)
+    return entry[0] if entry else f"{cs}_general_ci"
+
+
+def bin_collation(charset: str) -> str:
+    cs = canonical_charset(charset)
+    return "binary" if cs == "binary" else f"{cs}_bin"
+
+
+def max_bytes_per_char(charset: str) -> int:
+    entry = CHARSETS.get(canonical_charset(charset))
+    return entry[1] if entry else 4
+
+
+# --------------------------------------------------------------------------------------------
+# Reserved words and quoting
+# --------------------------------------------------------------------------------------------
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Reserved words of MySQL 8.0 and MariaDB 10.11: never usable unquoted as names.
+RESERVED_WORDS = _words("""
+ACCESSIBLE ADD ALL ALTER ANALYZE AND AS ASC ASENSITIVE BEFORE BETWEEN BIGINT BINARY BLOB BOTH
+BY CALL CASCADE CASE CHANGE CHAR CHARACTER CHECK COLLATE COLUMN CONDITION CONSTRAINT CONTINUE
+CONVERT CREATE CROSS CUBE CUME_DIST CURRENT_DATE CURRENT_ROLE CURRENT_TIME CURRENT_TIMESTAMP
+CURRENT_USER CURSOR DATABASE DATABASES DAY_HOUR DAY_MICROSECOND DAY_MINUTE DAY_SECOND DEC
+DECIMAL DECLARE DEFAULT DELAYED DELETE DELETE_DOMAIN_ID DENSE_RANK DESC DESCRIBE DETERMINISTIC
+DISTINCT DISTINCTROW DIV DO_DOMAIN_IDS DOUBLE DROP DUAL EACH ELSE ELSEIF EMPTY ENCLOSED ESCAPED
+EXCEPT EXISTS EXIT EXPLAIN FALSE FETCH FIRST_VALUE FLOAT FLOAT4 FLOAT8 FOR FORCE FOREIGN FROM
+FULLTEXT FUNCTION GENERAL GENERATED GET GRANT GROUP GROUPING GROUPS HAVING HIGH_PRIORITY
+HOUR_MICROSECOND HOUR_MINUTE HOUR_SECOND IF IGNORE IGNORE_DOMAIN_IDS IGNORE_SERVER_IDS IN INDEX
+INFILE INNER INOUT INSENSITIVE INSERT INT INT1 INT2 INT3 INT4 INT8 INTEGER INTERSECT INTERVAL
+INTO IO_AFTER_GTIDS IO_BEFORE_GTIDS IS ITERATE JOIN JSON_TABLE KEY KEYS KILL LAG LAST_VALUE
+LATERAL LEAD LEADING LEAVE LEFT LIKE LIMIT LINEAR LINES LOAD LOCALTIME LOCALTIMESTAMP LOCK LONG
+LONGBLOB LONGTEXT LOOP LOW_PRIORITY MASTER_BIND MASTER_HEARTBEAT_PERIOD
+MASTER_SSL_VERIFY_SERVER_CERT MATCH MAXVALUE MEDIUMBLOB MEDIUMINT MEDIUMTEXT MIDDLEINT
+MINUTE_MICROSECOND MINUTE_SECOND MOD MODIFIES NATURAL NOT NO_WRITE_TO_BINLOG NTH_VALUE NTILE
+NULL NUMERIC OF OFFSET ON OPTIMIZE OPTIMIZER_COSTS OPTION OPTIONALLY OR ORDER OUT OUTER OUTFILE
+OVER PAGE_CHECKSUM PARSE_VCOL_EXPR PARTITION PERCENT_RANK POSITION PRECISION PRIMARY PROCEDURE
+PURGE RANGE RANK READ READS READ_WRITE REAL RECURSIVE REF_SYSTEM_ID REFERENCES REGEXP RELEASE
+RENAME REPEAT REPLACE REQUIRE RESIGNAL RESTRICT RETURN RETURNING REVOKE RIGHT RLIKE ROW
+ROW_NUMBER ROWS SCHEMA SCHEMAS SECOND_MICROSECOND SELECT SENSITIVE SEPARATOR SET SHOW SIGNAL
+SLOW SMALLINT SPATIAL SPECIFIC SQL SQL_BIG_RESULT SQL_CALC_FOUND_ROWS SQL_SMALL_RESULT
+SQLEXCEPTION SQLSTATE SQLWARNING SSL STARTING STATS_AUTO_RECALC STATS_PERSISTENT
+STATS_SAMPLE_PAGES STORED STRAIGHT_JOIN SYSTEM TABLE TERMINATED THEN TINYBLOB TINYINT TINYTEXT
+TO TRAILING TRIGGER TRUE UNDO UNION UNIQUE UNLOCK UNSIGNED UPDATE USAGE USE USING UTC_DATE
+UTC_TIME UTC_TIMESTAMP VALUES VARBINARY VARCHAR VARCHARACTER VARYING VIRTUAL WHEN WHERE WHILE
+WINDOW WITH WRITE XOR YEAR_MONTH ZEROFILL
+""")
+
+_SIMPLE_IDENT = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
+
+
+def quote_ident(name: str, *, always: bool = False) -> str:
+    """A name in backticks when MySQL needs it (reserved word, odd characters) or ``always``."""
+    if not always and _SIMPLE_IDENT.match(name) and name.upper() not in RESERVED_WORDS:
+        return name
+    return "`" + name.replace("`", "``") + "`"
+
+
+_ESCAPES = {"\\": "\\\\", "'": "''", "\n": "\\n", "\r": "\\r", "\0": "\\0", "\x1a": "\\Z"}
+_TO_ESCAPE = re.compile(r"[\\'\n\r\0\x1a]")
+
+
+def quote_string(value: str) -> str:
+    """A string literal the way the server prints one (``'it''s'``, ``'a\\nb'``)."""
+    return "'" + _TO_ESCAPE.sub(lambda m: _ESCAPES[m.group()], value) + "'"
+
+
+_UNESCAPES = {"0": "\0", "b": "\b", "n": "\n", "r": "\r", "t": "\t", "Z": "\x1a"}
+
+
+def unquote_string(literal: str) -> str:
+    """The value of a quoted literal: ``'...'`` or ``"..."``, doubled quotes and backslash
+    escapes (``\\%`` and ``\\_`` keep their backslash, as MySQL does)."""
+    q = literal[0]
+    body = literal[1:-1]
+    out: list[str] = []
+    i = 0
+    while i < len(body):
+        ch = body[i]
+        if ch == "\\" and i + 1 < len(body):
+            nxt = body[i + 1]
+            if nxt in "%_":
+                out.append("\\" + nxt)
+            else:
+                out.append(_UNESCAPES.get(nxt, nxt))
+            i += 2
+            continue
+        if ch == q and i + 1 < len(body) and body[i + 1] == q:
+            out.append(q)
+            i += 2
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def unquote_ident(text: str) -> str:
+    if len(text) >= 2 and text[0] == "`" and text[-1] == "`":
+        return text[1:-1].replace("``", "`")
+    return text
+
+
+# --------------------------------------------------------------------------------------------
+# Names the server chooses
+# --------------------------------------------------------------------------------------------
+
+
+def unique_key_name(base: str, taken: set[str]) -> str:
+    """The name MariaDB gives an unnamed index: its first column, else ``col_2``, ``col_3`` ...
+    (``taken`` holds lower-cased names; ``PRIMARY`` is never chosen)."""
+    low = base.lower()
+    if low not in taken and low != "primary":
+        return base
+    n = 2
+    while f"{low}_{n}" in taken:
+        n += 1
+    return f"{base}_{n}"
+
+
+def check_name(taken: set[str]) -> str:
+    """The name MariaDB gives an unnamed table CHECK: the first free ``CONSTRAINT_n``."""
+    n = 1
+    while f"constraint_{n}" in taken:
+        n += 1
+    return f"CONSTRAINT_{n}"
+
+
+_IBFK = re.compile(r"^(.*)_ibfk_(\d+)$", re.I)
+
+
+def foreign_key_name(table: str, taken: Sequence[str]) -> str:
+    """InnoDB's name for an unnamed foreign key: ``<table>_ibfk_<1 + highest number in use>``."""
+    high = 0
+    for name in taken:
+        m = _IBFK.match(name)
+        if m and m.group(1).lower() == table.lower():
+            high = max(high, int(m.group(2)))
+    return f"{table}_ibfk_{high + 1}"
+
+
+# --------------------------------------------------------------------------------------------
+# Types
+# --------------------------------------------------------------------------------------------
+
+INTEGER_TYPES = ("tinyint", "smallint", "mediumint", "int", "bigint")
+# Display width MySQL gives ZEROFILL (always unsigned) columns without one.
+_ZEROFILL_WIDTH = {"tinyint": 3, "smallint": 5, "mediumint": 8, "int": 10, "bigint": 20}
+TEXT_TYPES = ("tinytext", "text", "mediumtext", "longtext")
+BLOB_TYPES = ("tinyblob", "blob", "mediumblob", "longblob")
+_SIZE_LIMITS = (255, 65535, 16777215)  # tiny, plain, medium (bytes); beyond: long
+TEMPORAL_FSP = ("datetime", "timestamp", "time")
+SPATIAL_TYPES = (
+    "geometry",
+    "point",
+    "linestring",
+    "polygon",
+    "multipoint",
+    "multilinestring",
+    "multipolygon",
+    "geometrycollection",
+)
+
+# Spellings (lower-case words joined by one space) -> canonical base name.
+TYPE_ALIASES: dict[str, str] = {
+    "tinyint": "tinyint",
+    "int1": "tinyint",
+    "smallint": "smallint",
+    "int2": "smallint",
+    "mediumint": "mediumint",
+    "int3": "mediumint",
+    "middleint": "mediumint",
+    "int": "int",
+    "integer": "int",
+    "int4": "int",
+    "bigint": "bigint",
+    "int8": "bigint",
+    "bool": "boolean",
+    "boolean": "boolean",
+    "serial": "serial",
+    "decimal": "decimal",
+    "dec": "decimal",
+    "numeric": "decimal",
+    "fixed": "decimal",
+    "float": "float",
+    "float4": "float",
+    "double": "double",
+    "double precision": "double",
+    "real": "double",
+    "float8": "double",
+    "bit": "bit",
+    "date": "date",
+    "time": "time",
+    "datetime": "datetime",
+    "timestamp": "timestamp",
+    "year": "year",
+    "char": "char",
+    "character": "char",
+    "nchar": "nchar",
+    "national char": "nchar",
+    "national character": "nchar",
+    "varchar": "varchar",
+    "varcharacter": "varchar",
+    "character varying": "varchar",
+    "char varying": "varchar",
+    "nvarchar": "nvarchar",
+    "nchar varchar": "nvarchar",
+    "nchar varying": "nvarchar",
+    "national varchar": "nvarchar",
+    "national char varying": "nvarchar",
+    "national character varying": "nvarchar",
+    "binary": "binary",
+    "char byte": "binary",
+    "varbinary": "varbinary",
+    "tinytext": "tinytext",
+    "text": "text",
+    "mediumtext": "mediumtext",
+    "longtext": "longtext",
+    "long": "mediumtext",
+    "long varchar": "mediumtext",
+    "long char varying": "mediumtext",
+    "tinyblob": "tinyblob",
+    "blob": "blob",
+    "mediumblob": "mediumblob",
+    "longblob": "longblob",
+    "long varbinary": "mediumblob",
+    "enum": "enum",
+    "set": "set",
+    "json": "json",
+    "uuid": "uuid",
+    "inet4": "inet4",
+    "inet6": "inet6",
+    **{t: t for t in SPATIAL_TYPES},
+    "geomcollection": "geometrycollection",
+}
+# First words of multi-word spellings, and the words that may follow them.
+_TYPE_CONTINUATIONS: dict[str, tuple[str, ...]] = {
+    "double": ("precision",),
+    "character": ("varying",),
+    "char": ("varying", "byte"),
+    "national": ("char", "character", "varchar"),
+    "nchar": ("varchar", "varying"),
+    "long": ("varchar", "varbinary", "char"),
+}
+
+# Canonical base names of the types the emitter accepts (``unsigned``/``zerofill`` suffixes
+# aside).
+CANONICAL_TYPES = frozenset(
+    (
+        *INTEGER_TYPES,
+        "boolean",
+        "decimal",
+        "float",
+        "double",
+        "bit",
+        "date",
+        "time",
+        "datetime",
+        "timestamp",
+        "year",
+        "char",
+        "varchar",
+        "binary",
+        "varbinary",
+        *TEXT_TYPES,
+        *BLOB_TYPES,
+        "enum",
+        "set",
+        "json",
+        "uuid",
+        "inet4",
+        "inet6",
+        *SPATIAL_TYPES,
+    )
+)
+# Types with a character set and collation.
+TEXTUAL_TYPES = frozenset(("char", "varchar", *TEXT_TYPES, "enum", "set"))
+NUMERIC_TYPES = frozenset((*INTEGER_TYPES, "boolean", "decimal", "float", "double", "year"))
+
+# Category of each canonical type, as lint rules see them (see dbdesign.lint.context).
+TYPE_KIND: dict[str, str] = {
+    **{t: "int" for t in INTEGER_TYPES},
+    "boolean": "bool",
+    "decimal": "numeric",
+    "float": "float",
+    "double": "float",
+    "bit": "other",
+    "date": "date",
+    "datetime": "timestamp",
+    "timestamp": "timestamptz",  # stored in UTC, shown in the session time zone
+    "time": "other",
+    "year": "int",
+    "char": "text",
+    "varchar": "text",
+    **{t: "text" for t in TEXT_TYPES},
+    "binary": "binary",
+    "varbinary": "binary",
+    **{t: "binary" for t in BLOB_TYPES},
+    "json": "json",
+    "uuid": "uuid",
+    "enum": "text",
+    "set": "text",
+}
+
+
+def base_name(t: DataType) -> str:
+    """``int unsigned zerofill`` -> ``int``."""
+    return t.name.split(" ", 1)[0]
+
+
+def is_unsigned(t: DataType) -> bool:
+    return t.name.endswith((" unsigned", " unsigned zerofill"))
+
+
+@dataclass(frozen=True, slots=True)
+class RawType:
+    """A type as written: its base spelling, arguments and attributes."""
+
+    base: str  # canonical base from TYPE_ALIASES (``nvarchar`` and ``serial`` still marked)
+    args: tuple[str, ...] = ()  # numbers as written; enum/set values decoded
+    unsigned: bool = False
+    zerofill: bool = False
+    binary: bool = False  # the BINARY attribute: the character set's _bin collation
+    charset: str | None = None
+    collation: str | None = None
+    raw: str = ""
+
+    @property
+    def national(self) -> bool:
+        return self.base in ("nchar", "nvarchar")
+
+
+class TypeSyntaxError(ValueError):
+    """A type that does not parse; ``index`` is the token where it went wrong."""
+
+    def __init__(self, message: str, index: int) -> None:
+        super().__init__(message)
+        self.index = index
+
+
+# A token as the type parser sees it: (kind, text) with kind word|string|qident|number|op.
+Token = tuple[str, str]
+
+_TYPE_TOKEN = re.compile(
+    r"""(?P<ws>\s+)|(?P<string>'(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*")"""
+    r"""|(?P<qident>`(?:[^`]|``)*`)|(?P<number>[+-]?(?:\d+(?:\.\d*)?|\.\d+))"""
+    r"""|(?P<word>[A-Za-z_$][A-Za-z0-9_$]*)|(?P<op>.)""",
+    re.S,
+)
+
+
+def type_tokens(text: str) -> list[Token]:
+    return [
+        (m.lastgroup or "op", m.group()) for m in _TYPE_TOKEN.finditer(text) if m.lastgroup != "ws"
+    ]
+
+
+def _name_token(tok: Token | None) -> str | None:
+    if tok is None:
+        return None
+    kind, text = tok
+    if kind == "word":
+        return text
+    if kind == "qident":
+        return unquote_ident(text)
+    if kind == "string":
+        return unquote_string(text)
+    return None
+
+
+def parse_type_tokens(toks: Sequence[Token], start: int = 0) -> tuple[RawType, int]:
+    """Parse a data type from ``toks[start:]``; return it and the index after it.
+
+    Reads the base spelling (one or more words), ``(args)``, and the attributes UNSIGNED,
+    SIGNED, ZEROFILL, BINARY, ASCII, UNICODE, BYTE, CHARACTER SET/CHARSET x and COLLATE x.
+    """
+    i = start
+
+    def word(k: int) -> str:
+        return toks[k][1].lower() if k < len(toks) and toks[k][0] == "word" else ""
+
+    first = word(i)
+    if not first:
+        raise TypeSyntaxError("expected a data type", i)
+    words = [first]
+    i += 1
+    while True:
+        nxt = word(i)
+        if nxt and nxt in _TYPE_CONTINUATIONS.get(words[-1], ()):
+            words.append(nxt)
+            i += 1
+            continue
+        break
+    # "national char varying", "long char varying": the continuation of the continuation
+    if words[-1] == "char" and word(i) == "varying" and words[0] in ("national", "long"):
+        words.append("varying")
+        i += 1
+    if words[0] == "national" and words[-1] == "character" and word(i) == "varying":
+        words.append("varying")
+        i += 1
+    spelled = " ".join(words)
+    base = TYPE_ALIASES.get(spelled)
+    if base is None:
+        raise TypeSyntaxError(f"unknown data type {spelled.upper()!r}", start)
+    args: list[str] = []
+    if i < len(toks) and toks[i] == ("op", "("):
+        i += 1
+        while True:
+            if i >= len(toks):
+                raise TypeSyntaxError("unterminated type arguments", i)
+            kind, text = toks[i]
+            if base in ("enum", "set"):
+                if kind != "string":
+                    raise TypeSyntaxError(f"expected a quoted {base} value, not {text!r}", i)
+                args.append(unquote_string(text))
+            elif kind == "number":
+                args.append(text)
+            else:
+                raise TypeSyntaxError(f"unexpected {text!r} in type arguments", i)
+            i += 1
+            if i < len(toks) and toks[i] == ("op", ","):
+                i += 1
+                continue
+            if i < len(toks) and toks[i] == ("op", ")"):
+                i += 1
+                break
+            raise TypeSyntaxError("expected ',' or ')' in type arguments", i)
+    unsigned = zerofill = binary = False
+    charset: str | None = None
+    collation: str | None = None
+    while i < len(toks):
+        w = word(i)
+        if w == "unsigned":
+            unsigned = True
+        elif w == "signed":
+            pass
+        elif w == "zerofill":
+            zerofill = unsigned = True
+        elif w == "binary":
+            binary = True
+        elif w == "ascii":
+            charset = "latin1"
+        elif w == "unicode":
+            charset = "ucs2"
+        elif w == "byte":
+            charset = "binary"
+        elif w in ("character", "charset", "char"):
+            if w != "charset":
+                if word(i + 1) != "set":
+                    break
+                i += 1
+            name = _name_token(toks[i + 1] if i + 1 < len(toks) else None)
+            if name is None:
+                raise TypeSyntaxError("expected a character set name", i + 1)
+            charset = canonical_charset(name)
+            i += 1
+        elif w == "collate":
+            name = _name_token(toks[i + 1] if i + 1 < len(toks) else None)
+            if name is None:
+                raise TypeSyntaxError("expected a collation name", i + 1)
+            collation = canonical_collation(name)
+            i += 1
+        else:
+            break
+        i += 1
+    raw = " ".join(t[1] for t in toks[start:i])
+    return (
+        RawType(
+            base=base,
+            args=tuple(args),
+            unsigned=unsigned,
+            zerofill=zerofill,
+            binary=binary,
+            charset=charset,
+            collation=collation,
+            raw=raw,
+        ),
+        i,
+    )
+
+
+@lru_cache(maxsize=4096)
+def parse_raw_type(text: str) -> RawType:
+    """A type string (``information_schema.COLUMNS.COLUMN_TYPE``, ``DTD_IDENTIFIER``)."""
+    toks = type_tokens(text)
+    raw, end = parse_type_tokens(toks)
+    if end != len(toks):
+        raise TypeSyntaxError(f"unexpected {toks[end][1]!r} after the type", end)
+    return raw
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        return int(float(text))
+
+
+def _by_size(family: tuple[str, str, str, str], nbytes: int) -> str:
+    for name, limit in zip(family, _SIZE_LIMITS, strict=False):
+        if nbytes <= limit:
+            return name
+    return family[3]
+
+
+def effective_charset(raw: RawType, table_collation: str) -> str:
+    if raw.collation:
+        return charset_of(raw.collation)
+    if raw.charset:
+        return raw.charset
+    if raw.national:
+        return "utf8mb3"
+    return charset_of(table_collation)
+
+
+def canonical_type(raw: RawType, table_collation: str = DEFAULT_COLLATION) -> DataType:
+    """The canonical :class:`DataType` of a written type (``table_collation`` decides the
+    character set of TEXT(n) and of ``CHARACTER SET binary`` columns)."""
+    base = raw.base
+    args: tuple[int | str, ...] = ()
+    n = [_int(a) for a in raw.args] if base not in ("enum", "set") else []
+    charset = effective_charset(raw, table_collation)
+    if base == "serial":
+        return DataType(name="bigint unsigned", raw=raw.raw)
+    if base in ("nchar", "nvarchar"):
+        base = base[1:]
+    if base in ("char", "varchar", "text") and charset == "binary":
+        base = {"char": "binary", "varchar": "varbinary", "text": "blob"}[base]
+    if base == "boolean" or (
+        base == "tinyint" and n == [1] and not raw.unsigned and not raw.zerofill
+    ):
+        return DataType(name="boolean", raw=raw.raw)
+    if base in INTEGER_TYPES:
+        if raw.zerofill:
+            args = (n[0] if n else _ZEROFILL_WIDTH[base],)
+    elif base == "decimal":
+        args = (n[0] if n else 10, n[1] if len(n) > 1 else 0)
+    elif base == "float":
+        if len(n) == 1:
+            base = "double" if n[0] > 24 else "float"
+        elif len(n) >= 2:
+            args = (n[0], n[1])
+    elif base == "double":
+        if len(n) >= 2:
+            args = (n[0], n[1])
+    elif base in ("bit", "char", "binary"):
+        args = (n[0] if n else 1,)
+    elif base in ("varchar", "varbinary"):
+        args = (n[0],) if n else ()
+    elif base in TEMPORAL_FSP:
+        args = (n[0],) if n and n[0] else ()
+    elif base == "text" and n:
+        base = _by_size(TEXT_TYPES, n[0] * max_bytes_per_char(charset))
+    elif base == "blob" and n:
+        base = _by_size(BLOB_TYPES, n[0])
+    elif base in ("enum", "set"):
+        args = tuple(quote_string(v.rstrip(" ")) for v in raw.args)
+    name = base
+    if raw.unsigned and base in (*INTEGER_TYPES, "decimal", "float", "double"):
+        name += " unsigned zerofill" if raw.zerofill else " unsigned"
+    return DataType(name=name, args=args, raw=raw.raw)
+
+
+def parse_type(text: str, table_collation: str = DEFAULT_COLLATION) -> DataType:
+    """Canonical type of a type string (``int(10) unsigned`` -> ``int unsigned``)."""
+    return canonical_type(parse_raw_type(text), table_collation)
+
+
+def is_textual(t: DataType) -> bool:
+    return base_name(t) in TEXTUAL_TYPES
+
+
+def column_collation(raw: RawType, table_collation: str, extra: str | None = None) -> str | None:
+    """The collation a column gets (``None`` for types without one); ``extra`` is a COLLATE
+    written after the type among the column's attributes."""
+    t = canonical_type(raw, table_collation)
+    if base_name(t) == "json":
+        return "utf8mb4_bin"
+    if not is_textual(t):
+        return None
+    if extra:
+        return canonical_collation(extra)
+    if raw.collation:
+        return raw.collation
+    charset = effective_charset(raw, table_collation)
+    if raw.binary:
+        return bin_collation(charset)
+    if raw.charset or raw.national:
+        return default_collation(charset)
+    return canonical_collation(table_collation)
+
+
+def type_sql(t: DataType) -> str:
+    """DDL text of a canonical type (``boolean`` -> ``tinyint(1)``; ``decimal unsigned`` with
+    args (10, 2) -> ``decimal(10,2) unsigned``)."""
+    base, _, attrs = t.name.partition(" ")
+    if base == "boolean":
+        return "tinyint(1)"
+    text = base
+    if t.args:
+        text += "(" + ",".join(str(a) for a in t.args) + ")"
+    return f"{text} {attrs}" if attrs else text
+
+
+def type_problem(t: DataType) -> str | None:
+    """Why MySQL cannot have a column of this (model) type, or None."""
+    base, _, attrs = t.name.partition(" ")
+    if t.array_dims:
+        return "arrays"
+    if base not in CANONICAL_TYPES:
+        return f"unknown type {t.name!r} (canonical MySQL names: int, varchar, datetime ...)"
+    if attrs and (attrs not in ("unsigned", "unsigned zerofill") or base not in NUMERIC_TYPES):
+        return f"attributes {attrs!r} on {base}"
+    if base in ("varchar", "varbinary") and len(t.args) != 1:
+        return f"{base} needs a length"
+    if base in ("enum", "set") and not t.args:
+        return f"{base} needs values"
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Values the server writes back
+# --------------------------------------------------------------------------------------------
+
+_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_DATETIME = re.compile(
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,6}))?)?$"
+)
+_TIME = re.compile(r"^(-?\d{1,3}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,6}))?)?$")
+_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
+
+
+def _fraction(digits: str | None, fsp: int) -> str:
+    if not fsp:
+        return ""
+    return "." + (digits or "").ljust(fsp, "0")[:fsp]
+
+
+def temporal_literal(base: str, value: str, fsp: int) -> str | None:
+    """``'2020-01-01'`` on a datetime column reads back as ``'2020-01-01 00:00:00'``."""
+    v = value.strip()
+    if base == "date":
+        m = _DATE.match(v) or _DATETIME.match(v)
+        if m:
+            return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+    elif base in ("datetime", "timestamp"):
+        m = _DATETIME.match(v)
+        if m:
+            y, mo, d, h, mi, s, f = m.groups()
+            return (
+                f"{y}-{int(mo):02d}-{int(d):02d} {int(h):02d}:{int(mi):02d}:{int(s or 0):02d}"
+                + _fraction(f, fsp)
+            )
+        m = _DATE.match(v)
+        if m:
+            y, mo, d = m.groups()
+            return f"{y}-{int(mo):02d}-{int(d):02d} 00:00:00" + _fraction(None, fsp)
+    elif base == "time":
+        m = _TIME.match(v)
+        if m:
+            h, mi, s, f = m.groups()
+            sign = "-" if h.startswith("-") else ""
+            return f"{sign}{abs(int(h)):02d}:{int(mi):02d}:{int(s or 0):02d}" + _fraction(f, fsp)
+    return None
+
+
+def _number_text(value: str, t: DataType) -> str | None:
+    base = base_name(t)
+    try:
+        f = float(value)
+    except ValueError:
+        return None
+    if base in INTEGER_TYPES or base in ("boolean", "year"):
+        if f != int(f):
+            return None  # the server rounds or refuses; keep what was written
+        if t.name.endswith(" zerofill") and t.args:
+            return str(int(f)).zfill(int(t.args[0]))  # ZEROFILL pads the default too
+        return str(int(f))
+    if base == "decimal":
+        scale = int(t.args[1]) if len(t.args) > 1 else 0
+        from decimal import Decimal, InvalidOperation
+
+        try:
+            d = Decimal(value.strip())
+        except InvalidOperation:
+            return None
+        q = Decimal(1).scaleb(-scale)
+        return str(d.quantize(q))
+    if base in ("float", "double"):
+        if f == int(f) and abs(f) < 1e15:
+            return str(int(f))
+        return repr(f)
+    return None
+
+
+def default_literal(t: DataType, kind: str, value: str) -> str | None:
+    """The text the server reports for a literal DEFAULT, or None if not a plain literal.
+
+    ``kind`` is ``number``, ``string`` (``value`` decoded), ``bool`` (``"1"``/``"0"``),
+    ``bits`` (``value`` the digits of b'...') or ``hex`` (the digits of x'...').
+    A number on a string column becomes a quoted string, a string on a numeric column a
+    number, a decimal gets its scale, a date or time its canonical form.
+    """
+    base = base_name(t)
+    if kind == "bool":
+        kind = "number"
+    if base == "bit":
+        if kind == "bits":
+            return "b'" + (value.lstrip("0") or "0") + "'"
+        if kind == "number" and value.isdigit():
+            return "b'" + format(int(value), "b") + "'"
+        return None
+    if kind == "hex":  # x'0A0B' / 0x0A0B: a string of those bytes (a number on numbers)
+        digits = value[2:-1] if value[:2].lower() == "x'" else value[2:]
+        if len(digits) % 2:
+            digits = "0" + digits
+        if base in NUMERIC_TYPES:
+            return str(int(digits or "0", 16))
+        data = bytes.fromhex(digits)
+        return quote_string(data.decode("ascii")) if data.isascii() else None
+    if kind == "bits":
+        return None
+    if base in NUMERIC_TYPES:
+        text = value.strip() if kind == "string" else value
+        if not _NUMBER.match(text):
+            return None
+        return _number_text(text, t)
+    if base in TEMPORAL_FSP or base == "date":
+        fsp = int(t.args[0]) if t.args else 0
+        lit = temporal_literal(base, value, fsp)
+        return quote_string(lit) if lit is not None else None
+    if kind == "number":
+        return quote_string(value)
+    return quote_string(value)
+
+
+__all__ = [
+    "CANONICAL_TYPES",
+    "CAPABILITIES",
+    "CHARSETS",
+    "DEFAULT_CHARSET",
+    "DEFAULT_COLLATION",
+    "DEFAULT_ENGINE",
+    "FK_ENGINES",
+    "MAX_IDENTIFIER",
+    "MAX_KEY_LENGTH",
+    "NAMESPACE",
+    "RESERVED_WORDS",
+    "TYPE_KIND",
+    "RawType",
+    "TypeSyntaxError",
+    "base_name",
+    "bin_collation",
+    "canonical_charset",
+    "canonical_collation",
+    "canonical_engine",
+    "canonical_type",
+    "charset_of",
+    "check_name",
+    "column_collation",
+    "default_collation",
+    "default_literal",
+    "foreign_key_name",
+    "is_textual",
+    "is_unsigned",
+    "parse_raw_type",
+    "parse_type",
+    "parse_type_tokens",
+    "quote_ident",
+    "quote_string",
+    "type_problem",
+    "type_sql",
+    "unique_key_name",
+    "unquote_ident",
+    "unquote_string",
+]

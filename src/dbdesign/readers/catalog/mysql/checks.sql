@@ -1,0 +1,7 @@
+-- CHECK constraints (MariaDB 10.2+: CHECK_CONSTRAINTS has TABLE_NAME; names are per table).
+SELECT TABLE_NAME AS table_name,
+       CONSTRAINT_NAME AS name,
+       CHECK_CLAUSE AS clause
+FROM information_schema.CHECK_CONSTRAINTS
+WHERE CONSTRAINT_SCHEMA = %(db)s
+ORDER BY TABLE_NAME, CONSTRAINT_NAME

@@ -1,0 +1,12 @@
+-- CHECK constraints on MySQL 8.0.16+ (CHECK_CONSTRAINTS has no TABLE_NAME; names are per
+-- schema there, so the join is exact).
+SELECT t.TABLE_NAME AS table_name,
+       c.CONSTRAINT_NAME AS name,
+       c.CHECK_CLAUSE AS clause
+FROM information_schema.CHECK_CONSTRAINTS c
+JOIN information_schema.TABLE_CONSTRAINTS t
+  ON t.CONSTRAINT_SCHEMA = c.CONSTRAINT_SCHEMA
+ AND t.CONSTRAINT_NAME = c.CONSTRAINT_NAME
+ AND t.CONSTRAINT_TYPE = 'CHECK'
+WHERE c.CONSTRAINT_SCHEMA = %(db)s
+ORDER BY t.TABLE_NAME, c.CONSTRAINT_NAME
