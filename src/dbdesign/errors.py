@@ -47,6 +47,12 @@ class UnsupportedError(DbdesignError):
     """The requested operation is not possible for this dialect or source."""
 
 
+class DestructiveChangeError(DbdesignError):
+    """A migration would delete data and the flag that allows it was not given (exit 3)."""
+
+    exit_code = 3
+
+
 class Diagnostic:
     """A warning a reader reports without stopping (an unknown statement kind, say)."""
 

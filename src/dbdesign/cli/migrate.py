@@ -69,13 +69,61 @@ def _json(value: Any) -> None:
 def new(
     name: Annotated[str, typer.Argument(help="What the migration does, e.g. add_users.")],
     folder: DirOpt = None,
+    from_diff: Annotated[
+        str | None,
+        typer.Option(
+            "--from-diff",
+            help="Write the up and down files from the diff between the folder's head "
+            "(replayed into a scratch database on --db) and this target: a .sql file, a folder, "
+            "a database URL or a migrations folder.",
+        ),
+    ] = None,
+    db: DbOpt = None,
+    allow_destructive: Annotated[
+        bool,
+        typer.Option("--allow-destructive", help="With --from-diff: allow deleting data."),
+    ] = False,
+    no_safe: Annotated[
+        bool,
+        typer.Option("--no-safe", help="With --from-diff: plain forms (no CONCURRENTLY ...)."),
+    ] = False,
+    rename: Annotated[
+        list[str] | None,
+        typer.Option("--rename", help="With --from-diff: schema.old=new, schema.table.old=new."),
+    ] = None,
 ) -> None:
-    """Create an empty NNNN_name.up.sql / .down.sql pair."""
+    """Create an empty NNNN_name.up.sql / .down.sql pair, or with --from-diff the migration(s)
+    that take the folder's head to a target (statements that cannot run in a transaction get a
+    no-transaction migration of their own)."""
     from dbdesign.migrate.files import new_migration
 
     s = _settings(folder)
-    up, down = new_migration(s.dir, name, versioning=s.versioning)
-    typer.echo(f"created {up}\ncreated {down}")
+    if from_diff is None:
+        up, down = new_migration(s.dir, name, versioning=s.versioning)
+        typer.echo(f"created {up}\ncreated {down}")
+        return
+    from dbdesign.cli import _warn
+    from dbdesign.cli.diff import _renames
+    from dbdesign.migrate.fromdiff import new_from_diff
+
+    result = new_from_diff(
+        s,
+        name,
+        from_diff,
+        db=db,
+        safe=not no_safe,
+        allow_destructive=allow_destructive,
+        renames=_renames(rename),
+        warn=_warn,
+    )
+    if not result.files:
+        typer.echo("no differences: the migrations already reach the target; nothing written")
+    for f in result.files:
+        typer.echo(f"created {f}")
+    for note in result.plan.notes:
+        typer.echo(f"dbdesign migrate: note: {note}", err=True)
+    for d in result.residue:
+        typer.echo(f"dbdesign migrate: warning: the target is not reached exactly: {d}", err=True)
 
 
 def _run(direction: str, db: str | None, s: Settings, dry_run: bool, **kw: Any) -> None:

@@ -195,6 +195,8 @@ class _Refs:
     functions: set[tuple[str | None, str]] = field(default_factory=set)
     types: set[tuple[str | None, str]] = field(default_factory=set)
     sequences: set[tuple[str | None, str]] = field(default_factory=set)
+    columns: set[str] = field(default_factory=set)  # last part of each column reference
+    star: bool = False  # a ``*`` or ``t.*`` column reference
 
 
 _SEQ_FUNCS = ("nextval", "currval", "setval")
@@ -235,6 +237,13 @@ def _walk(node: Any, refs: _Refs) -> None:
         return
     if not isinstance(node, dict):
         return
+    cref = node.get("ColumnRef")
+    if isinstance(cref, dict):
+        last = (cref.get("fields") or [{}])[-1]
+        if isinstance(last, dict) and "String" in last:
+            refs.columns.add(str(last["String"]["sval"]))
+        elif isinstance(last, dict) and "A_Star" in last:
+            refs.star = True
     if "relname" in node:  # RangeVar, wrapped or not
         refs.relations.add((node.get("schemaname"), str(node["relname"])))
     if "funcname" in node:  # FuncCall
@@ -790,18 +799,7 @@ class _Builder:
     def foreign_key(self, t: Table, fk: ForeignKey) -> None:
         node = (_RANK["fk"], f"{t.key}.{fk.name}", "fk")
         name = qualified(t.schema, t.name)
-        sql = (
-            f"ALTER TABLE {name} ADD CONSTRAINT {quote_ident(fk.name)} FOREIGN KEY "
-            f"({_idents(fk.columns)}) REFERENCES {_qkey(fk.ref_table)} "
-            f"({_idents(fk.ref_columns)})"
-        )
-        if fk.match != "SIMPLE":
-            sql += f" MATCH {fk.match}"
-        if fk.on_update != "NO ACTION":
-            sql += f" ON UPDATE {fk.on_update}"
-        if fk.on_delete != "NO ACTION":
-            sql += f" ON DELETE {fk.on_delete}"
-        sql += _deferrable(fk.deferrable, fk.initially_deferred)
+        sql = f"ALTER TABLE {name} ADD {foreign_key_clause(fk)}"
         if not fk.validated:
             sql += " NOT VALID"
         stmts = [_Stmt(sql)]
@@ -819,18 +817,7 @@ class _Builder:
         node = self.view_node(v.key)
         name = qualified(v.schema, v.name)
         kind = "MATERIALIZED VIEW" if v.materialized else "VIEW"
-        sql = f"CREATE {kind} {name}"
-        if v.column_names:
-            sql += f" ({_idents(v.column_names)})"
-        options = [
-            o for o in v.options if not (v.check_option and o.lower().startswith("check_option"))
-        ]
-        if options:
-            sql += f" WITH ({', '.join(options)})"
-        sql += f" AS\n{_strip_semicolon(v.query.text)}"
-        if v.check_option:
-            sql += f"\n  WITH {v.check_option} CHECK OPTION"
-        stmts = [_Stmt(sql, _schema_of(v.query))]
+        stmts = [_Stmt(view_sql(v), _schema_of(v.query))]
         stmts += _comment_on(kind, name, v.comment)
         for col, text in v.column_comments.items():
             stmts += _comment_on("COLUMN", f"{name}.{quote_ident(col)}", text)
@@ -842,12 +829,12 @@ class _Builder:
 
     # indexes, triggers, rules, policies
 
-    def index(self, ix: Index) -> None:
-        node = (_RANK["index"], ix.key, "index")
+    def index_sql(self, ix: Index, *, concurrently: bool = False) -> str:
         table = qualified(ix.schema, ix.table)
         elems = ", ".join(self.element_sql(e) for e in ix.elements)
+        conc = "CONCURRENTLY " if concurrently else ""
         sql = (
-            f"CREATE {'UNIQUE ' if ix.unique else ''}INDEX {quote_ident(ix.name)} ON {table}"
+            f"CREATE {'UNIQUE ' if ix.unique else ''}INDEX {conc}{quote_ident(ix.name)} ON {table}"
             f"{'' if ix.method == 'btree' else ' USING ' + quote_ident(ix.method)} ({elems})"
         )
         if ix.include:
@@ -856,8 +843,12 @@ class _Builder:
             sql += " NULLS NOT DISTINCT"
         if ix.where is not None:
             sql += f" WHERE ({ix.where.text})"
+        return sql
+
+    def index(self, ix: Index) -> None:
+        node = (_RANK["index"], ix.key, "index")
         exprs = [ix.where, *(e.expr for e in ix.elements)]
-        stmts = [_Stmt(sql, _path(exprs))]
+        stmts = [_Stmt(self.index_sql(ix), _path(exprs))]
         stmts += _comment_on("INDEX", qualified(ix.schema, ix.name), ix.comment)
         self.g.add(node, stmts)
         self.g.depend(node, self.relation_node(ix.table_key))
@@ -867,33 +858,10 @@ class _Builder:
     def trigger(self, tr: Trigger) -> None:
         node = (_RANK["trigger"], tr.key, "trigger")
         table = qualified(tr.schema, tr.table)
-        events = []
-        for ev in tr.events:
-            if ev.upper() == "UPDATE" and tr.columns:
-                events.append(f"UPDATE OF {_idents(tr.columns)}")
-            else:
-                events.append(ev.upper())
-        sql = (
-            f"CREATE {'CONSTRAINT ' if tr.constraint else ''}TRIGGER {quote_ident(tr.name)} "
-            f"{tr.timing} {' OR '.join(events)} ON {table}"
-        )
-        sql += _deferrable(tr.deferrable, tr.initially_deferred)
-        sql += f" FOR EACH {tr.level}"
-        if tr.when is not None:
-            sql += f" WHEN ({tr.when.text})"
-        fschema, fname = (
-            split_qualified(tr.function) if "." in tr.function else ("public", tr.function)
-        )
-        args = ", ".join(quote_literal(a) for a in tr.arguments)
-        sql += f" EXECUTE FUNCTION {qualified(fschema, fname)}({args})"
-        stmts = [_Stmt(sql, _schema_of(tr.when) if tr.when else None)]
-        enable = {
-            "D": "DISABLE TRIGGER",
-            "R": "ENABLE REPLICA TRIGGER",
-            "A": "ENABLE ALWAYS TRIGGER",
-        }.get(tr.enabled)
-        if enable:
-            stmts.append(_Stmt(f"ALTER TABLE {table} {enable} {quote_ident(tr.name)}"))
+        fschema, fname = _trigger_function(tr)
+        stmts = [_Stmt(trigger_sql(tr), _schema_of(tr.when) if tr.when else None)]
+        if tr.enabled != "O":
+            stmts.append(_Stmt(trigger_enable_sql(tr)))
         stmts += _comment_on("TRIGGER", f"{quote_ident(tr.name)} ON {table}", tr.comment)
         self.g.add(node, stmts)
         self.g.depend(node, self.relation_node(f"{tr.schema}.{tr.table}"))
@@ -915,25 +883,193 @@ class _Builder:
     def policy(self, p: Policy) -> None:
         node = (_RANK["policy"], p.key, "policy")
         table = qualified(p.schema, p.table)
-        sql = f"CREATE POLICY {quote_ident(p.name)} ON {table}"
-        if not p.permissive:
-            sql += " AS RESTRICTIVE"
-        if p.command != "ALL":
-            sql += f" FOR {p.command}"
-        if tuple(r.upper() for r in p.roles) != ("PUBLIC",) and p.roles:
-            sql += f" TO {', '.join(_grantee(r) for r in p.roles)}"
-        if p.using is not None:
-            sql += f" USING ({p.using.text})"
-        if p.with_check is not None:
-            sql += f" WITH CHECK ({p.with_check.text})"
-        stmts = [_Stmt(sql, _path([p.using, p.with_check]))]
+        stmts = [_Stmt(policy_sql(p), _path([p.using, p.with_check]))]
         stmts += _comment_on("POLICY", f"{quote_ident(p.name)} ON {table}", p.comment)
         self.g.add(node, stmts)
         self.g.depend(node, self.relation_node(f"{p.schema}.{p.table}"))
         self.depend_all(node, self.expr_nodes([p.using, p.with_check]))
 
 
+class SchemaSql:
+    """The statements and dependencies of single objects of one schema, built on demand.
+
+    The diff (:mod:`dbdesign.diff`) creates, drops and orders objects one by one with exactly the
+    statements :func:`emit_schema` would write for them: one renderer for both. Kinds are the
+    graph's: ``schema``, ``extension``, ``enum``, ``domain``, ``composite``, ``sequence``,
+    ``owned`` (a sequence's OWNED BY), ``function``, ``aggregate``, ``table``, ``fk``, ``view``,
+    ``index``, ``trigger``, ``rule``, ``policy``.
+    """
+
+    def __init__(self, schema: Schema) -> None:
+        self.schema = schema
+        self._b = _Builder(schema)
+
+    def _node(self, kind: str, key: str) -> Node:
+        rank = _RANK["type"] if kind in ("enum", "domain", "composite") else _RANK[kind]
+        node = (rank, key, kind)
+        if node in self._b.g.stmts:
+            return node
+        s, b = self.schema, self._b
+        if kind == "schema":
+            b.namespace(s.namespaces[key])
+        elif kind == "extension":
+            b.extension(s.extensions[key])
+        elif kind == "enum":
+            b.enum(s.enums[key])
+        elif kind == "domain":
+            b.domain(s.domains[key])
+        elif kind == "composite":
+            b.composite(s.composite_types[key])
+        elif kind in ("sequence", "owned"):
+            b.sequence(s.sequences[key])
+        elif kind in ("function", "aggregate"):
+            b.function(s.functions[key])
+        elif kind == "table":
+            b.table(s.tables[key])
+        elif kind == "view":
+            b.view(s.views[key])
+        elif kind == "index":
+            b.index(s.indexes[key])
+        elif kind == "trigger":
+            b.trigger(s.triggers[key])
+        elif kind == "rule":
+            b.rule(s.rules[key])
+        elif kind == "policy":
+            b.policy(s.policies[key])
+        else:  # pragma: no cover - a programming error
+            raise KeyError(kind)
+        return node
+
+    def statements(self, kind: str, key: str) -> list[tuple[str, str | None]]:
+        """The object's statements as ``emit_schema`` writes them: (sql, search_path schema)."""
+        return [(st.sql, st.path) for st in self._b.g.stmts.get(self._node(kind, key), [])]
+
+    def depends(self, kind: str, key: str) -> set[tuple[str, str]]:
+        """The objects (kind, key) this one needs first, hard and soft dependencies alike."""
+        node = self._node(kind, key)
+        g = self._b.g
+        return {(n[2], n[1]) for n in g.deps.get(node, set()) | g.soft.get(node, set())}
+
+    def expr_depends(self, exprs: Iterable[Expr | None]) -> set[tuple[str, str]]:
+        return {(n[2], n[1]) for n in self._b.expr_nodes(exprs)}
+
+    def type_depends(self, t: DataType | str) -> set[tuple[str, str]]:
+        """The modelled type a column type names (and every extension, which may provide it)."""
+        node = self._b.type_node(t)
+        out = {(node[2], node[1])} if node is not None else set()
+        return out | {("extension", e) for e in self.schema.extensions}
+
+    def column_depends(self, c: Column) -> set[tuple[str, str]]:
+        exprs = [c.default, c.generated.expr if c.generated else None]
+        return self.type_depends(c.type) | self.expr_depends(exprs)
+
+    def depends_hard(self, kind: str, key: str) -> set[tuple[str, str]]:
+        """Like :meth:`depends`, without the soft dependencies (a function body's tables)."""
+        node = self._node(kind, key)
+        return {(n[2], n[1]) for n in self._b.g.deps.get(node, set())}
+
+    @staticmethod
+    def sql_columns(sql: str) -> tuple[frozenset[str], bool]:
+        """Column names a statement's text refers to, and whether it selects ``*``."""
+        refs = _scan_sql(sql)
+        return frozenset(refs.columns), refs.star
+
+    @staticmethod
+    def expr_columns(exprs: Iterable[Expr | None]) -> frozenset[str]:
+        out: set[str] = set()
+        for e in exprs:
+            if e is not None:
+                out |= _scan_expr(e.text).columns
+        return frozenset(out)
+
+    def sql_depends(self, sql: str, path: str | None) -> set[tuple[str, str]]:
+        """Objects an SQL statement's text mentions (relations, functions, types, sequences)."""
+        return {(n[2], n[1]) for n in self._b.refs_nodes(_scan_sql(sql), path)}
+
+    def column_sql(self, c: Column) -> str:
+        return self._b.column_sql(c)
+
+    def element_sql(self, e: IndexElement) -> str:
+        return self._b.element_sql(e)
+
+    def index_sql(self, ix: Index, *, concurrently: bool = False) -> str:
+        return self._b.index_sql(ix, concurrently=concurrently)
+
+    def collation(self, name: str) -> str:
+        return self._b.collation(name)
+
+    def owned_by(self, seq: Sequence) -> tuple[str, str] | None:
+        """(table key, column) of a sequence's OWNED BY, or None."""
+        return self._b._owned_by(seq.owned_by) if seq.owned_by else None
+
+    def drop(self, kind: str, key: str) -> list[str]:
+        """The DROP statements ``emit_drop_schema`` writes for one object."""
+        return _drop_sql(self.schema, kind, key)
+
+
 # --------------------------------------------------------------------------- pieces
+
+
+def _trigger_function(tr: Trigger) -> tuple[str, str]:
+    return split_qualified(tr.function) if "." in tr.function else ("public", tr.function)
+
+
+def trigger_sql(tr: Trigger) -> str:
+    """``CREATE [CONSTRAINT] TRIGGER ...``."""
+    events = []
+    for ev in tr.events:
+        if ev.upper() == "UPDATE" and tr.columns:
+            events.append(f"UPDATE OF {_idents(tr.columns)}")
+        else:
+            events.append(ev.upper())
+    sql = (
+        f"CREATE {'CONSTRAINT ' if tr.constraint else ''}TRIGGER {quote_ident(tr.name)} "
+        f"{tr.timing} {' OR '.join(events)} ON {qualified(tr.schema, tr.table)}"
+    )
+    sql += _deferrable(tr.deferrable, tr.initially_deferred)
+    sql += f" FOR EACH {tr.level}"
+    if tr.when is not None:
+        sql += f" WHEN ({tr.when.text})"
+    fschema, fname = _trigger_function(tr)
+    args = ", ".join(quote_literal(a) for a in tr.arguments)
+    return sql + f" EXECUTE FUNCTION {qualified(fschema, fname)}({args})"
+
+
+_TRIGGER_ENABLE = {
+    "O": "ENABLE TRIGGER",
+    "D": "DISABLE TRIGGER",
+    "R": "ENABLE REPLICA TRIGGER",
+    "A": "ENABLE ALWAYS TRIGGER",
+}
+
+
+def trigger_enable_sql(tr: Trigger) -> str:
+    """``ALTER TABLE ... ENABLE|DISABLE ... TRIGGER name`` for the trigger's ``enabled`` state."""
+    table = qualified(tr.schema, tr.table)
+    return f"ALTER TABLE {table} {_TRIGGER_ENABLE.get(tr.enabled, 'ENABLE TRIGGER')} " + (
+        quote_ident(tr.name)
+    )
+
+
+def policy_sql(p: Policy) -> str:
+    """``CREATE POLICY ...``."""
+    sql = f"CREATE POLICY {quote_ident(p.name)} ON {qualified(p.schema, p.table)}"
+    if not p.permissive:
+        sql += " AS RESTRICTIVE"
+    if p.command != "ALL":
+        sql += f" FOR {p.command}"
+    sql += policy_roles_sql(p)
+    if p.using is not None:
+        sql += f" USING ({p.using.text})"
+    if p.with_check is not None:
+        sql += f" WITH CHECK ({p.with_check.text})"
+    return sql
+
+
+def policy_roles_sql(p: Policy) -> str:
+    if tuple(r.upper() for r in p.roles) != ("PUBLIC",) and p.roles:
+        return f" TO {', '.join(_grantee(r) for r in p.roles)}"
+    return ""
 
 
 def _type_name(text: str) -> str | None:
@@ -1063,40 +1199,96 @@ def _own_constraints(
 
     pk = t.primary_key
     if pk is not None and not any(p.primary_key for p in part_parents):
-        sql = f"CONSTRAINT {quote_ident(pk.name)} PRIMARY KEY ({_idents(pk.columns)})"
-        if pk.include:
-            sql += f" INCLUDE ({_idents(pk.include)})"
         first((pk.columns, pk.include, False, pk.deferrable, pk.initially_deferred))
-        out.append((sql + _deferrable(pk.deferrable, pk.initially_deferred), True, True))
+        out.append((primary_key_clause(pk), True, True))
     parent_uniques = {u.columns for p in part_parents for u in p.uniques.values()}
     for u in t.uniques.values():
         if u.columns in parent_uniques:
             continue
-        nnd = " NULLS NOT DISTINCT" if u.nulls_not_distinct else ""
-        sql = f"CONSTRAINT {quote_ident(u.name)} UNIQUE{nnd} ({_idents(u.columns)})"
-        if u.include:
-            sql += f" INCLUDE ({_idents(u.include)})"
         inline = first(
             (u.columns, u.include, u.nulls_not_distinct, u.deferrable, u.initially_deferred)
         )
-        out.append((sql + _deferrable(u.deferrable, u.initially_deferred), True, inline))
+        out.append((unique_clause(u), True, inline))
     for chk in t.checks.values():
         if chk.name in parent_checks:
             continue
-        sql = f"CONSTRAINT {quote_ident(chk.name)} CHECK ({chk.expr.text})"
-        if chk.no_inherit:
-            sql += " NO INHERIT"
-        out.append((sql, chk.validated, chk.validated))
+        out.append((check_clause(chk), chk.validated, chk.validated))
     parent_excl = {e.name for p in part_parents for e in p.exclusions.values()}
     for ex in t.exclusions.values():
         if ex.name in parent_excl:
             continue
         inline = first(("excl", dataclasses.replace(ex, name="", comment=None)))
-        out.append((_exclusion_sql(ex), True, inline))
+        out.append((exclusion_clause(ex), True, inline))
     return out
 
 
-def _exclusion_sql(ex: Exclusion) -> str:
+def view_sql(v: View, *, or_replace: bool = False) -> str:
+    """``CREATE [OR REPLACE] [MATERIALIZED] VIEW ... AS query``."""
+    kind = "MATERIALIZED VIEW" if v.materialized else "VIEW"
+    sql = f"CREATE {'OR REPLACE ' if or_replace else ''}{kind} {qualified(v.schema, v.name)}"
+    if v.column_names:
+        sql += f" ({_idents(v.column_names)})"
+    options = [
+        o for o in v.options if not (v.check_option and o.lower().startswith("check_option"))
+    ]
+    if options:
+        sql += f" WITH ({', '.join(options)})"
+    sql += f" AS\n{_strip_semicolon(v.query.text)}"
+    if v.check_option:
+        sql += f"\n  WITH {v.check_option} CHECK OPTION"
+    return sql
+
+
+def primary_key_clause(pk: PrimaryKey, *, using_index: bool = False) -> str:
+    """``CONSTRAINT name PRIMARY KEY (...)``; with ``using_index``, ``... PRIMARY KEY USING INDEX
+    name`` (the index of the same name built beforehand)."""
+    sql = f"CONSTRAINT {quote_ident(pk.name)} PRIMARY KEY"
+    if using_index:
+        sql += f" USING INDEX {quote_ident(pk.name)}"
+    else:
+        sql += f" ({_idents(pk.columns)})"
+        if pk.include:
+            sql += f" INCLUDE ({_idents(pk.include)})"
+    return sql + _deferrable(pk.deferrable, pk.initially_deferred)
+
+
+def unique_clause(u: Unique, *, using_index: bool = False) -> str:
+    """``CONSTRAINT name UNIQUE (...)`` (or ``UNIQUE USING INDEX name``)."""
+    if using_index:
+        sql = f"CONSTRAINT {quote_ident(u.name)} UNIQUE USING INDEX {quote_ident(u.name)}"
+    else:
+        nnd = " NULLS NOT DISTINCT" if u.nulls_not_distinct else ""
+        sql = f"CONSTRAINT {quote_ident(u.name)} UNIQUE{nnd} ({_idents(u.columns)})"
+        if u.include:
+            sql += f" INCLUDE ({_idents(u.include)})"
+    return sql + _deferrable(u.deferrable, u.initially_deferred)
+
+
+def check_clause(chk: Check) -> str:
+    """``CONSTRAINT name CHECK (...)`` (without NOT VALID)."""
+    sql = f"CONSTRAINT {quote_ident(chk.name)} CHECK ({chk.expr.text})"
+    if chk.no_inherit:
+        sql += " NO INHERIT"
+    return sql
+
+
+def foreign_key_clause(fk: ForeignKey) -> str:
+    """``CONSTRAINT name FOREIGN KEY (...) REFERENCES ...`` (without NOT VALID)."""
+    sql = (
+        f"CONSTRAINT {quote_ident(fk.name)} FOREIGN KEY "
+        f"({_idents(fk.columns)}) REFERENCES {_qkey(fk.ref_table)} "
+        f"({_idents(fk.ref_columns)})"
+    )
+    if fk.match != "SIMPLE":
+        sql += f" MATCH {fk.match}"
+    if fk.on_update != "NO ACTION":
+        sql += f" ON UPDATE {fk.on_update}"
+    if fk.on_delete != "NO ACTION":
+        sql += f" ON DELETE {fk.on_delete}"
+    return sql + _deferrable(fk.deferrable, fk.initially_deferred)
+
+
+def exclusion_clause(ex: Exclusion) -> str:
     elems = []
     for el in ex.elements:
         e = el.element
@@ -1180,17 +1372,18 @@ def _dollar_quote(body: str) -> str:
         n += 1
 
 
-def _function_sql(fn: Function) -> str:
+def _function_sql(fn: Function, *, or_replace: bool = False) -> str:
     name = qualified(fn.schema, fn.name)
+    create = "CREATE OR REPLACE" if or_replace else "CREATE"
     if fn.kind == "aggregate":
         ins = [a for a in fn.arguments if a.mode in ("IN", "VARIADIC")]
         args = ", ".join(_arg_sql(a) for a in ins) or "*"
         body = fn.body.strip()
         if not body.startswith("("):
             body = f"(\n    {body}\n)"
-        return f"CREATE AGGREGATE {name}({args}) {body}"
+        return f"{create} AGGREGATE {name}({args}) {body}"
     args = ", ".join(_arg_sql(a) for a in fn.arguments if a.mode != "TABLE")
-    lines = [f"CREATE {'PROCEDURE' if fn.kind == 'procedure' else 'FUNCTION'} {name}({args})"]
+    lines = [f"{create} {'PROCEDURE' if fn.kind == 'procedure' else 'FUNCTION'} {name}({args})"]
     if fn.kind == "function":
         table_args = [a for a in fn.arguments if a.mode == "TABLE"]
         if table_args:
@@ -1225,6 +1418,19 @@ def _function_sql(fn: Function) -> str:
 
 
 # --------------------------------------------------------------------------- rendering
+
+
+# The small renderers the diff shares (dbdesign.emit.postgres_ops).
+default_sql = _default_sql
+identity_sql = _identity_sql
+sequence_sql = _sequence_sql
+function_sql = _function_sql
+function_signature = _signature
+type_text = _type_text
+qualified_key = _qkey
+grantee_sql = _grantee
+strip_semicolon = _strip_semicolon
+schema_of = _schema_of
 
 
 def _render(nodes: Iterable[list[_Stmt]], header: str = HEADER) -> str:

@@ -188,9 +188,15 @@ def discover(folder: Path) -> list[Migration]:
 
 
 def new_migration(
-    folder: Path, name: str, *, versioning: Versioning = "sequential", now: datetime | None = None
+    folder: Path,
+    name: str,
+    *,
+    versioning: Versioning = "sequential",
+    now: datetime | None = None,
+    up_text: str | None = None,
+    down_text: str | None = None,
 ) -> tuple[Path, Path]:
-    """Create an empty up/down pair; returns their paths."""
+    """Create the next up/down pair (empty, or with the given texts); returns their paths."""
     if not re.fullmatch(r"[A-Za-z0-9_\-]+", name):
         raise ConfigError(f"migration name {name!r}: use letters, digits, '_' and '-' only")
     folder.mkdir(parents=True, exist_ok=True)
@@ -204,8 +210,10 @@ def new_migration(
         version = str((existing[-1].key if existing else 0) + 1).zfill(width)
     up = folder / f"{version}_{name}.up.sql"
     down = folder / f"{version}_{name}.down.sql"
-    up.write_text(f"-- {version}_{name}: up\n", encoding="utf-8")
-    down.write_text(f"-- {version}_{name}: undo what the up file does\n", encoding="utf-8")
+    up.write_text(up_text or f"-- {version}_{name}: up\n", encoding="utf-8")
+    down.write_text(
+        down_text or f"-- {version}_{name}: undo what the up file does\n", encoding="utf-8"
+    )
     return up, down
 
 

@@ -83,12 +83,17 @@ class Expr:
     computed on first use by the dialect's registered normaliser (PostgreSQL: pglast parse, a few
     canonicalising rewrites, deparse), so readers that never compare pay nothing for it.
     ``schema`` is the schema unqualified names resolve to where the expression was written.
+
+    ``tree`` (optional, from a reader that defers the text): the parse tree the text is printed
+    from. Two expressions with equal trees (positions aside), dialect and schema are equal
+    without printing either; a diff of two large files compares thousands of expressions.
     """
 
-    __slots__ = ("_norm", "_text", "_thunk", "dialect", "schema")
+    __slots__ = ("_norm", "_text", "_thunk", "_tree", "dialect", "schema")
     _norm: str | None
     _text: str | None
     _thunk: Callable[[], str] | None
+    _tree: Any
     dialect: str
     schema: str | None
 
@@ -100,11 +105,13 @@ class Expr:
         normalized: str | None = None,
         *,
         thunk: Callable[[], str] | None = None,
+        tree: Any = None,
     ) -> None:
         if text is None and thunk is None:
             raise ValueError("Expr needs text or a thunk that produces it")
         object.__setattr__(self, "_text", text)
         object.__setattr__(self, "_thunk", thunk)
+        object.__setattr__(self, "_tree", tree)
         object.__setattr__(self, "dialect", dialect)
         object.__setattr__(self, "schema", schema)
         object.__setattr__(self, "_norm", normalized)
@@ -135,6 +142,13 @@ class Expr:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Expr):
             return NotImplemented
+        if (
+            self._tree is not None
+            and other._tree is not None
+            and (self.dialect, self.schema) == (other.dialect, other.schema)
+            and (self._tree == other._tree or _same_tree(self._tree, other._tree))
+        ):
+            return True
         return self.text == other.text or self.normalized == other.normalized
 
     def __hash__(self) -> int:
@@ -148,6 +162,22 @@ class Expr:
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("Expr is immutable")
+
+
+def _same_tree(a: Any, b: Any) -> bool:
+    """Parse trees equal but for their ``location`` (source offset) entries."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        if len(a) != len(b):
+            return False
+        for k, v in a.items():
+            if k != "location" and (k not in b or not _same_tree(v, b[k])):
+                return False
+        return True
+    if isinstance(a, list | tuple):
+        return len(a) == len(b) and all(_same_tree(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -168,8 +198,11 @@ class DataType:
         base = self.name
         if self.args:
             inner = ",".join(str(a) for a in self.args)
-            # PostgreSQL writes timestamp(3) with time zone with the modifier in the middle.
-            if base.startswith(("timestamp ", "time ")) and " with" in base:
+            # PostgreSQL writes timestamp(3) with time zone with the modifier in the middle,
+            # MySQL decimal(10,2) unsigned.
+            if (base.startswith(("timestamp ", "time ")) and " with" in base) or base.endswith(
+                (" unsigned", " unsigned zerofill")
+            ):
                 head, _, tail = base.partition(" ")
                 base = f"{head}({inner}) {tail}"
             else:
@@ -292,10 +325,13 @@ class IndexElement:
     collation: str | None = None
     descending: bool = False
     nulls_first: bool | None = None  # None: the default for the direction
+    length: int | None = None  # MySQL key prefix: KEY (title(10)) indexes 10 characters
 
     @property
     def label(self) -> str:
-        return self.column if self.column is not None else f"({self.expr})"
+        if self.column is None:
+            return f"({self.expr})"
+        return self.column if self.length is None else f"{self.column}({self.length})"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

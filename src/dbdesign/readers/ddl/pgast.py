@@ -27,6 +27,7 @@ _SCALAR_DEFAULTS: dict[str, dict[str, Any]] = {
     "Boolean": {"boolval": False},
     "String": {"sval": ""},
     "Float": {"fval": "0"},
+    "PartitionBoundSpec": {"modulus": 0, "remainder": 0},  # FOR VALUES WITH (..., REMAINDER 0)
 }
 
 

@@ -378,7 +378,12 @@ class PostgresDdlReader:
 
     def _expr(self, tree: Tree, kind: str | None = None) -> Expr:
         # Deparsing costs ~0.3 ms an expression; defer it until someone reads the text.
-        return Expr(thunk=lambda: deparse(tree, kind), dialect="postgres", schema=self.search_path)
+        return Expr(
+            thunk=lambda: deparse(tree, kind),
+            dialect="postgres",
+            schema=self.search_path,
+            tree=(kind, tree),
+        )
 
     def _take_rel(self, schema: str, name: str) -> None:
         self.rel_names.setdefault(schema, set()).add(name)
@@ -650,9 +655,7 @@ class PostgresDdlReader:
             t.partition_of = f"{parent.schema}.{parent.name}"
             t.partition_bound = self._bound(s["partbound"])
             # Before PostgreSQL 17 a partition does not carry its parent's identity.
-            t.columns = [
-                dataclasses.replace(c, origin=None, identity=None) for c in parent.columns
-            ]
+            t.columns = [dataclasses.replace(c, origin=None, identity=None) for c in parent.columns]
         elif parents:
             t.inherits = tuple(f"{p.schema}.{p.name}" for p in parents)
             for p in parents:
@@ -728,6 +731,17 @@ class PostgresDdlReader:
                 generated = Generated(
                     expr=self._expr(con["raw_expr"]), stored=con.get("generated_kind", "s") != "v"
                 )
+            elif ct.startswith("CONSTR_ATTR_"):
+                # DEFERRABLE / INITIALLY DEFERRED after a column constraint belong to it
+                if deferred:
+                    prev, of_column = deferred[-1]
+                    attr = {
+                        "CONSTR_ATTR_DEFERRABLE": {"deferrable": True},
+                        "CONSTR_ATTR_NOT_DEFERRABLE": {"deferrable": False},
+                        "CONSTR_ATTR_DEFERRED": {"initdeferred": True},
+                        "CONSTR_ATTR_IMMEDIATE": {"initdeferred": False},
+                    }.get(ct, {})
+                    deferred[-1] = ({**prev, **attr}, of_column)
             else:
                 if ct == "CONSTR_PRIMARY":
                     nullable = False

@@ -442,7 +442,7 @@ class _Builder:
                     unlogged=bool(r["unlogged"]),
                     rls_enabled=bool(r["rls_enabled"]),
                     rls_forced=bool(r["rls_forced"]),
-                    options=tuple(r["options"] or ()),
+                    options=tuple(sorted(r["options"] or ())),  # as the DDL reader orders them
                     grants=_grants(r["grants"]),
                     comment=r["comment"],
                     origin=self.origin("pg_class", oid),

@@ -1,0 +1,72 @@
+"""The two sides of a diff: a DDL file, a folder of .sql files, a database URL, or a migrations
+folder (``NNNN_name.up.sql`` files, see docs/migrate.md) whose up files are replayed into a
+scratch database on a server and read back from its catalog."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from dbdesign.errors import ConfigError, UnsupportedError
+from dbdesign.migrate.files import FILE_RE
+from dbdesign.migrate.history import TABLE as HISTORY_TABLE
+from dbdesign.model import FrozenMap, Schema
+
+__all__ = ["is_migrations_folder", "read_side", "replay", "without_history"]
+
+
+def is_migrations_folder(path: Path) -> bool:
+    """A folder whose .sql files are all migration files, with at least one up file."""
+    if not path.is_dir():
+        return False
+    names = [p.name for p in path.iterdir() if p.name.endswith(".sql")]
+    return (
+        bool(names)
+        and all(FILE_RE.match(n) for n in names)
+        and any(n.endswith(".up.sql") for n in names)
+    )
+
+
+def without_history(schema: Schema) -> Schema:
+    """The schema without the migration history table the runner keeps."""
+    keys = [k for k in schema.tables if k.rsplit(".", 1)[-1] == HISTORY_TABLE]
+    if not keys:
+        return schema
+    tables = FrozenMap({k: t for k, t in schema.tables.items() if k not in keys})
+    return dataclasses.replace(schema, tables=tables)
+
+
+def replay(folder: Path, url: str) -> Schema:
+    """Apply every up file of ``folder`` to the (empty) database at ``url``; read it back."""
+    from dbdesign.migrate.runner import Settings, migrate
+    from dbdesign.readers.catalog.postgres import read_catalog
+
+    if any(FILE_RE.match(p.name) for p in folder.glob("*.sql")):
+        migrate(url, Settings(dir=folder), direction="up")
+    return without_history(read_catalog(url))
+
+
+def read_side(source: str, *, db: str | None = None, warn: object = None) -> Schema:
+    """One side of a diff as a PostgreSQL schema model.
+
+    A migrations folder is replayed into a scratch database on the server of ``db`` (default:
+    ``$DBDESIGN_DATABASE_URL``, else the embedded PostgreSQL), which is dropped afterwards.
+    """
+    from dbdesign import api
+
+    if api.is_database_url(source):
+        if not source.lower().startswith("postgres"):
+            raise UnsupportedError(f"{source}: dbdesign diff compares PostgreSQL schemas")
+        from dbdesign.readers.catalog.postgres import read_catalog
+
+        return read_catalog(source)
+    path = Path(source)
+    if not path.exists():
+        raise ConfigError(f"{source}: no such file, folder or database URL")
+    if is_migrations_folder(path):
+        from dbdesign.engine import resolve_url, scratch_database
+
+        with scratch_database(resolve_url(db)) as url:
+            return replay(path, url)
+    schema = api.read(source, dialect="postgres", warn=warn)  # type: ignore[arg-type]
+    return schema

@@ -1,0 +1,25 @@
+CREATE SCHEMA app;
+CREATE TYPE app.kind AS ENUM ('a', 'b');
+COMMENT ON TYPE app.kind IS 'the kind';
+CREATE DOMAIN app.pos AS integer CONSTRAINT pos_check CHECK (VALUE > 0);
+COMMENT ON CONSTRAINT pos_check ON DOMAIN app.pos IS 'greater than zero';
+CREATE TYPE app.pair AS (x integer, y integer);
+COMMENT ON TYPE app.pair IS 'two integers';
+CREATE SEQUENCE app.seq;
+CREATE TABLE app.t (id integer CONSTRAINT t_pkey PRIMARY KEY, k app.kind, n app.pos,
+    CONSTRAINT t_n_check CHECK (n < 100));
+COMMENT ON TABLE app.t IS 'table t, commented again';
+COMMENT ON COLUMN app.t.k IS 'the kind';
+COMMENT ON CONSTRAINT t_pkey ON app.t IS 'primary key';
+CREATE INDEX t_k ON app.t (k);
+COMMENT ON INDEX app.t_k IS 'index on k';
+CREATE VIEW app.v AS SELECT id, k FROM app.t;
+COMMENT ON COLUMN app.v.id IS 'id column';
+CREATE MATERIALIZED VIEW app.mv AS SELECT id FROM app.t;
+COMMENT ON MATERIALIZED VIEW app.mv IS 'materialized';
+CREATE FUNCTION app.f() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;
+CREATE TRIGGER t_trg BEFORE INSERT ON app.t FOR EACH ROW EXECUTE FUNCTION app.f();
+COMMENT ON TRIGGER t_trg ON app.t IS 'before insert';
+CREATE POLICY t_pol ON app.t USING (true);
+COMMENT ON POLICY t_pol ON app.t IS 'all rows';
+CREATE RULE t_rule AS ON DELETE TO app.t DO INSTEAD NOTHING;

@@ -1,0 +1,2 @@
+-- one object of every kind created from nothing (creation order) and dropped to nothing (drop
+-- order); the other side is this empty file

@@ -1,0 +1,11 @@
+CREATE SCHEMA app;
+CREATE TABLE app.t (id integer, secret text);
+CREATE VIEW app.v AS SELECT id FROM app.t;
+CREATE SEQUENCE app.s;
+CREATE FUNCTION app.f() RETURNS integer LANGUAGE sql AS 'SELECT 1';
+GRANT USAGE ON SCHEMA app TO dbdesign_diff_reader;
+GRANT SELECT ON app.t TO dbdesign_diff_reader WITH GRANT OPTION;
+GRANT INSERT, DELETE, TRUNCATE ON app.t TO dbdesign_diff_writer;
+GRANT SELECT ON app.v TO dbdesign_diff_reader;
+GRANT SELECT, UPDATE ON SEQUENCE app.s TO dbdesign_diff_writer;
+GRANT EXECUTE ON FUNCTION app.f() TO dbdesign_diff_writer;

@@ -1,0 +1,15 @@
+CREATE SCHEMA s;
+CREATE TABLE t (a integer, b text, c integer, d jsonb, e timestamp with time zone);
+CREATE INDEX idx_a ON t (a DESC NULLS LAST);
+CREATE INDEX idx_partial ON t (b) WHERE c > 10;
+CREATE INDEX idx_expr ON t (lower(b), upper(b));
+CREATE INDEX idx_inc ON t (a) INCLUDE (c, b);
+CREATE UNIQUE INDEX idx_u ON t (a, c) NULLS NOT DISTINCT;
+CREATE INDEX idx_gin ON t USING gin (d jsonb_path_ops);
+CREATE INDEX idx_hash ON t USING hash (b);
+CREATE INDEX idx_brin ON t USING brin (e);
+CREATE INDEX idx_collate ON t (b COLLATE "C" text_pattern_ops);
+CREATE TABLE s.u (x integer, y text);
+CREATE UNIQUE INDEX u_x ON s.u (x, y);
+COMMENT ON INDEX idx_a IS 'on a, descending';
+COMMENT ON INDEX idx_hash IS 'hashed';

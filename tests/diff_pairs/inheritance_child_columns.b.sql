@@ -1,0 +1,2 @@
+CREATE TABLE parent (id integer, name text, created date);
+CREATE TABLE child (extra text) INHERITS (parent);

@@ -1,0 +1,4 @@
+CREATE TABLE logs (id integer, at date, msg text) PARTITION BY RANGE (at);
+CREATE INDEX logs_at ON logs (at);
+CREATE TABLE logs_2024 PARTITION OF logs FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE logs_rest PARTITION OF logs DEFAULT;
