@@ -134,3 +134,69 @@ def test_pre_commit_hook_definition() -> None:
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
     hook = next(h for h in hooks if h["id"] == "dbdesign-lint")
     assert hook["entry"] == "dbdesign lint" and hook["files"]
+
+
+def test_sarif_of_real_runs_is_valid_against_the_official_schema(tmp_path: Path) -> None:
+    from tests.unit.lint.test_output import assert_valid_sarif
+
+    odd = tmp_path / "my schema #2.sql"  # a space and a '#' must be percent-encoded in URIs
+    odd.write_text(BAD + "CREATE TABLE t (x int);  -- dbdesign: ignore NOPE1\n")
+    for source in (CORPUS / "postgres" / "pagila.sql", odd):
+        r = run("lint", str(source), "-f", "sarif")
+        assert r.returncode == 1, r.stderr
+        log = json.loads(r.stdout)
+        assert log["runs"][0]["results"], source
+        assert_valid_sarif(log)
+    codes = {x["ruleId"] for x in log["runs"][0]["results"]}
+    assert {"KEY001", "TYP003", "SUP001"} <= codes
+
+
+def test_usage_errors_exit_2_with_clicks_message() -> None:
+    r = run("lint", "--no-such-option", "x.sql")
+    assert r.returncode == 2 and "No such option" in r.stderr, r.stderr
+    assert "internal error" not in r.stderr
+    r = run("lint")
+    assert r.returncode == 2 and "Missing argument" in r.stderr, r.stderr
+
+
+def test_unused_suppressions_and_volumes_from_the_config(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.dbdesign.lint]\n"
+        'select = ["KEY001", "KEY006", "TYP003", "SUP001"]\n'
+        "[tool.dbdesign.lint.volumes]\n"
+        '"public.events" = 5_000_000_000\n'
+    )
+    (tmp_path / "schema.sql").write_text(
+        "CREATE TABLE events (id serial PRIMARY KEY, total real);  -- dbdesign: ignore TYP003\n"
+        "CREATE TABLE logs (id bigint PRIMARY KEY);  -- dbdesign: ignore KEY001\n"
+    )
+    r = run("lint", "schema.sql", "-f", "json", cwd=tmp_path)
+    found = [(f["code"], f["object"], f["line"]) for f in json.loads(r.stdout)["findings"]]
+    assert found == [
+        ("KEY006", "public.events.id", 1),
+        ("SUP001", "-- dbdesign: ignore KEY001", 2),
+    ], r.stderr
+    # Rules that did not run cannot judge their suppressions.
+    r = run("lint", "schema.sql", "--select", "SUP001", "-f", "json", cwd=tmp_path)
+    assert json.loads(r.stdout)["findings"] == [] and r.returncode == 0
+
+
+def test_linting_files_imports_only_what_it_needs(tmp_path: Path) -> None:
+    """Start-up is most of the time on a small file (docs/benchmarks.md): linting DDL files
+    must not import pydantic (typer >= 0.29 does), rich, a database driver or sqlglot."""
+    f = tmp_path / "schema.sql"
+    f.write_text(BAD)
+    code = (
+        "import sys\n"
+        f"sys.argv = ['dbdesign', 'lint', {str(f)!r}, '-f', 'sarif']\n"
+        "from dbdesign.cli import main\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = {'pydantic', 'rich', 'psycopg', 'sqlglot', 'yaml'}\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & heavy), file=sys.stderr)\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert json.loads(r.stdout)["runs"][0]["results"], r.stderr
+    assert r.stderr.strip().splitlines()[-1] == "[]", r.stderr

@@ -62,6 +62,29 @@ def lint_command(
 
     Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input errors.
     """
+    import gc
+
+    # A short run that builds a large model of objects without reference cycles: the cyclic
+    # collector would only re-scan them, again and again, as the model grows (a third of the
+    # time of a 100,000-line file; the same peak memory without it).
+    gc.disable()
+    try:
+        _lint(sources, fmt, fail_on, select, ignore, dialect, config, baseline, write_baseline)
+    finally:
+        gc.enable()
+
+
+def _lint(
+    sources: list[str],
+    fmt: LintFormat,
+    fail_on: FailOn | None,
+    select: list[str] | None,
+    ignore: list[str] | None,
+    dialect: str | None,
+    config: Path | None,
+    baseline: Path | None,
+    write_baseline: bool,
+) -> None:
     from dataclasses import replace
 
     from dbdesign import api
@@ -85,10 +108,12 @@ def lint_command(
         raise ConfigError("--write-baseline needs --baseline FILE (or baseline in the config)")
 
     findings = []
+    files: set[str] = set()
     for source in sources:
         schema = api.read(source, dialect=dialect)
         findings.extend(engine.lint(schema, cfg))
-    findings = engine.apply_suppressions(findings)
+        files |= engine.source_files(schema)
+    findings = engine.apply_suppressions(findings, cfg, files)
     if write_baseline:
         assert base_path is not None
         n = engine.write_baseline(findings, base_path)

@@ -15,9 +15,12 @@ Generated from the rules' docstrings by `python -m dbdesign.lint.catalogue > doc
 Select and ignore rules by code (`KEY001`), prefix (`KEY`) or group (`keys`) in
 `[tool.dbdesign.lint]` (`select`, `ignore`, `[tool.dbdesign.lint.severity]`) or with
 `--select`/`--ignore`. Silence one finding with a comment on the object's line or the comment
-lines directly above it: `-- dbdesign: ignore KEY002` (no code: every rule). Adopt the linter on
-an existing schema with `--baseline lint-baseline.json --write-baseline`, then
-`--baseline lint-baseline.json` reports only new findings.
+lines directly above it: `-- dbdesign: ignore KEY002` (no code: every rule; text after a second
+`--` is a reason: `-- dbdesign: ignore KEY002 -- lookup table`). A comment that silences
+nothing is itself reported (SUP001). Adopt the linter on an existing schema with
+`--baseline lint-baseline.json --write-baseline`, then `--baseline lint-baseline.json` reports
+only new findings. Expected row counts, which KEY006 needs, come from
+`[tool.dbdesign.lint.volumes]` (`"schema.table" = rows`).
 
 """
 

@@ -15,6 +15,9 @@ Example::
 
     [tool.dbdesign.lint.naming]
     index = ["idx_{table}_*"]
+
+    [tool.dbdesign.lint.volumes]      # expected rows per table (KEY006)
+    "public.events" = 5_000_000_000   # schema.table, or a bare name for any schema
 """
 
 from __future__ import annotations
@@ -64,6 +67,13 @@ class LintConfig:
         "ssn social_security credit_card card_number iban passport tax_id national_id".split()
     )
     repeated_group_min_columns: int = 3
+    # Expected row counts: "schema.table" (or a bare table name, any schema) -> rows.
+    volumes: dict[str, int] = field(default_factory=dict)
+
+    def volume(self, schema: str, table: str) -> int | None:
+        """The configured row count of ``schema.table`` (the qualified name wins)."""
+        v = self.volumes.get(f"{schema}.{table}")
+        return v if v is not None else self.volumes.get(table)
 
 
 _LISTS = {
@@ -128,6 +138,15 @@ def parse_config(data: dict[str, Any], *, file: str | None = None) -> LintConfig
                     raise ConfigError(f"{where}.{nk}: must be a pattern or a list", file=file)
                 naming[nk] = tuple(pats)
             changes[k] = naming
+        elif k == "volumes":
+            if not isinstance(value, dict):
+                raise ConfigError(f'{where}: must be a table of "schema.table" = rows', file=file)
+            for name, rows in value.items():
+                if not isinstance(rows, int) or isinstance(rows, bool) or rows < 0:
+                    raise ConfigError(
+                        f"{where}.{name}: must be a non-negative integer (rows)", file=file
+                    )
+            changes[k] = dict(value)
         elif k == "baseline":
             if not isinstance(value, str):
                 raise ConfigError(f"{where}: must be a path", file=file)

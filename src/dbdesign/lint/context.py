@@ -129,6 +129,10 @@ class Context:
             if t.name.lower() in ("bool", "boolean"):
                 return "bool"
             return sqlite_affinity(t.name)
+        if self.dialect == "mysql":
+            from dbdesign.dialects.mysql import TYPE_KIND, base_name
+
+            return TYPE_KIND.get(base_name(t), "other")
         b = self.base_type(t)
         if b.array_dims:
             return "array"

@@ -6,6 +6,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from dbdesign.errors import ConfigError
@@ -50,10 +51,7 @@ def lint(schema: Schema, config: LintConfig | None = None) -> list[Finding]:
     for r in select_rules(cfg):
         if schema.dialect not in r.dialects:
             continue
-        sev = r.severity
-        for sel, s in cfg.severity.items():
-            if _matches(r, sel):
-                sev = s
+        sev = _severity(r, cfg)
         fix = r.fix
         for h in r.check(ctx):
             out.append(
@@ -69,6 +67,15 @@ def lint(schema: Schema, config: LintConfig | None = None) -> list[Finding]:
             )
     out.sort(key=sort_key)
     return out
+
+
+def _severity(r: Rule, cfg: LintConfig) -> Severity:
+    """The rule's severity after the configuration's overrides (the last matching one wins)."""
+    sev = r.severity
+    for sel, s in cfg.severity.items():
+        if _matches(r, sel):
+            sev = s
+    return sev
 
 
 def _source_origin(source: str | None) -> Origin | None:
@@ -89,13 +96,26 @@ def sort_key(f: Finding) -> tuple[str, int, int, str, str]:
 # ---------------------------------------------------------------- inline suppression
 
 _IGNORE = re.compile(r"--\s*dbdesign:\s*ignore\b([^\n]*)", re.I)
+UNUSED_SUPPRESSION = "SUP001"
+
+
+@dataclass(slots=True, eq=False)
+class Directive:
+    """One ``-- dbdesign: ignore [CODE ...]`` comment and the codes that silenced something."""
+
+    file: str
+    line: int
+    col: int
+    codes: tuple[str, ...]  # codes, prefixes or group names as written; () silences all
+    used: set[str] = field(default_factory=set)  # codes that matched; "" for a bare ignore
 
 
 class SourceLines:
-    """File text by line, read once per file (for suppression comments)."""
+    """File text by line and its suppression comments, read once per file."""
 
     def __init__(self) -> None:
         self._files: dict[str, list[str] | None] = {}
+        self._directives: dict[str, dict[int, Directive]] = {}
 
     def lines(self, file: str) -> list[str] | None:
         if file not in self._files:
@@ -106,17 +126,37 @@ class SourceLines:
                 self._files[file] = None
         return self._files[file]
 
+    def directives(self, file: str) -> dict[int, Directive]:
+        """The file's suppression comments by line number."""
+        found = self._directives.get(file)
+        if found is None:
+            found = {}
+            for n, line in enumerate(self.lines(file) or (), 1):
+                m = _IGNORE.search(line) if "dbdesign:" in line else None
+                if m is not None:
+                    found[n] = Directive(file, n, m.start() + 1, _codes(m.group(1)))
+            self._directives[file] = found
+        return found
 
-def _codes(spec: str) -> set[str]:
-    return {c.upper() for c in re.split(r"[\s,]+", spec.strip()) if c and c != "--"}
+
+def _codes(spec: str) -> tuple[str, ...]:
+    # Text after a second "--" is a free-form reason: "-- dbdesign: ignore KEY002 -- lookup".
+    spec = spec.split("--", 1)[0]
+    return tuple(dict.fromkeys(c for c in re.split(r"[\s,]+", spec.strip()) if c))
 
 
-def suppressed_by(f: Finding, src: SourceLines) -> bool:
-    """Whether a ``-- dbdesign: ignore [CODE ...]`` comment covers ``f``.
+def _code_matches(code: str, selector: str) -> bool:
+    """Whether a suppression's code, prefix or group name (any case) covers rule ``code``."""
+    return code.startswith(selector.upper()) or _GROUP_PREFIX.get(selector.lower()) == code[:3]
+
+
+def suppressed_by(f: Finding, src: SourceLines, *, bare: bool = True) -> bool:
+    """Whether a ``-- dbdesign: ignore [CODE ...]`` comment covers ``f`` (and mark it used).
 
     The comment counts on the finding's own line (a trailing comment) or in the run of
     comment-only lines directly above it. Without codes it silences every rule; codes may be
-    rule codes, prefixes (``NAM``) or group names (``naming``).
+    rule codes, prefixes (``NAM``) or group names (``naming``); text after a further ``--``
+    is a reason and ignored. ``bare=False``: only comments that name a code count.
     """
     o = f.origin
     if o is None or o.file is None or o.line is None:
@@ -124,27 +164,115 @@ def suppressed_by(f: Finding, src: SourceLines) -> bool:
     lines = src.lines(o.file)
     if not lines or o.line > len(lines):
         return False
-    candidates = [lines[o.line - 1]]
+    directives = src.directives(o.file)
+    if not directives:
+        return False
+    candidates = [o.line]
     i = o.line - 2
     while i >= 0 and lines[i].lstrip().startswith("--"):
-        candidates.append(lines[i])
+        candidates.append(i + 1)
         i -= 1
-    for line in candidates:
-        m = _IGNORE.search(line)
-        if m is None:
+    for n in candidates:
+        d = directives.get(n)
+        if d is None:
             continue
-        codes = _codes(m.group(1))
-        if not codes:
-            return True
-        for c in codes:
-            if f.code.startswith(c) or _GROUP_PREFIX.get(c.lower(), "\0") == f.code[:3]:
+        if not d.codes:
+            if bare:
+                d.used.add("")
+                return True
+            continue
+        for c in d.codes:
+            if _code_matches(f.code, c):
+                d.used.add(c)
                 return True
     return False
 
 
-def apply_suppressions(findings: Iterable[Finding]) -> list[Finding]:
+def apply_suppressions(
+    findings: Iterable[Finding],
+    config: LintConfig | None = None,
+    files: Iterable[str] = (),
+) -> list[Finding]:
+    """The findings no suppression comment covers.
+
+    With ``config`` (and SUP001 selected in it), also report the suppression comments in
+    ``files`` that silenced nothing (see :func:`source_files`).
+    """
     src = SourceLines()
-    return [f for f in findings if not suppressed_by(f, src)]
+    kept = [f for f in findings if not suppressed_by(f, src)]
+    if config is None:
+        return kept
+    # A bare ignore would silence the report about itself: only "ignore SUP001" counts.
+    unused = [
+        f for f in unused_suppressions(src, files, config) if not suppressed_by(f, src, bare=False)
+    ]
+    if not unused:
+        return kept
+    return sorted(kept + unused, key=sort_key)
+
+
+def unused_suppressions(
+    src: SourceLines, files: Iterable[str], config: LintConfig
+) -> list[Finding]:
+    """SUP001: codes of suppression comments that silenced no finding in this run.
+
+    Reported only where the run could have produced the finding: a code (or prefix, or group)
+    whose rules are all selected, an unknown code, or a bare ``ignore`` when every rule ran.
+    """
+    every = all_rules()
+    selected = {r.code for r in select_rules(config)}
+    if UNUSED_SUPPRESSION not in selected:
+        return []
+    r = every[UNUSED_SUPPRESSION]
+    sev = _severity(r, config)
+    out = []
+    for file in sorted(set(files)):
+        for d in src.directives(file).values():
+            messages = []
+            if not d.codes and "" not in d.used and len(selected) == len(every):
+                messages.append(("", "suppression comment silences no finding"))
+            for c in d.codes:
+                if c in d.used:
+                    continue
+                named = [code for code in every if c.upper() == "ALL" or _code_matches(code, c)]
+                if not named:
+                    messages.append((c, f"ignore {c}: {c} is no rule code, prefix or group"))
+                elif all(code in selected for code in named):
+                    messages.append((c, f"ignore {c} silences no finding"))
+            for c, message in messages:
+                out.append(
+                    Finding(
+                        code=r.code,
+                        severity=sev,
+                        message=message,
+                        object=f"-- dbdesign: ignore {c}".rstrip(),
+                        origin=Origin(file=d.file, line=d.line, col=d.col),
+                        fix_hint=r.fix,
+                        rule=r.name,
+                    )
+                )
+    return out
+
+
+def source_files(schema: Schema) -> set[str]:
+    """The files a schema was read from: its source and every object's origin."""
+    out: set[str] = set()
+    if schema.source and "://" not in schema.source and Path(schema.source).is_file():
+        out.add(schema.source)
+    origins: list[Origin | None] = []
+    for coll in (
+        schema.namespaces, schema.extensions, schema.views, schema.indexes, schema.sequences,
+        schema.enums, schema.domains, schema.composite_types, schema.functions,
+        schema.triggers, schema.rules, schema.policies,
+    ):  # fmt: skip
+        origins.extend(o.origin for o in coll.values())
+    for t in schema.tables.values():
+        origins.append(t.origin)
+        origins.extend(c.origin for c in t.columns)
+        for cons in (t.foreign_keys, t.uniques, t.checks, t.exclusions):
+            origins.extend(x.origin for x in cons.values())
+    out.update(o.file for o in origins if o is not None and o.file)
+    return out
 
 
 # ---------------------------------------------------------------- baseline

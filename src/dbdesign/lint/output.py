@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from itertools import groupby
+from typing import Any
+from urllib.parse import quote
 
 from dbdesign import __version__
 from dbdesign.lint.findings import Finding, Severity
@@ -21,12 +23,37 @@ def render(
     if fmt == "text":
         return text(findings, colour=colour)
     if fmt == "json":
-        return json.dumps(to_json(findings), indent=2) + "\n"
+        return dumps(to_json(findings)) + "\n"
     if fmt == "sarif":
-        return json.dumps(sarif(findings, rules), indent=2) + "\n"
+        return dumps(sarif(findings, rules)) + "\n"
     if fmt == "github":
         return github(findings)
     raise ValueError(fmt)
+
+
+# Arrays whose items are printed one per line, each on a single line.
+_ROWS = frozenset({"findings", "results", "rules"})
+
+
+def dumps(value: Any, indent: int = 0, key: str | None = None) -> str:
+    """JSON indented like ``json.dumps(indent=2)``, except that each item of a findings,
+    results or rules array takes one line.
+
+    Only the outer levels are laid out in Python; every item is encoded by the json module's C
+    encoder (``indent=2`` would run its pure-Python encoder on every value: 0.5 s for 11,000
+    SARIF results instead of 0.05 s).
+    """
+    pad, inner = "  " * indent, "  " * (indent + 1)
+    if isinstance(value, dict) and value:
+        items = [f"{inner}{json.dumps(k)}: {dumps(v, indent + 1, k)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + f"\n{pad}}}"
+    if isinstance(value, list) and value:
+        if key in _ROWS:
+            items = [inner + json.dumps(v) for v in value]
+        else:
+            items = [inner + dumps(v, indent + 1) for v in value]
+        return "[\n" + ",\n".join(items) + f"\n{pad}]"
+    return json.dumps(value)
 
 
 def _file(f: Finding) -> str:
@@ -78,6 +105,7 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 def sarif(findings: Sequence[Finding], rules: Sequence[Rule]) -> dict[str, object]:
     """A SARIF 2.1.0 log with one run; rules carry their documentation as help text."""
     index = {r.code: n for n, r in enumerate(rules)}
+    uris: dict[str, str] = {}
     results = []
     for f in findings:
         res: dict[str, object] = {
@@ -93,7 +121,10 @@ def sarif(findings: Sequence[Finding], rules: Sequence[Rule]) -> dict[str, objec
             "logicalLocations": [{"fullyQualifiedName": f.object, "kind": "object"}]
         }
         if o is not None and o.file:
-            phys: dict[str, object] = {"artifactLocation": {"uri": o.file.replace("\\", "/")}}
+            uri = uris.get(o.file)
+            if uri is None:
+                uri = uris[o.file] = file_uri(o.file)
+            phys: dict[str, object] = {"artifactLocation": {"uri": uri}}
             if o.line:
                 region: dict[str, int] = {"startLine": o.line}
                 if o.col:
@@ -130,6 +161,17 @@ def sarif(findings: Sequence[Finding], rules: Sequence[Rule]) -> dict[str, objec
             }
         ],
     }
+
+
+def file_uri(path: str) -> str:
+    """A file path as a SARIF ``uri``: relative paths stay relative (percent-encoded, with
+    forward slashes), absolute ones become ``file:`` URIs."""
+    posix = path.replace("\\", "/")
+    if posix.startswith("/"):
+        return "file://" + quote(posix)
+    if len(posix) > 2 and posix[1] == ":" and posix[2] == "/":  # C:/dir/file.sql
+        return "file:///" + quote(posix, safe="/:")
+    return quote(posix)
 
 
 def _gh_escape(s: str, prop: bool = False) -> str:

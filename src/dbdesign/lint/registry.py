@@ -38,6 +38,7 @@ GROUPS = {
     "NRM": "normalisation",
     "AUD": "audit",
     "SEC": "security",
+    "SUP": "suppressions",
 }
 
 

@@ -95,3 +95,38 @@ def betweens(tree: Any, timestamp_columns: set[str]) -> list[str]:
         ):
             out.append(col or "expression")
     return out
+
+
+def required_columns(expr_sql: str) -> set[str]:
+    """Columns a CHECK expression forces to be non-null: ``col IS NOT NULL`` on its own or as
+    a conjunct of a top-level AND (a false conjunct makes the whole AND false, so the row is
+    rejected); ``NOT (col IS NULL)`` likewise. Anything under OR, CASE or a function call
+    does not count."""
+    tree = parse(f"SELECT {expr_sql}")
+    if tree is None:
+        return set()
+    try:
+        top = tree["stmts"][0]["stmt"]["SelectStmt"]["targetList"][0]["ResTarget"]["val"]
+    except (KeyError, IndexError, TypeError):
+        return set()
+    out: set[str] = set()
+    stack = [top]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        b = node.get("BoolExpr")
+        if b is not None and b.get("boolop") == "AND_EXPR":
+            stack.extend(b.get("args", ()))
+            continue
+        want = "IS_NOT_NULL"
+        if b is not None and b.get("boolop") == "NOT_EXPR" and len(b.get("args", ())) == 1:
+            node, want = b["args"][0], "IS_NULL"  # NOT (col IS NULL)
+            if not isinstance(node, dict):
+                continue
+        nt = node.get("NullTest")
+        if nt is not None and nt.get("nulltesttype") == want:
+            col = _column_name(nt.get("arg"))
+            if col is not None:
+                out.add(col)
+    return out

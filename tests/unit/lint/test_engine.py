@@ -114,3 +114,41 @@ def test_rules_skip_other_dialects(tmp_path: Path) -> None:
     s = read_ddl("CREATE TABLE t (id INTEGER PRIMARY KEY, at TIMESTAMP, c CHAR(2));")
     assert codes(lint(s, LintConfig(select=("TYP",)))) == []
     assert replace(LintConfig(), fail_on=Severity.info).fail_on is Severity.info
+
+
+def test_unused_suppressions_across_a_folder_of_files(tmp_path: Path) -> None:
+    from dbdesign.lint.engine import source_files
+
+    (tmp_path / "01_tables.sql").write_text(
+        "CREATE TABLE events (kind text);  -- dbdesign: ignore KEY001\n"
+        "CREATE TABLE logs (id bigint PRIMARY KEY);  -- dbdesign: ignore KEY001\n"
+    )
+    (tmp_path / "02_more.sql").write_text(
+        "-- dbdesign: ignore TYP002 -- nothing below uses money any more\n"
+        "ALTER TABLE logs ADD COLUMN amount numeric;\n"
+    )
+    s = read_path(tmp_path)
+    files = source_files(s)
+    assert files == {str(tmp_path / "01_tables.sql"), str(tmp_path / "02_more.sql")}
+    cfg = LintConfig(select=("KEY001", "TYP002", "SUP001"))
+    found = apply_suppressions(lint(s, cfg), cfg, files)
+    assert [(f.code, f.object, f.origin.line) for f in found] == [  # type: ignore[union-attr]
+        ("SUP001", "-- dbdesign: ignore KEY001", 2),
+        ("SUP001", "-- dbdesign: ignore TYP002", 1),
+    ]
+    assert found[1].origin.file == str(tmp_path / "02_more.sql")  # type: ignore[union-attr]
+    # Without a configuration (the library's old call) nothing is added.
+    assert apply_suppressions(lint(s, cfg)) == []
+    # A severity override applies to SUP001 like to any rule.
+    cfg = replace(cfg, severity={"SUP": Severity.error})
+    assert {f.severity for f in apply_suppressions(lint(s, cfg), cfg, files)} == {Severity.error}
+
+
+def test_volumes_config_is_validated() -> None:
+    assert (
+        parse_config({"volumes": {"public.events": 5_000_000_000}}).volume("public", "events")
+        == 5_000_000_000
+    )
+    for bad in ({"volumes": ["events"]}, {"volumes": {"events": -1}}, {"volumes": {"e": "x"}}):
+        with pytest.raises(ConfigError, match="volumes"):
+            parse_config(bad)

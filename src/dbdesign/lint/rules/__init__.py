@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-MODULES = ("keys", "types", "indexes", "naming", "normalisation", "audit", "security")
+MODULES = (
+    "keys",
+    "types",
+    "indexes",
+    "naming",
+    "normalisation",
+    "audit",
+    "security",
+    "suppressions",
+)
 
 
 def load() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from dbdesign.lint import sqlexpr
 from dbdesign.lint.context import Context
 from dbdesign.lint.findings import Hit
 from dbdesign.lint.registry import rule
@@ -191,3 +192,210 @@ def unique_duplicated_by_index(ctx: Context) -> Iterator[Hit]:
                         f"DROP INDEX {i.key};",
                     )
                     break
+
+
+@rule("KEY005", "on-delete-default", "info")
+def on_delete_default(ctx: Context) -> Iterator[Hit]:
+    """A foreign key's ON DELETE is NO ACTION, the default: no delete policy is stated.
+
+    Rationale: What happens to child rows when their parent is deleted is a design decision:
+    block the delete (RESTRICT), delete the children (CASCADE) or detach them (SET NULL, SET
+    DEFAULT). Leaving the clause out gives NO ACTION, which blocks the delete at the end of the
+    statement and tells a reader nothing about whether anyone decided. The schema model, like
+    the database catalog, cannot tell an omitted clause from a written `ON DELETE NO ACTION`
+    (both are stored as NO ACTION, and both behave the same), so the rule flags NO ACTION
+    itself: to say "block the delete", write `ON DELETE RESTRICT`, which behaves the same for
+    a constraint that is not deferred and cannot be mistaken for an omission. Deferrable
+    foreign keys are not flagged: only NO ACTION can be deferred to commit, so there it is a
+    deliberate choice.
+
+    Bad:
+        CREATE TABLE orders (id bigint PRIMARY KEY,
+          customer_id bigint NOT NULL REFERENCES customers);
+
+    Good:
+        CREATE TABLE orders (id bigint PRIMARY KEY,
+          customer_id bigint NOT NULL REFERENCES customers ON DELETE RESTRICT);
+
+    Fix: State the policy: ON DELETE RESTRICT, CASCADE, SET NULL or SET DEFAULT.
+    """
+    for t in ctx.tables:
+        parent = ctx.schema.tables.get(t.partition_of) if t.partition_of else None
+        cloned = {
+            (fk.columns, fk.ref_table, fk.ref_columns)
+            for fk in (parent.foreign_keys.values() if parent else ())
+        }
+        for fk in t.foreign_keys.values():
+            if fk.on_delete != "NO ACTION" or fk.deferrable:
+                continue
+            if (fk.columns, fk.ref_table, fk.ref_columns) in cloned:
+                continue  # the parent's foreign key, cloned onto a partition: reported there
+            yield Hit(
+                f"{t.key}.{fk.name}",
+                f"foreign key {fk.name} ({', '.join(fk.columns)}) on {t.key} is ON DELETE "
+                "NO ACTION, the default (written or not): no delete policy is stated",
+                fk.origin or ctx.origin(t, fk.columns[0]),
+            )
+
+
+# The largest value of the integer types a primary key can outgrow.
+_INT_MAX = {"smallint": 2**15 - 1, "integer": 2**31 - 1}
+
+
+@rule("KEY006", "integer-key-overflow", "error", dialects=("postgres",))
+def integer_key_overflow(ctx: Context) -> Iterator[Hit]:
+    """A table expected to hold more rows than its integer primary key can count.
+
+    Rationale: An `integer` (or `serial`) key stops at 2,147,483,647 and a `smallint` at
+    32,767; past that every insert fails, and widening the column later rewrites the table
+    and every foreign key that points at it, under an exclusive lock. The expected row count
+    comes only from the configuration (`[tool.dbdesign.lint.volumes]`, `"schema.table" =
+    rows`, or a bare table name for every schema); tables without a volume are never flagged,
+    nor are keys of several columns, `bigint`, `uuid` or text keys. Sequences also skip values
+    (rolled-back inserts, cache), so treat a volume near the limit as over it. SQLite's
+    INTEGER PRIMARY KEY is 64-bit and not concerned.
+
+    Bad:
+        -- [tool.dbdesign.lint.volumes] "public.events" = 5_000_000_000
+        CREATE TABLE events (id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY, kind text);
+
+    Good:
+        -- [tool.dbdesign.lint.volumes] "public.events" = 5_000_000_000
+        CREATE TABLE events (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, kind text);
+
+    Fix: Make the key (and the columns that reference it) bigint before the table fills up.
+    """
+    if not ctx.config.volumes:
+        return
+    for t in ctx.base_tables:
+        pk = t.primary_key
+        if pk is None or len(pk.columns) != 1:
+            continue
+        rows = ctx.config.volume(t.schema, t.name)
+        col = t.column(pk.columns[0])
+        if rows is None or col is None:
+            continue
+        type_name = ctx.base_type(col.type).name
+        limit = _INT_MAX.get(type_name)
+        if limit is None or col.type.array_dims or rows <= limit:
+            continue
+        yield Hit(
+            ctx.col_key(t, col),
+            f"primary key {ctx.col_key(t, col)} is {type_name} (at most {limit:,}) but "
+            f"{t.key} is expected to hold {rows:,} rows",
+            ctx.origin(t, col.name),
+            f"ALTER TABLE {t.key} ALTER COLUMN {col.name} TYPE bigint; "
+            "(and every column that references it)",
+        )
+
+
+def _never_null(ctx: Context, t: Table, name: str) -> bool:
+    """Whether column ``name`` of ``t`` can never hold NULL: NOT NULL, or a NOT NULL domain."""
+    c = t.column(name)
+    if c is None or not c.nullable:
+        return True
+    pk = t.primary_key
+    # SQLite lets composite (and non-INTEGER) primary key columns hold NULL; an INTEGER
+    # PRIMARY KEY is the rowid and never NULL. Elsewhere a primary key implies NOT NULL.
+    rowid = pk is not None and pk.columns == (name,) and c.type.name.upper() == "INTEGER"
+    if pk is not None and name in pk.columns and (ctx.dialect != "sqlite" or rowid):
+        return True
+    seen = 0
+    type_name = c.type.name
+    while type_name in ctx.schema.domains and seen < 10:
+        d = ctx.schema.domains[type_name]
+        if not d.nullable:
+            return True
+        type_name, seen = d.type.name, seen + 1
+    return False
+
+
+def _link_table_columns(ctx: Context, t: Table) -> set[str]:
+    """The two columns of a pure link (association) table, or nothing.
+
+    A pure link table has exactly two foreign keys to other tables, each of one column, on two
+    different columns, and either no other column at all, or only date/timestamp columns
+    besides them while the pair is declared the row's identity (the primary key, or a UNIQUE
+    constraint or index without WHERE and without NULLS NOT DISTINCT). A table with a
+    surrogate key or any other column may be an entity with an optional parent: not a link.
+    """
+    fks = list(t.foreign_keys.values())
+    if len(fks) != 2 or any(len(fk.columns) != 1 or fk.ref_table == t.key for fk in fks):
+        return set()
+    cols = {fks[0].columns[0], fks[1].columns[0]}
+    if len(cols) != 2:
+        return set()
+    others = [c for c in ctx.own_columns(t) if c.name not in cols]
+    if not others:
+        return cols
+    if any(ctx.kind(c.type) not in ("date", "timestamp", "timestamptz") for c in others):
+        return set()
+    keys = [u.columns for u in t.uniques.values() if not u.nulls_not_distinct]
+    if t.primary_key is not None:
+        keys.append(t.primary_key.columns)
+    for i in ctx.indexes_by_table.get(t.key, ()):
+        if i.unique and i.where is None and not i.nulls_not_distinct:
+            keys.append(tuple(e.column or "" for e in i.elements))
+    return cols if any(set(k) == cols and len(k) == 2 for k in keys) else set()
+
+
+@rule("KEY007", "nullable-mandatory-foreign-key", "warning")
+def nullable_mandatory_foreign_key(ctx: Context) -> Iterator[Hit]:
+    """A foreign key column allows NULL although the table itself says the reference is
+    required.
+
+    Rationale: A nullable foreign key column means "this row may have no parent". Whether a
+    relationship is optional is usually a business fact the schema cannot show, so the rule
+    fires only when the table contradicts the NULL by its own structure, in one of two ways:
+    (1) a CHECK constraint forces the column to be non-null (`col IS NOT NULL`, or `NOT (col IS
+    NULL)`, alone or as a conjunct of a top-level AND); NOT NULL says the same more cheaply,
+    and tools, ORMs and the planner see it; (2) the table is a pure link table: exactly two
+    one-column foreign keys to other tables and no other columns, or only date/timestamp
+    columns besides them while the pair is the primary key or a unique key; a row with a
+    NULL side connects nothing (and a unique pair with a NULL enforces nothing). Not flagged:
+    foreign keys with ON DELETE SET NULL or SET DEFAULT (NULL is planned for), checks that
+    allow either of two parents (`a_id IS NOT NULL OR b_id IS NOT NULL`), tables with a
+    surrogate key, a third foreign key or any other column (they may be entities with an
+    optional parent), unique keys declared NULLS NOT DISTINCT, columns of a NOT NULL domain.
+    On SQLite a PRIMARY KEY does not imply NOT NULL (except INTEGER PRIMARY KEY), so a link
+    table keyed by its two nullable columns is flagged there.
+
+    Bad:
+        CREATE TABLE film_actor (film_id int REFERENCES film, actor_id int REFERENCES actor);
+
+    Good:
+        CREATE TABLE film_actor (
+          film_id int NOT NULL REFERENCES film,
+          actor_id int NOT NULL REFERENCES actor,
+          PRIMARY KEY (film_id, actor_id)
+        );
+
+    Fix: ALTER TABLE ... ALTER COLUMN ... SET NOT NULL (and drop the CHECK that said it).
+    """
+    for t in ctx.tables:
+        if not t.foreign_keys or t.partition_of is not None:
+            continue
+        fk_cols = {
+            c: fk
+            for fk in t.foreign_keys.values()
+            if fk.on_delete not in ("SET NULL", "SET DEFAULT")
+            for c in fk.columns
+        }
+        nullable = {c for c in fk_cols if not _never_null(ctx, t, c)}
+        if not nullable:
+            continue
+        why: dict[str, str] = {}
+        for ck in t.checks.values():
+            if "NULL" not in ck.expr.text.upper():
+                continue
+            for c in sqlexpr.required_columns(ck.expr.text) & nullable:
+                why.setdefault(c, f"check {ck.name} requires it")
+        for c in _link_table_columns(ctx, t) & nullable:
+            why.setdefault(c, f"{t.key} is a link table between two parents")
+        for c in sorted(why):
+            yield Hit(
+                ctx.col_key(t, c),
+                f"foreign key column {ctx.col_key(t, c)} allows NULL but {why[c]}",
+                ctx.origin(t, c),
+                f"ALTER TABLE {t.key} ALTER COLUMN {c} SET NOT NULL;",
+            )
