@@ -100,8 +100,42 @@ def atoms(text: str, dialect: str = "postgres") -> list[Atom]:
     return _conj(parse_expression(text, dialect))
 
 
+# What a unique index on an expression may apply to its columns and still be unique when the
+# columns are: the generator's distinct values stay distinct under these.
+_ONE_TO_ONE_FUNCS = frozenset({"lower", "upper", "btrim", "trim", "ltrim", "rtrim"})
+
+
+def unique_refs(text: str, dialect: str = "postgres") -> set[str]:
+    """The columns of an expression that stays distinct when they are (``lower(email)``,
+    ``a || '-' || b``, casts); raises :class:`CheckUnsupported` for any other expression
+    (``length(x)``, ``date_trunc('day', t)``), which could repeat values."""
+    tree = parse_expression(text, dialect)
+    out: set[str] = set()
+    stack = [tree]
+    while stack:
+        kind, body = _node(stack.pop())
+        if kind == "ColumnRef":
+            name = _colref(body)
+            if name:
+                out.add(name)
+        elif kind in ("TypeCast", "CollateClause"):
+            stack.append(body["arg"])
+        elif kind == "A_Const":
+            continue
+        elif kind == "FuncCall":
+            fname = str(body["funcname"][-1]["String"]["sval"]).lower()
+            if fname not in _ONE_TO_ONE_FUNCS:
+                raise CheckUnsupported(f"{fname}() may map distinct values to one")
+            stack.extend(body.get("args", []))
+        elif kind == "A_Expr" and body.get("kind") == "AEXPR_OP" and _opname(body) == "||":
+            stack.extend(x for x in (body.get("lexpr"), body.get("rexpr")) if x is not None)
+        else:
+            raise CheckUnsupported(f"the expression ({kind}) may map distinct values to one")
+    return out
+
+
 def column_refs(text: str, dialect: str = "postgres") -> set[str]:
-    """Names of the columns an expression reads (for unique indexes on expressions)."""
+    """Names of the columns an expression reads."""
     tree = parse_expression(text, dialect)
     out: set[str] = set()
     stack = [tree]
@@ -254,24 +288,32 @@ def _aexpr(body: dict[str, Any]) -> list[Atom]:
         return [Atom("notin" if name == "<>" else "in", col, value=vals)]
     if kind in ("AEXPR_OP_ANY", "AEXPR_OP_ALL"):
         col = _column(lexpr)
-        values = _array(rexpr)
-        if col is None or values is None:
+        array = _array(rexpr)
+        if col is None or array is None:
             raise CheckUnsupported(f"{name} ANY/ALL needs a column and an array of constants")
         if kind == "AEXPR_OP_ANY" and name == "=":
-            return [Atom("in", col, value=values)]
+            return [Atom("in", col, value=array)]
         if kind == "AEXPR_OP_ALL" and name in ("<>", "!="):
-            return [Atom("notin", col, value=values)]
+            return [Atom("notin", col, value=array)]
         raise CheckUnsupported(f"unsupported {name} {'ANY' if 'ANY' in kind else 'ALL'}")
     if kind in ("AEXPR_BETWEEN", "AEXPR_NOT_BETWEEN", "AEXPR_BETWEEN_SYM"):
         col = _column(lexpr)
+        measured = _measured(lexpr) if col is None else None
         bounds = [_const(v) for v in _list(rexpr)]
-        if col is None or len(bounds) != 2 or bounds[0] is None or bounds[1] is None:
+        if (col is None and measured is None) or len(bounds) != 2 or None in bounds:
             raise CheckUnsupported("BETWEEN needs a column and two constants")
         lo, hi = bounds
+        assert lo is not None and hi is not None
         if kind == "AEXPR_NOT_BETWEEN":
             raise CheckUnsupported("NOT BETWEEN")
         if kind == "AEXPR_BETWEEN_SYM" and _less(hi.value, lo.value):
             lo, hi = hi, lo
+        if measured is not None:
+            mkind, mcol = measured
+            if not isinstance(lo.value, int) or not isinstance(hi.value, int):
+                raise CheckUnsupported("length BETWEEN needs whole numbers")
+            return [Atom(mkind, mcol, ">=", lo.value), Atom(mkind, mcol, "<=", hi.value)]
+        assert col is not None
         return [Atom("cmp", col, ">=", lo), Atom("cmp", col, "<=", hi)]
     raise CheckUnsupported(f"unsupported operator form {kind}")
 

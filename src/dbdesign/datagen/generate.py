@@ -19,15 +19,26 @@ class Batch(NamedTuple):
     rows: list[tuple[Any, ...]]
 
 
-def plan(schema: Schema, rows: Mapping[str, int], *, seed: int = 0,
-         skew: Mapping[str, float] | None = None, existing: Existing | None = None) -> Plan:  # fmt: skip
+def plan(
+    schema: Schema,
+    rows: Mapping[str, int],
+    *,
+    seed: int = 0,
+    skew: Mapping[str, float] | None = None,
+    existing: Existing | None = None,
+) -> Plan:
     """The plan for ``rows`` (raises at once on anything the generator cannot satisfy)."""
     return build(schema, rows, seed=seed, skew=skew, existing=existing)
 
 
-def generate(schema: Schema, rows: Mapping[str, int], *, seed: int = 0,
-             skew: Mapping[str, float] | None = None,
-             batch_rows: int = BATCH_ROWS) -> Iterator[Batch]:  # fmt: skip
+def generate(
+    schema: Schema,
+    rows: Mapping[str, int],
+    *,
+    seed: int = 0,
+    skew: Mapping[str, float] | None = None,
+    batch_rows: int = BATCH_ROWS,
+) -> Iterator[Batch]:
     """Rows that satisfy ``schema``'s constraints, in foreign-key order.
 
     ``rows`` maps table keys (``public.orders``), bare names (``orders``) or patterns (``*``,
@@ -49,14 +60,17 @@ def _iterate(p: Plan, batch_rows: int) -> Iterator[Batch]:
 def table_batches(tp: TablePlan, batch_rows: int, form: str) -> Iterator[Batch]:
     """A table's rows converted to ``py`` or ``sqlite`` values."""
     cols = tp.out_columns
-    convs = []
+    gens = []
     for c in cols:
         gen = tp.column(c).gen
         assert gen is not None
-        convs.append(gen.py if form == "py" else gen.sqlite)
+        gens.append(gen)
     for _start, done in tp.batches(batch_rows):
-        columns = [
-            [None if v is None else conv(v) for v in done[c]]
-            for c, conv in zip(cols, convs, strict=True)
-        ]
+        if form == "sqlite":
+            columns = [g.sqlites(done[c]) for c, g in zip(cols, gens, strict=True)]
+        else:
+            columns = [
+                [None if v is None else g.py(v) for v in done[c]]
+                for c, g in zip(cols, gens, strict=True)
+            ]
         yield Batch(tp.key, tuple(cols), list(zip(*columns, strict=True)))

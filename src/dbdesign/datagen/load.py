@@ -10,6 +10,7 @@ deferred to the commit and ``PRAGMA foreign_key_check`` runs before it.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -19,6 +20,7 @@ from typing import Any
 
 import psycopg
 from psycopg import sql
+from psycopg.copy import QueuedLibpqWriter
 
 from dbdesign.datagen.checks import CheckUnsupported, parse_expression
 from dbdesign.datagen.generate import BATCH_ROWS, table_batches
@@ -33,7 +35,7 @@ from dbdesign.model import Schema
 
 Progress = Callable[[str, int, int], None]  # (table, rows done, rows of the table)
 COPY_ROWS = 20_000
-_NULL = "\\N"
+SQLITE_CACHE_KIB = 256 * 1024
 _SQLITE_URL = ("sqlite:///", "sqlite://", "sqlite:")
 
 
@@ -79,35 +81,50 @@ class LoadReport:
         }
 
 
-def load(target: Any, schema: Schema, rows: Mapping[str, int], *, seed: int = 0,
-         skew: Mapping[str, float] | None = None, progress: Progress | None = None,
-         analyze: bool = True, batch_rows: int = COPY_ROWS) -> LoadReport:  # fmt: skip
+def load(
+    target: Any,
+    schema: Schema,
+    rows: Mapping[str, int],
+    *,
+    seed: int = 0,
+    skew: Mapping[str, float] | None = None,
+    progress: Progress | None = None,
+    analyze: bool = True,
+    batch_rows: int = COPY_ROWS,
+) -> LoadReport:
     """Generate rows for ``schema`` and load them into ``target``.
 
     ``target`` is a PostgreSQL URL or psycopg connection, or a SQLite URL (``sqlite:///path``),
-    ``.db`` path or ``sqlite3.Connection``. The tables must exist. Tables that already hold rows
-    get more: counters continue after the largest value, unique values after the row count,
-    and foreign keys of tables given no rows draw from the rows already there. ``analyze`` runs
-    ANALYZE on the loaded tables afterwards (the planner needs statistics).
+    ``.db`` path, ``pathlib.Path`` or ``sqlite3.Connection``. The tables must exist. Tables
+    that already hold rows get more: counters continue after the largest value, unique values
+    after the row count, and foreign keys of tables given no rows draw from the rows already
+    there. ``analyze`` runs ANALYZE on the loaded tables afterwards (the planner needs
+    statistics).
     """
     if isinstance(target, sqlite3.Connection):
-        return _load_sqlite(target, "sqlite", schema, rows, seed, skew, progress, analyze,
-                            batch_rows)  # fmt: skip
+        return _load_sqlite(
+            target, "sqlite", schema, rows, seed, skew, progress, analyze, batch_rows
+        )
     if isinstance(target, psycopg.Connection):
-        return _load_pg(target, _conn_label(target), schema, rows, seed, skew, progress,
-                        analyze, batch_rows)  # fmt: skip
+        return _load_pg(
+            target, _conn_label(target), schema, rows, seed, skew, progress, analyze, batch_rows
+        )
+    if isinstance(target, os.PathLike):
+        target = f"sqlite:///{os.fspath(target)}"
     if isinstance(target, str):
         path = sqlite_path(target)
         if path is not None:
             con = sqlite3.connect(path, isolation_level=None)
             try:
-                return _load_sqlite(con, path, schema, rows, seed, skew, progress, analyze,
-                                    batch_rows)  # fmt: skip
+                return _load_sqlite(
+                    con, path, schema, rows, seed, skew, progress, analyze, batch_rows
+                )
             finally:
                 con.close()
         with connect(target) as conn:
-            return _load_pg(conn, redact_url(target), schema, rows, seed, skew, progress,
-                            analyze, batch_rows)  # fmt: skip
+            return _load_pg(
+                conn, redact_url(target), schema, rows, seed, skew, progress, analyze, batch_rows
+            )
     raise ConfigError(f"cannot load into {type(target).__name__}: give a URL or a connection")
 
 
@@ -191,9 +208,17 @@ class _PgExisting:
         return out
 
 
-def _load_pg(conn: psycopg.Connection[Any], label: str, schema: Schema, rows: Mapping[str, int],
-             seed: int, skew: Mapping[str, float] | None, progress: Progress | None,
-             analyze: bool, batch_rows: int) -> LoadReport:  # fmt: skip
+def _load_pg(
+    conn: psycopg.Connection[Any],
+    label: str,
+    schema: Schema,
+    rows: Mapping[str, int],
+    seed: int,
+    skew: Mapping[str, float] | None,
+    progress: Progress | None,
+    analyze: bool,
+    batch_rows: int,
+) -> LoadReport:
     t0 = time.perf_counter()
     done: list[TableLoad] = []
     current = "the load"
@@ -239,9 +264,9 @@ def _load_error(e: psycopg.Error, current: str) -> DbdesignError:
     return DbdesignError(f"loading {where} failed: {msg}{extra}; nothing was loaded")
 
 
-def _pg_break_cycles(conn: psycopg.Connection[Any], plan: Plan) -> list[sql.Composable]:
+def _pg_break_cycles(conn: psycopg.Connection[Any], plan: Plan) -> list[sql.Composed]:
     """Defer (or drop, to re-create after the load) the foreign keys that close a cycle."""
-    readd: list[sql.Composable] = []
+    readd: list[sql.Composed] = []
     for table, name in plan.broken_fks:
         t = plan.schema.tables[table]
         fk = t.foreign_keys[name]
@@ -258,9 +283,7 @@ def _pg_break_cycles(conn: psycopg.Connection[Any], plan: Plan) -> list[sql.Comp
         ).fetchone()
         if row is None:
             raise DbdesignError(f"{table}: foreign key {name} is not in the target database")
-        conn.execute(
-            sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(rel, sql.Identifier(name))
-        )
+        conn.execute(sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(rel, sql.Identifier(name)))
         readd.append(
             sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} ").format(rel, sql.Identifier(name))
             + sql.SQL(row[0])
@@ -268,8 +291,9 @@ def _pg_break_cycles(conn: psycopg.Connection[Any], plan: Plan) -> list[sql.Comp
     return readd
 
 
-def _copy_table(conn: psycopg.Connection[Any], tp: TablePlan, progress: Progress | None,
-                batch_rows: int) -> dict[str, int]:  # fmt: skip
+def _copy_table(
+    conn: psycopg.Connection[Any], tp: TablePlan, progress: Progress | None, batch_rows: int
+) -> dict[str, int]:
     """COPY the table's rows (text format); returns the largest value of each counter column."""
     cols = tp.out_columns
     gens = [tp.column(c).gen for c in cols]
@@ -279,7 +303,7 @@ def _copy_table(conn: psycopg.Connection[Any], tp: TablePlan, progress: Progress
         sql.Identifier(tp.table.schema, tp.table.name),
         sql.SQL(", ").join(sql.Identifier(c) for c in cols),
     )
-    with conn.cursor() as cur, cur.copy(stmt) as copy:
+    with conn.cursor() as cur, cur.copy(stmt, writer=QueuedLibpqWriter(cur)) as copy:
         for start, values in tp.batches(batch_rows):
             texts = []
             for c, gen in zip(cols, gens, strict=True):
@@ -289,7 +313,7 @@ def _copy_table(conn: psycopg.Connection[Any], tp: TablePlan, progress: Progress
                     m = max((v for v in vals if v is not None), default=None)
                     if m is not None:
                         maxes[c] = max(maxes.get(c, m), m)
-                texts.append(_format(gen, vals))
+                texts.append(gen.texts(vals))
             if cols:
                 data = "\n".join(map("\t".join, zip(*texts, strict=True)))
             else:
@@ -298,13 +322,6 @@ def _copy_table(conn: psycopg.Connection[Any], tp: TablePlan, progress: Progress
             if progress is not None:
                 progress(tp.key, min(start + batch_rows, tp.n), tp.n)
     return maxes
-
-
-def _format(gen: Any, vals: list[Any]) -> list[str]:
-    if gen.text_identity:
-        return [_NULL if v is None else v for v in vals]
-    f = gen.text
-    return [_NULL if v is None else f(v) for v in vals]
 
 
 def _pg_set_sequences(conn: psycopg.Connection[Any], tp: TablePlan, maxes: dict[str, int]) -> None:
@@ -420,13 +437,24 @@ def _sqlite_transaction(con: sqlite3.Connection) -> Iterator[None]:
         con.execute("RELEASE dbdesign_datagen")
 
 
-def _load_sqlite(con: sqlite3.Connection, label: str, schema: Schema, rows: Mapping[str, int],
-                 seed: int, skew: Mapping[str, float] | None, progress: Progress | None,
-                 analyze: bool, batch_rows: int) -> LoadReport:  # fmt: skip
+def _load_sqlite(
+    con: sqlite3.Connection,
+    label: str,
+    schema: Schema,
+    rows: Mapping[str, int],
+    seed: int,
+    skew: Mapping[str, float] | None,
+    progress: Progress | None,
+    analyze: bool,
+    batch_rows: int,
+) -> LoadReport:
     t0 = time.perf_counter()
     done: list[TableLoad] = []
     if not con.in_transaction:
         con.execute("PRAGMA foreign_keys = ON")
+    # a larger page cache for the load (random inserts into unique indexes), then the old one
+    old_cache = con.execute("PRAGMA cache_size").fetchone()[0]
+    con.execute(f"PRAGMA cache_size = {min(int(old_cache), -SQLITE_CACHE_KIB)}")
     try:
         with _sqlite_transaction(con):
             con.execute("PRAGMA defer_foreign_keys = ON")
@@ -455,6 +483,8 @@ def _load_sqlite(con: sqlite3.Connection, label: str, schema: Schema, rows: Mapp
                 )
     except sqlite3.Error as e:
         raise DbdesignError(f"loading into {label} failed: {e}; nothing was loaded") from None
+    finally:
+        con.execute(f"PRAGMA cache_size = {int(old_cache)}")
     seconds = time.perf_counter() - t0
     t2 = time.perf_counter()
     if analyze and done:

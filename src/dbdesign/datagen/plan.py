@@ -27,31 +27,28 @@ import math
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate
+from itertools import accumulate, pairwise
 from typing import Any, Protocol
 
 from dbdesign.datagen import checks as chk
 from dbdesign.datagen.types import TypeInfo, resolve
 from dbdesign.datagen.values import (
+    ORDERED_KINDS,
     ChoiceGen,
     Cons,
-    FloatGen,
     Gen,
     IntGen,
     Unsatisfiable,
     bounds,
     make_gen,
+    null_fraction,
 )
 from dbdesign.errors import ConfigError, UnsupportedError
 from dbdesign.model import ForeignKey, Schema, Table
 
-NULL_FRACTION = 0.1  # of a nullable column's values
 FK_NULL_FRACTION = 0.05
 ROOT_FRACTION = 0.05  # of a nullable self-reference's rows that are roots (NULL)
-_ORDERED = frozenset(
-    {"int", "numeric", "money", "float", "date", "timestamp", "timestamptz", "time", "timetz",
-     "interval"}
-)  # fmt: skip
+_ORDERED = ORDERED_KINDS
 
 
 class CapacityError(UnsupportedError):
@@ -222,8 +219,9 @@ class FkUnit(Unit):
 
 
 class SelfFkUnit(Unit):
-    def __init__(self, fk: ForeignKey, ref_columns: tuple[str, ...], nullable: bool,
-                 seed: int) -> None:  # fmt: skip
+    def __init__(
+        self, fk: ForeignKey, ref_columns: tuple[str, ...], nullable: bool, seed: int
+    ) -> None:
         self.fk = fk
         self.columns = fk.columns
         self.ref_columns = ref_columns
@@ -239,7 +237,7 @@ class SelfFkUnit(Unit):
         r = self.rng.random
         out: list[Any] = []
         for i in range(start, start + m):
-            if self.nullable and (i == 0 and not base or r() < ROOT_FRACTION):
+            if self.nullable and ((i == 0 and not base) or r() < ROOT_FRACTION):
                 out.append(null)
                 continue
             k = len(base) + i  # choose among earlier rows (the first row may point at itself)
@@ -251,13 +249,21 @@ class SelfFkUnit(Unit):
 class ComboUnit(Unit):
     """Distinct combinations over members, each a (columns, domain, cumulative weights)."""
 
-    def __init__(self, members: list[tuple[tuple[str, ...], Sequence[Any], list[float] | None]],
-                 seed: int, existing: set[tuple[Any, ...]]) -> None:  # fmt: skip
+    def __init__(
+        self,
+        members: list[tuple[tuple[str, ...], Sequence[Any], list[float] | None]],
+        seed: int,
+        existing: set[Any],
+        source: str = "",
+        parts: list[Unit] | None = None,
+    ) -> None:
         self.members = members
         self.columns = tuple(c for cols, _, _ in members for c in cols)
         self.rng = random.Random(seed)
         self.existing = existing
         self.capacity = math.prod(len(d) for _, d, _ in members)
+        self.source = source  # the unique key, for messages
+        self.parts = parts or []  # the units the combination replaces (FK units get pools)
 
     def produce(self, tp: TablePlan, start: int, m: int, done: dict[str, list[Any]]) -> list[Any]:
         return list(self.materialise(tp)[start : start + m])
@@ -351,7 +357,9 @@ class DerivedUnit(Unit):
         if self.op == "equal":
             out = list(src)
         elif self.op == "differ":
-            out = [f if f != s else _other(gen, self.rng, s) for f, s in zip(free, src, strict=True)]
+            out = [
+                f if f != s else _other(gen, self.rng, s) for f, s in zip(free, src, strict=True)
+            ]
         else:
             dmin, dmax = gen.delta()
             if self.strict and not gen.discrete:
@@ -398,6 +406,7 @@ class TablePlan:
     notes: list[str] = field(default_factory=list)
     # FKs whose columns another, larger FK of this table already produces
     implied_fks: list[str] = field(default_factory=list)
+    wired: str = ""  # "", "wiring", "done": foreign-key pools set (see _Wiring)
 
     @property
     def key(self) -> str:
@@ -548,8 +557,14 @@ def check_skew_keys(schema: Schema, skew: Mapping[str, float]) -> None:
             raise ConfigError(f"skew for {k!r} must be a number >= 0, not {v!r}")
 
 
-def build(schema: Schema, rows: Mapping[str, int], *, seed: int = 0,
-          skew: Mapping[str, float] | None = None, existing: Existing | None = None) -> Plan:  # fmt: skip
+def build(
+    schema: Schema,
+    rows: Mapping[str, int],
+    *,
+    seed: int = 0,
+    skew: Mapping[str, float] | None = None,
+    existing: Existing | None = None,
+) -> Plan:
     """Plan the data for ``rows`` (see :func:`resolve_rows`); raise on anything the generator
     cannot satisfy, naming the table, column and constraint."""
     skew = dict(skew or {})
@@ -559,15 +574,12 @@ def build(schema: Schema, rows: Mapping[str, int], *, seed: int = 0,
     plans: dict[str, TablePlan] = {}
     for key in sorted(counts):
         plans[key] = _plan_table(schema, schema.tables[key], counts[key], seed, skew, existing)
+    wiring = _Wiring(schema, plans, skew, existing)
     for tp in plans.values():
-        _wire_fks(schema, tp, plans, seed, skew, existing)
+        wiring.wire(tp)
     order, broken = _load_order(schema, plans)
     notes = [n for tp in plans.values() for n in tp.notes]
     return Plan(schema=schema, tables={k: plans[k] for k in order}, broken_fks=broken, notes=notes)
-
-
-def _where(table: Table, column: str | None = None) -> str:
-    return f"{table.key}.{column}" if column else table.key
 
 
 def _is_serial(table: Table, col: Any, schema: Schema) -> bool:
@@ -585,8 +597,9 @@ def _is_serial(table: Table, col: Any, schema: Schema) -> bool:
     )
 
 
-def _plan_table(schema: Schema, t: Table, n: int, seed: int, skew: dict[str, float],
-                existing: Existing) -> TablePlan:  # fmt: skip
+def _plan_table(
+    schema: Schema, t: Table, n: int, seed: int, skew: dict[str, float], existing: Existing
+) -> TablePlan:
     if t.exclusions and n > 1:
         ex = next(iter(t.exclusions))
         raise UnsupportedError(
@@ -642,6 +655,18 @@ def _plan_table(schema: Schema, t: Table, n: int, seed: int, skew: dict[str, flo
                 continue
             _apply(cp, a, src, t)
     _partition_bounds(schema, t, by_name)
+    # a NOT NULL generated column needs its sources (nearly every expression is NULL on NULL)
+    for g in t.columns:
+        if g.generated is not None and not g.nullable:
+            try:
+                sources = chk.column_refs(g.generated.expr.text, schema.dialect)
+            except chk.CheckUnsupported:
+                continue
+            for name in sources:
+                src_col = by_name.get(name) or folded.get(name.lower())
+                if src_col is not None:
+                    src_col.nullable = False
+                    src_col.cons.not_null = True
 
     # unknown types: the server's default, NULL, or an error
     for cp, c in zip(cols, [c for c in t.columns if c.generated is None], strict=True):
@@ -685,7 +710,7 @@ def _plan_table(schema: Schema, t: Table, n: int, seed: int, skew: dict[str, flo
         sk = skew_for(skew, t, [cp.name])
         try:
             if cp.cons.force_null:
-                cp.gen = ChoiceGen([None], FloatGen(0, 1, None, real=False))
+                cp.gen = Gen()  # never asked for a value: the column is always NULL
             else:
                 cp.gen = make_gen(cp.info, cp.cons, cp.name, skew=sk, lo=cp.lo, hi=cp.hi)
         except Unsatisfiable as e:
@@ -701,12 +726,31 @@ def _plan_table(schema: Schema, t: Table, n: int, seed: int, skew: dict[str, flo
     for fk in fks:
         ref_t = schema.tables.get(fk.ref_table)
         if ref_t is None:
-            raise UnsupportedError(f"{t.key}: foreign key {fk.name} references unknown {fk.ref_table}")
+            raise UnsupportedError(
+                f"{t.key}: foreign key {fk.name} references unknown {fk.ref_table}"
+            )
         ref_cols = fk.ref_columns or (ref_t.primary_key.columns if ref_t.primary_key else ())
         if len(ref_cols) != len(fk.columns):
-            raise UnsupportedError(f"{t.key}: foreign key {fk.name}: cannot find the referenced key")
-        for c in fk.columns:
-            find(c, f"foreign key {fk.name}")
+            raise UnsupportedError(
+                f"{t.key}: foreign key {fk.name} names no columns and {ref_t.key} has no "
+                "primary key of that size to reference"
+            )
+        for name in fk.columns:
+            find(name, f"foreign key {fk.name}")
+        if not _is_key(schema, ref_t, tuple(ref_cols)):
+            raise UnsupportedError(
+                f"{t.key}: foreign key {fk.name} references ({', '.join(ref_cols)}) of "
+                f"{ref_t.key}, which is not its primary key or a unique key"
+            )
+        if fk.ref_table == t.key and set(ref_cols) & set(fk.columns):
+            if tuple(ref_cols) != tuple(fk.columns):
+                raise UnsupportedError(
+                    f"{t.key}: foreign key {fk.name} references its own columns in another "
+                    "order; not supported"
+                )
+            # columns that reference themselves: every row points at itself; nothing to draw
+            tp.implied_fks.append(fk.name)
+            continue
         if all(c in taken for c in fk.columns):
             tp.implied_fks.append(fk.name)
             continue
@@ -724,8 +768,8 @@ def _plan_table(schema: Schema, t: Table, n: int, seed: int, skew: dict[str, flo
             fu = FkUnit(fk, tuple(ref_cols), useed)
             fu.null_frac = FK_NULL_FRACTION if nullable else 0.0
         fk_units.append(fu)
-        for c in fk.columns:
-            taken[c] = fu
+        for name in fk.columns:
+            taken[name] = fu
     for cp in cols:
         if cp.name in derived:
             if cp.name in taken:
@@ -733,14 +777,14 @@ def _plan_table(schema: Schema, t: Table, n: int, seed: int, skew: dict[str, flo
                     f"{t.key}.{cp.name}: derived from a check but also a foreign key column"
                 )
             du = derived[cp.name]
-            du.null_frac = NULL_FRACTION if cp.nullable else 0.0
+            du.null_frac = null_fraction(cp.name) if cp.nullable else 0.0
             taken[cp.name] = du
     units: list[Unit] = list(fk_units)
     for cp in cols:
         if cp.name in taken:
             continue
         fu2 = FreeUnit(cp, stable_seed(seed, t.key, "col", cp.name))
-        fu2.null_frac = NULL_FRACTION if cp.nullable else 0.0
+        fu2.null_frac = null_fraction(cp.name) if cp.nullable else 0.0
         taken[cp.name] = fu2
         units.append(fu2)
     units.extend(derived.values())
@@ -748,6 +792,22 @@ def _plan_table(schema: Schema, t: Table, n: int, seed: int, skew: dict[str, flo
     tp.unit_of = taken
     _plan_uniques(schema, tp, existing, seed)
     return tp
+
+
+def _is_key(schema: Schema, t: Table, cols: tuple[str, ...]) -> bool:
+    """Whether ``cols`` are ``t``'s primary key or a unique key (any order; SQLite folds case)."""
+    fold = schema.dialect == "sqlite"
+    want = {c.lower() if fold else c for c in cols}
+    keys = [t.primary_key.columns] if t.primary_key else []
+    keys += [u.columns for u in t.uniques.values()]
+    keys += [
+        tuple(e.column for e in ix.elements if e.column is not None)
+        for ix in schema.indexes_on(t.key)
+        if ix.unique and ix.where is None and all(e.column is not None for e in ix.elements)
+    ]
+    if fold and t.primary_key is None:
+        keys.append(("rowid",))
+    return any({c.lower() if fold else c for c in k} == want for k in keys)
 
 
 def _foreign_keys(schema: Schema, t: Table) -> list[ForeignKey]:
@@ -770,9 +830,7 @@ def _atoms(text: str, dialect: str, src: str, t: Table, shown: str | None = None
     try:
         return chk.atoms(text, dialect)
     except chk.CheckUnsupported as e:
-        raise UnsupportedError(
-            f"{t.key}: cannot satisfy {src} ({shown or text}): {e}"
-        ) from None
+        raise UnsupportedError(f"{t.key}: cannot satisfy {src} ({shown or text}): {e}") from None
 
 
 def _apply(cp: ColumnPlan, a: chk.Atom, src: str, t: Table) -> None:
@@ -851,7 +909,7 @@ def _partition_bounds(schema: Schema, t: Table, by_name: dict[str, ColumnPlan]) 
         return
     children = [c for c in schema.tables.values() if c.partition_of == t.key]
     texts = [c.partition_bound.text for c in children if c.partition_bound is not None]
-    if not texts or any("DEFAULT" == x.strip().upper() for x in texts):
+    if not texts or any(x.strip().upper() == "DEFAULT" for x in texts):
         return
     _apply_bound(t, t, None, by_name, texts)
 
@@ -877,8 +935,9 @@ def _datum(node: dict[str, Any]) -> chk.Const | None:
     return c
 
 
-def _apply_bound(t: Table, keyed: Table, _own: str | None, by_name: dict[str, ColumnPlan],
-                 texts: list[str]) -> None:  # fmt: skip
+def _apply_bound(
+    t: Table, keyed: Table, _own: str | None, by_name: dict[str, ColumnPlan], texts: list[str]
+) -> None:
     pb = keyed.partition_by
     assert pb is not None
     if pb.strategy == "HASH":
@@ -947,8 +1006,9 @@ def _widest_block(col: ColumnPlan, ranges: list[tuple[Any, Any]]) -> tuple[Any, 
     return best
 
 
-def _plan_derived(t: Table, tp: TablePlan, colcmps: list[tuple[str, str, str, str]],
-                  seed: int) -> dict[str, DerivedUnit]:  # fmt: skip
+def _plan_derived(
+    t: Table, tp: TablePlan, colcmps: list[tuple[str, str, str, str]], seed: int
+) -> dict[str, DerivedUnit]:
     out: dict[str, DerivedUnit] = {}
     if not colcmps:
         return out
@@ -972,8 +1032,13 @@ def _plan_derived(t: Table, tp: TablePlan, colcmps: list[tuple[str, str, str, st
             target, source = (b, a) if free(b) else (a, b)
             if not free(target):
                 raise UnsupportedError(f"{t.key}: cannot satisfy {src}: both columns are keys")
-            du = DerivedUnit(target, source.name, "equal" if op == "=" else "differ", False,
-                             stable_seed(seed, t.key, "derived", target.name))  # fmt: skip
+            du = DerivedUnit(
+                target,
+                source.name,
+                "equal" if op == "=" else "differ",
+                False,
+                stable_seed(seed, t.key, "derived", target.name),
+            )
             out[target.name] = du
             continue
         # normalise to small < big (or <=)
@@ -995,14 +1060,22 @@ def _plan_derived(t: Table, tp: TablePlan, colcmps: list[tuple[str, str, str, st
         # narrow the source so that the derived value can always fit
         if direction == "above":
             if target.hi is not None:
-                source.hi = target.hi - dmin if source.hi is None else min(source.hi, target.hi - dmin)
+                source.hi = (
+                    target.hi - dmin if source.hi is None else min(source.hi, target.hi - dmin)
+                )
             if target.lo is not None:
-                source.lo = target.lo - dmin if source.lo is None else max(source.lo, target.lo - dmin)
+                source.lo = (
+                    target.lo - dmin if source.lo is None else max(source.lo, target.lo - dmin)
+                )
         else:
             if target.lo is not None:
-                source.lo = target.lo + dmin if source.lo is None else max(source.lo, target.lo + dmin)
+                source.lo = (
+                    target.lo + dmin if source.lo is None else max(source.lo, target.lo + dmin)
+                )
             if target.hi is not None:
-                source.hi = target.hi + dmin if source.hi is None else min(source.hi, target.hi + dmin)
+                source.hi = (
+                    target.hi + dmin if source.hi is None else min(source.hi, target.hi + dmin)
+                )
         if source.lo is not None and source.hi is not None and source.lo > source.hi:
             raise UnsupportedError(f"{t.key}: cannot satisfy {src}: the columns' ranges conflict")
         out[target.name] = DerivedUnit(
@@ -1043,17 +1116,34 @@ def _unique_sets(schema: Schema, tp: TablePlan) -> list[tuple[tuple[str, ...], s
                 cols.append(e.column)
             elif e.expr is not None:
                 try:
-                    cols.extend(sorted(chk.column_refs(e.expr.text, schema.dialect)))
+                    cols.extend(sorted(chk.unique_refs(e.expr.text, schema.dialect)))
                 except chk.CheckUnsupported as err:
                     raise UnsupportedError(
-                        f"{t.key}: unique index {ix.name}: {err}"
+                        f"{t.key}: cannot keep unique index {ix.name} on ({e.expr.text}) "
+                        f"unique: {err}"
                     ) from None
         sets.append((tuple(dict.fromkeys(cols)), f"unique index {ix.name}"))
-    # a partitioned table's unique keys hold on each partition too: the parent's plan covers it
+    # a generated column is unique when the columns it is computed from are
+    generated = {c.name: c.generated.expr for c in t.columns if c.generated is not None}
     known = {c.name for c in tp.columns}
     out: list[tuple[tuple[str, ...], str]] = []
     for cols_, src in sets:
-        cols2 = tuple(c for c in cols_ if c in known)
+        expanded: list[str] = []
+        for c in cols_:
+            if c in generated:
+                try:
+                    expanded.extend(sorted(chk.unique_refs(generated[c].text, schema.dialect)))
+                except chk.CheckUnsupported as err:
+                    raise UnsupportedError(
+                        f"{t.key}: cannot keep {src} on generated column {c} unique: {err}"
+                    ) from None
+            else:
+                expanded.append(c)
+        folded = {k.lower(): k for k in known}
+        cols2 = tuple(
+            dict.fromkeys(c if c in known else folded.get(c.lower(), c) for c in expanded)
+        )
+        cols2 = tuple(c for c in cols2 if c in known)
         if not cols2:
             continue
         if any(set(o).issubset(cols2) for o, _ in out):
@@ -1063,8 +1153,17 @@ def _unique_sets(schema: Schema, tp: TablePlan) -> list[tuple[tuple[str, ...], s
     return sorted(out, key=lambda x: len(x[0]))
 
 
-_DRIVER_ORDER = {"int": 0, "uuid": 1, "text": 2, "timestamp": 3, "timestamptz": 3, "date": 4,
-                 "numeric": 5, "money": 5, "float": 6}  # fmt: skip
+_DRIVER_ORDER = {
+    "int": 0,
+    "uuid": 1,
+    "text": 2,
+    "timestamp": 3,
+    "timestamptz": 3,
+    "date": 4,
+    "numeric": 5,
+    "money": 5,
+    "float": 6,
+}
 
 
 def _plan_uniques(schema: Schema, tp: TablePlan, existing: Existing, seed: int) -> None:
@@ -1078,6 +1177,12 @@ def _plan_uniques(schema: Schema, tp: TablePlan, existing: Existing, seed: int) 
         units = list({id(tp.unit_of[c]): tp.unit_of[c] for c in cols}.values())
         if any(u.unique for u in units):
             continue
+        for u in units:  # realism yields to uniqueness (a unique column named status)
+            if isinstance(u, FreeUnit) and isinstance(u.col.gen, ChoiceGen):
+                fb = u.col.gen.fallback
+                cap = u.col.gen.capacity() or 0
+                if fb is not None and cap < n + have:
+                    u.col.gen = fb
         drivers = [
             u
             for u in units
@@ -1088,13 +1193,17 @@ def _plan_uniques(schema: Schema, tp: TablePlan, existing: Existing, seed: int) 
             and (u.col.gen.capacity() is None or (u.col.gen.capacity() or 0) >= n + have)
             and not isinstance(u.col.gen, ChoiceGen)
         ]
-        drivers.sort(key=lambda u: _DRIVER_ORDER.get(u.col.info.kind, 9))  # type: ignore[attr-defined]
+        drivers.sort(key=_driver_rank)
         if drivers:
             d = drivers[0]
             assert isinstance(d, FreeUnit)
             _make_unique(tp, d, existing, have)
             continue
         _make_combo(tp, units, cols, src, existing, seed)
+
+
+def _driver_rank(u: Unit) -> int:
+    return _DRIVER_ORDER.get(u.col.info.kind, 9) if isinstance(u, FreeUnit) else 9
 
 
 def _make_unique(tp: TablePlan, u: FreeUnit, existing: Existing, have: int) -> None:
@@ -1109,8 +1218,9 @@ def _make_unique(tp: TablePlan, u: FreeUnit, existing: Existing, have: int) -> N
             u.start = have
 
 
-def _make_combo(tp: TablePlan, units: list[Unit], cols: tuple[str, ...], src: str,
-                existing: Existing, seed: int) -> None:  # fmt: skip
+def _make_combo(
+    tp: TablePlan, units: list[Unit], cols: tuple[str, ...], src: str, existing: Existing, seed: int
+) -> None:
     t = tp.table
     members: list[tuple[tuple[str, ...], Sequence[Any], list[float] | None]] = []
     for u in units:
@@ -1133,9 +1243,7 @@ def _make_combo(tp: TablePlan, units: list[Unit], cols: tuple[str, ...], src: st
                     limit=cap,
                 )
             members.append((u.columns, list(dom), None))
-    combo = ComboUnit(members, stable_seed(seed, t.key, "combo", src), set())
-    combo.source = src  # type: ignore[attr-defined]
-    combo.parts = units  # type: ignore[attr-defined]
+    combo = ComboUnit(members, stable_seed(seed, t.key, "combo", src), set(), src, units)
     if existing.count(t.key):
         combo.existing = set(existing.keys(t.key, combo.columns))
     # replace the member units by the combo
@@ -1146,19 +1254,77 @@ def _make_combo(tp: TablePlan, units: list[Unit], cols: tuple[str, ...], src: st
     combo.unique = True
 
 
-def _wire_fks(schema: Schema, tp: TablePlan, plans: dict[str, TablePlan], seed: int,
-              skew: dict[str, float], existing: Existing) -> None:  # fmt: skip
+class _Wiring:
+    """Sets the pools of foreign-key units, wiring a referenced table first when its key
+    values depend on its own foreign keys (a junction table referenced in turn)."""
+
+    def __init__(
+        self,
+        schema: Schema,
+        plans: dict[str, TablePlan],
+        skew: dict[str, float],
+        existing: Existing,
+    ) -> None:
+        self.schema = schema
+        self.plans = plans
+        self.skew = skew
+        self.existing = existing
+
+    def wire(self, tp: TablePlan) -> None:
+        if tp.wired:
+            return
+        tp.wired = "wiring"
+        _wire_fks(self, tp)
+        tp.wired = "done"
+
+    def target_pool(self, tp: TablePlan, u: FkUnit) -> Sequence[Any]:
+        target = self.plans.get(u.fk.ref_table)
+        if target is None:
+            if not self.existing.count(u.fk.ref_table):
+                return []
+            return self.existing.keys(u.fk.ref_table, u.ref_columns)
+        for c in u.ref_columns:
+            if c not in target.unit_of:
+                raise UnsupportedError(
+                    f"{tp.key}: foreign key {u.fk.name} references {u.fk.ref_table}.{c}, "
+                    "a column the generator does not write"
+                )
+        needs = [target.unit_of[c] for c in u.ref_columns]
+        if any(not isinstance(x, FreeUnit) for x in needs):
+            if target.wired == "wiring" and target is not tp:
+                raise UnsupportedError(
+                    f"{tp.key}: foreign key {u.fk.name} and the keys of {target.key} depend on "
+                    "each other through foreign keys; not supported"
+                )
+            self.wire(target)
+        pool = target.pool(u.ref_columns)
+        src = [target.column(c) for c in u.ref_columns]
+        dst = [tp.column(c) for c in u.columns]
+        if all(_same_values(a.info, b.info) for a, b in zip(src, dst, strict=True)):
+            return pool
+        converted = _convert_pool(pool, src, dst)
+        if pool and not converted:
+            raise UnsupportedError(
+                f"{tp.key}: foreign key {u.fk.name}: values of "
+                f"{', '.join(a.info.name or '?' for a in src)} in {target.key} cannot be stored "
+                f"in {', '.join(b.info.name or '?' for b in dst)}"
+            )
+        return converted
+
+
+def _wire_fks(w: _Wiring, tp: TablePlan) -> None:
     t = tp.table
+    skew, existing = w.skew, w.existing
     for u in list(tp.units):
         if isinstance(u, ComboUnit):
-            parts = getattr(u, "parts", [])
+            parts = u.parts
             new_members = []
             for (cols, dom, _), part in zip(u.members, parts, strict=True):
                 if isinstance(part, FkUnit):
-                    pool = _pool_for(schema, tp, part, plans, existing)
+                    pool = _pool_for(w, tp, part)
                     if not pool:
                         raise UnsupportedError(
-                            f"{t.key}: {u.source} needs rows in {part.fk.ref_table}"  # type: ignore[attr-defined]
+                            f"{t.key}: {u.source} needs rows in {part.fk.ref_table}"
                             f" (foreign key {part.fk.name}): give it rows too"
                         )
                     s = skew_for(skew, t, part.columns) or 0.0
@@ -1172,14 +1338,15 @@ def _wire_fks(schema: Schema, tp: TablePlan, plans: dict[str, TablePlan], seed: 
             u.capacity = math.prod(len(d) for _, d, _ in new_members)
             have = len(u.existing)
             if tp.n + have > u.capacity:
+                more = " more" if have else ""
                 raise CapacityError(
-                    f"{t.key}: {u.source} ({', '.join(u.columns)}) allows only "  # type: ignore[attr-defined]
-                    f"{u.capacity - have} more distinct rows; asked for {tp.n}",
+                    f"{t.key}: {u.source} ({', '.join(u.columns)}) allows only "
+                    f"{u.capacity - have}{more} distinct rows; asked for {tp.n}",
                     table=t.key,
                     limit=max(u.capacity - have, 0),
                 )
         elif isinstance(u, FkUnit):
-            pool = _pool_for(schema, tp, u, plans, existing)
+            pool = _pool_for(w, tp, u)
             if not pool and not all(tp.column(c).nullable for c in u.columns):
                 raise UnsupportedError(
                     f"{t.key}: foreign key {u.fk.name} ({', '.join(u.columns)}) needs rows in "
@@ -1188,9 +1355,15 @@ def _wire_fks(schema: Schema, tp: TablePlan, plans: dict[str, TablePlan], seed: 
             u.set_pool(pool, skew_for(skew, t, u.columns) or 0.0)
         elif isinstance(u, SelfFkUnit):
             u.own = tp.pool(u.ref_columns)
+            src = [tp.column(c) for c in u.ref_columns]
+            dst = [tp.column(c) for c in u.columns]
+            if not all(_same_values(a.info, b.info) for a, b in zip(src, dst, strict=True)):
+                u.own = _convert_pool(u.own, src, dst)
             u.base = existing.keys(t.key, u.ref_columns) if existing.count(t.key) else []
             if not u.nullable and not u.own:
-                raise UnsupportedError(f"{t.key}: self-reference {u.fk.name} has nothing to point at")
+                raise UnsupportedError(
+                    f"{t.key}: self-reference {u.fk.name} has nothing to point at"
+                )
             for c in u.ref_columns:
                 if c in u.columns:
                     raise UnsupportedError(
@@ -1198,21 +1371,8 @@ def _wire_fks(schema: Schema, tp: TablePlan, plans: dict[str, TablePlan], seed: 
                     )
 
 
-def _pool_for(schema: Schema, tp: TablePlan, u: FkUnit, plans: dict[str, TablePlan],
-              existing: Existing) -> Sequence[Any]:  # fmt: skip
-    target = plans.get(u.fk.ref_table)
-    if target is not None:
-        for c in u.ref_columns:
-            if c not in target.unit_of:
-                raise UnsupportedError(
-                    f"{tp.key}: foreign key {u.fk.name} references {u.fk.ref_table}.{c}, "
-                    "a column the generator does not write"
-                )
-        pool = target.pool(u.ref_columns)
-    else:
-        pool = existing.keys(u.fk.ref_table, u.ref_columns) if existing.count(
-            u.fk.ref_table
-        ) else []
+def _pool_for(w: _Wiring, tp: TablePlan, u: FkUnit) -> Sequence[Any]:
+    pool = w.target_pool(tp, u)
     # the referencing columns' own checks (customer_id > 0) must hold for the drawn values
     preds = [(i, tp.column(c)) for i, c in enumerate(u.columns)]
     preds = [(i, cp) for i, cp in preds if cp.lo is not None or cp.hi is not None or cp.gen]
@@ -1234,11 +1394,66 @@ def _pool_for(schema: Schema, tp: TablePlan, u: FkUnit, plans: dict[str, TablePl
                     return False
             return True
 
-        if not all(ok(v) for v in _probe_values(pool)):
-            pool = [v for v in pool if ok(v)]
-        elif not isinstance(pool, range):
+        if not all(ok(v) for v in _probe_values(pool)) or not isinstance(pool, range):
             pool = [v for v in pool if ok(v)]
     return pool
+
+
+def _same_values(a: TypeInfo, b: TypeInfo) -> bool:
+    """Whether internal values of ``a`` mean the same in ``b``."""
+    if a.kind != b.kind:
+        return a.kind in ("text", "enum") and b.kind in ("text", "enum")
+    if a.kind in ("numeric", "money"):
+        return (a.scale if a.scale is not None else 2) == (b.scale if b.scale is not None else 2)
+    return True
+
+
+def _convert_pool(pool: Sequence[Any], src: list[ColumnPlan], dst: list[ColumnPlan]) -> list[Any]:
+    """Referenced values as the referencing columns store them (an integer column pointing at
+    a real one ...); values that have no equal in the other type are left out."""
+    out = []
+    single = len(src) == 1
+    for v in pool:
+        vals = (v,) if single else v
+        conv = []
+        for x, a, b in zip(vals, src, dst, strict=True):
+            y = _convert(x, a, b)
+            if y is _NO_VALUE:
+                break
+            conv.append(y)
+        else:
+            out.append(conv[0] if single else tuple(conv))
+    return out
+
+
+_NO_VALUE = object()
+
+
+def _convert(x: Any, a: ColumnPlan, b: ColumnPlan) -> Any:
+    if _same_values(a.info, b.info):
+        return x
+    gen_a = a.gen
+    py = gen_a.py(x) if gen_a is not None else x
+    k = b.info.kind
+    from decimal import Decimal
+
+    try:
+        if isinstance(py, bool) or py is None:
+            return _NO_VALUE
+        if k == "int" and isinstance(py, (int, float, Decimal, str)):
+            n = Decimal(str(py))
+            return int(n) if n == n.to_integral_value() else _NO_VALUE
+        if k in ("numeric", "money") and isinstance(py, (int, float, Decimal, str)):
+            scale = b.info.scale if b.info.scale is not None else 2
+            n = Decimal(str(py)).scaleb(scale)
+            return int(n) if n == n.to_integral_value() else _NO_VALUE
+        if k == "float" and isinstance(py, (int, float, Decimal, str)):
+            return float(py)
+        if k == "text" and isinstance(py, (int, float, Decimal)):
+            return str(py)
+    except ArithmeticError:
+        return _NO_VALUE
+    return _NO_VALUE
 
 
 def _probe_values(pool: Sequence[Any]) -> list[Any]:
@@ -1248,7 +1463,9 @@ def _probe_values(pool: Sequence[Any]) -> list[Any]:
     return list(pool)
 
 
-def _load_order(schema: Schema, plans: dict[str, TablePlan]) -> tuple[list[str], list[tuple[str, str]]]:
+def _load_order(
+    schema: Schema, plans: dict[str, TablePlan]
+) -> tuple[list[str], list[tuple[str, str]]]:
     """Tables in foreign-key order; FKs broken to make that possible (cycles) are returned."""
     from graphlib import CycleError, TopologicalSorter
 
@@ -1267,7 +1484,7 @@ def _load_order(schema: Schema, plans: dict[str, TablePlan]) -> tuple[list[str],
             cycle = e.args[1]  # each node is a predecessor of the next
             # break the edge whose FK is cheapest to check later: deferrable first, then nullable
             best = None
-            for pred, node in zip(cycle, cycle[1:], strict=False):
+            for pred, node in pairwise(cycle):
                 for fk in edges.get(node, {}).get(pred, []):
                     tbl = plans[node].table
                     nullable = all((tbl.column(c) or _nullcol()).nullable for c in fk.columns)

@@ -18,6 +18,7 @@ import json
 import math
 import random
 import re
+import string
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +32,20 @@ from dbdesign.datagen.checks import Const
 from dbdesign.datagen.types import TypeInfo
 from dbdesign.datagen.xeger import Xeger, compile_pattern, like_to_regex, translate_regex
 
+ORDERED_KINDS = frozenset(
+    {
+        "int",
+        "numeric",
+        "money",
+        "float",
+        "date",
+        "timestamp",
+        "timestamptz",
+        "time",
+        "timetz",
+        "interval",
+    }
+)
 DOMAIN_LIMIT = 100_000  # a finite domain is enumerated when it has at most this many values
 EPOCH = datetime(1970, 1, 1)
 EPOCH_UTC = datetime(1970, 1, 1, tzinfo=UTC)
@@ -40,6 +55,7 @@ DAY = 86_400
 WINDOW_START = (date(2020, 1, 1) - date(1970, 1, 1)).days
 WINDOW_END = (date(2025, 12, 31) - date(1970, 1, 1)).days
 _BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+COPY_NULL = "\\N"
 _COPY_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]")
 
@@ -86,8 +102,9 @@ class Cons:
     force_null: bool = False
     sources: list[str] = field(default_factory=list)
 
-    def add_pattern(self, value: str, *, like: bool, icase: bool, negate: bool, fn: str | None,
-                    source: str) -> None:  # fmt: skip
+    def add_pattern(
+        self, value: str, *, like: bool, icase: bool, negate: bool, fn: str | None, source: str
+    ) -> None:
         text = like_to_regex(value) if like else translate_regex(value)
         try:
             rx = compile_pattern(text, icase=icase)
@@ -178,6 +195,29 @@ def text_hint(name: str) -> str:
     return "words"
 
 
+_MOSTLY_NULL = frozenset(
+    {
+        "deleted",
+        "archived",
+        "cancelled",
+        "canceled",
+        "closed",
+        "ended",
+        "banned",
+        "revoked",
+        "expired",
+        "suspended",
+        "removed",
+        "disabled",
+    }
+)
+
+
+def null_fraction(name: str) -> float:
+    """How often a nullable column named ``name`` is NULL: ``deleted_at`` mostly, else 10%."""
+    return 0.9 if set(words_of(name)) & _MOSTLY_NULL else 0.1
+
+
 def _number_hint(name: str) -> tuple[float, float] | None:
     """A realistic range for a number named ``name`` (None: no opinion)."""
     s = set(words_of(name))
@@ -211,7 +251,10 @@ def _number_hint(name: str) -> tuple[float, float] | None:
 def _date_hint(name: str) -> tuple[int, int]:
     s = set(words_of(name))
     if s & {"birth", "dob", "birthday", "born", "birthdate"}:
-        return ((date(1950, 1, 1) - date(1970, 1, 1)).days, (date(2005, 12, 31) - date(1970, 1, 1)).days)
+        return (
+            (date(1950, 1, 1) - date(1970, 1, 1)).days,
+            (date(2005, 12, 31) - date(1970, 1, 1)).days,
+        )
     return (WINDOW_START, WINDOW_END)
 
 
@@ -247,8 +290,10 @@ class Gen:
         from those of indexes below ``start`` (rows a previous run wrote)."""
         dom = self.domain()
         if dom is not None and start == 0 and len(dom) >= n:
-            return rng.sample(list(dom), n) if not isinstance(dom, range) else _range_sample(
-                rng, dom, n
+            return (
+                rng.sample(list(dom), n)
+                if not isinstance(dom, range)
+                else _range_sample(rng, dom, n)
             )
         seen: set[Any] = set()
         out: list[Any] = []
@@ -269,8 +314,24 @@ class Gen:
     def text(self, v: Any) -> str:
         return str(v)
 
+    def texts(self, vals: list[Any]) -> list[str]:
+        """COPY text of many values (NULL as ``\\N``); subclasses speed up the common kinds."""
+        if self.text_identity:
+            return [COPY_NULL if v is None else v for v in vals] if None in vals else vals
+        f = self.text
+        if None in vals:
+            return [COPY_NULL if v is None else f(v) for v in vals]
+        return list(map(f, vals))
+
     def sqlite(self, v: Any) -> Any:
         return self.py(v)
+
+    def sqlites(self, vals: list[Any]) -> list[Any]:
+        """What sqlite3 stores for many values (NULL stays None)."""
+        if type(self).sqlite is Gen.sqlite and type(self).py is Gen.py:
+            return vals
+        f = self.sqlite
+        return [None if v is None else f(v) for v in vals]
 
     def valid(self, v: Any) -> bool:
         return True
@@ -317,10 +378,17 @@ class IntGen(Gen):
         return [lo + int(r() * span) for _ in range(n)]
 
     def capacity(self) -> int | None:
-        return self.hi - self.lo + 1
+        return int(self.hi - self.lo + 1)
 
     def domain(self) -> Sequence[Any] | None:
         return range(self.lo, self.hi + 1) if self.hi - self.lo < DOMAIN_LIMIT else None
+
+    def texts(self, vals: list[Any]) -> list[str]:
+        if type(self).text is not IntGen.text:
+            return Gen.texts(self, vals)
+        if None in vals:
+            return [COPY_NULL if v is None else str(v) for v in vals]
+        return list(map(str, vals))
 
     def base(self) -> int:
         """Where a sequence of distinct values starts: 1, or the lower bound."""
@@ -335,7 +403,9 @@ class IntGen(Gen):
             return range(first, first + n)
         if start == 0 and self.hi - self.lo + 1 >= n:
             return rng.sample(range(self.lo, self.hi + 1), n)
-        raise Unsatisfiable(f"only {self.hi - self.lo + 1} distinct values in [{self.lo}, {self.hi}]")
+        raise Unsatisfiable(
+            f"only {self.hi - self.lo + 1} distinct values in [{self.lo}, {self.hi}]"
+        )
 
 
 class ScaledGen(IntGen):
@@ -365,12 +435,29 @@ class ScaledGen(IntGen):
         q, r = divmod(abs(v), 10**self.scale)
         return f"{sign}{q}.{r:0{self.scale}d}"
 
+    def texts(self, vals: list[Any]) -> list[str]:
+        if not self.scale or self.scale > 4:
+            return Gen.texts(self, vals)
+        f = 10**self.scale
+        fr = [f"{i:0{self.scale}d}" for i in range(f)]
+        t = self.text
+        return [
+            COPY_NULL if v is None else f"{v // f}.{fr[v % f]}" if v >= 0 else t(v) for v in vals
+        ]
+
     def sqlite(self, v: Any) -> Any:
         return v / 10**self.scale if self.scale else v
 
+    def sqlites(self, vals: list[Any]) -> list[Any]:
+        if not self.scale:
+            return vals
+        f = 10**self.scale
+        return [None if v is None else v / f for v in vals]
 
-def _spread(rng: random.Random, rlo: int, rhi: int, lo: int, hi: int, first: int, end: int,
-            total: int) -> list[int]:  # fmt: skip
+
+def _spread(
+    rng: random.Random, rlo: int, rhi: int, lo: int, hi: int, first: int, end: int, total: int
+) -> list[int]:
     """Indexes first..end-1 of ``total`` distinct integers spread over [rlo, rhi] (widened to
     [lo, hi] when too narrow)."""
     if rhi - rlo + 1 < total:
@@ -426,8 +513,11 @@ class TextGen(Gen):
         self._one = _TEXT_MAKERS.get(hint, _words)
 
     def sample(self, rng: random.Random, n: int) -> list[Any]:
-        one, fit = self._one, self._fit
-        return [fit(one(rng, None), rng) for _ in range(n)]
+        vals = self._one(rng, n, None)
+        if self.max_len is None and not self.min_len:
+            return vals
+        mx, mn, fit = self.max_len or 1 << 30, self.min_len, self._fit
+        return [v if mn <= len(v) <= mx else fit(v, rng) for v in vals]
 
     def _fit(self, s: str, rng: random.Random) -> str:
         if self.max_len is not None and len(s) > self.max_len:
@@ -441,7 +531,7 @@ class TextGen(Gen):
             return None
         if self.min_len > self.max_len:
             return 0
-        return sum(36**k for k in range(max(self.min_len, 1), self.max_len + 1))
+        return int(sum(36**k for k in range(max(self.min_len, 1), self.max_len + 1)))
 
     def domain(self) -> Sequence[Any] | None:
         cap = self.capacity()
@@ -461,12 +551,15 @@ class TextGen(Gen):
         end = start + n
         if self.max_len is None or self.max_len >= need + 2:
             # realistic prefix (no digits) + the index in decimal (+ the maker's suffix)
-            return [self._fit_unique(one(rng, k + 1), k + 1, rng) for k in range(start, end)]
+            ks = range(start + 1, end + 1)
+            vals = one(rng, n, ks)
+            mx, mn, fit = self.max_len or 1 << 30, self.min_len, self._fit_unique
+            return [
+                v if mn <= len(v) <= mx else fit(v, k, rng) for v, k in zip(vals, ks, strict=True)
+            ]
         width = self.max_len
         if 36**width < total:
-            raise Unsatisfiable(
-                f"only {36**width} distinct strings of at most {width} characters"
-            )
+            raise Unsatisfiable(f"only {36**width} distinct strings of at most {width} characters")
         width = max(self.min_len, _digits36(total))
         return [_base36(k, width) for k in range(start, end)]
 
@@ -499,148 +592,188 @@ def _base36(i: int, width: int) -> str:
     return "".join(reversed(out))
 
 
-# Text makers: (rng, k) -> str. k is None for a free value; an int for the k-th distinct value,
-# which must then appear in the result as a decimal number delimited by non-digits (the word
-# lists hold no digits), so that distinct k give distinct strings.
+# Text makers: (rng, n, ks) -> n strings. ks is None for free values, else the indexes of
+# distinct values, each of which must then appear in its string as a decimal number delimited
+# by non-digits (the word lists hold no digits), so that distinct indexes give distinct strings.
+# They draw with rng.choices, which loops in C.
+
+Maker = Callable[[random.Random, int, Sequence[int] | None], list[str]]
 
 
 def _pick(rng: random.Random, seq: Sequence[str]) -> str:
     return seq[int(rng.random() * len(seq))]
 
 
-def _email(rng: random.Random, k: int | None) -> str:
-    n = k if k is not None else int(rng.random() * 1000)
-    return (
-        f"{_pick(rng, vocab.FIRST_NAMES)}.{_pick(rng, vocab.LAST_NAMES)}{n}"
-        f"@{_pick(rng, vocab.EMAIL_DOMAINS)}"
-    )
+def _cap(words: Sequence[str]) -> list[str]:
+    return [w.capitalize() for w in words]
 
 
-def _first(rng: random.Random, k: int | None) -> str:
-    s = _pick(rng, vocab.FIRST_NAMES).capitalize()
-    return s if k is None else f"{s} {k}"
+_CAP_WORDS = _cap(vocab.WORDS)
+_CAP_FIRST = _cap(vocab.FIRST_NAMES)
+_CAP_LAST = _cap(vocab.LAST_NAMES)
+_MAYBE_CAP_WORD = _CAP_WORDS + [""] * len(_CAP_WORDS)  # half the time no word
+_MAYBE_WORD = list(vocab.WORDS) + [""] * len(vocab.WORDS)
+_LETTERS3: list[str] = []
 
 
-def _last(rng: random.Random, k: int | None) -> str:
-    s = _pick(rng, vocab.LAST_NAMES).capitalize()
-    return s if k is None else f"{s} {k}"
+def _nums(rng: random.Random, n: int, ks: Sequence[int] | None, top: int) -> Sequence[int]:
+    if ks is not None:
+        return ks
+    r = rng.random
+    return [int(r() * top) for _ in range(n)]
 
 
-def _person(rng: random.Random, k: int | None) -> str:
-    s = f"{_pick(rng, vocab.FIRST_NAMES).capitalize()} {_pick(rng, vocab.LAST_NAMES).capitalize()}"
-    return s if k is None else f"{s} {k}"
+def _suffixed(base: list[str], ks: Sequence[int] | None, sep: str = " ") -> list[str]:
+    return base if ks is None else [f"{b}{sep}{k}" for b, k in zip(base, ks, strict=True)]
 
 
-def _username(rng: random.Random, k: int | None) -> str:
-    n = k if k is not None else int(rng.random() * 10000)
-    return f"{_pick(rng, vocab.FIRST_NAMES)}{n}"
+def _join3(a: list[str], b: list[str], c: list[str]) -> list[str]:
+    return [
+        x + (" " + y if y else "") + (" " + z if z else "") for x, y, z in zip(a, b, c, strict=True)
+    ]
 
 
-def _phone(rng: random.Random, k: int | None) -> str:
-    n = k if k is not None else int(rng.random() * 10_000_000)
-    return f"+1-555-{n:07d}"
+def _email(rng: random.Random, n: int, ks: Sequence[int] | None) -> list[str]:
+    ch = rng.choices
+    first, last = ch(vocab.FIRST_NAMES, k=n), ch(vocab.LAST_NAMES, k=n)
+    doms, nums = ch(vocab.EMAIL_DOMAINS, k=n), _nums(rng, n, ks, 1000)
+    return [f"{a}.{b}{k}@{d}" for a, b, k, d in zip(first, last, nums, doms, strict=True)]
 
 
-def _url(rng: random.Random, k: int | None) -> str:
-    tail = k if k is not None else int(rng.random() * 100_000)
-    return f"https://www.{_pick(rng, vocab.WORDS)}.{_pick(rng, vocab.TLDS)}/{_pick(rng, vocab.WORDS)}/{tail}"
+def _first(rng: random.Random, n: int, ks: Sequence[int] | None) -> list[str]:
+    return _suffixed(rng.choices(_CAP_FIRST, k=n), ks)
 
 
-def _country(rng: random.Random, k: int | None) -> str:
-    s = _pick(rng, vocab.COUNTRIES)[0]  # type: ignore[arg-type]
-    return s if k is None else f"{s} {k}"
+def _last(rng: random.Random, n: int, ks: Sequence[int] | None) -> list[str]:
+    return _suffixed(rng.choices(_CAP_LAST, k=n), ks)
 
 
-def _country2(rng: random.Random, k: int | None) -> str:
-    s = _pick(rng, vocab.COUNTRIES)[1]  # type: ignore[arg-type]
-    return s if k is None else f"{s}{k}"
+def _person(rng: random.Random, n: int, ks: Sequence[int] | None) -> list[str]:
+    ch = rng.choices
+    full = [f"{a} {b}" for a, b in zip(ch(_CAP_FIRST, k=n), ch(_CAP_LAST, k=n), strict=True)]
+    return _suffixed(full, ks)
 
 
-def _currency(rng: random.Random, k: int | None) -> str:
-    s = _pick(rng, vocab.CURRENCIES)
-    return s if k is None else f"{s}{k}"
+def _username(rng: random.Random, n: int, ks: Sequence[int] | None) -> list[str]:
+    names = rng.choices(vocab.FIRST_NAMES, k=n)
+    return [f"{a}{k}" for a, k in zip(names, _nums(rng, n, ks, 10_000), strict=True)]
 
 
-def _city(rng: random.Random, k: int | None) -> str:
-    s = _pick(rng, vocab.CITIES)
-    return s if k is None else f"{s} {k}"
+def _phone(rng: random.Random, n: int, ks: Sequence[int] | None) -> list[str]:
+    return [f"+1-555-{k:07d}" for k in _nums(rng, n, ks, 10_000_000)]
 
 
-def _street(rng: random.Random, k: int | None) -> str:
-    n = k if k is not None else 1 + int(rng.random() * 999)
-    return f"{n} {_pick(rng, vocab.WORDS).capitalize()} {_pick(rng, vocab.STREET_SUFFIXES)}"
+def _url(rng: random.Random, n: int, ks: Sequence[int] | None) -> list[str]:
+    ch = rng.choices
+    a, b, t = ch(vocab.WORDS, k=n), ch(vocab.WORDS, k=n), ch(vocab.TLDS, k=n)
+    nums = _nums(rng, n, ks, 100_000)
+    return [f"https://www.{x}.{z}/{y}/{k}" for x, y, z, k in zip(a, b, t, nums, strict=True)]
 
 
-def _postal(rng: random.Random, k: int | None) -> str:
-    n = k if k is not None else int(rng.random() * 100_000)
-    return f"{n:05d}"
+def _country(rng: random.Random, n: int, ks: Sequence[int] | None) -> list[str]:
+    return _suffixed(rng.choices([c[0] for c in vocab.COUNTRIES], k=n), ks)
 
 
-def _region(rng: random.Random, k: int | None) -> str:
-    s = _pick(rng, vocab.WORDS).capitalize()
-    return s if k is None else f"{s} {k}"
+def _country2(rng: random.Random, n: int, ks: Sequence[int] | None) -> list[str]:
+    return _suffixed(rng.choices([c[1] for c in vocab.COUNTRIES], k=n), ks, "")
 
 
-def _company(rng: random.Random, k: int | None) -> str:
-    s = f"{_pick(rng, vocab.WORDS).capitalize()} {_pick(rng, vocab.COMPANY_SUFFIXES)}"
-    return s if k is None else f"{s} {k}"
+def _currency(rng: random.Random, n: int, ks: Sequence[int] | None) -> list[str]:
+    return _suffixed(rng.choices(vocab.CURRENCIES, k=n), ks, "")
 
 
-def _title(rng: random.Random, k: int | None) -> str:
-    w = vocab.WORDS
-    s = " ".join(_pick(rng, w).capitalize() for _ in range(1 + int(rng.random() * 3)))
-    return s if k is None else f"{s} {k}"
+def _city(rng: random.Random, n: int, ks: Sequence[int] | None) -> list[str]:
+    return _suffixed(rng.choices(vocab.CITIES, k=n), ks)
 
 
-def _name(rng: random.Random, k: int | None) -> str:
-    w = vocab.WORDS
-    s = " ".join(_pick(rng, w).capitalize() for _ in range(1 + int(rng.random() * 2)))
-    return s if k is None else f"{s} {k}"
+def _street(rng: random.Random, n: int, ks: Sequence[int] | None) -> list[str]:
+    ch = rng.choices
+    nums = ks if ks is not None else [1 + k for k in _nums(rng, n, None, 999)]
+    w, sfx = ch(_CAP_WORDS, k=n), ch(vocab.STREET_SUFFIXES, k=n)
+    return [f"{k} {a} {b}" for k, a, b in zip(nums, w, sfx, strict=True)]
 
 
-def _sentence(rng: random.Random, k: int | None) -> str:
-    w = vocab.WORDS
-    s = " ".join(_pick(rng, w) for _ in range(4 + int(rng.random() * 10))).capitalize() + "."
-    return s if k is None else f"{s} {k}"
+def _postal(rng: random.Random, n: int, ks: Sequence[int] | None) -> list[str]:
+    return [f"{k:05d}" for k in _nums(rng, n, ks, 100_000)]
 
 
-def _slug(rng: random.Random, k: int | None) -> str:
-    s = f"{_pick(rng, vocab.WORDS)}-{_pick(rng, vocab.WORDS)}"
-    return s if k is None else f"{s}-{k}"
+def _region(rng: random.Random, n: int, ks: Sequence[int] | None) -> list[str]:
+    return _suffixed(rng.choices(_CAP_WORDS, k=n), ks)
 
 
-def _code(rng: random.Random, k: int | None) -> str:
-    n = k if k is not None else int(rng.random() * 1_000_000)
-    letters = "".join(chr(65 + int(rng.random() * 26)) for _ in range(3))
-    return f"{letters}-{n:06d}"
+def _company(rng: random.Random, n: int, ks: Sequence[int] | None) -> list[str]:
+    ch = rng.choices
+    base = [
+        f"{a} {b}"
+        for a, b in zip(ch(_CAP_WORDS, k=n), ch(vocab.COMPANY_SUFFIXES, k=n), strict=True)
+    ]
+    return _suffixed(base, ks)
 
 
-def _color(rng: random.Random, k: int | None) -> str:
-    s = _pick(rng, vocab.COLORS)
-    return s if k is None else f"{s} {k}"
+def _title(rng: random.Random, n: int, ks: Sequence[int] | None) -> list[str]:
+    ch = rng.choices
+    base = _join3(ch(_CAP_WORDS, k=n), ch(_MAYBE_CAP_WORD, k=n), ch(_MAYBE_CAP_WORD, k=n))
+    return _suffixed(base, ks)
 
 
-def _hex(rng: random.Random, k: int | None) -> str:
-    s = f"{rng.getrandbits(128):032x}"
-    return s if k is None else f"{s[:20]}-{k}"
+def _name(rng: random.Random, n: int, ks: Sequence[int] | None) -> list[str]:
+    ch = rng.choices
+    base = [
+        a + (" " + b if b else "")
+        for a, b in zip(ch(_CAP_WORDS, k=n), ch(_MAYBE_CAP_WORD, k=n), strict=True)
+    ]
+    return _suffixed(base, ks)
 
 
-def _ip(rng: random.Random, k: int | None) -> str:
-    n = k if k is not None else rng.getrandbits(24)
-    return _dotted(0x0A000000 + n) if n < (1 << 24) else _dotted(n)
+def _sentence(rng: random.Random, n: int, ks: Sequence[int] | None) -> list[str]:
+    ch, r, w = rng.choices, rng.random, vocab.WORDS
+    base = [" ".join(ch(w, k=4 + int(r() * 10))).capitalize() + "." for _ in range(n)]
+    return _suffixed(base, ks)
 
 
-def _words(rng: random.Random, k: int | None) -> str:
-    w = vocab.WORDS
-    s = " ".join(_pick(rng, w) for _ in range(1 + int(rng.random() * 3)))
-    return s if k is None else f"{s} {k}"
+def _slug(rng: random.Random, n: int, ks: Sequence[int] | None) -> list[str]:
+    ch = rng.choices
+    base = [f"{a}-{b}" for a, b in zip(ch(vocab.WORDS, k=n), ch(vocab.WORDS, k=n), strict=True)]
+    return _suffixed(base, ks, "-")
+
+
+def _code(rng: random.Random, n: int, ks: Sequence[int] | None) -> list[str]:
+    if not _LETTERS3:
+        up = string.ascii_uppercase
+        _LETTERS3.extend(a + b + c for a in up for b in up for c in up)
+    letters = rng.choices(_LETTERS3, k=n)
+    return [f"{a}-{k:06d}" for a, k in zip(letters, _nums(rng, n, ks, 1_000_000), strict=True)]
+
+
+def _color(rng: random.Random, n: int, ks: Sequence[int] | None) -> list[str]:
+    return _suffixed(rng.choices(vocab.COLORS, k=n), ks)
+
+
+def _hex(rng: random.Random, n: int, ks: Sequence[int] | None) -> list[str]:
+    g = rng.getrandbits
+    if ks is None:
+        return [f"{g(128):032x}" for _ in range(n)]
+    return [f"{g(80):020x}-{k}" for k in ks]
+
+
+def _ip(rng: random.Random, n: int, ks: Sequence[int] | None) -> list[str]:
+    g = rng.getrandbits
+    if ks is None:
+        return [_dotted(0x0A000000 + g(24)) for _ in range(n)]
+    return [_dotted(0x0A000000 + k) if k < (1 << 24) else _dotted(k) for k in ks]
+
+
+def _words(rng: random.Random, n: int, ks: Sequence[int] | None) -> list[str]:
+    ch = rng.choices
+    base = _join3(ch(vocab.WORDS, k=n), ch(_MAYBE_WORD, k=n), ch(_MAYBE_WORD, k=n))
+    return _suffixed(base, ks)
 
 
 def _dotted(n: int) -> str:
     return f"{(n >> 24) & 255}.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}"
 
 
-_TEXT_MAKERS: dict[str, Callable[[random.Random, int | None], str]] = {
+_TEXT_MAKERS: dict[str, Maker] = {
     "email": _email,
     "first": _first,
     "last": _last,
@@ -702,6 +835,10 @@ class ChoiceGen(Gen):
     """One of a fixed list of values (enum labels, a check's IN list, booleans), Zipf-skewed
     when asked: the k-th value is drawn with weight 1/k**skew."""
 
+    # A list chosen only for realism (a column named status) gives way to this generator when
+    # the column must be unique.
+    fallback: Gen | None = None
+
     def __init__(self, values: Sequence[Any], base: Gen, skew: float = 0.0) -> None:
         if not values:
             raise Unsatisfiable("no allowed value")
@@ -730,6 +867,22 @@ class ChoiceGen(Gen):
 
     def text(self, v: Any) -> str:
         return self.base.text(v)
+
+    def sqlites(self, vals: list[Any]) -> list[Any]:
+        try:
+            m = {v: self.base.sqlite(v) for v in self.values}
+        except TypeError:  # unhashable values
+            return Gen.sqlites(self, vals)
+        m[None] = None
+        return list(map(m.__getitem__, vals))
+
+    def texts(self, vals: list[Any]) -> list[str]:
+        try:
+            m = {v: self.base.text(v) for v in self.values}
+        except TypeError:  # unhashable values
+            return Gen.texts(self, vals)
+        m[None] = COPY_NULL
+        return list(map(m.__getitem__, vals))
 
     def sqlite(self, v: Any) -> Any:
         return self.base.sqlite(v)
@@ -762,6 +915,10 @@ class BoolGen(Gen):
     def text(self, v: Any) -> str:
         return "t" if v else "f"
 
+    def texts(self, vals: list[Any]) -> list[str]:
+        m = {True: "t", False: "f", None: COPY_NULL}
+        return list(map(m.__getitem__, vals))
+
     def sqlite(self, v: Any) -> Any:
         return int(v)
 
@@ -788,6 +945,14 @@ class DateGen(IntGen):
         if s is None:
             s = self._cache[v] = date.fromordinal(EPOCH_ORDINAL + v).isoformat()
         return s
+
+    def texts(self, vals: list[Any]) -> list[str]:
+        get, t = self._cache.get, self.text
+        return [COPY_NULL if v is None else get(v) or t(v) for v in vals]
+
+    def sqlites(self, vals: list[Any]) -> list[Any]:
+        get, t = self._cache.get, self.text
+        return [None if v is None else get(v) or t(v) for v in vals]
 
     def sqlite(self, v: Any) -> Any:
         return self.text(v)
@@ -830,9 +995,31 @@ class TimestampGen(IntGen):
             ds = self._days[d] = date.fromordinal(EPOCH_ORDINAL + d).isoformat()
         return f"{ds} {self._tod[s]}+00" if self.tz else f"{ds} {self._tod[s]}"
 
+    def texts(self, vals: list[Any]) -> list[str]:
+        get, tod, tz = self._days.get, self._tod, "+00" if self.tz else ""
+        out = []
+        for v in vals:
+            if v is None:
+                out.append(COPY_NULL)
+                continue
+            d = v // DAY
+            ds = get(d)
+            if ds is None:
+                ds = self._days[d] = date.fromordinal(EPOCH_ORDINAL + d).isoformat()
+            out.append(f"{ds} {tod[v - d * DAY]}{tz}")
+        return out
+
     def sqlite(self, v: Any) -> Any:
         d, s = divmod(v, DAY)
         return f"{date.fromordinal(EPOCH_ORDINAL + d).isoformat()} {self._tod[s]}"
+
+    def sqlites(self, vals: list[Any]) -> list[Any]:
+        tz, self.tz = self.tz, False
+        try:
+            out = self.texts(vals)
+        finally:
+            self.tz = tz
+        return [None if t == COPY_NULL else t for t in out]
 
 
 class TimeGen(IntGen):
@@ -848,7 +1035,7 @@ class TimeGen(IntGen):
         return time(h, rest // 60, rest % 60, tzinfo=UTC if self.tz else None)
 
     def text(self, v: Any) -> str:
-        return _time_of_day()[v] + ("+00" if self.tz else "")
+        return str(_time_of_day()[v]) + ("+00" if self.tz else "")
 
     def sqlite(self, v: Any) -> Any:
         return _time_of_day()[v]
@@ -881,7 +1068,12 @@ class UuidGen(Gen):
 
     def unique(self, rng: random.Random, n: int, start: int, total: int) -> Sequence[Any]:
         g = rng.getrandbits
-        return [_uuid_text((g(80) << 48) | k) for k in range(start, start + n)]
+        mask = (1 << 48) - 1
+        # an odd multiplier permutes 48-bit numbers: distinct indexes, scattered low bits
+        return [
+            _uuid_text((g(80) << 48) | ((k * 0x9E3779B97F4B + 0x5DEECE66D) & mask))
+            for k in range(start, start + n)
+        ]
 
     def py(self, v: Any) -> Any:
         return uuid.UUID(v)
@@ -1022,7 +1214,7 @@ class ByteaGen(Gen):
         return [k.to_bytes(8, "big") for k in range(start, start + n)]
 
     def text(self, v: Any) -> str:
-        return "\\\\x" + v.hex()
+        return "\\\\x" + str(v.hex())
 
 
 class RangeGen(Gen):
@@ -1083,9 +1275,7 @@ class ArrayGen(Gen):
 
     def text(self, v: Any) -> str:
         t = self.element.text
-        inner = ",".join(
-            '"' + t(x).replace("\\", "\\\\").replace('"', '\\"') + '"' for x in v
-        )
+        inner = ",".join('"' + t(x).replace("\\", "\\\\").replace('"', '\\"') + '"' for x in v)
         return copy_escape("{" + inner + "}")
 
     def sqlite(self, v: Any) -> Any:
@@ -1105,6 +1295,7 @@ class Filtered(Gen):
         self.ordered = inner.ordered
         self.discrete = inner.discrete
         self.lo, self.hi = inner.lo, inner.hi
+        self._chunked: bool | None = None
 
     def sample(self, rng: random.Random, n: int) -> list[Any]:
         out = self.inner.sample(rng, n)
@@ -1120,10 +1311,18 @@ class Filtered(Gen):
         return out
 
     def chunked(self, total: int) -> bool:
-        return False
+        if self._chunked is None:
+            probe = self.inner.unique(random.Random(0), min(total, 200), 0, total)
+            self._chunked = self.inner.chunked(total) and all(self.ok(v) for v in probe)
+        return self._chunked
 
     def unique(self, rng: random.Random, n: int, start: int, total: int) -> Sequence[Any]:
-        return Gen.unique(self, rng, n, start, total)
+        vals = self.inner.unique(rng, n, start, total)
+        if all(self.ok(v) for v in vals):
+            return vals
+        if start == 0 and n == total:
+            return Gen.unique(self, rng, n, start, total)
+        raise Unsatisfiable(f"distinct values keep failing {self.why}")
 
     def capacity(self) -> int | None:
         return None
@@ -1140,6 +1339,12 @@ class Filtered(Gen):
 
     def text(self, v: Any) -> str:
         return self.inner.text(v)
+
+    def texts(self, vals: list[Any]) -> list[str]:
+        return self.inner.texts(vals)
+
+    def sqlites(self, vals: list[Any]) -> list[Any]:
+        return self.inner.sqlites(vals)
 
     def sqlite(self, v: Any) -> Any:
         return self.inner.sqlite(v)
@@ -1168,11 +1373,57 @@ def internal(info: TypeInfo, v: Any, what: str) -> Any:
         if k in ("time", "timetz"):
             t = time.fromisoformat(str(v).split("+")[0].strip())
             return t.hour * 3600 + t.minute * 60 + t.second + Decimal(t.microsecond) / 10**6
+        if k == "interval":
+            return _parse_interval(v)
         if k == "bool":
-            return v if isinstance(v, bool) else str(v).strip().lower() in ("t", "true", "1", "y", "yes", "on")
+            return (
+                v
+                if isinstance(v, bool)
+                else str(v).strip().lower() in ("t", "true", "1", "y", "yes", "on")
+            )
     except (ValueError, ArithmeticError) as e:
         raise Unsatisfiable(f"cannot read {v!r} as {info.name} in {what}") from e
     return v
+
+
+_INTERVAL_UNITS = {
+    "second": 1,
+    "sec": 1,
+    "s": 1,
+    "minute": 60,
+    "min": 60,
+    "m": 60,
+    "hour": 3600,
+    "h": 3600,
+    "day": DAY,
+    "d": DAY,
+    "week": 7 * DAY,
+    "w": 7 * DAY,
+    "month": 30 * DAY,
+    "mon": 30 * DAY,
+    "year": 365 * DAY,
+    "y": 365 * DAY,
+}
+
+
+def _parse_interval(v: Any) -> Decimal:
+    """``'1 hour'``, ``'2 days 3 hours'``, ``'00:30:00'`` -> seconds."""
+    s = str(v).strip().lower()
+    if re.fullmatch(r"-?\d+:\d\d(:\d\d(\.\d+)?)?", s):
+        parts = s.lstrip("-").split(":")
+        secs = Decimal(parts[0]) * 3600 + Decimal(parts[1]) * 60
+        secs += Decimal(parts[2]) if len(parts) > 2 else 0
+        return -secs if s.startswith("-") else secs
+    total = Decimal(0)
+    tokens = re.findall(r"(-?[\d.]+)\s*([a-z]+)", s)
+    if not tokens or re.sub(r"(-?[\d.]+)\s*([a-z]+)", "", s).strip():
+        raise ValueError(f"interval {v!r}")
+    for num, unit in tokens:
+        u = unit.rstrip("s") if unit not in ("s",) else unit
+        if u not in _INTERVAL_UNITS:
+            raise ValueError(f"interval unit {unit!r}")
+        total += Decimal(num) * _INTERVAL_UNITS[u]
+    return total
 
 
 def from_py(info: TypeInfo, v: Any) -> Any:
@@ -1191,9 +1442,8 @@ def from_py(info: TypeInfo, v: Any) -> Any:
             d = v - EPOCH
             return d.days * DAY + d.seconds
         return int(_parse_ts(v, k == "timestamptz"))
-    if k in ("time", "timetz"):
-        if isinstance(v, time):
-            return v.hour * 3600 + v.minute * 60 + v.second
+    if k in ("time", "timetz") and isinstance(v, time):
+        return v.hour * 3600 + v.minute * 60 + v.second
     if k == "interval" and isinstance(v, timedelta):
         return int(v.total_seconds())
     if k == "uuid":
@@ -1245,7 +1495,9 @@ def _type_bounds(info: TypeInfo) -> tuple[Any, Any]:
     if k == "date":
         return (date(1, 1, 1) - date(1970, 1, 1)).days, (date(9999, 12, 31) - date(1970, 1, 1)).days
     if k in ("timestamp", "timestamptz"):
-        return (date(1, 1, 1) - date(1970, 1, 1)).days * DAY, (date(9999, 12, 31) - date(1970, 1, 1)).days * DAY
+        return (date(1, 1, 1) - date(1970, 1, 1)).days * DAY, (
+            date(9999, 12, 31) - date(1970, 1, 1)
+        ).days * DAY
     if k in ("time", "timetz"):
         return 0, DAY - 1
     if k == "interval":
@@ -1257,6 +1509,8 @@ def bounds(info: TypeInfo, cons: Cons, column: str) -> tuple[Any, Any]:
     """The column's inclusive [lo, hi] in internal units: the type's range and every bound a
     check or partition gives. Raises :class:`Unsatisfiable` when empty."""
     lo, hi = _type_bounds(info)
+    if info.kind not in ORDERED_KINDS:
+        return lo, hi  # text bounds are tested value by value (_value_checks)
     discrete = info.kind not in ("float",)
     for c, strict, src in cons.lo:
         v = internal(info, c.value, src)
@@ -1280,8 +1534,9 @@ def bounds(info: TypeInfo, cons: Cons, column: str) -> tuple[Any, Any]:
     return lo, hi
 
 
-def make_gen(info: TypeInfo, cons: Cons, column: str, *, skew: float | None,
-             lo: Any = None, hi: Any = None) -> Gen:  # fmt: skip
+def make_gen(
+    info: TypeInfo, cons: Cons, column: str, *, skew: float | None, lo: Any = None, hi: Any = None
+) -> Gen:
     """The generator for a column of ``info`` under ``cons`` (bounds already in ``lo``/``hi``
     when given, else computed here)."""
     if lo is None and hi is None:
@@ -1294,16 +1549,25 @@ def make_gen(info: TypeInfo, cons: Cons, column: str, *, skew: float | None,
     elif info.kind == "bool" and skew:
         gen = ChoiceGen([True, False], gen, skew)
     elif isinstance(gen, TextGen) and gen.hint == "status" and not cons.patterns:
+        text = gen
         gen = ChoiceGen(
             [s[: cons.max_len] if cons.max_len else s for s in vocab.STATUSES],
             gen,
             1.0 if skew is None else skew,
         )
+        gen.fallback = text
     checks = _value_checks(info, cons, column)
     if checks is not None and not isinstance(gen, ChoiceGen):
         ok, why = checks
+        try:
+            _probe(Filtered(gen, ok, why), column, why)
+        except Unsatisfiable:
+            if not isinstance(gen, TextGen) or gen.hint == "words":
+                raise
+            # the name's realistic shape does not pass the checks: plain words might
+            gen = TextGen("words", gen.min_len, gen.max_len, gen.fixed)
+            _probe(Filtered(gen, ok, why), column, why)
         gen = Filtered(gen, ok, why)
-        _probe(gen, column, why)
     return gen
 
 
@@ -1328,24 +1592,39 @@ def _text_checks(cons: Cons) -> list[Callable[[str], bool]]:
     return preds
 
 
-def _value_checks(info: TypeInfo, cons: Cons, column: str) -> tuple[Callable[[Any], bool], str] | None:
+def _text_bound(b: str, *, above: bool, strict: bool) -> Callable[[Any], bool]:
+    def ok(v: Any) -> bool:
+        if above:
+            return bool(v > b) if strict else bool(v >= b)
+        return bool(v < b) if strict else bool(v <= b)
+
+    return ok
+
+
+def _value_checks(
+    info: TypeInfo, cons: Cons, column: str
+) -> tuple[Callable[[Any], bool], str] | None:
     preds: list[Callable[[Any], bool]] = []
     srcs: list[str] = []
     if info.kind in ("text", "enum") and (cons.patterns or cons.lo or cons.hi):
         preds.extend(_text_checks(cons))
         srcs.extend(p.source for p in cons.patterns)
         for c, strict, src in cons.lo:
-            b = str(c.value)
-            preds.append((lambda v, b=b: v > b) if strict else (lambda v, b=b: v >= b))
+            preds.append(_text_bound(str(c.value), above=True, strict=strict))
             srcs.append(src)
         for c, strict, src in cons.hi:
-            b = str(c.value)
-            preds.append((lambda v, b=b: v < b) if strict else (lambda v, b=b: v <= b))
+            preds.append(_text_bound(str(c.value), above=False, strict=strict))
             srcs.append(src)
     if cons.excluded:
-        bad = {internal(info, v, s) for v, s in cons.excluded}
-        preds.append(lambda v: v not in bad)
-        srcs.extend(s for _, s in cons.excluded)
+        bad = set()
+        for v, src in cons.excluded:
+            try:
+                bad.add(internal(info, v, src))
+            except Unsatisfiable:
+                continue  # a constant of another type never equals a value of this one
+            srcs.append(src)
+        if bad:
+            preds.append(lambda v: v not in bad)
     if not preds:
         return None
     why = ", ".join(sorted(set(srcs))) or "the column's checks"
@@ -1354,8 +1633,9 @@ def _value_checks(info: TypeInfo, cons: Cons, column: str) -> tuple[Callable[[An
     return (lambda v: all(p(v) for p in preds)), why
 
 
-def _choices(info: TypeInfo, cons: Cons, column: str, gen: Gen, lo: Any, hi: Any,
-             skew: float | None) -> Gen:  # fmt: skip
+def _choices(
+    info: TypeInfo, cons: Cons, column: str, gen: Gen, lo: Any, hi: Any, skew: float | None
+) -> Gen:
     allowed: list[Any] | None = None
     for values, src in cons.choices:
         conv = [internal(info, v, src) for v in values if v is not None]
@@ -1386,8 +1666,7 @@ def _choices(info: TypeInfo, cons: Cons, column: str, gen: Gen, lo: Any, hi: Any
     return ChoiceGen(allowed, base, skew or 0.0)
 
 
-def _base_gen(info: TypeInfo, cons: Cons, column: str, lo: Any, hi: Any,
-              skew: float | None) -> Gen:  # fmt: skip
+def _base_gen(info: TypeInfo, cons: Cons, column: str, lo: Any, hi: Any, skew: float | None) -> Gen:
     k = info.kind
     if k == "int":
         return IntGen(lo, hi, _number_hint(column) or (1, 10_000))
@@ -1417,14 +1696,18 @@ def _base_gen(info: TypeInfo, cons: Cons, column: str, lo: Any, hi: Any,
                 return PatternGen(positive[0], min_len, max_len)
             return gen
         if hint == "country3":
-            return ChoiceGen([c[2] for c in vocab.COUNTRIES], _IDENTITY_TEXT, skew or 0.0)
+            codes = ChoiceGen([c[2] for c in vocab.COUNTRIES], _IDENTITY_TEXT, skew or 0.0)
+            codes.fallback = TextGen("code", min_len, max_len, info.fixed)
+            return codes
         return TextGen(hint, min_len, max_len, info.fixed)
     if k == "char1":
         return StrGen(_char1, 26)
     if k == "bool":
         s = set(words_of(column))
-        p = 0.85 if s & {"active", "enabled", "visible", "verified"} else (
-            0.05 if s & {"deleted", "disabled", "banned", "archived"} else 0.5
+        p = (
+            0.85
+            if s & {"active", "enabled", "visible", "verified"}
+            else (0.05 if s & {"deleted", "disabled", "banned", "archived"} else 0.5)
         )
         return BoolGen(p)
     if k == "date":

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import random
 import re
+import re._constants as C  # type: ignore[import-not-found]
+import re._parser as P  # type: ignore[import-not-found]
 import string
 from typing import Any
-
-import re._constants as C  # noqa: N812
-import re._parser as P  # noqa: N812
 
 _WORD = string.ascii_letters + string.digits + "_"
 _DIGITS = string.digits

@@ -1,0 +1,71 @@
+"""``dbdesign explain``: a statement's plan (EXPLAIN ANALYZE, always rolled back) and latency."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from dbdesign.cli import Format
+
+
+def register(app: typer.Typer) -> None:
+    app.command(name="explain")(explain)
+
+
+def explain(
+    sql: Annotated[str, typer.Argument(help="The statement ('-' reads it from stdin).")],
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="PostgreSQL URL (default: $DBDESIGN_DATABASE_URL, else the embedded server).",
+        ),
+    ] = None,
+    analyze: Annotated[
+        bool,
+        typer.Option(
+            "--analyze/--no-analyze",
+            help="Run the statement (in a transaction that is rolled back) for real times.",
+        ),
+    ] = True,
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", "-p", help="A value for the next %s placeholder (repeatable)."),
+    ] = None,
+    runs: Annotated[
+        int,
+        typer.Option("--runs", help="Also run it N times and report p50/p95/max latency."),
+    ] = 0,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+) -> None:
+    """Show the plan of a statement: nodes, costs, rows, times, the indexes it uses and the
+    tables it reads whole. Data-changing statements are rolled back."""
+    from dbdesign import api
+    from dbdesign.errors import ConfigError
+
+    text = sys.stdin.read() if sql == "-" else sql
+    if not text.strip():
+        raise ConfigError("no statement to explain")
+    if runs < 0:
+        raise ConfigError("--runs must be >= 0")
+    params: list[Any] | None = list(param) if param else None
+    plan = api.explain(text, db, params, analyze=analyze)
+    lat = api.latency(text, db, params, runs=runs) if runs else None
+    if fmt is Format.json:
+        out = plan.as_json()
+        if lat is not None:
+            out["latency"] = lat.as_dict()
+        sys.stdout.write(json.dumps(out, indent=2) + "\n")
+        return
+    typer.echo(plan.text())
+    typer.echo("")
+    typer.echo(f"indexes used: {', '.join(plan.indexes_used()) or 'none'}")
+    typer.echo(f"sequential scans: {', '.join(plan.seq_scans()) or 'none'}")
+    if lat is not None:
+        typer.echo(
+            f"latency over {lat.runs} runs: p50 {lat.p50_ms:.3f} ms, p95 {lat.p95_ms:.3f} ms, "
+            f"max {lat.max_ms:.3f} ms"
+        )
