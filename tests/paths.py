@@ -6,3 +6,4 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
 PG_CORPUS = sorted((CORPUS / "postgres").glob("*.sql"))
 SQLITE_CORPUS = sorted((CORPUS / "sqlite").glob("*.sql"))
+MYSQL_CORPUS = sorted((CORPUS / "mysql").glob("*.sql"))

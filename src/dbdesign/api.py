@@ -24,11 +24,12 @@ Warn = Callable[[Diagnostic], None]
 
 _PG_URL = re.compile(r"^postgres(ql)?://", re.I)
 _SQLITE_URL = re.compile(r"^sqlite:(///)?", re.I)
+_MYSQL_URL = re.compile(r"^(mysql|mariadb)(\+\w+)?://", re.I)
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 def is_database_url(source: str) -> bool:
-    return bool(_PG_URL.match(source) or _SQLITE_URL.match(source))
+    return bool(_PG_URL.match(source) or _SQLITE_URL.match(source) or _MYSQL_URL.match(source))
 
 
 def is_database(source: str) -> bool:
@@ -50,6 +51,8 @@ def detect_dialect(source: str) -> str:
         return "postgres"
     if _SQLITE_URL.match(source):
         return "sqlite"
+    if _MYSQL_URL.match(source):
+        return "mysql"
     path = Path(source)
     if path.is_file() and _is_sqlite_file(path):
         return "sqlite"
@@ -98,6 +101,10 @@ def read(source: str, *, dialect: str | None = None, warn: Warn | None = None) -
         from dbdesign.readers.catalog.postgres import read_catalog
 
         return read_catalog(source)
+    if _MYSQL_URL.match(source):
+        from dbdesign.readers.catalog.mysql import read_catalog as read_mysql_catalog
+
+        return read_mysql_catalog(source)
     path = Path(_SQLITE_URL.sub("", source)) if _SQLITE_URL.match(source) else Path(source)
     if not path.exists():
         raise ConfigError(f"{source}: no such file, folder or database URL")
@@ -116,6 +123,10 @@ def read(source: str, *, dialect: str | None = None, warn: Warn | None = None) -
         files = sorted(path.glob("*.sql")) if path.is_dir() else [path]
         text = "\n".join(f.read_text(encoding="utf-8") for f in files)
         return sqlite_ddl.read_ddl(text, file=str(path), warn=warn)
+    if d == "mysql":
+        from dbdesign.readers.ddl.mysql import read_path as read_mysql_path
+
+        return read_mysql_path(path, warn=warn)
     raise UnsupportedError(f"{source}: reading {d} DDL is not supported yet")
 
 
@@ -130,6 +141,10 @@ def emit(schema: Schema, dialect: str | None = None) -> str:
         from dbdesign.emit.sqlite import emit_schema as emit_sqlite
 
         return emit_sqlite(schema)
+    if d == "mysql":
+        from dbdesign.emit.mysql import emit_schema as emit_mysql
+
+        return emit_mysql(schema)
     raise UnsupportedError(f"emitting {d} DDL is not supported yet")
 
 
@@ -148,6 +163,8 @@ def from_json(data: dict[str, Any] | str) -> Schema:
 
 def row_counts(url: str) -> dict[str, int]:
     """Rows per table of a live database (estimates from statistics, exact when unknown)."""
+    if _MYSQL_URL.match(url):
+        return _mysql_row_counts(url)
     if not _PG_URL.match(url):
         path = _SQLITE_URL.sub("", url)
         import sqlite3
@@ -190,6 +207,32 @@ def row_counts(url: str) -> dict[str, int]:
         return out
 
 
+def _mysql_row_counts(url: str) -> dict[str, int]:
+    """Rows per base table: exact counts below a million estimated rows, else the estimate."""
+    from typing import cast
+
+    from dbdesign.dialects.mysql import NAMESPACE
+    from dbdesign.engine import connect_mysql
+
+    conn = cast(Any, connect_mysql(url))
+    try:
+        with conn.cursor() as cur:
+            cur.execute(
+                "SELECT TABLE_NAME, TABLE_ROWS FROM information_schema.TABLES "
+                "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'"
+            )
+            out: dict[str, int] = {}
+            for name, estimate in cur.fetchall():
+                n = int(estimate or 0)
+                if n < 1_000_000:
+                    cur.execute(f"SELECT COUNT(*) FROM `{name.replace('`', '``')}`")
+                    n = int(cur.fetchone()[0])
+                out[f"{NAMESPACE}.{name}"] = n
+            return out
+    finally:
+        conn.close()
+
+
 def load_spec(path: str | Path) -> Any:
     """Read and check a requirements spec (YAML); errors carry the YAML path and line."""
     from dbdesign.readers.spec import load
@@ -227,3 +270,104 @@ def design(
     if out is not None:
         write(render(d, proof), out)
     return d, proof
+
+
+def create_schema(target: str, schema: Schema) -> None:
+    """Create ``schema`` in the (empty) database at ``target``: a PostgreSQL URL, or a SQLite
+    URL / file; the DDL is emitted for the target's dialect and runs in one transaction."""
+    from dbdesign.datagen.load import sqlite_path
+
+    path = sqlite_path(target)
+    if path is not None:
+        import sqlite3
+
+        con = sqlite3.connect(path, isolation_level=None)
+        try:
+            con.executescript("BEGIN;\n" + emit(schema, "sqlite") + "\nCOMMIT;")
+        except sqlite3.Error as e:
+            raise ConfigError(f"{path}: cannot create the schema: {e}") from None
+        finally:
+            con.close()
+        return
+    import psycopg
+
+    from dbdesign.engine import connect
+
+    ddl = emit(schema, "postgres")
+    with connect(target) as conn:
+        try:
+            with conn.transaction():
+                conn.execute(ddl.encode())
+        except psycopg.Error as e:
+            msg = (e.diag.message_primary or str(e)).strip()
+            raise ConfigError(f"cannot create the schema: {msg}") from None
+
+
+def datagen(
+    target: str,
+    schema: Schema,
+    rows: dict[str, int],
+    *,
+    seed: int = 0,
+    skew: dict[str, float] | None = None,
+    create: bool = False,
+    analyze: bool = True,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> Any:
+    """Fill the database at ``target`` with generated rows that satisfy ``schema`` (see
+    dbdesign.datagen); ``create`` creates the schema there first. Returns a LoadReport."""
+    from dbdesign.datagen import load, plan
+
+    if create:
+        plan(schema, rows, seed=seed, skew=skew)  # refuse before creating anything
+        create_schema(target, schema)
+    return load(target, schema, rows, seed=seed, skew=skew, progress=progress, analyze=analyze)
+
+
+def explain(sql: str, db: str | None = None, params: list[Any] | None = None, *,
+            analyze: bool = True) -> Any:  # fmt: skip
+    """The plan of ``sql`` on PostgreSQL ``db`` (default: configured or embedded), as a
+    dbdesign.advise.Plan; ANALYZE runs the statement in a transaction that is rolled back."""
+    from dbdesign.advise import explain as run_explain
+    from dbdesign.engine import resolve_url
+
+    url = resolve_url(db)
+    if not _PG_URL.match(url):
+        raise UnsupportedError("explain needs a PostgreSQL database (postgresql://...)")
+    return run_explain(url, sql, params, analyze=analyze)
+
+
+def latency(sql: str, db: str | None = None, params: list[Any] | None = None, *,
+            runs: int = 20) -> Any:  # fmt: skip
+    """p50/p95/max milliseconds of ``sql`` over ``runs`` executions (rolled back each time)."""
+    from dbdesign.advise import latency as run_latency
+    from dbdesign.engine import resolve_url
+
+    url = resolve_url(db)
+    if not _PG_URL.match(url):
+        raise UnsupportedError("latency needs a PostgreSQL database (postgresql://...)")
+    return run_latency(url, sql, params, runs=runs)
+
+
+def diff(
+    source: str | Schema,
+    target: str | Schema,
+    *,
+    renames: dict[str, str] | None = None,
+    safe: bool = True,
+    db: str | None = None,
+    warn: Warn | None = None,
+) -> Any:
+    """The migration plan from ``source`` to ``target`` (PostgreSQL), as ``dbdesign diff``.
+
+    Each side is a model, a .sql file, a folder of .sql files, a database URL, or a migrations
+    folder (replayed into a scratch database on ``db``). ``renames``: ``{"public.old": "new"}``,
+    ``{"public.t.old": "new"}``. Returns a :class:`dbdesign.diff.Plan` (``.sql()``,
+    ``.statements()``, ``.reverse()``, ``.as_json()``).
+    """
+    from dbdesign.diff import diff_schemas
+    from dbdesign.diff.sources import read_side
+
+    a = source if isinstance(source, Schema) else read_side(source, db=db, warn=warn)
+    b = target if isinstance(target, Schema) else read_side(target, db=db, warn=warn)
+    return diff_schemas(a, b, renames=renames, safe=safe)

@@ -68,7 +68,7 @@ def inspect(
         str,
         typer.Argument(
             help="A .sql file, a folder of .sql files, or a "
-            "database URL (postgresql://..., sqlite:///...)."
+            "database URL (postgresql://..., mysql://..., sqlite:///...)."
         ),
     ],
     dialect: Annotated[
@@ -96,7 +96,15 @@ def inspect(
 
 # Command groups live in their own modules, each with ``register(app)``; their heavy imports
 # stay inside the command functions so that start-up pays only for the command at hand.
-COMMAND_MODULES: tuple[str, ...] = ("design", "docs", "lint", "migrate")
+COMMAND_MODULES: tuple[str, ...] = (
+    "datagen",
+    "design",
+    "diff",
+    "docs",
+    "explain",
+    "lint",
+    "migrate",
+)
 for _name in COMMAND_MODULES:
     __import__(f"dbdesign.cli.{_name}", fromlist=["register"]).register(app)
 

@@ -17,7 +17,7 @@ def docs(
         str,
         typer.Argument(
             help="A .sql file, a folder of .sql files, or a database URL "
-            "(postgresql://..., sqlite:///...)."
+            "(postgresql://..., mysql://..., sqlite:///...)."
         ),
     ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the docs into.")],
@@ -31,7 +31,7 @@ def docs(
     ] = "all",
     dialect: Annotated[
         str | None,
-        typer.Option("--dialect", help="Dialect of DDL files: postgres, sqlite (detected)."),
+        typer.Option("--dialect", help="Dialect of DDL files: postgres, sqlite, mysql (detected)."),
     ] = None,
     lint: Annotated[
         Path | None,

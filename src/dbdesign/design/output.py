@@ -30,9 +30,9 @@ def schema_sql(schema: Schema) -> str:
 
         return emit_sqlite(schema)
     if schema.dialect == "mysql":
-        from dbdesign.emit.mysql import emit_schema as emit_mysql  # type: ignore[import-not-found]
+        from dbdesign.emit.mysql import emit_schema as emit_mysql
 
-        return str(emit_mysql(schema))
+        return emit_mysql(schema)
     from dbdesign.emit.postgres import emit_schema
 
     return emit_schema(schema)
