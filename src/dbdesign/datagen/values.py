@@ -726,8 +726,15 @@ def _name(rng: random.Random, n: int, ks: Sequence[int] | None) -> list[str]:
 
 
 def _sentence(rng: random.Random, n: int, ks: Sequence[int] | None) -> list[str]:
-    ch, r, w = rng.choices, rng.random, vocab.WORDS
-    base = [" ".join(ch(w, k=4 + int(r() * 10))).capitalize() + "." for _ in range(n)]
+    """4 to 13 words of prose (Zipf-distributed over a long vocabulary) and a full stop."""
+    words, cum = vocab.prose()
+    r = rng.random
+    lengths = [4 + int(r() * 10) for _ in range(n)]
+    drawn = rng.choices(words, cum_weights=cum, k=sum(lengths))
+    base, at = [], 0
+    for k in lengths:
+        base.append(" ".join(drawn[at : at + k]).capitalize() + ".")
+        at += k
     return _suffixed(base, ks)
 
 

@@ -3,6 +3,10 @@ newlines or backslashes, so values built from them need no escaping in COPY text
 
 from __future__ import annotations
 
+import itertools
+import random
+from functools import cache
+
 FIRST_NAMES = (
     "james mary john patricia robert jennifer michael linda william elizabeth david barbara "
     "richard susan joseph jessica thomas sarah charles karen daniel nancy matthew lisa anthony "
@@ -150,3 +154,25 @@ COLORS = "red green blue yellow orange purple black white gray pink brown teal".
 COMPANY_SUFFIXES = "Inc Ltd GmbH LLC Group Labs Systems Partners".split()
 
 TLDS = "com org net io dev".split()
+
+
+@cache
+def prose() -> tuple[tuple[str, ...], tuple[float, ...]]:
+    """A 30,000-word vocabulary for free text and its cumulative Zipf weights (s = 1.07).
+
+    Real prose has a long tail: most words are rare, so a search for a rare word matches few
+    rows and the planner estimates it so. Drawn from :data:`WORDS` alone (a couple of hundred
+    words), every word would be common and a full-text index would look no better than a scan.
+    The common ranks are :data:`WORDS`; the tail is made of two syllables (letters only, so
+    the lists still hold no digits); both in a fixed order.
+    """
+    onsets = "b c d f g h j k l m n p r s t v w z br ch cl dr fl gr pl sh st tr".split()
+    vowels = "a e i o u ai ea io ou".split()
+    syllables = [o + v for o in onsets for v in vowels]  # 225
+    seen = set(WORDS)
+    tail = [w for a in syllables for b in syllables if (w := a + b) not in seen]
+    rng = random.Random(7)
+    head = rng.sample(WORDS, len(WORDS))
+    words = (*head, *rng.sample(tail, 30_000 - len(head)))
+    cum = tuple(itertools.accumulate(1.0 / (rank**1.07) for rank in range(1, len(words) + 1)))
+    return words, cum
