@@ -221,14 +221,21 @@ def _with_dbname(url: str, dbname: str) -> str:
 
 
 @contextmanager
-def scratch_database(url: str) -> Iterator[str]:
+def scratch_database(url: str, *, encoding: str | None = None) -> Iterator[str]:
     """Create a fresh database ``dbdesign_scratch_<hex>`` on the server of ``url``; yield its URL.
 
-    The database is dropped (``WITH (FORCE)``) afterwards, also when the body raises.
+    ``encoding`` (``"SQL_ASCII"``, ``"UTF8"`` ...) creates it from ``template0`` with that
+    encoding and the C locale, which goes with every encoding. The database is dropped
+    (``WITH (FORCE)``) afterwards, also when the body raises.
     """
     name = f"dbdesign_scratch_{uuid.uuid4().hex[:16]}"
+    create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+    if encoding is not None:
+        create = sql.SQL("{} TEMPLATE template0 ENCODING {} LC_COLLATE 'C' LC_CTYPE 'C'").format(
+            create, sql.Literal(encoding)
+        )
     with connect(url, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        conn.execute(create)
     try:
         yield _with_dbname(url, name)
     finally:

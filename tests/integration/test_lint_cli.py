@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.paths import CORPUS, ROOT
 
 
@@ -200,3 +202,24 @@ def test_linting_files_imports_only_what_it_needs(tmp_path: Path) -> None:
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert json.loads(r.stdout)["runs"][0]["results"], r.stderr
     assert r.stderr.strip().splitlines()[-1] == "[]", r.stderr
+
+
+@pytest.mark.parametrize(("encoding", "found"), [("SQL_ASCII", True), ("UTF8", False)])
+def test_lint_live_postgres_database_encoding(pg_urls: str, encoding: str, found: bool) -> None:
+    """TYP014 on a live database: its pg_database.encoding, not the client's encoding."""
+    from dbdesign.engine import scratch_database
+    from dbdesign.readers.catalog.postgres import read_catalog
+
+    with scratch_database(pg_urls, encoding=encoding) as url:
+        db = read_catalog(url).database
+        assert db is not None and db.name.startswith("dbdesign_scratch_"), db
+        assert db.encoding == encoding
+        name = db.name
+        r = run("lint", url, "--select", "TYP014", "-f", "json")
+    findings = json.loads(r.stdout)["findings"]
+    if found:
+        assert r.returncode == 1, r.stderr  # TYP014 is an error
+        assert [(f["code"], f["object"]) for f in findings] == [("TYP014", name)]
+        assert findings[0]["catalog"].startswith("pg_database:")
+    else:
+        assert r.returncode == 0 and findings == [], r.stdout + r.stderr

@@ -234,6 +234,18 @@ def test_identical_schemas_give_an_empty_plan() -> None:
     assert p.as_json()["empty"] is True
 
 
+def test_database_encoding_is_a_note_not_an_operation() -> None:
+    table = "create table t (id int primary key);"
+    p = plan(f"create database d encoding 'SQL_ASCII'; {table}", f"create database d; {table}")
+    assert p.is_empty and p.notes == ()  # the target does not state its encoding
+    p = plan(
+        f"create database d encoding 'SQL_ASCII'; {table}",
+        f"create database d encoding 'utf8'; {table}",
+    )
+    assert p.is_empty and p.sql() == ""
+    assert len(p.notes) == 1 and "SQL_ASCII -> UTF8" in p.notes[0]
+
+
 def test_view_over_a_retyped_column_is_dropped_and_recreated_around_it() -> None:
     a = "create table t (id int, v int); create view w as select id, v from t;"
     b = "create table t (id int, v bigint); create view w as select id, v from t;"

@@ -124,6 +124,40 @@ CANONICAL_TYPES: dict[str, str] = {
 # Extensions every database has from the start: never part of a schema.
 BUILTIN_EXTENSIONS = frozenset({"plpgsql"})
 
+# Character set encodings in PostgreSQL's numbering (pg_wchar.h; pg_encoding_to_char(n)); the
+# server can use 0-34 (SQL_ASCII ... KOI8U), the rest are client-only.
+ENCODINGS = (
+    "SQL_ASCII EUC_JP EUC_CN EUC_KR EUC_TW EUC_JIS_2004 UTF8 MULE_INTERNAL LATIN1 LATIN2 LATIN3 "
+    "LATIN4 LATIN5 LATIN6 LATIN7 LATIN8 LATIN9 LATIN10 WIN1256 WIN1258 WIN866 WIN874 KOI8R "
+    "WIN1251 WIN1252 ISO_8859_5 ISO_8859_6 ISO_8859_7 ISO_8859_8 WIN1250 WIN1253 WIN1254 WIN1255 "
+    "WIN1257 KOI8U SJIS BIG5 GBK UHC GB18030 JOHAB SHIFT_JIS_2004"
+).split()
+# Other names the server accepts (encnames.c), compared lower-case without punctuation.
+_ENCODING_ALIASES = {
+    "abc": "WIN1258", "alt": "WIN866", "iso88591": "LATIN1", "iso88592": "LATIN2",
+    "iso88593": "LATIN3", "iso88594": "LATIN4", "iso88599": "LATIN5", "iso885910": "LATIN6",
+    "iso885913": "LATIN7", "iso885914": "LATIN8", "iso885915": "LATIN9", "iso885916": "LATIN10",
+    "iso88595": "ISO_8859_5", "iso88596": "ISO_8859_6", "iso88597": "ISO_8859_7",
+    "iso88598": "ISO_8859_8", "koi8": "KOI8R", "mskanji": "SJIS", "shiftjis": "SJIS",
+    "tcvn": "WIN1258", "tcvn5712": "WIN1258", "vscii": "WIN1258", "unicode": "UTF8",
+    "win": "WIN1251", "win932": "SJIS", "win936": "GBK", "win949": "UHC", "win950": "BIG5",
+}  # fmt: skip
+_ENCODING_BY_CLEAN = {re.sub(r"[^a-z0-9]", "", e.lower()): e for e in ENCODINGS}
+
+
+def canonical_encoding(name: str | int) -> str:
+    """An encoding as the server names it (``pg_encoding_to_char``): ``'utf-8'`` and
+    ``'unicode'`` are ``UTF8``, ``sql_ascii`` and ``0`` are ``SQL_ASCII``; an unknown name is
+    returned upper-cased (the server would reject it)."""
+    if isinstance(name, int) or name.strip().isdigit():
+        n = int(name)
+        return ENCODINGS[n] if 0 <= n < len(ENCODINGS) else str(n)
+    clean = re.sub(r"[^a-z0-9]", "", name.lower())
+    if clean.startswith("windows"):  # windows1252 is win1252
+        clean = "win" + clean[len("windows") :]
+    return _ENCODING_BY_CLEAN.get(clean) or _ENCODING_ALIASES.get(clean) or name.upper()
+
+
 # serial spellings -> (integer type, sequence type)
 SERIAL_TYPES: dict[str, str] = {
     "serial": "integer",

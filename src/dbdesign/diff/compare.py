@@ -423,8 +423,20 @@ class _Planner:
         self._emit_views()
         self._emit_indexes()
         self._emit_triggers_rules_policies()
+        self._note_encoding()
         quiet = frozenset(self.new_tables - self.rebuild)
         return Planned(self._order(), tuple(self.notes), quiet, self.ss, self.ts)
+
+    def _note_encoding(self) -> None:
+        """The database encoding is fixed by CREATE DATABASE: no operation changes it, so a
+        difference (where both sides state one) is a note, never SQL."""
+        a, b = self.s.database, self.t.database
+        if a and b and a.encoding and b.encoding and a.encoding != b.encoding:
+            self.notes.append(
+                f"the database encoding differs ({a.encoding} -> {b.encoding}) and no ALTER "
+                f"changes it: create a new database WITH ENCODING '{b.encoding}' and dump and "
+                "restore into it"
+            )
 
     def _collections(self) -> list[tuple[str, Mapping[str, Any], Mapping[str, Any]]]:
         s, t = self.s, self.t

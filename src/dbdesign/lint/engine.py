@@ -259,7 +259,7 @@ def source_files(schema: Schema) -> set[str]:
     out: set[str] = set()
     if schema.source and "://" not in schema.source and Path(schema.source).is_file():
         out.add(schema.source)
-    origins: list[Origin | None] = []
+    origins: list[Origin | None] = [schema.database.origin if schema.database else None]
     for coll in (
         schema.namespaces, schema.extensions, schema.views, schema.indexes, schema.sequences,
         schema.enums, schema.domains, schema.composite_types, schema.functions,

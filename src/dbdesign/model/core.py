@@ -621,6 +621,21 @@ Dialect = Literal["postgres", "sqlite", "mysql"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Database:
+    """The database a schema lives in, as far as the source tells (PostgreSQL: ``pg_database``
+    for the current database, or a file's ``CREATE DATABASE``).
+
+    Its properties are fixed when the database is created (no ALTER changes the encoding), so
+    they describe the environment, not the schema: :attr:`Schema.database` never takes part in
+    equality and a diff does not plan a change to it (it notes a difference).
+    """
+
+    name: str
+    encoding: str | None = None  # canonical server spelling ("UTF8", "SQL_ASCII"); None: unstated
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Schema:
     """A whole database schema: everything a database would need to behave the same."""
 
@@ -638,6 +653,8 @@ class Schema:
     triggers: FrozenMap[str, Trigger] = field(default_factory=FrozenMap)
     rules: FrozenMap[str, Rule] = field(default_factory=FrozenMap)
     policies: FrozenMap[str, Policy] = field(default_factory=FrozenMap)
+    # The database itself (name, encoding) where the source tells; never part of equality.
+    database: Database | None = field(default=None, compare=False)
     # Where the schema was read from; never part of equality.
     source: str | None = field(default=None, compare=False)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from tests.paths import PG_CORPUS
 
@@ -189,3 +191,43 @@ def test_sql_standard_bodies_and_sequence_cycle() -> None:
     assert "count(*)" in s.functions["public.n()"].body
     assert s.functions["public.two()"].body == "RETURN 2"
     assert s.sequences["public.s"].cycle
+
+
+def test_create_database_encoding_and_not_client_encoding() -> None:
+    dump = (  # as pg_dump --create writes it
+        "\nSET client_encoding = 'SQL_ASCII';\n"
+        "CREATE DATABASE shop WITH TEMPLATE = template0 ENCODING = 'SQL_ASCII' LOCALE = 'C';\n"
+        "\\connect shop\n"
+        "SET client_encoding = 'SQL_ASCII';\n"
+        "CREATE TABLE t (id int);\n"
+    )
+    s = read_ddl(dump, file="dump.sql")
+    assert s.database is not None
+    assert (s.database.name, s.database.encoding) == ("shop", "SQL_ASCII")
+    assert s.database.origin is not None and s.database.origin.line == 3
+    assert read_ddl("SET client_encoding = 'SQL_ASCII'; CREATE TABLE t (id int);").database is None
+    for spelling, canonical in (
+        ("ENCODING = sql_ascii", "SQL_ASCII"),
+        ("ENCODING 0", "SQL_ASCII"),
+        ("ENCODING 'utf-8'", "UTF8"),
+        ("ENCODING 'unicode'", "UTF8"),
+        ("ENCODING 'Windows-1252'", "WIN1252"),
+        ("ENCODING DEFAULT", None),
+        ("TEMPLATE template0", None),
+    ):
+        db = read_ddl(f"CREATE DATABASE d {spelling};").database
+        assert db is not None and db.encoding == canonical, spelling
+    # The encoding describes the database, not the schema: equality ignores it, JSON keeps it.
+    plain = read_ddl("CREATE TABLE t (id int);")
+    assert s == plain
+    assert from_dict(to_dict(s)).database == s.database
+
+
+def test_several_databases_describe_the_first_with_a_warning() -> None:
+    warnings: list[Any] = []
+    s = read_ddl(
+        "CREATE DATABASE a ENCODING 'UTF8'; CREATE DATABASE b ENCODING 'SQL_ASCII';",
+        warn=warnings.append,
+    )
+    assert s.database is not None and s.database.name == "a"
+    assert len(warnings) == 1 and "several databases" in warnings[0].message

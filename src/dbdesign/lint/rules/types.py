@@ -395,3 +395,36 @@ def table_inheritance(ctx: Context) -> Iterator[Hit]:
     for t in ctx.tables:
         if t.inherits and t.partition_of is None:
             yield Hit(t.key, f"table {t.key} inherits from {', '.join(t.inherits)}", t.origin)
+
+
+@rule("TYP014", "sql-ascii-encoding", "error", dialects=PG)
+def sql_ascii_encoding(ctx: Context) -> Iterator[Hit]:
+    """The database uses the `SQL_ASCII` encoding.
+
+    Rationale: `SQL_ASCII` is not an encoding but the absence of one: the server stores whatever
+    bytes a client sends and checks nothing, so text in several encodings ends up mixed in one
+    column with no way to tell them apart, conversions to other client encodings do nothing,
+    and `upper()`, `lower()`, collations and regular expressions work on bytes, not characters.
+    The damage accumulates silently and cannot be undone by an ALTER (PostgreSQL wiki, Don't Do
+    This: never). Read from a live database (`pg_database.encoding`) or from a file's
+    `CREATE DATABASE ... ENCODING` (as `pg_dump --create` writes it); a `SET client_encoding`
+    is the session's encoding, not the database's, and is not flagged.
+
+    Bad:
+        CREATE DATABASE shop WITH TEMPLATE = template0 ENCODING = 'SQL_ASCII' LOCALE = 'C';
+
+    Good:
+        CREATE DATABASE shop WITH TEMPLATE = template0 ENCODING = 'UTF8' LOCALE = 'C.UTF-8';
+
+    Fix: Create a new database WITH ENCODING 'UTF8', then dump the old one and restore it into
+    the new one, converting or repairing text that is not valid in the declared client encoding
+    (for example with iconv) on the way.
+    """
+    db = ctx.schema.database
+    if db is not None and db.encoding == "SQL_ASCII":
+        yield Hit(
+            db.name,
+            f"database {db.name} uses the SQL_ASCII encoding (bytes are stored unchecked)",
+            db.origin,
+            f"create a new database WITH ENCODING 'UTF8' and dump and restore {db.name} into it",
+        )

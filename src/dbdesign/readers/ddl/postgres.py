@@ -30,6 +30,7 @@ from dbdesign.dialects.postgres import (
     CANONICAL_TYPES,
     SERIAL_TYPES,
     TYPE_RANGE,
+    canonical_encoding,
     canonical_type_name,
     choose_name,
     regclass_literal,
@@ -40,6 +41,7 @@ from dbdesign.model import (
     Check,
     Column,
     CompositeType,
+    Database,
     DataType,
     Domain,
     EnumType,
@@ -84,7 +86,6 @@ _SKIP_KEYWORDS = frozenset(
 _SILENT_STMTS = frozenset(
     {
         "AlterOwnerStmt",
-        "CreatedbStmt",
         "DropdbStmt",
         "AlterDatabaseStmt",
         "AlterDatabaseSetStmt",
@@ -282,6 +283,7 @@ class PostgresDdlReader:
         self.triggers: dict[str, Trigger] = {}
         self.rules: dict[str, Rule] = {}
         self.policies: dict[str, Policy] = {}
+        self.database: Database | None = None  # the first CREATE DATABASE
         # Names taken per schema: relations (tables, indexes, sequences ...) and constraints.
         self.rel_names: dict[str, set[str]] = {}
         self.con_names: dict[str, set[str]] = {}
@@ -345,6 +347,7 @@ class PostgresDdlReader:
             triggers=FrozenMap(self.triggers),
             rules=FrozenMap(self.rules),
             policies=FrozenMap(self.policies),
+            database=self.database,
             source=source,
         )
 
@@ -444,6 +447,30 @@ class PostgresDdlReader:
             self.search_path = first or "public"
         elif s.get("name") == "search_path" and s.get("kind") in ("VAR_SET_DEFAULT", "VAR_RESET"):
             self.search_path = "public"
+
+    def _on_CreatedbStmt(self, s: Tree) -> None:
+        """CREATE DATABASE (pg_dump --create writes one): the database's name and encoding.
+
+        ``SET client_encoding`` is not the database's encoding (it is the session's, and
+        pg_dump -E chooses it), so only ``ENCODING`` here sets it; without one the encoding
+        comes from the template and is unknown. A file that creates several databases is
+        described by the first (a warning names the others).
+        """
+        encoding: str | None = None
+        for opt in s.get("options") or ():
+            d = opt.get("DefElem", {})
+            if d.get("defname") == "encoding" and d.get("arg") is not None:
+                value = _int_value(d["arg"])
+                if value is not None:
+                    encoding = canonical_encoding(value)
+        name = s["dbname"]
+        if self.database is None:
+            self.database = Database(name=name, encoding=encoding, origin=self._origin())
+        elif name != self.database.name:
+            self._warn(
+                f"the file creates several databases; the model describes the first, "
+                f"{self.database.name}, not {name}"
+            )
 
     def _on_CreateSchemaStmt(self, s: Tree) -> None:
         name = s.get("schemaname") or (s.get("authrole") or {}).get("rolename")

@@ -3,8 +3,9 @@
 The catalog queries live next to this module as ``.sql`` files, one per object kind
 (migra/schemainspect style). :func:`read_catalog` runs them all in one read-only
 REPEATABLE READ transaction with ``search_path = ''`` (so ``pg_get_expr``, ``pg_get_viewdef`` and
-``format_type`` qualify every name) and ``TimeZone = 'UTC'``, then rolls back. One query per
-object kind, so the number of round trips does not grow with the number of tables.
+``format_type`` qualify every name), ``TimeZone = 'UTC'`` and ``client_encoding = 'UTF8'``, then
+rolls back. One query per object kind, so the number of round trips does not grow with the
+number of tables.
 
 The result follows ``docs/model.md``: only own objects (no extension members, no indexes that
 back constraints, nothing the server clones onto partitions), canonical types, expressions as the
@@ -33,6 +34,7 @@ from dbdesign.model import (
     Check,
     Column,
     CompositeType,
+    Database,
     DataType,
     Domain,
     EnumType,
@@ -68,6 +70,7 @@ Row = dict[str, Any]
 
 # The order the queries run in; each name is a .sql file in this package.
 QUERIES = (
+    "database",
     "namespaces",
     "extensions",
     "tables",
@@ -146,7 +149,12 @@ def _read(conn: psycopg.Connection[Any], schemas: Sequence[str] | None, source: 
         with conn.transaction(force_rollback=True), conn.cursor(row_factory=dict_row) as cur:
             if idle:
                 cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            cur.execute("SET LOCAL search_path = ''; SET LOCAL TimeZone = 'UTC'")
+            # UTF8 whatever the connection's encoding: psycopg would return bytes, not text,
+            # from a SQL_ASCII database; the server converts from any other encoding.
+            cur.execute(
+                "SET LOCAL search_path = ''; SET LOCAL TimeZone = 'UTC'; "
+                "SET LOCAL client_encoding = 'UTF8'"
+            )
             for name in QUERIES:
                 cur.execute(_query(name, conn.info.server_version), params)
                 rows[name] = cur.fetchall()
@@ -351,10 +359,20 @@ class _Builder:
             triggers=FrozenMap((t.key, t) for t in self.triggers()),
             rules=FrozenMap((r.key, r) for r in self.rules()),
             policies=FrozenMap((p.key, p) for p in self.policies()),
+            database=self.database(),
             source=self.source,
         )
 
-    # -- namespaces and extensions
+    # -- the database, namespaces and extensions
+
+    def database(self) -> Database | None:
+        for r in self.rows["database"]:
+            return Database(
+                name=r["name"],
+                encoding=r["encoding"] or None,
+                origin=self.origin("pg_database", r["oid"]),
+            )
+        return None
 
     def namespaces(self) -> Iterable[Namespace]:
         for r in self.rows["namespaces"]:
