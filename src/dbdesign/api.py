@@ -252,8 +252,9 @@ def design(
     """Design a schema from a spec (a path or a loaded Spec), prove it on PostgreSQL (``db``, else
     the configured or embedded server) and write the outputs to ``out``.
 
-    Returns ``(design, proof)``; ``proof`` is None when not proved. Nothing is written when the
-    spec is invalid or an error occurs.
+    Returns ``(design, proof)``; ``proof`` is None when not proved: the proof runs for
+    PostgreSQL designs only (never for ``dialect="sqlite"`` or ``"mysql"``). Nothing is written
+    when the spec is invalid or an error occurs.
     """
     from dbdesign.design import DIALECTS as SPEC_DIALECTS
     from dbdesign.design import design as make

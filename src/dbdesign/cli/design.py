@@ -33,7 +33,8 @@ def design(
         bool,
         typer.Option(
             "--prove/--no-prove",
-            help="Apply, lint, fill with generated rows and EXPLAIN every access pattern.",
+            help="Apply, lint, fill with generated rows and EXPLAIN every access pattern "
+            "(PostgreSQL designs only).",
         ),
     ] = True,
     db: Annotated[
@@ -107,5 +108,7 @@ def _print_text(d: object, proof: object, out: Path | None) -> None:
         for r in proof.results:
             print(f"    {'PASS' if r.ok else 'FAIL'} {r.pattern}: {r.summary}")
         print("  result: " + ("PASS" if proof.ok else "FAIL"))
+    elif d.dialect != "postgres":
+        print(f"  proof: not run (the proof runs on PostgreSQL only, not on {d.dialect})")
     if out is not None:
         print(f"  wrote {out}/DESIGN.md, schema.sql, migrations/, erd.mmd, erd.txt, design.json")

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 
 from dbdesign.design.naming import object_name, plural
 from dbdesign.design.types import MAPPERS, Physical
+from dbdesign.dialects.mysql import quote_ident
 from dbdesign.model import (
     Check,
     Column,
@@ -29,6 +30,7 @@ from dbdesign.model import (
     Trigger,
     Unique,
 )
+from dbdesign.model.core import ReferentialAction
 from dbdesign.readers.spec import AccessPattern, Attribute, Entity, Relationship, Spec
 
 SMALL_TABLE_ROWS = 1_000  # below this a sequential scan beats any index
@@ -37,6 +39,12 @@ INCLUDE_MAX = 3  # columns an index may carry for index-only scans
 PROJECTION_YEARS = 3
 DEFAULT_PROOF_ROWS = 10_000
 _WIDE = {"long_text", "json", "vector"}
+# MySQL: no INCLUDE, so selected columns are appended to the key when together they are no
+# wider than this (bytes); a key may not pass InnoDB's 3072 bytes in any case.
+COVER_MAX_BYTES = 1024
+MYSQL_KEY_BYTES = 3072  # InnoDB's longest index key (DYNAMIC row format)
+LIVE = "not_deleted"  # MySQL soft delete: 1 while the row is live, NULL once deleted
+NOT_PARTITIONED = "not partitioned (MySQL)"  # the decision for a table PostgreSQL partitions
 _ACTIONS = {"cascade": "CASCADE", "restrict": "RESTRICT", "set null": "SET NULL"}
 
 
@@ -61,6 +69,9 @@ class PatternPlan:
     params: tuple[Param, ...]
     index: str | None  # the index designed to serve it (None: a small table, no index)
     reason: str
+    # Other designed indexes that serve it as well (a tenant-scoped search: small tenants are
+    # read through any index that leads with the tenant key, large ones through the GIN index).
+    alternatives: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +99,9 @@ class _T:
     partition_key: str | None = None
     rls: bool = False
     comment: str | None = None
+    options: dict[str, str] = field(default_factory=dict)  # Table.dialect_options (MySQL)
+    search: tuple[str, ...] = ()  # columns of the full-text index (MySQL)
+    live_key: bool = False  # MySQL: unique keys need the not_deleted column
     semantic: dict[str, str] = field(default_factory=dict)  # column -> semantic type
     proof_rows: int = DEFAULT_PROOF_ROWS
 
@@ -97,6 +111,7 @@ class Builder:
         self.spec = spec
         self.dialect = dialect
         self.pg = dialect == "postgres"
+        self.my = dialect == "mysql"
         self.ns = spec.project.conventions.schema_name if self.pg else "main"
         self.map = MAPPERS[dialect]
         self.tables: dict[str, _T] = {}  # entity (or link name) -> table
@@ -125,8 +140,19 @@ class Builder:
         e = self.spec.entities[entity]
         kind = e.key if e.key != "auto" else self.spec.project.conventions.keys
         if kind == "uuid":
+            if self.my:
+                return DataType(name="binary", args=(16,))
             return DataType(name="uuid" if self.pg else "text")
-        return DataType(name="bigint" if self.pg else "integer")
+        return DataType(name="bigint" if self.pg or self.my else "integer")
+
+    def pk_name(self, table: str) -> str:
+        """MySQL names every primary key PRIMARY; elsewhere ``pk_<table>``."""
+        return "PRIMARY" if self.my else object_name("pk", table)
+
+    def _purpose(self, t: _T, name: str, why: str) -> None:
+        # MySQL primary keys are all called PRIMARY: their purposes are kept per table.
+        key = f"{t.name}.{name}" if self.my and name == "PRIMARY" else name
+        self.index_purposes.setdefault(key, []).append(why)
 
     def table_name(self, entity: str) -> str:
         return self.spec.entities[entity].table or plural(entity)
@@ -152,6 +178,7 @@ class Builder:
         self._links()
         self._pattern_indexes()
         self._fk_indexes()
+        self._tenant_search_alternatives()
         return self._schema()
 
     def _tables(self) -> None:
@@ -181,6 +208,58 @@ class Builder:
                 cols = tuple(self.column_of(ename, f) for f in group)
                 self._unique(t, cols, e, "stated unique together in the spec")
             self._lifecycle(ename, e, t)
+        if self.my and any(
+            c.type.name == "datetime" for t in self.tables.values() for c in t.columns
+        ):
+            self.decide(
+                "timestamps",
+                "DATETIME(6) in UTC; the server's time_zone '+00:00'",
+                "CURRENT_TIMESTAMP(6) defaults and ON UPDATE use the session time zone: run the "
+                "server (default_time_zone) or every session with time_zone = '+00:00' so they "
+                "are UTC like the values the application writes",
+            )
+        mt = spec.project.features.multi_tenancy
+        if self.my and mt and mt.row_level_security:
+            self.decide(
+                "tenant isolation",
+                "in the application (no row-level security)",
+                "MySQL and MariaDB have no row-level security: every query must filter by "
+                f"{mt.tenant}_id (the access patterns below do), and the tenant key leads "
+                "every access pattern's index",
+            )
+
+    @property
+    def no_action(self) -> ReferentialAction:
+        """ON UPDATE of the foreign keys: what the server records when none is written (MySQL
+        records RESTRICT, the same check as NO ACTION in InnoDB)."""
+        return "RESTRICT" if self.my else "NO ACTION"
+
+    def _q(self, name: str) -> str:
+        """A column name in SQL text: designed names are snake_case, but a few (key, order ...)
+        are reserved words in MySQL and are quoted there."""
+        return quote_ident(name) if self.my else name
+
+    def _ph(self, n: int) -> str:
+        """The n-th query parameter: $n (PostgreSQL), ?n (SQLite), ? (MySQL)."""
+        return f"${n}" if self.pg else "?" if self.my else f"?{n}"
+
+    def _key_bytes(self, t: _T, col: str) -> int | None:
+        """MySQL: the most bytes a column takes in an index key (utf8mb4), None for types a key
+        cannot hold whole (TEXT, JSON)."""
+        c = next(c for c in t.columns if c.name == col)
+        n = c.type.name
+        fixed = {"tinyint": 1, "boolean": 1, "smallint": 2, "int": 4, "bigint": 8, "date": 3}
+        if n in fixed:
+            return fixed[n]
+        if n in ("datetime", "time"):
+            return 8
+        if n == "decimal":
+            return int(c.type.args[0]) // 2 + 1
+        if n in ("char", "varchar"):
+            return 4 * int(c.type.args[0]) + 2
+        if n == "binary":
+            return int(c.type.args[0])
+        return None
 
     def _key_column(self, ename: str, e: Entity, t: _T) -> None:
         typ = self.pk_type(ename)
@@ -188,6 +267,24 @@ class Builder:
         if typ.name == "uuid":
             col = Column(name="id", type=typ, nullable=False, default=Expr("gen_random_uuid()"))
             why = "uuid key: ids can be made outside the database and reveal nothing"
+        elif self.my and kind == "uuid":
+            col = Column(
+                name="id",
+                type=typ,
+                nullable=False,
+                default=Expr("unhex(replace(uuid(),'-',''))", self.dialect),
+            )
+            why = (
+                "uuid key as BINARY(16): ids can be made outside the database and reveal "
+                "nothing; prefer time-ordered ids (UUIDv7) from the application, since InnoDB "
+                "clusters rows by primary key and random keys split its pages"
+            )
+        elif self.my:
+            col = Column(name="id", type=typ, nullable=False, identity=Identity(always=False))
+            why = (
+                "bigint AUTO_INCREMENT: compact keys in insert order, so InnoDB appends to its "
+                "clustered index; bigint cannot overflow (int stops at 2^31)"
+            )
         elif self.pg:
             col = Column(name="id", type=typ, nullable=False, identity=Identity(always=True))
             why = (
@@ -198,7 +295,7 @@ class Builder:
             col = Column(name="id", type=typ, nullable=False)
             why = "INTEGER PRIMARY KEY: SQLite's rowid alias, assigned automatically"
         t.columns.append(col)
-        t.pk = PrimaryKey(name=object_name("pk", t.name), columns=("id",))
+        t.pk = PrimaryKey(name=self.pk_name(t.name), columns=("id",))
         self.decide(f"{t.name}.id", f"{kind} primary key", why)
 
     def _tenant_column(self, ename: str, e: Entity, t: _T, refs: list[Relationship]) -> None:
@@ -212,11 +309,16 @@ class Builder:
         self.tenant_cols[ename] = col
         r = Relationship(type="one-to-many", parent=self.tenant, child=ename, on_delete="restrict")
         self._reference(t, r)
+        isolated = (
+            "the application isolates the rows of one tenant (MySQL has no row-level security)"
+            if self.my
+            else "rows of one tenant are isolated (RLS)"
+        )
         self.decide(
             f"{t.name}.{col}",
             "tenant key on every tenant-owned table",
-            "multi-tenancy: every query and index can lead with the tenant, rows of one "
-            "tenant are isolated (RLS) and the table can later be sharded by it",
+            f"multi-tenancy: every query and index can lead with the tenant, {isolated} and "
+            "the table can later be sharded by it",
         )
 
     def _reference(self, t: _T, r: Relationship) -> None:
@@ -235,6 +337,7 @@ class Builder:
             ref_table=f"{self.ns}.{ptable}",
             ref_columns=("id",),
             on_delete=_ACTIONS[r.on_delete],  # type: ignore[arg-type]
+            on_update=self.no_action,
         )
         kind = "many-to-one" if r.type == "one-to-many" else "one-to-one"
         t.relationships.append(
@@ -258,7 +361,7 @@ class Builder:
 
     def _attribute(self, t: _T, name: str, a: Attribute) -> None:
         phys: Physical = self.map(a)
-        default = _default_sql(a, self.pg)
+        default = _default_sql(a, self.dialect)
         nullable = not a.required
         if phys.not_null and not a.required:
             nullable = False
@@ -284,9 +387,10 @@ class Builder:
             self._check(t, name, phys.checks)
         if a.type == "money" and a.currency == "per_row":
             cur = f"{name}_currency"
-            t.columns.append(Column(name=cur, type=DataType(name="text"), nullable=not a.required))
+            code = self.map(Attribute(type="currency_code"))
+            t.columns.append(Column(name=cur, type=code.type, nullable=not a.required))
             t.semantic[cur] = "currency_code"
-            self._check(t, cur, self.map(Attribute(type="currency_code")).checks)
+            self._check(t, cur, code.checks)
             self.decide(f"{t.name}.{cur}", "currency column", "money in several currencies")
         if a.unique:
             e = self.spec.entities[t.entity] if t.entity else None
@@ -295,12 +399,26 @@ class Builder:
             self.decide(f"{t.name}.{name}", str(phys.type), phys.reason)
 
     def _check(self, t: _T, col: str, conds: tuple[str, ...]) -> None:
-        q = col  # designed names are plain snake_case: no quoting needed
+        q = self._q(col)
         text = " AND ".join(c.replace("{c}", q) for c in conds)
         name = object_name("chk", t.name, (col,))
         t.checks[name] = Check(name=name, expr=Expr(text, self.dialect))
 
     def _unique(self, t: _T, cols: tuple[str, ...], e: Entity | None, why: str) -> None:
+        if e is not None and self.feature(e, "soft_delete") and self.my:
+            # No partial indexes: the key ends with not_deleted, NULL once the row is deleted,
+            # and a unique key lets NULLs repeat.
+            t.live_key = True
+            name = object_name("uq", t.name, cols)
+            t.uniques[name] = Unique(name=name, columns=(*cols, LIVE))
+            self.index_purposes.setdefault(name, []).append(f"{why}; among rows not soft-deleted")
+            self.decide(
+                name,
+                f"unique key ({', '.join(cols)}, {LIVE})",
+                "soft delete: a deleted row must not block a new one with the same value "
+                f"({LIVE} is NULL once deleted_at is set)",
+            )
+            return
         if e is not None and self.feature(e, "soft_delete"):
             name = object_name("uq", t.name, cols)
             self._index(
@@ -324,9 +442,16 @@ class Builder:
         t.uniques[name] = Unique(name=name, columns=cols)
         self.index_purposes.setdefault(name, []).append(why)
 
+    def _timestamp(self) -> tuple[DataType, str]:
+        """The type of created_at/updated_at/deleted_at, and the default that is now."""
+        if self.pg:
+            return DataType(name="timestamp with time zone"), "now()"
+        if self.my:
+            return DataType(name="datetime", args=(6,)), "current_timestamp(6)"
+        return DataType(name="text"), "CURRENT_TIMESTAMP"
+
     def _lifecycle(self, ename: str, e: Entity, t: _T) -> None:
-        ts = DataType(name="timestamp with time zone" if self.pg else "text")
-        now = "now()" if self.pg else "CURRENT_TIMESTAMP"
+        ts, _ = self._timestamp()
         searchable = [
             n for n, a in e.attributes.items() if isinstance(a, Attribute) and a.searchable
         ]
@@ -354,6 +479,24 @@ class Builder:
                     "full-text search without triggers; the 'simple' configuration works "
                     "for any language (change it to the content's language for stemming)",
                 )
+            elif self.my:
+                t.search = tuple(searchable)
+                name = object_name("idx", t.name, t.search)
+                self._index(
+                    t,
+                    name,
+                    tuple(IndexElement(column=c) for c in t.search),
+                    method="fulltext",
+                    purpose="full-text search over " + ", ".join(searchable),
+                )
+                self.decide(
+                    name,
+                    "FULLTEXT index",
+                    "InnoDB full-text search, queried with MATCH ... AGAINST (... IN BOOLEAN "
+                    "MODE); words shorter than innodb_ft_min_token_size (3) and stop words are "
+                    "not indexed, and text without spaces between words (CJK) needs the ngram "
+                    "parser",
+                )
             else:
                 self.decide(
                     f"{t.name}.search",
@@ -364,7 +507,7 @@ class Builder:
             t.columns.append(
                 Column(
                     name="version",
-                    type=DataType(name="integer"),
+                    type=DataType(name="int" if self.my else "integer"),
                     nullable=False,
                     default=Expr("1", self.dialect),
                 )
@@ -372,25 +515,33 @@ class Builder:
             self.decide(
                 f"{t.name}.version",
                 "version column",
-                "optimistic locking: UPDATE ... SET version = version + 1 WHERE id = $1 AND "
-                "version = $2 detects lost updates without holding locks",
+                "optimistic locking: UPDATE ... SET version = version + 1 WHERE id = "
+                f"{self._ph(1)} AND version = {self._ph(2)} detects lost updates without "
+                "holding locks",
             )
         if self.feature(e, "soft_delete"):
             t.columns.append(Column(name="deleted_at", type=ts))
-        if self.feature(e, "audit_columns"):
-            t.columns.append(
-                Column(name="created_at", type=ts, nullable=False, default=Expr(now, self.dialect))
-            )
-            if not e.append_only:
+            if self.my and t.live_key:
                 t.columns.append(
                     Column(
-                        name="updated_at",
-                        type=ts,
-                        nullable=False,
-                        default=Expr(now, self.dialect),
+                        name=LIVE,
+                        type=DataType(name="tinyint"),
+                        generated=Generated(
+                            expr=Expr("if(deleted_at is null, 1, null)", self.dialect)
+                        ),
                     )
                 )
-            else:
+                self.decide(
+                    f"{t.name}.{LIVE}",
+                    "generated column: 1 while deleted_at is NULL, else NULL; the last column "
+                    "of each unique key",
+                    "soft delete without partial indexes (MySQL has none): a unique key lets "
+                    "NULLs repeat, so deleted rows never collide while live rows stay unique; "
+                    "STORED, one byte a row, the same on MySQL 8 and MariaDB",
+                )
+        if self.feature(e, "audit_columns"):
+            self._audit_columns(t, updated=not e.append_only)
+            if e.append_only:
                 self.decide(
                     f"{t.name}.updated_at",
                     "no updated_at",
@@ -415,10 +566,48 @@ class Builder:
                 f"recent rows read recent partitions only; the primary key includes {pkey} "
                 "as partitioning requires",
             )
+        if self.my and self._partition_worthy(ename, e, t):
+            self._no_partitioning(ename, e, t)
         if self.tenant and ename in self.tenant_cols and self.pg:
             mt = self.spec.project.features.multi_tenancy
             if mt and mt.row_level_security:
                 t.rls = True
+
+    def _no_partitioning(self, ename: str, e: Entity, t: _T) -> None:
+        """MySQL: the reasons a table PostgreSQL would partition stays whole, and the index
+        that retention deletes need."""
+        pkey = self._partition_column(ename, e)
+        fks = "its foreign keys" if t.fks else "foreign keys to it later"
+        why = (
+            f"append-only, {self.projected(e):,} rows projected in {PROJECTION_YEARS} years"
+            if self.projected(e) >= PARTITION_ROWS
+            else f"append-only with {e.retention_days}-day retention"
+        )
+        how = (
+            f"If those deletes cannot keep up, drop {fks} and partition by RANGE on {pkey} "
+            f"with PRIMARY KEY (id, {pkey})"
+        )
+        if e.retention_days:
+            name = object_name("idx", t.name, (pkey,))
+            self._index(
+                t,
+                name,
+                (IndexElement(column=pkey),),
+                purpose=f"retention: batched deletes of rows older than {e.retention_days} days",
+            )
+            how = (
+                f"rows older than {e.retention_days} days are deleted in batches "
+                f"(DELETE ... WHERE {pkey} < ? ORDER BY {pkey} LIMIT 10000) through {name}. " + how
+            )
+        else:
+            how = "AUTO_INCREMENT keys append new rows at the end of the clustered index. " + how
+        self.decide(
+            t.name,
+            NOT_PARTITIONED,
+            f"{why}, but a partitioned InnoDB table can have no foreign keys (nor be referenced "
+            "by one) and needs the partition column in every unique key, the primary key "
+            f"included; the design keeps {fks}: {how}",
+        )
 
     def _partition_column(self, ename: str, e: Entity) -> str:
         """The time the rows are about: a required timestamp that range patterns filter on."""
@@ -469,9 +658,10 @@ class Builder:
                     ref_table=f"{self.ns}.{other.name}",
                     ref_columns=("id",),
                     on_delete="CASCADE",
+                    on_update=self.no_action,
                 )
                 t.relationships.append(f"`{col}` → `{other.name}.id` (many-to-one, CASCADE)")
-            t.pk = PrimaryKey(name=object_name("pk", name), columns=(ca, cb))
+            t.pk = PrimaryKey(name=self.pk_name(name), columns=(ca, cb))
             self.decide(
                 name,
                 f"link table, primary key ({ca}, {cb}), ON DELETE CASCADE both ways",
@@ -482,16 +672,24 @@ class Builder:
                 assert isinstance(attr, Attribute)
                 self._attribute(t, aname, attr)
             if self.spec.project.features.audit_columns:
-                ts = DataType(name="timestamp with time zone" if self.pg else "text")
-                now = "now()" if self.pg else "CURRENT_TIMESTAMP"
-                t.columns.append(
-                    Column(
-                        name="created_at",
-                        type=ts,
-                        nullable=False,
-                        default=Expr(now, self.dialect),
+                self._audit_columns(t, updated=bool(r.attributes))
+                if not r.attributes:
+                    self.decide(
+                        f"{name}.updated_at",
+                        "no updated_at",
+                        "a link row is inserted and deleted, never changed",
                     )
-                )
+
+    def _audit_columns(self, t: _T, *, updated: bool) -> None:
+        """created_at, and updated_at (kept current by a trigger, or ON UPDATE on MySQL)."""
+        ts, now = self._timestamp()
+        names = ("created_at", "updated_at") if updated else ("created_at",)
+        for n in names:
+            t.columns.append(
+                Column(name=n, type=ts, nullable=False, default=Expr(now, self.dialect))
+            )
+        if updated and self.my:
+            t.options["on_update:updated_at"] = now
 
     # ---- indexes ------------------------------------------------------------------------------
 
@@ -558,7 +756,8 @@ class Builder:
             if ix.table == t.name and ix.unique
         ]
         for name, key, pred in keys:
-            if set(key) <= cols and pred in (None, where):
+            # MySQL: a key ending in not_deleted finds at most one live row.
+            if set(key) - {LIVE} <= cols and pred in (None, where):
                 return name
         return None
 
@@ -577,7 +776,8 @@ class Builder:
         sort = [(self.column_of(p.entity, s.removeprefix("-")), s.startswith("-")) for s in p.sort]
         rng = [self.column_of(p.entity, f) for f in p.range]
         preds = [
-            f"{self.column_of(p.entity, k)} = {_literal(v, self.pg)}" for k, v in p.fixed.items()
+            f"{self._q(self.column_of(p.entity, k))} = {_literal(v, self.dialect)}"
+            for k, v in p.fixed.items()
         ]
         if soft:
             preds.append("deleted_at IS NULL")
@@ -586,11 +786,22 @@ class Builder:
         if p.text_search and self.pg:
             name = object_name("idx", t.name, ("search_vector",))
             return PatternPlan(p, self.key(t), sql, params, name, "GIN full-text index")
+        if p.text_search and self.my and t.search:
+            name = object_name("idx", t.name, t.search)
+            return PatternPlan(p, self.key(t), sql, params, name, "FULLTEXT index")
         # Equality first, then the sort columns (the index returns rows in order, so LIMIT stops
         # early), then the range column if it is not the sort column.
         key_cols = list(eq)
+        if self.my:
+            # No partial indexes: a fixed filter and deleted_at IS NULL are equalities in the key
+            # (IS NULL is a lookup of one value, like =).
+            where = None
+            fixed_cols = [self.column_of(p.entity, k) for k in p.fixed]
+            key_cols += [c for c in fixed_cols if c not in key_cols]
+            if soft:
+                key_cols.append("deleted_at")
         mixed = len({d for _, d in sort}) > 1
-        elements = [IndexElement(column=c) for c in eq]
+        elements = [IndexElement(column=c) for c in key_cols]
         for c, desc in sort:
             if c not in key_cols:
                 key_cols.append(c)
@@ -616,8 +827,10 @@ class Builder:
         if served is None and not sort and not rng and where is None:
             served = self._existing_leading(t, cols, None)
         if served:
-            self.index_purposes.setdefault(served, []).append(f"access pattern {p.name}")
+            self._purpose(t, served, f"access pattern {p.name}")
             return PatternPlan(p, self.key(t), sql, params, served, f"served by {served}")
+        cover, uncovered = self._cover(p, t, key_cols) if self.my else ([], [])
+        elements += [IndexElement(column=c) for c in cover]
         include: tuple[str, ...] = ()
         if p.select and self.pg:
             extra = [
@@ -628,7 +841,7 @@ class Builder:
             wide = any(t.semantic.get(c) in _WIDE for c in extra)
             if extra and len(extra) <= INCLUDE_MAX and not wide:
                 include = tuple(extra)
-        suffix = "_".join(str(v).lower() for v in p.fixed.values())
+        suffix = "" if self.my else "_".join(str(v).lower() for v in p.fixed.values())
         name = object_name("idx", t.name, cols, suffix)
         self._index(
             t,
@@ -641,6 +854,11 @@ class Builder:
         parts = []
         if eq:
             parts.append(f"equality column{'s' if len(eq) > 1 else ''} first ({', '.join(eq)})")
+        if self.my and p.fixed:
+            fixed = ", ".join(f"{k} = {v}" for k, v in p.fixed.items())
+            parts.append(f"the fixed filter ({fixed}) as an equality column (no partial indexes)")
+        if self.my and soft:
+            parts.append("deleted_at IS NULL as an equality column: soft-deleted rows are skipped")
         if sort:
             parts.append(
                 f"{'then ' if parts else ''}the sort column ({', '.join(c for c, _ in sort)}): "
@@ -652,12 +870,62 @@ class Builder:
             parts.append("the range is read as one contiguous slice of the index")
         if include:
             parts.append(f"INCLUDE ({', '.join(include)}) allows an index-only scan")
-        if p.fixed:
+        if cover:
+            parts.append(
+                f"then the selected {', '.join(cover)}, so the index covers the query (InnoDB "
+                "secondary indexes hold the primary key too): no row lookups"
+            )
+        if uncovered:
+            parts.append(
+                f"the selected {', '.join(uncovered)} are not appended (TEXT/JSON, or more than "
+                f"{INCLUDE_MAX} columns or {COVER_MAX_BYTES:,} bytes): rows are read by primary key"
+            )
+        if p.fixed and not self.my:
             fixed = ", ".join(f"{k} = {v}" for k, v in p.fixed.items())
             parts.append(f"partial (WHERE {fixed}): only the rows the pattern reads")
         why = "; ".join(parts)
-        self.decide(name, "index (" + ", ".join(cols) + ")", why)
+        self.decide(name, "index (" + ", ".join((*cols, *cover)) + ")", why)
         return PatternPlan(p, self.key(t), sql, params, name, why)
+
+    def _cover(self, p: AccessPattern, t: _T, key_cols: list[str]) -> tuple[list[str], list[str]]:
+        """MySQL has no INCLUDE: the selected columns the key lacks are appended to it when they
+        are few and narrow. Returns (appended, left out)."""
+        pk = set(t.pk.columns) if t.pk else set()
+        extra = [
+            c
+            for c in (self.column_of(p.entity, f) for f in p.select)
+            if c not in key_cols and c not in pk
+        ]
+        widths = [self._key_bytes(t, c) for c in (*key_cols, *extra)]
+        sizes = [w for w in widths[len(key_cols) :] if w is not None]
+        fits = (
+            None not in widths
+            and len(extra) <= INCLUDE_MAX
+            and sum(sizes) <= COVER_MAX_BYTES
+            and sum(w or 0 for w in widths) <= MYSQL_KEY_BYTES
+        )
+        return (extra, []) if fits else ([], extra)
+
+    def _tenant_search_alternatives(self) -> None:
+        """A text search within one tenant may be read through the tenant's rows instead."""
+        for i, pp in enumerate(self.patterns):
+            tcol = self.tenant_cols.get(pp.pattern.entity)
+            if not (pp.pattern.text_search and tcol and pp.index):
+                continue
+            t = self.tables[pp.pattern.entity]
+            alts = tuple(
+                ix.name
+                for ix in self.indexes.values()
+                if ix.table == t.name and ix.elements and ix.elements[0].column == tcol
+            )
+            alts += tuple(u.name for u in t.uniques.values() if u.columns[0] == tcol)
+            if t.pk and t.pk.columns[0] == tcol:
+                alts = (t.pk.name, *alts)
+            why = (
+                f"{pp.reason}; within a small tenant the planner may rightly read the tenant's "
+                f"rows through an index that leads with {tcol} instead"
+            )
+            self.patterns[i] = replace(pp, alternatives=alts, reason=why)
 
     def _pattern_sql(
         self,
@@ -670,32 +938,34 @@ class Builder:
     ) -> tuple[str, tuple[Param, ...]]:
         params: list[Param] = []
         conds: list[str] = []
-        mark = "$" if self.pg else "?"
-
-        def ph(n: int) -> str:
-            return f"{mark}{n}"
+        ph, q = self._ph, self._q
 
         for c in eq:
             params.append(Param(c, "eq"))
-            conds.append(f"{c} = {ph(len(params))}")
+            conds.append(f"{q(c)} = {ph(len(params))}")
         for c in rng:
             params.append(Param(c, "lower"))
-            conds.append(f"{c} >= {ph(len(params))}")
+            conds.append(f"{q(c)} >= {ph(len(params))}")
             params.append(Param(c, "upper"))
-            conds.append(f"{c} < {ph(len(params))}")
+            conds.append(f"{q(c)} < {ph(len(params))}")
         if p.text_search and self.pg:
             params.append(Param("search_vector", "search"))
             conds.append(f"search_vector @@ websearch_to_tsquery('simple', {ph(len(params))})")
+        if p.text_search and self.my and t.search:
+            params.append(Param(t.search[0], "search"))
+            conds.append(
+                f"MATCH ({', '.join(map(q, t.search))}) AGAINST ({ph(len(params))} IN BOOLEAN MODE)"
+            )
         conds += preds
         if p.select:
             cols = [self.column_of(p.entity, f) for f in p.select]
-        else:
-            cols = [c.name for c in t.columns if c.name != "search_vector"]
-        sql = f"SELECT {', '.join(cols)}\nFROM {t.name}"
+        else:  # generated columns (search_vector, not_deleted) are the database's own
+            cols = [c.name for c in t.columns if c.generated is None]
+        sql = f"SELECT {', '.join(map(q, cols))}\nFROM {q(t.name)}"
         if conds:
             sql += "\nWHERE " + "\n  AND ".join(conds)
         if sort:
-            sql += "\nORDER BY " + ", ".join(f"{c} DESC" if d else c for c, d in sort)
+            sql += "\nORDER BY " + ", ".join(f"{q(c)} DESC" if d else q(c) for c, d in sort)
         if p.limit:
             sql += f"\nLIMIT {p.limit}"
         return sql, tuple(params)
@@ -705,8 +975,8 @@ class Builder:
             for fk in t.fks.values():
                 lead = self._existing_leading(t, fk.columns, None)
                 if lead:
-                    self.index_purposes.setdefault(lead, []).append(
-                        f"foreign key {fk.name} (leads with {', '.join(fk.columns)})"
+                    self._purpose(
+                        t, lead, f"foreign key {fk.name} (leads with {', '.join(fk.columns)})"
                     )
                     continue
                 name = object_name("idx", t.name, fk.columns)
@@ -731,7 +1001,7 @@ class Builder:
         policies: dict[str, Policy] = {}
         for t in self.tables.values():
             key = self.key(t)
-            if not self.pg:  # SQLite keeps no comments: descriptions live in DESIGN.md only
+            if self.dialect == "sqlite":  # no comments: descriptions live in DESIGN.md only
                 t.columns = [replace(c, comment=None) for c in t.columns]
                 t.comment = None
             tables[key] = Table(
@@ -745,6 +1015,7 @@ class Builder:
                 partition_by=t.partition_by,
                 rls_enabled=t.rls,
                 comment=t.comment,
+                dialect_options=FrozenMap(t.options),
             )
             if t.partition_by:
                 dname = f"{t.name}_default"
@@ -756,7 +1027,8 @@ class Builder:
                     partition_of=key,
                     partition_bound=Expr("DEFAULT"),
                 )
-            if any(c.name == "updated_at" for c in t.columns):
+            # MySQL sets updated_at with ON UPDATE CURRENT_TIMESTAMP(6) (t.options) instead.
+            if any(c.name == "updated_at" for c in t.columns) and not self.my:
                 trig = self._updated_at_trigger(t, functions)
                 triggers[trig.key] = trig
             if t.rls and t.entity:
@@ -777,7 +1049,13 @@ class Builder:
             dialect=self.dialect,  # type: ignore[arg-type]
             namespaces=FrozenMap(namespaces),
             tables=FrozenMap(tables),
-            indexes=FrozenMap({f"{self.ns}.{n}": ix for n, ix in self.indexes.items()}),
+            # MySQL index names are per table: keyed main.table.index there.
+            indexes=FrozenMap(
+                {
+                    (f"{self.ns}.{ix.table}.{n}" if self.my else f"{self.ns}.{n}"): ix
+                    for n, ix in self.indexes.items()
+                }
+            ),
             functions=FrozenMap(functions),
             triggers=FrozenMap(triggers),
             policies=FrozenMap(policies),
@@ -843,19 +1121,19 @@ class Builder:
         )
 
 
-def _literal(v: object, pg: bool) -> str:
+def _literal(v: object, dialect: str) -> str:
     if isinstance(v, bool):
-        return ("true" if v else "false") if pg else ("1" if v else "0")
+        return ("true" if v else "false") if dialect == "postgres" else ("1" if v else "0")
     if isinstance(v, int | float):
         return str(v)
     return "'" + str(v).replace("'", "''") + "'"
 
 
-def _default_sql(a: Attribute, pg: bool) -> str | None:
+def _default_sql(a: Attribute, dialect: str) -> str | None:
     if a.default is None:
         return None
     if a.type == "boolean":
-        return _literal(bool(a.default), pg)
+        return _literal(bool(a.default), dialect)
     if isinstance(a.default, int | float) and not isinstance(a.default, bool):
         return str(a.default)
-    return _literal(str(a.default), pg)
+    return _literal(str(a.default), dialect)

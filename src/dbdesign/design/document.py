@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from dbdesign.design import Design
+from dbdesign.design.build import NOT_PARTITIONED
 from dbdesign.design.choice import ENGINES
+from dbdesign.design.naming import plural
 from dbdesign.design.prove import Proof
 from dbdesign.model import Column, Schema, Table
 
@@ -54,10 +56,10 @@ def _box(t: Table) -> list[str]:
     return out
 
 
-def _type(c: Column) -> str:
+def _type(c: Column, dialect: str) -> str:
     text = str(c.type)
     if c.identity:
-        text += " IDENTITY"
+        text += " AUTO_INCREMENT" if dialect == "mysql" else " IDENTITY"
     if c.generated:
         text += " GENERATED"
     return text
@@ -81,15 +83,23 @@ def _constraints(t: Table, c: Column, schema: Schema) -> str:
         out.append("NOT NULL")
     if c.default is not None:
         out.append(f"DEFAULT {c.default.text}")
+    on_update = t.dialect_options.get(f"on_update:{c.name}")
+    if on_update:
+        out.append(f"ON UPDATE {on_update}")
     for ck in t.checks.values():
         if ck.name.endswith("_" + c.name):
             out.append(f"CHECK ({ck.expr.text})")
     return ", ".join(out).replace("|", "\\|")
 
 
-def _index_line(ix_name: str, d: Design) -> str:
-    ix = d.schema.indexes.get(f"{next(iter(d.schema.namespaces))}.{ix_name}")
-    purposes = "; ".join(d.index_purposes.get(ix_name, ()))
+def _index_line(ix_name: str, d: Design, table: Table) -> str:
+    if d.dialect == "mysql":  # index names are per table; every primary key is PRIMARY
+        ix = d.schema.indexes.get(f"{table.key}.{ix_name}")
+        key = f"{table.name}.{ix_name}" if ix_name == "PRIMARY" else ix_name
+    else:
+        ix = d.schema.indexes.get(f"{next(iter(d.schema.namespaces))}.{ix_name}")
+        key = ix_name
+    purposes = "; ".join(d.index_purposes.get(key, ()))
     if ix is None:
         return f"- `{ix_name}` — {purposes}"
     cols = ", ".join(
@@ -172,12 +182,14 @@ def design_md(
         out += ["| Column | Type | Constraints | Description |", "|---|---|---|---|"]
         for c in t.columns:
             desc = (c.comment or "").replace("|", "\\|")
-            out.append(f"| {c.name} | {_type(c)} | {_constraints(t, c, d.schema)} | {desc} |")
+            out.append(
+                f"| {c.name} | {_type(c, d.dialect)} | {_constraints(t, c, d.schema)} | {desc} |"
+            )
         out.append("")
         names = [t.primary_key.name] if t.primary_key else []
         names += list(t.uniques) + [ix.name for ix in d.schema.indexes_on(key)]
         out += ["**Indexes:**", ""]
-        out += [_index_line(n, d) for n in names]
+        out += [_index_line(n, d, t) for n in names]
         out.append("")
         if info.relationships:
             out += ["**Relationships:**", "", *[f"- {r}" for r in info.relationships], ""]
@@ -188,6 +200,13 @@ def design_md(
                 "",
             ]
     out += ["## Query Performance Analysis", ""]
+    if d.dialect != "postgres":
+        out += [
+            f"> **Not measured:** the proof (apply, fill with generated rows, EXPLAIN every "
+            f"access pattern) runs on PostgreSQL only; it was not run for this {engine} design. "
+            "The indexes below are designed, not measured.",
+            "",
+        ]
     results = {r.pattern: r for r in proof.results} if proof else {}
     for i, pp in enumerate(d.patterns, 1):
         pat = pp.pattern
@@ -217,17 +236,8 @@ def design_md(
     if proof:
         out += ["### Proof", "", proof.summary_md(), ""]
     tables = [d.schema.tables[k] for k in by_table]
+    out += ["## Migration Strategy", "", *_migration_strategy(d.dialect), ""]
     out += [
-        "## Migration Strategy",
-        "",
-        "- `migrations/0001_initial.up.sql` creates the schema; `0001_initial.down.sql` drops it. "
-        "Apply with `dbdesign migrate up`; `dbdesign migrate test` proves the down undoes the up.",
-        "- Later changes are new numbered migrations, never edits of applied ones (checksums are "
-        "verified by `dbdesign migrate validate`).",
-        "- Zero-downtime changes: add columns nullable or with a constant default; build indexes "
-        "with CREATE INDEX CONCURRENTLY in a `-- dbdesign: no-transaction` migration; add "
-        "constraints NOT VALID, then VALIDATE; rename in steps (add, backfill, switch, drop).",
-        "",
         "```sql",
         "-- Example future migration (backwards compatible)",
         f"ALTER TABLE {tables[0].name} ADD COLUMN notes text;",
@@ -250,7 +260,7 @@ def design_md(
             )
         for ck in t.checks.values():
             n += 1
-            out.append(f"{n}. **{ck.name}**: `{ck.expr.text}`.")
+            out.append(f"{n}. **{ck.name}**: {_code(ck.expr.text)}.")
         for u in t.uniques.values():
             n += 1
             out.append(f"{n}. **{u.name}**: ({', '.join(u.columns)}) is unique.")
@@ -262,8 +272,19 @@ def design_md(
             out.append(f"{n}. **{ix.name}**: ({cols}) is unique{where}.")
     if any(c.name == "updated_at" for t in tables for c in t.columns):
         n += 1
+        how = {
+            "mysql": "by ON UPDATE CURRENT_TIMESTAMP(6) (the server sets it when an UPDATE "
+            "changes the row)",
+            "sqlite": "by an AFTER UPDATE trigger",
+        }.get(d.dialect, "by a BEFORE UPDATE trigger")
+        out.append(f"{n}. **updated_at** is set {how} on every table that has it.")
+    mt = spec.project.features.multi_tenancy
+    if d.dialect == "mysql" and mt and mt.row_level_security:
+        n += 1
         out.append(
-            f"{n}. **updated_at** is set by a BEFORE UPDATE trigger on every table that has it."
+            f"{n}. **Tenant isolation** is enforced by the application: MySQL has no row-level "
+            f"security, so every query must filter by `{mt.tenant}_id` (each access pattern's "
+            "index leads with it); a query that forgets it sees every tenant's rows."
         )
     if d.schema.policies:
         n += 1
@@ -273,27 +294,15 @@ def design_md(
         )
     out += ["", "## Decisions", "", "| Subject | Decision | Reason |", "|---|---|---|"]
     out += [f"| {x.subject} | {x.choice} | {x.reason} |" for x in d.decisions]
+    out += ["", "## Backup Strategy", "", *_backup(d.dialect), ""]
     out += [
-        "",
-        "## Backup Strategy",
-        "",
-        "- **Full backup:** daily (pg_basebackup or a managed snapshot), kept 30 days.",
-        "- **Point-in-time recovery:** continuous WAL archiving; recovery to any second in the "
-        "retention window.",
-        "- **Restore test:** monthly, into a scratch server, with `dbdesign migrate validate` "
-        "against the restored database.",
-        "",
         "## Monitoring Metrics",
         "",
         *[
             f"- `{pp.pattern.name}`: p95 latency against its {pp.pattern.latency_ms:g} ms target"
             for pp in d.patterns
         ],
-        "- Index usage (pg_stat_user_indexes): an index with no scans for 30 days is a candidate "
-        "to drop.",
-        "- Table and index bloat; autovacuum lag (n_dead_tup) on the busiest tables.",
-        "- Cache hit ratio ≥ 99 %; connections and idle-in-transaction sessions.",
-        "- Sequence / identity usage against its type's maximum; transaction-id age.",
+        *_monitoring(d.dialect),
         "",
         "## Appendix: schema.sql",
         "",
@@ -305,8 +314,81 @@ def design_md(
     return "\n".join(out)
 
 
+def _code(text: str) -> str:
+    """Inline code; text holding a backtick (a quoted MySQL name) gets a double-backtick fence."""
+    return f"`` {text} ``" if "`" in text else f"`{text}`"
+
+
+def _migration_strategy(dialect: str) -> list[str]:
+    if dialect == "mysql":
+        return [
+            "- `migrations/0001_initial.up.sql` creates the schema; `0001_initial.down.sql` "
+            "drops it. Run them with the `mysql` client (`mysql DB < migrations/0001_initial."
+            "up.sql`) in a database created with `CHARACTER SET utf8mb4` (the varchar lengths "
+            "are characters, and only utf8mb4 holds all of Unicode); `dbdesign migrate` runs "
+            "PostgreSQL and SQLite migrations only.",
+            "- MySQL DDL is not transactional: every statement commits on its own, so a "
+            "migration that fails half-way stays half-applied. Keep one change per migration, "
+            "and later changes are new numbered migrations, never edits of applied ones.",
+            "- Zero-downtime changes: add columns with `ALGORITHM=INSTANT` (MySQL 8.0, MariaDB "
+            "10.3+); build indexes with `ALGORITHM=INPLACE, LOCK=NONE`; changes that copy a "
+            "large table (a column type, a new CHECK) with gh-ost or pt-online-schema-change; "
+            "rename in steps (add, backfill, switch, drop).",
+        ]
+    return [
+        "- `migrations/0001_initial.up.sql` creates the schema; `0001_initial.down.sql` drops it. "
+        "Apply with `dbdesign migrate up`; `dbdesign migrate test` proves the down undoes the up.",
+        "- Later changes are new numbered migrations, never edits of applied ones (checksums are "
+        "verified by `dbdesign migrate validate`).",
+        "- Zero-downtime changes: add columns nullable or with a constant default; build indexes "
+        "with CREATE INDEX CONCURRENTLY in a `-- dbdesign: no-transaction` migration; add "
+        "constraints NOT VALID, then VALIDATE; rename in steps (add, backfill, switch, drop).",
+    ]
+
+
+def _backup(dialect: str) -> list[str]:
+    if dialect == "mysql":
+        return [
+            "- **Full backup:** daily physical backup (mariadb-backup or Percona XtraBackup, or "
+            "a managed snapshot), kept 30 days.",
+            "- **Point-in-time recovery:** binary logs (`binlog_format=ROW`) archived "
+            "continuously; restore the last full backup, then replay the binary logs with "
+            "`mysqlbinlog` up to the second wanted.",
+            "- **Restore test:** monthly, into a scratch server; `dbdesign inspect` on the "
+            "restored database lists its tables and row counts.",
+        ]
+    return [
+        "- **Full backup:** daily (pg_basebackup or a managed snapshot), kept 30 days.",
+        "- **Point-in-time recovery:** continuous WAL archiving; recovery to any second in the "
+        "retention window.",
+        "- **Restore test:** monthly, into a scratch server, with `dbdesign migrate validate` "
+        "against the restored database.",
+    ]
+
+
+def _monitoring(dialect: str) -> list[str]:
+    if dialect == "mysql":
+        return [
+            "- The slow query log (`long_query_time` below the tightest target) for queries "
+            "that miss their index.",
+            "- Index usage (`sys.schema_unused_indexes` on MySQL, `INDEX_STATISTICS` with "
+            "`userstat=1` on MariaDB): an index unused for 30 days is a candidate to drop.",
+            "- InnoDB history list length (purge lag) and buffer pool hit ratio ≥ 99 %; "
+            "connections against `max_connections`; long-running transactions.",
+            "- AUTO_INCREMENT values against their type's maximum; replica lag.",
+        ]
+    return [
+        "- Index usage (pg_stat_user_indexes): an index with no scans for 30 days is a candidate "
+        "to drop.",
+        "- Table and index bloat; autovacuum lag (n_dead_tup) on the busiest tables.",
+        "- Cache hit ratio ≥ 99 %; connections and idle-in-transaction sessions.",
+        "- Sequence / identity usage against its type's maximum; transaction-id age.",
+    ]
+
+
 def _scaling(d: Design) -> list[str]:
     spec = d.spec
+    my = d.dialect == "mysql"
     out: list[str] = []
     big = sorted(
         ((e.volume.rows + 3 * e.volume.growth_per_year, n) for n, e in spec.entities.items()),
@@ -319,18 +401,49 @@ def _scaling(d: Design) -> list[str]:
     reads = sum(p.rate_per_second or 0 for p in spec.access_patterns)
     writes = sum(w.rate_per_second or 0 for w in spec.writes)
     out += ["### Read Scaling", ""]
+    replica = "replica (binary log replication)" if my else "streaming replica"
     if spec.project.workload.read_write_ratio >= 5 or reads > 1000:
         out.append(
-            f"- Read-heavy ({reads:g} reads/s vs {writes:g} writes/s stated): add a streaming "
-            "replica for reports and send read-only traffic there once the primary's CPU "
+            f"- Read-heavy ({reads:g} reads/s vs {writes:g} writes/s stated): add a {replica} "
+            "for reports and send read-only traffic there once the primary's CPU "
             "passes 60 %."
         )
     else:
         out.append(
             f"- {reads:g} reads/s stated: the primary serves reads; a replica is for failover."
         )
-    out += ["- Pool connections (PgBouncer, transaction mode).", "", "### Write Scaling", ""]
-    if d.partitioned:
+    pool = (
+        "- Pool connections in the application (or ProxySQL / MaxScale in front of the servers)."
+        if my
+        else "- Pool connections (PgBouncer, transaction mode)."
+    )
+    out += [pool, "", "### Write Scaling", ""]
+    whole = [x for x in d.decisions if x.choice == NOT_PARTITIONED]
+    if whole:
+        entities = {e.table or plural(n): e for n, e in spec.entities.items()}
+        for x in whole:
+            out += [f"- `{x.subject}` is not partitioned: {x.reason}.", ""]
+            days = entities[x.subject].retention_days
+            ix = next(
+                (
+                    ix
+                    for ix in d.schema.indexes.values()
+                    if ix.table == x.subject
+                    and any("retention" in p for p in d.index_purposes.get(ix.name, ()))
+                ),
+                None,
+            )
+            if ix is not None and days:
+                col = ix.elements[0].column
+                out += [
+                    "```sql",
+                    "-- Retention job: repeat until it deletes no rows",
+                    f"DELETE FROM {x.subject} WHERE {col} < UTC_TIMESTAMP(6) - INTERVAL "
+                    f"{days} DAY ORDER BY {col} LIMIT 10000;",
+                    "```",
+                    "",
+                ]
+    elif d.partitioned:
         for name in d.partitioned:
             pb = d.schema.tables[f"{next(iter(d.schema.namespaces))}.{name}"].partition_by
             by = ", ".join(e.column or "?" for e in pb.elements) if pb else "time"
@@ -352,7 +465,13 @@ def _scaling(d: Design) -> list[str]:
             "years, or a retention period)."
         )
     mt = spec.project.features.multi_tenancy
-    if mt:
+    if mt and my:
+        out.append(
+            f"- Sharding key: `{mt.tenant}_id`. Every tenant-owned table carries it and every "
+            "access pattern's index leads with it, so the data can be distributed by tenant "
+            "(e.g. Vitess, or one database per group of tenants) without changing queries."
+        )
+    elif mt:
         out.append(
             f"- Sharding key: `{mt.tenant}_id`. Every tenant-owned table carries it and every "
             "index "

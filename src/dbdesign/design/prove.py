@@ -28,6 +28,7 @@ class PatternResult:
     target_ms: float
     params: tuple[Any, ...]
     uses_index: bool
+    alternatives: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -37,6 +38,12 @@ class PatternResult:
     def summary(self) -> str:
         used = ", ".join(f"`{i}`" for i in self.indexes_used) or "no index (sequential scan)"
         want = f"`{self.index}`" if self.index else "none required"
+        if self.alternatives:
+            want += (
+                " (or, within a small tenant, "
+                + ", ".join(f"`{a}`" for a in self.alternatives)
+                + ")"
+            )
         return (
             f"uses {used}; designed {want}; p95 {self.p95_ms:.2f} ms (target {self.target_ms:g} ms)"
         )
@@ -106,6 +113,7 @@ class Proof:
                 {
                     "name": r.pattern,
                     "index": r.index,
+                    "alternatives": list(r.alternatives),
                     "indexes_used": list(r.indexes_used),
                     "p95_ms": round(r.p95_ms, 3),
                     "target_ms": r.target_ms,
@@ -147,7 +155,9 @@ def prove(
             t0 = time.perf_counter()
             _load(db, d, rows, seed)
             load_s = time.perf_counter() - t0
-            conn.execute("ANALYZE")
+            # VACUUM as well: it sets the visibility map (index-only scans) and flushes GIN
+            # pending lists, whose pages the planner otherwise costs as if scanned on each query.
+            conn.execute("VACUUM ANALYZE")
             results = []
             for pp in d.patterns:
                 say(f"explaining {pp.pattern.name}")
@@ -225,13 +235,15 @@ def _params(conn: Any, pp: PatternPlan, seed: int) -> tuple[Any, ...]:
             values[(p.column, "lower")] = lo
             values[(p.column, "upper")] = hi
         elif p.kind == "search":
-            # A user's search: the three rarest words (generated text has a small vocabulary,
-            # where any single word is common).
+            # A user's search: the two least common words of one row's text, so it finds that
+            # row at least (a word common to most rows is a browse, not a search).
+            conn.execute("SELECT setseed(%s)", (((seed % 1000) / 1000.0),))
             words = conn.execute(
                 S.SQL(
-                    "SELECT word FROM ts_stat({}) WHERE length(word) > 3 "
-                    "ORDER BY ndoc, word LIMIT 3"
-                ).format(S.Literal(f"SELECT search_vector FROM {pp.table}"))
+                    "WITH one AS (SELECT search_vector AS v FROM {t} ORDER BY random() LIMIT 1) "
+                    "SELECT s.word FROM ts_stat({q}) s JOIN unnest((SELECT v FROM one)) u "
+                    "ON u.lexeme = s.word ORDER BY s.ndoc, s.word LIMIT 2"
+                ).format(t=table, q=S.Literal(f"SELECT search_vector FROM {pp.table}"))
             ).fetchall()
             values[(p.column, "search")] = " ".join(w for (w,) in words) or "x"
     return tuple(values.get((p.column, p.kind)) for p in pp.params)
@@ -292,5 +304,6 @@ def _check(conn: Any, pp: PatternPlan, seed: int) -> PatternResult:
         p95_ms=p95,
         target_ms=pp.pattern.latency_ms,
         params=params,
-        uses_index=pp.index is None or pp.index in used,
+        uses_index=pp.index is None or bool({pp.index, *pp.alternatives} & set(used)),
+        alternatives=pp.alternatives,
     )

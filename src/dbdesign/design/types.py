@@ -12,8 +12,13 @@ from dataclasses import dataclass
 from dbdesign.model import DataType
 from dbdesign.readers.spec import Attribute
 
+TINYINT = (-128, 127)
 SMALLINT = (-32768, 32767)
 INTEGER = (-(2**31), 2**31 - 1)
+# MySQL: the longest varchar a whole-column InnoDB key holds in utf8mb4 (3072 bytes / 4), and
+# the characters TEXT holds for sure (65,535 bytes / 4).
+VARCHAR_INDEXABLE = 768
+TEXT_CHARS = 16_383
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,4 +189,159 @@ def sqlite(a: Attribute) -> Physical:
     raise AssertionError(t)
 
 
-MAPPERS: dict[str, Callable[[Attribute], Physical]] = {"postgres": postgres, "sqlite": sqlite}
+def mysql_integer_type(a: Attribute) -> str:
+    """As :func:`integer_type`, with MySQL's one-byte tinyint for a range that fits it."""
+    name = integer_type(a)
+    if name == "smallint" and TINYINT[0] <= (a.min or 0) and (a.max or 0) <= TINYINT[1]:
+        return "tinyint"
+    return "int" if name == "integer" else name
+
+
+def _mysql_text_len(a: Attribute, default_max: int) -> tuple[int, tuple[str, ...]]:
+    """varchar(n) keeps the upper bound (strict SQL mode, the default, refuses longer values);
+    a CHECK keeps the lower bound."""
+    hi = a.max_length or default_max
+    lo = a.min_length if a.min_length is not None else (1 if a.required else None)
+    return hi, ((f"char_length({{c}}) >= {lo}",) if lo else ())
+
+
+def mysql(a: Attribute) -> Physical:
+    """MySQL 8 / MariaDB 10.x (utf8mb4, strict SQL mode, InnoDB)."""
+    t = a.type
+    T = DataType
+    if t in ("text", "identifier", "password_hash"):
+        default_max = {"text": 255, "identifier": 64, "password_hash": 255}[t]
+        hi, checks = _mysql_text_len(a, default_max)
+        if t == "password_hash":
+            checks = ("char_length({c}) >= 20",)
+        if hi > VARCHAR_INDEXABLE:
+            return Physical(
+                T(name="text"),
+                (*checks, f"char_length({{c}}) <= {hi}"),
+                f"TEXT with a length CHECK: {hi} characters are past what an InnoDB key holds",
+            )
+        why = (
+            f"varchar({hi}): MySQL needs a length on text that is indexed or unique, and "
+            "strict SQL mode refuses longer values"
+        )
+        if checks:
+            why += "; a CHECK for the minimum length"
+        if t == "password_hash":
+            why = "varchar(255): a hash (bcrypt/argon2), never the password"
+        return Physical(T(name="varchar", args=(hi,)), checks, why)
+    if t == "long_text":
+        if a.max_length and a.max_length > TEXT_CHARS:
+            return Physical(
+                T(name="mediumtext"), (), "MEDIUMTEXT: TEXT holds 64 KB, too little here"
+            )
+        return Physical(T(name="text"), (), "TEXT: up to 64 KB, stored off the row page when long")
+    if t == "email":
+        return Physical(
+            T(name="varchar", args=(254,)),
+            ("{c} regexp '^[^@[:space:]]+@[^@[:space:]]+[.][^@[:space:]]+$'",),
+            "varchar(254) with a format CHECK; the case-insensitive collation (utf8mb4_*_ci) "
+            "makes equality and uniqueness ignore case",
+        )
+    if t == "url":
+        return Physical(
+            T(name="varchar", args=(2048,)),
+            ("({c} like 'http://%' or {c} like 'https://%')",),
+            "varchar(2048) with a scheme CHECK",
+        )
+    if t == "phone":
+        return Physical(
+            T(name="varchar", args=(16,)),
+            ("{c} regexp '^[+][1-9][0-9]{6,14}$'",),
+            "varchar(16) in E.164 form (CHECK)",
+        )
+    if t == "money":
+        return Physical(
+            T(name="decimal", args=_money_args(a)),
+            _range(a),
+            "DECIMAL: exact decimal arithmetic (never FLOAT or DOUBLE)",
+        )
+    if t == "decimal":
+        args = (a.precision or 12, a.scale or 0)
+        return Physical(T(name="decimal", args=args), _range(a), "DECIMAL: exact")
+    if t == "integer":
+        name = mysql_integer_type(a)
+        return Physical(T(name=name), _range(a), f"{name}: the smallest type that holds the range")
+    if t == "boolean":
+        return Physical(
+            T(name="boolean"),
+            (),
+            "NOT NULL BOOLEAN (tinyint(1), 0 or 1): no third 'unknown' state",
+            not_null=True,
+        )
+    if t == "date":
+        return Physical(T(name="date"), (), "date")
+    if t == "timestamp":
+        return Physical(
+            T(name="datetime", args=(6,)),
+            (),
+            "DATETIME(6) holding UTC (the application writes UTC): TIMESTAMP converts with the "
+            "session time zone and ends in 2038",
+        )
+    if t == "time":
+        return Physical(T(name="time"), (), "time of day")
+    if t == "duration":
+        return Physical(
+            T(name="bigint"),
+            (),
+            "bigint seconds: MySQL has no interval type, and TIME stops at 838 hours",
+        )
+    if t == "enum":
+        assert a.values
+        vals = ", ".join(_lit(v) for v in a.values)
+        width = max(len(v) for v in a.values)
+        return Physical(
+            T(name="varchar", args=(width,)),
+            (f"{{c}} in ({vals})",),
+            "varchar with an IN CHECK (a new value is a CHECK change, not an ENUM rebuild)",
+        )
+    if t == "json":
+        return Physical(
+            T(name="json"), (), "JSON: validated (MariaDB: longtext with a json_valid CHECK)"
+        )
+    if t == "uuid":
+        return Physical(
+            T(name="binary", args=(16,)),
+            (),
+            "BINARY(16), not CHAR(36): 16 bytes instead of 36, in the row and in every "
+            "index that holds it",
+        )
+    if t == "country_code":
+        return Physical(
+            T(name="char", args=(2,)),
+            ("{c} regexp '(?-i)^[A-Z]{2}$'",),
+            "ISO 3166-1 alpha-2, upper case (case-sensitive CHECK)",
+        )
+    if t == "currency_code":
+        return Physical(
+            T(name="char", args=(3,)),
+            ("{c} regexp '(?-i)^[A-Z]{3}$'",),
+            "ISO 4217 code, upper case (case-sensitive CHECK)",
+        )
+    if t == "ip_address":
+        cond = "is_ipv4({c}) or is_ipv6({c})"
+        return Physical(
+            T(name="varchar", args=(45,)),
+            (cond if a.required else f"{{c}} is null or {cond}",),
+            "varchar(45): IPv4 or IPv6 text (CHECK), readable and portable (MariaDB's INET6 "
+            "type is not in MySQL)",
+        )
+    if t == "vector":
+        return Physical(
+            T(name="json"),
+            (f"json_length({{c}}) = {a.dim or 0}",),
+            "JSON array of floats with its length CHECKed: MySQL 8 and MariaDB 10 have no "
+            "vector type or index; similarity search runs outside the database",
+        )
+    raise AssertionError(t)
+
+
+MAPPERS: dict[str, Callable[[Attribute], Physical]] = {
+    "postgres": postgres,
+    "sqlite": sqlite,
+    "mysql": mysql,
+}

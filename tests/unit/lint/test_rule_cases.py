@@ -29,6 +29,10 @@ def read_sql(sql: str, dialect: str, file: str = "case.sql") -> Schema:
         from dbdesign.readers.ddl.sqlite import read_ddl as read_sqlite
 
         return read_sqlite(sql, file=file)
+    if dialect == "mysql":
+        from dbdesign.readers.ddl.mysql import read_ddl as read_mysql
+
+        return read_mysql(sql, file=file)
     from dbdesign.readers.ddl.postgres import read_ddl
 
     return read_ddl(sql, file=file)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from dbdesign.lint.context import Context
 from dbdesign.lint.findings import Hit
 from dbdesign.lint.registry import rule
+from dbdesign.model import Table
 
 
 @rule("AUD001", "missing-audit-columns", "info")
@@ -16,7 +18,9 @@ def missing_audit_columns(ctx: Context) -> Iterator[Hit]:
     Rationale: When a row was created and last changed is the first question in every
     incident, data repair and incremental export; adding the columns later leaves old rows
     without values. The column names are configurable (`audit_columns`; set it to `[]` to
-    turn the rule off). Partitions are skipped (they have their parent's columns).
+    turn the rule off). Partitions are skipped (they have their parent's columns). A table
+    whose every other column is a foreign key column (a link table) is not asked for
+    `updated_at`: its rows are inserted and deleted, never changed.
 
     Bad:
         CREATE TABLE orders (id bigint PRIMARY KEY, total numeric(12,2));
@@ -32,11 +36,20 @@ def missing_audit_columns(ctx: Context) -> Iterator[Hit]:
     Fix: Add the missing columns with a default (now()) and, for updated_at, a trigger.
     """
     wanted = ctx.config.audit_columns
+    updated = ctx.config.updated_at_column
     for t in ctx.base_tables:
         have = {c.name for c in t.columns}
         missing = [c for c in wanted if c not in have]
+        if updated in missing and _nothing_to_update(t, set(wanted)):
+            missing.remove(updated)
         if missing:
             yield Hit(t.key, f"table {t.key} has no {', '.join(missing)}", t.origin)
+
+
+def _nothing_to_update(t: Table, audit: set[str]) -> bool:
+    """Every column but the audit ones is a foreign key column: a link table."""
+    refs = {c for fk in t.foreign_keys.values() for c in fk.columns}
+    return bool(refs) and all(c.name in refs or c.name in audit for c in t.columns)
 
 
 @rule("AUD002", "updated-at-without-trigger", "warning", dialects=("postgres", "sqlite"))
@@ -86,7 +99,9 @@ def soft_delete_without_partial_unique(ctx: Context) -> Iterator[Hit]:
     stops a new user from taking the email of a deleted one; including deleted_at in the key
     does not help either (NULLs are distinct, so live duplicates pass). A partial unique index
     `... WHERE deleted_at IS NULL` enforces uniqueness among live rows only. The primary key
-    is not flagged; the soft-delete column names are `soft_delete_columns`.
+    is not flagged; the soft-delete column names are `soft_delete_columns`. Where partial
+    indexes do not exist (MySQL), a key that ends with a generated column computed from the
+    soft-delete column (1 while live, NULL once deleted) does the same and is not flagged.
 
     Bad:
         CREATE TABLE users (id bigint PRIMARY KEY, email text UNIQUE, deleted_at timestamptz);
@@ -103,7 +118,10 @@ def soft_delete_without_partial_unique(ctx: Context) -> Iterator[Hit]:
         col = next((c for c in soft if t.column(c) is not None), None)
         if col is None:
             continue
+        live = _live_markers(t, col)
         for u in t.uniques.values():
+            if live & set(u.columns):
+                continue
             yield Hit(
                 f"{t.key}.{u.name}",
                 f"unique constraint {u.name} ({', '.join(u.columns)}) on soft-deleted {t.key} "
@@ -112,7 +130,7 @@ def soft_delete_without_partial_unique(ctx: Context) -> Iterator[Hit]:
                 f"CREATE UNIQUE INDEX ... ON {t.key} ({', '.join(u.columns)}) WHERE {col} IS NULL",
             )
         for i in ctx.indexes_by_table.get(t.key, ()):
-            if i.unique and i.where is None:
+            if i.unique and i.where is None and not live & {e.column for e in i.elements}:
                 cols = ", ".join(e.label for e in i.elements)
                 yield Hit(
                     i.key,
@@ -120,3 +138,10 @@ def soft_delete_without_partial_unique(ctx: Context) -> Iterator[Hit]:
                     i.origin or t.origin,
                     f"add WHERE {col} IS NULL to {i.name}",
                 )
+
+
+def _live_markers(t: Table, soft: str) -> set[str]:
+    """Generated columns computed from the soft-delete column (``IF(deleted_at IS NULL, 1,
+    NULL)``): in a unique key they make deleted rows NULL, so only live rows collide."""
+    word = re.compile(rf"\b{re.escape(soft)}\b", re.I)
+    return {c.name for c in t.columns if c.generated and word.search(c.generated.expr.text)}

@@ -168,7 +168,8 @@ def constraint_name_pattern(ctx: Context) -> Iterator[Hit]:
     ("violates foreign key constraint ...") and in migrations that must drop them by name; a
     predictable name (`pk_{table}`, `fk_{table}_*`, `uq_{table}_*`, `chk_{table}_*` by
     default, configurable under `[tool.dbdesign.lint.naming]`) makes both easy. Names the
-    server chose (`orders_pkey`) are reported too: they are not the convention.
+    server chose (`orders_pkey`) are reported too: they are not the convention. MySQL's
+    primary keys are not checked (the server names every one `PRIMARY`).
 
     Bad:
         CREATE TABLE orders (id bigint, CONSTRAINT orders_key PRIMARY KEY (id));
@@ -181,6 +182,8 @@ def constraint_name_pattern(ctx: Context) -> Iterator[Hit]:
     n = ctx.config.naming
     for t in ctx.base_tables:
         for kind, name, cols, origin in _constraints(t):
+            if kind == "primary_key" and ctx.dialect == "mysql":
+                continue  # MySQL names every primary key PRIMARY, whatever the DDL says
             if not _matches(n[kind], name, t.name, cols):
                 yield Hit(
                     f"{t.key}.{name}",

@@ -87,6 +87,7 @@ CREATE TABLE product_categories (
     category_id integer NOT NULL,
     display_order integer NOT NULL DEFAULT 0,
     created_at text NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    updated_at text NOT NULL DEFAULT CURRENT_TIMESTAMP,
     CONSTRAINT pk_product_categories PRIMARY KEY (product_id, category_id),
     CONSTRAINT chk_product_categories_display_order CHECK (display_order >= 0),
     CONSTRAINT fk_product_categories_category_id FOREIGN KEY (category_id) REFERENCES categories (id) ON DELETE CASCADE,
@@ -183,6 +184,13 @@ FOR EACH ROW
 WHEN NEW.updated_at IS OLD.updated_at
 BEGIN
     UPDATE payments SET updated_at = CURRENT_TIMESTAMP WHERE rowid = NEW.rowid;
+END;
+
+CREATE TRIGGER trg_product_categories_set_updated_at AFTER UPDATE ON product_categories
+FOR EACH ROW
+WHEN NEW.updated_at IS OLD.updated_at
+BEGIN
+    UPDATE product_categories SET updated_at = CURRENT_TIMESTAMP WHERE rowid = NEW.rowid;
 END;
 
 CREATE TRIGGER trg_products_set_updated_at AFTER UPDATE ON products

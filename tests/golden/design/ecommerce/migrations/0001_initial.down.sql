@@ -1,5 +1,7 @@
 DROP TRIGGER trg_products_set_updated_at ON public.products;
 
+DROP TRIGGER trg_product_categories_set_updated_at ON public.product_categories;
+
 DROP TRIGGER trg_payments_set_updated_at ON public.payments;
 
 DROP TRIGGER trg_orders_set_updated_at ON public.orders;

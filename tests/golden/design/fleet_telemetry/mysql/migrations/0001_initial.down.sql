@@ -1,0 +1,3 @@
+DROP TABLE `readings`;
+DROP TABLE `devices`;
+DROP TABLE `sites`;
