@@ -41,8 +41,8 @@ from dbdesign.model import (
     to_dict,
 )
 from dbdesign.readers.catalog.sqlite import read_catalog
-from dbdesign.readers.ddl.sqlite import Source as _Source
 from dbdesign.readers.ddl.sqlite import read_ddl, statement_spans
+from dbdesign.readers.ddl.tokens import Source as _Source
 from tests.paths import SQLITE_CORPUS
 from tests.strategies_sqlite import sqlite_schemas
 

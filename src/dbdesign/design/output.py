@@ -44,13 +44,10 @@ def down_sql(schema: Schema) -> str:
 
         return emit_drop_schema(schema)
     # Other dialects: drop tables children first (foreign keys), indexes and triggers go with them.
-    from graphlib import TopologicalSorter
+    from dbdesign.emit.order import dependency_order
 
-    deps = {
-        k: {fk.ref_table for fk in t.foreign_keys.values() if fk.ref_table != k}
-        for k, t in schema.tables.items()
-    }
-    order = list(TopologicalSorter(deps).static_order())
+    deps = {k: {fk.ref_table for fk in t.foreign_keys.values()} for k, t in schema.tables.items()}
+    order = dependency_order(deps)
     q = '"' if schema.dialect == "sqlite" else "`"
     return "".join(
         f"DROP TABLE {q}{schema.tables[k].name}{q};\n"

@@ -16,7 +16,6 @@ of :mod:`dbdesign.dialects.mysql` (``int unsigned``, ``varchar`` (255,), ``boole
 from __future__ import annotations
 
 from collections.abc import Iterable
-from graphlib import CycleError, TopologicalSorter
 
 import sqlglot
 from sqlglot import exp
@@ -32,6 +31,7 @@ from dbdesign.dialects.mysql import (
     type_problem,
     type_sql,
 )
+from dbdesign.emit.order import dependency_order, query_relations
 from dbdesign.errors import ParseError, UnsupportedError
 from dbdesign.model import (
     Column,
@@ -45,7 +45,8 @@ from dbdesign.model import (
     Unique,
     View,
 )
-from dbdesign.readers.ddl.mysql import CREATE_OPTIONS, Source, tokenize
+from dbdesign.readers.ddl.mysql import CREATE_OPTIONS, tokenize
+from dbdesign.readers.ddl.tokens import Source
 
 _INDENT = "  "
 
@@ -278,36 +279,6 @@ def routine_sql(f: Function) -> str:
     return _delimited("\n".join(lines))
 
 
-def _order(deps: dict[str, set[str]]) -> list[str]:
-    """Dependencies first; deterministic; a cycle is broken by a depth-first walk."""
-    graph = {n: sorted(d & deps.keys() - {n}) for n, d in sorted(deps.items())}
-    try:
-        return list(TopologicalSorter(graph).static_order())
-    except CycleError:
-        out: list[str] = []
-        seen: set[str] = set()
-
-        def visit(n: str) -> None:
-            if n in seen:
-                return
-            seen.add(n)
-            for d in graph[n]:
-                visit(d)
-            out.append(n)
-
-        for n in graph:
-            visit(n)
-        return out
-
-
-def _query_relations(query: Expr) -> set[str]:
-    try:
-        tree = sqlglot.parse_one(query.text, read="mysql")
-    except Exception:  # unparsable text keeps its place in name order
-        return set()
-    return {t.name for t in tree.find_all(exp.Table)}
-
-
 def _long(kind: str, name: str) -> str | None:
     if len(name) > MAX_IDENTIFIER:
         return f"{kind} name {name[:20]}... is longer than {MAX_IDENTIFIER} characters"
@@ -434,7 +405,7 @@ def emit_schema(schema: Schema) -> str:
         raise UnsupportedError("MySQL cannot express: " + "; ".join(problems))
     out: list[str] = []
     deps = {k: {fk.ref_table for fk in t.foreign_keys.values()} for k, t in schema.tables.items()}
-    order = _order(deps)
+    order = dependency_order(deps)
     created: set[str] = set()
     deferred: list[tuple[Table, ForeignKey]] = []
     for key in order:
@@ -454,10 +425,10 @@ def emit_schema(schema: Schema) -> str:
         out.append(routine_sql(f))
     names = {v.name: k for k, v in schema.views.items()}
     view_deps = {
-        k: {names[r] for r in _query_relations(v.query) if r in names}
+        k: {names[r] for r in query_relations(v.query.text, "mysql") if r in names}
         for k, v in schema.views.items()
     }
-    for key in _order(view_deps):
+    for key in dependency_order(view_deps):
         out.append(view_sql(schema.views[key]))
     for _k, tr in sorted(schema.triggers.items()):
         out.append(trigger_sql(tr))

@@ -10,15 +10,13 @@ output back gives the same model. Whatever SQLite cannot express raises
 from __future__ import annotations
 
 from collections.abc import Iterable
-from graphlib import CycleError, TopologicalSorter
-
-import sqlglot
-from sqlglot import exp
 
 from dbdesign.dialects.sqlite import NAMESPACE, quote_ident, type_sql
+from dbdesign.emit.order import dependency_order, query_relations
 from dbdesign.errors import ParseError, UnsupportedError
-from dbdesign.model import Column, Expr, ForeignKey, Index, Schema, Table, Trigger, View
-from dbdesign.readers.ddl.sqlite import Source, tokenize
+from dbdesign.model import Column, ForeignKey, Index, Schema, Table, Trigger, View
+from dbdesign.readers.ddl.sqlite import tokenize
+from dbdesign.readers.ddl.tokens import Source
 
 _INDENT = "    "
 
@@ -145,36 +143,6 @@ def trigger_sql(tr: Trigger) -> str:
     )
 
 
-def _order(deps: dict[str, set[str]]) -> list[str]:
-    """Dependencies first; deterministic; a cycle is broken by a depth-first walk."""
-    graph = {n: sorted(d & deps.keys() - {n}) for n, d in sorted(deps.items())}
-    try:
-        return list(TopologicalSorter(graph).static_order())
-    except CycleError:
-        out: list[str] = []
-        seen: set[str] = set()
-
-        def visit(n: str) -> None:
-            if n in seen:
-                return
-            seen.add(n)
-            for d in graph[n]:
-                visit(d)
-            out.append(n)
-
-        for n in graph:
-            visit(n)
-        return out
-
-
-def _query_relations(query: Expr) -> set[str]:
-    try:
-        tree = sqlglot.parse_one(query.text, read="sqlite")
-    except Exception:  # unparsable text keeps its place in name order
-        return set()
-    return {t.name.lower() for t in tree.find_all(exp.Table)}
-
-
 def _unsupported(schema: Schema) -> list[str]:
     problems: list[str] = []
     for what, coll in (
@@ -240,7 +208,7 @@ def emit_schema(schema: Schema) -> str:
     table_deps = {
         k: {fk.ref_table for fk in t.foreign_keys.values()} for k, t in schema.tables.items()
     }
-    order = _order(table_deps)
+    order = dependency_order(table_deps)
     for key in order:
         out.append(table_sql(schema.tables[key]))
     rank = {k: n for n, k in enumerate(order)}
@@ -248,10 +216,14 @@ def emit_schema(schema: Schema) -> str:
         out.append(index_sql(idx))
     by_lower = {v.name.lower(): k for k, v in schema.views.items()}
     view_deps = {
-        k: {by_lower[r] for r in _query_relations(v.query) if r in by_lower}
+        k: {
+            by_lower[r.lower()]
+            for r in query_relations(v.query.text, "sqlite")
+            if r.lower() in by_lower
+        }
         for k, v in schema.views.items()
     }
-    for key in _order(view_deps):
+    for key in dependency_order(view_deps):
         out.append(view_sql(schema.views[key]))
     for _k, tr in sorted(schema.triggers.items()):
         out.append(trigger_sql(tr))

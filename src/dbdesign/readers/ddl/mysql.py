@@ -25,7 +25,6 @@ resolved when a column is created; foreign keys dropped on engines without them.
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -88,35 +87,13 @@ from dbdesign.model import (
     View,
 )
 from dbdesign.model.core import ReferentialAction
+from dbdesign.readers.ddl.tokens import Source, Tok, TokenCursor, check_sqlglot, error_at, short
 
 Warn = Callable[[Diagnostic], None]
 
 # --------------------------------------------------------------------------------------------
 # Source text and statements
 # --------------------------------------------------------------------------------------------
-
-
-class Source:
-    """One script: its text with version-comment markers blanked out (same offsets as the
-    file), and offset -> (line, column) mapping."""
-
-    def __init__(self, text: str, file: str | None) -> None:
-        self.text = text
-        self.file = file
-        self._nl = [m.start() for m in re.finditer("\n", text)]
-
-    def position(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_left(self._nl, offset)
-        line_start = self._nl[line - 1] + 1 if line > 0 else 0
-        return line + 1, offset - line_start + 1
-
-    def origin(self, offset: int) -> Origin:
-        line, col = self.position(offset)
-        return Origin(file=self.file, line=line, col=col)
-
-    def error(self, message: str, offset: int) -> ParseError:
-        line, col = self.position(offset)
-        return ParseError(message, file=self.file, line=line, col=col)
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,18 +252,6 @@ _TOKEN_RE = re.compile(
 """,
     re.S | re.X,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Tok:
-    kind: str  # word, string, qident, hex, bits, number, var, op
-    start: int
-    end: int
-    text: str
-
-    @property
-    def upper(self) -> str:
-        return self.text.upper() if self.kind == "word" else ""
 
 
 def tokenize(src: Source, start: int = 0, end: int | None = None) -> list[Tok]:
@@ -678,72 +643,12 @@ _IGNORED_TABLE_OPTIONS = frozenset(
 )
 
 
-class _Parser:
+class _Parser(TokenCursor):
     def __init__(self, src: Source, toks: list[Tok]) -> None:
-        self.src = src
-        self.toks = toks
-        self.i = 0
+        super().__init__(src, toks)
         self.notes: list[tuple[str, int]] = []  # warnings: (message, offset)
 
     # -- helpers ----------------------------------------------------------------------------
-
-    def peek(self, k: int = 0) -> Tok | None:
-        j = self.i + k
-        return self.toks[j] if j < len(self.toks) else None
-
-    def word(self, k: int = 0) -> str:
-        t = self.peek(k)
-        return t.upper if t is not None else ""
-
-    def is_op(self, text: str, k: int = 0) -> bool:
-        t = self.peek(k)
-        return t is not None and t.kind == "op" and t.text == text
-
-    def accept(self, *words: str) -> bool:
-        for k, w in enumerate(words):
-            if self.word(k) != w:
-                return False
-        self.i += len(words)
-        return True
-
-    def accept_op(self, text: str) -> bool:
-        if self.is_op(text):
-            self.i += 1
-            return True
-        return False
-
-    def offset(self) -> int:
-        t = self.peek()
-        if t is not None:
-            return t.start
-        return self.toks[-1].end if self.toks else 0
-
-    def error(self, message: str, offset: int | None = None) -> ParseError:
-        return self.src.error(message, self.offset() if offset is None else offset)
-
-    def unexpected(self, expected: str) -> ParseError:
-        t = self.peek()
-        if t is None:
-            return self.error(f"unexpected end of statement, expected {expected}")
-        return self.error(f"near {t.text!r}: syntax error, expected {expected}")
-
-    def expect(self, *words: str) -> None:
-        if not self.accept(*words):
-            raise self.unexpected(" ".join(words))
-
-    def expect_op(self, text: str) -> None:
-        if not self.accept_op(text):
-            raise self.unexpected(repr(text))
-
-    def at_end(self) -> bool:
-        return self.i >= len(self.toks)
-
-    def expect_end(self) -> None:
-        if not self.at_end():
-            raise self.unexpected("end of statement")
-
-    def origin(self, offset: int) -> Origin:
-        return self.src.origin(offset)
 
     def name(self, what: str = "a name") -> str:
         t = self.peek()
@@ -758,13 +663,6 @@ class _Parser:
             self.i += 1
             return unquote_string(t.text)
         return self.name(what)
-
-    def qualified_name(self, what: str = "a name") -> tuple[str | None, str]:
-        first = self.name(what)
-        if self.is_op("."):
-            self.i += 1
-            return first, self.name(what)
-        return None, first
 
     def string(self, what: str = "a string") -> str:
         t = self.peek()
@@ -784,35 +682,6 @@ class _Parser:
         self.i += 1
         return int(t.text)
 
-    def text(self, i: int, j: int) -> str:
-        return self.src.text[self.toks[i].start : self.toks[j - 1].end]
-
-    def balanced(
-        self, stop_ops: frozenset[str] = frozenset(), stop_words: frozenset[str] = frozenset()
-    ) -> tuple[int, int]:
-        """Skip tokens up to a top-level stop token (not consumed); return the span [i, j)."""
-        start = self.i
-        depth = 0
-        while True:
-            t = self.peek()
-            if t is None:
-                if depth:
-                    raise self.error("unbalanced parentheses")
-                break
-            if t.kind == "op":
-                if depth == 0 and t.text in stop_ops:
-                    break
-                if t.text == "(":
-                    depth += 1
-                elif t.text == ")":
-                    if depth == 0:
-                        break
-                    depth -= 1
-            elif depth == 0 and t.kind == "word" and t.upper in stop_words:
-                break
-            self.i += 1
-        return start, self.i
-
     def paren_expr(self, what: str) -> str:
         """``( expr )``: the text inside the parentheses, checked with sqlglot."""
         self.expect_op("(")
@@ -824,7 +693,7 @@ class _Parser:
 
     def checked(self, i: int, j: int, kind: str = "expr") -> str:
         text = self.text(i, j)
-        _check_sqlglot(self.src, text, self.toks[i].start, kind)
+        check_sqlglot(self.src, text, self.toks[i].start, kind, "mysql")
         return text
 
     def equals(self) -> None:
@@ -1350,30 +1219,8 @@ class _Parser:
     def table_options(self, opts: TableOptions, start: int) -> None:
         while not self.at_end():
             at = self.offset()
-            self.accept("DEFAULT")
-            if self.accept("ENGINE") or self.accept("TYPE"):
-                self.equals()
-                opts.engine = canonical_engine(self.name_or_string("an engine name"))
-            elif (
-                self.accept("CHARACTER", "SET")
-                or self.accept("CHARSET")
-                or self.accept("CHAR", "SET")
-            ):
-                self.equals()
-                opts.charset = canonical_charset(self.name_or_string("a character set"))
-            elif self.accept("COLLATE"):
-                self.equals()
-                opts.collation = canonical_collation(self.name_or_string("a collation"))
-            elif self.accept("COMMENT"):
-                self.equals()
-                opts.comment = self.string("a comment")
-            elif self.word().lower() in CREATE_OPTIONS:
-                key = self.word().lower()
-                self.i += 1
-                self.equals()
-                opts.create_options[key] = self.option_value(key)
-            elif self.word() in _IGNORED_TABLE_OPTIONS:
-                self.skip_option()
+            if self.table_option(opts):
+                pass
             elif self.word() == "PARTITION":
                 self.notes.append(
                     ("PARTITION BY is not modelled; the table is read without it", at)
@@ -1385,6 +1232,36 @@ class _Parser:
             else:
                 raise self.unexpected("a table option")
             self.accept_op(",")
+
+    def table_option(self, opts: TableOptions) -> bool:
+        """One table option (CREATE or ALTER TABLE) into ``opts``; False if none is here."""
+        at = self.i
+        self.accept("DEFAULT")
+        if self.accept("ENGINE") or self.accept("TYPE"):
+            self.equals()
+            opts.engine = canonical_engine(self.name_or_string("an engine name"))
+        elif (
+            self.accept("CHARACTER", "SET") or self.accept("CHARSET") or self.accept("CHAR", "SET")
+        ):
+            self.equals()
+            opts.charset = canonical_charset(self.name_or_string("a character set"))
+        elif self.accept("COLLATE"):
+            self.equals()
+            opts.collation = canonical_collation(self.name_or_string("a collation"))
+        elif self.accept("COMMENT"):
+            self.equals()
+            opts.comment = self.string("a comment")
+        elif self.word().lower() in CREATE_OPTIONS:
+            key = self.word().lower()
+            self.i += 1
+            self.equals()
+            opts.create_options[key] = self.option_value(key)
+        elif self.word() in _IGNORED_TABLE_OPTIONS:
+            self.skip_option()
+        else:
+            self.i = at
+            return False
+        return True
 
     def option_value(self, key: str) -> str:
         t = self.peek()
@@ -1649,29 +1526,8 @@ class _Parser:
 
     def _alter_options(self, opts: TableOptions) -> None:
         """Table options inside ALTER TABLE (up to the next ``,``)."""
-        while not self.at_end() and not self.is_op(","):
-            self.accept("DEFAULT")
-            if self.accept("ENGINE") or self.accept("TYPE"):
-                self.equals()
-                opts.engine = canonical_engine(self.name_or_string("an engine name"))
-            elif self.accept("CHARACTER", "SET") or self.accept("CHARSET"):
-                self.equals()
-                opts.charset = canonical_charset(self.name_or_string("a character set"))
-            elif self.accept("COLLATE"):
-                self.equals()
-                opts.collation = canonical_collation(self.name_or_string("a collation"))
-            elif self.accept("COMMENT"):
-                self.equals()
-                opts.comment = self.string("a comment")
-            elif self.word().lower() in CREATE_OPTIONS:
-                key = self.word().lower()
-                self.i += 1
-                self.equals()
-                opts.create_options[key] = self.option_value(key)
-            elif self.word() in _IGNORED_TABLE_OPTIONS:
-                self.skip_option()
-            else:
-                return
+        while not self.at_end() and not self.is_op(",") and self.table_option(opts):
+            pass
 
     def _column_action(
         self, col: ColumnDef, keys: list[KeyDef], fk: FkDef | None, check: CheckDef | None
@@ -1878,38 +1734,6 @@ class _Parser:
                 break
         self.expect_end()
         return RenameStmt(pairs, self.origin(start))
-
-
-def _check_sqlglot(src: Source, text: str, offset: int, kind: str) -> None:
-    """Parse an expression (or a query) with sqlglot; a failure is a ParseError at its place."""
-    try:
-        if kind == "query":
-            tree = sqlglot.parse_one(text, read="mysql")
-            if not isinstance(tree, exp.Query):
-                raise src.error("expected a SELECT statement", offset)
-        else:
-            sqlglot.parse_one(text, read="mysql", into=exp.Condition)
-    except ParseError:
-        raise
-    except sqlglot.errors.ParseError as e:
-        where = offset
-        for err in e.errors:
-            line, col = err.get("line"), err.get("col")
-            if isinstance(line, int) and isinstance(col, int):
-                lines = text.split("\n")
-                if 1 <= line <= len(lines):
-                    at = sum(len(x) + 1 for x in lines[: line - 1]) + min(col, len(lines[line - 1]))
-                    at -= len(str(err.get("highlight") or "x"))
-                    where = offset + max(0, min(at, len(text)))
-                break
-        raise src.error(f"syntax error in expression {_short(text)!r}", where) from None
-    except Exception:  # TokenError and internal sqlglot failures on odd input
-        raise src.error(f"syntax error in expression {_short(text)!r}", offset) from None
-
-
-def _short(text: str) -> str:
-    one = " ".join(text.split())
-    return one if len(one) <= 60 else one[:57] + "..."
 
 
 # --------------------------------------------------------------------------------------------
@@ -2264,12 +2088,6 @@ def routine_config(data_access: str) -> tuple[str, ...]:
 # --------------------------------------------------------------------------------------------
 
 
-def _error_at(message: str, origin: Origin | None) -> ParseError:
-    if origin is None:
-        return ParseError(message)
-    return ParseError(message, file=origin.file, line=origin.line, col=origin.col)
-
-
 class _Builder:
     def __init__(self, warn: Warn | None) -> None:
         self.warn = warn
@@ -2304,7 +2122,7 @@ class _Builder:
         t = self.tables.get(name)
         db = schema or self.current or self.home
         if t is None or (schema is not None and self.home is not None and schema != self.home):
-            raise _error_at(f"Table '{db + '.' if db else ''}{name}' doesn't exist", origin)
+            raise error_at(f"Table '{db + '.' if db else ''}{name}' doesn't exist", origin)
         return t
 
     # -- statements --------------------------------------------------------------------------
@@ -2358,7 +2176,7 @@ class _Builder:
             if t.or_replace and existing == "table":
                 self._drop_table(t.name)
             else:
-                raise _error_at(f"Table '{t.name}' already exists", t.origin)
+                raise error_at(f"Table '{t.name}' already exists", t.origin)
         if t.like is not None:
             src = self.table(t.like, t.origin)
             copy = TableDef(
@@ -2380,7 +2198,7 @@ class _Builder:
         self._check_keys(t, t.keys)
         pks = [k for k in t.keys if k.kind == "primary"]
         if len(pks) > 1:
-            raise _error_at("Multiple primary key defined", pks[1].origin)
+            raise error_at("Multiple primary key defined", pks[1].origin)
         for fk in t.fks:
             self._check_fk(t, fk)
         t.keys = settle_keys(t.keys)
@@ -2394,17 +2212,17 @@ class _Builder:
                     continue
                 col = t.column(p.column)
                 if col is None:
-                    raise _error_at(f"Key column '{p.column}' doesn't exist in table", k.origin)
+                    raise error_at(f"Key column '{p.column}' doesn't exist in table", k.origin)
                 p.column = col.name
             names = [p.column.lower() for p in k.parts if p.column is not None]
             if len(set(names)) != len(names):
-                raise _error_at(f"Duplicate column name in key {k.name or ''}".rstrip(), k.origin)
+                raise error_at(f"Duplicate column name in key {k.name or ''}".rstrip(), k.origin)
 
     def _check_fk(self, t: TableDef, fk: FkDef) -> None:
         for n, c in enumerate(fk.columns):
             col = t.column(c)
             if col is None:
-                raise _error_at(f"Key column '{c}' doesn't exist in table", fk.origin)
+                raise error_at(f"Key column '{c}' doesn't exist in table", fk.origin)
             fk.columns[n] = col.name
         parent = self.tables.get(fk.ref_table) if fk.ref_db in (None, self.home) else None
         if fk.ref_db == self.home:
@@ -2441,7 +2259,7 @@ class _Builder:
                 k.parts and k.parts[0].column and k.parts[0].column.lower() == c.name.lower()
                 for k in t.keys
             ):
-                raise _error_at(
+                raise error_at(
                     "Incorrect table definition; there can be only one auto column and it must "
                     "be defined as a key",
                     c.origin,
@@ -2453,7 +2271,7 @@ class _Builder:
         if t.key(name) is not None:
             if st.if_not_exists:
                 return
-            raise _error_at(f"Duplicate key name '{name}'", st.origin)
+            raise error_at(f"Duplicate key name '{name}'", st.origin)
         self._check_keys(t, [st.key])
         t.keys = settle_keys([*t.keys, st.key])
 
@@ -2463,7 +2281,7 @@ class _Builder:
             if v.if_not_exists:
                 return
             if not (v.or_replace and existing == "view"):
-                raise _error_at(f"Table '{v.name}' already exists", v.origin)
+                raise error_at(f"Table '{v.name}' already exists", v.origin)
         self.views[v.name] = v
 
     def create_trigger(self, tr: TriggerDef) -> None:
@@ -2472,9 +2290,9 @@ class _Builder:
             if tr.if_not_exists:
                 return
             if not tr.or_replace:
-                raise _error_at("Trigger already exists", tr.origin)
+                raise error_at("Trigger already exists", tr.origin)
         if tr.table[1] in self.views:
-            raise _error_at(f"'{tr.table[1]}' is not of type 'BASE TABLE'", tr.origin)
+            raise error_at(f"'{tr.table[1]}' is not of type 'BASE TABLE'", tr.origin)
         t = self.table(tr.table, tr.origin)
         tr.table = (None, t.name)
         self.triggers[low] = tr
@@ -2485,7 +2303,7 @@ class _Builder:
             if r.if_not_exists:
                 return
             if not r.or_replace:
-                raise _error_at(f"{r.kind.upper()} {r.name} already exists", r.origin)
+                raise error_at(f"{r.kind.upper()} {r.name} already exists", r.origin)
         self.routines[key] = r
 
     # -- ALTER TABLE ---------------------------------------------------------------------------
@@ -2500,7 +2318,7 @@ class _Builder:
             self._alter_action(t, a, new_keys)
         self._check_keys(t, new_keys)
         if sum(1 for k in t.keys + new_keys if k.kind == "primary") > 1:
-            raise _error_at("Multiple primary key defined", st.origin)
+            raise error_at("Multiple primary key defined", st.origin)
         t.keys = settle_keys(t.keys + new_keys)
         self._name_constraints(t)
 
@@ -2516,7 +2334,7 @@ class _Builder:
         if t.column(col.name) is not None:
             if a.if_exists:  # ADD COLUMN IF NOT EXISTS
                 return
-            raise _error_at(f"Duplicate column name '{col.name}'", a.origin)
+            raise error_at(f"Duplicate column name '{col.name}'", a.origin)
         resolve_column(col, t.collation)
         self._place(t, col, a.position, a.origin)
         self._column_constraints(t, a, new_keys)
@@ -2525,10 +2343,10 @@ class _Builder:
         assert a.column is not None
         old = t.column(a.old)
         if old is None:
-            raise _error_at(f"Unknown column '{a.old}' in '{t.name}'", a.origin)
+            raise error_at(f"Unknown column '{a.old}' in '{t.name}'", a.origin)
         col = a.column
         if col.name.lower() != old.name.lower() and t.column(col.name) is not None:
-            raise _error_at(f"Duplicate column name '{col.name}'", a.origin)
+            raise error_at(f"Duplicate column name '{col.name}'", a.origin)
         resolve_column(col, t.collation)
         t.columns[t.columns.index(old)] = col
         if a.position is not None:
@@ -2556,7 +2374,7 @@ class _Builder:
         if col is None:
             if a.if_exists:
                 return
-            raise _error_at(f"Can't DROP COLUMN `{a.old}`; check that it exists", a.origin)
+            raise error_at(f"Can't DROP COLUMN `{a.old}`; check that it exists", a.origin)
         t.columns.remove(col)
         low = col.name.lower()
         for k in t.keys:  # the server drops the column from keys, and keys left empty
@@ -2569,7 +2387,7 @@ class _Builder:
         if key is None:
             if a.if_exists:
                 return
-            raise _error_at(f"Can't DROP INDEX `{a.old}`; check that it exists", a.origin)
+            raise error_at(f"Can't DROP INDEX `{a.old}`; check that it exists", a.origin)
         t.keys.remove(key)
 
     def _alter_drop_primary(self, t: TableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
@@ -2581,7 +2399,7 @@ class _Builder:
         if fk is None:
             if a.if_exists:
                 return
-            raise _error_at(f"Can't DROP FOREIGN KEY `{a.old}`; check that it exists", a.origin)
+            raise error_at(f"Can't DROP FOREIGN KEY `{a.old}`; check that it exists", a.origin)
         t.fks.remove(fk)
 
     def _alter_drop_constraint(self, t: TableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
@@ -2597,14 +2415,14 @@ class _Builder:
         elif key is not None and key.kind == "unique":
             t.keys.remove(key)
         elif not a.if_exists:
-            raise _error_at(f"Can't DROP CONSTRAINT `{a.old}`; check that it exists", a.origin)
+            raise error_at(f"Can't DROP CONSTRAINT `{a.old}`; check that it exists", a.origin)
 
     def _alter_rename_column(self, t: TableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
         col = t.column(a.old)
         if col is None:
-            raise _error_at(f"Unknown column '{a.old}' in '{t.name}'", a.origin)
+            raise error_at(f"Unknown column '{a.old}' in '{t.name}'", a.origin)
         if t.column(a.new) is not None and a.new.lower() != a.old.lower():
-            raise _error_at(f"Duplicate column name '{a.new}'", a.origin)
+            raise error_at(f"Duplicate column name '{a.new}'", a.origin)
         old = col.name
         col.name = a.new
         self._rename_column(t, old, a.new)
@@ -2612,7 +2430,7 @@ class _Builder:
     def _alter_set_default(self, t: TableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
         col = t.column(a.old)
         if col is None:
-            raise _error_at(f"Unknown column '{a.old}' in '{t.name}'", a.origin)
+            raise error_at(f"Unknown column '{a.old}' in '{t.name}'", a.origin)
         col.default = a.default
 
     _alter_drop_default = _alter_set_default  # a.default is None
@@ -2620,9 +2438,9 @@ class _Builder:
     def _alter_rename_key(self, t: TableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
         key = t.key(a.old)
         if key is None:
-            raise _error_at(f"Key '{a.old}' doesn't exist in table '{t.name}'", a.origin)
+            raise error_at(f"Key '{a.old}' doesn't exist in table '{t.name}'", a.origin)
         if t.key(a.new) is not None and a.new.lower() != a.old.lower():
-            raise _error_at(f"Duplicate key name '{a.new}'", a.origin)
+            raise error_at(f"Duplicate key name '{a.new}'", a.origin)
         key.name = a.new
 
     def _alter_options(self, t: TableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
@@ -2669,7 +2487,7 @@ class _Builder:
         else:
             after = t.column(position[1])
             if after is None:
-                raise _error_at(f"Unknown column '{position[1]}' in '{t.name}'", origin)
+                raise error_at(f"Unknown column '{position[1]}' in '{t.name}'", origin)
             t.columns.insert(t.columns.index(after) + 1, col)
 
     def _rename_column(self, t: TableDef, old: str, new: str) -> None:
@@ -2707,7 +2525,7 @@ class _Builder:
             if key is None:
                 if st.if_exists:
                     return
-                raise _error_at(
+                raise error_at(
                     f"Can't DROP INDEX `{st.names[0][1]}`; check that it exists", st.origin
                 )
             t.keys.remove(key)
@@ -2718,26 +2536,26 @@ class _Builder:
             if st.kind == "TABLE":
                 if name not in self.tables:
                     if not st.if_exists:
-                        raise _error_at(f"Unknown table '{name}'", st.origin)
+                        raise error_at(f"Unknown table '{name}'", st.origin)
                     continue
                 self._drop_table(name)
             elif st.kind == "VIEW":
                 if name not in self.views:
                     if not st.if_exists:
-                        raise _error_at(f"Unknown VIEW: '{name}'", st.origin)
+                        raise error_at(f"Unknown VIEW: '{name}'", st.origin)
                     continue
                 del self.views[name]
             elif st.kind == "TRIGGER":
                 if name.lower() not in self.triggers:
                     if not st.if_exists:
-                        raise _error_at("Trigger does not exist", st.origin)
+                        raise error_at("Trigger does not exist", st.origin)
                     continue
                 del self.triggers[name.lower()]
             else:
                 routine = (st.kind.lower(), name.lower())
                 if routine not in self.routines:
                     if not st.if_exists:
-                        raise _error_at(f"{st.kind} {name} does not exist", st.origin)
+                        raise error_at(f"{st.kind} {name} does not exist", st.origin)
                     continue
                 del self.routines[routine]
 
@@ -2746,7 +2564,7 @@ class _Builder:
             if not self.ours(old_schema, f"table {old}", st.origin):
                 continue
             if new_schema is not None and new_schema != (self.home or new_schema):
-                raise _error_at(
+                raise error_at(
                     f"RENAME TABLE {old} TO {new_schema}.{new}: moving a table to another "
                     "database is not modelled",
                     st.origin,
@@ -2755,7 +2573,7 @@ class _Builder:
 
     def _rename(self, old: str, new: str, origin: Origin | None) -> None:
         if self._exists(new) is not None and new != old:
-            raise _error_at(f"Table '{new}' already exists", origin)
+            raise error_at(f"Table '{new}' already exists", origin)
         if old in self.views:
             v = self.views.pop(old)
             v.name = new
@@ -2763,7 +2581,7 @@ class _Builder:
             return
         t = self.tables.pop(old, None)
         if t is None:
-            raise _error_at(f"Table '{old}' doesn't exist", origin)
+            raise error_at(f"Table '{old}' doesn't exist", origin)
         t.name = new
         self.tables[new] = t
         for f in t.fks:  # InnoDB renames the foreign keys it named: old_ibfk_1 -> new_ibfk_1
@@ -2885,7 +2703,7 @@ def _read_into(builder: _Builder, text: str, file: str | None) -> None:
                 else "not a schema statement"
             )
             builder.diagnostic(
-                f"{_short(src.text[toks[0].start : st.end])!r}: {what}; skipped",
+                f"{short(src.text[toks[0].start : st.end])!r}: {what}; skipped",
                 src.origin(toks[0].start),
             )
             continue

@@ -16,14 +16,10 @@ name unnamed constraints the same way.
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
-
-import sqlglot
-from sqlglot import exp
 
 import dbdesign.normalize.sqlite  # noqa: F401  (registers the "sqlite" expression normaliser)
 from dbdesign.dialects.sqlite import (
@@ -56,6 +52,7 @@ from dbdesign.model import (
     View,
 )
 from dbdesign.model.core import ReferentialAction
+from dbdesign.readers.ddl.tokens import Source, Tok, TokenCursor, check_sqlglot, error_at, short
 
 Warn = Callable[[Diagnostic], None]
 
@@ -104,40 +101,6 @@ _SKIPPED = frozenset(
         "EXPLAIN",
     )
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Tok:
-    kind: str  # word, string, blob, qident, number, var, op
-    start: int
-    end: int
-    text: str
-
-    @property
-    def upper(self) -> str:
-        return self.text.upper() if self.kind == "word" else ""
-
-
-class Source:
-    """The text of one script with offset -> (line, column) mapping."""
-
-    def __init__(self, text: str, file: str | None) -> None:
-        self.text = text
-        self.file = file
-        self._nl = [m.start() for m in re.finditer("\n", text)]
-
-    def position(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_left(self._nl, offset)
-        line_start = self._nl[line - 1] + 1 if line > 0 else 0
-        return line + 1, offset - line_start + 1
-
-    def origin(self, offset: int) -> Origin:
-        line, col = self.position(offset)
-        return Origin(file=self.file, line=line, col=col)
-
-    def error(self, message: str, offset: int) -> ParseError:
-        line, col = self.position(offset)
-        return ParseError(message, file=self.file, line=line, col=col)
 
 
 _BAD_QUOTE = {
@@ -388,69 +351,12 @@ _CONFLICT = frozenset(("ROLLBACK", "ABORT", "FAIL", "IGNORE", "REPLACE"))
 _TERM_KINDS = frozenset(("string", "number", "blob", "word", "qident"))
 
 
-class _Parser:
+class _Parser(TokenCursor):
     def __init__(self, src: Source, toks: list[Tok], *, validate: bool = True) -> None:
-        self.src = src
-        self.toks = toks
-        self.i = 0
+        super().__init__(src, toks)
         self.validate = validate
 
     # -- helpers --------------------------------------------------------------------------
-
-    def peek(self, k: int = 0) -> Tok | None:
-        j = self.i + k
-        return self.toks[j] if j < len(self.toks) else None
-
-    def word(self, k: int = 0) -> str:
-        t = self.peek(k)
-        return t.upper if t is not None else ""
-
-    def is_op(self, text: str, k: int = 0) -> bool:
-        t = self.peek(k)
-        return t is not None and t.kind == "op" and t.text == text
-
-    def accept(self, *words: str) -> bool:
-        for k, w in enumerate(words):
-            if self.word(k) != w:
-                return False
-        self.i += len(words)
-        return True
-
-    def accept_op(self, text: str) -> bool:
-        if self.is_op(text):
-            self.i += 1
-            return True
-        return False
-
-    def offset(self) -> int:
-        t = self.peek()
-        if t is not None:
-            return t.start
-        return self.toks[-1].end if self.toks else 0
-
-    def error(self, message: str, offset: int | None = None) -> ParseError:
-        return self.src.error(message, self.offset() if offset is None else offset)
-
-    def unexpected(self, expected: str) -> ParseError:
-        t = self.peek()
-        if t is None:
-            return self.error(f"unexpected end of statement, expected {expected}")
-        return self.error(f"near {t.text!r}: syntax error, expected {expected}")
-
-    def expect(self, *words: str) -> None:
-        if not self.accept(*words):
-            raise self.unexpected(" ".join(words))
-
-    def expect_op(self, text: str) -> None:
-        if not self.accept_op(text):
-            raise self.unexpected(repr(text))
-
-    def at_end(self) -> bool:
-        return self.i >= len(self.toks)
-
-    def expect_end(self) -> None:
-        if not self.at_end():
-            raise self.unexpected("end of statement")
 
     def name(self, what: str = "a name") -> str:
         t = self.peek()
@@ -460,45 +366,6 @@ class _Parser:
             raise self.unexpected(what)
         self.i += 1
         return t.text if t.kind == "word" else dequote(t.text)
-
-    def qualified_name(self, what: str = "a name") -> tuple[str | None, str]:
-        first = self.name(what)
-        if self.accept_op("."):
-            return first, self.name(what)
-        return None, first
-
-    def origin(self, offset: int) -> Origin:
-        return self.src.origin(offset)
-
-    def text(self, i: int, j: int) -> str:
-        """Source text of tokens [i, j)."""
-        return self.src.text[self.toks[i].start : self.toks[j - 1].end]
-
-    def balanced(
-        self, stop_ops: frozenset[str] = frozenset(), stop_words: frozenset[str] = frozenset()
-    ) -> tuple[int, int]:
-        """Skip tokens up to a top-level stop token (not consumed); return the span [i, j)."""
-        start = self.i
-        depth = 0
-        while True:
-            t = self.peek()
-            if t is None:
-                if depth:
-                    raise self.error("unbalanced parentheses")
-                break
-            if t.kind == "op":
-                if depth == 0 and t.text in stop_ops:
-                    break
-                if t.text == "(":
-                    depth += 1
-                elif t.text == ")":
-                    if depth == 0:
-                        break
-                    depth -= 1
-            elif depth == 0 and t.kind == "word" and t.upper in stop_words:
-                break
-            self.i += 1
-        return start, self.i
 
     def paren_expr(self, what: str, kind: str = "expr") -> str:
         """``( expr )``: the text inside the parentheses, checked with sqlglot."""
@@ -512,7 +379,7 @@ class _Parser:
     def checked(self, i: int, j: int, kind: str = "expr") -> str:
         text = self.text(i, j)
         if self.validate:
-            _check_sqlglot(self.src, text, self.toks[i].start, kind)
+            check_sqlglot(self.src, text, self.toks[i].start, kind, "sqlite")
         return text
 
     def conflict_clause(self) -> None:
@@ -582,7 +449,7 @@ class _Parser:
                 break
             col, cons = self.column_def()
             if t.column(col.name) is not None:
-                raise _error_at(f"duplicate column name: {col.name}", col.origin)
+                raise error_at(f"duplicate column name: {col.name}", col.origin)
             t.columns.append(col)
             t.constraints.extend(cons)
             if not self.accept_op(","):
@@ -1051,45 +918,6 @@ def _wraps(toks: list[Tok], i: int, j: int) -> bool:
     return False
 
 
-def _error_at(message: str, origin: Origin | None) -> ParseError:
-    if origin is None:
-        return ParseError(message)
-    return ParseError(message, file=origin.file, line=origin.line, col=origin.col)
-
-
-def _check_sqlglot(src: Source, text: str, offset: int, kind: str) -> None:
-    """Parse an expression (or a query) with sqlglot; a failure is a ParseError at its place."""
-    try:
-        if kind == "query":
-            tree = sqlglot.parse_one(text, read="sqlite")
-            if not isinstance(tree, exp.Query):
-                raise src.error("expected a SELECT statement", offset)
-        else:
-            sqlglot.parse_one(text, read="sqlite", into=exp.Condition)
-    except ParseError:
-        raise
-    except sqlglot.errors.ParseError as e:
-        where = offset
-        for err in e.errors:
-            line, col = err.get("line"), err.get("col")
-            if isinstance(line, int) and isinstance(col, int):
-                # sqlglot points (1-based line, column) at the last character of the token.
-                lines = text.split("\n")
-                if 1 <= line <= len(lines):
-                    at = sum(len(x) + 1 for x in lines[: line - 1]) + min(col, len(lines[line - 1]))
-                    at -= len(str(err.get("highlight") or "x"))
-                    where = offset + max(0, min(at, len(text)))
-                break
-        raise src.error(f"syntax error in expression {_short(text)!r}", where) from None
-    except Exception:  # TokenError and internal sqlglot failures on odd input
-        raise src.error(f"syntax error in expression {_short(text)!r}", offset) from None
-
-
-def _short(text: str) -> str:
-    one = " ".join(text.split())
-    return one if len(one) <= 60 else one[:57] + "..."
-
-
 def parse_create(sql: str, *, validate: bool = False) -> Statement | None:
     """Parse one stored CREATE statement (``sqlite_master.sql``) without building a schema."""
     src = Source(sql, None)
@@ -1435,7 +1263,7 @@ class _Builder:
         self.triggers: dict[str, TriggerDef] = {}
 
     def fail(self, message: str, origin: Origin | None) -> ParseError:
-        return _error_at(message, origin)
+        return error_at(message, origin)
 
     def diagnostic(self, message: str, offset: int) -> None:
         if self.warn is not None:
@@ -1673,7 +1501,7 @@ def read_ddl(text: str, *, file: str | None = None, warn: Warn | None = None) ->
             continue
         if kw not in ("CREATE", "ALTER", "DROP"):
             builder.diagnostic(
-                f"unknown statement {_short(src.text[toks[0].start : end])!r} skipped",
+                f"unknown statement {short(src.text[toks[0].start : end])!r} skipped",
                 toks[0].start,
             )
             continue
