@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -58,3 +59,32 @@ def test_cli_proof_passes_and_writes_the_results(tmp_path: Path) -> None:
     assert "result: PASS" in r.stdout
     text = (out / "DESIGN.md").read_text()
     assert "**Result: PASS**" in text and "Measured (PASS)" in text
+
+
+def test_cli_exits_1_naming_the_pattern_and_plan_when_an_index_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The real proof on the real embedded server, with the designed index left out of the SQL
+    # the proof applies (as if a hand edit or a bad merge had dropped it).
+    from dbdesign import cli
+    from dbdesign.design import output
+
+    line = "CREATE INDEX idx_orders_customer_id_placed_at ON public.orders"
+    real = output.schema_sql
+
+    def without_index(schema: Any) -> str:
+        sql = real(schema)
+        assert line in sql
+        return "\n".join(x for x in sql.splitlines() if not x.startswith(line))
+
+    monkeypatch.setattr(output, "schema_sql", without_index)
+    monkeypatch.setattr(sys, "argv", ["dbdesign", "design", str(SHOP), "--out", str(tmp_path)])
+    with pytest.raises(SystemExit) as exc:
+        cli.main()
+    assert exc.value.code == 1
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert "FAIL customer_order_history" in text
+    assert "the plan does not use idx_orders_customer_id_placed_at" in text
+    assert "Scan" in text  # the plan itself is printed
+    assert "**Result: FAIL**" in (tmp_path / "DESIGN.md").read_text()
