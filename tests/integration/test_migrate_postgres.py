@@ -154,7 +154,12 @@ def test_failed_no_transaction_migration_and_repair(pg_scratch: str, tmp_path: P
     st = cli("migrate", "status", *args)
     assert st.returncode == 1 and "failed" in st.stdout and "1 of 2 statements" in st.stdout
     assert cli("migrate", "up", *args).returncode == 2  # refuses until repaired
-    rep = cli("migrate", "repair", *args)
+    # without a choice, repair gives the account and the choices and changes nothing
+    bare = cli("migrate", "repair", *args)
+    assert bare.returncode == 2 and "1 of 2 statements" in bare.stderr
+    assert all(c in bare.stderr for c in ("--resume", "--mark-applied", "--forget"))
+    assert pg_history(pg_scratch)[-1] == ("0003", "failed")
+    rep = cli("migrate", "repair", "--forget", *args)
     assert (
         rep.returncode == 0
         and "removed" in rep.stdout

@@ -248,21 +248,43 @@ def baseline(
 def repair(
     db: DbOpt = None,
     folder: DirOpt = None,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="Run the statements of a stopped no-transaction file after the completed ones "
+            "(only if those still read the same).",
+        ),
+    ] = False,
     mark_applied: Annotated[
         bool,
         typer.Option(
-            "--mark-applied", help="Record a stopped migration as applied instead of removing it."
+            "--mark-applied", help="Record a stopped migration as applied (finished by hand)."
+        ),
+    ] = False,
+    forget: Annotated[
+        bool,
+        typer.Option(
+            "--forget", help="Remove a stopped migration's record: the whole file runs again."
         ),
     ] = False,
     accept_checksums: Annotated[
         bool, typer.Option("--accept-checksums", help="Record changed files' new checksums.")
     ] = False,
+    lock_wait: LockWaitOpt = None,
 ) -> None:
-    """After a failed no-transaction migration: say what state the database is in, and clear it."""
+    """Settle a no-transaction migration that stopped part-way: without a choice, print what
+    ran and what is left and exit 2; --resume, --mark-applied or --forget settles it."""
     from dbdesign.migrate.runner import repair as do_repair
 
     actions = do_repair(
-        _url(db), _settings(folder), mark_applied=mark_applied, accept_checksums=accept_checksums
+        _url(db),
+        _settings(folder, lock_wait),
+        resume=resume,
+        mark_applied=mark_applied,
+        forget=forget,
+        accept_checksums=accept_checksums,
+        echo=typer.echo,
     )
     if not actions:
         typer.echo("nothing to repair")

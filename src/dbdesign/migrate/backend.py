@@ -37,8 +37,18 @@ from psycopg import sql
 
 from dbdesign.engine import connect, redact_url
 from dbdesign.errors import MigrationError
-from dbdesign.migrate.files import Migration, Script, Statement, split_sqlite
-from dbdesign.migrate.history import COLUMNS, PG_DDL, SQLITE_DDL, TABLE, Row
+from dbdesign.migrate.files import Migration, Script, Statement, split_sqlite, statements_checksum
+from dbdesign.migrate.history import (
+    BASE_COLUMNS,
+    COLUMNS,
+    PG_DDL,
+    SQLITE_DDL,
+    TABLE,
+    UPGRADE_COLUMNS,
+    Row,
+    failed_detail,
+    progress_detail,
+)
 
 RUNNER_APP = "dbdesign-migrate"
 # The name a session carries only while its runner holds the lock: any other session with it,
@@ -85,9 +95,44 @@ class Backend(Protocol):
         lock_timeout: str | None,
         statement_timeout: str | None,
     ) -> int: ...
+    def run_outside(
+        self,
+        migration: Migration,
+        script: Script,
+        statements: list[Statement],
+        *,
+        direction: str,
+        start: int = 0,
+        resume: bool = False,
+        lock_timeout: str | None,
+        statement_timeout: str | None,
+    ) -> int: ...
     def write_rows(self, rows: list[Row]) -> None: ...
     def delete_row(self, version: str) -> None: ...
     def close(self) -> None: ...
+
+
+def outside_account(
+    migration: Migration, script: Script, done: int, total: int, left: str | None = None
+) -> str:
+    """What a failure in a no-transaction file leaves, and the choices `repair` offers."""
+    rest = f"statement {total}" if done + 1 == total else f"statements {done + 1}-{total}"
+    choices = (
+        "Run `dbdesign migrate repair` to see the account, then choose: `--resume` (after fixing "
+        f"the cause: runs {rest} of the file), `--mark-applied` (you "
+        "finished the work by hand) or `--forget` (the whole file runs again)."
+    )
+    litter = f" It left {left} behind, which --resume and --forget drop." if left else ""
+    if done:
+        return (
+            f"{script.label} runs outside a transaction: statements 1-{done} of {total} took "
+            f"effect and this one did not; {TABLE} marks {migration.version} 'failed' with "
+            f"{done} completed.{litter} {choices}"
+        )
+    return (
+        f"{script.label} runs outside a transaction; nothing of it took effect. {TABLE} marks "
+        f"{migration.version} 'failed'.{litter} {choices}"
+    )
 
 
 def statement_failed(
@@ -134,17 +179,62 @@ class PostgresBackend:
         return split_postgres(script, self.server_version)
 
     def history(self) -> list[Row]:
-        cur = self.conn.execute("SELECT to_regclass(%s) IS NOT NULL", [TABLE])
+        cur = self.conn.execute(
+            "SELECT to_regclass(%s) IS NOT NULL, (SELECT count(*) FROM pg_attribute "
+            "WHERE attrelid = to_regclass(%s) AND attname = ANY(%s) AND NOT attisdropped)",
+            [TABLE, TABLE, list(UPGRADE_COLUMNS)],
+        )
         row = cur.fetchone()
         if not row or not row[0]:
             return []
+        columns = COLUMNS if row[1] == len(UPGRADE_COLUMNS) else BASE_COLUMNS + ", NULL"
         rows = self.conn.execute(
-            f"SELECT {COLUMNS.replace('applied_at', 'applied_at::text')} FROM {TABLE}"
+            f"SELECT {columns.replace('applied_at', 'applied_at::text')} FROM {TABLE}"
         ).fetchall()
         return [Row.from_tuple(r) for r in rows]
 
     def ensure_history(self) -> None:
-        self.conn.execute(PG_DDL)
+        # one round trip; the ALTER (an exclusive lock) only for a table made before a column
+        upgrade = " ".join(
+            f"IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = '{TABLE}'::regclass "
+            f"AND attname = '{name}' AND NOT attisdropped) THEN "
+            f"ALTER TABLE {TABLE} ADD COLUMN {name} {kind}; END IF;"
+            for name, kind in UPGRADE_COLUMNS.items()
+        )
+        self.conn.execute(f"{PG_DDL}; DO $$ BEGIN {upgrade} END $$")
+
+    def lock_holder(self) -> int | None:
+        """The server process of the session holding the migration lock, if any."""
+        return _lock_holder(self.conn)
+
+    def concurrent_index(self, stmt: Statement) -> tuple[str | None, tuple[Any, ...]] | None:
+        """For a ``CREATE INDEX CONCURRENTLY`` statement: the index it names (None when it
+        names none) and the catalog's indexes that matter: ``(schema, name, valid)`` of the
+        index of that name on the statement's table, or of every INVALID index on that table
+        when the statement names none. None for any other statement."""
+        from dbdesign.migrate.pgcheck import concurrent_index
+
+        target = concurrent_index(stmt.text)
+        if target is None:
+            return None
+        schema, table, index = target
+        rel = sql.Identifier(*([schema] if schema else []), table).as_string(self.conn)
+        rows = self.conn.execute(
+            "SELECT n.nspname, c.relname, i.indisvalid FROM pg_index i "
+            "JOIN pg_class c ON c.oid = i.indexrelid "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE i.indrelid = to_regclass(%s) "
+            "AND (c.relname = %s OR (%s::text IS NULL AND NOT i.indisvalid)) ORDER BY 2",
+            [rel, index, index],
+        ).fetchall()
+        return index, tuple((str(a), str(b), bool(c)) for a, b, c in rows)
+
+    def drop_index(self, schema: str, name: str) -> str:
+        """DROP INDEX CONCURRENTLY (an INVALID index left by an interrupted build); returns the
+        statement."""
+        stmt = sql.SQL("DROP INDEX CONCURRENTLY IF EXISTS {}").format(sql.Identifier(schema, name))
+        self.conn.execute(stmt)
+        return stmt.as_string(self.conn)
 
     @contextmanager
     def lock(self, wait: float, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
@@ -163,14 +253,8 @@ class PostgresBackend:
                     on_wait(f"waiting for the migration lock on {self.where} (up to {wait:g}s)")
                     on_wait = None
                 if time.monotonic() >= deadline:
-                    holder = conn.execute(
-                        "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted "
-                        "AND database = (SELECT oid FROM pg_database "
-                        "WHERE datname = current_database()) "
-                        "AND objid = (%s::bigint & 4294967295) LIMIT 1",
-                        [LOCK_KEY],
-                    ).fetchone()
-                    who = f" (held by server process {holder[0]})" if holder else ""
+                    holder = _lock_holder(conn)
+                    who = f" (held by server process {holder})" if holder else ""
                     raise LockTimeout(
                         f"another `dbdesign migrate` holds the migration lock on {self.where}"
                         f"{who}; gave up after waiting {wait:g}s (set lock_wait in "
@@ -237,8 +321,13 @@ class PostgresBackend:
         statement_timeout: str | None,
     ) -> int:
         if script.no_transaction:
-            return self._run_outside(
-                migration, script, statements, direction, lock_timeout, statement_timeout
+            return self.run_outside(
+                migration,
+                script,
+                statements,
+                direction=direction,
+                lock_timeout=lock_timeout,
+                statement_timeout=statement_timeout,
             )
         conn = self.conn
         started = time.monotonic()
@@ -332,83 +421,127 @@ class PostgresBackend:
             *(sql.Literal(v) for v in (m.version, m.name, m.checksum, applied_by(), state, done)),
         )
 
-    def _run_outside(
+    def run_outside(
         self,
         migration: Migration,
         script: Script,
         statements: list[Statement],
+        *,
         direction: str,
+        start: int = 0,
+        resume: bool = False,
         lock_timeout: str | None,
         statement_timeout: str | None,
     ) -> int:
-        """A no-transaction file: a 'running' row first, progress after each statement."""
+        """A no-transaction file, from statement ``start`` (0-based; ``repair --resume`` starts
+        after the completed ones): a 'running' row first, then each statement followed by its
+        progress (statements_done, the checksum of the completed statements, which statement
+        runs next). A statement that can run in a transaction block travels with its progress
+        update in one query string, which the server runs as one implicit transaction: it and
+        its progress commit together, so a kill never leaves it done but uncounted. Statements
+        that cannot (CREATE INDEX CONCURRENTLY ...) are followed by the update on its own."""
         conn = self.conn
         started = time.monotonic()
-        if direction == "up":
-            conn.execute(self._insert_sql(migration, "running", 0))
-        conn.execute(
-            f"UPDATE {TABLE} SET state = 'running', statements_done = 0, detail = %s "
-            "WHERE version = %s",
-            [f"{direction}: started {script.label}", migration.version],
-        )
+        total = len(statements)
+        label = script.label
+
+        def progress(done: int) -> str:
+            nxt = statements[done].line if done < total else None
+            return (
+                sql.SQL(
+                    "UPDATE {} SET state = 'running', statements_done = {}, done_checksum = {}, "
+                    "detail = {} WHERE version = {}"
+                )
+                .format(
+                    sql.Identifier(TABLE),
+                    sql.Literal(done),
+                    sql.Literal(statements_checksum(statements[:done])),
+                    sql.Literal(progress_detail(direction, label, done, total, nxt)),
+                    sql.Literal(migration.version),
+                )
+                .as_string(conn)
+            )
+
+        if direction == "up" and not resume:
+            conn.execute(
+                self._insert_sql(migration, "running", start).as_string(conn)
+                + "; "
+                + progress(start)
+            )
+        else:
+            conn.execute(progress(start))
         setup = self._timeouts(False, lock_timeout, statement_timeout)
         if setup:
             conn.execute(setup)
         try:
-            for i, stmt in enumerate(statements):
+            for i in range(start, total):
+                stmt = statements[i]
+                after = progress(i + 1)
                 try:
+                    try:
+                        if stmt.outside is None:
+                            conn.execute(stmt.text + "\n; " + after)
+                            continue
+                    except (
+                        psycopg.errors.ActiveSqlTransaction,  # VACUUM-like, not known to pgcheck
+                        psycopg.errors.InvalidTransactionTermination,  # CALL of a COMMIT-ing proc
+                    ):
+                        pass  # rolled back whole: it cannot run in a transaction block, so alone
                     conn.execute(stmt.text)
                 except psycopg.Error as e:
-                    detail = (
-                        f"{direction}: {i} of {len(statements)} statements of {script.label} ran; "
-                        f"statement {i + 1} (line {stmt.line}) failed: {_pg_error(e)}"
-                    )
+                    error = _pg_error(e)
                     conn.execute(
                         f"UPDATE {TABLE} SET state = 'failed', statements_done = %s, "
-                        "detail = %s WHERE version = %s",
-                        [i, detail, migration.version],
+                        "done_checksum = %s, detail = %s WHERE version = %s",
+                        [
+                            i,
+                            statements_checksum(statements[:i]),
+                            failed_detail(direction, label, i, total, stmt.line, error),
+                            migration.version,
+                        ],
                     )
+                    left = self._invalid_left(stmt)
                     raise statement_failed(
                         script,
                         stmt,
-                        _pg_error(e),
+                        error,
                         _position(e),
-                        account=f"{script.label} runs outside a transaction: statements 1-{i} "
-                        f"of {len(statements)} took effect and this one did not; {TABLE} marks "
-                        f"{migration.version} 'failed'. Put the database right by hand, then run "
-                        "`dbdesign migrate repair`."
-                        if i
-                        else f"{script.label} runs outside a transaction; nothing of it took "
-                        f"effect. {TABLE} marks {migration.version} 'failed': run "
-                        "`dbdesign migrate repair` before trying again.",
+                        account=outside_account(migration, script, i, total, left),
                     ) from None
-                conn.execute(
-                    f"UPDATE {TABLE} SET statements_done = %s WHERE version = %s",
-                    [i + 1, migration.version],
-                )
+                conn.execute(after)
         finally:
             if setup:
                 conn.execute("RESET lock_timeout; RESET statement_timeout")
         ms = int((time.monotonic() - started) * 1000)
         if direction == "up":
             conn.execute(
-                f"UPDATE {TABLE} SET state = 'applied', duration_ms = %s, detail = NULL, "
-                "applied_at = now() WHERE version = %s",
-                [ms, migration.version],
+                f"UPDATE {TABLE} SET state = 'applied', checksum = %s, duration_ms = %s, "
+                "detail = NULL, done_checksum = NULL, applied_at = now() WHERE version = %s",
+                [migration.checksum, ms, migration.version],
             )
         else:
             conn.execute(f"DELETE FROM {TABLE} WHERE version = %s", [migration.version])
         return ms
+
+    def _invalid_left(self, stmt: Statement) -> str | None:
+        """'the INVALID index public.x' when a failed CREATE INDEX CONCURRENTLY left one."""
+        found = self.concurrent_index(stmt)
+        if not found:
+            return None
+        bad = [f"{sch}.{name}" for sch, name, valid in found[1] if not valid]
+        return f"the INVALID index {', '.join(bad)}" if bad else None
 
     def write_rows(self, rows: list[Row]) -> None:
         with self.conn.transaction():
             for r in rows:
                 self.conn.execute(
                     f"INSERT INTO {TABLE} (version, name, checksum, duration_ms, applied_by, "
-                    "state, statements_done, detail) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+                    "state, statements_done, detail, done_checksum) "
+                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
                     "ON CONFLICT (version) DO UPDATE SET checksum = EXCLUDED.checksum, "
                     "state = EXCLUDED.state, detail = EXCLUDED.detail, "
-                    "statements_done = EXCLUDED.statements_done, applied_at = now()",
+                    "statements_done = EXCLUDED.statements_done, "
+                    "done_checksum = EXCLUDED.done_checksum, applied_at = now()",
                     [
                         r.version,
                         r.name,
@@ -418,11 +551,24 @@ class PostgresBackend:
                         r.state,
                         r.statements_done,
                         r.detail,
+                        r.done_checksum,
                     ],
                 )
 
     def delete_row(self, version: str) -> None:
         self.conn.execute(f"DELETE FROM {TABLE} WHERE version = %s", [version])
+
+
+def _lock_holder(conn: psycopg.Connection[Any]) -> int | None:
+    holder = conn.execute(
+        "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted "
+        "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+        "AND classid::bigint = ((%s::bigint >> 32) & 4294967295) "
+        "AND objid::bigint = (%s::bigint & 4294967295) "
+        "AND objsubid = 1 LIMIT 1",
+        [LOCK_KEY, LOCK_KEY],
+    ).fetchone()
+    return int(holder[0]) if holder else None
 
 
 def _pg_error(e: psycopg.Error) -> str:
@@ -461,7 +607,7 @@ class SqliteBackend:
 
     def split(self, script: Script) -> list[Statement]:
         stmts = split_sqlite(script)
-        for s in stmts:
+        for n, s in enumerate(stmts):
             head = s.text.split(None, 1)[0].upper().rstrip(";") if s.text.split() else ""
             if head in ("BEGIN", "COMMIT", "END", "ROLLBACK"):
                 raise MigrationError(
@@ -476,18 +622,26 @@ class SqliteBackend:
                     file=str(script.path),
                     line=s.line,
                 )
+            if head == "VACUUM":
+                stmts[n] = Statement(s.text, s.line, "VACUUM")
         return stmts
 
+    def _columns(self) -> set[str]:
+        return {r[1] for r in self.conn.execute(f"PRAGMA table_info({TABLE})")}
+
     def history(self) -> list[Row]:
-        exists = self.conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [TABLE]
-        ).fetchone()
-        if not exists:
+        have = self._columns()
+        if not have:
             return []
-        return [Row.from_tuple(r) for r in self.conn.execute(f"SELECT {COLUMNS} FROM {TABLE}")]
+        columns = COLUMNS if set(UPGRADE_COLUMNS) <= have else BASE_COLUMNS + ", NULL"
+        return [Row.from_tuple(r) for r in self.conn.execute(f"SELECT {columns} FROM {TABLE}")]
 
     def ensure_history(self) -> None:
         self.conn.execute(SQLITE_DDL)
+        have = self._columns()
+        for name, kind in UPGRADE_COLUMNS.items():
+            if name not in have:
+                self.conn.execute(f"ALTER TABLE {TABLE} ADD COLUMN {name} {kind.upper()}")
 
     @contextmanager
     def lock(self, wait: float, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
@@ -505,35 +659,37 @@ class SqliteBackend:
         lock_timeout: str | None,
         statement_timeout: str | None,
     ) -> int:
+        if script.no_transaction:
+            return self.run_outside(
+                migration,
+                script,
+                statements,
+                direction=direction,
+                lock_timeout=lock_timeout,
+                statement_timeout=statement_timeout,
+            )
         conn = self.conn
         started = time.monotonic()
-        if not script.no_transaction:
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as e:
-                raise LockTimeout(f"cannot take the write lock on {self.where}: {e}") from None
-            # another runner may have applied it while we waited for the write lock
-            row = conn.execute(
-                f"SELECT state FROM {TABLE} WHERE version = ?", [migration.version]
-            ).fetchone()
-            if (row is not None) == (direction == "up"):
-                conn.execute("ROLLBACK")
-                return -1
-        for i, stmt in enumerate(statements):
+        self._begin()
+        # another runner may have applied it while we waited for the write lock
+        row = conn.execute(
+            f"SELECT state FROM {TABLE} WHERE version = ?", [migration.version]
+        ).fetchone()
+        if (row is not None) == (direction == "up"):
+            conn.execute("ROLLBACK")
+            return -1
+        for stmt in statements:
             try:
                 conn.execute(stmt.text)
             except sqlite3.Error as e:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                account = (
-                    f"{migration.label} was rolled back: the database and {TABLE} are as they "
-                    "were before it"
-                    if not script.no_transaction
-                    else f"{script.label} runs outside a transaction: statements 1-{i} took "
-                    "effect; run `dbdesign migrate repair`"
-                )
+                conn.execute("ROLLBACK")
                 raise statement_failed(
-                    script, stmt, f"SQLite error: {e}", None, account=account
+                    script,
+                    stmt,
+                    f"SQLite error: {e}",
+                    None,
+                    account=f"{migration.label} was rolled back: the database and {TABLE} are "
+                    "as they were before it",
                 ) from None
         ms = int((time.monotonic() - started) * 1000)
         if direction == "up":
@@ -551,8 +707,111 @@ class SqliteBackend:
             )
         else:
             conn.execute(f"DELETE FROM {TABLE} WHERE version = ?", [migration.version])
-        if conn.in_transaction:
-            conn.execute("COMMIT")
+        conn.execute("COMMIT")
+        return ms
+
+    def _begin(self) -> None:
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as e:
+            raise LockTimeout(f"cannot take the write lock on {self.where}: {e}") from None
+
+    def run_outside(
+        self,
+        migration: Migration,
+        script: Script,
+        statements: list[Statement],
+        *,
+        direction: str,
+        start: int = 0,
+        resume: bool = False,
+        lock_timeout: str | None = None,
+        statement_timeout: str | None = None,
+    ) -> int:
+        """A no-transaction file, as on PostgreSQL: a 'running' row first (written under the
+        write lock after checking that no other runner has one), then each statement with its
+        progress; a statement other than VACUUM runs in a transaction with its progress."""
+        conn = self.conn
+        started = time.monotonic()
+        total = len(statements)
+        label = script.label
+
+        def progress(done: int) -> tuple[str, list[Any]]:
+            nxt = statements[done].line if done < total else None
+            return (
+                f"UPDATE {TABLE} SET state = 'running', statements_done = ?, done_checksum = ?, "
+                "detail = ? WHERE version = ?",
+                [
+                    done,
+                    statements_checksum(statements[:done]),
+                    progress_detail(direction, label, done, total, nxt),
+                    migration.version,
+                ],
+            )
+
+        self._begin()
+        if not resume:
+            row = conn.execute(
+                f"SELECT state FROM {TABLE} WHERE version = ?", [migration.version]
+            ).fetchone()
+            state = row[0] if row else None
+            if state in ("running", "failed"):
+                conn.execute("ROLLBACK")
+                raise MigrationError(
+                    f"{label}: {TABLE} marks {migration.version} {state!r}: another runner is "
+                    "running it, or one stopped part-way; see `dbdesign migrate status`"
+                )
+            if (state is not None) == (direction == "up"):
+                conn.execute("ROLLBACK")
+                return -1  # another runner did it
+            if direction == "up":
+                conn.execute(
+                    f"INSERT INTO {TABLE} (version, name, checksum, applied_by, state) "
+                    "VALUES (?, ?, ?, ?, 'running')",
+                    [migration.version, migration.name, migration.checksum, applied_by()],
+                )
+        conn.execute(*progress(start))
+        conn.execute("COMMIT")
+        for i in range(start, total):
+            stmt = statements[i]
+            try:
+                if stmt.outside is None:
+                    self._begin()
+                conn.execute(stmt.text)
+                conn.execute(*progress(i + 1))
+                if conn.in_transaction:
+                    conn.execute("COMMIT")
+            except sqlite3.Error as e:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                error = f"SQLite error: {e}"
+                conn.execute(
+                    f"UPDATE {TABLE} SET state = 'failed', statements_done = ?, "
+                    "done_checksum = ?, detail = ? WHERE version = ?",
+                    [
+                        i,
+                        statements_checksum(statements[:i]),
+                        failed_detail(direction, label, i, total, stmt.line, error),
+                        migration.version,
+                    ],
+                )
+                raise statement_failed(
+                    script,
+                    stmt,
+                    error,
+                    None,
+                    account=outside_account(migration, script, i, total),
+                ) from None
+        ms = int((time.monotonic() - started) * 1000)
+        if direction == "up":
+            conn.execute(
+                f"UPDATE {TABLE} SET state = 'applied', checksum = ?, duration_ms = ?, "
+                "detail = NULL, done_checksum = NULL, "
+                "applied_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE version = ?",
+                [migration.checksum, ms, migration.version],
+            )
+        else:
+            conn.execute(f"DELETE FROM {TABLE} WHERE version = ?", [migration.version])
         return ms
 
     def write_rows(self, rows: list[Row]) -> None:
@@ -560,7 +819,8 @@ class SqliteBackend:
         for r in rows:
             self.conn.execute(
                 f"INSERT OR REPLACE INTO {TABLE} (version, name, checksum, duration_ms, "
-                "applied_by, state, statements_done, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "applied_by, state, statements_done, detail, done_checksum) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     r.version,
                     r.name,
@@ -570,6 +830,7 @@ class SqliteBackend:
                     r.state,
                     r.statements_done,
                     r.detail,
+                    r.done_checksum,
                 ],
             )
         self.conn.execute("COMMIT")

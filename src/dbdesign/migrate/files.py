@@ -49,10 +49,22 @@ def checksum(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Statement:
-    """One statement of a file: its text and the 1-based line where it starts."""
+    """One statement of a file: its text, the 1-based line where it starts, and why it cannot
+    run inside a transaction block (``"CREATE INDEX CONCURRENTLY"``), if it cannot."""
 
     text: str
     line: int
+    outside: str | None = None
+
+
+def statements_checksum(statements: list[Statement] | tuple[Statement, ...]) -> str:
+    """sha256 (hex) of the statements' texts: what a no-transaction file had completed when it
+    stopped, so ``repair --resume`` can tell whether the completed statements still read the
+    same (comments and blank lines between statements do not count)."""
+    h = hashlib.sha256()
+    for s in statements:
+        h.update(s.text.encode("utf-8") + b"\0")
+    return h.hexdigest()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

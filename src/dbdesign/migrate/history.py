@@ -18,7 +18,8 @@ PG_DDL = f"""CREATE TABLE IF NOT EXISTS {TABLE} (
     applied_by text NOT NULL,
     state text NOT NULL CHECK (state IN ('applied', 'baseline', 'running', 'failed')),
     statements_done integer NOT NULL DEFAULT 0,
-    detail text
+    detail text,
+    done_checksum text
 )"""
 
 SQLITE_DDL = f"""CREATE TABLE IF NOT EXISTS {TABLE} (
@@ -30,12 +31,17 @@ SQLITE_DDL = f"""CREATE TABLE IF NOT EXISTS {TABLE} (
     applied_by TEXT NOT NULL,
     state TEXT NOT NULL CHECK (state IN ('applied', 'baseline', 'running', 'failed')),
     statements_done INTEGER NOT NULL DEFAULT 0,
-    detail TEXT
+    detail TEXT,
+    done_checksum TEXT
 )"""
 
-COLUMNS = (
+# Added after the first release: a history table made before it gets the column on the next
+# `up` (ensure_history), and is read with NULL for it until then.
+UPGRADE_COLUMNS = {"done_checksum": "text"}
+BASE_COLUMNS = (
     "version, name, checksum, applied_at, duration_ms, applied_by, state, statements_done, detail"
 )
+COLUMNS = BASE_COLUMNS + ", done_checksum"
 
 State = Literal["applied", "baseline", "running", "failed"]
 Status = Literal[
@@ -55,11 +61,38 @@ class Row:
     state: State
     statements_done: int = 0
     detail: str | None = None
+    # sha256 of the statements a stopped no-transaction file had completed (files.py
+    # statements_checksum); None for other rows and for rows written before the column existed
+    done_checksum: str | None = None
 
     @classmethod
     def from_tuple(cls, t: tuple[Any, ...]) -> Row:
-        v, n, c, at, d, by, st, done, det = t
-        return cls(str(v), n, c, str(at), int(d), by, st, int(done), det)
+        v, n, c, at, d, by, st, done, det, done_sum = t
+        return cls(str(v), n, c, str(at), int(d), by, st, int(done), det, done_sum)
+
+    @property
+    def partial(self) -> bool:
+        """A no-transaction file that stopped part-way ('running' or 'failed')."""
+        return self.state in ("running", "failed")
+
+    @property
+    def direction(self) -> str:
+        """Which file of a partial row ran: every detail the runner writes for one starts with
+        ``up:`` or ``down:``."""
+        return "down" if (self.detail or "").startswith("down:") else "up"
+
+
+def progress_detail(direction: str, label: str, done: int, total: int, line: int | None) -> str:
+    """The detail of a 'running' row: what completed and which statement runs now."""
+    head = f"{direction}: {done} of {total} statements of {label} completed"
+    return head if line is None else f"{head}; statement {done + 1} (line {line}) started"
+
+
+def failed_detail(direction: str, label: str, done: int, total: int, line: int, error: str) -> str:
+    return (
+        f"{direction}: {done} of {total} statements of {label} completed; "
+        f"statement {done + 1} (line {line}) failed: {error}"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,15 +102,20 @@ class Entry:
     status: Status
     applied_at: str | None = None
     detail: str | None = None
+    # a no-transaction file that stopped part-way: how far it got, what it left behind
+    progress: dict[str, Any] | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "version": self.version,
             "name": self.name,
             "status": self.status,
             "applied_at": self.applied_at,
             "detail": self.detail,
         }
+        if self.progress is not None:
+            out["progress"] = self.progress
+        return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -85,8 +85,9 @@ def split_postgres(script: Script, server_version: int = 150000) -> list[Stateme
         before = raw[:start].count(b"\n")
         piece = chunk.decode("utf-8")
         first = _skip_blank(piece, 0, len(piece))
-        stmt = Statement(piece[first:].strip(), before + line_of(piece, first))
         ((kind, node),) = rs["stmt"].items()
+        why = needs_no_transaction(kind, node, server_version)
+        stmt = Statement(piece[first:].strip(), before + line_of(piece, first), why)
         if kind == "TransactionStmt" and node.get("kind") in _TX_CONTROL:
             raise MigrationError(
                 "transaction control statements are not allowed in migration files: the runner "
@@ -95,7 +96,6 @@ def split_postgres(script: Script, server_version: int = 150000) -> list[Stateme
                 file=file,
                 line=stmt.line,
             )
-        why = needs_no_transaction(kind, node, server_version)
         if why and not script.no_transaction:
             raise MigrationError(
                 f"{why} cannot run inside a transaction block: add the header line "
@@ -106,3 +106,21 @@ def split_postgres(script: Script, server_version: int = 150000) -> list[Stateme
             )
         out.append(stmt)
     return out
+
+
+def concurrent_index(text: str) -> tuple[str | None, str, str | None] | None:
+    """``(schema, table, index)`` that a ``CREATE INDEX CONCURRENTLY`` statement builds (schema
+    and index None when the statement leaves them to the server), or None for any other
+    statement. An interrupted or failed build leaves that index behind, INVALID."""
+    try:
+        tree = json.loads(parser.parse_sql_json(text))
+    except parser.ParseError:
+        return None
+    stmts = tree.get("stmts", ())
+    if len(stmts) != 1:
+        return None
+    node = stmts[0]["stmt"].get("IndexStmt")
+    if node is None or not node.get("concurrent"):
+        return None
+    rel = node.get("relation", {})
+    return rel.get("schemaname"), rel["relname"], node.get("idxname")

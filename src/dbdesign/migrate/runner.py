@@ -16,7 +16,8 @@ from typing import Any
 from dbdesign.errors import ConfigError, MigrationError
 from dbdesign.migrate.backend import PostgresBackend, SqliteBackend, applied_by, open_backend
 from dbdesign.migrate.files import Migration, Script, Statement, Versioning, discover
-from dbdesign.migrate.history import TABLE, Report, Row, compare
+from dbdesign.migrate.history import TABLE, Entry, Report, Row, compare
+from dbdesign.migrate.partial import Partial, inspect, refusal, span
 
 Backend = PostgresBackend | SqliteBackend
 _DURATION = re.compile(r"^\d+(\.\d+)?\s*(us|ms|s|min|h|d)?$")
@@ -199,7 +200,7 @@ def migrate(
     migrations = discover(settings.dir)
     with session(url) as backend:
         if dry_run:
-            return _plan(backend, migrations, direction, to, steps, settings)
+            return _plan(backend, migrations, direction, to, steps, settings, dry_run=True)
         with backend.lock(settings.lock_wait, on_wait):
             backend.ensure_history()
             # plan under the lock: the history is final now
@@ -262,6 +263,14 @@ def _batch(backend: Backend, plan: list[Step], start: int, settings: Settings) -
     return out
 
 
+def _partials(
+    backend: Backend, migrations: list[Migration], rows: list[Row], *, locked: bool
+) -> list[Partial]:
+    by_version = {m.version: m for m in migrations}
+    partial = sorted((r for r in rows if r.partial), key=lambda r: int(r.version))
+    return [inspect(backend, by_version, r, locked=locked) for r in partial]
+
+
 def _plan(
     backend: Backend,
     migrations: list[Migration],
@@ -269,8 +278,13 @@ def _plan(
     to: str | None,
     steps: int | None,
     settings: Settings,
+    *,
+    dry_run: bool = False,
 ) -> list[Step]:
     rows = backend.history()
+    stopped = _partials(backend, migrations, rows, locked=not dry_run)
+    if stopped:
+        raise refusal(stopped, f"migrate {direction}")
     if direction == "up":
         todo = plan_up(migrations, rows, to=to, out_of_order=settings.out_of_order)
     else:
@@ -279,9 +293,22 @@ def _plan(
 
 
 def status(url: str, settings: Settings) -> Report:
+    """What the folder and the history say together; a no-transaction file that stopped
+    part-way is described in full (what completed, what stopped, what it left behind)."""
     migrations = discover(settings.dir)
     with session(url) as backend:
-        return compare(migrations, backend.history())
+        rows = backend.history()
+        report = compare(migrations, rows)
+        stopped = {p.version: p for p in _partials(backend, migrations, rows, locked=False)}
+    if not stopped:
+        return report
+    entries = []
+    for e in report.entries:
+        p = stopped.get(e.version)
+        if p is not None:
+            e = Entry(e.version, e.name, e.status, e.applied_at, p.account(), p.progress())
+        entries.append(e)
+    return Report(tuple(entries))
 
 
 def baseline(url: str, settings: Settings, version: str) -> list[Row]:
@@ -304,36 +331,172 @@ def baseline(url: str, settings: Settings, version: str) -> list[Row]:
 @dataclass(frozen=True, slots=True)
 class RepairAction:
     version: str
-    action: str  # "removed" | "marked applied" | "checksum updated"
+    action: str  # "resumed" | "marked applied" | "forgotten" | "checksum updated"
     account: str
 
 
 def repair(
-    url: str, settings: Settings, *, mark_applied: bool = False, accept_checksums: bool = False
+    url: str,
+    settings: Settings,
+    *,
+    resume: bool = False,
+    mark_applied: bool = False,
+    forget: bool = False,
+    accept_checksums: bool = False,
+    echo: Echo | None = None,
 ) -> list[RepairAction]:
-    """Clear 'failed'/'running' rows (or mark them applied), optionally accept changed files."""
-    migrations = {m.version: m for m in discover(settings.dir)}
+    """Settle no-transaction migrations that stopped part-way ('running'/'failed' rows), with
+    one explicit choice: ``resume`` (run the statements after the completed ones, when those
+    still read the same), ``mark_applied`` (the work was finished by hand) or ``forget``
+    (remove the record: the whole file runs again). Without a choice, a stopped migration is
+    refused with its account and the choices (MigrationError): nothing is guessed. On
+    PostgreSQL an INVALID index left by an interrupted CREATE INDEX CONCURRENTLY is dropped
+    (DROP INDEX CONCURRENTLY) by ``resume`` and ``forget``, and refused by ``mark_applied``.
+    ``accept_checksums`` records changed files' new checksums."""
+    chosen = [
+        flag
+        for flag, on in (
+            ("--resume", resume),
+            ("--mark-applied", mark_applied),
+            ("--forget", forget),
+        )
+        if on
+    ]
+    if len(chosen) > 1:
+        raise ConfigError(
+            f"choose one of --resume, --mark-applied, --forget (not {' and '.join(chosen)})"
+        )
+    migrations = discover(settings.dir)
     actions: list[RepairAction] = []
     with session(url) as backend, backend.lock(settings.lock_wait):
-        for r in backend.history():
-            m = migrations.get(r.version)
-            if r.state in ("running", "failed"):
-                account = (
-                    f"{r.version}_{r.name} stopped part-way: {r.detail or 'no detail'}; "
-                    f"{r.statements_done} statement(s) took effect"
-                )
-                if mark_applied:
-                    checksum = m.checksum if m else r.checksum
-                    backend.write_rows(
-                        [replace(r, state="applied", checksum=checksum, detail=None)]
-                    )
-                    actions.append(RepairAction(r.version, "marked applied", account))
-                else:
-                    backend.delete_row(r.version)
-                    actions.append(RepairAction(r.version, "removed", account))
-            elif accept_checksums and m is not None and m.checksum != r.checksum:
+        rows = backend.history()
+        stopped = _partials(backend, migrations, rows, locked=True)
+        if stopped and not chosen:
+            raise refusal(stopped, "migrate repair")
+        for p in stopped:  # refuse before anything changes
+            _check_choice(p, resume=resume, mark_applied=mark_applied)
+        for p in stopped:
+            if resume:
+                actions.append(_resume(backend, p, settings, echo))
+            elif mark_applied:
+                actions.append(_mark_applied(backend, p))
+            else:
+                actions.append(_forget(backend, p))
+        if accept_checksums:
+            files = {m.version: m for m in migrations}
+            for r in rows:
+                m = files.get(r.version)
+                if r.partial or m is None or m.checksum == r.checksum:
+                    continue
                 backend.write_rows([replace(r, checksum=m.checksum)])
                 actions.append(
                     RepairAction(r.version, "checksum updated", f"{m.up.label} accepted as changed")
                 )
     return actions
+
+
+def _check_choice(p: Partial, *, resume: bool, mark_applied: bool) -> None:
+    who = f"{p.version}_{p.row.name}"
+    if p.unnamed_invalid:
+        names = ", ".join(p.unnamed_invalid)
+        raise MigrationError(
+            f"{who}: statement {p.done + 1} of {p.label} builds an index without a name, and "
+            f"its table has the INVALID index(es) {names}: which one it left cannot be told. "
+            "Drop the leftover by hand (DROP INDEX CONCURRENTLY ...), then run repair again"
+        )
+    if resume and p.blocker:
+        raise MigrationError(
+            f"{who}: cannot resume: {p.blocker}. Nothing was changed; choose --mark-applied or "
+            "--forget instead"
+        )
+    if mark_applied and p.invalid:
+        names = ", ".join(p.invalid_names())
+        raise MigrationError(
+            f"{who}: the index {names} is INVALID: statement {p.done + 1} of {p.label} did not "
+            "finish, so the file cannot be recorded as applied. Choose --resume (drops it and "
+            "builds it again), or drop and build it by hand first. Nothing was changed"
+        )
+
+
+def _drop_invalid(backend: Backend, p: Partial) -> list[str]:
+    notes = []
+    for schema, name in p.invalid:
+        assert isinstance(backend, PostgresBackend)
+        stmt = backend.drop_index(schema, name)
+        notes.append(
+            f"dropped the INVALID index {schema}.{name} left by statement {p.done + 1} ({stmt})"
+        )
+    return notes
+
+
+def _resume(backend: Backend, p: Partial, settings: Settings, echo: Echo | None) -> RepairAction:
+    assert p.migration is not None and p.script is not None
+    notes = _drop_invalid(backend, p)
+    if p.finished_next:
+        notes.append(f"statement {p.done + 1} counted as completed: {p.finished_next}")
+    start, total = p.start, len(p.statements)
+    for note in notes:
+        if echo is not None:
+            echo(f"{p.version}: {note}")
+    ms = backend.run_outside(
+        p.migration,
+        p.script,
+        list(p.statements),
+        direction=p.direction,
+        start=start,
+        resume=True,
+        **_timeouts(settings, p.script),
+    )
+    ran = f"ran {span(start + 1, total)}" if start < total else "no statement was left to run"
+    verb = "applied" if p.direction == "up" else "reverted"
+    return RepairAction(
+        p.version,
+        f"resumed: {ran} of {p.script.label}; {verb} ({ms} ms)",
+        "; ".join([f"It had stopped: {p.account()}", *([] if echo else notes)]),
+    )
+
+
+def _mark_applied(backend: Backend, p: Partial) -> RepairAction:
+    r = p.row
+    if p.direction == "down":
+        backend.delete_row(r.version)
+        return RepairAction(
+            r.version, "marked done (down file): removed from the history", p.account()
+        )
+    checksum = p.migration.checksum if p.migration else r.checksum
+    total = len(p.statements) if p.statements else r.statements_done
+    backend.write_rows(
+        [
+            replace(
+                r,
+                state="applied",
+                checksum=checksum,
+                detail=None,
+                statements_done=total,
+                done_checksum=None,
+            )
+        ]
+    )
+    return RepairAction(
+        r.version, "marked applied", f"{p.account()}; {r.statements_done} statement(s) took effect"
+    )
+
+
+def _forget(backend: Backend, p: Partial) -> RepairAction:
+    r = p.row
+    notes = _drop_invalid(backend, p)
+    took = f"{r.statements_done} statement(s) took effect and stay in effect"
+    if p.direction == "up":
+        backend.delete_row(r.version)
+        action = "forgotten: removed from the history, `up` runs the whole file again"
+    else:
+        up = p.migration.up if p.migration else None
+        try:
+            done = len(backend.split(up)) if up is not None else 0
+        except MigrationError:
+            done = 0
+        backend.write_rows(
+            [replace(r, state="applied", detail=None, statements_done=done, done_checksum=None)]
+        )
+        action = "forgotten: recorded as applied again, `down` runs the whole down file again"
+    return RepairAction(r.version, action, "; ".join([p.account(), took, *notes]))
