@@ -74,3 +74,6 @@ ALTER DOMAIN code ADD CONSTRAINT code_len CHECK (length(VALUE) <= 8) NOT VALID;
 ALTER DOMAIN code SET NOT NULL;
 COMMENT ON CONSTRAINT code_len ON DOMAIN code IS 'short codes';
 CREATE TABLE chars (a "char", b char, c char(3), d character varying);
+-- NOT VALID inside CREATE TABLE is ignored by the server (the table is empty): validated
+CREATE TABLE created_not_valid (a int, CONSTRAINT created_not_valid_a_check CHECK (a > 0) NOT VALID,
+  CONSTRAINT created_not_valid_a_fkey FOREIGN KEY (a) REFERENCES customer NOT VALID);

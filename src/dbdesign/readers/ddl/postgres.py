@@ -708,7 +708,9 @@ class PostgresDdlReader:
                         )
                     )
         for con, col in constraints:
-            self._add_constraint(t, con, col)
+            # NOT VALID in CREATE TABLE is accepted and ignored: the table is empty, so the
+            # server marks the constraint validated.
+            self._add_constraint(t, {**con, "skip_validation": False}, col)
 
     def _reloptions(self, options: Iterable[Tree] | None) -> list[str]:
         out = []
