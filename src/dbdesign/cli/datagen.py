@@ -94,8 +94,10 @@ def datagen(
     ] = True,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
 ) -> None:
-    """Generate rows that satisfy every constraint (types, NOT NULL, keys, unique, foreign
-    keys, checks, domains, enums, partitions) and bulk-load them in one transaction.
+    """Fill tables with generated rows that satisfy every constraint, in one transaction.
+
+    Every constraint: types, NOT NULL, keys, unique, foreign keys, checks, domains, enums,
+    partitions; the rows are bulk-loaded.
 
     Values look real where a column's name says what it holds (email, name, price,
     created_at, status, country ...). Exit 2 when a constraint cannot be satisfied (the

@@ -42,8 +42,10 @@ def docs(
         Path | None, typer.Option("--config", help="Configuration file (default: nearest).")
     ] = None,
 ) -> None:
-    """Document a schema: an index and a page per table in Markdown, ER diagrams (Mermaid,
-    Graphviz DOT and SVG, DBML) and one self-contained HTML report.
+    """Document a schema: Markdown pages, ER diagrams and one self-contained HTML report.
+
+    An index and a page per table in Markdown; ER diagrams in Mermaid, Graphviz DOT and SVG,
+    and DBML.
 
     Large schemas get one diagram per schema, one per table with its foreign-key neighbours,
     and one per group defined under [tool.dbdesign.docs.groups] in the configuration.

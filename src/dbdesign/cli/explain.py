@@ -41,8 +41,9 @@ def explain(
     ] = 0,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
 ) -> None:
-    """Show the plan of a statement: nodes, costs, rows, times, the indexes it uses and the
-    tables it reads whole. Data-changing statements are rolled back."""
+    """Show a statement's plan: costs, rows, times, indexes used, tables read whole.
+
+    Data-changing statements are rolled back."""
     from dbdesign import api
     from dbdesign.errors import ConfigError
 
