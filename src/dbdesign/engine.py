@@ -291,9 +291,11 @@ def mysql_params(url: str) -> dict[str, object]:
     return params
 
 
-def connect_mysql(url: str, *, autocommit: bool = False) -> Any:
+def connect_mysql(url: str, *, autocommit: bool = False, multi_statements: bool = False) -> Any:
     """Open a PyMySQL connection (the ``mysql`` extra). Failures become one-line
-    :class:`dbdesign.errors.ConnectionError` messages without the password."""
+    :class:`dbdesign.errors.ConnectionError` messages without the password.
+    ``multi_statements``: one query string may hold several statements (the migration runner
+    sends a statement and its progress update together)."""
     try:
         import pymysql
     except ImportError:
@@ -303,6 +305,10 @@ def connect_mysql(url: str, *, autocommit: bool = False) -> Any:
     params = mysql_params(url)
     try:
         connect: Any = pymysql.connect
+        if multi_statements:
+            from pymysql.constants import CLIENT
+
+            params["client_flag"] = CLIENT.MULTI_STATEMENTS
         return connect(autocommit=autocommit, **params)
     except pymysql.err.MySQLError as exc:
         args = exc.args

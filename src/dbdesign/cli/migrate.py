@@ -24,7 +24,7 @@ DbOpt = Annotated[
     str | None,
     typer.Option(
         "--db",
-        help="Database URL (postgresql://..., sqlite:///file.db); default "
+        help="Database URL (postgresql://..., sqlite:///file.db, mysql://user@host/db); default "
         "$DBDESIGN_DATABASE_URL, else the embedded PostgreSQL.",
     ),
 ]

@@ -1,4 +1,5 @@
-"""What a runner needs from a database, for PostgreSQL and SQLite.
+"""What a runner needs from a database, for PostgreSQL and SQLite (MySQL and MariaDB:
+:mod:`dbdesign.migrate.mysql`).
 
 PostgreSQL
     One autocommit session runs migrations: ``BEGIN; SET LOCAL ...`` then each statement, then the
@@ -30,7 +31,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from functools import cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import psycopg
 from psycopg import sql
@@ -49,6 +50,9 @@ from dbdesign.migrate.history import (
     failed_detail,
     progress_detail,
 )
+
+if TYPE_CHECKING:
+    from dbdesign.migrate.mysql import MysqlBackend
 
 RUNNER_APP = "dbdesign-migrate"
 # The name a session carries only while its runner holds the lock: any other session with it,
@@ -839,8 +843,15 @@ class SqliteBackend:
         self.conn.execute(f"DELETE FROM {TABLE} WHERE version = ?", [version])
 
 
-def open_backend(url: str) -> PostgresBackend | SqliteBackend:
-    """A backend for a PostgreSQL URL or ``sqlite:///path`` (or a path to a .db file)."""
+def open_backend(url: str) -> PostgresBackend | SqliteBackend | MysqlBackend:
+    """A backend for a PostgreSQL URL, ``sqlite:///path`` (or a path to a .db file), or a
+    ``mysql://`` / ``mariadb://`` URL."""
+    from dbdesign.engine import is_mysql_url
+
+    if is_mysql_url(url):
+        from dbdesign.migrate.mysql import MysqlBackend
+
+        return MysqlBackend(url)
     m = re.match(r"^sqlite:(///)?", url, re.I)
     if m is not None:  # sqlite:///relative.db, sqlite:////absolute.db (as SQLAlchemy)
         return SqliteBackend(url[m.end() :])

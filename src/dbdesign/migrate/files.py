@@ -86,6 +86,12 @@ class Script:
         return self.path.name
 
 
+def transactional(script: Script, statements: list[Statement] | tuple[Statement, ...]) -> bool:
+    """Whether a file runs in one transaction with its history row: no no-transaction header
+    and no statement that cannot run in one (on MySQL: one that commits implicitly)."""
+    return not script.no_transaction and not any(s.outside for s in statements)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Migration:
     version: str

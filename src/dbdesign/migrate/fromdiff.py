@@ -20,7 +20,7 @@ from typing import Any
 
 from dbdesign.diff import Plan, Statement, diff_schemas
 from dbdesign.diff.plan import render_statements
-from dbdesign.errors import DestructiveChangeError
+from dbdesign.errors import DestructiveChangeError, UnsupportedError
 from dbdesign.migrate.compare import Difference, schema_differences
 from dbdesign.migrate.files import new_migration
 from dbdesign.migrate.runner import Settings
@@ -107,10 +107,16 @@ def new_from_diff(
 ) -> FromDiff:
     """Write the migration(s) from the folder's head to ``target``; nothing when they agree."""
     from dbdesign.diff.sources import read_side, replay, without_history
-    from dbdesign.engine import connect, resolve_url, scratch_database
+    from dbdesign.engine import connect, is_mysql_url, resolve_url, scratch_database
     from dbdesign.readers.catalog.postgres import read_catalog
 
     server = resolve_url(db)
+    if is_mysql_url(server) or (isinstance(target, str) and is_mysql_url(target)):
+        raise UnsupportedError(
+            "`migrate new --from-diff` is PostgreSQL only (the diff compares PostgreSQL "
+            "schemas): for MySQL/MariaDB write the up and down files by hand, and check that "
+            "each down undoes its up with `dbdesign migrate test --db mysql://...`"
+        )
     goal = target if isinstance(target, Schema) else read_side(target, db=server, warn=warn)
     with scratch_database(server) as url:
         head = replay(settings.dir, url) if settings.dir.is_dir() else read_catalog(url)

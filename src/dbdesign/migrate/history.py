@@ -35,6 +35,21 @@ SQLITE_DDL = f"""CREATE TABLE IF NOT EXISTS {TABLE} (
     done_checksum TEXT
 )"""
 
+# applied_at is UTC: the runner's session sets time_zone = '+00:00'. utf8mb4_bin: versions
+# and checksums compare as written.
+MYSQL_DDL = f"""CREATE TABLE IF NOT EXISTS `{TABLE}` (
+    version varchar(64) NOT NULL PRIMARY KEY,
+    name varchar(255) NOT NULL,
+    checksum varchar(64) NOT NULL,
+    applied_at datetime(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
+    duration_ms int NOT NULL DEFAULT 0,
+    applied_by varchar(255) NOT NULL,
+    state varchar(16) NOT NULL CHECK (state IN ('applied', 'baseline', 'running', 'failed')),
+    statements_done int NOT NULL DEFAULT 0,
+    detail text,
+    done_checksum varchar(64)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"""
+
 # Added after the first release: a history table made before it gets the column on the next
 # `up` (ensure_history), and is read with NULL for it until then.
 UPGRADE_COLUMNS = {"done_checksum": "text"}

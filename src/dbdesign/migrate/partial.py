@@ -19,8 +19,9 @@ from dbdesign.errors import MigrationError
 from dbdesign.migrate.backend import PostgresBackend, SqliteBackend
 from dbdesign.migrate.files import Migration, Script, Statement, statements_checksum
 from dbdesign.migrate.history import TABLE, Row
+from dbdesign.migrate.mysql import MysqlBackend
 
-Backend = PostgresBackend | SqliteBackend
+Backend = PostgresBackend | SqliteBackend | MysqlBackend
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +32,8 @@ class Partial:
     statements: tuple[Statement, ...] = ()
     blocker: str | None = None  # why --resume cannot run the rest of the file
     runner: str = "stopped"  # "stopped" | "running" | "unknown"
-    holder: int | None = None  # PostgreSQL: the server process holding the migration lock
+    holder: int | None = None  # the server process (MySQL: connection) holding the lock
+    holder_kind: str = "server process"
     invalid: tuple[tuple[str, str], ...] = ()  # (schema, index) INVALID, left by the statement
     unnamed_invalid: tuple[str, ...] = ()  # INVALID indexes on the table of an unnamed build
     finished_next: str | None = None  # evidence that the next statement completed
@@ -73,8 +75,8 @@ class Partial:
         if r.state == "running":
             text += {
                 "stopped": "; no runner holds the migration lock: the runner stopped",
-                "running": f"; a runner is still running it (server process {self.holder} "
-                "holds the migration lock)",
+                "running": f"; a runner is still running it ({self.holder_kind} "
+                f"{self.holder} holds the migration lock)",
                 "unknown": "; its runner is still running, or stopped",
             }[self.runner]
         if self.finished_next:
@@ -140,14 +142,15 @@ def inspect(
     the caller holds the migration lock, so no runner can be running it."""
     runner, holder = "stopped", None
     if row.state == "running" and not locked:
-        if isinstance(backend, PostgresBackend):
+        if isinstance(backend, PostgresBackend | MysqlBackend):
             holder = backend.lock_holder()
             runner = "running" if holder is not None else "stopped"
         else:
             runner = "unknown"
     m = migrations.get(row.version)
     script = None if m is None else (m.up if row.direction == "up" else m.down)
-    base = Partial(row, m, script, runner=runner, holder=holder)
+    kind = "connection" if isinstance(backend, MysqlBackend) else "server process"
+    base = Partial(row, m, script, runner=runner, holder=holder, holder_kind=kind)
     if script is None:
         return _replace(base, blocker=f"the {row.direction} file is missing from the folder")
     try:

@@ -15,11 +15,19 @@ from typing import Any
 
 from dbdesign.errors import ConfigError, MigrationError
 from dbdesign.migrate.backend import PostgresBackend, SqliteBackend, applied_by, open_backend
-from dbdesign.migrate.files import Migration, Script, Statement, Versioning, discover
+from dbdesign.migrate.files import (
+    Migration,
+    Script,
+    Statement,
+    Versioning,
+    discover,
+    transactional,
+)
 from dbdesign.migrate.history import TABLE, Entry, Report, Row, compare
+from dbdesign.migrate.mysql import MysqlBackend
 from dbdesign.migrate.partial import Partial, inspect, refusal, span
 
-Backend = PostgresBackend | SqliteBackend
+Backend = PostgresBackend | SqliteBackend | MysqlBackend
 _DURATION = re.compile(r"^\d+(\.\d+)?\s*(us|ms|s|min|h|d)?$")
 Echo = Callable[[str], None]
 
@@ -77,6 +85,7 @@ class Step:
     script: Script
     statements: tuple[Statement, ...]
     ms: int = 0  # -1 when another runner did it first
+    dialect: str = "postgres"
 
 
 @contextmanager
@@ -159,7 +168,8 @@ def prepare(backend: Backend, todo: list[Migration], direction: str) -> list[Ste
     for m in todo:
         script = m.up if direction == "up" else m.down
         assert script is not None
-        steps.append(Step(m, direction, script, tuple(backend.split(script))))
+        statements = tuple(backend.split(script))
+        steps.append(Step(m, direction, script, statements, dialect=backend.dialect))
     return steps
 
 
@@ -167,11 +177,18 @@ def render(steps: list[Step]) -> str:
     """The SQL ``--dry-run`` prints."""
     out = []
     for s in steps:
-        tx = not s.script.no_transaction
-        out.append(f"-- {s.script.label}" + ("" if tx else " (no transaction)"))
+        tx = transactional(s.script, s.statements)
+        why = ""
+        if not tx and not s.script.no_transaction:  # MySQL: a statement commits implicitly
+            why = ": " + next(st.outside for st in s.statements if st.outside)
+        out.append(f"-- {s.script.label}" + ("" if tx else f" (no transaction{why})"))
         if tx:
             out.append("BEGIN;")
-        out += [st.text.rstrip(";") + ";" for st in s.statements]
+        for st in s.statements:
+            if s.dialect == "mysql" and ";" in st.text:  # a trigger or routine body
+                out += ["DELIMITER $$", st.text + "$$", "DELIMITER ;"]
+            else:
+                out.append(st.text.rstrip(";") + ";")
         if s.direction == "up":
             out.append(
                 f"INSERT INTO {TABLE} (version, name, checksum, ...) VALUES "

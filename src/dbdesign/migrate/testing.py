@@ -1,10 +1,10 @@
 """``migrate test``: prove that every down migration undoes its up migration.
 
 On a scratch database (a fresh database on the embedded PostgreSQL by default, or on the server
-of ``--db``; a temporary file for SQLite): for each migration in order, read the schema, apply the
-up file, read the schema, apply the down file and require the schema to equal the one before the
-up; then apply the up file again and require the schema to equal the first up's. The first
-migration that fails is reported with a readable difference.
+of ``--db``, PostgreSQL or MySQL/MariaDB; a temporary file for SQLite): for each migration in
+order, read the schema, apply the up file, read the schema, apply the down file and require the
+schema to equal the one before the up; then apply the up file again and require the schema to
+equal the first up's. The first migration that fails is reported with a readable difference.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from dbdesign.migrate.backend import SqliteBackend
 from dbdesign.migrate.compare import Difference, schema_differences
 from dbdesign.migrate.files import discover
 from dbdesign.migrate.history import TABLE
+from dbdesign.migrate.mysql import MysqlBackend
 from dbdesign.migrate.runner import Backend, Settings, Step, prepare, session
 from dbdesign.model import Schema
 
@@ -52,7 +53,12 @@ def scratch(url: str) -> Iterator[str]:
         with tempfile.TemporaryDirectory(prefix="dbdesign-migrate-test-") as d:
             yield f"sqlite:///{Path(d) / 'scratch.db'}"
         return
-    from dbdesign.engine import scratch_database
+    from dbdesign.engine import is_mysql_url, mysql_scratch_database, scratch_database
+
+    if is_mysql_url(url):
+        with mysql_scratch_database(url) as u:
+            yield u
+        return
 
     with scratch_database(url) as u:
         yield u
@@ -64,6 +70,11 @@ def _reader(backend: Backend) -> Callable[[], Schema]:
 
         conn = backend.conn
         return lambda: sqlite.read_catalog(conn)
+    if isinstance(backend, MysqlBackend):
+        from dbdesign.readers.catalog import mysql
+
+        my = backend.conn
+        return lambda: mysql.read_catalog(my)
     from dbdesign.readers.catalog.postgres import read_catalog
 
     pg = backend.conn
