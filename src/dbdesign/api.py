@@ -249,12 +249,15 @@ def design(
     db: str | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> tuple[Any, Any]:
-    """Design a schema from a spec (a path or a loaded Spec), prove it on PostgreSQL (``db``, else
-    the configured or embedded server) and write the outputs to ``out``.
+    """Design a schema from a spec (a path or a loaded Spec), prove it on a real server and write
+    the outputs to ``out``.
 
-    Returns ``(design, proof)``; ``proof`` is None when not proved: the proof runs for
-    PostgreSQL designs only (never for ``dialect="sqlite"`` or ``"mysql"``). Nothing is written
-    when the spec is invalid or an error occurs.
+    A PostgreSQL design is proved on ``db``, else the configured or embedded server; a MySQL
+    design on ``db``, else ``$DBDESIGN_DATABASE_URL``, when that is a MySQL / MariaDB URL
+    (``mysql://...``), and not at all when no MySQL server is given. Returns ``(design,
+    proof)``; ``proof`` is None when not proved (``prove=False``, a SQLite design, a MySQL
+    design without a MySQL server). Nothing is written when the spec is invalid or an error
+    occurs.
     """
     from dbdesign.design import DIALECTS as SPEC_DIALECTS
     from dbdesign.design import design as make
@@ -263,20 +266,65 @@ def design(
     s = load_spec(spec) if isinstance(spec, str | Path) else spec
     d = make(s, SPEC_DIALECTS.get(dialect, dialect) if dialect else None)
     proof = None
-    if prove and d.dialect == "postgres":
+    url = proof_url(d.dialect, db) if prove else None
+    if url is not None:
         from dbdesign.design.prove import prove as run_proof
-        from dbdesign.engine import resolve_url
 
-        proof = run_proof(d, schema_sql(d.schema), resolve_url(db), progress=progress)
+        proof = run_proof(d, schema_sql(d.schema), url, progress=progress)
     if out is not None:
         write(render(d, proof), out)
     return d, proof
 
 
+def proof_url(dialect: str, db: str | None) -> str | None:
+    """The server a design of ``dialect`` is proved on, or None when there is none to use.
+
+    PostgreSQL: ``db``, else ``$DBDESIGN_DATABASE_URL``, else the embedded server. MySQL:
+    ``db``, else ``$DBDESIGN_DATABASE_URL`` when it is a MySQL URL, else None. SQLite: None.
+    A ``db`` of the other server kind is a :class:`ConfigError`.
+    """
+    import os
+
+    from dbdesign.engine import (
+        ENV_DATABASE_URL,
+        embedded_url,
+        is_mysql_url,
+        redact_url,
+        resolve_url,
+    )
+
+    env = os.environ.get(ENV_DATABASE_URL)
+    if dialect == "postgres":
+        if db and is_mysql_url(db):
+            raise ConfigError(
+                f"--db {redact_url(db)}: a PostgreSQL design is proved on PostgreSQL "
+                "(postgresql://...); design for MySQL with --dialect mysql"
+            )
+        if not db and env and is_mysql_url(env):
+            return embedded_url()
+        return resolve_url(db)
+    if dialect == "mysql":
+        if db:
+            if not is_mysql_url(db):
+                raise ConfigError(
+                    f"--db {redact_url(db)}: a MySQL design is proved on MySQL or MariaDB "
+                    "(mysql://user@host:3306/database)"
+                )
+            return db
+        return env if env and is_mysql_url(env) else None
+    return None
+
+
 def create_schema(target: str, schema: Schema) -> None:
-    """Create ``schema`` in the (empty) database at ``target``: a PostgreSQL URL, or a SQLite
-    URL / file; the DDL is emitted for the target's dialect and runs in one transaction."""
+    """Create ``schema`` in the (empty) database at ``target``: a PostgreSQL URL, a SQLite URL /
+    file, or a MySQL / MariaDB URL; the DDL is emitted for the target's dialect and runs in one
+    transaction (on MySQL, where every DDL statement commits, statement by statement)."""
     from dbdesign.datagen.load import sqlite_path
+    from dbdesign.engine import is_mysql_url
+
+    if is_mysql_url(target):
+        _create_mysql_schema(target, schema)
+        return
 
     path = sqlite_path(target)
     if path is not None:
@@ -302,6 +350,27 @@ def create_schema(target: str, schema: Schema) -> None:
         except psycopg.Error as e:
             msg = (e.diag.message_primary or str(e)).strip()
             raise ConfigError(f"cannot create the schema: {msg}") from None
+
+
+def _create_mysql_schema(target: str, schema: Schema) -> None:
+    import pymysql
+
+    from dbdesign.engine import connect_mysql
+    from dbdesign.readers.ddl.mysql import split_script
+
+    src, statements = split_script(emit(schema, "mysql"))
+    conn = connect_mysql(target, autocommit=True)
+    try:
+        with conn.cursor() as cur:
+            for st in statements:
+                text = src.text[st.start : st.end].strip()
+                if text:
+                    cur.execute(text)
+    except pymysql.err.MySQLError as e:
+        msg = str(e.args[1]) if len(e.args) > 1 else str(e)
+        raise ConfigError(f"cannot create the schema: {msg}") from None
+    finally:
+        conn.close()
 
 
 def datagen(

@@ -8,7 +8,9 @@ import json
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -418,3 +420,189 @@ def test_cli_sqlite_and_errors(tmp_path: Path) -> None:
     assert r.returncode == 2 and "not a row count" in r.stderr
     r = run("datagen", f"sqlite:///{db}", "--rows", "Nope=1")
     assert r.returncode == 2 and "no table 'Nope'" in r.stderr
+
+
+# --------------------------------------------------------------------------- MySQL / MariaDB
+# The machine's MariaDB ($DBDESIGN_TEST_MYSQL_URL; the tests fail, naming it, when unset). The
+# server enforces types (strict mode), NOT NULL, keys, foreign keys and CHECKs while loading;
+# the tests also check counts, uniqueness and references by query.
+
+FEATURES_MYSQL = SQL / "datagen_mysql" / "datagen_features.sql"
+MYSQL_ROWS = {"*": 2000, "region": 300, "order_line": 5000, "team": 50, "player": 400}
+
+
+@pytest.fixture()
+def my_scratch() -> Iterator[str]:
+    from dbdesign.engine import mysql_scratch_database
+    from tests.mysqlload import mysql_server_url
+
+    with mysql_scratch_database(mysql_server_url()) as url:
+        yield url
+
+
+def my_query(url: str, query: str) -> list[tuple[Any, ...]]:
+    from dbdesign.engine import connect_mysql
+
+    conn = connect_mysql(url, autocommit=True)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(query)
+            return list(cur.fetchall())
+    finally:
+        conn.close()
+
+
+def my_counts(url: str, schema: Schema) -> dict[str, int]:
+    return {
+        k: my_query(url, f"SELECT count(*) FROM `{t.name}`")[0][0] for k, t in schema.tables.items()
+    }
+
+
+def assert_keys_and_references_hold(url: str, schema: Schema) -> None:
+    """Every unique key (on live rows) is unique and every foreign key finds its row."""
+    for t in schema.tables.values():
+        keys = [t.primary_key.columns] if t.primary_key else []
+        keys += [u.columns for u in t.uniques.values()]
+        for cols in keys:
+            c = ", ".join(f"`{x}`" for x in cols)
+            dupes = my_query(
+                url,
+                f"SELECT {c} FROM `{t.name}` WHERE "
+                + " AND ".join(f"`{x}` IS NOT NULL" for x in cols)
+                + f" GROUP BY {c} HAVING count(*) > 1 LIMIT 1",
+            )
+            assert dupes == [], f"{t.name} ({c}) repeats {dupes}"
+        for fk in t.foreign_keys.values():
+            on = " AND ".join(
+                f"p.`{r}` = c.`{x}`" for x, r in zip(fk.columns, fk.ref_columns, strict=True)
+            )
+            alive = " AND ".join(f"c.`{x}` IS NOT NULL" for x in fk.columns)
+            parent = fk.ref_table.split(".", 1)[1]
+            orphans = my_query(
+                url,
+                f"SELECT count(*) FROM `{t.name}` c WHERE {alive} AND NOT EXISTS "
+                f"(SELECT 1 FROM `{parent}` p WHERE {on})",
+            )
+            assert orphans == [(0,)], f"{t.name}.{fk.name}"
+
+
+@pytest.mark.parametrize("model", ["ddl", "catalog"])
+def test_mysql_every_constraint_kind_loads(my_scratch: str, model: str) -> None:
+    from dbdesign.readers.catalog.mysql import read_catalog as read_mysql_catalog
+    from tests.mysqlload import load_mysql
+
+    load_mysql(my_scratch, FEATURES_MYSQL.read_text())
+    schema = (
+        api.read(str(FEATURES_MYSQL), dialect="mysql")
+        if model == "ddl"
+        else read_mysql_catalog(my_scratch)
+    )
+    report = datagen.load(my_scratch, schema, MYSQL_ROWS, seed=7)
+    assert report.target.startswith("mysql://") and report.notes == ()
+    assert {t.table: t.rows for t in report.tables} == resolve_rows(schema, MYSQL_ROWS)
+    assert my_counts(my_scratch, schema) == expected(schema, MYSQL_ROWS)
+    assert_keys_and_references_hold(my_scratch, schema)
+    q = lambda sql: my_query(my_scratch, sql)  # noqa: E731
+    # the cycle was closed: teams point at players, checked before the commit
+    assert q("SELECT count(captain_id) > 0 FROM team") == [(1,)]
+    # generated columns are the server's; the soft-delete unique key holds on live rows
+    assert q(
+        "SELECT count(*) FROM customer WHERE email_domain <> substring_index(email, '@', -1)"
+    ) == [(0,)]
+    assert q("SELECT count(*) FROM customer WHERE (deleted_at IS NULL) <> (not_deleted <=> 1)") == [
+        (0,)
+    ]
+    assert q("SELECT count(*) FROM order_line WHERE line_total <> quantity * unit_price") == [(0,)]
+    # the server checked the CHECKs; the values also look like what they are
+    assert q("SELECT count(*) FROM customer WHERE ip IS NOT NULL AND NOT is_ipv4(ip)") == [(0,)]
+    assert q("SELECT min(length(external_id)), count(DISTINCT external_id) FROM customer") == [
+        (16, 2000)
+    ]
+    assert q(
+        "SELECT count(*) FROM customer WHERE settings IS NOT NULL AND NOT json_valid(settings)"
+    ) == [(0,)]
+    assert q("SELECT count(DISTINCT tier) FROM customer") == [(3,)]
+    assert q("SELECT count(*) FROM product WHERE NOT (available_until > available_from)") == [(0,)]
+    assert q("SELECT min(price) > 0, max(price) < 10000 FROM product") == [(1, 1)]
+    # AUTO_INCREMENT continues after the values written
+    my_query(my_scratch, "INSERT INTO region (code, name) VALUES ('ZZZ', 'New')")
+    assert q("SELECT max(id) FROM region") == [(301,)]
+
+
+def test_mysql_corpus_loads(my_scratch: str) -> None:
+    from tests.mysqlload import load_mysql
+
+    path = CORPUS / "mysql" / "sakila.sql"
+    load_mysql(my_scratch, path.read_text())
+    schema = api.read(str(path), dialect="mysql")
+    rows = {"*": 300, "film_text": 0}  # film's insert trigger fills film_text
+    report = datagen.load(my_scratch, schema, rows, seed=1)
+    assert report.total_rows == sum(resolve_rows(schema, rows).values())
+    counts = my_counts(my_scratch, schema)
+    assert counts["main.film_text"] == 300 and counts["main.rental"] == 300
+    assert_keys_and_references_hold(my_scratch, schema)
+
+
+def test_mysql_appending_and_a_refused_row(my_scratch: str) -> None:
+    from dbdesign.engine import connect_mysql
+    from dbdesign.readers.catalog.mysql import read_catalog as read_mysql_catalog
+    from tests.mysqlload import load_mysql
+
+    load_mysql(
+        my_scratch,
+        """
+        CREATE TABLE a (id int NOT NULL AUTO_INCREMENT PRIMARY KEY, code varchar(20) UNIQUE);
+        CREATE TABLE b (id int NOT NULL AUTO_INCREMENT PRIMARY KEY, a_id int NOT NULL,
+          CONSTRAINT fk_b_a FOREIGN KEY (a_id) REFERENCES a (id));
+        CREATE TABLE t (id int PRIMARY KEY, v int NOT NULL);
+        DELIMITER //
+        CREATE TRIGGER t_guard BEFORE INSERT ON t FOR EACH ROW
+          BEGIN IF NEW.id = 50 THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'row fifty refused';
+          END IF; END //
+        DELIMITER ;
+        """,
+    )
+    schema = read_mysql_catalog(my_scratch)
+    datagen.load(my_scratch, schema, {"a": 500, "b": 500}, seed=1)
+    datagen.load(my_scratch, schema, {"a": 100}, seed=1)  # same seed: must not clash
+    conn = connect_mysql(my_scratch)  # a PyMySQL connection works as well as a URL
+    try:
+        report = datagen.load(conn, schema, {"b": 100}, seed=2)  # b draws from the rows in a
+    finally:
+        conn.close()
+    assert report.target.startswith("mysql://root@") and report.total_rows == 100
+    assert my_query(my_scratch, "SELECT count(*), max(id) FROM a") == [(600, 600)]
+    assert my_query(my_scratch, "SELECT count(*) FROM b") == [(600,)]
+    assert_keys_and_references_hold(my_scratch, schema)
+    # a trigger the generator cannot know about refuses the 50th row: nothing is left behind
+    with pytest.raises(DbdesignError, match=r"loading main\.t failed: row fifty refused"):
+        datagen.load(my_scratch, schema, {"t": 100})
+    assert my_query(my_scratch, "SELECT count(*) FROM t") == [(0,)]
+
+
+def test_cli_mysql_create_and_fill(my_scratch: str) -> None:
+    r = run(
+        "datagen",
+        str(FEATURES_MYSQL),
+        "--dialect",
+        "mysql",
+        "--create",
+        "--db",
+        my_scratch,
+        "-r",
+        "*=300",
+        "-r",
+        "order_line=1k",
+        "--format",
+        "json",
+    )
+    assert r.returncode == 0, r.stderr
+    report = json.loads(r.stdout)
+    assert {t["table"]: t["rows"] for t in report["tables"]}["main.order_line"] == 1000
+    # the database as SOURCE: its own tables are filled (appending)
+    r = run("datagen", my_scratch, "-r", "order=500")
+    assert r.returncode == 0, r.stderr
+    assert "loaded 500 rows" in r.stdout
+    assert my_query(my_scratch, "SELECT count(*) FROM `order`") == [(800,)]
+    r = run("datagen", my_scratch, "-r", "nope=5")
+    assert r.returncode == 2 and "no table 'nope'" in r.stderr

@@ -97,7 +97,8 @@ def test_down_migration_undoes_the_up(pg_scratch: str) -> None:
 # ------------------------------------------------------------------------------------------------
 # MySQL / MariaDB designs (--dialect mysql): goldens under <example>/mysql/, the schema loads on
 # the machine's MariaDB ($DBDESIGN_TEST_MYSQL_URL) and reads back as designed, down undoes up.
-# The proof runs on PostgreSQL only: a MySQL design is never proved and says so.
+# A MySQL design is proved only on a MySQL server (tests/integration/test_design_proof.py);
+# without one it is not, and says so.
 
 
 @pytest.fixture(scope="module")
@@ -129,12 +130,14 @@ def test_mysql_golden_outputs(path: Path, monkeypatch: pytest.MonkeyPatch) -> No
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=ids)
 def test_mysql_design_says_what_it_is(path: Path) -> None:
-    """DESIGN.md of a MySQL design names no PostgreSQL machinery and says it was not proved."""
+    """DESIGN.md of a MySQL design names no PostgreSQL machinery and, not proved, says so and
+    how to prove it."""
     d = design(S.load(path), "mysql")
     assert d.schema.dialect == "mysql" and not d.schema.triggers and not d.schema.functions
     assert not d.schema.policies and not any(t.partition_by for t in d.schema.tables.values())
     md = render(d)["DESIGN.md"]
-    assert "runs on PostgreSQL only; it was not run for this MySQL / MariaDB design" in md
+    assert "needs a MySQL or MariaDB server and was not run for this MySQL / MariaDB design" in md
+    assert "--dialect mysql --db mysql://" in md
     assert "**Measured" not in md and "### Proof" not in md
     for word in ("trigger", "tsvector", "GIN", "CONCURRENTLY", "PgBouncer", "WAL", "pg_", "RLS"):
         assert word not in md, word
@@ -238,13 +241,14 @@ def test_mysql_design_behaves_on_the_server(mysql_server: str, mysql_scratch: st
             conn.close()
 
 
-def test_mysql_design_cli_and_api(tmp_path: Path) -> None:
+def test_mysql_design_cli_and_api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import subprocess
     import sys
 
+    monkeypatch.delenv("DBDESIGN_DATABASE_URL", raising=False)
     spec = EXAMPLES_BY["fleet_telemetry"]
     d, proof = api.design(spec, dialect="mysql", prove=True)
-    assert d.dialect == "mysql" and proof is None  # the proof is PostgreSQL's
+    assert d.dialect == "mysql" and proof is None  # no MySQL server given
     out = tmp_path / "out"
     r = subprocess.run(
         [
@@ -264,7 +268,8 @@ def test_mysql_design_cli_and_api(tmp_path: Path) -> None:
     )
     assert r.returncode == 0, r.stderr
     assert "designed for mysql" in r.stdout
-    assert "proof: not run (the proof runs on PostgreSQL only" in r.stdout
+    assert "proof: not run (no MySQL server given" in r.stdout
+    assert "--db mysql://" in r.stdout
     assert "PASS" not in r.stdout and "FAIL" not in r.stdout
     up = (out / "migrations" / "0001_initial.up.sql").read_text()
     assert up == (out / "schema.sql").read_text() and "AUTO_INCREMENT" in up

@@ -88,3 +88,147 @@ def test_cli_exits_1_naming_the_pattern_and_plan_when_an_index_is_missing(
     assert "the plan does not use idx_orders_customer_id_placed_at" in text
     assert "Scan" in text  # the plan itself is printed
     assert "**Result: FAIL**" in (tmp_path / "DESIGN.md").read_text()
+
+
+# ------------------------------------------------------------------------------------------------
+# MySQL / MariaDB designs, proved on the machine's MariaDB ($DBDESIGN_TEST_MYSQL_URL): the same
+# flow, with ANALYZE FORMAT=JSON plans, parameters drawn from the data and a FULLTEXT search for
+# one row's two rarest words.
+
+MYSQL_LINE = "  KEY `idx_orders_customer_id_placed_at` ("
+
+
+@pytest.fixture(scope="module")
+def mysql_url() -> str:
+    from tests.mysqlload import mysql_server_url
+
+    return mysql_server_url()
+
+
+@pytest.mark.parametrize("example", ["ecommerce", "issue_tracker", "fleet_telemetry"])
+def test_example_mysql_design_is_proved(example: str, mysql_url: str) -> None:
+    d = design(S.load(ROOT / "examples" / f"{example}.yaml"), "mysql")
+    proof = prove(d, schema_sql(d.schema), mysql_url)
+    assert proof.ok, "\n".join(proof.problems)
+    assert proof.server.startswith(("MariaDB ", "MySQL ")) and proof.lint_errors == ()
+    assert len(proof.results) == len(d.patterns)
+    for r in proof.results:
+        served = {r.index, *r.alternatives}
+        assert r.index is None or served & set(r.indexes_used), r.plan_text
+        table = d.schema.tables[_plan(d, r.pattern).table].name
+        assert f"on {table}" in r.plan_text, r.plan_text
+    searches = [
+        r for r in proof.results if any(p.kind == "search" for p in _plan(d, r.pattern).params)
+    ]
+    for r in searches:  # a user's search for two words of one row: both required
+        words = [p for p in r.params if isinstance(p, str) and p.startswith("+")]
+        assert len(words) == 1 and len(words[0].split()) == 2, r.params
+
+
+def _plan(d: Any, name: str) -> Any:
+    return next(p for p in d.patterns if p.pattern.name == name)
+
+
+def test_mysql_proof_fails_when_an_index_is_removed(mysql_url: str) -> None:
+    d = design(S.load(SHOP), "mysql")
+    sql = schema_sql(d.schema)
+    assert MYSQL_LINE in sql
+    without = "\n".join(x for x in sql.splitlines() if not x.startswith(MYSQL_LINE))
+    proof = prove(d, without, mysql_url)
+    assert not proof.ok
+    failed = [r for r in proof.results if not r.ok]
+    assert [r.pattern for r in failed] == ["customer_order_history"]
+    problem = failed[0].problem()
+    assert problem and "the plan does not use idx_orders_customer_id_placed_at" in problem
+    # InnoDB made an index for the foreign key; the plan reads it and sorts
+    assert "on orders using fk_orders_customer_id" in problem and "filesort" in problem
+
+
+def test_cli_mysql_proof_passes_and_writes_the_results(tmp_path: Path, mysql_url: str) -> None:
+    out = tmp_path / "fleet"
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dbdesign",
+            "design",
+            str(FLEET),
+            "--dialect",
+            "mysql",
+            "--db",
+            mysql_url,
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "proof on MariaDB" in r.stdout or "proof on MySQL" in r.stdout
+    assert "result: PASS" in r.stdout
+    text = (out / "DESIGN.md").read_text()
+    assert "**Result: PASS**" in text and "Measured (PASS)" in text
+    assert "Not measured" not in text and "was not run" not in text
+    assert '"ok": true' in (out / "design.json").read_text()
+
+
+def test_cli_mysql_exits_1_naming_the_pattern_and_plan_when_an_index_is_missing(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    mysql_url: str,
+) -> None:
+    from dbdesign import cli
+    from dbdesign.design import output
+
+    real = output.schema_sql
+
+    def without_index(schema: Any) -> str:
+        sql = real(schema)
+        assert MYSQL_LINE in sql
+        return "\n".join(x for x in sql.splitlines() if not x.startswith(MYSQL_LINE))
+
+    monkeypatch.setattr(output, "schema_sql", without_index)
+    argv = ["dbdesign", "design", str(SHOP), "--dialect", "mysql", "--db", mysql_url]
+    monkeypatch.setattr(sys, "argv", [*argv, "--out", str(tmp_path)])
+    with pytest.raises(SystemExit) as exc:
+        cli.main()
+    assert exc.value.code == 1
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert "FAIL customer_order_history" in text
+    assert "the plan does not use idx_orders_customer_id_placed_at" in text
+    assert "using fk_orders_customer_id" in text  # the plan itself is printed
+    assert "**Result: FAIL**" in (tmp_path / "DESIGN.md").read_text()
+
+
+def test_mysql_design_without_a_mysql_server_is_not_proved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dbdesign import api
+    from dbdesign.errors import ConfigError
+
+    monkeypatch.delenv("DBDESIGN_DATABASE_URL", raising=False)
+    d, proof = api.design(FLEET, dialect="mysql")
+    assert d.dialect == "mysql" and proof is None
+    monkeypatch.setenv("DBDESIGN_DATABASE_URL", server_url("pg15"))  # PostgreSQL: not for MySQL
+    assert api.design(FLEET, dialect="mysql")[1] is None
+    with pytest.raises(ConfigError, match="a MySQL design is proved on MySQL or MariaDB"):
+        api.design(FLEET, dialect="mysql", db=server_url("pg15"))
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dbdesign",
+            "design",
+            str(FLEET),
+            "--dialect",
+            "mysql",
+            "--db",
+            "postgresql://u:secret@localhost/x",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 2 and "secret" not in r.stderr
+    assert "a MySQL design is proved on MySQL or MariaDB" in r.stderr

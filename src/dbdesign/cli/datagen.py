@@ -52,7 +52,8 @@ def datagen(
     source: Annotated[
         str,
         typer.Argument(
-            help="A database URL (postgresql://..., sqlite:///file.db) whose tables are filled, "
+            help="A database URL (postgresql://..., mysql://..., sqlite:///file.db) whose "
+            "tables are filled, "
             "or a .sql file / folder describing the schema (with --create to create it first)."
         ),
     ],
@@ -87,7 +88,7 @@ def datagen(
     ] = False,
     dialect: Annotated[
         str | None,
-        typer.Option("--dialect", help="Dialect of DDL files: postgres, sqlite (detected)."),
+        typer.Option("--dialect", help="Dialect of DDL files: postgres, sqlite, mysql (detected)."),
     ] = None,
     analyze: Annotated[
         bool, typer.Option("--analyze/--no-analyze", help="ANALYZE the loaded tables.")

@@ -34,12 +34,16 @@ def design(
         typer.Option(
             "--prove/--no-prove",
             help="Apply, lint, fill with generated rows and EXPLAIN every access pattern "
-            "(PostgreSQL designs only).",
+            "(PostgreSQL designs; MySQL designs given a MySQL server).",
         ),
     ] = True,
     db: Annotated[
         str | None,
-        typer.Option("--db", help="PostgreSQL server for the proof (default: the embedded one)."),
+        typer.Option(
+            "--db",
+            help="Server for the proof: PostgreSQL (default: $DBDESIGN_DATABASE_URL, else the "
+            "embedded one), or mysql://user@host:3306/db for a --dialect mysql design.",
+        ),
     ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
     json_schema: Annotated[
@@ -72,7 +76,7 @@ def design(
 
         sys.stdout.write(json.dumps(design_json(d, proof), indent=2) + "\n")
     else:
-        _print_text(d, proof, out)
+        _print_text(d, proof, out, prove)
     if proof is not None and not proof.ok:
         for p in proof.problems:
             typer.echo(f"dbdesign design: proof failed: {p}", err=True)
@@ -90,7 +94,7 @@ def _progress() -> Callable[[str], None]:
     return say
 
 
-def _print_text(d: object, proof: object, out: Path | None) -> None:
+def _print_text(d: object, proof: object, out: Path | None, prove: bool = True) -> None:
     from dbdesign.design import Design
     from dbdesign.design.prove import Proof
 
@@ -108,7 +112,17 @@ def _print_text(d: object, proof: object, out: Path | None) -> None:
         for r in proof.results:
             print(f"    {'PASS' if r.ok else 'FAIL'} {r.pattern}: {r.summary}")
         print("  result: " + ("PASS" if proof.ok else "FAIL"))
+    elif not prove:
+        print("  proof: not run (--no-prove)")
+    elif d.dialect == "mysql":
+        print(
+            "  proof: not run (no MySQL server given: prove it on MySQL / MariaDB with "
+            "--db mysql://user@host:3306/db, or set DBDESIGN_DATABASE_URL to one)"
+        )
     elif d.dialect != "postgres":
-        print(f"  proof: not run (the proof runs on PostgreSQL only, not on {d.dialect})")
+        print(
+            f"  proof: not run (the proof runs on PostgreSQL and MySQL / MariaDB, "
+            f"not on {d.dialect})"
+        )
     if out is not None:
         print(f"  wrote {out}/DESIGN.md, schema.sql, migrations/, erd.mmd, erd.txt, design.json")

@@ -10,7 +10,9 @@ planner reports naming the constraint: a check is never silently skipped.
 
 SQL's three-valued logic makes every atom read "if the column is not NULL, then ...": a check
 that evaluates to NULL passes, so NULLs never violate these atoms (``IS NOT NULL`` aside).
-SQLite expressions are first rewritten into PostgreSQL syntax by sqlglot.
+SQLite expressions are first rewritten into PostgreSQL syntax by sqlglot; so are MySQL ones, with
+MySQL's own functions of checks made into regexes first (``is_ipv4(ip)``) and a regex's leading
+``(?-i)`` / ``(?i)`` into ``~`` / ``~*``.
 """
 
 from __future__ import annotations
@@ -72,6 +74,8 @@ def parse_expression(text: str, dialect: str = "postgres") -> Any:
     sql = text
     if dialect == "sqlite":
         sql = _sqlite_to_postgres(text)
+    elif dialect == "mysql":
+        sql = _mysql_to_postgres(text)
     try:
         tree = json.loads(parse_sql_json(f"SELECT ({sql})"))
     except ParseError as e:
@@ -93,6 +97,46 @@ def _sqlite_to_postgres(text: str) -> str:
     if len(out) != 1:
         raise CheckUnsupported("not a single expression")
     return out[0]
+
+
+# What MySQL's address tests accept, as regexes the generator can draw from.
+_OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_MYSQL_ADDRESS_TESTS = {
+    "is_ipv4": f"^{_OCTET}([.]{_OCTET}){{3}}$",
+    "is_ipv6": "^[0-9a-f]{1,4}(:[0-9a-f]{1,4}){7}$",
+}
+
+
+def _mysql_to_postgres(text: str) -> str:
+    import sqlglot
+    from sqlglot import exp
+    from sqlglot.errors import SqlglotError
+
+    def fix(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Anonymous) and len(node.expressions) == 1:
+            regex = _MYSQL_ADDRESS_TESTS.get(node.name.lower())
+            if regex is not None:
+                arg = node.expressions[0]
+                return exp.RegexpLike(this=arg, expression=exp.Literal.string(regex))
+        if (
+            isinstance(node, exp.RegexpLike)
+            and isinstance(node.expression, exp.Literal)
+            and node.expression.is_string
+        ):
+            pattern = node.expression.this
+            if pattern.startswith("(?-i)"):
+                return exp.RegexpLike(this=node.this, expression=exp.Literal.string(pattern[5:]))
+            if pattern.startswith("(?i)"):
+                return exp.RegexpILike(this=node.this, expression=exp.Literal.string(pattern[4:]))
+        return node
+
+    try:
+        trees = sqlglot.parse(text, read="mysql")
+        if len(trees) != 1 or trees[0] is None:
+            raise CheckUnsupported("not a single expression")
+        return trees[0].transform(fix).sql(dialect="postgres")
+    except SqlglotError as e:
+        raise CheckUnsupported(f"cannot parse the expression: {e}") from None
 
 
 def atoms(text: str, dialect: str = "postgres") -> list[Atom]:

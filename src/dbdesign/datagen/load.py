@@ -1,11 +1,16 @@
-"""``load()``: generate rows and bulk-load them — COPY on PostgreSQL, executemany on SQLite.
+"""``load()``: generate rows and bulk-load them — COPY on PostgreSQL, executemany on SQLite,
+multi-row INSERT statements on MySQL / MariaDB.
 
 The whole load is one transaction: it commits completely or not at all. The database enforces
 every constraint while loading (a row that broke one would fail the load with the server's
 message naming the constraint), so a load that succeeds is a proof that the data is valid.
 Foreign keys in a cycle are checked at the end of the transaction (deferrable ones) or dropped
 and re-created after the load, which re-validates every row; on SQLite foreign keys are
-deferred to the commit and ``PRAGMA foreign_key_check`` runs before it.
+deferred to the commit and ``PRAGMA foreign_key_check`` runs before it. On MySQL, which checks
+foreign keys row by row and cannot defer them, the tables that close a cycle are loaded with
+``foreign_key_checks`` off and their foreign keys are then checked by query before the commit.
+(MySQL's ``LOAD DATA LOCAL`` would be faster, but it turns duplicate keys and bad values into
+warnings: the rows are skipped and the load still succeeds, so it proves nothing.)
 """
 
 from __future__ import annotations
@@ -25,11 +30,12 @@ from psycopg.copy import QueuedLibpqWriter
 from dbdesign.datagen.checks import CheckUnsupported, parse_expression
 from dbdesign.datagen.generate import BATCH_ROWS, table_batches
 from dbdesign.datagen.plan import Plan, TablePlan, build
-from dbdesign.datagen.types import resolve
-from dbdesign.datagen.values import from_py
+from dbdesign.datagen.types import TypeInfo, resolve
+from dbdesign.datagen.values import COPY_NULL, Gen, from_py
+from dbdesign.dialects.mysql import quote_ident as mysql_ident
 from dbdesign.dialects.postgres import qualified
 from dbdesign.dialects.sqlite import quote_ident as sqlite_ident
-from dbdesign.engine import connect, redact_url
+from dbdesign.engine import connect, connect_mysql, is_mysql_url, redact_url
 from dbdesign.errors import ConfigError, DbdesignError
 from dbdesign.model import Schema
 
@@ -94,8 +100,9 @@ def load(
 ) -> LoadReport:
     """Generate rows for ``schema`` and load them into ``target``.
 
-    ``target`` is a PostgreSQL URL or psycopg connection, or a SQLite URL (``sqlite:///path``),
-    ``.db`` path, ``pathlib.Path`` or ``sqlite3.Connection``. The tables must exist. Tables
+    ``target`` is a PostgreSQL URL or psycopg connection, a SQLite URL (``sqlite:///path``),
+    ``.db`` path, ``pathlib.Path`` or ``sqlite3.Connection``, or a MySQL / MariaDB URL
+    (``mysql://user@host/db``) or PyMySQL connection. The tables must exist. Tables
     that already hold rows get more: counters continue after the largest value, unique values
     after the row count, and foreign keys of tables given no rows draw from the rows already
     there. ``analyze`` runs ANALYZE on the loaded tables afterwards (the planner needs
@@ -109,8 +116,20 @@ def load(
         return _load_pg(
             target, _conn_label(target), schema, rows, seed, skew, progress, analyze, batch_rows
         )
+    if _is_pymysql(target):
+        return _load_mysql(
+            target, _mysql_label(target), schema, rows, seed, skew, progress, analyze, batch_rows
+        )
     if isinstance(target, os.PathLike):
         target = f"sqlite:///{os.fspath(target)}"
+    if isinstance(target, str) and is_mysql_url(target):
+        my = connect_mysql(target)
+        try:
+            return _load_mysql(
+                my, redact_url(target), schema, rows, seed, skew, progress, analyze, batch_rows
+            )
+        finally:
+            my.close()
     if isinstance(target, str):
         path = sqlite_path(target)
         if path is not None:
@@ -497,3 +516,239 @@ def _load_sqlite(
         analyze_seconds=time.perf_counter() - t2 if analyze and done else 0.0,
         notes=tuple(plan.notes),
     )
+
+
+# --------------------------------------------------------------------------- MySQL / MariaDB
+
+MYSQL_STATEMENT_BYTES = 4 << 20  # one INSERT's text at most (the server's packet limit allows)
+# The session the load runs in: strict (a value that does not fit is an error, not a
+# truncation), backslash escapes on (how the literals below are written), an explicit 0 kept
+# in an AUTO_INCREMENT column, and UTC (no daylight-saving gap refuses a TIMESTAMP).
+_MYSQL_SQL_MODE = "STRICT_ALL_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION"
+_MY_ESCAPE = str.maketrans(
+    {"\\": "\\\\", "'": "\\'", "\0": "\\0", "\n": "\\n", "\r": "\\r", "\x1a": "\\Z"}
+)
+
+
+def _is_pymysql(target: Any) -> bool:
+    return type(target).__module__.startswith("pymysql") and hasattr(target, "cursor")
+
+
+def _mysql_label(conn: Any) -> str:
+    def text(v: Any) -> str:
+        return v.decode() if isinstance(v, bytes) else str(v or "")
+
+    return f"mysql://{text(conn.user)}@{conn.host}:{conn.port}/{text(conn.db)}"
+
+
+def _mysql_rel(table: str) -> str:
+    return mysql_ident(table.partition(".")[2], always=True)
+
+
+class _MysqlExisting:
+    """Rows already in the target database (asked only when a plan needs to know)."""
+
+    def __init__(self, conn: Any, schema: Schema) -> None:
+        self.conn = conn
+        self.schema = schema
+        self._counts: dict[str, int] = {}
+
+    def _one(self, query: str) -> Any:
+        with self.conn.cursor() as cur:
+            cur.execute(query)
+            row = cur.fetchone()
+        return row[0] if row else None
+
+    def count(self, table: str) -> int:
+        if table not in self._counts:
+            import pymysql
+
+            try:
+                n = self._one(f"SELECT count(*) FROM {_mysql_rel(table)}")
+            except pymysql.err.ProgrammingError as e:
+                if e.args and e.args[0] == 1146:  # ER_NO_SUCH_TABLE
+                    raise DbdesignError(
+                        f"table {table} does not exist in the target database "
+                        "(create the schema first, e.g. with --create)"
+                    ) from None
+                raise
+            self._counts[table] = int(n or 0)
+        return self._counts[table]
+
+    def max(self, table: str, column: str) -> int | None:
+        v = self._one(f"SELECT max({mysql_ident(column, always=True)}) FROM {_mysql_rel(table)}")
+        return int(v) if v is not None else None
+
+    def keys(self, table: str, columns: tuple[str, ...]) -> list[Any]:
+        t = self.schema.tables[table]
+        infos = [resolve(c.type, self.schema) for name in columns if (c := t.column(name))]
+        cols = ", ".join(mysql_ident(c, always=True) for c in columns)
+        where = " AND ".join(f"{mysql_ident(c, always=True)} IS NOT NULL" for c in columns)
+        with self.conn.cursor() as cur:
+            cur.execute(
+                f"SELECT DISTINCT {cols} FROM {_mysql_rel(table)} WHERE {where} LIMIT 1000000"
+            )
+            rows = cur.fetchall()
+        out = []
+        for row in rows:
+            vals = tuple(from_py(i, v) for i, v in zip(infos, row, strict=True))
+            out.append(vals[0] if len(vals) == 1 else vals)
+        return out
+
+
+def _my_quoted(texts: list[str]) -> list[str]:
+    return ["NULL" if t == COPY_NULL else f"'{t}'" for t in texts]
+
+
+def mysql_literals(info: TypeInfo, gen: Gen, vals: list[Any]) -> list[str]:
+    """SQL literals of a column's internal values (NULL as ``NULL``), for MySQL in the load's
+    session (backslash escapes on)."""
+    k = info.kind
+    if k == "int":
+        return ["NULL" if v is None else str(v) for v in vals]
+    if k == "bool":
+        return ["NULL" if v is None else "1" if v else "0" for v in vals]
+    if k in ("numeric", "money", "float"):
+        return ["NULL" if t == COPY_NULL else t for t in gen.texts(vals)]
+    if k in ("date", "timestamp", "time"):
+        return _my_quoted(gen.texts(vals))
+    if k == "bit":
+        return ["NULL" if t == COPY_NULL else f"b'{t}'" for t in gen.texts(vals)]
+    out = []
+    for v in gen.sqlites(vals):
+        if v is None:
+            out.append("NULL")
+        elif isinstance(v, str):
+            out.append("'" + v.translate(_MY_ESCAPE) + "'")
+        elif isinstance(v, bytes | bytearray | memoryview):
+            out.append("X'" + bytes(v).hex() + "'")
+        elif isinstance(v, bool):
+            out.append("1" if v else "0")
+        elif isinstance(v, int | float):
+            out.append(repr(v))
+        else:
+            out.append("'" + str(v).translate(_MY_ESCAPE) + "'")
+    return out
+
+
+def _load_mysql(
+    conn: Any,
+    label: str,
+    schema: Schema,
+    rows: Mapping[str, int],
+    seed: int,
+    skew: Mapping[str, float] | None,
+    progress: Progress | None,
+    analyze: bool,
+    batch_rows: int,
+) -> LoadReport:
+    import pymysql
+
+    t0 = time.perf_counter()
+    done: list[TableLoad] = []
+    current = "the load"
+    with conn.cursor() as cur:
+        cur.execute("SELECT @@SESSION.sql_mode, @@SESSION.time_zone, @@max_allowed_packet")
+        old_mode, old_tz, packet = cur.fetchone()
+        cur.execute("SET SESSION sql_mode = %s, time_zone = '+00:00'", (_MYSQL_SQL_MODE,))
+    limit = max(64 << 10, min(MYSQL_STATEMENT_BYTES, int(packet) // 2))
+    try:
+        conn.begin()
+        try:
+            plan = build(schema, rows, seed=seed, skew=skew, existing=_MysqlExisting(conn, schema))
+            unchecked = {table for table, _name in plan.broken_fks}
+            for tp in plan.tables.values():
+                current = tp.key
+                t1 = time.perf_counter()
+                with conn.cursor() as cur:
+                    if tp.key in unchecked:
+                        cur.execute("SET SESSION foreign_key_checks = 0")
+                    try:
+                        _insert_table(cur, tp, progress, batch_rows, limit)
+                    finally:
+                        if tp.key in unchecked:
+                            cur.execute("SET SESSION foreign_key_checks = 1")
+                done.append(TableLoad(tp.key, tp.n, time.perf_counter() - t1))
+            current = "the foreign keys of a cycle"
+            _mysql_check_fks(conn, plan, unchecked)
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
+    except pymysql.err.MySQLError as e:
+        msg = str(e.args[1]) if len(e.args) > 1 else str(e)
+        raise DbdesignError(f"loading {current} failed: {msg}; nothing was loaded") from None
+    finally:
+        with conn.cursor() as cur:
+            cur.execute("SET SESSION sql_mode = %s, time_zone = %s", (old_mode, old_tz))
+    seconds = time.perf_counter() - t0
+    t2 = time.perf_counter()
+    if analyze and done:
+        with conn.cursor() as cur:
+            cur.execute("ANALYZE TABLE " + ", ".join(_mysql_rel(t.table) for t in done))
+            cur.fetchall()
+    return LoadReport(
+        target=label,
+        seed=seed,
+        tables=tuple(done),
+        seconds=seconds,
+        analyze_seconds=time.perf_counter() - t2 if analyze and done else 0.0,
+        notes=tuple(plan.notes),
+    )
+
+
+def _insert_table(
+    cur: Any, tp: TablePlan, progress: Progress | None, batch_rows: int, limit: int
+) -> None:
+    """Multi-row INSERTs of the table's rows, each statement at most ``limit`` bytes."""
+    cols = tp.out_columns
+    plans = [tp.column(c) for c in cols]
+    head = (
+        f"INSERT INTO {_mysql_rel(tp.key)} "
+        f"({', '.join(mysql_ident(c, always=True) for c in cols)}) VALUES "
+    )
+    for start, values in tp.batches(batch_rows):
+        if cols:
+            texts = []
+            for cp in plans:
+                assert cp.gen is not None
+                texts.append(mysql_literals(cp.info, cp.gen, values[cp.name]))
+            tuples = ["(" + ",".join(r) + ")" for r in zip(*texts, strict=True)]
+        else:
+            n = len(next(iter(values.values()), [])) if values else 0
+            tuples = ["()"] * n
+        chunk: list[str] = []
+        size = len(head)
+        for t in tuples:
+            if chunk and size + len(t) + 1 > limit:
+                cur.execute(head + ",".join(chunk))
+                chunk, size = [], len(head)
+            chunk.append(t)
+            size += len(t) + 1
+        if chunk:
+            cur.execute(head + ",".join(chunk))
+        if progress is not None:
+            progress(tp.key, min(start + batch_rows, tp.n), tp.n)
+
+
+def _mysql_check_fks(conn: Any, plan: Plan, tables: set[str]) -> None:
+    """Check every foreign key of ``tables`` (loaded with the checks off) by query."""
+    for key in sorted(tables):
+        t = plan.schema.tables[key]
+        for fk in t.foreign_keys.values():
+            child = " AND ".join(f"c.{mysql_ident(c, always=True)} IS NOT NULL" for c in fk.columns)
+            match = " AND ".join(
+                f"p.{mysql_ident(r, always=True)} = c.{mysql_ident(c, always=True)}"
+                for c, r in zip(fk.columns, fk.ref_columns, strict=True)
+            )
+            with conn.cursor() as cur:
+                cur.execute(
+                    f"SELECT count(*) FROM {_mysql_rel(key)} c WHERE {child} AND NOT EXISTS "
+                    f"(SELECT 1 FROM {_mysql_rel(fk.ref_table)} p WHERE {match})"
+                )
+                bad = cur.fetchone()[0]
+            if bad:
+                raise DbdesignError(
+                    f"loading {key} failed: {bad} rows break foreign key {fk.name} "
+                    f"(references {fk.ref_table}); nothing was loaded"
+                )

@@ -1123,22 +1123,25 @@ def _unique_sets(schema: Schema, tp: TablePlan) -> list[tuple[tuple[str, ...], s
                         f"unique: {err}"
                     ) from None
         sets.append((tuple(dict.fromkeys(cols)), f"unique index {ix.name}"))
-    # a generated column is unique when the columns it is computed from are
+    # a generated column is unique when the columns it is computed from are; one computed in a
+    # way that may repeat values (MySQL's live marker ``if(deleted_at is null, 1, null)``) is
+    # left out: the other columns of the key, made unique, keep the whole key unique
     generated = {c.name: c.generated.expr for c in t.columns if c.generated is not None}
     known = {c.name for c in tp.columns}
     out: list[tuple[tuple[str, ...], str]] = []
     for cols_, src in sets:
         expanded: list[str] = []
+        left_out: str | None = None
         for c in cols_:
             if c in generated:
                 try:
                     expanded.extend(sorted(chk.unique_refs(generated[c].text, schema.dialect)))
                 except chk.CheckUnsupported as err:
-                    raise UnsupportedError(
-                        f"{t.key}: cannot keep {src} on generated column {c} unique: {err}"
-                    ) from None
+                    left_out = f"{t.key}: cannot keep {src} on generated column {c} unique: {err}"
             else:
                 expanded.append(c)
+        if left_out and not expanded:
+            raise UnsupportedError(left_out)
         folded = {k.lower(): k for k in known}
         cols2 = tuple(
             dict.fromkeys(c if c in known else folded.get(c.lower(), c) for c in expanded)

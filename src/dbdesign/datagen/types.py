@@ -2,13 +2,19 @@
 
 PostgreSQL types are canonical in the model (``integer``, ``character varying``, ``timestamp with
 time zone``, ``public.mood``); SQLite keeps declared types (``varchar(40)``, ``datetime``), which
-are mapped by SQLite's own affinity rules plus the common names (date, datetime, boolean ...).
+are mapped by SQLite's own affinity rules plus the common names (date, datetime, boolean ...);
+MySQL types are the server's lower-case names (``int unsigned``, ``datetime``, ``tinyint``,
+``boolean`` for ``tinyint(1)``, ``enum`` with quoted labels), with the server's ranges in
+``limits`` (``date`` from 1000-01-01, ``timestamp`` from 1970 to 2038, unsigned integers).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
 
+from dbdesign.dialects.mysql import unquote_string
 from dbdesign.model import Check, DataType, Schema
 
 # Kinds of values the generator knows (values.py has one generator per kind).
@@ -76,6 +82,10 @@ class TypeInfo:
     element: TypeInfo | None = None  # arrays
     not_null: bool = False
     checks: tuple[tuple[str, Check], ...] = field(default=())  # (domain key, check)
+    # The type's own range in the generator's internal units (integers; days or seconds since
+    # 1970 for dates and timestamps) where it differs from PostgreSQL's: MySQL's unsigned
+    # integers, dates from year 1000, timestamps up to 2038.
+    limits: tuple[Any, Any] | None = None
 
     @property
     def is_array(self) -> bool:
@@ -86,6 +96,8 @@ def resolve(t: DataType, schema: Schema) -> TypeInfo:
     """The :class:`TypeInfo` of a column type in ``schema`` (its dialect decides the rules)."""
     if schema.dialect == "sqlite":
         return _sqlite(t)
+    if schema.dialect == "mysql":
+        return _mysql(t)
     return _postgres(t, schema, depth=0)
 
 
@@ -166,3 +178,86 @@ def _sqlite(t: DataType) -> TypeInfo:
         s = args[1] if len(args) > 1 else (0 if args else None)
         return TypeInfo(kind="numeric", name=t.name, precision=p, scale=s)
     return TypeInfo(kind="numeric", name=t.name)
+
+
+_MY_INT_BITS = {"tinyint": 8, "smallint": 16, "mediumint": 24, "int": 32, "bigint": 64}
+_MY_TEXT_LIMITS = {"tinytext": 255}  # characters the generator may write (ASCII: bytes)
+_EPOCH = date(1970, 1, 1)
+_DAY = 86_400
+
+
+def _days(d: date) -> int:
+    return (d - _EPOCH).days
+
+
+def _seconds(dt: datetime) -> int:
+    delta = dt - datetime(1970, 1, 1)
+    return delta.days * _DAY + delta.seconds
+
+
+# MySQL's ranges: DATE and DATETIME from year 1000; TIMESTAMP from 1970-01-01 00:00:01 to
+# 2038-01-19 03:14:07 UTC, kept a day inside so no session time zone pushes a value out.
+_MY_DATE = (_days(date(1000, 1, 1)), _days(date(9999, 12, 31)))
+_MY_DATETIME = (_seconds(datetime(1000, 1, 1)), _seconds(datetime(9999, 12, 31, 23, 59, 59)))
+_MY_TIMESTAMP = (_seconds(datetime(1970, 1, 2)), _seconds(datetime(2038, 1, 18)))
+
+
+def _mysql(t: DataType) -> TypeInfo:
+    """MySQL / MariaDB types (dialects/mysql.py canonical names)."""
+    words = t.name.lower().split()
+    base = words[0] if words else ""
+    unsigned = "unsigned" in words[1:] or "zerofill" in words[1:]
+    args = [a for a in t.args if isinstance(a, int)]
+    name = str(t)
+    if base in _MY_INT_BITS:
+        bits = _MY_INT_BITS[base]
+        limits = (0, 2**bits - 1) if unsigned else (-(2 ** (bits - 1)), 2 ** (bits - 1) - 1)
+        return TypeInfo(kind="int", name=name, bits=bits, limits=limits)
+    if base == "boolean":
+        return TypeInfo(kind="bool", name=name)
+    if base == "decimal":
+        p = args[0] if args else 10
+        s = args[1] if len(args) > 1 else 0
+        top = 10**p - 1
+        return TypeInfo(
+            kind="numeric", name=name, precision=p, scale=s, limits=(0 if unsigned else -top, top)
+        )
+    if base in ("float", "double"):
+        return TypeInfo(kind="float", name="real" if base == "float" else name)
+    if base in ("char", "nchar", "varchar", "nvarchar"):
+        fixed = base in ("char", "nchar")
+        return TypeInfo(
+            kind="text",
+            name=name,
+            max_len=args[0] if args else (1 if fixed else None),
+            fixed=fixed,
+        )
+    if base in ("tinytext", "text", "mediumtext", "longtext"):
+        return TypeInfo(kind="text", name=name, max_len=_MY_TEXT_LIMITS.get(base))
+    if base == "date":
+        return TypeInfo(kind="date", name=name, limits=_MY_DATE)
+    if base == "datetime":
+        return TypeInfo(kind="timestamp", name=name, limits=_MY_DATETIME)
+    if base == "timestamp":
+        return TypeInfo(kind="timestamp", name=name, limits=_MY_TIMESTAMP)
+    if base == "time":
+        return TypeInfo(kind="time", name=name)
+    if base == "year":
+        return TypeInfo(kind="int", name=name, bits=16, limits=(1901, 2155))
+    if base == "json":
+        return TypeInfo(kind="json", name=name)
+    if base == "uuid":
+        return TypeInfo(kind="uuid", name=name)
+    if base in ("inet4", "inet6"):
+        return TypeInfo(kind="inet", name=name)
+    if base in ("binary", "varbinary"):
+        n = args[0] if args else 1
+        return TypeInfo(kind="bytea", name=name, max_len=n, fixed=base == "binary")
+    if base in ("tinyblob", "blob", "mediumblob", "longblob"):
+        return TypeInfo(kind="bytea", name=name)
+    if base == "bit":
+        return TypeInfo(kind="bit", name=name, max_len=args[0] if args else 1, fixed=True)
+    if base in ("enum", "set"):
+        labels = tuple(unquote_string(a) for a in t.args if isinstance(a, str))
+        return TypeInfo(kind="enum", name=name, labels=labels)
+    return TypeInfo(kind="unknown", name=name)

@@ -1210,15 +1210,27 @@ class BitGen(Gen):
 
 
 class ByteaGen(Gen):
+    """Random bytes: 8 of them, or ``size`` (MySQL's ``binary(16)`` gets 16, ``varbinary(4)``
+    at most 4)."""
+
+    def __init__(self, size: int = 8) -> None:
+        self.size = size
+
     def sample(self, rng: random.Random, n: int) -> list[Any]:
-        g = rng.getrandbits
-        return [g(64).to_bytes(8, "big") for _ in range(n)]
+        g, size = rng.getrandbits, self.size
+        return [g(8 * size).to_bytes(size, "big") for _ in range(n)]
+
+    def capacity(self) -> int | None:
+        return 256**self.size if self.size < 8 else None
 
     def chunked(self, total: int) -> bool:
         return True
 
     def unique(self, rng: random.Random, n: int, start: int, total: int) -> Sequence[Any]:
-        return [k.to_bytes(8, "big") for k in range(start, start + n)]
+        size = self.size
+        if size < 8 and total > 256**size:
+            raise Unsatisfiable(f"only {256**size} distinct values of {size} bytes")
+        return [k.to_bytes(size, "big") for k in range(start, start + n)]
 
     def text(self, v: Any) -> str:
         return "\\\\x" + str(v.hex())
@@ -1438,6 +1450,8 @@ def from_py(info: TypeInfo, v: Any) -> Any:
     if v is None:
         return None
     k = info.kind
+    if k == "bool":
+        return bool(v)  # MySQL's tinyint(1), SQLite's integers
     if k in ("numeric", "money"):
         return int(Decimal(str(v)).scaleb(_scale(info)))
     if k == "date":
@@ -1485,6 +1499,8 @@ def _parse_ts(v: Any, tz: bool) -> Decimal:
 
 
 def _type_bounds(info: TypeInfo) -> tuple[Any, Any]:
+    if info.limits is not None:
+        return info.limits
     k = info.kind
     if k == "int":
         b = info.bits
@@ -1739,7 +1755,7 @@ def _base_gen(info: TypeInfo, cons: Cons, column: str, lo: Any, hi: Any, skew: f
     if k == "macaddr8":
         return StrGen(_mac8, 1 << 56)
     if k == "bytea":
-        return ByteaGen()
+        return ByteaGen(8 if info.max_len is None else min(info.max_len, 16))
     if k == "tsvector":
         return StrGen(_tsvector, None)
     if k == "tsquery":

@@ -200,11 +200,19 @@ def design_md(
                 "",
             ]
     out += ["## Query Performance Analysis", ""]
-    if d.dialect != "postgres":
+    if proof is None and d.dialect == "mysql":
+        out += [
+            "> **Not measured:** the proof (apply, fill with generated rows, EXPLAIN every "
+            f"access pattern) needs a MySQL or MariaDB server and was not run for this {engine} "
+            "design: `dbdesign design SPEC --dialect mysql --db mysql://user@host:3306/db` "
+            "runs it. The indexes below are designed, not measured.",
+            "",
+        ]
+    elif proof is None and d.dialect != "postgres":
         out += [
             f"> **Not measured:** the proof (apply, fill with generated rows, EXPLAIN every "
-            f"access pattern) runs on PostgreSQL only; it was not run for this {engine} design. "
-            "The indexes below are designed, not measured.",
+            f"access pattern) runs on PostgreSQL and MySQL / MariaDB; it was not run for this "
+            f"{engine} design. The indexes below are designed, not measured.",
             "",
         ]
     results = {r.pattern: r for r in proof.results} if proof else {}

@@ -1,18 +1,29 @@
-"""Prove a design on a real PostgreSQL: apply it, lint it, fill it, ANALYZE, and EXPLAIN every
-access pattern. A pattern passes when its plan uses the index designed for it and its measured
-p95 latency meets its target."""
+"""Prove a design on a real server: apply it, lint it, fill it, ANALYZE, and EXPLAIN every access
+pattern. A pattern passes when its plan uses the index designed for it and its measured p95
+latency meets its target.
+
+One flow (:func:`prove`) for every server; what differs between PostgreSQL and MySQL / MariaDB
+(connecting, the scratch database, applying the DDL, refreshing statistics, picking parameter
+values from the data, reading the plan) sits behind :class:`Server`, one small class each.
+"""
 
 from __future__ import annotations
 
+import json
+import math
+import random
 import re
 import time
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from dbdesign.design import Design, PatternPlan
 
 PROOF_MAX_ROWS = 60_000  # per table: enough for the planner to prefer indexes as it would live
+PROOF_MIN_ROWS = 1_000  # per table (or all its rows): below this any table is scanned
 LATENCY_RUNS = 30
 
 Progress = Callable[[str], None]
@@ -71,6 +82,15 @@ class Proof:
     results: tuple[PatternResult, ...]
     seconds: float = 0.0
     problems: tuple[str, ...] = field(default=())
+    explain: str = "EXPLAIN (ANALYZE)"  # how each pattern's plan was read
+
+    @property
+    def explained(self) -> str:
+        return (
+            "EXPLAINed (ANALYZE)"
+            if self.explain == "EXPLAIN (ANALYZE)"
+            else f"read with {self.explain}"
+        )
 
     @property
     def ok(self) -> bool:
@@ -81,7 +101,7 @@ class Proof:
         lines = [
             f"Proved on {self.server}: the migration applied, lint found "
             f"{len(self.lint_errors)} errors, {total:,} generated rows loaded in "
-            f"{self.load_seconds:.1f} s and ANALYZEd; each pattern was EXPLAINed (ANALYZE) with "
+            f"{self.load_seconds:.1f} s and ANALYZEd; each pattern was {self.explained} with "
             f"values taken from the data and run {LATENCY_RUNS} times.",
             "",
             "| Pattern | Designed index | Plan uses | p95 ms | Target ms | Result |",
@@ -105,6 +125,7 @@ class Proof:
         return {
             "ok": self.ok,
             "server": self.server,
+            "explain": self.explain,
             "rows": self.rows,
             "load_seconds": round(self.load_seconds, 3),
             "lint_errors": list(self.lint_errors),
@@ -125,7 +146,35 @@ class Proof:
 
 
 def proof_rows(d: Design) -> dict[str, int]:
-    return {t.key: min(t.proof_rows, PROOF_MAX_ROWS) for t in d.tables}
+    """Rows to generate per table: at most PROOF_MAX_ROWS, with the spec's fan-out kept.
+
+    A table larger than PROOF_MAX_ROWS is scaled down; the tables it references are scaled down
+    at least as much (and theirs in turn), so a parent keeps as many child rows per row as the
+    spec says (50 issues a project, not 1). With every table merely capped, a parent and its
+    child end up the same size, every foreign key value matches one row, and any index on it
+    looks as good to the planner as the one designed for the pattern (MariaDB then picks the
+    narrower one). A table keeps at least min(its rows, PROOF_MIN_ROWS): smaller ones are read
+    by sequential scan whatever their indexes.
+    """
+    own = {t.key: min(1.0, PROOF_MAX_ROWS / max(t.proof_rows, 1)) for t in d.tables}
+    parents: dict[str, set[str]] = {k: set() for k in own}
+    for t in d.tables:
+        for fk in d.schema.tables[t.key].foreign_keys.values():
+            if fk.ref_table != t.key and fk.ref_table in own:
+                parents[t.key].add(fk.ref_table)
+    scale = dict(own)
+    changed = True
+    while changed:  # a parent's scale is at most each child's (to a fixed point: chains)
+        changed = False
+        for child, refs in parents.items():
+            for parent in refs:
+                if scale[child] < scale[parent]:
+                    scale[parent] = scale[child]
+                    changed = True
+    return {
+        t.key: max(round(t.proof_rows * scale[t.key]), min(t.proof_rows, PROOF_MIN_ROWS))
+        for t in d.tables
+    }
 
 
 def prove(
@@ -136,18 +185,22 @@ def prove(
     seed: int = 0,
     progress: Progress | None = None,
 ) -> Proof:
-    """Prove ``d`` in a scratch database on the server at ``url`` (dropped afterwards)."""
-    from dbdesign import engine
-
+    """Prove ``d`` in a scratch database on the server at ``url`` (dropped afterwards): a
+    PostgreSQL URL for a PostgreSQL design, a MySQL / MariaDB URL for a MySQL design."""
     say = progress or (lambda _m: None)
+    server = server_for(url)
+    if (d.dialect == "mysql") != isinstance(server, MySQLServer) or d.dialect == "sqlite":
+        from dbdesign.engine import redact_url
+        from dbdesign.errors import ConfigError
+
+        raise ConfigError(f"a {d.dialect} design cannot be proved on {redact_url(url)}")
     start = time.perf_counter()
-    with engine.scratch_database(url) as db:
-        conn = engine.connect(db, autocommit=True)
+    with server.scratch(url) as db:
+        conn = server.connect(db)
         try:
-            server = conn.execute("SHOW server_version").fetchone()[0]  # type: ignore[index]
+            version = server.version(conn)
             say("applying the initial migration")
-            with conn.transaction():
-                conn.execute(up_sql.encode())
+            server.apply(conn, up_sql)
             say("linting the applied schema")
             lint_errors = _lint_errors(db)
             rows = proof_rows(d)
@@ -155,25 +208,24 @@ def prove(
             t0 = time.perf_counter()
             _load(db, d, rows, seed)
             load_s = time.perf_counter() - t0
-            # VACUUM as well: it sets the visibility map (index-only scans) and flushes GIN
-            # pending lists, whose pages the planner otherwise costs as if scanned on each query.
-            conn.execute("VACUUM ANALYZE")
+            server.analyze(conn, d)
             results = []
             for pp in d.patterns:
                 say(f"explaining {pp.pattern.name}")
-                results.append(_check(conn, pp, seed))
+                results.append(_check(server, conn, d, pp, seed))
         finally:
             conn.close()
     problems = [f"lint error: {e}" for e in lint_errors]
     problems += [p for r in results if (p := r.problem())]
     return Proof(
-        server=f"PostgreSQL {server}",
+        server=version,
         rows=rows,
         load_seconds=load_s,
         lint_errors=tuple(lint_errors),
         results=tuple(results),
         seconds=time.perf_counter() - start,
         problems=tuple(problems),
+        explain=server.explain_label,
     )
 
 
@@ -204,59 +256,184 @@ def skew_columns(d: Design) -> dict[str, float]:
     return out
 
 
-def _placeholders(sql: str) -> str:
+def _check(server: Server, conn: Any, d: Design, pp: PatternPlan, seed: int) -> PatternResult:
+    params = server.params(conn, d, pp, seed)
+    used, plan_text = server.explain(conn, pp, params)
+    times = []
+    for _ in range(LATENCY_RUNS):
+        t0 = time.perf_counter()
+        server.run(conn, pp, params)
+        times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+    return PatternResult(
+        pattern=pp.pattern.name,
+        index=pp.index,
+        indexes_used=used,
+        plan_text=plan_text,
+        p95_ms=p95,
+        target_ms=pp.pattern.latency_ms,
+        params=params,
+        uses_index=pp.index is None or bool({pp.index, *pp.alternatives} & set(used)),
+        alternatives=pp.alternatives,
+    )
+
+
+# --------------------------------------------------------------------------- the seam
+
+
+class Server(Protocol):
+    """What the proof needs from one kind of server."""
+
+    explain_label: str  # how plans are read, for DESIGN.md
+
+    def scratch(self, url: str) -> AbstractContextManager[str]:
+        """A throw-away database on the server of ``url``; yields its URL."""
+        ...
+
+    def connect(self, url: str) -> Any: ...
+
+    def version(self, conn: Any) -> str:
+        """``PostgreSQL 16.4``, ``MariaDB 10.11.6`` ..."""
+        ...
+
+    def apply(self, conn: Any, up_sql: str) -> None: ...
+
+    def analyze(self, conn: Any, d: Design) -> None:
+        """Fresh statistics after the load."""
+        ...
+
+    def params(self, conn: Any, d: Design, pp: PatternPlan, seed: int) -> tuple[Any, ...]:
+        """Values from the data: one existing row for the equality columns, the top 5 % of the
+        range column, and a rare word or two for text search."""
+        ...
+
+    def explain(
+        self, conn: Any, pp: PatternPlan, params: tuple[Any, ...]
+    ) -> tuple[tuple[str, ...], str]:
+        """The indexes the plan uses and the plan as text, the statement run in a transaction
+        that is rolled back."""
+        ...
+
+    def run(self, conn: Any, pp: PatternPlan, params: tuple[Any, ...]) -> None:
+        """Run the pattern once and fetch every row (a timed run)."""
+        ...
+
+
+def server_for(url: str) -> Server:
+    from dbdesign.engine import is_mysql_url
+
+    return MySQLServer() if is_mysql_url(url) else PostgresServer()
+
+
+def percentile_index(n: int, fraction: float = 0.95) -> int:
+    """The 0-based position of ``percentile_disc(fraction)`` among ``n`` sorted values."""
+    return max(0, min(n - 1, math.ceil(round(fraction * n, 9)) - 1))
+
+
+# --------------------------------------------------------------------------- PostgreSQL
+
+
+class PostgresServer:
+    explain_label = "EXPLAIN (ANALYZE)"
+
+    def scratch(self, url: str) -> AbstractContextManager[str]:
+        from dbdesign import engine
+
+        return engine.scratch_database(url)
+
+    def connect(self, url: str) -> Any:
+        from dbdesign import engine
+
+        return engine.connect(url, autocommit=True)
+
+    def version(self, conn: Any) -> str:
+        return f"PostgreSQL {conn.execute('SHOW server_version').fetchone()[0]}"
+
+    def apply(self, conn: Any, up_sql: str) -> None:
+        with conn.transaction():
+            conn.execute(up_sql.encode())
+
+    def analyze(self, conn: Any, d: Design) -> None:
+        # VACUUM as well: it sets the visibility map (index-only scans) and flushes GIN
+        # pending lists, whose pages the planner otherwise costs as if scanned on each query.
+        conn.execute("VACUUM ANALYZE")
+
+    def params(self, conn: Any, d: Design, pp: PatternPlan, seed: int) -> tuple[Any, ...]:
+        from psycopg import sql as S
+
+        table = S.Identifier(*pp.table.split(".", 1))
+        eq = [p.column for p in pp.params if p.kind == "eq"]
+        values: dict[tuple[str, str], Any] = {}
+        if eq:
+            conn.execute("SELECT setseed(%s)", (((seed % 1000) / 1000.0),))
+            row = conn.execute(
+                S.SQL("SELECT {} FROM {} ORDER BY random() LIMIT 1").format(
+                    S.SQL(", ").join(S.Identifier(c) for c in eq), table
+                )
+            ).fetchone()
+            if row is not None:
+                values.update({(c, "eq"): v for c, v in zip(eq, row, strict=False)})
+        for p in pp.params:
+            if p.kind in ("lower", "upper") and (p.column, "lower") not in values:
+                lo, hi = conn.execute(
+                    S.SQL(
+                        "SELECT percentile_disc(0.95) WITHIN GROUP (ORDER BY {c}), max({c}) "
+                        "FROM {t}"
+                    ).format(c=S.Identifier(p.column), t=table)
+                ).fetchone()
+                values[(p.column, "lower")] = lo
+                values[(p.column, "upper")] = hi
+            elif p.kind == "search":
+                # A user's search: the two least common words of one row's text, so it finds
+                # that row at least (a word common to most rows is a browse, not a search).
+                conn.execute("SELECT setseed(%s)", (((seed % 1000) / 1000.0),))
+                words = conn.execute(
+                    S.SQL(
+                        "WITH one AS (SELECT search_vector AS v FROM {t} ORDER BY random() "
+                        "LIMIT 1) SELECT s.word FROM ts_stat({q}) s JOIN unnest((SELECT v FROM "
+                        "one)) u ON u.lexeme = s.word ORDER BY s.ndoc, s.word LIMIT 2"
+                    ).format(t=table, q=S.Literal(f"SELECT search_vector FROM {pp.table}"))
+                ).fetchall()
+                values[(p.column, "search")] = " ".join(w for (w,) in words) or "x"
+        return tuple(values.get((p.column, p.kind)) for p in pp.params)
+
+    def explain(
+        self, conn: Any, pp: PatternPlan, params: tuple[Any, ...]
+    ) -> tuple[tuple[str, ...], str]:
+        query = _pg_placeholders(pp.sql)
+        with conn.transaction(force_rollback=True):
+            plan = conn.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + query, params).fetchone()[0]
+        root = plan[0]["Plan"]
+        used = tuple(dict.fromkeys(n["Index Name"] for n in _pg_walk(root) if "Index Name" in n))
+        # A partition's index is the partitioned index's clone: name the index that was designed.
+        parents = dict(
+            conn.execute(
+                "SELECT ch.relname, pa.relname FROM pg_inherits i"
+                " JOIN pg_class ch ON ch.oid = i.inhrelid JOIN pg_class pa ON pa.oid = i.inhparent"
+                " WHERE ch.relkind = 'i' AND ch.relname = ANY(%s)",
+                (list(used),),
+            ).fetchall()
+        )
+        used = tuple(dict.fromkeys(parents.get(u, u) for u in used))
+        return used, "\n".join(_pg_plan_text(root))
+
+    def run(self, conn: Any, pp: PatternPlan, params: tuple[Any, ...]) -> None:
+        conn.execute(_pg_placeholders(pp.sql), params).fetchall()
+
+
+def _pg_placeholders(sql: str) -> str:
     return re.sub(r"\$\d+", "%s", sql.replace("%", "%%"))
 
 
-def _params(conn: Any, pp: PatternPlan, seed: int) -> tuple[Any, ...]:
-    """Values from the data: one existing row for the equality columns, the top 5 % of the
-    range column, and a rare word for text search."""
-    from psycopg import sql as S
-
-    table = S.Identifier(*pp.table.split(".", 1))
-    eq = [p.column for p in pp.params if p.kind == "eq"]
-    values: dict[tuple[str, str], Any] = {}
-    if eq:
-        conn.execute("SELECT setseed(%s)", (((seed % 1000) / 1000.0),))
-        row = conn.execute(
-            S.SQL("SELECT {} FROM {} ORDER BY random() LIMIT 1").format(
-                S.SQL(", ").join(S.Identifier(c) for c in eq), table
-            )
-        ).fetchone()
-        if row is not None:
-            values.update({(c, "eq"): v for c, v in zip(eq, row, strict=False)})
-    for p in pp.params:
-        if p.kind in ("lower", "upper") and (p.column, "lower") not in values:
-            lo, hi = conn.execute(
-                S.SQL(
-                    "SELECT percentile_disc(0.95) WITHIN GROUP (ORDER BY {c}), max({c}) FROM {t}"
-                ).format(c=S.Identifier(p.column), t=table)
-            ).fetchone()
-            values[(p.column, "lower")] = lo
-            values[(p.column, "upper")] = hi
-        elif p.kind == "search":
-            # A user's search: the two least common words of one row's text, so it finds that
-            # row at least (a word common to most rows is a browse, not a search).
-            conn.execute("SELECT setseed(%s)", (((seed % 1000) / 1000.0),))
-            words = conn.execute(
-                S.SQL(
-                    "WITH one AS (SELECT search_vector AS v FROM {t} ORDER BY random() LIMIT 1) "
-                    "SELECT s.word FROM ts_stat({q}) s JOIN unnest((SELECT v FROM one)) u "
-                    "ON u.lexeme = s.word ORDER BY s.ndoc, s.word LIMIT 2"
-                ).format(t=table, q=S.Literal(f"SELECT search_vector FROM {pp.table}"))
-            ).fetchall()
-            values[(p.column, "search")] = " ".join(w for (w,) in words) or "x"
-    return tuple(values.get((p.column, p.kind)) for p in pp.params)
-
-
-def _walk(node: dict[str, Any]) -> list[dict[str, Any]]:
+def _pg_walk(node: dict[str, Any]) -> list[dict[str, Any]]:
     out = [node]
     for child in node.get("Plans", ()):
-        out += _walk(child)
+        out += _pg_walk(child)
     return out
 
 
-def _plan_text(node: dict[str, Any], depth: int = 0) -> list[str]:
+def _pg_plan_text(node: dict[str, Any], depth: int = 0) -> list[str]:
     label = node["Node Type"]
     if "Index Name" in node:
         label += f" using {node['Index Name']}"
@@ -268,42 +445,238 @@ def _plan_text(node: dict[str, Any], depth: int = 0) -> list[str]:
         if key in node:
             lines.append("  " * depth + f"     {key}: {node[key]}")
     for child in node.get("Plans", ()):
-        lines += _plan_text(child, depth + 1)
+        lines += _pg_plan_text(child, depth + 1)
     return lines
 
 
-def _check(conn: Any, pp: PatternPlan, seed: int) -> PatternResult:
-    params = _params(conn, pp, seed)
-    query = _placeholders(pp.sql)
-    with conn.transaction(force_rollback=True):
-        plan = conn.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + query, params).fetchone()[0]
-    root = plan[0]["Plan"]
-    used = tuple(dict.fromkeys(n["Index Name"] for n in _walk(root) if "Index Name" in n))
-    # A partition's index is the partitioned index's clone: name the index that was designed.
-    parents = dict(
-        conn.execute(
-            "SELECT ch.relname, pa.relname FROM pg_inherits i"
-            " JOIN pg_class ch ON ch.oid = i.inhrelid JOIN pg_class pa ON pa.oid = i.inhparent"
-            " WHERE ch.relkind = 'i' AND ch.relname = ANY(%s)",
-            (list(used),),
-        ).fetchall()
+# --------------------------------------------------------------------------- MySQL / MariaDB
+
+# Words InnoDB full-text search indexes: runs of letters, digits and "_" of at least
+# innodb_ft_min_token_size characters that are not stop words.
+_FT_WORD = re.compile(r"\w+")
+# Operations of a JSON plan that wrap the tables they read (named in the plan text).
+_MY_WRAPPERS = (
+    "ordering_operation",
+    "grouping_operation",
+    "duplicates_removal",
+    "filesort",
+    "temporary_table",
+    "read_sorted_file",
+    "windowing",
+    "buffer_result",
+    "materialized_from_subquery",
+)
+_MY_DETAILS = ("used_key_parts", "index_condition", "attached_condition")
+
+
+class MySQLServer:
+    """MySQL 8 and MariaDB 10.6+ (one server decides which plan reader applies)."""
+
+    def __init__(self) -> None:
+        self.mariadb = True
+        self.explain_label = "ANALYZE FORMAT=JSON"
+
+    def scratch(self, url: str) -> AbstractContextManager[str]:
+        from dbdesign import engine
+
+        return engine.mysql_scratch_database(url)
+
+    def connect(self, url: str) -> Any:
+        from dbdesign import engine
+
+        return engine.connect_mysql(url, autocommit=True)
+
+    def _rows(self, conn: Any, query: str, args: Any = None) -> list[tuple[Any, ...]]:
+        with conn.cursor() as cur:
+            cur.execute(query, args)
+            return list(cur.fetchall())
+
+    def version(self, conn: Any) -> str:
+        (v,) = self._rows(conn, "SELECT VERSION()")[0]
+        number = str(v).split("-", 1)[0]
+        self.mariadb = "mariadb" in str(v).lower()
+        # MySQL's ANALYZE prints a tree, not JSON: read its estimated plan instead.
+        self.explain_label = "ANALYZE FORMAT=JSON" if self.mariadb else "EXPLAIN FORMAT=JSON"
+        return f"{'MariaDB' if self.mariadb else 'MySQL'} {number}"
+
+    def apply(self, conn: Any, up_sql: str) -> None:
+        from dbdesign.readers.ddl.mysql import split_script
+
+        src, statements = split_script(up_sql)
+        with conn.cursor() as cur:
+            for st in statements:
+                text = src.text[st.start : st.end].strip()
+                if text:
+                    cur.execute(text)  # DDL commits on its own; no parameters: "%" stays
+
+    def analyze(self, conn: Any, d: Design) -> None:
+        from dbdesign.dialects.mysql import quote_ident
+
+        names = ", ".join(quote_ident(t.name, always=True) for t in d.tables)
+        self._rows(conn, f"ANALYZE TABLE {names}")
+
+    def params(self, conn: Any, d: Design, pp: PatternPlan, seed: int) -> tuple[Any, ...]:
+        from dbdesign.dialects.mysql import quote_ident
+
+        def q(name: str) -> str:
+            return quote_ident(name, always=True)
+
+        table = q(pp.table.split(".", 1)[1])
+        eq = [p.column for p in pp.params if p.kind == "eq"]
+        values: dict[tuple[str, str], Any] = {}
+        if eq:
+            rows = self._rows(
+                conn,
+                f"SELECT {', '.join(map(q, eq))} FROM {table} ORDER BY RAND(%s) LIMIT 1",
+                (seed,),
+            )
+            if rows:
+                values.update({(c, "eq"): v for c, v in zip(eq, rows[0], strict=False)})
+        for p in pp.params:
+            if p.kind in ("lower", "upper") and (p.column, "lower") not in values:
+                c = q(p.column)
+                ((n, hi),) = self._rows(conn, f"SELECT count({c}), max({c}) FROM {table}")
+                lo = None
+                if n:
+                    (lo,) = self._rows(
+                        conn,
+                        f"SELECT {c} FROM {table} WHERE {c} IS NOT NULL ORDER BY {c} "
+                        f"LIMIT 1 OFFSET {percentile_index(int(n))}",
+                    )[0]
+                values[(p.column, "lower")] = lo
+                values[(p.column, "upper")] = hi
+            elif p.kind == "search":
+                values[(p.column, "search")] = self._search(conn, d, pp, p.column, seed)
+        return tuple(values.get((p.column, p.kind)) for p in pp.params)
+
+    def _search(self, conn: Any, d: Design, pp: PatternPlan, column: str, seed: int) -> str:
+        """A user's search: the two least common words of one row's text, both required
+        (``+a +b``), so it finds that row at least. Word counts are made here from the rows,
+        as InnoDB splits them (MySQL has no ``ts_stat``)."""
+        from dbdesign.dialects.mysql import quote_ident
+
+        fulltext = [
+            tuple(e.column for e in ix.elements if e.column)
+            for ix in d.schema.indexes_on(pp.table)
+            if ix.method == "fulltext"
+        ]
+        cols = next((c for c in fulltext if c and c[0] == column), (column,))
+        table = quote_ident(pp.table.split(".", 1)[1], always=True)
+        text = ", ".join(quote_ident(c, always=True) for c in cols)
+        ((min_len,),) = self._rows(conn, "SELECT @@innodb_ft_min_token_size")
+        stop = {
+            str(w).lower()
+            for (w,) in self._rows(
+                conn, "SELECT value FROM information_schema.INNODB_FT_DEFAULT_STOPWORD"
+            )
+        }
+        docs: list[list[str]] = []
+        for row in self._rows(conn, f"SELECT CONCAT_WS(' ', {text}) FROM {table} ORDER BY 1"):
+            words = {
+                w
+                for w in _FT_WORD.findall(str(row[0] or "").lower())
+                if len(w) >= int(min_len) and w not in stop
+            }
+            docs.append(sorted(words))
+        ndoc = Counter(w for words in docs for w in words)
+        candidates = [words for words in docs if words]
+        if not candidates:
+            return "x"
+        one = random.Random(seed).choice(candidates)
+        rare = sorted(one, key=lambda w: (ndoc[w], w))[:2]
+        return " ".join(f"+{w}" for w in rare)
+
+    def explain(
+        self, conn: Any, pp: PatternPlan, params: tuple[Any, ...]
+    ) -> tuple[tuple[str, ...], str]:
+        query = _my_placeholders(pp.sql)
+        word = "ANALYZE FORMAT=JSON " if self.mariadb else "EXPLAIN FORMAT=JSON "
+        conn.begin()
+        try:
+            with conn.cursor() as cur:
+                cur.execute(word + query, params)
+                plan = json.loads(cur.fetchone()[0])
+        finally:
+            conn.rollback()
+        used = tuple(dict.fromkeys(_my_keys(plan)))
+        lines: list[str] = []
+        _my_plan_text(plan, 0, lines)
+        return used, "\n".join(lines)
+
+    def run(self, conn: Any, pp: PatternPlan, params: tuple[Any, ...]) -> None:
+        with conn.cursor() as cur:
+            cur.execute(_my_placeholders(pp.sql), params)
+            cur.fetchall()
+
+
+_MY_QUOTED_OR_MARK = re.compile(r"'(?:[^'\\]|\\.|'')*'|\"(?:[^\"\\]|\\.|\"\")*\"|`[^`]*`|\?")
+
+
+def _my_placeholders(sql: str) -> str:
+    """``?`` -> ``%s`` for PyMySQL (and ``%`` doubled), leaving quoted text alone."""
+    return _MY_QUOTED_OR_MARK.sub(
+        lambda m: "%s" if m.group() == "?" else m.group(), sql.replace("%", "%%")
     )
-    used = tuple(dict.fromkeys(parents.get(u, u) for u in used))
-    times = []
-    for _ in range(LATENCY_RUNS):
-        t0 = time.perf_counter()
-        conn.execute(query, params).fetchall()
-        times.append((time.perf_counter() - t0) * 1000)
-    times.sort()
-    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-    return PatternResult(
-        pattern=pp.pattern.name,
-        index=pp.index,
-        indexes_used=used,
-        plan_text="\n".join(_plan_text(root)),
-        p95_ms=p95,
-        target_ms=pp.pattern.latency_ms,
-        params=params,
-        uses_index=pp.index is None or bool({pp.index, *pp.alternatives} & set(used)),
-        alternatives=pp.alternatives,
-    )
+
+
+_MERGE_WORDS = frozenset({"intersect", "union", "sort_union"})
+
+
+def _my_keys(node: Any) -> Iterator[str]:
+    """Every index a JSON plan reads: each ``"key"``, at any depth (an index merge names its
+    indexes in its own nodes, or as MySQL writes it, ``intersect(a,b)``)."""
+    if isinstance(node, dict):
+        key = node.get("key")
+        if isinstance(key, str):
+            if "(" in key:
+                for part in re.split(r"[(),]", key):
+                    if part.strip() and part.strip() not in _MERGE_WORDS:
+                        yield part.strip()
+            else:
+                yield key
+        for v in node.values():
+            yield from _my_keys(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _my_keys(v)
+
+
+def _my_plan_text(node: Any, depth: int, out: list[str]) -> None:
+    pad = "  " * depth
+    if isinstance(node, list):
+        for x in node:
+            _my_plan_text(x, depth, out)
+        return
+    if not isinstance(node, dict):
+        return
+    if "table_name" in node:
+        label = f"{node.get('access_type', '?')} on {node['table_name']}"
+        if node.get("key"):
+            label += f" using {node['key']}"
+        stats = [f"rows={node.get('rows', node.get('rows_examined_per_scan', '?'))}"]
+        if node.get("r_rows") is not None:
+            stats.append(f"actual rows={node['r_rows']:g}")
+        if node.get("r_total_time_ms") is not None:
+            stats.append(f"time={node['r_total_time_ms']:.3f} ms")
+        out.append(pad + ("-> " if depth else "") + f"{label}  ({' '.join(stats)})")
+        for k in _MY_DETAILS:
+            if k in node:
+                v = node[k]
+                out.append(pad + f"     {k}: {', '.join(v) if isinstance(v, list) else v}")
+        for k, v in node.items():
+            if isinstance(v, dict | list) and k not in _MY_DETAILS and k != "possible_keys":
+                _my_plan_text(v, depth + 1, out)
+        return
+    for k, v in node.items():
+        if not isinstance(v, dict | list):
+            continue
+        if k in _MY_WRAPPERS:
+            extra = ""
+            if isinstance(v, dict) and "sort_key" in v:
+                extra = f" by {v['sort_key']}"
+            if isinstance(v, dict) and v.get("using_filesort"):
+                extra += " (filesort)"
+            out.append(pad + ("-> " if depth else "") + k.replace("_", " ") + extra)
+            _my_plan_text(v, depth + 1, out)
+        else:
+            _my_plan_text(v, depth, out)
