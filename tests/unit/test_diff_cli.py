@@ -105,6 +105,7 @@ def test_rename_hint(tmp_path: Path) -> None:
         (["nope.sql", "nope.sql"], "no such file"),
         (["--rename", "bad", "A", "A"], "expected schema.old=new"),
         (["--rename", "public.x=y", "A", "B"], "not in the source schema"),
+        (["--rename", "t.v=w", "A", "B"], "(a column? write public.t.v=w)"),
         (["A", "sqlite:///x.db"], "PostgreSQL"),
     ],
 )

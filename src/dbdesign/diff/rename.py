@@ -61,7 +61,14 @@ def apply_renames(source: Schema, renames: Mapping[str, str]) -> tuple[Schema, l
         schema_name = old_key.split(".")[0]
         new_key = f"{schema_name}.{new}"
         if old_key not in _relation_keys(s):
-            raise ConfigError(f"--rename {old_key}={new}: {old_key} is not in the source schema")
+            hint = ""
+            tables = [k for k in s.tables if k.split(".", 1)[1] == schema_name]
+            column = old_key.split(".", 1)[1]
+            if any(s.tables[k].column(column) is not None for k in tables):
+                hint = f" (a column? write {tables[0]}.{column}={new})"
+            raise ConfigError(
+                f"--rename {old_key}={new}: {old_key} is not in the source schema{hint}"
+            )
         if new_key in _relation_keys(s):
             raise ConfigError(f"--rename {old_key}={new}: {new_key} already exists")
         if old_key in s.tables:
