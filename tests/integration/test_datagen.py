@@ -606,3 +606,102 @@ def test_cli_mysql_create_and_fill(my_scratch: str) -> None:
     assert my_query(my_scratch, "SELECT count(*) FROM `order`") == [(800,)]
     r = run("datagen", my_scratch, "-r", "nope=5")
     assert r.returncode == 2 and "no table 'nope'" in r.stderr
+
+
+# --------------------------------------------------------------------------- overlapping keys
+
+TENANT = SQL / "datagen_tenant.sql"
+TENANT_ROWS = {
+    "org": 12,
+    "project": 40,
+    "member": 150,
+    "label": 60,
+    "issue": 4000,
+    "issue_label": 3000,
+}
+
+
+def assert_tenant_rows_hold(query: Any, schema: Schema, quote: str, rows: dict[str, int]) -> None:
+    """Counts, every foreign key by a query (MATCH SIMPLE: a key with a NULL is not checked),
+    and the tenant's consistency across the references that share its column."""
+
+    def q(text: str) -> Any:
+        return query(text.replace("`", quote))
+
+    for key, t in schema.tables.items():
+        assert q(f"SELECT count(*) FROM `{t.name}`") == [(rows[t.name],)], key
+        for fk in t.foreign_keys.values():
+            on = " AND ".join(
+                f"p.`{r}` = c.`{x}`" for x, r in zip(fk.columns, fk.ref_columns, strict=True)
+            )
+            alive = " AND ".join(f"c.`{x}` IS NOT NULL" for x in fk.columns)
+            parent = fk.ref_table.split(".", 1)[1]
+            orphans = q(
+                f"SELECT count(*) FROM `{t.name}` c WHERE {alive} AND NOT EXISTS "
+                f"(SELECT 1 FROM `{parent}` p WHERE {on})"
+            )
+            assert orphans == [(0,)], f"{t.name}.{fk.name}"
+    # an issue's project, reporter and reviewer are of the issue's tenant
+    assert q(
+        "SELECT count(*) FROM `issue` i JOIN `project` p ON p.`id` = i.`project_id` "
+        "JOIN `member` r ON r.`id` = i.`reporter_id` "
+        "WHERE p.`org_id` <> i.`org_id` OR r.`org_id` <> i.`org_id`"
+    ) == [(0,)]
+    assert q(
+        "SELECT count(*) FROM `issue` i JOIN `member` m ON m.`id` = i.`reviewer_id` "
+        "WHERE m.`org_id` <> i.`org_id`"
+    ) == [(0,)]
+    # the nullable composite and the SET NULL reference are sometimes NULL, mostly not
+    ((reviewers, assignees),) = q("SELECT count(`reviewer_id`), count(`assignee_id`) FROM `issue`")
+    assert rows["issue"] * 0.8 < reviewers < rows["issue"]
+    assert rows["issue"] * 0.8 < assignees < rows["issue"]
+    # every tenant that has a project and a member gets issues
+    assert q("SELECT count(DISTINCT `org_id`) FROM `issue`") == q(
+        "SELECT count(*) FROM `org` o WHERE EXISTS (SELECT 1 FROM `project` p WHERE "
+        "p.`org_id` = o.`id`) AND EXISTS (SELECT 1 FROM `member` m WHERE m.`org_id` = o.`id`)"
+    )
+    assert q(
+        "SELECT count(*) FROM (SELECT 1 FROM `issue_label` "
+        "GROUP BY `org_id`, `issue_id`, `label_id` HAVING count(*) > 1) x"
+    ) == [(0,)]
+
+
+def test_overlapping_foreign_keys_load_on_postgres(pg_scratch: str) -> None:
+    load_sql(pg_scratch, TENANT.read_text())
+    schema = read_catalog(pg_scratch)
+    datagen.load(pg_scratch, schema, TENANT_ROWS, seed=5)
+
+    def query(text: str) -> list[tuple[Any, ...]]:
+        with connect(pg_scratch) as conn:
+            return list(conn.execute(text.encode()).fetchall())  # type: ignore[call-overload]
+
+    assert_tenant_rows_hold(query, schema, '"', TENANT_ROWS)
+    # appending: new issues draw from the rows already there; new labels of issues avoid the
+    # (org_id, issue_id, label_id) keys already taken
+    datagen.load(pg_scratch, schema, {"issue": 500, "issue_label": 1000}, seed=5)
+    more = {**TENANT_ROWS, "issue": 4500, "issue_label": 4000}
+    assert_tenant_rows_hold(query, schema, '"', more)
+
+
+def test_overlapping_foreign_keys_load_on_sqlite(tmp_path: Path) -> None:
+    db = _sqlite_db(tmp_path, TENANT.read_text())
+    schema = read_sqlite_catalog(str(db))
+    datagen.load(f"sqlite:///{db}", schema, TENANT_ROWS, seed=5)
+    con = sqlite3.connect(db)
+    try:
+        con.execute("PRAGMA foreign_keys = ON")
+        assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert_tenant_rows_hold(lambda text: con.execute(text).fetchall(), schema, '"', TENANT_ROWS)
+    finally:
+        con.close()
+
+
+def test_overlapping_foreign_keys_load_on_mysql(my_scratch: str) -> None:
+    from dbdesign.readers.catalog.mysql import read_catalog as read_mysql_catalog
+    from tests.mysqlload import load_mysql
+
+    load_mysql(my_scratch, TENANT.read_text())
+    schema = read_mysql_catalog(my_scratch)
+    datagen.load(my_scratch, schema, TENANT_ROWS, seed=5)
+    assert_tenant_rows_hold(lambda text: my_query(my_scratch, text), schema, "`", TENANT_ROWS)
+    assert_keys_and_references_hold(my_scratch, schema)

@@ -336,6 +336,215 @@ class ComboUnit(Unit):
         return out
 
 
+class FkGroupUnit(Unit):
+    """Foreign keys that share columns, drawn together so that every row satisfies all of them
+    (the tenant pattern: ``(org_id, project_id) -> projects (org_id, id)`` and ``(org_id,
+    reporter_id) -> members (org_id, id)``).
+
+    ``parts[0]`` is drawn first (uniformly or skewed, like a lone foreign key) and fixes its
+    columns; each later part is drawn among its parent rows that agree with the columns fixed
+    so far (an index of the parent's key tuples by those columns). A part whose own columns are
+    all nullable may be NULL there (MATCH SIMPLE: a key with a NULL is not checked); a row for
+    which some required part finds no parent is drawn again, a bounded number of times.
+    ``distinct`` lists unique keys that lie wholly inside the group: rows repeating one are
+    drawn again too."""
+
+    TRIES = 200  # draws of one row before giving up
+
+    def __init__(
+        self, parts: list[FkUnit], nullable: Mapping[str, bool], asked: set[str], seed: int
+    ) -> None:
+        self.parts = parts
+        self.columns = tuple(dict.fromkeys(c for p in parts for c in p.columns))
+        self.nullable = nullable
+        self.asked = asked  # foreign keys with a skew asked for a column of their own
+        self.rng = random.Random(seed)
+        self.nrng = random.Random(seed + 1)
+        self.index: list[dict[tuple[Any, ...], list[tuple[Any, ...]]]] = []
+        self.distinct: list[tuple[tuple[int, ...], str, set[Any]]] = []
+        self.table = ""
+        self._arrange({})
+
+    def _arrange(self, sizes: Mapping[str, int]) -> None:
+        """Order the parts: first the one with a skew asked, else the widest, NOT NULL one
+        with the most parent rows (rows spread evenly over the finest parent: comments over
+        issues, not over members), then each next one that shares columns with those fixed."""
+        cols_of = {p.fk.name: set(p.columns) for p in self.parts}
+
+        def rank(p: FkUnit) -> tuple[int, int, int, int, int, str]:
+            degree = sum(
+                1 for q in self.parts if q is not p and cols_of[q.fk.name] & set(p.columns)
+            )
+            nullable = any(self.nullable[c] for c in p.columns)
+            return (
+                0 if p.fk.name in self.asked else 1,
+                -len(p.columns),
+                1 if nullable else 0,
+                -sizes.get(p.fk.name, 0),
+                -degree,
+                p.fk.name,
+            )
+
+        left = list(self.parts)
+        order = [min(left, key=rank)]
+        left.remove(order[0])
+        fixed = set(order[0].columns)
+        while left:
+            nxt = min((p for p in left if fixed & set(p.columns)), key=rank)
+            order.append(nxt)
+            left.remove(nxt)
+            fixed |= set(nxt.columns)
+        self.parts = order
+        at = {c: i for i, c in enumerate(self.columns)}
+        self.pos = [tuple(at[c] for c in p.columns) for p in order]
+        self.fixed: list[tuple[int, ...]] = []  # per part: its columns fixed by earlier parts
+        self.free: list[tuple[int, ...]] = []  # ... and those it fixes
+        seen: set[str] = set()
+        for p in order:
+            self.fixed.append(tuple(i for i, c in enumerate(p.columns) if c in seen))
+            self.free.append(tuple(i for i, c in enumerate(p.columns) if c not in seen))
+            seen |= set(p.columns)
+        # a part that may be left NULL in its own columns: all of them nullable
+        self.optional = [
+            bool(fr) and all(self.nullable[p.columns[i]] for i in fr)
+            for p, fr in zip(order, self.free, strict=True)
+        ]
+        for p, opt in zip(order, self.optional, strict=True):
+            p.null_frac = FK_NULL_FRACTION if opt else 0.0
+
+    def add_distinct(self, cols: tuple[str, ...], src: str, have: Sequence[Any]) -> None:
+        """Keep ``cols`` (all in the group) unique; ``have``: keys already in the table."""
+        keys = {k if isinstance(k, tuple) else (k,) for k in have}
+        self.distinct.append((tuple(self.columns.index(c) for c in cols), src, keys))
+
+    def prepare(self, table: Table, skew: Mapping[str, float]) -> None:
+        """Order the parts by their pools (set before), index the later parts' pools by their
+        fixed columns and keep, of the first part's pool, the rows that every required
+        neighbour can match."""
+        self._arrange({p.fk.name: len(p.pool) for p in self.parts})
+        self.table = table.key
+        for k, p in enumerate(self.parts):
+            may_be_null = self.optional[k] or (k == 0 and all(self.nullable[c] for c in p.columns))
+            if not p.pool and not may_be_null:
+                raise UnsupportedError(
+                    f"{table.key}: foreign key {p.fk.name} ({', '.join(p.columns)}) needs "
+                    f"rows in {p.fk.ref_table}, which gets none: give it rows too"
+                )
+        self.index = [{}]
+        for p, fx in zip(self.parts[1:], self.fixed[1:], strict=True):
+            idx: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
+            single = len(p.columns) == 1
+            for v in p.pool:
+                tv = (v,) if single else v
+                idx.setdefault(tuple(tv[i] for i in fx), []).append(tv)
+            self.index.append(idx)
+        first = self.parts[0]
+        pool: Sequence[Any] = first.pool
+        single = len(first.columns) == 1
+        in_first = {c: i for i, c in enumerate(first.columns)}
+        for k in range(1, len(self.parts)):
+            p = self.parts[k]
+            cols = [p.columns[i] for i in self.fixed[k]]
+            if self.optional[k] or not all(c in in_first for c in cols):
+                continue
+            where = [in_first[c] for c in cols]
+            idx = self.index[k]
+            kept = [v for v in pool if tuple(((v,) if single else v)[i] for i in where) in idx]
+            if pool and not kept:
+                raise UnsupportedError(
+                    f"{table.key}: foreign keys {first.fk.name} and {p.fk.name} share "
+                    f"({', '.join(cols)}), but no row of {first.fk.ref_table} agrees with a row "
+                    f"of {p.fk.ref_table} on them: give {p.fk.ref_table} rows for them"
+                )
+            pool = kept
+        first.set_pool(pool, skew_for(skew, table, first.columns) or 0.0)
+
+    def produce(self, tp: TablePlan, start: int, m: int, done: dict[str, list[Any]]) -> list[Any]:
+        if self.distinct:
+            return list(self.materialise(tp)[start : start + m])
+        return self._rows(tp, m)
+
+    def materialise(self, tp: TablePlan) -> Sequence[Any]:
+        if self.mat is None:
+            self.mat = self._rows(tp, tp.n)
+        return self.mat
+
+    def _rows(self, tp: TablePlan, m: int) -> list[Any]:
+        first = self.parts[0]
+        heads = first.draw(self.rng, m) if first.pool else [None] * m
+        seen: list[set[Any]] = [set() for _ in self.distinct]
+        out: list[Any] = []
+        for head in heads:
+            row = self._row(head, seen)
+            tries = 1
+            while row is None and tries < self.TRIES:
+                row = self._row(first.draw(self.rng, 1)[0], seen)
+                tries += 1
+            if row is None:
+                self._give_up(tp, len(out))
+            out.append(row)
+        return out
+
+    def _give_up(self, tp: TablePlan, got: int) -> None:
+        names = ", ".join(p.fk.name for p in self.parts)
+        if self.distinct:
+            cols = ", ".join(", ".join(self.columns[i] for i in pos) for pos, _, _ in self.distinct)
+            srcs = ", ".join(src for _, src, _ in self.distinct)
+            raise CapacityError(
+                f"{self.table}: {srcs} ({cols}): only about {got} distinct rows agree with "
+                f"foreign keys {names}; asked for {tp.n}",
+                table=self.table,
+                limit=got,
+            )
+        raise UnsupportedError(
+            f"{self.table}: no combination of parent rows satisfies foreign keys {names} "
+            f"together (tried {self.TRIES} times for row {got + 1})"
+        )
+
+    def _row(self, head: Any, seen: list[set[Any]]) -> tuple[Any, ...] | None:
+        row: list[Any] = [None] * len(self.columns)
+        first = self.parts[0]
+        nr = self.nrng.random
+        if head is not None and not (first.null_frac and nr() < first.null_frac):
+            vals = (head,) if len(first.columns) == 1 else head
+            for i, v in zip(self.pos[0], vals, strict=True):
+                row[i] = v
+        r = self.rng.random
+        for k in range(1, len(self.parts)):
+            p, pos, free = self.parts[k], self.pos[k], self.free[k]
+            if not free:  # every column fixed: the parent row must exist
+                key = tuple(row[pos[i]] for i in self.fixed[k])
+                if None not in key and key not in self.index[k]:
+                    return None
+                continue
+            key = tuple(row[pos[i]] for i in self.fixed[k])
+            if self.optional[k] and (None in key or nr() < p.null_frac):
+                continue
+            if None in key:  # the key is not checked: any parent's values do
+                pool = p.pool
+                v = pool[int(r() * len(pool))]
+                vals = (v,) if len(p.columns) == 1 else v
+            else:
+                cands = self.index[k].get(key)
+                if not cands:
+                    if self.optional[k]:
+                        continue
+                    return None
+                vals = cands[int(r() * len(cands))]
+            for i in free:
+                row[pos[i]] = vals[i]
+        if self.distinct:
+            keys = []
+            for (dpos, _, have), s in zip(self.distinct, seen, strict=True):
+                dk = tuple(row[i] for i in dpos)
+                if None not in dk and (dk in s or dk in have):
+                    return None
+                keys.append(dk)
+            for dk, s in zip(keys, seen, strict=True):
+                s.add(dk)
+        return tuple(row)
+
+
 class DerivedUnit(Unit):
     """``column = source (+|-) step`` (``a < b``), a copy (``a = b``) or different (``a <> b``)."""
 
@@ -719,9 +928,11 @@ def _plan_table(
                 f"{t.key}.{cp.name}: {e}" + (f" ({srcs})" if srcs and srcs not in str(e) else "")
             ) from None
 
-    # foreign keys: one unit per FK; a smaller FK inside a larger one is implied by it
-    fk_units: list[FkUnit | SelfFkUnit] = []
+    # foreign keys: one unit per FK; a smaller FK inside a larger one is implied by it; FKs
+    # that share some columns (a tenant key in each) are drawn together by one FkGroupUnit
+    fk_units: list[Unit] = []
     taken: dict[str, Unit] = {}
+    accepted: list[tuple[ForeignKey, tuple[str, ...]]] = []
     fks = sorted(_foreign_keys(schema, t), key=lambda f: (-len(f.columns), f.name))
     for fk in fks:
         ref_t = schema.tables.get(fk.ref_table)
@@ -743,6 +954,14 @@ def _plan_table(
                 f"{ref_t.key}, which is not its primary key or a unique key"
             )
         if fk.ref_table == t.key and set(ref_cols) & set(fk.columns):
+            if any(a == b for a, b in zip(ref_cols, fk.columns, strict=True)) and tuple(
+                ref_cols
+            ) != tuple(fk.columns):
+                raise UnsupportedError(
+                    f"{t.key}: self-reference {fk.name} shares columns with the key it "
+                    f"references ({', '.join(sorted(set(ref_cols) & set(fk.columns)))}: a "
+                    "tenant key in both); not supported"
+                )
             if tuple(ref_cols) != tuple(fk.columns):
                 raise UnsupportedError(
                     f"{t.key}: foreign key {fk.name} references its own columns in another "
@@ -751,14 +970,17 @@ def _plan_table(
             # columns that reference themselves: every row points at itself; nothing to draw
             tp.implied_fks.append(fk.name)
             continue
-        if all(c in taken for c in fk.columns):
+        if any(set(fk.columns) <= set(a.columns) for a, _ in accepted):
             tp.implied_fks.append(fk.name)
             continue
-        if any(c in taken for c in fk.columns):
-            raise UnsupportedError(
-                f"{t.key}: foreign key {fk.name} overlaps another foreign key in part; "
-                "not supported"
-            )
+        accepted.append((fk, tuple(ref_cols)))
+    for group in _fk_groups(accepted):
+        if len(group) > 1:
+            fk_units.append(_group_unit(t, group, by_name, skew, seed))
+            for name in fk_units[-1].columns:
+                taken[name] = fk_units[-1]
+            continue
+        fk, ref_cols = group[0]
         useed = stable_seed(seed, t.key, "fk", fk.name)
         nullable = all(by_name[c].nullable for c in fk.columns)
         fu: FkUnit | SelfFkUnit
@@ -792,6 +1014,52 @@ def _plan_table(
     tp.unit_of = taken
     _plan_uniques(schema, tp, existing, seed)
     return tp
+
+
+def _fk_groups(
+    fks: list[tuple[ForeignKey, tuple[str, ...]]],
+) -> list[list[tuple[ForeignKey, tuple[str, ...]]]]:
+    """The foreign keys in groups connected by shared columns, in the order given."""
+    groups: list[list[tuple[ForeignKey, tuple[str, ...]]]] = []
+    cols: list[set[str]] = []
+    for item in fks:
+        own = set(item[0].columns)
+        hit = [i for i, c in enumerate(cols) if c & own]
+        merged = [item]
+        for i in reversed(hit):
+            merged = groups.pop(i) + merged
+            own |= cols.pop(i)
+        at = min(hit) if hit else len(groups)
+        groups.insert(at, merged)
+        cols.insert(at, own)
+    return groups
+
+
+def _group_unit(
+    t: Table,
+    group: list[tuple[ForeignKey, tuple[str, ...]]],
+    by_name: Mapping[str, ColumnPlan],
+    skew: Mapping[str, float],
+    seed: int,
+) -> FkGroupUnit:
+    """The unit for foreign keys that share columns (ordered by :meth:`FkGroupUnit.prepare`
+    once their pools are known; a skew asked for a column of one's own puts it first)."""
+    for fk, _ in group:
+        if fk.ref_table == t.key:
+            others = ", ".join(f.name for f, _ in group if f is not fk)
+            raise UnsupportedError(
+                f"{t.key}: self-reference {fk.name} shares columns with foreign key {others}; "
+                "not supported"
+            )
+    asked = set()
+    for fk, _ in group:
+        own = set(fk.columns).difference(*(f.columns for f, _ in group if f is not fk))
+        if any(f"{t.key}.{c}" in skew or f"{t.name}.{c}" in skew for c in own):
+            asked.add(fk.name)
+    parts = [FkUnit(fk, ref, stable_seed(seed, t.key, "fk", fk.name)) for fk, ref in group]
+    names = "+".join(sorted(fk.name for fk, _ in group))
+    nullable = {c: by_name[c].nullable for fk, _ in group for c in fk.columns}
+    return FkGroupUnit(parts, nullable, asked, stable_seed(seed, t.key, "fkgroup", names))
 
 
 def _is_key(schema: Schema, t: Table, cols: tuple[str, ...]) -> bool:
@@ -1202,6 +1470,16 @@ def _plan_uniques(schema: Schema, tp: TablePlan, existing: Existing, seed: int) 
             assert isinstance(d, FreeUnit)
             _make_unique(tp, d, existing, have)
             continue
+        if any(isinstance(u, FkGroupUnit) for u in units):
+            if len(units) > 1:
+                raise UnsupportedError(
+                    f"{t.key}: {src} ({', '.join(cols)}) mixes foreign keys that share columns "
+                    "with columns the generator cannot make unique; not supported"
+                )
+            g = units[0]
+            assert isinstance(g, FkGroupUnit)
+            g.add_distinct(cols, src, existing.keys(t.key, cols) if have else [])
+            continue
         _make_combo(tp, units, cols, src, existing, seed)
 
 
@@ -1348,6 +1626,10 @@ def _wire_fks(w: _Wiring, tp: TablePlan) -> None:
                     table=t.key,
                     limit=max(u.capacity - have, 0),
                 )
+        elif isinstance(u, FkGroupUnit):
+            for part in u.parts:
+                part.pool = _pool_for(w, tp, part)
+            u.prepare(t, skew)
         elif isinstance(u, FkUnit):
             pool = _pool_for(w, tp, u)
             if not pool and not all(tp.column(c).nullable for c in u.columns):

@@ -44,6 +44,7 @@ _WIDE = {"long_text", "json", "vector"}
 COVER_MAX_BYTES = 1024
 MYSQL_KEY_BYTES = 3072  # InnoDB's longest index key (DYNAMIC row format)
 LIVE = "not_deleted"  # MySQL soft delete: 1 while the row is live, NULL once deleted
+SOFT_DELETED = "deleted_at IS NULL"  # the predicate of a live row
 NOT_PARTITIONED = "not partitioned (MySQL)"  # the decision for a table PostgreSQL partitions
 _ACTIONS = {"cascade": "CASCADE", "restrict": "RESTRICT", "set null": "SET NULL"}
 
@@ -98,6 +99,7 @@ class _T:
     partition_by: PartitionBy | None = None
     partition_key: str | None = None
     rls: bool = False
+    tenant_col: str | None = None  # the tenant key column of a tenant-owned table
     comment: str | None = None
     options: dict[str, str] = field(default_factory=dict)  # Table.dialect_options (MySQL)
     search: tuple[str, ...] = ()  # columns of the full-text index (MySQL)
@@ -176,6 +178,7 @@ class Builder:
     def build(self) -> Schema:
         self._tables()
         self._links()
+        self._same_tenant_references()
         self._pattern_indexes()
         self._fk_indexes()
         self._tenant_search_alternatives()
@@ -303,10 +306,10 @@ class Builder:
             return
         for r in refs:
             if r.parent == self.tenant and (r.name or r.parent) == self.tenant:
-                self.tenant_cols[ename] = f"{self.tenant}_id"
+                self.tenant_cols[ename] = t.tenant_col = f"{self.tenant}_id"
                 return  # the stated relationship is the tenant key
         col = f"{self.tenant}_id"
-        self.tenant_cols[ename] = col
+        self.tenant_cols[ename] = t.tenant_col = col
         r = Relationship(type="one-to-many", parent=self.tenant, child=ename, on_delete="restrict")
         self._reference(t, r)
         isolated = (
@@ -320,6 +323,49 @@ class Builder:
             f"multi-tenancy: every query and index can lead with the tenant, {isolated} and "
             "the table can later be sharded by it",
         )
+
+    def _same_tenant_references(self) -> None:
+        """A reference between two tenant-owned tables includes the tenant key, so a row can
+        only point at a parent of its own tenant: (tenant_id, parent_id) references the
+        parent's (tenant_id, id), which a unique key makes referenceable."""
+        for t in self.tables.values():
+            tcol = t.tenant_col
+            if tcol is None:
+                continue
+            for fk_name, fk in list(t.fks.items()):
+                parent = next(
+                    (p for k, p in self.tables.items() if f"{self.ns}.{p.name}" == fk.ref_table),
+                    None,
+                )
+                if parent is None or parent.tenant_col is None or fk.columns == (tcol,):
+                    continue
+                ptcol = parent.tenant_col
+                if fk.on_delete == "SET NULL" or parent.partition_by is not None:
+                    why = (
+                        "ON DELETE SET NULL would clear the tenant key too"
+                        if fk.on_delete == "SET NULL"
+                        else f"{parent.name} is partitioned: a unique key must hold its "
+                        "partition key"
+                    )
+                    self.decide(fk_name, "tenant not part of the reference", why)
+                    continue
+                key = (ptcol, "id")
+                if key not in [u.columns for u in parent.uniques.values()]:
+                    self._add_unique(parent, key, "the target of same-tenant references")
+                t.fks[fk_name] = replace(fk, columns=(tcol, *fk.columns), ref_columns=key)
+                col = fk.columns[0]
+                t.relationships = [
+                    f"{line} (with `{tcol}`: the same tenant)"
+                    if line.startswith(f"`{col}` ")
+                    else line
+                    for line in t.relationships
+                ]
+                self.decide(
+                    fk_name,
+                    f"({tcol}, {col}) references {parent.name} ({', '.join(key)})",
+                    "a row can only refer to a parent of its own tenant: the database, not "
+                    "the application, keeps tenants apart",
+                )
 
     def _reference(self, t: _T, r: Relationship) -> None:
         assert r.parent
@@ -426,7 +472,7 @@ class Builder:
                 name,
                 tuple(IndexElement(column=c) for c in cols),
                 unique=True,
-                where="deleted_at IS NULL",
+                where=SOFT_DELETED,
                 purpose=f"{why}; among rows not soft-deleted",
             )
             self.decide(
@@ -668,6 +714,8 @@ class Builder:
                 "a link row means nothing without both sides; the composite key forbids "
                 "duplicate links and serves lookups from the first side",
             )
+            if ta.tenant_col and tb.tenant_col:
+                self._tenant_link(t, ca, cb)
             for aname, attr in r.attributes.items():
                 assert isinstance(attr, Attribute)
                 self._attribute(t, aname, attr)
@@ -679,6 +727,23 @@ class Builder:
                         "no updated_at",
                         "a link row is inserted and deleted, never changed",
                     )
+
+    def _tenant_link(self, t: _T, ca: str, cb: str) -> None:
+        """A link between two tenant-owned tables carries the tenant key too: both references
+        then include it (see _same_tenant_references), so a link never joins two tenants."""
+        assert self.tenant
+        col = f"{self.tenant}_id"
+        t.columns.insert(0, Column(name=col, type=self.pk_type(self.tenant), nullable=False))
+        t.tenant_col = col
+        t.pk = PrimaryKey(name=self.pk_name(t.name), columns=(col, ca, cb))
+        mt = self.spec.project.features.multi_tenancy
+        t.rls = bool(self.pg and mt and mt.row_level_security)
+        self.decide(
+            t.name,
+            f"tenant key {col} first in the link's primary key ({col}, {ca}, {cb})",
+            "both sides belong to a tenant: the link belongs to the same one, the key serves "
+            f"lookups from {ca} within a tenant",
+        )
 
     def _audit_columns(self, t: _T, *, updated: bool) -> None:
         """created_at, and updated_at (kept current by a trigger, or ON UPDATE on MySQL)."""
@@ -780,7 +845,7 @@ class Builder:
             for k, v in p.fixed.items()
         ]
         if soft:
-            preds.append("deleted_at IS NULL")
+            preds.append(SOFT_DELETED)
         where = " AND ".join(preds) or None
         sql, params = self._pattern_sql(p, t, eq, rng, sort, preds)
         if p.text_search and self.pg:
@@ -824,7 +889,8 @@ class Builder:
         served = self._existing_leading(t, cols, where, exact=not sort and not rng)
         if served is None and not sort and not rng:
             served = self._unique_within(t, set(cols), where)
-        if served is None and not sort and not rng and where is None:
+        if served is None and not sort and not rng and where in (None, SOFT_DELETED):
+            # a full index serves the live rows too (the few deleted ones are filtered)
             served = self._existing_leading(t, cols, None)
         if served:
             self._purpose(t, served, f"access pattern {p.name}")
@@ -972,8 +1038,10 @@ class Builder:
 
     def _fk_indexes(self) -> None:
         for t in self.tables.values():
-            for fk in t.fks.values():
-                lead = self._existing_leading(t, fk.columns, None)
+            # Wider keys first: an index made for (tenant_id, parent_id) then serves the
+            # foreign key on tenant_id alone too.
+            for fk in sorted(t.fks.values(), key=lambda f: (-len(f.columns), f.name)):
+                lead = self._existing_leading(t, fk.columns, None) or self._unpartial(t, fk)
                 if lead:
                     self._purpose(
                         t, lead, f"foreign key {fk.name} (leads with {', '.join(fk.columns)})"
@@ -991,6 +1059,30 @@ class Builder:
                     "index on the foreign key",
                     "without it every delete or key update of the parent scans this table",
                 )
+
+    def _unpartial(self, t: _T, fk: ForeignKey) -> str | None:
+        """An access-pattern index that leads with the foreign key's columns and is partial
+        only to skip soft-deleted rows becomes a full index: it then serves the foreign key as
+        well (deleted rows still reference their parent) instead of a second index that the
+        planner would prefer for the pattern and sort after."""
+        for ix in self.indexes.values():
+            key = tuple(e.column for e in ix.elements)
+            if (
+                ix.table == t.name
+                and ix.method == "btree"
+                and ix.where is not None
+                and ix.where.text == SOFT_DELETED
+                and key[: len(fk.columns)] == fk.columns
+            ):
+                self.indexes[ix.name] = replace(ix, where=None)
+                self.decide(
+                    ix.name,
+                    "not partial",
+                    f"it also serves foreign key {fk.name}, whose checks must find soft-deleted "
+                    "rows too; the pattern filters deleted_at IS NULL on the few deleted rows",
+                )
+                return ix.name
+        return None
 
     # ---- schema -------------------------------------------------------------------------------
 
@@ -1031,7 +1123,7 @@ class Builder:
             if any(c.name == "updated_at" for c in t.columns) and not self.my:
                 trig = self._updated_at_trigger(t, functions)
                 triggers[trig.key] = trig
-            if t.rls and t.entity:
+            if t.rls:
                 pol = self._tenant_policy(t)
                 policies[pol.key] = pol
         namespaces = {
@@ -1097,8 +1189,7 @@ class Builder:
         )
 
     def _tenant_policy(self, t: _T) -> Policy:
-        assert t.entity
-        col = self.tenant_cols[t.entity]
+        col = t.tenant_col
         ttype = self.pk_type(self.tenant or "")
         return Policy(
             schema=self.ns,

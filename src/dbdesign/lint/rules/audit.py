@@ -99,7 +99,9 @@ def soft_delete_without_partial_unique(ctx: Context) -> Iterator[Hit]:
     stops a new user from taking the email of a deleted one; including deleted_at in the key
     does not help either (NULLs are distinct, so live duplicates pass). A partial unique index
     `... WHERE deleted_at IS NULL` enforces uniqueness among live rows only. The primary key
-    is not flagged; the soft-delete column names are `soft_delete_columns`. Where partial
+    is not flagged, nor is a key that contains it (unique anyway, e.g. `(tenant_id, id)` as
+    the target of composite foreign keys); the soft-delete column names are
+    `soft_delete_columns`. Where partial
     indexes do not exist (MySQL), a key that ends with a generated column computed from the
     soft-delete column (1 while live, NULL once deleted) does the same and is not flagged.
 
@@ -119,8 +121,9 @@ def soft_delete_without_partial_unique(ctx: Context) -> Iterator[Hit]:
         if col is None:
             continue
         live = _live_markers(t, col)
+        pk = set(t.primary_key.columns) if t.primary_key else None
         for u in t.uniques.values():
-            if live & set(u.columns):
+            if live & set(u.columns) or (pk and pk <= set(u.columns)):
                 continue
             yield Hit(
                 f"{t.key}.{u.name}",
@@ -130,7 +133,8 @@ def soft_delete_without_partial_unique(ctx: Context) -> Iterator[Hit]:
                 f"CREATE UNIQUE INDEX ... ON {t.key} ({', '.join(u.columns)}) WHERE {col} IS NULL",
             )
         for i in ctx.indexes_by_table.get(t.key, ()):
-            if i.unique and i.where is None and not live & {e.column for e in i.elements}:
+            keys = {e.column for e in i.elements}
+            if i.unique and i.where is None and not live & keys and not (pk and pk <= keys):
                 cols = ", ".join(e.label for e in i.elements)
                 yield Hit(
                     i.key,

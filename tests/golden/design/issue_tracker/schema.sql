@@ -47,11 +47,13 @@ ALTER TABLE public.comments ENABLE ROW LEVEL SECURITY;
 COMMENT ON TABLE public.comments IS 'A message on an issue.';
 
 CREATE TABLE public.issue_labels (
+    organisation_id bigint NOT NULL,
     issue_id bigint NOT NULL,
     label_id bigint NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT pk_issue_labels PRIMARY KEY (issue_id, label_id)
+    CONSTRAINT pk_issue_labels PRIMARY KEY (organisation_id, issue_id, label_id)
 );
+ALTER TABLE public.issue_labels ENABLE ROW LEVEL SECURITY;
 COMMENT ON TABLE public.issue_labels IS 'Labels applied to an issue.';
 
 CREATE TABLE public.issues (
@@ -72,6 +74,7 @@ CREATE TABLE public.issues (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT pk_issues PRIMARY KEY (id),
+    CONSTRAINT uq_issues_organisation_id_id UNIQUE (organisation_id, id),
     CONSTRAINT chk_issues_number CHECK (number >= 1),
     CONSTRAINT chk_issues_priority CHECK (priority >= 0 AND priority <= 4),
     CONSTRAINT chk_issues_status CHECK (status IN ('open', 'in_progress', 'done', 'closed')),
@@ -91,6 +94,7 @@ CREATE TABLE public.labels (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT pk_labels PRIMARY KEY (id),
+    CONSTRAINT uq_labels_organisation_id_id UNIQUE (organisation_id, id),
     CONSTRAINT chk_labels_colour CHECK (char_length(colour) >= 1 AND char_length(colour) <= 7),
     CONSTRAINT chk_labels_name CHECK (char_length(name) >= 1 AND char_length(name) <= 50)
 );
@@ -108,6 +112,7 @@ CREATE TABLE public.members (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT pk_members PRIMARY KEY (id),
+    CONSTRAINT uq_members_organisation_id_id UNIQUE (organisation_id, id),
     CONSTRAINT chk_members_display_name CHECK (char_length(display_name) >= 1 AND char_length(display_name) <= 100),
     CONSTRAINT chk_members_email CHECK (char_length(email) <= 254 AND email ~ '^[^@\sA-Z]+@[^@\sA-Z]+\.[^@\sA-Z]+$'),
     CONSTRAINT chk_members_role CHECK (role IN ('owner', 'admin', 'member', 'guest'))
@@ -141,6 +146,7 @@ CREATE TABLE public.projects (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT pk_projects PRIMARY KEY (id),
+    CONSTRAINT uq_projects_organisation_id_id UNIQUE (organisation_id, id),
     CONSTRAINT chk_projects_key CHECK (char_length(key) >= 1 AND char_length(key) <= 10),
     CONSTRAINT chk_projects_name CHECK (char_length(name) >= 1 AND char_length(name) <= 120)
 );
@@ -152,37 +158,23 @@ CREATE INDEX idx_audit_events_actor_id ON public.audit_events (actor_id);
 
 CREATE INDEX idx_audit_events_organisation_id_created_at ON public.audit_events (organisation_id, created_at);
 
-CREATE INDEX idx_comments_author_id ON public.comments (author_id);
+CREATE INDEX idx_comments_organisation_id_author_id ON public.comments (organisation_id, author_id);
 
-CREATE INDEX idx_comments_issue_id ON public.comments (issue_id);
+CREATE INDEX idx_comments_organisation_id_issue_id_created_at ON public.comments (organisation_id, issue_id, created_at);
 
-CREATE INDEX idx_comments_organisation_id ON public.comments (organisation_id);
-
-CREATE INDEX idx_comments_organisation_id_issue_id_created_at ON public.comments (organisation_id, issue_id, created_at) WHERE (deleted_at IS NULL);
-
-CREATE INDEX idx_issue_labels_label_id ON public.issue_labels (label_id);
+CREATE INDEX idx_issue_labels_organisation_id_label_id ON public.issue_labels (organisation_id, label_id);
 
 CREATE INDEX idx_issues_assignee_id ON public.issues (assignee_id);
 
-CREATE INDEX idx_issues_organisation_id ON public.issues (organisation_id);
-
 CREATE INDEX idx_issues_organisation_id_assignee_id_updated_at ON public.issues (organisation_id, assignee_id, updated_at) WHERE (deleted_at IS NULL);
 
-CREATE INDEX idx_issues_organisation_id_project_id_status_priori_ce0894fa ON public.issues (organisation_id, project_id, status, priority, updated_at DESC) WHERE (deleted_at IS NULL);
+CREATE INDEX idx_issues_organisation_id_project_id_status_priori_ce0894fa ON public.issues (organisation_id, project_id, status, priority, updated_at DESC);
 
-CREATE INDEX idx_issues_project_id ON public.issues (project_id);
-
-CREATE INDEX idx_issues_reporter_id ON public.issues (reporter_id);
+CREATE INDEX idx_issues_organisation_id_reporter_id ON public.issues (organisation_id, reporter_id);
 
 CREATE INDEX idx_issues_search_vector ON public.issues USING gin (search_vector);
 
-CREATE INDEX idx_labels_organisation_id ON public.labels (organisation_id);
-
-CREATE INDEX idx_labels_project_id ON public.labels (project_id);
-
-CREATE INDEX idx_members_organisation_id ON public.members (organisation_id);
-
-CREATE INDEX idx_projects_organisation_id ON public.projects (organisation_id);
+CREATE INDEX idx_labels_organisation_id_project_id ON public.labels (organisation_id, project_id);
 
 CREATE UNIQUE INDEX uq_issues_project_id_number ON public.issues (project_id, number) WHERE (deleted_at IS NULL);
 
@@ -198,27 +190,27 @@ ALTER TABLE public.audit_events ADD CONSTRAINT fk_audit_events_actor_id FOREIGN 
 
 ALTER TABLE public.audit_events ADD CONSTRAINT fk_audit_events_organisation_id FOREIGN KEY (organisation_id) REFERENCES public.organisations (id) ON DELETE RESTRICT;
 
-ALTER TABLE public.comments ADD CONSTRAINT fk_comments_author_id FOREIGN KEY (author_id) REFERENCES public.members (id) ON DELETE RESTRICT;
+ALTER TABLE public.comments ADD CONSTRAINT fk_comments_author_id FOREIGN KEY (organisation_id, author_id) REFERENCES public.members (organisation_id, id) ON DELETE RESTRICT;
 
-ALTER TABLE public.comments ADD CONSTRAINT fk_comments_issue_id FOREIGN KEY (issue_id) REFERENCES public.issues (id) ON DELETE CASCADE;
+ALTER TABLE public.comments ADD CONSTRAINT fk_comments_issue_id FOREIGN KEY (organisation_id, issue_id) REFERENCES public.issues (organisation_id, id) ON DELETE CASCADE;
 
 ALTER TABLE public.comments ADD CONSTRAINT fk_comments_organisation_id FOREIGN KEY (organisation_id) REFERENCES public.organisations (id) ON DELETE RESTRICT;
 
-ALTER TABLE public.issue_labels ADD CONSTRAINT fk_issue_labels_issue_id FOREIGN KEY (issue_id) REFERENCES public.issues (id) ON DELETE CASCADE;
+ALTER TABLE public.issue_labels ADD CONSTRAINT fk_issue_labels_issue_id FOREIGN KEY (organisation_id, issue_id) REFERENCES public.issues (organisation_id, id) ON DELETE CASCADE;
 
-ALTER TABLE public.issue_labels ADD CONSTRAINT fk_issue_labels_label_id FOREIGN KEY (label_id) REFERENCES public.labels (id) ON DELETE CASCADE;
+ALTER TABLE public.issue_labels ADD CONSTRAINT fk_issue_labels_label_id FOREIGN KEY (organisation_id, label_id) REFERENCES public.labels (organisation_id, id) ON DELETE CASCADE;
 
 ALTER TABLE public.issues ADD CONSTRAINT fk_issues_assignee_id FOREIGN KEY (assignee_id) REFERENCES public.members (id) ON DELETE SET NULL;
 
 ALTER TABLE public.issues ADD CONSTRAINT fk_issues_organisation_id FOREIGN KEY (organisation_id) REFERENCES public.organisations (id) ON DELETE RESTRICT;
 
-ALTER TABLE public.issues ADD CONSTRAINT fk_issues_project_id FOREIGN KEY (project_id) REFERENCES public.projects (id) ON DELETE CASCADE;
+ALTER TABLE public.issues ADD CONSTRAINT fk_issues_project_id FOREIGN KEY (organisation_id, project_id) REFERENCES public.projects (organisation_id, id) ON DELETE CASCADE;
 
-ALTER TABLE public.issues ADD CONSTRAINT fk_issues_reporter_id FOREIGN KEY (reporter_id) REFERENCES public.members (id) ON DELETE RESTRICT;
+ALTER TABLE public.issues ADD CONSTRAINT fk_issues_reporter_id FOREIGN KEY (organisation_id, reporter_id) REFERENCES public.members (organisation_id, id) ON DELETE RESTRICT;
 
 ALTER TABLE public.labels ADD CONSTRAINT fk_labels_organisation_id FOREIGN KEY (organisation_id) REFERENCES public.organisations (id) ON DELETE RESTRICT;
 
-ALTER TABLE public.labels ADD CONSTRAINT fk_labels_project_id FOREIGN KEY (project_id) REFERENCES public.projects (id) ON DELETE CASCADE;
+ALTER TABLE public.labels ADD CONSTRAINT fk_labels_project_id FOREIGN KEY (organisation_id, project_id) REFERENCES public.projects (organisation_id, id) ON DELETE CASCADE;
 
 ALTER TABLE public.members ADD CONSTRAINT fk_members_organisation_id FOREIGN KEY (organisation_id) REFERENCES public.organisations (id) ON DELETE CASCADE;
 
@@ -239,6 +231,8 @@ CREATE TRIGGER trg_projects_set_updated_at BEFORE UPDATE ON public.projects FOR 
 CREATE POLICY tenant_isolation ON public.audit_events USING (organisation_id = (current_setting('app.tenant_id'))::bigint);
 
 CREATE POLICY tenant_isolation ON public.comments USING (organisation_id = (current_setting('app.tenant_id'))::bigint);
+
+CREATE POLICY tenant_isolation ON public.issue_labels USING (organisation_id = (current_setting('app.tenant_id'))::bigint);
 
 CREATE POLICY tenant_isolation ON public.issues USING (organisation_id = (current_setting('app.tenant_id'))::bigint);
 

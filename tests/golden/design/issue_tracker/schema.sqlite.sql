@@ -22,6 +22,7 @@ CREATE TABLE members (
     created_at text NOT NULL DEFAULT CURRENT_TIMESTAMP,
     updated_at text NOT NULL DEFAULT CURRENT_TIMESTAMP,
     CONSTRAINT pk_members PRIMARY KEY (id),
+    CONSTRAINT uq_members_organisation_id_id UNIQUE (organisation_id, id),
     CONSTRAINT chk_members_display_name CHECK (length(display_name) >= 1 AND length(display_name) <= 100),
     CONSTRAINT chk_members_email CHECK (length(email) <= 254 AND email LIKE '%_@_%._%' AND email = lower(email)),
     CONSTRAINT chk_members_role CHECK (role IN ('owner', 'admin', 'member', 'guest')),
@@ -37,6 +38,7 @@ CREATE TABLE projects (
     created_at text NOT NULL DEFAULT CURRENT_TIMESTAMP,
     updated_at text NOT NULL DEFAULT CURRENT_TIMESTAMP,
     CONSTRAINT pk_projects PRIMARY KEY (id),
+    CONSTRAINT uq_projects_organisation_id_id UNIQUE (organisation_id, id),
     CONSTRAINT chk_projects_key CHECK (length(key) >= 1 AND length(key) <= 10),
     CONSTRAINT chk_projects_name CHECK (length(name) >= 1 AND length(name) <= 120),
     CONSTRAINT fk_projects_organisation_id FOREIGN KEY (organisation_id) REFERENCES organisations (id) ON DELETE CASCADE
@@ -77,14 +79,15 @@ CREATE TABLE issues (
     created_at text NOT NULL DEFAULT CURRENT_TIMESTAMP,
     updated_at text NOT NULL DEFAULT CURRENT_TIMESTAMP,
     CONSTRAINT pk_issues PRIMARY KEY (id),
+    CONSTRAINT uq_issues_organisation_id_id UNIQUE (organisation_id, id),
     CONSTRAINT chk_issues_number CHECK (number >= 1),
     CONSTRAINT chk_issues_priority CHECK (priority >= 0 AND priority <= 4),
     CONSTRAINT chk_issues_status CHECK (status IN ('open', 'in_progress', 'done', 'closed')),
     CONSTRAINT chk_issues_title CHECK (length(title) >= 1 AND length(title) <= 300),
     CONSTRAINT fk_issues_assignee_id FOREIGN KEY (assignee_id) REFERENCES members (id) ON DELETE SET NULL,
     CONSTRAINT fk_issues_organisation_id FOREIGN KEY (organisation_id) REFERENCES organisations (id) ON DELETE RESTRICT,
-    CONSTRAINT fk_issues_project_id FOREIGN KEY (project_id) REFERENCES projects (id) ON DELETE CASCADE,
-    CONSTRAINT fk_issues_reporter_id FOREIGN KEY (reporter_id) REFERENCES members (id) ON DELETE RESTRICT
+    CONSTRAINT fk_issues_project_id FOREIGN KEY (organisation_id, project_id) REFERENCES projects (organisation_id, id) ON DELETE CASCADE,
+    CONSTRAINT fk_issues_reporter_id FOREIGN KEY (organisation_id, reporter_id) REFERENCES members (organisation_id, id) ON DELETE RESTRICT
 );
 
 CREATE TABLE labels (
@@ -97,10 +100,11 @@ CREATE TABLE labels (
     created_at text NOT NULL DEFAULT CURRENT_TIMESTAMP,
     updated_at text NOT NULL DEFAULT CURRENT_TIMESTAMP,
     CONSTRAINT pk_labels PRIMARY KEY (id),
+    CONSTRAINT uq_labels_organisation_id_id UNIQUE (organisation_id, id),
     CONSTRAINT chk_labels_colour CHECK (length(colour) >= 1 AND length(colour) <= 7),
     CONSTRAINT chk_labels_name CHECK (length(name) >= 1 AND length(name) <= 50),
     CONSTRAINT fk_labels_organisation_id FOREIGN KEY (organisation_id) REFERENCES organisations (id) ON DELETE RESTRICT,
-    CONSTRAINT fk_labels_project_id FOREIGN KEY (project_id) REFERENCES projects (id) ON DELETE CASCADE
+    CONSTRAINT fk_labels_project_id FOREIGN KEY (organisation_id, project_id) REFERENCES projects (organisation_id, id) ON DELETE CASCADE
 );
 
 CREATE TABLE comments (
@@ -113,27 +117,24 @@ CREATE TABLE comments (
     created_at text NOT NULL DEFAULT CURRENT_TIMESTAMP,
     updated_at text NOT NULL DEFAULT CURRENT_TIMESTAMP,
     CONSTRAINT pk_comments PRIMARY KEY (id),
-    CONSTRAINT fk_comments_author_id FOREIGN KEY (author_id) REFERENCES members (id) ON DELETE RESTRICT,
-    CONSTRAINT fk_comments_issue_id FOREIGN KEY (issue_id) REFERENCES issues (id) ON DELETE CASCADE,
+    CONSTRAINT fk_comments_author_id FOREIGN KEY (organisation_id, author_id) REFERENCES members (organisation_id, id) ON DELETE RESTRICT,
+    CONSTRAINT fk_comments_issue_id FOREIGN KEY (organisation_id, issue_id) REFERENCES issues (organisation_id, id) ON DELETE CASCADE,
     CONSTRAINT fk_comments_organisation_id FOREIGN KEY (organisation_id) REFERENCES organisations (id) ON DELETE RESTRICT
 );
 
 CREATE TABLE issue_labels (
+    organisation_id integer NOT NULL,
     issue_id integer NOT NULL,
     label_id integer NOT NULL,
     created_at text NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    CONSTRAINT pk_issue_labels PRIMARY KEY (issue_id, label_id),
-    CONSTRAINT fk_issue_labels_issue_id FOREIGN KEY (issue_id) REFERENCES issues (id) ON DELETE CASCADE,
-    CONSTRAINT fk_issue_labels_label_id FOREIGN KEY (label_id) REFERENCES labels (id) ON DELETE CASCADE
+    CONSTRAINT pk_issue_labels PRIMARY KEY (organisation_id, issue_id, label_id),
+    CONSTRAINT fk_issue_labels_issue_id FOREIGN KEY (organisation_id, issue_id) REFERENCES issues (organisation_id, id) ON DELETE CASCADE,
+    CONSTRAINT fk_issue_labels_label_id FOREIGN KEY (organisation_id, label_id) REFERENCES labels (organisation_id, id) ON DELETE CASCADE
 );
 
 CREATE UNIQUE INDEX uq_organisations_slug ON organisations (slug) WHERE deleted_at IS NULL;
 
-CREATE INDEX idx_members_organisation_id ON members (organisation_id);
-
 CREATE UNIQUE INDEX uq_members_organisation_id_email ON members (organisation_id, email) WHERE deleted_at IS NULL;
-
-CREATE INDEX idx_projects_organisation_id ON projects (organisation_id);
 
 CREATE UNIQUE INDEX uq_projects_organisation_id_key ON projects (organisation_id, "key") WHERE deleted_at IS NULL;
 
@@ -143,33 +144,23 @@ CREATE INDEX idx_audit_events_organisation_id_created_at ON audit_events (organi
 
 CREATE INDEX idx_issues_assignee_id ON issues (assignee_id);
 
-CREATE INDEX idx_issues_organisation_id ON issues (organisation_id) WHERE deleted_at IS NULL;
-
 CREATE INDEX idx_issues_organisation_id_assignee_id_updated_at ON issues (organisation_id, assignee_id, updated_at) WHERE deleted_at IS NULL;
 
-CREATE INDEX idx_issues_organisation_id_project_id_status_priori_ce0894fa ON issues (organisation_id, project_id, status, priority, updated_at DESC) WHERE deleted_at IS NULL;
+CREATE INDEX idx_issues_organisation_id_project_id_status_priori_ce0894fa ON issues (organisation_id, project_id, status, priority, updated_at DESC);
 
-CREATE INDEX idx_issues_project_id ON issues (project_id);
-
-CREATE INDEX idx_issues_reporter_id ON issues (reporter_id);
+CREATE INDEX idx_issues_organisation_id_reporter_id ON issues (organisation_id, reporter_id);
 
 CREATE UNIQUE INDEX uq_issues_project_id_number ON issues (project_id, number) WHERE deleted_at IS NULL;
 
-CREATE INDEX idx_labels_organisation_id ON labels (organisation_id);
-
-CREATE INDEX idx_labels_project_id ON labels (project_id);
+CREATE INDEX idx_labels_organisation_id_project_id ON labels (organisation_id, project_id);
 
 CREATE UNIQUE INDEX uq_labels_project_id_name ON labels (project_id, name) WHERE deleted_at IS NULL;
 
-CREATE INDEX idx_comments_author_id ON comments (author_id);
+CREATE INDEX idx_comments_organisation_id_author_id ON comments (organisation_id, author_id);
 
-CREATE INDEX idx_comments_issue_id ON comments (issue_id);
+CREATE INDEX idx_comments_organisation_id_issue_id_created_at ON comments (organisation_id, issue_id, created_at);
 
-CREATE INDEX idx_comments_organisation_id ON comments (organisation_id);
-
-CREATE INDEX idx_comments_organisation_id_issue_id_created_at ON comments (organisation_id, issue_id, created_at) WHERE deleted_at IS NULL;
-
-CREATE INDEX idx_issue_labels_label_id ON issue_labels (label_id);
+CREATE INDEX idx_issue_labels_organisation_id_label_id ON issue_labels (organisation_id, label_id);
 
 CREATE TRIGGER trg_comments_set_updated_at AFTER UPDATE ON comments
 FOR EACH ROW

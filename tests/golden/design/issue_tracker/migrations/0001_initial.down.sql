@@ -6,6 +6,8 @@ DROP POLICY tenant_isolation ON public.labels;
 
 DROP POLICY tenant_isolation ON public.issues;
 
+DROP POLICY tenant_isolation ON public.issue_labels;
+
 DROP POLICY tenant_isolation ON public.comments;
 
 DROP POLICY tenant_isolation ON public.audit_events;
@@ -62,37 +64,23 @@ DROP INDEX public.uq_labels_project_id_name;
 
 DROP INDEX public.uq_issues_project_id_number;
 
-DROP INDEX public.idx_projects_organisation_id;
-
-DROP INDEX public.idx_members_organisation_id;
-
-DROP INDEX public.idx_labels_project_id;
-
-DROP INDEX public.idx_labels_organisation_id;
+DROP INDEX public.idx_labels_organisation_id_project_id;
 
 DROP INDEX public.idx_issues_search_vector;
 
-DROP INDEX public.idx_issues_reporter_id;
-
-DROP INDEX public.idx_issues_project_id;
+DROP INDEX public.idx_issues_organisation_id_reporter_id;
 
 DROP INDEX public.idx_issues_organisation_id_project_id_status_priori_ce0894fa;
 
 DROP INDEX public.idx_issues_organisation_id_assignee_id_updated_at;
 
-DROP INDEX public.idx_issues_organisation_id;
-
 DROP INDEX public.idx_issues_assignee_id;
 
-DROP INDEX public.idx_issue_labels_label_id;
+DROP INDEX public.idx_issue_labels_organisation_id_label_id;
 
 DROP INDEX public.idx_comments_organisation_id_issue_id_created_at;
 
-DROP INDEX public.idx_comments_organisation_id;
-
-DROP INDEX public.idx_comments_issue_id;
-
-DROP INDEX public.idx_comments_author_id;
+DROP INDEX public.idx_comments_organisation_id_author_id;
 
 DROP INDEX public.idx_audit_events_organisation_id_created_at;
 
