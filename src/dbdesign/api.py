@@ -254,10 +254,10 @@ def design(
 
     A PostgreSQL design is proved on ``db``, else the configured or embedded server; a MySQL
     design on ``db``, else ``$DBDESIGN_DATABASE_URL``, when that is a MySQL / MariaDB URL
-    (``mysql://...``), and not at all when no MySQL server is given. Returns ``(design,
-    proof)``; ``proof`` is None when not proved (``prove=False``, a SQLite design, a MySQL
-    design without a MySQL server). Nothing is written when the spec is invalid or an error
-    occurs.
+    (``mysql://...``), and not at all when no MySQL server is given; a SQLite design in a fresh
+    temporary file, always (a ``db`` of ``sqlite:///path`` is not touched). Returns ``(design,
+    proof)``; ``proof`` is None when not proved (``prove=False``, a MySQL design without a
+    MySQL server). Nothing is written when the spec is invalid or an error occurs.
     """
     from dbdesign.design import DIALECTS as SPEC_DIALECTS
     from dbdesign.design import design as make
@@ -276,12 +276,16 @@ def design(
     return d, proof
 
 
+SQLITE_PROOF_URL = "sqlite://"  # a SQLite design's proof: a fresh temporary file, never a given one
+
+
 def proof_url(dialect: str, db: str | None) -> str | None:
     """The server a design of ``dialect`` is proved on, or None when there is none to use.
 
     PostgreSQL: ``db``, else ``$DBDESIGN_DATABASE_URL``, else the embedded server. MySQL:
-    ``db``, else ``$DBDESIGN_DATABASE_URL`` when it is a MySQL URL, else None. SQLite: None.
-    A ``db`` of the other server kind is a :class:`ConfigError`.
+    ``db``, else ``$DBDESIGN_DATABASE_URL`` when it is a MySQL URL, else None. SQLite:
+    :data:`SQLITE_PROOF_URL`, a fresh temporary file (a SQLite ``db`` is never proved in, and
+    the environment's server is not used). A ``db`` of another kind is a :class:`ConfigError`.
     """
     import os
 
@@ -312,6 +316,15 @@ def proof_url(dialect: str, db: str | None) -> str | None:
                 )
             return db
         return env if env and is_mysql_url(env) else None
+    if dialect == "sqlite":
+        from dbdesign.datagen.load import sqlite_path
+
+        if db and sqlite_path(db) is None:
+            raise ConfigError(
+                f"--db {redact_url(db)}: a SQLite design is proved in a temporary SQLite file, "
+                "not on a server; leave --db out"
+            )
+        return SQLITE_PROOF_URL
     return None
 
 

@@ -705,3 +705,19 @@ def test_overlapping_foreign_keys_load_on_mysql(my_scratch: str) -> None:
     datagen.load(my_scratch, schema, TENANT_ROWS, seed=5)
     assert_tenant_rows_hold(lambda text: my_query(my_scratch, text), schema, "`", TENANT_ROWS)
     assert_keys_and_references_hold(my_scratch, schema)
+
+
+def test_sqlite_text_timestamps_are_iso_8601(tmp_path: Path) -> None:
+    # SQLite keeps times as TEXT: generated ones must be what its date functions read
+    db = _sqlite_db(
+        tmp_path,
+        "CREATE TABLE ev (id INTEGER PRIMARY KEY, created_at TEXT NOT NULL, due_date TEXT);",
+    )
+    datagen.load(f"sqlite:///{db}", read_sqlite_catalog(str(db)), {"*": 500}, seed=1)
+    con = sqlite3.connect(db)
+    bad = con.execute(
+        "SELECT count(*) FROM ev WHERE datetime(created_at) IS NOT created_at"
+        " OR (due_date IS NOT NULL AND date(due_date) IS NOT due_date)"
+    ).fetchone()
+    assert bad == (0,)
+    con.close()

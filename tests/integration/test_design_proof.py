@@ -1,5 +1,6 @@
-"""The proof step on a real PostgreSQL: the three example designs pass, and removing the index a
-pattern was designed to use makes it fail loudly (exit 1, the pattern, the plan)."""
+"""The proof step on a real PostgreSQL (and MariaDB, and SQLite): the three example designs pass,
+and removing the index a pattern was designed to use makes it fail loudly (exit 1, the pattern,
+the plan)."""
 
 from __future__ import annotations
 
@@ -232,3 +233,142 @@ def test_mysql_design_without_a_mysql_server_is_not_proved(
     )
     assert r.returncode == 2 and "secret" not in r.stderr
     assert "a MySQL design is proved on MySQL or MariaDB" in r.stderr
+
+
+# ------------------------------------------------------------------------------------------------
+# SQLite designs, proved in a temporary file (no server): EXPLAIN QUERY PLAN with values from the
+# data; the keys declared in CREATE TABLE are read through SQLite's autoindexes, named as designed.
+
+SQLITE_LINE = "CREATE INDEX idx_orders_customer_id_placed_at ON orders"
+
+
+@pytest.mark.parametrize("example", ["ecommerce", "issue_tracker", "fleet_telemetry"])
+def test_example_sqlite_design_is_proved(example: str) -> None:
+    d = design(S.load(ROOT / "examples" / f"{example}.yaml"), "sqlite")
+    proof = prove(d, schema_sql(d.schema))
+    assert proof.ok, "\n".join(proof.problems)
+    assert proof.server.startswith("SQLite ") and proof.lint_errors == ()
+    assert proof.explain == "EXPLAIN QUERY PLAN"
+    assert len(proof.results) == len(d.patterns)
+    for r in proof.results:
+        pp = _plan(d, r.pattern)
+        served = {r.index, *r.alternatives}
+        assert r.index is None or served & set(r.indexes_used), r.plan_text
+        assert not any(u.startswith("sqlite_autoindex_") for u in r.indexes_used), r
+        table = d.schema.tables[pp.table].name
+        assert f" {table}" in r.plan_text, r.plan_text
+        assert len(r.params) == len(pp.params) and None not in r.params, r.params
+
+
+def test_sqlite_proof_names_the_keys_declared_in_create_table() -> None:
+    d = design(S.load(SHOP), "sqlite")
+    proof = prove(d, schema_sql(d.schema))
+    by = {r.pattern: r for r in proof.results}
+    # a UNIQUE constraint is read through sqlite_autoindex_customers_1: its model name
+    assert by["customer_by_email"].indexes_used == ("uq_customers_email",)
+    assert "sqlite_autoindex_customers_1" in by["customer_by_email"].plan_text
+    assert by["stock_of_product"].indexes_used == ("uq_inventory_levels_product_id_warehouse",)
+    # a search without a full-text index on SQLite: the design expects none, the table is read
+    assert by["product_search"].index is None and by["product_search"].ok
+    assert "SCAN products" in by["product_search"].plan_text
+
+
+def test_sqlite_proof_fails_when_an_index_is_removed() -> None:
+    d = design(S.load(SHOP), "sqlite")
+    sql = schema_sql(d.schema)
+    assert SQLITE_LINE in sql
+    without = "\n".join(x for x in sql.splitlines() if not x.startswith(SQLITE_LINE))
+    proof = prove(d, without)
+    assert not proof.ok
+    failed = [r for r in proof.results if not r.ok]
+    assert [r.pattern for r in failed] == ["customer_order_history"]
+    problem = failed[0].problem()
+    assert problem and "the plan does not use idx_orders_customer_id_placed_at" in problem
+    assert "SCAN orders" in problem  # the plan itself
+
+
+def test_cli_sqlite_design_is_proved_by_default(tmp_path: Path) -> None:
+    out = tmp_path / "fleet"
+    untouched = tmp_path / "app.db"
+    untouched.write_bytes(b"")
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dbdesign",
+            "design",
+            str(FLEET),
+            "--dialect",
+            "sqlite",
+            "--db",
+            f"sqlite:///{untouched}",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "proof on SQLite" in r.stdout and "result: PASS" in r.stdout
+    assert "not run" not in r.stdout
+    assert untouched.read_bytes() == b""  # a given SQLite database is never proved in
+    text = (out / "DESIGN.md").read_text()
+    assert "**Result: PASS**" in text and "Measured (PASS)" in text
+    assert "Proved on SQLite" in text and "EXPLAIN QUERY PLAN" in text
+    assert "Not measured" not in text and "was not run" not in text
+    assert '"ok": true' in (out / "design.json").read_text()
+
+
+def test_cli_sqlite_exits_1_naming_the_pattern_and_plan_when_an_index_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from dbdesign import cli
+    from dbdesign.design import output
+
+    real = output.schema_sql
+
+    def without_index(schema: Any) -> str:
+        sql = real(schema)
+        assert SQLITE_LINE in sql
+        return "\n".join(x for x in sql.splitlines() if not x.startswith(SQLITE_LINE))
+
+    monkeypatch.setattr(output, "schema_sql", without_index)
+    argv = ["dbdesign", "design", str(SHOP), "--dialect", "sqlite", "--out", str(tmp_path)]
+    monkeypatch.setattr(sys, "argv", argv)
+    with pytest.raises(SystemExit) as exc:
+        cli.main()
+    assert exc.value.code == 1
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert "FAIL customer_order_history" in text
+    assert "the plan does not use idx_orders_customer_id_placed_at" in text
+    assert "SCAN orders" in text  # the plan itself is printed
+    assert "**Result: FAIL**" in (tmp_path / "DESIGN.md").read_text()
+
+
+def test_sqlite_design_is_not_proved_on_a_server() -> None:
+    from dbdesign import api
+    from dbdesign.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="a SQLite design is proved in a temporary SQLite file"):
+        api.design(FLEET, dialect="sqlite", db=server_url("pg15"))
+    d = design(S.load(FLEET), "sqlite")
+    with pytest.raises(ConfigError, match="a sqlite design cannot be proved on"):
+        prove(d, schema_sql(d.schema), server_url("pg15"))
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dbdesign",
+            "design",
+            str(FLEET),
+            "--dialect",
+            "sqlite",
+            "--db",
+            "postgresql://u:secret@localhost/x",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 2 and "secret" not in r.stderr and "Traceback" not in r.stderr
+    assert "a SQLite design is proved in a temporary SQLite file" in r.stderr

@@ -34,7 +34,7 @@ def design(
         typer.Option(
             "--prove/--no-prove",
             help="Apply, lint, fill with generated rows and EXPLAIN every access pattern "
-            "(PostgreSQL designs; MySQL designs given a MySQL server).",
+            "(PostgreSQL and SQLite designs; MySQL designs given a MySQL server).",
         ),
     ] = True,
     db: Annotated[
@@ -42,7 +42,9 @@ def design(
         typer.Option(
             "--db",
             help="Server for the proof: PostgreSQL (default: $DBDESIGN_DATABASE_URL, else the "
-            "embedded one), or mysql://user@host:3306/db for a --dialect mysql design.",
+            "embedded one), or mysql://user@host:3306/db for a --dialect mysql design. A "
+            "SQLite design is always proved in a temporary file (a sqlite:/// --db is not "
+            "touched).",
         ),
     ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
@@ -118,11 +120,6 @@ def _print_text(d: object, proof: object, out: Path | None, prove: bool = True) 
         print(
             "  proof: not run (no MySQL server given: prove it on MySQL / MariaDB with "
             "--db mysql://user@host:3306/db, or set DBDESIGN_DATABASE_URL to one)"
-        )
-    elif d.dialect != "postgres":
-        print(
-            f"  proof: not run (the proof runs on PostgreSQL and MySQL / MariaDB, "
-            f"not on {d.dialect})"
         )
     if out is not None:
         print(f"  wrote {out}/DESIGN.md, schema.sql, migrations/, erd.mmd, erd.txt, design.json")

@@ -10,7 +10,8 @@ planner reports naming the constraint: a check is never silently skipped.
 
 SQL's three-valued logic makes every atom read "if the column is not NULL, then ...": a check
 that evaluates to NULL passes, so NULLs never violate these atoms (``IS NOT NULL`` aside).
-SQLite expressions are first rewritten into PostgreSQL syntax by sqlglot; so are MySQL ones, with
+SQLite expressions are first rewritten into PostgreSQL syntax by sqlglot, with ``GLOB`` patterns and
+``col = lower(col)`` made into regexes; so are MySQL ones, with
 MySQL's own functions of checks made into regexes first (``is_ipv4(ip)``) and a regex's leading
 ``(?-i)`` / ``(?i)`` into ``~`` / ``~*``.
 """
@@ -88,15 +89,71 @@ def parse_expression(text: str, dialect: str = "postgres") -> Any:
 
 def _sqlite_to_postgres(text: str) -> str:
     import sqlglot
+    from sqlglot import exp
     from sqlglot.errors import SqlglotError
 
+    def fix(node: exp.Expression) -> exp.Expression:
+        if (
+            isinstance(node, exp.Glob)
+            and isinstance(node.expression, exp.Literal)
+            and node.expression.is_string
+        ):
+            regex = glob_regex(node.expression.this)
+            return exp.RegexpLike(this=node.this, expression=exp.Literal.string(regex))
+        if isinstance(node, exp.EQ):
+            # col = lower(col): SQLite's lower() and upper() fold ASCII letters only
+            for col, fn in ((node.this, node.expression), (node.expression, node.this)):
+                if (
+                    isinstance(col, exp.Column)
+                    and isinstance(fn, exp.Lower | exp.Upper)
+                    and fn.this == col
+                ):
+                    regex = "^[^A-Z]*$" if isinstance(fn, exp.Lower) else "^[^a-z]*$"
+                    return exp.RegexpLike(this=col, expression=exp.Literal.string(regex))
+        return node
+
     try:
-        out = sqlglot.transpile(text, read="sqlite", write="postgres")
+        trees = sqlglot.parse(text, read="sqlite")
+        if len(trees) != 1 or trees[0] is None:
+            raise CheckUnsupported("not a single expression")
+        return trees[0].transform(fix).sql(dialect="postgres")
     except SqlglotError as e:
         raise CheckUnsupported(f"cannot parse the expression: {e}") from None
-    if len(out) != 1:
-        raise CheckUnsupported("not a single expression")
-    return out[0]
+
+
+def glob_regex(pattern: str) -> str:
+    """SQLite's ``GLOB`` pattern as an anchored regex: ``*`` any text, ``?`` one character,
+    ``[...]`` a set (``[^...]`` its complement, ``]`` first is itself), case-sensitive."""
+    out = ["^"]
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "*":
+            out.append(".*")
+        elif ch == "?":
+            out.append(".")
+        elif ch == "[" and (end := _glob_set_end(pattern, i)) > 0:
+            body = pattern[i + 1 : end]
+            neg = body.startswith("^")
+            body = body[1:] if neg else body
+            members = "".join("\\" + c if c in "\\^[]" else c for c in body)
+            out.append(f"[{'^' if neg else ''}{members}]")
+            i = end
+        else:
+            out.append(ch if ch.isalnum() or ch in " _" else "\\" + ch)
+        i += 1
+    return "".join(out) + "$"
+
+
+def _glob_set_end(pattern: str, start: int) -> int:
+    """The position of the ``]`` that closes the set opened at ``start``, or -1."""
+    i = start + 1
+    if i < len(pattern) and pattern[i] == "^":
+        i += 1
+    if i < len(pattern) and pattern[i] == "]":
+        i += 1
+    end = pattern.find("]", i)
+    return end
 
 
 # What MySQL's address tests accept, as regexes the generator can draw from.

@@ -130,6 +130,10 @@ def text_hint(name: str) -> str:
     joined = "_".join(w)
     if "email" in s or "mail" in s:
         return "email"
+    if last == "at" or s & {"timestamp", "datetime"}:
+        return "datetime"  # created_at in a text column (SQLite): ISO 8601, as its functions want
+    if s & {"date", "dob", "birthday"}:
+        return "date"
     if joined in ("first_name", "firstname", "given_name", "forename", "fname"):
         return "first"
     if joined in ("last_name", "lastname", "surname", "family_name", "lname"):
@@ -776,12 +780,32 @@ def _words(rng: random.Random, n: int, ks: Sequence[int] | None) -> list[str]:
     return _suffixed(base, ks)
 
 
+def _iso_datetime(rng: random.Random, n: int, ks: Sequence[int] | None) -> list[str]:
+    """'YYYY-MM-DD HH:MM:SS' in the generator's date window (SQLite's CURRENT_TIMESTAMP form)."""
+    if ks is not None:  # distinct values: a number must show; dates would collide
+        return _words(rng, n, ks)
+    lo, span, r = WINDOW_START * DAY, (WINDOW_END - WINDOW_START + 1) * DAY, rng.random
+    return [(EPOCH + timedelta(seconds=lo + int(r() * span))).isoformat(" ") for _ in range(n)]
+
+
+def _iso_date(rng: random.Random, n: int, ks: Sequence[int] | None) -> list[str]:
+    if ks is not None:
+        return _words(rng, n, ks)
+    days, r = WINDOW_END - WINDOW_START + 1, rng.random
+    return [
+        date.fromordinal(EPOCH_ORDINAL + WINDOW_START + int(r() * days)).isoformat()
+        for _ in range(n)
+    ]
+
+
 def _dotted(n: int) -> str:
     return f"{(n >> 24) & 255}.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}"
 
 
 _TEXT_MAKERS: dict[str, Maker] = {
     "email": _email,
+    "datetime": _iso_datetime,
+    "date": _iso_date,
     "first": _first,
     "last": _last,
     "person": _person,

@@ -208,13 +208,6 @@ def design_md(
             "runs it. The indexes below are designed, not measured.",
             "",
         ]
-    elif proof is None and d.dialect != "postgres":
-        out += [
-            f"> **Not measured:** the proof (apply, fill with generated rows, EXPLAIN every "
-            f"access pattern) runs on PostgreSQL and MySQL / MariaDB; it was not run for this "
-            f"{engine} design. The indexes below are designed, not measured.",
-            "",
-        ]
     results = {r.pattern: r for r in proof.results} if proof else {}
     for i, pp in enumerate(d.patterns, 1):
         pat = pp.pattern

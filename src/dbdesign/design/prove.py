@@ -2,9 +2,10 @@
 pattern. A pattern passes when its plan uses the index designed for it and its measured p95
 latency meets its target.
 
-One flow (:func:`prove`) for every server; what differs between PostgreSQL and MySQL / MariaDB
-(connecting, the scratch database, applying the DDL, refreshing statistics, picking parameter
-values from the data, reading the plan) sits behind :class:`Server`, one small class each.
+One flow (:func:`prove`) for every server; what differs between PostgreSQL, MySQL / MariaDB and
+SQLite (connecting, the scratch database, applying the DDL, refreshing statistics, picking
+parameter values from the data, reading the plan) sits behind :class:`Server`, one small class
+each. A SQLite design is always proved in a fresh temporary file, never in a given database.
 """
 
 from __future__ import annotations
@@ -13,11 +14,14 @@ import json
 import math
 import random
 import re
+import sqlite3
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 from dbdesign.design import Design, PatternPlan
@@ -180,22 +184,19 @@ def proof_rows(d: Design) -> dict[str, int]:
 def prove(
     d: Design,
     up_sql: str,
-    url: str,
+    url: str | None = None,
     *,
     seed: int = 0,
     progress: Progress | None = None,
 ) -> Proof:
     """Prove ``d`` in a scratch database on the server at ``url`` (dropped afterwards): a
-    PostgreSQL URL for a PostgreSQL design, a MySQL / MariaDB URL for a MySQL design."""
+    PostgreSQL URL for a PostgreSQL design, a MySQL / MariaDB URL for a MySQL design. A SQLite
+    design is proved in a temporary file (deleted afterwards); ``url`` is then None or a SQLite
+    URL / path, which is not touched."""
     say = progress or (lambda _m: None)
-    server = server_for(url)
-    if (d.dialect == "mysql") != isinstance(server, MySQLServer) or d.dialect == "sqlite":
-        from dbdesign.engine import redact_url
-        from dbdesign.errors import ConfigError
-
-        raise ConfigError(f"a {d.dialect} design cannot be proved on {redact_url(url)}")
+    server = server_for(url, d.dialect)
     start = time.perf_counter()
-    with server.scratch(url) as db:
+    with server.scratch(url or "") as db:  # SQLite: a temporary file, whatever the URL
         conn = server.connect(db)
         try:
             version = server.version(conn)
@@ -258,7 +259,7 @@ def skew_columns(d: Design) -> dict[str, float]:
 
 def _check(server: Server, conn: Any, d: Design, pp: PatternPlan, seed: int) -> PatternResult:
     params = server.params(conn, d, pp, seed)
-    used, plan_text = server.explain(conn, pp, params)
+    used, plan_text = server.explain(conn, d, pp, params)
     times = []
     for _ in range(LATENCY_RUNS):
         t0 = time.perf_counter()
@@ -309,7 +310,7 @@ class Server(Protocol):
         ...
 
     def explain(
-        self, conn: Any, pp: PatternPlan, params: tuple[Any, ...]
+        self, conn: Any, d: Design, pp: PatternPlan, params: tuple[Any, ...]
     ) -> tuple[tuple[str, ...], str]:
         """The indexes the plan uses and the plan as text, the statement run in a transaction
         that is rolled back."""
@@ -320,10 +321,20 @@ class Server(Protocol):
         ...
 
 
-def server_for(url: str) -> Server:
-    from dbdesign.engine import is_mysql_url
+def server_for(url: str | None, dialect: str) -> Server:
+    """The server a ``dialect`` design is proved on; a :class:`ConfigError` for a URL of the
+    other kind (a SQLite design takes no server: None, or a SQLite URL it leaves alone)."""
+    from dbdesign.datagen.load import sqlite_path
+    from dbdesign.engine import is_mysql_url, redact_url
+    from dbdesign.errors import ConfigError
 
-    return MySQLServer() if is_mysql_url(url) else PostgresServer()
+    if dialect == "sqlite":
+        if url is None or sqlite_path(url) is not None:
+            return SQLiteServer()
+    elif url is not None and (dialect == "mysql") == is_mysql_url(url):
+        return MySQLServer() if dialect == "mysql" else PostgresServer()
+    where = redact_url(url) if url else "no server"
+    raise ConfigError(f"a {dialect} design cannot be proved on {where}")
 
 
 def percentile_index(n: int, fraction: float = 0.95) -> int:
@@ -399,7 +410,7 @@ class PostgresServer:
         return tuple(values.get((p.column, p.kind)) for p in pp.params)
 
     def explain(
-        self, conn: Any, pp: PatternPlan, params: tuple[Any, ...]
+        self, conn: Any, d: Design, pp: PatternPlan, params: tuple[Any, ...]
     ) -> tuple[tuple[str, ...], str]:
         query = _pg_placeholders(pp.sql)
         with conn.transaction(force_rollback=True):
@@ -587,7 +598,7 @@ class MySQLServer:
         return " ".join(f"+{w}" for w in rare)
 
     def explain(
-        self, conn: Any, pp: PatternPlan, params: tuple[Any, ...]
+        self, conn: Any, d: Design, pp: PatternPlan, params: tuple[Any, ...]
     ) -> tuple[tuple[str, ...], str]:
         query = _my_placeholders(pp.sql)
         word = "ANALYZE FORMAT=JSON " if self.mariadb else "EXPLAIN FORMAT=JSON "
@@ -680,3 +691,166 @@ def _my_plan_text(node: Any, depth: int, out: list[str]) -> None:
             _my_plan_text(v, depth + 1, out)
         else:
             _my_plan_text(v, depth, out)
+
+
+# --------------------------------------------------------------------------- SQLite
+
+# What a line of EXPLAIN QUERY PLAN reads a table with: a named index (an automatic index,
+# built for the one query, is not one), the rowid (an INTEGER PRIMARY KEY), or a WITHOUT ROWID
+# table's primary key.
+_SQ_READ = re.compile(r"^(?:SEARCH|SCAN) (\S+)(?: AS \S+)?(?: USING (.*))?$")
+_SQ_INDEX = re.compile(r"^(?:COVERING )?INDEX (\S+)")
+_SQ_PK = re.compile(r"^(?:INTEGER )?PRIMARY KEY\b")
+
+
+class SQLiteServer:
+    """The standard library's SQLite: a temporary file for each proof, never a given database."""
+
+    explain_label = "EXPLAIN QUERY PLAN"
+
+    @contextmanager
+    def _scratch(self) -> Iterator[str]:
+        with tempfile.TemporaryDirectory(prefix="dbdesign-proof-") as tmp:
+            yield f"sqlite:///{Path(tmp) / 'proof.db'}"
+
+    def scratch(self, url: str) -> AbstractContextManager[str]:
+        return self._scratch()  # never ``url``: a given database is left alone
+
+    def connect(self, url: str) -> Any:
+        from dbdesign.datagen.load import sqlite_path
+
+        conn = sqlite3.connect(sqlite_path(url) or url, isolation_level=None)
+        conn.execute("PRAGMA foreign_keys = ON")
+        return conn
+
+    def version(self, conn: Any) -> str:
+        return f"SQLite {conn.execute('SELECT sqlite_version()').fetchone()[0]}"
+
+    def apply(self, conn: Any, up_sql: str) -> None:
+        from dbdesign.errors import DbdesignError
+
+        try:
+            conn.executescript("BEGIN;\n" + up_sql + "\nCOMMIT;")
+        except sqlite3.Error as e:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise DbdesignError(f"applying the migration to SQLite failed: {e}") from None
+
+    def analyze(self, conn: Any, d: Design) -> None:
+        # sqlite_stat1 for every index (the loader ran ANALYZE on its own connection already;
+        # this one reads the statistics it plans with). PRAGMA optimize would only repeat it.
+        conn.execute("ANALYZE")
+
+    def params(self, conn: Any, d: Design, pp: PatternPlan, seed: int) -> tuple[Any, ...]:
+        from dbdesign.dialects.sqlite import quote_ident as q
+
+        table = q(pp.table.split(".", 1)[1])
+        t = d.schema.tables[pp.table]
+        order = ", ".join(map(q, t.primary_key.columns)) if t.primary_key else "rowid"
+        eq = [p.column for p in pp.params if p.kind == "eq"]
+        values: dict[tuple[str, str], Any] = {}
+        if eq:
+            ((n,),) = conn.execute(f"SELECT count(*) FROM {table}").fetchall()
+            if n:  # SQLite's random() takes no seed: one row by its position instead
+                row = conn.execute(
+                    f"SELECT {', '.join(map(q, eq))} FROM {table} ORDER BY {order} "
+                    "LIMIT 1 OFFSET ?",
+                    (random.Random(seed).randrange(int(n)),),
+                ).fetchone()
+                values.update({(c, "eq"): v for c, v in zip(eq, row, strict=False)})
+        for p in pp.params:
+            if p.kind in ("lower", "upper") and (p.column, "lower") not in values:
+                c = q(p.column)
+                n, hi = conn.execute(f"SELECT count({c}), max({c}) FROM {table}").fetchone()
+                lo = None
+                if n:
+                    (lo,) = conn.execute(
+                        f"SELECT {c} FROM {table} WHERE {c} IS NOT NULL ORDER BY {c} "
+                        "LIMIT 1 OFFSET ?",
+                        (percentile_index(int(n)),),
+                    ).fetchone()
+                values[(p.column, "lower")] = lo
+                values[(p.column, "upper")] = hi
+        return tuple(values.get((p.column, p.kind)) for p in pp.params)
+
+    def explain(
+        self, conn: Any, d: Design, pp: PatternPlan, params: tuple[Any, ...]
+    ) -> tuple[tuple[str, ...], str]:
+        rows = conn.execute("EXPLAIN QUERY PLAN " + pp.sql, params).fetchall()
+        children: dict[int, list[tuple[int, str]]] = {}
+        for node, parent, _unused, detail in rows:
+            children.setdefault(parent, []).append((node, detail))
+        lines: list[str] = []
+        used: list[str] = []
+
+        def walk(parent: int, depth: int) -> None:
+            for node, detail in children.get(parent, ()):
+                lines.append("  " * depth + ("-> " if depth else "") + detail)
+                name = self._index_of(conn, d, detail)
+                if name:
+                    used.append(name)
+                walk(node, depth + 1)
+
+        walk(0, 0)
+        return tuple(dict.fromkeys(used)), "\n".join(lines)
+
+    def _index_of(self, conn: Any, d: Design, detail: str) -> str | None:
+        """The model's name for the index a plan line reads: ``SEARCH orders USING INDEX
+        idx_...``, ``... USING INTEGER PRIMARY KEY (rowid=?)`` (the primary key), and the
+        autoindexes SQLite makes for the keys declared in CREATE TABLE
+        (``sqlite_autoindex_orders_2``: the primary or unique key with its columns)."""
+        m = _SQ_READ.match(detail)
+        if not m or not m.group(2):
+            return None
+        table = next(
+            (t for t in d.schema.tables.values() if t.name.lower() == m.group(1).lower()), None
+        )
+        how = m.group(2)
+        if _SQ_PK.match(how):
+            return table.primary_key.name if table and table.primary_key else "PRIMARY KEY"
+        ix = _SQ_INDEX.match(how)
+        if not ix:
+            return None  # an automatic index: built for this one query, not designed
+        name = ix.group(1)
+        if not name.startswith("sqlite_autoindex_") or table is None:
+            return name
+        return _sq_autoindex_name(conn, table, name)
+
+    def run(self, conn: Any, pp: PatternPlan, params: tuple[Any, ...]) -> None:
+        conn.execute(pp.sql, params).fetchall()
+
+
+def _sq_autoindex_name(conn: Any, table: Any, autoindex: str) -> str:
+    """A primary or unique key declared in CREATE TABLE, by its model name: SQLite names its
+    index ``sqlite_autoindex_<table>_<n>``; its columns find the key (as the catalog reader
+    names them), else its position among the declared unique keys."""
+    from dbdesign.dialects.sqlite import quote_ident as q
+
+    origin = next(
+        (
+            o
+            for _s, n, _u, o, _p in conn.execute(f"PRAGMA index_list({q(table.name)})")
+            if n == autoindex
+        ),
+        "u",
+    )
+    if origin == "pk" and table.primary_key:
+        return str(table.primary_key.name)
+    cols = tuple(
+        str(r[2]).lower() for r in conn.execute(f"PRAGMA index_xinfo({q(autoindex)})") if r[5] == 1
+    )
+    for u in table.uniques.values():
+        if tuple(c.lower() for c in u.columns) == cols:
+            return str(u.name)
+    uniques = list(table.uniques.values())
+    n = int(autoindex.rsplit("_", 1)[1]) - (1 if table.primary_key and not _rowid_pk(table) else 0)
+    return str(uniques[n - 1].name) if 0 < n <= len(uniques) else autoindex
+
+
+def _rowid_pk(table: Any) -> bool:
+    """A single INTEGER primary key column is the rowid: SQLite makes no index for it."""
+    pk = table.primary_key
+    if pk is None or len(pk.columns) != 1:
+        return False
+    col = next((c for c in table.columns if c.name == pk.columns[0]), None)
+    return col is not None and col.type.name.lower() == "integer"

@@ -142,6 +142,11 @@ def test_rows_specs() -> None:
         ("description", "sentence"),
         ("sku", "code"),
         ("foo", "words"),
+        ("created_at", "datetime"),
+        ("timestamp", "datetime"),
+        ("birth_date", "date"),
+        ("format", "words"),  # near miss: "at" only as a word of its own
+        ("update_time", "words"),
     ],
 )
 def test_name_hints(name: str, hint: str) -> None:
