@@ -62,35 +62,6 @@ def test_cli_proof_passes_and_writes_the_results(tmp_path: Path) -> None:
     assert "**Result: PASS**" in text and "Measured (PASS)" in text
 
 
-def test_cli_exits_1_naming_the_pattern_and_plan_when_an_index_is_missing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    # The real proof on the real embedded server, with the designed index left out of the SQL
-    # the proof applies (as if a hand edit or a bad merge had dropped it).
-    from dbdesign import cli
-    from dbdesign.design import output
-
-    line = "CREATE INDEX idx_orders_customer_id_placed_at ON public.orders"
-    real = output.schema_sql
-
-    def without_index(schema: Any) -> str:
-        sql = real(schema)
-        assert line in sql
-        return "\n".join(x for x in sql.splitlines() if not x.startswith(line))
-
-    monkeypatch.setattr(output, "schema_sql", without_index)
-    monkeypatch.setattr(sys, "argv", ["dbdesign", "design", str(SHOP), "--out", str(tmp_path)])
-    with pytest.raises(SystemExit) as exc:
-        cli.main()
-    assert exc.value.code == 1
-    out = capsys.readouterr()
-    text = out.out + out.err
-    assert "FAIL customer_order_history" in text
-    assert "the plan does not use idx_orders_customer_id_placed_at" in text
-    assert "Scan" in text  # the plan itself is printed
-    assert "**Result: FAIL**" in (tmp_path / "DESIGN.md").read_text()
-
-
 # ------------------------------------------------------------------------------------------------
 # MySQL / MariaDB designs, proved on the machine's MariaDB ($DBDESIGN_TEST_MYSQL_URL): the same
 # flow, with ANALYZE FORMAT=JSON plans, parameters drawn from the data and a FULLTEXT search for
@@ -171,36 +142,6 @@ def test_cli_mysql_proof_passes_and_writes_the_results(tmp_path: Path, mysql_url
     assert "**Result: PASS**" in text and "Measured (PASS)" in text
     assert "Not measured" not in text and "was not run" not in text
     assert '"ok": true' in (out / "design.json").read_text()
-
-
-def test_cli_mysql_exits_1_naming_the_pattern_and_plan_when_an_index_is_missing(
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    mysql_url: str,
-) -> None:
-    from dbdesign import cli
-    from dbdesign.design import output
-
-    real = output.schema_sql
-
-    def without_index(schema: Any) -> str:
-        sql = real(schema)
-        assert MYSQL_LINE in sql
-        return "\n".join(x for x in sql.splitlines() if not x.startswith(MYSQL_LINE))
-
-    monkeypatch.setattr(output, "schema_sql", without_index)
-    argv = ["dbdesign", "design", str(SHOP), "--dialect", "mysql", "--db", mysql_url]
-    monkeypatch.setattr(sys, "argv", [*argv, "--out", str(tmp_path)])
-    with pytest.raises(SystemExit) as exc:
-        cli.main()
-    assert exc.value.code == 1
-    out = capsys.readouterr()
-    text = out.out + out.err
-    assert "FAIL customer_order_history" in text
-    assert "the plan does not use idx_orders_customer_id_placed_at" in text
-    assert "using fk_orders_customer_id" in text  # the plan itself is printed
-    assert "**Result: FAIL**" in (tmp_path / "DESIGN.md").read_text()
 
 
 def test_mysql_design_without_a_mysql_server_is_not_proved(
@@ -319,33 +260,6 @@ def test_cli_sqlite_design_is_proved_by_default(tmp_path: Path) -> None:
     assert '"ok": true' in (out / "design.json").read_text()
 
 
-def test_cli_sqlite_exits_1_naming_the_pattern_and_plan_when_an_index_is_missing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    from dbdesign import cli
-    from dbdesign.design import output
-
-    real = output.schema_sql
-
-    def without_index(schema: Any) -> str:
-        sql = real(schema)
-        assert SQLITE_LINE in sql
-        return "\n".join(x for x in sql.splitlines() if not x.startswith(SQLITE_LINE))
-
-    monkeypatch.setattr(output, "schema_sql", without_index)
-    argv = ["dbdesign", "design", str(SHOP), "--dialect", "sqlite", "--out", str(tmp_path)]
-    monkeypatch.setattr(sys, "argv", argv)
-    with pytest.raises(SystemExit) as exc:
-        cli.main()
-    assert exc.value.code == 1
-    out = capsys.readouterr()
-    text = out.out + out.err
-    assert "FAIL customer_order_history" in text
-    assert "the plan does not use idx_orders_customer_id_placed_at" in text
-    assert "SCAN orders" in text  # the plan itself is printed
-    assert "**Result: FAIL**" in (tmp_path / "DESIGN.md").read_text()
-
-
 def test_sqlite_design_is_not_proved_on_a_server() -> None:
     from dbdesign import api
     from dbdesign.errors import ConfigError
@@ -372,3 +286,49 @@ def test_sqlite_design_is_not_proved_on_a_server() -> None:
     )
     assert r.returncode == 2 and "secret" not in r.stderr and "Traceback" not in r.stderr
     assert "a SQLite design is proved in a temporary SQLite file" in r.stderr
+
+
+# The CLI on each kind of server: the real proof, with the designed index left out of the SQL
+# it applies (as if a hand edit or a bad merge had dropped it), exits 1 naming the pattern and
+# printing the plan the server chose instead.
+@pytest.mark.parametrize(
+    ("dialect", "line", "plan"),
+    [
+        ("postgresql", "CREATE INDEX idx_orders_customer_id_placed_at ON public.orders", "Scan"),
+        ("mysql", MYSQL_LINE, "using fk_orders_customer_id"),
+        ("sqlite", SQLITE_LINE, "SCAN orders"),
+    ],
+)
+def test_cli_exits_1_naming_the_pattern_and_plan_when_an_index_is_missing(
+    dialect: str,
+    line: str,
+    plan: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    request: pytest.FixtureRequest,
+) -> None:
+    from dbdesign import cli
+    from dbdesign.design import output
+
+    real = output.schema_sql
+
+    def without_index(schema: Any) -> str:
+        sql = real(schema)
+        assert line in sql
+        return "\n".join(x for x in sql.splitlines() if not x.startswith(line))
+
+    monkeypatch.setattr(output, "schema_sql", without_index)
+    argv = ["dbdesign", "design", str(SHOP), "--dialect", dialect, "--out", str(tmp_path)]
+    if dialect == "mysql":
+        argv += ["--db", request.getfixturevalue("mysql_url")]
+    monkeypatch.setattr(sys, "argv", argv)
+    with pytest.raises(SystemExit) as exc:
+        cli.main()
+    assert exc.value.code == 1
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert "FAIL customer_order_history" in text
+    assert "the plan does not use idx_orders_customer_id_placed_at" in text
+    assert plan in text  # the plan itself is printed
+    assert "**Result: FAIL**" in (tmp_path / "DESIGN.md").read_text()
