@@ -13,7 +13,7 @@ import pytest
 
 from dbdesign.design import design
 from dbdesign.design.output import schema_sql
-from dbdesign.design.prove import prove
+from dbdesign.design.prove import proof_rows, prove
 from dbdesign.readers import spec as S
 from tests.conftest import server_url
 from tests.paths import ROOT
@@ -332,3 +332,17 @@ def test_cli_exits_1_naming_the_pattern_and_plan_when_an_index_is_missing(
     assert "the plan does not use idx_orders_customer_id_placed_at" in text
     assert plan in text  # the plan itself is printed
     assert "**Result: FAIL**" in (tmp_path / "DESIGN.md").read_text()
+
+
+def test_a_tenant_link_table_gets_as_many_rows_as_can_exist(tmp_path: Path) -> None:
+    # Links between two tenant-owned tables exist only within a tenant: with tasks and tags
+    # spread over many tenants, fewer pairs exist than the proof would ask; it loads those.
+    from tests.unit.design.test_tenancy import SPEC
+
+    path = tmp_path / "spec.yaml"
+    path.write_text(SPEC)
+    d = design(S.load(path))
+    asked = proof_rows(d)["public.task_tags"]
+    proof = prove(d, schema_sql(d.schema), server_url("embedded"))
+    assert proof.ok, "\n".join(proof.problems)
+    assert 0 < proof.rows["public.task_tags"] < asked

@@ -328,25 +328,24 @@ class Builder:
         """A reference between two tenant-owned tables includes the tenant key, so a row can
         only point at a parent of its own tenant: (tenant_id, parent_id) references the
         parent's (tenant_id, id), which a unique key makes referenceable."""
+        by_key = {f"{self.ns}.{p.name}": p for p in self.tables.values()}
         for t in self.tables.values():
             tcol = t.tenant_col
             if tcol is None:
                 continue
             for fk_name, fk in list(t.fks.items()):
-                parent = next(
-                    (p for k, p in self.tables.items() if f"{self.ns}.{p.name}" == fk.ref_table),
-                    None,
-                )
+                parent = by_key.get(fk.ref_table)
                 if parent is None or parent.tenant_col is None or fk.columns == (tcol,):
                     continue
                 ptcol = parent.tenant_col
-                if fk.on_delete == "SET NULL" or parent.partition_by is not None:
-                    why = (
-                        "ON DELETE SET NULL would clear the tenant key too"
-                        if fk.on_delete == "SET NULL"
-                        else f"{parent.name} is partitioned: a unique key must hold its "
-                        "partition key"
-                    )
+                why = None
+                if fk.on_delete == "SET NULL":
+                    why = "ON DELETE SET NULL would clear the tenant key too"
+                elif parent.partition_by is not None:
+                    why = f"{parent.name} is partitioned: a unique key must hold its partition key"
+                elif parent is t:
+                    why = "a self-reference: a row's parent is checked to exist, not its tenant"
+                if why:
                     self.decide(fk_name, "tenant not part of the reference", why)
                     continue
                 key = (ptcol, "id")

@@ -240,9 +240,20 @@ def _lint_errors(url: str) -> list[str]:
 
 
 def _load(url: str, d: Design, rows: dict[str, int], seed: int) -> None:
+    """Load ``rows`` (one transaction). A table whose keys allow fewer rows than asked (a
+    tenant's links: only pairs within one tenant exist) gets as many as can exist: ``rows`` is
+    lowered to what was loaded."""
+    from dbdesign.datagen import CapacityError
     from dbdesign.datagen.load import load
 
-    load(url, d.schema, rows, seed=seed, skew=skew_columns(d))
+    while True:  # each retry lowers one table's rows, so this ends
+        try:
+            load(url, d.schema, rows, seed=seed, skew=skew_columns(d))
+            return
+        except CapacityError as e:
+            if e.table not in rows or not 1 <= e.limit < rows[e.table]:
+                raise
+            rows[e.table] = max(1, e.limit * 9 // 10)
 
 
 def skew_columns(d: Design) -> dict[str, float]:
