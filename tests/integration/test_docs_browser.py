@@ -61,6 +61,8 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
 
 
 def test_pagila_report(browser: Any, report: tuple[Path, list[str]]) -> None:
+    from playwright.sync_api import expect
+
     html, tables = report
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": 1400, "height": 900})
@@ -101,7 +103,8 @@ def test_pagila_report(browser: Any, report: tuple[Path, list[str]]) -> None:
     # A table's page shows its columns.
     page.click("#sidebar a[data-target='t-public.film']")
     section = page.locator("section.page.active")
-    assert section.get_attribute("data-table") == "public.film"
+    # links change location.hash; the page follows on the (asynchronous) hashchange event
+    expect(section).to_have_attribute("data-table", "public.film")
     columns = section.locator("table.grid .col-name").all_inner_texts()
     assert columns[:3] == ["film_id", "title", "description"]
     assert len(columns) == 14
@@ -112,7 +115,7 @@ def test_pagila_report(browser: Any, report: tuple[Path, list[str]]) -> None:
     # Clicking a table in the diagram opens it.
     title = page.locator("title", has_text=re.compile(r"^public\.language$"))
     section.locator("svg g.node").filter(has=title).locator("text").first.click()
-    assert page.locator("section.page.active").get_attribute("data-table") == "public.language"
+    expect(page.locator("section.page.active")).to_have_attribute("data-table", "public.language")
 
     assert not problems, problems
     assert not requests, f"the report fetched from the network: {requests}"
