@@ -16,7 +16,7 @@ from collections.abc import Mapping
 
 from dbdesign.diff import operations as op
 from dbdesign.errors import ConfigError
-from dbdesign.model import Column, DataType, Expr, FrozenMap, Schema, Table
+from dbdesign.model import DataType, FrozenMap, Schema, Table
 
 __all__ = ["apply_renames", "invert_renames", "parse_rename"]
 
@@ -239,106 +239,50 @@ def _rename_type(s: Schema, old_key: str, new: str) -> Schema:
 
 
 def _rename_column(s: Schema, table_key: str, old: str, new: str) -> Schema:
-    from dbdesign.readers.ddl.postgres import _rename_column_in_expr
+    from dbdesign.readers.ddl.pgrename import ColumnRename
 
-    def cols(names: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(new if n == old else n for n in names)
-
-    def expr(e: Expr | None) -> Expr | None:
-        return None if e is None else _rename_column_in_expr(e, old, new)
-
+    r = ColumnRename(old, new)
     t = s.tables[table_key]
-
-    def column(c: Column) -> Column:
-        gen = c.generated
-        if gen is not None:
-            gen = dataclasses.replace(gen, expr=_rename_column_in_expr(gen.expr, old, new))
-        return dataclasses.replace(
-            c, name=new if c.name == old else c.name, default=expr(c.default), generated=gen
-        )
-
     t = dataclasses.replace(
         t,
-        columns=tuple(column(c) for c in t.columns),
-        primary_key=dataclasses.replace(
-            t.primary_key, columns=cols(t.primary_key.columns), include=cols(t.primary_key.include)
-        )
-        if t.primary_key
-        else None,
-        uniques=FrozenMap(
-            {
-                n: dataclasses.replace(u, columns=cols(u.columns), include=cols(u.include))
-                for n, u in t.uniques.items()
-            }
-        ),
-        checks=FrozenMap(
-            {
-                n: dataclasses.replace(c, expr=_rename_column_in_expr(c.expr, old, new))
-                for n, c in t.checks.items()
-            }
-        ),
-        foreign_keys=FrozenMap(
-            {n: dataclasses.replace(f, columns=cols(f.columns)) for n, f in t.foreign_keys.items()}
-        ),
+        columns=tuple(r.column(c) for c in t.columns),
+        primary_key=r.primary_key(t.primary_key) if t.primary_key else None,
+        uniques=FrozenMap({n: r.unique(u) for n, u in t.uniques.items()}),
+        checks=FrozenMap({n: r.check(c) for n, c in t.checks.items()}),
+        foreign_keys=FrozenMap({n: r.foreign_key(f) for n, f in t.foreign_keys.items()}),
     )
     tables: dict[str, Table] = {}
     for k, x in s.tables.items():
         if k == table_key:
             x = t
         fks = {
-            n: dataclasses.replace(f, ref_columns=cols(f.ref_columns))
-            if f.ref_table == table_key
-            else f
+            n: r.referencing(f) if f.ref_table == table_key else f
             for n, f in x.foreign_keys.items()
         }
         tables[k] = dataclasses.replace(x, foreign_keys=FrozenMap(fks))
-    indexes = FrozenMap(
-        {
-            k: dataclasses.replace(
-                ix,
-                include=cols(ix.include),
-                where=expr(ix.where),
-                elements=tuple(
-                    dataclasses.replace(
-                        e, column=new if e.column == old else e.column, expr=expr(e.expr)
-                    )
-                    for e in ix.elements
-                ),
-            )
-            if ix.table_key == table_key
-            else ix
-            for k, ix in s.indexes.items()
-        }
-    )
-    sequences = FrozenMap(
-        {
-            k: dataclasses.replace(q, owned_by=f"{table_key}.{new}")
-            if q.owned_by == f"{table_key}.{old}"
-            else q
-            for k, q in s.sequences.items()
-        }
-    )
-    triggers = FrozenMap(
-        {
-            k: dataclasses.replace(tr, columns=cols(tr.columns), when=expr(tr.when))
-            if f"{tr.schema}.{tr.table}" == table_key
-            else tr
-            for k, tr in s.triggers.items()
-        }
-    )
-    policies = FrozenMap(
-        {
-            k: dataclasses.replace(p, using=expr(p.using), with_check=expr(p.with_check))
-            if f"{p.schema}.{p.table}" == table_key
-            else p
-            for k, p in s.policies.items()
-        }
-    )
+    owned, renamed = f"{table_key}.{old}", f"{table_key}.{new}"
     return dataclasses.replace(
         s,
         tables=FrozenMap(tables),
-        indexes=indexes,
-        sequences=sequences,
-        triggers=triggers,
-        policies=policies,
+        indexes=FrozenMap(
+            {k: r.index(ix) if ix.table_key == table_key else ix for k, ix in s.indexes.items()}
+        ),
+        sequences=FrozenMap(
+            {
+                k: dataclasses.replace(q, owned_by=renamed) if q.owned_by == owned else q
+                for k, q in s.sequences.items()
+            }
+        ),
+        triggers=FrozenMap(
+            {
+                k: r.trigger(tr) if f"{tr.schema}.{tr.table}" == table_key else tr
+                for k, tr in s.triggers.items()
+            }
+        ),
+        policies=FrozenMap(
+            {
+                k: r.policy(p) if f"{p.schema}.{p.table}" == table_key else p
+                for k, p in s.policies.items()
+            }
+        ),
     )

@@ -71,6 +71,7 @@ from dbdesign.model import (
     View,
 )
 from dbdesign.readers.ddl.pgast import deparse
+from dbdesign.readers.ddl.pgrename import ColumnRename
 
 Warn = Callable[[Diagnostic], None]
 Tree = dict[str, Any]
@@ -1577,58 +1578,20 @@ class PostgresDdlReader:
     def _rename_column(self, t: _TableB, old: str, new: str) -> None:
         """Rename a column everywhere the server follows it: keys, indexes, expressions."""
         key = f"{t.schema}.{t.name}"
-
-        def cols(names: tuple[str, ...]) -> tuple[str, ...]:
-            return tuple(new if n == old else n for n in names)
-
-        def expr(e: Expr | None) -> Expr | None:
-            return None if e is None else _rename_column_in_expr(e, old, new)
-
-        def req(e: Expr) -> Expr:
-            return _rename_column_in_expr(e, old, new)
-
-        t.columns = [
-            dataclasses.replace(
-                c,
-                name=new if c.name == old else c.name,
-                default=expr(c.default),
-                generated=None
-                if c.generated is None
-                else dataclasses.replace(c.generated, expr=req(c.generated.expr)),
-            )
-            for c in t.columns
-        ]
+        r = ColumnRename(old, new)
+        t.columns = [r.column(c) for c in t.columns]
         if t.primary_key is not None:
-            t.primary_key = dataclasses.replace(
-                t.primary_key,
-                columns=cols(t.primary_key.columns),
-                include=cols(t.primary_key.include),
-            )
-        t.uniques = {
-            n: dataclasses.replace(u, columns=cols(u.columns), include=cols(u.include))
-            for n, u in t.uniques.items()
-        }
-        t.checks = {n: dataclasses.replace(c, expr=req(c.expr)) for n, c in t.checks.items()}
-        t.foreign_keys = {
-            n: dataclasses.replace(f, columns=cols(f.columns)) for n, f in t.foreign_keys.items()
-        }
+            t.primary_key = r.primary_key(t.primary_key)
+        t.uniques = {n: r.unique(u) for n, u in t.uniques.items()}
+        t.checks = {n: r.check(c) for n, c in t.checks.items()}
+        t.foreign_keys = {n: r.foreign_key(f) for n, f in t.foreign_keys.items()}
         for other in self.tables.values():  # foreign keys that point at the column
             for n, f in list(other.foreign_keys.items()):
                 if f.ref_table == key:
-                    other.foreign_keys[n] = dataclasses.replace(f, ref_columns=cols(f.ref_columns))
+                    other.foreign_keys[n] = r.referencing(f)
         for k, ix in list(self.indexes.items()):
             if ix.table_key == key:
-                self.indexes[k] = dataclasses.replace(
-                    ix,
-                    include=cols(ix.include),
-                    where=expr(ix.where),
-                    elements=tuple(
-                        dataclasses.replace(
-                            e, column=new if e.column == old else e.column, expr=expr(e.expr)
-                        )
-                        for e in ix.elements
-                    ),
-                )
+                self.indexes[k] = r.index(ix)
 
     def _named_stores(self) -> dict[str, dict[str, Any]]:
         """Objects keyed ``schema.table.name``, by their object type."""
@@ -1870,27 +1833,6 @@ def _temporal_literal(text: str, type_name: str) -> str | None:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S") + frac + "+00"
-
-
-def _rename_column_in_expr(e: Expr, old: str, new: str) -> Expr:
-    tree = json.loads(parser.parse_sql_json(f"SELECT {e.text}"))["stmts"][0]["stmt"]
-    target = tree["SelectStmt"]["targetList"][0]["ResTarget"]["val"]
-
-    def walk(node: Any) -> Any:
-        if isinstance(node, list):
-            return [walk(n) for n in node]
-        if not isinstance(node, dict):
-            return node
-        if "ColumnRef" in node and len(node) == 1:
-            fields = node["ColumnRef"].get("fields") or []
-            if fields and "String" in fields[-1] and fields[-1]["String"]["sval"] == old:
-                fields = [*fields[:-1], {"String": {"sval": new}}]
-                return {"ColumnRef": {**node["ColumnRef"], "fields": fields}}
-            return node
-        return {k: walk(v) for k, v in node.items()}
-
-    renamed = walk(target)
-    return Expr(thunk=lambda: deparse(renamed), dialect=e.dialect, schema=e.schema)
 
 
 def _name_targets(query: Tree, names: list[str]) -> Tree:

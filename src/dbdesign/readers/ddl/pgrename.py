@@ -1,0 +1,118 @@
+"""Renaming a column in the model objects that name it, as PostgreSQL follows a
+``RENAME COLUMN``: the column itself, keys, checks, foreign keys on either side, indexes,
+triggers and policies, and column references inside their expressions.
+
+One place for the DDL reader (``ALTER TABLE ... RENAME COLUMN``) and the diff's rename hints.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from pglast import parser
+
+from dbdesign.model import (
+    Check,
+    Column,
+    Expr,
+    ForeignKey,
+    Index,
+    Policy,
+    PrimaryKey,
+    Trigger,
+    Unique,
+)
+from dbdesign.readers.ddl.pgast import deparse
+
+
+def rename_in_expr(e: Expr, old: str, new: str) -> Expr:
+    """``e`` with every column reference named ``old`` (qualified or not) named ``new``."""
+    tree = json.loads(parser.parse_sql_json(f"SELECT {e.text}"))["stmts"][0]["stmt"]
+    target = tree["SelectStmt"]["targetList"][0]["ResTarget"]["val"]
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, list):
+            return [walk(n) for n in node]
+        if not isinstance(node, dict):
+            return node
+        if "ColumnRef" in node and len(node) == 1:
+            fields = node["ColumnRef"].get("fields") or []
+            if fields and "String" in fields[-1] and fields[-1]["String"]["sval"] == old:
+                fields = [*fields[:-1], {"String": {"sval": new}}]
+                return {"ColumnRef": {**node["ColumnRef"], "fields": fields}}
+            return node
+        return {k: walk(v) for k, v in node.items()}
+
+    renamed = walk(target)
+    return Expr(thunk=lambda: deparse(renamed), dialect=e.dialect, schema=e.schema)
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnRename:
+    """Column ``old`` of one table becomes ``new``: each method returns the renamed object."""
+
+    old: str
+    new: str
+
+    def names(self, names: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(self.new if n == self.old else n for n in names)
+
+    def expr(self, e: Expr) -> Expr:
+        return rename_in_expr(e, self.old, self.new)
+
+    def maybe(self, e: Expr | None) -> Expr | None:
+        return None if e is None else self.expr(e)
+
+    def column(self, c: Column) -> Column:
+        gen = c.generated
+        return dataclasses.replace(
+            c,
+            name=self.new if c.name == self.old else c.name,
+            default=self.maybe(c.default),
+            generated=None if gen is None else dataclasses.replace(gen, expr=self.expr(gen.expr)),
+        )
+
+    def primary_key(self, pk: PrimaryKey) -> PrimaryKey:
+        return dataclasses.replace(
+            pk, columns=self.names(pk.columns), include=self.names(pk.include)
+        )
+
+    def unique(self, u: Unique) -> Unique:
+        return dataclasses.replace(u, columns=self.names(u.columns), include=self.names(u.include))
+
+    def check(self, c: Check) -> Check:
+        return dataclasses.replace(c, expr=self.expr(c.expr))
+
+    def foreign_key(self, f: ForeignKey) -> ForeignKey:
+        """A foreign key of the renamed column's table."""
+        return dataclasses.replace(f, columns=self.names(f.columns))
+
+    def referencing(self, f: ForeignKey) -> ForeignKey:
+        """A foreign key (of any table) that references the renamed column's table."""
+        return dataclasses.replace(f, ref_columns=self.names(f.ref_columns))
+
+    def index(self, ix: Index) -> Index:
+        return dataclasses.replace(
+            ix,
+            include=self.names(ix.include),
+            where=self.maybe(ix.where),
+            elements=tuple(
+                dataclasses.replace(
+                    e,
+                    column=self.new if e.column == self.old else e.column,
+                    expr=self.maybe(e.expr),
+                )
+                for e in ix.elements
+            ),
+        )
+
+    def trigger(self, tr: Trigger) -> Trigger:
+        return dataclasses.replace(tr, columns=self.names(tr.columns), when=self.maybe(tr.when))
+
+    def policy(self, p: Policy) -> Policy:
+        return dataclasses.replace(
+            p, using=self.maybe(p.using), with_check=self.maybe(p.with_check)
+        )
