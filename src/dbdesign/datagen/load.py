@@ -256,21 +256,38 @@ def _load_pg(
                 conn.execute(stmt)
     except psycopg.Error as e:
         raise _load_error(e, current) from None
-    seconds = time.perf_counter() - t0
-    t2 = time.perf_counter()
-    if analyze and done:
+
+    def analyze_tables() -> None:
         with conn.transaction():
             conn.execute(
                 sql.SQL("ANALYZE {}").format(
                     sql.SQL(", ").join(sql.Identifier(*t.table.split(".", 1)) for t in done)
                 )
             )
+
+    return _report(label, seed, plan, done, t0, analyze_tables if analyze else None)
+
+
+def _report(
+    label: str,
+    seed: int,
+    plan: Plan,
+    done: list[TableLoad],
+    t0: float,
+    analyze: Callable[[], object] | None,
+) -> LoadReport:
+    """The load's report; runs ``analyze`` (the server's statistics) first when rows went in."""
+    seconds = time.perf_counter() - t0
+    t2 = time.perf_counter()
+    ran = analyze is not None and bool(done)
+    if ran and analyze is not None:
+        analyze()
     return LoadReport(
         target=label,
         seed=seed,
         tables=tuple(done),
         seconds=seconds,
-        analyze_seconds=time.perf_counter() - t2 if analyze and done else 0.0,
+        analyze_seconds=time.perf_counter() - t2 if ran else 0.0,
         notes=tuple(plan.notes),
     )
 
@@ -504,17 +521,8 @@ def _load_sqlite(
         raise DbdesignError(f"loading into {label} failed: {e}; nothing was loaded") from None
     finally:
         con.execute(f"PRAGMA cache_size = {int(old_cache)}")
-    seconds = time.perf_counter() - t0
-    t2 = time.perf_counter()
-    if analyze and done:
-        con.execute("ANALYZE")
-    return LoadReport(
-        target=label,
-        seed=seed,
-        tables=tuple(done),
-        seconds=seconds,
-        analyze_seconds=time.perf_counter() - t2 if analyze and done else 0.0,
-        notes=tuple(plan.notes),
+    return _report(
+        label, seed, plan, done, t0, (lambda: con.execute("ANALYZE")) if analyze else None
     )
 
 
@@ -681,20 +689,13 @@ def _load_mysql(
     finally:
         with conn.cursor() as cur:
             cur.execute("SET SESSION sql_mode = %s, time_zone = %s", (old_mode, old_tz))
-    seconds = time.perf_counter() - t0
-    t2 = time.perf_counter()
-    if analyze and done:
+
+    def analyze_tables() -> None:
         with conn.cursor() as cur:
             cur.execute("ANALYZE TABLE " + ", ".join(_mysql_rel(t.table) for t in done))
             cur.fetchall()
-    return LoadReport(
-        target=label,
-        seed=seed,
-        tables=tuple(done),
-        seconds=seconds,
-        analyze_seconds=time.perf_counter() - t2 if analyze and done else 0.0,
-        notes=tuple(plan.notes),
-    )
+
+    return _report(label, seed, plan, done, t0, analyze_tables if analyze else None)
 
 
 def _insert_table(
