@@ -408,28 +408,34 @@ def datagen(
 
 
 def explain(sql: str, db: str | None = None, params: list[Any] | None = None, *,
-            analyze: bool = True) -> Any:  # fmt: skip
+            analyze: bool = True, timeout_s: float = 60.0) -> Any:  # fmt: skip
     """The plan of ``sql`` on PostgreSQL ``db`` (default: configured or embedded), as a
-    dbdesign.advise.Plan; ANALYZE runs the statement in a transaction that is rolled back."""
+    dbdesign.advise.Plan. ``sql`` must be one SELECT/VALUES/INSERT/UPDATE/DELETE/MERGE (anything
+    else is refused unsent); it runs in a transaction that is rolled back, READ ONLY unless
+    ``analyze`` of a data-changing statement, cancelled after ``timeout_s``."""
     from dbdesign.advise import explain as run_explain
     from dbdesign.engine import resolve_url
 
     url = resolve_url(db)
     if not _PG_URL.match(url):
         raise UnsupportedError("explain needs a PostgreSQL database (postgresql://...)")
-    return run_explain(url, sql, params, analyze=analyze)
+    return run_explain(url, sql, params, analyze=analyze, timeout_s=timeout_s)
 
 
 def latency(sql: str, db: str | None = None, params: list[Any] | None = None, *,
-            runs: int = 20) -> Any:  # fmt: skip
-    """p50/p95/max milliseconds of ``sql`` over ``runs`` executions (rolled back each time)."""
+            runs: int = 20, allow_writes: bool = True,
+            timeout_s: float = 60.0) -> Any:  # fmt: skip
+    """p50/p95/max milliseconds of ``sql`` over ``runs`` executions (rolled back each time; the
+    same guard as :func:`explain`; a data-changing statement needs ``allow_writes``)."""
     from dbdesign.advise import latency as run_latency
     from dbdesign.engine import resolve_url
 
     url = resolve_url(db)
     if not _PG_URL.match(url):
         raise UnsupportedError("latency needs a PostgreSQL database (postgresql://...)")
-    return run_latency(url, sql, params, runs=runs)
+    return run_latency(
+        url, sql, params, runs=runs, allow_writes=allow_writes, timeout_s=timeout_s
+    )
 
 
 def diff(

@@ -136,8 +136,10 @@ def test_errors_are_one_line_and_leave_the_connection_usable(orders: str) -> Non
     with connect(orders) as conn:
         with pytest.raises(DbdesignError, match='relation "nope" does not exist'):
             explain(conn, "SELECT * FROM nope")
+        with pytest.raises(DbdesignError, match="refusing CREATE TABLE"):
+            explain(conn, "CREATE TABLE x (a int)")  # refused before it reaches the server
         with pytest.raises(DbdesignError, match="cannot explain"):
-            explain(conn, "CREATE TABLE x (a int)")
+            explain(conn, "SELECT 1/0")
         assert conn.execute("SELECT 1").fetchone() == (1,)
 
 

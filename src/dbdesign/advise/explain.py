@@ -19,8 +19,12 @@ from typing import Any
 
 import psycopg
 
-from dbdesign.errors import ConnectionError, DbdesignError
+from dbdesign.advise.guard import check_statement
+from dbdesign.errors import ConnectionError, DbdesignError, UnsupportedError
 from dbdesign.model import FrozenMap
+
+# The longest a user's statement may run (or wait for a lock) before it is cancelled.
+DEFAULT_TIMEOUT_S = 60.0
 
 # Keys of a plan node kept as fields; every other scalar key goes to PlanNode.details.
 _FIELDS = {
@@ -367,33 +371,49 @@ def explain(
     params: Sequence[Any] | None = None,
     *,
     analyze: bool = True,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
 ) -> Plan:
     """EXPLAIN ``sql`` (with ``%s`` placeholders for ``params``) and parse the plan.
 
-    With ``analyze`` the statement really runs (ANALYZE, BUFFERS) — inside a transaction (or a
-    savepoint, when one is open) that is always rolled back, so INSERT, UPDATE and DELETE leave
-    the data as it was. Errors become :class:`DbdesignError` with the server's message.
+    ``sql`` must be one SELECT, VALUES, INSERT, UPDATE, DELETE or MERGE statement
+    (:func:`dbdesign.advise.guard.check_statement`); anything else is refused before it reaches
+    the server. It runs inside a transaction (or a savepoint, when one is open) that is always
+    rolled back and that is READ ONLY unless ``analyze`` of a data-changing statement was asked
+    for; with ``analyze`` the statement really runs (ANALYZE, BUFFERS), so INSERT, UPDATE and
+    DELETE measure their real cost and leave the data as it was. Errors become
+    :class:`DbdesignError` with the server's message.
     """
+    stmt = check_statement(sql, placeholders=params is not None)
     opts = "FORMAT JSON, VERBOSE, SUMMARY" + (", ANALYZE, BUFFERS" if analyze else "")
-    text = sql.strip().rstrip(";")
     with _connection(conn) as c:
-        cur = psycopg.ClientCursor(c)
         try:
-            with c.transaction(force_rollback=True):
-                cur.execute(f"EXPLAIN ({opts}) {text}", params)
+            with c.transaction(force_rollback=True), c.cursor() as cur:
+                _guard_transaction(
+                    cur, read_only=not (analyze and stmt.writes), timeout_s=timeout_s
+                )
+                # binary=True sends it with the extended protocol: one command, never a script
+                cur.execute(f"EXPLAIN ({opts}) {stmt.text}", params, binary=True)
                 row = cur.fetchone()
         except psycopg.OperationalError as e:
             raise ConnectionError(f"lost the connection: {_message(e)}") from None
         except psycopg.Error as e:
             raise DbdesignError(f"cannot explain the statement: {_message(e)}") from None
-        finally:
-            cur.close()
     if row is None:
         raise DbdesignError("EXPLAIN returned nothing")
     data = row[0]
     return parse_plan(
-        data if not isinstance(data, str) else json.loads(data), text, analyzed=analyze
+        data if not isinstance(data, str) else json.loads(data), stmt.text, analyzed=analyze
     )
+
+
+def _guard_transaction(cur: psycopg.Cursor[Any], *, read_only: bool, timeout_s: float) -> None:
+    """Limits for the transaction (or savepoint) a user's statement runs in; SET LOCAL, so
+    they end with it."""
+    ms = max(1, round(timeout_s * 1000))
+    cur.execute(f"SET LOCAL statement_timeout = {ms}")
+    cur.execute(f"SET LOCAL lock_timeout = {ms}")
+    if read_only:
+        cur.execute("SET LOCAL transaction_read_only = on")
 
 
 def _message(e: psycopg.Error) -> str:
@@ -440,22 +460,32 @@ def latency(
     *,
     runs: int = 20,
     warmup: int = 2,
+    allow_writes: bool = True,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
 ) -> Latency:
     """Execute ``sql`` ``warmup + runs`` times and time each run (statement and fetch).
 
-    Every run is inside a transaction that is rolled back, so data-changing statements measure
-    their real cost and leave nothing behind; a read-only statement is unaffected by that.
+    The statement passes the same guard as :func:`explain`. Every run is inside a transaction
+    that is rolled back (READ ONLY unless ``allow_writes`` and the statement changes data), so
+    data-changing statements measure their real cost and leave nothing behind; a data-changing
+    statement with ``allow_writes=False`` is refused.
     """
     if runs < 1:
         raise DbdesignError("latency needs at least one run")
-    text = sql.strip().rstrip(";")
+    stmt = check_statement(sql, placeholders=params is not None)
+    if stmt.writes and not allow_writes:
+        raise UnsupportedError(
+            f"refusing to time a data-changing {stmt.kind}: it would run for real "
+            "(allow it with --analyze; it is rolled back after each run)"
+        )
     samples: list[float] = []
     with _connection(conn) as c:
         try:
             for i in range(warmup + runs):
                 with c.transaction(force_rollback=True), c.cursor() as cur:
+                    _guard_transaction(cur, read_only=not stmt.writes, timeout_s=timeout_s)
                     t0 = time.perf_counter()
-                    cur.execute(text, params)
+                    cur.execute(stmt.text, params, binary=True)
                     if cur.description is not None:
                         cur.fetchall()
                     dt = (time.perf_counter() - t0) * 1000

@@ -39,11 +39,25 @@ def explain(
         int,
         typer.Option("--runs", help="Also run it N times and report p50/p95/max latency."),
     ] = 0,
+    timeout: Annotated[
+        float,
+        typer.Option("--timeout", help="Cancel the statement (or a lock wait) after SECONDS."),
+    ] = 60.0,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
 ) -> None:
     """Show a statement's plan: costs, rows, times, indexes used, tables read whole.
 
-    Data-changing statements are rolled back."""
+    SQL must be one SELECT, VALUES, INSERT, UPDATE, DELETE or MERGE statement: scripts,
+    transaction control, COPY, SET, DO and DDL are refused before anything is sent. It runs in
+    a transaction that is always rolled back, READ ONLY unless --analyze (the default) of a
+    data-changing statement.
+
+    Examples:
+
+      dbdesign explain "SELECT * FROM orders WHERE id = %s" -p 42 --db postgresql://localhost/shop
+
+      echo "DELETE FROM orders WHERE id < 100" | dbdesign explain - --runs 5
+    """
     from dbdesign import api
     from dbdesign.errors import ConfigError
 
@@ -52,9 +66,15 @@ def explain(
         raise ConfigError("no statement to explain")
     if runs < 0:
         raise ConfigError("--runs must be >= 0")
+    if timeout <= 0:
+        raise ConfigError("--timeout must be > 0")
     params: list[Any] | None = list(param) if param else None
-    plan = api.explain(text, db, params, analyze=analyze)
-    lat = api.latency(text, db, params, runs=runs) if runs else None
+    plan = api.explain(text, db, params, analyze=analyze, timeout_s=timeout)
+    lat = (
+        api.latency(text, db, params, runs=runs, allow_writes=analyze, timeout_s=timeout)
+        if runs
+        else None
+    )
     if fmt is Format.json:
         out = plan.as_json()
         if lat is not None:
