@@ -50,8 +50,7 @@ from dbdesign.model import (
     View,
 )
 from dbdesign.readers.catalog.postgres import read_catalog
-from tests.conftest import server_url
-from tests.integration.test_convergence import CANNOT_LOAD, assert_same
+from tests.integration.test_convergence import assert_same, routed_url
 from tests.paths import PG_CORPUS
 from tests.pgload import load_sql
 from tests.strategies import PUBLIC_NAMESPACE, schemas
@@ -1067,9 +1066,7 @@ def test_everything_round_trips(scratch: str) -> None:
 def test_corpus_catalog_emit_catalog(path: Any, server: str) -> None:
     """Load a corpus file, read the catalog, emit that model into a second database, read it
     again: both catalog models are equal (real-world schemas through the emitter)."""
-    if (path.name, server) in CANNOT_LOAD:
-        pytest.skip(CANNOT_LOAD[(path.name, server)])
-    url = server_url(server)
+    url = routed_url(path, server)
     with engine.scratch_database(url) as first:
         load_sql(first, path.read_text())
         model = read_catalog(first)

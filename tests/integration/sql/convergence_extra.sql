@@ -77,3 +77,16 @@ CREATE TABLE chars (a "char", b char, c char(3), d character varying);
 -- NOT VALID inside CREATE TABLE is ignored by the server (the table is empty): validated
 CREATE TABLE created_not_valid (a int, CONSTRAINT created_not_valid_a_check CHECK (a > 0) NOT VALID,
   CONSTRAINT created_not_valid_a_fkey FOREIGN KEY (a) REFERENCES customer NOT VALID);
+
+-- DEFAULT NULL is no default (the server stores none, or NULL::varchar under a length
+-- coercion), except on a domain-typed column, where it overrides the domain's default.
+CREATE DOMAIN default_five AS integer DEFAULT 5;
+CREATE TABLE null_defaults (
+  a int DEFAULT NULL,
+  b varchar(10) DEFAULT NULL,
+  c timestamptz DEFAULT NULL,
+  d numeric(6,2) DEFAULT NULL::numeric,
+  e default_five DEFAULT NULL,
+  f default_five
+);
+ALTER TABLE null_defaults ALTER COLUMN a SET DEFAULT NULL;

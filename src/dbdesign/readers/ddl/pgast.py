@@ -110,3 +110,29 @@ def _type_cast(node: Any, output: Any) -> None:
         output.write(")")
     output.write("::")
     output.print_node(node.typeName)
+
+
+def is_null_constant(tree: dict[str, Any]) -> bool:
+    """Whether a JSON expression tree is ``NULL``, bare or cast (``NULL::varchar``): the
+    server stores such a column default as no default (or, where a length coercion wraps it,
+    as ``NULL::character varying``, which means the same)."""
+    while "TypeCast" in tree:
+        tree = tree["TypeCast"].get("arg") or {}
+    const = tree.get("A_Const")
+    return isinstance(const, dict) and bool(const.get("isnull"))
+
+
+def is_null_text(text: str) -> bool:
+    """:func:`is_null_constant` for an expression's text (``pg_get_expr`` output)."""
+    import json
+
+    from pglast import parser
+
+    if not text.lstrip()[:4].upper() == "NULL":
+        return False
+    try:
+        stmts = json.loads(parser.parse_sql_json(f"SELECT {text}"))["stmts"]
+        target = stmts[0]["stmt"]["SelectStmt"]["targetList"][0]["ResTarget"]["val"]
+    except (parser.ParseError, KeyError, IndexError):
+        return False
+    return len(stmts) == 1 and is_null_constant(target)

@@ -70,7 +70,7 @@ from dbdesign.model import (
     Unique,
     View,
 )
-from dbdesign.readers.ddl.pgast import deparse
+from dbdesign.readers.ddl.pgast import deparse, is_null_constant
 from dbdesign.readers.ddl.pgrename import ColumnRename
 
 Warn = Callable[[Diagnostic], None]
@@ -388,6 +388,13 @@ class PostgresDdlReader:
             schema=self.search_path,
             tree=(kind, tree),
         )
+
+    def _default(self, tree: Tree, dtype: DataType | None) -> Expr | None:
+        """A column default; ``DEFAULT NULL`` (cast or not) is no default, as the server stores
+        it — except on a domain-typed column, where it overrides the domain's default."""
+        if is_null_constant(tree) and (dtype is None or dtype.name not in self.domains):
+            return None
+        return self._expr(tree)
 
     def _take_rel(self, schema: str, name: str) -> None:
         self.rel_names.setdefault(schema, set()).add(name)
@@ -750,7 +757,7 @@ class PostgresDdlReader:
             elif ct == "CONSTR_NULL":
                 nullable = True
             elif ct == "CONSTR_DEFAULT":
-                default = self._expr(con["raw_expr"])
+                default = self._default(con["raw_expr"], dtype)
             elif ct == "CONSTR_IDENTITY":
                 opts = self._seq_defaults(
                     self._seq_options(con.get("options") or (), {"type": dtype})
@@ -955,7 +962,8 @@ class PostgresDdlReader:
         if sub == "AT_AddConstraint":
             self._add_constraint(t, d["Constraint"], None)
         elif sub == "AT_ColumnDefault":
-            t.set_col(name, default=self._expr(d) if d else None)
+            col = next((c for c in t.columns if c.name == name), None)
+            t.set_col(name, default=self._default(d, col.type if col else None) if d else None)
         elif sub == "AT_AddColumn":
             for con, col in self._add_column(t, d["ColumnDef"]):
                 self._add_constraint(t, con, col)

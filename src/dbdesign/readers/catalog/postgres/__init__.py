@@ -63,6 +63,7 @@ from dbdesign.model import (
     View,
 )
 from dbdesign.model import Sequence as SequenceModel
+from dbdesign.readers.ddl.pgast import is_null_text
 
 __all__ = ["QUERIES", "read_catalog"]
 
@@ -323,6 +324,9 @@ class _Builder:
                 self.table_constraints[r["relid"]].append(r)
             elif r["typid"]:
                 self.domain_constraints[r["typid"]].append(r)
+        self.domain_names = {
+            f"{r['schema']}.{r['name']}" for r in rows["types"] if r["typtype"] == "d"
+        }
         self.attnames: dict[tuple[int, int], str] = {
             (r["relid"], r["attnum"]): r["name"] for r in rows["columns"]
         }
@@ -402,8 +406,12 @@ class _Builder:
         default = None
         if r["generated"]:
             generated = Generated(expr=Expr(r["default_expr"]), stored=r["generated"] == "s")
-        else:
-            default = _expr(r["default_expr"])
+        elif not (
+            r["default_expr"]
+            and is_null_text(r["default_expr"])
+            and f"{dtype.name}" not in self.domain_names
+        ):
+            default = _expr(r["default_expr"])  # NULL::varchar is no default, as DEFAULT NULL
         return Column(
             name=r["name"],
             type=dtype,
