@@ -128,7 +128,7 @@ def is_null_text(text: str) -> bool:
 
     from pglast import parser
 
-    if not text.lstrip()[:4].upper() == "NULL":
+    if text.lstrip()[:4].upper() != "NULL":
         return False
     try:
         stmts = json.loads(parser.parse_sql_json(f"SELECT {text}"))["stmts"]
