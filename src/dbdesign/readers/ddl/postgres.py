@@ -962,8 +962,8 @@ class PostgresDdlReader:
         if sub == "AT_AddConstraint":
             self._add_constraint(t, d["Constraint"], None)
         elif sub == "AT_ColumnDefault":
-            col = next((c for c in t.columns if c.name == name), None)
-            t.set_col(name, default=self._default(d, col.type if col else None) if d else None)
+            dtype = next((c.type for c in t.columns if c.name == name), None)
+            t.set_col(name, default=self._default(d, dtype) if d else None)
         elif sub == "AT_AddColumn":
             for con, col in self._add_column(t, d["ColumnDef"]):
                 self._add_constraint(t, con, col)
