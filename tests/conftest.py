@@ -32,6 +32,18 @@ import pytest
 from dbdesign import engine
 
 TEST_PG_ENV = "DBDESIGN_TEST_PG_URL"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The corpus tests are generated from ../shared/corpus: without it they would silently be
+    fewer. Stop at once, saying where the repository must sit."""
+    from tests.paths import CORPUS
+
+    if not CORPUS.is_dir():
+        raise pytest.UsageError(
+            f"the tests read the shared corpus at {CORPUS}: put this repository beside shared/"
+        )
+
 PG_SERVERS = ("embedded", "pg15")
 
 
