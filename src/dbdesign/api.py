@@ -87,7 +87,22 @@ _SIGNALS = {
 }
 
 
+# String literals, quoted identifiers and comments carry no signal (a backtick or "ENGINE=" in a
+# PostgreSQL comment is not MySQL). A dollar-quoted body is kept as "$$", itself a signal.
+_NOT_CODE = re.compile(
+    r"'(?:[^'\\]|''|\\.)*'|\"(?:[^\"\\]|\"\"|\\.)*\"|--[^\n]*|#[^\n]*|/\*.*?\*/"
+    r"|(\$[A-Za-z_]*\$).*?\1",
+    re.S,
+)
+
+
+def _code_only(text: str) -> str:
+    return _NOT_CODE.sub(lambda m: " $$ " if m.group(1) else " ", text)
+
+
 def detect_text_dialect(text: str) -> str:
+    """The dialect whose telltale tokens occur most often outside strings and comments."""
+    text = _code_only(text)
     scores = {d: len(rx.findall(text)) for d, rx in _SIGNALS.items()}
     best = max(scores, key=lambda d: scores[d])
     return best if scores[best] > 0 else "postgres"

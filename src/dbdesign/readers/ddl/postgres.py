@@ -17,7 +17,7 @@ import bisect
 import dataclasses
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC
 from pathlib import Path
 from typing import Any
@@ -360,6 +360,20 @@ class PostgresDdlReader:
         line, col = self.lines.at(off)
         return Origin(file=self.file, line=line, col=col)
 
+    def _once(self, kind: str, defined: Mapping[str, Any], key: str) -> None:
+        """A second definition of one object is an error naming both places, as the server's
+        "already exists" is (a file or folder would otherwise silently keep the later one)."""
+        first = defined.get(key)
+        if first is None:
+            return
+        o = self._origin()
+        raise ParseError(
+            f"{kind} {key} is defined twice; the first definition is at {first.origin}",
+            file=o.file,
+            line=o.line,
+            col=o.col,
+        )
+
     def _warn(self, message: str, location: int | None = None) -> None:
         o = self._origin(location)
         self.warn(Diagnostic(message, file=o.file, line=o.line, col=o.col))
@@ -511,6 +525,7 @@ class PostgresDdlReader:
 
     def _on_CreateEnumStmt(self, s: Tree) -> None:
         schema, name = self._qual_names(_names(s["typeName"]))
+        self._once("type", self.enums, f"{schema}.{name}")
         self.enums[f"{schema}.{name}"] = EnumType(
             schema=schema, name=name, values=tuple(_names(s.get("vals"))), origin=self._origin()
         )
@@ -532,6 +547,7 @@ class PostgresDdlReader:
 
     def _on_CreateDomainStmt(self, s: Tree) -> None:
         schema, name = self._qual_names(_names(s["domainname"]))
+        self._once("domain", self.domains, f"{schema}.{name}")
         dtype, _ = self._type(s["typeName"])
         nullable, default, checks = True, None, {}
         taken = self.con_names.setdefault(schema, set())
@@ -600,6 +616,7 @@ class PostgresDdlReader:
             (c["ColumnDef"]["colname"], self._type(c["ColumnDef"]["typeName"])[0])
             for c in s.get("coldeflist") or ()
         )
+        self._once("type", self.composites, f"{schema}.{name}")
         self.composites[f"{schema}.{name}"] = CompositeType(
             schema=schema, name=name, attributes=attrs, origin=self._origin()
         )
@@ -651,6 +668,9 @@ class PostgresDdlReader:
 
     def _on_CreateSeqStmt(self, s: Tree) -> None:
         schema, name = self._qual(s["sequence"])
+        if f"{schema}.{name}" in self.sequences and s.get("if_not_exists"):
+            return
+        self._once("sequence", self.sequences, f"{schema}.{name}")
         fields = self._seq_defaults(self._seq_options(s.get("options") or (), {}))
         self.sequences[f"{schema}.{name}"] = Sequence(
             schema=schema, name=name, origin=self._origin(), **fields
@@ -676,6 +696,7 @@ class PostgresDdlReader:
         key = f"{schema}.{name}"
         if key in self.tables and s.get("if_not_exists"):
             return
+        self._once("table", self.tables, key)
         t = _TableB(
             schema=schema,
             name=name,
@@ -1074,6 +1095,7 @@ class PostgresDdlReader:
         key = f"{schema}.{name}"
         if key in self.indexes and s.get("if_not_exists"):
             return
+        self._once("index", self.indexes, key)
         self._take_rel(schema, name)
         self.indexes[key] = Index(
             name=name,
@@ -1118,6 +1140,8 @@ class PostgresDdlReader:
             if o.startswith("check_option="):
                 check_option = o.split("=", 1)[1].upper()
                 opts.remove(o)
+        if not s.get("replace"):
+            self._once("view", self.views, f"{schema}.{name}")
         self.views[f"{schema}.{name}"] = View(
             schema=schema,
             name=name,
@@ -1960,6 +1984,7 @@ def read_path(path: str | Path, *, warn: Warn | None = None) -> Schema:
     p = Path(path)
     files = sorted(p.glob("*.sql")) if p.is_dir() else [p]
     r = PostgresDdlReader(warn)
+    dumps: list[str] = []
     for f in files:
         try:
             text = f.read_text(encoding="utf-8")
@@ -1969,5 +1994,22 @@ def read_path(path: str | Path, *, warn: Warn | None = None) -> Schema:
             raise ParseError(
                 f"not UTF-8 text ({e.reason} at byte {e.start})", file=str(f)
             ) from None
+        if _PG_DUMP.search(text, 0, 8192):
+            dumps.append(f.name)
+            if len(dumps) > 1:
+                raise ParseError(
+                    f"the folder holds more than one database dump ({', '.join(dumps)}): a "
+                    "folder is read as one schema built file after file (migrations); read "
+                    "each dump on its own",
+                    file=str(p),
+                )
         r.feed(text, str(f))
     return r.result(source=str(p))
+
+
+# pg_dump's first lines (Rails' structure.sql keeps only the second): a file that has them is one
+# whole database, not a migration step.
+_PG_DUMP = re.compile(
+    r"^-- PostgreSQL database dump$|^SELECT pg_catalog\.set_config\('search_path', '', false\);",
+    re.M,
+)
