@@ -78,8 +78,11 @@ def text(findings: Sequence[Finding], *, colour: bool = False) -> str:
             out.append(f"  {obj}")
             for f in for_obj:
                 o = f.origin
-                pos = f"{o.line}:{o.col or 1}" if o is not None and o.line else "-"
-                where = f"{file}:{pos}" if o is not None and o.file else pos
+                if o is not None and o.line:
+                    pos = f"{o.line}:{o.col or 1}"
+                    where = f"{file}:{pos}" if o.file else pos
+                else:  # no position: the file alone (never "file:-:")
+                    where = file
                 sev = c(f"{f.severity.value:<7}", _COLOUR[f.severity])
                 out.append(f"    {where}: {sev} {f.code} {f.message} [{f.rule}]")
                 if f.fix_hint:

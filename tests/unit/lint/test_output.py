@@ -140,3 +140,29 @@ def test_json_is_one_finding_per_line() -> None:
     assert render("json", [], []) == '{\n  "version": 1,\n  "findings": [],\n' + (
         '  "summary": {\n    "info": 0,\n    "warning": 0,\n    "error": 0\n  }\n}\n'
     )
+
+
+def test_a_finding_without_a_line_prints_its_file_alone() -> None:
+    from dbdesign.lint import output
+    from dbdesign.lint.findings import Finding, Severity
+    from dbdesign.model import Origin
+
+    f = Finding(
+        code="SEC005",
+        severity=Severity.warning,
+        message="schema public grants CREATE to PUBLIC",
+        object="public",
+        origin=Origin(file="schema.sql"),
+    )
+    line = output.text([f]).splitlines()[2]
+    assert line.strip().startswith("schema.sql: warning SEC005"), line
+    assert ":-" not in output.text([f])
+
+
+def test_a_grant_on_an_implicit_schema_is_placed_at_the_grant() -> None:
+    from dbdesign.lint import lint
+    from dbdesign.readers.ddl.postgres import read_ddl
+
+    s = read_ddl("CREATE TABLE t (id int);\nGRANT ALL ON SCHEMA public TO PUBLIC;\n", file="g.sql")
+    (f,) = [x for x in lint(s) if x.code == "SEC005"]
+    assert (f.origin.file, f.origin.line) == ("g.sql", 2)  # type: ignore[union-attr]

@@ -1493,7 +1493,9 @@ class PostgresDdlReader:
             if isinstance(item, _TableB):
                 item.grants = grants
             else:
-                store[key] = dataclasses.replace(item, grants=frozenset(grants))
+                # an object the file never creates (schema public) is placed at its GRANT
+                origin = item.origin if item.origin is not None else self._origin()
+                store[key] = dataclasses.replace(item, grants=frozenset(grants), origin=origin)
 
     def _grant_target(self, objtype: str, obj: Tree) -> tuple[dict[str, Any], str, str] | None:
         if objtype == "OBJECT_SCHEMA":
