@@ -62,6 +62,9 @@ class LoadReport:
     seconds: float  # the whole load (planning, generating, loading, committing)
     analyze_seconds: float = 0.0
     notes: tuple[str, ...] = field(default=())
+    # a migration tool's tables (reserved.py) a pattern matched and that were not filled:
+    # (table, whose records it holds)
+    skipped: tuple[tuple[str, str], ...] = field(default=())
 
     @property
     def total_rows(self) -> int:
@@ -84,6 +87,7 @@ class LoadReport:
                 for t in self.tables
             ],
             "notes": list(self.notes),
+            "skipped": [{"table": t, "reason": why} for t, why in self.skipped],
         }
 
 
@@ -289,6 +293,7 @@ def _report(
         seconds=seconds,
         analyze_seconds=time.perf_counter() - t2 if ran else 0.0,
         notes=tuple(plan.notes),
+        skipped=tuple(sorted(plan.skipped.items())),
     )
 
 

@@ -31,6 +31,7 @@ from itertools import accumulate, pairwise
 from typing import Any, Protocol
 
 from dbdesign.datagen import checks as chk
+from dbdesign.datagen.reserved import refusal, skip_note, tool_table
 from dbdesign.datagen.types import TypeInfo, resolve
 from dbdesign.datagen.values import (
     ORDERED_KINDS,
@@ -704,13 +705,28 @@ class Plan:
     tables: dict[str, TablePlan]  # in load order
     broken_fks: list[tuple[str, str]]  # (table, constraint) checked after the load (cycles)
     notes: list[str]
+    # a migration tool's tables a pattern matched and that were left alone: key -> whose
+    skipped: dict[str, str] = field(default_factory=dict)
 
 
 def resolve_rows(schema: Schema, rows: Mapping[str, int]) -> dict[str, int]:
     """Rows per table key from ``{"public.orders": 1000, "users": 10, "*": 100}``: exact keys
     first, then bare table names, then patterns (``*``, ``public.*``; the longest wins).
-    Partitions take no rows from patterns: rows go through their parent."""
+    Partitions take no rows from patterns: rows go through their parent. A migration tool's
+    tables (reserved.py: ``dbdesign_migrations``, ``schema_migrations`` ...) take no rows from
+    patterns either (see :func:`skipped_tables`), and naming one is refused (ConfigError)."""
+    return _resolve(schema, rows)[0]
+
+
+def skipped_tables(schema: Schema, rows: Mapping[str, int]) -> dict[str, str]:
+    """The migration tools' tables that a pattern of ``rows`` matched and that get no rows:
+    table key -> whose records it holds."""
+    return _resolve(schema, rows)[1]
+
+
+def _resolve(schema: Schema, rows: Mapping[str, int]) -> tuple[dict[str, int], dict[str, str]]:
     out: dict[str, int] = {}
+    skipped: dict[str, str] = {}
     patterns: list[tuple[str, int]] = []
     by_name: dict[str, list[str]] = {}
     for key, t in schema.tables.items():
@@ -721,25 +737,35 @@ def resolve_rows(schema: Schema, rows: Mapping[str, int]) -> dict[str, int]:
             raise ConfigError(f"rows for {spec!r} must be a whole number >= 0, not {n!r}")
         if any(ch in spec for ch in "*?["):
             patterns.append((spec, n))
-        elif spec in schema.tables:
-            out[spec] = n
+            continue
+        if spec in schema.tables:
+            key = spec
         elif len(set(by_name.get(spec, ()))) == 1:
-            out.setdefault(by_name[spec][0], n)
+            key = by_name[spec][0]
+            if key in out:
+                continue
         elif by_name.get(spec):
             raise ConfigError(
                 f"table name {spec!r} is ambiguous: {', '.join(sorted(set(by_name[spec])))}"
             )
         else:
             raise ConfigError(f"no table {spec!r} in the schema")
+        if n > 0 and tool_table(schema.tables[key]):
+            raise ConfigError(refusal(schema.tables[key]))
+        out[key] = n
     patterns.sort(key=lambda p: len(p[0]), reverse=True)
     for key, t in schema.tables.items():
         if key in out or t.partition_of:
             continue
         for pat, n in patterns:
             if fnmatch.fnmatchcase(key, pat) or fnmatch.fnmatchcase(t.name, pat):
-                out[key] = n
+                whose = tool_table(t)
+                if whose is None:
+                    out[key] = n
+                elif n > 0:
+                    skipped[key] = whose
                 break
-    return {k: v for k, v in out.items() if v > 0}
+    return {k: v for k, v in out.items() if v > 0}, skipped
 
 
 def skew_for(skew: Mapping[str, float], table: Table, columns: Sequence[str]) -> float | None:
@@ -779,7 +805,7 @@ def build(
     skew = dict(skew or {})
     check_skew_keys(schema, skew)
     existing = existing or NoExisting()
-    counts = resolve_rows(schema, rows)
+    counts, skipped = _resolve(schema, rows)
     plans: dict[str, TablePlan] = {}
     for key in sorted(counts):
         plans[key] = _plan_table(schema, schema.tables[key], counts[key], seed, skew, existing)
@@ -787,8 +813,15 @@ def build(
     for tp in plans.values():
         wiring.wire(tp)
     order, broken = _load_order(schema, plans)
-    notes = [n for tp in plans.values() for n in tp.notes]
-    return Plan(schema=schema, tables={k: plans[k] for k in order}, broken_fks=broken, notes=notes)
+    notes = [skip_note(schema.tables[k]) for k in sorted(skipped)]
+    notes += [n for tp in plans.values() for n in tp.notes]
+    return Plan(
+        schema=schema,
+        tables={k: plans[k] for k in order},
+        broken_fks=broken,
+        notes=notes,
+        skipped=skipped,
+    )
 
 
 def _is_serial(table: Table, col: Any, schema: Schema) -> bool:

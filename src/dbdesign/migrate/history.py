@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
+from dbdesign.errors import MigrationError
 from dbdesign.migrate.files import Migration, version_key
 
 TABLE = "dbdesign_migrations"
@@ -82,8 +84,52 @@ class Row:
 
     @classmethod
     def from_tuple(cls, t: tuple[Any, ...]) -> Row:
+        """A row as the history table returns it; a row dbdesign could not have written (a
+        version that is not digits, an unknown state, a count that is not a number: another
+        tool or a hand wrote it) raises :class:`MalformedHistoryRow` naming what is wrong."""
         v, n, c, at, d, by, st, done, det, done_sum = t
-        return cls(str(v), n, c, str(at), int(d), by, st, int(done), det, done_sum)
+        if v is None or not _VERSION.match(str(v)):
+            shown = "NULL" if v is None else _literal(str(v))
+            raise MalformedHistoryRow(
+                v,
+                f"its version {shown} is not a migration version (digits, like the 0001 of "
+                "0001_name.up.sql), so dbdesign did not write it",
+                _delete(v, first=True),
+            )
+        version = str(v)
+        row = f"the row of version {_literal(version)}"
+        where = f"WHERE version = {_literal(version)}"
+        if st not in _STATES:
+            shown = "NULL" if st is None else _literal(str(st))
+            raise MalformedHistoryRow(
+                v,
+                f"{row} has the state {shown}, not one of {', '.join(_STATES)}",
+                f"Correct it (UPDATE {TABLE} SET state = 'applied' {where}, if that migration "
+                f"ran), or {_delete(v)} if dbdesign did not write it",
+            )
+        for column, value in (("name", n), ("checksum", c), ("applied_by", by)):
+            if value is None:
+                raise MalformedHistoryRow(
+                    v,
+                    f"{row} has no {column} (NULL)",
+                    f"Correct it (UPDATE {TABLE} SET {column} = '...' {where}), or "
+                    f"{_delete(v)} if dbdesign did not write it",
+                )
+        counts = []
+        for column, value in (("duration_ms", d), ("statements_done", done)):
+            number = _whole(value)
+            if number is None:
+                shown = "NULL" if value is None else _literal(str(value))
+                raise MalformedHistoryRow(
+                    v,
+                    f"{row} has the {column} {shown}, not a whole number",
+                    f"Correct it (UPDATE {TABLE} SET {column} = 0 {where}), or {_delete(v)} "
+                    "if dbdesign did not write it",
+                )
+            counts.append(number)
+        return cls(
+            version, str(n), str(c), str(at), counts[0], str(by), st, counts[1], det, done_sum
+        )
 
     @property
     def partial(self) -> bool:
@@ -95,6 +141,55 @@ class Row:
         """Which file of a partial row ran: every detail the runner writes for one starts with
         ``up:`` or ``down:``."""
         return "down" if (self.detail or "").startswith("down:") else "up"
+
+
+_VERSION = re.compile(r"^[0-9]+$")
+_STATES: tuple[str, ...] = get_args(State)
+
+
+class MalformedHistoryRow(MigrationError):
+    """A row of the history table that dbdesign cannot read (another tool or a hand wrote it).
+    The message is one line: the table, the row's version, what is wrong, how to put it right."""
+
+    def __init__(self, version: object, problem: str, fix: str) -> None:
+        super().__init__(
+            f"{TABLE} has a row dbdesign cannot read: {problem}. {fix}, then run the command again"
+        )
+        self.version = version
+
+
+def _literal(text: str, limit: int = 80) -> str:
+    """``text`` as a SQL string literal for a one-line message (control characters escaped,
+    long text cut)."""
+    cut = text if len(text) <= limit else text[:limit] + "..."
+    shown = cut.encode("unicode_escape").decode("ascii") if not cut.isprintable() else cut
+    return "'" + shown.replace("'", "''") + "'"
+
+
+def _delete(version: object, *, first: bool = False) -> str:
+    """How to delete the row of ``version``, as a clause (``first``: capitalised)."""
+    text = None if version is None else str(version)
+    if text is None:
+        how = f"delete the row (DELETE FROM {TABLE} WHERE version IS NULL)"
+    elif text.isprintable() and len(text) <= 80:
+        how = f"delete the row (DELETE FROM {TABLE} WHERE version = {_literal(text)})"
+    else:
+        how = f"delete the row from {TABLE}"
+    return "D" + how[1:] if first else how
+
+
+def _whole(value: object) -> int | None:
+    """An integer column's value as int; None when it is not a whole number (SQLite keeps
+    whatever text was inserted into an INTEGER column)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"-?[0-9]+", value.strip()):
+        return int(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
 
 
 def progress_detail(direction: str, label: str, done: int, total: int, line: int | None) -> str:
