@@ -53,9 +53,10 @@ def docs(
     from dbdesign import api
     from dbdesign.cli import _warn
     from dbdesign.config import load_config
-    from dbdesign.docs import DocsOptions, generate, load_findings, parse_formats
+    from dbdesign.docs import DocsOptions, check_out, generate, load_findings, parse_formats
 
     formats = parse_formats(fmt)
+    check_out(out)
     cfg = load_config(explicit=config)
     options = DocsOptions.from_config(cfg.section("docs"), file=str(cfg.path) if cfg.path else None)
     findings = load_findings(lint) if lint is not None else []
@@ -64,4 +65,5 @@ def docs(
     result = generate(schema, out, formats, row_counts=counts, findings=findings, options=options)
     for note in result.notes:
         typer.echo(f"dbdesign docs: {note}", err=True)
-    typer.echo(f"wrote {len(result.files)} files to {out} ({', '.join(formats)})")
+    removed = f"; removed {len(result.removed)} stale files" if result.removed else ""
+    typer.echo(f"wrote {len(result.files)} files to {out} ({', '.join(result.formats)}){removed}")

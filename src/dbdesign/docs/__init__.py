@@ -25,11 +25,13 @@ FORMATS = ("markdown", "html", "mermaid", "dot", "svg", "dbml")
 
 __all__ = [
     "FORMATS",
+    "MANIFEST",
     "Diagram",
     "DocsContext",
     "DocsOptions",
     "DocsResult",
     "Finding",
+    "check_out",
     "generate",
     "load_findings",
     "parse_formats",
@@ -40,6 +42,8 @@ __all__ = [
 class DocsResult:
     files: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # things the user should know (no `dot` ...)
+    formats: list[str] = field(default_factory=list)  # the formats written (no "svg" without dot)
+    removed: list[Path] = field(default_factory=list)  # stale pages of an earlier run, removed
 
 
 def parse_formats(value: str | Iterable[str] | None) -> tuple[str, ...]:
@@ -70,20 +74,38 @@ def load_findings(path: str | Path) -> list[Finding]:
     object with a ``findings`` list; each object with code, severity, message and optionally
     object, file and line (an ``origin`` of ``file:line`` is accepted too)."""
     p = Path(path)
+    shape = (
+        "expected `dbdesign lint --format json` output: a list of findings, or an object with "
+        "a findings list"
+    )
     try:
         data = json.loads(p.read_text(encoding="utf-8"))
     except OSError as e:
         raise ConfigError(f"cannot read lint findings: {e.strerror}", file=str(p)) from None
+    except UnicodeDecodeError as e:
+        raise ConfigError(
+            f"lint findings are not JSON: not UTF-8 text (byte 0x{e.object[e.start]:02x} at "
+            f"offset {e.start})",
+            file=str(p),
+        ) from None
     except json.JSONDecodeError as e:
         raise ConfigError(f"lint findings are not JSON: {e}", file=str(p)) from None
     if isinstance(data, dict):
-        data = data.get("findings", data.get("results", []))
+        key = next((k for k in ("findings", "results") if k in data), None)
+        if key is None:
+            keys = ", ".join(map(str, list(data)[:5])) or "none"
+            raise ConfigError(f"not lint findings (keys: {keys}); {shape}", file=str(p))
+        data = data[key]
     if not isinstance(data, list):
-        raise ConfigError("lint findings must be a JSON list of objects", file=str(p))
+        raise ConfigError(f"lint findings must be a JSON list of objects; {shape}", file=str(p))
     out = []
-    for item in data:
+    for i, item in enumerate(data, 1):
         if not isinstance(item, dict):
-            raise ConfigError("lint findings must be a JSON list of objects", file=str(p))
+            raise ConfigError(
+                f"lint findings must be a JSON list of objects; item {i} is not", file=str(p)
+            )
+        if not any(item.get(k) for k in ("code", "rule", "ruleId")):
+            raise ConfigError(f"lint finding {i} has no code; {shape}", file=str(p))
         out.append(_finding(item))
     return out
 
@@ -102,7 +124,7 @@ def _finding(item: Mapping[str, Any]) -> Finding:
         line = int(num) if num.isdigit() else None
     obj = item.get("object")
     return Finding(
-        code=str(item.get("code") or item.get("rule") or "?"),
+        code=str(item.get("code") or item.get("rule") or item.get("ruleId")),
         severity=str(item.get("severity") or item.get("level") or "warning").lower(),
         message=str(item.get("message") or ""),
         object=str(obj) if obj not in (None, "") else None,
@@ -120,23 +142,26 @@ def generate(
     findings: Iterable[Finding] = (),
     options: DocsOptions | None = None,
 ) -> DocsResult:
-    """Write the documentation of ``schema`` into the folder ``out`` (created if missing)."""
+    """Write the documentation of ``schema`` into the folder ``out`` (created if missing).
+
+    Every file is rendered first, then written beside ``out`` and moved into place, so an error
+    leaves nothing half-written. Pages an earlier run wrote (listed in ``out``'s
+    :data:`MANIFEST`) that this run does not produce are removed, unless edited since.
+    ``result.formats`` lists the formats written: without Graphviz ``dot`` there is no "svg"
+    (a note says why; a ConfigError when SVG was the only format asked for).
+    """
     from dbdesign.docs import erd
 
-    fmts = set(parse_formats(list(formats)))
+    wanted_formats = parse_formats(list(formats))
+    fmts = set(wanted_formats)
     root = Path(out)
+    check_out(root)
     ctx = DocsContext(
         schema, row_counts=row_counts, findings=tuple(findings), options=options or DocsOptions()
     )
     result = DocsResult()
+    files: dict[str, str] = {}
 
-    def write(rel: str, text: str) -> None:
-        p = root / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(text, encoding="utf-8")
-        result.files.append(p)
-
-    root.mkdir(parents=True, exist_ok=True)
     drawn = [d for d in ctx.diagrams if not d.too_large]
     for d in ctx.diagrams:
         if d.too_large:
@@ -145,42 +170,153 @@ def generate(
                 f"{ctx.options.max_tables}; not drawn (see the per-table diagrams, or define "
                 "groups in [tool.dbdesign.docs.groups])"
             )
-    if "markdown" in fmts:
-        from dbdesign.docs.markdown import MarkdownWriter
-
-        for rel, text in MarkdownWriter(ctx, fmts).pages().items():
-            write(rel, text)
-    if "mermaid" in fmts:
-        for d in drawn:
-            write(f"diagrams/{d.slug}.mmd", erd.mermaid(ctx, d))
     dot_sources: dict[str, str] = {}
     if fmts & {"dot", "svg", "html"}:
         dot_sources = {d.slug: erd.dot(ctx, d) for d in drawn}
-    if "dot" in fmts:
-        for slug, text in dot_sources.items():
-            write(f"diagrams/{slug}.dot", text)
+    # Diagrams are laid out before any page is rendered: pages link to the SVG files only when
+    # there are SVG files to link to.
     svgs: dict[str, str] | None = None
     if fmts & {"svg", "html"}:
         # The HTML report shows every diagram too; lay them out once for both.
         wanted = dot_sources if "svg" in fmts else _html_diagrams(ctx, dot_sources)
         rendered = erd.render_svg(list(wanted.values()))
         if rendered is None:
+            if fmts == {"svg"}:
+                raise ConfigError(
+                    "Graphviz `dot` is not installed, so there are no SVG diagrams to write; "
+                    "install it (`apt-get install graphviz`) or choose other formats"
+                )
+            fmts.discard("svg")
             result.notes.append(
                 "Graphviz `dot` is not installed: no SVG diagrams (the HTML report shows "
                 "a text fallback); install it with `apt-get install graphviz`"
             )
         else:
             svgs = dict(zip(wanted, rendered, strict=True))
-            if "svg" in fmts:
-                for slug, svg in svgs.items():
-                    write(f"diagrams/{slug}.svg", svg + "\n")
+    if "markdown" in fmts:
+        from dbdesign.docs.markdown import MarkdownWriter
+
+        files.update(MarkdownWriter(ctx, fmts).pages())
+    if "mermaid" in fmts:
+        for d in drawn:
+            files[f"diagrams/{d.slug}.mmd"] = erd.mermaid(ctx, d)
+    if "dot" in fmts:
+        for slug, text in dot_sources.items():
+            files[f"diagrams/{slug}.dot"] = text
+    if "svg" in fmts and svgs is not None:
+        for slug, svg in svgs.items():
+            files[f"diagrams/{slug}.svg"] = svg + "\n"
     if "dbml" in fmts:
-        write("schema.dbml", erd.dbml(ctx))
+        files["schema.dbml"] = erd.dbml(ctx)
     if "html" in fmts:
         from dbdesign.docs.html import render_html
 
-        write("index.html", render_html(ctx, svgs, fmts))
+        files["index.html"] = render_html(ctx, svgs, fmts)
+    result.formats = [f for f in wanted_formats if f in fmts]
+    _write_docs(root, files, result)
     return result
+
+
+MANIFEST = ".dbdesign-docs.json"
+"""The list of files ``dbdesign docs`` wrote into a folder (with their SHA-256), so that the next
+run can remove the pages of tables that are gone, and nothing else."""
+
+
+def check_out(root: Path) -> None:
+    """A ConfigError when ``root`` cannot be the docs folder (a file is in the way)."""
+    for p in (root, *root.parents):
+        if p.exists():
+            if not p.is_dir():
+                what = "exists and is not a folder" if p == root else f"{p} is not a folder"
+                raise ConfigError(f"cannot write the docs into {root}: {what}")
+            return
+
+
+def _write_docs(root: Path, files: Mapping[str, str], result: DocsResult) -> None:
+    import hashlib
+    import os
+    import shutil
+    import tempfile
+
+    def digest(text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    old = _read_manifest(root)
+    manifest = {rel: digest(text) for rel, text in files.items()}
+    created = not root.exists()
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".dbdesign-docs-", dir=root))
+    except OSError as e:
+        raise ConfigError(f"cannot write the docs: {e.strerror}", file=str(root)) from None
+    try:
+        try:
+            staged = [*files.items(), (MANIFEST, _manifest_text(manifest))]
+            for rel, text in staged:
+                p = tmp / rel
+                p.parent.mkdir(parents=True, exist_ok=True)
+                p.write_text(text, encoding="utf-8")
+            for rel, _ in staged:
+                dest = root / rel
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(tmp / rel, dest)
+                if rel != MANIFEST:
+                    result.files.append(dest)
+        except OSError as e:
+            if created:  # a folder of our own making: leave nothing behind
+                shutil.rmtree(root, ignore_errors=True)
+            where = e.filename if isinstance(e.filename, str) else str(root)
+            raise ConfigError(f"cannot write the docs: {e.strerror}", file=where) from None
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    # Pages an earlier run wrote and this one did not: remove them, unless changed by hand.
+    for rel, sha in sorted(old.items()):
+        if rel in files:
+            continue
+        p = root / rel
+        try:
+            if p.is_symlink() or not p.is_file():
+                continue
+            if digest(p.read_text(encoding="utf-8")) != sha:
+                result.notes.append(f"kept {p}: no longer generated, but edited since")
+                continue
+            p.unlink()
+        except (OSError, UnicodeDecodeError):
+            result.notes.append(f"kept {p}: no longer generated, but could not be checked")
+            continue
+        result.removed.append(p)
+        for parent in p.parents:
+            if parent == root or root not in parent.parents:
+                break
+            try:
+                parent.rmdir()  # only when empty
+            except OSError:
+                break
+
+
+def _manifest_text(files: Mapping[str, str]) -> str:
+    data = {"generator": "dbdesign docs", "version": 1, "files": dict(sorted(files.items()))}
+    return json.dumps(data, indent=2) + "\n"
+
+
+def _read_manifest(root: Path) -> dict[str, str]:
+    """The files the last run wrote (relative path -> SHA-256); only safe relative paths."""
+    try:
+        data = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
+        files = data["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    if not isinstance(files, dict):
+        return {}
+    out = {}
+    for rel, sha in files.items():
+        if not isinstance(rel, str) or not isinstance(sha, str) or rel == MANIFEST:
+            continue
+        parts = Path(rel).parts
+        if not parts or Path(rel).is_absolute() or ".." in parts or "\\" in rel:
+            continue
+        out[rel] = sha
+    return out
 
 
 # The HTML report embeds per-table diagrams as SVG only up to this many tables; beyond it the

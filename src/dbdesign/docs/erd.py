@@ -118,7 +118,10 @@ def mermaid_type(text: str) -> str:
 
 
 def _mermaid_text(s: str) -> str:
-    return " ".join(s.replace('"', "'").split())
+    # Mermaid's entity codes (#lt; #gt;) keep a label's "<" and ">" text: no HTML from the
+    # schema reaches the rendered diagram, nor the Markdown page the diagram is embedded in.
+    s = s.replace('"', "'").replace("<", "#lt;").replace(">", "#gt;")
+    return " ".join(s.split())
 
 
 def mermaid(ctx: DocsContext, d: Diagram) -> str:
