@@ -278,6 +278,10 @@ def design(
     from dbdesign.design import design as make
     from dbdesign.design.output import render, schema_sql, write
 
+    if dialect and SPEC_DIALECTS.get(dialect, dialect) not in SPEC_DIALECTS.values():
+        raise ConfigError(f"unknown dialect {dialect!r}; choose one of {', '.join(SPEC_DIALECTS)}")
+    if out is not None and Path(out).exists() and not Path(out).is_dir():
+        raise ConfigError(f"{out}: exists and is not a folder (the outputs go into a folder)")
     s = load_spec(spec) if isinstance(spec, str | Path) else spec
     d = make(s, SPEC_DIALECTS.get(dialect, dialect) if dialect else None)
     proof = None
@@ -287,7 +291,10 @@ def design(
 
         proof = run_proof(d, schema_sql(d.schema), url, progress=progress)
     if out is not None:
-        write(render(d, proof), out)
+        try:
+            write(render(d, proof), out)
+        except OSError as e:
+            raise ConfigError(f"cannot write the outputs: {e.strerror}", file=str(out)) from None
     return d, proof
 
 

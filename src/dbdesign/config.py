@@ -52,6 +52,9 @@ def _read(path: Path) -> Config:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as e:
         raise ConfigError(f"cannot read: {e.strerror}", file=str(path)) from None
+    except UnicodeDecodeError as e:
+        byte = f"byte 0x{e.object[e.start]:02x} at offset {e.start}"
+        raise ConfigError(f"not a TOML file: not UTF-8 text ({byte})", file=str(path)) from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"invalid TOML: {e}", file=str(path)) from None
     if path.name == "pyproject.toml":

@@ -6,6 +6,7 @@ connection error; 3 a destructive change refused.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from enum import StrEnum
@@ -109,34 +110,157 @@ for _name in COMMAND_MODULES:
     __import__(f"dbdesign.cli.{_name}", fromlist=["register"]).register(app)
 
 
+def _redacted(message: str) -> str:
+    """``message`` without the secrets of any connection string given on the command line or
+    in the environment (the last net under each command's own redaction)."""
+    import os
+
+    from dbdesign.engine import ENV_DATABASE_URL, redact_message
+
+    sources = [*sys.argv[1:], os.environ.get(ENV_DATABASE_URL, "")]
+    return redact_message(message, *sources, quoted=False)
+
+
 def main() -> None:
-    """Entry point: run the app; turn dbdesign errors into one line and exit code 2."""
+    """Entry point: run the app; exit with its code.
+
+    A dbdesign error, a usage error or an unreadable file prints one line and exits 2 (3 for a
+    refused destructive change); ``--debug`` adds the traceback and keeps the exit code. Ctrl-C
+    prints one line and exits 130.
+    """
+    guard = _Interrupts()
+    guard.install()
+    code: int | str | None
     try:
-        # Non-standalone click returns the code of typer.Exit(code) instead of exiting.
+        code = _run()
+    except KeyboardInterrupt:
+        guard.interrupted = True
+        code = 130
+    except SystemExit as e:
+        code = e.code
+    finally:
+        guard.restore()
+    if guard.interrupted or code == 130:
+        typer.echo("dbdesign: interrupted", err=True)
+        code = 130
+    sys.exit(code)
+
+
+def _run() -> int:
+    """Run the app; turn errors into one line on stderr and return the exit code."""
+    try:
+        # Non-standalone click returns the code of typer.Exit(code) instead of exiting, and
+        # typer turns Ctrl-C into typer.Exit(130).
         code = app(standalone_mode=False)
-        if isinstance(code, int) and code:
-            sys.exit(code)
+        return code if isinstance(code, int) else 0
     except DbdesignError as e:
-        if _state["debug"]:
-            raise
-        typer.echo(f"dbdesign: error: {e}", err=True)
-        sys.exit(e.exit_code)
+        return _fail(f"dbdesign: error: {e}", e.exit_code)
     except typer.Exit as e:
-        sys.exit(e.exit_code)
+        return e.exit_code
     except typer.Abort:
         typer.echo("Aborted.", err=True)
-        sys.exit(2)
+        return 2
+    except BrokenPipeError:
+        # The reader of stdout went away (`dbdesign rules | head`): say nothing more.
+        _quiet_stdout()
+        return 1
+    except OSError as e:
+        # A file that cannot be read or written: one line naming it.
+        where = f"{e.filename}: " if e.filename else ""
+        return _fail(f"dbdesign: error: {where}{e.strerror or e}", 2)
+    except UnicodeDecodeError as e:
+        return _fail(
+            f"dbdesign: error: input is not UTF-8 text (byte 0x{e.object[e.start]:02x} at "
+            f"offset {e.start})",
+            2,
+        )
     except Exception as e:  # click usage errors and the like
         # The click typer runs on: the click package, or the copy typer >= 0.26 vendors.
         click_errors = sys.modules[typer.BadParameter.__module__]
         if isinstance(e, click_errors.ClickException):
             e.show()
-            sys.exit(2 if isinstance(e, click_errors.UsageError) else e.exit_code)
-        if _state["debug"]:
-            raise
-        typer.echo(
-            f"dbdesign: internal error: {type(e).__name__}: {e} "
-            "(run with --debug for the traceback)",
-            err=True,
-        )
-        sys.exit(2)
+            return 2 if isinstance(e, click_errors.UsageError) else e.exit_code
+        hint = "" if _state["debug"] else " (run with --debug for the traceback)"
+        return _fail(f"dbdesign: internal error: {type(e).__name__}: {e}{hint}", 2)
+
+
+def _fail(message: str, code: int) -> int:
+    """Print ``message`` (after the traceback with --debug) and return ``code``."""
+    if _state["debug"]:
+        import traceback
+
+        traceback.print_exc()
+    typer.echo(_redacted(message), err=True)
+    return code
+
+
+def _quiet_stdout() -> None:
+    import os
+
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+class _Interrupts:
+    """Ctrl-C: one line, exit 130.
+
+    The first SIGINT raises KeyboardInterrupt as usual, so that the command's ``finally``
+    blocks and context managers roll back, close connections and drop scratch databases; while
+    they do, stderr is sent to /dev/null, since database drivers interrupted mid-query log
+    warnings about the rollback they could not send (without --debug). A second SIGINT exits at
+    once.
+    """
+
+    def __init__(self) -> None:
+        self.interrupted = False
+        self._saved_fd: int | None = None
+        self._previous: Any = None
+
+    def install(self) -> None:
+        import signal
+        import threading
+
+        if threading.current_thread() is not threading.main_thread():
+            return
+        if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+            return  # someone (a test runner, an embedding program) handles it already
+        self._previous = signal.signal(signal.SIGINT, self._on_sigint)
+
+    def _on_sigint(self, signum: int, frame: Any) -> None:
+        import os
+
+        if self.interrupted:
+            self.restore()
+            os.write(2, b"dbdesign: interrupted\n")
+            os._exit(130)
+        self.interrupted = True
+        if not _state["debug"]:
+            self._mute_stderr()
+        raise KeyboardInterrupt
+
+    def _mute_stderr(self) -> None:
+        import os
+
+        try:
+            sys.stderr.flush()
+            self._saved_fd = os.dup(2)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 2)
+            os.close(devnull)
+        except (OSError, ValueError):
+            self._saved_fd = None
+
+    def restore(self) -> None:
+        import os
+        import signal
+
+        if self._saved_fd is not None:
+            with contextlib.suppress(OSError, ValueError):
+                sys.stderr.flush()
+            os.dup2(self._saved_fd, 2)
+            os.close(self._saved_fd)
+            self._saved_fd = None
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+            self._previous = None

@@ -128,7 +128,12 @@ def datagen(
 
         target = db or resolve_url(None)
     schema: Schema = api.read(source, dialect=dialect, warn=_warn)
-    total = _total_rows(schema, counts)
+    from dbdesign.engine import redact_url
+
+    if not schema.tables:
+        what = "database" if is_db else "schema"
+        raise ConfigError(f"{redact_url(source)}: the {what} has no tables: nothing to fill")
+    total = _total_rows(schema, counts, redact_url(source))
     with _progress(total) as progress:
         report = api.datagen(
             target,
@@ -146,10 +151,20 @@ def datagen(
     _print_text(report)
 
 
-def _total_rows(schema: Schema, counts: dict[str, int]) -> int:
+def _total_rows(schema: Schema, counts: dict[str, int], shown: str) -> int:
+    """Rows to generate in all; a ConfigError when no table would get any (a database holding
+    only a migration tool's history, say: a report of 0 rows in 0 tables says nothing)."""
     from dbdesign.datagen.plan import resolve_rows
+    from dbdesign.errors import ConfigError
 
-    return sum(resolve_rows(schema, counts).values())
+    rows = resolve_rows(schema, counts)
+    if not rows:
+        names = sorted(schema.tables)
+        listed = ", ".join(names[:5]) + (" ..." if len(names) > 5 else "")
+        raise ConfigError(
+            f"{shown}: no table to fill: --rows (default '*=1000') gives rows to none of {listed}"
+        )
+    return sum(rows.values())
 
 
 class _progress:

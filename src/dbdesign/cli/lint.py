@@ -5,9 +5,12 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from dbdesign.model import Schema
 
 
 class LintFormat(StrEnum):
@@ -15,6 +18,12 @@ class LintFormat(StrEnum):
     json = "json"
     sarif = "sarif"
     github = "github"
+
+
+class RulesFormat(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
 
 
 class FailOn(StrEnum):
@@ -104,19 +113,36 @@ def _lint(
     if fail_on is not None:
         cfg = replace(cfg, fail_on=Severity(fail_on.value))
     base_path = baseline or (cfg_file.root / cfg.baseline if cfg.baseline else None)
-    if write_baseline and base_path is None:
-        raise ConfigError("--write-baseline needs --baseline FILE (or baseline in the config)")
+    if write_baseline:
+        if base_path is None:
+            raise ConfigError("--write-baseline needs --baseline FILE (or baseline in the config)")
+        if not base_path.parent.is_dir():
+            raise ConfigError(
+                f"cannot write the baseline: folder {base_path.parent} does not exist",
+                file=str(base_path),
+            )
+        if base_path.is_dir():
+            raise ConfigError("cannot write the baseline: it is a folder", file=str(base_path))
 
     findings = []
     files: set[str] = set()
     for source in sources:
         schema = api.read(source, dialect=dialect)
+        # A file or folder that defines nothing is a mistake (a wrong path, an unsaved file);
+        # an empty database still has database-level settings to review.
+        if nothing_to_lint(schema) and not api.is_database(source):
+            raise ConfigError(f"{source}: {_empty_reason(source)}")
         findings.extend(engine.lint(schema, cfg))
         files |= engine.source_files(schema)
     findings = engine.apply_suppressions(findings, cfg, files)
     if write_baseline:
         assert base_path is not None
-        n = engine.write_baseline(findings, base_path)
+        try:
+            n = engine.write_baseline(findings, base_path)
+        except OSError as e:
+            raise ConfigError(
+                f"cannot write the baseline: {e.strerror}", file=str(base_path)
+            ) from None
         typer.echo(f"wrote {n} findings to {base_path}", err=True)
         return
     if base_path is not None and (baseline is not None or base_path.exists()):
@@ -128,11 +154,50 @@ def _lint(
         raise SystemExit(1)
 
 
+def nothing_to_lint(schema: Schema) -> bool:
+    """True when ``schema`` holds nothing a rule could look at: no table, view, index, type,
+    function ... and no schema (namespace) of its own with grants or a comment (the default
+    ``public`` / ``main`` do not count)."""
+    objects = (
+        schema.extensions,
+        schema.tables,
+        schema.views,
+        schema.indexes,
+        schema.sequences,
+        schema.enums,
+        schema.domains,
+        schema.composite_types,
+        schema.functions,
+        schema.triggers,
+        schema.rules,
+        schema.policies,
+    )
+    if any(objects):
+        return False
+    return not any(
+        (n.grants or n.comment) and n.name not in ("public", "main")
+        for n in schema.namespaces.values()
+    )
+
+
+def _empty_reason(source: str) -> str:
+    p = Path(source)
+    if p.is_dir():
+        if not any(p.glob("*.sql")):
+            return "no .sql files in this folder: nothing to lint"
+        return "the .sql files in this folder define no tables, views or other objects"
+    if p.is_file() and not p.read_bytes().strip():
+        return "the file is empty: nothing to lint"
+    return "the file defines no tables, views or other objects: nothing to lint"
+
+
 def rules_command(
     code: Annotated[
         str | None, typer.Argument(help="A rule code (KEY001) or group: show its documentation.")
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text, json or markdown.")] = "text",
+    fmt: Annotated[RulesFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        RulesFormat.text
+    ),
 ) -> None:
     """List the lint rules, or show one rule's (or group's) documentation."""
     import json
@@ -146,7 +211,7 @@ def rules_command(
         rules = [r for r in rules if _matches(r, code)]
         if not rules:
             raise ConfigError(f"no rule or group {code!r} (run `dbdesign rules`)")
-    if fmt == "json":
+    if fmt is RulesFormat.json:
         data = [
             {
                 "code": r.code,
@@ -163,7 +228,7 @@ def rules_command(
             for r in rules
         ]
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
-    elif fmt == "markdown" or (code and fmt == "text"):
+    elif fmt is RulesFormat.markdown or code:
         sys.stdout.write("\n".join(r.docs_markdown() for r in rules))
     else:
         for r in rules:

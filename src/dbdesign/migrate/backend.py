@@ -849,6 +849,12 @@ def open_backend(url: str) -> PostgresBackend | SqliteBackend | MysqlBackend:
     from dbdesign.engine import is_mysql_url
 
     if is_mysql_url(url):
+        try:
+            import pymysql  # noqa: F401  (the mysql extra; MysqlBackend imports it)
+        except ImportError:
+            raise MigrationError(
+                "MySQL and MariaDB need the PyMySQL driver: pip install 'dbdesign[mysql]'"
+            ) from None
         from dbdesign.migrate.mysql import MysqlBackend
 
         return MysqlBackend(url)

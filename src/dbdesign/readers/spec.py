@@ -354,9 +354,16 @@ def loads(text: str, file: str = "<spec>") -> Spec:
 def load(path: str | Path) -> Spec:
     p = Path(path)
     try:
-        text = p.read_text()
+        text = p.read_text(encoding="utf-8")
     except OSError as e:
         raise SpecError(f"cannot read the spec: {e.strerror}", file=str(p)) from None
+    except UnicodeDecodeError as e:
+        raise SpecError(
+            f"the spec is not UTF-8 text (byte 0x{e.object[e.start]:02x} at offset {e.start}); "
+            "save it as UTF-8 YAML",
+            file=str(p),
+            line=e.object[: e.start].count(b"\n") + 1,
+        ) from None
     return loads(text, str(p))
 
 
