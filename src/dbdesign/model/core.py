@@ -16,6 +16,9 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 
+_EMPTY: dict[Any, Any] = {}
+
+
 class FrozenMap(Mapping[K, V], Generic[K, V]):
     """An immutable, hashable mapping. Iterates in key order, so output is deterministic."""
 
@@ -23,7 +26,11 @@ class FrozenMap(Mapping[K, V], Generic[K, V]):
 
     def __init__(self, items: Mapping[K, V] | Iterable[tuple[K, V]] = ()) -> None:
         d = dict(items)
-        self._d: dict[K, V] = {k: d[k] for k in sorted(d)}  # type: ignore[type-var]
+        # Empty maps share one dict (never written to): a large schema has hundreds of
+        # thousands of tables with no checks, no exclusions ...
+        self._d: dict[K, V] = (
+            {k: d[k] for k in sorted(d)} if d else _EMPTY  # type: ignore[type-var]
+        )
         self._h: int | None = None
 
     def __getitem__(self, key: K) -> V:

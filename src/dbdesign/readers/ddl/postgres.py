@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC
 from pathlib import Path
 from typing import Any
@@ -236,10 +238,13 @@ class _TableB:
             rls_enabled=self.rls_enabled,
             rls_forced=self.rls_forced,
             options=self.options,
-            grants=frozenset(self.grants),
+            grants=frozenset(self.grants) if self.grants else _NO_GRANTS,
             comment=self.comment,
             origin=self.origin,
         )
+
+
+_NO_GRANTS: frozenset[Grant] = frozenset()
 
 
 class _Lines:
@@ -293,19 +298,35 @@ class PostgresDdlReader:
         self.file: str | None = None
         self.lines: _Lines | None = None
         self.stmt_offset = 0
+        self.base = 0  # byte offset of the chunk being parsed in the file's text
 
     # ------------------------------------------------------------------ entry points
-    def feed(self, text: str, file: str | None = None) -> None:
-        """Read one file's text (statements apply in order, on top of what was read before)."""
+    def feed(
+        self, text: str, file: str | None = None, progress: Callable[[int], None] | None = None
+    ) -> None:
+        """Read one file's text (statements apply in order, on top of what was read before).
+
+        A large text is parsed a chunk of statements at a time, so the parse tree of a 50 MB
+        dump is never held whole; ``progress`` is called with the characters read so far."""
         self.file = file
         cleaned = _blank_non_schema(text)
         self.lines = _Lines(text)
-        try:
-            stmts = json.loads(parser.parse_sql_json(cleaned)).get("stmts", [])
-        except PglastParseError as e:
-            raise self._parse_error(e, cleaned) from None
+        base_bytes = 0
+        for start, chunk in _chunks(cleaned):
+            self.base = base_bytes
+            try:
+                stmts = json.loads(parser.parse_sql_json(chunk)).get("stmts", [])
+            except PglastParseError as e:
+                raise self._parse_error(e, cleaned, start) from None
+            self._apply(stmts)
+            del stmts
+            base_bytes += len(chunk.encode()) if not chunk.isascii() else len(chunk)
+            if progress is not None:
+                progress(start + len(chunk))
+
+    def _apply(self, stmts: list[Tree]) -> None:
         for raw in stmts:
-            self.stmt_offset = raw.get("stmt_location", 0)
+            self.stmt_offset = raw.get("stmt_location", 0) + self.base
             stmt = raw.get("stmt")
             if not stmt:
                 continue
@@ -354,7 +375,7 @@ class PostgresDdlReader:
 
     # ------------------------------------------------------------------ helpers
     def _origin(self, location: int | None = None) -> Origin:
-        off = self.stmt_offset if location is None else location
+        off = self.stmt_offset if location is None else location + self.base
         if self.lines is None:
             return Origin(file=self.file)
         line, col = self.lines.at(off)
@@ -378,9 +399,10 @@ class PostgresDdlReader:
         o = self._origin(location)
         self.warn(Diagnostic(message, file=o.file, line=o.line, col=o.col))
 
-    def _parse_error(self, e: PglastParseError, text: str) -> ParseError:
+    def _parse_error(self, e: PglastParseError, text: str, start: int = 0) -> ParseError:
         # pglast reports the 0-based character offset of the offending token in args[1].
         pos = int(e.args[1]) if len(e.args) > 1 and isinstance(e.args[1], int) else 0
+        pos += start
         line = text.count("\n", 0, pos) + 1
         col = pos - (text.rfind("\n", 0, pos) + 1) + 1
         msg = str(e.args[0]) if e.args else str(e)
@@ -395,12 +417,15 @@ class PostgresDdlReader:
         return self.search_path, names[0]
 
     def _expr(self, tree: Tree, kind: str | None = None) -> Expr:
-        # Deparsing costs ~0.3 ms an expression; defer it until someone reads the text.
+        # Deparsing costs ~0.3 ms an expression; defer it until someone reads the text. The tree
+        # is kept as compact JSON without source positions: it compares as a string, and costs
+        # a fifth of the memory of the dicts (a 50 MB schema holds hundreds of thousands).
+        key = json.dumps((kind, _without_locations(tree)), separators=(",", ":"), sort_keys=True)
         return Expr(
-            thunk=lambda: deparse(tree, kind),
+            thunk=functools.partial(_deparse_key, key),
             dialect="postgres",
             schema=self.search_path,
-            tree=(kind, tree),
+            tree=key,
         )
 
     def _default(self, tree: Tree, dtype: DataType | None) -> Expr | None:
@@ -763,7 +788,7 @@ class PostgresDdlReader:
         return PartitionBy(strategy=strategy, elements=elems)
 
     def _add_column(self, t: _TableB, cd: Tree) -> list[tuple[Tree, str | None]]:
-        name = cd["colname"]
+        name = sys.intern(cd["colname"])  # one string for every "id" of a large schema
         dtype, serial = self._type(cd["typeName"])
         nullable = True
         default: Expr | None = None
@@ -1971,6 +1996,46 @@ def _spaces(chunk: str) -> str:
     return "".join("\n" if ch == "\n" else " " * len(ch.encode()) for ch in chunk)
 
 
+def _without_locations(tree: Any) -> Any:
+    if isinstance(tree, dict):
+        return {k: _without_locations(v) for k, v in tree.items() if k != "location"}
+    if isinstance(tree, list):
+        return [_without_locations(v) for v in tree]
+    return tree
+
+
+def _deparse_key(key: str) -> str:
+    kind, tree = json.loads(key)
+    return deparse(tree, kind)
+
+
+# Characters of statements parsed at a time: bounds the parse tree held in memory (a 50 MB
+# schema's whole tree as JSON dicts took several GB), at no cost in speed.
+_CHUNK = 1 << 20
+_BEGIN_ATOMIC = re.compile(r"\bbegin\s+atomic\b", re.I)
+
+
+def _chunks(text: str) -> Iterator[tuple[int, str]]:
+    """``text`` as (start, chunk) pieces ending at statement boundaries. The scanner finds the
+    boundaries; it cannot see into a BEGIN ATOMIC body, so such a text is parsed whole."""
+    if len(text) <= _CHUNK or _BEGIN_ATOMIC.search(text):
+        yield 0, text
+        return
+    try:
+        slices = parser.split(text, with_parser=False, only_slices=True)
+    except PglastParseError:
+        yield 0, text  # the parse will report the error where it is
+        return
+    start = 0
+    for sl in slices:
+        if sl.stop - start >= _CHUNK:
+            end = sl.stop + 1 if text[sl.stop : sl.stop + 1] == ";" else sl.stop
+            yield start, text[start:end]
+            start = end
+    if start < len(text):
+        yield start, text[start:]
+
+
 # --------------------------------------------------------------------------------- public API
 
 
@@ -1981,12 +2046,20 @@ def read_ddl(text: str, *, file: str | None = None, warn: Warn | None = None) ->
     return r.result(source=file)
 
 
-def read_path(path: str | Path, *, warn: Warn | None = None) -> Schema:
-    """Read a .sql file, or every .sql file of a folder in name order, as one schema."""
+def read_path(
+    path: str | Path,
+    *,
+    warn: Warn | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Schema:
+    """Read a .sql file, or every .sql file of a folder in name order, as one schema.
+    ``progress(done, total)`` is told the bytes read so far, as the reading goes on."""
     p = Path(path)
     files = sorted(p.glob("*.sql")) if p.is_dir() else [p]
     r = PostgresDdlReader(warn)
     dumps: list[str] = []
+    total = sum(f.stat().st_size for f in files) if progress is not None else 0
+    done = 0
     for f in files:
         try:
             text = f.read_text(encoding="utf-8")
@@ -2005,8 +2078,21 @@ def read_path(path: str | Path, *, warn: Warn | None = None) -> Schema:
                     "each dump on its own",
                     file=str(p),
                 )
-        r.feed(text, str(f))
+        if progress is None:
+            r.feed(text, str(f))
+        else:
+            size = f.stat().st_size
+            step = size / max(1, len(text))  # characters -> bytes, near enough for a bar
+            r.feed(text, str(f), functools.partial(_report, progress, done, step, total))
+            done += size
+            progress(done, total)
     return r.result(source=str(p))
+
+
+def _report(
+    progress: Callable[[int, int], None], before: int, step: float, total: int, n: int
+) -> None:
+    progress(before + int(n * step), total)
 
 
 # pg_dump's first lines (Rails' structure.sql keeps only the second): a file that has them is one
