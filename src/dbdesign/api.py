@@ -108,8 +108,15 @@ def detect_text_dialect(text: str) -> str:
     return best if scores[best] > 0 else "postgres"
 
 
-def read(source: str, *, dialect: str | None = None, warn: Warn | None = None) -> Schema:
-    """Read a schema from a .sql file, a folder of .sql files or a database URL/file."""
+def read(
+    source: str,
+    *,
+    dialect: str | None = None,
+    warn: Warn | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Schema:
+    """Read a schema from a .sql file, a folder of .sql files or a database URL/file.
+    ``progress(done, total)`` hears how many bytes of PostgreSQL DDL have been read."""
     if dialect is not None and dialect not in DIALECTS:
         raise ConfigError(f"unknown dialect {dialect!r}; choose one of {', '.join(DIALECTS)}")
     if _PG_URL.match(source):
@@ -131,7 +138,7 @@ def read(source: str, *, dialect: str | None = None, warn: Warn | None = None) -
     if d == "postgres":
         from dbdesign.readers.ddl.postgres import read_path
 
-        return read_path(path, warn=warn)
+        return read_path(path, warn=warn, progress=progress)
     if d == "sqlite":
         from dbdesign.readers.ddl import sqlite as sqlite_ddl
 

@@ -81,11 +81,22 @@ def inspect(
 ) -> None:
     """Read a schema and summarise it: per schema, and one row per table.
 
-    --format json prints the full model (versioned JSON).
+    --format json prints the full model (versioned JSON). A large file shows a progress bar on a
+    terminal.
+
+    Examples:
+
+      dbdesign inspect schema.sql
+
+      dbdesign inspect postgresql://localhost/shop --format json > shop.json
     """
     from dbdesign import api
+    from dbdesign.cli.progress import bytes_bar
 
-    schema = api.read(source, dialect=dialect.value if dialect else None, warn=_warn)
+    with bytes_bar("reading") as progress:
+        schema = api.read(
+            source, dialect=dialect.value if dialect else None, warn=_warn, progress=progress
+        )
     if fmt is Format.json:
         sys.stdout.write(json.dumps(api.to_json(schema), indent=2) + "\n")
         return
