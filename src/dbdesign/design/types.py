@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from dbdesign.dialects.mysql import quote_string as mysql_quote_string
 from dbdesign.model import DataType
 from dbdesign.readers.spec import Attribute
 
@@ -30,6 +31,7 @@ class Physical:
 
 
 def _lit(value: str) -> str:
+    """A standard SQL string literal (PostgreSQL, SQLite); MySQL uses its own quoting."""
     return "'" + value.replace("'", "''") + "'"
 
 
@@ -292,7 +294,8 @@ def mysql(a: Attribute) -> Physical:
         )
     if t == "enum":
         assert a.values
-        vals = ", ".join(_lit(v) for v in a.values)
+        # MySQL reads a backslash in a string as an escape: its own quoting, never _lit
+        vals = ", ".join(mysql_quote_string(v) for v in a.values)
         width = max(len(v) for v in a.values)
         return Physical(
             T(name="varchar", args=(width,)),
