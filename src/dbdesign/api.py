@@ -212,6 +212,7 @@ def row_counts(url: str) -> dict[str, int]:
     from dbdesign.engine import connect
 
     with connect(url) as conn:
+        conn.execute("SET TRANSACTION READ ONLY")  # inspect changes nothing, by construction
         rows = conn.execute(
             "select n.nspname, c.relname, c.reltuples::bigint from pg_class c "
             "join pg_namespace n on n.oid = c.relnamespace where c.relkind in ('r', 'p', 'm') "
@@ -239,6 +240,7 @@ def _mysql_row_counts(url: str) -> dict[str, int]:
     conn = cast(Any, connect_mysql(url))
     try:
         with conn.cursor() as cur:
+            cur.execute("START TRANSACTION READ ONLY")  # inspect changes nothing
             cur.execute(
                 "SELECT TABLE_NAME, TABLE_ROWS FROM information_schema.TABLES "
                 "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'"
