@@ -9,8 +9,15 @@ and re-created after the load, which re-validates every row; on SQLite foreign k
 deferred to the commit and ``PRAGMA foreign_key_check`` runs before it. On MySQL, which checks
 foreign keys row by row and cannot defer them, the tables that close a cycle are loaded with
 ``foreign_key_checks`` off and their foreign keys are then checked by query before the commit.
+When a cycle's keys are NOT NULL and cannot be deferred, no order of INSERTs satisfies them (an
+application could not insert those rows): the report says so in a note.
 (MySQL's ``LOAD DATA LOCAL`` would be faster, but it turns duplicate keys and bad values into
 warnings: the rows are skipped and the load still succeeds, so it proves nothing.)
+
+With ``keep_cyclic_keys`` (the design proof) a cycle is loaded the way an application must
+load it, every key in force: a deferrable key is checked at COMMIT, a nullable one is written
+NULL and set by UPDATE once the rows it references are in, and a cycle that allows neither is
+an error (no row of it can be inserted).
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,7 +36,13 @@ from psycopg.copy import QueuedLibpqWriter
 
 from dbdesign.datagen.checks import CheckUnsupported, parse_expression
 from dbdesign.datagen.generate import BATCH_ROWS, table_batches
-from dbdesign.datagen.plan import Plan, TablePlan, build
+from dbdesign.datagen.plan import (
+    Plan,
+    TablePlan,
+    build,
+    cycle_null_columns,
+    deferred_at_commit,
+)
 from dbdesign.datagen.types import TypeInfo, resolve
 from dbdesign.datagen.values import COPY_NULL, Gen, from_py
 from dbdesign.dialects.mysql import quote_ident as mysql_ident
@@ -37,7 +50,7 @@ from dbdesign.dialects.postgres import qualified
 from dbdesign.dialects.sqlite import quote_ident as sqlite_ident
 from dbdesign.engine import connect, connect_mysql, is_mysql_url, redact_url
 from dbdesign.errors import ConfigError, DbdesignError
-from dbdesign.model import Schema
+from dbdesign.model import ForeignKey, Schema
 
 Progress = Callable[[str, int, int], None]  # (table, rows done, rows of the table)
 COPY_ROWS = 20_000
@@ -101,6 +114,7 @@ def load(
     progress: Progress | None = None,
     analyze: bool = True,
     batch_rows: int = COPY_ROWS,
+    keep_cyclic_keys: bool = False,
 ) -> LoadReport:
     """Generate rows for ``schema`` and load them into ``target``.
 
@@ -110,19 +124,39 @@ def load(
     that already hold rows get more: counters continue after the largest value, unique values
     after the row count, and foreign keys of tables given no rows draw from the rows already
     there. ``analyze`` runs ANALYZE on the loaded tables afterwards (the planner needs
-    statistics).
+    statistics). ``keep_cyclic_keys`` loads a cycle of foreign keys as an application must,
+    with no key dropped or unchecked (see the module's description).
     """
+    keep = keep_cyclic_keys
     if isinstance(target, sqlite3.Connection):
         return _load_sqlite(
-            target, "sqlite", schema, rows, seed, skew, progress, analyze, batch_rows
+            target, "sqlite", schema, rows, seed, skew, progress, analyze, batch_rows, keep
         )
     if isinstance(target, psycopg.Connection):
         return _load_pg(
-            target, _conn_label(target), schema, rows, seed, skew, progress, analyze, batch_rows
+            target,
+            _conn_label(target),
+            schema,
+            rows,
+            seed,
+            skew,
+            progress,
+            analyze,
+            batch_rows,
+            keep,
         )
     if _is_pymysql(target):
         return _load_mysql(
-            target, _mysql_label(target), schema, rows, seed, skew, progress, analyze, batch_rows
+            target,
+            _mysql_label(target),
+            schema,
+            rows,
+            seed,
+            skew,
+            progress,
+            analyze,
+            batch_rows,
+            keep,
         )
     if isinstance(target, os.PathLike):
         target = f"sqlite:///{os.fspath(target)}"
@@ -130,7 +164,16 @@ def load(
         my = connect_mysql(target)
         try:
             return _load_mysql(
-                my, redact_url(target), schema, rows, seed, skew, progress, analyze, batch_rows
+                my,
+                redact_url(target),
+                schema,
+                rows,
+                seed,
+                skew,
+                progress,
+                analyze,
+                batch_rows,
+                keep,
             )
         finally:
             my.close()
@@ -140,13 +183,22 @@ def load(
             con = sqlite3.connect(path, isolation_level=None)
             try:
                 return _load_sqlite(
-                    con, path, schema, rows, seed, skew, progress, analyze, batch_rows
+                    con, path, schema, rows, seed, skew, progress, analyze, batch_rows, keep
                 )
             finally:
                 con.close()
         with connect(target) as conn:
             return _load_pg(
-                conn, redact_url(target), schema, rows, seed, skew, progress, analyze, batch_rows
+                conn,
+                redact_url(target),
+                schema,
+                rows,
+                seed,
+                skew,
+                progress,
+                analyze,
+                batch_rows,
+                keep,
             )
     raise ConfigError(f"cannot load into {type(target).__name__}: give a URL or a connection")
 
@@ -241,6 +293,7 @@ def _load_pg(
     progress: Progress | None,
     analyze: bool,
     batch_rows: int,
+    keep: bool = False,
 ) -> LoadReport:
     t0 = time.perf_counter()
     done: list[TableLoad] = []
@@ -248,16 +301,21 @@ def _load_pg(
     try:
         with conn.transaction():
             plan = build(schema, rows, seed=seed, skew=skew, existing=_PgExisting(conn, schema))
-            readd = _pg_break_cycles(conn, plan)
+            later = _set_later(plan, deferred_at_commit) if keep else {}
+            readd = _pg_break_cycles(conn, plan, keep)
             for tp in plan.tables.values():
                 current = tp.key
                 t1 = time.perf_counter()
-                maxes = _copy_table(conn, tp, progress, batch_rows)
+                maxes = _copy_table(conn, tp, progress, batch_rows, later.get(tp.key, ()))
                 _pg_set_sequences(conn, tp, maxes)
                 done.append(TableLoad(tp.key, tp.n, time.perf_counter() - t1))
             current = "the foreign keys of a cycle"
             for stmt in readd:
                 conn.execute(stmt)
+            for setters in later.values():
+                for s in setters:
+                    current = s.tp.key
+                    _pg_set_later(conn, s)
     except psycopg.Error as e:
         raise _load_error(e, current) from None
 
@@ -305,8 +363,11 @@ def _load_error(e: psycopg.Error, current: str) -> DbdesignError:
     return DbdesignError(f"loading {where} failed: {msg}{extra}; nothing was loaded")
 
 
-def _pg_break_cycles(conn: psycopg.Connection[Any], plan: Plan) -> list[sql.Composed]:
-    """Defer (or drop, to re-create after the load) the foreign keys that close a cycle."""
+def _pg_break_cycles(
+    conn: psycopg.Connection[Any], plan: Plan, keep: bool = False
+) -> list[sql.Composed]:
+    """Defer (or drop, to re-create after the load) the foreign keys that close a cycle.
+    ``keep``: none is dropped (the nullable ones are set by UPDATE, see :class:`_SetLater`)."""
     readd: list[sql.Composed] = []
     for table, name in plan.broken_fks:
         t = plan.schema.tables[table]
@@ -317,6 +378,17 @@ def _pg_break_cycles(conn: psycopg.Connection[Any], plan: Plan) -> list[sql.Comp
                 sql.SQL("SET CONSTRAINTS {} DEFERRED").format(sql.Identifier(t.schema, name))
             )
             continue
+        if keep:
+            continue
+        if not cycle_null_columns(t, fk):
+            plan.notes.append(
+                _unloadable(
+                    table,
+                    name,
+                    "it was dropped for the load and re-added after it (which checked every row)",
+                    "DEFERRABLE INITIALLY DEFERRED, or nullable",
+                )
+            )
         row = conn.execute(
             "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
             "WHERE conrelid = %s::regclass AND conname = %s",
@@ -333,9 +405,14 @@ def _pg_break_cycles(conn: psycopg.Connection[Any], plan: Plan) -> list[sql.Comp
 
 
 def _copy_table(
-    conn: psycopg.Connection[Any], tp: TablePlan, progress: Progress | None, batch_rows: int
+    conn: psycopg.Connection[Any],
+    tp: TablePlan,
+    progress: Progress | None,
+    batch_rows: int,
+    later: Sequence[_SetLater] = (),
 ) -> dict[str, int]:
-    """COPY the table's rows (text format); returns the largest value of each counter column."""
+    """COPY the table's rows (text format); returns the largest value of each counter column.
+    The columns of ``later`` go in NULL (their values are kept for an UPDATE)."""
     cols = tp.out_columns
     gens = [tp.column(c).gen for c in cols]
     serial = {c for c in cols if tp.column(c).serial}
@@ -346,6 +423,8 @@ def _copy_table(
     )
     with conn.cursor() as cur, cur.copy(stmt, writer=QueuedLibpqWriter(cur)) as copy:
         for start, values in tp.batches(batch_rows):
+            for s in later:
+                s.hold(values)
             texts = []
             for c, gen in zip(cols, gens, strict=True):
                 assert gen is not None
@@ -488,6 +567,7 @@ def _load_sqlite(
     progress: Progress | None,
     analyze: bool,
     batch_rows: int,
+    keep: bool = False,
 ) -> LoadReport:
     t0 = time.perf_counter()
     done: list[TableLoad] = []
@@ -498,8 +578,12 @@ def _load_sqlite(
     con.execute(f"PRAGMA cache_size = {min(int(old_cache), -SQLITE_CACHE_KIB)}")
     try:
         with _sqlite_transaction(con):
-            con.execute("PRAGMA defer_foreign_keys = ON")
+            if not keep:
+                con.execute("PRAGMA defer_foreign_keys = ON")
             plan = build(schema, rows, seed=seed, skew=skew, existing=_SqliteExisting(con, schema))
+            later = _set_later(plan, deferred_at_commit) if keep else {}
+            if not keep:
+                _sqlite_cycle_notes(plan)
             for tp in plan.tables.values():
                 t1 = time.perf_counter()
                 cols = tp.out_columns
@@ -510,11 +594,17 @@ def _load_sqlite(
                 )
                 n = 0
                 for batch in table_batches(tp, batch_rows or BATCH_ROWS, "sqlite"):
-                    con.executemany(stmt, batch.rows)
+                    out = batch.rows
+                    for s in later.get(tp.key, ()):
+                        out = s.hold_rows(batch.columns, out)
+                    con.executemany(stmt, out)
                     n += len(batch.rows)
                     if progress is not None:
                         progress(tp.key, n, tp.n)
                 done.append(TableLoad(tp.key, tp.n, time.perf_counter() - t1))
+            for setters in later.values():
+                for s in setters:
+                    _sqlite_set_later(con, s)
             bad = con.execute("PRAGMA foreign_key_check").fetchall()
             if bad:
                 table, _rowid, parent, _fkid = bad[0]
@@ -654,6 +744,7 @@ def _load_mysql(
     progress: Progress | None,
     analyze: bool,
     batch_rows: int,
+    keep: bool = False,
 ) -> LoadReport:
     import pymysql
 
@@ -669,7 +760,10 @@ def _load_mysql(
         conn.begin()
         try:
             plan = build(schema, rows, seed=seed, skew=skew, existing=_MysqlExisting(conn, schema))
-            unchecked = {table for table, _name in plan.broken_fks}
+            later = _set_later(plan, _never_deferred) if keep else {}
+            unchecked = set() if keep else {table for table, _name in plan.broken_fks}
+            if not keep:
+                _mysql_cycle_notes(plan)
             for tp in plan.tables.values():
                 current = tp.key
                 t1 = time.perf_counter()
@@ -677,11 +771,16 @@ def _load_mysql(
                     if tp.key in unchecked:
                         cur.execute("SET SESSION foreign_key_checks = 0")
                     try:
-                        _insert_table(cur, tp, progress, batch_rows, limit)
+                        _insert_table(cur, tp, progress, batch_rows, limit, later.get(tp.key, ()))
                     finally:
                         if tp.key in unchecked:
                             cur.execute("SET SESSION foreign_key_checks = 1")
                 done.append(TableLoad(tp.key, tp.n, time.perf_counter() - t1))
+            for setters in later.values():
+                for s in setters:
+                    current = s.tp.key
+                    with conn.cursor() as cur:
+                        _mysql_set_later(cur, s, limit)
             current = "the foreign keys of a cycle"
             _mysql_check_fks(conn, plan, unchecked)
             conn.commit()
@@ -704,9 +803,15 @@ def _load_mysql(
 
 
 def _insert_table(
-    cur: Any, tp: TablePlan, progress: Progress | None, batch_rows: int, limit: int
+    cur: Any,
+    tp: TablePlan,
+    progress: Progress | None,
+    batch_rows: int,
+    limit: int,
+    later: Sequence[_SetLater] = (),
 ) -> None:
-    """Multi-row INSERTs of the table's rows, each statement at most ``limit`` bytes."""
+    """Multi-row INSERTs of the table's rows, each statement at most ``limit`` bytes. The
+    columns of ``later`` go in NULL (their values are kept for an UPDATE)."""
     cols = tp.out_columns
     plans = [tp.column(c) for c in cols]
     head = (
@@ -714,6 +819,8 @@ def _insert_table(
         f"({', '.join(mysql_ident(c, always=True) for c in cols)}) VALUES "
     )
     for start, values in tp.batches(batch_rows):
+        for s in later:
+            s.hold(values)
         if cols:
             texts = []
             for cp in plans:
@@ -758,3 +865,198 @@ def _mysql_check_fks(conn: Any, plan: Plan, tables: set[str]) -> None:
                     f"loading {key} failed: {bad} rows break foreign key {fk.name} "
                     f"(references {fk.ref_table}); nothing was loaded"
                 )
+
+
+# --------------------------------------------------------------------------- cycles
+# A cycle of foreign keys loaded the way an application must (``keep_cyclic_keys``): no key is
+# dropped or unchecked. The planner breaks each cycle at its cheapest key (plan._load_order:
+# deferrable first, then nullable); that key is checked at COMMIT when it can be deferred, or
+# written NULL and set by UPDATE after the rows it references are in.
+
+
+def _never_deferred(schema: Schema, fk: ForeignKey) -> bool:
+    return False  # MySQL / MariaDB: InnoDB checks every key as the row is written
+
+
+@dataclass
+class _SetLater:
+    """A nullable foreign key that closes a cycle, loaded as an application must: the rows go
+    in with its nullable columns NULL, and an UPDATE sets them once the rows they reference
+    are in."""
+
+    tp: TablePlan
+    fk: ForeignKey
+    columns: tuple[str, ...]  # written NULL first
+    keys: tuple[str, ...]  # the primary key: the row each UPDATE sets
+    rows: list[tuple[Any, ...]] = field(default_factory=list)  # key values, then the columns'
+
+    def hold(self, values: dict[str, list[Any]]) -> None:
+        """Take the columns' values out of one batch (internal values), leaving NULL."""
+        n = len(values[self.columns[0]])
+        for i in range(n):
+            vals = tuple(values[c][i] for c in self.columns)
+            if any(v is not None for v in vals):
+                self.rows.append(tuple(values[k][i] for k in self.keys) + vals)
+        for c in self.columns:
+            values[c] = [None] * n
+
+    def hold_rows(
+        self, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
+    ) -> list[tuple[Any, ...]]:
+        """The same for a batch of rows already converted (SQLite values)."""
+        pos = {c: i for i, c in enumerate(columns)}
+        ki = [pos[k] for k in self.keys]
+        ci = [pos[c] for c in self.columns]
+        out = []
+        for r in rows:
+            vals = tuple(r[i] for i in ci)
+            if any(v is not None for v in vals):
+                self.rows.append(tuple(r[i] for i in ki) + vals)
+            row = list(r)
+            for i in ci:
+                row[i] = None
+            out.append(tuple(row))
+        return out
+
+    def py_rows(self) -> list[tuple[Any, ...]]:
+        """(column values ..., key values ...) as Python values: an UPDATE's parameters."""
+        gens = [self.tp.column(c).gen for c in (*self.keys, *self.columns)]
+        nk = len(self.keys)
+        out = []
+        for r in self.rows:
+            vals = [
+                None if v is None or g is None else g.py(v) for g, v in zip(gens, r, strict=True)
+            ]
+            out.append(tuple(vals[nk:] + vals[:nk]))
+        return out
+
+
+def _set_later(
+    plan: Plan, can_defer: Callable[[Schema, ForeignKey], bool]
+) -> dict[str, list[_SetLater]]:
+    """The keys that close a cycle and cannot be deferred, to be set by UPDATE (table key ->
+    its keys); a DbdesignError for a key that can be neither deferred nor left NULL: no order
+    of INSERTs satisfies the cycle, so no row of it can be inserted."""
+    out: dict[str, list[_SetLater]] = {}
+    for table, name in plan.broken_fks:
+        t = plan.schema.tables[table]
+        fk = t.foreign_keys[name]
+        if can_defer(plan.schema, fk):
+            continue
+        cols = cycle_null_columns(t, fk)
+        if not cols:
+            raise DbdesignError(
+                f"{table}: foreign key {name} ({', '.join(fk.columns)}) closes a cycle of "
+                "foreign keys that are NOT NULL and cannot be deferred: no order of INSERTs "
+                "satisfies them, so no row of the cycle can be inserted (make one key of the "
+                "cycle DEFERRABLE INITIALLY DEFERRED where the database can defer it, or "
+                "nullable); nothing was loaded"
+            )
+        tp = plan.tables[table]
+        pk = t.primary_key.columns if t.primary_key else ()
+        if not pk or not set(pk) <= set(tp.out_columns) or set(pk) & set(cols):
+            raise DbdesignError(
+                f"{table}: foreign key {name} closes a cycle and would be set by UPDATE after "
+                "the load, but the table has no primary key to find its rows by; nothing was "
+                "loaded"
+            )
+        out.setdefault(table, []).append(_SetLater(tp, fk, cols, tuple(pk)))
+    return out
+
+
+def _unloadable(table: str, name: str, how: str, fix: str) -> str:
+    """The note for a cycle of NOT NULL keys that could not be loaded as they are."""
+    return (
+        f"{table}: foreign key {name} closes a cycle of foreign keys that are NOT NULL and are "
+        f"checked as each row is inserted, so no order of INSERTs satisfies them and an "
+        f"application could not insert these rows: {how}; make one key of the cycle {fix}"
+    )
+
+
+def _sqlite_cycle_notes(plan: Plan) -> None:
+    for table, name in plan.broken_fks:
+        t = plan.schema.tables[table]
+        fk = t.foreign_keys[name]
+        if not deferred_at_commit(plan.schema, fk) and not cycle_null_columns(t, fk):
+            plan.notes.append(
+                _unloadable(
+                    table,
+                    name,
+                    "the rows went in only because PRAGMA defer_foreign_keys checked every key "
+                    "at COMMIT (an application must do the same)",
+                    "DEFERRABLE INITIALLY DEFERRED, or nullable",
+                )
+            )
+
+
+def _mysql_cycle_notes(plan: Plan) -> None:
+    for table, name in plan.broken_fks:
+        t = plan.schema.tables[table]
+        if not cycle_null_columns(t, t.foreign_keys[name]):
+            plan.notes.append(
+                _unloadable(
+                    table,
+                    name,
+                    f"{table} was loaded with foreign_key_checks off and its keys were then "
+                    "checked by query",
+                    "nullable (MySQL cannot defer a key to COMMIT)",
+                )
+            )
+
+
+def _pg_set_later(conn: psycopg.Connection[Any], s: _SetLater) -> None:
+    t = s.tp.table
+    stmt = sql.SQL("UPDATE {} SET {} WHERE {}").format(
+        sql.Identifier(t.schema, t.name),
+        sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(c)) for c in s.columns),
+        sql.SQL(" AND ").join(sql.SQL("{} = %s").format(sql.Identifier(k)) for k in s.keys),
+    )
+    with conn.cursor() as cur:
+        cur.executemany(stmt, s.py_rows())
+
+
+def _sqlite_set_later(con: sqlite3.Connection, s: _SetLater) -> None:
+    nk = len(s.keys)
+    con.executemany(
+        f"UPDATE {sqlite_ident(s.tp.table.name)} SET "
+        + ", ".join(f"{sqlite_ident(c)} = ?" for c in s.columns)
+        + " WHERE "
+        + " AND ".join(f"{sqlite_ident(k)} = ?" for k in s.keys),
+        [r[nk:] + r[:nk] for r in s.rows],  # already SQLite values (hold_rows)
+    )
+
+
+def _mysql_set_later(cur: Any, s: _SetLater, limit: int) -> None:
+    """UPDATE ... JOIN a derived table of the values, each statement at most ``limit`` bytes."""
+
+    def q(name: str) -> str:
+        return mysql_ident(name, always=True)
+
+    lits = []
+    for j, c in enumerate((*s.keys, *s.columns)):
+        cp = s.tp.column(c)
+        assert cp.gen is not None
+        lits.append(mysql_literals(cp.info, cp.gen, [r[j] for r in s.rows]))
+    keys = [f"_k{i}" for i in range(len(s.keys))]
+    cols = [f"_v{i}" for i in range(len(s.columns))]
+    head = f"UPDATE {_mysql_rel(s.tp.key)} AS t JOIN ("
+    tail = (
+        ") AS v ON "
+        + " AND ".join(f"t.{q(k)} = v.{a}" for k, a in zip(s.keys, keys, strict=True))
+        + " SET "
+        + ", ".join(f"t.{q(c)} = v.{a}" for c, a in zip(s.columns, cols, strict=True))
+    )
+    chunk: list[str] = []
+    size = len(head) + len(tail)
+    for r in zip(*lits, strict=True):
+        if chunk and size + len(r) * 8 + sum(map(len, r)) > limit:
+            cur.execute(head + " UNION ALL ".join(chunk) + tail)
+            chunk, size = [], len(head) + len(tail)
+        if chunk:
+            sel = "SELECT " + ", ".join(r)
+        else:  # the first SELECT names the derived table's columns
+            sel = "SELECT " + ", ".join(f"{v} AS {a}" for v, a in zip(r, keys + cols, strict=True))
+        chunk.append(sel)
+        size += len(sel) + len(" UNION ALL ")
+    if chunk:
+        cur.execute(head + " UNION ALL ".join(chunk) + tail)

@@ -1805,8 +1805,8 @@ def _load_order(
             for pred, node in pairwise(cycle):
                 for fk in edges.get(node, {}).get(pred, []):
                     tbl = plans[node].table
-                    nullable = all((tbl.column(c) or _nullcol()).nullable for c in fk.columns)
-                    rank = (0 if fk.deferrable else 1, 0 if nullable else 1)
+                    nullable = bool(cycle_null_columns(tbl, fk))
+                    rank = (0 if deferred_at_commit(schema, fk) else 1, 0 if nullable else 1)
                     if best is None or rank < best[0]:
                         best = (rank, node, pred)
             assert best is not None
@@ -1815,8 +1815,17 @@ def _load_order(
                 broken.append((node, fk.name))
 
 
-def _nullcol() -> Any:
-    class _C:
-        nullable = False
+def deferred_at_commit(schema: Schema, fk: ForeignKey) -> bool:
+    """A transaction can have ``fk`` checked at COMMIT: a deferrable key (PostgreSQL:
+    ``SET CONSTRAINTS ... DEFERRED``), on SQLite only one declared INITIALLY DEFERRED."""
+    return fk.deferrable and (fk.initially_deferred or schema.dialect != "sqlite")
 
-    return _C()
+
+def cycle_null_columns(table: Table, fk: ForeignKey) -> tuple[str, ...]:
+    """The columns of ``fk`` a row can be inserted with as NULL, so the key is not checked
+    until they are set (MATCH SIMPLE: any nullable column; MATCH FULL: all, when all are
+    nullable); () when the key cannot be skipped that way."""
+    nullable = tuple(c for c in fk.columns if (col := table.column(c)) is not None and col.nullable)
+    if fk.match != "SIMPLE" and len(nullable) < len(fk.columns):
+        return ()
+    return nullable

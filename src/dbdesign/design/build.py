@@ -4,9 +4,12 @@ every decision the spec does not force."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from graphlib import CycleError, TopologicalSorter
+from itertools import pairwise
 
 from dbdesign.design.naming import object_name, plural
 from dbdesign.design.types import MAPPERS, Physical
+from dbdesign.dialects.mysql import CAPABILITIES as MYSQL_CAPABILITIES
 from dbdesign.dialects.mysql import quote_ident
 from dbdesign.model import (
     Check,
@@ -47,6 +50,11 @@ LIVE = "not_deleted"  # MySQL soft delete: 1 while the row is live, NULL once de
 SOFT_DELETED = "deleted_at IS NULL"  # the predicate of a live row
 NOT_PARTITIONED = "not partitioned (MySQL)"  # the decision for a table PostgreSQL partitions
 _ACTIONS = {"cascade": "CASCADE", "restrict": "RESTRICT", "set null": "SET NULL"}
+# The decisions that make a cycle of required references insertable (DESIGN.md lists them
+# among the integrity rules): one key of each cycle checked at COMMIT, or, where the dialect
+# cannot defer a key (MySQL), made nullable.
+CYCLE_DEFERRED = "DEFERRABLE INITIALLY DEFERRED"
+CYCLE_NULLABLE = "nullable, to break a cycle of required references"
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +133,9 @@ class Builder:
         feats = spec.project.features
         self.tenant = feats.multi_tenancy.tenant if feats.multi_tenancy else None
         self.tenant_cols: dict[str, str] = {}  # entity -> its tenant key column
+        # foreign key name -> the position of its relationship in the spec (-1: one the
+        # designer added, the tenant key)
+        self.fk_order: dict[str, int] = {}
 
     # ---- helpers ------------------------------------------------------------------------------
 
@@ -179,6 +190,7 @@ class Builder:
         self._tables()
         self._links()
         self._same_tenant_references()
+        self._required_cycles()
         self._pattern_indexes()
         self._fk_indexes()
         self._tenant_search_alternatives()
@@ -366,6 +378,114 @@ class Builder:
                     "the application, keeps tenants apart",
                 )
 
+    # ---- cycles of required references ---------------------------------------------------
+
+    def _required_cycles(self) -> None:
+        """A cycle of required references (authors -> books -> publishers -> authors, every
+        key NOT NULL) can hold no row while each key is checked as its row is inserted: the
+        first row of the cycle always points at one that does not exist yet. One key of each
+        such cycle is checked at COMMIT instead (DEFERRABLE INITIALLY DEFERRED: the cycle's
+        rows go in in one transaction) or, where the dialect cannot defer a key (MySQL /
+        MariaDB check every key as the row is written), made nullable (the row goes in with
+        NULL, then an UPDATE sets it once the referenced row exists).
+
+        The key chosen is the relationship of the cycle stated last in the spec (a spec lists
+        the main chain of parents first; the relationship that closes the loop comes last),
+        never the tenant key while another key can be chosen. Deterministic: the same spec
+        always gives the same key."""
+        by_key = {self.key(t): t for t in self.tables.values()}
+        while True:
+            graph: dict[str, set[str]] = {k: set() for k in by_key}
+            for k, t in by_key.items():
+                for fk in t.fks.values():
+                    if (
+                        fk.ref_table != k
+                        and fk.ref_table in by_key
+                        and self._checked_at_once(t, fk)
+                    ):
+                        graph[k].add(fk.ref_table)
+            try:
+                TopologicalSorter(graph).prepare()
+                return
+            except CycleError as e:
+                cycle: list[str] = e.args[1]  # each table is referenced by the next
+            edges = [
+                (by_key[child], fk)
+                for parent, child in pairwise(cycle)
+                for fk in by_key[child].fks.values()
+                if fk.ref_table == parent and self._checked_at_once(by_key[child], fk)
+            ]
+            t, fk = max(
+                edges,
+                key=lambda e: (
+                    e[1].columns != (e[0].tenant_col,),
+                    self.fk_order.get(e[1].name, -1),
+                ),
+            )
+            path = " → ".join(by_key[k].name for k in reversed(cycle))
+            self._break_cycle(t, fk, path)
+
+    def _checked_at_once(self, t: _T, fk: ForeignKey) -> bool:
+        """The key is checked as its row is inserted and cannot be NULL."""
+        nullable = {c.name for c in t.columns if c.nullable}
+        return not fk.initially_deferred and not nullable & set(fk.columns)
+
+    def _break_cycle(self, t: _T, fk: ForeignKey, path: str) -> None:
+        parent = fk.ref_table.split(".", 1)[1]
+        own = [c for c in fk.columns if c != t.tenant_col] or list(fk.columns)
+        cols = ", ".join(own)
+        why = (
+            f"the required references {path} form a cycle: checked as each row is inserted, "
+            "no first row of the cycle could ever be inserted (it would point at a row that "
+            "does not exist yet)"
+        )
+        chosen = (
+            "it is the cycle's relationship stated last in the spec (the one that closes the "
+            "loop); the cycle's other keys stay checked at once"
+        )
+        if self.my and not MYSQL_CAPABILITIES.deferrable_constraints:
+            t.columns = [replace(c, nullable=True) if c.name in own else c for c in t.columns]
+            suffix = "nullable: breaks a cycle of required references"
+            self.decide(
+                f"{t.name}.{cols}",
+                CYCLE_NULLABLE,
+                f"{why}. MySQL and MariaDB check a foreign key as each row is written and "
+                f"cannot defer it to COMMIT, so this one accepts NULL: insert the {t.name} row "
+                f"with {cols} NULL, then set it by UPDATE once the {parent} row exists, in one "
+                f"transaction (the spec requires it: the application keeps it set); {chosen}",
+            )
+        else:
+            action = fk.on_delete
+            if action == "RESTRICT":  # RESTRICT is checked at once even on a deferred key
+                action = "NO ACTION"
+                self.decisions = [
+                    d
+                    for d in self.decisions
+                    if not (d.subject == fk.name and d.choice == "ON DELETE RESTRICT")
+                ]
+            t.fks[fk.name] = replace(fk, deferrable=True, initially_deferred=True, on_delete=action)
+            suffix = f"{CYCLE_DEFERRED}: checked at COMMIT"
+            restrict = (
+                "; ON DELETE NO ACTION instead of RESTRICT: RESTRICT is checked at once even "
+                f"on a deferred key, NO ACTION still refuses to delete a referenced {parent} "
+                "row but at COMMIT, so the rows of the cycle can also be deleted together"
+                if action != fk.on_delete
+                else ""
+            )
+            self.decide(
+                fk.name,
+                CYCLE_DEFERRED,
+                f"{why}. This key is checked at COMMIT instead: insert the rows of the cycle "
+                f"in one transaction; {chosen}{restrict}",
+            )
+        t.relationships = [
+            (line.replace("ON DELETE RESTRICT)", "ON DELETE NO ACTION)") if not self.my else line)
+            + f"; {suffix}"
+            if line.startswith(f"`{own[0]}` ")
+            else line
+            for line in t.relationships
+        ]
+
     def _reference(self, t: _T, r: Relationship) -> None:
         assert r.parent
         parent = self.tables.get(r.parent)
@@ -383,6 +503,9 @@ class Builder:
             ref_columns=("id",),
             on_delete=_ACTIONS[r.on_delete],  # type: ignore[arg-type]
             on_update=self.no_action,
+        )
+        self.fk_order[fk_name] = next(
+            (i for i, x in enumerate(self.spec.relationships) if x is r), -1
         )
         kind = "many-to-one" if r.type == "one-to-many" else "one-to-one"
         t.relationships.append(

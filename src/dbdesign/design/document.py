@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from dbdesign.design import Design
-from dbdesign.design.build import NOT_PARTITIONED
+from dbdesign.design.build import CYCLE_NULLABLE, NOT_PARTITIONED
 from dbdesign.design.choice import ENGINES
 from dbdesign.design.naming import plural
 from dbdesign.design.prove import Proof
@@ -72,6 +72,8 @@ def _constraints(t: Table, c: Column, schema: Schema) -> str:
     for fk in t.foreign_keys.values():
         if c.name in fk.columns:
             out.append(f"FK → {fk.ref_table.split('.', 1)[1]}({', '.join(fk.ref_columns)})")
+            if fk.initially_deferred:
+                out.append("DEFERRABLE INITIALLY DEFERRED")
     for u in t.uniques.values():
         if c.name in u.columns:
             out.append("UNIQUE" if len(u.columns) == 1 else f"UNIQUE ({', '.join(u.columns)})")
@@ -255,9 +257,15 @@ def design_md(
     for t in tables:
         for fk in t.foreign_keys.values():
             n += 1
+            deferred = (
+                ", DEFERRABLE INITIALLY DEFERRED: checked at COMMIT, so the rows of a cycle of "
+                "required references go in together in one transaction (see Decisions)"
+                if fk.initially_deferred
+                else ""
+            )
             out.append(
                 f"{n}. **{t.name}.{', '.join(fk.columns)}** references "
-                f"{fk.ref_table.split('.', 1)[1]} (ON DELETE {fk.on_delete})."
+                f"{fk.ref_table.split('.', 1)[1]} (ON DELETE {fk.on_delete}{deferred})."
             )
         for ck in t.checks.values():
             n += 1
@@ -279,6 +287,15 @@ def design_md(
             "sqlite": "by an AFTER UPDATE trigger",
         }.get(d.dialect, "by a BEFORE UPDATE trigger")
         out.append(f"{n}. **updated_at** is set {how} on every table that has it.")
+    for x in d.decisions:
+        if x.choice == CYCLE_NULLABLE:
+            n += 1
+            out.append(
+                f"{n}. **{x.subject}** is nullable although the spec requires it: it closes a "
+                "cycle of required references, and a key that cannot be deferred to COMMIT "
+                "must accept NULL for the first row of the cycle (insert NULL, then UPDATE in "
+                "the same transaction; see Decisions)."
+            )
     mt = spec.project.features.multi_tenancy
     if d.dialect == "mysql" and mt and mt.row_level_security:
         n += 1

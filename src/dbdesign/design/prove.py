@@ -242,13 +242,18 @@ def _lint_errors(url: str) -> list[str]:
 def _load(url: str, d: Design, rows: dict[str, int], seed: int) -> None:
     """Load ``rows`` (one transaction). A table whose keys allow fewer rows than asked (a
     tenant's links: only pairs within one tenant exist) gets as many as can exist: ``rows`` is
-    lowered to what was loaded."""
+    lowered to what was loaded.
+
+    A cycle of references is loaded the way an application must load it, every foreign key in
+    force (``keep_cyclic_keys``): the deferred key of the cycle is checked at COMMIT, a nullable
+    one is inserted NULL and set by UPDATE. No key is dropped and re-added, so a design whose
+    cycle no application could fill fails here instead of passing."""
     from dbdesign.datagen import CapacityError
     from dbdesign.datagen.load import load
 
     while True:  # each retry lowers one table's rows, so this ends
         try:
-            load(url, d.schema, rows, seed=seed, skew=skew_columns(d))
+            load(url, d.schema, rows, seed=seed, skew=skew_columns(d), keep_cyclic_keys=True)
             return
         except CapacityError as e:
             if e.table not in rows or not 1 <= e.limit < rows[e.table]:
