@@ -28,6 +28,13 @@ _MYSQL_URL = re.compile(r"^(mysql|mariadb)(\+\w+)?://", re.I)
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
+def _redact(source: str) -> str:
+    """``source`` as it may be shown: a URL's password (any scheme) replaced by ``***``."""
+    from dbdesign.engine import redact_url
+
+    return redact_url(source)
+
+
 def is_database_url(source: str) -> bool:
     return bool(_PG_URL.match(source) or _SQLITE_URL.match(source) or _MYSQL_URL.match(source))
 
@@ -129,7 +136,7 @@ def read(
         return read_mysql_catalog(source)
     path = Path(_SQLITE_URL.sub("", source)) if _SQLITE_URL.match(source) else Path(source)
     if not path.exists():
-        raise ConfigError(f"{source}: no such file, folder or database URL")
+        raise ConfigError(f"{_redact(source)}: no such file, folder or database URL")
     if _SQLITE_URL.match(source) or (path.is_file() and _is_sqlite_file(path)):
         from dbdesign.readers.catalog.sqlite import read_catalog as read_sqlite_catalog
 
@@ -149,7 +156,7 @@ def read(
         from dbdesign.readers.ddl.mysql import read_path as read_mysql_path
 
         return read_mysql_path(path, warn=warn)
-    raise UnsupportedError(f"{source}: reading {d} DDL is not supported yet")
+    raise UnsupportedError(f"{_redact(source)}: reading {d} DDL is not supported yet")
 
 
 def emit(schema: Schema, dialect: str | None = None) -> str:

@@ -53,16 +53,19 @@ def read_side(source: str, *, db: str | None = None, warn: object = None) -> Sch
     ``$DBDESIGN_DATABASE_URL``, else the embedded PostgreSQL), which is dropped afterwards.
     """
     from dbdesign import api
+    from dbdesign.engine import redact_url
 
     if api.is_database_url(source):
         if not source.lower().startswith("postgres"):
-            raise UnsupportedError(f"{source}: dbdesign diff compares PostgreSQL schemas")
+            raise UnsupportedError(
+                f"{redact_url(source)}: dbdesign diff compares PostgreSQL schemas"
+            )
         from dbdesign.readers.catalog.postgres import read_catalog
 
         return read_catalog(source)
     path = Path(source)
     if not path.exists():
-        raise ConfigError(f"{source}: no such file, folder or database URL")
+        raise ConfigError(f"{redact_url(source)}: no such file, folder or database URL")
     if is_migrations_folder(path):
         from dbdesign.engine import resolve_url, scratch_database
 
