@@ -3,6 +3,7 @@ every decision the spec does not force."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from graphlib import CycleError, TopologicalSorter
 from itertools import pairwise
@@ -11,6 +12,7 @@ from dbdesign.design.naming import object_name, plural
 from dbdesign.design.types import MAPPERS, Physical
 from dbdesign.dialects.mysql import CAPABILITIES as MYSQL_CAPABILITIES
 from dbdesign.dialects.mysql import quote_ident
+from dbdesign.dialects.mysql import quote_string as mysql_quote_string
 from dbdesign.model import (
     Check,
     Column,
@@ -1029,7 +1031,14 @@ class Builder:
             wide = any(t.semantic.get(c) in _WIDE for c in extra)
             if extra and len(extra) <= INCLUDE_MAX and not wide:
                 include = tuple(extra)
-        suffix = "" if self.my else "_".join(str(v).lower() for v in p.fixed.values())
+        # an index name from the filter's values: words only (a value may hold any text)
+        suffix = (
+            ""
+            if self.my
+            else re.sub(
+                r"[^a-z0-9]+", "_", "_".join(str(v).lower() for v in p.fixed.values())
+            ).strip("_")
+        )
         name = object_name("idx", t.name, cols, suffix)
         self._index(
             t,
@@ -1335,10 +1344,14 @@ class Builder:
 
 
 def _literal(v: object, dialect: str) -> str:
+    """A spec value as a literal of ``dialect`` (MySQL reads backslashes in strings as escapes:
+    its own quoting, or a value ending in a backslash would end the literal early)."""
     if isinstance(v, bool):
         return ("true" if v else "false") if dialect == "postgres" else ("1" if v else "0")
     if isinstance(v, int | float):
         return str(v)
+    if dialect == "mysql":
+        return mysql_quote_string(str(v))
     return "'" + str(v).replace("'", "''") + "'"
 
 

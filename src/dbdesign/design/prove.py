@@ -296,6 +296,16 @@ def _check(server: Server, conn: Any, d: Design, pp: PatternPlan, seed: int) -> 
     )
 
 
+def mysql_plan_json(text: str) -> Any:
+    """EXPLAIN/ANALYZE FORMAT=JSON output as data. MariaDB 10.11 prints a condition's string
+    literals without escaping their backslashes (``"kind = 'back\\'"`` comes out as one
+    backslash), which is not JSON; such a stray backslash is read as itself."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return json.loads(re.sub(r'\\(?!["\\/bfnrtu])', r"\\\\", text))
+
+
 # --------------------------------------------------------------------------- the seam
 
 
@@ -622,7 +632,7 @@ class MySQLServer:
         try:
             with conn.cursor() as cur:
                 cur.execute(word + query, params)
-                plan = json.loads(cur.fetchone()[0])
+                plan = mysql_plan_json(cur.fetchone()[0])
         finally:
             conn.rollback()
         used = tuple(dict.fromkeys(_my_keys(plan)))
