@@ -471,9 +471,7 @@ def latency(sql: str, db: str | None = None, params: list[Any] | None = None, *,
     url = resolve_url(db)
     if not _PG_URL.match(url):
         raise UnsupportedError("latency needs a PostgreSQL database (postgresql://...)")
-    return run_latency(
-        url, sql, params, runs=runs, allow_writes=allow_writes, timeout_s=timeout_s
-    )
+    return run_latency(url, sql, params, runs=runs, allow_writes=allow_writes, timeout_s=timeout_s)
 
 
 def diff(
