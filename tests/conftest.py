@@ -44,6 +44,7 @@ def pytest_configure(config: pytest.Config) -> None:
             f"the tests read the shared corpus at {CORPUS}: put this repository beside shared/"
         )
 
+
 PG_SERVERS = ("embedded", "pg15")
 
 
