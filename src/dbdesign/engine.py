@@ -424,6 +424,12 @@ def _with_dbname(url: str, dbname: str) -> str:
     return make_conninfo(url, dbname=dbname)
 
 
+def scratch_prefix() -> str:
+    """How scratch databases are named: ``dbdesign_scratch_`` and 16 hex digits, or
+    ``$DBDESIGN_SCRATCH_PREFIX`` (a CI job can tell its own leftovers from another's)."""
+    return os.environ.get("DBDESIGN_SCRATCH_PREFIX") or "dbdesign_scratch_"
+
+
 @contextmanager
 def scratch_database(url: str, *, encoding: str | None = None) -> Iterator[str]:
     """Create a fresh database ``dbdesign_scratch_<hex>`` on the server of ``url``; yield its URL.
@@ -432,7 +438,7 @@ def scratch_database(url: str, *, encoding: str | None = None) -> Iterator[str]:
     encoding and the C locale, which goes with every encoding. The database is dropped
     (``WITH (FORCE)``) afterwards, also when the body raises.
     """
-    name = f"dbdesign_scratch_{uuid.uuid4().hex[:16]}"
+    name = f"{scratch_prefix()}{uuid.uuid4().hex[:16]}"
     create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
     if encoding is not None:
         create = sql.SQL("{} TEMPLATE template0 ENCODING {} LC_COLLATE 'C' LC_CTYPE 'C'").format(

@@ -4,8 +4,10 @@ real exit codes, real databases for live sides and migrations folders."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -20,9 +22,13 @@ B = "create table t (id int primary key, v bigint, w text);\ncreate index t_w on
 DROPS = "create table t (id int primary key);\n"
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "dbdesign", *args], capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "dbdesign", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
     )
 
 
@@ -185,9 +191,15 @@ def test_migrate_new_from_diff_writes_files_that_apply_and_revert(
     # nothing more to write
     r = run("migrate", "new", "more", "--dir", str(folder), "--from-diff", str(target), "--db", db)
     assert r.returncode == 0 and "nothing written" in r.stdout
-    # a destructive change is refused without the flag
-    r = run("migrate", "new", "shrink", "--dir", str(folder), "--from-diff", A, "--db", db)
-    assert r.returncode == 2  # A is text, not a file
+    # a destructive change is refused without the flag, and nothing is written
+    before = sorted(p.name for p in folder.iterdir())
+    shrink = tmp_path / "a.sql"
+    shrink.write_text(A)
+    r = run(
+        "migrate", "new", "shrink", "--dir", str(folder), "--from-diff", str(shrink), "--db", db
+    )
+    assert r.returncode == 3, r.stdout + r.stderr
+    assert sorted(p.name for p in folder.iterdir()) == before
 
 
 @pytest.mark.parametrize("server", ["pg15"])
@@ -199,8 +211,19 @@ def test_migrate_new_from_diff_refuses_destructive(server: str, tmp_path: Path) 
     target = tmp_path / "t.sql"
     target.write_text(A)
     db = server_url(server)
+    # this test's own scratch databases, told apart from any other test process's by name
+    mine = {"DBDESIGN_SCRATCH_PREFIX": f"dbdesign_scratch_t{uuid.uuid4().hex[:8]}_"}
     r = run(
-        "migrate", "new", "shrink", "--dir", str(folder), "--from-diff", str(target), "--db", db
+        "migrate",
+        "new",
+        "shrink",
+        "--dir",
+        str(folder),
+        "--from-diff",
+        str(target),
+        "--db",
+        db,
+        env=mine,
     )
     assert r.returncode == 3 and "drop column public.t.w" in r.stderr
     assert sorted(p.name for p in folder.iterdir()) == ["0001_t.down.sql", "0001_t.up.sql"]
@@ -215,10 +238,29 @@ def test_migrate_new_from_diff_refuses_destructive(server: str, tmp_path: Path) 
         "--db",
         db,
         "--allow-destructive",
+        env=mine,
     )
     assert r.returncode == 0, r.stderr
-    with connect(db) as conn:  # the scratch databases are gone
+    # the scratch databases the two runs replayed the folder into are gone
+    with connect(db) as conn:
         left = conn.execute(
-            "select count(*) from pg_database where datname like 'dbdesign_scratch_%'"
+            "select count(*) from pg_database where starts_with(datname, %s)",
+            [mine["DBDESIGN_SCRATCH_PREFIX"]],
         ).fetchone()
-    assert left is not None
+    assert left == (0,)
+
+
+def test_scratch_databases_carry_the_prefix_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    from psycopg.conninfo import conninfo_to_dict
+
+    from dbdesign.engine import scratch_database
+
+    prefix = f"dbdesign_scratch_p{uuid.uuid4().hex[:8]}_"
+    monkeypatch.setenv("DBDESIGN_SCRATCH_PREFIX", prefix)
+    base = server_url("embedded")
+    with scratch_database(base) as url, connect(base) as conn:
+        assert str(conninfo_to_dict(url)["dbname"]).startswith(prefix)
+        n = conn.execute(
+            "select count(*) from pg_database where starts_with(datname, %s)", [prefix]
+        ).fetchone()
+        assert n == (1,)

@@ -29,6 +29,7 @@ from pglast.parser import ParseError as PglastParseError
 
 from dbdesign.dialects.postgres import (
     BUILTIN_EXTENSIONS,
+    BUILTIN_OPCLASSES,
     CANONICAL_TYPES,
     SERIAL_TYPES,
     TYPE_RANGE,
@@ -1092,9 +1093,12 @@ class PostgresDdlReader:
         expr = e.get("expr")
         ordering = e.get("ordering", "SORTBY_DEFAULT")
         nulls = e.get("nulls_ordering", "SORTBY_NULLS_DEFAULT")
-        opclass = ".".join(_names(e.get("opclass"))) or None
+        names = _names(e.get("opclass"))
+        opclass = ".".join(names) or None
         if opclass:
             opclass = opclass.removeprefix("pg_catalog.")
+            if len(names) == 1 and opclass not in BUILTIN_OPCLASSES:
+                opclass = f"{self.search_path}.{opclass}"  # an extension's, as the server resolves
         collation = ".".join(_names(e.get("collation"))) or None
         return IndexElement(
             column=e.get("name"),
