@@ -1101,7 +1101,7 @@ class _Planner:
             self.drop_object(
                 "table",
                 key,
-                op.DropTable(table=ta),
+                op.DropTable(table=ta, recreated=self._recreated_why(key)),
                 removes=self._table_resources(ta) | owned[key] | fks,
                 uses_old=self._fk_targets(key, ta) | self._members_need(key),
             )
@@ -1114,6 +1114,20 @@ class _Planner:
         ]
         for key in _parents_first(both, t):
             self._diff_table(self.sim[key], t.tables[key])
+
+    def _recreated_why(self, key: str) -> str | None:
+        """Why a table the target keeps is dropped (and created again), for its description."""
+        b = self.t.tables.get(key)
+        if b is None:
+            return None
+        a = self.s.tables[key]
+        if a.partition_by != b.partition_by:
+            if a.partition_by is None:
+                return "it becomes partitioned"
+            if b.partition_by is None:
+                return "it is no longer partitioned"
+            return "its partitioning changes"
+        return "it is re-created"
 
     def _members_need(self, key: str) -> set[Res]:
         """What the triggers, policies, rules and indexes of a table hold on to: dropping the
@@ -1532,11 +1546,13 @@ class _Planner:
             )
             return
         cur = ca
+        drop_expr: int | None = None
         if ca.generated is not None and cb.generated is None:
-            add(
+            # first: a generated column takes no default, and its type change (which removes
+            # and provides the column) must see a plain column
+            drop_expr = add(
                 op.DropExpression(table=key, column=ca),
-                uses_new={res},
-                uses_old=self._column_uses(key, ca, "s") - {res},
+                uses_old=self._column_uses(key, ca, "s") | {res},
             )
             cur = dataclasses.replace(cur, generated=None)
         drop_ident: int | None = None
@@ -1594,6 +1610,7 @@ class _Planner:
                     uses_old=old_deps,
                 )
             self.before(drop_ident, default_step)
+            self.before(drop_expr, default_step)
         elif cb.identity is not None and cur.identity is None and cur.default is not None:
             default_step = add(
                 op.DropDefault(table=key, column=cb.name, old=cur.default),

@@ -442,7 +442,11 @@ class CreateTable(Operation):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DropTable(Operation):
+    """DROP TABLE. ``recreated``: why the table is dropped although the target has it (its
+    partitioning changes): it is created again empty, its rows are not copied."""
+
     table: Table
+    recreated: str | None = None
 
     @property
     def subject(self) -> str:
@@ -451,6 +455,11 @@ class DropTable(Operation):
     @property
     def destructive(self) -> bool:
         return True
+
+    def describe(self) -> str:
+        if self.recreated is None:
+            return f"drop table {self.subject}"
+        return f"drop table {self.subject} ({self.recreated}; created again empty)"
 
     def inverse(self) -> Operation:
         return CreateTable(table=self.table)
@@ -507,6 +516,9 @@ class RestoreTable(Operation):
         return SetTableAside(table=self.table, indexes=self.indexes)
 
 
+_NOW_GENERATED = "it becomes generated: the expression's values replace them"
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RebuildTable(Operation):
     """ALTER TABLE cannot reorder columns. When the target's column order cannot be reached (a
@@ -528,15 +540,49 @@ class RebuildTable(Operation):
         return rebuild_name(self.old)
 
     @property
+    def losses(self) -> tuple[ColumnLoss, ...]:
+        """The stored values the copy does not carry over, column by column: a plain column
+        the new table lacks, a plain column that becomes generated (its values are computed
+        again from the expression), a narrowing type conversion. What the same change without
+        a rebuild (DROP COLUMN, DROP + ADD of a generated column, ALTER COLUMN TYPE) counts as
+        deleting data; a generated column's values are derived, so recomputing them is not."""
+        new_cols = {c.name: c for c in self.new.columns}
+        out: list[ColumnLoss] = []
+        for c in self.old.columns:
+            n = new_cols.get(c.name)
+            if n is None:
+                if c.generated is None:
+                    out.append(ColumnLoss(c.name, "dropped"))
+            elif n.generated is not None:
+                if c.generated is None:
+                    out.append(ColumnLoss(c.name, _NOW_GENERATED))
+            elif not lossless(c.type, n.type):
+                out.append(ColumnLoss(c.name, f"narrowing conversion {c.type} -> {n.type}"))
+        return tuple(out)
+
+    @property
     def destructive(self) -> bool:
-        kept = {c.name for c in self.new.columns}
-        return any(c.name not in kept and c.generated is None for c in self.old.columns)
+        return bool(self.losses)
 
     def describe(self) -> str:
-        return f"rebuild table {self.subject} (column order)"
+        text = f"rebuild table {self.subject} (column order)"
+        losses = self.losses
+        if losses:
+            text += ", deleting the stored values of " + ", ".join(
+                f"column {x.column} ({x.why})" for x in losses
+            )
+        return text
 
     def inverse(self) -> Operation:
         return RebuildTable(old=self.new, new=self.old)
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnLoss:
+    """A column whose stored values an operation deletes, and why."""
+
+    column: str
+    why: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -754,6 +800,9 @@ _WIDER: dict[str, tuple[str, ...]] = {
     "boolean": ("text",),
 }
 
+# Decimal digits of the largest value of each integer type.
+_DIGITS = {"smallint": 5, "integer": 10, "bigint": 19}
+
 
 def lossless(old: DataType, new: DataType) -> bool:
     """Whether every value of ``old`` converts to ``new`` unchanged (a widening)."""
@@ -772,6 +821,10 @@ def lossless(old: DataType, new: DataType) -> bool:
             return s1 >= s0 and p1 - s1 >= p0 - s0
         return tuple(new.args) >= tuple(old.args)  # timestamp(3) -> timestamp(6)
     if new.name in _WIDER.get(old.name, ()):
+        if new.name == "numeric" and new.args:  # integer -> numeric(p, s): p - s digits
+            p, s = int(new.args[0]), int(new.args[1]) if len(new.args) > 1 else 0
+            digits = _DIGITS.get(old.name)
+            return digits is not None and p - s >= digits
         return new.name != "character varying" or not new.args
     return False
 
@@ -1410,6 +1463,7 @@ __all__ = [
     "AlterPolicy",
     "AlterSequence",
     "AttachPartition",
+    "ColumnLoss",
     "Constraint",
     "CreateEnum",
     "CreateExtension",

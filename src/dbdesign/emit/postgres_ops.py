@@ -13,6 +13,7 @@ none (the plan drops them: the table is empty and nobody uses it yet).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ from dbdesign.model import (
     DataType,
     Domain,
     EnumType,
+    Exclusion,
     Expr,
     ForeignKey,
     Function,
@@ -591,20 +593,81 @@ def _rebuild_table(o: op.RebuildTable, ctx: RenderContext) -> list[Rendered]:
         _lock(),
         Hazard("table_rewrite", "copies every row into the new table under the lock"),
     )
-    if o.destructive:
-        hazards += (_data_loss("the values of the columns the new table lacks"),)
-    if names:
-        out.append(
-            Rendered(
-                f"INSERT INTO {name} ({', '.join(names)}){overriding} "
-                f"SELECT {', '.join(values)} FROM {tmp}",
-                hazards=hazards,
-            )
+    losses = o.losses
+    if losses:
+        hazards += (
+            _data_loss(
+                "the stored values of "
+                + "; ".join(f"column {quote_ident(x.column)} ({x.why})" for x in losses)
+            ),
         )
+    hazards += tuple(_may_fail(why) for why in _rebuild_risks(a, b))
+    # every row is copied, even when no column carries over (the new columns take defaults)
+    target = f" ({', '.join(names)})" if names else ""
+    select = f"SELECT {', '.join(values)} " if values else "SELECT "
+    out.append(
+        Rendered(
+            f"INSERT INTO {name}{target}{overriding} {select}FROM {tmp}",
+            hazards=hazards,
+        )
+    )
     for c in b.columns:
         if c.identity is not None and c.name in old_cols:
             out.append(_continue_after_max(b.key, c.name, c.identity))
     out.append(Rendered(f"DROP TABLE {tmp}"))
+    return out
+
+
+def _constraint_shape(c: Any) -> Any:
+    return dataclasses.replace(c, name="", comment=None)
+
+
+def _row_constraints(t: Table) -> list[PrimaryKey | Unique | Check | Exclusion]:
+    """The constraints CREATE TABLE writes that every copied row must satisfy."""
+    out: list[PrimaryKey | Unique | Check | Exclusion] = [t.primary_key] if t.primary_key else []
+    return [*out, *t.uniques.values(), *t.checks.values(), *t.exclusions.values()]
+
+
+def _rebuild_risks(a: Table, b: Table) -> list[str]:
+    """Why copying the rows of ``a`` into the new table ``b`` can fail: a conversion that may
+    not fit, a column that becomes NOT NULL, a new NOT NULL column without a default, a new
+    key or check (the same changes made with ALTER state ``may_fail`` too)."""
+    old_cols = {c.name: c for c in a.columns}
+    out: list[str] = []
+    new_cols = {c.name: c for c in b.columns}
+    for c in b.columns:
+        src = old_cols.get(c.name)
+        q = quote_ident(c.name)
+        if c.generated is not None:
+            # computed again for every row: safe when the expression and what it reads are
+            # as before (it gave these rows their values already)
+            reads = SchemaSql.expr_columns([c.generated.expr])
+            same = src is not None and src.generated == c.generated
+            if reads and not (
+                same
+                and all(
+                    r in old_cols and r in new_cols and old_cols[r].type == new_cols[r].type
+                    for r in reads
+                )
+            ):
+                out.append(f"fails if generated column {q} cannot be computed for a copied row")
+            continue
+        if src is None:
+            if not c.nullable and c.default is None and c.identity is None:
+                out.append(f"fails if the table has rows: new column {q} is NOT NULL, no default")
+            continue
+        if src.type != c.type and (
+            needs_using(src.type, c.type) or not op.lossless(src.type, c.type)
+        ):
+            out.append(f"fails if a value of column {q} does not convert to {c.type}")
+        if src.nullable and not c.nullable:
+            out.append(f"fails if column {q} holds NULL (it becomes NOT NULL)")
+    old_shapes = {_constraint_shape(x) for x in _row_constraints(a)}
+    for x in _row_constraints(b):
+        if isinstance(x, Check) and not x.validated:
+            continue
+        if _constraint_shape(x) not in old_shapes:
+            out.append(f"fails if a copied row violates the new constraint {quote_ident(x.name)}")
     return out
 
 
@@ -706,6 +769,8 @@ def _add_column_hazards(c: Column) -> tuple[Hazard, ...]:
     out = [_BRIEF]
     if c.generated is not None and c.generated.stored:
         out.append(Hazard("table_rewrite", "computes the generated column for every row"))
+        if SchemaSql.expr_columns([c.generated.expr]):
+            out.append(_may_fail("fails if the expression fails for an existing row"))
     elif c.identity is not None:
         out.append(Hazard("table_rewrite", "fills the identity column for every row"))
     elif c.default is not None and _VOLATILE.search(c.default.text):
