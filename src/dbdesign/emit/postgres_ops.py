@@ -586,7 +586,7 @@ def _rebuild_table(o: op.RebuildTable, ctx: RenderContext) -> list[Rendered]:
         names.append(quote_ident(c.name))
         value = quote_ident(c.name)
         if src.type != c.type and needs_using(src.type, c.type):
-            value = f"{value}::{type_sql(c.type)}"
+            value = f"{value}::{_cast_path(src.type, c.type)}"
         values.append(value)
     overriding = " OVERRIDING SYSTEM VALUE" if any(c.identity for c in b.columns) else ""
     hazards: tuple[Hazard, ...] = (
@@ -824,6 +824,18 @@ def _rename_column(o: op.RenameColumn, ctx: RenderContext) -> list[Rendered]:
     ]
 
 
+def _cast_path(old: DataType, new: DataType) -> str:
+    """The cast(s) of USING: PostgreSQL casts boolean only to integer (and text), so a boolean
+    becomes a bigint, smallint or numeric through integer; other types cast directly."""
+    if (
+        old.name == "boolean"
+        and not (old.array_dims or new.array_dims)
+        and new.name in _NUMERIC - {"integer"}
+    ):
+        return f"integer::{type_sql(new)}"
+    return type_sql(new)
+
+
 @_renders(op.AlterColumnType)
 def _alter_type(o: op.AlterColumnType, ctx: RenderContext) -> list[Rendered]:
     head = _table_col(o.table, o.new.name)
@@ -836,7 +848,7 @@ def _alter_type(o: op.AlterColumnType, ctx: RenderContext) -> list[Rendered]:
         sql += f" COLLATE {ctx.target.collation(o.new.collation)}"
     using = o.using
     if using is None and needs_using(o.old.type, o.new.type):
-        using = f"{quote_ident(o.new.name)}::{type_sql(o.new.type)}"
+        using = f"{quote_ident(o.new.name)}::{_cast_path(o.old.type, o.new.type)}"
     if using is not None:
         sql += f" USING {using}"
     hazards: list[Hazard] = [_lock()]
