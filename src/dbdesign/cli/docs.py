@@ -48,7 +48,7 @@ def docs(
     and DBML.
 
     Large schemas get one diagram per schema, one per table with its foreign-key neighbours,
-    and one per group defined under [tool.dbdesign.docs.groups] in the configuration.
+    and one per group defined under \\[tool.dbdesign.docs.groups] in the configuration.
     """
     from dbdesign import api
     from dbdesign.cli import _warn

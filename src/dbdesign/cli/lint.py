@@ -44,7 +44,7 @@ def lint_command(
     ),
     fail_on: Annotated[
         FailOn | None,
-        typer.Option(help="Exit 1 when a finding is at or above this severity [default: error]."),
+        typer.Option(help="Exit 1 when a finding is at or above this severity (default: error)."),
     ] = None,
     select: Annotated[
         list[str] | None,

@@ -30,7 +30,7 @@ DbOpt = Annotated[
 ]
 DirOpt = Annotated[
     Path | None,
-    typer.Option("--dir", help="Migrations folder (default: [tool.dbdesign.migrate] dir)."),
+    typer.Option("--dir", help="Migrations folder (default: \\[tool.dbdesign.migrate] dir)."),
 ]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Print the SQL that would run.")]
