@@ -1576,8 +1576,13 @@ class _Planner:
             new = dataclasses.replace(
                 cur, type=cb.type, collation=cb.collation, default=cb.default if plain else None
             )
+            enums = (
+                cur.type.name in self.s.enums
+                and cb.type.name in self.t.enums
+                and cur.type.array_dims == cb.type.array_dims
+            )
             type_step = add(
-                op.AlterColumnType(table=key, old=cur, new=new),
+                op.AlterColumnType(table=key, old=cur, new=new, via_text=enums),
                 removes={res},
                 provides={res},
                 uses_old=_norm(self.ss.column_depends(cur)),

@@ -838,6 +838,9 @@ class AlterColumnType(Operation):
     old: Column
     new: Column
     using: str | None = None  # an expression over the column, when no assignment cast exists
+    # between two enum types: no cast exists, the values go through their labels (text); each
+    # value converts to the same label or the statement fails (may_fail), nothing is lost
+    via_text: bool = False
 
     @property
     def subject(self) -> str:
@@ -845,13 +848,15 @@ class AlterColumnType(Operation):
 
     @property
     def destructive(self) -> bool:
-        return not lossless(self.old.type, self.new.type)
+        return not self.via_text and not lossless(self.old.type, self.new.type)
 
     def describe(self) -> str:
         return f"alter column {self.subject} type {self.old.type} -> {self.new.type}"
 
     def inverse(self) -> Operation:
-        return AlterColumnType(table=self.table, old=self.new, new=self.old)
+        return AlterColumnType(
+            table=self.table, old=self.new, new=self.old, via_text=self.via_text
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -847,6 +847,9 @@ def _alter_type(o: op.AlterColumnType, ctx: RenderContext) -> list[Rendered]:
     if o.new.collation is not None:
         sql += f" COLLATE {ctx.target.collation(o.new.collation)}"
     using = o.using
+    if using is None and o.via_text:  # enum to enum: through the labels
+        arr = "[]" * o.new.type.array_dims
+        using = f"{quote_ident(o.new.name)}::text{arr}::{type_sql(o.new.type)}"
     if using is None and needs_using(o.old.type, o.new.type):
         using = f"{quote_ident(o.new.name)}::{_cast_path(o.old.type, o.new.type)}"
     if using is not None:
