@@ -552,7 +552,20 @@ def _set_aside(o: op.SetTableAside, ctx: RenderContext) -> list[Rendered]:
     names = [*a.foreign_keys, *_key_names(a)]
     out += [Rendered(f"ALTER TABLE {tmp} DROP CONSTRAINT {quote_ident(k)}") for k in names]
     out += [Rendered(f"DROP INDEX {qualified(ix.schema, ix.name)}") for ix in o.indexes]
+    # identity sequences too: the new table's would otherwise be named t_id_seq1, and the
+    # schema would no longer match the names a fresh CREATE TABLE gives
+    out += [_rename_identity_sequence(tmp, c.name, f"{o.temp_name}_{c.name}_seq") for c in
+            a.columns if c.identity is not None]  # fmt: skip
     return out
+
+
+def _rename_identity_sequence(table: str, column: str, new: str) -> Rendered:
+    """Rename the sequence behind an identity column (its name is the server's choice)."""
+    return Rendered(
+        "DO $dbdesign$ BEGIN EXECUTE format('ALTER SEQUENCE %s RENAME TO %I', "
+        f"pg_get_serial_sequence({quote_literal(table)}, {quote_literal(column)}), "
+        f"{quote_literal(new[:63])}); END $dbdesign$"
+    )
 
 
 @_renders(op.RestoreTable)
@@ -561,6 +574,8 @@ def _restore(o: op.RestoreTable, ctx: RenderContext) -> list[Rendered]:
     tmp = qualified(a.schema, rebuild_name(a))
     out = [Rendered(f"ALTER TABLE {tmp} RENAME TO {quote_ident(a.name)}", hazards=(_lock(),))]
     name = qualified(a.schema, a.name)
+    out += [_rename_identity_sequence(name, c.name, f"{a.name}_{c.name}_seq") for c in
+            a.columns if c.identity is not None]  # fmt: skip
     if a.primary_key is not None:
         out.append(Rendered(f"ALTER TABLE {name} ADD {primary_key_clause(a.primary_key)}"))
     out += [Rendered(f"ALTER TABLE {name} ADD {unique_clause(u)}") for u in a.uniques.values()]
