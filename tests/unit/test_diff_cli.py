@@ -213,33 +213,11 @@ def test_migrate_new_from_diff_refuses_destructive(server: str, tmp_path: Path) 
     db = server_url(server)
     # this test's own scratch databases, told apart from any other test process's by name
     mine = {"DBDESIGN_SCRATCH_PREFIX": f"dbdesign_scratch_t{uuid.uuid4().hex[:8]}_"}
-    r = run(
-        "migrate",
-        "new",
-        "shrink",
-        "--dir",
-        str(folder),
-        "--from-diff",
-        str(target),
-        "--db",
-        db,
-        env=mine,
-    )
+    shrink = ("migrate", "new", "shrink", "--dir", str(folder), "--from-diff", str(target))
+    r = run(*shrink, "--db", db, env=mine)
     assert r.returncode == 3 and "drop column public.t.w" in r.stderr
     assert sorted(p.name for p in folder.iterdir()) == ["0001_t.down.sql", "0001_t.up.sql"]
-    r = run(
-        "migrate",
-        "new",
-        "shrink",
-        "--dir",
-        str(folder),
-        "--from-diff",
-        str(target),
-        "--db",
-        db,
-        "--allow-destructive",
-        env=mine,
-    )
+    r = run(*shrink, "--db", db, "--allow-destructive", env=mine)
     assert r.returncode == 0, r.stderr
     # the scratch databases the two runs replayed the folder into are gone
     with connect(db) as conn:
