@@ -292,6 +292,88 @@ def canonical_encoding(name: str | int) -> str:
     return _ENCODING_BY_CLEAN.get(clean) or _ENCODING_ALIASES.get(clean) or name.upper()
 
 
+# Built-in types stored inline (fixed length, or storage PLAIN): a table whose columns are all
+# of such types has no TOAST table, and the server drops its toast.* storage parameters.
+# PostgreSQL 15 and 16: SELECT format_type(oid, NULL) FROM pg_type WHERE typnamespace =
+# 'pg_catalog'::regnamespace AND (typlen > 0 OR typstorage = 'p') (arrays aside).
+UNTOASTED_TYPES = frozenset(
+    """
+    "char" aclitem bigint boolean box cid circle date gtsvector int2vector integer interval line
+    lseg macaddr macaddr8 money name oid oidvector pg_lsn point real regclass regcollation
+    regconfig regdictionary regnamespace regoper regoperator regproc regprocedure regrole regtype
+    smallint tid tsquery uuid xid xid8
+    """.split()
+) | {
+    "double precision",
+    "time with time zone",
+    "time without time zone",
+    "timestamp with time zone",
+    "timestamp without time zone",
+}
+
+# Storage parameters (reloptions) whose value is a boolean: the server keeps the spelling as
+# written (``on``, ``yes``, ``1`` ...), so both readers compare them as true/false.
+BOOLEAN_RELOPTIONS = frozenset(
+    {
+        "autovacuum_enabled",
+        "user_catalog_table",
+        "vacuum_truncate",
+        "security_barrier",
+        "security_invoker",
+        "deduplicate_items",
+        "fastupdate",
+        "autosummarize",
+    }
+)
+# Storage parameters whose value is a word the server reads case-blind.
+_WORD_RELOPTIONS = frozenset({"vacuum_index_cleanup", "buffering", "check_option"})
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+def _parse_bool(value: str) -> bool | None:
+    """PostgreSQL's parse_bool: a prefix of true/false/yes/no, on/off, 1/0 (case-blind)."""
+    v = value.strip().lower()
+    if not v:
+        return None
+    if v in ("1", "0"):
+        return v == "1"
+    for word, result in (("true", True), ("false", False), ("yes", True), ("no", False)):
+        if word.startswith(v):
+            return result
+    if len(v) >= 2 and "on".startswith(v):
+        return True
+    if len(v) >= 2 and "off".startswith(v):
+        return False
+    return None
+
+
+def canonical_reloption(option: str) -> str:
+    """A storage parameter ``name=value`` in one spelling for equal behaviour.
+
+    The server stores the value as written (``fillfactor=70.0``, ``autovacuum_enabled=off``,
+    ``autovacuum_vacuum_scale_factor=.1``); booleans become ``true``/``false``, numbers their
+    plain decimal form (``70``, ``0.1``), enumerated words lower case. ``toast.`` prefixes stay.
+    """
+    key, sep, value = option.partition("=")
+    key = key.strip().lower()
+    if not sep:
+        return f"{key}=true"
+    value = value.strip()
+    base = key.rsplit(".", 1)[-1]
+    if base in BOOLEAN_RELOPTIONS:
+        flag = _parse_bool(value)
+        if flag is not None:
+            return f"{key}={'true' if flag else 'false'}"
+    elif base in _WORD_RELOPTIONS:
+        return f"{key}={value.lower()}"
+    elif _NUMBER.match(value):
+        number = float(value)
+        if number.is_integer() and abs(number) < 2**63:
+            return f"{key}={int(number)}"
+        return f"{key}={number!r}"
+    return f"{key}={value}"
+
+
 # serial spellings -> (integer type, sequence type)
 SERIAL_TYPES: dict[str, str] = {
     "serial": "integer",

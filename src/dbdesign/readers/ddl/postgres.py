@@ -33,7 +33,9 @@ from dbdesign.dialects.postgres import (
     CANONICAL_TYPES,
     SERIAL_TYPES,
     TYPE_RANGE,
+    UNTOASTED_TYPES,
     canonical_encoding,
+    canonical_reloption,
     canonical_type_name,
     choose_name,
     regclass_literal,
@@ -204,6 +206,7 @@ class _TableB:
     grants: set[Grant] = dataclasses.field(default_factory=set)
     comment: str | None = None
     origin: Origin | None = None
+    toasted: bool = False  # has a TOAST table (keeps toast.* storage parameters)
     # FKs written without a column list reference the target's primary key: resolved at the end.
     pending_fk_refs: dict[str, str] = dataclasses.field(default_factory=dict)
 
@@ -592,7 +595,7 @@ class PostgresDdlReader:
                     expr=self._expr(con["raw_expr"]),
                     validated=not con.get("skip_validation", False),
                 )
-        collation = ".".join(_names(s["collClause"]["collname"])) if s.get("collClause") else None
+        collation = _collation(s["collClause"]["collname"]) if s.get("collClause") else None
         self.domains[f"{schema}.{name}"] = Domain(
             schema=schema,
             name=name,
@@ -635,6 +638,13 @@ class PostgresDdlReader:
             self.domains[d.key] = dataclasses.replace(d, nullable=kind == "N")
             return
         self.domains[d.key] = dataclasses.replace(d, checks=FrozenMap(checks))
+
+    def _on_CreateRangeStmt(self, s: Tree) -> None:
+        schema, name = self._qual_names(_names(s["typeName"]))
+        self._warn(
+            f"range type {schema}.{name} is not modelled (nor its multirange type and "
+            "constructor functions); skipped"
+        )
 
     def _on_CompositeTypeStmt(self, s: Tree) -> None:
         schema, name = self._qual(s["typevar"])
@@ -744,9 +754,7 @@ class PostgresDdlReader:
                 for c in p.columns:
                     if not any(x.name == c.name for x in t.columns):
                         t.columns.append(dataclasses.replace(c, identity=None))
-        if s.get("partspec"):
-            t.partition_by = self._partspec(s["partspec"])
-        t.options = tuple(sorted(self._reloptions(s.get("options"))))
+        options = self._reloptions(s.get("options"))
         constraints: list[tuple[Tree, str | None]] = []
         for elt in s.get("tableElts") or ():
             k = _kind(elt)
@@ -762,29 +770,68 @@ class PostgresDdlReader:
                             c, default=None, identity=None, generated=None, comment=None
                         )
                     )
+        if s.get("partspec"):
+            t.partition_by = self._partspec(s["partspec"], t.columns)
+        self._note_toast(t)
+        t.options = tuple(sorted(self._toast_kept(t, options)))
         for con, col in constraints:
             # NOT VALID in CREATE TABLE is accepted and ignored: the table is empty, so the
             # server marks the constraint validated.
             self._add_constraint(t, {**con, "skip_validation": False}, col)
 
-    def _reloptions(self, options: Iterable[Tree] | None) -> list[str]:
+    def _toastable(self, dtype: DataType) -> bool:
+        """Whether a column of this type may be stored out of line (gives its table a TOAST
+        table): arrays and variable-length types; a domain as its base type."""
+        if dtype.array_dims:
+            return True
+        if dtype.name in self.domains:
+            return self._toastable(self.domains[dtype.name].type)
+        return dtype.name not in UNTOASTED_TYPES and dtype.name not in self.enums
+
+    def _note_toast(self, t: _TableB) -> None:
+        """A (non-partitioned) table has a TOAST table once it has had a toastable column."""
+        if not t.toasted and t.partition_by is None:
+            t.toasted = any(self._toastable(c.type) for c in t.columns)
+
+    @staticmethod
+    def _toast_kept(t: _TableB, options: Iterable[str]) -> list[str]:
+        """The options the server keeps: ``toast.*`` ones only on a table with a TOAST table
+        (elsewhere they are accepted and dropped)."""
+        return [o for o in options if t.toasted or not o.startswith("toast.")]
+
+    def _reloptions(self, options: list[Tree] | Tree | None) -> list[str]:
+        """Storage parameters as ``name=value`` in the spelling both readers share
+        (:func:`canonical_reloption`). ``OIDS = false`` (still accepted, meaning nothing since
+        PostgreSQL 12) is left out, as the server leaves it out."""
+        items: list[Tree] = (
+            options.get("List", {}).get("items", [])  # ALTER ... SET/RESET (...): a List node
+            if isinstance(options, dict)
+            else options or []
+        )
         out = []
-        for o in options or ():
+        for o in items:
             d = o["DefElem"]
-            val = _int_value(d["arg"]) if d.get("arg") else "true"
-            if isinstance(val, str) and val in ("t", "f", "on", "off"):
-                val = "true" if val in ("t", "on") else "false"
+            arg = d.get("arg")
+            if arg is None:
+                val = "true"
+            elif "Float" in arg:  # the number as written: 0.1 stays 0.1, not int("0.1")
+                val = str(arg["Float"].get("fval", "0"))
+            else:
+                val = str(_int_value(arg))
             prefix = f"{d['defnamespace']}." if d.get("defnamespace") else ""
-            out.append(f"{prefix}{d['defname']}={val}")
+            option = canonical_reloption(f"{prefix}{d['defname']}={val}")
+            if option != "oids=false":
+                out.append(option)
         return out
 
     def _bound(self, b: Tree) -> Expr:
         return self._expr(b, "PartitionBoundSpec")
 
-    def _partspec(self, ps: Tree) -> PartitionBy:
+    def _partspec(self, ps: Tree, columns: Iterable[Column]) -> PartitionBy:
         strategy = ps["strategy"].removeprefix("PARTITION_STRATEGY_")
         elems = tuple(
-            self._index_elem(p["PartitionElem"], partition=True) for p in ps.get("partParams") or ()
+            self._index_elem(p["PartitionElem"], partition=True, columns=columns)
+            for p in ps.get("partParams") or ()
         )
         return PartitionBy(strategy=strategy, elements=elems)
 
@@ -844,9 +891,7 @@ class PostgresDdlReader:
                 f"nextval({regclass_literal(t.schema, seqname)})", "postgres", self.search_path
             )
             nullable = False
-        collation = ".".join(_names(cd["collClause"]["collname"])) if cd.get("collClause") else None
-        if collation is not None and collation.startswith("pg_catalog."):
-            collation = collation.removeprefix("pg_catalog.")
+        collation = _collation(cd["collClause"]["collname"]) if cd.get("collClause") else None
         col = Column(
             name=name,
             type=dtype,
@@ -947,7 +992,7 @@ class PostgresDdlReader:
             colnames = []
             for pair in con.get("exclusions") or ():
                 items = pair["List"]["items"] if "List" in pair else pair
-                elem = self._index_elem(items[0]["IndexElem"])
+                elem = self._index_elem(items[0]["IndexElem"], columns=t.columns)
                 op = ".".join(_names(items[1]["List"]["items"] if "List" in items[1] else items[1]))
                 elems.append(ExclusionElement(element=elem, operator=op))
                 colnames.append(elem.column or _expr_colname(items[0]["IndexElem"]))
@@ -993,9 +1038,29 @@ class PostgresDdlReader:
                 if s.get("missing_ok"):
                     return
                 if key in self.views:
+                    if sub in ("AT_SetRelOptions", "AT_ResetRelOptions"):
+                        self._alter_view_options(self.views[key], sub, cmd.get("def"))
                     continue  # ALTER VIEW ... owner, defaults: not modelled
                 raise KeyError(f"table {key} is not defined")
             self._alter_table(self.tables[key], sub, cmd)
+
+    def _alter_view_options(self, v: View, sub: str, d: Tree | None) -> None:
+        """ALTER VIEW ... SET/RESET (...): options, check_option among them."""
+        opts = {o.partition("=")[0]: o for o in v.options}
+        if v.check_option is not None:
+            opts["check_option"] = f"check_option={v.check_option.lower()}"
+        for o in self._reloptions(d):
+            key = o.partition("=")[0]
+            if sub == "AT_SetRelOptions":
+                opts[key] = o
+            else:
+                opts.pop(key, None)
+        check = opts.pop("check_option", None)
+        self.views[v.key] = dataclasses.replace(
+            v,
+            options=tuple(sorted(opts.values())),
+            check_option=check.partition("=")[2].upper() if check else None,  # type: ignore[arg-type]
+        )
 
     def _alter_index(self, rv: Tree, sub: str, cmd: Tree) -> None:
         if sub == "AT_AttachPartition":
@@ -1014,6 +1079,7 @@ class PostgresDdlReader:
         elif sub == "AT_AddColumn":
             for con, col in self._add_column(t, d["ColumnDef"]):
                 self._add_constraint(t, con, col)
+            self._note_toast(t)
         elif sub == "AT_DropColumn":
             t.columns = [c for c in t.columns if c.name != name]
         elif sub == "AT_SetNotNull":
@@ -1022,6 +1088,7 @@ class PostgresDdlReader:
             t.set_col(name, nullable=True)
         elif sub == "AT_AlterColumnType":
             t.set_col(name, type=self._type(d["ColumnDef"]["typeName"])[0])
+            self._note_toast(t)
         elif sub == "AT_AttachPartition":
             pc = d["PartitionCmd"]
             child = self._table(pc["name"])
@@ -1062,7 +1129,9 @@ class PostgresDdlReader:
             t.set_col(name, identity=None)
         elif sub == "AT_SetRelOptions":
             reloptions = dict(o.partition("=")[::2] for o in t.options)
-            reloptions.update(o.partition("=")[::2] for o in self._reloptions(d))
+            reloptions.update(
+                o.partition("=")[::2] for o in self._toast_kept(t, self._reloptions(d))
+            )
             t.options = tuple(sorted(f"{k}={v}" for k, v in reloptions.items()))
         elif sub == "AT_ResetRelOptions":
             drop = {o.split("=", 1)[0] for o in self._reloptions(d)}
@@ -1089,7 +1158,9 @@ class PostgresDdlReader:
             self._warn(f"ALTER TABLE {sub.removeprefix('AT_')} is not modelled; skipped")
 
     # ---- indexes
-    def _index_elem(self, e: Tree, partition: bool = False) -> IndexElement:
+    def _index_elem(
+        self, e: Tree, partition: bool = False, columns: Iterable[Column] = ()
+    ) -> IndexElement:
         expr = e.get("expr")
         ordering = e.get("ordering", "SORTBY_DEFAULT")
         nulls = e.get("nulls_ordering", "SORTBY_NULLS_DEFAULT")
@@ -1099,19 +1170,28 @@ class PostgresDdlReader:
             opclass = opclass.removeprefix("pg_catalog.")
             if len(names) == 1 and opclass not in BUILTIN_OPCLASSES:
                 opclass = f"{self.search_path}.{opclass}"  # an extension's, as the server resolves
-        collation = ".".join(_names(e.get("collation"))) or None
+        collation = _collation(e.get("collation"))
+        if collation is None and _names(e.get("collation")):  # COLLATE "default"
+            # the database's collation: as the catalog shows it only where the column has another
+            col = next((c for c in columns if c.name == e.get("name")), None)
+            if col is not None and col.collation is not None:
+                collation = "default"
         return IndexElement(
             column=e.get("name"),
             expr=self._expr(expr) if expr is not None else None,
             opclass=opclass,
-            collation=collation.removeprefix("pg_catalog.") if collation else None,
+            collation=collation,
             descending=ordering == "SORTBY_DESC",
             nulls_first=None if nulls == "SORTBY_NULLS_DEFAULT" else nulls == "SORTBY_NULLS_FIRST",
         )
 
     def _on_IndexStmt(self, s: Tree) -> None:
         schema, table = self._qual(s["relation"])
-        elems = [self._index_elem(p["IndexElem"]) for p in s.get("indexParams") or ()]
+        target = self.tables.get(f"{schema}.{table}")
+        elems = [
+            self._index_elem(p["IndexElem"], columns=target.columns if target else ())
+            for p in s.get("indexParams") or ()
+        ]
         name = s.get("idxname")
         if not name:
             cols = [
@@ -1722,6 +1802,17 @@ def _identity(opts: dict[str, Any], always: bool) -> Identity:
         cache=None if int(opts.get("cache") or 1) == 1 else int(opts["cache"]),
         cycle=bool(opts.get("cycle")),
     )
+
+
+def _collation(names: Iterable[Any] | None) -> str | None:
+    """A COLLATE clause's collation as the catalog reader names it: unqualified in pg_catalog;
+    ``default`` (the database's collation, which every collatable type has) is no collation."""
+    parts = _names(names)
+    if len(parts) == 2 and parts[0] == "pg_catalog":
+        parts = parts[1:]
+    if not parts or parts == ["default"]:
+        return None
+    return ".".join(parts)
 
 
 def _arg_type(t: DataType) -> str:

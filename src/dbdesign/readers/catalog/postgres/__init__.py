@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
 from importlib import resources
 from typing import Any, Literal, cast
@@ -26,9 +26,9 @@ import psycopg
 from psycopg.pq import TransactionStatus
 from psycopg.rows import dict_row
 
-from dbdesign.dialects.postgres import TYPE_RANGE, parse_type_string
+from dbdesign.dialects.postgres import TYPE_RANGE, canonical_reloption, parse_type_string
 from dbdesign.engine import connect, redact_url
-from dbdesign.errors import ConnectionError
+from dbdesign.errors import ConnectionError, Diagnostic
 from dbdesign.model import (
     Argument,
     Check,
@@ -124,25 +124,37 @@ def _query(name: str, server_version: int) -> bytes:
     return text.encode()
 
 
+Warn = Callable[[Diagnostic], None]
+
+
 def read_catalog(
-    url_or_conn: str | psycopg.Connection[Any], *, schemas: Sequence[str] | None = None
+    url_or_conn: str | psycopg.Connection[Any],
+    *,
+    schemas: Sequence[str] | None = None,
+    warn: Warn | None = None,
 ) -> Schema:
     """Read the schema of a live PostgreSQL database.
 
     ``url_or_conn`` is a libpq URL (connected and closed here) or an open psycopg connection
     (left as it was found: the reading happens in a transaction, or a savepoint when the
     connection is already inside one, that is rolled back). ``schemas`` limits the namespaces
-    read; ``None`` reads every non-system schema.
+    read; ``None`` reads every non-system schema. ``warn`` is told about objects the model does
+    not hold (range types), as the DDL reader's ``warn`` is.
     """
     if isinstance(url_or_conn, str):
         source = redact_url(url_or_conn)
         with connect(url_or_conn) as conn:
-            return _read(conn, schemas, source)
+            return _read(conn, schemas, source, warn)
     conn = url_or_conn
-    return _read(conn, schemas, redact_url(conn.info.dsn))
+    return _read(conn, schemas, redact_url(conn.info.dsn), warn)
 
 
-def _read(conn: psycopg.Connection[Any], schemas: Sequence[str] | None, source: str) -> Schema:
+def _read(
+    conn: psycopg.Connection[Any],
+    schemas: Sequence[str] | None,
+    source: str,
+    warn: Warn | None = None,
+) -> Schema:
     params = {"schemas": list(schemas) if schemas is not None else None}
     rows: dict[str, list[Row]] = {}
     try:
@@ -169,7 +181,7 @@ def _read(conn: psycopg.Connection[Any], schemas: Sequence[str] | None, source: 
     except psycopg.Error as exc:
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise ConnectionError(f"cannot read the catalog of {source}: {first}") from exc
-    return _Builder(rows, source).build()
+    return _Builder(rows, source, warn).build()
 
 
 # --------------------------------------------------------------------------- helpers
@@ -181,6 +193,12 @@ def _grants(raw: Any) -> frozenset[Grant]:
         Grant(grantee=g["grantee"], privilege=g["privilege"], grantable=bool(g["grantable"]))
         for g in items
     )
+
+
+def _reloptions(options: Iterable[str]) -> tuple[str, ...]:
+    """Storage parameters in the DDL reader's spelling and order (the server keeps each value
+    as it was written)."""
+    return tuple(sorted(canonical_reloption(o) for o in options))
 
 
 def _expr(text: str | None) -> Expr | None:
@@ -311,9 +329,10 @@ class _IndexInfo:
 
 
 class _Builder:
-    def __init__(self, rows: dict[str, list[Row]], source: str) -> None:
+    def __init__(self, rows: dict[str, list[Row]], source: str, warn: Warn | None = None) -> None:
         self.rows = rows
         self.source = source
+        self.warn: Warn = warn or (lambda d: None)
         self.columns: dict[int, list[Row]] = defaultdict(list)
         for r in rows["columns"]:
             self.columns[r["relid"]].append(r)
@@ -468,7 +487,9 @@ class _Builder:
                     unlogged=bool(r["unlogged"]),
                     rls_enabled=bool(r["rls_enabled"]),
                     rls_forced=bool(r["rls_forced"]),
-                    options=tuple(sorted(r["options"] or ())),  # as the DDL reader orders them
+                    options=_reloptions(
+                        [*(r["options"] or ()), *(f"toast.{o}" for o in r["toast_options"] or ())]
+                    ),
                     grants=_grants(r["grants"]),
                     comment=r["comment"],
                     origin=self.origin("pg_class", oid),
@@ -619,7 +640,7 @@ class _Builder:
                     query=Expr(query),
                     materialized=bool(r["materialized"]),
                     check_option=check_option,
-                    options=tuple(options),
+                    options=_reloptions(options),
                     grants=_grants(r["grants"]),
                     comment=r["comment"],
                     column_comments=FrozenMap(
@@ -662,6 +683,15 @@ class _Builder:
         composites: list[CompositeType] = []
         for r in self.rows["types"]:
             origin = self.origin("pg_type", r["oid"])
+            if r["typtype"] == "r":
+                self.warn(
+                    Diagnostic(
+                        f"range type {r['schema']}.{r['name']} is not modelled (nor its "
+                        "multirange type and constructor functions); skipped",
+                        file=self.source,
+                    )
+                )
+                continue
             if r["typtype"] == "e":
                 enums.append(
                     EnumType(

@@ -1,6 +1,8 @@
--- Functions, procedures and aggregates that no extension owns. Argument arrays are positional
--- over all arguments (proallargtypes when there are OUT/TABLE arguments). Grants leave out the
--- owner's own and the defaults (PUBLIC EXECUTE) that acldefault gives every function.
+-- Functions, procedures and aggregates that no extension owns and that are not part of another
+-- object (deptype 'i': the constructors the server creates with a range or multirange type).
+-- Argument arrays are positional over all arguments (proallargtypes when there are OUT/TABLE
+-- arguments). Grants leave out the owner's own and the defaults (PUBLIC EXECUTE) that
+-- acldefault gives every function.
 SELECT p.oid,
        n.nspname AS schema,
        p.proname AS name,
@@ -60,5 +62,6 @@ SELECT p.oid,
  WHERE n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'
    AND (%(schemas)s::text[] IS NULL OR n.nspname = ANY (%(schemas)s::text[]))
    AND NOT EXISTS (SELECT 1 FROM pg_depend e
-                    WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')
+                    WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid
+                      AND e.deptype IN ('e', 'i'))
  ORDER BY n.nspname, p.proname, p.oid

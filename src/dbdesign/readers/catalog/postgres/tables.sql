@@ -1,4 +1,5 @@
--- Ordinary and partitioned tables, with partitioning, inheritance, RLS, options, grants.
+-- Ordinary and partitioned tables, with partitioning, inheritance, RLS, options (the toast
+-- table's too, which the reader prefixes with "toast."), grants.
 -- Partition key elements carry opclass and collation names; the reader keeps them only where
 -- pg_get_partkeydef prints them (i.e. where they are not the defaults).
 SELECT c.oid,
@@ -9,6 +10,7 @@ SELECT c.oid,
        c.relrowsecurity AS rls_enabled,
        c.relforcerowsecurity AS rls_forced,
        c.reloptions::text[] AS options,
+       (SELECT tc.reloptions FROM pg_class tc WHERE tc.oid = c.reltoastrelid)::text[] AS toast_options,
        c.relispartition AS is_partition,
        CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partkeydef,
        pg_get_expr(pt.partexprs, pt.partrelid) AS partexprs,

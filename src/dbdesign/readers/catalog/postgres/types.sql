@@ -1,6 +1,7 @@
 -- User types: enums (values in enumsortorder), domains, and free-standing composite types
--- (typtype 'c' whose relation has relkind 'c'; table row types are implicit). Array types and
--- extension members are left out.
+-- (typtype 'c' whose relation has relkind 'c'; table row types are implicit). Range types
+-- (typtype 'r') are listed only so the reader can say it does not model them. Array types,
+-- multirange types (made with their range type) and extension members are left out.
 SELECT t.oid,
        n.nspname AS schema,
        t.typname AS name,
@@ -24,7 +25,7 @@ SELECT t.oid,
   LEFT JOIN pg_namespace con ON con.oid = co.collnamespace
   LEFT JOIN pg_description d
          ON d.objoid = t.oid AND d.classoid = 'pg_type'::regclass AND d.objsubid = 0
- WHERE (t.typtype IN ('e', 'd') OR (t.typtype = 'c' AND rc.relkind = 'c'))
+ WHERE (t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND rc.relkind = 'c'))
    AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'
    AND (%(schemas)s::text[] IS NULL OR n.nspname = ANY (%(schemas)s::text[]))
    AND NOT EXISTS (SELECT 1 FROM pg_depend e
