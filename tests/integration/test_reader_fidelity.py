@@ -63,6 +63,15 @@ CASES = {
         CREATE TABLE p (a text COLLATE "C", b text)
             PARTITION BY RANGE (a COLLATE "default", b COLLATE pg_catalog."default");
     """,
+    "builtin_type_names": """
+        CREATE FUNCTION f(x anycompatiblearray, y anymultirange, z regcollation)
+            RETURNS anycompatiblearray LANGUAGE sql AS 'SELECT x';
+        CREATE TABLE t (a int2vector, b oidvector, c regcollation, d pg_lsn, e "char");
+        -- a path that names pg_catalog after public: the file's own type of that name wins
+        SET search_path = public, pg_catalog;
+        CREATE TYPE oidvector AS ENUM ('x');
+        CREATE TABLE t2 (a oidvector, b int2vector);
+    """,
 }
 
 
@@ -90,3 +99,50 @@ def test_range_type_is_not_modelled_by_either_reader(pg_scratch: str) -> None:
         assert any("range type public.uuidrange is not modelled" in w.message for w in warnings), (
             warnings
         )
+
+
+BUILTIN_TYPE_NAMES = (
+    r"SELECT typname FROM pg_type WHERE typnamespace = 'pg_catalog'::regnamespace "
+    r"AND typtype IN ('b', 'p', 'r', 'm') AND typname NOT LIKE '\_%' ORDER BY typname"
+)
+
+
+def test_every_builtin_type_resolves_to_pg_catalog(pg_scratch: str) -> None:
+    """Every base, pseudo, range and multirange type of the server's pg_catalog, named without a
+    schema, is the built-in type (never ``public.name``) in a function signature and a column;
+    where the server accepts the construct, the file model equals the catalog model."""
+    import psycopg
+
+    from dbdesign.dialects.postgres import quote_ident
+    from dbdesign.diff import diff_schemas
+    from dbdesign.engine import connect
+
+    with connect(pg_scratch, autocommit=True) as conn:
+        names = [r[0] for r in conn.execute(BUILTIN_TYPE_NAMES)]
+        loaded: list[str] = []
+        for i, name in enumerate(names):
+            t = quote_ident(name)
+            tries = (
+                f"CREATE TABLE t{i} (x {t});",
+                f"CREATE FUNCTION f{i}(x {t}) RETURNS int LANGUAGE sql AS 'SELECT 1';",
+                f"CREATE FUNCTION f{i}(x {t}) RETURNS int LANGUAGE internal AS 'int4in';",
+            )
+            for sql in tries:
+                try:
+                    conn.execute(sql)
+                except psycopg.Error:
+                    continue
+                loaded.append(sql)
+                break
+            ddl = read_ddl(
+                f"CREATE TABLE t (x {t}); CREATE FUNCTION f(x {t}) RETURNS {t} "
+                "LANGUAGE internal AS 'int4in';"
+            )
+            column = ddl.tables["public.t"].columns[0].type.name
+            (function,) = ddl.functions.values()
+            for got in (column, function.arguments[0].type, function.returns):
+                assert got is not None and not got.startswith("public."), (name, got)
+    assert len(names) > 100 and len(loaded) == len(names), (len(names), len(loaded))
+    ddl, catalog = read_ddl("\n".join(loaded)), read_catalog(pg_scratch)
+    assert_same(ddl, catalog)
+    assert diff_schemas(ddl, catalog).is_empty and diff_schemas(catalog, ddl).is_empty

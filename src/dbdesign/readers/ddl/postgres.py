@@ -30,6 +30,7 @@ from pglast.parser import ParseError as PglastParseError
 from dbdesign.dialects.postgres import (
     BUILTIN_EXTENSIONS,
     BUILTIN_OPCLASSES,
+    BUILTIN_TYPES,
     CANONICAL_TYPES,
     SERIAL_TYPES,
     TYPE_RANGE,
@@ -274,6 +275,7 @@ class PostgresDdlReader:
     def __init__(self, warn: Warn | None = None) -> None:
         self.warn = warn or (lambda d: None)
         self.search_path = "public"
+        self.catalog_first = True  # pg_catalog searched first (not named later in the path)
         self.namespaces: dict[str, Namespace] = {
             "public": Namespace(
                 name="public",
@@ -464,7 +466,7 @@ class PostgresDdlReader:
             name = canonical_type_name(names[1])
         elif len(names) == 1 and names[0].lower() in CANONICAL_TYPES:
             name = canonical_type_name(names[0])
-        elif len(names) == 1 and names[0] in _BUILTIN_UNQUALIFIED:
+        elif len(names) == 1 and names[0] in BUILTIN_TYPES and not self._shadowed(names[0]):
             name = names[0]
         else:
             schema, tname = self._qual_names(names)
@@ -472,6 +474,14 @@ class PostgresDdlReader:
         if name == "interval" and args:
             args = []  # interval field restrictions: not modelled
         return DataType(name=name, args=tuple(args), array_dims=dims, raw=raw), None
+
+    def _shadowed(self, type_name: str) -> bool:
+        """Whether an unqualified built-in type name means the file's own type instead: only
+        where the search path names pg_catalog after the schema that type is in."""
+        if self.catalog_first:
+            return False
+        key = f"{self.search_path}.{type_name}"
+        return key in self.enums or key in self.domains or key in self.composites
 
     def _function_key(self, owa: Tree) -> str:
         """The model key ``schema.name(argtypes)`` of a function named with its arguments."""
@@ -496,8 +506,14 @@ class PostgresDdlReader:
             vals = [str(_int_value(a)) for a in s.get("args", [])]
             first = next((v for v in vals if v and v != "$user"), None)
             self.search_path = first or "public"
+            self.catalog_first = (
+                "pg_catalog" not in vals
+                or first is None
+                or vals.index("pg_catalog") < vals.index(first)
+            )
         elif s.get("name") == "search_path" and s.get("kind") in ("VAR_SET_DEFAULT", "VAR_RESET"):
             self.search_path = "public"
+            self.catalog_first = True
 
     def _on_CreatedbStmt(self, s: Tree) -> None:
         """CREATE DATABASE (pg_dump --create writes one): the database's name and encoding.
@@ -1782,10 +1798,6 @@ _AGG_FUNCS = frozenset(
         "minvfunc",
         "mfinalfunc",
     }
-)
-
-_BUILTIN_UNQUALIFIED = frozenset(
-    {"trigger", "void", "record", "anyelement", "anyarray", "event_trigger", "cstring", "internal"}
 )
 
 
