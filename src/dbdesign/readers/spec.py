@@ -12,6 +12,7 @@ the file, the line and column, and the YAML path of the offending value, e.g.::
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -346,8 +347,8 @@ def loads(text: str, file: str = "<spec>") -> Spec:
         line, col = marks.where(path, key=extra) or (None, None)
         raise SpecError(_message(err, path), path=path, file=file, line=line, col=col) from None
     for path, message in _reference_errors(spec):
-        line, col = marks.where(path) or (None, None)
-        raise SpecError(message, path=path, file=file, line=line, col=col)
+        line, col = marks.where(path, key=isinstance(path, KeyPath)) or (None, None)
+        raise SpecError(message, path=tuple(path), file=file, line=line, col=col)
     return spec
 
 
@@ -430,6 +431,9 @@ def _model_of(annotation: Any) -> Any:
 
 AUDIT_FIELDS = ("created_at", "updated_at")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+# A Zipf exponent: 0 is uniform, 1 a typical skew; from about 4 on nearly every row takes the
+# most common value, so a larger one is a mistake (a percentage, say).
+MAX_SKEW = 10.0
 
 
 def fields_of(spec: Spec, entity: str) -> set[str]:
@@ -443,6 +447,17 @@ def fields_of(spec: Spec, entity: str) -> set[str]:
     if mt and entity != mt.tenant and e.tenant_scoped is not False:
         names.add(mt.tenant)
     return names
+
+
+def skewable_fields(spec: Spec, entity: str) -> set[str]:
+    """The fields of ``entity`` whose values ``volume.skew`` may skew: its attributes, its
+    references (the child side of one-to-many and one-to-one relationships) and the tenant."""
+    return fields_of(spec, entity) - {"id", *AUDIT_FIELDS, "deleted_at", "version"}
+
+
+class KeyPath(tuple[str | int, ...]):
+    """The YAML path of a mapping key that is wrong itself (not its value): the error points at
+    the key's line and column."""
 
 
 def _reference_errors(spec: Spec) -> Iterator[tuple[Path_, str]]:
@@ -520,6 +535,28 @@ def _reference_errors(spec: Spec) -> Iterator[tuple[Path_, str]]:
     for i, w in enumerate(spec.writes):
         if w.entity not in ents:
             yield ("writes", i, "entity"), f"no entity {w.entity!r}{_suggest(w.entity, ents)}"
+    # Last: a skew names references, which the relationships above must define first.
+    for name, e in ents.items():
+        yield from _volume_errors(spec, name, e)
+
+
+def _volume_errors(spec: Spec, name: str, e: Entity) -> Iterator[tuple[Path_, str]]:
+    """``volume.skew``: every key a field of the entity that can be skewed, every value a Zipf
+    exponent from 0 to MAX_SKEW."""
+    skewable = sorted(skewable_fields(spec, name))
+    for f, z in e.volume.skew.items():
+        path: Path_ = ("entities", name, "volume", "skew", f)
+        if f not in skewable:
+            hint = _suggest(f, skewable) or (
+                f" (fields: {', '.join(skewable)})" if skewable else ""
+            )
+            yield KeyPath(path), f"no attribute or reference {f!r} on {name} to skew{hint}"
+        elif not (math.isfinite(z) and 0 <= z <= MAX_SKEW):
+            yield (
+                path,
+                f"a skew is a Zipf exponent from 0 (uniform) to {MAX_SKEW:g}, 1 being a "
+                f"typical skew; not {z!r}",
+            )
 
 
 def _attribute_errors(path: Path_, name: str, a: Attribute) -> Iterator[tuple[Path_, str]]:
