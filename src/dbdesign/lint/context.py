@@ -4,12 +4,35 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import replace
 from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING
 
 from dbdesign.lint.config import LintConfig
 from dbdesign.model import Column, DataType, Index, Origin, Schema, Table, Trigger
 
+if TYPE_CHECKING:
+    from dbdesign.emit.postgres import SchemaSql
+
 _WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+
+# A fix hint is SQL exactly when it starts with one of these key words (upper case, then a
+# space); it is then one or more complete statements, each ending with ";", with every
+# identifier quoted as the dialect needs. Any other hint is prose for a person.
+_SQL_HINT = re.compile(r"(ALTER|CREATE|DROP|REVOKE|GRANT|COMMENT) ")
+
+
+def is_sql_hint(hint: str) -> bool:
+    """Whether a fix hint is SQL to run (see ``_SQL_HINT``) rather than prose."""
+    return _SQL_HINT.match(hint) is not None
+
+
+# The namespace a MySQL or SQLite model puts every object in: it is the database the statements
+# run in, so it is not written out.
+_DEFAULT_NAMESPACE = "main"
+# Identifier limits: PostgreSQL counts bytes (NAMEDATALEN - 1), MySQL characters.
+_NAME_LIMIT = {"postgres": 63, "mysql": 64}
 
 # Type categories, by dialect. SQLite: by affinity (https://sqlite.org/datatype3.html 3.1).
 _PG_KIND = {
@@ -149,3 +172,220 @@ class Context:
     def col_key(self, table: Table, column: Column | str) -> str:
         name = column if isinstance(column, str) else column.name
         return f"{table.key}.{name}"
+
+    # -- SQL in fix hints
+
+    def ident(self, *parts: str) -> str:
+        """A (qualified) name quoted part by part as the dialect needs it.
+
+        MySQL's and SQLite's model namespace ``main`` is the database the statement runs in
+        and is left out when it qualifies a name.
+        """
+        mine = self.dialect in ("mysql", "sqlite")
+        if mine and len(parts) > 1 and parts[0] == _DEFAULT_NAMESPACE:
+            parts = parts[1:]
+        quote = _quoter(self.dialect)
+        return ".".join(quote(p) for p in parts)
+
+    def table_name(self, t: Table) -> str:
+        return self.ident(t.schema, t.name)
+
+    def type_sql(self, t: DataType) -> str:
+        """A model type written in the dialect's DDL."""
+        if self.dialect == "mysql":
+            from dbdesign.dialects.mysql import type_sql as mysql_type
+
+            return mysql_type(t)
+        if self.dialect == "sqlite":
+            from dbdesign.dialects.sqlite import type_sql as sqlite_type
+
+            return sqlite_type(t)
+        from dbdesign.dialects.postgres import type_sql as pg_type
+
+        return pg_type(t)
+
+    def string(self, value: str) -> str:
+        """A string literal in the dialect's quoting."""
+        if self.dialect == "mysql":
+            from dbdesign.dialects.mysql import quote_string
+
+            return quote_string(value)
+        return "'" + value.replace("'", "''") + "'"
+
+    @cached_property
+    def emit(self) -> SchemaSql:
+        """PostgreSQL statements for single objects of this schema (built on first use)."""
+        from dbdesign.emit.postgres import SchemaSql
+
+        return SchemaSql(self.schema)
+
+    def index_names_near(self, t: Table) -> set[str]:
+        """Names a new index on ``t`` must not take.
+
+        PostgreSQL: every relation of the table's schema (tables, views, sequences, indexes,
+        and the indexes behind primary keys, unique and exclusion constraints); MySQL: the
+        keys of the table; SQLite: every table and index.
+        """
+        key = "context.index_names"
+        cached = self.cache.get(key)
+        if cached is None:
+            names: dict[str, set[str]] = defaultdict(set)
+            s = self.schema
+            for tb in s.tables.values():
+                scope = tb.key if self.dialect == "mysql" else tb.schema
+                names[tb.schema].add(tb.name)
+                cons = [u.name for u in tb.uniques.values()]
+                cons += [x.name for x in tb.exclusions.values()]
+                if tb.primary_key is not None:
+                    cons.append(tb.primary_key.name)
+                if self.dialect == "mysql":
+                    cons += [fk.name for fk in tb.foreign_keys.values()]
+                    cons.append("PRIMARY")
+                names[scope].update(cons)
+            for i in s.indexes.values():
+                names[i.table_key if self.dialect == "mysql" else i.schema].add(i.name)
+            for group in (s.views, s.sequences):
+                for o in group.values():
+                    names[o.schema].add(o.name)
+            self.cache[key] = cached = names
+        found: dict[str, set[str]] = cached  # type: ignore[assignment]
+        taken = found.get(t.key if self.dialect == "mysql" else t.schema, set())
+        if self.dialect == "mysql":
+            return {n.lower() for n in taken}  # key names are case-insensitive
+        return taken
+
+    def new_name(self, base: str, taken: set[str]) -> str:
+        """``base`` cut to the dialect's identifier limit, with ``_2``, ``_3`` ... when taken."""
+        limit = _NAME_LIMIT.get(self.dialect)
+        n = 1
+        while True:
+            suffix = "" if n == 1 else f"_{n}"
+            name = _cut(base, limit - len(suffix.encode()), self.dialect) if limit else base
+            name += suffix
+            if (name.lower() if self.dialect == "mysql" else name) not in taken:
+                return name
+            n += 1
+
+    def drop_index_sql(self, i: Index) -> str:
+        """``DROP INDEX`` as the dialect writes it (MySQL names the table)."""
+        if self.dialect == "mysql":
+            return f"DROP INDEX {self.ident(i.name)} ON {self.ident(i.schema, i.table)};"
+        return f"DROP INDEX {self.ident(i.schema, i.name)};"
+
+    def retype_sql(
+        self, t: Table, c: Column, new: DataType, using: str | None = None
+    ) -> list[str] | str:
+        """The statements that change column ``c`` of ``t`` to type ``new``, or why there are
+        none (prose): SQLite cannot change a column's type in place; a domain-typed column
+        would lose its domain; PostgreSQL refuses for a partition key column, and while a view,
+        rule, policy, trigger or generated column uses the column. ``using`` is PostgreSQL's
+        USING expression.
+        """
+        col = self.ident(c.name)
+        if self.dialect == "sqlite":
+            return (
+                f"SQLite cannot change a column's type in place: rebuild {t.name} with "
+                f"{c.name} declared {self.type_sql(new)} (create the new table, copy the rows, "
+                "drop the old one, rename the new one)"
+            )
+        if self.dialect == "mysql":
+            from dbdesign.emit.mysql import column_sql
+
+            fks = [fk.name for fk in t.foreign_keys.values() if c.name in fk.columns]
+            refs = [
+                f"{o.name}.{fk.name}"
+                for o in self.schema.tables.values()
+                for fk in o.foreign_keys.values()
+                if fk.ref_table == t.key and c.name in fk.ref_columns
+            ]
+            if fks or refs:
+                return (
+                    f"MySQL refuses to change the type of {c.name} while foreign key "
+                    f"{', '.join(fks + refs)} uses it: drop the key, MODIFY the column to "
+                    f"{self.type_sql(new)} (restating its NULL, DEFAULT and COMMENT), and add "
+                    "the key back"
+                )
+            return [
+                f"ALTER TABLE {self.table_name(t)} MODIFY {column_sql(t, replace(c, type=new))};"
+            ]
+        if c.type.name in self._domains:
+            return (
+                f"{c.name} has the domain {c.type.name}, whose base type cannot change: create "
+                f"a domain over {self.type_sql(new)} with the same constraints and change "
+                f"{t.name}.{c.name} to it"
+            )
+        word = re.compile(rf"(?<![\w$]){re.escape(c.name)}(?![\w$])")
+        if t.partition_by is not None and any(
+            e.column == c.name or (e.expr is not None and word.search(e.expr.text))
+            for e in t.partition_by.elements
+        ):
+            return (
+                f"PostgreSQL cannot change the type of {t.name}.{c.name}, part of the partition "
+                f"key: create a table partitioned by {c.name} as {self.type_sql(new)} and move "
+                "the rows to it"
+            )
+        blockers = self._type_blockers(t, c.name)
+        if blockers:
+            return (
+                f"PostgreSQL cannot change {t.name}.{c.name} to {self.type_sql(new)} while it "
+                f"is used by {', '.join(blockers)}: drop them, change the type, and create "
+                "them again"
+            )
+        sql = f"ALTER TABLE {self.table_name(t)} ALTER COLUMN {col} TYPE {self.type_sql(new)}"
+        return [sql + (f" USING {using};" if using else ";")]
+
+    @cached_property
+    def _views_by_table(self) -> dict[str, list[tuple[str, frozenset[str], bool]]]:
+        """For each table a view reads: (view, the column names its query mentions, whether it
+        selects ``*``)."""
+        out: dict[str, list[tuple[str, frozenset[str], bool]]] = defaultdict(list)
+        for v in self.schema.views.values():
+            cols, star = self.emit.sql_columns(v.query.text)
+            for kind, key in self.emit.depends("view", v.key):
+                if kind == "table":
+                    out[key].append((v.key, cols, star))
+        return out
+
+    def _type_blockers(self, t: Table, column: str) -> list[str]:
+        """What stops PostgreSQL from changing a column's type until it is dropped: views and
+        materialized views, generated columns, triggers (UPDATE OF, WHEN), policies and rules
+        using it."""
+        word = re.compile(rf"(?<![\w$]){re.escape(column)}(?![\w$])")
+        out: list[str] = []
+        for view, cols, star in self._views_by_table.get(t.key, ()):
+            if star or column in cols:
+                out.append(f"view {view}")
+        for c in t.columns:
+            if c.generated is not None and word.search(c.generated.expr.text):
+                out.append(f"generated column {c.name}")
+        for tr in self.triggers_by_table.get(t.key, ()):
+            if column in tr.columns or (tr.when is not None and word.search(tr.when.text)):
+                out.append(f"trigger {tr.name}")
+        for p in self.schema.policies_on(t.key) if self.schema.policies else ():
+            if any(e is not None and word.search(e.text) for e in (p.using, p.with_check)):
+                out.append(f"policy {p.name}")
+        for r in self.schema.rules.values():
+            if f"{r.schema}.{r.table}" == t.key and word.search(r.definition.text):
+                out.append(f"rule {r.name}")
+        return out
+
+
+def _quoter(dialect: str) -> Callable[[str], str]:
+    if dialect == "mysql":
+        from dbdesign.dialects.mysql import quote_ident as mysql_quote
+
+        return mysql_quote
+    if dialect == "sqlite":
+        from dbdesign.dialects.sqlite import quote_ident as sqlite_quote
+
+        return sqlite_quote
+    from dbdesign.dialects.postgres import quote_ident as pg_quote
+
+    return pg_quote
+
+
+def _cut(name: str, limit: int, dialect: str) -> str:
+    """``name`` within ``limit`` bytes (PostgreSQL) or characters (MySQL)."""
+    if dialect == "mysql":
+        return name[:limit]
+    return name.encode()[:limit].decode(errors="ignore")

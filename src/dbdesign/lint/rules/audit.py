@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from dbdesign.lint.context import Context
 from dbdesign.lint.findings import Hit
 from dbdesign.lint.registry import rule
-from dbdesign.model import Table
+from dbdesign.model import Column, Expr, Index, IndexElement, Table, Unique
 
 
 @rule("AUD001", "missing-audit-columns", "info")
@@ -113,7 +114,13 @@ def soft_delete_without_partial_unique(ctx: Context) -> Iterator[Hit]:
         CREATE UNIQUE INDEX uq_users_email_live ON users (email) WHERE deleted_at IS NULL;
 
     Fix: Replace the unique key with a partial unique index WHERE <soft-delete column> IS NULL
-    (or NOT is_deleted).
+    (or NOT is_deleted). The suggested statements create the new index first and then drop
+    the old key, so uniqueness is never unenforced. A soft-delete column is a flag when it is
+    a boolean (or an integer that is NOT NULL or named `is_...`): its live rows are `NOT
+    is_deleted` (`is_deleted IS NOT TRUE` when it may be NULL); any other column marks
+    deletion by being set (`deleted_at IS NULL`). On MySQL they add a stored generated
+    column, 1 while live and NULL once deleted, at the end of a new unique key. A key that a
+    foreign key references cannot be replaced by a partial one: the hint says so.
     """
     soft = ctx.config.soft_delete_columns
     for t in ctx.base_tables:
@@ -130,7 +137,7 @@ def soft_delete_without_partial_unique(ctx: Context) -> Iterator[Hit]:
                 f"unique constraint {u.name} ({', '.join(u.columns)}) on soft-deleted {t.key} "
                 f"also counts deleted rows",
                 u.origin or t.origin,
-                f"CREATE UNIQUE INDEX ... ON {t.key} ({', '.join(u.columns)}) WHERE {col} IS NULL",
+                _live_key_fix(ctx, t, col, u.name, u.columns, u, None),
             )
         for i in ctx.indexes_by_table.get(t.key, ()):
             keys = {e.column for e in i.elements}
@@ -140,7 +147,7 @@ def soft_delete_without_partial_unique(ctx: Context) -> Iterator[Hit]:
                     i.key,
                     f"unique index {i.name} ({cols}) on soft-deleted {t.key} counts deleted rows",
                     i.origin or t.origin,
-                    f"add WHERE {col} IS NULL to {i.name}",
+                    _live_key_fix(ctx, t, col, i.name, tuple(e.label for e in i.elements), None, i),
                 )
 
 
@@ -149,3 +156,126 @@ def _live_markers(t: Table, soft: str) -> set[str]:
     NULL)``): in a unique key they make deleted rows NULL, so only live rows collide."""
     word = re.compile(rf"\b{re.escape(soft)}\b", re.I)
     return {c.name for c in t.columns if c.generated and word.search(c.generated.expr.text)}
+
+
+def _is_flag(ctx: Context, c: Column) -> bool:
+    """Whether a soft-delete column is a flag (true once deleted) rather than a moment (set
+    once deleted): a boolean, or an integer that cannot be NULL or is named ``is_...``."""
+    kind = ctx.kind(c.type)
+    return kind == "bool" or (kind == "int" and (not c.nullable or c.name.startswith("is_")))
+
+
+def _live_predicate(ctx: Context, c: Column) -> str:
+    """The condition a live (not deleted) row meets: ``deleted_at IS NULL`` for a moment,
+    ``NOT is_deleted`` for a flag (a NULL flag counts as live)."""
+    col = ctx.ident(c.name)
+    if not _is_flag(ctx, c):
+        return f"{col} IS NULL"
+    if ctx.kind(c.type) == "bool":
+        return f"NOT {col}" if not c.nullable else f"{col} IS NOT TRUE"
+    return f"{col} = 0" if not c.nullable else f"({col} IS NULL OR {col} = 0)"
+
+
+def _referenced(ctx: Context, t: Table, columns: tuple[str, ...]) -> list[str]:
+    """Foreign keys whose referenced columns are exactly ``columns`` of ``t``: they need a
+    key without a predicate, so the key cannot be replaced by a partial one."""
+    want = set(columns)
+    return [
+        f"{o.key}.{fk.name}"
+        for o in ctx.tables
+        for fk in o.foreign_keys.values()
+        if fk.ref_table == t.key and set(fk.ref_columns) == want
+    ]
+
+
+def _live_key_fix(
+    ctx: Context,
+    t: Table,
+    soft: str,
+    name: str,
+    labels: tuple[str, ...],
+    u: Unique | None,
+    i: Index | None,
+) -> str:
+    """The statements that replace a unique key counting deleted rows with one counting only
+    live rows: first the new key (so uniqueness is never unenforced), then the old one
+    dropped. PostgreSQL and SQLite: a partial unique index; MySQL, which has no partial
+    indexes: a generated live marker column (1 while live, NULL once deleted) ending the key.
+    """
+    c = t.column(soft)
+    assert c is not None
+    refs = _referenced(ctx, t, u.columns if u is not None else tuple(labels))
+    if refs:
+        return (
+            f"foreign key {', '.join(refs)} references {name}, and a key with a predicate "
+            f"cannot be referenced: make the foreign key reference live rows another way "
+            f"before replacing {name} with a unique index WHERE {_live_predicate(ctx, c)}"
+        )
+    table = ctx.table_name(t)
+    if u is not None and ctx.dialect != "mysql":
+        base = f"uq_{t.name}_{'_'.join(u.columns)}_live"
+    else:
+        base = f"{name}_live"
+    new = ctx.new_name(base, ctx.index_names_near(t))
+    if ctx.dialect == "mysql":
+        return _mysql_live_key(ctx, t, c, name, u, i, new)
+    if u is not None and ctx.dialect == "sqlite":
+        return (
+            f"SQLite cannot drop the constraint {name} of {t.name}: rebuild the table without "
+            f"it, then CREATE UNIQUE INDEX {ctx.ident(new)} ON {table} "
+            f"({', '.join(ctx.ident(x) for x in u.columns)}) WHERE {_live_predicate(ctx, c)}"
+        )
+    where = Expr(_live_predicate(ctx, c), ctx.dialect)
+    if u is not None:
+        elements = tuple(IndexElement(column=x) for x in u.columns)
+        ix = Index(
+            name=new,
+            schema=t.schema,
+            table=t.name,
+            elements=elements,
+            include=u.include,
+            unique=True,
+            nulls_not_distinct=u.nulls_not_distinct,
+            where=where,
+        )
+        drop = f"ALTER TABLE {table} DROP CONSTRAINT {ctx.ident(name)};"
+    else:
+        assert i is not None
+        ix = replace(i, name=new, where=where)
+        drop = f"DROP INDEX {ctx.ident(i.schema, i.name)};"
+    if ctx.dialect == "sqlite":
+        from dbdesign.emit.sqlite import index_sql
+
+        create = index_sql(ix)
+    else:
+        create = ctx.emit.index_sql(ix) + ";"
+    return f"{create} {drop}"
+
+
+def _mysql_live_key(
+    ctx: Context, t: Table, c: Column, name: str, u: Unique | None, i: Index | None, new: str
+) -> str:
+    """MySQL: a stored generated column, 1 for a live row and NULL for a deleted one, added
+    at the end of a new unique key (NULLs never collide), and the old key dropped."""
+    have = {x.name.lower() for x in t.columns}
+    marker = "not_deleted"
+    n = 2
+    while marker in have:
+        marker, n = f"not_deleted_{n}", n + 1
+    live = _live_predicate(ctx, c)
+    if i is not None:
+        parts = ", ".join(
+            ctx.ident(e.column or "")
+            + (f"({e.length})" if e.length is not None else "")
+            + (" DESC" if e.descending else "")
+            for e in i.elements
+        )
+    else:
+        assert u is not None
+        parts = ", ".join(ctx.ident(x) for x in u.columns)
+    m = ctx.ident(marker)
+    return (
+        f"ALTER TABLE {ctx.table_name(t)} ADD COLUMN {m} tinyint "
+        f"AS (IF({live}, 1, NULL)) STORED, ADD UNIQUE KEY {ctx.ident(new)} ({parts}, {m}), "
+        f"DROP INDEX {ctx.ident(name)};"
+    )

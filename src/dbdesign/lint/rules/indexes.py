@@ -56,7 +56,7 @@ def duplicate_index(ctx: Context) -> Iterator[Hit]:
                 i.key,
                 f"index {i.name} on {key} duplicates {first.name}",
                 i.origin,
-                f"DROP INDEX {i.key};",
+                ctx.drop_index_sql(i),
             )
 
 
@@ -111,7 +111,7 @@ def redundant_prefix_index(ctx: Context) -> Iterator[Hit]:
                     f"index {i.name} ({', '.join(cols)}) is a prefix of {name} "
                     f"({', '.join(other)})",
                     i.origin,
-                    f"DROP INDEX {i.key};",
+                    ctx.drop_index_sql(i),
                 )
                 break
             if len(other) == len(cols) and other == cols and name != i.name:
@@ -124,7 +124,7 @@ def redundant_prefix_index(ctx: Context) -> Iterator[Hit]:
                         i.key,
                         f"index {i.name} ({', '.join(cols)}) repeats the key {name}",
                         i.origin,
-                        f"DROP INDEX {i.key};",
+                        ctx.drop_index_sql(i),
                     )
                     break
 
@@ -208,5 +208,5 @@ def unique_index_duplicates_pk(ctx: Context) -> Iterator[Hit]:
                 i.key,
                 f"unique index {i.name} duplicates the primary key {t.primary_key.name}",
                 i.origin,
-                f"DROP INDEX {i.key};",
+                ctx.drop_index_sql(i),
             )

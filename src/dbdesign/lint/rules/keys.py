@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from dbdesign.lint import sqlexpr
 from dbdesign.lint.context import Context
 from dbdesign.lint.findings import Hit
 from dbdesign.lint.registry import rule
-from dbdesign.model import Table
+from dbdesign.model import Column, DataType, Table
 
 
 def leading_column_sets(ctx: Context, t: Table) -> list[tuple[str, ...]]:
@@ -97,12 +99,13 @@ def foreign_key_without_index(ctx: Context) -> Iterator[Hit]:
             if any(len(s) >= n and set(s[:n]) == want for s in sets):
                 continue
             cols = ", ".join(fk.columns)
-            name = f"idx_{t.name}_{'_'.join(fk.columns)}"
+            name = ctx.new_name(f"idx_{t.name}_{'_'.join(fk.columns)}", ctx.index_names_near(t))
+            quoted = ", ".join(ctx.ident(c) for c in fk.columns)
             yield Hit(
                 f"{t.key}.{fk.name}",
                 f"foreign key {fk.name} ({cols}) on {t.key} has no index leading with {cols}",
                 fk.origin or ctx.origin(t, fk.columns[0]),
-                f"CREATE INDEX {name} ON {t.key} ({cols});",
+                f"CREATE INDEX {ctx.ident(name)} ON {ctx.table_name(t)} ({quoted});",
             )
 
 
@@ -118,6 +121,68 @@ def _type_text(ctx: Context, t: Table, col: str) -> str | None:
     return f"{b.name}{'[]' * b.array_dims}"
 
 
+# Integer types by width: a key column of one references a column of another without harm
+# only when it is at least as wide.
+_INT_WIDTH = {
+    "smallint": 2, "integer": 4, "bigint": 8,  # PostgreSQL
+    "tinyint": 1, "mediumint": 3, "int": 4,  # MySQL (smallint and bigint as above)
+}  # fmt: skip
+# Pairs that compare without a cast (binary-coercible): text and varchar are one type family.
+_NO_CAST = frozenset({"text", "character varying"})
+
+
+def _int_width(ctx: Context, t: DataType) -> int | None:
+    b = ctx.base_type(t)
+    if b.array_dims or ctx.dialect == "sqlite":
+        return None
+    return _INT_WIDTH.get(b.name)
+
+
+def _needs_no_cast(ctx: Context, mine: DataType, theirs: DataType) -> bool:
+    """Types that differ in name but compare without a cast (length modifiers aside)."""
+    a, b = ctx.base_type(mine), ctx.base_type(theirs)
+    if a.array_dims != b.array_dims:
+        return False
+    if ctx.dialect == "mysql":
+        # MySQL compares char, varchar and the text types of one character set directly.
+        return ctx.kind(a) == ctx.kind(b) == "text"
+    return a.name in _NO_CAST and b.name in _NO_CAST
+
+
+def widen_key_sql(ctx: Context, t: Table, c: Column, new: DataType) -> list[str] | str:
+    """The statements that widen key column ``c`` of ``t`` to the integer type ``new``: the
+    column, the sequence of a serial (an identity's follows its column), and every column
+    that references it and is narrower; or why not (prose, see Context.retype_sql).
+    Partitions and inherited columns follow their parent and are not altered themselves."""
+    out = ctx.retype_sql(t, c, new)
+    if isinstance(out, str):
+        return out
+    width = _INT_WIDTH[new.name]
+    if c.identity is None:
+        for s in ctx.schema.sequences.values():
+            if s.owned_by == ctx.col_key(t, c) and _INT_WIDTH.get(s.type.name, 8) < width:
+                out.append(f"ALTER SEQUENCE {ctx.ident(s.schema, s.name)} AS {new.name};")
+    for o in ctx.base_tables:
+        own = {x.name for x in ctx.own_columns(o)}
+        for fk in o.foreign_keys.values():
+            if fk.ref_table != t.key:
+                continue
+            for a, b in zip(fk.columns, fk.ref_columns, strict=False):
+                oc = o.column(a)
+                if b != c.name or oc is None or a not in own or (o is t and a == c.name):
+                    continue
+                if (_int_width(ctx, oc.type) or 0) < width:
+                    more = ctx.retype_sql(o, oc, new)
+                    if isinstance(more, str):
+                        return more
+                    out += [m for m in more if m not in out]
+    return out
+
+
+def _join(sql: list[str] | str) -> str:
+    return sql if isinstance(sql, str) else " ".join(sql)
+
+
 @rule("KEY003", "foreign-key-type-mismatch", "warning")
 def foreign_key_type_mismatch(ctx: Context) -> Iterator[Hit]:
     """A foreign key column's type differs from the type of the column it references.
@@ -125,8 +190,10 @@ def foreign_key_type_mismatch(ctx: Context) -> Iterator[Hit]:
     Rationale: Comparing different types needs a cast on every join and every referential
     check, can stop an index from being used, and lets the child hold values the parent can
     never have (an integer child column pointing at a bigint key overflows first). Length
-    modifiers are not compared (varchar(10) and varchar(20) are the same type); domains
+    modifiers are not compared (varchar(10) and varchar(20) are the same type), nor are types
+    that compare without a cast (varchar and text; on MySQL char, varchar and text); domains
     compare by their base type. On SQLite the storage class (affinity) is compared.
+    Partitions are not checked (their keys are their parent's).
 
     Bad:
         CREATE TABLE customers (id bigint PRIMARY KEY);
@@ -136,9 +203,11 @@ def foreign_key_type_mismatch(ctx: Context) -> Iterator[Hit]:
         CREATE TABLE customers (id bigint PRIMARY KEY);
         CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers);
 
-    Fix: Change the referencing column to the referenced column's type.
+    Fix: Change the referencing column to the referenced column's type; where the referencing
+    integer column is the wider one, widen the referenced key (and its other referencing
+    columns) instead: narrowing would fail on, or lose, large values.
     """
-    for t in ctx.tables:
+    for t in ctx.base_tables:
         for fk in t.foreign_keys.values():
             parent = ctx.schema.tables.get(fk.ref_table)
             if parent is None:
@@ -147,11 +216,26 @@ def foreign_key_type_mismatch(ctx: Context) -> Iterator[Hit]:
                 mine, theirs = _type_text(ctx, t, col), _type_text(ctx, parent, ref)
                 if mine is None or theirs is None or mine == theirs:
                     continue
+                c, p = t.column(col), parent.column(ref)
+                assert c is not None and p is not None
+                if _needs_no_cast(ctx, c.type, p.type):
+                    continue
+                wide, narrow = _int_width(ctx, c.type), _int_width(ctx, p.type)
+                if wide is not None and narrow is not None and wide > narrow:
+                    # narrowing the child would fail on (or lose) large values: widen the key
+                    new = replace(ctx.base_type(c.type), raw=None)
+                    fix = widen_key_sql(ctx, parent, p, new)
+                else:
+                    new = replace(ctx.base_type(p.type), raw=None)
+                    using = None
+                    if wide is None or narrow is None:
+                        using = f"{ctx.ident(col)}::{ctx.type_sql(new)}"
+                    fix = ctx.retype_sql(t, c, new, using)
                 yield Hit(
                     f"{t.key}.{col}",
                     f"{t.key}.{col} is {mine} but references {fk.ref_table}.{ref} ({theirs})",
                     ctx.origin(t, col),
-                    f"ALTER TABLE {t.key} ALTER COLUMN {col} TYPE {theirs};",
+                    _join(fix),
                 )
 
 
@@ -189,7 +273,7 @@ def unique_duplicated_by_index(ctx: Context) -> Iterator[Hit]:
                         f"unique index {i.name} duplicates unique constraint {u.name} "
                         f"({', '.join(u.columns)}) on {t.key}",
                         i.origin or t.origin,
-                        f"DROP INDEX {i.key};",
+                        ctx.drop_index_sql(i),
                     )
                     break
 
@@ -263,7 +347,8 @@ def integer_key_overflow(ctx: Context) -> Iterator[Hit]:
         -- [tool.dbdesign.lint.volumes] "public.events" = 5_000_000_000
         CREATE TABLE events (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, kind text);
 
-    Fix: Make the key (and the columns that reference it) bigint before the table fills up.
+    Fix: Make the key (and the columns that reference it, and a serial's sequence) bigint
+    (integer where that is enough) before the table fills up.
     """
     if not ctx.config.volumes:
         return
@@ -279,13 +364,13 @@ def integer_key_overflow(ctx: Context) -> Iterator[Hit]:
         limit = _INT_MAX.get(type_name)
         if limit is None or col.type.array_dims or rows <= limit:
             continue
+        wider = "integer" if rows <= _INT_MAX["integer"] else "bigint"
         yield Hit(
             ctx.col_key(t, col),
             f"primary key {ctx.col_key(t, col)} is {type_name} (at most {limit:,}) but "
             f"{t.key} is expected to hold {rows:,} rows",
             ctx.origin(t, col.name),
-            f"ALTER TABLE {t.key} ALTER COLUMN {col.name} TYPE bigint; "
-            "(and every column that references it)",
+            _join(widen_key_sql(ctx, t, col, DataType(name=wider))),
         )
 
 
@@ -370,7 +455,7 @@ def nullable_mandatory_foreign_key(ctx: Context) -> Iterator[Hit]:
           PRIMARY KEY (film_id, actor_id)
         );
 
-    Fix: ALTER TABLE ... ALTER COLUMN ... SET NOT NULL (and drop the CHECK that said it).
+    Fix: Make the column NOT NULL (and drop the CHECK that said it, if it says nothing else).
     """
     for t in ctx.tables:
         if not t.foreign_keys or t.partition_of is not None:
@@ -388,7 +473,8 @@ def nullable_mandatory_foreign_key(ctx: Context) -> Iterator[Hit]:
         for ck in t.checks.values():
             if "NULL" not in ck.expr.text.upper():
                 continue
-            for c in sqlexpr.required_columns(ck.expr.text) & nullable:
+            text = _double_quoted(ck.expr.text) if ctx.dialect == "mysql" else ck.expr.text
+            for c in sqlexpr.required_columns(text) & nullable:
                 why.setdefault(c, f"check {ck.name} requires it")
         for c in _link_table_columns(ctx, t) & nullable:
             why.setdefault(c, f"{t.key} is a link table between two parents")
@@ -397,5 +483,40 @@ def nullable_mandatory_foreign_key(ctx: Context) -> Iterator[Hit]:
                 ctx.col_key(t, c),
                 f"foreign key column {ctx.col_key(t, c)} allows NULL but {why[c]}",
                 ctx.origin(t, c),
-                f"ALTER TABLE {t.key} ALTER COLUMN {c} SET NOT NULL;",
+                _not_null_sql(ctx, t, c),
             )
+
+
+_MYSQL_QUOTED = re.compile(r"'(?:[^'\\]|\\.|'')*'|`((?:[^`]|``)*)`")
+
+
+def _double_quoted(text: str) -> str:
+    """A MySQL expression with its `quoted` names "quoted" (strings left alone), so that the
+    PostgreSQL expression parser reads its column names."""
+
+    def swap(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if name is None:
+            return m.group(0)
+        return '"' + name.replace("``", "`").replace('"', '""') + '"'
+
+    return _MYSQL_QUOTED.sub(swap, text)
+
+
+def _not_null_sql(ctx: Context, t: Table, name: str) -> str:
+    """The statement that makes a column NOT NULL (MySQL restates the whole column)."""
+    if ctx.dialect == "sqlite":
+        return (
+            f"SQLite cannot add NOT NULL to a column in place: rebuild {t.name} with {name} "
+            "declared NOT NULL (create the new table, copy the rows, drop the old one, rename "
+            "the new one)"
+        )
+    if ctx.dialect == "mysql":
+        from dbdesign.emit.mysql import column_sql
+
+        c = t.column(name)
+        assert c is not None
+        return (
+            f"ALTER TABLE {ctx.table_name(t)} MODIFY {column_sql(t, replace(c, nullable=False))};"
+        )
+    return f"ALTER TABLE {ctx.table_name(t)} ALTER COLUMN {ctx.ident(name)} SET NOT NULL;"

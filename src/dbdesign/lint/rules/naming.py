@@ -10,7 +10,7 @@ from typing import cast
 from dbdesign.lint.context import Context, words
 from dbdesign.lint.findings import Hit
 from dbdesign.lint.registry import rule
-from dbdesign.model import Table
+from dbdesign.model import Index, Table
 
 _SNAKE = re.compile(r"^[a-z_][a-z0-9_]*$")
 _LIMITS = {"postgres": 63, "mysql": 64}
@@ -138,7 +138,7 @@ def index_name_pattern(ctx: Context) -> Iterator[Hit]:
     Good:
         CREATE INDEX idx_orders_customer_id ON orders (customer_id);
 
-    Fix: ALTER INDEX ... RENAME TO idx_<table>_<columns>.
+    Fix: Rename the index to follow the pattern (`ALTER INDEX ... RENAME TO idx_<table>_<columns>`).
     """
     n = ctx.config.naming
     for i in ctx.schema.indexes.values():
@@ -146,7 +146,51 @@ def index_name_pattern(ctx: Context) -> Iterator[Hit]:
         pats = n["index"] + (n["unique"] if i.unique else ())
         if not _matches(pats, i.name, i.table, cols):
             want = " or ".join(pats)
-            yield Hit(i.key, f"index name {i.name!r} does not match {want}", i.origin)
+            # a unique index is best named by the unique pattern
+            order = (n["unique"] + n["index"]) if i.unique else pats
+            yield Hit(
+                i.key,
+                f"index name {i.name!r} does not match {want}",
+                i.origin,
+                _rename_index(ctx, i, order, cols),
+            )
+
+
+def _proposed(
+    ctx: Context,
+    pats: tuple[str, ...],
+    name: str,
+    table: str,
+    cols: tuple[str, ...],
+    taken: set[str],
+) -> str | None:
+    """A name that follows the first pattern it can fill: ``{table}``, ``{columns}`` and ``*``
+    (the columns, else the old name) filled in, cut to the identifier limit, not taken."""
+    for pat in pats:
+        if "{columns}" in pat and not cols:
+            continue
+        star = "_".join(cols) if cols else name
+        base = pat.replace("{table}", table).replace("{columns}", "_".join(cols))
+        new = ctx.new_name(base.replace("*", star), taken)
+        if new != name and _matches(pats, new, table, cols):
+            return new
+    return None
+
+
+def _rename_index(ctx: Context, i: Index, pats: tuple[str, ...], cols: tuple[str, ...]) -> str:
+    t = ctx.schema.tables.get(i.table_key)
+    taken = ctx.index_names_near(t) if t is not None else set()
+    new = _proposed(ctx, pats, i.name, i.table, cols, taken)
+    if new is None:
+        return f"Rename the index to follow {' or '.join(pats)}."
+    if ctx.dialect == "sqlite":
+        return f"SQLite cannot rename an index: drop {i.name} and create it again as {new}"
+    if ctx.dialect == "mysql":
+        return (
+            f"ALTER TABLE {ctx.ident(i.schema, i.table)} RENAME INDEX {ctx.ident(i.name)} "
+            f"TO {ctx.ident(new)};"
+        )
+    return f"ALTER INDEX {ctx.ident(i.schema, i.name)} RENAME TO {ctx.ident(new)};"
 
 
 def _constraints(t: Table) -> Iterator[tuple[str, str, tuple[str, ...], object]]:
@@ -177,7 +221,8 @@ def constraint_name_pattern(ctx: Context) -> Iterator[Hit]:
     Good:
         CREATE TABLE orders (id bigint, CONSTRAINT pk_orders PRIMARY KEY (id));
 
-    Fix: ALTER TABLE ... RENAME CONSTRAINT ... TO ... (or set the pattern your team uses).
+    Fix: Rename the constraint to follow the pattern (`ALTER TABLE ... RENAME CONSTRAINT ... TO
+    ...`), or set the pattern your team uses.
     """
     n = ctx.config.naming
     for t in ctx.base_tables:
@@ -189,7 +234,29 @@ def constraint_name_pattern(ctx: Context) -> Iterator[Hit]:
                     f"{t.key}.{name}",
                     f"{kind.replace('_', ' ')} name {name!r} does not match {' or '.join(n[kind])}",
                     origin if origin is not None else t.origin,  # type: ignore[arg-type]
+                    _rename_constraint(ctx, t, kind, name, cols, n[kind]),
                 )
+
+
+def _rename_constraint(
+    ctx: Context, t: Table, kind: str, name: str, cols: tuple[str, ...], pats: tuple[str, ...]
+) -> str:
+    taken = {c[1] for c in _constraints(t)}
+    if kind in ("primary_key", "unique"):  # backed by an index: a relation name too
+        taken |= ctx.index_names_near(t)
+    new = _proposed(ctx, pats, name, t.name, cols, taken)
+    if new is None:
+        return f"Rename the constraint to follow {' or '.join(pats)}."
+    table = ctx.table_name(t)
+    if ctx.dialect == "sqlite":
+        return f"SQLite cannot rename a constraint: rebuild {t.name} with it named {new}"
+    if ctx.dialect == "mysql":
+        if kind == "unique":
+            return f"ALTER TABLE {table} RENAME INDEX {ctx.ident(name)} TO {ctx.ident(new)};"
+        return (
+            f"MySQL cannot rename a {kind.replace('_', ' ')}: drop {name} and add it again as {new}"
+        )
+    return f"ALTER TABLE {table} RENAME CONSTRAINT {ctx.ident(name)} TO {ctx.ident(new)};"
 
 
 def _object(ctx: Context) -> list[tuple[str, str, str, object]]:

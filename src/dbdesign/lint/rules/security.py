@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from dbdesign.lint.context import Context, words
 from dbdesign.lint.findings import Hit
 from dbdesign.lint.registry import rule
-from dbdesign.model import Grant
+from dbdesign.model import Column, Function, Grant, Namespace, Origin, Sequence, Table, View
 
 _PROTECTED = {
     "hash", "hashed", "digest", "encrypted", "enc", "crypt", "cipher", "ciphertext", "bcrypt",
@@ -100,8 +101,28 @@ def pii_without_comment(ctx: Context) -> Iterator[Hit]:
                     ctx.col_key(t, c),
                     f"{ctx.col_key(t, c)} looks like sensitive personal data and has no comment",
                     c.origin or t.origin,
-                    f"COMMENT ON COLUMN {ctx.col_key(t, c)} IS '<how it is protected>';",
+                    _comment_sql(ctx, t, c),
                 )
+
+
+# What the suggested comment says: the reader replaces it with the column's real protection.
+_PII_NOTE = "PII: <how it is protected, who may read it, how long it is kept>"
+
+
+def _comment_sql(ctx: Context, t: Table, c: Column) -> str:
+    """The statement that documents a column, or prose where the dialect has no comments."""
+    if ctx.dialect == "sqlite":
+        return (
+            f"SQLite has no column comments: protect {c.name} (encrypt or tokenise it) and "
+            "record how in the schema's documentation"
+        )
+    if ctx.dialect == "mysql":
+        from dbdesign.emit.mysql import column_sql
+
+        col = column_sql(t, replace(c, comment=_PII_NOTE))
+        return f"ALTER TABLE {ctx.table_name(t)} MODIFY {col};"
+    name = ctx.ident(t.schema, t.name, c.name)
+    return f"COMMENT ON COLUMN {name} IS {ctx.string(_PII_NOTE)};"
 
 
 @rule("SEC003", "rls-enabled-without-policy", "error", dialects=("postgres",))
@@ -121,7 +142,7 @@ def rls_without_policy(ctx: Context) -> Iterator[Hit]:
         ALTER TABLE documents ENABLE ROW LEVEL SECURITY;
         CREATE POLICY documents_owner ON documents USING (owner = current_user);
 
-    Fix: Create the policies (CREATE POLICY) or disable RLS on the table.
+    Fix: Write the policies (CREATE POLICY) or disable RLS on the table.
     """
     for t in ctx.tables:
         if t.rls_enabled and t.key not in ctx.policy_tables:
@@ -158,8 +179,30 @@ def security_definer_search_path(ctx: Context) -> Iterator[Hit]:
                 f.key,
                 f"SECURITY DEFINER function {f.signature} has no SET search_path",
                 f.origin,
-                f"ALTER FUNCTION {f.signature} SET search_path = pg_catalog, pg_temp;",
+                f"ALTER {_routine(f)} {_signature(ctx, f)} SET search_path = pg_catalog, pg_temp;",
             )
+
+
+def _routine(f: Function) -> str:
+    """The key word GRANT, REVOKE and ALTER use for a routine (aggregates: FUNCTION)."""
+    return "PROCEDURE" if f.kind == "procedure" else "FUNCTION"
+
+
+def _signature(ctx: Context, f: Function) -> str:
+    """A routine's quoted name and input argument types, as ALTER, GRANT and REVOKE take it."""
+    from dbdesign.dialects.postgres import parse_type_string, type_sql
+
+    types = []
+    for a in f.arguments:
+        if a.mode not in ("IN", "INOUT", "VARIADIC"):
+            continue
+        try:
+            types.append(type_sql(parse_type_string(a.type)))
+        except Exception:  # an exotic spelling: as the catalog printed it
+            types.append(a.type)
+    if f.kind == "aggregate" and not types:
+        types = ["*"]
+    return f"{ctx.ident(f.schema, f.name)}({', '.join(types)})"
 
 
 def _public(grants: frozenset[Grant]) -> list[str]:
@@ -181,24 +224,40 @@ def grant_to_public(ctx: Context) -> Iterator[Hit]:
     Good:
         GRANT SELECT ON customers TO reporting;
 
-    Fix: REVOKE ... FROM PUBLIC and GRANT to the roles that need it.
+    Fix: Revoke the privileges from PUBLIC (REVOKE ... ON TABLE|SEQUENCE|FUNCTION|SCHEMA ... FROM
+    PUBLIC) and grant them to the roles that need them.
     """
-    objects: list[tuple[str, str, frozenset[Grant], object]] = []
-    objects += [("table", t.key, t.grants, t.origin) for t in ctx.tables]
-    objects += [("view", v.key, v.grants, v.origin) for v in ctx.schema.views.values()]
-    objects += [("sequence", s.key, s.grants, s.origin) for s in ctx.schema.sequences.values()]
-    objects += [("function", f.key, f.grants, f.origin) for f in ctx.schema.functions.values()]
+    objects: list[tuple[str, str, frozenset[Grant], Origin | None, object]] = []
+    objects += [("table", t.key, t.grants, t.origin, t) for t in ctx.tables]
+    objects += [("view", v.key, v.grants, v.origin, v) for v in ctx.schema.views.values()]
+    objects += [("sequence", q.key, q.grants, q.origin, q) for q in ctx.schema.sequences.values()]
+    objects += [("function", f.key, f.grants, f.origin, f) for f in ctx.schema.functions.values()]
     for n in ctx.schema.namespaces.values():
         grants = n.grants
         if n.name == "public":
             grants = frozenset(g for g in grants if g.privilege != "USAGE")
-        objects.append(("schema", n.name, grants, n.origin))
-    for kind, key, grants, origin in objects:
+        objects.append(("schema", n.name, grants, n.origin, n))
+    for kind, key, grants, origin, obj in objects:
         privs = _public(grants)
         if privs:
+            # A routine has one privilege, EXECUTE, whatever spelling the source used.
+            revoke = ["EXECUTE"] if kind == "function" else privs
             yield Hit(
                 key,
                 f"{kind} {key} grants {', '.join(privs)} to PUBLIC",
-                origin,  # type: ignore[arg-type]
-                f"REVOKE {', '.join(privs)} ON {key} FROM PUBLIC;",
+                origin,
+                f"REVOKE {', '.join(revoke)} ON {_target(ctx, obj)} FROM PUBLIC;",
             )
+
+
+def _target(ctx: Context, obj: object) -> str:
+    """What GRANT and REVOKE name an object by: TABLE t (views too), SEQUENCE s, FUNCTION
+    f(args), PROCEDURE p(args), SCHEMA s."""
+    if isinstance(obj, Function):
+        return f"{_routine(obj)} {_signature(ctx, obj)}"
+    if isinstance(obj, Namespace):
+        return f"SCHEMA {ctx.ident(obj.name)}"
+    if isinstance(obj, Sequence):
+        return f"SEQUENCE {ctx.ident(obj.schema, obj.name)}"
+    assert isinstance(obj, Table | View)
+    return f"TABLE {ctx.ident(obj.schema, obj.name)}"

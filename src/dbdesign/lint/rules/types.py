@@ -5,22 +5,36 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dbdesign.lint import sqlexpr
-from dbdesign.lint.context import Context, words
+from dbdesign.lint.context import Context, is_sql_hint, words
 from dbdesign.lint.findings import Hit
 from dbdesign.lint.registry import rule
+from dbdesign.model import Column, DataType, Table
 
 PG = ("postgres",)
 
 
-def _columns_of_type(ctx: Context, *names: str) -> Iterator[tuple[str, str, Hit]]:
+def _columns_of_type(ctx: Context, *names: str) -> Iterator[tuple[Table, Column, Hit]]:
     for t, c in ctx.columns:
         b = ctx.base_type(c.type)
         if b.name in names:
-            yield b.name, c.name, Hit(ctx.col_key(t, c), "", c.origin or t.origin)
+            yield t, c, Hit(ctx.col_key(t, c), "", c.origin or t.origin)
 
 
 def _hit(h: Hit, message: str, fix: str | None = None) -> Hit:
     return Hit(h.object, message, h.origin, fix)
+
+
+def _retype(
+    ctx: Context, t: Table, c: Column, name: str, args: tuple[int | str, ...] = (), using: str = ""
+) -> str:
+    """The ALTER that changes ``c`` to type ``name(args)``, arrays kept (``varchar(20)[]`` ->
+    ``text[]``), with ``using`` (``{col}`` is the quoted column) as the USING conversion; or
+    prose where the type cannot be changed so (see Context.retype_sql)."""
+    b = ctx.base_type(c.type)
+    new = DataType(name=name, args=args, array_dims=b.array_dims)
+    expr = using.format(col=ctx.ident(c.name)) if using else None
+    out = ctx.retype_sql(t, c, new, expr)
+    return out if isinstance(out, str) else " ".join(out)
 
 
 @rule("TYP001", "timestamp-without-time-zone", "warning", dialects=PG)
@@ -39,15 +53,20 @@ def timestamp_without_tz(ctx: Context) -> Iterator[Hit]:
     Good:
         CREATE TABLE events (id bigint PRIMARY KEY, happened_at timestamptz);
 
-    Fix: ALTER TABLE ... ALTER COLUMN ... TYPE timestamptz USING col AT TIME ZONE 'UTC'
-    (state the zone the stored values were written in).
+    Fix: Change the column to timestamptz, converting with `USING col AT TIME ZONE 'UTC'`
+    (name the zone the stored values were written in; the suggested statement assumes UTC).
     """
-    for _, col, h in _columns_of_type(ctx, "timestamp without time zone"):
-        yield _hit(
-            h,
-            f"{h.object} is timestamp without time zone",
-            f"ALTER TABLE ... ALTER COLUMN {col} TYPE timestamptz USING {col} AT TIME ZONE 'UTC';",
-        )
+    for t, c, h in _columns_of_type(ctx, "timestamp without time zone"):
+        b = ctx.base_type(c.type)
+        if b.array_dims:
+            fix = (
+                f"convert {c.name} to timestamptz[] element by element, naming the zone the "
+                "values were written in (AT TIME ZONE does not apply to arrays)"
+            )
+        else:
+            using = "{col} AT TIME ZONE 'UTC'"
+            fix = _retype(ctx, t, c, "timestamp with time zone", b.args, using)
+        yield _hit(h, f"{h.object} is timestamp without time zone", fix)
 
 
 @rule("TYP002", "money-type", "warning", dialects=PG)
@@ -68,8 +87,10 @@ def money_type(ctx: Context) -> Iterator[Hit]:
     Fix: Change the column to numeric(p, s) and add a currency code column if amounts can be in
     more than one currency.
     """
-    for _, col, h in _columns_of_type(ctx, "money"):
-        yield _hit(h, f"{h.object} uses the money type", f"ALTER COLUMN {col} TYPE numeric(12,2)")
+    for t, c, h in _columns_of_type(ctx, "money"):
+        # numeric without a scale keeps every digit money held, whatever lc_monetary says
+        fix = _retype(ctx, t, c, "numeric", using="{col}::numeric" + "[]" * c.type.array_dims)
+        yield _hit(h, f"{h.object} uses the money type", fix)
 
 
 @rule("TYP003", "float-for-money", "error")
@@ -116,18 +137,29 @@ def char_n(ctx: Context) -> Iterator[Hit]:
     Good:
         CREATE TABLE countries (code text PRIMARY KEY CHECK (length(code) = 2));
 
-    Fix: Change the column to text (or varchar) and add CHECK (length(col) = n) if the length is a
-    real rule.
+    Fix: Change the column to text and add CHECK (length(col) = n) if the length is a real
+    rule. Converting drops the trailing blanks char(n) padded shorter values with (comparisons
+    of char(n) values ignored them already); the suggested CHECK is added NOT VALID, so
+    values shorter than n do not stop the change: fix them, then VALIDATE CONSTRAINT.
     """
     for t, c in ctx.columns:
         b = ctx.base_type(c.type)
         # char(n) always has its length (plain char is char(1)); the one-byte "char" has none.
         if b.name == "character" and b.args:
+            n = b.args[0]
+            fix = _retype(ctx, t, c, "text")
+            if is_sql_hint(fix) and not b.array_dims:
+                taken = set(t.checks) | set(t.uniques) | set(t.foreign_keys) | set(t.exclusions)
+                if t.primary_key is not None:
+                    taken.add(t.primary_key.name)
+                check = ctx.new_name(f"chk_{t.name}_{c.name}_length", taken)
+                col = ctx.ident(c.name)
+                fix += (
+                    f" ALTER TABLE {ctx.table_name(t)} ADD CONSTRAINT {ctx.ident(check)} "
+                    f"CHECK (length({col}) = {n}) NOT VALID;"
+                )
             yield Hit(
-                ctx.col_key(t, c),
-                f"{ctx.col_key(t, c)} is char({b.args[0]})",
-                c.origin or t.origin,
-                f"ALTER COLUMN {c.name} TYPE text + CHECK (length({c.name}) = {b.args[0]})",
+                ctx.col_key(t, c), f"{ctx.col_key(t, c)} is char({n})", c.origin or t.origin, fix
             )
 
 
@@ -148,7 +180,8 @@ def varchar_n(ctx: Context) -> Iterator[Hit]:
     Good:
         CREATE TABLE users (id bigint PRIMARY KEY, name text CHECK (length(name) <= 200));
 
-    Fix: Change the column to text (increasing a limit or removing it needs no table rewrite).
+    Fix: Change the column to text (arrays to text[]; increasing a limit or removing it needs no
+    table rewrite), with a CHECK on length(col) if the limit is a business rule.
     """
     for t, c in ctx.columns:
         b = ctx.base_type(c.type)
@@ -157,7 +190,7 @@ def varchar_n(ctx: Context) -> Iterator[Hit]:
                 ctx.col_key(t, c),
                 f"{ctx.col_key(t, c)} is varchar({b.args[0]})",
                 c.origin or t.origin,
-                f"ALTER COLUMN {c.name} TYPE text (+ CHECK if the limit is a rule)",
+                _retype(ctx, t, c, "text"),
             )
 
 
@@ -208,10 +241,11 @@ def json_not_jsonb(ctx: Context) -> Iterator[Hit]:
     Good:
         CREATE TABLE events (id bigint PRIMARY KEY, payload jsonb);
 
-    Fix: ALTER TABLE ... ALTER COLUMN payload TYPE jsonb USING payload::jsonb.
+    Fix: Change the column to jsonb (`USING payload::jsonb`).
     """
-    for _, col, h in _columns_of_type(ctx, "json"):
-        yield _hit(h, f"{h.object} is json, not jsonb", f"ALTER COLUMN {col} TYPE jsonb")
+    for t, c, h in _columns_of_type(ctx, "json"):
+        using = "{col}::jsonb" + "[]" * ctx.base_type(c.type).array_dims
+        yield _hit(h, f"{h.object} is json, not jsonb", _retype(ctx, t, c, "jsonb", using=using))
 
 
 @rule("TYP008", "timetz", "warning", dialects=PG)
@@ -231,8 +265,8 @@ def timetz(ctx: Context) -> Iterator[Hit]:
 
     Fix: Use timestamptz, or time plus a time zone name.
     """
-    for _, col, h in _columns_of_type(ctx, "time with time zone"):
-        yield _hit(h, f"{h.object} is timetz", f"use timestamptz, or time + a zone for {col}")
+    for _, c, h in _columns_of_type(ctx, "time with time zone"):
+        yield _hit(h, f"{h.object} is timetz", f"use timestamptz, or time + a zone for {c.name}")
 
 
 @rule("TYP009", "rule-instead-of-trigger", "warning", dialects=PG)
@@ -362,7 +396,7 @@ def timestamp_precision_zero(ctx: Context) -> Iterator[Hit]:
     Good:
         CREATE TABLE logins (id bigint PRIMARY KEY, at timestamptz);
 
-    Fix: Drop the precision and use date_trunc('second', ...) where whole seconds are wanted.
+    Fix: Remove the precision and use date_trunc('second', ...) where whole seconds are wanted.
     """
     for t, c in ctx.columns:
         b = ctx.base_type(c.type)
@@ -426,5 +460,5 @@ def sql_ascii_encoding(ctx: Context) -> Iterator[Hit]:
             db.name,
             f"database {db.name} uses the SQL_ASCII encoding (bytes are stored unchecked)",
             db.origin,
-            f"create a new database WITH ENCODING 'UTF8' and dump and restore {db.name} into it",
+            f"dump {db.name} and restore it into a new database made WITH ENCODING 'UTF8'",
         )
