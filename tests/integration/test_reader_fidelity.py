@@ -4,6 +4,8 @@ the catalog, and the two models must be equal and the diff empty both ways."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from dbdesign.errors import Diagnostic
@@ -78,6 +80,23 @@ CASES = {
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_construct_converges(pg_scratch: str, name: str) -> None:
     converge(pg_scratch, CASES[name])
+
+
+FILES = sorted((Path(__file__).parent / "sql").glob("fidelity_*.sql"))
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_file_converges(pg_scratch: str, path: Path) -> None:
+    """The larger cases, kept as files (test_convergence.py loads them too)."""
+    converge(pg_scratch, path.read_text())
+
+
+def test_attached_partition_keys_are_the_parents() -> None:
+    schema = read_ddl((Path(__file__).parent / "sql" / "fidelity_partitions.sql").read_text())
+    for name in ("c", "c2", "q1", "s1", "s1a"):
+        t = schema.tables[f"public.{name}"]
+        assert (t.primary_key, dict(t.uniques), dict(t.foreign_keys)) == (None, {}, {}), name
+    assert sorted(schema.indexes) == ["public.c2_own", "public.p_note", "public.q_k"]
 
 
 def test_range_type_is_not_modelled_by_either_reader(pg_scratch: str) -> None:

@@ -1058,7 +1058,7 @@ class PostgresDdlReader:
                         self._alter_view_options(self.views[key], sub, cmd.get("def"))
                     continue  # ALTER VIEW ... owner, defaults: not modelled
                 raise KeyError(f"table {key} is not defined")
-            self._alter_table(self.tables[key], sub, cmd)
+            self._alter_table(self.tables[key], sub, cmd, only=not rv.get("inh"))
 
     def _alter_view_options(self, v: View, sub: str, d: Tree | None) -> None:
         """ALTER VIEW ... SET/RESET (...): options, check_option among them."""
@@ -1083,12 +1083,61 @@ class PostgresDdlReader:
             child = cmd["def"]["PartitionCmd"]["name"]
             schema, name = self._qual(child)
             self.indexes.pop(f"{schema}.{name}", None)
+            # the index of a partition's key (pg_dump attaches them so): the key is inherited
+            for t in self.tables.values():
+                if t.schema != schema or t.partition_of is None:
+                    continue
+                if t.primary_key is not None and t.primary_key.name == name:
+                    t.primary_key = None
+                t.uniques.pop(name, None)
+                t.exclusions.pop(name, None)
 
-    def _alter_table(self, t: _TableB, sub: str, cmd: Tree) -> None:
+    def _attach_keys(self, parent: _TableB, child: _TableB) -> None:
+        """The server attaches a partition's own keys, foreign keys and indexes that match its
+        parent's (at ATTACH PARTITION, or when the partitioned table gains one); from then on
+        they are the parent's, cloned, and the catalog reader leaves them out of the partition.
+        Recurses into a partition that is itself partitioned."""
+        pk, own = parent.primary_key, child.primary_key
+        if (
+            pk is not None
+            and own is not None
+            and (own.columns, own.include)
+            == (
+                pk.columns,
+                pk.include,
+            )
+        ):
+            child.primary_key = None
+        pairs: list[tuple[dict[str, Any], Mapping[str, Any]]] = [
+            (child.uniques, parent.uniques),
+            (child.exclusions, parent.exclusions),
+            (child.foreign_keys, parent.foreign_keys),
+        ]
+        for coll, parent_coll in pairs:
+            for cname, con in list(coll.items()):
+                if any(_same_but_name(con, p) for p in parent_coll.values()):
+                    del coll[cname]
+        parent_indexes = [i for i in self.indexes.values() if i.table_key == _key(parent)]
+        for ikey, ix in list(self.indexes.items()):
+            if ix.table_key == _key(child) and any(
+                _same_but_name(dataclasses.replace(ix, table=p.table), p) for p in parent_indexes
+            ):
+                del self.indexes[ikey]
+        for grandchild in self._partitions(child):
+            self._attach_keys(child, grandchild)
+
+    def _partitions(self, parent: _TableB) -> list[_TableB]:
+        key = _key(parent)
+        return [t for t in self.tables.values() if t.partition_of == key]
+
+    def _alter_table(self, t: _TableB, sub: str, cmd: Tree, only: bool = False) -> None:
         name: str = cmd.get("name") or ""
         d: Any = cmd.get("def")
         if sub == "AT_AddConstraint":
             self._add_constraint(t, d["Constraint"], None)
+            if not only:
+                for child in self._partitions(t):
+                    self._attach_keys(t, child)
         elif sub == "AT_ColumnDefault":
             dtype = next((c.type for c in t.columns if c.name == name), None)
             t.set_col(name, default=self._default(d, dtype) if d else None)
@@ -1110,6 +1159,7 @@ class PostgresDdlReader:
             child = self._table(pc["name"])
             child.partition_of = f"{t.schema}.{t.name}"
             child.partition_bound = self._bound(pc["bound"])
+            self._attach_keys(t, child)
         elif sub == "AT_DetachPartition":
             child = self._table(d["PartitionCmd"]["name"])
             child.partition_of = None
@@ -1240,6 +1290,9 @@ class PostgresDdlReader:
             ),
             origin=self._origin(),
         )
+        if target is not None and s["relation"].get("inh"):  # not ON ONLY
+            for child in self._partitions(target):
+                self._attach_keys(target, child)
 
     def _domain_casts(self, tree: Tree, table: _TableB | None) -> Tree:
         """An expression on one table (CHECK, index predicate), coerced as the server would."""
@@ -1813,6 +1866,20 @@ def _identity(opts: dict[str, Any], always: bool) -> Identity:
         max_value=opts.get("max_value"),
         cache=None if int(opts.get("cache") or 1) == 1 else int(opts["cache"]),
         cycle=bool(opts.get("cycle")),
+    )
+
+
+def _key(t: _TableB) -> str:
+    return f"{t.schema}.{t.name}"
+
+
+_NAMELESS = {"name": "", "comment": None, "origin": None}
+
+
+def _same_but_name(a: Any, b: Any) -> bool:
+    """Two constraints or indexes alike but for their names (and comments)."""
+    return type(a) is type(b) and bool(
+        dataclasses.replace(a, **_NAMELESS) == dataclasses.replace(b, **_NAMELESS)
     )
 
 
