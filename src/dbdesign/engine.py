@@ -10,6 +10,8 @@ never by searching for the password's text.
 - :func:`embedded_url` starts (or reuses) a PostgreSQL 16 from the ``pgserver`` package. Its data
   directory is ``platformdirs.user_cache_dir("dbdesign")/pg16`` or ``$DBDESIGN_EMBEDDED_DIR``; it
   is left running, so the next command (another process) reuses it without starting anything.
+  :func:`embedded_status` describes it (``dbdesign server status``) and :func:`embedded_stop`
+  stops it cleanly (``dbdesign server stop``); the next command that needs it starts it again.
 - :func:`connect` opens a psycopg connection; failures become one-line
   :class:`dbdesign.errors.ConnectionError` messages without the password.
 - :func:`scratch_database` creates a throw-away database on the same server and drops it afterwards.
@@ -20,12 +22,14 @@ never by searching for the password's text.
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import re
 import uuid
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -268,8 +272,12 @@ def embedded_dir() -> Path:
         return Path(platformdirs.user_cache_dir("dbdesign")).resolve() / "pg16"
 
 
-def _running_uri(pgdata: Path) -> str | None:
-    """The URI of a server already running on ``pgdata``, read from postmaster.pid, or None."""
+_log = logging.getLogger("dbdesign.engine")
+
+
+def _postmaster(pgdata: Path) -> Any:
+    """pgserver's ``PostmasterInfo`` of the postmaster.pid in ``pgdata`` when that process is
+    alive and is a PostgreSQL server (not another process that reuses a stale pid), else None."""
     pidfile = pgdata / "postmaster.pid"
     if not pidfile.exists():
         return None
@@ -281,7 +289,21 @@ def _running_uri(pgdata: Path) -> str | None:
         info = PostmasterInfo.read_from_pgdata(pgdata)
     except (OSError, ValueError, AssertionError):
         return None  # a half-written pid file: the server is starting or stopping
-    if info is None or not info.is_running() or info.status != "ready":
+    if info is None or not info.is_running():
+        return None
+    process: Any = info.process
+    try:
+        if not process.name().startswith("postgres"):
+            return None
+    except Exception:  # psutil: the process went away, or may not be looked at
+        return None
+    return info
+
+
+def _running_uri(pgdata: Path) -> str | None:
+    """The URI of a server already running on ``pgdata``, read from postmaster.pid, or None."""
+    info = _postmaster(pgdata)
+    if info is None or info.status != "ready":
         return None
     if info.socket_path is not None and not info.socket_path.exists():
         return None
@@ -298,25 +320,217 @@ def embedded_url() -> str:
     pgdata = embedded_dir()
     uri = _running_uri(pgdata)
     if uri is not None:
+        _log.info("embedded PostgreSQL: reusing the server running on %s", pgdata)
         return uri
     pgdata.parent.mkdir(parents=True, exist_ok=True)
-    with _file_lock(pgdata.parent / f".{pgdata.name}.lock"):
+    with _file_lock(_lock_path(pgdata)):
         uri = _running_uri(pgdata)  # another process may have started it while we waited
         if uri is not None:
+            _log.info("embedded PostgreSQL: reusing the server running on %s", pgdata)
             return uri
+        fresh = not (pgdata / "PG_VERSION").exists()
+        _log.info(
+            "embedded PostgreSQL: %s %s",
+            "creating and starting a server in" if fresh else "starting the server on",
+            pgdata,
+        )
+        import time
+
+        started = time.perf_counter()
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 from pgserver.postgres_server import get_server
 
                 server = get_server(pgdata, cleanup_mode=None)
-                return str(server.get_uri())
+                uri = str(server.get_uri())
+                _log.info(
+                    "embedded PostgreSQL: started in %.1f s (stop it with `dbdesign server stop`)",
+                    time.perf_counter() - started,
+                )
+                return uri
         except Exception as exc:  # pgserver raises CalledProcessError, RuntimeError ...
             reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
             raise ConnectionError(
                 f"cannot start the embedded PostgreSQL in {pgdata}: {reason} "
                 f"(see {pgdata / 'log'}; set {ENV_DATABASE_URL} to use another server)"
             ) from exc
+
+
+def _lock_path(pgdata: Path) -> Path:
+    """The file that serialises starting and stopping the server of ``pgdata``."""
+    return pgdata.parent / f".{pgdata.name}.lock"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EmbeddedStatus:
+    """The embedded server, as ``dbdesign server status`` shows it."""
+
+    data_dir: Path
+    state: str  # running | starting | stopping | stopped | not created
+    pid: int | None = None
+    url: str | None = None
+    socket: str | None = None
+    version: str | None = None
+    started_at: str | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.state == "running"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "data_dir": str(self.data_dir),
+            "state": self.state,
+            "running": self.running,
+            "pid": self.pid,
+            "url": self.url,
+            "socket": self.socket,
+            "version": self.version,
+            "started_at": self.started_at,
+        }
+
+
+def embedded_status() -> EmbeddedStatus:
+    """Describe the embedded server of :func:`embedded_dir` without starting it.
+
+    ``version`` is the running server's (``SHOW server_version``), else that of the PostgreSQL
+    binaries that would start it."""
+    pgdata = embedded_dir()
+    if not (pgdata / "PG_VERSION").is_file():
+        return EmbeddedStatus(data_dir=pgdata, state="not created", version=_binary_version())
+    info = _postmaster(pgdata)
+    if info is None:
+        return EmbeddedStatus(data_dir=pgdata, state="stopped", version=_binary_version())
+    state = {"ready": "running", "starting": "starting", "stopping": "stopping"}.get(
+        info.status, info.status or "starting"
+    )
+    socket = (
+        str(info.socket_path)
+        if info.socket_path is not None
+        else f"{info.hostname}:{info.port}"
+        if info.port
+        else None
+    )
+    url = _running_uri(pgdata) if state == "running" else None
+    version = None
+    if url is not None:
+        try:
+            with connect(url, autocommit=True) as conn:
+                row = conn.execute("SHOW server_version").fetchone()
+                version = f"PostgreSQL {row[0]}" if row else None
+        except ConnectionError:
+            version = None
+    return EmbeddedStatus(
+        data_dir=pgdata,
+        state=state,
+        pid=info.pid,
+        url=url,
+        socket=socket,
+        version=version or _binary_version(),
+        started_at=info.start_time.isoformat(timespec="seconds"),
+    )
+
+
+def _binary_version() -> str | None:
+    """``PostgreSQL 16.2``: the version of pgserver's postgres binary, or None."""
+    import subprocess
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            from pgserver._commands import POSTGRES_BIN_PATH
+
+        out = subprocess.run(
+            [str(POSTGRES_BIN_PATH / "postgres"), "--version"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout
+    except (ImportError, OSError, subprocess.SubprocessError):
+        return None
+    m = re.search(r"\(PostgreSQL\)\s+(\S+)", out)
+    return f"PostgreSQL {m[1]}" if m else None
+
+
+def _server_user() -> str | None:
+    """The system user pgserver runs the server as: ``pgserver`` when we are root."""
+    geteuid = getattr(os, "geteuid", None)
+    return "pgserver" if geteuid is not None and geteuid() == 0 else None
+
+
+def embedded_stop(timeout: float = 60.0) -> bool:
+    """Stop the embedded server of :func:`embedded_dir` cleanly: ``pg_ctl stop -m fast`` (open
+    sessions are disconnected, their transactions rolled back; the data is checkpointed). True
+    when a server was running and is now stopped, False when none was running.
+
+    If pg_ctl fails, the postmaster is sent SIGINT (PostgreSQL's fast shutdown) and, when it is
+    still there after ``timeout`` seconds, SIGKILL. Raises :class:`ConnectionError` when it
+    cannot be stopped. The next command that needs the server starts it again."""
+    import subprocess
+
+    pgdata = embedded_dir()
+    if _postmaster(pgdata) is None:
+        return False
+    with _file_lock(_lock_path(pgdata)):
+        info = _postmaster(pgdata)
+        if info is None:
+            return False
+        process = info.process
+        _log.info("embedded PostgreSQL: stopping the server on %s (pid %s)", pgdata, info.pid)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                from pgserver._commands import POSTGRES_BIN_PATH
+
+            wait = str(max(1, int(timeout)))
+            pg_ctl = str(POSTGRES_BIN_PATH / "pg_ctl")
+            subprocess.run(
+                [pg_ctl, "-D", str(pgdata), "-w", "-t", wait, "-m", "fast", "stop"],
+                user=_server_user(),
+                capture_output=True,
+                check=True,
+                timeout=timeout + 5,
+            )
+        except (ImportError, OSError, subprocess.SubprocessError) as exc:
+            _log.info("embedded PostgreSQL: pg_ctl stop failed (%s): sending SIGINT", exc)
+            _signal_stop(process, timeout)
+        if not _gone(process, timeout):
+            raise ConnectionError(
+                f"cannot stop the embedded PostgreSQL in {pgdata} (pid {info.pid}): it is still "
+                f"running (see {pgdata / 'log'})"
+            )
+        return True
+
+
+def _signal_stop(process: Any, timeout: float) -> None:
+    """SIGINT (fast shutdown), then SIGKILL after ``timeout`` seconds."""
+    import signal
+
+    try:
+        process.send_signal(signal.SIGINT)
+        if not _gone(process, timeout):
+            process.kill()
+    except Exception:  # psutil.NoSuchProcess: it went away meanwhile
+        return
+
+
+def _gone(process: Any, timeout: float) -> bool:
+    """Wait up to ``timeout`` seconds for ``process`` (psutil) to exit; True when it has (a
+    zombie that nobody reaps counts as gone)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if not process.is_running() or process.status() == "zombie":
+                return True
+        except Exception:  # psutil.NoSuchProcess
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
 
 
 @contextmanager
