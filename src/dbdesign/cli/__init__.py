@@ -19,13 +19,21 @@ from dbdesign.errors import DbdesignError, Diagnostic
 
 app = typer.Typer(
     name="dbdesign",
-    help="Design, review, migrate, diff, optimise and document database schemas.",
+    help="Design, review, migrate, diff, optimise and document database schemas.\n\n"
+    "Global options go before the command (dbdesign --quiet lint schema.sql). NO_COLOR=1 "
+    "turns colour off everywhere (https://no-color.org).",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 
-_state: dict[str, Any] = {"debug": False}
+_state: dict[str, Any] = {"debug": False, "verbose": False}
+
+
+class ColorOpt(StrEnum):
+    auto = "auto"
+    always = "always"
+    never = "never"
 
 
 class Format(StrEnum):
@@ -45,22 +53,116 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _color(ctx: typer.Context, value: ColorOpt | None) -> ColorOpt | None:
+    """--color (eager, so that it also applies to --help): always, never or auto."""
+    from dbdesign.cli import term
+
+    choice = None if value in (None, ColorOpt.auto) else value is ColorOpt.always
+    term.set_colour(choice)
+    if choice is not None and not ctx.resilient_parsing:
+        # The help is drawn by typer's rich console: tell it too (for this run only).
+        import typer.rich_utils as ru
+
+        saved = (ru.COLOR_SYSTEM, ru.FORCE_TERMINAL)
+        ru.COLOR_SYSTEM, ru.FORCE_TERMINAL = ("auto", True) if choice else (None, None)
+
+        def restore() -> None:
+            ru.COLOR_SYSTEM, ru.FORCE_TERMINAL = saved
+            term.set_colour(None)
+
+        ctx.call_on_close(restore)
+    return value
+
+
 @app.callback()
 def _main(
+    ctx: typer.Context,
     version: Annotated[
         bool,
         typer.Option(
             "--version", callback=_version, is_eager=True, help="Show the version and exit."
         ),
     ] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet",
+            "-q",
+            help="Errors and the report only: no notes, warnings or progress on stderr.",
+        ),
+    ] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            help="More detail on stderr: the database and server used, timings.",
+        ),
+    ] = False,
+    color: Annotated[
+        ColorOpt | None,
+        typer.Option(
+            "--color",
+            callback=_color,
+            is_eager=True,
+            show_default=False,
+            help="Colour the output: auto (the default: on a terminal, unless NO_COLOR is "
+            "set), always or never.",
+        ),
+    ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
 ) -> None:
     """dbdesign: a database design toolkit. Run `dbdesign COMMAND --help` for a command."""
+    from dbdesign.cli import term
+    from dbdesign.errors import ConfigError
+
     _state["debug"] = debug
+    _state["verbose"] = verbose
+    if quiet and verbose:
+        raise ConfigError("give --quiet or --verbose, not both")
+    term.set_level(term.QUIET if quiet else term.VERBOSE if verbose else term.NORMAL)
+    ctx.call_on_close(lambda: term.set_level(term.NORMAL))
+    if verbose:
+        _start_verbose(ctx)
+
+
+def _start_verbose(ctx: typer.Context) -> None:
+    """--verbose: dbdesign's log messages (the embedded server ...) on stderr, and which
+    database a command uses when it is given none."""
+    import logging
+    import os
+    import platform
+
+    from dbdesign.cli import term
+
+    log = logging.getLogger("dbdesign")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("dbdesign: %(message)s"))
+    log.addHandler(handler)
+    saved_level = log.level
+    log.setLevel(logging.INFO)
+
+    def restore() -> None:
+        log.removeHandler(handler)
+        log.setLevel(saved_level)
+
+    ctx.call_on_close(restore)
+    term.detail(f"version {__version__}, Python {platform.python_version()}")
+    from dbdesign.engine import ENV_DATABASE_URL, ENV_EMBEDDED_DIR, redact_url
+
+    env = os.environ.get(ENV_DATABASE_URL)
+    if env:
+        term.detail(f"default database (${ENV_DATABASE_URL}): {redact_url(env)}")
+    else:
+        where = os.environ.get(ENV_EMBEDDED_DIR) or "the user cache"
+        term.detail(f"default database: the embedded PostgreSQL (data in {where})")
 
 
 def _warn(d: Diagnostic) -> None:
-    typer.echo(str(d), err=True)
+    """A reader's warning on stderr (not with --quiet)."""
+    from dbdesign.cli import term
+
+    term.note(str(d))
 
 
 @app.command()
@@ -86,12 +188,16 @@ def inspect(
 
     Examples:
 
-      dbdesign inspect schema.sql
+      dbdesign inspect examples/shop.sql
 
-      dbdesign inspect postgresql://localhost/shop --format json > shop.json
+      dbdesign inspect postgresql://localhost/app --format json > app.json
+
+      dbdesign inspect mysql://root@localhost:3306/app
     """
     from dbdesign import api
     from dbdesign.cli.progress import bytes_bar
+
+    _reading(source)
 
     with bytes_bar("reading") as progress:
         schema = api.read(
@@ -116,9 +222,20 @@ COMMAND_MODULES: tuple[str, ...] = (
     "explain",
     "lint",
     "migrate",
+    "server",
 )
 for _name in COMMAND_MODULES:
     __import__(f"dbdesign.cli.{_name}", fromlist=["register"]).register(app)
+
+
+def _reading(source: str) -> None:
+    """--verbose: name the database a command reads (password redacted)."""
+    from dbdesign.cli import term
+
+    if term.verbose() and "://" in source:
+        from dbdesign.engine import redact_url
+
+        term.detail(f"reading {redact_url(source)}")
 
 
 def _redacted(message: str) -> str:
@@ -139,6 +256,9 @@ def main() -> None:
     refused destructive change); ``--debug`` adds the traceback and keeps the exit code. Ctrl-C
     prints one line and exits 130.
     """
+    import time
+
+    started = time.perf_counter()
     guard = _Interrupts()
     guard.install()
     code: int | str | None
@@ -154,7 +274,17 @@ def main() -> None:
     if guard.interrupted or code == 130:
         typer.echo("dbdesign: interrupted", err=True)
         code = 130
+    _finished(started, code)
     sys.exit(code)
+
+
+def _finished(started: float, code: int | str | None) -> None:
+    """--verbose: how long the command took."""
+    import time
+
+    if _state["verbose"]:
+        seconds = time.perf_counter() - started
+        typer.echo(f"dbdesign: finished in {seconds:.2f} s (exit code {code})", err=True)
 
 
 def _run() -> int:

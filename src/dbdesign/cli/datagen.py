@@ -103,9 +103,15 @@ def datagen(
     Values look real where a column's name says what it holds (email, name, price,
     created_at, status, country ...). Exit 2 when a constraint cannot be satisfied (the
     message names it) or the database refuses a row (nothing is loaded).
+
+    Examples:
+
+      dbdesign datagen postgresql://localhost/app -r '*=500' -r orders=20k --seed 7
+
+      dbdesign datagen examples/shop.sql --create --db postgresql://localhost/app
     """
     from dbdesign import api
-    from dbdesign.cli import _warn
+    from dbdesign.cli import _reading, _warn, term
     from dbdesign.errors import ConfigError
 
     counts: dict[str, int] = {}
@@ -127,8 +133,11 @@ def datagen(
         from dbdesign.engine import resolve_url
 
         target = db or resolve_url(None)
+    _reading(source)
     schema: Schema = api.read(source, dialect=dialect, warn=_warn)
     from dbdesign.engine import redact_url
+
+    term.detail(f"filling {redact_url(target)}")
 
     if not schema.tables:
         what = "database" if is_db else "schema"
@@ -176,9 +185,10 @@ class _progress:
         self.tasks: dict[str, Any] = {}
 
     def __enter__(self) -> Any:
-        if self.total < PROGRESS_MIN_ROWS or not sys.stderr.isatty():
+        from dbdesign.cli import term
+
+        if self.total < PROGRESS_MIN_ROWS or not term.progress_wanted():
             return None
-        from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
         self.bar = Progress(
@@ -186,7 +196,7 @@ class _progress:
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
-            console=Console(stderr=True),
+            console=term.console(stderr=True),
             transient=True,
         )
         self.bar.start()
@@ -217,5 +227,7 @@ def _print_text(report: Any) -> None:
         f"seed {report.seed})"
         + (f"; ANALYZE {report.analyze_seconds:.2f} s" if report.analyze_seconds else "")
     )
+    from dbdesign.cli import term
+
     for note in report.notes:
-        typer.echo(f"note: {note}", err=True)
+        term.note(f"note: {note}")

@@ -57,6 +57,12 @@ def design(
     Writes schema.sql, migrations/0001_initial.{up,down}.sql, erd.mmd, erd.txt, design.json and
     DESIGN.md into --out. Exit 1 when the proof fails (a pattern not served by its index, a
     latency target missed, or a lint error); 2 on an invalid spec (nothing is written).
+
+    Examples:
+
+      dbdesign design examples/fleet_telemetry.yaml --out fleet/
+
+      dbdesign design examples/ecommerce.yaml --no-prove --dialect mysql -f json
     """
     from dbdesign.errors import ConfigError
 
@@ -70,8 +76,13 @@ def design(
     if spec is None:
         raise ConfigError("dbdesign design needs a SPEC file (or --json-schema)")
     from dbdesign import api
+    from dbdesign.cli import term
 
-    progress = _progress() if sys.stderr.isatty() and fmt == "text" else None
+    if db is not None and prove:
+        from dbdesign.engine import redact_url
+
+        term.detail(f"proof server: {redact_url(db)}")
+    progress = _progress() if term.progress_wanted() and fmt == "text" else None
     d, proof = api.design(spec, dialect=dialect, out=out, prove=prove, db=db, progress=progress)
     if fmt == "json":
         from dbdesign.design.output import design_json
@@ -86,9 +97,9 @@ def design(
 
 
 def _progress() -> Callable[[str], None]:
-    from rich.console import Console
+    from dbdesign.cli import term
 
-    console = Console(stderr=True)
+    console = term.console(stderr=True)
 
     def say(msg: str) -> None:
         console.print(f"[dim]… {msg}[/dim]")

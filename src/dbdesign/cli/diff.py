@@ -75,12 +75,21 @@ def diff(
 
     Exit codes: 0 no differences; 1 differences (the migration is printed); 2 bad input; 3 the
     migration deletes data and --allow-destructive was not given. See docs/diff.md.
+
+    Examples:
+
+      dbdesign diff examples/migrations examples/shop.sql
+
+      dbdesign diff postgresql://localhost/app examples/shop.sql --format text
     """
     import gc
 
     from dbdesign import api
-    from dbdesign.cli import _warn
+    from dbdesign.cli import _reading, _warn, term
     from dbdesign.errors import DestructiveChangeError
+
+    _reading(source)
+    _reading(target)
 
     # Two large models without reference cycles: the cyclic collector would only re-scan them
     # as they grow (as in `dbdesign lint`).
@@ -102,7 +111,7 @@ def diff(
     elif not refused:
         typer.echo(plan.sql(), nl=False)
     for note in plan.notes:
-        typer.echo(f"dbdesign diff: note: {note}", err=True)
+        term.note(f"dbdesign diff: note: {note}")
     if refused:
         names = "; ".join(o.describe() for o in plan.destructive_operations)
         raise DestructiveChangeError(

@@ -49,9 +49,15 @@ def docs(
 
     Large schemas get one diagram per schema, one per table with its foreign-key neighbours,
     and one per group defined under \\[tool.dbdesign.docs.groups] in the configuration.
+
+    Examples:
+
+      dbdesign docs examples/shop.sql --out shop-docs/
+
+      dbdesign docs postgresql://localhost/app -o app-docs/ -f markdown,mermaid
     """
     from dbdesign import api
-    from dbdesign.cli import _warn
+    from dbdesign.cli import _reading, _warn, term
     from dbdesign.config import load_config
     from dbdesign.docs import DocsOptions, check_out, generate, load_findings, parse_formats
 
@@ -60,10 +66,11 @@ def docs(
     cfg = load_config(explicit=config)
     options = DocsOptions.from_config(cfg.section("docs"), file=str(cfg.path) if cfg.path else None)
     findings = load_findings(lint) if lint is not None else []
+    _reading(source)
     schema = api.read(source, dialect=dialect, warn=_warn)
     counts = api.row_counts(source) if rows and api.is_database(source) else None
     result = generate(schema, out, formats, row_counts=counts, findings=findings, options=options)
     for note in result.notes:
-        typer.echo(f"dbdesign docs: {note}", err=True)
+        term.note(f"dbdesign docs: {note}")
     removed = f"; removed {len(result.removed)} stale files" if result.removed else ""
     typer.echo(f"wrote {len(result.files)} files to {out} ({', '.join(result.formats)}){removed}")

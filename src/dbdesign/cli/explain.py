@@ -54,9 +54,9 @@ def explain(
 
     Examples:
 
-      dbdesign explain "SELECT * FROM orders WHERE id = %s" -p 42 --db postgresql://localhost/shop
+      dbdesign explain "SELECT * FROM orders WHERE customer_id = %s" -p 42 --runs 5
 
-      echo "DELETE FROM orders WHERE id < 100" | dbdesign explain - --runs 5
+      dbdesign explain - --db postgresql://localhost/app < examples/report.sql
     """
     from dbdesign import api
     from dbdesign.errors import ConfigError
@@ -69,6 +69,13 @@ def explain(
     if timeout <= 0:
         raise ConfigError("--timeout must be > 0")
     params: list[Any] | None = list(param) if param else None
+    from dbdesign.cli import term
+
+    if term.verbose():
+        from dbdesign.engine import redact_url, resolve_url
+
+        db = resolve_url(db)
+        term.detail(f"database: {redact_url(db)}")
     plan = api.explain(text, db, params, analyze=analyze, timeout_s=timeout)
     lat = (
         api.latency(text, db, params, runs=runs, allow_writes=analyze, timeout_s=timeout)

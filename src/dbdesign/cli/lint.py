@@ -70,6 +70,12 @@ def lint_command(
     """Review schemas against the rule catalogue (`dbdesign rules` lists it).
 
     Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input errors.
+
+    Examples:
+
+      dbdesign lint examples/shop.sql
+
+      dbdesign lint postgresql://localhost/app --format sarif > lint.sarif
     """
     import gc
 
@@ -124,9 +130,12 @@ def _lint(
         if base_path.is_dir():
             raise ConfigError("cannot write the baseline: it is a folder", file=str(base_path))
 
+    from dbdesign.cli import _reading, term
+
     findings = []
     files: set[str] = set()
     for source in sources:
+        _reading(source)
         schema = api.read(source, dialect=dialect)
         # A file or folder that defines nothing is a mistake (a wrong path, an unsaved file);
         # an empty database still has database-level settings to review.
@@ -143,12 +152,12 @@ def _lint(
             raise ConfigError(
                 f"cannot write the baseline: {e.strerror}", file=str(base_path)
             ) from None
-        typer.echo(f"wrote {n} findings to {base_path}", err=True)
+        term.note(f"wrote {n} findings to {base_path}")
         return
     if base_path is not None and (baseline is not None or base_path.exists()):
         findings = engine.apply_baseline(findings, engine.read_baseline(base_path))
     rules = engine.select_rules(cfg)
-    sys.stdout.write(render(fmt.value, findings, rules, colour=sys.stdout.isatty()))
+    sys.stdout.write(render(fmt.value, findings, rules, colour=term.colour(sys.stdout)))
     if engine.failing(findings, cfg.fail_on):
         # typer.Exit(1) would be lost: dbdesign.cli.main runs click non-standalone.
         raise SystemExit(1)
@@ -199,7 +208,18 @@ def rules_command(
         RulesFormat.text
     ),
 ) -> None:
-    """List the lint rules, or show one rule's (or group's) documentation."""
+    """List the lint rules, or show one rule's (or group's) documentation.
+
+    CODE is a rule code (KEY005), a prefix (NAM) or a group (naming).
+
+    Examples:
+
+      dbdesign rules
+
+      dbdesign rules KEY005
+
+      dbdesign rules naming --format markdown > naming-rules.md
+    """
     import json
 
     from dbdesign.errors import ConfigError

@@ -56,9 +56,12 @@ def _settings(folder: Path | None, lock_wait: float | None = None) -> Settings:
 
 
 def _url(db: str | None) -> str:
-    from dbdesign.engine import resolve_url
+    from dbdesign.cli import term
+    from dbdesign.engine import redact_url, resolve_url
 
-    return resolve_url(db)
+    url = resolve_url(db)
+    term.detail(f"database: {redact_url(url)}")
+    return url
 
 
 def _json(value: Any) -> None:
@@ -93,8 +96,17 @@ def new(
     ] = None,
 ) -> None:
     """Create an empty NNNN_name.up.sql / .down.sql pair, or with --from-diff the migration(s)
-    that take the folder's head to a target (statements that cannot run in a transaction get a
-    no-transaction migration of their own)."""
+    that take the folder's head to a target.
+
+    With --from-diff, statements that cannot run in a transaction get a no-transaction
+    migration of their own.
+
+    Examples:
+
+      dbdesign migrate new add_customer_phone --dir examples/migrations
+
+      dbdesign migrate new products --dir examples/migrations --from-diff examples/shop.sql
+    """
     from dbdesign.migrate.files import new_migration
 
     s = _settings(folder)
@@ -102,7 +114,7 @@ def new(
         up, down = new_migration(s.dir, name, versioning=s.versioning)
         typer.echo(f"created {up}\ncreated {down}")
         return
-    from dbdesign.cli import _warn
+    from dbdesign.cli import _warn, term
     from dbdesign.cli.diff import _renames
     from dbdesign.migrate.fromdiff import new_from_diff
 
@@ -121,12 +133,13 @@ def new(
     for f in result.files:
         typer.echo(f"created {f}")
     for note in result.plan.notes:
-        typer.echo(f"dbdesign migrate: note: {note}", err=True)
+        term.note(f"dbdesign migrate: note: {note}")
     for d in result.residue:
-        typer.echo(f"dbdesign migrate: warning: the target is not reached exactly: {d}", err=True)
+        term.note(f"dbdesign migrate: warning: the target is not reached exactly: {d}")
 
 
 def _run(direction: str, db: str | None, s: Settings, dry_run: bool, **kw: Any) -> None:
+    from dbdesign.cli import term
     from dbdesign.migrate.runner import migrate, render
 
     url = _url(db)
@@ -136,7 +149,7 @@ def _run(direction: str, db: str | None, s: Settings, dry_run: bool, **kw: Any) 
         direction=direction,
         dry_run=dry_run,
         echo=typer.echo,
-        on_wait=lambda msg: typer.echo(msg, err=True),
+        on_wait=term.note,
         **kw,
     )
     if dry_run:
@@ -158,7 +171,16 @@ def up(
         typer.Option("--out-of-order", help="Also apply pending versions older than the latest."),
     ] = False,
 ) -> None:
-    """Apply pending migrations, each with its history row in one transaction."""
+    """Apply pending migrations, each with its history row in one transaction.
+
+    A lock keeps two runners apart (--lock-wait); --dry-run prints the SQL and changes nothing.
+
+    Examples:
+
+      dbdesign migrate up --dir examples/migrations --db postgresql://localhost/app
+
+      dbdesign migrate up --dir examples/migrations --to 0001 --dry-run
+    """
     from dataclasses import replace
 
     s = _settings(folder, lock_wait)
@@ -180,7 +202,17 @@ def down(
     dry_run: DryRunOpt = False,
     lock_wait: LockWaitOpt = None,
 ) -> None:
-    """Revert applied migrations with their down files, newest first."""
+    """Revert applied migrations with their down files, newest first.
+
+    One by default; --steps N or --to VERSION for more; --dry-run prints the SQL and changes
+    nothing.
+
+    Examples:
+
+      dbdesign migrate down --dir examples/migrations --db postgresql://localhost/app
+
+      dbdesign migrate down --dir examples/migrations --to 0001 --dry-run
+    """
     from dbdesign.errors import ConfigError
 
     if steps is not None and to is not None:
@@ -205,7 +237,17 @@ def _print_report(report: Any, fmt: Format) -> None:
 
 @migrate_app.command("status")
 def status(db: DbOpt = None, folder: DirOpt = None, fmt: FormatOpt = Format.text) -> None:
-    """Applied, pending, missing, changed and out-of-order migrations; exit 1 on drift."""
+    """Applied, pending, missing, changed and out-of-order migrations; exit 1 on drift.
+
+    Drift: an applied file that changed or is missing, or a migration left running or failed.
+    Pending migrations are not drift.
+
+    Examples:
+
+      dbdesign migrate status --dir examples/migrations --db postgresql://localhost/app
+
+      dbdesign migrate status --dir examples/migrations --format json
+    """
     from dbdesign.migrate.runner import status as get_status
 
     report = get_status(_url(db), _settings(folder))
@@ -216,7 +258,15 @@ def status(db: DbOpt = None, folder: DirOpt = None, fmt: FormatOpt = Format.text
 
 @migrate_app.command("validate")
 def validate(db: DbOpt = None, folder: DirOpt = None, fmt: FormatOpt = Format.text) -> None:
-    """Compare applied files' checksums with the history; exit 1 on drift."""
+    """Compare applied files' checksums with the history; exit 1 on drift.
+
+    Exit 0 when every applied file still reads the same (migrate repair --accept-checksums
+    records deliberate changes).
+
+    Examples:
+
+      dbdesign migrate validate --dir examples/migrations --db postgresql://localhost/app
+    """
     from dbdesign.migrate.runner import status as get_status
 
     report = get_status(_url(db), _settings(folder))
@@ -237,7 +287,14 @@ def baseline(
     db: DbOpt = None,
     folder: DirOpt = None,
 ) -> None:
-    """Adopt an existing database: record migrations up to VERSION as applied."""
+    """Adopt an existing database: record migrations up to VERSION as applied.
+
+    Nothing is run: the history records them as baseline; later versions stay pending.
+
+    Examples:
+
+      dbdesign migrate baseline 0001 --dir examples/migrations
+    """
     from dbdesign.migrate.runner import baseline as do_baseline
 
     rows = do_baseline(_url(db), _settings(folder), version)
@@ -274,7 +331,16 @@ def repair(
     lock_wait: LockWaitOpt = None,
 ) -> None:
     """Settle a no-transaction migration that stopped part-way: without a choice, print what
-    ran and what is left and exit 2; --resume, --mark-applied or --forget settles it."""
+    ran and what is left and exit 2; --resume, --mark-applied or --forget settles it.
+
+    With nothing to settle it says so and exits 0.
+
+    Examples:
+
+      dbdesign migrate repair --dir examples/migrations --db postgresql://localhost/app
+
+      dbdesign migrate repair --dir examples/migrations --accept-checksums
+    """
     from dbdesign.migrate.runner import repair as do_repair
 
     actions = do_repair(
@@ -294,7 +360,15 @@ def repair(
 
 @migrate_app.command("test")
 def test(db: DbOpt = None, folder: DirOpt = None, fmt: FormatOpt = Format.text) -> None:
-    """On a scratch database: up, down, compare schemas, up again, for every migration."""
+    """On a scratch database: up, down, compare schemas, up again, for every migration.
+
+    The scratch database is made on the server of --db (a temporary file for SQLite) and
+    dropped afterwards; exit 1 when a down migration does not restore the schema.
+
+    Examples:
+
+      dbdesign migrate test --dir examples/migrations --db postgresql://localhost/app
+    """
     from dbdesign.migrate.testing import run_test
 
     echo = typer.echo if fmt is Format.text else None

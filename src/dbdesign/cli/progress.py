@@ -1,9 +1,9 @@
-"""A progress bar on stderr for long reads: shown on a terminal only, and only once the work is
-big enough to be worth one; otherwise the callback does nothing."""
+"""A progress bar on stderr for long reads: shown on a terminal only (never with --quiet), and
+only once the work is big enough to be worth one; otherwise the callback does nothing. It follows
+the colour choice (NO_COLOR, --color)."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -15,7 +15,9 @@ MIN_BYTES = 4 << 20
 @contextmanager
 def bytes_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
     """Yields ``progress(done, total)`` for a byte count, or None when no bar will be shown."""
-    if not sys.stderr.isatty():
+    from dbdesign.cli import term
+
+    if not term.progress_wanted():
         yield None
         return
     bar: Any = None
@@ -26,7 +28,6 @@ def bytes_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
         if bar is None:
             if total < MIN_BYTES:
                 return
-            from rich.console import Console
             from rich.progress import (
                 BarColumn,
                 DownloadColumn,
@@ -41,7 +42,7 @@ def bytes_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
                 DownloadColumn(),
                 TimeElapsedColumn(),
                 TimeRemainingColumn(),
-                console=Console(stderr=True),
+                console=term.console(stderr=True),
                 transient=True,
             )
             bar.start()
