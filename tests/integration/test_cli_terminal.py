@@ -78,7 +78,7 @@ def on_tty(args: list[str], env: dict[str, str], timeout: float = 120) -> tuple[
     finally:
         if proc.poll() is None:
             proc.kill()
-            proc.wait()
+            proc.wait(timeout=60)
         os.close(master)
     return code, b"".join(chunks).decode("utf-8", "replace")
 
@@ -234,19 +234,18 @@ def test_quiet_and_verbose_together_is_a_usage_error() -> None:
 # ---- completion ---------------------------------------------------------------------------
 
 
-def test_shell_completion_is_offered_and_answers_quickly() -> None:
+def test_shell_completion_is_offered_and_answers() -> None:
+    """Completion answers from the installed script; that it answers quickly (start-up imports
+    no heavy module) is test_start_up_imports_no_heavy_module's behavioural check."""
     r = piped(["--help"], _env(COLUMNS="200"))
     assert "--install-completion" in r.stdout and "--show-completion" in r.stdout
     # the shell runs the installed script: completion is keyed to its name
     script = Path(sys.executable).parent / "dbdesign"
     assert script.exists()
     env = _env(_DBDESIGN_COMPLETE="complete_bash", COMP_WORDS="dbdesign migrate st", COMP_CWORD="2")
-    started = time.perf_counter()
     r = subprocess.run([str(script)], capture_output=True, text=True, env=env, timeout=60)
-    elapsed = time.perf_counter() - started
     assert r.returncode == 0
     assert r.stdout.split() == ["status"]
-    assert elapsed < 3.0  # start-up imports no heavy module (about 0.2 s on the CI machine)
 
 
 def test_start_up_imports_no_heavy_module() -> None:
