@@ -305,7 +305,7 @@ def test_ctrl_c_during_the_proof_is_one_line_and_exit_130(tmp_path: Path) -> Non
     try:
         deadline = time.monotonic() + 60
         while not started.exists():
-            assert p.poll() is None, p.communicate()
+            assert p.poll() is None, p.communicate(timeout=60)
             assert time.monotonic() < deadline, "the proof never started"
             time.sleep(0.02)
         time.sleep(0.3)  # into the proof: creating tables, loading rows
@@ -314,7 +314,7 @@ def test_ctrl_c_during_the_proof_is_one_line_and_exit_130(tmp_path: Path) -> Non
     finally:
         if p.poll() is None:
             p.kill()
-            p.communicate()
+            p.communicate(timeout=60)
 
 
 def test_ctrl_c_of_the_command_as_installed(tmp_path: Path) -> None:
@@ -329,10 +329,10 @@ def test_ctrl_c_of_the_command_as_installed(tmp_path: Path) -> None:
     )
     try:
         time.sleep(1.0)
-        assert p.poll() is None, p.communicate()
+        assert p.poll() is None, p.communicate(timeout=60)
         p.send_signal(signal.SIGINT)
         _assert_interrupted(p, out)
     finally:
         if p.poll() is None:
             p.kill()
-            p.communicate()
+            p.communicate(timeout=60)

@@ -473,6 +473,7 @@ def test_datagen_cli_prints_the_note(tmp_path: Path) -> None:
             [sys.executable, "-m", "dbdesign", "datagen", url, "--rows", "*=50"],
             capture_output=True,
             text=True,
+            timeout=600,
         )
     assert r.returncode == 0, r.stdout + r.stderr
     assert "loaded 150 rows" in r.stdout

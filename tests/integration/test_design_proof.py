@@ -55,6 +55,7 @@ def test_cli_proof_passes_and_writes_the_results(tmp_path: Path) -> None:
         [sys.executable, "-m", "dbdesign", "design", str(FLEET), "--out", str(out)],
         capture_output=True,
         text=True,
+        timeout=600,
     )
     assert r.returncode == 0, r.stdout + r.stderr
     assert "result: PASS" in r.stdout
@@ -134,6 +135,7 @@ def test_cli_mysql_proof_passes_and_writes_the_results(tmp_path: Path, mysql_url
         ],
         capture_output=True,
         text=True,
+        timeout=600,
     )
     assert r.returncode == 0, r.stdout + r.stderr
     assert "proof on MariaDB" in r.stdout or "proof on MySQL" in r.stdout
@@ -171,6 +173,7 @@ def test_mysql_design_without_a_mysql_server_is_not_proved(
         ],
         capture_output=True,
         text=True,
+        timeout=600,
     )
     assert r.returncode == 2 and "secret" not in r.stderr
     assert "a MySQL design is proved on MySQL or MariaDB" in r.stderr
@@ -248,6 +251,7 @@ def test_cli_sqlite_design_is_proved_by_default(tmp_path: Path) -> None:
         ],
         capture_output=True,
         text=True,
+        timeout=600,
     )
     assert r.returncode == 0, r.stdout + r.stderr
     assert "proof on SQLite" in r.stdout and "result: PASS" in r.stdout
@@ -283,6 +287,7 @@ def test_sqlite_design_is_not_proved_on_a_server() -> None:
         ],
         capture_output=True,
         text=True,
+        timeout=600,
     )
     assert r.returncode == 2 and "secret" not in r.stderr and "Traceback" not in r.stderr
     assert "a SQLite design is proved in a temporary SQLite file" in r.stderr

@@ -25,6 +25,7 @@ def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
         text=True,
         cwd=cwd,
         check=False,
+        timeout=300,
     )
 
 
@@ -88,6 +89,7 @@ def test_cli_says_so_when_dot_is_missing(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
         check=False,
+        timeout=300,
     )
     assert p.returncode == 0, p.stderr
     assert "Graphviz `dot` is not installed" in p.stderr

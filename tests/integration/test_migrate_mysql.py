@@ -8,7 +8,6 @@ timeouts; `migrate test`; `migrate new --from-diff` refused."""
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +19,7 @@ from dbdesign.engine import connect_mysql, mysql_scratch_database
 from dbdesign.migrate.files import checksum, read_script, statements_checksum
 from dbdesign.migrate.mysql import lock_name, split_mysql
 from tests.integration.test_migrate_helpers import cli, write_folder
+from tests.integration.test_migrate_processes import Output, runner
 from tests.mysqlload import mysql_server_url
 
 
@@ -338,27 +338,36 @@ def test_lock_wait_then_proceed_or_give_up(my_db: str, tmp_path: Path) -> None:
             cur.execute("select get_lock(%s, 0), connection_id()", [lock_name(database)])
             got, conn_id = cur.fetchone()
         assert got == 1
-        t0 = time.monotonic()
         r = cli("migrate", "up", "--lock-wait", "1", *args)
         assert r.returncode == 2
         assert "waiting for the migration lock" in r.stderr
         assert "holds the migration lock on mysql://" in r.stderr
         assert f"(connection {conn_id}); gave up after waiting 1s" in r.stderr
-        assert time.monotonic() - t0 < 15
         assert my_history(my_db) == []
         # status while the lock is held (it does not take the lock)
         assert cli("migrate", "status", *args).returncode == 0
 
-        release = threading.Timer(
-            2.0, lambda: holder.cursor().execute("select release_all_locks()")
-        )
-        release.start()
-        r = cli("migrate", "up", "--lock-wait", "30", *args)
-        release.join()
+        # released once the runner has said it waits (an event, not a delay)
+        waiting = Output(runner(my_db, folder, "--lock-wait", "120"))
+        try:
+            deadline = time.monotonic() + 60
+            while not waiting.said("waiting for the migration lock"):
+                assert waiting.proc.poll() is None, waiting.finish()
+                assert time.monotonic() < deadline, "the runner never said it waits"
+                time.sleep(0.02)
+            assert my_history(my_db) == []  # it really waits: nothing ran
+            with holder.cursor() as cur:
+                cur.execute("select release_all_locks()")
+            out, err, code = waiting.finish()
+        finally:
+            if waiting.proc.poll() is None:
+                waiting.proc.kill()
+                waiting.proc.wait(60)
     finally:
         holder.close()
-    assert r.returncode == 0, r.stderr
-    assert "waiting for the migration lock" in r.stderr
+    assert code == 0, err
+    assert "waiting for the migration lock" in err
+    assert out.count("applied ") == 3, out
     assert my_history(my_db) == [(v, "applied") for v in ("0001", "0002", "0003")]
     # released at the end
     assert q(my_db, f"select is_used_lock('{lock_name(database)}')") == [(None,)]
@@ -377,14 +386,13 @@ def test_timeouts(my_db: str, tmp_path: Path) -> None:
     r = cli("migrate", "up", *args)
     assert r.returncode == 0, r.stderr
     slow = folder / "0004_slow.up.sql"
-    slow.write_text("-- dbdesign: statement_timeout=500ms\nselect sleep(5);\n")
-    t0 = time.monotonic()
+    # without the file's limit the sleep would end normally and the migration succeed
+    slow.write_text("-- dbdesign: statement_timeout=500ms\nselect sleep(60);\n")
     r = cli("migrate", "up", *args)
     assert r.returncode == 2
     assert "0004_slow.up.sql:2: ERROR 1969 (70100)" in r.stderr and "max_statement_time" in (
         r.stderr
     )
-    assert time.monotonic() - t0 < 5
     slow.write_text(
         "-- dbdesign: lock_timeout=1s\ninsert into marks values ('s1');\n"
         "alter table marks add column w int;\n"
@@ -393,9 +401,9 @@ def test_timeouts(my_db: str, tmp_path: Path) -> None:
     try:
         with blocker.cursor() as cur:
             cur.execute("select count(*) from marks")  # holds its metadata lock
-        t0 = time.monotonic()
+        # without the file's lock_timeout the ALTER would wait for the blocker (a year by
+        # default) and the 120 s bound of cli() would fail the test
         r = cli("migrate", "up", *args)
-        assert time.monotonic() - t0 < 15
     finally:
         blocker.rollback()
         blocker.close()

@@ -1,7 +1,9 @@
 """Reliability with real processes on MySQL/MariaDB (``$DBDESIGN_TEST_MYSQL_URL``): a runner
 killed with SIGKILL inside a slow statement (a SELECT SLEEP, and an ALTER TABLE waiting for a
 table's metadata lock), then status and repair; and two runners started together (10 trials),
-which apply every migration exactly once."""
+which apply every migration exactly once, one of them after waiting for the other. Every step
+waits for an event seen on the server (a processlist state, IS_USED_LOCK, a runner's own
+"waiting" line), never for a length of time."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from dbdesign.migrate.files import read_script, statements_checksum
 from dbdesign.migrate.mysql import lock_name, split_mysql
 from tests.integration.test_migrate_helpers import cli, write_folder
 from tests.integration.test_migrate_mysql import marks, my_history, my_record, my_tables, q
-from tests.integration.test_migrate_processes import runner
+from tests.integration.test_migrate_processes import WAITING, Output, runner
 from tests.mysqlload import mysql_server_url
 
 
@@ -33,7 +35,7 @@ def wait_for_state(url: str, proc: subprocess.Popen[str], state: str, timeout: f
         )
         if rows:
             return int(rows[0][0])
-        assert proc.poll() is None, proc.communicate()
+        assert proc.poll() is None, proc.communicate(timeout=60)
         time.sleep(0.05)
     raise AssertionError(f"the runner never reached {state!r}")
 
@@ -166,44 +168,85 @@ def test_kill_9_inside_an_alter_then_resume(tmp_path: Path) -> None:
 
 
 MARK = "insert into applied_count values ('{v}');\n"  # running twice would show
+# a user-level lock the test holds: 0001 waits for it while its runner holds the migration lock
+GATE = "concat('dbdesign-test-gate:', database())"
 RACE = {
     "0001_users.up.sql": "create table applied_count (version varchar(8));\n"
     "create table users (id int primary key, email varchar(100));\n"
     "insert into users values (1, 'a'), (2, 'b'), (3, 'c');\n"
-    "select sleep(0.3);\n" + MARK.format(v="0001"),
+    f"select get_lock({GATE}, 300);\nselect release_lock({GATE});\n" + MARK.format(v="0001"),
     "0002_email.up.sql": "create index users_email on users (email);\n" + MARK.format(v="0002"),
     "0003_orders.up.sql": "create table orders (id int primary key, user_id int);\n"
     + MARK.format(v="0003"),
     "0004_fill.up.sql": "insert into orders values (1, 1), (2, 2);\n"  # one transaction
-    "select sleep(0.1);\n" + MARK.format(v="0004"),
+    + MARK.format(v="0004"),
     "0005_more.up.sql": "alter table orders add index orders_user (user_id);\n"
     + MARK.format(v="0005"),
 }
 VERSIONS = ("0001", "0002", "0003", "0004", "0005")
 
 
-def _trial(base: str, folder: Path, trial: int) -> bool:
-    """One trial on its own scratch database; True when one runner waited for the other."""
+def _holder_at_gate(url: str) -> bool:
+    """The connection holding the migration lock (IS_USED_LOCK) waits for the gate (its
+    processlist state is 'User lock')."""
+    database = url.rsplit("/", 1)[1]
+    rows = q(
+        url,
+        "select p.id from information_schema.processlist p "
+        f"where p.id = is_used_lock('{lock_name(database)}') and p.state = 'User lock'",
+    )
+    return bool(rows)
+
+
+def _trial(base: str, folder: Path, trial: int) -> None:
+    """One trial on its own scratch database. Both runners start together; the one that gets
+    the migration lock stops in 0001 at the gate until the other has said it waits for the
+    migration lock; then the gate opens and the holder applies the rest while the other keeps
+    polling."""
     with mysql_scratch_database(base) as url:
-        a, b = runner(url, folder), runner(url, folder)
-        results = [(*p.communicate(timeout=90), p.returncode) for p in (a, b)]
+        gate = connect_mysql(url, autocommit=True)
+        try:
+            with gate.cursor() as cur:
+                cur.execute(f"select get_lock({GATE}, 0)")
+                assert cur.fetchone() == (1,)
+            runners = [Output(runner(url, folder, "--lock-wait", "120")) for _ in range(2)]
+            try:
+                deadline = time.monotonic() + 60
+                # a bound against hanging, not a measurement
+                while not (_holder_at_gate(url) and any(r.said(WAITING) for r in runners)):
+                    for r in runners:
+                        assert r.proc.poll() is None, (trial, r.finish())
+                    assert time.monotonic() < deadline, (trial, [r.err for r in runners])
+                    time.sleep(0.02)
+                with gate.cursor() as cur:
+                    cur.execute(f"select release_lock({GATE})")
+                results = [r.finish() for r in runners]
+            finally:
+                for r in runners:
+                    if r.proc.poll() is None:
+                        r.proc.kill()
+                        r.proc.wait(60)
+        finally:
+            gate.close()
         for _out, err, code in results:
             assert code == 0, f"trial {trial}: {err}"
         applied = sorted(out.count("applied ") for out, _, _ in results)
         assert applied == [0, 5], (trial, results)
+        # the one that applied nothing is the one that waited
+        waited = [WAITING in err for out, err, _ in results if out.count("applied ") == 0]
+        assert waited == [True], (trial, results)
         assert my_history(url) == [(v, "applied") for v in VERSIONS]
         done = sorted(str(r[0]) for r in q(url, "select version from applied_count"))
         assert done == list(VERSIONS), done  # each migration ran exactly once
         assert {"users", "orders"} <= my_tables(url)
         assert lock_holder(url) is None
-        return any("waiting for the migration lock" in err for _, err, _ in results)
 
 
 def test_two_runners_started_together(tmp_path: Path) -> None:
     """10 trials (2 at a time, each on its own database): both runners exit 0, every migration
-    is applied exactly once, and in most trials one runner really waited for the other."""
+    is applied exactly once, and in every trial one runner waited for the other (made certain
+    by the gate in 0001, opened only once the waiting runner has said it waits)."""
     folder = write_folder(tmp_path / "m", RACE)
     base = mysql_server_url()
     with ThreadPoolExecutor(2) as pool:
-        waited = sum(pool.map(lambda t: _trial(base, folder, t), range(10)))
-    assert waited >= 5, waited
+        list(pool.map(lambda t: _trial(base, folder, t), range(10)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
@@ -12,7 +13,7 @@ import pytest
 
 from dbdesign.engine import connect
 from dbdesign.errors import MigrationError
-from dbdesign.migrate.backend import LOCK_KEY, PostgresBackend
+from dbdesign.migrate.backend import LOCK_KEY, RUNNER_APP, PostgresBackend
 from dbdesign.migrate.runner import Settings, migrate, status
 from dbdesign.migrate.testing import run_test
 from tests.integration.test_migrate_helpers import cli, pg_history, pg_tables, write_folder
@@ -103,15 +104,16 @@ def test_missing_no_transaction_header_is_refused_before_anything_runs(
 
 
 def test_statement_timeout_per_migration(pg_scratch: str, tmp_path: Path) -> None:
+    """The file's statement_timeout cancels its slow statement: the server's own "statement
+    timeout" error, at the sleep's line (without the setting the sleep would end normally and
+    nothing would be raised)."""
     files = {
         "0001_slow.up.sql": "-- dbdesign: statement_timeout=200ms\n"
-        "create table t (a int);\nselect pg_sleep(2);\n",
+        "create table t (a int);\nselect pg_sleep(60);\n",
     }
     s = settings(write_folder(tmp_path / "m", files))
-    t0 = time.monotonic()
-    with pytest.raises(MigrationError, match="statement timeout") as e:
+    with pytest.raises(MigrationError, match="canceling statement due to statement timeout") as e:
         migrate(pg_scratch, s)
-    assert time.monotonic() - t0 < 1.5
     assert e.value.line == 3
     assert pg_history(pg_scratch) == []
     assert "t" not in pg_tables(pg_scratch)
@@ -186,11 +188,10 @@ def test_lock_wait_timeout_exits_2(pg_scratch: str, tmp_path: Path) -> None:
     folder = write_folder(tmp_path / "m", BASIC)
     with connect(pg_scratch, autocommit=True) as holder:
         holder.execute("SELECT pg_advisory_lock(%s)", [LOCK_KEY])
-        t0 = time.monotonic()
         r = cli("migrate", "up", "--lock-wait", "1", "--db", pg_scratch, "--dir", str(folder))
         assert r.returncode == 2
         assert "holds the migration lock" in r.stderr and "gave up after waiting 1s" in r.stderr
-        assert time.monotonic() - t0 < 10
+        assert f"(held by server process {holder.info.backend_pid})" in r.stderr, r.stderr
     assert pg_history(pg_scratch) == []
 
 
@@ -206,33 +207,69 @@ def test_baseline_adopts_an_existing_database(pg_scratch: str, tmp_path: Path) -
     assert pg_history(pg_scratch)[1:] == [("0002", "applied"), ("0003", "applied")]
 
 
+def _wait_for(what: str, happened: Callable[[], bool], timeout: float = 60) -> None:
+    """Poll until ``happened()``; fail naming ``what`` if it has not after ``timeout`` seconds
+    (a bound against hanging, not a measurement)."""
+    deadline = time.monotonic() + timeout
+    while not happened():
+        assert time.monotonic() < deadline, f"never happened: {what}"
+        time.sleep(0.02)
+
+
 def test_polling_waiter_does_not_deadlock_with_create_index_concurrently(pg_scratch: str) -> None:
     """The golang-migrate deadlock: a waiter blocked in pg_advisory_lock() keeps a snapshot open
     and CREATE INDEX CONCURRENTLY in the lock holder waits for it. Our waiter polls, so the
-    index build finishes; the blocking call (shown for contrast) makes it time out."""
+    index build finishes; the blocking call (shown for contrast) makes the build wait for the
+    blocked waiter, which waits for the holder: the cycle is observed in pg_locks, then the
+    build is cancelled. Every step waits for an event seen on the server, never for a time."""
     with connect(pg_scratch, autocommit=True) as setup:
         setup.execute("create table t (a int); insert into t select generate_series(1, 1000)")
     holder = PostgresBackend(pg_scratch)
+    observer = connect(pg_scratch, autocommit=True)
+
+    def one(query: str, *params: object) -> object:
+        row = observer.execute(query, list(params)).fetchone()  # type: ignore[arg-type]
+        assert row is not None
+        return row[0]
+
     try:
         with holder.lock(5):
+            lock_session = holder.lock_holder()  # the holder's session that holds the lock
+            assert lock_session is not None
             # 1. our polling waiter
             waiter = PostgresBackend(pg_scratch)
             outcome: list[str] = []
 
             def wait() -> None:
                 try:
-                    with waiter.lock(8):
+                    with waiter.lock(120):
                         outcome.append("got the lock")
                 except MigrationError as e:
                     outcome.append(str(e))
 
             th = threading.Thread(target=wait)
             th.start()
-            time.sleep(0.3)
-            holder.conn.execute("SET statement_timeout = '5s'")
+            # the waiter's own lock session has asked for the lock (and was refused: the
+            # holder has it); between tries it is idle, holding no snapshot
+            _wait_for(
+                "the waiter asks for the migration lock",
+                lambda: bool(
+                    one(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                        "AND application_name = %s AND pid <> %s AND query LIKE %s",
+                        f"{RUNNER_APP}-lock",
+                        lock_session,
+                        "%pg_try_advisory_lock%",
+                    )
+                ),
+            )
+            # a hang would end in an error, not block the suite
+            holder.conn.execute("SET statement_timeout = '60s'")
             holder.conn.execute("CREATE INDEX CONCURRENTLY t_a ON t (a)")  # must not hang
+            assert outcome == [] and th.is_alive()  # still waiting, politely
             # 2. a blocking waiter, as golang-migrate does it
             with connect(pg_scratch, autocommit=True) as blocking:
+                blocking_pid = blocking.info.backend_pid
 
                 def block() -> None:
                     with contextlib.suppress(psycopg.errors.QueryCanceled):
@@ -240,18 +277,52 @@ def test_polling_waiter_does_not_deadlock_with_create_index_concurrently(pg_scra
 
                 bt = threading.Thread(target=block)
                 bt.start()
-                time.sleep(0.3)
-                holder.conn.execute("SET statement_timeout = '2s'")
-                with pytest.raises(psycopg.errors.QueryCanceled):
-                    holder.conn.execute("CREATE INDEX CONCURRENTLY t_a2 ON t (a)")
+                _wait_for(
+                    "the blocking waiter queues for the advisory lock held by the holder",
+                    lambda: bool(
+                        one("SELECT %s = ANY(pg_blocking_pids(%s))", lock_session, blocking_pid)
+                    ),
+                )
+                build_error: list[BaseException] = []
+
+                def build() -> None:
+                    try:
+                        holder.conn.execute("CREATE INDEX CONCURRENTLY t_a2 ON t (a)")
+                    except BaseException as e:  # examined below
+                        build_error.append(e)
+
+                bt2 = threading.Thread(target=build)
+                bt2.start()
+                holder_pid = holder.conn.info.backend_pid
+
+                def build_waits_for_the_blocked_waiter() -> bool:
+                    assert bt2.is_alive(), (
+                        f"the index build ended ({build_error}) although a waiter blocked in "
+                        "pg_advisory_lock() holds a snapshot"
+                    )
+                    return bool(
+                        one("SELECT %s = ANY(pg_blocking_pids(%s))", blocking_pid, holder_pid)
+                    )
+
+                _wait_for(
+                    "the index build waits for the blocked waiter",
+                    build_waits_for_the_blocked_waiter,
+                )
+                holder.conn.cancel()  # the cycle would never end by itself
+                bt2.join(60)
+                assert not bt2.is_alive()
+                assert len(build_error) == 1
+                assert isinstance(build_error[0], psycopg.errors.QueryCanceled), build_error
                 holder.conn.execute("RESET statement_timeout")
                 holder.conn.execute("DROP INDEX IF EXISTS t_a2")
                 blocking.cancel()
-                bt.join(5)
-        th.join(10)
+                bt.join(60)
+                assert not bt.is_alive()
+        th.join(60)
         waiter.close()
         assert outcome == ["got the lock"]
     finally:
+        observer.close()
         holder.close()
 
 
@@ -348,10 +419,13 @@ def test_a_dead_runners_session_is_ended_by_the_next_lock_holder(
     orphan.execute("lock table users in access exclusive mode")  # idle in transaction now
     files = {"0001_email.up.sql": "create index users_email on users (email);\n"}
     s = settings(write_folder(tmp_path / "m", files), lock_timeout="5s")
-    t0 = time.monotonic()
+    orphan_pid = orphan.info.backend_pid
+    # the orphan never commits: without ending it the index build would hit lock_timeout
     migrate(pg_scratch, s)
-    assert time.monotonic() - t0 < 4
     assert pg_history(pg_scratch) == [("0001", "applied")]
+    with connect(pg_scratch) as conn:
+        alive = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [orphan_pid])
+        assert alive.fetchone() == (0,)
     with pytest.raises(psycopg.OperationalError):
         orphan.execute("select 1")
     orphan.close()

@@ -50,21 +50,36 @@ def record(db: Path, version: str) -> tuple[object, ...]:
     return row
 
 
+def statement_2_running(db: Path) -> bool:
+    """Statement 1 and its progress have committed, and a write transaction is open again
+    (the database's write lock is taken): statement 2 runs now."""
+    try:
+        if not rows(db, "select 1 from dbdesign_migrations where statements_done = 1"):
+            return False
+    except sqlite3.OperationalError:
+        return False
+    conn = sqlite3.connect(db, timeout=0, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as e:
+        assert "locked" in str(e), e
+        return True
+    else:
+        conn.execute("ROLLBACK")
+        return False
+    finally:
+        conn.close()
+
+
 def test_kill_9_inside_statement_2_then_resume(tmp_path: Path) -> None:
     db = tmp_path / "app.db"
     folder = write_folder(tmp_path / "m", FILES)
     args = ("--db", f"sqlite:///{db}", "--dir", str(folder))
     proc = runner(f"sqlite:///{db}", folder)
-    deadline = time.monotonic() + 30
-    while True:  # statement 1 and its progress committed together: statement 2 runs now
-        try:
-            if rows(db, "select 1 from dbdesign_migrations where statements_done = 1"):
-                break
-        except sqlite3.OperationalError:
-            pass
-        assert time.monotonic() < deadline and proc.poll() is None, proc.communicate()
+    deadline = time.monotonic() + 60  # a bound against hanging, not a measurement
+    while not statement_2_running(db):
+        assert time.monotonic() < deadline and proc.poll() is None, proc.communicate(timeout=60)
         time.sleep(0.05)
-    time.sleep(0.3)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(10)
     state, done, detail, has_sum, _ = record(db, "0002")

@@ -103,6 +103,7 @@ def test_cli_invalid_spec_exit_2_and_writes_nothing(
         [sys.executable, "-m", "dbdesign", "design", str(spec), "--out", str(out), "--no-prove"],
         capture_output=True,
         text=True,
+        timeout=120,
     )
     assert r.returncode == 2, r.stderr
     lines = r.stderr.strip().splitlines()
