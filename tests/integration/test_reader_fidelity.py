@@ -65,6 +65,26 @@ CASES = {
         CREATE TABLE p (a text COLLATE "C", b text)
             PARTITION BY RANGE (a COLLATE "default", b COLLATE pg_catalog."default");
     """,
+    "view_output_names": """
+        CREATE TABLE t (a int, b text);
+        CREATE VIEW v AS SELECT 2;
+        CREATE VIEW v1 AS
+            SELECT 2, a, t.b, now(), 'x'::text, CASE WHEN a > 1 THEN 1 END, (SELECT 1 AS q),
+                   EXISTS (SELECT 1 FROM t t2 WHERE t2.a = t.a), ARRAY[1], coalesce(a, 1),
+                   current_date, current_user, nullif(a, 1), greatest(a, 1), 1::int::text AS tt,
+                   (t.a) AS aa, b COLLATE "C" AS bc, 'y' AS yy
+              FROM t;
+        CREATE VIEW v2 AS SELECT (SELECT 'z'), (SELECT now());
+        CREATE VIEW v3 AS SELECT a FROM t UNION SELECT 1 UNION SELECT a + 1 FROM t;
+        CREATE VIEW v4 (x, y) AS SELECT a, b FROM t UNION ALL SELECT a, 'q' FROM t;
+        CREATE VIEW v5 AS SELECT a, count(*) FROM t GROUP BY a;
+        CREATE VIEW v6 AS SELECT s."?column?" FROM (SELECT 1) s;
+        CREATE VIEW v7 AS
+            SELECT x FROM (SELECT a + 1 AS x FROM t
+                            WHERE EXISTS (SELECT 1 FROM t t3) AND a IN (SELECT 1)) q;
+        CREATE VIEW v8 AS WITH w AS (SELECT 1, a FROM t) SELECT "?column?", a FROM w;
+        CREATE MATERIALIZED VIEW m AS SELECT a + 1, upper(b) FROM t;
+    """,
     "builtin_type_names": """
         CREATE FUNCTION f(x anycompatiblearray, y anymultirange, z regcollation)
             RETURNS anycompatiblearray LANGUAGE sql AS 'SELECT x';

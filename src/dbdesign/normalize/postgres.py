@@ -206,13 +206,33 @@ def _range_var(body: Tree, ctx: _Ctx) -> Tree:
 
 
 def _select(body: Tree, ctx: _Ctx) -> Tree:
-    out = {k: _rewrite(v, ctx) for k, v in body.items()}
+    return {"SelectStmt": _select_body(body, ctx)}
+
+
+def _select_body(body: Tree, ctx: _Ctx) -> Tree:
+    """A SELECT (or a set operation's branch, kept bare in the tree). With one FROM item, the
+    server prints column references unqualified (PostgreSQL 16) or qualified (15): both
+    spellings become unqualified."""
+    out = {
+        k: _select_body(v, ctx) if k in ("larg", "rarg") and v else _rewrite(v, ctx)
+        for k, v in body.items()
+    }
     frm = body.get("fromClause") or []
-    if len(frm) == 1 and _kind(frm[0]) == "RangeVar":
-        rv = frm[0]["RangeVar"]
-        names = {rv.get("relname"), (rv.get("alias") or {}).get("aliasname")} - {None}
-        out = _strip_column_qualifier(out, names)
-    return {"SelectStmt": out}
+    kind = _kind(frm[0]) if len(frm) == 1 else None
+    if kind in ("RangeVar", "RangeSubselect", "RangeFunction"):
+        item = frm[0][kind]
+        names = {item.get("relname"), (item.get("alias") or {}).get("aliasname")} - {None}
+        out = {k: _strip_column_qualifier(v, names) for k, v in out.items()}
+    return out
+
+
+def _case_expr(body: Tree, ctx: _Ctx) -> Tree:
+    """CASE without ELSE is stored with ``ELSE NULL::type``: both mean no ELSE."""
+    out = {k: _rewrite(v, ctx) for k, v in body.items() if k != "location"}
+    default: Any = out.get("defresult")
+    if _kind(default) == "A_Const" and default["A_Const"].get("isnull"):
+        del out["defresult"]
+    return {"CaseExpr": out}
 
 
 def _strip_column_qualifier(node: Any, names: set[str]) -> Any:
@@ -222,6 +242,9 @@ def _strip_column_qualifier(node: Any, names: set[str]) -> Any:
         return node
     kind = _kind(node)
     if kind == "SelectStmt":  # a sub-select has its own scope
+        return node
+    if isinstance(node, dict) and ("larg" in node or "targetList" in node) and "op" in node:
+        # a set operation's branch (a bare SELECT body): its own scope too
         return node
     if kind == "ColumnRef":
         fields = node["ColumnRef"]["fields"]
@@ -239,6 +262,7 @@ _REWRITES = {
     "FuncCall": _func_call,
     "RangeVar": _range_var,
     "SelectStmt": _select,
+    "CaseExpr": _case_expr,
 }
 
 
@@ -292,6 +316,175 @@ def _rename_from(node: Any, mapping: dict[str, str], counter: list[int]) -> Any:
     return node
 
 
+# ----------------------------------------------------------------------- output column names
+# The server names an output column without AS by FigureColname() (parse_target.c) and prints
+# every name of a view's query (``SELECT 2`` is stored as ``SELECT 2 AS "?column?"``). Both
+# spellings are made the same in two passes: names the server would give are written out on
+# the parsed text (before any rewrite), then, after the rewrites, a name equal to what
+# FigureColname gives the rewritten expression is dropped. Names that cannot matter (the
+# targets of a sub-select in an expression, of a set operation's later branches, of INSERT ...
+# SELECT) are dropped.
+
+_SVF_NAMES = {
+    "SVFOP_CURRENT_DATE": "current_date",
+    "SVFOP_CURRENT_TIME": "current_time",
+    "SVFOP_CURRENT_TIME_N": "current_time",
+    "SVFOP_CURRENT_TIMESTAMP": "current_timestamp",
+    "SVFOP_CURRENT_TIMESTAMP_N": "current_timestamp",
+    "SVFOP_LOCALTIME": "localtime",
+    "SVFOP_LOCALTIME_N": "localtime",
+    "SVFOP_LOCALTIMESTAMP": "localtimestamp",
+    "SVFOP_LOCALTIMESTAMP_N": "localtimestamp",
+    "SVFOP_CURRENT_ROLE": "current_role",
+    "SVFOP_CURRENT_USER": "current_user",
+    "SVFOP_USER": "user",
+    "SVFOP_SESSION_USER": "session_user",
+    "SVFOP_CURRENT_CATALOG": "current_catalog",
+    "SVFOP_CURRENT_SCHEMA": "current_schema",
+}
+_XML_NAMES = {
+    "IS_XMLCONCAT": "xmlconcat",
+    "IS_XMLELEMENT": "xmlelement",
+    "IS_XMLFOREST": "xmlforest",
+    "IS_XMLPARSE": "xmlparse",
+    "IS_XMLPI": "xmlpi",
+    "IS_XMLROOT": "xmlroot",
+    "IS_XMLSERIALIZE": "xmlserialize",
+}
+_FIXED_NAMES = {
+    "GroupingFunc": "grouping",
+    "A_ArrayExpr": "array",
+    "RowExpr": "row",
+    "CoalesceExpr": "coalesce",
+    "XmlSerialize": "xmlserialize",
+    "JsonParseExpr": "json",
+    "JsonScalarExpr": "json_scalar",
+    "JsonSerializeExpr": "json_serialize",
+    "JsonObjectConstructor": "json_object",
+    "JsonArrayConstructor": "json_array",
+    "JsonArrayQueryConstructor": "json_array",
+    "JsonObjectAgg": "json_objectagg",
+    "JsonArrayAgg": "json_arrayagg",
+}
+_NO_NAME = ("?column?", 0)
+
+
+def _figure_colname(node: Any) -> tuple[str, int]:
+    """PostgreSQL's FigureColnameInternal: (name, strength) of an output expression."""
+    kind = _kind(node)
+    if kind is None:
+        return _NO_NAME
+    body = node[kind]
+    if kind == "ColumnRef":
+        fields = _names(body.get("fields", []))
+        return (fields[-1], 2) if fields else _NO_NAME
+    if kind == "A_Indirection":
+        fields = _names(body.get("indirection", []))
+        return (fields[-1], 2) if fields else _figure_colname(body.get("arg"))
+    if kind == "FuncCall":
+        return _names(body.get("funcname", []))[-1], 2
+    if kind == "A_Expr":
+        return ("nullif", 2) if body.get("kind") == "AEXPR_NULLIF" else _NO_NAME
+    if kind == "TypeCast":
+        name, strength = _figure_colname(body.get("arg"))
+        type_names = _names(body.get("typeName", {}).get("names", []))
+        if strength <= 1 and type_names:
+            return type_names[-1], 1
+        return name, strength
+    if kind == "CollateClause":
+        return _figure_colname(body.get("arg"))
+    if kind == "SubLink":
+        link = body.get("subLinkType")
+        if link == "EXISTS_SUBLINK":
+            return "exists", 2
+        if link == "ARRAY_SUBLINK":
+            return "array", 2
+        if link == "EXPR_SUBLINK":
+            sub = body.get("subselect", {}).get("SelectStmt", {})
+            while sub.get("op", "SETOP_NONE") != "SETOP_NONE":
+                sub = sub.get("larg", {})
+            targets = sub.get("targetList") or []
+            if targets:
+                first = targets[0].get("ResTarget", {})
+                return first.get("name") or _figure_colname(first.get("val"))[0], 2
+        return _NO_NAME
+    if kind == "CaseExpr":
+        name, strength = _figure_colname(body.get("defresult"))
+        return ("case", 1) if strength <= 1 else (name, strength)
+    if kind == "MinMaxExpr":
+        return {"IS_GREATEST": "greatest", "IS_LEAST": "least"}[body["op"]], 2
+    if kind == "SQLValueFunction" and body.get("op") in _SVF_NAMES:
+        return _SVF_NAMES[body["op"]], 2
+    if kind == "XmlExpr" and body.get("op") in _XML_NAMES:
+        return _XML_NAMES[body["op"]], 2
+    if kind in _FIXED_NAMES:
+        return _FIXED_NAMES[kind], 2
+    return _NO_NAME
+
+
+def _is_star(val: Any) -> bool:
+    return _kind(val) == "ColumnRef" and any(
+        "A_Star" in f for f in val["ColumnRef"].get("fields", [])
+    )
+
+
+def _output_names(node: Any, fill: bool) -> Any:
+    """Pass 1 (``fill``: write out the names the server gives) or pass 2 (drop the names
+    FigureColname would give anyway) over every SELECT of a tree."""
+    if isinstance(node, list):
+        return [_output_names(n, fill) for n in node]
+    if not isinstance(node, dict):
+        return node
+    kind = _kind(node)
+    if kind == "SelectStmt":
+        return {"SelectStmt": _select_names(node["SelectStmt"], fill, visible=True)}
+    if kind == "SubLink":
+        body = dict(node["SubLink"])
+        sub: Any = body.get("subselect")
+        if _kind(sub) == "SelectStmt":
+            body["subselect"] = {"SelectStmt": _select_names(sub["SelectStmt"], fill, False)}
+        return {
+            "SubLink": {
+                k: v if k == "subselect" else _output_names(v, fill) for k, v in body.items()
+            }
+        }
+    if kind == "InsertStmt":
+        body = dict(node["InsertStmt"])
+        sub = body.get("selectStmt")
+        if _kind(sub) == "SelectStmt":
+            body["selectStmt"] = {"SelectStmt": _select_names(sub["SelectStmt"], fill, False)}
+        return {
+            "InsertStmt": {
+                k: v if k == "selectStmt" else _output_names(v, fill) for k, v in body.items()
+            }
+        }
+    return {k: _output_names(v, fill) for k, v in node.items()}
+
+
+def _select_names(body: Tree, fill: bool, visible: bool) -> Tree:
+    """One SELECT's body (bare, as set operation branches are). ``visible``: its output names
+    are seen outside (a view, a FROM sub-select, a WITH query); else they cannot matter."""
+    out = dict(body)
+    if out.get("op", "SETOP_NONE") != "SETOP_NONE":
+        out["larg"] = _select_names(out["larg"], fill, visible)
+        out["rarg"] = _select_names(out["rarg"], fill, False)  # the first branch names them
+        return {k: v if k in ("larg", "rarg") else _output_names(v, fill) for k, v in out.items()}
+    targets = []
+    for t in out.get("targetList") or []:
+        rt = dict(t["ResTarget"])
+        val = rt.get("val")
+        if not visible:
+            rt.pop("name", None)
+        elif fill and "name" not in rt and not _is_star(val):
+            rt["name"] = _figure_colname(val)[0]
+        elif not fill and rt.get("name") == _figure_colname(val)[0]:
+            del rt["name"]
+        targets.append({"ResTarget": rt})
+    if "targetList" in out:
+        out["targetList"] = targets
+    return {k: _output_names(v, fill) for k, v in out.items()}
+
+
 _TS_WITH_OFFSET = re.compile(r"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d(\.\d+)?)?[+-]\d\d(:?\d\d)?$")
 
 
@@ -327,8 +520,8 @@ def normalize(text: str, dialect: str = "postgres", schema: str | None = None) -
             return deparse(_utc_literals(bound), "PartitionBoundSpec")
         if _STATEMENT_START.match(src):
             tree = json.loads(parser.parse_sql_json(src))["stmts"][0]["stmt"]
-            tree = _canonical_aliases(tree, [], [0])
-            return deparse(_rewrite(tree, ctx))
+            tree = _canonical_aliases(_output_names(tree, fill=True), [], [0])
+            return deparse(_output_names(_rewrite(tree, ctx), fill=False))
         tree = json.loads(parser.parse_sql_json(f"SELECT {src}"))["stmts"][0]["stmt"]
         target = tree["SelectStmt"]["targetList"][0]["ResTarget"]["val"]
         return deparse(_rewrite(target, ctx))
