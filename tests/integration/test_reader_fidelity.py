@@ -108,7 +108,40 @@ FILES = sorted((Path(__file__).parent / "sql").glob("fidelity_*.sql"))
 @pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
 def test_file_converges(pg_scratch: str, path: Path) -> None:
     """The larger cases, kept as files (test_convergence.py loads them too)."""
+    from dbdesign.engine import connect
+
+    with connect(pg_scratch, autocommit=True) as conn:  # a test role (tests/conftest.py)
+        conn.execute(
+            "DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = "
+            "'dbdesign_reader') THEN CREATE ROLE dbdesign_reader; END IF; "
+            "EXCEPTION WHEN unique_violation OR duplicate_object THEN NULL; END$$"
+        )
+        user = conn.execute("SELECT current_user").fetchone()
+    assert user == ("postgres",), "the files are written for loading as postgres"
     converge(pg_scratch, path.read_text())
+
+
+def test_owner_grants() -> None:
+    """Who owns what, as the server decides: grants to the owner are left out; the owner is
+    the role of OWNER TO, else the session role, else the role the file is loaded as."""
+    schema = read_ddl((Path(__file__).parent / "sql" / "fidelity_owner_grants.sql").read_text())
+    grantees = {k: sorted({g.grantee for g in t.grants}) for k, t in schema.tables.items()}
+    assert grantees == {
+        "public.t": ["PUBLIC"],
+        "public.o": ["postgres"],
+        "public.d": [],
+        "r.x": ["postgres"],
+    }
+    assert {g.grantee for g in schema.sequences["public.o_id_seq"].grants} == {"postgres"}
+    assert {g.grantee for g in schema.views["public.v"].grants} == {"dbdesign_reader"}
+    assert not schema.functions["public.f()"].grants
+    assert {g.grantee for g in schema.functions["public.g()"].grants} == {"postgres"}
+    assert {g.grantee for g in schema.namespaces["r"].grants} == {"postgres"}
+    # a file loaded by someone else: its grants to postgres are real
+    other = read_ddl("CREATE TABLE t (id int); GRANT SELECT ON t TO postgres;", owner="app")
+    assert {g.grantee for g in other.tables["public.t"].grants} == {"postgres"}
+    unknown = read_ddl("CREATE TABLE t (id int); GRANT SELECT ON t TO postgres;", owner=None)
+    assert {g.grantee for g in unknown.tables["public.t"].grants} == {"postgres"}
 
 
 def test_attached_partition_keys_are_the_parents() -> None:

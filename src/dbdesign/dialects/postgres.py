@@ -144,6 +144,14 @@ BUILTIN_TYPES = frozenset(
     """.split()
 )
 
+# The role a DDL file is taken to be loaded as when it never says (no ALTER ... OWNER TO, SET
+# ROLE or SET SESSION AUTHORIZATION): the bootstrap superuser initdb names after the usual
+# service account. It owns what the file creates, so the file's grants to it are no-ops the
+# catalog does not show. Readers take another (or None: unknown) where the caller knows better.
+DEFAULT_OWNER = "postgres"
+# The owner of schema public in a new database (PostgreSQL 15 and later).
+PUBLIC_SCHEMA_OWNER = "pg_database_owner"
+
 # Extensions every database has from the start: never part of a schema.
 BUILTIN_EXTENSIONS = frozenset({"plpgsql"})
 

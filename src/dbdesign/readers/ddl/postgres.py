@@ -32,6 +32,8 @@ from dbdesign.dialects.postgres import (
     BUILTIN_OPCLASSES,
     BUILTIN_TYPES,
     CANONICAL_TYPES,
+    DEFAULT_OWNER,
+    PUBLIC_SCHEMA_OWNER,
     SERIAL_TYPES,
     TYPE_RANGE,
     UNTOASTED_TYPES,
@@ -272,8 +274,16 @@ class _Lines:
 class PostgresDdlReader:
     """Apply PostgreSQL DDL statements to a schema under construction."""
 
-    def __init__(self, warn: Warn | None = None) -> None:
+    def __init__(self, warn: Warn | None = None, owner: str | None = DEFAULT_OWNER) -> None:
         self.warn = warn or (lambda d: None)
+        # Owners: an object's owner holds all its privileges without a grant, and the catalog
+        # does not list them (an owner's GRANT to itself changes nothing), so the model leaves
+        # out grants to the owner. The owner is the role of ALTER ... OWNER TO, else the session
+        # role when the object was made (SET ROLE, SET SESSION AUTHORIZATION), else ``owner``:
+        # the role the file is loaded as (None: unknown, every grant is kept).
+        self.default_owner = owner
+        self.session_owner: str | None = None
+        self.owners: dict[str, str] = {"ns:public": PUBLIC_SCHEMA_OWNER}
         self.search_path = "public"
         self.catalog_first = True  # pg_catalog searched first (not named later in the path)
         self.namespaces: dict[str, Namespace] = {
@@ -347,6 +357,7 @@ class PostgresDdlReader:
                 self._warn(f"statement {kind} is not part of the schema model; skipped")
 
     def result(self, source: str | None = None) -> Schema:
+        self._drop_owner_grants()
         defined = {(f.schema, f.name) for f in self.functions.values()}
         for key, trig in list(self.triggers.items()):
             fschema, _, fname = trig.function.partition(".")
@@ -378,6 +389,84 @@ class PostgresDdlReader:
             database=self.database,
             source=source,
         )
+
+    # ------------------------------------------------------------------ owners
+    def _owner(self, ref: str) -> str | None:
+        """The owner of an object (``rel:schema.name``, ``fn:signature``, ``ns:name``)."""
+        owner = self.owners.get(ref)
+        if owner is None and ref.startswith("rel:"):
+            seq = self.sequences.get(ref[4:])
+            if seq is not None and seq.owned_by:  # serial: owned with its table
+                owner = self.owners.get("rel:" + seq.owned_by.rsplit(".", 1)[0])
+        return owner or self.default_owner
+
+    def _created(self, ref: str) -> None:
+        """An object made now is owned by the session's role."""
+        if self.session_owner is not None:
+            self.owners[ref] = self.session_owner
+        else:
+            self.owners.pop(ref, None)
+
+    def _role_name(self, spec: Tree) -> str | None:
+        """A role as named, CURRENT_USER and the like as the session's role (None: unknown)."""
+        role = _role(spec)
+        if role in ("CURRENT_USER", "CURRENT_ROLE", "SESSION_USER"):
+            return self.session_owner or self.default_owner
+        return role
+
+    def _change_owner(self, ref: str, spec: Tree) -> None:
+        """ALTER ... OWNER TO: the old owner's privileges pass to the new owner."""
+        new = self._role_name(spec)
+        old = self._owner(ref)
+        if new is None:
+            return
+        store, key = self._grant_store(ref)
+        item = store.get(key) if store is not None else None
+        if item is not None and old is not None and old != new:
+            kept = {g for g in item.grants if g.grantee != old}
+            if isinstance(item, _TableB):
+                item.grants = kept
+            else:
+                store[key] = dataclasses.replace(item, grants=frozenset(kept))  # type: ignore[index]
+        self.owners[ref] = new
+
+    def _grant_store(self, ref: str) -> tuple[dict[str, Any] | None, str]:
+        kind, _, key = ref.partition(":")
+        if kind == "fn":
+            return self.functions, key
+        if kind == "ns":
+            return self.namespaces, key
+        for store in (self.tables, self.views, self.sequences):
+            if key in store:
+                return store, key
+        return None, key
+
+    def _drop_owner_grants(self) -> None:
+        """Leave out every grant to the object's owner, as the catalog reader does."""
+        for t in self.tables.values():
+            owner = self._owner(f"rel:{t.schema}.{t.name}")
+            if t.grants and owner is not None:
+                t.grants = {g for g in t.grants if g.grantee != owner}
+        prefixed: list[tuple[str, dict[str, Any]]] = [
+            ("rel:", self.views),
+            ("rel:", self.sequences),
+            ("fn:", self.functions),
+            ("ns:", self.namespaces),
+        ]
+        for prefix, store in prefixed:
+            for key, item in list(store.items()):
+                owner = self._owner(prefix + key)
+                if item.grants and any(g.grantee == owner for g in item.grants):
+                    kept = frozenset(g for g in item.grants if g.grantee != owner)
+                    store[key] = dataclasses.replace(item, grants=kept)
+
+    def _on_AlterOwnerStmt(self, s: Tree) -> None:
+        kind = s.get("objectType")
+        obj = s.get("object") or {}
+        if kind in ("OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_ROUTINE", "OBJECT_AGGREGATE"):
+            self._change_owner("fn:" + self._function_key(obj["ObjectWithArgs"]), s["newowner"])
+        elif kind == "OBJECT_SCHEMA":
+            self._change_owner("ns:" + obj["String"]["sval"], s["newowner"])
 
     # ------------------------------------------------------------------ helpers
     def _origin(self, location: int | None = None) -> Origin:
@@ -502,6 +591,11 @@ class PostgresDdlReader:
 
     # ------------------------------------------------------------------ statements
     def _on_VariableSetStmt(self, s: Tree) -> None:
+        if s.get("name") in ("role", "session_authorization"):
+            args = [str(_int_value(a)) for a in s.get("args") or ()]
+            role = args[0] if s.get("kind") == "VAR_SET_VALUE" and args else None
+            self.session_owner = None if role in (None, "none") else role
+            return
         if s.get("name") == "search_path" and s.get("kind") == "VAR_SET_VALUE":
             vals = [str(_int_value(a)) for a in s.get("args", [])]
             first = next((v for v in vals if v and v != "$user"), None)
@@ -543,6 +637,11 @@ class PostgresDdlReader:
         name = s.get("schemaname") or (s.get("authrole") or {}).get("rolename")
         if name and name not in self.namespaces:
             self.namespaces[name] = Namespace(name=name, origin=self._origin())
+            self._created(f"ns:{name}")
+            if s.get("authrole"):
+                owner = self._role_name(s["authrole"])
+                if owner is not None:
+                    self.owners[f"ns:{name}"] = owner
         for elt in s.get("schemaElts") or ():
             k = _kind(elt)
             saved = self.search_path
@@ -728,6 +827,7 @@ class PostgresDdlReader:
             schema=schema, name=name, origin=self._origin(), **fields
         )
         self._take_rel(schema, name)
+        self._created(f"rel:{schema}.{name}")
 
     def _on_AlterSeqStmt(self, s: Tree) -> None:
         schema, name = self._qual(s["sequence"])
@@ -757,6 +857,7 @@ class PostgresDdlReader:
         )
         self.tables[key] = t
         self._take_rel(schema, name)
+        self._created(f"rel:{key}")
         parents = [self._table(p["RangeVar"]) for p in s.get("inhRelations") or ()]
         if s.get("partbound"):
             parent = parents[0]
@@ -1035,6 +1136,13 @@ class PostgresDdlReader:
         for c in s.get("cmds") or ():
             cmd = c["AlterTableCmd"]
             sub = cmd["subtype"]
+            if sub == "AT_ChangeOwner" and objtype != "OBJECT_INDEX":
+                key = "{}.{}".format(*self._qual(rv))
+                self._change_owner(f"rel:{key}", cmd["newowner"])
+                for seq in self.sequences.values():  # the sequences it owns follow the table
+                    if seq.owned_by and seq.owned_by.rsplit(".", 1)[0] == key:
+                        self._change_owner(f"rel:{seq.key}", cmd["newowner"])
+                continue
             if sub in (
                 "AT_ChangeOwner",
                 "AT_ClusterOn",
@@ -1329,6 +1437,7 @@ class PostgresDdlReader:
             origin=self._origin(),
         )
         self._take_rel(schema, name)
+        self._created(f"rel:{schema}.{name}")
 
     def _on_CreateTableAsStmt(self, s: Tree) -> None:
         if s.get("objtype") != "OBJECT_MATVIEW":
@@ -1345,6 +1454,7 @@ class PostgresDdlReader:
             origin=self._origin(),
         )
         self._take_rel(schema, name)
+        self._created(f"rel:{schema}.{name}")
 
     def _on_RefreshMatViewStmt(self, s: Tree) -> None:
         pass
@@ -1419,6 +1529,7 @@ class PostgresDdlReader:
             **fields,
         )
         self.functions[f.key] = f
+        self._created(f"fn:{f.key}")
 
     def _on_DefineStmt(self, s: Tree) -> None:
         if s.get("kind") != "OBJECT_AGGREGATE":
@@ -1478,6 +1589,7 @@ class PostgresDdlReader:
             origin=self._origin(),
         )
         self.functions[f.key] = f
+        self._created(f"fn:{f.key}")
 
     # ---- triggers, rules, policies
     def _on_CreateTrigStmt(self, s: Tree) -> None:
@@ -1647,7 +1759,9 @@ class PostgresDdlReader:
             privs.append(ap["priv_name"].upper())
         if s.get("privileges") and not privs:
             return
-        grantees = [_role(g["RoleSpec"]) for g in s.get("grantees") or ()]
+        grantees = [
+            self._role_name(g["RoleSpec"]) or "CURRENT_USER" for g in s.get("grantees") or ()
+        ]
         option = bool(s.get("grant_option"))
         for obj in s.get("objects") or ():
             target = self._grant_target(objtype, obj)
@@ -1657,6 +1771,13 @@ class PostgresDdlReader:
             all_privs = privs or list(_ALL_PRIVILEGES.get(kind, ()))
             item = store[key]
             grants = set(item.grants)
+            prefix = {"OBJECT_SCHEMA": "ns:", "OBJECT_TABLE": "rel:", "OBJECT_SEQUENCE": "rel:"}
+            owner = self._owner(prefix.get(kind, "fn:") + key)
+            if not s.get("is_grant") and owner in grantees:
+                self._warn(
+                    f"REVOKE ... FROM {owner} on {key}: the owner's own privileges are not "
+                    "modelled (the owner holds them all); skipped for the owner"
+                )
             for g in grantees:
                 for p in all_privs:
                     if s.get("is_grant"):
@@ -2213,9 +2334,18 @@ def _chunks(text: str) -> Iterator[tuple[int, str]]:
 # --------------------------------------------------------------------------------- public API
 
 
-def read_ddl(text: str, *, file: str | None = None, warn: Warn | None = None) -> Schema:
-    """Read PostgreSQL DDL text into a Schema. Raises ParseError on a syntax error."""
-    r = PostgresDdlReader(warn)
+def read_ddl(
+    text: str,
+    *,
+    file: str | None = None,
+    warn: Warn | None = None,
+    owner: str | None = DEFAULT_OWNER,
+) -> Schema:
+    """Read PostgreSQL DDL text into a Schema. Raises ParseError on a syntax error.
+
+    ``owner``: the role the text would be loaded as (it owns what the text creates without
+    saying who owns it; grants to an object's owner are left out, as the catalog shows them)."""
+    r = PostgresDdlReader(warn, owner)
     r.feed(text, file)
     return r.result(source=file)
 
@@ -2225,12 +2355,14 @@ def read_path(
     *,
     warn: Warn | None = None,
     progress: Callable[[int, int], None] | None = None,
+    owner: str | None = DEFAULT_OWNER,
 ) -> Schema:
     """Read a .sql file, or every .sql file of a folder in name order, as one schema.
-    ``progress(done, total)`` is told the bytes read so far, as the reading goes on."""
+    ``progress(done, total)`` is told the bytes read so far, as the reading goes on; ``owner``
+    as for :func:`read_ddl`."""
     p = Path(path)
     files = sorted(p.glob("*.sql")) if p.is_dir() else [p]
-    r = PostgresDdlReader(warn)
+    r = PostgresDdlReader(warn, owner)
     dumps: list[str] = []
     total = sum(f.stat().st_size for f in files) if progress is not None else 0
     done = 0
