@@ -14,7 +14,9 @@ Generated from the rules' docstrings by `python -m dbdesign.lint.catalogue > doc
 
 Select and ignore rules by code (`KEY001`), prefix (`KEY`) or group (`keys`) in
 `[tool.dbdesign.lint]` (`select`, `ignore`, `[tool.dbdesign.lint.severity]`) or with
-`--select`/`--ignore`. Silence one finding with a comment on the object's line or the comment
+`--select`/`--ignore`. `ALL` (the default) runs every rule that is on by default; a rule marked
+"off" in the table below (a convention a team opts into) runs only when selected by its code,
+prefix or group. Silence one finding with a comment on the object's line or the comment
 lines directly above it: `-- dbdesign: ignore KEY002` (no code: every rule; text after a second
 `--` is a reason: `-- dbdesign: ignore KEY002 -- lookup table`). A comment that silences
 nothing is itself reported (SUP001). Adopt the linter on an existing schema with
@@ -31,7 +33,8 @@ def markdown() -> str:
     for r in rules.values():
         anchor = f"{r.code}-{r.name}".lower()
         out.append(
-            f"| [{r.code}](#{anchor}) | {r.name} | {r.group} | {r.severity.value} | "
+            f"| [{r.code}](#{anchor}) | {r.name} | {r.group} | {r.severity.value}"
+            f"{'' if r.default else ' (off)'} | "
             f"{', '.join(sorted(r.dialects))} |"
         )
     out.append("")

@@ -3,7 +3,8 @@
 Example::
 
     [tool.dbdesign.lint]
-    select = ["ALL"]                  # codes (KEY001), code prefixes (KEY) or groups (keys)
+    select = ["ALL"]                  # codes (KEY001), code prefixes (KEY) or groups (keys);
+                                      # "ALL" is every rule that is on by default
     ignore = ["NAM002", "naming"]
     fail_on = "warning"               # info | warning | error
     baseline = "lint-baseline.json"

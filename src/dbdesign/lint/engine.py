@@ -28,6 +28,14 @@ def _matches(rule: Rule, selector: str) -> bool:
     return rule.code.startswith(s.upper())
 
 
+def _selects(rule: Rule, selector: str) -> bool:
+    """Whether a ``select`` entry picks ``rule``: "ALL" picks the rules that are on by
+    default; a code, prefix or group picks every rule it names."""
+    if selector.strip().upper() == "ALL" and not rule.default:
+        return False
+    return _matches(rule, selector)
+
+
 def select_rules(config: LintConfig) -> list[Rule]:
     """The rules ``select`` picks and ``ignore`` does not; unknown selectors are errors."""
     rules = all_rules()
@@ -37,7 +45,7 @@ def select_rules(config: LintConfig) -> list[Rule]:
     return [
         r
         for r in rules.values()
-        if any(_matches(r, s) for s in config.select)
+        if any(_selects(r, s) for s in config.select)
         and not any(_matches(r, s) for s in config.ignore)
     ]
 
@@ -217,19 +225,21 @@ def unused_suppressions(
     """SUP001: codes of suppression comments that silenced no finding in this run.
 
     Reported only where the run could have produced the finding: a code (or prefix, or group)
-    whose rules are all selected, an unknown code, or a bare ``ignore`` when every rule ran.
+    whose rules are all selected, an unknown code, or a bare ``ignore`` when every rule that
+    is on by default ran.
     """
     every = all_rules()
     selected = {r.code for r in select_rules(config)}
     if UNUSED_SUPPRESSION not in selected:
         return []
+    every_default = {code for code, x in every.items() if x.default}
     r = every[UNUSED_SUPPRESSION]
     sev = _severity(r, config)
     out = []
     for file in sorted(set(files)):
         for d in src.directives(file).values():
             messages = []
-            if not d.codes and "" not in d.used and len(selected) == len(every):
+            if not d.codes and "" not in d.used and every_default <= selected:
                 messages.append(("", "suppression comment silences no finding"))
             for c in d.codes:
                 if c in d.used:

@@ -49,6 +49,9 @@ class Rule:
     severity: Severity
     check: Check = field(repr=False)
     dialects: frozenset[str] = frozenset({"postgres", "sqlite", "mysql"})
+    # Off by default: runs only when a selector names it (its code, a prefix or its group),
+    # not under the default "ALL".
+    default: bool = True
     summary: str = ""
     rationale: str = ""
     bad: str = ""
@@ -61,9 +64,11 @@ class Rule:
 
     def docs_markdown(self) -> str:
         d = ", ".join(sorted(self.dialects))
+        off = "" if self.default else " (off by default: select it to run it)"
         return (
             f"### {self.code} {self.name}\n\n{self.summary}\n\n"
-            f"- group: {self.group}; default severity: {self.severity.value}; dialects: {d}\n\n"
+            f"- group: {self.group}; default severity: {self.severity.value}{off}; "
+            f"dialects: {d}\n\n"
             f"**Rationale.** {self.rationale}\n\n"
             f"**Bad:**\n\n```sql\n{self.bad}\n```\n\n"
             f"**Good:**\n\n```sql\n{self.good}\n```\n\n"
@@ -101,8 +106,13 @@ def rule(
     severity: str,
     *,
     dialects: Iterable[str] = ("postgres", "sqlite", "mysql"),
+    default: bool = True,
 ) -> Callable[[Check], Check]:
-    """Register a rule. Codes are stable: never reuse or renumber one."""
+    """Register a rule. Codes are stable: never reuse or renumber one.
+
+    ``default=False``: the rule runs only when selected by its code, a prefix or its group
+    (a convention a team opts into; its findings on schemas that follow another are noise).
+    """
 
     def deco(fn: Check) -> Check:
         if code in RULES:
@@ -114,6 +124,7 @@ def rule(
             severity=Severity(severity),
             check=fn,
             dialects=frozenset(dialects),
+            default=default,
             summary=doc.get("summary", ""),
             rationale=doc.get("rationale", ""),
             bad=doc.get("bad", ""),

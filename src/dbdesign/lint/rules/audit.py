@@ -6,22 +6,58 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 
-from dbdesign.lint.context import Context
+from dbdesign.lint.context import Context, words
 from dbdesign.lint.findings import Hit
 from dbdesign.lint.registry import rule
 from dbdesign.model import Column, Expr, Index, IndexElement, Table, Unique
 
+# What the common frameworks and hand-written schemas call the two audit columns (compared by
+# words, so createdAt, created_at and CreatedAt are one name).
+_SYNONYMS = {
+    "created": (
+        "created at", "created on", "inserted at", "inserted on", "created", "creation date",
+        "creation time", "created date", "created time", "date created", "create date",
+        "create time", "insert time", "created ts", "creation ts", "created utc",
+    ),
+    "updated": (
+        "updated at", "updated on", "modified at", "modified on", "changed at", "updated",
+        "modified", "last update", "last updated", "last modified", "last modified at",
+        "last updated at", "update time", "updated date", "updated time", "modified date",
+        "date modified", "date updated", "updated ts", "modified ts", "updated utc",
+    ),
+}  # fmt: skip
+_ROLE = {s: role for role, names in _SYNONYMS.items() for s in names}
 
-@rule("AUD001", "missing-audit-columns", "info")
+
+def _role(name: str) -> str | None:
+    return _ROLE.get(" ".join(words(name)))
+
+
+def has_audit_column(t: Table, wanted: str) -> bool:
+    """Whether ``t`` has the audit column ``wanted``, by that name or, for a creation or
+    change time, by a synonym (``inserted_at``, ``createdAt``, ``created_on``, ``modified_at``,
+    ``last_update`` ...)."""
+    if t.column(wanted) is not None:
+        return True
+    role = _role(wanted)
+    return role is not None and any(_role(c.name) == role for c in t.columns)
+
+
+@rule("AUD001", "missing-audit-columns", "info", default=False)
 def missing_audit_columns(ctx: Context) -> Iterator[Hit]:
     """A table lacks one of the audit columns (default `created_at`, `updated_at`).
 
     Rationale: When a row was created and last changed is the first question in every
     incident, data repair and incremental export; adding the columns later leaves old rows
     without values. The column names are configurable (`audit_columns`; set it to `[]` to
-    turn the rule off). Partitions are skipped (they have their parent's columns). A table
-    whose every other column is a foreign key column (a link table) is not asked for
-    `updated_at`: its rows are inserted and deleted, never changed.
+    turn the rule off); the common synonyms count as well: `inserted_at` (Ecto),
+    `createdAt`/`updatedAt` (Sequelize, TypeORM, Prisma), `created_on`, `created`,
+    `modified_at`, `last_update` and the like. Partitions are skipped (they have their
+    parent's columns). A table whose every other column is a foreign key column (a link
+    table) is not asked for `updated_at`: its rows are inserted and deleted, never changed.
+    Off by default: whether a lookup table, a cache or a history table with its own
+    timestamps needs them is a team's standard, not a fact of the schema; select it where
+    every table must have them.
 
     Bad:
         CREATE TABLE orders (id bigint PRIMARY KEY, total numeric(12,2));
@@ -39,8 +75,7 @@ def missing_audit_columns(ctx: Context) -> Iterator[Hit]:
     wanted = ctx.config.audit_columns
     updated = ctx.config.updated_at_column
     for t in ctx.base_tables:
-        have = {c.name for c in t.columns}
-        missing = [c for c in wanted if c not in have]
+        missing = [c for c in wanted if not has_audit_column(t, c)]
         if updated in missing and _nothing_to_update(t, set(wanted)):
             missing.remove(updated)
         if missing:
@@ -50,7 +85,9 @@ def missing_audit_columns(ctx: Context) -> Iterator[Hit]:
 def _nothing_to_update(t: Table, audit: set[str]) -> bool:
     """Every column but the audit ones is a foreign key column: a link table."""
     refs = {c for fk in t.foreign_keys.values() for c in fk.columns}
-    return bool(refs) and all(c.name in refs or c.name in audit for c in t.columns)
+    return bool(refs) and all(
+        c.name in refs or c.name in audit or _role(c.name) is not None for c in t.columns
+    )
 
 
 @rule("AUD002", "updated-at-without-trigger", "warning", dialects=("postgres", "sqlite"))

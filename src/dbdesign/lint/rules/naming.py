@@ -52,35 +52,117 @@ def table_snake_case(ctx: Context) -> Iterator[Hit]:
             yield Hit(t.key, f"table name {t.name!r} is not snake_case", t.origin)
 
 
-def _is_plural(word: str, extra: set[str]) -> bool:
-    if word in extra:
+# Plurals the Rails inflector does not know (Latin and Greek ones), and nouns that name a
+# collection, so that a table named by one reads as the set of its rows: connection_history,
+# device_inbox, job_queue, audit_log.
+_PLURALS = frozenset(
+    """taxa data metadata media criteria phenomena strata genera corpora curricula bacteria
+    alumni cacti fungi nuclei radii stimuli syllabi appendices vertices indices matrices
+    geese feet teeth schemata stigmata people children men women staff personnel
+    """.split()
+)
+_COLLECTIONS = frozenset(
+    """history log queue inbox outbox cache list directory index registry repository archive
+    catalog catalogue inventory ledger journal backlog timeline feed pool stream graph map
+    set collection staging trail changelog bus""".split()
+)
+
+
+def is_plural(word: str, extra: frozenset[str] | set[str] = frozenset()) -> bool:
+    """Whether ``word`` (lower case) is a plural, an uncountable noun or names a collection.
+
+    The Rails inflector (the ``inflection`` package) decides regular and irregular plurals
+    and uncountables (a word is plural when pluralising it changes nothing: ``users``,
+    ``people``, ``news``, ``equipment``); words ending in "ss", "us" or "is" are singular
+    (``address``, ``status``, ``analysis``) unless listed; Latin and Greek plurals (``taxa``,
+    ``criteria``, ``media``, ``data``) and collection nouns (``history``, ``log``, ``inbox``)
+    count as plural; ``extra`` is the configured ``plural_words``.
+    """
+    import inflection
+
+    if word in extra or word in _PLURALS or word in _COLLECTIONS:
         return True
-    return word.endswith("s") and not word.endswith(("ss", "us", "is"))
+    if word.endswith(("ss", "us", "is")):
+        return False
+    return bool(inflection.pluralize(word) == word)
+
+
+_PREPOSITIONS = frozenset("in by to of for per from with on at".split())
+# Nouns used as uncountable in table names: a table of them holds "the presence of users".
+_MASS = frozenset(
+    "presence validity retention expiry auth state config configuration usage".split()
+)
+
+
+def _head_words(name: str) -> list[str]:
+    """The words of a table's name before its first preposition, numbers left out:
+    ``device_lists_changes_in_room`` -> device, lists, changes; ``pushers2`` -> pushers."""
+    out: list[str] = []
+    for w in words(name):
+        if w in _PREPOSITIONS and out:
+            break
+        if not w.isdigit():
+            out.append(w)
+    return out
+
+
+def _plural_name(name: str, extra: frozenset[str]) -> bool | None:
+    """Whether a table's name is plural: its last word before any preposition is plural, a
+    mass noun or a collection, or an earlier word is plural and the rest qualifies it
+    (``users_pending_deactivation``, ``receipts_linearized``, ``e2e_device_keys_json``).
+    None when the name has no word to judge."""
+    head = _head_words(name)
+    if not head:
+        return None
+    if head[-1] in _MASS or is_plural(head[-1], extra):
+        return True
+    # a mapping (event_to_state_groups) names its rows by the words after the preposition too
+    rest = [w for w in words(name) if not w.isdigit() and w not in _PREPOSITIONS]
+    return any(
+        len(w) > 2 and not w.endswith("ss") and is_plural(w, extra) for w in rest if w != head[-1]
+    )
 
 
 @rule("NAM002", "table-name-plural", "info")
 def table_plural(ctx: Context) -> Iterator[Hit]:
-    """A table's name does not end in a plural noun.
+    """A table's name does not end in a plural noun, in a schema that names its tables in
+    the plural.
 
     Rationale: The design standard names tables as collections (`users`, `order_items`), so a
     table reads as the set of its rows and never collides with a column of the singular name.
-    The test is on the name's last word: it ends in "s" (but not "ss", "us" or "is": `address`,
-    `status`, `analysis` are singular), or it is one of `plural_words` (data, people, staff,
-    inventory ...), which is configurable.
+    The test is on the name's last word before any preposition, numbers left out
+    (`pushers2` ends in `pushers`, `device_changes_in_room` in `changes`), or on an earlier
+    word that the rest qualifies (`users_pending_deactivation`, `receipts_linearized`), with
+    the Rails inflector (the `inflection` package, the rules that name Rails' tables):
+    `users`, `people`, `news`, `equipment` are plural; `address`, `status`, `analysis` are
+    singular; Latin and Greek plurals (`taxa`, `data`, `media`, `criteria`), nouns that
+    name a collection (`connection_history`, `device_inbox`, `audit_log`, `job_queue`),
+    mass nouns (`presence`, `retention`) and the configurable `plural_words` (staff,
+    inventory ...) count as plural. Only a schema whose tables are mostly plural is checked
+    (at least half of them): one that names its tables in the singular throughout
+    (`customer`, `film`) follows the other convention, and renaming every table buys
+    nothing.
 
     Bad:
-        CREATE TABLE customer (id bigint PRIMARY KEY);
+        CREATE TABLE customers (id bigint PRIMARY KEY);
+        CREATE TABLE orders (id bigint PRIMARY KEY);
+        CREATE TABLE invoice (id bigint PRIMARY KEY);
 
     Good:
         CREATE TABLE customers (id bigint PRIMARY KEY);
+        CREATE TABLE orders (id bigint PRIMARY KEY);
+        CREATE TABLE invoices (id bigint PRIMARY KEY);
 
     Fix: Rename the table to its plural, or add the word to `plural_words`.
     """
-    extra = set(ctx.config.plural_words)
-    for t in ctx.base_tables:
-        w = words(t.name)
-        if w and not _is_plural(w[-1], extra):
-            yield Hit(t.key, f"table name {t.name!r} is not plural", t.origin)
+    extra = frozenset(ctx.config.plural_words)
+    named = [(t, _plural_name(t.name, extra)) for t in ctx.base_tables]
+    judged = [(t, p) for t, p in named if p is not None]
+    singular = [t for t, p in judged if not p]
+    if not judged or 2 * len(singular) > len(judged):
+        return  # the schema's own convention is the singular
+    for t in singular:
+        yield Hit(t.key, f"table name {t.name!r} is not plural", t.origin)
 
 
 @rule("NAM003", "column-name-snake-case", "warning")
@@ -123,37 +205,148 @@ def _matches(pats: tuple[str, ...], name: str, table: str, cols: tuple[str, ...]
     return any(_pattern(p, table, "_".join(cols)).match(name) for p in pats)
 
 
-@rule("NAM004", "index-name-pattern", "info")
+# Names that the server or an ORM chose, by kind: ``{t}`` the table, ``{c}`` a column list (any
+# text), ``{h}`` a hash; matched case-insensitively. Renaming them breaks how ORMs map
+# constraint errors to fields (Ecto's unique_constraint/2, Rails' RecordNotUnique handling,
+# Prisma's P2002 target) and how their migrations find the object again.
+_TOOL_NAMES: dict[str, tuple[str, ...]] = {
+    "index": (
+        r"index_{t}_.+",  # Rails: index_users_on_email (and index_<table>_<purpose>)
+        r"idx_on_.+_[0-9a-f]{10}",  # Rails 7.1, a name too long for the server
+        r"ix_{t}_.+",  # SQLAlchemy's default naming convention
+        r"{t}_.+_[0-9a-f]{8}(_like)?",  # Django
+        r"idx_[0-9a-f]{16}",  # Doctrine
+        r"{t}_.+_(index|unique)",  # Ecto, Knex, Laravel
+    ),
+    "unique": (
+        r"{t}_.+_(unique|uniq)",  # Knex, Laravel, Django (<hash>_uniq)
+        r"uniq_[0-9a-f]{16}",  # Doctrine
+        r"uk[0-9a-z]{25}",  # Hibernate
+        r"ak_{t}_.+",  # Entity Framework
+        r"{t}_.+_index",  # Ecto's unique_index
+    ),
+    "primary_key": (r"pk_{t}", r"{t}_primary"),  # Entity Framework, SQLAlchemy; Laravel
+    "foreign_key": (
+        r"fk_rails_[0-9a-f]{10}",  # Rails
+        r"{t}_ibfk_\d+",  # MySQL's own (also in schemas ported from MySQL)
+        r"{t}_.+_foreign",  # Knex, Laravel
+        r"{t}_.+_[0-9a-f]{8}_fk_.+",  # Django
+        r"fk_[0-9a-f]{16}",  # Doctrine
+        r"fk[0-9a-z]{25}",  # Hibernate
+        r"fk_{t}_.+",  # Entity Framework, SQLAlchemy's convention
+    ),
+    "check": (r"{t}_chk_\d+", r"constraint_\d+"),  # MySQL 8, MariaDB
+}
+# PostgreSQL's own names (ChooseConstraintName, ChooseRelationName): <table>_<columns>_<label>,
+# a number after the label when the name was taken, the table and columns cut to fit 63 bytes.
+_SERVER_LABELS = {
+    "index": ("idx", "key", "excl"),
+    "unique": ("key",),
+    "primary_key": ("pkey",),
+    "foreign_key": ("fkey",),
+    "check": ("check", "not_null"),
+}
+
+
+@lru_cache(maxsize=4096)
+def _tool_patterns(kind: str, table: str) -> re.Pattern[str]:
+    t = re.escape(table.lower())
+    alts = [p.replace("{t}", t) for p in _TOOL_NAMES[kind]]
+    return re.compile("^(?:" + "|".join(alts) + ")$")
+
+
+def default_name(
+    ctx: Context, kind: str, name: str, table: str, cols: tuple[str, ...] = ()
+) -> bool:
+    """Whether ``name`` is the one the server or a common ORM gives an object of this kind:
+    PostgreSQL's ``{table}_pkey``, ``{table}_{columns}_fkey`` / ``_key`` / ``_idx`` /
+    ``_check`` (numbered, cut to 63 bytes), MySQL's ``{table}_ibfk_N`` and keys named after
+    their first column, Rails' ``index_{table}_on_*`` and ``fk_rails_*``, Ecto's
+    ``{table}_{columns}_index``, Sequelize's ``{table}_{columns}``, SQLAlchemy's
+    ``ix_{table}_*``, Django's, Knex's and Laravel's, Doctrine's and Hibernate's hashed names
+    and Entity Framework's ``IX_``/``PK_``/``FK_``/``AK_{table}_*``."""
+    low, tbl = name.lower(), table.lower()
+    if low.startswith("sqlite_autoindex_"):
+        return True
+    for label in _SERVER_LABELS.get(kind, ()):
+        m = re.fullmatch(rf"(.+)_{label}\d*", low)
+        if m is None:
+            continue
+        head = m.group(1)
+        if head == tbl or head.startswith(tbl + "_"):
+            return True
+        # cut to the identifier limit: the table part may be shortened too
+        if len(name.encode()) >= 60 and len(_common(head, tbl)) >= min(len(tbl), 10):
+            return True
+    if kind == "index" and cols and low == "_".join((tbl, *cols)).lower():
+        return True  # Sequelize: {table}_{columns}
+    # MySQL: an unnamed key is named after its first column (a, a_2, a_3 ...)
+    mysql_key = ctx.dialect == "mysql" and kind in ("index", "unique") and bool(cols)
+    if mysql_key and re.fullmatch(re.escape(cols[0].lower()) + r"(_\d+)?", low):
+        return True
+    if kind in _TOOL_NAMES and _tool_patterns(kind, tbl).match(low):
+        return True
+    return kind == "unique" and _tool_patterns("index", tbl).match(low) is not None
+
+
+def _common(a: str, b: str) -> str:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return a[:n]
+
+
+@rule("NAM004", "index-name-pattern", "info", default=False)
 def index_name_pattern(ctx: Context) -> Iterator[Hit]:
-    """An index's name does not follow the configured pattern (default `idx_{table}_*`).
+    """An index's name follows neither the configured pattern (default `idx_{table}_*`) nor
+    the name the server or an ORM gives it.
 
     Rationale: A name that says which table and columns an index covers makes plans, lock
     waits and migration diffs readable without a catalog lookup. Patterns are configurable
     (`[tool.dbdesign.lint.naming] index`, a pattern or a list; `{table}`, `{columns}` and `*`
-    for any text); unique indexes may follow the `index` or the `unique` pattern.
+    for any text); unique indexes may follow the `index` or the `unique` pattern. Default
+    names conform: the server's (`orders_customer_id_idx`, MySQL's first-column names) and
+    the ORMs' (Rails' `index_orders_on_customer_id`, Ecto's `orders_customer_id_index`,
+    SQLAlchemy's `ix_orders_customer_id`, Sequelize's `orders_customer_id`, Django's,
+    Laravel's, Doctrine's, Entity Framework's): the ORM finds the index by that name, and
+    renaming it buys nothing. Off by default (a convention a team opts into): select it,
+    with the pattern the team uses.
 
     Bad:
         CREATE INDEX orders_cust ON orders (customer_id);
 
     Good:
         CREATE INDEX idx_orders_customer_id ON orders (customer_id);
+        CREATE INDEX index_orders_on_placed_at ON orders (placed_at);
 
     Fix: Rename the index to follow the pattern (`ALTER INDEX ... RENAME TO idx_<table>_<columns>`).
     """
     n = ctx.config.naming
+    fk_names = _fk_names(ctx)
     for i in ctx.schema.indexes.values():
         cols = tuple(e.column for e in i.elements if e.column is not None)
         pats = n["index"] + (n["unique"] if i.unique else ())
-        if not _matches(pats, i.name, i.table, cols):
-            want = " or ".join(pats)
-            # a unique index is best named by the unique pattern
-            order = (n["unique"] + n["index"]) if i.unique else pats
-            yield Hit(
-                i.key,
-                f"index name {i.name!r} does not match {want}",
-                i.origin,
-                _rename_index(ctx, i, order, cols),
-            )
+        if _matches(pats, i.name, i.table, cols):
+            continue
+        if default_name(ctx, "index", i.name, i.table, cols) or (
+            i.unique and default_name(ctx, "unique", i.name, i.table, cols)
+        ):
+            continue
+        if ctx.dialect == "mysql" and i.name.lower() in fk_names.get(i.table_key, ()):
+            continue  # the index InnoDB made for a foreign key takes the key's name
+        want = " or ".join(pats)
+        # a unique index is best named by the unique pattern
+        order = (n["unique"] + n["index"]) if i.unique else pats
+        yield Hit(
+            i.key,
+            f"index name {i.name!r} does not match {want}",
+            i.origin,
+            _rename_index(ctx, i, order, cols),
+        )
+
+
+def _fk_names(ctx: Context) -> dict[str, set[str]]:
+    return {t.key: {fk.name.lower() for fk in t.foreign_keys.values()} for t in ctx.tables}
 
 
 def _proposed(
@@ -204,22 +397,29 @@ def _constraints(t: Table) -> Iterator[tuple[str, str, tuple[str, ...], object]]
         yield "check", ck.name, (), ck.origin
 
 
-@rule("NAM005", "constraint-name-pattern", "info")
+@rule("NAM005", "constraint-name-pattern", "info", default=False)
 def constraint_name_pattern(ctx: Context) -> Iterator[Hit]:
-    """A constraint's name does not follow the configured pattern for its kind.
+    """A constraint's name follows neither the configured pattern for its kind nor the name
+    the server or an ORM gives it.
 
     Rationale: Constraint names appear in error messages the application and its users see
     ("violates foreign key constraint ...") and in migrations that must drop them by name; a
     predictable name (`pk_{table}`, `fk_{table}_*`, `uq_{table}_*`, `chk_{table}_*` by
-    default, configurable under `[tool.dbdesign.lint.naming]`) makes both easy. Names the
-    server chose (`orders_pkey`) are reported too: they are not the convention. MySQL's
-    primary keys are not checked (the server names every one `PRIMARY`).
+    default, configurable under `[tool.dbdesign.lint.naming]`) makes both easy. Default names
+    conform: the server's (`orders_pkey`, `orders_customer_id_fkey`, `orders_email_key`,
+    `orders_total_check`, MySQL's `orders_ibfk_1`) and the ORMs' (Rails' `fk_rails_<hash>`,
+    Laravel's `orders_customer_id_foreign`, Django's, Doctrine's, Hibernate's, Entity
+    Framework's `PK_orders`): ORMs map a constraint error to a field by that name (Ecto's
+    `unique_constraint`, Prisma's error target), so renaming it breaks the mapping. MySQL's
+    primary keys are not checked (the server names every one `PRIMARY`). Off by default (a
+    convention a team opts into): select it, with the patterns the team uses.
 
     Bad:
         CREATE TABLE orders (id bigint, CONSTRAINT orders_key PRIMARY KEY (id));
 
     Good:
         CREATE TABLE orders (id bigint, CONSTRAINT pk_orders PRIMARY KEY (id));
+        CREATE TABLE items (id bigint PRIMARY KEY);  -- items_pkey, the server's own name
 
     Fix: Rename the constraint to follow the pattern (`ALTER TABLE ... RENAME CONSTRAINT ... TO
     ...`), or set the pattern your team uses.
@@ -229,7 +429,9 @@ def constraint_name_pattern(ctx: Context) -> Iterator[Hit]:
         for kind, name, cols, origin in _constraints(t):
             if kind == "primary_key" and ctx.dialect == "mysql":
                 continue  # MySQL names every primary key PRIMARY, whatever the DDL says
-            if not _matches(n[kind], name, t.name, cols):
+            if not _matches(n[kind], name, t.name, cols) and not default_name(
+                ctx, kind, name, t.name, cols
+            ):
                 yield Hit(
                     f"{t.key}.{name}",
                     f"{kind.replace('_', ' ')} name {name!r} does not match {' or '.join(n[kind])}",

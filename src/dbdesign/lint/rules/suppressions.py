@@ -18,9 +18,9 @@ def unused_suppression(ctx: Context) -> Iterator[Hit]:
     RUF100, this rule reports each code of an ignore comment that silenced nothing in the run,
     and codes that name no rule or group. A code is only judged when every rule it names ran
     (under `--select keys --select SUP001` an `ignore NAM001` is not judged), and a bare
-    `ignore` only when all rules ran. Text after a second `--` is a reason, not a code. The
-    engine finds these while it applies suppressions (SQL text is not part of the model), for
-    files only, not for live databases.
+    `ignore` only when every rule that is on by default ran. Text after a second `--` is a
+    reason, not a code. The engine finds these while it applies suppressions (SQL text is not
+    part of the model), for files only, not for live databases.
 
     Bad:
         CREATE TABLE orders (
