@@ -112,6 +112,7 @@ def test_lint_live_postgres(pg_scratch: str) -> None:
             "CREATE TABLE orders (id bigint PRIMARY KEY,"
             " customer_id integer REFERENCES customers, placed timestamp);"
             "ALTER TABLE orders ENABLE ROW LEVEL SECURITY;"
+            "GRANT SELECT ON orders TO PUBLIC;"  # SEC003: a grant no policy opens
         )
     r = run("lint", pg_scratch, "--select", "keys", "-f", "json")
     found = {(f["code"], f["object"]) for f in json.loads(r.stdout)["findings"]}

@@ -204,6 +204,17 @@ class Context:
 
         return pg_type(t)
 
+    def type_label(self, t: DataType) -> str:
+        """A type as a message shows it: the SQL spelling (``integer``, ``double
+        precision``, ``varchar(20)``), never the catalog's internal one (``pg_catalog.int4``,
+        ``float8``). A domain is shown by its name."""
+        if self.dialect == "postgres" and t.name in self._domains:
+            return t.name + "[]" * t.array_dims
+        try:
+            return self.type_sql(replace(t, raw=None))
+        except Exception:  # a type the writer does not know: the model's canonical name
+            return str(t)
+
     def string(self, value: str) -> str:
         """A string literal in the dialect's quoting."""
         if self.dialect == "mysql":

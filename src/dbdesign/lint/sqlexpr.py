@@ -130,3 +130,32 @@ def required_columns(expr_sql: str) -> set[str]:
             if col is not None:
                 out.add(col)
     return out
+
+
+def only_not_null(expr_sql: str) -> set[str] | None:
+    """The columns of a predicate made only of ``col IS NOT NULL`` tests (alone or joined by
+    AND), or None when it says anything else: such a partial index holds every row in which
+    those columns are set."""
+    tree = parse(f"SELECT {expr_sql}")
+    if tree is None:
+        return None
+    try:
+        top = tree["stmts"][0]["stmt"]["SelectStmt"]["targetList"][0]["ResTarget"]["val"]
+    except (KeyError, IndexError, TypeError):
+        return None
+    out: set[str] = set()
+    stack = [top]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, dict):
+            return None
+        b = node.get("BoolExpr")
+        if b is not None and b.get("boolop") == "AND_EXPR":
+            stack.extend(b.get("args", ()))
+            continue
+        nt = node.get("NullTest")
+        col = _column_name(nt.get("arg")) if nt is not None else None
+        if nt is None or nt.get("nulltesttype") != "IS_NOT_NULL" or col is None:
+            return None
+        out.add(col)
+    return out

@@ -63,7 +63,9 @@ def duplicate_index(ctx: Context) -> Iterator[Hit]:
 def _covering(ctx: Context, i: Index) -> Iterator[tuple[str, tuple[str, ...]]]:
     """Btree key column lists on the same table that could replace ``i``: (name, columns)."""
     t = ctx.schema.tables.get(i.table_key)
-    if t is not None:
+    # Keys index every row: they cannot stand in for a partial index, which is smaller and
+    # carries its predicate for the planner.
+    if t is not None and i.where is None:
         if t.primary_key:
             yield t.primary_key.name, t.primary_key.columns
         for u in t.uniques.values():
@@ -84,9 +86,12 @@ def redundant_prefix_index(ctx: Context) -> Iterator[Hit]:
 
     Rationale: A btree index on (a, b) also serves every search on (a), so a separate index on
     (a) adds write cost and space for little gain (pg-index-health, PgHero "duplicate
-    indexes"). Only plain column indexes with the same predicate count; unique indexes (they
-    enforce a rule), indexes with an opclass, collation or sort order, expression indexes
-    and indexes of other methods are not flagged. Identical indexes are IDX001's.
+    indexes"). Only plain column indexes with the same predicate count: a partial index is
+    compared only with partial indexes of the same predicate, never with a key or a full
+    index (its rows are fewer and its predicate serves queries a full index cannot); unique
+    indexes (they enforce a rule), indexes with an opclass, collation or sort order,
+    expression indexes and indexes of other methods are not flagged. Identical indexes are
+    IDX001's.
 
     Bad:
         CREATE INDEX idx_orders_customer_id ON orders (customer_id);

@@ -13,10 +13,12 @@ from dbdesign.lint.registry import rule
 from dbdesign.model import Column, DataType, Table
 
 
-def leading_column_sets(ctx: Context, t: Table) -> list[tuple[str, ...]]:
+def leading_column_sets(ctx: Context, t: Table, not_null: bool = False) -> list[tuple[str, ...]]:
     """Column lists that an index (or a key's index) on ``t`` can search by, in key order.
 
-    Only whole-table indexes count: a partial index does not serve every row.
+    Only whole-table indexes count: a partial index does not serve every row. With
+    ``not_null``, a partial index whose predicate only says that some of its leading columns
+    are NOT NULL counts too (it holds every row a search for values of them can find).
     """
     out: list[tuple[str, ...]] = []
     if t.primary_key:
@@ -31,13 +33,17 @@ def leading_column_sets(ctx: Context, t: Table) -> list[tuple[str, ...]]:
                 cols.append(xe.element.column)
             out.append(tuple(cols))
     for i in ctx.indexes_by_table.get(t.key, ()):
-        if i.where is not None or i.method not in ("btree", "hash", "gist", "gin", "brin"):
+        if i.method not in ("btree", "hash", "gist", "gin", "brin"):
             continue
         cols = []
         for e in i.elements:
             if e.column is None:
                 break
             cols.append(e.column)
+        if i.where is not None:
+            set_cols = sqlexpr.only_not_null(i.where.text) if not_null else None
+            if set_cols is None or not set_cols <= set(cols):
+                continue
         if i.method == "hash":
             cols = cols[:1]
         out.append(tuple(cols))
@@ -70,7 +76,7 @@ def table_without_primary_key(ctx: Context) -> Iterator[Hit]:
             yield Hit(t.key, f"table {t.key} has no primary key", t.origin)
 
 
-@rule("KEY002", "foreign-key-without-index", "warning")
+@rule("KEY002", "foreign-key-without-index", "warning", dialects=("postgres", "sqlite"))
 def foreign_key_without_index(ctx: Context) -> Iterator[Hit]:
     """A foreign key's columns are not the leading columns of any index.
 
@@ -78,7 +84,10 @@ def foreign_key_without_index(ctx: Context) -> Iterator[Hit]:
     index that leads with the foreign key columns it scans the whole child table (here: 250 ms
     instead of 0.1 ms at 5 million child rows), and joins from parent to child scan too. A
     primary key, unique constraint or index whose first columns are the foreign key's columns
-    (in any order) serves; a partial index does not.
+    (in any order) serves; a partial index serves only when its predicate just says that
+    foreign key columns are set (`WHERE customer_id IS NOT NULL`: a row with a NULL key has
+    no parent to look for). On MySQL InnoDB indexes every foreign key itself, so the rule
+    does not apply there.
 
     Bad:
         CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers);
@@ -92,10 +101,11 @@ def foreign_key_without_index(ctx: Context) -> Iterator[Hit]:
     for t in ctx.tables:
         if not t.foreign_keys:
             continue
-        sets = leading_column_sets(ctx, t)
+        sets = leading_column_sets(ctx, t, not_null=True)
         for fk in t.foreign_keys.values():
             n = len(fk.columns)
             want = set(fk.columns)
+            # a partial index WHERE fk IS NOT NULL serves: a row with a NULL key has no parent
             if any(len(s) >= n and set(s[:n]) == want for s in sets):
                 continue
             cols = ", ".join(fk.columns)
@@ -119,6 +129,20 @@ def _type_text(ctx: Context, t: Table, col: str) -> str | None:
 
         return sqlite_affinity(b.name)
     return f"{b.name}{'[]' * b.array_dims}"
+
+
+_AFFINITY = {"int": "INTEGER", "text": "TEXT", "binary": "BLOB", "float": "REAL"}
+
+
+def _shown(ctx: Context, t: DataType) -> str:
+    """A key column's type in a message: its SQL spelling, without length modifiers (they
+    are not compared); on SQLite its affinity, which is what is compared."""
+    b = ctx.base_type(t)
+    if ctx.dialect == "sqlite":
+        from dbdesign.lint.context import sqlite_affinity
+
+        return _AFFINITY.get(sqlite_affinity(b.name), "NUMERIC") + " affinity"
+    return ctx.type_label(replace(b, args=()))
 
 
 # Integer types by width: a key column of one references a column of another without harm
@@ -233,7 +257,8 @@ def foreign_key_type_mismatch(ctx: Context) -> Iterator[Hit]:
                     fix = ctx.retype_sql(t, c, new, using)
                 yield Hit(
                     f"{t.key}.{col}",
-                    f"{t.key}.{col} is {mine} but references {fk.ref_table}.{ref} ({theirs})",
+                    f"{t.key}.{col} is {_shown(ctx, c.type)} but references "
+                    f"{fk.ref_table}.{ref} ({_shown(ctx, p.type)})",
                     ctx.origin(t, col),
                     _join(fix),
                 )

@@ -17,6 +17,8 @@ _PROTECTED = {
 _NOT_THE_SECRET = {
     "type", "kind", "name", "id", "count", "hint", "policy", "length", "expires", "expiry",
     "at", "on", "scope", "version", "required", "changed", "updated", "created", "set", "reset",
+    "prefix", "suffix", "last", "first", "mask", "masked", "preview", "fingerprint",
+    "expiration", "ttl", "lifetime", "sent", "used", "revoked", "status", "state",
 }  # fmt: skip
 
 
@@ -34,8 +36,9 @@ def plaintext_secret_column(ctx: Context) -> Iterator[Hit]:
     slow salted hash (bcrypt, scrypt, argon2); keys and tokens hashed or encrypted. Not
     flagged: names that say the value is protected (`password_hash`, `token_digest`,
     `encrypted_secret`), columns that describe the secret rather than hold it
-    (`token_type`, `password_changed_at`, `token_expires`), non-text columns (`bytea`
-    ciphertext), and columns whose comment mentions hashing or encryption.
+    (`token_type`, `password_changed_at`, `token_expires_at`, `api_token_prefix`,
+    `token_last4`), non-text columns (`bytea` ciphertext), and columns whose comment
+    mentions hashing or encryption.
 
     Bad:
         CREATE TABLE users (id bigint PRIMARY KEY, password text);
@@ -54,7 +57,8 @@ def plaintext_secret_column(ctx: Context) -> Iterator[Hit]:
         ws = words(c.name)
         if not any(_has_phrase(ws, s) for s in secrets):
             continue
-        if _PROTECTED & set(ws) or ws[-1] in _NOT_THE_SECRET or ctx.kind(c.type) != "text":
+        last = next((w for w in reversed(ws) if not w.isdigit()), "")
+        if _PROTECTED & set(ws) or last in _NOT_THE_SECRET or ctx.kind(c.type) != "text":
             continue
         note = (c.comment or "").lower()
         if any(k in note for k in ("hash", "encrypt", "bcrypt", "argon", "digest")):
@@ -125,30 +129,67 @@ def _comment_sql(ctx: Context, t: Table, c: Column) -> str:
     return f"COMMENT ON COLUMN {name} IS {ctx.string(_PII_NOTE)};"
 
 
+# The privileges row-level security filters, and the policy commands that open them.
+_RLS_COMMANDS = {"SELECT": "SELECT", "INSERT": "INSERT", "UPDATE": "UPDATE", "DELETE": "DELETE"}
+
+
 @rule("SEC003", "rls-enabled-without-policy", "error", dialects=("postgres",))
 def rls_without_policy(ctx: Context) -> Iterator[Hit]:
-    """A table has row-level security enabled but no policy.
+    """A table has row-level security enabled and grants a role a privilege that no policy
+    lets it use.
 
-    Rationale: With RLS enabled and no policy, the default is deny: every role but the owner
-    (and superusers, and BYPASSRLS roles) sees no rows and cannot write any. That is almost
-    never the intent; it usually means the policies were forgotten in the migration.
+    Rationale: With RLS enabled, a role other than the owner (and superusers, and BYPASSRLS
+    roles) sees and changes only the rows a policy for its command lets it: a role granted
+    SELECT with no SELECT (or ALL) policy for it, or for PUBLIC, reads no rows at all, and
+    an INSERT, UPDATE or DELETE grant without its policy fails or changes nothing. A grant
+    nobody can use is almost always a forgotten policy. A table with RLS enabled that grants
+    nothing to other roles (only the owner works with it: a deliberate deny-all, or access
+    through the owner's SECURITY DEFINER functions) is not flagged; nor are privileges RLS
+    does not filter (TRUNCATE, REFERENCES, TRIGGER). Role membership is not modelled: a
+    policy for a group role does not count for its members here.
 
     Bad:
         CREATE TABLE documents (id bigint PRIMARY KEY, owner text);
         ALTER TABLE documents ENABLE ROW LEVEL SECURITY;
+        GRANT SELECT ON documents TO app_user;
 
     Good:
         CREATE TABLE documents (id bigint PRIMARY KEY, owner text);
         ALTER TABLE documents ENABLE ROW LEVEL SECURITY;
-        CREATE POLICY documents_owner ON documents USING (owner = current_user);
+        GRANT SELECT ON documents TO app_user;
+        CREATE POLICY documents_owner ON documents FOR SELECT TO app_user
+          USING (owner = current_user);
 
-    Fix: Write the policies (CREATE POLICY) or disable RLS on the table.
+    Fix: Write a policy for each role and command the table grants (CREATE POLICY ... FOR
+    SELECT TO role USING (...)), or revoke the grants nobody is meant to use.
     """
     for t in ctx.tables:
-        if t.rls_enabled and t.key not in ctx.policy_tables:
-            yield Hit(
-                t.key, f"table {t.key} has row-level security enabled but no policy", t.origin
-            )
+        if not t.rls_enabled:
+            continue
+        policies = ctx.schema.policies_on(t.key) if ctx.schema.policies else ()
+        open_: dict[str, list[str]] = {}
+        for g in sorted(t.grants, key=lambda g: (g.grantee, g.privilege)):
+            command = _RLS_COMMANDS.get(g.privilege.upper())
+            if command is None:
+                continue
+            if any(
+                p.command in ("ALL", command)
+                and any(r.upper() == "PUBLIC" or r == g.grantee for r in p.roles)
+                for p in policies
+            ):
+                continue
+            open_.setdefault(g.grantee, []).append(command)
+        if not open_:
+            continue
+        said = "; ".join(f"{', '.join(c)} to {r}" for r, c in sorted(open_.items()))
+        yield Hit(
+            t.key,
+            f"table {t.key} has row-level security enabled and grants {said}, but no policy "
+            "opens those rows to them",
+            t.origin,
+            f"write policies for those roles and commands (CREATE POLICY ... ON {t.name} FOR "
+            "<command> TO <role> USING (...)), or revoke the grants nobody is meant to use",
+        )
 
 
 @rule("SEC004", "security-definer-without-search-path", "error", dialects=("postgres",))

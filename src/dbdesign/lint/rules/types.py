@@ -97,29 +97,57 @@ def money_type(ctx: Context) -> Iterator[Hit]:
 def float_for_money(ctx: Context) -> Iterator[Hit]:
     """A column whose name says money (price, amount, total, cost, balance ...) is a float.
 
-    Rationale: `real` and `double precision` (SQLite REAL) are binary floating point: 0.1 + 0.2
-    is not 0.3, sums drift, and equality tests fail. Money needs exact decimal arithmetic:
-    `numeric(p, s)`, or an integer count of the smallest unit (cents). The name test works on
-    whole words of the name (`unit_price`, `TotalAmount`), so `costume` or `totally` do not
-    match; the words are configurable (`money_words`).
+    Rationale: `real` and `double precision` (SQLite REAL, MySQL FLOAT and DOUBLE) are binary
+    floating point: 0.1 + 0.2 is not 0.3, sums drift, and equality tests fail. Money needs
+    exact decimal arithmetic. The name test works on whole words of the name (`unit_price`,
+    `TotalAmount`), so `costume` or `totally` do not match; the words are configurable
+    (`money_words`). A float column of money often holds amounts smaller than a cent (the
+    cost of one API call or token, a crypto amount), so the advice keeps every digit: on
+    PostgreSQL `numeric` without a precision or scale (exact, any number of decimals), on
+    MySQL `DECIMAL(p, s)` with a scale as fine as the smallest amount, on SQLite (which has
+    no exact decimal type) an integer count of the smallest unit the amounts use. A fixed
+    scale of 2 (`numeric(12,2)`) or integer cents would round sub-cent amounts to zero.
 
     Bad:
         CREATE TABLE products (id bigint PRIMARY KEY, unit_price double precision);
 
     Good:
-        CREATE TABLE products (id bigint PRIMARY KEY, unit_price numeric(10,2));
+        CREATE TABLE products (id bigint PRIMARY KEY, unit_price numeric);
 
-    Fix: Change the column to numeric(p, s) (or integer cents).
+    Fix: Change the column to an exact decimal type whose scale loses nothing: numeric
+    without a scale (PostgreSQL), DECIMAL with enough decimals (MySQL), an integer count of
+    the smallest unit (SQLite).
     """
     money = set(ctx.config.money_words)
     for t, c in ctx.columns:
         if ctx.kind(c.type) == "float" and money & set(words(c.name)):
             yield Hit(
                 ctx.col_key(t, c),
-                f"{ctx.col_key(t, c)} looks like money but is {c.type.raw or c.type}",
+                f"{ctx.col_key(t, c)} looks like money but is {ctx.type_label(c.type)}",
                 c.origin or t.origin,
-                f"change {c.name} to numeric(12,2) or integer cents",
+                _exact_money(ctx, t, c),
             )
+
+
+def _exact_money(ctx: Context, t: Table, c: Column) -> str:
+    """How to make a float money column exact without rounding sub-cent amounts away."""
+    if ctx.dialect == "sqlite":
+        return (
+            f"SQLite has no exact decimal type: store {c.name} as an INTEGER count of the "
+            "smallest unit the amounts use (micro-units where amounts are below a cent), not "
+            "cents, which would round sub-cent amounts to zero"
+        )
+    if ctx.dialect == "mysql":
+        return (
+            f"change {c.name} to DECIMAL(p, s) with a scale as fine as the smallest amount "
+            "(DECIMAL(20,2) or integer cents would round sub-cent amounts to zero; "
+            "DECIMAL(38,10) keeps ten decimals)"
+        )
+    return (
+        f"change {c.name} to numeric without a precision or scale, which keeps every digit "
+        f"(ALTER TABLE {ctx.table_name(t)} ALTER COLUMN {ctx.ident(c.name)} TYPE numeric); "
+        "numeric(12,2) or integer cents would round sub-cent amounts to zero"
+    )
 
 
 @rule("TYP004", "char-n", "warning", dialects=PG)
@@ -403,7 +431,7 @@ def timestamp_precision_zero(ctx: Context) -> Iterator[Hit]:
         if b.name.startswith("timestamp") and b.args == (0,):
             yield Hit(
                 ctx.col_key(t, c),
-                f"{ctx.col_key(t, c)} is {b} (rounds to the second)",
+                f"{ctx.col_key(t, c)} is {ctx.type_label(b)} (rounds to the second)",
                 c.origin or t.origin,
             )
 
