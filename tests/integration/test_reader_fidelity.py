@@ -85,6 +85,37 @@ CASES = {
         CREATE VIEW v8 AS WITH w AS (SELECT 1, a FROM t) SELECT "?column?", a FROM w;
         CREATE MATERIALIZED VIEW m AS SELECT a + 1, upper(b) FROM t;
     """,
+    "stored_literals_rules_and_casts": """
+        CREATE TYPE st AS ENUM ('a', 'b');
+        CREATE TABLE t (s st DEFAULT 'a', k text DEFAULT 'x', n numeric DEFAULT 1.50,
+                        at timestamptz DEFAULT '2020-01-01 10:00+02',
+                        role varchar(20),
+                        CONSTRAINT role_check CHECK ((role)::text = ANY ((ARRAY[
+                            'user'::character varying, 'assistant'::character varying])::text[])),
+                        CONSTRAINT role_in CHECK (role IN ('user', 'assistant')));
+        CREATE INDEX t_s ON t (k) WHERE s = 'a';
+        CREATE TABLE c (a timestamp DEFAULT '2020-01-01T10:00', b date DEFAULT '2020-1-2',
+                        d boolean DEFAULT 't', e boolean DEFAULT 'yes', g int DEFAULT '1',
+                        i interval DEFAULT '24 hours', j interval DEFAULT '1 week',
+                        k uuid DEFAULT 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11',
+                        l jsonb DEFAULT '{"b": 1,   "aa": 2.50, "c": [1e3, null], "b": 3}',
+                        n int[] DEFAULT '{1, 2}', o real DEFAULT 1e3, q time DEFAULT '10:00',
+                        x timetz DEFAULT '10:00:00.50+05:30', z numeric DEFAULT -0.00,
+                        CHECK (d <> 'f'), CHECK (o > 1.5e1),
+                        CHECK (k <> '{A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A12}'));
+        CREATE RULE r2 AS ON INSERT TO t DO NOTHING;
+        CREATE RULE r3 AS ON UPDATE TO t WHERE new.k = 'x' DO ALSO
+            INSERT INTO t (s, k) VALUES ('b', 'y');
+        CREATE RULE r4 AS ON DELETE TO t DO ALSO NOTIFY t;
+        SET search_path = public, pg_catalog;
+        CREATE SEQUENCE s9;
+        CREATE TABLE u (id integer DEFAULT nextval('s9'::regclass) NOT NULL);
+        CREATE SCHEMA app;
+        SET search_path = app, pg_catalog;
+        CREATE SEQUENCE s10;
+        CREATE TABLE u (id integer DEFAULT nextval('s10'::regclass) NOT NULL,
+                        o integer DEFAULT nextval('public.s9'));
+    """,
     "builtin_type_names": """
         CREATE FUNCTION f(x anycompatiblearray, y anymultirange, z regcollation)
             RETURNS anycompatiblearray LANGUAGE sql AS 'SELECT x';
@@ -218,3 +249,36 @@ def test_every_builtin_type_resolves_to_pg_catalog(pg_scratch: str) -> None:
     ddl, catalog = read_ddl("\n".join(loaded)), read_catalog(pg_scratch)
     assert_same(ddl, catalog)
     assert diff_schemas(ddl, catalog).is_empty and diff_schemas(catalog, ddl).is_empty
+
+
+def test_extension_version_and_comment(pg_scratch: str) -> None:
+    """An extension's version and comment describe the server, not the schema: neither takes
+    part in equality. The DDL reader leaves the version None unless VERSION is written, the
+    catalog reader reports the installed one; the comment is None on both sides unless COMMENT
+    ON EXTENSION set one (the catalog leaves out the extension's own), and an emitted schema
+    states a set comment again."""
+    from dbdesign.emit.postgres import emit_schema
+    from dbdesign.engine import connect, scratch_database
+
+    with connect(pg_scratch) as conn:
+        available = {r[0] for r in conn.execute("SELECT name FROM pg_available_extensions")}
+    name = next((e for e in ("citext", "vector", "pg_trgm") if e in available), None)
+    assert name is not None, f"no test extension on this server: {sorted(available)}"
+    plain = f"CREATE EXTENSION {name};"
+    ddl, catalog, _, _ = converge(pg_scratch, plain)
+    assert ddl.extensions == catalog.extensions
+    assert (ddl.extensions[name].version, catalog.extensions[name].version is not None) == (
+        None,
+        True,
+    )
+    for schema in (ddl, catalog):
+        ext = schema.extensions[name]
+        assert (ext.schema, ext.comment) == ("public", None)
+    with connect(pg_scratch, autocommit=True) as conn:
+        conn.execute(f"COMMENT ON EXTENSION {name} IS 'ours'")
+    catalog = read_catalog(pg_scratch)
+    ddl = read_ddl(f"{plain} COMMENT ON EXTENSION {name} IS 'ours';")
+    assert ddl.extensions[name].comment == catalog.extensions[name].comment == "ours"
+    with scratch_database(pg_scratch) as again:
+        load_sql(again, emit_schema(catalog))
+        assert read_catalog(again).extensions[name].comment == "ours"

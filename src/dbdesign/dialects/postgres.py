@@ -361,7 +361,7 @@ _WORD_RELOPTIONS = frozenset({"vacuum_index_cleanup", "buffering", "check_option
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 
-def _parse_bool(value: str) -> bool | None:
+def parse_bool(value: str) -> bool | None:
     """PostgreSQL's parse_bool: a prefix of true/false/yes/no, on/off, 1/0 (case-blind)."""
     v = value.strip().lower()
     if not v:
@@ -392,7 +392,7 @@ def canonical_reloption(option: str) -> str:
     value = value.strip()
     base = key.rsplit(".", 1)[-1]
     if base in BOOLEAN_RELOPTIONS:
-        flag = _parse_bool(value)
+        flag = parse_bool(value)
         if flag is not None:
             return f"{key}={'true' if flag else 'false'}"
     elif base in _WORD_RELOPTIONS:

@@ -516,7 +516,8 @@ class _Builder:
         if ext.schema:
             sql += f" WITH SCHEMA {quote_ident(ext.schema)}"
             self.g.depend(node, self.schema_node(ext.schema))
-        self.g.add(node, [_Stmt(sql)])
+        stmts = [_Stmt(sql), *_comment_on("EXTENSION", quote_ident(ext.name), ext.comment)]
+        self.g.add(node, stmts)
 
     # types
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
@@ -49,9 +50,20 @@ def _const_text(body: Tree) -> Tree:
         return {"A_Const": body}
     if "ival" in body:
         return _str_const(str(body["ival"].get("ival", 0)))
-    if "fval" in body:
-        return _str_const(body["fval"].get("fval", "0"))
+    if "fval" in body:  # numeric: as the server prints it (1e3 is 1000, 1.50 stays 1.50)
+        return _str_const(_numeric_text(body["fval"].get("fval", "0")))
     return {"A_Const": body}
+
+
+def _numeric_text(text: str) -> str:
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return text
+    if not value.is_finite():
+        return text
+    out = format(value, "f")
+    return out.lstrip("-") if value.is_zero() else out
 
 
 class _Ctx:

@@ -41,6 +41,7 @@ from dbdesign.dialects.postgres import (
     canonical_reloption,
     canonical_type_name,
     choose_name,
+    parse_bool,
     regclass_literal,
 )
 from dbdesign.errors import Diagnostic, ParseError
@@ -528,7 +529,34 @@ class PostgresDdlReader:
         it — except on a domain-typed column, where it overrides the domain's default."""
         if is_null_constant(tree) and (dtype is None or dtype.name not in self.domains):
             return None
-        return self._expr(tree)
+        return self._expr(self._stored_constant(tree, dtype))
+
+    def _stored_constant(self, tree: Tree, dtype: DataType | None) -> Tree:
+        """A string constant (bare, or cast to ``dtype`` itself) as the server stores it for
+        a value of ``dtype``: ``'t'`` of a boolean is ``true``, ``'2020-01-01 10:00+02'`` of
+        a timestamptz ``'2020-01-01 08:00:00+00'``, ``'{1, 2}'`` of an int[] ``'{1,2}'`` ..."""
+        while dtype is not None and dtype.name in self.domains and not dtype.array_dims:
+            dtype = self.domains[dtype.name].type
+        if dtype is None:
+            return tree
+        node = tree
+        if "TypeCast" in node:
+            cast = node["TypeCast"]
+            ctype = self._type(cast["typeName"])[0]
+            if (ctype.name, ctype.array_dims) != (dtype.name, dtype.array_dims):
+                return tree
+            node = cast.get("arg") or {}
+        const = node.get("A_Const")
+        if not isinstance(const, dict) or const.get("isnull"):
+            return tree
+        if "sval" not in const:  # a number is a constant of its own type (the normaliser
+            return tree  # compares numeric constants by value: 1e3 and 1000)
+        out = _stored_text(str(const["sval"].get("sval", "")), dtype)
+        if out is None:
+            return tree
+        if isinstance(out, bool):
+            return {"A_Const": {"boolval": {"boolval": True} if out else {}}}
+        return {"A_Const": {"sval": {"sval": out}}}
 
     def _take_rel(self, schema: str, name: str) -> None:
         self.rel_names.setdefault(schema, set()).add(name)
@@ -2159,22 +2187,37 @@ class _Coercer:
             }
         if (
             col_type is not None
-            and col_type.name in _TEMPORAL
-            and not col_type.array_dims
             and isinstance(node, dict)
             and "A_Const" in node
             and "sval" in node["A_Const"]
         ):
-            text = _temporal_literal(node["A_Const"]["sval"]["sval"], col_type.name)
-            if text is not None:
-                return {"A_Const": {"sval": {"sval": text}}}
+            return self.reader._stored_constant(node, col_type)
         return self.expr(node, scopes)
+
+
+_SHORT_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_TIME = re.compile(r"^(\d{1,2}):(\d\d)(?::(\d\d)(\.\d+)?)?\s*([+-]\d\d(?::?\d\d)?)?$")
 
 
 def _temporal_literal(text: str, type_name: str) -> str | None:
     """A date/time literal as the server prints a stored constant of that type (UTC)."""
     from datetime import datetime
 
+    if type_name in ("time without time zone", "time with time zone"):
+        m = _TIME.match(text.strip())
+        if m is None:
+            return None
+        hh, mm, ss, frac, zone = m.groups()
+        out = f"{int(hh):02d}:{mm}:{ss or '00'}" + (frac or "").rstrip("0").rstrip(".")
+        if type_name == "time with time zone":
+            if zone is None:
+                return None  # the session's zone at load time
+            zone = zone.replace(":", "")
+            out += zone[:3] + (f":{zone[3:]}" if zone[3:] not in ("", "00") else "")
+        return out
+    short = _SHORT_DATE.match(text.strip())
+    if short is not None:
+        text = "{}-{:0>2}-{:0>2}".format(*short.groups())
     try:
         value = datetime.fromisoformat(text.strip())
     except ValueError:
@@ -2187,6 +2230,154 @@ def _temporal_literal(text: str, type_name: str) -> str | None:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S") + frac + "+00"
+
+
+def _numeric_text(text: str) -> str | None:
+    """numeric's output of an input text: plain notation, the scale as written (1.50, 1e3 ->
+    1000, 1E-2 -> 0.01)."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        return None
+    if not value.is_finite():
+        return None
+    out = format(value, "f")
+    return out.lstrip("-") if value.is_zero() else out  # -0 prints without its sign
+
+
+def _jsonb_text(text: str) -> str | None:
+    """jsonb's output of an input text: keys ordered (shorter first, then bytewise), the last
+    of duplicate keys kept, one space after ':' and ','. None where unsure (exotic numbers)."""
+    try:
+        value = json.loads(text, parse_float=str, parse_int=str, parse_constant=_no_constant)
+    except (ValueError, TypeError):
+        return None
+
+    def out(v: Any) -> str:
+        if isinstance(v, dict):
+            keys = sorted(v, key=lambda k: (len(k.encode()), k.encode()))
+            return (
+                "{"
+                + ", ".join(f"{json.dumps(k, ensure_ascii=False)}: {out(v[k])}" for k in keys)
+                + "}"
+            )
+        if isinstance(v, list):
+            return "[" + ", ".join(out(x) for x in v) + "]"
+        if isinstance(v, str) and v[:1] in "-0123456789" and v[-1:].isdigit() and _is_number(v):
+            number = _numeric_text(v)
+            if number is None:
+                raise ValueError(v)
+            return number
+        if v is None:
+            return "null"
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        return json.dumps(v, ensure_ascii=False)
+
+    try:
+        return out(value)
+    except ValueError:
+        return None
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(name)
+
+
+def _is_number(v: str) -> bool:
+    return re.fullmatch(r"-?\d+(\.\d+)?([eE][+-]?\d+)?", v) is not None
+
+
+_INTEGER_TYPES = frozenset({"smallint", "integer", "bigint"})
+_INTERVAL_UNITS = {
+    "year": ("months", 12), "month": ("months", 1), "mon": ("months", 1),
+    "week": ("days", 7), "day": ("days", 1),
+    "hour": ("seconds", 3600), "minute": ("seconds", 60), "min": ("seconds", 60),
+    "second": ("seconds", 1), "sec": ("seconds", 1),
+}  # fmt: skip
+_INTERVAL_PART = re.compile(r"(\d+)\s*([a-z]+)|(\d{1,2}):(\d\d)(?::(\d\d))?")
+
+
+def _interval_text(text: str) -> str | None:
+    """interval's output (IntervalStyle postgres) of a simple input: whole, non-negative
+    amounts of years, months, weeks, days, hours, minutes, seconds, or hh:mm[:ss]. '24 hours'
+    is 24:00:00, '1 week' 7 days, '2 months' 2 mons; None for anything else."""
+    amounts = {"months": 0, "days": 0, "seconds": 0}
+    rest = text.strip().lower()
+    pos = 0
+    for m in _INTERVAL_PART.finditer(rest):
+        if rest[pos : m.start()].strip():
+            return None
+        pos = m.end()
+        if m.group(1) is not None:
+            unit = _INTERVAL_UNITS.get(m.group(2).removesuffix("s"))
+            if unit is None:
+                return None
+            amounts[unit[0]] += int(m.group(1)) * unit[1]
+        else:
+            hh, mm, ss = (int(g or 0) for g in m.group(3, 4, 5))
+            amounts["seconds"] += hh * 3600 + mm * 60 + ss
+    if pos == 0 or rest[pos:].strip():
+        return None
+    years, months = divmod(amounts["months"], 12)
+    days, seconds = amounts["days"], amounts["seconds"]
+    parts = [
+        f"{n} {unit}{'' if n == 1 else 's'}"
+        for n, unit in ((years, "year"), (months, "mon"), (days, "day"))
+        if n
+    ]
+    if seconds or not parts:
+        hh, rem = divmod(seconds, 3600)
+        parts.append(f"{hh:02d}:{rem // 60:02d}:{rem % 60:02d}")
+    return " ".join(parts)
+
+
+def _stored_text(text: str, dtype: DataType) -> str | bool | None:
+    """How the server prints a string constant stored as a value of ``dtype`` (the type's input,
+    then output function): a boolean for boolean, text otherwise; None where this reader does
+    not know the type's output (or the value depends on when it is loaded: 'now', 'today')."""
+    import uuid
+
+    name = dtype.name
+    if dtype.array_dims:
+        if name not in _INTEGER_TYPES or not re.fullmatch(r"\{[\s\d,+-]*\}", text.strip()):
+            return None
+        items = [i.strip() for i in text.strip()[1:-1].split(",") if i.strip()]
+        try:
+            return "{" + ",".join(str(int(i)) for i in items) + "}"
+        except ValueError:
+            return None
+    if name in _INTEGER_TYPES:
+        try:
+            return str(int(text.strip()))
+        except ValueError:
+            return None
+    if name == "numeric":
+        return _numeric_text(text)
+    if name in ("real", "double precision"):
+        try:
+            number = float(text)
+        except ValueError:
+            return None
+        if number.is_integer() and abs(number) < 1e15:
+            return str(int(number))
+        return repr(number) if "e" not in repr(number) and abs(number) >= 1e-4 else None
+    if name == "boolean":
+        return parse_bool(text)
+    if name == "uuid":
+        try:
+            return str(uuid.UUID(text.strip()))
+        except ValueError:
+            return None
+    if name == "jsonb":
+        return _jsonb_text(text)
+    if name == "interval" and not dtype.args:
+        return _interval_text(text)
+    if name in _TEMPORAL or name in ("time without time zone", "time with time zone"):
+        return _temporal_literal(text, name)
+    return None
 
 
 def _name_targets(query: Tree, names: list[str]) -> Tree:
