@@ -26,7 +26,9 @@ def test_types_are_shown_as_sql_not_catalog_names() -> None:
 
 
 def test_sqlite_key_types_are_affinities() -> None:
-    sql = "CREATE TABLE a (id TEXT PRIMARY KEY);\nCREATE TABLE b (a_id INTEGER REFERENCES a (id));\n"
+    sql = (
+        "CREATE TABLE a (id TEXT PRIMARY KEY);\nCREATE TABLE b (a_id INTEGER REFERENCES a (id));\n"
+    )
     [(message, _)] = messages(sql, "KEY003", "sqlite")
     assert "INTEGER affinity" in message and "TEXT affinity" in message
 

@@ -84,11 +84,18 @@ def test_rule_is_documented(code: str) -> None:
 
 @pytest.mark.parametrize("code", sorted(RULES))
 def test_rule_has_failing_and_passing_cases(code: str) -> None:
+    """Every dialect a rule claims (``dialects=`` of @rule; all three by default) has a failing
+    and a passing case of its own; a rule that cannot apply in a dialect must not claim it."""
     data = load(code)
     assert data.get("fail"), f"{CASES / code}.yaml: no failing cases"
     assert data.get("pass"), f"{CASES / code}.yaml: no passing cases"
-    dialects = {c.get("dialect", "postgres") for c in data["fail"]}
-    assert dialects <= RULES[code].dialects, f"{code}: a failing case in a dialect it skips"
+    claimed = RULES[code].dialects
+    failing = {c.get("dialect", "postgres") for c in data["fail"]}
+    assert failing <= claimed, f"{code}: a failing case in a dialect it does not claim"
+    for kind in ("fail", "pass"):
+        dialects = {c.get("dialect", "postgres") for c in data[kind]}
+        missing = sorted(claimed - dialects)
+        assert not missing, f"{CASES / code}.yaml: no {kind}ing case in {', '.join(missing)}"
 
 
 def test_no_case_file_without_a_rule() -> None:

@@ -492,7 +492,8 @@ def reserved_word(ctx: Context) -> Iterator[Hit]:
     quoted, so every query must remember the quotes and tools that generate SQL break.
     PostgreSQL's list is its grammar's reserved key words (pglast); unreserved ones such as
     `name`, `type` or `comment` are not flagged. SQLite's list is its key words that cannot
-    fall back to being names.
+    fall back to being names; MySQL's the reserved words of MySQL 8.0 and MariaDB 10.11
+    (`order`, `key`, `rank`; `status` and `name` are not reserved there).
 
     Bad:
         CREATE TABLE "order" (id bigint PRIMARY KEY, "user" text);
@@ -508,6 +509,10 @@ def reserved_word(ctx: Context) -> Iterator[Hit]:
         reserved = frozenset(RESERVED_KEYWORDS)
     elif ctx.dialect == "sqlite":
         reserved = _SQLITE_RESERVED
+    elif ctx.dialect == "mysql":
+        from dbdesign.dialects.mysql import RESERVED_WORDS
+
+        reserved = frozenset(w.lower() for w in RESERVED_WORDS)
     else:
         return
     for kind, key, name, origin in _object(ctx):
