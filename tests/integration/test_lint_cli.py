@@ -91,6 +91,10 @@ def test_inline_suppression(tmp_path: Path) -> None:
 def test_rules_list_and_one_rule() -> None:
     r = run("rules")
     assert r.returncode == 0 and "KEY001" in r.stdout and "SEC005" in r.stdout
+    off = [line.split()[0] for line in r.stdout.splitlines() if "(off by default)" in line]
+    assert "NAM004" in off and "KEY001" not in off
+    listed = json.loads(run("rules", "--format", "json").stdout)
+    assert {x["code"] for x in listed if not x["default"]} == set(off)
     r = run("rules", "KEY002")
     assert "**Bad:**" in r.stdout and "**Fix.**" in r.stdout
     assert run("rules", "ZZZ9").returncode == 2

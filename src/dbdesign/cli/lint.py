@@ -238,6 +238,7 @@ def rules_command(
                 "name": r.name,
                 "group": r.group,
                 "severity": r.severity.value,
+                "default": r.default,
                 "dialects": sorted(r.dialects),
                 "summary": r.summary,
                 "rationale": r.rationale,
@@ -252,7 +253,10 @@ def rules_command(
         sys.stdout.write("\n".join(r.docs_markdown() for r in rules))
     else:
         for r in rules:
-            typer.echo(f"{r.code}  {r.severity.value:<7}  {r.group:<13}  {r.name}: {r.summary}")
+            off = "" if r.default else " (off by default)"
+            typer.echo(
+                f"{r.code}  {r.severity.value:<7}  {r.group:<13}  {r.name}: {r.summary}{off}"
+            )
 
 
 def register(app: typer.Typer) -> None:
