@@ -9,8 +9,6 @@ GRANT ALL ON v TO CURRENT_USER;
 GRANT SELECT ON v TO dbdesign_reader;
 CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1';
 GRANT EXECUTE ON FUNCTION f() TO postgres;
--- every function's default privilege, not listed by the catalog either
-GRANT EXECUTE ON FUNCTION f() TO PUBLIC;
 CREATE SCHEMA app;
 GRANT ALL ON SCHEMA app TO postgres;
 GRANT USAGE ON SCHEMA app TO dbdesign_reader;

@@ -253,8 +253,6 @@ class _TableB:
 
 
 _NO_GRANTS: frozenset[Grant] = frozenset()
-# Every function's default privilege (acldefault): the catalog reader does not list it.
-_PUBLIC_EXECUTE = Grant(grantee="PUBLIC", privilege="EXECUTE")
 
 
 class _Lines:
@@ -459,15 +457,8 @@ class PostgresDdlReader:
         for prefix, store in prefixed:
             for key, item in list(store.items()):
                 owner = self._owner(prefix + key)
-                if not item.grants:
-                    continue
-                # a function's default privilege (acldefault) is not listed either
-                kept = frozenset(
-                    g
-                    for g in item.grants
-                    if g.grantee != owner and not (prefix == "fn:" and g == _PUBLIC_EXECUTE)
-                )
-                if kept != item.grants:
+                if item.grants and any(g.grantee == owner for g in item.grants):
+                    kept = frozenset(g for g in item.grants if g.grantee != owner)
                     store[key] = dataclasses.replace(item, grants=kept)
 
     def _on_AlterOwnerStmt(self, s: Tree) -> None:
@@ -1814,16 +1805,6 @@ class PostgresDdlReader:
                 self._warn(
                     f"REVOKE ... FROM {owner} on {key}: the owner's own privileges are not "
                     "modelled (the owner holds them all); skipped for the owner"
-                )
-            if (
-                not s.get("is_grant")
-                and store is self.functions
-                and "PUBLIC" in grantees
-                and "EXECUTE" in all_privs
-            ):
-                self._warn(
-                    f"REVOKE EXECUTE ... FROM PUBLIC on {key}: a function's default privileges "
-                    "are not modelled (nor is their revocation, on either side); skipped"
                 )
             for g in grantees:
                 for p in all_privs:
