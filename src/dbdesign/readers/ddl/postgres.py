@@ -285,6 +285,10 @@ class PostgresDdlReader:
         self.default_owner = owner
         self.session_owner: str | None = None
         self.owners: dict[str, str] = {"ns:public": PUBLIC_SCHEMA_OWNER}
+        # Partitioned tables that have had an index made on them (their partitions' matching
+        # indexes are attached); the table of each key's index, by "schema.index name".
+        self.indexed_parents: set[str] = set()
+        self.key_indexes: dict[str, str] = {}
         self.search_path = "public"
         self.catalog_first = True  # pg_catalog searched first (not named later in the path)
         self.namespaces: dict[str, Namespace] = {
@@ -1080,6 +1084,7 @@ class PostgresDdlReader:
             for c in cols:
                 t.set_col(c, nullable=False)
             rel_taken.add(cname)
+            self.key_indexes[f"{schema}.{cname}"] = _key(t)
         elif ct == "CONSTR_UNIQUE":
             cols = tuple(_names(con.get("keys"))) or ((column,) if column else ())
             include = _names(con.get("including"))
@@ -1096,6 +1101,7 @@ class PostgresDdlReader:
                 origin=origin,
             )
             rel_taken.add(cname)
+            self.key_indexes[f"{schema}.{cname}"] = _key(t)
         elif ct == "CONSTR_CHECK":
             expr = self._expr(self._domain_casts(con["raw_expr"], t))
             if not cname:
@@ -1143,6 +1149,7 @@ class PostgresDdlReader:
                 colnames.append(elem.column or _expr_colname(items[0]["IndexElem"]))
             cname = cname or choose_name(t.name, _name_addition(colnames), "excl", rel_taken)
             rel_taken.add(cname)
+            self.key_indexes[f"{schema}.{cname}"] = _key(t)
             t.exclusions[cname] = Exclusion(
                 name=cname,
                 method=con.get("access_method") or "gist",
@@ -1165,11 +1172,8 @@ class PostgresDdlReader:
             cmd = c["AlterTableCmd"]
             sub = cmd["subtype"]
             if sub == "AT_ChangeOwner" and objtype != "OBJECT_INDEX":
-                key = "{}.{}".format(*self._qual(rv))
-                self._change_owner(f"rel:{key}", cmd["newowner"])
-                for seq in self.sequences.values():  # the sequences it owns follow the table
-                    if seq.owned_by and seq.owned_by.rsplit(".", 1)[0] == key:
-                        self._change_owner(f"rel:{seq.key}", cmd["newowner"])
+                # (a sequence the table owns follows it, unless given an owner of its own)
+                self._change_owner("rel:{}.{}".format(*self._qual(rv)), cmd["newowner"])
                 continue
             if sub in (
                 "AT_ChangeOwner",
@@ -1220,9 +1224,8 @@ class PostgresDdlReader:
             schema, name = self._qual(child)
             self.indexes.pop(f"{schema}.{name}", None)
             # the index of a partition's key (pg_dump attaches them so): the key is inherited
-            for t in self.tables.values():
-                if t.schema != schema or t.partition_of is None:
-                    continue
+            t = self.tables.get(self.key_indexes.get(f"{schema}.{name}", ""))
+            if t is not None and t.partition_of is not None:
                 if t.primary_key is not None and t.primary_key.name == name:
                     t.primary_key = None
                 t.uniques.pop(name, None)
@@ -1253,14 +1256,17 @@ class PostgresDdlReader:
             for cname, con in list(coll.items()):
                 if any(_same_but_name(con, p) for p in parent_coll.values()):
                     del coll[cname]
-        parent_indexes = [i for i in self.indexes.values() if i.table_key == _key(parent)]
-        for ikey, ix in list(self.indexes.items()):
-            if ix.table_key == _key(child) and any(
-                _same_but_name(dataclasses.replace(ix, table=p.table), p) for p in parent_indexes
-            ):
-                del self.indexes[ikey]
-        for grandchild in self._partitions(child):
-            self._attach_keys(child, grandchild)
+        if _key(parent) in self.indexed_parents:  # (a scan of every index: only if need be)
+            parent_indexes = [i for i in self.indexes.values() if i.table_key == _key(parent)]
+            for ikey, ix in list(self.indexes.items()):
+                if ix.table_key == _key(child) and any(
+                    _same_but_name(dataclasses.replace(ix, table=p.table), p)
+                    for p in parent_indexes
+                ):
+                    del self.indexes[ikey]
+        if child.partition_by is not None:
+            for grandchild in self._partitions(child):
+                self._attach_keys(child, grandchild)
 
     def _partitions(self, parent: _TableB) -> list[_TableB]:
         key = _key(parent)
@@ -1271,7 +1277,7 @@ class PostgresDdlReader:
         d: Any = cmd.get("def")
         if sub == "AT_AddConstraint":
             self._add_constraint(t, d["Constraint"], None)
-            if not only:
+            if not only and t.partition_by is not None:
                 for child in self._partitions(t):
                     self._attach_keys(t, child)
         elif sub == "AT_ColumnDefault":
@@ -1426,9 +1432,11 @@ class PostgresDdlReader:
             ),
             origin=self._origin(),
         )
-        if target is not None and s["relation"].get("inh"):  # not ON ONLY
-            for child in self._partitions(target):
-                self._attach_keys(target, child)
+        if target is not None and target.partition_by is not None:
+            self.indexed_parents.add(f"{schema}.{table}")
+            if s["relation"].get("inh"):  # not ON ONLY
+                for child in self._partitions(target):
+                    self._attach_keys(target, child)
 
     def _domain_casts(self, tree: Tree, table: _TableB | None) -> Tree:
         """An expression on one table (CHECK, index predicate), coerced as the server would."""
