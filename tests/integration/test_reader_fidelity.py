@@ -168,6 +168,9 @@ def test_owner_grants() -> None:
     assert not schema.functions["public.f()"].grants
     assert {g.grantee for g in schema.functions["public.g()"].grants} == {"postgres"}
     assert {g.grantee for g in schema.namespaces["r"].grants} == {"postgres"}
+    # after RESET ROLE the file's role owns again; OR REPLACE keeps grants and comments
+    for item in (schema.views["public.w"], schema.functions["public.h()"]):
+        assert ({g.grantee for g in item.grants}, item.comment) == ({"dbdesign_reader"}, "kept")
     # a file loaded by someone else: its grants to postgres are real
     other = read_ddl("CREATE TABLE t (id int); GRANT SELECT ON t TO postgres;", owner="app")
     assert {g.grantee for g in other.tables["public.t"].grants} == {"postgres"}

@@ -90,9 +90,9 @@ _SKIP_KEYWORDS = frozenset(
     """
     insert update delete copy select values truncate begin commit rollback start end savepoint
     release abort vacuum analyze analyse explain checkpoint lock listen notify unlisten discard
-    reset show deallocate prepare execute fetch move close declare reindex cluster load
+    show deallocate prepare execute fetch move close declare reindex cluster load
     """.split()
-)
+)  # (RESET is read: RESET ROLE and RESET search_path matter)
 _SILENT_STMTS = frozenset(
     {
         "AlterOwnerStmt",
@@ -1464,7 +1464,8 @@ class PostgresDdlReader:
                 opts.remove(o)
         if not s.get("replace"):
             self._once("view", self.views, f"{schema}.{name}")
-        self.views[f"{schema}.{name}"] = View(
+        old = self.views.get(f"{schema}.{name}")
+        view = View(
             schema=schema,
             name=name,
             query=self._expr(self._query(_name_targets(s["query"], _names(s.get("aliases"))))),
@@ -1472,8 +1473,14 @@ class PostgresDdlReader:
             options=tuple(sorted(opts)),
             origin=self._origin(),
         )
+        if old is not None:  # OR REPLACE: the same view keeps its owner, grants and comments
+            view = dataclasses.replace(
+                view, grants=old.grants, comment=old.comment, column_comments=old.column_comments
+            )
+        self.views[view.key] = view
         self._take_rel(schema, name)
-        self._created(f"rel:{schema}.{name}")
+        if old is None:
+            self._created(f"rel:{schema}.{name}")
 
     def _on_CreateTableAsStmt(self, s: Tree) -> None:
         if s.get("objtype") != "OBJECT_MATVIEW":
@@ -1564,8 +1571,16 @@ class PostgresDdlReader:
             origin=self._origin(),
             **fields,
         )
+        self._define_function(f)
+
+    def _define_function(self, f: Function) -> None:
+        """A new function, or OR REPLACE of one: that keeps its owner, grants and comment."""
+        old = self.functions.get(f.key)
+        if old is not None:
+            f = dataclasses.replace(f, grants=old.grants, comment=old.comment)
         self.functions[f.key] = f
-        self._created(f"fn:{f.key}")
+        if old is None:
+            self._created(f"fn:{f.key}")
 
     def _on_DefineStmt(self, s: Tree) -> None:
         if s.get("kind") != "OBJECT_AGGREGATE":
@@ -1624,8 +1639,7 @@ class PostgresDdlReader:
             parallel=opts.get("parallel", "unsafe").upper(),  # type: ignore[arg-type]
             origin=self._origin(),
         )
-        self.functions[f.key] = f
-        self._created(f"fn:{f.key}")
+        self._define_function(f)
 
     # ---- triggers, rules, policies
     def _on_CreateTrigStmt(self, s: Tree) -> None:
