@@ -854,9 +854,7 @@ class AlterColumnType(Operation):
         return f"alter column {self.subject} type {self.old.type} -> {self.new.type}"
 
     def inverse(self) -> Operation:
-        return AlterColumnType(
-            table=self.table, old=self.new, new=self.old, via_text=self.via_text
-        )
+        return AlterColumnType(table=self.table, old=self.new, new=self.old, via_text=self.via_text)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
