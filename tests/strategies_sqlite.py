@@ -16,6 +16,12 @@ read_catalog`` must both give it back unchanged:
 
 Names are drawn from printable ASCII, some needing quotes (spaces, quotes, keywords, mixed case);
 all names are unique case-insensitively (SQLite compares them that way) and never ``sqlite_*``.
+
+``sqlite_schemas(loadable=True)`` draws the same forms, but mostly ones a table can hold rows
+under (for the data generator's test): foreign keys mostly to a key of the parent (SQLite
+refuses the first write otherwise: "foreign key mismatch") and from stored columns, checks
+mostly on stored columns, unique indexes on expressions that keep distinct values distinct.
+The rest still comes, less often: the generator must refuse it in one clear line.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from dbdesign.dialects.sqlite import KEYWORDS, parse_type, quote_ident
+from dbdesign.dialects.sqlite import KEYWORDS, parse_type, quote_ident, type_affinity, type_sql
 from dbdesign.model import (
     Check,
     Column,
@@ -108,28 +114,46 @@ class _Names:
 
 
 @st.composite
-def sqlite_schemas(draw: Any, max_tables: int = 4) -> Schema:
+def sqlite_schemas(draw: Any, max_tables: int = 4, loadable: bool = False) -> Schema:
     names = _Names(draw)
     n_tables = draw(st.integers(1, max_tables))
     table_names = [names("t") for _ in range(n_tables)]
     tables: dict[str, Table] = {}
     for tname in table_names:
-        tables[tname] = draw(_table(tname, names))
+        tables[tname] = draw(_table(tname, names, loadable))
     # Foreign keys to any table (forward references and cycles included).
     for tname, t in list(tables.items()):
         fks: dict[str, ForeignKey] = {}
         for _ in range(draw(st.integers(0, 2))):
-            parent = tables[draw(st.sampled_from(table_names))]
-            k = draw(st.integers(1, min(2, len(t.columns), len(parent.columns))))
-            cols = draw(
-                st.lists(
-                    st.sampled_from([c.name for c in t.columns]),
-                    min_size=k,
-                    max_size=k,
-                    unique_by=str.lower,
+            usual = loadable and draw(_usually())
+            targets = [n for n in table_names if _keys(tables[n], t)] if usual else table_names
+            if not targets:
+                continue  # (loadable) no table has a key to reference
+            parent = tables[draw(st.sampled_from(targets))]
+            key = draw(st.sampled_from(_keys(parent, t))) if usual else None
+            if key is None:
+                k = draw(st.integers(1, min(2, len(t.columns), len(parent.columns))))
+                cols = draw(
+                    st.lists(
+                        st.sampled_from([c.name for c in t.columns]),
+                        min_size=k,
+                        max_size=k,
+                        unique_by=str.lower,
+                    )
                 )
-            )
-            if draw(st.booleans()):
+            else:
+                k = len(key)
+                used = {c.lower() for f in fks.values() for c in f.columns}
+                picked = draw(_referencing(t, parent, key, used))
+                if picked is None:
+                    continue
+                cols = list(picked)
+            if key is not None:
+                pk = parent.primary_key
+                ref_cols = (
+                    () if pk is not None and key == pk.columns and draw(st.booleans()) else key
+                )
+            elif draw(st.booleans()):
                 ref_cols = tuple(
                     draw(
                         st.lists(
@@ -158,7 +182,7 @@ def sqlite_schemas(draw: Any, max_tables: int = 4) -> Schema:
     indexes: dict[str, Index] = {}
     for t in tables.values():
         for _ in range(draw(st.integers(0, 2))):
-            idx = draw(_index(t, names))
+            idx = draw(_index(t, names, loadable))
             indexes[idx.key] = idx
     views: dict[str, View] = {}
     triggers: dict[str, Trigger] = {}
@@ -207,12 +231,68 @@ def sqlite_schemas(draw: Any, max_tables: int = 4) -> Schema:
     )
 
 
+@st.composite
+def _referencing(
+    draw: Any, t: Table, parent: Table, key: tuple[str, ...], used: set[str]
+) -> tuple[str, ...] | None:
+    """Stored columns of ``t`` to reference ``key`` of ``parent``, each mostly of its key
+    column's affinity (as a schema declares a foreign key: a STRICT integer column cannot hold
+    text); of a reference to its own table none of the key's (a column that is both is a chain
+    the generator does not draw); mostly none that ``used`` (the table's other foreign keys)
+    has. None when ``t`` has no such columns."""
+    own = {c.lower() for c in key} if parent.name == t.name else set()
+    left = [c for c in t.columns if c.generated is None and c.name.lower() not in own]
+    if len(left) < len(key):
+        return None
+    if draw(_usually()):  # columns no other foreign key of the table has, if it can
+        fresh = [c for c in left if c.name.lower() not in used]
+        left = fresh if len(fresh) >= len(key) else left
+    by_name = {c.name.lower(): c for c in parent.columns}
+    out: list[str] = []
+    for name in key:
+        want = _affinity(by_name[name.lower()])
+        same = [c for c in left if _affinity(c) == want]
+        if draw(_usually()):
+            if not same:
+                return None
+            left = same + [c for c in left if c not in same]
+            c = draw(st.sampled_from(same))
+        else:
+            c = draw(st.sampled_from(left))
+        out.append(c.name)
+        left.remove(c)
+    return tuple(out)
+
+
+def _affinity(c: Column) -> str:
+    return type_affinity(type_sql(c.type))
+
+
+def _usually() -> st.SearchStrategy[bool]:
+    """True 49 times in 50: the loadable form of a foreign key, check, generated column or
+    unique index, else the form drawn as for the readers (a schema has a dozen of them)."""
+    return st.integers(0, 49).map(bool)
+
+
+def _keys(parent: Table, child: Table) -> list[tuple[str, ...]]:
+    """The primary and unique keys of ``parent`` over stored columns that ``child`` has enough
+    columns to reference."""
+    generated = {c.name.lower() for c in parent.columns if c.generated is not None}
+    keys = [parent.primary_key.columns] if parent.primary_key else []
+    keys += [u.columns for u in parent.uniques.values()]
+    return [
+        k
+        for k in keys
+        if len(k) <= len(child.columns) and not any(c.lower() in generated for c in k)
+    ]
+
+
 def _fields(t: Table) -> dict[str, Any]:
     return {f: getattr(t, f) for f in t.__dataclass_fields__}
 
 
 @st.composite
-def _table(draw: Any, tname: str, names: _Names) -> Table:
+def _table(draw: Any, tname: str, names: _Names, loadable: bool = False) -> Table:
     strict = draw(st.booleans())
     without_rowid = draw(st.booleans())
     n_cols = draw(st.integers(1, 5))
@@ -234,9 +314,12 @@ def _table(draw: Any, tname: str, names: _Names) -> Table:
         plain = [c for c in columns if c.generated is None]
         if i > 0 and plain and draw(st.integers(0, 4)) == 0:
             src = draw(st.sampled_from(plain))
-            generated = Generated(
-                expr=Expr(f"{q(src.name)} || 'x'", "sqlite"), stored=draw(st.booleans())
-            )
+            expr = f"{q(src.name)} || 'x'"  # text: a STRICT numeric column cannot hold it
+            if loadable and strict and declared in ("integer", "int", "real"):
+                expr = f"length({q(src.name)})" if draw(_usually()) else expr
+            elif loadable and strict and declared == "blob":
+                expr = f"CAST({q(src.name)} AS BLOB)" if draw(_usually()) else expr
+            generated = Generated(expr=Expr(expr, "sqlite"), stored=draw(st.booleans()))
         elif draw(st.booleans()):
             d = draw(st.sampled_from(DEFAULTS))
             default = Expr(d[1:-1] if d == "(1)" else d, "sqlite")
@@ -286,8 +369,9 @@ def _table(draw: Any, tname: str, names: _Names) -> Table:
     uniques: dict[str, Unique] = {}
     seen = {tuple(c.lower() for c in pk.columns)} if pk is not None and not rowid_alias else set()
     for _ in range(draw(st.integers(0, 2))):
+        on = plain_names if loadable and plain_names and draw(_usually()) else col_names
         cols = tuple(
-            draw(st.lists(st.sampled_from(col_names), min_size=1, max_size=2, unique_by=str.lower))
+            draw(st.lists(st.sampled_from(on), min_size=1, max_size=2, unique_by=str.lower))
         )
         if tuple(c.lower() for c in cols) in seen:
             continue
@@ -295,8 +379,10 @@ def _table(draw: Any, tname: str, names: _Names) -> Table:
         u = Unique(name=names("u"), columns=cols)
         uniques[u.name] = u
     checks: dict[str, Check] = {}
+    stored = [c.name for c in columns if c.generated is None]
     for _ in range(draw(st.integers(0, 2))):
-        c = draw(st.sampled_from(col_names))
+        on = stored if loadable and stored and draw(_usually()) else col_names
+        c = draw(st.sampled_from(on))
         text = draw(
             st.sampled_from(
                 [
@@ -321,13 +407,18 @@ def _table(draw: Any, tname: str, names: _Names) -> Table:
 
 
 @st.composite
-def _index(draw: Any, t: Table, names: _Names) -> Index:
+def _index(draw: Any, t: Table, names: _Names, loadable: bool = False) -> Index:
+    unique = draw(st.booleans()) if loadable else False
+    # a unique index (loadable): on expressions that keep distinct values distinct, mostly
+    distinct = unique and draw(_usually())
     elements: list[IndexElement] = []
+    stored = [c for c in t.columns if c.generated is None]
     for _ in range(draw(st.integers(1, 3))):
-        c = draw(st.sampled_from(t.columns))
+        c = draw(st.sampled_from(stored if distinct and stored else t.columns))
         coll = draw(st.sampled_from([None, "NOCASE", "RTRIM", "BINARY"]))
         desc = draw(st.booleans())
-        if draw(st.booleans()):
+        # (distinct) bytes read as text need not stay distinct: blobs go in as they are
+        if draw(st.booleans()) or (distinct and _affinity(c) == "BLOB" and c.type.name):
             base = c.collation or "BINARY"
             elements.append(
                 IndexElement(
@@ -335,11 +426,8 @@ def _index(draw: Any, t: Table, names: _Names) -> Index:
                 )
             )
         else:
-            expr = draw(
-                st.sampled_from(
-                    [f"lower({q(c.name)})", f"{q(c.name)} || ''", f"length({q(c.name)}) + 1"]
-                )
-            )
+            forms = [f"lower({q(c.name)})", f"{q(c.name)} || ''", f"length({q(c.name)}) + 1"]
+            expr = draw(st.sampled_from(forms[:2] if distinct else forms))
             elements.append(
                 IndexElement(
                     expr=Expr(expr, "sqlite"),
@@ -355,7 +443,7 @@ def _index(draw: Any, t: Table, names: _Names) -> Index:
         schema="main",
         table=t.name,
         elements=tuple(elements),
-        unique=draw(st.booleans()),
+        unique=unique if loadable else draw(st.booleans()),
         where=where,
     )
 

@@ -5,8 +5,9 @@ column (or two, for ``a < b``): ``col > 0``, ``col BETWEEN 1 AND 5``, ``col IN (
 ``length(col) <= 40``, ``col ~ '^[a-z]+$'``, ``col LIKE 'INV-%'``, ``col IS NOT NULL``,
 ``a < b``. Casts are looked through; ``AND`` concatenates; of an ``OR`` the first branch that can
 be satisfied on its own is kept (a stronger condition, so still correct), preferring a branch that
-does not force a NULL. Anything else raises :class:`CheckUnsupported` with the reason, which the
-planner reports naming the constraint: a check is never silently skipped.
+does not force a NULL; a branch that is always true makes the ``OR`` need nothing. Anything else
+raises :class:`CheckUnsupported` with the reason, which the planner reports naming the
+constraint: a check is never silently skipped.
 
 SQL's three-valued logic makes every atom read "if the column is not NULL, then ...": a check
 that evaluates to NULL passes, so NULLs never violate these atoms (``IS NOT NULL`` aside).
@@ -54,7 +55,9 @@ class Atom:
 
     kind: ``cmp`` (column op value), ``in`` / ``notin`` (values), ``len`` / ``card`` (length or
     array cardinality op value), ``match`` (regex; ``negate``, ``icase``; ``like`` when it came
-    from LIKE), ``notnull``, ``isnull``, ``colcmp`` (column op other column).
+    from LIKE), ``notnull``, ``isnull``, ``colcmp`` (column op other column), ``typeof``
+    (SQLite's ``typeof(col) IN (...)``: value is the frozenset of storage classes allowed,
+    ``'null'`` among them when a NULL passes — typeof() is never NULL itself).
     """
 
     kind: str
@@ -289,6 +292,8 @@ def _conj(node: Any) -> list[Atom]:
             return [Atom("in", col, value=(False,))]
     if kind == "A_Const" and body.get("boolval", {}).get("boolval", False):
         return []
+    if kind == "A_Const" and body.get("ival", {}).get("ival", 0):
+        return []  # a number other than 0 is true (SQLite, MySQL: ``x IS NOT NULL OR 1``)
     raise CheckUnsupported(f"unsupported expression ({kind})")
 
 
@@ -300,6 +305,8 @@ def _or(args: list[Any]) -> list[Atom]:
             branches.append(_conj(arg))
         except CheckUnsupported as e:
             reasons.append(str(e))
+    if any(not b for b in branches):
+        return []  # a branch that is always true (``x IS NOT NULL OR 1``): nothing to satisfy
     for b in branches:
         if not all(a.kind == "isnull" for a in b):
             return b
@@ -335,6 +342,8 @@ def _not(arg: Any) -> list[Atom]:
         return [Atom("isnull", a.column)]
     if a.kind == "colcmp" and a.op in _NEGATE:
         return [Atom("colcmp", a.column, _NEGATE[a.op], other=a.other)]
+    if a.kind == "typeof":
+        return [Atom("typeof", a.column, value=STORAGE_CLASSES - a.value)]
     raise CheckUnsupported("unsupported NOT")
 
 
@@ -380,6 +389,12 @@ def _aexpr(body: dict[str, Any]) -> list[Atom]:
                 fn=_case_fn(lexpr),
             )
         ]
+    if kind == "AEXPR_IN" and _typeof(lexpr) is not None:
+        values = [_const(v) for v in _list(rexpr)]
+        if any(v is None or not isinstance(v.value, str) for v in values):
+            raise CheckUnsupported("typeof() IN needs a list of type names")
+        named = frozenset(v.value for v in values if v is not None)
+        return [_typeof_atom(_typeof(lexpr) or "", named, negate=name == "<>")]
     if kind == "AEXPR_IN":
         col = _column(lexpr)
         values = [_const(v) for v in _list(rexpr)]
@@ -427,6 +442,13 @@ def _less(a: Any, b: Any) -> bool:
 
 
 def _comparison(lexpr: Any, op: str, rexpr: Any) -> Atom:
+    for fn_side, other in ((lexpr, rexpr), (rexpr, lexpr)):
+        typed = _typeof(fn_side)
+        const = _const(other)
+        if typed is not None and op in ("=", "<>") and const is not None:
+            if not isinstance(const.value, str):
+                raise CheckUnsupported("typeof() compared with something other than a type name")
+            return _typeof_atom(typed, frozenset({const.value}), negate=op == "<>")
     lcol, rcol = _column(lexpr), _column(rexpr)
     if lcol is not None and rcol is not None:
         plain_l, plain_r = _plain_column(lexpr), _plain_column(rexpr)
@@ -444,6 +466,25 @@ def _comparison(lexpr: Any, op: str, rexpr: Any) -> Atom:
             kind, col = measured
             return Atom(kind, col, _FLIP[op] if flip else op, const.value)
     raise CheckUnsupported(f"unsupported comparison with {op}")
+
+
+# What SQLite's typeof() returns: one of these, 'null' for NULL.
+STORAGE_CLASSES = frozenset({"null", "integer", "real", "text", "blob"})
+
+
+def _typeof(node: Any) -> str | None:
+    """The column of ``typeof(col)``, else None."""
+    kind, body = _node(node)
+    if kind != "FuncCall" or str(body["funcname"][-1]["String"]["sval"]).lower() != "typeof":
+        return None
+    args = body.get("args", [])
+    return _plain_column(args[0]) if len(args) == 1 else None
+
+
+def _typeof_atom(col: str, named: frozenset[str], *, negate: bool) -> Atom:
+    """The storage classes ``typeof(col)`` may be (compared case-sensitively, as SQL does)."""
+    allowed = STORAGE_CLASSES - named if negate else STORAGE_CLASSES & named
+    return Atom("typeof", col, value=allowed)
 
 
 def _measured(node: Any) -> tuple[str, str] | None:

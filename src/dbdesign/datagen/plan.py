@@ -21,6 +21,7 @@ loading — which is what makes cycles of foreign keys possible.
 
 from __future__ import annotations
 
+import bisect
 import fnmatch
 import hashlib
 import math
@@ -31,6 +32,7 @@ from itertools import accumulate, pairwise
 from typing import Any, Protocol
 
 from dbdesign.datagen import checks as chk
+from dbdesign.datagen.affinity import KeySide, referenced
 from dbdesign.datagen.reserved import refusal, skip_note, tool_table
 from dbdesign.datagen.types import TypeInfo, resolve
 from dbdesign.datagen.values import (
@@ -39,6 +41,7 @@ from dbdesign.datagen.values import (
     Cons,
     Gen,
     IntGen,
+    Stored,
     Unsatisfiable,
     bounds,
     make_gen,
@@ -165,21 +168,27 @@ class FreeUnit(Unit):
     def produce(self, tp: TablePlan, start: int, m: int, done: dict[str, list[Any]]) -> list[Any]:
         gen = self.col.gen
         assert gen is not None
-        if self.unique:
-            total = self.start + tp.n
-            if gen.chunked(total):
-                return list(gen.unique(self.rng, m, self.start + start, total))
-            return list(self.materialise(tp)[start : start + m])
-        if self.col.cons.force_null or self.col.omit:
-            return [None] * m
-        return _with_nulls(self.nrng, gen.sample(self.rng, m), self.null_frac, 1)
+        try:
+            if self.unique:
+                total = self.start + tp.n
+                if gen.chunked(total):
+                    return list(gen.unique(self.rng, m, self.start + start, total))
+                return list(self.materialise(tp)[start : start + m])
+            if self.col.cons.force_null or self.col.omit:
+                return [None] * m
+            return _with_nulls(self.nrng, gen.sample(self.rng, m), self.null_frac, 1)
+        except Unsatisfiable as e:
+            raise UnsupportedError(f"{tp.key}.{self.col.name}: {e}") from None
 
     def materialise(self, tp: TablePlan) -> Sequence[Any]:
         if self.mat is None:
             gen = self.col.gen
             assert gen is not None
             if self.unique:
-                self.mat = gen.unique(self.rng, tp.n, self.start, self.start + tp.n)
+                try:
+                    self.mat = gen.unique(self.rng, tp.n, self.start, self.start + tp.n)
+                except Unsatisfiable as e:
+                    raise UnsupportedError(f"{tp.key}.{self.col.name}: {e}") from None
             else:
                 self.mat = self.produce(tp, 0, tp.n, {})
         return self.mat
@@ -228,11 +237,35 @@ class SelfFkUnit(Unit):
         self.ref_columns = ref_columns
         self.nullable = nullable
         self.rng = random.Random(seed)
-        self.own: Sequence[Any] = ()
+        self.own: Sequence[Any] = ()  # the referenced values of the new rows, row by row
+        self.targets: list[int] | None = None  # rows that can be pointed at, when not all can
+        self.converted = False  # (set_own)
         self.base: Sequence[Any] = ()  # rows of the table already in the database
 
+    def set_own(self, own: Sequence[Any], *, converted: bool = False) -> None:
+        """The referenced values row by row: None where a row cannot be pointed at (its key
+        has a NULL, or its values have no equal in the referencing columns' type).
+        ``converted``: the values are another type's (SQLite's affinity converts them), and a
+        row never points at itself: SQLite compares a row's key with its own reference
+        without that conversion, counts the row as breaking the key and fails the COMMIT
+        (while ``PRAGMA foreign_key_check`` finds nothing wrong)."""
+        self.own = own
+        self.targets = None
+        self.converted = converted
+        if converted or (not isinstance(own, range) and any(v is None for v in own)):
+            self.targets = [i for i, v in enumerate(own) if v is not None]
+
+    def pointable(self) -> bool:
+        """Whether some row, new or already there, can be pointed at (converted: some row
+        other than the one pointing)."""
+        if self.base:
+            return True
+        if self.targets is None:
+            return len(self.own) > 0
+        return len(self.targets) > (1 if self.converted else 0)
+
     def produce(self, tp: TablePlan, start: int, m: int, done: dict[str, list[Any]]) -> list[Any]:
-        own, base = self.own, self.base
+        own, base, targets = self.own, self.base, self.targets
         width = len(self.columns)
         null: Any = None if width == 1 else (None,) * width
         r = self.rng.random
@@ -241,9 +274,25 @@ class SelfFkUnit(Unit):
             if self.nullable and ((i == 0 and not base) or r() < ROOT_FRACTION):
                 out.append(null)
                 continue
-            k = len(base) + i  # choose among earlier rows (the first row may point at itself)
-            j = int(r() * k) if k else 0
-            out.append(base[j] if j < len(base) else own[j - len(base)])
+            if targets is None:
+                k = len(base) + i  # choose among earlier rows (the first may point at itself)
+                j = int(r() * k) if k else 0
+                out.append(base[j] if j < len(base) else own[j - len(base)])
+                continue
+            # only some rows can be pointed at: choose among those up to this one (before it,
+            # when converted), else (no such row yet) NULL, or a later such row (SQLite
+            # checks the key at COMMIT)
+            upto = bisect.bisect_left if self.converted else bisect.bisect_right
+            k = len(base) + upto(targets, i)
+            if k:
+                j = int(r() * k)
+                out.append(base[j] if j < len(base) else own[targets[j - len(base)]])
+                continue
+            later = targets[bisect.bisect_right(targets, i) :]
+            if self.nullable or not later:
+                out.append(null)  # (not later: the planner refused a NOT NULL one)
+                continue
+            out.append(own[later[int(r() * len(later))]])
         return out
 
 
@@ -265,6 +314,8 @@ class ComboUnit(Unit):
         self.capacity = math.prod(len(d) for _, d, _ in members)
         self.source = source  # the unique key, for messages
         self.parts = parts or []  # the units the combination replaces (FK units get pools)
+        # the unique key's columns: a foreign key's columns outside it may repeat with it
+        self.key_columns: tuple[str, ...] = self.columns
 
     def produce(self, tp: TablePlan, start: int, m: int, done: dict[str, list[Any]]) -> list[Any]:
         return list(self.materialise(tp)[start : start + m])
@@ -484,6 +535,8 @@ class FkGroupUnit(Unit):
             if row is None:
                 self._give_up(tp, len(out))
             out.append(row)
+        if len(self.columns) == 1:  # two keys over one column: its values, not 1-tuples
+            return [r[0] for r in out]
         return out
 
     def _give_up(self, tp: TablePlan, got: int) -> None:
@@ -635,17 +688,22 @@ class TablePlan:
     def pool(self, ref_columns: tuple[str, ...]) -> Sequence[Any]:
         """The values of ``ref_columns`` over this table's new rows (tuples for several
         columns), NULLs left out."""
+        rows = self.rows_of(ref_columns)
+        if isinstance(rows, range):
+            return rows
+        return [v for v in rows if v is not None]
+
+    def rows_of(self, ref_columns: tuple[str, ...]) -> Sequence[Any]:
+        """The values of ``ref_columns`` row by row (tuples for several columns), None for a
+        row with a NULL in them."""
         units = {id(self.unit_of[c]): self.unit_of[c] for c in ref_columns}
         if len(units) == 1:
             u = next(iter(units.values()))
             if u.columns == ref_columns:
                 mat = u.materialise(self)
-                if isinstance(mat, range):
+                if isinstance(mat, range) or len(ref_columns) == 1:
                     return mat
-                null = None if len(ref_columns) == 1 else (None,) * len(ref_columns)
-                if len(ref_columns) == 1:
-                    return [v for v in mat if v is not None]
-                return [v for v in mat if v != null and None not in v]
+                return [None if v is None or None in v else v for v in mat]
         cols = []
         for c in ref_columns:
             u = self.unit_of[c]
@@ -655,7 +713,9 @@ class TablePlan:
             else:
                 i = u.columns.index(c)
                 cols.append([None if v is None else v[i] for v in mat])
-        return [t for t in zip(*cols, strict=True) if None not in t]
+        if len(cols) == 1:  # one column of a unit that writes several (a composite key)
+            return cols[0]
+        return [None if None in t else t for t in zip(*cols, strict=True)]
 
     def batches(self, size: int) -> Any:
         """(start, {column: values}) for each batch of rows, in internal values."""
@@ -961,8 +1021,9 @@ def _plan_table(
                 f"{t.key}.{cp.name}: {e}" + (f" ({srcs})" if srcs and srcs not in str(e) else "")
             ) from None
 
-    # foreign keys: one unit per FK; a smaller FK inside a larger one is implied by it; FKs
-    # that share some columns (a tenant key in each) are drawn together by one FkGroupUnit
+    # foreign keys: one unit per FK; a smaller FK inside a larger one may be implied by it
+    # (_implied); FKs that share some columns (a tenant key in each, two keys over one column)
+    # are drawn together by one FkGroupUnit
     fk_units: list[Unit] = []
     taken: dict[str, Unit] = {}
     accepted: list[tuple[ForeignKey, tuple[str, ...]]] = []
@@ -1003,7 +1064,7 @@ def _plan_table(
             # columns that reference themselves: every row points at itself; nothing to draw
             tp.implied_fks.append(fk.name)
             continue
-        if any(set(fk.columns) <= set(a.columns) for a, _ in accepted):
+        if any(_implied(schema, fk, tuple(ref_cols), a, ar) for a, ar in accepted):
             tp.implied_fks.append(fk.name)
             continue
         accepted.append((fk, tuple(ref_cols)))
@@ -1095,20 +1156,69 @@ def _group_unit(
     return FkGroupUnit(parts, nullable, asked, stable_seed(seed, t.key, "fkgroup", names))
 
 
+def _implied(
+    schema: Schema,
+    fk: ForeignKey,
+    ref: tuple[str, ...],
+    big: ForeignKey,
+    big_ref: tuple[str, ...],
+) -> bool:
+    """Whether every row drawn for ``big`` satisfies ``fk``, whose columns lie inside it: ``fk``
+    references the same columns of the same table, or the referenced table's own foreign key
+    from those columns does (``(org_id, project_id) -> projects (org_id, id)`` implies
+    ``org_id -> orgs`` when ``projects.org_id -> orgs``). Two keys over the same columns to
+    different tables are not implied: they are drawn together (FkGroupUnit)."""
+    if not set(fk.columns) <= set(big.columns):
+        return False
+    at = dict(zip(big.columns, big_ref, strict=True))
+    want = {at[c]: r for c, r in zip(fk.columns, ref, strict=True)}
+    if fk.ref_table == big.ref_table and all(k == v for k, v in want.items()):
+        return True
+    parent = schema.tables.get(big.ref_table)
+    for g in parent.foreign_keys.values() if parent is not None else ():
+        target = schema.tables.get(g.ref_table)
+        g_ref = g.ref_columns or (
+            target.primary_key.columns if target is not None and target.primary_key else ()
+        )
+        if (
+            g.ref_table == fk.ref_table
+            and len(g.columns) == len(g_ref) == len(want)
+            and dict(zip(g.columns, g_ref, strict=True)) == want
+        ):
+            return True
+    return False
+
+
 def _is_key(schema: Schema, t: Table, cols: tuple[str, ...]) -> bool:
-    """Whether ``cols`` are ``t``'s primary key or a unique key (any order; SQLite folds case)."""
+    """Whether ``cols`` are ``t``'s primary key or a unique key (any order; SQLite folds case).
+    A unique index counts when its columns are exactly these, once each, and (SQLite) each
+    in its column's own collation, as SQLite requires of a parent key; never the rowid
+    (SQLite finds no parent key there: "foreign key mismatch")."""
     fold = schema.dialect == "sqlite"
-    want = {c.lower() if fold else c for c in cols}
+
+    def norm(names: Sequence[str]) -> list[str]:
+        return sorted(c.lower() if fold else c for c in names)
+
+    def own_collation(e: Any) -> bool:
+        if not fold or e.collation is None:
+            return True
+        col = t.column(e.column) or next(
+            (c for c in t.columns if c.name.lower() == str(e.column).lower()), None
+        )
+        default = (col.collation if col is not None else None) or "BINARY"
+        return bool(e.collation.upper() == default.upper())
+
     keys = [t.primary_key.columns] if t.primary_key else []
     keys += [u.columns for u in t.uniques.values()]
     keys += [
         tuple(e.column for e in ix.elements if e.column is not None)
         for ix in schema.indexes_on(t.key)
-        if ix.unique and ix.where is None and all(e.column is not None for e in ix.elements)
+        if ix.unique
+        and ix.where is None
+        and all(e.column is not None and own_collation(e) for e in ix.elements)
     ]
-    if fold and t.primary_key is None:
-        keys.append(("rowid",))
-    return any({c.lower() if fold else c for c in k} == want for k in keys)
+    want = norm(cols)
+    return any(norm(k) == want for k in keys)
 
 
 def _foreign_keys(schema: Schema, t: Table) -> list[ForeignKey]:
@@ -1196,7 +1306,70 @@ def _apply(cp: ColumnPlan, a: chk.Atom, src: str, t: Table) -> None:
     if k == "isnull":
         c.force_null = True
         return
+    if k == "typeof":
+        allowed = set(a.value)
+        stored = _sqlite_typeof(cp.info, t)
+        if stored is not None and stored <= allowed:
+            if "null" not in allowed:
+                c.not_null = True
+                cp.nullable = False
+            return
+        if "null" in allowed:  # none of the values the type gets: NULL passes
+            c.force_null = True
+            return
+        raise UnsupportedError(
+            f"{t.key}.{cp.name}: {src}: typeof() allows {', '.join(sorted(allowed)) or 'nothing'}"
+            f", but values of type {cp.info.name or '(none)'} are stored as "
+            f"{', '.join(sorted(stored or ())) or 'something else'}"
+        )
     raise UnsupportedError(f"{t.key}.{cp.name}: {src}: unsupported condition {k}")
+
+
+# What the generator's values of a kind are in Python, to SQLite's affinity (affinity.py).
+_SQLITE_VALUE = {
+    "int": "int",
+    "bool": "int",
+    "float": "float",
+    "numeric": "number",
+    "text": "str",
+    "timestamp": "str",
+    "date": "str",
+    "time": "str",
+    "uuid": "str",
+    "json": "str",
+    "bytea": "blob",
+}
+# typeof() of such a value stored in a column of each affinity (a STRICT column refuses what
+# it cannot hold instead)
+_SQLITE_TYPEOF = {
+    "int": {"INTEGER": {"integer"}, "NUMERIC": {"integer"}, "REAL": {"real"}, "TEXT": {"text"}},
+    "float": {"INTEGER": {"integer", "real"}, "NUMERIC": {"integer", "real"}, "TEXT": {"text"}},
+    "number": {"INTEGER": {"integer", "real"}, "NUMERIC": {"integer", "real"}, "TEXT": {"text"}},
+    "str": {},
+    "blob": {},
+}
+_SQLITE_AS_GIVEN = {"int": {"integer"}, "float": {"real"}, "number": {"integer", "real"}}
+_STRICT_AFFINITY = {"int": "INTEGER", "integer": "INTEGER", "real": "REAL", "text": "TEXT"}
+
+
+def _sqlite_typeof(info: TypeInfo, t: Table) -> set[str] | None:
+    """What SQLite's typeof() says of the values generated for a column (None: unknown)."""
+    from dbdesign.dialects.sqlite import type_affinity
+
+    value = _SQLITE_VALUE.get(info.kind)
+    if value is None:
+        return None
+    if value == "str":
+        return {"text"}  # no generated text looks like a number to a numeric affinity
+    if value == "blob":
+        return {"blob"}
+    if "strict" in t.dialect_options:
+        affinity = _STRICT_AFFINITY.get(info.name.lower(), "BLOB")  # ANY: as given
+    else:
+        affinity = type_affinity(info.name)
+    if affinity == "REAL":
+        return {"real"}
+    return _SQLITE_TYPEOF[value].get(affinity) or _SQLITE_AS_GIVEN[value]
 
 
 def _partition_bounds(schema: Schema, t: Table, by_name: dict[str, ColumnPlan]) -> None:
@@ -1417,12 +1590,21 @@ def _unique_sets(schema: Schema, tp: TablePlan) -> list[tuple[tuple[str, ...], s
                 cols.append(e.column)
             elif e.expr is not None:
                 try:
-                    cols.extend(sorted(chk.unique_refs(e.expr.text, schema.dialect)))
+                    refs = sorted(chk.unique_refs(e.expr.text, schema.dialect))
                 except chk.CheckUnsupported as err:
                     raise UnsupportedError(
                         f"{t.key}: cannot keep unique index {ix.name} on ({e.expr.text}) "
                         f"unique: {err}"
                     ) from None
+                for r in refs:
+                    cp = next((c for c in tp.columns if c.name.lower() == r.lower()), None)
+                    if cp is not None and cp.info.kind == "bytea":
+                        # distinct bytes need not be distinct text (a NUL ends it)
+                        raise UnsupportedError(
+                            f"{t.key}: cannot keep unique index {ix.name} on ({e.expr.text}) "
+                            f"unique: the bytes of {cp.name} are read as text there"
+                        )
+                cols.extend(refs)
         sets.append((tuple(dict.fromkeys(cols)), f"unique index {ix.name}"))
     # a generated column is unique when the columns it is computed from are; one computed in a
     # way that may repeat values (MySQL's live marker ``if(deleted_at is null, 1, null)``) is
@@ -1558,6 +1740,7 @@ def _make_combo(
                 )
             members.append((u.columns, list(dom), None))
     combo = ComboUnit(members, stable_seed(seed, t.key, "combo", src), set(), src, units)
+    combo.key_columns = cols
     if existing.count(t.key):
         combo.existing = set(existing.keys(t.key, combo.columns))
     # replace the member units by the combo
@@ -1591,7 +1774,9 @@ class _Wiring:
         _wire_fks(self, tp)
         tp.wired = "done"
 
-    def target_pool(self, tp: TablePlan, u: FkUnit) -> Sequence[Any]:
+    def target_pool(self, tp: TablePlan, u: FkUnit, *, force: bool = False) -> Sequence[Any]:
+        """The values ``u`` draws from: the referenced rows', as the referencing columns hold
+        them (SQLite: as they are stored there when ``force`` or the types differ)."""
         target = self.plans.get(u.fk.ref_table)
         if target is None:
             if not self.existing.count(u.fk.ref_table):
@@ -1614,7 +1799,13 @@ class _Wiring:
         pool = target.pool(u.ref_columns)
         src = [target.column(c) for c in u.ref_columns]
         dst = [tp.column(c) for c in u.columns]
-        if all(_same_values(a.info, b.info) for a, b in zip(src, dst, strict=True)):
+        same = all(_same_values(a.info, b.info) for a, b in zip(src, dst, strict=True))
+        if self.schema.dialect == "sqlite":
+            if same and not force and not any(isinstance(a.gen, Stored) for a in src):
+                return pool
+            rows = self.sqlite_rows(pool, target, u.ref_columns, tp, u.fk)
+            return [v for v in rows if v is not None]
+        if same:
             return pool
         converted = _convert_pool(pool, src, dst)
         if pool and not converted:
@@ -1624,6 +1815,96 @@ class _Wiring:
                 f"in {', '.join(b.info.name or '?' for b in dst)}"
             )
         return converted
+
+    def sqlite_rows(
+        self,
+        values: Sequence[Any],
+        target: TablePlan,
+        ref_columns: tuple[str, ...],
+        tp: TablePlan,
+        fk: ForeignKey,
+    ) -> list[Any]:
+        """``values`` of ``target``'s ``ref_columns`` (row by row, None for none) as SQLite
+        stores them in the columns of ``fk`` in ``tp`` (affinity.py): None where it does not
+        store them or their key no longer finds the referenced row. The referencing columns
+        then write these values as they are (:class:`Stored`)."""
+        src = [target.column(c) for c in ref_columns]
+        dst = [tp.column(c) for c in fk.columns]
+        for d in tp.units:
+            if isinstance(d, DerivedUnit) and d.source in fk.columns:
+                raise UnsupportedError(
+                    f"{tp.key}: {d.col.name} is derived from {d.source}, which takes the values "
+                    f"of foreign key {fk.name} in another type; not supported"
+                )
+        single = len(src) == 1
+        where: list[int] = []
+        rows: list[tuple[Any, ...]] = []
+        for i, v in enumerate(values):
+            vals = (v,) if single else v
+            if v is None or None in vals:
+                continue
+            where.append(i)
+            rows.append(
+                tuple(
+                    x if a.gen is None else a.gen.sqlite(x) for x, a in zip(vals, src, strict=True)
+                )
+            )
+        got = referenced(
+            rows,
+            _key_side(self.schema, target.table, ref_columns, checks=False),
+            _key_side(self.schema, tp.table, fk.columns, checks=True),
+        )
+        out: list[Any] = [None] * len(values)
+        for i, stored in zip(got.kept, got.values, strict=True):
+            out[where[i]] = stored[0] if single else stored
+        if rows and not got.kept:
+            what = (
+                f"{', '.join(ref_columns)} of {target.key} "
+                f"({', '.join(a.info.name or 'no type' for a in src)})"
+            )
+            into = f"{', '.join(fk.columns)} ({', '.join(b.info.name or 'no type' for b in dst)})"
+            if got.refused is not None and "strict" in tp.table.dialect_options:
+                raise UnsupportedError(
+                    f"{tp.key}: foreign key {fk.name}: the values of {what} cannot be stored in "
+                    f"the STRICT columns {into} (SQLite: {got.refused})"
+                )
+            raise UnsupportedError(
+                f"{tp.key}: foreign key {fk.name}: the values of {what}, stored in {into}, "
+                "no longer find their row (SQLite's type affinity converts them)"
+                + (f" or are refused ({got.refused})" if got.refused else "")
+            )
+        for b in dst:
+            if b.gen is not None and not isinstance(b.gen, Stored):
+                b.gen = Stored(b.gen)
+        return out
+
+
+def _key_side(schema: Schema, t: Table, names: tuple[str, ...], *, checks: bool) -> KeySide:
+    """Columns of ``t`` as declared, for affinity.py; with ``checks``, its CHECK constraints
+    that read nothing but them."""
+    cols = []
+    for n in names:
+        c = t.column(n)
+        if c is None:
+            c = next(x for x in t.columns if x.name.lower() == n.lower())
+        cols.append(c)
+    texts: list[str] = []
+    if checks:
+        low = {n.lower() for n in names}
+        for ck in t.checks.values():
+            try:
+                refs = chk.column_refs(ck.expr.text, schema.dialect)
+            except chk.CheckUnsupported:
+                continue
+            if refs and {r.lower() for r in refs} <= low:
+                texts.append(ck.expr.text)
+    return KeySide(
+        names=tuple(c.name for c in cols),
+        types=tuple(c.type for c in cols),
+        collations=tuple(c.collation for c in cols),
+        strict="strict" in t.dialect_options,
+        checks=tuple(texts),
+    )
 
 
 def _wire_fks(w: _Wiring, tp: TablePlan) -> None:
@@ -1641,6 +1922,7 @@ def _wire_fks(w: _Wiring, tp: TablePlan) -> None:
                             f"{t.key}: {u.source} needs rows in {part.fk.ref_table}"
                             f" (foreign key {part.fk.name}): give it rows too"
                         )
+                    pool = _distinct_on_key(t, u, part, pool)
                     s = skew_for(skew, t, part.columns) or 0.0
                     cum = None
                     if s:
@@ -1662,6 +1944,10 @@ def _wire_fks(w: _Wiring, tp: TablePlan) -> None:
         elif isinstance(u, FkGroupUnit):
             for part in u.parts:
                 part.pool = _pool_for(w, tp, part)
+            if any(isinstance(tp.column(c).gen, Stored) for c in u.columns):
+                # a part's values are as SQLite stores them: so must all parts' be, to agree
+                for part in u.parts:
+                    part.pool = _pool_for(w, tp, part, force=True)
             u.prepare(t, skew)
         elif isinstance(u, FkUnit):
             pool = _pool_for(w, tp, u)
@@ -1672,13 +1958,21 @@ def _wire_fks(w: _Wiring, tp: TablePlan) -> None:
                 )
             u.set_pool(pool, skew_for(skew, t, u.columns) or 0.0)
         elif isinstance(u, SelfFkUnit):
-            u.own = tp.pool(u.ref_columns)
+            own = tp.rows_of(u.ref_columns)
             src = [tp.column(c) for c in u.ref_columns]
             dst = [tp.column(c) for c in u.columns]
-            if not all(_same_values(a.info, b.info) for a, b in zip(src, dst, strict=True)):
-                u.own = _convert_pool(u.own, src, dst)
+            same = all(_same_values(a.info, b.info) for a, b in zip(src, dst, strict=True))
+            converted = not same
+            if w.schema.dialect == "sqlite" and (
+                not same or any(isinstance(a.gen, Stored) for a in src)
+            ):
+                own = w.sqlite_rows(own, tp, u.ref_columns, tp, u.fk)
+                converted = True
+            elif not same:
+                own = _convert_rows(own, src, dst)
+            u.set_own(own, converted=converted)
             u.base = existing.keys(t.key, u.ref_columns) if existing.count(t.key) else []
-            if not u.nullable and not u.own:
+            if not u.nullable and not u.pointable():
                 raise UnsupportedError(
                     f"{t.key}: self-reference {u.fk.name} has nothing to point at"
                 )
@@ -1689,8 +1983,34 @@ def _wire_fks(w: _Wiring, tp: TablePlan) -> None:
                     )
 
 
-def _pool_for(w: _Wiring, tp: TablePlan, u: FkUnit) -> Sequence[Any]:
-    pool = w.target_pool(tp, u)
+def _distinct_on_key(
+    t: Table, combo: ComboUnit, part: FkUnit, pool: Sequence[Any]
+) -> Sequence[Any]:
+    """Of a foreign key's referenced rows, one per value of the unique key's columns among
+    the key's (``UNIQUE (user_id)`` over ``(tenant_id, user_id) -> users``): distinct
+    combinations of the rows are then distinct on the key."""
+    keep = [i for i, c in enumerate(part.columns) if c in combo.key_columns]
+    if len(keep) == len(part.columns):
+        return pool
+    if combo.existing:
+        raise UnsupportedError(
+            f"{t.key}: {combo.source} ({', '.join(combo.key_columns)}) covers part of foreign "
+            f"key {part.fk.name}; adding rows to a table that has some is not supported"
+        )
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for v in pool:
+        k = tuple(v[i] for i in keep)
+        if k not in seen:
+            seen.add(k)
+            out.append(v)
+    return out
+
+
+def _pool_for(w: _Wiring, tp: TablePlan, u: FkUnit, *, force: bool = False) -> Sequence[Any]:
+    pool = w.target_pool(tp, u, force=force)
+    if any(isinstance(tp.column(c).gen, Stored) for c in u.columns):
+        return pool  # SQLite stored them with the columns' checks (affinity.py)
     # the referencing columns' own checks (customer_id > 0) must hold for the drawn values
     preds = [(i, tp.column(c)) for i, c in enumerate(u.columns)]
     preds = [(i, cp) for i, cp in preds if cp.lo is not None or cp.hi is not None or cp.gen]
@@ -1729,18 +2049,26 @@ def _same_values(a: TypeInfo, b: TypeInfo) -> bool:
 def _convert_pool(pool: Sequence[Any], src: list[ColumnPlan], dst: list[ColumnPlan]) -> list[Any]:
     """Referenced values as the referencing columns store them (an integer column pointing at
     a real one ...); values that have no equal in the other type are left out."""
-    out = []
+    return [v for v in _convert_rows(pool, src, dst) if v is not None]
+
+
+def _convert_rows(rows: Sequence[Any], src: list[ColumnPlan], dst: list[ColumnPlan]) -> list[Any]:
+    """:func:`_convert_pool` row by row: None for a row with a NULL or without an equal."""
+    out: list[Any] = []
     single = len(src) == 1
-    for v in pool:
+    for v in rows:
         vals = (v,) if single else v
         conv = []
-        for x, a, b in zip(vals, src, dst, strict=True):
-            y = _convert(x, a, b)
-            if y is _NO_VALUE:
-                break
-            conv.append(y)
-        else:
+        if v is not None and None not in vals:
+            for x, a, b in zip(vals, src, dst, strict=True):
+                y = _convert(x, a, b)
+                if y is _NO_VALUE:
+                    break
+                conv.append(y)
+        if len(conv) == len(src):
             out.append(conv[0] if single else tuple(conv))
+        else:
+            out.append(None)
     return out
 
 
@@ -1769,7 +2097,7 @@ def _convert(x: Any, a: ColumnPlan, b: ColumnPlan) -> Any:
             return float(py)
         if k == "text" and isinstance(py, (int, float, Decimal)):
             return str(py)
-    except ArithmeticError:
+    except (ArithmeticError, ValueError):  # text that is no number
         return _NO_VALUE
     return _NO_VALUE
 

@@ -272,6 +272,7 @@ class Gen:
     safe = True  # text() never needs COPY escaping
     text_identity = False  # values are already COPY text (safe strings)
     discrete = True  # ordered values are integers (strict bounds move by one)
+    exact_domain = False  # domain() holds every value sample() draws (not just an enumeration)
 
     def sample(self, rng: random.Random, n: int) -> list[Any]:
         raise NotImplementedError
@@ -369,6 +370,7 @@ def _subrange(lo: float, hi: float, want: tuple[float, float] | None) -> tuple[f
 
 class IntGen(Gen):
     ordered = True
+    exact_domain = True
 
     def __init__(self, lo: int, hi: int, want: tuple[float, float] | None) -> None:
         self.lo, self.hi = lo, hi
@@ -930,6 +932,8 @@ _IDENTITY_TEXT = _IdentityText()
 
 
 class BoolGen(Gen):
+    exact_domain = True
+
     def __init__(self, p_true: float) -> None:
         self.p = p_true
 
@@ -1339,6 +1343,7 @@ class Filtered(Gen):
         self.discrete = inner.discrete
         self.lo, self.hi = inner.lo, inner.hi
         self._chunked: bool | None = None
+        self._capacity: tuple[int | None] | None = None
 
     def sample(self, rng: random.Random, n: int) -> list[Any]:
         out = self.inner.sample(rng, n)
@@ -1368,7 +1373,12 @@ class Filtered(Gen):
         raise Unsatisfiable(f"distinct values keep failing {self.why}")
 
     def capacity(self) -> int | None:
-        return None
+        """Unknown (None), unless the inner generator's domain is all it draws: then those of
+        its values that pass (a boolean that is not 'forbidden' has two)."""
+        if self._capacity is None:
+            dom = self.domain() if self.inner.exact_domain else None
+            self._capacity = (len(dom) if dom is not None else None,)
+        return self._capacity[0]
 
     def domain(self) -> Sequence[Any] | None:
         dom = self.inner.domain()
@@ -1396,6 +1406,24 @@ class Filtered(Gen):
         return self.inner.delta()
 
 
+class Stored(Gen):
+    """The generator of a column whose values are already what the database is given: a
+    SQLite foreign key's referenced values, bound as the referenced table binds them (SQLite's
+    affinity converts them, see affinity.py). Draws nothing; writes its values as they are."""
+
+    def __init__(self, inner: Gen) -> None:
+        self.inner = inner  # the column's own generator (its type's), kept for messages
+
+    def sample(self, rng: random.Random, n: int) -> list[Any]:
+        raise Unsatisfiable("a column holding referenced values draws none of its own")
+
+    def text(self, v: Any) -> str:
+        return v if isinstance(v, str) else str(v)
+
+    def sqlites(self, vals: list[Any]) -> list[Any]:
+        return vals
+
+
 # --------------------------------------------------------------------------- building
 
 
@@ -1419,11 +1447,14 @@ def internal(info: TypeInfo, v: Any, what: str) -> Any:
         if k == "interval":
             return _parse_interval(v)
         if k == "bool":
-            return (
-                v
-                if isinstance(v, bool)
-                else str(v).strip().lower() in ("t", "true", "1", "y", "yes", "on")
-            )
+            if isinstance(v, bool):
+                return v
+            word = str(v).strip().lower()
+            if word in ("t", "true", "1", "y", "yes", "on"):
+                return True
+            if word in ("f", "false", "0", "n", "no", "off"):
+                return False
+            raise ValueError(f"{v!r} is no boolean")  # ('forbidden' never equals one)
     except (ValueError, ArithmeticError) as e:
         raise Unsatisfiable(f"cannot read {v!r} as {info.name} in {what}") from e
     return v
