@@ -39,6 +39,11 @@ def _server(url: str) -> tuple[int, frozenset[str]]:
     return version, available
 
 
+def available_extensions(url: str) -> frozenset[str]:
+    """The extensions the server at ``url`` can create."""
+    return _server(url)[1]
+
+
 def unmet(path: Path, url: str) -> str | None:
     """Why the server at ``url`` cannot load ``path`` (None when it can)."""
     version, available = _server(url)

@@ -29,6 +29,7 @@ from dbdesign.model import Schema
 from dbdesign.readers.catalog.postgres import read_catalog
 from dbdesign.readers.ddl.postgres import read_path
 from tests.conftest import PG_SERVERS, server_url
+from tests.corpus import available_extensions
 from tests.diffcheck import check_convergence, ensure_roles, show_differences
 from tests.pgload import load_sql
 
@@ -80,23 +81,17 @@ def _sides(pair: str, direction: str) -> tuple[Side, Side]:
     )
 
 
-@cache
-def _available_extensions(server: str) -> frozenset[str]:
-    with engine.connect(server) as conn:
-        return frozenset(r[0] for r in conn.execute("SELECT name FROM pg_available_extensions"))
-
-
 def _route(server: str, src: Side, dst: Side) -> None:
     """Skip, with the reason, when this server lacks an extension the pair needs — after checking
     the claim (the side that creates it really fails to load here) and that another test server
     has it, so the pair is tested there. Fails when no test server can load the pair."""
     from tests.conftest import PG_SERVERS
 
-    missing = [e for e in src.needs if e not in _available_extensions(server)]
+    missing = [e for e in src.needs if e not in available_extensions(server)]
     if not missing:
         return
     able = [
-        s for s in PG_SERVERS if all(e in _available_extensions(server_url(s)) for e in src.needs)
+        s for s in PG_SERVERS if all(e in available_extensions(server_url(s)) for e in src.needs)
     ]
     if not able:
         pytest.fail(f"no test server has the extension(s) {', '.join(src.needs)}", pytrace=False)
@@ -113,7 +108,7 @@ def _ddl_server(pair: str) -> str:
     """Where the DDL-reader variant of a pair runs: the embedded server, or the machine's
     PostgreSQL 15 when only that one has the pair's extensions."""
     needs = _side(pair, "a").needs
-    if all(e in _available_extensions(server_url("embedded")) for e in needs):
+    if all(e in available_extensions(server_url("embedded")) for e in needs):
         return "embedded"
     return "pg15"
 

@@ -127,54 +127,20 @@ def load(
     statistics). ``keep_cyclic_keys`` loads a cycle of foreign keys as an application must,
     with no key dropped or unchecked (see the module's description).
     """
-    keep = keep_cyclic_keys
+    # what every loader takes after its connection and label
+    job = (schema, rows, seed, skew, progress, analyze, batch_rows, keep_cyclic_keys)
     if isinstance(target, sqlite3.Connection):
-        return _load_sqlite(
-            target, "sqlite", schema, rows, seed, skew, progress, analyze, batch_rows, keep
-        )
+        return _load_sqlite(target, "sqlite", *job)
     if isinstance(target, psycopg.Connection):
-        return _load_pg(
-            target,
-            _conn_label(target),
-            schema,
-            rows,
-            seed,
-            skew,
-            progress,
-            analyze,
-            batch_rows,
-            keep,
-        )
+        return _load_pg(target, _conn_label(target), *job)
     if _is_pymysql(target):
-        return _load_mysql(
-            target,
-            _mysql_label(target),
-            schema,
-            rows,
-            seed,
-            skew,
-            progress,
-            analyze,
-            batch_rows,
-            keep,
-        )
+        return _load_mysql(target, _mysql_label(target), *job)
     if isinstance(target, os.PathLike):
         target = f"sqlite:///{os.fspath(target)}"
     if isinstance(target, str) and is_mysql_url(target):
         my = connect_mysql(target)
         try:
-            return _load_mysql(
-                my,
-                redact_url(target),
-                schema,
-                rows,
-                seed,
-                skew,
-                progress,
-                analyze,
-                batch_rows,
-                keep,
-            )
+            return _load_mysql(my, redact_url(target), *job)
         finally:
             my.close()
     if isinstance(target, str):
@@ -182,24 +148,11 @@ def load(
         if path is not None:
             con = sqlite3.connect(path, isolation_level=None)
             try:
-                return _load_sqlite(
-                    con, path, schema, rows, seed, skew, progress, analyze, batch_rows, keep
-                )
+                return _load_sqlite(con, path, *job)
             finally:
                 con.close()
         with connect(target) as conn:
-            return _load_pg(
-                conn,
-                redact_url(target),
-                schema,
-                rows,
-                seed,
-                skew,
-                progress,
-                analyze,
-                batch_rows,
-                keep,
-            )
+            return _load_pg(conn, redact_url(target), *job)
     raise ConfigError(f"cannot load into {type(target).__name__}: give a URL or a connection")
 
 

@@ -9,10 +9,9 @@ from graphlib import CycleError, TopologicalSorter
 from itertools import pairwise
 
 from dbdesign.design.naming import object_name, plural
-from dbdesign.design.types import MAPPERS, Physical
+from dbdesign.design.types import MAPPERS, Physical, literal
 from dbdesign.dialects.mysql import CAPABILITIES as MYSQL_CAPABILITIES
 from dbdesign.dialects.mysql import quote_ident
-from dbdesign.dialects.mysql import quote_string as mysql_quote_string
 from dbdesign.model import (
     Check,
     Column,
@@ -965,7 +964,7 @@ class Builder:
         sort = [(self.column_of(p.entity, s.removeprefix("-")), s.startswith("-")) for s in p.sort]
         rng = [self.column_of(p.entity, f) for f in p.range]
         preds = [
-            f"{self._q(self.column_of(p.entity, k))} = {_literal(v, self.dialect)}"
+            f"{self._q(self.column_of(p.entity, k))} = {literal(v, self.dialect)}"
             for k, v in p.fixed.items()
         ]
         if soft:
@@ -1343,23 +1342,11 @@ class Builder:
         )
 
 
-def _literal(v: object, dialect: str) -> str:
-    """A spec value as a literal of ``dialect`` (MySQL reads backslashes in strings as escapes:
-    its own quoting, or a value ending in a backslash would end the literal early)."""
-    if isinstance(v, bool):
-        return ("true" if v else "false") if dialect == "postgres" else ("1" if v else "0")
-    if isinstance(v, int | float):
-        return str(v)
-    if dialect == "mysql":
-        return mysql_quote_string(str(v))
-    return "'" + str(v).replace("'", "''") + "'"
-
-
 def _default_sql(a: Attribute, dialect: str) -> str | None:
     if a.default is None:
         return None
     if a.type == "boolean":
-        return _literal(bool(a.default), dialect)
+        return literal(bool(a.default), dialect)
     if isinstance(a.default, int | float) and not isinstance(a.default, bool):
         return str(a.default)
-    return _literal(str(a.default), dialect)
+    return literal(str(a.default), dialect)

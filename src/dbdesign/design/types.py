@@ -30,9 +30,16 @@ class Physical:
     not_null: bool = False  # forced NOT NULL (booleans)
 
 
-def _lit(value: str) -> str:
-    """A standard SQL string literal (PostgreSQL, SQLite); MySQL uses its own quoting."""
-    return "'" + value.replace("'", "''") + "'"
+def literal(v: object, dialect: str) -> str:
+    """A spec value as a literal of ``dialect`` (MySQL reads backslashes in strings as escapes:
+    its own quoting, or a value ending in a backslash would end the literal early)."""
+    if isinstance(v, bool):
+        return ("true" if v else "false") if dialect == "postgres" else ("1" if v else "0")
+    if isinstance(v, int | float):
+        return str(v)
+    if dialect == "mysql":
+        return mysql_quote_string(str(v))
+    return "'" + str(v).replace("'", "''") + "'"
 
 
 def _text_len(a: Attribute, default_max: int, length_fn: str) -> tuple[str, ...]:
@@ -125,7 +132,7 @@ def postgres(a: Attribute) -> Physical:
         return Physical(T(name="interval"), (), "interval")
     if t == "enum":
         assert a.values
-        vals = ", ".join(_lit(v) for v in a.values)
+        vals = ", ".join(literal(v, "postgres") for v in a.values)
         return Physical(T(name="text"), (f"{{c}} IN ({vals})",), "text with an IN CHECK")
     if t == "json":
         return Physical(T(name="jsonb"), (), "jsonb: binary, indexable (never json)")
@@ -180,7 +187,7 @@ def sqlite(a: Attribute) -> Physical:
         return Physical(T(name="text"), (), "TEXT in ISO 8601 (SQLite's date functions)")
     if t == "enum":
         assert a.values
-        vals = ", ".join(_lit(v) for v in a.values)
+        vals = ", ".join(literal(v, "sqlite") for v in a.values)
         return Physical(T(name="text"), (f"{{c}} IN ({vals})",), "TEXT with an IN CHECK")
     if t in ("json", "uuid", "ip_address", "vector"):
         return Physical(T(name="text"), (), "TEXT")
@@ -295,7 +302,7 @@ def mysql(a: Attribute) -> Physical:
     if t == "enum":
         assert a.values
         # MySQL reads a backslash in a string as an escape: its own quoting, never _lit
-        vals = ", ".join(mysql_quote_string(v) for v in a.values)
+        vals = ", ".join(literal(v, "mysql") for v in a.values)
         width = max(len(v) for v in a.values)
         return Physical(
             T(name="varchar", args=(width,)),

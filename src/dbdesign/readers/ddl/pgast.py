@@ -7,10 +7,11 @@ spelling) the dict subtree is turned into a pglast Node and deparsed with pglast
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from typing import Any
 
-from pglast import ast, stream
+from pglast import ast, parser, stream
 from pglast.printers import node_printer
 
 # A_Const keeps its value under the value's kind: {"ival": {"ival": 1}} -> Integer(ival=1).
@@ -124,10 +125,6 @@ def is_null_constant(tree: dict[str, Any]) -> bool:
 
 def is_null_text(text: str) -> bool:
     """:func:`is_null_constant` for an expression's text (``pg_get_expr`` output)."""
-    import json
-
-    from pglast import parser
-
     if text.lstrip()[:4].upper() != "NULL":
         return False
     try:
