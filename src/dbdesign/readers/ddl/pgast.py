@@ -133,3 +133,8 @@ def is_null_text(text: str) -> bool:
     except (parser.ParseError, KeyError, IndexError):
         return False
     return len(stmts) == 1 and is_null_constant(target)
+
+
+def names(nodes: Any) -> list[str]:
+    """The strings of a JSON name list (``[{"String": {"sval": "public"}}, ...]``)."""
+    return [n["String"]["sval"] for n in nodes or () if "String" in n]

@@ -13,14 +13,12 @@ five times cheaper to build than pglast Nodes.
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import functools
 import json
 import re
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import UTC
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +39,6 @@ from dbdesign.dialects.postgres import (
     canonical_reloption,
     canonical_type_name,
     choose_name,
-    parse_bool,
     regclass_literal,
 )
 from dbdesign.errors import Diagnostic, ParseError
@@ -80,19 +77,14 @@ from dbdesign.model import (
     View,
 )
 from dbdesign.readers.ddl.pgast import deparse, is_null_constant
+from dbdesign.readers.ddl.pgast import names as _names
+from dbdesign.readers.ddl.pgcoerce import _Coercer, _stored_text
 from dbdesign.readers.ddl.pgrename import ColumnRename
+from dbdesign.readers.ddl.pgsource import Lines, blank_non_schema, chunks
 
 Warn = Callable[[Diagnostic], None]
 Tree = dict[str, Any]
 
-# Statements that carry no schema: skipped without a word.
-_SKIP_KEYWORDS = frozenset(
-    """
-    insert update delete copy select values truncate begin commit rollback start end savepoint
-    release abort vacuum analyze analyse explain checkpoint lock listen notify unlisten discard
-    show deallocate prepare execute fetch move close declare reindex cluster load
-    """.split()
-)  # (RESET is read: RESET ROLE and RESET search_path matter)
 _SILENT_STMTS = frozenset(
     {
         "AlterOwnerStmt",
@@ -136,9 +128,6 @@ _SILENT_STMTS = frozenset(
         "AlterSubscriptionStmt",
     }
 )
-_BEGIN_ATOMIC = re.compile(r"\bbegin\s+atomic\b", re.I)
-_META_LINE = re.compile(r"^\\[a-zA-Z!?]")
-_COPY_FROM_STDIN = re.compile(r"^\s*copy\b.*\bfrom\s+stdin\b", re.I | re.S)
 
 _FK_ACTIONS = {
     "a": "NO ACTION",
@@ -158,10 +147,6 @@ _ALL_PRIVILEGES = {
     "OBJECT_TYPE": ("USAGE",),
     "OBJECT_DOMAIN": ("USAGE",),
 }
-
-
-def _names(nodes: Iterable[Any] | None) -> list[str]:
-    return [n["String"]["sval"] for n in nodes or () if "String" in n]
 
 
 def _kind(node: Any) -> str:
@@ -255,23 +240,6 @@ class _TableB:
 _NO_GRANTS: frozenset[Grant] = frozenset()
 
 
-class _Lines:
-    """Byte offset -> (line, column), both 1-based."""
-
-    def __init__(self, text: str) -> None:
-        self.data = text.encode()
-        self.starts = [0]
-        pos = self.data.find(b"\n")
-        while pos >= 0:
-            self.starts.append(pos + 1)
-            pos = self.data.find(b"\n", pos + 1)
-
-    def at(self, offset: int) -> tuple[int, int]:
-        i = bisect.bisect_right(self.starts, offset) - 1
-        col = len(self.data[self.starts[i] : offset].decode(errors="replace")) + 1
-        return i + 1, col
-
-
 class PostgresDdlReader:
     """Apply PostgreSQL DDL statements to a schema under construction."""
 
@@ -317,7 +285,7 @@ class PostgresDdlReader:
         # Functions named without a schema: if the file does not define them, they are built-in.
         self.unqualified_calls: set[tuple[str, str]] = set()
         self.file: str | None = None
-        self.lines: _Lines | None = None
+        self.lines: Lines | None = None
         self.stmt_offset = 0
         self.base = 0  # byte offset of the chunk being parsed in the file's text
 
@@ -330,10 +298,10 @@ class PostgresDdlReader:
         A large text is parsed a chunk of statements at a time, so the parse tree of a 50 MB
         dump is never held whole; ``progress`` is called with the characters read so far."""
         self.file = file
-        cleaned = _blank_non_schema(text)
-        self.lines = _Lines(text)
+        cleaned = blank_non_schema(text)
+        self.lines = Lines(text)
         base_bytes = 0
-        for start, chunk in _chunks(cleaned):
+        for start, chunk in chunks(cleaned):
             self.base = base_bytes
             try:
                 stmts = json.loads(parser.parse_sql_json(chunk)).get("stmts", [])
@@ -2106,302 +2074,6 @@ def _expr_colname(e: Tree) -> str:
     return "expr"
 
 
-_TEMPORAL = {"timestamp with time zone", "timestamp without time zone", "date"}
-Scope = dict[str, Any]  # range name (or "" for unqualified references) -> columns
-
-
-class _Coercer:
-    """Simulate the coercions the server writes into stored expressions.
-
-    - A domain-typed column that an operator or function takes is cast to the domain's base
-      type: ``amount < 10`` is stored as ``(amount)::integer < 10``.
-    - A string literal compared with a date/time column is stored as a value of that type:
-      ``created_at >= '2000-01-01'`` becomes ``'2000-01-01 00:00:00+00'`` (in UTC).
-    Column types are resolved through the FROM clauses in scope.
-    """
-
-    def __init__(self, reader: PostgresDdlReader) -> None:
-        self.reader = reader
-
-    def expr(self, node: Any, scopes: list[Scope]) -> Any:
-        if isinstance(node, list):
-            return [self.expr(n, scopes) for n in node]
-        if not isinstance(node, dict):
-            return node
-        if "SelectStmt" in node and len(node) == 1:
-            body = dict(node["SelectStmt"])
-            scope: Scope = {}
-            for f in body.get("fromClause") or []:
-                self._collect(f, scope)
-            if scope:
-                scope[""] = [c for cols in list(scope.values()) for c in cols]
-            inner = [*scopes, scope]
-            return {"SelectStmt": {k: self.expr(v, inner) for k, v in body.items()}}
-        if "A_Expr" in node and len(node) == 1:
-            body = dict(node["A_Expr"])
-            col_type = self._type_of(body.get("lexpr"), scopes) or self._type_of(
-                body.get("rexpr"), scopes
-            )
-            for side in ("lexpr", "rexpr"):
-                v = body.get(side)
-                if isinstance(v, dict) and "List" in v:
-                    body[side] = {
-                        "List": {
-                            "items": [
-                                self._operand(i, scopes, col_type) for i in v["List"]["items"]
-                            ]
-                        }
-                    }
-                elif v is not None:
-                    body[side] = self._operand(v, scopes, col_type)
-            return {"A_Expr": body}
-        if "FuncCall" in node and len(node) == 1:
-            body = {
-                k: self.expr(v, scopes)
-                if k != "args"
-                else [self._operand(a, scopes, None) for a in v]
-                for k, v in node["FuncCall"].items()
-            }
-            return {"FuncCall": body}
-        return {k: self.expr(v, scopes) for k, v in node.items()}
-
-    def _collect(self, f: Any, scope: Scope) -> None:
-        if not isinstance(f, dict):
-            return
-        if "RangeVar" in f:
-            rv = f["RangeVar"]
-            key = "{}.{}".format(*self.reader._qual(rv))
-            t = self.reader.tables.get(key)
-            if t is not None:
-                alias = (rv.get("alias") or {}).get("aliasname") or rv["relname"]
-                scope[alias] = t.columns
-        elif "JoinExpr" in f:
-            self._collect(f["JoinExpr"].get("larg"), scope)
-            self._collect(f["JoinExpr"].get("rarg"), scope)
-
-    def _column(self, node: Any, scopes: list[Scope]) -> Column | None:
-        if not (isinstance(node, dict) and "ColumnRef" in node and len(node) == 1):
-            return None
-        names = _names(node["ColumnRef"].get("fields"))
-        if not names or len(names) > 2:
-            return None
-        rng, col = (names[0], names[1]) if len(names) == 2 else ("", names[0])
-        for scope in reversed(scopes):
-            cols = scope.get(rng)
-            if cols is not None:
-                found = [c for c in cols if c.name == col]
-                return found[0] if len(found) == 1 else None
-        return None
-
-    def _type_of(self, node: Any, scopes: list[Scope]) -> DataType | None:
-        c = self._column(node, scopes)
-        return c.type if c is not None else None
-
-    def _operand(self, node: Any, scopes: list[Scope], col_type: DataType | None) -> Any:
-        c = self._column(node, scopes)
-        if c is not None and c.type.name in self.reader.domains and not c.type.array_dims:
-            base = self.reader.domains[c.type.name].type
-            return {
-                "TypeCast": {
-                    "arg": node,
-                    "typeName": {"names": [{"String": {"sval": n}} for n in base.name.split(".")]},
-                }
-            }
-        if (
-            col_type is not None
-            and isinstance(node, dict)
-            and "A_Const" in node
-            and "sval" in node["A_Const"]
-        ):
-            return self.reader._stored_constant(node, col_type)
-        return self.expr(node, scopes)
-
-
-_SHORT_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_TIME = re.compile(r"^(\d{1,2}):(\d\d)(?::(\d\d)(\.\d+)?)?\s*([+-]\d\d(?::?\d\d)?)?$")
-
-
-def _temporal_literal(text: str, type_name: str) -> str | None:
-    """A date/time literal as the server prints a stored constant of that type (UTC)."""
-    from datetime import datetime
-
-    if type_name in ("time without time zone", "time with time zone"):
-        m = _TIME.match(text.strip())
-        if m is None:
-            return None
-        hh, mm, ss, frac, zone = m.groups()
-        out = f"{int(hh):02d}:{mm}:{ss or '00'}" + (frac or "").rstrip("0").rstrip(".")
-        if type_name == "time with time zone":
-            if zone is None:
-                return None  # the session's zone at load time
-            zone = zone.replace(":", "")
-            out += zone[:3] + (f":{zone[3:]}" if zone[3:] not in ("", "00") else "")
-        return out
-    short = _SHORT_DATE.match(text.strip())
-    if short is not None:
-        text = "{}-{:0>2}-{:0>2}".format(*short.groups())
-    try:
-        value = datetime.fromisoformat(text.strip())
-    except ValueError:
-        return None  # 'now', 'infinity', unusual spellings: leave them
-    if type_name == "date":
-        return value.strftime("%Y-%m-%d")
-    frac = f".{value.microsecond:06d}".rstrip("0") if value.microsecond else ""
-    if type_name == "timestamp without time zone":
-        return value.strftime("%Y-%m-%d %H:%M:%S") + frac
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S") + frac + "+00"
-
-
-def _numeric_text(text: str) -> str | None:
-    """numeric's output of an input text: plain notation, the scale as written (1.50, 1e3 ->
-    1000, 1E-2 -> 0.01)."""
-    from decimal import Decimal, InvalidOperation
-
-    try:
-        value = Decimal(text.strip())
-    except InvalidOperation:
-        return None
-    if not value.is_finite():
-        return None
-    out = format(value, "f")
-    return out.lstrip("-") if value.is_zero() else out  # -0 prints without its sign
-
-
-def _jsonb_text(text: str) -> str | None:
-    """jsonb's output of an input text: keys ordered (shorter first, then bytewise), the last
-    of duplicate keys kept, one space after ':' and ','. None where unsure (exotic numbers)."""
-    try:
-        value = json.loads(text, parse_float=str, parse_int=str, parse_constant=_no_constant)
-    except (ValueError, TypeError):
-        return None
-
-    def out(v: Any) -> str:
-        if isinstance(v, dict):
-            keys = sorted(v, key=lambda k: (len(k.encode()), k.encode()))
-            return (
-                "{"
-                + ", ".join(f"{json.dumps(k, ensure_ascii=False)}: {out(v[k])}" for k in keys)
-                + "}"
-            )
-        if isinstance(v, list):
-            return "[" + ", ".join(out(x) for x in v) + "]"
-        if isinstance(v, str) and v[:1] in "-0123456789" and v[-1:].isdigit() and _is_number(v):
-            number = _numeric_text(v)
-            if number is None:
-                raise ValueError(v)
-            return number
-        if v is None:
-            return "null"
-        if isinstance(v, bool):
-            return "true" if v else "false"
-        return json.dumps(v, ensure_ascii=False)
-
-    try:
-        return out(value)
-    except ValueError:
-        return None
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(name)
-
-
-def _is_number(v: str) -> bool:
-    return re.fullmatch(r"-?\d+(\.\d+)?([eE][+-]?\d+)?", v) is not None
-
-
-_INTEGER_TYPES = frozenset({"smallint", "integer", "bigint"})
-_INTERVAL_UNITS = {
-    "year": ("months", 12), "month": ("months", 1), "mon": ("months", 1),
-    "week": ("days", 7), "day": ("days", 1),
-    "hour": ("seconds", 3600), "minute": ("seconds", 60), "min": ("seconds", 60),
-    "second": ("seconds", 1), "sec": ("seconds", 1),
-}  # fmt: skip
-_INTERVAL_PART = re.compile(r"(\d+)\s*([a-z]+)|(\d{1,2}):(\d\d)(?::(\d\d))?")
-
-
-def _interval_text(text: str) -> str | None:
-    """interval's output (IntervalStyle postgres) of a simple input: whole, non-negative
-    amounts of years, months, weeks, days, hours, minutes, seconds, or hh:mm[:ss]. '24 hours'
-    is 24:00:00, '1 week' 7 days, '2 months' 2 mons; None for anything else."""
-    amounts = {"months": 0, "days": 0, "seconds": 0}
-    rest = text.strip().lower()
-    pos = 0
-    for m in _INTERVAL_PART.finditer(rest):
-        if rest[pos : m.start()].strip():
-            return None
-        pos = m.end()
-        if m.group(1) is not None:
-            unit = _INTERVAL_UNITS.get(m.group(2).removesuffix("s"))
-            if unit is None:
-                return None
-            amounts[unit[0]] += int(m.group(1)) * unit[1]
-        else:
-            hh, mm, ss = (int(g or 0) for g in m.group(3, 4, 5))
-            amounts["seconds"] += hh * 3600 + mm * 60 + ss
-    if pos == 0 or rest[pos:].strip():
-        return None
-    years, months = divmod(amounts["months"], 12)
-    days, seconds = amounts["days"], amounts["seconds"]
-    parts = [
-        f"{n} {unit}{'' if n == 1 else 's'}"
-        for n, unit in ((years, "year"), (months, "mon"), (days, "day"))
-        if n
-    ]
-    if seconds or not parts:
-        hh, rem = divmod(seconds, 3600)
-        parts.append(f"{hh:02d}:{rem // 60:02d}:{rem % 60:02d}")
-    return " ".join(parts)
-
-
-def _stored_text(text: str, dtype: DataType) -> str | bool | None:
-    """How the server prints a string constant stored as a value of ``dtype`` (the type's input,
-    then output function): a boolean for boolean, text otherwise; None where this reader does
-    not know the type's output (or the value depends on when it is loaded: 'now', 'today')."""
-    import uuid
-
-    name = dtype.name
-    if dtype.array_dims:
-        if name not in _INTEGER_TYPES or not re.fullmatch(r"\{[\s\d,+-]*\}", text.strip()):
-            return None
-        items = [i.strip() for i in text.strip()[1:-1].split(",") if i.strip()]
-        try:
-            return "{" + ",".join(str(int(i)) for i in items) + "}"
-        except ValueError:
-            return None
-    if name in _INTEGER_TYPES:
-        try:
-            return str(int(text.strip()))
-        except ValueError:
-            return None
-    if name == "numeric":
-        return _numeric_text(text)
-    if name in ("real", "double precision"):
-        try:
-            number = float(text)
-        except ValueError:
-            return None
-        if number.is_integer() and abs(number) < 1e15:
-            return str(int(number))
-        return repr(number) if "e" not in repr(number) and abs(number) >= 1e-4 else None
-    if name == "boolean":
-        return parse_bool(text)
-    if name == "uuid":
-        try:
-            return str(uuid.UUID(text.strip()))
-        except ValueError:
-            return None
-    if name == "jsonb":
-        return _jsonb_text(text)
-    if name == "interval" and not dtype.args:
-        return _interval_text(text)
-    if name in _TEMPORAL or name in ("time without time zone", "time with time zone"):
-        return _temporal_literal(text, name)
-    return None
-
-
 def _name_targets(query: Tree, names: list[str]) -> Tree:
     """Fold a view's column list into its query's output names, as the server stores it."""
     if not names or "SelectStmt" not in query:
@@ -2441,69 +2113,6 @@ def _column_refs(tree: Any) -> list[str]:
     return out
 
 
-def _blank_meta_and_copy(text: str) -> str:
-    """Blank psql meta-command lines and the data lines of COPY ... FROM stdin."""
-    if not (text.startswith("\\") or "\n\\" in text):
-        return text  # no line starts with a backslash: no meta-commands, no COPY data
-    out = []
-    in_copy = False
-    for ln in text.split("\n"):
-        if in_copy:
-            out.append("")
-            if ln.rstrip("\r") == "\\.":
-                in_copy = False
-            continue
-        if _META_LINE.match(ln):
-            out.append("")
-            continue
-        out.append(ln)
-        if _COPY_FROM_STDIN.match(ln) and ln.rstrip().endswith(";"):
-            in_copy = True
-    return "\n".join(out)
-
-
-def _blank_non_schema(text: str) -> str:
-    """Blank psql meta-commands, COPY data and non-schema statements, keeping every offset.
-
-    Offsets stay valid because removed text is replaced with spaces (newlines kept), so the
-    parser's byte locations still point into the original file.
-    """
-    cleaned = _blank_meta_and_copy(text)
-    # The scanner-only split cuts SQL-standard bodies (BEGIN ATOMIC ... END) at their inner
-    # semicolons; where they occur, ask the parser for the statement boundaries.
-    with_parser = "atomic" in cleaned.lower() and _BEGIN_ATOMIC.search(cleaned) is not None
-    try:
-        slices = parser.split(cleaned, with_parser=with_parser, only_slices=True)
-    except Exception:
-        return cleaned
-    pieces = []
-    prev = 0
-    for sl in slices:
-        chunk = cleaned[sl.start : sl.stop]
-        word = _first_word(chunk)
-        if word in _SKIP_KEYWORDS or (word == "with" and "insert" in chunk[:200].lower()):
-            pieces.append(cleaned[prev : sl.start])
-            pieces.append(_spaces(chunk))
-            prev = sl.stop
-    pieces.append(cleaned[prev:])
-    return "".join(pieces)
-
-
-_WORD = re.compile(r"\s*(?:(?:--[^\n]*\n)|(?:/\*.*?\*/)|\s)*\(*\s*([A-Za-z_]+)", re.S)
-
-
-def _first_word(chunk: str) -> str:
-    m = _WORD.match(chunk)
-    return m.group(1).lower() if m else ""
-
-
-def _spaces(chunk: str) -> str:
-    """Blank a chunk with one space per UTF-8 byte (newlines kept), so byte offsets hold."""
-    if chunk.isascii():
-        return re.sub(r"[^\n]", " ", chunk)
-    return "".join("\n" if ch == "\n" else " " * len(ch.encode()) for ch in chunk)
-
-
 def _without_locations(tree: Any) -> Any:
     if isinstance(tree, dict):
         return {k: _without_locations(v) for k, v in tree.items() if k != "location"}
@@ -2515,33 +2124,6 @@ def _without_locations(tree: Any) -> Any:
 def _deparse_key(key: str) -> str:
     kind, tree = json.loads(key)
     return deparse(tree, kind)
-
-
-# Characters of statements parsed at a time: bounds the parse tree held in memory (a 50 MB
-# schema's whole tree as JSON dicts took several GB), at no cost in speed.
-_CHUNK = 1 << 20
-_BEGIN_ATOMIC = re.compile(r"\bbegin\s+atomic\b", re.I)
-
-
-def _chunks(text: str) -> Iterator[tuple[int, str]]:
-    """``text`` as (start, chunk) pieces ending at statement boundaries. The scanner finds the
-    boundaries; it cannot see into a BEGIN ATOMIC body, so such a text is parsed whole."""
-    if len(text) <= _CHUNK or _BEGIN_ATOMIC.search(text):
-        yield 0, text
-        return
-    try:
-        slices = parser.split(text, with_parser=False, only_slices=True)
-    except PglastParseError:
-        yield 0, text  # the parse will report the error where it is
-        return
-    start = 0
-    for sl in slices:
-        if sl.stop - start >= _CHUNK:
-            end = sl.stop + 1 if text[sl.stop : sl.stop + 1] == ";" else sl.stop
-            yield start, text[start:end]
-            start = end
-    if start < len(text):
-        yield start, text[start:]
 
 
 # --------------------------------------------------------------------------------- public API
