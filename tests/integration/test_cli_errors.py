@@ -5,17 +5,23 @@ exit code."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from dbdesign import engine
+from dbdesign.errors import ConnectionError
 from tests.paths import ROOT
 
 FLEET = ROOT / "examples" / "fleet_telemetry.yaml"
@@ -277,62 +283,103 @@ def _assert_interrupted(p: subprocess.Popen[str], out: Path) -> None:
     assert not out.exists()  # the outputs are written last, all or nothing
 
 
+def _scratch_databases(prefix: str) -> list[str]:
+    with engine.connect(engine.embedded_url(), autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT datname FROM pg_database WHERE starts_with(datname, %s)", [prefix]
+        ).fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def _first_table(url: str) -> str | None:
+    """A table of the database at ``url`` (quoted, qualified), or None: none yet, or the
+    database is gone."""
+    try:
+        with engine.connect(url, autocommit=True) as conn:
+            row = conn.execute(
+                "SELECT format('%I.%I', schemaname, tablename) FROM pg_tables "
+                "WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1 LIMIT 1"
+            ).fetchone()
+    except ConnectionError:
+        return None
+    return None if row is None else str(row[0])
+
+
+@contextmanager
+def _proof_held(p: subprocess.Popen[str], prefix: str) -> Iterator[None]:
+    """Return once the proof run by ``p`` is inside a statement that waits for a lock of ours:
+    the proof's scratch database (the only one named ``prefix...``) has its tables, one of them
+    is locked ACCESS EXCLUSIVE in a transaction here, and the server shows a session of that
+    database blocked by ours (the load, VACUUM ANALYZE or an EXPLAIN ANALYZE: each reads every
+    table). The transaction ends with the block."""
+    deadline = time.monotonic() + 120  # a bound against hanging, not a measurement
+    url = table = None
+    while table is None:
+        assert p.poll() is None, p.communicate(timeout=60)
+        assert time.monotonic() < deadline, "the proof never created its tables"
+        names = _scratch_databases(prefix)
+        assert len(names) <= 1, names
+        if names:
+            url = engine._with_dbname(engine.embedded_url(), names[0])
+            table = _first_table(url)
+        if table is None:
+            time.sleep(0.02)
+    assert url is not None
+    conn = engine.connect(url)
+    try:
+        conn.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")  # after the load commits
+        mine = conn.info.backend_pid
+        with engine.connect(url, autocommit=True) as watch:
+            blocked = (
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND %s = ANY(pg_blocking_pids(pid))"
+            )
+            while watch.execute(blocked, [mine]).fetchone() != (1,):
+                assert p.poll() is None, p.communicate(timeout=60)
+                assert time.monotonic() < deadline, "the proof never waited for the lock"
+                time.sleep(0.02)
+        yield
+    finally:
+        with contextlib.suppress(psycopg.Error):  # the child may have dropped the database
+            conn.rollback()
+        conn.close()
+
+
+def _interrupt(argv: list[str], out: Path, *, group: bool) -> None:
+    """Run ``python argv``, SIGINT it (its whole process group, as a terminal's Ctrl-C, when
+    ``group``) while its proof waits inside a statement, and check the one-line exit 130. The
+    scratch database of the proof is dropped on the way out."""
+    engine.embedded_url()  # started before, so that the proof starts at once
+    prefix = f"dbdesign_scratch_t{uuid.uuid4().hex[:8]}_"
+    p = subprocess.Popen(
+        [sys.executable, *argv, "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=group,
+        env={**os.environ, "DBDESIGN_SCRATCH_PREFIX": prefix},
+    )
+    try:
+        with _proof_held(p, prefix):
+            if group:
+                os.killpg(p.pid, signal.SIGINT)
+            else:
+                p.send_signal(signal.SIGINT)
+        _assert_interrupted(p, out)
+        assert _scratch_databases(prefix) == []
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.communicate(timeout=60)
+
+
 def test_ctrl_c_during_the_proof_is_one_line_and_exit_130(tmp_path: Path) -> None:
     """SIGINT to the whole process group (as a terminal's Ctrl-C), while the proof runs on the
     embedded PostgreSQL, mid-query: the interrupted driver's rollback warnings are not shown."""
-    started = tmp_path / "started"
-    code = (
-        "import sys, pathlib\n"
-        "import dbdesign.design.prove as prove\n"
-        "real = prove.prove\n"
-        "def traced(*a, **k):\n"
-        f"    pathlib.Path({str(started)!r}).touch()\n"
-        "    return real(*a, **k)\n"
-        "prove.prove = traced\n"
-        "from dbdesign.cli import main\n"
-        "sys.argv = ['dbdesign'] + sys.argv[1:]\n"
-        "main()\n"
-    )
-    engine.embedded_url()  # started before, so that the proof starts at once
-    out = tmp_path / "out"
-    p = subprocess.Popen(
-        [sys.executable, "-c", code, "design", str(FLEET), "--out", str(out)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while not started.exists():
-            assert p.poll() is None, p.communicate(timeout=60)
-            assert time.monotonic() < deadline, "the proof never started"
-            time.sleep(0.02)
-        time.sleep(0.3)  # into the proof: creating tables, loading rows
-        os.killpg(p.pid, signal.SIGINT)
-        _assert_interrupted(p, out)
-    finally:
-        if p.poll() is None:
-            p.kill()
-            p.communicate(timeout=60)
+    code = "import sys\nfrom dbdesign.cli import main\nsys.argv[0] = 'dbdesign'\nmain()\n"
+    _interrupt(["-c", code, "design", str(FLEET)], tmp_path / "out", group=True)
 
 
 def test_ctrl_c_of_the_command_as_installed(tmp_path: Path) -> None:
-    """The real entry point, SIGINT to the process alone, about a second in."""
-    engine.embedded_url()
-    out = tmp_path / "out"
-    p = subprocess.Popen(
-        [sys.executable, "-m", "dbdesign", "design", str(FLEET), "--out", str(out)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        time.sleep(1.0)
-        assert p.poll() is None, p.communicate(timeout=60)
-        p.send_signal(signal.SIGINT)
-        _assert_interrupted(p, out)
-    finally:
-        if p.poll() is None:
-            p.kill()
-            p.communicate(timeout=60)
+    """The real entry point, SIGINT to the process alone, while its proof waits in a query."""
+    _interrupt(["-m", "dbdesign", "design", str(FLEET)], tmp_path / "out", group=False)
