@@ -122,17 +122,27 @@ ENGINES: dict[str, str] = {
         "S3",
         "SPIDER",
         "NDBCLUSTER",
+        "TokuDB",
+        "Mroonga",
+        "OQGRAPH",
+        "SPHINX",
+        "Columnstore",
     )
 }
-ENGINES["heap"] = "MEMORY"
-ENGINES["merge"] = "MRG_MyISAM"
-ENGINES["mrg_myisam"] = "MRG_MyISAM"
+# The server's aliases (``ENGINE=maria`` is stored as Aria).
+ENGINES.update(heap="MEMORY", merge="MRG_MyISAM", innobase="InnoDB", maria="Aria", ndb="NDBCLUSTER")
 # Engines that keep foreign keys; the others parse FOREIGN KEY and drop it (the index stays).
 FK_ENGINES = frozenset(("InnoDB", "NDBCLUSTER", "ROCKSDB"))
 
 
 def canonical_engine(name: str) -> str:
     return ENGINES.get(name.lower(), name)
+
+
+def is_known_engine(name: str) -> bool:
+    """Whether a MariaDB build may have the engine; for any other name the server refuses the
+    table (sql_mode NO_ENGINE_SUBSTITUTION, the default) or substitutes its default engine."""
+    return name.lower() in ENGINES
 
 
 def canonical_charset(name: str) -> str:
@@ -308,6 +318,14 @@ INTEGER_TYPES = ("tinyint", "smallint", "mediumint", "int", "bigint")
 _ZEROFILL_WIDTH = {"tinyint": 3, "smallint": 5, "mediumint": 8, "int": 10, "bigint": 20}
 TEXT_TYPES = ("tinytext", "text", "mediumtext", "longtext")
 BLOB_TYPES = ("tinyblob", "blob", "mediumblob", "longblob")
+# A binary string type given the COLLATE of a character set becomes the text type (MariaDB:
+# ``BLOB(300) COLLATE utf8mb4_bin`` is ``text``, ``VARBINARY(5) COLLATE latin1_bin`` is
+# ``varchar(5)``).
+TEXT_OF_BINARY = {
+    "binary": "char",
+    "varbinary": "varchar",
+    **dict(zip(BLOB_TYPES, TEXT_TYPES, strict=True)),
+}
 _SIZE_LIMITS = (255, 65535, 16777215)  # tiny, plain, medium (bytes); beyond: long
 TEMPORAL_FSP = ("datetime", "timestamp", "time")
 SPATIAL_TYPES = (
@@ -661,6 +679,13 @@ def _by_size(family: tuple[str, str, str, str], nbytes: int) -> str:
         if nbytes <= limit:
             return name
     return family[3]
+
+
+def text_capacity(base: str, charset: str) -> int:
+    """How many characters of ``charset`` a text type holds (what CONVERT TO CHARACTER SET
+    keeps: a latin1 ``text`` becomes a ``mediumtext`` in utf8mb4)."""
+    limits = (*_SIZE_LIMITS, 2**32 - 1)
+    return limits[TEXT_TYPES.index(base)] // max_bytes_per_char(charset)
 
 
 def effective_charset(raw: RawType, table_collation: str) -> str:

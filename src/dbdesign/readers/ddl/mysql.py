@@ -42,6 +42,7 @@ from dbdesign.dialects.mysql import (
     FK_ENGINES,
     MAX_KEY_LENGTH,
     NAMESPACE,
+    TEXT_OF_BINARY,
     TEXT_TYPES,
     RawType,
     TypeSyntaxError,
@@ -56,9 +57,11 @@ from dbdesign.dialects.mysql import (
     default_collation,
     default_literal,
     foreign_key_name,
+    is_known_engine,
     is_textual,
     max_bytes_per_char,
     parse_type_tokens,
+    text_capacity,
     unique_key_name,
     unquote_ident,
     unquote_string,
@@ -874,6 +877,8 @@ class _Parser(TokenCursor):
         keys: list[KeyDef] = []
         fk: FkDef | None = None
         check: CheckDef | None = None
+        primary_at: int | None = None  # where PRIMARY KEY (or KEY) was written
+        unique_at: int | None = None  # where UNIQUE [KEY] was written
         while not self.at_end() and not self.is_op(",") and not self.is_op(")"):
             c_at = self.offset()
             if self.word() in ("FIRST", "AFTER"):  # ALTER TABLE ... ADD col ... AFTER x
@@ -890,9 +895,9 @@ class _Parser(TokenCursor):
                 col.serial = True
             elif self.accept("UNIQUE"):
                 self.accept("KEY")
-                keys.append(KeyDef("unique", None, [KeyPart(name)], origin=self.origin(c_at)))
+                unique_at = unique_at if unique_at is not None else c_at
             elif self.accept("PRIMARY", "KEY") or self.accept("KEY"):
-                keys.append(KeyDef("primary", "PRIMARY", [KeyPart(name)], origin=self.origin(c_at)))
+                primary_at = primary_at if primary_at is not None else c_at
             elif self.accept("COMMENT"):
                 col.comment = self.string("a comment")
             elif self.accept("COLLATE"):
@@ -955,7 +960,15 @@ class _Parser(TokenCursor):
         if col.serial:
             col.notnull = True
             col.auto_increment = True
-            keys.append(KeyDef("unique", None, [KeyPart(name)], origin=self.origin(type_at)))
+            unique_at = unique_at if unique_at is not None else type_at
+        # The attributes are flags (sql_yacc.yy, field_spec): a primary key, else one unique
+        # key, however often they are written (``PRIMARY KEY UNIQUE`` is the primary key).
+        if primary_at is not None:
+            keys.append(
+                KeyDef("primary", "PRIMARY", [KeyPart(name)], origin=self.origin(primary_at))
+            )
+        elif unique_at is not None:
+            keys.append(KeyDef("unique", None, [KeyPart(name)], origin=self.origin(unique_at)))
         return col, keys, fk, check
 
     def enforced(self) -> None:
@@ -1142,9 +1155,12 @@ class _Parser(TokenCursor):
         name: str | None,
         at: int,
     ) -> KeyDef:
-        """``[name] [USING type] (parts) [options]`` of a key definition."""
-        if kind != "primary" and not self.is_op("(") and self.word() not in ("USING", "TYPE"):
-            name = self.name("an index name")
+        """``[name] [USING type] (parts) [options]`` of a key definition (a primary key's
+        name is accepted and ignored, as the server does: it is always ``PRIMARY``)."""
+        if not self.is_op("(") and self.word() not in ("USING", "TYPE"):
+            written = self.name("an index name")
+            if kind != "primary":
+                name = written
         key = KeyDef(kind, name, [], origin=self.origin(at))
         if self.accept("USING") or self.accept("TYPE"):
             key.using = self.index_type()
@@ -1795,6 +1811,11 @@ def table_collation(opts: TableOptions) -> str:
 
 def resolve_column(col: ColumnDef, collation: str) -> None:
     """Fix a column's type and collation as the server does when it creates the column."""
+    if col.explicit_collation:  # a COLLATE among the attributes is the type's
+        col.raw = replace(col.raw, collation=col.explicit_collation)
+    written = col.raw.collation
+    if col.raw.base in TEXT_OF_BINARY and written and charset_of(written) != "binary":
+        col.raw = replace(col.raw, base=TEXT_OF_BINARY[col.raw.base])  # BLOB COLLATE x: text
     col.type = canonical_type(col.raw, collation)
     col.collation = column_collation(col.raw, collation, col.explicit_collation)
 
@@ -2191,6 +2212,10 @@ class _Builder:
             )
             self.tables[t.name] = copy
             return
+        if t.options.engine is not None and not self.known_engine(
+            t.options.engine, t.origin, f"uses {DEFAULT_ENGINE}"
+        ):
+            t.options.engine = None  # substituted: the server's default engine
         t.engine = t.options.engine or DEFAULT_ENGINE
         t.collation = table_collation(t.options)
         for c in t.columns:
@@ -2204,6 +2229,18 @@ class _Builder:
         t.keys = settle_keys(t.keys)
         self._name_constraints(t)
         self.tables[t.name] = t
+
+    def known_engine(self, engine: str, origin: Origin | None, instead: str) -> bool:
+        """Whether the server may have ``engine``; if not, warn what it does ``instead``
+        without sql_mode NO_ENGINE_SUBSTITUTION (with it, the default, it refuses)."""
+        if is_known_engine(engine):
+            return True
+        self.diagnostic(
+            f"unknown storage engine {engine!r}: MariaDB refuses it, or without sql_mode "
+            f"NO_ENGINE_SUBSTITUTION {instead}; read so",
+            origin,
+        )
+        return False
 
     def _check_keys(self, t: TableDef, keys: list[KeyDef]) -> None:
         for k in keys:
@@ -2446,7 +2483,7 @@ class _Builder:
     def _alter_options(self, t: TableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
         assert a.options is not None
         o = a.options
-        if o.engine:
+        if o.engine and self.known_engine(o.engine, a.origin, "keeps the table's engine"):
             t.engine = o.engine
             t.options.engine = o.engine
         if o.charset or o.collation:  # the default for new columns only
@@ -2464,6 +2501,9 @@ class _Builder:
         for c in t.columns:
             if c.collation is not None and is_textual(c.type):
                 c.raw = replace(c.raw, charset=None, collation=None, binary=False)
+                if c.type.name in TEXT_TYPES:  # as many characters as before: TEXT(n)
+                    n = text_capacity(c.type.name, charset_of(c.collation))
+                    c.raw = replace(c.raw, base="text", args=(str(n),))
                 c.explicit_collation = None
                 resolve_column(c, t.collation)
 

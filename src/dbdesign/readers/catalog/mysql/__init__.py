@@ -19,6 +19,7 @@ defaults) are handled, but that server is not part of the test suite.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from functools import cache
 from importlib import resources
@@ -90,6 +91,10 @@ QUERIES = (
 )
 # Queries that differ on MySQL (not MariaDB).
 _MYSQL_VARIANTS = frozenset(("checks", "views"))
+
+# EXTRA's ON UPDATE clause: "on update current_timestamp(3)" (MySQL: "CURRENT_TIMESTAMP(3)"),
+# followed by other flags ("..., INVISIBLE") or not.
+_ON_UPDATE = re.compile(r"on update ([a-z_]+)(?:\((\d*)\))?")
 
 _ACTIONS: dict[str, ReferentialAction] = {
     "CASCADE": "CASCADE",
@@ -353,9 +358,9 @@ class _Builder:
             )
         default = None if generated is not None else self.default(c, dtype, extra)
         on_update = None
-        if "on update " in extra:
-            text = extra.split("on update ", 1)[1].strip().split(" ")[0]
-            on_update = text if text.endswith(")") else text + "()"
+        m = _ON_UPDATE.search(extra)  # "on update current_timestamp(), INVISIBLE"
+        if m is not None:
+            on_update = f"{m.group(1)}({m.group(2) or ''})"
         col = Column(
             name=name,
             type=dtype,
