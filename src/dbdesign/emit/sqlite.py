@@ -164,8 +164,8 @@ def _unsupported(schema: Schema) -> list[str]:
             problems.append(f"exclusion constraints on {t.key}")
         if t.partition_by or t.partition_of or t.inherits:
             problems.append(f"partitioning or inheritance of {t.key}")
-        if t.unlogged or t.rls_enabled or t.options:
-            problems.append(f"storage options or row security on {t.key}")
+        if t.unlogged or t.rls_enabled or t.options or t.grants:
+            problems.append(f"storage options, row security or grants on {t.key}")
         for c in t.columns:
             if c.identity is not None:
                 problems.append(f"identity column {t.key}.{c.name}")
@@ -188,8 +188,8 @@ def _unsupported(schema: Schema) -> list[str]:
         if any(e.opclass or e.nulls_first is not None for e in i.elements):
             problems.append(f"operator class or NULLS FIRST/LAST in {i.key}")
     for v in schema.views.values():
-        if v.materialized or v.check_option or v.options:
-            problems.append(f"materialized view or view options on {v.key}")
+        if v.materialized or v.check_option or v.options or v.grants:
+            problems.append(f"materialized view, view options or grants on {v.key}")
     for tr in schema.triggers.values():
         if len(tr.events) != 1 or tr.level != "ROW" or tr.body is None or tr.constraint:
             problems.append(
