@@ -248,15 +248,16 @@ def compare(migrations: list[Migration], rows: list[Row]) -> Report:
     """Status of every version in the folder or the history."""
     files = {m.version: m for m in migrations}
     hist = {r.version: r for r in rows}
-    done = [version_key(r.version) for r in rows if r.state in ("applied", "baseline")]
-    highest = max(done, default=-1)
+    done = [r.version for r in rows if r.state in ("applied", "baseline")]
+    latest = max(done, key=version_key, default=None)  # as written: 0003, not 3
+    highest = -1 if latest is None else version_key(latest)
     entries = []
     for v in sorted(set(files) | set(hist), key=version_key):
         m, r = files.get(v), hist.get(v)
         if r is None:
             assert m is not None
             status: Status = "out_of_order" if m.key < highest else "pending"
-            detail = f"older than the latest applied version {highest}" if m.key < highest else None
+            detail = f"older than the latest applied version {latest}" if m.key < highest else None
             entries.append(Entry(v, m.name, status, detail=detail))
             continue
         if r.state in ("running", "failed"):
