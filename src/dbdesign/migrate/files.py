@@ -115,11 +115,17 @@ def version_key(version: str) -> int:
 
 def read_script(path: Path) -> Script:
     try:
-        text = normalise_text(path.read_bytes())
+        raw = path.read_bytes()
     except OSError as e:
         raise MigrationError(f"cannot read: {e.strerror}", file=str(path)) from None
+    try:
+        text = normalise_text(raw)
     except UnicodeDecodeError as e:
-        raise MigrationError(f"not UTF-8: {e.reason}", file=str(path)) from None
+        raise MigrationError(
+            f"not UTF-8: byte 0x{raw[e.start]:02x} ({e.reason})",
+            file=str(path),
+            line=raw.count(b"\n", 0, e.start) + 1,
+        ) from None
     options: dict[str, str] = {}
     no_tx = False
     for lineno, line in enumerate(text.split("\n"), 1):
