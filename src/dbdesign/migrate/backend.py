@@ -126,7 +126,7 @@ def outside_account(
         f"the cause: runs {rest} of the file), `--mark-applied` (you "
         "finished the work by hand) or `--forget` (the whole file runs again)."
     )
-    litter = f" It left {left} behind, which --resume and --forget drop." if left else ""
+    litter = f" {left}" if left else ""
     if done:
         return (
             f"{script.label} runs outside a transaction: statements 1-{done} of {total} took "
@@ -528,12 +528,22 @@ class PostgresBackend:
         return ms
 
     def _invalid_left(self, stmt: Statement) -> str | None:
-        """'the INVALID index public.x' when a failed CREATE INDEX CONCURRENTLY left one."""
+        """A sentence on the INVALID index a failed CREATE INDEX CONCURRENTLY left, if any. An
+        index built without a name cannot be told from other INVALID indexes on its table:
+        repair refuses every choice until it is dropped by hand, and the sentence says so."""
         found = self.concurrent_index(stmt)
         if not found:
             return None
-        bad = [f"{sch}.{name}" for sch, name, valid in found[1] if not valid]
-        return f"the INVALID index {', '.join(bad)}" if bad else None
+        bad = ", ".join(f"{sch}.{name}" for sch, name, valid in found[1] if not valid)
+        if not bad:
+            return None
+        if found[0] is None:
+            return (
+                f"Its table has the INVALID index(es) {bad}, which this build of an index "
+                "without a name may have left: drop the leftover by hand (DROP INDEX "
+                "CONCURRENTLY ...) before `dbdesign migrate repair` can settle the file."
+            )
+        return f"It left the INVALID index {bad} behind, which --resume and --forget drop."
 
     def write_rows(self, rows: list[Row]) -> None:
         with self.conn.transaction():
