@@ -11,6 +11,7 @@ MODULES = (
     "audit",
     "security",
     "suppressions",
+    "functions",
 )
 
 
