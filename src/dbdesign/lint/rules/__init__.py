@@ -12,6 +12,7 @@ MODULES = (
     "security",
     "suppressions",
     "functions",
+    "constraints",
 )
 
 
