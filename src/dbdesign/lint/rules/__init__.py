@@ -13,6 +13,7 @@ MODULES = (
     "suppressions",
     "functions",
     "constraints",
+    "consistency",
 )
 
 
