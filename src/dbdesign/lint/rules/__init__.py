@@ -14,6 +14,7 @@ MODULES = (
     "functions",
     "constraints",
     "consistency",
+    "index_shapes",
 )
 
 
