@@ -39,6 +39,7 @@ GROUPS = {
     "AUD": "audit",
     "SEC": "security",
     "SUP": "suppressions",
+    "DOC": "documentation",
 }
 
 

@@ -15,6 +15,7 @@ MODULES = (
     "constraints",
     "consistency",
     "index_shapes",
+    "documentation",
 )
 
 

@@ -113,8 +113,9 @@ def pii_without_comment(ctx: Context) -> Iterator[Hit]:
 _PII_NOTE = "PII: <how it is protected, who may read it, how long it is kept>"
 
 
-def _comment_sql(ctx: Context, t: Table, c: Column) -> str:
-    """The statement that documents a column, or prose where the dialect has no comments."""
+def _comment_sql(ctx: Context, t: Table, c: Column, note: str = _PII_NOTE) -> str:
+    """The statement that documents a column with ``note``, or prose where the dialect has no
+    comments."""
     if ctx.dialect == "sqlite":
         return (
             f"SQLite has no column comments: protect {c.name} (encrypt or tokenise it) and "
@@ -123,10 +124,10 @@ def _comment_sql(ctx: Context, t: Table, c: Column) -> str:
     if ctx.dialect == "mysql":
         from dbdesign.emit.mysql import column_sql
 
-        col = column_sql(t, replace(c, comment=_PII_NOTE))
+        col = column_sql(t, replace(c, comment=note))
         return f"ALTER TABLE {ctx.table_name(t)} MODIFY {col};"
     name = ctx.ident(t.schema, t.name, c.name)
-    return f"COMMENT ON COLUMN {name} IS {ctx.string(_PII_NOTE)};"
+    return f"COMMENT ON COLUMN {name} IS {ctx.string(note)};"
 
 
 # The privileges row-level security filters, and the policy commands that open them.
