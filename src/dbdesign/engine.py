@@ -315,46 +315,154 @@ def embedded_url() -> str:
 
     The server stays running after this process exits, so later commands reuse it at the cost of
     reading one file. Two processes starting it for the first time at once are serialised by a
-    file lock next to the data directory.
+    file lock next to the data directory. A failure to start is one :class:`ConnectionError`
+    line that says why (the server's FATAL message, or the failed command's error).
     """
     pgdata = embedded_dir()
     uri = _running_uri(pgdata)
     if uri is not None:
         _log.info("embedded PostgreSQL: reusing the server running on %s", pgdata)
         return uri
-    pgdata.parent.mkdir(parents=True, exist_ok=True)
-    with _file_lock(_lock_path(pgdata)):
-        uri = _running_uri(pgdata)  # another process may have started it while we waited
-        if uri is not None:
-            _log.info("embedded PostgreSQL: reusing the server running on %s", pgdata)
-            return uri
-        fresh = not (pgdata / "PG_VERSION").exists()
-        _log.info(
-            "embedded PostgreSQL: %s %s",
-            "creating and starting a server in" if fresh else "starting the server on",
-            pgdata,
+    try:
+        pgdata.parent.mkdir(parents=True, exist_ok=True)
+        with _file_lock(_lock_path(pgdata)):
+            return _start_embedded(pgdata)
+    except OSError as e:  # the folder (or its lock file) cannot be made or opened
+        where = f": {e.filename}" if e.filename else ""
+        raise ConnectionError(_cannot_start(pgdata, f"{e.strerror or e}{where}")) from e
+
+
+def _start_embedded(pgdata: Path) -> str:
+    """Start the server of ``pgdata`` (the caller holds the start lock); its URI."""
+    uri = _running_uri(pgdata)  # another process may have started it while we waited
+    if uri is not None:
+        _log.info("embedded PostgreSQL: reusing the server running on %s", pgdata)
+        return uri
+    if _stale_pidfile(pgdata):
+        _log.info("embedded PostgreSQL: removing the stale postmaster.pid of %s", pgdata)
+        (pgdata / "postmaster.pid").unlink()
+    fresh = not (pgdata / "PG_VERSION").exists()
+    # refused before pgserver sees them: it would hand the path to its server user (chown)
+    if pgdata.exists() and not pgdata.is_dir():
+        raise ConnectionError(_cannot_start(pgdata, "it is a file, not a folder"))
+    if fresh and pgdata.is_dir() and any(pgdata.iterdir()):
+        raise ConnectionError(
+            _cannot_start(pgdata, "the folder is not empty and holds no PostgreSQL data")
         )
-        import time
+    _log.info(
+        "embedded PostgreSQL: %s %s",
+        "creating and starting a server in" if fresh else "starting the server on",
+        pgdata,
+    )
+    import time
 
-        started = time.perf_counter()
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                from pgserver.postgres_server import get_server
+    started = time.perf_counter()
+    log_from = _size(pgdata / "log")
+    records = _Records()
+    pg_log = logging.getLogger("pgserver")
+    pg_log.addHandler(records)  # pgserver's errors go into the message, not onto stderr
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            from pgserver.postgres_server import get_server
 
-                server = get_server(pgdata, cleanup_mode=None)
-                uri = str(server.get_uri())
-                _log.info(
-                    "embedded PostgreSQL: started in %.1f s (stop it with `dbdesign server stop`)",
-                    time.perf_counter() - started,
-                )
-                return uri
-        except Exception as exc:  # pgserver raises CalledProcessError, RuntimeError ...
-            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            raise ConnectionError(
-                f"cannot start the embedded PostgreSQL in {pgdata}: {reason} "
-                f"(see {pgdata / 'log'}; set {ENV_DATABASE_URL} to use another server)"
-            ) from exc
+            server = get_server(pgdata, cleanup_mode=None)
+            uri = str(server.get_uri())
+            _log.info(
+                "embedded PostgreSQL: started in %.1f s (stop it with `dbdesign server stop`)",
+                time.perf_counter() - started,
+            )
+            return uri
+    except Exception as exc:  # pgserver raises CalledProcessError, RuntimeError ...
+        reason = _start_failure(pgdata / "log", log_from, records.messages, exc)
+        raise ConnectionError(_cannot_start(pgdata, reason)) from exc
+    finally:
+        pg_log.removeHandler(records)
+
+
+def _cannot_start(pgdata: Path, reason: str) -> str:
+    log = pgdata / "log"
+    see = f"see {log}; " if _size(log) else ""
+    return (
+        f"cannot start the embedded PostgreSQL in {pgdata}: {reason} ({see}set "
+        f"{ENV_EMBEDDED_DIR} to another folder, or {ENV_DATABASE_URL} to use another server)"
+    )
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+class _Records(logging.Handler):
+    """The messages of pgserver's error records (a failed initdb or pg_ctl, with its output)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+_LOGGED = re.compile(r"\b(FATAL|PANIC|DETAIL|HINT):\s+(.*)")
+_STDERR = re.compile(r"\nstderr:\n(.*?)\n---", re.S)
+
+
+def _start_failure(log: Path, log_from: int, records: list[str], exc: BaseException) -> str:
+    """Why the server did not start: the last FATAL the server logged while starting (with its
+    DETAIL and HINT), else the error output of the command that failed (initdb, pg_ctl), else the
+    exception."""
+    try:
+        with open(log, "rb") as fh:
+            fh.seek(log_from)
+            logged = fh.read().decode("utf-8", "replace")
+    except OSError:
+        logged = ""
+    last: list[str] = []
+    for line in logged.splitlines():
+        m = _LOGGED.search(line)
+        if m is None:
+            continue
+        if m[1] in ("FATAL", "PANIC"):
+            last = [m[2].strip()]
+        elif last:
+            last.append(m[2].strip())
+    if last:
+        return ": ".join(last)
+    for message in reversed(records):
+        err = _STDERR.search(message)
+        lines = [ln.strip() for ln in err[1].splitlines() if ln.strip()] if err else []
+        if lines:
+            return next((ln for ln in lines if "error:" in ln), lines[0])
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def _stale_pidfile(pgdata: Path) -> bool:
+    """Whether ``postmaster.pid`` names a live process that is no PostgreSQL server: the pid
+    was reused after the server died (a crash, a reboot, a container restart). pgserver would
+    take the server for running and hand out a socket nobody listens on; PostgreSQL itself
+    judges a pid file whose process is gone. A file being written (unreadable) is left alone."""
+    if not (pgdata / "postmaster.pid").exists():
+        return False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from pgserver.utils import PostmasterInfo
+
+    try:
+        info = PostmasterInfo.read_from_pgdata(pgdata)
+    except (OSError, ValueError, AssertionError):
+        return False
+    if info is None or not info.is_running():
+        return False
+    process: Any = info.process
+    try:
+        name = str(process.name())
+    except Exception:  # psutil: gone meanwhile, or may not be looked at
+        return False
+    return not name.startswith("postgres")
 
 
 def _lock_path(pgdata: Path) -> Path:
