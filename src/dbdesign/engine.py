@@ -275,11 +275,11 @@ def embedded_dir() -> Path:
 _log = logging.getLogger("dbdesign.engine")
 
 
-def _postmaster(pgdata: Path) -> Any:
-    """pgserver's ``PostmasterInfo`` of the postmaster.pid in ``pgdata`` when that process is
-    alive and is a PostgreSQL server (not another process that reuses a stale pid), else None."""
-    pidfile = pgdata / "postmaster.pid"
-    if not pidfile.exists():
+def _pid_file(pgdata: Path) -> tuple[Any, str | None] | None:
+    """pgserver's ``PostmasterInfo`` of the postmaster.pid in ``pgdata`` and the name of the
+    live process its pid names (None: no such process, or it may not be looked at); None when
+    there is no file, or a half-written one (the server is starting or stopping)."""
+    if not (pgdata / "postmaster.pid").exists():
         return None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -288,16 +288,25 @@ def _postmaster(pgdata: Path) -> Any:
     try:
         info = PostmasterInfo.read_from_pgdata(pgdata)
     except (OSError, ValueError, AssertionError):
-        return None  # a half-written pid file: the server is starting or stopping
-    if info is None or not info.is_running():
         return None
+    if info is None:
+        return None
+    if not info.is_running():
+        return info, None
     process: Any = info.process
     try:
-        if not process.name().startswith("postgres"):
-            return None
+        return info, str(process.name())
     except Exception:  # psutil: the process went away, or may not be looked at
+        return info, None
+
+
+def _postmaster(pgdata: Path) -> Any:
+    """pgserver's ``PostmasterInfo`` of the postmaster.pid in ``pgdata`` when that process is
+    alive and is a PostgreSQL server (not another process that reuses a stale pid), else None."""
+    found = _pid_file(pgdata)
+    if found is None or found[1] is None or not found[1].startswith("postgres"):
         return None
-    return info
+    return found[0]
 
 
 def _running_uri(pgdata: Path) -> str | None:
@@ -445,24 +454,8 @@ def _stale_pidfile(pgdata: Path) -> bool:
     was reused after the server died (a crash, a reboot, a container restart). pgserver would
     take the server for running and hand out a socket nobody listens on; PostgreSQL itself
     judges a pid file whose process is gone. A file being written (unreadable) is left alone."""
-    if not (pgdata / "postmaster.pid").exists():
-        return False
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        from pgserver.utils import PostmasterInfo
-
-    try:
-        info = PostmasterInfo.read_from_pgdata(pgdata)
-    except (OSError, ValueError, AssertionError):
-        return False
-    if info is None or not info.is_running():
-        return False
-    process: Any = info.process
-    try:
-        name = str(process.name())
-    except Exception:  # psutil: gone meanwhile, or may not be looked at
-        return False
-    return not name.startswith("postgres")
+    found = _pid_file(pgdata)
+    return found is not None and found[1] is not None and not found[1].startswith("postgres")
 
 
 def _lock_path(pgdata: Path) -> Path:
