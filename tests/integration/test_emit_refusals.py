@@ -124,6 +124,7 @@ CASES = [
         mysql=("policy main.t.p", "storage parameters, row security or grants on main.t"),
     ),
     Case("extension", "CREATE EXTENSION IF NOT EXISTS pgcrypto;", **_both("extension pgcrypto")),
+    Case("collation", 'CREATE COLLATION bytes FROM "C";', **_both("collation main.bytes")),
     Case("other_namespace", "CREATE SCHEMA other;", **_both("namespace other")),
     Case(
         "table_in_other_namespace",

@@ -93,10 +93,12 @@ _PHASE: dict[type[Operation], int] = {
     op.DropColumn: 9,
     op.DropSequence: 10,
     op.DropType: 11,
+    op.DropCollation: 12,
     op.DropExtension: 12,
     op.DropSchema: 13,
     op.CreateSchema: 20,
     op.CreateExtension: 21,
+    op.CreateCollation: 21,
     op.CreateType: 22,
     op.AddEnumValue: 22,
     op.ReplaceType: 23,
@@ -416,6 +418,7 @@ class _Planner:
         )
         self._emit_namespaces()
         self._emit_extensions()
+        self._emit_collations()
         self._emit_types()
         self._emit_sequences()
         self._emit_functions()
@@ -822,6 +825,33 @@ class _Planner:
         for name, ext in s.extensions.items():
             if name not in t.extensions:
                 self.drop_object("extension", name, op.DropExtension(extension=ext))
+
+    def _emit_collations(self) -> None:
+        """Create and drop collations. PostgreSQL cannot alter one: a changed collation that
+        nothing uses is dropped and re-created; one in use is noted and left as it is."""
+        s, t = self.s, self.t
+        for key, coll in t.collations.items():
+            old = s.collations.get(key)
+            if old is not None and dataclasses.replace(old, comment=None) != dataclasses.replace(
+                coll, comment=None
+            ):
+                users = _collation_users(s, key)
+                if users:
+                    self.notes.append(
+                        f"collation {key} differs and PostgreSQL cannot alter a collation: "
+                        f"{', '.join(users[:3])}{' ...' if len(users) > 3 else ''} use it; "
+                        "create a new collation and move them to it"
+                    )
+                    continue
+                self.drop_object("collation", key, op.DropCollation(collation=old))
+                old = None
+            if old is None:
+                self.create_object("collation", key, op.CreateCollation(collation=coll))
+            else:
+                self.comment("COLLATION", key, old.comment, coll.comment, owner=("collation", key))
+        for key, coll in s.collations.items():
+            if key not in t.collations:
+                self.drop_object("collation", key, op.DropCollation(collation=coll))
 
     # ------------------------------------------------------------------ types
 
@@ -1960,6 +1990,16 @@ class _Planner:
 
 
 # --------------------------------------------------------------------------- small helpers
+
+
+def _collation_users(schema: Schema, key: str) -> list[str]:
+    """The columns, domains and indexes of ``schema`` that use the collation ``key``."""
+    out = [
+        f"{t.key}.{c.name}" for t in schema.tables.values() for c in t.columns if c.collation == key
+    ]
+    out += [d.key for d in schema.domains.values() if d.collation == key]
+    out += [i.key for i in schema.indexes.values() if any(e.collation == key for e in i.elements)]
+    return out
 
 
 _CREATE: dict[str, Callable[[Any], Operation]] = {

@@ -19,6 +19,7 @@ from typing import Literal
 
 from dbdesign.model import (
     Check,
+    Collation,
     Column,
     CompositeType,
     DataType,
@@ -163,6 +164,30 @@ class AlterExtensionSchema(Operation):
         return AlterExtensionSchema(
             name=self.name, old_schema=self.new_schema, new_schema=self.old_schema or "public"
         )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CreateCollation(Operation):
+    collation: Collation
+
+    @property
+    def subject(self) -> str:
+        return self.collation.key
+
+    def inverse(self) -> Operation:
+        return DropCollation(collation=self.collation)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DropCollation(Operation):
+    collation: Collation
+
+    @property
+    def subject(self) -> str:
+        return self.collation.key
+
+    def inverse(self) -> Operation:
+        return CreateCollation(collation=self.collation)
 
 
 # --------------------------------------------------------------------------- types
@@ -1355,6 +1380,7 @@ class AlterPolicy(Operation):
 
 ObjectKind = Literal[
     "SCHEMA",
+    "COLLATION",
     "TABLE",
     "VIEW",
     "MATERIALIZED VIEW",
@@ -1468,6 +1494,7 @@ __all__ = [
     "AttachPartition",
     "ColumnLoss",
     "Constraint",
+    "CreateCollation",
     "CreateEnum",
     "CreateExtension",
     "CreateFunction",
@@ -1481,6 +1508,7 @@ __all__ = [
     "CreateType",
     "CreateView",
     "DetachPartition",
+    "DropCollation",
     "DropColumn",
     "DropConstraint",
     "DropDefault",

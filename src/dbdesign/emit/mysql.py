@@ -295,6 +295,7 @@ def _unsupported(schema: Schema) -> list[str]:
         ("rule", schema.rules),
         ("policy", schema.policies),
         ("extension", schema.extensions),
+        ("collation", schema.collations),
     ):
         problems += [f"{what} {k}" for k in coll]
     problems += [f"namespace {n}" for n in schema.namespaces if n != NAMESPACE]

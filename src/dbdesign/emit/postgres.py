@@ -44,6 +44,7 @@ from dbdesign.errors import DbdesignError
 from dbdesign.model import (
     Argument,
     Check,
+    Collation,
     Column,
     CompositeType,
     DataType,
@@ -87,6 +88,7 @@ HEADER = (
 _RANK = {
     "schema": 0,
     "extension": 1,
+    "collation": 1,
     "type": 2,
     "sequence": 3,
     "function": 4,
@@ -465,6 +467,8 @@ class _Builder:
             self.namespace(ns)
         for ext in self.s.extensions.values():
             self.extension(ext)
+        for coll in self.s.collations.values():
+            self.collation_object(coll)
         for en in self.s.enums.values():
             self.enum(en)
         for dom in self.s.domains.values():
@@ -519,6 +523,20 @@ class _Builder:
         stmts = [_Stmt(sql), *_comment_on("EXTENSION", quote_ident(ext.name), ext.comment)]
         self.g.add(node, stmts)
 
+    def collation_node(self, name: str | None) -> Node | None:
+        """The node of a modelled collation a COLLATE names (None: the server's own)."""
+        if name is None or name not in self.s.collations:
+            return None
+        return (_RANK["collation"], name, "collation")
+
+    def collation_object(self, c: Collation) -> None:
+        node = (_RANK["collation"], c.key, "collation")
+        name = qualified(c.schema, c.name)
+        self.g.add(
+            node, [_Stmt(_collation_sql(name, c)), *_comment_on("COLLATION", name, c.comment)]
+        )
+        self.depend_schema(node, c.schema)
+
     # types
 
     def enum(self, en: EnumType) -> None:
@@ -558,6 +576,7 @@ class _Builder:
         self.g.add(node, stmts)
         self.depend_schema(node, dom.schema)
         self.g.depend(node, self.type_node(dom.type))
+        self.g.depend(node, self.collation_node(dom.collation))
         self.extension_types(node)
         self.depend_all(node, self.expr_nodes(exprs))
 
@@ -740,6 +759,10 @@ class _Builder:
         for p in (t.partition_of,) if t.partition_of else t.inherits:
             self.g.depend(node, self.table_node(p))
         self.depend_all(node, (self.type_node(c.type) for c in t.columns))
+        elements = [e.element for ex in t.exclusions.values() for e in ex.elements]
+        elements += t.partition_by.elements if t.partition_by else ()
+        collations = [c.collation for c in t.columns] + [e.collation for e in elements]
+        self.depend_all(node, (self.collation_node(c) for c in collations))
         self.extension_types(node)
         self.depend_all(node, self.expr_nodes(exprs))
 
@@ -853,6 +876,7 @@ class _Builder:
         stmts += _comment_on("INDEX", qualified(ix.schema, ix.name), ix.comment)
         self.g.add(node, stmts)
         self.g.depend(node, self.relation_node(ix.table_key))
+        self.depend_all(node, (self.collation_node(e.collation) for e in ix.elements))
         self.extension_types(node)
         self.depend_all(node, self.expr_nodes(exprs))
 
@@ -896,9 +920,9 @@ class SchemaSql:
 
     The diff (:mod:`dbdesign.diff`) creates, drops and orders objects one by one with exactly the
     statements :func:`emit_schema` would write for them: one renderer for both. Kinds are the
-    graph's: ``schema``, ``extension``, ``enum``, ``domain``, ``composite``, ``sequence``,
-    ``owned`` (a sequence's OWNED BY), ``function``, ``aggregate``, ``table``, ``fk``, ``view``,
-    ``index``, ``trigger``, ``rule``, ``policy``.
+    graph's: ``schema``, ``extension``, ``collation``, ``enum``, ``domain``, ``composite``,
+    ``sequence``, ``owned`` (a sequence's OWNED BY), ``function``, ``aggregate``, ``table``,
+    ``fk``, ``view``, ``index``, ``trigger``, ``rule``, ``policy``.
     """
 
     def __init__(self, schema: Schema) -> None:
@@ -915,6 +939,8 @@ class SchemaSql:
             b.namespace(s.namespaces[key])
         elif kind == "extension":
             b.extension(s.extensions[key])
+        elif kind == "collation":
+            b.collation_object(s.collations[key])
         elif kind == "enum":
             b.enum(s.enums[key])
         elif kind == "domain":
@@ -962,7 +988,8 @@ class SchemaSql:
 
     def column_depends(self, c: Column) -> set[tuple[str, str]]:
         exprs = [c.default, c.generated.expr if c.generated else None]
-        return self.type_depends(c.type) | self.expr_depends(exprs)
+        coll = {("collation", n) for n in (c.collation,) if n and n in self.schema.collations}
+        return self.type_depends(c.type) | self.expr_depends(exprs) | coll
 
     def depends_hard(self, kind: str, key: str) -> set[tuple[str, str]]:
         """Like :meth:`depends`, without the soft dependencies (a function body's tables)."""
@@ -1136,6 +1163,19 @@ def _identity_sql(ident: Identity) -> str:
         opts.append("CYCLE")
     sql = f"GENERATED {'ALWAYS' if ident.always else 'BY DEFAULT'} AS IDENTITY"
     return sql + (f" ({' '.join(opts)})" if opts else "")
+
+
+def _collation_sql(name: str, c: Collation) -> str:
+    if c.provider == "libc":
+        opts = [f"lc_collate = {quote_literal(c.lc_collate or 'C')}"]
+        opts.append(f"lc_ctype = {quote_literal(c.lc_ctype or 'C')}")
+    else:
+        opts = [f"locale = {quote_literal(c.locale or '')}"]
+    if not c.deterministic:
+        opts.append("deterministic = false")
+    if c.rules is not None:
+        opts.append(f"rules = {quote_literal(c.rules)}")
+    return f"CREATE COLLATION {name} (provider = {c.provider}, {', '.join(opts)})"
 
 
 def _sequence_sql(name: str, seq: Sequence) -> str:
@@ -1509,6 +1549,8 @@ def _drop_sql(schema: Schema, kind: str, key: str) -> list[str]:
         return [f"DROP DOMAIN {_qkey(key)}"]
     if kind == "extension":
         return [f"DROP EXTENSION {quote_ident(key)}"]
+    if kind == "collation":
+        return [f"DROP COLLATION {_qkey(key)}"]
     if kind == "schema":
         if key != "public":
             return [f"DROP SCHEMA {quote_ident(key)}"]

@@ -292,6 +292,16 @@ def _alter_extension(o: op.AlterExtensionSchema, ctx: RenderContext) -> list[Ren
     ]
 
 
+@_renders(op.CreateCollation)
+def _create_collation(o: op.CreateCollation, ctx: RenderContext) -> list[Rendered]:
+    return _from_object(ctx.target, "collation", o.collation.key)
+
+
+@_renders(op.DropCollation)
+def _drop_collation(o: op.DropCollation, ctx: RenderContext) -> list[Rendered]:
+    return [Rendered(f"DROP COLLATION {_qk(o.collation.key)}")]
+
+
 # --------------------------------------------------------------------------- types
 
 

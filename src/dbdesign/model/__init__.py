@@ -3,6 +3,7 @@
 from dbdesign.model.core import (
     Argument,
     Check,
+    Collation,
     Column,
     CompositeType,
     Database,
@@ -41,6 +42,7 @@ from dbdesign.model.serial import from_dict, to_dict
 __all__ = [
     "Argument",
     "Check",
+    "Collation",
     "Column",
     "CompositeType",
     "DataType",

@@ -611,6 +611,33 @@ class Extension:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Collation:
+    """A collation made with CREATE COLLATION (PostgreSQL). Columns, domains and index elements
+    name it ``schema.name``; the server's own (``pg_catalog``) collations are not modelled.
+
+    A libc collation has ``lc_collate`` and ``lc_ctype`` (``LOCALE = x`` sets both); an ICU or
+    builtin one has ``locale`` (and, ICU on PostgreSQL 16+, ``rules``).
+    """
+
+    schema: str
+    name: str
+    provider: Literal["libc", "icu", "builtin"] = "libc"
+    locale: str | None = None
+    lc_collate: str | None = None
+    lc_ctype: str | None = None
+    deterministic: bool = True
+    rules: str | None = None
+    # The provider's version recorded when the collation was made: the server's, not the schema's.
+    version: str | None = field(default=None, compare=False)
+    comment: str | None = None
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def key(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Namespace:
     """A PostgreSQL schema (namespace). SQLite has one, ``main``."""
 
@@ -649,6 +676,7 @@ class Schema:
     dialect: Dialect = "postgres"
     namespaces: FrozenMap[str, Namespace] = field(default_factory=FrozenMap)
     extensions: FrozenMap[str, Extension] = field(default_factory=FrozenMap)
+    collations: FrozenMap[str, Collation] = field(default_factory=FrozenMap)
     tables: FrozenMap[str, Table] = field(default_factory=FrozenMap)
     views: FrozenMap[str, View] = field(default_factory=FrozenMap)
     indexes: FrozenMap[str, Index] = field(default_factory=FrozenMap)

@@ -45,6 +45,7 @@ from dbdesign.errors import Diagnostic, ParseError
 from dbdesign.model import (
     Argument,
     Check,
+    Collation,
     Column,
     CompositeType,
     Database,
@@ -79,6 +80,7 @@ from dbdesign.model import (
 from dbdesign.readers.ddl.pgast import deparse, is_null_constant
 from dbdesign.readers.ddl.pgast import names as _names
 from dbdesign.readers.ddl.pgcoerce import _Coercer, _stored_text
+from dbdesign.readers.ddl.pgcollation import collation_from_define
 from dbdesign.readers.ddl.pgrename import ColumnRename
 from dbdesign.readers.ddl.pgsource import Lines, blank_non_schema, chunks
 
@@ -267,6 +269,7 @@ class PostgresDdlReader:
             )
         }
         self.extensions: dict[str, Extension] = {}
+        self.collations: dict[str, Collation] = {}
         self.tables: dict[str, _TableB] = {}
         self.views: dict[str, View] = {}
         self.indexes: dict[str, Index] = {}
@@ -348,6 +351,7 @@ class PostgresDdlReader:
             dialect="postgres",
             namespaces=FrozenMap(self.namespaces),
             extensions=FrozenMap(self.extensions),
+            collations=FrozenMap(self.collations),
             tables=FrozenMap((k, t.freeze()) for k, t in self.tables.items()),
             views=FrozenMap(self.views),
             indexes=FrozenMap(self.indexes),
@@ -710,7 +714,7 @@ class PostgresDdlReader:
                     expr=self._expr(con["raw_expr"]),
                     validated=not con.get("skip_validation", False),
                 )
-        collation = _collation(s["collClause"]["collname"]) if s.get("collClause") else None
+        collation = self._collation(s["collClause"]["collname"]) if s.get("collClause") else None
         self.domains[f"{schema}.{name}"] = Domain(
             schema=schema,
             name=name,
@@ -1008,7 +1012,7 @@ class PostgresDdlReader:
                 f"nextval({regclass_literal(t.schema, seqname)})", "postgres", self.search_path
             )
             nullable = False
-        collation = _collation(cd["collClause"]["collname"]) if cd.get("collClause") else None
+        collation = self._collation(cd["collClause"]["collname"]) if cd.get("collClause") else None
         col = Column(
             name=name,
             type=dtype,
@@ -1346,12 +1350,16 @@ class PostgresDdlReader:
             opclass = opclass.removeprefix("pg_catalog.")
             if len(names) == 1 and opclass not in BUILTIN_OPCLASSES:
                 opclass = f"{self.search_path}.{opclass}"  # an extension's, as the server resolves
-        collation = _collation(e.get("collation"))
-        if collation is None and _names(e.get("collation")):  # COLLATE "default"
-            # the database's collation: as the catalog shows it only where the column has another
-            col = next((c for c in columns if c.name == e.get("name")), None)
-            if col is not None and col.collation is not None:
-                collation = "default"
+        collation = self._collation(e.get("collation"))
+        col = next((c for c in columns if c.name == e.get("name")), None)
+        if col is not None:
+            # the catalog shows an element's collation only where it is not the column's own
+            domain = None if col.type.array_dims else self.domains.get(col.type.name)
+            own = col.collation or (domain.collation if domain else None)
+            if collation is None and _names(e.get("collation")):  # COLLATE "default"
+                collation = "default" if own is not None else None
+            elif collation is not None and collation == own:
+                collation = None
         return IndexElement(
             column=e.get("name"),
             expr=self._expr(expr) if expr is not None else None,
@@ -1550,7 +1558,32 @@ class PostgresDdlReader:
         if old is None:
             self._created(f"fn:{f.key}")
 
+    def _collation(self, names: Iterable[Any] | None) -> str | None:
+        """A COLLATE clause's collation as the catalog reader names it: unqualified in
+        pg_catalog, ``schema.name`` for the file's own (an unqualified name is one of the
+        file's when the search path's schema has it); ``default`` (the database's collation,
+        which every collatable type has) is no collation."""
+        parts = _names(names)
+        if len(parts) == 2 and parts[0] == "pg_catalog":
+            parts = parts[1:]
+        if not parts or parts == ["default"]:
+            return None
+        key = self._collation_key(parts)
+        return key if key is not None else ".".join(parts)
+
+    def _collation_key(self, parts: list[str]) -> str | None:
+        """The key of the file's own collation a written name finds, or None (the server's)."""
+        candidates = [".".join(parts)] if len(parts) > 1 else [f"{self.search_path}.{parts[0]}"]
+        return next((k for k in candidates if k in self.collations), None)
+
     def _on_DefineStmt(self, s: Tree) -> None:
+        if s.get("kind") == "OBJECT_COLLATION":
+            schema, name = self._qual_names(_names(s["defnames"]))
+            if f"{schema}.{name}" in self.collations and s.get("if_not_exists"):
+                return
+            coll = collation_from_define(s, schema, name, self.collations, self._collation_key)
+            self.collations[coll.key] = dataclasses.replace(coll, origin=self._origin())
+            return
         if s.get("kind") != "OBJECT_AGGREGATE":
             self._warn(
                 f"CREATE {s.get('kind', '').removeprefix('OBJECT_')} is not modelled; skipped"
@@ -1748,6 +1781,7 @@ class PostgresDdlReader:
             "OBJECT_SEQUENCE": self.sequences,
             "OBJECT_TYPE": {**self.enums, **self.composites},
             "OBJECT_DOMAIN": self.domains,
+            "OBJECT_COLLATION": self.collations,
         }
         if objtype == "OBJECT_TABLE" and key in self.tables:
             self.tables[key].comment = comment
@@ -1856,6 +1890,9 @@ class PostgresDdlReader:
                 )
             else:
                 names = _names(obj["List"]["items"] if "List" in obj else [obj])
+            if rtype == "OBJECT_COLLATION":
+                self.collations.pop("{}.{}".format(*self._qual_names(names)), None)
+                continue
             if rtype in ("OBJECT_TRIGGER", "OBJECT_POLICY", "OBJECT_RULE"):
                 *rel, oname = names
                 schema, table = self._qual_names(rel)
@@ -2020,17 +2057,6 @@ def _same_but_name(a: Any, b: Any) -> bool:
     return type(a) is type(b) and bool(
         dataclasses.replace(a, **_NAMELESS) == dataclasses.replace(b, **_NAMELESS)
     )
-
-
-def _collation(names: Iterable[Any] | None) -> str | None:
-    """A COLLATE clause's collation as the catalog reader names it: unqualified in pg_catalog;
-    ``default`` (the database's collation, which every collatable type has) is no collation."""
-    parts = _names(names)
-    if len(parts) == 2 and parts[0] == "pg_catalog":
-        parts = parts[1:]
-    if not parts or parts == ["default"]:
-        return None
-    return ".".join(parts)
 
 
 def _arg_type(t: DataType) -> str:

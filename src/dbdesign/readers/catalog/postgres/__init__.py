@@ -32,6 +32,7 @@ from dbdesign.errors import ConnectionError, Diagnostic
 from dbdesign.model import (
     Argument,
     Check,
+    Collation,
     Column,
     CompositeType,
     Database,
@@ -74,6 +75,7 @@ QUERIES = (
     "database",
     "namespaces",
     "extensions",
+    "collations",
     "tables",
     "columns",
     "constraints",
@@ -371,6 +373,7 @@ class _Builder:
             dialect="postgres",
             namespaces=FrozenMap((n.key, n) for n in self.namespaces()),
             extensions=FrozenMap((e.key, e) for e in self.extensions()),
+            collations=FrozenMap((c.key, c) for c in self.collations()),
             tables=FrozenMap((t.key, t) for t in tables),
             views=FrozenMap((v.key, v) for v in views),
             indexes=FrozenMap((i.key, i) for i in self.standalone_indexes(relids)),
@@ -414,6 +417,23 @@ class _Builder:
                 version=r["version"],
                 comment=r["comment"],
                 origin=self.origin("pg_extension", r["oid"]),
+            )
+
+    def collations(self) -> Iterable[Collation]:
+        for r in self.rows["collations"]:
+            libc = r["provider"] == "libc"
+            yield Collation(
+                schema=r["schema"],
+                name=r["name"],
+                provider=r["provider"],
+                locale=None if libc else r["locale"],
+                lc_collate=r["lc_collate"] if libc else None,
+                lc_ctype=r["lc_ctype"] if libc else None,
+                deterministic=r["deterministic"],
+                rules=r["rules"],
+                version=r["version"],
+                comment=r["comment"],
+                origin=self.origin("pg_collation", r["oid"]),
             )
 
     # -- columns
