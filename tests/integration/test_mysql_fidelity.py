@@ -16,7 +16,7 @@ import pytest
 
 from dbdesign.engine import mysql_scratch_database
 from dbdesign.errors import Diagnostic
-from dbdesign.model import Column, DataType, Schema, Table
+from dbdesign.model import Column, DataType, Expr, Schema, Table
 from dbdesign.readers.catalog.mysql import read_catalog
 from dbdesign.readers.ddl.mysql import read_ddl
 from tests.integration.test_mysql import assert_same
@@ -29,6 +29,14 @@ def _t(s: Schema, name: str = "t") -> Table:
 
 def _col(s: Schema, column: str, table: str = "t") -> Column:
     return next(c for c in _t(s, table).columns if c.name == column)
+
+
+def _norm(text: str) -> str:
+    return Expr(text, "mysql").normalized
+
+
+def _defaults(s: Schema, table: str = "t") -> dict[str, str | None]:
+    return {c.name: c.default.text if c.default else None for c in _t(s, table).columns}
 
 
 def _pk(s: Schema, table: str = "t") -> tuple[str, tuple[str, ...]] | None:
@@ -145,6 +153,161 @@ CASES: dict[str, Case] = {
         "CREATE TABLE t (x INT) ENGINE=maria;\nCREATE TABLE u (x INT) ENGINE=`innobase`;",
         lambda s: (
             _t(s).dialect_options["engine"] == "Aria" and "engine" not in _t(s, "u").dialect_options
+        ),
+    ),
+    # Literal defaults in the form the server stores them (each was read as written).
+    "number-defaults": Case(
+        "CREATE TABLE t (a FLOAT(7,3) DEFAULT 1.25, b FLOAT(7,1) DEFAULT 0.15, "
+        "c FLOAT(7,0) DEFAULT 1.5, d DOUBLE(8,2) DEFAULT 1, e FLOAT DEFAULT 1e20, "
+        "f DOUBLE DEFAULT 123456789012345678, g DOUBLE DEFAULT 1e-5, h FLOAT DEFAULT 16777217, "
+        "i FLOAT DEFAULT 3.14159265358979, j DECIMAL(5,2) DEFAULT 1.005, k INT DEFAULT 2.5, "
+        "l INT DEFAULT -2.5, m INT DEFAULT '1e3', n YEAR DEFAULT 99, o YEAR DEFAULT 0, "
+        "p YEAR DEFAULT '0', q DOUBLE DEFAULT -0.0);",
+        lambda s: (
+            _defaults(s)
+            == {
+                "a": "1.250",
+                "b": "0.2",
+                "c": "1",
+                "d": "1.00",
+                "e": "1e20",
+                "f": "1.2345678901234568e17",
+                "g": "0.00001",
+                "h": "16777200",
+                "i": "3.14159",
+                "j": "1.01",
+                "k": "3",
+                "l": "-3",
+                "m": "1000",
+                "n": "1999",
+                "o": "0000",
+                "p": "2000",
+                "q": "0",
+            }
+        ),
+    ),
+    "string-defaults": Case(
+        "CREATE TABLE t (a SET('x','y','z') DEFAULT 'y,x', b SET('x','y','z') DEFAULT 'x,X', "
+        "c ENUM('a','b') DEFAULT 'B', d BINARY(4) DEFAULT 'ab', e BINARY(3) DEFAULT 0x41, "
+        "f CHAR(3) DEFAULT 'x ', g VARCHAR(3) DEFAULT 'x ');",
+        lambda s: (
+            _defaults(s)
+            == {
+                "a": "'x,y'",
+                "b": "'x'",
+                "c": "'b'",
+                "d": "'ab\\0\\0'",
+                "e": "'A\\0\\0'",
+                "f": "'x'",
+                "g": "'x '",
+            }
+        ),
+    ),
+    # NOW() defaults and ON UPDATE at the column's precision; ON UPDATE without a DEFAULT on a
+    # NOT NULL column has the zero date as its default (unless DROP DEFAULT).
+    "now-precision-and-zero-default": Case(
+        "CREATE TABLE t (a DATETIME(3) ON UPDATE NOW() NOT NULL, b TIMESTAMP ON UPDATE NOW() "
+        "NOT NULL, c DATETIME ON UPDATE NOW(3), d DATETIME(3) DEFAULT NOW(), "
+        "e TIMESTAMP(3) DEFAULT NOW(1), f DATETIME(3) DEFAULT NOW(6), g DATETIME ON UPDATE NOW(), "
+        "h DATETIME ON UPDATE NOW() NOT NULL, PRIMARY KEY (g));\n"
+        "ALTER TABLE t ALTER h DROP DEFAULT;",
+        lambda s: (
+            _defaults(s)
+            == {
+                "a": "'0000-00-00 00:00:00.000'",
+                "b": "'0000-00-00 00:00:00'",
+                "c": None,
+                "d": "current_timestamp(3)",
+                "e": "current_timestamp(1)",
+                "f": "current_timestamp(3)",
+                "g": "'0000-00-00 00:00:00'",
+                "h": None,
+            }
+            and _t(s).dialect_options["on_update:a"] == "current_timestamp(3)"
+            and _t(s).dialect_options["on_update:c"] == "current_timestamp()"
+        ),
+    ),
+    # UNIQUE ... USING HASH is a hash (it was read as a unique key), ordered by nothing, covers
+    # no foreign key, and becomes a btree when the table is written again.
+    "unique-using-hash": Case(
+        "CREATE TABLE p (id INT PRIMARY KEY);\n"
+        "CREATE TABLE t (a INT REFERENCES p (id), b INT, c INT, "
+        "UNIQUE USING HASH (a, b), UNIQUE KEY u USING HASH (c DESC), KEY k USING HASH (b DESC));\n"
+        "CREATE TABLE v (a INT, UNIQUE KEY u USING HASH (a DESC));\n"
+        "ALTER TABLE v COMMENT 'again';",
+        lambda s: (
+            {k.rsplit(".", 1)[1]: (i.method, i.unique) for k, i in s.indexes.items()}
+            == {
+                "a": ("btree", False),
+                "a_2": ("hash", True),
+                "u": ("hash", True),
+                "k": ("btree", False),
+            }
+            and not s.indexes["main.t.k"].elements[0].descending
+            and list(_t(s, "v").uniques) == ["u"]
+        ),
+    ),
+    # Renaming a column renames it in checks, generated columns and default expressions; a
+    # new definition (MODIFY, CHANGE) drops the column's own CHECK.
+    "rename-and-modify-column": Case(
+        "CREATE TABLE t (a INT, g INT AS (a + 1), d INT DEFAULT (a + 1), e INT CHECK (e > a), "
+        "CONSTRAINT ck CHECK (a > 0 AND t.a <> 5));\n"
+        "ALTER TABLE t RENAME COLUMN a TO z;\n"
+        "CREATE TABLE u (a INT CHECK (a > 0), b INT CHECK (b > 0));\n"
+        "ALTER TABLE u MODIFY a BIGINT, CHANGE b c INT;",
+        lambda s: (
+            _t(s).checks["ck"].expr.normalized == _norm("`z` > 0 and `z` <> 5")
+            and _t(s).checks["e"].expr.normalized == _norm("`e` > `z`")
+            and _col(s, "g").generated is not None
+            and _col(s, "g").generated.expr.normalized == _norm("`z` + 1")
+            and _defaults(s)["d"] is not None
+            and _norm(_defaults(s)["d"] or "") == _norm("`z` + 1")
+            and not _t(s, "u").checks
+        ),
+    ),
+    # JSON is longtext with a json_valid check the server adds (named after the column for
+    # good): in another collation, renamed, or with a CHECK of its own it stays longtext.
+    "json-columns": Case(
+        "CREATE TABLE t (a JSON, b JSON COLLATE latin1_bin, c JSON CHECK (c <> ''), d JSON);\n"
+        "ALTER TABLE t RENAME COLUMN d TO e;\n"
+        "CREATE TABLE u (j JSON);\n"
+        "ALTER TABLE u CONVERT TO CHARACTER SET latin1;",
+        lambda s: (
+            _types(s)
+            == {
+                "a": (DataType(name="json"), None),
+                "b": (DataType(name="longtext"), "latin1_bin"),
+                "c": (DataType(name="longtext"), "utf8mb4_bin"),
+                "e": (DataType(name="longtext"), "utf8mb4_bin"),
+            }
+            and sorted(_t(s).checks) == ["b", "c", "d"]
+            and _types(s, "u") == {"j": (DataType(name="longtext"), None)}
+        ),
+    ),
+    # Text types in CHARACTER SET binary are the blob types (only TEXT was).
+    "text-in-binary-is-blob": Case(
+        "CREATE TABLE t (a TINYTEXT COLLATE 'binary', b MEDIUMTEXT CHARACTER SET binary, "
+        "c LONGTEXT COLLATE 'binary');",
+        lambda s: [c.type.name for c in _t(s).columns] == ["tinyblob", "mediumblob", "longblob"],
+    ),
+    # Aria lists transactional=0 for DYNAMIC and FIXED rows, and writes page_checksum=1 down
+    # when the table is written again; other engines forget a PAGE_CHECKSUM then.
+    "aria-options": Case(
+        "CREATE TABLE t (a INT) ENGINE=Aria ROW_FORMAT=DYNAMIC;\n"
+        "CREATE TABLE u (a INT, KEY k (a)) ENGINE=Aria;\n"
+        "DROP INDEX k ON u;\n"
+        "CREATE TABLE v (a INT) PAGE_CHECKSUM=0;\n"
+        "ALTER TABLE v ADD b INT;\n"
+        "CREATE TABLE w (a INT) ENGINE=Aria;\n"
+        "ALTER TABLE w ENGINE=InnoDB;\n"
+        "CREATE TABLE x LIKE u;",
+        lambda s: (
+            dict(_t(s).dialect_options)
+            == {"engine": "Aria", "row_format": "DYNAMIC", "transactional": "0"}
+            and _t(s, "u").dialect_options["page_checksum"] == "1"
+            and "page_checksum" not in _t(s, "v").dialect_options
+            and dict(_t(s, "w").dialect_options) == {"page_checksum": "1"}
+            and _t(s, "x").dialect_options["page_checksum"] == "1"
         ),
     ),
 }

@@ -326,6 +326,7 @@ TEXT_OF_BINARY = {
     "varbinary": "varchar",
     **dict(zip(BLOB_TYPES, TEXT_TYPES, strict=True)),
 }
+BINARY_OF_TEXT = dict(zip(TEXT_TYPES, BLOB_TYPES, strict=True))  # CHARACTER SET binary
 _SIZE_LIMITS = (255, 65535, 16777215)  # tiny, plain, medium (bytes); beyond: long
 TEMPORAL_FSP = ("datetime", "timestamp", "time")
 SPATIAL_TYPES = (
@@ -709,8 +710,8 @@ def canonical_type(raw: RawType, table_collation: str = DEFAULT_COLLATION) -> Da
         return DataType(name="bigint unsigned", raw=raw.raw)
     if base in ("nchar", "nvarchar"):
         base = base[1:]
-    if base in ("char", "varchar", "text") and charset == "binary":
-        base = {"char": "binary", "varchar": "varbinary", "text": "blob"}[base]
+    if base in ("char", "varchar", *TEXT_TYPES) and charset == "binary":
+        base = {"char": "binary", "varchar": "varbinary", **BINARY_OF_TEXT}[base]
     if base == "boolean" or (
         base == "tinyint" and n == [1] and not raw.unsigned and not raw.zerofill
     ):
@@ -803,122 +804,6 @@ def type_problem(t: DataType) -> str | None:
     return None
 
 
-# --------------------------------------------------------------------------------------------
-# Values the server writes back
-# --------------------------------------------------------------------------------------------
-
-_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_DATETIME = re.compile(
-    r"^(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,6}))?)?$"
-)
-_TIME = re.compile(r"^(-?\d{1,3}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,6}))?)?$")
-_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
-
-
-def _fraction(digits: str | None, fsp: int) -> str:
-    if not fsp:
-        return ""
-    return "." + (digits or "").ljust(fsp, "0")[:fsp]
-
-
-def temporal_literal(base: str, value: str, fsp: int) -> str | None:
-    """``'2020-01-01'`` on a datetime column reads back as ``'2020-01-01 00:00:00'``."""
-    v = value.strip()
-    if base == "date":
-        m = _DATE.match(v) or _DATETIME.match(v)
-        if m:
-            return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
-    elif base in ("datetime", "timestamp"):
-        m = _DATETIME.match(v)
-        if m:
-            y, mo, d, h, mi, s, f = m.groups()
-            return (
-                f"{y}-{int(mo):02d}-{int(d):02d} {int(h):02d}:{int(mi):02d}:{int(s or 0):02d}"
-                + _fraction(f, fsp)
-            )
-        m = _DATE.match(v)
-        if m:
-            y, mo, d = m.groups()
-            return f"{y}-{int(mo):02d}-{int(d):02d} 00:00:00" + _fraction(None, fsp)
-    elif base == "time":
-        m = _TIME.match(v)
-        if m:
-            h, mi, s, f = m.groups()
-            sign = "-" if h.startswith("-") else ""
-            return f"{sign}{abs(int(h)):02d}:{int(mi):02d}:{int(s or 0):02d}" + _fraction(f, fsp)
-    return None
-
-
-def _number_text(value: str, t: DataType) -> str | None:
-    base = base_name(t)
-    try:
-        f = float(value)
-    except ValueError:
-        return None
-    if base in INTEGER_TYPES or base in ("boolean", "year"):
-        if f != int(f):
-            return None  # the server rounds or refuses; keep what was written
-        if t.name.endswith(" zerofill") and t.args:
-            return str(int(f)).zfill(int(t.args[0]))  # ZEROFILL pads the default too
-        return str(int(f))
-    if base == "decimal":
-        scale = int(t.args[1]) if len(t.args) > 1 else 0
-        from decimal import Decimal, InvalidOperation
-
-        try:
-            d = Decimal(value.strip())
-        except InvalidOperation:
-            return None
-        q = Decimal(1).scaleb(-scale)
-        return str(d.quantize(q))
-    if base in ("float", "double"):
-        if f == int(f) and abs(f) < 1e15:
-            return str(int(f))
-        return repr(f)
-    return None
-
-
-def default_literal(t: DataType, kind: str, value: str) -> str | None:
-    """The text the server reports for a literal DEFAULT, or None if not a plain literal.
-
-    ``kind`` is ``number``, ``string`` (``value`` decoded), ``bool`` (``"1"``/``"0"``),
-    ``bits`` (``value`` the digits of b'...') or ``hex`` (the digits of x'...').
-    A number on a string column becomes a quoted string, a string on a numeric column a
-    number, a decimal gets its scale, a date or time its canonical form.
-    """
-    base = base_name(t)
-    if kind == "bool":
-        kind = "number"
-    if base == "bit":
-        if kind == "bits":
-            return "b'" + (value.lstrip("0") or "0") + "'"
-        if kind == "number" and value.isdigit():
-            return "b'" + format(int(value), "b") + "'"
-        return None
-    if kind == "hex":  # x'0A0B' / 0x0A0B: a string of those bytes (a number on numbers)
-        digits = value[2:-1] if value[:2].lower() == "x'" else value[2:]
-        if len(digits) % 2:
-            digits = "0" + digits
-        if base in NUMERIC_TYPES:
-            return str(int(digits or "0", 16))
-        data = bytes.fromhex(digits)
-        return quote_string(data.decode("ascii")) if data.isascii() else None
-    if kind == "bits":
-        return None
-    if base in NUMERIC_TYPES:
-        text = value.strip() if kind == "string" else value
-        if not _NUMBER.match(text):
-            return None
-        return _number_text(text, t)
-    if base in TEMPORAL_FSP or base == "date":
-        fsp = int(t.args[0]) if t.args else 0
-        lit = temporal_literal(base, value, fsp)
-        return quote_string(lit) if lit is not None else None
-    if kind == "number":
-        return quote_string(value)
-    return quote_string(value)
-
-
 __all__ = [
     "CANONICAL_TYPES",
     "CAPABILITIES",
@@ -944,7 +829,6 @@ __all__ = [
     "check_name",
     "column_collation",
     "default_collation",
-    "default_literal",
     "foreign_key_name",
     "is_textual",
     "is_unsigned",

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from copy import deepcopy
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -42,6 +43,7 @@ from dbdesign.dialects.mysql import (
     FK_ENGINES,
     MAX_KEY_LENGTH,
     NAMESPACE,
+    TEMPORAL_FSP,
     TEXT_OF_BINARY,
     TEXT_TYPES,
     RawType,
@@ -55,12 +57,12 @@ from dbdesign.dialects.mysql import (
     check_name,
     column_collation,
     default_collation,
-    default_literal,
     foreign_key_name,
     is_known_engine,
     is_textual,
     max_bytes_per_char,
     parse_type_tokens,
+    quote_string,
     text_capacity,
     unique_key_name,
     unquote_ident,
@@ -90,6 +92,7 @@ from dbdesign.model import (
     View,
 )
 from dbdesign.model.core import ReferentialAction
+from dbdesign.readers.ddl.mysql_values import default_literal, temporal_zero
 from dbdesign.readers.ddl.tokens import Source, Tok, TokenCursor, check_sqlglot, error_at, short
 
 Warn = Callable[[Diagnostic], None]
@@ -342,6 +345,8 @@ class ColumnDef:
     stored: bool = False
     comment: str | None = None
     serial: bool = False  # SERIAL or SERIAL DEFAULT VALUE: NOT NULL AUTO_INCREMENT UNIQUE
+    no_default: bool = False  # ALTER ... DROP DEFAULT: no default, not even the zero date
+    json_check: bool = False  # JSON: the server adds CHECK (json_valid(col)) if none is given
     origin: Origin | None = None
 
 
@@ -1759,7 +1764,9 @@ class _Parser(TokenCursor):
 
 def _covered(a: KeyDef, b: KeyDef) -> bool:
     """MariaDB's foreign_key_prefix() == 0: one key is generated (for a foreign key) and its
-    parts are a prefix of the other's."""
+    parts are a prefix of the other's (a UNIQUE ... USING HASH covers nothing)."""
+    if "hash" in (a.using, b.using) and "unique" in (a.kind, b.kind):
+        return False
     if a.generated:
         if b.generated and len(a.parts) > len(b.parts):
             a, b = b, a
@@ -1801,6 +1808,25 @@ def settle_keys(keys: list[KeyDef]) -> list[KeyDef]:
     return kept
 
 
+def rebuilt(t: TableDef, engine: str, given: set[str] | frozenset[str] = frozenset()) -> None:
+    """A table the server wrote again (ALTER TABLE, CREATE/DROP INDEX, CREATE TABLE ... LIKE),
+    ``engine`` its engine before: Aria writes its page checksum down as if it were given
+    (``page_checksum=1``, the server's default), other engines forget one given before; an
+    option ``given`` in the ALTER itself stays."""
+    for k in t.keys:  # USING HASH is written down as what it became (MEMORY keeps it)
+        if k.using == "hash" and t.engine != "MEMORY":
+            k.using = None
+            for p in k.parts:
+                p.desc = False
+    if "page_checksum" in given:
+        return
+    opts = t.options.create_options
+    if engine == "Aria":
+        opts.setdefault("page_checksum", "1")
+    else:
+        opts.pop("page_checksum", None)
+
+
 def table_collation(opts: TableOptions) -> str:
     if opts.collation:
         return opts.collation
@@ -1816,6 +1842,9 @@ def resolve_column(col: ColumnDef, collation: str) -> None:
     written = col.raw.collation
     if col.raw.base in TEXT_OF_BINARY and written and charset_of(written) != "binary":
         col.raw = replace(col.raw, base=TEXT_OF_BINARY[col.raw.base])  # BLOB COLLATE x: text
+    if col.raw.base == "json":  # longtext (utf8mb4_bin unless COLLATE says) + json_valid()
+        col.raw = replace(col.raw, base="longtext", collation=written or "utf8mb4_bin")
+        col.json_check = True
     col.type = canonical_type(col.raw, collation)
     col.collation = column_collation(col.raw, collation, col.explicit_collation)
 
@@ -1845,6 +1874,8 @@ def key_method(key: KeyDef, engine: str, column: Callable[[str], ColumnDef | Non
     if engine == "MEMORY":
         return "btree" if key.using == "btree" else "hash"
     if key.kind == "unique":
+        if key.using == "hash":  # UNIQUE ... USING HASH: MariaDB's long unique, a hash
+            return "hash"
         total = sum(_part_bytes(p, column(p.column) if p.column else None) for p in key.parts)
         if total > _KEY_LIMITS.get(engine, MAX_KEY_LENGTH):
             return "hash"  # MariaDB's long unique: a hidden hash column
@@ -1861,19 +1892,30 @@ def is_unique_constraint(key: KeyDef, method: str) -> bool:
     )
 
 
+def fsp_of(t: DataType) -> int:
+    """The fractional-seconds precision of a temporal type (0 for others)."""
+    return int(t.args[0]) if base_name(t) in TEMPORAL_FSP and t.args else 0
+
+
+def now_text(precision: int) -> str:
+    return f"current_timestamp({precision})" if precision else "current_timestamp()"
+
+
 def default_text(col: ColumnDef) -> str | None:
     """A column default as ``information_schema.COLUMNS.COLUMN_DEFAULT`` shows it."""
     d = col.default
     if d is None or d.kind == "null":
         return None
-    if d.kind in ("now", "expr"):
+    if d.kind == "now":  # NOW() and NOW(0) mean the column's precision; more is cut to it
+        written = int(re.sub(r"\D", "", d.text) or 0)
+        fsp = fsp_of(col.type)
+        return now_text(min(written, fsp) if written else fsp)
+    if d.kind == "expr":
         return d.text
     lit = default_literal(col.type, d.kind, d.text)
     if lit is not None:
         return lit
     if d.kind == "string":
-        from dbdesign.dialects.mysql import quote_string
-
         return quote_string(d.text)
     if d.kind == "bits":
         return f"b'{d.text}'"
@@ -1923,7 +1965,8 @@ def dialect_options(
         if v != "DEFAULT":
             opts[k] = v
     if engine == "Aria" and "transactional" not in opts:
-        opts["transactional"] = "1"  # Aria's default, which the server lists as if written
+        # Aria's default, which the server lists as if written: only PAGE rows have a log
+        opts["transactional"] = "0" if opts.get("row_format") in ("DYNAMIC", "FIXED") else "1"
     for col, expr in on_update.items():
         opts[f"on_update:{col}"] = expr
     return FrozenMap(opts)
@@ -1955,6 +1998,10 @@ def table_model(t: TableDef) -> tuple[Table, list[Index]]:
             else None
         )
         text = default_text(c) if generated is None else None
+        nullable = not (c.notnull or c.auto_increment or c.name.lower() in pk_cols)
+        if c.on_update is not None and text is None and not nullable and not c.no_default:
+            # ON UPDATE without a DEFAULT on a NOT NULL column: the zero date is the default
+            text = quote_string(temporal_zero(c.type))
         collation = c.collation if c.collation != t.collation else None
         if base_name(c.type) == "json":
             collation = None
@@ -1962,7 +2009,7 @@ def table_model(t: TableDef) -> tuple[Table, list[Index]]:
             Column(
                 name=c.name,
                 type=c.type,
-                nullable=not (c.notnull or c.auto_increment or c.name.lower() in pk_cols),
+                nullable=nullable,
                 default=Expr(text, "mysql") if text is not None else None,
                 identity=Identity(always=False) if c.auto_increment else None,
                 generated=generated,
@@ -1971,8 +2018,8 @@ def table_model(t: TableDef) -> tuple[Table, list[Index]]:
                 origin=c.origin,
             )
         )
-        if c.on_update is not None:
-            on_update[c.name] = c.on_update
+        if c.on_update is not None:  # always at the column's precision
+            on_update[c.name] = now_text(fsp_of(c.type))
     primary_key = None
     uniques: dict[str, Unique] = {}
     indexes: list[Index] = []
@@ -1996,7 +2043,7 @@ def table_model(t: TableDef) -> tuple[Table, list[Index]]:
             IndexElement(
                 column=p.column,
                 expr=Expr(p.expr, "mysql") if p.expr is not None else None,
-                descending=p.desc,
+                descending=p.desc and method == "btree" and k.using != "hash",  # hashes: no order
                 length=p.length if k.kind != "spatial" else None,
             )
             for p in k.parts
@@ -2044,6 +2091,24 @@ def table_model(t: TableDef) -> tuple[Table, list[Index]]:
         origin=t.origin,
     )
     return fold_json(table), indexes
+
+
+def rename_in_expr(text: str, old: str, new: str) -> str:
+    """``text`` with its references to column ``old`` naming ``new`` (unqualified, as the
+    server writes them); unchanged when it has none or does not parse."""
+    low = old.lower()
+    if low not in text.lower():
+        return text
+    try:
+        tree = sqlglot.parse_one(text, read="mysql")
+    except sqlglot.errors.ParseError:
+        return text
+    columns = [c for c in tree.find_all(exp.Column) if c.name.lower() == low]
+    if not columns:
+        return text
+    for c in columns:
+        c.replace(exp.column(exp.to_identifier(new, quoted=True)))
+    return tree.sql(dialect="mysql")
 
 
 def index_key(index: Index) -> str:
@@ -2210,6 +2275,7 @@ class _Builder:
                 collation=src.collation,
                 origin=t.origin,
             )
+            rebuilt(copy, src.engine)
             self.tables[t.name] = copy
             return
         if t.options.engine is not None and not self.known_engine(
@@ -2282,6 +2348,12 @@ class _Builder:
             if f.name is None:
                 f.name = foreign_key_name(t.name, taken)
                 taken.append(f.name)
+        for c in t.columns:  # a JSON column without a CHECK of its own gets json_valid()
+            if c.json_check:
+                c.json_check = False
+                low = c.name.lower()
+                if not any((ch.column or "").lower() == low for ch in t.checks):
+                    t.checks.append(CheckDef(None, f"json_valid(`{c.name}`)", c.name, c.origin))
         names = {c.name.lower() for c in t.checks if c.name is not None}
         for ch in t.checks:
             if ch.name is None:
@@ -2311,6 +2383,7 @@ class _Builder:
             raise error_at(f"Duplicate key name '{name}'", st.origin)
         self._check_keys(t, [st.key])
         t.keys = settle_keys([*t.keys, st.key])
+        rebuilt(t, t.engine)
 
     def create_view(self, v: ViewDef) -> None:
         existing = self._exists(v.name)
@@ -2347,12 +2420,19 @@ class _Builder:
 
     def alter(self, st: AlterStmt) -> None:
         t = self.table(st.table, st.origin)
+        engine = t.engine
+        changes = [a for a in st.actions if a.kind != "rename_table"]
+        # Only IF [NOT] EXISTS actions: the ALTER may do nothing (then nothing is rebuilt).
+        before = deepcopy(t) if changes and all(a.if_exists for a in changes) else None
         new_keys: list[KeyDef] = []
         for a in st.actions:
             if a.kind == "rename_table":
                 self._rename(t.name, a.new, a.origin)
                 continue
             self._alter_action(t, a, new_keys)
+        if changes and (before is None or before != t):
+            given = {k for a in changes if a.options for k in a.options.create_options}
+            rebuilt(t, engine, given)
         self._check_keys(t, new_keys)
         if sum(1 for k in t.keys + new_keys if k.kind == "primary") > 1:
             raise error_at("Multiple primary key defined", st.origin)
@@ -2391,6 +2471,9 @@ class _Builder:
             self._place(t, col, a.position, a.origin)
         if col.name != old.name:
             self._rename_column(t, old.name, col.name)
+        # The new definition replaces the column's own CHECK too (a named one stays).
+        low = col.name.lower()
+        t.checks = [c for c in t.checks if (c.column or "").lower() != low]
         self._column_constraints(t, a, new_keys)
 
     def _alter_add_key(self, t: TableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
@@ -2469,6 +2552,7 @@ class _Builder:
         if col is None:
             raise error_at(f"Unknown column '{a.old}' in '{t.name}'", a.origin)
         col.default = a.default
+        col.no_default = a.default is None  # DROP DEFAULT
 
     _alter_drop_default = _alter_set_default  # a.default is None
 
@@ -2514,7 +2598,8 @@ class _Builder:
             t.fks.append(a.fk)
             new_keys.append(_fk_key(a.fk))
         if a.check is not None:
-            t.checks = [c for c in t.checks if (c.column or "").lower() != a.check.column]
+            low = (a.check.column or "").lower()
+            t.checks = [c for c in t.checks if (c.column or "").lower() != low]
             t.checks.append(a.check)
 
     def _place(
@@ -2541,6 +2626,12 @@ class _Builder:
         for c in t.checks:
             if c.column is not None and c.column.lower() == low:
                 c.column = new
+            c.expr = rename_in_expr(c.expr, old, new)  # the server rewrites the references
+        for col in t.columns:
+            if col.generated is not None:
+                col.generated = rename_in_expr(col.generated, old, new)
+            if col.default is not None and col.default.kind == "expr":
+                col.default.text = rename_in_expr(col.default.text, old, new)
         for other in self.tables.values():
             for f in other.fks:
                 if f.ref_db is None and f.ref_table == t.name:
@@ -2569,6 +2660,7 @@ class _Builder:
                     f"Can't DROP INDEX `{st.names[0][1]}`; check that it exists", st.origin
                 )
             t.keys.remove(key)
+            rebuilt(t, t.engine)
             return
         for schema, name in st.names:
             if not self.ours(schema, f"{st.kind.lower()} {name}", st.origin):
