@@ -529,6 +529,7 @@ def _load_sqlite(
     # a larger page cache for the load (random inserts into unique indexes), then the old one
     old_cache = con.execute("PRAGMA cache_size").fetchone()[0]
     con.execute(f"PRAGMA cache_size = {min(int(old_cache), -SQLITE_CACHE_KIB)}")
+    current: str | None = None  # the table being loaded, for the message
     try:
         with _sqlite_transaction(con):
             if not keep:
@@ -538,6 +539,7 @@ def _load_sqlite(
             if not keep:
                 _sqlite_cycle_notes(plan)
             for tp in plan.tables.values():
+                current = tp.key
                 t1 = time.perf_counter()
                 cols = tp.out_columns
                 stmt = (
@@ -555,6 +557,7 @@ def _load_sqlite(
                     if progress is not None:
                         progress(tp.key, n, tp.n)
                 done.append(TableLoad(tp.key, tp.n, time.perf_counter() - t1))
+            current = None
             for setters in later.values():
                 for s in setters:
                     _sqlite_set_later(con, s)
@@ -566,7 +569,8 @@ def _load_sqlite(
                     f"(first: a reference to {parent}); nothing was loaded"
                 )
     except sqlite3.Error as e:
-        raise DbdesignError(f"loading into {label} failed: {e}; nothing was loaded") from None
+        where = current or f"into {label}"
+        raise DbdesignError(f"loading {where} failed: {e}; nothing was loaded") from None
     finally:
         con.execute(f"PRAGMA cache_size = {int(old_cache)}")
     return _report(
