@@ -58,6 +58,7 @@ _PG_KINDS = {
     "int8range": "int8range",
     "numrange": "numrange",
     "daterange": "daterange",
+    "vector": "vector",  # pgvector
     "tsrange": "tsrange",
     "tstzrange": "tstzrange",
     "oid": "oid",
@@ -76,7 +77,7 @@ class TypeInfo:
     bits: int = 64  # integers
     precision: int | None = None  # numeric
     scale: int | None = None
-    max_len: int | None = None  # text, varchar(n), char(n), bit(n)
+    max_len: int | None = None  # text, varchar(n), char(n), bit(n); vector(n): its dimensions
     fixed: bool = False  # char(n), bit(n): exactly max_len
     labels: tuple[str, ...] = ()  # enums
     element: TypeInfo | None = None  # arrays
@@ -128,6 +129,10 @@ def _postgres(t: DataType, schema: Schema, depth: int) -> TypeInfo:
     short = name.rsplit(".", 1)[-1] if "." in name else name
     kind = _PG_KINDS.get(name) or _PG_KINDS.get(short, "unknown")
     args = [a for a in t.args if isinstance(a, int)]
+    if kind == "vector":  # pgvector's, not a composite type of that name
+        if name in schema.composite_types:
+            return TypeInfo(kind="unknown", name=str(t))
+        return TypeInfo(kind="vector", name=str(t), max_len=args[0] if args else None)
     if kind == "int":
         return TypeInfo(kind="int", name=name, bits=INT_BITS[name])
     if kind == "numeric":

@@ -1209,6 +1209,15 @@ def _point(rng: random.Random, k: int | None) -> str:
     return f"({round(rng.random() * 360 - 180, 4)},{round(rng.random() * 180 - 90, 4)})"
 
 
+def _vector(rng: random.Random, k: int | None, dim: int) -> str:
+    """pgvector's text form, ``[0.1234,-0.5,...]``: ``dim`` numbers in [-1, 1); the first is
+    ``k`` when the values must be distinct."""
+    parts = [round(rng.random() * 2 - 1, 4) for _ in range(dim)]
+    if k is not None:
+        parts[0] = k
+    return "[" + ",".join(str(x) for x in parts) + "]"
+
+
 def _char1(rng: random.Random, k: int | None) -> str:
     return chr(97 + (k if k is not None else int(rng.random() * 26)) % 26)
 
@@ -1819,6 +1828,9 @@ def _base_gen(info: TypeInfo, cons: Cons, column: str, lo: Any, hi: Any, skew: f
         return StrGen(_xml, None)
     if k == "point":
         return StrGen(_point, None)
+    if k == "vector":
+        dim = info.max_len or 3
+        return StrGen(lambda rng, key: _vector(rng, key, dim), None)
     if k in ("bit", "varbit"):
         return BitGen(info.max_len, fixed=info.fixed)
     if k == "enum":

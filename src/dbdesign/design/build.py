@@ -17,6 +17,7 @@ from dbdesign.model import (
     Column,
     DataType,
     Expr,
+    Extension,
     ForeignKey,
     FrozenMap,
     Function,
@@ -137,6 +138,7 @@ class Builder:
         # foreign key name -> the position of its relationship in the spec (-1: one the
         # designer added, the tenant key)
         self.fk_order: dict[str, int] = {}
+        self.extensions: dict[str, Extension] = {}  # what the column types need (pgvector)
 
     # ---- helpers ------------------------------------------------------------------------------
 
@@ -530,6 +532,10 @@ class Builder:
 
     def _attribute(self, t: _T, name: str, a: Attribute) -> None:
         phys: Physical = self.map(a)
+        if self.pg and phys.type.name == "vector":
+            # pgvector's type lives where its extension is made: in the design's schema
+            self.extensions["vector"] = Extension(name="vector", schema=self.ns)
+            phys = replace(phys, type=replace(phys.type, name=f"{self.ns}.vector"))
         default = _default_sql(a, self.dialect)
         nullable = not a.required
         if phys.not_null and not a.required:
@@ -1281,6 +1287,7 @@ class Builder:
             functions=FrozenMap(functions),
             triggers=FrozenMap(triggers),
             policies=FrozenMap(policies),
+            extensions=FrozenMap(self.extensions),
         )
 
     def _updated_at_trigger(self, t: _T, functions: dict[str, Function]) -> Trigger:

@@ -388,8 +388,20 @@ class PostgresServer:
         return f"PostgreSQL {conn.execute('SHOW server_version').fetchone()[0]}"
 
     def apply(self, conn: Any, up_sql: str) -> None:
-        with conn.transaction():
-            conn.execute(up_sql.encode())
+        import psycopg
+
+        from dbdesign.errors import DbdesignError
+
+        try:
+            with conn.transaction():
+                conn.execute(up_sql.encode())
+        except psycopg.Error as e:  # a server without an extension the design needs, say
+            diag = e.diag
+            why = (diag.message_primary or str(e)).strip()
+            hint = f" ({diag.message_hint.strip()})" if diag.message_hint else ""
+            raise DbdesignError(
+                f"applying the migration to PostgreSQL failed: {why}{hint}"
+            ) from None
 
     def analyze(self, conn: Any, d: Design) -> None:
         # VACUUM as well: it sets the visibility map (index-only scans) and flushes GIN
@@ -537,14 +549,22 @@ class MySQLServer:
         return f"{'MariaDB' if self.mariadb else 'MySQL'} {number}"
 
     def apply(self, conn: Any, up_sql: str) -> None:
+        import pymysql
+
+        from dbdesign.errors import DbdesignError
         from dbdesign.readers.ddl.mysql import split_script
 
         src, statements = split_script(up_sql)
         with conn.cursor() as cur:
             for st in statements:
                 text = src.text[st.start : st.end].strip()
-                if text:
+                if not text:
+                    continue
+                try:
                     cur.execute(text)  # DDL commits on its own; no parameters: "%" stays
+                except pymysql.err.MySQLError as e:  # the scratch database goes whole
+                    msg = str(e.args[1]) if len(e.args) > 1 else str(e)
+                    raise DbdesignError(f"applying the migration to MySQL failed: {msg}") from None
 
     def analyze(self, conn: Any, d: Design) -> None:
         from dbdesign.dialects.mysql import quote_ident
