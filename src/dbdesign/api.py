@@ -381,13 +381,17 @@ def create_schema(target: str, schema: Schema) -> None:
     if path is not None:
         import sqlite3
 
+        ddl = emit(schema, "sqlite")  # a refusal comes before any file is made
+        new_file = path != ":memory:" and not Path(path).exists()
         con = sqlite3.connect(path, isolation_level=None)
         try:
-            con.executescript("BEGIN;\n" + emit(schema, "sqlite") + "\nCOMMIT;")
+            con.executescript("BEGIN;\n" + ddl + "\nCOMMIT;")
         except sqlite3.Error as e:
-            raise ConfigError(f"{path}: cannot create the schema: {e}") from None
-        finally:
             con.close()
+            if new_file:  # nothing was created: leave no empty database behind
+                Path(path).unlink(missing_ok=True)
+            raise ConfigError(f"{path}: cannot create the schema: {e}") from None
+        con.close()
         return
     import psycopg
 

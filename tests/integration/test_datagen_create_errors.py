@@ -173,11 +173,6 @@ def test_a_schema_mysql_refuses_leaves_no_table(mysql_target: str, tmp_path: Pat
     assert mysql_tables(mysql_target) == {}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="api.create_schema connects to (creates) the SQLite file before the schema is "
-    "refused: an empty database file is left where there was none",
-)
 def test_a_schema_sqlite_refuses_leaves_no_file(tmp_path: Path) -> None:
     db = tmp_path / "new.db"
     r = datagen(_write(tmp_path, REFUSED_SCHEMA["sqlite"]), "sqlite", f"sqlite:///{db}")

@@ -616,11 +616,6 @@ def test_datagen_create_in_mysql_refuses(
     assert _mysql_tables(mysql_target) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="api.create_schema opens (creates) the SQLite file before emitting the DDL, so a "
-    "refused schema leaves an empty database file behind (api.py: emit first, then connect)",
-)
 def test_a_refused_sqlite_target_is_not_created(tmp_path: Path) -> None:
     path = tmp_path / "excl.sql"
     path.write_text(
