@@ -86,6 +86,7 @@ TEST_ROLES = (
     "dbdesign_diff_reader",  # tests/diffcheck.py: the diff pairs grant to these two
     "dbdesign_diff_writer",
     "dbdesign_difftest",  # tests/unit/test_diff_plans.py
+    "dbdesign_diff_owner",  # tests/integration/test_diff_owner.py: loads as itself (LOGIN)
     "dbdesign_should_not_exist",  # tests/integration/test_explain_safety.py: must stay absent
 )
 # Sessions run side by side on the shared server (other checkouts, xdist workers): each holds

@@ -495,8 +495,9 @@ def diff(
     ``.statements()``, ``.reverse()``, ``.as_json()``).
     """
     from dbdesign.diff import diff_schemas
-    from dbdesign.diff.sources import read_side
+    from dbdesign.diff.sources import connected_user, read_side
 
-    a = source if isinstance(source, Schema) else read_side(source, db=db, warn=warn)
-    b = target if isinstance(target, Schema) else read_side(target, db=db, warn=warn)
+    owner = connected_user((source, target))
+    a = source if isinstance(source, Schema) else read_side(source, db=db, warn=warn, owner=owner)
+    b = target if isinstance(target, Schema) else read_side(target, db=db, warn=warn, owner=owner)
     return diff_schemas(a, b, renames=renames, safe=safe)

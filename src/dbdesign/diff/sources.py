@@ -5,6 +5,7 @@ scratch database on a server and read back from its catalog."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from pathlib import Path
 
 from dbdesign.errors import ConfigError, UnsupportedError
@@ -46,8 +47,26 @@ def replay(folder: Path, url: str) -> Schema:
     return without_history(read_catalog(url))
 
 
-def read_side(source: str, *, db: str | None = None, warn: object = None) -> Schema:
-    """One side of a diff as a PostgreSQL schema model.
+def connected_user(sources: Iterable[object]) -> str | None:
+    """The role the first PostgreSQL URL among ``sources`` connects as (None: no URL). A file
+    compared with that database is read as that role would load it: its grants to that role
+    are the owner's own, which the catalog does not list."""
+    from dbdesign import api
+    from dbdesign.engine import connect
+
+    for s in sources:
+        if isinstance(s, str) and api.is_database_url(s) and s.lower().startswith("postgres"):
+            with connect(s) as conn:
+                row = conn.execute("SELECT current_user").fetchone()
+            return str(row[0]) if row else None
+    return None
+
+
+def read_side(
+    source: str, *, db: str | None = None, warn: object = None, owner: str | None = None
+) -> Schema:
+    """One side of a diff as a PostgreSQL schema model. A file is read as if ``owner`` loaded
+    it (default: the DDL reader's, ``postgres``).
 
     A migrations folder is replayed into a scratch database on the server of ``db`` (default:
     ``$DBDESIGN_DATABASE_URL``, else the embedded PostgreSQL), which is dropped afterwards.
@@ -71,5 +90,9 @@ def read_side(source: str, *, db: str | None = None, warn: object = None) -> Sch
 
         with scratch_database(resolve_url(db)) as url:
             return replay(path, url)
+    if owner is not None:
+        from dbdesign.readers.ddl.postgres import read_path
+
+        return read_path(path, warn=warn, owner=owner)  # type: ignore[arg-type]
     schema = api.read(source, dialect="postgres", warn=warn)  # type: ignore[arg-type]
     return schema

@@ -106,7 +106,7 @@ def new_from_diff(
     warn: Any = None,
 ) -> FromDiff:
     """Write the migration(s) from the folder's head to ``target``; nothing when they agree."""
-    from dbdesign.diff.sources import read_side, replay, without_history
+    from dbdesign.diff.sources import connected_user, read_side, replay, without_history
     from dbdesign.engine import connect, is_mysql_url, resolve_url, scratch_database
     from dbdesign.readers.catalog.postgres import read_catalog
 
@@ -117,7 +117,12 @@ def new_from_diff(
             "schemas): for MySQL/MariaDB write the up and down files by hand, and check that "
             "each down undoes its up with `dbdesign migrate test --db mysql://...`"
         )
-    goal = target if isinstance(target, Schema) else read_side(target, db=server, warn=warn)
+    owner = connected_user((server,))  # the role that replays the migrations owns them
+    goal = (
+        target
+        if isinstance(target, Schema)
+        else read_side(target, db=server, warn=warn, owner=owner)
+    )
     with scratch_database(server) as url:
         head = replay(settings.dir, url) if settings.dir.is_dir() else read_catalog(url)
         plan = diff_schemas(head, goal, renames=renames, safe=safe)
