@@ -310,6 +310,62 @@ CASES: dict[str, Case] = {
             and _t(s, "x").dialect_options["page_checksum"] == "1"
         ),
     ),
+    # Key prefixes as the server keeps them: none as long as a char column or on a column
+    # that stopped being a string; a plain index part cut to what the engine takes (a
+    # warning); a geometry key part is a prefix; Aria takes 2300 bytes in a key, not 2000.
+    "key-prefixes": Case(
+        "CREATE TABLE t (a CHAR(3), b VARCHAR(20), c VARCHAR(1000), d POINT NOT NULL, "
+        "e GEOMETRY NOT NULL, f TEXT, KEY ka (a(3)), KEY kb (b(10)), KEY kc (c), "
+        "KEY kd (d), KEY ke (e), KEY kf (f(2000)));\n"
+        "ALTER TABLE t MODIFY b INT;\n"
+        "CREATE TABLE u (a VARCHAR(300), KEY ka (a)) ENGINE=MyISAM;\n"
+        "CREATE TABLE v (a VARCHAR(550), UNIQUE KEY ua (a)) ENGINE=Aria;",
+        lambda s: (
+            {k[5:]: i.elements[0].length for k, i in s.indexes.items()}
+            == {
+                "t.ka": None,
+                "t.kb": None,
+                "t.kc": 768,
+                "t.kd": 25,
+                "t.ke": 3072,
+                "t.kf": 768,
+                "u.ka": 250,
+            }
+            and list(_t(s, "v").uniques) == ["ua"]
+        ),
+    ),
+    # One ALTER TABLE refers to the columns as they were before it: CHANGE a b, CHANGE b a
+    # swaps them (was "Duplicate column name"); dropping columns drops the checks that named
+    # only them (CHECK (1) too); CONVERT TO makes NCHAR columns the new character set.
+    "alter-columns": Case(
+        "CREATE TABLE t (a INT, b VARCHAR(5), KEY ka (a));\n"
+        "ALTER TABLE t CHANGE a b VARCHAR(5), CHANGE b a INT;\n"
+        "CREATE TABLE u (a INT, b INT, CONSTRAINT ck CHECK (a IS NOT NULL), CHECK (b > 0), "
+        "CHECK (1));\n"
+        "ALTER TABLE u DROP COLUMN a;\n"
+        "CREATE TABLE v (a NCHAR(4), b NATIONAL VARCHAR(5));\n"
+        "ALTER TABLE v CONVERT TO CHARACTER SET latin1;",
+        lambda s: (
+            [(c.name, c.type.name) for c in _t(s).columns] == [("b", "varchar"), ("a", "int")]
+            and s.indexes["main.t.ka"].elements[0].column == "b"
+            and list(_t(s, "u").checks) == ["CONSTRAINT_1"]
+            and _types(s, "v")["a"][1] is None
+        ),
+    ),
+    # A key written USING HASH covers no foreign key: the server adds the key for it.
+    "using-hash-covers-no-foreign-key": Case(
+        "CREATE TABLE p (id INT PRIMARY KEY);\n"
+        "CREATE TABLE t (a INT, b INT, KEY k USING HASH (a), PRIMARY KEY USING HASH (b), "
+        "FOREIGN KEY (a) REFERENCES p (id), FOREIGN KEY (b) REFERENCES p (id));",
+        lambda s: (
+            sorted(k for k in s.indexes if k.startswith("main.t."))
+            == [
+                "main.t.a",
+                "main.t.b",
+                "main.t.k",
+            ]
+        ),
+    ),
 }
 
 

@@ -43,6 +43,7 @@ from dbdesign.dialects.mysql import (
     FK_ENGINES,
     MAX_KEY_LENGTH,
     NAMESPACE,
+    SPATIAL_TYPES,
     TEMPORAL_FSP,
     TEXT_OF_BINARY,
     TEXT_TYPES,
@@ -1764,8 +1765,8 @@ class _Parser(TokenCursor):
 
 def _covered(a: KeyDef, b: KeyDef) -> bool:
     """MariaDB's foreign_key_prefix() == 0: one key is generated (for a foreign key) and its
-    parts are a prefix of the other's (a UNIQUE ... USING HASH covers nothing)."""
-    if "hash" in (a.using, b.using) and "unique" in (a.kind, b.kind):
+    parts are a prefix of the other's (a key written USING HASH covers nothing)."""
+    if "hash" in (a.using, b.using):
         return False
     if a.generated:
         if b.generated and len(a.parts) > len(b.parts):
@@ -1827,6 +1828,56 @@ def rebuilt(t: TableDef, engine: str, given: set[str] | frozenset[str] = frozens
         opts.pop("page_checksum", None)
 
 
+_CHAR_LIKE = ("char", "varchar", "binary", "varbinary")
+
+
+def fit_prefixes(t: TableDef, keys: list[KeyDef]) -> None:
+    """Key prefixes as the server keeps them: none on a column that is not a string (any
+    more), nor one as long as a char/binary column (the whole column is the key part); a
+    part of a plain index longer than the engine takes is cut to what it takes (with a
+    warning), and a geometry column is a prefix of the most it takes (25 bytes: a point)."""
+    limit = _KEY_LIMITS.get(t.engine, MAX_KEY_LENGTH)
+    for k in keys:
+        for p in k.parts:
+            col = t.column(p.column) if p.column is not None else None
+            if col is None or k.kind in ("fulltext", "spatial"):
+                continue
+            base = base_name(col.type)
+            if base in SPATIAL_TYPES:
+                if k.kind == "index":
+                    p.length = 25 if base == "point" else limit
+                continue
+            if p.length is None and base not in _CHAR_LIKE:
+                continue
+            if base in _CHAR_LIKE:
+                if col.type.args and p.length is not None and p.length >= int(col.type.args[0]):
+                    p.length = None
+            elif base not in TEXT_TYPES and base not in BLOB_TYPES:
+                p.length = None
+                continue
+            if k.kind == "index":
+                per_char = max_bytes_per_char(charset_of(col.collation)) if col.collation else 1
+                chars = p.length if p.length is not None else int(col.type.args[0])
+                if chars * per_char > limit:
+                    p.length = limit // per_char
+
+
+def drop_orphan_checks(t: TableDef) -> None:
+    """Dropping columns drops the table checks that name none of the columns left (a check
+    naming no column at all, CHECK (1), too)."""
+    names = {c.name.lower() for c in t.columns}
+    kept = []
+    for ch in t.checks:
+        try:
+            tree = sqlglot.parse_one(ch.expr, read="mysql")
+        except sqlglot.errors.ParseError:
+            kept.append(ch)
+            continue
+        if {c.name.lower() for c in tree.find_all(exp.Column)} & names:
+            kept.append(ch)
+    t.checks = kept
+
+
 def table_collation(opts: TableOptions) -> str:
     if opts.collation:
         return opts.collation
@@ -1849,7 +1900,8 @@ def resolve_column(col: ColumnDef, collation: str) -> None:
     col.collation = column_collation(col.raw, collation, col.explicit_collation)
 
 
-_KEY_LIMITS = {"InnoDB": MAX_KEY_LENGTH, "MyISAM": 1000, "Aria": 2000}
+# The longest key (and key part) each engine takes, in bytes.
+_KEY_LIMITS = {"InnoDB": MAX_KEY_LENGTH, "MyISAM": 1000, "Aria": 2300}
 
 
 def _part_bytes(part: KeyPart, col: ColumnDef | None) -> float:
@@ -2183,6 +2235,7 @@ class _Builder:
         self.routines: dict[tuple[str, str], RoutineDef] = {}
         self.home: str | None = None  # the database the script works in
         self.current: str | None = None
+        self._renames: list[tuple[str, str, Origin | None]] = []  # of the ALTER being applied
 
     def diagnostic(self, message: str, origin: Origin | None) -> None:
         if self.warn is not None:
@@ -2320,6 +2373,7 @@ class _Builder:
             names = [p.column.lower() for p in k.parts if p.column is not None]
             if len(set(names)) != len(names):
                 raise error_at(f"Duplicate column name in key {k.name or ''}".rstrip(), k.origin)
+        fit_prefixes(t, keys)
 
     def _check_fk(self, t: TableDef, fk: FkDef) -> None:
         for n, c in enumerate(fk.columns):
@@ -2425,19 +2479,37 @@ class _Builder:
         # Only IF [NOT] EXISTS actions: the ALTER may do nothing (then nothing is rebuilt).
         before = deepcopy(t) if changes and all(a.if_exists for a in changes) else None
         new_keys: list[KeyDef] = []
+        self._renames = []
         for a in st.actions:
             if a.kind == "rename_table":
                 self._rename(t.name, a.new, a.origin)
                 continue
             self._alter_action(t, a, new_keys)
+        for temp, name, origin in self._renames:  # CHANGE a b, CHANGE b a: both old names
+            if t.column(name) is not None:
+                raise error_at(f"Duplicate column name '{name}'", origin)
+            col = t.column(temp)
+            assert col is not None
+            col.name = name
+            self._rename_column(t, temp, name)
         if changes and (before is None or before != t):
             given = {k for a in changes if a.options for k in a.options.create_options}
             rebuilt(t, engine, given)
         self._check_keys(t, new_keys)
+        fit_prefixes(t, t.keys)  # columns may have changed under the keys
+        if any(a.kind == "drop_column" for a in changes):
+            drop_orphan_checks(t)
         if sum(1 for k in t.keys + new_keys if k.kind == "primary") > 1:
             raise error_at("Multiple primary key defined", st.origin)
         t.keys = settle_keys(t.keys + new_keys)
         self._name_constraints(t)
+
+    def _later(self, name: str, origin: Origin | None) -> str:
+        """A stand-in for a column's new name while another column still has it (the
+        actions of one ALTER TABLE refer to the columns as they were before it)."""
+        temp = f"dbdesign_renamed_{len(self._renames)}"
+        self._renames.append((temp, name, origin))
+        return temp
 
     def _alter_action(self, t: TableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
         getattr(self, f"_alter_{a.kind}")(t, a, new_keys)
@@ -2463,7 +2535,7 @@ class _Builder:
             raise error_at(f"Unknown column '{a.old}' in '{t.name}'", a.origin)
         col = a.column
         if col.name.lower() != old.name.lower() and t.column(col.name) is not None:
-            raise error_at(f"Duplicate column name '{col.name}'", a.origin)
+            col.name = self._later(col.name, a.origin)  # free only once the ALTER is done
         resolve_column(col, t.collation)
         t.columns[t.columns.index(old)] = col
         if a.position is not None:
@@ -2541,11 +2613,12 @@ class _Builder:
         col = t.column(a.old)
         if col is None:
             raise error_at(f"Unknown column '{a.old}' in '{t.name}'", a.origin)
-        if t.column(a.new) is not None and a.new.lower() != a.old.lower():
-            raise error_at(f"Duplicate column name '{a.new}'", a.origin)
+        new = a.new
+        if t.column(new) is not None and new.lower() != a.old.lower():
+            new = self._later(new, a.origin)  # free only once the ALTER is done
         old = col.name
-        col.name = a.new
-        self._rename_column(t, old, a.new)
+        col.name = new
+        self._rename_column(t, old, new)
 
     def _alter_set_default(self, t: TableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
         col = t.column(a.old)
@@ -2585,6 +2658,8 @@ class _Builder:
         for c in t.columns:
             if c.collation is not None and is_textual(c.type):
                 c.raw = replace(c.raw, charset=None, collation=None, binary=False)
+                if c.raw.national:  # NCHAR is utf8mb3 only until converted
+                    c.raw = replace(c.raw, base=c.raw.base[1:])
                 if c.type.name in TEXT_TYPES:  # as many characters as before: TEXT(n)
                     n = text_capacity(c.type.name, charset_of(c.collation))
                     c.raw = replace(c.raw, base="text", args=(str(n),))
@@ -2597,9 +2672,7 @@ class _Builder:
             self._check_fk(t, a.fk)
             t.fks.append(a.fk)
             new_keys.append(_fk_key(a.fk))
-        if a.check is not None:
-            low = (a.check.column or "").lower()
-            t.checks = [c for c in t.checks if (c.column or "").lower() != low]
+        if a.check is not None:  # the column's own checks are gone already (MODIFY)
             t.checks.append(a.check)
 
     def _place(
