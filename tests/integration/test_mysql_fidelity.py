@@ -344,12 +344,15 @@ CASES: dict[str, Case] = {
         "CHECK (1));\n"
         "ALTER TABLE u DROP COLUMN a;\n"
         "CREATE TABLE v (a NCHAR(4), b NATIONAL VARCHAR(5));\n"
-        "ALTER TABLE v CONVERT TO CHARACTER SET latin1;",
+        "ALTER TABLE v CONVERT TO CHARACTER SET latin1;\n"
+        "CREATE TABLE w (a INT, b INT);\n"
+        "ALTER TABLE w ADD COLUMN A TEXT, DROP COLUMN a;",
         lambda s: (
             [(c.name, c.type.name) for c in _t(s).columns] == [("b", "varchar"), ("a", "int")]
             and s.indexes["main.t.ka"].elements[0].column == "b"
             and list(_t(s, "u").checks) == ["CONSTRAINT_1"]
             and _types(s, "v")["a"][1] is None
+            and [(c.name, c.type.name) for c in _t(s, "w").columns] == [("b", "int"), ("A", "text")]
         ),
     ),
     # A key written USING HASH covers no foreign key: the server adds the key for it.
@@ -364,6 +367,35 @@ CASES: dict[str, Case] = {
                 "main.t.b",
                 "main.t.k",
             ]
+        ),
+    ),
+    # AUTO_INCREMENT (and SERIAL DEFAULT VALUE) make a column NOT NULL where they are
+    # written: a NULL after them leaves it nullable (the reader made it NOT NULL always);
+    # SET DEFAULT on one runs, but leaves no default.
+    "auto-increment-then-null": Case(
+        "CREATE TABLE t (a INT AUTO_INCREMENT UNIQUE NULL);\n"
+        "CREATE TABLE u (a INT NULL SERIAL DEFAULT VALUE);\n"
+        "CREATE TABLE v (a INT SERIAL DEFAULT VALUE NULL);\n"
+        "CREATE TABLE w (a INT AUTO_INCREMENT UNIQUE);\n"
+        "ALTER TABLE w ALTER a SET DEFAULT 1;",
+        lambda s: (
+            [_col(s, "a", n).nullable for n in "tuvw"] == [True, False, True, False]
+            and _col(s, "a", "w").default is None
+        ),
+    ),
+    # A MEMORY table's USING HASH carries over to InnoDB (a unique becomes a long hash); the
+    # next ALTER makes it a btree. Without USING, a MEMORY key keeps DESC for InnoDB.
+    "memory-hash-to-innodb": Case(
+        "CREATE TABLE t (a INT, b INT, c INT, UNIQUE KEY ua USING HASH (a DESC), "
+        "UNIQUE KEY ub (b DESC), KEY kc (c DESC)) ENGINE=MEMORY;\n"
+        "ALTER TABLE t ENGINE=InnoDB;\n"
+        "CREATE TABLE u (a INT, UNIQUE KEY ua USING HASH (a)) ENGINE=MEMORY;\n"
+        "ALTER TABLE u ENGINE=InnoDB;\n"
+        "ALTER TABLE u COMMENT 'again';",
+        lambda s: (
+            {k[5:]: (i.method, i.elements[0].descending) for k, i in s.indexes.items()}
+            == {"t.ua": ("hash", False), "t.ub": ("btree", True), "t.kc": ("btree", True)}
+            and list(_t(s, "u").uniques) == ["ua"]
         ),
     ),
 }

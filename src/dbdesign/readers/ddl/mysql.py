@@ -879,7 +879,7 @@ class _Parser(TokenCursor):
         raw = self.data_type()
         col = ColumnDef(name=name, raw=raw, origin=self.origin(at))
         if raw.base == "serial":
-            col.serial = True
+            col.serial = col.notnull = True
         keys: list[KeyDef] = []
         fk: FkDef | None = None
         check: CheckDef | None = None
@@ -895,10 +895,10 @@ class _Parser(TokenCursor):
                 col.notnull = False
             elif self.accept("DEFAULT"):
                 col.default = self.default_value()
-            elif self.accept("AUTO_INCREMENT"):
-                col.auto_increment = True
+            elif self.accept("AUTO_INCREMENT"):  # NOT NULL, unless a NULL follows
+                col.auto_increment = col.notnull = True
             elif self.accept("SERIAL", "DEFAULT", "VALUE"):
-                col.serial = True
+                col.serial = col.notnull = True
             elif self.accept("UNIQUE"):
                 self.accept("KEY")
                 unique_at = unique_at if unique_at is not None else c_at
@@ -964,7 +964,6 @@ class _Parser(TokenCursor):
             else:
                 raise self.unexpected("a column attribute")
         if col.serial:
-            col.notnull = True
             col.auto_increment = True
             unique_at = unique_at if unique_at is not None else type_at
         # The attributes are flags (sql_yacc.yy, field_spec): a primary key, else one unique
@@ -1814,11 +1813,12 @@ def rebuilt(t: TableDef, engine: str, given: set[str] | frozenset[str] = frozens
     ``engine`` its engine before: Aria writes its page checksum down as if it were given
     (``page_checksum=1``, the server's default), other engines forget one given before; an
     option ``given`` in the ALTER itself stays."""
-    for k in t.keys:  # USING HASH is written down as what it became (MEMORY keeps it)
-        if k.using == "hash" and t.engine != "MEMORY":
-            k.using = None
+    for k in t.keys:  # USING HASH: no order kept; written down as what it became, unless
+        if k.using == "hash":  # the table was MEMORY (its hash then carries over)
             for p in k.parts:
                 p.desc = False
+            if engine != "MEMORY":
+                k.using = None
     if "page_checksum" in given:
         return
     opts = t.options.create_options
@@ -2049,8 +2049,9 @@ def table_model(t: TableDef) -> tuple[Table, list[Index]]:
             if c.generated is not None
             else None
         )
-        text = default_text(c) if generated is None else None
-        nullable = not (c.notnull or c.auto_increment or c.name.lower() in pk_cols)
+        # ALTER ... SET DEFAULT on an AUTO_INCREMENT column runs but leaves no default
+        text = default_text(c) if generated is None and not c.auto_increment else None
+        nullable = not (c.notnull or c.name.lower() in pk_cols)
         if c.on_update is not None and text is None and not nullable and not c.no_default:
             # ON UPDATE without a DEFAULT on a NOT NULL column: the zero date is the default
             text = quote_string(temporal_zero(c.type))
@@ -2523,7 +2524,7 @@ class _Builder:
         if t.column(col.name) is not None:
             if a.if_exists:  # ADD COLUMN IF NOT EXISTS
                 return
-            raise error_at(f"Duplicate column name '{col.name}'", a.origin)
+            col.name = self._later(col.name, a.origin)  # ADD a, DROP a: the old a goes
         resolve_column(col, t.collation)
         self._place(t, col, a.position, a.origin)
         self._column_constraints(t, a, new_keys)
