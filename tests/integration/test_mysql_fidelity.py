@@ -398,6 +398,23 @@ CASES: dict[str, Case] = {
             and list(_t(s, "u").uniques) == ["ua"]
         ),
     ),
+    # An engine without foreign keys drops them for good (InnoDB later does not bring them
+    # back); CREATE/DROP INDEX, unlike ALTER TABLE, write an Aria row format down as PAGE.
+    "foreign-keys-dropped-for-good-and-aria-rows": Case(
+        "CREATE TABLE p (id INT PRIMARY KEY);\n"
+        "CREATE TABLE t (a INT REFERENCES p (id)) ENGINE=Aria;\n"
+        "ALTER TABLE t ENGINE=InnoDB;\n"
+        "CREATE TABLE u (b INT) ENGINE=Aria ROW_FORMAT=COMPACT;\n"
+        "CREATE INDEX ix ON u (b);\n"
+        "CREATE TABLE v (b INT) ENGINE=Aria ROW_FORMAT=COMPACT;\n"
+        "ALTER TABLE v ADD INDEX ix (b);",
+        lambda s: (
+            not _t(s).foreign_keys
+            and "main.t.a" in s.indexes
+            and _t(s, "u").dialect_options["row_format"] == "PAGE"
+            and _t(s, "v").dialect_options["row_format"] == "COMPACT"
+        ),
+    ),
 }
 
 

@@ -1808,11 +1808,21 @@ def settle_keys(keys: list[KeyDef]) -> list[KeyDef]:
     return kept
 
 
-def rebuilt(t: TableDef, engine: str, given: set[str] | frozenset[str] = frozenset()) -> None:
+def rebuilt(
+    t: TableDef,
+    engine: str,
+    given: set[str] | frozenset[str] = frozenset(),
+    *,
+    index_statement: bool = False,
+) -> None:
     """A table the server wrote again (ALTER TABLE, CREATE/DROP INDEX, CREATE TABLE ... LIKE),
     ``engine`` its engine before: Aria writes its page checksum down as if it were given
     (``page_checksum=1``, the server's default), other engines forget one given before; an
-    option ``given`` in the ALTER itself stays."""
+    option ``given`` in the ALTER itself stays. CREATE and DROP INDEX (not ALTER TABLE) write
+    an Aria table's row format down as what it is: PAGE, unless DYNAMIC or FIXED."""
+    opts = t.options.create_options
+    if index_statement and engine == "Aria" and opts.get("row_format") not in (None, *_ARIA_ROWS):
+        opts["row_format"] = "PAGE"
     for k in t.keys:  # USING HASH: no order kept; written down as what it became, unless
         if k.using == "hash":  # the table was MEMORY (its hash then carries over)
             for p in k.parts:
@@ -1821,7 +1831,6 @@ def rebuilt(t: TableDef, engine: str, given: set[str] | frozenset[str] = frozens
                 k.using = None
     if "page_checksum" in given:
         return
-    opts = t.options.create_options
     if engine == "Aria":
         opts.setdefault("page_checksum", "1")
     else:
@@ -1829,6 +1838,7 @@ def rebuilt(t: TableDef, engine: str, given: set[str] | frozenset[str] = frozens
 
 
 _CHAR_LIKE = ("char", "varchar", "binary", "varbinary")
+_ARIA_ROWS = ("DYNAMIC", "FIXED")  # Aria's row formats besides PAGE
 
 
 def fit_prefixes(t: TableDef, keys: list[KeyDef]) -> None:
@@ -1876,6 +1886,13 @@ def drop_orphan_checks(t: TableDef) -> None:
         if {c.name.lower() for c in tree.find_all(exp.Column)} & names:
             kept.append(ch)
     t.checks = kept
+
+
+def _keep_foreign_keys(t: TableDef) -> None:
+    """An engine without foreign keys drops them (their indexes stay), for good: they do not
+    come back when the table moves to InnoDB."""
+    if t.engine not in FK_ENGINES:
+        t.fks = []
 
 
 def table_collation(opts: TableOptions) -> str:
@@ -2348,6 +2365,7 @@ class _Builder:
             self._check_fk(t, fk)
         t.keys = settle_keys(t.keys)
         self._name_constraints(t)
+        _keep_foreign_keys(t)
         self.tables[t.name] = t
 
     def known_engine(self, engine: str, origin: Origin | None, instead: str) -> bool:
@@ -2438,7 +2456,7 @@ class _Builder:
             raise error_at(f"Duplicate key name '{name}'", st.origin)
         self._check_keys(t, [st.key])
         t.keys = settle_keys([*t.keys, st.key])
-        rebuilt(t, t.engine)
+        rebuilt(t, t.engine, index_statement=True)
 
     def create_view(self, v: ViewDef) -> None:
         existing = self._exists(v.name)
@@ -2504,6 +2522,7 @@ class _Builder:
             raise error_at("Multiple primary key defined", st.origin)
         t.keys = settle_keys(t.keys + new_keys)
         self._name_constraints(t)
+        _keep_foreign_keys(t)
 
     def _later(self, name: str, origin: Origin | None) -> str:
         """A stand-in for a column's new name while another column still has it (the
@@ -2734,7 +2753,7 @@ class _Builder:
                     f"Can't DROP INDEX `{st.names[0][1]}`; check that it exists", st.origin
                 )
             t.keys.remove(key)
-            rebuilt(t, t.engine)
+            rebuilt(t, t.engine, index_statement=True)
             return
         for schema, name in st.names:
             if not self.ours(schema, f"{st.kind.lower()} {name}", st.origin):
