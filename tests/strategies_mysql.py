@@ -475,4 +475,325 @@ def mysql_schemas(draw: Any, max_tables: int = 4) -> Schema:
     )
 
 
-__all__ = ["RESERVED_WORDS", "mysql_schemas"]
+# ------------------------------------------------------------------------------------------------
+# Random DDL scripts (text), for fuzzing the DDL reader against the server
+
+# Written types: (text, literals that suit it as a default, kind). Kinds decide what a column
+# may be used for: keys (text and blob kinds need a prefix), FULLTEXT (char, text), foreign keys.
+SCRIPT_TYPES: list[tuple[str, list[str], str]] = [
+    ("INT", ["0", "42", "-7", "'5'"], "int"),
+    ("INT UNSIGNED", ["7"], "int"),
+    ("INT(5) ZEROFILL", ["42"], "int"),
+    ("TINYINT(1)", ["1", "TRUE"], "int"),
+    ("BOOLEAN", ["FALSE", "1"], "int"),
+    ("BIGINT", ["9000000000"], "int"),
+    ("SMALLINT", ["-3"], "int"),
+    ("MEDIUMINT UNSIGNED", ["8"], "int"),
+    ("SERIAL", [], "serial"),
+    ("DECIMAL(8,2)", ["1.5", "'2.25'", "-0.1"], "num"),
+    ("DECIMAL", ["3"], "num"),
+    ("NUMERIC(5)", ["12"], "num"),
+    ("FLOAT", ["1.5"], "num"),
+    ("FLOAT(30)", ["2"], "num"),
+    ("FLOAT(7,3)", ["1.25"], "num"),
+    ("DOUBLE", ["2.5e3"], "num"),
+    ("REAL", ["1"], "num"),
+    ("BIT(3)", ["b'101'", "5"], "other"),
+    ("BIT", ["b'1'"], "other"),
+    ("YEAR", ["2024", "'1999'"], "other"),
+    ("DATE", ["'2020-01-02'", "'2020-1-2'"], "other"),
+    ("DATETIME", ["'2020-01-02 03:04:05'", "CURRENT_TIMESTAMP", "NOW()"], "temporal"),
+    ("DATETIME(3)", ["CURRENT_TIMESTAMP(3)", "'2020-01-02 03:04:05.1'"], "temporal"),
+    ("TIMESTAMP", ["CURRENT_TIMESTAMP", "'2021-06-01 12:00:00'"], "temporal"),
+    ("TIMESTAMP(6)", ["CURRENT_TIMESTAMP(6)", "NOW(6)"], "temporal"),
+    ("TIME(2)", ["'10:20:30.5'", "'10:20'"], "other"),
+    ("CHAR", ["'a'"], "char"),
+    ("CHAR(3)", ["'abc'", "''", "'x '"], "char"),
+    ("VARCHAR(20)", ["'x'", "'it''s'", "'a;b'", "'back\\\\slash'", "5"], "char"),
+    ("VARCHAR(300)", ["'long'"], "char"),
+    ("NCHAR(4)", ["'n'"], "char"),
+    ("NVARCHAR(10)", ["'nv'"], "char"),
+    ("NATIONAL VARCHAR(5)", ["'n'"], "char"),
+    ("BINARY(4)", ["'ab'", "0x41"], "binary"),
+    ("VARBINARY(8)", ["'bin'", "x'4142'"], "binary"),
+    ("TINYTEXT", [], "text"),
+    ("TEXT", ["'t'"], "text"),
+    ("TEXT(100)", [], "text"),
+    ("TEXT(300)", [], "text"),
+    ("MEDIUMTEXT", [], "text"),
+    ("LONGTEXT", [], "text"),
+    ("TINYBLOB", [], "blob"),
+    ("BLOB", [], "blob"),
+    ("BLOB(300)", [], "blob"),
+    ("BLOB(70000)", [], "blob"),
+    ("MEDIUMBLOB", [], "blob"),
+    ("LONGBLOB", [], "blob"),
+    ("LONG VARBINARY", [], "blob"),
+    ("ENUM('a','b','it''s')", ["'a'", "'it''s'", "2"], "other"),
+    ("SET('x','y','z')", ["'x,y'", "''", "'y,x'"], "other"),
+    ("JSON", ["'{}'"], "text"),
+    ("UUID", [], "other"),
+    ("INET6", ["'::1'"], "other"),
+    ("CHAR(5) BINARY", ["'b'"], "char"),
+    ("VARCHAR(10) CHARACTER SET latin1", ["'l'"], "char"),
+    ("VARCHAR(10) CHARSET utf8 COLLATE utf8_bin", ["'u'"], "char"),
+    ("TEXT CHARACTER SET latin1", [], "text"),
+    ("TINYTEXT ASCII", [], "text"),
+    ("VARCHAR(6) CHARACTER SET binary", [], "binary"),
+]
+_SCRIPT_COLLATIONS = ["latin1_bin", "utf8mb4_bin", "utf8mb4_unicode_ci", "utf8mb3_general_ci"]
+_SCRIPT_ENGINES = ["InnoDB", "InnoDB", "InnoDB", "MyISAM", "Aria", "MEMORY", "heap", "maria"]
+_SCRIPT_ACTIONS = ["CASCADE", "SET NULL", "RESTRICT", "NO ACTION"]
+_SCRIPT_COLUMNS = ["a", "b", "c", "Name", "key", "x y", "ts"]
+_NOW = ["CURRENT_TIMESTAMP", "CURRENT_TIMESTAMP()", "NOW()", "LOCALTIMESTAMP"]
+_KEYED = ("char", "text", "blob", "binary")  # kinds whose key parts may have a prefix
+
+
+def _qn(draw: Any, name: str) -> str:
+    """A name as written: quoted, or bare where it may be."""
+    bare = name.isidentifier() and name.upper() not in RESERVED_WORDS
+    return name if bare and draw(st.booleans()) else _q(name)
+
+
+class _ScriptTable:
+    """What the generator knows of a table it wrote: column kinds, a primary key, an id."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.kinds: dict[str, str] = {}  # column -> kind (SCRIPT_TYPES)
+        self.primary = False
+        self.auto = False
+        self.id_type: str | None = None  # the type of an `id` primary key, for foreign keys
+
+
+@st.composite
+def _column_def(draw: Any, name: str, t: _ScriptTable, parents: list[_ScriptTable]) -> str:
+    """``name type attributes ...``: attributes in any order, sometimes repeated; keys,
+    AUTO_INCREMENT and references only where the server allows them, mostly."""
+    type_text, defaults, kind = draw(st.sampled_from(SCRIPT_TYPES))
+    attrs: list[str] = []
+    choices = ["NOT NULL", "NULL", "COMMENT 'c'"]
+    if t.kinds and draw(st.integers(0, 3)) == 0:  # never all columns invisible
+        choices.append("INVISIBLE")
+    if draw(st.integers(0, 3)) == 0:
+        choices.append("DEFAULT NULL")
+    if defaults:
+        choices += [f"DEFAULT {d}" for d in defaults] * 3
+    if kind == "temporal":
+        choices += [f"ON UPDATE {draw(st.sampled_from(_NOW))}"] * 3
+    implied = ("SET", "ASCII", "NCHAR", "NVARCHAR", "NATIONAL", "CHARSET")  # a character set
+    if kind in ("char", "text", "binary", "blob") and not any(w in type_text for w in implied):
+        collation = draw(st.sampled_from([*_SCRIPT_COLLATIONS, "'binary'"]))
+        choices += [f"COLLATE {collation}"] * 2
+    if kind == "int":
+        choices += [f"CHECK ({_q(name)} > 0)", "DEFAULT (1 + 1)"]
+    if kind in ("int", "num") and t.kinds and draw(st.integers(0, 4)) == 0:
+        src = draw(st.sampled_from(sorted(t.kinds)))
+        if t.kinds[src] == "int":
+            how = draw(st.sampled_from(["VIRTUAL", "STORED", "PERSISTENT", ""]))
+            choices.append(f"GENERATED ALWAYS AS ({_q(src)} + 1) {how}".rstrip())
+    for _ in range(draw(st.integers(0, 4))):
+        attrs.append(draw(st.sampled_from(choices)))
+    key_ok = kind not in ("text", "blob")
+    if key_ok and draw(st.integers(0, 3)) == 0:
+        keys = ["UNIQUE", "UNIQUE KEY", "UNIQUE UNIQUE"]
+        if not t.primary:
+            keys += ["PRIMARY KEY", "KEY", "PRIMARY KEY UNIQUE"]
+        key = draw(st.sampled_from(keys))
+        t.primary = t.primary or "KEY" in key.replace("UNIQUE KEY", "")
+        if kind == "int" and not t.auto and draw(st.booleans()):
+            key += " AUTO_INCREMENT"
+            t.auto = True
+        attrs.insert(draw(st.integers(0, len(attrs))), key)
+    if kind == "serial":
+        t.auto = True
+    t.kinds[name] = kind
+    return " ".join([_qn(draw, name), type_text, *attrs])
+
+
+@st.composite
+def _key_def(draw: Any, t: _ScriptTable, parents: list[_ScriptTable]) -> str:
+    """A table constraint or index over columns of ``t``."""
+    columns = sorted(t.kinds)
+    if parents and draw(st.integers(0, 3)) == 0:
+        ref = draw(st.sampled_from(parents))
+        col = f"fk_{ref.name}"
+        action = draw(st.sampled_from(_SCRIPT_ACTIONS))
+        name = draw(st.sampled_from(["", "CONSTRAINT ", "CONSTRAINT fk1 ", "CONSTRAINT fk1 ix "]))
+        if col not in t.kinds:
+            return ""
+        return f"{name}FOREIGN KEY ({_q(col)}) REFERENCES {_q(ref.name)} (`id`) ON DELETE {action}"
+    if draw(st.integers(0, 6)) == 0:
+        col = draw(st.sampled_from(columns))
+        return f"{draw(st.sampled_from(['', 'CONSTRAINT ck ']))}CHECK ({_q(col)} IS NOT NULL)"
+    kinds = ["UNIQUE", "UNIQUE KEY", "KEY", "INDEX", "FULLTEXT"]
+    if not t.primary:
+        kinds += ["PRIMARY KEY"] * 2
+    kind = draw(st.sampled_from(kinds))
+    usable = (
+        [c for c in columns if t.kinds[c] in ("char", "text")] if kind == "FULLTEXT" else columns
+    )
+    if not usable:
+        return ""
+    cols = draw(st.lists(st.sampled_from(usable), min_size=1, max_size=2, unique=True))
+    parts = []
+    for c in cols:
+        part = _q(c)
+        if kind != "FULLTEXT":
+            if t.kinds[c] in ("text", "blob") or (
+                t.kinds[c] in _KEYED and draw(st.integers(0, 3)) == 0
+            ):
+                part += f"({draw(st.integers(1, 8))})"
+            if draw(st.integers(0, 4)) == 0:
+                part += draw(st.sampled_from([" DESC", " ASC"]))
+        parts.append(part)
+    name = draw(st.sampled_from(["", "", "k1 ", "`k 2` ", "uq "]))
+    using = (
+        "" if kind == "FULLTEXT" else draw(st.sampled_from(["", "", "USING BTREE ", "USING HASH "]))
+    )
+    constraint = ""
+    if kind.startswith(("PRIMARY", "UNIQUE")):
+        constraint = draw(st.sampled_from(["", "", "CONSTRAINT ", "CONSTRAINT c1 "]))
+    if kind == "PRIMARY KEY":
+        t.primary = True
+    text = f"{constraint}{kind} {name}{using}({', '.join(parts)})"
+    if draw(st.integers(0, 4)) == 0:
+        text += " COMMENT 'why'"
+    return text
+
+
+@st.composite
+def _table_options(draw: Any, t: _ScriptTable) -> str:
+    lobs = any(k in ("text", "blob") for k in t.kinds.values())
+    engines = [e for e in _SCRIPT_ENGINES if not (lobs and e in ("MEMORY", "heap"))]
+    engine = draw(st.sampled_from(engines))
+    formats = ["DYNAMIC", "COMPACT"]
+    if engine in ("MyISAM", "Aria", "maria"):
+        formats += ["FIXED", "PAGE"] if engine != "MyISAM" else ["FIXED"]
+    opts = [f"ENGINE={engine}"] if draw(st.booleans()) else []
+    for _ in range(draw(st.integers(0, 3))):
+        opts.append(
+            draw(
+                st.sampled_from(
+                    [
+                        f"DEFAULT CHARSET={draw(st.sampled_from(['latin1', 'utf8', 'utf8mb4']))}",
+                        f"COLLATE={draw(st.sampled_from(_SCRIPT_COLLATIONS))}",
+                        "COMMENT='table'",
+                        f"ROW_FORMAT={draw(st.sampled_from(formats))}",
+                        "AUTO_INCREMENT=5",
+                        "STATS_PERSISTENT=0",
+                        "CHECKSUM=1",
+                        "PAGE_CHECKSUM=0",
+                    ]
+                )
+            )
+        )
+    return " ".join(opts)
+
+
+@st.composite
+def _alter_action(draw: Any, t: _ScriptTable, parents: list[_ScriptTable]) -> str:
+    columns = sorted(t.kinds)
+    name = draw(st.sampled_from(columns))
+    col = _q(name)
+    new = draw(st.sampled_from(["n1", "n2", "A", "b"]))
+    kind = draw(st.integers(0, 13))
+    if kind == 0 and new not in t.kinds:
+        where = draw(st.sampled_from(["", "", " FIRST", f" AFTER {col}"]))
+        return f"ADD COLUMN {draw(_column_def(new, t, parents))}{where}"
+    if kind == 1:
+        return f"MODIFY {draw(_column_def(name, t, parents))}"
+    if kind == 2 and new not in t.kinds:
+        text = f"CHANGE {col} {draw(_column_def(new, t, parents))}"
+        t.kinds.pop(name, None)
+        return text
+    if kind == 3 and len(columns) > 1:
+        t.kinds.pop(name)
+        return f"DROP COLUMN {col}"
+    if kind == 5:
+        return str(
+            draw(st.sampled_from(["DROP PRIMARY KEY", "DROP INDEX k1", f"DROP INDEX {col}"]))
+        )
+    if kind == 6 and new not in t.kinds:
+        t.kinds[new] = t.kinds.pop(name)
+        return f"RENAME COLUMN {col} TO {_q(new)}"
+    if kind == 7:
+        default = draw(st.sampled_from(["1", "'x'", "NULL"]))
+        return str(
+            draw(
+                st.sampled_from([f"ALTER {col} SET DEFAULT {default}", f"ALTER {col} DROP DEFAULT"])
+            )
+        )
+    if kind == 8:
+        charset = draw(st.sampled_from(["latin1", "utf8mb4", "utf8mb3"]))
+        return f"CONVERT TO CHARACTER SET {charset}"
+    if kind == 9:
+        return f"ENGINE={draw(st.sampled_from(_SCRIPT_ENGINES))}"
+    if kind == 10:
+        return str(
+            draw(st.sampled_from(["DEFAULT CHARSET=latin1", "COMMENT 'c2'", "ROW_FORMAT=DYNAMIC"]))
+        )
+    if kind == 11:
+        return "RENAME INDEX k1 TO k3"
+    if kind == 12:
+        return str(
+            draw(st.sampled_from(["DROP FOREIGN KEY fk1", "DROP CONSTRAINT ck", "DROP CHECK ck"]))
+        )
+    return f"ADD {draw(_key_def(t, parents))}"
+
+
+@st.composite
+def mysql_scripts(draw: Any) -> str:
+    """A random script of CREATE TABLE (columns with attributes in any order, keys, foreign
+    keys, checks and options), ALTER TABLE, CREATE INDEX and CREATE TABLE ... LIKE, built so
+    that the server runs most of it: the fuzz compares the DDL reader with the catalog on what
+    MariaDB runs."""
+    statements: list[str] = []
+    tables: list[_ScriptTable] = []
+    for n in range(draw(st.integers(1, 3))):
+        t = _ScriptTable(f"t{n + 1}")
+        parents = [p for p in tables if p.id_type is not None]
+        defs = []
+        if draw(st.integers(0, 2)):
+            t.id_type = draw(st.sampled_from(["INT", "BIGINT", "INT UNSIGNED"]))
+            t.primary = True
+            t.kinds["id"] = "int"
+            defs.append(f"`id` {t.id_type} PRIMARY KEY")
+        for parent in parents:
+            if draw(st.booleans()):
+                t.kinds[f"fk_{parent.name}"] = "int"
+                fk = f"`fk_{parent.name}` {parent.id_type}"
+                if draw(st.booleans()):
+                    fk += f" REFERENCES {_q(parent.name)} (`id`)"
+                defs.append(fk)
+        for c in draw(
+            st.lists(st.sampled_from(_SCRIPT_COLUMNS), min_size=1, max_size=4, unique=True)
+        ):
+            defs.append(draw(_column_def(c, t, parents)))
+        for _ in range(draw(st.integers(0, 2))):
+            key = draw(_key_def(t, parents))
+            if key:
+                defs.append(key)
+        options = draw(_table_options(t))
+        statements.append(f"CREATE TABLE {_q(t.name)} ({', '.join(defs)}) {options}".rstrip())
+        tables.append(t)
+        for _ in range(draw(st.integers(0, 2))):
+            if draw(st.integers(0, 4)) == 0:
+                name = draw(st.sampled_from(["ix", "k1"]))
+                unique = draw(st.sampled_from(["", "UNIQUE "]))
+                col = draw(st.sampled_from(sorted(t.kinds)))
+                prefix = "(5)" if t.kinds[col] in ("text", "blob") else ""
+                statements.append(
+                    f"CREATE {unique}INDEX {name} ON {_q(t.name)} ({_q(col)}{prefix})"
+                )
+            else:
+                actions = [draw(_alter_action(t, parents)) for _ in range(draw(st.integers(1, 2)))]
+                actions = [a for a in actions if not a.endswith("ADD ")]
+                if actions:
+                    statements.append(f"ALTER TABLE {_q(t.name)} {', '.join(actions)}")
+    if draw(st.integers(0, 5)) == 0:
+        statements.append(f"CREATE TABLE `copy` LIKE {_q(draw(st.sampled_from(tables)).name)}")
+    return ";\n".join(statements) + ";\n"
+
+
+__all__ = ["RESERVED_WORDS", "mysql_schemas", "mysql_scripts"]

@@ -21,7 +21,6 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, note, settings
-from hypothesis import strategies as st
 
 from dbdesign import api
 from dbdesign.emit.mysql import emit_schema
@@ -481,13 +480,77 @@ def test_cli_inspect_lint_docs(scratch: str, tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     assert "rows" in r.stdout and "actor" in r.stdout
     r = _cli("lint", str(path), "--dialect", "mysql", "--format", "json")
-    assert r.returncode in (0, 1), r.stderr
-    assert isinstance(json.loads(r.stdout), dict | list)
+    assert r.returncode == 1, r.stderr  # an error-level finding: the password column
+    from_file = _findings(r.stdout)
+    assert ("SEC001", "main.staff.password") in from_file
     r = _cli("lint", scratch, "--format", "json")
-    assert r.returncode in (0, 1), r.stderr
+    assert r.returncode == 1, r.stderr
+    assert _messages(_findings(r.stdout)) == _messages(from_file)  # same model, same findings
     r = _cli("docs", str(path), "--out", str(tmp_path / "docs"), "--format", "markdown")
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "docs" / "index.md").exists()
+
+
+def _findings(report: str) -> dict[tuple[str, str], dict[str, Any]]:
+    """Lint's JSON report keyed (code, object)."""
+    return {(f["code"], f["object"]): f for f in json.loads(report)["findings"]}
+
+
+def _messages(findings: dict[tuple[str, str], dict[str, Any]]) -> dict[tuple[str, str], str]:
+    """The findings without where they were found (a file's line, a catalog's name)."""
+    return {k: f["message"] for k, f in findings.items()}
+
+
+# A MySQL schema with one thing wrong per rule: a plain-text password, numbered phone columns,
+# money in a float, an index that repeats another, a table without a primary key.
+_FLAWED = """\
+CREATE TABLE customer (
+  id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  email VARCHAR(100) NOT NULL,
+  password VARCHAR(100) NOT NULL,
+  phone1 VARCHAR(20),
+  phone2 VARCHAR(20)
+) ENGINE=InnoDB;
+CREATE TABLE product (
+  id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  name VARCHAR(100) NOT NULL,
+  price FLOAT NOT NULL,
+  KEY ix_name (name),
+  KEY ix_name_again (name)
+) ENGINE=InnoDB;
+CREATE TABLE audit_log (
+  at DATETIME NOT NULL,
+  message TEXT
+) ENGINE=InnoDB;
+"""
+
+
+def test_lint_finds_what_is_wrong_with_a_mysql_schema(scratch: str, tmp_path: Path) -> None:
+    """dbdesign lint on a MySQL file and on the same schema loaded into MariaDB: the expected
+    findings, at their lines in the file, the same from both, and exit code 1 (errors)."""
+    path = tmp_path / "shop.sql"
+    path.write_text(_FLAWED)
+    r = _cli("lint", str(path), "--dialect", "mysql", "--format", "json")
+    assert r.returncode == 1, r.stderr
+    from_file = _findings(r.stdout)
+    expected = {
+        ("SEC001", "main.customer.password"): ("error", 4),
+        ("NRM001", "main.customer"): ("warning", 5),
+        ("TYP003", "main.product.price"): ("error", 11),
+        ("IDX001", "main.ix_name_again"): ("warning", 13),
+        ("KEY001", "main.audit_log"): ("error", 15),
+    }
+    got = {k: (from_file[k]["severity"], from_file[k]["line"]) for k in expected if k in from_file}
+    assert got == expected, sorted(from_file)
+    assert "ix_name" in from_file[("IDX001", "main.ix_name_again")]["message"]
+    load_mysql(scratch, _FLAWED)
+    r = _cli("lint", scratch, "--format", "json")
+    assert r.returncode == 1, r.stderr
+    from_db = _findings(r.stdout)
+    assert _messages(from_db) == _messages(from_file)
+    r = _cli("lint", str(path), "--dialect", "mysql", "--format", "json", "--ignore", "SEC001")
+    assert r.returncode == 1, r.stderr  # TYP003 and KEY001 are errors too
+    assert set(_findings(r.stdout)) == set(from_file) - {("SEC001", "main.customer.password")}
 
 
 def test_connection_errors_hide_the_password(server: str) -> None:
@@ -506,112 +569,7 @@ def test_connection_errors_hide_the_password(server: str) -> None:
 
 
 # ------------------------------------------------------------------------------------------------
-# fuzzing against the server
-
-
-def _fuzz_statements() -> list[str]:
-    from dbdesign.readers.ddl.mysql import split_script
-
-    out: list[str] = []
-    for path in FILES:
-        _src, statements = split_script(path.read_text(errors="replace"))
-        for st_ in statements:
-            head = st_.text.upper()[:80]
-            if st_.first in ("CREATE", "ALTER", "DROP", "RENAME") and not any(
-                w in head for w in ("DATABASE", "SCHEMA", "TRIGGER", "PROCEDURE", "FUNCTION")
-            ):
-                out.append(st_.text.strip() + ";")
-    return out
-
-
-_FUZZ_VOCAB = [
-    "(",
-    ")",
-    ",",
-    ";",
-    "'",
-    "`",
-    "--",
-    "#",
-    "/*",
-    "CREATE",
-    "TABLE",
-    "KEY",
-    "UNIQUE",
-    "PRIMARY KEY",
-    "DEFAULT",
-    "NOT NULL",
-    "NULL",
-    "AUTO_INCREMENT",
-    "COMMENT 'c'",
-    "CHECK (1)",
-    "x",
-    "1",
-    "-",
-    "DROP",
-    "ADD",
-    "COLUMN",
-    "IF EXISTS",
-    "UNSIGNED",
-    "INT",
-    "VARCHAR(5)",
-    "CHARACTER SET latin1",
-    "COLLATE utf8mb4_bin",
-    "ENGINE=MyISAM",
-    "FIRST",
-    "DESC",
-    "FULLTEXT",
-    "USING HASH",
-]
-
-
-@settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
-@given(data=st.data())
-def test_fuzz_server_and_reader_agree(data: st.DataObject, server: str) -> None:
-    """Mutated statements of the corpus and the own set: whenever MariaDB runs the script,
-    read_ddl accepts it and agrees with the catalog."""
-    import random
-
-    import pymysql
-
-    from dbdesign.errors import ParseError
-
-    statements = _FUZZ
-    text = "\n".join(data.draw(st.lists(st.sampled_from(statements), min_size=1, max_size=4)))
-    rnd = random.Random(data.draw(st.integers(0, 2**32)))
-    for _ in range(data.draw(st.integers(0, 3))):
-        pos = rnd.randrange(len(text) + 1)
-        op = data.draw(st.sampled_from(["insert", "delete", "replace", "duplicate"]))
-        if op == "insert":
-            text = text[:pos] + " " + data.draw(st.sampled_from(_FUZZ_VOCAB)) + " " + text[pos:]
-        elif op == "delete":
-            text = text[:pos] + text[pos + rnd.randrange(1, 12) :]
-        elif op == "replace":
-            word = data.draw(st.sampled_from(_FUZZ_VOCAB))
-            text = text[:pos] + word + text[pos + rnd.randrange(1, 6) :]
-        else:
-            n = rnd.randrange(1, 20)
-            text = text[:pos] + text[pos : pos + n] + text[pos:]
-    note(text)
-    try:
-        from_ddl: Schema | ParseError = read_ddl(text)
-    except ParseError as e:
-        from_ddl = e
-    with mysql_scratch_database(server) as url:
-        try:
-            load_mysql(url, text)
-        except (pymysql.err.MySQLError, ParseError):
-            pass  # the server (or the splitter) refused it: nothing to compare
-        else:
-            assert not isinstance(from_ddl, ParseError), f"MariaDB ran it; read_ddl: {from_ddl}"
-            assert_same(from_ddl, read_catalog(url))
-
-
-_FUZZ = _fuzz_statements()
+# connections (the fuzz against the server is in test_mysql_fuzz.py)
 
 
 def test_read_catalog_leaves_an_open_connection_as_it_was(scratch: str) -> None:
