@@ -415,6 +415,30 @@ CASES: dict[str, Case] = {
             and _t(s, "v").dialect_options["row_format"] == "COMPACT"
         ),
     ),
+    # The character set options of one ALTER TABLE act on the table it leaves, in any order:
+    # CONVERT TO changes the columns the ALTER adds or changes too (JSON is then longtext in
+    # that character set; a TEXT written in the ALTER stays a TEXT), and DEFAULT CHARSET and
+    # COLLATE add up, are the new columns' default and win the table's over CONVERT TO's.
+    "alter-charset-options-in-any-order": Case(
+        "CREATE TABLE t (a INT, b TEXT CHARACTER SET latin1) DEFAULT CHARSET=latin1;\n"
+        "ALTER TABLE t ADD c TEXT CHARACTER SET latin1, DEFAULT CHARSET=latin1, "
+        "CONVERT TO CHARACTER SET utf8mb4, MODIFY a JSON, ADD d VARCHAR(5) COLLATE latin1_bin;\n"
+        "CREATE TABLE u (a INT);\n"
+        "ALTER TABLE u ADD b VARCHAR(5), COLLATE=latin1_bin, CHARSET=latin1;",
+        lambda s: (
+            _types(s)
+            == {
+                "a": (DataType(name="longtext"), "utf8mb4_general_ci"),
+                "b": (DataType(name="mediumtext"), "utf8mb4_general_ci"),
+                "c": (DataType(name="text"), "utf8mb4_general_ci"),
+                "d": (DataType(name="varchar", args=(5,)), "utf8mb4_general_ci"),
+            }
+            and list(_t(s).checks) == ["a"]
+            and _t(s).dialect_options["collation"] == "latin1_swedish_ci"
+            and _types(s, "u")["b"] == (DataType(name="varchar", args=(5,)), None)
+            and _t(s, "u").dialect_options["collation"] == "latin1_bin"
+        ),
+    ),
 }
 
 

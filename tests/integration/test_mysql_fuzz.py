@@ -199,6 +199,14 @@ FOUND = [
     # MEMORY's USING HASH carries over to InnoDB
     "CREATE TABLE `t2` (`id` INT PRIMARY KEY, `a` DECIMAL(8,2), `b` INT UNIQUE, "
     "UNIQUE USING HASH (`a` DESC) COMMENT 'why') ENGINE=MEMORY;\nALTER TABLE `t2` ENGINE=InnoDB;\n",
+    # CONVERT TO changes a column the same ALTER makes JSON: longtext in latin1 and a check
+    "CREATE TABLE t1 (a INT UNIQUE, b INT UNIQUE, c INT UNIQUE);\n"
+    "ALTER TABLE t1 CONVERT TO CHARACTER SET latin1, MODIFY a JSON;\nCREATE TABLE copy LIKE t1;\n",
+    # DEFAULT CHARSET wins the table's default over CONVERT TO written after it
+    "CREATE TABLE t1 (a DECIMAL(8,2), b TEXT CHARACTER SET latin1, c INT UNIQUE, "
+    "`key` INT UNIQUE);\n"
+    "ALTER TABLE t1 DEFAULT CHARSET=latin1, CONVERT TO CHARACTER SET utf8mb4;\n"
+    "CREATE TABLE copy LIKE t1;\n",
 ]
 
 

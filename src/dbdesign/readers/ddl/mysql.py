@@ -2499,11 +2499,15 @@ class _Builder:
         before = deepcopy(t) if changes and all(a.if_exists for a in changes) else None
         new_keys: list[KeyDef] = []
         self._renames = []
+        self._table_charset(t, changes)
         for a in st.actions:
             if a.kind == "rename_table":
                 self._rename(t.name, a.new, a.origin)
                 continue
             self._alter_action(t, a, new_keys)
+        convert = next((a for a in changes if a.kind == "convert"), None)
+        if convert is not None:  # (two that disagree the server refuses)
+            self._convert(t, convert, changes)
         for temp, name, origin in self._renames:  # CHANGE a b, CHANGE b a: both old names
             if t.column(name) is not None:
                 raise error_at(f"Duplicate column name '{name}'", origin)
@@ -2657,34 +2661,54 @@ class _Builder:
             raise error_at(f"Duplicate key name '{a.new}'", a.origin)
         key.name = a.new
 
+    def _table_charset(self, t: TableDef, changes: list[AlterAction]) -> None:
+        """The table's default character set and collation after the ALTER, set before its
+        columns are: new and changed columns take it wherever the option is written. The
+        DEFAULT CHARSET and COLLATE options of the ALTER add up (the server refuses two that
+        disagree) and win over CONVERT TO's, which then changes only the columns."""
+        given = TableOptions()
+        for a in changes:
+            if a.kind == "options" and a.options is not None:
+                given.charset = a.options.charset or given.charset
+                given.collation = a.options.collation or given.collation
+        convert = next((a.options for a in changes if a.kind == "convert"), None)
+        for o in (convert, given):
+            if o is not None and (o.charset or o.collation):
+                t.options.charset, t.options.collation = o.charset, o.collation
+                t.collation = table_collation(o)
+
     def _alter_options(self, t: TableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
         assert a.options is not None
-        o = a.options
+        o = a.options  # the character set and collation are set already (_table_charset)
         if o.engine and self.known_engine(o.engine, a.origin, "keeps the table's engine"):
             t.engine = o.engine
             t.options.engine = o.engine
-        if o.charset or o.collation:  # the default for new columns only
-            t.options.charset, t.options.collation = o.charset, o.collation
-            t.collation = table_collation(o)
         if o.comment is not None:
             t.options.comment = o.comment
         t.options.create_options.update(o.create_options)
 
     def _alter_convert(self, t: TableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
-        """CONVERT TO CHARACTER SET: the table's default and every text column change."""
+        """CONVERT TO CHARACTER SET acts on the table as the ALTER leaves it (_convert)."""
+
+    def _convert(self, t: TableDef, a: AlterAction, changes: list[AlterAction]) -> None:
+        """CONVERT TO CHARACTER SET: every text column of the table after the ALTER gets the
+        character set, those the ALTER adds or changes too, whatever they were given (JSON
+        among them: longtext in that character set). Only a TEXT column the ALTER leaves
+        alone keeps as many characters as before (a latin1 text becomes a utf8mb4
+        mediumtext): a TEXT written in the ALTER is a TEXT."""
         assert a.options is not None
-        t.options.charset, t.options.collation = a.options.charset, a.options.collation
-        t.collation = table_collation(a.options)
+        collation = table_collation(a.options)
+        written = {id(c.column) for b in changes for c in (b, *b.children) if c.column}
         for c in t.columns:
             if c.collation is not None and is_textual(c.type):
                 c.raw = replace(c.raw, charset=None, collation=None, binary=False)
                 if c.raw.national:  # NCHAR is utf8mb3 only until converted
                     c.raw = replace(c.raw, base=c.raw.base[1:])
-                if c.type.name in TEXT_TYPES:  # as many characters as before: TEXT(n)
+                if c.type.name in TEXT_TYPES and id(c) not in written:
                     n = text_capacity(c.type.name, charset_of(c.collation))
                     c.raw = replace(c.raw, base="text", args=(str(n),))
                 c.explicit_collation = None
-                resolve_column(c, t.collation)
+                resolve_column(c, collation)
 
     def _column_constraints(self, t: TableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
         new_keys.extend(a.keys)
