@@ -87,7 +87,7 @@ def test_design_of_a_non_utf8_spec(tmp_path: Path) -> None:
 def test_design_with_an_unknown_dialect(tmp_path: Path) -> None:
     out = tmp_path / "out"
     r = run("design", str(FLEET), "--dialect", "oracle", "--out", str(out), "--no-prove")
-    one_error(r, "'oracle'", "postgresql", "sqlite", "mysql")
+    one_error(r, "unknown dialect 'oracle'; choose one of postgres, sqlite, mysql")
     assert not out.exists()
 
 

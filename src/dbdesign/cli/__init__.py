@@ -41,10 +41,19 @@ class Format(StrEnum):
     json = "json"
 
 
-class DialectOpt(StrEnum):
-    postgres = "postgres"
-    sqlite = "sqlite"
-    mysql = "mysql"
+def dialect_option(what: str = "Dialect of DDL files", when_omitted: str = "detected") -> Any:
+    """``--dialect``: the name or alias of a registered dialect, given back as its canonical
+    name. The help lists the dialects registered when the CLI is built; an unknown name is a
+    usage error (exit 2) that lists them."""
+    from dbdesign import dialects
+
+    def canonical(value: str) -> str:
+        return dialects.get(value).name
+
+    known = ", ".join(dialects.names())
+    return typer.Option(
+        "--dialect", metavar="DIALECT", parser=canonical, help=f"{what}: {known} ({when_omitted})."
+    )
 
 
 def _version(value: bool) -> None:
@@ -174,10 +183,7 @@ def inspect(
             "database URL (postgresql://..., mysql://..., sqlite:///...)."
         ),
     ],
-    dialect: Annotated[
-        DialectOpt | None,
-        typer.Option("--dialect", help="Dialect of DDL files (detected when omitted)."),
-    ] = None,
+    dialect: Annotated[str | None, dialect_option()] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
     rows: Annotated[bool, typer.Option(help="Count rows (live databases only).")] = True,
 ) -> None:
@@ -201,7 +207,7 @@ def inspect(
 
     with bytes_bar("reading") as progress:
         schema = api.read(
-            source, dialect=dialect.value if dialect else None, warn=_warn, progress=progress
+            source, dialect=dialect, warn=_warn, progress=progress
         )
     if fmt is Format.json:
         sys.stdout.write(json.dumps(api.to_json(schema), indent=2) + "\n")

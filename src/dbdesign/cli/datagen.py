@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from dbdesign.cli import Format
+from dbdesign.cli import Format, dialect_option
 
 if TYPE_CHECKING:
     from dbdesign.model import Schema
@@ -86,10 +86,7 @@ def datagen(
     create: Annotated[
         bool, typer.Option("--create", help="Create the schema of SOURCE in --db first.")
     ] = False,
-    dialect: Annotated[
-        str | None,
-        typer.Option("--dialect", help="Dialect of DDL files: postgres, sqlite, mysql (detected)."),
-    ] = None,
+    dialect: Annotated[str | None, dialect_option()] = None,
     analyze: Annotated[
         bool, typer.Option("--analyze/--no-analyze", help="ANALYZE the loaded tables.")
     ] = True,

@@ -10,6 +10,8 @@ from typing import Annotated
 
 import typer
 
+from dbdesign.cli import dialect_option
+
 
 def register(app: typer.Typer) -> None:
     app.command(name="design")(design)
@@ -24,10 +26,7 @@ def design(
     ] = None,
     dialect: Annotated[
         str | None,
-        typer.Option(
-            "--dialect",
-            help="postgresql, sqlite or mysql (default: the spec's database, or the best fit).",
-        ),
+        dialect_option("The dialect to design for", "default: the spec's database, or best fit"),
     ] = None,
     prove: Annotated[
         bool,

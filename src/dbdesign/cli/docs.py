@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from dbdesign.cli import dialect_option
+
 
 def register(app: typer.Typer) -> None:
     app.command(name="docs")(docs)
@@ -29,10 +31,7 @@ def docs(
             help="Comma-separated: markdown,html,mermaid,dot,svg,dbml (default: all).",
         ),
     ] = "all",
-    dialect: Annotated[
-        str | None,
-        typer.Option("--dialect", help="Dialect of DDL files: postgres, sqlite, mysql (detected)."),
-    ] = None,
+    dialect: Annotated[str | None, dialect_option()] = None,
     lint: Annotated[
         Path | None,
         typer.Option("--lint", help="Lint findings (`dbdesign lint --format json`) to include."),

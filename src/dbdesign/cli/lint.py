@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from dbdesign.cli import dialect_option
+
 if TYPE_CHECKING:
     from dbdesign.model import Schema
 
@@ -54,9 +56,7 @@ def lint_command(
         list[str] | None,
         typer.Option("--ignore", help="Rule codes, prefixes or groups to skip (repeatable)."),
     ] = None,
-    dialect: Annotated[
-        str | None, typer.Option(help="Dialect of DDL files: postgres, sqlite, mysql.")
-    ] = None,
+    dialect: Annotated[str | None, dialect_option()] = None,
     config: Annotated[
         Path | None, typer.Option(help="A dbdesign.toml or pyproject.toml (else the nearest).")
     ] = None,

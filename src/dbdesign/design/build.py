@@ -8,9 +8,9 @@ from dataclasses import dataclass, field, replace
 from graphlib import CycleError, TopologicalSorter
 from itertools import pairwise
 
+from dbdesign import dialects
 from dbdesign.design.naming import object_name, plural
 from dbdesign.design.types import MAPPERS, Physical, literal
-from dbdesign.dialects.mysql import CAPABILITIES as MYSQL_CAPABILITIES
 from dbdesign.dialects.mysql import quote_ident
 from dbdesign.model import (
     Check,
@@ -446,7 +446,7 @@ class Builder:
             "it is the cycle's relationship stated last in the spec (the one that closes the "
             "loop); the cycle's other keys stay checked at once"
         )
-        if self.my and not MYSQL_CAPABILITIES.deferrable_constraints:
+        if not dialects.get(self.dialect).capabilities.deferrable:
             t.columns = [replace(c, nullable=True) if c.name in own else c for c in t.columns]
             suffix = "nullable: breaks a cycle of required references"
             self.decide(

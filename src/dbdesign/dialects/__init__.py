@@ -1,1 +1,192 @@
-"""dbdesign.dialects."""
+"""The dialects dbdesign knows, as registered objects.
+
+A :class:`Dialect` is one object per SQL dialect holding what the project knows about it: its
+names and URL schemes, how it quotes, how it writes a type, how long a name may be, and what it
+can do (:class:`Capabilities`). Code that needs a dialect asks :func:`get` with a name, an alias
+or a database URL, and then asks the object — never compares dialect names itself.
+
+The built-in dialects live in ``dialects/postgres.py``, ``mysql.py`` (MariaDB is its variant)
+and ``sqlite.py``; each ends with its ``register(...)``. Adding a dialect is one module with a
+:class:`Dialect` subclass and its registration (see docs/architecture.md).
+
+    >>> from dbdesign import dialects
+    >>> dialects.get("postgresql").name
+    'postgres'
+    >>> dialects.get("mysql://root@localhost/app").title
+    'MySQL / MariaDB'
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from dataclasses import dataclass
+from typing import ClassVar, Literal
+
+from dbdesign.errors import ConfigError
+from dbdesign.model import DataType
+
+# Modules that register the built-in dialects, imported on first use of the registry.
+_BUILTIN = ("dbdesign.dialects.postgres", "dbdesign.dialects.sqlite", "dbdesign.dialects.mysql")
+_URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9.-]*)(?:\+[\w-]+)?:")
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a dialect can express. Consumers ask these instead of comparing names."""
+
+    transactional_ddl: bool = False  # DDL rolls back with the transaction
+    schemas: bool = False  # namespaces inside a database (CREATE SCHEMA)
+    comments: bool = False  # comments on tables and columns
+    identity: bool = False  # GENERATED ... AS IDENTITY columns
+    auto_increment: bool = False  # a column attribute numbers the rows (AUTO_INCREMENT)
+    domains: bool = False  # CREATE DOMAIN
+    enum_types: bool = False  # named enum types (CREATE TYPE ... AS ENUM)
+    inline_enums: bool = False  # ENUM('a','b') written on the column
+    row_level_security: bool = False
+    sequences: bool = False  # CREATE SEQUENCE (MariaDB has them; its model does not read them)
+    check_constraints: bool = True  # enforced CHECK (MariaDB 10.2+, MySQL 8.0.16+)
+    expression_defaults: bool = True  # DEFAULT (expression)
+    partial_indexes: bool = False  # CREATE INDEX ... WHERE
+    expression_indexes: bool = False  # an index on an expression (MySQL 8.0.13+, not MariaDB)
+    descending_indexes: bool = True  # DESC index keys honoured (MariaDB 10.8+, MySQL 8.0)
+    include_columns: bool = False  # CREATE INDEX ... INCLUDE
+    concurrent_indexes: bool = False  # CREATE INDEX CONCURRENTLY
+    exclusion_constraints: bool = False
+    not_valid: bool = False  # constraints added without checking the rows there
+    deferrable: bool = False  # DEFERRABLE foreign keys
+    foreign_keys_need_index: bool = False  # the server adds an index leading with the columns
+    alter_column: bool = False  # a column's type or NULL changes in place (else: rebuild)
+    # A column changes by restating all of it (MODIFY), and not while a foreign key uses it.
+    modify_column: bool = False
+    alter_constraints: bool = False  # ALTER TABLE ADD/DROP CONSTRAINT (else: rebuild)
+    nullable_primary_keys: bool = False  # a primary key column may hold NULL (SQLite)
+    nulls_not_distinct: bool = False  # UNIQUE NULLS NOT DISTINCT (PostgreSQL 15+)
+    # Where an index name must be unique: in the schema, in the table, or in the database.
+    index_name_scope: Literal["schema", "table", "database"] = "schema"
+
+
+class Dialect:
+    """One SQL dialect. Subclasses set the class attributes and implement the methods."""
+
+    name: ClassVar[str]  # the canonical name: postgres, mysql, sqlite
+    title: ClassVar[str]  # as a person writes it: PostgreSQL
+    aliases: ClassVar[tuple[str, ...]] = ()  # other names users type: postgresql, mariadb
+    url_schemes: ClassVar[tuple[str, ...]] = ()  # postgresql://, mysql+pymysql:// ...
+    capabilities: ClassVar[Capabilities] = Capabilities()
+    # The model's namespace for a dialect without schemas (MySQL's database, SQLite's main).
+    namespace: ClassVar[str] = "public"
+    identifier_limit: ClassVar[int | None] = None  # longest name, None: no limit
+    identifier_unit: ClassVar[Literal["bytes", "characters"]] = "characters"
+    case_insensitive_names: ClassVar[bool] = False  # index and key names compare folded
+    primary_key_name: ClassVar[str | None] = None  # the name every primary key has (PRIMARY)
+    identifier_quote: ClassVar[str] = '"'
+
+    def quote_ident(self, name: str) -> str:
+        """``name`` as an identifier, quoted only when it has to be."""
+        return '"' + name.replace('"', '""') + '"'
+
+    def quote_string(self, value: str) -> str:
+        """``value`` as a string literal."""
+        return "'" + value.replace("'", "''") + "'"
+
+    def type_sql(self, t: DataType) -> str:
+        """A model type as this dialect's DDL writes it."""
+        return str(t)
+
+    def type_kind(self, t: DataType) -> str:
+        """A type's category (text, int, float, numeric, bool, timestamp, json ... other)."""
+        return "other"
+
+    def affinity(self, type_name: str) -> str | None:
+        """Where a declared type only gives a column an affinity (SQLite), that affinity
+        (INTEGER, TEXT, BLOB, REAL, NUMERIC): what values compare by. None where the declared
+        type is enforced."""
+        return None
+
+    def binary_coercible(self, a: DataType, b: DataType) -> bool:
+        """Whether values of two differently named types compare without a cast."""
+        return a.name == b.name
+
+    def qualified(self, *parts: str) -> str:
+        """A (qualified) name quoted part by part. Without schemas the model's namespace is
+        the database the statement runs in, left out when it qualifies a name."""
+        if not self.capabilities.schemas and len(parts) > 1 and parts[0] == self.namespace:
+            parts = parts[1:]
+        return ".".join(self.quote_ident(p) for p in parts)
+
+    def cut_name(self, name: str, limit: int | None = None) -> str:
+        """``name`` within ``limit`` (default: the dialect's) in the dialect's unit."""
+        limit = self.identifier_limit if limit is None else limit
+        if limit is None:
+            return name
+        if self.identifier_unit == "bytes":
+            return name.encode()[:limit].decode(errors="ignore")
+        return name[:limit]
+
+    def accepts_url(self, url: str) -> bool:
+        m = _URL_SCHEME.match(url)
+        return m is not None and m[1].lower() in self.url_schemes
+
+    def __repr__(self) -> str:
+        return f"<dialect {self.name}>"
+
+
+_REGISTRY: dict[str, Dialect] = {}  # canonical name -> dialect, in registration order
+_BY_ALIAS: dict[str, Dialect] = {}  # every name and alias, lower case
+_loaded = False
+
+
+def register(dialect: Dialect) -> Dialect:
+    """Make ``dialect`` known to :func:`get`, the CLI's ``--dialect`` and its messages."""
+    names = [dialect.name, *dialect.aliases]
+    for n in names:
+        other = _BY_ALIAS.get(n.lower())
+        if other is not None and other.name != dialect.name:
+            raise ValueError(f"dialect name {n!r} is taken by {other.name}")
+    _REGISTRY[dialect.name] = dialect
+    _BY_ALIAS.update({n.lower(): dialect for n in names})
+    return dialect
+
+
+def _load_builtins() -> None:
+    global _loaded
+    if not _loaded:
+        _loaded = True
+        for module in _BUILTIN:
+            importlib.import_module(module)
+
+
+def known() -> tuple[Dialect, ...]:
+    """Every registered dialect: the built-in ones in the order of ``_BUILTIN`` (whatever
+    order they were imported in), then the others in the order they were registered."""
+    _load_builtins()
+    rank = {m: n for n, m in enumerate(_BUILTIN)}
+    return tuple(sorted(_REGISTRY.values(), key=lambda d: rank.get(type(d).__module__, 99)))
+
+
+def names() -> tuple[str, ...]:
+    """The canonical names of the registered dialects."""
+    return tuple(d.name for d in known())
+
+
+def for_url(url: str) -> Dialect | None:
+    """The dialect whose URL scheme ``url`` has, or None (not a URL, or an unknown scheme)."""
+    return next((d for d in known() if d.accepts_url(url)), None)
+
+
+def get(name_or_url: str) -> Dialect:
+    """The dialect called ``name_or_url`` (a name or alias, any case) or serving that URL.
+    Anything else is a :class:`ConfigError` that lists the known dialects."""
+    _load_builtins()
+    found = _BY_ALIAS.get(name_or_url.lower()) or for_url(name_or_url)
+    if found is None:
+        from dbdesign.engine import redact_url
+
+        raise ConfigError(
+            f"unknown dialect {redact_url(name_or_url)!r}; choose one of {', '.join(names())}"
+        )
+    return found
+
+
+__all__ = ["Capabilities", "Dialect", "for_url", "get", "known", "names", "register"]

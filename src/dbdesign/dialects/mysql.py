@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from dbdesign.dialects import Capabilities, Dialect, register
 from dbdesign.model import DataType
 
 NAMESPACE = "main"
@@ -42,22 +43,6 @@ DEFAULT_CHARSET = "utf8mb4"
 DEFAULT_COLLATION = "utf8mb4_general_ci"
 DEFAULT_ENGINE = "InnoDB"
 
-
-@dataclass(frozen=True, slots=True)
-class Capabilities:
-    transactional_ddl: bool = False  # every DDL statement commits
-    partial_indexes: bool = False
-    descending_indexes: bool = True  # MariaDB 10.8+, MySQL 8.0
-    functional_indexes: bool = False  # MySQL 8.0.13+ only; MariaDB has none
-    check_constraints: bool = True  # enforced since MariaDB 10.2, MySQL 8.0.16
-    deferrable_constraints: bool = False
-    expression_defaults: bool = True
-    index_names_per_table: bool = True  # two tables may both have an index `idx_a`
-    foreign_keys_need_index: bool = True  # InnoDB adds one when none leads with the columns
-    sequences: bool = False  # MariaDB has them; the model does not read them yet
-
-
-CAPABILITIES = Capabilities()
 
 # information_schema.CHARACTER_SETS of MariaDB 10.11: name -> (default collation, bytes/char).
 CHARSETS: dict[str, tuple[str, int]] = {
@@ -804,9 +789,46 @@ def type_problem(t: DataType) -> str | None:
     return None
 
 
+class MySQLDialect(Dialect):
+    """MySQL and its MariaDB variant (what is proven here runs on MariaDB 10.11)."""
+
+    name = "mysql"
+    title = "MySQL / MariaDB"
+    aliases = ("mariadb",)
+    url_schemes = ("mysql", "mariadb")
+    capabilities = Capabilities(
+        comments=True,
+        auto_increment=True,
+        inline_enums=True,
+        alter_column=True,
+        modify_column=True,
+        alter_constraints=True,
+        foreign_keys_need_index=True,  # InnoDB adds one when none leads with the columns
+        index_name_scope="table",  # two tables may both have an index `idx_a`
+    )
+    namespace = NAMESPACE
+    identifier_limit = MAX_IDENTIFIER
+    identifier_unit = "characters"
+    case_insensitive_names = True
+    primary_key_name = "PRIMARY"
+    identifier_quote = "`"
+
+    quote_ident = staticmethod(quote_ident)
+    quote_string = staticmethod(quote_string)
+    type_sql = staticmethod(type_sql)
+
+    def type_kind(self, t: DataType) -> str:
+        return TYPE_KIND.get(base_name(t), "other")
+
+    def binary_coercible(self, a: DataType, b: DataType) -> bool:
+        # char, varchar and the text types of one character set compare directly
+        return a.name == b.name or self.type_kind(a) == self.type_kind(b) == "text"
+
+
+MYSQL = register(MySQLDialect())
+
 __all__ = [
     "CANONICAL_TYPES",
-    "CAPABILITIES",
     "CHARSETS",
     "DEFAULT_CHARSET",
     "DEFAULT_COLLATION",
@@ -814,6 +836,7 @@ __all__ = [
     "FK_ENGINES",
     "MAX_IDENTIFIER",
     "MAX_KEY_LENGTH",
+    "MYSQL",
     "NAMESPACE",
     "RESERVED_WORDS",
     "TYPE_KIND",

@@ -11,6 +11,7 @@ from functools import lru_cache
 
 import pglast.keywords as _keywords
 
+from dbdesign.dialects import Capabilities, Dialect, register
 from dbdesign.model import DataType
 
 NAMEDATALEN = 64
@@ -568,3 +569,74 @@ def type_sql(t: DataType) -> str:
     if name not in CANONICAL_TYPES.values():
         name = ".".join(quote_ident(p) for p in name.split("."))
     return str(DataType(name=name, args=t.args, array_dims=t.array_dims))
+
+
+# Type categories (lint, datagen) by canonical name; a domain is asked about its base type.
+TYPE_KIND = {
+    "text": "text",
+    "character varying": "text",
+    "character": "text",
+    "citext": "text",
+    "smallint": "int",
+    "integer": "int",
+    "bigint": "int",
+    "real": "float",
+    "double precision": "float",
+    "numeric": "numeric",
+    "money": "money",
+    "boolean": "bool",
+    "timestamp without time zone": "timestamp",
+    "timestamp with time zone": "timestamptz",
+    "date": "date",
+    "json": "json",
+    "jsonb": "json",
+    "bytea": "binary",
+    "uuid": "uuid",
+}
+
+
+# Types that compare without a cast (binary-coercible): text and varchar are one family.
+_TEXT_FAMILY = frozenset({"text", "character varying"})
+
+
+class PostgresDialect(Dialect):
+    name = "postgres"
+    title = "PostgreSQL"
+    aliases = ("postgresql", "pg")
+    url_schemes = ("postgres", "postgresql")
+    capabilities = Capabilities(
+        transactional_ddl=True,
+        schemas=True,
+        comments=True,
+        identity=True,
+        domains=True,
+        enum_types=True,
+        row_level_security=True,
+        sequences=True,
+        partial_indexes=True,
+        expression_indexes=True,
+        include_columns=True,
+        concurrent_indexes=True,
+        exclusion_constraints=True,
+        not_valid=True,
+        deferrable=True,
+        alter_column=True,
+        alter_constraints=True,
+        nulls_not_distinct=True,
+        index_name_scope="schema",
+    )
+    namespace = "public"
+    identifier_limit = MAX_IDENTIFIER
+    identifier_unit = "bytes"
+
+    quote_ident = staticmethod(quote_ident)
+    type_sql = staticmethod(type_sql)
+
+    def type_kind(self, t: DataType) -> str:
+        return "array" if t.array_dims else TYPE_KIND.get(t.name, "other")
+
+    def binary_coercible(self, a: DataType, b: DataType) -> bool:
+        return a.name == b.name or {a.name, b.name} <= _TEXT_FAMILY
+
+
+POSTGRES = register(PostgresDialect())

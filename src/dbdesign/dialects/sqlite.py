@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from dbdesign.dialects import Capabilities, Dialect, register
 from dbdesign.model import DataType
 
 NAMESPACE = "main"
@@ -173,11 +174,48 @@ def choose_name(table: str, columns: tuple[str, ...] | None, label: str, taken: 
     return candidate
 
 
+# Type categories by affinity (https://sqlite.org/datatype3.html 3.1); booleans by name.
+_KIND_OF_AFFINITY = {"INTEGER": "int", "TEXT": "text", "BLOB": "binary", "REAL": "float"}
+
+
+class SQLiteDialect(Dialect):
+    name = "sqlite"
+    title = "SQLite"
+    aliases = ("sqlite3",)
+    url_schemes = ("sqlite",)
+    capabilities = Capabilities(
+        transactional_ddl=True,
+        partial_indexes=True,
+        expression_indexes=True,
+        deferrable=True,
+        nullable_primary_keys=True,
+        index_name_scope="database",
+    )
+    namespace = NAMESPACE
+    case_insensitive_names = True
+
+    quote_ident = staticmethod(quote_ident)
+    type_sql = staticmethod(type_sql)
+
+    def affinity(self, type_name: str) -> str | None:
+        return type_affinity(type_name)
+
+    def type_kind(self, t: DataType) -> str:
+        if t.array_dims:
+            return "array"
+        if t.name.lower() in ("bool", "boolean"):
+            return "bool"
+        return _KIND_OF_AFFINITY.get(type_affinity(t.name), "numeric")
+
+
+SQLITE = register(SQLiteDialect())
+
 __all__ = [
     "BUILTIN_COLLATIONS",
     "FALLBACK_KEYWORDS",
     "KEYWORDS",
     "NAMESPACE",
+    "SQLITE",
     "canonical_collation",
     "choose_name",
     "dequote",

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import replace
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
+from dbdesign import dialects
 from dbdesign.lint.config import LintConfig
 from dbdesign.model import Column, DataType, Index, Origin, Schema, Table, Trigger
 
@@ -28,36 +28,6 @@ def is_sql_hint(hint: str) -> bool:
     return _SQL_HINT.match(hint) is not None
 
 
-# The namespace a MySQL or SQLite model puts every object in: it is the database the statements
-# run in, so it is not written out.
-_DEFAULT_NAMESPACE = "main"
-# Identifier limits: PostgreSQL counts bytes (NAMEDATALEN - 1), MySQL characters.
-_NAME_LIMIT = {"postgres": 63, "mysql": 64}
-
-# Type categories, by dialect. SQLite: by affinity (https://sqlite.org/datatype3.html 3.1).
-_PG_KIND = {
-    "text": "text",
-    "character varying": "text",
-    "character": "text",
-    "citext": "text",
-    "smallint": "int",
-    "integer": "int",
-    "bigint": "int",
-    "real": "float",
-    "double precision": "float",
-    "numeric": "numeric",
-    "money": "money",
-    "boolean": "bool",
-    "timestamp without time zone": "timestamp",
-    "timestamp with time zone": "timestamptz",
-    "date": "date",
-    "json": "json",
-    "jsonb": "json",
-    "bytea": "binary",
-    "uuid": "uuid",
-}
-
-
 @lru_cache(maxsize=65536)
 def _words(name: str) -> tuple[str, ...]:
     return tuple(w.lower() for w in _WORDS.findall(name))
@@ -68,19 +38,6 @@ def words(name: str) -> list[str]:
     return list(_words(name))
 
 
-def sqlite_affinity(type_name: str) -> str:
-    t = type_name.upper()
-    if "INT" in t:
-        return "int"
-    if "CHAR" in t or "CLOB" in t or "TEXT" in t:
-        return "text"
-    if t == "" or "BLOB" in t:
-        return "binary"
-    if "REAL" in t or "FLOA" in t or "DOUB" in t:
-        return "float"
-    return "numeric"
-
-
 class Context:
     """The schema being linted plus per-run lookups. Rules read only this (never SQL text)."""
 
@@ -88,6 +45,7 @@ class Context:
         self.schema = schema
         self.config = config or LintConfig()
         self.dialect = schema.dialect
+        self.d = dialects.get(schema.dialect)  # what the dialect can do and how it writes
         self._domains = {k: d.type for k, d in schema.domains.items()}
         self.cache: dict[str, object] = {}  # for values several rules compute the same way
 
@@ -148,18 +106,7 @@ class Context:
         """A type's category: text, int, float, numeric, money, bool, timestamp, json ..."""
         if t.array_dims:
             return "array"
-        if self.dialect == "sqlite":
-            if t.name.lower() in ("bool", "boolean"):
-                return "bool"
-            return sqlite_affinity(t.name)
-        if self.dialect == "mysql":
-            from dbdesign.dialects.mysql import TYPE_KIND, base_name
-
-            return TYPE_KIND.get(base_name(t), "other")
-        b = self.base_type(t)
-        if b.array_dims:
-            return "array"
-        return _PG_KIND.get(b.name, "other")
+        return self.d.type_kind(self.base_type(t))
 
     def origin(self, table: Table, column: str | None = None) -> Origin | None:
         """Where a table (or one of its columns) was defined; the table's when unknown."""
@@ -176,39 +123,21 @@ class Context:
     # -- SQL in fix hints
 
     def ident(self, *parts: str) -> str:
-        """A (qualified) name quoted part by part as the dialect needs it.
-
-        MySQL's and SQLite's model namespace ``main`` is the database the statement runs in
-        and is left out when it qualifies a name.
-        """
-        mine = self.dialect in ("mysql", "sqlite")
-        if mine and len(parts) > 1 and parts[0] == _DEFAULT_NAMESPACE:
-            parts = parts[1:]
-        quote = _quoter(self.dialect)
-        return ".".join(quote(p) for p in parts)
+        """A (qualified) name quoted part by part as the dialect needs it."""
+        return self.d.qualified(*parts)
 
     def table_name(self, t: Table) -> str:
         return self.ident(t.schema, t.name)
 
     def type_sql(self, t: DataType) -> str:
         """A model type written in the dialect's DDL."""
-        if self.dialect == "mysql":
-            from dbdesign.dialects.mysql import type_sql as mysql_type
-
-            return mysql_type(t)
-        if self.dialect == "sqlite":
-            from dbdesign.dialects.sqlite import type_sql as sqlite_type
-
-            return sqlite_type(t)
-        from dbdesign.dialects.postgres import type_sql as pg_type
-
-        return pg_type(t)
+        return self.d.type_sql(t)
 
     def type_label(self, t: DataType) -> str:
         """A type as a message shows it: the SQL spelling (``integer``, ``double
         precision``, ``varchar(20)``), never the catalog's internal one (``pg_catalog.int4``,
         ``float8``). A domain is shown by its name."""
-        if self.dialect == "postgres" and t.name in self._domains:
+        if t.name in self._domains:
             return t.name + "[]" * t.array_dims
         try:
             return self.type_sql(replace(t, raw=None))
@@ -217,11 +146,7 @@ class Context:
 
     def string(self, value: str) -> str:
         """A string literal in the dialect's quoting."""
-        if self.dialect == "mysql":
-            from dbdesign.dialects.mysql import quote_string
-
-            return quote_string(value)
-        return "'" + value.replace("'", "''") + "'"
+        return self.d.quote_string(value)
 
     @cached_property
     def emit(self) -> SchemaSql:
@@ -235,51 +160,57 @@ class Context:
 
         PostgreSQL: every relation of the table's schema (tables, views, sequences, indexes,
         and the indexes behind primary keys, unique and exclusion constraints); MySQL: the
-        keys of the table; SQLite: every table and index.
+        keys of the table; SQLite: every table and index. Folded to lower case where the
+        dialect compares names so.
         """
         key = "context.index_names"
         cached = self.cache.get(key)
         if cached is None:
             names: dict[str, set[str]] = defaultdict(set)
-            s = self.schema
+            s, per_table = self.schema, self._index_names_per_table
             for tb in s.tables.values():
-                scope = tb.key if self.dialect == "mysql" else tb.schema
                 names[tb.schema].add(tb.name)
                 cons = [u.name for u in tb.uniques.values()]
                 cons += [x.name for x in tb.exclusions.values()]
                 if tb.primary_key is not None:
                     cons.append(tb.primary_key.name)
-                if self.dialect == "mysql":
+                if self.d.capabilities.foreign_keys_need_index:  # the key's index takes its name
                     cons += [fk.name for fk in tb.foreign_keys.values()]
-                    cons.append("PRIMARY")
-                names[scope].update(cons)
+                if self.d.primary_key_name is not None:
+                    cons.append(self.d.primary_key_name)
+                names[tb.key if per_table else tb.schema].update(cons)
             for i in s.indexes.values():
-                names[i.table_key if self.dialect == "mysql" else i.schema].add(i.name)
+                names[i.table_key if per_table else i.schema].add(i.name)
             for group in (s.views, s.sequences):
                 for o in group.values():
                     names[o.schema].add(o.name)
             self.cache[key] = cached = names
         found: dict[str, set[str]] = cached  # type: ignore[assignment]
-        taken = found.get(t.key if self.dialect == "mysql" else t.schema, set())
-        if self.dialect == "mysql":
-            return {n.lower() for n in taken}  # key names are case-insensitive
+        taken = found.get(t.key if self._index_names_per_table else t.schema, set())
+        if self.d.case_insensitive_names:
+            return {n.lower() for n in taken}
         return taken
+
+    @property
+    def _index_names_per_table(self) -> bool:
+        return self.d.capabilities.index_name_scope == "table"
 
     def new_name(self, base: str, taken: set[str]) -> str:
         """``base`` cut to the dialect's identifier limit, with ``_2``, ``_3`` ... when taken."""
-        limit = _NAME_LIMIT.get(self.dialect)
+        limit = self.d.identifier_limit
         n = 1
         while True:
             suffix = "" if n == 1 else f"_{n}"
-            name = _cut(base, limit - len(suffix.encode()), self.dialect) if limit else base
+            name = self.d.cut_name(base, limit - len(suffix.encode()) if limit else None)
             name += suffix
-            if (name.lower() if self.dialect == "mysql" else name) not in taken:
+            if (name.lower() if self.d.case_insensitive_names else name) not in taken:
                 return name
             n += 1
 
     def drop_index_sql(self, i: Index) -> str:
-        """``DROP INDEX`` as the dialect writes it (MySQL names the table)."""
-        if self.dialect == "mysql":
+        """``DROP INDEX`` as the dialect writes it (where index names are per table, the
+        statement names the table)."""
+        if self._index_names_per_table:
             return f"DROP INDEX {self.ident(i.name)} ON {self.ident(i.schema, i.table)};"
         return f"DROP INDEX {self.ident(i.schema, i.name)};"
 
@@ -293,13 +224,13 @@ class Context:
         USING expression.
         """
         col = self.ident(c.name)
-        if self.dialect == "sqlite":
+        if not self.d.capabilities.alter_column:
             return (
-                f"SQLite cannot change a column's type in place: rebuild {t.name} with "
+                f"{self.d.title} cannot change a column's type in place: rebuild {t.name} with "
                 f"{c.name} declared {self.type_sql(new)} (create the new table, copy the rows, "
                 "drop the old one, rename the new one)"
             )
-        if self.dialect == "mysql":
+        if self.d.capabilities.modify_column:
             from dbdesign.emit.mysql import column_sql
 
             fks = [fk.name for fk in t.foreign_keys.values() if c.name in fk.columns]
@@ -379,24 +310,3 @@ class Context:
             if f"{r.schema}.{r.table}" == t.key and word.search(r.definition.text):
                 out.append(f"rule {r.name}")
         return out
-
-
-def _quoter(dialect: str) -> Callable[[str], str]:
-    if dialect == "mysql":
-        from dbdesign.dialects.mysql import quote_ident as mysql_quote
-
-        return mysql_quote
-    if dialect == "sqlite":
-        from dbdesign.dialects.sqlite import quote_ident as sqlite_quote
-
-        return sqlite_quote
-    from dbdesign.dialects.postgres import quote_ident as pg_quote
-
-    return pg_quote
-
-
-def _cut(name: str, limit: int, dialect: str) -> str:
-    """``name`` within ``limit`` bytes (PostgreSQL) or characters (MySQL)."""
-    if dialect == "mysql":
-        return name[:limit]
-    return name.encode()[:limit].decode(errors="ignore")

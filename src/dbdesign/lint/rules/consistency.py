@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
-from dbdesign.lint.context import Context, sqlite_affinity, words
+from dbdesign.lint.context import Context, words
 from dbdesign.lint.findings import Hit
 from dbdesign.lint.registry import rule
 from dbdesign.model import Column, Table
@@ -34,9 +34,10 @@ def _type_key(ctx: Context, c: Column) -> str:
     """What two columns must share to hold the same values: the type as written (domains by
     their base type, without the spelling), SQLite's affinity."""
     b = ctx.base_type(c.type)
-    if ctx.dialect == "sqlite":
-        return sqlite_affinity(b.name) + "[]" * b.array_dims
-    if ctx.dialect == "postgres" and b.name in _MICROSECONDS and b.args == (6,):
+    affinity = ctx.d.affinity(b.name)
+    if affinity is not None:
+        return f"{affinity} affinity" + "[]" * b.array_dims
+    if b.name in _MICROSECONDS and b.args == (6,):
         b = replace(b, args=())  # the default precision, written out
     return ctx.type_label(replace(b, raw=None))
 
@@ -111,7 +112,7 @@ def inconsistent_column_type(ctx: Context) -> Iterator[Hit]:
 def _tables(ctx: Context, cols: list[tuple[Table, Column]]) -> str:
     """The tables of ``cols`` as a message lists them (qualified on PostgreSQL when they are
     in several schemas), four at most."""
-    qualify = ctx.dialect == "postgres" and len({t.schema for t, _ in cols}) > 1
+    qualify = ctx.d.capabilities.schemas and len({t.schema for t, _ in cols}) > 1
     names = [t.key if qualify else t.name for t, _ in cols]
     shown = ", ".join(names[:4])
     return shown + (f" and {len(names) - 4} more" if len(names) > 4 else "")

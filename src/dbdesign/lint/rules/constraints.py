@@ -11,7 +11,7 @@ from dbdesign.lint import sqlexpr
 from dbdesign.lint.context import Context, words
 from dbdesign.lint.findings import Hit
 from dbdesign.lint.registry import rule
-from dbdesign.lint.rules.keys import _double_quoted, _join, _never_null, widen_key_sql
+from dbdesign.lint.rules.keys import _join, _never_null, as_double_quoted, widen_key_sql
 from dbdesign.model import Column, DataType, ForeignKey, Table
 
 
@@ -83,7 +83,7 @@ def _unique_keys(ctx: Context, t: Table) -> Iterator[tuple[str, str, tuple[str, 
         )
         yield i.key, f"unique index {i.name}", cols, required
     pk = t.primary_key
-    if ctx.dialect == "sqlite" and pk is not None:
+    if ctx.d.capabilities.nullable_primary_keys and pk is not None:
         # SQLite lets a primary key column hold NULL unless it is the rowid (INTEGER PRIMARY
         # KEY, which _never_null knows) or the table is WITHOUT ROWID or STRICT (the reader
         # makes those columns NOT NULL).
@@ -166,12 +166,12 @@ def nullable_column_in_unique_key(ctx: Context) -> Iterator[Hit]:
 def _unique_fix(ctx: Context, t: Table, cols: tuple[str, ...], nullable: list[str]) -> str:
     which = ", ".join(nullable)
     others = ", ".join(c for c in cols if c not in nullable) or "the other columns"
-    if ctx.dialect == "mysql":
+    if not ctx.d.capabilities.partial_indexes:
         return (
             f"make {which} NOT NULL if every row has a value; otherwise key a generated "
             f"column that replaces NULL with a value no row uses (COALESCE({nullable[0]}, 0))"
         )
-    if ctx.dialect == "sqlite":
+    if not ctx.d.capabilities.nulls_not_distinct:
         return (
             f"declare {which} NOT NULL (rebuild {t.name}) if every row has a value; "
             f"otherwise add a unique index on ({others}) WHERE {nullable[0]} IS NULL"
@@ -253,7 +253,7 @@ def integer_key_not_bigint(ctx: Context) -> Iterator[Hit]:
             if b.array_dims or b.name not in _INT4 or _lookup_table(ctx, t, c.name):
                 continue
             what = "primary key" if t.primary_key and c.name in t.primary_key.columns else "column"
-            if c.identity is not None and ctx.dialect == "mysql":
+            if c.identity is not None and ctx.d.capabilities.auto_increment:
                 what = f"AUTO_INCREMENT {what}"
             elif c.identity is not None:
                 what = f"identity {what}"
@@ -269,7 +269,7 @@ def integer_key_not_bigint(ctx: Context) -> Iterator[Hit]:
 
 def _widen(ctx: Context, t: Table, c: Column, new: DataType) -> str:
     """The statements that make ``c`` (and what references it) ``new``, or why not."""
-    if ctx.dialect != "mysql":
+    if not ctx.d.capabilities.modify_column:
         return _join(widen_key_sql(ctx, t, c, new))
     refs = [
         f"{o.name}.{a}"
@@ -459,7 +459,7 @@ def partly_null_foreign_key(ctx: Context) -> Iterator[Hit]:
             if len(fk.columns) < 2 or fk.match == "FULL":
                 continue
             nullable = [c for c in fk.columns if not _never_null(ctx, t, c)]
-            if len(nullable) < 2 or _tied(t, nullable, ctx.dialect):
+            if len(nullable) < 2 or _tied(ctx, t, nullable):
                 continue
             yield Hit(
                 f"{t.key}.{fk.name}",
@@ -471,11 +471,11 @@ def partly_null_foreign_key(ctx: Context) -> Iterator[Hit]:
             )
 
 
-def _tied(t: Table, cols: list[str], dialect: str) -> bool:
+def _tied(ctx: Context, t: Table, cols: list[str]) -> bool:
     """Whether a CHECK of ``t`` names every one of ``cols`` and tests for NULL (num_nulls,
     ``(a IS NULL) = (b IS NULL)`` ...): taken to tie them together."""
     for ck in t.checks.values():
-        text = _double_quoted(ck.expr.text) if dialect == "mysql" else ck.expr.text
+        text = as_double_quoted(ctx, ck.expr.text)
         tree = sqlexpr.parse(f"SELECT {text}")
         names = {
             f["fields"][-1].get("String", {}).get("sval")

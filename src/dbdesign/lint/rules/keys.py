@@ -124,24 +124,16 @@ def _type_text(ctx: Context, t: Table, col: str) -> str | None:
     if c is None:
         return None
     b = ctx.base_type(c.type)
-    if ctx.dialect == "sqlite":
-        from dbdesign.lint.context import sqlite_affinity
-
-        return sqlite_affinity(b.name)
-    return f"{b.name}{'[]' * b.array_dims}"
-
-
-_AFFINITY = {"int": "INTEGER", "text": "TEXT", "binary": "BLOB", "float": "REAL"}
+    return ctx.d.affinity(b.name) or f"{b.name}{'[]' * b.array_dims}"
 
 
 def _shown(ctx: Context, t: DataType) -> str:
     """A key column's type in a message: its SQL spelling, without length modifiers (they
     are not compared); on SQLite its affinity, which is what is compared."""
     b = ctx.base_type(t)
-    if ctx.dialect == "sqlite":
-        from dbdesign.lint.context import sqlite_affinity
-
-        return _AFFINITY.get(sqlite_affinity(b.name), "NUMERIC") + " affinity"
+    affinity = ctx.d.affinity(b.name)
+    if affinity is not None:
+        return f"{affinity} affinity"
     return ctx.type_label(replace(b, args=()))
 
 
@@ -151,13 +143,11 @@ _INT_WIDTH = {
     "smallint": 2, "integer": 4, "bigint": 8,  # PostgreSQL
     "tinyint": 1, "mediumint": 3, "int": 4,  # MySQL (smallint and bigint as above)
 }  # fmt: skip
-# Pairs that compare without a cast (binary-coercible): text and varchar are one type family.
-_NO_CAST = frozenset({"text", "character varying"})
 
 
 def _int_width(ctx: Context, t: DataType) -> int | None:
     b = ctx.base_type(t)
-    if b.array_dims or ctx.dialect == "sqlite":
+    if b.array_dims or ctx.d.affinity(b.name) is not None:
         return None
     return _INT_WIDTH.get(b.name)
 
@@ -165,12 +155,7 @@ def _int_width(ctx: Context, t: DataType) -> int | None:
 def _needs_no_cast(ctx: Context, mine: DataType, theirs: DataType) -> bool:
     """Types that differ in name but compare without a cast (length modifiers aside)."""
     a, b = ctx.base_type(mine), ctx.base_type(theirs)
-    if a.array_dims != b.array_dims:
-        return False
-    if ctx.dialect == "mysql":
-        # MySQL compares char, varchar and the text types of one character set directly.
-        return ctx.kind(a) == ctx.kind(b) == "text"
-    return a.name in _NO_CAST and b.name in _NO_CAST
+    return a.array_dims == b.array_dims and ctx.d.binary_coercible(a, b)
 
 
 def widen_key_sql(ctx: Context, t: Table, c: Column, new: DataType) -> list[str] | str:
@@ -408,7 +393,11 @@ def _never_null(ctx: Context, t: Table, name: str) -> bool:
     # SQLite lets composite (and non-INTEGER) primary key columns hold NULL; an INTEGER
     # PRIMARY KEY is the rowid and never NULL. Elsewhere a primary key implies NOT NULL.
     rowid = pk is not None and pk.columns == (name,) and c.type.name.upper() == "INTEGER"
-    if pk is not None and name in pk.columns and (ctx.dialect != "sqlite" or rowid):
+    if (
+        pk is not None
+        and name in pk.columns
+        and (not ctx.d.capabilities.nullable_primary_keys or rowid)
+    ):
         return True
     seen = 0
     type_name = c.type.name
@@ -498,7 +487,7 @@ def nullable_mandatory_foreign_key(ctx: Context) -> Iterator[Hit]:
         for ck in t.checks.values():
             if "NULL" not in ck.expr.text.upper():
                 continue
-            text = _double_quoted(ck.expr.text) if ctx.dialect == "mysql" else ck.expr.text
+            text = as_double_quoted(ctx, ck.expr.text)
             for c in sqlexpr.required_columns(text) & nullable:
                 why.setdefault(c, f"check {ck.name} requires it")
         for c in _link_table_columns(ctx, t) & nullable:
@@ -515,9 +504,11 @@ def nullable_mandatory_foreign_key(ctx: Context) -> Iterator[Hit]:
 _MYSQL_QUOTED = re.compile(r"'(?:[^'\\]|\\.|'')*'|`((?:[^`]|``)*)`")
 
 
-def _double_quoted(text: str) -> str:
-    """A MySQL expression with its `quoted` names "quoted" (strings left alone), so that the
-    PostgreSQL expression parser reads its column names."""
+def as_double_quoted(ctx: Context, text: str) -> str:
+    """An expression with its `quoted` names "quoted" (strings left alone) where the dialect
+    quotes with backticks, so that the PostgreSQL expression parser reads its column names."""
+    if ctx.d.identifier_quote != "`":
+        return text
 
     def swap(m: re.Match[str]) -> str:
         name = m.group(1)
@@ -530,13 +521,13 @@ def _double_quoted(text: str) -> str:
 
 def _not_null_sql(ctx: Context, t: Table, name: str) -> str:
     """The statement that makes a column NOT NULL (MySQL restates the whole column)."""
-    if ctx.dialect == "sqlite":
+    if not ctx.d.capabilities.alter_column:
         return (
-            f"SQLite cannot add NOT NULL to a column in place: rebuild {t.name} with {name} "
+            f"{ctx.d.title} cannot add NOT NULL to a column in place: rebuild {t.name} with {name} "
             "declared NOT NULL (create the new table, copy the rows, drop the old one, rename "
             "the new one)"
         )
-    if ctx.dialect == "mysql":
+    if ctx.d.capabilities.modify_column:
         from dbdesign.emit.mysql import column_sql
 
         c = t.column(name)
