@@ -1,10 +1,9 @@
 """``dbdesign datagen FILE --create --db TARGET`` when it cannot finish: a schema the server
 refuses, a constraint the generator cannot satisfy, rows the server refuses (a trigger raises).
 Each is exit 2 and one line that names the cause; no rows are loaded, and what the command
-created is not left behind. On PostgreSQL (both servers), SQLite and MariaDB.
-
-What still stays behind is marked ``xfail(strict=True)`` with the reason: the fixes belong in
-dbdesign.api (create_schema / datagen), which this change does not touch."""
+created is not left behind: create and load succeed or fail together (one transaction on
+PostgreSQL and SQLite; on MySQL, where DDL commits, what was created is dropped again).
+On PostgreSQL (both servers), SQLite and MariaDB."""
 
 from __future__ import annotations
 
@@ -156,21 +155,31 @@ def _write(tmp_path: Path, text: str) -> Path:
 def test_a_schema_the_server_refuses(target: Target, tmp_path: Path) -> None:
     r = datagen(_write(tmp_path, REFUSED_SCHEMA[target.dialect]), target.dialect, target.url)
     one_line(r, REFUSED_SCHEMA_MESSAGE[target.dialect])
-    tables = target.tables()
-    assert all(rows == 0 for rows in tables.values()), tables
-    if target.dialect != "mysql":  # one transaction: nothing of the schema was made
-        assert tables == {}
+    assert target.tables() == {}  # on MySQL the tables made before the refused one are dropped
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="MySQL commits each CREATE TABLE: api._create_mysql_schema leaves the tables made "
-    "before the refused one (it should drop what it created)",
-)
 def test_a_schema_mysql_refuses_leaves_no_table(mysql_target: str, tmp_path: Path) -> None:
     r = datagen(_write(tmp_path, REFUSED_SCHEMA["mysql"]), "mysql", mysql_target)
     assert r.returncode == 2
     assert mysql_tables(mysql_target) == {}
+
+
+def test_mysql_drops_only_what_it_created(mysql_target: str, tmp_path: Path) -> None:
+    """A table that was there before, even one the schema names, is left as it was."""
+    conn = engine.connect_mysql(mysql_target, autocommit=True)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("CREATE TABLE keep (id int PRIMARY KEY)")
+            cur.execute("INSERT INTO keep VALUES (1)")
+    finally:
+        conn.close()
+    r = datagen(_write(tmp_path, REFUSED_SCHEMA["mysql"]), "mysql", mysql_target)
+    one_line(r, REFUSED_SCHEMA_MESSAGE["mysql"])
+    assert mysql_tables(mysql_target) == {"keep": 1}
+    named = "CREATE TABLE parent (id int PRIMARY KEY);\nCREATE TABLE keep (id int PRIMARY KEY);\n"
+    r = datagen(_write(tmp_path, named), "mysql", mysql_target)
+    one_line(r, "cannot create the schema: Table 'keep' already exists")
+    assert mysql_tables(mysql_target) == {"keep": 1}
 
 
 def test_a_schema_sqlite_refuses_leaves_no_file(tmp_path: Path) -> None:
@@ -197,12 +206,33 @@ def test_rows_the_server_refuses_load_nothing(target: Target, tmp_path: Path) ->
     assert all(rows == 0 for rows in tables.values()), tables
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="api.datagen commits the created schema before loading: when the load fails the "
-    "tables --create made stay behind, empty (create and load should succeed or fail together)",
-)
 def test_rows_the_server_refuses_leave_no_schema(target: Target, tmp_path: Path) -> None:
     r = datagen(_write(tmp_path, REFUSED_ROWS[target.dialect]), target.dialect, target.url)
     assert r.returncode == 2
     assert target.tables() == {}
+    if target.dialect == "sqlite":  # the file this call made is gone too
+        assert not Path(target.url.removeprefix("sqlite:///")).exists()
+
+
+def test_rows_refused_in_an_existing_sqlite_file_leave_it_as_it_was(tmp_path: Path) -> None:
+    db = tmp_path / "old.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE keep (id INTEGER PRIMARY KEY)")
+        conn.execute("INSERT INTO keep VALUES (1)")
+    conn.close()
+    r = datagen(_write(tmp_path, REFUSED_ROWS["sqlite"]), "sqlite", f"sqlite:///{db}")
+    one_line(r, "loading main.t failed: ", "no rows wanted here")
+    assert sqlite_tables(db) == {"keep": 1}
+
+
+def test_create_and_load_commit_together(target: Target, tmp_path: Path) -> None:
+    """The schema and its rows are there after a load that succeeds, and the report names the
+    target as given."""
+    schema = REFUSED_ROWS[target.dialect].split("CREATE FUNCTION")[0].split("CREATE TRIGGER")[0]
+    schema = schema.split("DELIMITER")[0]
+    r = datagen(_write(tmp_path, schema), target.dialect, target.url)
+    assert r.returncode == 0, r.stderr
+    tables = {n.rpartition(".")[2]: rows for n, rows in target.tables().items()}
+    assert {n: tables.get(n) for n in ("parent", "t")} == {"parent": 5, "t": 5}, tables
+    shown = target.url.removeprefix("sqlite:///") if target.dialect == "sqlite" else None
+    assert (shown or engine.redact_url(target.url)) in r.stdout, r.stdout
