@@ -68,8 +68,8 @@ def main() -> None:
     lines.append(f"| **all** | {total[0]:,} | {total[1]:,} | {pct(*total)} |")
     lines += ["", "Files that miss the most lines:", ""]
     lines += ["| file | statements | missed | coverage |", "|---|---:|---:|---:|"]
-    for missed, statements, rel in sorted(per_file, reverse=True)[:5]:
-        lines.append(f"| `{rel}` | {statements:,} | {missed:,} | {pct(statements, missed)} |")
+    for m, s, rel in sorted(per_file, reverse=True)[:5]:
+        lines.append(f"| `{rel}` | {s:,} | {m:,} | {pct(s, m)} |")
     OUT.write_text("\n".join(lines) + "\n")
     print(f"line coverage {pct(*total)}; written to {OUT.relative_to(ROOT)}")
 
