@@ -109,13 +109,9 @@ def test_rename_hint_renames_in_place(
     assert (again.returncode, again.stdout) == (0, ""), again.stdout + again.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="diff/rename.py does not follow a renamed sequence into column defaults "
-    "(nextval('counter') is nextval(oid) on the server): the plan also resets the default, "
-    "an ACCESS EXCLUSIVE lock on the table for nothing",
-)
 def test_renamed_sequence_in_a_default_is_only_renamed(files: tuple[Path, Path]) -> None:
+    """nextval('counter') is nextval(oid) on the server: a rename changes nothing in the
+    default, so the plan sets no default (an ACCESS EXCLUSIVE lock on the table for nothing)."""
     a, b = files
     a.write_text(
         "CREATE SEQUENCE counter;\nCREATE TABLE t (n integer DEFAULT nextval('counter'));\n"
@@ -124,6 +120,48 @@ def test_renamed_sequence_in_a_default_is_only_renamed(files: tuple[Path, Path])
     r = run("diff", str(a), str(b), "--rename", "public.counter=ticket")
     assert r.returncode == 1, r.stderr
     assert body(r.stdout) == ["ALTER SEQUENCE public.counter RENAME TO ticket;"]
+
+
+# The renamed sequence is named in each way a default can name it (bare, qualified, quoted,
+# cast, inside an expression, from another schema, in a domain's default); another schema's
+# sequence of the same name is not it.
+SEQUENCE_USES = """\
+CREATE SCHEMA app;
+CREATE SEQUENCE counter;
+CREATE SEQUENCE app.counter;
+CREATE DOMAIN ticketno AS bigint DEFAULT nextval('public.counter');
+CREATE TABLE t (n integer DEFAULT nextval('counter'),
+  m bigint DEFAULT nextval('"counter"'::regclass) + 100,
+  o integer DEFAULT nextval('app.counter'), d ticketno);
+CREATE TABLE app.u (n integer DEFAULT nextval('public.counter'),
+  o integer DEFAULT nextval('counter'));
+"""
+
+
+def test_renamed_sequence_followed_into_every_default(pg_scratch: str, tmp_path: Path) -> None:
+    a, b = tmp_path / "a.sql", tmp_path / "b.sql"
+    a.write_text(SEQUENCE_USES)
+    b.write_text(
+        SEQUENCE_USES.replace("SEQUENCE counter", "SEQUENCE ticket")
+        .replace("'counter'", "'ticket'")
+        .replace("'public.counter'", "'public.ticket'")
+        .replace("""'"counter"'""", "'ticket'")
+    )
+    hint = ("--rename", "public.counter=ticket")
+    r = run("diff", str(a), str(b), *hint)
+    assert r.returncode == 1, r.stderr
+    assert body(r.stdout) == ["ALTER SEQUENCE public.counter RENAME TO ticket;"], r.stdout
+    down = run("diff", str(a), str(b), *hint, "--down")
+    assert body(down.stdout) == ["ALTER SEQUENCE public.ticket RENAME TO counter;"], down.stdout
+
+    with connect(pg_scratch, autocommit=True) as conn:
+        conn.execute(SEQUENCE_USES)
+        conn.execute(r.stdout.encode())
+        # the defaults call the renamed sequence: 1, 2, 3 from it, 1 from app.counter
+        row = conn.execute("INSERT INTO t DEFAULT VALUES RETURNING n, m, o, d").fetchone()
+        assert row == (1, 102, 1, 3)
+    again = run("diff", pg_scratch, str(b))
+    assert (again.returncode, again.stdout) == (0, ""), again.stdout + again.stderr
 
 
 @pytest.mark.xfail(

@@ -4,19 +4,24 @@ type) and ``{"public.t.old": "new"}`` (a column). Never guessed.
 :func:`apply_renames` returns the source schema as the server would show it after the
 ``ALTER ... RENAME`` statements, and those statements as operations: the rest of the diff then
 compares objects under their new names. The server follows a renamed table in foreign keys,
-indexes, triggers, policies, rules, partitions, inheritance and owned sequences, and a renamed
-column in keys, indexes and expressions; so does this function. View definitions are not
-rewritten: a view over a renamed object compares different and is re-created.
+indexes, triggers, policies, rules, partitions, inheritance and owned sequences, a renamed
+sequence in the defaults that call it (``nextval('s')`` is stored as ``nextval(oid)``), and a
+renamed column in keys, indexes and expressions; so does this function. View definitions and
+function bodies are not rewritten: a view over a renamed object compares different and is
+re-created, and a function body names a sequence by text, resolved when it runs.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
+import operator
 from collections.abc import Mapping
+from typing import Any
 
 from dbdesign.diff import operations as op
 from dbdesign.errors import ConfigError
-from dbdesign.model import DataType, FrozenMap, Schema, Table
+from dbdesign.model import DataType, Expr, FrozenMap, Schema, Table
 
 __all__ = ["apply_renames", "invert_renames", "parse_rename"]
 
@@ -94,10 +99,7 @@ def apply_renames(source: Schema, renames: Mapping[str, str]) -> tuple[Schema, l
             )
             ops.append(op.RenameTable(old_key=old_key, new_name=new, relation="INDEX"))
         elif old_key in s.sequences:
-            q = s.sequences[old_key]
-            s = dataclasses.replace(
-                s, sequences=_rekey(s.sequences, old_key, dataclasses.replace(q, name=new))
-            )
+            s = _rename_sequence(s, old_key, new)
             ops.append(op.RenameTable(old_key=old_key, new_name=new, relation="SEQUENCE"))
         else:
             s = _rename_type(s, old_key, new)
@@ -205,6 +207,93 @@ def _rename_table(s: Schema, old_key: str, new: str) -> Schema:
         rules=member(s.rules),
         sequences=sequences,
     )
+
+
+_SEQ_FUNCS = ("nextval", "currval", "setval")
+
+
+def _rename_sequence(s: Schema, old_key: str, new: str) -> Schema:
+    """The sequence under its new name, and the defaults (of columns and domains) that call it
+    naming it so, as the server shows them after ALTER SEQUENCE ... RENAME: it stores the
+    sequence's oid in the default, so only the name shown changes."""
+    q = s.sequences[old_key]
+    new_key = f"{q.schema}.{new}"
+
+    def default(x: Any) -> Any:
+        """``x`` (a column or domain) with its default following the rename; ``x`` itself
+        when the default does not call the sequence."""
+        e = x.default and _sequence_in_expr(x.default, old_key, new_key)
+        return x if e is x.default else dataclasses.replace(x, default=e)
+
+    tables = FrozenMap(
+        {
+            # by identity: comparing expressions would normalise every default
+            k: t
+            if all(map(operator.is_, cols, t.columns))
+            else dataclasses.replace(t, columns=cols)
+            for k, t in s.tables.items()
+            for cols in [tuple(default(c) for c in t.columns)]
+        }
+    )
+    domains = FrozenMap({k: default(d) for k, d in s.domains.items()})
+    return dataclasses.replace(
+        s,
+        sequences=_rekey(s.sequences, old_key, dataclasses.replace(q, name=new)),
+        tables=tables,
+        domains=domains,
+    )
+
+
+def _sequence_in_expr(e: Expr, old_key: str, new_key: str) -> Expr:
+    """``e`` with each nextval / currval / setval of sequence ``old_key`` (its name written
+    qualified or not, resolved in ``e``'s schema) calling ``new_key``; ``e`` itself when none
+    does."""
+    from pglast import parser
+
+    from dbdesign.dialects.postgres import regclass_literal, split_identifier_string
+    from dbdesign.readers.ddl.pgast import deparse
+
+    if old_key.split(".", 1)[1].lower() not in e.text.lower():
+        return e  # the common case, without parsing
+    home = e.schema or "public"
+
+    def names(node: Any) -> str | None:
+        """The sequence a call's first argument names: a string constant, maybe cast."""
+        while isinstance(node, dict) and "TypeCast" in node:
+            node = node["TypeCast"].get("arg")
+        const = node.get("A_Const") if isinstance(node, dict) else None
+        if not isinstance(const, dict) or "sval" not in const:
+            return None
+        parts = split_identifier_string(str(const["sval"].get("sval", "")))
+        return ".".join(parts if len(parts) == 2 else [home, *parts])
+
+    def parse(text: str) -> Any:
+        tree = json.loads(parser.parse_sql_json(f"SELECT {text}"))["stmts"][0]["stmt"]
+        return tree["SelectStmt"]["targetList"][0]["ResTarget"]["val"]
+
+    schema, _, name = new_key.partition(".")
+    replacement = parse(regclass_literal(schema, name))
+    changed = False
+
+    def walk(node: Any) -> Any:
+        nonlocal changed
+        if isinstance(node, list):
+            return [walk(n) for n in node]
+        if not isinstance(node, dict):
+            return node
+        call = node.get("FuncCall") if len(node) == 1 else None
+        if isinstance(call, dict):
+            fn = [n["String"]["sval"] for n in call.get("funcname", []) if "String" in n]
+            args = call.get("args") or []
+            if fn and fn[-1] in _SEQ_FUNCS and args and names(args[0]) == old_key:
+                changed = True
+                return {"FuncCall": {**call, "args": [replacement, *walk(args[1:])]}}
+        return {k: walk(v) for k, v in node.items()}
+
+    tree = walk(parse(e.text))
+    if not changed:
+        return e
+    return Expr(deparse(tree), dialect=e.dialect, schema=e.schema)
 
 
 def _retype(t: DataType, old_key: str, new_key: str) -> DataType:
