@@ -248,6 +248,7 @@ CASES = [
         "foreign_key_not_valid",
         "CREATE TABLE p (a bigint PRIMARY KEY);\nCREATE TABLE c (a bigint);\n"
         "ALTER TABLE c ADD CONSTRAINT c_fk FOREIGN KEY (a) REFERENCES p (a) NOT VALID;",
+        sqlite=("NOT VALID on foreign key c_fk",),
         mysql=("MATCH, DEFERRABLE or NOT VALID on c_fk",),
     ),
     Case(
@@ -259,6 +260,7 @@ CASES = [
     Case(
         "check_not_valid",
         "CREATE TABLE t (a bigint);\nALTER TABLE t ADD CONSTRAINT t_ck CHECK (a > 0) NOT VALID;",
+        sqlite=("NOT VALID on check t_ck",),
         mysql=("NOT VALID or NO INHERIT on check t_ck",),
     ),
     Case(
