@@ -269,7 +269,7 @@ def validate(db: DbOpt = None, folder: DirOpt = None, fmt: FormatOpt = Format.te
     """
     from dbdesign.migrate.runner import status as get_status
 
-    report = get_status(_url(db), _settings(folder))
+    report = get_status(_url(db), _settings(folder), command="migrate validate")
     if fmt is Format.json:
         _json({"ok": not report.drift, "drift": [e.as_json() for e in report.drift]})
     elif report.drift:

@@ -89,12 +89,37 @@ class Step:
 
 
 @contextmanager
-def session(url: str) -> Iterator[Backend]:
+def session(url: str, *, must_exist: str | None = None) -> Iterator[Backend]:
+    """The database at ``url``. ``must_exist``: the command (``migrate status`` ...) that reads
+    or changes a database that is there already; a SQLite file that is not there is refused
+    rather than created (a typo in ``--db`` left an empty database behind, and read as one with
+    no migrations applied). Only ``migrate up`` and ``migrate test``'s scratch file create one."""
+    if must_exist is not None:
+        missing = _missing_sqlite_file(url)
+        if missing is not None:
+            raise MigrationError(
+                f"{missing}: no such SQLite database ({must_exist} does not create one; "
+                "migrate up does)"
+            )
     backend = open_backend(url)
     try:
         yield backend
     finally:
         backend.close()
+
+
+def _missing_sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL or path, read as :func:`open_backend` reads it, when it does
+    not exist; None for a file that does and for any other database."""
+    m = re.match(r"^sqlite:(///)?", url, re.I)
+    if m is not None:
+        path = Path(url[m.end() :])
+    elif url.endswith((".db", ".sqlite", ".sqlite3")) and "://" not in url:
+        path = Path(url)
+    else:
+        return None
+    # an empty path or :memory: is a database SQLite makes in memory, never a file
+    return None if str(path) in ("", ".", ":memory:") or path.exists() else path
 
 
 def _check_drift(report: Report) -> None:
@@ -215,7 +240,8 @@ def migrate(
 ) -> list[Step]:
     """Apply pending migrations (``up``) or revert applied ones (``down``) under the lock."""
     migrations = discover(settings.dir)
-    with session(url) as backend:
+    command = f"migrate {direction}" + (" --dry-run" if dry_run else "")
+    with session(url, must_exist=None if command == "migrate up" else command) as backend:
         if dry_run:
             return _plan(backend, migrations, direction, to, steps, settings, dry_run=True)
         with backend.lock(settings.lock_wait, on_wait):
@@ -309,11 +335,12 @@ def _plan(
     return prepare(backend, todo, direction)
 
 
-def status(url: str, settings: Settings) -> Report:
+def status(url: str, settings: Settings, *, command: str = "migrate status") -> Report:
     """What the folder and the history say together; a no-transaction file that stopped
-    part-way is described in full (what completed, what stopped, what it left behind)."""
+    part-way is described in full (what completed, what stopped, what it left behind).
+    ``command``: the one asking, for a message (``migrate validate`` reads the same)."""
     migrations = discover(settings.dir)
-    with session(url) as backend:
+    with session(url, must_exist=command) as backend:
         rows = backend.history()
         report = compare(migrations, rows)
         stopped = {p.version: p for p in _partials(backend, migrations, rows, locked=False)}
@@ -332,7 +359,7 @@ def baseline(url: str, settings: Settings, version: str) -> list[Row]:
     """Adopt an existing database: record every migration up to ``version`` as 'baseline'."""
     migrations = discover(settings.dir)
     _known(migrations, version)
-    with session(url) as backend, backend.lock(settings.lock_wait):
+    with session(url, must_exist="migrate baseline") as backend, backend.lock(settings.lock_wait):
         if backend.history():
             raise MigrationError(f"{TABLE} is not empty: baseline is for a database without one")
         backend.ensure_history()
@@ -385,7 +412,7 @@ def repair(
         )
     migrations = discover(settings.dir)
     actions: list[RepairAction] = []
-    with session(url) as backend, backend.lock(settings.lock_wait):
+    with session(url, must_exist="migrate repair") as backend, backend.lock(settings.lock_wait):
         rows = backend.history()
         stopped = _partials(backend, migrations, rows, locked=True)
         if stopped and not chosen:
