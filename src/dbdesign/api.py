@@ -32,7 +32,7 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 def _redact(source: str) -> str:
     """``source`` as it may be shown: a URL's password (any scheme) replaced by ``***``."""
-    from dbdesign.engine import redact_url
+    from dbdesign.redact import redact_url
 
     return redact_url(source)
 
@@ -163,20 +163,9 @@ def read(
 
 def emit(schema: Schema, dialect: str | None = None) -> str:
     """DDL that creates ``schema`` in an empty database of ``dialect`` (default: its own)."""
-    d = dialect or schema.dialect
-    if d == "postgres":
-        from dbdesign.emit.postgres import emit_schema
+    from dbdesign.emit import emit_schema
 
-        return emit_schema(schema)
-    if d == "sqlite":
-        from dbdesign.emit.sqlite import emit_schema as emit_sqlite
-
-        return emit_sqlite(schema)
-    if d == "mysql":
-        from dbdesign.emit.mysql import emit_schema as emit_mysql
-
-        return emit_mysql(schema)
-    raise UnsupportedError(f"emitting {d} DDL is not supported yet")
+    return emit_schema(schema, dialect)
 
 
 def to_json(schema: Schema) -> dict[str, Any]:
@@ -333,9 +322,9 @@ def proof_url(dialect: str, db: str | None) -> str | None:
         ENV_DATABASE_URL,
         embedded_url,
         is_mysql_url,
-        redact_url,
         resolve_url,
     )
+    from dbdesign.redact import redact_url
 
     env = os.environ.get(ENV_DATABASE_URL)
     if dialect == "postgres":

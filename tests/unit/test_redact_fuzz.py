@@ -14,7 +14,7 @@ from urllib.parse import quote
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from dbdesign.engine import REDACTED, redact_message, redact_text, redact_url
+from dbdesign.redact import REDACTED, redact_message, redact_text, redact_url
 
 PLACEHOLDER = "PLACEHOLDERpw"
 SPECIALS = "@:/?#%&=;'\"\\[]!$*+,~` ^{}|<>\t."

@@ -157,7 +157,8 @@ def _start_verbose(ctx: typer.Context) -> None:
 
     ctx.call_on_close(restore)
     term.detail(f"version {__version__}, Python {platform.python_version()}")
-    from dbdesign.engine import ENV_DATABASE_URL, ENV_EMBEDDED_DIR, redact_url
+    from dbdesign.engine import ENV_DATABASE_URL, ENV_EMBEDDED_DIR
+    from dbdesign.redact import redact_url
 
     env = os.environ.get(ENV_DATABASE_URL)
     if env:
@@ -206,9 +207,7 @@ def inspect(
     _reading(source)
 
     with bytes_bar("reading") as progress:
-        schema = api.read(
-            source, dialect=dialect, warn=_warn, progress=progress
-        )
+        schema = api.read(source, dialect=dialect, warn=_warn, progress=progress)
     if fmt is Format.json:
         sys.stdout.write(json.dumps(api.to_json(schema), indent=2) + "\n")
         return
@@ -239,7 +238,7 @@ def _reading(source: str) -> None:
     from dbdesign.cli import term
 
     if term.verbose() and "://" in source:
-        from dbdesign.engine import redact_url
+        from dbdesign.redact import redact_url
 
         term.detail(f"reading {redact_url(source)}")
 
@@ -249,7 +248,8 @@ def _redacted(message: str) -> str:
     in the environment (the last net under each command's own redaction)."""
     import os
 
-    from dbdesign.engine import ENV_DATABASE_URL, redact_message
+    from dbdesign.engine import ENV_DATABASE_URL
+    from dbdesign.redact import redact_message
 
     sources = [*sys.argv[1:], os.environ.get(ENV_DATABASE_URL, "")]
     return redact_message(message, *sources, quoted=False)

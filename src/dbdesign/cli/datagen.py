@@ -132,7 +132,7 @@ def datagen(
         target = db or resolve_url(None)
     _reading(source)
     schema: Schema = api.read(source, dialect=dialect, warn=_warn)
-    from dbdesign.engine import redact_url
+    from dbdesign.redact import redact_url
 
     term.detail(f"filling {redact_url(target)}")
 

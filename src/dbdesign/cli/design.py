@@ -78,7 +78,7 @@ def design(
     from dbdesign.cli import term
 
     if db is not None and prove:
-        from dbdesign.engine import redact_url
+        from dbdesign.redact import redact_url
 
         term.detail(f"proof server: {redact_url(db)}")
     progress = _progress() if term.progress_wanted() and fmt == "text" else None

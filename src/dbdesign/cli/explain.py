@@ -72,7 +72,8 @@ def explain(
     from dbdesign.cli import term
 
     if term.verbose():
-        from dbdesign.engine import redact_url, resolve_url
+        from dbdesign.engine import resolve_url
+        from dbdesign.redact import redact_url
 
         db = resolve_url(db)
         term.detail(f"database: {redact_url(db)}")

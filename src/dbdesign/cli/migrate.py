@@ -57,7 +57,8 @@ def _settings(folder: Path | None, lock_wait: float | None = None) -> Settings:
 
 def _url(db: str | None) -> str:
     from dbdesign.cli import term
-    from dbdesign.engine import redact_url, resolve_url
+    from dbdesign.engine import resolve_url
+    from dbdesign.redact import redact_url
 
     url = resolve_url(db)
     term.detail(f"database: {redact_url(url)}")

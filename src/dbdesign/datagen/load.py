@@ -48,9 +48,10 @@ from dbdesign.datagen.values import COPY_NULL, Gen, from_py
 from dbdesign.dialects.mysql import quote_ident as mysql_ident
 from dbdesign.dialects.postgres import qualified
 from dbdesign.dialects.sqlite import quote_ident as sqlite_ident
-from dbdesign.engine import connect, connect_mysql, is_mysql_url, redact_url
+from dbdesign.engine import connect, connect_mysql, is_mysql_url
 from dbdesign.errors import ConfigError, DbdesignError
 from dbdesign.model import ForeignKey, Schema
+from dbdesign.redact import redact_url
 
 Progress = Callable[[str, int, int], None]  # (table, rows done, rows of the table)
 COPY_ROWS = 20_000

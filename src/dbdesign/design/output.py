@@ -25,35 +25,15 @@ def generated_at() -> str:
 
 
 def schema_sql(schema: Schema) -> str:
-    if schema.dialect == "sqlite":
-        from dbdesign.emit.sqlite import emit_schema as emit_sqlite
-
-        return emit_sqlite(schema)
-    if schema.dialect == "mysql":
-        from dbdesign.emit.mysql import emit_schema as emit_mysql
-
-        return emit_mysql(schema)
-    from dbdesign.emit.postgres import emit_schema
+    from dbdesign.emit import emit_schema
 
     return emit_schema(schema)
 
 
 def down_sql(schema: Schema) -> str:
-    if schema.dialect == "postgres":
-        from dbdesign.emit.postgres import emit_drop_schema
+    from dbdesign.emit import emit_drop_schema
 
-        return emit_drop_schema(schema)
-    # Other dialects: drop tables children first (foreign keys), indexes and triggers go with them.
-    from dbdesign.emit.order import dependency_order
-
-    deps = {k: {fk.ref_table for fk in t.foreign_keys.values()} for k, t in schema.tables.items()}
-    order = dependency_order(deps)
-    q = '"' if schema.dialect == "sqlite" else "`"
-    return "".join(
-        f"DROP TABLE {q}{schema.tables[k].name}{q};\n"
-        for k in reversed(order)
-        if k in schema.tables
-    )
+    return emit_drop_schema(schema)
 
 
 def mermaid(schema: Schema) -> str:

@@ -351,8 +351,9 @@ def server_for(url: str | None, dialect: str) -> Server:
     """The server a ``dialect`` design is proved on; a :class:`ConfigError` for a URL of the
     other kind (a SQLite design takes no server: None, or a SQLite URL it leaves alone)."""
     from dbdesign.datagen.load import sqlite_path
-    from dbdesign.engine import is_mysql_url, redact_url
+    from dbdesign.engine import is_mysql_url
     from dbdesign.errors import ConfigError
+    from dbdesign.redact import redact_url
 
     if dialect == "sqlite":
         if url is None or sqlite_path(url) is not None:

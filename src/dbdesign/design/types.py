@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from dbdesign.dialects.mysql import quote_string as mysql_quote_string
+from dbdesign import dialects
 from dbdesign.model import DataType
 from dbdesign.readers.spec import Attribute
 
@@ -31,15 +31,14 @@ class Physical:
 
 
 def literal(v: object, dialect: str) -> str:
-    """A spec value as a literal of ``dialect`` (MySQL reads backslashes in strings as escapes:
-    its own quoting, or a value ending in a backslash would end the literal early)."""
+    """A spec value as a literal of ``dialect`` (strings in the dialect's own quoting: MySQL
+    reads backslashes as escapes, so a value ending in one would end the literal early)."""
+    d = dialects.get(dialect)
     if isinstance(v, bool):
-        return ("true" if v else "false") if dialect == "postgres" else ("1" if v else "0")
+        return d.boolean_literals[v]
     if isinstance(v, int | float):
         return str(v)
-    if dialect == "mysql":
-        return mysql_quote_string(str(v))
-    return "'" + str(v).replace("'", "''") + "'"
+    return d.quote_string(str(v))
 
 
 def _text_len(a: Attribute, default_max: int, length_fn: str) -> tuple[str, ...]:

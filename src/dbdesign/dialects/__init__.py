@@ -81,6 +81,7 @@ class Dialect:
     case_insensitive_names: ClassVar[bool] = False  # index and key names compare folded
     primary_key_name: ClassVar[str | None] = None  # the name every primary key has (PRIMARY)
     identifier_quote: ClassVar[str] = '"'
+    boolean_literals: ClassVar[tuple[str, str]] = ("0", "1")  # false, true
 
     def quote_ident(self, name: str) -> str:
         """``name`` as an identifier, quoted only when it has to be."""
@@ -181,7 +182,7 @@ def get(name_or_url: str) -> Dialect:
     _load_builtins()
     found = _BY_ALIAS.get(name_or_url.lower()) or for_url(name_or_url)
     if found is None:
-        from dbdesign.engine import redact_url
+        from dbdesign.redact import redact_url
 
         raise ConfigError(
             f"unknown dialect {redact_url(name_or_url)!r}; choose one of {', '.join(names())}"

@@ -628,6 +628,7 @@ class PostgresDialect(Dialect):
     namespace = "public"
     identifier_limit = MAX_IDENTIFIER
     identifier_unit = "bytes"
+    boolean_literals = ("false", "true")
 
     quote_ident = staticmethod(quote_ident)
     type_sql = staticmethod(type_sql)

@@ -72,7 +72,7 @@ def read_side(
     ``$DBDESIGN_DATABASE_URL``, else the embedded PostgreSQL), which is dropped afterwards.
     """
     from dbdesign import api
-    from dbdesign.engine import redact_url
+    from dbdesign.redact import redact_url
 
     if api.is_database_url(source):
         if not source.lower().startswith("postgres"):

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import psycopg
 from psycopg import sql
 
-from dbdesign.engine import connect, redact_url
+from dbdesign.engine import connect
 from dbdesign.errors import MigrationError
 from dbdesign.migrate.files import Migration, Script, Statement, split_sqlite, statements_checksum
 from dbdesign.migrate.history import (
@@ -50,6 +50,7 @@ from dbdesign.migrate.history import (
     failed_detail,
     progress_detail,
 )
+from dbdesign.redact import redact_url
 
 if TYPE_CHECKING:
     from dbdesign.migrate.mysql import MysqlBackend

@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
 
-from dbdesign.engine import connect_mysql, redact_url
+from dbdesign.engine import connect_mysql
 from dbdesign.errors import MigrationError, ParseError
 from dbdesign.migrate.backend import (
     LockTimeout,
@@ -58,6 +58,7 @@ from dbdesign.migrate.history import (
     failed_detail,
     progress_detail,
 )
+from dbdesign.redact import redact_url
 
 __all__ = ["MysqlBackend", "lock_name", "seconds", "split_mysql", "transactional"]
 

@@ -37,7 +37,7 @@ from dbdesign.dialects.mysql import (
     parse_raw_type,
     quote_string,
 )
-from dbdesign.engine import connect_mysql, redact_url
+from dbdesign.engine import connect_mysql
 from dbdesign.errors import ConnectionError, DbdesignError
 from dbdesign.model import (
     Argument,
@@ -72,6 +72,7 @@ from dbdesign.readers.ddl.mysql import (
     routine_config,
     view_options,
 )
+from dbdesign.redact import redact_url
 
 __all__ = ["QUERIES", "read_catalog"]
 

@@ -27,7 +27,7 @@ from psycopg.pq import TransactionStatus
 from psycopg.rows import dict_row
 
 from dbdesign.dialects.postgres import TYPE_RANGE, canonical_reloption, parse_type_string
-from dbdesign.engine import connect, redact_url
+from dbdesign.engine import connect
 from dbdesign.errors import ConnectionError, Diagnostic
 from dbdesign.model import (
     Argument,
@@ -65,6 +65,7 @@ from dbdesign.model import (
 )
 from dbdesign.model import Sequence as SequenceModel
 from dbdesign.readers.ddl.pgast import is_null_text
+from dbdesign.redact import redact_url
 
 __all__ = ["QUERIES", "read_catalog"]
 
