@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dbdesign import dialects
 from dbdesign.design.build import Builder, Decision, Param, PatternPlan, TableInfo
 from dbdesign.design.choice import Choice, choose
+from dbdesign.design.types import MAPPERS
+from dbdesign.errors import DbdesignError, UnsupportedError
 from dbdesign.model import FrozenMap, Schema
 from dbdesign.readers.spec import Spec
 
 __all__ = ["Decision", "Design", "Param", "PatternPlan", "TableInfo", "design"]
-
-DIALECTS = {"postgresql": "postgres", "sqlite": "sqlite", "mysql": "mysql"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +36,7 @@ class Design:
 def design(spec: Spec, dialect: str | None = None) -> Design:
     """Design the schema for ``spec`` in ``dialect`` (default: the chosen engine)."""
     choice = choose(spec)
-    dialect = dialect or DIALECTS.get(choice.engine, "postgres")
+    dialect = _dialect(dialect, choice.engine)
     b = Builder(spec, dialect)
     schema = b.build()
     return Design(
@@ -49,3 +50,18 @@ def design(spec: Spec, dialect: str | None = None) -> Design:
         index_purposes=FrozenMap({k: tuple(v) for k, v in b.index_purposes.items()}),
         partitioned=tuple(b.partitioned),
     )
+
+
+def _dialect(asked: str | None, engine: str) -> str:
+    """The dialect to design for: the one asked for (a name or alias), else the chosen engine's
+    when it is a dialect dbdesign designs for, else PostgreSQL."""
+    if asked is not None:
+        d = dialects.get(asked)
+        if d.name not in MAPPERS:
+            raise UnsupportedError(f"designing for {d.title} is not supported yet")
+        return d.name
+    try:
+        name = dialects.get(engine).name
+    except DbdesignError:  # a non-relational engine: the relational part goes to PostgreSQL
+        return "postgres"
+    return name if name in MAPPERS else "postgres"

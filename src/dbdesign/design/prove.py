@@ -231,11 +231,11 @@ def prove(
 
 
 def _lint_errors(url: str) -> list[str]:
-    from dbdesign import api
+    from dbdesign import readers
     from dbdesign.lint.engine import lint
     from dbdesign.lint.findings import Severity
 
-    schema = api.read(url)
+    schema = readers.read(url)
     return [str(f) for f in lint(schema) if f.severity is Severity.error]
 
 

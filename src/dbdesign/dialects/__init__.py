@@ -28,7 +28,7 @@ from dbdesign.model import DataType
 
 # Modules that register the built-in dialects, imported on first use of the registry.
 _BUILTIN = ("dbdesign.dialects.postgres", "dbdesign.dialects.sqlite", "dbdesign.dialects.mysql")
-_URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9.-]*)(?:\+[\w-]+)?:")
+_URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9.-]*)(?:\+[\w-]+)?://")
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,9 @@ class Dialect:
     primary_key_name: ClassVar[str | None] = None  # the name every primary key has (PRIMARY)
     identifier_quote: ClassVar[str] = '"'
     boolean_literals: ClassVar[tuple[str, str]] = ("0", "1")  # false, true
+    # Tokens that give a DDL file in this dialect away (outside strings and comments).
+    text_signals: ClassVar[re.Pattern[str] | None] = None
+    file_magic: ClassVar[bytes | None] = None  # how a database file begins (file databases)
 
     def quote_ident(self, name: str) -> str:
         """``name`` as an identifier, quoted only when it has to be."""
@@ -126,8 +129,13 @@ class Dialect:
         return name[:limit]
 
     def accepts_url(self, url: str) -> bool:
+        """Whether ``url`` is one of this dialect's (``scheme://`` or ``scheme+driver://``)."""
         m = _URL_SCHEME.match(url)
         return m is not None and m[1].lower() in self.url_schemes
+
+    def url_path(self, url: str) -> str:
+        """The file of a file database's URL (file databases only)."""
+        raise NotImplementedError(f"{self.title} databases are not files")
 
     def __repr__(self) -> str:
         return f"<dialect {self.name}>"

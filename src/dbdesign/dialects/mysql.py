@@ -812,6 +812,11 @@ class MySQLDialect(Dialect):
     case_insensitive_names = True
     primary_key_name = "PRIMARY"
     identifier_quote = "`"
+    text_signals = re.compile(
+        r"(?=[eadcu`])(?:\bENGINE\s*=|\bAUTO_INCREMENT\b|`|\bDELIMITER\b|"
+        r"\bUNSIGNED\b|\bCHARSET\b)",
+        re.I,
+    )
 
     quote_ident = staticmethod(quote_ident)
     quote_string = staticmethod(quote_string)

@@ -174,6 +174,8 @@ def choose_name(table: str, columns: tuple[str, ...] | None, label: str, taken: 
     return candidate
 
 
+_URL = re.compile(r"^sqlite:(///)?", re.I)
+
 # Type categories by affinity (https://sqlite.org/datatype3.html 3.1); booleans by name.
 _KIND_OF_AFFINITY = {"INTEGER": "int", "TEXT": "text", "BLOB": "binary", "REAL": "float"}
 
@@ -193,6 +195,16 @@ class SQLiteDialect(Dialect):
     )
     namespace = NAMESPACE
     case_insensitive_names = True
+    text_signals = re.compile(
+        r"(?=[awps])(?:\bAUTOINCREMENT\b|\bWITHOUT\s+ROWID\b|\bPRAGMA\b|\bsqlite_)", re.I
+    )
+    file_magic = b"SQLite format 3\x00"
+
+    def accepts_url(self, url: str) -> bool:
+        return _URL.match(url) is not None  # sqlite:///path, sqlite:path, sqlite://
+
+    def url_path(self, url: str) -> str:
+        return _URL.sub("", url, count=1)
 
     quote_ident = staticmethod(quote_ident)
     type_sql = staticmethod(type_sql)

@@ -8,6 +8,7 @@ import dataclasses
 from collections.abc import Iterable
 from pathlib import Path
 
+from dbdesign import dialects, readers
 from dbdesign.errors import ConfigError, UnsupportedError
 from dbdesign.migrate.files import FILE_RE
 from dbdesign.migrate.history import TABLE as HISTORY_TABLE
@@ -51,11 +52,10 @@ def connected_user(sources: Iterable[object]) -> str | None:
     """The role the first PostgreSQL URL among ``sources`` connects as (None: no URL). A file
     compared with that database is read as that role would load it: its grants to that role
     are the owner's own, which the catalog does not list."""
-    from dbdesign import api
     from dbdesign.engine import connect
 
     for s in sources:
-        if isinstance(s, str) and api.is_database_url(s) and s.lower().startswith("postgres"):
+        if isinstance(s, str) and _postgres_url(s):
             with connect(s) as conn:
                 row = conn.execute("SELECT current_user").fetchone()
             return str(row[0]) if row else None
@@ -71,11 +71,10 @@ def read_side(
     A migrations folder is replayed into a scratch database on the server of ``db`` (default:
     ``$DBDESIGN_DATABASE_URL``, else the embedded PostgreSQL), which is dropped afterwards.
     """
-    from dbdesign import api
     from dbdesign.redact import redact_url
 
-    if api.is_database_url(source):
-        if not source.lower().startswith("postgres"):
+    if readers.is_database_url(source):
+        if not _postgres_url(source):
             raise UnsupportedError(
                 f"{redact_url(source)}: dbdesign diff compares PostgreSQL schemas"
             )
@@ -94,5 +93,9 @@ def read_side(
         from dbdesign.readers.ddl.postgres import read_path
 
         return read_path(path, warn=warn, owner=owner)  # type: ignore[arg-type]
-    schema = api.read(source, dialect="postgres", warn=warn)  # type: ignore[arg-type]
-    return schema
+    return readers.read(source, dialect="postgres", warn=warn)  # type: ignore[arg-type]
+
+
+def _postgres_url(source: str) -> bool:
+    """Whether ``source`` is a PostgreSQL URL (the only kind of database diff compares)."""
+    return dialects.for_url(source) is dialects.get("postgres")
