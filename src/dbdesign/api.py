@@ -454,7 +454,7 @@ def diff(
     ``.statements()``, ``.reverse()``, ``.as_json()``).
     """
     from dbdesign.diff import diff_schemas
-    from dbdesign.diff.sources import connected_user, read_side
+    from dbdesign.migrate.sources import connected_user, read_side
 
     owner = connected_user((source, target))
     a = source if isinstance(source, Schema) else read_side(source, db=db, warn=warn, owner=owner)

@@ -10,7 +10,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from dbdesign import api, engine
 from dbdesign.diff import diff_schemas
-from dbdesign.diff.sources import read_side
+from dbdesign.migrate.sources import read_side
 from tests.conftest import server_url
 from tests.pgload import load_sql
 

@@ -106,8 +106,8 @@ def new_from_diff(
     warn: Any = None,
 ) -> FromDiff:
     """Write the migration(s) from the folder's head to ``target``; nothing when they agree."""
-    from dbdesign.diff.sources import connected_user, read_side, replay, without_history
     from dbdesign.engine import connect, is_mysql_url, resolve_url, scratch_database
+    from dbdesign.migrate.sources import connected_user, read_side, replay, without_history
     from dbdesign.readers.catalog.postgres import read_catalog
 
     server = resolve_url(db)
