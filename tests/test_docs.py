@@ -40,3 +40,18 @@ def test_every_command_is_documented() -> None:
     for cmd in app.registered_commands:
         name = cmd.name or (cmd.callback.__name__ if cmd.callback else "")
         assert f"dbdesign {name}" in README, f"README does not show `dbdesign {name}`"
+
+
+def test_architecture_examples_run() -> None:
+    """docs/architecture.md's Python blocks, in a process of their own (one registers a
+    dialect, which must not leak into the other tests)."""
+    import subprocess
+    import sys
+
+    text = (ROOT / "docs" / "architecture.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+    assert len(blocks) == 2
+    r = subprocess.run(
+        [sys.executable, "-c", "\n".join(blocks)], capture_output=True, text=True, timeout=120
+    )
+    assert r.returncode == 0, r.stderr
