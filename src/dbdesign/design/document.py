@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from dbdesign import dialects
 from dbdesign.design import Design
 from dbdesign.design.build import CYCLE_NULLABLE, NOT_PARTITIONED
 from dbdesign.design.choice import ENGINES
 from dbdesign.design.naming import plural
 from dbdesign.design.prove import Proof
 from dbdesign.model import Column, Schema, Table
-
-ENGINE_TITLES = {"postgres": "PostgreSQL", "sqlite": "SQLite", "mysql": "MySQL / MariaDB"}
 
 
 def ascii_erd(schema: Schema, tables: Sequence[str] | None = None, per_row: int = 3) -> str:
@@ -59,7 +58,8 @@ def _box(t: Table) -> list[str]:
 def _type(c: Column, dialect: str) -> str:
     text = str(c.type)
     if c.identity:
-        text += " AUTO_INCREMENT" if dialect == "mysql" else " IDENTITY"
+        auto = dialects.get(dialect).capabilities.auto_increment
+        text += " AUTO_INCREMENT" if auto else " IDENTITY"
     if c.generated:
         text += " GENERATED"
     return text
@@ -95,9 +95,10 @@ def _constraints(t: Table, c: Column, schema: Schema) -> str:
 
 
 def _index_line(ix_name: str, d: Design, table: Table) -> str:
-    if d.dialect == "mysql":  # index names are per table; every primary key is PRIMARY
+    dialect = dialects.get(d.dialect)
+    if dialect.capabilities.index_name_scope == "table":  # the key names the table
         ix = d.schema.indexes.get(f"{table.key}.{ix_name}")
-        key = f"{table.name}.{ix_name}" if ix_name == "PRIMARY" else ix_name
+        key = f"{table.name}.{ix_name}" if ix_name == dialect.primary_key_name else ix_name
     else:
         ix = d.schema.indexes.get(f"{next(iter(d.schema.namespaces))}.{ix_name}")
         key = ix_name
@@ -130,7 +131,7 @@ def design_md(
 ) -> str:
     spec = d.spec
     p = spec.project
-    engine = ENGINE_TITLES.get(d.dialect, d.dialect)
+    engine = dialects.get(d.dialect).title
     out = [
         "# Database Design Document",
         f"**Date:** {generated_at}",
@@ -297,12 +298,13 @@ def design_md(
                 "the same transaction; see Decisions)."
             )
     mt = spec.project.features.multi_tenancy
-    if d.dialect == "mysql" and mt and mt.row_level_security:
+    server = dialects.get(d.dialect)
+    if not server.capabilities.row_level_security and mt and mt.row_level_security:
         n += 1
         out.append(
-            f"{n}. **Tenant isolation** is enforced by the application: MySQL has no row-level "
-            f"security, so every query must filter by `{mt.tenant}_id` (each access pattern's "
-            "index leads with it); a query that forgets it sees every tenant's rows."
+            f"{n}. **Tenant isolation** is enforced by the application: {server.title} has no "
+            f"row-level security, so every query must filter by `{mt.tenant}_id` (each access "
+            "pattern's index leads with it); a query that forgets it sees every tenant's rows."
         )
     if d.schema.policies:
         n += 1
