@@ -1,6 +1,6 @@
-"""Where the two sides of a diff come from: a DDL file, a folder of .sql files, a database URL, or a migrations
-folder (``NNNN_name.up.sql`` files, see docs/migrate.md) whose up files are replayed into a
-scratch database on a server and read back from its catalog."""
+"""Where the two sides of a diff come from: a DDL file, a folder of .sql files, a database
+URL, or a migrations folder (``NNNN_name.up.sql`` files, see docs/migrate.md) whose up files are
+replayed into a scratch database on a server and read back from its catalog."""
 
 from __future__ import annotations
 
