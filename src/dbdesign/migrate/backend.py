@@ -23,7 +23,6 @@ from __future__ import annotations
 import getpass
 import hashlib
 import os
-import re
 import socket
 import sqlite3
 import time
@@ -31,7 +30,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 import psycopg
 from psycopg import sql
@@ -51,9 +50,6 @@ from dbdesign.migrate.history import (
     progress_detail,
 )
 from dbdesign.redact import redact_url
-
-if TYPE_CHECKING:
-    from dbdesign.migrate.mysql import MysqlBackend
 
 RUNNER_APP = "dbdesign-migrate"
 # The name a session carries only while its runner holds the lock: any other session with it,
@@ -852,26 +848,3 @@ class SqliteBackend:
 
     def delete_row(self, version: str) -> None:
         self.conn.execute(f"DELETE FROM {TABLE} WHERE version = ?", [version])
-
-
-def open_backend(url: str) -> PostgresBackend | SqliteBackend | MysqlBackend:
-    """A backend for a PostgreSQL URL, ``sqlite:///path`` (or a path to a .db file), or a
-    ``mysql://`` / ``mariadb://`` URL."""
-    from dbdesign.engine import is_mysql_url
-
-    if is_mysql_url(url):
-        try:
-            import pymysql  # noqa: F401  (the mysql extra; MysqlBackend imports it)
-        except ImportError:
-            raise MigrationError(
-                "MySQL and MariaDB need the PyMySQL driver: pip install 'dbdesign[mysql]'"
-            ) from None
-        from dbdesign.migrate.mysql import MysqlBackend
-
-        return MysqlBackend(url)
-    m = re.match(r"^sqlite:(///)?", url, re.I)
-    if m is not None:  # sqlite:///relative.db, sqlite:////absolute.db (as SQLAlchemy)
-        return SqliteBackend(url[m.end() :])
-    if url.endswith((".db", ".sqlite", ".sqlite3")) and "://" not in url:
-        return SqliteBackend(url)
-    return PostgresBackend(url)

@@ -13,8 +13,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from dbdesign import dialects
 from dbdesign.errors import ConfigError, MigrationError
-from dbdesign.migrate.backend import PostgresBackend, SqliteBackend, applied_by, open_backend
+from dbdesign.migrate.backend import PostgresBackend, SqliteBackend, applied_by
 from dbdesign.migrate.files import (
     Migration,
     Script,
@@ -26,6 +27,7 @@ from dbdesign.migrate.files import (
 from dbdesign.migrate.history import TABLE, Entry, Report, Row, compare
 from dbdesign.migrate.mysql import MysqlBackend
 from dbdesign.migrate.partial import Partial, inspect, refusal, span
+from dbdesign.redact import redact_url
 
 Backend = PostgresBackend | SqliteBackend | MysqlBackend
 _DURATION = re.compile(r"^\d+(\.\d+)?\s*(us|ms|s|min|h|d)?$")
@@ -108,18 +110,57 @@ def session(url: str, *, must_exist: str | None = None) -> Iterator[Backend]:
         backend.close()
 
 
+def sqlite_file(url: str) -> str | None:
+    """The file of a SQLite URL (``sqlite:///relative.db``, ``sqlite:////absolute.db``, as
+    SQLAlchemy writes them) or of a path ending .db, .sqlite or .sqlite3; None for a database
+    of another kind."""
+    d = dialects.for_url(url)
+    if d is not None:
+        return d.url_path(url) if d.file_magic else None
+    if url.endswith((".db", ".sqlite", ".sqlite3")) and "://" not in url:
+        return url
+    return None
+
+
 def _missing_sqlite_file(url: str) -> Path | None:
-    """The file of a SQLite URL or path, read as :func:`open_backend` reads it, when it does
-    not exist; None for a file that does and for any other database."""
-    m = re.match(r"^sqlite:(///)?", url, re.I)
-    if m is not None:
-        path = Path(url[m.end() :])
-    elif url.endswith((".db", ".sqlite", ".sqlite3")) and "://" not in url:
-        path = Path(url)
-    else:
+    """The file of a SQLite URL or path (:func:`sqlite_file`) when it does not exist; None for
+    a file that does and for any other database."""
+    name = sqlite_file(url)
+    if name is None:
         return None
     # an empty path or :memory: is a database SQLite makes in memory, never a file
+    path = Path(name)
     return None if str(path) in ("", ".", ":memory:") or path.exists() else path
+
+
+def _mysql_backend(url: str) -> MysqlBackend:
+    try:
+        import pymysql  # noqa: F401  (the mysql extra; MysqlBackend imports it)
+    except ImportError:
+        raise MigrationError(
+            "MySQL and MariaDB need the PyMySQL driver: pip install 'dbdesign[mysql]'"
+        ) from None
+    return MysqlBackend(url)
+
+
+# dialect name -> the migration backend of a database of that kind
+BACKENDS: dict[str, Callable[[str], PostgresBackend | SqliteBackend | MysqlBackend]] = {
+    "postgres": PostgresBackend,
+    "mysql": _mysql_backend,
+}
+
+
+def open_backend(url: str) -> PostgresBackend | SqliteBackend | MysqlBackend:
+    """The backend of a database URL, or of a SQLite file given as a path. Anything else is
+    handed to PostgreSQL's driver (a key=value connection string)."""
+    path = sqlite_file(url)
+    if path is not None:
+        return SqliteBackend(path)
+    d = dialects.for_url(url) or dialects.get("postgres")
+    opened = BACKENDS.get(d.name)
+    if opened is None:
+        raise MigrationError(f"{redact_url(url)}: migrations on {d.title} are not supported yet")
+    return opened(url)
 
 
 def _check_drift(report: Report) -> None:
