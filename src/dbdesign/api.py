@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dbdesign import dialects
 from dbdesign.errors import ConfigError, Diagnostic, UnsupportedError
@@ -26,6 +26,11 @@ from dbdesign.readers import is_database as is_database
 from dbdesign.readers import is_database_url as is_database_url
 from dbdesign.readers import local_path
 from dbdesign.readers import read as read
+
+if TYPE_CHECKING:
+    from dbdesign.lint.config import LintConfig
+    from dbdesign.lint.findings import Finding
+    from dbdesign.lint.sources import LintReport
 
 Warn = Callable[[Diagnostic], None]
 
@@ -47,6 +52,29 @@ def emit(schema: Schema, dialect: str | None = None) -> str:
     from dbdesign.emit import emit_schema
 
     return emit_schema(schema, dialect)
+
+
+def lint(
+    sources: Sequence[str],
+    *,
+    config: LintConfig | None = None,
+    dialect: str | None = None,
+    baseline: Path | None = None,
+    on_read: Callable[[str], None] | None = None,
+) -> LintReport:
+    """Lint files, folders or databases: the findings (inline suppressions applied, and those
+    in ``baseline`` left out), the rules that ran, and whether a finding reaches
+    ``config.fail_on``. ``on_read(source)`` hears each source as it is read."""
+    from dbdesign.lint.sources import lint_sources
+
+    return lint_sources(sources, config=config, dialect=dialect, baseline=baseline, on_read=on_read)
+
+
+def write_lint_baseline(findings: Sequence[Finding], path: Path) -> int:
+    """Record ``findings`` as the baseline file ``path``; how many were written."""
+    from dbdesign.lint.sources import write_baseline
+
+    return write_baseline(findings, path)
 
 
 def to_json(schema: Schema) -> dict[str, Any]:

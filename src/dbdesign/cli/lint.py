@@ -12,7 +12,7 @@ import typer
 from dbdesign.cli import dialect_option
 
 if TYPE_CHECKING:
-    from dbdesign.model import Schema
+    pass
 
 
 class LintFormat(StrEnum):
@@ -105,7 +105,6 @@ def _lint(
     from dbdesign import api
     from dbdesign.config import load_config
     from dbdesign.errors import ConfigError
-    from dbdesign.lint import engine
     from dbdesign.lint.config import parse_config
     from dbdesign.lint.findings import Severity
     from dbdesign.lint.output import render
@@ -119,85 +118,31 @@ def _lint(
     if fail_on is not None:
         cfg = replace(cfg, fail_on=Severity(fail_on.value))
     base_path = baseline or (cfg_file.root / cfg.baseline if cfg.baseline else None)
-    if write_baseline:
-        if base_path is None:
-            raise ConfigError("--write-baseline needs --baseline FILE (or baseline in the config)")
-        if not base_path.parent.is_dir():
-            raise ConfigError(
-                f"cannot write the baseline: folder {base_path.parent} does not exist",
-                file=str(base_path),
-            )
-        if base_path.is_dir():
-            raise ConfigError("cannot write the baseline: it is a folder", file=str(base_path))
+    if write_baseline and base_path is None:
+        raise ConfigError("--write-baseline needs --baseline FILE (or baseline in the config)")
 
     from dbdesign.cli import _reading, term
 
-    findings = []
-    files: set[str] = set()
-    for source in sources:
-        _reading(source)
-        schema = api.read(source, dialect=dialect)
-        # A file or folder that defines nothing is a mistake (a wrong path, an unsaved file);
-        # an empty database still has database-level settings to review.
-        if nothing_to_lint(schema) and not api.is_database(source):
-            raise ConfigError(f"{source}: {_empty_reason(source)}")
-        findings.extend(engine.lint(schema, cfg))
-        files |= engine.source_files(schema)
-    findings = engine.apply_suppressions(findings, cfg, files)
+    # The configured baseline applies once it exists; one given with --baseline must exist.
+    use = base_path if base_path is not None and (baseline or base_path.exists()) else None
+    report = api.lint(
+        sources,
+        config=cfg,
+        dialect=dialect,
+        baseline=None if write_baseline else use,
+        on_read=_reading,
+    )
     if write_baseline:
         assert base_path is not None
-        try:
-            n = engine.write_baseline(findings, base_path)
-        except OSError as e:
-            raise ConfigError(
-                f"cannot write the baseline: {e.strerror}", file=str(base_path)
-            ) from None
+        n = api.write_lint_baseline(report.findings, base_path)
         term.note(f"wrote {n} findings to {base_path}")
         return
-    if base_path is not None and (baseline is not None or base_path.exists()):
-        findings = engine.apply_baseline(findings, engine.read_baseline(base_path))
-    rules = engine.select_rules(cfg)
-    sys.stdout.write(render(fmt.value, findings, rules, colour=term.colour(sys.stdout)))
-    if engine.failing(findings, cfg.fail_on):
+    sys.stdout.write(
+        render(fmt.value, list(report.findings), list(report.rules), colour=term.colour(sys.stdout))
+    )
+    if report.failing:
         # typer.Exit(1) would be lost: dbdesign.cli.main runs click non-standalone.
         raise SystemExit(1)
-
-
-def nothing_to_lint(schema: Schema) -> bool:
-    """True when ``schema`` holds nothing a rule could look at: no table, view, index, type,
-    function ... and no schema (namespace) of its own with grants or a comment (the default
-    ``public`` / ``main`` do not count)."""
-    objects = (
-        schema.extensions,
-        schema.tables,
-        schema.views,
-        schema.indexes,
-        schema.sequences,
-        schema.enums,
-        schema.domains,
-        schema.composite_types,
-        schema.functions,
-        schema.triggers,
-        schema.rules,
-        schema.policies,
-    )
-    if any(objects):
-        return False
-    return not any(
-        (n.grants or n.comment) and n.name not in ("public", "main")
-        for n in schema.namespaces.values()
-    )
-
-
-def _empty_reason(source: str) -> str:
-    p = Path(source)
-    if p.is_dir():
-        if not any(p.glob("*.sql")):
-            return "no .sql files in this folder: nothing to lint"
-        return "the .sql files in this folder define no tables, views or other objects"
-    if p.is_file() and not p.read_bytes().strip():
-        return "the file is empty: nothing to lint"
-    return "the file defines no tables, views or other objects: nothing to lint"
 
 
 def rules_command(
