@@ -28,6 +28,7 @@ from dbdesign.readers import local_path
 from dbdesign.readers import read as read
 
 if TYPE_CHECKING:
+    from dbdesign.docs import DocsOptions, DocsResult
     from dbdesign.lint.config import LintConfig
     from dbdesign.lint.findings import Finding
     from dbdesign.lint.sources import LintReport
@@ -75,6 +76,31 @@ def write_lint_baseline(findings: Sequence[Finding], path: Path) -> int:
     from dbdesign.lint.sources import write_baseline
 
     return write_baseline(findings, path)
+
+
+def docs(
+    source: str,
+    out: str | Path,
+    formats: Sequence[str] | None = None,
+    *,
+    dialect: str | None = None,
+    rows: bool = True,
+    findings: str | Path | None = None,
+    options: DocsOptions | None = None,
+    warn: Warn | None = None,
+) -> DocsResult:
+    """Write the documentation of ``source`` into the folder ``out``: ``formats`` (default:
+    all), row counts of a live database when ``rows``, lint findings from a JSON report at
+    ``findings``. Nothing is half-written on an error."""
+    from dbdesign.docs import FORMATS, check_out, generate, load_findings
+
+    check_out(Path(out))
+    found = load_findings(findings) if findings is not None else []
+    schema = read(source, dialect=dialect, warn=warn)
+    counts = row_counts(source) if rows and is_database(source) else None
+    return generate(
+        schema, out, formats or FORMATS, row_counts=counts, findings=found, options=options
+    )
 
 
 def to_json(schema: Schema) -> dict[str, Any]:

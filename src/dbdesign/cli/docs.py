@@ -58,17 +58,15 @@ def docs(
     from dbdesign import api
     from dbdesign.cli import _reading, _warn, term
     from dbdesign.config import load_config
-    from dbdesign.docs import DocsOptions, check_out, generate, load_findings, parse_formats
+    from dbdesign.docs import DocsOptions, parse_formats
 
     formats = parse_formats(fmt)
-    check_out(out)
     cfg = load_config(explicit=config)
     options = DocsOptions.from_config(cfg.section("docs"), file=str(cfg.path) if cfg.path else None)
-    findings = load_findings(lint) if lint is not None else []
     _reading(source)
-    schema = api.read(source, dialect=dialect, warn=_warn)
-    counts = api.row_counts(source) if rows and api.is_database(source) else None
-    result = generate(schema, out, formats, row_counts=counts, findings=findings, options=options)
+    result = api.docs(
+        source, out, formats, dialect=dialect, rows=rows, findings=lint, options=options, warn=_warn
+    )
     for note in result.notes:
         term.note(f"dbdesign docs: {note}")
     removed = f"; removed {len(result.removed)} stale files" if result.removed else ""
