@@ -32,6 +32,12 @@ if TYPE_CHECKING:
     from dbdesign.lint.config import LintConfig
     from dbdesign.lint.findings import Finding
     from dbdesign.lint.sources import LintReport
+    from dbdesign.migrate.fromdiff import FromDiff
+    from dbdesign.migrate.history import Report, Row
+    from dbdesign.migrate.runner import RepairAction
+    from dbdesign.migrate.runner import Settings as MigrateSettings
+    from dbdesign.migrate.runner import Step as MigrateStep
+    from dbdesign.migrate.testing import TestResult as MigrateTest
 
 Warn = Callable[[Diagnostic], None]
 
@@ -100,6 +106,144 @@ def docs(
     counts = row_counts(source) if rows and is_database(source) else None
     return generate(
         schema, out, formats or FORMATS, row_counts=counts, findings=found, options=options
+    )
+
+
+# -- migrations: a folder of NNNN_name.up.sql / .down.sql files and a database (docs/migrate.md)
+
+
+def migrate_up(
+    url: str,
+    settings: MigrateSettings,
+    *,
+    to: str | None = None,
+    steps: int | None = None,
+    dry_run: bool = False,
+    echo: Callable[[str], None] | None = None,
+    on_wait: Callable[[str], None] | None = None,
+) -> list[MigrateStep]:
+    """Apply the pending migrations (all, up to version ``to``, or ``steps`` of them) under
+    the migration lock; ``dry_run`` returns the steps without running them."""
+    from dbdesign.migrate.runner import migrate
+
+    return migrate(
+        url,
+        settings,
+        direction="up",
+        to=to,
+        steps=steps,
+        dry_run=dry_run,
+        echo=echo,
+        on_wait=on_wait,
+    )
+
+
+def migrate_down(
+    url: str,
+    settings: MigrateSettings,
+    *,
+    to: str | None = None,
+    steps: int | None = None,
+    dry_run: bool = False,
+    echo: Callable[[str], None] | None = None,
+    on_wait: Callable[[str], None] | None = None,
+) -> list[MigrateStep]:
+    """Revert applied migrations (one by default, ``steps``, or until ``to`` is the latest)."""
+    from dbdesign.migrate.runner import migrate
+
+    return migrate(
+        url,
+        settings,
+        direction="down",
+        to=to,
+        steps=steps,
+        dry_run=dry_run,
+        echo=echo,
+        on_wait=on_wait,
+    )
+
+
+def migrate_status(url: str, settings: MigrateSettings, *, validate: bool = False) -> Report:
+    """What the folder and the database's history say together (read-only). ``validate``:
+    word messages for ``migrate validate``."""
+    from dbdesign.migrate.runner import status
+
+    return status(url, settings, command="migrate validate" if validate else "migrate status")
+
+
+def migrate_baseline(url: str, settings: MigrateSettings, version: str) -> list[Row]:
+    """Adopt an existing database: record every migration up to ``version`` as applied."""
+    from dbdesign.migrate.runner import baseline
+
+    return baseline(url, settings, version)
+
+
+def migrate_repair(
+    url: str,
+    settings: MigrateSettings,
+    *,
+    resume: bool = False,
+    mark_applied: bool = False,
+    forget: bool = False,
+    accept_checksums: bool = False,
+    echo: Callable[[str], None] | None = None,
+) -> list[RepairAction]:
+    """Settle migrations that stopped part-way (one explicit choice), or accept edited files'
+    checksums."""
+    from dbdesign.migrate.runner import repair
+
+    return repair(
+        url,
+        settings,
+        resume=resume,
+        mark_applied=mark_applied,
+        forget=forget,
+        accept_checksums=accept_checksums,
+        echo=echo,
+    )
+
+
+def migrate_test(
+    url: str, settings: MigrateSettings, *, echo: Callable[[str], None] | None = None
+) -> MigrateTest:
+    """On a scratch database of the server of ``url``: up, down, compare, up again, for every
+    migration of the folder."""
+    from dbdesign.migrate.testing import run_test
+
+    return run_test(url, settings, echo=echo)
+
+
+def migrate_new(settings: MigrateSettings, name: str) -> tuple[Path, Path]:
+    """Create an empty pair of migration files; their paths (up, down)."""
+    from dbdesign.migrate.files import new_migration
+
+    return new_migration(settings.dir, name, versioning=settings.versioning)
+
+
+def migrate_new_from_diff(
+    settings: MigrateSettings,
+    name: str,
+    target: str | Schema,
+    *,
+    db: str | None = None,
+    safe: bool = True,
+    allow_destructive: bool = False,
+    renames: dict[str, str] | None = None,
+    warn: Warn | None = None,
+) -> FromDiff:
+    """Write the migration(s) from the folder's head to ``target`` (a file, folder, database
+    or model); none when they agree."""
+    from dbdesign.migrate.fromdiff import new_from_diff
+
+    return new_from_diff(
+        settings,
+        name,
+        target,
+        db=db,
+        safe=safe,
+        allow_destructive=allow_destructive,
+        renames=renames,
+        warn=warn,
     )
 
 

@@ -108,18 +108,17 @@ def new(
 
       dbdesign migrate new products --dir examples/migrations --from-diff examples/shop.sql
     """
-    from dbdesign.migrate.files import new_migration
+    from dbdesign import api
 
     s = _settings(folder)
     if from_diff is None:
-        up, down = new_migration(s.dir, name, versioning=s.versioning)
+        up, down = api.migrate_new(s, name)
         typer.echo(f"created {up}\ncreated {down}")
         return
     from dbdesign.cli import _warn, term
     from dbdesign.cli.diff import _renames
-    from dbdesign.migrate.fromdiff import new_from_diff
 
-    result = new_from_diff(
+    result = api.migrate_new_from_diff(
         s,
         name,
         from_diff,
@@ -140,19 +139,12 @@ def new(
 
 
 def _run(direction: str, db: str | None, s: Settings, dry_run: bool, **kw: Any) -> None:
+    from dbdesign import api
     from dbdesign.cli import term
-    from dbdesign.migrate.runner import migrate, render
+    from dbdesign.migrate.runner import render
 
-    url = _url(db)
-    steps = migrate(
-        url,
-        s,
-        direction=direction,
-        dry_run=dry_run,
-        echo=typer.echo,
-        on_wait=term.note,
-        **kw,
-    )
+    run = api.migrate_up if direction == "up" else api.migrate_down
+    steps = run(_url(db), s, dry_run=dry_run, echo=typer.echo, on_wait=term.note, **kw)
     if dry_run:
         typer.echo(render(steps), nl=False)
         return
@@ -249,9 +241,9 @@ def status(db: DbOpt = None, folder: DirOpt = None, fmt: FormatOpt = Format.text
 
       dbdesign migrate status --dir examples/migrations --format json
     """
-    from dbdesign.migrate.runner import status as get_status
+    from dbdesign import api
 
-    report = get_status(_url(db), _settings(folder))
+    report = api.migrate_status(_url(db), _settings(folder))
     _print_report(report, fmt)
     if report.drift:
         raise SystemExit(1)  # typer.Exit(1) is lost: main() runs click non-standalone
@@ -268,9 +260,9 @@ def validate(db: DbOpt = None, folder: DirOpt = None, fmt: FormatOpt = Format.te
 
       dbdesign migrate validate --dir examples/migrations --db postgresql://localhost/app
     """
-    from dbdesign.migrate.runner import status as get_status
+    from dbdesign import api
 
-    report = get_status(_url(db), _settings(folder), command="migrate validate")
+    report = api.migrate_status(_url(db), _settings(folder), validate=True)
     if fmt is Format.json:
         _json({"ok": not report.drift, "drift": [e.as_json() for e in report.drift]})
     elif report.drift:
@@ -296,9 +288,9 @@ def baseline(
 
       dbdesign migrate baseline 0001 --dir examples/migrations
     """
-    from dbdesign.migrate.runner import baseline as do_baseline
+    from dbdesign import api
 
-    rows = do_baseline(_url(db), _settings(folder), version)
+    rows = api.migrate_baseline(_url(db), _settings(folder), version)
     typer.echo(f"baseline: {len(rows)} migration(s) up to {version} recorded")
 
 
@@ -342,9 +334,9 @@ def repair(
 
       dbdesign migrate repair --dir examples/migrations --accept-checksums
     """
-    from dbdesign.migrate.runner import repair as do_repair
+    from dbdesign import api
 
-    actions = do_repair(
+    actions = api.migrate_repair(
         _url(db),
         _settings(folder, lock_wait),
         resume=resume,
@@ -370,10 +362,10 @@ def test(db: DbOpt = None, folder: DirOpt = None, fmt: FormatOpt = Format.text) 
 
       dbdesign migrate test --dir examples/migrations --db postgresql://localhost/app
     """
-    from dbdesign.migrate.testing import run_test
+    from dbdesign import api
 
     echo = typer.echo if fmt is Format.text else None
-    result = run_test(_url(db), _settings(folder), echo=echo)
+    result = api.migrate_test(_url(db), _settings(folder), echo=echo)
     if fmt is Format.json:
         _json(result.as_json())
     elif result.ok:
