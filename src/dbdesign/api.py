@@ -24,7 +24,6 @@ from dbdesign.readers import detect_dialect as detect_dialect
 from dbdesign.readers import detect_text_dialect as detect_text_dialect
 from dbdesign.readers import is_database as is_database
 from dbdesign.readers import is_database_url as is_database_url
-from dbdesign.readers import local_path
 from dbdesign.readers import read as read
 
 if TYPE_CHECKING:
@@ -261,78 +260,11 @@ def from_json(data: dict[str, Any] | str) -> Schema:
 
 
 def row_counts(url: str) -> dict[str, int]:
-    """Rows per table of a live database (estimates from statistics, exact when unknown)."""
-    kind = _dialect_of(url)
-    if kind == "mysql":
-        return _mysql_row_counts(url)
-    if kind != "postgres":
-        path = local_path(url)
-        import sqlite3
+    """Rows per table of a live database (estimates from statistics, exact when unknown);
+    read-only."""
+    from dbdesign import databases
 
-        from dbdesign.dialects.sqlite import quote_ident as sq
-
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            names = [
-                r[0]
-                for r in con.execute(
-                    "select name from sqlite_master where type='table' and name not like 'sqlite_%'"
-                )
-            ]
-            return {
-                f"main.{n}": con.execute(f"select count(*) from {sq(n)}").fetchone()[0]
-                for n in names
-            }
-        finally:
-            con.close()
-    from psycopg import sql
-
-    from dbdesign.engine import connect
-
-    with connect(url) as conn:
-        conn.execute("SET TRANSACTION READ ONLY")  # inspect changes nothing, by construction
-        rows = conn.execute(
-            "select n.nspname, c.relname, c.reltuples::bigint from pg_class c "
-            "join pg_namespace n on n.oid = c.relnamespace where c.relkind in ('r', 'p', 'm') "
-            "and n.nspname not in ('pg_catalog', 'information_schema') "
-            "and n.nspname not like 'pg_toast%'"
-        ).fetchall()
-        out = {}
-        for schema, name, est in rows:
-            if est < 0:
-                est = conn.execute(
-                    sql.SQL("select count(*) from {}").format(sql.Identifier(schema, name))
-                ).fetchone()[0]  # type: ignore[index]
-            out[f"{schema}.{name}"] = int(est)
-        conn.rollback()
-        return out
-
-
-def _mysql_row_counts(url: str) -> dict[str, int]:
-    """Rows per base table: exact counts below a million estimated rows, else the estimate."""
-    from typing import cast
-
-    from dbdesign.dialects.mysql import NAMESPACE
-    from dbdesign.engine import connect_mysql
-
-    conn = cast(Any, connect_mysql(url))
-    try:
-        with conn.cursor() as cur:
-            cur.execute("START TRANSACTION READ ONLY")  # inspect changes nothing
-            cur.execute(
-                "SELECT TABLE_NAME, TABLE_ROWS FROM information_schema.TABLES "
-                "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'"
-            )
-            out: dict[str, int] = {}
-            for name, estimate in cur.fetchall():
-                n = int(estimate or 0)
-                if n < 1_000_000:
-                    cur.execute(f"SELECT COUNT(*) FROM `{name.replace('`', '``')}`")
-                    n = int(cur.fetchone()[0])
-                out[f"{NAMESPACE}.{name}"] = n
-            return out
-    finally:
-        conn.close()
+    return databases.get(url).row_counts(url)
 
 
 def load_spec(path: str | Path) -> Any:

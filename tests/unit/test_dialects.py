@@ -118,12 +118,12 @@ def test_a_registered_dialect_is_in_the_message_for_an_unknown_one(tmp_path: Pat
 
 
 # ------------------------------------------------------------------------------------------------
-# Code outside dialects/ asks a dialect object instead of comparing dialect names. What is left
+# Code outside dialects/ and the database adapters asks a dialect object instead of comparing dialect names. What is left
 # is counted per file, and the count may only go down (lower it here when you remove some).
 
 DIALECT_NAMES = frozenset({"postgres", "postgresql", "mysql", "mariadb", "sqlite"})
 LEFT = {
-    "api.py": 7,
+    "api.py": 5,
     "cli/design.py": 1,
     "datagen/checks.py": 2,
     "datagen/generate.py": 1,
@@ -131,7 +131,6 @@ LEFT = {
     "datagen/types.py": 2,
     "design/build.py": 3,
     "design/document.py": 5,
-    "design/prove.py": 4,
     "lint/rules/audit.py": 5,
     "lint/rules/constraints.py": 6,
     "lint/rules/documentation.py": 1,
@@ -168,7 +167,7 @@ def test_dialect_names_are_compared_only_in_dialects() -> None:
     found = Counter[str]()
     for path in SRC.rglob("*.py"):
         rel = path.relative_to(SRC).as_posix()
-        if not rel.startswith("dialects/"):
+        if not rel.startswith(("dialects/", "databases/")):  # where dialect knowledge lives
             n = dialect_comparisons(path)
             if n:
                 found[rel] = n

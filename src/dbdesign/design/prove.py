@@ -15,15 +15,17 @@ import math
 import random
 import re
 import sqlite3
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Protocol
 
+from dbdesign import dialects
+from dbdesign.databases.mysql import MySQLDatabase
+from dbdesign.databases.postgres import PostgresDatabase
+from dbdesign.databases.sqlite import SQLiteDatabase
 from dbdesign.design import Design, PatternPlan
 
 PROOF_MAX_ROWS = 60_000  # per table: enough for the planner to prefer indexes as it would live
@@ -197,7 +199,7 @@ def prove(
     server = server_for(url, d.dialect)
     start = time.perf_counter()
     with server.scratch(url or "") as db:  # SQLite: a temporary file, whatever the URL
-        conn = server.connect(db)
+        conn = server.connect(db, autocommit=True)
         try:
             version = server.version(conn)
             say("applying the initial migration")
@@ -310,19 +312,16 @@ def mysql_plan_json(text: str) -> Any:
 
 
 class Server(Protocol):
-    """What the proof needs from one kind of server."""
+    """What the proof needs from one kind of server: its database adapter's connect, version
+    and scratch (dbdesign.databases), and the proof's own steps."""
 
     explain_label: str  # how plans are read, for DESIGN.md
 
-    def scratch(self, url: str) -> AbstractContextManager[str]:
-        """A throw-away database on the server of ``url``; yields its URL."""
-        ...
+    def scratch(self, url: str) -> AbstractContextManager[str]: ...
 
-    def connect(self, url: str) -> Any: ...
+    def connect(self, url: str, *, autocommit: bool = False) -> Any: ...
 
-    def version(self, conn: Any) -> str:
-        """``PostgreSQL 16.4``, ``MariaDB 10.11.6`` ..."""
-        ...
+    def version(self, conn: Any) -> str: ...
 
     def apply(self, conn: Any, up_sql: str) -> None: ...
 
@@ -348,18 +347,19 @@ class Server(Protocol):
 
 
 def server_for(url: str | None, dialect: str) -> Server:
-    """The server a ``dialect`` design is proved on; a :class:`ConfigError` for a URL of the
-    other kind (a SQLite design takes no server: None, or a SQLite URL it leaves alone)."""
-    from dbdesign.datagen.load import sqlite_path
-    from dbdesign.engine import is_mysql_url
+    """The server a ``dialect`` design is proved on; a :class:`ConfigError` for a URL of
+    another kind (a SQLite design takes no server: None, or a SQLite URL it leaves alone; a
+    URL without a scheme is a PostgreSQL connection string)."""
     from dbdesign.errors import ConfigError
     from dbdesign.redact import redact_url
 
-    if dialect == "sqlite":
-        if url is None or sqlite_path(url) is not None:
-            return SQLiteServer()
-    elif url is not None and (dialect == "mysql") == is_mysql_url(url):
-        return MySQLServer() if dialect == "mysql" else PostgresServer()
+    d = dialects.get(dialect)
+    server = SERVERS.get(d.name)
+    if server is not None:
+        if d.file_magic and (url is None or dialects.database_file(url) is not None):
+            return server()
+        if url is not None and (dialects.for_url(url) or dialects.get("postgres")) is d:
+            return server()
     where = redact_url(url) if url else "no server"
     raise ConfigError(f"a {dialect} design cannot be proved on {where}")
 
@@ -372,21 +372,8 @@ def percentile_index(n: int, fraction: float = 0.95) -> int:
 # --------------------------------------------------------------------------- PostgreSQL
 
 
-class PostgresServer:
+class PostgresServer(PostgresDatabase):
     explain_label = "EXPLAIN (ANALYZE)"
-
-    def scratch(self, url: str) -> AbstractContextManager[str]:
-        from dbdesign import engine
-
-        return engine.scratch_database(url)
-
-    def connect(self, url: str) -> Any:
-        from dbdesign import engine
-
-        return engine.connect(url, autocommit=True)
-
-    def version(self, conn: Any) -> str:
-        return f"PostgreSQL {conn.execute('SHOW server_version').fetchone()[0]}"
 
     def apply(self, conn: Any, up_sql: str) -> None:
         import psycopg
@@ -519,22 +506,12 @@ _MY_WRAPPERS = (
 _MY_DETAILS = ("used_key_parts", "index_condition", "attached_condition")
 
 
-class MySQLServer:
+class MySQLServer(MySQLDatabase):
     """MySQL 8 and MariaDB 10.6+ (one server decides which plan reader applies)."""
 
     def __init__(self) -> None:
         self.mariadb = True
         self.explain_label = "ANALYZE FORMAT=JSON"
-
-    def scratch(self, url: str) -> AbstractContextManager[str]:
-        from dbdesign import engine
-
-        return engine.mysql_scratch_database(url)
-
-    def connect(self, url: str) -> Any:
-        from dbdesign import engine
-
-        return engine.connect_mysql(url, autocommit=True)
 
     def _rows(self, conn: Any, query: str, args: Any = None) -> list[tuple[Any, ...]]:
         with conn.cursor() as cur:
@@ -542,12 +519,11 @@ class MySQLServer:
             return list(cur.fetchall())
 
     def version(self, conn: Any) -> str:
-        (v,) = self._rows(conn, "SELECT VERSION()")[0]
-        number = str(v).split("-", 1)[0]
-        self.mariadb = "mariadb" in str(v).lower()
+        version = super().version(conn)
+        self.mariadb = version.startswith("MariaDB")
         # MySQL's ANALYZE prints a tree, not JSON: read its estimated plan instead.
         self.explain_label = "ANALYZE FORMAT=JSON" if self.mariadb else "EXPLAIN FORMAT=JSON"
-        return f"{'MariaDB' if self.mariadb else 'MySQL'} {number}"
+        return version
 
     def apply(self, conn: Any, up_sql: str) -> None:
         import pymysql
@@ -750,28 +726,11 @@ _SQ_INDEX = re.compile(r"^(?:COVERING )?INDEX (\S+)")
 _SQ_PK = re.compile(r"^(?:INTEGER )?PRIMARY KEY\b")
 
 
-class SQLiteServer:
-    """The standard library's SQLite: a temporary file for each proof, never a given database."""
+class SQLiteServer(SQLiteDatabase):
+    """The standard library's SQLite: a temporary file for each proof (the adapter's scratch),
+    never a given database."""
 
     explain_label = "EXPLAIN QUERY PLAN"
-
-    @contextmanager
-    def _scratch(self) -> Iterator[str]:
-        with tempfile.TemporaryDirectory(prefix="dbdesign-proof-") as tmp:
-            yield f"sqlite:///{Path(tmp) / 'proof.db'}"
-
-    def scratch(self, url: str) -> AbstractContextManager[str]:
-        return self._scratch()  # never ``url``: a given database is left alone
-
-    def connect(self, url: str) -> Any:
-        from dbdesign.datagen.load import sqlite_path
-
-        conn = sqlite3.connect(sqlite_path(url) or url, isolation_level=None)
-        conn.execute("PRAGMA foreign_keys = ON")
-        return conn
-
-    def version(self, conn: Any) -> str:
-        return f"SQLite {conn.execute('SELECT sqlite_version()').fetchone()[0]}"
 
     def apply(self, conn: Any, up_sql: str) -> None:
         from dbdesign.errors import DbdesignError
@@ -901,3 +860,11 @@ def _rowid_pk(table: Any) -> bool:
         return False
     col = next((c for c in table.columns if c.name == pk.columns[0]), None)
     return col is not None and col.type.name.lower() == "integer"
+
+
+# dialect name -> the server its designs are proved on
+SERVERS: dict[str, Callable[[], Server]] = {
+    "postgres": PostgresServer,
+    "mysql": MySQLServer,
+    "sqlite": SQLiteServer,
+}

@@ -85,6 +85,7 @@ class Dialect:
     # Tokens that give a DDL file in this dialect away (outside strings and comments).
     text_signals: ClassVar[re.Pattern[str] | None] = None
     file_magic: ClassVar[bytes | None] = None  # how a database file begins (file databases)
+    file_suffixes: ClassVar[tuple[str, ...]] = ()  # a path ending so names a database file
 
     def quote_ident(self, name: str) -> str:
         """``name`` as an identifier, quoted only when it has to be."""
@@ -184,6 +185,19 @@ def for_url(url: str) -> Dialect | None:
     return next((d for d in known() if d.accepts_url(url)), None)
 
 
+def database_file(target: str) -> str | None:
+    """The file of a file database given as a URL (``sqlite:///app.db``) or as a path with a
+    database file's suffix (``app.db``); None for anything else."""
+    d = for_url(target)
+    if d is not None:
+        return d.url_path(target) if d.file_magic else None
+    if "://" not in target:
+        low = target.lower()
+        if any(low.endswith(s) for d in known() for s in d.file_suffixes):
+            return target
+    return None
+
+
 def get(name_or_url: str) -> Dialect:
     """The dialect called ``name_or_url`` (a name or alias, any case) or serving that URL.
     Anything else is a :class:`ConfigError` that lists the known dialects."""
@@ -198,4 +212,13 @@ def get(name_or_url: str) -> Dialect:
     return found
 
 
-__all__ = ["Capabilities", "Dialect", "for_url", "get", "known", "names", "register"]
+__all__ = [
+    "Capabilities",
+    "Dialect",
+    "database_file",
+    "for_url",
+    "get",
+    "known",
+    "names",
+    "register",
+]

@@ -199,6 +199,7 @@ class SQLiteDialect(Dialect):
         r"(?=[awps])(?:\bAUTOINCREMENT\b|\bWITHOUT\s+ROWID\b|\bPRAGMA\b|\bsqlite_)", re.I
     )
     file_magic = b"SQLite format 3\x00"
+    file_suffixes = (".db", ".sqlite", ".sqlite3")
 
     def accepts_url(self, url: str) -> bool:
         return _URL.match(url) is not None  # sqlite:///path, sqlite:path, sqlite://

@@ -110,22 +110,10 @@ def session(url: str, *, must_exist: str | None = None) -> Iterator[Backend]:
         backend.close()
 
 
-def sqlite_file(url: str) -> str | None:
-    """The file of a SQLite URL (``sqlite:///relative.db``, ``sqlite:////absolute.db``, as
-    SQLAlchemy writes them) or of a path ending .db, .sqlite or .sqlite3; None for a database
-    of another kind."""
-    d = dialects.for_url(url)
-    if d is not None:
-        return d.url_path(url) if d.file_magic else None
-    if url.endswith((".db", ".sqlite", ".sqlite3")) and "://" not in url:
-        return url
-    return None
-
-
 def _missing_sqlite_file(url: str) -> Path | None:
-    """The file of a SQLite URL or path (:func:`sqlite_file`) when it does not exist; None for
-    a file that does and for any other database."""
-    name = sqlite_file(url)
+    """The file of a SQLite URL or path (:func:`dialects.database_file`) when it does not
+    exist; None for a file that does and for any other database."""
+    name = dialects.database_file(url)
     if name is None:
         return None
     # an empty path or :memory: is a database SQLite makes in memory, never a file
@@ -153,7 +141,7 @@ BACKENDS: dict[str, Callable[[str], PostgresBackend | SqliteBackend | MysqlBacke
 def open_backend(url: str) -> PostgresBackend | SqliteBackend | MysqlBackend:
     """The backend of a database URL, or of a SQLite file given as a path. Anything else is
     handed to PostgreSQL's driver (a key=value connection string)."""
-    path = sqlite_file(url)
+    path = dialects.database_file(url)
     if path is not None:
         return SqliteBackend(path)
     d = dialects.for_url(url) or dialects.get("postgres")

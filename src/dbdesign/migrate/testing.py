@@ -9,11 +9,9 @@ equal the first up's. The first migration that fails is reported with a readable
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from dbdesign.errors import MigrationError
@@ -47,21 +45,11 @@ class TestResult:
         }
 
 
-@contextmanager
-def scratch(url: str) -> Iterator[str]:
-    if url.lower().startswith("sqlite:"):
-        with tempfile.TemporaryDirectory(prefix="dbdesign-migrate-test-") as d:
-            yield f"sqlite:///{Path(d) / 'scratch.db'}"
-        return
-    from dbdesign.engine import is_mysql_url, mysql_scratch_database, scratch_database
+def scratch(url: str) -> AbstractContextManager[str]:
+    """A throw-away database beside ``url`` (a temporary file for SQLite), dropped after."""
+    from dbdesign import databases
 
-    if is_mysql_url(url):
-        with mysql_scratch_database(url) as u:
-            yield u
-        return
-
-    with scratch_database(url) as u:
-        yield u
+    return databases.get(url).scratch(url)
 
 
 def _reader(backend: Backend) -> Callable[[], Schema]:

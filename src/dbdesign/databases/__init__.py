@@ -1,0 +1,94 @@
+"""One adapter per kind of database server: how dbdesign connects to it and what it asks it.
+
+:func:`get` takes a database URL (or a SQLite file's path) and returns the :class:`Database`
+of its dialect. An adapter connects (failures are one line without the password), names the
+server's version, makes a throw-away database on the same server and drops it afterwards,
+reads the catalog, counts rows read-only, and opens a connection whose work is rolled back.
+The proof (design/prove.py) builds on these; the migration backends, the data loader and the
+coming health and advise commands are to move onto them (issue 15).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from typing import Any, ClassVar
+
+from dbdesign import dialects
+from dbdesign.errors import ConfigError, UnsupportedError
+from dbdesign.model import Schema
+from dbdesign.redact import redact_url
+
+# dialect name -> "module:class" of its adapter (a dialect registered elsewhere adds its own)
+ADAPTERS: dict[str, str] = {
+    "postgres": "dbdesign.databases.postgres:PostgresDatabase",
+    "mysql": "dbdesign.databases.mysql:MySQLDatabase",
+    "sqlite": "dbdesign.databases.sqlite:SQLiteDatabase",
+}
+
+
+class Database:
+    """What dbdesign does with one kind of server. Subclasses implement every method."""
+
+    dialect: ClassVar[str]  # the canonical name of the dialect it speaks
+
+    def connect(self, url: str, *, autocommit: bool = False) -> Any:
+        """A driver connection to ``url``; a :class:`ConnectionError` without the password."""
+        raise NotImplementedError
+
+    def version(self, conn: Any) -> str:
+        """The server as a person names it: ``PostgreSQL 16.4``, ``MariaDB 10.11.6`` ..."""
+        raise NotImplementedError
+
+    def scratch(self, url: str) -> AbstractContextManager[str]:
+        """A throw-away database beside ``url`` (on the same server; a temporary file for a
+        file database), its URL yielded, dropped afterwards also on an error."""
+        raise NotImplementedError
+
+    def read_catalog(self, url: str) -> Schema:
+        """The schema of the live database (read-only)."""
+        raise NotImplementedError
+
+    def row_counts(self, url: str) -> dict[str, int]:
+        """Rows per table (``schema.table``): statistics where the server keeps them, counted
+        where it does not. Read-only."""
+        raise NotImplementedError
+
+    def rolled_back(self, url: str) -> AbstractContextManager[Any]:
+        """A connection in a transaction that is rolled back at the end, whatever happens."""
+        raise NotImplementedError
+
+
+def get(url: str) -> Database:
+    """The adapter of the database at ``url`` (a URL, or a SQLite file's path)."""
+    d = dialects.for_url(url)
+    if d is None and dialects.database_file(url) is not None:
+        d = dialects.get("sqlite")
+    if d is None:
+        raise ConfigError(f"{redact_url(url)}: not a database URL")
+    return for_dialect(d.name)
+
+
+def for_dialect(name: str) -> Database:
+    """The adapter of the dialect ``name`` (a name, alias or URL)."""
+    d = dialects.get(name)
+    path = ADAPTERS.get(d.name)
+    if path is None:
+        raise UnsupportedError(f"connecting to {d.title} databases is not supported yet")
+    module, cls = path.split(":")
+    adapter: Database = getattr(importlib.import_module(module), cls)()
+    return adapter
+
+
+def _rollback_always(conn: Any) -> Iterator[Any]:
+    try:
+        yield conn
+    finally:
+        try:
+            conn.rollback()
+        finally:
+            conn.close()
+
+
+__all__ = ["ADAPTERS", "Database", "for_dialect", "get"]

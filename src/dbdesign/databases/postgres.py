@@ -1,0 +1,56 @@
+"""PostgreSQL: psycopg connections (the embedded server or a URL), scratch databases on the
+same server, the catalog reader."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any
+
+from dbdesign.databases import Database, _rollback_always
+from dbdesign.model import Schema
+
+
+class PostgresDatabase(Database):
+    dialect = "postgres"
+
+    def connect(self, url: str, *, autocommit: bool = False) -> Any:
+        from dbdesign import engine
+
+        return engine.connect(url, autocommit=autocommit)
+
+    def version(self, conn: Any) -> str:
+        return f"PostgreSQL {conn.execute('SHOW server_version').fetchone()[0]}"
+
+    def scratch(self, url: str) -> AbstractContextManager[str]:
+        from dbdesign import engine
+
+        return engine.scratch_database(url)
+
+    def read_catalog(self, url: str) -> Schema:
+        from dbdesign.readers.catalog.postgres import read_catalog
+
+        return read_catalog(url)
+
+    def row_counts(self, url: str) -> dict[str, int]:
+        from psycopg import sql
+
+        with self.rolled_back(url) as conn:
+            conn.execute("SET TRANSACTION READ ONLY")  # counting changes nothing, by construction
+            rows = conn.execute(
+                "select n.nspname, c.relname, c.reltuples::bigint from pg_class c "
+                "join pg_namespace n on n.oid = c.relnamespace where c.relkind in ('r', 'p', 'm') "
+                "and n.nspname not in ('pg_catalog', 'information_schema') "
+                "and n.nspname not like 'pg_toast%'"
+            ).fetchall()
+            out = {}
+            for schema, name, estimate in rows:
+                if estimate < 0:  # never analyzed: count
+                    query = sql.SQL("select count(*) from {}").format(sql.Identifier(schema, name))
+                    estimate = conn.execute(query).fetchone()[0]
+                out[f"{schema}.{name}"] = int(estimate)
+            return out
+
+    @contextmanager
+    def rolled_back(self, url: str) -> Iterator[Any]:
+        yield from _rollback_always(self.connect(url))
