@@ -118,8 +118,9 @@ def test_a_registered_dialect_is_in_the_message_for_an_unknown_one(tmp_path: Pat
 
 
 # ------------------------------------------------------------------------------------------------
-# Code outside dialects/ and the database adapters asks a dialect object instead of comparing dialect names. What is left
-# is counted per file, and the count may only go down (lower it here when you remove some).
+# Code outside dialects/ and the database adapters asks a dialect object instead of comparing
+# dialect names. What is left is counted per file, and the count may only go down (lower it
+# here when you remove some).
 
 DIALECT_NAMES = frozenset({"postgres", "postgresql", "mysql", "mariadb", "sqlite"})
 LEFT = {
