@@ -1,0 +1,312 @@
+"""The MySQL statement parser: which statement it is, CREATE VIEW, TRIGGER, PROCEDURE and
+FUNCTION, DROP and RENAME (tables and their changes: mysql_parse_table, mysql_parse_alter).
+
+A view's query is checked with sqlglot; trigger and routine bodies are kept as written."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from dbdesign.dialects.mysql import canonical_type
+from dbdesign.readers.ddl.mysql_defs import (
+    DropStmt,
+    Ignore,
+    Parsed,
+    RenameStmt,
+    RoutineDef,
+    Skip,
+    TriggerDef,
+    UseStmt,
+    ViewDef,
+)
+from dbdesign.readers.ddl.mysql_parse_alter import AlterParser
+
+
+class Parser(AlterParser):
+    """One statement (``statement``): CREATE, ALTER, DROP, RENAME or USE."""
+
+    def skip_definer(self) -> None:
+        """``DEFINER = user@host | CURRENT_USER[()] | CURRENT_ROLE``: owners are not modelled."""
+        self.equals()
+        if self.accept("CURRENT_USER") or self.accept("CURRENT_ROLE"):
+            if self.accept_op("("):
+                self.expect_op(")")
+            return
+        t = self.peek()
+        if t is None or t.kind not in ("word", "qident", "string"):
+            raise self.unexpected("a user name")
+        self.i += 1
+        t = self.peek()
+        if t is not None and t.kind == "var" and t.start == self.toks[self.i - 1].end:
+            self.i += 1  # @host, @`host`, @'host' (glued to the user name)
+        elif self.accept_op("@"):
+            self.name_or_string("a host name")
+
+    # -- statements -------------------------------------------------------------------------
+
+    def statement(self, first: str) -> Parsed:
+        start = self.offset()
+        self.i += 1
+        if first == "CREATE":
+            return self.create(start)
+        if first == "ALTER":
+            return self.alter(start)
+        if first == "DROP":
+            return self.drop(start)
+        if first == "RENAME":
+            return self.rename(start)
+        if first == "USE":
+            db = self.name("a database name")
+            self.accept_op(";")
+            self.expect_end()
+            return UseStmt(db, self.origin(start))
+        raise self.error(f"unexpected statement {first}")
+
+    def create(self, start: int) -> Parsed:
+        or_replace = self.accept("OR", "REPLACE")
+        algorithm: str | None = None
+        security: str | None = None
+        temporary = False
+        while True:
+            if self.accept("DEFINER"):
+                self.skip_definer()
+            elif self.accept("ALGORITHM"):
+                self.equals()
+                algorithm = self.word()
+                if algorithm not in ("UNDEFINED", "MERGE", "TEMPTABLE"):
+                    raise self.unexpected("UNDEFINED, MERGE or TEMPTABLE")
+                self.i += 1
+            elif self.accept("SQL", "SECURITY"):
+                security = self.word()
+                if security not in ("DEFINER", "INVOKER"):
+                    raise self.unexpected("DEFINER or INVOKER")
+                self.i += 1
+            elif self.accept("TEMPORARY"):
+                temporary = True
+            else:
+                break
+        kw = self.word()
+        if temporary:
+            if kw == "TABLE":
+                raise Skip("CREATE TEMPORARY TABLE is not part of the schema; skipped", start)
+            raise self.unexpected("TABLE")
+        if kw in ("UNIQUE", "FULLTEXT", "SPATIAL", "INDEX"):
+            return self.create_index(start, or_replace)
+        self.i += 1
+        if kw == "TABLE":
+            return self.create_table(start, or_replace)
+        if kw == "VIEW":
+            return self.create_view(start, or_replace, algorithm, security)
+        if kw == "TRIGGER":
+            return self.create_trigger(start, or_replace)
+        if kw in ("PROCEDURE", "FUNCTION"):
+            return self.create_routine(start, kw, or_replace)
+        if kw in ("DATABASE", "SCHEMA"):
+            raise Ignore()
+        if kw == "AGGREGATE":
+            raise Skip("CREATE AGGREGATE FUNCTION is not modelled; skipped", start)
+        if kw in ("EVENT", "SEQUENCE", "USER", "ROLE", "SERVER", "TABLESPACE", "LOGFILE"):
+            raise Skip(f"CREATE {kw} is not modelled; skipped", start)
+        self.i -= 1
+        raise self.unexpected("TABLE, INDEX, VIEW, TRIGGER, PROCEDURE or FUNCTION")
+
+    # ---- CREATE VIEW ----------------------------------------------------------------------
+
+    def create_view(
+        self, start: int, or_replace: bool, algorithm: str | None, security: str | None
+    ) -> ViewDef:
+        if_not_exists = self.accept("IF", "NOT", "EXISTS")
+        schema, name = self.qualified_name("a view name")
+        columns: list[str] = []
+        if self.accept_op("("):
+            columns = self.key_columns()
+        self.expect("AS")
+        i = self.i
+        check_option: Literal["LOCAL", "CASCADED"] | None = None
+        j = len(self.toks)
+        # WITH [CASCADED | LOCAL] CHECK OPTION at the end
+        if j - i >= 3 and self.toks[-1].upper == "OPTION" and self.toks[-2].upper == "CHECK":
+            k = j - 3
+            if self.toks[k].upper in ("CASCADED", "LOCAL"):
+                check_option = "LOCAL" if self.toks[k].upper == "LOCAL" else "CASCADED"
+                k -= 1
+            else:
+                check_option = "CASCADED"
+            if self.toks[k].upper != "WITH":
+                raise self.error("expected WITH ... CHECK OPTION", self.toks[k].start)
+            j = k
+        if i >= j:
+            raise self.unexpected("a SELECT statement")
+        query = self.checked(i, j, "query")
+        self.i = len(self.toks)
+        return ViewDef(
+            name=name,
+            schema=schema,
+            query=query,
+            columns=columns,
+            algorithm=algorithm,
+            security=security,
+            check_option=check_option,
+            or_replace=or_replace,
+            if_not_exists=if_not_exists,
+            origin=self.origin(start),
+        )
+
+    # ---- CREATE TRIGGER -------------------------------------------------------------------
+
+    def create_trigger(self, start: int, or_replace: bool) -> TriggerDef:
+        if_not_exists = self.accept("IF", "NOT", "EXISTS")
+        schema, name = self.qualified_name("a trigger name")
+        timing = self.word()
+        if timing not in ("BEFORE", "AFTER"):
+            raise self.unexpected("BEFORE or AFTER")
+        self.i += 1
+        event = self.word()
+        if event not in ("INSERT", "UPDATE", "DELETE"):
+            raise self.unexpected("INSERT, UPDATE or DELETE")
+        self.i += 1
+        self.expect("ON")
+        table = self.qualified_name("a table name")
+        self.expect("FOR", "EACH", "ROW")
+        if self.word() in ("FOLLOWS", "PRECEDES"):
+            self.i += 1
+            self.name("a trigger name")
+        if self.at_end():
+            raise self.unexpected("a trigger body")
+        body = self.src.text[self.toks[self.i].start : self.toks[-1].end].strip()
+        self.i = len(self.toks)
+        return TriggerDef(
+            name=name,
+            schema=schema,
+            table=table,
+            timing="BEFORE" if timing == "BEFORE" else "AFTER",
+            event=event,
+            body=body,
+            or_replace=or_replace,
+            if_not_exists=if_not_exists,
+            origin=self.origin(start),
+        )
+
+    # ---- CREATE PROCEDURE / FUNCTION ------------------------------------------------------
+
+    def create_routine(self, start: int, kw: str, or_replace: bool) -> RoutineDef:
+        if_not_exists = self.accept("IF", "NOT", "EXISTS")
+        schema, name = self.qualified_name("a routine name")
+        self.expect_op("(")
+        params: list[tuple[str, str, str]] = []
+        if not self.is_op(")"):
+            while True:
+                mode = "IN"
+                if kw == "PROCEDURE" and self.word() in ("IN", "OUT", "INOUT"):
+                    mode = self.word()
+                    self.i += 1
+                pname = self.name("a parameter name")
+                ptype = str(canonical_type(self.data_type()))
+                params.append((mode, pname, ptype))
+                if not self.accept_op(","):
+                    break
+        self.expect_op(")")
+        returns: str | None = None
+        if kw == "FUNCTION":
+            if self.word() == "RETURNS":
+                self.i += 1
+                returns = str(canonical_type(self.data_type()))
+            elif self.word() == "AGGREGATE" or self.word() == "SONAME":
+                raise Skip("loadable (UDF) functions are not modelled; skipped", start)
+            else:
+                raise self.unexpected("RETURNS")
+        r = RoutineDef(
+            kind="function" if kw == "FUNCTION" else "procedure",
+            name=name,
+            schema=schema,
+            params=params,
+            returns=returns,
+            body="",
+            or_replace=or_replace,
+            if_not_exists=if_not_exists,
+            origin=self.origin(start),
+        )
+        while True:
+            if self.accept("COMMENT"):
+                r.comment = self.string("a comment")
+            elif self.accept("LANGUAGE", "SQL"):
+                pass
+            elif self.accept("NOT", "DETERMINISTIC"):
+                r.deterministic = False
+            elif self.accept("DETERMINISTIC"):
+                r.deterministic = True
+            elif self.accept("CONTAINS", "SQL"):
+                r.data_access = "CONTAINS SQL"
+            elif self.accept("NO", "SQL"):
+                r.data_access = "NO SQL"
+            elif self.accept("READS", "SQL", "DATA"):
+                r.data_access = "READS SQL DATA"
+            elif self.accept("MODIFIES", "SQL", "DATA"):
+                r.data_access = "MODIFIES SQL DATA"
+            elif self.accept("SQL", "SECURITY"):
+                if self.word() not in ("DEFINER", "INVOKER"):
+                    raise self.unexpected("DEFINER or INVOKER")
+                r.security_definer = self.word() == "DEFINER"
+                self.i += 1
+            else:
+                break
+        if self.at_end():
+            raise self.unexpected("a routine body")
+        r.body = self.src.text[self.toks[self.i].start : self.toks[-1].end].strip()
+        self.i = len(self.toks)
+        return r
+
+    # ---- DROP / RENAME --------------------------------------------------------------------
+
+    def drop(self, start: int) -> DropStmt:
+        self.accept("TEMPORARY")
+        kw = self.word()
+        if kw == "SCHEMA":
+            kw = "DATABASE"
+        if kw not in (
+            "TABLE",
+            "TABLES",
+            "VIEW",
+            "INDEX",
+            "TRIGGER",
+            "PROCEDURE",
+            "FUNCTION",
+            "DATABASE",
+        ):
+            if kw in ("EVENT", "SEQUENCE", "USER", "ROLE", "SERVER", "TABLESPACE", "LOGFILE"):
+                raise Skip(f"DROP {kw} is not modelled; skipped", start)
+            raise self.unexpected("TABLE, VIEW, INDEX, TRIGGER, PROCEDURE or FUNCTION")
+        self.i += 1
+        if kw == "TABLES":
+            kw = "TABLE"
+        if_exists = self.accept("IF", "EXISTS")
+        if kw == "INDEX":
+            name = self.name("an index name")
+            self.expect("ON")
+            table = self.qualified_name("a table name")
+            while self.word() in ("ALGORITHM", "LOCK"):
+                self.i += 1
+                self.equals()
+                self.i += 1
+            self.expect_end()
+            return DropStmt("INDEX", [(None, name)], if_exists, table, self.origin(start))
+        names = [self.qualified_name()]
+        while self.accept_op(","):
+            names.append(self.qualified_name())
+        if not self.accept("RESTRICT"):
+            self.accept("CASCADE")
+        self.expect_end()
+        return DropStmt(kw, names, if_exists, None, self.origin(start))  # type: ignore[arg-type]
+
+    def rename(self, start: int) -> RenameStmt:
+        if not self.accept("TABLE"):
+            self.expect("TABLES")
+        pairs = []
+        while True:
+            old = self.qualified_name("a table name")
+            self.expect("TO")
+            pairs.append((old, self.qualified_name("a table name")))
+            if not self.accept_op(","):
+                break
+        self.expect_end()
+        return RenameStmt(pairs, self.origin(start))
