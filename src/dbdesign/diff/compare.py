@@ -928,6 +928,7 @@ class _Planner:
             )
         if a.nullable != b.nullable:
             self.add(op.AlterDomainNotNull(domain=key, nullable=b.nullable), uses_new={res})
+        a = self._domain_check_renames(a, b)
         for name, chk in a.checks.items():
             nb = b.checks.get(name)
             if nb is None or (nb != chk and not _only_comment_differs(nb, chk)):
@@ -950,6 +951,30 @@ class _Planner:
                 self.comment(
                     "DOMAIN CONSTRAINT", key, old.comment, chk.comment, member=name, owner=res
                 )
+
+    def _domain_check_renames(self, a: Domain, b: Domain) -> Domain:
+        """A check that goes and one that comes with the same definition under another name
+        (a domain renamed by a hint keeps its check's generated name): renamed, one to one, as
+        :meth:`_constraint_renames` does for a table. Returns ``a`` with the new names."""
+        gone = [c for n, c in a.checks.items() if n not in b.checks]
+        come = [c for n, c in b.checks.items() if n not in a.checks]
+        checks = dict(a.checks)
+        renamed = False
+        for x in gone:
+            same = [y for y in come if _definition(y) == _definition(x)]
+            if len(same) != 1 or sum(_definition(z) == _definition(x) for z in gone) != 1:
+                continue  # which one became which is a guess: drop and add
+            y = same[0]
+            self.add(
+                op.RenameDomainConstraint(domain=b.key, check=x, new_name=y.name),
+                removes={("constraint", f"{b.key}.{x.name}")},
+                provides={("constraint", f"{b.key}.{y.name}")},
+                uses_new={("type", b.key)},
+            )
+            del checks[x.name]
+            checks[y.name] = dataclasses.replace(x, name=y.name)
+            renamed = True
+        return dataclasses.replace(a, checks=FrozenMap(checks)) if renamed else a
 
     # ------------------------------------------------------------------ sequences
 

@@ -382,6 +382,31 @@ class DropDomainConstraint(Operation):
         return AddDomainConstraint(domain=self.domain, check=self.check)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RenameDomainConstraint(Operation):
+    """ALTER DOMAIN ... RENAME CONSTRAINT: the same check under another name (a domain renamed
+    by a hint keeps its check's generated name, posint_check). Nothing is dropped, so no column
+    of the domain is scanned again."""
+
+    domain: str
+    check: Check  # as it is before, with the old name
+    new_name: str
+
+    @property
+    def subject(self) -> str:
+        return f"{self.domain}.{self.check.name}"
+
+    def describe(self) -> str:
+        return f"rename domain constraint {self.subject} to {self.new_name}"
+
+    def inverse(self) -> Operation:
+        return RenameDomainConstraint(
+            domain=self.domain,
+            check=dataclasses.replace(self.check, name=self.new_name),
+            new_name=self.check.name,
+        )
+
+
 # --------------------------------------------------------------------------- sequences
 
 
@@ -1537,6 +1562,7 @@ __all__ = [
     "RebuildTable",
     "RenameColumn",
     "RenameConstraint",
+    "RenameDomainConstraint",
     "RenameTable",
     "RenameType",
     "ReplaceColumn",

@@ -435,6 +435,16 @@ def _drop_domain_check(o: op.DropDomainConstraint, ctx: RenderContext) -> list[R
     return [Rendered(f"ALTER DOMAIN {_qk(o.domain)} DROP CONSTRAINT {quote_ident(o.check.name)}")]
 
 
+@_renders(op.RenameDomainConstraint)
+def _rename_domain_check(o: op.RenameDomainConstraint, ctx: RenderContext) -> list[Rendered]:
+    return [
+        Rendered(
+            f"ALTER DOMAIN {_qk(o.domain)} RENAME CONSTRAINT {quote_ident(o.check.name)} "
+            f"TO {quote_ident(o.new_name)}"
+        )
+    ]
+
+
 # --------------------------------------------------------------------------- sequences
 
 
