@@ -23,6 +23,7 @@ from dbdesign.emit.pg_clauses import (
     identity_sql,
     inherited_column_changes,
     own_constraints,
+    partition_bound_sql,
     policy_sql,
     same_fk,
     sequence_sql,
@@ -31,9 +32,11 @@ from dbdesign.emit.pg_clauses import (
 from dbdesign.emit.pg_graph import RANK, Graph, Node
 from dbdesign.emit.pg_refs import Refs, scan_expr, scan_sql
 from dbdesign.emit.pg_routines import (
+    function_node_kind,
     function_signature,
     function_sql,
     is_sql_standard_body,
+    routine_word,
     trigger_enable_sql,
     trigger_function,
     trigger_sql,
@@ -134,7 +137,7 @@ class Builder:
         return None
 
     def function_node(self, key: str) -> Node:
-        kind = "aggregate" if self.s.functions[key].kind == "aggregate" else "function"
+        kind = function_node_kind(self.s.functions[key])
         return (RANK[kind], key, kind)
 
     def schema_node(self, name: str) -> Node | None:
@@ -365,9 +368,8 @@ class Builder:
     def function(self, fn: Function) -> None:
         node = self.function_node(fn.key)
         sig = function_signature(fn)
-        what = {"function": "FUNCTION", "procedure": "PROCEDURE", "aggregate": "AGGREGATE"}[fn.kind]
         stmts = [Stmt(function_sql(fn), expr_path(a.default for a in fn.arguments))]
-        stmts += comment_on(what, sig, fn.comment)
+        stmts += comment_on(routine_word(fn), sig, fn.comment)
         stmts += grants_sql("PROCEDURE" if fn.kind == "procedure" else "FUNCTION", sig, fn.grants)
         self.g.add(node, stmts)
         self.depend_schema(node, fn.schema)
@@ -436,10 +438,7 @@ class Builder:
                 f"CREATE {'UNLOGGED ' if t.unlogged else ''}TABLE {name} PARTITION OF "
                 f"{qualified_key(t.partition_of)}"
             )
-            bound = t.partition_bound.text.strip() if t.partition_bound else "DEFAULT"
-            if not re.match(r"(?i)^(for\s+values|default)\b", bound):
-                bound = f"FOR VALUES {bound}"
-            head += f" {bound}"
+            head += f" {partition_bound_sql(t.partition_bound)}"
         else:
             head = f"CREATE {'UNLOGGED ' if t.unlogged else ''}TABLE {name}"
         for c in t.columns:

@@ -9,6 +9,7 @@ a created table writes it.
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from dbdesign.dialects.postgres import qualified, quote_ident, type_sql
 from dbdesign.emit.pg_text import (
@@ -26,6 +27,7 @@ from dbdesign.model import (
     Collation,
     Column,
     Exclusion,
+    Expr,
     ForeignKey,
     Identity,
     Policy,
@@ -151,6 +153,15 @@ def own_constraints(
         inline = first(("excl", dataclasses.replace(ex, name="", comment=None)))
         out.append((exclusion_clause(ex), True, inline))
     return out
+
+
+def partition_bound_sql(bound: Expr | None) -> str:
+    """A partition's ``FOR VALUES ...`` (the model may keep the bound without those words), or
+    ``DEFAULT``."""
+    text = bound.text.strip() if bound is not None else "DEFAULT"
+    if not re.match(r"(?i)^(for\s+values|default)\b", text):
+        text = f"FOR VALUES {text}"
+    return text
 
 
 def view_sql(v: View, *, or_replace: bool = False) -> str:

@@ -96,6 +96,17 @@ def function_signature(fn: Function) -> str:
     return f"{qualified(fn.schema, fn.name)}({', '.join(ins)})"
 
 
+def function_node_kind(fn: Function) -> str:
+    """The kind of node a routine is in the schema's graph: aggregates are created after the
+    functions they call, procedures go with functions."""
+    return "aggregate" if fn.kind == "aggregate" else "function"
+
+
+def routine_word(fn: Function) -> str:
+    """``FUNCTION``, ``PROCEDURE`` or ``AGGREGATE``: how DROP and COMMENT ON name the routine."""
+    return {"function": "FUNCTION", "procedure": "PROCEDURE", "aggregate": "AGGREGATE"}[fn.kind]
+
+
 def is_sql_standard_body(body: str) -> bool:
     return re.match(r"(?is)^(begin\s+atomic\b|return\b)", body.strip()) is not None
 
