@@ -60,6 +60,7 @@ import psycopg
 from psycopg import sql
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import dbdesign
 from bench_diff import DEFAULT_DB, drop, with_db
 from dbdesign.engine import connect
 from dbdesign.redact import redact_url
@@ -301,11 +302,14 @@ def details(fixtures: list[Fixture]) -> None:
 
 
 def checkout() -> str:
-    """The commit measured, and whether src/ had changes not committed (other work in progress)."""
-    root = Path(__file__).resolve().parent.parent
-    head = run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"]).stdout.strip()
-    dirty = run(["git", "-C", str(root), "status", "--porcelain", "--", "src"]).stdout.strip()
-    return f"at {head or '?'}" + (" with uncommitted changes in src/" if dirty else "")
+    """Which dbdesign is measured: the commit of its git checkout, and whether its src/ had
+    changes not committed (other work in progress), or the folder it was imported from."""
+    package = Path(dbdesign.__file__).resolve().parent
+    head = run(["git", "-C", str(package), "rev-parse", "--short", "HEAD"]).stdout.strip()
+    if not head:  # an export (git archive) on PYTHONPATH, say
+        return f"from {package}"
+    dirty = run(["git", "-C", str(package), "status", "--porcelain", "--", "."]).stdout.strip()
+    return f"at {head}" + (" with uncommitted changes in src/" if dirty else "")
 
 
 def main() -> None:
