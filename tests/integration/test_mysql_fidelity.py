@@ -439,6 +439,38 @@ CASES: dict[str, Case] = {
             and _t(s, "u").dialect_options["collation"] == "latin1_bin"
         ),
     ),
+    # The server finds the columns of a table's keys by name in its new column list: a column
+    # an ALTER adds under the old name of a column it renames, placed before it, takes that
+    # column's place in the keys, with a prefix of the old key part's length (4 for an INT);
+    # placed after it, the keys stay with the renamed column.
+    "keys-follow-a-name-an-alter-adds": Case(
+        "CREATE TABLE t (b INT, c INT UNIQUE, KEY kb (b DESC));\n"
+        "ALTER TABLE t RENAME COLUMN b TO n1, ADD COLUMN b TINYTEXT FIRST;\n"
+        "CREATE TABLE u (a INT, b VARCHAR(10) CHARACTER SET latin1 UNIQUE);\n"
+        "ALTER TABLE u CHANGE b n1 BIGINT, ADD COLUMN b TEXT AFTER a;\n"
+        "CREATE TABLE v (b INT UNIQUE);\n"
+        "ALTER TABLE v RENAME COLUMN b TO n1, ADD COLUMN b TEXT;",
+        lambda s: (
+            [
+                (e.column, e.length, e.descending)
+                for i in ("t.kb", "u.b")
+                for e in s.indexes[f"main.{i}"].elements
+            ]
+            == [("b", 4, True), ("b", 10, False)]
+            and _t(s, "v").uniques["b"].columns == ("n1",)
+        ),
+    ),
+    # A plain index on a whole TEXT or BLOB is a prefix of the type's size in bytes, cut to
+    # what the engine takes (the reader kept no prefix).
+    "plain-index-on-a-whole-text": Case(
+        "CREATE TABLE t (a TEXT, b BLOB, c TINYTEXT CHARACTER SET latin1, KEY (a), KEY (c));\n"
+        "CREATE INDEX j ON t (b);\n"
+        "CREATE TABLE u (a TEXT CHARACTER SET latin1, KEY (a)) ENGINE=MyISAM;",
+        lambda s: (
+            {k[5:]: i.elements[0].length for k, i in s.indexes.items()}
+            == {"t.a": 768, "t.j": 3072, "t.c": 255, "u.a": 1000}
+        ),
+    ),
 }
 
 

@@ -207,6 +207,11 @@ FOUND = [
     "`key` INT UNIQUE);\n"
     "ALTER TABLE t1 DEFAULT CHARSET=latin1, CONVERT TO CHARACTER SET utf8mb4;\n"
     "CREATE TABLE copy LIKE t1;\n",
+    # a column added under a renamed column's old name, before it, takes its place in keys
+    "CREATE TABLE `t1` (`a` INT, `b` INT UNIQUE);\n"
+    "CREATE TABLE `t2` (`b` INT UNIQUE, `c` INT UNIQUE);\n"
+    "ALTER TABLE `t2` RENAME COLUMN `b` TO `n1`, ADD COLUMN `b` TINYTEXT FIRST;\n"
+    "CREATE TABLE `copy` LIKE `t1`;\n",
 ]
 
 

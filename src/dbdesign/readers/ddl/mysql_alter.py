@@ -22,6 +22,7 @@ from dbdesign.readers.ddl.mysql_server import (
     drop_orphan_checks,
     fit_prefixes,
     keep_foreign_keys,
+    key_part_chars,
     rebuilt,
     rename_in_expr,
     resolve_column,
@@ -49,6 +50,12 @@ class AlterTables(Tables):
         before = deepcopy(t) if changes and all(a.if_exists for a in changes) else None
         new_keys: list[KeyDef] = []
         self._renames = []
+        parts = {  # the columns of the keys before the ALTER, and their key parts' lengths
+            id(p): (col.name.lower(), key_part_chars(p, col))
+            for k in t.keys
+            for p in k.parts
+            if p.column is not None and (col := t.column(p.column)) is not None
+        }
         self._table_charset(t, changes)
         for a in st.actions:
             if a.kind == "rename_table":
@@ -65,6 +72,7 @@ class AlterTables(Tables):
             assert col is not None
             col.name = name
             self._rename_column(t, temp, name)
+        self._keys_follow_names(t, changes, parts)
         if changes and (before is None or before != t):
             given = {k for a in changes if a.options for k in a.options.create_options}
             rebuilt(t, engine, given)
@@ -77,6 +85,31 @@ class AlterTables(Tables):
         t.keys = settle_keys(t.keys + new_keys)
         self._name_constraints(t)
         keep_foreign_keys(t)
+
+    def _keys_follow_names(
+        self, t: TableDef, changes: list[AlterAction], parts: dict[int, tuple[str, int | None]]
+    ) -> None:
+        """The server finds the columns of the keys a table had in its new column list by
+        name (sql_table.cc, mysql_prepare_alter_table): the old name of a column the ALTER
+        keeps or changes, the name of a column it adds. So a column added under the old name
+        of a column the ALTER renames, and placed before it, takes that column's place in
+        the keys, with a prefix of the old key part's length (4 characters for an INT)."""
+        added = {
+            id(c.column)
+            for a in changes
+            for c in (a, *a.children)
+            if c.kind == "add_column" and c.column is not None
+        }
+        order = {id(c): n for n, c in enumerate(t.columns)}
+        for k in t.keys:
+            for p in k.parts:
+                if id(p) not in parts or p.column is None:
+                    continue
+                old, chars = parts[id(p)]
+                now = t.column(p.column)
+                new = next((c for c in t.columns if id(c) in added and c.name.lower() == old), None)
+                if now is not None and new is not None and order[id(new)] < order[id(now)]:
+                    p.column, p.length = new.name, chars
 
     def _later(self, name: str, origin: Origin | None) -> str:
         """A stand-in for a column's new name while another column still has it (the

@@ -17,7 +17,6 @@ from dbdesign.dialects.mysql import (
     DEFAULT_ENGINE,
     FK_ENGINES,
     NAMESPACE,
-    TEMPORAL_FSP,
     base_name,
     charset_of,
     quote_string,
@@ -51,13 +50,8 @@ from dbdesign.readers.ddl.mysql_defs import (
     TableDef,
     now_text,
 )
-from dbdesign.readers.ddl.mysql_server import is_unique_constraint, key_method
+from dbdesign.readers.ddl.mysql_server import fsp_of, is_unique_constraint, key_method
 from dbdesign.readers.ddl.mysql_values import default_literal, temporal_zero
-
-
-def fsp_of(t: DataType) -> int:
-    """The fractional-seconds precision of a temporal type (0 for others)."""
-    return int(t.args[0]) if base_name(t) in TEMPORAL_FSP and t.args else 0
 
 
 def default_text(col: ColumnDef) -> str | None:

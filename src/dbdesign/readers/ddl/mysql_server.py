@@ -17,6 +17,7 @@ from dbdesign.dialects.mysql import (
     FK_ENGINES,
     MAX_KEY_LENGTH,
     SPATIAL_TYPES,
+    TEMPORAL_FSP,
     TEXT_OF_BINARY,
     TEXT_TYPES,
     base_name,
@@ -25,8 +26,10 @@ from dbdesign.dialects.mysql import (
     column_collation,
     default_collation,
     max_bytes_per_char,
+    text_capacity,
     unique_key_name,
 )
+from dbdesign.model import DataType
 from dbdesign.readers.ddl.mysql_defs import ColumnDef, KeyDef, KeyPart, TableDef, TableOptions
 
 
@@ -113,7 +116,8 @@ def fit_prefixes(t: TableDef, keys: list[KeyDef]) -> None:
     """Key prefixes as the server keeps them: none on a column that is not a string (any
     more), nor one as long as a char/binary column (the whole column is the key part); a
     part of a plain index longer than the engine takes is cut to what it takes (with a
-    warning), and a geometry column is a prefix of the most it takes (25 bytes: a point)."""
+    warning; a whole text or blob is a prefix of its size in bytes first), and a geometry
+    column is a prefix of the most it takes (25 bytes: a point)."""
     limit = _KEY_LIMITS.get(t.engine, MAX_KEY_LENGTH)
     for k in keys:
         for p in k.parts:
@@ -125,7 +129,7 @@ def fit_prefixes(t: TableDef, keys: list[KeyDef]) -> None:
                 if k.kind == "index":
                     p.length = 25 if base == "point" else limit
                 continue
-            if p.length is None and base not in _CHAR_LIKE:
+            if p.length is None and base not in (*_CHAR_LIKE, *TEXT_TYPES, *BLOB_TYPES):
                 continue
             if base in _CHAR_LIKE:
                 if col.type.args and p.length is not None and p.length >= int(col.type.args[0]):
@@ -135,9 +139,76 @@ def fit_prefixes(t: TableDef, keys: list[KeyDef]) -> None:
                 continue
             if k.kind == "index":
                 per_char = max_bytes_per_char(charset_of(col.collation)) if col.collation else 1
-                chars = p.length if p.length is not None else int(col.type.args[0])
+                if p.length is not None:
+                    chars = p.length
+                elif base in _CHAR_LIKE:
+                    chars = int(col.type.args[0])
+                else:  # a whole text or blob: a prefix of as many as it holds in bytes
+                    chars = p.length = text_capacity(TEXT_OF_BINARY.get(base, base), "binary")
                 if chars * per_char > limit:
                     p.length = limit // per_char
+
+
+def fsp_of(t: DataType) -> int:
+    """The fractional-seconds precision of a temporal type (0 for others)."""
+    return int(t.args[0]) if base_name(t) in TEMPORAL_FSP and t.args else 0
+
+
+# The bytes a key part over a whole column of a type takes (key_part->length), besides the
+# strings, decimals, bits, enums and sets (and the fractional seconds of temporal types).
+_KEY_PART_BYTES = {
+    "tinyint": 1,
+    "boolean": 1,
+    "smallint": 2,
+    "mediumint": 3,
+    "int": 4,
+    "bigint": 8,
+    "float": 4,
+    "double": 8,
+    "year": 1,
+    "date": 3,
+    "time": 3,
+    "datetime": 5,
+    "timestamp": 4,
+    "inet4": 4,
+    "inet6": 16,
+    "uuid": 16,
+}
+_DIGITS_BYTES = (0, 1, 1, 2, 2, 3, 3, 4, 4, 4)  # a decimal's leftover digits (decimal.c)
+
+
+def _key_part_bytes(col: ColumnDef) -> int | None:
+    """The bytes a key part over the whole of ``col`` takes (None: not known)."""
+    t = col.type
+    base = base_name(t)
+    if base in _CHAR_LIKE:
+        per_char = max_bytes_per_char(charset_of(col.collation)) if col.collation else 1
+        return int(t.args[0]) * per_char
+    if base == "decimal":
+        digits, scale = int(t.args[0]), int(t.args[1])
+        return sum((n // 9) * 4 + _DIGITS_BYTES[n % 9] for n in (digits - scale, scale))
+    if base == "bit":
+        return (int(t.args[0]) + 7) // 8
+    if base == "enum":
+        return 1 if len(t.args) < 256 else 2
+    if base == "set":
+        size = (len(t.args) + 7) // 8
+        return size if size <= 4 else 8
+    if base in _KEY_PART_BYTES:
+        return _KEY_PART_BYTES[base] + (fsp_of(t) + 1) // 2
+    return None
+
+
+def key_part_chars(part: KeyPart, col: ColumnDef) -> int | None:
+    """A key part's length as the server keeps it (in bytes) over the most bytes a character
+    of its column takes: the prefix a column given the part by name gets (None: whole)."""
+    if part.length is not None:
+        return part.length  # a prefix: characters (bytes of a binary string)
+    size = _key_part_bytes(col)
+    if size is None:
+        return None
+    per_char = max_bytes_per_char(charset_of(col.collation)) if col.collation else 1
+    return size // per_char or None
 
 
 def drop_orphan_checks(t: TableDef) -> None:
