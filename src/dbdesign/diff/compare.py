@@ -814,13 +814,22 @@ class _Planner:
             old = s.extensions.get(name)
             if old is None:
                 self.create_object("extension", name, op.CreateExtension(extension=ext))
-            elif old.schema != ext.schema and ext.schema is not None:
+                continue
+            if old.schema != ext.schema and ext.schema is not None:
                 self.add(
                     op.AlterExtensionSchema(
                         name=name, old_schema=old.schema, new_schema=ext.schema
                     ),
                     uses_new={("schema", ext.schema)},
                     uses_old={("schema", old.schema or "public")},
+                )
+            # A version counts when both sides state one (a catalog always does; a DDL file
+            # when its CREATE EXTENSION says VERSION): it is not part of the model's equality.
+            if old.version and ext.version and old.version != ext.version:
+                self.add(
+                    op.AlterExtensionVersion(
+                        name=name, old_version=old.version, new_version=ext.version
+                    )
                 )
         for name, ext in s.extensions.items():
             if name not in t.extensions:

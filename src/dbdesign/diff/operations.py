@@ -167,6 +167,25 @@ class AlterExtensionSchema(Operation):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class AlterExtensionVersion(Operation):
+    """ALTER EXTENSION ... UPDATE TO: the version both sides state differs. The server runs the
+    extension's update scripts, which exist for upgrades; a downgrade usually has none."""
+
+    name: str
+    old_version: str
+    new_version: str
+
+    @property
+    def subject(self) -> str:
+        return self.name
+
+    def inverse(self) -> Operation:
+        return AlterExtensionVersion(
+            name=self.name, old_version=self.new_version, new_version=self.old_version
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CreateCollation(Operation):
     collation: Collation
 
@@ -1513,6 +1532,7 @@ __all__ = [
     "AlterDomainDefault",
     "AlterDomainNotNull",
     "AlterExtensionSchema",
+    "AlterExtensionVersion",
     "AlterIdentity",
     "AlterPolicy",
     "AlterSequence",

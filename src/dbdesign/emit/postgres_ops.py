@@ -277,7 +277,12 @@ def _drop_schema(o: op.DropSchema, ctx: RenderContext) -> list[Rendered]:
 
 @_renders(op.CreateExtension)
 def _create_extension(o: op.CreateExtension, ctx: RenderContext) -> list[Rendered]:
-    return _from_object(ctx.target, "extension", o.extension.name)
+    out = _from_object(ctx.target, "extension", o.extension.name)
+    if o.extension.version and out:  # the version the target has, not the server's default
+        out[0] = dataclasses.replace(
+            out[0], sql=f"{out[0].sql} VERSION {quote_literal(o.extension.version)}"
+        )
+    return out
 
 
 @_renders(op.DropExtension)
@@ -290,6 +295,17 @@ def _alter_extension(o: op.AlterExtensionSchema, ctx: RenderContext) -> list[Ren
     return [
         Rendered(f"ALTER EXTENSION {quote_ident(o.name)} SET SCHEMA {quote_ident(o.new_schema)}")
     ]
+
+
+@_renders(op.AlterExtensionVersion)
+def _alter_extension_version(o: op.AlterExtensionVersion, ctx: RenderContext) -> list[Rendered]:
+    sql = f"ALTER EXTENSION {quote_ident(o.name)} UPDATE TO {quote_literal(o.new_version)}"
+    hazard = Hazard(
+        "may_fail",
+        f"runs the update scripts of {o.name} from {o.old_version} to {o.new_version}: "
+        "extensions ship them for upgrades, rarely for downgrades",
+    )
+    return [Rendered(sql, hazards=(hazard,))]
 
 
 @_renders(op.CreateCollation)
