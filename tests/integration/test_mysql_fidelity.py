@@ -471,6 +471,53 @@ CASES: dict[str, Case] = {
             == {"t.a": 768, "t.j": 3072, "t.c": 255, "u.a": 1000}
         ),
     ),
+    # CREATE INDEX and LIKE write a given Aria row format down as what it is: FIXED is PAGE
+    # when a column is a blob (text, JSON, geometry), COMPACT is PAGE.
+    "aria-rows-written-as-they-are": Case(
+        "CREATE TABLE t (a TINYTEXT, b INT) ENGINE=Aria ROW_FORMAT=FIXED;\n"
+        "CREATE INDEX ix ON t (b);\n"
+        "CREATE TABLE u (a VARCHAR(5), b INT) ENGINE=Aria ROW_FORMAT=FIXED;\n"
+        "CREATE INDEX ix ON u (b);\n"
+        "CREATE TABLE v (a INT) ENGINE=Aria ROW_FORMAT=COMPACT;\n"
+        "CREATE TABLE w LIKE v;",
+        lambda s: (
+            {n: _t(s, n).dialect_options["row_format"] for n in "tuvw"}
+            == {"t": "PAGE", "u": "FIXED", "v": "COMPACT", "w": "PAGE"}
+            and _t(s).dialect_options["transactional"] == "1"
+        ),
+    ),
+    # MODIFY or CHANGE of a column the same ALTER adds (found by the new definition's name):
+    # the definition takes its place, at the end unless positioned (it was modified in place).
+    "modify-a-column-the-alter-adds": Case(
+        "CREATE TABLE t (id INT, k INT);\n"
+        "ALTER TABLE t ADD COLUMN n1 INT CHECK (n1 > 0) FIRST, MODIFY n1 BIGINT;\n"
+        "CREATE TABLE u (id INT, k INT);\n"
+        "ALTER TABLE u ADD COLUMN n2 INT, CHANGE x n2 TINYINT FIRST;",
+        lambda s: (
+            [(c.name, c.type.name) for c in _t(s).columns]
+            == [("id", "int"), ("k", "int"), ("n1", "bigint")]
+            and not _t(s).checks
+            and [(c.name, c.type.name) for c in _t(s, "u").columns]
+            == [("n2", "tinyint"), ("id", "int"), ("k", "int")]
+        ),
+    ),
+    # A table written again (CREATE INDEX, DROP INDEX, LIKE) turns USING HASH keys into
+    # btrees, which then cover the index of a foreign key (it goes); a key CREATE INDEX
+    # writes USING HASH is a hash.
+    "rewritten-hash-covers-a-foreign-key-index": Case(
+        "CREATE TABLE p (id INT PRIMARY KEY);\n"
+        "CREATE TABLE t (f INT, a INT, FOREIGN KEY (f) REFERENCES p (id), UNIQUE USING HASH (f));\n"
+        "CREATE INDEX ix ON t (a);\n"
+        "CREATE TABLE u (f INT, FOREIGN KEY (f) REFERENCES p (id), UNIQUE USING HASH (f));\n"
+        "CREATE TABLE v LIKE u;\n"
+        "CREATE TABLE w (a INT, f INT, FOREIGN KEY (f) REFERENCES p (id));\n"
+        "CREATE UNIQUE INDEX uw USING HASH ON w (a DESC);",
+        lambda s: (
+            sorted(k for k in s.indexes if k.endswith(".f")) == ["main.u.f", "main.w.f"]
+            and list(_t(s).uniques) == list(_t(s, "v").uniques) == ["f_2"]
+            and s.indexes["main.w.uw"].method == "hash"
+        ),
+    ),
 }
 
 

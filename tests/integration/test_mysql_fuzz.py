@@ -212,6 +212,29 @@ FOUND = [
     "CREATE TABLE `t2` (`b` INT UNIQUE, `c` INT UNIQUE);\n"
     "ALTER TABLE `t2` RENAME COLUMN `b` TO `n1`, ADD COLUMN `b` TINYTEXT FIRST;\n"
     "CREATE TABLE `copy` LIKE `t1`;\n",
+    # an Aria table ROW_FORMAT=FIXED with a blob has PAGE rows, written down by CREATE INDEX
+    "CREATE TABLE `t1` (`id` INT PRIMARY KEY, `a` INT UNIQUE, `b` INT UNIQUE, `key` INT UNIQUE);\n"
+    "CREATE TABLE `t2` (`a` INT UNIQUE);\n"
+    "CREATE TABLE `t3` (`key` INT, `a` TINYTEXT, `b` INT UNIQUE) ENGINE=Aria ROW_FORMAT=FIXED "
+    "DEFAULT CHARSET=latin1 DEFAULT CHARSET=latin1;\n"
+    "CREATE INDEX ix ON `t3` (`a`(5));\n"
+    "CREATE TABLE `copy` LIKE `t1`;\n",
+    # MODIFY of a column the same ALTER adds puts it at the end
+    "CREATE TABLE `t1` (`id` INT PRIMARY KEY, `key` BIT(3));\n"
+    "ALTER TABLE `t1` ADD COLUMN `n1` INT UNIQUE FIRST, MODIFY `n1` INT;\n"
+    "CREATE TABLE `copy` LIKE `t1`;\n",
+    # CREATE INDEX makes a USING HASH unique a btree, which covers the foreign key's index
+    "CREATE TABLE `t1` (`id` INT PRIMARY KEY, `a` INT UNIQUE, `b` INT UNIQUE);\n"
+    "CREATE TABLE `t2` (`fk_t1` INT, `a` INT UNIQUE, `b` INT UNIQUE);\n"
+    "CREATE TABLE `t3` (`fk_t1` INT, `a` TINYTEXT, `b` INT UNIQUE, FOREIGN KEY (`fk_t1`) "
+    "REFERENCES `t1` (`id`) ON DELETE CASCADE, UNIQUE USING HASH (`fk_t1`) COMMENT 'why');\n"
+    "CREATE INDEX ix ON `t3` (`a`(5));\n"
+    "CREATE TABLE `copy` LIKE `t1`;\n",
+    # a plain index on a whole TINYTEXT (MODIFY made it one) is a prefix of 255
+    "CREATE TABLE `t1` (`id` INT PRIMARY KEY, `a` INT UNIQUE, `b` INT UNIQUE, `c` INT UNIQUE);\n"
+    "CREATE TABLE `t2` (`fk_t1` INT, `a` INT UNIQUE, KEY (`a`) COMMENT 'why');\n"
+    "ALTER TABLE `t2` MODIFY `a` TINYTEXT;\n"
+    "CREATE TABLE `copy` LIKE `t1`;\n",
 ]
 
 

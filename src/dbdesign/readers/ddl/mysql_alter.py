@@ -40,7 +40,9 @@ class AlterTables(Tables):
 
     def __init__(self, warn: Warn | None) -> None:
         super().__init__(warn)
-        self._renames: list[tuple[str, str, Origin | None]] = []  # of the ALTER being applied
+        # Of the ALTER being applied: new names taken at its end, the columns it adds.
+        self._renames: list[tuple[str, str, Origin | None]] = []
+        self._added: set[int] = set()
 
     def alter(self, st: AlterStmt) -> None:
         t = self.table(st.table, st.origin)
@@ -50,6 +52,12 @@ class AlterTables(Tables):
         before = deepcopy(t) if changes and all(a.if_exists for a in changes) else None
         new_keys: list[KeyDef] = []
         self._renames = []
+        self._added = {
+            id(c.column)
+            for a in changes
+            for c in (a, *a.children)
+            if c.kind == "add_column" and c.column is not None
+        }
         parts = {  # the columns of the keys before the ALTER, and their key parts' lengths
             id(p): (col.name.lower(), key_part_chars(p, col))
             for k in t.keys
@@ -72,7 +80,7 @@ class AlterTables(Tables):
             assert col is not None
             col.name = name
             self._rename_column(t, temp, name)
-        self._keys_follow_names(t, changes, parts)
+        self._keys_follow_names(t, parts)
         if changes and (before is None or before != t):
             given = {k for a in changes if a.options for k in a.options.create_options}
             rebuilt(t, engine, given)
@@ -86,20 +94,12 @@ class AlterTables(Tables):
         self._name_constraints(t)
         keep_foreign_keys(t)
 
-    def _keys_follow_names(
-        self, t: TableDef, changes: list[AlterAction], parts: dict[int, tuple[str, int | None]]
-    ) -> None:
+    def _keys_follow_names(self, t: TableDef, parts: dict[int, tuple[str, int | None]]) -> None:
         """The server finds the columns of the keys a table had in its new column list by
         name (sql_table.cc, mysql_prepare_alter_table): the old name of a column the ALTER
         keeps or changes, the name of a column it adds. So a column added under the old name
         of a column the ALTER renames, and placed before it, takes that column's place in
         the keys, with a prefix of the old key part's length (4 characters for an INT)."""
-        added = {
-            id(c.column)
-            for a in changes
-            for c in (a, *a.children)
-            if c.kind == "add_column" and c.column is not None
-        }
         order = {id(c): n for n, c in enumerate(t.columns)}
         for k in t.keys:
             for p in k.parts:
@@ -107,7 +107,9 @@ class AlterTables(Tables):
                     continue
                 old, chars = parts[id(p)]
                 now = t.column(p.column)
-                new = next((c for c in t.columns if id(c) in added and c.name.lower() == old), None)
+                new = next(
+                    (c for c in t.columns if id(c) in self._added and c.name.lower() == old), None
+                )
                 if now is not None and new is not None and order[id(new)] < order[id(now)]:
                     p.column, p.length = new.name, chars
 
@@ -138,8 +140,9 @@ class AlterTables(Tables):
     def _alter_modify(self, t: TableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
         assert a.column is not None
         old = t.column(a.old)
-        if old is None:
-            raise error_at(f"Unknown column '{a.old}' in '{t.name}'", a.origin)
+        if old is None or id(old) in self._added:
+            self._modify_added(t, a, new_keys)
+            return
         col = a.column
         if col.name.lower() != old.name.lower() and t.column(col.name) is not None:
             col.name = self._later(col.name, a.origin)  # free only once the ALTER is done
@@ -152,6 +155,23 @@ class AlterTables(Tables):
             self._rename_column(t, old.name, col.name)
         # The new definition replaces the column's own CHECK too (a named one stays).
         low = col.name.lower()
+        t.checks = [c for c in t.checks if (c.column or "").lower() != low]
+        self._column_constraints(t, a, new_keys)
+
+    def _modify_added(self, t: TableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
+        """MODIFY or CHANGE of no column the table had: the server looks among the columns the
+        ALTER adds for one of the new definition's name, and puts the definition in its
+        place as a column added after it (at the end unless FIRST or AFTER is written)."""
+        assert a.column is not None
+        col = a.column
+        added = t.column(col.name)
+        if added is None or id(added) not in self._added:
+            raise error_at(f"Unknown column '{a.old}' in '{t.name}'", a.origin)
+        t.columns.remove(added)
+        resolve_column(col, t.collation)
+        self._place(t, col, a.position, a.origin)
+        self._added.add(id(col))
+        low = col.name.lower()  # the added definition's own CHECK goes with it
         t.checks = [c for c in t.checks if (c.column or "").lower() != low]
         self._column_constraints(t, a, new_keys)
 

@@ -84,16 +84,16 @@ def rebuilt(
     engine: str,
     given: set[str] | frozenset[str] = frozenset(),
     *,
-    index_statement: bool = False,
+    write_row_format: bool = False,
 ) -> None:
     """A table the server wrote again (ALTER TABLE, CREATE/DROP INDEX, CREATE TABLE ... LIKE),
     ``engine`` its engine before: Aria writes its page checksum down as if it were given
     (``page_checksum=1``, the server's default), other engines forget one given before; an
-    option ``given`` in the ALTER itself stays. CREATE and DROP INDEX (not ALTER TABLE) write
-    an Aria table's row format down as what it is: PAGE, unless DYNAMIC or FIXED."""
+    option ``given`` in the ALTER itself stays. CREATE and DROP INDEX and LIKE (not ALTER
+    TABLE: ``write_row_format``) write a given Aria row format down as what it is."""
     opts = t.options.create_options
-    if index_statement and engine == "Aria" and opts.get("row_format") not in (None, *_ARIA_ROWS):
-        opts["row_format"] = "PAGE"
+    if write_row_format and engine == "Aria" and opts.get("row_format") is not None:
+        opts["row_format"] = _aria_row_format(t)
     for k in t.keys:  # USING HASH: no order kept; written down as what it became, unless
         if k.using == "hash":  # the table was MEMORY (its hash then carries over)
             for p in k.parts:
@@ -109,7 +109,18 @@ def rebuilt(
 
 
 _CHAR_LIKE = ("char", "varchar", "binary", "varbinary")
-_ARIA_ROWS = ("DYNAMIC", "FIXED")  # Aria's row formats besides PAGE
+
+
+def _aria_row_format(t: TableDef) -> str:
+    """The rows an Aria table has: DYNAMIC as given, FIXED as given unless a column is a
+    blob (text, JSON and geometry are: then PAGE), else (COMPACT, DEFAULT ...) PAGE."""
+    given = t.options.create_options.get("row_format")
+    if given == "DYNAMIC":
+        return given
+    blobs = (*TEXT_TYPES, *BLOB_TYPES, *SPATIAL_TYPES)
+    if given == "FIXED" and not any(base_name(c.type) in blobs for c in t.columns):
+        return given
+    return "PAGE"
 
 
 def fit_prefixes(t: TableDef, keys: list[KeyDef]) -> None:

@@ -105,7 +105,8 @@ class Tables:
                 collation=src.collation,
                 origin=t.origin,
             )
-            rebuilt(copy, src.engine)
+            rebuilt(copy, src.engine, write_row_format=True)
+            copy.keys = settle_keys(copy.keys)  # a hash that became a btree may cover one
             self.tables[t.name] = copy
             return
         if t.options.engine is not None and not self.known_engine(
@@ -214,8 +215,8 @@ class Tables:
                 return
             raise error_at(f"Duplicate key name '{name}'", st.origin)
         self._check_keys(t, [st.key])
+        rebuilt(t, t.engine, write_row_format=True)  # the keys it had: the new one as written
         t.keys = settle_keys([*t.keys, st.key])
-        rebuilt(t, t.engine, index_statement=True)
 
     def create_view(self, v: ViewDef) -> None:
         existing = self._exists(v.name)
@@ -271,7 +272,8 @@ class Tables:
                     f"Can't DROP INDEX `{st.names[0][1]}`; check that it exists", st.origin
                 )
             t.keys.remove(key)
-            rebuilt(t, t.engine, index_statement=True)
+            rebuilt(t, t.engine, write_row_format=True)
+            t.keys = settle_keys(t.keys)
             return
         for schema, name in st.names:
             if not self.ours(schema, f"{st.kind.lower()} {name}", st.origin):
