@@ -1,0 +1,223 @@
+"""The designer's working state: the tables it drafts, the indexes, the decisions and their
+reasons, and the small helpers every step of the design shares (names, key types, indexes).
+
+The steps (columns, references, cycles, features, partitioning, indexes, access patterns) are
+functions over one :class:`Draft`; :class:`dbdesign.design.build.Builder` runs them in order and
+freezes the result into a :class:`~dbdesign.model.Schema`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from dbdesign.design.naming import object_name, plural
+from dbdesign.design.types import MAPPERS
+from dbdesign.dialects.mysql import quote_ident
+from dbdesign.model import (
+    Check,
+    Column,
+    DataType,
+    Expr,
+    Extension,
+    ForeignKey,
+    Index,
+    IndexElement,
+    PartitionBy,
+    PrimaryKey,
+    Unique,
+)
+from dbdesign.model.core import ReferentialAction
+from dbdesign.readers.spec import AccessPattern, Entity, Spec
+
+PROJECTION_YEARS = 3
+DEFAULT_PROOF_ROWS = 10_000
+LIVE = "not_deleted"  # MySQL soft delete: 1 while the row is live, NULL once deleted
+SOFT_DELETED = "deleted_at IS NULL"  # the predicate of a live row
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    subject: str
+    choice: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    column: str
+    kind: str  # "eq" | "lower" | "upper" | "search"
+
+
+@dataclass(frozen=True, slots=True)
+class PatternPlan:
+    pattern: AccessPattern
+    table: str  # qualified table key
+    sql: str  # $1, $2 ... placeholders, in the order of ``params``
+    params: tuple[Param, ...]
+    index: str | None  # the index designed to serve it (None: a small table, no index)
+    reason: str
+    # Other designed indexes that serve it as well (a tenant-scoped search: small tenants are
+    # read through any index that leads with the tenant key, large ones through the GIN index).
+    alternatives: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TableInfo:
+    key: str
+    name: str
+    entity: str | None  # None for a link table
+    purpose: str
+    relationships: tuple[str, ...]
+    proof_rows: int
+
+
+@dataclass(slots=True)
+class TableDraft:
+    """A table while it is designed: mutable, frozen into a model Table at the end."""
+
+    name: str
+    entity: str | None
+    purpose: str
+    columns: list[Column] = field(default_factory=list)
+    pk: PrimaryKey | None = None
+    fks: dict[str, ForeignKey] = field(default_factory=dict)
+    uniques: dict[str, Unique] = field(default_factory=dict)
+    checks: dict[str, Check] = field(default_factory=dict)
+    relationships: list[str] = field(default_factory=list)
+    partition_by: PartitionBy | None = None
+    partition_key: str | None = None
+    rls: bool = False
+    tenant_col: str | None = None  # the tenant key column of a tenant-owned table
+    comment: str | None = None
+    options: dict[str, str] = field(default_factory=dict)  # Table.dialect_options (MySQL)
+    search: tuple[str, ...] = ()  # columns of the full-text index (MySQL)
+    live_key: bool = False  # MySQL: unique keys need the not_deleted column
+    semantic: dict[str, str] = field(default_factory=dict)  # column -> semantic type
+    proof_rows: int = DEFAULT_PROOF_ROWS
+
+
+class Draft:
+    """The state of one design. ``pg`` and ``my`` say whether it is for PostgreSQL or MySQL
+    (else SQLite); the builder decides them, so the dialect's name is read in one place."""
+
+    def __init__(self, spec: Spec, dialect: str, *, pg: bool, my: bool) -> None:
+        self.spec = spec
+        self.dialect = dialect
+        self.pg = pg
+        self.my = my
+        self.ns = spec.project.conventions.schema_name if self.pg else "main"
+        self.map = MAPPERS[dialect]
+        self.tables: dict[str, TableDraft] = {}  # entity (or link name) -> table
+        self.indexes: dict[str, Index] = {}
+        self.index_purposes: dict[str, list[str]] = {}
+        self.decisions: list[Decision] = []
+        self.patterns: list[PatternPlan] = []
+        self.partitioned: list[str] = []
+        feats = spec.project.features
+        self.tenant = feats.multi_tenancy.tenant if feats.multi_tenancy else None
+        self.tenant_cols: dict[str, str] = {}  # entity -> its tenant key column
+        # foreign key name -> the position of its relationship in the spec (-1: one the
+        # designer added, the tenant key)
+        self.fk_order: dict[str, int] = {}
+        self.extensions: dict[str, Extension] = {}  # what the column types need (pgvector)
+
+    def decide(self, subject: str, choice: str, reason: str) -> None:
+        self.decisions.append(Decision(subject, choice, reason))
+
+    def key(self, t: TableDraft) -> str:
+        return f"{self.ns}.{t.name}"
+
+    def feature(self, e: Entity, name: str) -> bool:
+        own = getattr(e, name)
+        return bool(getattr(self.spec.project.features, name) if own is None else own)
+
+    def pk_type(self, entity: str) -> DataType:
+        e = self.spec.entities[entity]
+        kind = e.key if e.key != "auto" else self.spec.project.conventions.keys
+        if kind == "uuid":
+            if self.my:
+                return DataType(name="binary", args=(16,))
+            return DataType(name="uuid" if self.pg else "text")
+        return DataType(name="bigint" if self.pg or self.my else "integer")
+
+    def pk_name(self, table: str) -> str:
+        """MySQL names every primary key PRIMARY; elsewhere ``pk_<table>``."""
+        return "PRIMARY" if self.my else object_name("pk", table)
+
+    def purpose(self, t: TableDraft, name: str, why: str) -> None:
+        # MySQL primary keys are all called PRIMARY: their purposes are kept per table.
+        key = f"{t.name}.{name}" if self.my and name == "PRIMARY" else name
+        self.index_purposes.setdefault(key, []).append(why)
+
+    def table_name(self, entity: str) -> str:
+        return self.spec.entities[entity].table or plural(entity)
+
+    def proof_rows(self, e: Entity) -> int:
+        return e.volume.rows or DEFAULT_PROOF_ROWS
+
+    def projected(self, e: Entity) -> int:
+        return e.volume.rows + PROJECTION_YEARS * e.volume.growth_per_year
+
+    def column_of(self, entity: str, fieldname: str) -> str:
+        e = self.spec.entities[entity]
+        if fieldname in e.attributes or fieldname in ("id", "created_at", "updated_at"):
+            return fieldname
+        if fieldname == self.tenant and entity in self.tenant_cols:
+            return self.tenant_cols[entity]
+        return fieldname if fieldname in ("deleted_at", "version") else f"{fieldname}_id"
+
+    @property
+    def no_action(self) -> ReferentialAction:
+        """ON UPDATE of the foreign keys: what the server records when none is written (MySQL
+        records RESTRICT, the same check as NO ACTION in InnoDB)."""
+        return "RESTRICT" if self.my else "NO ACTION"
+
+    def q(self, name: str) -> str:
+        """A column name in SQL text: designed names are snake_case, but a few (key, order ...)
+        are reserved words in MySQL and are quoted there."""
+        return quote_ident(name) if self.my else name
+
+    def ph(self, n: int) -> str:
+        """The n-th query parameter: $n (PostgreSQL), ?n (SQLite), ? (MySQL)."""
+        return f"${n}" if self.pg else "?" if self.my else f"?{n}"
+
+    def timestamp(self) -> tuple[DataType, str]:
+        """The type of created_at/updated_at/deleted_at, and the default that is now."""
+        if self.pg:
+            return DataType(name="timestamp with time zone"), "now()"
+        if self.my:
+            return DataType(name="datetime", args=(6,)), "current_timestamp(6)"
+        return DataType(name="text"), "CURRENT_TIMESTAMP"
+
+    def index(
+        self,
+        t: TableDraft,
+        name: str,
+        elements: tuple[IndexElement, ...],
+        *,
+        unique: bool = False,
+        method: str = "btree",
+        include: tuple[str, ...] = (),
+        where: str | None = None,
+        purpose: str,
+    ) -> str:
+        """Add an index (or, when one of that name exists, only this purpose to it)."""
+        if name in self.indexes:
+            self.index_purposes[name].append(purpose)
+            return name
+        self.indexes[name] = Index(
+            name=name,
+            schema=self.ns,
+            table=t.name,
+            elements=elements,
+            include=include if self.pg else (),
+            method=method,
+            unique=unique,
+            where=Expr(where, self.dialect) if where else None,
+        )
+        self.index_purposes[name] = [purpose]
+        return name
+
+    def add_unique(self, t: TableDraft, cols: tuple[str, ...], why: str) -> None:
+        name = object_name("uq", t.name, cols)
+        t.uniques[name] = Unique(name=name, columns=cols)
+        self.index_purposes.setdefault(name, []).append(why)

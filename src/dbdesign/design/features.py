@@ -1,0 +1,176 @@
+"""The spec's features on a table: full-text search, optimistic locking, soft delete, audit
+columns (and the trigger that keeps updated_at current), and multi-tenancy's row-level
+security policy."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from dbdesign.design.columns import audit_columns
+from dbdesign.design.draft import LIVE, Draft, TableDraft
+from dbdesign.design.naming import object_name
+from dbdesign.model import (
+    Column,
+    DataType,
+    Expr,
+    Function,
+    Generated,
+    IndexElement,
+    Policy,
+    Trigger,
+)
+from dbdesign.readers.spec import Attribute, Entity
+
+
+def full_text_search(b: Draft, e: Entity, t: TableDraft) -> None:
+    """An index over the searchable attributes, in the dialect's own kind of text search."""
+    searchable = [n for n, a in e.attributes.items() if isinstance(a, Attribute) and a.searchable]
+    if not (searchable and b.spec.project.features.full_text_search):
+        return
+    if b.pg:
+        parts = " || ' ' || ".join(f"coalesce({n}, '')" for n in searchable)
+        expr = f"to_tsvector('simple'::regconfig, {parts})"
+        t.columns.append(
+            Column(
+                name="search_vector",
+                type=DataType(name="tsvector"),
+                generated=Generated(expr=Expr(expr)),
+            )
+        )
+        b.index(
+            t,
+            object_name("idx", t.name, ("search_vector",)),
+            (IndexElement(column="search_vector"),),
+            method="gin",
+            purpose="full-text search over " + ", ".join(searchable),
+        )
+        b.decide(
+            f"{t.name}.search_vector",
+            "generated tsvector + GIN index",
+            "full-text search without triggers; the 'simple' configuration works "
+            "for any language (change it to the content's language for stemming)",
+        )
+    elif b.my:
+        t.search = tuple(searchable)
+        name = object_name("idx", t.name, t.search)
+        b.index(
+            t,
+            name,
+            tuple(IndexElement(column=c) for c in t.search),
+            method="fulltext",
+            purpose="full-text search over " + ", ".join(searchable),
+        )
+        b.decide(
+            name,
+            "FULLTEXT index",
+            "InnoDB full-text search, queried with MATCH ... AGAINST (... IN BOOLEAN "
+            "MODE); words shorter than innodb_ft_min_token_size (3) and stop words are "
+            "not indexed, and text without spaces between words (CJK) needs the ngram "
+            "parser",
+        )
+    else:
+        b.decide(
+            f"{t.name}.search",
+            "no full-text index",
+            "SQLite's FTS5 is a separate virtual table, outside this design",
+        )
+
+
+def optimistic_locking(b: Draft, t: TableDraft) -> None:
+    t.columns.append(
+        Column(
+            name="version",
+            type=DataType(name="int" if b.my else "integer"),
+            nullable=False,
+            default=Expr("1", b.dialect),
+        )
+    )
+    b.decide(
+        f"{t.name}.version",
+        "version column",
+        "optimistic locking: UPDATE ... SET version = version + 1 WHERE id = "
+        f"{b.ph(1)} AND version = {b.ph(2)} detects lost updates without "
+        "holding locks",
+    )
+
+
+def soft_delete(b: Draft, t: TableDraft) -> None:
+    """deleted_at, and on MySQL the generated column its unique keys end with."""
+    ts, _ = b.timestamp()
+    t.columns.append(Column(name="deleted_at", type=ts))
+    if not (b.my and t.live_key):
+        return
+    t.columns.append(
+        Column(
+            name=LIVE,
+            type=DataType(name="tinyint"),
+            generated=Generated(expr=Expr("if(deleted_at is null, 1, null)", b.dialect)),
+        )
+    )
+    b.decide(
+        f"{t.name}.{LIVE}",
+        "generated column: 1 while deleted_at is NULL, else NULL; the last column "
+        "of each unique key",
+        "soft delete without partial indexes (MySQL has none): a unique key lets "
+        "NULLs repeat, so deleted rows never collide while live rows stay unique; "
+        "STORED, one byte a row, the same on MySQL 8 and MariaDB",
+    )
+
+
+def entity_audit_columns(b: Draft, e: Entity, t: TableDraft) -> None:
+    """created_at, and updated_at unless the entity's rows are never updated."""
+    audit_columns(b, t, updated=not e.append_only)
+    if e.append_only:
+        b.decide(
+            f"{t.name}.updated_at",
+            "no updated_at",
+            "append-only: rows are never updated",
+        )
+
+
+def updated_at_trigger(b: Draft, t: TableDraft, functions: dict[str, Function]) -> Trigger:
+    """The trigger that sets updated_at on UPDATE (PostgreSQL: with its function, added to
+    ``functions``)."""
+    trigger = Trigger(
+        schema=b.ns,
+        table=t.name,
+        name=object_name("trg", t.name, ("set_updated_at",)),
+        timing="BEFORE",
+        events=("UPDATE",),
+        level="ROW",
+        function=f"{b.ns}.set_updated_at",
+    )
+    if b.pg:
+        functions[f"{b.ns}.set_updated_at()"] = Function(
+            schema=b.ns,
+            name="set_updated_at",
+            returns="trigger",
+            language="plpgsql",
+            body="\nBEGIN\n    NEW.updated_at := now();\n    RETURN NEW;\nEND;\n",
+            comment="Sets updated_at on every UPDATE (the trg_*_set_updated_at triggers).",
+        )
+        return trigger
+    # SQLite triggers have no functions: once the row is written, the trigger's own statement
+    # sets updated_at, unless the UPDATE set it.
+    return replace(
+        trigger,
+        timing="AFTER",
+        function="",
+        when=Expr("NEW.updated_at IS OLD.updated_at", "sqlite"),
+        body=Expr(
+            f"UPDATE {t.name} SET updated_at = CURRENT_TIMESTAMP WHERE rowid = NEW.rowid;",
+            "sqlite",
+        ),
+    )
+
+
+def tenant_policy(b: Draft, t: TableDraft) -> Policy:
+    """Row-level security: a session sees the rows of the tenant it has set."""
+    col = t.tenant_col
+    ttype = b.pk_type(b.tenant or "")
+    return Policy(
+        schema=b.ns,
+        table=t.name,
+        name="tenant_isolation",
+        using=Expr(f"{col} = (current_setting('app.tenant_id'))::{ttype.name}"),
+    )
