@@ -40,8 +40,9 @@ import psycopg
 from psycopg import sql
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from dbdesign.engine import connect, redact_url
+from dbdesign.engine import connect
 from dbdesign.readers.ddl.postgres import read_path
+from dbdesign.redact import redact_url
 from make_big_schema import build
 
 DEFAULT_DB = "postgresql://postgres@127.0.0.1:5432/postgres"
