@@ -1,0 +1,139 @@
+"""What the operation renderers share: the rendered statement, the schemas before and after,
+the hazards a statement can carry, and the dispatch table the renderers register in
+(one renderer function per operation class, alembic style)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from dbdesign.dialects.postgres import quote_ident
+
+# The one module of emit/ that imports from dbdesign.diff (the operations rendered, their
+# hazards): the renderer modules take them from here, so the layers contract in
+# pyproject.toml lists one exception (it goes when the renderers move into diff/, issue 15).
+from dbdesign.diff import operations as op
+from dbdesign.diff.operations import Hazard, rebuild_name
+from dbdesign.emit.pg_text import qualified_key
+from dbdesign.emit.postgres import SchemaSql
+from dbdesign.model import Function
+
+__all__ = [
+    "BRIEF_LOCK",
+    "INDEX_BUILD",
+    "INDEX_BUILD_ONLINE",
+    "NOT_TRANSACTIONAL",
+    "RENDERERS",
+    "TABLE_REWRITE",
+    "TABLE_SCAN",
+    "TABLE_SCAN_ONLINE",
+    "Hazard",
+    "OpT",
+    "RenderContext",
+    "Rendered",
+    "Renderer",
+    "alter_column",
+    "data_loss",
+    "exclusive_lock",
+    "from_object",
+    "may_fail",
+    "op",
+    "rebuild_name",
+    "renders",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    sql: str
+    path: str | None = None  # the schema unqualified names resolve to (None: public)
+    transactional: bool = True
+    hazards: tuple[Hazard, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RenderContext:
+    """The schemas before (``source``) and after (``target``) the migration."""
+
+    source: SchemaSql
+    target: SchemaSql
+
+    def function(self, key: str) -> Function | None:
+        return self.target.schema.functions.get(key) or self.source.schema.functions.get(key)
+
+
+# --------------------------------------------------------------------------- hazards
+
+
+def exclusive_lock(what: str = "the table") -> Hazard:
+    return Hazard(
+        "access_exclusive_lock",
+        f"takes an ACCESS EXCLUSIVE lock on {what}: reads and writes wait until it commits",
+    )
+
+
+BRIEF_LOCK = Hazard(
+    "access_exclusive_lock",
+    "takes an ACCESS EXCLUSIVE lock briefly (catalog change only); "
+    "it waits for running queries and blocks new ones while it waits",
+)
+TABLE_REWRITE = Hazard("table_rewrite", "rewrites the whole table (and its indexes) under the lock")
+TABLE_SCAN = Hazard("table_scan", "scans the whole table under the lock to check existing rows")
+TABLE_SCAN_ONLINE = Hazard(
+    "table_scan",
+    "scans the whole table to validate it, with a SHARE UPDATE EXCLUSIVE lock "
+    "(reads and writes continue)",
+)
+INDEX_BUILD = Hazard("index_build", "builds an index; a SHARE lock blocks writes until it finishes")
+INDEX_BUILD_ONLINE = Hazard(
+    "index_build",
+    "builds the index CONCURRENTLY: writes continue, it takes longer, and a failure leaves an "
+    "INVALID index to drop",
+)
+NOT_TRANSACTIONAL = Hazard("not_transactional", "cannot run inside a transaction block")
+
+
+def data_loss(what: str) -> Hazard:
+    return Hazard("data_loss", f"deletes {what}")
+
+
+def may_fail(why: str) -> Hazard:
+    return Hazard("may_fail", why)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def alter_column(table: str, column: str) -> str:
+    return f"ALTER TABLE {qualified_key(table)} ALTER COLUMN {quote_ident(column)}"
+
+
+def from_object(
+    sql_schema: SchemaSql, kind: str, key: str, hazards: tuple[Hazard, ...] = ()
+) -> list[Rendered]:
+    out = []
+    for i, (sql, path) in enumerate(sql_schema.statements(kind, key)):
+        out.append(Rendered(sql, path, hazards=hazards if i == 0 else ()))
+    return out
+
+
+# --------------------------------------------------------------------------- dispatch
+
+OpT = TypeVar("OpT", bound=op.Operation)
+Renderer = Callable[[Any, RenderContext], list[Rendered]]
+RENDERERS: dict[type[op.Operation], Renderer] = {}
+
+
+def renders(
+    cls: type[OpT],
+) -> Callable[
+    [Callable[[OpT, RenderContext], list[Rendered]]], Callable[[OpT, RenderContext], list[Rendered]]
+]:
+    def deco(
+        fn: Callable[[OpT, RenderContext], list[Rendered]],
+    ) -> Callable[[OpT, RenderContext], list[Rendered]]:
+        RENDERERS[cls] = fn
+        return fn
+
+    return deco
