@@ -518,6 +518,29 @@ CASES: dict[str, Case] = {
             and s.indexes["main.w.uw"].method == "hash"
         ),
     ),
+    # A number, hex or bits DEFAULT on a TEXT or BLOB (JSON too) stays an expression, the
+    # literal as the server prints it (the reader quoted it as on a VARCHAR).
+    "literal-defaults-of-text-and-blob": Case(
+        "CREATE TABLE t (a TEXT DEFAULT 007, b TEXT DEFAULT -2.50, c TEXT DEFAULT .5, "
+        "d TEXT DEFAULT 1e3, e BLOB DEFAULT b'101', f TEXT DEFAULT TRUE, g TEXT DEFAULT 0x4a, "
+        "h JSON DEFAULT 1, i TEXT, j VARCHAR(5) DEFAULT 1);\n"
+        "ALTER TABLE t ALTER i SET DEFAULT -0.0;",
+        lambda s: (
+            _defaults(s)
+            == {
+                "a": "7",
+                "b": "-2.50",
+                "c": "0.5",
+                "d": "1e3",
+                "e": "0x05",
+                "f": "1",
+                "g": "0x4a",
+                "h": "1",
+                "i": "0.0",
+                "j": "'1'",
+            }
+        ),
+    ),
 }
 
 

@@ -235,6 +235,12 @@ FOUND = [
     "CREATE TABLE `t2` (`fk_t1` INT, `a` INT UNIQUE, KEY (`a`) COMMENT 'why');\n"
     "ALTER TABLE `t2` MODIFY `a` TINYTEXT;\n"
     "CREATE TABLE `copy` LIKE `t1`;\n",
+    # a number DEFAULT on a TEXT column stays a number
+    "CREATE TABLE `t1` (`id` INT PRIMARY KEY, `a` INT, `b` INT, `c` SERIAL UNIQUE, "
+    "CHECK (`a` IS NOT NULL), CHECK (`a` IS NOT NULL));\n"
+    "CREATE TABLE `t2` (`id` INT PRIMARY KEY, `key` TEXT CHARACTER SET latin1, `a` INT UNIQUE);\n"
+    "ALTER TABLE `t2` ALTER `key` SET DEFAULT 1;\n"
+    "CREATE TABLE `copy` LIKE `t1`;\n",
 ]
 
 

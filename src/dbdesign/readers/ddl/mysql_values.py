@@ -16,9 +16,11 @@ import struct
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 from dbdesign.dialects.mysql import (
+    BLOB_TYPES,
     INTEGER_TYPES,
     NUMERIC_TYPES,
     TEMPORAL_FSP,
+    TEXT_TYPES,
     base_name,
     quote_string,
     unquote_string,
@@ -178,12 +180,27 @@ def _string_default(t: DataType, value: str) -> str:
     return quote_string(value)
 
 
+def _blob_default(kind: str, value: str) -> str:
+    """A number, hex or bits DEFAULT of a TEXT or BLOB column (JSON too): the server keeps
+    it as an expression, the literal as its parser prints it (not a string of it)."""
+    if kind == "bits":  # b'101' is 0x05, b'' stays
+        width = (len(value) + 7) // 8 * 2
+        return "0x" + format(int(value, 2), f"0{width}x") if value else "b''"
+    if kind == "hex" or "e" in value.lower():  # hex and floats as written
+        return value
+    if "." in value:  # a decimal: 0.5 for .5, 0.0 for -0.0
+        d = Decimal(value)
+        return str(abs(d) if d.is_zero() else d)
+    return str(int(value))  # 7 for 007, 0 for -0
+
+
 def default_literal(t: DataType, kind: str, value: str) -> str | None:
     """The text the server reports for a literal DEFAULT, or None if not a plain literal.
 
     ``kind`` is ``number``, ``string`` (``value`` decoded), ``bool`` (``"1"``/``"0"``),
     ``bits`` (``value`` the digits of b'...') or ``hex`` (the digits of x'...').
-    A number on a string column becomes a quoted string, a string on a numeric column a
+    A number on a CHAR or VARCHAR column becomes a quoted string (on a TEXT or BLOB it stays
+    an expression: _blob_default), a string on a numeric column a
     number, a decimal gets its scale, a date or time its canonical form.
     """
     base = base_name(t)
@@ -195,6 +212,8 @@ def default_literal(t: DataType, kind: str, value: str) -> str | None:
         if kind == "number" and value.isdigit():
             return "b'" + format(int(value), "b") + "'"
         return None
+    if (base in TEXT_TYPES or base in BLOB_TYPES) and kind != "string":
+        return _blob_default(kind, value)
     if kind == "hex":  # x'0A0B' / 0x0A0B: a string of those bytes (a number on numbers)
         digits = value[2:-1] if value[:2].lower() == "x'" else value[2:]
         if len(digits) % 2:
