@@ -138,3 +138,13 @@ def is_null_text(text: str) -> bool:
 def names(nodes: Any) -> list[str]:
     """The strings of a JSON name list (``[{"String": {"sval": "public"}}, ...]``)."""
     return [n["String"]["sval"] for n in nodes or () if "String" in n]
+
+
+def without_locations(tree: Any) -> Any:
+    """A parse tree without its source positions (``location``): two spellings of one
+    expression at different places compare equal."""
+    if isinstance(tree, dict):
+        return {k: without_locations(v) for k, v in tree.items() if k != "location"}
+    if isinstance(tree, list):
+        return [without_locations(v) for v in tree]
+    return tree

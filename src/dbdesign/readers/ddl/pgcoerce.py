@@ -6,15 +6,29 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from datetime import UTC
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from dbdesign.dialects.postgres import parse_bool
-from dbdesign.model import Column, DataType
+from dbdesign.model import Column, DataType, Domain
 from dbdesign.readers.ddl.pgast import names as _names
+from dbdesign.readers.ddl.pgbuild import TableBuilder, Tree
 
-if TYPE_CHECKING:
-    from dbdesign.readers.ddl.postgres import PostgresDdlReader
+
+class CoercionContext(Protocol):
+    """What the coercer asks of the DDL reader (its state so far); a protocol, so that this
+    module does not import the reader that imports it."""
+
+    @property
+    def tables(self) -> Mapping[str, TableBuilder]: ...
+
+    @property
+    def domains(self) -> Mapping[str, Domain]: ...
+
+    def _qual(self, rv: Tree) -> tuple[str, str]: ...
+
+    def _stored_constant(self, tree: Tree, dtype: DataType | None) -> Tree: ...
 
 
 _TEMPORAL = {"timestamp with time zone", "timestamp without time zone", "date"}
@@ -31,7 +45,7 @@ class _Coercer:
     Column types are resolved through the FROM clauses in scope.
     """
 
-    def __init__(self, reader: PostgresDdlReader) -> None:
+    def __init__(self, reader: CoercionContext) -> None:
         self.reader = reader
 
     def expr(self, node: Any, scopes: list[Scope]) -> Any:
