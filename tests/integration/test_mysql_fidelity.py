@@ -541,6 +541,21 @@ CASES: dict[str, Case] = {
             }
         ),
     ),
+    # ALTER ... SET or DROP DEFAULT on a column whose default is CURRENT_TIMESTAMP drops its
+    # ON UPDATE too (even SET DEFAULT NOW()); with another default, ON UPDATE stays.
+    "alter-default-of-current-timestamp-drops-on-update": Case(
+        "CREATE TABLE t (a DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3) "
+        "ON UPDATE CURRENT_TIMESTAMP, b DATETIME DEFAULT CURRENT_TIMESTAMP "
+        "ON UPDATE CURRENT_TIMESTAMP, c DATETIME NOT NULL DEFAULT '2020-01-01' "
+        "ON UPDATE CURRENT_TIMESTAMP, d TIMESTAMP NULL ON UPDATE CURRENT_TIMESTAMP);\n"
+        "ALTER TABLE t ALTER a DROP DEFAULT, ALTER b SET DEFAULT NOW(), ALTER c DROP DEFAULT, "
+        "ALTER d SET DEFAULT NULL;",
+        lambda s: (
+            sorted(k for k in _t(s).dialect_options if k.startswith("on_update:"))
+            == ["on_update:c", "on_update:d"]
+            and _defaults(s) == {"a": None, "b": "current_timestamp()", "c": None, "d": None}
+        ),
+    ),
 }
 
 

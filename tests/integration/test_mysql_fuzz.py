@@ -241,6 +241,12 @@ FOUND = [
     "CREATE TABLE `t2` (`id` INT PRIMARY KEY, `key` TEXT CHARACTER SET latin1, `a` INT UNIQUE);\n"
     "ALTER TABLE `t2` ALTER `key` SET DEFAULT 1;\n"
     "CREATE TABLE `copy` LIKE `t1`;\n",
+    # DROP DEFAULT of a CURRENT_TIMESTAMP default drops the column's ON UPDATE too
+    "CREATE TABLE `t1` (`ts` SERIAL, `b` INT, `Name` INT, `x y` DATETIME(3) NOT NULL "
+    "DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP, CHECK (`Name` IS NOT NULL), "
+    "CHECK (`Name` IS NOT NULL));\n"
+    "ALTER TABLE `t1` ADD CHECK (`Name` IS NOT NULL), ALTER `x y` DROP DEFAULT;\n"
+    "CREATE TABLE `copy` LIKE `t1`;\n",
 ]
 
 

@@ -251,6 +251,8 @@ class AlterTables(Tables):
         col = t.column(a.old)
         if col is None:
             raise error_at(f"Unknown column '{a.old}' in '{t.name}'", a.origin)
+        if col.default is not None and col.default.kind == "now":
+            col.on_update = None  # a CURRENT_TIMESTAMP default goes with its ON UPDATE
         col.default = a.default
         col.no_default = a.default is None  # DROP DEFAULT
 
