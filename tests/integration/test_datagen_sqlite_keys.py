@@ -18,7 +18,8 @@ import pytest
 from dbdesign import datagen
 from dbdesign.datagen import CapacityError, checks
 from dbdesign.datagen.affinity import KeySide, referenced
-from dbdesign.datagen.plan import SelfFkUnit, _sqlite_typeof
+from dbdesign.datagen.column_checks import sqlite_typeof
+from dbdesign.datagen.plan import SelfFkUnit
 from dbdesign.datagen.types import resolve
 from dbdesign.dialects.sqlite import parse_type
 from dbdesign.errors import UnsupportedError
@@ -145,7 +146,7 @@ def test_typeof_of_generated_values_is_what_the_planner_says(tmp_path: Path, str
         ddl = f'CREATE TABLE "t{i}" (c {declared}){" STRICT" if strict else ""};'
         db, schema = _db(tmp_path, ddl, name=f"t{i}")
         table = schema.tables[f"main.t{i}"]
-        predicted = _sqlite_typeof(resolve(table.columns[0].type, schema), table)
+        predicted = sqlite_typeof(resolve(table.columns[0].type, schema), table)
         if predicted is None:
             continue
         datagen.load(str(db), schema, {"*": 50}, seed=i)

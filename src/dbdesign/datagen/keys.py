@@ -1,0 +1,216 @@
+"""Primary keys, unique constraints and unique indexes: which unit of a key is made unique,
+or which units draw distinct combinations together."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from dbdesign.datagen import checks as chk
+from dbdesign.datagen.fk_units import FkGroupUnit, FkUnit, SelfFkUnit
+from dbdesign.datagen.rows import Existing
+from dbdesign.datagen.units import (
+    CapacityError,
+    ComboUnit,
+    DerivedUnit,
+    FreeUnit,
+    TablePlan,
+    Unit,
+    stable_seed,
+)
+from dbdesign.datagen.values import ChoiceGen, IntGen
+from dbdesign.errors import UnsupportedError
+from dbdesign.model import Index, Schema
+
+# A unique key: its columns and what declares it (for messages).
+KeySet = tuple[tuple[str, ...], str]
+
+
+def _unique_sets(schema: Schema, tp: TablePlan) -> list[KeySet]:
+    """The table's unique keys over the columns the generator writes, smallest first; a key
+    that contains another is left out (keeping the smaller unique keeps it unique)."""
+    t = tp.table
+    sets: list[KeySet] = []
+    if t.primary_key:
+        sets.append((t.primary_key.columns, f"primary key {t.primary_key.name}"))
+    for u in t.uniques.values():
+        sets.append((u.columns, f"unique constraint {u.name}"))
+    for ix in schema.indexes_on(t.key):
+        if ix.unique:
+            sets.append((_index_columns(schema, tp, ix), f"unique index {ix.name}"))
+    known = {c.name for c in tp.columns}
+    out: list[KeySet] = []
+    for cols_, src in sets:
+        cols2 = _written_columns(schema, tp, cols_, src, known)
+        if not cols2:
+            continue
+        if any(set(o).issubset(cols2) for o, _ in out):
+            continue
+        out = [(o, s) for o, s in out if not set(cols2).issubset(o)]
+        out.append((cols2, src))
+    return sorted(out, key=lambda x: len(x[0]))
+
+
+def _index_columns(schema: Schema, tp: TablePlan, ix: Index) -> tuple[str, ...]:
+    """The columns of a unique index, those its expressions read included."""
+    t = tp.table
+    cols: list[str] = []
+    for e in ix.elements:
+        if e.column is not None:
+            cols.append(e.column)
+        elif e.expr is not None:
+            try:
+                refs = sorted(chk.unique_refs(e.expr.text, schema.dialect))
+            except chk.CheckUnsupported as err:
+                raise UnsupportedError(
+                    f"{t.key}: cannot keep unique index {ix.name} on ({e.expr.text}) unique: {err}"
+                ) from None
+            for r in refs:
+                cp = next((c for c in tp.columns if c.name.lower() == r.lower()), None)
+                if cp is not None and cp.info.kind == "bytea":
+                    # distinct bytes need not be distinct text (a NUL ends it)
+                    raise UnsupportedError(
+                        f"{t.key}: cannot keep unique index {ix.name} on ({e.expr.text}) "
+                        f"unique: the bytes of {cp.name} are read as text there"
+                    )
+            cols.extend(refs)
+    return tuple(dict.fromkeys(cols))
+
+
+def _written_columns(
+    schema: Schema, tp: TablePlan, cols: tuple[str, ...], src: str, known: set[str]
+) -> tuple[str, ...]:
+    """A key's columns among those the generator writes (names as the table spells them).
+
+    A generated column is unique when the columns it is computed from are; one computed in a
+    way that may repeat values (MySQL's live marker ``if(deleted_at is null, 1, null)``) is
+    left out: the other columns of the key, made unique, keep the whole key unique."""
+    t = tp.table
+    generated = {c.name: c.generated.expr for c in t.columns if c.generated is not None}
+    expanded: list[str] = []
+    left_out: str | None = None
+    for c in cols:
+        if c in generated:
+            try:
+                expanded.extend(sorted(chk.unique_refs(generated[c].text, schema.dialect)))
+            except chk.CheckUnsupported as err:
+                left_out = f"{t.key}: cannot keep {src} on generated column {c} unique: {err}"
+        else:
+            expanded.append(c)
+    if left_out and not expanded:
+        raise UnsupportedError(left_out)
+    folded = {k.lower(): k for k in known}
+    cols2 = tuple(dict.fromkeys(c if c in known else folded.get(c.lower(), c) for c in expanded))
+    return tuple(c for c in cols2 if c in known)
+
+
+_DRIVER_ORDER = {
+    "int": 0,
+    "uuid": 1,
+    "text": 2,
+    "timestamp": 3,
+    "timestamptz": 3,
+    "date": 4,
+    "numeric": 5,
+    "money": 5,
+    "float": 6,
+}
+
+
+def plan_uniques(schema: Schema, tp: TablePlan, existing: Existing, seed: int) -> None:
+    t, n = tp.table, tp.n
+    have = existing.count(t.key)
+    for cp in tp.columns:  # counters stay counters
+        u = tp.unit_of.get(cp.name)
+        if cp.serial and isinstance(u, FreeUnit) and isinstance(cp.gen, IntGen):
+            _make_unique(tp, u, existing, have)
+    for cols, src in _unique_sets(schema, tp):
+        units = list({id(tp.unit_of[c]): tp.unit_of[c] for c in cols}.values())
+        if any(u.unique for u in units):
+            continue
+        for u in units:  # realism yields to uniqueness (a unique column named status)
+            if isinstance(u, FreeUnit) and isinstance(u.col.gen, ChoiceGen):
+                fb = u.col.gen.fallback
+                cap = u.col.gen.capacity() or 0
+                if fb is not None and cap < n + have:
+                    u.col.gen = fb
+        drivers = [
+            u
+            for u in units
+            if isinstance(u, FreeUnit)
+            and u.col.gen is not None
+            and not u.col.cons.force_null
+            and not u.col.omit
+            and (u.col.gen.capacity() is None or (u.col.gen.capacity() or 0) >= n + have)
+            and not isinstance(u.col.gen, ChoiceGen)
+        ]
+        drivers.sort(key=_driver_rank)
+        if drivers:
+            d = drivers[0]
+            assert isinstance(d, FreeUnit)
+            _make_unique(tp, d, existing, have)
+            continue
+        if any(isinstance(u, FkGroupUnit) for u in units):
+            if len(units) > 1:
+                raise UnsupportedError(
+                    f"{t.key}: {src} ({', '.join(cols)}) mixes foreign keys that share columns "
+                    "with columns the generator cannot make unique; not supported"
+                )
+            g = units[0]
+            assert isinstance(g, FkGroupUnit)
+            g.add_distinct(cols, src, existing.keys(t.key, cols) if have else [])
+            continue
+        _make_combo(tp, units, cols, src, existing, seed)
+
+
+def _driver_rank(u: Unit) -> int:
+    return _DRIVER_ORDER.get(u.col.info.kind, 9) if isinstance(u, FreeUnit) else 9
+
+
+def _make_unique(tp: TablePlan, u: FreeUnit, existing: Existing, have: int) -> None:
+    u.unique = True
+    u.null_frac = 0.0
+    gen = u.col.gen
+    if have:
+        if type(gen) is IntGen:
+            mx = existing.max(tp.key, u.col.name)
+            u.start = max(0, (mx if mx is not None else 0) - gen.base() + 1)
+        else:
+            u.start = have
+
+
+def _make_combo(
+    tp: TablePlan, units: list[Unit], cols: tuple[str, ...], src: str, existing: Existing, seed: int
+) -> None:
+    t = tp.table
+    members: list[tuple[tuple[str, ...], Sequence[Any], list[float] | None]] = []
+    for u in units:
+        if u.combo is not None or isinstance(u, (ComboUnit, DerivedUnit, SelfFkUnit)):
+            raise UnsupportedError(
+                f"{t.key}: {src} ({', '.join(cols)}): overlapping unique keys over foreign keys "
+                "or derived columns are not supported"
+            )
+        if isinstance(u, FkUnit):
+            members.append((u.columns, (), None))  # the pool is wired later
+        elif isinstance(u, FreeUnit):
+            gen = u.col.gen
+            dom = gen.domain() if gen is not None else None
+            if dom is None:
+                cap = (gen.capacity() if gen is not None else 0) or 0
+                raise CapacityError(
+                    f"{t.key}: {src} ({', '.join(cols)}) allows only {cap} distinct rows; "
+                    f"asked for {tp.n}",
+                    table=t.key,
+                    limit=cap,
+                )
+            members.append((u.columns, list(dom), None))
+    combo = ComboUnit(members, stable_seed(seed, t.key, "combo", src), set(), src, units)
+    combo.key_columns = cols
+    if existing.count(t.key):
+        combo.existing = set(existing.keys(t.key, combo.columns))
+    # replace the member units by the combo
+    tp.units = [u for u in tp.units if u not in units]
+    tp.units.insert(0, combo)
+    for c in combo.columns:
+        tp.unit_of[c] = combo
+    combo.unique = True

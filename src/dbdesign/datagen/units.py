@@ -1,0 +1,418 @@
+"""A table's plan (:class:`TablePlan`): its columns and the *units* that produce them.
+
+A unit produces one or more columns together:
+
+- :class:`FreeUnit` — one column drawn from its generator (values.py), or made unique: a
+  counter for serial/identity and integer keys, an index-based sequence for text, uuid, dates ...;
+- :class:`ComboUnit` — a unique constraint none of whose columns can be made unique on its own
+  (a junction table's primary key of two foreign keys; a unique (flag, kind)): distinct
+  combinations of the members' finite domains, sampled without replacement;
+- :class:`DerivedUnit` — one side of a two-column check (``starts_at < ends_at``): the other side
+  plus a random step;
+- the units of foreign keys (fk_units.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import accumulate
+from typing import Any
+
+from dbdesign.datagen.types import TypeInfo
+from dbdesign.datagen.values import Cons, Gen, Unsatisfiable
+from dbdesign.errors import UnsupportedError
+from dbdesign.model import Table
+
+
+class CapacityError(UnsupportedError):
+    """A table cannot have as many rows as asked: its unique constraints allow only ``limit``."""
+
+    def __init__(self, message: str, *, table: str, limit: int) -> None:
+        super().__init__(message)
+        self.table = table
+        self.limit = limit
+
+
+def stable_seed(*parts: object) -> int:
+    """A seed from strings, the same in every process (``hash()`` is salted)."""
+    h = hashlib.blake2b("\x1f".join(map(str, parts)).encode(), digest_size=8)
+    return int.from_bytes(h.digest(), "big")
+
+
+def zipf_cum(n: int, s: float) -> list[float]:
+    """Cumulative weights 1/k**s for k = 1..n."""
+    return list(accumulate(k ** (-s) for k in range(1, n + 1)))
+
+
+def coprime_stride(n: int) -> int:
+    """A step coprime with n: rank r -> index (r * stride) % n spreads the hot values."""
+    if n <= 2:
+        return 1
+    s = max(1, int(n * 0.6180339887))
+    while math.gcd(s, n) != 1:
+        s += 1
+    return s
+
+
+# --------------------------------------------------------------------------- columns
+
+
+@dataclass
+class ColumnPlan:
+    name: str
+    info: TypeInfo
+    cons: Cons
+    nullable: bool
+    serial: bool  # identity, nextval() default or SQLite rowid alias: values are a counter
+    omit: bool = False  # not written: the server fills it (unknown type with a default)
+    gen: Gen | None = None
+    lo: Any = None
+    hi: Any = None
+
+
+class ColumnIndex:
+    """A table's planned columns by name: as written, else ignoring case."""
+
+    def __init__(self, table: Table, columns: list[ColumnPlan]) -> None:
+        self.table = table
+        self.by_name = {c.name: c for c in columns}
+        self.folded = {c.name.lower(): c for c in columns}
+
+    def get(self, name: str) -> ColumnPlan | None:
+        return self.by_name.get(name) or self.folded.get(name.lower())
+
+    def find(self, name: str, source: str) -> ColumnPlan:
+        """The column that ``source`` (a check, a foreign key) names; raises when none is."""
+        c = self.get(name)
+        if c is None:
+            t = self.table
+            if any(g.name == name for g in t.columns):
+                raise UnsupportedError(
+                    f"{t.key}: {source} reads generated column {name}; not supported"
+                )
+            raise UnsupportedError(f"{t.key}: {source} refers to unknown column {name}")
+        return c
+
+
+# --------------------------------------------------------------------------- units
+
+
+class Unit:
+    columns: tuple[str, ...] = ()
+    unique: bool = False
+    combo: ComboUnit | None = None
+    mat: Sequence[Any] | None = None  # materialised values (tuples when several columns)
+    rng: random.Random
+
+    def produce(self, tp: TablePlan, start: int, m: int, done: dict[str, list[Any]]) -> list[Any]:
+        """Values of rows [start, start + m): scalars for one column, tuples for several."""
+        raise NotImplementedError
+
+    def values(self, tp: TablePlan, start: int, m: int, done: dict[str, list[Any]]) -> list[Any]:
+        if self.mat is not None:
+            return list(self.mat[start : start + m])
+        return self.produce(tp, start, m, done)
+
+    def materialise(self, tp: TablePlan) -> Sequence[Any]:
+        if self.mat is None:
+            self.mat = self.produce(tp, 0, tp.n, {})
+        return self.mat
+
+
+def with_nulls(rng: random.Random, vals: list[Any], frac: float, width: int) -> list[Any]:
+    if frac <= 0:
+        return vals
+    r = rng.random
+    null: Any = None if width == 1 else (None,) * width
+    return [null if r() < frac else v for v in vals]
+
+
+class FreeUnit(Unit):
+    def __init__(self, col: ColumnPlan, seed: int) -> None:
+        self.col = col
+        self.columns = (col.name,)
+        self.rng = random.Random(seed)
+        self.nrng = random.Random(seed + 1)
+        self.null_frac = 0.0
+        self.start = 0  # first index of a unique sequence (rows already in the database)
+
+    def produce(self, tp: TablePlan, start: int, m: int, done: dict[str, list[Any]]) -> list[Any]:
+        gen = self.col.gen
+        assert gen is not None
+        try:
+            if self.unique:
+                total = self.start + tp.n
+                if gen.chunked(total):
+                    return list(gen.unique(self.rng, m, self.start + start, total))
+                return list(self.materialise(tp)[start : start + m])
+            if self.col.cons.force_null or self.col.omit:
+                return [None] * m
+            return with_nulls(self.nrng, gen.sample(self.rng, m), self.null_frac, 1)
+        except Unsatisfiable as e:
+            raise UnsupportedError(f"{tp.key}.{self.col.name}: {e}") from None
+
+    def materialise(self, tp: TablePlan) -> Sequence[Any]:
+        if self.mat is None:
+            gen = self.col.gen
+            assert gen is not None
+            if self.unique:
+                try:
+                    self.mat = gen.unique(self.rng, tp.n, self.start, self.start + tp.n)
+                except Unsatisfiable as e:
+                    raise UnsupportedError(f"{tp.key}.{self.col.name}: {e}") from None
+            else:
+                self.mat = self.produce(tp, 0, tp.n, {})
+        return self.mat
+
+
+class ComboUnit(Unit):
+    """Distinct combinations over members, each a (columns, domain, cumulative weights)."""
+
+    def __init__(
+        self,
+        members: list[tuple[tuple[str, ...], Sequence[Any], list[float] | None]],
+        seed: int,
+        existing: set[Any],
+        source: str = "",
+        parts: list[Unit] | None = None,
+    ) -> None:
+        self.members = members
+        self.columns = tuple(c for cols, _, _ in members for c in cols)
+        self.rng = random.Random(seed)
+        self.existing = existing
+        self.capacity = math.prod(len(d) for _, d, _ in members)
+        self.source = source  # the unique key, for messages
+        self.parts = parts or []  # the units the combination replaces (FK units get pools)
+        # the unique key's columns: a foreign key's columns outside it may repeat with it
+        self.key_columns: tuple[str, ...] = self.columns
+
+    def produce(self, tp: TablePlan, start: int, m: int, done: dict[str, list[Any]]) -> list[Any]:
+        return list(self.materialise(tp)[start : start + m])
+
+    def materialise(self, tp: TablePlan) -> Sequence[Any]:
+        if self.mat is None:
+            idx = self._indexes(tp.n)
+            if len(self.columns) == 1:
+                self.mat = [self._decode(i)[0] for i in idx]
+            else:
+                self.mat = [self._decode(i) for i in idx]
+        return self.mat
+
+    def _decode(self, idx: int) -> tuple[Any, ...]:
+        out: list[Any] = []
+        for cols, dom, _ in self.members:
+            idx, d = divmod(idx, len(dom))
+            v = dom[d]
+            if len(cols) == 1:
+                out.append(v)
+            else:
+                out.extend(v)
+        return tuple(out)
+
+    def _key(self, idx: int) -> Any:
+        """The combination as existing keys are stored: a scalar for one column."""
+        t = self._decode(idx)
+        return t[0] if len(t) == 1 else t
+
+    def _indexes(self, n: int) -> list[int]:
+        rng, cap = self.rng, self.capacity
+        skewed = any(w is not None for _, _, w in self.members)
+        if not skewed and not self.existing:
+            return rng.sample(range(cap), n)
+        seen: set[int] = set()
+        out: list[int] = []
+        sizes = [len(d) for _, d, _ in self.members]
+        strides = [coprime_stride(s) for s in sizes]
+        budget = 30 * n + 1000
+        while len(out) < n and budget > 0:
+            batch = min(n - len(out), 50_000)
+            digits = []
+            for (_, _dom, cum), size, st in zip(self.members, sizes, strides, strict=True):
+                if cum is not None:
+                    ranks = rng.choices(range(size), cum_weights=cum, k=batch)
+                    digits.append([(x * st) % size for x in ranks])
+                else:
+                    digits.append([int(rng.random() * size) for _ in range(batch)])
+            for parts in zip(*digits, strict=True):
+                idx, mult = 0, 1
+                for d, size in zip(parts, sizes, strict=True):
+                    idx += d * mult
+                    mult *= size
+                if idx in seen or (self.existing and self._key(idx) in self.existing):
+                    budget -= 1
+                    continue
+                seen.add(idx)
+                out.append(idx)
+                if len(out) == n:
+                    break
+        if len(out) < n:  # skew too strong for this many rows: fill the rest uniformly
+            for idx in rng.sample(range(cap), cap) if cap <= 5_000_000 else ():
+                if idx not in seen and not (self.existing and self._key(idx) in self.existing):
+                    seen.add(idx)
+                    out.append(idx)
+                    if len(out) == n:
+                        break
+        if len(out) < n:
+            raise UnsupportedError(f"could not draw {n} distinct combinations of {self.columns}")
+        return out
+
+
+class DerivedUnit(Unit):
+    """``column = source (+|-) step`` (``a < b``), a copy (``a = b``) or different (``a <> b``)."""
+
+    def __init__(self, col: ColumnPlan, source: str, op: str, strict: bool, seed: int) -> None:
+        self.col = col
+        self.columns = (col.name,)
+        self.source = source
+        self.op = op  # "above", "below", "equal", "differ"
+        self.strict = strict
+        self.rng = random.Random(seed)
+        self.nrng = random.Random(seed + 1)
+        self.null_frac = 0.0
+
+    def produce(self, tp: TablePlan, start: int, m: int, done: dict[str, list[Any]]) -> list[Any]:
+        gen = self.col.gen
+        assert gen is not None
+        src = done[self.source]
+        free = gen.sample(self.rng, m)
+        if self.op == "equal":
+            out = list(src)
+        elif self.op == "differ":
+            out = [
+                f if f != s else _other(gen, self.rng, s) for f, s in zip(free, src, strict=True)
+            ]
+        else:
+            dmin, dmax = gen.delta()
+            if self.strict and not gen.discrete:
+                dmin = max(dmin, 1e-6)
+            elif not self.strict:
+                dmin = 0
+            r = self.rng.random
+            hi, lo = self.col.hi, self.col.lo
+            out = []
+            for s, f in zip(src, free, strict=True):
+                if s is None:
+                    out.append(f)
+                    continue
+                d = dmin + (dmax - dmin) * r()
+                if gen.discrete:
+                    d = int(d)
+                if self.op == "above":
+                    v = s + d
+                    out.append(min(v, hi) if hi is not None else v)
+                else:
+                    v = s - d
+                    out.append(max(v, lo) if lo is not None else v)
+        return with_nulls(self.nrng, out, self.null_frac, 1)
+
+
+def _other(gen: Gen, rng: random.Random, avoid: Any) -> Any:
+    for _ in range(100):
+        v = gen.sample(rng, 1)[0]
+        if v != avoid:
+            return v
+    raise UnsupportedError("cannot draw a value different from the other column")
+
+
+# --------------------------------------------------------------------------- tables
+
+
+@dataclass
+class TablePlan:
+    table: Table
+    n: int
+    columns: list[ColumnPlan]
+    units: list[Unit] = field(default_factory=list)
+    unit_of: dict[str, Unit] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    # FKs whose columns another, larger FK of this table already produces
+    implied_fks: list[str] = field(default_factory=list)
+    wired: str = ""  # "", "wiring", "done": foreign-key pools set (see Wiring)
+
+    @property
+    def key(self) -> str:
+        return self.table.key
+
+    @property
+    def out_columns(self) -> list[str]:
+        return [c.name for c in self.columns if not c.omit]
+
+    def column(self, name: str) -> ColumnPlan:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    def pool(self, ref_columns: tuple[str, ...]) -> Sequence[Any]:
+        """The values of ``ref_columns`` over this table's new rows (tuples for several
+        columns), NULLs left out."""
+        rows = self.rows_of(ref_columns)
+        if isinstance(rows, range):
+            return rows
+        return [v for v in rows if v is not None]
+
+    def rows_of(self, ref_columns: tuple[str, ...]) -> Sequence[Any]:
+        """The values of ``ref_columns`` row by row (tuples for several columns), None for a
+        row with a NULL in them."""
+        units = {id(self.unit_of[c]): self.unit_of[c] for c in ref_columns}
+        if len(units) == 1:
+            u = next(iter(units.values()))
+            if u.columns == ref_columns:
+                mat = u.materialise(self)
+                if isinstance(mat, range) or len(ref_columns) == 1:
+                    return mat
+                return [None if v is None or None in v else v for v in mat]
+        cols = []
+        for c in ref_columns:
+            u = self.unit_of[c]
+            mat = u.materialise(self)
+            if len(u.columns) == 1:
+                cols.append(mat)
+            else:
+                i = u.columns.index(c)
+                cols.append([None if v is None else v[i] for v in mat])
+        if len(cols) == 1:  # one column of a unit that writes several (a composite key)
+            return cols[0]
+        return [None if None in t else t for t in zip(*cols, strict=True)]
+
+    def batches(self, size: int) -> Any:
+        """(start, {column: values}) for each batch of rows, in internal values."""
+        order = [u for u in self.units if not isinstance(u, DerivedUnit)] + _derived_order(
+            [u for u in self.units if isinstance(u, DerivedUnit)]
+        )
+        for start in range(0, self.n, size):
+            m = min(size, self.n - start)
+            done: dict[str, list[Any]] = {}
+            for u in order:
+                vals = u.values(self, start, m, done)
+                if len(u.columns) == 1:
+                    done[u.columns[0]] = vals
+                else:
+                    for i, c in enumerate(u.columns):
+                        done[c] = [None if v is None else v[i] for v in vals]
+            yield start, done
+
+
+def _derived_order(units: list[DerivedUnit]) -> list[Unit]:
+    out: list[Unit] = []
+    placed: set[str] = set()
+    targets = {u.columns[0] for u in units}
+    pending = list(units)
+    while pending:
+        progressed = False
+        for u in list(pending):
+            if u.source not in targets or u.source in placed:
+                out.append(u)
+                placed.add(u.columns[0])
+                pending.remove(u)
+                progressed = True
+        if not progressed:
+            raise UnsupportedError(
+                "checks compare columns in a cycle: "
+                + ", ".join(f"{u.source}/{u.columns[0]}" for u in pending)
+            )
+    return out
