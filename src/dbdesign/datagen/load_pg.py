@@ -1,0 +1,279 @@
+"""Loading into PostgreSQL: COPY in text format, in one transaction."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import psycopg
+from psycopg import sql
+from psycopg.copy import QueuedLibpqWriter
+
+from dbdesign.datagen.checks import CheckUnsupported, parse_expression
+from dbdesign.datagen.load_cycles import SetLater, set_later, unloadable
+from dbdesign.datagen.load_report import (
+    LoadJob,
+    LoadReport,
+    Progress,
+    TableLoad,
+    key_values,
+    report,
+)
+from dbdesign.datagen.plan import (
+    Plan,
+    TablePlan,
+    cycle_null_columns,
+    deferred_at_commit,
+)
+from dbdesign.datagen.types import resolve
+from dbdesign.dialects.postgres import qualified
+from dbdesign.errors import DbdesignError
+from dbdesign.model import Schema
+
+
+def pg_label(conn: psycopg.Connection[Any]) -> str:
+    i = conn.info
+    return f"postgresql://{i.user}@{i.host}:{i.port}/{i.dbname}"
+
+
+class _PgExisting:
+    """Rows already in the target database (asked only when a plan needs to know)."""
+
+    def __init__(self, conn: psycopg.Connection[Any], schema: Schema) -> None:
+        self.conn = conn
+        self.schema = schema
+        self._counts: dict[str, int] = {}
+
+    def _rel(self, table: str) -> sql.Composable:
+        s, _, n = table.partition(".")
+        return sql.Identifier(s, n)
+
+    def count(self, table: str) -> int:
+        if table not in self._counts:
+            try:
+                with self.conn.transaction():
+                    cur = self.conn.execute(
+                        sql.SQL("SELECT EXISTS (SELECT 1 FROM {})").format(self._rel(table))
+                    )
+                    row = cur.fetchone()
+                    n = 0
+                    if row and row[0]:
+                        cur = self.conn.execute(
+                            sql.SQL("SELECT count(*) FROM {}").format(self._rel(table))
+                        )
+                        r2 = cur.fetchone()
+                        n = int(r2[0]) if r2 else 0
+            except psycopg.errors.UndefinedTable:
+                raise DbdesignError(
+                    f"table {table} does not exist in the target database "
+                    "(create the schema first, e.g. with --create)"
+                ) from None
+            self._counts[table] = n
+        return self._counts[table]
+
+    def max(self, table: str, column: str) -> int | None:
+        cur = self.conn.execute(
+            sql.SQL("SELECT max({}) FROM {}").format(sql.Identifier(column), self._rel(table))
+        )
+        row = cur.fetchone()
+        return int(row[0]) if row and row[0] is not None else None
+
+    def keys(self, table: str, columns: tuple[str, ...]) -> list[Any]:
+        t = self.schema.tables[table]
+        infos = [resolve(c.type, self.schema) for name in columns if (c := t.column(name))]
+        cur = self.conn.execute(
+            sql.SQL("SELECT DISTINCT {} FROM {} WHERE {} LIMIT 1000000").format(
+                sql.SQL(", ").join(sql.Identifier(c) for c in columns),
+                self._rel(table),
+                sql.SQL(" AND ").join(
+                    sql.SQL("{} IS NOT NULL").format(sql.Identifier(c)) for c in columns
+                ),
+            )
+        )
+        return key_values(infos, cur.fetchall())
+
+
+def load_pg(conn: psycopg.Connection[Any], label: str, job: LoadJob) -> LoadReport:
+    t0 = time.perf_counter()
+    done: list[TableLoad] = []
+    current = "the load"
+    try:
+        with conn.transaction():
+            plan = job.plan(_PgExisting(conn, job.schema))
+            later = set_later(plan, deferred_at_commit) if job.keep else {}
+            readd = _pg_break_cycles(conn, plan, job.keep)
+            for tp in plan.tables.values():
+                current = tp.key
+                t1 = time.perf_counter()
+                maxes = _copy_table(conn, tp, job.progress, job.batch_rows, later.get(tp.key, ()))
+                _pg_set_sequences(conn, tp, maxes)
+                done.append(TableLoad(tp.key, tp.n, time.perf_counter() - t1))
+            current = "the foreign keys of a cycle"
+            for stmt in readd:
+                conn.execute(stmt)
+            for setters in later.values():
+                for s in setters:
+                    current = s.tp.key
+                    _pg_set_later(conn, s)
+    except psycopg.Error as e:
+        raise _load_error(e, current) from None
+
+    def analyze_tables() -> None:
+        with conn.transaction():
+            conn.execute(
+                sql.SQL("ANALYZE {}").format(
+                    sql.SQL(", ").join(sql.Identifier(*t.table.split(".", 1)) for t in done)
+                )
+            )
+
+    return report(label, job.seed, plan, done, t0, analyze_tables if job.analyze else None)
+
+
+def _load_error(e: psycopg.Error, current: str) -> DbdesignError:
+    diag = e.diag
+    msg = (diag.message_primary or str(e)).strip()
+    where = f"{diag.schema_name}.{diag.table_name}" if diag.table_name else current
+    extra = f" (constraint {diag.constraint_name})" if diag.constraint_name else ""
+    return DbdesignError(f"loading {where} failed: {msg}{extra}; nothing was loaded")
+
+
+def _pg_break_cycles(
+    conn: psycopg.Connection[Any], plan: Plan, keep: bool = False
+) -> list[sql.Composed]:
+    """Defer (or drop, to re-create after the load) the foreign keys that close a cycle.
+    ``keep``: none is dropped (the nullable ones are set by UPDATE, see :class:`SetLater`)."""
+    readd: list[sql.Composed] = []
+    for table, name in plan.broken_fks:
+        t = plan.schema.tables[table]
+        fk = t.foreign_keys[name]
+        rel = sql.Identifier(t.schema, t.name)
+        if fk.deferrable:
+            conn.execute(
+                sql.SQL("SET CONSTRAINTS {} DEFERRED").format(sql.Identifier(t.schema, name))
+            )
+            continue
+        if keep:
+            continue
+        if not cycle_null_columns(t, fk):
+            plan.notes.append(
+                unloadable(
+                    table,
+                    name,
+                    "it was dropped for the load and re-added after it (which checked every row)",
+                    "DEFERRABLE INITIALLY DEFERRED, or nullable",
+                )
+            )
+        row = conn.execute(
+            "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass AND conname = %s",
+            (qualified(t.schema, t.name), name),
+        ).fetchone()
+        if row is None:
+            raise DbdesignError(f"{table}: foreign key {name} is not in the target database")
+        conn.execute(sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(rel, sql.Identifier(name)))
+        readd.append(
+            sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} ").format(rel, sql.Identifier(name))
+            + sql.SQL(row[0])
+        )
+    return readd
+
+
+def _copy_table(
+    conn: psycopg.Connection[Any],
+    tp: TablePlan,
+    progress: Progress | None,
+    batch_rows: int,
+    later: Sequence[SetLater] = (),
+) -> dict[str, int]:
+    """COPY the table's rows (text format); returns the largest value of each counter column.
+    The columns of ``later`` go in NULL (their values are kept for an UPDATE)."""
+    cols = tp.out_columns
+    gens = [tp.column(c).gen for c in cols]
+    serial = {c for c in cols if tp.column(c).serial}
+    maxes: dict[str, int] = {}
+    stmt = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(tp.table.schema, tp.table.name),
+        sql.SQL(", ").join(sql.Identifier(c) for c in cols),
+    )
+    with conn.cursor() as cur, cur.copy(stmt, writer=QueuedLibpqWriter(cur)) as copy:
+        for start, values in tp.batches(batch_rows):
+            for s in later:
+                s.hold(values)
+            texts = []
+            for c, gen in zip(cols, gens, strict=True):
+                assert gen is not None
+                vals = values[c]
+                if c in serial:
+                    m = max((v for v in vals if v is not None), default=None)
+                    if m is not None:
+                        maxes[c] = max(maxes.get(c, m), m)
+                texts.append(gen.texts(vals))
+            if cols:
+                data = "\n".join(map("\t".join, zip(*texts, strict=True)))
+            else:
+                data = "\n" * (len(next(iter(values.values()), [])) - 1) if values else ""
+            copy.write((data + "\n").encode())
+            if progress is not None:
+                progress(tp.key, min(start + batch_rows, tp.n), tp.n)
+    return maxes
+
+
+def _pg_set_sequences(conn: psycopg.Connection[Any], tp: TablePlan, maxes: dict[str, int]) -> None:
+    """Move each counter's sequence past the values written, so later inserts do not clash."""
+    t = tp.table
+    for name, top in maxes.items():
+        col = t.column(name)
+        if col is None:
+            continue
+        seq: str | None = None
+        if col.identity is not None or (col.default and "nextval(" in col.default.text.lower()):
+            row = conn.execute(
+                "SELECT pg_get_serial_sequence(%s, %s)", (qualified(t.schema, t.name), name)
+            ).fetchone()
+            seq = row[0] if row else None
+            if seq is None and col.default is not None:
+                seq = _nextval_target(col.default.text)
+        if seq is None:
+            continue
+        row = conn.execute(
+            "SELECT seqmin, seqmax, seqincrement FROM pg_sequence WHERE seqrelid = %s::regclass",
+            (seq,),
+        ).fetchone()
+        if row is None or row[2] <= 0 or not (row[0] <= top <= row[1]):
+            continue
+        conn.execute("SELECT setval(%s::regclass, %s)", (seq, top))
+
+
+def _nextval_target(text: str) -> str | None:
+    """``nextval('public.s'::regclass)`` -> ``public.s``."""
+    try:
+        tree = parse_expression(text)
+    except CheckUnsupported:
+        return None
+    stack = [tree]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, dict):
+            fc = x.get("FuncCall")
+            if isinstance(fc, dict) and fc["funcname"][-1]["String"]["sval"] == "nextval":
+                arg = fc.get("args", [None])[0]
+                while isinstance(arg, dict) and "TypeCast" in arg:
+                    arg = arg["TypeCast"]["arg"]
+                if isinstance(arg, dict) and "A_Const" in arg:
+                    return str(arg["A_Const"].get("sval", {}).get("sval")) or None
+            stack.extend(x.values())
+        elif isinstance(x, list):
+            stack.extend(x)
+    return None
+
+
+def _pg_set_later(conn: psycopg.Connection[Any], s: SetLater) -> None:
+    t = s.tp.table
+    stmt = sql.SQL("UPDATE {} SET {} WHERE {}").format(
+        sql.Identifier(t.schema, t.name),
+        sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(c)) for c in s.columns),
+        sql.SQL(" AND ").join(sql.SQL("{} = %s").format(sql.Identifier(k)) for k in s.keys),
+    )
+    with conn.cursor() as cur:
+        cur.executemany(stmt, s.py_rows())
