@@ -556,6 +556,15 @@ CASES: dict[str, Case] = {
             and _defaults(s) == {"a": None, "b": "current_timestamp()", "c": None, "d": None}
         ),
     ),
+    # CONVERT TO sets every text column to the new character set's default collation, but
+    # BINARY written on a column the same ALTER modifies makes it the new set's _bin, in either
+    # order; BINARY from an earlier statement does not survive the conversion.
+    "convert-to-keeps-binary-of-a-column-the-alter-modifies": Case(
+        "CREATE TABLE t (a VARCHAR(10), b VARCHAR(10) BINARY, c VARCHAR(10));\n"
+        "ALTER TABLE t CONVERT TO CHARACTER SET latin1, MODIFY a VARCHAR(10) BINARY;\n"
+        "ALTER TABLE t MODIFY c VARCHAR(10) BINARY, CONVERT TO CHARACTER SET utf8mb4;",
+        lambda s: [_col(s, c).collation for c in "abc"] == [None, None, "utf8mb4_bin"],
+    ),
 }
 
 

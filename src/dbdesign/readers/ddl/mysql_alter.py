@@ -306,7 +306,10 @@ class AlterTables(Tables):
         written = {id(c.column) for b in changes for c in (b, *b.children) if c.column}
         for c in t.columns:
             if c.collation is not None and is_textual(c.type):
-                c.raw = replace(c.raw, charset=None, collation=None, binary=False)
+                # BINARY written in the ALTER without a character set: the new one's _bin
+                binary = c.raw.binary and id(c) in written and not c.raw.charset
+                binary = binary and not (c.raw.collation or c.explicit_collation)
+                c.raw = replace(c.raw, charset=None, collation=None, binary=binary)
                 if c.raw.national:  # NCHAR is utf8mb3 only until converted
                     c.raw = replace(c.raw, base=c.raw.base[1:])
                 if c.type.name in TEXT_TYPES and id(c) not in written:
