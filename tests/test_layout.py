@@ -22,24 +22,15 @@ MAX_LINES = 800
 # Files still over MAX_LINES, with their size when this was written: split them (issue 15),
 # never grow them.
 OVERSIZE: dict[str, int] = {
-    "datagen/load.py": 1020,
-    "datagen/plan.py": 2159,
-    "datagen/values.py": 1863,
-    "design/build.py": 1359,
     "design/prove.py": 870,
     "diff/compare.py": 2178,
     "diff/operations.py": 1605,
-    "emit/postgres_ops.py": 1423,
     "migrate/backend.py": 850,
     "readers/catalog/postgres/__init__.py": 875,
-    "readers/ddl/postgres.py": 2230,
-    "readers/ddl/sqlite.py": 1521,
 }
 
 # Import cycles not yet broken (each a sorted list of modules): no other may appear.
-KNOWN_CYCLES: list[list[str]] = [
-    ["dbdesign.readers.ddl.pgcoerce", "dbdesign.readers.ddl.postgres"],
-]
+KNOWN_CYCLES: list[list[str]] = []
 
 
 def line_counts(root: Path) -> dict[str, int]:
@@ -55,6 +46,12 @@ def test_no_source_file_over_800_lines() -> None:
         f"{f}: {n} lines (limit {MAX_LINES})"
         for f, n in counts.items()
         if n > OVERSIZE.get(f, MAX_LINES)
+    ]
+    # an entry of the record that no longer needs it goes (the record only shrinks)
+    problems += [
+        f"{f}: now {counts.get(f, 0)} lines; lower or remove its OVERSIZE entry ({n})"
+        for f, n in OVERSIZE.items()
+        if counts.get(f, 0) < n
     ]
     assert not problems, "\n".join(problems)
 
@@ -122,6 +119,8 @@ def test_no_import_cycle() -> None:
     found = cycles(import_graph(SRC))
     new = [c for c in found if c not in KNOWN_CYCLES]
     assert not new, f"import cycles: {new}"
+    gone = [c for c in KNOWN_CYCLES if c not in found]
+    assert not gone, f"broken cycles still recorded in KNOWN_CYCLES: {gone}"
 
 
 def test_the_detectors_find_what_they_look_for(tmp_path: Path) -> None:
