@@ -24,9 +24,7 @@ MAX_LINES = 800
 OVERSIZE: dict[str, int] = {
     "design/prove.py": 870,
     "diff/compare.py": 2178,
-    "diff/operations.py": 1605,
     "migrate/backend.py": 850,
-    "readers/catalog/postgres/__init__.py": 875,
 }
 
 # Import cycles not yet broken (each a sorted list of modules): no other may appear.
