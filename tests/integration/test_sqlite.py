@@ -28,6 +28,7 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from dbdesign.dialects.sqlite import parse_type
+from dbdesign.dialects.tokens import Source as _Source
 from dbdesign.emit.sqlite import emit_schema
 from dbdesign.errors import Diagnostic, ParseError, UnsupportedError
 from dbdesign.model import (
@@ -42,7 +43,6 @@ from dbdesign.model import (
 )
 from dbdesign.readers.catalog.sqlite import read_catalog
 from dbdesign.readers.ddl.sqlite import read_ddl, statement_spans
-from dbdesign.readers.ddl.tokens import Source as _Source
 from tests.paths import SQLITE_CORPUS
 from tests.strategies_sqlite import sqlite_schemas
 
@@ -225,8 +225,8 @@ def test_chinook_facts(tmp_path: Path) -> None:
 def test_chinook_inserts_are_skipped_without_being_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
     """The INSERTs (most of chinook) are stepped over without being parsed: the reader never
     tokenizes any part of them, only the statements it reads."""
+    from dbdesign.dialects import sqlite_lexer as lexer
     from dbdesign.readers.ddl import sqlite as reader
-    from dbdesign.readers.ddl import sqlite_lexer as lexer
 
     path = next(p for p in SQLITE_CORPUS if p.name == "chinook.sql")
     text = path.read_text()

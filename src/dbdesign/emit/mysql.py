@@ -4,7 +4,7 @@ Tables come in dependency order (referenced tables first, by ``graphlib``); a fo
 points at a table not created yet (a cycle) is added afterwards with ALTER TABLE. Then routines,
 views (in the order their queries need them) and triggers; statements whose body holds ``;``
 are wrapped in ``DELIMITER ;;`` as mysqldump does, so the ``mysql`` client (and
-:func:`dbdesign.readers.ddl.mysql.split_script`) runs the output as it is.
+:func:`dbdesign.dialects.mysql_lexer.split_script`) runs the output as it is.
 
 Every key and constraint is written with its name, so loading the output and reading the
 catalog gives the same model. Whatever MySQL cannot express (sequences, partial indexes,
@@ -31,6 +31,8 @@ from dbdesign.dialects.mysql import (
     type_problem,
     type_sql,
 )
+from dbdesign.dialects.mysql_lexer import tokenize
+from dbdesign.dialects.tokens import Source
 from dbdesign.emit.order import dependency_order, query_relations
 from dbdesign.errors import ParseError, UnsupportedError
 from dbdesign.model import (
@@ -45,8 +47,7 @@ from dbdesign.model import (
     Unique,
     View,
 )
-from dbdesign.readers.ddl.mysql import CREATE_OPTIONS, tokenize
-from dbdesign.readers.ddl.tokens import Source
+from dbdesign.readers.ddl.mysql import CREATE_OPTIONS
 
 _INDENT = "  "
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from dbdesign.dialects.sqlite import NAMESPACE, quote_ident, type_sql
+from dbdesign.dialects.sqlite_lexer import tokenize
+from dbdesign.dialects.tokens import Source
 from dbdesign.emit.order import dependency_order, query_relations
 from dbdesign.errors import ParseError, UnsupportedError
 from dbdesign.model import Column, ForeignKey, Index, Schema, Table, Trigger, View
-from dbdesign.readers.ddl.sqlite import tokenize
-from dbdesign.readers.ddl.tokens import Source
 
 _INDENT = "    "
 

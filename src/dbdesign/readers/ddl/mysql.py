@@ -22,9 +22,9 @@ it; NOT NULL on primary-key and AUTO_INCREMENT columns; literal defaults in the 
 prints (``5`` on a decimal(5,2) column reads back ``5.00``); character sets and collations
 resolved when a column is created; foreign keys dropped on engines without them.
 
-The reader in modules, each importing only those above it:
+The reader in modules, each importing only those above it (the lexer, splitting the script
+into statements and a statement into tokens, is :mod:`dbdesign.dialects.mysql_lexer`):
 
-- ``mysql_lexer``: the script into statements, a statement into tokens;
 - ``mysql_defs``: the statements as parsed (mutable definitions);
 - ``mysql_parse_table``, ``mysql_parse_alter``, ``mysql_parser``: the parser (columns, keys
   and CREATE TABLE; CREATE INDEX and ALTER TABLE; views, triggers, routines, DROP, RENAME);
@@ -39,6 +39,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from dbdesign.dialects.mysql import NAMESPACE
+from dbdesign.dialects.mysql_lexer import Statement, split_script, tokenize
+from dbdesign.dialects.tokens import Source, short
 from dbdesign.errors import ParseError
 from dbdesign.model import Expr, Function, Index, Origin, Schema, Table, Trigger, View
 from dbdesign.readers.ddl.mysql_alter import AlterTables
@@ -58,7 +60,6 @@ from dbdesign.readers.ddl.mysql_defs import (
     UseStmt,
     ViewDef,
 )
-from dbdesign.readers.ddl.mysql_lexer import Statement, split_script, tokenize
 from dbdesign.readers.ddl.mysql_model import (
     dialect_options,
     fold_json,
@@ -75,7 +76,6 @@ from dbdesign.readers.ddl.mysql_model import (
 from dbdesign.readers.ddl.mysql_parser import Parser
 from dbdesign.readers.ddl.mysql_server import is_unique_constraint
 from dbdesign.readers.ddl.mysql_state import Warn
-from dbdesign.readers.ddl.tokens import Source, short
 
 # Statements that change no schema: skipped without a word.
 _SKIPPED = frozenset(

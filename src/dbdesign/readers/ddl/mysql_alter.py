@@ -8,6 +8,7 @@ from copy import deepcopy
 from dataclasses import replace
 
 from dbdesign.dialects.mysql import TEXT_TYPES, charset_of, is_textual, text_capacity
+from dbdesign.dialects.tokens import error_at
 from dbdesign.model import Origin
 from dbdesign.readers.ddl.mysql_defs import (
     AlterAction,
@@ -30,7 +31,6 @@ from dbdesign.readers.ddl.mysql_server import (
     table_collation,
 )
 from dbdesign.readers.ddl.mysql_state import Tables, Warn
-from dbdesign.readers.ddl.tokens import error_at
 
 
 class AlterTables(Tables):

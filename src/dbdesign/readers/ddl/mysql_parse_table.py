@@ -20,6 +20,7 @@ from dbdesign.dialects.mysql import (
     unquote_ident,
     unquote_string,
 )
+from dbdesign.dialects.tokens import Source, Tok, TokenCursor, check_sqlglot
 from dbdesign.model.core import ReferentialAction
 from dbdesign.readers.ddl.mysql_defs import (
     CREATE_OPTIONS,
@@ -35,7 +36,6 @@ from dbdesign.readers.ddl.mysql_defs import (
     fk_key,
     now_text,
 )
-from dbdesign.readers.ddl.tokens import Source, Tok, TokenCursor, check_sqlglot
 
 _ACTIONS: dict[str, ReferentialAction] = {
     "CASCADE": "CASCADE",

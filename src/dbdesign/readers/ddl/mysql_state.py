@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from dbdesign.dialects.mysql import DEFAULT_ENGINE, check_name, foreign_key_name, is_known_engine
+from dbdesign.dialects.tokens import error_at
 from dbdesign.errors import Diagnostic
 from dbdesign.model import Origin
 from dbdesign.readers.ddl.mysql_defs import (
@@ -30,7 +31,6 @@ from dbdesign.readers.ddl.mysql_server import (
     settle_keys,
     table_collation,
 )
-from dbdesign.readers.ddl.tokens import error_at
 
 Warn = Callable[[Diagnostic], None]
 

@@ -14,9 +14,10 @@ The same statement parser reads the SQL stored in ``sqlite_master`` for the cata
 name unnamed constraints the same way.
 
 Layout: this module applies the statements in order (:func:`read_ddl`); the pieces are
-sqlite_lexer (tokens, statement boundaries), sqlite_statements (the parsed definitions),
-sqlite_parser (the statement parser) and sqlite_models (table resolution and model values, shared
-with the catalog reader). Their public names are importable from here as well.
+the lexer :mod:`dbdesign.dialects.sqlite_lexer` (tokens, statement boundaries), sqlite_statements
+(the parsed definitions), sqlite_parser (the statement parser) and sqlite_models (table
+resolution and model values, shared with the catalog reader). Their public names are importable
+from here as well.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from dbdesign.dialects.sqlite import NAMESPACE
+from dbdesign.dialects.sqlite_lexer import statement_spans, tokenize
+from dbdesign.dialects.tokens import Source, error_at, short
 from dbdesign.errors import Diagnostic, ParseError
 from dbdesign.model import Index, Origin, Schema, Table, Trigger
-from dbdesign.readers.ddl.sqlite_lexer import statement_spans, tokenize
 from dbdesign.readers.ddl.sqlite_models import (
     ResolvedTable,
     build_table,
@@ -56,7 +58,6 @@ from dbdesign.readers.ddl.sqlite_statements import (
     TriggerDef,
     ViewDef,
 )
-from dbdesign.readers.ddl.tokens import Source, error_at, short
 
 Warn = Callable[[Diagnostic], None]
 

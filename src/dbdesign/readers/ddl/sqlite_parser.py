@@ -15,8 +15,9 @@ from dbdesign.dialects.sqlite import (
     dequote,
     strip_generated_always,
 )
+from dbdesign.dialects.sqlite_lexer import statement_spans, tokenize
+from dbdesign.dialects.tokens import Source, Tok, TokenCursor, check_sqlglot, error_at
 from dbdesign.model.core import ReferentialAction
-from dbdesign.readers.ddl.sqlite_lexer import statement_spans, tokenize
 from dbdesign.readers.ddl.sqlite_statements import (
     DROP_KINDS,
     AlterDef,
@@ -31,7 +32,6 @@ from dbdesign.readers.ddl.sqlite_statements import (
     TriggerDef,
     ViewDef,
 )
-from dbdesign.readers.ddl.tokens import Source, Tok, TokenCursor, check_sqlglot, error_at
 
 _TYPE_STOP = frozenset(KEYWORDS - FALLBACK_KEYWORDS)
 

@@ -1,5 +1,5 @@
 """Splitting a MySQL / MariaDB script into statements, as the ``mysql`` client does, and
-statements into tokens.
+statements into tokens: for the MySQL DDL reader, the MySQL writer and migrations.
 
 ``DELIMITER`` lines change the statement terminator (mysqldump's ``DELIMITER ;;`` around
 triggers and routines), quotes and comments (``--``, ``#``, ``/* */``) are respected, and
@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from dbdesign.readers.ddl.tokens import Source, Tok
+from dbdesign.dialects.tokens import Source, Tok
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,7 @@
-"""What the hand-written DDL readers (SQLite, MySQL) share: a script's text with offset ->
-(line, column) mapping, tokens, a token cursor with the usual accept/expect helpers, and
-expression checks through sqlglot. Each dialect keeps its own token pattern and grammar."""
+"""What the hand-written lexers and DDL readers (SQLite, MySQL) share: a script's text with
+offset -> (line, column) mapping, tokens, a token cursor with the usual accept/expect helpers,
+and expression checks through sqlglot. Each dialect keeps its own token pattern (its lexer, a
+module beside this one) and its grammar (its reader, in ``readers/ddl``)."""
 
 from __future__ import annotations
 

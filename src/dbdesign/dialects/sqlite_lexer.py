@@ -1,4 +1,4 @@
-"""SQLite's tokens and statement boundaries, for the SQLite DDL reader.
+"""SQLite's tokens and statement boundaries, for the SQLite DDL reader and the SQLite writer.
 
 :func:`tokenize` gives the significant tokens of a span (whitespace and comments dropped);
 :func:`statement_spans` splits a script into statements with a coarse scan that steps over the
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from dbdesign.readers.ddl.tokens import Source, Tok
+from dbdesign.dialects.tokens import Source, Tok
 
 _TOKEN_RE = re.compile(
     r"""
