@@ -32,6 +32,7 @@ from dbdesign.dialects.mysql import (
     type_sql,
 )
 from dbdesign.dialects.mysql_lexer import tokenize
+from dbdesign.dialects.mysql_options import CREATE_OPTIONS
 from dbdesign.dialects.tokens import Source
 from dbdesign.emit.order import dependency_order, query_relations
 from dbdesign.errors import ParseError, UnsupportedError
@@ -47,7 +48,6 @@ from dbdesign.model import (
     Unique,
     View,
 )
-from dbdesign.readers.ddl.mysql import CREATE_OPTIONS
 
 _INDENT = "  "
 

@@ -45,7 +45,6 @@ from dbdesign.errors import ParseError
 from dbdesign.model import Expr, Function, Index, Origin, Schema, Table, Trigger, View
 from dbdesign.readers.ddl.mysql_alter import AlterTables
 from dbdesign.readers.ddl.mysql_defs import (
-    CREATE_OPTIONS,
     AlterStmt,
     DropStmt,
     Ignore,
@@ -274,7 +273,6 @@ def read_path(path: str | Path, *, warn: Warn | None = None) -> Schema:
 
 
 __all__ = [
-    "CREATE_OPTIONS",
     "KeyDef",
     "KeyPart",
     "Source",

@@ -278,27 +278,3 @@ def fk_key(fk: FkDef) -> KeyDef:
 def now_text(precision: int) -> str:
     """CURRENT_TIMESTAMP at ``precision`` as the server prints it (a default, ON UPDATE)."""
     return f"current_timestamp({precision})" if precision else "current_timestamp()"
-
-
-# Table options the server lists in information_schema.TABLES.CREATE_OPTIONS when given.
-CREATE_OPTIONS = frozenset(
-    (
-        "row_format",
-        "key_block_size",
-        "stats_persistent",
-        "stats_auto_recalc",
-        "stats_sample_pages",
-        "checksum",
-        "pack_keys",
-        "max_rows",
-        "min_rows",
-        "delay_key_write",
-        "page_checksum",
-        "transactional",
-        "page_compressed",
-        "page_compression_level",
-        "encrypted",
-        "encryption_key_id",
-        "avg_row_length",
-    )
-)

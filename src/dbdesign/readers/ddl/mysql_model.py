@@ -21,6 +21,7 @@ from dbdesign.dialects.mysql import (
     charset_of,
     quote_string,
 )
+from dbdesign.dialects.mysql_options import CREATE_OPTIONS
 from dbdesign.model import (
     Argument,
     Check,
@@ -44,7 +45,6 @@ from dbdesign.model import (
     View,
 )
 from dbdesign.readers.ddl.mysql_defs import (
-    CREATE_OPTIONS,
     ColumnDef,
     RoutineDef,
     TableDef,

@@ -20,10 +20,10 @@ from dbdesign.dialects.mysql import (
     unquote_ident,
     unquote_string,
 )
+from dbdesign.dialects.mysql_options import CREATE_OPTIONS
 from dbdesign.dialects.tokens import Source, Tok, TokenCursor, check_sqlglot
 from dbdesign.model.core import ReferentialAction
 from dbdesign.readers.ddl.mysql_defs import (
-    CREATE_OPTIONS,
     CheckDef,
     ColumnDef,
     DefaultDef,
