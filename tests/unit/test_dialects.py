@@ -141,10 +141,8 @@ LEFT = {
     "lint/rules/naming.py": 12,
     "lint/rules/security.py": 2,
     "lint/rules/types.py": 2,
-    "migrate/mysql.py": 1,
     "migrate/runner.py": 1,
     "model/serial.py": 1,
-    "readers/catalog/mysql/__init__.py": 1,
 }
 
 

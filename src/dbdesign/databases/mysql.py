@@ -8,6 +8,7 @@ from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from dbdesign.databases import Database, _rollback_always
+from dbdesign.dialects.mysql import is_mariadb
 from dbdesign.model import Schema
 
 EXACT_BELOW = 1_000_000  # rows: counted exactly under this estimate, else the estimate
@@ -25,7 +26,7 @@ class MySQLDatabase(Database):
         with conn.cursor() as cur:
             cur.execute("SELECT VERSION()")
             (v,) = cur.fetchone()
-        kind = "MariaDB" if "mariadb" in str(v).lower() else "MySQL"
+        kind = "MariaDB" if is_mariadb(str(v)) else "MySQL"
         return f"{kind} {str(v).split('-', 1)[0]}"
 
     def scratch(self, url: str) -> AbstractContextManager[str]:

@@ -720,6 +720,13 @@ class MySQLDialect(Dialect):
 
 MYSQL = register(MySQLDialect())
 
+
+def is_mariadb(version: str) -> bool:
+    """Whether a server's ``VERSION()`` (``10.11.6-MariaDB-1:10.11.6+maria~ubu2204``,
+    ``8.0.36``) is MariaDB's, the variant, rather than MySQL's."""
+    return "mariadb" in version.lower()
+
+
 __all__ = [
     "CANONICAL_TYPES",
     "CHARSETS",
@@ -747,6 +754,7 @@ __all__ = [
     "default_collation",
     "foreign_key_name",
     "is_known_engine",
+    "is_mariadb",
     "is_textual",
     "is_unsigned",
     "max_bytes_per_char",

@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
 
+from dbdesign.dialects.mysql import is_mariadb
 from dbdesign.engine import connect_mysql
 from dbdesign.errors import MigrationError, ParseError
 from dbdesign.migrate.backend import (
@@ -211,7 +212,7 @@ class MysqlBackend:
             )
         self.database = str(database)
         self.server_version = str(version)
-        self.mariadb = "mariadb" in self.server_version.lower()
+        self.mariadb = is_mariadb(self.server_version)
         self.lock_name = lock_name(self.database)
 
     def close(self) -> None:

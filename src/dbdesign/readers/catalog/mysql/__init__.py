@@ -34,6 +34,7 @@ from dbdesign.dialects.mysql import (
     canonical_collation,
     canonical_engine,
     canonical_type,
+    is_mariadb,
     parse_raw_type,
     quote_string,
 )
@@ -159,9 +160,7 @@ def _read(conn: Any, database: str | None, source: str) -> Schema:
                     if name == "database":
                         if not rows[name]:
                             raise DbdesignError(f"{source}: no database {database!r}")
-                        rows[name][0]["is_mariadb"] = (
-                            "mariadb" in str(rows[name][0]["version"]).lower()
-                        )
+                        rows[name][0]["is_mariadb"] = is_mariadb(str(rows[name][0]["version"]))
             finally:
                 if own:
                     cur.execute("ROLLBACK")
