@@ -142,7 +142,6 @@ LEFT = {
     "lint/rules/security.py": 2,
     "lint/rules/types.py": 2,
     "migrate/runner.py": 1,
-    "model/serial.py": 1,
 }
 
 

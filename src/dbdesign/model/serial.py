@@ -18,6 +18,8 @@ from dbdesign.model.core import Expr, FrozenMap, Grant, Schema
 
 FORMAT = "dbdesign.schema"
 VERSION = 1
+# The dialect of an expression that names none (Expr's default), left out of the JSON.
+_EXPR_DIALECT = Expr("").dialect
 
 
 def to_dict(schema: Schema) -> dict[str, Any]:
@@ -39,7 +41,7 @@ def from_dict(data: dict[str, Any]) -> Schema:
 def _enc(v: Any) -> Any:
     if isinstance(v, Expr):
         out: dict[str, Any] = {"expr": v.text}
-        if v.dialect != "postgres":
+        if v.dialect != _EXPR_DIALECT:
             out["dialect"] = v.dialect
         if v.schema is not None:
             out["schema"] = v.schema
@@ -84,7 +86,7 @@ def _dec(tp: Any, v: Any) -> Any:
         # int | str and similar scalar unions
         return v
     if tp is Expr:
-        return Expr(v["expr"], v.get("dialect", "postgres"), v.get("schema"))
+        return Expr(v["expr"], v.get("dialect", _EXPR_DIALECT), v.get("schema"))
     if dataclasses.is_dataclass(tp):
         hints = _hints(tp)  # type: ignore[arg-type]
         kwargs = {k: _dec(hints[k], x) for k, x in v.items()}
