@@ -22,7 +22,6 @@ MAX_LINES = 800
 # Files still over MAX_LINES, with their size when this was written: split them (issue 15),
 # never grow them.
 OVERSIZE: dict[str, int] = {
-    "design/prove.py": 870,
     "diff/compare.py": 2178,
     "migrate/backend.py": 850,
 }

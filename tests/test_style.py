@@ -29,7 +29,6 @@ COMPLEX: dict[str, int] = {
     "datagen/xeger.py": 1,
     "design/choice.py": 2,
     "design/document.py": 4,
-    "design/prove.py": 2,
     "design/types.py": 4,
     "dialects/mysql.py": 5,
     "dialects/mysql_lexer.py": 3,

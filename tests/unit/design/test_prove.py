@@ -6,15 +6,9 @@ from __future__ import annotations
 import pytest
 
 from dbdesign.design import design
-from dbdesign.design.prove import (
-    PROOF_MAX_ROWS,
-    PROOF_MIN_ROWS,
-    _my_keys,
-    _my_placeholders,
-    _my_plan_text,
-    percentile_index,
-    proof_rows,
-)
+from dbdesign.design.prove import PROOF_MAX_ROWS, PROOF_MIN_ROWS, proof_rows
+from dbdesign.design.prove_mysql import _my_keys, _my_placeholders, _my_plan_text
+from dbdesign.design.prove_server import percentile_index
 from dbdesign.readers import spec as S
 from tests.paths import ROOT
 

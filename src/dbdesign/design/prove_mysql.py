@@ -1,0 +1,260 @@
+"""Proving a design on MySQL 8 or MariaDB 10.6+: :class:`MySQLServer` (plans read from
+``ANALYZE FORMAT=JSON`` on MariaDB, ``EXPLAIN FORMAT=JSON`` on MySQL; full-text search words
+counted here as InnoDB splits them)."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+from dbdesign.databases.mysql import MySQLDatabase
+from dbdesign.design import Design, PatternPlan
+from dbdesign.design.prove_server import percentile_index
+
+
+def mysql_plan_json(text: str) -> Any:
+    """EXPLAIN/ANALYZE FORMAT=JSON output as data. MariaDB 10.11 prints a condition's string
+    literals without escaping their backslashes (``"kind = 'back\\'"`` comes out as one
+    backslash), which is not JSON; such a stray backslash is read as itself."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return json.loads(re.sub(r'\\(?!["\\/bfnrtu])', r"\\\\", text))
+
+
+# Words InnoDB full-text search indexes: runs of letters, digits and "_" of at least
+# innodb_ft_min_token_size characters that are not stop words.
+_FT_WORD = re.compile(r"\w+")
+# Operations of a JSON plan that wrap the tables they read (named in the plan text).
+_MY_WRAPPERS = (
+    "ordering_operation",
+    "grouping_operation",
+    "duplicates_removal",
+    "filesort",
+    "temporary_table",
+    "read_sorted_file",
+    "windowing",
+    "buffer_result",
+    "materialized_from_subquery",
+)
+_MY_DETAILS = ("used_key_parts", "index_condition", "attached_condition")
+
+
+class MySQLServer(MySQLDatabase):
+    """MySQL 8 and MariaDB 10.6+ (one server decides which plan reader applies)."""
+
+    def __init__(self) -> None:
+        self.mariadb = True
+        self.explain_label = "ANALYZE FORMAT=JSON"
+
+    def _rows(self, conn: Any, query: str, args: Any = None) -> list[tuple[Any, ...]]:
+        with conn.cursor() as cur:
+            cur.execute(query, args)
+            return list(cur.fetchall())
+
+    def version(self, conn: Any) -> str:
+        version = super().version(conn)
+        self.mariadb = version.startswith("MariaDB")
+        # MySQL's ANALYZE prints a tree, not JSON: read its estimated plan instead.
+        self.explain_label = "ANALYZE FORMAT=JSON" if self.mariadb else "EXPLAIN FORMAT=JSON"
+        return version
+
+    def apply(self, conn: Any, up_sql: str) -> None:
+        import pymysql
+
+        from dbdesign.errors import DbdesignError
+        from dbdesign.readers.ddl.mysql import split_script
+
+        src, statements = split_script(up_sql)
+        with conn.cursor() as cur:
+            for st in statements:
+                text = src.text[st.start : st.end].strip()
+                if not text:
+                    continue
+                try:
+                    cur.execute(text)  # DDL commits on its own; no parameters: "%" stays
+                except pymysql.err.MySQLError as e:  # the scratch database goes whole
+                    msg = str(e.args[1]) if len(e.args) > 1 else str(e)
+                    raise DbdesignError(f"applying the migration to MySQL failed: {msg}") from None
+
+    def analyze(self, conn: Any, d: Design) -> None:
+        from dbdesign.dialects.mysql import quote_ident
+
+        names = ", ".join(quote_ident(t.name, always=True) for t in d.tables)
+        self._rows(conn, f"ANALYZE TABLE {names}")
+
+    def params(self, conn: Any, d: Design, pp: PatternPlan, seed: int) -> tuple[Any, ...]:
+        from dbdesign.dialects.mysql import quote_ident
+
+        def q(name: str) -> str:
+            return quote_ident(name, always=True)
+
+        table = q(pp.table.split(".", 1)[1])
+        eq = [p.column for p in pp.params if p.kind == "eq"]
+        values: dict[tuple[str, str], Any] = {}
+        if eq:
+            rows = self._rows(
+                conn,
+                f"SELECT {', '.join(map(q, eq))} FROM {table} ORDER BY RAND(%s) LIMIT 1",
+                (seed,),
+            )
+            if rows:
+                values.update({(c, "eq"): v for c, v in zip(eq, rows[0], strict=False)})
+        for p in pp.params:
+            if p.kind in ("lower", "upper") and (p.column, "lower") not in values:
+                c = q(p.column)
+                ((n, hi),) = self._rows(conn, f"SELECT count({c}), max({c}) FROM {table}")
+                lo = None
+                if n:
+                    (lo,) = self._rows(
+                        conn,
+                        f"SELECT {c} FROM {table} WHERE {c} IS NOT NULL ORDER BY {c} "
+                        f"LIMIT 1 OFFSET {percentile_index(int(n))}",
+                    )[0]
+                values[(p.column, "lower")] = lo
+                values[(p.column, "upper")] = hi
+            elif p.kind == "search":
+                values[(p.column, "search")] = self._search(conn, d, pp, p.column, seed)
+        return tuple(values.get((p.column, p.kind)) for p in pp.params)
+
+    def _search(self, conn: Any, d: Design, pp: PatternPlan, column: str, seed: int) -> str:
+        """A user's search: the two least common words of one row's text, both required
+        (``+a +b``), so it finds that row at least. Word counts are made here from the rows,
+        as InnoDB splits them (MySQL has no ``ts_stat``)."""
+        from dbdesign.dialects.mysql import quote_ident
+
+        fulltext = [
+            tuple(e.column for e in ix.elements if e.column)
+            for ix in d.schema.indexes_on(pp.table)
+            if ix.method == "fulltext"
+        ]
+        cols = next((c for c in fulltext if c and c[0] == column), (column,))
+        table = quote_ident(pp.table.split(".", 1)[1], always=True)
+        text = ", ".join(quote_ident(c, always=True) for c in cols)
+        ((min_len,),) = self._rows(conn, "SELECT @@innodb_ft_min_token_size")
+        stop = {
+            str(w).lower()
+            for (w,) in self._rows(
+                conn, "SELECT value FROM information_schema.INNODB_FT_DEFAULT_STOPWORD"
+            )
+        }
+        docs: list[list[str]] = []
+        for row in self._rows(conn, f"SELECT CONCAT_WS(' ', {text}) FROM {table} ORDER BY 1"):
+            words = {
+                w
+                for w in _FT_WORD.findall(str(row[0] or "").lower())
+                if len(w) >= int(min_len) and w not in stop
+            }
+            docs.append(sorted(words))
+        ndoc = Counter(w for words in docs for w in words)
+        candidates = [words for words in docs if words]
+        if not candidates:
+            return "x"
+        one = random.Random(seed).choice(candidates)
+        rare = sorted(one, key=lambda w: (ndoc[w], w))[:2]
+        return " ".join(f"+{w}" for w in rare)
+
+    def explain(
+        self, conn: Any, d: Design, pp: PatternPlan, params: tuple[Any, ...]
+    ) -> tuple[tuple[str, ...], str]:
+        query = _my_placeholders(pp.sql)
+        word = "ANALYZE FORMAT=JSON " if self.mariadb else "EXPLAIN FORMAT=JSON "
+        conn.begin()
+        try:
+            with conn.cursor() as cur:
+                cur.execute(word + query, params)
+                plan = mysql_plan_json(cur.fetchone()[0])
+        finally:
+            conn.rollback()
+        used = tuple(dict.fromkeys(_my_keys(plan)))
+        lines: list[str] = []
+        _my_plan_text(plan, 0, lines)
+        return used, "\n".join(lines)
+
+    def run(self, conn: Any, pp: PatternPlan, params: tuple[Any, ...]) -> None:
+        with conn.cursor() as cur:
+            cur.execute(_my_placeholders(pp.sql), params)
+            cur.fetchall()
+
+
+_MY_QUOTED_OR_MARK = re.compile(r"'(?:[^'\\]|\\.|'')*'|\"(?:[^\"\\]|\\.|\"\")*\"|`[^`]*`|\?")
+
+
+def _my_placeholders(sql: str) -> str:
+    """``?`` -> ``%s`` for PyMySQL (and ``%`` doubled), leaving quoted text alone."""
+    return _MY_QUOTED_OR_MARK.sub(
+        lambda m: "%s" if m.group() == "?" else m.group(), sql.replace("%", "%%")
+    )
+
+
+_MERGE_WORDS = frozenset({"intersect", "union", "sort_union"})
+
+
+def _my_keys(node: Any) -> Iterator[str]:
+    """Every index a JSON plan reads: each ``"key"``, at any depth (an index merge names its
+    indexes in its own nodes, or as MySQL writes it, ``intersect(a,b)``)."""
+    if isinstance(node, dict):
+        key = node.get("key")
+        if isinstance(key, str):
+            if "(" in key:
+                for part in re.split(r"[(),]", key):
+                    if part.strip() and part.strip() not in _MERGE_WORDS:
+                        yield part.strip()
+            else:
+                yield key
+        for v in node.values():
+            yield from _my_keys(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _my_keys(v)
+
+
+def _my_plan_text(node: Any, depth: int, out: list[str]) -> None:
+    pad = "  " * depth
+    if isinstance(node, list):
+        for x in node:
+            _my_plan_text(x, depth, out)
+        return
+    if not isinstance(node, dict):
+        return
+    if "table_name" in node:
+        _my_table_text(node, depth, out)
+        return
+    for k, v in node.items():
+        if not isinstance(v, dict | list):
+            continue
+        if k in _MY_WRAPPERS:
+            extra = ""
+            if isinstance(v, dict) and "sort_key" in v:
+                extra = f" by {v['sort_key']}"
+            if isinstance(v, dict) and v.get("using_filesort"):
+                extra += " (filesort)"
+            out.append(pad + ("-> " if depth else "") + k.replace("_", " ") + extra)
+            _my_plan_text(v, depth + 1, out)
+        else:
+            _my_plan_text(v, depth, out)
+
+
+def _my_table_text(node: dict[str, Any], depth: int, out: list[str]) -> None:
+    """A JSON plan's node that reads a table: its line, its details, then what it wraps."""
+    pad = "  " * depth
+    label = f"{node.get('access_type', '?')} on {node['table_name']}"
+    if node.get("key"):
+        label += f" using {node['key']}"
+    stats = [f"rows={node.get('rows', node.get('rows_examined_per_scan', '?'))}"]
+    if node.get("r_rows") is not None:
+        stats.append(f"actual rows={node['r_rows']:g}")
+    if node.get("r_total_time_ms") is not None:
+        stats.append(f"time={node['r_total_time_ms']:.3f} ms")
+    out.append(pad + ("-> " if depth else "") + f"{label}  ({' '.join(stats)})")
+    for k in _MY_DETAILS:
+        if k in node:
+            v = node[k]
+            out.append(pad + f"     {k}: {', '.join(v) if isinstance(v, list) else v}")
+    for k, v in node.items():
+        if isinstance(v, dict | list) and k not in _MY_DETAILS and k != "possible_keys":
+            _my_plan_text(v, depth + 1, out)

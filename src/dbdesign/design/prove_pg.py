@@ -1,0 +1,124 @@
+"""Proving a design on PostgreSQL: :class:`PostgresServer` (EXPLAIN (ANALYZE, FORMAT JSON),
+parameters from the data with ``setseed``/``random()`` and ``ts_stat``)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from dbdesign.databases.postgres import PostgresDatabase
+from dbdesign.design import Design, PatternPlan
+
+
+class PostgresServer(PostgresDatabase):
+    explain_label = "EXPLAIN (ANALYZE)"
+
+    def apply(self, conn: Any, up_sql: str) -> None:
+        import psycopg
+
+        from dbdesign.errors import DbdesignError
+
+        try:
+            with conn.transaction():
+                conn.execute(up_sql.encode())
+        except psycopg.Error as e:  # a server without an extension the design needs, say
+            diag = e.diag
+            why = (diag.message_primary or str(e)).strip()
+            hint = f" ({diag.message_hint.strip()})" if diag.message_hint else ""
+            raise DbdesignError(
+                f"applying the migration to PostgreSQL failed: {why}{hint}"
+            ) from None
+
+    def analyze(self, conn: Any, d: Design) -> None:
+        # VACUUM as well: it sets the visibility map (index-only scans) and flushes GIN
+        # pending lists, whose pages the planner otherwise costs as if scanned on each query.
+        conn.execute("VACUUM ANALYZE")
+
+    def params(self, conn: Any, d: Design, pp: PatternPlan, seed: int) -> tuple[Any, ...]:
+        from psycopg import sql as S
+
+        table = S.Identifier(*pp.table.split(".", 1))
+        eq = [p.column for p in pp.params if p.kind == "eq"]
+        values: dict[tuple[str, str], Any] = {}
+        if eq:
+            conn.execute("SELECT setseed(%s)", (((seed % 1000) / 1000.0),))
+            row = conn.execute(
+                S.SQL("SELECT {} FROM {} ORDER BY random() LIMIT 1").format(
+                    S.SQL(", ").join(S.Identifier(c) for c in eq), table
+                )
+            ).fetchone()
+            if row is not None:
+                values.update({(c, "eq"): v for c, v in zip(eq, row, strict=False)})
+        for p in pp.params:
+            if p.kind in ("lower", "upper") and (p.column, "lower") not in values:
+                lo, hi = conn.execute(
+                    S.SQL(
+                        "SELECT percentile_disc(0.95) WITHIN GROUP (ORDER BY {c}), max({c}) "
+                        "FROM {t}"
+                    ).format(c=S.Identifier(p.column), t=table)
+                ).fetchone()
+                values[(p.column, "lower")] = lo
+                values[(p.column, "upper")] = hi
+            elif p.kind == "search":
+                # A user's search: the two least common words of one row's text, so it finds
+                # that row at least (a word common to most rows is a browse, not a search).
+                conn.execute("SELECT setseed(%s)", (((seed % 1000) / 1000.0),))
+                words = conn.execute(
+                    S.SQL(
+                        "WITH one AS (SELECT search_vector AS v FROM {t} ORDER BY random() "
+                        "LIMIT 1) SELECT s.word FROM ts_stat({q}) s JOIN unnest((SELECT v FROM "
+                        "one)) u ON u.lexeme = s.word ORDER BY s.ndoc, s.word LIMIT 2"
+                    ).format(t=table, q=S.Literal(f"SELECT search_vector FROM {pp.table}"))
+                ).fetchall()
+                values[(p.column, "search")] = " ".join(w for (w,) in words) or "x"
+        return tuple(values.get((p.column, p.kind)) for p in pp.params)
+
+    def explain(
+        self, conn: Any, d: Design, pp: PatternPlan, params: tuple[Any, ...]
+    ) -> tuple[tuple[str, ...], str]:
+        query = _pg_placeholders(pp.sql)
+        with conn.transaction(force_rollback=True):
+            plan = conn.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + query, params).fetchone()[0]
+        root = plan[0]["Plan"]
+        used = tuple(dict.fromkeys(n["Index Name"] for n in _pg_walk(root) if "Index Name" in n))
+        # A partition's index is the partitioned index's clone: name the index that was designed.
+        parents = dict(
+            conn.execute(
+                "SELECT ch.relname, pa.relname FROM pg_inherits i"
+                " JOIN pg_class ch ON ch.oid = i.inhrelid JOIN pg_class pa ON pa.oid = i.inhparent"
+                " WHERE ch.relkind = 'i' AND ch.relname = ANY(%s)",
+                (list(used),),
+            ).fetchall()
+        )
+        used = tuple(dict.fromkeys(parents.get(u, u) for u in used))
+        return used, "\n".join(_pg_plan_text(root))
+
+    def run(self, conn: Any, pp: PatternPlan, params: tuple[Any, ...]) -> None:
+        conn.execute(_pg_placeholders(pp.sql), params).fetchall()
+
+
+def _pg_placeholders(sql: str) -> str:
+    return re.sub(r"\$\d+", "%s", sql.replace("%", "%%"))
+
+
+def _pg_walk(node: dict[str, Any]) -> list[dict[str, Any]]:
+    out = [node]
+    for child in node.get("Plans", ()):
+        out += _pg_walk(child)
+    return out
+
+
+def _pg_plan_text(node: dict[str, Any], depth: int = 0) -> list[str]:
+    label = node["Node Type"]
+    if "Index Name" in node:
+        label += f" using {node['Index Name']}"
+    if "Relation Name" in node:
+        label += f" on {node['Relation Name']}"
+    stats = f"(rows={node.get('Actual Rows', '?')} time={node.get('Actual Total Time', '?')} ms)"
+    lines = ["  " * depth + ("-> " if depth else "") + f"{label}  {stats}"]
+    for key in ("Index Cond", "Filter", "Recheck Cond"):
+        if key in node:
+            lines.append("  " * depth + f"     {key}: {node[key]}")
+    for child in node.get("Plans", ()):
+        lines += _pg_plan_text(child, depth + 1)
+    return lines

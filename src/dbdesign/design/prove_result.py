@@ -1,0 +1,125 @@
+"""What a proof found: :class:`Proof` (the whole proof) and :class:`PatternResult` (one access
+pattern), with the summary DESIGN.md shows and the JSON the CLI prints."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+LATENCY_RUNS = 30  # timed runs of each pattern; its p95 is measured over them
+
+
+@dataclass(frozen=True, slots=True)
+class PatternResult:
+    pattern: str
+    index: str | None
+    indexes_used: tuple[str, ...]
+    plan_text: str
+    p95_ms: float
+    target_ms: float
+    params: tuple[Any, ...]
+    uses_index: bool
+    alternatives: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.uses_index and self.p95_ms <= self.target_ms
+
+    @property
+    def summary(self) -> str:
+        used = ", ".join(f"`{i}`" for i in self.indexes_used) or "no index (sequential scan)"
+        want = f"`{self.index}`" if self.index else "none required"
+        if self.alternatives:
+            want += (
+                " (or, within a small tenant, "
+                + ", ".join(f"`{a}`" for a in self.alternatives)
+                + ")"
+            )
+        return (
+            f"uses {used}; designed {want}; p95 {self.p95_ms:.2f} ms (target {self.target_ms:g} ms)"
+        )
+
+    def problem(self) -> str | None:
+        if not self.uses_index:
+            return (
+                f"access pattern {self.pattern}: the plan does not use {self.index} "
+                f"(it uses {', '.join(self.indexes_used) or 'no index'}):\n{self.plan_text}"
+            )
+        if self.p95_ms > self.target_ms:
+            return (
+                f"access pattern {self.pattern}: p95 {self.p95_ms:.2f} ms exceeds its "
+                f"{self.target_ms:g} ms target"
+            )
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Proof:
+    server: str  # version string
+    rows: dict[str, int]
+    load_seconds: float
+    lint_errors: tuple[str, ...]
+    results: tuple[PatternResult, ...]
+    seconds: float = 0.0
+    problems: tuple[str, ...] = field(default=())
+    explain: str = "EXPLAIN (ANALYZE)"  # how each pattern's plan was read
+
+    @property
+    def explained(self) -> str:
+        return (
+            "EXPLAINed (ANALYZE)"
+            if self.explain == "EXPLAIN (ANALYZE)"
+            else f"read with {self.explain}"
+        )
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary_md(self) -> str:
+        total = sum(self.rows.values())
+        lines = [
+            f"Proved on {self.server}: the migration applied, lint found "
+            f"{len(self.lint_errors)} errors, {total:,} generated rows loaded in "
+            f"{self.load_seconds:.1f} s and ANALYZEd; each pattern was {self.explained} with "
+            f"values taken from the data and run {LATENCY_RUNS} times.",
+            "",
+            "| Pattern | Designed index | Plan uses | p95 ms | Target ms | Result |",
+            "|---|---|---|---|---|---|",
+        ]
+        for r in self.results:
+            lines.append(
+                f"| {r.pattern} | {r.index or '—'} | {', '.join(r.indexes_used) or 'seq scan'} "
+                f"| {r.p95_ms:.2f} | {r.target_ms:g} | {'PASS' if r.ok else 'FAIL'} |"
+            )
+        lines += ["", "| Table | Rows generated |", "|---|---|"]
+        lines += [f"| {k.split('.', 1)[1]} | {v:,} |" for k, v in self.rows.items()]
+        verdict = (
+            "**Result: PASS**"
+            if self.ok
+            else "**Result: FAIL**\n\n" + "\n".join(f"- {p.splitlines()[0]}" for p in self.problems)
+        )
+        return "\n".join(lines) + "\n\n" + verdict
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "server": self.server,
+            "explain": self.explain,
+            "rows": self.rows,
+            "load_seconds": round(self.load_seconds, 3),
+            "lint_errors": list(self.lint_errors),
+            "problems": list(self.problems),
+            "patterns": [
+                {
+                    "name": r.pattern,
+                    "index": r.index,
+                    "alternatives": list(r.alternatives),
+                    "indexes_used": list(r.indexes_used),
+                    "p95_ms": round(r.p95_ms, 3),
+                    "target_ms": r.target_ms,
+                    "ok": r.ok,
+                }
+                for r in self.results
+            ],
+        }

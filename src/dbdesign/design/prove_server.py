@@ -1,0 +1,51 @@
+"""The seam of the proof: :class:`Server`, what :func:`dbdesign.design.prove.prove` needs from
+one kind of server, and the helpers its implementations share. Each kind has its module:
+``prove_pg`` (PostgreSQL), ``prove_mysql`` (MySQL / MariaDB), ``prove_sqlite`` (SQLite)."""
+
+from __future__ import annotations
+
+import math
+from contextlib import AbstractContextManager
+from typing import Any, Protocol
+
+from dbdesign.design import Design, PatternPlan
+
+
+class Server(Protocol):
+    """What the proof needs from one kind of server: its database adapter's connect, version
+    and scratch (dbdesign.databases), and the proof's own steps."""
+
+    explain_label: str  # how plans are read, for DESIGN.md
+
+    def scratch(self, url: str) -> AbstractContextManager[str]: ...
+
+    def connect(self, url: str, *, autocommit: bool = False) -> Any: ...
+
+    def version(self, conn: Any) -> str: ...
+
+    def apply(self, conn: Any, up_sql: str) -> None: ...
+
+    def analyze(self, conn: Any, d: Design) -> None:
+        """Fresh statistics after the load."""
+        ...
+
+    def params(self, conn: Any, d: Design, pp: PatternPlan, seed: int) -> tuple[Any, ...]:
+        """Values from the data: one existing row for the equality columns, the top 5 % of the
+        range column, and a rare word or two for text search."""
+        ...
+
+    def explain(
+        self, conn: Any, d: Design, pp: PatternPlan, params: tuple[Any, ...]
+    ) -> tuple[tuple[str, ...], str]:
+        """The indexes the plan uses and the plan as text, the statement run in a transaction
+        that is rolled back."""
+        ...
+
+    def run(self, conn: Any, pp: PatternPlan, params: tuple[Any, ...]) -> None:
+        """Run the pattern once and fetch every row (a timed run)."""
+        ...
+
+
+def percentile_index(n: int, fraction: float = 0.95) -> int:
+    """The 0-based position of ``percentile_disc(fraction)`` among ``n`` sorted values."""
+    return max(0, min(n - 1, math.ceil(round(fraction * n, 9)) - 1))

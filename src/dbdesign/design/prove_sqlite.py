@@ -1,0 +1,156 @@
+"""Proving a design on SQLite: :class:`SQLiteServer` (EXPLAIN QUERY PLAN, with the indexes
+SQLite makes for declared keys named as the model names them)."""
+
+from __future__ import annotations
+
+import random
+import re
+import sqlite3
+from typing import Any
+
+from dbdesign.databases.sqlite import SQLiteDatabase
+from dbdesign.design import Design, PatternPlan
+from dbdesign.design.prove_server import percentile_index
+
+# What a line of EXPLAIN QUERY PLAN reads a table with: a named index (an automatic index,
+# built for the one query, is not one), the rowid (an INTEGER PRIMARY KEY), or a WITHOUT ROWID
+# table's primary key.
+_SQ_READ = re.compile(r"^(?:SEARCH|SCAN) (\S+)(?: AS \S+)?(?: USING (.*))?$")
+_SQ_INDEX = re.compile(r"^(?:COVERING )?INDEX (\S+)")
+_SQ_PK = re.compile(r"^(?:INTEGER )?PRIMARY KEY\b")
+
+
+class SQLiteServer(SQLiteDatabase):
+    """The standard library's SQLite: a temporary file for each proof (the adapter's scratch),
+    never a given database."""
+
+    explain_label = "EXPLAIN QUERY PLAN"
+
+    def apply(self, conn: Any, up_sql: str) -> None:
+        from dbdesign.errors import DbdesignError
+
+        try:
+            conn.executescript("BEGIN;\n" + up_sql + "\nCOMMIT;")
+        except sqlite3.Error as e:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise DbdesignError(f"applying the migration to SQLite failed: {e}") from None
+
+    def analyze(self, conn: Any, d: Design) -> None:
+        # sqlite_stat1 for every index (the loader ran ANALYZE on its own connection already;
+        # this one reads the statistics it plans with). PRAGMA optimize would only repeat it.
+        conn.execute("ANALYZE")
+
+    def params(self, conn: Any, d: Design, pp: PatternPlan, seed: int) -> tuple[Any, ...]:
+        from dbdesign.dialects.sqlite import quote_ident as q
+
+        table = q(pp.table.split(".", 1)[1])
+        t = d.schema.tables[pp.table]
+        order = ", ".join(map(q, t.primary_key.columns)) if t.primary_key else "rowid"
+        eq = [p.column for p in pp.params if p.kind == "eq"]
+        values: dict[tuple[str, str], Any] = {}
+        if eq:
+            ((n,),) = conn.execute(f"SELECT count(*) FROM {table}").fetchall()
+            if n:  # SQLite's random() takes no seed: one row by its position instead
+                row = conn.execute(
+                    f"SELECT {', '.join(map(q, eq))} FROM {table} ORDER BY {order} "
+                    "LIMIT 1 OFFSET ?",
+                    (random.Random(seed).randrange(int(n)),),
+                ).fetchone()
+                values.update({(c, "eq"): v for c, v in zip(eq, row, strict=False)})
+        for p in pp.params:
+            if p.kind in ("lower", "upper") and (p.column, "lower") not in values:
+                c = q(p.column)
+                n, hi = conn.execute(f"SELECT count({c}), max({c}) FROM {table}").fetchone()
+                lo = None
+                if n:
+                    (lo,) = conn.execute(
+                        f"SELECT {c} FROM {table} WHERE {c} IS NOT NULL ORDER BY {c} "
+                        "LIMIT 1 OFFSET ?",
+                        (percentile_index(int(n)),),
+                    ).fetchone()
+                values[(p.column, "lower")] = lo
+                values[(p.column, "upper")] = hi
+        return tuple(values.get((p.column, p.kind)) for p in pp.params)
+
+    def explain(
+        self, conn: Any, d: Design, pp: PatternPlan, params: tuple[Any, ...]
+    ) -> tuple[tuple[str, ...], str]:
+        rows = conn.execute("EXPLAIN QUERY PLAN " + pp.sql, params).fetchall()
+        children: dict[int, list[tuple[int, str]]] = {}
+        for node, parent, _unused, detail in rows:
+            children.setdefault(parent, []).append((node, detail))
+        lines: list[str] = []
+        used: list[str] = []
+
+        def walk(parent: int, depth: int) -> None:
+            for node, detail in children.get(parent, ()):
+                lines.append("  " * depth + ("-> " if depth else "") + detail)
+                name = self._index_of(conn, d, detail)
+                if name:
+                    used.append(name)
+                walk(node, depth + 1)
+
+        walk(0, 0)
+        return tuple(dict.fromkeys(used)), "\n".join(lines)
+
+    def _index_of(self, conn: Any, d: Design, detail: str) -> str | None:
+        """The model's name for the index a plan line reads: ``SEARCH orders USING INDEX
+        idx_...``, ``... USING INTEGER PRIMARY KEY (rowid=?)`` (the primary key), and the
+        autoindexes SQLite makes for the keys declared in CREATE TABLE
+        (``sqlite_autoindex_orders_2``: the primary or unique key with its columns)."""
+        m = _SQ_READ.match(detail)
+        if not m or not m.group(2):
+            return None
+        table = next(
+            (t for t in d.schema.tables.values() if t.name.lower() == m.group(1).lower()), None
+        )
+        how = m.group(2)
+        if _SQ_PK.match(how):
+            return table.primary_key.name if table and table.primary_key else "PRIMARY KEY"
+        ix = _SQ_INDEX.match(how)
+        if not ix:
+            return None  # an automatic index: built for this one query, not designed
+        name = ix.group(1)
+        if not name.startswith("sqlite_autoindex_") or table is None:
+            return name
+        return _sq_autoindex_name(conn, table, name)
+
+    def run(self, conn: Any, pp: PatternPlan, params: tuple[Any, ...]) -> None:
+        conn.execute(pp.sql, params).fetchall()
+
+
+def _sq_autoindex_name(conn: Any, table: Any, autoindex: str) -> str:
+    """A primary or unique key declared in CREATE TABLE, by its model name: SQLite names its
+    index ``sqlite_autoindex_<table>_<n>``; its columns find the key (as the catalog reader
+    names them), else its position among the declared unique keys."""
+    from dbdesign.dialects.sqlite import quote_ident as q
+
+    origin = next(
+        (
+            o
+            for _s, n, _u, o, _p in conn.execute(f"PRAGMA index_list({q(table.name)})")
+            if n == autoindex
+        ),
+        "u",
+    )
+    if origin == "pk" and table.primary_key:
+        return str(table.primary_key.name)
+    cols = tuple(
+        str(r[2]).lower() for r in conn.execute(f"PRAGMA index_xinfo({q(autoindex)})") if r[5] == 1
+    )
+    for u in table.uniques.values():
+        if tuple(c.lower() for c in u.columns) == cols:
+            return str(u.name)
+    uniques = list(table.uniques.values())
+    n = int(autoindex.rsplit("_", 1)[1]) - (1 if table.primary_key and not _rowid_pk(table) else 0)
+    return str(uniques[n - 1].name) if 0 < n <= len(uniques) else autoindex
+
+
+def _rowid_pk(table: Any) -> bool:
+    """A single INTEGER primary key column is the rowid: SQLite makes no index for it."""
+    pk = table.primary_key
+    if pk is None or len(pk.columns) != 1:
+        return False
+    col = next((c for c in table.columns if c.name == pk.columns[0]), None)
+    return col is not None and col.type.name.lower() == "integer"
