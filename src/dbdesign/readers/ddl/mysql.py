@@ -39,8 +39,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from dbdesign.dialects.mysql import NAMESPACE
-from dbdesign.dialects.mysql_lexer import Statement, split_script, tokenize
-from dbdesign.dialects.tokens import Source, short
+from dbdesign.dialects.mysql_lexer import split_script, tokenize
+from dbdesign.dialects.tokens import short
 from dbdesign.errors import ParseError
 from dbdesign.model import Expr, Function, Index, Origin, Schema, Table, Trigger, View
 from dbdesign.readers.ddl.mysql_alter import AlterTables
@@ -275,8 +275,6 @@ def read_path(path: str | Path, *, warn: Warn | None = None) -> Schema:
 __all__ = [
     "KeyDef",
     "KeyPart",
-    "Source",
-    "Statement",
     "dialect_options",
     "fold_json",
     "index_key",
