@@ -710,6 +710,14 @@ class MySQLDialect(Dialect):
     quote_string = staticmethod(quote_string)
     type_sql = staticmethod(type_sql)
 
+    def split_statements(self, text: str) -> list[str]:
+        """The statements of a script as the ``mysql`` client sends them, each stripped (an
+        open string or comment: :class:`ParseError`); see :mod:`~dbdesign.dialects.mysql_lexer`."""
+        from dbdesign.dialects.mysql_lexer import split_script  # sqlglot only when splitting
+
+        src, statements = split_script(text)
+        return [s for s in (src.text[st.start : st.end].strip() for st in statements) if s]
+
     def type_kind(self, t: DataType) -> str:
         return TYPE_KIND.get(base_name(t), "other")
 

@@ -210,6 +210,16 @@ class SQLiteDialect(Dialect):
     quote_ident = staticmethod(quote_ident)
     type_sql = staticmethod(type_sql)
 
+    def split_statements(self, text: str) -> list[str]:
+        """The statements of a script, each without its ``;`` and surrounding space; a
+        ``CREATE TRIGGER`` runs to the ``;`` after its body's ``END``. A string or quoted name
+        left open is a :class:`ParseError`."""
+        from dbdesign.dialects.sqlite_lexer import statement_spans  # sqlglot only when splitting
+        from dbdesign.dialects.tokens import Source
+
+        spans = statement_spans(Source(text, None))
+        return [s for s in (text[start:end].strip() for start, end, _ in spans) if s]
+
     def affinity(self, type_name: str) -> str | None:
         return type_affinity(type_name)
 
