@@ -141,7 +141,6 @@ LEFT = {
     "lint/rules/naming.py": 12,
     "lint/rules/security.py": 2,
     "lint/rules/types.py": 2,
-    "migrate/runner.py": 1,
 }
 
 

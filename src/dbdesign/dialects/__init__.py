@@ -138,6 +138,11 @@ class Dialect:
         """The file of a file database's URL (file databases only)."""
         raise NotImplementedError(f"{self.title} databases are not files")
 
+    def script_lines(self, statement: str) -> list[str]:
+        """``statement`` as the lines of a script the dialect's command-line client runs:
+        ended by ``;``."""
+        return [statement.rstrip(";") + ";"]
+
     def __repr__(self) -> str:
         return f"<dialect {self.name}>"
 

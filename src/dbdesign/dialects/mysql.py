@@ -725,6 +725,11 @@ class MySQLDialect(Dialect):
         # char, varchar and the text types of one character set compare directly
         return a.name == b.name or self.type_kind(a) == self.type_kind(b) == "text"
 
+    def script_lines(self, statement: str) -> list[str]:
+        if ";" in statement:  # a trigger or routine body: the client reads it between DELIMITERs
+            return ["DELIMITER $$", statement + "$$", "DELIMITER ;"]
+        return super().script_lines(statement)
+
 
 MYSQL = register(MySQLDialect())
 

@@ -238,11 +238,9 @@ def render(steps: list[Step]) -> str:
         out.append(f"-- {s.script.label}" + ("" if tx else f" (no transaction{why})"))
         if tx:
             out.append("BEGIN;")
+        d = dialects.get(s.dialect)
         for st in s.statements:
-            if s.dialect == "mysql" and ";" in st.text:  # a trigger or routine body
-                out += ["DELIMITER $$", st.text + "$$", "DELIMITER ;"]
-            else:
-                out.append(st.text.rstrip(";") + ";")
+            out += d.script_lines(st.text)
         if s.direction == "up":
             out.append(
                 f"INSERT INTO {TABLE} (version, name, checksum, ...) VALUES "
