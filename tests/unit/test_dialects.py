@@ -132,7 +132,6 @@ LEFT = {
     "datagen/plan.py": 1,
     "datagen/types.py": 2,
     "datagen/wiring.py": 2,
-    "design/build.py": 3,
     "design/document.py": 5,
     "lint/rules/audit.py": 5,
     "lint/rules/constraints.py": 6,

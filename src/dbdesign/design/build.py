@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from dbdesign import dialects
 from dbdesign.design.cycles import CYCLE_DEFERRED, CYCLE_NULLABLE, required_cycles
 from dbdesign.design.draft import (
     DEFAULT_PROOF_ROWS,
@@ -38,6 +39,8 @@ from dbdesign.design.patterns import (
 )
 from dbdesign.design.references import links, same_tenant_references
 from dbdesign.design.tables import entity_tables
+from dbdesign.dialects.mysql import MYSQL
+from dbdesign.dialects.postgres import POSTGRES
 from dbdesign.model import (
     Expr,
     FrozenMap,
@@ -75,7 +78,10 @@ __all__ = [
 
 class Builder(Draft):
     def __init__(self, spec: Spec, dialect: str) -> None:
-        super().__init__(spec, dialect, pg=dialect == "postgres", my=dialect == "mysql")
+        # PostgreSQL and MySQL each have design rules of their own; any other dialect gets
+        # SQLite's (Draft.pg, Draft.my).
+        d = dialects.get(dialect)
+        super().__init__(spec, dialect, pg=d is POSTGRES, my=d is MYSQL)
 
     def build(self) -> Schema:
         entity_tables(self)
@@ -92,8 +98,9 @@ class Builder(Draft):
         triggers: dict[str, Trigger] = {}
         functions: dict[str, Function] = {}
         policies: dict[str, Policy] = {}
+        comments = dialects.get(self.dialect).capabilities.comments
         for t in self.tables.values():
-            if self.dialect == "sqlite":  # no comments: descriptions live in DESIGN.md only
+            if not comments:  # descriptions live in DESIGN.md only
                 t.columns = [replace(c, comment=None) for c in t.columns]
                 t.comment = None
             tables.update(self._tables_of(t))
