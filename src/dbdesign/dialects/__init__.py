@@ -21,10 +21,15 @@ from __future__ import annotations
 import importlib
 import re
 from dataclasses import dataclass
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from dbdesign.errors import ConfigError
 from dbdesign.model import DataType
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from dbdesign.dialects.operations import Operations
 
 # Modules that register the built-in dialects, imported on first use of the registry.
 _BUILTIN = ("dbdesign.dialects.postgres", "dbdesign.dialects.sqlite", "dbdesign.dialects.mysql")
@@ -64,6 +69,25 @@ class Capabilities:
     nulls_not_distinct: bool = False  # UNIQUE NULLS NOT DISTINCT (PostgreSQL 15+)
     # Where an index name must be unique: in the schema, in the table, or in the database.
     index_name_scope: Literal["schema", "table", "database"] = "schema"
+    # A BEFORE row trigger may change the row being written (NEW.col := ...); SQLite's may not.
+    before_triggers_set_row: bool = False
+    # An exact decimal type: keeping every digit undeclared (PostgreSQL's numeric), holding the
+    # scale it declares (DECIMAL(p, s)), or none (SQLite: NUMERIC is an affinity).
+    exact_decimal: Literal["unbounded", "declared", "none"] = "declared"
+    # A foreign key column must have the referenced column's type (InnoDB: size and sign).
+    foreign_keys_same_type: bool = False
+    # Typing is dynamic: a column keeps each value's own type, its declared type giving only
+    # an affinity that converts some values on the way in (SQLite); keys match as stored.
+    dynamic_typing: bool = False
+    # A lone INTEGER PRIMARY KEY column is the rowid, numbered when a row gives it none (SQLite;
+    # not in a WITHOUT ROWID table).
+    rowid_alias: bool = False
+    # A foreign key finds its parent key with column names in any case, and a unique index is
+    # one only where each column keeps its own collation (SQLite).
+    parent_key_collation: bool = False
+    # A DEFERRABLE key waits for COMMIT only when declared INITIALLY DEFERRED: no SET
+    # CONSTRAINTS defers it later (SQLite).
+    deferred_only_initially: bool = False
 
 
 class Dialect:
@@ -145,6 +169,63 @@ class Dialect:
 
     def __repr__(self) -> str:
         return f"<dialect {self.name}>"
+
+    # -- names, servers and the single statements fixes need (fix hints, the design document)
+
+    # Unquoted names are folded to lower case (PostgreSQL): a name with upper case exists only
+    # quoted.
+    folds_unquoted_names: ClassVar[bool] = False
+    reserved_words: ClassVar[frozenset[str]] = frozenset()  # only quoted as names; lower case
+    # dbdesign makes a database of this dialect itself when given none (PostgreSQL's embedded
+    # server, a SQLite file); others need a URL from the user (a design's proof on MySQL).
+    embedded: ClassVar[bool] = False
+    example_url: ClassVar[str | None] = None  # a URL as messages show one
+    operations: ClassVar[Operations | None] = None  # running a server: the design document's
+
+    @property
+    def short_title(self) -> str:
+        """The dialect as running text names it: the title's first name (MySQL / MariaDB is
+        MySQL in "MySQL checks every existing row")."""
+        return self.title.split(" / ")[0]
+
+    def is_default_key_name(self, name: str, columns: Sequence[str]) -> bool:
+        """Whether the server names an index or unique key over ``columns`` declared without
+        a name ``name`` (the names that follow the table, ``orders_pkey``, are the linter's)."""
+        return False
+
+    def rename_sql(self, kind: str, schema: str, table: str, name: str, new: str) -> str | None:
+        """The statement renaming the ``kind`` (index, primary_key, foreign_key, unique,
+        check) ``name`` of table ``schema.table`` to ``new``; None where the dialect has none."""
+        if kind == "index":
+            return f"ALTER INDEX {self.qualified(schema, name)} RENAME TO {self.quote_ident(new)};"
+        if not self.capabilities.alter_constraints:
+            return None
+        return (
+            f"ALTER TABLE {self.qualified(schema, table)} RENAME CONSTRAINT "
+            f"{self.quote_ident(name)} TO {self.quote_ident(new)};"
+        )
+
+    def drop_constraint_sql(self, kind: str, schema: str, table: str, name: str) -> str | None:
+        """The statement dropping the ``kind`` (primary_key, foreign_key, unique, check)
+        constraint ``name`` of ``schema.table``; None where a constraint is dropped only by
+        rebuilding the table."""
+        if not self.capabilities.alter_constraints:
+            return None
+        table_sql = self.qualified(schema, table)
+        return f"ALTER TABLE {table_sql} DROP CONSTRAINT {self.quote_ident(name)};"
+
+    def comment_sql(
+        self, text: str, schema: str, table: str, column: str | None = None
+    ) -> str | None:
+        """The statement setting the comment of table ``schema.table`` (or of its ``column``)
+        to ``text``; None where no statement of its own does."""
+        if not self.capabilities.comments:
+            return None
+        if column is None:
+            target = f"TABLE {self.qualified(schema, table)}"
+        else:
+            target = f"COLUMN {self.qualified(schema, table, column)}"
+        return f"COMMENT ON {target} IS {self.quote_string(text)};"
 
 
 _REGISTRY: dict[str, Dialect] = {}  # canonical name -> dialect, in registration order

@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from dbdesign.dialects import Capabilities, Dialect, register
+from dbdesign.dialects import Capabilities, Dialect, mysql_sql, register
 from dbdesign.dialects.mysql_charsets import (
     CHARSETS,
     DEFAULT_CHARSET,
@@ -45,6 +45,7 @@ from dbdesign.dialects.mysql_charsets import (
     is_known_engine,
     max_bytes_per_char,
 )
+from dbdesign.dialects.operations import MYSQL as MYSQL_OPERATIONS
 from dbdesign.model import DataType
 
 NAMESPACE = "main"
@@ -693,6 +694,8 @@ class MySQLDialect(Dialect):
         alter_constraints=True,
         foreign_keys_need_index=True,  # InnoDB adds one when none leads with the columns
         index_name_scope="table",  # two tables may both have an index `idx_a`
+        before_triggers_set_row=True,
+        foreign_keys_same_type=True,
     )
     namespace = NAMESPACE
     identifier_limit = MAX_IDENTIFIER
@@ -729,6 +732,14 @@ class MySQLDialect(Dialect):
         if ";" in statement:  # a trigger or routine body: the client reads it between DELIMITERs
             return ["DELIMITER $$", statement + "$$", "DELIMITER ;"]
         return super().script_lines(statement)
+
+    reserved_words = frozenset(w.lower() for w in RESERVED_WORDS)
+    example_url = "mysql://user@host:3306/db"
+    operations = MYSQL_OPERATIONS
+    is_default_key_name = mysql_sql.is_default_key_name
+    rename_sql = mysql_sql.rename_sql
+    drop_constraint_sql = mysql_sql.drop_constraint_sql
+    comment_sql = mysql_sql.comment_sql
 
 
 MYSQL = register(MySQLDialect())

@@ -12,6 +12,7 @@ from functools import lru_cache
 import pglast.keywords as _keywords
 
 from dbdesign.dialects import Capabilities, Dialect, register
+from dbdesign.dialects.operations import POSTGRES as POSTGRES_OPERATIONS
 from dbdesign.model import DataType
 
 NAMEDATALEN = 64
@@ -624,6 +625,8 @@ class PostgresDialect(Dialect):
         alter_constraints=True,
         nulls_not_distinct=True,
         index_name_scope="schema",
+        before_triggers_set_row=True,
+        exact_decimal="unbounded",
     )
     namespace = "public"
     identifier_limit = MAX_IDENTIFIER
@@ -646,6 +649,12 @@ class PostgresDialect(Dialect):
 
     def binary_coercible(self, a: DataType, b: DataType) -> bool:
         return a.name == b.name or {a.name, b.name} <= _TEXT_FAMILY
+
+    folds_unquoted_names = True
+    reserved_words = RESERVED_WORDS
+    embedded = True  # dbdesign's embedded server
+    example_url = "postgresql://user@host:5432/db"
+    operations = POSTGRES_OPERATIONS
 
 
 POSTGRES = register(PostgresDialect())

@@ -14,6 +14,7 @@ import re
 from functools import lru_cache
 
 from dbdesign.dialects import Capabilities, Dialect, register
+from dbdesign.dialects.operations import POSTGRES as POSTGRES_OPERATIONS
 from dbdesign.model import DataType
 
 NAMESPACE = "main"
@@ -179,6 +180,16 @@ _URL = re.compile(r"^sqlite:(///)?", re.I)
 # Type categories by affinity (https://sqlite.org/datatype3.html 3.1); booleans by name.
 _KIND_OF_AFFINITY = {"INTEGER": "int", "TEXT": "text", "BLOB": "binary", "REAL": "float"}
 
+# Key words that cannot be used as names without quoting (sqlite.org/lang_keywords.html, less
+# the ones its parser falls back to treating as identifiers), lower case.
+RESERVED_WORDS = frozenset(
+    """add all alter and as autoincrement between case check collate commit constraint create
+    default deferrable delete distinct drop else escape except exists foreign from group having
+    in index insert intersect into is isnull join limit not notnull null on or order primary
+    references select set table then to transaction union unique update using values when where
+    """.split()
+)
+
 
 class SQLiteDialect(Dialect):
     name = "sqlite"
@@ -192,6 +203,11 @@ class SQLiteDialect(Dialect):
         deferrable=True,
         nullable_primary_keys=True,
         index_name_scope="database",
+        exact_decimal="none",
+        dynamic_typing=True,
+        rowid_alias=True,
+        parent_key_collation=True,
+        deferred_only_initially=True,
     )
     namespace = NAMESPACE
     case_insensitive_names = True
@@ -229,6 +245,16 @@ class SQLiteDialect(Dialect):
         if t.name.lower() in ("bool", "boolean"):
             return "bool"
         return _KIND_OF_AFFINITY.get(type_affinity(t.name), "numeric")
+
+    reserved_words = RESERVED_WORDS
+    embedded = True  # a file
+    example_url = "sqlite:///app.db"
+    # The design document has always given SQLite designs PostgreSQL's notes; SQLite's own
+    # (copying the file or the backup API, WAL mode) are not written yet.
+    operations = POSTGRES_OPERATIONS
+
+    def rename_sql(self, kind: str, schema: str, table: str, name: str, new: str) -> str | None:
+        return None  # ALTER TABLE renames tables and columns only
 
 
 SQLITE = register(SQLiteDialect())

@@ -1,0 +1,104 @@
+"""How a server of a dialect is run once the schema is in production, as advice.
+
+An :class:`Operations` holds what the design document (``design/document.py``) says in its
+Migration, Scaling, Backup and Monitoring sections: how migrations are applied and changed
+without downtime, what a read replica is, how connections are pooled, how tenants are sharded,
+how the database is backed up and what to watch. Each dialect names its notes in
+``Dialect.operations``; the document asks the dialect instead of knowing the servers itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Operations:
+    """Advice on running a server of one dialect (each item a Markdown bullet or phrase)."""
+
+    migration: tuple[str, ...]  # applying migrations and changing a schema without downtime
+    replica: str  # what a read replica is, after "add a"
+    pooling: str  # the connection-pooling bullet
+    sharding: str  # the sharding bullet; {tenant} is the tenant's name (its key is {tenant}_id)
+    backup: tuple[str, ...]  # full backups, point-in-time recovery, restore tests
+    monitoring: tuple[str, ...]  # what to watch, beyond each access pattern's latency
+
+
+POSTGRES = Operations(
+    migration=(
+        "- `migrations/0001_initial.up.sql` creates the schema; `0001_initial.down.sql` drops it. "
+        "Apply with `dbdesign migrate up`; `dbdesign migrate test` proves the down undoes the up.",
+        "- Later changes are new numbered migrations, never edits of applied ones (checksums are "
+        "verified by `dbdesign migrate validate`).",
+        "- Zero-downtime changes: add columns nullable or with a constant default; build indexes "
+        "with CREATE INDEX CONCURRENTLY in a `-- dbdesign: no-transaction` migration; add "
+        "constraints NOT VALID, then VALIDATE; rename in steps (add, backfill, switch, drop).",
+    ),
+    replica="streaming replica",
+    pooling="- Pool connections (PgBouncer, transaction mode).",
+    sharding=(
+        "- Sharding key: `{tenant}_id`. Every tenant-owned table carries it and every index "
+        "leads with it, so the data can be distributed by tenant (e.g. Citus, co-located "
+        "tables) without changing queries."
+    ),
+    backup=(
+        "- **Full backup:** daily (pg_basebackup or a managed snapshot), kept 30 days.",
+        "- **Point-in-time recovery:** continuous WAL archiving; recovery to any second in the "
+        "retention window.",
+        "- **Restore test:** monthly, into a scratch server, with `dbdesign migrate validate` "
+        "against the restored database.",
+    ),
+    monitoring=(
+        "- Index usage (pg_stat_user_indexes): an index with no scans for 30 days is a candidate "
+        "to drop.",
+        "- Table and index bloat; autovacuum lag (n_dead_tup) on the busiest tables.",
+        "- Cache hit ratio ≥ 99 %; connections and idle-in-transaction sessions.",
+        "- Sequence / identity usage against its type's maximum; transaction-id age.",
+    ),
+)
+
+MYSQL = Operations(
+    migration=(
+        "- `migrations/0001_initial.up.sql` creates the schema; `0001_initial.down.sql` "
+        "drops it. Run them with the `mysql` client (`mysql DB < migrations/0001_initial."
+        "up.sql`) in a database created with `CHARACTER SET utf8mb4` (the varchar lengths "
+        "are characters, and only utf8mb4 holds all of Unicode); `dbdesign migrate` runs "
+        "PostgreSQL and SQLite migrations only.",
+        "- MySQL DDL is not transactional: every statement commits on its own, so a "
+        "migration that fails half-way stays half-applied. Keep one change per migration, "
+        "and later changes are new numbered migrations, never edits of applied ones.",
+        "- Zero-downtime changes: add columns with `ALGORITHM=INSTANT` (MySQL 8.0, MariaDB "
+        "10.3+); build indexes with `ALGORITHM=INPLACE, LOCK=NONE`; changes that copy a "
+        "large table (a column type, a new CHECK) with gh-ost or pt-online-schema-change; "
+        "rename in steps (add, backfill, switch, drop).",
+    ),
+    replica="replica (binary log replication)",
+    pooling=(
+        "- Pool connections in the application (or ProxySQL / MaxScale in front of the servers)."
+    ),
+    sharding=(
+        "- Sharding key: `{tenant}_id`. Every tenant-owned table carries it and every "
+        "access pattern's index leads with it, so the data can be distributed by tenant "
+        "(e.g. Vitess, or one database per group of tenants) without changing queries."
+    ),
+    backup=(
+        "- **Full backup:** daily physical backup (mariadb-backup or Percona XtraBackup, or "
+        "a managed snapshot), kept 30 days.",
+        "- **Point-in-time recovery:** binary logs (`binlog_format=ROW`) archived "
+        "continuously; restore the last full backup, then replay the binary logs with "
+        "`mysqlbinlog` up to the second wanted.",
+        "- **Restore test:** monthly, into a scratch server; `dbdesign inspect` on the "
+        "restored database lists its tables and row counts.",
+    ),
+    monitoring=(
+        "- The slow query log (`long_query_time` below the tightest target) for queries "
+        "that miss their index.",
+        "- Index usage (`sys.schema_unused_indexes` on MySQL, `INDEX_STATISTICS` with "
+        "`userstat=1` on MariaDB): an index unused for 30 days is a candidate to drop.",
+        "- InnoDB history list length (purge lag) and buffer pool hit ratio ≥ 99 %; "
+        "connections against `max_connections`; long-running transactions.",
+        "- AUTO_INCREMENT values against their type's maximum; replica lag.",
+    ),
+)
+
+__all__ = ["MYSQL", "POSTGRES", "Operations"]
