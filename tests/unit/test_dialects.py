@@ -133,13 +133,6 @@ LEFT = {
     "datagen/types.py": 2,
     "datagen/wiring.py": 2,
     "design/document.py": 5,
-    "lint/rules/audit.py": 5,
-    "lint/rules/constraints.py": 6,
-    "lint/rules/documentation.py": 1,
-    "lint/rules/index_shapes.py": 1,
-    "lint/rules/naming.py": 12,
-    "lint/rules/security.py": 2,
-    "lint/rules/types.py": 2,
 }
 
 

@@ -111,6 +111,9 @@ def updated_at_without_trigger(ctx: Context) -> Iterator[Hit]:
     Fix: Add a BEFORE UPDATE FOR EACH ROW trigger that sets NEW.updated_at = now().
     """
     col = ctx.config.updated_at_column
+    # Where no trigger can change the row it fires for (SQLite), any UPDATE trigger counts: it
+    # sets the column with an UPDATE of its own.
+    any_trigger = not ctx.d.capabilities.before_triggers_set_row
     for t in ctx.base_tables:
         if t.column(col) is None:
             continue
@@ -118,7 +121,7 @@ def updated_at_without_trigger(ctx: Context) -> Iterator[Hit]:
         for tr in ctx.triggers_by_table.get(t.key, ()):
             if "UPDATE" not in tr.events or tr.columns:
                 continue
-            if ctx.dialect == "sqlite" or (tr.level == "ROW" and tr.timing == "BEFORE"):
+            if any_trigger or (tr.level == "ROW" and tr.timing == "BEFORE"):
                 ok = True
                 break
         if not ok:
@@ -249,17 +252,18 @@ def _live_key_fix(
             f"before replacing {name} with a unique index WHERE {_live_predicate(ctx, c)}"
         )
     table = ctx.table_name(t)
-    if u is not None and ctx.dialect != "mysql":
+    partial = ctx.d.capabilities.partial_indexes
+    if u is not None and partial:
         base = f"uq_{t.name}_{'_'.join(u.columns)}_live"
     else:
         base = f"{name}_live"
     new = ctx.new_name(base, ctx.index_names_near(t))
-    if ctx.dialect == "mysql":
+    if not partial:
         return _mysql_live_key(ctx, t, c, name, u, i, new)
-    if u is not None and ctx.dialect == "sqlite":
+    if u is not None and not ctx.d.capabilities.alter_constraints:
         return (
-            f"SQLite cannot drop the constraint {name} of {t.name}: rebuild the table without "
-            f"it, then CREATE UNIQUE INDEX {ctx.ident(new)} ON {table} "
+            f"{ctx.d.short_title} cannot drop the constraint {name} of {t.name}: rebuild the "
+            f"table without it, then CREATE UNIQUE INDEX {ctx.ident(new)} ON {table} "
             f"({', '.join(ctx.ident(x) for x in u.columns)}) WHERE {_live_predicate(ctx, c)}"
         )
     where = Expr(_live_predicate(ctx, c), ctx.dialect)
@@ -280,13 +284,7 @@ def _live_key_fix(
         assert i is not None
         ix = replace(i, name=new, where=where)
         drop = f"DROP INDEX {ctx.ident(i.schema, i.name)};"
-    if ctx.dialect == "sqlite":
-        from dbdesign.emit.sqlite import index_sql
-
-        create = index_sql(ix)
-    else:
-        create = ctx.emit.index_sql(ix) + ";"
-    return f"{create} {drop}"
+    return f"{ctx.create_index_sql(ix)} {drop}"
 
 
 def _mysql_live_key(

@@ -353,10 +353,10 @@ def _shown_fk(fk: ForeignKey) -> str:
 
 
 def _drop_fk(ctx: Context, t: Table, fk: ForeignKey) -> str:
-    if ctx.dialect == "sqlite":
-        return f"SQLite cannot drop a constraint: rebuild {t.name} without {fk.name}"
-    word = "FOREIGN KEY" if ctx.dialect == "mysql" else "CONSTRAINT"
-    return f"ALTER TABLE {ctx.table_name(t)} DROP {word} {ctx.ident(fk.name)};"
+    sql = ctx.d.drop_constraint_sql("foreign_key", t.schema, t.name, fk.name)
+    if sql is None:
+        return f"{ctx.d.short_title} cannot drop a constraint: rebuild {t.name} without {fk.name}"
+    return sql
 
 
 @rule("KEY011", "duplicate-foreign-key", "warning")
@@ -493,8 +493,8 @@ def _together_fix(ctx: Context, t: Table, fk: ForeignKey, cols: list[str]) -> st
         f"({' AND '.join(f'{c} IS NULL' for c in q)}) OR "
         f"({' AND '.join(f'{c} IS NOT NULL' for c in q)})"
     )
-    if ctx.dialect != "postgres":
-        how = "rebuild the table with" if ctx.dialect == "sqlite" else "add"
+    if not ctx.d.capabilities.not_valid:  # the rows must be fixed before the check is added
+        how = "add" if ctx.d.capabilities.alter_constraints else "rebuild the table with"
         return f"{how} CHECK ({cond}), after fixing the rows that have only some of them set"
     taken = set(t.checks) | set(t.uniques) | set(t.foreign_keys) | set(t.exclusions)
     name = ctx.new_name(f"{fk.name}_null_together", taken)
@@ -633,25 +633,31 @@ def _reference_counts(ctx: Context) -> dict[str, int]:
     return out
 
 
+def _same_type(ctx: Context, a: Column, b: Column) -> bool:
+    """Whether two columns' types are written alike (their spellings in the DDL aside)."""
+    return ctx.type_sql(replace(a.type, raw=None)) == ctx.type_sql(replace(b.type, raw=None))
+
+
 def _add_fk(ctx: Context, t: Table, c: Column, parent: Table, pc: Column) -> str:
     taken = set(t.checks) | set(t.uniques) | set(t.foreign_keys) | set(t.exclusions)
     name = ctx.new_name(f"{t.name}_{c.name}_fkey", taken)
     ref = f"{ctx.table_name(parent)} ({ctx.ident(pc.name)})"
-    if ctx.dialect == "sqlite":
+    caps, server = ctx.d.capabilities, ctx.d.short_title
+    if not caps.alter_constraints:
         return (
-            f"SQLite cannot add a foreign key to a table: rebuild {t.name} with {c.name} "
+            f"{server} cannot add a foreign key to a table: rebuild {t.name} with {c.name} "
             f"REFERENCES {parent.name} ({pc.name})"
         )
-    if ctx.dialect == "mysql":
-        if ctx.type_sql(replace(c.type, raw=None)) != ctx.type_sql(replace(pc.type, raw=None)):
+    if not caps.not_valid:  # the key is checked against every row as it is added
+        if caps.foreign_keys_same_type and not _same_type(ctx, c, pc):
             return (
-                f"make {c.name} {ctx.type_label(pc.type)} like {parent.name}.{pc.name} (MySQL "
+                f"make {c.name} {ctx.type_label(pc.type)} like {parent.name}.{pc.name} ({server} "
                 f"needs the same type), then add FOREIGN KEY ({c.name}) REFERENCES "
                 f"{parent.name} ({pc.name}) once no row points nowhere"
             )
         return (
             f"add FOREIGN KEY ({c.name}) REFERENCES {parent.name} ({pc.name}) once no row "
-            "points nowhere (MySQL checks every existing row)"
+            f"points nowhere ({server} checks every existing row)"
         )
     if t.partition_by is not None:
         return (

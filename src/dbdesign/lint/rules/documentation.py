@@ -18,9 +18,7 @@ _COLUMN_NOTE = "<what the value means, its unit, where it comes from>"
 
 
 def _table_comment_sql(ctx: Context, t: Table) -> str:
-    if ctx.dialect == "mysql":
-        return f"ALTER TABLE {ctx.table_name(t)} COMMENT = {ctx.string(_TABLE_NOTE)};"
-    return f"COMMENT ON TABLE {ctx.table_name(t)} IS {ctx.string(_TABLE_NOTE)};"
+    return ctx.d.comment_sql(_TABLE_NOTE, t.schema, t.name) or ""
 
 
 @rule("DOC001", "table-without-comment", "info", dialects=COMMENTED, default=False)

@@ -12,18 +12,10 @@ from dbdesign.lint.findings import Hit
 from dbdesign.lint.registry import rule
 from dbdesign.lint.rules.constraints import null_tests
 from dbdesign.lint.rules.keys import _never_null
-from dbdesign.model import Index, IndexElement
+from dbdesign.model import IndexElement
 
 # Types whose values are searched by what they contain (@>, ?, @@): GIN indexes them.
 _CONTAINERS = {"jsonb", "tsvector", "hstore", "public.hstore"}
-
-
-def _create_sql(ctx: Context, i: Index) -> str:
-    if ctx.dialect == "sqlite":
-        from dbdesign.emit.sqlite import index_sql
-
-        return index_sql(i)
-    return ctx.emit.index_sql(i) + ";"
 
 
 @rule("IDX006", "btree-on-container-column", "warning", dialects=("postgres",))
@@ -69,7 +61,7 @@ def btree_on_container_column(ctx: Context) -> Iterator[Hit]:
         if len(i.elements) == 1 and not i.include:
             plain = IndexElement(column=i.elements[0].column)  # GIN takes no order or opclass
             gin = replace(i, method="gin", elements=(plain,))
-            fix = f"DROP INDEX {ctx.ident(i.schema, i.name)}; {_create_sql(ctx, gin)}"
+            fix = f"DROP INDEX {ctx.ident(i.schema, i.name)}; {ctx.create_index_sql(gin)}"
         else:
             fix = (
                 f"replace {i.name} with a GIN index on {', '.join(h.split()[0] for h in hits)} "
@@ -122,7 +114,7 @@ def redundant_not_null_predicate(ctx: Context) -> Iterator[Hit]:
         if only is not None and only <= set(redundant):
             full = replace(i, where=None)
             drop = ctx.drop_index_sql(i)
-            fix = f"{drop} {_create_sql(ctx, full)}"
+            fix = f"{drop} {ctx.create_index_sql(full)}"
         else:
             fix = (
                 f"recreate {i.name} with its predicate without "

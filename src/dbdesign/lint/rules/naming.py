@@ -13,22 +13,12 @@ from dbdesign.lint.registry import rule
 from dbdesign.model import Index, Table
 
 _SNAKE = re.compile(r"^[a-z_][a-z0-9_]*$")
-_LIMITS = {"postgres": 63, "mysql": 64}
-
-# SQLite keywords that cannot be used as names without quoting (sqlite.org/lang_keywords.html,
-# less the ones its parser falls back to treating as identifiers).
-_SQLITE_RESERVED = frozenset(
-    """add all alter and as autoincrement between case check collate commit constraint create
-    default deferrable delete distinct drop else escape except exists foreign from group having
-    in index insert intersect into is isnull join limit not notnull null on or order primary
-    references select set table then to transaction union unique update using values when where
-    """.split()
-)
 
 
 def _case_ok(ctx: Context, name: str) -> bool:
-    """On PostgreSQL upper case means a quoted name: NAM007 reports those, not the case rules."""
-    return ctx.dialect == "postgres" and name != name.lower()
+    """Where unquoted names fold to lower case (PostgreSQL), upper case means a quoted name:
+    NAM007 reports those, not the case rules."""
+    return ctx.d.folds_unquoted_names and name != name.lower()
 
 
 @rule("NAM001", "table-name-snake-case", "warning")
@@ -280,9 +270,8 @@ def default_name(
             return True
     if kind == "index" and cols and low == "_".join((tbl, *cols)).lower():
         return True  # Sequelize: {table}_{columns}
-    # MySQL: an unnamed key is named after its first column (a, a_2, a_3 ...)
-    mysql_key = ctx.dialect == "mysql" and kind in ("index", "unique") and bool(cols)
-    if mysql_key and re.fullmatch(re.escape(cols[0].lower()) + r"(_\d+)?", low):
+    # the server's name for a key declared without one (MySQL: its first column, a_2 ...)
+    if kind in ("index", "unique") and ctx.d.is_default_key_name(name, cols):
         return True
     if kind in _TOOL_NAMES and _tool_patterns(kind, tbl).match(low):
         return True
@@ -332,8 +321,10 @@ def index_name_pattern(ctx: Context) -> Iterator[Hit]:
             i.unique and default_name(ctx, "unique", i.name, i.table, cols)
         ):
             continue
-        if ctx.dialect == "mysql" and i.name.lower() in fk_names.get(i.table_key, ()):
-            continue  # the index InnoDB made for a foreign key takes the key's name
+        if ctx.d.capabilities.foreign_keys_need_index and i.name.lower() in fk_names.get(
+            i.table_key, ()
+        ):
+            continue  # the index the server made for a foreign key takes the key's name
         want = " or ".join(pats)
         # a unique index is best named by the unique pattern
         order = (n["unique"] + n["index"]) if i.unique else pats
@@ -376,14 +367,13 @@ def _rename_index(ctx: Context, i: Index, pats: tuple[str, ...], cols: tuple[str
     new = _proposed(ctx, pats, i.name, i.table, cols, taken)
     if new is None:
         return f"Rename the index to follow {' or '.join(pats)}."
-    if ctx.dialect == "sqlite":
-        return f"SQLite cannot rename an index: drop {i.name} and create it again as {new}"
-    if ctx.dialect == "mysql":
+    sql = ctx.d.rename_sql("index", i.schema, i.table, i.name, new)
+    if sql is None:
         return (
-            f"ALTER TABLE {ctx.ident(i.schema, i.table)} RENAME INDEX {ctx.ident(i.name)} "
-            f"TO {ctx.ident(new)};"
+            f"{ctx.d.short_title} cannot rename an index: drop {i.name} and create it again "
+            f"as {new}"
         )
-    return f"ALTER INDEX {ctx.ident(i.schema, i.name)} RENAME TO {ctx.ident(new)};"
+    return sql
 
 
 def _constraints(t: Table) -> Iterator[tuple[str, str, tuple[str, ...], object]]:
@@ -427,8 +417,8 @@ def constraint_name_pattern(ctx: Context) -> Iterator[Hit]:
     n = ctx.config.naming
     for t in ctx.base_tables:
         for kind, name, cols, origin in _constraints(t):
-            if kind == "primary_key" and ctx.dialect == "mysql":
-                continue  # MySQL names every primary key PRIMARY, whatever the DDL says
+            if kind == "primary_key" and ctx.d.primary_key_name is not None:
+                continue  # the server names every one (MySQL: PRIMARY), whatever the DDL says
             if not _matches(n[kind], name, t.name, cols) and not default_name(
                 ctx, kind, name, t.name, cols
             ):
@@ -449,16 +439,14 @@ def _rename_constraint(
     new = _proposed(ctx, pats, name, t.name, cols, taken)
     if new is None:
         return f"Rename the constraint to follow {' or '.join(pats)}."
-    table = ctx.table_name(t)
-    if ctx.dialect == "sqlite":
-        return f"SQLite cannot rename a constraint: rebuild {t.name} with it named {new}"
-    if ctx.dialect == "mysql":
-        if kind == "unique":
-            return f"ALTER TABLE {table} RENAME INDEX {ctx.ident(name)} TO {ctx.ident(new)};"
-        return (
-            f"MySQL cannot rename a {kind.replace('_', ' ')}: drop {name} and add it again as {new}"
-        )
-    return f"ALTER TABLE {table} RENAME CONSTRAINT {ctx.ident(name)} TO {ctx.ident(new)};"
+    sql = ctx.d.rename_sql(kind, t.schema, t.name, name, new)
+    if sql is not None:
+        return sql
+    server = ctx.d.short_title
+    if not ctx.d.capabilities.alter_constraints:
+        return f"{server} cannot rename a constraint: rebuild {t.name} with it named {new}"
+    what = kind.replace("_", " ")
+    return f"{server} cannot rename a {what}: drop {name} and add it again as {new}"
 
 
 def _object(ctx: Context) -> list[tuple[str, str, str, object]]:
@@ -503,18 +491,7 @@ def reserved_word(ctx: Context) -> Iterator[Hit]:
 
     Fix: Rename the object.
     """
-    if ctx.dialect == "postgres":
-        from pglast.keywords import RESERVED_KEYWORDS
-
-        reserved = frozenset(RESERVED_KEYWORDS)
-    elif ctx.dialect == "sqlite":
-        reserved = _SQLITE_RESERVED
-    elif ctx.dialect == "mysql":
-        from dbdesign.dialects.mysql import RESERVED_WORDS
-
-        reserved = frozenset(w.lower() for w in RESERVED_WORDS)
-    else:
-        return
+    reserved = ctx.d.reserved_words
     for kind, key, name, origin in _object(ctx):
         if name.lower() in reserved:
             yield Hit(key, f"{kind} name {name!r} is a reserved word", origin)  # type: ignore[arg-type]
@@ -562,10 +539,11 @@ def identifier_too_long(ctx: Context) -> Iterator[Hit]:
     """
     limit = ctx.config.max_identifier_length
     at_limit = limit is None  # the dialect's limit: a name of that length may be truncated
-    limit = limit or _LIMITS.get(ctx.dialect)
+    limit = limit or ctx.d.identifier_limit
     if limit is None:
         return
+    in_bytes = ctx.d.identifier_unit == "bytes"
     for kind, key, name, origin in _object(ctx):
-        n = len(name.encode()) if ctx.dialect == "postgres" else len(name)
+        n = len(name.encode()) if in_bytes else len(name)
         if n > limit or (at_limit and n == limit):
             yield Hit(key, f"{kind} name {name!r} is {n} bytes (limit {limit})", origin)  # type: ignore[arg-type]

@@ -116,18 +116,18 @@ _PII_NOTE = "PII: <how it is protected, who may read it, how long it is kept>"
 def _comment_sql(ctx: Context, t: Table, c: Column, note: str = _PII_NOTE) -> str:
     """The statement that documents a column with ``note``, or prose where the dialect has no
     comments."""
-    if ctx.dialect == "sqlite":
+    if not ctx.d.capabilities.comments:
         return (
-            f"SQLite has no column comments: protect {c.name} (encrypt or tokenise it) and "
-            "record how in the schema's documentation"
+            f"{ctx.d.short_title} has no column comments: protect {c.name} (encrypt or "
+            "tokenise it) and record how in the schema's documentation"
         )
-    if ctx.dialect == "mysql":
+    sql = ctx.d.comment_sql(note, t.schema, t.name, c.name)
+    if sql is None and ctx.d.capabilities.modify_column:  # the comment is the column's (MySQL)
         from dbdesign.emit.mysql import column_sql
 
         col = column_sql(t, replace(c, comment=note))
-        return f"ALTER TABLE {ctx.table_name(t)} MODIFY {col};"
-    name = ctx.ident(t.schema, t.name, c.name)
-    return f"COMMENT ON COLUMN {name} IS {ctx.string(note)};"
+        sql = f"ALTER TABLE {ctx.table_name(t)} MODIFY {col};"
+    return sql or ""
 
 
 # The privileges row-level security filters, and the policy commands that open them.

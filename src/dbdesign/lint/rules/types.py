@@ -131,13 +131,14 @@ def float_for_money(ctx: Context) -> Iterator[Hit]:
 
 def _exact_money(ctx: Context, t: Table, c: Column) -> str:
     """How to make a float money column exact without rounding sub-cent amounts away."""
-    if ctx.dialect == "sqlite":
+    exact = ctx.d.capabilities.exact_decimal
+    if exact == "none":
         return (
-            f"SQLite has no exact decimal type: store {c.name} as an INTEGER count of the "
-            "smallest unit the amounts use (micro-units where amounts are below a cent), not "
-            "cents, which would round sub-cent amounts to zero"
+            f"{ctx.d.short_title} has no exact decimal type: store {c.name} as an INTEGER count "
+            "of the smallest unit the amounts use (micro-units where amounts are below a cent), "
+            "not cents, which would round sub-cent amounts to zero"
         )
-    if ctx.dialect == "mysql":
+    if exact == "declared":  # DECIMAL(p, s): the scale must be chosen
         return (
             f"change {c.name} to DECIMAL(p, s) with a scale as fine as the smallest amount "
             "(DECIMAL(20,2) or integer cents would round sub-cent amounts to zero; "
