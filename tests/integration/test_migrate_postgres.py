@@ -13,7 +13,7 @@ import pytest
 
 from dbdesign.engine import connect
 from dbdesign.errors import MigrationError
-from dbdesign.migrate.backend import LOCK_KEY, RUNNER_APP, PostgresBackend
+from dbdesign.migrate.backend_pg import LOCK_KEY, RUNNER_APP, PostgresBackend
 from dbdesign.migrate.runner import Settings, migrate, status
 from dbdesign.migrate.testing import run_test
 from tests.integration.test_migrate_helpers import cli, pg_history, pg_tables, write_folder
@@ -410,7 +410,7 @@ def test_a_dead_runners_session_is_ended_by_the_next_lock_holder(
     """A runner killed between two statements leaves a server session idle in a transaction that
     can never commit, holding locks. The next runner, once it holds the lock, ends it instead of
     waiting on those locks."""
-    from dbdesign.migrate.backend import HOLDER_APP
+    from dbdesign.migrate.backend_pg import HOLDER_APP
 
     with connect(pg_scratch, autocommit=True) as setup:
         setup.execute("create table users (id int primary key, email text)")

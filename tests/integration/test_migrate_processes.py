@@ -20,7 +20,7 @@ import psycopg
 import pytest
 
 from dbdesign.engine import connect, scratch_database
-from dbdesign.migrate.backend import LOCK_KEY
+from dbdesign.migrate.backend_pg import LOCK_KEY
 from tests.conftest import server_url
 from tests.integration.test_migrate_helpers import pg_history, pg_tables, write_folder
 
