@@ -107,10 +107,12 @@ def _progress() -> Callable[[str], None]:
 
 
 def _print_text(d: object, proof: object, out: Path | None, prove: bool = True) -> None:
+    from dbdesign import dialects
     from dbdesign.design import Design
     from dbdesign.design.prove import Proof
 
     assert isinstance(d, Design)
+    server = dialects.get(d.dialect)
     tables = d.tables
     print(f"{d.spec.project.name}: {d.choice.kind} database, designed for {d.dialect}")
     if d.choice.note:
@@ -126,10 +128,10 @@ def _print_text(d: object, proof: object, out: Path | None, prove: bool = True) 
         print("  result: " + ("PASS" if proof.ok else "FAIL"))
     elif not prove:
         print("  proof: not run (--no-prove)")
-    elif d.dialect == "mysql":
+    elif not server.embedded:  # no server given, and dbdesign has none of its own
         print(
-            "  proof: not run (no MySQL server given: prove it on MySQL / MariaDB with "
-            "--db mysql://user@host:3306/db, or set DBDESIGN_DATABASE_URL to one)"
+            f"  proof: not run (no {server.short_title} server given: prove it on {server.title} "
+            f"with --db {server.example_url}, or set DBDESIGN_DATABASE_URL to one)"
         )
     if out is not None:
         print(f"  wrote {out}/DESIGN.md, schema.sql, migrations/, erd.mmd, erd.txt, design.json")

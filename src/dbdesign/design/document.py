@@ -131,7 +131,8 @@ def design_md(
 ) -> str:
     spec = d.spec
     p = spec.project
-    engine = dialects.get(d.dialect).title
+    server = dialects.get(d.dialect)
+    engine = server.title
     out = [
         "# Database Design Document",
         f"**Date:** {generated_at}",
@@ -203,11 +204,12 @@ def design_md(
                 "",
             ]
     out += ["## Query Performance Analysis", ""]
-    if proof is None and d.dialect == "mysql":
+    if proof is None and not server.embedded:  # not proved for want of a server
+        servers = engine.replace(" / ", " or ")
         out += [
             "> **Not measured:** the proof (apply, fill with generated rows, EXPLAIN every "
-            f"access pattern) needs a MySQL or MariaDB server and was not run for this {engine} "
-            "design: `dbdesign design SPEC --dialect mysql --db mysql://user@host:3306/db` "
+            f"access pattern) needs a {servers} server and was not run for this {engine} "
+            f"design: `dbdesign design SPEC --dialect {server.name} --db {server.example_url}` "
             "runs it. The indexes below are designed, not measured.",
             "",
         ]
@@ -240,7 +242,8 @@ def design_md(
     if proof:
         out += ["### Proof", "", proof.summary_md(), ""]
     tables = [d.schema.tables[k] for k in by_table]
-    out += ["## Migration Strategy", "", *_migration_strategy(d.dialect), ""]
+    ops = server.operations
+    out += ["## Migration Strategy", "", *(ops.migration if ops else ()), ""]
     out += [
         "```sql",
         "-- Example future migration (backwards compatible)",
@@ -298,7 +301,6 @@ def design_md(
                 "the same transaction; see Decisions)."
             )
     mt = spec.project.features.multi_tenancy
-    server = dialects.get(d.dialect)
     if not server.capabilities.row_level_security and mt and mt.row_level_security:
         n += 1
         out.append(
@@ -314,7 +316,7 @@ def design_md(
         )
     out += ["", "## Decisions", "", "| Subject | Decision | Reason |", "|---|---|---|"]
     out += [f"| {x.subject} | {x.choice} | {x.reason} |" for x in d.decisions]
-    out += ["", "## Backup Strategy", "", *_backup(d.dialect), ""]
+    out += ["", "## Backup Strategy", "", *(ops.backup if ops else ()), ""]
     out += [
         "## Monitoring Metrics",
         "",
@@ -322,7 +324,7 @@ def design_md(
             f"- `{pp.pattern.name}`: p95 latency against its {pp.pattern.latency_ms:g} ms target"
             for pp in d.patterns
         ],
-        *_monitoring(d.dialect),
+        *(ops.monitoring if ops else ()),
         "",
         "## Appendix: schema.sql",
         "",
@@ -339,76 +341,9 @@ def _code(text: str) -> str:
     return f"`` {text} ``" if "`" in text else f"`{text}`"
 
 
-def _migration_strategy(dialect: str) -> list[str]:
-    if dialect == "mysql":
-        return [
-            "- `migrations/0001_initial.up.sql` creates the schema; `0001_initial.down.sql` "
-            "drops it. Run them with the `mysql` client (`mysql DB < migrations/0001_initial."
-            "up.sql`) in a database created with `CHARACTER SET utf8mb4` (the varchar lengths "
-            "are characters, and only utf8mb4 holds all of Unicode); `dbdesign migrate` runs "
-            "PostgreSQL and SQLite migrations only.",
-            "- MySQL DDL is not transactional: every statement commits on its own, so a "
-            "migration that fails half-way stays half-applied. Keep one change per migration, "
-            "and later changes are new numbered migrations, never edits of applied ones.",
-            "- Zero-downtime changes: add columns with `ALGORITHM=INSTANT` (MySQL 8.0, MariaDB "
-            "10.3+); build indexes with `ALGORITHM=INPLACE, LOCK=NONE`; changes that copy a "
-            "large table (a column type, a new CHECK) with gh-ost or pt-online-schema-change; "
-            "rename in steps (add, backfill, switch, drop).",
-        ]
-    return [
-        "- `migrations/0001_initial.up.sql` creates the schema; `0001_initial.down.sql` drops it. "
-        "Apply with `dbdesign migrate up`; `dbdesign migrate test` proves the down undoes the up.",
-        "- Later changes are new numbered migrations, never edits of applied ones (checksums are "
-        "verified by `dbdesign migrate validate`).",
-        "- Zero-downtime changes: add columns nullable or with a constant default; build indexes "
-        "with CREATE INDEX CONCURRENTLY in a `-- dbdesign: no-transaction` migration; add "
-        "constraints NOT VALID, then VALIDATE; rename in steps (add, backfill, switch, drop).",
-    ]
-
-
-def _backup(dialect: str) -> list[str]:
-    if dialect == "mysql":
-        return [
-            "- **Full backup:** daily physical backup (mariadb-backup or Percona XtraBackup, or "
-            "a managed snapshot), kept 30 days.",
-            "- **Point-in-time recovery:** binary logs (`binlog_format=ROW`) archived "
-            "continuously; restore the last full backup, then replay the binary logs with "
-            "`mysqlbinlog` up to the second wanted.",
-            "- **Restore test:** monthly, into a scratch server; `dbdesign inspect` on the "
-            "restored database lists its tables and row counts.",
-        ]
-    return [
-        "- **Full backup:** daily (pg_basebackup or a managed snapshot), kept 30 days.",
-        "- **Point-in-time recovery:** continuous WAL archiving; recovery to any second in the "
-        "retention window.",
-        "- **Restore test:** monthly, into a scratch server, with `dbdesign migrate validate` "
-        "against the restored database.",
-    ]
-
-
-def _monitoring(dialect: str) -> list[str]:
-    if dialect == "mysql":
-        return [
-            "- The slow query log (`long_query_time` below the tightest target) for queries "
-            "that miss their index.",
-            "- Index usage (`sys.schema_unused_indexes` on MySQL, `INDEX_STATISTICS` with "
-            "`userstat=1` on MariaDB): an index unused for 30 days is a candidate to drop.",
-            "- InnoDB history list length (purge lag) and buffer pool hit ratio ≥ 99 %; "
-            "connections against `max_connections`; long-running transactions.",
-            "- AUTO_INCREMENT values against their type's maximum; replica lag.",
-        ]
-    return [
-        "- Index usage (pg_stat_user_indexes): an index with no scans for 30 days is a candidate "
-        "to drop.",
-        "- Table and index bloat; autovacuum lag (n_dead_tup) on the busiest tables.",
-        "- Cache hit ratio ≥ 99 %; connections and idle-in-transaction sessions.",
-        "- Sequence / identity usage against its type's maximum; transaction-id age.",
-    ]
-
-
 def _scaling(d: Design) -> list[str]:
     spec = d.spec
-    my = d.dialect == "mysql"
+    ops = dialects.get(d.dialect).operations
     out: list[str] = []
     big = sorted(
         ((e.volume.rows + 3 * e.volume.growth_per_year, n) for n, e in spec.entities.items()),
@@ -421,7 +356,7 @@ def _scaling(d: Design) -> list[str]:
     reads = sum(p.rate_per_second or 0 for p in spec.access_patterns)
     writes = sum(w.rate_per_second or 0 for w in spec.writes)
     out += ["### Read Scaling", ""]
-    replica = "replica (binary log replication)" if my else "streaming replica"
+    replica = ops.replica if ops else "replica"
     if spec.project.workload.read_write_ratio >= 5 or reads > 1000:
         out.append(
             f"- Read-heavy ({reads:g} reads/s vs {writes:g} writes/s stated): add a {replica} "
@@ -432,12 +367,7 @@ def _scaling(d: Design) -> list[str]:
         out.append(
             f"- {reads:g} reads/s stated: the primary serves reads; a replica is for failover."
         )
-    pool = (
-        "- Pool connections in the application (or ProxySQL / MaxScale in front of the servers)."
-        if my
-        else "- Pool connections (PgBouncer, transaction mode)."
-    )
-    out += [pool, "", "### Write Scaling", ""]
+    out += [*([ops.pooling] if ops else []), "", "### Write Scaling", ""]
     whole = [x for x in d.decisions if x.choice == NOT_PARTITIONED]
     if whole:
         entities = {e.table or plural(n): e for n, e in spec.entities.items()}
@@ -485,18 +415,7 @@ def _scaling(d: Design) -> list[str]:
             "years, or a retention period)."
         )
     mt = spec.project.features.multi_tenancy
-    if mt and my:
-        out.append(
-            f"- Sharding key: `{mt.tenant}_id`. Every tenant-owned table carries it and every "
-            "access pattern's index leads with it, so the data can be distributed by tenant "
-            "(e.g. Vitess, or one database per group of tenants) without changing queries."
-        )
-    elif mt:
-        out.append(
-            f"- Sharding key: `{mt.tenant}_id`. Every tenant-owned table carries it and every "
-            "index "
-            "leads with it, so the data can be distributed by tenant (e.g. Citus, co-located "
-            "tables) without changing queries."
-        )
+    if mt and ops:
+        out.append(ops.sharding.format(tenant=mt.tenant))
     out.append("")
     return out
