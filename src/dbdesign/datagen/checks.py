@@ -20,6 +20,7 @@ MySQL's own functions of checks made into regexes first (``is_ipv4(ip)``) and a 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -75,11 +76,8 @@ def parse_expression(text: str, dialect: str = "postgres") -> Any:
     """The parse tree (libpg_query JSON as dicts) of one SQL expression."""
     from pglast.parser import ParseError, parse_sql_json
 
-    sql = text
-    if dialect == "sqlite":
-        sql = _sqlite_to_postgres(text)
-    elif dialect == "mysql":
-        sql = _mysql_to_postgres(text)
+    to_postgres = TO_POSTGRES.get(dialect)
+    sql = text if to_postgres is None else to_postgres(text)
     try:
         tree = json.loads(parse_sql_json(f"SELECT ({sql})"))
     except ParseError as e:
@@ -197,6 +195,14 @@ def _mysql_to_postgres(text: str) -> str:
         return trees[0].transform(fix).sql(dialect="postgres")
     except SqlglotError as e:
         raise CheckUnsupported(f"cannot parse the expression: {e}") from None
+
+
+# Expressions of a dialect other than PostgreSQL, rewritten for PostgreSQL's parser, by the
+# dialect's canonical name.
+TO_POSTGRES: dict[str, Callable[[str], str]] = {
+    "sqlite": _sqlite_to_postgres,
+    "mysql": _mysql_to_postgres,
+}
 
 
 def atoms(text: str, dialect: str = "postgres") -> list[Atom]:

@@ -8,6 +8,7 @@ from graphlib import CycleError, TopologicalSorter
 from itertools import pairwise
 from typing import Any
 
+from dbdesign import dialects
 from dbdesign.datagen.fk_units import FK_NULL_FRACTION, FkGroupUnit, FkUnit, SelfFkUnit
 from dbdesign.datagen.units import ColumnIndex, ColumnPlan, TablePlan, Unit, stable_seed
 from dbdesign.errors import UnsupportedError
@@ -186,7 +187,7 @@ def _is_key(schema: Schema, t: Table, cols: tuple[str, ...]) -> bool:
     A unique index counts when its columns are exactly these, once each, and (SQLite) each
     in its column's own collation, as SQLite requires of a parent key; never the rowid
     (SQLite finds no parent key there: "foreign key mismatch")."""
-    fold = schema.dialect == "sqlite"
+    fold = dialects.get(schema.dialect).capabilities.parent_key_collation
 
     def norm(names: Sequence[str]) -> list[str]:
         return sorted(c.lower() if fold else c for c in names)
@@ -265,7 +266,8 @@ def load_order(
 def deferred_at_commit(schema: Schema, fk: ForeignKey) -> bool:
     """A transaction can have ``fk`` checked at COMMIT: a deferrable key (PostgreSQL:
     ``SET CONSTRAINTS ... DEFERRED``), on SQLite only one declared INITIALLY DEFERRED."""
-    return fk.deferrable and (fk.initially_deferred or schema.dialect != "sqlite")
+    only_initially = dialects.get(schema.dialect).capabilities.deferred_only_initially
+    return fk.deferrable and (fk.initially_deferred or not only_initially)
 
 
 def cycle_null_columns(table: Table, fk: ForeignKey) -> tuple[str, ...]:

@@ -54,11 +54,12 @@ def generate(
 
 def _iterate(p: Plan, batch_rows: int) -> Iterator[Batch]:
     for tp in p.tables.values():
-        yield from table_batches(tp, batch_rows, "py")
+        yield from table_batches(tp, batch_rows)
 
 
-def table_batches(tp: TablePlan, batch_rows: int, form: str) -> Iterator[Batch]:
-    """A table's rows converted to ``py`` or ``sqlite`` values."""
+def table_batches(tp: TablePlan, batch_rows: int, *, as_stored: bool = False) -> Iterator[Batch]:
+    """A table's rows as Python values, or ``as_stored``: each value as a column of dynamic
+    typing (SQLite) stores it, its affinity applied."""
     cols = tp.out_columns
     gens = []
     for c in cols:
@@ -66,7 +67,7 @@ def table_batches(tp: TablePlan, batch_rows: int, form: str) -> Iterator[Batch]:
         assert gen is not None
         gens.append(gen)
     for _start, done in tp.batches(batch_rows):
-        if form == "sqlite":
+        if as_stored:
             columns = [g.sqlites(done[c]) for c, g in zip(cols, gens, strict=True)]
         else:
             columns = [

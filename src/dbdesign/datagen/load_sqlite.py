@@ -110,7 +110,7 @@ def load_sqlite(con: sqlite3.Connection, label: str, job: LoadJob) -> LoadReport
                     f"VALUES ({', '.join('?' for _ in cols)})"
                 )
                 n = 0
-                for batch in table_batches(tp, job.batch_rows or BATCH_ROWS, "sqlite"):
+                for batch in table_batches(tp, job.batch_rows or BATCH_ROWS, as_stored=True):
                     out = batch.rows
                     for s in later.get(tp.key, ()):
                         out = s.hold_rows(batch.columns, out)

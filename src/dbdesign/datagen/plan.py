@@ -40,6 +40,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from dbdesign import dialects
 from dbdesign.datagen.column_checks import apply_checks, require_generated_sources
 from dbdesign.datagen.derived import plan_derived
 from dbdesign.datagen.fk_units import FkGroupUnit, FkUnit, SelfFkUnit
@@ -160,7 +161,7 @@ def _is_serial(table: Table, col: Any, schema: Schema) -> bool:
         return True
     pk = table.primary_key
     return (
-        schema.dialect == "sqlite"
+        dialects.get(schema.dialect).capabilities.rowid_alias
         and pk is not None
         and pk.columns == (col.name,)
         and col.type.name.lower() == "integer"

@@ -10,6 +10,7 @@ MySQL types are the server's lower-case names (``int unsigned``, ``datetime``, `
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -94,12 +95,10 @@ class TypeInfo:
 
 
 def resolve(t: DataType, schema: Schema) -> TypeInfo:
-    """The :class:`TypeInfo` of a column type in ``schema`` (its dialect decides the rules)."""
-    if schema.dialect == "sqlite":
-        return _sqlite(t)
-    if schema.dialect == "mysql":
-        return _mysql(t)
-    return _postgres(t, schema, depth=0)
+    """The :class:`TypeInfo` of a column type in ``schema`` (its dialect decides the rules:
+    :data:`TYPE_RULES`, PostgreSQL's where it has none of its own)."""
+    rules = TYPE_RULES.get(schema.dialect)
+    return rules(t) if rules is not None else _postgres(t, schema, depth=0)
 
 
 def _postgres(t: DataType, schema: Schema, depth: int) -> TypeInfo:
@@ -266,3 +265,8 @@ def _mysql(t: DataType) -> TypeInfo:
         labels = tuple(unquote_string(a) for a in t.args if isinstance(a, str))
         return TypeInfo(kind="enum", name=name, labels=labels)
     return TypeInfo(kind="unknown", name=name)
+
+
+# How the generator reads the type names of a dialect other than PostgreSQL, by the dialect's
+# canonical name (a dialect's types are its own: see the module docstring).
+TYPE_RULES: dict[str, Callable[[DataType], TypeInfo]] = {"sqlite": _sqlite, "mysql": _mysql}

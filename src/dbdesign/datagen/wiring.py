@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from dbdesign import dialects
 from dbdesign.datagen import checks as chk
 from dbdesign.datagen.affinity import KeySide, referenced
 from dbdesign.datagen.fk_units import FkGroupUnit, FkUnit, SelfFkUnit
@@ -42,6 +43,8 @@ class Wiring:
         self.plans = plans
         self.skew = skew
         self.existing = existing
+        # Dynamic typing (SQLite): a key's values are drawn as the referencing columns store them.
+        self.as_stored = dialects.get(schema.dialect).capabilities.dynamic_typing
 
     def wire(self, tp: TablePlan) -> None:
         if tp.wired:
@@ -76,7 +79,7 @@ class Wiring:
         src = [target.column(c) for c in u.ref_columns]
         dst = [tp.column(c) for c in u.columns]
         same = all(_same_values(a.info, b.info) for a, b in zip(src, dst, strict=True))
-        if self.schema.dialect == "sqlite":
+        if self.as_stored:
             if same and not force and not any(isinstance(a.gen, Stored) for a in src):
                 return pool
             rows = self.sqlite_rows(pool, target, u.ref_columns, tp, u.fk)
@@ -258,7 +261,7 @@ def _wire_self(w: Wiring, tp: TablePlan, u: SelfFkUnit) -> None:
     dst = [tp.column(c) for c in u.columns]
     same = all(_same_values(a.info, b.info) for a, b in zip(src, dst, strict=True))
     converted = not same
-    if w.schema.dialect == "sqlite" and (not same or any(isinstance(a.gen, Stored) for a in src)):
+    if w.as_stored and (not same or any(isinstance(a.gen, Stored) for a in src)):
         own = w.sqlite_rows(own, tp, u.ref_columns, tp, u.fk)
         converted = True
     elif not same:
