@@ -244,7 +244,7 @@ class Context:
                 f"{o.name}.{fk.name}"
                 for o in self.schema.tables.values()
                 for fk in o.foreign_keys.values()
-                if fk.ref_table == t.key and c.name in fk.ref_columns
+                if fk.ref_table == t.key and c.name in self.schema.ref_columns(fk)
             ]
             if fks or refs:
                 return (

@@ -270,6 +270,8 @@ class ForeignKey:
     name: str
     columns: tuple[str, ...]
     ref_table: str  # qualified: "schema.table" (SQLite: "main.table")
+    # As written; empty for SQLite's REFERENCES t without columns (its primary key, resolved
+    # when used: Schema.ref_columns).
     ref_columns: tuple[str, ...]
     on_delete: ReferentialAction = "NO ACTION"
     on_update: ReferentialAction = "NO ACTION"
@@ -701,6 +703,14 @@ class Schema:
 
     def policies_on(self, table_key: str) -> list[Policy]:
         return [p for p in self.policies.values() if f"{p.schema}.{p.table}" == table_key]
+
+    def ref_columns(self, fk: ForeignKey) -> tuple[str, ...]:
+        """The columns ``fk`` references: as written, else (SQLite's ``REFERENCES t``
+        without columns) the referenced table's primary key; empty if that is unknown."""
+        if fk.ref_columns:
+            return fk.ref_columns
+        parent = self.tables.get(fk.ref_table)
+        return parent.primary_key.columns if parent and parent.primary_key else ()
 
     def referencing(self, table_key: str) -> list[tuple[Table, ForeignKey]]:
         """Foreign keys in other tables (or this one) that point at ``table_key``."""

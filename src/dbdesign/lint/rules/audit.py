@@ -224,7 +224,7 @@ def _referenced(ctx: Context, t: Table, columns: tuple[str, ...]) -> list[str]:
         f"{o.key}.{fk.name}"
         for o in ctx.tables
         for fk in o.foreign_keys.values()
-        if fk.ref_table == t.key and set(fk.ref_columns) == want
+        if fk.ref_table == t.key and set(ctx.schema.ref_columns(fk)) == want
     ]
 
 

@@ -48,7 +48,10 @@ def _fk_mismatch(ctx: Context, t: Table, c: Column) -> bool:
         parent = ctx.schema.tables.get(fk.ref_table)
         if parent is None or c.name not in fk.columns:
             continue
-        p = parent.column(fk.ref_columns[fk.columns.index(c.name)])
+        refs = ctx.schema.ref_columns(fk)
+        if len(refs) != len(fk.columns):
+            continue
+        p = parent.column(refs[fk.columns.index(c.name)])
         if p is not None and _type_key(ctx, p) != _type_key(ctx, c):
             return True
     return False

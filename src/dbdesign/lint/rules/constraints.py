@@ -276,7 +276,7 @@ def _widen(ctx: Context, t: Table, c: Column, new: DataType) -> str:
         for o in ctx.base_tables
         for fk in o.foreign_keys.values()
         if fk.ref_table == t.key
-        for a, b in zip(fk.columns, fk.ref_columns, strict=False)
+        for a, b in zip(fk.columns, ctx.schema.ref_columns(fk), strict=False)
         if b == c.name
     ]
     if refs:
@@ -344,8 +344,8 @@ def constraint_not_validated(ctx: Context) -> Iterator[Hit]:
 # --------------------------------------------------------------------------- KEY011
 
 
-def _pairs(fk: ForeignKey) -> frozenset[tuple[str, str]]:
-    return frozenset(zip(fk.columns, fk.ref_columns, strict=False))
+def _pairs(ctx: Context, fk: ForeignKey) -> frozenset[tuple[str, str]]:
+    return frozenset(zip(fk.columns, ctx.schema.ref_columns(fk), strict=False))
 
 
 def _shown_fk(fk: ForeignKey) -> str:
@@ -388,11 +388,11 @@ def duplicate_foreign_key(ctx: Context) -> Iterator[Hit]:
     for t in ctx.base_tables:
         fks = list(t.foreign_keys.values())
         for n, fk in enumerate(fks):
-            mine = _pairs(fk)
+            mine = _pairs(ctx, fk)
             for other in fks:
                 if other is fk or other.ref_table != fk.ref_table:
                     continue
-                theirs = _pairs(other)
+                theirs = _pairs(ctx, other)
                 if mine == theirs and fks.index(other) < n:
                     same = (fk.on_delete, fk.on_update) == (other.on_delete, other.on_update)
                     differ = "" if same else (

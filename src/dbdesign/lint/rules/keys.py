@@ -176,7 +176,7 @@ def widen_key_sql(ctx: Context, t: Table, c: Column, new: DataType) -> list[str]
         for fk in o.foreign_keys.values():
             if fk.ref_table != t.key:
                 continue
-            for a, b in zip(fk.columns, fk.ref_columns, strict=False):
+            for a, b in zip(fk.columns, ctx.schema.ref_columns(fk), strict=False):
                 oc = o.column(a)
                 if b != c.name or oc is None or a not in own or (o is t and a == c.name):
                     continue
@@ -221,7 +221,7 @@ def foreign_key_type_mismatch(ctx: Context) -> Iterator[Hit]:
             parent = ctx.schema.tables.get(fk.ref_table)
             if parent is None:
                 continue
-            for col, ref in zip(fk.columns, fk.ref_columns, strict=False):
+            for col, ref in zip(fk.columns, ctx.schema.ref_columns(fk), strict=False):
                 mine, theirs = _type_text(ctx, t, col), _type_text(ctx, parent, ref)
                 if mine is None or theirs is None or mine == theirs:
                     continue
