@@ -48,9 +48,13 @@ def _redact(source: str) -> str:
     return redact_url(source)
 
 
-def _dialect_of(url: str) -> str | None:
-    d = dialects.for_url(url)
-    return d.name if d is not None else None
+def _require_plans(url: str, command: str) -> None:
+    """Refuse a database whose query plans advise does not read (it reads PostgreSQL's)."""
+    from dbdesign import databases
+
+    adapter = databases.find(url)
+    if adapter is None or not adapter.advise_plans:
+        raise UnsupportedError(f"{command} needs a PostgreSQL database (postgresql://...)")
 
 
 def emit(schema: Schema, dialect: str | None = None) -> str:
@@ -316,56 +320,20 @@ def design(
     return d, proof
 
 
-SQLITE_PROOF_URL = "sqlite://"  # a SQLite design's proof: a fresh temporary file, never a given one
-
-
 def proof_url(dialect: str, db: str | None) -> str | None:
-    """The server a design of ``dialect`` is proved on, or None when there is none to use.
+    """The server a design of ``dialect`` is proved on, or None when there is none to use: the
+    dialect's database adapter decides (:meth:`dbdesign.databases.Database.proof_url`).
 
     PostgreSQL: ``db``, else ``$DBDESIGN_DATABASE_URL``, else the embedded server. MySQL:
     ``db``, else ``$DBDESIGN_DATABASE_URL`` when it is a MySQL URL, else None. SQLite:
-    :data:`SQLITE_PROOF_URL`, a fresh temporary file (a SQLite ``db`` is never proved in, and
-    the environment's server is not used). A ``db`` of another kind is a :class:`ConfigError`.
+    ``sqlite://``, a fresh temporary file (a SQLite ``db`` is never proved in, and the
+    environment's server is not used). A ``db`` of another kind is a :class:`ConfigError`.
     """
-    import os
+    from dbdesign import databases
 
-    from dbdesign.engine import (
-        ENV_DATABASE_URL,
-        embedded_url,
-        is_mysql_url,
-        resolve_url,
-    )
-    from dbdesign.redact import redact_url
-
-    env = os.environ.get(ENV_DATABASE_URL)
-    if dialect == "postgres":
-        if db and is_mysql_url(db):
-            raise ConfigError(
-                f"--db {redact_url(db)}: a PostgreSQL design is proved on PostgreSQL "
-                "(postgresql://...); design for MySQL with --dialect mysql"
-            )
-        if not db and env and is_mysql_url(env):
-            return embedded_url()
-        return resolve_url(db)
-    if dialect == "mysql":
-        if db:
-            if not is_mysql_url(db):
-                raise ConfigError(
-                    f"--db {redact_url(db)}: a MySQL design is proved on MySQL or MariaDB "
-                    "(mysql://user@host:3306/database)"
-                )
-            return db
-        return env if env and is_mysql_url(env) else None
-    if dialect == "sqlite":
-        from dbdesign.datagen.load import sqlite_path
-
-        if db and sqlite_path(db) is None:
-            raise ConfigError(
-                f"--db {redact_url(db)}: a SQLite design is proved in a temporary SQLite file, "
-                "not on a server; leave --db out"
-            )
-        return SQLITE_PROOF_URL
-    return None
+    if dialect not in databases.ADAPTERS:
+        return None
+    return databases.for_dialect(dialect).proof_url(db)
 
 
 def create_schema(target: str, schema: Schema) -> None:
@@ -548,8 +516,7 @@ def explain(sql: str, db: str | None = None, params: list[Any] | None = None, *,
     from dbdesign.engine import resolve_url
 
     url = resolve_url(db)
-    if _dialect_of(url) != "postgres":
-        raise UnsupportedError("explain needs a PostgreSQL database (postgresql://...)")
+    _require_plans(url, "explain")
     return run_explain(url, sql, params, analyze=analyze, timeout_s=timeout_s)
 
 
@@ -562,8 +529,7 @@ def latency(sql: str, db: str | None = None, params: list[Any] | None = None, *,
     from dbdesign.engine import resolve_url
 
     url = resolve_url(db)
-    if _dialect_of(url) != "postgres":
-        raise UnsupportedError("latency needs a PostgreSQL database (postgresql://...)")
+    _require_plans(url, "latency")
     return run_latency(url, sql, params, runs=runs, allow_writes=allow_writes, timeout_s=timeout_s)
 
 

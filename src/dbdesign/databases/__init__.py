@@ -3,7 +3,8 @@
 :func:`get` takes a database URL (or a SQLite file's path) and returns the :class:`Database`
 of its dialect. An adapter connects (failures are one line without the password), names the
 server's version, makes a throw-away database on the same server and drops it afterwards,
-reads the catalog, counts rows read-only, and opens a connection whose work is rolled back.
+reads the catalog, counts rows read-only, and opens a connection whose work is rolled back;
+it also says where a design of its dialect is proved and whether advise reads its query plans.
 The proof (design/prove.py) builds on these; the migration backends, the data loader and the
 coming health and advise commands are to move onto them (issue 15).
 """
@@ -32,6 +33,7 @@ class Database:
     """What dbdesign does with one kind of server. Subclasses implement every method."""
 
     dialect: ClassVar[str]  # the canonical name of the dialect it speaks
+    advise_plans: ClassVar[bool] = False  # advise (explain, latency) reads its query plans
 
     def connect(self, url: str, *, autocommit: bool = False) -> Any:
         """A driver connection to ``url``; a :class:`ConnectionError` without the password."""
@@ -59,15 +61,33 @@ class Database:
         """A connection in a transaction that is rolled back at the end, whatever happens."""
         raise NotImplementedError
 
+    def proof_url(self, db: str | None) -> str | None:
+        """Where a design of this dialect is proved, given ``--db`` (None: not given): a URL,
+        or None when there is no server to use. A ``db`` of another kind is a
+        :class:`ConfigError`."""
+        raise NotImplementedError
 
-def get(url: str) -> Database:
-    """The adapter of the database at ``url`` (a URL, or a SQLite file's path)."""
+
+def _dialect_at(url: str) -> dialects.Dialect | None:
     d = dialects.for_url(url)
     if d is None and dialects.database_file(url) is not None:
         d = dialects.get("sqlite")
+    return d
+
+
+def get(url: str) -> Database:
+    """The adapter of the database at ``url`` (a URL, or a SQLite file's path)."""
+    d = _dialect_at(url)
     if d is None:
         raise ConfigError(f"{redact_url(url)}: not a database URL")
     return for_dialect(d.name)
+
+
+def find(url: str) -> Database | None:
+    """The adapter of the database at ``url`` as :func:`get` finds it, or None: not a
+    database's URL or file, or of a dialect without an adapter."""
+    d = _dialect_at(url)
+    return for_dialect(d.name) if d is not None and d.name in ADAPTERS else None
 
 
 def for_dialect(name: str) -> Database:
@@ -91,4 +111,4 @@ def _rollback_always(conn: Any) -> Iterator[Any]:
             conn.close()
 
 
-__all__ = ["ADAPTERS", "Database", "for_dialect", "get"]
+__all__ = ["ADAPTERS", "Database", "find", "for_dialect", "get"]

@@ -9,7 +9,9 @@ from typing import Any
 
 from dbdesign.databases import Database, _rollback_always
 from dbdesign.dialects.mysql import is_mariadb
+from dbdesign.errors import ConfigError
 from dbdesign.model import Schema
+from dbdesign.redact import redact_url
 
 EXACT_BELOW = 1_000_000  # rows: counted exactly under this estimate, else the estimate
 
@@ -60,3 +62,20 @@ class MySQLDatabase(Database):
     @contextmanager
     def rolled_back(self, url: str) -> Iterator[Any]:
         yield from _rollback_always(self.connect(url))
+
+    def proof_url(self, db: str | None) -> str | None:
+        """``db``, which must be a MySQL or MariaDB URL, else ``$DBDESIGN_DATABASE_URL`` when
+        it is one, else None: nothing to prove on."""
+        import os
+
+        from dbdesign.engine import ENV_DATABASE_URL, is_mysql_url
+
+        if db:
+            if not is_mysql_url(db):
+                raise ConfigError(
+                    f"--db {redact_url(db)}: a MySQL design is proved on MySQL or MariaDB "
+                    "(mysql://user@host:3306/database)"
+                )
+            return db
+        env = os.environ.get(ENV_DATABASE_URL)
+        return env if env and is_mysql_url(env) else None

@@ -8,11 +8,14 @@ from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from dbdesign.databases import Database, _rollback_always
+from dbdesign.errors import ConfigError
 from dbdesign.model import Schema
+from dbdesign.redact import redact_url
 
 
 class PostgresDatabase(Database):
     dialect = "postgres"
+    advise_plans = True
 
     def connect(self, url: str, *, autocommit: bool = False) -> Any:
         from dbdesign import engine
@@ -54,3 +57,20 @@ class PostgresDatabase(Database):
     @contextmanager
     def rolled_back(self, url: str) -> Iterator[Any]:
         yield from _rollback_always(self.connect(url))
+
+    def proof_url(self, db: str | None) -> str | None:
+        """``db``, else ``$DBDESIGN_DATABASE_URL``, else the embedded server (also when the
+        environment names a MySQL server); a MySQL ``db`` is refused."""
+        import os
+
+        from dbdesign.engine import ENV_DATABASE_URL, embedded_url, is_mysql_url, resolve_url
+
+        if db and is_mysql_url(db):
+            raise ConfigError(
+                f"--db {redact_url(db)}: a PostgreSQL design is proved on PostgreSQL "
+                "(postgresql://...); design for MySQL with --dialect mysql"
+            )
+        env = os.environ.get(ENV_DATABASE_URL)
+        if not db and env and is_mysql_url(env):
+            return embedded_url()
+        return resolve_url(db)

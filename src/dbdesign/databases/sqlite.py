@@ -14,6 +14,9 @@ from dbdesign import dialects
 from dbdesign.databases import Database, _rollback_always
 from dbdesign.errors import ConfigError
 from dbdesign.model import Schema
+from dbdesign.redact import redact_url
+
+PROOF_URL = "sqlite://"  # a SQLite design's proof: a fresh temporary file, never a given one
 
 
 def file_of(url: str) -> str:
@@ -70,3 +73,13 @@ class SQLiteDatabase(Database):
         conn = self.connect(url)
         conn.execute("BEGIN")
         yield from _rollback_always(conn)
+
+    def proof_url(self, db: str | None) -> str | None:
+        """:data:`PROOF_URL`, always: a SQLite ``db`` is never proved in (and the environment's
+        server is not used); a ``db`` that is not a SQLite URL or file is refused."""
+        if db and dialects.database_file(db) is None:
+            raise ConfigError(
+                f"--db {redact_url(db)}: a SQLite design is proved in a temporary SQLite file, "
+                "not on a server; leave --db out"
+            )
+        return PROOF_URL
