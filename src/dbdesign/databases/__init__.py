@@ -5,8 +5,9 @@ of its dialect. An adapter connects (failures are one line without the password)
 server's version, makes a throw-away database on the same server and drops it afterwards,
 reads the catalog, counts rows read-only, and opens a connection whose work is rolled back;
 it also says where a design of its dialect is proved and whether advise reads its query plans.
-The proof (design/prove.py) builds on these; the migration backends, the data loader and the
-coming health and advise commands are to move onto them (issue 15).
+The proof's servers (design/prove_pg.py, prove_mysql.py, prove_sqlite.py) build on these; the
+migration backends, the data loaders and the coming health and advise commands are to move onto
+them.
 """
 
 from __future__ import annotations
