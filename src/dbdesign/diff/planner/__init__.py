@@ -1,0 +1,2 @@
+"""The migration planner's steps, one module each (see :mod:`dbdesign.diff.compare`, whose
+``plan`` is the entry point)."""

@@ -1,0 +1,140 @@
+"""Ordering: the resources operations provide, remove and need, and the order they give.
+
+Every planned operation is a :class:`Step` stating which *resources* (an object, a column, a
+constraint, a relation name: ``(kind, key)`` pairs, :data:`Res`) it provides, removes, needs in
+the new state and needs in the old state. :func:`order` adds an edge for each of the rules
+
+- an operation needing ``r`` in the new state runs after the operations providing ``r``;
+- an operation needing ``r`` in the old state runs before the operations removing ``r``;
+- an operation providing ``r`` runs after the operations removing ``r`` (drop, then re-create);
+- an operation with ``r`` in ``after_removal`` runs after the operations removing ``r``;
+
+plus the planner's explicit edges, and :class:`graphlib.TopologicalSorter` orders the result
+(ties by the phase of the operation's kind, :data:`PHASE`, then by subject, so the same pair of
+schemas always gives the same text).
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict
+from dataclasses import dataclass, field
+from graphlib import CycleError, TopologicalSorter
+
+from dbdesign.diff import operations as op
+from dbdesign.diff.operations import Operation
+from dbdesign.errors import DbdesignError
+
+Res = tuple[str, str]  # (kind, key): a thing an operation provides, removes or needs
+
+# Tie-break among operations whose dependencies are met: lower phase first.
+PHASE: dict[type[Operation], int] = {
+    op.RenameTable: 0,
+    op.RenameType: 0,
+    op.RenameColumn: 1,
+    op.DetachPartition: 2,
+    op.DropInherit: 2,
+    op.DropTrigger: 3,
+    op.DropPolicy: 3,
+    op.DropRule: 3,
+    op.DropView: 4,
+    op.DropConstraint: 5,
+    op.DropIndex: 6,
+    op.DropFunction: 7,
+    op.DropTable: 8,
+    op.DropColumn: 9,
+    op.DropSequence: 10,
+    op.DropType: 11,
+    op.DropCollation: 12,
+    op.DropExtension: 12,
+    op.DropSchema: 13,
+    op.CreateSchema: 20,
+    op.CreateExtension: 21,
+    op.CreateCollation: 21,
+    op.CreateType: 22,
+    op.AddEnumValue: 22,
+    op.ReplaceType: 23,
+    op.CreateSequence: 24,
+    op.AlterSequence: 24,
+    op.CreateFunction: 25,
+    op.ReplaceFunction: 25,
+    op.CreateTable: 30,
+    op.SetTableAside: 8,
+    op.RestoreTable: 30,
+    op.RebuildTable: 30,
+    op.AddColumn: 31,
+    op.SetSequenceOwner: 35,
+    op.AddConstraint: 40,
+    op.CreateIndex: 41,
+    op.AttachPartition: 45,
+    op.AddInherit: 45,
+    op.CreateView: 50,
+    op.ReplaceView: 50,
+    op.CreateTrigger: 55,
+    op.CreatePolicy: 55,
+    op.CreateRule: 55,
+    op.SetComment: 60,
+    op.GrantPrivilege: 61,
+    op.RevokePrivilege: 61,
+}
+
+
+@dataclass
+class Step:
+    op: Operation
+    phase: int
+    provides: set[Res] = field(default_factory=set)
+    removes: set[Res] = field(default_factory=set)
+    uses_new: set[Res] = field(default_factory=set)
+    uses_old: set[Res] = field(default_factory=set)
+    after_removal: set[Res] = field(default_factory=set)  # run after whatever removes these
+
+
+def order(steps: list[Step], edges: list[tuple[int, int]]) -> tuple[Operation, ...]:
+    """The operations of ``steps`` in an order that runs: a topological order of the graph the
+    resources and the explicit ``edges`` (first, then) make, ties broken by phase, then by
+    subject; statements that cannot run in a transaction are kept together."""
+    providers: dict[Res, list[int]] = defaultdict(list)
+    removers: dict[Res, list[int]] = defaultdict(list)
+    for i, st in enumerate(steps):
+        for r in st.provides:
+            providers[r].append(i)
+        for r in st.removes:
+            removers[r].append(i)
+    graph: dict[int, set[int]] = {i: set() for i in range(len(steps))}
+    for i, st in enumerate(steps):
+        for r in st.uses_new:
+            graph[i].update(p for p in providers.get(r, ()) if p != i)
+        for r in st.after_removal:
+            graph[i].update(m for m in removers.get(r, ()) if m != i)
+        for r in st.uses_old:
+            for m in removers.get(r, ()):
+                if m != i:
+                    graph[m].add(i)
+        for r in st.provides:
+            graph[i].update(m for m in removers.get(r, ()) if m != i)
+    for first, then in edges:
+        graph[then].add(first)
+    sorter = TopologicalSorter(graph)
+    try:
+        sorter.prepare()
+    except CycleError as exc:
+        cycle = " -> ".join(steps[n].op.describe() for n in exc.args[1])
+        raise DbdesignError(f"cannot order the changes: dependency cycle: {cycle}") from None
+    # Statements that cannot run in a transaction wait until nothing else is ready, so that
+    # they come in few runs (each run is a no-transaction migration of its own).
+    from dbdesign.emit.postgres_ops import runs_outside_transaction
+
+    heaps: tuple[list[tuple[int, str, int]], list[tuple[int, str, int]]] = ([], [])
+    out: list[Operation] = []
+    outside = False  # in a run of such statements: finish it first
+    while sorter.is_active():
+        for n in sorter.get_ready():
+            st = steps[n]
+            heap = heaps[1] if runs_outside_transaction(st.op) else heaps[0]
+            heapq.heappush(heap, (st.phase, st.op.subject, n))
+        outside = bool(heaps[1]) and (outside or not heaps[0])
+        _, _, n = heapq.heappop(heaps[1] if outside else heaps[0])
+        out.append(steps[n].op)
+        sorter.done(n)
+    return tuple(out)

@@ -1,0 +1,83 @@
+"""How two versions of an object differ: only in a comment or grants, in a way CREATE OR
+REPLACE can reach, or beyond it. Pure functions of the model.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any
+
+from dbdesign.model import Column, FrozenMap, Function, View
+
+
+def without_comment(x: Any) -> Any:
+    return dataclasses.replace(x, comment=None)
+
+
+def only_comment_differs(a: Any, b: Any) -> bool:
+    return bool(a != b and without_comment(a) == without_comment(b))
+
+
+def only_meta_differs(a: Function, b: Function) -> bool:
+    """Only the comment or grants differ (not the definition)."""
+    return dataclasses.replace(a, comment=None, grants=frozenset()) == dataclasses.replace(
+        b, comment=None, grants=frozenset()
+    )
+
+
+def replaceable(a: Function, b: Function) -> bool:
+    """CREATE OR REPLACE can turn ``a`` into ``b``: same kind, result and arguments."""
+    if a.kind != b.kind or a.kind == "aggregate":
+        return False
+    return a.returns == b.returns and a.arguments == b.arguments
+
+
+def view_meta_only(a: View, b: View) -> bool:
+    """Only comments or grants differ."""
+    strip: dict[str, Any] = {
+        "comment": None,
+        "column_comments": FrozenMap(),
+        "grants": frozenset(),
+    }
+    return dataclasses.replace(a, **strip) == dataclasses.replace(b, **strip)
+
+
+def _strip_locations(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _strip_locations(v) for k, v in node.items() if k != "location"}
+    if isinstance(node, list):
+        return [_strip_locations(v) for v in node]
+    return node
+
+
+def _target_list(query: str) -> Any:
+    """A SELECT's output list (parse tree without positions), or None if it cannot be found."""
+    from pglast.parser import parse_sql_json
+
+    try:
+        tree = json.loads(parse_sql_json(query))
+        stmt = tree["stmts"][0]["stmt"]["SelectStmt"]
+    except Exception:
+        return None
+    while stmt.get("op", "SETOP_NONE") != "SETOP_NONE":
+        stmt = stmt["larg"]
+    return _strip_locations(stmt.get("targetList"))
+
+
+def view_replaceable(a: View, b: View) -> bool:
+    """CREATE OR REPLACE VIEW keeps the output columns: same names and expressions."""
+    if a.materialized or b.materialized or a.column_names != b.column_names:
+        return False
+    ta = _target_list(a.query.text)
+    return ta is not None and ta == _target_list(b.query.text)
+
+
+def drop_and_add(a: Column, b: Column) -> bool:
+    """DROP and ADD: a generated expression changed, or a plain column became generated."""
+    return b.generated is not None and a.generated != b.generated
+
+
+def definition(c: Any) -> Any:
+    """A constraint without its name and comment: what it does."""
+    return dataclasses.replace(c, name="", comment=None)
