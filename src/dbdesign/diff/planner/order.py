@@ -1,6 +1,6 @@
 """Ordering: the resources operations provide, remove and need, and the order they give.
 
-Every planned operation is a :class:`Step` stating which *resources* (an object, a column, a
+Every planned operation is a :class:`PlanStep` stating which *resources* (an object, a column, a
 constraint, a relation name: ``(kind, key)`` pairs, :data:`Res`) it provides, removes, needs in
 the new state and needs in the old state. :func:`order` adds an edge for each of the rules
 
@@ -80,7 +80,7 @@ PHASE: dict[type[Operation], int] = {
 
 
 @dataclass
-class Step:
+class PlanStep:
     op: Operation
     phase: int
     provides: set[Res] = field(default_factory=set)
@@ -90,7 +90,7 @@ class Step:
     after_removal: set[Res] = field(default_factory=set)  # run after whatever removes these
 
 
-def order(steps: list[Step], edges: list[tuple[int, int]]) -> tuple[Operation, ...]:
+def order(steps: list[PlanStep], edges: list[tuple[int, int]]) -> tuple[Operation, ...]:
     """The operations of ``steps`` in an order that runs: a topological order of the graph the
     resources and the explicit ``edges`` (first, then) make, ties broken by phase, then by
     subject; statements that cannot run in a transaction are kept together."""

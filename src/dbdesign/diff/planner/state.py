@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from dbdesign.diff import operations as op
 from dbdesign.diff.operations import ObjectRef, Operation
-from dbdesign.diff.planner.order import PHASE, Res, Step
+from dbdesign.diff.planner.order import PHASE, PlanStep, Res
 from dbdesign.emit.postgres import SchemaSql
 from dbdesign.model import Grant, Index, Schema, Table
 
@@ -58,7 +58,7 @@ class PlanState:
         self.ss = SchemaSql(source)
         self.ts = SchemaSql(target)
         self.safe = safe
-        self.steps: list[Step] = []
+        self.steps: list[PlanStep] = []
         self.edges: list[tuple[int, int]] = []  # (first, then)
         self.notes: list[str] = []
         # decisions
@@ -91,7 +91,7 @@ class PlanState:
         uses_old: Iterable[Res] = (),
     ) -> int:
         self.steps.append(
-            Step(
+            PlanStep(
                 operation,
                 PHASE.get(type(operation), 36),
                 set(provides),
