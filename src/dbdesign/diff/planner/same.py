@@ -8,7 +8,10 @@ import dataclasses
 import json
 from typing import Any
 
+from pglast.parser import parse_sql_json
+
 from dbdesign.model import Column, FrozenMap, Function, View
+from dbdesign.readers.ddl.pgast import without_locations
 
 
 def without_comment(x: Any) -> Any:
@@ -43,18 +46,8 @@ def view_meta_only(a: View, b: View) -> bool:
     return dataclasses.replace(a, **strip) == dataclasses.replace(b, **strip)
 
 
-def _strip_locations(node: Any) -> Any:
-    if isinstance(node, dict):
-        return {k: _strip_locations(v) for k, v in node.items() if k != "location"}
-    if isinstance(node, list):
-        return [_strip_locations(v) for v in node]
-    return node
-
-
 def _target_list(query: str) -> Any:
     """A SELECT's output list (parse tree without positions), or None if it cannot be found."""
-    from pglast.parser import parse_sql_json
-
     try:
         tree = json.loads(parse_sql_json(query))
         stmt = tree["stmts"][0]["stmt"]["SelectStmt"]
@@ -62,7 +55,7 @@ def _target_list(query: str) -> Any:
         return None
     while stmt.get("op", "SETOP_NONE") != "SETOP_NONE":
         stmt = stmt["larg"]
-    return _strip_locations(stmt.get("targetList"))
+    return without_locations(stmt.get("targetList"))
 
 
 def view_replaceable(a: View, b: View) -> bool:
