@@ -10,8 +10,8 @@ import pytest
 
 from dbdesign.diff import Plan, diff_schemas
 from dbdesign.diff import operations as op
+from dbdesign.diff.postgres_sql import RENDERERS, needs_using, rewrites
 from dbdesign.diff.rename import invert_renames, parse_rename
-from dbdesign.emit.postgres_ops import needs_using, rewrites
 from dbdesign.errors import ConfigError
 from dbdesign.model import (
     Check,
@@ -161,14 +161,12 @@ def test_every_operation_has_an_inverse_that_undoes_it(o: op.Operation) -> None:
 
 
 def test_every_operation_class_renders_and_has_a_kind() -> None:
-    from dbdesign.emit import postgres_ops
-
     classes = {
         v
         for v in vars(op).values()
         if isinstance(v, type) and issubclass(v, op.Operation) and v is not op.Operation
     }
-    assert classes <= set(postgres_ops._RENDERERS)
+    assert classes <= set(RENDERERS)
     assert op.AddColumn(table="public.t", column=Column(name="a", type=INT)).kind == "add_column"
 
 

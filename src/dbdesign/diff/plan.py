@@ -1,7 +1,7 @@
 """A migration plan: ordered operations, their statements with hazards, and their text.
 
 :func:`diff_schemas` is the entry point; see :mod:`dbdesign.diff.compare` for how operations
-are found and ordered and :mod:`dbdesign.emit.postgres_ops` for how they become SQL.
+are found and ordered and :mod:`dbdesign.diff.postgres_sql` for how they become SQL.
 """
 
 from __future__ import annotations
@@ -11,8 +11,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from dbdesign.dialects.postgres import quote_ident
+from dbdesign.diff import compare
 from dbdesign.diff import operations as op
 from dbdesign.diff.operations import Hazard, Operation
+from dbdesign.diff.postgres_sql import RenderContext, render
+from dbdesign.diff.rename import apply_renames, invert_renames
+from dbdesign.emit.postgres import SchemaSql
 from dbdesign.model import Schema
 
 __all__ = ["DEFAULT_LOCK_TIMEOUT", "Plan", "Statement", "diff_schemas", "render_statements"]
@@ -70,7 +75,7 @@ class Plan:
     renamed_source: Schema | None = None  # the source after the rename hints
     lock_timeout: str = DEFAULT_LOCK_TIMEOUT
     # the renderers of both schemas, built by the planner (kept so they are built once)
-    schema_sql: tuple[Any, Any] | None = field(default=None, compare=False, repr=False)
+    schema_sql: tuple[SchemaSql, SchemaSql] | None = field(default=None, compare=False, repr=False)
 
     @property
     def is_empty(self) -> bool:
@@ -87,10 +92,6 @@ class Plan:
 
     @cached_property
     def _statements(self) -> tuple[Statement, ...]:
-        from dbdesign.dialects.postgres import quote_ident
-        from dbdesign.emit.postgres import SchemaSql
-        from dbdesign.emit.postgres_ops import RenderContext, render
-
         if self.schema_sql is not None:
             ctx = RenderContext(*self.schema_sql)
         else:
@@ -146,8 +147,6 @@ class Plan:
     def reverse(self) -> Plan:
         """The down migration: the plan from ``target`` back to ``source`` (each change undone;
         computed as the diff in the other direction, with the rename hints inverted)."""
-        from dbdesign.diff.rename import invert_renames
-
         return diff_schemas(
             self.target, self.source, renames=invert_renames(dict(self.renames)), safe=self.safe
         )
@@ -232,12 +231,9 @@ def diff_schemas(
     database available (CREATE INDEX CONCURRENTLY, NOT VALID + VALIDATE, SET NOT NULL through a
     validated check, a lock_timeout).
     """
-    from dbdesign.diff.compare import plan
-    from dbdesign.diff.rename import apply_renames
-
     hints = dict(renames or {})
     renamed, rename_ops = apply_renames(source, hints) if hints else (source, [])
-    planned = plan(renamed, target, safe=safe)
+    planned = compare.plan(renamed, target, safe=safe)
     return Plan(
         operations=(*rename_ops, *planned.operations),
         source=source,

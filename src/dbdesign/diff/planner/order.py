@@ -23,6 +23,7 @@ from graphlib import CycleError, TopologicalSorter
 
 from dbdesign.diff import operations as op
 from dbdesign.diff.operations import Operation
+from dbdesign.diff.postgres_sql import runs_outside_transaction
 from dbdesign.errors import DbdesignError
 
 Res = tuple[str, str]  # (kind, key): a thing an operation provides, removes or needs
@@ -123,8 +124,6 @@ def order(steps: list[PlanStep], edges: list[tuple[int, int]]) -> tuple[Operatio
         raise DbdesignError(f"cannot order the changes: dependency cycle: {cycle}") from None
     # Statements that cannot run in a transaction wait until nothing else is ready, so that
     # they come in few runs (each run is a no-transaction migration of its own).
-    from dbdesign.emit.postgres_ops import runs_outside_transaction
-
     heaps: tuple[list[tuple[int, str, int]], list[tuple[int, str, int]]] = ([], [])
     out: list[Operation] = []
     outside = False  # in a run of such statements: finish it first

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 from dbdesign.dialects.postgres import qualified, quote_ident, type_sql
-from dbdesign.emit.pg_ops_base import (
+from dbdesign.diff.postgres_sql.base import (
     BRIEF_LOCK,
     NOT_TRANSACTIONAL,
     TABLE_REWRITE,

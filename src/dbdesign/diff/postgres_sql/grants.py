@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dbdesign.dialects.postgres import quote_ident
-from dbdesign.emit.pg_ops_base import RenderContext, Rendered, op, renders
+from dbdesign.diff.postgres_sql.base import RenderContext, Rendered, op, renders
 from dbdesign.emit.pg_routines import function_signature
 from dbdesign.emit.pg_text import comment_literal, grantee_sql, qualified_key
 

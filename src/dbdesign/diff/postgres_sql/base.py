@@ -9,10 +9,6 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from dbdesign.dialects.postgres import quote_ident
-
-# The one module of emit/ that imports from dbdesign.diff (the operations rendered, their
-# hazards): the renderer modules take them from here, so the layers contract in
-# pyproject.toml lists one exception (it goes when the renderers move into diff/, issue 15).
 from dbdesign.diff import operations as op
 from dbdesign.diff.operations import Hazard, rebuild_name
 from dbdesign.emit.pg_text import qualified_key

@@ -4,8 +4,7 @@ procedures and aggregates, triggers, rules, policies."""
 from __future__ import annotations
 
 from dbdesign.dialects.postgres import qualified, quote_ident
-from dbdesign.emit.pg_clauses import view_sql
-from dbdesign.emit.pg_ops_base import (
+from dbdesign.diff.postgres_sql.base import (
     BRIEF_LOCK,
     Hazard,
     RenderContext,
@@ -15,6 +14,7 @@ from dbdesign.emit.pg_ops_base import (
     op,
     renders,
 )
+from dbdesign.emit.pg_clauses import view_sql
 from dbdesign.emit.pg_routines import (
     function_node_kind,
     function_signature,

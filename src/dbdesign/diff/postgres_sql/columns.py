@@ -6,9 +6,7 @@ from __future__ import annotations
 import re
 
 from dbdesign.dialects.postgres import make_object_name, quote_ident, type_sql
-from dbdesign.emit.pg_casts import cast_path, needs_using, rewrites
-from dbdesign.emit.pg_clauses import identity_sql
-from dbdesign.emit.pg_ops_base import (
+from dbdesign.diff.postgres_sql.base import (
     BRIEF_LOCK,
     TABLE_REWRITE,
     TABLE_SCAN,
@@ -23,6 +21,8 @@ from dbdesign.emit.pg_ops_base import (
     op,
     renders,
 )
+from dbdesign.emit.pg_casts import cast_path, needs_using, rewrites
+from dbdesign.emit.pg_clauses import identity_sql
 from dbdesign.emit.pg_text import default_sql, expr_path, qualified_key, quote_literal
 from dbdesign.emit.postgres import SchemaSql
 from dbdesign.model import Column, Identity

@@ -10,37 +10,38 @@ takes, whether it rewrites or scans the table or builds an index, whether it del
 whether it can fail on existing rows. Statements on tables created in the same migration have
 none (the plan drops them: the table is empty and nobody uses it yet).
 
-The renderers live beside this module, one module per kind of object, and register themselves
-in the dispatch table of :mod:`~dbdesign.emit.pg_ops_base` (with the hazards and the rendered
+The renderers live in this package, one module per kind of object, and register themselves
+in the dispatch table of :mod:`~dbdesign.diff.postgres_sql.base` (with the hazards and the rendered
 statement) when imported, which this module does:
 
-- :mod:`~dbdesign.emit.pg_ops_schema`: schemas, extensions, collations, types, sequences;
-- :mod:`~dbdesign.emit.pg_ops_tables`: whole tables (rebuilds, partitions, inheritance);
-- :mod:`~dbdesign.emit.pg_ops_columns`: columns;
-- :mod:`~dbdesign.emit.pg_ops_constraints`: constraints and indexes;
-- :mod:`~dbdesign.emit.pg_ops_code`: views, routines, triggers, rules, policies;
-- :mod:`~dbdesign.emit.pg_ops_grants`: comments and grants;
+- :mod:`~dbdesign.diff.postgres_sql.schema`: schemas, extensions, collations, types, sequences;
+- :mod:`~dbdesign.diff.postgres_sql.tables`: whole tables (rebuilds, partitions, inheritance);
+- :mod:`~dbdesign.diff.postgres_sql.columns`: columns;
+- :mod:`~dbdesign.diff.postgres_sql.constraints`: constraints and indexes;
+- :mod:`~dbdesign.diff.postgres_sql.code`: views, routines, triggers, rules, policies;
+- :mod:`~dbdesign.diff.postgres_sql.grants`: comments and grants;
 - :mod:`~dbdesign.emit.pg_casts`: what a column type change costs (USING, rewrite).
 """
 
 from __future__ import annotations
 
 # Importing the renderer modules registers their renderers in RENDERERS.
-from dbdesign.emit import (  # noqa: F401
-    pg_ops_code,
-    pg_ops_columns,
-    pg_ops_constraints,
-    pg_ops_grants,
-    pg_ops_schema,
-    pg_ops_tables,
+from dbdesign.diff.postgres_sql import (  # noqa: F401
+    code,
+    columns,
+    constraints,
+    grants,
+    schema,
+    tables,
 )
+from dbdesign.diff.postgres_sql.base import RENDERERS, RenderContext, Rendered, op
+from dbdesign.diff.postgres_sql.columns import not_null_check_name
+from dbdesign.diff.postgres_sql.grants import object_name
 from dbdesign.emit.pg_casts import CATALOG_BUILTINS, needs_using, rewrites
-from dbdesign.emit.pg_ops_base import RENDERERS, RenderContext, Rendered, op
-from dbdesign.emit.pg_ops_columns import not_null_check_name
-from dbdesign.emit.pg_ops_grants import object_name
 
 __all__ = [
     "CATALOG_BUILTINS",
+    "RENDERERS",
     "RenderContext",
     "Rendered",
     "needs_using",
@@ -50,9 +51,6 @@ __all__ = [
     "rewrites",
     "runs_outside_transaction",
 ]
-
-# The dispatch table under the name it had before the renderers moved out (tests read it).
-_RENDERERS = RENDERERS
 
 
 def render(operation: op.Operation, ctx: RenderContext) -> list[Rendered]:

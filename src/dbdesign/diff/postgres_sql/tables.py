@@ -7,14 +7,7 @@ import dataclasses
 from typing import Any
 
 from dbdesign.dialects.postgres import qualified, quote_ident
-from dbdesign.emit.pg_casts import cast_path, needs_using
-from dbdesign.emit.pg_clauses import (
-    exclusion_clause,
-    partition_bound_sql,
-    primary_key_clause,
-    unique_clause,
-)
-from dbdesign.emit.pg_ops_base import (
+from dbdesign.diff.postgres_sql.base import (
     BRIEF_LOCK,
     TABLE_REWRITE,
     Hazard,
@@ -28,7 +21,14 @@ from dbdesign.emit.pg_ops_base import (
     rebuild_name,
     renders,
 )
-from dbdesign.emit.pg_ops_columns import continue_after_max
+from dbdesign.diff.postgres_sql.columns import continue_after_max
+from dbdesign.emit.pg_casts import cast_path, needs_using
+from dbdesign.emit.pg_clauses import (
+    exclusion_clause,
+    partition_bound_sql,
+    primary_key_clause,
+    unique_clause,
+)
 from dbdesign.emit.pg_text import qualified_key, quote_literal
 from dbdesign.emit.postgres import SchemaSql
 from dbdesign.model import Check, Exclusion, PrimaryKey, Table, Unique

@@ -4,14 +4,7 @@ forms that keep a table available) and indexes."""
 from __future__ import annotations
 
 from dbdesign.dialects.postgres import qualified, quote_ident
-from dbdesign.emit.pg_clauses import (
-    check_clause,
-    exclusion_clause,
-    foreign_key_clause,
-    primary_key_clause,
-    unique_clause,
-)
-from dbdesign.emit.pg_ops_base import (
+from dbdesign.diff.postgres_sql.base import (
     BRIEF_LOCK,
     INDEX_BUILD,
     INDEX_BUILD_ONLINE,
@@ -25,6 +18,13 @@ from dbdesign.emit.pg_ops_base import (
     may_fail,
     op,
     renders,
+)
+from dbdesign.emit.pg_clauses import (
+    check_clause,
+    exclusion_clause,
+    foreign_key_clause,
+    primary_key_clause,
+    unique_clause,
 )
 from dbdesign.emit.pg_text import expr_path, qualified_key, quote_literal
 from dbdesign.model import Check, ForeignKey, PrimaryKey, Unique
