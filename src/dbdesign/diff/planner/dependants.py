@@ -67,7 +67,10 @@ class Dependants(PlanState):
         return coll is not None and key in coll
 
     def implied_drop(self, r: Res) -> bool:
-        """Whether dropping (or rebuilding) a table drops this object with it."""
+        """Whether dropping (or rebuilding) a table drops this object with it (and no
+        statement of its own is needed: see :attr:`dropped_alone`)."""
+        if r in self.dropped_alone:
+            return False
         kind, key = r
         s = self.s
         if kind == "index":

@@ -76,6 +76,8 @@ class PlanState:
         self._children: dict[str, list[str]] | None = None
         self.gone_routines_and_types: set[str] = set()
         self.left_behind: dict[str, Index] = {}  # indexes DETACH PARTITION leaves on a table
+        # members of dropped tables that tie them in a cycle: dropped on their own, first
+        self.dropped_alone: set[Res] = set()
         self._going_keys: dict[str, set[frozenset[str]]] = {}
         self._members: dict[str, list[tuple[str, str]]] | None = None
         self._unique_indexes: dict[str, list[str]] | None = None

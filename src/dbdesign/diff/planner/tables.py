@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from dbdesign.dialects.postgres import choose_name
@@ -20,7 +20,7 @@ from dbdesign.diff.planner.objects import owner_table
 from dbdesign.diff.planner.order import Res
 from dbdesign.diff.planner.same import only_comment_differs
 from dbdesign.diff.planner.state import column_res, relname_res, type_values
-from dbdesign.model import FrozenMap, Index, Table
+from dbdesign.model import ForeignKey, FrozenMap, Index, Table
 
 
 class TableSteps(ConstraintSteps, ColumnSteps):
@@ -81,15 +81,27 @@ class TableSteps(ConstraintSteps, ColumnSteps):
             for fk in tb.foreign_keys.values():
                 if not self._fk_cloned(tb, fk):
                     self._add_constraint(key, fk)
-        for key in sorted(self.dropped_tables - self.rebuild):
+        dropped = sorted(self.dropped_tables - self.rebuild)
+        removed = {
+            key: self._table_resources(s.tables[key])
+            | owned[key]
+            | {("constraint", f"{key}.{n}") for n in s.tables[key].foreign_keys}
+            for key in dropped
+        }
+        cut_fks, cut_members = self._drop_knots(dropped, removed)
+        self.dropped_alone |= cut_members  # the code and index steps drop them
+        for key in dropped:
             ta = s.tables[key]
-            fks = {("constraint", f"{key}.{n}") for n in ta.foreign_keys}
+            cut = {n for t_key, n in cut_fks if t_key == key}
+            for name in sorted(cut):
+                self._drop_constraint(key, ta.foreign_keys[name])
             self.drop_object(
                 "table",
                 key,
                 op.DropTable(table=ta, recreated=self._recreated_why(key)),
-                removes=self._table_resources(ta) | owned[key] | fks,
-                uses_old=self._fk_targets(key, ta) | self._members_need(key),
+                removes=removed[key] - {("constraint", f"{key}.{n}") for n in cut},
+                uses_old=self._fk_targets(key, ta, skip=cut)
+                | self._members_need(key, skip=cut_members),
             )
         both = [
             k
@@ -115,9 +127,9 @@ class TableSteps(ConstraintSteps, ColumnSteps):
             return "its partitioning changes"
         return "it is re-created"
 
-    def _members_need(self, key: str) -> set[Res]:
-        """What the triggers, policies, rules and indexes of a table hold on to: dropping the
-        table drops them, so it goes before what they need (a trigger's function, say)."""
+    def _members_of(self, key: str) -> list[tuple[str, str]]:
+        """The triggers, policies, rules and expression or partial indexes of a source table:
+        dropping the table drops them."""
         if self._members is None:
             self._members = defaultdict(list)
             s = self.s
@@ -132,14 +144,59 @@ class TableSteps(ConstraintSteps, ColumnSteps):
             for k, ix in s.indexes.items():
                 if ix.where is not None or any(e.expr for e in ix.elements):
                     self._members[ix.table_key].append(("index", k))
-        out: set[Res] = set()
-        for kind, k in self._members.get(key, ()):
-            out |= self.deps("s", kind, k)
+        return self._members.get(key, [])
+
+    def _member_needs(self, table: str, kind: str, key: str) -> set[Res]:
+        """What a member of ``table`` holds on to, other than the table itself."""
         return {
             r
-            for r in out
-            if r != ("table", key) and not (r[0] == "column" and r[1].startswith(key + "."))
+            for r in self.deps("s", kind, key)
+            if r != ("table", table) and not (r[0] == "column" and r[1].startswith(table + "."))
         }
+
+    def _members_need(self, key: str, skip: Collection[tuple[str, str]] = ()) -> set[Res]:
+        """What the triggers, policies, rules and indexes of a table hold on to: dropping the
+        table drops them, so it goes before what they need (a trigger's function, say). Those in
+        ``skip`` are dropped on their own."""
+        out: set[Res] = set()
+        for m in self._members_of(key):
+            if m not in skip:
+                out |= self._member_needs(key, *m)
+        return out
+
+    def _drop_knots(
+        self, keys: list[str], removed: Mapping[str, set[Res]]
+    ) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+        """The foreign keys ``(table, name)`` and members ``(kind, key)`` that tie dropped
+        tables in a cycle, each DROP TABLE needing another to go after it: store and staff
+        referencing each other; a rule on an inheritance parent writing into a child (the child
+        goes before its parent). They are dropped on their own first, so that the tables can go
+        one by one. ``removed``: what each table's DROP TABLE removes."""
+        owner = {r: key for key, rs in removed.items() for r in rs}
+
+        def tables(needs: set[Res], key: str) -> set[str]:
+            return {owner[r] for r in needs if r in owner} - {key}
+
+        fk_to: dict[str, dict[str, set[str]]] = {}
+        member_to: dict[str, dict[tuple[str, str], set[str]]] = {}
+        graph: dict[str, set[str]] = {}
+        for key in keys:
+            ta = self.s.tables[key]
+            fk_to[key] = {
+                n: tables(self._fk_needs(key, fk), key)
+                for n, fk in ta.foreign_keys.items()
+                if fk.ref_table != key
+            }
+            member_to[key] = {
+                m: tables(self._member_needs(key, *m), key) for m in self._members_of(key)
+            }
+            graph[key] = tables(self.deps("s", "table", key), key)
+            for to in (*fk_to[key].values(), *member_to[key].values()):
+                graph[key] |= to
+        mates = _cycle_mates(graph)
+        fks = {(k, n) for k in keys for n, to in fk_to[k].items() if to & mates[k]}
+        members = {m for k in keys for m, to in member_to[k].items() if to & mates[k]}
+        return fks, members
 
     def _touched(self, t: Table) -> bool:
         """An unchanged table whose constraints must still be dropped and re-created: a foreign
@@ -151,13 +208,18 @@ class TableSteps(ConstraintSteps, ColumnSteps):
             k in gone for c in t.checks.values() for _, k in self.ss.expr_depends([c.expr])
         )
 
-    def _fk_targets(self, key: str, t: Table) -> set[Res]:
+    def _fk_targets(self, key: str, t: Table, skip: Collection[str] = ()) -> set[Res]:
         """What a table's own foreign keys hold on to (dropped with the table, so the table
-        goes before them)."""
+        goes before them). Those named in ``skip`` are dropped on their own."""
         out: set[Res] = set()
-        for fk in t.foreign_keys.values():
-            if fk.ref_table != key:
-                out |= self._constraint_deps("s", key, fk) - {("table", key)}
+        for name, fk in t.foreign_keys.items():
+            if fk.ref_table != key and name not in skip:
+                out |= self._fk_needs(key, fk)
+        return out
+
+    def _fk_needs(self, key: str, fk: ForeignKey) -> set[Res]:
+        """What a foreign key of ``key`` holds on to, other than its own table."""
+        out = self._constraint_deps("s", key, fk) - {("table", key)}
         return {r for r in out if not (r[0] == "column" and r[1].startswith(key + "."))}
 
     def _diff_table(self, a: Table, b: Table) -> None:
@@ -328,3 +390,18 @@ def _expr_label(text: str) -> str:
     """The name PostgreSQL gives an expression column of an index (its function's name)."""
     m = re.match(r'\s*\(*\s*(?:[\w"]+\.)?"?(\w+)"?\s*\(', text)
     return m.group(1).lower() if m else "expr"
+
+
+def _cycle_mates(graph: Mapping[str, set[str]]) -> dict[str, set[str]]:
+    """For each node, the other nodes of its cycles: those it reaches and that reach it."""
+    reach: dict[str, set[str]] = {}
+    for start in graph:
+        seen: set[str] = set()
+        todo = list(graph[start])
+        while todo:
+            n = todo.pop()
+            if n not in seen:
+                seen.add(n)
+                todo.extend(graph.get(n, ()))
+        reach[start] = seen
+    return {n: {m for m in reach[n] if m != n and n in reach.get(m, ())} for n in graph}
