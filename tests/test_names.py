@@ -16,22 +16,17 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "dbdesign"
 # name -> the files defining a public class of that name, not yet renamed
 SHARED: dict[str, set[str]] = {
     "Builder": {"design/build.py", "emit/pg_builder.py"},
-    "ColumnDef": {"readers/ddl/mysql_defs.py", "readers/ddl/sqlite_statements.py"},
     "Database": {"databases/__init__.py", "model/core.py"},
     "Finding": {"docs/context.py", "lint/findings.py"},
     "Parser": {"readers/ddl/mysql_parser.py", "readers/ddl/sqlite_parser.py"},
     "Plan": {"advise/explain.py", "datagen/plan.py", "diff/plan.py"},
     "Rule": {"lint/registry.py", "model/core.py"},
-    "Skip": {"readers/ddl/mysql_defs.py", "readers/ddl/sqlite_statements.py"},
     "Statement": {
         "advise/guard.py",
         "dialects/mysql_lexer.py",
         "diff/plan.py",
         "migrate/files.py",
     },
-    "TableDef": {"readers/ddl/mysql_defs.py", "readers/ddl/sqlite_statements.py"},
-    "TriggerDef": {"readers/ddl/mysql_defs.py", "readers/ddl/sqlite_statements.py"},
-    "ViewDef": {"readers/ddl/mysql_defs.py", "readers/ddl/sqlite_statements.py"},
 }
 
 

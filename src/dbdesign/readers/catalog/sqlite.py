@@ -40,9 +40,9 @@ from dbdesign.readers.ddl.sqlite import (
     ElementDef,
     IndexDef,
     ResolvedTable,
-    TableDef,
-    TriggerDef,
-    ViewDef,
+    SQLiteTableDef,
+    SQLiteTriggerDef,
+    SQLiteViewDef,
     default_expr,
     effective_collation,
     fk_model,
@@ -109,12 +109,12 @@ def _read(conn: sqlite3.Connection, where: str) -> Schema:
     ).fetchall()
     options = _table_list(conn)
     tables: dict[str, Table] = {}
-    defs: dict[str, TableDef] = {}
+    defs: dict[str, SQLiteTableDef] = {}
     for kind, name, _tbl, sql in master:
         if kind != "table" or sql is None:
             continue
         tdef = parse_create(sql)
-        if not isinstance(tdef, TableDef):  # virtual tables and the like are not modelled
+        if not isinstance(tdef, SQLiteTableDef):  # virtual tables and the like are not modelled
             continue
         defs[name] = tdef
         table = _table(conn, name, resolve_table(tdef, _fail), options.get(name), where)
@@ -127,12 +127,12 @@ def _read(conn: sqlite3.Connection, where: str) -> Schema:
         origin = Origin(catalog=f"{where}:{kind}:{name}")
         if kind == "view":
             vdef = parse_create(sql)
-            if isinstance(vdef, ViewDef):
+            if isinstance(vdef, SQLiteViewDef):
                 view = view_model(vdef, origin)
                 views[view.key] = view
         elif kind == "trigger":
             trdef = parse_create(sql)
-            if isinstance(trdef, TriggerDef):
+            if isinstance(trdef, SQLiteTriggerDef):
                 trig = trigger_model(trdef, targets.get(tbl.lower(), tbl), origin)
                 triggers[trig.key] = trig
     for table in tables.values():

@@ -51,13 +51,13 @@ from dbdesign.readers.ddl.mysql_defs import (
     IndexStmt,
     KeyDef,
     KeyPart,
+    MySQLSkip,
+    MySQLTableDef,
+    MySQLTriggerDef,
+    MySQLViewDef,
     Parsed,
     RoutineDef,
-    Skip,
-    TableDef,
-    TriggerDef,
     UseStmt,
-    ViewDef,
 )
 from dbdesign.readers.ddl.mysql_model import (
     dialect_options,
@@ -134,7 +134,7 @@ class _Builder(AlterTables):
                     "other databases are skipped",
                     st.origin,
                 )
-        elif isinstance(st, TableDef):
+        elif isinstance(st, MySQLTableDef):
             if self.ours(st.schema, f"table {st.name}", st.origin):
                 self.create_table(st)
         elif isinstance(st, IndexStmt):
@@ -143,10 +143,10 @@ class _Builder(AlterTables):
         elif isinstance(st, AlterStmt):
             if self.ours(st.table[0], f"table {st.table[1]}", st.origin):
                 self.alter(st)
-        elif isinstance(st, ViewDef):
+        elif isinstance(st, MySQLViewDef):
             if self.ours(st.schema, f"view {st.name}", st.origin):
                 self.create_view(st)
-        elif isinstance(st, TriggerDef):
+        elif isinstance(st, MySQLTriggerDef):
             if self.ours(st.schema or st.table[0], f"trigger {st.name}", st.origin):
                 self.create_trigger(st)
         elif isinstance(st, RoutineDef):
@@ -223,7 +223,7 @@ def _read_into(builder: _Builder, text: str, file: str | None) -> None:
         parser = Parser(src, toks)
         try:
             parsed = parser.statement(st.first)
-        except Skip as s:
+        except MySQLSkip as s:
             builder.diagnostic(s.message, src.origin(s.offset))
             continue
         except Ignore:

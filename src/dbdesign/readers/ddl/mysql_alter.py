@@ -13,9 +13,9 @@ from dbdesign.model import Origin
 from dbdesign.readers.ddl.mysql_defs import (
     AlterAction,
     AlterStmt,
-    ColumnDef,
     KeyDef,
-    TableDef,
+    MySQLColumnDef,
+    MySQLTableDef,
     TableOptions,
     fk_key,
 )
@@ -94,7 +94,9 @@ class AlterTables(Tables):
         self._name_constraints(t)
         keep_foreign_keys(t)
 
-    def _keys_follow_names(self, t: TableDef, parts: dict[int, tuple[str, int | None]]) -> None:
+    def _keys_follow_names(
+        self, t: MySQLTableDef, parts: dict[int, tuple[str, int | None]]
+    ) -> None:
         """The server finds the columns of the keys a table had in its new column list by
         name (sql_table.cc, mysql_prepare_alter_table): the old name of a column the ALTER
         keeps or changes, the name of a column it adds. So a column added under the old name
@@ -120,10 +122,10 @@ class AlterTables(Tables):
         self._renames.append((temp, name, origin))
         return temp
 
-    def _alter_action(self, t: TableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
+    def _alter_action(self, t: MySQLTableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
         getattr(self, f"_alter_{a.kind}")(t, a, new_keys)
 
-    def _alter_add_column(self, t: TableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
+    def _alter_add_column(self, t: MySQLTableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
         for child in a.children:
             self._alter_action(t, child, new_keys)
         if a.column is None:
@@ -137,7 +139,7 @@ class AlterTables(Tables):
         self._place(t, col, a.position, a.origin)
         self._column_constraints(t, a, new_keys)
 
-    def _alter_modify(self, t: TableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
+    def _alter_modify(self, t: MySQLTableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
         assert a.column is not None
         old = t.column(a.old)
         if old is None or id(old) in self._added:
@@ -158,7 +160,7 @@ class AlterTables(Tables):
         t.checks = [c for c in t.checks if (c.column or "").lower() != low]
         self._column_constraints(t, a, new_keys)
 
-    def _modify_added(self, t: TableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
+    def _modify_added(self, t: MySQLTableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
         """MODIFY or CHANGE of no column the table had: the server looks among the columns the
         ALTER adds for one of the new definition's name, and puts the definition in its
         place as a column added after it (at the end unless FIRST or AFTER is written)."""
@@ -175,20 +177,20 @@ class AlterTables(Tables):
         t.checks = [c for c in t.checks if (c.column or "").lower() != low]
         self._column_constraints(t, a, new_keys)
 
-    def _alter_add_key(self, t: TableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
+    def _alter_add_key(self, t: MySQLTableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
         new_keys.extend(a.keys)
 
-    def _alter_add_fk(self, t: TableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
+    def _alter_add_fk(self, t: MySQLTableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
         assert a.fk is not None
         self._check_fk(t, a.fk)
         t.fks.append(a.fk)
         new_keys.append(fk_key(a.fk))
 
-    def _alter_add_check(self, t: TableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
+    def _alter_add_check(self, t: MySQLTableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
         assert a.check is not None
         t.checks.append(a.check)
 
-    def _alter_drop_column(self, t: TableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
+    def _alter_drop_column(self, t: MySQLTableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
         col = t.column(a.old)
         if col is None:
             if a.if_exists:
@@ -201,7 +203,7 @@ class AlterTables(Tables):
         t.keys = [k for k in t.keys if k.parts]
         t.checks = [c for c in t.checks if (c.column or "").lower() != low]
 
-    def _alter_drop_key(self, t: TableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
+    def _alter_drop_key(self, t: MySQLTableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
         key = t.key(a.old)
         if key is None:
             if a.if_exists:
@@ -209,11 +211,11 @@ class AlterTables(Tables):
             raise error_at(f"Can't DROP INDEX `{a.old}`; check that it exists", a.origin)
         t.keys.remove(key)
 
-    def _alter_drop_primary(self, t: TableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
+    def _alter_drop_primary(self, t: MySQLTableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
         a.old = "PRIMARY"
         self._alter_drop_key(t, a, new_keys)
 
-    def _alter_drop_fk(self, t: TableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
+    def _alter_drop_fk(self, t: MySQLTableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
         fk = next((f for f in t.fks if (f.name or "").lower() == a.old.lower()), None)
         if fk is None:
             if a.if_exists:
@@ -221,7 +223,9 @@ class AlterTables(Tables):
             raise error_at(f"Can't DROP FOREIGN KEY `{a.old}`; check that it exists", a.origin)
         t.fks.remove(fk)
 
-    def _alter_drop_constraint(self, t: TableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
+    def _alter_drop_constraint(
+        self, t: MySQLTableDef, a: AlterAction, new_keys: list[KeyDef]
+    ) -> None:
         """DROP CONSTRAINT drops a check, a foreign key or a unique key of that name."""
         low = a.old.lower()
         ck = next((c for c in t.checks if (c.name or "").lower() == low), None)
@@ -236,7 +240,9 @@ class AlterTables(Tables):
         elif not a.if_exists:
             raise error_at(f"Can't DROP CONSTRAINT `{a.old}`; check that it exists", a.origin)
 
-    def _alter_rename_column(self, t: TableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
+    def _alter_rename_column(
+        self, t: MySQLTableDef, a: AlterAction, new_keys: list[KeyDef]
+    ) -> None:
         col = t.column(a.old)
         if col is None:
             raise error_at(f"Unknown column '{a.old}' in '{t.name}'", a.origin)
@@ -247,7 +253,7 @@ class AlterTables(Tables):
         col.name = new
         self._rename_column(t, old, new)
 
-    def _alter_set_default(self, t: TableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
+    def _alter_set_default(self, t: MySQLTableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
         col = t.column(a.old)
         if col is None:
             raise error_at(f"Unknown column '{a.old}' in '{t.name}'", a.origin)
@@ -258,7 +264,7 @@ class AlterTables(Tables):
 
     _alter_drop_default = _alter_set_default  # a.default is None
 
-    def _alter_rename_key(self, t: TableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
+    def _alter_rename_key(self, t: MySQLTableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
         key = t.key(a.old)
         if key is None:
             raise error_at(f"Key '{a.old}' doesn't exist in table '{t.name}'", a.origin)
@@ -266,7 +272,7 @@ class AlterTables(Tables):
             raise error_at(f"Duplicate key name '{a.new}'", a.origin)
         key.name = a.new
 
-    def _table_charset(self, t: TableDef, changes: list[AlterAction]) -> None:
+    def _table_charset(self, t: MySQLTableDef, changes: list[AlterAction]) -> None:
         """The table's default character set and collation after the ALTER, set before its
         columns are: new and changed columns take it wherever the option is written. The
         DEFAULT CHARSET and COLLATE options of the ALTER add up (the server refuses two that
@@ -282,7 +288,7 @@ class AlterTables(Tables):
                 t.options.charset, t.options.collation = o.charset, o.collation
                 t.collation = table_collation(o)
 
-    def _alter_options(self, t: TableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
+    def _alter_options(self, t: MySQLTableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
         assert a.options is not None
         o = a.options  # the character set and collation are set already (_table_charset)
         if o.engine and self.known_engine(o.engine, a.origin, "keeps the table's engine"):
@@ -292,10 +298,10 @@ class AlterTables(Tables):
             t.options.comment = o.comment
         t.options.create_options.update(o.create_options)
 
-    def _alter_convert(self, t: TableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
+    def _alter_convert(self, t: MySQLTableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
         """CONVERT TO CHARACTER SET acts on the table as the ALTER leaves it (_convert)."""
 
-    def _convert(self, t: TableDef, a: AlterAction, changes: list[AlterAction]) -> None:
+    def _convert(self, t: MySQLTableDef, a: AlterAction, changes: list[AlterAction]) -> None:
         """CONVERT TO CHARACTER SET: every text column of the table after the ALTER gets the
         character set, those the ALTER adds or changes too, whatever they were given (JSON
         among them: longtext in that character set). Only a TEXT column the ALTER leaves
@@ -318,7 +324,7 @@ class AlterTables(Tables):
                 c.explicit_collation = None
                 resolve_column(c, collation)
 
-    def _column_constraints(self, t: TableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
+    def _column_constraints(self, t: MySQLTableDef, a: AlterAction, new_keys: list[KeyDef]) -> None:
         new_keys.extend(a.keys)
         if a.fk is not None:
             self._check_fk(t, a.fk)
@@ -328,7 +334,11 @@ class AlterTables(Tables):
             t.checks.append(a.check)
 
     def _place(
-        self, t: TableDef, col: ColumnDef, position: tuple[str, str] | None, origin: Origin | None
+        self,
+        t: MySQLTableDef,
+        col: MySQLColumnDef,
+        position: tuple[str, str] | None,
+        origin: Origin | None,
     ) -> None:
         if position is None:
             t.columns.append(col)
@@ -340,7 +350,7 @@ class AlterTables(Tables):
                 raise error_at(f"Unknown column '{position[1]}' in '{t.name}'", origin)
             t.columns.insert(t.columns.index(after) + 1, col)
 
-    def _rename_column(self, t: TableDef, old: str, new: str) -> None:
+    def _rename_column(self, t: MySQLTableDef, old: str, new: str) -> None:
         low = old.lower()
         for k in t.keys:
             for p in k.parts:

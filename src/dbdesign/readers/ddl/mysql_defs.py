@@ -21,7 +21,7 @@ class DefaultDef:
 
 
 @dataclass(slots=True)
-class ColumnDef:
+class MySQLColumnDef:
     name: str
     raw: RawType
     type: DataType = field(default_factory=lambda: DataType(name=""))
@@ -94,10 +94,10 @@ class TableOptions:
 
 
 @dataclass(slots=True)
-class TableDef:
+class MySQLTableDef:
     name: str
     schema: str | None = None  # as written: CREATE TABLE db.t
-    columns: list[ColumnDef] = field(default_factory=list)
+    columns: list[MySQLColumnDef] = field(default_factory=list)
     keys: list[KeyDef] = field(default_factory=list)
     fks: list[FkDef] = field(default_factory=list)
     checks: list[CheckDef] = field(default_factory=list)
@@ -109,7 +109,7 @@ class TableDef:
     like: tuple[str | None, str] | None = None
     origin: Origin | None = None
 
-    def column(self, name: str) -> ColumnDef | None:
+    def column(self, name: str) -> MySQLColumnDef | None:
         low = name.lower()
         return next((c for c in self.columns if c.name.lower() == low), None)
 
@@ -150,7 +150,7 @@ AlterKind = Literal[
 @dataclass(slots=True)
 class AlterAction:
     kind: AlterKind
-    column: ColumnDef | None = None
+    column: MySQLColumnDef | None = None
     old: str = ""
     new: str = ""
     position: tuple[str, str] | None = None  # ("FIRST", "") or ("AFTER", column)
@@ -173,7 +173,7 @@ class AlterStmt:
 
 
 @dataclass(slots=True)
-class ViewDef:
+class MySQLViewDef:
     name: str
     schema: str | None
     query: str
@@ -187,7 +187,7 @@ class ViewDef:
 
 
 @dataclass(slots=True)
-class TriggerDef:
+class MySQLTriggerDef:
     name: str
     schema: str | None
     table: tuple[str | None, str]
@@ -238,11 +238,11 @@ class UseStmt:
 
 
 Parsed = (
-    TableDef
+    MySQLTableDef
     | IndexStmt
     | AlterStmt
-    | ViewDef
-    | TriggerDef
+    | MySQLViewDef
+    | MySQLTriggerDef
     | RoutineDef
     | DropStmt
     | RenameStmt
@@ -250,7 +250,7 @@ Parsed = (
 )
 
 
-class Skip(Exception):
+class MySQLSkip(Exception):
     """A valid statement outside the model: reported as a warning and skipped."""
 
     def __init__(self, message: str, offset: int) -> None:

@@ -45,16 +45,16 @@ from dbdesign.model import (
     View,
 )
 from dbdesign.readers.ddl.mysql_defs import (
-    ColumnDef,
+    MySQLColumnDef,
+    MySQLTableDef,
     RoutineDef,
-    TableDef,
     now_text,
 )
 from dbdesign.readers.ddl.mysql_server import fsp_of, is_unique_constraint, key_method
 from dbdesign.readers.ddl.mysql_values import default_literal, temporal_zero
 
 
-def default_text(col: ColumnDef) -> str | None:
+def default_text(col: MySQLColumnDef) -> str | None:
     """A column default as ``information_schema.COLUMNS.COLUMN_DEFAULT`` shows it."""
     d = col.default
     if d is None or d.kind == "null":
@@ -138,7 +138,7 @@ def parse_create_options(text: str) -> dict[str, str]:
     return out
 
 
-def table_model(t: TableDef) -> tuple[Table, list[Index]]:
+def table_model(t: MySQLTableDef) -> tuple[Table, list[Index]]:
     """The model of a table as the server would have it (keys already settled)."""
     pk = next((k for k in t.keys if k.kind == "primary"), None)
     pk_cols = {p.column.lower() for p in pk.parts if p.column} if pk else set()

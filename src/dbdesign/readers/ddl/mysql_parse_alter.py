@@ -9,11 +9,11 @@ from dbdesign.readers.ddl.mysql_defs import (
     AlterAction,
     AlterStmt,
     CheckDef,
-    ColumnDef,
     FkDef,
     IndexStmt,
     KeyDef,
-    Skip,
+    MySQLColumnDef,
+    MySQLSkip,
     TableOptions,
 )
 from dbdesign.readers.ddl.mysql_parse_table import TableParser
@@ -58,7 +58,7 @@ class AlterParser(TableParser):
         self.accept("ONLINE")
         self.accept("IGNORE")
         if self.word() in ("DATABASE", "SCHEMA"):
-            raise Skip("ALTER DATABASE describes the environment; skipped", start)
+            raise MySQLSkip("ALTER DATABASE describes the environment; skipped", start)
         if self.word() in (
             "VIEW",
             "EVENT",
@@ -71,7 +71,7 @@ class AlterParser(TableParser):
             "LOGFILE",
             "INSTANCE",
         ):
-            raise Skip(f"ALTER {self.word()} is not modelled; skipped", start)
+            raise MySQLSkip(f"ALTER {self.word()} is not modelled; skipped", start)
         self.expect("TABLE")
         self.accept("IF", "EXISTS")
         table = self.qualified_name("a table name")
@@ -113,7 +113,7 @@ class AlterParser(TableParser):
                     return AlterAction("add_fk", fk=c)
                 return AlterAction("add_check", check=c)
             if self.word() == "PARTITION":
-                raise Skip("partition changes are not modelled; skipped", at)
+                raise MySQLSkip("partition changes are not modelled; skipped", at)
             self.accept("COLUMN")
             if_not_exists = self.accept("IF", "NOT", "EXISTS")
             if self.accept_op("("):
@@ -147,7 +147,7 @@ class AlterParser(TableParser):
                     "drop_constraint", old=self.name("a constraint name"), if_exists=if_exists
                 )
             if self.word() == "PARTITION":
-                raise Skip("partition changes are not modelled; skipped", at)
+                raise MySQLSkip("partition changes are not modelled; skipped", at)
             self.accept("COLUMN")
             if_exists = self.accept("IF", "EXISTS")
             name = self.name("a column name")
@@ -248,6 +248,6 @@ class AlterParser(TableParser):
             pass
 
     def _column_action(
-        self, col: ColumnDef, keys: list[KeyDef], fk: FkDef | None, check: CheckDef | None
+        self, col: MySQLColumnDef, keys: list[KeyDef], fk: FkDef | None, check: CheckDef | None
     ) -> AlterAction:
         return AlterAction("add_column", column=col, keys=keys, fk=fk, check=check)

@@ -25,13 +25,13 @@ from dbdesign.dialects.tokens import Source, Tok, TokenCursor, check_sqlglot
 from dbdesign.model.core import ReferentialAction
 from dbdesign.readers.ddl.mysql_defs import (
     CheckDef,
-    ColumnDef,
     DefaultDef,
     FkDef,
     KeyDef,
     KeyPart,
-    Skip,
-    TableDef,
+    MySQLColumnDef,
+    MySQLSkip,
+    MySQLTableDef,
     TableOptions,
     fk_key,
     now_text,
@@ -149,10 +149,10 @@ class TableParser(TokenCursor):
 
     # ---- CREATE TABLE ---------------------------------------------------------------------
 
-    def create_table(self, start: int, or_replace: bool) -> TableDef:
+    def create_table(self, start: int, or_replace: bool) -> MySQLTableDef:
         if_not_exists = self.accept("IF", "NOT", "EXISTS")
         schema, name = self.qualified_name("a table name")
-        t = TableDef(
+        t = MySQLTableDef(
             name=name,
             schema=schema,
             if_not_exists=if_not_exists,
@@ -171,7 +171,7 @@ class TableParser(TokenCursor):
         if self.word() in ("AS", "SELECT", "WITH") or (
             self.is_op("(") and self.word(1) == "SELECT"
         ):
-            raise Skip(
+            raise MySQLSkip(
                 f"CREATE TABLE {name} ... SELECT is not modelled (its columns come from the "
                 "query); skipped",
                 start,
@@ -184,7 +184,7 @@ class TableParser(TokenCursor):
         self.expect_op(")")
         self.table_options(t.options, start)
         if self.word() in ("AS", "SELECT", "IGNORE", "REPLACE"):
-            raise Skip(
+            raise MySQLSkip(
                 f"CREATE TABLE {name} ... SELECT is not modelled (its rows and maybe columns "
                 "come from the query); skipped",
                 start,
@@ -192,7 +192,7 @@ class TableParser(TokenCursor):
         self.expect_end()
         return t
 
-    def create_definition(self, t: TableDef) -> None:
+    def create_definition(self, t: MySQLTableDef) -> None:
         at = self.offset()
         if self.at_constraint():
             c = self.table_constraint(t.name)
@@ -221,12 +221,12 @@ class TableParser(TokenCursor):
         w = self.word()
         return w in _COLUMN_STOP and (w != "PERIOD" or self.word(1) == "FOR")
 
-    def column_def(self) -> tuple[ColumnDef, list[KeyDef], FkDef | None, CheckDef | None]:
+    def column_def(self) -> tuple[MySQLColumnDef, list[KeyDef], FkDef | None, CheckDef | None]:
         at = self.offset()
         name = self.name("a column name")
         type_at = self.offset()
         raw = self.data_type()
-        col = ColumnDef(name=name, raw=raw, origin=self.origin(at))
+        col = MySQLColumnDef(name=name, raw=raw, origin=self.origin(at))
         if raw.base == "serial":
             col.serial = col.notnull = True
         keys: list[KeyDef] = []

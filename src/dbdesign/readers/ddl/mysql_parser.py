@@ -11,13 +11,13 @@ from dbdesign.dialects.mysql import canonical_type
 from dbdesign.readers.ddl.mysql_defs import (
     DropStmt,
     Ignore,
+    MySQLSkip,
+    MySQLTriggerDef,
+    MySQLViewDef,
     Parsed,
     RenameStmt,
     RoutineDef,
-    Skip,
-    TriggerDef,
     UseStmt,
-    ViewDef,
 )
 from dbdesign.readers.ddl.mysql_parse_alter import AlterParser
 
@@ -88,7 +88,7 @@ class Parser(AlterParser):
         kw = self.word()
         if temporary:
             if kw == "TABLE":
-                raise Skip("CREATE TEMPORARY TABLE is not part of the schema; skipped", start)
+                raise MySQLSkip("CREATE TEMPORARY TABLE is not part of the schema; skipped", start)
             raise self.unexpected("TABLE")
         if kw in ("UNIQUE", "FULLTEXT", "SPATIAL", "INDEX"):
             return self.create_index(start, or_replace)
@@ -104,9 +104,9 @@ class Parser(AlterParser):
         if kw in ("DATABASE", "SCHEMA"):
             raise Ignore()
         if kw == "AGGREGATE":
-            raise Skip("CREATE AGGREGATE FUNCTION is not modelled; skipped", start)
+            raise MySQLSkip("CREATE AGGREGATE FUNCTION is not modelled; skipped", start)
         if kw in ("EVENT", "SEQUENCE", "USER", "ROLE", "SERVER", "TABLESPACE", "LOGFILE"):
-            raise Skip(f"CREATE {kw} is not modelled; skipped", start)
+            raise MySQLSkip(f"CREATE {kw} is not modelled; skipped", start)
         self.i -= 1
         raise self.unexpected("TABLE, INDEX, VIEW, TRIGGER, PROCEDURE or FUNCTION")
 
@@ -114,7 +114,7 @@ class Parser(AlterParser):
 
     def create_view(
         self, start: int, or_replace: bool, algorithm: str | None, security: str | None
-    ) -> ViewDef:
+    ) -> MySQLViewDef:
         if_not_exists = self.accept("IF", "NOT", "EXISTS")
         schema, name = self.qualified_name("a view name")
         columns: list[str] = []
@@ -139,7 +139,7 @@ class Parser(AlterParser):
             raise self.unexpected("a SELECT statement")
         query = self.checked(i, j, "query")
         self.i = len(self.toks)
-        return ViewDef(
+        return MySQLViewDef(
             name=name,
             schema=schema,
             query=query,
@@ -154,7 +154,7 @@ class Parser(AlterParser):
 
     # ---- CREATE TRIGGER -------------------------------------------------------------------
 
-    def create_trigger(self, start: int, or_replace: bool) -> TriggerDef:
+    def create_trigger(self, start: int, or_replace: bool) -> MySQLTriggerDef:
         if_not_exists = self.accept("IF", "NOT", "EXISTS")
         schema, name = self.qualified_name("a trigger name")
         timing = self.word()
@@ -175,7 +175,7 @@ class Parser(AlterParser):
             raise self.unexpected("a trigger body")
         body = self.src.text[self.toks[self.i].start : self.toks[-1].end].strip()
         self.i = len(self.toks)
-        return TriggerDef(
+        return MySQLTriggerDef(
             name=name,
             schema=schema,
             table=table,
@@ -212,7 +212,7 @@ class Parser(AlterParser):
                 self.i += 1
                 returns = str(canonical_type(self.data_type()))
             elif self.word() == "AGGREGATE" or self.word() == "SONAME":
-                raise Skip("loadable (UDF) functions are not modelled; skipped", start)
+                raise MySQLSkip("loadable (UDF) functions are not modelled; skipped", start)
             else:
                 raise self.unexpected("RETURNS")
         r = RoutineDef(
@@ -274,7 +274,7 @@ class Parser(AlterParser):
             "DATABASE",
         ):
             if kw in ("EVENT", "SEQUENCE", "USER", "ROLE", "SERVER", "TABLESPACE", "LOGFILE"):
-                raise Skip(f"DROP {kw} is not modelled; skipped", start)
+                raise MySQLSkip(f"DROP {kw} is not modelled; skipped", start)
             raise self.unexpected("TABLE, VIEW, INDEX, TRIGGER, PROCEDURE or FUNCTION")
         self.i += 1
         if kw == "TABLES":

@@ -30,7 +30,13 @@ from dbdesign.dialects.mysql import (
     unique_key_name,
 )
 from dbdesign.model import DataType
-from dbdesign.readers.ddl.mysql_defs import ColumnDef, KeyDef, KeyPart, TableDef, TableOptions
+from dbdesign.readers.ddl.mysql_defs import (
+    KeyDef,
+    KeyPart,
+    MySQLColumnDef,
+    MySQLTableDef,
+    TableOptions,
+)
 
 
 def _covered(a: KeyDef, b: KeyDef) -> bool:
@@ -80,7 +86,7 @@ def settle_keys(keys: list[KeyDef]) -> list[KeyDef]:
 
 
 def rebuilt(
-    t: TableDef,
+    t: MySQLTableDef,
     engine: str,
     given: set[str] | frozenset[str] = frozenset(),
     *,
@@ -111,7 +117,7 @@ def rebuilt(
 _CHAR_LIKE = ("char", "varchar", "binary", "varbinary")
 
 
-def _aria_row_format(t: TableDef) -> str:
+def _aria_row_format(t: MySQLTableDef) -> str:
     """The rows an Aria table has: DYNAMIC as given, FIXED as given unless a column is a
     blob (text, JSON and geometry are: then PAGE), else (COMPACT, DEFAULT ...) PAGE."""
     given = t.options.create_options.get("row_format")
@@ -123,7 +129,7 @@ def _aria_row_format(t: TableDef) -> str:
     return "PAGE"
 
 
-def fit_prefixes(t: TableDef, keys: list[KeyDef]) -> None:
+def fit_prefixes(t: MySQLTableDef, keys: list[KeyDef]) -> None:
     """Key prefixes as the server keeps them: none on a column that is not a string (any
     more), nor one as long as a char/binary column (the whole column is the key part); a
     part of a plain index longer than the engine takes is cut to what it takes (with a
@@ -188,7 +194,7 @@ _KEY_PART_BYTES = {
 _DIGITS_BYTES = (0, 1, 1, 2, 2, 3, 3, 4, 4, 4)  # a decimal's leftover digits (decimal.c)
 
 
-def _key_part_bytes(col: ColumnDef) -> int | None:
+def _key_part_bytes(col: MySQLColumnDef) -> int | None:
     """The bytes a key part over the whole of ``col`` takes (None: not known)."""
     t = col.type
     base = base_name(t)
@@ -210,7 +216,7 @@ def _key_part_bytes(col: ColumnDef) -> int | None:
     return None
 
 
-def key_part_chars(part: KeyPart, col: ColumnDef) -> int | None:
+def key_part_chars(part: KeyPart, col: MySQLColumnDef) -> int | None:
     """A key part's length as the server keeps it (in bytes) over the most bytes a character
     of its column takes: the prefix a column given the part by name gets (None: whole)."""
     if part.length is not None:
@@ -222,7 +228,7 @@ def key_part_chars(part: KeyPart, col: ColumnDef) -> int | None:
     return size // per_char or None
 
 
-def drop_orphan_checks(t: TableDef) -> None:
+def drop_orphan_checks(t: MySQLTableDef) -> None:
     """Dropping columns drops the table checks that name none of the columns left (a check
     naming no column at all, CHECK (1), too)."""
     names = {c.name.lower() for c in t.columns}
@@ -238,7 +244,7 @@ def drop_orphan_checks(t: TableDef) -> None:
     t.checks = kept
 
 
-def keep_foreign_keys(t: TableDef) -> None:
+def keep_foreign_keys(t: MySQLTableDef) -> None:
     """An engine without foreign keys drops them (their indexes stay), for good: they do not
     come back when the table moves to InnoDB."""
     if t.engine not in FK_ENGINES:
@@ -253,7 +259,7 @@ def table_collation(opts: TableOptions) -> str:
     return DEFAULT_COLLATION
 
 
-def resolve_column(col: ColumnDef, collation: str) -> None:
+def resolve_column(col: MySQLColumnDef, collation: str) -> None:
     """Fix a column's type and collation as the server does when it creates the column."""
     if col.explicit_collation:  # a COLLATE among the attributes is the type's
         col.raw = replace(col.raw, collation=col.explicit_collation)
@@ -271,7 +277,7 @@ def resolve_column(col: ColumnDef, collation: str) -> None:
 _KEY_LIMITS = {"InnoDB": MAX_KEY_LENGTH, "MyISAM": 1000, "Aria": 2300}
 
 
-def _part_bytes(part: KeyPart, col: ColumnDef | None) -> float:
+def _part_bytes(part: KeyPart, col: MySQLColumnDef | None) -> float:
     if col is None:
         return 8
     base = base_name(col.type)
@@ -286,7 +292,7 @@ def _part_bytes(part: KeyPart, col: ColumnDef | None) -> float:
     return 8
 
 
-def key_method(key: KeyDef, engine: str, column: Callable[[str], ColumnDef | None]) -> str:
+def key_method(key: KeyDef, engine: str, column: Callable[[str], MySQLColumnDef | None]) -> str:
     """The index type information_schema.STATISTICS reports for a key."""
     if key.kind in ("fulltext", "spatial"):
         return key.kind

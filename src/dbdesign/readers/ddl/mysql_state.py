@@ -17,11 +17,11 @@ from dbdesign.readers.ddl.mysql_defs import (
     FkDef,
     IndexStmt,
     KeyDef,
+    MySQLTableDef,
+    MySQLTriggerDef,
+    MySQLViewDef,
     RenameStmt,
     RoutineDef,
-    TableDef,
-    TriggerDef,
-    ViewDef,
 )
 from dbdesign.readers.ddl.mysql_server import (
     fit_prefixes,
@@ -41,9 +41,9 @@ class Tables:
 
     def __init__(self, warn: Warn | None) -> None:
         self.warn = warn
-        self.tables: dict[str, TableDef] = {}
-        self.views: dict[str, ViewDef] = {}
-        self.triggers: dict[str, TriggerDef] = {}  # lower-cased name
+        self.tables: dict[str, MySQLTableDef] = {}
+        self.views: dict[str, MySQLViewDef] = {}
+        self.triggers: dict[str, MySQLTriggerDef] = {}  # lower-cased name
         self.routines: dict[tuple[str, str], RoutineDef] = {}
         self.home: str | None = None  # the database the script works in
         self.current: str | None = None
@@ -67,7 +67,7 @@ class Tables:
         self.diagnostic(f"{what} is in database {db!r}, not {self.home!r}; skipped", origin)
         return False
 
-    def table(self, ref: tuple[str | None, str], origin: Origin | None) -> TableDef:
+    def table(self, ref: tuple[str | None, str], origin: Origin | None) -> MySQLTableDef:
         schema, name = ref
         t = self.tables.get(name)
         db = schema or self.current or self.home
@@ -84,7 +84,7 @@ class Tables:
             return "view"
         return None
 
-    def create_table(self, t: TableDef) -> None:
+    def create_table(self, t: MySQLTableDef) -> None:
         existing = self._exists(t.name)
         if existing is not None:
             if t.if_not_exists:
@@ -95,7 +95,7 @@ class Tables:
                 raise error_at(f"Table '{t.name}' already exists", t.origin)
         if t.like is not None:
             src = self.table(t.like, t.origin)
-            copy = TableDef(
+            copy = MySQLTableDef(
                 name=t.name,
                 columns=[replace(c) for c in src.columns],
                 keys=[replace(k, parts=[replace(p) for p in k.parts]) for k in src.keys],
@@ -140,7 +140,7 @@ class Tables:
         )
         return False
 
-    def _check_keys(self, t: TableDef, keys: list[KeyDef]) -> None:
+    def _check_keys(self, t: MySQLTableDef, keys: list[KeyDef]) -> None:
         for k in keys:
             for p in k.parts:
                 if p.column is None:
@@ -154,7 +154,7 @@ class Tables:
                 raise error_at(f"Duplicate column name in key {k.name or ''}".rstrip(), k.origin)
         fit_prefixes(t, keys)
 
-    def _check_fk(self, t: TableDef, fk: FkDef) -> None:
+    def _check_fk(self, t: MySQLTableDef, fk: FkDef) -> None:
         for n, c in enumerate(fk.columns):
             col = t.column(c)
             if col is None:
@@ -169,7 +169,7 @@ class Tables:
                 if col is not None:
                     fk.ref_columns[n] = col.name
 
-    def _name_constraints(self, t: TableDef) -> None:
+    def _name_constraints(self, t: MySQLTableDef) -> None:
         for k in t.keys:  # the server makes primary-key columns NOT NULL for good
             if k.kind == "primary":
                 for p in k.parts:
@@ -218,7 +218,7 @@ class Tables:
         rebuilt(t, t.engine, write_row_format=True)  # the keys it had: the new one as written
         t.keys = settle_keys([*t.keys, st.key])
 
-    def create_view(self, v: ViewDef) -> None:
+    def create_view(self, v: MySQLViewDef) -> None:
         existing = self._exists(v.name)
         if existing is not None:
             if v.if_not_exists:
@@ -227,7 +227,7 @@ class Tables:
                 raise error_at(f"Table '{v.name}' already exists", v.origin)
         self.views[v.name] = v
 
-    def create_trigger(self, tr: TriggerDef) -> None:
+    def create_trigger(self, tr: MySQLTriggerDef) -> None:
         low = tr.name.lower()
         if low in self.triggers:
             if tr.if_not_exists:

@@ -47,16 +47,16 @@ from dbdesign.readers.ddl.sqlite_models import (
 from dbdesign.readers.ddl.sqlite_parser import Parser, parse_create
 from dbdesign.readers.ddl.sqlite_statements import (
     AlterDef,
-    ColumnDef,
     ConstraintDef,
     DropDef,
     ElementDef,
     IndexDef,
-    Skip,
+    SQLiteColumnDef,
+    SQLiteSkip,
+    SQLiteTableDef,
+    SQLiteTriggerDef,
+    SQLiteViewDef,
     Statement,
-    TableDef,
-    TriggerDef,
-    ViewDef,
 )
 
 Warn = Callable[[Diagnostic], None]
@@ -93,10 +93,10 @@ class _Builder:
     def __init__(self, src: Source, warn: Warn | None) -> None:
         self.src = src
         self.warn = warn
-        self.tables: dict[str, TableDef] = {}
+        self.tables: dict[str, SQLiteTableDef] = {}
         self.indexes: dict[str, IndexDef] = {}
-        self.views: dict[str, ViewDef] = {}
-        self.triggers: dict[str, TriggerDef] = {}
+        self.views: dict[str, SQLiteViewDef] = {}
+        self.triggers: dict[str, SQLiteTriggerDef] = {}
 
     def fail(self, message: str, origin: Origin | None) -> ParseError:
         return error_at(message, origin)
@@ -117,9 +117,9 @@ class _Builder:
         return None
 
     def apply(self, st: Statement) -> None:
-        if isinstance(st, TableDef):
+        if isinstance(st, SQLiteTableDef):
             self.create_object(st, self.tables, "table")
-        elif isinstance(st, ViewDef):
+        elif isinstance(st, SQLiteViewDef):
             self.create_object(st, self.views, "view")
         elif isinstance(st, IndexDef):
             table = self.tables.get(st.table.lower())
@@ -130,7 +130,7 @@ class _Builder:
                     e.column = resolve_column(table, e.column, st.origin, self.fail)
             st.table = table.name
             self.create_object(st, self.indexes, "index")
-        elif isinstance(st, TriggerDef):
+        elif isinstance(st, SQLiteTriggerDef):
             low = st.name.lower()
             if low in self.triggers:
                 if st.if_not_exists:
@@ -139,7 +139,7 @@ class _Builder:
             target = self.tables.get(st.table.lower()) or self.views.get(st.table.lower())
             if target is None:
                 raise self.fail(f"no such table: main.{st.table}", st.origin)
-            is_view = isinstance(target, ViewDef)
+            is_view = isinstance(target, SQLiteViewDef)
             if is_view and st.timing != "INSTEAD OF":
                 raise self.fail(
                     f"cannot create {st.timing} trigger on view: main.{st.table}", st.origin
@@ -157,8 +157,8 @@ class _Builder:
 
     def create_object(
         self,
-        st: TableDef | ViewDef | IndexDef,
-        into: dict[str, TableDef] | dict[str, ViewDef] | dict[str, IndexDef],
+        st: SQLiteTableDef | SQLiteViewDef | IndexDef,
+        into: dict[str, SQLiteTableDef] | dict[str, SQLiteViewDef] | dict[str, IndexDef],
         what: str,
     ) -> None:
         existing = self._taken(st.name)
@@ -168,7 +168,7 @@ class _Builder:
             raise self.fail(f"{existing} {st.name} already exists", st.origin)
         if st.name.lower().startswith("sqlite_"):
             raise self.fail(f"object name reserved for internal use: {st.name}", st.origin)
-        if isinstance(st, TableDef):
+        if isinstance(st, SQLiteTableDef):
             resolve_table(st, self.fail)  # report errors at the CREATE statement
         into[st.name.lower()] = st  # type: ignore[assignment]
 
@@ -281,7 +281,10 @@ class _Builder:
         low = st.name.lower()
         stores: dict[
             str,
-            dict[str, TableDef] | dict[str, IndexDef] | dict[str, ViewDef] | dict[str, TriggerDef],
+            dict[str, SQLiteTableDef]
+            | dict[str, IndexDef]
+            | dict[str, SQLiteViewDef]
+            | dict[str, SQLiteTriggerDef],
         ] = {
             "TABLE": self.tables,
             "INDEX": self.indexes,
@@ -343,7 +346,7 @@ def read_ddl(text: str, *, file: str | None = None, warn: Warn | None = None) ->
             continue
         try:
             st = Parser(src, toks).statement()
-        except Skip as s:
+        except SQLiteSkip as s:
             builder.diagnostic(s.message, s.offset)
             continue
         except RecursionError:
@@ -357,16 +360,16 @@ def read_ddl(text: str, *, file: str | None = None, warn: Warn | None = None) ->
 # The names other modules import from here (the catalog reader, the emitter, tests).
 __all__ = [
     "AlterDef",
-    "ColumnDef",
     "ConstraintDef",
     "DropDef",
     "ElementDef",
     "IndexDef",
     "ResolvedTable",
+    "SQLiteColumnDef",
+    "SQLiteTableDef",
+    "SQLiteTriggerDef",
+    "SQLiteViewDef",
     "Statement",
-    "TableDef",
-    "TriggerDef",
-    "ViewDef",
     "build_table",
     "default_expr",
     "effective_collation",

@@ -36,9 +36,9 @@ from dbdesign.readers.ddl.sqlite_statements import (
     ConstraintDef,
     ElementDef,
     IndexDef,
-    TableDef,
-    TriggerDef,
-    ViewDef,
+    SQLiteTableDef,
+    SQLiteTriggerDef,
+    SQLiteViewDef,
 )
 
 
@@ -47,7 +47,7 @@ class ResolvedTable:
     """A table definition with constraint columns spelled as declared and every constraint
     named (synthetic names for unnamed ones)."""
 
-    tdef: TableDef
+    tdef: SQLiteTableDef
     pk: tuple[str, ConstraintDef] | None
     uniques: list[tuple[str, ConstraintDef]]
     checks: list[tuple[str, ConstraintDef]]
@@ -60,7 +60,10 @@ _STRICT_TYPES = frozenset(("INT", "INTEGER", "REAL", "TEXT", "BLOB", "ANY"))
 
 
 def resolve_column(
-    tdef: TableDef, name: str, where: Origin | None, fail: Callable[[str, Origin | None], Exception]
+    tdef: SQLiteTableDef,
+    name: str,
+    where: Origin | None,
+    fail: Callable[[str, Origin | None], Exception],
 ) -> str:
     col = tdef.column(name)
     if col is None:
@@ -68,7 +71,9 @@ def resolve_column(
     return col.name
 
 
-def resolve_table(tdef: TableDef, fail: Callable[[str, Origin | None], Exception]) -> ResolvedTable:
+def resolve_table(
+    tdef: SQLiteTableDef, fail: Callable[[str, Origin | None], Exception]
+) -> ResolvedTable:
     """Resolve what SQLite decides when it builds a table: PK, rowid alias, duplicate UNIQUE
     constraints (SQLite makes one index for identical ones, and none for a UNIQUE that repeats
     a PRIMARY KEY with its own index), constraint names."""
@@ -311,7 +316,7 @@ def index_model(
     )
 
 
-def view_model(vdef: ViewDef, origin: Origin | None = None) -> View:
+def view_model(vdef: SQLiteViewDef, origin: Origin | None = None) -> View:
     return View(
         schema=NAMESPACE,
         name=vdef.name,
@@ -321,7 +326,7 @@ def view_model(vdef: ViewDef, origin: Origin | None = None) -> View:
     )
 
 
-def trigger_model(tdef: TriggerDef, table: str, origin: Origin | None = None) -> Trigger:
+def trigger_model(tdef: SQLiteTriggerDef, table: str, origin: Origin | None = None) -> Trigger:
     return Trigger(
         schema=NAMESPACE,
         table=table,

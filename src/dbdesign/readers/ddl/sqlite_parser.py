@@ -21,16 +21,16 @@ from dbdesign.model.core import ReferentialAction
 from dbdesign.readers.ddl.sqlite_statements import (
     DROP_KINDS,
     AlterDef,
-    ColumnDef,
     ConstraintDef,
     DropDef,
     ElementDef,
     IndexDef,
-    Skip,
+    SQLiteColumnDef,
+    SQLiteSkip,
+    SQLiteTableDef,
+    SQLiteTriggerDef,
+    SQLiteViewDef,
     Statement,
-    TableDef,
-    TriggerDef,
-    ViewDef,
 )
 
 _TYPE_STOP = frozenset(KEYWORDS - FALLBACK_KEYWORDS)
@@ -112,7 +112,7 @@ class Parser(TokenCursor):
         if unique and kw != "INDEX":
             raise self.unexpected("INDEX")
         if kw == "VIRTUAL" and not temp:
-            raise Skip("CREATE VIRTUAL TABLE is not modelled; statement skipped", start)
+            raise SQLiteSkip("CREATE VIRTUAL TABLE is not modelled; statement skipped", start)
         if kw not in ("TABLE", "INDEX", "VIEW", "TRIGGER"):
             raise self.unexpected("TABLE, INDEX, VIEW or TRIGGER")
         if temp and kw == "INDEX":
@@ -122,9 +122,13 @@ class Parser(TokenCursor):
         name_at = self.offset()
         schema, name = self.qualified_name()
         if temp or (schema is not None and schema.lower() == "temp"):
-            raise Skip(f"temporary {kw.lower()} {name!r} is not part of the schema; skipped", start)
+            raise SQLiteSkip(
+                f"temporary {kw.lower()} {name!r} is not part of the schema; skipped", start
+            )
         if schema is not None and schema.lower() != NAMESPACE:
-            raise Skip(f"{kw.lower()} {schema}.{name} is in an attached database; skipped", start)
+            raise SQLiteSkip(
+                f"{kw.lower()} {schema}.{name} is in an attached database; skipped", start
+            )
         if kw == "TABLE":
             return self.create_table(name, if_not_exists, name_at, start)
         if kw == "INDEX":
@@ -133,10 +137,12 @@ class Parser(TokenCursor):
             return self.create_view(name, if_not_exists, start)
         return self.create_trigger(name, if_not_exists, start)
 
-    def create_table(self, name: str, if_not_exists: bool, name_at: int, start: int) -> TableDef:
-        t = TableDef(name=name, if_not_exists=if_not_exists, origin=self.origin(start))
+    def create_table(
+        self, name: str, if_not_exists: bool, name_at: int, start: int
+    ) -> SQLiteTableDef:
+        t = SQLiteTableDef(name=name, if_not_exists=if_not_exists, origin=self.origin(start))
         if self.word() == "AS":
-            raise Skip(
+            raise SQLiteSkip(
                 f"CREATE TABLE {name} AS SELECT is not modelled (its columns come from "
                 "the query); skipped",
                 start,
@@ -176,10 +182,10 @@ class Parser(TokenCursor):
                     raise self.unexpected("a table option")
         return t
 
-    def column_def(self) -> tuple[ColumnDef, list[ConstraintDef]]:
+    def column_def(self) -> tuple[SQLiteColumnDef, list[ConstraintDef]]:
         at = self.offset()
         name = self.name("a column name")
-        col = ColumnDef(name=name, type_text=self.declared_type(), origin=self.origin(at))
+        col = SQLiteColumnDef(name=name, type_text=self.declared_type(), origin=self.origin(at))
         cons: list[ConstraintDef] = []
         cname: str | None = None
         while not self.at_end() and not self.is_op(",") and not self.is_op(")"):
@@ -481,7 +487,7 @@ class Parser(TokenCursor):
             )
         return ElementDef(column=None, expr=self.checked(i, j), collation=collation, desc=desc)
 
-    def create_view(self, name: str, if_not_exists: bool, start: int) -> ViewDef:
+    def create_view(self, name: str, if_not_exists: bool, start: int) -> SQLiteViewDef:
         columns: list[str] = []
         if self.accept_op("("):
             columns = self.name_list()
@@ -490,7 +496,7 @@ class Parser(TokenCursor):
             raise self.unexpected("a SELECT statement")
         query = self.checked(self.i, len(self.toks), kind="query")
         self.i = len(self.toks)
-        return ViewDef(
+        return SQLiteViewDef(
             name=name,
             columns=columns,
             query=query,
@@ -498,7 +504,7 @@ class Parser(TokenCursor):
             origin=self.origin(start),
         )
 
-    def create_trigger(self, name: str, if_not_exists: bool, start: int) -> TriggerDef:
+    def create_trigger(self, name: str, if_not_exists: bool, start: int) -> SQLiteTriggerDef:
         timing: Literal["BEFORE", "AFTER", "INSTEAD OF"] = "BEFORE"
         if self.accept("BEFORE"):
             timing = "BEFORE"
@@ -538,7 +544,7 @@ class Parser(TokenCursor):
             raise self.error("incomplete trigger body: expected statements and END")
         body = self.src.text[begin.end : last.start].strip()
         self.i = len(self.toks)
-        return TriggerDef(
+        return SQLiteTriggerDef(
             name=name,
             table=table,
             timing=timing,
@@ -554,7 +560,9 @@ class Parser(TokenCursor):
         self.expect("TABLE")
         schema, table = self.qualified_name("a table name")
         if schema is not None and schema.lower() != NAMESPACE:
-            raise Skip(f"ALTER TABLE {schema}.{table} is outside the main schema; skipped", start)
+            raise SQLiteSkip(
+                f"ALTER TABLE {schema}.{table} is outside the main schema; skipped", start
+            )
         origin = self.origin(start)
         if self.accept("RENAME"):
             if self.accept("TO"):
@@ -591,7 +599,9 @@ class Parser(TokenCursor):
         schema, name = self.qualified_name()
         self.expect_end()
         if schema is not None and schema.lower() != NAMESPACE:
-            raise Skip(f"DROP {kind} {schema}.{name} is outside the main schema; skipped", start)
+            raise SQLiteSkip(
+                f"DROP {kind} {schema}.{name} is outside the main schema; skipped", start
+            )
         return DropDef(
             kind=kind,
             name=name,
@@ -625,5 +635,5 @@ def parse_create(sql: str, *, validate: bool = False) -> Statement | None:
     toks = tokenize(src, spans[0][0], spans[0][1])
     try:
         return Parser(src, toks, validate=validate).statement()
-    except Skip:
+    except SQLiteSkip:
         return None

@@ -13,7 +13,7 @@ from dbdesign.model.core import ReferentialAction
 
 
 @dataclass(slots=True)
-class ColumnDef:
+class SQLiteColumnDef:
     name: str
     type_text: str  # the declared type as SQLite stores it
     notnull: bool = False
@@ -42,16 +42,16 @@ class ConstraintDef:
 
 
 @dataclass(slots=True)
-class TableDef:
+class SQLiteTableDef:
     name: str
-    columns: list[ColumnDef] = field(default_factory=list)
+    columns: list[SQLiteColumnDef] = field(default_factory=list)
     constraints: list[ConstraintDef] = field(default_factory=list)
     without_rowid: bool = False
     strict: bool = False
     if_not_exists: bool = False
     origin: Origin | None = None
 
-    def column(self, name: str) -> ColumnDef | None:
+    def column(self, name: str) -> SQLiteColumnDef | None:
         low = name.lower()
         for c in self.columns:
             if c.name.lower() == low:
@@ -79,7 +79,7 @@ class IndexDef:
 
 
 @dataclass(slots=True)
-class ViewDef:
+class SQLiteViewDef:
     name: str
     columns: list[str]
     query: str
@@ -88,7 +88,7 @@ class ViewDef:
 
 
 @dataclass(slots=True)
-class TriggerDef:
+class SQLiteTriggerDef:
     name: str
     table: str
     timing: Literal["BEFORE", "AFTER", "INSTEAD OF"]
@@ -106,7 +106,7 @@ class AlterDef:
     action: Literal["rename", "rename_column", "add_column", "drop_column"]
     old: str = ""
     new: str = ""
-    column: ColumnDef | None = None
+    column: SQLiteColumnDef | None = None
     constraints: list[ConstraintDef] = field(default_factory=list)
     origin: Origin | None = None
 
@@ -128,10 +128,10 @@ class DropDef:
     origin: Origin | None = None
 
 
-Statement = TableDef | IndexDef | ViewDef | TriggerDef | AlterDef | DropDef
+Statement = SQLiteTableDef | IndexDef | SQLiteViewDef | SQLiteTriggerDef | AlterDef | DropDef
 
 
-class Skip(Exception):
+class SQLiteSkip(Exception):
     """A statement that is valid but outside the model (TEMP objects, virtual tables ...)."""
 
     def __init__(self, message: str, offset: int) -> None:
