@@ -18,7 +18,6 @@ SHARED: dict[str, set[str]] = {
     "Builder": {"design/build.py", "emit/pg_builder.py"},
     "Database": {"databases/__init__.py", "model/core.py"},
     "Finding": {"docs/context.py", "lint/findings.py"},
-    "Parser": {"readers/ddl/mysql_parser.py", "readers/ddl/sqlite_parser.py"},
     "Plan": {"advise/explain.py", "datagen/plan.py", "diff/plan.py"},
     "Rule": {"lint/registry.py", "model/core.py"},
     "Statement": {

@@ -72,7 +72,7 @@ from dbdesign.readers.ddl.mysql_model import (
     view_options,
     view_query,
 )
-from dbdesign.readers.ddl.mysql_parser import Parser
+from dbdesign.readers.ddl.mysql_parser import MySQLParser
 from dbdesign.readers.ddl.mysql_server import is_unique_constraint
 from dbdesign.readers.ddl.mysql_state import Warn
 
@@ -220,7 +220,7 @@ def _read_into(builder: _Builder, text: str, file: str | None) -> None:
                 src.origin(toks[0].start),
             )
             continue
-        parser = Parser(src, toks)
+        parser = MySQLParser(src, toks)
         try:
             parsed = parser.statement(st.first)
         except MySQLSkip as s:

@@ -22,7 +22,7 @@ from dbdesign.readers.ddl.mysql_defs import (
 from dbdesign.readers.ddl.mysql_parse_alter import AlterParser
 
 
-class Parser(AlterParser):
+class MySQLParser(AlterParser):
     """One statement (``statement``): CREATE, ALTER, DROP, RENAME or USE."""
 
     def skip_definer(self) -> None:

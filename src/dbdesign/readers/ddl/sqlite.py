@@ -44,7 +44,7 @@ from dbdesign.readers.ddl.sqlite_models import (
     trigger_model,
     view_model,
 )
-from dbdesign.readers.ddl.sqlite_parser import Parser, parse_create
+from dbdesign.readers.ddl.sqlite_parser import SQLiteParser, parse_create
 from dbdesign.readers.ddl.sqlite_statements import (
     AlterDef,
     ConstraintDef,
@@ -345,7 +345,7 @@ def read_ddl(text: str, *, file: str | None = None, warn: Warn | None = None) ->
             )
             continue
         try:
-            st = Parser(src, toks).statement()
+            st = SQLiteParser(src, toks).statement()
         except SQLiteSkip as s:
             builder.diagnostic(s.message, s.offset)
             continue

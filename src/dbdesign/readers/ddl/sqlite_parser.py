@@ -51,7 +51,7 @@ _CONFLICT = frozenset(("ROLLBACK", "ABORT", "FAIL", "IGNORE", "REPLACE"))
 _TERM_KINDS = frozenset(("string", "number", "blob", "word", "qident"))
 
 
-class Parser(TokenCursor):
+class SQLiteParser(TokenCursor):
     def __init__(self, src: Source, toks: list[Tok], *, validate: bool = True) -> None:
         super().__init__(src, toks)
         self.validate = validate
@@ -634,6 +634,6 @@ def parse_create(sql: str, *, validate: bool = False) -> Statement | None:
         return None
     toks = tokenize(src, spans[0][0], spans[0][1])
     try:
-        return Parser(src, toks, validate=validate).statement()
+        return SQLiteParser(src, toks, validate=validate).statement()
     except SQLiteSkip:
         return None
