@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from dbdesign import api
-from dbdesign.docs import Finding, generate
+from dbdesign.docs import DocFinding, generate
 from tests.paths import CORPUS, ROOT
 
 CHROMIUM = "/usr/bin/chromium"
@@ -52,7 +52,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
     schema = api.read(str(CORPUS / "postgres" / "pagila.sql"))
     out = tmp_path_factory.mktemp("pagila-html")
     findings = [
-        Finding(
+        DocFinding(
             code="demo", severity="warning", message="a lint finding", object="public.film.title"
         )
     ]

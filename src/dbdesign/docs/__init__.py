@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dbdesign.docs.context import Diagram, DocsContext, DocsOptions, Finding
+from dbdesign.docs.context import Diagram, DocFinding, DocsContext, DocsOptions
 from dbdesign.errors import ConfigError
 from dbdesign.model import Schema
 
@@ -27,10 +27,10 @@ __all__ = [
     "FORMATS",
     "MANIFEST",
     "Diagram",
+    "DocFinding",
     "DocsContext",
     "DocsOptions",
     "DocsResult",
-    "Finding",
     "check_out",
     "generate",
     "load_findings",
@@ -69,7 +69,7 @@ def parse_formats(value: str | Iterable[str] | None) -> tuple[str, ...]:
     return tuple(out)
 
 
-def load_findings(path: str | Path) -> list[Finding]:
+def load_findings(path: str | Path) -> list[DocFinding]:
     """Lint findings from `dbdesign lint --format json`, read loosely: a list of objects, or an
     object with a ``findings`` list; each object with code, severity, message and optionally
     object, file and line (an ``origin`` of ``file:line`` is accepted too)."""
@@ -110,7 +110,7 @@ def load_findings(path: str | Path) -> list[Finding]:
     return out
 
 
-def _finding(item: Mapping[str, Any]) -> Finding:
+def _finding(item: Mapping[str, Any]) -> DocFinding:
     file = item.get("file")
     line = item.get("line")
     origin = item.get("origin")
@@ -123,7 +123,7 @@ def _finding(item: Mapping[str, Any]) -> Finding:
         num = rest.split(":", 1)[0]
         line = int(num) if num.isdigit() else None
     obj = item.get("object")
-    return Finding(
+    return DocFinding(
         code=str(item.get("code") or item.get("rule") or item.get("ruleId")),
         severity=str(item.get("severity") or item.get("level") or "warning").lower(),
         message=str(item.get("message") or ""),
@@ -139,7 +139,7 @@ def generate(
     formats: Collection[str] = FORMATS,
     *,
     row_counts: Mapping[str, int] | None = None,
-    findings: Iterable[Finding] = (),
+    findings: Iterable[DocFinding] = (),
     options: DocsOptions | None = None,
 ) -> DocsResult:
     """Write the documentation of ``schema`` into the folder ``out`` (created if missing).

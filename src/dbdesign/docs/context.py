@@ -25,7 +25,7 @@ DEFAULT_MAX_TABLES = 150
 
 
 @dataclass(frozen=True, slots=True)
-class Finding:
+class DocFinding:
     """One lint finding, read loosely from `dbdesign lint --format json` output."""
 
     code: str
@@ -126,7 +126,7 @@ class DocsContext:
         schema: Schema,
         *,
         row_counts: Mapping[str, int] | None = None,
-        findings: Sequence[Finding] = (),
+        findings: Sequence[DocFinding] = (),
         options: DocsOptions | None = None,
     ) -> None:
         self.schema = schema
@@ -157,8 +157,8 @@ class DocsContext:
         for key, t in schema.tables.items():
             if t.partition_of:
                 self.partitions[t.partition_of].append(key)
-        self.findings_by_table: dict[str, list[Finding]] = defaultdict(list)
-        self.unattached_findings: list[Finding] = []
+        self.findings_by_table: dict[str, list[DocFinding]] = defaultdict(list)
+        self.unattached_findings: list[DocFinding] = []
         for f in self.findings:
             owner = self.table_of(f.object)
             if owner is None:

@@ -11,7 +11,7 @@ from html import escape
 
 from dbdesign.docs import describe
 from dbdesign.docs.assets import CSS, JS
-from dbdesign.docs.context import Diagram, DocsContext, Finding, source_name
+from dbdesign.docs.context import Diagram, DocFinding, DocsContext, source_name
 from dbdesign.docs.erd import edges, key_columns
 from dbdesign.model import Table
 
@@ -426,7 +426,7 @@ class HtmlWriter:
         out.append("</section>")
         return "".join(out)
 
-    def _findings(self, findings: Sequence[Finding], *, with_object: bool) -> str:
+    def _findings(self, findings: Sequence[DocFinding], *, with_object: bool) -> str:
         rows = []
         for f in sorted(findings, key=lambda f: (_SEV_ORDER.get(f.severity, 9), f.code)):
             where = ""

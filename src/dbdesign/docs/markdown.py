@@ -10,7 +10,7 @@ import re
 from collections.abc import Collection
 
 from dbdesign.docs import describe
-from dbdesign.docs.context import Diagram, DocsContext, Finding, source_name
+from dbdesign.docs.context import Diagram, DocFinding, DocsContext, source_name
 from dbdesign.docs.erd import mermaid
 from dbdesign.model import Table, View
 
@@ -370,7 +370,7 @@ class MarkdownWriter:
             out += self._diagram_block(d, "../")
         return "\n".join(out) + "\n"
 
-    def _findings(self, findings: list[Finding]) -> list[str]:
+    def _findings(self, findings: list[DocFinding]) -> list[str]:
         return _table(
             ["Severity", "Code", "Object", "Message"],
             [

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from dbdesign import api
-from dbdesign.docs import DocsOptions, Finding, generate
+from dbdesign.docs import DocFinding, DocsOptions, generate
 from dbdesign.docs.erd import mermaid
 from dbdesign.docs.markdown import cell, code, fenced, para
 
@@ -52,13 +52,13 @@ def _docs(tmp_path: Path) -> dict[str, str]:
     src.write_text(SCHEMA, encoding="utf-8")
     schema = api.read(str(src), dialect="postgres")
     findings = [
-        Finding(
+        DocFinding(
             code="X<1>",
             severity="warning",
             message="bad <script>alert(6)</script> | here",
             object=f"public.{EVIL}",
         ),
-        Finding(code="Y2", severity="info", message="<img src=y>", object=None),
+        DocFinding(code="Y2", severity="info", message="<img src=y>", object=None),
     ]
     out = tmp_path / "out"
     generate(
