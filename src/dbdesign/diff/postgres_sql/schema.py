@@ -259,14 +259,20 @@ def _drop_sequence(o: op.DropSequence, ctx: RenderContext) -> list[Rendered]:
 @renders(op.AlterSequence)
 def _alter_sequence(o: op.AlterSequence, ctx: RenderContext) -> list[Rendered]:
     a, b = o.old, o.new
+    (lo_a, hi_a), (lo_b, hi_b) = _sequence_bounds(a), _sequence_bounds(b)
+    # With AS, NO MINVALUE / NO MAXVALUE keep the old direction's defaults where the old bounds
+    # were the old type's: a sequence changing direction states its new bounds
+    flips = (a.increment > 0) != (b.increment > 0)
     parts = []
     if a.type != b.type:
         parts.append(f"AS {type_sql(b.type)}")
     if a.increment != b.increment:
         parts.append(f"INCREMENT BY {b.increment}")
-    if a.min_value != b.min_value or a.type != b.type:
+    if flips:
+        parts.append(f"MINVALUE {lo_b} MAXVALUE {hi_b}")
+    if not flips and (a.min_value != b.min_value or a.type != b.type):
         parts.append("NO MINVALUE" if b.min_value is None else f"MINVALUE {b.min_value}")
-    if a.max_value != b.max_value or a.type != b.type:
+    if not flips and (a.max_value != b.max_value or a.type != b.type):
         parts.append("NO MAXVALUE" if b.max_value is None else f"MAXVALUE {b.max_value}")
     if a.start != b.start:
         parts.append(f"START WITH {b.start}")
@@ -278,7 +284,13 @@ def _alter_sequence(o: op.AlterSequence, ctx: RenderContext) -> list[Rendered]:
         return []
     name = qualified(b.schema, b.name)
     out = []
-    (lo_a, hi_a), (lo_b, hi_b) = _sequence_bounds(a), _sequence_bounds(b)
+    if lo_b > hi_a or hi_b < lo_a:
+        # no value lies in both ranges (an ascending sequence turned descending, say): setval
+        # cannot move the current value across, so the sequence restarts at its new START
+        lost = Hazard(
+            "state_loss", "the sequence restarts at its START (no value lies in both ranges)"
+        )
+        return [Rendered(f"ALTER SEQUENCE {name} {' '.join(parts)} RESTART", hazards=(lost,))]
     if lo_b > lo_a or hi_b < hi_a:
         # the current value must lie within the new bounds: move it in first (kept if it does)
         out.append(
