@@ -509,9 +509,9 @@ def datagen(
 def explain(sql: str, db: str | None = None, params: list[Any] | None = None, *,
             analyze: bool = True, timeout_s: float = 60.0) -> Any:  # fmt: skip
     """The plan of ``sql`` on PostgreSQL ``db`` (default: configured or embedded), as a
-    dbdesign.advise.Plan. ``sql`` must be one SELECT/VALUES/INSERT/UPDATE/DELETE/MERGE (anything
-    else is refused unsent); it runs in a transaction that is rolled back, READ ONLY unless
-    ``analyze`` of a data-changing statement, cancelled after ``timeout_s``."""
+    dbdesign.advise.QueryPlan. ``sql`` must be one SELECT/VALUES/INSERT/UPDATE/DELETE/MERGE
+    (anything else is refused unsent); it runs in a transaction that is rolled back, READ ONLY
+    unless ``analyze`` of a data-changing statement, cancelled after ``timeout_s``."""
     from dbdesign.advise import explain as run_explain
     from dbdesign.engine import resolve_url
 

@@ -2,7 +2,7 @@
 
 :func:`explain` runs ``EXPLAIN (FORMAT JSON, VERBOSE, SUMMARY[, ANALYZE, BUFFERS])`` inside a
 transaction that is always rolled back, so ``EXPLAIN ANALYZE DELETE ...`` changes nothing.
-:class:`Plan` answers the questions a designer asks of a plan — which indexes does it use,
+:class:`QueryPlan` answers the questions a designer asks of a plan — which indexes does it use,
 which tables does it read whole, how long did it take — and prints itself the way
 EXPLAIN's text format does. :func:`latency` runs a statement repeatedly and reports p50/p95/max.
 """
@@ -136,7 +136,7 @@ class PlanNode:
 
 
 @dataclass(frozen=True, slots=True)
-class Plan:
+class QueryPlan:
     """A parsed EXPLAIN. ``total_ms`` is the execution time ANALYZE measured (None without
     ANALYZE); ``planning_ms`` the planner's time."""
 
@@ -282,8 +282,8 @@ def _node_json(n: PlanNode) -> dict[str, Any]:
 # --------------------------------------------------------------------------- parsing
 
 
-def parse_plan(data: Any, sql: str = "", *, analyzed: bool = False) -> Plan:
-    """A :class:`Plan` from EXPLAIN (FORMAT JSON)'s output (the list, or its text)."""
+def parse_plan(data: Any, sql: str = "", *, analyzed: bool = False) -> QueryPlan:
+    """A :class:`QueryPlan` from EXPLAIN (FORMAT JSON)'s output (the list, or its text)."""
     raw = data if isinstance(data, str) else json.dumps(data)
     doc = json.loads(raw) if isinstance(data, str) else data
     top = doc[0] if isinstance(doc, list) else doc
@@ -291,7 +291,7 @@ def parse_plan(data: Any, sql: str = "", *, analyzed: bool = False) -> Plan:
         (str(t.get("Trigger Name", "?")), float(t.get("Time", 0.0)), int(t.get("Calls", 0)))
         for t in top.get("Triggers", ())
     )
-    return Plan(
+    return QueryPlan(
         sql=sql,
         root=_node(top["Plan"]),
         analyzed=analyzed,
@@ -372,7 +372,7 @@ def explain(
     *,
     analyze: bool = True,
     timeout_s: float = DEFAULT_TIMEOUT_S,
-) -> Plan:
+) -> QueryPlan:
     """EXPLAIN ``sql`` (with ``%s`` placeholders for ``params``) and parse the plan.
 
     ``sql`` must be one SELECT, VALUES, INSERT, UPDATE, DELETE or MERGE statement

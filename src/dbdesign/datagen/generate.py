@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
-from dbdesign.datagen.plan import Existing, Plan, TablePlan, build
+from dbdesign.datagen.plan import DataPlan, Existing, TablePlan, build
 from dbdesign.model import Schema
 
 BATCH_ROWS = 20_000
@@ -26,7 +26,7 @@ def plan(
     seed: int = 0,
     skew: Mapping[str, float] | None = None,
     existing: Existing | None = None,
-) -> Plan:
+) -> DataPlan:
     """The plan for ``rows`` (raises at once on anything the generator cannot satisfy)."""
     return build(schema, rows, seed=seed, skew=skew, existing=existing)
 
@@ -52,7 +52,7 @@ def generate(
     return _iterate(p, batch_rows)
 
 
-def _iterate(p: Plan, batch_rows: int) -> Iterator[Batch]:
+def _iterate(p: DataPlan, batch_rows: int) -> Iterator[Batch]:
     for tp in p.tables.values():
         yield from table_batches(tp, batch_rows)
 

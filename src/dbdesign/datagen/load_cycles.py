@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from dbdesign.datagen.plan import Plan, TablePlan, cycle_null_columns
+from dbdesign.datagen.plan import DataPlan, TablePlan, cycle_null_columns
 from dbdesign.errors import DbdesignError
 from dbdesign.model import ForeignKey, Schema
 
@@ -68,7 +68,7 @@ class SetLater:
 
 
 def set_later(
-    plan: Plan, can_defer: Callable[[Schema, ForeignKey], bool]
+    plan: DataPlan, can_defer: Callable[[Schema, ForeignKey], bool]
 ) -> dict[str, list[SetLater]]:
     """The keys that close a cycle and cannot be deferred, to be set by UPDATE (table key ->
     its keys); a DbdesignError for a key that can be neither deferred nor left NULL: no order

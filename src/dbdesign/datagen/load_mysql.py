@@ -16,7 +16,7 @@ from dbdesign.datagen.load_report import (
     key_values,
     report,
 )
-from dbdesign.datagen.plan import Plan, TablePlan, cycle_null_columns
+from dbdesign.datagen.plan import DataPlan, TablePlan, cycle_null_columns
 from dbdesign.datagen.types import TypeInfo, resolve
 from dbdesign.datagen.values import COPY_NULL, Gen
 from dbdesign.dialects.mysql import quote_ident as mysql_ident
@@ -231,7 +231,7 @@ def _insert_table(
             progress(tp.key, min(start + batch_rows, tp.n), tp.n)
 
 
-def _mysql_check_fks(conn: Any, plan: Plan, tables: set[str]) -> None:
+def _mysql_check_fks(conn: Any, plan: DataPlan, tables: set[str]) -> None:
     """Check every foreign key of ``tables`` (loaded with the checks off) by query."""
     for key in sorted(tables):
         t = plan.schema.tables[key]
@@ -258,7 +258,7 @@ def _never_deferred(schema: Schema, fk: ForeignKey) -> bool:
     return False  # MySQL / MariaDB: InnoDB checks every key as the row is written
 
 
-def _mysql_cycle_notes(plan: Plan) -> None:
+def _mysql_cycle_notes(plan: DataPlan) -> None:
     for table, name in plan.broken_fks:
         t = plan.schema.tables[table]
         if not cycle_null_columns(t, t.foreign_keys[name]):

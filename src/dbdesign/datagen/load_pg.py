@@ -21,7 +21,7 @@ from dbdesign.datagen.load_report import (
     report,
 )
 from dbdesign.datagen.plan import (
-    Plan,
+    DataPlan,
     TablePlan,
     cycle_null_columns,
     deferred_at_commit,
@@ -139,7 +139,7 @@ def _load_error(e: psycopg.Error, current: str) -> DbdesignError:
 
 
 def _pg_break_cycles(
-    conn: psycopg.Connection[Any], plan: Plan, keep: bool = False
+    conn: psycopg.Connection[Any], plan: DataPlan, keep: bool = False
 ) -> list[sql.Composed]:
     """Defer (or drop, to re-create after the load) the foreign keys that close a cycle.
     ``keep``: none is dropped (the nullable ones are set by UPDATE, see :class:`SetLater`)."""

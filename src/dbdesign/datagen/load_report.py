@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from dbdesign.datagen.plan import Existing, Plan, build
+from dbdesign.datagen.plan import DataPlan, Existing, build
 from dbdesign.datagen.types import TypeInfo
 from dbdesign.datagen.values import from_py
 from dbdesign.model import Schema
@@ -28,7 +28,7 @@ class LoadJob:
     batch_rows: int
     keep: bool = False  # keep_cyclic_keys: load a cycle of foreign keys as an application must
 
-    def plan(self, existing: Existing) -> Plan:
+    def plan(self, existing: Existing) -> DataPlan:
         return build(self.schema, self.rows, seed=self.seed, skew=self.skew, existing=existing)
 
 
@@ -81,7 +81,7 @@ class LoadReport:
 def report(
     label: str,
     seed: int,
-    plan: Plan,
+    plan: DataPlan,
     done: list[TableLoad],
     t0: float,
     analyze: Callable[[], object] | None,

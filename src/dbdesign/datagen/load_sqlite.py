@@ -17,7 +17,7 @@ from dbdesign.datagen.load_report import (
     key_values,
     report,
 )
-from dbdesign.datagen.plan import Plan, cycle_null_columns, deferred_at_commit
+from dbdesign.datagen.plan import DataPlan, cycle_null_columns, deferred_at_commit
 from dbdesign.datagen.types import resolve
 from dbdesign.dialects.sqlite import quote_ident as sqlite_ident
 from dbdesign.errors import DbdesignError
@@ -140,7 +140,7 @@ def load_sqlite(con: sqlite3.Connection, label: str, job: LoadJob) -> LoadReport
     )
 
 
-def _sqlite_cycle_notes(plan: Plan) -> None:
+def _sqlite_cycle_notes(plan: DataPlan) -> None:
     for table, name in plan.broken_fks:
         t = plan.schema.tables[table]
         fk = t.foreign_keys[name]

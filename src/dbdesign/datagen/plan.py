@@ -91,13 +91,13 @@ __all__ = [
     "CapacityError",
     "ColumnPlan",
     "ComboUnit",
+    "DataPlan",
     "DerivedUnit",
     "Existing",
     "FkGroupUnit",
     "FkUnit",
     "FreeUnit",
     "NoExisting",
-    "Plan",
     "SelfFkUnit",
     "TablePlan",
     "Unit",
@@ -113,7 +113,7 @@ __all__ = [
 
 
 @dataclass
-class Plan:
+class DataPlan:
     schema: Schema
     tables: dict[str, TablePlan]  # in load order
     broken_fks: list[tuple[str, str]]  # (table, constraint) checked after the load (cycles)
@@ -129,7 +129,7 @@ def build(
     seed: int = 0,
     skew: Mapping[str, float] | None = None,
     existing: Existing | None = None,
-) -> Plan:
+) -> DataPlan:
     """Plan the data for ``rows`` (see :func:`resolve_rows`); raise on anything the generator
     cannot satisfy, naming the table, column and constraint."""
     skew = dict(skew or {})
@@ -145,7 +145,7 @@ def build(
     order, broken = load_order(schema, plans)
     notes = [skip_note(schema.tables[k]) for k in sorted(skipped)]
     notes += [n for tp in plans.values() for n in tp.notes]
-    return Plan(
+    return DataPlan(
         schema=schema,
         tables={k: plans[k] for k in order},
         broken_fks=broken,
