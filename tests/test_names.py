@@ -18,12 +18,6 @@ SHARED: dict[str, set[str]] = {
     "Builder": {"design/build.py", "emit/pg_builder.py"},
     "Database": {"databases/__init__.py", "model/core.py"},
     "Rule": {"lint/registry.py", "model/core.py"},
-    "Statement": {
-        "advise/guard.py",
-        "dialects/mysql_lexer.py",
-        "diff/plan.py",
-        "migrate/files.py",
-    },
 }
 
 

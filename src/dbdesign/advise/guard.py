@@ -78,7 +78,7 @@ _PLACEHOLDER = re.compile(r"%%|%(?:\((\w+)\))?[sbt]")
 
 
 @dataclass(frozen=True, slots=True)
-class Statement:
+class CheckedStatement:
     """One statement that passed the guard: its text (no trailing semicolon), its kind
     (``SELECT``, ``DELETE`` ...), and whether running it would change data (a data-changing
     statement, a data-changing WITH, or row locks taken with FOR UPDATE/SHARE)."""
@@ -88,8 +88,8 @@ class Statement:
     writes: bool
 
 
-def check_statement(sql: str, *, placeholders: bool = False) -> Statement:
-    """``sql`` as a :class:`Statement`, or a :class:`ParseError` / :class:`UnsupportedError`
+def check_statement(sql: str, *, placeholders: bool = False) -> CheckedStatement:
+    """``sql`` as a :class:`CheckedStatement`, or a :class:`ParseError` / :class:`UnsupportedError`
     saying why it will not be run. ``placeholders``: the text uses psycopg's ``%s`` /
     ``%(name)s`` placeholders (parameters are given), as the driver will send them."""
     import pglast
@@ -130,7 +130,7 @@ def check_statement(sql: str, *, placeholders: bool = False) -> Statement:
                     f"refusing a call of {fn}(): its effects are not undone by rolling back "
                     "(or reach outside the database)"
                 )
-    return Statement(text=text, kind=_READS.get(name) or _WRITES[name], writes=writes)
+    return CheckedStatement(text=text, kind=_READS.get(name) or _WRITES[name], writes=writes)
 
 
 def _dollar_placeholders(text: str) -> str:

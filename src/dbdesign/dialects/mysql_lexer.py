@@ -15,7 +15,7 @@ from dbdesign.dialects.tokens import Source, Tok
 
 
 @dataclass(frozen=True, slots=True)
-class Statement:
+class MySQLStatement:
     """One statement of a script: ``[start, end)`` in the source, without its delimiter."""
 
     start: int
@@ -75,7 +75,7 @@ def _executed(mariadb_only: str, version: str) -> bool:
     return not version or int(version) <= SERVER_VERSION
 
 
-def split_script(text: str, file: str | None = None) -> tuple[Source, list[Statement]]:
+def split_script(text: str, file: str | None = None) -> tuple[Source, list[MySQLStatement]]:
     """Split a script into statements as the ``mysql`` client does.
 
     Returns the :class:`Source` (the text with version-comment markers blanked) and the
@@ -147,7 +147,7 @@ def split_script(text: str, file: str | None = None) -> tuple[Source, list[State
         out.append(text[last:])
         text = "".join(out)
     src = Source(text, file)
-    return src, [Statement(a, b, f, src) for a, b, f in spans]
+    return src, [MySQLStatement(a, b, f, src) for a, b, f in spans]
 
 
 # --------------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from dbdesign.migrate.backend_base import (
 )
 from dbdesign.migrate.backend_pg import PostgresBackend
 from dbdesign.migrate.backend_sqlite import SqliteBackend
-from dbdesign.migrate.files import Migration, Script, Statement
+from dbdesign.migrate.files import Migration, MigrationStatement, Script
 from dbdesign.migrate.history import Row
 
 __all__ = [
@@ -40,7 +40,7 @@ class Backend(Protocol):
     dialect: str
     where: str
 
-    def split(self, script: Script) -> list[Statement]: ...
+    def split(self, script: Script) -> list[MigrationStatement]: ...
     def history(self) -> list[Row]: ...
     def ensure_history(self) -> None: ...
     def lock(self, wait: float, on_wait: Callable[[str], None] | None = None) -> Any: ...
@@ -48,7 +48,7 @@ class Backend(Protocol):
         self,
         migration: Migration,
         script: Script,
-        statements: list[Statement],
+        statements: list[MigrationStatement],
         *,
         direction: str,
         lock_timeout: str | None,
@@ -58,7 +58,7 @@ class Backend(Protocol):
         self,
         migration: Migration,
         script: Script,
-        statements: list[Statement],
+        statements: list[MigrationStatement],
         *,
         direction: str,
         start: int = 0,

@@ -10,7 +10,7 @@ import socket
 from functools import cache
 
 from dbdesign.errors import MigrationError
-from dbdesign.migrate.files import Migration, Script, Statement
+from dbdesign.migrate.files import Migration, MigrationStatement, Script
 from dbdesign.migrate.history import TABLE
 
 
@@ -56,7 +56,7 @@ def outside_account(
 
 
 def statement_failed(
-    script: Script, stmt: Statement, error: str, position: int | None, *, account: str
+    script: Script, stmt: MigrationStatement, error: str, position: int | None, *, account: str
 ) -> MigrationError:
     line = stmt.line
     if position is not None and 0 < position <= len(stmt.text):

@@ -31,7 +31,7 @@ from dbdesign.migrate.backend_base import (
     outside_account,
     statement_failed,
 )
-from dbdesign.migrate.files import Migration, Script, Statement, statements_checksum
+from dbdesign.migrate.files import Migration, MigrationStatement, Script, statements_checksum
 from dbdesign.migrate.history import (
     BASE_COLUMNS,
     COLUMNS,
@@ -75,7 +75,7 @@ class PostgresBackend:
         if self._lock_conn is not None:
             self._lock_conn.close()
 
-    def split(self, script: Script) -> list[Statement]:
+    def split(self, script: Script) -> list[MigrationStatement]:
         from dbdesign.migrate.pgcheck import split_postgres
 
         return split_postgres(script, self.server_version)
@@ -109,7 +109,9 @@ class PostgresBackend:
         """The server process of the session holding the migration lock, if any."""
         return _lock_holder(self.conn)
 
-    def concurrent_index(self, stmt: Statement) -> tuple[str | None, tuple[Any, ...]] | None:
+    def concurrent_index(
+        self, stmt: MigrationStatement
+    ) -> tuple[str | None, tuple[Any, ...]] | None:
         """For a ``CREATE INDEX CONCURRENTLY`` statement: the index it names (None when it
         names none) and the catalog's indexes that matter: ``(schema, name, valid)`` of the
         index of that name on the statement's table, or of every INVALID index on that table
@@ -216,7 +218,7 @@ class PostgresBackend:
         self,
         migration: Migration,
         script: Script,
-        statements: list[Statement],
+        statements: list[MigrationStatement],
         *,
         direction: str,
         lock_timeout: str | None,
@@ -277,7 +279,9 @@ class PostgresBackend:
             raise
         return int((time.monotonic() - started) * 1000)
 
-    def run_batch(self, items: list[tuple[Migration, list[Statement]]], *, direction: str) -> int:
+    def run_batch(
+        self, items: list[tuple[Migration, list[MigrationStatement]]], *, direction: str
+    ) -> int:
         """Several transactional migrations in one query string, each in its own transaction
         with its history row: ``BEGIN; ...; INSERT ...; COMMIT; BEGIN; ...``. The server stops
         at the first error; the migrations before it are committed, that one is rolled back.
@@ -327,7 +331,7 @@ class PostgresBackend:
         self,
         migration: Migration,
         script: Script,
-        statements: list[Statement],
+        statements: list[MigrationStatement],
         *,
         direction: str,
         start: int = 0,
@@ -425,7 +429,7 @@ class PostgresBackend:
             conn.execute(f"DELETE FROM {TABLE} WHERE version = %s", [migration.version])
         return ms
 
-    def _invalid_left(self, stmt: Statement) -> str | None:
+    def _invalid_left(self, stmt: MigrationStatement) -> str | None:
         """A sentence on the INVALID index a failed CREATE INDEX CONCURRENTLY left, if any. An
         index built without a name cannot be told from other INVALID indexes on its table:
         repair refuses every choice until it is dropped by hand, and the sentence says so."""

@@ -20,7 +20,13 @@ from dbdesign.migrate.backend_base import (
     outside_account,
     statement_failed,
 )
-from dbdesign.migrate.files import Migration, Script, Statement, split_sqlite, statements_checksum
+from dbdesign.migrate.files import (
+    Migration,
+    MigrationStatement,
+    Script,
+    split_sqlite,
+    statements_checksum,
+)
 from dbdesign.migrate.history import (
     BASE_COLUMNS,
     COLUMNS,
@@ -50,7 +56,7 @@ class SqliteBackend:
     def close(self) -> None:
         self.conn.close()
 
-    def split(self, script: Script) -> list[Statement]:
+    def split(self, script: Script) -> list[MigrationStatement]:
         stmts = split_sqlite(script)
         for n, s in enumerate(stmts):
             head = s.text.split(None, 1)[0].upper().rstrip(";") if s.text.split() else ""
@@ -68,7 +74,7 @@ class SqliteBackend:
                     line=s.line,
                 )
             if head == "VACUUM":
-                stmts[n] = Statement(s.text, s.line, "VACUUM")
+                stmts[n] = MigrationStatement(s.text, s.line, "VACUUM")
         return stmts
 
     def _columns(self) -> set[str]:
@@ -98,7 +104,7 @@ class SqliteBackend:
         self,
         migration: Migration,
         script: Script,
-        statements: list[Statement],
+        statements: list[MigrationStatement],
         *,
         direction: str,
         lock_timeout: str | None,
@@ -165,7 +171,7 @@ class SqliteBackend:
         self,
         migration: Migration,
         script: Script,
-        statements: list[Statement],
+        statements: list[MigrationStatement],
         *,
         direction: str,
         start: int = 0,

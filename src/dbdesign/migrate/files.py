@@ -48,7 +48,7 @@ def checksum(text: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Statement:
+class MigrationStatement:
     """One statement of a file: its text, the 1-based line where it starts, and why it cannot
     run inside a transaction block (``"CREATE INDEX CONCURRENTLY"``), if it cannot."""
 
@@ -57,7 +57,9 @@ class Statement:
     outside: str | None = None
 
 
-def statements_checksum(statements: list[Statement] | tuple[Statement, ...]) -> str:
+def statements_checksum(
+    statements: list[MigrationStatement] | tuple[MigrationStatement, ...],
+) -> str:
     """sha256 (hex) of the statements' texts: what a no-transaction file had completed when it
     stopped, so ``repair --resume`` can tell whether the completed statements still read the
     same (comments and blank lines between statements do not count)."""
@@ -86,7 +88,9 @@ class Script:
         return self.path.name
 
 
-def transactional(script: Script, statements: list[Statement] | tuple[Statement, ...]) -> bool:
+def transactional(
+    script: Script, statements: list[MigrationStatement] | tuple[MigrationStatement, ...]
+) -> bool:
     """Whether a file runs in one transaction with its history row: no no-transaction header
     and no statement that cannot run in one (on MySQL: one that commits implicitly)."""
     return not script.no_transaction and not any(s.outside for s in statements)
@@ -265,10 +269,10 @@ def _skip_blank(text: str, start: int, end: int) -> int:
     return i
 
 
-def split_sqlite(script: Script) -> list[Statement]:
+def split_sqlite(script: Script) -> list[MigrationStatement]:
     """Split an SQLite script into statements (``sqlite3.complete_statement`` knows triggers)."""
     text = script.text
-    out: list[Statement] = []
+    out: list[MigrationStatement] = []
     start = 0
     pos = 0
     while True:
@@ -280,9 +284,9 @@ def split_sqlite(script: Script) -> list[Statement]:
         if sqlite3.complete_statement(chunk):
             first = _skip_blank(text, start, j + 1)
             if first < j:
-                out.append(Statement(text[first : j + 1], line_of(text, first)))
+                out.append(MigrationStatement(text[first : j + 1], line_of(text, first)))
             start = j + 1
     first = _skip_blank(text, start, len(text))
     if first < len(text):
-        out.append(Statement(text[first:], line_of(text, first)))
+        out.append(MigrationStatement(text[first:], line_of(text, first)))
     return out

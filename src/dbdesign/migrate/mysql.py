@@ -46,8 +46,8 @@ from dbdesign.migrate.backend import (
 )
 from dbdesign.migrate.files import (
     Migration,
+    MigrationStatement,
     Script,
-    Statement,
     statements_checksum,
     transactional,
 )
@@ -89,7 +89,7 @@ def seconds(duration: str) -> float:
     return float(m.group(1)) * _UNITS[m.group(2) or "ms"]
 
 
-def split_mysql(script: Script) -> list[Statement]:
+def split_mysql(script: Script) -> list[MigrationStatement]:
     """The statements of ``script`` as the ``mysql`` client splits them; raises MigrationError
     (file:line) for an unterminated string or comment, transaction control, ``USE`` and
     ``LOCK TABLES``. A statement that commits implicitly (anything but a data statement) has
@@ -101,7 +101,7 @@ def split_mysql(script: Script) -> list[Statement]:
         src, parts = split_script(script.text, file)
     except ParseError as e:
         raise MigrationError(e.message, file=file, line=e.line) from None
-    out: list[Statement] = []
+    out: list[MigrationStatement] = []
     for part in parts:
         try:
             toks = tokenize(src, part.start, part.end)
@@ -127,7 +127,7 @@ def split_mysql(script: Script) -> list[Statement]:
         if why:
             raise MigrationError(why, file=file, line=line)
         outside = None if first in DATA_WORDS else f"{first or 'this statement'} commits implicitly"
-        out.append(Statement(text, line, outside))
+        out.append(MigrationStatement(text, line, outside))
     return out
 
 
@@ -173,7 +173,7 @@ def _error(e: Exception) -> str:
     return (str(e).strip().splitlines() or [type(e).__name__])[0]
 
 
-def _position(stmt: Statement, e: Exception) -> int | None:
+def _position(stmt: MigrationStatement, e: Exception) -> int | None:
     """The 1-based offset in the statement of the line a syntax error names ('at line N',
     counted from the statement's first word)."""
     args: tuple[Any, ...] = getattr(e, "args", ())
@@ -267,7 +267,7 @@ class MysqlBackend:
 
     # ----------------------------------------------------------------- history
 
-    def split(self, script: Script) -> list[Statement]:
+    def split(self, script: Script) -> list[MigrationStatement]:
         return split_mysql(script)
 
     def history(self) -> list[Row]:
@@ -418,7 +418,7 @@ class MysqlBackend:
         self,
         migration: Migration,
         script: Script,
-        statements: list[Statement],
+        statements: list[MigrationStatement],
         *,
         direction: str,
         lock_timeout: str | None,
@@ -471,7 +471,7 @@ class MysqlBackend:
         self,
         migration: Migration,
         script: Script,
-        statements: list[Statement],
+        statements: list[MigrationStatement],
         *,
         direction: str,
         start: int = 0,

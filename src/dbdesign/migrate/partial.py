@@ -17,7 +17,7 @@ from typing import Any
 
 from dbdesign.errors import MigrationError
 from dbdesign.migrate.backend import PostgresBackend, SqliteBackend
-from dbdesign.migrate.files import Migration, Script, Statement, statements_checksum
+from dbdesign.migrate.files import Migration, MigrationStatement, Script, statements_checksum
 from dbdesign.migrate.history import TABLE, Row
 from dbdesign.migrate.mysql import MysqlBackend
 
@@ -29,7 +29,7 @@ class Partial:
     row: Row
     migration: Migration | None
     script: Script | None
-    statements: tuple[Statement, ...] = ()
+    statements: tuple[MigrationStatement, ...] = ()
     blocker: str | None = None  # why --resume cannot run the rest of the file
     runner: str = "stopped"  # "stopped" | "running" | "unknown"
     holder: int | None = None  # the server process (MySQL: connection) holding the lock

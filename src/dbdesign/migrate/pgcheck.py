@@ -12,7 +12,7 @@ from typing import Any
 from pglast import parser
 
 from dbdesign.errors import MigrationError
-from dbdesign.migrate.files import Script, Statement, _skip_blank, line_of
+from dbdesign.migrate.files import MigrationStatement, Script, _skip_blank, line_of
 
 # pglast's JSON parse tree is several times faster to get than its Python AST objects, and a
 # runner that applies a thousand files parses a thousand files.
@@ -65,7 +65,7 @@ def needs_no_transaction(
     return None
 
 
-def split_postgres(script: Script, server_version: int = 150000) -> list[Statement]:
+def split_postgres(script: Script, server_version: int = 150000) -> list[MigrationStatement]:
     """The statements of ``script``; raises MigrationError (file:line) for a syntax error, for
     transaction control, and for a statement that needs the no-transaction header it lacks."""
     text = script.text
@@ -77,7 +77,7 @@ def split_postgres(script: Script, server_version: int = 150000) -> list[Stateme
         line = line_of(text, index) if index is not None else None
         raise MigrationError(f"syntax error: {e.args[0]}", file=file, line=line) from None
     raw = text.encode("utf-8")  # the tree's locations are byte offsets
-    out: list[Statement] = []
+    out: list[MigrationStatement] = []
     for rs in tree.get("stmts", ()):
         start = rs.get("stmt_location", 0)
         length = rs.get("stmt_len", 0)
@@ -87,7 +87,7 @@ def split_postgres(script: Script, server_version: int = 150000) -> list[Stateme
         first = _skip_blank(piece, 0, len(piece))
         ((kind, node),) = rs["stmt"].items()
         why = needs_no_transaction(kind, node, server_version)
-        stmt = Statement(piece[first:].strip(), before + line_of(piece, first), why)
+        stmt = MigrationStatement(piece[first:].strip(), before + line_of(piece, first), why)
         if kind == "TransactionStmt" and node.get("kind") in _TX_CONTROL:
             raise MigrationError(
                 "transaction control statements are not allowed in migration files: the runner "

@@ -18,8 +18,8 @@ from dbdesign.errors import ConfigError, MigrationError
 from dbdesign.migrate.backend import PostgresBackend, SqliteBackend, applied_by
 from dbdesign.migrate.files import (
     Migration,
+    MigrationStatement,
     Script,
-    Statement,
     Versioning,
     discover,
     transactional,
@@ -85,7 +85,7 @@ class Step:
     migration: Migration
     direction: str
     script: Script
-    statements: tuple[Statement, ...]
+    statements: tuple[MigrationStatement, ...]
     ms: int = 0  # -1 when another runner did it first
     dialect: str = "postgres"
 
