@@ -17,7 +17,6 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "dbdesign"
 SHARED: dict[str, set[str]] = {
     "Builder": {"design/build.py", "emit/pg_builder.py"},
     "Database": {"databases/__init__.py", "model/core.py"},
-    "Rule": {"lint/registry.py", "model/core.py"},
 }
 
 

@@ -8,13 +8,13 @@
 from dbdesign.lint.config import LintConfig, parse_config
 from dbdesign.lint.engine import apply_baseline, apply_suppressions, lint, select_rules
 from dbdesign.lint.findings import Finding, Hit, Severity
-from dbdesign.lint.registry import Rule, all_rules
+from dbdesign.lint.registry import LintRule, all_rules
 
 __all__ = [
     "Finding",
     "Hit",
     "LintConfig",
-    "Rule",
+    "LintRule",
     "Severity",
     "all_rules",
     "apply_baseline",

@@ -13,13 +13,13 @@ from dbdesign.errors import ConfigError
 from dbdesign.lint.config import LintConfig
 from dbdesign.lint.context import Context
 from dbdesign.lint.findings import Finding, Severity
-from dbdesign.lint.registry import GROUPS, Rule, all_rules
+from dbdesign.lint.registry import GROUPS, LintRule, all_rules
 from dbdesign.model import Origin, Schema
 
 _GROUP_PREFIX = {v: k for k, v in GROUPS.items()}
 
 
-def _matches(rule: Rule, selector: str) -> bool:
+def _matches(rule: LintRule, selector: str) -> bool:
     s = selector.strip()
     if s.upper() == "ALL":
         return True
@@ -28,7 +28,7 @@ def _matches(rule: Rule, selector: str) -> bool:
     return rule.code.startswith(s.upper())
 
 
-def _selects(rule: Rule, selector: str) -> bool:
+def _selects(rule: LintRule, selector: str) -> bool:
     """Whether a ``select`` entry picks ``rule``: "ALL" picks the rules that are on by
     default; a code, prefix or group picks every rule it names."""
     if selector.strip().upper() == "ALL" and not rule.default:
@@ -36,7 +36,7 @@ def _selects(rule: Rule, selector: str) -> bool:
     return _matches(rule, selector)
 
 
-def select_rules(config: LintConfig) -> list[Rule]:
+def select_rules(config: LintConfig) -> list[LintRule]:
     """The rules ``select`` picks and ``ignore`` does not; unknown selectors are errors."""
     rules = all_rules()
     for s in (*config.select, *config.ignore, *config.severity):
@@ -77,7 +77,7 @@ def lint(schema: Schema, config: LintConfig | None = None) -> list[Finding]:
     return out
 
 
-def _severity(r: Rule, cfg: LintConfig) -> Severity:
+def _severity(r: LintRule, cfg: LintConfig) -> Severity:
     """The rule's severity after the configuration's overrides (the last matching one wins)."""
     sev = r.severity
     for sel, s in cfg.severity.items():

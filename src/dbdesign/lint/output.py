@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from dbdesign import __version__
 from dbdesign.lint.findings import Finding, Severity
-from dbdesign.lint.registry import Rule
+from dbdesign.lint.registry import LintRule
 
 FORMATS = ("text", "json", "sarif", "github")
 _COLOUR = {Severity.error: "\033[31m", Severity.warning: "\033[33m", Severity.info: "\033[36m"}
@@ -18,7 +18,7 @@ _RESET, _BOLD, _DIM = "\033[0m", "\033[1m", "\033[2m"
 
 
 def render(
-    fmt: str, findings: Sequence[Finding], rules: Sequence[Rule], *, colour: bool = False
+    fmt: str, findings: Sequence[Finding], rules: Sequence[LintRule], *, colour: bool = False
 ) -> str:
     if fmt == "text":
         return text(findings, colour=colour)
@@ -105,7 +105,7 @@ _SARIF_LEVEL = {Severity.error: "error", Severity.warning: "warning", Severity.i
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
-def sarif(findings: Sequence[Finding], rules: Sequence[Rule]) -> dict[str, object]:
+def sarif(findings: Sequence[Finding], rules: Sequence[LintRule]) -> dict[str, object]:
     """A SARIF 2.1.0 log with one run; rules carry their documentation as help text."""
     index = {r.code: n for n, r in enumerate(rules)}
     uris: dict[str, str] = {}

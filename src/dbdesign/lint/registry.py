@@ -44,7 +44,7 @@ GROUPS = {
 
 
 @dataclass(frozen=True, slots=True)
-class Rule:
+class LintRule:
     code: str
     name: str
     severity: Severity
@@ -77,7 +77,7 @@ class Rule:
         )
 
 
-RULES: dict[str, Rule] = {}
+RULES: dict[str, LintRule] = {}
 
 _SECTION = re.compile(r"^(Rationale|Bad|Good|Fix):\s*(.*)$")
 
@@ -119,7 +119,7 @@ def rule(
         if code in RULES:
             raise ValueError(f"duplicate rule code {code}")
         doc = parse_doc(fn.__doc__ or "")
-        RULES[code] = Rule(
+        RULES[code] = LintRule(
             code=code,
             name=name,
             severity=Severity(severity),
@@ -137,7 +137,7 @@ def rule(
     return deco
 
 
-def all_rules() -> dict[str, Rule]:
+def all_rules() -> dict[str, LintRule]:
     """Every registered rule, by code (importing the rule modules on first use)."""
     if not RULES:
         from dbdesign.lint.rules import load

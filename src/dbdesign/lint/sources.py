@@ -12,14 +12,14 @@ from dbdesign.errors import ConfigError
 from dbdesign.lint import engine
 from dbdesign.lint.config import LintConfig
 from dbdesign.lint.findings import Finding
-from dbdesign.lint.registry import Rule
+from dbdesign.lint.registry import LintRule
 from dbdesign.model import Schema
 
 
 @dataclass(frozen=True)
 class LintReport:
     findings: tuple[Finding, ...]  # after suppressions and the baseline
-    rules: tuple[Rule, ...]  # the rules that ran
+    rules: tuple[LintRule, ...]  # the rules that ran
     failing: bool  # a finding at or above the configuration's fail_on
 
 
