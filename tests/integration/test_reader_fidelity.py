@@ -148,6 +148,20 @@ CASES = {
         CREATE TYPE oidvector AS ENUM ('x');
         CREATE TABLE t2 (a oidvector, b int2vector);
     """,
+    # PUBLIC may run a routine unless EXECUTE is revoked from it (a SECURITY DEFINER
+    # function's usual hardening); given back, it is the default again
+    "routine_public_execute": """
+        CREATE FUNCTION f(a int) RETURNS int LANGUAGE sql AS 'SELECT a';
+        CREATE FUNCTION g(a int) RETURNS int LANGUAGE sql SECURITY DEFINER AS 'SELECT a';
+        REVOKE EXECUTE ON FUNCTION g(int) FROM PUBLIC;
+        CREATE FUNCTION h(a int) RETURNS int LANGUAGE sql AS 'SELECT a';
+        REVOKE ALL ON FUNCTION h(int) FROM PUBLIC;
+        GRANT EXECUTE ON FUNCTION h(int) TO PUBLIC;
+        CREATE PROCEDURE p() LANGUAGE sql AS 'SELECT 1';
+        REVOKE ALL ON PROCEDURE p() FROM PUBLIC;
+        CREATE FUNCTION k(a int) RETURNS int LANGUAGE sql AS 'SELECT a';
+        REVOKE GRANT OPTION FOR EXECUTE ON FUNCTION k(int) FROM PUBLIC;
+    """,
 }
 
 

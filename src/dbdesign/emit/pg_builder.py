@@ -370,7 +370,10 @@ class Builder:
         sig = function_signature(fn)
         stmts = [Stmt(function_sql(fn), expr_path(a.default for a in fn.arguments))]
         stmts += comment_on(routine_word(fn), sig, fn.comment)
-        stmts += grants_sql("PROCEDURE" if fn.kind == "procedure" else "FUNCTION", sig, fn.grants)
+        what = "PROCEDURE" if fn.kind == "procedure" else "FUNCTION"
+        if not fn.public_execute:
+            stmts.append(Stmt(f"REVOKE EXECUTE ON {what} {sig} FROM PUBLIC"))
+        stmts += grants_sql(what, sig, fn.grants)
         self.g.add(node, stmts)
         self.depend_schema(node, fn.schema)
         types = [a.type for a in fn.arguments]

@@ -525,9 +525,17 @@ class Function:
     leakproof: bool = False
     parallel: Literal["UNSAFE", "RESTRICTED", "SAFE"] = "UNSAFE"
     config: tuple[str, ...] = ()  # "search_path=pg_catalog, public"
+    # Grants beyond the server's default; PUBLIC's EXECUTE is the default, kept apart:
+    public_execute: bool = True  # False after REVOKE EXECUTE ... FROM PUBLIC
     grants: frozenset[Grant] = frozenset()
     comment: str | None = None
     origin: Origin | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def privileges(self) -> frozenset[Grant]:
+        """Every grant that holds: :attr:`grants` and PUBLIC's EXECUTE where it has it."""
+        public = Grant(grantee="PUBLIC", privilege="EXECUTE")
+        return self.grants | {public} if self.public_execute else self.grants
 
     @property
     def signature(self) -> str:

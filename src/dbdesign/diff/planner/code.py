@@ -46,7 +46,7 @@ class CodeSteps(Dependants):
                 else "FUNCTION"
             )
             self.comment(word, key, a.comment, b.comment, owner=res)
-            self.grants(word, key, a.grants, b.grants, res)
+            self.grants(word, key, a.privileges, b.privileges, res)
 
     def _emit_views(self) -> None:
         s, t = self.s, self.t

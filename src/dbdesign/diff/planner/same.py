@@ -23,10 +23,9 @@ def only_comment_differs(a: Any, b: Any) -> bool:
 
 
 def only_meta_differs(a: Function, b: Function) -> bool:
-    """Only the comment or grants differ (not the definition)."""
-    return dataclasses.replace(a, comment=None, grants=frozenset()) == dataclasses.replace(
-        b, comment=None, grants=frozenset()
-    )
+    """Only the comment or privileges differ (not the definition)."""
+    strip: dict[str, Any] = {"comment": None, "grants": frozenset(), "public_execute": True}
+    return dataclasses.replace(a, **strip) == dataclasses.replace(b, **strip)
 
 
 def replaceable(a: Function, b: Function) -> bool:

@@ -258,7 +258,9 @@ def grant_to_public(ctx: Context) -> Iterator[Hit]:
     Rationale: PUBLIC is every role, including ones created later for other applications and
     for reporting; a grant to it cannot be reasoned about from the roles you know. Grant to a
     named role instead. The USAGE that PostgreSQL 15+ itself gives PUBLIC on the `public`
-    schema is not flagged.
+    schema is not flagged, nor the EXECUTE it gives PUBLIC on every routine (written out or
+    not, the database holds the same), except on a SECURITY DEFINER routine: that one runs with
+    its owner's rights for anyone.
 
     Bad:
         GRANT SELECT ON customers TO PUBLIC;
@@ -273,7 +275,10 @@ def grant_to_public(ctx: Context) -> Iterator[Hit]:
     objects += [("table", t.key, t.grants, t.origin, t) for t in ctx.tables]
     objects += [("view", v.key, v.grants, v.origin, v) for v in ctx.schema.views.values()]
     objects += [("sequence", q.key, q.grants, q.origin, q) for q in ctx.schema.sequences.values()]
-    objects += [("function", f.key, f.grants, f.origin, f) for f in ctx.schema.functions.values()]
+    objects += [
+        ("function", f.key, f.privileges if f.security_definer else f.grants, f.origin, f)
+        for f in ctx.schema.functions.values()
+    ]
     for n in ctx.schema.namespaces.values():
         grants = n.grants
         if n.name == "public":

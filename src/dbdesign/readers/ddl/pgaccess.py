@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from dbdesign.model import Grant, Policy
+from dbdesign.model import Function, Grant, Policy
 from dbdesign.readers.ddl.pgbuild import TableBuilder, Tree, role_of
 from dbdesign.readers.ddl.pgstate import ReaderState
 
@@ -83,6 +83,17 @@ class AccessStatements(ReaderState):
                             grants.add(Grant(grantee=g, privilege=p, grantable=False))
             if isinstance(item, TableBuilder):
                 item.grants = grants
+            elif isinstance(item, Function):
+                # PUBLIC's EXECUTE is the server's default: kept as public_execute
+                public = "PUBLIC" in grantees and "EXECUTE" in all_privs
+                default = Grant(grantee="PUBLIC", privilege="EXECUTE")
+                execute = item.public_execute or default in grants
+                if public and not s.get("is_grant") and not option:
+                    execute = False
+                grants.discard(default)
+                store[key] = dataclasses.replace(
+                    item, grants=frozenset(grants), public_execute=execute
+                )
             else:
                 # an object the file never creates (schema public) is placed at its GRANT
                 origin = item.origin if item.origin is not None else self._origin()

@@ -609,6 +609,7 @@ class CatalogBuilder:
                 leakproof=bool(r["leakproof"]),
                 parallel=cast(Any, _PARALLEL[r["parallel"]]),
                 config=tuple(r["config"] or ()),
+                public_execute=bool(r["public_execute"]),
                 grants=_grants(r["grants"]),
                 comment=r["comment"],
                 origin=self.origin("pg_proc", r["oid"]),

@@ -2,7 +2,7 @@
 -- object (deptype 'i': the constructors the server creates with a range or multirange type).
 -- Argument arrays are positional over all arguments (proallargtypes when there are OUT/TABLE
 -- arguments). Grants leave out the owner's own and the defaults (PUBLIC EXECUTE) that
--- acldefault gives every function.
+-- acldefault gives every function; public_execute says whether PUBLIC still has EXECUTE.
 SELECT p.oid,
        n.nspname AS schema,
        p.proname AS name,
@@ -45,6 +45,9 @@ SELECT p.oid,
                                                                WHERE o.oid = ag.aggsortop) END,
             CASE WHEN ag.aggkind = 'h' THEN 'HYPOTHETICAL' END) END AS aggregate_options,
        d.description AS comment,
+       p.proacl IS NULL OR EXISTS (SELECT 1 FROM aclexplode(p.proacl) a
+                                    WHERE a.grantee = 0 AND a.privilege_type = 'EXECUTE')
+         AS public_execute,
        (SELECT coalesce(json_agg(json_build_object(
                    'grantee', CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END,
                    'privilege', a.privilege_type, 'grantable', a.is_grantable)), '[]'::json)
