@@ -101,6 +101,8 @@ def commands(big: Path) -> list[Command]:
             lambda d: [
                 "datagen",
                 str(CORPUS / "sqlite" / "chinook.sql"),
+                "--dialect",
+                "sqlite",
                 "--create",
                 "--db",
                 f"sqlite:///{d / 'g.db'}",
