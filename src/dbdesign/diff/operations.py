@@ -2,7 +2,7 @@
 
 An operation holds the model values it changes (before and after where both exist), so it knows
 its inverse (:meth:`Operation.inverse`) and whether it deletes data (:attr:`destructive`). It does
-not render SQL: :mod:`dbdesign.emit.postgres_ops` turns operations into statements, each with its
+not render SQL: :mod:`dbdesign.diff.postgres_sql` turns operations into statements, each with its
 :class:`Hazard` list (locks, rewrites, scans, index builds, data loss).
 
 Keys follow the model (``docs/model.md``): ``schema.name`` for relations and types,

@@ -1,7 +1,7 @@
 """Small PostgreSQL text renderers: literals, quoted names, defaults, comments, grants.
 
 Shared by the schema emitter (:mod:`dbdesign.emit.postgres`) and the diff's operation
-renderers (:mod:`dbdesign.emit.postgres_ops`); they depend on nothing but the model and the
+renderers (:mod:`dbdesign.diff.postgres_sql`); they depend on nothing but the model and the
 dialect.
 """
 
