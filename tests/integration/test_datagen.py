@@ -288,6 +288,19 @@ _SELF_REFERENCE_TO_A_ROWID_COLUMN = read_sqlite_ddl(
     'CONSTRAINT "0" FOREIGN KEY ("0") REFERENCES t0 (rowid));'
 )
 
+# A self-reference pointing at columns another self-reference writes: found by this test on CI
+# (IndexError: the second was wired first and read the first's rows before it had any).
+_SELF_REFERENCE_THROUGH_ANOTHER = read_sqlite_ddl(
+    'CREATE TABLE "1" ("0" NOT NULL PRIMARY KEY, "1" NOT NULL REFERENCES "1" ("0"), '
+    '"00" NOT NULL, "000" NOT NULL, "0000" NOT NULL, UNIQUE ("1", "00"), '
+    'FOREIGN KEY ("000", "0000") REFERENCES "1" ("1", "00"));'
+)
+# ... and two that point at each other's columns: refused in one line, not a RecursionError.
+_SELF_REFERENCES_IN_A_CYCLE = read_sqlite_ddl(
+    "CREATE TABLE t (id INTEGER PRIMARY KEY, x, y, p, q, r, s, UNIQUE (y, p), UNIQUE (x, q), "
+    "FOREIGN KEY (x, r) REFERENCES t (y, p), FOREIGN KEY (y, s) REFERENCES t (x, q));"
+)
+
 
 def _sqlite_load_or_say_why(schema: Schema, where: Path) -> str:
     """Load 20 rows per table (fewer where a unique key allows fewer): "loaded" when every row
@@ -341,6 +354,8 @@ def test_random_sqlite_schemas_load_or_say_why(tmp_path_factory) -> None:  # typ
     @given(schema=sqlite_schemas(loadable=True))
     @example(schema=_TEXT_KEY_IN_REAL)
     @example(schema=_SELF_REFERENCE_TO_A_ROWID_COLUMN)
+    @example(schema=_SELF_REFERENCE_THROUGH_ANOTHER)
+    @example(schema=_SELF_REFERENCES_IN_A_CYCLE)
     def load_or_say_why(schema: Schema) -> None:
         outcomes[_sqlite_load_or_say_why(schema, tmp_path_factory.mktemp("s"))] += 1
 

@@ -194,8 +194,39 @@ def _wire_fks(w: Wiring, tp: TablePlan) -> None:
             _wire_group(w, tp, u)
         elif isinstance(u, FkUnit):
             _wire_fk(w, tp, u)
-        elif isinstance(u, SelfFkUnit):
-            _wire_self(w, tp, u)
+    for s in _self_order(tp):
+        _wire_self(w, tp, s)
+
+
+def _self_order(tp: TablePlan) -> list[SelfFkUnit]:
+    """The table's self-references, each after those that write the columns it points at
+    (``(a, b) -> t (parent_id, code)`` after ``parent_id -> t (id)``): pointing at a row
+    reads those columns' values."""
+    t = tp.table
+    selfs = [u for u in tp.units if isinstance(u, SelfFkUnit)]
+    for u in selfs:
+        if set(u.ref_columns) & set(u.columns):
+            raise UnsupportedError(f"{t.key}: foreign key {u.fk.name} references its own columns")
+    order: list[SelfFkUnit] = []
+    visiting: set[int] = set()
+
+    def visit(u: SelfFkUnit) -> None:
+        if u in order:
+            return
+        if id(u) in visiting:
+            raise UnsupportedError(
+                f"{t.key}: self-reference {u.fk.name} points at columns that depend on it"
+            )
+        visiting.add(id(u))
+        for c in u.ref_columns:
+            v = tp.unit_of[c]
+            if isinstance(v, SelfFkUnit):
+                visit(v)
+        order.append(u)
+
+    for u in selfs:
+        visit(u)
+    return order
 
 
 def _wire_combo(w: Wiring, tp: TablePlan, u: ComboUnit) -> None:
@@ -270,9 +301,6 @@ def _wire_self(w: Wiring, tp: TablePlan, u: SelfFkUnit) -> None:
     u.base = existing.keys(t.key, u.ref_columns) if existing.count(t.key) else []
     if not u.nullable and not u.pointable():
         raise UnsupportedError(f"{t.key}: self-reference {u.fk.name} has nothing to point at")
-    for c in u.ref_columns:
-        if c in u.columns:
-            raise UnsupportedError(f"{t.key}: foreign key {u.fk.name} references its own columns")
 
 
 def _distinct_on_key(
