@@ -14,10 +14,7 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parents[1] / "src" / "dbdesign"
 
 # name -> the files defining a public class of that name, not yet renamed
-SHARED: dict[str, set[str]] = {
-    "Builder": {"design/build.py", "emit/pg_builder.py"},
-    "Database": {"databases/__init__.py", "model/core.py"},
-}
+SHARED: dict[str, set[str]] = {}
 
 
 def public_classes(root: Path) -> dict[str, set[str]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dbdesign import dialects
-from dbdesign.design.build import Builder, Decision, Param, PatternPlan, TableInfo
+from dbdesign.design.build import Decision, DesignBuilder, Param, PatternPlan, TableInfo
 from dbdesign.design.choice import Choice, choose
 from dbdesign.design.types import MAPPERS
 from dbdesign.errors import DbdesignError, UnsupportedError
@@ -37,7 +37,7 @@ def design(spec: Spec, dialect: str | None = None) -> Design:
     """Design the schema for ``spec`` in ``dialect`` (default: the chosen engine)."""
     choice = choose(spec)
     dialect = _dialect(dialect, choice.engine)
-    b = Builder(spec, dialect)
+    b = DesignBuilder(spec, dialect)
     schema = b.build()
     return Design(
         spec=spec,

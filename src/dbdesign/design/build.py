@@ -6,7 +6,7 @@ The steps live beside this module, one concern each: :mod:`.tables` (tables from
 :mod:`.cycles` (cycles of required references), :mod:`.features` (search, locking, soft
 delete, audit, row-level security), :mod:`.partitioning`, :mod:`.indexes` and
 :mod:`.patterns` (indexes from access patterns), all over one :class:`.draft.Draft`. The
-:class:`Builder` runs them in order and freezes the draft into a schema."""
+:class:`DesignBuilder` runs them in order and freezes the draft into a schema."""
 
 from __future__ import annotations
 
@@ -68,15 +68,15 @@ __all__ = [
     "PROJECTION_YEARS",
     "SMALL_TABLE_ROWS",
     "SOFT_DELETED",
-    "Builder",
     "Decision",
+    "DesignBuilder",
     "Param",
     "PatternPlan",
     "TableInfo",
 ]
 
 
-class Builder(Draft):
+class DesignBuilder(Draft):
     def __init__(self, spec: Spec, dialect: str) -> None:
         # PostgreSQL and MySQL each have design rules of their own; any other dialect gets
         # SQLite's (Draft.pg, Draft.my).

@@ -2,8 +2,8 @@
 reasons, and the small helpers every step of the design shares (names, key types, indexes).
 
 The steps (columns, references, cycles, features, partitioning, indexes, access patterns) are
-functions over one :class:`Draft`; :class:`dbdesign.design.build.Builder` runs them in order and
-freezes the result into a :class:`~dbdesign.model.Schema`."""
+functions over one :class:`Draft`; :class:`dbdesign.design.build.DesignBuilder` runs them in
+order and freezes the result into a :class:`~dbdesign.model.Schema`."""
 
 from __future__ import annotations
 

@@ -91,7 +91,7 @@ PUBLIC_DEFAULT_COMMENT = "standard public schema"
 PUBLIC_DEFAULT_GRANTS = frozenset({Grant(grantee="PUBLIC", privilege="USAGE")})
 
 
-class Builder:
+class PgGraphBuilder:
     """Turns a schema into a graph of statement groups."""
 
     def __init__(self, schema: Schema) -> None:

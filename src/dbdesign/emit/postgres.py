@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from dbdesign.dialects.postgres import qualified, quote_ident
-from dbdesign.emit.pg_builder import PUBLIC_DEFAULT_COMMENT, PUBLIC_DEFAULT_GRANTS, Builder
+from dbdesign.emit.pg_builder import PUBLIC_DEFAULT_COMMENT, PUBLIC_DEFAULT_GRANTS, PgGraphBuilder
 from dbdesign.emit.pg_clauses import (
     check_clause,
     exclusion_clause,
@@ -131,7 +131,7 @@ class SchemaSql:
 
     def __init__(self, schema: Schema) -> None:
         self.schema = schema
-        self._b = Builder(schema)
+        self._b = PgGraphBuilder(schema)
 
     def _node(self, kind: str, key: str) -> Node:
         rank = RANK["type"] if kind in ("enum", "domain", "composite") else RANK[kind]
@@ -262,7 +262,7 @@ def _render(nodes: Iterable[list[Stmt]], header: str = HEADER) -> str:
 
 
 def _ordered(schema: Schema) -> Iterator[tuple[Node, list[Stmt]]]:
-    graph = Builder(schema).build()
+    graph = PgGraphBuilder(schema).build()
     for node in graph.order():
         yield node, graph.stmts[node]
 

@@ -665,7 +665,7 @@ Dialect = Literal["postgres", "sqlite", "mysql"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Database:
+class DatabaseInfo:
     """The database a schema lives in, as far as the source tells (PostgreSQL: ``pg_database``
     for the current database, or a file's ``CREATE DATABASE``).
 
@@ -699,7 +699,7 @@ class Schema:
     rules: FrozenMap[str, Rule] = field(default_factory=FrozenMap)
     policies: FrozenMap[str, Policy] = field(default_factory=FrozenMap)
     # The database itself (name, encoding) where the source tells; never part of equality.
-    database: Database | None = field(default=None, compare=False)
+    database: DatabaseInfo | None = field(default=None, compare=False)
     # Where the schema was read from; never part of equality.
     source: str | None = field(default=None, compare=False)
 

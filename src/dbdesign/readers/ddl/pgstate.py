@@ -30,7 +30,7 @@ from dbdesign.errors import Diagnostic, ParseError
 from dbdesign.model import (
     Collation,
     CompositeType,
-    Database,
+    DatabaseInfo,
     DataType,
     Domain,
     EnumType,
@@ -101,7 +101,7 @@ class ReaderState:
         self.triggers: dict[str, Trigger] = {}
         self.rules: dict[str, Rule] = {}
         self.policies: dict[str, Policy] = {}
-        self.database: Database | None = None  # the first CREATE DATABASE
+        self.database: DatabaseInfo | None = None  # the first CREATE DATABASE
         # Names taken per schema: relations (tables, indexes, sequences ...) and constraints.
         self.rel_names: dict[str, set[str]] = {}
         self.con_names: dict[str, set[str]] = {}

@@ -32,7 +32,7 @@ from pglast.parser import ParseError as PglastParseError
 
 from dbdesign.dialects.postgres import BUILTIN_EXTENSIONS, DEFAULT_OWNER, canonical_encoding
 from dbdesign.errors import ParseError
-from dbdesign.model import Database, Extension, FrozenMap, Namespace, Schema
+from dbdesign.model import DatabaseInfo, Extension, FrozenMap, Namespace, Schema
 from dbdesign.readers.ddl.pgaccess import AccessStatements
 from dbdesign.readers.ddl.pgalter import AlterStatements
 from dbdesign.readers.ddl.pgbuild import Tree, Warn, int_value, node_kind
@@ -216,7 +216,7 @@ class PostgresDdlReader(
                     encoding = canonical_encoding(value)
         name = s["dbname"]
         if self.database is None:
-            self.database = Database(name=name, encoding=encoding, origin=self._origin())
+            self.database = DatabaseInfo(name=name, encoding=encoding, origin=self._origin())
         elif name != self.database.name:
             self._warn(
                 f"the file creates several databases; the model describes the first, "

@@ -20,7 +20,7 @@ from dbdesign.model import (
     Collation,
     Column,
     CompositeType,
-    Database,
+    DatabaseInfo,
     DataType,
     Domain,
     EnumType,
@@ -195,9 +195,9 @@ class CatalogBuilder:
 
     # -- the database, namespaces and extensions
 
-    def database(self) -> Database | None:
+    def database(self) -> DatabaseInfo | None:
         for r in self.rows["database"]:
-            return Database(
+            return DatabaseInfo(
                 name=r["name"],
                 encoding=r["encoding"] or None,
                 origin=self.origin("pg_database", r["oid"]),
