@@ -24,15 +24,20 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 from dbdesign.errors import ConfigError
-from dbdesign.model import DataType
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from dbdesign.dialects.operations import Operations
+    from dbdesign.model import DataType
 
-# Modules that register the built-in dialects, imported on first use of the registry.
-_BUILTIN = ("dbdesign.dialects.postgres", "dbdesign.dialects.sqlite", "dbdesign.dialects.mysql")
+# The built-in dialects: name -> the module that registers it, imported on first use of the
+# registry (listing the names imports nothing: the CLI's start-up lists them).
+_BUILTIN = {
+    "postgres": "dbdesign.dialects.postgres",
+    "sqlite": "dbdesign.dialects.sqlite",
+    "mysql": "dbdesign.dialects.mysql",
+}
 _URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9.-]*)(?:\+[\w-]+)?://")
 
 
@@ -175,7 +180,12 @@ class Dialect:
     # Unquoted names are folded to lower case (PostgreSQL): a name with upper case exists only
     # quoted.
     folds_unquoted_names: ClassVar[bool] = False
-    reserved_words: ClassVar[frozenset[str]] = frozenset()  # only quoted as names; lower case
+
+    @property
+    def reserved_words(self) -> frozenset[str]:
+        """Key words that are names only when quoted; lower case."""
+        return frozenset()
+
     # dbdesign makes a database of this dialect itself when given none (PostgreSQL's embedded
     # server, a SQLite file); others need a URL from the user (a design's proof on MySQL).
     embedded: ClassVar[bool] = False
@@ -249,21 +259,23 @@ def _load_builtins() -> None:
     global _loaded
     if not _loaded:
         _loaded = True
-        for module in _BUILTIN:
+        for name, module in _BUILTIN.items():
             importlib.import_module(module)
+            if name not in _REGISTRY:
+                raise RuntimeError(f"{module} does not register the dialect {name!r}")
 
 
 def known() -> tuple[Dialect, ...]:
     """Every registered dialect: the built-in ones in the order of ``_BUILTIN`` (whatever
     order they were imported in), then the others in the order they were registered."""
     _load_builtins()
-    rank = {m: n for n, m in enumerate(_BUILTIN)}
-    return tuple(sorted(_REGISTRY.values(), key=lambda d: rank.get(type(d).__module__, 99)))
+    return tuple(_REGISTRY[n] for n in names())
 
 
 def names() -> tuple[str, ...]:
-    """The canonical names of the registered dialects."""
-    return tuple(d.name for d in known())
+    """The canonical names of the registered dialects, as :func:`known` orders them
+    (without importing the built-in ones)."""
+    return (*_BUILTIN, *(n for n in _REGISTRY if n not in _BUILTIN))
 
 
 def for_url(url: str) -> Dialect | None:

@@ -90,6 +90,7 @@ TO TRAILING TRIGGER TRUE UNDO UNION UNIQUE UNLOCK UNSIGNED UPDATE USAGE USE USIN
 UTC_TIME UTC_TIMESTAMP VALUES VARBINARY VARCHAR VARCHARACTER VARYING VIRTUAL WHEN WHERE WHILE
 WINDOW WITH WRITE XOR YEAR_MONTH ZEROFILL
 """)
+_RESERVED_LOWER = frozenset(w.lower() for w in RESERVED_WORDS)  # as Dialect.reserved_words
 
 _SIMPLE_IDENT = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
 
@@ -733,7 +734,10 @@ class MySQLDialect(Dialect):
             return ["DELIMITER $$", statement + "$$", "DELIMITER ;"]
         return super().script_lines(statement)
 
-    reserved_words = frozenset(w.lower() for w in RESERVED_WORDS)
+    @property
+    def reserved_words(self) -> frozenset[str]:
+        return _RESERVED_LOWER
+
     example_url = "mysql://user@host:3306/db"
     operations = MYSQL_OPERATIONS
     is_default_key_name = mysql_sql.is_default_key_name

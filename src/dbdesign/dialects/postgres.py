@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import pglast.keywords as _keywords
-
 from dbdesign.dialects import Capabilities, Dialect, register
 from dbdesign.dialects.operations import POSTGRES as POSTGRES_OPERATIONS
 from dbdesign.model import DataType
@@ -424,19 +422,31 @@ TYPE_RANGE: dict[str, tuple[int, int]] = {
     "bigint": (-(2**63), 2**63 - 1),
 }
 
-# Key words, from PostgreSQL's own grammar (via pglast). quote_ident() quotes every key word
-# that is not unreserved; RESERVED_WORDS cannot be column names without quotes.
-RESERVED_WORDS = frozenset(_keywords.RESERVED_KEYWORDS)
-_QUOTED_KEYWORDS = frozenset(
-    _keywords.RESERVED_KEYWORDS | _keywords.COL_NAME_KEYWORDS | _keywords.TYPE_FUNC_NAME_KEYWORDS
-)
+
+@lru_cache(maxsize=1)
+def _keywords() -> tuple[frozenset[str], frozenset[str]]:
+    """(reserved, quoted): key words from PostgreSQL's own grammar (via pglast), read on
+    first use (importing pglast takes a while, and starting the CLI does not need it).
+    quote_ident() quotes every key word that is not unreserved; the reserved ones cannot be
+    column names without quotes (``RESERVED_WORDS``)."""
+    import pglast.keywords as k
+
+    reserved = frozenset(k.RESERVED_KEYWORDS)
+    return reserved, reserved | k.COL_NAME_KEYWORDS | k.TYPE_FUNC_NAME_KEYWORDS
+
+
+def __getattr__(name: str) -> frozenset[str]:
+    if name == "RESERVED_WORDS":
+        return _keywords()[0]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 _SIMPLE_IDENT = re.compile(r"^[a-z_][a-z0-9_$]*$")
 
 
 def quote_ident(name: str) -> str:
     """Quote an identifier the way PostgreSQL's quote_ident() does."""
-    if _SIMPLE_IDENT.match(name) and name not in _QUOTED_KEYWORDS:
+    if _SIMPLE_IDENT.match(name) and name not in _keywords()[1]:
         return name
     return '"' + name.replace('"', '""') + '"'
 
@@ -651,7 +661,11 @@ class PostgresDialect(Dialect):
         return a.name == b.name or {a.name, b.name} <= _TEXT_FAMILY
 
     folds_unquoted_names = True
-    reserved_words = RESERVED_WORDS
+
+    @property
+    def reserved_words(self) -> frozenset[str]:
+        return _keywords()[0]
+
     embedded = True  # dbdesign's embedded server
     example_url = "postgresql://user@host:5432/db"
     operations = POSTGRES_OPERATIONS

@@ -246,7 +246,10 @@ class SQLiteDialect(Dialect):
             return "bool"
         return _KIND_OF_AFFINITY.get(type_affinity(t.name), "numeric")
 
-    reserved_words = RESERVED_WORDS
+    @property
+    def reserved_words(self) -> frozenset[str]:
+        return RESERVED_WORDS
+
     embedded = True  # a file
     example_url = "sqlite:///app.db"
     # The design document has always given SQLite designs PostgreSQL's notes; SQLite's own
