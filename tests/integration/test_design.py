@@ -144,6 +144,17 @@ def test_mysql_design_says_what_it_is(path: Path) -> None:
     assert errors_of(d) == []
 
 
+@pytest.mark.parametrize("path", EXAMPLES, ids=ids)
+def test_sqlite_design_says_what_it_is(path: Path) -> None:
+    """DESIGN.md of a SQLite design gives SQLite's operations advice (it gave PostgreSQL's:
+    PgBouncer, pg_basebackup, CREATE INDEX CONCURRENTLY) and promises no row-level security."""
+    md = render(design(S.load(path), "sqlite"))["DESIGN.md"]
+    for word in ("PgBouncer", "pg_", "CONCURRENTLY", "NOT VALID", "Citus", "streaming", "(RLS)"):
+        assert word not in md, word
+    for said in ("--db sqlite:///", "WAL mode", "VACUUM INTO", "PRAGMA foreign_key_check"):
+        assert said in md, said
+
+
 def errors_of(d: Any) -> list[str]:
     return [str(f) for f in lint(d.schema) if f.severity is Severity.error]
 

@@ -285,11 +285,7 @@ def design_md(
             out.append(f"{n}. **{ix.name}**: ({cols}) is unique{where}.")
     if any(c.name == "updated_at" for t in tables for c in t.columns):
         n += 1
-        how = {
-            "mysql": "by ON UPDATE CURRENT_TIMESTAMP(6) (the server sets it when an UPDATE "
-            "changes the row)",
-            "sqlite": "by an AFTER UPDATE trigger",
-        }.get(d.dialect, "by a BEFORE UPDATE trigger")
+        how = ops.updated_at if ops else "by the application"
         out.append(f"{n}. **updated_at** is set {how} on every table that has it.")
     for x in d.decisions:
         if x.choice == CYCLE_NULLABLE:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from dbdesign import dialects
 from dbdesign.design.columns import attribute, audit_columns
 from dbdesign.design.draft import Draft, TableDraft
 from dbdesign.design.naming import object_name, plural
@@ -67,10 +68,12 @@ def tenant_column(b: Draft, ename: str, e: Entity, t: TableDraft, refs: list[Rel
     b.tenant_cols[ename] = t.tenant_col = col
     r = Relationship(type="one-to-many", parent=b.tenant, child=ename, on_delete="restrict")
     reference(b, t, r)
+    d = dialects.get(b.dialect)
     isolated = (
-        "the application isolates the rows of one tenant (MySQL has no row-level security)"
-        if b.my
-        else "rows of one tenant are isolated (RLS)"
+        "rows of one tenant are isolated (RLS)"
+        if d.capabilities.row_level_security
+        else f"the application isolates the rows of one tenant ({d.title} has no row-level "
+        "security)"
     )
     b.decide(
         f"{t.name}.{col}",

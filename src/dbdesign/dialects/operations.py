@@ -22,6 +22,7 @@ class Operations:
     sharding: str  # the sharding bullet; {tenant} is the tenant's name (its key is {tenant}_id)
     backup: tuple[str, ...]  # full backups, point-in-time recovery, restore tests
     monitoring: tuple[str, ...]  # what to watch, beyond each access pattern's latency
+    updated_at: str  # how a design keeps ``updated_at`` current, after "is set"
 
 
 POSTGRES = Operations(
@@ -55,15 +56,15 @@ POSTGRES = Operations(
         "- Cache hit ratio ≥ 99 %; connections and idle-in-transaction sessions.",
         "- Sequence / identity usage against its type's maximum; transaction-id age.",
     ),
+    updated_at="by a BEFORE UPDATE trigger",
 )
 
 MYSQL = Operations(
     migration=(
         "- `migrations/0001_initial.up.sql` creates the schema; `0001_initial.down.sql` "
-        "drops it. Run them with the `mysql` client (`mysql DB < migrations/0001_initial."
-        "up.sql`) in a database created with `CHARACTER SET utf8mb4` (the varchar lengths "
-        "are characters, and only utf8mb4 holds all of Unicode); `dbdesign migrate` runs "
-        "PostgreSQL and SQLite migrations only.",
+        "drops it. Apply with `dbdesign migrate up --db mysql://user@host/db` in a database "
+        "created with `CHARACTER SET utf8mb4` (the varchar lengths are characters, and only "
+        "utf8mb4 holds all of Unicode).",
         "- MySQL DDL is not transactional: every statement commits on its own, so a "
         "migration that fails half-way stays half-applied. Keep one change per migration, "
         "and later changes are new numbered migrations, never edits of applied ones.",
@@ -99,6 +100,50 @@ MYSQL = Operations(
         "connections against `max_connections`; long-running transactions.",
         "- AUTO_INCREMENT values against their type's maximum; replica lag.",
     ),
+    updated_at="by ON UPDATE CURRENT_TIMESTAMP(6) (the server sets it when an UPDATE changes "
+    "the row)",
 )
 
-__all__ = ["MYSQL", "POSTGRES", "Operations"]
+SQLITE = Operations(
+    migration=(
+        "- `migrations/0001_initial.up.sql` creates the schema; `0001_initial.down.sql` drops it. "
+        "Apply with `dbdesign migrate up --db sqlite:///app.db`; `dbdesign migrate test` proves "
+        "the down undoes the up. DDL is transactional: a migration that fails leaves nothing.",
+        "- Later changes are new numbered migrations, never edits of applied ones (checksums are "
+        "verified by `dbdesign migrate validate`).",
+        "- SQLite's ALTER TABLE adds, renames and drops columns (DROP COLUMN since 3.35) but "
+        "cannot change a column's type or constraints: such a change rebuilds the table (create "
+        "the new one, copy the rows, drop the old, rename) in one transaction with foreign keys "
+        "off and `PRAGMA foreign_key_check` before the commit. Writers wait while it runs: "
+        "rebuild large tables at a quiet hour.",
+    ),
+    replica="read-only copy (LiteFS, or a Litestream replica)",
+    pooling=(
+        "- One writer at a time: WAL mode (`PRAGMA journal_mode=WAL`) so that readers never "
+        "block the writer, a `busy_timeout`, and short write transactions."
+    ),
+    sharding=(
+        "- Sharding key: `{tenant}_id`. Every tenant-owned table carries it and every access "
+        "pattern's index leads with it, so tenants can move to a database file each (or to a "
+        "server database) without changing queries."
+    ),
+    backup=(
+        "- **Full backup:** daily with `VACUUM INTO` or the online backup API (`.backup`), never "
+        "a file copy of a database being written; kept 30 days.",
+        "- **Point-in-time recovery:** continuous replication of the write-ahead log (Litestream) "
+        "to object storage; restore to any point in its retention.",
+        "- **Restore test:** monthly, into a scratch file: `PRAGMA integrity_check`, `PRAGMA "
+        "foreign_key_check`, then `dbdesign migrate validate` against it.",
+    ),
+    monitoring=(
+        "- SQLITE_BUSY errors and the length of write transactions: the single writer is the "
+        "limit.",
+        "- The write-ahead log's size (checkpoints keeping up) and free pages "
+        "(`PRAGMA freelist_count`) after large deletes.",
+        "- Each access pattern's `EXPLAIN QUERY PLAN` after `ANALYZE`: a SCAN of a large table "
+        "is a missing index.",
+    ),
+    updated_at="by an AFTER UPDATE trigger",
+)
+
+__all__ = ["MYSQL", "POSTGRES", "SQLITE", "Operations"]

@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 
 from dbdesign.dialects import Capabilities, Dialect, register
-from dbdesign.dialects.operations import POSTGRES as POSTGRES_OPERATIONS
+from dbdesign.dialects.operations import SQLITE as SQLITE_OPERATIONS
 from dbdesign.model import DataType
 
 NAMESPACE = "main"
@@ -254,7 +254,7 @@ class SQLiteDialect(Dialect):
     example_url = "sqlite:///app.db"
     # The design document has always given SQLite designs PostgreSQL's notes; SQLite's own
     # (copying the file or the backup API, WAL mode) are not written yet.
-    operations = POSTGRES_OPERATIONS
+    operations = SQLITE_OPERATIONS
 
     def rename_sql(self, kind: str, schema: str, table: str, name: str, new: str) -> str | None:
         return None  # ALTER TABLE renames tables and columns only
