@@ -1,6 +1,12 @@
 """``load()``: generate rows and bulk-load them — COPY on PostgreSQL, executemany on SQLite,
 multi-row INSERT statements on MySQL / MariaDB.
 
+A target given as a URL or a file is read once: :func:`dbdesign.databases.find` picks the
+database adapter that connects to it (a string that is no database URL is a PostgreSQL
+connection string, as libpq reads it), and the report names it by its file, or by its URL
+without the password. A live connection (psycopg, sqlite3, PyMySQL) is loaded as it is, in the
+caller's transaction where one is open.
+
 The whole load is one transaction: it commits completely or not at all. The database enforces
 every constraint while loading (a row that broke one would fail the load with the server's
 message naming the constraint), so a load that succeeds is a proof that the data is valid.
@@ -11,42 +17,62 @@ foreign keys row by row and cannot defer them, the tables that close a cycle are
 ``foreign_key_checks`` off and their foreign keys are then checked by query before the commit.
 When a cycle's keys are NOT NULL and cannot be deferred, no order of INSERTs satisfies them (an
 application could not insert those rows): the report says so in a note.
-(MySQL's ``LOAD DATA LOCAL`` would be faster, but it turns duplicate keys and bad values into
-warnings: the rows are skipped and the load still succeeds, so it proves nothing.)
 
 With ``keep_cyclic_keys`` (the design proof) a cycle is loaded the way an application must
 load it, every key in force: a deferrable key is checked at COMMIT, a nullable one is written
 NULL and set by UPDATE once the rows it references are in, and a cycle that allows neither is
 an error (no row of it can be inserted).
 
-The loaders live beside this module: :mod:`~dbdesign.datagen.load_pg`,
-:mod:`~dbdesign.datagen.load_sqlite` and :mod:`~dbdesign.datagen.load_mysql`, one per kind of
-database; :mod:`~dbdesign.datagen.load_cycles` loads a cycle of foreign keys as an application
-must; :mod:`~dbdesign.datagen.load_report` holds the report they return.
+The loaders live beside this module, one per kind of database: :mod:`~dbdesign.datagen.load_pg`,
+:mod:`~dbdesign.datagen.load_sqlite` and :mod:`~dbdesign.datagen.load_mysql`. They hold what is
+datagen's (the plan, rows already there, counters continuing, cycles, messages); how rows are
+written into each server is the database layer's: ``dbdesign.databases.bulk_postgres``,
+``bulk_sqlite`` and ``bulk_mysql``. :mod:`~dbdesign.datagen.load_cycles` loads a cycle of
+foreign keys as an application must; :mod:`~dbdesign.datagen.load_report` holds the report the
+loaders return.
 """
 
 from __future__ import annotations
 
 import os
-import sqlite3
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
-import psycopg
-
-from dbdesign.datagen.load_mysql import is_pymysql, load_mysql, mysql_label, mysql_literals
-from dbdesign.datagen.load_pg import load_pg, pg_label
+from dbdesign import databases, dialects
+from dbdesign.databases import bulk_mysql, bulk_postgres, bulk_sqlite
+from dbdesign.datagen.load_mysql import load_mysql, mysql_literals
+from dbdesign.datagen.load_pg import load_pg
 from dbdesign.datagen.load_report import LoadJob, LoadReport, Progress, TableLoad
 from dbdesign.datagen.load_sqlite import load_sqlite
-from dbdesign.engine import connect, connect_mysql, is_mysql_url
-from dbdesign.errors import ConfigError
+from dbdesign.errors import ConfigError, UnsupportedError
 from dbdesign.model import Schema
 from dbdesign.redact import redact_url
 
 __all__ = ["LoadReport", "Progress", "TableLoad", "load", "mysql_literals", "sqlite_path"]
 
 COPY_ROWS = 20_000
-_SQLITE_URL = ("sqlite:///", "sqlite://", "sqlite:")
+# the adapter a target that is no database URL connects through (a libpq connection string)
+_CONNINFO_DIALECT = "postgres"
+
+
+@dataclass(frozen=True, slots=True)
+class _Loader:
+    """How rows are loaded into one kind of database."""
+
+    owns: Callable[[object], bool]  # whether a live connection is of its driver
+    label: Callable[[Any], str]  # such a connection's name in the report
+    load: Callable[[Any, str, LoadJob], LoadReport]
+    # connect with the driver's own transactions off: the loader issues BEGIN itself (SQLite)
+    autocommit: bool = False
+
+
+# the adapter's dialect -> its loader
+LOADERS: dict[str, _Loader] = {
+    "postgres": _Loader(bulk_postgres.is_connection, bulk_postgres.label, load_pg),
+    "mysql": _Loader(bulk_mysql.is_connection, bulk_mysql.label, load_mysql),
+    "sqlite": _Loader(bulk_sqlite.is_connection, bulk_sqlite.label, load_sqlite, True),
+}
 
 
 def load(
@@ -74,39 +100,27 @@ def load(
     """
     # what every loader takes after its connection and label
     job = LoadJob(schema, rows, seed, skew, progress, analyze, batch_rows, keep_cyclic_keys)
-    if isinstance(target, sqlite3.Connection):
-        return load_sqlite(target, "sqlite", job)
-    if isinstance(target, psycopg.Connection):
-        return load_pg(target, pg_label(target), job)
-    if is_pymysql(target):
-        return load_mysql(target, mysql_label(target), job)
+    for loader in LOADERS.values():
+        if loader.owns(target):
+            return loader.load(target, loader.label(target), job)
     if isinstance(target, os.PathLike):
-        target = f"sqlite:///{os.fspath(target)}"
-    if isinstance(target, str) and is_mysql_url(target):
-        my = connect_mysql(target)
-        try:
-            return load_mysql(my, redact_url(target), job)
-        finally:
-            my.close()
-    if isinstance(target, str):
-        path = sqlite_path(target)
-        if path is not None:
-            con = sqlite3.connect(path, isolation_level=None)
-            try:
-                return load_sqlite(con, path, job)
-            finally:
-                con.close()
-        with connect(target) as conn:
-            return load_pg(conn, redact_url(target), job)
-    raise ConfigError(f"cannot load into {type(target).__name__}: give a URL or a connection")
+        target = f"sqlite:///{os.fspath(target)}"  # a path is a SQLite file
+    if not isinstance(target, str):
+        raise ConfigError(f"cannot load into {type(target).__name__}: give a URL or a connection")
+    db = databases.find(target) or databases.for_dialect(_CONNINFO_DIALECT)
+    into = LOADERS.get(db.dialect)
+    if into is None:
+        title = dialects.get(db.dialect).title
+        raise UnsupportedError(f"loading into {title} databases is not supported yet")
+    file = dialects.database_file(target)
+    label = redact_url(target) if file is None else file
+    conn = db.connect(target, autocommit=into.autocommit)
+    try:
+        return into.load(conn, label, job)
+    finally:
+        conn.close()
 
 
-def sqlite_path(target: str) -> str | None:
-    """The file of a SQLite URL or ``.db`` path; None for anything else."""
-    low = target.lower()
-    for prefix in _SQLITE_URL:
-        if low.startswith(prefix):
-            return target[len(prefix) :]
-    if "://" not in target and low.endswith((".db", ".sqlite", ".sqlite3")):
-        return target
-    return None
+# The file of a SQLite URL or database file's path; None for anything else (api's name for
+# dialects.database_file).
+sqlite_path = dialects.database_file

@@ -1,12 +1,14 @@
 """Loading into MySQL / MariaDB: multi-row INSERT statements in one transaction, in a
-strict session."""
+strict session (:mod:`dbdesign.databases.bulk_mysql`)."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from contextlib import nullcontext
 from typing import Any
 
+from dbdesign.databases import bulk_mysql
 from dbdesign.datagen.load_cycles import SetLater, set_later, unloadable
 from dbdesign.datagen.load_report import (
     LoadJob,
@@ -23,29 +25,14 @@ from dbdesign.dialects.mysql import quote_ident as mysql_ident
 from dbdesign.errors import DbdesignError
 from dbdesign.model import ForeignKey, Schema
 
-MYSQL_STATEMENT_BYTES = 4 << 20  # one INSERT's text at most (the server's packet limit allows)
-# The session the load runs in: strict (a value that does not fit is an error, not a
-# truncation), backslash escapes on (how the literals below are written), an explicit 0 kept
-# in an AUTO_INCREMENT column, and UTC (no daylight-saving gap refuses a TIMESTAMP).
-_MYSQL_SQL_MODE = "STRICT_ALL_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION"
-_MY_ESCAPE = str.maketrans(
-    {"\\": "\\\\", "'": "\\'", "\0": "\\0", "\n": "\\n", "\r": "\\r", "\x1a": "\\Z"}
-)
 
-
-def is_pymysql(target: Any) -> bool:
-    return type(target).__module__.startswith("pymysql") and hasattr(target, "cursor")
-
-
-def mysql_label(conn: Any) -> str:
-    def text(v: Any) -> str:
-        return v.decode() if isinstance(v, bytes) else str(v or "")
-
-    return f"mysql://{text(conn.user)}@{conn.host}:{conn.port}/{text(conn.db)}"
+def _name(table: str) -> str:
+    """The table's name in the connection's database (``db.name`` -> ``name``)."""
+    return table.partition(".")[2]
 
 
 def _mysql_rel(table: str) -> str:
-    return mysql_ident(table.partition(".")[2], always=True)
+    return mysql_ident(_name(table), always=True)
 
 
 class _MysqlExisting:
@@ -113,21 +100,7 @@ def mysql_literals(info: TypeInfo, gen: Gen, vals: list[Any]) -> list[str]:
         return _my_quoted(gen.texts(vals))
     if k == "bit":
         return ["NULL" if t == COPY_NULL else f"b'{t}'" for t in gen.texts(vals)]
-    out = []
-    for v in gen.sqlites(vals):
-        if v is None:
-            out.append("NULL")
-        elif isinstance(v, str):
-            out.append("'" + v.translate(_MY_ESCAPE) + "'")
-        elif isinstance(v, bytes | bytearray | memoryview):
-            out.append("X'" + bytes(v).hex() + "'")
-        elif isinstance(v, bool):
-            out.append("1" if v else "0")
-        elif isinstance(v, int | float):
-            out.append(repr(v))
-        else:
-            out.append("'" + str(v).translate(_MY_ESCAPE) + "'")
-    return out
+    return [bulk_mysql.literal(v) for v in gen.sqlites(vals)]
 
 
 def load_mysql(conn: Any, label: str, job: LoadJob) -> LoadReport:
@@ -136,55 +109,42 @@ def load_mysql(conn: Any, label: str, job: LoadJob) -> LoadReport:
     t0 = time.perf_counter()
     done: list[TableLoad] = []
     current = "the load"
-    with conn.cursor() as cur:
-        cur.execute("SELECT @@SESSION.sql_mode, @@SESSION.time_zone, @@max_allowed_packet")
-        old_mode, old_tz, packet = cur.fetchone()
-        cur.execute("SET SESSION sql_mode = %s, time_zone = '+00:00'", (_MYSQL_SQL_MODE,))
-    limit = max(64 << 10, min(MYSQL_STATEMENT_BYTES, int(packet) // 2))
-    try:
-        conn.begin()
+    with bulk_mysql.strict_session(conn) as limit:
         try:
-            plan = job.plan(_MysqlExisting(conn, job.schema))
-            later = set_later(plan, _never_deferred) if job.keep else {}
-            unchecked = set() if job.keep else {table for table, _name in plan.broken_fks}
-            if not job.keep:
-                _mysql_cycle_notes(plan)
-            for tp in plan.tables.values():
-                current = tp.key
-                t1 = time.perf_counter()
-                with conn.cursor() as cur:
-                    if tp.key in unchecked:
-                        cur.execute("SET SESSION foreign_key_checks = 0")
-                    try:
-                        _insert_table(
-                            cur, tp, job.progress, job.batch_rows, limit, later.get(tp.key, ())
-                        )
-                    finally:
-                        if tp.key in unchecked:
-                            cur.execute("SET SESSION foreign_key_checks = 1")
-                done.append(TableLoad(tp.key, tp.n, time.perf_counter() - t1))
-            for setters in later.values():
-                for s in setters:
-                    current = s.tp.key
+            conn.begin()
+            try:
+                plan = job.plan(_MysqlExisting(conn, job.schema))
+                later = set_later(plan, _never_deferred) if job.keep else {}
+                unchecked = set() if job.keep else {table for table, _name in plan.broken_fks}
+                if not job.keep:
+                    _mysql_cycle_notes(plan)
+                for tp in plan.tables.values():
+                    current = tp.key
+                    t1 = time.perf_counter()
                     with conn.cursor() as cur:
-                        _mysql_set_later(cur, s, limit)
-            current = "the foreign keys of a cycle"
-            _mysql_check_fks(conn, plan, unchecked)
-            conn.commit()
-        except BaseException:
-            conn.rollback()
-            raise
-    except pymysql.err.MySQLError as e:
-        msg = str(e.args[1]) if len(e.args) > 1 else str(e)
-        raise DbdesignError(f"loading {current} failed: {msg}; nothing was loaded") from None
-    finally:
-        with conn.cursor() as cur:
-            cur.execute("SET SESSION sql_mode = %s, time_zone = %s", (old_mode, old_tz))
+                        off = tp.key in unchecked
+                        with bulk_mysql.foreign_keys_unchecked(cur) if off else nullcontext():
+                            _insert_table(
+                                cur, tp, job.progress, job.batch_rows, limit, later.get(tp.key, ())
+                            )
+                    done.append(TableLoad(tp.key, tp.n, time.perf_counter() - t1))
+                for setters in later.values():
+                    for s in setters:
+                        current = s.tp.key
+                        with conn.cursor() as cur:
+                            _mysql_set_later(cur, s, limit)
+                current = "the foreign keys of a cycle"
+                _mysql_check_fks(conn, plan, unchecked)
+                conn.commit()
+            except BaseException:
+                conn.rollback()
+                raise
+        except pymysql.err.MySQLError as e:
+            msg = str(e.args[1]) if len(e.args) > 1 else str(e)
+            raise DbdesignError(f"loading {current} failed: {msg}; nothing was loaded") from None
 
     def analyze_tables() -> None:
-        with conn.cursor() as cur:
-            cur.execute("ANALYZE TABLE " + ", ".join(_mysql_rel(t.table) for t in done))
-            cur.fetchall()
+        bulk_mysql.analyze(conn, [_name(t.table) for t in done])
 
     return report(label, job.seed, plan, done, t0, analyze_tables if job.analyze else None)
 
@@ -201,32 +161,15 @@ def _insert_table(
     columns of ``later`` go in NULL (their values are kept for an UPDATE)."""
     cols = tp.out_columns
     plans = [tp.column(c) for c in cols]
-    head = (
-        f"INSERT INTO {_mysql_rel(tp.key)} "
-        f"({', '.join(mysql_ident(c, always=True) for c in cols)}) VALUES "
-    )
     for start, values in tp.batches(batch_rows):
         for s in later:
             s.hold(values)
-        if cols:
-            texts = []
-            for cp in plans:
-                assert cp.gen is not None
-                texts.append(mysql_literals(cp.info, cp.gen, values[cp.name]))
-            tuples = ["(" + ",".join(r) + ")" for r in zip(*texts, strict=True)]
-        else:
-            n = len(next(iter(values.values()), [])) if values else 0
-            tuples = ["()"] * n
-        chunk: list[str] = []
-        size = len(head)
-        for t in tuples:
-            if chunk and size + len(t) + 1 > limit:
-                cur.execute(head + ",".join(chunk))
-                chunk, size = [], len(head)
-            chunk.append(t)
-            size += len(t) + 1
-        if chunk:
-            cur.execute(head + ",".join(chunk))
+        texts = []
+        for cp in plans:
+            assert cp.gen is not None
+            texts.append(mysql_literals(cp.info, cp.gen, values[cp.name]))
+        n = len(next(iter(values.values()), [])) if values else 0
+        bulk_mysql.insert_rows(cur, _name(tp.key), cols, texts, n, limit)
         if progress is not None:
             progress(tp.key, min(start + batch_rows, tp.n), tp.n)
 
@@ -236,17 +179,9 @@ def _mysql_check_fks(conn: Any, plan: DataPlan, tables: set[str]) -> None:
     for key in sorted(tables):
         t = plan.schema.tables[key]
         for fk in t.foreign_keys.values():
-            child = " AND ".join(f"c.{mysql_ident(c, always=True)} IS NOT NULL" for c in fk.columns)
-            match = " AND ".join(
-                f"p.{mysql_ident(r, always=True)} = c.{mysql_ident(c, always=True)}"
-                for c, r in zip(fk.columns, fk.ref_columns, strict=True)
+            bad = bulk_mysql.orphans(
+                conn, _name(key), fk.columns, _name(fk.ref_table), fk.ref_columns
             )
-            with conn.cursor() as cur:
-                cur.execute(
-                    f"SELECT count(*) FROM {_mysql_rel(key)} c WHERE {child} AND NOT EXISTS "
-                    f"(SELECT 1 FROM {_mysql_rel(fk.ref_table)} p WHERE {match})"
-                )
-                bad = cur.fetchone()[0]
             if bad:
                 raise DbdesignError(
                     f"loading {key} failed: {bad} rows break foreign key {fk.name} "
@@ -274,36 +209,10 @@ def _mysql_cycle_notes(plan: DataPlan) -> None:
 
 
 def _mysql_set_later(cur: Any, s: SetLater, limit: int) -> None:
-    """UPDATE ... JOIN a derived table of the values, each statement at most ``limit`` bytes."""
-
-    def q(name: str) -> str:
-        return mysql_ident(name, always=True)
-
+    """The held values set by UPDATEs, each statement at most ``limit`` bytes."""
     lits = []
     for j, c in enumerate((*s.keys, *s.columns)):
         cp = s.tp.column(c)
         assert cp.gen is not None
         lits.append(mysql_literals(cp.info, cp.gen, [r[j] for r in s.rows]))
-    keys = [f"_k{i}" for i in range(len(s.keys))]
-    cols = [f"_v{i}" for i in range(len(s.columns))]
-    head = f"UPDATE {_mysql_rel(s.tp.key)} AS t JOIN ("
-    tail = (
-        ") AS v ON "
-        + " AND ".join(f"t.{q(k)} = v.{a}" for k, a in zip(s.keys, keys, strict=True))
-        + " SET "
-        + ", ".join(f"t.{q(c)} = v.{a}" for c, a in zip(s.columns, cols, strict=True))
-    )
-    chunk: list[str] = []
-    size = len(head) + len(tail)
-    for r in zip(*lits, strict=True):
-        if chunk and size + len(r) * 8 + sum(map(len, r)) > limit:
-            cur.execute(head + " UNION ALL ".join(chunk) + tail)
-            chunk, size = [], len(head) + len(tail)
-        if chunk:
-            sel = "SELECT " + ", ".join(r)
-        else:  # the first SELECT names the derived table's columns
-            sel = "SELECT " + ", ".join(f"{v} AS {a}" for v, a in zip(r, keys + cols, strict=True))
-        chunk.append(sel)
-        size += len(sel) + len(" UNION ALL ")
-    if chunk:
-        cur.execute(head + " UNION ALL ".join(chunk) + tail)
+    bulk_mysql.update_rows(cur, _name(s.tp.key), s.keys, s.columns, lits, limit)

@@ -1,4 +1,5 @@
-"""Loading into PostgreSQL: COPY in text format, in one transaction."""
+"""Loading into PostgreSQL: COPY in text format (:mod:`dbdesign.databases.bulk_postgres`), in
+one transaction."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from typing import Any
 
 import psycopg
 from psycopg import sql
-from psycopg.copy import QueuedLibpqWriter
 
+from dbdesign.databases import bulk_postgres
 from dbdesign.datagen.checks import CheckUnsupported, parse_expression
 from dbdesign.datagen.load_cycles import SetLater, set_later, unloadable
 from dbdesign.datagen.load_report import (
@@ -30,11 +31,6 @@ from dbdesign.datagen.types import resolve
 from dbdesign.dialects.postgres import qualified
 from dbdesign.errors import DbdesignError
 from dbdesign.model import Schema
-
-
-def pg_label(conn: psycopg.Connection[Any]) -> str:
-    i = conn.info
-    return f"postgresql://{i.user}@{i.host}:{i.port}/{i.dbname}"
 
 
 class _PgExisting:
@@ -120,12 +116,7 @@ def load_pg(conn: psycopg.Connection[Any], label: str, job: LoadJob) -> LoadRepo
         raise _load_error(e, current) from None
 
     def analyze_tables() -> None:
-        with conn.transaction():
-            conn.execute(
-                sql.SQL("ANALYZE {}").format(
-                    sql.SQL(", ").join(sql.Identifier(*t.table.split(".", 1)) for t in done)
-                )
-            )
+        bulk_postgres.analyze(conn, [t.table.split(".", 1) for t in done])
 
     return report(label, job.seed, plan, done, t0, analyze_tables if job.analyze else None)
 
@@ -192,11 +183,7 @@ def _copy_table(
     gens = [tp.column(c).gen for c in cols]
     serial = {c for c in cols if tp.column(c).serial}
     maxes: dict[str, int] = {}
-    stmt = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(tp.table.schema, tp.table.name),
-        sql.SQL(", ").join(sql.Identifier(c) for c in cols),
-    )
-    with conn.cursor() as cur, cur.copy(stmt, writer=QueuedLibpqWriter(cur)) as copy:
+    with bulk_postgres.copy_rows(conn, tp.table.schema, tp.table.name, cols) as write:
         for start, values in tp.batches(batch_rows):
             for s in later:
                 s.hold(values)
@@ -209,11 +196,7 @@ def _copy_table(
                     if m is not None:
                         maxes[c] = max(maxes.get(c, m), m)
                 texts.append(gen.texts(vals))
-            if cols:
-                data = "\n".join(map("\t".join, zip(*texts, strict=True)))
-            else:
-                data = "\n" * (len(next(iter(values.values()), [])) - 1) if values else ""
-            copy.write((data + "\n").encode())
+            write(texts, len(next(iter(values.values()), [None])))
             if progress is not None:
                 progress(tp.key, min(start + batch_rows, tp.n), tp.n)
     return maxes
@@ -270,10 +253,4 @@ def _nextval_target(text: str) -> str | None:
 
 def _pg_set_later(conn: psycopg.Connection[Any], s: SetLater) -> None:
     t = s.tp.table
-    stmt = sql.SQL("UPDATE {} SET {} WHERE {}").format(
-        sql.Identifier(t.schema, t.name),
-        sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(c)) for c in s.columns),
-        sql.SQL(" AND ").join(sql.SQL("{} = %s").format(sql.Identifier(k)) for k in s.keys),
-    )
-    with conn.cursor() as cur:
-        cur.executemany(stmt, s.py_rows())
+    bulk_postgres.update_rows(conn, t.schema, t.name, s.columns, s.keys, s.py_rows())

@@ -1,13 +1,13 @@
-"""Loading into SQLite: executemany in one transaction, foreign keys checked at COMMIT."""
+"""Loading into SQLite: executemany in one transaction, foreign keys checked at COMMIT
+(:mod:`dbdesign.databases.bulk_sqlite`)."""
 
 from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
+from dbdesign.databases import bulk_sqlite
 from dbdesign.datagen.generate import BATCH_ROWS, table_batches
 from dbdesign.datagen.load_cycles import SetLater, set_later, unloadable
 from dbdesign.datagen.load_report import (
@@ -22,8 +22,6 @@ from dbdesign.datagen.types import resolve
 from dbdesign.dialects.sqlite import quote_ident as sqlite_ident
 from dbdesign.errors import DbdesignError
 from dbdesign.model import Schema
-
-SQLITE_CACHE_KIB = 256 * 1024
 
 
 class _SqliteExisting:
@@ -61,82 +59,49 @@ class _SqliteExisting:
         return key_values(infos, rows)
 
 
-@contextmanager
-def _sqlite_transaction(con: sqlite3.Connection) -> Iterator[None]:
-    own = not con.in_transaction
-    if own:
-        con.execute("BEGIN")
-    else:
-        con.execute("SAVEPOINT dbdesign_datagen")
-    try:
-        yield
-    except BaseException:
-        if own:
-            con.execute("ROLLBACK")
-        else:
-            con.execute("ROLLBACK TO dbdesign_datagen")
-            con.execute("RELEASE dbdesign_datagen")
-        raise
-    if own:
-        con.execute("COMMIT")
-    else:
-        con.execute("RELEASE dbdesign_datagen")
-
-
 def load_sqlite(con: sqlite3.Connection, label: str, job: LoadJob) -> LoadReport:
     t0 = time.perf_counter()
     done: list[TableLoad] = []
-    if not con.in_transaction:
-        con.execute("PRAGMA foreign_keys = ON")
-    # a larger page cache for the load (random inserts into unique indexes), then the old one
-    old_cache = con.execute("PRAGMA cache_size").fetchone()[0]
-    con.execute(f"PRAGMA cache_size = {min(int(old_cache), -SQLITE_CACHE_KIB)}")
     current: str | None = None  # the table being loaded, for the message
-    try:
-        with _sqlite_transaction(con):
-            if not job.keep:
-                con.execute("PRAGMA defer_foreign_keys = ON")
-            plan = job.plan(_SqliteExisting(con, job.schema))
-            later = set_later(plan, deferred_at_commit) if job.keep else {}
-            if not job.keep:
-                _sqlite_cycle_notes(plan)
-            for tp in plan.tables.values():
-                current = tp.key
-                t1 = time.perf_counter()
-                cols = tp.out_columns
-                stmt = (
-                    f"INSERT INTO {sqlite_ident(tp.table.name)} "
-                    f"({', '.join(sqlite_ident(c) for c in cols)}) "
-                    f"VALUES ({', '.join('?' for _ in cols)})"
-                )
-                n = 0
-                for batch in table_batches(tp, job.batch_rows or BATCH_ROWS, as_stored=True):
-                    out = batch.rows
-                    for s in later.get(tp.key, ()):
-                        out = s.hold_rows(batch.columns, out)
-                    con.executemany(stmt, out)
-                    n += len(batch.rows)
-                    if job.progress is not None:
-                        job.progress(tp.key, n, tp.n)
-                done.append(TableLoad(tp.key, tp.n, time.perf_counter() - t1))
-            current = None
-            for setters in later.values():
-                for s in setters:
-                    _sqlite_set_later(con, s)
-            bad = con.execute("PRAGMA foreign_key_check").fetchall()
-            if bad:
-                table, _rowid, parent, _fkid = bad[0]
-                raise DbdesignError(
-                    f"loading main.{table} failed: {len(bad)} rows break foreign keys "
-                    f"(first: a reference to {parent}); nothing was loaded"
-                )
-    except sqlite3.Error as e:
-        where = current or f"into {label}"
-        raise DbdesignError(f"loading {where} failed: {e}; nothing was loaded") from None
-    finally:
-        con.execute(f"PRAGMA cache_size = {int(old_cache)}")
+    with bulk_sqlite.bulk_session(con):
+        try:
+            with bulk_sqlite.transaction(con):
+                if not job.keep:
+                    bulk_sqlite.defer_foreign_keys(con)
+                plan = job.plan(_SqliteExisting(con, job.schema))
+                later = set_later(plan, deferred_at_commit) if job.keep else {}
+                if not job.keep:
+                    _sqlite_cycle_notes(plan)
+                for tp in plan.tables.values():
+                    current = tp.key
+                    t1 = time.perf_counter()
+                    write = bulk_sqlite.row_writer(con, tp.table.name, tp.out_columns)
+                    n = 0
+                    for batch in table_batches(tp, job.batch_rows or BATCH_ROWS, as_stored=True):
+                        out = batch.rows
+                        for s in later.get(tp.key, ()):
+                            out = s.hold_rows(batch.columns, out)
+                        write(out)
+                        n += len(batch.rows)
+                        if job.progress is not None:
+                            job.progress(tp.key, n, tp.n)
+                    done.append(TableLoad(tp.key, tp.n, time.perf_counter() - t1))
+                current = None
+                for setters in later.values():
+                    for s in setters:
+                        _sqlite_set_later(con, s)
+                bad = bulk_sqlite.foreign_key_violations(con)
+                if bad:
+                    table, _rowid, parent, _fkid = bad[0]
+                    raise DbdesignError(
+                        f"loading main.{table} failed: {len(bad)} rows break foreign keys "
+                        f"(first: a reference to {parent}); nothing was loaded"
+                    )
+        except sqlite3.Error as e:
+            where = current or f"into {label}"
+            raise DbdesignError(f"loading {where} failed: {e}; nothing was loaded") from None
     return report(
-        label, job.seed, plan, done, t0, (lambda: con.execute("ANALYZE")) if job.analyze else None
+        label, job.seed, plan, done, t0, (lambda: bulk_sqlite.analyze(con)) if job.analyze else None
     )
 
 
@@ -158,10 +123,10 @@ def _sqlite_cycle_notes(plan: DataPlan) -> None:
 
 def _sqlite_set_later(con: sqlite3.Connection, s: SetLater) -> None:
     nk = len(s.keys)
-    con.executemany(
-        f"UPDATE {sqlite_ident(s.tp.table.name)} SET "
-        + ", ".join(f"{sqlite_ident(c)} = ?" for c in s.columns)
-        + " WHERE "
-        + " AND ".join(f"{sqlite_ident(k)} = ?" for k in s.keys),
+    bulk_sqlite.update_rows(
+        con,
+        s.tp.table.name,
+        s.columns,
+        s.keys,
         [r[nk:] + r[:nk] for r in s.rows],  # already SQLite values (hold_rows)
     )

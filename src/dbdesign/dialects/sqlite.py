@@ -175,7 +175,7 @@ def choose_name(table: str, columns: tuple[str, ...] | None, label: str, taken: 
     return candidate
 
 
-_URL = re.compile(r"^sqlite:(///)?", re.I)
+_URL = re.compile(r"^sqlite:(?:///?)?", re.I)  # sqlite:///path, sqlite://path, sqlite:path
 
 # Type categories by affinity (https://sqlite.org/datatype3.html 3.1); booleans by name.
 _KIND_OF_AFFINITY = {"INTEGER": "int", "TEXT": "text", "BLOB": "binary", "REAL": "float"}
