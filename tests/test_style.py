@@ -37,7 +37,6 @@ COMPLEX: dict[str, int] = {
     "diff/planner/constraints.py": 2,
     "diff/planner/inheritance.py": 1,
     "diff/planner/objects.py": 1,
-    "diff/planner/order.py": 1,
     "diff/planner/tables.py": 2,
     "docs/__init__.py": 5,
     "docs/erd.py": 3,

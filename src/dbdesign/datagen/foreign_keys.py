@@ -4,7 +4,6 @@ those it shares columns with), and the load order of the tables, breaking cycles
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from graphlib import CycleError, TopologicalSorter
 from itertools import pairwise
 from typing import Any
 
@@ -12,6 +11,7 @@ from dbdesign import dialects
 from dbdesign.datagen.fk_units import FK_NULL_FRACTION, FkGroupUnit, FkUnit, SelfFkUnit
 from dbdesign.datagen.units import ColumnIndex, ColumnPlan, TablePlan, Unit, stable_seed
 from dbdesign.errors import UnsupportedError
+from dbdesign.graph import CycleError, topological_order
 from dbdesign.model import ForeignKey, Schema, Table
 
 
@@ -238,16 +238,14 @@ def load_order(
     edges: dict[str, dict[str, list[ForeignKey]]] = {k: {} for k in plans}
     for k, tp in plans.items():
         for fk in foreign_keys(schema, tp.table):
-            if fk.ref_table != k and fk.ref_table in plans and fk.name not in tp.implied_fks:
+            if fk.name not in tp.implied_fks:
                 edges[k].setdefault(fk.ref_table, []).append(fk)
     broken: list[tuple[str, str]] = []
     while True:
-        ts = TopologicalSorter({k: set(v) for k, v in edges.items()})
         try:
-            order = list(ts.static_order())
-            return order, broken
+            return topological_order(edges), broken
         except CycleError as e:
-            cycle = e.args[1]  # each node is a predecessor of the next
+            cycle = e.nodes  # each node is a predecessor of the next
             # break the edge whose FK is cheapest to check later: deferrable first, then nullable
             best = None
             for pred, node in pairwise(cycle):

@@ -25,6 +25,7 @@ from dbdesign.datagen.units import (
 )
 from dbdesign.datagen.values import ChoiceGen, Stored
 from dbdesign.errors import UnsupportedError
+from dbdesign.graph import CycleError, depth_first_order
 from dbdesign.model import ForeignKey, Schema, Table
 
 
@@ -207,26 +208,16 @@ def _self_order(tp: TablePlan) -> list[SelfFkUnit]:
     for u in selfs:
         if set(u.ref_columns) & set(u.columns):
             raise UnsupportedError(f"{t.key}: foreign key {u.fk.name} references its own columns")
-    order: list[SelfFkUnit] = []
-    visiting: set[int] = set()
-
-    def visit(u: SelfFkUnit) -> None:
-        if u in order:
-            return
-        if id(u) in visiting:
-            raise UnsupportedError(
-                f"{t.key}: self-reference {u.fk.name} points at columns that depend on it"
-            )
-        visiting.add(id(u))
-        for c in u.ref_columns:
-            v = tp.unit_of[c]
-            if isinstance(v, SelfFkUnit):
-                visit(v)
-        order.append(u)
-
-    for u in selfs:
-        visit(u)
-    return order
+    graph = {
+        u: [v for c in u.ref_columns if isinstance(v := tp.unit_of[c], SelfFkUnit)] for u in selfs
+    }
+    try:
+        return depth_first_order(graph)
+    except CycleError as e:
+        u = e.nodes[0]
+        raise UnsupportedError(
+            f"{t.key}: self-reference {u.fk.name} points at columns that depend on it"
+        ) from None
 
 
 def _wire_combo(w: Wiring, tp: TablePlan, u: ComboUnit) -> None:

@@ -4,11 +4,11 @@ where the dialect cannot defer a key, so that the cycle's rows can be inserted a
 from __future__ import annotations
 
 from dataclasses import replace
-from graphlib import CycleError, TopologicalSorter
 from itertools import pairwise
 
 from dbdesign import dialects
 from dbdesign.design.draft import Draft, TableDraft
+from dbdesign.graph import find_cycle
 from dbdesign.model import ForeignKey
 
 # The decisions that make a cycle of required references insertable (DESIGN.md lists them
@@ -33,16 +33,13 @@ def required_cycles(b: Draft) -> None:
     always gives the same key."""
     by_key = {b.key(t): t for t in b.tables.values()}
     while True:
-        graph: dict[str, set[str]] = {k: set() for k in by_key}
-        for k, t in by_key.items():
-            for fk in t.fks.values():
-                if fk.ref_table != k and fk.ref_table in by_key and _checked_at_once(t, fk):
-                    graph[k].add(fk.ref_table)
-        try:
-            TopologicalSorter(graph).prepare()
+        graph = {
+            k: [fk.ref_table for fk in t.fks.values() if _checked_at_once(t, fk)]
+            for k, t in by_key.items()
+        }
+        cycle = find_cycle(graph)  # each table is referenced by the next
+        if cycle is None:
             return
-        except CycleError as e:
-            cycle: list[str] = e.args[1]  # each table is referenced by the next
         edges = [
             (by_key[child], fk)
             for parent, child in pairwise(cycle)

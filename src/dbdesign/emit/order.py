@@ -3,33 +3,20 @@ design's down migration): dependencies first, deterministic, and never stuck on 
 
 from __future__ import annotations
 
-from graphlib import CycleError, TopologicalSorter
-
 import sqlglot
 from sqlglot import exp
+
+from dbdesign.graph import CycleError, depth_first_order, topological_order
 
 
 def dependency_order(deps: dict[str, set[str]]) -> list[str]:
     """Keys of ``deps`` with each one's dependencies first (unknown names are ignored); ties
     in name order; a cycle is broken by a depth-first walk."""
-    graph = {n: sorted(d & deps.keys() - {n}) for n, d in sorted(deps.items())}
+    graph = {n: sorted(d) for n, d in sorted(deps.items())}
     try:
-        return list(TopologicalSorter(graph).static_order())
+        return topological_order(graph)
     except CycleError:
-        out: list[str] = []
-        seen: set[str] = set()
-
-        def visit(n: str) -> None:
-            if n in seen:
-                return
-            seen.add(n)
-            for d in graph[n]:
-                visit(d)
-            out.append(n)
-
-        for n in graph:
-            visit(n)
-        return out
+        return depth_first_order(graph, break_cycles=True)
 
 
 def query_relations(query: str, dialect: str) -> set[str]:

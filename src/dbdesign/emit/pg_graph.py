@@ -1,18 +1,17 @@
 """Statement groups (nodes) and the dependency order between them.
 
-The order comes from :class:`graphlib.TopologicalSorter`, breaking ties by a fixed rank per
-kind and then by key, so the same model always gives the same text. A *soft* dependency
+The order comes from :func:`dbdesign.graph.topological_order`, breaking ties by a fixed rank
+per kind and then by key, so the same model always gives the same text. A *soft* dependency
 (what a function body reads) is kept unless it closes a cycle.
 """
 
 from __future__ import annotations
 
-import heapq
 from dataclasses import dataclass, field
-from graphlib import CycleError, TopologicalSorter
 
 from dbdesign.emit.pg_text import Stmt
 from dbdesign.errors import DbdesignError
+from dbdesign.graph import CycleError, reaches, topological_order
 
 # Tie-break rank per node kind: among nodes whose dependencies are met, the lowest rank goes
 # first, then the lowest key. This keeps related statements together and the output readable.
@@ -53,46 +52,14 @@ class Graph:
             (self.soft if soft else self.deps).setdefault(node, set()).add(on)
 
     def order(self) -> list[Node]:
-        graph: dict[Node, set[Node]] = {
-            node: {d for d in self.deps.get(node, ()) if d in self.stmts} for node in self.stmts
-        }
+        graph = {node: sorted(self.deps.get(node, ())) for node in self.stmts}
         # A soft edge is kept unless it closes a cycle through the edges kept so far.
         for node in sorted(self.soft):
             for on in sorted(self.soft[node]):
-                if node in graph and on in graph and not _reaches(graph, on, node):
-                    graph[node].add(on)
+                if node in graph and on in graph and not reaches(graph, on, node):
+                    graph[node].append(on)
         try:
-            return self._order(graph)
+            return topological_order(graph, key=lambda node: node)
         except CycleError as exc:
-            cycle = " -> ".join(f"{n[2]} {n[1]}" for n in exc.args[1])
+            cycle = " -> ".join(f"{n[2]} {n[1]}" for n in exc.nodes)
             raise DbdesignError(f"dependency cycle between objects: {cycle}") from None
-
-    @staticmethod
-    def _order(graph: dict[Node, set[Node]]) -> list[Node]:
-        sorter = TopologicalSorter(graph)
-        sorter.prepare()
-        heap: list[Node] = []
-        out: list[Node] = []
-        while sorter.is_active():
-            for ready in sorter.get_ready():
-                heapq.heappush(heap, ready)
-            if not heap:  # pragma: no cover - prepare() already rejected cycles
-                break
-            node = heapq.heappop(heap)
-            out.append(node)
-            sorter.done(node)
-        return out
-
-
-def _reaches(graph: dict[Node, set[Node]], start: Node, goal: Node) -> bool:
-    """Whether ``goal`` is reachable from ``start`` following dependency edges."""
-    seen: set[Node] = set()
-    stack = [start]
-    while stack:
-        node = stack.pop()
-        if node == goal:
-            return True
-        if node not in seen:
-            seen.add(node)
-            stack.extend(graph.get(node, ()))
-    return False

@@ -9,22 +9,21 @@ the new state and needs in the old state. :func:`order` adds an edge for each of
 - an operation providing ``r`` runs after the operations removing ``r`` (drop, then re-create);
 - an operation with ``r`` in ``after_removal`` runs after the operations removing ``r``;
 
-plus the planner's explicit edges, and :class:`graphlib.TopologicalSorter` orders the result
-(ties by the phase of the operation's kind, :data:`PHASE`, then by subject, so the same pair of
-schemas always gives the same text).
+plus the planner's explicit edges, and :func:`dbdesign.graph.topological_order` orders the
+result (ties by the phase of the operation's kind, :data:`PHASE`, then by subject, so the same
+pair of schemas always gives the same text).
 """
 
 from __future__ import annotations
 
-import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
-from graphlib import CycleError, TopologicalSorter
 
 from dbdesign.diff import operations as op
 from dbdesign.diff.operations import Operation
 from dbdesign.diff.postgres_sql import runs_outside_transaction
 from dbdesign.errors import DbdesignError
+from dbdesign.graph import CycleError, topological_order
 
 Res = tuple[str, str]  # (kind, key): a thing an operation provides, removes or needs
 
@@ -116,24 +115,16 @@ def order(steps: list[PlanStep], edges: list[tuple[int, int]]) -> tuple[Operatio
             graph[i].update(m for m in removers.get(r, ()) if m != i)
     for first, then in edges:
         graph[then].add(first)
-    sorter = TopologicalSorter(graph)
-    try:
-        sorter.prepare()
-    except CycleError as exc:
-        cycle = " -> ".join(steps[n].op.describe() for n in exc.args[1])
-        raise DbdesignError(f"cannot order the changes: dependency cycle: {cycle}") from None
     # Statements that cannot run in a transaction wait until nothing else is ready, so that
     # they come in few runs (each run is a no-transaction migration of its own).
-    heaps: tuple[list[tuple[int, str, int]], list[tuple[int, str, int]]] = ([], [])
-    out: list[Operation] = []
-    outside = False  # in a run of such statements: finish it first
-    while sorter.is_active():
-        for n in sorter.get_ready():
-            st = steps[n]
-            heap = heaps[1] if runs_outside_transaction(st.op) else heaps[0]
-            heapq.heappush(heap, (st.phase, st.op.subject, n))
-        outside = bool(heaps[1]) and (outside or not heaps[0])
-        _, _, n = heapq.heappop(heaps[1] if outside else heaps[0])
-        out.append(steps[n].op)
-        sorter.done(n)
-    return tuple(out)
+    outside = [runs_outside_transaction(st.op) for st in steps]
+    try:
+        ordered = topological_order(
+            graph,
+            key=lambda n: (outside[n], steps[n].phase, steps[n].op.subject, n),
+            group=outside.__getitem__,
+        )
+    except CycleError as exc:
+        cycle = " -> ".join(steps[n].op.describe() for n in exc.nodes)
+        raise DbdesignError(f"cannot order the changes: dependency cycle: {cycle}") from None
+    return tuple(steps[n].op for n in ordered)
