@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from dbdesign.engine import connect_mysql, mysql_scratch_database
+from dbdesign.migrate.backend_mysql import lock_name, split_mysql
 from dbdesign.migrate.files import checksum, read_script, statements_checksum
-from dbdesign.migrate.mysql import lock_name, split_mysql
 from tests.integration.test_migrate_helpers import cli, write_folder
 from tests.integration.test_migrate_processes import Output, runner
 from tests.mysqlload import mysql_server_url

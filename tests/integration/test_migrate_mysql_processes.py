@@ -15,8 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from dbdesign.engine import connect_mysql, mysql_scratch_database
+from dbdesign.migrate.backend_mysql import lock_name, split_mysql
 from dbdesign.migrate.files import read_script, statements_checksum
-from dbdesign.migrate.mysql import lock_name, split_mysql
 from tests.integration.test_migrate_helpers import cli, write_folder
 from tests.integration.test_migrate_mysql import marks, my_history, my_record, my_tables, q
 from tests.integration.test_migrate_processes import WAITING, Output, runner

@@ -5,9 +5,12 @@ of its dialect. An adapter connects (failures are one line without the password)
 server's version, makes a throw-away database on the same server and drops it afterwards,
 reads the catalog, counts rows read-only, and opens a connection whose work is rolled back;
 it also says where a design of its dialect is proved and whether advise reads its query plans.
-The proof's servers (design/prove_pg.py, prove_mysql.py, prove_sqlite.py) build on these; the
-migration backends, the data loaders and the coming health and advise commands are to move onto
-them.
+For the migration runner it writes a value as a literal, names the server's version as a
+number, and holds the locks: a named session lock on a server (PostgreSQL's advisory locks,
+MySQL's ``GET_LOCK``), the write lock of a SQLite file (``BEGIN IMMEDIATE``). The proof's
+servers (design/prove_pg.py, prove_mysql.py, prove_sqlite.py) and the migration backends
+(migrate/backend_pg.py, backend_mysql.py, backend_sqlite.py) build on these; the data loaders
+and the coming health and advise commands are to move onto them.
 """
 
 from __future__ import annotations
@@ -31,18 +34,53 @@ ADAPTERS: dict[str, str] = {
 
 
 class Database:
-    """What dbdesign does with one kind of server. Subclasses implement every method."""
+    """What dbdesign does with one kind of server. Subclasses implement every method; the
+    named locks (:meth:`try_lock`, :meth:`unlock`, :meth:`lock_holder`) only where
+    :attr:`named_locks` says the server has them."""
 
     dialect: ClassVar[str]  # the canonical name of the dialect it speaks
     advise_plans: ClassVar[bool] = False  # advise (explain, latency) reads its query plans
+    named_locks: ClassVar[bool] = False  # session locks by name (try_lock ...)
+    lock_session: ClassVar[str] = "server process"  # what holds a lock, as the server names it
 
-    def connect(self, url: str, *, autocommit: bool = False) -> Any:
-        """A driver connection to ``url``; a :class:`ConnectionError` without the password."""
+    def connect(self, url: str, *, autocommit: bool = False, multi_statements: bool = False) -> Any:
+        """A driver connection to ``url``; a :class:`ConnectionError` without the password.
+        ``multi_statements``: one query string may hold several statements (the migration
+        runner sends a statement and its progress together). PostgreSQL's driver always
+        allows that for a query without parameters; SQLite's never does (its
+        ``executescript`` does)."""
         raise NotImplementedError
 
     def version(self, conn: Any) -> str:
         """The server as a person names it: ``PostgreSQL 16.4``, ``MariaDB 10.11.6`` ..."""
         raise NotImplementedError
+
+    def version_number(self, conn: Any) -> int:
+        """The server's version as one number that compares in order: PostgreSQL's own
+        ``server_version_num`` (160004 for 16.4); for the others major * 10000 + minor * 100 +
+        patch (101106 for MariaDB 10.11.6)."""
+        raise NotImplementedError
+
+    def literal(self, conn: Any, value: str | int | None) -> str:
+        """``value`` as a SQL literal the server behind ``conn`` reads back unchanged (None:
+        ``NULL``). For a runner's own statements that travel in one query string with a
+        migration's, where parameters cannot go."""
+        raise NotImplementedError
+
+    def try_lock(self, conn: Any, name: str) -> bool:
+        """Take the lock ``name`` of the connection's database for the connection's session,
+        without waiting: True when taken. It is held until :meth:`unlock` or the end of the
+        session, also when the client dies without a word."""
+        raise UnsupportedError(f"{dialects.get(self.dialect).title} has no named locks")
+
+    def unlock(self, conn: Any, name: str) -> None:
+        """Release the lock ``name`` that the connection's session holds."""
+        raise UnsupportedError(f"{dialects.get(self.dialect).title} has no named locks")
+
+    def lock_holder(self, conn: Any, name: str) -> int | None:
+        """The session holding the lock ``name`` (its server process or connection id, as
+        :attr:`lock_session` says), or None when nobody holds it."""
+        raise UnsupportedError(f"{dialects.get(self.dialect).title} has no named locks")
 
     def scratch(self, url: str) -> AbstractContextManager[str]:
         """A throw-away database beside ``url`` (on the same server; a temporary file for a
@@ -51,6 +89,10 @@ class Database:
 
     def read_catalog(self, url: str) -> Schema:
         """The schema of the live database (read-only)."""
+        raise NotImplementedError
+
+    def read_catalog_of(self, conn: Any) -> Schema:
+        """The schema as an open connection sees it (inside its transaction, if any)."""
         raise NotImplementedError
 
     def row_counts(self, url: str) -> dict[str, int]:
@@ -69,7 +111,9 @@ class Database:
         raise NotImplementedError
 
 
-def _dialect_at(url: str) -> dialects.Dialect | None:
+def dialect_at(url: str) -> dialects.Dialect | None:
+    """The dialect of a database URL, or SQLite's for a database file's path; None for
+    anything else (a libpq ``key=value`` string, say)."""
     d = dialects.for_url(url)
     if d is None and dialects.database_file(url) is not None:
         d = dialects.get("sqlite")
@@ -78,7 +122,7 @@ def _dialect_at(url: str) -> dialects.Dialect | None:
 
 def get(url: str) -> Database:
     """The adapter of the database at ``url`` (a URL, or a SQLite file's path)."""
-    d = _dialect_at(url)
+    d = dialect_at(url)
     if d is None:
         raise ConfigError(f"{redact_url(url)}: not a database URL")
     return for_dialect(d.name)
@@ -87,7 +131,7 @@ def get(url: str) -> Database:
 def find(url: str) -> Database | None:
     """The adapter of the database at ``url`` as :func:`get` finds it, or None: not a
     database's URL or file, or of a dialect without an adapter."""
-    d = _dialect_at(url)
+    d = dialect_at(url)
     return for_dialect(d.name) if d is not None and d.name in ADAPTERS else None
 
 
@@ -102,6 +146,13 @@ def for_dialect(name: str) -> Database:
     return adapter
 
 
+def _version_number(version: str) -> int:
+    """major * 10000 + minor * 100 + patch of ``10.11.6-MariaDB-1`` or ``3.45.1``."""
+    parts = [*version.split("-", 1)[0].split("."), "0", "0"][:3]
+    major, minor, patch = (int(p) if p.isdigit() else 0 for p in parts)
+    return major * 10000 + minor * 100 + patch
+
+
 def _rollback_always(conn: Any) -> Iterator[Any]:
     try:
         yield conn
@@ -112,4 +163,4 @@ def _rollback_always(conn: Any) -> Iterator[Any]:
             conn.close()
 
 
-__all__ = ["ADAPTERS", "Database", "find", "for_dialect", "get"]
+__all__ = ["ADAPTERS", "Database", "dialect_at", "find", "for_dialect", "get"]

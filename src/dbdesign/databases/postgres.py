@@ -1,8 +1,9 @@
 """PostgreSQL: psycopg connections (the embedded server or a URL), scratch databases on the
-same server, the catalog reader."""
+same server, the catalog reader, advisory locks."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
@@ -13,17 +14,51 @@ from dbdesign.model import Schema
 from dbdesign.redact import redact_url
 
 
+def advisory_key(name: str) -> int:
+    """The 64-bit advisory lock key of a lock name (dbdesign's own: ``dbdesign:`` before it)."""
+    digest = hashlib.sha256(b"dbdesign:" + name.encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
 class PostgresDatabase(Database):
     dialect = "postgres"
     advise_plans = True
+    named_locks = True  # session-level advisory locks
 
-    def connect(self, url: str, *, autocommit: bool = False) -> Any:
+    def connect(self, url: str, *, autocommit: bool = False, multi_statements: bool = False) -> Any:
         from dbdesign import engine
 
         return engine.connect(url, autocommit=autocommit)
 
     def version(self, conn: Any) -> str:
         return f"PostgreSQL {conn.execute('SHOW server_version').fetchone()[0]}"
+
+    def version_number(self, conn: Any) -> int:
+        return int(conn.info.server_version)
+
+    def literal(self, conn: Any, value: str | int | None) -> str:
+        from psycopg import sql
+
+        return sql.Literal(value).as_string(conn)
+
+    def try_lock(self, conn: Any, name: str) -> bool:
+        got = conn.execute("SELECT pg_try_advisory_lock(%s)", [advisory_key(name)]).fetchone()
+        return bool(got and got[0])
+
+    def unlock(self, conn: Any, name: str) -> None:
+        conn.execute("SELECT pg_advisory_unlock(%s)", [advisory_key(name)])
+
+    def lock_holder(self, conn: Any, name: str) -> int | None:
+        key = advisory_key(name)
+        holder = conn.execute(
+            "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted "
+            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+            "AND classid::bigint = ((%s::bigint >> 32) & 4294967295) "
+            "AND objid::bigint = (%s::bigint & 4294967295) "
+            "AND objsubid = 1 LIMIT 1",
+            [key, key],
+        ).fetchone()
+        return int(holder[0]) if holder else None
 
     def scratch(self, url: str) -> AbstractContextManager[str]:
         from dbdesign import engine
@@ -34,6 +69,11 @@ class PostgresDatabase(Database):
         from dbdesign.readers.catalog.postgres import read_catalog
 
         return read_catalog(url)
+
+    def read_catalog_of(self, conn: Any) -> Schema:
+        from dbdesign.readers.catalog.postgres import read_catalog
+
+        return read_catalog(conn)
 
     def row_counts(self, url: str) -> dict[str, int]:
         from psycopg import sql

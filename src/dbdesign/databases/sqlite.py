@@ -1,5 +1,7 @@
 """SQLite: the standard library's driver on a database file; a scratch database is a file in a
-temporary folder (never the given database)."""
+temporary folder (never the given database). There are no named locks: a write transaction
+(:meth:`SQLiteDatabase.begin_write`) holds the file's write lock, waited for within the
+connection's busy timeout."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from dbdesign import dialects
-from dbdesign.databases import Database, _rollback_always
+from dbdesign.databases import Database, _rollback_always, _version_number
 from dbdesign.errors import ConfigError
 from dbdesign.model import Schema
 from dbdesign.redact import redact_url
@@ -29,13 +31,40 @@ def file_of(url: str) -> str:
 class SQLiteDatabase(Database):
     dialect = "sqlite"
 
-    def connect(self, url: str, *, autocommit: bool = False) -> Any:
-        conn = sqlite3.connect(file_of(url), isolation_level=None if autocommit else "DEFERRED")
+    def connect(self, url: str, *, autocommit: bool = False, multi_statements: bool = False) -> Any:
+        """Foreign keys on; usable from another thread than the one that opened it (the
+        caller keeps it to one thread at a time)."""
+        conn = sqlite3.connect(
+            file_of(url),
+            isolation_level=None if autocommit else "DEFERRED",
+            check_same_thread=False,
+        )
         conn.execute("PRAGMA foreign_keys = ON")
         return conn
 
     def version(self, conn: Any) -> str:
         return f"SQLite {conn.execute('SELECT sqlite_version()').fetchone()[0]}"
+
+    def version_number(self, conn: Any) -> int:
+        return _version_number(str(conn.execute("SELECT sqlite_version()").fetchone()[0]))
+
+    def literal(self, conn: Any, value: str | int | None) -> str:
+        if value is None:
+            return "NULL"
+        if isinstance(value, int):
+            return str(value)
+        return dialects.get(self.dialect).quote_string(value)
+
+    def busy_timeout(self, conn: Any, seconds: float) -> None:
+        """How long a statement waits for another connection's lock on the file before it
+        fails with "database is locked"."""
+        conn.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
+
+    def begin_write(self, conn: Any) -> None:
+        """``BEGIN IMMEDIATE``: a transaction holding the file's write lock from its start
+        (waited for within the busy timeout), so no other writer comes between its reads and
+        its writes. ``sqlite3.OperationalError`` when the wait runs out."""
+        conn.execute("BEGIN IMMEDIATE")
 
     @contextmanager
     def scratch(self, url: str) -> Iterator[str]:
@@ -46,6 +75,11 @@ class SQLiteDatabase(Database):
         from dbdesign.readers.catalog.sqlite import read_catalog
 
         return read_catalog(file_of(url))
+
+    def read_catalog_of(self, conn: Any) -> Schema:
+        from dbdesign.readers.catalog.sqlite import read_catalog
+
+        return read_catalog(conn)
 
     def row_counts(self, url: str) -> dict[str, int]:
         from dbdesign.dialects.sqlite import NAMESPACE, quote_ident

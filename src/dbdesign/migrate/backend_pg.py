@@ -14,7 +14,6 @@ server also notices a dead client by itself.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -23,15 +22,17 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from dbdesign.engine import connect
-from dbdesign.errors import MigrationError
+from dbdesign import databases
+from dbdesign.databases.postgres import advisory_key
 from dbdesign.migrate.backend_base import (
+    ROW_COLUMNS,
+    Backend,
     LockTimeout,
+    Work,
     applied_by,
-    outside_account,
-    statement_failed,
+    row_values,
 )
-from dbdesign.migrate.files import Migration, MigrationStatement, Script, statements_checksum
+from dbdesign.migrate.files import Migration, MigrationStatement, Script
 from dbdesign.migrate.history import (
     BASE_COLUMNS,
     COLUMNS,
@@ -39,8 +40,6 @@ from dbdesign.migrate.history import (
     TABLE,
     UPGRADE_COLUMNS,
     Row,
-    failed_detail,
-    progress_detail,
 )
 from dbdesign.redact import redact_url
 
@@ -48,25 +47,27 @@ RUNNER_APP = "dbdesign-migrate"
 # The name a session carries only while its runner holds the lock: any other session with it,
 # seen by the lock holder, belongs to a runner that died.
 HOLDER_APP = "dbdesign-migrate-holder"
-LOCK_KEY = int.from_bytes(
-    hashlib.sha256(b"dbdesign:" + TABLE.encode()).digest()[:8], "big", signed=True
-)
+LOCK_KEY = advisory_key(TABLE)  # the advisory lock of the migrations (the adapter's key of TABLE)
 
 
-class PostgresBackend:
+class PostgresBackend(Backend):
     dialect = "postgres"
+    NOW = "now()"
+    HELD_BY = " (held by server process {})"
+    errors = (psycopg.Error,)
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, db: databases.Database | None = None) -> None:
+        self.db = db or databases.for_dialect(self.dialect)
         self.url = url
         self.where = redact_url(url)
         self.conn = self._session()
-        self.server_version = self.conn.info.server_version
+        self.server_version = self.db.version_number(self.conn)
         self._lock_conn: psycopg.Connection[Any] | None = None
 
     def _session(self) -> psycopg.Connection[Any]:
-        conn = connect(self.url, autocommit=True)
+        conn: psycopg.Connection[Any] = self.db.connect(self.url, autocommit=True)
         conn.execute(f"SET application_name = '{RUNNER_APP}'")
-        if conn.info.server_version >= 140000:
+        if self.db.version_number(conn) >= 140000:
             conn.execute("SET client_connection_check_interval = '1s'")
         return conn
 
@@ -74,6 +75,9 @@ class PostgresBackend:
         self.conn.close()
         if self._lock_conn is not None:
             self._lock_conn.close()
+
+    def execute(self, query: str) -> None:
+        self.conn.execute(query)
 
     def split(self, script: Script) -> list[MigrationStatement]:
         from dbdesign.migrate.pgcheck import split_postgres
@@ -104,10 +108,6 @@ class PostgresBackend:
             for name, kind in UPGRADE_COLUMNS.items()
         )
         self.conn.execute(f"{PG_DDL}; DO $$ BEGIN {upgrade} END $$")
-
-    def lock_holder(self) -> int | None:
-        """The server process of the session holding the migration lock, if any."""
-        return _lock_holder(self.conn)
 
     def concurrent_index(
         self, stmt: MigrationStatement
@@ -142,30 +142,13 @@ class PostgresBackend:
 
     @contextmanager
     def lock(self, wait: float, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
-        """Hold the migration lock while the block runs; poll for at most ``wait`` seconds."""
-        conn = connect(self.url, autocommit=True)
+        """Hold the migration lock while the block runs; poll for at most ``wait`` seconds on
+        a session of its own that never holds a transaction open."""
+        conn: psycopg.Connection[Any] = self.db.connect(self.url, autocommit=True)
         conn.execute(f"SET application_name = '{RUNNER_APP}-lock'")
         self._lock_conn = conn
-        deadline = time.monotonic() + wait
-        delay = 0.02
         try:
-            while True:
-                got = conn.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_KEY]).fetchone()
-                if got and got[0]:
-                    break
-                if on_wait is not None:
-                    on_wait(f"waiting for the migration lock on {self.where} (up to {wait:g}s)")
-                    on_wait = None
-                if time.monotonic() >= deadline:
-                    holder = _lock_holder(conn)
-                    who = f" (held by server process {holder})" if holder else ""
-                    raise LockTimeout(
-                        f"another `dbdesign migrate` holds the migration lock on {self.where}"
-                        f"{who}; gave up after waiting {wait:g}s (set lock_wait in "
-                        "[tool.dbdesign.migrate] or --lock-wait to wait longer)"
-                    )
-                time.sleep(delay)
-                delay = min(delay * 1.5, 0.5)
+            deadline = self.poll_lock(conn, wait, on_wait)
             self._end_orphans(deadline)
             self.conn.execute(f"SET application_name = '{HOLDER_APP}'")
             yield
@@ -201,10 +184,7 @@ class PostgresBackend:
                 )
             time.sleep(0.1)
 
-    def _timeouts(
-        self, local: bool, lock_timeout: str | None, statement_timeout: str | None
-    ) -> str:
-        scope = "LOCAL " if local else ""
+    def _settings(self, scope: str, lock_timeout: str | None, statement_timeout: str | None) -> str:
         parts = []
         for name, value in (
             ("lock_timeout", lock_timeout),
@@ -214,28 +194,16 @@ class PostgresBackend:
                 parts.append(f"SET {scope}{name} = {sql.quote(value)}")
         return "; ".join(parts)
 
-    def run(
-        self,
-        migration: Migration,
-        script: Script,
-        statements: list[MigrationStatement],
-        *,
-        direction: str,
-        lock_timeout: str | None,
-        statement_timeout: str | None,
-    ) -> int:
-        if script.no_transaction:
-            return self.run_outside(
-                migration,
-                script,
-                statements,
-                direction=direction,
-                lock_timeout=lock_timeout,
-                statement_timeout=statement_timeout,
-            )
+    def _timeouts(self, lock_timeout: str | None, statement_timeout: str | None) -> tuple[str, str]:
+        setup = self._settings("", lock_timeout, statement_timeout)
+        return setup, "RESET lock_timeout; RESET statement_timeout" if setup else ""
+
+    def _run_transaction(self, w: Work) -> int:
+        migration, statements = w.migration, w.statements
+        direction = w.direction
         conn = self.conn
         started = time.monotonic()
-        setup = self._timeouts(True, lock_timeout, statement_timeout)
+        setup = self._settings("LOCAL ", w.lock_timeout, w.statement_timeout)
         # BEGIN and the settings travel with the first statement, and the history row and
         # COMMIT with the last one: a one-statement migration costs one round trip. (The
         # newline ends a trailing `--` comment of the statement.)
@@ -257,18 +225,9 @@ class PostgresBackend:
                     if e.diag.table_name == TABLE or (
                         pos is not None and pos > len(prefix) + len(stmt.text)
                     ):
-                        raise MigrationError(
-                            f"recording {migration.label} in {TABLE} failed: {_pg_error(e)}; "
-                            "the migration was rolled back"
-                        ) from None
-                    raise statement_failed(
-                        script,
-                        stmt,
-                        _pg_error(e),
-                        pos - len(prefix) if pos is not None else None,
-                        account=f"{migration.label} was rolled back: the database and "
-                        f"{TABLE} are as they were before it",
-                    ) from None
+                        raise w.not_recorded(_pg_error(e)) from None
+                    offset = pos - len(prefix) if pos is not None else None
+                    raise w.rolled_back(stmt, _pg_error(e), offset) from None
                 prefix = ""
         except BaseException:
             if (
@@ -327,109 +286,41 @@ class PostgresBackend:
             *(sql.Literal(v) for v in (m.version, m.name, m.checksum, applied_by(), state, done)),
         )
 
-    def run_outside(
-        self,
-        migration: Migration,
-        script: Script,
-        statements: list[MigrationStatement],
-        *,
-        direction: str,
-        start: int = 0,
-        resume: bool = False,
-        lock_timeout: str | None,
-        statement_timeout: str | None,
-    ) -> int:
-        """A no-transaction file, from statement ``start`` (0-based; ``repair --resume`` starts
-        after the completed ones): a 'running' row first, then each statement followed by its
-        progress (statements_done, the checksum of the completed statements, which statement
-        runs next). A statement that can run in a transaction block travels with its progress
-        update in one query string, which the server runs as one implicit transaction: it and
-        its progress commit together, so a kill never leaves it done but uncounted. Statements
+    def _begin_outside(self, w: Work, *, start: int, resume: bool, progress: str) -> bool:
+        if w.direction == "up" and not resume:
+            insert = self._insert_sql(w.migration, "running", start).as_string(self.conn)
+            progress = insert + "; " + progress
+        self.conn.execute(progress)
+        return True
+
+    def _run_counted(
+        self, script: Script, index: int, stmt: MigrationStatement, progress: str
+    ) -> str | None:
+        """A statement that can run in a transaction block travels with its progress update
+        in one query string, which the server runs as one implicit transaction: it and its
+        progress commit together, so a kill never leaves it done but uncounted. Statements
         that cannot (CREATE INDEX CONCURRENTLY ...) are followed by the update on its own."""
-        conn = self.conn
-        started = time.monotonic()
-        total = len(statements)
-        label = script.label
-
-        def progress(done: int) -> str:
-            nxt = statements[done].line if done < total else None
-            return (
-                sql.SQL(
-                    "UPDATE {} SET state = 'running', statements_done = {}, done_checksum = {}, "
-                    "detail = {} WHERE version = {}"
-                )
-                .format(
-                    sql.Identifier(TABLE),
-                    sql.Literal(done),
-                    sql.Literal(statements_checksum(statements[:done])),
-                    sql.Literal(progress_detail(direction, label, done, total, nxt)),
-                    sql.Literal(migration.version),
-                )
-                .as_string(conn)
-            )
-
-        if direction == "up" and not resume:
-            conn.execute(
-                self._insert_sql(migration, "running", start).as_string(conn)
-                + "; "
-                + progress(start)
-            )
-        else:
-            conn.execute(progress(start))
-        setup = self._timeouts(False, lock_timeout, statement_timeout)
-        if setup:
-            conn.execute(setup)
         try:
-            for i in range(start, total):
-                stmt = statements[i]
-                after = progress(i + 1)
-                try:
-                    try:
-                        if stmt.outside is None:
-                            conn.execute(stmt.text + "\n; " + after)
-                            continue
-                    except (
-                        psycopg.errors.ActiveSqlTransaction,  # VACUUM-like, not known to pgcheck
-                        psycopg.errors.InvalidTransactionTermination,  # CALL of a COMMIT-ing proc
-                    ):
-                        pass  # rolled back whole: it cannot run in a transaction block, so alone
-                    conn.execute(stmt.text)
-                except psycopg.Error as e:
-                    error = _pg_error(e)
-                    conn.execute(
-                        f"UPDATE {TABLE} SET state = 'failed', statements_done = %s, "
-                        "done_checksum = %s, detail = %s WHERE version = %s",
-                        [
-                            i,
-                            statements_checksum(statements[:i]),
-                            failed_detail(direction, label, i, total, stmt.line, error),
-                            migration.version,
-                        ],
-                    )
-                    left = self._invalid_left(stmt)
-                    raise statement_failed(
-                        script,
-                        stmt,
-                        error,
-                        _position(e),
-                        account=outside_account(migration, script, i, total, left),
-                    ) from None
-                conn.execute(after)
-        finally:
-            if setup:
-                conn.execute("RESET lock_timeout; RESET statement_timeout")
-        ms = int((time.monotonic() - started) * 1000)
-        if direction == "up":
-            conn.execute(
-                f"UPDATE {TABLE} SET state = 'applied', checksum = %s, duration_ms = %s, "
-                "detail = NULL, done_checksum = NULL, applied_at = now() WHERE version = %s",
-                [migration.checksum, ms, migration.version],
-            )
-        else:
-            conn.execute(f"DELETE FROM {TABLE} WHERE version = %s", [migration.version])
-        return ms
+            if stmt.outside is None:
+                self.conn.execute(stmt.text + "\n; " + progress)
+                return None
+        except (
+            psycopg.errors.ActiveSqlTransaction,  # VACUUM-like, not known to pgcheck
+            psycopg.errors.InvalidTransactionTermination,  # CALL of a COMMIT-ing proc
+        ):
+            pass  # rolled back whole: it cannot run in a transaction block, so alone
+        self.conn.execute(stmt.text)
+        return progress
 
-    def _invalid_left(self, stmt: MigrationStatement) -> str | None:
+    def _describe(self, e: Exception) -> str:
+        assert isinstance(e, psycopg.Error)
+        return _pg_error(e)
+
+    def _position(self, stmt: MigrationStatement, e: Exception) -> int | None:
+        assert isinstance(e, psycopg.Error)
+        return _position(e)
+
+    def _left_behind(self, stmt: MigrationStatement) -> str | None:
         """A sentence on the INVALID index a failed CREATE INDEX CONCURRENTLY left, if any. An
         index built without a name cannot be told from other INVALID indexes on its table:
         repair refuses every choice until it is dropped by hand, and the sentence says so."""
@@ -451,40 +342,14 @@ class PostgresBackend:
         with self.conn.transaction():
             for r in rows:
                 self.conn.execute(
-                    f"INSERT INTO {TABLE} (version, name, checksum, duration_ms, applied_by, "
-                    "state, statements_done, detail, done_checksum) "
+                    f"INSERT INTO {TABLE} ({ROW_COLUMNS}) "
                     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
                     "ON CONFLICT (version) DO UPDATE SET checksum = EXCLUDED.checksum, "
                     "state = EXCLUDED.state, detail = EXCLUDED.detail, "
                     "statements_done = EXCLUDED.statements_done, "
                     "done_checksum = EXCLUDED.done_checksum, applied_at = now()",
-                    [
-                        r.version,
-                        r.name,
-                        r.checksum,
-                        r.duration_ms,
-                        r.applied_by,
-                        r.state,
-                        r.statements_done,
-                        r.detail,
-                        r.done_checksum,
-                    ],
+                    row_values(r),
                 )
-
-    def delete_row(self, version: str) -> None:
-        self.conn.execute(f"DELETE FROM {TABLE} WHERE version = %s", [version])
-
-
-def _lock_holder(conn: psycopg.Connection[Any]) -> int | None:
-    holder = conn.execute(
-        "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted "
-        "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
-        "AND classid::bigint = ((%s::bigint >> 32) & 4294967295) "
-        "AND objid::bigint = (%s::bigint & 4294967295) "
-        "AND objsubid = 1 LIMIT 1",
-        [LOCK_KEY, LOCK_KEY],
-    ).fetchone()
-    return int(holder[0]) if holder else None
 
 
 def _pg_error(e: psycopg.Error) -> str:

@@ -11,22 +11,19 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
+from dbdesign import databases
+from dbdesign.databases.sqlite import SQLiteDatabase, file_of
 from dbdesign.errors import MigrationError
 from dbdesign.migrate.backend_base import (
+    ROW_COLUMNS,
+    Backend,
     LockTimeout,
+    Work,
     applied_by,
-    outside_account,
-    statement_failed,
+    row_values,
 )
-from dbdesign.migrate.files import (
-    Migration,
-    MigrationStatement,
-    Script,
-    split_sqlite,
-    statements_checksum,
-)
+from dbdesign.migrate.files import MigrationStatement, Script, split_sqlite
 from dbdesign.migrate.history import (
     BASE_COLUMNS,
     COLUMNS,
@@ -34,27 +31,34 @@ from dbdesign.migrate.history import (
     TABLE,
     UPGRADE_COLUMNS,
     Row,
-    failed_detail,
-    progress_detail,
 )
 
 
-class SqliteBackend:
+class SqliteBackend(Backend):
     dialect = "sqlite"
+    NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+    errors = (sqlite3.Error,)
 
-    def __init__(self, path: str | Path, *, busy_timeout: float = 60.0) -> None:
-        self.path = Path(path)
+    def __init__(
+        self, url: str | Path, db: databases.Database | None = None, *, busy_timeout: float = 60.0
+    ) -> None:
+        adapter = db or databases.for_dialect(self.dialect)
+        assert isinstance(adapter, SQLiteDatabase)
+        self.db = self.sqlite = adapter
+        self.url = str(url)
+        self.path = Path(file_of(self.url))
         self.where = f"sqlite:{self.path}"
         try:
-            self.conn = sqlite3.connect(
-                self.path, isolation_level=None, timeout=busy_timeout, check_same_thread=False
-            )
-            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.conn = adapter.connect(self.url, autocommit=True)
+            adapter.busy_timeout(self.conn, busy_timeout)
         except sqlite3.Error as e:
             raise MigrationError(f"cannot open {self.path}: {e}") from None
 
     def close(self) -> None:
         self.conn.close()
+
+    def execute(self, query: str) -> None:
+        self.conn.execute(query)
 
     def split(self, script: Script) -> list[MigrationStatement]:
         stmts = split_sqlite(script)
@@ -97,28 +101,12 @@ class SqliteBackend:
     @contextmanager
     def lock(self, wait: float, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
         """SQLite's own write lock (BEGIN IMMEDIATE per migration) serialises runners."""
-        self.conn.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
+        self.sqlite.busy_timeout(self.conn, wait)
         yield
 
-    def run(
-        self,
-        migration: Migration,
-        script: Script,
-        statements: list[MigrationStatement],
-        *,
-        direction: str,
-        lock_timeout: str | None,
-        statement_timeout: str | None,
-    ) -> int:
-        if script.no_transaction:
-            return self.run_outside(
-                migration,
-                script,
-                statements,
-                direction=direction,
-                lock_timeout=lock_timeout,
-                statement_timeout=statement_timeout,
-            )
+    def _run_transaction(self, w: Work) -> int:
+        migration, statements = w.migration, w.statements
+        direction = w.direction
         conn = self.conn
         started = time.monotonic()
         self._begin()
@@ -134,14 +122,7 @@ class SqliteBackend:
                 conn.execute(stmt.text)
             except sqlite3.Error as e:
                 conn.execute("ROLLBACK")
-                raise statement_failed(
-                    script,
-                    stmt,
-                    f"SQLite error: {e}",
-                    None,
-                    account=f"{migration.label} was rolled back: the database and {TABLE} are "
-                    "as they were before it",
-                ) from None
+                raise w.rolled_back(stmt, self._describe(e), None) from None
         ms = int((time.monotonic() - started) * 1000)
         if direction == "up":
             conn.execute(
@@ -157,134 +138,72 @@ class SqliteBackend:
                 ],
             )
         else:
-            conn.execute(f"DELETE FROM {TABLE} WHERE version = ?", [migration.version])
+            self.delete_row(migration.version)
         conn.execute("COMMIT")
         return ms
 
     def _begin(self) -> None:
         try:
-            self.conn.execute("BEGIN IMMEDIATE")
+            self.sqlite.begin_write(self.conn)
         except sqlite3.OperationalError as e:
             raise LockTimeout(f"cannot take the write lock on {self.where}: {e}") from None
 
-    def run_outside(
-        self,
-        migration: Migration,
-        script: Script,
-        statements: list[MigrationStatement],
-        *,
-        direction: str,
-        start: int = 0,
-        resume: bool = False,
-        lock_timeout: str | None = None,
-        statement_timeout: str | None = None,
-    ) -> int:
-        """A no-transaction file, as on PostgreSQL: a 'running' row first (written under the
-        write lock after checking that no other runner has one), then each statement with its
-        progress; a statement other than VACUUM runs in a transaction with its progress."""
+    def _begin_outside(self, w: Work, *, start: int, resume: bool, progress: str) -> bool:
+        """The 'running' row is written under the write lock after checking that no other
+        runner has one."""
         conn = self.conn
-        started = time.monotonic()
-        total = len(statements)
-        label = script.label
-
-        def progress(done: int) -> tuple[str, list[Any]]:
-            nxt = statements[done].line if done < total else None
-            return (
-                f"UPDATE {TABLE} SET state = 'running', statements_done = ?, done_checksum = ?, "
-                "detail = ? WHERE version = ?",
-                [
-                    done,
-                    statements_checksum(statements[:done]),
-                    progress_detail(direction, label, done, total, nxt),
-                    migration.version,
-                ],
-            )
-
         self._begin()
         if not resume:
             row = conn.execute(
-                f"SELECT state FROM {TABLE} WHERE version = ?", [migration.version]
+                f"SELECT state FROM {TABLE} WHERE version = ?", [w.migration.version]
             ).fetchone()
             state = row[0] if row else None
             if state in ("running", "failed"):
                 conn.execute("ROLLBACK")
                 raise MigrationError(
-                    f"{label}: {TABLE} marks {migration.version} {state!r}: another runner is "
-                    "running it, or one stopped part-way; see `dbdesign migrate status`"
+                    f"{w.script.label}: {TABLE} marks {w.migration.version} {state!r}: another "
+                    "runner is running it, or one stopped part-way; see `dbdesign migrate status`"
                 )
-            if (state is not None) == (direction == "up"):
+            if (state is not None) == (w.direction == "up"):
                 conn.execute("ROLLBACK")
-                return -1  # another runner did it
-            if direction == "up":
+                return False  # another runner did it
+            if w.direction == "up":
                 conn.execute(
                     f"INSERT INTO {TABLE} (version, name, checksum, applied_by, state) "
                     "VALUES (?, ?, ?, ?, 'running')",
-                    [migration.version, migration.name, migration.checksum, applied_by()],
+                    [w.migration.version, w.migration.name, w.migration.checksum, applied_by()],
                 )
-        conn.execute(*progress(start))
+        conn.execute(progress)
         conn.execute("COMMIT")
-        for i in range(start, total):
-            stmt = statements[i]
-            try:
-                if stmt.outside is None:
-                    self._begin()
-                conn.execute(stmt.text)
-                conn.execute(*progress(i + 1))
-                if conn.in_transaction:
-                    conn.execute("COMMIT")
-            except sqlite3.Error as e:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                error = f"SQLite error: {e}"
-                conn.execute(
-                    f"UPDATE {TABLE} SET state = 'failed', statements_done = ?, "
-                    "done_checksum = ?, detail = ? WHERE version = ?",
-                    [
-                        i,
-                        statements_checksum(statements[:i]),
-                        failed_detail(direction, label, i, total, stmt.line, error),
-                        migration.version,
-                    ],
-                )
-                raise statement_failed(
-                    script,
-                    stmt,
-                    error,
-                    None,
-                    account=outside_account(migration, script, i, total),
-                ) from None
-        ms = int((time.monotonic() - started) * 1000)
-        if direction == "up":
-            conn.execute(
-                f"UPDATE {TABLE} SET state = 'applied', checksum = ?, duration_ms = ?, "
-                "detail = NULL, done_checksum = NULL, "
-                "applied_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE version = ?",
-                [migration.checksum, ms, migration.version],
-            )
-        else:
-            conn.execute(f"DELETE FROM {TABLE} WHERE version = ?", [migration.version])
-        return ms
+        return True
+
+    def _run_counted(
+        self, script: Script, index: int, stmt: MigrationStatement, progress: str
+    ) -> str | None:
+        """A statement other than VACUUM runs in a write transaction with its progress."""
+        conn = self.conn
+        try:
+            if stmt.outside is None:
+                self._begin()
+            conn.execute(stmt.text)
+            conn.execute(progress)
+            if conn.in_transaction:
+                conn.execute("COMMIT")
+        except sqlite3.Error:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        return None
+
+    def _describe(self, e: Exception) -> str:
+        return f"SQLite error: {e}"
 
     def write_rows(self, rows: list[Row]) -> None:
-        self.conn.execute("BEGIN IMMEDIATE")
+        self.sqlite.begin_write(self.conn)
         for r in rows:
             self.conn.execute(
-                f"INSERT OR REPLACE INTO {TABLE} (version, name, checksum, duration_ms, "
-                "applied_by, state, statements_done, detail, done_checksum) "
+                f"INSERT OR REPLACE INTO {TABLE} ({ROW_COLUMNS}) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    r.version,
-                    r.name,
-                    r.checksum,
-                    r.duration_ms,
-                    r.applied_by,
-                    r.state,
-                    r.statements_done,
-                    r.detail,
-                    r.done_checksum,
-                ],
+                row_values(r),
             )
         self.conn.execute("COMMIT")
-
-    def delete_row(self, version: str) -> None:
-        self.conn.execute(f"DELETE FROM {TABLE} WHERE version = ?", [version])

@@ -106,9 +106,14 @@ def new_from_diff(
     warn: Any = None,
 ) -> FromDiff:
     """Write the migration(s) from the folder's head to ``target``; nothing when they agree."""
-    from dbdesign.engine import connect, is_mysql_url, resolve_url, scratch_database
-    from dbdesign.migrate.sources import connected_user, read_side, replay, without_history
-    from dbdesign.readers.catalog.postgres import read_catalog
+    from dbdesign.engine import is_mysql_url, resolve_url
+    from dbdesign.migrate.sources import (
+        connected_user,
+        postgres,
+        read_side,
+        replay,
+        without_history,
+    )
 
     server = resolve_url(db)
     if is_mysql_url(server) or (isinstance(target, str) and is_mysql_url(target)):
@@ -123,8 +128,9 @@ def new_from_diff(
         if isinstance(target, Schema)
         else read_side(target, db=server, warn=warn, owner=owner)
     )
-    with scratch_database(server) as url:
-        head = replay(settings.dir, url) if settings.dir.is_dir() else read_catalog(url)
+    pg = postgres()
+    with pg.scratch(server) as url:
+        head = replay(settings.dir, url) if settings.dir.is_dir() else pg.read_catalog(url)
         plan = diff_schemas(head, goal, renames=renames, safe=safe)
         if plan.is_empty:
             return FromDiff(plan)
@@ -135,10 +141,10 @@ def new_from_diff(
             )
         groups = split_statements(plan.statements())
         states = [head]
-        with connect(url, autocommit=True) as conn:
+        with pg.connect(url, autocommit=True) as conn:
             for g in groups:
                 _apply(conn, g)
-                states.append(without_history(read_catalog(conn)))
+                states.append(without_history(pg.read_catalog_of(conn)))
         residue = tuple(schema_differences(states[-1], goal))
         downs = [diff_schemas(states[i + 1], states[i], safe=False) for i in range(len(groups))]
     files: list[Path] = []

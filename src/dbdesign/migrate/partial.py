@@ -16,12 +16,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from dbdesign.errors import MigrationError
-from dbdesign.migrate.backend import PostgresBackend, SqliteBackend
+from dbdesign.migrate.backend_base import Backend
 from dbdesign.migrate.files import Migration, MigrationStatement, Script, statements_checksum
 from dbdesign.migrate.history import TABLE, Row
-from dbdesign.migrate.mysql import MysqlBackend
-
-Backend = PostgresBackend | SqliteBackend | MysqlBackend
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,14 +139,14 @@ def inspect(
     the caller holds the migration lock, so no runner can be running it."""
     runner, holder = "stopped", None
     if row.state == "running" and not locked:
-        if isinstance(backend, PostgresBackend | MysqlBackend):
+        if backend.db.named_locks:
             holder = backend.lock_holder()
             runner = "running" if holder is not None else "stopped"
         else:
             runner = "unknown"
     m = migrations.get(row.version)
     script = None if m is None else (m.up if row.direction == "up" else m.down)
-    kind = "connection" if isinstance(backend, MysqlBackend) else "server process"
+    kind = backend.db.lock_session
     base = Partial(row, m, script, runner=runner, holder=holder, holder_kind=kind)
     if script is None:
         return _replace(base, blocker=f"the {row.direction} file is missing from the folder")
@@ -174,9 +171,9 @@ def inspect(
             f"the completed statements: {span(1, done)} cannot be checked"
         )
     base = _replace(base, blocker=blocker)
-    if runner == "running" or not isinstance(backend, PostgresBackend) or done >= len(statements):
+    if runner == "running" or done >= len(statements):
         return base
-    found = backend.concurrent_index(statements[done])
+    found = backend.concurrent_index(statements[done])  # None where there is no such build
     if found is None:
         return base
     name, indexes = found

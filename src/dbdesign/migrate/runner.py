@@ -15,7 +15,7 @@ from typing import Any
 
 from dbdesign import dialects
 from dbdesign.errors import ConfigError, MigrationError
-from dbdesign.migrate.backend import PostgresBackend, SqliteBackend, applied_by
+from dbdesign.migrate.backend import Backend, PostgresBackend, applied_by, open_backend
 from dbdesign.migrate.files import (
     Migration,
     MigrationStatement,
@@ -25,11 +25,8 @@ from dbdesign.migrate.files import (
     transactional,
 )
 from dbdesign.migrate.history import TABLE, Entry, Report, Row, compare
-from dbdesign.migrate.mysql import MysqlBackend
 from dbdesign.migrate.partial import Partial, inspect, refusal, span
-from dbdesign.redact import redact_url
 
-Backend = PostgresBackend | SqliteBackend | MysqlBackend
 _DURATION = re.compile(r"^\d+(\.\d+)?\s*(us|ms|s|min|h|d)?$")
 Echo = Callable[[str], None]
 
@@ -119,36 +116,6 @@ def _missing_sqlite_file(url: str) -> Path | None:
     # an empty path or :memory: is a database SQLite makes in memory, never a file
     path = Path(name)
     return None if str(path) in ("", ".", ":memory:") or path.exists() else path
-
-
-def _mysql_backend(url: str) -> MysqlBackend:
-    try:
-        import pymysql  # noqa: F401  (the mysql extra; MysqlBackend imports it)
-    except ImportError:
-        raise MigrationError(
-            "MySQL and MariaDB need the PyMySQL driver: pip install 'dbdesign[mysql]'"
-        ) from None
-    return MysqlBackend(url)
-
-
-# dialect name -> the migration backend of a database of that kind
-BACKENDS: dict[str, Callable[[str], PostgresBackend | SqliteBackend | MysqlBackend]] = {
-    "postgres": PostgresBackend,
-    "mysql": _mysql_backend,
-}
-
-
-def open_backend(url: str) -> PostgresBackend | SqliteBackend | MysqlBackend:
-    """The backend of a database URL, or of a SQLite file given as a path. Anything else is
-    handed to PostgreSQL's driver (a key=value connection string)."""
-    path = dialects.database_file(url)
-    if path is not None:
-        return SqliteBackend(path)
-    d = dialects.for_url(url) or dialects.get("postgres")
-    opened = BACKENDS.get(d.name)
-    if opened is None:
-        raise MigrationError(f"{redact_url(url)}: migrations on {d.title} are not supported yet")
-    return opened(url)
 
 
 def _check_drift(report: Report) -> None:

@@ -8,7 +8,7 @@ import dataclasses
 from collections.abc import Iterable
 from pathlib import Path
 
-from dbdesign import dialects, readers
+from dbdesign import databases, dialects, readers
 from dbdesign.errors import ConfigError, UnsupportedError
 from dbdesign.migrate.files import FILE_RE
 from dbdesign.migrate.history import TABLE as HISTORY_TABLE
@@ -41,22 +41,19 @@ def without_history(schema: Schema) -> Schema:
 def replay(folder: Path, url: str) -> Schema:
     """Apply every up file of ``folder`` to the (empty) database at ``url``; read it back."""
     from dbdesign.migrate.runner import Settings, migrate
-    from dbdesign.readers.catalog.postgres import read_catalog
 
     if any(FILE_RE.match(p.name) for p in folder.glob("*.sql")):
         migrate(url, Settings(dir=folder), direction="up")
-    return without_history(read_catalog(url))
+    return without_history(postgres().read_catalog(url))
 
 
 def connected_user(sources: Iterable[object]) -> str | None:
     """The role the first PostgreSQL URL among ``sources`` connects as (None: no URL). A file
     compared with that database is read as that role would load it: its grants to that role
     are the owner's own, which the catalog does not list."""
-    from dbdesign.engine import connect
-
     for s in sources:
         if isinstance(s, str) and _postgres_url(s):
-            with connect(s) as conn:
+            with postgres().connect(s) as conn:
                 row = conn.execute("SELECT current_user").fetchone()
             return str(row[0]) if row else None
     return None
@@ -78,22 +75,25 @@ def read_side(
             raise UnsupportedError(
                 f"{redact_url(source)}: dbdesign diff compares PostgreSQL schemas"
             )
-        from dbdesign.readers.catalog.postgres import read_catalog
-
-        return read_catalog(source)
+        return postgres().read_catalog(source)
     path = Path(source)
     if not path.exists():
         raise ConfigError(f"{redact_url(source)}: no such file, folder or database URL")
     if is_migrations_folder(path):
-        from dbdesign.engine import resolve_url, scratch_database
+        from dbdesign.engine import resolve_url
 
-        with scratch_database(resolve_url(db)) as url:
+        with postgres().scratch(resolve_url(db)) as url:
             return replay(path, url)
     if owner is not None:
         from dbdesign.readers.ddl.postgres import read_path
 
         return read_path(path, warn=warn, owner=owner)  # type: ignore[arg-type]
     return readers.read(source, dialect="postgres", warn=warn)  # type: ignore[arg-type]
+
+
+def postgres() -> databases.Database:
+    """The adapter of the one dialect diff compares: PostgreSQL."""
+    return databases.for_dialect("postgres")
 
 
 def _postgres_url(source: str) -> bool:

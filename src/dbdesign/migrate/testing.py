@@ -15,12 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dbdesign.errors import MigrationError
-from dbdesign.migrate.backend import SqliteBackend
+from dbdesign.migrate.backend_base import Backend
 from dbdesign.migrate.compare import Difference, schema_differences
 from dbdesign.migrate.files import discover
 from dbdesign.migrate.history import TABLE
-from dbdesign.migrate.mysql import MysqlBackend
-from dbdesign.migrate.runner import Backend, Settings, Step, prepare, session
+from dbdesign.migrate.runner import Settings, Step, prepare, session
 from dbdesign.model import Schema
 
 
@@ -53,20 +52,9 @@ def scratch(url: str) -> AbstractContextManager[str]:
 
 
 def _reader(backend: Backend) -> Callable[[], Schema]:
-    if isinstance(backend, SqliteBackend):
-        from dbdesign.readers.catalog import sqlite
-
-        conn = backend.conn
-        return lambda: sqlite.read_catalog(conn)
-    if isinstance(backend, MysqlBackend):
-        from dbdesign.readers.catalog import mysql
-
-        my = backend.conn
-        return lambda: mysql.read_catalog(my)
-    from dbdesign.readers.catalog.postgres import read_catalog
-
-    pg = backend.conn
-    return lambda: read_catalog(pg)
+    """The schema as the backend's session sees it, read by its database adapter."""
+    db, conn = backend.db, backend.conn
+    return lambda: db.read_catalog_of(conn)
 
 
 def run_test(

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from dbdesign.errors import MigrationError
+from dbdesign.migrate.backend_mysql import lock_name, seconds, split_mysql, transactional
 from dbdesign.migrate.files import read_script
-from dbdesign.migrate.mysql import lock_name, seconds, split_mysql, transactional
 
 
 def script(tmp_path: Path, text: str) -> list[tuple[str, int, str | None]]:

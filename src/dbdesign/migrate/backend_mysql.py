@@ -35,30 +35,18 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
 
+from dbdesign import databases
 from dbdesign.dialects.mysql import is_mariadb
-from dbdesign.engine import connect_mysql
 from dbdesign.errors import MigrationError, ParseError
-from dbdesign.migrate.backend import (
-    LockTimeout,
+from dbdesign.migrate.backend_base import (
+    ROW_COLUMNS,
+    Backend,
+    Work,
     applied_by,
-    outside_account,
-    statement_failed,
+    row_values,
 )
-from dbdesign.migrate.files import (
-    Migration,
-    MigrationStatement,
-    Script,
-    statements_checksum,
-    transactional,
-)
-from dbdesign.migrate.history import (
-    COLUMNS,
-    MYSQL_DDL,
-    TABLE,
-    Row,
-    failed_detail,
-    progress_detail,
-)
+from dbdesign.migrate.files import Migration, MigrationStatement, Script, transactional
+from dbdesign.migrate.history import COLUMNS, MYSQL_DDL, TABLE, Row
 from dbdesign.redact import redact_url
 
 __all__ = ["MysqlBackend", "lock_name", "seconds", "split_mysql", "transactional"]
@@ -173,7 +161,7 @@ def _error(e: Exception) -> str:
     return (str(e).strip().splitlines() or [type(e).__name__])[0]
 
 
-def _position(stmt: MigrationStatement, e: Exception) -> int | None:
+def _offset(stmt: MigrationStatement, e: Exception) -> int | None:
     """The 1-based offset in the statement of the line a syntax error names ('at line N',
     counted from the statement's first word)."""
     args: tuple[Any, ...] = getattr(e, "args", ())
@@ -188,18 +176,31 @@ def _position(stmt: MigrationStatement, e: Exception) -> int | None:
     return pos + 1
 
 
-class MysqlBackend:
+class MysqlBackend(Backend):
     dialect = "mysql"
+    HISTORY = f"`{TABLE}`"
+    NOW = "CURRENT_TIMESTAMP(6)"
+    HELD_BY = " (connection {})"
+    LOCK_HINT = (
+        "; a runner that was stopped keeps it until the server has finished its last statement"
+    )
 
-    def __init__(self, url: str) -> None:
-        import pymysql
-
-        self._errors: type[Exception] = pymysql.err.MySQLError
+    def __init__(self, url: str, db: databases.Database | None = None) -> None:
+        try:
+            import pymysql
+        except ImportError:
+            raise MigrationError(
+                "MySQL and MariaDB need the PyMySQL driver: pip install 'dbdesign[mysql]'"
+            ) from None
+        self.errors = (pymysql.err.MySQLError,)
+        self.db = db or databases.for_dialect(self.dialect)
         self.url = url
         self.where = redact_url(url)
-        self.conn: Any = connect_mysql(url, autocommit=True, multi_statements=True)
+        self.conn: Any = self.db.connect(url, autocommit=True, multi_statements=True)
         try:
-            database, version = self._rows("SELECT DATABASE(), VERSION()")[0]
+            ((database,),) = self._rows("SELECT DATABASE()")
+            with self._guarded():
+                version = self.db.version(self.conn)
             self._run("SET time_zone = '+00:00'")
         except Exception:
             self.conn.close()
@@ -211,8 +212,7 @@ class MysqlBackend:
                 "(mysql://user@host/database)"
             )
         self.database = str(database)
-        self.server_version = str(version)
-        self.mariadb = is_mariadb(self.server_version)
+        self.mariadb = is_mariadb(version)
         self.lock_name = lock_name(self.database)
 
     def close(self) -> None:
@@ -233,27 +233,28 @@ class MysqlBackend:
                 results = 1
                 while cur.nextset():
                     results += 1
-            except self._errors as e:
+            except self.errors as e:
                 e.results = results  # type: ignore[attr-defined]
                 raise
         return rows
 
-    def _rows(self, query: str) -> list[tuple[Any, ...]]:
-        """As _raw, for the runner's own queries: a server error is one MigrationError."""
+    @contextmanager
+    def _guarded(self) -> Iterator[None]:
+        """The runner's own queries: a server error is one MigrationError."""
         try:
-            return self._raw(query)
-        except self._errors as e:
+            yield
+        except self.errors as e:
             raise MigrationError(f"{self.where}: {_error(e)}") from None
+
+    def _rows(self, query: str) -> list[tuple[Any, ...]]:
+        with self._guarded():
+            return self._raw(query)
 
     def _run(self, query: str) -> None:
         self._rows(query)
 
-    def _lit(self, value: Any) -> str:
-        if value is None:
-            return "NULL"
-        if isinstance(value, int):
-            return str(value)
-        return str(self.conn.escape(str(value)))
+    def execute(self, query: str) -> None:
+        self._run(query)
 
     def _in_transaction(self) -> bool:
         from pymysql.constants import SERVER_STATUS
@@ -273,8 +274,8 @@ class MysqlBackend:
     def history(self) -> list[Row]:
         columns = COLUMNS.replace("applied_at", "CONCAT(CAST(applied_at AS CHAR), '+00')")
         try:
-            rows = self._raw(f"SELECT {columns} FROM {HISTORY}")
-        except self._errors as e:
+            rows = self._raw(f"SELECT {columns} FROM {self.HISTORY}")
+        except self.errors as e:
             if e.args and e.args[0] == _ER_NO_SUCH_TABLE:
                 return []
             raise MigrationError(f"{self.where}: {_error(e)}") from None
@@ -285,79 +286,41 @@ class MysqlBackend:
 
     def _upsert(self, values: dict[str, Any]) -> str:
         names = ", ".join(values)
-        lits = ", ".join(self._lit(v) for v in values.values())
+        lits = ", ".join(self.literal(v) for v in values.values())
         update = ", ".join(f"{k} = VALUES({k})" for k in values if k != "version")
         return (
-            f"INSERT INTO {HISTORY} ({names}, applied_at) VALUES ({lits}, CURRENT_TIMESTAMP(6)) "
-            f"ON DUPLICATE KEY UPDATE {update}, applied_at = CURRENT_TIMESTAMP(6)"
+            f"INSERT INTO {self.HISTORY} ({names}, applied_at) VALUES ({lits}, {self.NOW}) "
+            f"ON DUPLICATE KEY UPDATE {update}, applied_at = {self.NOW}"
         )
 
+    def _row(self, m: Migration, state: str, done: int, ms: int) -> dict[str, Any]:
+        """The values of the history row of ``m`` as the runner writes it."""
+        values = [m.version, m.name, m.checksum, ms, applied_by(), state, done, None, None]
+        return dict(zip(ROW_COLUMNS.split(", "), values, strict=True))
+
     def write_rows(self, rows: list[Row]) -> None:
+        names = ROW_COLUMNS.split(", ")
         parts = ["START TRANSACTION"]
-        for r in rows:
-            parts.append(
-                self._upsert(
-                    {
-                        "version": r.version,
-                        "name": r.name,
-                        "checksum": r.checksum,
-                        "duration_ms": r.duration_ms,
-                        "applied_by": r.applied_by,
-                        "state": r.state,
-                        "statements_done": r.statements_done,
-                        "detail": r.detail,
-                        "done_checksum": r.done_checksum,
-                    }
-                )
-            )
+        parts += [self._upsert(dict(zip(names, row_values(r), strict=True))) for r in rows]
         parts.append("COMMIT")
         try:
             self._run(";\n".join(parts))
         finally:
             self._rollback()
 
-    def delete_row(self, version: str) -> None:
-        self._run(f"DELETE FROM {HISTORY} WHERE version = {self._lit(version)}")
-
     # ----------------------------------------------------------------- lock
-
-    def lock_holder(self) -> int | None:
-        """The connection holding this database's migration lock, if any."""
-        row = self._rows(f"SELECT IS_USED_LOCK({self._lit(self.lock_name)})")
-        return int(row[0][0]) if row and row[0][0] is not None else None
 
     @contextmanager
     def lock(self, wait: float, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
         """Hold the migration lock while the block runs: ``GET_LOCK(name, 0)`` polled for at
-        most ``wait`` seconds (back-off from 20 ms to 0.5 s), on the session that runs the
-        migrations, so a killed runner's lock lasts until the server has finished what it
-        sent."""
-        name = self._lit(self.lock_name)
-        deadline = time.monotonic() + wait
-        delay = 0.02
-        while True:
-            got = self._rows(f"SELECT GET_LOCK({name}, 0)")
-            if got and got[0][0] == 1:
-                break
-            if on_wait is not None:
-                on_wait(f"waiting for the migration lock on {self.where} (up to {wait:g}s)")
-                on_wait = None
-            if time.monotonic() >= deadline:
-                holder = self.lock_holder()
-                who = f" (connection {holder})" if holder else ""
-                raise LockTimeout(
-                    f"another `dbdesign migrate` holds the migration lock on {self.where}{who}; "
-                    f"gave up after waiting {wait:g}s (set lock_wait in [tool.dbdesign.migrate] "
-                    "or --lock-wait to wait longer; a runner that was stopped keeps it until "
-                    "the server has finished its last statement)"
-                )
-            time.sleep(delay)
-            delay = min(delay * 1.5, 0.5)
+        most ``wait`` seconds, on the session that runs the migrations, so a killed runner's
+        lock lasts until the server has finished what it sent."""
+        self.poll_lock(self.conn, wait, on_wait)
         try:
             yield
         finally:
             with suppress(Exception):
-                self._raw(f"SELECT RELEASE_LOCK({name})")
+                self.db.unlock(self.conn, self.lock_name)
 
     # ----------------------------------------------------------------- timeouts
 
@@ -391,20 +354,8 @@ class MysqlBackend:
 
     def _record(self, m: Migration, direction: str, done: int, ms: int) -> str:
         if direction == "down":
-            return f"DELETE FROM {HISTORY} WHERE version = {self._lit(m.version)}"
-        return self._upsert(
-            {
-                "version": m.version,
-                "name": m.name,
-                "checksum": m.checksum,
-                "duration_ms": ms,
-                "applied_by": applied_by(),
-                "state": "applied",
-                "statements_done": done,
-                "detail": None,
-                "done_checksum": None,
-            }
-        )
+            return f"DELETE FROM {self.HISTORY} WHERE version = {self.literal(m.version)}"
+        return self._upsert(self._row(m, "applied", done, ms))
 
     @staticmethod
     def _progress_failed(e: Exception, first: int) -> bool:
@@ -414,142 +365,63 @@ class MysqlBackend:
         after = getattr(e, "results", 0) > first
         return after and TABLE in str(getattr(e, "args", ("", ""))[-1])
 
-    def run(
-        self,
-        migration: Migration,
-        script: Script,
-        statements: list[MigrationStatement],
-        *,
-        direction: str,
-        lock_timeout: str | None,
-        statement_timeout: str | None,
-    ) -> int:
-        """A file of data statements only: one transaction with its history row. Any other
-        file: statement by statement (:meth:`run_outside`)."""
-        if not transactional(script, statements):
-            return self.run_outside(
-                migration,
-                script,
-                statements,
-                direction=direction,
-                lock_timeout=lock_timeout,
-                statement_timeout=statement_timeout,
-            )
+    def _run_transaction(self, w: Work) -> int:
+        """A file of data statements only: one transaction with its history row."""
+        migration, statements = w.migration, w.statements
+        direction = w.direction
         started = time.monotonic()
-        setup, reset = self._timeouts(lock_timeout, statement_timeout)
+        setup, reset = self._timeouts(w.lock_timeout, w.statement_timeout)
         self._run(";\n".join([*([setup] if setup else []), "START TRANSACTION"]))
         try:
             for stmt in statements:
                 try:
                     self._raw(stmt.text)
-                except self._errors as e:
+                except self.errors as e:
                     self._rollback()
-                    raise statement_failed(
-                        script,
-                        stmt,
-                        _error(e),
-                        _position(stmt, e),
-                        account=f"{migration.label} was rolled back: the database and {TABLE} "
-                        "are as they were before it",
-                    ) from None
+                    raise w.rolled_back(stmt, _error(e), _offset(stmt, e)) from None
             ms = int((time.monotonic() - started) * 1000)
             try:
                 self._raw(self._record(migration, direction, len(statements), ms) + ";\nCOMMIT")
-            except self._errors as e:
+            except self.errors as e:
                 self._rollback()
-                raise MigrationError(
-                    f"recording {migration.label} in {TABLE} failed: {_error(e)}; the "
-                    "migration was rolled back"
-                ) from None
+                raise w.not_recorded(_error(e)) from None
         finally:
             self._rollback()
             if reset:
                 self._run(reset)
         return ms
 
-    def run_outside(
-        self,
-        migration: Migration,
-        script: Script,
-        statements: list[MigrationStatement],
-        *,
-        direction: str,
-        start: int = 0,
-        resume: bool = False,
-        lock_timeout: str | None = None,
-        statement_timeout: str | None = None,
-    ) -> int:
-        """Statement by statement from ``start`` (0-based; ``repair --resume`` starts after the
-        completed ones): a 'running' row first, then each statement in one query string with
-        its progress update, a data statement inside ``START TRANSACTION ... COMMIT``."""
-        started = time.monotonic()
-        total = len(statements)
-        label = script.label
-        version = self._lit(migration.version)
-
-        def progress(done: int) -> str:
-            nxt = statements[done].line if done < total else None
-            detail = progress_detail(direction, label, done, total, nxt)
-            return (
-                f"UPDATE {HISTORY} SET state = 'running', statements_done = {done}, "
-                f"done_checksum = {self._lit(statements_checksum(statements[:done]))}, "
-                f"detail = {self._lit(detail)} WHERE version = {version}"
-            )
-
-        first = [progress(start)]
-        if direction == "up" and not resume:
-            row: dict[str, Any] = {"version": migration.version, "name": migration.name}
-            row |= {"checksum": migration.checksum, "duration_ms": 0}
-            row |= {"applied_by": applied_by(), "state": "running", "statements_done": start}
-            row |= {"detail": None, "done_checksum": None}
-            first.insert(0, self._upsert(row))
+    def _begin_outside(self, w: Work, *, start: int, resume: bool, progress: str) -> bool:
+        first = [progress]
+        if w.direction == "up" and not resume:
+            first.insert(0, self._upsert(self._row(w.migration, "running", start, 0)))
         self._run(";\n".join(first))
-        setup, reset = self._timeouts(lock_timeout, statement_timeout)
-        if setup:
-            self._run(setup)
-        try:
-            for i in range(start, total):
-                stmt = statements[i]
-                # the newline ends a trailing `--` or `#` comment of the statement
-                if stmt.outside is None:
-                    query = f"START TRANSACTION;\n{stmt.text}\n;\n{progress(i + 1)};\nCOMMIT"
-                else:
-                    query = f"{stmt.text}\n;\n{progress(i + 1)}"
-                try:
-                    self._raw(query)
-                except self._errors as e:
-                    self._rollback()
-                    if self._progress_failed(e, 0 if stmt.outside else 1):
-                        raise MigrationError(
-                            f"recording the progress of {label} in {TABLE} failed after "
-                            f"statement {i + 1}: {_error(e)}"
-                        ) from None
-                    error = _error(e)
-                    self._run(
-                        f"UPDATE {HISTORY} SET state = 'failed', statements_done = {i}, "
-                        f"done_checksum = {self._lit(statements_checksum(statements[:i]))}, "
-                        "detail = "
-                        f"{self._lit(failed_detail(direction, label, i, total, stmt.line, error))}"
-                        f" WHERE version = {version}"
-                    )
-                    raise statement_failed(
-                        script,
-                        stmt,
-                        error,
-                        _position(stmt, e),
-                        account=outside_account(migration, script, i, total),
-                    ) from None
-        finally:
-            if reset:
-                self._run(reset)
-        ms = int((time.monotonic() - started) * 1000)
-        if direction == "up":
-            self._run(
-                f"UPDATE {HISTORY} SET state = 'applied', "
-                f"checksum = {self._lit(migration.checksum)}, duration_ms = {ms}, "
-                "detail = NULL, done_checksum = NULL, applied_at = CURRENT_TIMESTAMP(6) "
-                f"WHERE version = {version}"
-            )
+        return True
+
+    def _run_counted(
+        self, script: Script, index: int, stmt: MigrationStatement, progress: str
+    ) -> str | None:
+        """The statement in one query string with its progress update, a data statement
+        inside ``START TRANSACTION ... COMMIT``."""
+        # the newline ends a trailing `--` or `#` comment of the statement
+        if stmt.outside is None:
+            query = f"START TRANSACTION;\n{stmt.text}\n;\n{progress};\nCOMMIT"
         else:
-            self._run(f"DELETE FROM {HISTORY} WHERE version = {version}")
-        return ms
+            query = f"{stmt.text}\n;\n{progress}"
+        try:
+            self._raw(query)
+        except self.errors as e:
+            self._rollback()
+            if self._progress_failed(e, 0 if stmt.outside else 1):
+                raise MigrationError(
+                    f"recording the progress of {script.label} in {TABLE} failed after "
+                    f"statement {index + 1}: {_error(e)}"
+                ) from None
+            raise
+        return None
+
+    def _describe(self, e: Exception) -> str:
+        return _error(e)
+
+    def _position(self, stmt: MigrationStatement, e: Exception) -> int | None:
+        return _offset(stmt, e)
