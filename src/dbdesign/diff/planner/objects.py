@@ -10,7 +10,13 @@ from typing import Any
 from dbdesign.diff import operations as op
 from dbdesign.diff.planner.order import Res
 from dbdesign.diff.planner.state import PlanState, column_res, relname_res
-from dbdesign.model import Schema
+from dbdesign.emit.pg_builder import PUBLIC_DEFAULT_COMMENT, PUBLIC_DEFAULT_GRANTS
+from dbdesign.model import Namespace, Schema
+
+# The ``public`` schema every new PostgreSQL database has: a side without it has this one.
+DEFAULT_PUBLIC = Namespace(
+    name="public", grants=PUBLIC_DEFAULT_GRANTS, comment=PUBLIC_DEFAULT_COMMENT
+)
 
 
 def owner_table(owned_by: str | None, sch: Schema) -> tuple[str, str] | None:
@@ -37,8 +43,12 @@ class SchemaObjectSteps(PlanState):
         for name, ns in s.namespaces.items():
             if name not in t.namespaces and name != "public":
                 self.drop_object("schema", name, op.DropSchema(namespace=ns))
-        for name in s.namespaces.keys() & t.namespaces.keys():
-            a, b = s.namespaces[name], t.namespaces[name]
+        both = s.namespaces.keys() & t.namespaces.keys()
+        if "public" in s.namespaces.keys() ^ t.namespaces.keys():
+            both |= {"public"}  # the other side has the default one, which it cannot drop
+        for name in both:
+            a = s.namespaces.get(name, DEFAULT_PUBLIC)
+            b = t.namespaces.get(name, DEFAULT_PUBLIC)
             self.comment("SCHEMA", name, a.comment, b.comment, owner=("schema", name))
             self.grants("SCHEMA", name, a.grants, b.grants, ("schema", name))
 
