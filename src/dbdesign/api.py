@@ -351,14 +351,13 @@ def _creating(target: str, schema: Schema) -> Iterator[Any]:
     block commits; an exception, from the DDL or from the block, leaves nothing this call made:
     a rollback (and a SQLite file this call made is removed), or on MySQL, where every DDL
     statement commits, the objects this call created are dropped."""
-    from dbdesign.datagen.load import sqlite_path
     from dbdesign.engine import is_mysql_url
 
     if is_mysql_url(target):
         with _creating_mysql(target, schema) as url:
             yield url
         return
-    path = sqlite_path(target)
+    path = dialects.database_file(target)
     if path is not None:
         with _creating_sqlite(path, schema) as con:
             yield con
@@ -494,7 +493,6 @@ def datagen(
     """Fill the database at ``target`` with generated rows that satisfy ``schema`` (see
     dbdesign.datagen); ``create`` creates the schema there first. Returns a LoadReport."""
     from dbdesign.datagen import load, plan
-    from dbdesign.datagen.load import sqlite_path
 
     if not create:
         return load(target, schema, rows, seed=seed, skew=skew, progress=progress, analyze=analyze)
@@ -503,7 +501,7 @@ def datagen(
     with _creating(target, schema) as into:
         report = load(into, schema, rows, seed=seed, skew=skew, progress=progress, analyze=analyze)
     # the load saw a connection; the report names the target as a load from the URL does
-    return dataclasses.replace(report, target=sqlite_path(target) or _redact(target))
+    return dataclasses.replace(report, target=dialects.database_file(target) or _redact(target))
 
 
 def explain(sql: str, db: str | None = None, params: list[Any] | None = None, *,

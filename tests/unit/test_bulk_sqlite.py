@@ -10,7 +10,6 @@ import pytest
 
 from dbdesign import dialects
 from dbdesign.databases import bulk_sqlite
-from dbdesign.datagen.load import sqlite_path
 
 
 @pytest.mark.parametrize(
@@ -35,7 +34,6 @@ from dbdesign.datagen.load import sqlite_path
 )
 def test_the_file_of_a_sqlite_target(target: str, file: str | None) -> None:
     assert dialects.database_file(target) == file
-    assert sqlite_path(target) == file
 
 
 @pytest.fixture

@@ -9,8 +9,9 @@ For the migration runner it writes a value as a literal, names the server's vers
 number, and holds the locks: a named session lock on a server (PostgreSQL's advisory locks,
 MySQL's ``GET_LOCK``), the write lock of a SQLite file (``BEGIN IMMEDIATE``). The proof's
 servers (design/prove_pg.py, prove_mysql.py, prove_sqlite.py) and the migration backends
-(migrate/backend_pg.py, backend_mysql.py, backend_sqlite.py) build on these; the data loaders
-and the coming health and advise commands are to move onto them.
+(migrate/backend_pg.py, backend_mysql.py, backend_sqlite.py) build on these, the data loaders
+(datagen/load.py) connect through them, and the bulk writers beside them (bulk_postgres.py,
+bulk_mysql.py, bulk_sqlite.py) are how rows go into each server.
 """
 
 from __future__ import annotations

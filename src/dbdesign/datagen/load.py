@@ -49,7 +49,7 @@ from dbdesign.errors import ConfigError, UnsupportedError
 from dbdesign.model import Schema
 from dbdesign.redact import redact_url
 
-__all__ = ["LoadReport", "Progress", "TableLoad", "load", "mysql_literals", "sqlite_path"]
+__all__ = ["LoadReport", "Progress", "TableLoad", "load", "mysql_literals"]
 
 COPY_ROWS = 20_000
 # the adapter a target that is no database URL connects through (a libpq connection string)
@@ -119,8 +119,3 @@ def load(
         return into.load(conn, label, job)
     finally:
         conn.close()
-
-
-# The file of a SQLite URL or database file's path; None for anything else (api's name for
-# dialects.database_file).
-sqlite_path = dialects.database_file

@@ -13,7 +13,7 @@ the old state; the planner adds an edge for each of the rules
 - an operation needing ``r`` in the old state runs before the operations removing ``r``;
 - an operation providing ``r`` runs after the operations removing ``r`` (drop, then re-create);
 
-plus a few explicit edges, and :class:`graphlib.TopologicalSorter` orders the result (ties by a
+plus a few explicit edges, and :func:`dbdesign.graph.topological_order` orders the result (ties by a
 phase per operation kind, then by key, so the same pair of schemas always gives the same text).
 
 Dependants: a view, trigger, policy, rule, index or SQL-standard routine that depends on an

@@ -1,9 +1,9 @@
 """Schema -> MySQL / MariaDB DDL.
 
-Tables come in dependency order (referenced tables first, by ``graphlib``); a foreign key that
-points at a table not created yet (a cycle) is added afterwards with ALTER TABLE. Then routines,
-views (in the order their queries need them) and triggers; statements whose body holds ``;``
-are wrapped in ``DELIMITER ;;`` as mysqldump does, so the ``mysql`` client (and
+Tables come in dependency order (referenced tables first, by :mod:`dbdesign.graph`); a foreign
+key that points at a table not created yet (a cycle) is added afterwards with ALTER TABLE. Then
+routines, views (in the order their queries need them) and triggers; statements whose body
+holds ``;`` are wrapped in ``DELIMITER ;;`` as mysqldump does, so the ``mysql`` client (and
 :func:`dbdesign.dialects.mysql_lexer.split_script`) runs the output as it is.
 
 Every key and constraint is written with its name, so loading the output and reading the

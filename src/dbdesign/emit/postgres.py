@@ -7,9 +7,9 @@ fresh PostgreSQL 15/16 database (where ``public`` already exists) and recreates 
 Every object becomes a *node* holding its statements. Nodes depend on each other (a table on the
 types of its columns and the sequences and functions its defaults call, a view on the relations
 its query reads, a foreign key on both tables ...); the order comes from
-:class:`graphlib.TopologicalSorter`, breaking ties by a fixed rank per kind and then by key, so the
-same model always gives the same text. References inside expressions are found by parsing them
-with pglast and walking RangeVar, FuncCall and TypeName nodes.
+:func:`dbdesign.graph.topological_order`, breaking ties by a fixed rank per kind and then by key,
+so the same model always gives the same text. References inside expressions are found by parsing
+them with pglast and walking RangeVar, FuncCall and TypeName nodes.
 
 Identifiers are always quoted with :func:`~dbdesign.dialects.postgres.quote_ident`; expressions
 (:class:`~dbdesign.model.Expr`) are emitted as their text, under a ``search_path`` set to the schema

@@ -1,6 +1,6 @@
 """Schema -> SQLite DDL.
 
-Tables come in dependency order (referenced tables first, by ``graphlib``; SQLite accepts
+Tables come in dependency order (referenced tables first, by :mod:`dbdesign.graph`; SQLite accepts
 forward references, so a cycle is broken where it must be), then indexes, views (in the order
 their queries need them) and triggers. Every constraint is written with its name, so reading the
 output back gives the same model. Whatever SQLite cannot express raises
