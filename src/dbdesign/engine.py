@@ -29,13 +29,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import psycopg
-from psycopg import sql
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from typing import TYPE_CHECKING, Any
 
 from dbdesign.errors import ConnectionError
+
+if TYPE_CHECKING:  # the driver is imported when a connection is made (not at start-up)
+    import psycopg
 from dbdesign.redact import (
     _QUERY_PASSWORD,
     _SCHEME,
@@ -462,6 +461,8 @@ def connect(url: str, *, autocommit: bool = False) -> psycopg.Connection:
     Raises :class:`dbdesign.errors.ConnectionError` with one line,
     ``cannot connect to <redacted url>: <reason>``, neither part holding the password.
     """
+    import psycopg
+
     m = _SCHEME.match(url)
     if m is not None and not url.lower().startswith(_URL_SCHEMES):
         raise ConnectionError(
@@ -481,6 +482,9 @@ def connect(url: str, *, autocommit: bool = False) -> psycopg.Connection:
 
 def _libpq_password(url: str) -> str | None:
     """The password libpq reads in ``url`` (None: none); ValueError: the URL does not parse."""
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict
+
     try:
         value = conninfo_to_dict(url).get("password")
     except psycopg.Error as exc:
@@ -534,6 +538,8 @@ def _with_dbname(url: str, dbname: str) -> str:
             params = [p for p in query.split("&") if p and not p.lower().startswith("dbname=")]
             tail = "?" + "&".join(params) if params else ""
         return f"{scheme}://{authority}/{dbname}{tail}"
+    from psycopg.conninfo import make_conninfo
+
     return make_conninfo(url, dbname=dbname)
 
 
@@ -551,6 +557,8 @@ def scratch_database(url: str, *, encoding: str | None = None) -> Iterator[str]:
     encoding and the C locale, which goes with every encoding. The database is dropped
     (``WITH (FORCE)``) afterwards, also when the body raises.
     """
+    from psycopg import sql
+
     name = f"{scratch_prefix()}{uuid.uuid4().hex[:16]}"
     create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
     if encoding is not None:

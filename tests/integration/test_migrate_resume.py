@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from dbdesign.engine import connect, scratch_database
-from dbdesign.migrate.backend import PostgresBackend
+from dbdesign.migrate.backend_pg import PostgresBackend
 from dbdesign.migrate.files import checksum, read_script, statements_checksum
 from tests.conftest import server_url
 from tests.integration.test_migrate_helpers import cli, pg_history, write_folder

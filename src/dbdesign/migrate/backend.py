@@ -13,7 +13,7 @@ database's write lock.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
 
 from dbdesign import databases, dialects
 from dbdesign.errors import MigrationError
@@ -24,29 +24,24 @@ from dbdesign.migrate.backend_base import (
     outside_account,
     statement_failed,
 )
-from dbdesign.migrate.backend_mysql import MysqlBackend
-from dbdesign.migrate.backend_pg import PostgresBackend
-from dbdesign.migrate.backend_sqlite import SqliteBackend
 from dbdesign.redact import redact_url
 
 __all__ = [
     "BACKENDS",
     "Backend",
     "LockTimeout",
-    "MysqlBackend",
-    "PostgresBackend",
-    "SqliteBackend",
     "applied_by",
     "open_backend",
     "outside_account",
     "statement_failed",
 ]
 
-# dialect name -> the migration backend of a database of that kind, given its URL and adapter
-BACKENDS: dict[str, Callable[[str, databases.Database], Backend]] = {
-    PostgresBackend.dialect: PostgresBackend,
-    MysqlBackend.dialect: MysqlBackend,
-    SqliteBackend.dialect: SqliteBackend,
+# dialect name -> "module:class" of the migration backend of a database of that kind, imported
+# when one is opened (each imports its driver)
+BACKENDS: dict[str, str] = {
+    "postgres": "dbdesign.migrate.backend_pg:PostgresBackend",
+    "mysql": "dbdesign.migrate.backend_mysql:MysqlBackend",
+    "sqlite": "dbdesign.migrate.backend_sqlite:SqliteBackend",
 }
 
 
@@ -54,7 +49,11 @@ def open_backend(url: str) -> Backend:
     """The backend of a database URL, or of a SQLite file given as a path. Anything else is
     handed to PostgreSQL's driver (a key=value connection string)."""
     d = databases.dialect_at(url) or dialects.get("postgres")
-    opened = BACKENDS.get(d.name)
-    if opened is None or d.name not in databases.ADAPTERS:
+    path = BACKENDS.get(d.name)
+    if path is None or d.name not in databases.ADAPTERS:
         raise MigrationError(f"{redact_url(url)}: migrations on {d.title} are not supported yet")
-    return opened(url, databases.for_dialect(d.name))
+    module, cls = path.split(":")
+    backend: Backend = getattr(importlib.import_module(module), cls)(
+        url, databases.for_dialect(d.name)
+    )
+    return backend

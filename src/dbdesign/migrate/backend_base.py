@@ -151,6 +151,7 @@ class Backend:
     HELD_BY: ClassVar[str] = ""  # " (... {})" naming the lock's holder in the lock-wait error
     LOCK_HINT: ClassVar[str] = ""  # said last in the lock-wait error
     errors: tuple[type[Exception], ...] = ()  # the driver's errors of a migration's statement
+    batches: ClassVar[bool] = False  # runs several migrations in one query string (run_batch)
 
     db: Database
     conn: Any
@@ -209,6 +210,18 @@ class Backend:
 
     def _describe(self, e: Exception) -> str:
         """A driver's error on one line: ``ERROR 42P01: ...``."""
+        raise NotImplementedError
+
+    def run_batch(
+        self, items: list[tuple[Migration, list[MigrationStatement]]], *, direction: str
+    ) -> int:
+        """Several transactional migrations in one query string, each in its own transaction
+        with its history row (:attr:`batches`); how many committed."""
+        raise NotImplementedError
+
+    def drop_index(self, schema: str, name: str) -> str:
+        """Drop an INVALID index left by an interrupted concurrent build (servers that build
+        indexes concurrently); returns the statement."""
         raise NotImplementedError
 
     # ----------------------------------------------------------- with defaults

@@ -55,6 +55,7 @@ class PostgresBackend(Backend):
     NOW = "now()"
     HELD_BY = " (held by server process {})"
     errors = (psycopg.Error,)
+    batches = True
 
     def __init__(self, url: str, db: databases.Database | None = None) -> None:
         self.db = db or databases.for_dialect(self.dialect)

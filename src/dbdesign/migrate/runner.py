@@ -15,7 +15,7 @@ from typing import Any
 
 from dbdesign import dialects
 from dbdesign.errors import ConfigError, MigrationError
-from dbdesign.migrate.backend import Backend, PostgresBackend, applied_by, open_backend
+from dbdesign.migrate.backend import Backend, applied_by, open_backend
 from dbdesign.migrate.files import (
     Migration,
     MigrationStatement,
@@ -248,7 +248,6 @@ def migrate(
             while i < len(plan):
                 batch = _batch(backend, plan, i, settings)
                 if len(batch) > 1:
-                    assert isinstance(backend, PostgresBackend)
                     n = backend.run_batch(
                         [(b.migration, list(b.statements)) for b in batch], direction=direction
                     )
@@ -281,11 +280,7 @@ BATCH_BYTES = 1 << 20
 def _batch(backend: Backend, plan: list[Step], start: int, settings: Settings) -> list[Step]:
     """Consecutive transactional PostgreSQL migrations without timeouts, from ``start``, that
     can travel in one query string (each still in its own transaction with its history row)."""
-    if (
-        not isinstance(backend, PostgresBackend)
-        or settings.lock_timeout
-        or (settings.statement_timeout)
-    ):
+    if not backend.batches or settings.lock_timeout or (settings.statement_timeout):
         return []
     out: list[Step] = []
     size = 0
@@ -459,7 +454,6 @@ def _check_choice(p: Partial, *, resume: bool, mark_applied: bool) -> None:
 def _drop_invalid(backend: Backend, p: Partial) -> list[str]:
     notes = []
     for schema, name in p.invalid:
-        assert isinstance(backend, PostgresBackend)
         stmt = backend.drop_index(schema, name)
         notes.append(
             f"dropped the INVALID index {schema}.{name} left by statement {p.done + 1} ({stmt})"
