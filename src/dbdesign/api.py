@@ -346,137 +346,19 @@ def create_schema(target: str, schema: Schema) -> None:
 
 @contextmanager
 def _creating(target: str, schema: Schema) -> Iterator[Any]:
-    """Create ``schema`` at ``target`` and yield what to load it through: a connection whose
-    transaction holds the new schema (PostgreSQL, SQLite), or the URL (MySQL). Leaving the
-    block commits; an exception, from the DDL or from the block, leaves nothing this call made:
-    a rollback (and a SQLite file this call made is removed), or on MySQL, where every DDL
-    statement commits, the objects this call created are dropped."""
-    from dbdesign.engine import is_mysql_url
+    """Create ``schema`` at ``target`` and yield what to load it through; all of it or none
+    (:meth:`dbdesign.databases.Database.creating`)."""
+    from dbdesign import databases
 
-    if is_mysql_url(target):
-        with _creating_mysql(target, schema) as url:
-            yield url
-        return
-    path = dialects.database_file(target)
-    if path is not None:
-        with _creating_sqlite(path, schema) as con:
-            yield con
-        return
-    import psycopg
-
-    from dbdesign.engine import connect
-
-    ddl = emit(schema, "postgres")
-    with connect(target) as conn, conn.transaction():
-        try:
-            conn.execute(ddl.encode())
-        except psycopg.Error as e:
-            msg = (e.diag.message_primary or str(e)).strip()
-            raise ConfigError(f"cannot create the schema: {msg}") from None
-        yield conn  # the load runs in this transaction (a savepoint of it)
-
-
-@contextmanager
-def _creating_sqlite(path: str, schema: Schema) -> Iterator[Any]:
-    import sqlite3
-
-    ddl = emit(schema, "sqlite")  # a refusal comes before any file is made
-    new_file = path != ":memory:" and not Path(path).exists()
-    con = sqlite3.connect(path, isolation_level=None)
-    done = False
-    try:
-        # outside the transaction, where the pragma takes effect: the load checks foreign keys
-        con.execute("PRAGMA foreign_keys = ON")
-        try:
-            con.executescript("BEGIN;\n" + ddl)
-        except sqlite3.Error as e:
-            raise ConfigError(f"{path}: cannot create the schema: {e}") from None
-        yield con
-        con.execute("COMMIT")
-        done = True
-    finally:
-        if con.in_transaction:
-            con.execute("ROLLBACK")
-        con.close()
-        if new_file and not done:  # nothing was kept: leave no empty database behind
-            Path(path).unlink(missing_ok=True)
-
-
-# What a MySQL schema creates, as information_schema lists it: (kind, name) of the tables,
-# views, routines and triggers in the connection's database.
-_MYSQL_OBJECTS = (
-    "SELECT IF(TABLE_TYPE = 'VIEW', 'VIEW', 'TABLE'), TABLE_NAME FROM information_schema.TABLES "
-    "WHERE TABLE_SCHEMA = DATABASE() "
-    "UNION ALL SELECT ROUTINE_TYPE, ROUTINE_NAME FROM information_schema.ROUTINES "
-    "WHERE ROUTINE_SCHEMA = DATABASE() "
-    "UNION ALL SELECT 'TRIGGER', TRIGGER_NAME FROM information_schema.TRIGGERS "
-    "WHERE TRIGGER_SCHEMA = DATABASE()"
-)
-
-
-@contextmanager
-def _creating_mysql(target: str, schema: Schema) -> Iterator[str]:
-    import pymysql
-
-    from dbdesign.engine import connect_mysql
-    from dbdesign.readers.ddl.mysql import split_script
-
-    src, statements = split_script(emit(schema, "mysql"))
-    conn = connect_mysql(target, autocommit=True)
-    try:
-        with conn.cursor() as cur:
-            cur.execute(_MYSQL_OBJECTS)
-            before = {(kind, name.lower()) for kind, name in cur.fetchall()}
-        try:
-            with conn.cursor() as cur:
-                for st in statements:
-                    text = src.text[st.start : st.end].strip()
-                    if text:
-                        cur.execute(text)
-        except pymysql.err.MySQLError as e:
-            msg = str(e.args[1]) if len(e.args) > 1 else str(e)
-            _drop_created_mysql(conn, schema, before, f"cannot create the schema: {msg}")
-            raise ConfigError(f"cannot create the schema: {msg}") from None
-        try:
-            yield target  # the load opens its own connection
-        except BaseException as e:
-            _drop_created_mysql(conn, schema, before, str(e))
-            raise
-    finally:
-        conn.close()
-
-
-def _drop_created_mysql(conn: Any, schema: Schema, before: set[tuple[str, str]], why: str) -> None:
-    """Drop what the schema's DDL created on this connection's database: an object the schema
-    names that is there now and was not before. Nothing that existed before is touched."""
-    import pymysql
-
-    from dbdesign.dialects.mysql import quote_ident
-
-    named = {
-        n.lower()
-        for coll in (schema.tables, schema.views, schema.functions, schema.triggers)
-        for n in (o.name for o in coll.values())
-    }
-    try:
-        conn.ping(reconnect=True)  # a long load may have outlived the idle connection
-        with conn.cursor() as cur:
-            cur.execute(_MYSQL_OBJECTS)
-            made: dict[str, list[str]] = {}
-            for kind, name in cur.fetchall():
-                if name.lower() in named and (kind, name.lower()) not in before:
-                    made.setdefault(kind, []).append(quote_ident(name, always=True))
-            for kind in ("TRIGGER", "VIEW", "FUNCTION", "PROCEDURE"):
-                for name in made.get(kind, []):
-                    cur.execute(f"DROP {kind} IF EXISTS {name}")
-            if made.get("TABLE"):
-                # the new tables may reference each other in a cycle: drop them all at once
-                cur.execute("SET SESSION foreign_key_checks = 0")
-                cur.execute("DROP TABLE IF EXISTS " + ", ".join(made["TABLE"]))
-                cur.execute("SET SESSION foreign_key_checks = 1")
-    except pymysql.err.MySQLError as e:
-        msg = str(e.args[1]) if len(e.args) > 1 else str(e)
-        raise ConfigError(f"{why}; dropping the tables this call created failed: {msg}") from None
+    db = databases.for_target(target)
+    ddl = emit(schema, db.dialect)  # a refusal comes before anything is made
+    names = frozenset(
+        o.name.lower()
+        for objects in (schema.tables, schema.views, schema.functions, schema.triggers)
+        for o in objects.values()
+    )
+    with db.creating(target, ddl, names) as into:
+        yield into
 
 
 def datagen(

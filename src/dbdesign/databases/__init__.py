@@ -3,8 +3,9 @@
 :func:`get` takes a database URL (or a SQLite file's path) and returns the :class:`Database`
 of its dialect. An adapter connects (failures are one line without the password), names the
 server's version, makes a throw-away database on the same server and drops it afterwards,
-reads the catalog, counts rows read-only, and opens a connection whose work is rolled back;
-it also says where a design of its dialect is proved and whether advise reads its query plans.
+reads the catalog, counts rows read-only, opens a connection whose work is rolled back, and
+creates a whole schema all or nothing (``datagen --create``: a rollback, or on MySQL, whose DDL
+commits, dropping what it made); it also says where a design of its dialect is proved and whether advise reads its query plans.
 For the migration runner it writes a value as a literal, names the server's version as a
 number, and holds the locks: a named session lock on a server (PostgreSQL's advisory locks,
 MySQL's ``GET_LOCK``), the write lock of a SQLite file (``BEGIN IMMEDIATE``). The proof's
@@ -111,6 +112,15 @@ class Database:
         :class:`ConfigError`."""
         raise NotImplementedError
 
+    def creating(self, url: str, ddl: str, names: frozenset[str]) -> AbstractContextManager[Any]:
+        """Run ``ddl`` (a whole schema) in the database at ``url`` and yield what to load it
+        through: a connection whose transaction holds the new objects (transactional DDL), or
+        the URL. Leaving the block commits; an exception, from the DDL or from the block, leaves
+        nothing this call made: a rollback (and a database file it made is removed), or, where
+        DDL commits, the objects named in ``names`` (lower case) that the DDL created are
+        dropped. A DDL error is a :class:`ConfigError` ``cannot create the schema: ...``."""
+        raise NotImplementedError
+
 
 def dialect_at(url: str) -> dialects.Dialect | None:
     """The dialect of a database URL, or SQLite's for a database file's path; None for
@@ -127,6 +137,12 @@ def get(url: str) -> Database:
     if d is None:
         raise ConfigError(f"{redact_url(url)}: not a database URL")
     return for_dialect(d.name)
+
+
+def for_target(url: str) -> Database:
+    """The adapter of ``url`` as :func:`find` finds it, else PostgreSQL's: a target that is
+    no database URL is handed to libpq (a ``host=... dbname=...`` string)."""
+    return find(url) or for_dialect("postgres")
 
 
 def find(url: str) -> Database | None:
@@ -164,4 +180,4 @@ def _rollback_always(conn: Any) -> Iterator[Any]:
             conn.close()
 
 
-__all__ = ["ADAPTERS", "Database", "dialect_at", "find", "for_dialect", "get"]
+__all__ = ["ADAPTERS", "Database", "dialect_at", "find", "for_dialect", "for_target", "get"]

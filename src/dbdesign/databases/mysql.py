@@ -15,6 +15,17 @@ from dbdesign.redact import redact_url
 
 EXACT_BELOW = 1_000_000  # rows: counted exactly under this estimate, else the estimate
 
+# What a schema creates, as information_schema lists it: (kind, name) of the tables, views,
+# routines and triggers in the connection's database.
+_OBJECTS = (
+    "SELECT IF(TABLE_TYPE = 'VIEW', 'VIEW', 'TABLE'), TABLE_NAME FROM information_schema.TABLES "
+    "WHERE TABLE_SCHEMA = DATABASE() "
+    "UNION ALL SELECT ROUTINE_TYPE, ROUTINE_NAME FROM information_schema.ROUTINES "
+    "WHERE ROUTINE_SCHEMA = DATABASE() "
+    "UNION ALL SELECT 'TRIGGER', TRIGGER_NAME FROM information_schema.TRIGGERS "
+    "WHERE TRIGGER_SCHEMA = DATABASE()"
+)
+
 
 class MySQLDatabase(Database):
     dialect = "mysql"
@@ -88,6 +99,34 @@ class MySQLDatabase(Database):
     def rolled_back(self, url: str) -> Iterator[Any]:
         yield from _rollback_always(self.connect(url))
 
+    @contextmanager
+    def creating(self, url: str, ddl: str, names: frozenset[str]) -> Iterator[Any]:
+        """DDL commits statement by statement here: on an error, what the DDL created (an
+        object in ``names`` that was not there before) is dropped; nothing else is touched."""
+        import pymysql
+
+        from dbdesign import dialects
+
+        statements = dialects.get(self.dialect).split_statements(ddl)
+        conn = self.connect(url, autocommit=True)
+        try:
+            before = _objects(conn)
+            try:
+                with conn.cursor() as cur:
+                    for text in statements:
+                        cur.execute(text)
+            except pymysql.err.MySQLError as e:
+                msg = f"cannot create the schema: {_message(e)}"
+                _drop_created(conn, names, before, msg)
+                raise ConfigError(msg) from None
+            try:
+                yield url  # the load opens its own connection
+            except BaseException as e:
+                _drop_created(conn, names, before, str(e))
+                raise
+        finally:
+            conn.close()
+
     def proof_url(self, db: str | None) -> str | None:
         """``db``, which must be a MySQL or MariaDB URL, else ``$DBDESIGN_DATABASE_URL`` when
         it is one, else None: nothing to prove on."""
@@ -112,3 +151,43 @@ def _value(conn: Any, query: str) -> Any:
         cur.execute(query)
         row = cur.fetchone()
     return row[0] if row else None
+
+
+def _message(e: Exception) -> str:
+    """PyMySQL's ``(code, message)`` error as its message."""
+    return str(e.args[1]) if len(e.args) > 1 else str(e)
+
+
+def _objects(conn: Any) -> set[tuple[str, str]]:
+    with conn.cursor() as cur:
+        cur.execute(_OBJECTS)
+        return {(kind, name.lower()) for kind, name in cur.fetchall()}
+
+
+def _drop_created(conn: Any, names: frozenset[str], before: set[tuple[str, str]], why: str) -> None:
+    """Drop what a schema's DDL created on this connection's database: an object in ``names``
+    that is there now and was not before. Nothing that existed before is touched."""
+    import pymysql
+
+    from dbdesign.dialects.mysql import quote_ident
+
+    try:
+        conn.ping(reconnect=True)  # a long load may have outlived the idle connection
+        with conn.cursor() as cur:
+            cur.execute(_OBJECTS)
+            made: dict[str, list[str]] = {}
+            for kind, name in cur.fetchall():
+                if name.lower() in names and (kind, name.lower()) not in before:
+                    made.setdefault(kind, []).append(quote_ident(name, always=True))
+            for kind in ("TRIGGER", "VIEW", "FUNCTION", "PROCEDURE"):
+                for name in made.get(kind, []):
+                    cur.execute(f"DROP {kind} IF EXISTS {name}")
+            if made.get("TABLE"):
+                # the new tables may reference each other in a cycle: drop them all at once
+                cur.execute("SET SESSION foreign_key_checks = 0")
+                cur.execute("DROP TABLE IF EXISTS " + ", ".join(made["TABLE"]))
+                cur.execute("SET SESSION foreign_key_checks = 1")
+    except pymysql.err.MySQLError as e:
+        raise ConfigError(
+            f"{why}; dropping the tables this call created failed: {_message(e)}"
+        ) from None

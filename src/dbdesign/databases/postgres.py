@@ -98,6 +98,18 @@ class PostgresDatabase(Database):
     def rolled_back(self, url: str) -> Iterator[Any]:
         yield from _rollback_always(self.connect(url))
 
+    @contextmanager
+    def creating(self, url: str, ddl: str, names: frozenset[str]) -> Iterator[Any]:
+        import psycopg
+
+        with self.connect(url) as conn, conn.transaction():
+            try:
+                conn.execute(ddl.encode())
+            except psycopg.Error as e:
+                msg = (e.diag.message_primary or str(e)).strip()
+                raise ConfigError(f"cannot create the schema: {msg}") from None
+            yield conn  # the load runs in this transaction (a savepoint of it)
+
     def proof_url(self, db: str | None) -> str | None:
         """``db``, else ``$DBDESIGN_DATABASE_URL``, else the embedded server (also when the
         environment names a MySQL server); a MySQL ``db`` is refused."""

@@ -108,6 +108,29 @@ class SQLiteDatabase(Database):
         conn.execute("BEGIN")
         yield from _rollback_always(conn)
 
+    @contextmanager
+    def creating(self, url: str, ddl: str, names: frozenset[str]) -> Iterator[Any]:
+        path = file_of(url)
+        new_file = path != ":memory:" and not Path(path).exists()
+        con = sqlite3.connect(path, isolation_level=None)
+        done = False
+        try:
+            # outside the transaction, where the pragma takes effect: the load checks foreign keys
+            con.execute("PRAGMA foreign_keys = ON")
+            try:
+                con.executescript("BEGIN;\n" + ddl)
+            except sqlite3.Error as e:
+                raise ConfigError(f"{path}: cannot create the schema: {e}") from None
+            yield con
+            con.execute("COMMIT")
+            done = True
+        finally:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            con.close()
+            if new_file and not done:  # nothing was kept: leave no empty database behind
+                Path(path).unlink(missing_ok=True)
+
     def proof_url(self, db: str | None) -> str | None:
         """:data:`PROOF_URL`, always: a SQLite ``db`` is never proved in (and the environment's
         server is not used); a ``db`` that is not a SQLite URL or file is refused."""

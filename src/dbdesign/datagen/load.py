@@ -52,8 +52,6 @@ from dbdesign.redact import redact_url
 __all__ = ["LoadReport", "Progress", "TableLoad", "load", "mysql_literals"]
 
 COPY_ROWS = 20_000
-# the adapter a target that is no database URL connects through (a libpq connection string)
-_CONNINFO_DIALECT = "postgres"
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +105,7 @@ def load(
         target = f"sqlite:///{os.fspath(target)}"  # a path is a SQLite file
     if not isinstance(target, str):
         raise ConfigError(f"cannot load into {type(target).__name__}: give a URL or a connection")
-    db = databases.find(target) or databases.for_dialect(_CONNINFO_DIALECT)
+    db = databases.for_target(target)
     into = LOADERS.get(db.dialect)
     if into is None:
         title = dialects.get(db.dialect).title

@@ -172,6 +172,11 @@ class Dialect:
         ended by ``;``."""
         return [statement.rstrip(";") + ";"]
 
+    def split_statements(self, text: str) -> list[str]:
+        """The statements of a script as the dialect's command-line client sends them, each
+        stripped (where the dialect has a splitter of its own)."""
+        raise NotImplementedError(f"{self.title}: scripts are not split into statements")
+
     def __repr__(self) -> str:
         return f"<dialect {self.name}>"
 
