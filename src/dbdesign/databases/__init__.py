@@ -4,15 +4,16 @@
 of its dialect. An adapter connects (failures are one line without the password), names the
 server's version, makes a throw-away database on the same server and drops it afterwards,
 reads the catalog, counts rows read-only, opens a connection whose work is rolled back, and
-creates a whole schema all or nothing (``datagen --create``: a rollback, or on MySQL, whose DDL
-commits, dropping what it made); it also says where a design of its dialect is proved and whether advise reads its query plans.
-For the migration runner it writes a value as a literal, names the server's version as a
-number, and holds the locks: a named session lock on a server (PostgreSQL's advisory locks,
-MySQL's ``GET_LOCK``), the write lock of a SQLite file (``BEGIN IMMEDIATE``). The proof's
-servers (design/prove_pg.py, prove_mysql.py, prove_sqlite.py) and the migration backends
-(migrate/backend_pg.py, backend_mysql.py, backend_sqlite.py) build on these, the data loaders
-(datagen/load.py) connect through them, and the bulk writers beside them (bulk_postgres.py,
-bulk_mysql.py, bulk_sqlite.py) are how rows go into each server.
+creates a whole schema all or nothing (``datagen --create``: a rollback, or on MySQL, whose
+DDL commits, dropping what it made); it also says where a design of its dialect is proved and
+whether advise reads its query plans. For the migration runner it writes a value as a
+literal, names the server's version as a number, and holds the locks: a named session lock on
+a server (PostgreSQL's advisory locks, MySQL's ``GET_LOCK``), the write lock of a SQLite file
+(``BEGIN IMMEDIATE``). The proof's servers (design/prove_pg.py, prove_mysql.py,
+prove_sqlite.py) and the migration backends (migrate/backend_pg.py, backend_mysql.py,
+backend_sqlite.py) build on these, the data loaders (datagen/load.py) connect through them,
+and the bulk writers beside them (bulk_postgres.py, bulk_mysql.py, bulk_sqlite.py) are how
+rows go into each server.
 """
 
 from __future__ import annotations
