@@ -66,15 +66,11 @@ class MySQLServer(MySQLDatabase):
     def apply(self, conn: Any, up_sql: str) -> None:
         import pymysql
 
+        from dbdesign import dialects
         from dbdesign.errors import DbdesignError
-        from dbdesign.readers.ddl.mysql import split_script
 
-        src, statements = split_script(up_sql)
         with conn.cursor() as cur:
-            for st in statements:
-                text = src.text[st.start : st.end].strip()
-                if not text:
-                    continue
+            for text in dialects.get("mysql").split_statements(up_sql):
                 try:
                     cur.execute(text)  # DDL commits on its own; no parameters: "%" stays
                 except pymysql.err.MySQLError as e:  # the scratch database goes whole
