@@ -19,6 +19,7 @@ from dbdesign.advise import explain, latency
 from dbdesign.advise.guard import check_statement
 from dbdesign.engine import connect
 from dbdesign.errors import DbdesignError
+from tests.conftest import TEST_ROLES
 from tests.pgload import load_sql
 
 DDL = """
@@ -47,7 +48,10 @@ def state(url: str) -> tuple[object, ...]:
             "c.relhasindex), ',' ORDER BY c.relname)), count(*) FROM pg_class c "
             "WHERE c.relnamespace = 'public'::regnamespace"
         ).fetchone()
-        roles = conn.execute("SELECT count(*) FROM pg_roles").fetchone()
+        # the roles other tests create (at any moment: the server is shared) are not counted
+        roles = conn.execute(
+            "SELECT count(*) FROM pg_roles WHERE rolname <> ALL(%s)", [list(TEST_ROLES)]
+        ).fetchone()
     return (data, catalog, roles, MARKER.exists())
 
 
