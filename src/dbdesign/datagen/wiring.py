@@ -188,13 +188,23 @@ def _key_side(schema: Schema, t: Table, names: tuple[str, ...], *, checks: bool)
 
 
 def _wire_fks(w: Wiring, tp: TablePlan) -> None:
+    """Wire the table's units. Of the keys that allow fewer rows than asked, the one that
+    allows fewest is reported (asking again for what the first one allowed would fail on the
+    next)."""
+    tightest: CapacityError | None = None
     for u in list(tp.units):
-        if isinstance(u, ComboUnit):
-            _wire_combo(w, tp, u)
-        elif isinstance(u, FkGroupUnit):
-            _wire_group(w, tp, u)
-        elif isinstance(u, FkUnit):
-            _wire_fk(w, tp, u)
+        try:
+            if isinstance(u, ComboUnit):
+                _wire_combo(w, tp, u)
+            elif isinstance(u, FkGroupUnit):
+                _wire_group(w, tp, u)
+            elif isinstance(u, FkUnit):
+                _wire_fk(w, tp, u)
+        except CapacityError as e:
+            if tightest is None or e.limit < tightest.limit:
+                tightest = e
+    if tightest is not None:
+        raise tightest
     for s in _self_order(tp):
         _wire_self(w, tp, s)
 
