@@ -1,7 +1,8 @@
 """DDL writers: one module per dialect, found through :func:`writer`.
 
 Each writer module has ``emit_schema(schema) -> str`` (the DDL that creates the schema in an
-empty database) and may have ``emit_drop_schema(schema) -> str``; :data:`WRITERS` names the
+empty database) and ``create_index_sql(schema, index) -> str`` (one index, as a fix hint
+writes it), and may have ``emit_drop_schema(schema) -> str``; :data:`WRITERS` names the
 module of each dialect that has one (a dialect registered elsewhere adds its own entry).
 """
 
@@ -12,7 +13,7 @@ from types import ModuleType
 
 from dbdesign import dialects
 from dbdesign.errors import UnsupportedError
-from dbdesign.model import Schema
+from dbdesign.model import Index, Schema
 
 WRITERS: dict[str, str] = {
     "postgres": "dbdesign.emit.postgres",
@@ -35,6 +36,11 @@ def emit_schema(schema: Schema, dialect: str | None = None) -> str:
     return str(writer(dialect or schema.dialect).emit_schema(schema))
 
 
+def create_index_sql(schema: Schema, index: Index) -> str:
+    """One ``CREATE INDEX`` statement for ``index`` of ``schema``, in its dialect."""
+    return str(writer(schema.dialect).create_index_sql(schema, index))
+
+
 def emit_drop_schema(schema: Schema) -> str:
     """DDL that drops what :func:`emit_schema` creates. Without a writer of its own: the
     tables, children first (their indexes and triggers go with them)."""
@@ -52,4 +58,4 @@ def emit_drop_schema(schema: Schema) -> str:
     )
 
 
-__all__ = ["WRITERS", "emit_drop_schema", "emit_schema", "writer"]
+__all__ = ["WRITERS", "create_index_sql", "emit_drop_schema", "emit_schema", "writer"]

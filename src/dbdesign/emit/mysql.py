@@ -135,13 +135,27 @@ def _key_parts(i: Index) -> str:
 
 def index_sql(i: Index, engine: str) -> str:
     """A key definition inside CREATE TABLE."""
-    if i.method == "fulltext":
-        head = "FULLTEXT KEY"
-    elif i.method == "spatial":
-        head = "SPATIAL KEY"
-    else:
-        head = "UNIQUE KEY" if i.unique else "KEY"
-    s = f"{head} {q(i.name)} ({_key_parts(i)})"
+    return f"{_kind(i)}KEY {q(i.name)} ({_key_parts(i)}){_index_options(i, engine)}"
+
+
+def create_index_sql(schema: Schema, i: Index) -> str:
+    """One ``CREATE INDEX`` statement for ``i`` (a fix hint's), with the options its table's
+    engine needs as :func:`index_sql` writes them."""
+    t = schema.tables.get(i.table_key)
+    engine = t.dialect_options.get("engine", "InnoDB") if t is not None else "InnoDB"
+    options = _index_options(i, engine)
+    return f"CREATE {_kind(i)}INDEX {q(i.name)} ON {q(i.table)} ({_key_parts(i)}){options};"
+
+
+def _kind(i: Index) -> str:
+    """``FULLTEXT ``, ``SPATIAL ``, ``UNIQUE `` or nothing: what precedes KEY / INDEX."""
+    if i.method in ("fulltext", "spatial"):
+        return i.method.upper() + " "
+    return "UNIQUE " if i.unique else ""
+
+
+def _index_options(i: Index, engine: str) -> str:
+    s = ""
     if i.method == "hash" and engine != "MEMORY":
         s += " USING HASH"
     elif i.method == "btree" and engine == "MEMORY":
@@ -439,6 +453,7 @@ def emit_schema(schema: Schema) -> str:
 
 __all__ = [
     "column_sql",
+    "create_index_sql",
     "emit_schema",
     "fk_sql",
     "index_sql",

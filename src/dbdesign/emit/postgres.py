@@ -88,6 +88,7 @@ __all__ = [
     "Node",
     "SchemaSql",
     "check_clause",
+    "create_index_sql",
     "default_sql",
     "emit_drop_schema",
     "emit_schema",
@@ -265,6 +266,11 @@ def _ordered(schema: Schema) -> Iterator[tuple[Node, list[Stmt]]]:
     graph = PgGraphBuilder(schema).build()
     for node in graph.order():
         yield node, graph.stmts[node]
+
+
+def create_index_sql(schema: Schema, i: Index) -> str:
+    """One ``CREATE INDEX`` statement for ``i`` of ``schema``, as :func:`emit_schema` writes it."""
+    return PgGraphBuilder(schema).index_sql(i) + ";"
 
 
 def emit_schema(schema: Schema) -> str:

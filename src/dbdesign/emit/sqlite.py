@@ -207,6 +207,11 @@ def _unsupported(schema: Schema) -> list[str]:
     return problems
 
 
+def create_index_sql(schema: Schema, i: Index) -> str:
+    """One ``CREATE INDEX`` statement for ``i``, as :func:`emit_schema` writes it."""
+    return index_sql(i)
+
+
 def emit_schema(schema: Schema) -> str:
     """The whole schema as an SQLite script (``executescript`` runs it as is)."""
     problems = _unsupported(schema)
@@ -238,4 +243,4 @@ def emit_schema(schema: Schema) -> str:
     return "\n\n".join(out) + "\n" if out else ""
 
 
-__all__ = ["emit_schema", "index_sql", "table_sql", "trigger_sql", "view_sql"]
+__all__ = ["create_index_sql", "emit_schema", "index_sql", "table_sql", "trigger_sql", "view_sql"]

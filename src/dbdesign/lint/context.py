@@ -13,8 +13,6 @@ from dbdesign.lint.config import LintConfig
 from dbdesign.model import Column, DataType, Index, Origin, Schema, Table, Trigger
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from dbdesign.emit.postgres import SchemaSql
 
 _WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
@@ -210,8 +208,10 @@ class Context:
             n += 1
 
     def create_index_sql(self, i: Index) -> str:
-        """``CREATE INDEX`` for ``i`` as the dialect's DDL writer writes it (``INDEX_WRITERS``)."""
-        return INDEX_WRITERS.get(self.d.name, _index_of_schema)(self, i)
+        """``CREATE INDEX`` for ``i`` as the dialect's DDL writer writes it."""
+        from dbdesign.emit import create_index_sql
+
+        return create_index_sql(self.schema, i)
 
     def drop_index_sql(self, i: Index) -> str:
         """``DROP INDEX`` as the dialect writes it (where index names are per table, the
@@ -316,19 +316,3 @@ class Context:
             if f"{r.schema}.{r.table}" == t.key and word.search(r.definition.text):
                 out.append(f"rule {r.name}")
         return out
-
-
-def _index_of_schema(ctx: Context, i: Index) -> str:
-    return ctx.emit.index_sql(i) + ";"
-
-
-def _sqlite_index(ctx: Context, i: Index) -> str:
-    from dbdesign.emit.sqlite import index_sql
-
-    return index_sql(i)
-
-
-# How a fix hint writes one CREATE INDEX, by dialect name: the writers of emit/ write one index
-# each their own way (the SQLite writer on its own, the PostgreSQL writer from the schema, which
-# a dialect without an entry gets).
-INDEX_WRITERS: dict[str, Callable[[Context, Index], str]] = {"sqlite": _sqlite_index}
