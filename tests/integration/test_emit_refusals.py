@@ -474,15 +474,20 @@ def _template(node: ast.expr) -> str:
 
 
 def refusal_sites(source: str) -> list[tuple[int, str]]:
-    """``(line, pattern)`` of every problem ``_unsupported`` in ``source`` can report: each
+    """``(line, pattern)`` of every problem ``_unsupported`` in ``source`` (with the
+    ``_unsupported_*`` functions it splits its refusals into) can report: each
     ``problems.append(...)``, each ``_long(kind, ...)`` (a name too long) and each kind of
     object in a ``for what, coll in (...)`` table (all refused, as ``{what} {key}``)."""
     tree = ast.parse(source)
-    fn = next(
-        n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == "_unsupported"
-    )
+    fns = [
+        n
+        for n in ast.walk(tree)
+        if isinstance(n, ast.FunctionDef)
+        and (n.name == "_unsupported" or n.name.startswith("_unsupported_"))
+    ]
+    assert any(fn.name == "_unsupported" for fn in fns), "no _unsupported in the source"
     sites = []
-    for n in ast.walk(fn):
+    for n in (n for fn in fns for n in ast.walk(fn)):
         if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute):
             if n.func.attr == "append":
                 sites.append((n.lineno, _template(n.args[0])))
@@ -519,6 +524,20 @@ def test_the_site_reader_on_synthetic_code() -> None:
     assert matched("exclusion constraints on main.t") == [7]
     assert matched("exclusion constraint on main.t") == []
     assert matched("a main.t b") == [8]
+
+
+def test_the_site_reader_follows_the_split_refusals() -> None:
+    code = (
+        "def _unsupported(schema):\n"
+        "    return [p for v in schema.views.values() for p in _unsupported_view(v)]\n"
+        "def _unsupported_view(v):\n"
+        "    problems = []\n"
+        "    problems.append(f'materialized view {v.key}')\n"
+        "    return problems\n"
+        "def _other(out):\n"
+        "    out.append('not a refusal')\n"
+    )
+    assert [line for line, _ in refusal_sites(code)] == [5]
 
 
 @pytest.mark.parametrize("target", TARGETS)

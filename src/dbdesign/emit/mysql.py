@@ -301,6 +301,10 @@ def _long(kind: str, name: str) -> str | None:
 
 
 def _unsupported(schema: Schema) -> list[str]:
+    """Every construct of ``schema`` MySQL cannot express, each naming its object.
+
+    The refusals are split by object (``_unsupported_*``); the refusal tests read them all.
+    """
     problems: list[str] = []
     for what, coll in (
         ("sequence", schema.sequences),
@@ -315,102 +319,148 @@ def _unsupported(schema: Schema) -> list[str]:
         problems += [f"{what} {k}" for k in coll]
     problems += [f"namespace {n}" for n in schema.namespaces if n != NAMESPACE]
     for t in schema.tables.values():
-        key = t.key
-        problems += [p for p in [_long("table", t.name)] if p]
-        if t.schema != NAMESPACE:
-            problems.append(f"table {key} outside the database ({NAMESPACE})")
-        if t.exclusions:
-            problems.append(f"exclusion constraints on {key}")
-        if t.partition_by or t.partition_of or t.inherits:
-            problems.append(f"partitioning or inheritance of {key}")
-        if t.unlogged or t.rls_enabled or t.options or t.grants:
-            problems.append(f"storage parameters, row security or grants on {key}")
-        autos = [c for c in t.columns if c.identity is not None]
-        if len(autos) > 1:
-            problems.append(f"more than one AUTO_INCREMENT column in {key}")
+        problems += _unsupported_table(t)
         for c in t.columns:
-            problems += [p for p in [_long("column", c.name)] if p]
-            problem = type_problem(c.type)
-            if problem:
-                problems.append(f"column {key}.{c.name}: {problem}")
-            if c.identity is not None and c.identity != type(c.identity)(always=False):
-                problems.append(
-                    f"identity options on {key}.{c.name} (AUTO_INCREMENT has none; "
-                    "use Identity(always=False))"
-                )
-            if c.collation and charset_of(c.collation) not in CHARSETS:
-                problems.append(f"collation {c.collation!r} of {key}.{c.name}")
-        pk = t.primary_key
-        if pk is not None and (pk.include or pk.deferrable):
-            problems.append(f"INCLUDE or DEFERRABLE on the primary key of {key}")
-        for u in t.uniques.values():
-            problems += [p for p in [_long("key", u.name)] if p]
-            if u.include or u.deferrable or u.nulls_not_distinct:
-                problems.append(f"INCLUDE, DEFERRABLE or NULLS NOT DISTINCT on {u.name}")
-        for fk in t.foreign_keys.values():
-            problems += [p for p in [_long("constraint", fk.name)] if p]
-            if fk.match != "SIMPLE" or fk.deferrable or not fk.validated:
-                problems.append(f"MATCH, DEFERRABLE or NOT VALID on {fk.name}")
-            if "SET DEFAULT" in (fk.on_delete, fk.on_update):
-                problems.append(f"SET DEFAULT on {fk.name} (InnoDB refuses it)")
-            if not fk.ref_columns:
-                problems.append(f"foreign key {fk.name} without referenced columns")
-        for ck in t.checks.values():
-            if not ck.validated or ck.no_inherit:
-                problems.append(f"NOT VALID or NO INHERIT on check {ck.name}")
+            problems += _unsupported_column(t.key, c)
+        problems += _unsupported_keys(t)
     for i in schema.indexes.values():
-        problems += [p for p in [_long("index", i.name)] if p]
-        if i.table_key not in schema.tables:
-            problems.append(f"index {i.name} on a missing table {i.table_key}")
-        if i.method not in ("btree", "hash", "fulltext", "spatial"):
-            problems.append(f"index method {i.method} of {i.name}")
-        if i.where is not None or i.include or i.nulls_not_distinct:
-            problems.append(f"partial index, INCLUDE or NULLS NOT DISTINCT on {i.name}")
-        if any(e.column is None for e in i.elements):
-            problems.append(f"expression key part in {i.name} (MariaDB has no functional index)")
-        if any(e.opclass or e.collation or e.nulls_first is not None for e in i.elements):
-            problems.append(f"operator class, collation or NULLS FIRST/LAST in {i.name}")
+        problems += _unsupported_index(schema, i)
     for v in schema.views.values():
-        if v.materialized or v.grants:
-            problems.append(f"materialized view or grants on {v.key}")
-        if any(o.partition("=")[0] not in ("algorithm", "sql_security") for o in v.options):
-            problems.append(f"view options {', '.join(v.options)} on {v.key}")
+        problems += _unsupported_view(v)
     for tr in schema.triggers.values():
-        if (
-            len(tr.events) != 1
-            or tr.events[0] not in ("INSERT", "UPDATE", "DELETE")
-            or tr.level != "ROW"
-            or tr.timing == "INSTEAD OF"
-            or tr.body is None
-            or tr.when is not None
-            or tr.columns
-            or tr.constraint
-        ):
-            problems.append(
-                f"trigger {tr.key}: MySQL triggers are BEFORE/AFTER one of INSERT, UPDATE or "
-                "DELETE, FOR EACH ROW, with a body and no WHEN or UPDATE OF"
-            )
+        problems += _unsupported_trigger(tr)
     for f in schema.functions.values():
-        if f.kind == "aggregate" or f.language.lower() != "sql" or f.volatility == "STABLE":
-            problems.append(f"{f.kind} {f.key}: language {f.language}, {f.volatility}")
-        if f.strict or f.leakproof or f.parallel != "UNSAFE" or f.grants:
-            problems.append(f"STRICT, LEAKPROOF, PARALLEL or grants on {f.key}")
-        if any(c.partition("=")[0] != "sql_data_access" for c in f.config):
-            problems.append(f"settings {', '.join(f.config)} on {f.key}")
-        for a in f.arguments:
-            if a.default is not None or a.mode in ("VARIADIC", "TABLE") or not a.name:
-                problems.append(f"argument {a.name or '?'} of {f.key}: default, mode or no name")
-            elif f.kind == "function" and a.mode != "IN":
-                problems.append(f"argument {a.name} of {f.key}: functions take IN arguments")
-        for text in [a.type for a in f.arguments] + ([f.returns] if f.returns else []):
-            try:
-                problem = type_problem(parse_type(text))
-            except TypeSyntaxError as e:
-                problem = str(e)
-            if problem:
-                problems.append(f"type {text!r} in {f.key}: {problem}")
-        if f.kind == "function" and not f.returns:
-            problems.append(f"function {f.key} without RETURNS")
+        problems += _unsupported_function(f)
+    return problems
+
+
+def _unsupported_table(t: Table) -> list[str]:
+    """What the table itself (not its columns or keys) has that MySQL cannot express."""
+    key = t.key
+    problems = [p for p in [_long("table", t.name)] if p]
+    if t.schema != NAMESPACE:
+        problems.append(f"table {key} outside the database ({NAMESPACE})")
+    if t.exclusions:
+        problems.append(f"exclusion constraints on {key}")
+    if t.partition_by or t.partition_of or t.inherits:
+        problems.append(f"partitioning or inheritance of {key}")
+    if t.unlogged or t.rls_enabled or t.options or t.grants:
+        problems.append(f"storage parameters, row security or grants on {key}")
+    autos = [c for c in t.columns if c.identity is not None]
+    if len(autos) > 1:
+        problems.append(f"more than one AUTO_INCREMENT column in {key}")
+    return problems
+
+
+def _unsupported_column(key: str, c: Column) -> list[str]:
+    """What column ``c`` of table ``key`` has that MySQL cannot express."""
+    problems = [p for p in [_long("column", c.name)] if p]
+    problem = type_problem(c.type)
+    if problem:
+        problems.append(f"column {key}.{c.name}: {problem}")
+    if c.identity is not None and c.identity != type(c.identity)(always=False):
+        problems.append(
+            f"identity options on {key}.{c.name} (AUTO_INCREMENT has none; "
+            "use Identity(always=False))"
+        )
+    if c.collation and charset_of(c.collation) not in CHARSETS:
+        problems.append(f"collation {c.collation!r} of {key}.{c.name}")
+    return problems
+
+
+def _unsupported_keys(t: Table) -> list[str]:
+    """What the keys and checks of ``t`` have that MySQL cannot express."""
+    problems: list[str] = []
+    pk = t.primary_key
+    if pk is not None and (pk.include or pk.deferrable):
+        problems.append(f"INCLUDE or DEFERRABLE on the primary key of {t.key}")
+    for u in t.uniques.values():
+        problems += [p for p in [_long("key", u.name)] if p]
+        if u.include or u.deferrable or u.nulls_not_distinct:
+            problems.append(f"INCLUDE, DEFERRABLE or NULLS NOT DISTINCT on {u.name}")
+    for fk in t.foreign_keys.values():
+        problems += [p for p in [_long("constraint", fk.name)] if p]
+        if fk.match != "SIMPLE" or fk.deferrable or not fk.validated:
+            problems.append(f"MATCH, DEFERRABLE or NOT VALID on {fk.name}")
+        if "SET DEFAULT" in (fk.on_delete, fk.on_update):
+            problems.append(f"SET DEFAULT on {fk.name} (InnoDB refuses it)")
+        if not fk.ref_columns:
+            problems.append(f"foreign key {fk.name} without referenced columns")
+    for ck in t.checks.values():
+        if not ck.validated or ck.no_inherit:
+            problems.append(f"NOT VALID or NO INHERIT on check {ck.name}")
+    return problems
+
+
+def _unsupported_index(schema: Schema, i: Index) -> list[str]:
+    """What index ``i`` has that MariaDB cannot build."""
+    problems = [p for p in [_long("index", i.name)] if p]
+    if i.table_key not in schema.tables:
+        problems.append(f"index {i.name} on a missing table {i.table_key}")
+    if i.method not in ("btree", "hash", "fulltext", "spatial"):
+        problems.append(f"index method {i.method} of {i.name}")
+    if i.where is not None or i.include or i.nulls_not_distinct:
+        problems.append(f"partial index, INCLUDE or NULLS NOT DISTINCT on {i.name}")
+    if any(e.column is None for e in i.elements):
+        problems.append(f"expression key part in {i.name} (MariaDB has no functional index)")
+    if any(e.opclass or e.collation or e.nulls_first is not None for e in i.elements):
+        problems.append(f"operator class, collation or NULLS FIRST/LAST in {i.name}")
+    return problems
+
+
+def _unsupported_view(v: View) -> list[str]:
+    """What view ``v`` has that MySQL cannot express."""
+    problems: list[str] = []
+    if v.materialized or v.grants:
+        problems.append(f"materialized view or grants on {v.key}")
+    if any(o.partition("=")[0] not in ("algorithm", "sql_security") for o in v.options):
+        problems.append(f"view options {', '.join(v.options)} on {v.key}")
+    return problems
+
+
+def _unsupported_trigger(tr: Trigger) -> list[str]:
+    """The refusal of a trigger MySQL cannot write: any but one row event with a body."""
+    problems: list[str] = []
+    if (
+        len(tr.events) != 1
+        or tr.events[0] not in ("INSERT", "UPDATE", "DELETE")
+        or tr.level != "ROW"
+        or tr.timing == "INSTEAD OF"
+        or tr.body is None
+        or tr.when is not None
+        or tr.columns
+        or tr.constraint
+    ):
+        problems.append(
+            f"trigger {tr.key}: MySQL triggers are BEFORE/AFTER one of INSERT, UPDATE or "
+            "DELETE, FOR EACH ROW, with a body and no WHEN or UPDATE OF"
+        )
+    return problems
+
+
+def _unsupported_function(f: Function) -> list[str]:
+    """What routine ``f`` has that MySQL cannot express: its traits, arguments and types."""
+    problems: list[str] = []
+    if f.kind == "aggregate" or f.language.lower() != "sql" or f.volatility == "STABLE":
+        problems.append(f"{f.kind} {f.key}: language {f.language}, {f.volatility}")
+    if f.strict or f.leakproof or f.parallel != "UNSAFE" or f.grants:
+        problems.append(f"STRICT, LEAKPROOF, PARALLEL or grants on {f.key}")
+    if any(c.partition("=")[0] != "sql_data_access" for c in f.config):
+        problems.append(f"settings {', '.join(f.config)} on {f.key}")
+    for a in f.arguments:
+        if a.default is not None or a.mode in ("VARIADIC", "TABLE") or not a.name:
+            problems.append(f"argument {a.name or '?'} of {f.key}: default, mode or no name")
+        elif f.kind == "function" and a.mode != "IN":
+            problems.append(f"argument {a.name} of {f.key}: functions take IN arguments")
+    for text in [a.type for a in f.arguments] + ([f.returns] if f.returns else []):
+        try:
+            problem = type_problem(parse_type(text))
+        except TypeSyntaxError as e:
+            problem = str(e)
+        if problem:
+            problems.append(f"type {text!r} in {f.key}: {problem}")
+    if f.kind == "function" and not f.returns:
+        problems.append(f"function {f.key} without RETURNS")
     return problems
 
 

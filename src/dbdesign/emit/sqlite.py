@@ -144,6 +144,10 @@ def trigger_sql(tr: Trigger) -> str:
 
 
 def _unsupported(schema: Schema) -> list[str]:
+    """Every construct of ``schema`` SQLite cannot express, each naming its object.
+
+    The refusals are split by object (``_unsupported_*``); the refusal tests read them all.
+    """
     problems: list[str] = []
     for what, coll in (
         ("sequence", schema.sequences),
@@ -159,42 +163,10 @@ def _unsupported(schema: Schema) -> list[str]:
         problems += [f"{what} {k}" for k in coll]
     problems += [f"namespace {n}" for n in schema.namespaces if n != NAMESPACE]
     for t in schema.tables.values():
-        if t.schema != NAMESPACE:
-            problems.append(f"table {t.key} outside the main schema")
-        if t.exclusions:
-            problems.append(f"exclusion constraints on {t.key}")
-        if t.partition_by or t.partition_of or t.inherits:
-            problems.append(f"partitioning or inheritance of {t.key}")
-        if t.unlogged or t.rls_enabled or t.options or t.grants:
-            problems.append(f"storage options, row security or grants on {t.key}")
-        for c in t.columns:
-            if c.identity is not None:
-                problems.append(f"identity column {t.key}.{c.name}")
-            if c.type.array_dims:
-                problems.append(f"array column {t.key}.{c.name}")
-        pk = t.primary_key
-        if pk is not None and (pk.include or pk.deferrable):
-            problems.append(f"INCLUDE or DEFERRABLE on primary key {pk.name}")
-        for u in t.uniques.values():
-            if u.include or u.deferrable or u.nulls_not_distinct:
-                problems.append(f"INCLUDE, DEFERRABLE or NULLS NOT DISTINCT on {u.name}")
-        # SQLite has no NOT VALID: written as a plain constraint it would hold the rows that
-        # are already there to it, which the model says it does not
-        for ck in t.checks.values():
-            if not ck.validated:
-                problems.append(f"NOT VALID on check {ck.name}")
-        for fk in t.foreign_keys.values():
-            if fk.match != "SIMPLE" or fk.deferrable != fk.initially_deferred:
-                problems.append(f"MATCH or DEFERRABLE INITIALLY IMMEDIATE on {fk.name}")
-            if not fk.validated:
-                problems.append(f"NOT VALID on foreign key {fk.name}")
-            if not fk.ref_table.startswith(NAMESPACE + "."):
-                problems.append(f"foreign key {fk.name} to another schema")
+        problems += _unsupported_table(t)
+        problems += _unsupported_keys(t)
     for i in schema.indexes.values():
-        if i.method != "btree" or i.include or i.nulls_not_distinct:
-            problems.append(f"index method, INCLUDE or NULLS NOT DISTINCT on {i.key}")
-        if any(e.opclass or e.nulls_first is not None for e in i.elements):
-            problems.append(f"operator class or NULLS FIRST/LAST in {i.key}")
+        problems += _unsupported_index(i)
     for v in schema.views.values():
         if v.materialized or v.check_option or v.options or v.grants:
             problems.append(f"materialized view, view options or grants on {v.key}")
@@ -204,6 +176,59 @@ def _unsupported(schema: Schema) -> list[str]:
                 f"trigger {tr.key}: SQLite triggers are FOR EACH ROW, one event, "
                 "with a BEGIN ... END body"
             )
+    return problems
+
+
+def _unsupported_table(t: Table) -> list[str]:
+    """What table ``t`` and its columns have that SQLite cannot express."""
+    problems: list[str] = []
+    if t.schema != NAMESPACE:
+        problems.append(f"table {t.key} outside the main schema")
+    if t.exclusions:
+        problems.append(f"exclusion constraints on {t.key}")
+    if t.partition_by or t.partition_of or t.inherits:
+        problems.append(f"partitioning or inheritance of {t.key}")
+    if t.unlogged or t.rls_enabled or t.options or t.grants:
+        problems.append(f"storage options, row security or grants on {t.key}")
+    for c in t.columns:
+        if c.identity is not None:
+            problems.append(f"identity column {t.key}.{c.name}")
+        if c.type.array_dims:
+            problems.append(f"array column {t.key}.{c.name}")
+    return problems
+
+
+def _unsupported_keys(t: Table) -> list[str]:
+    """What the keys and checks of ``t`` have that SQLite cannot express."""
+    problems: list[str] = []
+    pk = t.primary_key
+    if pk is not None and (pk.include or pk.deferrable):
+        problems.append(f"INCLUDE or DEFERRABLE on primary key {pk.name}")
+    for u in t.uniques.values():
+        if u.include or u.deferrable or u.nulls_not_distinct:
+            problems.append(f"INCLUDE, DEFERRABLE or NULLS NOT DISTINCT on {u.name}")
+    # SQLite has no NOT VALID: written as a plain constraint it would hold the rows that
+    # are already there to it, which the model says it does not
+    for ck in t.checks.values():
+        if not ck.validated:
+            problems.append(f"NOT VALID on check {ck.name}")
+    for fk in t.foreign_keys.values():
+        if fk.match != "SIMPLE" or fk.deferrable != fk.initially_deferred:
+            problems.append(f"MATCH or DEFERRABLE INITIALLY IMMEDIATE on {fk.name}")
+        if not fk.validated:
+            problems.append(f"NOT VALID on foreign key {fk.name}")
+        if not fk.ref_table.startswith(NAMESPACE + "."):
+            problems.append(f"foreign key {fk.name} to another schema")
+    return problems
+
+
+def _unsupported_index(i: Index) -> list[str]:
+    """What index ``i`` has that SQLite cannot build."""
+    problems: list[str] = []
+    if i.method != "btree" or i.include or i.nulls_not_distinct:
+        problems.append(f"index method, INCLUDE or NULLS NOT DISTINCT on {i.key}")
+    if any(e.opclass or e.nulls_first is not None for e in i.elements):
+        problems.append(f"operator class or NULLS FIRST/LAST in {i.key}")
     return problems
 
 
