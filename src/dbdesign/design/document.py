@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from dbdesign import dialects
-from dbdesign.design import Design
+from dbdesign.design import Design, TableInfo
 from dbdesign.design.build import CYCLE_NULLABLE, NOT_PARTITIONED
 from dbdesign.design.choice import ENGINES
 from dbdesign.design.naming import plural
@@ -66,6 +66,22 @@ def _type(c: Column, dialect: str) -> str:
 
 
 def _constraints(t: Table, c: Column, schema: Schema) -> str:
+    out = _key_marks(t, c, schema)
+    if not c.nullable:
+        out.append("NOT NULL")
+    if c.default is not None:
+        out.append(f"DEFAULT {c.default.text}")
+    on_update = t.dialect_options.get(f"on_update:{c.name}")
+    if on_update:
+        out.append(f"ON UPDATE {on_update}")
+    for ck in t.checks.values():
+        if ck.name.endswith("_" + c.name):
+            out.append(f"CHECK ({ck.expr.text})")
+    return ", ".join(out).replace("|", "\\|")
+
+
+def _key_marks(t: Table, c: Column, schema: Schema) -> list[str]:
+    """The keys a column is part of: primary, foreign, unique (constraints and indexes)."""
     out = []
     if t.primary_key and c.name in t.primary_key.columns:
         out.append("PRIMARY KEY" if len(t.primary_key.columns) == 1 else "PK part")
@@ -81,17 +97,7 @@ def _constraints(t: Table, c: Column, schema: Schema) -> str:
         if ix.unique and any(e.column == c.name for e in ix.elements):
             where = f" WHERE {ix.where.text}" if ix.where else ""
             out.append(f"UNIQUE{where}")
-    if not c.nullable:
-        out.append("NOT NULL")
-    if c.default is not None:
-        out.append(f"DEFAULT {c.default.text}")
-    on_update = t.dialect_options.get(f"on_update:{c.name}")
-    if on_update:
-        out.append(f"ON UPDATE {on_update}")
-    for ck in t.checks.values():
-        if ck.name.endswith("_" + c.name):
-            out.append(f"CHECK ({ck.expr.text})")
-    return ", ".join(out).replace("|", "\\|")
+    return out
 
 
 def _index_line(ix_name: str, d: Design, table: Table) -> str:
@@ -129,43 +135,10 @@ def design_md(
     proof: Proof | None,
     generated_at: str,
 ) -> str:
-    spec = d.spec
-    p = spec.project
     server = dialects.get(d.dialect)
-    engine = server.title
-    out = [
-        "# Database Design Document",
-        f"**Date:** {generated_at}",
-        f"**Database:** {p.name}",
-        f"**Type:** {engine}",
-        "",
-        "## Overview",
-        "",
-        (p.description or f"The {p.name} database.").strip(),
-        "",
-        f"{len([t for t in d.tables if t.entity])} entities, "
-        f"{len([t for t in d.tables if not t.entity])} link tables, "
-        f"{len(spec.access_patterns)} access patterns, workload {p.workload.type} "
-        f"({p.workload.read_write_ratio:g} reads per write), {p.consistency} consistency.",
-        "",
-        "## Database Choice",
-        "",
-    ]
-    ch = d.choice
-    if ch.note:
-        out += [f"> **Recommendation first:** {ch.note}", ""]
+    out = _overview(d, generated_at)
+    out += _choice(d)
     out += [
-        f"**Selected:** {engine} (a {ch.kind} database)",
-        f"**Recommended for these requirements:** {ENGINES[ch.recommended_engine]} ({ch.kind})",
-        "",
-        "**Rationale:**",
-        "",
-        *[f"- {r}" for r in ch.reasons],
-        "",
-        "| Kind | Score | Why |",
-        "|---|---|---|",
-        *[f"| {s.kind} | {s.points} | {'; '.join(s.reasons) or '—'} |" for s in ch.scores],
-        "",
         "## Schema Design",
         "",
         "### Entity-Relationship Diagram",
@@ -181,29 +154,122 @@ def design_md(
     ]
     by_table = {t.key: t for t in d.tables}
     for key, info in by_table.items():
-        t = d.schema.tables[key]
-        out += [f"### Table: {t.name}", "", f"**Purpose:** {info.purpose}", ""]
-        out += ["| Column | Type | Constraints | Description |", "|---|---|---|---|"]
-        for c in t.columns:
-            desc = (c.comment or "").replace("|", "\\|")
-            out.append(
-                f"| {c.name} | {_type(c, d.dialect)} | {_constraints(t, c, d.schema)} | {desc} |"
-            )
-        out.append("")
-        names = [t.primary_key.name] if t.primary_key else []
-        names += list(t.uniques) + [ix.name for ix in d.schema.indexes_on(key)]
-        out += ["**Indexes:**", ""]
-        out += [_index_line(n, d, t) for n in names]
-        out.append("")
-        if info.relationships:
-            out += ["**Relationships:**", "", *[f"- {r}" for r in info.relationships], ""]
-        if t.partition_by:
-            by = ", ".join(e.column or "?" for e in t.partition_by.elements)
-            out += [
-                f"**Partitioned:** by range of {by} (default partition `{t.name}_default`).",
-                "",
-            ]
-    out += ["## Query Performance Analysis", ""]
+        out += _table_section(d, d.schema.tables[key], info)
+    out += _queries(d, proof)
+    tables = [d.schema.tables[k] for k in by_table]
+    ops = server.operations
+    out += ["## Migration Strategy", "", *(ops.migration if ops else ()), ""]
+    out += [
+        "```sql",
+        "-- Example future migration (backwards compatible)",
+        f"ALTER TABLE {tables[0].name} ADD COLUMN notes text;",
+        "-- Down",
+        f"ALTER TABLE {tables[0].name} DROP COLUMN notes;",
+        "```",
+        "",
+        "## Scaling Strategy",
+        "",
+    ]
+    out += _scaling(d)
+    out += ["## Data Integrity Rules", ""]
+    out += [f"{n}. {rule}" for n, rule in enumerate(_integrity_rules(d, tables), 1)]
+    out += ["", "## Decisions", "", "| Subject | Decision | Reason |", "|---|---|---|"]
+    out += [f"| {x.subject} | {x.choice} | {x.reason} |" for x in d.decisions]
+    out += ["", "## Backup Strategy", "", *(ops.backup if ops else ()), ""]
+    out += [
+        "## Monitoring Metrics",
+        "",
+        *[
+            f"- `{pp.pattern.name}`: p95 latency against its {pp.pattern.latency_ms:g} ms target"
+            for pp in d.patterns
+        ],
+        *(ops.monitoring if ops else ()),
+        "",
+        "## Appendix: schema.sql",
+        "",
+        "```sql",
+        schema_sql.rstrip(),
+        "```",
+        "",
+    ]
+    return "\n".join(out)
+
+
+def _overview(d: Design, generated_at: str) -> list[str]:
+    """The title block and the overview: what the spec asks for, in numbers."""
+    spec = d.spec
+    p = spec.project
+    return [
+        "# Database Design Document",
+        f"**Date:** {generated_at}",
+        f"**Database:** {p.name}",
+        f"**Type:** {dialects.get(d.dialect).title}",
+        "",
+        "## Overview",
+        "",
+        (p.description or f"The {p.name} database.").strip(),
+        "",
+        f"{len([t for t in d.tables if t.entity])} entities, "
+        f"{len([t for t in d.tables if not t.entity])} link tables, "
+        f"{len(spec.access_patterns)} access patterns, workload {p.workload.type} "
+        f"({p.workload.read_write_ratio:g} reads per write), {p.consistency} consistency.",
+        "",
+    ]
+
+
+def _choice(d: Design) -> list[str]:
+    """The database choice: the selected and recommended engines, the reasons and the scores."""
+    ch = d.choice
+    out = ["## Database Choice", ""]
+    if ch.note:
+        out += [f"> **Recommendation first:** {ch.note}", ""]
+    return [
+        *out,
+        f"**Selected:** {dialects.get(d.dialect).title} (a {ch.kind} database)",
+        f"**Recommended for these requirements:** {ENGINES[ch.recommended_engine]} ({ch.kind})",
+        "",
+        "**Rationale:**",
+        "",
+        *[f"- {r}" for r in ch.reasons],
+        "",
+        "| Kind | Score | Why |",
+        "|---|---|---|",
+        *[f"| {s.kind} | {s.points} | {'; '.join(s.reasons) or '—'} |" for s in ch.scores],
+        "",
+    ]
+
+
+def _table_section(d: Design, t: Table, info: TableInfo) -> list[str]:
+    """One table: its purpose, columns, indexes, relationships and partitioning."""
+    out = [f"### Table: {t.name}", "", f"**Purpose:** {info.purpose}", ""]
+    out += ["| Column | Type | Constraints | Description |", "|---|---|---|---|"]
+    for c in t.columns:
+        desc = (c.comment or "").replace("|", "\\|")
+        out.append(
+            f"| {c.name} | {_type(c, d.dialect)} | {_constraints(t, c, d.schema)} | {desc} |"
+        )
+    out.append("")
+    names = [t.primary_key.name] if t.primary_key else []
+    names += list(t.uniques) + [ix.name for ix in d.schema.indexes_on(t.key)]
+    out += ["**Indexes:**", ""]
+    out += [_index_line(n, d, t) for n in names]
+    out.append("")
+    if info.relationships:
+        out += ["**Relationships:**", "", *[f"- {r}" for r in info.relationships], ""]
+    if t.partition_by:
+        by = ", ".join(e.column or "?" for e in t.partition_by.elements)
+        out += [
+            f"**Partitioned:** by range of {by} (default partition `{t.name}_default`).",
+            "",
+        ]
+    return out
+
+
+def _queries(d: Design, proof: Proof | None) -> list[str]:
+    """Each access pattern's query, index and target, with what the proof measured (if run)."""
+    server = dialects.get(d.dialect)
+    engine = server.title
+    out = ["## Query Performance Analysis", ""]
     if proof is None and not server.embedded:  # not proved for want of a server
         servers = engine.replace(" / ", " or ")
         out += [
@@ -241,95 +307,65 @@ def design_md(
         out.append("")
     if proof:
         out += ["### Proof", "", proof.summary_md(), ""]
-    tables = [d.schema.tables[k] for k in by_table]
+    return out
+
+
+def _integrity_rules(d: Design, tables: Sequence[Table]) -> list[str]:
+    """The rules the schema keeps (keys, checks, unique sets) and those left to the
+    application, unnumbered."""
+    server = dialects.get(d.dialect)
     ops = server.operations
-    out += ["## Migration Strategy", "", *(ops.migration if ops else ()), ""]
-    out += [
-        "```sql",
-        "-- Example future migration (backwards compatible)",
-        f"ALTER TABLE {tables[0].name} ADD COLUMN notes text;",
-        "-- Down",
-        f"ALTER TABLE {tables[0].name} DROP COLUMN notes;",
-        "```",
-        "",
-        "## Scaling Strategy",
-        "",
-    ]
-    out += _scaling(d)
-    out += ["## Data Integrity Rules", ""]
-    n = 0
+    rules: list[str] = []
     for t in tables:
-        for fk in t.foreign_keys.values():
-            n += 1
-            deferred = (
-                ", DEFERRABLE INITIALLY DEFERRED: checked at COMMIT, so the rows of a cycle of "
-                "required references go in together in one transaction (see Decisions)"
-                if fk.initially_deferred
-                else ""
-            )
-            out.append(
-                f"{n}. **{t.name}.{', '.join(fk.columns)}** references "
-                f"{fk.ref_table.split('.', 1)[1]} (ON DELETE {fk.on_delete}{deferred})."
-            )
-        for ck in t.checks.values():
-            n += 1
-            out.append(f"{n}. **{ck.name}**: {_code(ck.expr.text)}.")
-        for u in t.uniques.values():
-            n += 1
-            out.append(f"{n}. **{u.name}**: ({', '.join(u.columns)}) is unique.")
+        rules += _table_rules(t)
     for ix in d.schema.indexes.values():
         if ix.unique:
-            n += 1
             cols = ", ".join(e.column or "?" for e in ix.elements)
             where = f" where {ix.where.text}" if ix.where else ""
-            out.append(f"{n}. **{ix.name}**: ({cols}) is unique{where}.")
+            rules.append(f"**{ix.name}**: ({cols}) is unique{where}.")
     if any(c.name == "updated_at" for t in tables for c in t.columns):
-        n += 1
         how = ops.updated_at if ops else "by the application"
-        out.append(f"{n}. **updated_at** is set {how} on every table that has it.")
-    for x in d.decisions:
-        if x.choice == CYCLE_NULLABLE:
-            n += 1
-            out.append(
-                f"{n}. **{x.subject}** is nullable although the spec requires it: it closes a "
-                "cycle of required references, and a key that cannot be deferred to COMMIT "
-                "must accept NULL for the first row of the cycle (insert NULL, then UPDATE in "
-                "the same transaction; see Decisions)."
-            )
-    mt = spec.project.features.multi_tenancy
+        rules.append(f"**updated_at** is set {how} on every table that has it.")
+    rules += [
+        f"**{x.subject}** is nullable although the spec requires it: it closes a "
+        "cycle of required references, and a key that cannot be deferred to COMMIT "
+        "must accept NULL for the first row of the cycle (insert NULL, then UPDATE in "
+        "the same transaction; see Decisions)."
+        for x in d.decisions
+        if x.choice == CYCLE_NULLABLE
+    ]
+    mt = d.spec.project.features.multi_tenancy
     if not server.capabilities.row_level_security and mt and mt.row_level_security:
-        n += 1
-        out.append(
-            f"{n}. **Tenant isolation** is enforced by the application: {server.title} has no "
+        rules.append(
+            f"**Tenant isolation** is enforced by the application: {server.title} has no "
             f"row-level security, so every query must filter by `{mt.tenant}_id` (each access "
             "pattern's index leads with it); a query that forgets it sees every tenant's rows."
         )
     if d.schema.policies:
-        n += 1
-        out.append(
-            f"{n}. **Tenant isolation**: row-level security policies `tenant_isolation` "
+        rules.append(
+            "**Tenant isolation**: row-level security policies `tenant_isolation` "
             "restrict each session to `current_setting('app.tenant_id')`."
         )
-    out += ["", "## Decisions", "", "| Subject | Decision | Reason |", "|---|---|---|"]
-    out += [f"| {x.subject} | {x.choice} | {x.reason} |" for x in d.decisions]
-    out += ["", "## Backup Strategy", "", *(ops.backup if ops else ()), ""]
-    out += [
-        "## Monitoring Metrics",
-        "",
-        *[
-            f"- `{pp.pattern.name}`: p95 latency against its {pp.pattern.latency_ms:g} ms target"
-            for pp in d.patterns
-        ],
-        *(ops.monitoring if ops else ()),
-        "",
-        "## Appendix: schema.sql",
-        "",
-        "```sql",
-        schema_sql.rstrip(),
-        "```",
-        "",
-    ]
-    return "\n".join(out)
+    return rules
+
+
+def _table_rules(t: Table) -> list[str]:
+    """A table's foreign keys, checks and unique constraints as integrity rules."""
+    rules: list[str] = []
+    for fk in t.foreign_keys.values():
+        deferred = (
+            ", DEFERRABLE INITIALLY DEFERRED: checked at COMMIT, so the rows of a cycle of "
+            "required references go in together in one transaction (see Decisions)"
+            if fk.initially_deferred
+            else ""
+        )
+        rules.append(
+            f"**{t.name}.{', '.join(fk.columns)}** references "
+            f"{fk.ref_table.split('.', 1)[1]} (ON DELETE {fk.on_delete}{deferred})."
+        )
+    rules += [f"**{ck.name}**: {_code(ck.expr.text)}." for ck in t.checks.values()]
+    rules += [f"**{u.name}**: ({', '.join(u.columns)}) is unique." for u in t.uniques.values()]
+    return rules
 
 
 def _code(text: str) -> str:

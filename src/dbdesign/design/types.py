@@ -72,36 +72,64 @@ def _money_args(a: Attribute) -> tuple[int, int]:
     return (a.precision or 12, a.scale if a.scale is not None else 2)
 
 
+# PostgreSQL's types whose column does not depend on the attribute's options.
+_POSTGRES_FIXED: dict[str, Physical] = {
+    "long_text": Physical(DataType(name="text"), (), "text: no practical length limit"),
+    "email": Physical(
+        DataType(name="text"),
+        (
+            "char_length({c}) <= 254",
+            # The format, lower-case only: equality and uniqueness then ignore case.
+            r"{c} ~ '^[^@\sA-Z]+@[^@\sA-Z]+\.[^@\sA-Z]+$'",
+        ),
+        "text stored lower-case (CHECK), so equality and uniqueness ignore case",
+    ),
+    "url": Physical(
+        DataType(name="text"),
+        ("char_length({c}) <= 2048", "{c} ~ '^https?://'"),
+        "text with a scheme CHECK",
+    ),
+    "phone": Physical(
+        DataType(name="text"), ("{c} ~ '^\\+[1-9][0-9]{6,14}$'",), "text in E.164 form (CHECK)"
+    ),
+    "boolean": Physical(
+        DataType(name="boolean"), (), "NOT NULL boolean: no third 'unknown' state", not_null=True
+    ),
+    "date": Physical(DataType(name="date"), (), "date"),
+    "timestamp": Physical(
+        DataType(name="timestamp with time zone"), (), "timestamptz: an unambiguous point in time"
+    ),
+    "time": Physical(DataType(name="time without time zone"), (), "time of day (never timetz)"),
+    "duration": Physical(DataType(name="interval"), (), "interval"),
+    "json": Physical(DataType(name="jsonb"), (), "jsonb: binary, indexable (never json)"),
+    "uuid": Physical(DataType(name="uuid"), (), "uuid"),
+    "country_code": Physical(
+        DataType(name="text"), ("{c} ~ '^[A-Z]{2}$'",), "ISO 3166-1 alpha-2 (CHECK)"
+    ),
+    "currency_code": Physical(
+        DataType(name="text"), ("{c} ~ '^[A-Z]{3}$'",), "ISO 4217 code (CHECK)"
+    ),
+    "ip_address": Physical(
+        DataType(name="inet"), (), "inet: validated, compact, with network operators"
+    ),
+    "password_hash": Physical(
+        DataType(name="text"),
+        ("char_length({c}) >= 20", "char_length({c}) <= 255"),
+        "a hash (bcrypt/argon2), never the password",
+    ),
+}
+
+
 def postgres(a: Attribute) -> Physical:
     t = a.type
     T = DataType
+    if t in _POSTGRES_FIXED:
+        return _POSTGRES_FIXED[t]
     if t in ("text", "identifier"):
         return Physical(
             T(name="text"),
             _text_len(a, 255 if t == "text" else 64, "char_length"),
             "text with a length CHECK: the limit is a rule that can change without a type change",
-        )
-    if t == "long_text":
-        return Physical(T(name="text"), (), "text: no practical length limit")
-    if t == "email":
-        return Physical(
-            T(name="text"),
-            (
-                "char_length({c}) <= 254",
-                # The format, lower-case only: equality and uniqueness then ignore case.
-                r"{c} ~ '^[^@\sA-Z]+@[^@\sA-Z]+\.[^@\sA-Z]+$'",
-            ),
-            "text stored lower-case (CHECK), so equality and uniqueness ignore case",
-        )
-    if t == "url":
-        return Physical(
-            T(name="text"),
-            ("char_length({c}) <= 2048", "{c} ~ '^https?://'"),
-            "text with a scheme CHECK",
-        )
-    if t == "phone":
-        return Physical(
-            T(name="text"), ("{c} ~ '^\\+[1-9][0-9]{6,14}$'",), "text in E.164 form (CHECK)"
         )
     if t == "money":
         return Physical(
@@ -115,42 +143,12 @@ def postgres(a: Attribute) -> Physical:
     if t == "integer":
         name = integer_type(a)
         return Physical(T(name=name), _range(a), f"{name}: the smallest type that holds the range")
-    if t == "boolean":
-        return Physical(
-            T(name="boolean"), (), "NOT NULL boolean: no third 'unknown' state", not_null=True
-        )
-    if t == "date":
-        return Physical(T(name="date"), (), "date")
-    if t == "timestamp":
-        return Physical(
-            T(name="timestamp with time zone"), (), "timestamptz: an unambiguous point in time"
-        )
-    if t == "time":
-        return Physical(T(name="time without time zone"), (), "time of day (never timetz)")
-    if t == "duration":
-        return Physical(T(name="interval"), (), "interval")
     if t == "enum":
         assert a.values
         vals = ", ".join(literal(v, "postgres") for v in a.values)
         return Physical(T(name="text"), (f"{{c}} IN ({vals})",), "text with an IN CHECK")
-    if t == "json":
-        return Physical(T(name="jsonb"), (), "jsonb: binary, indexable (never json)")
-    if t == "uuid":
-        return Physical(T(name="uuid"), (), "uuid")
-    if t == "country_code":
-        return Physical(T(name="text"), ("{c} ~ '^[A-Z]{2}$'",), "ISO 3166-1 alpha-2 (CHECK)")
-    if t == "currency_code":
-        return Physical(T(name="text"), ("{c} ~ '^[A-Z]{3}$'",), "ISO 4217 code (CHECK)")
-    if t == "ip_address":
-        return Physical(T(name="inet"), (), "inet: validated, compact, with network operators")
     if t == "vector":
         return Physical(T(name="vector", args=(a.dim or 0,)), (), "pgvector's vector")
-    if t == "password_hash":
-        return Physical(
-            T(name="text"),
-            ("char_length({c}) >= 20", "char_length({c}) <= 255"),
-            "a hash (bcrypt/argon2), never the password",
-        )
     raise AssertionError(t)
 
 
@@ -213,55 +211,105 @@ def _mysql_text_len(a: Attribute, default_max: int) -> tuple[int, tuple[str, ...
     return hi, ((f"char_length({{c}}) >= {lo}",) if lo else ())
 
 
+def _mysql_text(a: Attribute) -> Physical:
+    """text, identifier and password_hash: varchar up to what an InnoDB key holds, else TEXT
+    with a length CHECK."""
+    t = a.type
+    T = DataType
+    default_max = {"text": 255, "identifier": 64, "password_hash": 255}[t]
+    hi, checks = _mysql_text_len(a, default_max)
+    if t == "password_hash":
+        checks = ("char_length({c}) >= 20",)
+    if hi > VARCHAR_INDEXABLE:
+        return Physical(
+            T(name="text"),
+            (*checks, f"char_length({{c}}) <= {hi}"),
+            f"TEXT with a length CHECK: {hi} characters are past what an InnoDB key holds",
+        )
+    why = (
+        f"varchar({hi}): MySQL needs a length on text that is indexed or unique, and "
+        "strict SQL mode refuses longer values"
+    )
+    if checks:
+        why += "; a CHECK for the minimum length"
+    if t == "password_hash":
+        why = "varchar(255): a hash (bcrypt/argon2), never the password"
+    return Physical(T(name="varchar", args=(hi,)), checks, why)
+
+
+# MySQL's types whose column does not depend on the attribute's options.
+_MYSQL_FIXED: dict[str, Physical] = {
+    "email": Physical(
+        DataType(name="varchar", args=(254,)),
+        ("{c} regexp '^[^@[:space:]]+@[^@[:space:]]+[.][^@[:space:]]+$'",),
+        "varchar(254) with a format CHECK; the case-insensitive collation (utf8mb4_*_ci) "
+        "makes equality and uniqueness ignore case",
+    ),
+    "url": Physical(
+        DataType(name="varchar", args=(2048,)),
+        ("({c} like 'http://%' or {c} like 'https://%')",),
+        "varchar(2048) with a scheme CHECK",
+    ),
+    "phone": Physical(
+        DataType(name="varchar", args=(16,)),
+        ("{c} regexp '^[+][1-9][0-9]{6,14}$'",),
+        "varchar(16) in E.164 form (CHECK)",
+    ),
+    "boolean": Physical(
+        DataType(name="boolean"),
+        (),
+        "NOT NULL BOOLEAN (tinyint(1), 0 or 1): no third 'unknown' state",
+        not_null=True,
+    ),
+    "date": Physical(DataType(name="date"), (), "date"),
+    "timestamp": Physical(
+        DataType(name="datetime", args=(6,)),
+        (),
+        "DATETIME(6) holding UTC (the application writes UTC): TIMESTAMP converts with the "
+        "session time zone and ends in 2038",
+    ),
+    "time": Physical(DataType(name="time"), (), "time of day"),
+    "duration": Physical(
+        DataType(name="bigint"),
+        (),
+        "bigint seconds: MySQL has no interval type, and TIME stops at 838 hours",
+    ),
+    "json": Physical(
+        DataType(name="json"), (), "JSON: validated (MariaDB: longtext with a json_valid CHECK)"
+    ),
+    "uuid": Physical(
+        DataType(name="binary", args=(16,)),
+        (),
+        "BINARY(16), not CHAR(36): 16 bytes instead of 36, in the row and in every "
+        "index that holds it",
+    ),
+    "country_code": Physical(
+        DataType(name="char", args=(2,)),
+        ("{c} regexp '(?-i)^[A-Z]{2}$'",),
+        "ISO 3166-1 alpha-2, upper case (case-sensitive CHECK)",
+    ),
+    "currency_code": Physical(
+        DataType(name="char", args=(3,)),
+        ("{c} regexp '(?-i)^[A-Z]{3}$'",),
+        "ISO 4217 code, upper case (case-sensitive CHECK)",
+    ),
+}
+
+
 def mysql(a: Attribute) -> Physical:
     """MySQL 8 / MariaDB 10.x (utf8mb4, strict SQL mode, InnoDB)."""
     t = a.type
     T = DataType
+    if t in _MYSQL_FIXED:
+        return _MYSQL_FIXED[t]
     if t in ("text", "identifier", "password_hash"):
-        default_max = {"text": 255, "identifier": 64, "password_hash": 255}[t]
-        hi, checks = _mysql_text_len(a, default_max)
-        if t == "password_hash":
-            checks = ("char_length({c}) >= 20",)
-        if hi > VARCHAR_INDEXABLE:
-            return Physical(
-                T(name="text"),
-                (*checks, f"char_length({{c}}) <= {hi}"),
-                f"TEXT with a length CHECK: {hi} characters are past what an InnoDB key holds",
-            )
-        why = (
-            f"varchar({hi}): MySQL needs a length on text that is indexed or unique, and "
-            "strict SQL mode refuses longer values"
-        )
-        if checks:
-            why += "; a CHECK for the minimum length"
-        if t == "password_hash":
-            why = "varchar(255): a hash (bcrypt/argon2), never the password"
-        return Physical(T(name="varchar", args=(hi,)), checks, why)
+        return _mysql_text(a)
     if t == "long_text":
         if a.max_length and a.max_length > TEXT_CHARS:
             return Physical(
                 T(name="mediumtext"), (), "MEDIUMTEXT: TEXT holds 64 KB, too little here"
             )
         return Physical(T(name="text"), (), "TEXT: up to 64 KB, stored off the row page when long")
-    if t == "email":
-        return Physical(
-            T(name="varchar", args=(254,)),
-            ("{c} regexp '^[^@[:space:]]+@[^@[:space:]]+[.][^@[:space:]]+$'",),
-            "varchar(254) with a format CHECK; the case-insensitive collation (utf8mb4_*_ci) "
-            "makes equality and uniqueness ignore case",
-        )
-    if t == "url":
-        return Physical(
-            T(name="varchar", args=(2048,)),
-            ("({c} like 'http://%' or {c} like 'https://%')",),
-            "varchar(2048) with a scheme CHECK",
-        )
-    if t == "phone":
-        return Physical(
-            T(name="varchar", args=(16,)),
-            ("{c} regexp '^[+][1-9][0-9]{6,14}$'",),
-            "varchar(16) in E.164 form (CHECK)",
-        )
     if t == "money":
         return Physical(
             T(name="decimal", args=_money_args(a)),
@@ -274,30 +322,6 @@ def mysql(a: Attribute) -> Physical:
     if t == "integer":
         name = mysql_integer_type(a)
         return Physical(T(name=name), _range(a), f"{name}: the smallest type that holds the range")
-    if t == "boolean":
-        return Physical(
-            T(name="boolean"),
-            (),
-            "NOT NULL BOOLEAN (tinyint(1), 0 or 1): no third 'unknown' state",
-            not_null=True,
-        )
-    if t == "date":
-        return Physical(T(name="date"), (), "date")
-    if t == "timestamp":
-        return Physical(
-            T(name="datetime", args=(6,)),
-            (),
-            "DATETIME(6) holding UTC (the application writes UTC): TIMESTAMP converts with the "
-            "session time zone and ends in 2038",
-        )
-    if t == "time":
-        return Physical(T(name="time"), (), "time of day")
-    if t == "duration":
-        return Physical(
-            T(name="bigint"),
-            (),
-            "bigint seconds: MySQL has no interval type, and TIME stops at 838 hours",
-        )
     if t == "enum":
         assert a.values
         # MySQL reads a backslash in a string as an escape: its own quoting, never _lit
@@ -307,29 +331,6 @@ def mysql(a: Attribute) -> Physical:
             T(name="varchar", args=(width,)),
             (f"{{c}} in ({vals})",),
             "varchar with an IN CHECK (a new value is a CHECK change, not an ENUM rebuild)",
-        )
-    if t == "json":
-        return Physical(
-            T(name="json"), (), "JSON: validated (MariaDB: longtext with a json_valid CHECK)"
-        )
-    if t == "uuid":
-        return Physical(
-            T(name="binary", args=(16,)),
-            (),
-            "BINARY(16), not CHAR(36): 16 bytes instead of 36, in the row and in every "
-            "index that holds it",
-        )
-    if t == "country_code":
-        return Physical(
-            T(name="char", args=(2,)),
-            ("{c} regexp '(?-i)^[A-Z]{2}$'",),
-            "ISO 3166-1 alpha-2, upper case (case-sensitive CHECK)",
-        )
-    if t == "currency_code":
-        return Physical(
-            T(name="char", args=(3,)),
-            ("{c} regexp '(?-i)^[A-Z]{3}$'",),
-            "ISO 4217 code, upper case (case-sensitive CHECK)",
         )
     if t == "ip_address":
         cond = "is_ipv4({c}) or is_ipv6({c})"

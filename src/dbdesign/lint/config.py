@@ -23,7 +23,8 @@ Example::
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from dbdesign.errors import ConfigError
@@ -99,61 +100,86 @@ def _sev(value: Any, where: str, file: str | None) -> Severity:
         ) from None
 
 
+def _strings(value: Any, where: str, file: str | None) -> tuple[str, ...]:
+    """A list of strings (a lone string is a list of one)."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: must be a list of strings", file=file)
+    return tuple(value)
+
+
+def _count(value: Any, where: str, file: str | None) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ConfigError(f"{where}: must be a non-negative integer", file=file)
+    return value
+
+
+def _severities(value: Any, where: str, file: str | None) -> dict[str, Severity]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: must be a table of CODE = severity", file=file)
+    return {c.upper(): _sev(v, f"{where}.{c}", file) for c, v in value.items()}
+
+
+def _naming(value: Any, where: str, file: str | None) -> dict[str, tuple[str, ...]]:
+    """The naming patterns, each kind given replacing its default."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: must be a table", file=file)
+    naming = dict(DEFAULT_NAMING)
+    for nk, nv in value.items():
+        if nk not in DEFAULT_NAMING:
+            raise ConfigError(
+                f"{where}.{nk}: unknown; choose from {', '.join(DEFAULT_NAMING)}",
+                file=file,
+            )
+        pats = [nv] if isinstance(nv, str) else nv
+        if not isinstance(pats, list) or not all(isinstance(p, str) for p in pats):
+            raise ConfigError(f"{where}.{nk}: must be a pattern or a list", file=file)
+        naming[nk] = tuple(pats)
+    return naming
+
+
+def _volumes(value: Any, where: str, file: str | None) -> dict[str, int]:
+    if not isinstance(value, dict):
+        raise ConfigError(f'{where}: must be a table of "schema.table" = rows', file=file)
+    for name, rows in value.items():
+        if not isinstance(rows, int) or isinstance(rows, bool) or rows < 0:
+            raise ConfigError(f"{where}.{name}: must be a non-negative integer (rows)", file=file)
+    return dict(value)
+
+
+def _string(what: str) -> Callable[[Any, str, str | None], str]:
+    """A parser of one string, which the error message calls ``what``."""
+
+    def parse(value: Any, where: str, file: str | None) -> str:
+        if not isinstance(value, str):
+            raise ConfigError(f"{where}: must be {what}", file=file)
+        return value
+
+    return parse
+
+
+# How each key of the section (each field of LintConfig) is read: (value, where, file) -> the
+# field's value.
+_PARSERS: dict[str, Callable[[Any, str, str | None], Any]] = {
+    **dict.fromkeys(_LISTS, _strings),
+    **dict.fromkeys(_INTS, _count),
+    "severity": _severities,
+    "fail_on": _sev,
+    "naming": _naming,
+    "volumes": _volumes,
+    "baseline": _string("a path"),
+    "updated_at_column": _string("a column name"),
+}
+
+
 def parse_config(data: dict[str, Any], *, file: str | None = None) -> LintConfig:
     """Validate a ``lint`` section (a plain dict from TOML) into a LintConfig."""
-    known = {f.name for f in fields(LintConfig)}
     changes: dict[str, Any] = {}
     for key, value in data.items():
         k = key.replace("-", "_")
         where = f"[tool.dbdesign.lint] {key}"
-        if k not in known:
+        if k not in _PARSERS:
             raise ConfigError(f"{where}: unknown key", file=file)
-        if k in _LISTS:
-            if isinstance(value, str):
-                value = [value]
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ConfigError(f"{where}: must be a list of strings", file=file)
-            changes[k] = tuple(value)
-        elif k in _INTS:
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise ConfigError(f"{where}: must be a non-negative integer", file=file)
-            changes[k] = value
-        elif k == "severity":
-            if not isinstance(value, dict):
-                raise ConfigError(f"{where}: must be a table of CODE = severity", file=file)
-            changes[k] = {c.upper(): _sev(v, f"{where}.{c}", file) for c, v in value.items()}
-        elif k == "fail_on":
-            changes[k] = _sev(value, where, file)
-        elif k == "naming":
-            if not isinstance(value, dict):
-                raise ConfigError(f"{where}: must be a table", file=file)
-            naming = dict(DEFAULT_NAMING)
-            for nk, nv in value.items():
-                if nk not in DEFAULT_NAMING:
-                    raise ConfigError(
-                        f"{where}.{nk}: unknown; choose from {', '.join(DEFAULT_NAMING)}",
-                        file=file,
-                    )
-                pats = [nv] if isinstance(nv, str) else nv
-                if not isinstance(pats, list) or not all(isinstance(p, str) for p in pats):
-                    raise ConfigError(f"{where}.{nk}: must be a pattern or a list", file=file)
-                naming[nk] = tuple(pats)
-            changes[k] = naming
-        elif k == "volumes":
-            if not isinstance(value, dict):
-                raise ConfigError(f'{where}: must be a table of "schema.table" = rows', file=file)
-            for name, rows in value.items():
-                if not isinstance(rows, int) or isinstance(rows, bool) or rows < 0:
-                    raise ConfigError(
-                        f"{where}.{name}: must be a non-negative integer (rows)", file=file
-                    )
-            changes[k] = dict(value)
-        elif k == "baseline":
-            if not isinstance(value, str):
-                raise ConfigError(f"{where}: must be a path", file=file)
-            changes[k] = value
-        elif k == "updated_at_column":
-            if not isinstance(value, str):
-                raise ConfigError(f"{where}: must be a column name", file=file)
-            changes[k] = value
+        changes[k] = _PARSERS[k](value, where, file)
     return replace(LintConfig(), **changes)

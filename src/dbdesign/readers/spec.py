@@ -461,20 +461,10 @@ class KeyPath(tuple[str | int, ...]):
 
 
 def _reference_errors(spec: Spec) -> Iterator[tuple[Path_, str]]:
+    """Every name a spec uses that it does not define, in the order of the spec's sections."""
     ents = spec.entities
     for name, e in ents.items():
-        if not _NAME.match(name):
-            yield ("entities", name), f"entity names are lower snake_case, not {name!r}"
-        for aname, a in e.attributes.items():
-            assert isinstance(a, Attribute)
-            yield from _attribute_errors(("entities", name, "attributes", aname), aname, a)
-        for i, group in enumerate(e.unique_together):
-            for f in group:
-                if f not in fields_of(spec, name):
-                    yield (
-                        ("entities", name, "unique_together", i),
-                        f"no field {f!r} on {name}{_suggest(f, sorted(fields_of(spec, name)))}",
-                    )
+        yield from _entity_errors(spec, name, e)
     mt = spec.project.features.multi_tenancy
     if mt and mt.tenant not in ents:
         yield (
@@ -482,34 +472,67 @@ def _reference_errors(spec: Spec) -> Iterator[tuple[Path_, str]]:
             f"no entity {mt.tenant!r}{_suggest(mt.tenant, ents)}",
         )
     for i, r in enumerate(spec.relationships):
-        base: Path_ = ("relationships", i)
-        if r.type == "many-to-many":
-            if r.between is None:
-                yield base, "a many-to-many relationship names its two entities in between:"
-                continue
-            for j, ent in enumerate(r.between):
-                if ent not in ents:
-                    yield (*base, "between", j), f"no entity {ent!r}{_suggest(ent, ents)}"
-            for aname, a in r.attributes.items():
-                assert isinstance(a, Attribute)
-                yield from _attribute_errors((*base, "attributes", aname), aname, a)
-            continue
-        for side in ("parent", "child"):
-            ent = getattr(r, side)
-            if ent is None:
-                yield base, f"a {r.type} relationship needs {side}:"
-            elif ent not in ents:
-                yield (*base, side), f"no entity {ent!r}{_suggest(ent, ents)}"
-        if r.parent == r.child and r.parent is not None:
-            if not r.name:
-                yield base, "a self-referential relationship needs a name: (e.g. parent)"
-            if r.required:
-                yield (*base, "required"), "a self-referential reference cannot be required"
-        if r.on_delete == "set null" and r.required:
-            yield (*base, "on_delete"), "'set null' needs required: false"
+        yield from _relationship_errors(spec, ("relationships", i), r)
+    yield from _access_pattern_errors(spec)
+    for i, w in enumerate(spec.writes):
+        if w.entity not in ents:
+            yield ("writes", i, "entity"), f"no entity {w.entity!r}{_suggest(w.entity, ents)}"
+    # Last: a skew names references, which the relationships above must define first.
+    for name, e in ents.items():
+        yield from _volume_errors(spec, name, e)
+
+
+def _entity_errors(spec: Spec, name: str, e: Entity) -> Iterator[tuple[Path_, str]]:
+    """An entity's name, its attributes and the fields its ``unique_together`` groups name."""
+    if not _NAME.match(name):
+        yield ("entities", name), f"entity names are lower snake_case, not {name!r}"
+    for aname, a in e.attributes.items():
+        assert isinstance(a, Attribute)
+        yield from _attribute_errors(("entities", name, "attributes", aname), aname, a)
+    for i, group in enumerate(e.unique_together):
+        for f in group:
+            if f not in fields_of(spec, name):
+                yield (
+                    ("entities", name, "unique_together", i),
+                    f"no field {f!r} on {name}{_suggest(f, sorted(fields_of(spec, name)))}",
+                )
+
+
+def _relationship_errors(spec: Spec, base: Path_, r: Relationship) -> Iterator[tuple[Path_, str]]:
+    """A relationship's entities, and what a self-reference or ``set null`` needs."""
+    ents = spec.entities
+    if r.type == "many-to-many":
+        if r.between is None:
+            yield base, "a many-to-many relationship names its two entities in between:"
+            return
+        for j, ent in enumerate(r.between):
+            if ent not in ents:
+                yield (*base, "between", j), f"no entity {ent!r}{_suggest(ent, ents)}"
+        for aname, a in r.attributes.items():
+            assert isinstance(a, Attribute)
+            yield from _attribute_errors((*base, "attributes", aname), aname, a)
+        return
+    for side in ("parent", "child"):
+        ent = getattr(r, side)
+        if ent is None:
+            yield base, f"a {r.type} relationship needs {side}:"
+        elif ent not in ents:
+            yield (*base, side), f"no entity {ent!r}{_suggest(ent, ents)}"
+    if r.parent == r.child and r.parent is not None:
+        if not r.name:
+            yield base, "a self-referential relationship needs a name: (e.g. parent)"
+        if r.required:
+            yield (*base, "required"), "a self-referential reference cannot be required"
+    if r.on_delete == "set null" and r.required:
+        yield (*base, "on_delete"), "'set null' needs required: false"
+
+
+def _access_pattern_errors(spec: Spec) -> Iterator[tuple[Path_, str]]:
+    """Access patterns: unique names, a known entity, and fields that entity has."""
+    ents = spec.entities
     names: set[str] = set()
     for i, p in enumerate(spec.access_patterns):
-        base = ("access_patterns", i)
+        base: Path_ = ("access_patterns", i)
         if p.name in names:
             yield (*base, "name"), f"duplicate access pattern name {p.name!r}"
         names.add(p.name)
@@ -532,12 +555,6 @@ def _reference_errors(spec: Spec) -> Iterator[tuple[Path_, str]]:
             isinstance(a, Attribute) and a.searchable for a in ents[p.entity].attributes.values()
         ):
             yield (*base, "text_search"), f"{p.entity} has no attribute marked searchable"
-    for i, w in enumerate(spec.writes):
-        if w.entity not in ents:
-            yield ("writes", i, "entity"), f"no entity {w.entity!r}{_suggest(w.entity, ents)}"
-    # Last: a skew names references, which the relationships above must define first.
-    for name, e in ents.items():
-        yield from _volume_errors(spec, name, e)
 
 
 def _volume_errors(spec: Spec, name: str, e: Entity) -> Iterator[tuple[Path_, str]]:
