@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from dbdesign.docs.context import Diagram, DocsContext
-from dbdesign.model import Column, ForeignKey, Table
+from dbdesign.model import Column, ForeignKey, Index, Table
 
 # -- shared ----------------------------------------------------------------------------------
 
@@ -384,24 +384,13 @@ def _dbml_type(c: Column, t: Table, enum_keys: set[str]) -> str:
 
 
 def _dbml_table(ctx: DocsContext, t: Table, enum_keys: set[str]) -> list[str]:
+    """A DBML ``Table`` block: its columns, its indexes block and its note."""
     head = f"Table {_dq(t.key)}"
     lines = [head + " {"]
     pk = t.primary_key.columns if t.primary_key else ()
     single_unique = {u.columns[0] for u in t.uniques.values() if len(u.columns) == 1}
     for c in t.columns:
-        settings = []
-        if len(pk) == 1 and c.name == pk[0]:
-            settings.append("pk")
-        if c.identity is not None or (c.default is not None and "nextval(" in c.default.text):
-            settings.append("increment")
-        if not c.nullable and "pk" not in settings:
-            settings.append("not null")
-        if c.name in single_unique:
-            settings.append("unique")
-        if c.default is not None and "nextval(" not in c.default.text:
-            settings.append(f"default: {_dbml_default(c.default.text)}")
-        if c.comment:
-            settings.append(f"note: {_ds(c.comment)}")
+        settings = _dbml_column_settings(c, pk, single_unique)
         tail = f" [{', '.join(settings)}]" if settings else ""
         lines.append(f"  {_dn(c.name)} {_dbml_type(c, t, enum_keys)}{tail}")
     idx_lines = []
@@ -411,25 +400,7 @@ def _dbml_table(ctx: DocsContext, t: Table, enum_keys: set[str]) -> list[str]:
         if len(u.columns) > 1:
             cols = ", ".join(_dn(c) for c in u.columns)
             idx_lines.append(f"    ({cols}) [unique, name: {_ds(u.name)}]")
-    for ix in ctx.indexes.get(t.key, ()):
-        elems = [
-            _dn(e.column) if e.column is not None else "`" + str(e.expr).replace("`", "'") + "`"
-            for e in ix.elements
-        ]
-        settings = [f"name: {_ds(ix.name)}"]
-        if ix.unique:
-            settings.append("unique")
-        if ix.method in ("btree", "hash"):
-            settings.append(f"type: {ix.method}")
-        notes = []
-        if ix.method not in ("btree", "hash"):
-            notes.append(f"using {ix.method}")
-        if ix.where is not None:
-            notes.append(f"where {ix.where}")
-        if notes:
-            settings.append(f"note: {_ds('; '.join(notes))}")
-        body = elems[0] if len(elems) == 1 else f"({', '.join(elems)})"
-        idx_lines.append(f"    {body} [{', '.join(settings)}]")
+    idx_lines += [_dbml_index(ix) for ix in ctx.indexes.get(t.key, ())]
     if idx_lines:
         lines.append("")
         lines.append("  indexes {")
@@ -448,3 +419,43 @@ def _dbml_table(ctx: DocsContext, t: Table, enum_keys: set[str]) -> list[str]:
         lines.append(f"  Note: {_ds(chr(10).join(notes))}")
     lines.append("}")
     return lines
+
+
+def _dbml_column_settings(c: Column, pk: Sequence[str], single_unique: set[str]) -> list[str]:
+    """A column's DBML settings (``pk``, ``increment``, ``not null`` ...), in DBML's order."""
+    settings = []
+    if len(pk) == 1 and c.name == pk[0]:
+        settings.append("pk")
+    if c.identity is not None or (c.default is not None and "nextval(" in c.default.text):
+        settings.append("increment")
+    if not c.nullable and "pk" not in settings:
+        settings.append("not null")
+    if c.name in single_unique:
+        settings.append("unique")
+    if c.default is not None and "nextval(" not in c.default.text:
+        settings.append(f"default: {_dbml_default(c.default.text)}")
+    if c.comment:
+        settings.append(f"note: {_ds(c.comment)}")
+    return settings
+
+
+def _dbml_index(ix: Index) -> str:
+    """An index as a line of a DBML ``indexes`` block (what DBML has no word for goes in a note)."""
+    elems = [
+        _dn(e.column) if e.column is not None else "`" + str(e.expr).replace("`", "'") + "`"
+        for e in ix.elements
+    ]
+    settings = [f"name: {_ds(ix.name)}"]
+    if ix.unique:
+        settings.append("unique")
+    if ix.method in ("btree", "hash"):
+        settings.append(f"type: {ix.method}")
+    notes = []
+    if ix.method not in ("btree", "hash"):
+        notes.append(f"using {ix.method}")
+    if ix.where is not None:
+        notes.append(f"where {ix.where}")
+    if notes:
+        settings.append(f"note: {_ds('; '.join(notes))}")
+    body = elems[0] if len(elems) == 1 else f"({', '.join(elems)})"
+    return f"    {body} [{', '.join(settings)}]"

@@ -13,7 +13,7 @@ from dbdesign.docs import describe
 from dbdesign.docs.assets import CSS, JS
 from dbdesign.docs.context import Diagram, DocFinding, DocsContext, source_name
 from dbdesign.docs.erd import edges, key_columns
-from dbdesign.model import Table
+from dbdesign.model import Table, View
 
 
 def e(s: object) -> str:
@@ -272,27 +272,39 @@ class HtmlWriter:
     # -- a table ----------------------------------------------------------------------------
 
     def table_page(self, t: Table) -> str:
-        ctx = self.ctx
+        """A table's section: its facts, columns, findings, keys, relationships and attachments."""
         key = t.key
-        pk, fk_cols, uk = key_columns(t)
+        section = f'<section id="{e(self.tid(key))}" class="page table-page" data-table="{e(key)}">'
+        out = _page_head(section, t, self._table_facts(t))
+        out += self._columns(t)
+        findings = self.ctx.findings_by_table.get(key, [])
+        if findings:
+            out.append(f"<h3>Lint findings ({len(findings)})</h3>")
+            out.append(self._findings(findings, with_object=True))
+        out += self._keys(t)
+        out += self._relations(t)
+        out += self._attached(t)
+        out.append("</section>")
+        return "".join(out)
+
+    def _table_facts(self, t: Table) -> str:
+        """The line under a table's name: its kind, rows, columns and row security."""
+        ctx = self.ctx
         facts = [e(describe.table_kind(t))]
         if t.partition_of:
             facts = [f"partition of {self.tlink(t.partition_of)}"]
             if t.partition_bound is not None:
                 facts.append(c(t.partition_bound))
-        if ctx.row_counts is not None and key in ctx.row_counts:
-            facts.append(f"{ctx.row_counts[key]:,} rows")
+        if ctx.row_counts is not None and t.key in ctx.row_counts:
+            facts.append(f"{ctx.row_counts[t.key]:,} rows")
         facts.append(f"{len(t.columns)} columns")
         if t.rls_enabled:
             facts.append("row level security" + (" (forced)" if t.rls_forced else ""))
-        out = [
-            f'<section id="{e(self.tid(key))}" class="page table-page" data-table="{e(key)}">',
-            f'<h2><span class="schema">{e(t.schema)}.</span>{e(t.name)}</h2>',
-            f'<p class="sub">{" · ".join(facts)}</p>',
-        ]
-        if t.comment:
-            out.append(f'<div class="comment">{e(t.comment)}</div>')
+        return " · ".join(facts)
 
+    def _columns(self, t: Table) -> list[str]:
+        """The columns grid: one row a column, its keys and what a foreign key points at."""
+        pk, fk_cols, uk = key_columns(t)
         refs: dict[str, str] = {}
         for fk in t.foreign_keys.values():
             for fc, rc in zip(fk.columns, fk.ref_columns, strict=False):
@@ -319,13 +331,12 @@ class HtmlWriter:
                     e(col.comment or ""),
                 ]
             )
-        out.append("<h3>Columns</h3>")
-        out.append(_grid(["#", "Column", "Type", "Null", "Default", "Keys", "Comment"], rows, {0}))
-        findings = ctx.findings_by_table.get(key, [])
-        if findings:
-            out.append(f"<h3>Lint findings ({len(findings)})</h3>")
-            out.append(self._findings(findings, with_object=True))
+        headers = ["#", "Column", "Type", "Null", "Default", "Keys", "Comment"]
+        return ["<h3>Columns</h3>", _grid(headers, rows, {0})]
 
+    def _keys(self, t: Table) -> list[str]:
+        """The keys-and-constraints and indexes grids (each left out when empty)."""
+        out: list[str] = []
         cons = []
         if t.primary_key:
             cons.append(
@@ -350,7 +361,7 @@ class HtmlWriter:
         if cons:
             out.append("<h3>Keys and constraints</h3>")
             out.append(_grid(["Name", "Type", "Definition"], cons))
-        indexes = ctx.indexes.get(key, [])
+        indexes = self.ctx.indexes.get(t.key, [])
         if indexes:
             out.append("<h3>Indexes</h3>")
             out.append(
@@ -359,7 +370,13 @@ class HtmlWriter:
                     [[e(ix.name), c(describe.index(ix)), e(ix.comment or "")] for ix in indexes],
                 )
             )
-        referenced_by = ctx.referenced_by.get(key, [])
+        return out
+
+    def _relations(self, t: Table) -> list[str]:
+        """The relationships list and the partitions grid (each left out when empty)."""
+        ctx = self.ctx
+        out: list[str] = []
+        referenced_by = ctx.referenced_by.get(t.key, [])
         if t.foreign_keys or referenced_by:
             out.append("<h3>Relationships</h3>")
             items = [
@@ -372,7 +389,7 @@ class HtmlWriter:
                 for src, fk in referenced_by
             ]
             out.append(f'<ul class="links">{"".join(items)}</ul>')
-        parts = ctx.partitions.get(key, [])
+        parts = ctx.partitions.get(t.key, [])
         if parts:
             out.append(f"<h3>Partitions ({len(parts)})</h3>")
             out.append(
@@ -381,7 +398,13 @@ class HtmlWriter:
                     [[self.tlink(p), c(ctx.schema.tables[p].partition_bound or "")] for p in parts],
                 )
             )
-        triggers = ctx.triggers.get(key, [])
+        return out
+
+    def _attached(self, t: Table) -> list[str]:
+        """The triggers and policies grids and the diagram (each left out when empty)."""
+        ctx = self.ctx
+        out: list[str] = []
+        triggers = ctx.triggers.get(t.key, [])
         if triggers:
             out.append("<h3>Triggers</h3>")
             out.append(
@@ -390,7 +413,7 @@ class HtmlWriter:
                     [[e(tr.name), c(describe.trigger(tr))] for tr in triggers],
                 )
             )
-        policies = ctx.policies.get(key, [])
+        policies = ctx.policies.get(t.key, [])
         if policies:
             out.append("<h3>Policies</h3>")
             out.append(
@@ -399,24 +422,17 @@ class HtmlWriter:
                     [[e(p.name), c(describe.policy(p)), e(p.comment or "")] for p in policies],
                 )
             )
-        d = ctx.diagram_of_table.get(key)
+        d = ctx.diagram_of_table.get(t.key)
         if d is not None:
             out.append("<h3>Diagram</h3>")
             out.append(self.diagram(d))
-        out.append("</section>")
-        return "".join(out)
+        return out
 
     def view_page(self, key: str) -> str:
         v = self.ctx.schema.views[key]
         vid = f"v-{self.ctx.view_slugs[key]}"
         kind = "materialized view" if v.materialized else "view"
-        out = [
-            f'<section id="{e(vid)}" class="page view-page">',
-            f'<h2><span class="schema">{e(v.schema)}.</span>{e(v.name)}</h2>',
-            f'<p class="sub">{kind}</p>',
-        ]
-        if v.comment:
-            out.append(f'<div class="comment">{e(v.comment)}</div>')
+        out = _page_head(f'<section id="{e(vid)}" class="page view-page">', v, kind)
         if v.column_comments:
             out.append("<h3>Column comments</h3>")
             out.append(
@@ -446,6 +462,19 @@ class HtmlWriter:
             rows.append(row)
         headers = ["Severity", "Code"] + (["Object"] if with_object else []) + ["Message", "Where"]
         return _grid(headers, rows)
+
+
+def _page_head(section: str, obj: Table | View, sub: str) -> list[str]:
+    """The start of a table's or view's page: its ``section`` tag, name, line of facts
+    (``sub``, HTML) and comment."""
+    out = [
+        section,
+        f'<h2><span class="schema">{e(obj.schema)}.</span>{e(obj.name)}</h2>',
+        f'<p class="sub">{sub}</p>',
+    ]
+    if obj.comment:
+        out.append(f'<div class="comment">{e(obj.comment)}</div>')
+    return out
 
 
 def render_html(

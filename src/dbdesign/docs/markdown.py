@@ -240,24 +240,35 @@ class MarkdownWriter:
         return ["", "### Tables", "", *_table(headers, rows, {1, *right})]
 
     def table_page(self, t: Table) -> str:
-        ctx = self.ctx
-        key = t.key
-        out = [f"# Table {code(key)}", "", "[Index](../index.md)"]
+        """A table's page: its facts, columns, keys, relationships and attached objects."""
+        out = [f"# Table {code(t.key)}", "", "[Index](../index.md)"]
         if t.comment:
             out += ["", para(t.comment)]
+        out += ["", self._table_facts(t)]
+        out += self._columns(t)
+        out += self._keys(t)
+        out += self._relations(t)
+        out += self._attached(t)
+        return "\n".join(out) + "\n"
+
+    def _table_facts(self, t: Table) -> str:
+        """The line under a table's comment: its kind, rows and row security."""
+        ctx = self.ctx
         kind = describe.table_kind(t)
         facts = [kind[:1].upper() + kind[1:]]
         if t.partition_of:
             facts[0] = "Partition of " + self.table_link(t.partition_of, prefix="../")
             if t.partition_bound is not None:
                 facts[0] += f" {code(t.partition_bound)}"
-        if ctx.row_counts is not None and key in ctx.row_counts:
-            facts.append(f"{ctx.row_counts[key]:,} rows")
+        if ctx.row_counts is not None and t.key in ctx.row_counts:
+            facts.append(f"{ctx.row_counts[t.key]:,} rows")
         if t.rls_enabled:
             facts.append("row level security" + (" (forced)" if t.rls_forced else ""))
-        out += ["", " · ".join(facts)]
+        return " · ".join(facts)
 
-        pk = set(t.primary_key.columns) if t.primary_key else set()
+    def _columns(self, t: Table) -> list[str]:
+        """The columns section: one row a column, its keys and what a foreign key points at."""
+        pk = set(pk_cols(t))
         fk_of: dict[str, str] = {}
         for fk in t.foreign_keys.values():
             for fc, rc in zip(fk.columns, fk.ref_columns, strict=False):
@@ -281,9 +292,13 @@ class MarkdownWriter:
                     cell(c.comment or ""),
                 ]
             )
-        out += ["", "## Columns", ""]
+        out = ["", "## Columns", ""]
         out += _table(["#", "Column", "Type", "Nullable", "Default", "Keys", "Comment"], rows, {0})
+        return out
 
+    def _keys(self, t: Table) -> list[str]:
+        """The constraints and indexes sections (each left out when empty)."""
+        out: list[str] = []
         cons = []
         if t.primary_key:
             cons.append([cell(t.primary_key.name), "PRIMARY KEY", code(describe.cols(pk_cols(t)))])
@@ -308,8 +323,7 @@ class MarkdownWriter:
         if cons:
             out += ["", "## Constraints", ""]
             out += _table(["Name", "Type", "Definition"], cons)
-
-        indexes = ctx.indexes.get(key, [])
+        indexes = self.ctx.indexes.get(t.key, [])
         if indexes:
             out += ["", "## Indexes", ""]
             out += _table(
@@ -319,7 +333,12 @@ class MarkdownWriter:
                     for ix in indexes
                 ],
             )
+        return out
 
+    def _relations(self, t: Table) -> list[str]:
+        """The references, referenced-by and partitions sections (each left out when empty)."""
+        ctx = self.ctx
+        out: list[str] = []
         if t.foreign_keys:
             out += ["", "## References", ""]
             for fk in t.foreign_keys.values():
@@ -328,7 +347,7 @@ class MarkdownWriter:
                     f"{self.table_link(fk.ref_table, prefix='../')} "
                     f"{code(', '.join(fk.ref_columns))} ({cell(fk.name)})"
                 )
-        refs = ctx.referenced_by.get(key, [])
+        refs = ctx.referenced_by.get(t.key, [])
         if refs:
             out += ["", "## Referenced by", ""]
             for src, fk in refs:
@@ -337,7 +356,7 @@ class MarkdownWriter:
                     f"{code(', '.join(fk.columns))} → {code(', '.join(fk.ref_columns))} "
                     f"({cell(fk.name)})"
                 )
-        parts = ctx.partitions.get(key, [])
+        parts = ctx.partitions.get(t.key, [])
         if parts:
             out += ["", "## Partitions", ""]
             for p in parts:
@@ -346,6 +365,13 @@ class MarkdownWriter:
                     f"- {self.table_link(p, prefix='../')}"
                     + (f" {code(bound)}" if bound is not None else "")
                 )
+        return out
+
+    def _attached(self, t: Table) -> list[str]:
+        """The triggers, policies, lint findings and diagram sections (each left out when empty)."""
+        ctx = self.ctx
+        key = t.key
+        out: list[str] = []
         triggers = ctx.triggers.get(key, [])
         if triggers:
             out += ["", "## Triggers", ""]
@@ -368,7 +394,7 @@ class MarkdownWriter:
         if d is not None:
             out += ["", "## Diagram", ""]
             out += self._diagram_block(d, "../")
-        return "\n".join(out) + "\n"
+        return out
 
     def _findings(self, findings: list[DocFinding]) -> list[str]:
         return _table(
