@@ -290,17 +290,28 @@ def _conj(node: Any) -> list[Atom]:
     if kind == "ColumnRef":  # a boolean column on its own
         return [Atom("in", _colref(body) or "", value=(True,))]
     if kind == "BooleanTest":
-        col = _column(body["arg"])
-        test = body.get("booltesttype", "")
-        if col is not None and test in ("IS_TRUE", "IS_NOT_FALSE"):
-            return [Atom("in", col, value=(True,))]
-        if col is not None and test in ("IS_FALSE", "IS_NOT_TRUE"):
-            return [Atom("in", col, value=(False,))]
-    if kind == "A_Const" and body.get("boolval", {}).get("boolval", False):
+        return _boolean_test(body)
+    if kind == "A_Const" and _true_constant(body):
         return []
-    if kind == "A_Const" and body.get("ival", {}).get("ival", 0):
-        return []  # a number other than 0 is true (SQLite, MySQL: ``x IS NOT NULL OR 1``)
     raise CheckUnsupported(f"unsupported expression ({kind})")
+
+
+def _boolean_test(body: dict[str, Any]) -> list[Atom]:
+    """``col IS [NOT] TRUE`` / ``IS [NOT] FALSE``: the column holds that value."""
+    col = _column(body["arg"])
+    test = body.get("booltesttype", "")
+    if col is not None and test in ("IS_TRUE", "IS_NOT_FALSE"):
+        return [Atom("in", col, value=(True,))]
+    if col is not None and test in ("IS_FALSE", "IS_NOT_TRUE"):
+        return [Atom("in", col, value=(False,))]
+    raise CheckUnsupported("unsupported expression (BooleanTest)")
+
+
+def _true_constant(body: dict[str, Any]) -> bool:
+    """TRUE, or a number other than 0 (SQLite, MySQL: ``x IS NOT NULL OR 1``)."""
+    return bool(body.get("boolval", {}).get("boolval", False)) or bool(
+        body.get("ival", {}).get("ival", 0)
+    )
 
 
 def _or(args: list[Any]) -> list[Atom]:
@@ -358,86 +369,113 @@ def _aexpr(body: dict[str, Any]) -> list[Atom]:
     name = _opname(body)
     lexpr, rexpr = body.get("lexpr"), body.get("rexpr")
     if kind == "AEXPR_OP":
-        if name in _REGEX_OPS or name in _LIKE_OPS:
-            col = _column(lexpr)
-            pat = _const(rexpr)
-            if col is None or pat is None or not isinstance(pat.value, str):
-                raise CheckUnsupported(f"pattern match {name} needs a column and a constant")
-            icase, negate = _REGEX_OPS.get(name) or _LIKE_OPS[name]
-            return [
-                Atom(
-                    "match",
-                    col,
-                    value=pat.value,
-                    negate=negate,
-                    icase=icase,
-                    like=name in _LIKE_OPS,
-                    fn=_case_fn(lexpr),
-                )
-            ]
-        if name not in _COMPARE:
-            raise CheckUnsupported(f"unsupported operator {name}")
-        op = "<>" if name == "!=" else name
-        return [_comparison(lexpr, op, rexpr)]
+        return _operator(name, lexpr, rexpr)
     if kind == "AEXPR_LIKE" or kind == "AEXPR_ILIKE":
-        col = _column(lexpr)
-        pat = _const(rexpr)
-        if col is None or pat is None or not isinstance(pat.value, str):
-            raise CheckUnsupported("LIKE needs a column and a constant pattern")
-        return [
-            Atom(
-                "match",
-                col,
-                value=pat.value,
-                negate=name.startswith("!"),
-                icase=kind == "AEXPR_ILIKE",
-                like=True,
-                fn=_case_fn(lexpr),
-            )
-        ]
-    if kind == "AEXPR_IN" and _typeof(lexpr) is not None:
+        return _match(
+            lexpr,
+            rexpr,
+            "LIKE needs a column and a constant pattern",
+            negate=name.startswith("!"),
+            icase=kind == "AEXPR_ILIKE",
+            like=True,
+        )
+    if kind == "AEXPR_IN":
+        return _in(name, lexpr, rexpr)
+    if kind in ("AEXPR_OP_ANY", "AEXPR_OP_ALL"):
+        return _any_all(kind, name, lexpr, rexpr)
+    if kind in ("AEXPR_BETWEEN", "AEXPR_NOT_BETWEEN", "AEXPR_BETWEEN_SYM"):
+        return _between(kind, lexpr, rexpr)
+    raise CheckUnsupported(f"unsupported operator form {kind}")
+
+
+def _operator(name: str, lexpr: Any, rexpr: Any) -> list[Atom]:
+    """``lexpr <op> rexpr``: a pattern match (regex, LIKE) or a comparison."""
+    if name in _REGEX_OPS or name in _LIKE_OPS:
+        icase, negate = _REGEX_OPS.get(name) or _LIKE_OPS[name]
+        return _match(
+            lexpr,
+            rexpr,
+            f"pattern match {name} needs a column and a constant",
+            negate=negate,
+            icase=icase,
+            like=name in _LIKE_OPS,
+        )
+    if name not in _COMPARE:
+        raise CheckUnsupported(f"unsupported operator {name}")
+    op = "<>" if name == "!=" else name
+    return [_comparison(lexpr, op, rexpr)]
+
+
+def _match(
+    lexpr: Any, rexpr: Any, unsupported: str, *, negate: bool, icase: bool, like: bool
+) -> list[Atom]:
+    """A column (or its lower()/upper()) matching a constant pattern; else ``unsupported``."""
+    col = _column(lexpr)
+    pat = _const(rexpr)
+    if col is None or pat is None or not isinstance(pat.value, str):
+        raise CheckUnsupported(unsupported)
+    return [
+        Atom(
+            "match",
+            col,
+            value=pat.value,
+            negate=negate,
+            icase=icase,
+            like=like,
+            fn=_case_fn(lexpr),
+        )
+    ]
+
+
+def _in(name: str, lexpr: Any, rexpr: Any) -> list[Atom]:
+    """``col [NOT] IN (constants)``, or ``typeof(col) [NOT] IN (type names)``."""
+    if _typeof(lexpr) is not None:
         values = [_const(v) for v in _list(rexpr)]
         if any(v is None or not isinstance(v.value, str) for v in values):
             raise CheckUnsupported("typeof() IN needs a list of type names")
         named = frozenset(v.value for v in values if v is not None)
         return [_typeof_atom(_typeof(lexpr) or "", named, negate=name == "<>")]
-    if kind == "AEXPR_IN":
-        col = _column(lexpr)
-        values = [_const(v) for v in _list(rexpr)]
-        if col is None or any(v is None for v in values):
-            raise CheckUnsupported("IN needs a column and a list of constants")
-        vals = tuple(v.value for v in values if v is not None)
-        return [Atom("notin" if name == "<>" else "in", col, value=vals)]
-    if kind in ("AEXPR_OP_ANY", "AEXPR_OP_ALL"):
-        col = _column(lexpr)
-        array = _array(rexpr)
-        if col is None or array is None:
-            raise CheckUnsupported(f"{name} ANY/ALL needs a column and an array of constants")
-        if kind == "AEXPR_OP_ANY" and name == "=":
-            return [Atom("in", col, value=array)]
-        if kind == "AEXPR_OP_ALL" and name in ("<>", "!="):
-            return [Atom("notin", col, value=array)]
-        raise CheckUnsupported(f"unsupported {name} {'ANY' if 'ANY' in kind else 'ALL'}")
-    if kind in ("AEXPR_BETWEEN", "AEXPR_NOT_BETWEEN", "AEXPR_BETWEEN_SYM"):
-        col = _column(lexpr)
-        measured = _measured(lexpr) if col is None else None
-        bounds = [_const(v) for v in _list(rexpr)]
-        if (col is None and measured is None) or len(bounds) != 2 or None in bounds:
-            raise CheckUnsupported("BETWEEN needs a column and two constants")
-        lo, hi = bounds
-        assert lo is not None and hi is not None
-        if kind == "AEXPR_NOT_BETWEEN":
-            raise CheckUnsupported("NOT BETWEEN")
-        if kind == "AEXPR_BETWEEN_SYM" and _less(hi.value, lo.value):
-            lo, hi = hi, lo
-        if measured is not None:
-            mkind, mcol = measured
-            if not isinstance(lo.value, int) or not isinstance(hi.value, int):
-                raise CheckUnsupported("length BETWEEN needs whole numbers")
-            return [Atom(mkind, mcol, ">=", lo.value), Atom(mkind, mcol, "<=", hi.value)]
-        assert col is not None
-        return [Atom("cmp", col, ">=", lo), Atom("cmp", col, "<=", hi)]
-    raise CheckUnsupported(f"unsupported operator form {kind}")
+    col = _column(lexpr)
+    values = [_const(v) for v in _list(rexpr)]
+    if col is None or any(v is None for v in values):
+        raise CheckUnsupported("IN needs a column and a list of constants")
+    vals = tuple(v.value for v in values if v is not None)
+    return [Atom("notin" if name == "<>" else "in", col, value=vals)]
+
+
+def _any_all(kind: str, name: str, lexpr: Any, rexpr: Any) -> list[Atom]:
+    """``col = ANY(array)`` (IN) and ``col <> ALL(array)`` (NOT IN)."""
+    col = _column(lexpr)
+    array = _array(rexpr)
+    if col is None or array is None:
+        raise CheckUnsupported(f"{name} ANY/ALL needs a column and an array of constants")
+    if kind == "AEXPR_OP_ANY" and name == "=":
+        return [Atom("in", col, value=array)]
+    if kind == "AEXPR_OP_ALL" and name in ("<>", "!="):
+        return [Atom("notin", col, value=array)]
+    raise CheckUnsupported(f"unsupported {name} {'ANY' if 'ANY' in kind else 'ALL'}")
+
+
+def _between(kind: str, lexpr: Any, rexpr: Any) -> list[Atom]:
+    """``col BETWEEN lo AND hi`` (SYMMETRIC: either order), also on a length; two bounds."""
+    col = _column(lexpr)
+    measured = _measured(lexpr) if col is None else None
+    bounds = [_const(v) for v in _list(rexpr)]
+    if (col is None and measured is None) or len(bounds) != 2 or None in bounds:
+        raise CheckUnsupported("BETWEEN needs a column and two constants")
+    lo, hi = bounds
+    assert lo is not None and hi is not None
+    if kind == "AEXPR_NOT_BETWEEN":
+        raise CheckUnsupported("NOT BETWEEN")
+    if kind == "AEXPR_BETWEEN_SYM" and _less(hi.value, lo.value):
+        lo, hi = hi, lo
+    if measured is not None:
+        mkind, mcol = measured
+        if not isinstance(lo.value, int) or not isinstance(hi.value, int):
+            raise CheckUnsupported("length BETWEEN needs whole numbers")
+        return [Atom(mkind, mcol, ">=", lo.value), Atom(mkind, mcol, "<=", hi.value)]
+    assert col is not None
+    return [Atom("cmp", col, ">=", lo), Atom("cmp", col, "<=", hi)]
 
 
 def _less(a: Any, b: Any) -> bool:

@@ -11,7 +11,7 @@ MySQL types are the server's lower-case names (``int unsigned``, ``datetime``, `
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -206,6 +206,26 @@ _MY_DATETIME = (_seconds(datetime(1000, 1, 1)), _seconds(datetime(9999, 12, 31, 
 _MY_TIMESTAMP = (_seconds(datetime(1970, 1, 2)), _seconds(datetime(2038, 1, 18)))
 
 
+# MySQL types whose TypeInfo follows from the name alone (the name as written filled in).
+_MY_BY_NAME: dict[str, TypeInfo] = {
+    "boolean": TypeInfo(kind="bool", name=""),
+    **{
+        b: TypeInfo(kind="text", name="", max_len=_MY_TEXT_LIMITS.get(b))
+        for b in ("tinytext", "text", "mediumtext", "longtext")
+    },
+    "date": TypeInfo(kind="date", name="", limits=_MY_DATE),
+    "datetime": TypeInfo(kind="timestamp", name="", limits=_MY_DATETIME),
+    "timestamp": TypeInfo(kind="timestamp", name="", limits=_MY_TIMESTAMP),
+    "time": TypeInfo(kind="time", name=""),
+    "year": TypeInfo(kind="int", name="", bits=16, limits=(1901, 2155)),
+    "json": TypeInfo(kind="json", name=""),
+    "uuid": TypeInfo(kind="uuid", name=""),
+    "inet4": TypeInfo(kind="inet", name=""),
+    "inet6": TypeInfo(kind="inet", name=""),
+    **{b: TypeInfo(kind="bytea", name="") for b in ("tinyblob", "blob", "mediumblob", "longblob")},
+}
+
+
 def _mysql(t: DataType) -> TypeInfo:
     """MySQL / MariaDB types (dialects/mysql.py canonical names)."""
     words = t.name.lower().split()
@@ -217,8 +237,8 @@ def _mysql(t: DataType) -> TypeInfo:
         bits = _MY_INT_BITS[base]
         limits = (0, 2**bits - 1) if unsigned else (-(2 ** (bits - 1)), 2 ** (bits - 1) - 1)
         return TypeInfo(kind="int", name=name, bits=bits, limits=limits)
-    if base == "boolean":
-        return TypeInfo(kind="bool", name=name)
+    if base in _MY_BY_NAME:
+        return replace(_MY_BY_NAME[base], name=name)
     if base == "decimal":
         p = args[0] if args else 10
         s = args[1] if len(args) > 1 else 0
@@ -236,29 +256,9 @@ def _mysql(t: DataType) -> TypeInfo:
             max_len=args[0] if args else (1 if fixed else None),
             fixed=fixed,
         )
-    if base in ("tinytext", "text", "mediumtext", "longtext"):
-        return TypeInfo(kind="text", name=name, max_len=_MY_TEXT_LIMITS.get(base))
-    if base == "date":
-        return TypeInfo(kind="date", name=name, limits=_MY_DATE)
-    if base == "datetime":
-        return TypeInfo(kind="timestamp", name=name, limits=_MY_DATETIME)
-    if base == "timestamp":
-        return TypeInfo(kind="timestamp", name=name, limits=_MY_TIMESTAMP)
-    if base == "time":
-        return TypeInfo(kind="time", name=name)
-    if base == "year":
-        return TypeInfo(kind="int", name=name, bits=16, limits=(1901, 2155))
-    if base == "json":
-        return TypeInfo(kind="json", name=name)
-    if base == "uuid":
-        return TypeInfo(kind="uuid", name=name)
-    if base in ("inet4", "inet6"):
-        return TypeInfo(kind="inet", name=name)
     if base in ("binary", "varbinary"):
         n = args[0] if args else 1
         return TypeInfo(kind="bytea", name=name, max_len=n, fixed=base == "binary")
-    if base in ("tinyblob", "blob", "mediumblob", "longblob"):
-        return TypeInfo(kind="bytea", name=name)
     if base == "bit":
         return TypeInfo(kind="bit", name=name, max_len=args[0] if args else 1, fixed=True)
     if base in ("enum", "set"):

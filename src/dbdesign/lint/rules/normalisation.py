@@ -210,9 +210,33 @@ def repeated_column_group(ctx: Context) -> Iterator[Hit]:
 
     Fix: Move the group to its own table and reference it (or accept it deliberately).
     """
+    sig = _signatures(ctx)
+    keys = sorted(sig)
+    tables = ctx.schema.tables
+    groups = _shared_groups(ctx, sig)
+    # A group is reported once, with every table that has all its columns; a group that is
+    # part of a larger one reported for the same tables is not reported again.
+    reported: list[tuple[Group, set[str]]] = []
+    for schema, group in sorted(groups, key=lambda g: (-len(g[1]), g[0], sorted(g[1]))):
+        members = {k for k in keys if tables[k].schema == schema and group <= sig[k]}
+        if any(group <= g and members <= m for g, m in reported):
+            continue
+        reported.append((group, members))
+        first = sorted(members)
+        listed = ", ".join(sorted(name for name, _ in group))
+        yield Hit(
+            first[0],
+            f"tables {', '.join(first)} repeat the column group {listed}",
+            tables[first[0]].origin,
+        )
+
+
+def _signatures(ctx: Context) -> dict[str, Group]:
+    """Each table's columns that may form a group (name and type; no keys, ids, audit or
+    bookkeeping columns), for the tables that have at least the minimum of them."""
     skip = set(ctx.config.audit_columns) | set(ctx.config.soft_delete_columns) | _BOOKKEEPING
     minimum = ctx.config.repeated_group_min_columns
-    sig: dict[str, frozenset[tuple[str, tuple[str, int]]]] = {}
+    sig: dict[str, Group] = {}
     for t in ctx.base_tables:
         if t.inherits:
             continue
@@ -229,6 +253,13 @@ def repeated_column_group(ctx: Context) -> Iterator[Hit]:
         )
         if len(cols) >= minimum:
             sig[t.key] = cols
+    return sig
+
+
+def _shared_groups(ctx: Context, sig: dict[str, Group]) -> set[tuple[str, Group]]:
+    """The meaningful column groups two tables of one schema share (schema, group), from
+    every pair of tables that are not copies of each other by design."""
+    minimum = ctx.config.repeated_group_min_columns
     keys = sorted(sig)
     tables = ctx.schema.tables
     by_col: dict[tuple[str, str, tuple[str, int]], list[str]] = defaultdict(list)
@@ -249,18 +280,4 @@ def repeated_column_group(ctx: Context) -> Iterator[Hit]:
             names = _meaningful({name for name, _ in shared}, minimum)
             if names:
                 groups.add((tables[a].schema, frozenset(x for x in shared if x[0] in names)))
-    # A group is reported once, with every table that has all its columns; a group that is
-    # part of a larger one reported for the same tables is not reported again.
-    reported: list[tuple[Group, set[str]]] = []
-    for schema, group in sorted(groups, key=lambda g: (-len(g[1]), g[0], sorted(g[1]))):
-        members = {k for k in keys if tables[k].schema == schema and group <= sig[k]}
-        if any(group <= g and members <= m for g, m in reported):
-            continue
-        reported.append((group, members))
-        first = sorted(members)
-        listed = ", ".join(sorted(name for name, _ in group))
-        yield Hit(
-            first[0],
-            f"tables {', '.join(first)} repeat the column group {listed}",
-            tables[first[0]].origin,
-        )
+    return groups
