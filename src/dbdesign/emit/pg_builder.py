@@ -202,6 +202,12 @@ class PgGraphBuilder:
     # -- building
 
     def build(self) -> Graph:
+        self.build_types()
+        self.build_relations()
+        return self.g
+
+    def build_types(self) -> None:
+        """The schemas, extensions, collations, types, sequences and functions."""
         for ns in self.s.namespaces.values():
             self.namespace(ns)
         for ext in self.s.extensions.values():
@@ -218,6 +224,9 @@ class PgGraphBuilder:
             self.sequence(seq)
         for fn in self.s.functions.values():
             self.function(fn)
+
+    def build_relations(self) -> None:
+        """The tables and views, and the indexes, triggers, rules and policies on them."""
         for table in self.s.tables.values():
             self.table(table)
         for view in self.s.views.values():
@@ -230,7 +239,6 @@ class PgGraphBuilder:
             self.rule(rule)
         for pol in self.s.policies.values():
             self.policy(pol)
-        return self.g
 
     # namespaces and extensions
 
@@ -419,22 +427,32 @@ class PgGraphBuilder:
     def table(self, t: Table) -> None:
         node = self.table_node(t.key)
         name = qualified(t.schema, t.name)
-        parents = self.parents(t)
         ancestors = self.ancestors(t)
-        inherited = {c.name: c for p in parents for c in p.columns}
-        parent_checks = {c.name for p in ancestors for c in p.checks.values() if not c.no_inherit}
-        stmts: list[Stmt] = []
-        exprs: list[Expr | None] = []
-        for c in t.columns:
-            exprs += [c.default, c.generated.expr if c.generated else None]
-        exprs += [chk.expr for chk in t.checks.values()]
-        for ex in t.exclusions.values():
-            exprs += [ex.where, *(e.element.expr for e in ex.elements)]
-        if t.partition_by:
-            exprs += [e.expr for e in t.partition_by.elements]
+        exprs = table_exprs(t)
         path = expr_path(exprs)
+        sql, alters = self.create_table_sql(t, ancestors)
+        stmts = [Stmt(sql, path)]
+        stmts += [Stmt(f"ALTER TABLE {name} {a}", path) for a in alters]
+        stmts += table_settings_sql(t, name)
+        self.g.add(node, stmts)
+        self.table_depends(node, t, exprs)
+        for fk in t.foreign_keys.values():
+            if any(
+                same_fk(fk, pfk)
+                for p in ancestors
+                if t.partition_of
+                for pfk in p.foreign_keys.values()
+            ):
+                continue  # cloned from the parent
+            self.foreign_key(t, fk)
 
-        alters: list[str] = []  # constraints and column changes that cannot be inline
+    def create_table_sql(self, t: Table, ancestors: list[Table]) -> tuple[str, list[str]]:
+        """The CREATE TABLE of ``t``, and the ALTER TABLE clauses that follow it: constraints
+        and column changes that cannot be inline (on a partition, or on inherited columns)."""
+        name = qualified(t.schema, t.name)
+        inherited = {c.name: c for p in self.parents(t) for c in p.columns}
+        parent_checks = {c.name for p in ancestors for c in p.checks.values() if not c.no_inherit}
+        alters: list[str] = []
         inline: list[str] = []
         if t.partition_of:
             head = (
@@ -469,26 +487,10 @@ class PgGraphBuilder:
             sql += f" PARTITION BY {t.partition_by.strategy} ({elems})"
         if t.options:
             sql += f" WITH ({', '.join(t.options)})"
-        stmts.append(Stmt(sql, path))
-        stmts += [Stmt(f"ALTER TABLE {name} {a}", path) for a in alters]
-        if t.rls_enabled:
-            stmts.append(Stmt(f"ALTER TABLE {name} ENABLE ROW LEVEL SECURITY"))
-        if t.rls_forced:
-            stmts.append(Stmt(f"ALTER TABLE {name} FORCE ROW LEVEL SECURITY"))
-        stmts += comment_on("TABLE", name, t.comment)
-        for c in t.columns:
-            stmts += comment_on("COLUMN", f"{name}.{quote_ident(c.name)}", c.comment)
-        constraints: list[PrimaryKey | Unique | Check | Exclusion] = [
-            *([t.primary_key] if t.primary_key else []),
-            *t.uniques.values(),
-            *t.checks.values(),
-            *t.exclusions.values(),
-        ]
-        for con in constraints:
-            stmts += comment_on("CONSTRAINT", f"{quote_ident(con.name)} ON {name}", con.comment)
-        stmts += grants_sql("TABLE", name, t.grants)
-        self.g.add(node, stmts)
+        return sql, alters
 
+    def table_depends(self, node: Node, t: Table, exprs: list[Expr | None]) -> None:
+        """What table ``t`` needs first: its schema, parents, types, collations, functions."""
         self.depend_schema(node, t.schema)
         for p in (t.partition_of,) if t.partition_of else t.inherits:
             self.g.depend(node, self.table_node(p))
@@ -499,16 +501,6 @@ class PgGraphBuilder:
         self.depend_all(node, (self.collation_node(c) for c in collations))
         self.extension_types(node)
         self.depend_all(node, self.expr_nodes(exprs))
-
-        for fk in t.foreign_keys.values():
-            if any(
-                same_fk(fk, pfk)
-                for p in ancestors
-                if t.partition_of
-                for pfk in p.foreign_keys.values()
-            ):
-                continue  # cloned from the parent
-            self.foreign_key(t, fk)
 
     def parents(self, t: Table) -> list[Table]:
         keys = (t.partition_of,) if t.partition_of else t.inherits
@@ -647,3 +639,40 @@ class PgGraphBuilder:
         self.g.add(node, stmts)
         self.g.depend(node, self.relation_node(f"{p.schema}.{p.table}"))
         self.depend_all(node, self.expr_nodes([p.using, p.with_check]))
+
+
+def table_exprs(t: Table) -> list[Expr | None]:
+    """The expressions of a table (defaults, generated columns, checks, exclusions, partition
+    keys): what its statements need on the search path, and the functions it depends on."""
+    exprs: list[Expr | None] = []
+    for c in t.columns:
+        exprs += [c.default, c.generated.expr if c.generated else None]
+    exprs += [chk.expr for chk in t.checks.values()]
+    for ex in t.exclusions.values():
+        exprs += [ex.where, *(e.element.expr for e in ex.elements)]
+    if t.partition_by:
+        exprs += [e.expr for e in t.partition_by.elements]
+    return exprs
+
+
+def table_settings_sql(t: Table, name: str) -> list[Stmt]:
+    """What follows a CREATE TABLE: row security, the comments of the table, its columns and
+    constraints, and its grants."""
+    stmts: list[Stmt] = []
+    if t.rls_enabled:
+        stmts.append(Stmt(f"ALTER TABLE {name} ENABLE ROW LEVEL SECURITY"))
+    if t.rls_forced:
+        stmts.append(Stmt(f"ALTER TABLE {name} FORCE ROW LEVEL SECURITY"))
+    stmts += comment_on("TABLE", name, t.comment)
+    for c in t.columns:
+        stmts += comment_on("COLUMN", f"{name}.{quote_ident(c.name)}", c.comment)
+    constraints: list[PrimaryKey | Unique | Check | Exclusion] = [
+        *([t.primary_key] if t.primary_key else []),
+        *t.uniques.values(),
+        *t.checks.values(),
+        *t.exclusions.values(),
+    ]
+    for con in constraints:
+        stmts += comment_on("CONSTRAINT", f"{quote_ident(con.name)} ON {name}", con.comment)
+    stmts += grants_sql("TABLE", name, t.grants)
+    return stmts

@@ -70,23 +70,11 @@ def _walk(node: Any, refs: Refs) -> None:
         return
     cref = node.get("ColumnRef")
     if isinstance(cref, dict):
-        last = (cref.get("fields") or [{}])[-1]
-        if isinstance(last, dict) and "String" in last:
-            refs.columns.add(str(last["String"]["sval"]))
-        elif isinstance(last, dict) and "A_Star" in last:
-            refs.star = True
+        _column_ref(cref, refs)
     if "relname" in node:  # RangeVar, wrapped or not
         refs.relations.add((node.get("schemaname"), str(node["relname"])))
     if "funcname" in node:  # FuncCall
-        names = _names(node["funcname"])
-        if names:
-            refs.functions.add((names[-2] if len(names) > 1 else None, names[-1]))
-            args = node.get("args") or []
-            if names[-1] in _SEQ_FUNCS and args:
-                text = _string_const(args[0])
-                parsed = _split_regclass(text) if text is not None else None
-                if parsed is not None:
-                    refs.sequences.add(parsed)
+        _func_call(node, refs)
     if "names" in node and "typemod" in node:  # TypeName
         names = _names(node["names"])
         if names:
@@ -94,6 +82,28 @@ def _walk(node: Any, refs: Refs) -> None:
     for value in node.values():
         if isinstance(value, dict | list):
             _walk(value, refs)
+
+
+def _column_ref(cref: dict[str, Any], refs: Refs) -> None:
+    """The column a ColumnRef names (its last part), or ``*``."""
+    last = (cref.get("fields") or [{}])[-1]
+    if isinstance(last, dict) and "String" in last:
+        refs.columns.add(str(last["String"]["sval"]))
+    elif isinstance(last, dict) and "A_Star" in last:
+        refs.star = True
+
+
+def _func_call(node: dict[str, Any], refs: Refs) -> None:
+    """The function a FuncCall names, and the sequence ``nextval('s')`` and the like name."""
+    names = _names(node["funcname"])
+    if names:
+        refs.functions.add((names[-2] if len(names) > 1 else None, names[-1]))
+        args = node.get("args") or []
+        if names[-1] in _SEQ_FUNCS and args:
+            text = _string_const(args[0])
+            parsed = _split_regclass(text) if text is not None else None
+            if parsed is not None:
+                refs.sequences.add(parsed)
 
 
 @lru_cache(maxsize=4096)

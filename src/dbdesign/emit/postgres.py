@@ -30,7 +30,7 @@ This module puts them together (:class:`SchemaSql` for the diff, :func:`emit_sch
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from dbdesign.dialects.postgres import qualified, quote_ident
 from dbdesign.emit.pg_builder import PUBLIC_DEFAULT_COMMENT, PUBLIC_DEFAULT_GRANTS, PgGraphBuilder
@@ -120,6 +120,10 @@ HEADER = (
 )
 
 
+# Kinds of node built with another kind's object: a sequence's OWNED BY, an aggregate.
+_BUILT_AS = {"owned": "sequence", "aggregate": "function"}
+
+
 class SchemaSql:
     """The statements and dependencies of single objects of one schema, built on demand.
 
@@ -139,38 +143,30 @@ class SchemaSql:
         node = (rank, key, kind)
         if node in self._b.g.stmts:
             return node
-        s, b = self.schema, self._b
-        if kind == "schema":
-            b.namespace(s.namespaces[key])
-        elif kind == "extension":
-            b.extension(s.extensions[key])
-        elif kind == "collation":
-            b.collation_object(s.collations[key])
-        elif kind == "enum":
-            b.enum(s.enums[key])
-        elif kind == "domain":
-            b.domain(s.domains[key])
-        elif kind == "composite":
-            b.composite(s.composite_types[key])
-        elif kind in ("sequence", "owned"):
-            b.sequence(s.sequences[key])
-        elif kind in ("function", "aggregate"):
-            b.function(s.functions[key])
-        elif kind == "table":
-            b.table(s.tables[key])
-        elif kind == "view":
-            b.view(s.views[key])
-        elif kind == "index":
-            b.index(s.indexes[key])
-        elif kind == "trigger":
-            b.trigger(s.triggers[key])
-        elif kind == "rule":
-            b.rule(s.rules[key])
-        elif kind == "policy":
-            b.policy(s.policies[key])
-        else:  # pragma: no cover - a programming error
-            raise KeyError(kind)
+        self._build(kind, key)
         return node
+
+    def _build(self, kind: str, key: str) -> None:
+        """Add one object's statements and dependencies to the graph (a KeyError for a kind
+        that is not the graph's)."""
+        s, b = self.schema, self._b
+        build: dict[str, Callable[[], None]] = {
+            "schema": lambda: b.namespace(s.namespaces[key]),
+            "extension": lambda: b.extension(s.extensions[key]),
+            "collation": lambda: b.collation_object(s.collations[key]),
+            "enum": lambda: b.enum(s.enums[key]),
+            "domain": lambda: b.domain(s.domains[key]),
+            "composite": lambda: b.composite(s.composite_types[key]),
+            "sequence": lambda: b.sequence(s.sequences[key]),
+            "function": lambda: b.function(s.functions[key]),
+            "table": lambda: b.table(s.tables[key]),
+            "view": lambda: b.view(s.views[key]),
+            "index": lambda: b.index(s.indexes[key]),
+            "trigger": lambda: b.trigger(s.triggers[key]),
+            "rule": lambda: b.rule(s.rules[key]),
+            "policy": lambda: b.policy(s.policies[key]),
+        }
+        build[_BUILT_AS.get(kind, kind)]()
 
     def statements(self, kind: str, key: str) -> list[tuple[str, str | None]]:
         """The object's statements as ``emit_schema`` writes them: (sql, search_path schema)."""
@@ -295,21 +291,25 @@ def emit_drop_schema(schema: Schema) -> str:
     return _render(out, header="")
 
 
+# Kinds dropped by ``DROP <word> <qualified name>`` and nothing else.
+_DROP_WORD = {
+    "table": "TABLE",
+    "enum": "TYPE",
+    "composite": "TYPE",
+    "domain": "DOMAIN",
+    "collation": "COLLATION",
+}
+
+
 def _drop_sql(schema: Schema, kind: str, key: str) -> list[str]:
     if kind == "fk":
-        for t in schema.tables.values():
-            if key.startswith(t.key + ".") and key[len(t.key) + 1 :] in t.foreign_keys:
-                fk = key[len(t.key) + 1 :]
-                return [
-                    f"ALTER TABLE {qualified(t.schema, t.name)} DROP CONSTRAINT {quote_ident(fk)}"
-                ]
-        return []
+        return _drop_fk_sql(schema, key)
+    if kind in _DROP_WORD:
+        return [f"DROP {_DROP_WORD[kind]} {qualified_key(key)}"]
     if kind == "view":
         v = schema.views[key]
         what = "MATERIALIZED VIEW" if v.materialized else "VIEW"
         return [f"DROP {what} {qualified(v.schema, v.name)}"]
-    if kind == "table":
-        return [f"DROP TABLE {qualified_key(key)}"]
     if kind == "sequence":
         seq = schema.sequences[key]
         exists = " IF EXISTS" if seq.owned_by else ""
@@ -317,26 +317,12 @@ def _drop_sql(schema: Schema, kind: str, key: str) -> list[str]:
     if kind in ("function", "aggregate"):
         fn = schema.functions[key]
         return [f"DROP {fn.kind.upper()} {function_signature(fn)}"]
-    if kind in ("enum", "composite"):
-        return [f"DROP TYPE {qualified_key(key)}"]
-    if kind == "domain":
-        return [f"DROP DOMAIN {qualified_key(key)}"]
     if kind == "extension":
         return [f"DROP EXTENSION {quote_ident(key)}"]
-    if kind == "collation":
-        return [f"DROP COLLATION {qualified_key(key)}"]
     if kind == "schema":
         if key != "public":
             return [f"DROP SCHEMA {quote_ident(key)}"]
-        ns = schema.namespaces[key]
-        out = []
-        if ns.comment != PUBLIC_DEFAULT_COMMENT:
-            out.append(f"COMMENT ON SCHEMA public IS {comment_literal(PUBLIC_DEFAULT_COMMENT)}")
-        for g in sorted(ns.grants - PUBLIC_DEFAULT_GRANTS, key=grant_sort):
-            out.append(f"REVOKE {g.privilege} ON SCHEMA public FROM {grantee_sql(g.grantee)}")
-        for g in sorted(PUBLIC_DEFAULT_GRANTS - ns.grants, key=grant_sort):
-            out.append(f"GRANT {g.privilege} ON SCHEMA public TO {grantee_sql(g.grantee)}")
-        return out
+        return _reset_public_sql(schema)
     if kind == "index":
         ix = schema.indexes[key]
         return [f"DROP INDEX {qualified(ix.schema, ix.name)}"]
@@ -352,3 +338,26 @@ def _drop_sql(schema: Schema, kind: str, key: str) -> list[str]:
             f"DROP {kind.upper()} {quote_ident(obj.name)} ON {qualified(obj.schema, obj.table)}"
         ]
     return []  # OWNED BY goes with the sequence
+
+
+def _drop_fk_sql(schema: Schema, key: str) -> list[str]:
+    """The ALTER TABLE ... DROP CONSTRAINT of foreign key ``key`` (table key, dot, name)."""
+    for t in schema.tables.values():
+        if key.startswith(t.key + ".") and key[len(t.key) + 1 :] in t.foreign_keys:
+            fk = key[len(t.key) + 1 :]
+            return [f"ALTER TABLE {qualified(t.schema, t.name)} DROP CONSTRAINT {quote_ident(fk)}"]
+    return []
+
+
+def _reset_public_sql(schema: Schema) -> list[str]:
+    """Schema public is never dropped: its comment and grants are put back as a fresh
+    database has them."""
+    ns = schema.namespaces["public"]
+    out = []
+    if ns.comment != PUBLIC_DEFAULT_COMMENT:
+        out.append(f"COMMENT ON SCHEMA public IS {comment_literal(PUBLIC_DEFAULT_COMMENT)}")
+    for g in sorted(ns.grants - PUBLIC_DEFAULT_GRANTS, key=grant_sort):
+        out.append(f"REVOKE {g.privilege} ON SCHEMA public FROM {grantee_sql(g.grantee)}")
+    for g in sorted(PUBLIC_DEFAULT_GRANTS - ns.grants, key=grant_sort):
+        out.append(f"GRANT {g.privilege} ON SCHEMA public TO {grantee_sql(g.grantee)}")
+    return out
