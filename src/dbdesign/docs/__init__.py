@@ -160,7 +160,6 @@ def generate(
         schema, row_counts=row_counts, findings=tuple(findings), options=options or DocsOptions()
     )
     result = DocsResult()
-    files: dict[str, str] = {}
 
     drawn = [d for d in ctx.diagrams if not d.too_large]
     for d in ctx.diagrams:
@@ -175,24 +174,52 @@ def generate(
         dot_sources = {d.slug: erd.dot(ctx, d) for d in drawn}
     # Diagrams are laid out before any page is rendered: pages link to the SVG files only when
     # there are SVG files to link to.
-    svgs: dict[str, str] | None = None
-    if fmts & {"svg", "html"}:
-        # The HTML report shows every diagram too; lay them out once for both.
-        wanted = dot_sources if "svg" in fmts else _html_diagrams(ctx, dot_sources)
-        rendered = erd.render_svg(list(wanted.values()))
-        if rendered is None:
-            if fmts == {"svg"}:
-                raise ConfigError(
-                    "Graphviz `dot` is not installed, so there are no SVG diagrams to write; "
-                    "install it (`apt-get install graphviz`) or choose other formats"
-                )
-            fmts.discard("svg")
-            result.notes.append(
-                "Graphviz `dot` is not installed: no SVG diagrams (the HTML report shows "
-                "a text fallback); install it with `apt-get install graphviz`"
-            )
-        else:
-            svgs = dict(zip(wanted, rendered, strict=True))
+    svgs = _layout(ctx, fmts, dot_sources, result) if fmts & {"svg", "html"} else None
+    files = _render(ctx, fmts, drawn, dot_sources, svgs)
+    result.formats = [f for f in wanted_formats if f in fmts]
+    _write_docs(root, files, result)
+    return result
+
+
+def _layout(
+    ctx: DocsContext, fmts: set[str], dot_sources: dict[str, str], result: DocsResult
+) -> dict[str, str] | None:
+    """The SVG of each diagram (slug -> SVG) for the svg and html formats.
+
+    None without Graphviz: then "svg" is dropped from ``fmts`` with a note in ``result`` (a
+    ConfigError when it was the only format asked for).
+    """
+    from dbdesign.docs import erd
+
+    # The HTML report shows every diagram too; lay them out once for both.
+    wanted = dot_sources if "svg" in fmts else _html_diagrams(ctx, dot_sources)
+    rendered = erd.render_svg(list(wanted.values()))
+    if rendered is not None:
+        return dict(zip(wanted, rendered, strict=True))
+    if fmts == {"svg"}:
+        raise ConfigError(
+            "Graphviz `dot` is not installed, so there are no SVG diagrams to write; "
+            "install it (`apt-get install graphviz`) or choose other formats"
+        )
+    fmts.discard("svg")
+    result.notes.append(
+        "Graphviz `dot` is not installed: no SVG diagrams (the HTML report shows "
+        "a text fallback); install it with `apt-get install graphviz`"
+    )
+    return None
+
+
+def _render(
+    ctx: DocsContext,
+    fmts: set[str],
+    drawn: list[Diagram],
+    dot_sources: dict[str, str],
+    svgs: dict[str, str] | None,
+) -> dict[str, str]:
+    """Every file of the formats in ``fmts``, by its path in the docs folder."""
+    from dbdesign.docs import erd
+
+    files: dict[str, str] = {}
     if "markdown" in fmts:
         from dbdesign.docs.markdown import MarkdownWriter
 
@@ -212,9 +239,7 @@ def generate(
         from dbdesign.docs.html import render_html
 
         files["index.html"] = render_html(ctx, svgs, fmts)
-    result.formats = [f for f in wanted_formats if f in fmts]
-    _write_docs(root, files, result)
-    return result
+    return files
 
 
 MANIFEST = ".dbdesign-docs.json"
@@ -232,17 +257,20 @@ def check_out(root: Path) -> None:
             return
 
 
-def _write_docs(root: Path, files: Mapping[str, str], result: DocsResult) -> None:
+def _digest(text: str) -> str:
+    """The SHA-256 of a page, as the manifest records it."""
     import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _write_docs(root: Path, files: Mapping[str, str], result: DocsResult) -> None:
     import os
     import shutil
     import tempfile
 
-    def digest(text: str) -> str:
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
     old = _read_manifest(root)
-    manifest = {rel: digest(text) for rel, text in files.items()}
+    manifest = {rel: _digest(text) for rel, text in files.items()}
     created = not root.exists()
     try:
         root.mkdir(parents=True, exist_ok=True)
@@ -269,15 +297,18 @@ def _write_docs(root: Path, files: Mapping[str, str], result: DocsResult) -> Non
             raise ConfigError(f"cannot write the docs: {e.strerror}", file=where) from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    # Pages an earlier run wrote and this one did not: remove them, unless changed by hand.
-    for rel, sha in sorted(old.items()):
-        if rel in files:
-            continue
+    _remove_stale(root, {rel: sha for rel, sha in old.items() if rel not in files}, result)
+
+
+def _remove_stale(root: Path, stale: Mapping[str, str], result: DocsResult) -> None:
+    """Remove the pages an earlier run wrote and this one did not (relative path -> SHA-256),
+    unless changed by hand, and the folders that leaves empty."""
+    for rel, sha in sorted(stale.items()):
         p = root / rel
         try:
             if p.is_symlink() or not p.is_file():
                 continue
-            if digest(p.read_text(encoding="utf-8")) != sha:
+            if _digest(p.read_text(encoding="utf-8")) != sha:
                 result.notes.append(f"kept {p}: no longer generated, but edited since")
                 continue
             p.unlink()
