@@ -33,7 +33,6 @@ COMPLEX: dict[str, int] = {
     "diff/planner/inheritance.py": 1,
     "diff/planner/objects.py": 1,
     "diff/planner/tables.py": 2,
-    "emit/pg_routines.py": 1,
     "migrate/compare.py": 1,
     "migrate/partial.py": 1,
     "normalize/postgres.py": 2,

@@ -133,24 +133,10 @@ def function_sql(fn: Function, *, or_replace: bool = False) -> str:
     args = ", ".join(_arg_sql(a) for a in fn.arguments if a.mode != "TABLE")
     lines = [f"{create} {'PROCEDURE' if fn.kind == 'procedure' else 'FUNCTION'} {name}({args})"]
     if fn.kind == "function":
-        table_args = [a for a in fn.arguments if a.mode == "TABLE"]
-        if table_args:
-            cols = ", ".join(f"{quote_ident(a.name or '')} {type_text(a.type)}" for a in table_args)
-            lines[0] += f" RETURNS TABLE({cols})"
-        elif fn.returns and fn.returns.strip().upper().startswith("TABLE"):
-            lines[0] += f" RETURNS {fn.returns.strip()}"
-        else:
-            lines[0] += f" RETURNS {type_text(fn.returns or 'void')}"
+        lines[0] += f" RETURNS {_returns_sql(fn)}"
     attrs = [f"LANGUAGE {quote_ident(fn.language)}"]
     if fn.kind == "function":
-        if fn.volatility != "VOLATILE":
-            attrs.append(fn.volatility)
-        if fn.strict:
-            attrs.append("STRICT")
-        if fn.leakproof:
-            attrs.append("LEAKPROOF")
-        if fn.parallel != "UNSAFE":
-            attrs.append(f"PARALLEL {fn.parallel}")
+        attrs += _function_traits(fn)
     if fn.security_definer:
         attrs.append("SECURITY DEFINER")
     lines.append("    " + " ".join(attrs))
@@ -161,3 +147,28 @@ def function_sql(fn: Function, *, or_replace: bool = False) -> str:
     else:
         lines.append(f"AS {_dollar_quote(body)}")
     return "\n".join(lines)
+
+
+def _returns_sql(fn: Function) -> str:
+    """What follows a function's RETURNS: TABLE(...) of its TABLE arguments, or its type."""
+    table_args = [a for a in fn.arguments if a.mode == "TABLE"]
+    if table_args:
+        cols = ", ".join(f"{quote_ident(a.name or '')} {type_text(a.type)}" for a in table_args)
+        return f"TABLE({cols})"
+    if fn.returns and fn.returns.strip().upper().startswith("TABLE"):
+        return fn.returns.strip()
+    return type_text(fn.returns or "void")
+
+
+def _function_traits(fn: Function) -> list[str]:
+    """A function's volatility, STRICT, LEAKPROOF and PARALLEL, where not the default."""
+    traits: list[str] = []
+    if fn.volatility != "VOLATILE":
+        traits.append(fn.volatility)
+    if fn.strict:
+        traits.append("STRICT")
+    if fn.leakproof:
+        traits.append("LEAKPROOF")
+    if fn.parallel != "UNSAFE":
+        traits.append(f"PARALLEL {fn.parallel}")
+    return traits
