@@ -14,6 +14,8 @@ from typing import Any
 from pglast import ast, parser, stream
 from pglast.printers import node_printer
 
+from dbdesign.dialects.postgres import quote_ident
+
 # A_Const keeps its value under the value's kind: {"ival": {"ival": 1}} -> Integer(ival=1).
 _CONST = {
     "ival": ("Integer", "ival", 0),
@@ -111,6 +113,17 @@ def _type_cast(node: Any, output: Any) -> None:
         output.write(")")
     output.write("::")
     output.print_node(node.typeName)
+
+
+@node_printer(ast.ColumnRef, override=True)
+def _column_ref(node: Any, output: Any) -> None:
+    """Print a column reference quoted as the server quotes it (every key word that is not
+    unreserved: pglast leaves ``values``, ``between``, ``time`` ... bare), so that a check on
+    a column called ``values`` reads the same from a file and from the catalog."""
+    output.write(
+        ".".join("*" if isinstance(f, ast.A_Star) else quote_ident(f.sval) for f in node.fields)
+    )
+    output.separator()
 
 
 def is_null_constant(tree: dict[str, Any]) -> bool:
