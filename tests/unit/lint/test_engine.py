@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 
 import pytest
@@ -152,3 +152,11 @@ def test_volumes_config_is_validated() -> None:
     for bad in ({"volumes": ["events"]}, {"volumes": {"events": -1}}, {"volumes": {"e": "x"}}):
         with pytest.raises(ConfigError, match="volumes"):
             parse_config(bad)
+
+
+def test_every_config_field_has_a_parser() -> None:
+    """``[tool.dbdesign.lint]`` accepts exactly the fields of LintConfig: a field without a
+    parser would be refused as an unknown key, a parser without a field would crash."""
+    from dbdesign.lint.config import _PARSERS
+
+    assert set(_PARSERS) == {f.name for f in fields(LintConfig)}
