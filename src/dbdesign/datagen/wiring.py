@@ -201,6 +201,8 @@ def _wire_fks(w: Wiring, tp: TablePlan) -> None:
             elif isinstance(u, FkUnit):
                 _wire_fk(w, tp, u)
         except CapacityError as e:
+            if e.table != tp.table.key:
+                raise  # a referenced table's: it is reported (and left half-wired) as it is
             if tightest is None or e.limit < tightest.limit:
                 tightest = e
     if tightest is not None:

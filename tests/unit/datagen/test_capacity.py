@@ -28,3 +28,16 @@ def test_the_tightest_key_is_named() -> None:
     assert "t_pkey (c) allows only 4 distinct rows; asked for 30" in str(e.value)
     batches = list(datagen.generate(schema, {"public.t": 4}, seed=5))
     assert sum(len(b.rows) for b in batches) == 4
+
+
+def test_a_referenced_tables_capacity_is_its_own() -> None:
+    """A referenced table that cannot have the rows asked is reported as such, also when a
+    table referencing it twice is planned first (the second reference met the half-wired table
+    and said the two depended on each other)."""
+    schema = read_ddl(
+        "CREATE TABLE b (x boolean PRIMARY KEY);\n"
+        "CREATE TABLE a (id integer PRIMARY KEY, p boolean REFERENCES b, q boolean REFERENCES b);"
+    )
+    with pytest.raises(CapacityError) as e:
+        list(datagen.generate(schema, {"public.a": 30, "public.b": 30}, seed=5))
+    assert (e.value.table, e.value.limit) == ("public.b", 2)
