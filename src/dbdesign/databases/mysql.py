@@ -116,7 +116,7 @@ class MySQLDatabase(Database):
                     for text in statements:
                         cur.execute(text)
             except pymysql.err.MySQLError as e:
-                msg = f"cannot create the schema: {_message(e)}"
+                msg = f"cannot create the schema: {error_message(e)}"
                 _drop_created(conn, names, before, msg)
                 raise ConfigError(msg) from None
             try:
@@ -153,7 +153,7 @@ def _value(conn: Any, query: str) -> Any:
     return row[0] if row else None
 
 
-def _message(e: Exception) -> str:
+def error_message(e: Exception) -> str:
     """PyMySQL's ``(code, message)`` error as its message."""
     return str(e.args[1]) if len(e.args) > 1 else str(e)
 
@@ -189,5 +189,5 @@ def _drop_created(conn: Any, names: frozenset[str], before: set[tuple[str, str]]
                 cur.execute("SET SESSION foreign_key_checks = 1")
     except pymysql.err.MySQLError as e:
         raise ConfigError(
-            f"{why}; dropping the tables this call created failed: {_message(e)}"
+            f"{why}; dropping the tables this call created failed: {error_message(e)}"
         ) from None

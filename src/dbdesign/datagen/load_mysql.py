@@ -9,6 +9,7 @@ from contextlib import nullcontext
 from typing import Any
 
 from dbdesign.databases import bulk_mysql
+from dbdesign.databases.mysql import error_message
 from dbdesign.datagen.load_cycles import SetLater, set_later, unloadable
 from dbdesign.datagen.load_report import (
     LoadJob,
@@ -140,7 +141,7 @@ def load_mysql(conn: Any, label: str, job: LoadJob) -> LoadReport:
                 conn.rollback()
                 raise
         except pymysql.err.MySQLError as e:
-            msg = str(e.args[1]) if len(e.args) > 1 else str(e)
+            msg = error_message(e)
             raise DbdesignError(f"loading {current} failed: {msg}; nothing was loaded") from None
 
     def analyze_tables() -> None:

@@ -67,6 +67,7 @@ class MySQLServer(MySQLDatabase):
         import pymysql
 
         from dbdesign import dialects
+        from dbdesign.databases.mysql import error_message
         from dbdesign.errors import DbdesignError
 
         with conn.cursor() as cur:
@@ -74,7 +75,7 @@ class MySQLServer(MySQLDatabase):
                 try:
                     cur.execute(text)  # DDL commits on its own; no parameters: "%" stays
                 except pymysql.err.MySQLError as e:  # the scratch database goes whole
-                    msg = str(e.args[1]) if len(e.args) > 1 else str(e)
+                    msg = error_message(e)
                     raise DbdesignError(f"applying the migration to MySQL failed: {msg}") from None
 
     def analyze(self, conn: Any, d: Design) -> None:
