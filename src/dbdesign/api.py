@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from dbdesign.docs import DocsOptions, DocsResult
     from dbdesign.lint.config import LintConfig
     from dbdesign.lint.findings import Finding
+    from dbdesign.lint.migration import MigrationLintOptions
     from dbdesign.lint.sources import LintReport
     from dbdesign.migrate.fromdiff import FromDiff
     from dbdesign.migrate.history import Report, Row
@@ -78,6 +79,22 @@ def lint(
     from dbdesign.lint.sources import lint_sources
 
     return lint_sources(sources, config=config, dialect=dialect, baseline=baseline, on_read=on_read)
+
+
+def lint_migrations(
+    paths: Sequence[str],
+    options: MigrationLintOptions | None = None,
+    *,
+    config: LintConfig | None = None,
+    runner_lock_timeout: bool = False,
+) -> LintReport:
+    """Lint migration files, folders or ``-`` (``options.stdin``) for what would hurt a live
+    database: locks, rewrites, breaking changes (docs/migration-lint.md).
+    ``runner_lock_timeout``: dbdesign's runner sets a lock timeout (``[tool.dbdesign.migrate]
+    lock_timeout``)."""
+    from dbdesign.lint.migration import lint_migrations as run
+
+    return run(list(paths), options, config, runner_lock_timeout=runner_lock_timeout)
 
 
 def write_lint_baseline(findings: Sequence[Finding], path: Path) -> int:
@@ -421,13 +438,15 @@ def diff(
     safe: bool = True,
     db: str | None = None,
     warn: Warn | None = None,
+    column_order: bool = False,
 ) -> Any:
     """The migration plan from ``source`` to ``target`` (PostgreSQL), as ``dbdesign diff``.
 
     Each side is a model, a .sql file, a folder of .sql files, a database URL, or a migrations
     folder (replayed into a scratch database on ``db``). ``renames``: ``{"public.old": "new"}``,
-    ``{"public.t.old": "new"}``. Returns a :class:`dbdesign.diff.Plan` (``.sql()``,
-    ``.statements()``, ``.reverse()``, ``.as_json()``).
+    ``{"public.t.old": "new"}``. ``column_order``: rebuild tables whose column order ALTER
+    cannot reach (``--column-order``; by default a note says the order is left). Returns a
+    :class:`dbdesign.diff.Plan` (``.sql()``, ``.statements()``, ``.reverse()``, ``.as_json()``).
     """
     from dbdesign.diff import diff_schemas
     from dbdesign.migrate.sources import connected_user, read_side
@@ -435,4 +454,4 @@ def diff(
     owner = connected_user((source, target))
     a = source if isinstance(source, Schema) else read_side(source, db=db, warn=warn, owner=owner)
     b = target if isinstance(target, Schema) else read_side(target, db=db, warn=warn, owner=owner)
-    return diff_schemas(a, b, renames=renames, safe=safe)
+    return diff_schemas(a, b, renames=renames, safe=safe, column_order=column_order)

@@ -8,6 +8,7 @@ Example::
     ignore = ["NAM002", "naming"]
     fail_on = "warning"               # info | warning | error
     baseline = "lint-baseline.json"
+    server_version = "16"             # what `lint --migrations` assumes (or mariadb-10.11 ...)
     max_indexes_per_table = 8
     audit_columns = ["created_at", "updated_at"]
 
@@ -71,6 +72,9 @@ class LintConfig:
     repeated_group_min_columns: int = 3
     # Expected row counts: "schema.table" (or a bare table name, any schema) -> rows.
     volumes: dict[str, int] = field(default_factory=dict)
+    # The server migrations are linted for ("16", "mariadb-10.11"), when --server-version and
+    # --schema URL do not say.
+    server_version: str | None = None
 
     def volume(self, schema: str, table: str) -> int | None:
         """The configured row count of ``schema.table`` (the qualified name wins)."""
@@ -170,6 +174,7 @@ _PARSERS: dict[str, Callable[[Any, str, str | None], Any]] = {
     "volumes": _volumes,
     "baseline": _string("a path"),
     "updated_at_column": _string("a column name"),
+    "server_version": _string("a server version such as 16 or mariadb-10.11"),
 }
 
 

@@ -13,7 +13,7 @@ from dbdesign.errors import ConfigError
 from dbdesign.lint.config import LintConfig
 from dbdesign.lint.context import Context
 from dbdesign.lint.findings import Finding, Severity
-from dbdesign.lint.registry import GROUPS, LintRule, all_rules
+from dbdesign.lint.registry import GROUPS, SCHEMA, LintRule, all_rules
 from dbdesign.model import Origin, Schema
 
 _GROUP_PREFIX = {v: k for k, v in GROUPS.items()}
@@ -36,8 +36,9 @@ def _selects(rule: LintRule, selector: str) -> bool:
     return _matches(rule, selector)
 
 
-def select_rules(config: LintConfig) -> list[LintRule]:
-    """The rules ``select`` picks and ``ignore`` does not; unknown selectors are errors."""
+def select_rules(config: LintConfig, scope: str = SCHEMA) -> list[LintRule]:
+    """The rules of ``scope`` (schema or migrations) that ``select`` picks and ``ignore`` does
+    not; unknown selectors are errors."""
     rules = all_rules()
     for s in (*config.select, *config.ignore, *config.severity):
         if not any(_matches(r, s) for r in rules.values()):
@@ -45,7 +46,8 @@ def select_rules(config: LintConfig) -> list[LintRule]:
     return [
         r
         for r in rules.values()
-        if any(_selects(r, s) for s in config.select)
+        if scope in r.scopes
+        and any(_selects(r, s) for s in config.select)
         and not any(_matches(r, s) for s in config.ignore)
     ]
 
@@ -200,6 +202,7 @@ def apply_suppressions(
     findings: Iterable[Finding],
     config: LintConfig | None = None,
     files: Iterable[str] = (),
+    scope: str = SCHEMA,
 ) -> list[Finding]:
     """The findings no suppression comment covers.
 
@@ -212,7 +215,9 @@ def apply_suppressions(
         return kept
     # A bare ignore would silence the report about itself: only "ignore SUP001" counts.
     unused = [
-        f for f in unused_suppressions(src, files, config) if not suppressed_by(f, src, bare=False)
+        f
+        for f in unused_suppressions(src, files, config, scope)
+        if not suppressed_by(f, src, bare=False)
     ]
     if not unused:
         return kept
@@ -220,7 +225,7 @@ def apply_suppressions(
 
 
 def unused_suppressions(
-    src: SourceLines, files: Iterable[str], config: LintConfig
+    src: SourceLines, files: Iterable[str], config: LintConfig, scope: str = SCHEMA
 ) -> list[Finding]:
     """SUP001: codes of suppression comments that silenced no finding in this run.
 
@@ -229,10 +234,10 @@ def unused_suppressions(
     is on by default ran.
     """
     every = all_rules()
-    selected = {r.code for r in select_rules(config)}
+    selected = {r.code for r in select_rules(config, scope)}
     if UNUSED_SUPPRESSION not in selected:
         return []
-    every_default = {code for code, x in every.items() if x.default}
+    every_default = {code for code, x in every.items() if x.default and scope in x.scopes}
     r = every[UNUSED_SUPPRESSION]
     sev = _severity(r, config)
     out = []

@@ -38,6 +38,7 @@ class Finding:
     origin: Origin | None = None
     fix_hint: str = ""
     rule: str = ""  # the rule's name, e.g. "table-without-primary-key"
+    statement: str = ""  # a migration finding's statement, on one line
 
     @property
     def where(self) -> str:
@@ -56,6 +57,7 @@ class Finding:
             "col": o.col if o else None,
             "catalog": o.catalog if o else None,
             "fix_hint": self.fix_hint,
+            **({"statement": self.statement} if self.statement else {}),
         }
 
 

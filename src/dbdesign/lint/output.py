@@ -85,8 +85,11 @@ def text(findings: Sequence[Finding], *, colour: bool = False) -> str:
                     where = file
                 sev = c(f"{f.severity.value:<7}", _COLOUR[f.severity])
                 out.append(f"    {where}: {sev} {f.code} {f.message} [{f.rule}]")
+                if f.statement:
+                    out.append(f"      statement: {f.statement}")
                 if f.fix_hint:
-                    out.append(c(f"      fix: {f.fix_hint}", _DIM))
+                    fix = f.fix_hint.replace("\n", "\n           ")
+                    out.append(c(f"      fix: {fix}", _DIM))
     counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
     summary = ", ".join(f"{n} {s.value}" for s, n in reversed(counts.items()) if n)
     out.append(f"\nFound {len(findings)} problem{'s' if len(findings) != 1 else ''} ({summary}).")

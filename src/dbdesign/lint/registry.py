@@ -21,7 +21,7 @@ import inspect
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dbdesign.lint.findings import Hit, Severity
 
@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from dbdesign.lint.context import Context
 
 Check = Callable[["Context"], Iterable[Hit]]
+# A migration-safety rule looks at one statement: dbdesign.lint.migration.StatementContext.
+StatementCheck = Callable[[Any], Iterable[Hit]]
 
 GROUPS = {
     "KEY": "keys",
@@ -40,7 +42,11 @@ GROUPS = {
     "SEC": "security",
     "SUP": "suppressions",
     "DOC": "documentation",
+    "MIG": "migrations",
 }
+# What a rule reviews: a schema (``dbdesign lint FILE``) or migrations, statement by statement
+# (``dbdesign lint --migrations PATH``).
+SCHEMA, MIGRATIONS = "schema", "migrations"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +54,7 @@ class LintRule:
     code: str
     name: str
     severity: Severity
-    check: Check = field(repr=False)
+    check: Callable[[Any], Iterable[Hit]] = field(repr=False)
     dialects: frozenset[str] = frozenset({"postgres", "sqlite", "mysql"})
     # Off by default: runs only when a selector names it (its code, a prefix or its group),
     # not under the default "ALL".
@@ -58,6 +64,7 @@ class LintRule:
     bad: str = ""
     good: str = ""
     fix: str = ""
+    scopes: frozenset[str] = frozenset({SCHEMA})
 
     @property
     def group(self) -> str:
@@ -108,11 +115,13 @@ def rule(
     *,
     dialects: Iterable[str] = ("postgres", "sqlite", "mysql"),
     default: bool = True,
+    scopes: Iterable[str] = (SCHEMA,),
 ) -> Callable[[Check], Check]:
     """Register a rule. Codes are stable: never reuse or renumber one.
 
     ``default=False``: the rule runs only when selected by its code, a prefix or its group
     (a convention a team opts into; its findings on schemas that follow another are noise).
+    ``scopes``: what it reviews (a migration-safety rule registers with :func:`migration_rule`).
     """
 
     def deco(fn: Check) -> Check:
@@ -131,10 +140,25 @@ def rule(
             bad=doc.get("bad", ""),
             good=doc.get("good", ""),
             fix=doc.get("fix", ""),
+            scopes=frozenset(scopes),
         )
         return fn
 
     return deco
+
+
+def migration_rule(
+    code: str,
+    name: str,
+    severity: str,
+    *,
+    dialects: Iterable[str] = ("postgres",),
+    default: bool = True,
+) -> Callable[[StatementCheck], StatementCheck]:
+    """Register a migration-safety rule: ``fn(ctx)`` gets each statement's
+    :class:`~dbdesign.lint.migration.context.StatementContext` and yields hits on it (the
+    origin defaults to the statement; ``Hit.fix`` is the safe rewrite as SQL)."""
+    return rule(code, name, severity, dialects=dialects, default=default, scopes=(MIGRATIONS,))
 
 
 def all_rules() -> dict[str, LintRule]:

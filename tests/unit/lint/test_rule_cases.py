@@ -17,7 +17,8 @@ import yaml
 
 from dbdesign.lint import LintConfig, apply_suppressions, lint, parse_config
 from dbdesign.lint.engine import source_files
-from dbdesign.lint.registry import all_rules
+from dbdesign.lint.migration import MigrationLintOptions, lint_migrations
+from dbdesign.lint.registry import MIGRATIONS, all_rules
 from dbdesign.model import Schema
 
 CASES = Path(__file__).resolve().parents[2] / "lint_cases"
@@ -55,6 +56,10 @@ def run_case(code: str, case: dict[str, Any]) -> list[str]:
     dialect = case.get("dialect", "postgres")
     config = dict(case.get("config", {}))
     extra = tuple(config.pop("select", ()))
+    if MIGRATIONS in RULES[code].scopes and "migration" in case:
+        return run_migration_case(
+            code, case, dialect, replace(parse_config(config), select=(code, *extra))
+        )
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "case.sql"
         path.write_text(case["sql"])
@@ -62,6 +67,27 @@ def run_case(code: str, case: dict[str, Any]) -> list[str]:
         cfg = replace(parse_config(config), select=(code, *extra))
         found = apply_suppressions(lint(schema, cfg), cfg, source_files(schema))
     return [f.object for f in found if f.code == code]
+
+
+def run_migration_case(code: str, case: dict[str, Any], dialect: str, cfg: LintConfig) -> list[str]:
+    """A migration rule's case: ``migration`` is the file linted (named ``file``, by default
+    ``0002_case.up.sql``: dbdesign's layout, one transaction per file), ``schema`` what it
+    applies to, ``server_version`` the target (else the dialect's newest)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / case.get("file", "0002_case.up.sql")
+        path.write_text(case["migration"])
+        schema = None
+        if case.get("schema"):
+            schema = str(Path(tmp) / "schema.sql")
+            Path(schema).write_text(case["schema"])
+        options = MigrationLintOptions(
+            dialect=dialect,
+            schema=schema,
+            server_version=case.get("server_version"),
+            assume_in_transaction=case.get("in_transaction"),
+        )
+        report = lint_migrations([str(path)], options, cfg)
+    return [f.object for f in report.findings if f.code == code]
 
 
 def all_cases() -> list[Any]:

@@ -16,6 +16,7 @@ MODULES = (
     "consistency",
     "index_shapes",
     "documentation",
+    "migrations_pg",
 )
 
 

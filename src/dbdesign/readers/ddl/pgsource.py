@@ -41,7 +41,7 @@ class Lines:
         return i + 1, col
 
 
-def _blank_meta_and_copy(text: str) -> str:
+def blank_meta_and_copy(text: str) -> str:
     """Blank psql meta-command lines and the data lines of COPY ... FROM stdin."""
     if not (text.startswith("\\") or "\n\\" in text):
         return text  # no line starts with a backslash: no meta-commands, no COPY data
@@ -68,7 +68,7 @@ def blank_non_schema(text: str) -> str:
     Offsets stay valid because removed text is replaced with spaces (newlines kept), so the
     parser's byte locations still point into the original file.
     """
-    cleaned = _blank_meta_and_copy(text)
+    cleaned = blank_meta_and_copy(text)
     # The scanner-only split cuts SQL-standard bodies (BEGIN ATOMIC ... END) at their inner
     # semicolons; where they occur, ask the parser for the statement boundaries.
     with_parser = "atomic" in cleaned.lower() and _BEGIN_ATOMIC.search(cleaned) is not None

@@ -120,6 +120,17 @@ class PostgresDdlReader(
             if progress is not None:
                 progress(start + len(chunk))
 
+    def begin(self, text: str, file: str | None = None) -> None:
+        """Read ``text`` one statement at a time with :meth:`apply` (for a caller that looks
+        at the state between statements: the migration linter)."""
+        self.file = file
+        self.lines = Lines(text)
+        self.base = 0
+
+    def apply(self, raw: Tree) -> None:
+        """Apply one ``RawStmt`` of pglast's JSON tree of the text given to :meth:`begin`."""
+        self._apply([raw])
+
     def _apply(self, stmts: list[Tree]) -> None:
         for raw in stmts:
             self.stmt_offset = raw.get("stmt_location", 0) + self.base

@@ -1,0 +1,127 @@
+"""What a migration-safety rule sees: one statement, where it runs, and what came before it.
+
+A walker (one per dialect: :mod:`~dbdesign.lint.migration.walk_postgres` ...) reads the schema
+the migrations apply to, then goes through the migration files statement by statement, handing
+each rule a :class:`StatementContext` and applying the statement to its state afterwards.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from dbdesign.errors import ConfigError
+from dbdesign.lint.migration.sources import MigrationFile
+from dbdesign.model import Origin
+
+_VERSION = re.compile(
+    r"^(?:(?P<flavor>postgres(?:ql)?|pg|mysql|mariadb|sqlite)[-\s]?)?(?P<num>\d+(?:\.\d+)*)$"
+)
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class ServerVersion:
+    """A server's flavour and version: ``postgres 15``, ``mariadb 10.11``, ``mysql 8.0.29``.
+
+    ``parts`` compare as numbers; ``at_least(12)`` is true for 12 and later."""
+
+    flavor: str
+    parts: tuple[int, ...]
+
+    def at_least(self, *parts: int) -> bool:
+        return self.parts >= parts
+
+    def __str__(self) -> str:
+        return f"{self.flavor} {'.'.join(map(str, self.parts))}"
+
+    @classmethod
+    def parse(cls, text: str, default_flavor: str) -> ServerVersion:
+        """``15``, ``16.2``, ``pg15``, ``mariadb-10.11``, ``mysql 8.0.29``; PostgreSQL's
+        ``server_version_num`` (150004) is read too."""
+        m = _VERSION.match(text.strip().lower())
+        if m is None:
+            raise ConfigError(
+                f"--server-version {text!r}: expected a version such as 15, 16.2, "
+                "mariadb-10.11 or mysql-8.0.29"
+            )
+        flavor = m.group("flavor") or default_flavor
+        flavor = {"pg": "postgres", "postgresql": "postgres"}.get(flavor, flavor)
+        nums = tuple(int(p) for p in m.group("num").split("."))
+        if len(nums) == 1 and nums[0] >= 90000:  # server_version_num
+            nums = (nums[0] // 10000, nums[0] % 100)
+        return cls(flavor, nums)
+
+
+@dataclass(frozen=True, slots=True)
+class LintedStatement:
+    """One statement of a migration file: its text (without leading comments), where it
+    starts, and the dialect's parse of it (``kind`` and ``node``: PostgreSQL's node kind and
+    pglast's JSON tree; a walker of another dialect puts its own there)."""
+
+    file: MigrationFile
+    text: str
+    line: int
+    col: int
+    kind: str
+    node: Any = None
+
+    @property
+    def origin(self) -> Origin:
+        return Origin(file=self.file.display, line=self.line, col=self.col)
+
+    @property
+    def short(self) -> str:
+        """The statement on one line, cut at 160 characters."""
+        one = " ".join(self.text.split())
+        return one if len(one) <= 160 else one[:157] + "..."
+
+
+@dataclass(slots=True)
+class Transaction:
+    """The transaction block statements run in; ``implicit`` when the runner opened it."""
+
+    implicit: bool
+    statements: list[LintedStatement] = field(default_factory=list)
+    lock_timeout: bool = False  # SET LOCAL lock_timeout seen inside it
+
+
+@dataclass(slots=True)
+class Session:
+    """What one file's run has done so far (a runner uses one session per file)."""
+
+    lock_timeout: bool = False  # SET lock_timeout (or the runner's own setting)
+    statement_timeout: bool = False
+    created: set[str] = field(default_factory=set)  # tables made by this file, by key
+    statements: list[LintedStatement] = field(default_factory=list)
+    transaction: Transaction | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StatementContext:
+    """What a rule is handed: the statement, the server, the session and the state before it.
+
+    ``state`` is the walker's view of the schema just before the statement (PostgreSQL: the
+    DDL reader's :class:`~dbdesign.readers.ddl.pgstate.ReaderState`)."""
+
+    stmt: LintedStatement
+    server: ServerVersion
+    session: Session
+    state: Any
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.session.transaction is not None
+
+    @property
+    def lock_timeout(self) -> bool:
+        tx = self.session.transaction
+        return self.session.lock_timeout or (tx is not None and tx.lock_timeout)
+
+    def created_here(self, key: str) -> bool:
+        """Whether table ``key`` was made earlier in the same file (nothing uses it yet)."""
+        return key in self.session.created
+
+    def earlier_in_transaction(self) -> list[LintedStatement]:
+        tx = self.session.transaction
+        return list(tx.statements) if tx is not None else []

@@ -1,0 +1,165 @@
+"""``dbdesign lint --migrations``: run the migration-safety rules over migration files.
+
+The dialect's walker (``WALKERS``) reads the schema the migrations apply to and hands every
+statement, in run order, to the selected rules; inline ``-- dbdesign: ignore CODE`` comments and
+the unused-suppression check apply as for schemas.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from types import ModuleType
+
+from dbdesign import dialects
+from dbdesign.errors import ConfigError
+from dbdesign.lint import engine
+from dbdesign.lint.config import LintConfig
+from dbdesign.lint.findings import Finding
+from dbdesign.lint.migration.context import ServerVersion, StatementContext
+from dbdesign.lint.migration.sources import MigrationFile, changed_since, collect
+from dbdesign.lint.registry import MIGRATIONS, LintRule
+from dbdesign.lint.sources import LintReport
+
+# The walker of each dialect: a module with ``DEFAULT_SERVER`` and ``walk(...)``.
+WALKERS = {
+    "postgres": "dbdesign.lint.migration.walk_postgres",
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MigrationLintOptions:
+    """How migrations are read: what they apply to and where they run.
+
+    ``schema``: a DDL file or folder, or a database URL (read-only), holding the schema before
+    the first migration (else the migrations start from nothing). ``server_version``: the
+    target server (else the live database's, the configuration's, or the dialect's newest).
+    ``assume_in_transaction``: True/False overrides every file's runner convention.
+    ``changed_since``: report only files added or changed since this git revision.
+    ``stdin``: the text of a ``-`` path (else the process's standard input is read)."""
+
+    dialect: str | None = None
+    schema: str | None = None
+    server_version: str | None = None
+    assume_in_transaction: bool | None = None
+    changed_since: str | None = None
+    stdin: str | None = None
+
+
+def walker(dialect: dialects.Dialect) -> ModuleType:
+    path = WALKERS.get(dialect.name)
+    if path is None:
+        raise ConfigError(f"lint --migrations: {dialect.title} migrations are not linted yet")
+    return importlib.import_module(path)
+
+
+def _schema_text(source: str, dialect: dialects.Dialect) -> tuple[str, str | None, str | None]:
+    """The schema at ``source`` as DDL text of ``dialect``, the file it came from, and the
+    live server's version (None for files)."""
+    from dbdesign import databases, readers
+
+    if readers.is_database(source):
+        from dbdesign.emit import emit_schema
+
+        db = databases.get(source)
+        with db.rolled_back(source) as conn:
+            version = db.version(conn)
+        schema = readers.read(source)
+        return emit_schema(schema, dialect.name), None, version
+    p = Path(source)
+    if p.is_dir():
+        files = sorted(p.glob("*.sql"))
+        return "\n".join(f.read_text(encoding="utf-8") for f in files), None, None
+    if not p.is_file():
+        raise ConfigError(f"--schema: no such file, folder or database: {source}")
+    return p.read_text(encoding="utf-8"), str(p), None
+
+
+def _lock_timeout_files(files: Iterable[MigrationFile], configured: bool) -> frozenset[str]:
+    """dbdesign's runner sets ``lock_timeout`` from a file's header or the configuration."""
+    out = set()
+    for f in files:
+        if not f.runner.startswith("dbdesign"):
+            continue
+        if configured or "lock_timeout=" in f.text.split("\n\n", 1)[0]:
+            out.add(f.path)
+    return frozenset(out)
+
+
+def contexts(
+    files: list[MigrationFile],
+    options: MigrationLintOptions,
+    config: LintConfig,
+    *,
+    runner_lock_timeout: bool = False,
+) -> tuple[dialects.Dialect, ServerVersion, Iterator[StatementContext]]:
+    """The dialect, the server and every statement's context, in run order."""
+    dialect = dialects.get(options.dialect or "postgres")
+    text = file = live = None
+    if options.schema:
+        text, file, live = _schema_text(options.schema, dialect)
+        if options.dialect is None and live is not None:
+            dialect = dialects.get(options.schema)
+    module = walker(dialect)
+    default: ServerVersion = module.DEFAULT_SERVER
+    wanted = options.server_version or live or config.server_version
+    server = ServerVersion.parse(wanted, default.flavor) if wanted else default
+    if options.assume_in_transaction is not None:
+        files = [replace(f, wrapped=options.assume_in_transaction) for f in files]
+    it: Iterator[StatementContext] = module.walk(
+        files,
+        schema_text=text,
+        schema_file=file,
+        server=server,
+        lock_timeout_files=_lock_timeout_files(files, runner_lock_timeout),
+    )
+    return dialect, server, it
+
+
+def _run(rules: list[LintRule], ctx: StatementContext, config: LintConfig) -> Iterator[Finding]:
+    for r in rules:
+        sev = engine._severity(r, config)
+        for h in r.check(ctx):
+            yield Finding(
+                code=r.code,
+                severity=sev,
+                message=h.message,
+                object=h.object,
+                origin=h.origin or ctx.stmt.origin,
+                fix_hint=h.fix or r.fix,
+                rule=r.name,
+                statement=ctx.stmt.short,
+            )
+
+
+def lint_migrations(
+    paths: list[str],
+    options: MigrationLintOptions | None = None,
+    config: LintConfig | None = None,
+    *,
+    runner_lock_timeout: bool = False,
+) -> LintReport:
+    """Lint migration files (see :mod:`dbdesign.lint.migration.sources` for what a path may
+    be): findings after inline suppressions, the rules that ran, and whether one fails."""
+    opts = options or MigrationLintOptions()
+    cfg = config or LintConfig()
+    files = collect(paths, opts.stdin)
+    reported = {f.path for f in files}
+    if opts.changed_since:
+        reported = {f.path for f in changed_since(opts.changed_since, files)}
+    dialect, _, its = contexts(files, opts, cfg, runner_lock_timeout=runner_lock_timeout)
+    rules = [r for r in engine.select_rules(cfg, MIGRATIONS) if dialect.name in r.dialects]
+    findings: list[Finding] = []
+    for ctx in its:
+        if ctx.stmt.file.path in reported:
+            findings.extend(_run(rules, ctx, cfg))
+    findings.sort(key=engine.sort_key)
+    on_disk = {p for p in reported if p != "-"}
+    findings = engine.apply_suppressions(findings, cfg, on_disk, MIGRATIONS)
+    return LintReport(
+        findings=tuple(findings),
+        rules=tuple(rules),
+        failing=engine.failing(findings, cfg.fail_on),
+    )

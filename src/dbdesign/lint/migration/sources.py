@@ -1,0 +1,194 @@
+"""Migration files to lint: discovery, order, and how each runner wraps a file in a transaction.
+
+A path is a file, a folder, or ``-`` (standard input: ``alembic upgrade --sql`` or
+``manage.py sqlmigrate`` output piped in). A folder's files are recognised by name:
+
+========================  ===========================================  =======================
+layout                    names                                        transaction per file
+========================  ===========================================  =======================
+dbdesign, golang-migrate  ``NNNN_name.up.sql`` (``.down.sql`` skipped)  dbdesign: yes unless the
+                                                                       header says
+                                                                       ``-- dbdesign:
+                                                                       no-transaction``;
+                                                                       golang-migrate: the file
+                                                                       is one multi-statement
+                                                                       query, which PostgreSQL
+                                                                       runs as one implicit
+                                                                       transaction
+Flyway                    ``V1__name.sql``, ``V1_2__name.sql``,         yes, unless the script
+                          then repeatable ``R__name.sql``               config says
+                                                                       ``executeInTransaction=
+                                                                       false``
+dbmate                    ``20240101120000_name.sql`` with              yes, unless
+                          ``-- migrate:up`` / ``-- migrate:down``       ``-- migrate:up
+                          sections (the down part is skipped)          transaction:false``
+any other ``.sql``        name order (numbers compared as numbers)     only what the text says
+                                                                       (BEGIN ... COMMIT)
+========================  ===========================================  =======================
+
+``--assume-in-transaction`` / ``--no-assume-in-transaction`` override every file's convention.
+Text outside the linted part (a dbmate down section) is blanked, never removed, so every finding
+keeps the file's own line and column.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from dbdesign.errors import ConfigError
+
+UP_DOWN = re.compile(r"^(?P<v>\d+)_[^/]*\.(?P<dir>up|down)\.sql$")
+FLYWAY = re.compile(r"^(?:V(?P<v>\d+(?:[._]\d+)*)|(?P<r>R))__.+\.sql$", re.I)
+DBMATE = re.compile(r"^--\s*migrate:(?P<part>up|down)\b(?P<opts>[^\n]*)$", re.M)
+_NO_TX_HEADER = re.compile(r"^\s*--\s*dbdesign:[^\n]*\bno-transaction\b", re.I | re.M)
+_FLYWAY_NO_TX = re.compile(r"executeInTransaction\s*=\s*false", re.I)
+_NUMBERS = re.compile(r"(\d+)")
+
+
+@dataclass(frozen=True, slots=True)
+class MigrationFile:
+    """One migration's SQL to lint.
+
+    ``wrapped``: the runner wraps the whole file in one transaction (None: it does not, and
+    only BEGIN/COMMIT in the text make transactions). ``runner`` names the convention that was
+    recognised, for messages.
+    """
+
+    path: str
+    text: str
+    runner: str
+    wrapped: bool
+
+    @property
+    def display(self) -> str:
+        return "<stdin>" if self.path == "-" else self.path
+
+
+def natural_key(name: str) -> tuple[object, ...]:
+    """``V2__a`` before ``V10__a``; numbers compare as numbers."""
+    return tuple(int(p) if p.isdigit() else p.lower() for p in _NUMBERS.split(name))
+
+
+def _read(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise ConfigError(f"cannot read: {e.strerror}", file=str(path)) from None
+    try:
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as e:
+        raise ConfigError(
+            f"not UTF-8: byte 0x{raw[e.start]:02x}",
+            file=str(path),
+            line=raw.count(b"\n", 0, e.start) + 1,
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _dbmate(text: str) -> tuple[str, bool] | None:
+    """The up section of a dbmate file (other lines blanked) and whether it runs in a
+    transaction; None when the text has no ``-- migrate:up`` marker."""
+    marks = list(DBMATE.finditer(text))
+    ups = [m for m in marks if m.group("part") == "up"]
+    if not ups:
+        return None
+    up = ups[0]
+    end = next((m.start() for m in marks if m.start() > up.start()), len(text))
+    kept = text[up.end() : end]
+    blank_before = re.sub(r"[^\n]", " ", text[: up.end()])
+    blank_after = re.sub(r"[^\n]", " ", text[end:])
+    wrapped = "transaction:false" not in up.group("opts").replace(" ", "").lower()
+    return blank_before + kept + blank_after, wrapped
+
+
+def classify(path: Path, text: str) -> MigrationFile:
+    """The runner convention of one file, from its name and text."""
+    name = path.name
+    m = UP_DOWN.match(name)
+    if m:
+        if _NO_TX_HEADER.search(text):
+            return MigrationFile(str(path), text, "dbdesign", False)
+        return MigrationFile(str(path), text, "dbdesign/golang-migrate", True)
+    if FLYWAY.match(name):
+        conf = path.with_name(name + ".conf")
+        settings = _read(conf) if conf.is_file() else text[:2000]
+        return MigrationFile(str(path), text, "flyway", not _FLYWAY_NO_TX.search(settings))
+    dbmate = _dbmate(text)
+    if dbmate is not None:
+        return MigrationFile(str(path), dbmate[0], "dbmate", dbmate[1])
+    return MigrationFile(str(path), text, "plain", False)
+
+
+def _folder_files(folder: Path) -> list[Path]:
+    files = [p for p in folder.iterdir() if p.is_file() and p.name.endswith(".sql")]
+    out = []
+    for p in files:
+        m = UP_DOWN.match(p.name)
+        if m is not None and m.group("dir") == "down":
+            continue
+        out.append(p)
+
+    def order(p: Path) -> tuple[object, ...]:
+        fm = FLYWAY.match(p.name)
+        if fm is not None:  # versioned first (by version), repeatable after (by name)
+            return (1, natural_key(p.name)) if fm.group("r") else (0, natural_key(p.name))
+        return (0, natural_key(p.name))
+
+    return sorted(out, key=order)
+
+
+def collect(paths: list[str], stdin: str | None = None) -> list[MigrationFile]:
+    """The migration files named by ``paths``, in the order they run. ``-`` reads ``stdin``
+    (or the process's standard input)."""
+    if not paths:
+        raise ConfigError("lint --migrations: give a file, a folder or - (standard input)")
+    out: list[MigrationFile] = []
+    for raw in paths:
+        if raw == "-":
+            text = stdin if stdin is not None else sys.stdin.read()
+            out.append(MigrationFile("-", text.replace("\r\n", "\n"), "stdin", False))
+            continue
+        p = Path(raw)
+        if p.is_dir():
+            out.extend(classify(f, _read(f)) for f in _folder_files(p))
+        elif p.is_file():
+            out.append(classify(p, _read(p)))
+        else:
+            raise ConfigError(f"no such file or folder: {raw}")
+    return out
+
+
+def changed_since(rev: str, files: list[MigrationFile]) -> list[MigrationFile]:
+    """The files added or changed since git revision ``rev``, and new files git does not track
+    yet (the others are still read, as the schema the changed ones apply to, but not reported
+    on)."""
+    try:
+        res = subprocess.run(
+            ["git", "diff", "--name-only", "--diff-filter=AMR", "-z", rev, "--", "."],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        )
+        new = subprocess.run(
+            ["git", "ls-files", "--others", "--exclude-standard", "-z", "--", "."],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        )
+    except FileNotFoundError:
+        raise ConfigError("--changed-since needs git on PATH") from None
+    except subprocess.CalledProcessError as e:
+        raise ConfigError(f"--changed-since {rev}: {e.stderr.strip() or 'git failed'}") from None
+    # git prints paths relative to the top of the work tree (diff) and to "." (ls-files).
+    top = subprocess.run(
+        ["git", "rev-parse", "--show-toplevel"], capture_output=True, text=True, timeout=60
+    ).stdout.strip()
+    changed = {(Path(top) / n).resolve() for n in res.stdout.split("\0") if n}
+    changed |= {Path(n).resolve() for n in new.stdout.split("\0") if n}
+    return [f for f in files if f.path != "-" and Path(f.path).resolve() in changed]

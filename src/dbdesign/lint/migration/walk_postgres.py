@@ -1,0 +1,133 @@
+"""PostgreSQL migrations, statement by statement, over the DDL reader's state.
+
+The schema the migrations apply to is read first (``--schema``: DDL, or a live database's
+catalog emitted as DDL); then every file is parsed once with pglast (libpg_query, the server's
+own grammar) and each statement is shown to the rules before the reader applies it, so a rule
+sees the tables, columns and constraints exactly as they are just before the statement runs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from pglast import parser
+
+from dbdesign.errors import ParseError
+from dbdesign.lint.migration.context import (
+    LintedStatement,
+    ServerVersion,
+    Session,
+    StatementContext,
+    Transaction,
+)
+from dbdesign.lint.migration.sources import MigrationFile
+from dbdesign.readers.ddl.pgbuild import node_kind
+from dbdesign.readers.ddl.pgsource import Lines, blank_meta_and_copy
+from dbdesign.readers.ddl.postgres import PostgresDdlReader
+
+DEFAULT_SERVER = ServerVersion("postgres", (17,))
+_BEGIN = {"TRANS_STMT_BEGIN", "TRANS_STMT_START"}
+_END = {"TRANS_STMT_COMMIT", "TRANS_STMT_ROLLBACK", "TRANS_STMT_PREPARE"}
+
+
+def reader_for(schema_text: str | None, file: str | None) -> PostgresDdlReader:
+    """A DDL reader holding the schema the migrations apply to."""
+    reader = PostgresDdlReader(None, None)
+    if schema_text:
+        reader.feed(schema_text, file)
+    return reader
+
+
+def _parse(f: MigrationFile, text: str) -> list[dict[str, Any]]:
+    try:
+        stmts: list[dict[str, Any]] = json.loads(parser.parse_sql_json(text)).get("stmts", [])
+        return stmts
+    except parser.ParseError as e:
+        pos = int(e.args[1]) if len(e.args) > 1 and isinstance(e.args[1], int) else 0
+        line = text.count("\n", 0, pos) + 1
+        col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+        raise ParseError(str(e.args[0]), file=f.display, line=line, col=col) from None
+
+
+def _statement(f: MigrationFile, data: bytes, lines: Lines, raw: dict[str, Any]) -> LintedStatement:
+    start = raw.get("stmt_location", 0)
+    length = raw.get("stmt_len", 0)
+    piece = (data[start : start + length] if length else data[start:]).decode()
+    lead = len(piece) - len(piece.lstrip())
+    line, col = lines.at(start + len(piece[:lead].encode()))
+    stmt = raw.get("stmt") or {}
+    kind = node_kind(stmt) if stmt else ""
+    return LintedStatement(f, piece.strip(), line, col, kind, stmt.get(kind))
+
+
+def _track(session: Session, stmt: LintedStatement) -> None:
+    """What a statement changes in the session: transactions, timeouts, tables made here."""
+    node = stmt.node or {}
+    tx = session.transaction
+    if stmt.kind == "TransactionStmt":
+        if node.get("kind") in _BEGIN and tx is None:
+            session.transaction = Transaction(implicit=False)
+        elif node.get("kind") in _END:
+            session.transaction = None
+        return
+    if tx is not None:
+        tx.statements.append(stmt)
+    if stmt.kind == "VariableSetStmt" and node.get("name") in ("lock_timeout", "statement_timeout"):
+        on = node.get("kind") == "VAR_SET_VALUE" and not _zero(node.get("args"))
+        if node["name"] == "statement_timeout":
+            session.statement_timeout = on
+        elif node.get("is_local"):
+            if tx is not None:
+                tx.lock_timeout = on
+        else:
+            session.lock_timeout = on
+
+
+def _zero(args: Any) -> bool:
+    """Whether a SET's value is 0 (the timeout switched off)."""
+    for a in args or ():
+        const = a.get("A_Const", {})
+        value = const.get("ival", const.get("sval", {}))
+        v = value.get("ival", value.get("sval", 0))
+        return str(v).strip() in ("0", "")
+    return False
+
+
+def relation_key(state: PostgresDdlReader, rv: dict[str, Any]) -> str:
+    """``schema.name`` of a RangeVar, resolved as the server would with the file's search path."""
+    return "{}.{}".format(*state._qual(rv))
+
+
+def walk(
+    files: list[MigrationFile],
+    *,
+    schema_text: str | None = None,
+    schema_file: str | None = None,
+    server: ServerVersion = DEFAULT_SERVER,
+    lock_timeout_files: frozenset[str] = frozenset(),
+) -> Iterator[StatementContext]:
+    """Each statement of ``files`` in run order, with the state just before it. The reader
+    applies a statement once the consumer asks for the next one.
+
+    ``lock_timeout_files``: files whose runner sets a lock timeout itself (dbdesign's
+    ``lock_timeout`` header or configuration)."""
+    reader = reader_for(schema_text, schema_file)
+    for f in files:
+        text = blank_meta_and_copy(f.text)
+        stmts = _parse(f, text)
+        data = text.encode()
+        lines = Lines(text)
+        reader.begin(text, f.display)
+        session = Session(lock_timeout=f.path in lock_timeout_files)
+        if f.wrapped:
+            session.transaction = Transaction(implicit=True)
+        for raw in stmts:
+            stmt = _statement(f, data, lines, raw)
+            yield StatementContext(stmt, server, session, reader)
+            if stmt.kind == "CreateStmt":
+                session.created.add(relation_key(reader, stmt.node["relation"]))
+            _track(session, stmt)
+            session.statements.append(stmt)
+            reader.apply(raw)
