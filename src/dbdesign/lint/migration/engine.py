@@ -1,6 +1,6 @@
 """``dbdesign lint --migrations``: run the migration-safety rules over migration files.
 
-The dialect's walker (``WALKERS``) reads the schema the migrations apply to and hands every
+The dialect's walker (:func:`walker`) reads the schema the migrations apply to and hands every
 statement, in run order, to the selected rules; inline ``-- dbdesign: ignore CODE`` comments and
 the unused-suppression check apply as for schemas.
 """
@@ -23,11 +23,6 @@ from dbdesign.lint.migration.sources import MigrationFile, changed_since, collec
 from dbdesign.lint.registry import MIGRATIONS, LintRule
 from dbdesign.lint.sources import LintReport
 
-# The walker of each dialect: a module with ``DEFAULT_SERVER`` and ``walk(...)``.
-WALKERS = {
-    "postgres": "dbdesign.lint.migration.walk_postgres",
-}
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MigrationLintOptions:
@@ -49,10 +44,15 @@ class MigrationLintOptions:
 
 
 def walker(dialect: dialects.Dialect) -> ModuleType:
-    path = WALKERS.get(dialect.name)
-    if path is None:
-        raise ConfigError(f"lint --migrations: {dialect.title} migrations are not linted yet")
-    return importlib.import_module(path)
+    """The dialect's walker: the module ``walk_<dialect>`` of this package, with
+    ``DEFAULT_SERVER`` and ``walk(files, *, schema_text, schema_file, server,
+    lock_timeout_files)`` (see :func:`dbdesign.lint.migration.walk_postgres.walk`)."""
+    try:
+        return importlib.import_module(f"dbdesign.lint.migration.walk_{dialect.name}")
+    except ModuleNotFoundError:
+        raise ConfigError(
+            f"lint --migrations: {dialect.title} migrations are not linted yet"
+        ) from None
 
 
 def _schema_text(source: str, dialect: dialects.Dialect) -> tuple[str, str | None, str | None]:

@@ -1,25 +1,12 @@
-"""Rule modules, one per group. Importing a module registers its rules."""
+"""Rule modules, one per group (migration-safety rules: ``migrations_*``). Importing a module
+registers its rules; :func:`load` imports every module of this package."""
 
 from __future__ import annotations
 
-MODULES = (
-    "keys",
-    "types",
-    "indexes",
-    "naming",
-    "normalisation",
-    "audit",
-    "security",
-    "suppressions",
-    "functions",
-    "constraints",
-    "consistency",
-    "index_shapes",
-    "documentation",
-    "migrations_pg",
-)
+import importlib
+import pkgutil
 
 
 def load() -> None:
-    for m in MODULES:
-        __import__(f"dbdesign.lint.rules.{m}")
+    for m in sorted(pkgutil.iter_modules(__path__)):
+        importlib.import_module(f"{__name__}.{m.name}")
