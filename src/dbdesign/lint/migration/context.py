@@ -20,6 +20,9 @@ _VERSION = re.compile(
 )
 
 
+_FLAVORS = {"pg": "postgres", "postgresql": "postgres"}
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class ServerVersion:
     """A server's flavour and version: ``postgres 15``, ``mariadb 10.11``, ``mysql 8.0.29``.
@@ -46,7 +49,7 @@ class ServerVersion:
                 "mariadb-10.11 or mysql-8.0.29"
             )
         flavor = m.group("flavor") or default_flavor
-        flavor = {"pg": "postgres", "postgresql": "postgres"}.get(flavor, flavor)
+        flavor = _FLAVORS.get(flavor, flavor)
         nums = tuple(int(p) for p in m.group("num").split("."))
         if len(nums) == 1 and nums[0] >= 90000:  # server_version_num
             nums = (nums[0] // 10000, nums[0] % 100)

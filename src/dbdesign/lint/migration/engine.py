@@ -55,7 +55,9 @@ def walker(dialect: dialects.Dialect) -> ModuleType:
         ) from None
 
 
-def _schema_text(source: str, dialect: dialects.Dialect) -> tuple[str, str | None, str | None]:
+def _schema_text(
+    source: str, dialect: dialects.Dialect
+) -> tuple[str, str | None, ServerVersion | None]:
     """The schema at ``source`` as DDL text of ``dialect``, the file it came from, and the
     live server's version (None for files)."""
     from dbdesign import databases, readers
@@ -65,7 +67,9 @@ def _schema_text(source: str, dialect: dialects.Dialect) -> tuple[str, str | Non
 
         db = databases.get(source)
         with db.rolled_back(source) as conn:
-            version = db.version(conn)
+            # "PostgreSQL 16.4 (Debian ...)", "MariaDB 10.11.6"
+            name = " ".join(db.version(conn).split()[:2])
+        version = ServerVersion.parse(name, dialect.name)
         schema = readers.read(source)
         return emit_schema(schema, dialect.name), None, version
     p = Path(source)
@@ -104,8 +108,10 @@ def contexts(
             dialect = dialects.get(options.schema)
     module = walker(dialect)
     default: ServerVersion = module.DEFAULT_SERVER
-    wanted = options.server_version or live or config.server_version
-    server = ServerVersion.parse(wanted, default.flavor) if wanted else default
+    wanted = options.server_version or config.server_version
+    server = ServerVersion.parse(wanted, default.flavor) if wanted else live or default
+    if options.server_version is None and live is not None:
+        server = live
     if options.assume_in_transaction is not None:
         files = [replace(f, wrapped=options.assume_in_transaction) for f in files]
     it: Iterator[StatementContext] = module.walk(
@@ -155,9 +161,15 @@ def lint_migrations(
     for ctx in its:
         if ctx.stmt.file.path in reported:
             findings.extend(_run(rules, ctx, cfg))
-    findings.sort(key=engine.sort_key)
     on_disk = {p for p in reported if p != "-"}
     findings = engine.apply_suppressions(findings, cfg, on_disk, MIGRATIONS)
+    # In run order: file by file as the runner applies them, then by position.
+    run_order = {f.display: n for n, f in enumerate(files)}
+
+    def order(f: Finding) -> tuple[int, tuple[str, int, int, str, str]]:
+        return (run_order.get(f.origin.file or "", -1) if f.origin else -1, engine.sort_key(f))
+
+    findings.sort(key=order)
     return LintReport(
         findings=tuple(findings),
         rules=tuple(rules),

@@ -1,0 +1,163 @@
+"""`dbdesign lint --migrations` as a user runs it: folders of each runner's layout, standard
+input, a live schema, git revisions, bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def run(
+    *args: str, cwd: Path | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "dbdesign", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
+        input=stdin,
+    )
+
+
+def codes(r: subprocess.CompletedProcess[str]) -> list[tuple[str, str, int]]:
+    data = json.loads(r.stdout)
+    return [(f["code"], Path(f["file"]).name, f["line"]) for f in data["findings"]]
+
+
+def write(folder: Path, files: dict[str, str]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    return folder
+
+
+TABLE = "CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint);\n"
+INDEX = "CREATE INDEX idx_orders_customer ON orders (customer_id);\n"
+CONCURRENT = "CREATE INDEX CONCURRENTLY idx_orders_customer ON orders (customer_id);\n"
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        # dbdesign / golang-migrate: down files are not linted; 10 sorts after 2
+        (
+            {"2_b.up.sql": INDEX, "10_c.up.sql": CONCURRENT.replace("idx_", "idx2_"),
+             "1_a.up.sql": TABLE,
+             "2_b.down.sql": "DROP INDEX idx_orders_customer;\n"},
+            [("MIG001", "2_b.up.sql", 1), ("MIG002", "10_c.up.sql", 1)],
+        ),
+        # Flyway: versions as numbers, repeatable last; script config turns transactions off
+        (
+            {"V1__init.sql": TABLE, "V1_1__idx.sql": INDEX,
+             "V2__cic.sql": "-- flyway:executeInTransaction=false\n"
+                            + CONCURRENT.replace("idx_", "idx2_"),
+             "R__view.sql": "CREATE OR REPLACE VIEW v AS SELECT 1;\n"},
+            [("MIG001", "V1_1__idx.sql", 1)],
+        ),
+        # dbmate: only the up section, lines as in the file
+        (
+            {"20240101000000_init.sql": "-- migrate:up\n" + TABLE + "-- migrate:down\n",
+             "20240102000000_idx.sql": "-- migrate:up\n\n" + INDEX + "-- migrate:down\n" + INDEX},
+            [("MIG001", "20240102000000_idx.sql", 3)],
+        ),
+    ],
+    ids=["dbdesign", "flyway", "dbmate"],
+)  # fmt: skip
+def test_layouts(
+    tmp_path: Path, files: dict[str, str], expected: list[tuple[str, str, int]]
+) -> None:
+    folder = write(tmp_path / "m", files)
+    r = run("lint", "--migrations", str(folder), "-f", "json")
+    assert r.returncode == 1, r.stderr
+    assert codes(r) == expected
+
+
+def test_a_table_made_by_an_earlier_migration_is_in_use(tmp_path: Path) -> None:
+    """Made in the same file: free to index; made by an earlier file: in use."""
+    folder = write(tmp_path / "m", {"1_a.up.sql": TABLE + INDEX})
+    assert run("lint", "--migrations", str(folder)).returncode == 0
+    write(folder, {"2_b.up.sql": INDEX.replace("idx_orders", "idx2_orders")})
+    assert codes(run("lint", "--migrations", str(folder), "-f", "json")) == [
+        ("MIG001", "2_b.up.sql", 1)
+    ]
+
+
+def test_stdin_and_assume_in_transaction() -> None:
+    """Piped SQL runs as written; --assume-in-transaction wraps it (alembic --sql output has
+    its own BEGIN/COMMIT)."""
+    r = run("lint", "--migrations", "-", "-f", "json", stdin=CONCURRENT)
+    assert r.returncode == 0, r.stdout + r.stderr
+    r = run("lint", "--migrations", "-", "--assume-in-transaction", "-f", "json", stdin=CONCURRENT)
+    assert [c for c, _, _ in codes(r)] == ["MIG002"]
+    alembic = "BEGIN;\n\n" + CONCURRENT + "\nCOMMIT;\n"
+    r = run("lint", "--migrations", "-", "-f", "json", stdin=alembic)
+    assert [(c, line) for c, _, line in codes(r)] == [("MIG002", 3)]
+    assert json.loads(r.stdout)["findings"][0]["file"] == "<stdin>"
+
+
+def test_schema_from_a_live_database(pg_scratch: str, tmp_path: Path) -> None:
+    """--schema URL: the tables come from the catalog (read-only), and the migration's
+    statements are never run there."""
+    import psycopg
+
+    with psycopg.connect(pg_scratch, autocommit=True) as conn:
+        conn.execute("CREATE TABLE orders (id bigint PRIMARY KEY, note text)")
+        version = conn.info.server_version // 10000
+    # A table the file makes is free to index; the catalog's is in use.
+    f = write(tmp_path, {"3_x.up.sql": TABLE.replace("orders", "fresh") + INDEX
+                         .replace("orders", "fresh") + "CREATE INDEX i ON orders (note);\n"})  # fmt: skip
+    r = run("lint", "--migrations", str(f / "3_x.up.sql"), "--schema", pg_scratch, "-f", "json")
+    assert codes(r) == [("MIG001", "3_x.up.sql", 3)], r.stderr
+    with psycopg.connect(pg_scratch, autocommit=True) as conn:
+        n = conn.execute("SELECT count(*) FROM pg_class WHERE relkind IN ('r', 'i')"
+                         " AND relnamespace = 'public'::regnamespace").fetchone()  # fmt: skip
+    assert n == (2,)  # orders and its key: nothing of the migration was made
+    assert version in (15, 16)
+
+
+def test_changed_since(tmp_path: Path) -> None:
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True, timeout=60)
+
+    git("init", "-q")
+    git("config", "user.email", "t@example.com")
+    git("config", "user.name", "t")
+    write(tmp_path / "m", {"1_a.up.sql": INDEX})
+    git("add", ".")
+    git("commit", "-qm", "one")
+    write(tmp_path / "m", {"2_b.up.sql": INDEX.replace("idx_orders", "idx2_orders")})
+    r = run("lint", "--migrations", "m", "--changed-since", "HEAD", "-f", "json", cwd=tmp_path)
+    assert codes(r) == [("MIG001", "2_b.up.sql", 1)]
+    r = run("lint", "--migrations", "m", "--changed-since", "nope", cwd=tmp_path)
+    assert r.returncode == 2 and "--changed-since nope" in r.stderr
+
+
+def test_bad_input(tmp_path: Path) -> None:
+    f = write(tmp_path, {"1_a.up.sql": "CREATE TABLE t (id int);\nALTER TABLE t ADD COLUMN;\n"})
+    r = run("lint", "--migrations", str(f / "1_a.up.sql"))
+    assert r.returncode == 2 and "1_a.up.sql:2:" in r.stderr and "Traceback" not in r.stderr
+    for args in (
+        ["lint", "--migrations", str(tmp_path / "missing")],
+        ["lint", "--migrations", str(f), "--server-version", "banana"],
+        ["lint", str(f), "--server-version", "15"],
+        ["lint", "--migrations", str(f), "--dialect", "sqlite"],
+    ):
+        r = run(*args)
+        assert r.returncode == 2 and r.stderr.startswith("dbdesign: error:"), (args, r.stderr)
+    (tmp_path / "latin1.up.sql").write_bytes(b"-- caf\xe9\nSELECT 1;\n")
+    r = run("lint", "--migrations", str(tmp_path / "latin1.up.sql"))
+    assert r.returncode == 2 and "not UTF-8" in r.stderr
+
+
+def test_unused_suppression_in_a_migration(tmp_path: Path) -> None:
+    f = write(
+        tmp_path,
+        {"2_a.up.sql": "-- dbdesign: no-transaction\n-- dbdesign: ignore MIG001\n" + CONCURRENT},
+    )
+    r = run("lint", "--migrations", str(f / "2_a.up.sql"), "-f", "json")
+    assert codes(r) == [("SUP001", "2_a.up.sql", 2)], r.stdout
