@@ -109,8 +109,8 @@ def test_schema_from_a_live_database(pg_scratch: str, tmp_path: Path) -> None:
         conn.execute("CREATE TABLE orders (id bigint PRIMARY KEY, note text)")
         version = conn.info.server_version // 10000
     # A table the file makes is free to index; the catalog's is in use.
-    f = write(tmp_path, {"3_x.up.sql": TABLE.replace("orders", "fresh") + INDEX
-                         .replace("orders", "fresh") + "CREATE INDEX i ON orders (note);\n"})  # fmt: skip
+    made_here = (TABLE + INDEX).replace("orders", "fresh")
+    f = write(tmp_path, {"3_x.up.sql": made_here + "CREATE INDEX i ON orders (note);\n"})
     r = run("lint", "--migrations", str(f / "3_x.up.sql"), "--schema", pg_scratch, "-f", "json")
     assert codes(r) == [("MIG001", "3_x.up.sql", 3)], r.stderr
     with psycopg.connect(pg_scratch, autocommit=True) as conn:
