@@ -1,0 +1,380 @@
+"""What the PostgreSQL migration rules MIG020 ... MIG044 share: the lock each statement takes
+on the tables it touches (and whether that blocks reads or writes), and a file's statements
+parsed once for rules that look ahead.
+
+Lock facts: the PostgreSQL documentation, "Explicit Locking" (table-level lock modes and what
+each conflicts with) and "ALTER TABLE" (the lock each subcommand takes); proven on real
+servers by tests/integration/test_migration_lint_pg_locks.py. This module holds no rule.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from pglast import parser
+
+from dbdesign.lint.migration.context import LintedStatement, StatementContext
+from dbdesign.lint.migration.pg import ACCESS_EXCLUSIVE, SHARE, SHARE_ROW_EXCLUSIVE, qualified
+from dbdesign.lint.migration.sources import MigrationFile
+from dbdesign.lint.migration.walk_postgres import relation_key
+from dbdesign.readers.ddl.pgsource import Lines, blank_meta_and_copy
+
+ACCESS_EXCLUSIVE_LOCK = "ACCESS EXCLUSIVE"
+EXCLUSIVE_LOCK = "EXCLUSIVE"
+SHARE_ROW_EXCLUSIVE_LOCK = "SHARE ROW EXCLUSIVE"
+SHARE_LOCK = "SHARE"
+SHARE_UPDATE_EXCLUSIVE_LOCK = "SHARE UPDATE EXCLUSIVE"
+_STRENGTH = {
+    SHARE_UPDATE_EXCLUSIVE_LOCK: 4,
+    SHARE_LOCK: 5,
+    SHARE_ROW_EXCLUSIVE_LOCK: 6,
+    EXCLUSIVE_LOCK: 7,
+    ACCESS_EXCLUSIVE_LOCK: 8,
+}
+_LOCK_MODES = {
+    5: SHARE_LOCK,
+    6: SHARE_ROW_EXCLUSIVE_LOCK,
+    7: EXCLUSIVE_LOCK,
+    8: ACCESS_EXCLUSIVE_LOCK,
+}
+_BLOCKS = {
+    ACCESS_EXCLUSIVE_LOCK: ACCESS_EXCLUSIVE,
+    EXCLUSIVE_LOCK: "EXCLUSIVE lock: writes to {table} wait until it ends; reads go on",
+    SHARE_ROW_EXCLUSIVE_LOCK: SHARE_ROW_EXCLUSIVE,
+    SHARE_LOCK: SHARE,
+}
+
+# ALTER TABLE subcommands that take only SHARE UPDATE EXCLUSIVE (reads and writes go on).
+_LIGHT_SUBCOMMANDS = {
+    "AT_ValidateConstraint",
+    "AT_SetStatistics",
+    "AT_ClusterOn",
+    "AT_DropCluster",
+    "AT_SetRelOptions",
+    "AT_ResetRelOptions",
+    "AT_SetOptions",
+    "AT_ResetOptions",
+}
+_TRIGGER_SUBCOMMANDS = {
+    "AT_EnableTrig",
+    "AT_EnableAlwaysTrig",
+    "AT_EnableReplicaTrig",
+    "AT_EnableTrigAll",
+    "AT_EnableTrigUser",
+    "AT_DisableTrig",
+    "AT_DisableTrigAll",
+    "AT_DisableTrigUser",
+}
+
+
+def blocks(level: str, table: str) -> str:
+    """``LEVEL lock: what it blocks on table``."""
+    return _BLOCKS[level].format(table=table)
+
+
+def _stronger(a: str | None, b: str) -> str:
+    return b if a is None or _STRENGTH[b] > _STRENGTH[a] else a
+
+
+def _fk_targets(tree: Any) -> Iterator[dict[str, Any]]:
+    """The referenced tables (RangeVars) of every FOREIGN KEY constraint in a tree."""
+    if isinstance(tree, dict):
+        con = tree.get("Constraint")
+        if con is not None and con.get("contype") == "CONSTR_FOREIGN" and con.get("pktable"):
+            yield con["pktable"]
+        for v in tree.values():
+            yield from _fk_targets(v)
+    elif isinstance(tree, list):
+        for v in tree:
+            yield from _fk_targets(v)
+
+
+def alter_table_lock(cmds: list[Any], server_12: bool) -> str:
+    """The strongest lock an ALTER TABLE's subcommands take on the table itself."""
+    level = SHARE_UPDATE_EXCLUSIVE_LOCK
+    for cmd in cmds:
+        c = cmd.get("AlterTableCmd", {})
+        sub = c.get("subtype", "")
+        if sub in _LIGHT_SUBCOMMANDS:
+            continue
+        if sub == "AT_AttachPartition" and server_12:
+            continue  # the parent: SHARE UPDATE EXCLUSIVE since PostgreSQL 12
+        if sub == "AT_DetachPartition" and c.get("def", {}).get("PartitionCmd", {}).get(
+            "concurrent"
+        ):
+            continue
+        if sub in _TRIGGER_SUBCOMMANDS or (
+            sub == "AT_AddConstraint"
+            and (c.get("def", {}).get("Constraint", {}).get("contype") == "CONSTR_FOREIGN")
+        ):
+            level = _stronger(level, SHARE_ROW_EXCLUSIVE_LOCK)
+        else:
+            return ACCESS_EXCLUSIVE_LOCK
+    return level
+
+
+@dataclass(frozen=True, slots=True)
+class TableLock:
+    """A lock a statement takes on a table that blocks its reads or writes."""
+
+    table: str  # schema.table
+    level: str
+    what: str  # why: "the table", "the referenced table", "the index's table" ...
+
+
+def rel_key(ctx: StatementContext, rv: dict[str, Any]) -> str:
+    """``schema.table`` of a RangeVar."""
+    return relation_key(ctx.state, rv)
+
+
+def name_list(items: Any) -> list[str]:
+    """The strings of a pglast name list."""
+    return [i.get("String", {}).get("sval", "") for i in items or ()]
+
+
+def name_key(ctx: StatementContext, parts: list[str]) -> str:
+    """``schema.name`` of a qualified or unqualified name, with the file's search path."""
+    schema, name = ctx.state._qual_names(parts)
+    return f"{schema}.{name}"
+
+
+def index_table(ctx: StatementContext, parts: list[str]) -> tuple[str, str | None]:
+    """``schema.index`` of an index name and its table's key (None when unknown)."""
+    k = name_key(ctx, parts)
+    idx = ctx.state.indexes.get(k)
+    return k, (idx.table_key if idx is not None else None)
+
+
+Add = Callable[[str | None, str, str], None]
+
+
+def _alter_table(ctx: StatementContext, node: dict[str, Any], add: Add) -> None:
+    if node.get("objtype") != "OBJECT_TABLE":
+        return
+    cmds = node.get("cmds") or []
+    level = alter_table_lock(cmds, ctx.server.at_least(12))
+    if level != SHARE_UPDATE_EXCLUSIVE_LOCK:
+        add(rel_key(ctx, node["relation"]), level, "the table")
+    for cmd in cmds:
+        c = cmd.get("AlterTableCmd", {})
+        part = c.get("def", {}).get("PartitionCmd", {})
+        if c.get("subtype") == "AT_AttachPartition" and part.get("name"):
+            add(rel_key(ctx, part["name"]), ACCESS_EXCLUSIVE_LOCK, "the partition")
+    for rv in _fk_targets(cmds):
+        add(rel_key(ctx, rv), SHARE_ROW_EXCLUSIVE_LOCK, "the referenced table")
+
+
+def _create_table(ctx: StatementContext, node: dict[str, Any], add: Add) -> None:
+    for rv in _fk_targets(node.get("tableElts")):
+        add(rel_key(ctx, rv), SHARE_ROW_EXCLUSIVE_LOCK, "the referenced table")
+    for rv in node.get("inhRelations") or ():
+        if node.get("partbound") and "RangeVar" in rv:
+            add(rel_key(ctx, rv["RangeVar"]), ACCESS_EXCLUSIVE_LOCK, "the partitioned table")
+
+
+def _create_index(ctx: StatementContext, node: dict[str, Any], add: Add) -> None:
+    if not node.get("concurrent"):
+        add(rel_key(ctx, node["relation"]), SHARE_LOCK, "the table")
+
+
+def _drop(ctx: StatementContext, node: dict[str, Any], add: Add) -> None:
+    rtype = node.get("removeType")
+    for obj in node.get("objects") or ():
+        parts = name_list(obj.get("List", {}).get("items"))
+        if not parts:
+            continue
+        if rtype in ("OBJECT_TABLE", "OBJECT_MATVIEW", "OBJECT_VIEW"):
+            add(name_key(ctx, parts), ACCESS_EXCLUSIVE_LOCK, "the table")
+        elif rtype == "OBJECT_INDEX" and not node.get("concurrent"):
+            idx, table = index_table(ctx, parts)
+            if not ctx.created_here(idx):
+                add(table or idx, ACCESS_EXCLUSIVE_LOCK, "the index's table")
+        elif rtype == "OBJECT_TRIGGER" and len(parts) >= 2:
+            add(name_key(ctx, parts[:-1]), ACCESS_EXCLUSIVE_LOCK, "the table")
+
+
+_RENAMED_RELATIONS = {
+    "OBJECT_TABLE",
+    "OBJECT_COLUMN",
+    "OBJECT_TABCONSTRAINT",
+    "OBJECT_VIEW",
+    "OBJECT_MATVIEW",
+    "OBJECT_INDEX",
+    "OBJECT_TRIGGER",
+}
+
+
+def _rename(ctx: StatementContext, node: dict[str, Any], add: Add) -> None:
+    rtype = node.get("renameType")
+    if not node.get("relation") or rtype not in _RENAMED_RELATIONS:
+        return
+    if rtype == "OBJECT_INDEX" and ctx.server.at_least(12):
+        return  # SHARE UPDATE EXCLUSIVE since PostgreSQL 12
+    add(rel_key(ctx, node["relation"]), ACCESS_EXCLUSIVE_LOCK, "the table")
+
+
+def _on_relation(level: str, what: str) -> Callable[[StatementContext, dict[str, Any], Add], None]:
+    def f(ctx: StatementContext, node: dict[str, Any], add: Add) -> None:
+        rv = node.get("relation") or node.get("table")
+        if rv:
+            add(rel_key(ctx, rv), level, what)
+
+    return f
+
+
+def _truncate(ctx: StatementContext, node: dict[str, Any], add: Add) -> None:
+    for rv in node.get("relations") or ():
+        add(rel_key(ctx, rv["RangeVar"]), ACCESS_EXCLUSIVE_LOCK, "the table")
+
+
+def _vacuum(ctx: StatementContext, node: dict[str, Any], add: Add) -> None:
+    if has_option(node.get("options"), "full"):
+        for vr in node.get("rels") or ():
+            add(rel_key(ctx, vr["VacuumRelation"]["relation"]), ACCESS_EXCLUSIVE_LOCK, "the table")
+
+
+def _reindex(ctx: StatementContext, node: dict[str, Any], add: Add) -> None:
+    if has_option(node.get("params"), "concurrently"):
+        return
+    if node.get("kind") == "REINDEX_OBJECT_TABLE":
+        add(rel_key(ctx, node["relation"]), SHARE_LOCK, "the table")
+    elif node.get("kind") == "REINDEX_OBJECT_INDEX":
+        rv = node["relation"]
+        idx, table = index_table(ctx, [n for n in (rv.get("schemaname"), rv["relname"]) if n])
+        add(table or idx, SHARE_LOCK, "the index's table")
+
+
+def _refresh(ctx: StatementContext, node: dict[str, Any], add: Add) -> None:
+    if not node.get("concurrent"):
+        add(rel_key(ctx, node["relation"]), ACCESS_EXCLUSIVE_LOCK, "the materialized view")
+
+
+def _lock(ctx: StatementContext, node: dict[str, Any], add: Add) -> None:
+    mode = node.get("mode", 8)
+    if mode >= 5:  # SHARE and stronger block writes
+        for rv in node.get("relations") or ():
+            add(rel_key(ctx, rv["RangeVar"]), _LOCK_MODES[mode], "the table")
+
+
+_LOCKERS: dict[str, Callable[[StatementContext, dict[str, Any], Add], None]] = {
+    "AlterTableStmt": _alter_table,
+    "CreateStmt": _create_table,
+    "IndexStmt": _create_index,
+    "DropStmt": _drop,
+    "RenameStmt": _rename,
+    "CreateTrigStmt": _on_relation(SHARE_ROW_EXCLUSIVE_LOCK, "the table"),
+    "TruncateStmt": _truncate,
+    "ClusterStmt": _on_relation(ACCESS_EXCLUSIVE_LOCK, "the table"),
+    "VacuumStmt": _vacuum,
+    "ReindexStmt": _reindex,
+    "RefreshMatViewStmt": _refresh,
+    "LockStmt": _lock,
+    "CreatePolicyStmt": _on_relation(ACCESS_EXCLUSIVE_LOCK, "the table"),
+}
+
+
+def blocking_locks(ctx: StatementContext, stmt: LintedStatement | None = None) -> list[TableLock]:
+    """The locks ``stmt`` (default: the current statement) takes that block reads or writes
+    of a table in use (not made earlier in the same file). Statements that block neither
+    (CREATE INDEX CONCURRENTLY, VALIDATE CONSTRAINT, DROP INDEX CONCURRENTLY, REINDEX
+    CONCURRENTLY, DETACH ... CONCURRENTLY, CREATE TABLE without references, CREATE FUNCTION)
+    give none."""
+    s = stmt or ctx.stmt
+    out: list[TableLock] = []
+
+    def add(table: str | None, level: str, what: str) -> None:
+        if table is not None and not ctx.created_here(table):
+            out.append(TableLock(table, level, what))
+
+    locker = _LOCKERS.get(s.kind)
+    if locker is not None:
+        locker(ctx, s.node or {}, add)
+    return out
+
+
+def has_option(params: Any, name: str) -> bool:
+    """Whether a DefElem list (VACUUM's options, REINDEX's params) names ``name``."""
+    for p in params or ():
+        d = p.get("DefElem", {})
+        if d.get("defname") == name:
+            arg = d.get("arg")
+            if arg is None:
+                return True
+            a = arg.get("Boolean", arg.get("String", arg.get("Integer", {})))
+            return str(next(iter(a.values()), "true")).lower() not in ("false", "off", "0")
+    return False
+
+
+# --------------------------------------------------------------------------- a file's statements
+
+
+@dataclass(frozen=True, slots=True)
+class FileStatement:
+    kind: str
+    node: dict[str, Any]
+    line: int
+
+
+_FILES: dict[tuple[str, str], list[FileStatement]] = {}
+
+
+def file_statements(f: MigrationFile) -> list[FileStatement]:
+    """Every statement of a file (kind, node, line), for rules that look ahead (what a COMMIT
+    or a CREATE VIEW later in the file does). Parsed once per file."""
+    key = (f.path, f.text)
+    got = _FILES.get(key)
+    if got is not None:
+        return got
+    text = blank_meta_and_copy(f.text)
+    lines = Lines(text)
+    data = text.encode()
+    out = []
+    for raw in json.loads(parser.parse_sql_json(text)).get("stmts", []):
+        stmt = raw.get("stmt") or {}
+        kind = next(iter(stmt), "")
+        start = raw.get("stmt_location", 0)
+        piece = data[start : start + raw["stmt_len"]] if raw.get("stmt_len") else data[start:]
+        lead = len(piece) - len(piece.lstrip())
+        out.append(FileStatement(kind, stmt.get(kind) or {}, lines.at(start + lead)[0]))
+    if len(_FILES) > 8:
+        _FILES.clear()
+    _FILES[key] = out
+    return out
+
+
+def after_current(ctx: StatementContext) -> list[FileStatement]:
+    """The statements of the file after the current one."""
+    return file_statements(ctx.stmt.file)[len(ctx.session.statements) + 1 :]
+
+
+# --------------------------------------------------------------------------- shared by rules
+
+NO_TX = "-- dbdesign: no-transaction"
+
+
+def sql_name(table: str) -> str:
+    """``schema.table`` as SQL."""
+    return qualified(table)
+
+
+def made_in_file(ctx: StatementContext, kind: str, key: str) -> bool:
+    """Whether an earlier statement of the file made object ``key`` (an index, an enum)."""
+    for s in ctx.session.statements:
+        node = s.node or {}
+        if kind == s.kind == "IndexStmt" and node.get("idxname"):
+            schema = node["relation"].get("schemaname") or ctx.state.search_path
+            if f"{schema}.{node['idxname']}" == key:
+                return True
+        if (
+            kind == s.kind == "CreateEnumStmt"
+            and name_key(ctx, name_list(node.get("typeName"))) == key
+        ):
+            return True
+        if kind == s.kind == "ViewStmt" and rel_key(ctx, node["view"]) == key:
+            return True
+        if kind == "CreateTableAsStmt" == s.kind and rel_key(ctx, node["into"]["rel"]) == key:
+            return True
+    return False
