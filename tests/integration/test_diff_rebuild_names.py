@@ -1,5 +1,6 @@
-"""A table rebuilt (columns reordered) keeps the names the catalog shows for a fresh table: its
-identity sequence is t_b_seq, not t_b_seq1 — and the reverse plan restores it the same way."""
+"""A table rebuilt (columns reordered: asked for with ``column_order=True``) keeps the names the
+catalog shows for a fresh table: its identity sequence is t_b_seq, not t_b_seq1 — and the
+reverse plan restores it the same way."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ def _sequence(url: str) -> tuple[str, int]:
 
 def test_rebuild_keeps_the_identity_sequence_name(pg_scratch: str) -> None:
     load_sql(pg_scratch, A + "INSERT INTO t (a) VALUES ('x'), ('y');")
-    plan = diff_schemas(read_catalog(pg_scratch), read_ddl(B))
+    plan = diff_schemas(read_catalog(pg_scratch), read_ddl(B), column_order=True)
     assert any("rebuild" in o.describe() for o in plan.operations), plan.sql()
     with connect(pg_scratch, autocommit=True) as conn:
         for stmt in plan.statements():
@@ -36,10 +37,10 @@ def test_rebuild_keeps_the_identity_sequence_name(pg_scratch: str) -> None:
         ]
     assert _sequence(pg_scratch)[0] == "public.t_b_seq"
     # the catalog now equals a fresh load of B, names included
-    assert diff_schemas(read_catalog(pg_scratch), read_ddl(B)).is_empty
-    back = diff_schemas(read_catalog(pg_scratch), read_ddl(A))
+    assert diff_schemas(read_catalog(pg_scratch), read_ddl(B), column_order=True).is_empty
+    back = diff_schemas(read_catalog(pg_scratch), read_ddl(A), column_order=True)
     with connect(pg_scratch, autocommit=True) as conn:
         for stmt in back.statements():
             conn.execute(stmt.sql)
     assert _sequence(pg_scratch)[0] == "public.t_b_seq"
-    assert diff_schemas(read_catalog(pg_scratch), read_ddl(A)).is_empty
+    assert diff_schemas(read_catalog(pg_scratch), read_ddl(A), column_order=True).is_empty

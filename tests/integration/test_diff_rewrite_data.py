@@ -104,7 +104,9 @@ def converge(url: str, plan: Plan, b_text: str, tmp: Path) -> None:
 
 def test_generated_with_reorder_states_data_loss(pg_scratch: str, tmp_path: Path) -> None:
     load_sql(pg_scratch, GEN_A + "INSERT INTO g (adding) VALUES (42), (NULL), (-5);\n")
-    plan = diff_schemas(read_catalog(pg_scratch), api.read(write(tmp_path, "b.sql", GEN_B)))
+    plan = diff_schemas(
+        read_catalog(pg_scratch), api.read(write(tmp_path, "b.sql", GEN_B)), column_order=True
+    )
     kinds = [o.kind for o in plan.operations]
     assert "rebuild_table" in kinds, plan.text()
     assert plan.destructive, plan.text()
@@ -126,22 +128,22 @@ def test_cli_refuses_the_rebuild_with_exit_3_and_applies_with_the_flag(
     load_sql(pg_scratch, GEN_A + "INSERT INTO g (adding) VALUES (42);\n")
     a, b = write(tmp_path, "a.sql", GEN_A), write(tmp_path, "b.sql", GEN_B)
     for source in (a, pg_scratch):
-        r = run_cli("diff", source, b)
+        r = run_cli("diff", source, b, "--column-order")
         assert r.returncode == 3, (r.returncode, r.stdout, r.stderr)
         assert r.stdout == ""  # no SQL
         assert "deletes data" in r.stderr and "column adding" in r.stderr, r.stderr
         assert "--allow-destructive" in r.stderr
-    r = run_cli("diff", a, b, "--format", "text")
+    r = run_cli("diff", a, b, "--format", "text", "--column-order")
     assert r.returncode == 3, r.stderr
     assert "data_loss: deletes the stored values of column adding" in r.stdout, r.stdout
 
-    r = run_cli("diff", pg_scratch, b, "--allow-destructive")
+    r = run_cli("diff", pg_scratch, b, "--allow-destructive", "--column-order")
     assert r.returncode == 1, r.stderr
     assert "-- hazards: access_exclusive_lock, data_loss, table_rewrite" in r.stdout
     with connect(pg_scratch, autocommit=True) as conn:
         conn.execute(r.stdout.encode())
     assert rows(pg_scratch, "SELECT adding, removing FROM g") == [(1, 1)]
-    assert run_cli("diff", pg_scratch, b).returncode == 0
+    assert run_cli("diff", pg_scratch, b, "--column-order").returncode == 0
 
 
 def test_same_change_without_reorder_still_refused(pg_scratch: str, tmp_path: Path) -> None:
@@ -166,10 +168,10 @@ def test_pure_reorder_keeps_every_value(pg_scratch: str, tmp_path: Path) -> None
     select = "SELECT id, name, price, ok, twice FROM r ORDER BY id"
     before = rows(pg_scratch, select)
     b = write(tmp_path, "b.sql", ORDER_B)
-    plan = diff_schemas(read_catalog(pg_scratch), api.read(b))
+    plan = diff_schemas(read_catalog(pg_scratch), api.read(b), column_order=True)
     assert "rebuild_table" in [o.kind for o in plan.operations], plan.text()
     assert not plan.destructive and not hazards(plan, "data_loss"), plan.text()
-    r = run_cli("diff", pg_scratch, b)
+    r = run_cli("diff", pg_scratch, b, "--column-order")
     assert r.returncode == 1, r.stderr  # a difference, not a refusal
     converge(pg_scratch, plan, ORDER_B, tmp_path)
     assert rows(pg_scratch, select) == before
@@ -181,7 +183,9 @@ def test_pure_reorder_keeps_every_value(pg_scratch: str, tmp_path: Path) -> None
 
 def test_rebuild_without_copied_columns_keeps_the_rows(pg_scratch: str, tmp_path: Path) -> None:
     load_sql(pg_scratch, NONE_A + "INSERT INTO t (a) VALUES (5), (6);\n")
-    plan = diff_schemas(read_catalog(pg_scratch), api.read(write(tmp_path, "b.sql", NONE_B)))
+    plan = diff_schemas(
+        read_catalog(pg_scratch), api.read(write(tmp_path, "b.sql", NONE_B)), column_order=True
+    )
     assert "rebuild_table" in [o.kind for o in plan.operations], plan.text()
     assert plan.destructive
     assert [m for _, m in hazards(plan, "data_loss") if "column a " in m], plan.text()
@@ -192,12 +196,12 @@ def test_rebuild_without_copied_columns_keeps_the_rows(pg_scratch: str, tmp_path
 def test_narrowing_inside_a_rebuild_is_destructive(pg_scratch: str, tmp_path: Path) -> None:
     load_sql(pg_scratch, NARROW_A + "INSERT INTO n VALUES (1, 2), (3, NULL);\n")
     b = write(tmp_path, "b.sql", NARROW_B)
-    plan = diff_schemas(read_catalog(pg_scratch), api.read(b))
+    plan = diff_schemas(read_catalog(pg_scratch), api.read(b), column_order=True)
     assert "rebuild_table" in [o.kind for o in plan.operations], plan.text()
     assert plan.destructive
     assert [m for _, m in hazards(plan, "data_loss") if "column b (narrowing" in m], plan.text()
     assert [m for _, m in hazards(plan, "may_fail") if "column b does not convert" in m]
-    assert run_cli("diff", pg_scratch, b).returncode == 3
+    assert run_cli("diff", pg_scratch, b, "--column-order").returncode == 3
     converge(pg_scratch, plan, NARROW_B, tmp_path)
     assert sorted(rows(pg_scratch, "SELECT c, a, b FROM n"), key=str) == [
         (None, 1, 2),
@@ -261,11 +265,13 @@ def test_new_generated_column_states_that_it_may_fail(pg_scratch: str, tmp_path:
     """Computing a new generated column for existing rows can fail (an overflow here), in a
     rebuild and in ADD COLUMN alike."""
     load_sql(pg_scratch, "CREATE TABLE t (a int, b int);\nINSERT INTO t VALUES (2147483647, 1);\n")
-    for b_text in (
-        "CREATE TABLE t (b int, a int, c int GENERATED ALWAYS AS (a + 1) STORED);\n",  # rebuild
-        "CREATE TABLE t (a int, b int, c int GENERATED ALWAYS AS (a + 1) STORED);\n",  # ADD
+    for b_text, rebuild in (
+        ("CREATE TABLE t (b int, a int, c int GENERATED ALWAYS AS (a + 1) STORED);\n", True),
+        ("CREATE TABLE t (a int, b int, c int GENERATED ALWAYS AS (a + 1) STORED);\n", False),
     ):
-        plan = diff_schemas(read_catalog(pg_scratch), api.read(write(tmp_path, "b.sql", b_text)))
+        b_model = api.read(write(tmp_path, "b.sql", b_text))
+        plan = diff_schemas(read_catalog(pg_scratch), b_model, column_order=rebuild)
+        assert ("rebuild_table" in [o.kind for o in plan.operations]) is rebuild, plan.text()
         assert [m for _, m in hazards(plan, "may_fail") if "fails" in m], plan.text()
         with pytest.raises(BaseException, match="integer out of range"):
             apply_plan(pg_scratch, plan, "A -> B")

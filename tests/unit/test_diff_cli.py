@@ -53,6 +53,31 @@ def test_exit_0_when_equal_and_1_with_the_migration(files: dict[str, str]) -> No
     assert "-- hazards: access_exclusive_lock, table_rewrite" in r.stdout
 
 
+def test_column_order_is_a_note_unless_asked_for(tmp_path: Path) -> None:
+    """A column in the middle: by default ADD COLUMN (appended) and a note on stderr, in the
+    text and JSON forms and at the end of the SQL; --column-order rebuilds the table."""
+    a, b = tmp_path / "a.sql", tmp_path / "b.sql"
+    a.write_text("create table t (a int, c int);\n")
+    b.write_text("create table t (a int, b int, c int);\n")
+    r = run("diff", str(a), str(b))
+    assert r.returncode == 1, r.stderr
+    assert "ALTER TABLE public.t ADD COLUMN b integer;" in r.stdout
+    assert "RENAME" not in r.stdout and "INSERT" not in r.stdout
+    note = "public.t: ALTER TABLE would leave the columns in the order (a, c, b), not (a, b, c)"
+    assert f"-- note: {note}" in r.stdout
+    assert f"dbdesign diff: note: {note}" in r.stderr
+    assert "--column-order" in r.stderr
+    r = run("diff", str(a), str(b), "--format", "json")
+    assert json.loads(r.stdout)["notes"][0].startswith(note)
+    r = run("diff", str(a), str(b), "--column-order")
+    assert r.returncode == 1, r.stderr
+    assert "ALTER TABLE public.t RENAME TO t__dbdesign_rebuild;" in r.stdout
+    assert "INSERT INTO public.t (a, c) SELECT a, c FROM public.t__dbdesign_rebuild;" in r.stdout
+    assert "note:" not in r.stdout + r.stderr
+    r = run("diff", "--help", env={"COLUMNS": "1000"})
+    assert "--column-order" in r.stdout and "ACCESS EXCLUSIVE lock" in r.stdout, r.stdout
+
+
 def test_no_safe_and_text_and_json(files: dict[str, str]) -> None:
     r = run("diff", files["a"], files["b"], "--no-safe")
     assert r.returncode == 1

@@ -62,6 +62,17 @@ def diff(
             "type) or schema.table.old=new (column). Repeatable.",
         ),
     ] = None,
+    column_order: Annotated[
+        bool,
+        typer.Option(
+            "--column-order",
+            help="Reach the target's column order where ALTER cannot (ADD COLUMN only appends) "
+            "by rebuilding the table: renamed aside, created anew, every row copied with "
+            "INSERT ... SELECT and its foreign keys added again, under an ACCESS EXCLUSIVE lock "
+            "that blocks reads and writes for as long as the copy takes (it grows with the "
+            "table). Default: the order ALTER leaves is kept and a note says so.",
+        ),
+    ] = False,
     db: Annotated[
         str | None,
         typer.Option(
@@ -96,7 +107,13 @@ def diff(
     gc.disable()
     try:
         plan = api.diff(
-            source, target, renames=_renames(rename), safe=not no_safe, db=db, warn=_warn
+            source,
+            target,
+            renames=_renames(rename),
+            safe=not no_safe,
+            db=db,
+            warn=_warn,
+            column_order=column_order,
         )
         plan.statements()
     finally:

@@ -24,7 +24,8 @@ on demand by :class:`~dbdesign.emit.postgres.SchemaSql`).
 Inheritance children and partitions: ALTER TABLE on a parent reaches its children, so a child
 is compared as the parent's changes leave it
 (:meth:`~dbdesign.diff.planner.inheritance.InheritanceAndRebuilds._inherit`). A table whose
-target column order ALTER cannot reach (columns are only ever appended) is rebuilt.
+target column order ALTER cannot reach (columns are only ever appended) keeps the order ALTER
+leaves, with a note; with ``column_order=True`` it is rebuilt.
 
 The planner is :class:`_Planner`: its state (:mod:`~dbdesign.diff.planner.state`) and one
 mixin per step, each in a module of :mod:`dbdesign.diff.planner`:
@@ -73,11 +74,16 @@ class Planned:
     new_tables: frozenset[str]
     source_sql: SchemaSql
     target_sql: SchemaSql
+    # tables whose target column order is not reached (not rebuilt): the order they are left in
+    order_left: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
-def plan(source: Schema, target: Schema, *, safe: bool = True) -> Planned:
-    """Operations that turn ``source`` into ``target``, in an order that runs."""
-    return _Planner(source, target, safe).run()
+def plan(
+    source: Schema, target: Schema, *, safe: bool = True, column_order: bool = False
+) -> Planned:
+    """Operations that turn ``source`` into ``target``, in an order that runs.
+    ``column_order``: rebuild a table whose column order ALTER cannot reach (else a note)."""
+    return _Planner(source, target, safe, column_order).run()
 
 
 class _Planner(
@@ -131,7 +137,14 @@ class _Planner(
         self._emit_triggers_rules_policies()
         self._note_encoding()
         quiet = frozenset(self.new_tables - self.rebuild)
-        return Planned(order(self.steps, self.edges), tuple(self.notes), quiet, self.ss, self.ts)
+        return Planned(
+            order(self.steps, self.edges),
+            tuple(self.notes),
+            quiet,
+            self.ss,
+            self.ts,
+            tuple(sorted(self.order_left.items())),
+        )
 
     def _note_encoding(self) -> None:
         """The database encoding is fixed by CREATE DATABASE: no operation changes it, so a

@@ -46,7 +46,8 @@ class DropView(Operation):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ReplaceView(Operation):
-    """CREATE OR REPLACE VIEW: the output columns are unchanged (names, order, expressions)."""
+    """CREATE OR REPLACE VIEW: the existing output columns are unchanged (names, order,
+    expressions); new ones may follow them (the server appends them)."""
 
     old: View
     new: View

@@ -74,6 +74,10 @@ class Plan:
     new_tables: frozenset[str] = field(default_factory=frozenset)
     renamed_source: Schema | None = None  # the source after the rename hints
     lock_timeout: str = DEFAULT_LOCK_TIMEOUT
+    column_order: bool = False  # tables rebuilt to reach the target's column order
+    # without column_order: the tables whose target column order the plan does not reach
+    # (a note names each), with the order ALTER leaves them in
+    order_left: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # the renderers of both schemas, built by the planner (kept so they are built once)
     schema_sql: tuple[SchemaSql, SchemaSql] | None = field(default=None, compare=False, repr=False)
 
@@ -137,18 +141,26 @@ class Plan:
         """The migration as one script (what ``dbdesign diff --format sql`` prints): a
         ``SET lock_timeout`` first in safe mode and ``SET search_path = public`` (expressions are
         written for it), then each operation's statements under a comment naming the operation
-        and its hazards."""
+        and its hazards; with ``comments``, the plan's notes (what it leaves different, such as
+        a column order) as ``-- note:`` lines at the end."""
         if self.is_empty:
             return ""
         head = f"SET lock_timeout = '{self.lock_timeout}';\n" if self.safe else ""
         head += "SET search_path = public;\n"
-        return head + render_statements(self.statements(), comments=comments)
+        tail = ""
+        if comments and self.notes:
+            tail = "".join(f"\n-- note: {n}" for n in self.notes) + "\n"
+        return head + render_statements(self.statements(), comments=comments) + tail
 
     def reverse(self) -> Plan:
         """The down migration: the plan from ``target`` back to ``source`` (each change undone;
         computed as the diff in the other direction, with the rename hints inverted)."""
         return diff_schemas(
-            self.target, self.source, renames=invert_renames(dict(self.renames)), safe=self.safe
+            self.target,
+            self.source,
+            renames=invert_renames(dict(self.renames)),
+            safe=self.safe,
+            column_order=self.column_order,
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -222,6 +234,7 @@ def diff_schemas(
     *,
     renames: Mapping[str, str] | None = None,
     safe: bool = True,
+    column_order: bool = False,
 ) -> Plan:
     """The plan that turns ``source`` into ``target``.
 
@@ -230,16 +243,23 @@ def diff_schemas(
     ALTER ... RENAME rather than dropped and created. ``safe`` chooses the forms that keep a live
     database available (CREATE INDEX CONCURRENTLY, NOT VALID + VALIDATE, SET NOT NULL through a
     validated check, a lock_timeout).
+
+    A table whose target column order ALTER cannot reach (ADD COLUMN only appends) keeps the
+    order ALTER leaves, and a note in ``plan.notes`` says so; ``column_order=True`` rebuilds it
+    instead (renamed aside, created anew, every row copied with INSERT ... SELECT under an
+    ACCESS EXCLUSIVE lock, its foreign keys added again).
     """
     hints = dict(renames or {})
     renamed, rename_ops = apply_renames(source, hints) if hints else (source, [])
-    planned = compare.plan(renamed, target, safe=safe)
+    planned = compare.plan(renamed, target, safe=safe, column_order=column_order)
     return Plan(
         operations=(*rename_ops, *planned.operations),
         source=source,
         target=target,
         renames=tuple(sorted(hints.items())),
         safe=safe,
+        column_order=column_order,
+        order_left=planned.order_left,
         notes=planned.notes,
         new_tables=planned.new_tables,
         renamed_source=renamed if hints else None,

@@ -153,6 +153,7 @@ class Decisions(PlanState):
             ai, bi = s.indexes[key], t.indexes[key]
             if ai != bi and not only_comment_differs(ai, bi):
                 self.recreate.add(("index", key))
+                self.changed_indexes.add(key)
         for key in s.triggers.keys() & t.triggers.keys():
             at, bt = s.triggers[key], t.triggers[key]
             if at != bt and dataclasses.replace(at, comment=None, enabled="O") != (

@@ -1,13 +1,31 @@
 """Indexes: created and dropped (CONCURRENTLY on live tables in safe mode), re-created with
 their table or when they change, and their comments.
+
+An index whose definition changes on a live table is built again before the old one goes, so
+the table is never without it: the new definition is built under a temporary name
+(``name__dbdesign_new``), the old index dropped, the new one renamed. An index that goes while
+others are built on the same table is dropped after them (a tie-break: whatever needs it gone
+first still comes first).
 """
 
 from __future__ import annotations
 
+import dataclasses
+
 from dbdesign.diff import operations as op
+from dbdesign.diff.ops_base import temp_name
 from dbdesign.diff.planner.dependants import Dependants
-from dbdesign.diff.planner.state import relname_res
-from dbdesign.model import Schema
+from dbdesign.diff.planner.order import PHASE
+from dbdesign.diff.planner.state import relname_res, type_values
+from dbdesign.model import Index, Schema
+
+# a dropped index on a live table: after the indexes built (CreateIndex) on it
+_LATE_DROP_PHASE = PHASE[op.CreateIndex] + 1
+
+
+def replacement_name(ix: Index) -> str:
+    """The temporary name an index's new definition is built under."""
+    return temp_name(ix.name, "_dbdesign_new")
 
 
 class IndexSteps(Dependants):
@@ -21,6 +39,8 @@ class IndexSteps(Dependants):
                 self.gone.add(("index", key))
                 if key in t.indexes:
                     self.recreate.add(("index", key))
+        swap = {key for key in sorted(self.changed_indexes) if self._build_first(key)}
+        built: dict[str, int] = {}
         for key, ix in t.indexes.items():
             if key in s.indexes and ("index", key) not in self.recreate:
                 continue
@@ -29,6 +49,15 @@ class IndexSteps(Dependants):
                 self.comment("INDEX", key, left.comment, ix.comment, owner=("index", key))
                 continue
             conc = self.safe and self._live_relation(ix.table_key, t)
+            if key in swap:
+                new = dataclasses.replace(ix, name=replacement_name(ix))
+                uses = self.deps("t", "index", key) - {("index", key)}
+                built[key] = self.add(
+                    op.CreateIndex(index=new, concurrently=conc),
+                    provides={relname_res(new.schema, new.name)},
+                    uses_new=uses | type_values(uses),
+                )
+                continue
             step = self.create_object(
                 "index",
                 key,
@@ -44,17 +73,54 @@ class IndexSteps(Dependants):
                 continue
             if self.implied_drop(("index", key)):
                 continue
-            conc = self.safe and self._live_relation(ix.table_key, s)
-            self.drop_object(
+            live = self._live_relation(ix.table_key, s)
+            conc = self.safe and live
+            step = self.drop_object(
                 "index",
                 key,
                 op.DropIndex(index=ix, concurrently=conc),
                 removes={relname_res(ix.schema, ix.name), ("index-on", ix.table_key)},
             )
+            if key in swap:
+                self.before(built[key], step)
+                tmp = relname_res(ix.schema, replacement_name(ix))
+                rename = self.add(
+                    op.RenameTable(
+                        old_key=f"{ix.schema}.{replacement_name(ix)}",
+                        new_name=ix.name,
+                        relation="INDEX",
+                    ),
+                    provides={("index", key), relname_res(ix.schema, ix.name)},
+                    uses_new={tmp},
+                )
+                self.before(step, rename)
+            elif live and key not in t.indexes:
+                self.steps[step].phase = _LATE_DROP_PHASE
         for key in s.indexes.keys() & t.indexes.keys():
             if ("index", key) not in self.recreate:
                 a, b = s.indexes[key], t.indexes[key]
                 self.comment("INDEX", key, a.comment, b.comment, owner=("index", key))
+
+    def _build_first(self, key: str) -> bool:
+        """Whether a changed index can be built anew beside the old one (then swapped in): it
+        stays on the same live, unpartitioned table, and nothing else it uses is dropped,
+        re-created or converted (those indexes go first, as dependants)."""
+        a, b = self.s.indexes[key], self.t.indexes[key]
+        tk = a.table_key
+        if b.table_key != tk or not self._live_relation(tk, self.s):
+            return False
+        table = self.s.tables.get(tk)
+        if table is not None and (table.partition_of or self.children(tk)):
+            return False
+        touched = self.disturbed.get(tk, set()) | {c for t, c in self.type_use_columns if t == tk}
+        for side in ("s", "t"):
+            for kind, name in self.deps(side, "index", key):
+                if kind == "column":
+                    if name.startswith(tk + ".") and name[len(tk) + 1 :] in touched:
+                        return False
+                elif (kind, name) != ("table", tk) and (kind, name) in self.gone:
+                    return False
+        return True
 
     def _live_relation(self, key: str, sch: Schema) -> bool:
         """A relation that holds data before and after (not new, not re-created) and is not

@@ -2,8 +2,9 @@
 
 ALTER TABLE on a parent reaches its children, so a child is compared as the parent's changes
 leave it (:meth:`InheritanceAndRebuilds._inherit`). A table whose target column order ALTER
-cannot reach (columns are only ever appended) is rebuilt, as is one that gains an inheritance
-parent with checks.
+cannot reach (columns are only ever appended) keeps the order ALTER leaves, with a note, unless
+the plan is asked for the column order (``column_order=True``: it is rebuilt); a table that
+gains an inheritance parent with checks is rebuilt.
 """
 
 from __future__ import annotations
@@ -97,9 +98,10 @@ class InheritanceAndRebuilds(Decisions):
         return dataclasses.replace(child, columns=tuple(out))
 
     def _decide_rebuilds(self, common: list[str]) -> None:
-        """Tables whose target column order ALTER cannot reach, and tables that gain an
-        inheritance parent with checks (INHERIT would leave the parent's checks on the child as
-        its own, where a child created with INHERITS only inherits them)."""
+        """Tables whose target column order ALTER cannot reach (with ``column_order``; else a
+        note names them), and tables that gain an inheritance parent with checks (INHERIT
+        would leave the parent's checks on the child as its own, where a child created with
+        INHERITS only inherits them)."""
         for key in common:
             if key in self.dropped_tables:
                 continue
@@ -128,6 +130,14 @@ class InheritanceAndRebuilds(Decisions):
                 self.notes.append(
                     f"{why}, not ({', '.join(wanted)}); a partitioned table, a partition or an "
                     "inheritance parent is not rebuilt"
+                )
+                continue
+            if not self.column_order:
+                self.order_left[key] = tuple(result)
+                self.notes.append(
+                    f"{why}, not ({', '.join(wanted)}): the column order is left so (only a "
+                    "rebuild reaches it: --column-order / column_order=True copies every row "
+                    "into a new table under an ACCESS EXCLUSIVE lock)"
                 )
                 continue
             self._rebuild(key)

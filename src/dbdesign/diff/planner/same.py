@@ -45,24 +45,39 @@ def view_meta_only(a: View, b: View) -> bool:
     return dataclasses.replace(a, **strip) == dataclasses.replace(b, **strip)
 
 
-def _target_list(query: str) -> Any:
-    """A SELECT's output list (parse tree without positions), or None if it cannot be found."""
+def _target_list(query: str) -> tuple[Any, bool]:
+    """A SELECT's output list (parse tree without positions; None if it cannot be found), and
+    whether the query is a set operation (UNION ...: the list is its first branch's)."""
     try:
         tree = json.loads(parse_sql_json(query))
         stmt = tree["stmts"][0]["stmt"]["SelectStmt"]
     except Exception:
-        return None
+        return None, False
+    setop = stmt.get("op", "SETOP_NONE") != "SETOP_NONE"
     while stmt.get("op", "SETOP_NONE") != "SETOP_NONE":
         stmt = stmt["larg"]
-    return without_locations(stmt.get("targetList"))
+    return without_locations(stmt.get("targetList")), setop
 
 
 def view_replaceable(a: View, b: View) -> bool:
-    """CREATE OR REPLACE VIEW keeps the output columns: same names and expressions."""
-    if a.materialized or b.materialized or a.column_names != b.column_names:
+    """CREATE OR REPLACE VIEW can turn ``a`` into ``b``: the server keeps the existing output
+    columns (names, types, order) and accepts new ones at the end only. Taken as: ``a``'s output
+    list (names and expressions, hence types while the columns they read keep theirs: a retyped
+    column re-creates its views anyway) is the start of ``b``'s, and so is its explicit column
+    list; a set operation (UNION ...) only when its output list stays the same."""
+    if a.materialized or b.materialized:
         return False
-    ta = _target_list(a.query.text)
-    return ta is not None and ta == _target_list(b.query.text)
+    n = len(a.column_names)
+    if b.column_names[:n] != a.column_names or (not n and b.column_names):
+        return False
+    (ta, a_setop), (tb, b_setop) = _target_list(a.query.text), _target_list(b.query.text)
+    if ta is None or tb is None:
+        return False
+    if ta == tb:
+        return a.column_names == b.column_names
+    if a_setop or b_setop or len(tb) <= len(ta):
+        return False
+    return bool(tb[: len(ta)] == ta)
 
 
 def drop_and_add(a: Column, b: Column) -> bool:

@@ -52,12 +52,16 @@ def relname_res(schema: str, name: str) -> Res:
 class PlanState:
     """The two schemas, what the planner decided about them, and the steps planned so far."""
 
-    def __init__(self, source: Schema, target: Schema, safe: bool) -> None:
+    def __init__(
+        self, source: Schema, target: Schema, safe: bool, column_order: bool = False
+    ) -> None:
         self.s = source
         self.t = target
         self.ss = SchemaSql(source)
         self.ts = SchemaSql(target)
         self.safe = safe
+        # rebuild a table whose target column order ALTER cannot reach (else: a note)
+        self.column_order = column_order
         self.steps: list[PlanStep] = []
         self.edges: list[tuple[int, int]] = []  # (first, then)
         self.notes: list[str] = []
@@ -67,6 +71,9 @@ class PlanState:
         self.dropped_tables: set[str] = set()  # removed, re-created or rebuilt tables
         self.new_tables: set[str] = set()  # added, re-created or rebuilt tables
         self.rebuild: set[str] = set()
+        self.changed_indexes: set[str] = set()  # kept indexes whose definition changes
+        # tables left in another column order than the target's (not rebuilt): the order left
+        self.order_left: dict[str, tuple[str, ...]] = {}
         self.sim: dict[str, Table] = {}  # source tables as their parents' changes leave them
         self.replaced_types: dict[str, op.ReplaceType] = {}
         self.type_use_columns: set[tuple[str, str]] = set()

@@ -74,18 +74,30 @@ BRIEF_LOCK = Hazard(
     "takes an ACCESS EXCLUSIVE lock briefly (catalog change only); "
     "it waits for running queries and blocks new ones while it waits",
 )
-TABLE_REWRITE = Hazard("table_rewrite", "rewrites the whole table (and its indexes) under the lock")
-TABLE_SCAN = Hazard("table_scan", "scans the whole table under the lock to check existing rows")
+TABLE_REWRITE = Hazard(
+    "table_rewrite",
+    "rewrites the whole table (and its indexes) under the lock: it lasts as long as copying "
+    "every row, so it grows with the table's size",
+)
+TABLE_SCAN = Hazard(
+    "table_scan",
+    "scans the whole table under the lock to check existing rows (it grows with the table's size)",
+)
 TABLE_SCAN_ONLINE = Hazard(
     "table_scan",
     "scans the whole table to validate it, with a SHARE UPDATE EXCLUSIVE lock "
     "(reads and writes continue)",
 )
-INDEX_BUILD = Hazard("index_build", "builds an index; a SHARE lock blocks writes until it finishes")
+INDEX_BUILD = Hazard(
+    "index_build",
+    "builds an index; a SHARE lock blocks writes (reads continue) until it finishes, which "
+    "grows with the table's size",
+)
 INDEX_BUILD_ONLINE = Hazard(
     "index_build",
-    "builds the index CONCURRENTLY: writes continue, it takes longer, and a failure leaves an "
-    "INVALID index to drop",
+    "builds the index CONCURRENTLY with a SHARE UPDATE EXCLUSIVE lock: reads and writes "
+    "continue; it scans the table twice and waits for the transactions running at its start, "
+    "and a failure leaves an INVALID index to drop",
 )
 NOT_TRANSACTIONAL = Hazard("not_transactional", "cannot run inside a transaction block")
 

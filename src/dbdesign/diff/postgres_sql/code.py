@@ -69,13 +69,20 @@ def _replace_function(o: op.ReplaceFunction, ctx: RenderContext) -> list[Rendere
 # policies
 
 
+TRIGGER_LOCK = Hazard(
+    "share_row_exclusive_lock",
+    "takes a SHARE ROW EXCLUSIVE lock on the table briefly (catalog change only): writes wait "
+    "(reads continue); it waits for running writes and blocks new ones while it waits",
+)
+
+
 @renders(op.CreateTrigger)
 def _create_trigger(o: op.CreateTrigger, ctx: RenderContext) -> list[Rendered]:
     return from_object(
         ctx.target,
         "trigger",
         o.trigger.key,
-        (Hazard("share_row_exclusive_lock", "takes a SHARE ROW EXCLUSIVE lock on the table"),),
+        (TRIGGER_LOCK,),
     )
 
 
@@ -85,7 +92,7 @@ def _drop_trigger(o: op.DropTrigger, ctx: RenderContext) -> list[Rendered]:
     return [
         Rendered(
             f"DROP TRIGGER {quote_ident(t.name)} ON {qualified(t.schema, t.table)}",
-            hazards=(exclusive_lock(),),
+            hazards=(BRIEF_LOCK,),
         )
     ]
 
@@ -97,7 +104,7 @@ def _trigger_enabled(o: op.SetTriggerEnabled, ctx: RenderContext) -> list[Render
     return [
         Rendered(
             trigger_enable_sql(o.new),
-            hazards=(Hazard("share_row_exclusive_lock", "takes a SHARE ROW EXCLUSIVE lock"),),
+            hazards=(TRIGGER_LOCK,),
         )
     ]
 

@@ -199,7 +199,14 @@ def continue_after_max(table: str, column: str, ident: Identity | None = None) -
     agg = "min" if ident is not None and (ident.increment or 1) < 0 else "max"
     return Rendered(
         f"SELECT setval(pg_get_serial_sequence({quote_literal(name)}, {quote_literal(column)}), "
-        f"{agg}({col})) FROM {name}"
+        f"{agg}({col})) FROM {name}",
+        hazards=(
+            Hazard(
+                "table_scan",
+                f"reads every row for the {agg}imum of the column (an index on it makes this a "
+                "quick look-up), inside the transaction that holds the ALTER's lock",
+            ),
+        ),
     )
 
 

@@ -217,4 +217,4 @@ def _drop_index(o: op.DropIndex, ctx: RenderContext) -> list[Rendered]:
                 hazards=(NOT_TRANSACTIONAL,),
             )
         ]
-    return [Rendered(f"DROP INDEX {name}", hazards=(exclusive_lock(),))]
+    return [Rendered(f"DROP INDEX {name}", hazards=(BRIEF_LOCK,))]

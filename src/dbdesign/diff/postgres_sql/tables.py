@@ -204,11 +204,19 @@ def _rebuild_risks(a: Table, b: Table) -> list[str]:
     return out
 
 
+_INDEX_RENAME = Hazard(
+    "share_update_exclusive_lock",
+    "takes a SHARE UPDATE EXCLUSIVE lock on the index briefly (catalog change only; an "
+    "ACCESS EXCLUSIVE lock before PostgreSQL 12): reads and writes continue",
+)
+
+
 @renders(op.RenameTable)
 def _rename_relation(o: op.RenameTable, ctx: RenderContext) -> list[Rendered]:
     return [
         Rendered(
-            f"ALTER {o.relation} {qualified_key(o.old_key)} RENAME TO {quote_ident(o.new_name)}"
+            f"ALTER {o.relation} {qualified_key(o.old_key)} RENAME TO {quote_ident(o.new_name)}",
+            hazards=(_INDEX_RENAME,) if o.relation == "INDEX" else (),
         )
     ]
 
