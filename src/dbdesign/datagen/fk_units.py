@@ -157,7 +157,7 @@ class FkGroupUnit(Unit):
         self.rng = random.Random(seed)
         self.nrng = random.Random(seed + 1)
         self.index: list[dict[tuple[Any, ...], list[tuple[Any, ...]]]] = []
-        self.distinct: list[tuple[tuple[int, ...], str, set[Any]]] = []
+        self.distinct: list[tuple[tuple[int, ...], str, set[Any], bool]] = []
         self.table = ""
         self._arrange({})
 
@@ -208,10 +208,13 @@ class FkGroupUnit(Unit):
         for p, opt in zip(order, self.optional, strict=True):
             p.null_frac = FK_NULL_FRACTION if opt else 0.0
 
-    def add_distinct(self, cols: tuple[str, ...], src: str, have: Sequence[Any]) -> None:
-        """Keep ``cols`` (all in the group) unique; ``have``: keys already in the table."""
+    def add_distinct(
+        self, cols: tuple[str, ...], src: str, have: Sequence[Any], *, nnd: bool = False
+    ) -> None:
+        """Keep ``cols`` (all in the group) unique; ``have``: keys already in the table;
+        ``nnd`` (NULLS NOT DISTINCT): a key with a NULL may not repeat either."""
         keys = {k if isinstance(k, tuple) else (k,) for k in have}
-        self.distinct.append((tuple(self.columns.index(c) for c in cols), src, keys))
+        self.distinct.append((tuple(self.columns.index(c) for c in cols), src, keys, nnd))
 
     def prepare(self, table: Table, skew: Mapping[str, float]) -> None:
         """Order the parts by their pools (set before), index the later parts' pools by their
@@ -286,8 +289,10 @@ class FkGroupUnit(Unit):
     def _give_up(self, tp: TablePlan, got: int) -> None:
         names = ", ".join(p.fk.name for p in self.parts)
         if self.distinct:
-            cols = ", ".join(", ".join(self.columns[i] for i in pos) for pos, _, _ in self.distinct)
-            srcs = ", ".join(src for _, src, _ in self.distinct)
+            cols = ", ".join(
+                ", ".join(self.columns[i] for i in pos) for pos, _, _, _ in self.distinct
+            )
+            srcs = ", ".join(src for _, src, _, _ in self.distinct)
             raise CapacityError(
                 f"{self.table}: {srcs} ({cols}): only about {got} distinct rows agree with "
                 f"foreign keys {names}; asked for {tp.n}",
@@ -333,9 +338,9 @@ class FkGroupUnit(Unit):
                 row[pos[i]] = vals[i]
         if self.distinct:
             keys = []
-            for (dpos, _, have), s in zip(self.distinct, seen, strict=True):
+            for (dpos, _, have, nnd), s in zip(self.distinct, seen, strict=True):
                 dk = tuple(row[i] for i in dpos)
-                if None not in dk and (dk in s or dk in have):
+                if (nnd or None not in dk) and (dk in s or dk in have):
                     return None
                 keys.append(dk)
             for dk, s in zip(keys, seen, strict=True):

@@ -7,12 +7,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from dbdesign.datagen import checks as chk
-from dbdesign.datagen.fk_units import FkGroupUnit, FkUnit, SelfFkUnit
+from dbdesign.datagen.fk_units import FkGroupUnit, FkUnit
 from dbdesign.datagen.rows import Existing
 from dbdesign.datagen.units import (
     CapacityError,
     ComboUnit,
-    DerivedUnit,
     FreeUnit,
     TablePlan,
     Unit,
@@ -22,32 +21,45 @@ from dbdesign.datagen.values import ChoiceGen, IntGen
 from dbdesign.errors import UnsupportedError
 from dbdesign.model import Index, Schema
 
-# A unique key: its columns and what declares it (for messages).
-KeySet = tuple[tuple[str, ...], str]
+# A unique key: its columns, what declares it (for messages) and whether NULLs in it count as
+# equal (NULLS NOT DISTINCT; a primary key has none).
+KeySet = tuple[tuple[str, ...], str, bool]
 
 
 def _unique_sets(schema: Schema, tp: TablePlan) -> list[KeySet]:
     """The table's unique keys over the columns the generator writes, smallest first; a key
-    that contains another is left out (keeping the smaller unique keeps it unique)."""
+    that contains another is left out (keeping the smaller unique keeps it unique: the
+    smaller then takes NULLS NOT DISTINCT from it, so that a NULL cannot repeat the larger)."""
     t = tp.table
     sets: list[KeySet] = []
     if t.primary_key:
-        sets.append((t.primary_key.columns, f"primary key {t.primary_key.name}"))
+        sets.append((t.primary_key.columns, f"primary key {t.primary_key.name}", True))
     for u in t.uniques.values():
-        sets.append((u.columns, f"unique constraint {u.name}"))
+        sets.append((u.columns, f"unique constraint {u.name}", u.nulls_not_distinct))
     for ix in schema.indexes_on(t.key):
         if ix.unique:
-            sets.append((_index_columns(schema, tp, ix), f"unique index {ix.name}"))
+            cols = _index_columns(schema, tp, ix)
+            sets.append((cols, f"unique index {ix.name}", ix.nulls_not_distinct))
     known = {c.name for c in tp.columns}
     out: list[KeySet] = []
-    for cols_, src in sets:
+    for cols_, src, nnd in sets:
         cols2 = _written_columns(schema, tp, cols_, src, known)
         if not cols2:
             continue
-        if any(set(o).issubset(cols2) for o, _ in out):
+        inside = [i for i, (o, _, _) in enumerate(out) if set(o).issubset(cols2)]
+        if inside:
+            if nnd:
+                o, s, _ = out[inside[0]]
+                out[inside[0]] = (o, s, True)
             continue
-        out = [(o, s) for o, s in out if not set(cols2).issubset(o)]
-        out.append((cols2, src))
+        kept: list[KeySet] = []
+        for o, s, n in out:
+            if set(cols2).issubset(o):
+                nnd = nnd or n
+            else:
+                kept.append((o, s, n))
+        out = kept
+        out.append((cols2, src, nnd))
     return sorted(out, key=lambda x: len(x[0]))
 
 
@@ -124,9 +136,9 @@ def plan_uniques(schema: Schema, tp: TablePlan, existing: Existing, seed: int) -
         u = tp.unit_of.get(cp.name)
         if cp.serial and isinstance(u, FreeUnit) and isinstance(cp.gen, IntGen):
             _make_unique(tp, u, existing, have)
-    for cols, src in _unique_sets(schema, tp):
+    for cols, src, nnd in _unique_sets(schema, tp):
         units = list({id(tp.unit_of[c]): tp.unit_of[c] for c in cols}.values())
-        if any(u.unique for u in units):
+        if _kept_unique(units, cols):
             continue
         for u in units:  # realism yields to uniqueness (a unique column named status)
             if isinstance(u, FreeUnit) and isinstance(u.col.gen, ChoiceGen):
@@ -158,9 +170,26 @@ def plan_uniques(schema: Schema, tp: TablePlan, existing: Existing, seed: int) -
                 )
             g = units[0]
             assert isinstance(g, FkGroupUnit)
-            g.add_distinct(cols, src, existing.keys(t.key, cols) if have else [])
+            g.add_distinct(cols, src, existing.keys(t.key, cols) if have else [], nnd=nnd)
             continue
         _make_combo(tp, units, cols, src, existing, seed)
+
+
+def _kept_unique(units: list[Unit], cols: tuple[str, ...]) -> bool:
+    """Whether a unit already keeps the key ``cols`` unique: a column made unique, or
+    combinations distinct on columns all in the key (distinct (a, b) does not make (b, c)
+    distinct: that was taken for kept, and the server refused the repeats)."""
+    key = set(cols)
+    for u in units:
+        if isinstance(u, FreeUnit) and u.unique:
+            return True
+        if isinstance(u, ComboUnit) and any(set(k) <= key for k in u.unique_on()):
+            return True
+        if isinstance(u, FkGroupUnit) and any(
+            {u.columns[i] for i in pos} <= key for pos, _, _, _ in u.distinct
+        ):
+            return True
+    return False
 
 
 def _driver_rank(u: Unit) -> int:
@@ -182,14 +211,24 @@ def _make_unique(tp: TablePlan, u: FreeUnit, existing: Existing, have: int) -> N
 def _make_combo(
     tp: TablePlan, units: list[Unit], cols: tuple[str, ...], src: str, existing: Existing, seed: int
 ) -> None:
+    """Distinct combinations of the key's units' values. A key that shares a unit with keys
+    already combined joins them: one unit then draws rows that keep all of them (joint.py)."""
     t = tp.table
     members: list[tuple[tuple[str, ...], Sequence[Any], list[float] | None]] = []
+    parts: list[Unit] = []
+    keys: list[tuple[tuple[str, ...], str]] = []
     for u in units:
-        if u.combo is not None or isinstance(u, (ComboUnit, DerivedUnit, SelfFkUnit)):
+        if isinstance(u, ComboUnit):
+            members.extend(u.members)
+            parts.extend(u.parts)
+            keys.extend(u.keys or [(u.key_columns, u.source)])
+            continue
+        if u.combo is not None or not isinstance(u, (FkUnit, FreeUnit)):  # derived, self-ref
             raise UnsupportedError(
                 f"{t.key}: {src} ({', '.join(cols)}): overlapping unique keys over foreign keys "
                 "or derived columns are not supported"
             )
+        parts.append(u)
         if isinstance(u, FkUnit):
             members.append((u.columns, (), None))  # the pool is wired later
         elif isinstance(u, FreeUnit):
@@ -204,10 +243,23 @@ def _make_combo(
                     limit=cap,
                 )
             members.append((u.columns, list(dom), None))
-    combo = ComboUnit(members, stable_seed(seed, t.key, "combo", src), set(), src, units)
-    combo.key_columns = cols
-    if existing.count(t.key):
-        combo.existing = set(existing.keys(t.key, combo.columns))
+    keys.append((cols, src))
+    sources = " and ".join(s for _, s in keys)
+    combo = ComboUnit(members, stable_seed(seed, t.key, "combo", sources), set(), sources, parts)
+    if len(keys) == 1:
+        combo.key_columns = cols
+        if existing.count(t.key):
+            combo.existing = set(existing.keys(t.key, combo.columns))
+    else:
+        # each key's columns in the combination's order, to compare with the table's rows
+        order = {c: i for i, c in enumerate(combo.columns)}
+        combo.keys = [(tuple(sorted(k, key=order.__getitem__)), s) for k, s in keys]
+        combo.key_existing = [
+            {v if isinstance(v, tuple) else (v,) for v in existing.keys(t.key, k)}
+            if existing.count(t.key)
+            else set()
+            for k, _ in combo.keys
+        ]
     # replace the member units by the combo
     tp.units = [u for u in tp.units if u not in units]
     tp.units.insert(0, combo)

@@ -28,6 +28,7 @@ The planner's decisions live beside this module, each importing only the ones ab
   partition bounds as the columns' constraints; :mod:`~dbdesign.datagen.derived`: checks that
   compare two columns;
 - :mod:`~dbdesign.datagen.keys`: keeping primary keys, unique constraints and indexes unique;
+  :mod:`~dbdesign.datagen.joint`: rows that keep several keys sharing columns at once;
 - :mod:`~dbdesign.datagen.foreign_keys`: which unit draws each foreign key, and the load
   order (cycles); :mod:`~dbdesign.datagen.wiring`: what each foreign key draws from;
 - this module: :func:`build`, one table's plan step by step, and the names other modules

@@ -6,7 +6,9 @@ A unit produces one or more columns together:
   counter for serial/identity and integer keys, an index-based sequence for text, uuid, dates ...;
 - :class:`ComboUnit` — a unique constraint none of whose columns can be made unique on its own
   (a junction table's primary key of two foreign keys; a unique (flag, kind)): distinct
-  combinations of the members' finite domains, sampled without replacement;
+  combinations of the members' finite domains, sampled without replacement; several such keys
+  that share columns (``(a, flag)`` and ``(flag, b)``) are one unit, whose rows keep them all
+  (joint.py);
 - :class:`DerivedUnit` — one side of a two-column check (``starts_at < ends_at``): the other side
   plus a random step;
 - the units of foreign keys (fk_units.py).
@@ -22,6 +24,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any
 
+from dbdesign.datagen.joint import JointKeys
 from dbdesign.datagen.types import TypeInfo
 from dbdesign.datagen.values import Cons, Gen, Unsatisfiable
 from dbdesign.errors import UnsupportedError
@@ -189,11 +192,47 @@ class ComboUnit(Unit):
         self.parts = parts or []  # the units the combination replaces (FK units get pools)
         # the unique key's columns: a foreign key's columns outside it may repeat with it
         self.key_columns: tuple[str, ...] = self.columns
+        # several unique keys sharing columns (joint.py): each (columns, source), and per key
+        # the values already in the table; empty for one key
+        self.keys: list[tuple[tuple[str, ...], str]] = []
+        self.key_existing: list[set[tuple[Any, ...]]] = []
+
+    @property
+    def joint(self) -> bool:
+        return len(self.keys) > 1
+
+    def unique_on(self) -> list[tuple[str, ...]]:
+        """The column sets on which no two rows agree."""
+        return [k for k, _ in self.keys] if self.keys else [self.key_columns]
+
+    def joint_rows(self, n: int) -> list[Any]:
+        """Up to ``n`` rows that keep every key (fewer when no more were found; joint.py)."""
+        jk = JointKeys(
+            [(cols, dom) for cols, dom, _ in self.members],
+            [k for k, _ in self.keys],
+            self.key_existing or None,
+        )
+        rows = []
+        for digits in jk.choose(n, self.rng):
+            out: list[Any] = []
+            for (cols, dom, _), d in zip(self.members, digits, strict=True):
+                v = dom[d]
+                if len(cols) == 1:
+                    out.append(v)
+                else:
+                    out.extend(v)
+            rows.append(out[0] if len(self.columns) == 1 else tuple(out))
+        return rows
 
     def produce(self, tp: TablePlan, start: int, m: int, done: dict[str, list[Any]]) -> list[Any]:
         return list(self.materialise(tp)[start : start + m])
 
     def materialise(self, tp: TablePlan) -> Sequence[Any]:
+        if self.mat is None and self.joint:  # (wiring chose them, and checked the count)
+            rows = self.joint_rows(tp.n)
+            if len(rows) < tp.n:
+                raise UnsupportedError(f"could not draw {tp.n} rows keeping {self.source}")
+            self.mat = rows
         if self.mat is None:
             idx = self._indexes(tp.n)
             if len(self.columns) == 1:

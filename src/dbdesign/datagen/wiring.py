@@ -12,6 +12,7 @@ from dbdesign import dialects
 from dbdesign.datagen import checks as chk
 from dbdesign.datagen.affinity import KeySide, referenced
 from dbdesign.datagen.fk_units import FkGroupUnit, FkUnit, SelfFkUnit
+from dbdesign.datagen.joint import JointKeys
 from dbdesign.datagen.rows import Existing, skew_for
 from dbdesign.datagen.types import TypeInfo
 from dbdesign.datagen.units import (
@@ -244,7 +245,8 @@ def _wire_combo(w: Wiring, tp: TablePlan, u: ComboUnit) -> None:
                     f"{t.key}: {u.source} needs rows in {part.fk.ref_table}"
                     f" (foreign key {part.fk.name}): give it rows too"
                 )
-            pool = _distinct_on_key(t, u, part, pool)
+            if not u.joint:  # (a joint combination compares the keys' own columns)
+                pool = _distinct_on_key(t, u, part, pool)
             s = skew_for(w.skew, t, part.columns) or 0.0
             cum = None
             if s:
@@ -253,6 +255,9 @@ def _wire_combo(w: Wiring, tp: TablePlan, u: ComboUnit) -> None:
         else:
             new_members.append((cols, dom, None))
     u.members = new_members
+    if u.joint:
+        _choose_joint(tp, u)
+        return
     u.capacity = math.prod(len(d) for _, d, _ in new_members)
     have = len(u.existing)
     if tp.n + have > u.capacity:
@@ -263,6 +268,32 @@ def _wire_combo(w: Wiring, tp: TablePlan, u: ComboUnit) -> None:
             table=t.key,
             limit=max(u.capacity - have, 0),
         )
+
+
+def _choose_joint(tp: TablePlan, u: ComboUnit) -> None:
+    """The rows of unique keys that share columns, chosen now that every member's values are
+    known; when fewer than asked were found, the capacity error names the key that allows
+    fewest (and, when together they allow fewer still, how many they do)."""
+    t = tp.table
+    jk = JointKeys([(c, d) for c, d, _ in u.members], [k for k, _ in u.keys], u.key_existing)
+    bounds = jk.bounds()
+    at = min(range(len(bounds)), key=bounds.__getitem__)
+    (cols, src), bound = u.keys[at], bounds[at]
+    u.capacity = bound
+    rows = u.joint_rows(min(tp.n, bound))
+    if len(rows) == tp.n:
+        u.mat = rows
+        return
+    more = " more" if any(u.key_existing) else ""
+    if len(rows) == bound:
+        msg = f"{src} ({', '.join(cols)}) allows only {bound}{more} distinct rows"
+    else:
+        keys = ", ".join(f"{s} ({', '.join(k)})" for k, s in u.keys)
+        msg = (
+            f"{keys} together allow only {len(rows)}{more} distinct rows (as many as the "
+            f"generator found; {src} ({', '.join(cols)}) alone allows {bound})"
+        )
+    raise CapacityError(f"{t.key}: {msg}; asked for {tp.n}", table=t.key, limit=len(rows))
 
 
 def _wire_group(w: Wiring, tp: TablePlan, u: FkGroupUnit) -> None:
