@@ -17,8 +17,11 @@ def write_folder(folder: Path, files: dict[str, str]) -> Path:
     return folder
 
 
-def cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """Run ``dbdesign ARGS`` in its own process (the real entry point and exit codes)."""
+def cli(
+    *args: str, timeout: float = 120, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``dbdesign ARGS`` in its own process (the real entry point and exit codes), in
+    ``cwd`` (where the configuration file is found) when given."""
     env = dict(os.environ)
     env.pop("DBDESIGN_DATABASE_URL", None)
     return subprocess.run(
@@ -27,6 +30,7 @@ def cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=timeout,
         env=env,
+        cwd=cwd,
     )
 
 

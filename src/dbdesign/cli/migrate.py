@@ -163,10 +163,20 @@ def up(
         bool,
         typer.Option("--out-of-order", help="Also apply pending versions older than the latest."),
     ] = False,
+    unsafe_ok: Annotated[
+        bool,
+        typer.Option(
+            "--unsafe-ok",
+            help="Apply pending migrations even when the migration linter finds them unsafe "
+            "(at or above the configured safety severity, default error).",
+        ),
+    ] = False,
 ) -> None:
     """Apply pending migrations, each with its history row in one transaction.
 
     A lock keeps two runners apart (--lock-wait); --dry-run prints the SQL and changes nothing.
+    Pending migrations are linted first (`dbdesign lint --migrations`): findings at or above
+    the configured safety severity stop the run before anything is applied (exit 3).
 
     Examples:
 
@@ -177,8 +187,7 @@ def up(
     from dataclasses import replace
 
     s = _settings(folder, lock_wait)
-    if out_of_order:
-        s = replace(s, out_of_order=True)
+    s = replace(s, out_of_order=s.out_of_order or out_of_order, unsafe_ok=unsafe_ok)
     _run("up", db, s, dry_run, to=to)
 
 

@@ -33,7 +33,9 @@ def needs_no_transaction(
         return "VACUUM"
     if kind in _ALWAYS:
         return _ALWAYS[kind]
-    if kind == "AlterEnumStmt" and node.get("newVal") and server_version < 120000:
+    # ADD VALUE (RENAME VALUE also names a new value, and an old one: it runs anywhere)
+    adds = node.get("newVal") and not node.get("oldVal")
+    if kind == "AlterEnumStmt" and adds and server_version < 120000:
         return "ALTER TYPE ... ADD VALUE (before PostgreSQL 12)"
     if kind == "AlterTableStmt":
         for cmd in node.get("cmds") or ():

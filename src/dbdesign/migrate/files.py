@@ -14,6 +14,8 @@ Header comments (``-- dbdesign: ...`` lines before the first statement) set per-
 
     -- dbdesign: no-transaction
     -- dbdesign: lock_timeout=2s statement_timeout=10min
+
+(``-- dbdesign: ignore CODE`` is a migration-lint suppression, wherever it stands.)
 """
 
 from __future__ import annotations
@@ -141,6 +143,8 @@ def read_script(path: Path) -> Script:
             if stripped.startswith("--"):
                 continue
             break  # the header ends at the first statement
+        if m.group("body").lower().startswith("ignore"):
+            continue  # a lint suppression (-- dbdesign: ignore CODE), not an option
         for word in m.group("body").split():
             if word.lower() == "no-transaction":
                 no_tx = True

@@ -29,12 +29,14 @@ from dbdesign.migrate.partial import Partial, inspect, refusal, span
 
 _DURATION = re.compile(r"^\d+(\.\d+)?\s*(us|ms|s|min|h|d)?$")
 Echo = Callable[[str], None]
+SAFETY_LEVELS = ("off", "info", "warning", "error")  # [tool.dbdesign.migrate] safety
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Settings:
     """``[tool.dbdesign.migrate]``: dir, versioning, lock_wait, lock_timeout, statement_timeout,
-    out_of_order."""
+    out_of_order, safety (the lint severity that stops ``migrate up``, or ``off``).
+    ``unsafe_ok``: apply pending migrations whatever their safety findings."""
 
     dir: Path = Path("migrations")
     versioning: Versioning = "sequential"
@@ -42,11 +44,13 @@ class Settings:
     lock_timeout: str | None = None  # per migration, PostgreSQL duration ('5s')
     statement_timeout: str | None = None
     out_of_order: bool = False
+    safety: str = "error"
+    unsafe_ok: bool = False
 
     @classmethod
     def from_config(cls, section: dict[str, Any], root: Path) -> Settings:
         known = {"dir", "versioning", "lock_wait", "lock_timeout", "statement_timeout"}
-        known.add("out_of_order")
+        known |= {"out_of_order", "safety"}
         for key in section:
             if key not in known:
                 raise ConfigError(
@@ -59,6 +63,11 @@ class Settings:
             lock_wait = float(section.get("lock_wait", 60.0))
         except (TypeError, ValueError):
             raise ConfigError("[tool.dbdesign.migrate] lock_wait must be seconds") from None
+        safety = str(section.get("safety", "error")).lower()
+        if safety not in SAFETY_LEVELS:
+            raise ConfigError(
+                f"[tool.dbdesign.migrate] safety must be one of {', '.join(SAFETY_LEVELS)}"
+            )
         timeouts = {}
         for key in ("lock_timeout", "statement_timeout"):
             value = section.get(key)
@@ -74,6 +83,7 @@ class Settings:
             lock_timeout=timeouts["lock_timeout"],
             statement_timeout=timeouts["statement_timeout"],
             out_of_order=bool(section.get("out_of_order", False)),
+            safety=safety,
         )
 
 
@@ -242,6 +252,16 @@ def migrate(
             backend.ensure_history()
             # plan under the lock: the history is final now
             plan = _plan(backend, migrations, direction, to, steps, settings)
+            if direction == "up" and not settings.unsafe_ok:
+                from dbdesign.migrate.safety import check_pending  # the linter: only here
+
+                check_pending(
+                    backend,
+                    migrations,
+                    [s.migration for s in plan],
+                    level=settings.safety,
+                    lock_timeout=bool(settings.lock_timeout),
+                )
             done: list[Step] = []
             verb = "applied" if direction == "up" else "reverted"
             i = 0

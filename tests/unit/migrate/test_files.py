@@ -37,6 +37,7 @@ def test_header_options(tmp_path: Path) -> None:
         tmp_path,
         "0001_x.up.sql",
         "-- a comment\n-- dbdesign: no-transaction\n"
+        "-- dbdesign: ignore MIG001 -- a lint suppression is no option\n"
         "-- dbdesign: lock_timeout=2s statement_timeout=10min\n"
         "create index concurrently i on t(a);\n"
         "-- dbdesign: lock_timeout=9s\n",  # after the first statement: not a header

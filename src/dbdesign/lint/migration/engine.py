@@ -33,6 +33,7 @@ class MigrationLintOptions:
     target server (else the live database's, the configuration's, or the dialect's newest).
     ``assume_in_transaction``: True/False overrides every file's runner convention.
     ``changed_since``: report only files added or changed since this git revision.
+    ``report_only``: report only these files (``migrate up``: the pending ones).
     ``stdin``: the text of a ``-`` path (else the process's standard input is read)."""
 
     dialect: str | None = None
@@ -40,6 +41,7 @@ class MigrationLintOptions:
     server_version: str | None = None
     assume_in_transaction: bool | None = None
     changed_since: str | None = None
+    report_only: frozenset[str] | None = None
     stdin: str | None = None
 
 
@@ -155,6 +157,8 @@ def lint_migrations(
     reported = {f.path for f in files}
     if opts.changed_since:
         reported = {f.path for f in changed_since(opts.changed_since, files)}
+    if opts.report_only is not None:
+        reported &= opts.report_only
     dialect, _, its = contexts(files, opts, cfg, runner_lock_timeout=runner_lock_timeout)
     rules = [r for r in engine.select_rules(cfg, MIGRATIONS) if dialect.name in r.dialects]
     findings: list[Finding] = []

@@ -210,9 +210,10 @@ def reindex_without_concurrently(ctx: StatementContext) -> Iterator[Hit]:
         indexes = [k for k, i in ctx.state.indexes.items() if i.table_key == table]
     else:
         name = node.get("name") or "the current database"
-        obj, target, indexes = name, f"{kind.split('_')[-1]} {quote_ident(name)}", []
+        what = kind.split("_")[-1]
+        obj, target, indexes = name, f"{what} {quote_ident(name)}", []
         table = None
-    on = table or obj
+    on = table or (f"every table of {what.lower()} {obj}" if table is None else obj)
     msg = (
         f"REINDEX without CONCURRENTLY: {blocks(SHARE_LOCK, on)}; and an ACCESS EXCLUSIVE "
         f"lock on each index it rebuilds, which queries planned on {on} wait for too"
