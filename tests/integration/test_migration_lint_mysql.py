@@ -2,7 +2,7 @@
 (``$DBDESIGN_TEST_MYSQL_URL``; a missing variable fails the tests, naming it).
 
 Every example of every operation of the knowledge table
-(:data:`dbdesign.lint.migration.mysql_online.OPERATIONS`) is linted for MariaDB 10.11 (the
+(:data:`dbdesign.lint.migration.mysql_online_facts.OPERATIONS`) is linted for MariaDB 10.11 (the
 walker and the classifier the rules use: the verdict comes from the linter, not from the
 table's entry), then run on a scratch table with rows, each attempt on a fresh table:
 
@@ -30,12 +30,12 @@ from dbdesign.engine import connect_mysql, mysql_scratch_database
 from dbdesign.lint.config import LintConfig
 from dbdesign.lint.migration import MigrationLintOptions, lint_migrations
 from dbdesign.lint.migration.context import ServerVersion
-from dbdesign.lint.migration.mysql_online import (
+from dbdesign.lint.migration.mysql_online import classify
+from dbdesign.lint.migration.mysql_online_facts import (
     EXAMPLE_ROWS,
     EXAMPLE_SCHEMAS,
     OPERATIONS,
     Verdict,
-    classify,
 )
 from dbdesign.lint.migration.sources import MigrationFile
 from dbdesign.lint.migration.walk_mysql import walk

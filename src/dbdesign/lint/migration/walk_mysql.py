@@ -192,41 +192,9 @@ def _scan(node: MySQLNode, kind: str, src: Source, toks: list[Tok], end: int) ->
     """What the reader's parse leaves out: clauses, the table, the ALTER's text."""
     words = [t.upper for t in toks]
     top = _top_level(toks)
-    for i in top:
-        w = words[i]
-        if w == "ALGORITHM" and kind != "CREATE VIEW":
-            node.algorithm, _ = _value_after(toks, i)
-        elif w == "LOCK" and kind in ("ALTER TABLE", "CREATE INDEX", "DROP INDEX"):
-            node.lock, _ = _value_after(toks, i)
-        elif w in ("WAIT", "NOWAIT"):
-            node.wait = True
+    _scan_clauses(node, kind, toks, words, top)
     if kind == "ALTER TABLE":
-        node.online = "ONLINE" in words[1:3]
-        i = words.index("TABLE") + 1
-        if words[i : i + 2] == ["IF", "EXISTS"]:
-            i += 2
-        node.table, j = _table_after(toks, i)
-        while j < len(toks) and words[j] in ("WAIT", "NOWAIT"):
-            j += 2 if words[j] == "WAIT" else 1
-        if j < len(toks):
-            node.clauses = src.text[toks[j].start : end].strip().rstrip(";").strip()
-        extra = []
-        prev = ","
-        for i in (k for k in top if k >= j):
-            if prev == "," and words[i] == "FORCE":
-                extra.append("FORCE")
-            elif prev == "," and words[i] == "ORDER":
-                extra.append("ORDER BY")
-            elif (
-                prev == "," and words[i] == "ALTER" and words[i + 1 : i + 2] in (["INDEX"], ["KEY"])
-            ):
-                extra.append("ALTER INDEX")
-            elif words[i] in ("PARTITION", "PARTITIONS") or (
-                prev == "," and words[i] in ("REMOVE", "COALESCE", "REORGANIZE", "EXCHANGE")
-            ):
-                extra.append("PARTITION")
-            prev = toks[i].text if toks[i].kind == "op" else words[i]
-        node.extra = tuple(dict.fromkeys(extra))
+        _scan_alter(node, src, toks, words, top, end)
     elif (kind == "CREATE INDEX" and "ON" in words) or (kind == "DROP INDEX" and "ON" in words):
         node.table, _ = _table_after(toks, words.index("ON") + 1)
     elif kind == "TRUNCATE TABLE":
@@ -236,16 +204,69 @@ def _scan(node: MySQLNode, kind: str, src: Source, toks: list[Tok], end: int) ->
         i = 2 if words[1:2] in (["TABLE"], ["TABLES"]) else 1
         node.table, _ = _table_after(toks, i)
     elif kind == "SET":
-        i = 1
-        if words[1:2] in (["SESSION"], ["LOCAL"], ["GLOBAL"]):
-            i = 2
-        if i < len(toks):
-            name = toks[i].text.lower()
-            name = name.removeprefix("@@session.").removeprefix("@@local.").removeprefix("@@")
-            value, _ = _value_after(toks, i)
-            if value is None and i + 2 < len(toks):
-                value = toks[i + 2].text
-            node.variable = (name, (value or "").lower())
+        _scan_set(node, toks, words)
+
+
+def _scan_clauses(
+    node: MySQLNode, kind: str, toks: list[Tok], words: list[str], top: list[int]
+) -> None:
+    """ALGORITHM=, LOCK=, WAIT / NOWAIT outside parentheses."""
+    for i in top:
+        w = words[i]
+        if w == "ALGORITHM" and kind != "CREATE VIEW":
+            node.algorithm, _ = _value_after(toks, i)
+        elif w == "LOCK" and kind in ("ALTER TABLE", "CREATE INDEX", "DROP INDEX"):
+            node.lock, _ = _value_after(toks, i)
+        elif w in ("WAIT", "NOWAIT"):
+            node.wait = True
+
+
+def _scan_alter(
+    node: MySQLNode, src: Source, toks: list[Tok], words: list[str], top: list[int], end: int
+) -> None:
+    """ALTER [ONLINE] TABLE: the table, the text after it, the actions the reader drops."""
+    node.online = "ONLINE" in words[1:3]
+    i = words.index("TABLE") + 1
+    if words[i : i + 2] == ["IF", "EXISTS"]:
+        i += 2
+    node.table, j = _table_after(toks, i)
+    while j < len(toks) and words[j] in ("WAIT", "NOWAIT"):
+        j += 2 if words[j] == "WAIT" else 1
+    if j < len(toks):
+        node.clauses = src.text[toks[j].start : end].strip().rstrip(";").strip()
+    node.extra = _alter_extra(toks, words, [k for k in top if k >= j])
+
+
+def _alter_extra(toks: list[Tok], words: list[str], top: list[int]) -> tuple[str, ...]:
+    """FORCE, ORDER BY, ALTER INDEX and partitioning among an ALTER's top-level words."""
+    extra = []
+    prev = ","
+    for i in top:
+        w = words[i]
+        if prev == "," and w == "FORCE":
+            extra.append("FORCE")
+        elif prev == "," and w == "ORDER":
+            extra.append("ORDER BY")
+        elif prev == "," and w == "ALTER" and words[i + 1 : i + 2] in (["INDEX"], ["KEY"]):
+            extra.append("ALTER INDEX")
+        elif w in ("PARTITION", "PARTITIONS") or (
+            prev == "," and w in ("REMOVE", "COALESCE", "REORGANIZE", "EXCHANGE")
+        ):
+            extra.append("PARTITION")
+        prev = toks[i].text if toks[i].kind == "op" else w
+    return tuple(dict.fromkeys(extra))
+
+
+def _scan_set(node: MySQLNode, toks: list[Tok], words: list[str]) -> None:
+    """SET [SESSION | LOCAL | GLOBAL] name = value: the variable and its value."""
+    i = 2 if words[1:2] in (["SESSION"], ["LOCAL"], ["GLOBAL"]) else 1
+    if i < len(toks):
+        name = toks[i].text.lower()
+        name = name.removeprefix("@@session.").removeprefix("@@local.").removeprefix("@@")
+        value, _ = _value_after(toks, i)
+        if value is None and i + 2 < len(toks):
+            value = toks[i + 2].text
+        node.variable = (name, (value or "").lower())
 
 
 def _tables(node: MySQLNode) -> tuple[str, ...]:
@@ -367,17 +388,7 @@ def walk(
 
 def _track(session: Session, stmt: LintedStatement, node: MySQLNode) -> None:
     """Transactions, the lock timeout, the tables the file made."""
-    p = node.parsed
-    if isinstance(p, MySQLTableDef):
-        session.created.add(p.name)
-    elif isinstance(p, RenameStmt):
-        for (_, old), (_, new) in p.pairs:
-            if old in session.created:
-                session.created.add(new)
-    elif isinstance(p, AlterStmt):
-        for a in p.actions:
-            if a.kind == "rename_table" and p.table[1] in session.created:
-                session.created.add(a.new)
+    _track_created(session, node.parsed)
     if stmt.kind in _BEGIN:
         session.transaction = Transaction(implicit=False)
         return
@@ -393,6 +404,20 @@ def _track(session: Session, stmt: LintedStatement, node: MySQLNode) -> None:
             session.lock_timeout = on and _small(value)
         elif name in ("max_statement_time", "max_execution_time"):
             session.statement_timeout = on
+
+
+def _track_created(session: Session, p: Any) -> None:
+    """The tables the file made, under their names after a rename."""
+    if isinstance(p, MySQLTableDef):
+        session.created.add(p.name)
+    elif isinstance(p, RenameStmt):
+        for (_, old), (_, new) in p.pairs:
+            if old in session.created:
+                session.created.add(new)
+    elif isinstance(p, AlterStmt):
+        for a in p.actions:
+            if a.kind == "rename_table" and p.table[1] in session.created:
+                session.created.add(a.new)
 
 
 def _small(value: str) -> bool:

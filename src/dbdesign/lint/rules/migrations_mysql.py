@@ -2,7 +2,7 @@
 renames and drops.
 
 The algorithm each ALTER gets comes from the knowledge table in
-:mod:`dbdesign.lint.migration.mysql_online` (the MySQL 8.0 Reference Manual, "Online DDL
+:mod:`dbdesign.lint.migration.mysql_online_facts` (the MySQL 8.0 Reference Manual, "Online DDL
 Operations"; the MariaDB Knowledge Base, "InnoDB Online DDL Operations with ALGORITHM=INSTANT /
 NOCOPY / INPLACE"). Its MariaDB verdicts are proven on MariaDB 10.11 by
 tests/integration/test_migration_lint_mysql.py; its MySQL 8.0 verdicts are the manual's, not
@@ -18,12 +18,11 @@ from pathlib import Path
 from dbdesign.dialects.mysql import quote_ident
 from dbdesign.lint.findings import Hit
 from dbdesign.lint.migration.context import LintedStatement, StatementContext
-from dbdesign.lint.migration.mysql_online import (
+from dbdesign.lint.migration.mysql_online import Classified, classify
+from dbdesign.lint.migration.mysql_online_facts import (
     METADATA_ONLY,
     OPERATIONS,
-    Classified,
     Verdict,
-    classify,
     server_text,
 )
 from dbdesign.lint.migration.walk_mysql import MDL_KINDS, MySQLNode
