@@ -35,6 +35,13 @@ class ServerVersion:
     def at_least(self, *parts: int) -> bool:
         return self.parts >= parts
 
+    @property
+    def mariadb(self) -> bool:
+        """MariaDB's, the MySQL dialect's variant, rather than MySQL's."""
+        from dbdesign.dialects.mysql import is_mariadb
+
+        return is_mariadb(self.flavor)
+
     def __str__(self) -> str:
         return f"{self.flavor} {'.'.join(map(str, self.parts))}"
 

@@ -131,7 +131,7 @@ class OnlineOperation:
     copy_fix: str = ""  # for what copies: the expand/contract way around it
 
     def on(self, server: ServerVersion) -> Verdict:
-        versions = self.mariadb if server.flavor == "mariadb" else self.mysql
+        versions = self.mariadb if server.mariadb else self.mysql
         out = versions[0][1]
         for since, v in versions:
             if server.at_least(*since):
@@ -533,5 +533,5 @@ METADATA_ONLY = frozenset(
 
 
 def server_text(server: ServerVersion) -> str:
-    name = "MariaDB" if server.flavor == "mariadb" else "MySQL"
+    name = "MariaDB" if server.mariadb else "MySQL"
     return f"{name} {'.'.join(map(str, server.parts))}"

@@ -77,13 +77,13 @@ MDL_KINDS = frozenset(
 def server_of(server: ServerVersion) -> ServerVersion:
     """``mysql 10.11`` is MariaDB (MySQL never had a version 10): a bare ``--server-version
     10.11`` means MariaDB."""
-    if server.flavor == "mysql" and server.parts and server.parts[0] >= 10:
+    if not server.mariadb and server.parts and server.parts[0] >= 10:
         return ServerVersion("mariadb", server.parts)
     return server
 
 
 def is_mariadb(server: ServerVersion) -> bool:
-    return server.flavor == "mariadb"
+    return server.mariadb
 
 
 @dataclass(slots=True)

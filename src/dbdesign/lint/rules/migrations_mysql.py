@@ -137,7 +137,7 @@ def _titles(ops: list[str]) -> str:
 
 
 def _tail(ctx: StatementContext) -> str:
-    return _UNPROVEN if ctx.server.flavor != "mariadb" else ""
+    return _UNPROVEN if not ctx.server.mariadb else ""
 
 
 def _blocking_ops(c: Classified, ctx: StatementContext) -> list[str]:
@@ -338,11 +338,7 @@ def lock_wait_timeout(ctx: StatementContext) -> Iterator[Hit]:
         return
     node = _node(ctx)
     table = node.in_use[0]
-    default = (
-        "86400 s (a day) on MariaDB"
-        if ctx.server.flavor == "mariadb"
-        else "31536000 s (a year) on MySQL"
-    )
+    default = "86400 s (a day) on MariaDB" if ctx.server.mariadb else "31536000 s (a year) on MySQL"
     yield Hit(
         table,
         f"{ctx.stmt.kind} waits for an exclusive metadata lock on {_q(table)} behind every "
