@@ -40,6 +40,17 @@ class IndexSteps(Dependants):
                 if key in t.indexes:
                     self.recreate.add(("index", key))
         swap = {key for key in sorted(self.changed_indexes) if self._build_first(key)}
+        built = self._create_indexes(swap)
+        self._drop_indexes(swap, built)
+        for key in s.indexes.keys() & t.indexes.keys():
+            if ("index", key) not in self.recreate:
+                a, b = s.indexes[key], t.indexes[key]
+                self.comment("INDEX", key, a.comment, b.comment, owner=("index", key))
+
+    def _create_indexes(self, swap: set[str]) -> dict[str, int]:
+        """Create the new and re-created indexes; those in ``swap`` under their temporary name
+        (the steps that build them returned by key)."""
+        s, t = self.s, self.t
         built: dict[str, int] = {}
         for key, ix in t.indexes.items():
             if key in s.indexes and ("index", key) not in self.recreate:
@@ -68,6 +79,12 @@ class IndexSteps(Dependants):
             # the partitions' indexes that go first
             for child in self.children(ix.table_key):
                 self.steps[step].after_removal.add(("index-on", child))
+        return built
+
+    def _drop_indexes(self, swap: set[str], built: dict[str, int]) -> None:
+        """Drop the indexes that go or change; a swapped one after its replacement is built,
+        the replacement then renamed to its name."""
+        s, t = self.s, self.t
         for key, ix in s.indexes.items():
             if key in t.indexes and ("index", key) not in self.recreate:
                 continue
@@ -82,24 +99,25 @@ class IndexSteps(Dependants):
                 removes={relname_res(ix.schema, ix.name), ("index-on", ix.table_key)},
             )
             if key in swap:
-                self.before(built[key], step)
-                tmp = relname_res(ix.schema, replacement_name(ix))
-                rename = self.add(
-                    op.RenameTable(
-                        old_key=f"{ix.schema}.{replacement_name(ix)}",
-                        new_name=ix.name,
-                        relation="INDEX",
-                    ),
-                    provides={("index", key), relname_res(ix.schema, ix.name)},
-                    uses_new={tmp},
-                )
-                self.before(step, rename)
+                self._swap_in(ix, key, built[key], step)
             elif live and key not in t.indexes:
                 self.steps[step].phase = _LATE_DROP_PHASE
-        for key in s.indexes.keys() & t.indexes.keys():
-            if ("index", key) not in self.recreate:
-                a, b = s.indexes[key], t.indexes[key]
-                self.comment("INDEX", key, a.comment, b.comment, owner=("index", key))
+
+    def _swap_in(self, ix: Index, key: str, build: int, drop: int) -> None:
+        """Order a swapped index's drop after its replacement's build, and rename the
+        replacement to the index's name after the drop."""
+        self.before(build, drop)
+        tmp = relname_res(ix.schema, replacement_name(ix))
+        rename = self.add(
+            op.RenameTable(
+                old_key=f"{ix.schema}.{replacement_name(ix)}",
+                new_name=ix.name,
+                relation="INDEX",
+            ),
+            provides={("index", key), relname_res(ix.schema, ix.name)},
+            uses_new={tmp},
+        )
+        self.before(drop, rename)
 
     def _build_first(self, key: str) -> bool:
         """Whether a changed index can be built anew beside the old one (then swapped in): it
