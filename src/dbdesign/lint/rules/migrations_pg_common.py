@@ -16,10 +16,18 @@ from typing import Any
 
 from pglast import parser
 
+from dbdesign.dialects.postgres import quote_ident
 from dbdesign.lint.migration.context import LintedStatement, StatementContext
-from dbdesign.lint.migration.pg import ACCESS_EXCLUSIVE, SHARE, SHARE_ROW_EXCLUSIVE, qualified
+from dbdesign.lint.migration.pg import (
+    ACCESS_EXCLUSIVE,
+    SHARE,
+    SHARE_ROW_EXCLUSIVE,
+    qualified,
+    table_in_use,
+)
 from dbdesign.lint.migration.sources import MigrationFile
 from dbdesign.lint.migration.walk_postgres import relation_key
+from dbdesign.readers.ddl.pgast import deparse
 from dbdesign.readers.ddl.pgsource import Lines, blank_meta_and_copy
 
 ACCESS_EXCLUSIVE_LOCK = "ACCESS EXCLUSIVE"
@@ -378,3 +386,81 @@ def made_in_file(ctx: StatementContext, kind: str, key: str) -> bool:
         if kind == "CreateTableAsStmt" == s.kind and rel_key(ctx, node["into"]["rel"]) == key:
             return True
     return False
+
+
+# --------------------------------------------------------------------------- ALTER TABLE rules
+
+Tree = dict[str, Any]
+LATER = "-- in a later migration (its own transaction):"
+
+
+def alter_in_use(ctx: StatementContext) -> tuple[str, list[Tree]] | None:
+    """The table (when in use) and the subcommands of an ALTER TABLE; None otherwise."""
+    node = ctx.stmt.node
+    if ctx.stmt.kind != "AlterTableStmt" or node.get("objtype", "OBJECT_TABLE") != "OBJECT_TABLE":
+        return None
+    key = table_in_use(ctx, node["relation"])
+    if key is None:
+        return None
+    return key, [c["AlterTableCmd"] for c in node.get("cmds") or () if "AlterTableCmd" in c]
+
+
+def added_constraint(cmd: Tree) -> Tree | None:
+    """The constraint an ADD CONSTRAINT subcommand adds; None for other subcommands."""
+    if cmd.get("subtype") != "AT_AddConstraint":
+        return None
+    con: Tree | None = (cmd.get("def") or {}).get("Constraint")
+    return con
+
+
+def str_names(items: Any) -> list[str]:
+    """The strings of a pglast list, other nodes left out."""
+    return [i["String"]["sval"] for i in items or () if "String" in i]
+
+
+def table_name(key: str) -> str:
+    """The table of ``schema.table``."""
+    return key.split(".", 1)[1]
+
+
+def pg_name(*parts: str) -> str:
+    """A constraint or index name as PostgreSQL makes one, cut to 63 bytes."""
+    return "_".join(p for p in parts if p)[:63]
+
+
+def state_column(ctx: StatementContext, key: str, name: str) -> Any:
+    """Column ``name`` of table ``key`` as the file has it so far; None when unknown."""
+    t = ctx.state.tables.get(key)
+    if t is None:
+        return None
+    return next((c for c in t.columns if c.name == name), None)
+
+
+def not_null_steps(table: str, tname: str, column: str) -> list[str]:
+    """SET NOT NULL without a long ACCESS EXCLUSIVE scan (PostgreSQL 12+)."""
+    check = quote_ident(pg_name(tname, column, "not_null"))
+    col = quote_ident(column)
+    return [
+        f"ALTER TABLE {table} ADD CONSTRAINT {check} CHECK ({col} IS NOT NULL) NOT VALID;",
+        LATER,
+        f"ALTER TABLE {table} VALIDATE CONSTRAINT {check};",
+        f"ALTER TABLE {table} ALTER COLUMN {col} SET NOT NULL;",
+        f"ALTER TABLE {table} DROP CONSTRAINT {check};",
+    ]
+
+
+def added_columns(cmds: list[Tree]) -> Iterator[Tree]:
+    """The ColumnDefs of the ADD COLUMN subcommands."""
+    for cmd in cmds:
+        if cmd.get("subtype") == "AT_AddColumn":
+            yield cmd["def"]["ColumnDef"]
+
+
+def column_constraints(cd: Tree) -> list[Tree]:
+    """The constraints declared on a ColumnDef."""
+    return [c["Constraint"] for c in cd.get("constraints") or () if "Constraint" in c]
+
+
+def type_sql(cd: Tree) -> str:
+    """A ColumnDef's type as SQL."""
+    return deparse(cd["typeName"], "TypeName")
