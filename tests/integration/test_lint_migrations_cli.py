@@ -14,8 +14,11 @@ import pytest
 def run(
     *args: str, cwd: Path | None = None, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
+    """``dbdesign ARGS``; a lint of migrations leaves out MIG020 (no lock_timeout), which
+    every file here would also get."""
+    extra = ["--ignore", "MIG020"] if "--migrations" in args else []
     return subprocess.run(
-        [sys.executable, "-m", "dbdesign", *args],
+        [sys.executable, "-m", "dbdesign", *args, *extra],
         capture_output=True,
         text=True,
         timeout=120,
@@ -145,7 +148,7 @@ def test_bad_input(tmp_path: Path) -> None:
         ["lint", "--migrations", str(tmp_path / "missing")],
         ["lint", "--migrations", str(f), "--server-version", "banana"],
         ["lint", str(f), "--server-version", "15"],
-        ["lint", "--migrations", str(f), "--dialect", "sqlite"],
+        ["lint", "--migrations", str(f), "--dialect", "oracle"],
     ):
         r = run(*args)
         assert r.returncode == 2 and r.stderr.startswith("dbdesign: error:"), (args, r.stderr)

@@ -103,8 +103,12 @@ class Session:
     lock_timeout: bool = False  # SET lock_timeout (or the runner's own setting)
     statement_timeout: bool = False
     created: set[str] = field(default_factory=set)  # tables made by this file, by key
-    statements: list[LintedStatement] = field(default_factory=list)
+    statements: list[LintedStatement] = field(default_factory=list)  # run so far
     transaction: Transaction | None = None
+    # Every statement of the file, for rules that look ahead (a COMMIT or a compatibility view
+    # later in the file), and the codes of rules that report once per file.
+    file_statements: tuple[LintedStatement, ...] = ()
+    reported: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +135,10 @@ class StatementContext:
     def created_here(self, key: str) -> bool:
         """Whether table ``key`` was made earlier in the same file (nothing uses it yet)."""
         return key in self.session.created
+
+    def later(self) -> tuple[LintedStatement, ...]:
+        """The statements of the file after this one."""
+        return self.session.file_statements[len(self.session.statements) + 1 :]
 
     def earlier_in_transaction(self) -> list[LintedStatement]:
         tx = self.session.transaction

@@ -59,7 +59,7 @@ def _statement(f: MigrationFile, data: bytes, lines: Lines, raw: dict[str, Any])
     line, col = lines.at(start + len(piece[:lead].encode()))
     stmt = raw.get("stmt") or {}
     kind = node_kind(stmt) if stmt else ""
-    return LintedStatement(f, piece.strip(), line, col, kind, stmt.get(kind))
+    return LintedStatement(f, piece.strip(), line, col, kind, stmt.get(kind) or {})
 
 
 def _track(session: Session, stmt: LintedStatement) -> None:
@@ -120,11 +120,11 @@ def walk(
         data = text.encode()
         lines = Lines(text)
         reader.begin(text, f.display)
-        session = Session(lock_timeout=f.path in lock_timeout_files)
+        every = tuple(_statement(f, data, lines, raw) for raw in stmts)
+        session = Session(lock_timeout=f.path in lock_timeout_files, file_statements=every)
         if f.wrapped:
             session.transaction = Transaction(implicit=True)
-        for raw in stmts:
-            stmt = _statement(f, data, lines, raw)
+        for raw, stmt in zip(stmts, every, strict=True):
             yield StatementContext(stmt, server, session, reader)
             if stmt.kind == "CreateStmt":
                 session.created.add(relation_key(reader, stmt.node["relation"]))

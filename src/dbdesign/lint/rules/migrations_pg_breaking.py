@@ -16,11 +16,10 @@ from typing import Any
 
 from dbdesign.dialects.postgres import quote_ident
 from dbdesign.lint.findings import Hit
-from dbdesign.lint.migration.context import StatementContext
+from dbdesign.lint.migration.context import LintedStatement, StatementContext
 from dbdesign.lint.registry import migration_rule
 from dbdesign.lint.rules.migrations_pg_common import (
     ACCESS_EXCLUSIVE_LOCK,
-    FileStatement,
     blocks,
     file_statements,
     made_in_file,
@@ -146,7 +145,7 @@ def drop_table(ctx: StatementContext) -> Iterator[Hit]:
 # --------------------------------------------------------------------------- renames
 
 
-def _renames(stmts: list[FileStatement], ctx: StatementContext) -> dict[str, set[str]]:
+def _renames(stmts: tuple[LintedStatement, ...], ctx: StatementContext) -> dict[str, set[str]]:
     """Every name each table has in the file (its key, the keys it is renamed to)."""
     out: dict[str, set[str]] = {}
     for s in stmts:
@@ -161,7 +160,7 @@ def _renames(stmts: list[FileStatement], ctx: StatementContext) -> dict[str, set
 
 def _views(ctx: StatementContext) -> Iterator[tuple[str, set[str], dict[str, Any]]]:
     """The views the file makes: key, the relations they read, the query."""
-    for s in file_statements(ctx.stmt.file):
+    for s in file_statements(ctx):
         if s.kind != "ViewStmt":
             continue
         q = s.node.get("query", {}).get("SelectStmt", {})
@@ -201,7 +200,7 @@ def rename_column(ctx: StatementContext) -> Iterator[Hit]:
     if ctx.created_here(table):
         return
     old, new = node["subname"], node["newname"]
-    names = _renames(file_statements(ctx.stmt.file), ctx).get(table, {table})
+    names = _renames(file_statements(ctx), ctx).get(table, {table})
     for _, froms, q in _views(ctx):
         if not froms & names:
             continue
@@ -330,7 +329,7 @@ def rename_type_or_enum_value(ctx: StatementContext) -> Iterator[Hit]:
         return
     schema = key.split(".", 1)[0]
     new = f"{schema}.{node['newname']}"
-    for s in file_statements(ctx.stmt.file):
+    for s in file_statements(ctx):
         if s.kind == "CreateDomainStmt":
             dn = name_key(ctx, name_list(s.node.get("domainname")))
             base = name_list(s.node.get("typeName", {}).get("names"))

@@ -9,12 +9,9 @@ servers by tests/integration/test_migration_lint_pg_locks.py. This module holds 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
-
-from pglast import parser
 
 from dbdesign.dialects.postgres import quote_ident
 from dbdesign.lint.migration.context import LintedStatement, StatementContext
@@ -25,10 +22,8 @@ from dbdesign.lint.migration.pg import (
     qualified,
     table_in_use,
 )
-from dbdesign.lint.migration.sources import MigrationFile
 from dbdesign.lint.migration.walk_postgres import relation_key
 from dbdesign.readers.ddl.pgast import deparse
-from dbdesign.readers.ddl.pgsource import Lines, blank_meta_and_copy
 
 ACCESS_EXCLUSIVE_LOCK = "ACCESS EXCLUSIVE"
 EXCLUSIVE_LOCK = "EXCLUSIVE"
@@ -319,43 +314,14 @@ def has_option(params: Any, name: str) -> bool:
 # --------------------------------------------------------------------------- a file's statements
 
 
-@dataclass(frozen=True, slots=True)
-class FileStatement:
-    kind: str
-    node: dict[str, Any]
-    line: int
+def file_statements(ctx: StatementContext) -> tuple[LintedStatement, ...]:
+    """Every statement of the current file (for rules that look ahead)."""
+    return ctx.session.file_statements
 
 
-_FILES: dict[tuple[str, str], list[FileStatement]] = {}
-
-
-def file_statements(f: MigrationFile) -> list[FileStatement]:
-    """Every statement of a file (kind, node, line), for rules that look ahead (what a COMMIT
-    or a CREATE VIEW later in the file does). Parsed once per file."""
-    key = (f.path, f.text)
-    got = _FILES.get(key)
-    if got is not None:
-        return got
-    text = blank_meta_and_copy(f.text)
-    lines = Lines(text)
-    data = text.encode()
-    out = []
-    for raw in json.loads(parser.parse_sql_json(text)).get("stmts", []):
-        stmt = raw.get("stmt") or {}
-        kind = next(iter(stmt), "")
-        start = raw.get("stmt_location", 0)
-        piece = data[start : start + raw["stmt_len"]] if raw.get("stmt_len") else data[start:]
-        lead = len(piece) - len(piece.lstrip())
-        out.append(FileStatement(kind, stmt.get(kind) or {}, lines.at(start + lead)[0]))
-    if len(_FILES) > 8:
-        _FILES.clear()
-    _FILES[key] = out
-    return out
-
-
-def after_current(ctx: StatementContext) -> list[FileStatement]:
+def after_current(ctx: StatementContext) -> tuple[LintedStatement, ...]:
     """The statements of the file after the current one."""
-    return file_statements(ctx.stmt.file)[len(ctx.session.statements) + 1 :]
+    return ctx.later()
 
 
 # --------------------------------------------------------------------------- shared by rules

@@ -609,7 +609,7 @@ def disable_trigger(ctx: StatementContext) -> Iterator[Hit]:
                 x.get("AlterTableCmd", {}).get("subtype", "").startswith("AT_EnableTrig")
                 for x in s.node.get("cmds") or ()
             )
-            for s in file_statements(ctx.stmt.file)
+            for s in file_statements(ctx)
             if s.line > ctx.stmt.line
         )
         msg = f"DISABLE TRIGGER {which}: {blocks(SHARE_ROW_EXCLUSIVE_LOCK, table)}"

@@ -36,9 +36,6 @@ from dbdesign.readers.ddl.pgast import deparse
 # --------------------------------------------------------------------------- MIG020
 
 
-_TIMEOUT_REPORTED: list[Any] = [None]  # the session the finding was reported in (one per file)
-
-
 @migration_rule("MIG020", "missing-lock-timeout", "warning", dialects=("postgres",))
 def missing_lock_timeout(ctx: StatementContext) -> Iterator[Hit]:
     """Lock-taking DDL on a table in use without a lock_timeout in force.
@@ -67,12 +64,12 @@ def missing_lock_timeout(ctx: StatementContext) -> Iterator[Hit]:
     dbdesign's `lock_timeout=` header / configuration), and retry the migration in the deploy
     when it times out.
     """
-    if ctx.lock_timeout or _TIMEOUT_REPORTED[0] is ctx.session:
+    if ctx.lock_timeout or "MIG020" in ctx.session.reported:
         return
     locks = blocking_locks(ctx)
     if not locks:
         return
-    _TIMEOUT_REPORTED[0] = ctx.session
+    ctx.session.reported.add("MIG020")
     first = locks[0]
     yield Hit(
         first.table,
