@@ -164,3 +164,26 @@ def test_unused_suppression_in_a_migration(tmp_path: Path) -> None:
     )
     r = run("lint", "--migrations", str(f / "2_a.up.sql"), "-f", "json")
     assert codes(r) == [("SUP001", "2_a.up.sql", 2)], r.stdout
+
+
+def test_linting_postgres_migrations_imports_no_other_dialects_rules(tmp_path: Path) -> None:
+    """Start-up is most of a small run: a PostgreSQL migration lint loads neither the MySQL
+    and SQLite rules nor what they bring (sqlglot, the other DDL readers)."""
+    f = write(tmp_path, {"2_a.up.sql": INDEX})
+    code = (
+        "import sys\n"
+        f"sys.argv = ['dbdesign', 'lint', '--migrations', {str(f)!r}, '-f', 'json']\n"
+        "from dbdesign.cli import main\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "rules = 'dbdesign.lint.rules.migrations_'\n"
+        "heavy = {'sqlglot', 'pydantic', 'rich', 'psycopg', 'yaml',\n"
+        "         rules + 'mysql', rules + 'sqlite'}\n"
+        "print(sorted(heavy & {m if m.startswith('dbdesign') else m.split('.')[0]\n"
+        "                      for m in sys.modules}), file=sys.stderr)\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert json.loads(r.stdout)["findings"], r.stderr
+    assert r.stderr.strip().splitlines()[-1] == "[]", r.stderr

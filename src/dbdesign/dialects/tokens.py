@@ -9,9 +9,6 @@ import bisect
 import re
 from dataclasses import dataclass
 
-import sqlglot
-from sqlglot import exp
-
 from dbdesign.errors import ParseError
 from dbdesign.model import Origin
 
@@ -169,6 +166,9 @@ def short(text: str) -> str:
 
 def check_sqlglot(src: Source, text: str, offset: int, kind: str, dialect: str) -> None:
     """Parse an expression (or a query) with sqlglot; a failure is a ParseError at its place."""
+    import sqlglot  # a large import: only where an expression is checked
+    from sqlglot import exp
+
     try:
         if kind == "query":
             tree = sqlglot.parse_one(text, read=dialect)

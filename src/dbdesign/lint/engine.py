@@ -13,7 +13,7 @@ from dbdesign.errors import ConfigError
 from dbdesign.lint.config import LintConfig
 from dbdesign.lint.context import Context
 from dbdesign.lint.findings import Finding, Severity
-from dbdesign.lint.registry import GROUPS, SCHEMA, LintRule, all_rules
+from dbdesign.lint.registry import GROUPS, MIGRATIONS, SCHEMA, LintRule, all_rules, loaded_rules
 from dbdesign.model import Origin, Schema
 
 _GROUP_PREFIX = {v: k for k, v in GROUPS.items()}
@@ -36,11 +36,16 @@ def _selects(rule: LintRule, selector: str) -> bool:
     return _matches(rule, selector)
 
 
-def select_rules(config: LintConfig, scope: str = SCHEMA) -> list[LintRule]:
-    """The rules of ``scope`` (schema or migrations) that ``select`` picks and ``ignore`` does
-    not; unknown selectors are errors."""
-    rules = all_rules()
-    for s in (*config.select, *config.ignore, *config.severity):
+def select_rules(
+    config: LintConfig, scope: str = SCHEMA, dialect: str | None = None
+) -> list[LintRule]:
+    """The rules of ``scope`` (schema or migrations, of ``dialect`` or all) that ``select``
+    picks and ``ignore`` does not; unknown selectors are errors."""
+    rules = loaded_rules(dialect or True if scope == MIGRATIONS else False)
+    selectors = (*config.select, *config.ignore, *config.severity)
+    if not all(any(_matches(r, s) for r in rules.values()) for s in selectors):
+        rules = all_rules()  # a code of a rule not loaded yet (another dialect's ...)
+    for s in selectors:
         if not any(_matches(r, s) for r in rules.values()):
             raise ConfigError(f"lint: {s!r} matches no rule code or group (see `dbdesign rules`)")
     return [
@@ -203,6 +208,7 @@ def apply_suppressions(
     config: LintConfig | None = None,
     files: Iterable[str] = (),
     scope: str = SCHEMA,
+    dialect: str | None = None,
 ) -> list[Finding]:
     """The findings no suppression comment covers.
 
@@ -216,7 +222,7 @@ def apply_suppressions(
     # A bare ignore would silence the report about itself: only "ignore SUP001" counts.
     unused = [
         f
-        for f in unused_suppressions(src, files, config, scope)
+        for f in unused_suppressions(src, files, config, scope, dialect)
         if not suppressed_by(f, src, bare=False)
     ]
     if not unused:
@@ -225,7 +231,11 @@ def apply_suppressions(
 
 
 def unused_suppressions(
-    src: SourceLines, files: Iterable[str], config: LintConfig, scope: str = SCHEMA
+    src: SourceLines,
+    files: Iterable[str],
+    config: LintConfig,
+    scope: str = SCHEMA,
+    dialect: str | None = None,
 ) -> list[Finding]:
     """SUP001: codes of suppression comments that silenced no finding in this run.
 
@@ -233,39 +243,43 @@ def unused_suppressions(
     whose rules are all selected, an unknown code, or a bare ``ignore`` when every rule that
     is on by default ran.
     """
-    every = all_rules()
-    selected = {r.code for r in select_rules(config, scope)}
-    if UNUSED_SUPPRESSION not in selected:
+    selected = {r.code for r in select_rules(config, scope, dialect)}
+    directives = [d for file in sorted(set(files)) for d in src.directives(file).values()]
+    if UNUSED_SUPPRESSION not in selected or not directives:
         return []
-    every_default = {code for code, x in every.items() if x.default and scope in x.scopes}
+    every = all_rules()
+    every_default = {
+        code
+        for code, x in every.items()
+        if x.default and scope in x.scopes and (dialect is None or dialect in x.dialects)
+    }
     r = every[UNUSED_SUPPRESSION]
     sev = _severity(r, config)
     out = []
-    for file in sorted(set(files)):
-        for d in src.directives(file).values():
-            messages = []
-            if not d.codes and "" not in d.used and every_default <= selected:
-                messages.append(("", "suppression comment silences no finding"))
-            for c in d.codes:
-                if c in d.used:
-                    continue
-                named = [code for code in every if c.upper() == "ALL" or _code_matches(code, c)]
-                if not named:
-                    messages.append((c, f"ignore {c}: {c} is no rule code, prefix or group"))
-                elif all(code in selected for code in named):
-                    messages.append((c, f"ignore {c} silences no finding"))
-            for c, message in messages:
-                out.append(
-                    Finding(
-                        code=r.code,
-                        severity=sev,
-                        message=message,
-                        object=f"-- dbdesign: ignore {c}".rstrip(),
-                        origin=Origin(file=d.file, line=d.line, col=d.col),
-                        fix_hint=r.fix,
-                        rule=r.name,
-                    )
+    for d in directives:
+        messages = []
+        if not d.codes and "" not in d.used and every_default <= selected:
+            messages.append(("", "suppression comment silences no finding"))
+        for c in d.codes:
+            if c in d.used:
+                continue
+            named = [code for code in every if c.upper() == "ALL" or _code_matches(code, c)]
+            if not named:
+                messages.append((c, f"ignore {c}: {c} is no rule code, prefix or group"))
+            elif all(code in selected for code in named):
+                messages.append((c, f"ignore {c} silences no finding"))
+        for c, message in messages:
+            out.append(
+                Finding(
+                    code=r.code,
+                    severity=sev,
+                    message=message,
+                    object=f"-- dbdesign: ignore {c}".rstrip(),
+                    origin=Origin(file=d.file, line=d.line, col=d.col),
+                    fix_hint=r.fix,
+                    rule=r.name,
                 )
+            )
     return out
 
 

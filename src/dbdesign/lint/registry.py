@@ -162,9 +162,14 @@ def migration_rule(
 
 
 def all_rules() -> dict[str, LintRule]:
-    """Every registered rule, by code (importing the rule modules on first use)."""
-    if not RULES:
-        from dbdesign.lint.rules import load
+    """Every rule, by code (importing every rule module on first use)."""
+    return loaded_rules(True)
 
-        load()
+
+def loaded_rules(migrations: str | bool = False) -> dict[str, LintRule]:
+    """The schema rules and the migration rules of ``migrations`` (a dialect's name, all with
+    True, none with False), and any other rule loaded before, by code."""
+    from dbdesign.lint.rules import load
+
+    load(migrations)
     return dict(sorted(RULES.items()))

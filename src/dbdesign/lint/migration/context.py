@@ -21,6 +21,7 @@ _VERSION = re.compile(
 
 
 _FLAVORS = {"pg": "postgres", "postgresql": "postgres"}
+_TITLES = {"postgres": "PostgreSQL", "mysql": "MySQL", "mariadb": "MariaDB", "sqlite": "SQLite"}
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -43,7 +44,8 @@ class ServerVersion:
         return is_mariadb(self.flavor)
 
     def __str__(self) -> str:
-        return f"{self.flavor} {'.'.join(map(str, self.parts))}"
+        """``PostgreSQL 11``, ``MariaDB 10.11``."""
+        return f"{_TITLES.get(self.flavor, self.flavor)} {'.'.join(map(str, self.parts))}"
 
     @classmethod
     def parse(cls, text: str, default_flavor: str) -> ServerVersion:

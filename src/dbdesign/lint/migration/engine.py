@@ -160,13 +160,14 @@ def lint_migrations(
     if opts.report_only is not None:
         reported &= opts.report_only
     dialect, _, its = contexts(files, opts, cfg, runner_lock_timeout=runner_lock_timeout)
-    rules = [r for r in engine.select_rules(cfg, MIGRATIONS) if dialect.name in r.dialects]
+    chosen = engine.select_rules(cfg, MIGRATIONS, dialect.name)
+    rules = [r for r in chosen if dialect.name in r.dialects]
     findings: list[Finding] = []
     for ctx in its:
         if ctx.stmt.file.path in reported:
             findings.extend(_run(rules, ctx, cfg))
     on_disk = {p for p in reported if p != "-"}
-    findings = engine.apply_suppressions(findings, cfg, on_disk, MIGRATIONS)
+    findings = engine.apply_suppressions(findings, cfg, on_disk, MIGRATIONS, dialect.name)
     # In run order: file by file as the runner applies them, then by position.
     run_order = {f.display: n for n, f in enumerate(files)}
 

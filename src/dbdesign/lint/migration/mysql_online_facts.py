@@ -533,5 +533,5 @@ METADATA_ONLY = frozenset(
 
 
 def server_text(server: ServerVersion) -> str:
-    name = "MariaDB" if server.mariadb else "MySQL"
-    return f"{name} {'.'.join(map(str, server.parts))}"
+    """``MariaDB 10.11``, ``MySQL 8.0.36``."""
+    return str(server)

@@ -260,10 +260,10 @@ def set_not_null_scan(ctx: StatementContext) -> Iterator[Hit]:
         if ctx.server.at_least(12):
             fix = "\n".join(steps)
         else:
-            msg += f" (PostgreSQL {ctx.server} scans even when a validated CHECK proves it)"
+            msg += f" ({ctx.server} scans even when a validated CHECK proves it)"
             fix = "\n".join(
                 [
-                    f"-- PostgreSQL {ctx.server}: SET NOT NULL always scans; keep a validated "
+                    f"-- {ctx.server}: SET NOT NULL always scans; keep a validated "
                     "CHECK instead of NOT NULL (or upgrade to 12+, then SET NOT NULL is free)",
                     *([] if proven else steps[:3]),
                 ]

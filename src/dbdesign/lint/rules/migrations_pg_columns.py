@@ -92,7 +92,7 @@ def volatile_default_rewrite(ctx: StatementContext) -> Iterator[Hit]:
         why = (
             f"its default calls {volatile}(), which is VOLATILE"
             if volatile
-            else f"PostgreSQL {ctx.server} stores every non-null default in each row (11+ does not)"
+            else f"{ctx.server} stores every non-null default in each row (11+ does not)"
         )
         lines = [
             f"ALTER TABLE {table} ADD COLUMN {quote_ident(col)} {type_sql(cd)};",

@@ -8,9 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-import sqlglot
-from sqlglot import exp
-
 from dbdesign.dialects.mysql import (
     BLOB_TYPES,
     DEFAULT_COLLATION,
@@ -231,6 +228,9 @@ def key_part_chars(part: KeyPart, col: MySQLColumnDef) -> int | None:
 def drop_orphan_checks(t: MySQLTableDef) -> None:
     """Dropping columns drops the table checks that name none of the columns left (a check
     naming no column at all, CHECK (1), too)."""
+    import sqlglot  # only when columns are dropped: a large import
+    from sqlglot import exp
+
     names = {c.name.lower() for c in t.columns}
     kept = []
     for ch in t.checks:
@@ -323,6 +323,9 @@ def rename_in_expr(text: str, old: str, new: str) -> str:
     low = old.lower()
     if low not in text.lower():
         return text
+    import sqlglot  # only when a renamed column is named: a large import
+    from sqlglot import exp
+
     try:
         tree = sqlglot.parse_one(text, read="mysql")
     except sqlglot.errors.ParseError:
