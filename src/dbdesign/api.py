@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from dbdesign.migrate.runner import RepairAction
     from dbdesign.migrate.runner import Settings as MigrateSettings
     from dbdesign.migrate.runner import Step as MigrateStep
+    from dbdesign.migrate.templates import TemplateArgs
     from dbdesign.migrate.testing import TestResult as MigrateTest
 
 Warn = Callable[[Diagnostic], None]
@@ -238,6 +239,17 @@ def migrate_new(settings: MigrateSettings, name: str) -> tuple[Path, Path]:
     from dbdesign.migrate.files import new_migration
 
     return new_migration(settings.dir, name, versioning=settings.versioning)
+
+
+def migrate_new_from_template(
+    settings: MigrateSettings, name: str, template: str, args: TemplateArgs
+) -> list[Path]:
+    """Write the migrations of a safe template (``add-index``, ``add-foreign-key`` ...:
+    :data:`dbdesign.migrate.templates.TEMPLATES`) filled with ``args``; their paths, up and
+    down of each in order."""
+    from dbdesign.migrate.templates import write
+
+    return write(settings.dir, name, template, args, settings.versioning)
 
 
 def migrate_new_from_diff(

@@ -116,9 +116,12 @@ def lint_command(
 
       dbdesign lint postgresql://localhost/app --format sarif > lint.sarif
 
-      dbdesign lint --migrations migrations/ --server-version 15
+      dbdesign lint --migrations examples/migrations --server-version 15
 
-      alembic upgrade head --sql | dbdesign lint --migrations - --schema schema.sql
+      dbdesign lint --migrations - < examples/migrations/0002_create_orders.up.sql
+
+    (`alembic upgrade head --sql` or `manage.py sqlmigrate APP NNNN` output pipes into
+    `--migrations -` the same way.)
     """
     import gc
 

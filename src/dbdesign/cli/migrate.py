@@ -95,22 +95,51 @@ def new(
         list[str] | None,
         typer.Option("--rename", help="With --from-diff: schema.old=new, schema.table.old=new."),
     ] = None,
+    template: Annotated[
+        str | None,
+        typer.Option(
+            help="Start from the safe form of a common PostgreSQL change: add-column, "
+            "add-index, add-unique, add-foreign-key, set-not-null (with --table, --column).",
+        ),
+    ] = None,
+    table: Annotated[str | None, typer.Option(help="With --template: the table.")] = None,
+    column: Annotated[str | None, typer.Option(help="With --template: the column.")] = None,
+    column_type: Annotated[
+        str, typer.Option("--type", help="With --template add-column: the column's type.")
+    ] = "text",
+    references: Annotated[
+        str | None,
+        typer.Option(help="With --template add-foreign-key: the referenced TABLE(COLUMN)."),
+    ] = None,
 ) -> None:
-    """Create an empty NNNN_name.up.sql / .down.sql pair, or with --from-diff the migration(s)
-    that take the folder's head to a target.
+    """Create an empty NNNN_name.up.sql / .down.sql pair, the safe form of a common change
+    (--template), or with --from-diff the migration(s) that take the folder's head to a target.
 
     With --from-diff, statements that cannot run in a transaction get a no-transaction
-    migration of their own.
+    migration of their own. A template that needs several transactions (NOT VALID, then
+    VALIDATE) writes several migrations.
 
     Examples:
 
       dbdesign migrate new add_customer_phone --dir examples/migrations
+
+      dbdesign migrate new orders_status --template set-not-null --table orders --column status
 
       dbdesign migrate new products --dir examples/migrations --from-diff examples/shop.sql
     """
     from dbdesign import api
 
     s = _settings(folder)
+    if template is not None:
+        from dbdesign.errors import ConfigError
+        from dbdesign.migrate.templates import TemplateArgs
+
+        if not table or not column or from_diff is not None:
+            raise ConfigError("--template needs --table and --column (and no --from-diff)")
+        args = TemplateArgs(table=table, column=column, type=column_type, references=references)
+        for p in api.migrate_new_from_template(s, name, template, args):
+            typer.echo(f"created {p}")
+        return
     if from_diff is None:
         up, down = api.migrate_new(s, name)
         typer.echo(f"created {up}\ncreated {down}")
