@@ -28,9 +28,10 @@ from dbdesign.model import (
 from dbdesign.readers.ddl.pgast import deparse
 
 
-def rename_in_expr(e: Expr, old: str, new: str) -> Expr:
-    """``e`` with every column reference named ``old`` (qualified or not) named ``new``."""
-    tree = json.loads(parser.parse_sql_json(f"SELECT {e.text}"))["stmts"][0]["stmt"]
+def _rename_once(text: str, old: str, new: str) -> str:
+    """``text`` with every column reference named ``old`` (qualified or not) named ``new``,
+    as pglast prints it."""
+    tree = json.loads(parser.parse_sql_json(f"SELECT {text}"))["stmts"][0]["stmt"]
     target = tree["SelectStmt"]["targetList"][0]["ResTarget"]["val"]
 
     def walk(node: Any) -> Any:
@@ -46,8 +47,33 @@ def rename_in_expr(e: Expr, old: str, new: str) -> Expr:
             return node
         return {k: walk(v) for k, v in node.items()}
 
-    renamed = walk(target)
-    return Expr(thunk=lambda: deparse(renamed), dialect=e.dialect, schema=e.schema)
+    return deparse(walk(target))
+
+
+@dataclass(frozen=True, slots=True)
+class _Renamed:
+    """The text of ``base`` after the column renames ``steps``, one after the other: worked
+    out when someone reads it (a migration lint renames columns of tables whose expressions
+    no rule reads). Renames of a renamed expression extend its steps instead of nesting."""
+
+    base: Expr
+    steps: tuple[tuple[str, str], ...]
+
+    def __call__(self) -> str:
+        text = self.base.text
+        for old, new in self.steps:
+            text = _rename_once(text, old, new)
+        return text
+
+
+def rename_in_expr(e: Expr, old: str, new: str) -> Expr:
+    """``e`` with every column reference named ``old`` (qualified or not) named ``new``."""
+    pending = e._thunk  # an earlier rename not worked out yet: one thunk, not a chain
+    if isinstance(pending, _Renamed):
+        thunk = _Renamed(pending.base, (*pending.steps, (old, new)))
+    else:
+        thunk = _Renamed(e, ((old, new),))
+    return Expr(thunk=thunk, dialect=e.dialect, schema=e.schema)
 
 
 @dataclass(frozen=True, slots=True)
