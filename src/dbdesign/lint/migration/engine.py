@@ -126,13 +126,29 @@ def contexts(
     return dialect, server, it
 
 
-def _run(rules: list[LintRule], ctx: StatementContext, config: LintConfig) -> Iterator[Finding]:
-    for r in rules:
-        sev = engine._severity(r, config)
+class _Dispatch:
+    """The selected rules for each statement kind, in selection order (a rule that declares
+    ``kinds`` is shown only those), with each rule's severity worked out once."""
+
+    def __init__(self, rules: list[LintRule], config: LintConfig) -> None:
+        self.rules = rules
+        self.severity = {r.code: engine._severity(r, config) for r in rules}
+        self._by_kind: dict[str, list[LintRule]] = {}
+
+    def for_kind(self, kind: str) -> list[LintRule]:
+        got = self._by_kind.get(kind)
+        if got is None:
+            got = [r for r in self.rules if r.kinds is None or kind in r.kinds]
+            self._by_kind[kind] = got
+        return got
+
+
+def _run(dispatch: _Dispatch, ctx: StatementContext) -> Iterator[Finding]:
+    for r in dispatch.for_kind(ctx.stmt.kind):
         for h in r.check(ctx):
             yield Finding(
                 code=r.code,
-                severity=sev,
+                severity=dispatch.severity[r.code],
                 message=h.message,
                 object=h.object,
                 origin=h.origin or ctx.stmt.origin,
@@ -162,10 +178,11 @@ def lint_migrations(
     dialect, _, its = contexts(files, opts, cfg, runner_lock_timeout=runner_lock_timeout)
     chosen = engine.select_rules(cfg, MIGRATIONS, dialect.name)
     rules = [r for r in chosen if dialect.name in r.dialects]
+    dispatch = _Dispatch(rules, cfg)
     findings: list[Finding] = []
     for ctx in its:
         if ctx.stmt.file.path in reported:
-            findings.extend(_run(rules, ctx, cfg))
+            findings.extend(_run(dispatch, ctx))
     on_disk = {p for p in reported if p != "-"}
     findings = engine.apply_suppressions(findings, cfg, on_disk, MIGRATIONS, dialect.name)
     # In run order: file by file as the runner applies them, then by position.

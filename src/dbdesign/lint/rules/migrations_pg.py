@@ -16,7 +16,7 @@ from dbdesign.lint.migration.walk_postgres import relation_key
 from dbdesign.lint.registry import migration_rule
 
 
-@migration_rule("MIG001", "index-without-concurrently", "error")
+@migration_rule("MIG001", "index-without-concurrently", "error", kinds=("IndexStmt",))
 def index_without_concurrently(ctx: StatementContext) -> Iterator[Hit]:
     """CREATE INDEX on a table in use, without CONCURRENTLY.
 

@@ -57,7 +57,7 @@ def _partitioned(ctx: StatementContext, key: str) -> bool:
 # --------------------------------------------------------------------------- MIG003
 
 
-@migration_rule("MIG003", "constraint-without-not-valid", "error")
+@migration_rule("MIG003", "constraint-without-not-valid", "error", kinds=("AlterTableStmt",))
 def constraint_without_not_valid(ctx: StatementContext) -> Iterator[Hit]:
     """ADD FOREIGN KEY or CHECK on a table in use, without NOT VALID.
 
@@ -146,7 +146,7 @@ def _not_valid_hit(ctx: StatementContext, key: str, table: str, con: Tree, cd: T
 # --------------------------------------------------------------------------- MIG004
 
 
-@migration_rule("MIG004", "validate-in-same-transaction", "error")
+@migration_rule("MIG004", "validate-in-same-transaction", "error", kinds=("AlterTableStmt",))
 def validate_in_same_transaction(ctx: StatementContext) -> Iterator[Hit]:
     """VALIDATE CONSTRAINT in the same transaction as the NOT VALID that added it.
 
@@ -215,7 +215,7 @@ def _not_valid_added(ctx: StatementContext, key: str, name: str, same: list[Tree
 # --------------------------------------------------------------------------- MIG005
 
 
-@migration_rule("MIG005", "set-not-null-scan", "error")
+@migration_rule("MIG005", "set-not-null-scan", "error", kinds=("AlterTableStmt",))
 def set_not_null_scan(ctx: StatementContext) -> Iterator[Hit]:
     """ALTER COLUMN ... SET NOT NULL on a table in use, with no validated CHECK to prove it.
 
@@ -301,7 +301,7 @@ def _proves(tree: Tree, column: str) -> bool:
 # --------------------------------------------------------------------------- MIG006
 
 
-@migration_rule("MIG006", "unique-without-using-index", "error")
+@migration_rule("MIG006", "unique-without-using-index", "error", kinds=("AlterTableStmt",))
 def unique_without_using_index(ctx: StatementContext) -> Iterator[Hit]:
     """ADD UNIQUE or PRIMARY KEY on a table in use, without USING INDEX.
 
@@ -391,7 +391,7 @@ def _nullable(ctx: StatementContext, key: str, column: str) -> bool:
 # --------------------------------------------------------------------------- MIG007
 
 
-@migration_rule("MIG007", "primary-key-using-nullable-index", "error")
+@migration_rule("MIG007", "primary-key-using-nullable-index", "error", kinds=("AlterTableStmt",))
 def primary_key_using_nullable_index(ctx: StatementContext) -> Iterator[Hit]:
     """ADD PRIMARY KEY USING INDEX over a nullable column of a table in use.
 

@@ -32,7 +32,7 @@ from dbdesign.lint.rules.migrations_pg_common import (
 # --------------------------------------------------------------------------- drops
 
 
-@migration_rule("MIG030", "drop-column", "error", dialects=("postgres",))
+@migration_rule("MIG030", "drop-column", "error", dialects=("postgres",), kinds=("AlterTableStmt",))
 def drop_column(ctx: StatementContext) -> Iterator[Hit]:
     """ALTER TABLE ... DROP COLUMN on a table in use.
 
@@ -102,7 +102,7 @@ def _columns_added_in_file(ctx: StatementContext, table: str) -> set[str]:
     return out
 
 
-@migration_rule("MIG031", "drop-table", "error", dialects=("postgres",))
+@migration_rule("MIG031", "drop-table", "error", dialects=("postgres",), kinds=("DropStmt",))
 def drop_table(ctx: StatementContext) -> Iterator[Hit]:
     """DROP TABLE of a table in use.
 
@@ -168,7 +168,7 @@ def _views(ctx: StatementContext) -> Iterator[tuple[str, set[str], dict[str, Any
         yield rel_key(ctx, s.node["view"]), froms, q
 
 
-@migration_rule("MIG032", "rename-column", "error", dialects=("postgres",))
+@migration_rule("MIG032", "rename-column", "error", dialects=("postgres",), kinds=("RenameStmt",))
 def rename_column(ctx: StatementContext) -> Iterator[Hit]:
     """ALTER TABLE ... RENAME COLUMN on a table in use.
 
@@ -227,7 +227,7 @@ def rename_column(ctx: StatementContext) -> Iterator[Hit]:
     )
 
 
-@migration_rule("MIG033", "rename-table", "error", dialects=("postgres",))
+@migration_rule("MIG033", "rename-table", "error", dialects=("postgres",), kinds=("RenameStmt",))
 def rename_table(ctx: StatementContext) -> Iterator[Hit]:
     """ALTER TABLE (or VIEW, MATERIALIZED VIEW) ... RENAME TO on one in use.
 
@@ -273,7 +273,13 @@ def rename_table(ctx: StatementContext) -> Iterator[Hit]:
     )
 
 
-@migration_rule("MIG034", "rename-type-or-enum-value", "error", dialects=("postgres",))
+@migration_rule(
+    "MIG034",
+    "rename-type-or-enum-value",
+    "error",
+    dialects=("postgres",),
+    kinds=("AlterEnumStmt", "RenameStmt"),
+)
 def rename_type_or_enum_value(ctx: StatementContext) -> Iterator[Hit]:
     """ALTER TYPE ... RENAME TO, or ALTER TYPE ... RENAME VALUE of an enum in use.
 

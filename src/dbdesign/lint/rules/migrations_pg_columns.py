@@ -47,7 +47,7 @@ BATCHES = "-- backfill the existing rows in batches, each batch its own transact
 # --------------------------------------------------------------------------- MIG008
 
 
-@migration_rule("MIG008", "volatile-default-rewrite", "error")
+@migration_rule("MIG008", "volatile-default-rewrite", "error", kinds=("AlterTableStmt",))
 def volatile_default_rewrite(ctx: StatementContext) -> Iterator[Hit]:
     """ADD COLUMN with a default that rewrites the table.
 
@@ -148,7 +148,7 @@ def _function_volatile(ctx: StatementContext, names: list[str]) -> bool:
 # --------------------------------------------------------------------------- MIG009
 
 
-@migration_rule("MIG009", "add-column-rewrite", "error")
+@migration_rule("MIG009", "add-column-rewrite", "error", kinds=("AlterTableStmt",))
 def add_column_rewrite(ctx: StatementContext) -> Iterator[Hit]:
     """ADD COLUMN of a stored generated, identity or serial column on a table in use.
 
@@ -276,7 +276,7 @@ def _new_refs(expr: str) -> str:
 # --------------------------------------------------------------------------- MIG010
 
 
-@migration_rule("MIG010", "column-type-rewrite", "error")
+@migration_rule("MIG010", "column-type-rewrite", "error", kinds=("AlterTableStmt",))
 def column_type_rewrite(ctx: StatementContext) -> Iterator[Hit]:
     """ALTER COLUMN ... TYPE that rewrites a table in use.
 
@@ -382,7 +382,7 @@ def _utc(ctx: StatementContext) -> bool:
 # --------------------------------------------------------------------------- MIG011
 
 
-@migration_rule("MIG011", "add-exclusion-constraint", "error")
+@migration_rule("MIG011", "add-exclusion-constraint", "error", kinds=("AlterTableStmt",))
 def add_exclusion_constraint(ctx: StatementContext) -> Iterator[Hit]:
     """ADD CONSTRAINT ... EXCLUDE on a table in use.
 
@@ -429,7 +429,7 @@ def add_exclusion_constraint(ctx: StatementContext) -> Iterator[Hit]:
 # --------------------------------------------------------------------------- MIG012
 
 
-@migration_rule("MIG012", "add-required-column", "error")
+@migration_rule("MIG012", "add-required-column", "error", kinds=("AlterTableStmt",))
 def add_required_column(ctx: StatementContext) -> Iterator[Hit]:
     """ADD COLUMN ... NOT NULL without a default on a table in use.
 

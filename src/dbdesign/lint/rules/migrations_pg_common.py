@@ -82,17 +82,28 @@ def _stronger(a: str | None, b: str) -> str:
     return b if a is None or _STRENGTH[b] > _STRENGTH[a] else a
 
 
-def _fk_targets(tree: Any) -> Iterator[dict[str, Any]]:
-    """The referenced tables (RangeVars) of every FOREIGN KEY constraint in a tree."""
+def _fk_targets(tree: Any) -> list[dict[str, Any]]:
+    """The referenced tables (RangeVars) of every FOREIGN KEY constraint in a tree, in tree
+    order."""
+    out: list[dict[str, Any]] = []
+    _collect_fk_targets(tree, out)
+    return out
+
+
+def _collect_fk_targets(tree: Any, out: list[dict[str, Any]]) -> None:
+    # Only dicts and lists are descended into (a call per scalar costs more than the test).
     if isinstance(tree, dict):
         con = tree.get("Constraint")
         if con is not None and con.get("contype") == "CONSTR_FOREIGN" and con.get("pktable"):
-            yield con["pktable"]
-        for v in tree.values():
-            yield from _fk_targets(v)
+            out.append(con["pktable"])
+        children: Any = tree.values()
     elif isinstance(tree, list):
-        for v in tree:
-            yield from _fk_targets(v)
+        children = tree
+    else:
+        return
+    for v in children:
+        if isinstance(v, dict | list):
+            _collect_fk_targets(v, out)
 
 
 def alter_table_lock(cmds: list[Any], server_12: bool) -> str:
@@ -277,6 +288,8 @@ _LOCKERS: dict[str, Callable[[StatementContext, dict[str, Any], Add], None]] = {
     "LockStmt": _lock,
     "CreatePolicyStmt": _on_relation(ACCESS_EXCLUSIVE_LOCK, "the table"),
 }
+# The statement kinds that may take a lock blocking reads or writes (:func:`blocking_locks`).
+LOCKING_KINDS = frozenset(_LOCKERS)
 
 
 def blocking_locks(ctx: StatementContext, stmt: LintedStatement | None = None) -> list[TableLock]:
@@ -360,8 +373,23 @@ Tree = dict[str, Any]
 LATER = "-- in a later migration (its own transaction):"
 
 
+# The statement context last asked about and the answer: a dozen ALTER TABLE rules ask about
+# the same statement one after the other (a context is made per statement and never reused).
+_ALTER_SEEN: list[Any] = [None, None]
+
+
 def alter_in_use(ctx: StatementContext) -> tuple[str, list[Tree]] | None:
-    """The table (when in use) and the subcommands of an ALTER TABLE; None otherwise."""
+    """The table (when in use) and the subcommands of an ALTER TABLE; None otherwise. Rules
+    must not change what they get: the answer is shared by the rules on the statement."""
+    if _ALTER_SEEN[0] is ctx:
+        found: tuple[str, list[Tree]] | None = _ALTER_SEEN[1]
+        return found
+    found = _alter_in_use(ctx)
+    _ALTER_SEEN[:] = [ctx, found]
+    return found
+
+
+def _alter_in_use(ctx: StatementContext) -> tuple[str, list[Tree]] | None:
     node = ctx.stmt.node
     if ctx.stmt.kind != "AlterTableStmt" or node.get("objtype", "OBJECT_TABLE") != "OBJECT_TABLE":
         return None

@@ -35,7 +35,13 @@ from dbdesign.readers.ddl.pgast import deparse
 # --------------------------------------------------------------------------- DROP INDEX
 
 
-@migration_rule("MIG035", "drop-index-without-concurrently", "error", dialects=("postgres",))
+@migration_rule(
+    "MIG035",
+    "drop-index-without-concurrently",
+    "error",
+    dialects=("postgres",),
+    kinds=("DropStmt",),
+)
 def drop_index_without_concurrently(ctx: StatementContext) -> Iterator[Hit]:
     """DROP INDEX without CONCURRENTLY, on a table in use.
 
@@ -83,7 +89,7 @@ def _rels(ctx: StatementContext, rvs: list[Any]) -> list[str]:
     return [k for k in (rel_key(ctx, rv) for rv in rvs) if not ctx.created_here(k)]
 
 
-@migration_rule("MIG036", "vacuum-full", "error", dialects=("postgres",))
+@migration_rule("MIG036", "vacuum-full", "error", dialects=("postgres",), kinds=("VacuumStmt",))
 def vacuum_full(ctx: StatementContext) -> Iterator[Hit]:
     """VACUUM FULL in a migration.
 
@@ -119,7 +125,7 @@ def vacuum_full(ctx: StatementContext) -> Iterator[Hit]:
         )
 
 
-@migration_rule("MIG037", "cluster", "error", dialects=("postgres",))
+@migration_rule("MIG037", "cluster", "error", dialects=("postgres",), kinds=("ClusterStmt",))
 def cluster(ctx: StatementContext) -> Iterator[Hit]:
     """CLUSTER in a migration.
 
@@ -171,7 +177,13 @@ def cluster(ctx: StatementContext) -> Iterator[Hit]:
     )
 
 
-@migration_rule("MIG038", "reindex-without-concurrently", "error", dialects=("postgres",))
+@migration_rule(
+    "MIG038",
+    "reindex-without-concurrently",
+    "error",
+    dialects=("postgres",),
+    kinds=("ReindexStmt",),
+)
 def reindex_without_concurrently(ctx: StatementContext) -> Iterator[Hit]:
     """REINDEX without CONCURRENTLY.
 
@@ -299,7 +311,9 @@ def _validated_key_check(ctx: StatementContext, parent: str, part: str) -> bool:
     return False
 
 
-@migration_rule("MIG039", "attach-partition", "error", dialects=("postgres",))
+@migration_rule(
+    "MIG039", "attach-partition", "error", dialects=("postgres",), kinds=("AlterTableStmt",)
+)
 def attach_partition(ctx: StatementContext) -> Iterator[Hit]:
     """ALTER TABLE ... ATTACH PARTITION of a table in use, without a CHECK proving the bound.
 
@@ -369,7 +383,13 @@ def attach_partition(ctx: StatementContext) -> Iterator[Hit]:
         yield Hit(part, f"ATTACH PARTITION {part}: {head}", fix=fix)
 
 
-@migration_rule("MIG040", "detach-partition-without-concurrently", "error", dialects=("postgres",))
+@migration_rule(
+    "MIG040",
+    "detach-partition-without-concurrently",
+    "error",
+    dialects=("postgres",),
+    kinds=("AlterTableStmt",),
+)
 def detach_partition_without_concurrently(ctx: StatementContext) -> Iterator[Hit]:
     """ALTER TABLE ... DETACH PARTITION without CONCURRENTLY, on a partitioned table in use.
 
@@ -423,7 +443,13 @@ def detach_partition_without_concurrently(ctx: StatementContext) -> Iterator[Hit
 # --------------------------------------------------------------------------- views, data
 
 
-@migration_rule("MIG041", "refresh-matview-without-concurrently", "error", dialects=("postgres",))
+@migration_rule(
+    "MIG041",
+    "refresh-matview-without-concurrently",
+    "error",
+    dialects=("postgres",),
+    kinds=("RefreshMatViewStmt",),
+)
 def refresh_matview_without_concurrently(ctx: StatementContext) -> Iterator[Hit]:
     """REFRESH MATERIALIZED VIEW without CONCURRENTLY, of a view in use.
 
@@ -468,7 +494,7 @@ def refresh_matview_without_concurrently(ctx: StatementContext) -> Iterator[Hit]
     )
 
 
-@migration_rule("MIG042", "truncate", "error", dialects=("postgres",))
+@migration_rule("MIG042", "truncate", "error", dialects=("postgres",), kinds=("TruncateStmt",))
 def truncate(ctx: StatementContext) -> Iterator[Hit]:
     """TRUNCATE of a table in use.
 
@@ -510,7 +536,9 @@ def truncate(ctx: StatementContext) -> Iterator[Hit]:
         )
 
 
-@migration_rule("MIG043", "set-logged-or-unlogged", "error", dialects=("postgres",))
+@migration_rule(
+    "MIG043", "set-logged-or-unlogged", "error", dialects=("postgres",), kinds=("AlterTableStmt",)
+)
 def set_logged_or_unlogged(ctx: StatementContext) -> Iterator[Hit]:
     """ALTER TABLE ... SET LOGGED / SET UNLOGGED on a table in use.
 
@@ -562,7 +590,9 @@ def set_logged_or_unlogged(ctx: StatementContext) -> Iterator[Hit]:
         )
 
 
-@migration_rule("MIG044", "disable-trigger", "error", dialects=("postgres",))
+@migration_rule(
+    "MIG044", "disable-trigger", "error", dialects=("postgres",), kinds=("AlterTableStmt",)
+)
 def disable_trigger(ctx: StatementContext) -> Iterator[Hit]:
     """ALTER TABLE ... DISABLE TRIGGER on a table in use.
 

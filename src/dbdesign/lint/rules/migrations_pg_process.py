@@ -25,6 +25,7 @@ from dbdesign.lint.migration.context import LintedStatement, StatementContext
 from dbdesign.lint.migration.pg import qualified
 from dbdesign.lint.registry import migration_rule
 from dbdesign.lint.rules.migrations_pg_common import (
+    LOCKING_KINDS,
     after_current,
     blocking_locks,
     blocks,
@@ -36,7 +37,9 @@ from dbdesign.readers.ddl.pgast import deparse
 # --------------------------------------------------------------------------- MIG020
 
 
-@migration_rule("MIG020", "missing-lock-timeout", "warning", dialects=("postgres",))
+@migration_rule(
+    "MIG020", "missing-lock-timeout", "warning", dialects=("postgres",), kinds=LOCKING_KINDS
+)
 def missing_lock_timeout(ctx: StatementContext) -> Iterator[Hit]:
     """Lock-taking DDL on a table in use without a lock_timeout in force.
 
@@ -85,6 +88,9 @@ def missing_lock_timeout(ctx: StatementContext) -> Iterator[Hit]:
 # --------------------------------------------------------------------------- MIG021
 
 
+_DML_KINDS = ("UpdateStmt", "DeleteStmt", "InsertStmt")
+
+
 def _dml_target(ctx: StatementContext) -> dict[str, Any] | None:
     """The table a backfill writes: UPDATE, DELETE, INSERT ... SELECT (not INSERT ... VALUES)."""
     node = ctx.stmt.node or {}
@@ -109,15 +115,21 @@ def _batched(ctx: StatementContext, table: str) -> str:
     key = quote_ident(pk[0]) if len(pk) == 1 else "ctid"
     name = qualified(table)
     if ctx.stmt.kind == "UpdateStmt" and not node.get("fromClause"):
+        printed: dict[int, str] = {}  # each value deparsed once: SET and the done test use it
+
+        def sql(val: Any) -> str:
+            if id(val) not in printed:
+                printed[id(val)] = deparse(val)
+            return printed[id(val)]
+
         sets = ", ".join(
-            f"{quote_ident(t['ResTarget']['name'])} = {deparse(t['ResTarget']['val'])}"
+            f"{quote_ident(t['ResTarget']['name'])} = {sql(t['ResTarget']['val'])}"
             for t in node.get("targetList") or ()
             if t.get("ResTarget", {}).get("val") is not None and t["ResTarget"].get("name")
         )
         cond = [deparse(node["whereClause"])] if node.get("whereClause") else []
         done = [
-            f"{quote_ident(t['ResTarget']['name'])} IS DISTINCT FROM "
-            f"{deparse(t['ResTarget']['val'])}"
+            f"{quote_ident(t['ResTarget']['name'])} IS DISTINCT FROM {sql(t['ResTarget']['val'])}"
             for t in node.get("targetList") or ()
             if t.get("ResTarget", {}).get("name") and "ColumnRef" not in str(t["ResTarget"])
         ]
@@ -135,7 +147,9 @@ def _batched(ctx: StatementContext, table: str) -> str:
     return f"{ctx.stmt.text.rstrip(';')};  -- split into batches of about 10000 rows"
 
 
-@migration_rule("MIG021", "backfill-in-ddl-transaction", "error", dialects=("postgres",))
+@migration_rule(
+    "MIG021", "backfill-in-ddl-transaction", "error", dialects=("postgres",), kinds=_DML_KINDS
+)
 def backfill_in_ddl_transaction(ctx: StatementContext) -> Iterator[Hit]:
     """A data backfill (UPDATE, DELETE, INSERT ... SELECT) in the same transaction as DDL on
     the same table.
@@ -203,7 +217,13 @@ def _is_add_value(kind: str, node: dict[str, Any]) -> bool:
     return kind == "AlterEnumStmt" and bool(node.get("newVal")) and not node.get("oldVal")
 
 
-@migration_rule("MIG022", "enum-value-added-in-transaction", "error", dialects=("postgres",))
+@migration_rule(
+    "MIG022",
+    "enum-value-added-in-transaction",
+    "error",
+    dialects=("postgres",),
+    kinds=("AlterEnumStmt",),
+)
 def enum_value_added_in_transaction(ctx: StatementContext) -> Iterator[Hit]:
     """ALTER TYPE ... ADD VALUE inside a transaction block, before PostgreSQL 12.
 
@@ -345,7 +365,13 @@ def _runner_tx(ctx: StatementContext) -> bool:
     return tx is not None and tx.implicit
 
 
-@migration_rule("MIG024", "begin-inside-transaction", "warning", dialects=("postgres",))
+@migration_rule(
+    "MIG024",
+    "begin-inside-transaction",
+    "warning",
+    dialects=("postgres",),
+    kinds=("TransactionStmt",),
+)
 def begin_inside_transaction(ctx: StatementContext) -> Iterator[Hit]:
     """BEGIN in a file the runner already runs in a transaction, with a COMMIT later.
 
@@ -390,7 +416,9 @@ def begin_inside_transaction(ctx: StatementContext) -> Iterator[Hit]:
     )
 
 
-@migration_rule("MIG025", "begin-without-commit", "error", dialects=("postgres",))
+@migration_rule(
+    "MIG025", "begin-without-commit", "error", dialects=("postgres",), kinds=("TransactionStmt",)
+)
 def begin_without_commit(ctx: StatementContext) -> Iterator[Hit]:
     """BEGIN with no COMMIT after it in the file.
 
@@ -424,7 +452,9 @@ def begin_without_commit(ctx: StatementContext) -> Iterator[Hit]:
     )
 
 
-@migration_rule("MIG026", "commit-without-begin", "warning", dialects=("postgres",))
+@migration_rule(
+    "MIG026", "commit-without-begin", "warning", dialects=("postgres",), kinds=("TransactionStmt",)
+)
 def commit_without_begin(ctx: StatementContext) -> Iterator[Hit]:
     """COMMIT (or END) with no BEGIN before it in the file.
 
@@ -493,23 +523,9 @@ def _clip(name: str) -> str:
 
 
 _NAME_KEYS = ("colname", "conname", "idxname", "trigname", "policy_name", "newname")
-
-
-def _created_names(kind: str, node: dict[str, Any]) -> set[str]:
-    """The names a statement gives to new objects (as the parser left them: truncated)."""
-    out: set[str] = set()
-
-    def walk(t: Any) -> None:
-        if isinstance(t, dict):
-            for k, v in t.items():
-                if k in _NAME_KEYS and isinstance(v, str):
-                    out.add(v)
-                walk(v)
-        elif isinstance(t, list):
-            for v in t:
-                walk(v)
-
-    if kind in (
+# The statements that name new objects.
+_NAMING_KINDS = frozenset(
+    {
         "CreateStmt",
         "AlterTableStmt",
         "IndexStmt",
@@ -525,8 +541,31 @@ def _created_names(kind: str, node: dict[str, Any]) -> set[str]:
         "CreateFunctionStmt",
         "CreateSchemaStmt",
         "AlterEnumStmt",
-    ):
-        walk(node)
+    }
+)
+
+
+def _collect_names(t: Any, out: set[str]) -> None:
+    """Add the strings under the name keys of a tree to ``out``."""
+    # Only dicts and lists are descended into (a call per scalar costs more than the test).
+    if isinstance(t, dict):
+        for k, v in t.items():
+            if isinstance(v, str):
+                if k in _NAME_KEYS:
+                    out.add(v)
+            elif isinstance(v, dict | list):
+                _collect_names(v, out)
+    elif isinstance(t, list):
+        for v in t:
+            if isinstance(v, dict | list):
+                _collect_names(v, out)
+
+
+def _created_names(kind: str, node: dict[str, Any]) -> set[str]:
+    """The names a statement gives to new objects (as the parser left them: truncated)."""
+    out: set[str] = set()
+    if kind in _NAMING_KINDS:
+        _collect_names(node, out)
     rel = {
         "CreateStmt": node.get("relation"),
         "ViewStmt": node.get("view"),
@@ -555,7 +594,9 @@ def _identifier(token_text: str) -> str:
     return token_text.lower()
 
 
-@migration_rule("MIG027", "identifier-too-long", "warning", dialects=("postgres",))
+@migration_rule(
+    "MIG027", "identifier-too-long", "warning", dialects=("postgres",), kinds=_NAMING_KINDS
+)
 def identifier_too_long(ctx: StatementContext) -> Iterator[Hit]:
     """A name the migration creates is longer than 63 bytes.
 
@@ -665,7 +706,9 @@ def _column_pk_type(node: dict[str, Any]) -> tuple[str, str, int] | None:
     return (pk[0], small, cd["typeName"].get("location", -1)) if small else None
 
 
-@migration_rule("MIG028", "prefer-bigint-key", "warning", dialects=("postgres",))
+@migration_rule(
+    "MIG028", "prefer-bigint-key", "warning", dialects=("postgres",), kinds=("CreateStmt",)
+)
 def prefer_bigint_key(ctx: StatementContext) -> Iterator[Hit]:
     """CREATE TABLE with an integer (or serial, smallint) primary key.
 
