@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, ClassVar
 
+from dbdesign import dialects
 from dbdesign.databases import Database
 from dbdesign.errors import MigrationError
 from dbdesign.migrate.files import (
@@ -152,6 +153,7 @@ class Backend:
     LOCK_HINT: ClassVar[str] = ""  # said last in the lock-wait error
     errors: tuple[type[Exception], ...] = ()  # the driver's errors of a migration's statement
     batches: ClassVar[bool] = False  # runs several migrations in one query string (run_batch)
+    foreign_keys_off: ClassVar[bool] = False  # honours `-- dbdesign: foreign-keys-off` (SQLite)
 
     db: Database
     conn: Any
@@ -258,6 +260,17 @@ class Backend:
 
     # ----------------------------------------------------------- shared
 
+    def check_script(self, script: Script) -> None:
+        """Refuse a header option this server cannot honour (MigrationError at file:line)."""
+        if script.foreign_keys_off is not None and not self.foreign_keys_off:
+            raise MigrationError(
+                "`-- dbdesign: foreign-keys-off` is honoured on SQLite only (PRAGMA foreign_keys "
+                "around the migration's transaction); the runner does not turn foreign keys off "
+                f"on {dialects.get(self.dialect).title}: remove the line",
+                file=str(script.path),
+                line=script.foreign_keys_off,
+            )
+
     def literal(self, value: str | int | None) -> str:
         return self.db.literal(self.conn, value)
 
@@ -299,6 +312,7 @@ class Backend:
         """Apply (``up``) or revert (``down``) a migration; its time in ms (-1: another runner
         did it first). A file that can run in one transaction does, with its history row; any
         other runs statement by statement (:meth:`run_outside`)."""
+        self.check_script(script)
         if transactional(script, statements):
             w = Work(migration, script, statements, direction, lock_timeout, statement_timeout)
             return self._run_transaction(w)

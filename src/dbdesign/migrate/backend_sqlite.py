@@ -2,6 +2,12 @@
 
 Each migration runs in ``BEGIN IMMEDIATE`` (the database's write lock, waited for with a busy
 timeout) and re-reads the history inside it, so two runners apply every migration once.
+
+A file with the header ``-- dbdesign: foreign-keys-off`` (the 12-step table rebuild) runs as
+the SQLite documentation's procedure asks, still in one transaction with its history row:
+``PRAGMA foreign_keys = OFF`` before BEGIN (the pragma is a no-op inside a transaction),
+``PRAGMA foreign_key_check`` before COMMIT (a row it returns rolls the migration back), and
+``PRAGMA foreign_keys = ON`` after COMMIT or ROLLBACK, whatever happened.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from pathlib import Path
 
 from dbdesign import databases
 from dbdesign.databases.sqlite import SQLiteDatabase, file_of
+from dbdesign.dialects.sqlite import quote_ident
 from dbdesign.errors import MigrationError
 from dbdesign.migrate.backend_base import (
     ROW_COLUMNS,
@@ -21,6 +28,7 @@ from dbdesign.migrate.backend_base import (
     LockTimeout,
     Work,
     applied_by,
+    rolled_back_account,
     row_values,
 )
 from dbdesign.migrate.files import MigrationStatement, Script, split_sqlite
@@ -33,11 +41,14 @@ from dbdesign.migrate.history import (
     Row,
 )
 
+_VIOLATIONS = 10  # rows of PRAGMA foreign_key_check named in the error
+
 
 class SqliteBackend(Backend):
     dialect = "sqlite"
     NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
     errors = (sqlite3.Error,)
+    foreign_keys_off = True
 
     def __init__(
         self, url: str | Path, db: databases.Database | None = None, *, busy_timeout: float = 60.0
@@ -61,6 +72,13 @@ class SqliteBackend(Backend):
         self.conn.execute(query)
 
     def split(self, script: Script) -> list[MigrationStatement]:
+        if script.foreign_keys_off is not None and script.no_transaction:
+            raise MigrationError(
+                "`-- dbdesign: foreign-keys-off` runs the file in one transaction (foreign keys "
+                "checked before COMMIT): it cannot be combined with no-transaction",
+                file=str(script.path),
+                line=script.foreign_keys_off,
+            )
         stmts = split_sqlite(script)
         for n, s in enumerate(stmts):
             head = s.text.split(None, 1)[0].upper().rstrip(";") if s.text.split() else ""
@@ -105,6 +123,19 @@ class SqliteBackend(Backend):
         yield
 
     def _run_transaction(self, w: Work) -> int:
+        """The migration in one transaction; with ``foreign-keys-off``, foreign keys off around
+        it and checked before COMMIT (see the module docstring)."""
+        if w.script.foreign_keys_off is None:
+            return self._transaction(w)
+        self.conn.execute("PRAGMA foreign_keys = OFF")  # outside a transaction: it takes effect
+        try:
+            return self._transaction(w)
+        finally:
+            if self.conn.in_transaction:  # interrupted: the pragma below needs autocommit
+                self.conn.execute("ROLLBACK")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+
+    def _transaction(self, w: Work) -> int:
         migration, statements = w.migration, w.statements
         direction = w.direction
         conn = self.conn
@@ -139,8 +170,42 @@ class SqliteBackend(Backend):
             )
         else:
             self.delete_row(migration.version)
+        if w.script.foreign_keys_off is not None:
+            self._check_foreign_keys(w)
         conn.execute("COMMIT")
         return ms
+
+    def _check_foreign_keys(self, w: Work) -> None:
+        """``PRAGMA foreign_key_check`` before COMMIT: a row breaking a foreign key rolls the
+        migration back with a MigrationError naming each (table, rowid, parent, columns)."""
+        rows = self.conn.execute("PRAGMA foreign_key_check").fetchall()
+        if not rows:
+            return
+        shown = [self._violation(*r) for r in rows[:_VIOLATIONS]]
+        if len(rows) > _VIOLATIONS:
+            shown.append(f"... and {len(rows) - _VIOLATIONS} more")
+        self.conn.execute("ROLLBACK")
+        raise MigrationError(
+            f"{w.script.label} ran with foreign keys off and PRAGMA foreign_key_check found "
+            f"{len(rows)} row(s) without their parent: "
+            + "; ".join(shown)
+            + "\n  "
+            + rolled_back_account(w.migration),
+            file=str(w.script.path),
+            line=w.script.foreign_keys_off,
+        )
+
+    def _violation(self, table: str, rowid: int | None, parent: str, fkid: int) -> str:
+        """One row of ``PRAGMA foreign_key_check``: ``orders rowid 3: (shop_id) -> shops (id)``."""
+        keys = [
+            r
+            for r in self.conn.execute(f"PRAGMA foreign_key_list({quote_ident(table)})")
+            if r[0] == fkid
+        ]
+        child = ", ".join(str(r[3]) for r in keys)
+        ref = ", ".join(str(r[4]) for r in keys if r[4] is not None)
+        row = f"rowid {rowid}" if rowid is not None else "a row (WITHOUT ROWID)"
+        return f"{table} {row}: ({child}) -> {parent}" + (f" ({ref})" if ref else "")
 
     def _begin(self) -> None:
         try:

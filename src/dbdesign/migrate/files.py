@@ -14,7 +14,10 @@ Header comments (``-- dbdesign: ...`` lines before the first statement) set per-
 
     -- dbdesign: no-transaction
     -- dbdesign: lock_timeout=2s statement_timeout=10min
+    -- dbdesign: foreign-keys-off
 
+(``foreign-keys-off``: SQLite only; the runner turns ``PRAGMA foreign_keys`` off around the
+file's transaction and runs ``PRAGMA foreign_key_check`` before COMMIT.)
 (``-- dbdesign: ignore CODE`` is a migration-lint suppression, wherever it stands.)
 """
 
@@ -34,6 +37,7 @@ FILE_RE = re.compile(r"^(?P<version>\d+)_(?P<name>[A-Za-z0-9_\-]+)\.(?P<dir>up|d
 _HEADER_RE = re.compile(r"^\s*--\s*dbdesign:\s*(?P<body>.*?)\s*$", re.I)
 _OPTION_RE = re.compile(r"^(lock_timeout|statement_timeout)=(\S+)$")
 _TIMEOUT_RE = re.compile(r"^\d+(\.\d+)?\s*(us|ms|s|min|h|d)?$")
+_FLAGS = ("no-transaction", "foreign-keys-off")
 Versioning = Literal["sequential", "timestamp"]
 
 
@@ -80,6 +84,7 @@ class Script:
     no_transaction: bool = False
     lock_timeout: str | None = None
     statement_timeout: str | None = None
+    foreign_keys_off: int | None = None  # the line of ``-- dbdesign: foreign-keys-off``
 
     @property
     def checksum(self) -> str:
@@ -133,7 +138,7 @@ def read_script(path: Path) -> Script:
             line=raw.count(b"\n", 0, e.start) + 1,
         ) from None
     options: dict[str, str] = {}
-    no_tx = False
+    flags: dict[str, int] = {}  # no-transaction, foreign-keys-off: the line saying it
     for lineno, line in enumerate(text.split("\n"), 1):
         stripped = line.strip()
         if not stripped:
@@ -146,14 +151,15 @@ def read_script(path: Path) -> Script:
         if m.group("body").lower().startswith("ignore"):
             continue  # a lint suppression (-- dbdesign: ignore CODE), not an option
         for word in m.group("body").split():
-            if word.lower() == "no-transaction":
-                no_tx = True
+            if word.lower() in _FLAGS:
+                flags.setdefault(word.lower(), lineno)
                 continue
             om = _OPTION_RE.match(word)
             if om is None or not _TIMEOUT_RE.match(om.group(2)):
                 raise MigrationError(
                     f"unknown header option {word!r} (expected no-transaction, "
-                    "lock_timeout=<duration>, statement_timeout=<duration>)",
+                    "lock_timeout=<duration>, statement_timeout=<duration>); on SQLite also "
+                    "foreign-keys-off",
                     file=str(path),
                     line=lineno,
                 )
@@ -161,9 +167,10 @@ def read_script(path: Path) -> Script:
     return Script(
         path=path,
         text=text,
-        no_transaction=no_tx,
+        no_transaction="no-transaction" in flags,
         lock_timeout=options.get("lock_timeout"),
         statement_timeout=options.get("statement_timeout"),
+        foreign_keys_off=flags.get("foreign-keys-off"),
     )
 
 

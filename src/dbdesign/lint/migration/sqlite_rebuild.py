@@ -6,6 +6,9 @@ Schema Changes"): foreign keys off *outside* the transaction (``PRAGMA foreign_k
 no-op inside one), BEGIN, CREATE TABLE new_X with the new definition, INSERT INTO new_X
 SELECT ... FROM X, DROP TABLE X, ALTER TABLE new_X RENAME TO X, re-create X's indexes and
 triggers and the views that use X, ``PRAGMA foreign_key_check``, COMMIT, foreign keys back on.
+For a file of dbdesign's runner the frame is its header ``-- dbdesign: foreign-keys-off``
+instead (the runner refuses BEGIN / COMMIT in a file and sets the pragmas and the check around
+the file's transaction itself); other runners get the PRAGMA / BEGIN / COMMIT lines.
 
 Two details the short version of the procedure leaves out and SQLite 3.26+ needs: a view, or a
 trigger of another table, that names X makes ``ALTER TABLE new_X RENAME TO X`` fail while X is
@@ -270,18 +273,7 @@ def rebuild_sql(state: _Builder, table: str, change: Change, *, runner: str = ""
     if _rowid_copy(state, p.new if change.drop_column is None else t):
         into, source = ["rowid", *into], ["rowid", *source]
     q, qt = quote_ident(tmp), quote_ident(t.name)
-    dropped_views = [v for v in p.views]
-    lines = []
-    if runner.startswith("dbdesign"):
-        lines.append(
-            "-- dbdesign: no-transaction   (a migration of its own: PRAGMA foreign_keys is a "
-            "no-op in the runner's transaction)"
-        )
-    lines.append(
-        f"-- the 12-step rebuild of {qt} ({SOURCE}){': ' + change.what if change.what else ''}"
-    )
-    lines += ["PRAGMA foreign_keys = OFF;", "BEGIN;"]
-    lines += [f"DROP VIEW {quote_ident(v.name)};" for v in reversed(dropped_views)]
+    lines = [f"DROP VIEW {quote_ident(v.name)};" for v in reversed(p.views)]
     lines += [f"DROP TRIGGER {quote_ident(tr.name)};" for tr in p.other_triggers]
     lines.append(table_sql(replace(p.new, name=tmp)))
     cols_in, cols_out = ", ".join(into), ", ".join(source)
@@ -293,9 +285,41 @@ def rebuild_sql(state: _Builder, table: str, change: Change, *, runner: str = ""
     lines += [view_sql(v) for v in p.views if v.name not in lost_views]
     lines += [trigger_sql(tr) for tr in p.other_triggers]
     lines += [f"-- not re-created (it uses the dropped column): {x}" for x in p.lost]
-    lines += [
+    title = f"-- the 12-step rebuild of {qt} ({SOURCE})"
+    return "\n".join(_framed(runner, title + (f": {change.what}" if change.what else ""), lines))
+
+
+FOREIGN_KEYS_OFF = "-- dbdesign: foreign-keys-off"
+_DBDESIGN_NOTE = (
+    "-- The header is for dbdesign's runner (`dbdesign migrate up`): foreign keys off around\n"
+    "-- this file's transaction, PRAGMA foreign_key_check before its COMMIT (a row it returns\n"
+    "-- rolls the file back). For other runners: the same statements between\n"
+    "-- PRAGMA foreign_keys = OFF; BEGIN; ... PRAGMA foreign_key_check; COMMIT;\n"
+    "-- PRAGMA foreign_keys = ON; (outside the runner's transaction)."
+)
+_OUTSIDE_NOTE = (
+    "-- run this file outside the runner's transaction (PRAGMA foreign_keys is a no-op inside "
+    "one): {how}"
+)
+_OUTSIDE = {
+    "flyway": "executeInTransaction=false in its .sql.conf",
+    "dbmate": "-- migrate:up transaction:false",
+}
+
+
+def _framed(runner: str, title: str, body: list[str]) -> list[str]:
+    """The rebuild's statements as a migration file of ``runner``: dbdesign's header, or
+    the PRAGMA / BEGIN / COMMIT frame of SQLite's procedure for any other runner."""
+    if runner.startswith("dbdesign"):
+        return [FOREIGN_KEYS_OFF, title, _DBDESIGN_NOTE, *body]
+    how = _OUTSIDE.get(runner)
+    head = [title, *([_OUTSIDE_NOTE.format(how=how)] if how else [])]
+    return [
+        *head,
+        "PRAGMA foreign_keys = OFF;",
+        "BEGIN;",
+        *body,
         "PRAGMA foreign_key_check;  -- must return no rows",
         "COMMIT;",
         "PRAGMA foreign_keys = ON;",
     ]
-    return "\n".join(lines)

@@ -14,15 +14,18 @@ safety needs besides: a light parse of every ALTER TABLE (:class:`SQLiteAlter`),
 forms SQLite has no syntax for (ALTER COLUMN ... TYPE, ADD CONSTRAINT ...), which the reader
 refuses; the PRAGMA and its value; whether ``PRAGMA foreign_keys`` is on at that point (a
 runner's connection: dbdesign's turns it on, as most applications do, so it is assumed on at
-the start of a file; ``PRAGMA foreign_keys`` inside a transaction changes nothing, as in
-SQLite); whether the statement's table is empty (made in this file and not written to since);
-and the statements after it in the same file (``later``: the rebuild pattern and compatibility
-views are recognised by what follows).
+the start of a file, and off in a dbdesign file whose header says ``-- dbdesign:
+foreign-keys-off``, which the runner honours around the file's transaction; ``PRAGMA
+foreign_keys`` inside a transaction changes nothing, as in SQLite); whether the statement's
+table is empty (made in this file and not written to since); and the statements after it in
+the same file (``later``: the rebuild pattern and compatibility views are recognised by what
+follows).
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -59,6 +62,21 @@ _END = frozenset(("COMMIT", "END", "ROLLBACK"))
 DML_WORDS = frozenset(("INSERT", "REPLACE", "UPDATE", "DELETE"))
 _CONSTRAINT_WORDS = frozenset(("CONSTRAINT", "CHECK", "UNIQUE", "PRIMARY", "FOREIGN"))
 _OFF = frozenset(("0", "off", "false", "no"))
+_HEADER = re.compile(r"^\s*--\s*dbdesign:(?P<body>.*)$", re.I)
+
+
+def foreign_keys_off_header(f: MigrationFile) -> bool:
+    """Whether dbdesign's runner runs ``f`` with foreign keys off: its header (the comment
+    lines before the first statement) says ``-- dbdesign: foreign-keys-off``."""
+    if not f.runner.startswith("dbdesign"):
+        return False
+    for line in f.text.split("\n"):
+        m = _HEADER.match(line)
+        if m is not None and "foreign-keys-off" in m.group("body").lower().split():
+            return True
+        if line.strip() and not line.strip().startswith("--"):
+            return False
+    return False
 
 
 @dataclass(slots=True)
@@ -254,30 +272,9 @@ def _table_of(parsed: Statement | None) -> str | None:
 
 
 def _apply(state: _Builder, parsed: Statement) -> None:
-    """Apply a statement to the reader's state; a statement SQLite refuses changes nothing.
-    The reader refuses DROP COLUMN of a column with its own REFERENCES clause, which SQLite
-    accepts (the clause goes with the column): that one is applied here."""
-    try:
+    """Apply a statement to the reader's state; a statement SQLite refuses changes nothing."""
+    with contextlib.suppress(DbdesignError, KeyError, ValueError, AssertionError):
         state.apply(parsed)
-    except DbdesignError:
-        if isinstance(parsed, AlterDef) and parsed.action == "drop_column":
-            _drop_fk_column(state, parsed)
-    except (KeyError, ValueError, AssertionError):
-        pass
-
-
-def _drop_fk_column(state: _Builder, st: AlterDef) -> None:
-    t = state.tables.get(st.table.lower())
-    col = t.column(st.old) if t is not None else None
-    if t is None or col is None:
-        return
-    low = col.name.lower()
-    own = [c for c in t.constraints if c.column is not None and c.column.lower() == low]
-    others = [c for c in t.constraints if c not in own]
-    if any(low in (n.lower() for n in c.columns) for c in others) or len(t.columns) == 1:
-        return
-    t.columns.remove(col)
-    t.constraints = others
 
 
 def reader_for(schema_text: str | None, file: str | None) -> _Builder:
@@ -357,7 +354,7 @@ def walk(
         session = Session(lock_timeout=f.path in lock_timeout_files)
         if f.wrapped:
             session.transaction = Transaction(implicit=True)
-        fk = True
+        fk = not foreign_keys_off_header(f)
         written: set[str] = set()
         for raw in _statements(f):
             node, stmt = raw.node, raw.stmt
@@ -371,8 +368,7 @@ def walk(
             _track(session, stmt, node)
             session.statements.append(stmt)
             if node.parsed is not None:
-                with contextlib.suppress(DbdesignError):
-                    _apply(state, node.parsed)
+                _apply(state, node.parsed)
 
 
 def _foreign_keys(session: Session, node: SQLiteNode, fk: bool) -> bool:

@@ -168,19 +168,19 @@ def alter_unsupported(ctx: StatementContext) -> Iterator[Hit]:
         ALTER TABLE orders ALTER COLUMN total TYPE NUMERIC;
 
     Good:
-        PRAGMA foreign_keys = OFF;
-        BEGIN;
+        -- dbdesign: foreign-keys-off
         CREATE TABLE new_orders (id INTEGER PRIMARY KEY, total NUMERIC);
         INSERT INTO new_orders (id, total) SELECT id, total FROM orders;
         DROP TABLE orders;
         ALTER TABLE new_orders RENAME TO orders;
-        PRAGMA foreign_key_check;
-        COMMIT;
-        PRAGMA foreign_keys = ON;
 
     Fix: the 12-step rebuild printed with the finding, built from the table's current
     definition (its indexes, triggers and the views that use it are made again); several
-    actions: one ALTER TABLE each.
+    actions: one ALTER TABLE each. For dbdesign's runner the file's header ``-- dbdesign:
+    foreign-keys-off`` turns foreign keys off around its transaction and runs ``PRAGMA
+    foreign_key_check`` before COMMIT; for other runners the fix frames the same statements
+    with PRAGMA foreign_keys = OFF; BEGIN; ... PRAGMA foreign_key_check; COMMIT; PRAGMA
+    foreign_keys = ON, in a file run outside the runner's transaction.
     """
     node = _node(ctx)
     a = node.alter

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dbdesign.dialects.sqlite import quote_ident
 from dbdesign.lint.findings import Hit
 from dbdesign.lint.migration.context import LintedStatement, StatementContext
-from dbdesign.lint.migration.sqlite_rebuild import Change, rebuild_sql
+from dbdesign.lint.migration.sqlite_rebuild import FOREIGN_KEYS_OFF, Change, rebuild_sql
 from dbdesign.lint.migration.walk_sqlite import SQLiteNode
 from dbdesign.lint.registry import migration_rule
 from dbdesign.readers.ddl.sqlite_statements import AlterDef, DropDef, SQLiteTableDef
@@ -78,8 +78,11 @@ def foreign_keys_in_transaction(ctx: StatementContext) -> Iterator[Hit]:
         COMMIT;
         PRAGMA foreign_keys = ON;
 
-    Fix: set the pragma before BEGIN and after COMMIT; in a runner that wraps each file in a
-    transaction, in a file that runs outside one (dbdesign: `-- dbdesign: no-transaction`).
+    Fix: dbdesign's runner: remove the pragmas and put the header line ``-- dbdesign:
+    foreign-keys-off`` first in the file (the runner turns foreign keys off before the file's
+    transaction, runs ``PRAGMA foreign_key_check`` before COMMIT and turns them on again).
+    Other runners: set the pragma before BEGIN and after COMMIT, in a file the runner does not
+    wrap in a transaction.
     """
     on = _pragma_fk(_node(ctx))
     if on is None or not ctx.in_transaction:
@@ -90,11 +93,21 @@ def foreign_keys_in_transaction(ctx: StatementContext) -> Iterator[Hit]:
         f"PRAGMA foreign_keys = {state} inside {_opened_by(ctx)} does nothing: SQLite changes "
         "it only outside a transaction"
         + ("; the statements after it still run with foreign keys on" if not on else ""),
-        fix=(
-            "-- dbdesign: no-transaction   (files of runners that wrap each file in a "
-            "transaction)\n"
-            f"PRAGMA foreign_keys = {state};\nBEGIN;\n-- ...\nCOMMIT;"
-        ),
+        fix=_foreign_keys_fix(ctx.stmt.file.runner),
+    )
+
+
+def _foreign_keys_fix(runner: str) -> str:
+    plain = "PRAGMA foreign_keys = OFF;\nBEGIN;\n-- ...\nPRAGMA foreign_key_check;\nCOMMIT;\n"
+    plain += "PRAGMA foreign_keys = ON;"
+    if not runner.startswith("dbdesign"):
+        return "-- in a file the runner does not wrap in a transaction:\n" + plain
+    return (
+        f"{FOREIGN_KEYS_OFF}\n-- (the first line of the file, no PRAGMA foreign_keys in it: "
+        "dbdesign's runner turns foreign keys\n-- off around the file's transaction and runs "
+        "PRAGMA foreign_key_check before COMMIT)\n-- ...\n"
+        "-- for other runners, outside the runner's transaction:\n"
+        + "\n".join(f"-- {x}" for x in plain.split("\n"))
     )
 
 
@@ -143,12 +156,11 @@ def drop_referenced_with_fk_on(ctx: StatementContext) -> Iterator[Hit]:
         COMMIT;
 
     Good:
-        PRAGMA foreign_keys = OFF;
-        BEGIN;
-        -- the same rebuild
-        PRAGMA foreign_key_check;
-        COMMIT;
-        PRAGMA foreign_keys = ON;
+        -- dbdesign: foreign-keys-off
+        -- the same rebuild (dbdesign's runner turns foreign keys off around the file's
+        -- transaction and runs PRAGMA foreign_key_check before COMMIT; other runners:
+        -- PRAGMA foreign_keys = OFF; BEGIN; ... PRAGMA foreign_key_check; COMMIT;
+        -- PRAGMA foreign_keys = ON; outside their transaction)
 
     Fix: the rebuild as the documented 12 steps, printed with the finding.
     """
@@ -403,8 +415,10 @@ def transaction_control(ctx: StatementContext) -> Iterator[Hit]:
         -- 0003_rebuild.up.sql
         CREATE TABLE new_users (id INTEGER PRIMARY KEY);
 
-    Fix: leave the transaction to the runner (remove BEGIN / COMMIT), or run the file
-    outside the runner's transaction (dbdesign: `-- dbdesign: no-transaction`).
+    Fix: leave the transaction to the runner (remove BEGIN / COMMIT). A rebuild that needs
+    foreign keys off outside the transaction: dbdesign's header ``-- dbdesign:
+    foreign-keys-off`` (the runner sets the pragmas and runs ``PRAGMA foreign_key_check``
+    around its transaction); other runners: a file they do not wrap in a transaction.
     """
     tx = ctx.session.transaction
     kind = ctx.stmt.kind
@@ -421,12 +435,17 @@ def transaction_control(ctx: StatementContext) -> Iterator[Hit]:
         )
     else:
         return
-    yield Hit(
-        ctx.stmt.short,
-        msg,
-        fix="-- remove BEGIN / COMMIT (the runner's transaction covers the file), or make "
-        "the file run outside it:\n-- dbdesign: no-transaction",
-    )
+    yield Hit(ctx.stmt.short, msg, fix=_transaction_fix(ctx.stmt.file.runner))
+
+
+def _transaction_fix(runner: str) -> str:
+    fix = "-- remove BEGIN / COMMIT: the runner's transaction covers the file"
+    if runner.startswith("dbdesign"):
+        fix += (
+            "\n-- (a table rebuild that needs foreign keys off: the header line\n"
+            f"{FOREIGN_KEYS_OFF}\n-- instead of PRAGMA foreign_keys / BEGIN / COMMIT)"
+        )
+    return fix
 
 
 @migration_rule("MIG166", "sqlite-foreign-keys-on-without-check", "warning", dialects=SQLITE)

@@ -263,7 +263,10 @@ class _Builder:
                     "KEY, a UNIQUE constraint or an index",
                     st.origin,
                 )
-            if any(c.kind == "fk" and low in (n.lower() for n in c.columns) for c in t.constraints):
+            # the column's own REFERENCES clause goes with it (SQLite 3.35+ accepts that);
+            # a table-level FOREIGN KEY naming it is refused
+            others = [c for c in t.constraints if c.column is None or c.column.lower() != low]
+            if any(c.kind == "fk" and low in (n.lower() for n in c.columns) for c in others):
                 raise self.fail(
                     f"error in table {t.name} after drop column: column is used in a foreign key",
                     st.origin,
@@ -273,9 +276,7 @@ class _Builder:
                     f'cannot drop column "{col.name}": no other columns exist', st.origin
                 )
             t.columns.remove(col)
-            t.constraints = [
-                c for c in t.constraints if not (c.column is not None and c.column.lower() == low)
-            ]
+            t.constraints = others
 
     def drop(self, st: DropDef) -> None:
         low = st.name.lower()
