@@ -199,6 +199,7 @@ def prepare(backend: Backend, todo: list[Migration], direction: str) -> list[Ste
     for m in todo:
         script = m.up if direction == "up" else m.down
         assert script is not None
+        backend.check_script(script)
         statements = tuple(backend.split(script))
         steps.append(Step(m, direction, script, statements, dialect=backend.dialect))
     return steps

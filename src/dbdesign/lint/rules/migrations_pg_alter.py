@@ -324,8 +324,8 @@ def unique_without_using_index(ctx: StatementContext) -> Iterator[Hit]:
         -- in a later migration:
         ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_key;
 
-    Fix: CREATE UNIQUE INDEX CONCURRENTLY (outside a transaction), then ADD CONSTRAINT ...
-    UNIQUE / PRIMARY KEY USING INDEX.
+    Fix: build the index first with CREATE UNIQUE INDEX CONCURRENTLY (outside a transaction),
+    then ADD CONSTRAINT ... UNIQUE / PRIMARY KEY USING INDEX.
     """
     found = alter_in_use(ctx)
     if found is None:

@@ -58,8 +58,8 @@ def drop_index_without_concurrently(ctx: StatementContext) -> Iterator[Hit]:
         -- dbdesign: no-transaction
         DROP INDEX CONCURRENTLY IF EXISTS idx_orders_customer;
 
-    Fix: DROP INDEX CONCURRENTLY, one index per statement, without CASCADE, in a migration that
-    does not run in a transaction block.
+    Fix: drop it with DROP INDEX CONCURRENTLY, one index per statement, without CASCADE, in a
+    migration that does not run in a transaction block.
     """
     node = ctx.stmt.node or {}
     if ctx.stmt.kind != "DropStmt" or node.get("removeType") != "OBJECT_INDEX":
