@@ -363,9 +363,15 @@ def test_generated_columns_are_readded_around_a_type_change() -> None:
 
 
 def test_column_added_in_the_middle_rebuilds_the_table() -> None:
+    """Asked for (``column_order=True``), a column in the middle rebuilds the table; by default
+    it is appended and ``order_left`` says in which order the table is left."""
     a = "create table t (a int, c int); create index t_c on t (c);"
     b = "create table t (a int, b int, c int); create index t_c on t (c);"
-    p = plan(a, b)
+    default = plan(a, b)
+    assert kinds(default) == ["add column public.t.b"]
+    assert default.order_left == (("public.t", ("a", "c", "b")),)
+    p = plan(a, b, column_order=True)
+    assert p.order_left == ()
     assert kinds(p) == [
         "set table public.t aside as t__dbdesign_rebuild",
         "rebuild table public.t (column order)",
