@@ -163,9 +163,19 @@ def index_table(ctx: StatementContext, parts: list[str]) -> tuple[str, str | Non
 
 
 Add = Callable[[str | None, str, str], None]
+# What a statement kind locks: calls add(table, level, why) for each lock.
+Locker = Callable[[StatementContext, LintedStatement, Add], None]
 
 
-def _alter_table(ctx: StatementContext, node: dict[str, Any], add: Add) -> None:
+def _referenced(s: LintedStatement, tree: Any) -> list[dict[str, Any]]:
+    """The tables a statement's FOREIGN KEYs (in ``tree``, part of its parse tree) reference.
+    A foreign key is spelled with the key word REFERENCES, so a statement without the word
+    has none and its tree is not walked."""
+    return _fk_targets(tree) if "references" in s.text.lower() else []
+
+
+def _alter_table(ctx: StatementContext, s: LintedStatement, add: Add) -> None:
+    node = s.node or {}
     if node.get("objtype") != "OBJECT_TABLE":
         return
     cmds = node.get("cmds") or []
@@ -177,24 +187,27 @@ def _alter_table(ctx: StatementContext, node: dict[str, Any], add: Add) -> None:
         part = c.get("def", {}).get("PartitionCmd", {})
         if c.get("subtype") == "AT_AttachPartition" and part.get("name"):
             add(rel_key(ctx, part["name"]), ACCESS_EXCLUSIVE_LOCK, "the partition")
-    for rv in _fk_targets(cmds):
+    for rv in _referenced(s, cmds):
         add(rel_key(ctx, rv), SHARE_ROW_EXCLUSIVE_LOCK, "the referenced table")
 
 
-def _create_table(ctx: StatementContext, node: dict[str, Any], add: Add) -> None:
-    for rv in _fk_targets(node.get("tableElts")):
+def _create_table(ctx: StatementContext, s: LintedStatement, add: Add) -> None:
+    node = s.node or {}
+    for rv in _referenced(s, node.get("tableElts")):
         add(rel_key(ctx, rv), SHARE_ROW_EXCLUSIVE_LOCK, "the referenced table")
     for rv in node.get("inhRelations") or ():
         if node.get("partbound") and "RangeVar" in rv:
             add(rel_key(ctx, rv["RangeVar"]), ACCESS_EXCLUSIVE_LOCK, "the partitioned table")
 
 
-def _create_index(ctx: StatementContext, node: dict[str, Any], add: Add) -> None:
+def _create_index(ctx: StatementContext, s: LintedStatement, add: Add) -> None:
+    node = s.node or {}
     if not node.get("concurrent"):
         add(rel_key(ctx, node["relation"]), SHARE_LOCK, "the table")
 
 
-def _drop(ctx: StatementContext, node: dict[str, Any], add: Add) -> None:
+def _drop(ctx: StatementContext, s: LintedStatement, add: Add) -> None:
+    node = s.node or {}
     rtype = node.get("removeType")
     for obj in node.get("objects") or ():
         parts = name_list(obj.get("List", {}).get("items"))
@@ -221,7 +234,8 @@ _RENAMED_RELATIONS = {
 }
 
 
-def _rename(ctx: StatementContext, node: dict[str, Any], add: Add) -> None:
+def _rename(ctx: StatementContext, s: LintedStatement, add: Add) -> None:
+    node = s.node or {}
     rtype = node.get("renameType")
     if not node.get("relation") or rtype not in _RENAMED_RELATIONS:
         return
@@ -230,8 +244,9 @@ def _rename(ctx: StatementContext, node: dict[str, Any], add: Add) -> None:
     add(rel_key(ctx, node["relation"]), ACCESS_EXCLUSIVE_LOCK, "the table")
 
 
-def _on_relation(level: str, what: str) -> Callable[[StatementContext, dict[str, Any], Add], None]:
-    def f(ctx: StatementContext, node: dict[str, Any], add: Add) -> None:
+def _on_relation(level: str, what: str) -> Locker:
+    def f(ctx: StatementContext, s: LintedStatement, add: Add) -> None:
+        node = s.node or {}
         rv = node.get("relation") or node.get("table")
         if rv:
             add(rel_key(ctx, rv), level, what)
@@ -239,18 +254,21 @@ def _on_relation(level: str, what: str) -> Callable[[StatementContext, dict[str,
     return f
 
 
-def _truncate(ctx: StatementContext, node: dict[str, Any], add: Add) -> None:
+def _truncate(ctx: StatementContext, s: LintedStatement, add: Add) -> None:
+    node = s.node or {}
     for rv in node.get("relations") or ():
         add(rel_key(ctx, rv["RangeVar"]), ACCESS_EXCLUSIVE_LOCK, "the table")
 
 
-def _vacuum(ctx: StatementContext, node: dict[str, Any], add: Add) -> None:
+def _vacuum(ctx: StatementContext, s: LintedStatement, add: Add) -> None:
+    node = s.node or {}
     if has_option(node.get("options"), "full"):
         for vr in node.get("rels") or ():
             add(rel_key(ctx, vr["VacuumRelation"]["relation"]), ACCESS_EXCLUSIVE_LOCK, "the table")
 
 
-def _reindex(ctx: StatementContext, node: dict[str, Any], add: Add) -> None:
+def _reindex(ctx: StatementContext, s: LintedStatement, add: Add) -> None:
+    node = s.node or {}
     if has_option(node.get("params"), "concurrently"):
         return
     if node.get("kind") == "REINDEX_OBJECT_TABLE":
@@ -261,19 +279,21 @@ def _reindex(ctx: StatementContext, node: dict[str, Any], add: Add) -> None:
         add(table or idx, SHARE_LOCK, "the index's table")
 
 
-def _refresh(ctx: StatementContext, node: dict[str, Any], add: Add) -> None:
+def _refresh(ctx: StatementContext, s: LintedStatement, add: Add) -> None:
+    node = s.node or {}
     if not node.get("concurrent"):
         add(rel_key(ctx, node["relation"]), ACCESS_EXCLUSIVE_LOCK, "the materialized view")
 
 
-def _lock(ctx: StatementContext, node: dict[str, Any], add: Add) -> None:
+def _lock(ctx: StatementContext, s: LintedStatement, add: Add) -> None:
+    node = s.node or {}
     mode = node.get("mode", 8)
     if mode >= 5:  # SHARE and stronger block writes
         for rv in node.get("relations") or ():
             add(rel_key(ctx, rv["RangeVar"]), _LOCK_MODES[mode], "the table")
 
 
-_LOCKERS: dict[str, Callable[[StatementContext, dict[str, Any], Add], None]] = {
+_LOCKERS: dict[str, Locker] = {
     "AlterTableStmt": _alter_table,
     "CreateStmt": _create_table,
     "IndexStmt": _create_index,
@@ -307,7 +327,7 @@ def blocking_locks(ctx: StatementContext, stmt: LintedStatement | None = None) -
 
     locker = _LOCKERS.get(s.kind)
     if locker is not None:
-        locker(ctx, s.node or {}, add)
+        locker(ctx, s, add)
     return out
 
 
