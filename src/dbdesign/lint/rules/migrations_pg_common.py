@@ -393,19 +393,20 @@ Tree = dict[str, Any]
 LATER = "-- in a later migration (its own transaction):"
 
 
-# The statement context last asked about and the answer: a dozen ALTER TABLE rules ask about
-# the same statement one after the other (a context is made per statement and never reused).
+# The statement last asked about and the answer: a dozen ALTER TABLE rules ask about the same
+# statement one after the other (a walk shows each statement once; a statement, not its
+# context, is kept: the context holds the whole schema state).
 _ALTER_SEEN: list[Any] = [None, None]
 
 
 def alter_in_use(ctx: StatementContext) -> tuple[str, list[Tree]] | None:
     """The table (when in use) and the subcommands of an ALTER TABLE; None otherwise. Rules
     must not change what they get: the answer is shared by the rules on the statement."""
-    if _ALTER_SEEN[0] is ctx:
+    if _ALTER_SEEN[0] is ctx.stmt:
         found: tuple[str, list[Tree]] | None = _ALTER_SEEN[1]
         return found
     found = _alter_in_use(ctx)
-    _ALTER_SEEN[:] = [ctx, found]
+    _ALTER_SEEN[:] = [ctx.stmt, found]
     return found
 
 
