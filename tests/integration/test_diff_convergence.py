@@ -23,10 +23,8 @@ See tests/diff_pairs/README.md for the pair files and their header lines.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -37,12 +35,12 @@ import pytest
 import tests.diffcheck
 from dbdesign import engine
 from dbdesign.diff import diff_schemas
-from dbdesign.model import FrozenMap, Schema
+from dbdesign.model import Schema
 from dbdesign.readers.catalog.postgres import read_catalog
 from dbdesign.readers.ddl.postgres import read_path
 from tests.conftest import PG_SERVERS, server_url
 from tests.corpus import available_extensions
-from tests.diffcheck import check_convergence, ensure_roles, show_differences
+from tests.diffcheck import check_convergence, ensure_roles, in_order, show_differences
 from tests.pgload import load_sql
 
 PAIRS_DIR = Path(__file__).resolve().parents[1] / "diff_pairs"
@@ -131,18 +129,6 @@ def _catalog(server: str, path: Path) -> Schema:
     with engine.scratch_database(server) as url:
         load_sql(url, path.read_text())
         return read_catalog(url)
-
-
-def in_order(schema: Schema, orders: Mapping[str, tuple[str, ...]]) -> Schema:
-    """``schema`` with the columns of the tables in ``orders`` in the given order (the same
-    columns: a plan that left out or added one fails the comparison that follows)."""
-    tables = dict(schema.tables)
-    for key, names in orders.items():
-        t = tables[key]
-        by_name = {c.name: c for c in t.columns}
-        assert set(names) == set(by_name), (key, names, tuple(by_name))
-        tables[key] = dataclasses.replace(t, columns=tuple(by_name[n] for n in names))
-    return dataclasses.replace(schema, tables=FrozenMap(tables))
 
 
 def converge(
