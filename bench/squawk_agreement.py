@@ -85,6 +85,8 @@ DBDESIGN: dict[str, str] = {
     "MIG042": "TRUNCATE",
     "MIG043": "SET LOGGED / UNLOGGED rewrite",
     "MIG044": "DISABLE TRIGGER",
+    "MIG045": "DROP VIEW breaks clients",
+    "MIG046": "DROP EXPRESSION breaks clients",
 }
 NOT_COMPARED = {"SUP001"}  # unused suppressions: a property of the case, not of the SQL
 
@@ -147,7 +149,7 @@ SQUAWK: dict[str, tuple[str, ...]] = {
     "ban-alter-domain-with-add-constraint": ("domain constraint",),
     "ban-duplicate-column-assignments": ("duplicate column assignment",),
     "ban-alter-identity": ("identity change (rollback compatibility)",),
-    "ban-drop-generated-expression": ("DROP EXPRESSION (rollback compatibility)",),
+    "ban-drop-generated-expression": ("DROP EXPRESSION breaks clients",),
     "ban-alter-generated-expression": ("ADD COLUMN rewrites the table",),
     "ban-add-column": ("ADD COLUMN (rollback compatibility)",),
     "ban-new-write-restriction": ("new write restriction (rollback compatibility)",),
