@@ -1,6 +1,10 @@
 """The diff's own migrations are safe on a live PostgreSQL (issue 16, "dbdesign obeys its own
 rules"), on the embedded PostgreSQL 16 and the machine's PostgreSQL 15:
 
+- the printed script is framed into the fewest safe transactions (NOT VALID commits before its
+  VALIDATE, CONCURRENTLY outside a transaction, ADD VALUE in one until the value is used) and
+  psql itself applies it, converging on the target;
+
 - a column-order-only difference does not rebuild the table: nothing is emitted for the order,
   a note says so, and the table is not rewritten (its relfilenode stays); ``column_order=True``
   / ``--column-order`` asks for the rebuild (relfilenode changes);
@@ -23,6 +27,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from dbdesign import engine
 from dbdesign.diff import Plan, diff_schemas
 from dbdesign.engine import connect
 from dbdesign.model import FrozenMap, Schema
@@ -376,3 +381,92 @@ def test_lock_levels_of_the_swap_and_the_view_replacement(pg_scratch: str) -> No
     got = locks(pg_scratch, "CREATE OR REPLACE VIEW v AS SELECT a, b, c FROM vt")
     assert ("v", "AccessExclusiveLock") in got, got
     assert ("vt", "AccessExclusiveLock") not in got, got
+
+
+# --------------------------------------------------------------------------- transaction framing
+
+PAIRS_DIR = Path(__file__).resolve().parents[1] / "diff_pairs"
+
+
+def run_psql(url: str, script: str) -> None:
+    """Apply a printed migration with psql itself, as its first comment says: a script framed
+    with BEGIN ... COMMIT as it is (each statement outside them commits on its own), one
+    that is a single transaction with ``--single-transaction``; stop at the first error."""
+    single = ["--single-transaction"] if "\nBEGIN;\n" not in script else []
+    r = subprocess.run(
+        ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", *single, "-d", url, "-f", "-"],
+        input=script,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert r.returncode == 0, f"psql failed:\n{r.stderr}\n--- the script ---\n{script}"
+
+
+def framed_converges(url: str, a: str, b: str) -> Plan:
+    """Load ``a`` into ``url``, apply the framed ``diff(a, b).sql()`` with psql, and require
+    B's catalog (in the column order the plan announces) and an empty second diff."""
+    load_sql(url, a)
+    with engine.scratch_database(url) as other:
+        load_sql(other, b)
+        want = read_catalog(other)
+    plan = diff_schemas(read_catalog(url), want)
+    run_psql(url, plan.sql())
+    got = read_catalog(url)
+    for table, names in plan.order_left:
+        want = in_order(want, table, names)
+    assert got == want, show_differences(got, want) + "\n" + plan.sql()
+    assert diff_schemas(got, want).is_empty
+    return plan
+
+
+def test_framing_commits_before_validate_and_runs_concurrently_alone(pg_scratch: str) -> None:
+    """NOT VALID constraints commit before their VALIDATE (which starts the next transaction);
+    CREATE INDEX CONCURRENTLY runs outside a transaction; everything else shares one; psql
+    applies the script and it converges."""
+    a = (PAIRS_DIR / "constraints.a.sql").read_text()
+    b = (PAIRS_DIR / "constraints.b.sql").read_text()
+    plan = framed_converges(pg_scratch, a, b)
+    units = plan.transactions()
+    for u in units:
+        sqls = [s.sql for s in u.statements]
+        for i, st in enumerate(u.statements):
+            if st.validates is not None:
+                # its NOT VALID is not in the same transaction
+                assert all(s.not_valid != st.validates for s in u.statements[:i]), sqls
+        conc = any("CONCURRENTLY" in s for s in sqls)
+        assert conc == (not u.in_transaction), (u.reason, sqls)
+    assert any("after the commit of its NOT VALID" in u.reason for u in units)
+    assert any("cannot run inside a transaction block" in u.reason for u in units)
+    # the fewest: two transactions never follow each other without a reason between them
+    text = plan.sql()
+    assert text.count("BEGIN;") == sum(u.in_transaction for u in units)
+    assert text.count("COMMIT;") == text.count("BEGIN;")
+
+
+def test_enum_value_added_in_the_transaction_until_it_is_used(pg_scratch: str) -> None:
+    """On 12+ ALTER TYPE ... ADD VALUE stays in the transaction; a statement that uses the new
+    value starts the next one (the server refuses an uncommitted enum value)."""
+    a = "create type e as enum ('a', 'c'); create table t (v e default 'a'); insert into t select"
+    b = "create type e as enum ('z', 'a', 'b', 'c', 'd'); create table t (v e default 'b');"
+    plan = framed_converges(pg_scratch, a + " 'c'", b)
+    units = plan.transactions()
+    assert all(u.in_transaction for u in units), [u.reason for u in units]
+    adds = [s for s in plan.statements() if "ADD VALUE" in s.sql]
+    first = units[0].statements
+    assert all(s in first for s in adds)
+    default = next(s for s in plan.statements() if "SET DEFAULT" in s.sql)
+    assert default not in first and "ADD VALUE 'b'" in units[1].reason
+    # before 12 each ADD VALUE runs outside a transaction
+    old = plan.transactions(server=11)
+    assert any(not u.in_transaction and any(s in adds for s in u.statements) for u in old)
+
+
+def test_a_plan_in_one_transaction_has_no_begin(pg_scratch: str) -> None:
+    """A plan that needs no boundary is printed as before, with a comment saying to run it as
+    one transaction; psql --single-transaction applies it."""
+    plan = framed_converges(
+        pg_scratch, "create table t (a int);", "create table t (a int, b text default 'x');"
+    )
+    assert len(plan.transactions()) == 1
+    assert "BEGIN;" not in plan.sql() and "-- one transaction:" in plan.sql()

@@ -6,7 +6,7 @@ are found and ordered and :mod:`dbdesign.diff.postgres_sql` for how they become 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -14,39 +14,31 @@ from typing import Any
 from dbdesign.dialects.postgres import quote_ident
 from dbdesign.diff import compare
 from dbdesign.diff import operations as op
+from dbdesign.diff.framing import ENUM_IN_TRANSACTION_SINCE, TransactionUnit, frame
 from dbdesign.diff.operations import Hazard, Operation
 from dbdesign.diff.postgres_sql import RenderContext, render
 from dbdesign.diff.rename import apply_renames, invert_renames
+from dbdesign.diff.statement import Statement
 from dbdesign.emit.postgres import SchemaSql
 from dbdesign.model import Schema
 
-__all__ = ["DEFAULT_LOCK_TIMEOUT", "Plan", "Statement", "diff_schemas", "render_statements"]
+__all__ = [
+    "DEFAULT_LOCK_TIMEOUT",
+    "Plan",
+    "Statement",
+    "diff_schemas",
+    "op_table",
+    "render_statements",
+    "render_units",
+]
 
 DEFAULT_LOCK_TIMEOUT = "5s"
-
-
-@dataclass(frozen=True, slots=True)
-class Statement:
-    """One SQL statement of a plan. ``transactional=False``: it cannot run inside a transaction
-    block (CREATE/DROP INDEX CONCURRENTLY, ALTER TYPE ... ADD VALUE)."""
-
-    sql: str
-    transactional: bool
-    hazards: tuple[Hazard, ...]
-    operation: Operation
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "sql": self.sql,
-            "transactional": self.transactional,
-            "hazards": [h.as_json() for h in self.hazards],
-        }
 
 
 _ROUTINE_OPS = (op.CreateFunction, op.ReplaceFunction)
 
 
-def _op_table(o: Operation) -> str | None:
+def op_table(o: Operation) -> str | None:
     """The table an operation changes, if any (for hazards on tables created in the plan)."""
     for attr in ("table", "parent"):
         value = getattr(o, attr, None)
@@ -81,6 +73,13 @@ class Plan:
     # the renderers of both schemas, built by the planner (kept so they are built once)
     schema_sql: tuple[SchemaSql, SchemaSql] | None = field(default=None, compare=False, repr=False)
 
+    @cached_property
+    def fresh_relations(self) -> frozenset[str]:
+        """Tables and views the plan creates: empty, unseen by others until it commits (their
+        statements carry no hazards)."""
+        views = {o.view.key for o in self.operations if isinstance(o, op.CreateView)}
+        return self.new_tables | views
+
     @property
     def is_empty(self) -> bool:
         return not self.operations
@@ -106,11 +105,12 @@ class Plan:
         path = "public"
         last: Operation | None = None
         routines = [o for o in self.operations if isinstance(o, _ROUTINE_OPS)]
+        fresh = self.fresh_relations
         if routines:
             # a routine's body may name objects the plan creates after it (as emit_schema does)
             out.append(Statement("SET check_function_bodies = false", True, (), routines[0]))
         for o in self.operations:
-            quiet = _op_table(o) in self.new_tables and not isinstance(o, op.DropTable)
+            quiet = op_table(o) in fresh and not isinstance(o, op.DropTable)
             for r in render(o, ctx):
                 want = r.path or "public"
                 if want != path:
@@ -120,7 +120,7 @@ class Plan:
                 hazards = r.hazards
                 if quiet:
                     hazards = tuple(h for h in hazards if h.code == "not_transactional")
-                out.append(Statement(r.sql, r.transactional, hazards, o))
+                out.append(Statement(r.sql, r.transactional, hazards, o, r.not_valid, r.validates))
             last = o
         if path != "public" and last is not None:
             out.append(Statement("SET search_path = public", True, (), last))
@@ -130,6 +130,11 @@ class Plan:
         """Every statement in order (with ``SET search_path`` where expressions need it)."""
         return self._statements
 
+    def transactions(self, server: int = ENUM_IN_TRANSACTION_SINCE) -> tuple[TransactionUnit, ...]:
+        """The statements grouped into the fewest safe transactions for a server of major
+        version ``server`` (each unit with the reason it starts; :mod:`dbdesign.diff.framing`)."""
+        return frame(self.statements(), server=server)
+
     def hazards(self) -> tuple[Hazard, ...]:
         seen: dict[str, Hazard] = {}
         for st in self.statements():
@@ -137,12 +142,13 @@ class Plan:
                 seen.setdefault(h.code, h)
         return tuple(seen.values())
 
-    def sql(self, *, comments: bool = True) -> str:
+    def sql(self, *, comments: bool = True, server: int = ENUM_IN_TRANSACTION_SINCE) -> str:
         """The migration as one script (what ``dbdesign diff --format sql`` prints): a
         ``SET lock_timeout`` first in safe mode and ``SET search_path = public`` (expressions are
         written for it), then each operation's statements under a comment naming the operation
-        and its hazards; with ``comments``, the plan's notes (what it leaves different, such as
-        a column order) as ``-- note:`` lines at the end."""
+        and its hazards, framed into transactions (:func:`render_units`); with ``comments``, the
+        plan's notes (what it leaves different, such as a column order) as ``-- note:`` lines
+        at the end."""
         if self.is_empty:
             return ""
         head = f"SET lock_timeout = '{self.lock_timeout}';\n" if self.safe else ""
@@ -150,7 +156,7 @@ class Plan:
         tail = ""
         if comments and self.notes:
             tail = "".join(f"\n-- note: {n}" for n in self.notes) + "\n"
-        return head + render_statements(self.statements(), comments=comments) + tail
+        return head + render_units(self.transactions(server), comments=comments) + tail
 
     def reverse(self) -> Plan:
         """The down migration: the plan from ``target`` back to ``source`` (each change undone;
@@ -184,6 +190,14 @@ class Plan:
             "safe": self.safe,
             "lock_timeout": self.lock_timeout if self.safe and not self.is_empty else None,
             "operations": ops,
+            "transactions": [
+                {
+                    "in_transaction": u.in_transaction,
+                    "reason": u.reason,
+                    "sql": [s.sql for s in u.statements],
+                }
+                for u in self.transactions()
+            ],
             "notes": list(self.notes),
         }
 
@@ -220,12 +234,38 @@ def render_statements(statements: Iterable[Statement], *, comments: bool = True)
             lines.append(f"-- {current.describe()}")
         if comments:
             codes = sorted({h.code for h in st.hazards if h.code != "not_transactional"})
-            if not st.transactional:
-                lines.append("-- not in a transaction block")
             if codes:
                 lines.append(f"-- hazards: {', '.join(codes)}")
         lines.append(st.sql.rstrip() + ";")
     return "\n".join(lines).lstrip("\n") + "\n"
+
+
+ONE_TRANSACTION = (
+    "-- one transaction: run the whole script in one (psql --single-transaction, or the files "
+    "of `dbdesign migrate new --from-diff`)"
+)
+
+
+def render_units(units: Sequence[TransactionUnit], *, comments: bool = True) -> str:
+    """Framed statements: a single transaction as the statements alone (under a comment saying
+    to run them in one); several units each under a comment with the reason it starts, a
+    transaction between ``BEGIN;`` and ``COMMIT;``, statements outside one without."""
+    if len(units) == 1 and units[0].in_transaction:
+        head = ONE_TRANSACTION + "\n" if comments else ""
+        return head + render_statements(units[0].statements, comments=comments)
+    parts: list[str] = []
+    count = sum(u.in_transaction for u in units)
+    k = 0
+    for u in units:
+        body = render_statements(u.statements, comments=comments)
+        if u.in_transaction:
+            k += 1
+            label = f"-- transaction {k} of {count}: {u.reason}\n"
+            body = f"BEGIN;\n{body}COMMIT;\n"
+        else:
+            label = f"-- outside a transaction (each statement commits on its own): {u.reason}\n"
+        parts.append((label if comments else "") + body)
+    return "\n".join(parts)
 
 
 def diff_schemas(

@@ -57,8 +57,15 @@ class CodeSteps(Dependants):
                 )
         for key, v in s.views.items():
             if key not in t.views or ("view", key) in self.recreate:
+                # a materialized view's indexes go with it
+                ixs = {k: ix for k, ix in s.indexes.items() if ix.table_key == key}
                 self.drop_object(
-                    "view", key, op.DropView(view=v), removes={relname_res(v.schema, v.name)}
+                    "view",
+                    key,
+                    op.DropView(view=v),
+                    removes={relname_res(v.schema, v.name), ("index-on", key)}
+                    | {("index", k) for k in ixs}
+                    | {relname_res(ix.schema, ix.name) for ix in ixs.values()},
                 )
         for key in s.views.keys() & t.views.keys():
             if ("view", key) in self.recreate:

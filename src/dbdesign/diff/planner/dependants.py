@@ -74,7 +74,10 @@ class Dependants(PlanState):
         kind, key = r
         s = self.s
         if kind == "index":
-            return s.indexes[key].table_key in self.dropped_tables
+            tk = s.indexes[key].table_key
+            # DROP MATERIALIZED VIEW drops its indexes too
+            view_goes = tk in s.views and (tk not in self.t.views or ("view", tk) in self.gone)
+            return tk in self.dropped_tables or view_goes
         colls: dict[str, Mapping[str, Any]] = {
             "trigger": s.triggers,
             "policy": s.policies,

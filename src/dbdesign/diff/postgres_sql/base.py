@@ -30,6 +30,7 @@ __all__ = [
     "Rendered",
     "Renderer",
     "alter_column",
+    "breaking_rename",
     "data_loss",
     "exclusive_lock",
     "from_object",
@@ -46,6 +47,10 @@ class Rendered:
     path: str | None = None  # the schema unqualified names resolve to (None: public)
     transactional: bool = True
     hazards: tuple[Hazard, ...] = ()
+    # the constraint (``table.name``, ``domain:schema.name.constraint``) this statement adds
+    # NOT VALID, or validates: the framing commits between the two
+    not_valid: str | None = None
+    validates: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +109,15 @@ NOT_TRANSACTIONAL = Hazard("not_transactional", "cannot run inside a transaction
 
 def data_loss(what: str) -> Hazard:
     return Hazard("data_loss", f"deletes {what}")
+
+
+def breaking_rename(what: str) -> Hazard:
+    """A rename asked for by a hint: clients that use the old name fail."""
+    return Hazard(
+        "breaking_change",
+        f"running code that names the old {what} fails until it is redeployed (ship the "
+        "rename in a release of its own, or keep a compatibility view)",
+    )
 
 
 def may_fail(why: str) -> Hazard:

@@ -35,7 +35,20 @@ def _create_view(o: op.CreateView, ctx: RenderContext) -> list[Rendered]:
 @renders(op.DropView)
 def _drop_view(o: op.DropView, ctx: RenderContext) -> list[Rendered]:
     what = "MATERIALIZED VIEW" if o.view.materialized else "VIEW"
-    return [Rendered(f"DROP {what} {qualified(o.view.schema, o.view.name)}")]
+    gone = o.view.key not in ctx.target.schema.views
+    return [
+        Rendered(
+            f"DROP {what} {qualified(o.view.schema, o.view.name)}",
+            hazards=(_VIEW_GONE,) if gone else (),
+        )
+    ]
+
+
+_VIEW_GONE = Hazard(
+    "breaking_change",
+    "running code that reads the view fails ('relation does not exist') once this commits "
+    "(the target has no such view)",
+)
 
 
 @renders(op.ReplaceView)
@@ -101,12 +114,15 @@ def _drop_trigger(o: op.DropTrigger, ctx: RenderContext) -> list[Rendered]:
 def _trigger_enabled(o: op.SetTriggerEnabled, ctx: RenderContext) -> list[Rendered]:
     from dbdesign.emit.postgres import trigger_enable_sql
 
-    return [
-        Rendered(
-            trigger_enable_sql(o.new),
-            hazards=(TRIGGER_LOCK,),
-        )
-    ]
+    off = (_TRIGGER_OFF,) if "DISABLE" in trigger_enable_sql(o.new) else ()
+    return [Rendered(trigger_enable_sql(o.new), hazards=(TRIGGER_LOCK, *off))]
+
+
+_TRIGGER_OFF = Hazard(
+    "trigger_disabled",
+    "the trigger stops firing for ordinary sessions (as the target has it): whatever it "
+    "maintains (audit rows, derived columns, checks) is no longer kept up by it",
+)
 
 
 @renders(op.CreateRule)

@@ -15,6 +15,7 @@ from dbdesign.diff.postgres_sql.base import (
     RenderContext,
     Rendered,
     alter_column,
+    breaking_rename,
     data_loss,
     exclusive_lock,
     may_fail,
@@ -68,12 +69,30 @@ def _add_column(o: op.AddColumn, ctx: RenderContext) -> list[Rendered]:
     return out + _column_comment(o.table, c)
 
 
+def _generated_drop(o: op.DropColumn, ctx: RenderContext) -> Hazard:
+    """What dropping a generated column does to clients: nothing when it is added again in
+    the same transaction (a new expression), else code that names it breaks."""
+    target = ctx.target.schema.tables.get(o.table)
+    if target is not None and any(c.name == o.column.name for c in target.columns):
+        return Hazard(
+            "column_readded",
+            "the generated column is added again with its new expression in the same "
+            "transaction: clients never see it missing (the ADD recomputes every row)",
+        )
+    return Hazard(
+        "breaking_change",
+        "running code that names the generated column fails until it is redeployed",
+    )
+
+
 @renders(op.DropColumn)
 def _drop_column(o: op.DropColumn, ctx: RenderContext) -> list[Rendered]:
     exists = "IF EXISTS " if o.if_exists else ""
     hazards: tuple[Hazard, ...] = (BRIEF_LOCK,)
     if o.column.generated is None:
         hazards += (data_loss("the column's values"),)
+    else:
+        hazards += (_generated_drop(o, ctx),)
     return [
         Rendered(
             f"ALTER TABLE {qualified_key(o.table)} "
@@ -89,7 +108,7 @@ def _rename_column(o: op.RenameColumn, ctx: RenderContext) -> list[Rendered]:
         Rendered(
             f"ALTER TABLE {qualified_key(o.table)} RENAME COLUMN {quote_ident(o.old)} "
             f"TO {quote_ident(o.new)}",
-            hazards=(BRIEF_LOCK,),
+            hazards=(BRIEF_LOCK, breaking_rename("column name")),
         )
     ]
 
@@ -160,16 +179,21 @@ def _set_not_null(o: op.SetNotNull, ctx: RenderContext) -> list[Rendered]:
     fail = may_fail("fails if the column holds NULL")
     if not o.via_check:
         return [Rendered(f"{head} SET NOT NULL", hazards=(exclusive_lock(), TABLE_SCAN, fail))]
-    name = quote_ident(not_null_check_name(o.table, o.column))
+    check = not_null_check_name(o.table, o.column)
+    name = quote_ident(check)
     table = qualified_key(o.table)
+    key = f"{o.table}.{check}"
     return [
         Rendered(
             f"ALTER TABLE {table} ADD CONSTRAINT {name} CHECK ({quote_ident(o.column)} IS NOT NULL)"
             " NOT VALID",
             hazards=(BRIEF_LOCK,),
+            not_valid=key,
         ),
         Rendered(
-            f"ALTER TABLE {table} VALIDATE CONSTRAINT {name}", hazards=(TABLE_SCAN_ONLINE, fail)
+            f"ALTER TABLE {table} VALIDATE CONSTRAINT {name}",
+            hazards=(TABLE_SCAN_ONLINE, fail),
+            validates=key,
         ),
         Rendered(f"{head} SET NOT NULL", hazards=(BRIEF_LOCK,)),
         Rendered(f"ALTER TABLE {table} DROP CONSTRAINT {name}", hazards=(BRIEF_LOCK,)),

@@ -101,14 +101,16 @@ def _add_constraint(o: op.AddConstraint, ctx: RenderContext) -> list[Rendered]:
                 "takes a SHARE ROW EXCLUSIVE lock on both tables: writes wait until it commits",
             )
         )
+        key = f"{o.table}.{c.name}"
         if o.form == "not_valid" or not c.validated:
-            out.append(Rendered(sql + " NOT VALID", path, hazards=(BRIEF_LOCK,)))
+            out.append(Rendered(sql + " NOT VALID", path, hazards=(BRIEF_LOCK,), not_valid=key))
         elif o.form == "validate_after":
-            out.append(Rendered(sql + " NOT VALID", path, hazards=(BRIEF_LOCK,)))
+            out.append(Rendered(sql + " NOT VALID", path, hazards=(BRIEF_LOCK,), not_valid=key))
             out.append(
                 Rendered(
                     f"ALTER TABLE {table} VALIDATE CONSTRAINT {quote_ident(c.name)}",
                     hazards=(TABLE_SCAN_ONLINE, fail),
+                    validates=key,
                 )
             )
         else:
@@ -158,6 +160,7 @@ def _validate(o: op.ValidateConstraint, ctx: RenderContext) -> list[Rendered]:
             f"ALTER TABLE {qualified_key(o.table)} "
             f"VALIDATE CONSTRAINT {quote_ident(o.constraint.name)}",
             hazards=(TABLE_SCAN_ONLINE, may_fail("fails if a row breaks the constraint")),
+            validates=f"{o.table}.{o.constraint.name}",
         )
     ]
 
@@ -172,6 +175,7 @@ def _invalidate(o: op.InvalidateConstraint, ctx: RenderContext) -> list[Rendered
             f"ALTER TABLE {qualified_key(o.table)} ADD {clause} NOT VALID",
             expr_path([c.expr]) if isinstance(c, Check) else None,
             hazards=(BRIEF_LOCK,),
+            not_valid=f"{o.table}.{c.name}",
         ),
         *_constraint_comment(o.table, c.name, c.comment),
     ]

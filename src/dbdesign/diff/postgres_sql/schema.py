@@ -195,14 +195,16 @@ def _add_domain_check(o: op.AddDomainConstraint, ctx: RenderContext) -> list[Ren
     out: list[Rendered] = []
     scan = Hazard("table_scan", "scans every table with a column of the domain")
     fail = may_fail("fails if a value of the domain breaks the check")
+    key = f"domain:{o.domain}.{chk.name}"
     if not chk.validated:
-        out.append(Rendered(sql + " NOT VALID", path))
+        out.append(Rendered(sql + " NOT VALID", path, not_valid=key))
     elif o.validate_after:
-        out.append(Rendered(sql + " NOT VALID", path))
+        out.append(Rendered(sql + " NOT VALID", path, not_valid=key))
         out.append(
             Rendered(
                 f"ALTER DOMAIN {name} VALIDATE CONSTRAINT {quote_ident(chk.name)}",
                 hazards=(scan, fail),
+                validates=key,
             )
         )
     else:

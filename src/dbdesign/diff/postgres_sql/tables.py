@@ -13,6 +13,7 @@ from dbdesign.diff.postgres_sql.base import (
     Hazard,
     RenderContext,
     Rendered,
+    breaking_rename,
     data_loss,
     exclusive_lock,
     from_object,
@@ -60,7 +61,7 @@ def _set_aside(o: op.SetTableAside, ctx: RenderContext) -> list[Rendered]:
     out = [
         Rendered(
             f"ALTER TABLE {qualified(a.schema, a.name)} RENAME TO {quote_ident(o.temp_name)}",
-            hazards=(exclusive_lock(),),
+            hazards=(exclusive_lock(), _SET_ASIDE),
         )
     ]
     # its foreign keys (re-added on the new table) rest on keys; then free the names the new
@@ -147,7 +148,7 @@ def _rebuild_table(o: op.RebuildTable, ctx: RenderContext) -> list[Rendered]:
     for c in b.columns:
         if c.identity is not None and c.name in old_cols:
             out.append(continue_after_max(b.key, c.name, c.identity))
-    out.append(Rendered(f"DROP TABLE {tmp}"))
+    out.append(Rendered(f"DROP TABLE {tmp}", hazards=(_REBUILT_DROP,)))
     return out
 
 
@@ -211,12 +212,24 @@ _INDEX_RENAME = Hazard(
 )
 
 
+_REBUILT_DROP = Hazard(
+    "table_rebuild",
+    "drops the copy set aside for the rebuild: its rows are in the new table by now",
+)
+_SET_ASIDE = Hazard(
+    "table_rebuild",
+    "renamed aside for a rebuild: a new table of the same name replaces it before the commit "
+    "(clients never see the rename), and every row is copied under the ACCESS EXCLUSIVE lock",
+)
+
+
 @renders(op.RenameTable)
 def _rename_relation(o: op.RenameTable, ctx: RenderContext) -> list[Rendered]:
+    kind = o.relation.lower()
     return [
         Rendered(
             f"ALTER {o.relation} {qualified_key(o.old_key)} RENAME TO {quote_ident(o.new_name)}",
-            hazards=(_INDEX_RENAME,) if o.relation == "INDEX" else (),
+            hazards=(_INDEX_RENAME,) if o.relation == "INDEX" else (breaking_rename(kind),),
         )
     ]
 
