@@ -205,7 +205,9 @@ def test_migrate_new_from_diff_writes_files_that_apply_and_revert(
     no_tx = [p.name for p in folder.glob("*.up.sql") if "dbdesign: no-transaction" in p.read_text()]
     assert no_tx == ["0003_grow_2.up.sql"]
     third = (folder / "0003_grow_2.up.sql").read_text()
-    assert "ADD VALUE IF NOT EXISTS 'c'" in third
+    # ADD VALUE runs in a transaction on PostgreSQL 12+ (its value is not used there)
+    assert "ADD VALUE IF NOT EXISTS 'c'" in (folder / "0002_grow.up.sql").read_text()
+    assert "ADD VALUE" not in third
     assert "CREATE INDEX CONCURRENTLY t_w ON public.t (w);" in third
     assert "-- dbdesign: lock_timeout=5s" in (folder / "0002_grow.up.sql").read_text()
     # every down undoes its up, and the folder now reaches the target
