@@ -62,6 +62,17 @@ def _statement(f: MigrationFile, data: bytes, lines: Lines, raw: dict[str, Any])
     return LintedStatement(f, piece.strip(), line, col, kind, stmt.get(kind) or {})
 
 
+def _made(stmt: LintedStatement) -> dict[str, Any] | None:
+    """The relation a CREATE TABLE, CREATE TABLE AS or CREATE MATERIALIZED VIEW makes."""
+    if stmt.kind == "CreateStmt":
+        rel: dict[str, Any] = stmt.node["relation"]
+        return rel
+    if stmt.kind == "CreateTableAsStmt":
+        into: dict[str, Any] = stmt.node["into"]["rel"]
+        return into
+    return None
+
+
 def _track(session: Session, stmt: LintedStatement) -> None:
     """What a statement changes in the session: transactions, timeouts, tables made here."""
     node = stmt.node or {}
@@ -126,8 +137,9 @@ def walk(
             session.transaction = Transaction(implicit=True)
         for raw, stmt in zip(stmts, every, strict=True):
             yield StatementContext(stmt, server, session, reader)
-            if stmt.kind == "CreateStmt":
-                session.created.add(relation_key(reader, stmt.node["relation"]))
+            made = _made(stmt)
+            if made is not None:
+                session.created.add(relation_key(reader, made))
             _track(session, stmt)
             session.statements.append(stmt)
             reader.apply(raw)
