@@ -112,6 +112,20 @@ class Session:
     file_statements: tuple[LintedStatement, ...] = ()
     reported: set[str] = field(default_factory=set)
 
+    @classmethod
+    def of(
+        cls,
+        f: MigrationFile,
+        lock_timeout_files: frozenset[str],
+        statements: tuple[LintedStatement, ...] = (),
+    ) -> Session:
+        """A new file's session: in the runner's transaction when it wraps the file, with the
+        runner's lock timeout when it sets one."""
+        session = cls(lock_timeout=f.path in lock_timeout_files, file_statements=statements)
+        if f.wrapped:
+            session.transaction = Transaction(implicit=True)
+        return session
+
 
 @dataclass(frozen=True, slots=True)
 class StatementContext:

@@ -341,9 +341,7 @@ def walk(
     state = reader_for(schema_text, schema_file)
     for f in files:
         src, statements = split_script(f.text, f.display)
-        session = Session(lock_timeout=f.path in lock_timeout_files)
-        if f.wrapped:
-            session.transaction = Transaction(implicit=True)
+        session = Session.of(f, lock_timeout_files)
         fk_checks = True
         for st in statements:
             toks = tokenize(src, st.start, st.end)

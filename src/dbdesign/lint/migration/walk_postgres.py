@@ -132,9 +132,7 @@ def walk(
         lines = Lines(text)
         reader.begin(text, f.display)
         every = tuple(_statement(f, data, lines, raw) for raw in stmts)
-        session = Session(lock_timeout=f.path in lock_timeout_files, file_statements=every)
-        if f.wrapped:
-            session.transaction = Transaction(implicit=True)
+        session = Session.of(f, lock_timeout_files, every)
         for raw, stmt in zip(stmts, every, strict=True):
             yield StatementContext(stmt, server, session, reader)
             made = _made(stmt)

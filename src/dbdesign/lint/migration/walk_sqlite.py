@@ -351,9 +351,7 @@ def walk(
     waits for the database's write lock with one)."""
     state = reader_for(schema_text, schema_file)
     for f in files:
-        session = Session(lock_timeout=f.path in lock_timeout_files)
-        if f.wrapped:
-            session.transaction = Transaction(implicit=True)
+        session = Session.of(f, lock_timeout_files)
         fk = not foreign_keys_off_header(f)
         written: set[str] = set()
         for raw in _statements(f):
