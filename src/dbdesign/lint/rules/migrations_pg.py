@@ -94,8 +94,17 @@ def concurrently_in_transaction(ctx: StatementContext) -> Iterator[Hit]:
         _object(ctx),
         f"{why} cannot run inside a transaction block ({opened}; runner: {runner}): "
         "the migration fails",
-        fix=f"-- dbdesign: no-transaction\n{ctx.stmt.text.rstrip(';')};",
+        fix=f"{_NO_TX_HEADER.get(runner, _NO_TX_HEADER['dbdesign'])}\n{ctx.stmt.text.rstrip(';')};",
     )
+
+
+# The header that makes each runner run a file outside a transaction: dbmate's up-section
+# marker, Flyway's script config (a ``-- flyway:`` comment or V<n>__name.sql.conf), dbdesign's.
+_NO_TX_HEADER = {
+    "dbdesign": "-- dbdesign: no-transaction",
+    "dbmate": "-- migrate:up transaction:false",
+    "flyway": "-- flyway:executeInTransaction=false",
+}
 
 
 def _version_num(ctx: StatementContext) -> int:

@@ -22,6 +22,7 @@ from dbdesign.lint.rules.migrations_pg_common import (
     ACCESS_EXCLUSIVE_LOCK,
     blocks,
     file_statements,
+    ignore_line,
     made_in_file,
     name_key,
     name_list,
@@ -79,7 +80,8 @@ def drop_column(ctx: StatementContext) -> Iterator[Hit]:
             )
         steps.append(
             f"-- after every running client stopped reading and writing {col}, a later "
-            f"migration:\nALTER TABLE {sql_name(table)} DROP COLUMN {quote_ident(col)};"
+            f"migration:\n{ignore_line('MIG030', f'every client redeployed without {col}')}\n"
+            f"ALTER TABLE {sql_name(table)} DROP COLUMN {quote_ident(col)};"
         )
         yield Hit(
             f"{table}.{col}",
@@ -138,7 +140,9 @@ def drop_table(ctx: StatementContext) -> Iterator[Hit]:
             f"('relation does not exist'); {blocks(ACCESS_EXCLUSIVE_LOCK, key)}",
             fix=f"-- release 1: deploy code that no longer uses {key}; keep a copy:\n"
             f"CREATE TABLE {sql_name(key + '_archive')} AS TABLE {sql_name(key)};\n"
-            f"-- a later migration:\nDROP TABLE {sql_name(key)};",
+            f"-- a later migration:\n"
+            f"{ignore_line('MIG031', f'no client uses {key}; its rows are archived')}\n"
+            f"DROP TABLE {sql_name(key)};",
         )
 
 

@@ -31,6 +31,7 @@ from dbdesign.lint.rules.migrations_pg_common import (
     added_constraint,
     alter_in_use,
     column_constraints,
+    ignore_line,
     not_null_steps,
     pg_name,
     state_column,
@@ -246,7 +247,11 @@ def add_column_rewrite(ctx: StatementContext) -> Iterator[Hit]:
                 f"SET EXPRESSION on {col} recomputes it for every row: a rewrite of {key} "
                 f"under an {lock(ACCESS_EXCLUSIVE, key)}" + QUEUE.format(table=key),
                 fix="-- no rewrite-free form: run it in a maintenance window, with\n"
-                "SET lock_timeout = '2s';\n" + ctx.stmt.text.rstrip(";") + ";",
+                "SET lock_timeout = '2s';\n"
+                + ignore_line("MIG009", "no rewrite-free form: run in a quiet window")
+                + "\n"
+                + ctx.stmt.text.rstrip(";")
+                + ";",
             )
 
 
@@ -420,9 +425,9 @@ def add_exclusion_constraint(ctx: StatementContext) -> Iterator[Hit]:
             "online form (no NOT VALID, no CONCURRENTLY, USING INDEX takes only unique indexes)"
             + QUEUE.format(table=key),
             fix="-- no online form: run in a maintenance window, with a lock timeout\n"
-            f"SET lock_timeout = '2s';\nALTER TABLE {qualified(key)} ADD "
-            f"{deparse({'Constraint': con})};\n"
-            "-- dbdesign: ignore MIG011 -- <why the lock is acceptable>",
+            f"SET lock_timeout = '2s';\n"
+            f"{ignore_line('MIG011', 'no online form: run in a quiet window')}\n"
+            f"ALTER TABLE {qualified(key)} ADD {deparse({'Constraint': con})};",
         )
 
 

@@ -393,6 +393,12 @@ Tree = dict[str, Any]
 LATER = "-- in a later migration (its own transaction):"
 
 
+def ignore_line(code: str, reason: str) -> str:
+    """The suppression comment a fix puts directly above a statement it keeps on purpose (a
+    deferred drop, a statement with no online form), with the hazard it accepts."""
+    return f"-- dbdesign: ignore {code} -- {reason}"
+
+
 # The statement last asked about and the answer: a dozen ALTER TABLE rules ask about the same
 # statement one after the other (a walk shows each statement once; a statement, not its
 # context, is kept: the context holds the whole schema state).

@@ -24,6 +24,7 @@ from dbdesign.lint.rules.migrations_pg_common import (
     blocks,
     file_statements,
     has_option,
+    ignore_line,
     index_table,
     made_in_file,
     name_list,
@@ -367,6 +368,9 @@ def attach_partition(ctx: StatementContext) -> Iterator[Hit]:
         pname = part.split(".", 1)[1]
         cname = quote_ident(f"{pname[:56]}_bound")
         attach = ctx.stmt.text.rstrip(";") + ";"
+        parent_locked = old_server and not ctx.created_here(parent)
+        if parent_locked:
+            attach = f"{_PARENT_LOCKED}\n{attach}"
         if check is not None and not proven:
             fix = (
                 f"ALTER TABLE {sql_name(part)} ADD CONSTRAINT {cname} CHECK ({check}) NOT VALID;\n"
@@ -374,13 +378,20 @@ def attach_partition(ctx: StatementContext) -> Iterator[Hit]:
                 f"ALTER TABLE {sql_name(part)} DROP CONSTRAINT {cname};"
             )
         elif proven:
-            fix = f"SET lock_timeout = '2s';\n{attach}  -- on PostgreSQL 12+"
+            fix = f"SET lock_timeout = '2s';\n{attach}"
         else:
             fix = (
                 f"-- add the bound as CHECK (...) NOT VALID on {part} and VALIDATE it before "
                 f"attaching (a hash bound cannot be written as a CHECK: the scan stays)\n{attach}"
             )
+        if parent_locked and not fix.startswith("SET lock_timeout"):
+            fix = f"SET lock_timeout = '2s';\n{fix}"
         yield Hit(part, f"ATTACH PARTITION {part}: {head}", fix=fix)
+
+
+_PARENT_LOCKED = ignore_line(
+    "MIG039", "before PostgreSQL 12 the parent is locked whatever CHECK: run in a quiet window"
+)
 
 
 @migration_rule(
@@ -435,6 +446,7 @@ def detach_partition_without_concurrently(ctx: StatementContext) -> Iterator[Hit
             msg += f"; {ctx.server} has no DETACH ... CONCURRENTLY (PostgreSQL 14+)"
             fix = (
                 f"SET lock_timeout = '2s';  -- retry until it gets the lock\n"
+                f"{ignore_line('MIG040', 'no concurrent form before 14: run in a quiet window')}\n"
                 f"ALTER TABLE {sql_name(parent)} DETACH PARTITION {sql_name(part)};"
             )
         yield Hit(parent, msg, fix=fix)

@@ -16,6 +16,7 @@ from dbdesign.lint.rules.migrations_pg_common import (
     ACCESS_EXCLUSIVE_LOCK,
     alter_in_use,
     blocks,
+    ignore_line,
     made_in_file,
     name_key,
     name_list,
@@ -74,7 +75,8 @@ def drop_view(ctx: StatementContext) -> Iterator[Hit]:
             f"drops {what.lower()} {key}: code already running that reads it fails "
             f"('relation does not exist'); {blocks(ACCESS_EXCLUSIVE_LOCK, key)}",
             fix=f"-- release 1: deploy code that no longer reads {key}\n"
-            f"-- a later migration:\nDROP {what} {sql_name(key)};",
+            f"-- a later migration:\n{ignore_line('MIG045', f'no client reads {key} any more')}\n"
+            f"DROP {what} {sql_name(key)};",
         )
 
 
@@ -115,6 +117,8 @@ def drop_expression(ctx: StatementContext) -> Iterator[Hit]:
             "INSERTs and UPDATEs (as it must for a generated column) now writes NULL or a stale "
             f"value there; {blocks(ACCESS_EXCLUSIVE_LOCK, table)} (no rewrite)",
             fix=f"-- release 1: deploy code (or a trigger) that writes {col} on every INSERT "
-            f"and UPDATE\n-- a later migration:\nALTER TABLE {sql_name(table)} ALTER COLUMN "
+            f"and UPDATE\n-- a later migration:\n"
+            f"{ignore_line('MIG046', f'every client writes {col} itself now')}\n"
+            f"ALTER TABLE {sql_name(table)} ALTER COLUMN "
             f"{quote_ident(col)} DROP EXPRESSION;",
         )
