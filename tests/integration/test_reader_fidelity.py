@@ -170,6 +170,52 @@ CASES = {
         CREATE INDEX t_expr ON t (("values" + "int")) WHERE "time" > '12:00';
         CREATE VIEW v AS SELECT t."values", "between" FROM t WHERE "int" IS NOT NULL;
     """,
+    # ALTER TYPE / DOMAIN ... RENAME TO and SET SCHEMA: the catalog refers to a type by OID, so
+    # every column, attribute, domain and signature that uses it follows (so does its array)
+    "type_and_domain_renames": """
+        CREATE SCHEMA s;
+        CREATE TYPE mood AS ENUM ('sad', 'ok');
+        CREATE TYPE pair AS (x int, y mood, z mood[]);
+        CREATE DOMAIN pos AS int CHECK (VALUE > 0);
+        CREATE DOMAIN posd AS pos NOT NULL;
+        CREATE TYPE span AS RANGE (subtype = int4);
+        CREATE TABLE t (m mood DEFAULT 'ok', ms mood[], p pair, n pos, nd posd, r span,
+                        rm span_multirange,
+                        CHECK (m <> 'sad'::mood));
+        CREATE FUNCTION f(m mood, p pair[], n pos) RETURNS SETOF pair
+            LANGUAGE sql AS 'SELECT NULL::pair';
+        CREATE FUNCTION g(x int) RETURNS TABLE (a mood, b pos) LANGUAGE sql
+            AS 'SELECT NULL::mood, 1::pos';
+        GRANT EXECUTE ON FUNCTION f(mood, pair[], pos) TO PUBLIC;
+        ALTER TYPE mood RENAME TO feeling;
+        ALTER TYPE pair RENAME TO couple;
+        ALTER TYPE couple RENAME ATTRIBUTE x TO first;
+        ALTER DOMAIN pos RENAME TO positive;
+        ALTER TYPE span RENAME TO stretch;
+        ALTER TYPE feeling SET SCHEMA s;
+        ALTER DOMAIN posd SET SCHEMA s;
+        ALTER TYPE couple SET SCHEMA s;
+        -- the old names are free again (a diff plan renames a replaced type aside so)
+        CREATE TYPE mood AS ENUM ('new');
+        CREATE DOMAIN pos AS bigint;
+        CREATE TYPE pair AS (q text);
+        CREATE TABLE u (m mood, n pos, p pair, o s.feeling);
+    """,
+    # the server drops a relation's indexes with it
+    "dropped_relation_indexes": """
+        CREATE TABLE t (id int, k int);
+        CREATE MATERIALIZED VIEW m AS SELECT id, k FROM t;
+        CREATE UNIQUE INDEX m_id ON m (id);
+        CREATE INDEX m_k ON m (k);
+        DROP MATERIALIZED VIEW m;
+        CREATE MATERIALIZED VIEW m AS SELECT id FROM t;
+        CREATE UNIQUE INDEX m_id ON m (id);
+        CREATE TABLE gone (id int PRIMARY KEY, k int UNIQUE);
+        CREATE INDEX gone_k ON gone (k);
+        DROP TABLE gone;
+        CREATE TABLE gone (id int);
+        CREATE INDEX gone_k ON gone (id);
+    """,
 }
 
 

@@ -12,9 +12,13 @@ from dbdesign.readers.ddl.pgast import names as _names
 from dbdesign.readers.ddl.pgbuild import TableBuilder, Tree
 from dbdesign.readers.ddl.pgrename import ColumnRename
 from dbdesign.readers.ddl.pgtables import TableStatements, identity_from_options
+from dbdesign.readers.ddl.pgtypes import TypeStatements
+
+# Relations that carry indexes, triggers, rules or policies, which a DROP takes with them.
+_RELATIONS = frozenset({"OBJECT_TABLE", "OBJECT_VIEW", "OBJECT_MATVIEW", "OBJECT_FOREIGN_TABLE"})
 
 
-class AlterStatements(TableStatements):
+class AlterStatements(TableStatements, TypeStatements):
     """ALTER TABLE, RENAME and DROP."""
 
     def _on_AlterTableStmt(self, s: Tree) -> None:
@@ -209,6 +213,11 @@ class AlterStatements(TableStatements):
                     self.sequences[k] = dataclasses.replace(
                         q, owned_by=newkey + q.owned_by[len(old) :]
                     )
+        elif rtype in ("OBJECT_TYPE", "OBJECT_DOMAIN"):
+            schema, name = self._qual_names(_names(s["object"]["List"]["items"]))
+            self._rename_type((schema, name), (schema, new))
+        elif rtype == "OBJECT_ATTRIBUTE":
+            self._rename_attribute(s)
         elif rtype == "OBJECT_INDEX":
             schema, name = self._qual(s["relation"])
             i = self.indexes.pop(f"{schema}.{name}")
@@ -277,11 +286,6 @@ class AlterStatements(TableStatements):
             key = f"{schema}.{name}"
             if rtype == "OBJECT_TABLE":
                 self.tables.pop(key, None)
-                for ik in [k for k, i in self.indexes.items() if i.table_key == key]:
-                    del self.indexes[ik]
-                for store in self._named_stores().values():
-                    for k in [k for k in store if k.startswith(key + ".")]:
-                        del store[k]
                 for sk in [
                     k
                     for k, q in self.sequences.items()
@@ -291,6 +295,12 @@ class AlterStatements(TableStatements):
             else:
                 for store in self._relation_stores():
                     store.pop(key, None)
+            if rtype in _RELATIONS:  # its indexes, triggers, rules and policies go with it
+                for ik in [k for k, i in self.indexes.items() if i.table_key == key]:
+                    del self.indexes[ik]
+                for store in self._named_stores().values():
+                    for k in [k for k in store if k.startswith(key + ".")]:
+                        del store[k]
 
     def _relation_stores(self) -> list[dict[str, Any]]:
         """Objects keyed ``schema.name`` other than tables."""

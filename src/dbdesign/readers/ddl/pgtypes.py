@@ -5,11 +5,13 @@ composite types (range types are warned about), CREATE/ALTER SEQUENCE.
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from dbdesign.dialects.postgres import choose_name
 from dbdesign.model import Check, CompositeType, Domain, EnumType, FrozenMap, Sequence
 from dbdesign.readers.ddl.pgast import names as _names
 from dbdesign.readers.ddl.pgbuild import Tree
+from dbdesign.readers.ddl.pgretype import TypeRename
 from dbdesign.readers.ddl.pgstate import ReaderState
 
 
@@ -119,6 +121,47 @@ class TypeStatements(ReaderState):
         self.composites[f"{schema}.{name}"] = CompositeType(
             schema=schema, name=name, attributes=attrs, origin=self._origin()
         )
+
+    def _rename_type(self, old: tuple[str, str], new: tuple[str, str]) -> None:
+        """ALTER TYPE / DOMAIN ... RENAME TO, SET SCHEMA: the type is now ``new``, and every
+        column, attribute, domain and function signature that uses it follows (the catalog
+        refers to it by OID). A type the file does not define (a range type, an extension's)
+        is followed all the same."""
+        old_key, new_key = ".".join(old), ".".join(new)
+        stores: list[dict[str, Any]] = [self.enums, self.domains, self.composites]
+        for store in stores:
+            if old_key in store:
+                self._once("type", store, new_key)
+                item = store.pop(old_key)
+                store[new_key] = dataclasses.replace(item, schema=new[0], name=new[1])
+        r = TypeRename(old_key, new_key)
+        for t in self.tables.values():
+            t.columns = [r.column(c) for c in t.columns]
+        self.domains.update((k, r.domain(d)) for k, d in self.domains.items())
+        self.composites.update((k, r.composite(c)) for k, c in self.composites.items())
+        functions = {}
+        for key, f in self.functions.items():
+            f = r.function(f)
+            functions[f.key] = f
+            if f.key != key and f"fn:{key}" in self.owners:
+                self.owners[f"fn:{f.key}"] = self.owners.pop(f"fn:{key}")
+        self.functions.clear()
+        self.functions.update(functions)
+
+    def _rename_attribute(self, s: Tree) -> None:
+        """ALTER TYPE ... RENAME ATTRIBUTE of a composite type."""
+        c = self.composites["{}.{}".format(*self._qual(s["relation"]))]
+        old, new = s["subname"], s["newname"]
+        attributes = tuple((new if n == old else n, t) for n, t in c.attributes)
+        self.composites[c.key] = dataclasses.replace(c, attributes=attributes)
+
+    def _on_AlterObjectSchemaStmt(self, s: Tree) -> None:
+        if s.get("objectType") not in ("OBJECT_TYPE", "OBJECT_DOMAIN"):
+            kind = str(s.get("objectType")).removeprefix("OBJECT_")
+            self._warn(f"ALTER {kind} ... SET SCHEMA is not modelled; skipped")
+            return
+        schema, name = self._qual_names(_names(s["object"]["List"]["items"]))
+        self._rename_type((schema, name), (s["newschema"], name))
 
     def _on_CreateSeqStmt(self, s: Tree) -> None:
         schema, name = self._qual(s["sequence"])
