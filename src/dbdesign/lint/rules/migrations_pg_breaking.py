@@ -20,14 +20,17 @@ from dbdesign.lint.migration.context import LintedStatement, StatementContext
 from dbdesign.lint.registry import migration_rule
 from dbdesign.lint.rules.migrations_pg_common import (
     ACCESS_EXCLUSIVE_LOCK,
+    LATER,
     blocks,
     file_statements,
     ignore_line,
     made_in_file,
     name_key,
     name_list,
+    not_null_steps,
     rel_key,
     sql_name,
+    table_name,
 )
 
 # --------------------------------------------------------------------------- drops
@@ -191,8 +194,9 @@ def rename_column(ctx: StatementContext) -> Iterator[Hit]:
         -- deploy code writing both; backfill in batches; move readers; then, later:
         -- ALTER TABLE users DROP COLUMN name;
 
-    Fix: expand and contract: add the new column, write both, backfill in batches, switch the
-    readers, drop the old column in a later migration; or rename the table and ship a view
+    Fix: expand and contract: add the new column, write both, backfill in batches (a NOT NULL
+    column gets it back through a validated CHECK), switch the readers, drop the old column in
+    a later migration; or rename the table and ship a view
     under the old name that exposes the old column name.
     """
     node = ctx.stmt.node or {}
@@ -218,16 +222,24 @@ def rename_column(ctx: StatementContext) -> Iterator[Hit]:
     col = next((c for c in tb.columns if c.name == old), None) if tb else None
     ctype = str(col.type) if col is not None else "<the column's type>"
     t, o, n = sql_name(table), quote_ident(old), quote_ident(new)
+    # NOT NULL comes back through a validated CHECK (no long ACCESS EXCLUSIVE scan).
+    keep = not_null_steps(t, table_name(table), new) if col is not None and not col.nullable else []
     yield Hit(
         f"{table}.{old}",
         f"renames column {old} of {table} to {new}: code already running that names {old} "
         f"fails ('column does not exist') until every client is redeployed "
         f"(ACCESS EXCLUSIVE lock on {table})",
-        fix=f"ALTER TABLE {t} ADD COLUMN {n} {ctype};\n"
-        f"-- deploy code that writes both {old} and {new}; backfill in batches:\n"
-        f"UPDATE {t} SET {n} = {o} WHERE {n} IS DISTINCT FROM {o};  -- in batches\n"
-        f"-- once no client reads {old}, a later migration:\n"
-        f"ALTER TABLE {t} DROP COLUMN {o};",
+        fix="\n".join(
+            [
+                f"ALTER TABLE {t} ADD COLUMN {n} {ctype};",
+                f"-- deploy code that writes both {old} and {new}; backfill in batches:",
+                f"UPDATE {t} SET {n} = {o} WHERE {n} IS DISTINCT FROM {o};  -- in batches",
+                *([LATER, *keep] if keep else []),
+                f"-- once no client reads {old}, a later migration:",
+                ignore_line("MIG030", f"every client reads {new} now"),
+                f"ALTER TABLE {t} DROP COLUMN {o};",
+            ]
+        ),
     )
 
 

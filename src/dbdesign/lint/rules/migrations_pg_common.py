@@ -9,6 +9,7 @@ servers by tests/integration/test_migration_lint_pg_locks.py. This module holds 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -442,6 +443,13 @@ def str_names(items: Any) -> list[str]:
 def table_name(key: str) -> str:
     """The table of ``schema.table``."""
     return key.split(".", 1)[1]
+
+
+def shorter_name(name: str) -> str:
+    """A name of at most 47 bytes for a too long ``name``: its first 40 bytes and a short hash
+    of all of it (two long names sharing a beginning still get two names)."""
+    head = name.encode()[:40].decode(errors="ignore").rstrip("_")
+    return f"{head}_{hashlib.sha1(name.encode()).hexdigest()[:6]}"
 
 
 def pg_name(*parts: str) -> str:

@@ -28,8 +28,10 @@ from dbdesign.lint.rules.migrations_pg_common import (
     index_table,
     made_in_file,
     name_list,
+    pg_name,
     rel_key,
     sql_name,
+    table_name,
 )
 from dbdesign.readers.ddl.pgast import deparse
 
@@ -417,8 +419,9 @@ def detach_partition_without_concurrently(ctx: StatementContext) -> Iterator[Hit
         -- dbdesign: no-transaction
         ALTER TABLE measurements DETACH PARTITION measurements_2019 CONCURRENTLY;
 
-    Fix: on 14+, DETACH ... CONCURRENTLY in a migration outside a transaction; before 14, keep
-    the plain form with a short lock_timeout and retries, at a quiet time.
+    Fix: on 14+, DETACH ... CONCURRENTLY in a migration outside a transaction (it leaves a CHECK
+    copying the bound on the partition: drop it unless the table is to be attached again);
+    before 14, keep the plain form with a short lock_timeout and retries, at a quiet time.
     """
     node = ctx.stmt.node or {}
     if ctx.stmt.kind != "AlterTableStmt":
@@ -440,7 +443,7 @@ def detach_partition_without_concurrently(ctx: StatementContext) -> Iterator[Hit
         if ctx.server.at_least(14):
             fix = (
                 f"{NO_TX}\nALTER TABLE {sql_name(parent)} DETACH PARTITION {sql_name(part)} "
-                "CONCURRENTLY;"
+                f"CONCURRENTLY;\n{_bound_copy(ctx, parent, part)}"
             )
         else:
             msg += f"; {ctx.server} has no DETACH ... CONCURRENTLY (PostgreSQL 14+)"
@@ -450,6 +453,22 @@ def detach_partition_without_concurrently(ctx: StatementContext) -> Iterator[Hit
                 f"ALTER TABLE {sql_name(parent)} DETACH PARTITION {sql_name(part)};"
             )
         yield Hit(parent, msg, fix=fix)
+
+
+def _bound_copy(ctx: StatementContext, parent: str, part: str) -> str:
+    """The step that drops the CHECK constraint DETACH ... CONCURRENTLY leaves on the partition
+    (a copy of its bound; the PostgreSQL documentation, "ALTER TABLE"). Named as PostgreSQL
+    names it when the partition has no CHECK of its own (none to confuse it with); else said."""
+    why = f"-- DETACH CONCURRENTLY leaves a CHECK copying the bound on {part}; unless it is "
+    tb, ptb = ctx.state.tables.get(part), ctx.state.tables.get(parent)
+    cols = {e.column for e in ptb.partition_by.elements} if ptb and ptb.partition_by else {None}
+    if tb is None or tb.checks or None in cols:
+        return why + "to be attached again, drop that constraint"
+    name = pg_name(table_name(part), *sorted(c for c in cols if c and len(cols) == 1), "check")
+    return (
+        f"{why}to be attached again:\n"
+        f"ALTER TABLE {sql_name(part)} DROP CONSTRAINT IF EXISTS {quote_ident(name)};"
+    )
 
 
 # --------------------------------------------------------------------------- views, data

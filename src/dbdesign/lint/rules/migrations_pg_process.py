@@ -31,6 +31,7 @@ from dbdesign.lint.rules.migrations_pg_common import (
     blocks,
     name_list,
     rel_key,
+    shorter_name,
 )
 from dbdesign.readers.ddl.pgast import deparse
 
@@ -615,7 +616,8 @@ def identifier_too_long(ctx: StatementContext) -> Iterator[Hit]:
         CREATE INDEX idx_invoices_billing_location
             ON customer_invoices (billing_country, billing_region, billing_postal_code);
 
-    Fix: choose a name of at most 63 bytes (the fix shows what PostgreSQL would keep).
+    Fix: choose a name of at most 63 bytes (the fix suggests the first 40 bytes and a short hash
+    of the whole name).
     """
     created = _created_names(ctx.stmt.kind, ctx.stmt.node or {})
     if not any(len(n.encode()) >= NAMEDATALEN - 3 for n in created):
@@ -640,9 +642,7 @@ def identifier_too_long(ctx: StatementContext) -> Iterator[Hit]:
             kept,
             f"the name {raw} is {len(name.encode())} bytes: PostgreSQL silently keeps only "
             f"the first 63 ({quote_ident(kept)})",
-            fix=ctx.stmt.text.replace(raw, quote_ident(name[:40].rstrip("_") + "_short"), 1).rstrip(
-                ";"
-            )
+            fix=ctx.stmt.text.replace(raw, quote_ident(shorter_name(name)), 1).rstrip(";")
             + ";  -- or any name of at most 63 bytes",
         )
 
