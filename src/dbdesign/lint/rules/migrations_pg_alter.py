@@ -29,11 +29,13 @@ from dbdesign.lint.migration.walk_postgres import relation_key
 from dbdesign.lint.registry import migration_rule
 from dbdesign.lint.rules.migrations_pg_common import (
     LATER,
+    NO_TX,
     Tree,
     added_columns,
     added_constraint,
     alter_in_use,
     column_constraints,
+    ignore_line,
     not_null_steps,
     pg_name,
     state_column,
@@ -53,6 +55,19 @@ def _cols(names: list[str]) -> str:
 def _partitioned(ctx: StatementContext, key: str) -> bool:
     t = ctx.state.tables.get(key)
     return t is not None and t.partition_by is not None
+
+
+def _partitions(ctx: StatementContext, key: str) -> list[str] | None:
+    """The partitions of ``key`` the linter knows, when none is partitioned itself (each takes
+    the per-partition steps); None otherwise (the steps stay a template)."""
+    parts = sorted(k for k, t in ctx.state.tables.items() if t.partition_of == key)
+    if any(_partitioned(ctx, p) for p in parts):
+        return None
+    return parts
+
+
+# The parent's statement after the partitions' steps: it adopts their constraints.
+_ADOPTS = "the partitions' {} are adopted, no {} on the parent"
 
 
 # --------------------------------------------------------------------------- MIG003
@@ -135,8 +150,9 @@ def _not_valid_hit(ctx: StatementContext, key: str, table: str, con: Tree, cd: T
         lines += [
             f"-- {key} is partitioned: PostgreSQL {ctx.server.parts[0]} refuses a NOT VALID "
             "foreign key on it; add it to each partition first:",
-            "-- ALTER TABLE <partition> ADD ... NOT VALID; then VALIDATE it (later migration);",
+            *_fk_per_partition(ctx, key, con, cols),
             "-- then on the parent, which adopts the partitions' validated constraints:",
+            ignore_line("MIG003", _ADOPTS.format("validated foreign keys", "scan")),
             f"ALTER TABLE {table} ADD {deparse({'Constraint': {**con, 'skip_validation': 0}})};",
         ]
     else:
@@ -372,8 +388,10 @@ def _using_index_hit(
         lines.append(LATER)
     if _partitioned(ctx, key):
         lines += [
-            f"-- {key} is partitioned: no CONCURRENTLY index and no USING INDEX on it; on each "
-            "partition: CREATE UNIQUE INDEX CONCURRENTLY ... (outside a transaction), then:",
+            f"-- {key} is partitioned: no CONCURRENTLY index and no USING INDEX on it; build "
+            "one on each partition first",
+            *_unique_per_partition(ctx, key, kind, cols),
+            ignore_line("MIG006", _ADOPTS.format("unique constraints", "build")),
             f"ALTER TABLE {table} ADD CONSTRAINT {quote_ident(name)} {kind} ({_cols(cols)});",
         ]
         return Hit(key, msg + QUEUE.format(table=key), fix="\n".join(lines))
@@ -394,6 +412,37 @@ def _using_index_hit(
     if nullable:
         msg += f"; and it sets {', '.join(nullable)} NOT NULL, a scan of its own"
     return Hit(key, msg + QUEUE.format(table=key), fix="\n".join(lines))
+
+
+def _fk_per_partition(ctx: StatementContext, key: str, con: Tree, cols: list[str]) -> list[str]:
+    """The foreign key NOT VALID on each partition, VALIDATE in a later migration."""
+    parts = _partitions(ctx, key)
+    if not parts:
+        return ["-- ALTER TABLE <partition> ADD ... NOT VALID; then VALIDATE it (later migration);"]
+    adds, validates = [], []
+    for p in parts:
+        name = quote_ident(pg_name(table_name(p), *cols[:1], "fkey"))
+        one = {**con, "conname": pg_name(table_name(p), *cols[:1], "fkey")}
+        adds.append(f"ALTER TABLE {qualified(p)} ADD {deparse({'Constraint': one})};")
+        validates.append(f"ALTER TABLE {qualified(p)} VALIDATE CONSTRAINT {name};")
+    return [*adds, LATER, *validates, LATER]
+
+
+def _unique_per_partition(ctx: StatementContext, key: str, kind: str, cols: list[str]) -> list[str]:
+    """The unique index built CONCURRENTLY on each partition, then its constraint USING it."""
+    parts = _partitions(ctx, key)
+    if not parts:
+        return [
+            "-- on each partition: CREATE UNIQUE INDEX CONCURRENTLY ... (outside a transaction), "
+            "ADD CONSTRAINT ... USING INDEX it, then:"
+        ]
+    builds, uses = [NO_TX], []
+    for p in parts:
+        pk = kind == "PRIMARY KEY"
+        idx = quote_ident(pg_name(table_name(p), *([] if pk else cols), "pkey" if pk else "key"))
+        builds.append(f"CREATE UNIQUE INDEX CONCURRENTLY {idx} ON {qualified(p)} ({_cols(cols)});")
+        uses.append(f"ALTER TABLE {qualified(p)} ADD CONSTRAINT {idx} {kind} USING INDEX {idx};")
+    return [*builds, LATER, *uses]
 
 
 def _nullable(ctx: StatementContext, key: str, column: str) -> bool:
