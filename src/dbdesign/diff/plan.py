@@ -67,8 +67,9 @@ class Plan:
     renamed_source: Schema | None = None  # the source after the rename hints
     lock_timeout: str = DEFAULT_LOCK_TIMEOUT
     column_order: bool = False  # tables rebuilt to reach the target's column order
-    # without column_order: the tables whose target column order the plan does not reach
-    # (a note names each), with the order ALTER leaves them in
+    # the tables whose target column order the plan does not reach (a note names each), with
+    # the order ALTER leaves them in: without column_order every such table; with it the
+    # partitioned tables, partitions and inheritance parents (never rebuilt)
     order_left: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # the renderers of both schemas, built by the planner (kept so they are built once)
     schema_sql: tuple[SchemaSql, SchemaSql] | None = field(default=None, compare=False, repr=False)

@@ -98,49 +98,77 @@ class InheritanceAndRebuilds(Decisions):
         return dataclasses.replace(child, columns=tuple(out))
 
     def _decide_rebuilds(self, common: list[str]) -> None:
-        """Tables whose target column order ALTER cannot reach (with ``column_order``; else a
-        note names them), and tables that gain an inheritance parent with checks (INHERIT
-        would leave the parent's checks on the child as its own, where a child created with
-        INHERITS only inherits them)."""
+        """Tables whose target column order ALTER cannot reach (rebuilt with ``column_order``;
+        else, and always where a rebuild would not reach it either, ``order_left`` holds the
+        order left and a note names them), and tables that gain an inheritance parent with
+        checks (INHERIT would leave the parent's checks on the child as its own, where a child
+        created with INHERITS only inherits them)."""
         for key in common:
             if key in self.dropped_tables:
                 continue
             a, b = self.sim[key], self.t.tables[key]
-            if self._inherits_checks(a, b) and not (
-                b.partition_by is not None or b.partition_of or self.children(key)
-            ):
+            never = b.partition_by is not None or bool(b.partition_of or self.children(key))
+            if self._inherits_checks(a, b) and not never:
                 self._rebuild(key)
                 continue
-            if a.columns == b.columns:
+            result = self._order_after_alter(key)
+            if result is None:
                 continue
-            dist = self.disturbed.get(key, set())
-            new_cols = {c.name: c for c in b.columns}
-            kept = [
-                c.name
-                for c in a.columns
-                if c.name in new_cols
-                and not (c.name in dist and new_cols[c.name].generated is not None)
-            ]
-            result = kept + [c.name for c in b.columns if c.name not in kept]
-            wanted = [c.name for c in b.columns]
-            if result == wanted:
-                continue
+            wanted = ", ".join(c.name for c in b.columns)
             why = f"{key}: ALTER TABLE would leave the columns in the order ({', '.join(result)})"
-            if b.partition_by is not None or b.partition_of or self.children(key):
-                self.notes.append(
-                    f"{why}, not ({', '.join(wanted)}); a partitioned table, a partition or an "
-                    "inheritance parent is not rebuilt"
+            if never:
+                self._leave_order(
+                    key,
+                    result,
+                    f"{why}, not ({wanted}); a partitioned table, a partition or "
+                    "an inheritance parent is not rebuilt",
                 )
-                continue
-            if not self.column_order:
-                self.order_left[key] = tuple(result)
-                self.notes.append(
-                    f"{why}, not ({', '.join(wanted)}): the column order is left so (only a "
+            elif self._parent_order_left(b):
+                self._leave_order(
+                    key,
+                    result,
+                    f"{why}, not ({wanted}): a rebuild would not reach it either "
+                    "(a table created with INHERITS takes its parent's columns in the parent's "
+                    "order, which the plan leaves too)",
+                )
+            elif not self.column_order:
+                self._leave_order(
+                    key,
+                    result,
+                    f"{why}, not ({wanted}): the column order is left so (only a "
                     "rebuild reaches it: --column-order / column_order=True copies every row "
-                    "into a new table under an ACCESS EXCLUSIVE lock)"
+                    "into a new table under an ACCESS EXCLUSIVE lock)",
                 )
-                continue
-            self._rebuild(key)
+            else:
+                self._rebuild(key)
+
+    def _order_after_alter(self, key: str) -> list[str] | None:
+        """The column order ALTER leaves a kept table in, when it is not the target's."""
+        a, b = self.sim[key], self.t.tables[key]
+        if a.columns == b.columns:
+            return None
+        dist = self.disturbed.get(key, set())
+        new_cols = {c.name: c for c in b.columns}
+        kept = [
+            c.name
+            for c in a.columns
+            if c.name in new_cols
+            and not (c.name in dist and new_cols[c.name].generated is not None)
+        ]
+        result = kept + [c.name for c in b.columns if c.name not in kept]
+        return None if result == [c.name for c in b.columns] else result
+
+    def _parent_order_left(self, b: Table) -> bool:
+        """Whether an inheritance parent of ``b`` is left in another order than the target's
+        (a parent is never rebuilt): a child created anew would take that order."""
+        return any(
+            p in self.sim and p not in self.dropped_tables and self._order_after_alter(p)
+            for p in b.inherits
+        )
+
+    def _leave_order(self, key: str, result: list[str], note: str) -> None:
+        self.order_left[key] = tuple(result)
+        self.notes.append(note)
 
     def _rebuild(self, key: str) -> None:
         self.rebuild.add(key)
