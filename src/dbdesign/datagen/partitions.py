@@ -76,6 +76,8 @@ def _apply_bound(
         if values:
             col.cons.choices.append((tuple(values), src))
             col.cons.sources.append(src)
+        if None not in values:  # no partition lists NULL: a NULL key would have none
+            _not_null(col)
         return
     ranges: list[tuple[Any, Any]] = []
     for text in texts:
@@ -86,12 +88,18 @@ def _apply_bound(
         ranges.append((lo, hi))
     if not ranges:
         return
+    _not_null(col)  # a NULL key goes only to a DEFAULT partition, and there is none
     lo, hi = _widest_block(col, ranges)
     if lo is not None:
         col.cons.lo.append((lo, False, src))
     if hi is not None:
         col.cons.hi.append((hi, True, src))
     col.cons.sources.append(src)
+
+
+def _not_null(col: ColumnPlan) -> None:
+    col.cons.not_null = True
+    col.nullable = False
 
 
 def _widest_block(col: ColumnPlan, ranges: list[tuple[Any, Any]]) -> tuple[Any, Any]:
