@@ -223,19 +223,9 @@ def _gap(items: str, raises: type[Exception], reason: str) -> None:
 
 
 _gap(
-    "composite_in_use-a2b composite_in_use-b2a composite_types-a2b composite_types-b2a "
-    "domain_type_change-a2b domain_type_change-b2a enum_add_values-b2a enum_in_use-a2b "
-    "enum_in_use-b2a enums-b2a",
-    AssertionError,
-    "MIG034 on ALTER TYPE / DOMAIN ... RENAME TO <name>__dbdesign_old: a replaced type is "
-    "renamed aside and created anew under its name in the same transaction (clients never see "
-    "the rename), but the statement states no hazard that says so (diff/postgres_sql/schema.py "
-    "_replace_type; MIG034 is not in migrate/fromdiff.py EXPLAINED_BY)",
-)
-_gap(
     "enum_in_use-a2b enum_in_use-b2a",
     AssertionError,
-    "also MIG045 on DROP VIEW public.open_orders: the view over the replaced enum is dropped in "
+    "MIG045 on DROP VIEW public.open_orders: the view over the replaced enum is dropped in "
     "the plan's first transaction and created again only in its third (after the VALIDATE's "
     "boundary): clients see it missing in between, and no hazard says so",
 )

@@ -289,6 +289,18 @@ def rename_table(ctx: StatementContext) -> Iterator[Hit]:
     )
 
 
+def _type_made(ctx: StatementContext, s: LintedStatement) -> str | None:
+    """The type (or domain) a CREATE TYPE / CREATE DOMAIN statement makes, if it is one."""
+    node = s.node or {}
+    if s.kind in ("CreateEnumStmt", "CreateRangeStmt"):
+        return name_key(ctx, name_list(node.get("typeName")))
+    if s.kind == "CreateDomainStmt":
+        return name_key(ctx, name_list(node.get("domainname")))
+    if s.kind == "CompositeTypeStmt":
+        return rel_key(ctx, node["typevar"])
+    return None
+
+
 @migration_rule(
     "MIG034",
     "rename-type-or-enum-value",
@@ -357,6 +369,8 @@ def rename_type_or_enum_value(ctx: StatementContext) -> Iterator[Hit]:
             base = name_list(s.node.get("typeName", {}).get("names"))
             if dn == key and base and name_key(ctx, base) == new:
                 return
+    if any(_type_made(ctx, s) == key for s in ctx.later()):
+        return  # replaced aside: a type of the old name is made again (dbdesign diff does this)
     yield Hit(
         key,
         f"renames type {key} to {new}: code already running that names {key} (casts, "
