@@ -110,10 +110,9 @@ def contexts(
             dialect = dialects.get(options.schema)
     module = walker(dialect)
     default: ServerVersion = module.DEFAULT_SERVER
-    wanted = options.server_version or config.server_version
+    # --server-version, else the live database's, else the configuration's, else the newest
+    wanted = options.server_version or (None if live else config.server_version)
     server = ServerVersion.parse(wanted, default.flavor) if wanted else live or default
-    if options.server_version is None and live is not None:
-        server = live
     if options.assume_in_transaction is not None:
         files = [replace(f, wrapped=options.assume_in_transaction) for f in files]
     it: Iterator[StatementContext] = module.walk(
