@@ -66,19 +66,30 @@ def _apply_bound(
         return
     src = f"partitions of {keyed.key}" if t is keyed else f"partition bound of {t.key}"
     if pb.strategy == "LIST":
-        values: list[Any] = []
-        for text in texts:
-            spec = _parse_bound(text)
-            for d in spec.get("listdatums", []):
-                c = _datum(d)
-                if c is not None:
-                    values.append(c.value)
-        if values:
-            col.cons.choices.append((tuple(values), src))
-            col.cons.sources.append(src)
-        if None not in values:  # no partition lists NULL: a NULL key would have none
-            _not_null(col)
-        return
+        _list_bound(col, texts, src)
+    else:
+        _range_bound(col, texts, src)
+
+
+def _list_bound(col: ColumnPlan, texts: list[str], src: str) -> None:
+    """The key is one of the listed values (NULL only where a partition lists it)."""
+    values: list[Any] = []
+    for text in texts:
+        spec = _parse_bound(text)
+        for d in spec.get("listdatums", []):
+            c = _datum(d)
+            if c is not None:
+                values.append(c.value)
+    if values:
+        col.cons.choices.append((tuple(values), src))
+        col.cons.sources.append(src)
+    if None not in values:  # no partition lists NULL: a NULL key would have none
+        _not_null(col)
+
+
+def _range_bound(col: ColumnPlan, texts: list[str], src: str) -> None:
+    """The key falls in the widest run of adjacent ranges, and is never NULL (a NULL key goes
+    only to a DEFAULT partition, and there is none)."""
     ranges: list[tuple[Any, Any]] = []
     for text in texts:
         spec = _parse_bound(text)
@@ -88,7 +99,7 @@ def _apply_bound(
         ranges.append((lo, hi))
     if not ranges:
         return
-    _not_null(col)  # a NULL key goes only to a DEFAULT partition, and there is none
+    _not_null(col)
     lo, hi = _widest_block(col, ranges)
     if lo is not None:
         col.cons.lo.append((lo, False, src))
