@@ -22,6 +22,7 @@ import pytest
 
 from dbdesign.lint import LintConfig
 from dbdesign.lint.migration import MigrationLintOptions, lint_migrations
+from tests.pglocks import strongest
 
 MODES = {
     "ACCESS EXCLUSIVE": "AccessExclusiveLock",
@@ -30,16 +31,6 @@ MODES = {
     "SHARE": "ShareLock",
     "SHARE UPDATE EXCLUSIVE": "ShareUpdateExclusiveLock",
 }
-STRENGTH = [
-    "AccessShareLock",
-    "RowShareLock",
-    "RowExclusiveLock",
-    "ShareUpdateExclusiveLock",
-    "ShareLock",
-    "ShareRowExclusiveLock",
-    "ExclusiveLock",
-    "AccessExclusiveLock",
-]
 _MODE = "ACCESS EXCLUSIVE|SHARE UPDATE EXCLUSIVE|SHARE ROW EXCLUSIVE|EXCLUSIVE|SHARE"
 _TABLE = r"public\.[a-z_0-9]+"
 _WHAT = (
@@ -142,7 +133,7 @@ def _held(watch: psycopg.Connection[Any], pid: int, oid: int, granted: bool) -> 
         (pid, oid, granted),
     ).fetchall()
     modes = [r[0] for r in rows]
-    return max(modes, key=STRENGTH.index) if modes else None
+    return strongest(modes)
 
 
 @pytest.mark.parametrize(("code", "statement"), CASES, ids=[f"{c}:{s[:40]}" for c, s in CASES])

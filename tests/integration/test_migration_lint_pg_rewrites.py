@@ -22,6 +22,7 @@ import pytest
 from dbdesign.lint.config import LintConfig
 from dbdesign.lint.migration import MigrationLintOptions, lint_migrations
 from dbdesign.lint.migration.pg_types import VOLATILITY
+from tests.pglocks import strongest
 
 REWRITE_RULES = {"MIG008", "MIG009", "MIG010"}
 
@@ -199,16 +200,6 @@ SAFE_LOCKS = [
     ),
 ]
 
-LOCK_ORDER = [
-    "AccessShareLock",
-    "RowShareLock",
-    "RowExclusiveLock",
-    "ShareUpdateExclusiveLock",
-    "ShareLock",
-    "ShareRowExclusiveLock",
-    "ExclusiveLock",
-    "AccessExclusiveLock",
-]
 CLAIMED = re.compile(r"\b(ACCESS EXCLUSIVE|SHARE ROW EXCLUSIVE|SHARE UPDATE EXCLUSIVE|SHARE) lock")
 
 
@@ -282,17 +273,13 @@ def _held(conn: psycopg.Connection, pid: int, table: str) -> list[str]:
     return [r[0] for r in rows]
 
 
-def _strongest(modes: list[str]) -> str | None:
-    return max(modes, key=LOCK_ORDER.index) if modes else None
-
-
 def _locks_while_open(url: str, migration: str, tables: tuple[str, ...]) -> dict[str, str | None]:
     """The strongest lock the migration's open transaction holds on each table, as a second
     session sees it in pg_locks."""
     with psycopg.connect(url) as mover, psycopg.connect(url, autocommit=True) as watcher:
         pid = mover.info.backend_pid
         mover.execute(migration)  # psycopg opened a transaction: not committed yet
-        held = {t: _strongest(_held(watcher, pid, t)) for t in tables}
+        held = {t: strongest(_held(watcher, pid, t)) for t in tables}
         mover.rollback()
     return held
 
