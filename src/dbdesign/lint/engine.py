@@ -39,9 +39,9 @@ def _selects(rule: LintRule, selector: str) -> bool:
 def select_rules(
     config: LintConfig, scope: str = SCHEMA, dialect: str | None = None
 ) -> list[LintRule]:
-    """The rules of ``scope`` (schema or migrations, of ``dialect`` or all) that ``select``
-    picks and ``ignore`` does not; unknown selectors are errors."""
-    rules = loaded_rules(dialect or True if scope == MIGRATIONS else False)
+    """The rules of ``scope`` (schema, migrations, queries or plans; of ``dialect`` or all)
+    that ``select`` picks and ``ignore`` does not; unknown selectors are errors."""
+    rules = loaded_rules(dialect or True if scope == MIGRATIONS else False, scope)
     selectors = (*config.select, *config.ignore, *config.severity)
     if not all(any(_matches(r, s) for r in rules.values()) for s in selectors):
         rules = all_rules()  # a code of a rule not loaded yet (another dialect's ...)

@@ -43,10 +43,13 @@ GROUPS = {
     "SUP": "suppressions",
     "DOC": "documentation",
     "MIG": "migrations",
+    "QRY": "queries",
+    "PLN": "plans",
 }
-# What a rule reviews: a schema (``dbdesign lint FILE``) or migrations, statement by statement
-# (``dbdesign lint --migrations PATH``).
-SCHEMA, MIGRATIONS = "schema", "migrations"
+# What a rule reviews: a schema (``dbdesign lint FILE``), migrations, statement by statement
+# (``dbdesign lint --migrations PATH``), application queries (``dbdesign lint --queries``,
+# ``advise``) or the plans a server chose for them (``explain``, ``advise``).
+SCHEMA, MIGRATIONS, QUERIES, PLANS = "schema", "migrations", "queries", "plans"
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,10 +189,11 @@ def all_rules() -> dict[str, LintRule]:
     return loaded_rules(True)
 
 
-def loaded_rules(migrations: str | bool = False) -> dict[str, LintRule]:
-    """The schema rules and the migration rules of ``migrations`` (a dialect's name, all with
-    True, none with False), and any other rule loaded before, by code."""
+def loaded_rules(migrations: str | bool = False, scope: str = SCHEMA) -> dict[str, LintRule]:
+    """The schema rules, the migration rules of ``migrations`` (a dialect's name, all with
+    True, none with False), the rules of ``scope`` when it is queries or plans, and any other
+    rule loaded before, by code."""
     from dbdesign.lint.rules import load
 
-    load(migrations)
+    load(migrations, (scope,))
     return dict(sorted(RULES.items()))

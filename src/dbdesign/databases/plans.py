@@ -1,0 +1,337 @@
+"""Query plans as values: EXPLAIN (FORMAT JSON) parsed into a frozen tree.
+
+:class:`QueryPlan` answers the questions a designer asks of a plan — which indexes does it use,
+which tables does it read whole, how long did it take — and prints itself the way EXPLAIN's
+text format does. The plan rules (``dbdesign.lint.rules.plans*``) read it; running EXPLAIN is
+``dbdesign.advise.explain``'s job.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from dbdesign.model import FrozenMap
+
+# Keys of a plan node kept as fields; every other scalar key goes to PlanNode.details.
+_FIELDS = {
+    "Node Type",
+    "Relation Name",
+    "Schema",
+    "Alias",
+    "Index Name",
+    "Join Type",
+    "Startup Cost",
+    "Total Cost",
+    "Plan Rows",
+    "Plan Width",
+    "Actual Rows",
+    "Actual Loops",
+    "Actual Startup Time",
+    "Actual Total Time",
+    "Index Cond",
+    "Filter",
+    "Rows Removed by Filter",
+    "Shared Hit Blocks",
+    "Shared Read Blocks",
+    "Plans",
+    "Output",
+    "Parent Relationship",
+}
+# Keys that say nothing about the plan's shape (and vary between server versions).
+_NOISE = frozenset({"Async Capable", "Parallel Aware", "Disabled", "Inner Unique"})
+_BITMAP = frozenset({"Bitmap Heap Scan", "Bitmap Index Scan", "BitmapAnd", "BitmapOr"})
+# Detail lines EXPLAIN's text format prints under a node, in its order.
+_DETAIL_LINES = (
+    "Hash Cond",
+    "Merge Cond",
+    "Join Filter",
+    "Recheck Cond",
+    "Sort Key",
+    "Group Key",
+    "Presorted Key",
+    "One-Time Filter",
+    "Cache Key",
+    "Heap Fetches",
+    "Rows Removed by Join Filter",
+    "Rows Removed by Index Recheck",
+    "Sort Method",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanNode:
+    """One node of a plan. ``relation`` and ``index`` are schema-qualified."""
+
+    node_type: str
+    relation: str | None = None
+    alias: str | None = None
+    index: str | None = None
+    join_type: str | None = None
+    startup_cost: float = 0.0
+    total_cost: float = 0.0
+    plan_rows: float = 0.0
+    plan_width: int = 0
+    actual_rows: float | None = None
+    actual_loops: float | None = None
+    actual_startup_ms: float | None = None
+    actual_total_ms: float | None = None
+    index_cond: str | None = None
+    filter: str | None = None
+    rows_removed_by_filter: float | None = None
+    shared_hit_blocks: int | None = None
+    shared_read_blocks: int | None = None
+    details: FrozenMap[str, str] = field(default_factory=FrozenMap)
+    children: tuple[PlanNode, ...] = ()
+
+    def walk(self) -> Iterator[PlanNode]:
+        """This node and every node below it, depth first in plan order."""
+        yield self
+        for c in self.children:
+            yield from c.walk()
+
+    @property
+    def label(self) -> str:
+        """The node's headline as EXPLAIN's text format prints it."""
+        t = self.node_type
+        d = self.details
+        if t == "Aggregate":
+            t = {
+                "Hashed": "HashAggregate",
+                "Sorted": "GroupAggregate",
+                "Mixed": "MixedAggregate",
+            }.get(d.get("Strategy", ""), "Aggregate")
+        elif t == "ModifyTable":
+            t = d.get("Operation", "Modify")
+        elif t == "SetOp":
+            t = {"Hashed": "HashSetOp"}.get(d.get("Strategy", ""), "SetOp")
+        if self.join_type and self.join_type != "Inner":
+            if t.endswith(" Join"):
+                t = f"{t[: -len(' Join')]} {self.join_type} Join"
+            elif t == "Nested Loop":
+                t = f"Nested Loop {self.join_type} Join"
+        if self.index is not None:
+            short = self.index.rsplit(".", 1)[-1]
+            if self.node_type == "Bitmap Index Scan":
+                return f"{t} on {short}"
+            t = f"{t} using {short}"
+        if self.relation is not None:
+            t += f" on {self.relation}"
+            if self.alias and self.alias != self.relation.rsplit(".", 1)[-1]:
+                t += f" {self.alias}"
+        return t
+
+
+@dataclass(frozen=True, slots=True)
+class QueryPlan:
+    """A parsed EXPLAIN. ``total_ms`` is the execution time ANALYZE measured (None without
+    ANALYZE); ``planning_ms`` the planner's time."""
+
+    sql: str
+    root: PlanNode
+    analyzed: bool
+    planning_ms: float | None = None
+    execution_ms: float | None = None
+    triggers: tuple[tuple[str, float, int], ...] = ()  # (name, ms, calls)
+    raw: str = field(default="", compare=False, repr=False)  # EXPLAIN's JSON text
+
+    @property
+    def total_ms(self) -> float | None:
+        return self.execution_ms
+
+    @property
+    def estimated_cost(self) -> float:
+        return self.root.total_cost
+
+    def nodes(self) -> Iterator[PlanNode]:
+        return self.root.walk()
+
+    def indexes_used(self) -> tuple[str, ...]:
+        """Qualified names of the indexes the plan reads, in plan order, each once."""
+        return tuple(dict.fromkeys(n.index for n in self.nodes() if n.index is not None))
+
+    def seq_scans(self) -> tuple[str, ...]:
+        """Qualified names of the relations read by a sequential scan, each once."""
+        return tuple(
+            dict.fromkeys(
+                n.relation
+                for n in self.nodes()
+                if n.node_type in ("Seq Scan", "Parallel Seq Scan") and n.relation is not None
+            )
+        )
+
+    def uses_index(self, name: str) -> bool:
+        """Whether the plan reads index ``name`` (``schema.index`` or just ``index``)."""
+        for ix in self.indexes_used():
+            if ix == name or ("." not in name and ix.rsplit(".", 1)[-1] == name):
+                return True
+        return False
+
+    def text(self) -> str:
+        """The plan in the shape of EXPLAIN's text format."""
+        lines: list[str] = []
+        _text(self.root, 0, lines, self.analyzed)
+        if self.planning_ms is not None:
+            lines.append(f"Planning Time: {self.planning_ms:.3f} ms")
+        for name, ms, calls in self.triggers:
+            lines.append(f"Trigger {name}: time={ms:.3f} calls={calls}")
+        if self.execution_ms is not None:
+            lines.append(f"Execution Time: {self.execution_ms:.3f} ms")
+        return "\n".join(lines)
+
+    def as_json(self) -> dict[str, Any]:
+        """A JSON-ready summary: the node tree, the indexes and sequential scans, the times."""
+        return {
+            "sql": self.sql,
+            "analyzed": self.analyzed,
+            "planning_ms": self.planning_ms,
+            "execution_ms": self.execution_ms,
+            "estimated_cost": self.estimated_cost,
+            "indexes_used": list(self.indexes_used()),
+            "seq_scans": list(self.seq_scans()),
+            "plan": _node_json(self.root),
+        }
+
+
+def _text(n: PlanNode, depth: int, out: list[str], analyzed: bool) -> None:
+    pad = "" if depth == 0 else "      " * (depth - 1) + "  ->  "
+    head = (
+        f"{n.label}  (cost={n.startup_cost:.2f}..{n.total_cost:.2f} "
+        f"rows={_num(n.plan_rows)} width={n.plan_width})"
+    )
+    if analyzed and n.actual_loops == 0:
+        head += " (never executed)"
+    elif n.actual_total_ms is not None:
+        head += (
+            f" (actual time={n.actual_startup_ms or 0:.3f}..{n.actual_total_ms:.3f} "
+            f"rows={_num(n.actual_rows or 0)} loops={_num(n.actual_loops or 0)})"
+        )
+    out.append(pad + head)
+    sub = " " * (len(pad) + 2)
+    if n.index_cond:
+        out.append(f"{sub}Index Cond: {n.index_cond}")
+    for key in _DETAIL_LINES[:4]:
+        if key in n.details:
+            out.append(f"{sub}{key}: {n.details[key]}")
+    if n.filter:
+        out.append(f"{sub}Filter: {n.filter}")
+    if n.rows_removed_by_filter:
+        out.append(f"{sub}Rows Removed by Filter: {_num(n.rows_removed_by_filter)}")
+    for key in _DETAIL_LINES[4:]:
+        if key in n.details and not (key.startswith("Rows Removed") and n.details[key] == "0"):
+            out.append(f"{sub}{key}: {n.details[key]}")
+    if n.shared_hit_blocks or n.shared_read_blocks:
+        parts = []
+        if n.shared_hit_blocks:
+            parts.append(f"hit={n.shared_hit_blocks}")
+        if n.shared_read_blocks:
+            parts.append(f"read={n.shared_read_blocks}")
+        out.append(f"{sub}Buffers: shared {' '.join(parts)}")
+    for c in n.children:
+        _text(c, depth + 1, out, analyzed)
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:.2f}"
+
+
+def _node_json(n: PlanNode) -> dict[str, Any]:
+    d: dict[str, Any] = {"node_type": n.node_type, "label": n.label}
+    for k in (
+        "relation",
+        "alias",
+        "index",
+        "join_type",
+        "startup_cost",
+        "total_cost",
+        "plan_rows",
+        "plan_width",
+        "actual_rows",
+        "actual_loops",
+        "actual_startup_ms",
+        "actual_total_ms",
+        "index_cond",
+        "filter",
+        "rows_removed_by_filter",
+        "shared_hit_blocks",
+        "shared_read_blocks",
+    ):
+        v = getattr(n, k)
+        if v is not None:
+            d[k] = v
+    if n.details:
+        d["details"] = dict(n.details)
+    if n.children:
+        d["children"] = [_node_json(c) for c in n.children]
+    return d
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def parse_plan(data: Any, sql: str = "", *, analyzed: bool = False) -> QueryPlan:
+    """A :class:`QueryPlan` from EXPLAIN (FORMAT JSON)'s output (the list, or its text)."""
+    raw = data if isinstance(data, str) else json.dumps(data)
+    doc = json.loads(raw) if isinstance(data, str) else data
+    top = doc[0] if isinstance(doc, list) else doc
+    triggers = tuple(
+        (str(t.get("Trigger Name", "?")), float(t.get("Time", 0.0)), int(t.get("Calls", 0)))
+        for t in top.get("Triggers", ())
+    )
+    return QueryPlan(
+        sql=sql,
+        root=_node(top["Plan"]),
+        analyzed=analyzed,
+        planning_ms=_float(top.get("Planning Time")),
+        execution_ms=_float(top.get("Execution Time")),
+        triggers=triggers,
+        raw=raw,
+    )
+
+
+def _float(v: Any) -> float | None:
+    return None if v is None else float(v)
+
+
+def _node(d: dict[str, Any], outer_schema: str | None = None) -> PlanNode:
+    # A Bitmap Index Scan names no schema: its index is in the schema of the heap scan above.
+    schema = d.get("Schema") or (outer_schema if d.get("Node Type") in _BITMAP else None)
+    rel = d.get("Relation Name")
+    relation = f"{schema}.{rel}" if rel and schema else rel
+    index = d.get("Index Name")
+    if index and schema:
+        index = f"{schema}.{index}"
+    details = {
+        k: (", ".join(map(str, v)) if isinstance(v, list) else str(v))
+        for k, v in d.items()
+        if k not in _FIELDS
+        and not isinstance(v, dict)
+        and v is not None
+        and not (isinstance(v, list) and v and isinstance(v[0], dict))
+        and v not in (0, 0.0, False)
+        and k not in _NOISE
+    }
+    return PlanNode(
+        node_type=str(d.get("Node Type", "?")),
+        relation=relation,
+        alias=d.get("Alias"),
+        index=index,
+        join_type=d.get("Join Type"),
+        startup_cost=float(d.get("Startup Cost", 0.0)),
+        total_cost=float(d.get("Total Cost", 0.0)),
+        plan_rows=float(d.get("Plan Rows", 0.0)),
+        plan_width=int(d.get("Plan Width", 0)),
+        actual_rows=_float(d.get("Actual Rows")),
+        actual_loops=_float(d.get("Actual Loops")),
+        actual_startup_ms=_float(d.get("Actual Startup Time")),
+        actual_total_ms=_float(d.get("Actual Total Time")),
+        index_cond=d.get("Index Cond"),
+        filter=d.get("Filter"),
+        rows_removed_by_filter=_float(d.get("Rows Removed by Filter")),
+        shared_hit_blocks=d.get("Shared Hit Blocks"),
+        shared_read_blocks=d.get("Shared Read Blocks"),
+        details=FrozenMap(details),
+        children=tuple(_node(c, schema) for c in d.get("Plans", ())),
+    )
