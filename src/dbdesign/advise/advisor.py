@@ -1,0 +1,287 @@
+"""``advise``: the smallest set of indexes that buys the most for a whole workload, each with
+its measured (what-if) cost change, and the existing indexes the workload does not need.
+
+Everything runs in one READ ONLY transaction on one connection that is rolled back and
+closed; the indexes are HypoPG's hypothetical ones, which live in that session's memory
+only. Nothing is created on the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from dbdesign.advise import sizes
+from dbdesign.advise.candidates import Candidate, candidates
+from dbdesign.advise.removal import Removal, removals
+from dbdesign.advise.select import Problem, Selection, alternatives, select
+from dbdesign.advise.stats import Catalog, read_catalog
+from dbdesign.advise.usage import QueryUsage, relation_names, usage
+from dbdesign.advise.whatif import Costed, WhatIf, session_limits
+from dbdesign.errors import DbdesignError, UnsupportedError
+
+Progress = Callable[[str], None]
+
+# planner cost units per index entry an INSERT, a non-HOT UPDATE or a DELETE's later
+# vacuum writes: about one leaf page touched (seq_page_cost 1) plus its WAL record
+WRITE_COST_PER_ENTRY = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A workload query as the advisor takes it."""
+
+    sql: str
+    calls: float = 1.0
+    label: str = ""  # where it came from (file:line, queryid)
+    rows: float | None = None  # rows written per call (DML), when known
+
+
+@dataclass(frozen=True, slots=True)
+class Served:
+    query: int  # index into Advice.queries
+    before: float  # estimated cost of one call without the advised indexes
+    after: float
+
+
+@dataclass(frozen=True, slots=True)
+class IndexAdvice:
+    candidate: Candidate
+    name: str
+    size_bytes: int  # estimated, B-tree deduplication accounted for
+    hypopg_bytes: int  # HypoPG's own estimate
+    gain: float  # weighted workload cost it saved when chosen
+    write_cost: float
+    serves: tuple[Served, ...]
+
+    @property
+    def ddl(self) -> str:
+        return self.candidate.ddl(self.name, concurrently=True)
+
+
+@dataclass(frozen=True, slots=True)
+class QueryCost:
+    sql: str
+    label: str
+    calls: float
+    before: float
+    after: float
+    indexes: tuple[str, ...]  # the advised indexes its plan uses
+
+
+@dataclass(frozen=True, slots=True)
+class Advice:
+    indexes: tuple[IndexAdvice, ...]
+    queries: tuple[QueryCost, ...]
+    removals: tuple[Removal, ...]
+    cost_before: float  # weighted sum over the workload
+    cost_after: float
+    budget_bytes: int | None
+    write_overhead: float  # weighted cost units the advised indexes add to writes
+    candidates: int
+    plans: int  # what-if plans made
+    notes: tuple[str, ...] = ()
+    skipped: tuple[tuple[str, str], ...] = field(default=())  # (label, why)
+
+    @property
+    def size_bytes(self) -> int:
+        return sum(i.size_bytes for i in self.indexes)
+
+    @property
+    def relative_cost(self) -> float:
+        return self.cost_after / self.cost_before if self.cost_before else 1.0
+
+
+def advise_connection(
+    cur: Any,
+    queries: Sequence[Query],
+    *,
+    budget_bytes: int | None = None,
+    max_columns: int = 5,
+    min_gain: float = 0.005,
+    timeout_s: float = 60.0,
+    progress: Progress | None = None,
+) -> Advice:
+    """Advise on ``queries`` over ``cur``'s connection, inside the caller's transaction
+    (which the caller rolls back)."""
+    say = progress or (lambda _m: None)
+    session_limits(cur, timeout_s)
+    if WhatIf.available(cur) is None:
+        raise UnsupportedError(
+            "advise needs the HypoPG extension in this database to cost indexes without "
+            "building them: install it on the server (Debian: postgresql-NN-hypopg) and run "
+            "CREATE EXTENSION hypopg (nothing is ever built on your database)"
+        )
+    names: set[tuple[str, str]] = set()
+    for q in queries:
+        names |= relation_names(q.sql)
+    catalog = read_catalog(cur, names)
+    usable, skipped = _usable(queries, catalog)
+    wi = WhatIf(cur, [q.sql for q, _ in usable], catalog.server_version)
+    try:
+        return _advise(wi, catalog, usable, skipped, budget_bytes, max_columns, min_gain, say)
+    finally:
+        wi.close()
+
+
+def _usable(
+    queries: Sequence[Query], catalog: Catalog
+) -> tuple[list[tuple[Query, QueryUsage]], list[tuple[str, str]]]:
+    usable: list[tuple[Query, QueryUsage]] = []
+    skipped: list[tuple[str, str]] = []
+    for q in queries:
+        try:
+            u = usage(q.sql, catalog)
+        except Exception as e:  # pglast's ParseError: one bad query does not stop the rest
+            skipped.append((q.label or q.sql[:60], f"cannot read it: {e}"))
+            continue
+        if not u.tables:
+            skipped.append((q.label or q.sql[:60], "reads no table of the database"))
+            continue
+        usable.append((q, u))
+    return usable, skipped
+
+
+def _advise(
+    wi: WhatIf,
+    catalog: Catalog,
+    usable: Sequence[tuple[Query, QueryUsage]],
+    skipped: list[tuple[str, str]],
+    budget: int | None,
+    max_columns: int,
+    min_gain: float,
+    say: Progress,
+) -> Advice:
+    weights = [q.calls for q, _ in usable]
+    say(f"planning {len(usable)} queries as they are")
+    base = [_cost(wi, i, skipped) for i in range(len(usable))]
+    per_query = _candidates(usable, catalog, max_columns)
+    say(f"{sum(len(v) for v in per_query.values())} candidates; finding what plans pick")
+    pool = alternatives(wi, range(len(usable)), per_query)
+    relevant = {c: frozenset(i for i, (_, u) in enumerate(usable) if _serves(c, u)) for c in pool}
+    say(f"{len(pool)} candidates some plan picks; sizing them")
+    raw = {c: wi.size(c) for c in pool}
+    est = {c: sizes.estimate(c, raw[c], catalog.tables[c.table]) for c in pool}
+    writes = {c: _write_cost(c, usable) for c in pool}
+    total = sum(w * b.cost for w, b in zip(weights, base, strict=True))
+    problem = Problem(
+        weights=weights,
+        relevant=relevant,
+        sizes=est,
+        write_cost=writes,
+        budget=budget if budget is not None else 2**62,
+        min_gain=min_gain * total,
+    )
+    sel = select(wi, problem, base, say)
+    n = sum(len(v) for v in per_query.values())
+    return _report(wi, catalog, usable, skipped, base, sel, problem, raw, n, budget)
+
+
+def _cost(wi: WhatIf, i: int, skipped: list[tuple[str, str]]) -> Costed:
+    try:
+        return wi.cost(i)
+    except Exception as e:  # psycopg.Error: the server cannot plan it
+        raise DbdesignError(f"cannot plan workload query {i + 1}: {e}") from None
+
+
+def _candidates(
+    usable: Sequence[tuple[Query, QueryUsage]], catalog: Catalog, max_columns: int
+) -> dict[int, list[Candidate]]:
+    out: dict[int, list[Candidate]] = {}
+    for i, (_, u) in enumerate(usable):
+        found: list[Candidate] = []
+        for table, use in u.tables.items():
+            stats = catalog.tables[table]
+            existing = {(x.columns, x.include, x.method) for x in stats.indexes if not x.partial}
+            for c in candidates(use, stats, max_columns):
+                if (c.columns, c.include, c.method) in existing and not c.where:
+                    continue
+                found.append(c)
+        out[i] = list(dict.fromkeys(found))
+    return out
+
+
+def _serves(c: Candidate, u: QueryUsage) -> bool:
+    """Whether a query's plan could use ``c``: it reads the table and filters, joins, sorts
+    or groups on the leading column (or reads nothing but the index's columns)."""
+    use = u.tables.get(c.table)
+    if use is None:
+        return False
+    lead = c.columns[0]
+    if lead.startswith("("):
+        return any(f"({e})" == lead for e, _ in use.expressions)
+    if lead in (*use.eq, *use.range, *use.join, *use.sort[:1], *use.group):
+        return True
+    return not use.star and set(use.read) <= set(c.columns) | set(c.include)
+
+
+def _write_cost(c: Candidate, usable: Sequence[tuple[Query, QueryUsage]]) -> float:
+    """What ``c`` adds to the workload's writes: an entry per row inserted or deleted, and
+    per row updated when the update sets one of its columns (else the update can stay HOT)."""
+    total = 0.0
+    for q, u in usable:
+        use = u.tables.get(c.table)
+        if use is None or not use.writes:
+            continue
+        if use.writes == "update" and not set(use.written) & (set(c.columns) | set(c.include)):
+            continue
+        total += q.calls * (q.rows or 1.0) * WRITE_COST_PER_ENTRY
+    return total
+
+
+def _report(
+    wi: WhatIf,
+    catalog: Catalog,
+    usable: Sequence[tuple[Query, QueryUsage]],
+    skipped: list[tuple[str, str]],
+    base: Sequence[Costed],
+    sel: Selection,
+    problem: Problem,
+    raw: dict[Candidate, int],
+    n_candidates: int,
+    budget: int | None,
+) -> Advice:
+    sel.costs = [wi.cost(i) for i in range(len(usable))]  # the final set, planned afresh
+    picked: dict[Candidate, str] = {}
+    for c in sel.chosen:
+        n = c.name()
+        while n in picked.values():
+            n = n[:60] + f"_{len(picked)}"
+        picked[c] = n
+    queries = []
+    serves: dict[Candidate, list[Served]] = {c: [] for c in sel.chosen}
+    for i, ((q, _), b, a) in enumerate(zip(usable, base, sel.costs, strict=True)):
+        used = [c for c in map(wi.candidate, sorted(a.indexes)) if c in serves]
+        for c in used:
+            serves[c].append(Served(i, b.cost, a.cost))
+        queries.append(
+            QueryCost(q.sql, q.label, q.calls, b.cost, a.cost, tuple(picked[c] for c in used))
+        )
+    gains = {s.candidate: s.gain for s in sel.steps}
+    indexes = tuple(
+        IndexAdvice(
+            candidate=c,
+            name=picked[c],
+            size_bytes=problem.sizes[c],
+            hypopg_bytes=raw[c],
+            gain=gains.get(c, 0.0),
+            write_cost=problem.write_cost.get(c, 0.0),
+            serves=tuple(serves[c]),
+        )
+        for c in sel.chosen
+    )
+    used_names = set().union(*(b.indexes for b in base), *(a.indexes for a in sel.costs))
+    weights = problem.weights
+    return Advice(
+        indexes=indexes,
+        queries=tuple(queries),
+        removals=tuple(removals(catalog, used_names, [u for _, u in usable])),
+        cost_before=sum(w * b.cost for w, b in zip(weights, base, strict=True)),
+        cost_after=sel.total(weights),
+        budget_bytes=budget,
+        write_overhead=sum(i.write_cost for i in indexes),
+        candidates=n_candidates,
+        plans=wi.explains,
+        skipped=tuple(skipped),
+    )

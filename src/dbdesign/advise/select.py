@@ -1,0 +1,183 @@
+"""Choosing indexes for a whole workload under a storage budget.
+
+The algorithm (a lazy greedy over what-if costs, with growth of chosen indexes):
+
+1. **Per-query alternatives.** All of a query's candidates are created hypothetically at once
+   and the query is planned; the indexes its plan uses are kept, removed, and the query planned
+   again, three times. What no plan ever picks is dropped. This keeps the candidates the
+   planner actually prefers (a few dozen of hundreds) at a cost of three plans per query.
+2. **Greedy by benefit per byte, lazily re-evaluated** (the CELF trick: a candidate's benefit
+   only shrinks as others are chosen, so a stale score is an upper bound and only the top of
+   the queue needs re-planning). Benefit is the weighted fall in the estimated cost of the
+   queries the candidate can serve, less its write cost.
+3. **Growth.** A candidate that extends a chosen index (the chosen one's key is its prefix,
+   same predicate) is costed as a replacement: the chosen one is dropped while it is
+   measured, and only the extra bytes count against the budget. Narrow indexes chosen early
+   become the wide covering ones later when the budget allows.
+
+Selection stops when no candidate that fits saves at least ``min_gain`` of the workload's
+cost.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from dbdesign.advise.candidates import Candidate
+from dbdesign.advise.whatif import Costed, WhatIf
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One choice: the index, what it replaced, its net size and the cost it saved."""
+
+    candidate: Candidate
+    replaced: tuple[Candidate, ...]
+    size_bytes: int
+    gain: float
+
+
+@dataclass(slots=True)
+class Problem:
+    """What selection works on. ``relevant[c]``: the queries candidate ``c`` may serve."""
+
+    weights: Sequence[float]
+    relevant: Mapping[Candidate, frozenset[int]]
+    sizes: Mapping[Candidate, int]
+    write_cost: Mapping[Candidate, float]
+    budget: int
+    min_gain: float  # absolute, in weighted cost units
+
+
+@dataclass(slots=True)
+class Selection:
+    chosen: list[Candidate] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
+    costs: list[Costed] = field(default_factory=list)  # each query's, with the chosen set
+    used: int = 0  # bytes
+
+    def total(self, weights: Sequence[float]) -> float:
+        return sum(w * c.cost for w, c in zip(weights, self.costs, strict=True))
+
+
+def alternatives(
+    wi: WhatIf,
+    queries: Sequence[int],
+    per_query: Mapping[int, Sequence[Candidate]],
+    rounds: int = 3,
+) -> set[Candidate]:
+    """The candidates some query's plan picks (see the module's step 1)."""
+    kept: set[Candidate] = set()
+    for q in queries:
+        pool = list(dict.fromkeys(per_query.get(q, ())))
+        for _ in range(rounds):
+            if not pool:
+                break
+            by_name = {wi.add(c): c for c in pool}
+            used = {by_name[n] for n in wi.cost(q).indexes if n in by_name}
+            for c in pool:
+                wi.remove(c)
+            if not used:
+                break
+            kept |= used
+            pool = [c for c in pool if c not in used]
+    return kept
+
+
+def select(
+    wi: WhatIf, problem: Problem, base: Sequence[Costed], progress: Progress | None = None
+) -> Selection:
+    """Choose indexes (see the module docstring); ``base`` is each query's cost today."""
+    sel = Selection(costs=list(base))
+    version = 0
+    heap: list[tuple[float, int, int, Candidate]] = []
+    measured: dict[Candidate, tuple[int, float, dict[int, Costed], tuple[Candidate, ...]]] = {}
+    order = {c: i for i, c in enumerate(problem.relevant)}
+    # too big for what is left, until an index they would grow is chosen
+    parked: set[Candidate] = set()
+    for c in problem.relevant:
+        heapq.heappush(heap, (-float("inf"), order[c], -1, c))
+    while heap:
+        _, _, stamp, c = heapq.heappop(heap)
+        if c in sel.chosen:
+            continue
+        if stamp != version:
+            gain, costs, replaced = _measure(wi, c, problem, sel)
+            measured[c] = (version, gain, costs, replaced)
+            net = _net_size(c, replaced, problem)
+            if gain <= problem.min_gain:
+                continue
+            if sel.used + net > problem.budget:
+                parked.add(c)
+                continue
+            heapq.heappush(heap, (-gain / max(net, 1), order[c], version, c))
+            continue
+        _, gain, costs, replaced = measured[c]
+        _choose(wi, c, replaced, costs, gain, problem, sel)
+        version += 1
+        for p in [p for p in parked if _grows(p, c)]:
+            parked.discard(p)
+            heapq.heappush(heap, (-float("inf"), order[p], -1, p))
+        if progress:
+            progress(f"chose {c.ddl()}")
+    return sel
+
+
+def _net_size(c: Candidate, replaced: Sequence[Candidate], problem: Problem) -> int:
+    return problem.sizes[c] - sum(problem.sizes[r] for r in replaced)
+
+
+def _grows(c: Candidate, chosen: Candidate) -> bool:
+    """``c`` extends ``chosen``: same table, method and predicate, ``chosen``'s key its prefix."""
+    return (
+        c.table == chosen.table
+        and c.method == chosen.method
+        and c.where == chosen.where
+        and c.columns[: len(chosen.columns)] == chosen.columns
+        and set(chosen.include) <= set(c.columns) | set(c.include)
+    )
+
+
+def _measure(
+    wi: WhatIf, c: Candidate, problem: Problem, sel: Selection
+) -> tuple[float, dict[int, Costed], tuple[Candidate, ...]]:
+    """The weighted cost ``c`` saves over the chosen set (replacing what it grows), and the
+    new costs of the queries it touches."""
+    replaced = tuple(x for x in sel.chosen if _grows(c, x))
+    touched = set(problem.relevant[c])
+    for r in replaced:
+        touched |= problem.relevant[r]
+        wi.remove(r)
+    wi.add(c)
+    costs = {q: wi.cost(q) for q in sorted(touched)}
+    wi.remove(c)
+    for r in replaced:
+        wi.add(r)
+    gain = sum(problem.weights[q] * (sel.costs[q].cost - costs[q].cost) for q in costs)
+    gain -= problem.write_cost.get(c, 0.0) - sum(problem.write_cost.get(r, 0.0) for r in replaced)
+    return gain, costs, replaced
+
+
+def _choose(
+    wi: WhatIf,
+    c: Candidate,
+    replaced: Sequence[Candidate],
+    costs: Mapping[int, Costed],
+    gain: float,
+    problem: Problem,
+    sel: Selection,
+) -> None:
+    for r in replaced:
+        wi.remove(r)
+        sel.chosen.remove(r)
+    wi.add(c)
+    sel.chosen.append(c)
+    for q, cost in costs.items():
+        sel.costs[q] = cost
+    net = _net_size(c, replaced, problem)
+    sel.used += net
+    sel.steps.append(Step(c, tuple(replaced), net, gain))

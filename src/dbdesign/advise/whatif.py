@@ -1,0 +1,143 @@
+"""What-if costing: the planner's estimate of each workload query with hypothetical indexes
+(HypoPG), inside one READ ONLY transaction that is rolled back.
+
+HypoPG's indexes live in the session's memory only: nothing is written to the catalog, no
+other session sees them, and :meth:`WhatIf.close` (and the connection's end) discards them.
+Queries with ``$n`` parameters are costed with generic plans: ``EXPLAIN (GENERIC_PLAN)`` on
+PostgreSQL 16+, else a prepared statement planned with ``plan_cache_mode =
+force_generic_plan`` (prepared again for each configuration: HypoPG's indexes do not
+invalidate a cached plan).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from dbdesign.advise.candidates import Candidate
+from dbdesign.advise.guard import check_statement
+from dbdesign.errors import DbdesignError, UnsupportedError
+
+_PARAM = re.compile(r"\$(\d+)")
+_INDEX_NAME = re.compile(r'"Index Name": "([^"]*)"')
+_TOTAL_COST = re.compile(r'"Total Cost": ([0-9.eE+-]+)')
+
+
+@dataclass(frozen=True, slots=True)
+class Costed:
+    """A query's estimated cost and the indexes its plan uses (names as the plan gives them:
+    hypothetical ones look like ``<13556>btree_lineitem_l_shipdate``)."""
+
+    cost: float
+    indexes: frozenset[str]
+
+
+class WhatIf:
+    """Hypothetical indexes and query costs on one connection (its transaction is the
+    caller's, READ ONLY)."""
+
+    def __init__(self, cur: Any, queries: Sequence[str], server_version: int) -> None:
+        self._cur = cur
+        self._generic = server_version >= 160000
+        self._queries = [check_statement(q).text for q in queries]
+        self._params = [_parameters(q) for q in self._queries]
+        self._oids: dict[Candidate, int] = {}
+        self._names: dict[Candidate, str] = {}
+        self._ever: dict[str, Candidate] = {}  # every name a plan may show -> its candidate
+        self.explains = 0
+
+    @staticmethod
+    def available(cur: Any) -> str | None:
+        """HypoPG's version when the extension is created in this database, else None."""
+        cur.execute("select extversion from pg_extension where extname = 'hypopg'")
+        row = cur.fetchone()
+        return None if row is None else str(row[0])
+
+    # ----------------------------------------------------------------- indexes
+
+    def add(self, c: Candidate) -> str:
+        """Create ``c`` hypothetically; its name as plans will show it."""
+        if c in self._oids:
+            return self._names[c]
+        try:
+            self._cur.execute("savepoint dbdesign_hypo")
+            self._cur.execute(
+                "select indexrelid, indexname from hypopg_create_index(%s)", (c.ddl(),)
+            )
+            oid, name = self._cur.fetchone()
+            self._cur.execute("release savepoint dbdesign_hypo")
+        except Exception as e:  # psycopg.Error: an expression HypoPG cannot take
+            self._cur.execute("rollback to savepoint dbdesign_hypo")
+            raise UnsupportedError(f"HypoPG refused {c.ddl()}: {e}") from None
+        self._oids[c] = int(oid)
+        self._names[c] = self._ever_name(c, str(name))
+        return self._names[c]
+
+    def _ever_name(self, c: Candidate, name: str) -> str:
+        self._ever[name] = c
+        return name
+
+    def remove(self, c: Candidate) -> None:
+        oid = self._oids.pop(c, None)
+        self._names.pop(c, None)
+        if oid is not None:
+            self._cur.execute("select hypopg_drop_index(%s)", (oid,))
+
+    def size(self, c: Candidate) -> int:
+        """HypoPG's size estimate in bytes (it ignores B-tree deduplication)."""
+        added = c not in self._oids
+        self.add(c)
+        self._cur.execute("select hypopg_relation_size(%s)", (self._oids[c],))
+        (size,) = self._cur.fetchone()
+        if added:
+            self.remove(c)
+        return int(size)
+
+    def candidate(self, name: str) -> Candidate | None:
+        """The candidate a plan's index name stands for (also one dropped and made again)."""
+        return self._ever.get(name)
+
+    def close(self) -> None:
+        self._cur.execute("select hypopg_reset()")
+        self._oids.clear()
+        self._names.clear()
+
+    # ----------------------------------------------------------------- costs
+
+    def cost(self, i: int) -> Costed:
+        """Query ``i``'s estimated total cost with the indexes that exist now (real ones and
+        the hypothetical ones added)."""
+        self.explains += 1
+        sql, n = self._queries[i], self._params[i]
+        if n and not self._generic:
+            self._cur.execute("deallocate all")
+            self._cur.execute(f"prepare dbdesign_q as {sql}")
+            args = ", ".join(["null"] * n)
+            self._cur.execute(f"explain (format json) execute dbdesign_q({args})")
+        elif n:
+            self._cur.execute(f"explain (generic_plan, format json) {sql}")
+        else:
+            self._cur.execute(f"explain (format json) {sql}")
+        (row,) = self._cur.fetchone()
+        text = row if isinstance(row, str) else json.dumps(row)
+        m = _TOTAL_COST.search(text)
+        if m is None:
+            raise DbdesignError("EXPLAIN gave no cost")
+        return Costed(float(m.group(1)), frozenset(_INDEX_NAME.findall(text)))
+
+
+def session_limits(cur: Any, timeout_s: float) -> None:
+    """The transaction advice runs in: READ ONLY, each statement and lock wait cancelled
+    after ``timeout_s``, prepared statements planned generically (PostgreSQL < 16)."""
+    ms = max(1, round(timeout_s * 1000))
+    cur.execute(f"set local statement_timeout = {ms}")
+    cur.execute(f"set local lock_timeout = {ms}")
+    cur.execute("set local transaction_read_only = on")
+    cur.execute("set local plan_cache_mode = force_generic_plan")
+
+
+def _parameters(sql: str) -> int:
+    return max((int(m) for m in _PARAM.findall(sql)), default=0)
