@@ -8,6 +8,7 @@ only. Nothing is created on the database.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +27,14 @@ Progress = Callable[[str], None]
 # planner cost units per index entry an INSERT, a non-HOT UPDATE or a DELETE's later
 # vacuum writes: about one leaf page touched (seq_page_cost 1) plus its WAL record
 WRITE_COST_PER_ENTRY = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Limits:
+    budget: int | None
+    max_columns: int
+    min_gain: float
+    hypopg_sizes: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,10 +110,13 @@ def advise_connection(
     max_columns: int = 5,
     min_gain: float = 0.005,
     timeout_s: float = 60.0,
+    hypopg_sizes: bool = False,
     progress: Progress | None = None,
 ) -> Advice:
     """Advise on ``queries`` over ``cur``'s connection, inside the caller's transaction
-    (which the caller rolls back)."""
+    (which the caller rolls back). ``hypopg_sizes``: count the budget in HypoPG's own size
+    estimates (as published comparisons of index advisors do) instead of the sizes the
+    indexes will have once built (:mod:`dbdesign.advise.sizes`)."""
     say = progress or (lambda _m: None)
     session_limits(cur, timeout_s)
     if WhatIf.available(cur) is None:
@@ -120,7 +132,8 @@ def advise_connection(
     usable, skipped = _usable(queries, catalog)
     wi = WhatIf(cur, [q.sql for q, _ in usable], catalog.server_version)
     try:
-        return _advise(wi, catalog, usable, skipped, budget_bytes, max_columns, min_gain, say)
+        limits = _Limits(budget_bytes, max_columns, min_gain, hypopg_sizes)
+        return _advise(wi, catalog, usable, skipped, limits, say)
     finally:
         wi.close()
 
@@ -148,21 +161,19 @@ def _advise(
     catalog: Catalog,
     usable: Sequence[tuple[Query, QueryUsage]],
     skipped: list[tuple[str, str]],
-    budget: int | None,
-    max_columns: int,
-    min_gain: float,
+    limits: _Limits,
     say: Progress,
 ) -> Advice:
     weights = [q.calls for q, _ in usable]
     say(f"planning {len(usable)} queries as they are")
     base = [_cost(wi, i, skipped) for i in range(len(usable))]
-    per_query = _candidates(usable, catalog, max_columns)
+    per_query = _candidates(usable, catalog, limits.max_columns)
     say(f"{sum(len(v) for v in per_query.values())} candidates; finding what plans pick")
     pool = alternatives(wi, range(len(usable)), per_query)
-    relevant = {c: frozenset(i for i, (_, u) in enumerate(usable) if _serves(c, u)) for c in pool}
+    relevant = {c: frozenset(i for i, cs in per_query.items() if c in cs) for c in pool}
     say(f"{len(pool)} candidates some plan picks; sizing them")
     raw = {c: wi.size(c) for c in pool}
-    est = {c: sizes.estimate(c, raw[c], catalog.tables[c.table]) for c in pool}
+    est = raw if limits.hypopg_sizes else {c: _estimate(wi, c, raw[c], catalog) for c in pool}
     writes = {c: _write_cost(c, usable) for c in pool}
     total = sum(w * b.cost for w, b in zip(weights, base, strict=True))
     problem = Problem(
@@ -170,12 +181,22 @@ def _advise(
         relevant=relevant,
         sizes=est,
         write_cost=writes,
-        budget=budget if budget is not None else 2**62,
-        min_gain=min_gain * total,
+        budget=limits.budget if limits.budget is not None else 2**62,
+        min_gain=limits.min_gain * total,
     )
     sel = select(wi, problem, base, say)
     n = sum(len(v) for v in per_query.values())
-    return _report(wi, catalog, usable, skipped, base, sel, problem, raw, n, budget)
+    return _report(wi, catalog, usable, skipped, base, sel, problem, raw, n, limits.budget)
+
+
+def _estimate(wi: WhatIf, c: Candidate, raw: int, catalog: Catalog) -> int:
+    """``c``'s size once built (:mod:`dbdesign.advise.sizes`); a partial index keeps the
+    share of rows HypoPG's estimates with and without its predicate give."""
+    kept = 1.0
+    if c.where:
+        whole = wi.size(dataclasses.replace(c, where=""))
+        kept = min(1.0, raw / whole) if whole else 1.0
+    return sizes.estimate(c, raw, catalog.tables[c.table], kept)
 
 
 def _cost(wi: WhatIf, i: int, skipped: list[tuple[str, str]]) -> Costed:
@@ -200,20 +221,6 @@ def _candidates(
                 found.append(c)
         out[i] = list(dict.fromkeys(found))
     return out
-
-
-def _serves(c: Candidate, u: QueryUsage) -> bool:
-    """Whether a query's plan could use ``c``: it reads the table and filters, joins, sorts
-    or groups on the leading column (or reads nothing but the index's columns)."""
-    use = u.tables.get(c.table)
-    if use is None:
-        return False
-    lead = c.columns[0]
-    if lead.startswith("("):
-        return any(f"({e})" == lead for e, _ in use.expressions)
-    if lead in (*use.eq, *use.range, *use.join, *use.sort[:1], *use.group):
-        return True
-    return not use.star and set(use.read) <= set(c.columns) | set(c.include)
 
 
 def _write_cost(c: Candidate, usable: Sequence[tuple[Query, QueryUsage]]) -> float:

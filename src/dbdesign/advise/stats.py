@@ -23,6 +23,7 @@ class ColumnStats:
     null_frac: float = 0.0
     # Deduplication in B-tree leaves is safe for the type (not numeric, float, jsonb ...).
     dedup_safe: bool = True
+    align: int = 1  # bytes a stored value is aligned to (1 for short variable-length values)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -78,6 +79,9 @@ class Catalog:
 # Types whose B-tree entries cannot be deduplicated (equality is not image equality).
 _NO_DEDUP = ("numeric", "real", "double precision", "jsonb", "anyarray", "record", "interval")
 
+# pg_type.typalign -> bytes
+_ALIGN = {"c": 1, "s": 2, "i": 4, "d": 8}
+
 _RELATIONS = """
 select r.schema_name, r.rel_name, c.oid,
        quote_ident(n.nspname) || '.' || quote_ident(c.relname), c.reltuples, c.relpages,
@@ -99,7 +103,8 @@ left join pg_stat_user_tables s on s.relid = c.oid
 _COLUMNS = """
 select a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), coalesce(s.avg_width,
        case when t.typlen > 0 then t.typlen else 32 end), coalesce(s.n_distinct, 0),
-       coalesce(s.correlation, 0), coalesce(s.null_frac, 0)
+       coalesce(s.correlation, 0), coalesce(s.null_frac, 0),
+       case when t.typlen = -1 then 'c' else t.typalign::text end
 from pg_attribute a join pg_type t on t.oid = a.atttypid
 join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
 left join pg_stats s on s.schemaname = n.nspname and s.tablename = c.relname
@@ -163,7 +168,7 @@ def _columns(
 ) -> dict[int, dict[str, ColumnStats]]:
     cur.execute(_COLUMNS, (oids,))
     out: dict[int, dict[str, ColumnStats]] = {}
-    for oid, name, typ, width, n_distinct, corr, null_frac in cur.fetchall():
+    for oid, name, typ, width, n_distinct, corr, null_frac, align in cur.fetchall():
         rows = rels[oid]["rows"]
         distinct = -float(n_distinct) * rows if n_distinct < 0 else float(n_distinct)
         out.setdefault(oid, {})[name] = ColumnStats(
@@ -174,6 +179,7 @@ def _columns(
             correlation=float(corr),
             null_frac=float(null_frac),
             dedup_safe=not typ.startswith(_NO_DEDUP) and not typ.endswith("[]"),
+            align=_ALIGN.get(align, 1),
         )
     return out
 

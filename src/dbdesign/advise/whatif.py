@@ -46,7 +46,10 @@ class WhatIf:
         self._params = [_parameters(q) for q in self._queries]
         self._oids: dict[Candidate, int] = {}
         self._names: dict[Candidate, str] = {}
-        self._ever: dict[str, Candidate] = {}  # every name a plan may show -> its candidate
+        self._ever: dict[str, Candidate] = {}
+        self._valid: set[Candidate] = (
+            set()
+        )  # created once without error  # every name a plan may show -> its candidate
         self.explains = 0
 
     @staticmethod
@@ -59,19 +62,25 @@ class WhatIf:
     # ----------------------------------------------------------------- indexes
 
     def add(self, c: Candidate) -> str:
-        """Create ``c`` hypothetically; its name as plans will show it."""
+        """Create ``c`` hypothetically; its name as plans will show it. The first time, in a
+        savepoint: an index HypoPG refuses (an expression it cannot take) raises
+        UnsupportedError and leaves the transaction usable."""
         if c in self._oids:
             return self._names[c]
+        first = c not in self._valid
         try:
-            self._cur.execute("savepoint dbdesign_hypo")
+            if first:
+                self._cur.execute("savepoint dbdesign_hypo")
             self._cur.execute(
                 "select indexrelid, indexname from hypopg_create_index(%s)", (c.ddl(),)
             )
             oid, name = self._cur.fetchone()
-            self._cur.execute("release savepoint dbdesign_hypo")
-        except Exception as e:  # psycopg.Error: an expression HypoPG cannot take
+            if first:
+                self._cur.execute("release savepoint dbdesign_hypo")
+        except Exception as e:  # psycopg.Error
             self._cur.execute("rollback to savepoint dbdesign_hypo")
             raise UnsupportedError(f"HypoPG refused {c.ddl()}: {e}") from None
+        self._valid.add(c)
         self._oids[c] = int(oid)
         self._names[c] = self._ever_name(c, str(name))
         return self._names[c]
