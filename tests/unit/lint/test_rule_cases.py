@@ -18,6 +18,13 @@ import yaml
 from dbdesign.lint import LintConfig, apply_suppressions, lint, parse_config
 from dbdesign.lint.engine import source_files
 from dbdesign.lint.migration import MigrationLintOptions, lint_migrations
+from dbdesign.lint.query import (
+    QueryRun,
+    fingerprint,
+    lint_queries,
+    lint_query_files,
+    read_query_file,
+)
 from dbdesign.lint.registry import MIGRATIONS, all_rules
 from dbdesign.model import Schema
 
@@ -60,6 +67,8 @@ def run_case(code: str, case: dict[str, Any]) -> list[str]:
         return run_migration_case(
             code, case, dialect, replace(parse_config(config), select=(code, *extra))
         )
+    if "query" in case:
+        return run_query_case(code, case, replace(parse_config(config), select=(code, *extra)))
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "case.sql"
         path.write_text(case["sql"])
@@ -88,6 +97,32 @@ def run_migration_case(code: str, case: dict[str, Any], dialect: str, cfg: LintC
         )
         report = lint_migrations([str(path)], options, cfg)
     return [f.object for f in report.findings if f.code == code]
+
+
+def run_query_case(code: str, case: dict[str, Any], cfg: LintConfig) -> list[str]:
+    """A query rule's case: ``query`` is a .sql file of queries linted as ``dbdesign lint
+    --queries`` does, ``schema`` the DDL they run on; ``runs`` what a log recorded, each
+    ``{query: N (1-based), session, transaction, times, at_ms, every_ms}``."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "queries.sql"
+        path.write_text(case["query"])
+        schema = read_sql(case["schema"], "postgres") if case.get("schema") else None
+        if not case.get("runs"):
+            report = lint_query_files([str(path)], cfg, schema=schema)
+            return [f.object for f in report.findings if f.code == code]
+        texts = read_query_file(str(path))
+        runs = [
+            QueryRun(
+                fingerprint(texts[r["query"] - 1].sql),
+                str(r.get("session", "1")),
+                r.get("transaction"),
+                r.get("at_ms", 0) + n * r.get("every_ms", 1),
+            )
+            for r in case["runs"]
+            for n in range(r.get("times", 1))
+        ]
+        found = lint_queries(texts, cfg, schema=schema, runs=runs)
+    return [f.object for f in found if f.code == code]
 
 
 def all_cases() -> list[Any]:
