@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dbdesign.advise import sizes
-from dbdesign.advise.candidates import Candidate, candidates
+from dbdesign.advise.candidates import Candidate, candidates, merged
 from dbdesign.advise.removal import Removal, removals
 from dbdesign.advise.select import Problem, Selection, alternatives, select
 from dbdesign.advise.stats import Catalog, read_catalog
@@ -170,6 +170,14 @@ def _advise(
     per_query = _candidates(usable, catalog, limits.max_columns)
     say(f"{sum(len(v) for v in per_query.values())} candidates; finding what plans pick")
     pool = alternatives(wi, range(len(usable)), per_query)
+    # one index carrying several queries' INCLUDE columns, when a plan picked one of them
+    every = [c for cs in per_query.values() for c in cs]
+    for union, members in merged(every, catalog.tables, limits.max_columns).items():
+        if any(m in pool for m in members):
+            pool.add(union)
+            for cs in per_query.values():
+                if any(m in cs for m in members):
+                    cs.append(union)
     relevant = {c: frozenset(i for i, cs in per_query.items() if c in cs) for c in pool}
     say(f"{len(pool)} candidates some plan picks; sizing them")
     raw = {c: wi.size(c) for c in pool}
@@ -250,11 +258,14 @@ def _report(
     budget: int | None,
 ) -> Advice:
     sel.costs = [wi.cost(i) for i in range(len(usable))]  # the final set, planned afresh
+    taken = {ix.name.rsplit(".", 1)[-1] for t in catalog.tables.values() for ix in t.indexes}
     picked: dict[Candidate, str] = {}
     for c in sel.chosen:
-        n = c.name()
-        while n in picked.values():
-            n = n[:60] + f"_{len(picked)}"
+        n, k = c.name(), 1
+        while n in taken:  # an index of the database or one advised before
+            k += 1
+            n = f"{c.name()[:59]}_{k}"
+        taken.add(n)
         picked[c] = n
     queries = []
     serves: dict[Candidate, list[Served]] = {c: [] for c in sel.chosen}

@@ -20,7 +20,8 @@ For each query and table (:class:`~dbdesign.advise.usage.TableUse`) the candidat
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from dbdesign import dialects
@@ -70,11 +71,13 @@ class Candidate:
         return sql
 
     def name(self) -> str:
-        """A name in the usual ``table_col1_col2_idx`` form (63 bytes at most)."""
+        """A name in the usual ``table_col1_col2_idx`` form; a partial index adds the words
+        of its predicate (``orders_placed_at_status_paid_idx``); 63 bytes at most."""
         base = self.table.rsplit(".", 1)[-1].strip('"')
-        parts = [c.strip("()").split("(")[-1].split(",")[0] for c in self.columns]
+        words = [c.strip("()").split("(")[-1].split(",")[0] for c in self.columns]
+        words += re.findall(r"[A-Za-z0-9]+", self.where)[:4]
         tail = "brin" if self.method == "brin" else "idx"
-        name = "_".join([base, *parts, tail]).lower()
+        name = "_".join([base, *words, tail]).lower()
         name = "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in name)
         return name[:63]
 
@@ -168,3 +171,26 @@ def _partials(use: TableUse, stats: TableStats, max_columns: int) -> Iterator[Ca
             covering = _covering(others, stats, key, max_columns)
             if covering:
                 yield Candidate(stats.name, key, covering, where=predicate)
+
+
+def merged(found: Iterable[Candidate], tables: Mapping[str, TableStats], max_columns: int
+           ) -> dict[Candidate, tuple[Candidate, ...]]:  # fmt: skip
+    """Covering candidates of several queries with the same key, merged: one index that
+    carries every query's INCLUDE columns (when that stays within the limits), by the
+    candidates it stands for."""
+    groups: dict[tuple[str, tuple[str, ...], str, str], list[Candidate]] = {}
+    for c in found:
+        if c.include:
+            groups.setdefault((c.table, c.columns, c.where, c.method), []).append(c)
+    out: dict[Candidate, tuple[Candidate, ...]] = {}
+    for (table, key, where, method), members in groups.items():
+        include = tuple(dict.fromkeys(col for m in members for col in m.include))
+        if len(members) < 2 or len(key) + len(include) > max_columns:
+            continue
+        cols = tables[table].columns
+        if sum(cols[c].width for c in include if c in cols) > INCLUDE_MAX_WIDTH:
+            continue
+        union = Candidate(table, key, include, where, method)
+        if union not in members:
+            out[union] = tuple(members)
+    return out

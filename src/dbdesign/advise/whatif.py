@@ -46,10 +46,9 @@ class WhatIf:
         self._params = [_parameters(q) for q in self._queries]
         self._oids: dict[Candidate, int] = {}
         self._names: dict[Candidate, str] = {}
-        self._ever: dict[str, Candidate] = {}
-        self._valid: set[Candidate] = (
-            set()
-        )  # created once without error  # every name a plan may show -> its candidate
+        self._ever: dict[str, Candidate] = {}  # every name a plan may show -> its candidate
+        self._valid: set[Candidate] = set()  # created once without error
+        self._prepared = False  # dbdesign_q exists (PostgreSQL < 16, generic plans)
         self.explains = 0
 
     @staticmethod
@@ -122,8 +121,10 @@ class WhatIf:
         self.explains += 1
         sql, n = self._queries[i], self._params[i]
         if n and not self._generic:
-            self._cur.execute("deallocate all")
+            if self._prepared:
+                self._cur.execute("deallocate dbdesign_q")
             self._cur.execute(f"prepare dbdesign_q as {sql}")
+            self._prepared = True
             args = ", ".join(["null"] * n)
             self._cur.execute(f"explain (format json) execute dbdesign_q({args})")
         elif n:
