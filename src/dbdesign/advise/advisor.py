@@ -80,6 +80,32 @@ class QueryCost:
 
 
 @dataclass(frozen=True, slots=True)
+class Built:
+    name: str
+    estimated_bytes: int
+    hypopg_bytes: int
+    built_bytes: int
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    """``--verify``: the advised indexes built on a scratch copy (dbdesign.advise.verify)."""
+
+    indexes: tuple[Built, ...]
+    before: tuple[float, ...]  # each query's cost on the copy without the new indexes
+    after: tuple[float, ...]  # ... and with them, built
+    weights: tuple[float, ...]
+
+    @property
+    def cost_before(self) -> float:
+        return sum(w * c for w, c in zip(self.weights, self.before, strict=True))
+
+    @property
+    def cost_after(self) -> float:
+        return sum(w * c for w, c in zip(self.weights, self.after, strict=True))
+
+
+@dataclass(frozen=True, slots=True)
 class Advice:
     indexes: tuple[IndexAdvice, ...]
     queries: tuple[QueryCost, ...]
@@ -92,6 +118,7 @@ class Advice:
     plans: int  # what-if plans made
     notes: tuple[str, ...] = ()
     skipped: tuple[tuple[str, str], ...] = field(default=())  # (label, why)
+    verification: Verification | None = None
 
     @property
     def size_bytes(self) -> int:

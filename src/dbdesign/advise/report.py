@@ -60,8 +60,29 @@ def as_json(advice: Advice) -> dict[str, Any]:
             for q in advice.queries
         ],
         "skipped": [{"query": label, "reason": why} for label, why in advice.skipped],
+        "verification": _verification_json(advice),
         "notes": list(advice.notes),
         "estimated": "costs are the planner's estimates with hypothetical indexes (HypoPG)",
+    }
+
+
+def _verification_json(advice: Advice) -> dict[str, Any] | None:
+    v = advice.verification
+    if v is None:
+        return None
+    return {
+        "cost_before": v.cost_before,
+        "cost_after": v.cost_after,
+        "relative_cost": v.cost_after / v.cost_before if v.cost_before else 1.0,
+        "indexes": [
+            {
+                "name": b.name,
+                "estimated_bytes": b.estimated_bytes,
+                "hypopg_bytes": b.hypopg_bytes,
+                "built_bytes": b.built_bytes,
+            }
+            for b in v.indexes
+        ],
     }
 
 
@@ -109,10 +130,30 @@ def text(advice: Advice) -> str:
         out.append("Indexes the workload does not need:")
         for r in advice.removals:
             out.append(f"{r.ddl};  -- {_mb(r.size_bytes)}: {r.reason}")
+    out.extend(_verification_text(advice))
     for label, why in advice.skipped:
         out.append(f"skipped {label}: {why}")
     out.extend(advice.notes)
     return "\n".join(out) + "\n"
+
+
+def _verification_text(advice: Advice) -> list[str]:
+    v = advice.verification
+    if v is None:
+        return []
+    out = [
+        "",
+        "Built on the scratch copy (--verify):",
+        f"  workload cost {v.cost_before:,.0f} -> {v.cost_after:,.0f} "
+        f"({v.cost_after / v.cost_before * 100 if v.cost_before else 100:.1f}%; "
+        f"estimated {advice.relative_cost * 100:.1f}%)",
+    ]
+    for b in v.indexes:
+        out.append(
+            f"  {b.name}: built {_mb(b.built_bytes)}, estimated {_mb(b.estimated_bytes)}, "
+            f"HypoPG {_mb(b.hypopg_bytes)}"
+        )
+    return out
 
 
 def sql(advice: Advice) -> str:

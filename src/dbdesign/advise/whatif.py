@@ -109,9 +109,18 @@ class WhatIf:
         return self._ever.get(name)
 
     def close(self) -> None:
+        """Discard the hypothetical indexes and the prepared statement (a rollback keeps
+        neither from the session's memory)."""
         self._cur.execute("select hypopg_reset()")
         self._oids.clear()
         self._names.clear()
+        self.release()
+
+    def release(self) -> None:
+        """Deallocate the prepared statement generic plans use (PostgreSQL < 16)."""
+        if self._prepared:
+            self._cur.execute("deallocate dbdesign_q")
+            self._prepared = False
 
     # ----------------------------------------------------------------- costs
 
