@@ -196,7 +196,7 @@ def _advise(
     base = [_cost(wi, i, skipped) for i in range(len(usable))]
     per_query = _candidates(usable, catalog, limits.max_columns)
     say(f"{sum(len(v) for v in per_query.values())} candidates; finding what plans pick")
-    pool = alternatives(wi, range(len(usable)), per_query)
+    pool, best = alternatives(wi, range(len(usable)), per_query)
     # one index carrying several queries' INCLUDE columns, when a plan picked one of them
     every = [c for cs in per_query.values() for c in cs]
     for union, members in merged(every, catalog.tables, limits.max_columns).items():
@@ -207,15 +207,20 @@ def _advise(
                     cs.append(union)
     relevant = {c: frozenset(i for i, cs in per_query.items() if c in cs) for c in pool}
     say(f"{len(pool)} candidates some plan picks; sizing them")
-    raw = {c: wi.size(c) for c in pool}
-    est = raw if limits.hypopg_sizes else {c: _estimate(wi, c, raw[c], catalog) for c in pool}
+    raw = wi.sizes(sorted(pool, key=lambda c: c.ddl()))
+    est = raw if limits.hypopg_sizes else _estimates(wi, raw, catalog)
     writes = {c: _write_cost(c, usable) for c in pool}
     total = sum(w * b.cost for w, b in zip(weights, base, strict=True))
+    bounds = {
+        c: sum(weights[q] * (base[q].cost - best.get(q, base[q].cost)) for q in qs)
+        for c, qs in relevant.items()
+    }
     problem = Problem(
         weights=weights,
         relevant=relevant,
         sizes=est,
         write_cost=writes,
+        bounds=bounds,
         budget=limits.budget if limits.budget is not None else 2**62,
         min_gain=limits.min_gain * total,
     )
@@ -224,14 +229,18 @@ def _advise(
     return _report(wi, catalog, usable, skipped, base, sel, problem, raw, n, limits.budget)
 
 
-def _estimate(wi: WhatIf, c: Candidate, raw: int, catalog: Catalog) -> int:
-    """``c``'s size once built (:mod:`dbdesign.advise.sizes`); a partial index keeps the
-    share of rows HypoPG's estimates with and without its predicate give."""
-    kept = 1.0
-    if c.where:
-        whole = wi.size(dataclasses.replace(c, where=""))
-        kept = min(1.0, raw / whole) if whole else 1.0
-    return sizes.estimate(c, raw, catalog.tables[c.table], kept)
+def _estimates(wi: WhatIf, raw: dict[Candidate, int], catalog: Catalog) -> dict[Candidate, int]:
+    """Each candidate's size once built (:mod:`dbdesign.advise.sizes`); a partial index
+    keeps the share of rows HypoPG's estimates with and without its predicate give."""
+    wholes = {c: dataclasses.replace(c, where="") for c in raw if c.where}
+    whole_size = wi.sizes(list(wholes.values()))
+    out = {}
+    for c, size in raw.items():
+        kept = 1.0
+        if c in wholes and whole_size.get(wholes[c]):
+            kept = min(1.0, size / whole_size[wholes[c]])
+        out[c] = sizes.estimate(c, size, catalog.tables[c.table], kept)
+    return out
 
 
 def _cost(wi: WhatIf, i: int, skipped: list[tuple[str, str]]) -> Costed:

@@ -8,8 +8,10 @@ The algorithm (a lazy greedy over what-if costs, with growth of chosen indexes):
    planner actually prefers (a few dozen of hundreds) at a cost of three plans per query.
 2. **Greedy by benefit per byte, lazily re-evaluated** (the CELF trick: a candidate's benefit
    only shrinks as others are chosen, so a stale score is an upper bound and only the top of
-   the queue needs re-planning). Benefit is the weighted fall in the estimated cost of the
-   queries the candidate can serve, less its write cost.
+   the queue needs re-planning). The first bound of each candidate costs no plan: its
+   queries' fall in cost with all their candidates at once (step 1) — candidates whose
+   queries gain little are never planned alone. Benefit is the weighted fall in the
+   estimated cost of the queries the candidate can serve, less its write cost.
 3. **Growth.** A candidate that extends a chosen index (the chosen one's key is its prefix,
    same predicate) is costed as a replacement: the chosen one is dropped while it is
    measured, and only the extra bytes count against the budget. Narrow indexes chosen early
@@ -49,6 +51,8 @@ class Problem:
     relevant: Mapping[Candidate, frozenset[int]]
     sizes: Mapping[Candidate, int]
     write_cost: Mapping[Candidate, float]
+    # the most a candidate can save: its queries' fall in cost with all their candidates
+    bounds: Mapping[Candidate, float]
     budget: int
     min_gain: float  # absolute, in weighted cost units
 
@@ -69,23 +73,26 @@ def alternatives(
     queries: Sequence[int],
     per_query: Mapping[int, Sequence[Candidate]],
     rounds: int = 3,
-) -> set[Candidate]:
-    """The candidates some query's plan picks (see the module's step 1)."""
+) -> tuple[set[Candidate], dict[int, float]]:
+    """The candidates some query's plan picks (see the module's step 1), and each query's
+    cost with all its candidates at once: no subset of them does better."""
     kept: set[Candidate] = set()
+    best: dict[int, float] = {}
     for q in queries:
         pool = list(dict.fromkeys(per_query.get(q, ())))
         for _ in range(rounds):
             if not pool:
                 break
-            by_name = {wi.add(c): c for c in pool}
-            used = {by_name[n] for n in wi.cost(q).indexes if n in by_name}
-            for c in pool:
-                wi.remove(c)
+            by_name = wi.add_many(pool)
+            costed = wi.cost(q)
+            best.setdefault(q, costed.cost)
+            used = {by_name[n] for n in costed.indexes if n in by_name}
+            wi.remove_many(pool)
             if not used:
                 break
             kept |= used
             pool = [c for c in pool if c not in used]
-    return kept
+    return kept, best
 
 
 def select(
@@ -100,7 +107,8 @@ def select(
     # too big for what is left, until an index they would grow is chosen
     parked: set[Candidate] = set()
     for c in problem.relevant:
-        heapq.heappush(heap, (-float("inf"), order[c], -1, c))
+        bound = problem.bounds.get(c, float("inf"))
+        heapq.heappush(heap, (-bound / max(problem.sizes[c], 1), order[c], -1, c))
     while heap:
         _, _, stamp, c = heapq.heappop(heap)
         if c in sel.chosen:

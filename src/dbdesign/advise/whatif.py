@@ -79,14 +79,39 @@ class WhatIf:
         except Exception as e:  # psycopg.Error
             self._cur.execute("rollback to savepoint dbdesign_hypo")
             raise UnsupportedError(f"HypoPG refused {c.ddl()}: {e}") from None
-        self._valid.add(c)
-        self._oids[c] = int(oid)
-        self._names[c] = self._ever_name(c, str(name))
+        self._created(c, int(oid), str(name))
         return self._names[c]
 
-    def _ever_name(self, c: Candidate, name: str) -> str:
+    def add_many(self, cs: Sequence[Candidate]) -> dict[str, Candidate]:
+        """Create several at once (one round trip); by the names plans will show. One that
+        HypoPG refuses is left out (created one by one after a batch fails)."""
+        new = [c for c in dict.fromkeys(cs) if c not in self._oids]
+        if new:
+            try:
+                self._cur.execute("savepoint dbdesign_hypo")
+                self._cur.execute(
+                    "select h.indexrelid, h.indexname from unnest(%s::text[]) with ordinality "
+                    "d(ddl, n), hypopg_create_index(d.ddl) h order by d.n",
+                    ([c.ddl() for c in new],),
+                )
+                rows = self._cur.fetchall()
+                self._cur.execute("release savepoint dbdesign_hypo")
+                for c, (oid, name) in zip(new, rows, strict=True):
+                    self._created(c, int(oid), str(name))
+            except Exception:  # psycopg.Error: one of them refused; find which
+                self._cur.execute("rollback to savepoint dbdesign_hypo")
+                for c in new:
+                    try:
+                        self.add(c)
+                    except UnsupportedError:
+                        continue
+        return {self._names[c]: c for c in cs if c in self._names}
+
+    def _created(self, c: Candidate, oid: int, name: str) -> None:
+        self._valid.add(c)
+        self._oids[c] = oid
+        self._names[c] = name
         self._ever[name] = c
-        return name
 
     def remove(self, c: Candidate) -> None:
         oid = self._oids.pop(c, None)
@@ -94,15 +119,26 @@ class WhatIf:
         if oid is not None:
             self._cur.execute("select hypopg_drop_index(%s)", (oid,))
 
-    def size(self, c: Candidate) -> int:
-        """HypoPG's size estimate in bytes (it ignores B-tree deduplication)."""
-        added = c not in self._oids
-        self.add(c)
-        self._cur.execute("select hypopg_relation_size(%s)", (self._oids[c],))
-        (size,) = self._cur.fetchone()
-        if added:
-            self.remove(c)
-        return int(size)
+    def remove_many(self, cs: Sequence[Candidate]) -> None:
+        oids = [self._oids.pop(c) for c in dict.fromkeys(cs) if c in self._oids]
+        for c in cs:
+            self._names.pop(c, None)
+        if oids:
+            self._cur.execute("select hypopg_drop_index(o) from unnest(%s::oid[]) o", (oids,))
+
+    def sizes(self, cs: Sequence[Candidate]) -> dict[Candidate, int]:
+        """HypoPG's size estimates in bytes (it ignores B-tree deduplication)."""
+        added = [c for c in dict.fromkeys(cs) if c not in self._oids]
+        self.add_many(added)
+        known = [c for c in dict.fromkeys(cs) if c in self._oids]
+        self._cur.execute(
+            "select hypopg_relation_size(o) from unnest(%s::oid[]) with ordinality t(o, n) "
+            "order by n",
+            ([self._oids[c] for c in known],),
+        )
+        out = {c: int(size) for c, (size,) in zip(known, self._cur.fetchall(), strict=True)}
+        self.remove_many(added)
+        return out
 
     def candidate(self, name: str) -> Candidate | None:
         """The candidate a plan's index name stands for (also one dropped and made again)."""
