@@ -98,6 +98,23 @@ def lint_migrations(
     return run(list(paths), options, config, runner_lock_timeout=runner_lock_timeout)
 
 
+def lint_queries(
+    paths: Sequence[str],
+    *,
+    schema: str | Schema | None = None,
+    config: LintConfig | None = None,
+    baseline: Path | None = None,
+    stdin: str | None = None,
+) -> LintReport:
+    """Lint application queries in .sql files (``-``: ``stdin``, else standard input) for
+    anti-patterns (docs/lint-queries.md): ``schema`` (a model, DDL file or folder, or a
+    database URL, read-only) gives the columns and indexes the rules compare with; findings
+    in ``baseline`` are left out."""
+    from dbdesign.lint.query import lint_query_files
+
+    return lint_query_files(paths, config, schema=schema, baseline=baseline, stdin=stdin)
+
+
 def write_lint_baseline(findings: Sequence[Finding], path: Path) -> int:
     """Record ``findings`` as the baseline file ``path``; how many were written."""
     from dbdesign.lint.sources import write_baseline

@@ -74,11 +74,20 @@ def lint_command(
             "breaking changes): SOURCES are files, folders or - (standard input).",
         ),
     ] = False,
+    queries: Annotated[
+        bool,
+        typer.Option(
+            "--queries",
+            help="Lint application queries for anti-patterns (SELECT *, OFFSET paging, NOT "
+            "IN, unindexable conditions ...): SOURCES are .sql files of queries or -.",
+        ),
+    ] = False,
     schema: Annotated[
         str | None,
         typer.Option(
             help="With --migrations: the schema they apply to (DDL file or folder, or a "
-            "database URL, read-only); else the earlier migrations.",
+            "database URL, read-only); else the earlier migrations. With --queries: the "
+            "tables the queries read (their columns and indexes).",
         ),
     ] = None,
     server_version: Annotated[
@@ -105,8 +114,9 @@ def lint_command(
         ),
     ] = None,
 ) -> None:
-    """Review schemas against the rule catalogue (`dbdesign rules` lists it), or migrations
-    for what would hurt a live database (`--migrations`).
+    """Review schemas against the rule catalogue (`dbdesign rules` lists it), migrations
+    for what would hurt a live database (`--migrations`), or application queries for
+    anti-patterns (`--queries`).
 
     Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input errors.
 
@@ -120,11 +130,20 @@ def lint_command(
 
       dbdesign lint --migrations - < examples/migrations/0002_create_orders.up.sql
 
+      dbdesign lint --queries examples/report.sql --schema examples/shop.sql
+
+      dbdesign lint --queries - --schema postgresql://localhost/app < examples/report.sql
+
     (`alembic upgrade head --sql` or `manage.py sqlmigrate APP NNNN` output pipes into
     `--migrations -` the same way.)
     """
     import gc
 
+    if queries:
+        _no_migration_options(migrations, server_version, assume_in_transaction, changed_since)
+        _lint(sources, fmt, fail_on, select, ignore, dialect, config, baseline,
+              write_baseline, queries=schema or "")  # fmt: skip
+        return
     if migrations:
         from dbdesign.lint.migration import MigrationLintOptions
 
@@ -143,7 +162,9 @@ def lint_command(
         if given is not None:
             from dbdesign.errors import ConfigError
 
-            raise ConfigError(f"{flag} needs --migrations")
+            raise ConfigError(
+                f"{flag} needs --migrations" + (" or --queries" if given is schema else "")
+            )
     # A short run that builds a large model of objects without reference cycles: the cyclic
     # collector would only re-scan them, again and again, as the model grows (a third of the
     # time of a 100,000-line file; the same peak memory without it).
@@ -165,7 +186,10 @@ def _lint(
     baseline: Path | None,
     write_baseline: bool,
     migrations: MigrationLintOptions | None = None,
+    queries: str | None = None,
 ) -> None:
+    """Run the lint; ``queries``: lint application queries, on the schema it names ("":
+    none)."""
     from dataclasses import replace
 
     from dbdesign import api
@@ -191,7 +215,14 @@ def _lint(
 
     # The configured baseline applies once it exists; one given with --baseline must exist.
     use = base_path if base_path is not None and (baseline or base_path.exists()) else None
-    if migrations is not None:
+    if queries is not None:
+        report = api.lint_queries(
+            sources,
+            schema=queries or None,
+            config=cfg,
+            baseline=None if write_baseline else use,
+        )
+    elif migrations is not None:
         runner_timeout = bool(cfg_file.section("migrate").get("lock_timeout"))
         report = api.lint_migrations(
             sources, migrations, config=cfg, runner_lock_timeout=runner_timeout
@@ -215,6 +246,24 @@ def _lint(
     if report.failing:
         # typer.Exit(1) would be lost: dbdesign.cli.main runs click non-standalone.
         raise SystemExit(1)
+
+
+def _no_migration_options(
+    migrations: bool,
+    server_version: str | None,
+    assume_in_transaction: bool | None,
+    changed_since: str | None,
+) -> None:
+    """Refuse the --migrations options alongside --queries."""
+    from dbdesign.errors import ConfigError
+
+    if migrations:
+        raise ConfigError("--queries and --migrations lint different things: choose one")
+    for given, flag in ((server_version, "--server-version"),
+                        (assume_in_transaction, "--assume-in-transaction"),
+                        (changed_since, "--changed-since")):  # fmt: skip
+        if given is not None:
+            raise ConfigError(f"{flag} needs --migrations")
 
 
 def rules_command(

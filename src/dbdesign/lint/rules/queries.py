@@ -23,7 +23,6 @@ from dbdesign.lint.query import (
     const_value,
     expr_nodes,
     is_value,
-    kind_of,
     names,
     query_rule,
 )
@@ -419,14 +418,22 @@ def _has_aggregate(expr: Any) -> bool:
 
 
 def _restricts(b: Block) -> bool:
-    """Whether the WHERE compares a column with a value (a parameter, a constant)."""
+    """Whether the WHERE compares a column with a value (a parameter, a constant, a list of
+    them, a scalar subquery) or tests it against a subquery (IN, EXISTS)."""
     for kind, n in expr_nodes(b.where):
         if kind == "A_Expr":
             sides = [n.get("lexpr"), n.get("rexpr")]
-            if any(column_refs(s) for s in sides if s is not None) and any(
-                s is not None and is_value(s) and kind_of(s) != "" for s in sides
-            ):
+            if any(column_refs(s) for s in sides) and any(_value(s) for s in sides):
                 return True
         if kind == "SubLink" and n.get("subLinkType") in ("ANY_SUBLINK", "EXISTS_SUBLINK"):
             return True
     return False
+
+
+def _value(side: Any) -> bool:
+    if isinstance(side, list):
+        return bool(side) and all(_value(x) for x in side)
+    sub = body(side, "SubLink")
+    if sub is not None:
+        return sub.get("subLinkType") == "EXPR_SUBLINK"
+    return side is not None and is_value(side)

@@ -88,6 +88,33 @@ def _unique(b: Block, keys: list[tuple[Any, bool]]) -> bool:
     return any(c == "id" for _, c in cols)
 
 
+def _seek(keys: list[tuple[Any, bool]], texts: list[str], params: list[str]) -> str:
+    """The condition for the rows after the last one: a row comparison when every key sorts
+    the same way, else the expanded form."""
+    if len({d for _, d in keys}) == 1:
+        op = "<" if keys[0][1] else ">"
+        if len(keys) == 1:
+            return f"{texts[0]} {op} {params[0]}"
+        return f"({', '.join(texts)}) {op} ({', '.join(params)})"
+    arms = []  # mixed directions: a row comparison cannot say it
+    for i, (_, desc) in enumerate(keys):
+        eq = [f"{texts[j]} = {params[j]}" for j in range(i)]
+        arms.append(" AND ".join([*eq, f"{texts[i]} {'<' if desc else '>'} {params[i]}"]))
+    return " OR ".join(f"({a})" for a in arms)
+
+
+def _renumber(tree: Any) -> int:
+    """Number the parameters of ``tree`` $1, $2 ... in their order (the OFFSET's is gone);
+    how many there are."""
+    from dbdesign.lint.sqlexpr import nodes
+
+    refs = [f for k, f in nodes(tree) if k == "ParamRef"]
+    numbers = {n: i for i, n in enumerate(sorted({int(f.get("number", 0)) for f in refs}), 1)}
+    for f in refs:
+        f["number"] = numbers[int(f.get("number", 0))]
+    return len(numbers)
+
+
 def keyset_fix(ctx: QueryContext, b: Block) -> str | None:
     """The keyset (seek) form of an OFFSET query, as SQL, when its ORDER BY allows it."""
     if b.kind != "select":
@@ -107,24 +134,13 @@ def keyset_fix(ctx: QueryContext, b: Block) -> str | None:
         if _unique(b, keys)
         else ("; end the ORDER BY with a unique column (the primary key) so no two rows tie")
     )
-    start = max_param(ctx.tree) + 1
-    texts = [deparse(k) for k, _ in keys]
-    params = [f"${start + i}" for i in range(len(keys))]
-    if len({d for _, d in keys}) == 1:
-        op = "<" if keys[0][1] else ">"
-        if len(keys) == 1:
-            cond = f"{texts[0]} {op} {params[0]}"
-        else:
-            cond = f"({', '.join(texts)}) {op} ({', '.join(params)})"
-    else:  # mixed directions: a row comparison cannot say it
-        arms = []
-        for i, (_, desc) in enumerate(keys):
-            eq = [f"{texts[j]} = {params[j]}" for j in range(i)]
-            arms.append(" AND ".join([*eq, f"{texts[i]} {'<' if desc else '>'} {params[i]}"]))
-        cond = " OR ".join(f"({a})" for a in arms)
     new = copy.deepcopy(b.node)
     new.pop("limitOffset", None)
-    new["whereClause"] = _and(new.get("whereClause"), _where_of(cond))
+    whole = b.node is body(ctx.tree, "SelectStmt")
+    start = (_renumber(new) if whole else max_param(ctx.tree)) + 1
+    texts = [deparse(k) for k, _ in keys]
+    params = [f"${start + i}" for i in range(len(keys))]
+    new["whereClause"] = _and(new.get("whereClause"), _where_of(_seek(keys, texts, params)))
     for k, desc in keys[len(new.get("sortClause", ())) :]:
         new["sortClause"].append(
             {

@@ -161,9 +161,9 @@ def _implicit_cast(
     value, cast = values[0], _type_name(values[0])
     numeric = cast in _INEXACT or (cast == "" and isinstance(q.const_value(value), float))
     if column.type.name in _INTEGERS and numeric:
-        what, hint = "numeric", " (JDBC: setLong or setInt, not setBigDecimal)"
+        what, hint = "numeric", " (JDBC setLong or setInt, not setBigDecimal)"
     elif column.type.name == "character" and cast in _TEXTS:
-        what, hint = "text", " (or make the column text: char(n) pads with blanks)"
+        what, hint = "text", " (or make the column text, which pads nothing with blanks)"
     else:
         return
     plain = deparse((q.body(value, "TypeCast") or {})["arg"] if cast else value)
@@ -172,7 +172,7 @@ def _implicit_cast(
         f"{column.type.name} column {col} compared with a {what} value: the server casts the "
         f"column to {what} and cannot use its index",
         ctx.origin_of(value),
-        f"Pass the value as the column's type: {deparse(side)} {op} {plain}::{column.type}{hint}.",
+        f"Pass the value as the column's type{hint}: {deparse(side)} {op} {plain}::{column.type}",
     )
 
 
