@@ -1,9 +1,9 @@
 """Running a user's statement for analysis: its plan, and its latency.
 
-:func:`explain` runs ``EXPLAIN (FORMAT JSON, VERBOSE, SUMMARY[, ANALYZE, BUFFERS])`` inside a
-transaction that is always rolled back, so ``EXPLAIN ANALYZE DELETE ...`` changes nothing, and
-returns the plan as a :class:`~dbdesign.databases.plans.QueryPlan`. :func:`latency` runs a
-statement repeatedly and reports p50/p95/max.
+:func:`explain` runs ``EXPLAIN (FORMAT JSON, VERBOSE, SUMMARY, SETTINGS[, ANALYZE, BUFFERS,
+WAL])`` inside a transaction that is always rolled back, so ``EXPLAIN ANALYZE DELETE ...``
+changes nothing, and returns the plan as a :class:`~dbdesign.databases.plans.QueryPlan`.
+:func:`latency` runs a statement repeatedly and reports p50/p95/max.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import math
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import psycopg
@@ -59,8 +59,9 @@ def explain(
     :class:`DbdesignError` with the server's message.
     """
     stmt = check_statement(sql, placeholders=params is not None)
-    opts = "FORMAT JSON, VERBOSE, SUMMARY" + (", ANALYZE, BUFFERS" if analyze else "")
     with _connection(conn) as c:
+        version = c.info.server_version
+        opts = _options(version, analyze)
         try:
             with c.transaction(force_rollback=True), c.cursor() as cur:
                 _guard_transaction(
@@ -76,9 +77,24 @@ def explain(
     if row is None:
         raise DbdesignError("EXPLAIN returned nothing")
     data = row[0]
-    return parse_plan(
+    plan = parse_plan(
         data if not isinstance(data, str) else json.loads(data), stmt.text, analyzed=analyze
     )
+    return replace(plan, server_version=version)
+
+
+def _options(server_version: int, analyze: bool) -> str:
+    """EXPLAIN's options: JSON with the output columns and times; the settings that differ
+    from the defaults (work_mem ..., PostgreSQL 12+); with ``analyze`` the real run, its
+    buffers and, PostgreSQL 13+, the WAL it wrote."""
+    opts = ["FORMAT JSON", "VERBOSE", "SUMMARY"]
+    if server_version >= 120000:
+        opts.append("SETTINGS")
+    if analyze:
+        opts += ["ANALYZE", "BUFFERS"]
+        if server_version >= 130000:
+            opts.append("WAL")
+    return ", ".join(opts)
 
 
 def _guard_transaction(cur: psycopg.Cursor[Any], *, read_only: bool, timeout_s: float) -> None:

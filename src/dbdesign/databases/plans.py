@@ -39,9 +39,10 @@ _FIELDS = {
     "Plans",
     "Output",
     "Parent Relationship",
+    "Parallel Aware",
 }
 # Keys that say nothing about the plan's shape (and vary between server versions).
-_NOISE = frozenset({"Async Capable", "Parallel Aware", "Disabled", "Inner Unique"})
+_NOISE = frozenset({"Async Capable", "Disabled", "Inner Unique"})
 _BITMAP = frozenset({"Bitmap Heap Scan", "Bitmap Index Scan", "BitmapAnd", "BitmapOr"})
 # Detail lines EXPLAIN's text format prints under a node, in its order.
 _DETAIL_LINES = (
@@ -67,6 +68,10 @@ class PlanNode:
 
     node_type: str
     relation: str | None = None
+    schema: str | None = None  # the schema of ``relation`` (and of ``index``)
+    parallel_aware: bool = False  # run in parts by parallel workers ("Parallel Seq Scan")
+    # How the node feeds its parent: Outer, Inner, Subquery, SubPlan, InitPlan, Member ...
+    parent_relationship: str | None = None
     alias: str | None = None
     index: str | None = None
     join_type: str | None = None
@@ -85,6 +90,30 @@ class PlanNode:
     shared_read_blocks: int | None = None
     details: FrozenMap[str, str] = field(default_factory=FrozenMap)
     children: tuple[PlanNode, ...] = ()
+
+    def value(self, key: str) -> float:
+        """A numeric detail of the node (``"Heap Fetches"``, ``"Sort Space Used"``, ``"Workers
+        Launched"`` ...); 0 when EXPLAIN did not print it (it leaves out zeros)."""
+        v = self.details.get(key)
+        try:
+            return float(v) if v is not None else 0.0
+        except ValueError:
+            return 0.0
+
+    @property
+    def relation_name(self) -> str | None:
+        """The relation's own name, without its schema."""
+        if self.relation is None or self.schema is None:
+            return self.relation
+        return self.relation[len(self.schema) + 1 :]
+
+    @property
+    def total_rows(self) -> float | None:
+        """Rows produced over all loops (EXPLAIN prints a per-loop average); None without
+        ANALYZE."""
+        if self.actual_rows is None:
+            return None
+        return self.actual_rows * (self.actual_loops or 0)
 
     def walk(self) -> Iterator[PlanNode]:
         """This node and every node below it, depth first in plan order."""
@@ -112,6 +141,8 @@ class PlanNode:
                 t = f"{t[: -len(' Join')]} {self.join_type} Join"
             elif t == "Nested Loop":
                 t = f"Nested Loop {self.join_type} Join"
+        if self.parallel_aware:
+            t = f"Parallel {t}"
         if self.index is not None:
             short = self.index.rsplit(".", 1)[-1]
             if self.node_type == "Bitmap Index Scan":
@@ -135,6 +166,11 @@ class QueryPlan:
     planning_ms: float | None = None
     execution_ms: float | None = None
     triggers: tuple[tuple[str, float, int], ...] = ()  # (name, ms, calls)
+    # EXPLAIN (SETTINGS): the planner settings that differ from the built-in defaults.
+    settings: FrozenMap[str, str] = field(default_factory=FrozenMap)
+    jit_ms: float | None = None  # JIT compilation, all phases (None: no JIT)
+    jit_functions: int = 0
+    server_version: int | None = None  # server_version_num, when the runner recorded it
     raw: str = field(default="", compare=False, repr=False)  # EXPLAIN's JSON text
 
     @property
@@ -147,6 +183,11 @@ class QueryPlan:
 
     def nodes(self) -> Iterator[PlanNode]:
         return self.root.walk()
+
+    def setting(self, name: str) -> str | None:
+        """A setting EXPLAIN (SETTINGS) recorded; None when it has the built-in default (or
+        the plan was made without SETTINGS)."""
+        return self.settings.get(name)
 
     def indexes_used(self) -> tuple[str, ...]:
         """Qualified names of the indexes the plan reads, in plan order, each once."""
@@ -173,10 +214,15 @@ class QueryPlan:
         """The plan in the shape of EXPLAIN's text format."""
         lines: list[str] = []
         _text(self.root, 0, lines, self.analyzed)
+        if self.settings:
+            shown = ", ".join(f"{k} = '{v}'" for k, v in self.settings.items())
+            lines.append(f"Settings: {shown}")
         if self.planning_ms is not None:
             lines.append(f"Planning Time: {self.planning_ms:.3f} ms")
         for name, ms, calls in self.triggers:
             lines.append(f"Trigger {name}: time={ms:.3f} calls={calls}")
+        if self.jit_ms is not None:
+            lines.append(f"JIT: functions={self.jit_functions} total={self.jit_ms:.3f} ms")
         if self.execution_ms is not None:
             lines.append(f"Execution Time: {self.execution_ms:.3f} ms")
         return "\n".join(lines)
@@ -188,6 +234,8 @@ class QueryPlan:
             "analyzed": self.analyzed,
             "planning_ms": self.planning_ms,
             "execution_ms": self.execution_ms,
+            "jit_ms": self.jit_ms,
+            "settings": dict(self.settings),
             "estimated_cost": self.estimated_cost,
             "indexes_used": list(self.indexes_used()),
             "seq_scans": list(self.seq_scans()),
@@ -197,40 +245,97 @@ class QueryPlan:
 
 def _text(n: PlanNode, depth: int, out: list[str], analyzed: bool) -> None:
     pad = "" if depth == 0 else "      " * (depth - 1) + "  ->  "
+    out.append(pad + _headline(n, analyzed))
+    sub = " " * (len(pad) + 2)
+    out.extend(sub + line for line in _detail_lines(n, analyzed))
+    for c in n.children:
+        _text(c, depth + 1, out, analyzed)
+
+
+def _headline(n: PlanNode, analyzed: bool) -> str:
     head = (
         f"{n.label}  (cost={n.startup_cost:.2f}..{n.total_cost:.2f} "
         f"rows={_num(n.plan_rows)} width={n.plan_width})"
     )
     if analyzed and n.actual_loops == 0:
-        head += " (never executed)"
-    elif n.actual_total_ms is not None:
+        return head + " (never executed)"
+    if n.actual_total_ms is not None:
         head += (
             f" (actual time={n.actual_startup_ms or 0:.3f}..{n.actual_total_ms:.3f} "
             f"rows={_num(n.actual_rows or 0)} loops={_num(n.actual_loops or 0)})"
         )
-    out.append(pad + head)
-    sub = " " * (len(pad) + 2)
-    if n.index_cond:
-        out.append(f"{sub}Index Cond: {n.index_cond}")
-    for key in _DETAIL_LINES[:4]:
-        if key in n.details:
-            out.append(f"{sub}{key}: {n.details[key]}")
+    return head
+
+
+def _detail_lines(n: PlanNode, analyzed: bool) -> list[str]:
+    """The lines EXPLAIN's text format prints under a node, in its order."""
+    d = n.details
+    lines = [f"Index Cond: {n.index_cond}"] if n.index_cond else []
+    lines += [f"{k}: {d[k]}" for k in _DETAIL_LINES[:4] if k in d]
     if n.filter:
-        out.append(f"{sub}Filter: {n.filter}")
+        lines.append(f"Filter: {n.filter}")
     if n.rows_removed_by_filter:
-        out.append(f"{sub}Rows Removed by Filter: {_num(n.rows_removed_by_filter)}")
+        lines.append(f"Rows Removed by Filter: {_num(n.rows_removed_by_filter)}")
     for key in _DETAIL_LINES[4:]:
-        if key in n.details and not (key.startswith("Rows Removed") and n.details[key] == "0"):
-            out.append(f"{sub}{key}: {n.details[key]}")
-    if n.shared_hit_blocks or n.shared_read_blocks:
-        parts = []
-        if n.shared_hit_blocks:
-            parts.append(f"hit={n.shared_hit_blocks}")
-        if n.shared_read_blocks:
-            parts.append(f"read={n.shared_read_blocks}")
-        out.append(f"{sub}Buffers: shared {' '.join(parts)}")
-    for c in n.children:
-        _text(c, depth + 1, out, analyzed)
+        if key in d and not (key.startswith("Rows Removed") and d[key] == "0"):
+            lines.append(f"{key}: {d[key]}{_sort_space(n) if key == 'Sort Method' else ''}")
+    if "Workers Planned" in d:
+        lines.append(f"Workers Planned: {d['Workers Planned']}")
+        if analyzed:
+            lines.append(f"Workers Launched: {_num(n.value('Workers Launched'))}")
+    lines += _memory_lines(n)
+    buffers = _buffers(n)
+    if buffers:
+        lines.append(f"Buffers: {buffers}")
+    return lines
+
+
+def _sort_space(n: PlanNode) -> str:
+    kind = n.details.get("Sort Space Type")
+    return f"  {kind}: {_num(n.value('Sort Space Used'))}kB" if kind else ""
+
+
+def _memory_lines(n: PlanNode) -> list[str]:
+    """Bitmap heap blocks, a hash table's buckets and batches, a hash aggregate's batches."""
+    d = n.details
+    lines = []
+    if "Exact Heap Blocks" in d or "Lossy Heap Blocks" in d:
+        parts = [
+            f"{kind.lower()}={_num(n.value(f'{kind} Heap Blocks'))}"
+            for kind in ("Exact", "Lossy")
+            if f"{kind} Heap Blocks" in d
+        ]
+        lines.append(f"Heap Blocks: {' '.join(parts)}")
+    if "Hash Buckets" in d:
+        lines.append(
+            f"Buckets: {d['Hash Buckets']}  Batches: {_num(n.value('Hash Batches'))}  "
+            f"Memory Usage: {_num(n.value('Peak Memory Usage'))}kB"
+        )
+    elif "HashAgg Batches" in d:
+        line = (
+            f"Batches: {d['HashAgg Batches']}  Memory Usage: {_num(n.value('Peak Memory Usage'))}kB"
+        )
+        if "Disk Usage" in d:
+            line += f"  Disk Usage: {d['Disk Usage']}kB"
+        lines.append(line)
+    return lines
+
+
+def _buffers(n: PlanNode) -> str:
+    parts = []
+    shared = [
+        f"{k}={v}" for k, v in (("hit", n.shared_hit_blocks), ("read", n.shared_read_blocks)) if v
+    ]
+    if shared:
+        parts.append("shared " + " ".join(shared))
+    temp = [
+        f"{k}={_num(n.value(f'Temp {k.title()} Blocks'))}"
+        for k in ("read", "written")
+        if n.value(f"Temp {k.title()} Blocks")
+    ]
+    if temp:
+        parts.append("temp " + " ".join(temp))
+    return ", ".join(parts)
 
 
 def _num(x: float) -> str:
@@ -280,6 +385,7 @@ def parse_plan(data: Any, sql: str = "", *, analyzed: bool = False) -> QueryPlan
         (str(t.get("Trigger Name", "?")), float(t.get("Time", 0.0)), int(t.get("Calls", 0)))
         for t in top.get("Triggers", ())
     )
+    jit = top.get("JIT") or {}
     return QueryPlan(
         sql=sql,
         root=_node(top["Plan"]),
@@ -287,12 +393,26 @@ def parse_plan(data: Any, sql: str = "", *, analyzed: bool = False) -> QueryPlan
         planning_ms=_float(top.get("Planning Time")),
         execution_ms=_float(top.get("Execution Time")),
         triggers=triggers,
+        settings=FrozenMap({str(k): str(v) for k, v in (top.get("Settings") or {}).items()}),
+        jit_ms=_jit_total(jit.get("Timing")) if jit else None,
+        jit_functions=int(jit.get("Functions", 0)) if jit else 0,
         raw=raw,
     )
 
 
 def _float(v: Any) -> float | None:
     return None if v is None else float(v)
+
+
+def _jit_total(timing: Any) -> float | None:
+    """JIT's total milliseconds: ``Timing.Total`` (PostgreSQL 17 nests each phase's parts, and
+    the total stays a number)."""
+    if not isinstance(timing, dict):
+        return None
+    total = timing.get("Total")
+    if isinstance(total, dict):
+        total = total.get("Total")
+    return _float(total)
 
 
 def _node(d: dict[str, Any], outer_schema: str | None = None) -> PlanNode:
@@ -316,6 +436,9 @@ def _node(d: dict[str, Any], outer_schema: str | None = None) -> PlanNode:
     return PlanNode(
         node_type=str(d.get("Node Type", "?")),
         relation=relation,
+        schema=schema,
+        parallel_aware=bool(d.get("Parallel Aware", False)),
+        parent_relationship=d.get("Parent Relationship"),
         alias=d.get("Alias"),
         index=index,
         join_type=d.get("Join Type"),

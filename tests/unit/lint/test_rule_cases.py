@@ -8,6 +8,8 @@ positive is a bug.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -25,7 +27,7 @@ from dbdesign.lint.query import (
     lint_query_files,
     read_query_file,
 )
-from dbdesign.lint.registry import MIGRATIONS, all_rules
+from dbdesign.lint.registry import MIGRATIONS, PLANS, all_rules
 from dbdesign.model import Schema
 
 CASES = Path(__file__).resolve().parents[2] / "lint_cases"
@@ -67,6 +69,8 @@ def run_case(code: str, case: dict[str, Any]) -> list[str]:
         return run_migration_case(
             code, case, dialect, replace(parse_config(config), select=(code, *extra))
         )
+    if PLANS in RULES[code].scopes:
+        return run_plan_case(code, case, replace(parse_config(config), select=(code, *extra)))
     if "query" in case:
         return run_query_case(code, case, replace(parse_config(config), select=(code, *extra)))
     with tempfile.TemporaryDirectory() as tmp:
@@ -123,6 +127,61 @@ def run_query_case(code: str, case: dict[str, Any], cfg: LintConfig) -> list[str
         ]
         found = lint_queries(texts, cfg, schema=schema, runs=runs)
     return [f.object for f in found if f.code == code]
+
+
+# Plan cases run on real servers: one scratch database per server for this module, each case in
+# a transaction that is rolled back (or, with ``vacuum: true``, in a schema of its own, dropped).
+_PLAN_DATABASES: dict[str, str] = {}
+_PLAN_STACK = ExitStack()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _plan_databases_dropped() -> Iterator[None]:
+    yield
+    _PLAN_STACK.close()
+    _PLAN_DATABASES.clear()
+
+
+def plan_database(server: str) -> str:
+    """A scratch database on ``server`` (embedded, pg15), made on first use."""
+    if server not in _PLAN_DATABASES:
+        from dbdesign.engine import scratch_database
+        from tests.conftest import server_url
+
+        url = _PLAN_STACK.enter_context(scratch_database(server_url(server)))
+        _PLAN_DATABASES[server] = url
+    return _PLAN_DATABASES[server]
+
+
+def run_plan_case(code: str, case: dict[str, Any], cfg: LintConfig) -> list[str]:
+    """A plan rule's case: ``setup`` (SQL: tables, rows, ANALYZE, SET ...) runs, then
+    ``query`` is explained (with ANALYZE unless ``analyze: false``) and its plan linted, on the
+    embedded PostgreSQL 16 or the ``server`` named (``pg15``: $DBDESIGN_TEST_PG_URL), all
+    in a transaction that is rolled back. ``vacuum: true`` runs the setup committed in a
+    schema ``plan_case`` of its own, VACUUMs, runs ``before`` (SET LOCAL ...) in the
+    transaction the query is explained in, and drops the schema."""
+    from dbdesign.advise import explain
+    from dbdesign.engine import connect
+    from dbdesign.lint.plan import lint_plan
+
+    url = plan_database(case.get("server", "embedded"))
+    analyze = case.get("analyze", True)
+    with connect(url, autocommit=True) as conn:
+        if not case.get("vacuum"):
+            with conn.transaction(force_rollback=True):
+                conn.execute(case["setup"])
+                plan = explain(conn, case["query"], analyze=analyze)
+        else:
+            try:
+                conn.execute("CREATE SCHEMA plan_case; SET search_path = plan_case")
+                conn.execute(case["setup"])
+                conn.execute("VACUUM")
+                with conn.transaction(force_rollback=True):
+                    conn.execute(case.get("before", "SELECT 1"))
+                    plan = explain(conn, case["query"], analyze=analyze)
+            finally:
+                conn.execute("RESET search_path; DROP SCHEMA IF EXISTS plan_case CASCADE")
+    return [f.object for f in lint_plan(plan, cfg) if f.code == code]
 
 
 def all_cases() -> list[Any]:
