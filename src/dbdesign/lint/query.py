@@ -88,25 +88,29 @@ def body(node: Any, kind: str) -> Tree | None:
     return None
 
 
+_OPAQUE = frozenset({"SelectStmt", "RangeSubselect"})  # blocks of their own
+
+
 def expr_nodes(expr: Any) -> Iterator[tuple[str, Tree]]:
-    """Every node of an expression as (kind, fields), outermost first, not descending into
-    subqueries (a SubLink's SELECT is a block of its own)."""
-    if isinstance(expr, list):
-        for item in expr:
-            yield from expr_nodes(item)
-        return
-    if not isinstance(expr, dict):
-        return
-    for k, v in expr.items():
-        if not (k[:1].isupper() and isinstance(v, dict)):
-            if k != "subselect":
-                yield from expr_nodes(v)
+    """Every node of an expression as (kind, fields), not descending into subqueries (a
+    SubLink's SELECT is a block of its own)."""
+    todo = [expr]
+    while todo:
+        x = todo.pop()
+        if type(x) is list:
+            todo.extend(reversed(x))
             continue
-        yield k, v
-        if k == "SubLink":
-            yield from expr_nodes(v.get("testexpr"))
-        elif k not in ("SelectStmt", "RangeSubselect"):
-            yield from expr_nodes(v)
+        if type(x) is not dict:
+            continue
+        for k, v in x.items():
+            if type(v) is dict and k[:1].isupper():
+                yield k, v
+                if k == "SubLink":
+                    todo.append(v.get("testexpr"))
+                elif k not in _OPAQUE:
+                    todo.append(v)
+            elif k != "subselect" and type(v) in (dict, list):
+                todo.append(v)
 
 
 def conjuncts(expr: Any) -> list[Any]:
