@@ -13,6 +13,7 @@ those tables, and the runs of the query a log recorded (for N+1 patterns).
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -502,20 +503,31 @@ def read_query_file(path: str, text: str | None = None) -> list[QueryText]:
     return out
 
 
+# A driver's placeholder where PostgreSQL wants $1: JDBC's ?, psycopg's %s / %(name)s,
+# SQLAlchemy's :name.
+_PLACEHOLDER = re.compile(r"(?:[=(,<>]|\bIN|\bLIKE)\s*(?:\?|%s|%\(\w+\)s|:[A-Za-z_]\w*)", re.I)
+
+
 def _parse(text: str, file: str | None, origin: Origin | None = None) -> list[Tree]:
     """The statements of ``text`` (libpg_query's JSON), or a ParseError at the position."""
     try:
         stmts: list[Tree] = json.loads(parser.parse_sql_json(text)).get("stmts", [])
         return stmts
     except parser.ParseError as e:
-        pos = int(e.args[1]) if len(e.args) > 1 and isinstance(e.args[1], int) else 0
-        before = text.encode()[:pos].decode(errors="replace")
+        data = text.encode()
+        pos = e.args[1] if len(e.args) > 1 and isinstance(e.args[1], int) else None
+        if pos is None:  # "at end of input"
+            pos = len(data.rstrip()) if "end of input" in str(e.args[0]) else 0
+        before = data[:pos].decode(errors="replace")
         line, col = before.count("\n") + 1, len(before) - before.rfind("\n")
         if origin is not None and origin.line is not None:
             col = col + (origin.col or 1) - 1 if line == 1 else col
             line += origin.line - 1
             file = origin.file
-        raise ParseError(str(e.args[0]), file=file, line=line, col=col) from None
+        hint = ""
+        if _PLACEHOLDER.search(text):
+            hint = " (write parameters as PostgreSQL numbers them: $1, $2 ...)"
+        raise ParseError(f"{e.args[0]}{hint}", file=file, line=line, col=col) from None
 
 
 def _rules(config: LintConfig, schema: Schema | None) -> list[LintRule]:

@@ -85,6 +85,16 @@ def test_a_query_that_does_not_parse_is_an_error_at_its_position(tmp_path: Path)
     assert (e.value.file, e.value.line, e.value.col) == ("app.sql", 11, 23)
 
 
+def test_a_driver_placeholder_is_named_in_the_error() -> None:
+    for sql, col in (("SELECT * FROM t WHERE id = ?", 29), ("SELECT * FROM t WHERE id = %s", 28)):
+        with pytest.raises(ParseError, match=r"write parameters as .* \$1, \$2") as e:
+            lint_queries([QueryText(sql)])
+        assert (e.value.line, e.value.col) == (1, col)
+    with pytest.raises(ParseError) as e:  # jsonb's ? operator is no placeholder
+        lint_queries([QueryText("SELECT data ? 'k' FROM t WHERE")])
+    assert "$1" not in e.value.message
+
+
 def test_psql_meta_commands_are_skipped(tmp_path: Path) -> None:
     f = tmp_path / "q.sql"
     f.write_text("\\set id 5\nSELECT * FROM users WHERE id = :id;\n")
