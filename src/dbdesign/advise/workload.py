@@ -32,6 +32,7 @@ from dbdesign.advise.workload_text import (
 from dbdesign.dialects.tokens import Source
 from dbdesign.errors import ConfigError, ParseError
 from dbdesign.lint.query import QueryRun
+from dbdesign.readers.ddl.pgsource import blank_meta_and_copy
 
 __all__ = [
     "PG_STAT_STATEMENTS",
@@ -93,8 +94,9 @@ def parse_sql_workload(text: str, *, file: str = "<stdin>") -> QueryWorkload:
     comment right before it (1 without one); the same query written several times (other
     literals, other spacing) is one query with the weights summed. SELECT, INSERT, UPDATE,
     DELETE, MERGE (and the query of an EXPLAIN or DECLARE CURSOR) are kept; anything else is
-    left out with a note naming ``file:line:col``. A syntax error raises :class:`ParseError`
-    with ``file:line:col``."""
+    left out with a note naming ``file:line:col``; psql meta-commands (``\\timing``) and COPY
+    data are passed over. A syntax error raises :class:`ParseError` with ``file:line:col``."""
+    text = blank_meta_and_copy(text)  # psql's \timing, COPY data: lines kept, so places too
     src = Source(text, file)
     try:
         stmts = parse_tree(text)

@@ -132,10 +132,14 @@ class _LogReader:
         if name.startswith("fetch from"):
             return  # more rows of a portal already counted
         planning = self.planning.pop(record.session, 0.0)
-        group = self._count(record, sql.strip().rstrip(";"), ms, None, planning)
+        text = sql.strip().rstrip(";")
+        group = self._count(record, text, ms, None, planning)
         if group is not None and len(group.samples) < MAX_SAMPLES:
             values = parameters(record.detail)
-            group.sample(substitute(sql, values) if values else sql)
+            if values:
+                group.sample(substitute(text, values))
+            elif not placeholders_in(text):
+                group.sample(text)
 
     def _statements(self, record: Record, text: str, ms: float | None) -> None:
         """A simple-protocol message: one or more statements, their time shared evenly."""

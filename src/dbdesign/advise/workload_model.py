@@ -32,7 +32,7 @@ from dbdesign.model import Origin
 
 # How many differing texts of one group are compared literal by literal to find which
 # literals vary; a literal equal in all of them is taken for a fixed part of the query.
-MAX_COMPARED = 1000
+MAX_COMPARED = 100
 MAX_SAMPLES = 5
 # Texts whose identity is remembered (then forgotten all at once, and remembered anew).
 MAX_REMEMBERED = 50_000

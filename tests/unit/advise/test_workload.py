@@ -157,6 +157,16 @@ def test_ddl_set_and_transaction_control_are_skipped_with_a_note_naming_the_plac
     assert "mix.sql:7:1: skipped: SELECT ... INTO creates a table" in w.notes
 
 
+def test_psql_meta_commands_and_copy_data_are_passed_over() -> None:
+    w = parse_sql_workload(
+        "\\timing on\nCOPY t FROM stdin;\n1\tx\n\\.\n\\set id 5\n  SELECT * FROM t WHERE a = 1;\n",
+        file="psql.sql",
+    )
+    (q,) = w.queries
+    assert q.origin is not None and (q.origin.line, q.origin.col) == (6, 3)
+    assert "psql.sql:2:1: skipped: COPY is not a query" in w.notes
+
+
 def test_a_syntax_error_names_file_line_and_column() -> None:
     with pytest.raises(ParseError) as e:
         parse_sql_workload("SELECT 'ééé';\n\n  SELECT * FORM t;\n", file="bad.sql")
