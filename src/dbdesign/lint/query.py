@@ -426,8 +426,9 @@ def _statement(
             if isinstance(node.get(arm), dict):
                 _statement("SelectStmt", node[arm], parent, role, ctx, out, ctes)
     items: list[Any] = list(node.get("fromClause", ()))
-    if kind == "UpdateStmt" or kind == "DeleteStmt":
-        items = [{"RangeVar": node.get("relation", {})}, *node.get("usingClause", ())]
+    if kind == "UpdateStmt" or kind == "DeleteStmt":  # UPDATE ... FROM, DELETE ... USING
+        more = node.get("fromClause" if kind == "UpdateStmt" else "usingClause", ())
+        items = [{"RangeVar": node.get("relation", {})}, *more]
     for item in items:
         group: list[Relation] = []
         _from_item(item, block, ctx, out, ctes, group)

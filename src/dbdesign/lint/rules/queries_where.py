@@ -72,10 +72,41 @@ def _one_column(b: Block, expr: Any, known: bool = True) -> tuple[Relation, str]
     return rel, col
 
 
-def leading(shapes: list[IndexShape], col: str, op: str) -> list[IndexShape]:
-    """The indexes whose first key is the plain column ``col`` and can serve ``op``."""
+def leading(
+    shapes: list[IndexShape], col: str, op: str, fixed: frozenset[str] = frozenset()
+) -> list[IndexShape]:
+    """The indexes that can serve ``col op ...``: ``col`` is a plain key of theirs and every
+    key before it is a column in ``fixed`` (columns the query compares with ``=``)."""
     methods = {"btree"} | ({"hash"} if op in ("=", "IN") else set())
-    return [s for s in shapes if s.columns[:1] == (col,) and s.method in methods]
+    return [
+        s
+        for s in shapes
+        if s.method in methods and col in s.columns and _after(s, s.columns.index(col), fixed)
+    ]
+
+
+def _after(s: IndexShape, position: int, fixed: frozenset[str]) -> bool:
+    """Whether every key of ``s`` before ``position`` is a column in ``fixed``."""
+    return all(c in fixed for c in s.columns[:position])
+
+
+def _expression_index(shapes: list[IndexShape], norm: str, fixed: frozenset[str]) -> bool:
+    """Whether an index has the expression ``norm`` as a key it can use."""
+    return any(norm in s.exprs and _after(s, s.exprs.index(norm), fixed) for s in shapes)
+
+
+def fixed_columns(b: Block, rel: Relation) -> frozenset[str]:
+    """The columns of ``rel`` the block's WHERE compares with ``=`` to a value (AND-ed)."""
+    out = set()
+    for cond in q.conjuncts(b.where):
+        e = q.body(cond, "A_Expr")
+        if e is None or e.get("kind") != "AEXPR_OP" or q.operator(e) != "=":
+            continue
+        for side, other in ((e.get("lexpr"), e.get("rexpr")), (e.get("rexpr"), e.get("lexpr"))):
+            got = b.column(side)
+            if got is not None and got[0] is rel and q.is_value(other):
+                out.add(got[1])
+    return frozenset(out)
 
 
 def _unqualified(expr: Any) -> Any:
@@ -108,7 +139,9 @@ def function_on_indexed_column(ctx: QueryContext) -> Iterator[Hit]:
     server adds itself: an integer column compared with a numeric value (`id = 5.0`,
     `$1::numeric`, a JDBC BigDecimal) is compared as numeric, and a `char(n)` column
     compared with text is cast to text. Needs the schema (`--schema`): reported only when
-    an index (or key) leads with the column and no expression index matches.
+    an index (or key) leads with the column, or has it after columns the query fixes with
+    `=` (`customer_id = $1 AND date(placed_at) = $2` on `(customer_id, placed_at)`), and no
+    expression index matches.
 
     Bad:
         SELECT id FROM users WHERE lower(email) = lower($1);
@@ -134,9 +167,10 @@ def function_on_indexed_column(ctx: QueryContext) -> Iterator[Hit]:
                 continue
             rel, col = got
             shapes = ctx.indexes(rel.key)
-            plain = leading(shapes, col, op)
+            fixed = fixed_columns(b, rel)
+            plain = leading(shapes, col, op, fixed)
             norm = _normal(side)
-            if not plain or any(s.exprs[:1] == (norm,) for s in shapes):
+            if not plain or _expression_index(shapes, norm, fixed):
                 continue
             yield Hit(
                 f"{rel.key}.{col}",
@@ -156,7 +190,7 @@ def _implicit_cast(
         return
     rel, col = got
     column = rel.table.column(col) if rel.table else None
-    if column is None or not leading(ctx.indexes(rel.key), col, op):
+    if column is None or not leading(ctx.indexes(rel.key), col, op, fixed_columns(b, rel)):
         return
     value, cast = values[0], _type_name(values[0])
     numeric = cast in _INEXACT or (cast == "" and isinstance(q.const_value(value), float))
