@@ -446,6 +446,54 @@ def explain(sql: str, db: str | None = None, params: list[Any] | None = None, *,
     return run_explain(url, sql, params, analyze=analyze, timeout_s=timeout_s)
 
 
+def advise(
+    workload: str,
+    db: str | None = None,
+    *,
+    budget_bytes: int | None = None,
+    max_columns: int = 5,
+    min_gain: float = 0.005,
+    timeout_s: float = 60.0,
+    stdin: bool = False,
+    hypopg_sizes: bool = False,
+    verify: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Any:
+    """Index advice for ``workload`` on PostgreSQL ``db``, as ``dbdesign advise``: a
+    dbdesign.advise.advisor.Advice. ``workload`` is a .sql file, a log file,
+    ``"pg_stat_statements"``, or (``stdin``) the text of queries. Read-only: one READ ONLY
+    transaction, rolled back; the indexes are HypoPG's hypothetical ones. ``verify``: the URL
+    of a scratch copy of the database where the advised indexes are built for real, measured
+    and dropped (never ``db`` itself)."""
+    from dbdesign.advise.advisor import Query, advise_connection
+    from dbdesign.advise.verify import refuse_same, verify_on
+    from dbdesign.advise.workload import parse_sql_workload, read_workload
+    from dbdesign.engine import connect, resolve_url
+
+    url = resolve_url(db)
+    _require_plans(url, "advise")
+    wl = parse_sql_workload(workload, file="<stdin>") if stdin else read_workload(workload, db=url)
+    queries = [Query(q.sql, q.calls, str(q.origin) if q.origin else "", q.rows) for q in wl.queries]
+    with connect(url) as conn, conn.transaction(force_rollback=True), conn.cursor() as cur:
+        if verify is not None:
+            with connect(verify) as copy, copy.cursor() as other:
+                refuse_same(cur, other)
+        advice = advise_connection(
+            cur,
+            queries,
+            budget_bytes=budget_bytes,
+            max_columns=max_columns,
+            min_gain=min_gain,
+            timeout_s=timeout_s,
+            hypopg_sizes=hypopg_sizes,
+            progress=progress,
+        )
+    if verify is not None:
+        with connect(verify, autocommit=True) as copy:
+            advice = dataclasses.replace(advice, verification=verify_on(copy, advice))
+    return dataclasses.replace(advice, notes=(*wl.notes, *advice.notes))
+
+
 def latency(sql: str, db: str | None = None, params: list[Any] | None = None, *,
             runs: int = 20, allow_writes: bool = True,
             timeout_s: float = 60.0) -> Any:  # fmt: skip

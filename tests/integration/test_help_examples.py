@@ -5,7 +5,8 @@ temporary folder holding a copy of the repository's ``examples/``, with its data
 (``postgresql://localhost/app``, ``mysql://...``) replaced by a fresh scratch database on the
 test servers, and ``$DBDESIGN_DATABASE_URL`` set to the same database for examples that name
 none. The scratch PostgreSQL database holds ``examples/shop.sql`` (the tables the examples
-query), except for ``migrate`` examples, which build their own schema from
+query; for ``advise``, with the HypoPG and pg_stat_statements extensions), except for
+``migrate`` examples, which build their own schema from
 ``examples/migrations`` (``down``, ``status``, ``validate`` and ``repair`` find its migrations
 applied), and examples that ``--create`` the schema. An example must exit 0, or 1 where the
 command reports findings or differences (lint, diff): never 2.
@@ -127,6 +128,9 @@ def _prepare_postgres(url: str, path: tuple[str, ...], line: str, cwd: Path) -> 
         return
     with engine.connect(url, autocommit=True) as conn:
         conn.execute((cwd / "examples" / "shop.sql").read_text())
+        if path[0] == "advise":  # what-if indexes; the statistics advise can read
+            conn.execute("CREATE EXTENSION hypopg")
+            conn.execute("CREATE EXTENSION pg_stat_statements")
 
 
 @pytest.mark.parametrize(

@@ -220,6 +220,7 @@ def inspect(
 # Command groups live in their own modules, each with ``register(app)``; their heavy imports
 # stay inside the command functions so that start-up pays only for the command at hand.
 COMMAND_MODULES: tuple[str, ...] = (
+    "advise",
     "datagen",
     "design",
     "diff",

@@ -1,0 +1,18 @@
+-- What the shop (examples/shop.sql) runs, weighted by how often: `dbdesign advise`.
+
+-- calls: 5000
+SELECT id, status, placed_at FROM orders WHERE customer_id = $1 ORDER BY placed_at DESC LIMIT 20;
+
+-- calls: 800
+SELECT id, name FROM customers WHERE lower(email) = lower($1);
+
+-- calls: 200
+SELECT o.id, c.email FROM orders o JOIN customers c ON c.id = o.customer_id
+WHERE o.status = 'paid' AND o.placed_at < now() - interval '2 days';
+
+-- calls: 50
+SELECT p.sku, sum(i.quantity) FROM order_items i JOIN products p ON p.id = i.product_id
+GROUP BY p.sku ORDER BY 2 DESC LIMIT 10;
+
+-- calls: 300
+INSERT INTO orders (customer_id, status) VALUES ($1, 'new');
