@@ -26,6 +26,7 @@ from tests.conftest import server_url
 
 SCHEMA = """
 CREATE EXTENSION hypopg;
+CREATE EXTENSION pg_stat_statements;
 CREATE TABLE customers (
   id bigint PRIMARY KEY, email text NOT NULL, country text NOT NULL,
   created_at timestamptz NOT NULL);
@@ -260,3 +261,17 @@ def test_verify_refuses_the_advised_database_itself(shop: str, workload: Path) -
     assert r.returncode == 2, r.stderr
     assert "scratch copy" in r.stderr
     assert _objects(shop) == before
+
+
+def test_pg_stat_statements_gives_the_workload_the_test_ran(shop: str) -> None:
+    """The machine's PostgreSQL 15 preloads pg_stat_statements (the test set-up): queries run
+    here are read back grouped, weighted by their calls, and advised on."""
+    with engine.connect(shop) as c:
+        for i in range(1, 41):
+            c.execute("SELECT id, total FROM orders WHERE customer_id = %s AND total > 1", (i,))
+        c.commit()
+    result = api.advise("pg_stat_statements", shop)
+    ran = [q for q in result.queries if "customer_id" in q.sql and "total >" in q.sql]
+    assert len(ran) == 1 and ran[0].calls >= 40, [(q.sql, q.calls) for q in result.queries]
+    assert "$1" in ran[0].sql
+    assert any("(customer_id" in name or "customer_id" in name for name in ran[0].indexes), ran

@@ -15,6 +15,7 @@ from typing import Any
 
 from dbdesign.advise import sizes
 from dbdesign.advise.candidates import Candidate, candidates, merged
+from dbdesign.advise.guard import check_statement
 from dbdesign.advise.removal import Removal, removals
 from dbdesign.advise.select import Problem, Selection, alternatives, select
 from dbdesign.advise.stats import Catalog, read_catalog
@@ -157,10 +158,19 @@ def advise_connection(
         names |= relation_names(q.sql)
     catalog = read_catalog(cur, names)
     usable, skipped = _usable(queries, catalog)
+    say(f"planning {len(usable)} queries as they are")
+    probe = WhatIf(cur, [q.sql for q, _ in usable], catalog.server_version)
+    tried = [probe.try_cost(i) for i in range(len(usable))]
+    probe.release()
+    for (q, _), t in zip(usable, tried, strict=True):
+        if isinstance(t, str):
+            skipped.append((q.label or q.sql[:60], f"the server cannot plan it: {t}"))
+    base = [t for t in tried if not isinstance(t, str)]
+    usable = [u for u, t in zip(usable, tried, strict=True) if not isinstance(t, str)]
     wi = WhatIf(cur, [q.sql for q, _ in usable], catalog.server_version)
     try:
         limits = _Limits(budget_bytes, max_columns, min_gain, hypopg_sizes)
-        return _advise(wi, catalog, usable, skipped, limits, say)
+        return _advise(wi, catalog, usable, base, skipped, limits, say)
     finally:
         wi.close()
 
@@ -172,7 +182,11 @@ def _usable(
     skipped: list[tuple[str, str]] = []
     for q in queries:
         try:
+            check_statement(q.sql)
             u = usage(q.sql, catalog)
+        except DbdesignError as e:  # not one plannable statement: the guard refuses it
+            skipped.append((q.label or q.sql[:60], str(e)))
+            continue
         except Exception as e:  # pglast's ParseError: one bad query does not stop the rest
             skipped.append((q.label or q.sql[:60], f"cannot read it: {e}"))
             continue
@@ -187,13 +201,12 @@ def _advise(
     wi: WhatIf,
     catalog: Catalog,
     usable: Sequence[tuple[Query, QueryUsage]],
+    base: Sequence[Costed],
     skipped: list[tuple[str, str]],
     limits: _Limits,
     say: Progress,
 ) -> Advice:
     weights = [q.calls for q, _ in usable]
-    say(f"planning {len(usable)} queries as they are")
-    base = [_cost(wi, i, skipped) for i in range(len(usable))]
     per_query = _candidates(usable, catalog, limits.max_columns)
     say(f"{sum(len(v) for v in per_query.values())} candidates; finding what plans pick")
     pool, best = alternatives(wi, range(len(usable)), per_query)
@@ -241,13 +254,6 @@ def _estimates(wi: WhatIf, raw: dict[Candidate, int], catalog: Catalog) -> dict[
             kept = min(1.0, size / whole_size[wholes[c]])
         out[c] = sizes.estimate(c, size, catalog.tables[c.table], kept)
     return out
-
-
-def _cost(wi: WhatIf, i: int, skipped: list[tuple[str, str]]) -> Costed:
-    try:
-        return wi.cost(i)
-    except Exception as e:  # psycopg.Error: the server cannot plan it
-        raise DbdesignError(f"cannot plan workload query {i + 1}: {e}") from None
 
 
 def _candidates(

@@ -160,6 +160,19 @@ class WhatIf:
 
     # ----------------------------------------------------------------- costs
 
+    def try_cost(self, i: int) -> Costed | str:
+        """:meth:`cost`, or the server's reason when it cannot plan the query (in a savepoint:
+        the transaction goes on)."""
+        self._cur.execute("savepoint dbdesign_plan")
+        try:
+            costed = self.cost(i)
+        except Exception as e:  # psycopg.Error
+            self._cur.execute("rollback to savepoint dbdesign_plan")
+            self._prepared = False
+            return str(e).splitlines()[0]
+        self._cur.execute("release savepoint dbdesign_plan")
+        return costed
+
     def cost(self, i: int) -> Costed:
         """Query ``i``'s estimated total cost with the indexes that exist now (real ones and
         the hypothetical ones added)."""
