@@ -541,6 +541,26 @@ def measure(db: str, queries: Sequence[Query], indexes: Sequence[str]) -> CostRe
     return CostReport(base, after, size, len(indexes))
 
 
+def measure_real(db: str, queries: Sequence[Query], indexes: Sequence[str]) -> CostReport:
+    """:func:`measure` with the indexes built for real, in one transaction rolled back at the
+    end (nothing stays); ``hypothetical_bytes`` is then their real size on disk."""
+    with psycopg.connect(db) as conn:
+        if secondary_indexes(conn):
+            raise SystemExit(f"{dbname(db)} has secondary indexes: the baseline is the keys only")
+        base = {q.name: explain_cost(conn, q.text) for q in queries}
+        conn.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        for ddl in indexes:
+            conn.execute(ddl)  # type: ignore[arg-type]
+        row = conn.execute(
+            "SELECT coalesce(sum(pg_relation_size(i.indexrelid)), 0) FROM pg_index i"
+            " JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE NOT i.indisprimary AND n.nspname = 'public'"
+        ).fetchone()
+        after = {q.name: explain_cost(conn, q.text) for q in queries}
+        conn.rollback()
+    return CostReport(base, after, int(row[0]) if row else 0, len(indexes))
+
+
 def relative_cost(db: str, workload: Sequence[Query] | Path, indexes: Sequence[str]) -> float:
     """The workload's estimated cost with ``indexes`` (HypoPG) over its cost without them."""
     queries = read_workload(workload) if isinstance(workload, Path) else workload

@@ -106,3 +106,12 @@ def test_all_one_and_two_column_candidates_are_the_papers_425(tpch: str) -> None
     every = tpc.measure(tpch, queries, [tpc.index_ddl(t, c) for t, c in candidates])
     one = tpc.measure(tpch, queries, ["CREATE INDEX ON orders (o_custkey)"])
     assert every.relative < one.relative < 1.0
+
+
+def test_built_indexes_are_measured_and_rolled_back(tpch: str) -> None:
+    queries = [q for q in tpc.workload_queries(tpc.TPCH) if q.name == "Q22"]
+    built = tpc.measure_real(tpch, queries, ["CREATE INDEX ON orders (o_custkey)"])
+    assert built.with_indexes["Q22"] < built.base["Q22"]
+    assert built.hypothetical_bytes > 8192  # its size on disk
+    with psycopg.connect(tpch) as conn:
+        assert tpc.secondary_indexes(conn) == []
