@@ -92,6 +92,13 @@ def body(node: Any, kind: str) -> Tree | None:
 _OPAQUE = frozenset({"SelectStmt", "RangeSubselect"})  # blocks of their own
 
 
+def _placeholder(call: Tree) -> bool:
+    """sqlc's parameter macros (``sqlc.arg(name)``, ``sqlc.narg``, ``sqlc.slice``): a
+    parameter, whose argument names it and is no column."""
+    got = names(call.get("funcname"))
+    return len(got) == 2 and got[0] == "sqlc"
+
+
 def expr_nodes(expr: Any) -> Iterator[tuple[str, Tree]]:
     """Every node of an expression as (kind, fields), not descending into subqueries (a
     SubLink's SELECT is a block of its own)."""
@@ -108,7 +115,7 @@ def expr_nodes(expr: Any) -> Iterator[tuple[str, Tree]]:
                 yield k, v
                 if k == "SubLink":
                     todo.append(v.get("testexpr"))
-                elif k not in _OPAQUE:
+                elif k not in _OPAQUE and not (k == "FuncCall" and _placeholder(v)):
                     todo.append(v)
             elif k != "subselect" and type(v) in (dict, list):
                 todo.append(v)
