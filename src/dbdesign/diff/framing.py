@@ -16,14 +16,21 @@ it must, and each boundary has its reason:
 
 Session settings (``SET search_path``, ``SET lock_timeout``, ``SET check_function_bodies``) are
 not transactional boundaries: a plain ``SET`` lasts for the session.
+
+A view the plan drops and creates again should not be missing between two transactions: the
+ordering (:mod:`dbdesign.diff.planner.order`) puts its drop after the no-transaction runs it
+can and its re-creation before the next boundary. Where a boundary still falls between the two,
+the ``DROP VIEW`` carries a ``breaking_change`` hazard saying until which transaction the view
+is missing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dbdesign.diff import operations as op
+from dbdesign.diff.operations import Hazard
 from dbdesign.diff.statement import Statement
 from dbdesign.emit.pg_text import quote_literal
 
@@ -121,4 +128,32 @@ def frame(
             cur.new_values.append(quote_literal(st.operation.value))
     if cur.statements:
         units.append(TransactionUnit(tuple(cur.statements), cur.in_transaction, cur.reason))
-    return tuple(units)
+    return _view_gaps(units)
+
+
+def _view_gaps(units: list[TransactionUnit]) -> tuple[TransactionUnit, ...]:
+    """The units, each ``DROP VIEW`` whose view is created again in a later unit with a hazard
+    saying so."""
+    made = {
+        st.operation.view.key: i
+        for i, u in enumerate(units)
+        for st in u.statements
+        if isinstance(st.operation, op.CreateView)
+    }
+    return tuple(
+        replace(u, statements=tuple(_missing_until(st, i, made) for st in u.statements))
+        for i, u in enumerate(units)
+    )
+
+
+def _missing_until(st: Statement, unit: int, made: dict[str, int]) -> Statement:
+    if not isinstance(st.operation, op.DropView) or made.get(st.operation.view.key, unit) <= unit:
+        return st
+    later = made[st.operation.view.key] - unit
+    gap = Hazard(
+        "breaking_change",
+        f"the view is missing from this commit until it is created again {later} unit(s) "
+        "later (a boundary the order could not avoid falls between): running code that reads "
+        "it fails ('relation does not exist') in between",
+    )
+    return replace(st, hazards=(*st.hazards, gap))

@@ -115,16 +115,52 @@ def order(steps: list[PlanStep], edges: list[tuple[int, int]]) -> tuple[Operatio
             graph[i].update(m for m in removers.get(r, ()) if m != i)
     for first, then in edges:
         graph[then].add(first)
-    # Statements that cannot run in a transaction wait until nothing else is ready, so that
-    # they come in few runs (each run is a no-transaction migration of its own).
-    outside = [runs_outside_transaction(st.op) for st in steps]
+    rank = _ranks(steps)
     try:
         ordered = topological_order(
             graph,
-            key=lambda n: (outside[n], steps[n].phase, steps[n].op.subject, n),
-            group=outside.__getitem__,
+            key=lambda n: (rank[n], steps[n].phase, steps[n].op.subject, n),
+            group=lambda n: max(rank[n], _PLAIN),
         )
     except CycleError as exc:
         cycle = " -> ".join(steps[n].op.describe() for n in exc.nodes)
         raise DbdesignError(f"cannot order the changes: dependency cycle: {cycle}") from None
     return tuple(steps[n].op for n in ordered)
+
+
+# Ranks: the first part of a step's ordering key; _EARLY and _PLAIN steps make one group, each
+# other rank its own (the steps of a group stay together while one of them is ready).
+_EARLY, _PLAIN, _OUTSIDE, _LATE = -1, 0, 1, 2
+
+
+def _ranks(steps: list[PlanStep]) -> list[int]:
+    """Each step's rank.
+
+    - Statements that cannot run in a transaction wait until nothing else is ready, so that
+      they come in few runs (each run is a no-transaction migration of its own): ``_OUTSIDE``.
+    - A view the plan drops and creates again must not be missing between two transactions
+      (running code that reads it would fail there): its drop waits until nothing else, not
+      even a no-transaction run, is ready (``_LATE``: the runs that can go before it do), and
+      its re-creation, with whatever else in a transaction needs it (comments, grants,
+      dependent views), comes as soon as it can (``_EARLY``: before a VALIDATE or a
+      no-transaction run cuts the transaction). :func:`dbdesign.diff.framing.frame` states the
+      hazard where a boundary still falls between the two.
+    """
+    dropped = {st.op.view.key for st in steps if isinstance(st.op, op.DropView)}
+    again = {
+        res
+        for st in steps
+        if isinstance(st.op, op.CreateView) and st.op.view.key in dropped
+        for res in st.provides
+    }
+    out = []
+    for st in steps:
+        if runs_outside_transaction(st.op):
+            out.append(_OUTSIDE)
+        elif isinstance(st.op, op.DropView) and st.removes & again:
+            out.append(_LATE)
+        elif st.provides & again or st.uses_new & again:
+            out.append(_EARLY)
+        else:
+            out.append(_PLAIN)
+    return out
