@@ -103,6 +103,22 @@ def test_stdin_and_assume_in_transaction() -> None:
     assert json.loads(r.stdout)["findings"][0]["file"] == "<stdin>"
 
 
+def test_stdin_reads_suppression_comments() -> None:
+    """An ignore comment in piped SQL silences its finding as in a file; one that silences
+    nothing is reported (SUP001) at its line of standard input."""
+    alembic = "BEGIN;\n\n" + CONCURRENT + "\nCOMMIT;\n"
+    ignored = "BEGIN;\n-- dbdesign: ignore MIG002 -- checked by hand\n" + CONCURRENT + "\nCOMMIT;\n"
+    assert [
+        c for c, _, _ in codes(run("lint", "--migrations", "-", "-f", "json", stdin=alembic))
+    ] == ["MIG002"]
+    r = run("lint", "--migrations", "-", "-f", "json", stdin=ignored)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert codes(r) == []
+    stale = "-- dbdesign: ignore MIG042 -- no TRUNCATE here\n" + CONCURRENT
+    r = run("lint", "--migrations", "-", "-f", "json", stdin=stale)
+    assert codes(r) == [("SUP001", "<stdin>", 1)]
+
+
 def test_schema_from_a_live_database(pg_scratch: str, tmp_path: Path) -> None:
     """--schema URL: the tables come from the catalog (read-only), and the migration's
     statements are never run there."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -126,16 +126,21 @@ class Directive:
 
 
 class SourceLines:
-    """File text by line and its suppression comments, read once per file."""
+    """File text by line and its suppression comments, read once per file. ``texts``: the
+    text of files already read, by the name findings give them (``<stdin>``: standard input,
+    which cannot be read again)."""
 
-    def __init__(self) -> None:
+    def __init__(self, texts: Mapping[str, str] | None = None) -> None:
+        self._texts = texts or {}
         self._files: dict[str, list[str] | None] = {}
         self._directives: dict[str, dict[int, Directive]] = {}
 
     def lines(self, file: str) -> list[str] | None:
         if file not in self._files:
+            text = self._texts.get(file)
             try:
-                text = Path(file).read_text(encoding="utf-8", errors="replace")
+                if text is None:
+                    text = Path(file).read_text(encoding="utf-8", errors="replace")
                 self._files[file] = text.splitlines() if "dbdesign:" in text else []
             except OSError:
                 self._files[file] = None
@@ -209,13 +214,15 @@ def apply_suppressions(
     files: Iterable[str] = (),
     scope: str = SCHEMA,
     dialect: str | None = None,
+    texts: Mapping[str, str] | None = None,
 ) -> list[Finding]:
     """The findings no suppression comment covers.
 
     With ``config`` (and SUP001 selected in it), also report the suppression comments in
-    ``files`` that silenced nothing (see :func:`source_files`).
+    ``files`` that silenced nothing (see :func:`source_files`). ``texts``: files already read
+    (:class:`SourceLines`); the others are read from disk.
     """
-    src = SourceLines()
+    src = SourceLines(texts)
     kept = [f for f in findings if not suppressed_by(f, src)]
     if config is None:
         return kept

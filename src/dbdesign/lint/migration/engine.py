@@ -2,7 +2,7 @@
 
 The dialect's walker (:func:`walker`) reads the schema the migrations apply to and hands every
 statement, in run order, to the selected rules; inline ``-- dbdesign: ignore CODE`` comments and
-the unused-suppression check apply as for schemas.
+the unused-suppression check apply as for schemas (standard input included).
 """
 
 from __future__ import annotations
@@ -182,8 +182,10 @@ def lint_migrations(
     for ctx in its:
         if ctx.stmt.file.path in reported:
             findings.extend(_run(dispatch, ctx))
-    on_disk = {p for p in reported if p != "-"}
-    findings = engine.apply_suppressions(findings, cfg, on_disk, MIGRATIONS, dialect.name)
+    # suppressions from the text as linted (standard input cannot be read twice; a dbmate
+    # file's down section is blank there)
+    texts = {f.display: f.text for f in files if f.path in reported}
+    findings = engine.apply_suppressions(findings, cfg, texts, MIGRATIONS, dialect.name, texts)
     # In run order: file by file as the runner applies them, then by position.
     run_order = {f.display: n for n, f in enumerate(files)}
 
