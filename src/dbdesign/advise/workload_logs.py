@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
@@ -60,8 +61,9 @@ def read_log(path: Path, *, database: str | None = None) -> QueryWorkload:
     reader = _LogReader(builder, str(path))
     for record in stream:
         reader.feed(record)
-    reader.finish()
-    return builder.build(_databases(builder, database))
+    keys = _databases(builder, database)
+    reader.finish(keys)
+    return builder.build(keys)
 
 
 def _databases(builder: WorkloadBuilder, database: str | None) -> frozenset[str] | None:
@@ -93,11 +95,11 @@ class _LogReader:
     def __init__(self, builder: WorkloadBuilder, file: str) -> None:
         self.builder = builder
         self.file = file
-        # session -> a run logged without its duration, and its parse + bind time
-        self.waiting: dict[str, tuple[QueryGroup, float]] = {}
+        # session -> a run logged without its duration, its parse + bind time, its database
+        self.waiting: dict[str, tuple[QueryGroup, float, str]] = {}
         self.planning: dict[str, float] = {}  # session -> parse + bind ms before its execute
-        self.timed = 0
-        self.untimed = 0
+        self.timed: Counter[str] = Counter()  # database -> runs with a duration
+        self.untimed: Counter[str] = Counter()  # database -> runs without one
         self._at: tuple[str | None, float] = (None, 0.0)
 
     def feed(self, record: Record) -> None:
@@ -124,8 +126,8 @@ class _LogReader:
         waiting = self.waiting.pop(session, None)
         if waiting is not None:
             self.builder.time(waiting[0], ms + waiting[1])
-            self.timed += 1
-            self.untimed -= 1
+            self.timed[waiting[2]] += 1
+            self.untimed[waiting[2]] -= 1
 
     def _execute(self, record: Record, name: str, sql: str, ms: float | None) -> None:
         """An extended-protocol execute: one statement, its parameters in the DETAIL."""
@@ -173,11 +175,12 @@ class _LogReader:
         )
         if group is None:
             return None
+        key = record.database or ""
         if ms is None:
-            self.untimed += 1
-            self.waiting[record.session] = (group, planning)
+            self.untimed[key] += 1
+            self.waiting[record.session] = (group, planning, key)
         else:
-            self.timed += 1
+            self.timed[key] += 1
         self.builder.run(
             QueryRun(
                 fingerprint=group.fingerprint,
@@ -186,7 +189,7 @@ class _LogReader:
                 at_ms=self._epoch_ms(record.at),
                 origin=origin,
             ),
-            key=record.database or "",
+            key=key,
         )
         return group
 
@@ -199,18 +202,22 @@ class _LogReader:
             self._at = (at, epoch_ms(at))
         return self._at[1]
 
-    def finish(self) -> None:
-        """Notes on what the log did not say."""
-        runs = self.timed + self.untimed
-        self.builder.note(f"{runs:,} runs of queries read from {self.file}")
-        if runs and not self.timed:
+    def finish(self, keys: frozenset[str] | None) -> None:
+        """Notes on what the log did not say about the runs of the databases kept (``keys``;
+        None: all)."""
+        timed = sum(n for k, n in self.timed.items() if keys is None or k in keys)
+        untimed = sum(n for k, n in self.untimed.items() if keys is None or k in keys)
+        runs = timed + untimed
+        plural = "" if runs == 1 else "s"
+        self.builder.note(f"{runs:,} run{plural} of queries read from {self.file}")
+        if runs and not timed:
             self.builder.note(
                 "the log has no durations (log_statement without log_min_duration_statement): "
                 "queries are weighted by how often they ran"
             )
-        elif self.untimed:
+        elif untimed:
             self.builder.note(
-                f"{self.untimed:,} of {runs:,} runs have no duration (log_statement logged "
+                f"{untimed:,} of {runs:,} runs have no duration (log_statement logged "
                 "them, log_min_duration_statement did not): their time is not counted"
             )
 

@@ -304,6 +304,23 @@ def test_statement_then_duration_lines_of_log_statement_all(tmp_path: Path) -> N
     assert any("1 of 3 runs have no duration" in n for n in w.notes)
 
 
+def test_notes_on_durations_speak_of_the_database_kept(tmp_path: Path) -> None:
+    """Another database's timed runs in the same log do not hide that the kept one's have no
+    duration (two sessions with other settings, as on a shared server)."""
+    path = tmp_path / "pg.log"
+    path.write_text(
+        _stderr("2024-05-01 10:00:00.000 UTC [9] app@shop ", [("LOG", "statement: SELECT 1")])
+        + _stderr(
+            "2024-05-01 10:00:00.000 UTC [8] app@other ",
+            [("LOG", "duration: 1.000 ms  statement: SELECT 2")],
+        )
+    )
+    w = read_log(path, database="shop")
+    assert [(q.calls, q.total_ms) for q in w.queries] == [(1.0, None)]
+    assert any("the log has no durations" in n for n in w.notes), w.notes
+    assert any(n.startswith("1 run of queries read") for n in w.notes), w.notes
+
+
 def test_sql_level_execute_counts_the_prepared_query(tmp_path: Path) -> None:
     path = tmp_path / "pg.log"
     path.write_text(
