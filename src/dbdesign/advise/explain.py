@@ -21,6 +21,8 @@ import psycopg
 from dbdesign.advise.guard import check_statement
 from dbdesign.databases.plans import QueryPlan, parse_plan
 from dbdesign.errors import ConnectionError, DbdesignError, UnsupportedError
+from dbdesign.lint.config import LintConfig
+from dbdesign.lint.findings import Finding
 
 # The longest a user's statement may run (or wait for a lock) before it is cancelled.
 DEFAULT_TIMEOUT_S = 60.0
@@ -68,6 +70,10 @@ def explain(
                     cur, read_only=not (analyze and stmt.writes), timeout_s=timeout_s
                 )
                 # binary=True sends it with the extended protocol: one command, never a script
+                if analyze:
+                    # planned once first, unmeasured: a new session's first plan also loads
+                    # the catalog caches, which is not the statement's planning time
+                    cur.execute(f"EXPLAIN (FORMAT JSON) {stmt.text}", params, binary=True)
                 cur.execute(f"EXPLAIN ({opts}) {stmt.text}", params, binary=True)
                 row = cur.fetchone()
         except psycopg.OperationalError as e:
@@ -81,6 +87,29 @@ def explain(
         data if not isinstance(data, str) else json.loads(data), stmt.text, analyzed=analyze
     )
     return replace(plan, server_version=version)
+
+
+def plan_findings(url: str, plan: QueryPlan, config: LintConfig | None = None) -> list[Finding]:
+    """The plan rules' findings on ``plan`` (made on the database at ``url``). When one
+    suggests an index, the catalog of that table's schema is read (read-only) and the plan
+    linted again with it, so an index that exists is named instead of suggested twice."""
+    from dbdesign.lint.plan import lint_plan, node_number, number_nodes
+
+    found = lint_plan(plan, config)
+    nodes = number_nodes(plan)
+    schemas = {
+        s
+        for f in found
+        if f.fix_hint.startswith("CREATE INDEX")
+        and (n := node_number(f.object)) is not None
+        and (s := nodes[n - 1].node.schema) is not None
+    }
+    if not schemas:
+        return found
+    from dbdesign.readers.catalog.postgres import read_catalog
+
+    schema = read_catalog(url, schemas=sorted(schemas))
+    return lint_plan(plan, config, schema=schema)
 
 
 def _options(server_version: int, analyze: bool) -> str:

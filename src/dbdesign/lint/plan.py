@@ -163,7 +163,8 @@ class PlanContext:
 
     def existing_index(self, n: PlanNode, first_key: str) -> str | None:
         """The name of an index of the schema (when the caller gave one) on the node's relation
-        whose first key is ``first_key`` (a quoted column), or of its primary key."""
+        whose first key is ``first_key`` (a quoted column), or of its primary key or a unique
+        constraint that starts with it."""
         if self.schema is None or n.relation is None or n.schema is None:
             return None
         table_key = f"{n.schema}.{n.relation_name}"
@@ -177,9 +178,16 @@ class PlanContext:
             ):
                 return ix.name
         table = self.schema.tables.get(table_key)
-        pk = table.primary_key if table is not None else None
-        if pk is not None and pk.columns and self.d.quote_ident(pk.columns[0]) == first_key:
-            return pk.name
+        if table is None:
+            return None
+        keys: list[tuple[str, tuple[str, ...]]] = [
+            (u.name, u.columns) for u in table.uniques.values()
+        ]
+        if table.primary_key is not None:
+            keys.insert(0, (table.primary_key.name, table.primary_key.columns))
+        for name, columns in keys:
+            if columns and self.d.quote_ident(columns[0]) == first_key:
+                return name
         return None
 
 
