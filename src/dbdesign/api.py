@@ -446,6 +446,19 @@ def explain(sql: str, db: str | None = None, params: list[Any] | None = None, *,
     return run_explain(url, sql, params, analyze=analyze, timeout_s=timeout_s)
 
 
+def explain_findings(
+    plan: Any, db: str | None = None, config: LintConfig | None = None
+) -> list[Finding]:
+    """What the plan rules (PLN...) find in ``plan`` (a QueryPlan of :func:`explain` made on
+    ``db``): each finding's object is its node (``#3 Seq Scan on public.orders``) or ``plan``.
+    When one suggests an index, the catalog of its table's schema is read (read-only) so an
+    index that exists is named instead."""
+    from dbdesign.advise.explain import plan_findings
+    from dbdesign.engine import resolve_url
+
+    return plan_findings(resolve_url(db), plan, config)
+
+
 def advise(
     workload: str,
     db: str | None = None,

@@ -108,9 +108,7 @@ def explain(
 
         term.detail(f"database: {redact_url(url)}")
     plan = api.explain(text, url, params, analyze=analyze, timeout_s=timeout)
-    from dbdesign.advise.explain import plan_findings
-
-    found = plan_findings(url, plan, cfg)
+    found = api.explain_findings(plan, url, cfg)
     lat = (
         api.latency(text, url, params, runs=runs, allow_writes=analyze, timeout_s=timeout)
         if runs
