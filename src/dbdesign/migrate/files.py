@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Literal
 
 from dbdesign.errors import ConfigError, MigrationError
+from dbdesign.readers.text import normalise_text, read_text_file
 
 FILE_RE = re.compile(r"^(?P<version>\d+)_(?P<name>[A-Za-z0-9_\-]+)\.(?P<dir>up|down)\.sql$")
 _HEADER_RE = re.compile(r"^\s*--\s*dbdesign:\s*(?P<body>.*?)\s*$", re.I)
@@ -39,13 +40,6 @@ _OPTION_RE = re.compile(r"^(lock_timeout|statement_timeout)=(\S+)$")
 _TIMEOUT_RE = re.compile(r"^\d+(\.\d+)?\s*(us|ms|s|min|h|d)?$")
 _FLAGS = ("no-transaction", "foreign-keys-off")
 Versioning = Literal["sequential", "timestamp"]
-
-
-def normalise_text(raw: bytes | str) -> str:
-    """The text a checksum is taken over: BOM removed, line endings LF."""
-    text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-    text = text.removeprefix("\ufeff")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def checksum(text: str) -> str:
@@ -125,18 +119,7 @@ def version_key(version: str) -> int:
 
 
 def read_script(path: Path) -> Script:
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        raise MigrationError(f"cannot read: {e.strerror}", file=str(path)) from None
-    try:
-        text = normalise_text(raw)
-    except UnicodeDecodeError as e:
-        raise MigrationError(
-            f"not UTF-8: byte 0x{raw[e.start]:02x} ({e.reason})",
-            file=str(path),
-            line=raw.count(b"\n", 0, e.start) + 1,
-        ) from None
+    text = read_text_file(path, MigrationError)
     options: dict[str, str] = {}
     flags: dict[str, int] = {}  # no-transaction, foreign-keys-off: the line saying it
     for lineno, line in enumerate(text.split("\n"), 1):

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dbdesign.errors import ConfigError
+from dbdesign.readers.text import normalise_text, read_text_file
 
 UP_DOWN = re.compile(r"^(?P<v>\d+)_[^/]*\.(?P<dir>up|down)\.sql$")
 FLYWAY = re.compile(r"^(?:V(?P<v>\d+(?:[._]\d+)*)|(?P<r>R))__.+\.sql$", re.I)
@@ -73,22 +74,6 @@ def natural_key(name: str) -> tuple[object, ...]:
     return tuple(int(p) if p.isdigit() else p.lower() for p in _NUMBERS.split(name))
 
 
-def _read(path: Path) -> str:
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        raise ConfigError(f"cannot read: {e.strerror}", file=str(path)) from None
-    try:
-        text = raw.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as e:
-        raise ConfigError(
-            f"not UTF-8: byte 0x{raw[e.start]:02x}",
-            file=str(path),
-            line=raw.count(b"\n", 0, e.start) + 1,
-        ) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
 def _dbmate(text: str) -> tuple[str, bool] | None:
     """The up section of a dbmate file (other lines blanked) and whether it runs in a
     transaction; None when the text has no ``-- migrate:up`` marker."""
@@ -115,7 +100,7 @@ def classify(path: Path, text: str) -> MigrationFile:
         return MigrationFile(str(path), text, "dbdesign/golang-migrate", True)
     if FLYWAY.match(name):
         conf = path.with_name(name + ".conf")
-        settings = _read(conf) if conf.is_file() else text[:2000]
+        settings = read_text_file(conf) if conf.is_file() else text[:2000]
         return MigrationFile(str(path), text, "flyway", not _FLYWAY_NO_TX.search(settings))
     dbmate = _dbmate(text)
     if dbmate is not None:
@@ -150,13 +135,13 @@ def collect(paths: list[str], stdin: str | None = None) -> list[MigrationFile]:
     for raw in paths:
         if raw == "-":
             text = stdin if stdin is not None else sys.stdin.read()
-            out.append(MigrationFile("-", text.replace("\r\n", "\n"), "stdin", False))
+            out.append(MigrationFile("-", normalise_text(text), "stdin", False))
             continue
         p = Path(raw)
         if p.is_dir():
-            out.extend(classify(f, _read(f)) for f in _folder_files(p))
+            out.extend(classify(f, read_text_file(f)) for f in _folder_files(p))
         elif p.is_file():
-            out.append(classify(p, _read(p)))
+            out.append(classify(p, read_text_file(p)))
         else:
             raise ConfigError(f"no such file or folder: {raw}")
     return out
