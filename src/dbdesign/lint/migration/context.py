@@ -8,8 +8,9 @@ each rule a :class:`StatementContext` and applying the statement to its state af
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from dbdesign.errors import ConfigError
 from dbdesign.lint.migration.sources import MigrationFile
@@ -19,6 +20,8 @@ _VERSION = re.compile(
     r"^(?:(?P<flavor>postgres(?:ql)?|pg|mysql|mariadb|sqlite)[-\s]?)?(?P<num>\d+(?:\.\d+)*)$"
 )
 
+
+T = TypeVar("T")
 
 _FLAVORS = {"pg": "postgres", "postgresql": "postgres"}
 _TITLES = {"postgres": "PostgreSQL", "mysql": "MySQL", "mariadb": "MariaDB", "sqlite": "SQLite"}
@@ -111,6 +114,9 @@ class Session:
     # later in the file), and the codes of rules that report once per file.
     file_statements: tuple[LintedStatement, ...] = ()
     reported: set[str] = field(default_factory=set)
+    # What rules worked out about one statement and share (StatementContext.shared): by name,
+    # the statement it is about and the answer.
+    answers: dict[str, tuple[LintedStatement, Any]] = field(default_factory=dict)
 
     @classmethod
     def of(
@@ -155,6 +161,18 @@ class StatementContext:
     def later(self) -> tuple[LintedStatement, ...]:
         """The statements of the file after this one."""
         return self.session.file_statements[len(self.session.statements) + 1 :]
+
+    def shared(self, name: str, work_out: Callable[[StatementContext], T]) -> T:
+        """``work_out(self)``, worked out once for this statement however many rules ask
+        under ``name`` (the session keeps the last answer per name; a rule must not change
+        what it gets)."""
+        seen = self.session.answers.get(name)
+        if seen is not None and seen[0] is self.stmt:
+            kept: T = seen[1]
+            return kept
+        value = work_out(self)
+        self.session.answers[name] = (self.stmt, value)
+        return value
 
     def earlier_in_transaction(self) -> list[LintedStatement]:
         tx = self.session.transaction

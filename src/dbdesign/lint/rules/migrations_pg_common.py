@@ -400,21 +400,11 @@ def ignore_line(code: str, reason: str) -> str:
     return f"-- dbdesign: ignore {code} -- {reason}"
 
 
-# The statement last asked about and the answer: a dozen ALTER TABLE rules ask about the same
-# statement one after the other (a walk shows each statement once; a statement, not its
-# context, is kept: the context holds the whole schema state).
-_ALTER_SEEN: list[Any] = [None, None]
-
-
 def alter_in_use(ctx: StatementContext) -> tuple[str, list[Tree]] | None:
-    """The table (when in use) and the subcommands of an ALTER TABLE; None otherwise. Rules
-    must not change what they get: the answer is shared by the rules on the statement."""
-    if _ALTER_SEEN[0] is ctx.stmt:
-        found: tuple[str, list[Tree]] | None = _ALTER_SEEN[1]
-        return found
-    found = _alter_in_use(ctx)
-    _ALTER_SEEN[:] = [ctx.stmt, found]
-    return found
+    """The table (when in use) and the subcommands of an ALTER TABLE; None otherwise. A dozen
+    ALTER TABLE rules ask about the same statement one after the other: it is worked out once
+    (:meth:`StatementContext.shared`), so rules must not change what they get."""
+    return ctx.shared("alter_in_use", _alter_in_use)
 
 
 def _alter_in_use(ctx: StatementContext) -> tuple[str, list[Tree]] | None:
