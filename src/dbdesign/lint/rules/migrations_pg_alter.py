@@ -10,7 +10,6 @@ is proven on PostgreSQL 15 and 16 by tests/integration/test_migration_lint_pg_re
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 
 from pglast import parser
@@ -202,21 +201,21 @@ def validate_in_same_transaction(ctx: StatementContext) -> Iterator[Hit]:
             key,
             f"VALIDATE CONSTRAINT {cmd.get('name')} in the same transaction as the NOT VALID "
             f"that added it: the scan runs while the ADD's {lock(level, key)}",
-            fix=_without_validate(ctx, cmd.get("name") or "")
+            fix=_without_validate(ctx, cmd)
             + f"{LATER}\nALTER TABLE {qualified(key)} VALIDATE CONSTRAINT "
             f"{quote_ident(cmd.get('name') or '')};",
         )
 
 
-def _without_validate(ctx: StatementContext, name: str) -> str:
-    """The statement without its ``VALIDATE CONSTRAINT name`` subcommand (and a newline), when
-    it also holds other subcommands (the ADD ... NOT VALID that stays); else ""."""
-    quoted = re.escape('"' + name.replace('"', '""') + '"')
-    plain = re.escape(name) if name == name.lower() else quoted
-    validate = rf",\s*VALIDATE\s+CONSTRAINT\s+(?:{plain}|{quoted})(?=\s*(?:,|;|$))"
-    text = ctx.stmt.text.rstrip().rstrip(";")
-    kept = re.sub(validate, "", text, count=1, flags=re.I)
-    return f"{kept};\n" if kept != text else ""
+def _without_validate(ctx: StatementContext, validate: Tree) -> str:
+    """The statement without its ``VALIDATE CONSTRAINT`` subcommand ``validate`` (and a
+    newline), when it also holds other subcommands (the ADD ... NOT VALID that stays); else
+    ""."""
+    node = ctx.stmt.node
+    kept = [c for c in node.get("cmds") or () if c.get("AlterTableCmd") is not validate]
+    if not kept:
+        return ""
+    return deparse({"AlterTableStmt": {**node, "cmds": kept}}) + ";\n"
 
 
 def _not_valid_added(ctx: StatementContext, key: str, name: str, same: list[Tree]) -> str | None:

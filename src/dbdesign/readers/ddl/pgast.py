@@ -8,6 +8,7 @@ spelling) the dict subtree is turned into a pglast Node and deparsed with pglast
 from __future__ import annotations
 
 import json
+import keyword
 from functools import cache
 from typing import Any
 
@@ -46,6 +47,30 @@ def _typed_fields(cls_name: str) -> dict[str, str]:
     return out
 
 
+@cache
+def _renamed_fields(cls_name: str) -> dict[str, str]:
+    """Fields that pglast names differently from the parse tree: a C field that is a Python
+    key word gets a trailing underscore (``AlterTableCmd.def`` is ``def_``). A JSON key passed
+    under its C name is not a field of the node and is dropped without a word: ``ADD COLUMN``
+    then printed as ``ADD None`` and ``SET DEFAULT 5`` as ``DROP DEFAULT``."""
+    slots = getattr(ast, cls_name).__slots__
+    return {f[:-1]: f for f in slots if f.endswith("_") and keyword.iskeyword(f[:-1])}
+
+
+@cache
+def _defaults(cls_name: str) -> dict[str, Any]:
+    """The zero values libpg_query's JSON leaves out and pglast's printers compare: every
+    integer field (``AlterTableCmd.num``: ``ADD GENERATED ... AS IDENTITY`` fails on
+    ``None > 0``) and :data:`_SCALAR_DEFAULTS`."""
+    slots = getattr(ast, cls_name).__slots__
+    zeros = {
+        f: 0
+        for f, info in slots.items()
+        if getattr(info, "py_type", None) is int and info.c_type != "ParseLoc"
+    }
+    return {**zeros, **_SCALAR_DEFAULTS.get(cls_name, {})}
+
+
 def _conv(kind: str, body: dict[str, Any]) -> dict[str, Any]:
     if kind == "A_Const":
         d: dict[str, Any] = {"@": "A_Const", "isnull": body.get("isnull", False)}
@@ -53,14 +78,16 @@ def _conv(kind: str, body: dict[str, Any]) -> dict[str, Any]:
             if key in body:
                 d["val"] = {"@": cname, field: body[key].get(field, default)}
         return d
+    known = hasattr(ast, kind)
     d = {"@": kind}
-    d.update(_SCALAR_DEFAULTS.get(kind, {}))
-    typed = _typed_fields(kind) if hasattr(ast, kind) else {}
+    d.update(_defaults(kind) if known else _SCALAR_DEFAULTS.get(kind, {}))
+    typed = _typed_fields(kind) if known else {}
+    renamed = _renamed_fields(kind) if known else {}
     for k, v in body.items():
         if k in typed and isinstance(v, dict) and not (len(v) == 1 and next(iter(v)) == typed[k]):
             d[k] = _conv(typed[k], v)
         else:
-            d[k] = _value(v)
+            d[renamed.get(k, k)] = _value(v)
     return d
 
 
