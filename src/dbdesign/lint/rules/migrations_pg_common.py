@@ -483,3 +483,11 @@ def column_constraints(cd: Tree) -> list[Tree]:
 def type_sql(cd: Tree) -> str:
     """A ColumnDef's type as SQL."""
     return deparse(cd["typeName"], "TypeName")
+
+
+def token_identifier(token_text: str) -> str:
+    """The identifier an IDENT token's text names (quoted: as written; else folded to lower
+    case)."""
+    if token_text.startswith('"'):
+        return token_text[1:-1].replace('""', '"')
+    return token_text.lower()

@@ -1,10 +1,10 @@
 """Migration safety on PostgreSQL: process — lock timeouts, backfills beside DDL, enum values
-added in a transaction, transaction structure, long identifiers, integer keys.
+added in a transaction, transaction structure, integer keys (long identifiers:
+:mod:`~dbdesign.lint.rules.migrations_pg_names`).
 
 Lock facts: the PostgreSQL documentation, "Explicit Locking" (table-level lock modes and what
 each conflicts with), "ALTER TABLE" (the lock each subcommand takes), "ALTER TYPE" (ADD VALUE),
-"BEGIN" / "COMMIT" (the warnings for a transaction already or not in progress), "Identifiers
-and Key Words" (NAMEDATALEN).
+"BEGIN" / "COMMIT" (the warnings for a transaction already or not in progress).
 
 Judged and left out: ADD VALUE without BEFORE/AFTER (appending is what almost every migration
 means, and only code that sorts by the enum's order notices: a rule would cry wolf); DROP NOT
@@ -31,7 +31,7 @@ from dbdesign.lint.rules.migrations_pg_common import (
     blocks,
     name_list,
     rel_key,
-    shorter_name,
+    token_identifier,
 )
 from dbdesign.readers.ddl.pgast import deparse
 
@@ -511,142 +511,6 @@ def commit_without_begin(ctx: StatementContext) -> Iterator[Hit]:
     yield Hit(ctx.stmt.file.display, msg, fix=fix)
 
 
-# --------------------------------------------------------------------------- MIG027
-
-NAMEDATALEN = 63  # bytes of an identifier PostgreSQL keeps
-
-
-def _clip(name: str) -> str:
-    raw = name.encode()
-    if len(raw) <= NAMEDATALEN:
-        return name
-    return raw[:NAMEDATALEN].decode(errors="ignore")
-
-
-_NAME_KEYS = ("colname", "conname", "idxname", "trigname", "policy_name", "newname")
-# The statements that name new objects.
-_NAMING_KINDS = frozenset(
-    {
-        "CreateStmt",
-        "AlterTableStmt",
-        "IndexStmt",
-        "ViewStmt",
-        "CreateTableAsStmt",
-        "RenameStmt",
-        "CreateTrigStmt",
-        "CreatePolicyStmt",
-        "CreateSeqStmt",
-        "CreateEnumStmt",
-        "CreateDomainStmt",
-        "CompositeTypeStmt",
-        "CreateFunctionStmt",
-        "CreateSchemaStmt",
-        "AlterEnumStmt",
-    }
-)
-
-
-def _collect_names(t: Any, out: set[str]) -> None:
-    """Add the strings under the name keys of a tree to ``out``."""
-    # Only dicts and lists are descended into (a call per scalar costs more than the test).
-    if isinstance(t, dict):
-        for k, v in t.items():
-            if isinstance(v, str):
-                if k in _NAME_KEYS:
-                    out.add(v)
-            elif isinstance(v, dict | list):
-                _collect_names(v, out)
-    elif isinstance(t, list):
-        for v in t:
-            if isinstance(v, dict | list):
-                _collect_names(v, out)
-
-
-def _created_names(kind: str, node: dict[str, Any]) -> set[str]:
-    """The names a statement gives to new objects (as the parser left them: truncated)."""
-    out: set[str] = set()
-    if kind in _NAMING_KINDS:
-        _collect_names(node, out)
-    rel = {
-        "CreateStmt": node.get("relation"),
-        "ViewStmt": node.get("view"),
-        "CreateSeqStmt": node.get("sequence"),
-        "CreateTableAsStmt": (node.get("into") or {}).get("rel"),
-    }.get(kind)
-    if rel:
-        out.add(rel.get("relname", ""))
-    if kind in ("CreateEnumStmt", "CompositeTypeStmt"):
-        tn = node.get("typeName") or (node.get("typevar") or {}).get("relname")
-        out.update(name_list(tn)[-1:] if isinstance(tn, list) else [tn] if tn else [])
-    if kind == "CreateDomainStmt":
-        out.update(name_list(node.get("domainname"))[-1:])
-    if kind == "CreateFunctionStmt":
-        out.update(name_list(node.get("funcname"))[-1:])
-    if kind == "CreateSchemaStmt" and node.get("schemaname"):
-        out.add(node["schemaname"])
-    if kind == "AlterEnumStmt" and node.get("newVal"):
-        out.add(node["newVal"])
-    return out
-
-
-def _identifier(token_text: str) -> str:
-    if token_text.startswith('"'):
-        return token_text[1:-1].replace('""', '"')
-    return token_text.lower()
-
-
-@migration_rule(
-    "MIG027", "identifier-too-long", "warning", dialects=("postgres",), kinds=_NAMING_KINDS
-)
-def identifier_too_long(ctx: StatementContext) -> Iterator[Hit]:
-    """A name the migration creates is longer than 63 bytes.
-
-    Rationale: PostgreSQL keeps at most NAMEDATALEN - 1 = 63 bytes of an identifier and
-    silently truncates longer ones (a NOTICE at most; the PostgreSQL documentation,
-    "Identifiers and Key Words"): the object gets a different name than the migration says, so
-    tools comparing names (ORMs, schema diffs, the next migration naming it with another
-    suffix) disagree, and two long names with the same first 63 bytes collide. Names counted
-    in bytes: a multibyte character counts for 2 to 4.
-
-    Bad:
-        CREATE INDEX idx_customer_invoices_billing_address_country_region_postal_code_created
-            ON customer_invoices (billing_country, billing_region, billing_postal_code);
-
-    Good:
-        CREATE INDEX idx_invoices_billing_location
-            ON customer_invoices (billing_country, billing_region, billing_postal_code);
-
-    Fix: choose a name of at most 63 bytes (the fix suggests the first 40 bytes and a short hash
-    of the whole name).
-    """
-    created = _created_names(ctx.stmt.kind, ctx.stmt.node or {})
-    if not any(len(n.encode()) >= NAMEDATALEN - 3 for n in created):
-        return  # a clipped name is 60 to 63 bytes (a multibyte character is not split)
-    seen: set[str] = set()
-    try:
-        tokens = parser.scan(ctx.stmt.text)
-    except parser.ParseError:  # pragma: no cover - the walker parsed it already
-        return
-    for t in tokens:
-        if t.name not in ("IDENT", "SCONST"):
-            continue
-        raw = ctx.stmt.text[t.start : t.end + 1]
-        name = _identifier(raw) if t.name == "IDENT" else raw[1:-1].replace("''", "'")
-        if len(name.encode()) <= NAMEDATALEN or name in seen:
-            continue
-        kept = _clip(name)
-        if kept not in created or (t.name == "SCONST" and ctx.stmt.kind != "AlterEnumStmt"):
-            continue
-        seen.add(name)
-        yield Hit(
-            kept,
-            f"the name {raw} is {len(name.encode())} bytes: PostgreSQL silently keeps only "
-            f"the first 63 ({quote_ident(kept)})",
-            fix=ctx.stmt.text.replace(raw, quote_ident(shorter_name(name)), 1).rstrip(";")
-            + ";  -- or any name of at most 63 bytes",
-        )
-
-
 # --------------------------------------------------------------------------- MIG028
 
 _SMALL_INTS = {
@@ -751,7 +615,7 @@ def _retype(text: str, column: str, small: str) -> str:
     toks = parser.scan(text)
     for i, t in enumerate(toks[:-1]):
         word = text[t.start : t.end + 1]
-        if _identifier(word) != column and word.lower() != column:
+        if token_identifier(word) != column and word.lower() != column:
             continue
         nxt = toks[i + 1]
         tw = text[nxt.start : nxt.end + 1]
