@@ -34,7 +34,7 @@ Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True, slots=True)
-class Step:
+class Pick:
     """One choice: the index, what it replaced, its net size and the cost it saved."""
 
     candidate: Candidate
@@ -60,7 +60,7 @@ class Problem:
 @dataclass(slots=True)
 class Selection:
     chosen: list[Candidate] = field(default_factory=list)
-    steps: list[Step] = field(default_factory=list)
+    steps: list[Pick] = field(default_factory=list)
     costs: list[Costed] = field(default_factory=list)  # each query's, with the chosen set
     used: int = 0  # bytes
 
@@ -188,4 +188,4 @@ def _choose(
         sel.costs[q] = cost
     net = _net_size(c, replaced, problem)
     sel.used += net
-    sel.steps.append(Step(c, tuple(replaced), net, gain))
+    sel.steps.append(Pick(c, tuple(replaced), net, gain))

@@ -540,10 +540,9 @@ def _parse(text: str, file: str | None, origin: Origin | None = None) -> list[Tr
 
 def _rules(config: LintConfig, schema: Schema | None) -> list[LintRule]:
     dialect = schema.dialect if schema is not None else "postgres"
-    rules = [r for r in engine.select_rules(config, QUERIES) if dialect in r.dialects]
-    if schema is not None and not rules and engine.select_rules(config, QUERIES):
+    if dialect != "postgres":  # the queries are read by PostgreSQL's own parser
         raise UnsupportedError(f"query lint reads PostgreSQL queries, not {dialect} ones")
-    return rules
+    return [r for r in engine.select_rules(config, QUERIES) if dialect in r.dialects]
 
 
 def _findings(

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 from dbdesign.lint.context import Context
 from dbdesign.lint.findings import Hit
-from dbdesign.lint.registry import MIGRATIONS, SCHEMA, rule
+from dbdesign.lint.registry import MIGRATIONS, QUERIES, SCHEMA, rule
 
 
-@rule("SUP001", "unused-suppression", "warning", scopes=(SCHEMA, MIGRATIONS))
+@rule("SUP001", "unused-suppression", "warning", scopes=(SCHEMA, MIGRATIONS, QUERIES))
 def unused_suppression(ctx: Context) -> Iterator[Hit]:
     """A `-- dbdesign: ignore CODE` comment silences no finding.
 
