@@ -275,3 +275,40 @@ def test_pg_stat_statements_gives_the_workload_the_test_ran(shop: str) -> None:
     assert len(ran) == 1 and ran[0].calls >= 40, [(q.sql, q.calls) for q in result.queries]
     assert "$1" in ran[0].sql
     assert any("(customer_id" in name or "customer_id" in name for name in ran[0].indexes), ran
+
+
+def test_a_batch_hypopg_refuses_leaves_no_stray_hypothetical_index(shop: str) -> None:
+    """HypoPG's indexes live in the session's memory, which a rollback to a savepoint does not
+    undo: the ones a failed batch made before the refused one must be dropped, or every later
+    plan uses them (advise's estimates on TPC-DS were 10 points better than the truth)."""
+    from dbdesign.advise.candidates import Candidate
+    from dbdesign.advise.whatif import WhatIf
+    from dbdesign.errors import UnsupportedError
+
+    good = Candidate("public.orders", ("status",))
+    bad = Candidate("public.orders", ("total",), where="nosuch.total > 0")
+    with engine.connect(shop) as c, c.cursor() as cur:
+        wi = WhatIf(cur, ["select id from orders where status = 'pending'"], 150000)
+        by_name = wi.add_many([good, bad, Candidate("public.orders", ("created_at",))])
+        assert set(by_name.values()) == {good, Candidate("public.orders", ("created_at",))}
+        cur.execute("select count(*) from hypopg()")
+        assert cur.fetchone() == (2,)
+        with pytest.raises(UnsupportedError, match="HypoPG refused"):
+            wi.add(bad)  # remembered: not sent again
+        wi.close()
+        cur.execute("select count(*) from hypopg()")
+        assert cur.fetchone() == (0,)
+        c.rollback()
+
+
+def test_a_fixed_predicate_under_an_alias_becomes_a_partial_index_on_the_column(
+    shop: str, tmp_path: Path
+) -> None:
+    wl = tmp_path / "aliased.sql"
+    wl.write_text(
+        "SELECT o.id, o.total FROM orders AS o WHERE o.status = 'pending' "
+        "ORDER BY o.created_at DESC LIMIT 50;\n"
+    )
+    advice = api.advise(str(wl), shop)
+    partial = [ix.ddl for ix in advice.indexes if " WHERE " in ix.ddl]
+    assert partial and all("WHERE status = 'pending'" in d for d in partial), _ddl(advice)

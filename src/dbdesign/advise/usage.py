@@ -338,7 +338,7 @@ def _predicate(node: Any, cat: Catalog, out: QueryUsage, scope: _Scope, ctes: se
             if ref and ref[0] and ref[2]:
                 use = out.of(ref[0])
                 use.add(use.eq, ref[1])
-                use.fixed.append((ref[1], deparse(conj)))
+                use.fixed.append((ref[1], _sql(conj)))
         elif kind == "BoolExpr" and body["boolop"] == "OR_EXPR":
             for arm in body["args"]:  # each arm may use an index of its own (BitmapOr)
                 for t, c in _local_columns(arm, cat, scope):
@@ -395,16 +395,33 @@ def _value_predicate(
         use = out.of(t)
         use.add(getattr(use, bucket), c)
         if _constant(other) and bucket == "eq":
-            use.fixed.append((c, deparse({"A_Expr": whole})))
+            use.fixed.append((c, _sql({"A_Expr": whole})))
         return True
     cols = _local_columns(side, cat, scope)
     if len(cols) == 1 and isinstance(side, dict) and ("FuncCall" in side or "A_Expr" in side):
         ((t, c),) = cols
         if t:
             out.of(t).add(out.of(t).read, c)
-            out.of(t).expressions.append((deparse(side), bucket))
+            out.of(t).expressions.append((_sql(side), bucket))
             return True
     return False
+
+
+def _sql(node: Any) -> str:
+    """An index predicate or expression as SQL: its column references without the query's
+    table or alias (``dt.d_moy = 11`` is ``d_moy = 11`` on the index)."""
+    return deparse(_bare(node))
+
+
+def _bare(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_bare(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    if "ColumnRef" in node:
+        ref = node["ColumnRef"]
+        return {"ColumnRef": {**ref, "fields": ref["fields"][-1:]}}
+    return {k: _bare(v) for k, v in node.items()}
 
 
 def _constant(node: Any) -> bool:

@@ -48,6 +48,7 @@ class WhatIf:
         self._names: dict[Candidate, str] = {}
         self._ever: dict[str, Candidate] = {}  # every name a plan may show -> its candidate
         self._valid: set[Candidate] = set()  # created once without error
+        self._refused: dict[Candidate, str] = {}  # HypoPG's reason
         self._prepared = False  # dbdesign_q exists (PostgreSQL < 16, generic plans)
         self.explains = 0
 
@@ -66,6 +67,8 @@ class WhatIf:
         UnsupportedError and leaves the transaction usable."""
         if c in self._oids:
             return self._names[c]
+        if c in self._refused:
+            raise UnsupportedError(self._refused[c])
         first = c not in self._valid
         try:
             if first:
@@ -78,14 +81,15 @@ class WhatIf:
                 self._cur.execute("release savepoint dbdesign_hypo")
         except Exception as e:  # psycopg.Error
             self._cur.execute("rollback to savepoint dbdesign_hypo")
-            raise UnsupportedError(f"HypoPG refused {c.ddl()}: {e}") from None
+            self._refused[c] = f"HypoPG refused {c.ddl()}: {str(e).splitlines()[0]}"
+            raise UnsupportedError(self._refused[c]) from None
         self._created(c, int(oid), str(name))
         return self._names[c]
 
     def add_many(self, cs: Sequence[Candidate]) -> dict[str, Candidate]:
         """Create several at once (one round trip); by the names plans will show. One that
         HypoPG refuses is left out (created one by one after a batch fails)."""
-        new = [c for c in dict.fromkeys(cs) if c not in self._oids]
+        new = [c for c in dict.fromkeys(cs) if c not in self._oids and c not in self._refused]
         if new:
             try:
                 self._cur.execute("savepoint dbdesign_hypo")
@@ -100,12 +104,23 @@ class WhatIf:
                     self._created(c, int(oid), str(name))
             except Exception:  # psycopg.Error: one of them refused; find which
                 self._cur.execute("rollback to savepoint dbdesign_hypo")
+                self._drop_strays()
                 for c in new:
                     try:
                         self.add(c)
                     except UnsupportedError:
                         continue
         return {self._names[c]: c for c in cs if c in self._names}
+
+    def _drop_strays(self) -> None:
+        """Drop the hypothetical indexes this object does not know: a rollback does not undo
+        the ones a failed batch made before the one HypoPG refused (they live in the
+        session's memory), and left there they would serve every later plan."""
+        self._cur.execute("select indexrelid from hypopg()")
+        known = set(self._oids.values())
+        strays = [int(o) for (o,) in self._cur.fetchall() if int(o) not in known]
+        if strays:
+            self._cur.execute("select hypopg_drop_index(o) from unnest(%s::oid[]) o", (strays,))
 
     def _created(self, c: Candidate, oid: int, name: str) -> None:
         self._valid.add(c)
