@@ -312,3 +312,31 @@ def test_a_fixed_predicate_under_an_alias_becomes_a_partial_index_on_the_column(
     advice = api.advise(str(wl), shop)
     partial = [ix.ddl for ix in advice.indexes if " WHERE " in ix.ddl]
     assert partial and all("WHERE status = 'pending'" in d for d in partial), _ddl(advice)
+
+
+def test_a_query_is_planned_again_only_when_an_index_that_may_serve_it_changes(shop: str) -> None:
+    from dbdesign.advise.candidates import Candidate
+    from dbdesign.advise.stats import read_catalog
+    from dbdesign.advise.usage import usage
+    from dbdesign.advise.whatif import WhatIf
+
+    sql = "select id, total from orders where customer_id = 42"
+    with engine.connect(shop) as c, c.cursor() as cur:
+        catalog = read_catalog(cur, {("", "orders")})
+        wi = WhatIf(cur, [sql], catalog.server_version, [usage(sql, catalog).tables])
+        base = wi.cost(0)
+        by_customer = Candidate("public.orders", ("customer_id",))
+        wi.add(by_customer)
+        served = wi.cost(0)
+        assert served.cost < base.cost / 10 and wi.explains == 2
+        wi.add(Candidate("public.orders", ("created_at",)))  # no plan of it can use this one
+        assert wi.cost(0) == served and wi.explains == 2
+        # one that covers what it reads may serve it as a whole index-only scan: planned
+        wi.add(Candidate("public.orders", ("status",), include=("id", "total", "customer_id")))
+        wi.cost(0)
+        assert wi.explains == 3
+        wi.remove(by_customer)
+        wi.cost(0, fresh=True)
+        assert wi.explains == 4
+        wi.close()
+        c.rollback()

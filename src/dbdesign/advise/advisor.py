@@ -19,7 +19,7 @@ from dbdesign.advise.guard import check_statement
 from dbdesign.advise.removal import Removal, removals
 from dbdesign.advise.select import Problem, Selection, alternatives, select
 from dbdesign.advise.stats import Catalog, read_catalog
-from dbdesign.advise.usage import QueryUsage, relation_names, usage
+from dbdesign.advise.usage import QueryUsage, reads_tables_only, relation_names, usage
 from dbdesign.advise.whatif import Costed, WhatIf, session_limits
 from dbdesign.errors import DbdesignError, UnsupportedError
 
@@ -167,7 +167,8 @@ def advise_connection(
             skipped.append((q.label or q.sql[:60], f"the server cannot plan it: {t}"))
     base = [t for t in tried if not isinstance(t, str)]
     usable = [u for u, t in zip(usable, tried, strict=True) if not isinstance(t, str)]
-    wi = WhatIf(cur, [q.sql for q, _ in usable], catalog.server_version)
+    uses = [u.tables if reads_tables_only(q.sql, catalog) else None for q, u in usable]
+    wi = WhatIf(cur, [q.sql for q, _ in usable], catalog.server_version, uses)
     try:
         limits = _Limits(budget_bytes, max_columns, min_gain, hypopg_sizes)
         return _advise(wi, catalog, usable, base, skipped, limits, say)
@@ -209,16 +210,19 @@ def _advise(
     weights = [q.calls for q, _ in usable]
     per_query = _candidates(usable, catalog, limits.max_columns)
     say(f"{sum(len(v) for v in per_query.values())} candidates; finding what plans pick")
-    pool, best = alternatives(wi, range(len(usable)), per_query)
+    picked, best = alternatives(wi, range(len(usable)), per_query)
     # one index carrying several queries' INCLUDE columns, when a plan picked one of them
     every = [c for cs in per_query.values() for c in cs]
     for union, members in merged(every, catalog.tables, limits.max_columns).items():
-        if any(m in pool for m in members):
-            pool.add(union)
-            for cs in per_query.values():
-                if any(m in cs for m in members):
-                    cs.append(union)
-    relevant = {c: frozenset(i for i, cs in per_query.items() if c in cs) for c in pool}
+        if any(m in picked for m in members):
+            picked[union] = set().union(*(picked.get(m, set()) for m in members))
+    # a candidate is costed on every query whose plans picked an index with its first column
+    # (a narrower or wider sibling serves it too)
+    by_lead: dict[tuple[str, str], set[int]] = {}
+    for c, qs in picked.items():
+        by_lead.setdefault((c.table, c.columns[0]), set()).update(qs)
+    relevant = {c: frozenset(by_lead[(c.table, c.columns[0])]) for c in picked}
+    pool = set(relevant)
     say(f"{len(pool)} candidates some plan picks; sizing them")
     raw = wi.sizes(sorted(pool, key=lambda c: c.ddl()))
     est = raw if limits.hypopg_sizes else _estimates(wi, raw, catalog)
@@ -299,7 +303,7 @@ def _report(
     n_candidates: int,
     budget: int | None,
 ) -> Advice:
-    sel.costs = [wi.cost(i) for i in range(len(usable))]  # the final set, planned afresh
+    sel.costs = [wi.cost(i, fresh=True) for i in range(len(usable))]  # the final set, afresh
     taken = {ix.name.rsplit(".", 1)[-1] for t in catalog.tables.values() for ix in t.indexes}
     picked: dict[Candidate, str] = {}
     for c in sel.chosen:

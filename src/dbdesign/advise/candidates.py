@@ -85,6 +85,18 @@ class Candidate:
         return self.columns[0]
 
 
+def may_serve(c: Candidate, use: TableUse) -> bool:
+    """Whether a plan of the query could use ``c`` on ``use``'s table: its first key column
+    (or expression) is one the query touches, or it holds every column the query reads there
+    (a whole index-only scan). A superset: the planner decides among these."""
+    if c.table != use.table:
+        return False
+    lead = c.columns[0]
+    if use.star or not use.read or lead.startswith("(") or lead in use.read:
+        return True
+    return set(use.read) <= set(c.columns) | set(c.include)
+
+
 def candidates(use: TableUse, stats: TableStats, max_columns: int = 5) -> Iterator[Candidate]:
     """The candidates one query's use of one table suggests (duplicates possible)."""
     for key in _keys(use, stats, max_columns):

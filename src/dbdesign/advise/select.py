@@ -6,11 +6,14 @@ The algorithm (a lazy greedy over what-if costs, with growth of chosen indexes):
    and the query is planned; the indexes its plan uses are kept, removed, and the query planned
    again, three times. What no plan ever picks is dropped. This keeps the candidates the
    planner actually prefers (a few dozen of hundreds) at a cost of three plans per query.
+   A candidate is then costed on every query whose plans picked an index with its first
+   column: a narrower or wider sibling of what a plan picked serves that query too.
 2. **Greedy by benefit per byte, lazily re-evaluated** (the CELF trick: a candidate's benefit
    only shrinks as others are chosen, so a stale score is an upper bound and only the top of
    the queue needs re-planning). The first bound of each candidate costs no plan: its
    queries' fall in cost with all their candidates at once (step 1) — candidates whose
-   queries gain little are never planned alone. Benefit is the weighted fall in the
+   queries gain little are never planned alone, nor are those too big for what is left of
+   the budget. Benefit is the weighted fall in the
    estimated cost of the queries the candidate can serve, less its write cost.
 3. **Growth.** A candidate that extends a chosen index (the chosen one's key is its prefix,
    same predicate) is costed as a replacement: the chosen one is dropped while it is
@@ -73,10 +76,11 @@ def alternatives(
     queries: Sequence[int],
     per_query: Mapping[int, Sequence[Candidate]],
     rounds: int = 3,
-) -> tuple[set[Candidate], dict[int, float]]:
-    """The candidates some query's plan picks (see the module's step 1), and each query's
-    cost with all its candidates at once: no subset of them does better."""
-    kept: set[Candidate] = set()
+) -> tuple[dict[Candidate, set[int]], dict[int, float]]:
+    """The candidates some query's plan picks (see the module's step 1) with the queries
+    whose plans picked them, and each query's cost with all its candidates at once: no
+    subset of them does better."""
+    kept: dict[Candidate, set[int]] = {}
     best: dict[int, float] = {}
     for q in queries:
         pool = list(dict.fromkeys(per_query.get(q, ())))
@@ -90,7 +94,8 @@ def alternatives(
             wi.remove_many(pool)
             if not used:
                 break
-            kept |= used
+            for c in used:
+                kept.setdefault(c, set()).add(q)
             pool = [c for c in pool if c not in used]
     return kept, best
 
@@ -102,29 +107,31 @@ def select(
     sel = Selection(costs=list(base))
     version = 0
     heap: list[tuple[float, int, int, Candidate]] = []
-    measured: dict[Candidate, tuple[int, float, dict[int, Costed], tuple[Candidate, ...]]] = {}
+    measured: dict[Candidate, tuple[float, dict[int, Costed], tuple[Candidate, ...]]] = {}
     order = {c: i for i, c in enumerate(problem.relevant)}
+    # the most each candidate can still save: its first bound, then its last measured gain
+    upper = {c: problem.bounds.get(c, float("inf")) for c in problem.relevant}
     # too big for what is left, until an index they would grow is chosen
     parked: set[Candidate] = set()
     for c in problem.relevant:
-        bound = problem.bounds.get(c, float("inf"))
-        heapq.heappush(heap, (-bound / max(problem.sizes[c], 1), order[c], -1, c))
+        heapq.heappush(heap, (-upper[c] / max(problem.sizes[c], 1), order[c], -1, c))
     while heap:
         _, _, stamp, c = heapq.heappop(heap)
-        if c in sel.chosen:
+        if c in sel.chosen or upper[c] <= problem.min_gain:
             continue
-        if stamp != version:
-            gain, costs, replaced = _measure(wi, c, problem, sel)
-            measured[c] = (version, gain, costs, replaced)
+        if stamp != version:  # measure it again (only what can still save enough and fit)
+            replaced = tuple(x for x in sel.chosen if _grows(c, x))
             net = _net_size(c, replaced, problem)
-            if gain <= problem.min_gain:
-                continue
             if sel.used + net > problem.budget:
                 parked.add(c)
                 continue
-            heapq.heappush(heap, (-gain / max(net, 1), order[c], version, c))
+            gain, costs = _measure(wi, c, replaced, problem, sel)
+            measured[c] = (gain, costs, replaced)
+            upper[c] = gain
+            if gain > problem.min_gain:
+                heapq.heappush(heap, (-gain / max(net, 1), order[c], version, c))
             continue
-        _, gain, costs, replaced = measured[c]
+        gain, costs, replaced = measured[c]
         _choose(wi, c, replaced, costs, gain, problem, sel)
         version += 1
         for p in [p for p in parked if _grows(p, c)]:
@@ -151,11 +158,10 @@ def _grows(c: Candidate, chosen: Candidate) -> bool:
 
 
 def _measure(
-    wi: WhatIf, c: Candidate, problem: Problem, sel: Selection
-) -> tuple[float, dict[int, Costed], tuple[Candidate, ...]]:
-    """The weighted cost ``c`` saves over the chosen set (replacing what it grows), and the
-    new costs of the queries it touches."""
-    replaced = tuple(x for x in sel.chosen if _grows(c, x))
+    wi: WhatIf, c: Candidate, replaced: Sequence[Candidate], problem: Problem, sel: Selection
+) -> tuple[float, dict[int, Costed]]:
+    """The weighted cost ``c`` saves over the chosen set (replacing the chosen indexes it
+    grows), and the new costs of the queries it touches."""
     touched = set(problem.relevant[c])
     for r in replaced:
         touched |= problem.relevant[r]
@@ -167,7 +173,7 @@ def _measure(
         wi.add(r)
     gain = sum(problem.weights[q] * (sel.costs[q].cost - costs[q].cost) for q in costs)
     gain -= problem.write_cost.get(c, 0.0) - sum(problem.write_cost.get(r, 0.0) for r in replaced)
-    return gain, costs, replaced
+    return gain, costs
 
 
 def _choose(

@@ -77,6 +77,17 @@ def relation_names(sql: str) -> set[tuple[str, str]]:
     return {(rv.get("schemaname", ""), rv["relname"]) for rv in _nodes(_parse(sql), "RangeVar")}
 
 
+def reads_tables_only(sql: str, catalog: Catalog) -> bool:
+    """Every relation ``sql`` names is a table of ``catalog`` or one of its own CTEs (not a
+    view, whose plan can use indexes on tables the statement does not name)."""
+    tree = _parse(sql)
+    ctes = {c["ctename"] for c in _nodes(tree, "CommonTableExpr")}
+    return all(
+        (s, n) in catalog.names or (not s and n in ctes)
+        for s, n in ((rv.get("schemaname", ""), rv["relname"]) for rv in _nodes(tree, "RangeVar"))
+    )
+
+
 def usage(sql: str, catalog: Catalog) -> QueryUsage:
     """How ``sql`` (one statement) uses each catalogued table it reads."""
     out = QueryUsage()

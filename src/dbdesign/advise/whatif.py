@@ -6,19 +6,21 @@ other session sees them, and :meth:`WhatIf.close` (and the connection's end) dis
 Queries with ``$n`` parameters are costed with generic plans: ``EXPLAIN (GENERIC_PLAN)`` on
 PostgreSQL 16+, else a prepared statement planned with ``plan_cache_mode =
 force_generic_plan`` (prepared again for each configuration: HypoPG's indexes do not
-invalidate a cached plan).
+invalidate a cached plan). A query's plan can only change with the indexes that may serve it
+(:func:`~dbdesign.advise.candidates.may_serve`), so its cost is planned once per set of those.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from dbdesign.advise.candidates import Candidate
+from dbdesign.advise.candidates import Candidate, may_serve
 from dbdesign.advise.guard import check_statement
+from dbdesign.advise.usage import TableUse
 from dbdesign.errors import DbdesignError, UnsupportedError
 
 _PARAM = re.compile(r"\$(\d+)")
@@ -39,8 +41,18 @@ class WhatIf:
     """Hypothetical indexes and query costs on one connection (its transaction is the
     caller's, READ ONLY)."""
 
-    def __init__(self, cur: Any, queries: Sequence[str], server_version: int) -> None:
+    def __init__(
+        self,
+        cur: Any,
+        queries: Sequence[str],
+        server_version: int,
+        uses: Sequence[Mapping[str, TableUse] | None] = (),
+    ) -> None:
         self._cur = cur
+        # how query i uses each table it reads (None: not known): its plan depends only on
+        # the indexes that may serve it there
+        self._uses = list(uses) or [None] * len(queries)
+        self._cache: dict[tuple[int, frozenset[Candidate]], Costed] = {}
         self._generic = server_version >= 160000
         self._queries = [check_statement(q).text for q in queries]
         self._params = [_parameters(q) for q in self._queries]
@@ -188,9 +200,23 @@ class WhatIf:
         self._cur.execute("release savepoint dbdesign_plan")
         return costed
 
-    def cost(self, i: int) -> Costed:
+    def cost(self, i: int, *, fresh: bool = False) -> Costed:
         """Query ``i``'s estimated total cost with the indexes that exist now (real ones and
-        the hypothetical ones added)."""
+        the hypothetical ones added). When the query's use of its tables is known, a plan is
+        made once per set of hypothetical indexes that may serve it (``fresh``: plan anyway)."""
+        uses = self._uses[i]
+        if uses is None or fresh:
+            return self._plan(i)
+        key = (
+            i,
+            frozenset(c for c in self._oids if c.table in uses and may_serve(c, uses[c.table])),
+        )
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = self._plan(i)
+        return found
+
+    def _plan(self, i: int) -> Costed:
         self.explains += 1
         sql, n = self._queries[i], self._params[i]
         if n and not self._generic:
