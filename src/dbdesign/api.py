@@ -434,15 +434,18 @@ def datagen(
 
 def explain(sql: str, db: str | None = None, params: list[Any] | None = None, *,
             analyze: bool = True, timeout_s: float = 60.0) -> Any:  # fmt: skip
-    """The plan of ``sql`` on PostgreSQL ``db`` (default: configured or embedded), as a
-    dbdesign.advise.QueryPlan. ``sql`` must be one SELECT/VALUES/INSERT/UPDATE/DELETE/MERGE
-    (anything else is refused unsent); it runs in a transaction that is rolled back, READ ONLY
-    unless ``analyze`` of a data-changing statement, cancelled after ``timeout_s``."""
+    """The plan of ``sql`` on ``db`` (PostgreSQL, default: configured or embedded; or MySQL /
+    MariaDB), as a dbdesign.advise.QueryPlan. ``sql`` must be one SELECT/VALUES/INSERT/UPDATE/
+    DELETE/MERGE (MySQL: SELECT/INSERT/UPDATE/DELETE; anything else is refused unsent); it runs
+    in a transaction that is rolled back, READ ONLY unless ``analyze`` of a data-changing
+    statement (on MySQL, READ ONLY for reads), cancelled after ``timeout_s``. On MySQL the plan
+    holds the optimizer's estimates; MariaDB's ANALYZE FORMAT=JSON runs it."""
     from dbdesign.advise import explain as run_explain
+    from dbdesign.advise.explain import require_explainer
     from dbdesign.engine import resolve_url
 
     url = resolve_url(db)
-    _require_plans(url, "explain")
+    require_explainer(url)
     return run_explain(url, sql, params, analyze=analyze, timeout_s=timeout_s)
 
 
@@ -513,10 +516,11 @@ def latency(sql: str, db: str | None = None, params: list[Any] | None = None, *,
     """p50/p95/max milliseconds of ``sql`` over ``runs`` executions (rolled back each time; the
     same guard as :func:`explain`; a data-changing statement needs ``allow_writes``)."""
     from dbdesign.advise import latency as run_latency
+    from dbdesign.advise.explain import require_explainer
     from dbdesign.engine import resolve_url
 
     url = resolve_url(db)
-    _require_plans(url, "latency")
+    require_explainer(url)
     return run_latency(url, sql, params, runs=runs, allow_writes=allow_writes, timeout_s=timeout_s)
 
 

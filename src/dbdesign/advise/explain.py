@@ -4,10 +4,15 @@
 WAL])`` inside a transaction that is always rolled back, so ``EXPLAIN ANALYZE DELETE ...``
 changes nothing, and returns the plan as a :class:`~dbdesign.databases.plans.QueryPlan`.
 :func:`latency` runs a statement repeatedly and reports p50/p95/max.
+
+Given the URL of another kind of server, each of :func:`explain`, :func:`latency` and
+:func:`plan_findings` hands it to the module :data:`EXPLAINERS` names for the server's
+database adapter (MySQL and MariaDB: :mod:`dbdesign.advise.explain_mysql`).
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import math
 import time
@@ -26,6 +31,45 @@ from dbdesign.lint.findings import Finding
 
 # The longest a user's statement may run (or wait for a lock) before it is cancelled.
 DEFAULT_TIMEOUT_S = 60.0
+# The dialect of a database adapter -> the module that explains and times statements on its
+# servers (each has explain, latency and plan_findings); PostgreSQL's is this one.
+EXPLAINERS: dict[str, str] = {
+    "postgres": __name__,
+    "mysql": "dbdesign.advise.explain_mysql",
+}
+
+
+def _elsewhere(target: Any) -> Any | None:
+    """The module that explains on the server at ``target`` when that is not this one: None
+    for PostgreSQL (a URL, a libpq connection string, a connection)."""
+    if not isinstance(target, str):
+        return None
+    from dbdesign import databases
+
+    adapter = databases.find(target)
+    if adapter is None:
+        return None  # not a URL: handed to libpq, as engine.connect does
+    module = EXPLAINERS.get(adapter.dialect)
+    if module is None:
+        raise UnsupportedError(explain_needs())
+    return None if module == __name__ else importlib.import_module(module)
+
+
+def explain_needs() -> str:
+    """What explain says of a database no module here explains on."""
+    from dbdesign import dialects
+
+    servers = " or ".join(dialects.get(name).title for name in EXPLAINERS)
+    return f"explain needs a {servers} database (postgresql://..., mysql://...)"
+
+
+def require_explainer(url: str) -> None:
+    """Refuse ``url`` unless it is the URL of a database :func:`explain` explains on."""
+    from dbdesign import databases
+
+    adapter = databases.find(url)
+    if adapter is None or adapter.dialect not in EXPLAINERS:
+        raise UnsupportedError(explain_needs())
 
 
 @contextmanager
@@ -60,6 +104,10 @@ def explain(
     DELETE measure their real cost and leave the data as it was. Errors become
     :class:`DbdesignError` with the server's message.
     """
+    other = _elsewhere(conn)
+    if other is not None:
+        plan: QueryPlan = other.explain(conn, sql, params, analyze=analyze, timeout_s=timeout_s)
+        return plan
     stmt = check_statement(sql, placeholders=params is not None)
     with _connection(conn) as c:
         version = c.info.server_version
@@ -95,6 +143,10 @@ def plan_findings(url: str, plan: QueryPlan, config: LintConfig | None = None) -
     linted again with it, so an index that exists is named instead of suggested twice."""
     from dbdesign.lint.plan import lint_plan, node_number, number_nodes
 
+    other = _elsewhere(url)
+    if other is not None:
+        found: list[Finding] = other.plan_findings(url, plan, config)
+        return found
     found = lint_plan(plan, config)
     nodes = number_nodes(plan)
     schemas = {
@@ -190,6 +242,13 @@ def latency(
     data-changing statements measure their real cost and leave nothing behind; a data-changing
     statement with ``allow_writes=False`` is refused.
     """
+    other = _elsewhere(conn)
+    if other is not None:
+        timed: Latency = other.latency(
+            conn, sql, params, runs=runs, warmup=warmup, allow_writes=allow_writes,
+            timeout_s=timeout_s,
+        )  # fmt: skip
+        return timed
     if runs < 1:
         raise DbdesignError("latency needs at least one run")
     stmt = check_statement(sql, placeholders=params is not None)

@@ -3,7 +3,10 @@
 :class:`QueryPlan` answers the questions a designer asks of a plan — which indexes does it use,
 which tables does it read whole, how long did it take — and prints itself the way EXPLAIN's
 text format does. The plan rules (``dbdesign.lint.rules.plans*``) read it; running EXPLAIN is
-``dbdesign.advise.explain``'s job.
+``dbdesign.advise.explain``'s job. PostgreSQL's plans are parsed here; MySQL's and MariaDB's
+(``EXPLAIN FORMAT=JSON``, MariaDB's ``ANALYZE FORMAT=JSON``) by
+:mod:`dbdesign.databases.plans_mysql` into the same tree, their plan's :attr:`QueryPlan.dialect`
+saying whose it is.
 """
 
 from __future__ import annotations
@@ -44,6 +47,8 @@ _FIELDS = {
 # Keys that say nothing about the plan's shape (and vary between server versions).
 _NOISE = frozenset({"Async Capable", "Disabled", "Inner Unique"})
 _BITMAP = frozenset({"Bitmap Heap Scan", "Bitmap Index Scan", "BitmapAnd", "BitmapOr"})
+# Node types that read a whole table (PostgreSQL's, MySQL's) or a whole index (MySQL's).
+WHOLE_TABLE_SCANS = frozenset({"Seq Scan", "Parallel Seq Scan", "Full Table Scan"})
 # Detail lines EXPLAIN's text format prints under a node, in its order.
 _DETAIL_LINES = (
     "Hash Cond",
@@ -59,6 +64,17 @@ _DETAIL_LINES = (
     "Rows Removed by Join Filter",
     "Rows Removed by Index Recheck",
     "Sort Method",
+)
+# Details of MySQL's and MariaDB's plans printed after those (PostgreSQL's plans have none).
+_OTHER_LINES = (
+    "Having",
+    "Pushed Index Condition",
+    "Rows Examined",
+    "Actual Rows Examined",
+    "Sort Mode",
+    "Limit",
+    "Pages Accessed",
+    "Message",
 )
 
 
@@ -90,6 +106,11 @@ class PlanNode:
     shared_read_blocks: int | None = None
     details: FrozenMap[str, str] = field(default_factory=FrozenMap)
     children: tuple[PlanNode, ...] = ()
+    # What a node without a relation reads, as the plan names it (MySQL's <derived2>).
+    source: str | None = None
+    # Whether plan_rows is the planner's own estimate: MySQL's plans give none for a sort or
+    # a temporary table, whose plan_rows are their input's.
+    estimated: bool = True
 
     def value(self, key: str) -> float:
         """A numeric detail of the node (``"Heap Fetches"``, ``"Sort Space Used"``, ``"Workers
@@ -152,6 +173,8 @@ class PlanNode:
             t += f" on {self.relation}"
             if self.alias and self.alias != self.relation.rsplit(".", 1)[-1]:
                 t += f" {self.alias}"
+        elif self.source is not None:
+            t += f" on {self.source}"
         return t
 
 
@@ -172,6 +195,11 @@ class QueryPlan:
     jit_functions: int = 0
     server_version: int | None = None  # server_version_num, when the runner recorded it
     raw: str = field(default="", compare=False, repr=False)  # EXPLAIN's JSON text
+    dialect: str = "postgres"  # the registered dialect of the server that made it
+    # The estimates its nodes carry, as a node's headline prints them: PostgreSQL's cost, rows
+    # and width; MariaDB 10.11 gives rows only, MySQL cost and rows.
+    estimates: tuple[str, ...] = ("cost", "rows", "width")
+    notes: tuple[str, ...] = ()  # what a reader should know about how it was made
 
     @property
     def total_ms(self) -> float | None:
@@ -194,12 +222,13 @@ class QueryPlan:
         return tuple(dict.fromkeys(n.index for n in self.nodes() if n.index is not None))
 
     def seq_scans(self) -> tuple[str, ...]:
-        """Qualified names of the relations read by a sequential scan, each once."""
+        """Qualified names of the relations read by a sequential (full table) scan, each
+        once."""
         return tuple(
             dict.fromkeys(
                 n.relation
                 for n in self.nodes()
-                if n.node_type in ("Seq Scan", "Parallel Seq Scan") and n.relation is not None
+                if n.node_type in WHOLE_TABLE_SCANS and n.relation is not None
             )
         )
 
@@ -213,7 +242,7 @@ class QueryPlan:
     def text(self) -> str:
         """The plan in the shape of EXPLAIN's text format."""
         lines: list[str] = []
-        _text(self.root, 0, lines, self.analyzed)
+        _text(self.root, 0, lines, self.analyzed, self.estimates)
         if self.settings:
             shown = ", ".join(f"{k} = '{v}'" for k, v in self.settings.items())
             lines.append(f"Settings: {shown}")
@@ -225,12 +254,14 @@ class QueryPlan:
             lines.append(f"JIT: functions={self.jit_functions} total={self.jit_ms:.3f} ms")
         if self.execution_ms is not None:
             lines.append(f"Execution Time: {self.execution_ms:.3f} ms")
+        lines += [f"Note: {note}" for note in self.notes]
         return "\n".join(lines)
 
     def as_json(self) -> dict[str, Any]:
         """A JSON-ready summary: the node tree, the indexes and sequential scans, the times."""
         return {
             "sql": self.sql,
+            "dialect": self.dialect,
             "analyzed": self.analyzed,
             "planning_ms": self.planning_ms,
             "execution_ms": self.execution_ms,
@@ -240,31 +271,44 @@ class QueryPlan:
             "indexes_used": list(self.indexes_used()),
             "seq_scans": list(self.seq_scans()),
             "plan": _node_json(self.root),
+            "notes": list(self.notes),
         }
 
 
-def _text(n: PlanNode, depth: int, out: list[str], analyzed: bool) -> None:
+def _text(
+    n: PlanNode, depth: int, out: list[str], analyzed: bool, estimates: tuple[str, ...]
+) -> None:
     pad = "" if depth == 0 else "      " * (depth - 1) + "  ->  "
-    out.append(pad + _headline(n, analyzed))
+    out.append(pad + _headline(n, analyzed, estimates))
     sub = " " * (len(pad) + 2)
     out.extend(sub + line for line in _detail_lines(n, analyzed))
     for c in n.children:
-        _text(c, depth + 1, out, analyzed)
+        _text(c, depth + 1, out, analyzed, estimates)
 
 
-def _headline(n: PlanNode, analyzed: bool) -> str:
-    head = (
-        f"{n.label}  (cost={n.startup_cost:.2f}..{n.total_cost:.2f} "
-        f"rows={_num(n.plan_rows)} width={n.plan_width})"
-    )
+def _headline(n: PlanNode, analyzed: bool, estimates: tuple[str, ...]) -> str:
+    shown = {
+        "cost": f"cost={n.startup_cost:.2f}..{n.total_cost:.2f}",
+        "rows": f"rows={_num(n.plan_rows)}",
+        "width": f"width={n.plan_width}",
+    }
+    if not n.estimated:
+        shown.pop("rows")
+    parts = [shown[k] for k in estimates if k in shown]
+    measured = [f"({' '.join(parts)})"] if parts else []
     if analyzed and n.actual_loops == 0:
-        return head + " (never executed)"
-    if n.actual_total_ms is not None:
-        head += (
-            f" (actual time={n.actual_startup_ms or 0:.3f}..{n.actual_total_ms:.3f} "
+        measured.append("(never executed)")
+    elif n.actual_total_ms is not None:
+        time = f"{n.actual_total_ms:.3f}"
+        if n.actual_startup_ms is not None or "cost" in estimates:
+            time = f"{n.actual_startup_ms or 0:.3f}..{time}"
+        measured.append(
+            f"(actual time={time} "
             f"rows={_num(n.actual_rows or 0)} loops={_num(n.actual_loops or 0)})"
         )
-    return head
+    elif n.actual_rows is not None:
+        measured.append(f"(actual rows={_num(n.actual_rows)} loops={_num(n.actual_loops or 0)})")
+    return f"{n.label}  {' '.join(measured)}" if measured else n.label
 
 
 def _detail_lines(n: PlanNode, analyzed: bool) -> list[str]:
@@ -283,6 +327,7 @@ def _detail_lines(n: PlanNode, analyzed: bool) -> list[str]:
         lines.append(f"Workers Planned: {d['Workers Planned']}")
         if analyzed:
             lines.append(f"Workers Launched: {_num(n.value('Workers Launched'))}")
+    lines += [f"{k}: {d[k]}" for k in _OTHER_LINES if k in d]
     lines += _memory_lines(n)
     buffers = _buffers(n)
     if buffers:
@@ -347,6 +392,7 @@ def _node_json(n: PlanNode) -> dict[str, Any]:
     for k in (
         "relation",
         "alias",
+        "source",
         "index",
         "join_type",
         "startup_cost",

@@ -8,13 +8,19 @@ node: ``#3 Seq Scan on public.orders`` (nodes numbered depth first from 1, the o
 plan lists them), or ``plan`` for the plan as a whole (planning time, JIT).
 
 The context also answers the question several rules ask of a filter: which index would serve
-it (:meth:`PlanContext.index_keys`), asked of PostgreSQL's own parser, never of regexes.
+it (:meth:`PlanContext.index_keys`), asked of a parser, never of regexes. What differs between
+the servers whose plans are linted — how a condition reads, how an index or statistics are
+added — is the plan's :class:`PlanSql` (PostgreSQL's here; MySQL's in
+:mod:`dbdesign.lint.plan_mysql`, named in :data:`PLAN_SQL`). A rule claims the dialects whose
+plans it reads (``plan_rule(..., dialects=...)``); :func:`lint_plan` runs on a plan only the
+rules that claim its dialect.
 """
 
 from __future__ import annotations
 
+import importlib
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, cast
@@ -100,6 +106,66 @@ class IndexKeys:
         return tuple(k for k in (*self.equality, *self.ranges) if not k.startswith("("))
 
 
+class PlanSql:
+    """The SQL the plan rules read and write for one kind of server: the index keys of a
+    condition as its plans print it, the statement that adds an index, ANALYZE, statistics.
+    This is PostgreSQL's; a server whose plans read otherwise names its own in
+    :data:`PLAN_SQL`."""
+
+    # Statistics over several columns together (CREATE STATISTICS), for correlated conditions.
+    extended_statistics = True
+
+    def __init__(self, d: dialects.Dialect) -> None:
+        self.d = d
+
+    def index_keys(self, expr: str, alias: str | None) -> IndexKeys | None:
+        """The index keys of a condition (see :meth:`PlanContext.index_keys`)."""
+        return _index_keys(expr, alias, self.d)
+
+    def create_index(self, table: str, name: str, keys: Sequence[str]) -> str:
+        """The statement adding an index on ``keys`` to ``table`` (quoted) without blocking
+        writes; ``name`` is the table's own name."""
+        return f"CREATE INDEX CONCURRENTLY ON {table} ({', '.join(keys)});"
+
+    def analyze(self, table: str) -> str:
+        return f"ANALYZE {table}"
+
+    def column_statistics(self, table: str, columns: Sequence[str]) -> str:
+        """The fix for a scan whose estimate is off: fresh statistics, finer ones for
+        ``columns`` (quoted; perhaps none)."""
+        if not columns:
+            return f"ANALYZE {table}; its statistics are out of date or too coarse for this scan."
+        return (
+            f"ANALYZE {table}; if the estimate stays off, raise the column's statistics "
+            f"target: ALTER TABLE {table} ALTER COLUMN {columns[0]} SET STATISTICS 1000; "
+            f"ANALYZE {table};"
+        )
+
+    def join_statistics(self) -> str:
+        """The fix for a join whose estimate is off while both inputs are estimated well."""
+        return (
+            "Both inputs are estimated well: the join columns are correlated or skewed. "
+            "ANALYZE both tables, raise the statistics target of the join columns (ALTER TABLE "
+            "... ALTER COLUMN ... SET STATISTICS 1000), and check that the joined columns have "
+            "the same type."
+        )
+
+
+# A plan's dialect -> "module:class" of its PlanSql, where it is not PostgreSQL's.
+PLAN_SQL: dict[str, str] = {"mysql": "dbdesign.lint.plan_mysql:MySQLPlanSql"}
+
+
+def plan_sql(dialect: str) -> PlanSql:
+    """The :class:`PlanSql` of the plans of ``dialect``."""
+    d = dialects.get(dialect)
+    path = PLAN_SQL.get(d.name)
+    if path is None:
+        return PlanSql(d)
+    module, cls = path.split(":")
+    found: PlanSql = getattr(importlib.import_module(module), cls)(d)
+    return found
+
+
 class PlanContext:
     """What plan rules read: the plan, its nodes in place, settings, the schema (optional)."""
 
@@ -110,7 +176,8 @@ class PlanContext:
         self.config = config or LintConfig()
         self.schema = schema
         self.nodes = number_nodes(plan)
-        self.d = dialects.get("postgres")
+        self.sql = plan_sql(plan.dialect)
+        self.d = self.sql.d
 
     # ------------------------------------------------------------------ settings
 
@@ -152,22 +219,25 @@ class PlanContext:
         parse (``SubPlan``) or is an OR."""
         if not expr:
             return None
-        return _index_keys(expr, alias, self.d)
+        return self.sql.index_keys(expr, alias)
 
     def create_index(self, n: PlanNode, keys: tuple[str, ...]) -> str | None:
-        """``CREATE INDEX CONCURRENTLY ON table (keys);`` for the node's relation."""
+        """The statement adding an index on ``keys`` to the node's relation
+        (``CREATE INDEX CONCURRENTLY ON table (keys);`` on PostgreSQL)."""
         table = self.table_sql(n)
-        if table is None or not keys:
+        if table is None or not keys or n.relation_name is None:
             return None
-        return f"CREATE INDEX CONCURRENTLY ON {table} ({', '.join(keys)});"
+        return self.sql.create_index(table, n.relation_name, keys)
 
     def existing_index(self, n: PlanNode, first_key: str) -> str | None:
         """The name of an index of the schema (when the caller gave one) on the node's relation
         whose first key is ``first_key`` (a quoted column), or of its primary key or a unique
         constraint that starts with it."""
-        if self.schema is None or n.relation is None or n.schema is None:
+        # a table of the database the plan was made in has no schema where there are none
+        schema = n.schema or (None if self.d.capabilities.schemas else self.d.namespace)
+        if self.schema is None or n.relation is None or schema is None:
             return None
-        table_key = f"{n.schema}.{n.relation_name}"
+        table_key = f"{schema}.{n.relation_name}"
         for ix in self.schema.indexes_on(table_key):
             first = ix.elements[0] if ix.elements else None
             if (
@@ -233,6 +303,8 @@ def lint_plan(
     ctx = PlanContext(plan, cfg, schema)
     out: list[Finding] = []
     for r in select_rules(cfg, PLANS):
+        if ctx.d.name not in r.dialects:
+            continue
         # the rule's code, name and configured severity; each hit adds what it found
         of_rule = Finding(
             code=r.code, severity=_severity(r, cfg), message="", object="", rule=r.name
@@ -399,13 +471,16 @@ def _key_sql(node: Any, d: dialects.Dialect) -> str:
 PlanCheck = Callable[[PlanContext], Iterable[Hit]]
 
 
-def plan_rule(code: str, name: str, severity: str = "warning") -> Callable[[PlanCheck], PlanCheck]:
-    """Register a plan rule (PostgreSQL plans, the ``plans`` scope): ``fn(ctx)`` gets the
-    :class:`PlanContext` and yields a :class:`~dbdesign.lint.findings.Hit` per problem, its
-    object a node's :attr:`PlanNodeAt.key` or :data:`PLAN_OBJECT`."""
+def plan_rule(
+    code: str, name: str, severity: str = "warning", dialects: tuple[str, ...] = ("postgres",)
+) -> Callable[[PlanCheck], PlanCheck]:
+    """Register a plan rule (the ``plans`` scope) for the plans of ``dialects`` (PostgreSQL's
+    unless said): ``fn(ctx)`` gets the :class:`PlanContext` and yields a
+    :class:`~dbdesign.lint.findings.Hit` per problem, its object a node's
+    :attr:`PlanNodeAt.key` or :data:`PLAN_OBJECT`."""
 
     def deco(fn: PlanCheck) -> PlanCheck:
-        rule(code, name, severity, dialects=("postgres",), scopes=(PLANS,))(cast(Check, fn))
+        rule(code, name, severity, dialects=dialects, scopes=(PLANS,))(cast(Check, fn))
         return fn
 
     return deco

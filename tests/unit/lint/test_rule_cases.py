@@ -164,6 +164,8 @@ def run_plan_case(code: str, case: dict[str, Any], cfg: LintConfig) -> list[str]
     from dbdesign.engine import connect
     from dbdesign.lint.plan import lint_plan
 
+    if case.get("dialect") == "mysql":
+        return run_mysql_plan_case(code, case, cfg)
     url = plan_database(case.get("server", "embedded"))
     analyze = case.get("analyze", True)
     with connect(url, autocommit=True) as conn:
@@ -181,6 +183,29 @@ def run_plan_case(code: str, case: dict[str, Any], cfg: LintConfig) -> list[str]
                     plan = explain(conn, case["query"], analyze=analyze)
             finally:
                 conn.execute("RESET search_path; DROP SCHEMA IF EXISTS plan_case CASCADE")
+    return [f.object for f in lint_plan(plan, cfg) if f.code == code]
+
+
+def run_mysql_plan_case(code: str, case: dict[str, Any], cfg: LintConfig) -> list[str]:
+    """A plan rule's MySQL case, on the MariaDB of $DBDESIGN_TEST_MYSQL_URL: ``setup`` (split
+    as the mysql client splits it) runs in a scratch database of its own, dropped afterwards
+    (MySQL's DDL commits), then ``query`` is explained there (MariaDB's ANALYZE FORMAT=JSON
+    unless ``analyze: false``) and its plan linted."""
+    from dbdesign import dialects
+    from dbdesign.advise.explain_mysql import explain
+    from dbdesign.engine import connect_mysql, mysql_scratch_database
+    from dbdesign.lint.plan import lint_plan
+    from tests.mysqlload import mysql_server_url
+
+    with mysql_scratch_database(mysql_server_url()) as url:
+        conn = connect_mysql(url, autocommit=True)
+        try:
+            with conn.cursor() as cur:
+                for statement in dialects.get("mysql").split_statements(case["setup"]):
+                    cur.execute(statement)
+        finally:
+            conn.close()
+        plan = explain(url, case["query"], analyze=case.get("analyze", True))
     return [f.object for f in lint_plan(plan, cfg) if f.code == code]
 
 

@@ -1,8 +1,11 @@
 """Plan rules: row estimates, filters and scans, nested loops (PLN001-PLN003, PLN006).
 
-Each rule reads a :class:`~dbdesign.lint.plan.PlanContext` (one PostgreSQL plan, made by
-``EXPLAIN ANALYZE`` unless said otherwise) and reports the node where the problem is, with its
-numbers and a concrete fix. Thresholds are module constants, stated in each rule's rationale.
+Each rule reads a :class:`~dbdesign.lint.plan.PlanContext` (one plan, made by ``EXPLAIN
+ANALYZE`` unless said otherwise) and reports the node where the problem is, with its numbers
+and a concrete fix. Thresholds are module constants, stated in each rule's rationale.
+PLN001-PLN003 read MySQL's and MariaDB's plans too (their scans, filters and, from MariaDB's
+ANALYZE, actual rows: :mod:`dbdesign.databases.plans_mysql`), writing the fixes in the plan's
+SQL (:class:`~dbdesign.lint.plan.PlanSql`).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import re
 from collections.abc import Iterator
 from itertools import pairwise
 
-from dbdesign.databases.plans import PlanNode
+from dbdesign.databases.plans import WHOLE_TABLE_SCANS, PlanNode
 from dbdesign.lint.findings import Hit
 from dbdesign.lint.plan import IndexKeys, PlanContext, PlanNodeAt, count, plan_rule
 
@@ -29,7 +32,9 @@ SELECTIVE_SHARE = 0.1
 MANY_LOOPS = 1000
 ROWS_PER_LOOP = 100  # rows the inner side reads each time, when it is not an index lookup
 
-_SEQ_SCANS = frozenset({"Seq Scan"})
+# Scans that read a whole table (or, MySQL's Full Index Scan, a whole index) row by row.
+_SEQ_SCANS = WHOLE_TABLE_SCANS | {"Full Index Scan"}
+_PLANS_OF = ("postgres", "mysql")  # the dialects whose plans PLN001-PLN003 read
 _LOOKUPS = frozenset({"Index Scan", "Index Only Scan", "Bitmap Heap Scan", "Tid Scan", "Result"})
 _WRAPPERS = frozenset({"Materialize", "Memoize", "Hash", "Sort", "Gather", "Gather Merge"})
 _MODIFY = frozenset({"ModifyTable"})
@@ -47,7 +52,7 @@ def _misestimated(at: PlanNodeAt) -> float | None:
     """The factor when it is off by MISESTIMATE_FACTOR or more (and is not explained by a
     node that stops early), else None."""
     n = at.node
-    if n.actual_rows is None or not n.actual_loops or n.node_type in _MODIFY:
+    if n.actual_rows is None or not n.actual_loops or n.node_type in _MODIFY or not n.estimated:
         return None
     f = _factor(n)
     loops = n.actual_loops
@@ -83,7 +88,7 @@ def _may_stop_early(at: PlanNodeAt) -> bool:
     return at.node.node_type == "Limit"
 
 
-@plan_rule("PLN001", "row-misestimate")
+@plan_rule("PLN001", "row-misestimate", dialects=_PLANS_OF)
 def row_misestimate(ctx: PlanContext) -> Iterator[Hit]:
     """The planner's row estimate for a node is off by 10x or more.
 
@@ -151,16 +156,13 @@ def _estimate_fix(ctx: PlanContext, at: PlanNodeAt) -> str:
     targets = (*keys.equality, *keys.ranges) if keys is not None else ()
     columns = tuple(k for k in targets if not k.startswith("("))
     version = ctx.plan.server_version or 999999
-    if len(columns) >= 2 or (targets and len(targets) > len(columns) and version >= 140000):
+    several = len(columns) >= 2 or bool(
+        targets and len(targets) > len(columns) and version >= 140000
+    )
+    if several and ctx.sql.extended_statistics:
         on = columns if len(columns) >= 2 else targets
         return _statistics_sql(ctx, n, on, "dependencies, ndistinct, mcv")
-    if columns:
-        return (
-            f"ANALYZE {table}; if the estimate stays off, raise the column's statistics "
-            f"target: ALTER TABLE {table} ALTER COLUMN {columns[0]} SET STATISTICS 1000; "
-            f"ANALYZE {table};"
-        )
-    return f"ANALYZE {table}; its statistics are out of date or too coarse for this scan."
+    return ctx.sql.column_statistics(table, columns)
 
 
 def _statistics_sql(ctx: PlanContext, scan: PlanNode, on: tuple[str, ...], kinds: str) -> str:
@@ -189,11 +191,7 @@ def _derived_estimate_fix(ctx: PlanContext, at: PlanNodeAt) -> str:
             "the tables below, and CREATE STATISTICS (ndistinct) on grouped columns of one "
             "table."
         )
-    return (
-        "Both inputs are estimated well: the join columns are correlated or skewed. ANALYZE "
-        "both tables, raise the statistics target of the join columns (ALTER TABLE ... ALTER "
-        "COLUMN ... SET STATISTICS 1000), and check that the joined columns have the same type."
-    )
+    return ctx.sql.join_statistics()
 
 
 _QUALIFIED = re.compile(r'^("?)([A-Za-z_][\w$]*)\1\.("?)([A-Za-z_][\w$]*)\3$')
@@ -230,7 +228,7 @@ def _condition_keys(ctx: PlanContext, n: PlanNode) -> IndexKeys | None:
 # --------------------------------------------------------------------------- PLN002
 
 
-@plan_rule("PLN002", "filter-removes-most-rows")
+@plan_rule("PLN002", "filter-removes-most-rows", dialects=_PLANS_OF)
 def filter_removes_most_rows(ctx: PlanContext) -> Iterator[Hit]:
     """An index scan, a join or a subquery scan reads rows only to throw 90 % or more away.
 
@@ -292,7 +290,7 @@ def _filter_fix(ctx: PlanContext, n: PlanNode) -> str:
 # --------------------------------------------------------------------------- PLN003
 
 
-@plan_rule("PLN003", "seq-scan-selective-filter")
+@plan_rule("PLN003", "seq-scan-selective-filter", dialects=_PLANS_OF)
 def seq_scan_selective_filter(ctx: PlanContext) -> Iterator[Hit]:
     """A sequential scan reads a big table to keep 10 % of its rows or fewer.
 
@@ -301,7 +299,11 @@ def seq_scan_selective_filter(ctx: PlanContext) -> Iterator[Hit]:
     columns reads only what is kept. Counted per scan: a scan run many times (inside a
     nested loop) reads the table each time. The suggested index puts the equality columns
     first and one range column last, the order a B-tree can use. When the schema is known
-    and such an index exists, the finding says the planner did not use it instead.
+    and such an index exists, the finding says the planner did not use it instead. On MySQL
+    and MariaDB a full table scan (access type ALL) or a full index scan (index) is such a
+    scan; where the statement was not run (MySQL's plans, EXPLAIN without ANALYZE) the
+    optimizer's own numbers are judged: the rows it expects to examine and the share its
+    filter keeps.
 
     Bad:
         SELECT * FROM orders WHERE customer_id = 7;  -- no index on customer_id
@@ -310,30 +312,45 @@ def seq_scan_selective_filter(ctx: PlanContext) -> Iterator[Hit]:
         CREATE INDEX CONCURRENTLY ON orders (customer_id);
         SELECT * FROM orders WHERE customer_id = 7;
 
-    Fix: Create the index the finding spells out (CONCURRENTLY on a live table); if an index
-    exists, find why the planner passed it over (the estimate, a cast or a function on the
-    column, a different collation or operator class).
+    Fix: Create the index the finding spells out (CONCURRENTLY on a live PostgreSQL table;
+    MySQL builds it in place); if an index exists, find why the planner passed it over (the
+    estimate, a cast or a function on the column, a different collation or operator class).
     """
     for at in ctx.nodes:
         n = at.node
-        if n.node_type not in _SEQ_SCANS or not n.filter or n.actual_rows is None:
+        if n.node_type not in _SEQ_SCANS or not n.filter:
             continue
-        loops = n.actual_loops or 0
-        if not loops:
+        found = _scan_rows(ctx, n)
+        if found is None:
             continue
-        read = n.actual_rows + (n.rows_removed_by_filter or 0)
-        table_rows = read * loops if n.parallel_aware else read
-        if table_rows < BIG_TABLE_ROWS or n.actual_rows > SELECTIVE_SHARE * read:
+        read, kept, loops, verb = found
+        if read < BIG_TABLE_ROWS or kept > SELECTIVE_SHARE * read:
             continue
-        share = n.actual_rows / read if read else 0.0
+        share = kept / read if read else 0.0
         times = f", {count(loops)} times" if loops > 1 and not n.parallel_aware else ""
         yield Hit(
             at.key,
-            f"read {count(table_rows)} rows of {n.relation} to keep "
-            f"{count(n.actual_rows * (loops if n.parallel_aware else 1))} ({share:.1%}){times} "
-            f"with {n.filter}",
+            f"{verb} {count(read)} rows of {n.relation} to keep {count(kept)} ({share:.1%})"
+            f"{times} with {n.filter}",
             fix=_seq_scan_fix(ctx, n),
         )
+
+
+def _scan_rows(ctx: PlanContext, n: PlanNode) -> tuple[float, float, float, str] | None:
+    """(rows of the table a scan read, rows it kept, its loops, how that is said): counted
+    with ANALYZE (per scan; a parallel scan's parts together), else the optimizer's estimate
+    where the plan gives the rows a scan examines (MySQL's and MariaDB's)."""
+    if n.actual_rows is not None:
+        loops = n.actual_loops or 0
+        if not loops:
+            return None
+        read = n.actual_rows + (n.rows_removed_by_filter or 0)
+        if n.parallel_aware:
+            return read * loops, n.actual_rows * loops, loops, "read"
+        return read, n.actual_rows, loops, "read"
+    if ctx.plan.analyzed or "Rows Examined" not in n.details:
+        return None
+    return n.value("Rows Examined"), n.plan_rows, 1.0, "expected to read"
 
 
 def _seq_scan_fix(ctx: PlanContext, n: PlanNode) -> str:
@@ -348,7 +365,8 @@ def _seq_scan_fix(ctx: PlanContext, n: PlanNode) -> str:
     if existing is not None:
         return (
             f"Index {existing} starts with {keys.keys[0]}, but the planner read the table "
-            f"instead: check its estimate (ANALYZE {ctx.table_sql(n)}), and that the condition "
+            f"instead: check its estimate ({ctx.sql.analyze(ctx.table_sql(n) or '')}), and that "
+            "the condition "
             "tests the column itself (no cast or function on it) with the index's collation."
         )
     return ctx.create_index(n, keys.keys) or ""
