@@ -27,7 +27,7 @@ from dbdesign.errors import ConfigError, ParseError, UnsupportedError
 from dbdesign.lint import engine
 from dbdesign.lint.config import LintConfig
 from dbdesign.lint.findings import Finding, Hit
-from dbdesign.lint.registry import QUERIES, LintRule, rule
+from dbdesign.lint.registry import QUERIES, LintRule, all_rules, rule
 from dbdesign.lint.sources import LintReport
 from dbdesign.model import Origin, Schema, Table
 from dbdesign.readers.ddl.pgsource import blank_meta_and_copy
@@ -540,7 +540,12 @@ def _parse(text: str, file: str | None, origin: Origin | None = None) -> list[Tr
 
 def _rules(config: LintConfig, schema: Schema | None) -> list[LintRule]:
     dialect = schema.dialect if schema is not None else "postgres"
-    if dialect != "postgres":  # the queries are read by PostgreSQL's own parser
+    readers = [
+        r
+        for r in all_rules().values()
+        if QUERIES in r.scopes and r.code != engine.UNUSED_SUPPRESSION and dialect in r.dialects
+    ]
+    if not readers:  # the queries are read by PostgreSQL's own parser
         raise UnsupportedError(f"query lint reads PostgreSQL queries, not {dialect} ones")
     return [r for r in engine.select_rules(config, QUERIES) if dialect in r.dialects]
 
