@@ -5,7 +5,8 @@ temporary folder holding a copy of the repository's ``examples/``, with its data
 (``postgresql://localhost/app``, ``mysql://...``) replaced by a fresh scratch database on the
 test servers, and ``$DBDESIGN_DATABASE_URL`` set to the same database for examples that name
 none. The scratch PostgreSQL database holds ``examples/shop.sql`` (the tables the examples
-query; for ``advise``, with the HypoPG and pg_stat_statements extensions), except for
+query; for ``advise``, with the HypoPG and pg_stat_statements extensions; the MySQL one, for
+``explain``, ``examples/shop_mysql.sql``), except for
 ``migrate`` examples, which build their own schema from
 ``examples/migrations`` (``down``, ``status``, ``validate`` and ``repair`` find its migrations
 applied), and examples that ``--create`` the schema. An example must exit 0, or 1 where the
@@ -133,6 +134,21 @@ def _prepare_postgres(url: str, path: tuple[str, ...], line: str, cwd: Path) -> 
             conn.execute("CREATE EXTENSION pg_stat_statements")
 
 
+def _prepare_mysql(url: str, path: tuple[str, ...], cwd: Path) -> None:
+    if path[0] != "explain":
+        return
+    from dbdesign import dialects
+
+    conn = engine.connect_mysql(url, autocommit=True)
+    try:
+        with conn.cursor() as cur:
+            script = (cwd / "examples" / "shop_mysql.sql").read_text()
+            for statement in dialects.get("mysql").split_statements(script):
+                cur.execute(statement)
+    finally:
+        conn.close()
+
+
 @pytest.mark.parametrize(
     ("path", "line"), EXAMPLES, ids=[f"{' '.join(p)}: {line}" for p, line in EXAMPLES]
 )
@@ -145,6 +161,7 @@ def test_help_example_runs(
         command = _PG_URL.sub(lambda _: shlex.quote(pg_url), line)
         if _MYSQL_URL.search(command):
             with engine.mysql_scratch_database(mysql_server_url()) as my_url:
+                _prepare_mysql(my_url, path, tmp_path)
                 command = _MYSQL_URL.sub(lambda _: shlex.quote(my_url), command)
                 r = _run(command, tmp_path, pg_url, embedded_dir)
         else:

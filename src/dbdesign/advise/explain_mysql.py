@@ -275,9 +275,9 @@ def refuse_non_transactional(cur: Any, stmt: CheckedMySQLStatement, doing: str) 
             todo += [(d or db, n) for d, n in _names(body)]
     if bad:
         raise UnsupportedError(
-            f"refusing {doing} of a data-changing {stmt.kind}: it would write "
-            f"{', '.join(sorted(set(bad)))}, whose storage engine has no transactions, so rolling "
-            "back cannot undo it (explain it with --no-analyze, or convert the table to InnoDB)"
+            f"refusing {doing} of a data-changing {stmt.kind}: it can write "
+            f"{', '.join(sorted(set(bad)))}, whose storage engine has no transactions, so a "
+            "rollback cannot undo it (explain it with --no-analyze, or convert the table to InnoDB)"
         )
 
 

@@ -28,14 +28,16 @@ def explain(
         str | None,
         typer.Option(
             "--db",
-            help="PostgreSQL URL (default: $DBDESIGN_DATABASE_URL, else the embedded server).",
+            help="PostgreSQL or MySQL / MariaDB URL (default: $DBDESIGN_DATABASE_URL, else the "
+            "embedded PostgreSQL).",
         ),
     ] = None,
     analyze: Annotated[
         bool,
         typer.Option(
             "--analyze/--no-analyze",
-            help="Run the statement (in a transaction that is rolled back) for real times.",
+            help="Run the statement (in a transaction that is rolled back) for real rows and "
+            "times (MariaDB: ANALYZE FORMAT=JSON; MySQL: its estimates only).",
         ),
     ] = True,
     param: Annotated[
@@ -70,10 +72,15 @@ def explain(
     to disk, nested loops, lossy bitmaps, missing workers, slow planning, JIT (rules PLN...,
     `dbdesign rules plans`), each with the node, its numbers and a fix.
 
-    SQL must be one SELECT, VALUES, INSERT, UPDATE, DELETE or MERGE statement: scripts,
-    transaction control, COPY, SET, DO and DDL are refused before anything is sent. It runs in
-    a transaction that is always rolled back, READ ONLY unless --analyze (the default) of a
-    data-changing statement.
+    SQL must be one SELECT, VALUES, INSERT, UPDATE, DELETE or MERGE statement (MySQL: SELECT,
+    INSERT, UPDATE or DELETE): scripts, transaction control, COPY, SET, DO and DDL are refused
+    before anything is sent. It runs in a transaction that is always rolled back, READ ONLY
+    unless --analyze (the default) of a data-changing statement (on MySQL, for every read).
+
+    On MySQL and MariaDB (--db mysql://...) the plan is EXPLAIN FORMAT=JSON's; MariaDB runs
+    the statement (ANALYZE FORMAT=JSON) for actual rows, MySQL gives its estimates only
+    (its EXPLAIN ANALYZE prints no JSON). A data-changing statement that would write a table
+    without transactions (MyISAM ...) is refused with --analyze: a rollback cannot undo it.
 
     Exit codes: 0 no finding at or above --fail-on (the lint configuration's fail_on, else
     error: every plan rule warns by default, so --fail-on warning gates on them), 1 findings
@@ -86,6 +93,8 @@ def explain(
       dbdesign explain - --db postgresql://localhost/app < examples/report.sql
 
       dbdesign explain "SELECT count(*) FROM orders" --ignore PLN001 --format json
+
+      dbdesign explain "SELECT * FROM orders WHERE status = 'cancelled'" --db mysql://root@localhost/app
     """
     from dbdesign import api
     from dbdesign.errors import ConfigError

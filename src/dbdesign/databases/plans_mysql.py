@@ -509,8 +509,8 @@ def _actuals(t: Mapping[str, Any]) -> tuple[float | None, float | None, float | 
     if read is None:
         return None, loops, None
     kept_share = _num(t.get("r_filtered"))
-    kept = read * (100.0 if kept_share is None else kept_share) / 100
-    removed = read - kept if t.get("attached_condition") else None
+    kept = round(read * (100.0 if kept_share is None else kept_share) / 100, 4)
+    removed = round(read - kept, 4) if t.get("attached_condition") else None
     return kept, loops, removed
 
 

@@ -38,6 +38,9 @@ _PLANS_OF = ("postgres", "mysql")  # the dialects whose plans PLN001-PLN003 read
 _LOOKUPS = frozenset({"Index Scan", "Index Only Scan", "Bitmap Heap Scan", "Tid Scan", "Result"})
 _WRAPPERS = frozenset({"Materialize", "Memoize", "Hash", "Sort", "Gather", "Gather Merge"})
 _MODIFY = frozenset({"ModifyTable"})
+# Nodes that read their whole input before they return a row (a sort, a hash table, MySQL's
+# temporary table): what is under them is never stopped early by a LIMIT above them.
+_READS_ALL = frozenset({"Sort", "Hash", "Filesort", "Temporary Table"})
 
 
 # --------------------------------------------------------------------------- PLN001
@@ -69,12 +72,15 @@ def _may_stop_early(at: PlanNodeAt) -> bool:
     """Whether the node may have been stopped before it returned all its rows: under a
     Limit, the inner side of a semi or anti join, a subplan (EXISTS stops at its first row),
     an input of a merge join, or beside a join input that returned nothing. A node that
-    returned no rows at all ran to its end: it was not stopped."""
+    returned no rows at all ran to its end: it was not stopped; so did the input of a sort
+    or a hash, which read all of it whatever stops them."""
     if not at.node.actual_rows:
         return False
     chain = [at, *at.ancestors()]
     for child, parent in pairwise(chain):
         p = parent.node
+        if p.node_type in _READS_ALL:
+            return False  # it takes every row of its input before it returns one
         if child.node.node_type == "Limit" or p.node_type == "Limit":
             return True
         if child.node.parent_relationship in ("SubPlan", "InitPlan"):
