@@ -43,6 +43,14 @@ CREATE TABLE region_audit (region int, at datetime) ENGINE=MyISAM;
 CREATE TABLE regions (id int PRIMARY KEY, name varchar(20)) ENGINE=InnoDB;
 CREATE TRIGGER regions_audited AFTER UPDATE ON regions FOR EACH ROW
   INSERT INTO region_audit VALUES (NEW.id, now());
+CREATE VIEW notes_view AS SELECT id, body FROM notes;
+DELIMITER //
+CREATE FUNCTION noted(i int) RETURNS int MODIFIES SQL DATA
+BEGIN
+  INSERT INTO notes VALUES (i + 5000, 'noted');
+  RETURN i;
+END//
+DELIMITER ;
 INSERT INTO customers SELECT seq, concat('customer ', seq), seq % 10 FROM seq_1_to_2000;
 INSERT INTO orders SELECT seq, seq % 2000 + 1, IF(seq % 1000 = 1, 'open', 'done'), seq % 997
   FROM seq_1_to_50000;
@@ -257,6 +265,8 @@ def test_a_write_to_a_table_without_transactions_is_refused(shop: str) -> None:
         ("UPDATE notes SET body = 'x'", "notes"),
         ("INSERT INTO notes SELECT id + 1000, status FROM orders WHERE id < 10", "notes"),
         ("UPDATE regions SET name = 'north' WHERE id = 1", "region_audit"),  # its trigger
+        ("UPDATE notes_view SET body = 'x' WHERE id = 3", "notes"),  # the view's table
+        ("UPDATE orders SET amount = noted(amount) WHERE id = 1", "notes"),  # the function's
     ]:
         r = run("explain", sql, "--db", shop)
         assert r.returncode == 2, r.stdout
@@ -272,9 +282,12 @@ def test_a_write_to_a_table_without_transactions_is_refused(shop: str) -> None:
     r = run("explain", "UPDATE notes SET body = 'x'", "--db", shop, "--runs", "2")
     assert r.returncode == 2 and "MyISAM" in r.stderr
     assert state(shop) == before
-    # reading them is fine
+    # reading them is fine; a read that would write is stopped by READ ONLY
     r = run("explain", "SELECT * FROM notes WHERE body = 'note 5'", "--db", shop)
     assert r.returncode == 0, r.stderr
+    r = run("explain", "SELECT noted(id) FROM orders WHERE id = 1", "--db", shop)
+    assert r.returncode == 2 and "READ ONLY transaction" in r.stderr, r.stderr
+    assert state(shop) == before
 
 
 def test_a_statement_runs_read_only_and_limited(shop: str) -> None:

@@ -333,3 +333,31 @@ def test_postgres_plans_are_unchanged_by_the_new_fields() -> None:
     assert noted.text().endswith("\nNote: made elsewhere")
     assert noted.as_json()["notes"] == ["made elsewhere"]
     assert PlanNode(node_type="Result").estimated
+
+
+def test_fixes_are_written_in_mysql() -> None:
+    """Names MySQL reserves are quoted with backticks in the index a fix names; another
+    database's table is qualified by it."""
+    doc = {
+        "query_block": {
+            "select_id": 1,
+            "table": {
+                "table_name": "o",
+                "access_type": "ALL",
+                "rows": 80000,
+                "r_loops": 1,
+                "r_rows": 80000,
+                "filtered": 100,
+                "r_filtered": 0.5,
+                "attached_condition": "o.`key` = 7 and o.`order` > 3",
+            },
+        }
+    }
+    statement = PlannedStatement(tables={"o": "archive.orders"})
+    plan = parse_mysql_plan(doc, analyzed=True, statement=statement)
+    fixes = {f.code: f.fix_hint for f in lint_plan(plan)}
+    assert fixes["PLN003"] == (
+        "CREATE INDEX orders_key_order_idx ON archive.orders (`key`, `order`);"
+    )
+    assert fixes["PLN001"].startswith("ANALYZE TABLE archive.orders; if the estimate stays off")
+    assert "PERSISTENT FOR COLUMNS (`key`, `order`) INDEXES ()" in fixes["PLN001"]
