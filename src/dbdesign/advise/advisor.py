@@ -9,6 +9,7 @@ only. Nothing is created on the database.
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,7 @@ from dbdesign.advise.stats import Catalog, read_catalog
 from dbdesign.advise.usage import QueryUsage, reads_tables_only, relation_names, usage
 from dbdesign.advise.whatif import Costed, WhatIf, session_limits
 from dbdesign.errors import DbdesignError, UnsupportedError
+from dbdesign.lint.findings import Finding
 
 Progress = Callable[[str], None]
 
@@ -78,6 +80,8 @@ class QueryCost:
     before: float
     after: float
     indexes: tuple[str, ...]  # the advised indexes its plan uses
+    # query lint (QRY) on its text and plan rules (PLN) on today's plan (estimated, not run)
+    findings: tuple[Finding, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +164,7 @@ def advise_connection(
     usable, skipped = _usable(queries, catalog)
     say(f"planning {len(usable)} queries as they are")
     probe = WhatIf(cur, [q.sql for q, _ in usable], catalog.server_version)
-    tried = [probe.try_cost(i) for i in range(len(usable))]
+    tried = [probe.try_cost(i, plan=True) for i in range(len(usable))]
     probe.release()
     for (q, _), t in zip(usable, tried, strict=True):
         if isinstance(t, str):
@@ -277,6 +281,19 @@ def _candidates(
     return out
 
 
+def _findings(sql: str, plan: str) -> tuple[Finding, ...]:
+    """What query lint says of ``sql`` and the plan rules of its plan today (the rules that
+    need a run, such as misestimates, find nothing in an estimated plan)."""
+    from dbdesign.databases.plans import parse_plan
+    from dbdesign.lint.plan import lint_plan
+    from dbdesign.lint.query import QueryText, lint_queries
+
+    found = lint_queries([QueryText(sql)])
+    if plan:
+        found += lint_plan(parse_plan(json.loads(plan), sql))
+    return tuple(found)
+
+
 def _write_cost(c: Candidate, usable: Sequence[tuple[Query, QueryUsage]]) -> float:
     """What ``c`` adds to the workload's writes: an entry per row inserted or deleted, and
     per row updated when the update sets one of its columns (else the update can stay HOT)."""
@@ -320,7 +337,15 @@ def _report(
         for c in used:
             serves[c].append(Served(i, b.cost, a.cost))
         queries.append(
-            QueryCost(q.sql, q.label, q.calls, b.cost, a.cost, tuple(picked[c] for c in used))
+            QueryCost(
+                q.sql,
+                q.label,
+                q.calls,
+                b.cost,
+                a.cost,
+                tuple(picked[c] for c in used),
+                _findings(q.sql, b.plan),
+            )
         )
     gains = {s.candidate: s.gain for s in sel.steps}
     indexes = tuple(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from dbdesign.advise.advisor import Advice, IndexAdvice
+from dbdesign.lint.findings import Finding
 
 
 def _mb(n: float) -> str:
@@ -56,6 +57,7 @@ def as_json(advice: Advice) -> dict[str, Any]:
                 "cost_before": q.before,
                 "cost_after": q.after,
                 "indexes": list(q.indexes),
+                "findings": [_finding_json(f) for f in q.findings],
             }
             for q in advice.queries
         ],
@@ -64,6 +66,13 @@ def as_json(advice: Advice) -> dict[str, Any]:
         "notes": list(advice.notes),
         "estimated": "costs are the planner's estimates with hypothetical indexes (HypoPG)",
     }
+
+
+def _finding_json(f: Finding) -> dict[str, Any]:
+    d = f.to_dict()
+    for k in ("file", "line", "col", "catalog"):
+        d.pop(k, None)
+    return d
 
 
 def _verification_json(advice: Advice) -> dict[str, Any] | None:
@@ -131,10 +140,24 @@ def text(advice: Advice) -> str:
         for r in advice.removals:
             out.append(f"{r.ddl};  -- {_mb(r.size_bytes)}: {r.reason}")
     out.extend(_verification_text(advice))
+    out.extend(_findings_text(advice))
     for label, why in advice.skipped:
         out.append(f"skipped {label}: {why}")
     out.extend(advice.notes)
     return "\n".join(out) + "\n"
+
+
+def _findings_text(advice: Advice) -> list[str]:
+    """Query lint and plan findings, per query (today's plans, estimated)."""
+    found = [(i, f) for i, q in enumerate(advice.queries) for f in q.findings]
+    if not found:
+        return []
+    out = ["", "What else the workload's queries do (query lint; plan rules on today's plans):"]
+    for i, f in found:
+        out.append(f"  {_label(advice, i)}: {f.severity.value} {f.code} {f.message}")
+        if f.fix_hint:
+            out.append(f"      fix: {f.fix_hint.splitlines()[0]}")
+    return out
 
 
 def _verification_text(advice: Advice) -> list[str]:

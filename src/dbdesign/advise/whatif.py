@@ -35,6 +35,7 @@ class Costed:
 
     cost: float
     indexes: frozenset[str]
+    plan: str = ""  # the EXPLAIN (FORMAT JSON) text, when asked for
 
 
 class WhatIf:
@@ -187,12 +188,12 @@ class WhatIf:
 
     # ----------------------------------------------------------------- costs
 
-    def try_cost(self, i: int) -> Costed | str:
-        """:meth:`cost`, or the server's reason when it cannot plan the query (in a savepoint:
-        the transaction goes on)."""
+    def try_cost(self, i: int, *, plan: bool = False) -> Costed | str:
+        """:meth:`cost` (with the plan's JSON when ``plan``), or the server's reason when it
+        cannot plan the query (in a savepoint: the transaction goes on)."""
         self._cur.execute("savepoint dbdesign_plan")
         try:
-            costed = self.cost(i)
+            costed = self._plan(i, keep=plan)
         except Exception as e:  # psycopg.Error
             self._cur.execute("rollback to savepoint dbdesign_plan")
             self._prepared = False
@@ -216,7 +217,7 @@ class WhatIf:
             found = self._cache[key] = self._plan(i)
         return found
 
-    def _plan(self, i: int) -> Costed:
+    def _plan(self, i: int, *, keep: bool = False) -> Costed:
         self.explains += 1
         sql, n = self._queries[i], self._params[i]
         if n and not self._generic:
@@ -235,7 +236,7 @@ class WhatIf:
         m = _TOTAL_COST.search(text)
         if m is None:
             raise DbdesignError("EXPLAIN gave no cost")
-        return Costed(float(m.group(1)), frozenset(_INDEX_NAME.findall(text)))
+        return Costed(float(m.group(1)), frozenset(_INDEX_NAME.findall(text)), text if keep else "")
 
 
 def session_limits(cur: Any, timeout_s: float) -> None:
