@@ -51,12 +51,16 @@ def _redact(source: str) -> str:
 
 
 def _require_plans(url: str, command: str) -> None:
-    """Refuse a database whose query plans advise does not read (it reads PostgreSQL's)."""
+    """Refuse a database whose query plans advise does not read (PostgreSQL's, and MySQL's
+    and MariaDB's through :data:`BUILT_ADVICE`)."""
     from dbdesign import databases
 
     adapter = databases.find(url)
     if adapter is None or not adapter.advise_plans:
-        raise UnsupportedError(f"{command} needs a PostgreSQL database (postgresql://...)")
+        raise UnsupportedError(
+            f"{command} needs a PostgreSQL or MySQL/MariaDB database "
+            "(postgresql://..., mysql://...)"
+        )
 
 
 def emit(schema: Schema, dialect: str | None = None) -> str:
@@ -462,6 +466,11 @@ def explain_findings(
     return plan_findings(resolve_url(db), plan, config)
 
 
+# The dialect of a database adapter -> the module that advises there by building indexes on a
+# scratch copy (a server without hypothetical indexes); PostgreSQL's advice is HypoPG's.
+BUILT_ADVICE: dict[str, str] = {"mysql": "dbdesign.advise.advisor_mysql"}
+
+
 def advise(
     workload: str,
     db: str | None = None,
@@ -473,20 +482,66 @@ def advise(
     stdin: bool = False,
     hypopg_sizes: bool = False,
     verify: str | None = None,
+    scratch: str | None = None,
+    sample_rows: int | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Any:
-    """Index advice for ``workload`` on PostgreSQL ``db``, as ``dbdesign advise``: a
-    dbdesign.advise.advisor.Advice. ``workload`` is a .sql file, a log file,
+    """Index advice for ``workload`` on ``db``, as ``dbdesign advise``.
+
+    PostgreSQL: a dbdesign.advise.advisor.Advice. ``workload`` is a .sql file, a log file,
     ``"pg_stat_statements"``, or (``stdin``) the text of queries. Read-only: one READ ONLY
     transaction, rolled back; the indexes are HypoPG's hypothetical ones. ``verify``: the URL
     of a scratch copy of the database where the advised indexes are built for real, measured
-    and dropped (never ``db`` itself)."""
+    and dropped (never ``db`` itself).
+
+    MySQL/MariaDB: a dbdesign.advise.advisor_mysql.MySQLAdvice. ``workload`` is a .sql file (or
+    with ``stdin`` the text) of MySQL queries. Every candidate is built for real on a scratch
+    copy: ``scratch`` (the URL of a copy you give; never ``db`` itself), else a database made
+    on the same server holding the workload's tables and up to ``sample_rows`` rows of each
+    (a sample beyond), dropped at the end. ``db`` is only read."""
+    from dbdesign import databases
+    from dbdesign.engine import resolve_url
+
+    url = resolve_url(db)
+    adapter = databases.find(url)
+    built = BUILT_ADVICE.get(adapter.dialect) if adapter is not None else None
+    if built is not None:
+        return _advise_built(
+            built, workload, url, stdin=stdin, hypopg_sizes=hypopg_sizes, verify=verify,
+            scratch=scratch, sample_rows=sample_rows, budget_bytes=budget_bytes,
+            max_columns=max_columns, min_gain=min_gain, timeout_s=timeout_s, progress=progress,
+        )  # fmt: skip
+    if scratch is not None or sample_rows is not None:
+        flag = "--scratch" if scratch is not None else "--sample-rows"
+        raise ConfigError(
+            f"{flag} is for MySQL/MariaDB, where indexes are built on a scratch copy; on "
+            "PostgreSQL advice uses hypothetical indexes (--verify URL builds on a copy)"
+        )
+    return _advise_pg(
+        workload, url, budget_bytes=budget_bytes, max_columns=max_columns, min_gain=min_gain,
+        timeout_s=timeout_s, stdin=stdin, hypopg_sizes=hypopg_sizes, verify=verify,
+        progress=progress,
+    )  # fmt: skip
+
+
+def _advise_pg(
+    workload: str,
+    url: str,
+    *,
+    budget_bytes: int | None,
+    max_columns: int,
+    min_gain: float,
+    timeout_s: float,
+    stdin: bool,
+    hypopg_sizes: bool,
+    verify: str | None,
+    progress: Callable[[str], None] | None,
+) -> Any:
     from dbdesign.advise.advisor import Query, advise_connection
     from dbdesign.advise.verify import refuse_same, verify_on
     from dbdesign.advise.workload import parse_sql_workload, read_workload
-    from dbdesign.engine import connect, resolve_url
+    from dbdesign.engine import connect
 
-    url = resolve_url(db)
     _require_plans(url, "advise")
     wl = parse_sql_workload(workload, file="<stdin>") if stdin else read_workload(workload, db=url)
     queries = [Query(q.sql, q.calls, str(q.origin) if q.origin else "", q.rows) for q in wl.queries]
@@ -507,6 +562,56 @@ def advise(
     if verify is not None:
         with connect(verify, autocommit=True) as copy:
             advice = dataclasses.replace(advice, verification=verify_on(copy, advice))
+    return dataclasses.replace(advice, notes=(*wl.notes, *advice.notes))
+
+
+def _advise_built(
+    module: str,
+    workload: str,
+    url: str,
+    *,
+    stdin: bool,
+    hypopg_sizes: bool,
+    verify: str | None,
+    scratch: str | None,
+    sample_rows: int | None,
+    budget_bytes: int | None,
+    max_columns: int,
+    min_gain: float,
+    timeout_s: float,
+    progress: Callable[[str], None] | None,
+) -> Any:
+    """Advice where every candidate is built on a scratch copy (MySQL/MariaDB)."""
+    import importlib
+
+    from dbdesign.advise.advisor import Query
+    from dbdesign.advise.scratch_mysql import ROW_LIMIT
+    from dbdesign.advise.workload import PG_STAT_STATEMENTS
+    from dbdesign.advise.workload_mysql import read_mysql_workload
+
+    if hypopg_sizes:
+        raise ConfigError(
+            "--hypopg-sizes is for PostgreSQL (HypoPG's size estimates); on MySQL/MariaDB the "
+            "sizes are those of the indexes built on the scratch copy"
+        )
+    if verify is not None:
+        raise ConfigError(
+            "--verify is for PostgreSQL; on MySQL/MariaDB every index is already built on a "
+            "scratch copy (--scratch URL names a copy of your own)"
+        )
+    if not stdin and workload.lower() == PG_STAT_STATEMENTS:
+        raise ConfigError(
+            "pg_stat_statements is PostgreSQL's; on MySQL/MariaDB give a .sql file of queries "
+            "('-- calls: N' before a query weighs it)"
+        )
+    wl = read_mysql_workload("<stdin>" if stdin else workload, text=workload if stdin else None)
+    queries = [Query(q.sql, q.calls, q.label) for q in wl.queries]
+    advice = importlib.import_module(module).advise_mysql(
+        url, queries, scratch=scratch,
+        row_limit=ROW_LIMIT if sample_rows is None else sample_rows,
+        budget_bytes=budget_bytes, max_columns=max_columns, min_gain=min_gain,
+        timeout_s=timeout_s, progress=progress,
+    )  # fmt: skip
     return dataclasses.replace(advice, notes=(*wl.notes, *advice.notes))
 
 

@@ -29,11 +29,28 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from dbdesign.advise.candidates import Candidate
-from dbdesign.advise.whatif import Costed, WhatIf
+from dbdesign.advise.whatif import Costed
 
 Progress = Callable[[str], None]
+
+
+class Costing(Protocol):
+    """What selection needs of the indexes it tries: HypoPG's hypothetical ones
+    (:class:`~dbdesign.advise.whatif.WhatIf`), or real ones on a scratch copy
+    (:class:`~dbdesign.advise.build_mysql.ScratchIndexes`)."""
+
+    def add(self, c: Candidate) -> str: ...
+
+    def remove(self, c: Candidate) -> None: ...
+
+    def add_many(self, cs: Sequence[Candidate]) -> dict[str, Candidate]: ...
+
+    def remove_many(self, cs: Sequence[Candidate]) -> None: ...
+
+    def cost(self, i: int) -> Costed: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +89,7 @@ class Selection:
 
 
 def alternatives(
-    wi: WhatIf,
+    wi: Costing,
     queries: Sequence[int],
     per_query: Mapping[int, Sequence[Candidate]],
     rounds: int = 3,
@@ -101,7 +118,7 @@ def alternatives(
 
 
 def select(
-    wi: WhatIf, problem: Problem, base: Sequence[Costed], progress: Progress | None = None
+    wi: Costing, problem: Problem, base: Sequence[Costed], progress: Progress | None = None
 ) -> Selection:
     """Choose indexes (see the module docstring); ``base`` is each query's cost today."""
     sel = Selection(costs=list(base))
@@ -158,7 +175,7 @@ def _grows(c: Candidate, chosen: Candidate) -> bool:
 
 
 def _measure(
-    wi: WhatIf, c: Candidate, replaced: Sequence[Candidate], problem: Problem, sel: Selection
+    wi: Costing, c: Candidate, replaced: Sequence[Candidate], problem: Problem, sel: Selection
 ) -> tuple[float, dict[int, Costed]]:
     """The weighted cost ``c`` saves over the chosen set (replacing the chosen indexes it
     grows), and the new costs of the queries it touches."""
@@ -177,7 +194,7 @@ def _measure(
 
 
 def _choose(
-    wi: WhatIf,
+    wi: Costing,
     c: Candidate,
     replaced: Sequence[Candidate],
     costs: Mapping[int, Costed],

@@ -6,7 +6,7 @@ import json
 import re
 import sys
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -42,14 +42,16 @@ def advise(
         str,
         typer.Argument(
             help="A .sql file of queries ('-- calls: N' before a query weighs it), a "
-            "PostgreSQL log file, 'pg_stat_statements' (read from --db), or '-' (stdin)."
+            "PostgreSQL log file, 'pg_stat_statements' (read from --db), or '-' (stdin). "
+            "On MySQL/MariaDB: a .sql file or '-'."
         ),
     ],
     db: Annotated[
         str | None,
         typer.Option(
             "--db",
-            help="PostgreSQL URL (default: $DBDESIGN_DATABASE_URL, else the embedded server).",
+            help="PostgreSQL or MySQL/MariaDB URL (default: $DBDESIGN_DATABASE_URL, else the "
+            "embedded server).",
         ),
     ] = None,
     budget: Annotated[
@@ -82,6 +84,23 @@ def advise(
             "real, report real size and cost next to the estimates, drop them again.",
         ),
     ] = None,
+    scratch: Annotated[
+        str | None,
+        typer.Option(
+            "--scratch",
+            help="MySQL/MariaDB: URL of a copy of the database to build the candidate indexes "
+            "on (they are dropped again). Default: a scratch database made on the same "
+            "server with the workload's tables and a sample of their rows, dropped at the end.",
+        ),
+    ] = None,
+    sample_rows: Annotated[
+        int | None,
+        typer.Option(
+            "--sample-rows",
+            help="MySQL/MariaDB: rows per table copied to the scratch database; a bigger "
+            "table is sampled (default 200000).",
+        ),
+    ] = None,
     timeout: Annotated[
         float, typer.Option("--timeout", help="Cancel any one statement after SECONDS.")
     ] = 60.0,
@@ -98,6 +117,12 @@ def advise(
     overhead, and existing indexes the workload does not need. --format sql writes a
     migration (CREATE INDEX CONCURRENTLY) that passes dbdesign's migration lint.
 
+    MySQL/MariaDB have no hypothetical indexes: each candidate is built for real on a scratch
+    copy (--scratch URL, else a database made beside the advised one with the workload's
+    tables and a sample of their rows, dropped at the end), never on the advised database,
+    which is only read. Costs are MySQL's optimizer estimates there, or on MariaDB measured
+    milliseconds; the report says so, and how many rows the copy held.
+
     Examples:
 
       dbdesign advise examples/shop_queries.sql --db postgresql://localhost/app --budget 1GB
@@ -105,7 +130,8 @@ def advise(
       dbdesign advise pg_stat_statements --db postgresql://localhost/app -f sql > add.sql
     """
     from dbdesign import api
-    from dbdesign.advise import report
+    from dbdesign.advise import report, report_mysql
+    from dbdesign.advise.advisor_mysql import MySQLAdvice
     from dbdesign.cli import term
     from dbdesign.errors import ConfigError
 
@@ -113,6 +139,8 @@ def advise(
         raise ConfigError("--max-columns must be >= 1")
     if not 0 <= min_gain < 1:
         raise ConfigError("--min-gain must be a share between 0 and 1")
+    if sample_rows is not None and sample_rows < 1:
+        raise ConfigError("--sample-rows must be at least 1")
     size = parse_size(budget) if budget is not None else None
     text = sys.stdin.read() if workload == "-" else None
     result = api.advise(
@@ -125,11 +153,14 @@ def advise(
         stdin=text is not None,
         hypopg_sizes=hypopg_sizes,
         verify=verify,
+        scratch=scratch,
+        sample_rows=sample_rows,
         progress=term.detail if term.verbose() else None,
     )
+    render: Any = report_mysql if isinstance(result, MySQLAdvice) else report
     if fmt is AdviseFormat.json:
-        sys.stdout.write(json.dumps(report.as_json(result), indent=2) + "\n")
+        sys.stdout.write(json.dumps(render.as_json(result), indent=2) + "\n")
     elif fmt is AdviseFormat.sql:
-        sys.stdout.write(report.sql(result))
+        sys.stdout.write(render.sql(result))
     else:
-        sys.stdout.write(report.text(result))
+        sys.stdout.write(render.text(result))
