@@ -6,7 +6,7 @@ temporary folder holding a copy of the repository's ``examples/``, with its data
 test servers, and ``$DBDESIGN_DATABASE_URL`` set to the same database for examples that name
 none. The scratch PostgreSQL database holds ``examples/shop.sql`` (the tables the examples
 query; for ``advise``, with the HypoPG and pg_stat_statements extensions; the MySQL one, for
-``explain``, ``examples/shop_mysql.sql``), except for
+``explain`` and ``advise``, ``examples/shop_mysql.sql``), except for
 ``migrate`` examples, which build their own schema from
 ``examples/migrations`` (``down``, ``status``, ``validate`` and ``repair`` find its migrations
 applied), and examples that ``--create`` the schema. An example must exit 0, or 1 where the
@@ -135,7 +135,7 @@ def _prepare_postgres(url: str, path: tuple[str, ...], line: str, cwd: Path) -> 
 
 
 def _prepare_mysql(url: str, path: tuple[str, ...], cwd: Path) -> None:
-    if path[0] != "explain":
+    if path[0] not in ("explain", "advise"):
         return
     from dbdesign import dialects
 

@@ -52,6 +52,7 @@ Progress = Callable[[str], None]
 # about one page touched (the cost model's io_block_read_cost). MariaDB's measured times
 # already hold the writes' index maintenance.
 WRITE_COST_PER_ENTRY = 1.0
+FEW_ROWS = 10_000  # rows of the copy's biggest table below which measured times say little
 _WIDE = 10_000.0  # the width given a TEXT/BLOB column: never carried for covering
 
 
@@ -369,13 +370,20 @@ def _advice(
         server=server,
         measured=wi.measured,
         copy=replace(copy, url=""),
-        notes=_notes(copy),
+        notes=_notes(copy, wi.measured),
         skipped=tuple(skipped),
     )
 
 
-def _notes(copy: ScratchCopy) -> tuple[str, ...]:
+def _notes(copy: ScratchCopy, measured: bool) -> tuple[str, ...]:
     out = []
+    most = max((t.rows for t in copy.tables), default=0)
+    if measured and most < FEW_ROWS:
+        out.append(
+            f"the copy's tables hold at most {most:,} rows: the times are mostly the "
+            "statements' fixed costs, so an index can look useful or useless by chance (advise "
+            "on a database with representative data)"
+        )
     for t in copy.tables:
         if t.sampled:
             about = "" if t.counted else "~"

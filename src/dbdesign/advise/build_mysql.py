@@ -18,7 +18,8 @@ size). The cost of a query is, by the server:
   ``EXPLAIN FORMAT=JSON`` without the row estimates is the plan's key, so an index that does
   not change a plan changes its cost by exactly nothing (no noise); for a statement that
   writes, the key also holds the indexes built on the table it writes (each is maintained),
-  so their cost is in its measured time.
+  so their cost is in its measured time. Two plans whose best times differ by less than 10 %
+  (or 0.02 ms) cost the same: that is the measurement's resolution, not the plans'.
 
 A query's plan can only change with the built indexes that may serve it
 (:func:`~dbdesign.advise.candidates.may_serve`), so it is costed once per set of those.
@@ -40,6 +41,9 @@ from dbdesign.advise.whatif import Costed
 from dbdesign.errors import DbdesignError, UnsupportedError
 
 RUNS = 3  # timed runs of a MariaDB query per plan (the best one counts)
+# Two plans of a query whose best times differ by at most this (ms, share of the faster)
+# cost the same: below it, a difference is the measurement's, not the plan's.
+SAME_TIME = (0.02, 0.10)
 PREFIX_CHARS = 191  # the key prefix of a long text column (764 bytes of utf8mb4)
 PREFIX_BYTES = 767  # ... of a long binary column
 _LONG_BYTES = 3072  # a column longer than an InnoDB key can be is indexed by a prefix
@@ -152,6 +156,7 @@ class ScratchIndexes:
         self._refused: dict[Candidate, str] = {}
         self._cache: dict[tuple[int, frozenset[Candidate]], Costed] = {}
         self._timed: dict[tuple[int, str], float] = {}
+        self._levels: dict[int, list[float]] = {}  # the distinct times of each query
         self._checked_writes: set[int] = set()
         self.pages: dict[Candidate, tuple[int, int]] = {}  # (size, leaf pages) as built
         self.page_size = 16384
@@ -293,6 +298,7 @@ class ScratchIndexes:
         self._uses = [self._uses[i] for i in queries]
         self._cache = {(new[i], s): c for (i, s), c in self._cache.items() if i in new}
         self._timed = {(new[i], s): ms for (i, s), ms in self._timed.items() if i in new}
+        self._levels = {new[i]: v for i, v in self._levels.items() if i in new}
         self._checked_writes = {new[i] for i in self._checked_writes if i in new}
 
     def try_cost(self, i: int) -> Costed | str:
@@ -323,12 +329,23 @@ class ScratchIndexes:
             shape = json.dumps([_shape(plan), maintained], sort_keys=True)
             ms = self._timed.get((i, shape))
             if ms is None:
-                ms = self._timed[(i, shape)] = self._time(i)
+                ms = self._timed[(i, shape)] = self._level(i, self._time(i))
             costed = Costed(ms, used)
         else:
             costed = Costed(query_cost(plan), used)
         self._cache[key] = costed
         return costed
+
+    def _level(self, i: int, ms: float) -> float:
+        """``ms`` measured for a new plan of query ``i``, or the time of an earlier plan of
+        it that is as fast within the measurement's resolution (:data:`SAME_TIME`): plans
+        whose times cannot be told apart cost the same, so neither gains on the other."""
+        levels = self._levels.setdefault(i, [])
+        close = [v for v in levels if abs(v - ms) <= max(SAME_TIME[0], SAME_TIME[1] * min(v, ms))]
+        if close:
+            return min(close, key=lambda v: abs(v - ms))
+        levels.append(ms)
+        return ms
 
     def _plan(self, i: int, verb: str) -> Any:
         self.explains += 1

@@ -128,6 +128,8 @@ def advise(
       dbdesign advise examples/shop_queries.sql --db postgresql://localhost/app --budget 1GB
 
       dbdesign advise pg_stat_statements --db postgresql://localhost/app -f sql > add.sql
+
+      dbdesign advise examples/shop_queries_mysql.sql --db mysql://root@127.0.0.1:3306/app
     """
     from dbdesign import api
     from dbdesign.advise import report, report_mysql

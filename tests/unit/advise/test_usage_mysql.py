@@ -226,3 +226,17 @@ def test_key_parts_get_the_prefixes_mysql_needs() -> None:
         "ALGORITHM=INPLACE, LOCK=NONE"
     )
     assert not ColumnType("json", None, False).indexable
+
+
+def test_times_a_measurement_cannot_tell_apart_are_one_level() -> None:
+    from dbdesign.advise.build_mysql import ScratchIndexes
+
+    wi = ScratchIndexes(None, [], [], {}, measured=True)
+    assert wi._level(0, 10.0) == 10.0
+    assert wi._level(0, 9.3) == 10.0  # within 10 %: the same
+    assert wi._level(0, 8.5) == 8.5  # a plan that is faster
+    assert wi._level(0, 8.6) == 8.5
+    assert wi._level(0, 0.19) == 0.19
+    assert wi._level(0, 0.205) == 0.19  # within 0.02 ms
+    assert wi._level(0, 0.25) == 0.25
+    assert wi._level(1, 10.0) == 10.0  # each query its own levels
