@@ -599,6 +599,11 @@ def _advise_built(
             "--verify is for PostgreSQL; on MySQL/MariaDB every index is already built on a "
             "scratch copy (--scratch URL names a copy of your own)"
         )
+    if scratch is not None and sample_rows is not None:
+        raise ConfigError(
+            "--sample-rows is for the scratch database dbdesign makes; a copy given with "
+            "--scratch is used as it is"
+        )
     if not stdin and workload.lower() == PG_STAT_STATEMENTS:
         raise ConfigError(
             "pg_stat_statements is PostgreSQL's; on MySQL/MariaDB give a .sql file of queries "

@@ -324,6 +324,10 @@ def test_the_advised_database_itself_is_refused_as_the_copy(shop: str, workload:
         (["--verify", "mysql://root@127.0.0.1/x"], "--verify is for PostgreSQL"),
         (["--sample-rows", "0"], "--sample-rows must be at least 1"),
         (["--budget", "lots"], "--budget: 'lots' is not a size"),
+        (
+            ["--scratch", "mysql://root@127.0.0.1/x", "--sample-rows", "9"],
+            "--sample-rows is for the scratch database dbdesign makes",
+        ),
     ],
 )
 def test_usage_errors_exit_2_with_one_line(

@@ -33,6 +33,7 @@ from dbdesign.redact import redact_url
 ROW_LIMIT = 200_000  # rows per table copied whole; a bigger table is sampled to about this
 EXACT_BELOW = 1_000_000  # rows: a table's rows counted exactly under this estimate
 _CHUNK = 5_000  # rows fetched and written at a time
+_INTERRUPTED = frozenset({1969, 3024})  # MariaDB's max_statement_time, MySQL's execution time
 _FOREIGN_KEY = re.compile(r"^\s*CONSTRAINT\s+`(?:[^`]|``)*`\s+FOREIGN\s+KEY\b", re.I)
 
 
@@ -247,8 +248,13 @@ def _fill(
     except DbdesignError:
         raise
     except Exception as e:  # PyMySQL's errors: one line, no URL
+        hint = ""
+        if e.args and e.args[0] in _INTERRUPTED:
+            hint = (
+                " (a bigger --timeout, a smaller --sample-rows, or a copy of your own: --scratch)"
+            )
         raise DbdesignError(
-            f"copying the tables to the scratch database failed: {_message(e)}"
+            f"copying the tables to the scratch database failed: {_message(e)}{hint}"
         ) from None
     finally:
         target.close()
