@@ -466,9 +466,9 @@ def explain_findings(
     return plan_findings(resolve_url(db), plan, config)
 
 
-# The dialect of a database adapter -> the module that advises there by building indexes on a
-# scratch copy (a server without hypothetical indexes); PostgreSQL's advice is HypoPG's.
-BUILT_ADVICE: dict[str, str] = {"mysql": "dbdesign.advise.advisor_mysql"}
+# The dialect of a database adapter -> "module:function" that advises there by building indexes
+# on a scratch copy (a server without hypothetical indexes); PostgreSQL's advice is HypoPG's.
+BUILT_ADVICE: dict[str, str] = {"mysql": "dbdesign.advise.advisor_mysql:advise_mysql"}
 
 
 def advise(
@@ -611,7 +611,8 @@ def _advise_built(
         )
     wl = read_mysql_workload("<stdin>" if stdin else workload, text=workload if stdin else None)
     queries = [Query(q.sql, q.calls, q.label) for q in wl.queries]
-    advice = importlib.import_module(module).advise_mysql(
+    path, function = module.split(":")
+    advice = getattr(importlib.import_module(path), function)(
         url, queries, scratch=scratch,
         row_limit=ROW_LIMIT if sample_rows is None else sample_rows,
         budget_bytes=budget_bytes, max_columns=max_columns, min_gain=min_gain,

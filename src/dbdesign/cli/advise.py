@@ -110,12 +110,12 @@ def advise(
 ) -> None:
     """Recommend the indexes that cut a workload's cost most within a storage budget.
 
-    Every query is planned with hypothetical indexes (HypoPG, which must be created in the
-    database: CREATE EXTENSION hypopg). Nothing is built: the work runs in one READ ONLY
-    transaction that is rolled back. Reports each index with the queries it serves and their
-    estimated cost change, the whole workload's cost before and after, the storage and write
-    overhead, and existing indexes the workload does not need. --format sql writes a
-    migration (CREATE INDEX CONCURRENTLY) that passes dbdesign's migration lint.
+    On PostgreSQL every query is planned with hypothetical indexes (HypoPG, which must be
+    created in the database: CREATE EXTENSION hypopg). Nothing is built: the work runs in one
+    READ ONLY transaction that is rolled back. Reports each index with the queries it serves
+    and their estimated cost change, the whole workload's cost before and after, the storage
+    and write overhead, and existing indexes the workload does not need. --format sql writes
+    a migration (CREATE INDEX CONCURRENTLY) that passes dbdesign's migration lint.
 
     MySQL/MariaDB have no hypothetical indexes: each candidate is built for real on a scratch
     copy (--scratch URL, else a database made beside the advised one with the workload's
