@@ -33,7 +33,7 @@ from dbdesign.advise.report_mysql import text as advice_text
 from dbdesign.advise.scratch_mysql import made_copy
 from dbdesign.engine import connect_mysql, mysql_scratch_database
 from dbdesign.lint.migration.engine import MigrationLintOptions
-from tests.mysqlload import mysql_server_url
+from tests.mysqlload import load_mysql, mysql_server_url
 
 SCHEMA = """
 CREATE TABLE customers (
@@ -89,23 +89,11 @@ SET @x = 1;
 """
 
 
-def load(url: str) -> None:
-    conn = connect_mysql(url, autocommit=True)
-    try:
-        with conn.cursor() as cur:
-            for statement in dialects.get("mysql").split_statements(SCHEMA):
-                cur.execute(statement)
-                if cur.description is not None:
-                    cur.fetchall()
-    finally:
-        conn.close()
-
-
 @pytest.fixture(scope="module")
 def shop() -> Iterator[str]:
     """The application database (a scratch database of the MariaDB, as the other tests')."""
     with mysql_scratch_database(mysql_server_url()) as url:
-        load(url)
+        load_mysql(url, SCHEMA)
         yield url
 
 
@@ -267,7 +255,7 @@ def test_the_sql_format_passes_the_migration_lint_and_builds_what_it_says(
     problems = [f for f in report.findings if f.code != "MIG104"]  # several tables: one file
     assert problems == [], problems
     with mysql_scratch_database(mysql_server_url()) as url:
-        load(url)
+        load_mysql(url, SCHEMA)
         conn = connect_mysql(url, autocommit=True)
         try:
             with conn.cursor() as cur:
@@ -298,7 +286,7 @@ def test_a_sample_is_labelled_and_its_sizes_scaled(shop: str, workload: Path) ->
 
 def test_a_copy_you_give_is_used_and_left_as_it_was(shop: str, workload: Path) -> None:
     with mysql_scratch_database(mysql_server_url()) as copy:
-        load(copy)
+        load_mysql(copy, SCHEMA)
         before, advised = state(copy), state(shop)
         r = cli(str(workload), "--db", shop, "--scratch", copy)
         assert r.returncode == 0, r.stderr

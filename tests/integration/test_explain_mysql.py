@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 
-from dbdesign import api, dialects
+from dbdesign import api
 from dbdesign.advise.explain_mysql import explain
 from dbdesign.engine import connect_mysql, mysql_scratch_database
 from dbdesign.errors import DbdesignError, UnsupportedError
-from tests.mysqlload import mysql_server_url
+from tests.mysqlload import load_mysql, mysql_server_url
 
 SCHEMA = """
 CREATE TABLE customers (id int PRIMARY KEY, name varchar(50) NOT NULL, region int NOT NULL)
@@ -60,23 +60,11 @@ ANALYZE TABLE customers, orders, notes, regions;
 TABLES = ("customers", "orders", "order_log", "notes", "region_audit", "regions")
 
 
-def load(url: str) -> None:
-    conn = connect_mysql(url, autocommit=True)
-    try:
-        with conn.cursor() as cur:
-            for statement in dialects.get("mysql").split_statements(SCHEMA):
-                cur.execute(statement)
-                if cur.description is not None:
-                    cur.fetchall()
-    finally:
-        conn.close()
-
-
 @pytest.fixture(scope="module")
 def shop() -> Iterator[str]:
     """A scratch database on the MariaDB with the tables above and their 52,000 rows."""
     with mysql_scratch_database(mysql_server_url()) as url:
-        load(url)
+        load_mysql(url, SCHEMA)
         yield url
 
 
@@ -84,7 +72,7 @@ def shop() -> Iterator[str]:
 def own_shop() -> Iterator[str]:
     """The same, for a test that changes it (creates the indexes a fix names)."""
     with mysql_scratch_database(mysql_server_url()) as url:
-        load(url)
+        load_mysql(url, SCHEMA)
         yield url
 
 
