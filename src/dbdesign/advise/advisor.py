@@ -20,7 +20,7 @@ from dbdesign.advise.guard import check_statement
 from dbdesign.advise.removal import Removal, removals
 from dbdesign.advise.select import Problem, Selection, alternatives, select
 from dbdesign.advise.stats import Catalog, read_catalog
-from dbdesign.advise.usage import QueryUsage, reads_tables_only, relation_names, usage
+from dbdesign.advise.usage import QueryUsage, relation_names, usage
 from dbdesign.advise.whatif import Costed, WhatIf, session_limits
 from dbdesign.errors import DbdesignError, UnsupportedError
 from dbdesign.lint.findings import Finding
@@ -171,7 +171,7 @@ def advise_connection(
             skipped.append((q.label or q.sql[:60], f"the server cannot plan it: {t}"))
     base = [t for t in tried if not isinstance(t, str)]
     usable = [u for u, t in zip(usable, tried, strict=True) if not isinstance(t, str)]
-    uses = [u.tables if reads_tables_only(q.sql, catalog) else None for q, u in usable]
+    uses = [u.tables if u.tables_only else None for _, u in usable]
     wi = WhatIf(cur, [q.sql for q, _ in usable], catalog.server_version, uses)
     try:
         limits = _Limits(budget_bytes, max_columns, min_gain, hypopg_sizes)

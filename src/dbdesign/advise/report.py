@@ -14,17 +14,26 @@ from dbdesign.advise.advisor import Advice, IndexAdvice
 from dbdesign.lint.findings import Finding
 
 
-def _mb(n: float) -> str:
+def mb(n: float) -> str:
     return f"{n / 2**20:,.1f} MB"
 
 
-def _pct(before: float, after: float) -> str:
+def pct(before: float, after: float) -> str:
     return f"{(after - before) / before * 100:+.1f}%" if before else "n/a"
 
 
-def _label(advice: Advice, i: int) -> str:
+def query_label(advice: Any, i: int) -> str:
+    """Query ``i`` of an advice (PostgreSQL's or MySQL's) as the report names it."""
     q = advice.queries[i]
     return q.label or f"query {i + 1}"
+
+
+def serves_json(advice: Any, ix: Any) -> list[dict[str, Any]]:
+    """The queries an advised index serves, with their costs before and after."""
+    return [
+        {"query": query_label(advice, s.query), "cost_before": s.before, "cost_after": s.after}
+        for s in ix.serves
+    ]
 
 
 def as_json(advice: Advice) -> dict[str, Any]:
@@ -108,10 +117,7 @@ def _index_json(advice: Advice, ix: IndexAdvice) -> dict[str, Any]:
         "hypopg_size_bytes": ix.hypopg_bytes,
         "gain": ix.gain,
         "write_cost": ix.write_cost,
-        "serves": [
-            {"query": _label(advice, s.query), "cost_before": s.before, "cost_after": s.after}
-            for s in ix.serves
-        ],
+        "serves": serves_json(advice, ix),
     }
 
 
@@ -119,8 +125,8 @@ def text(advice: Advice) -> str:
     out = [
         f"Workload cost {advice.cost_before:,.0f} -> {advice.cost_after:,.0f} "
         f"({advice.relative_cost * 100:.1f}% of today) with {len(advice.indexes)} new "
-        f"index(es), {_mb(advice.size_bytes)}"
-        + (f" of a {_mb(advice.budget_bytes)} budget" if advice.budget_bytes else "")
+        f"index(es), {mb(advice.size_bytes)}"
+        + (f" of a {mb(advice.budget_bytes)} budget" if advice.budget_bytes else "")
         + f"; write overhead {advice.write_overhead:,.0f}.",
         f"({advice.candidates} candidates, {advice.plans} what-if plans; costs are the "
         "planner's estimates with hypothetical indexes.)",
@@ -128,17 +134,17 @@ def text(advice: Advice) -> str:
     ]
     for ix in advice.indexes:
         out.append(f"{ix.ddl};")
-        out.append(f"    size ~{_mb(ix.size_bytes)} (HypoPG: {_mb(ix.hypopg_bytes)})")
+        out.append(f"    size ~{mb(ix.size_bytes)} (HypoPG: {mb(ix.hypopg_bytes)})")
         for s in ix.serves:
             out.append(
-                f"    serves {_label(advice, s.query)}: {s.before:,.0f} -> {s.after:,.0f} "
-                f"({_pct(s.before, s.after)})"
+                f"    serves {query_label(advice, s.query)}: {s.before:,.0f} -> {s.after:,.0f} "
+                f"({pct(s.before, s.after)})"
             )
     if advice.removals:
         out.append("")
         out.append("Indexes the workload does not need:")
         for r in advice.removals:
-            out.append(f"{r.ddl};  -- {_mb(r.size_bytes)}: {r.reason}")
+            out.append(f"{r.ddl};  -- {mb(r.size_bytes)}: {r.reason}")
     out.extend(_verification_text(advice))
     out.extend(_findings_text(advice))
     for label, why in advice.skipped:
@@ -154,7 +160,7 @@ def _findings_text(advice: Advice) -> list[str]:
         return []
     out = ["", "What else the workload's queries do (query lint; plan rules on today's plans):"]
     for i, f in found:
-        out.append(f"  {_label(advice, i)}: {f.severity.value} {f.code} {f.message}")
+        out.append(f"  {query_label(advice, i)}: {f.severity.value} {f.code} {f.message}")
         if f.fix_hint:
             out.append(f"      fix: {f.fix_hint.splitlines()[0]}")
     return out
@@ -173,8 +179,8 @@ def _verification_text(advice: Advice) -> list[str]:
     ]
     for b in v.indexes:
         out.append(
-            f"  {b.name}: built {_mb(b.built_bytes)}, estimated {_mb(b.estimated_bytes)}, "
-            f"HypoPG {_mb(b.hypopg_bytes)}"
+            f"  {b.name}: built {mb(b.built_bytes)}, estimated {mb(b.estimated_bytes)}, "
+            f"HypoPG {mb(b.hypopg_bytes)}"
         )
     return out
 
@@ -189,9 +195,9 @@ def sql(advice: Advice) -> str:
     ]
     for ix in advice.indexes:
         served = ", ".join(
-            f"{_label(advice, s.query)} {_pct(s.before, s.after)}" for s in ix.serves
+            f"{query_label(advice, s.query)} {pct(s.before, s.after)}" for s in ix.serves
         )
-        out.append(f"-- ~{_mb(ix.size_bytes)}; serves {served or 'no query on its own'}")
+        out.append(f"-- ~{mb(ix.size_bytes)}; serves {served or 'no query on its own'}")
         out.append(f"{ix.ddl};")
         out.append("")
     for r in advice.removals:

@@ -15,23 +15,11 @@ from typing import Any
 
 from dbdesign.advise.advisor_mysql import MySQLAdvice, MySQLIndexAdvice
 from dbdesign.advise.build_mysql import add_index_sql
-
-
-def _mb(n: float) -> str:
-    return f"{n / 2**20:,.1f} MB"
-
-
-def _pct(before: float, after: float) -> str:
-    return f"{(after - before) / before * 100:+.1f}%" if before else "n/a"
+from dbdesign.advise.report import mb, pct, query_label, serves_json
 
 
 def _num(advice: MySQLAdvice, v: float) -> str:
     return f"{v:,.2f}" if advice.measured else f"{v:,.0f}"
-
-
-def _label(advice: MySQLAdvice, i: int) -> str:
-    q = advice.queries[i]
-    return q.label or f"query {i + 1}"
 
 
 def as_json(advice: MySQLAdvice) -> dict[str, Any]:
@@ -93,10 +81,7 @@ def _index_json(advice: MySQLAdvice, ix: MySQLIndexAdvice) -> dict[str, Any]:
         "size_bytes": ix.size_bytes,
         "built_bytes": ix.built_bytes,
         "gain": ix.gain,
-        "serves": [
-            {"query": _label(advice, s.query), "cost_before": s.before, "cost_after": s.after}
-            for s in ix.serves
-        ],
+        "serves": serves_json(advice, ix),
     }
 
 
@@ -106,8 +91,8 @@ def text(advice: MySQLAdvice) -> str:
         advice.label + ".",
         f"Workload cost {_num(advice, advice.cost_before)} -> {_num(advice, advice.cost_after)} "
         f"{u} ({advice.relative_cost * 100:.1f}% of today) with {len(advice.indexes)} new "
-        f"index(es), {_mb(advice.size_bytes)}"
-        + (f" of a {_mb(advice.budget_bytes)} budget" if advice.budget_bytes else "")
+        f"index(es), {mb(advice.size_bytes)}"
+        + (f" of a {mb(advice.budget_bytes)} budget" if advice.budget_bytes else "")
         + ".",
         f"({advice.candidates} candidates, {advice.builds} index builds, {advice.plans} plans"
         + (f", {advice.timings} timed" if advice.measured else "")
@@ -116,12 +101,12 @@ def text(advice: MySQLAdvice) -> str:
     ]
     for ix in advice.indexes:
         out.append(f"{ix.ddl};")
-        built = f"built on the copy: {_mb(ix.built_bytes)}" if ix.built_bytes else "estimated"
-        out.append(f"    size ~{_mb(ix.size_bytes)} ({built})")
+        built = f"built on the copy: {mb(ix.built_bytes)}" if ix.built_bytes else "estimated"
+        out.append(f"    size ~{mb(ix.size_bytes)} ({built})")
         for s in ix.serves:
             out.append(
-                f"    serves {_label(advice, s.query)}: {_num(advice, s.before)} -> "
-                f"{_num(advice, s.after)} {u} ({_pct(s.before, s.after)})"
+                f"    serves {query_label(advice, s.query)}: {_num(advice, s.before)} -> "
+                f"{_num(advice, s.after)} {u} ({pct(s.before, s.after)})"
             )
     if advice.indexes:
         out.append("")
@@ -158,9 +143,9 @@ def sql(advice: MySQLAdvice) -> str:
         mine = [ix for ix in advice.indexes if ix.table == table]
         for ix in mine:
             served = ", ".join(
-                f"{_label(advice, s.query)} {_pct(s.before, s.after)}" for s in ix.serves
+                f"{query_label(advice, s.query)} {pct(s.before, s.after)}" for s in ix.serves
             )
-            out.append(f"-- {ix.name}: ~{_mb(ix.size_bytes)}; serves {served or 'no query alone'}")
+            out.append(f"-- {ix.name}: ~{mb(ix.size_bytes)}; serves {served or 'no query alone'}")
         out.append(add_index_sql(table, [(ix.name, ix.key) for ix in mine]) + ";")
         out.append("")
     return "\n".join(out)

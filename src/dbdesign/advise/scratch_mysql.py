@@ -91,18 +91,12 @@ def read_only(url: str, timeout_s: float) -> Iterator[Any]:
     snapshot, lock waits bounded by ``timeout_s``, rolled back and closed at the end."""
     from dbdesign import databases
 
-    conn = databases.get(url).connect(url)
-    try:
+    with databases.get(url).rolled_back(url) as conn:
         with conn.cursor() as cur:
             wait = max(1, math.ceil(timeout_s))
             cur.execute(f"SET SESSION lock_wait_timeout = {wait}, time_zone = '+00:00'")
             cur.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY")
         yield conn
-    finally:
-        try:
-            conn.rollback()
-        finally:
-            conn.close()
 
 
 def limited(conn: Any, sql: str, timeout_s: float) -> str:

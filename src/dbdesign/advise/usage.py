@@ -65,6 +65,9 @@ class QueryUsage:
     """All tables of a query, by qualified name."""
 
     tables: dict[str, TableUse] = field(default_factory=dict)
+    # every relation it names is a catalogued table or its own CTE (not a view, whose plan can
+    # use indexes on tables the statement does not name)
+    tables_only: bool = True
 
     def of(self, table: str) -> TableUse:
         if table not in self.tables:
@@ -77,21 +80,15 @@ def relation_names(sql: str) -> set[tuple[str, str]]:
     return {(rv.get("schemaname", ""), rv["relname"]) for rv in _nodes(_parse(sql), "RangeVar")}
 
 
-def reads_tables_only(sql: str, catalog: Catalog) -> bool:
-    """Every relation ``sql`` names is a table of ``catalog`` or one of its own CTEs (not a
-    view, whose plan can use indexes on tables the statement does not name)."""
-    tree = _parse(sql)
-    ctes = {c["ctename"] for c in _nodes(tree, "CommonTableExpr")}
-    return all(
-        (s, n) in catalog.names or (not s and n in ctes)
-        for s, n in ((rv.get("schemaname", ""), rv["relname"]) for rv in _nodes(tree, "RangeVar"))
-    )
-
-
 def usage(sql: str, catalog: Catalog) -> QueryUsage:
     """How ``sql`` (one statement) uses each catalogued table it reads."""
     out = QueryUsage()
     tree = _parse(sql)
+    ctes = {c["ctename"] for c in _nodes(tree, "CommonTableExpr")}
+    out.tables_only = all(
+        (s, n) in catalog.names or (not s and n in ctes)
+        for s, n in ((rv.get("schemaname", ""), rv["relname"]) for rv in _nodes(tree, "RangeVar"))
+    )
     for stmt in tree:
         _statement(stmt, catalog, out, None, set())
     return out

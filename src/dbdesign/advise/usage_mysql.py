@@ -377,23 +377,24 @@ def _is_table(src: Any) -> bool:
 def _conjuncts(node: Any) -> Iterator[Any]:
     from sqlglot import exp
 
-    while isinstance(node, exp.Paren):
-        node = node.this
-    if isinstance(node, exp.And):
-        yield from _conjuncts(node.this)
-        yield from _conjuncts(node.expression)
-    else:
-        yield node
+    return _split(node, exp.And)
 
 
 def _disjuncts(node: Any) -> Iterator[Any]:
     from sqlglot import exp
 
+    return _split(node, exp.Or)
+
+
+def _split(node: Any, kind: Any) -> Iterator[Any]:
+    """The operands of a chain of ``kind`` (AND or OR), parentheses looked through."""
+    from sqlglot import exp
+
     while isinstance(node, exp.Paren):
         node = node.this
-    if isinstance(node, exp.Or):
-        yield from _disjuncts(node.this)
-        yield from _disjuncts(node.expression)
+    if isinstance(node, kind):
+        yield from _split(node.this, kind)
+        yield from _split(node.expression, kind)
     else:
         yield node
 

@@ -412,13 +412,7 @@ class _Reader:
         if not o.get("using_filesort"):
             return child
         sort_cost = _num((o.get("cost_info") or {}).get("sort_cost")) or 0.0
-        return PlanNode(
-            node_type="Filesort",
-            estimated=False,
-            plan_rows=child.plan_rows,
-            total_cost=child.total_cost + sort_cost,
-            children=(child,),
-        )
+        return _above("Filesort", child, total_cost=child.total_cost + sort_cost)
 
     def grouping(self, g: Mapping[str, Any]) -> PlanNode:
         """MySQL's GROUP BY: an Aggregate over a Temporary Table and/or a Filesort."""
@@ -426,32 +420,14 @@ class _Reader:
         if g.get("using_temporary_table"):
             child = _temporary(child)
         if g.get("using_filesort"):
-            child = PlanNode(
-                node_type="Filesort",
-                estimated=False,
-                plan_rows=child.plan_rows,
-                total_cost=child.total_cost,
-                children=(child,),
-            )
-        return PlanNode(
-            node_type="Aggregate",
-            estimated=False,
-            plan_rows=child.plan_rows,
-            total_cost=child.total_cost,
-            children=(child,),
-        )
+            child = _above("Filesort", child)
+        return _above("Aggregate", child)
 
     def duplicates_removal(self, d: Any) -> PlanNode:
         """DISTINCT (MySQL: a dict like a grouping) or MariaDB's duplicate weedout of a
         semi-join (a list of tables joined)."""
         child = self.nested_loop(d) if isinstance(d, list) else self.grouping(d).children[0]
-        return PlanNode(
-            node_type="Unique",
-            estimated=False,
-            plan_rows=child.plan_rows,
-            total_cost=child.total_cost,
-            children=(child,),
-        )
+        return _above("Unique", child)
 
     def windowing(self, w: Mapping[str, Any]) -> PlanNode:
         """Window functions: MySQL's ``windowing`` (each window may sort), MariaDB's
@@ -464,14 +440,7 @@ class _Reader:
             if x.get("using_filesort")
         ]
         details = {"Sort Key": "; ".join(k for k in keys if k)} if any(keys) else {}
-        return PlanNode(
-            node_type="Window",
-            estimated=False,
-            plan_rows=child.plan_rows,
-            total_cost=child.total_cost,
-            details=FrozenMap(details),
-            children=(child,),
-        )
+        return _above("Window", child, details=FrozenMap(details))
 
     def temporary_table(self, d: Mapping[str, Any]) -> PlanNode:
         return _temporary(self.container(d) or PlanNode(node_type="Result", estimated=False))
@@ -526,12 +495,21 @@ def _lookup(t: Mapping[str, Any]) -> str | None:
 
 
 def _temporary(child: PlanNode) -> PlanNode:
+    return _above("Temporary Table", child)
+
+
+def _above(node_type: str, child: PlanNode, **fields: Any) -> PlanNode:
+    """A node over ``child`` that passes its rows on: the child's estimates, unless
+    ``fields`` say otherwise."""
     return PlanNode(
-        node_type="Temporary Table",
-        estimated=False,
-        plan_rows=child.plan_rows,
-        total_cost=child.total_cost,
-        children=(child,),
+        **{
+            "node_type": node_type,
+            "estimated": False,
+            "plan_rows": child.plan_rows,
+            "total_cost": child.total_cost,
+            "children": (child,),
+            **fields,
+        }
     )
 
 
