@@ -620,3 +620,22 @@ def test_plans_from_models_built_in_code() -> None:
         "CREATE TABLE public.t (\n    a integer NOT NULL,\n    CONSTRAINT t_pkey PRIMARY KEY (a)\n)"
     ]
     assert isinstance(Namespace(name="x"), Namespace)
+
+
+def test_the_scripts_comment_heads_it_above_the_session_settings() -> None:
+    """The comment that speaks for the whole script (run it in one transaction) is its first
+    line, above the SETs, not between them and the first statement (#14: the header landed in
+    the middle of the script)."""
+    from dbdesign.diff.plan import ONE_TRANSACTION
+
+    one = plan("create table t (a int);", "create table t (a int, b text);").sql().splitlines()
+    assert one[:3] == [ONE_TRANSACTION, "SET lock_timeout = '5s';", "SET search_path = public;"]
+    assert one.count(ONE_TRANSACTION) == 1
+    plain = plan("create table t (a int);", "create table t (a int, b text);", safe=False)
+    assert plain.sql().splitlines()[:2] == [ONE_TRANSACTION, "SET search_path = public;"]
+    assert not plain.sql(comments=False).startswith("--")
+    several = plan("create table t (a int);", "create table t (a int); create index i on t (a);")
+    lines = several.sql().splitlines()
+    assert lines[:2] == ["SET lock_timeout = '5s';", "SET search_path = public;"]
+    assert lines[2].startswith("-- outside a transaction") or lines[2].startswith("-- transaction")
+    assert ONE_TRANSACTION not in lines

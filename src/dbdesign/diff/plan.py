@@ -152,12 +152,13 @@ class Plan:
         at the end."""
         if self.is_empty:
             return ""
-        head = f"SET lock_timeout = '{self.lock_timeout}';\n" if self.safe else ""
-        head += "SET search_path = public;\n"
+        settings = f"SET lock_timeout = '{self.lock_timeout}';\n" if self.safe else ""
+        settings += "SET search_path = public;\n"
         tail = ""
         if comments and self.notes:
             tail = "".join(f"\n-- note: {n}" for n in self.notes) + "\n"
-        return head + render_units(self.transactions(server), comments=comments) + tail
+        units = self.transactions(server)
+        return render_units(units, comments=comments, settings=settings) + tail
 
     def reverse(self) -> Plan:
         """The down migration: the plan from ``target`` back to ``source`` (each change undone;
@@ -247,13 +248,16 @@ ONE_TRANSACTION = (
 )
 
 
-def render_units(units: Sequence[TransactionUnit], *, comments: bool = True) -> str:
-    """Framed statements: a single transaction as the statements alone (under a comment saying
-    to run them in one); several units each under a comment with the reason it starts, a
-    transaction between ``BEGIN;`` and ``COMMIT;``, statements outside one without."""
+def render_units(
+    units: Sequence[TransactionUnit], *, comments: bool = True, settings: str = ""
+) -> str:
+    """Framed statements after the session ``settings``: a single transaction as the statements
+    alone (the comment saying to run them in one heads the script, above the settings);
+    several units each under a comment with the reason it starts, a transaction between
+    ``BEGIN;`` and ``COMMIT;``, statements outside one without."""
     if len(units) == 1 and units[0].in_transaction:
         head = ONE_TRANSACTION + "\n" if comments else ""
-        return head + render_statements(units[0].statements, comments=comments)
+        return head + settings + render_statements(units[0].statements, comments=comments)
     parts: list[str] = []
     count = sum(u.in_transaction for u in units)
     k = 0
@@ -266,7 +270,7 @@ def render_units(units: Sequence[TransactionUnit], *, comments: bool = True) -> 
         else:
             label = f"-- outside a transaction (each statement commits on its own): {u.reason}\n"
         parts.append((label if comments else "") + body)
-    return "\n".join(parts)
+    return settings + "\n".join(parts)
 
 
 def diff_schemas(
