@@ -5,6 +5,7 @@ DDL reader: changes to objects already read, followed wherever the server follow
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 from dbdesign.model import View
@@ -88,149 +89,164 @@ class AlterStatements(TableStatements, TypeStatements):
                 t.exclusions.pop(name, None)
 
     def _alter_table(self, t: TableBuilder, sub: str, cmd: Tree, only: bool = False) -> None:
+        """One ALTER TABLE subcommand on a table read before, by its subtype."""
         name: str = cmd.get("name") or ""
         d: Any = cmd.get("def")
-        if sub == "AT_AddConstraint":
-            self._add_constraint(t, d["Constraint"], None)
-            if not only and t.partition_by is not None:
-                for child in self._partitions(t):
-                    self._attach_keys(t, child)
-        elif sub == "AT_ColumnDefault":
-            dtype = next((c.type for c in t.columns if c.name == name), None)
-            t.set_col(name, default=self._default(d, dtype) if d else None)
-        elif sub == "AT_AddColumn":
-            for con, col in self._add_column(t, d["ColumnDef"]):
-                self._add_constraint(t, con, col)
-            self._note_toast(t)
-        elif sub == "AT_DropColumn":
-            t.columns = [c for c in t.columns if c.name != name]
-        elif sub == "AT_SetNotNull":
-            t.set_col(name, nullable=False)
-        elif sub == "AT_DropNotNull":
-            t.set_col(name, nullable=True)
-        elif sub == "AT_AlterColumnType":
-            t.set_col(name, type=self._type(d["ColumnDef"]["typeName"])[0])
-            self._note_toast(t)
-        elif sub == "AT_AttachPartition":
-            pc = d["PartitionCmd"]
-            child = self._table(pc["name"])
-            child.partition_of = f"{t.schema}.{t.name}"
-            child.partition_bound = self._bound(pc["bound"])
-            self._attach_keys(t, child)
-        elif sub == "AT_DetachPartition":
-            child = self._table(d["PartitionCmd"]["name"])
-            child.partition_of = None
-            child.partition_bound = None
-        elif sub == "AT_EnableRowSecurity":
-            t.rls_enabled = True
-        elif sub == "AT_DisableRowSecurity":
-            t.rls_enabled = False
-        elif sub == "AT_ForceRowSecurity":
-            t.rls_forced = True
-        elif sub == "AT_NoForceRowSecurity":
-            t.rls_forced = False
-        elif sub == "AT_DropConstraint":
-            for coll in t.constraint_maps():
-                coll.pop(name, None)
-            if t.primary_key is not None and t.primary_key.name == name:
-                t.primary_key = None
-        elif sub == "AT_ValidateConstraint":
-            validatable: list[dict[str, Any]] = [t.foreign_keys, t.checks]
-            for coll in validatable:
-                if name in coll:
-                    coll[name] = dataclasses.replace(coll[name], validated=True)
-        elif sub == "AT_AddIdentity":
-            con = d["Constraint"]
-            column = t.columns[t.col_index(name)]
-            opts = self._seq_defaults(
-                self._seq_options(con.get("options") or (), {"type": column.type})
-            )
-            t.set_col(
-                name,
-                identity=identity_from_options(opts, con.get("generated_when") == "a"),
-                nullable=False,
-            )
-        elif sub == "AT_DropIdentity":
-            t.set_col(name, identity=None)
-        elif sub == "AT_SetRelOptions":
-            reloptions = dict(o.partition("=")[::2] for o in t.options)
-            reloptions.update(
-                o.partition("=")[::2] for o in self._toast_kept(t, self._reloptions(d))
-            )
-            t.options = tuple(sorted(f"{k}={v}" for k, v in reloptions.items()))
-        elif sub == "AT_ResetRelOptions":
-            drop = {o.split("=", 1)[0] for o in self._reloptions(d)}
-            t.options = tuple(o for o in t.options if o.split("=", 1)[0] not in drop)
-        elif sub == "AT_AddInherit":
-            parent = self._table(d["RangeVar"])
-            t.inherits = (*t.inherits, f"{parent.schema}.{parent.name}")
-        elif sub in (
-            "AT_EnableTrig",
-            "AT_DisableTrig",
-            "AT_EnableAlwaysTrig",
-            "AT_EnableReplicaTrig",
-        ):
+        if sub in _ROW_SECURITY:
+            setattr(t, *_ROW_SECURITY[sub])
+        elif sub in _TRIGGER_STATES:
             key = f"{t.schema}.{t.name}.{name}"
-            state = {
-                "AT_EnableTrig": "O",
-                "AT_DisableTrig": "D",
-                "AT_EnableAlwaysTrig": "A",
-                "AT_EnableReplicaTrig": "R",
-            }[sub]
             if key in self.triggers:
-                self.triggers[key] = dataclasses.replace(self.triggers[key], enabled=state)
+                self.triggers[key] = dataclasses.replace(
+                    self.triggers[key], enabled=_TRIGGER_STATES[sub]
+                )
+        elif sub in _ALTER_TABLE:
+            _ALTER_TABLE[sub](self, t, name, d, only)
         else:
             self._warn(f"ALTER TABLE {sub.removeprefix('AT_')} is not modelled; skipped")
+
+    # ALTER TABLE subcommands: (table, the command's name (a column's, a constraint's), its
+    # definition, whether ONLY the table is altered), one method each; see _ALTER_TABLE.
+
+    def _at_add_constraint(self, t: TableBuilder, name: str, d: Any, only: bool) -> None:
+        self._add_constraint(t, d["Constraint"], None)
+        if not only and t.partition_by is not None:
+            for child in self._partitions(t):
+                self._attach_keys(t, child)
+
+    def _at_drop_constraint(self, t: TableBuilder, name: str, d: Any, only: bool) -> None:
+        for coll in t.constraint_maps():
+            coll.pop(name, None)
+        if t.primary_key is not None and t.primary_key.name == name:
+            t.primary_key = None
+
+    def _at_validate_constraint(self, t: TableBuilder, name: str, d: Any, only: bool) -> None:
+        validatable: list[dict[str, Any]] = [t.foreign_keys, t.checks]
+        for coll in validatable:
+            if name in coll:
+                coll[name] = dataclasses.replace(coll[name], validated=True)
+
+    def _at_add_column(self, t: TableBuilder, name: str, d: Any, only: bool) -> None:
+        for con, col in self._add_column(t, d["ColumnDef"]):
+            self._add_constraint(t, con, col)
+        self._note_toast(t)
+
+    def _at_drop_column(self, t: TableBuilder, name: str, d: Any, only: bool) -> None:
+        t.columns = [c for c in t.columns if c.name != name]
+
+    def _at_column_default(self, t: TableBuilder, name: str, d: Any, only: bool) -> None:
+        dtype = next((c.type for c in t.columns if c.name == name), None)
+        t.set_col(name, default=self._default(d, dtype) if d else None)
+
+    def _at_set_not_null(self, t: TableBuilder, name: str, d: Any, only: bool) -> None:
+        t.set_col(name, nullable=False)
+
+    def _at_drop_not_null(self, t: TableBuilder, name: str, d: Any, only: bool) -> None:
+        t.set_col(name, nullable=True)
+
+    def _at_alter_column_type(self, t: TableBuilder, name: str, d: Any, only: bool) -> None:
+        t.set_col(name, type=self._type(d["ColumnDef"]["typeName"])[0])
+        self._note_toast(t)
+
+    def _at_add_identity(self, t: TableBuilder, name: str, d: Any, only: bool) -> None:
+        con = d["Constraint"]
+        column = t.columns[t.col_index(name)]
+        opts = self._seq_defaults(
+            self._seq_options(con.get("options") or (), {"type": column.type})
+        )
+        t.set_col(
+            name,
+            identity=identity_from_options(opts, con.get("generated_when") == "a"),
+            nullable=False,
+        )
+
+    def _at_drop_identity(self, t: TableBuilder, name: str, d: Any, only: bool) -> None:
+        t.set_col(name, identity=None)
+
+    def _at_attach_partition(self, t: TableBuilder, name: str, d: Any, only: bool) -> None:
+        pc = d["PartitionCmd"]
+        child = self._table(pc["name"])
+        child.partition_of = f"{t.schema}.{t.name}"
+        child.partition_bound = self._bound(pc["bound"])
+        self._attach_keys(t, child)
+
+    def _at_detach_partition(self, t: TableBuilder, name: str, d: Any, only: bool) -> None:
+        child = self._table(d["PartitionCmd"]["name"])
+        child.partition_of = None
+        child.partition_bound = None
+
+    def _at_set_options(self, t: TableBuilder, name: str, d: Any, only: bool) -> None:
+        reloptions = dict(o.partition("=")[::2] for o in t.options)
+        reloptions.update(o.partition("=")[::2] for o in self._toast_kept(t, self._reloptions(d)))
+        t.options = tuple(sorted(f"{k}={v}" for k, v in reloptions.items()))
+
+    def _at_reset_options(self, t: TableBuilder, name: str, d: Any, only: bool) -> None:
+        drop = {o.split("=", 1)[0] for o in self._reloptions(d)}
+        t.options = tuple(o for o in t.options if o.split("=", 1)[0] not in drop)
+
+    def _at_add_inherit(self, t: TableBuilder, name: str, d: Any, only: bool) -> None:
+        parent = self._table(d["RangeVar"])
+        t.inherits = (*t.inherits, f"{parent.schema}.{parent.name}")
 
     def _on_RenameStmt(self, s: Tree) -> None:
         rtype = s.get("renameType")
         new = s["newname"]
-        if rtype == "OBJECT_COLUMN":
-            self._rename_column(self._table(s["relation"]), s["subname"], new)
-        elif rtype in ("OBJECT_TABLE",) and s.get("relation"):
-            t = self._table(s["relation"])
-            old = f"{t.schema}.{t.name}"
-            del self.tables[old]
-            t.name = new
-            newkey = f"{t.schema}.{new}"
-            self.tables[newkey] = t
-            for k, i in list(self.indexes.items()):
-                if i.table_key == old:
-                    self.indexes[k] = dataclasses.replace(i, table=new)
-            for other in self.tables.values():
-                for n, f in list(other.foreign_keys.items()):
-                    if f.ref_table == old:
-                        other.foreign_keys[n] = dataclasses.replace(f, ref_table=newkey)
-                if other.partition_of == old:
-                    other.partition_of = newkey
-                other.inherits = tuple(newkey if p == old else p for p in other.inherits)
-            for store in self._named_stores().values():
-                for k in [k for k in store if k.startswith(old + ".")]:
-                    item = dataclasses.replace(store.pop(k), table=new)
-                    store[item.key] = item
-            for k, q in list(self.sequences.items()):
-                if q.owned_by and q.owned_by.startswith(old + "."):
-                    self.sequences[k] = dataclasses.replace(
-                        q, owned_by=newkey + q.owned_by[len(old) :]
-                    )
-        elif rtype in ("OBJECT_TYPE", "OBJECT_DOMAIN"):
-            schema, name = self._qual_names(_names(s["object"]["List"]["items"]))
-            self._rename_type((schema, name), (schema, new))
-        elif rtype == "OBJECT_ATTRIBUTE":
-            self._rename_attribute(s)
-        elif rtype == "OBJECT_INDEX":
-            schema, name = self._qual(s["relation"])
-            i = self.indexes.pop(f"{schema}.{name}")
-            self.indexes[f"{schema}.{new}"] = dataclasses.replace(i, name=new)
-        elif rtype == "OBJECT_TABCONSTRAINT":
-            t = self._table(s["relation"])
-            for coll in t.constraint_maps():
-                if s["subname"] in coll:
-                    coll[new] = dataclasses.replace(coll.pop(s["subname"]), name=new)
-        else:
+        rename = _RENAME.get(str(rtype))
+        if rename is None or (rtype == "OBJECT_TABLE" and not s.get("relation")):
             self._warn(
                 f"ALTER ... RENAME of {str(rtype).removeprefix('OBJECT_')} is not modelled; skipped"
             )
+            return
+        rename(self, s, new)
+
+    # ALTER ... RENAME by the kind of object renamed: (statement, new name); see _RENAME.
+
+    def _rename_column_stmt(self, s: Tree, new: str) -> None:
+        self._rename_column(self._table(s["relation"]), s["subname"], new)
+
+    def _rename_table(self, s: Tree, new: str) -> None:
+        """A table renamed: its key, and every reference to it the model keeps by name."""
+        t = self._table(s["relation"])
+        old = f"{t.schema}.{t.name}"
+        del self.tables[old]
+        t.name = new
+        newkey = f"{t.schema}.{new}"
+        self.tables[newkey] = t
+        for k, i in list(self.indexes.items()):
+            if i.table_key == old:
+                self.indexes[k] = dataclasses.replace(i, table=new)
+        for other in self.tables.values():
+            for n, f in list(other.foreign_keys.items()):
+                if f.ref_table == old:
+                    other.foreign_keys[n] = dataclasses.replace(f, ref_table=newkey)
+            if other.partition_of == old:
+                other.partition_of = newkey
+            other.inherits = tuple(newkey if p == old else p for p in other.inherits)
+        for store in self._named_stores().values():
+            for k in [k for k in store if k.startswith(old + ".")]:
+                item = dataclasses.replace(store.pop(k), table=new)
+                store[item.key] = item
+        for k, q in list(self.sequences.items()):
+            if q.owned_by and q.owned_by.startswith(old + "."):
+                self.sequences[k] = dataclasses.replace(q, owned_by=newkey + q.owned_by[len(old) :])
+
+    def _rename_type_stmt(self, s: Tree, new: str) -> None:
+        schema, name = self._qual_names(_names(s["object"]["List"]["items"]))
+        self._rename_type((schema, name), (schema, new))
+
+    def _rename_attribute_stmt(self, s: Tree, new: str) -> None:
+        self._rename_attribute(s)
+
+    def _rename_index(self, s: Tree, new: str) -> None:
+        schema, name = self._qual(s["relation"])
+        i = self.indexes.pop(f"{schema}.{name}")
+        self.indexes[f"{schema}.{new}"] = dataclasses.replace(i, name=new)
+
+    def _rename_constraint(self, s: Tree, new: str) -> None:
+        t = self._table(s["relation"])
+        for coll in t.constraint_maps():
+            if s["subname"] in coll:
+                coll[new] = dataclasses.replace(coll.pop(s["subname"]), name=new)
 
     def _rename_column(self, t: TableBuilder, old: str, new: str) -> None:
         """Rename a column everywhere the server follows it: keys, indexes, expressions."""
@@ -252,56 +268,123 @@ class AlterStatements(TableStatements, TypeStatements):
 
     def _on_DropStmt(self, s: Tree) -> None:
         rtype = s.get("removeType")
+        drop = _DROP.get(str(rtype), AlterStatements._drop_relation)
         for obj in s.get("objects") or ():
-            if rtype in ("OBJECT_SCHEMA", "OBJECT_EXTENSION"):
-                name = obj["String"]["sval"]
-                (self.namespaces if rtype == "OBJECT_SCHEMA" else self.extensions).pop(name, None)
-                continue
-            if rtype in ("OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_AGGREGATE"):
-                owa = obj["ObjectWithArgs"]
-                schema, name = self._qual_names(_names(owa["objname"]))
-                for k in [
-                    k for k, f in self.functions.items() if f.schema == schema and f.name == name
-                ]:
-                    del self.functions[k]
-                continue
-            if rtype in ("OBJECT_TYPE", "OBJECT_DOMAIN"):
-                names = (
-                    _names(obj["TypeName"]["names"])
-                    if "TypeName" in obj
-                    else _names(obj["List"]["items"])
-                )
-            else:
-                names = _names(obj["List"]["items"] if "List" in obj else [obj])
-            if rtype == "OBJECT_COLLATION":
-                self.collations.pop("{}.{}".format(*self._qual_names(names)), None)
-                continue
-            if rtype in ("OBJECT_TRIGGER", "OBJECT_POLICY", "OBJECT_RULE"):
-                *rel, oname = names
-                schema, table = self._qual_names(rel)
-                store = self._named_stores()[rtype]
-                store.pop(f"{schema}.{table}.{oname}", None)
-                continue
-            schema, name = self._qual_names(names)
-            key = f"{schema}.{name}"
-            if rtype == "OBJECT_TABLE":
-                self.tables.pop(key, None)
-                for sk in [
-                    k
-                    for k, q in self.sequences.items()
-                    if q.owned_by and q.owned_by.startswith(key + ".")
-                ]:
-                    del self.sequences[sk]
-            else:
-                for store in self._relation_stores():
-                    store.pop(key, None)
-            if rtype in _RELATIONS:  # its indexes, triggers, rules and policies go with it
-                for ik in [k for k, i in self.indexes.items() if i.table_key == key]:
-                    del self.indexes[ik]
-                for store in self._named_stores().values():
-                    for k in [k for k in store if k.startswith(key + ".")]:
-                        del store[k]
+            drop(self, str(rtype), obj)
+
+    # DROP by the kind of object dropped: (its kind, the object as the statement names it);
+    # see _DROP.
+
+    def _drop_schema(self, rtype: str, obj: Tree) -> None:
+        self.namespaces.pop(obj["String"]["sval"], None)
+
+    def _drop_extension(self, rtype: str, obj: Tree) -> None:
+        self.extensions.pop(obj["String"]["sval"], None)
+
+    def _drop_routine(self, rtype: str, obj: Tree) -> None:
+        """Every overload of the name (as the reader keeps them: the arguments are not matched)."""
+        schema, name = self._qual_names(_names(obj["ObjectWithArgs"]["objname"]))
+        for k in [k for k, f in self.functions.items() if f.schema == schema and f.name == name]:
+            del self.functions[k]
+
+    def _drop_collation(self, rtype: str, obj: Tree) -> None:
+        self.collations.pop("{}.{}".format(*self._qual_names(_drop_names(rtype, obj))), None)
+
+    def _drop_on_table(self, rtype: str, obj: Tree) -> None:
+        """A trigger, policy or rule: named ``[schema.]table.name``."""
+        *rel, oname = _drop_names(rtype, obj)
+        schema, table = self._qual_names(rel)
+        self._named_stores()[rtype].pop(f"{schema}.{table}.{oname}", None)
+
+    def _drop_relation(self, rtype: str, obj: Tree) -> None:
+        """Anything else keyed ``schema.name``: a table with the sequences it owns, or a view,
+        index, sequence or type; a relation with its indexes, triggers, rules and policies."""
+        key = "{}.{}".format(*self._qual_names(_drop_names(rtype, obj)))
+        if rtype == "OBJECT_TABLE":
+            self.tables.pop(key, None)
+            for sk in [
+                k
+                for k, q in self.sequences.items()
+                if q.owned_by and q.owned_by.startswith(key + ".")
+            ]:
+                del self.sequences[sk]
+        else:
+            for store in self._relation_stores():
+                store.pop(key, None)
+        if rtype in _RELATIONS:
+            for ik in [k for k, i in self.indexes.items() if i.table_key == key]:
+                del self.indexes[ik]
+            for store in self._named_stores().values():
+                for k in [k for k in store if k.startswith(key + ".")]:
+                    del store[k]
 
     def _relation_stores(self) -> list[dict[str, Any]]:
         """Objects keyed ``schema.name`` other than tables."""
         return [self.views, self.indexes, self.sequences, self.enums, self.domains, self.composites]
+
+
+# ALTER TABLE ... ENABLE / DISABLE / FORCE / NO FORCE ROW LEVEL SECURITY: the flag it sets.
+_ROW_SECURITY: dict[str, tuple[str, bool]] = {
+    "AT_EnableRowSecurity": ("rls_enabled", True),
+    "AT_DisableRowSecurity": ("rls_enabled", False),
+    "AT_ForceRowSecurity": ("rls_forced", True),
+    "AT_NoForceRowSecurity": ("rls_forced", False),
+}
+
+# ALTER TABLE ... ENABLE / DISABLE TRIGGER name: the trigger's state (pg_trigger.tgenabled).
+_TRIGGER_STATES = {
+    "AT_EnableTrig": "O",
+    "AT_DisableTrig": "D",
+    "AT_EnableAlwaysTrig": "A",
+    "AT_EnableReplicaTrig": "R",
+}
+
+_ALTER_TABLE: dict[str, Callable[[AlterStatements, TableBuilder, str, Any, bool], None]] = {
+    "AT_AddConstraint": AlterStatements._at_add_constraint,
+    "AT_DropConstraint": AlterStatements._at_drop_constraint,
+    "AT_ValidateConstraint": AlterStatements._at_validate_constraint,
+    "AT_AddColumn": AlterStatements._at_add_column,
+    "AT_DropColumn": AlterStatements._at_drop_column,
+    "AT_ColumnDefault": AlterStatements._at_column_default,
+    "AT_SetNotNull": AlterStatements._at_set_not_null,
+    "AT_DropNotNull": AlterStatements._at_drop_not_null,
+    "AT_AlterColumnType": AlterStatements._at_alter_column_type,
+    "AT_AddIdentity": AlterStatements._at_add_identity,
+    "AT_DropIdentity": AlterStatements._at_drop_identity,
+    "AT_AttachPartition": AlterStatements._at_attach_partition,
+    "AT_DetachPartition": AlterStatements._at_detach_partition,
+    "AT_SetRelOptions": AlterStatements._at_set_options,
+    "AT_ResetRelOptions": AlterStatements._at_reset_options,
+    "AT_AddInherit": AlterStatements._at_add_inherit,
+}
+
+_RENAME: dict[str, Callable[[AlterStatements, Tree, str], None]] = {
+    "OBJECT_COLUMN": AlterStatements._rename_column_stmt,
+    "OBJECT_TABLE": AlterStatements._rename_table,
+    "OBJECT_TYPE": AlterStatements._rename_type_stmt,
+    "OBJECT_DOMAIN": AlterStatements._rename_type_stmt,
+    "OBJECT_ATTRIBUTE": AlterStatements._rename_attribute_stmt,
+    "OBJECT_INDEX": AlterStatements._rename_index,
+    "OBJECT_TABCONSTRAINT": AlterStatements._rename_constraint,
+}
+
+_DROP: dict[str, Callable[[AlterStatements, str, Tree], None]] = {
+    "OBJECT_SCHEMA": AlterStatements._drop_schema,
+    "OBJECT_EXTENSION": AlterStatements._drop_extension,
+    "OBJECT_FUNCTION": AlterStatements._drop_routine,
+    "OBJECT_PROCEDURE": AlterStatements._drop_routine,
+    "OBJECT_AGGREGATE": AlterStatements._drop_routine,
+    "OBJECT_COLLATION": AlterStatements._drop_collation,
+    "OBJECT_TRIGGER": AlterStatements._drop_on_table,
+    "OBJECT_POLICY": AlterStatements._drop_on_table,
+    "OBJECT_RULE": AlterStatements._drop_on_table,
+}
+
+
+def _drop_names(rtype: str, obj: Tree) -> list[str]:
+    """The name a DROP gives an object: a type's as a TypeName, others' as a name list."""
+    if rtype in ("OBJECT_TYPE", "OBJECT_DOMAIN"):
+        return (
+            _names(obj["TypeName"]["names"]) if "TypeName" in obj else _names(obj["List"]["items"])
+        )
+    return _names(obj["List"]["items"] if "List" in obj else [obj])
