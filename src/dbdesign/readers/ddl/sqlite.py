@@ -22,7 +22,7 @@ from here as well.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from dbdesign.dialects.sqlite import NAMESPACE
 from dbdesign.dialects.sqlite_lexer import statement_spans, tokenize
@@ -122,38 +122,44 @@ class _Builder:
         elif isinstance(st, SQLiteViewDef):
             self.create_object(st, self.views, "view")
         elif isinstance(st, IndexDef):
-            table = self.tables.get(st.table.lower())
-            if table is None:
-                raise self.fail(f"no such table: main.{st.table}", st.origin)
-            for e in st.elements:
-                if e.column is not None:
-                    e.column = resolve_column(table, e.column, st.origin, self.fail)
-            st.table = table.name
-            self.create_object(st, self.indexes, "index")
+            self.create_index(st)
         elif isinstance(st, SQLiteTriggerDef):
-            low = st.name.lower()
-            if low in self.triggers:
-                if st.if_not_exists:
-                    return
-                raise self.fail(f"trigger {st.name} already exists", st.origin)
-            target = self.tables.get(st.table.lower()) or self.views.get(st.table.lower())
-            if target is None:
-                raise self.fail(f"no such table: main.{st.table}", st.origin)
-            is_view = isinstance(target, SQLiteViewDef)
-            if is_view and st.timing != "INSTEAD OF":
-                raise self.fail(
-                    f"cannot create {st.timing} trigger on view: main.{st.table}", st.origin
-                )
-            if not is_view and st.timing == "INSTEAD OF":
-                raise self.fail(
-                    f"cannot create INSTEAD OF trigger on table: main.{st.table}", st.origin
-                )
-            st.table = target.name
-            self.triggers[low] = st
+            self.create_trigger(st)
         elif isinstance(st, AlterDef):
             self.alter(st)
         else:
             self.drop(st)
+
+    def create_index(self, st: IndexDef) -> None:
+        table = self.tables.get(st.table.lower())
+        if table is None:
+            raise self.fail(f"no such table: main.{st.table}", st.origin)
+        for e in st.elements:
+            if e.column is not None:
+                e.column = resolve_column(table, e.column, st.origin, self.fail)
+        st.table = table.name
+        self.create_object(st, self.indexes, "index")
+
+    def create_trigger(self, st: SQLiteTriggerDef) -> None:
+        low = st.name.lower()
+        if low in self.triggers:
+            if st.if_not_exists:
+                return
+            raise self.fail(f"trigger {st.name} already exists", st.origin)
+        target = self.tables.get(st.table.lower()) or self.views.get(st.table.lower())
+        if target is None:
+            raise self.fail(f"no such table: main.{st.table}", st.origin)
+        is_view = isinstance(target, SQLiteViewDef)
+        if is_view and st.timing != "INSTEAD OF":
+            raise self.fail(
+                f"cannot create {st.timing} trigger on view: main.{st.table}", st.origin
+            )
+        if not is_view and st.timing == "INSTEAD OF":
+            raise self.fail(
+                f"cannot create INSTEAD OF trigger on table: main.{st.table}", st.origin
+            )
+        st.table = target.name
+        self.triggers[low] = st
 
     def create_object(
         self,
@@ -176,107 +182,117 @@ class _Builder:
         t = self.tables.get(st.table.lower())
         if t is None:
             raise self.fail(f"no such table: {st.table}", st.origin)
-        if st.action == "rename":
-            if self._taken(st.new) is not None and st.new.lower() != t.name.lower():
-                raise self.fail(
-                    f"there is already another table or index with this name: {st.new}", st.origin
-                )
-            old = t.name
-            del self.tables[old.lower()]
-            t.name = st.new
-            self.tables[st.new.lower()] = t
-            for i in self.indexes.values():
-                if i.table.lower() == old.lower():
-                    i.table = st.new
-            for tr in self.triggers.values():
-                if tr.table.lower() == old.lower():
-                    tr.table = st.new
-            for other in self.tables.values():
-                for c in other.constraints:
-                    if c.kind == "fk" and c.ref_table.lower() == old.lower():
-                        c.ref_table = st.new
-        elif st.action == "rename_column":
-            col = t.column(st.old)
-            if col is None:
-                raise self.fail(f'no such column: "{st.old}"', st.origin)
-            if t.column(st.new) is not None:
-                raise self.fail(f"duplicate column name: {st.new}", st.origin)
-            old = col.name
-            col.name = st.new
+        _ALTER_ACTIONS[st.action](self, t, st)
 
-            def ren(names: list[str]) -> list[str]:
-                return [st.new if n.lower() == old.lower() else n for n in names]
+    def rename_table(self, t: SQLiteTableDef, st: AlterDef) -> None:
+        if self._taken(st.new) is not None and st.new.lower() != t.name.lower():
+            raise self.fail(
+                f"there is already another table or index with this name: {st.new}", st.origin
+            )
+        old = t.name.lower()
+        del self.tables[old]
+        t.name = st.new
+        self.tables[st.new.lower()] = t
+        for i in self.indexes.values():
+            if i.table.lower() == old:
+                i.table = st.new
+        for tr in self.triggers.values():
+            if tr.table.lower() == old:
+                tr.table = st.new
+        for c in self._foreign_keys_to(old):
+            c.ref_table = st.new
 
-            for c in t.constraints:
-                c.columns = ren(c.columns)
-                if c.column is not None and c.column.lower() == old.lower():
-                    c.column = st.new
-            for i in self.indexes.values():
-                if i.table.lower() == t.name.lower():
-                    for e in i.elements:
-                        if e.column is not None and e.column.lower() == old.lower():
-                            e.column = st.new
-            for tr in self.triggers.values():
-                if tr.table.lower() == t.name.lower():
-                    tr.columns = ren(tr.columns)
-            for other in self.tables.values():
-                for c in other.constraints:
-                    if c.kind == "fk" and c.ref_table.lower() == t.name.lower():
-                        c.ref_columns = ren(c.ref_columns)
-        elif st.action == "add_column":
-            col = st.column
-            assert col is not None
-            if t.column(col.name) is not None:
-                raise self.fail(f"duplicate column name: {col.name}", st.origin)
-            for c in st.constraints:
-                if c.kind in ("pk", "unique"):
-                    raise self.fail(
-                        f"Cannot add a {'PRIMARY KEY' if c.kind == 'pk' else 'UNIQUE'} column",
-                        st.origin,
-                    )
-            if col.generated is not None and col.stored:
-                raise self.fail("cannot add a STORED column", st.origin)
-            if col.notnull and col.default is None and col.generated is None:
-                raise self.fail("Cannot add a NOT NULL column with default value NULL", st.origin)
-            t.columns.append(col)
-            first_table_level = next(
-                (k for k, c in enumerate(t.constraints) if c.column is None), len(t.constraints)
-            )
-            t.constraints[first_table_level:first_table_level] = st.constraints
-        else:
-            col = t.column(st.old)
-            if col is None:
-                raise self.fail(f'no such column: "{st.old}"', st.origin)
-            low = col.name.lower()
-            used = any(
-                c.kind in ("pk", "unique") and low in (n.lower() for n in c.columns)
-                for c in t.constraints
-            )
-            used = used or any(
-                i.table.lower() == t.name.lower()
-                and any(e.column is not None and e.column.lower() == low for e in i.elements)
-                for i in self.indexes.values()
-            )
-            if used:
+    def rename_column(self, t: SQLiteTableDef, st: AlterDef) -> None:
+        col = t.column(st.old)
+        if col is None:
+            raise self.fail(f'no such column: "{st.old}"', st.origin)
+        if t.column(st.new) is not None:
+            raise self.fail(f"duplicate column name: {st.new}", st.origin)
+        old = col.name.lower()
+        col.name = st.new
+        table = t.name.lower()
+        for c in t.constraints:
+            c.columns = _renamed(c.columns, old, st.new)
+            if c.column is not None and c.column.lower() == old:
+                c.column = st.new
+        for e in self._index_elements_on(table):
+            if e.column is not None and e.column.lower() == old:
+                e.column = st.new
+        for tr in self.triggers.values():
+            if tr.table.lower() == table:
+                tr.columns = _renamed(tr.columns, old, st.new)
+        for c in self._foreign_keys_to(table):
+            c.ref_columns = _renamed(c.ref_columns, old, st.new)
+
+    def add_column(self, t: SQLiteTableDef, st: AlterDef) -> None:
+        col = st.column
+        assert col is not None
+        if t.column(col.name) is not None:
+            raise self.fail(f"duplicate column name: {col.name}", st.origin)
+        for c in st.constraints:
+            if c.kind in ("pk", "unique"):
                 raise self.fail(
-                    f'cannot drop column "{col.name}": it is used in a PRIMARY '
-                    "KEY, a UNIQUE constraint or an index",
+                    f"Cannot add a {'PRIMARY KEY' if c.kind == 'pk' else 'UNIQUE'} column",
                     st.origin,
                 )
-            # the column's own REFERENCES clause goes with it (SQLite 3.35+ accepts that);
-            # a table-level FOREIGN KEY naming it is refused
-            others = [c for c in t.constraints if c.column is None or c.column.lower() != low]
-            if any(c.kind == "fk" and low in (n.lower() for n in c.columns) for c in others):
-                raise self.fail(
-                    f"error in table {t.name} after drop column: column is used in a foreign key",
-                    st.origin,
-                )
-            if len(t.columns) == 1:
-                raise self.fail(
-                    f'cannot drop column "{col.name}": no other columns exist', st.origin
-                )
-            t.columns.remove(col)
-            t.constraints = others
+        if col.generated is not None and col.stored:
+            raise self.fail("cannot add a STORED column", st.origin)
+        if col.notnull and col.default is None and col.generated is None:
+            raise self.fail("Cannot add a NOT NULL column with default value NULL", st.origin)
+        t.columns.append(col)
+        first_table_level = next(
+            (k for k, c in enumerate(t.constraints) if c.column is None), len(t.constraints)
+        )
+        t.constraints[first_table_level:first_table_level] = st.constraints
+
+    def drop_column(self, t: SQLiteTableDef, st: AlterDef) -> None:
+        col = t.column(st.old)
+        if col is None:
+            raise self.fail(f'no such column: "{st.old}"', st.origin)
+        low = col.name.lower()
+        if self._keys_or_indexes(t, low):
+            raise self.fail(
+                f'cannot drop column "{col.name}": it is used in a PRIMARY '
+                "KEY, a UNIQUE constraint or an index",
+                st.origin,
+            )
+        # the column's own REFERENCES clause goes with it (SQLite 3.35+ accepts that);
+        # a table-level FOREIGN KEY naming it is refused
+        others = [c for c in t.constraints if c.column is None or c.column.lower() != low]
+        if any(c.kind == "fk" and low in (n.lower() for n in c.columns) for c in others):
+            raise self.fail(
+                f"error in table {t.name} after drop column: column is used in a foreign key",
+                st.origin,
+            )
+        if len(t.columns) == 1:
+            raise self.fail(f'cannot drop column "{col.name}": no other columns exist', st.origin)
+        t.columns.remove(col)
+        t.constraints = others
+
+    def _keys_or_indexes(self, t: SQLiteTableDef, low: str) -> bool:
+        """Whether a PRIMARY KEY, a UNIQUE constraint or an index of ``t`` uses column ``low``."""
+        if any(
+            c.kind in ("pk", "unique") and low in (n.lower() for n in c.columns)
+            for c in t.constraints
+        ):
+            return True
+        return any(
+            e.column is not None and e.column.lower() == low
+            for e in self._index_elements_on(t.name.lower())
+        )
+
+    def _index_elements_on(self, table: str) -> Iterator[ElementDef]:
+        """The elements of every index on ``table`` (lower-cased name)."""
+        for i in self.indexes.values():
+            if i.table.lower() == table:
+                yield from i.elements
+
+    def _foreign_keys_to(self, table: str) -> Iterator[ConstraintDef]:
+        """Every table's foreign keys that reference ``table`` (lower-cased name)."""
+        for other in self.tables.values():
+            for c in other.constraints:
+                if c.kind == "fk" and c.ref_table.lower() == table:
+                    yield c
 
     def drop(self, st: DropDef) -> None:
         low = st.name.lower()
@@ -320,6 +336,19 @@ class _Builder:
             trig = trigger_model(tr, tr.table)
             triggers[trig.key] = trig
         return make_schema(tables, views, indexes, triggers, self.src.file)
+
+
+_ALTER_ACTIONS: dict[str, Callable[[_Builder, SQLiteTableDef, AlterDef], None]] = {
+    "rename": _Builder.rename_table,
+    "rename_column": _Builder.rename_column,
+    "add_column": _Builder.add_column,
+    "drop_column": _Builder.drop_column,
+}
+
+
+def _renamed(names: list[str], old: str, new: str) -> list[str]:
+    """``names`` with column ``old`` (lower-cased) spelled ``new``."""
+    return [new if n.lower() == old else n for n in names]
 
 
 def read_ddl(text: str, *, file: str | None = None, warn: Warn | None = None) -> Schema:
