@@ -6,6 +6,7 @@ every CREATE records one.)
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from typing import Any
 
 from dbdesign.model import Function, Grant, Policy
@@ -40,8 +41,22 @@ class AccessStatements(ReaderState):
         if s.get("targtype", "ACL_TARGET_OBJECT") != "ACL_TARGET_OBJECT":
             self._warn("GRANT ... ON ALL ... IN SCHEMA is not modelled; skipped")
             return
+        privs = self._object_privileges(s.get("privileges") or ())
+        if s.get("privileges") and not privs:
+            return
+        grantees = [
+            self._role_name(g["RoleSpec"]) or "CURRENT_USER" for g in s.get("grantees") or ()
+        ]
+        for obj in s.get("objects") or ():
+            target = self._grant_target(objtype, obj)
+            if target is not None:
+                self._grant(s, *target, privs, grantees)
+
+    def _object_privileges(self, privileges: Iterable[Tree]) -> list[str]:
+        """The privileges a GRANT or REVOKE names (none: ALL of them); those on columns are
+        not modelled (a warning each)."""
         privs = []
-        for p in s.get("privileges") or ():
+        for p in privileges:
             ap = p["AccessPriv"]
             if ap.get("cols"):
                 self._warn(
@@ -49,55 +64,44 @@ class AccessStatements(ReaderState):
                 )
                 continue
             privs.append(ap["priv_name"].upper())
-        if s.get("privileges") and not privs:
-            return
-        grantees = [
-            self._role_name(g["RoleSpec"]) or "CURRENT_USER" for g in s.get("grantees") or ()
-        ]
-        option = bool(s.get("grant_option"))
-        for obj in s.get("objects") or ():
-            target = self._grant_target(objtype, obj)
-            if target is None:
-                continue
-            store, key, kind = target
-            all_privs = privs or list(_ALL_PRIVILEGES.get(kind, ()))
-            item = store[key]
-            grants = set(item.grants)
-            prefix = {"OBJECT_SCHEMA": "ns:", "OBJECT_TABLE": "rel:", "OBJECT_SEQUENCE": "rel:"}
-            owner = self._owner(prefix.get(kind, "fn:") + key)
-            if not s.get("is_grant") and owner in grantees:
-                self._warn(
-                    f"REVOKE ... FROM {owner} on {key}: the owner's own privileges are not "
-                    "modelled (the owner holds them all); skipped for the owner"
-                )
-            for g in grantees:
-                for p in all_privs:
-                    if s.get("is_grant"):
-                        grants.discard(Grant(grantee=g, privilege=p, grantable=not option))
-                        grants.add(Grant(grantee=g, privilege=p, grantable=option))
-                    else:
-                        grants.discard(Grant(grantee=g, privilege=p, grantable=True))
-                        if not option:
-                            grants.discard(Grant(grantee=g, privilege=p, grantable=False))
-                        else:
-                            grants.add(Grant(grantee=g, privilege=p, grantable=False))
-            if isinstance(item, TableBuilder):
-                item.grants = grants
-            elif isinstance(item, Function):
-                # PUBLIC's EXECUTE is the server's default: kept as public_execute
-                public = "PUBLIC" in grantees and "EXECUTE" in all_privs
-                default = Grant(grantee="PUBLIC", privilege="EXECUTE")
-                execute = item.public_execute or default in grants
-                if public and not s.get("is_grant") and not option:
-                    execute = False
-                grants.discard(default)
-                store[key] = dataclasses.replace(
-                    item, grants=frozenset(grants), public_execute=execute
-                )
-            else:
-                # an object the file never creates (schema public) is placed at its GRANT
-                origin = item.origin if item.origin is not None else self._origin()
-                store[key] = dataclasses.replace(item, grants=frozenset(grants), origin=origin)
+        return privs
+
+    def _grant(
+        self,
+        s: Tree,
+        store: dict[str, Any],
+        key: str,
+        kind: str,
+        privs: list[str],
+        grantees: list[str],
+    ) -> None:
+        """One object's grants after the GRANT or REVOKE ``s``."""
+        is_grant, option = bool(s.get("is_grant")), bool(s.get("grant_option"))
+        all_privs = privs or list(_ALL_PRIVILEGES.get(kind, ()))
+        item = store[key]
+        prefix = {"OBJECT_SCHEMA": "ns:", "OBJECT_TABLE": "rel:", "OBJECT_SEQUENCE": "rel:"}
+        owner = self._owner(prefix.get(kind, "fn:") + key)
+        if not is_grant and owner in grantees:
+            self._warn(
+                f"REVOKE ... FROM {owner} on {key}: the owner's own privileges are not "
+                "modelled (the owner holds them all); skipped for the owner"
+            )
+        grants = _regranted(set(item.grants), grantees, all_privs, is_grant, option)
+        if isinstance(item, TableBuilder):
+            item.grants = grants
+        elif isinstance(item, Function):
+            # PUBLIC's EXECUTE is the server's default: kept as public_execute
+            public = "PUBLIC" in grantees and "EXECUTE" in all_privs
+            default = Grant(grantee="PUBLIC", privilege="EXECUTE")
+            execute = item.public_execute or default in grants
+            if public and not is_grant and not option:
+                execute = False
+            grants.discard(default)
+            store[key] = dataclasses.replace(item, grants=frozenset(grants), public_execute=execute)
+        else:
+            # an object the file never creates (schema public) is placed at its GRANT
+            origin = item.origin if item.origin is not None else self._origin()
+            store[key] = dataclasses.replace(item, grants=frozenset(grants), origin=origin)
 
     def _grant_target(self, objtype: str, obj: Tree) -> tuple[dict[str, Any], str, str] | None:
         if objtype == "OBJECT_SCHEMA":
@@ -133,3 +137,22 @@ class AccessStatements(ReaderState):
             origin=self._origin(),
         )
         self.policies[pol.key] = pol
+
+
+def _regranted(
+    grants: set[Grant], grantees: list[str], privs: list[str], is_grant: bool, option: bool
+) -> set[Grant]:
+    """``grants`` after GRANT (``option``: WITH GRANT OPTION) or REVOKE (``option``: GRANT
+    OPTION FOR, which leaves the privilege itself) of ``privs`` to or from ``grantees``."""
+    for g in grantees:
+        for p in privs:
+            if is_grant:
+                grants.discard(Grant(grantee=g, privilege=p, grantable=not option))
+                grants.add(Grant(grantee=g, privilege=p, grantable=option))
+            else:
+                grants.discard(Grant(grantee=g, privilege=p, grantable=True))
+                if not option:
+                    grants.discard(Grant(grantee=g, privilege=p, grantable=False))
+                else:
+                    grants.add(Grant(grantee=g, privilege=p, grantable=False))
+    return grants
