@@ -80,35 +80,78 @@ def resolve_table(
     for c in tdef.constraints:
         if c.kind != "check":
             c.columns = [resolve_column(tdef, n, c.origin, fail) for n in c.columns]
+    pk = _primary_key(tdef, fail)
+    rowid_alias = _rowid_alias(tdef, pk)
+    if tdef.strict:
+        _check_strict_types(tdef, fail)
+    autoincrement = None
+    if pk is not None and pk.autoincrement:
+        if rowid_alias is None:
+            raise fail("AUTOINCREMENT is only allowed on an INTEGER PRIMARY KEY", pk.origin)
+        autoincrement = rowid_alias
+    uniques = _distinct_uniques(tdef, pk, rowid_alias)
+    kept = [c for c in tdef.constraints if c.kind in ("pk", "check", "fk") or c in uniques]
+    # Column constraints come first in SQLite's text (ALTER TABLE ADD COLUMN inserts there).
+    kept.sort(key=lambda c: c.column is None)
+    named = _named_constraints(tdef.name, kept)
+    return ResolvedTable(
+        tdef=tdef,
+        pk=next(((n, c) for n, c in named if c.kind == "pk"), None),
+        uniques=[(n, c) for n, c in named if c.kind == "unique"],
+        checks=[(n, c) for n, c in named if c.kind == "check"],
+        fks=[(n, c) for n, c in named if c.kind == "fk"],
+        rowid_alias=rowid_alias,
+        autoincrement=autoincrement,
+    )
+
+
+def _primary_key(
+    tdef: SQLiteTableDef, fail: Callable[[str, Origin | None], Exception]
+) -> ConstraintDef | None:
+    """The table's one PRIMARY KEY (a WITHOUT ROWID table must have one)."""
     pks = [c for c in tdef.constraints if c.kind == "pk"]
     if len(pks) > 1:
         raise fail(f'table "{tdef.name}" has more than one primary key', pks[1].origin)
     pk = pks[0] if pks else None
     if tdef.without_rowid and pk is None:
         raise fail(f"PRIMARY KEY missing on table {tdef.name}", tdef.origin)
-    rowid_alias = None
+    return pk
+
+
+def _rowid_alias(tdef: SQLiteTableDef, pk: ConstraintDef | None) -> str | None:
+    """The column that is the rowid: an ``INTEGER PRIMARY KEY`` of a rowid table (not a
+    column constraint declared ``DESC``)."""
     if (
-        pk is not None
-        and len(pk.columns) == 1
-        and not tdef.without_rowid
-        and not (pk.column is not None and pk.desc)
+        pk is None
+        or len(pk.columns) != 1
+        or tdef.without_rowid
+        or (pk.column is not None and pk.desc)
     ):
-        col = tdef.column(pk.columns[0])
-        if col is not None and col.type_text.upper() == "INTEGER":
-            rowid_alias = col.name
-    if tdef.strict:
-        for col in tdef.columns:
-            if not col.type_text:
-                raise fail(f"missing datatype for {tdef.name}.{col.name}", col.origin)
-            if col.type_text.upper() not in _STRICT_TYPES:
-                raise fail(
-                    f'unknown datatype for {tdef.name}.{col.name}: "{col.type_text}"', col.origin
-                )
-    autoincrement = None
-    if pk is not None and pk.autoincrement:
-        if rowid_alias is None:
-            raise fail("AUTOINCREMENT is only allowed on an INTEGER PRIMARY KEY", pk.origin)
-        autoincrement = rowid_alias
+        return None
+    col = tdef.column(pk.columns[0])
+    if col is not None and col.type_text.upper() == "INTEGER":
+        return col.name
+    return None
+
+
+def _check_strict_types(
+    tdef: SQLiteTableDef, fail: Callable[[str, Origin | None], Exception]
+) -> None:
+    """A STRICT table's columns each declare one of the types STRICT allows."""
+    for col in tdef.columns:
+        if not col.type_text:
+            raise fail(f"missing datatype for {tdef.name}.{col.name}", col.origin)
+        if col.type_text.upper() not in _STRICT_TYPES:
+            raise fail(
+                f'unknown datatype for {tdef.name}.{col.name}: "{col.type_text}"', col.origin
+            )
+
+
+def _distinct_uniques(
+    tdef: SQLiteTableDef, pk: ConstraintDef | None, rowid_alias: str | None
+) -> list[ConstraintDef]:
+    """The UNIQUE constraints SQLite makes an index for: the first of identical ones, none that
+    repeats a PRIMARY KEY with its own index."""
     uniques: list[ConstraintDef] = []
     seen: set[tuple[str, ...]] = set()
     if pk is not None and rowid_alias is None:
@@ -119,9 +162,16 @@ def resolve_table(
             if key not in seen:
                 seen.add(key)
                 uniques.append(c)
-    kept = [c for c in tdef.constraints if c.kind in ("pk", "check", "fk") or c in uniques]
-    # Column constraints come first in SQLite's text (ALTER TABLE ADD COLUMN inserts there).
-    kept.sort(key=lambda c: c.column is None)
+    return uniques
+
+
+# The suffix of a synthetic constraint name, by kind.
+_NAME_LABELS = {"pk": "pkey", "unique": "key", "fk": "fkey", "check": "check"}
+
+
+def _named_constraints(table: str, kept: list[ConstraintDef]) -> list[tuple[str, ConstraintDef]]:
+    """Each constraint with its name: the explicit one, a variant of a repeated explicit name
+    (both constraints are kept), or a synthetic one for an unnamed constraint."""
     taken = {c.name for c in kept if c.name is not None}
     names: dict[int, str] = {}
     used: set[tuple[str, str]] = set()
@@ -131,26 +181,20 @@ def resolve_table(
         elif c.name is not None:  # a repeated explicit name: keep both constraints
             names[id(c)] = choose_name(c.name, None, "dup", taken)
         else:
-            label = {"pk": "pkey", "unique": "key", "fk": "fkey", "check": "check"}[c.kind]
-            if c.kind == "pk":
-                cols: tuple[str, ...] | None = None
-            elif c.kind == "check":
-                cols = (c.column,) if c.column is not None else None
-            else:
-                cols = tuple(c.columns)
-            names[id(c)] = choose_name(tdef.name, cols, label, taken)
+            names[id(c)] = choose_name(table, _name_columns(c), _NAME_LABELS[c.kind], taken)
         taken.add(names[id(c)])
         used.add((c.kind, names[id(c)].lower()))
-    named = [(names[id(c)], c) for c in kept]
-    return ResolvedTable(
-        tdef=tdef,
-        pk=next(((n, c) for n, c in named if c.kind == "pk"), None),
-        uniques=[(n, c) for n, c in named if c.kind == "unique"],
-        checks=[(n, c) for n, c in named if c.kind == "check"],
-        fks=[(n, c) for n, c in named if c.kind == "fk"],
-        rowid_alias=rowid_alias,
-        autoincrement=autoincrement,
-    )
+    return [(names[id(c)], c) for c in kept]
+
+
+def _name_columns(c: ConstraintDef) -> tuple[str, ...] | None:
+    """The columns a synthetic constraint name is made from (none for a primary key or a
+    table-level CHECK)."""
+    if c.kind == "pk":
+        return None
+    if c.kind == "check":
+        return (c.column,) if c.column is not None else None
+    return tuple(c.columns)
 
 
 def default_expr(text: str | None) -> Expr | None:
