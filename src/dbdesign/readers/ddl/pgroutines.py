@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from dbdesign.model import Argument, Function, Trigger
@@ -39,55 +40,36 @@ class RoutineStatements(ReaderState):
     def _on_CreateFunctionStmt(self, s: Tree) -> None:
         schema, name = self._qual_names(_names(s["funcname"]))
         args = tuple(self._arg(p["FunctionParameter"]) for p in s.get("parameters") or ())
-        fields: dict[str, Any] = {"language": "sql", "body": ""}
-        config = []
-        for o in s.get("options") or ():
-            d = o["DefElem"]
-            n, arg = d["defname"], d.get("arg")
-            if n == "as":
-                parts = _names(arg["List"]["items"] if "List" in arg else arg)
-                fields["body"] = parts[0] if len(parts) == 1 else ", ".join(parts)
-            elif n == "language":
-                fields["language"] = str(int_value(arg)).lower()
-            elif n == "volatility":
-                fields["volatility"] = str(int_value(arg)).upper()
-            elif n == "strict":
-                fields["strict"] = bool(bool_value(arg))
-            elif n == "security":
-                fields["security_definer"] = bool(bool_value(arg))
-            elif n == "leakproof":
-                fields["leakproof"] = bool(bool_value(arg))
-            elif n == "parallel":
-                fields["parallel"] = str(int_value(arg)).upper()
-            elif n == "set":
-                v = arg["VariableSetStmt"]
-                vals = ", ".join(str(int_value(a)) for a in v.get("args") or ())
-                config.append(f"{v['name']}={vals}")
+        fields, config = _function_options(s.get("options") or ())
         if s.get("sql_body"):  # SQL-standard body: BEGIN ATOMIC ... END or RETURN expr
             full = deparse(s, "CreateFunctionStmt")
             m = re.search(r"\b(BEGIN ATOMIC|RETURN)\b", full)
             fields["body"] = full[m.start() :] if m else full
-        returns: str | None = None
-        table_args = [a for a in args if a.mode == "TABLE"]
-        if table_args:
-            returns = "TABLE(" + ", ".join(f"{a.name} {a.type}" for a in table_args) + ")"
-        elif s.get("returnType"):
-            rt, _ = self._type(s["returnType"])
-            returns = ("SETOF " if s["returnType"].get("setof") else "") + arg_type(rt)
-        elif not s.get("is_procedure"):
-            outs = [a for a in args if a.mode in ("OUT", "INOUT")]
-            returns = outs[0].type if len(outs) == 1 else "record"
         f = Function(
             schema=schema,
             name=name,
             arguments=args,
-            returns=returns,
+            returns=self._returns(s, args),
             kind="procedure" if s.get("is_procedure") else "function",
             config=tuple(config),
             origin=self._origin(),
             **fields,
         )
         self._define_function(f)
+
+    def _returns(self, s: Tree, args: tuple[Argument, ...]) -> str | None:
+        """What a function returns as the catalog prints it: RETURNS TABLE (...) from its TABLE
+        arguments, else the type it names, else its one OUT argument's type or record."""
+        table_args = [a for a in args if a.mode == "TABLE"]
+        if table_args:
+            return "TABLE(" + ", ".join(f"{a.name} {a.type}" for a in table_args) + ")"
+        if s.get("returnType"):
+            rt, _ = self._type(s["returnType"])
+            return ("SETOF " if s["returnType"].get("setof") else "") + arg_type(rt)
+        if not s.get("is_procedure"):
+            outs = [a for a in args if a.mode in ("OUT", "INOUT")]
+            return outs[0].type if len(outs) == 1 else "record"
+        return None
 
     def _define_function(self, f: Function) -> None:
         """A new function, or OR REPLACE of one: that keeps its owner, grants and comment."""
@@ -231,3 +213,39 @@ _AGG_FUNCS = frozenset(
         "mfinalfunc",
     }
 )
+
+
+def _function_options(options: Iterable[Tree]) -> tuple[dict[str, Any], list[str]]:
+    """CREATE FUNCTION's options: the Function fields they give (language and body at least)
+    and its SET configuration (``name=value``)."""
+    fields: dict[str, Any] = {"language": "sql", "body": ""}
+    config = []
+    for o in options:
+        d = o["DefElem"]
+        n, arg = d["defname"], d.get("arg")
+        if n == "set":
+            v = arg["VariableSetStmt"]
+            vals = ", ".join(str(int_value(a)) for a in v.get("args") or ())
+            config.append(f"{v['name']}={vals}")
+        elif n in _FUNCTION_FIELDS:
+            field, value = _FUNCTION_FIELDS[n]
+            fields[field] = value(arg)
+    return fields, config
+
+
+def _function_body(arg: Tree) -> str:
+    """AS 'body', or AS 'object file', 'link symbol' (shown joined by ', ')."""
+    parts = _names(arg["List"]["items"] if "List" in arg else arg)
+    return parts[0] if len(parts) == 1 else ", ".join(parts)
+
+
+# CREATE FUNCTION options kept as Function fields: option -> (field, its value from the option's).
+_FUNCTION_FIELDS: dict[str, tuple[str, Callable[[Any], Any]]] = {
+    "as": ("body", _function_body),
+    "language": ("language", lambda arg: str(int_value(arg)).lower()),
+    "volatility": ("volatility", lambda arg: str(int_value(arg)).upper()),
+    "strict": ("strict", lambda arg: bool(bool_value(arg))),
+    "security": ("security_definer", lambda arg: bool(bool_value(arg))),
+    "leakproof": ("leakproof", lambda arg: bool(bool_value(arg))),
+    "parallel": ("parallel", lambda arg: str(int_value(arg)).upper()),
+}
