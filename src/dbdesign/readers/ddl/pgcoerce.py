@@ -4,9 +4,10 @@ a file's model equals the catalog's."""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC
 from typing import Any, Protocol
 
@@ -285,43 +286,64 @@ def _stored_text(text: str, dtype: DataType) -> str | bool | None:
     """How the server prints a string constant stored as a value of ``dtype`` (the type's input,
     then output function): a boolean for boolean, text otherwise; None where this reader does
     not know the type's output (or the value depends on when it is loaded: 'now', 'today')."""
+    if dtype.array_dims:
+        return _integer_array_text(text) if dtype.name in _INTEGER_TYPES else None
+    if dtype.name == "interval":
+        return None if dtype.args else _interval_text(text)
+    output = _OUTPUT.get(dtype.name)
+    return output(text) if output is not None else None
+
+
+def _integer_text(text: str) -> str | None:
+    try:
+        return str(int(text.strip()))
+    except ValueError:
+        return None
+
+
+def _integer_array_text(text: str) -> str | None:
+    """A one-dimensional integer array's output: ``{1, 2}`` is ``{1,2}``."""
+    if not re.fullmatch(r"\{[\s\d,+-]*\}", text.strip()):
+        return None
+    items = [i.strip() for i in text.strip()[1:-1].split(",") if i.strip()]
+    try:
+        return "{" + ",".join(str(int(i)) for i in items) + "}"
+    except ValueError:
+        return None
+
+
+def _float_text(text: str) -> str | None:
+    """real's and double precision's output, where it is plain: whole numbers, and decimals
+    Python prints as the server does."""
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    if number.is_integer() and abs(number) < 1e15:
+        return str(int(number))
+    return repr(number) if "e" not in repr(number) and abs(number) >= 1e-4 else None
+
+
+def _uuid_text(text: str) -> str | None:
     import uuid
 
-    name = dtype.name
-    if dtype.array_dims:
-        if name not in _INTEGER_TYPES or not re.fullmatch(r"\{[\s\d,+-]*\}", text.strip()):
-            return None
-        items = [i.strip() for i in text.strip()[1:-1].split(",") if i.strip()]
-        try:
-            return "{" + ",".join(str(int(i)) for i in items) + "}"
-        except ValueError:
-            return None
-    if name in _INTEGER_TYPES:
-        try:
-            return str(int(text.strip()))
-        except ValueError:
-            return None
-    if name == "numeric":
-        return _numeric_text(text)
-    if name in ("real", "double precision"):
-        try:
-            number = float(text)
-        except ValueError:
-            return None
-        if number.is_integer() and abs(number) < 1e15:
-            return str(int(number))
-        return repr(number) if "e" not in repr(number) and abs(number) >= 1e-4 else None
-    if name == "boolean":
-        return parse_bool(text)
-    if name == "uuid":
-        try:
-            return str(uuid.UUID(text.strip()))
-        except ValueError:
-            return None
-    if name == "jsonb":
-        return _jsonb_text(text)
-    if name == "interval" and not dtype.args:
-        return _interval_text(text)
-    if name in _TEMPORAL or name in ("time without time zone", "time with time zone"):
-        return _temporal_literal(text, name)
-    return None
+    try:
+        return str(uuid.UUID(text.strip()))
+    except ValueError:
+        return None
+
+
+# A type's output of a string constant, by type name (arrays and interval apart).
+_OUTPUT: dict[str, Callable[[str], str | bool | None]] = {
+    **dict.fromkeys(_INTEGER_TYPES, _integer_text),
+    "numeric": _numeric_text,
+    "real": _float_text,
+    "double precision": _float_text,
+    "boolean": parse_bool,
+    "uuid": _uuid_text,
+    "jsonb": _jsonb_text,
+    **{
+        name: functools.partial(_temporal_literal, type_name=name)
+        for name in (*sorted(_TEMPORAL), "time without time zone", "time with time zone")
+    },
+}
