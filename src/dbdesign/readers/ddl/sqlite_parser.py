@@ -6,6 +6,7 @@ with sqlglot. :func:`parse_create` reads one stored statement for the catalog re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 from dbdesign.dialects.sqlite import (
@@ -148,6 +149,19 @@ class SQLiteParser(TokenCursor):
                 start,
             )
         self.expect_op("(")
+        self.table_columns(t)
+        if not self.is_op(")"):
+            while True:
+                t.constraints.append(self.table_constraint())
+                if self.is_op(")"):
+                    break
+                self.accept_op(",")
+        self.expect_op(")")
+        self.table_options(t)
+        return t
+
+    def table_columns(self, t: SQLiteTableDef) -> None:
+        """The column definitions, up to the first table constraint or the closing ``)``."""
         while True:
             if self.word() in ("CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"):
                 break
@@ -158,13 +172,9 @@ class SQLiteParser(TokenCursor):
             t.constraints.extend(cons)
             if not self.accept_op(","):
                 break
-        if not self.is_op(")"):
-            while True:
-                t.constraints.append(self.table_constraint())
-                if self.is_op(")"):
-                    break
-                self.accept_op(",")
-        self.expect_op(")")
+
+    def table_options(self, t: SQLiteTableDef) -> None:
+        """``WITHOUT ROWID`` and ``STRICT`` after the closing ``)``, comma-separated."""
         while not self.at_end():
             if self.accept("WITHOUT"):
                 if self.word() != "ROWID":
@@ -180,7 +190,6 @@ class SQLiteParser(TokenCursor):
                 self.expect_op(",")
                 if self.at_end():
                     raise self.unexpected("a table option")
-        return t
 
     def column_def(self) -> tuple[SQLiteColumnDef, list[ConstraintDef]]:
         at = self.offset()
@@ -194,70 +203,88 @@ class SQLiteParser(TokenCursor):
             if self.accept("CONSTRAINT"):
                 cname = self.name("a constraint name")
                 continue
-            if self.accept("PRIMARY"):
-                self.expect("KEY")
-                desc = self.accept("DESC")
-                if not desc:
-                    self.accept("ASC")
-                self.conflict_clause()
-                auto = self.accept("AUTOINCREMENT")
-                cons.append(
-                    ConstraintDef(
-                        "pk",
-                        cname,
-                        [name],
-                        autoincrement=auto,
-                        desc=desc,
-                        column=name,
-                        origin=self.origin(c_at),
-                    )
-                )
-            elif self.accept("NOT"):
-                self.expect("NULL")
-                col.notnull = True
-                self.conflict_clause()
-            elif self.accept("NULL"):
-                self.conflict_clause()
-            elif self.accept("UNIQUE"):
-                self.conflict_clause()
-                cons.append(
-                    ConstraintDef("unique", cname, [name], column=name, origin=self.origin(c_at))
-                )
-            elif self.accept("CHECK"):
-                expr = self.paren_expr("CHECK expression")
-                cons.append(
-                    ConstraintDef(
-                        "check", cname, [name], expr=expr, column=name, origin=self.origin(c_at)
-                    )
-                )
-            elif self.accept("DEFAULT"):
-                col.default = self.default_value()
-            elif self.accept("COLLATE"):
-                col.collation = self.name("a collation name")
-            elif self.accept("REFERENCES"):
-                fk = ConstraintDef("fk", cname, [name], column=name, origin=self.origin(c_at))
-                self.references(fk)
-                if len(fk.ref_columns) > 1:
-                    raise self.src.error(
-                        f"foreign key on {name} should reference only one "
-                        f"column of table {fk.ref_table}",
-                        c_at,
-                    )
-                cons.append(fk)
-            elif kw in ("GENERATED", "AS"):
-                if self.accept("GENERATED"):
-                    self.expect("ALWAYS")
-                self.expect("AS")
-                col.generated = self.paren_expr("generated column expression")
-                if self.word() in ("STORED", "VIRTUAL"):
-                    col.stored = self.word() == "STORED"
-                    self.i += 1
-                elif self.word() and self.word() not in KEYWORDS:
-                    raise self.unexpected("STORED or VIRTUAL")
+            constraint = _COLUMN_CONSTRAINTS.get(kw)
+            attribute = _COLUMN_ATTRIBUTES.get(kw)
+            if constraint is not None:
+                self.i += 1
+                cons.append(constraint(self, name, cname, c_at))
+            elif attribute is not None:
+                self.i += 1
+                attribute(self, col)
             else:
                 raise self.unexpected("a column constraint")
             cname = None
         return col, cons
+
+    # -- column constraints: each called after its keyword, returns the constraint ------------
+
+    def column_primary_key(self, column: str, cname: str | None, at: int) -> ConstraintDef:
+        self.expect("KEY")
+        desc = self.accept("DESC")
+        if not desc:
+            self.accept("ASC")
+        self.conflict_clause()
+        auto = self.accept("AUTOINCREMENT")
+        return ConstraintDef(
+            "pk",
+            cname,
+            [column],
+            autoincrement=auto,
+            desc=desc,
+            column=column,
+            origin=self.origin(at),
+        )
+
+    def column_unique(self, column: str, cname: str | None, at: int) -> ConstraintDef:
+        self.conflict_clause()
+        return ConstraintDef("unique", cname, [column], column=column, origin=self.origin(at))
+
+    def column_check(self, column: str, cname: str | None, at: int) -> ConstraintDef:
+        expr = self.paren_expr("CHECK expression")
+        return ConstraintDef(
+            "check", cname, [column], expr=expr, column=column, origin=self.origin(at)
+        )
+
+    def column_references(self, column: str, cname: str | None, at: int) -> ConstraintDef:
+        fk = ConstraintDef("fk", cname, [column], column=column, origin=self.origin(at))
+        self.references(fk)
+        if len(fk.ref_columns) > 1:
+            raise self.src.error(
+                f"foreign key on {column} should reference only one column of table {fk.ref_table}",
+                at,
+            )
+        return fk
+
+    # -- column attributes: each called after its keyword, sets it on the column -------------
+
+    def column_not_null(self, col: SQLiteColumnDef) -> None:
+        self.expect("NULL")
+        col.notnull = True
+        self.conflict_clause()
+
+    def column_null(self, col: SQLiteColumnDef) -> None:
+        self.conflict_clause()
+
+    def column_default(self, col: SQLiteColumnDef) -> None:
+        col.default = self.default_value()
+
+    def column_collate(self, col: SQLiteColumnDef) -> None:
+        col.collation = self.name("a collation name")
+
+    def column_generated(self, col: SQLiteColumnDef) -> None:
+        """``GENERATED ALWAYS AS (expr) [STORED | VIRTUAL]``."""
+        self.expect("ALWAYS")
+        self.expect("AS")
+        self.column_as(col)
+
+    def column_as(self, col: SQLiteColumnDef) -> None:
+        """``AS (expr) [STORED | VIRTUAL]``: a generated column."""
+        col.generated = self.paren_expr("generated column expression")
+        if self.word() in ("STORED", "VIRTUAL"):
+            col.stored = self.word() == "STORED"
+            self.i += 1
+        elif self.word() and self.word() not in KEYWORDS:
+            raise self.unexpected("STORED or VIRTUAL")
 
     def declared_type(self) -> str:
         """The declared type span as SQLite stores it (``typetoken`` in parse.y)."""
@@ -318,6 +345,11 @@ class SQLiteParser(TokenCursor):
         fk.ref_table = self.name("a table name")
         if self.accept_op("("):
             fk.ref_columns = self.name_list()
+        self.reference_actions(fk)
+        self.reference_deferrable(fk)
+
+    def reference_actions(self, fk: ConstraintDef) -> None:
+        """``ON DELETE|UPDATE|INSERT action`` and ``MATCH name`` clauses, in any order."""
         while True:
             if self.accept("ON"):
                 which = self.word()
@@ -333,6 +365,9 @@ class SQLiteParser(TokenCursor):
                 self.name("a match type")
             else:
                 break
+
+    def reference_deferrable(self, fk: ConstraintDef) -> None:
+        """``[NOT] DEFERRABLE [INITIALLY DEFERRED|IMMEDIATE]``."""
         deferrable = None
         if self.accept("NOT", "DEFERRABLE"):
             deferrable = False
@@ -608,6 +643,23 @@ class SQLiteParser(TokenCursor):
             if_exists=if_exists,
             origin=self.origin(start),
         )
+
+
+# Column constraints and attributes by their first keyword (consumed before the call).
+_COLUMN_CONSTRAINTS: dict[str, Callable[[SQLiteParser, str, str | None, int], ConstraintDef]] = {
+    "PRIMARY": SQLiteParser.column_primary_key,
+    "UNIQUE": SQLiteParser.column_unique,
+    "CHECK": SQLiteParser.column_check,
+    "REFERENCES": SQLiteParser.column_references,
+}
+_COLUMN_ATTRIBUTES: dict[str, Callable[[SQLiteParser, SQLiteColumnDef], None]] = {
+    "NOT": SQLiteParser.column_not_null,
+    "NULL": SQLiteParser.column_null,
+    "DEFAULT": SQLiteParser.column_default,
+    "COLLATE": SQLiteParser.column_collate,
+    "GENERATED": SQLiteParser.column_generated,
+    "AS": SQLiteParser.column_as,
+}
 
 
 def _wraps(toks: list[Tok], i: int, j: int) -> bool:
