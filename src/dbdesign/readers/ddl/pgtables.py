@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from dbdesign.dialects.postgres import (
@@ -69,6 +69,21 @@ class TableStatements(ReaderState):
         self.tables[key] = t
         self._take_rel(schema, name)
         self._created(f"rel:{key}")
+        self._inherit(t, s)
+        options = self._reloptions(s.get("options"))
+        constraints = self._table_elements(t, s.get("tableElts") or ())
+        if s.get("partspec"):
+            t.partition_by = self._partspec(s["partspec"], t.columns)
+        self._note_toast(t)
+        t.options = tuple(sorted(self._toast_kept(t, options)))
+        for con, col in constraints:
+            # NOT VALID in CREATE TABLE is accepted and ignored: the table is empty, so the
+            # server marks the constraint validated.
+            self._add_constraint(t, {**con, "skip_validation": False}, col)
+
+    def _inherit(self, t: TableBuilder, s: Tree) -> None:
+        """A partition's columns from its parent (PARTITION OF), or an inheriting table's from
+        its parents (INHERITS), before its own."""
         parents = [self._table(p["RangeVar"]) for p in s.get("inhRelations") or ()]
         if s.get("partbound"):
             parent = parents[0]
@@ -82,9 +97,14 @@ class TableStatements(ReaderState):
                 for c in p.columns:
                     if not any(x.name == c.name for x in t.columns):
                         t.columns.append(dataclasses.replace(c, identity=None))
-        options = self._reloptions(s.get("options"))
+
+    def _table_elements(
+        self, t: TableBuilder, elts: Iterable[Tree]
+    ) -> list[tuple[Tree, str | None]]:
+        """CREATE TABLE's columns, and LIKE's, added to ``t``; its constraints (a column's with
+        the column's name), to be added once every column is there."""
         constraints: list[tuple[Tree, str | None]] = []
-        for elt in s.get("tableElts") or ():
+        for elt in elts:
             k = node_kind(elt)
             if k == "ColumnDef":
                 constraints.extend(self._add_column(t, elt["ColumnDef"]))
@@ -98,14 +118,7 @@ class TableStatements(ReaderState):
                             c, default=None, identity=None, generated=None, comment=None
                         )
                     )
-        if s.get("partspec"):
-            t.partition_by = self._partspec(s["partspec"], t.columns)
-        self._note_toast(t)
-        t.options = tuple(sorted(self._toast_kept(t, options)))
-        for con, col in constraints:
-            # NOT VALID in CREATE TABLE is accepted and ignored: the table is empty, so the
-            # server marks the constraint validated.
-            self._add_constraint(t, {**con, "skip_validation": False}, col)
+        return constraints
 
     def _toastable(self, dtype: DataType) -> bool:
         """Whether a column of this type may be stored out of line (gives its table a TOAST
@@ -139,69 +152,22 @@ class TableStatements(ReaderState):
         return PartitionBy(strategy=strategy, elements=elems)
 
     def _add_column(self, t: TableBuilder, cd: Tree) -> list[tuple[Tree, str | None]]:
+        """Add a column definition's column to ``t`` (or merge it with an inherited one);
+        returns its other constraints (key, foreign key, check), to be added with the table's."""
         name = sys.intern(cd["colname"])  # one string for every "id" of a large schema
         dtype, serial = self._type(cd["typeName"])
-        nullable = True
-        default: Expr | None = None
-        identity: Identity | None = None
-        generated: Generated | None = None
-        deferred: list[tuple[Tree, str | None]] = []
-        for c in cd.get("constraints") or ():
-            con = c["Constraint"]
-            ct = con["contype"]
-            if ct == "CONSTR_NOTNULL":
-                nullable = False
-            elif ct == "CONSTR_NULL":
-                nullable = True
-            elif ct == "CONSTR_DEFAULT":
-                default = self._default(con["raw_expr"], dtype)
-            elif ct == "CONSTR_IDENTITY":
-                opts = self._seq_defaults(
-                    self._seq_options(con.get("options") or (), {"type": dtype})
-                )
-                identity = identity_from_options(opts, con.get("generated_when") == "a")
-                nullable = False
-            elif ct == "CONSTR_GENERATED":
-                generated = Generated(
-                    expr=self._expr(con["raw_expr"]), stored=con.get("generated_kind", "s") != "v"
-                )
-            elif ct.startswith("CONSTR_ATTR_"):
-                # DEFERRABLE / INITIALLY DEFERRED after a column constraint belong to it
-                if deferred:
-                    prev, of_column = deferred[-1]
-                    attr = {
-                        "CONSTR_ATTR_DEFERRABLE": {"deferrable": True},
-                        "CONSTR_ATTR_NOT_DEFERRABLE": {"deferrable": False},
-                        "CONSTR_ATTR_DEFERRED": {"initdeferred": True},
-                        "CONSTR_ATTR_IMMEDIATE": {"initdeferred": False},
-                    }.get(ct, {})
-                    deferred[-1] = ({**prev, **attr}, of_column)
-            else:
-                if ct == "CONSTR_PRIMARY":
-                    nullable = False
-                deferred.append((con, name))
+        spec, deferred = self._column_constraints(name, dtype, cd.get("constraints") or ())
         if serial:
-            seqname = choose_name(t.name, name, "seq", self.rel_names.setdefault(t.schema, set()))
-            self._take_rel(t.schema, seqname)
-            self.sequences[f"{t.schema}.{seqname}"] = Sequence(
-                schema=t.schema,
-                name=seqname,
-                type=DataType(name=dtype.name),
-                owned_by=f"{t.schema}.{t.name}.{name}",
-                origin=self._origin(cd.get("location")),
-            )
-            default = Expr(
-                f"nextval({regclass_literal(t.schema, seqname)})", "postgres", self.search_path
-            )
-            nullable = False
+            spec.default = self._serial_sequence(t, name, dtype, cd)
+            spec.nullable = False
         collation = self._collation(cd["collClause"]["collname"]) if cd.get("collClause") else None
         col = Column(
             name=name,
             type=dtype,
-            nullable=nullable,
-            default=default,
-            identity=identity,
-            generated=generated,
+            nullable=spec.nullable,
+            default=spec.default,
+            identity=spec.identity,
+            generated=spec.generated,
             collation=collation,
             origin=self._origin(cd.get("location")),
         )
@@ -211,113 +177,188 @@ class TableStatements(ReaderState):
         else:  # merged with an inherited column
             old = t.columns[existing]
             t.columns[existing] = dataclasses.replace(
-                old, nullable=old.nullable and nullable, default=default or old.default
+                old,
+                nullable=old.nullable and spec.nullable,
+                default=spec.default or old.default,
             )
         return deferred
 
+    def _column_constraints(
+        self, name: str, dtype: DataType, constraints: Iterable[Tree]
+    ) -> tuple[_ColumnSpec, list[tuple[Tree, str | None]]]:
+        """What a column definition's constraints make of the column, and its key constraints
+        (each with the DEFERRABLE / INITIALLY clauses that follow it)."""
+        spec = _ColumnSpec()
+        deferred: list[tuple[Tree, str | None]] = []
+        for c in constraints:
+            con = c["Constraint"]
+            ct = con["contype"]
+            if ct == "CONSTR_NOTNULL":
+                spec.nullable = False
+            elif ct == "CONSTR_NULL":
+                spec.nullable = True
+            elif ct == "CONSTR_DEFAULT":
+                spec.default = self._default(con["raw_expr"], dtype)
+            elif ct == "CONSTR_IDENTITY":
+                opts = self._seq_defaults(
+                    self._seq_options(con.get("options") or (), {"type": dtype})
+                )
+                spec.identity = identity_from_options(opts, con.get("generated_when") == "a")
+                spec.nullable = False
+            elif ct == "CONSTR_GENERATED":
+                spec.generated = Generated(
+                    expr=self._expr(con["raw_expr"]), stored=con.get("generated_kind", "s") != "v"
+                )
+            elif ct.startswith("CONSTR_ATTR_"):
+                # DEFERRABLE / INITIALLY DEFERRED after a column constraint belong to it
+                if deferred:
+                    prev, of_column = deferred[-1]
+                    deferred[-1] = ({**prev, **_CONSTRAINT_ATTRS.get(ct, {})}, of_column)
+            else:
+                if ct == "CONSTR_PRIMARY":
+                    spec.nullable = False
+                deferred.append((con, name))
+        return spec, deferred
+
+    def _serial_sequence(self, t: TableBuilder, column: str, dtype: DataType, cd: Tree) -> Expr:
+        """The sequence a serial column owns (named as the server names it); returns the
+        column's default, nextval of it."""
+        seqname = choose_name(t.name, column, "seq", self.rel_names.setdefault(t.schema, set()))
+        self._take_rel(t.schema, seqname)
+        self.sequences[f"{t.schema}.{seqname}"] = Sequence(
+            schema=t.schema,
+            name=seqname,
+            type=DataType(name=dtype.name),
+            owned_by=f"{t.schema}.{t.name}.{column}",
+            origin=self._origin(cd.get("location")),
+        )
+        return Expr(f"nextval({regclass_literal(t.schema, seqname)})", "postgres", self.search_path)
+
     def _add_constraint(self, t: TableBuilder, con: Tree, column: str | None) -> None:
+        """Add a constraint to ``t`` (``column``: the column it was written on), named as the
+        server names it when it has no name."""
         ct = con["contype"]
-        schema = t.schema
-        cname: str | None = con.get("conname")
-        origin = self._origin(con.get("location"))
-        deferrable = bool(con.get("deferrable"))
-        initdeferred = bool(con.get("initdeferred"))
-        con_taken = self.con_names.setdefault(schema, set())
-        rel_taken = self.rel_names.setdefault(schema, set())
-        if ct == "CONSTR_PRIMARY":
-            cols = tuple(_names(con.get("keys"))) or ((column,) if column else ())
-            cname = cname or choose_name(t.name, None, "pkey", rel_taken)
-            t.primary_key = PrimaryKey(
-                name=cname,
-                columns=cols,
-                include=tuple(_names(con.get("including"))),
-                deferrable=deferrable,
-                initially_deferred=initdeferred,
-                origin=origin,
-            )
-            for c in cols:
-                t.set_col(c, nullable=False)
-            rel_taken.add(cname)
-            self.key_indexes[f"{schema}.{cname}"] = table_key(t)
-        elif ct == "CONSTR_UNIQUE":
-            cols = tuple(_names(con.get("keys"))) or ((column,) if column else ())
-            include = _names(con.get("including"))
-            cname = cname or choose_name(
-                t.name, _name_addition([*cols, *include]), "key", rel_taken
-            )
-            t.uniques[cname] = Unique(
-                name=cname,
-                columns=cols,
-                include=tuple(_names(con.get("including"))),
-                nulls_not_distinct=bool(con.get("nulls_not_distinct")),
-                deferrable=deferrable,
-                initially_deferred=initdeferred,
-                origin=origin,
-            )
-            rel_taken.add(cname)
-            self.key_indexes[f"{schema}.{cname}"] = table_key(t)
-        elif ct == "CONSTR_CHECK":
-            expr = self._expr(self._domain_casts(con["raw_expr"], t))
-            if not cname:
-                refs = _column_refs(con["raw_expr"])
-                cname = choose_name(t.name, refs[0] if len(refs) == 1 else None, "check", con_taken)
-            t.checks[cname] = Check(
-                name=cname,
-                expr=expr,
-                validated=not con.get("skip_validation", False),
-                no_inherit=bool(con.get("is_no_inherit")),
-                origin=origin,
-            )
-        elif ct == "CONSTR_FOREIGN":
-            cols = tuple(_names(con.get("fk_attrs"))) or ((column,) if column else ())
-            rschema, rname = self._qual(con["pktable"])
-            ref_cols = tuple(_names(con.get("pk_attrs")))
-            cname = cname or choose_name(t.name, _name_addition(list(cols)), "fkey", con_taken)
-            if not ref_cols:
-                target = self.tables.get(f"{rschema}.{rname}")
-                if target is not None and target.primary_key is not None:
-                    ref_cols = target.primary_key.columns
-                else:
-                    t.pending_fk_refs[cname] = f"{rschema}.{rname}"
-            t.foreign_keys[cname] = ForeignKey(
-                name=cname,
-                columns=cols,
-                ref_table=f"{rschema}.{rname}",
-                ref_columns=ref_cols,
-                on_delete=_FK_ACTIONS[con.get("fk_del_action", "a")],  # type: ignore[arg-type]
-                on_update=_FK_ACTIONS[con.get("fk_upd_action", "a")],  # type: ignore[arg-type]
-                match=_FK_MATCH[con.get("fk_matchtype", "s")],  # type: ignore[arg-type]
-                deferrable=deferrable,
-                initially_deferred=initdeferred,
-                validated=not con.get("skip_validation", False),
-                origin=origin,
-            )
-        elif ct == "CONSTR_EXCLUSION":
-            elems = []
-            colnames = []
-            for pair in con.get("exclusions") or ():
-                items = pair["List"]["items"] if "List" in pair else pair
-                elem = self._index_elem(items[0]["IndexElem"], columns=t.columns)
-                op = ".".join(_names(items[1]["List"]["items"] if "List" in items[1] else items[1]))
-                elems.append(ExclusionElement(element=elem, operator=op))
-                colnames.append(elem.column or _expr_colname(items[0]["IndexElem"]))
-            cname = cname or choose_name(t.name, _name_addition(colnames), "excl", rel_taken)
-            rel_taken.add(cname)
-            self.key_indexes[f"{schema}.{cname}"] = table_key(t)
-            t.exclusions[cname] = Exclusion(
-                name=cname,
-                method=con.get("access_method") or "gist",
-                elements=tuple(elems),
-                include=tuple(_names(con.get("including"))),
-                where=self._expr(con["where_clause"]) if con.get("where_clause") else None,
-                deferrable=deferrable,
-                initially_deferred=initdeferred,
-                origin=origin,
-            )
-        else:
+        con_taken = self.con_names.setdefault(t.schema, set())
+        self.rel_names.setdefault(t.schema, set())
+        add = _ADD_CONSTRAINT.get(ct)
+        if add is None:
             self._warn(f"constraint kind {ct} is not modelled; skipped", con.get("location"))
             return
-        con_taken.add(cname)
+        con_taken.add(add(self, t, con, column))
+
+    # One method per kind of constraint: (table, constraint, the column it was written on);
+    # each returns the constraint's name. See _ADD_CONSTRAINT.
+
+    def _add_primary_key(self, t: TableBuilder, con: Tree, column: str | None) -> str:
+        rel_taken = self.rel_names[t.schema]
+        cols = tuple(_names(con.get("keys"))) or ((column,) if column else ())
+        cname: str = con.get("conname") or choose_name(t.name, None, "pkey", rel_taken)
+        t.primary_key = PrimaryKey(
+            name=cname,
+            columns=cols,
+            include=tuple(_names(con.get("including"))),
+            deferrable=bool(con.get("deferrable")),
+            initially_deferred=bool(con.get("initdeferred")),
+            origin=self._origin(con.get("location")),
+        )
+        for c in cols:
+            t.set_col(c, nullable=False)
+        rel_taken.add(cname)
+        self.key_indexes[f"{t.schema}.{cname}"] = table_key(t)
+        return cname
+
+    def _add_unique(self, t: TableBuilder, con: Tree, column: str | None) -> str:
+        rel_taken = self.rel_names[t.schema]
+        cols = tuple(_names(con.get("keys"))) or ((column,) if column else ())
+        include = _names(con.get("including"))
+        cname: str = con.get("conname") or choose_name(
+            t.name, _name_addition([*cols, *include]), "key", rel_taken
+        )
+        t.uniques[cname] = Unique(
+            name=cname,
+            columns=cols,
+            include=tuple(include),
+            nulls_not_distinct=bool(con.get("nulls_not_distinct")),
+            deferrable=bool(con.get("deferrable")),
+            initially_deferred=bool(con.get("initdeferred")),
+            origin=self._origin(con.get("location")),
+        )
+        rel_taken.add(cname)
+        self.key_indexes[f"{t.schema}.{cname}"] = table_key(t)
+        return cname
+
+    def _add_check(self, t: TableBuilder, con: Tree, column: str | None) -> str:
+        expr = self._expr(self._domain_casts(con["raw_expr"], t))
+        cname: str | None = con.get("conname")
+        if not cname:
+            refs = _column_refs(con["raw_expr"])
+            cname = choose_name(
+                t.name, refs[0] if len(refs) == 1 else None, "check", self.con_names[t.schema]
+            )
+        t.checks[cname] = Check(
+            name=cname,
+            expr=expr,
+            validated=not con.get("skip_validation", False),
+            no_inherit=bool(con.get("is_no_inherit")),
+            origin=self._origin(con.get("location")),
+        )
+        return cname
+
+    def _add_foreign_key(self, t: TableBuilder, con: Tree, column: str | None) -> str:
+        """A foreign key; one to a table's primary key not yet known waits for it."""
+        cols = tuple(_names(con.get("fk_attrs"))) or ((column,) if column else ())
+        rschema, rname = self._qual(con["pktable"])
+        ref_cols = tuple(_names(con.get("pk_attrs")))
+        cname: str = con.get("conname") or choose_name(
+            t.name, _name_addition(list(cols)), "fkey", self.con_names[t.schema]
+        )
+        if not ref_cols:
+            target = self.tables.get(f"{rschema}.{rname}")
+            if target is not None and target.primary_key is not None:
+                ref_cols = target.primary_key.columns
+            else:
+                t.pending_fk_refs[cname] = f"{rschema}.{rname}"
+        t.foreign_keys[cname] = ForeignKey(
+            name=cname,
+            columns=cols,
+            ref_table=f"{rschema}.{rname}",
+            ref_columns=ref_cols,
+            on_delete=_FK_ACTIONS[con.get("fk_del_action", "a")],  # type: ignore[arg-type]
+            on_update=_FK_ACTIONS[con.get("fk_upd_action", "a")],  # type: ignore[arg-type]
+            match=_FK_MATCH[con.get("fk_matchtype", "s")],  # type: ignore[arg-type]
+            deferrable=bool(con.get("deferrable")),
+            initially_deferred=bool(con.get("initdeferred")),
+            validated=not con.get("skip_validation", False),
+            origin=self._origin(con.get("location")),
+        )
+        return cname
+
+    def _add_exclusion(self, t: TableBuilder, con: Tree, column: str | None) -> str:
+        rel_taken = self.rel_names[t.schema]
+        elems = []
+        colnames = []
+        for pair in con.get("exclusions") or ():
+            items = pair["List"]["items"] if "List" in pair else pair
+            elem = self._index_elem(items[0]["IndexElem"], columns=t.columns)
+            op = ".".join(_names(items[1]["List"]["items"] if "List" in items[1] else items[1]))
+            elems.append(ExclusionElement(element=elem, operator=op))
+            colnames.append(elem.column or _expr_colname(items[0]["IndexElem"]))
+        cname: str = con.get("conname") or choose_name(
+            t.name, _name_addition(colnames), "excl", rel_taken
+        )
+        rel_taken.add(cname)
+        self.key_indexes[f"{t.schema}.{cname}"] = table_key(t)
+        t.exclusions[cname] = Exclusion(
+            name=cname,
+            method=con.get("access_method") or "gist",
+            elements=tuple(elems),
+            include=tuple(_names(con.get("including"))),
+            where=self._expr(con["where_clause"]) if con.get("where_clause") else None,
+            deferrable=bool(con.get("deferrable")),
+            initially_deferred=bool(con.get("initdeferred")),
+            origin=self._origin(con.get("location")),
+        )
+        return cname
 
     def _index_elem(
         self, e: Tree, partition: bool = False, columns: Iterable[Column] = ()
@@ -442,6 +483,33 @@ class TableStatements(ReaderState):
     def _partitions(self, parent: TableBuilder) -> list[TableBuilder]:
         key = table_key(parent)
         return [t for t in self.tables.values() if t.partition_of == key]
+
+
+@dataclasses.dataclass(slots=True)
+class _ColumnSpec:
+    """What a column definition's constraints say of the column."""
+
+    nullable: bool = True
+    default: Expr | None = None
+    identity: Identity | None = None
+    generated: Generated | None = None
+
+
+# DEFERRABLE / INITIALLY ... after a column's key constraint: what they set in it.
+_CONSTRAINT_ATTRS: dict[str, dict[str, bool]] = {
+    "CONSTR_ATTR_DEFERRABLE": {"deferrable": True},
+    "CONSTR_ATTR_NOT_DEFERRABLE": {"deferrable": False},
+    "CONSTR_ATTR_DEFERRED": {"initdeferred": True},
+    "CONSTR_ATTR_IMMEDIATE": {"initdeferred": False},
+}
+
+_ADD_CONSTRAINT: dict[str, Callable[[TableStatements, TableBuilder, Tree, str | None], str]] = {
+    "CONSTR_PRIMARY": TableStatements._add_primary_key,
+    "CONSTR_UNIQUE": TableStatements._add_unique,
+    "CONSTR_CHECK": TableStatements._add_check,
+    "CONSTR_FOREIGN": TableStatements._add_foreign_key,
+    "CONSTR_EXCLUSION": TableStatements._add_exclusion,
+}
 
 
 def identity_from_options(opts: dict[str, Any], always: bool) -> Identity:
