@@ -79,32 +79,24 @@ def statement_spans(src: Source) -> list[tuple[int, int, str]]:
     start = 0
     first: str | None = None
     head: list[str] = []
-    trigger = False
-    case_depth = 0
-    body_end = False
-
-    def close(end: int) -> None:
-        if first is not None:
-            spans.append((start, end, first))
-        elif tokenize(src, start, end):  # only punctuation/numbers: not a statement we know
-            spans.append((start, end, ""))
-
+    body: _TriggerBody | None = None  # set from the word TRIGGER of CREATE [TEMP] TRIGGER
     for m in _COARSE_RE.finditer(text):
         kind = m.lastgroup
         if kind == "c":
             continue
         if kind == "semi":
-            if trigger and not body_end:
+            if body is not None and not body.ended:
                 continue
-            close(m.start())
-            start, first, head, trigger, case_depth, body_end = m.end(), None, [], False, 0, False
+            _close(src, spans, start, m.start(), first)
+            start, first, head, body = m.end(), None, [], None
             continue
         if kind == "bad":
             raise src.error(_BAD_QUOTE[m.group()], m.start())
         if kind == "s":
             if first is None:
                 first = ""
-            body_end = False
+            if body is not None:
+                body.ended = False
             continue
         u = m.group().upper()
         if first is None:
@@ -112,19 +104,40 @@ def statement_spans(src: Source) -> list[tuple[int, int, str]]:
         if len(head) < 3:
             head.append(u)
             if head[0] == "CREATE" and u == "TRIGGER" and all(h in _TEMP for h in head[1:-1]):
-                trigger = True
+                body = _TriggerBody()
                 continue
-        if trigger:
-            if u == "CASE":
-                case_depth += 1
-                body_end = False
-            elif u == "END":
-                if case_depth > 0:
-                    case_depth -= 1
-                    body_end = False
-                else:
-                    body_end = True
-            else:
-                body_end = False
-    close(len(text))
+        if body is not None:
+            body.word(u)
+    _close(src, spans, start, len(text), first)
     return spans
+
+
+def _close(
+    src: Source, spans: list[tuple[int, int, str]], start: int, end: int, first: str | None
+) -> None:
+    """Record the statement ``src.text[start:end]`` that begins with the word ``first``."""
+    if first is not None:
+        spans.append((start, end, first))
+    elif tokenize(src, start, end):  # only punctuation/numbers: not a statement we know
+        spans.append((start, end, ""))
+
+
+class _TriggerBody:
+    """Whether a trigger's text so far ends its body: its last word or string is an ``END``
+    that closes no ``CASE``."""
+
+    __slots__ = ("case_depth", "ended")
+
+    def __init__(self) -> None:
+        self.case_depth = 0
+        self.ended = False
+
+    def word(self, u: str) -> None:
+        if u == "CASE":
+            self.case_depth += 1
+            self.ended = False
+        elif u == "END" and self.case_depth > 0:
+            self.case_depth -= 1
+            self.ended = False
+        else:
+            self.ended = u == "END"
