@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -386,52 +387,96 @@ def _figure_colname(node: Any) -> tuple[str, int]:
     kind = _kind(node)
     if kind is None:
         return _NO_NAME
-    body = node[kind]
-    if kind == "ColumnRef":
-        fields = _names(body.get("fields", []))
-        return (fields[-1], 2) if fields else _NO_NAME
-    if kind == "A_Indirection":
-        fields = _names(body.get("indirection", []))
-        return (fields[-1], 2) if fields else _figure_colname(body.get("arg"))
-    if kind == "FuncCall":
-        return _names(body.get("funcname", []))[-1], 2
-    if kind == "A_Expr":
-        return ("nullif", 2) if body.get("kind") == "AEXPR_NULLIF" else _NO_NAME
-    if kind == "TypeCast":
-        name, strength = _figure_colname(body.get("arg"))
-        type_names = _names(body.get("typeName", {}).get("names", []))
-        if strength <= 1 and type_names:
-            return type_names[-1], 1
-        return name, strength
-    if kind == "CollateClause":
-        return _figure_colname(body.get("arg"))
-    if kind == "SubLink":
-        link = body.get("subLinkType")
-        if link == "EXISTS_SUBLINK":
-            return "exists", 2
-        if link == "ARRAY_SUBLINK":
-            return "array", 2
-        if link == "EXPR_SUBLINK":
-            sub = body.get("subselect", {}).get("SelectStmt", {})
-            while sub.get("op", "SETOP_NONE") != "SETOP_NONE":
-                sub = sub.get("larg", {})
-            targets = sub.get("targetList") or []
-            if targets:
-                first = targets[0].get("ResTarget", {})
-                return first.get("name") or _figure_colname(first.get("val"))[0], 2
-        return _NO_NAME
-    if kind == "CaseExpr":
-        name, strength = _figure_colname(body.get("defresult"))
-        return ("case", 1) if strength <= 1 else (name, strength)
-    if kind == "MinMaxExpr":
-        return {"IS_GREATEST": "greatest", "IS_LEAST": "least"}[body["op"]], 2
-    if kind == "SQLValueFunction" and body.get("op") in _SVF_NAMES:
-        return _SVF_NAMES[body["op"]], 2
-    if kind == "XmlExpr" and body.get("op") in _XML_NAMES:
-        return _XML_NAMES[body["op"]], 2
-    if kind in _FIXED_NAMES:
-        return _FIXED_NAMES[kind], 2
+    colname = _COLNAME.get(kind)
+    if colname is not None:
+        return colname(node[kind])
+    return (_FIXED_NAMES[kind], 2) if kind in _FIXED_NAMES else _NO_NAME
+
+
+# FigureColnameInternal's cases, one function per node kind (given the node's body); see
+# _COLNAME. Kinds with a fixed name are in _FIXED_NAMES.
+
+
+def _colname_column_ref(body: Tree) -> tuple[str, int]:
+    fields = _names(body.get("fields", []))
+    return (fields[-1], 2) if fields else _NO_NAME
+
+
+def _colname_indirection(body: Tree) -> tuple[str, int]:
+    """``(row).field`` is named by the field; ``arr[1]`` by the array."""
+    fields = _names(body.get("indirection", []))
+    return (fields[-1], 2) if fields else _figure_colname(body.get("arg"))
+
+
+def _colname_func_call(body: Tree) -> tuple[str, int]:
+    return _names(body.get("funcname", []))[-1], 2
+
+
+def _colname_a_expr(body: Tree) -> tuple[str, int]:
+    return ("nullif", 2) if body.get("kind") == "AEXPR_NULLIF" else _NO_NAME
+
+
+def _colname_type_cast(body: Tree) -> tuple[str, int]:
+    """A cast is named by its argument, or failing a name of strength 2, by its type."""
+    name, strength = _figure_colname(body.get("arg"))
+    type_names = _names(body.get("typeName", {}).get("names", []))
+    if strength <= 1 and type_names:
+        return type_names[-1], 1
+    return name, strength
+
+
+def _colname_collate(body: Tree) -> tuple[str, int]:
+    return _figure_colname(body.get("arg"))
+
+
+def _colname_sublink(body: Tree) -> tuple[str, int]:
+    """EXISTS, ARRAY(...), or a scalar sub-select named by its (first branch's) first output."""
+    link = body.get("subLinkType")
+    if link == "EXISTS_SUBLINK":
+        return "exists", 2
+    if link == "ARRAY_SUBLINK":
+        return "array", 2
+    if link == "EXPR_SUBLINK":
+        sub = body.get("subselect", {}).get("SelectStmt", {})
+        while sub.get("op", "SETOP_NONE") != "SETOP_NONE":
+            sub = sub.get("larg", {})
+        targets = sub.get("targetList") or []
+        if targets:
+            first = targets[0].get("ResTarget", {})
+            return first.get("name") or _figure_colname(first.get("val"))[0], 2
     return _NO_NAME
+
+
+def _colname_case(body: Tree) -> tuple[str, int]:
+    name, strength = _figure_colname(body.get("defresult"))
+    return ("case", 1) if strength <= 1 else (name, strength)
+
+
+def _colname_min_max(body: Tree) -> tuple[str, int]:
+    return {"IS_GREATEST": "greatest", "IS_LEAST": "least"}[body["op"]], 2
+
+
+def _colname_value_function(body: Tree) -> tuple[str, int]:
+    return (_SVF_NAMES[body["op"]], 2) if body.get("op") in _SVF_NAMES else _NO_NAME
+
+
+def _colname_xml(body: Tree) -> tuple[str, int]:
+    return (_XML_NAMES[body["op"]], 2) if body.get("op") in _XML_NAMES else _NO_NAME
+
+
+_COLNAME: dict[str, Callable[[Tree], tuple[str, int]]] = {
+    "ColumnRef": _colname_column_ref,
+    "A_Indirection": _colname_indirection,
+    "FuncCall": _colname_func_call,
+    "A_Expr": _colname_a_expr,
+    "TypeCast": _colname_type_cast,
+    "CollateClause": _colname_collate,
+    "SubLink": _colname_sublink,
+    "CaseExpr": _colname_case,
+    "MinMaxExpr": _colname_min_max,
+    "SQLValueFunction": _colname_value_function,
+    "XmlExpr": _colname_xml,
+}
 
 
 def _is_star(val: Any) -> bool:
