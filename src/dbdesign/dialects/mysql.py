@@ -25,8 +25,8 @@ Conventions (docs/model.md, "MySQL"):
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from dbdesign.dialects import Capabilities, Dialect, mysql_sql, register
@@ -45,106 +45,20 @@ from dbdesign.dialects.mysql_charsets import (
     is_known_engine,
     max_bytes_per_char,
 )
+from dbdesign.dialects.mysql_quoting import (
+    RESERVED_WORDS,
+    quote_ident,
+    quote_string,
+    unquote_ident,
+    unquote_string,
+)
 from dbdesign.dialects.operations import MYSQL as MYSQL_OPERATIONS
 from dbdesign.model import DataType
 
 NAMESPACE = "main"
 MAX_IDENTIFIER = 64  # characters, for tables, columns, indexes, constraints, views, routines
 MAX_KEY_LENGTH = 3072  # bytes of an InnoDB index key (DYNAMIC/COMPRESSED row format)
-
-# --------------------------------------------------------------------------------------------
-# Reserved words and quoting
-# --------------------------------------------------------------------------------------------
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-# Reserved words of MySQL 8.0 and MariaDB 10.11: never usable unquoted as names.
-RESERVED_WORDS = _words("""
-ACCESSIBLE ADD ALL ALTER ANALYZE AND AS ASC ASENSITIVE BEFORE BETWEEN BIGINT BINARY BLOB BOTH
-BY CALL CASCADE CASE CHANGE CHAR CHARACTER CHECK COLLATE COLUMN CONDITION CONSTRAINT CONTINUE
-CONVERT CREATE CROSS CUBE CUME_DIST CURRENT_DATE CURRENT_ROLE CURRENT_TIME CURRENT_TIMESTAMP
-CURRENT_USER CURSOR DATABASE DATABASES DAY_HOUR DAY_MICROSECOND DAY_MINUTE DAY_SECOND DEC
-DECIMAL DECLARE DEFAULT DELAYED DELETE DELETE_DOMAIN_ID DENSE_RANK DESC DESCRIBE DETERMINISTIC
-DISTINCT DISTINCTROW DIV DO_DOMAIN_IDS DOUBLE DROP DUAL EACH ELSE ELSEIF EMPTY ENCLOSED ESCAPED
-EXCEPT EXISTS EXIT EXPLAIN FALSE FETCH FIRST_VALUE FLOAT FLOAT4 FLOAT8 FOR FORCE FOREIGN FROM
-FULLTEXT FUNCTION GENERAL GENERATED GET GRANT GROUP GROUPING GROUPS HAVING HIGH_PRIORITY
-HOUR_MICROSECOND HOUR_MINUTE HOUR_SECOND IF IGNORE IGNORE_DOMAIN_IDS IGNORE_SERVER_IDS IN INDEX
-INFILE INNER INOUT INSENSITIVE INSERT INT INT1 INT2 INT3 INT4 INT8 INTEGER INTERSECT INTERVAL
-INTO IO_AFTER_GTIDS IO_BEFORE_GTIDS IS ITERATE JOIN JSON_TABLE KEY KEYS KILL LAG LAST_VALUE
-LATERAL LEAD LEADING LEAVE LEFT LIKE LIMIT LINEAR LINES LOAD LOCALTIME LOCALTIMESTAMP LOCK LONG
-LONGBLOB LONGTEXT LOOP LOW_PRIORITY MASTER_BIND MASTER_HEARTBEAT_PERIOD
-MASTER_SSL_VERIFY_SERVER_CERT MATCH MAXVALUE MEDIUMBLOB MEDIUMINT MEDIUMTEXT MIDDLEINT
-MINUTE_MICROSECOND MINUTE_SECOND MOD MODIFIES NATURAL NOT NO_WRITE_TO_BINLOG NTH_VALUE NTILE
-NULL NUMERIC OF OFFSET ON OPTIMIZE OPTIMIZER_COSTS OPTION OPTIONALLY OR ORDER OUT OUTER OUTFILE
-OVER PAGE_CHECKSUM PARSE_VCOL_EXPR PARTITION PERCENT_RANK POSITION PRECISION PRIMARY PROCEDURE
-PURGE RANGE RANK READ READS READ_WRITE REAL RECURSIVE REF_SYSTEM_ID REFERENCES REGEXP RELEASE
-RENAME REPEAT REPLACE REQUIRE RESIGNAL RESTRICT RETURN RETURNING REVOKE RIGHT RLIKE ROW
-ROW_NUMBER ROWS SCHEMA SCHEMAS SECOND_MICROSECOND SELECT SENSITIVE SEPARATOR SET SHOW SIGNAL
-SLOW SMALLINT SPATIAL SPECIFIC SQL SQL_BIG_RESULT SQL_CALC_FOUND_ROWS SQL_SMALL_RESULT
-SQLEXCEPTION SQLSTATE SQLWARNING SSL STARTING STATS_AUTO_RECALC STATS_PERSISTENT
-STATS_SAMPLE_PAGES STORED STRAIGHT_JOIN SYSTEM TABLE TERMINATED THEN TINYBLOB TINYINT TINYTEXT
-TO TRAILING TRIGGER TRUE UNDO UNION UNIQUE UNLOCK UNSIGNED UPDATE USAGE USE USING UTC_DATE
-UTC_TIME UTC_TIMESTAMP VALUES VARBINARY VARCHAR VARCHARACTER VARYING VIRTUAL WHEN WHERE WHILE
-WINDOW WITH WRITE XOR YEAR_MONTH ZEROFILL
-""")
 _RESERVED_LOWER = frozenset(w.lower() for w in RESERVED_WORDS)  # as Dialect.reserved_words
-
-_SIMPLE_IDENT = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
-
-
-def quote_ident(name: str, *, always: bool = False) -> str:
-    """A name in backticks when MySQL needs it (reserved word, odd characters) or ``always``."""
-    if not always and _SIMPLE_IDENT.match(name) and name.upper() not in RESERVED_WORDS:
-        return name
-    return "`" + name.replace("`", "``") + "`"
-
-
-_ESCAPES = {"\\": "\\\\", "'": "''", "\n": "\\n", "\r": "\\r", "\0": "\\0", "\x1a": "\\Z"}
-_TO_ESCAPE = re.compile(r"[\\'\n\r\0\x1a]")
-
-
-def quote_string(value: str) -> str:
-    """A string literal the way the server prints one (``'it''s'``, ``'a\\nb'``)."""
-    return "'" + _TO_ESCAPE.sub(lambda m: _ESCAPES[m.group()], value) + "'"
-
-
-_UNESCAPES = {"0": "\0", "b": "\b", "n": "\n", "r": "\r", "t": "\t", "Z": "\x1a"}
-
-
-def unquote_string(literal: str) -> str:
-    """The value of a quoted literal: ``'...'`` or ``"..."``, doubled quotes and backslash
-    escapes (``\\%`` and ``\\_`` keep their backslash, as MySQL does)."""
-    q = literal[0]
-    body = literal[1:-1]
-    out: list[str] = []
-    i = 0
-    while i < len(body):
-        ch = body[i]
-        if ch == "\\" and i + 1 < len(body):
-            nxt = body[i + 1]
-            if nxt in "%_":
-                out.append("\\" + nxt)
-            else:
-                out.append(_UNESCAPES.get(nxt, nxt))
-            i += 2
-            continue
-        if ch == q and i + 1 < len(body) and body[i + 1] == q:
-            out.append(q)
-            i += 2
-            continue
-        out.append(ch)
-        i += 1
-    return "".join(out)
-
-
-def unquote_ident(text: str) -> str:
-    if len(text) >= 2 and text[0] == "`" and text[-1] == "`":
-        return text[1:-1].replace("``", "`")
-    return text
-
 
 # --------------------------------------------------------------------------------------------
 # Names the server chooses
@@ -422,115 +336,118 @@ def _name_token(tok: Token | None) -> str | None:
     return None
 
 
+# The attribute words after a type that need no name, as what they set.
+_TYPE_FLAGS: dict[str, Callable[[RawType], RawType]] = {
+    "unsigned": lambda r: replace(r, unsigned=True),
+    "signed": lambda r: r,
+    "zerofill": lambda r: replace(r, zerofill=True, unsigned=True),
+    "binary": lambda r: replace(r, binary=True),
+    "ascii": lambda r: replace(r, charset="latin1"),
+    "unicode": lambda r: replace(r, charset="ucs2"),
+    "byte": lambda r: replace(r, charset="binary"),
+}
+
+
+class _TypeReader:
+    """A position in the tokens of a data type, and the parts of one (base, arguments,
+    attributes) read from there."""
+
+    def __init__(self, toks: Sequence[Token], start: int) -> None:
+        self.toks = toks
+        self.start = start
+        self.i = start
+
+    def word(self, k: int = 0) -> str:
+        """The lower-cased word ``k`` tokens on ("" if that is no word)."""
+        j = self.i + k
+        return self.toks[j][1].lower() if j < len(self.toks) and self.toks[j][0] == "word" else ""
+
+    def accept_op(self, op: str) -> bool:
+        if self.i < len(self.toks) and self.toks[self.i] == ("op", op):
+            self.i += 1
+            return True
+        return False
+
+    def base(self) -> str:
+        """The base spelling, one or more words (``double precision``, ``national char
+        varying``), as its canonical base name."""
+        first = self.word()
+        if not first:
+            raise TypeSyntaxError("expected a data type", self.i)
+        words = [first]
+        self.i += 1
+        while (nxt := self.word()) and nxt in _TYPE_CONTINUATIONS.get(words[-1], ()):
+            words.append(nxt)
+            self.i += 1
+        spelled = " ".join(words)
+        base = TYPE_ALIASES.get(spelled)
+        if base is None:
+            raise TypeSyntaxError(f"unknown data type {spelled.upper()!r}", self.start)
+        return base
+
+    def arguments(self, base: str) -> tuple[str, ...]:
+        """``(n, m ...)``, or the quoted values of an enum or set (decoded); () if none."""
+        if not self.accept_op("("):
+            return ()
+        args: list[str] = []
+        while True:
+            args.append(self.argument(base))
+            self.i += 1
+            if self.accept_op(","):
+                continue
+            if self.accept_op(")"):
+                return tuple(args)
+            raise TypeSyntaxError("expected ',' or ')' in type arguments", self.i)
+
+    def argument(self, base: str) -> str:
+        if self.i >= len(self.toks):
+            raise TypeSyntaxError("unterminated type arguments", self.i)
+        kind, text = self.toks[self.i]
+        if base in ("enum", "set"):
+            if kind != "string":
+                raise TypeSyntaxError(f"expected a quoted {base} value, not {text!r}", self.i)
+            return unquote_string(text)
+        if kind != "number":
+            raise TypeSyntaxError(f"unexpected {text!r} in type arguments", self.i)
+        return text
+
+    def attributes(self, raw: RawType) -> RawType:
+        """``raw`` with the attributes written next (UNSIGNED, SIGNED, ZEROFILL, BINARY,
+        ASCII, UNICODE, BYTE, CHARACTER SET/CHARSET x, COLLATE x), up to the first word that
+        is none of them."""
+        while True:
+            w = self.word()
+            if w in _TYPE_FLAGS:
+                raw = _TYPE_FLAGS[w](raw)
+            elif w == "charset" or (w in ("character", "char") and self.word(1) == "set"):
+                if w != "charset":
+                    self.i += 1
+                raw = replace(raw, charset=canonical_charset(self.name_after("a character set")))
+            elif w == "collate":
+                raw = replace(raw, collation=canonical_collation(self.name_after("a collation")))
+            else:
+                return raw
+            self.i += 1
+
+    def name_after(self, what: str) -> str:
+        """The name (a word, quoted name or string) after the current token, moving onto it."""
+        self.i += 1
+        name = _name_token(self.toks[self.i] if self.i < len(self.toks) else None)
+        if name is None:
+            raise TypeSyntaxError(f"expected {what} name", self.i)
+        return name
+
+
 def parse_type_tokens(toks: Sequence[Token], start: int = 0) -> tuple[RawType, int]:
     """Parse a data type from ``toks[start:]``; return it and the index after it.
 
     Reads the base spelling (one or more words), ``(args)``, and the attributes UNSIGNED,
     SIGNED, ZEROFILL, BINARY, ASCII, UNICODE, BYTE, CHARACTER SET/CHARSET x and COLLATE x.
     """
-    i = start
-
-    def word(k: int) -> str:
-        return toks[k][1].lower() if k < len(toks) and toks[k][0] == "word" else ""
-
-    first = word(i)
-    if not first:
-        raise TypeSyntaxError("expected a data type", i)
-    words = [first]
-    i += 1
-    while True:
-        nxt = word(i)
-        if nxt and nxt in _TYPE_CONTINUATIONS.get(words[-1], ()):
-            words.append(nxt)
-            i += 1
-            continue
-        break
-    # "national char varying", "long char varying": the continuation of the continuation
-    if words[-1] == "char" and word(i) == "varying" and words[0] in ("national", "long"):
-        words.append("varying")
-        i += 1
-    if words[0] == "national" and words[-1] == "character" and word(i) == "varying":
-        words.append("varying")
-        i += 1
-    spelled = " ".join(words)
-    base = TYPE_ALIASES.get(spelled)
-    if base is None:
-        raise TypeSyntaxError(f"unknown data type {spelled.upper()!r}", start)
-    args: list[str] = []
-    if i < len(toks) and toks[i] == ("op", "("):
-        i += 1
-        while True:
-            if i >= len(toks):
-                raise TypeSyntaxError("unterminated type arguments", i)
-            kind, text = toks[i]
-            if base in ("enum", "set"):
-                if kind != "string":
-                    raise TypeSyntaxError(f"expected a quoted {base} value, not {text!r}", i)
-                args.append(unquote_string(text))
-            elif kind == "number":
-                args.append(text)
-            else:
-                raise TypeSyntaxError(f"unexpected {text!r} in type arguments", i)
-            i += 1
-            if i < len(toks) and toks[i] == ("op", ","):
-                i += 1
-                continue
-            if i < len(toks) and toks[i] == ("op", ")"):
-                i += 1
-                break
-            raise TypeSyntaxError("expected ',' or ')' in type arguments", i)
-    unsigned = zerofill = binary = False
-    charset: str | None = None
-    collation: str | None = None
-    while i < len(toks):
-        w = word(i)
-        if w == "unsigned":
-            unsigned = True
-        elif w == "signed":
-            pass
-        elif w == "zerofill":
-            zerofill = unsigned = True
-        elif w == "binary":
-            binary = True
-        elif w == "ascii":
-            charset = "latin1"
-        elif w == "unicode":
-            charset = "ucs2"
-        elif w == "byte":
-            charset = "binary"
-        elif w in ("character", "charset", "char"):
-            if w != "charset":
-                if word(i + 1) != "set":
-                    break
-                i += 1
-            name = _name_token(toks[i + 1] if i + 1 < len(toks) else None)
-            if name is None:
-                raise TypeSyntaxError("expected a character set name", i + 1)
-            charset = canonical_charset(name)
-            i += 1
-        elif w == "collate":
-            name = _name_token(toks[i + 1] if i + 1 < len(toks) else None)
-            if name is None:
-                raise TypeSyntaxError("expected a collation name", i + 1)
-            collation = canonical_collation(name)
-            i += 1
-        else:
-            break
-        i += 1
-    raw = " ".join(t[1] for t in toks[start:i])
-    return (
-        RawType(
-            base=base,
-            args=tuple(args),
-            unsigned=unsigned,
-            zerofill=zerofill,
-            binary=binary,
-            charset=charset,
-            collation=collation,
-            raw=raw,
-        ),
-        i,
-    )
+    reader = _TypeReader(toks, start)
+    base = reader.base()
+    raw = reader.attributes(RawType(base=base, args=reader.arguments(base)))
+    return replace(raw, raw=" ".join(t[1] for t in toks[start : reader.i])), reader.i
 
 
 @lru_cache(maxsize=4096)
@@ -574,11 +491,78 @@ def effective_charset(raw: RawType, table_collation: str) -> str:
     return charset_of(table_collation)
 
 
+# How the numbers written after a type make its canonical base and arguments, by base (after
+# the aliases and CHARACTER SET binary): (base, numbers, written type, character set) -> both.
+_Args = tuple[int | str, ...]
+
+
+def _integer_args(base: str, n: list[int], raw: RawType, charset: str) -> tuple[str, _Args]:
+    """A display width only with ZEROFILL (the type's own if none is written)."""
+    return base, ((n[0] if n else _ZEROFILL_WIDTH[base],) if raw.zerofill else ())
+
+
+def _decimal_args(base: str, n: list[int], raw: RawType, charset: str) -> tuple[str, _Args]:
+    return base, (n[0] if n else 10, n[1] if len(n) > 1 else 0)
+
+
+def _float_args(base: str, n: list[int], raw: RawType, charset: str) -> tuple[str, _Args]:
+    """FLOAT(p) is a float up to 24 bits of precision, else a double; FLOAT(m, d) keeps both."""
+    if len(n) == 1:
+        return ("double" if n[0] > 24 else "float"), ()
+    return _double_args(base, n, raw, charset)
+
+
+def _double_args(base: str, n: list[int], raw: RawType, charset: str) -> tuple[str, _Args]:
+    return base, ((n[0], n[1]) if len(n) >= 2 else ())
+
+
+def _length_or_one(base: str, n: list[int], raw: RawType, charset: str) -> tuple[str, _Args]:
+    return base, (n[0] if n else 1,)
+
+
+def _length_if_given(base: str, n: list[int], raw: RawType, charset: str) -> tuple[str, _Args]:
+    return base, ((n[0],) if n else ())
+
+
+def _fsp_args(base: str, n: list[int], raw: RawType, charset: str) -> tuple[str, _Args]:
+    """Fractional seconds, none when 0."""
+    return base, ((n[0],) if n and n[0] else ())
+
+
+def _text_of_size(base: str, n: list[int], raw: RawType, charset: str) -> tuple[str, _Args]:
+    """TEXT(n) is the smallest text type that holds n characters."""
+    return (_by_size(TEXT_TYPES, n[0] * max_bytes_per_char(charset)) if n else base), ()
+
+
+def _blob_of_size(base: str, n: list[int], raw: RawType, charset: str) -> tuple[str, _Args]:
+    """BLOB(n) is the smallest blob type that holds n bytes."""
+    return (_by_size(BLOB_TYPES, n[0]) if n else base), ()
+
+
+def _quoted_values(base: str, n: list[int], raw: RawType, charset: str) -> tuple[str, _Args]:
+    """The values of an enum or set, without trailing spaces, as the server quotes them."""
+    return base, tuple(quote_string(v.rstrip(" ")) for v in raw.args)
+
+
+_TYPE_ARGS: dict[str, Callable[[str, list[int], RawType, str], tuple[str, _Args]]] = {
+    **{t: _integer_args for t in INTEGER_TYPES},
+    "decimal": _decimal_args,
+    "float": _float_args,
+    "double": _double_args,
+    **{t: _length_or_one for t in ("bit", "char", "binary")},
+    **{t: _length_if_given for t in ("varchar", "varbinary")},
+    **{t: _fsp_args for t in TEMPORAL_FSP},
+    "text": _text_of_size,
+    "blob": _blob_of_size,
+    **{t: _quoted_values for t in ("enum", "set")},
+}
+
+
 def canonical_type(raw: RawType, table_collation: str = DEFAULT_COLLATION) -> DataType:
     """The canonical :class:`DataType` of a written type (``table_collation`` decides the
     character set of TEXT(n) and of ``CHARACTER SET binary`` columns)."""
     base = raw.base
-    args: tuple[int | str, ...] = ()
+    args: _Args = ()
     n = [_int(a) for a in raw.args] if base not in ("enum", "set") else []
     charset = effective_charset(raw, table_collation)
     if base == "serial":
@@ -591,31 +575,8 @@ def canonical_type(raw: RawType, table_collation: str = DEFAULT_COLLATION) -> Da
         base == "tinyint" and n == [1] and not raw.unsigned and not raw.zerofill
     ):
         return DataType(name="boolean", raw=raw.raw)
-    if base in INTEGER_TYPES:
-        if raw.zerofill:
-            args = (n[0] if n else _ZEROFILL_WIDTH[base],)
-    elif base == "decimal":
-        args = (n[0] if n else 10, n[1] if len(n) > 1 else 0)
-    elif base == "float":
-        if len(n) == 1:
-            base = "double" if n[0] > 24 else "float"
-        elif len(n) >= 2:
-            args = (n[0], n[1])
-    elif base == "double":
-        if len(n) >= 2:
-            args = (n[0], n[1])
-    elif base in ("bit", "char", "binary"):
-        args = (n[0] if n else 1,)
-    elif base in ("varchar", "varbinary"):
-        args = (n[0],) if n else ()
-    elif base in TEMPORAL_FSP:
-        args = (n[0],) if n and n[0] else ()
-    elif base == "text" and n:
-        base = _by_size(TEXT_TYPES, n[0] * max_bytes_per_char(charset))
-    elif base == "blob" and n:
-        base = _by_size(BLOB_TYPES, n[0])
-    elif base in ("enum", "set"):
-        args = tuple(quote_string(v.rstrip(" ")) for v in raw.args)
+    if base in _TYPE_ARGS:
+        base, args = _TYPE_ARGS[base](base, n, raw, charset)
     name = base
     if raw.unsigned and base in (*INTEGER_TYPES, "decimal", "float", "double"):
         name += " unsigned zerofill" if raw.zerofill else " unsigned"

@@ -9,6 +9,7 @@ version comments (``/*!40101 ... */``, ``/*M!100100 ... */``) are read as the co
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from dbdesign.dialects.tokens import Source, Tok
@@ -75,79 +76,121 @@ def _executed(mariadb_only: str, version: str) -> bool:
     return not version or int(version) <= SERVER_VERSION
 
 
+class _Splitter:
+    """Where :func:`split_script` is in a script: the delimiter, the statement it is in, the
+    statements it has found and the version-comment markers to blank."""
+
+    def __init__(self, text: str, file: str | None) -> None:
+        self.text = text
+        self.file = file
+        self.blanks: list[tuple[int, int]] = []
+        self.spans: list[tuple[int, int, str]] = []
+        self.delimiter = ";"
+        self.pos = 0
+        self.start = 0
+        self.first: str | None = None  # first word of the statement, "" if it starts otherwise
+        self.in_version_comment = False
+
+    def split(self) -> tuple[Source, list[MySQLStatement]]:
+        n = len(self.text)
+        while self.pos < n:
+            m = _pattern(self.delimiter, self.first is None).search(self.text, self.pos)
+            if m is None:
+                break
+            self.pos = m.end()
+            _ON_MATCH[m.lastgroup or ""](self, m)
+        if self.first is not None:
+            self.spans.append((self.start, n, self.first))
+        src = Source(self.blanked(), self.file)
+        return src, [MySQLStatement(a, b, f, src) for a, b, f in self.spans]
+
+    def delimited(self, m: re.Match[str]) -> None:
+        """The delimiter: the end of a statement (if one has begun)."""
+        if self.first is not None:
+            self.spans.append((self.start, m.start(), self.first))
+        self.start = m.end()
+        self.first = None
+
+    def comment(self, m: re.Match[str]) -> None:
+        pass
+
+    def version_comment(self, m: re.Match[str]) -> None:
+        """``/*!NNNNN``: code for the server, or a comment for a later one."""
+        if _executed(m.group("xm"), m.group("xv")):
+            self.blanks.append((m.start(), m.end()))
+            self.in_version_comment = True
+            return
+        close = self.text.find("*/", self.pos)
+        if close == -1:
+            raise Source(self.text, self.file).error(_UNTERMINATED["/*"], m.start())
+        self.pos = close + 2
+
+    def comment_end(self, m: re.Match[str]) -> None:
+        """``*/``: the end of a version comment, else text that starts a statement."""
+        if self.in_version_comment:
+            self.blanks.append((m.start(), m.end()))
+            self.in_version_comment = False
+        elif self.first is None:
+            self.first = ""
+
+    def unterminated(self, m: re.Match[str]) -> None:
+        raise Source(self.text, self.file).error(_UNTERMINATED[m.group()], m.start())
+
+    def token(self, m: re.Match[str]) -> None:
+        """A string, word or other character: the first starts a statement (or is the client's
+        DELIMITER command)."""
+        if self.first is not None:
+            return
+        if m.lastgroup == "w" and m.group().upper() == "DELIMITER":
+            self.delimiter_command(m)
+            return
+        self.first = m.group().upper() if m.lastgroup == "w" else ""
+
+    def delimiter_command(self, m: re.Match[str]) -> None:
+        """``DELIMITER x``: the rest of the line, up to the first space, ends statements now."""
+        eol = self.text.find("\n", self.pos)
+        eol = len(self.text) if eol == -1 else eol
+        rest = self.text[self.pos : eol].split()
+        if not rest:
+            raise Source(self.text, self.file).error("DELIMITER needs a delimiter", m.start())
+        self.delimiter = rest[0]
+        self.pos = self.start = eol
+
+    def blanked(self) -> str:
+        """The text with the version-comment markers replaced by spaces."""
+        if not self.blanks:
+            return self.text
+        out: list[str] = []
+        last = 0
+        for a, b in self.blanks:
+            out.append(self.text[last:a])
+            out.append(" " * (b - a))
+            last = b
+        out.append(self.text[last:])
+        return "".join(out)
+
+
+# What a match of each group of the split pattern does (see _split_pattern).
+_ON_MATCH: dict[str, Callable[[_Splitter, re.Match[str]], None]] = {
+    "d": _Splitter.delimited,
+    "c": _Splitter.comment,
+    "bc": _Splitter.comment,
+    "x": _Splitter.version_comment,
+    "xc": _Splitter.comment_end,
+    "bad": _Splitter.unterminated,
+    "s": _Splitter.token,
+    "w": _Splitter.token,
+    "o": _Splitter.token,
+}
+
+
 def split_script(text: str, file: str | None = None) -> tuple[Source, list[MySQLStatement]]:
     """Split a script into statements as the ``mysql`` client does.
 
     Returns the :class:`Source` (the text with version-comment markers blanked) and the
     statements in order. ``DELIMITER`` lines are consumed, not returned.
     """
-    blanks: list[tuple[int, int]] = []
-    spans: list[tuple[int, int, str]] = []
-    delimiter = ";"
-    pos = 0
-    start = 0
-    first: str | None = None  # first word of the current statement, "" if it starts otherwise
-    in_version_comment = False
-    n = len(text)
-    while pos < n:
-        m = _pattern(delimiter, first is None).search(text, pos)
-        if m is None:
-            break
-        kind = m.lastgroup
-        if kind == "d":
-            if first is not None:
-                spans.append((start, m.start(), first))
-            pos = start = m.end()
-            first = None
-            continue
-        pos = m.end()
-        if kind in ("c", "bc"):
-            continue
-        if kind == "x":
-            if _executed(m.group("xm"), m.group("xv")):
-                blanks.append((m.start(), m.end()))
-                in_version_comment = True
-                continue
-            close = text.find("*/", pos)  # for a later server: a comment
-            if close == -1:
-                raise Source(text, file).error(_UNTERMINATED["/*"], m.start())
-            pos = close + 2
-            continue
-        if kind == "xc":
-            if in_version_comment:
-                blanks.append((m.start(), m.end()))
-                in_version_comment = False
-            elif first is None:
-                first = ""
-            continue
-        if kind == "bad":
-            src = Source(text, file)
-            raise src.error(_UNTERMINATED[m.group()], m.start())
-        if first is not None:
-            continue
-        if kind == "w" and m.group().upper() == "DELIMITER":
-            eol = text.find("\n", pos)
-            eol = n if eol == -1 else eol
-            rest = text[pos:eol].split()
-            if not rest:
-                raise Source(text, file).error("DELIMITER needs a delimiter", m.start())
-            delimiter = rest[0]
-            pos = start = eol
-            continue
-        first = m.group().upper() if kind == "w" else ""
-    if first is not None:
-        spans.append((start, n, first))
-    if blanks:
-        out: list[str] = []
-        last = 0
-        for a, b in blanks:
-            out.append(text[last:a])
-            out.append(" " * (b - a))
-            last = b
-        out.append(text[last:])
-        text = "".join(out)
-    src = Source(text, file)
-    return src, [MySQLStatement(a, b, f, src) for a, b, f in spans]
+    return _Splitter(text, file).split()
 
 
 # --------------------------------------------------------------------------------------------
