@@ -36,7 +36,9 @@ into statements and a statement into tokens, is :mod:`dbdesign.dialects.mysql_le
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from dbdesign.dialects.mysql import NAMESPACE
 from dbdesign.dialects.mysql_lexer import split_script, tokenize
@@ -120,42 +122,55 @@ _SKIPPED = frozenset(
 )
 
 
+class _Located(Protocol):
+    origin: Origin | None
+
+
+_Statement = TypeVar("_Statement", bound=_Located)
+
+
 class _Builder(AlterTables):
     """Applies the statements of a script in order, and makes the schema of what they left."""
 
     def apply(self, st: Parsed) -> None:
         if isinstance(st, UseStmt):
-            self.current = st.database
-            if self.home is None:
-                self.home = st.database
-            elif st.database != self.home:
-                self.diagnostic(
-                    f"USE {st.database}: only database {self.home!r} is modelled; objects of "
-                    "other databases are skipped",
-                    st.origin,
-                )
+            self.use(st)
         elif isinstance(st, MySQLTableDef):
-            if self.ours(st.schema, f"table {st.name}", st.origin):
-                self.create_table(st)
+            self.if_ours(st.schema, f"table {st.name}", st, self.create_table)
         elif isinstance(st, IndexStmt):
-            if self.ours(st.table[0], f"index {st.key.name}", st.origin):
-                self.create_index(st)
+            self.if_ours(st.table[0], f"index {st.key.name}", st, self.create_index)
         elif isinstance(st, AlterStmt):
-            if self.ours(st.table[0], f"table {st.table[1]}", st.origin):
-                self.alter(st)
+            self.if_ours(st.table[0], f"table {st.table[1]}", st, self.alter)
         elif isinstance(st, MySQLViewDef):
-            if self.ours(st.schema, f"view {st.name}", st.origin):
-                self.create_view(st)
+            self.if_ours(st.schema, f"view {st.name}", st, self.create_view)
         elif isinstance(st, MySQLTriggerDef):
-            if self.ours(st.schema or st.table[0], f"trigger {st.name}", st.origin):
-                self.create_trigger(st)
+            self.if_ours(st.schema or st.table[0], f"trigger {st.name}", st, self.create_trigger)
         elif isinstance(st, RoutineDef):
-            if self.ours(st.schema, f"{st.kind} {st.name}", st.origin):
-                self.create_routine(st)
+            self.if_ours(st.schema, f"{st.kind} {st.name}", st, self.create_routine)
         elif isinstance(st, DropStmt):
             self.drop(st)
         else:
             self.rename(st)
+
+    def if_ours(
+        self, schema: str | None, what: str, st: _Statement, apply: Callable[[_Statement], None]
+    ) -> None:
+        """Apply a statement about one object if the object is in the database the script
+        works in (else say that it is skipped)."""
+        if self.ours(schema, what, st.origin):
+            apply(st)
+
+    def use(self, st: UseStmt) -> None:
+        """USE: the first database used is the one modelled; objects of others are skipped."""
+        self.current = st.database
+        if self.home is None:
+            self.home = st.database
+        elif st.database != self.home:
+            self.diagnostic(
+                f"USE {st.database}: only database {self.home!r} is modelled; objects of "
+                "other databases are skipped",
+                st.origin,
+            )
 
     def schema(self, source: str | None) -> Schema:
         tables: dict[str, Table] = {}
