@@ -97,119 +97,22 @@ class ColumnSteps(PlanState):
     def _diff_column(
         self, a: Table, b: Table, ca: Column, cb: Column, add: Callable[..., int]
     ) -> None:
+        """The ALTERs that turn column ``ca`` of ``a`` into ``cb`` of ``b``, in the order the
+        server needs them: generation and identity off, type, default, NOT NULL, identity on."""
         key = b.key
         res = column_res(key, cb.name)
-        if drop_and_add(ca, cb) or (
-            cb.name in self.disturbed.get(key, ()) and cb.generated and ca.generated
-        ):
-            # DROP and ADD (no ALTER changes a generation expression before PostgreSQL 17): two
-            # operations, so that the columns it reads can change in between
-            add(
-                op.DropColumn(table=key, column=ca),
-                removes={res},
-                uses_old=self._column_uses(key, ca, "s"),
-            )
-            add(
-                op.AddColumn(table=key, column=cb),
-                provides={res},
-                uses_new=self._column_uses(key, cb, "t"),
-            )
+        if self._readds(key, ca, cb):
+            self._readd_column(key, ca, cb, add)
             return
-        cur = ca
-        drop_expr: int | None = None
-        if ca.generated is not None and cb.generated is None:
-            # first: a generated column takes no default, and its type change (which removes
-            # and provides the column) must see a plain column
-            drop_expr = add(
-                op.DropExpression(table=key, column=ca),
-                uses_old=self._column_uses(key, ca, "s") | {res},
-            )
-            cur = dataclasses.replace(cur, generated=None)
-        drop_ident: int | None = None
-        if cur.identity is not None and cb.identity is None:
-            drop_ident = add(
-                op.DropIdentity(table=key, column=cb.name, identity=cur.identity),
-                uses_new={res},
-                removes=self._identity_rel(a, cur),
-            )
-            cur = dataclasses.replace(cur, identity=None)
-        elif cur.identity is not None and cb.identity is not None and cur.identity != cb.identity:
-            add(
-                op.AlterIdentity(table=key, column=cb.name, old=cur.identity, new=cb.identity),
-                uses_new={res},
-            )
-            cur = dataclasses.replace(cur, identity=cb.identity)
+        cur, drop_expr = self._drop_generation(key, ca, cb, add)
+        cur, drop_ident = self._alter_identity(a, key, cur, cb, add)
         type_step: int | None = None
-        in_type_use = (key, cb.name) in self.type_use_columns
-        if not in_type_use and (cur.type, cur.collation) != (cb.type, cb.collation):
-            plain = cb.identity is None and cb.generated is None
-            new = dataclasses.replace(
-                cur, type=cb.type, collation=cb.collation, default=cb.default if plain else None
-            )
-            enums = (
-                cur.type.name in self.s.enums
-                and cb.type.name in self.t.enums
-                and cur.type.array_dims == cb.type.array_dims
-            )
-            type_step = add(
-                op.AlterColumnType(table=key, old=cur, new=new, via_text=enums),
-                removes={res},
-                provides={res},
-                uses_old=as_res(self.ss.column_depends(cur)),
-                uses_new=self._column_uses(key, cb, "t"),
-            )
-            if cur.type != cb.type and cur.identity is None:
-                cur = dataclasses.replace(cur, default=new.default)
-            cur = dataclasses.replace(cur, type=cb.type, collation=cb.collation)
         default_step: int | None = None
-        if in_type_use:
-            pass  # the type's replacement sets the target default
-        elif cb.identity is None and cb.generated is None and cur.default != cb.default:
-            old_deps = as_res(self.ss.expr_depends([cur.default]))
-            if cb.default is None:
-                assert cur.default is not None
-                default_step = add(
-                    op.DropDefault(table=key, column=cb.name, old=cur.default),
-                    uses_new={res},
-                    uses_old=old_deps,
-                )
-            else:
-                # after the type has what the default names (an enum value added, say)
-                default_step = add(
-                    op.SetDefault(table=key, column=cb.name, old=cur.default, new=cb.default),
-                    uses_new={
-                        res,
-                        *as_res(self.ts.expr_depends([cb.default])),
-                        *type_values(as_res(self.ts.type_depends(cb.type))),
-                    },
-                    uses_old=old_deps,
-                )
-            self.before(drop_ident, default_step)
-            self.before(drop_expr, default_step)
-        elif cb.identity is not None and cur.identity is None and cur.default is not None:
-            default_step = add(
-                op.DropDefault(table=key, column=cb.name, old=cur.default),
-                uses_new={res},
-                uses_old=as_res(self.ss.expr_depends([cur.default])),
-            )
-        null_step: int | None = None
-        if cur.nullable != cb.nullable:
-            if cb.nullable:
-                null_step = add(op.DropNotNull(table=key, column=cb.name), uses_new={res})
-                pk = a.primary_key
-                if pk is not None and cb.name in pk.columns:
-                    # after the primary key that holds it NOT NULL goes
-                    self.steps[null_step].after_removal.add(("constraint", f"{key}.{pk.name}"))
-            else:
-                via = (
-                    self.safe
-                    and self.existing_table(key)
-                    and b.partition_by is None
-                    and not self.children(key)
-                )
-                null_step = add(
-                    op.SetNotNull(table=key, column=cb.name, via_check=via), uses_new={res}
-                )
+        # (a column a replaced type converts gets its type and target default from that step)
+        if (key, cb.name) not in self.type_use_columns:
+            cur, type_step = self._alter_type(key, cur, cb, add)
+            default_step = self._alter_default(key, cur, cb, add, after=(drop_ident, drop_expr))
+        null_step = self._alter_nullable(a, b, cur, cb, add)
         if cb.identity is not None and cur.identity is None:
             set_ident = add(
                 op.AddIdentity(table=key, column=cb.name, identity=cb.identity),
@@ -220,3 +123,159 @@ class ColumnSteps(PlanState):
                 self.before(st, set_ident)
         if ca.comment != cb.comment:
             self.comment("COLUMN", key, ca.comment, cb.comment, member=cb.name, owner=res)
+
+    def _readds(self, key: str, ca: Column, cb: Column) -> bool:
+        """Whether the column is dropped and added again rather than altered."""
+        if drop_and_add(ca, cb):
+            return True
+        disturbed = cb.name in self.disturbed.get(key, ())
+        return bool(disturbed and cb.generated and ca.generated)
+
+    def _readd_column(self, key: str, ca: Column, cb: Column, add: Callable[..., int]) -> None:
+        """DROP and ADD (no ALTER changes a generation expression before PostgreSQL 17): two
+        operations, so that the columns it reads can change in between."""
+        res = column_res(key, cb.name)
+        add(
+            op.DropColumn(table=key, column=ca),
+            removes={res},
+            uses_old=self._column_uses(key, ca, "s"),
+        )
+        add(
+            op.AddColumn(table=key, column=cb),
+            provides={res},
+            uses_new=self._column_uses(key, cb, "t"),
+        )
+
+    def _drop_generation(
+        self, key: str, ca: Column, cb: Column, add: Callable[..., int]
+    ) -> tuple[Column, int | None]:
+        """A generated column that becomes plain loses its expression first: a generated column
+        takes no default, and its type change (which removes and provides the column) must see
+        a plain column. The column as it then is, and the step."""
+        if ca.generated is None or cb.generated is not None:
+            return ca, None
+        step = add(
+            op.DropExpression(table=key, column=ca),
+            uses_old=self._column_uses(key, ca, "s") | {column_res(key, cb.name)},
+        )
+        return dataclasses.replace(ca, generated=None), step
+
+    def _alter_identity(
+        self, a: Table, key: str, cur: Column, cb: Column, add: Callable[..., int]
+    ) -> tuple[Column, int | None]:
+        """An identity dropped or altered (one added comes last); the column as it then is, and
+        the step that drops the identity, if any."""
+        res = column_res(key, cb.name)
+        if cur.identity is not None and cb.identity is None:
+            step = add(
+                op.DropIdentity(table=key, column=cb.name, identity=cur.identity),
+                uses_new={res},
+                removes=self._identity_rel(a, cur),
+            )
+            return dataclasses.replace(cur, identity=None), step
+        if cur.identity is not None and cb.identity is not None and cur.identity != cb.identity:
+            add(
+                op.AlterIdentity(table=key, column=cb.name, old=cur.identity, new=cb.identity),
+                uses_new={res},
+            )
+            return dataclasses.replace(cur, identity=cb.identity), None
+        return cur, None
+
+    def _alter_type(
+        self, key: str, cur: Column, cb: Column, add: Callable[..., int]
+    ) -> tuple[Column, int | None]:
+        """A new type or collation (a plain column takes its target default with it); the
+        column as it then is, and the step."""
+        if (cur.type, cur.collation) == (cb.type, cb.collation):
+            return cur, None
+        res = column_res(key, cb.name)
+        plain = cb.identity is None and cb.generated is None
+        new = dataclasses.replace(
+            cur, type=cb.type, collation=cb.collation, default=cb.default if plain else None
+        )
+        enums = (
+            cur.type.name in self.s.enums
+            and cb.type.name in self.t.enums
+            and cur.type.array_dims == cb.type.array_dims
+        )
+        step = add(
+            op.AlterColumnType(table=key, old=cur, new=new, via_text=enums),
+            removes={res},
+            provides={res},
+            uses_old=as_res(self.ss.column_depends(cur)),
+            uses_new=self._column_uses(key, cb, "t"),
+        )
+        if cur.type != cb.type and cur.identity is None:
+            cur = dataclasses.replace(cur, default=new.default)
+        return dataclasses.replace(cur, type=cb.type, collation=cb.collation), step
+
+    def _alter_default(
+        self,
+        key: str,
+        cur: Column,
+        cb: Column,
+        add: Callable[..., int],
+        *,
+        after: tuple[int | None, ...],
+    ) -> int | None:
+        """The default set or dropped (a plain target column, after the steps ``after``), or
+        dropped because the column becomes an identity; the step."""
+        res = column_res(key, cb.name)
+        if cb.identity is None and cb.generated is None and cur.default != cb.default:
+            step = self._set_default(key, cur, cb, add)
+            for first in after:
+                self.before(first, step)
+            return step
+        if cb.identity is not None and cur.identity is None and cur.default is not None:
+            return add(
+                op.DropDefault(table=key, column=cb.name, old=cur.default),
+                uses_new={res},
+                uses_old=as_res(self.ss.expr_depends([cur.default])),
+            )
+        return None
+
+    def _set_default(self, key: str, cur: Column, cb: Column, add: Callable[..., int]) -> int:
+        """SET DEFAULT or DROP DEFAULT on a column that keeps no identity or generation."""
+        res = column_res(key, cb.name)
+        old_deps = as_res(self.ss.expr_depends([cur.default]))
+        if cb.default is None:
+            assert cur.default is not None
+            return add(
+                op.DropDefault(table=key, column=cb.name, old=cur.default),
+                uses_new={res},
+                uses_old=old_deps,
+            )
+        # after the type has what the default names (an enum value added, say)
+        return add(
+            op.SetDefault(table=key, column=cb.name, old=cur.default, new=cb.default),
+            uses_new={
+                res,
+                *as_res(self.ts.expr_depends([cb.default])),
+                *type_values(as_res(self.ts.type_depends(cb.type))),
+            },
+            uses_old=old_deps,
+        )
+
+    def _alter_nullable(
+        self, a: Table, b: Table, cur: Column, cb: Column, add: Callable[..., int]
+    ) -> int | None:
+        """DROP NOT NULL (after a primary key that holds it goes) or SET NOT NULL (through a
+        validated check on a live plain table in the safe forms); the step."""
+        if cur.nullable == cb.nullable:
+            return None
+        key = b.key
+        res = column_res(key, cb.name)
+        if cb.nullable:
+            step = add(op.DropNotNull(table=key, column=cb.name), uses_new={res})
+            pk = a.primary_key
+            if pk is not None and cb.name in pk.columns:
+                # after the primary key that holds it NOT NULL goes
+                self.steps[step].after_removal.add(("constraint", f"{key}.{pk.name}"))
+            return step
+        via = (
+            self.safe
+            and self.existing_table(key)
+            and b.partition_by is None
+            and not self.children(key)
+        )
+        return add(op.SetNotNull(table=key, column=cb.name, via_check=via), uses_new={res})

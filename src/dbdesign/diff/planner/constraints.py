@@ -140,79 +140,74 @@ class ConstraintSteps(Decisions):
     def _diff_constraints(self, a: Table, b: Table) -> list[int]:
         key = b.key
         steps: list[int] = []
-        gone = self.gone_routines_and_types
-
-        def touches_gone(c: op.Constraint) -> bool:
-            if not isinstance(c, Check | Exclusion):
-                return False
-            exprs = (
-                [c.expr]
-                if isinstance(c, Check)
-                else [c.where, *(e.element.expr for e in c.elements)]
-            )
-            if self._typed_column_refs(key, exprs):
-                return True
-            return bool(gone) and any(k in gone for _, k in self.ss.expr_depends(exprs))
-
-        pairs: list[tuple[op.Constraint | None, op.Constraint | None]] = []
-        pa, pb = a.primary_key, b.primary_key
-        if pa is not None and pb is not None and pa.name != pb.name:
-            pairs += [(pa, None), (None, pb)]
-        elif pa is not None or pb is not None:
-            pairs.append((pa, pb))
-        for ma, mb in (
-            (a.uniques, b.uniques),
-            (a.checks, b.checks),
-            (a.exclusions, b.exclusions),
-            (a.foreign_keys, b.foreign_keys),
-        ):
-            for name in sorted(set(ma) | set(mb)):
-                pairs.append((ma.get(name), mb.get(name)))
-        pairs = self._constraint_renames(key, pairs, steps)
+        pairs = self._constraint_renames(key, _constraint_pairs(a, b), steps)
         for x, y in pairs:
             if isinstance(y, ForeignKey) and self._fk_cloned(b, y):
                 y = None
             if isinstance(x, ForeignKey) and a.partition_of and self._fk_cloned(a, x):
                 x = None
-            if x is None and y is None:
-                continue
-            recreate = x is not None and y is not None and without_comment(x) != without_comment(y)
-            forced = x is not None and (
-                (isinstance(x, ForeignKey) and self._fk_needs_recreate(key, x)) or touches_gone(x)
-            )
-            if (
-                recreate
-                and not forced
-                and isinstance(x, Check | ForeignKey)
-                and isinstance(y, Check | ForeignKey)
-                and dataclasses.replace(x, validated=True, comment=None)
-                == dataclasses.replace(y, validated=True, comment=None)
-            ):
-                recreate = False
-                cres = {("constraint", f"{key}.{y.name}")}
-                if y.validated:
-                    steps.append(
-                        self.add(op.ValidateConstraint(table=key, constraint=y), uses_new=cres)
-                    )
-                else:
-                    steps.append(
-                        self.add(op.InvalidateConstraint(table=key, constraint=y), uses_new=cres)
-                    )
-            recreate = recreate or (forced and y is not None)
-            if x is not None and (y is None or recreate):
-                steps.append(self._drop_constraint(key, x))
-            if y is not None and (x is None or recreate):
-                steps.append(self._add_constraint(key, y))
-            if x is not None and y is not None and not recreate and x.comment != y.comment:
-                self.comment(
-                    "CONSTRAINT",
-                    key,
-                    x.comment,
-                    y.comment,
-                    member=y.name,
-                    owner=("constraint", f"{key}.{y.name}"),
-                )
+            if x is not None or y is not None:
+                self._diff_constraint(key, x, y, steps)
         return steps
+
+    def _diff_constraint(
+        self, key: str, x: op.Constraint | None, y: op.Constraint | None, steps: list[int]
+    ) -> None:
+        """One constraint of table ``key`` (``x`` in the source, ``y`` in the target): dropped,
+        added, re-created, validated or invalidated, or its comment changed."""
+        recreate = x is not None and y is not None and without_comment(x) != without_comment(y)
+        forced = x is not None and (
+            (isinstance(x, ForeignKey) and self._fk_needs_recreate(key, x))
+            or self._touches_gone(key, x)
+        )
+        if recreate and not forced:
+            step = self._validation_change(key, x, y)
+            if step is not None:
+                recreate = False
+                steps.append(step)
+        recreate = recreate or (forced and y is not None)
+        if x is not None and (y is None or recreate):
+            steps.append(self._drop_constraint(key, x))
+        if y is not None and (x is None or recreate):
+            steps.append(self._add_constraint(key, y))
+        if x is not None and y is not None and not recreate and x.comment != y.comment:
+            self.comment(
+                "CONSTRAINT",
+                key,
+                x.comment,
+                y.comment,
+                member=y.name,
+                owner=("constraint", f"{key}.{y.name}"),
+            )
+
+    def _touches_gone(self, key: str, c: op.Constraint) -> bool:
+        """A check or exclusion of ``key`` that names a column whose type is replaced, or a
+        routine or type that is dropped (it must go first and come back)."""
+        if not isinstance(c, Check | Exclusion):
+            return False
+        exprs = (
+            [c.expr] if isinstance(c, Check) else [c.where, *(e.element.expr for e in c.elements)]
+        )
+        if self._typed_column_refs(key, exprs):
+            return True
+        gone = self.gone_routines_and_types
+        return bool(gone) and any(k in gone for _, k in self.ss.expr_depends(exprs))
+
+    def _validation_change(
+        self, key: str, x: op.Constraint | None, y: op.Constraint | None
+    ) -> int | None:
+        """Where a check or foreign key differs only in being validated (or in its comment):
+        the VALIDATE (or the step that makes it NOT VALID) instead of a re-creation."""
+        if not (isinstance(x, Check | ForeignKey) and isinstance(y, Check | ForeignKey)):
+            return None
+        if dataclasses.replace(x, validated=True, comment=None) != dataclasses.replace(
+            y, validated=True, comment=None
+        ):
+            return None
+        cres = {("constraint", f"{key}.{y.name}")}
+        if y.validated:
+            return self.add(op.ValidateConstraint(table=key, constraint=y), uses_new=cres)
+        return self.add(op.InvalidateConstraint(table=key, constraint=y), uses_new=cres)
 
     def _constraint_renames(
         self,
@@ -269,6 +264,28 @@ class ConstraintSteps(Decisions):
             if not (x is not None and y is None and x.name in matched)
             and not (y is not None and x is None and y.name in targets)
         ]
+
+
+def _constraint_pairs(
+    a: Table, b: Table
+) -> list[tuple[op.Constraint | None, op.Constraint | None]]:
+    """The constraints of a kept table as (source, target) pairs by name; a primary key that
+    changes its name is one that goes and one that comes."""
+    pairs: list[tuple[op.Constraint | None, op.Constraint | None]] = []
+    pa, pb = a.primary_key, b.primary_key
+    if pa is not None and pb is not None and pa.name != pb.name:
+        pairs += [(pa, None), (None, pb)]
+    elif pa is not None or pb is not None:
+        pairs.append((pa, pb))
+    for ma, mb in (
+        (a.uniques, b.uniques),
+        (a.checks, b.checks),
+        (a.exclusions, b.exclusions),
+        (a.foreign_keys, b.foreign_keys),
+    ):
+        for name in sorted(set(ma) | set(mb)):
+            pairs.append((ma.get(name), mb.get(name)))
+    return pairs
 
 
 def key_constraints(t: Table) -> list[PrimaryKey | Unique]:

@@ -26,36 +26,44 @@ class InheritanceAndRebuilds(Decisions):
         for key in parents_first(common, s):
             if key in self.dropped_tables:
                 continue
-            a, b = s.tables[key], t.tables[key]
-            if a.partition_of and a.partition_of == b.partition_of:
-                a = self._inherit(a, a.partition_of)
-            for p in a.inherits:
-                if p in b.inherits:
-                    a = self._inherit(a, p)
+            b = t.tables[key]
+            a = self._as_parents_leave(s.tables[key], b)
             self.sim[key] = a
             if a == b:
                 self.unchanged.add(key)
-                continue
-            if a.columns == b.columns:
-                continue
-            new_cols = {c.name: c for c in b.columns}
-            dist = self.disturbed[key]
-            for ca in a.columns:
-                cb = new_cols.get(ca.name)
-                if cb is None or self._column_type_changes(key, ca, cb) or drop_and_add(ca, cb):
-                    dist.add(ca.name)
-            # generated columns reading a disturbed column are dropped and added around it
-            changed = True
-            while changed:
-                changed = False
-                for c in b.columns:
-                    before = a.column(c.name)
-                    if c.generated is None or c.name in dist or before is None:
-                        continue
-                    reads = self.ts.expr_columns([c.generated.expr])
-                    if before.generated is not None and reads & dist:
-                        dist.add(c.name)
-                        changed = True
+            elif a.columns != b.columns:
+                self._disturb(key, a, b)
+
+    def _as_parents_leave(self, a: Table, b: Table) -> Table:
+        """Source table ``a`` after the ALTERs of the parents it keeps in target ``b``."""
+        if a.partition_of and a.partition_of == b.partition_of:
+            a = self._inherit(a, a.partition_of)
+        for p in a.inherits:
+            if p in b.inherits:
+                a = self._inherit(a, p)
+        return a
+
+    def _disturb(self, key: str, a: Table, b: Table) -> None:
+        """The columns of ``key`` whose change disturbs dependants: dropped, changing type, or
+        dropped and added; then the generated columns reading a disturbed column, which are
+        dropped and added around it (until no more are found)."""
+        new_cols = {c.name: c for c in b.columns}
+        dist = self.disturbed[key]
+        for ca in a.columns:
+            cb = new_cols.get(ca.name)
+            if cb is None or self._column_type_changes(key, ca, cb) or drop_and_add(ca, cb):
+                dist.add(ca.name)
+        changed = True
+        while changed:
+            changed = False
+            for c in b.columns:
+                before = a.column(c.name)
+                if c.generated is None or c.name in dist or before is None:
+                    continue
+                reads = self.ts.expr_columns([c.generated.expr])
+                if before.generated is not None and reads & dist:
+                    dist.add(c.name)
+                    changed = True
 
     def _inherit(self, child: Table, parent_key: str) -> Table:
         """The child after the parent's column changes (ALTER TABLE recurses to children)."""

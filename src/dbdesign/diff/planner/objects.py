@@ -11,7 +11,7 @@ from dbdesign.diff import operations as op
 from dbdesign.diff.planner.order import Res
 from dbdesign.diff.planner.state import PlanState, column_res, relname_res
 from dbdesign.emit.pg_builder import PUBLIC_DEFAULT_COMMENT, PUBLIC_DEFAULT_GRANTS
-from dbdesign.model import Namespace, Schema
+from dbdesign.model import Namespace, Schema, Sequence
 
 # The ``public`` schema every new PostgreSQL database has: a side without it has this one.
 DEFAULT_PUBLIC = Namespace(
@@ -125,46 +125,60 @@ class SchemaObjectSteps(PlanState):
         s, t = self.s, self.t
         for key, seq in t.sequences.items():
             if key not in s.sequences:
-                self.create_object(
-                    "sequence",
-                    key,
-                    op.CreateSequence(sequence=seq),
-                    provides={relname_res(seq.schema, seq.name)},
-                )
-                if seq.owned_by:
-                    self._set_owner(key, None, seq.owned_by)
+                self._create_sequence(key, seq)
         for key, seq in s.sequences.items():
             if key not in t.sequences:
-                implied = self._owner_gone(seq.owned_by)
-                step = self.drop_object(
-                    "sequence",
-                    key,
-                    op.DropSequence(sequence=seq, implied=implied),
-                    removes={relname_res(seq.schema, seq.name)},
-                )
-                if implied:  # after the column or table that takes it along (IF EXISTS)
-                    self.steps[step].after_removal |= self._owner_res(seq.owned_by, "s")
+                self._drop_sequence(key, seq)
         for key in s.sequences.keys() & t.sequences.keys():
             a, b = s.sequences[key], t.sequences[key]
-            res = ("sequence", key)
             if a != b:
-                strip: dict[str, Any] = {"owned_by": None, "grants": frozenset(), "comment": None}
-                if dataclasses.replace(a, **strip) != dataclasses.replace(b, **strip):
-                    self.add(op.AlterSequence(old=a, new=b), uses_new={res})
-                if a.owned_by != b.owned_by:
-                    if a.owned_by and b.owned_by:
-                        self._set_owner(key, a.owned_by, None)
-                        self._set_owner(key, None, b.owned_by)
-                    else:
-                        self._set_owner(key, a.owned_by, b.owned_by)
-                self.comment("SEQUENCE", key, a.comment, b.comment, owner=res)
-                self.grants("SEQUENCE", key, a.grants, b.grants, res)
+                self._diff_sequence(key, a, b)
             if a.owned_by and a.owned_by == b.owned_by:
-                owner = owner_table(a.owned_by, s)
-                if owner is not None and owner[0] in self.dropped_tables & self.new_tables:
-                    # its table is re-created: keep the sequence alive across DROP TABLE
-                    self._set_owner(key, a.owned_by, None)
-                    self._set_owner(key, None, b.owned_by)
+                self._keep_sequence(key, a, b)
+
+    def _create_sequence(self, key: str, seq: Sequence) -> None:
+        self.create_object(
+            "sequence",
+            key,
+            op.CreateSequence(sequence=seq),
+            provides={relname_res(seq.schema, seq.name)},
+        )
+        if seq.owned_by:
+            self._set_owner(key, None, seq.owned_by)
+
+    def _drop_sequence(self, key: str, seq: Sequence) -> None:
+        implied = self._owner_gone(seq.owned_by)
+        step = self.drop_object(
+            "sequence",
+            key,
+            op.DropSequence(sequence=seq, implied=implied),
+            removes={relname_res(seq.schema, seq.name)},
+        )
+        if implied:  # after the column or table that takes it along (IF EXISTS)
+            self.steps[step].after_removal |= self._owner_res(seq.owned_by, "s")
+
+    def _diff_sequence(self, key: str, a: Sequence, b: Sequence) -> None:
+        """A kept sequence: its options, its owning column, comment and grants."""
+        res = ("sequence", key)
+        strip: dict[str, Any] = {"owned_by": None, "grants": frozenset(), "comment": None}
+        if dataclasses.replace(a, **strip) != dataclasses.replace(b, **strip):
+            self.add(op.AlterSequence(old=a, new=b), uses_new={res})
+        if a.owned_by != b.owned_by:
+            if a.owned_by and b.owned_by:
+                self._set_owner(key, a.owned_by, None)
+                self._set_owner(key, None, b.owned_by)
+            else:
+                self._set_owner(key, a.owned_by, b.owned_by)
+        self.comment("SEQUENCE", key, a.comment, b.comment, owner=res)
+        self.grants("SEQUENCE", key, a.grants, b.grants, res)
+
+    def _keep_sequence(self, key: str, a: Sequence, b: Sequence) -> None:
+        """A sequence whose owning table is re-created: kept alive across DROP TABLE (owned by
+        nothing until the new table is there)."""
+        owner = owner_table(a.owned_by, self.s)
+        if owner is not None and owner[0] in self.dropped_tables & self.new_tables:
+            self._set_owner(key, a.owned_by, None)
+            self._set_owner(key, None, b.owned_by)
 
     def _set_owner(self, key: str, old: str | None, new: str | None) -> int:
         if new is None:

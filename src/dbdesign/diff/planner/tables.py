@@ -227,55 +227,85 @@ class TableSteps(ConstraintSteps, ColumnSteps):
         t_res = ("table", key)
         first: list[int] = []  # detach / no inherit: before everything else on the table
         last: list[int] = []  # attach / inherit: after everything else on the table
-        if a.partition_of != b.partition_of or (
-            a.partition_of and a.partition_bound != b.partition_bound
-        ):
-            if a.partition_of:
-                first.append(
-                    self.add(
-                        op.DetachPartition(
-                            parent=a.partition_of, table=key, bound=a.partition_bound
-                        ),
-                        uses_old={("table", a.partition_of), t_res},
-                    )
-                )
-                parent = self.s.tables.get(a.partition_of)
-                if parent is not None:
-                    a = self._detached(a, parent, first)
-            if b.partition_of:
-                attach = self.add(
-                    op.AttachPartition(parent=b.partition_of, table=key, bound=b.partition_bound),
-                    uses_new={("table", b.partition_of), t_res}
-                    | {column_res(key, c.name) for c in b.columns}
-                    | {column_res(b.partition_of, c.name) for c in b.columns},
-                )
-                # after the table's own indexes that go (the parent's would take them over)
-                self.steps[attach].after_removal.add(("index-on", key))
-                last.append(attach)
-                a = self._prepare_attach(a, b, last)
-        if a.inherits != b.inherits:
-            common = [p for p in a.inherits if p in b.inherits]
-            keep_order = common == [p for p in b.inherits if p in a.inherits]
-            for p in a.inherits:
-                if p not in b.inherits or not keep_order:
-                    first.append(
-                        self.add(
-                            op.DropInherit(table=key, parent=p), uses_old={("table", p), t_res}
-                        )
-                    )
-                    a = self._no_longer_inherits(a, p)
-            for p in b.inherits:
-                if p not in a.inherits or not keep_order:
-                    last.append(
-                        self.add(
-                            op.AddInherit(table=key, parent=p),
-                            uses_new={("table", p), t_res}
-                            | {column_res(key, c.name) for c in b.columns}
-                            | {("constraint", f"{key}.{n}") for n in b.checks},
-                        )
-                    )
+        a = self._diff_partition_of(a, b, first, last)
+        a = self._diff_inherits(a, b, first, last)
         steps = self._diff_columns(a, b)
         steps += self._diff_constraints(a, b)
+        steps += self._diff_table_options(a, b)
+        self.comment("TABLE", key, a.comment, b.comment, owner=t_res)
+        self.grants("TABLE", key, a.grants, b.grants, t_res)
+        for f in first:
+            for st in steps + last:
+                self.before(f, st)
+        for lst in last:
+            for st in steps:
+                self.before(st, lst)
+
+    def _diff_partition_of(self, a: Table, b: Table, first: list[int], last: list[int]) -> Table:
+        """DETACH PARTITION (onto ``first``) and ATTACH PARTITION (onto ``last``) where the
+        parent or the bound changes; the table as it is before its other changes."""
+        if a.partition_of == b.partition_of and (
+            not a.partition_of or a.partition_bound == b.partition_bound
+        ):
+            return a
+        key = b.key
+        t_res = ("table", key)
+        if a.partition_of:
+            first.append(
+                self.add(
+                    op.DetachPartition(parent=a.partition_of, table=key, bound=a.partition_bound),
+                    uses_old={("table", a.partition_of), t_res},
+                )
+            )
+            parent = self.s.tables.get(a.partition_of)
+            if parent is not None:
+                a = self._detached(a, parent, first)
+        if b.partition_of:
+            attach = self.add(
+                op.AttachPartition(parent=b.partition_of, table=key, bound=b.partition_bound),
+                uses_new={("table", b.partition_of), t_res}
+                | {column_res(key, c.name) for c in b.columns}
+                | {column_res(b.partition_of, c.name) for c in b.columns},
+            )
+            # after the table's own indexes that go (the parent's would take them over)
+            self.steps[attach].after_removal.add(("index-on", key))
+            last.append(attach)
+            a = self._prepare_attach(a, b, last)
+        return a
+
+    def _diff_inherits(self, a: Table, b: Table, first: list[int], last: list[int]) -> Table:
+        """NO INHERIT (onto ``first``) and INHERIT (onto ``last``) for the parents that go and
+        come (all of them when the order of the kept ones changes); the table as it is after
+        the NO INHERITs."""
+        if a.inherits == b.inherits:
+            return a
+        key = b.key
+        t_res = ("table", key)
+        common = [p for p in a.inherits if p in b.inherits]
+        keep_order = common == [p for p in b.inherits if p in a.inherits]
+        for p in a.inherits:
+            if p not in b.inherits or not keep_order:
+                first.append(
+                    self.add(op.DropInherit(table=key, parent=p), uses_old={("table", p), t_res})
+                )
+                a = self._no_longer_inherits(a, p)
+        for p in b.inherits:
+            if p not in a.inherits or not keep_order:
+                last.append(
+                    self.add(
+                        op.AddInherit(table=key, parent=p),
+                        uses_new={("table", p), t_res}
+                        | {column_res(key, c.name) for c in b.columns}
+                        | {("constraint", f"{key}.{n}") for n in b.checks},
+                    )
+                )
+        return a
+
+    def _diff_table_options(self, a: Table, b: Table) -> list[int]:
+        """Storage parameters, UNLOGGED, and row security enabled and forced."""
+        key = b.key
+        t_res = ("table", key)
+        steps: list[int] = []
         if set(a.options) != set(b.options):  # the order of storage parameters means nothing
             steps.append(
                 self.add(
@@ -295,14 +325,7 @@ class TableSteps(ConstraintSteps, ColumnSteps):
                     uses_new={t_res},
                 )
             )
-        self.comment("TABLE", key, a.comment, b.comment, owner=t_res)
-        self.grants("TABLE", key, a.grants, b.grants, t_res)
-        for f in first:
-            for st in steps + last:
-                self.before(f, st)
-        for lst in last:
-            for st in steps:
-                self.before(st, lst)
+        return steps
 
     def _detached(self, child: Table, parent: Table, first: list[int]) -> Table:
         """What DETACH PARTITION leaves on the child: the parent's keys, foreign keys, checks
