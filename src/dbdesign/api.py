@@ -27,6 +27,7 @@ from dbdesign.readers import is_database_url as is_database_url
 from dbdesign.readers import read as read
 
 if TYPE_CHECKING:
+    from dbdesign.databases import Target
     from dbdesign.docs import DocsOptions, DocsResult
     from dbdesign.lint.config import LintConfig
     from dbdesign.lint.findings import Finding
@@ -334,7 +335,7 @@ def design(
     dialect: str | None = None,
     out: str | Path | None = None,
     prove: bool = True,
-    db: str | None = None,
+    db: str | Target | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> tuple[Any, Any]:
     """Design a schema from a spec (a path or a loaded Spec), prove it on a real server and write
@@ -357,11 +358,11 @@ def design(
     s = load_spec(spec) if isinstance(spec, str | Path) else spec
     d = make(s, dialect)
     proof = None
-    url = proof_url(d.dialect, db) if prove else None
-    if url is not None:
+    where = proof_url(d.dialect, db) if prove else None
+    if where is not None:
         from dbdesign.design.prove import prove as run_proof
 
-        proof = run_proof(d, schema_sql(d.schema), url, progress=progress)
+        proof = run_proof(d, schema_sql(d.schema), where, progress=progress)
     if out is not None:
         try:
             write(render(d, proof), out)
@@ -370,7 +371,7 @@ def design(
     return d, proof
 
 
-def proof_url(dialect: str, db: str | None) -> str | None:
+def proof_url(dialect: str, db: str | Target | None) -> Target | None:
     """The server a design of ``dialect`` is proved on, or None when there is none to use: the
     dialect's database adapter decides (:meth:`dbdesign.databases.Database.proof_url`).
 
@@ -386,7 +387,7 @@ def proof_url(dialect: str, db: str | None) -> str | None:
     return databases.for_dialect(dialect).proof_url(db)
 
 
-def create_schema(target: str, schema: Schema) -> None:
+def create_schema(target: str | Target, schema: Schema) -> None:
     """Create ``schema`` in the (empty) database at ``target``: a PostgreSQL URL, a SQLite URL /
     file, or a MySQL / MariaDB URL. The DDL is emitted for the target's dialect; it all happens
     or none of it does (see :func:`_creating`)."""
@@ -395,19 +396,20 @@ def create_schema(target: str, schema: Schema) -> None:
 
 
 @contextmanager
-def _creating(target: str, schema: Schema) -> Iterator[Any]:
+def _creating(target: str | Target, schema: Schema) -> Iterator[Any]:
     """Create ``schema`` at ``target`` and yield what to load it through; all of it or none
     (:meth:`dbdesign.databases.Database.creating`)."""
     from dbdesign import databases
 
-    db = databases.for_target(target)
+    where = databases.target(target)
+    db = where.database
     ddl = emit(schema, db.dialect)  # a refusal comes before anything is made
     names = frozenset(
         o.name.lower()
         for objects in (schema.tables, schema.views, schema.functions, schema.triggers)
         for o in objects.values()
     )
-    with db.creating(target, ddl, names) as into:
+    with db.creating(where.url, ddl, names) as into:
         yield into
 
 
@@ -424,16 +426,18 @@ def datagen(
 ) -> Any:
     """Fill the database at ``target`` with generated rows that satisfy ``schema`` (see
     dbdesign.datagen); ``create`` creates the schema there first. Returns a LoadReport."""
+    from dbdesign import databases
     from dbdesign.datagen import load, plan
 
     if not create:
         return load(target, schema, rows, seed=seed, skew=skew, progress=progress, analyze=analyze)
     plan(schema, rows, seed=seed, skew=skew)  # refuse before creating anything
+    where = databases.target(target)
     # create and load succeed or fail together: a failed load leaves no empty schema behind
-    with _creating(target, schema) as into:
+    with _creating(where, schema) as into:
         report = load(into, schema, rows, seed=seed, skew=skew, progress=progress, analyze=analyze)
     # the load saw a connection; the report names the target as a load from the URL does
-    return dataclasses.replace(report, target=dialects.database_file(target) or _redact(target))
+    return dataclasses.replace(report, target=str(where))
 
 
 def explain(sql: str, db: str | None = None, params: list[Any] | None = None, *,

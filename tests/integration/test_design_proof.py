@@ -351,3 +351,35 @@ def test_a_tenant_link_table_gets_as_many_rows_as_can_exist(tmp_path: Path) -> N
     proof = prove(d, schema_sql(d.schema), server_url("embedded"))
     assert proof.ok, "\n".join(proof.problems)
     assert 0 < proof.rows["public.task_tags"] < asked
+
+
+def test_design_reads_its_db_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``api.design(spec, db=URL)`` with a proof on the machine's PostgreSQL 15 reads the URL
+    once into a Target (#15: it was read again by each step: the MySQL-URL check of the proof
+    target, the server's kind, the file check): spies on every URL reader count the calls made
+    with that very URL; the proof itself runs on a scratch database of its own."""
+    from dbdesign import api, dialects, engine
+
+    url = server_url("pg15")
+    seen: list[str] = []
+
+    def spy(module: Any, name: str) -> None:
+        real = getattr(module, name)
+
+        def reading(text: str) -> Any:
+            seen.append(f"{name}({text})")
+            return real(text)
+
+        monkeypatch.setattr(module, name, reading)
+
+    for module, name in [
+        (dialects, "for_url"),
+        (dialects, "for_file"),
+        (dialects, "database_file"),
+        (engine, "is_mysql_url"),
+    ]:
+        spy(module, name)
+    spec = Path(__file__).parent / "specs" / "typed_bookings.yaml"
+    _, proof = api.design(spec, db=url)
+    assert proof is not None and proof.ok, proof and proof.problems
+    assert [s for s in seen if s.endswith(f"({url})")] == [f"for_url({url})"], seen

@@ -46,11 +46,11 @@ def test_where_a_design_is_proved(monkeypatch: pytest.MonkeyPatch) -> None:
     my, lite = databases.for_dialect("mysql"), databases.for_dialect("sqlite")
     monkeypatch.delenv(ENV_DATABASE_URL, raising=False)
     assert my.proof_url(None) is None  # no MySQL server given: nothing to prove on
-    assert my.proof_url("mariadb://root@db/app") == "mariadb://root@db/app"
-    assert lite.proof_url("sqlite:///app.db") == lite.proof_url(None) == "sqlite://"
+    assert _url(my.proof_url("mariadb://root@db/app")) == "mariadb://root@db/app"
+    assert _url(lite.proof_url("sqlite:///app.db")) == _url(lite.proof_url(None)) == "sqlite://"
     monkeypatch.setenv(ENV_DATABASE_URL, "mysql://root@db/app")
-    assert my.proof_url(None) == "mysql://root@db/app"
-    assert lite.proof_url(None) == "sqlite://"  # the environment's server is not used
+    assert _url(my.proof_url(None)) == "mysql://root@db/app"
+    assert _url(lite.proof_url(None)) == "sqlite://"  # the environment's server is not used
     with pytest.raises(ConfigError, match="a MySQL design is proved on MySQL or MariaDB"):
         my.proof_url("postgresql://app:secret@db/app")
     with pytest.raises(ConfigError, match="leave --db out") as e:
@@ -58,3 +58,49 @@ def test_where_a_design_is_proved(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "secret" not in str(e.value)
     with pytest.raises(ConfigError, match="a PostgreSQL design is proved on PostgreSQL"):
         databases.for_dialect("postgres").proof_url("mysql://root@db/app")
+
+
+def _url(t: databases.Target | None) -> str | None:
+    return None if t is None else t.url
+
+
+def test_a_target_is_read_once_into_a_typed_value() -> None:
+    """A database named by the user becomes a Target: the text, its dialect, its file (file
+    databases) and an adapter; str() never shows the password."""
+    pg = databases.target("postgresql://app:secret@db:5432/app")
+    assert (pg.dialect.name, pg.file, pg.database.dialect) == ("postgres", None, "postgres")
+    assert "secret" not in str(pg) and "db:5432/app" in str(pg)
+    assert databases.target(pg) is pg  # a Target is not read again
+    my = databases.target("mariadb://root@db/app")
+    assert (my.dialect.name, my.file) == ("mysql", None)
+    lite = databases.target("sqlite:///data/app.db")
+    assert (lite.dialect.name, lite.file, str(lite)) == ("sqlite", "data/app.db", "data/app.db")
+    path = databases.target("app.sqlite3")
+    assert (path.dialect.name, path.file) == ("sqlite", "app.sqlite3")
+    libpq = databases.target("host=db dbname=app")  # no scheme: handed to libpq
+    assert (libpq.dialect.name, libpq.file) == ("postgres", None)
+
+
+def test_design_reads_its_db_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``design --db URL`` reads the URL once (it was read four times: the proof's URL, the
+    environment's, the server's kind and the adapter): a spy on the URL reader counts the calls
+    with that URL while a SQLite design is refused for it and a PostgreSQL design's proof
+    target is chosen."""
+    seen: list[str] = []
+    real = dialects.for_url
+
+    def spy(url: str) -> dialects.Dialect | None:
+        seen.append(url)
+        return real(url)
+
+    monkeypatch.setattr(dialects, "for_url", spy)
+    url = "postgresql://app:secret@db:5432/app"
+    where = databases.for_dialect("postgres").proof_url(url)
+    assert where is not None and where.url == url
+    from dbdesign.design.prove import server_for
+
+    server_for(where, "postgres")
+    assert seen.count(url) == 1
+    with pytest.raises(ConfigError, match="a sqlite design cannot be proved on") as e:
+        server_for(where, "sqlite")
+    assert "secret" not in str(e.value) and seen.count(url) == 1

@@ -77,12 +77,14 @@ def design(
     from dbdesign import api
     from dbdesign.cli import term
 
+    where = None
     if db is not None and prove:
-        from dbdesign.redact import redact_url
+        from dbdesign.databases import target
 
-        term.detail(f"proof server: {redact_url(db)}")
+        where = target(db)  # read once; what follows is handed the parsed target
+        term.detail(f"proof server: {where}")
     progress = _progress() if term.progress_wanted() and fmt == "text" else None
-    d, proof = api.design(spec, dialect=dialect, out=out, prove=prove, db=db, progress=progress)
+    d, proof = api.design(spec, dialect=dialect, out=out, prove=prove, db=where, progress=progress)
     if fmt == "json":
         from dbdesign.design.output import design_json
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from dbdesign import dialects
@@ -107,10 +108,9 @@ class Database:
         """A connection in a transaction that is rolled back at the end, whatever happens."""
         raise NotImplementedError
 
-    def proof_url(self, db: str | None) -> str | None:
-        """Where a design of this dialect is proved, given ``--db`` (None: not given): a URL,
-        or None when there is no server to use. A ``db`` of another kind is a
-        :class:`ConfigError`."""
+    def proof_url(self, db: str | Target | None) -> Target | None:
+        """Where a design of this dialect is proved, given ``--db`` (None: not given), or None
+        when there is no server to use. A ``db`` of another kind is a :class:`ConfigError`."""
         raise NotImplementedError
 
     def creating(self, url: str, ddl: str, names: frozenset[str]) -> AbstractContextManager[Any]:
@@ -121,6 +121,41 @@ class Database:
         DDL commits, the objects named in ``names`` (lower case) that the DDL created are
         dropped. A DDL error is a :class:`ConfigError` ``cannot create the schema: ...``."""
         raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Target:
+    """A database as the user named it, read once (:func:`target`): the text given (a URL, a
+    libpq ``key=value`` string or a database file's path), the dialect it speaks and, for a
+    file database, the file. ``str()`` is what messages may show: the file, or the URL without
+    its password."""
+
+    url: str
+    dialect: dialects.Dialect
+    file: str | None = None
+
+    @property
+    def database(self) -> Database:
+        """The adapter of the target's dialect."""
+        return for_dialect(self.dialect.name)
+
+    def __str__(self) -> str:
+        return self.file or redact_url(self.url)
+
+
+def target(given: str | Target) -> Target:
+    """``given`` read once into a :class:`Target` (a Target is returned as it is): a URL of a
+    registered dialect, a database file's path (SQLite), else a string handed to libpq
+    (PostgreSQL's ``host=... dbname=...``)."""
+    if isinstance(given, Target):
+        return given
+    d = dialects.for_url(given)
+    if d is not None:
+        return Target(given, d, d.url_path(given) if d.file_magic else None)
+    d = dialects.for_file(given)
+    if d is not None:
+        return Target(given, d, given)
+    return Target(given, dialects.get("postgres"))
 
 
 def dialect_at(url: str) -> dialects.Dialect | None:
@@ -181,4 +216,14 @@ def _rollback_always(conn: Any) -> Iterator[Any]:
             conn.close()
 
 
-__all__ = ["ADAPTERS", "Database", "dialect_at", "find", "for_dialect", "for_target", "get"]
+__all__ = [
+    "ADAPTERS",
+    "Database",
+    "Target",
+    "dialect_at",
+    "find",
+    "for_dialect",
+    "for_target",
+    "get",
+    "target",
+]

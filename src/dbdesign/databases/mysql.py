@@ -7,11 +7,10 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
-from dbdesign.databases import Database, _rollback_always, _version_number
+from dbdesign.databases import Database, Target, _rollback_always, _version_number, target
 from dbdesign.dialects.mysql import is_mariadb
 from dbdesign.errors import ConfigError
 from dbdesign.model import Schema
-from dbdesign.redact import redact_url
 
 EXACT_BELOW = 1_000_000  # rows: counted exactly under this estimate, else the estimate
 
@@ -127,22 +126,24 @@ class MySQLDatabase(Database):
         finally:
             conn.close()
 
-    def proof_url(self, db: str | None) -> str | None:
+    def proof_url(self, db: str | Target | None) -> Target | None:
         """``db``, which must be a MySQL or MariaDB URL, else ``$DBDESIGN_DATABASE_URL`` when
         it is one, else None: nothing to prove on."""
         import os
 
-        from dbdesign.engine import ENV_DATABASE_URL, is_mysql_url
+        from dbdesign.engine import ENV_DATABASE_URL
 
         if db:
-            if not is_mysql_url(db):
+            given = target(db)
+            if given.dialect.name != self.dialect:
                 raise ConfigError(
-                    f"--db {redact_url(db)}: a MySQL design is proved on MySQL or MariaDB "
+                    f"--db {given}: a MySQL design is proved on MySQL or MariaDB "
                     "(mysql://user@host:3306/database)"
                 )
-            return db
+            return given
         env = os.environ.get(ENV_DATABASE_URL)
-        return env if env and is_mysql_url(env) else None
+        named = target(env) if env else None
+        return named if named is not None and named.dialect.name == self.dialect else None
 
 
 def _value(conn: Any, query: str) -> Any:

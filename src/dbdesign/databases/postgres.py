@@ -8,10 +8,9 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
-from dbdesign.databases import Database, _rollback_always
+from dbdesign.databases import Database, Target, _rollback_always, target
 from dbdesign.errors import ConfigError
 from dbdesign.model import Schema
-from dbdesign.redact import redact_url
 
 
 def advisory_key(name: str) -> int:
@@ -110,19 +109,24 @@ class PostgresDatabase(Database):
                 raise ConfigError(f"cannot create the schema: {msg}") from None
             yield conn  # the load runs in this transaction (a savepoint of it)
 
-    def proof_url(self, db: str | None) -> str | None:
+    def proof_url(self, db: str | Target | None) -> Target | None:
         """``db``, else ``$DBDESIGN_DATABASE_URL``, else the embedded server (also when the
-        environment names a MySQL server); a MySQL ``db`` is refused."""
+        environment names a server of another kind); a ``db`` of another kind is refused."""
         import os
 
-        from dbdesign.engine import ENV_DATABASE_URL, embedded_url, is_mysql_url, resolve_url
+        from dbdesign.engine import ENV_DATABASE_URL, embedded_url
 
-        if db and is_mysql_url(db):
-            raise ConfigError(
-                f"--db {redact_url(db)}: a PostgreSQL design is proved on PostgreSQL "
-                "(postgresql://...); design for MySQL with --dialect mysql"
-            )
+        if db:
+            given = target(db)
+            if given.dialect.name != self.dialect:
+                raise ConfigError(
+                    f"--db {given}: a PostgreSQL design is proved on PostgreSQL "
+                    f"(postgresql://...); design for {given.dialect.title} with "
+                    f"--dialect {given.dialect.name}"
+                )
+            return given
         env = os.environ.get(ENV_DATABASE_URL)
-        if not db and env and is_mysql_url(env):
-            return embedded_url()
-        return resolve_url(db)
+        named = target(env) if env else None
+        if named is not None and named.dialect.name == self.dialect:
+            return named
+        return target(embedded_url())

@@ -13,10 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from dbdesign import dialects
-from dbdesign.databases import Database, _rollback_always, _version_number
+from dbdesign.databases import Database, Target, _rollback_always, _version_number, target
 from dbdesign.errors import ConfigError
 from dbdesign.model import Schema
-from dbdesign.redact import redact_url
 
 PROOF_URL = "sqlite://"  # a SQLite design's proof: a fresh temporary file, never a given one
 
@@ -131,12 +130,13 @@ class SQLiteDatabase(Database):
             if new_file and not done:  # nothing was kept: leave no empty database behind
                 Path(path).unlink(missing_ok=True)
 
-    def proof_url(self, db: str | None) -> str | None:
+    def proof_url(self, db: str | Target | None) -> Target | None:
         """:data:`PROOF_URL`, always: a SQLite ``db`` is never proved in (and the environment's
         server is not used); a ``db`` that is not a SQLite URL or file is refused."""
-        if db and dialects.database_file(db) is None:
+        given = target(db) if db else None
+        if given is not None and given.file is None:
             raise ConfigError(
-                f"--db {redact_url(db)}: a SQLite design is proved in a temporary SQLite file, "
+                f"--db {given}: a SQLite design is proved in a temporary SQLite file, "
                 "not on a server; leave --db out"
             )
-        return PROOF_URL
+        return target(PROOF_URL)

@@ -39,7 +39,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from dbdesign import databases, dialects
+from dbdesign import databases
 from dbdesign.databases import bulk_mysql, bulk_postgres, bulk_sqlite
 from dbdesign.datagen.load_mysql import load_mysql, mysql_literals
 from dbdesign.datagen.load_pg import load_pg
@@ -47,7 +47,6 @@ from dbdesign.datagen.load_report import LoadJob, LoadReport, Progress, TableLoa
 from dbdesign.datagen.load_sqlite import load_sqlite
 from dbdesign.errors import ConfigError, UnsupportedError
 from dbdesign.model import Schema
-from dbdesign.redact import redact_url
 
 __all__ = ["LoadReport", "Progress", "TableLoad", "load", "mysql_literals"]
 
@@ -105,15 +104,13 @@ def load(
         target = f"sqlite:///{os.fspath(target)}"  # a path is a SQLite file
     if not isinstance(target, str):
         raise ConfigError(f"cannot load into {type(target).__name__}: give a URL or a connection")
-    db = databases.for_target(target)
-    into = LOADERS.get(db.dialect)
+    where = databases.target(target)
+    into = LOADERS.get(where.dialect.name)
     if into is None:
-        title = dialects.get(db.dialect).title
+        title = where.dialect.title
         raise UnsupportedError(f"loading into {title} databases is not supported yet")
-    file = dialects.database_file(target)
-    label = redact_url(target) if file is None else file
-    conn = db.connect(target, autocommit=into.autocommit)
+    conn = where.database.connect(where.url, autocommit=into.autocommit)
     try:
-        return into.load(conn, label, job)
+        return into.load(conn, str(where), job)
     finally:
         conn.close()

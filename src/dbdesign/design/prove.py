@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from dbdesign import dialects
+from dbdesign.databases import Target, target
 from dbdesign.design import Design, PatternPlan
 from dbdesign.design.prove_mysql import MySQLServer
 from dbdesign.design.prove_pg import PostgresServer
@@ -79,7 +80,7 @@ def proof_rows(d: Design) -> dict[str, int]:
 def prove(
     d: Design,
     up_sql: str,
-    url: str | None = None,
+    url: str | Target | None = None,
     *,
     seed: int = 0,
     progress: Progress | None = None,
@@ -89,9 +90,11 @@ def prove(
     design is proved in a temporary file (deleted afterwards); ``url`` is then None or a SQLite
     URL / path, which is not touched."""
     say = progress or (lambda _m: None)
-    server = server_for(url, d.dialect)
+    given = target(url) if url is not None else None
+    server = server_for(given, d.dialect)
     start = time.perf_counter()
-    with server.scratch(url or "") as db:  # SQLite: a temporary file, whatever the URL
+    # SQLite: a temporary file, whatever the URL
+    with server.scratch(given.url if given else "") as db:
         conn = server.connect(db, autocommit=True)
         try:
             version = server.version(conn)
@@ -191,22 +194,20 @@ def _check(server: Server, conn: Any, d: Design, pp: PatternPlan, seed: int) -> 
     )
 
 
-def server_for(url: str | None, dialect: str) -> Server:
-    """The server a ``dialect`` design is proved on; a :class:`ConfigError` for a URL of
-    another kind (a SQLite design takes no server: None, or a SQLite URL it leaves alone; a
-    URL without a scheme is a PostgreSQL connection string)."""
+def server_for(given: Target | None, dialect: str) -> Server:
+    """The server a ``dialect`` design is proved on; a :class:`ConfigError` for a target of
+    another kind (a SQLite design takes no server: None, or a SQLite file it leaves alone; a
+    string without a scheme is a PostgreSQL connection string)."""
     from dbdesign.errors import ConfigError
-    from dbdesign.redact import redact_url
 
     d = dialects.get(dialect)
     server = SERVERS.get(d.name)
     if server is not None:
-        if d.file_magic and (url is None or dialects.database_file(url) is not None):
+        if d.file_magic and (given is None or given.file is not None):
             return server()
-        if url is not None and (dialects.for_url(url) or dialects.get("postgres")) is d:
+        if given is not None and given.dialect is d:
             return server()
-    where = redact_url(url) if url else "no server"
-    raise ConfigError(f"a {dialect} design cannot be proved on {where}")
+    raise ConfigError(f"a {dialect} design cannot be proved on {given or 'no server'}")
 
 
 # dialect name -> the server its designs are proved on

@@ -294,11 +294,15 @@ def database_file(target: str) -> str | None:
     d = for_url(target)
     if d is not None:
         return d.url_path(target) if d.file_magic else None
-    if "://" not in target:
-        low = target.lower()
-        if any(low.endswith(s) for d in known() for s in d.file_suffixes):
-            return target
-    return None
+    return target if for_file(target) is not None else None
+
+
+def for_file(path: str) -> Dialect | None:
+    """The dialect of a database file named by a path (no URL) with its suffix, or None."""
+    if "://" in path:
+        return None
+    low = path.lower()
+    return next((d for d in known() if d.file_suffixes and low.endswith(d.file_suffixes)), None)
 
 
 def get(name_or_url: str) -> Dialect:
@@ -319,6 +323,7 @@ __all__ = [
     "Capabilities",
     "Dialect",
     "database_file",
+    "for_file",
     "for_url",
     "get",
     "known",

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import importlib
 
-from dbdesign import databases, dialects
+from dbdesign import databases
 from dbdesign.errors import MigrationError
 from dbdesign.migrate.backend_base import (
     Backend,
@@ -24,7 +24,6 @@ from dbdesign.migrate.backend_base import (
     outside_account,
     statement_failed,
 )
-from dbdesign.redact import redact_url
 
 __all__ = [
     "BACKENDS",
@@ -48,12 +47,11 @@ BACKENDS: dict[str, str] = {
 def open_backend(url: str) -> Backend:
     """The backend of a database URL, or of a SQLite file given as a path. Anything else is
     handed to PostgreSQL's driver (a key=value connection string)."""
-    d = databases.dialect_at(url) or dialects.get("postgres")
+    where = databases.target(url)
+    d = where.dialect
     path = BACKENDS.get(d.name)
     if path is None or d.name not in databases.ADAPTERS:
-        raise MigrationError(f"{redact_url(url)}: migrations on {d.title} are not supported yet")
+        raise MigrationError(f"{where}: migrations on {d.title} are not supported yet")
     module, cls = path.split(":")
-    backend: Backend = getattr(importlib.import_module(module), cls)(
-        url, databases.for_dialect(d.name)
-    )
+    backend: Backend = getattr(importlib.import_module(module), cls)(url, where.database)
     return backend
