@@ -26,8 +26,9 @@ The reader in modules, each importing only those above it (the lexer, splitting 
 into statements and a statement into tokens, is :mod:`dbdesign.dialects.mysql_lexer`):
 
 - ``mysql_defs``: the statements as parsed (mutable definitions);
-- ``mysql_parse_table``, ``mysql_parse_alter``, ``mysql_parser``: the parser (columns, keys
-  and CREATE TABLE; CREATE INDEX and ALTER TABLE; views, triggers, routines, DROP, RENAME);
+- ``mysql_parse_column``, ``mysql_parse_table``, ``mysql_parse_alter``, ``mysql_parser``: the
+  parser (columns; keys and CREATE TABLE; CREATE INDEX and ALTER TABLE; views, triggers,
+  routines, DROP, RENAME);
 - ``mysql_server``: what the server decides about a table (keys, prefixes, collations ...);
 - ``mysql_values``, ``mysql_model``: defaults as printed, the model of a table, view, routine;
 - ``mysql_state``, ``mysql_alter``: the statements applied in order (ALTER TABLE apart);

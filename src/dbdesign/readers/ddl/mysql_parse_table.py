@@ -1,55 +1,33 @@
-"""Parsing the parts of a MySQL table: names, strings, expressions, column definitions
-(type and attributes), keys, foreign keys, checks and table options; CREATE TABLE.
+"""Parsing the parts of a MySQL table: keys, foreign keys, checks and table options; CREATE
+TABLE (the columns: mysql_parse_column).
 
 A recursive-descent parser that follows the server's grammar (sql_yacc.yy); every expression
 (DEFAULT (...), CHECK, generated columns) is checked with sqlglot (dialect ``mysql``)."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import replace
 from typing import Literal
 
 from dbdesign.dialects.mysql import (
-    RawType,
-    TypeSyntaxError,
     canonical_charset,
     canonical_collation,
     canonical_engine,
-    parse_type_tokens,
     unquote_ident,
     unquote_string,
 )
 from dbdesign.dialects.mysql_options import CREATE_OPTIONS
-from dbdesign.dialects.tokens import Source, Tok, TokenCursor, check_sqlglot
-from dbdesign.model.core import ReferentialAction
 from dbdesign.readers.ddl.mysql_defs import (
     CheckDef,
-    DefaultDef,
     FkDef,
     KeyDef,
     KeyPart,
-    MySQLColumnDef,
     MySQLSkip,
     MySQLTableDef,
     TableOptions,
     fk_key,
-    now_text,
 )
+from dbdesign.readers.ddl.mysql_parse_column import ColumnParser
 
-_ACTIONS: dict[str, ReferentialAction] = {
-    "CASCADE": "CASCADE",
-    "RESTRICT": "RESTRICT",
-    "SET NULL": "SET NULL",
-    "SET DEFAULT": "SET DEFAULT",
-    "NO ACTION": "NO ACTION",
-}
-_NOW_WORDS = frozenset(("CURRENT_TIMESTAMP", "NOW", "LOCALTIME", "LOCALTIMESTAMP"))
-_NOW_CALL = re.compile(
-    r"^\s*(?:(?:current_timestamp|localtime|localtimestamp)(?:\s*\(\s*(\d*)\s*\))?"
-    r"|now\s*\(\s*(\d*)\s*\))\s*$",
-    re.I,
-)
 _COLUMN_STOP = frozenset(
     (
         "CONSTRAINT",
@@ -88,64 +66,9 @@ _IGNORED_TABLE_OPTIONS = frozenset(
 )
 
 
-class TableParser(TokenCursor):
-    """The tokens of one statement; warnings for what is read without effect go to
-    ``notes`` (the reader reports them with the statement's file and line)."""
-
-    def __init__(self, src: Source, toks: list[Tok]) -> None:
-        super().__init__(src, toks)
-        self.notes: list[tuple[str, int]] = []  # warnings: (message, offset)
-
-    # -- helpers ----------------------------------------------------------------------------
-
-    def name(self, what: str = "a name") -> str:
-        t = self.peek()
-        if t is None or t.kind not in ("word", "qident"):
-            raise self.unexpected(what)
-        self.i += 1
-        return unquote_ident(t.text) if t.kind == "qident" else t.text
-
-    def name_or_string(self, what: str) -> str:
-        t = self.peek()
-        if t is not None and t.kind == "string":
-            self.i += 1
-            return unquote_string(t.text)
-        return self.name(what)
-
-    def string(self, what: str = "a string") -> str:
-        t = self.peek()
-        if t is None or t.kind != "string":
-            raise self.unexpected(what)
-        self.i += 1
-        value = unquote_string(t.text)
-        while (n := self.peek()) is not None and n.kind == "string":  # 'a' 'b' is 'ab'
-            value += unquote_string(n.text)
-            self.i += 1
-        return value
-
-    def integer(self, what: str = "a number") -> int:
-        t = self.peek()
-        if t is None or t.kind != "number" or not t.text.isdigit():
-            raise self.unexpected(what)
-        self.i += 1
-        return int(t.text)
-
-    def paren_expr(self, what: str) -> str:
-        """``( expr )``: the text inside the parentheses, checked with sqlglot."""
-        self.expect_op("(")
-        i, j = self.balanced()
-        self.expect_op(")")
-        if i == j:
-            raise self.error(f"empty {what}", self.toks[i - 1].end)
-        return self.checked(i, j)
-
-    def checked(self, i: int, j: int, kind: str = "expr") -> str:
-        text = self.text(i, j)
-        check_sqlglot(self.src, text, self.toks[i].start, kind, "mysql")
-        return text
-
-    def equals(self) -> None:
-        self.accept_op("=")
+class TableParser(ColumnParser):
+    """CREATE TABLE, keys, foreign keys, checks and table options, on the column parts of
+    :class:`ColumnParser`."""
 
     # ---- CREATE TABLE ---------------------------------------------------------------------
 
@@ -220,233 +143,6 @@ class TableParser(TokenCursor):
         words are reserved (a column so named is quoted), except PERIOD."""
         w = self.word()
         return w in _COLUMN_STOP and (w != "PERIOD" or self.word(1) == "FOR")
-
-    def column_def(self) -> tuple[MySQLColumnDef, list[KeyDef], FkDef | None, CheckDef | None]:
-        at = self.offset()
-        name = self.name("a column name")
-        type_at = self.offset()
-        raw = self.data_type()
-        col = MySQLColumnDef(name=name, raw=raw, origin=self.origin(at))
-        if raw.base == "serial":
-            col.serial = col.notnull = True
-        keys: list[KeyDef] = []
-        fk: FkDef | None = None
-        check: CheckDef | None = None
-        primary_at: int | None = None  # where PRIMARY KEY (or KEY) was written
-        unique_at: int | None = None  # where UNIQUE [KEY] was written
-        while not self.at_end() and not self.is_op(",") and not self.is_op(")"):
-            c_at = self.offset()
-            if self.word() in ("FIRST", "AFTER"):  # ALTER TABLE ... ADD col ... AFTER x
-                break
-            if self.accept("NOT", "NULL"):
-                col.notnull = True
-            elif self.accept("NULL"):
-                col.notnull = False
-            elif self.accept("DEFAULT"):
-                col.default = self.default_value()
-            elif self.accept("AUTO_INCREMENT"):  # NOT NULL, unless a NULL follows
-                col.auto_increment = col.notnull = True
-            elif self.accept("SERIAL", "DEFAULT", "VALUE"):
-                col.serial = col.notnull = True
-            elif self.accept("UNIQUE"):
-                self.accept("KEY")
-                unique_at = unique_at if unique_at is not None else c_at
-            elif self.accept("PRIMARY", "KEY") or self.accept("KEY"):
-                primary_at = primary_at if primary_at is not None else c_at
-            elif self.accept("COMMENT"):
-                col.comment = self.string("a comment")
-            elif self.accept("COLLATE"):
-                self.equals()
-                col.explicit_collation = canonical_collation(self.name_or_string("a collation"))
-            elif self.accept("CHARACTER", "SET") or self.accept("CHARSET"):
-                self.equals()
-                cs = canonical_charset(self.name_or_string("a character set"))
-                col.raw = replace(col.raw, charset=cs)
-            elif self.accept("ON", "UPDATE"):
-                col.on_update = self.now_function()
-            elif self.word() in ("GENERATED", "AS"):
-                if self.accept("GENERATED"):
-                    self.expect("ALWAYS")
-                self.expect("AS")
-                if self.is_op("("):
-                    col.generated = self.paren_expr("generated column expression")
-                else:
-                    raise self.unexpected("'('")
-                if self.word() in ("VIRTUAL", "STORED", "PERSISTENT"):
-                    col.stored = self.word() != "VIRTUAL"
-                    self.i += 1
-            elif self.word() in ("VIRTUAL", "STORED", "PERSISTENT"):
-                col.stored = self.word() != "VIRTUAL"
-                self.i += 1
-            elif self.accept("CONSTRAINT"):
-                cname = None if self.word() == "CHECK" else self.name("a constraint name")
-                self.expect("CHECK")
-                check = CheckDef(
-                    cname, self.paren_expr("CHECK expression"), name, self.origin(c_at)
-                )
-                self.enforced()
-            elif self.accept("CHECK"):
-                check = CheckDef(None, self.paren_expr("CHECK expression"), name, self.origin(c_at))
-                self.enforced()
-            elif self.accept("REFERENCES"):
-                fk = FkDef(None, [name], None, "", [], origin=self.origin(c_at))
-                self.references(fk)
-            elif self.accept("COLUMN_FORMAT") or self.accept("STORAGE"):
-                if self.word() not in ("FIXED", "DYNAMIC", "DEFAULT", "DISK", "MEMORY"):
-                    raise self.unexpected("FIXED, DYNAMIC, DEFAULT, DISK or MEMORY")
-                self.i += 1
-            elif self.word() in ("VISIBLE", "INVISIBLE"):
-                self.i += 1
-            elif self.accept("COMPRESSED"):
-                if self.accept_op("="):
-                    self.name("a compression method")
-            elif self.accept("WITH", "SYSTEM", "VERSIONING") or self.accept(
-                "WITHOUT", "SYSTEM", "VERSIONING"
-            ):
-                pass
-            elif self.accept("SRID") or self.accept("REF_SYSTEM_ID"):
-                self.equals()
-                self.integer()
-            elif self.accept("ENGINE_ATTRIBUTE") or self.accept("SECONDARY_ENGINE_ATTRIBUTE"):
-                self.equals()
-                self.string()
-            else:
-                raise self.unexpected("a column attribute")
-        if col.serial:
-            col.auto_increment = True
-            unique_at = unique_at if unique_at is not None else type_at
-        # The attributes are flags (sql_yacc.yy, field_spec): a primary key, else one unique
-        # key, however often they are written (``PRIMARY KEY UNIQUE`` is the primary key).
-        if primary_at is not None:
-            keys.append(
-                KeyDef("primary", "PRIMARY", [KeyPart(name)], origin=self.origin(primary_at))
-            )
-        elif unique_at is not None:
-            keys.append(KeyDef("unique", None, [KeyPart(name)], origin=self.origin(unique_at)))
-        return col, keys, fk, check
-
-    def enforced(self) -> None:
-        if self.accept("NOT", "ENFORCED"):
-            raise self.error("CHECK ... NOT ENFORCED is not supported by MariaDB")
-        self.accept("ENFORCED")
-
-    def data_type(self) -> RawType:
-        at = self.i
-        toks = [
-            (t.kind if t.kind in ("word", "string", "qident", "number", "op") else "op", t.text)
-            for t in self.toks[self.i :]
-        ]
-        try:
-            raw, n = parse_type_tokens(toks)
-        except TypeSyntaxError as e:
-            self.i = at + e.index
-            if e.index == 0:
-                raise self.unexpected("a data type") from None
-            raise self.error(str(e)) from None
-        self.i = at + n
-        return raw
-
-    def now_function(self) -> str:
-        """CURRENT_TIMESTAMP[(n)], NOW([n]), LOCALTIME[(n)], LOCALTIMESTAMP[(n)]."""
-        w = self.word()
-        if w not in _NOW_WORDS:
-            raise self.unexpected("CURRENT_TIMESTAMP")
-        self.i += 1
-        precision = 0
-        if self.accept_op("("):
-            if not self.is_op(")"):
-                precision = self.integer("a precision")
-            self.expect_op(")")
-        elif w == "NOW":
-            raise self.unexpected("'('")
-        return now_text(precision)
-
-    def default_value(self) -> DefaultDef:
-        t = self.peek()
-        if t is None:
-            raise self.unexpected("a default value")
-        if t.kind == "op" and t.text == "(":
-            text = self.paren_expr("DEFAULT expression")
-            m = _NOW_CALL.match(text)
-            if m:  # DEFAULT (NOW()) is DEFAULT CURRENT_TIMESTAMP
-                precision = int(m.group(1) or m.group(2) or 0)
-                return DefaultDef("now", now_text(precision))
-            return DefaultDef("expr", text)
-        if t.kind == "op" and t.text in "+-":
-            self.i += 1
-            n = self.peek()
-            if n is None or n.kind != "number":
-                raise self.unexpected("a number")
-            self.i += 1
-            return DefaultDef("number", ("-" if t.text == "-" else "") + n.text)
-        if t.kind == "number":
-            self.i += 1
-            return DefaultDef("number", t.text)
-        if t.kind == "string":
-            return DefaultDef("string", self.string())
-        if t.kind == "bits":
-            self.i += 1
-            digits = t.text[2:-1] if t.text[1] == "'" else t.text[2:]
-            return DefaultDef("bits", digits)
-        if t.kind == "hex":
-            self.i += 1
-            return DefaultDef("hex", t.text)
-        if t.kind == "word":
-            u = t.upper
-            if u == "NULL":
-                self.i += 1
-                return DefaultDef("null", "NULL")
-            if u in ("TRUE", "FALSE"):
-                self.i += 1
-                return DefaultDef("bool", "1" if u == "TRUE" else "0")
-            nxt = self.peek(1)
-            if (u.startswith("_") or u == "N") and nxt is not None and nxt.kind == "string":
-                self.i += 1  # _utf8mb4'x', N'x'
-                return DefaultDef("string", self.string())
-            if u in _NOW_WORDS:
-                return DefaultDef("now", self.now_function())
-            if self.is_op("(", 1):  # a function call: uuid(), nextval(s) ...
-                i = self.i
-                self.i += 2
-                self.balanced()
-                self.expect_op(")")
-                return DefaultDef("expr", self.checked(i, self.i))
-        raise self.unexpected("a default value")
-
-    def references(self, fk: FkDef) -> None:
-        fk.ref_db, fk.ref_table = self.qualified_name("a table name")
-        self.expect_op("(")
-        fk.ref_columns = self.key_columns()
-        if self.accept("MATCH"):
-            if self.word() not in ("FULL", "PARTIAL", "SIMPLE"):
-                raise self.unexpected("FULL, PARTIAL or SIMPLE")
-            self.i += 1  # parsed and ignored by the server
-        while self.accept("ON"):
-            which = self.word()
-            if which not in ("DELETE", "UPDATE"):
-                raise self.unexpected("DELETE or UPDATE")
-            self.i += 1
-            action = self.referential_action()
-            if which == "DELETE":
-                fk.on_delete = action
-            else:
-                fk.on_update = action
-
-    def referential_action(self) -> ReferentialAction:
-        for words in (("SET", "NULL"), ("SET", "DEFAULT"), ("NO", "ACTION"), ("CASCADE",)):
-            if self.accept(*words):
-                return _ACTIONS[" ".join(words)]
-        if self.accept("RESTRICT"):
-            return "RESTRICT"
-        raise self.unexpected("a referential action")
-
-    def key_columns(self) -> list[str]:
-        """``a, b ... )`` of a foreign key (``(`` consumed): plain column names."""
-        names = [self.name("a column name")]
-        while self.accept_op(","):
-            names.append(self.name("a column name"))
-        self.expect_op(")")
-        return names
 
     def key_parts(self) -> list[KeyPart]:
         """``(col [(len)] [ASC|DESC], (expr) [ASC|DESC] ...)``."""
@@ -540,28 +236,7 @@ class TableParser(TokenCursor):
                 key.name = cname
             return key
         if self.accept("FOREIGN", "KEY"):
-            self.accept("IF", "NOT", "EXISTS")
-            index_name = None if self.is_op("(") else self.name("an index name")
-            self.expect_op("(")
-            cols = self.key_columns()
-            self.expect("REFERENCES")
-            # MariaDB names the constraint after the index when only that is given.
-            fk = FkDef(
-                cname or index_name,
-                cols,
-                None,
-                "",
-                [],
-                index_name=index_name,
-                origin=self.origin(at),
-            )
-            self.references(fk)
-            if len(fk.ref_columns) != len(cols):
-                raise self.error(
-                    "the foreign key and the referenced key have different numbers of columns",
-                    at,
-                )
-            return fk
+            return self.foreign_key(cname, at)
         if self.accept("CHECK"):
             expr = self.paren_expr("CHECK expression")
             self.enforced()
@@ -583,6 +258,31 @@ class TableParser(TokenCursor):
                 "PERIOD FOR (system-versioned and application-time periods) is not supported"
             )
         raise self.unexpected("a column or a constraint")
+
+    def foreign_key(self, cname: str | None, at: int) -> FkDef:
+        """(FOREIGN KEY) [IF NOT EXISTS] [index] (columns) REFERENCES ..."""
+        self.accept("IF", "NOT", "EXISTS")
+        index_name = None if self.is_op("(") else self.name("an index name")
+        self.expect_op("(")
+        cols = self.key_columns()
+        self.expect("REFERENCES")
+        # MariaDB names the constraint after the index when only that is given.
+        fk = FkDef(
+            cname or index_name,
+            cols,
+            None,
+            "",
+            [],
+            index_name=index_name,
+            origin=self.origin(at),
+        )
+        self.references(fk)
+        if len(fk.ref_columns) != len(cols):
+            raise self.error(
+                "the foreign key and the referenced key have different numbers of columns",
+                at,
+            )
+        return fk
 
     def table_options(self, opts: TableOptions, start: int) -> None:
         while not self.at_end():

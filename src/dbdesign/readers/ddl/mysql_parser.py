@@ -1,11 +1,12 @@
 """The MySQL statement parser: which statement it is, CREATE VIEW, TRIGGER, PROCEDURE and
-FUNCTION, DROP and RENAME (tables and their changes: mysql_parse_table, mysql_parse_alter).
+FUNCTION, DROP and RENAME (tables and their changes: mysql_parse_column, mysql_parse_table,
+mysql_parse_alter).
 
 A view's query is checked with sqlglot; trigger and routine bodies are kept as written."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, NoReturn
 
 from dbdesign.dialects.mysql import canonical_type
 from dbdesign.readers.ddl.mysql_defs import (
@@ -64,6 +65,28 @@ class MySQLParser(AlterParser):
 
     def create(self, start: int) -> Parsed:
         or_replace = self.accept("OR", "REPLACE")
+        algorithm, security, temporary = self.create_options()
+        kw = self.word()
+        if temporary:
+            if kw == "TABLE":
+                raise MySQLSkip("CREATE TEMPORARY TABLE is not part of the schema; skipped", start)
+            raise self.unexpected("TABLE")
+        if kw in ("UNIQUE", "FULLTEXT", "SPATIAL", "INDEX"):
+            return self.create_index(start, or_replace)
+        self.i += 1
+        if kw == "TABLE":
+            return self.create_table(start, or_replace)
+        if kw == "VIEW":
+            return self.create_view(start, or_replace, algorithm, security)
+        if kw == "TRIGGER":
+            return self.create_trigger(start, or_replace)
+        if kw in ("PROCEDURE", "FUNCTION"):
+            return self.create_routine(start, kw, or_replace)
+        self.unmodelled_create(start, kw)
+
+    def create_options(self) -> tuple[str | None, str | None, bool]:
+        """DEFINER, ALGORITHM, SQL SECURITY (of a view) and TEMPORARY between CREATE and what
+        it creates: (algorithm, security, temporary)."""
         algorithm: str | None = None
         security: str | None = None
         temporary = False
@@ -84,23 +107,11 @@ class MySQLParser(AlterParser):
             elif self.accept("TEMPORARY"):
                 temporary = True
             else:
-                break
-        kw = self.word()
-        if temporary:
-            if kw == "TABLE":
-                raise MySQLSkip("CREATE TEMPORARY TABLE is not part of the schema; skipped", start)
-            raise self.unexpected("TABLE")
-        if kw in ("UNIQUE", "FULLTEXT", "SPATIAL", "INDEX"):
-            return self.create_index(start, or_replace)
-        self.i += 1
-        if kw == "TABLE":
-            return self.create_table(start, or_replace)
-        if kw == "VIEW":
-            return self.create_view(start, or_replace, algorithm, security)
-        if kw == "TRIGGER":
-            return self.create_trigger(start, or_replace)
-        if kw in ("PROCEDURE", "FUNCTION"):
-            return self.create_routine(start, kw, or_replace)
+                return algorithm, security, temporary
+
+    def unmodelled_create(self, start: int, kw: str) -> NoReturn:
+        """CREATE of what the model does not have (``kw``, read): ignored, skipped with a
+        warning, or a syntax error."""
         if kw in ("DATABASE", "SCHEMA"):
             raise Ignore()
         if kw == "AGGREGATE":
@@ -192,6 +203,30 @@ class MySQLParser(AlterParser):
     def create_routine(self, start: int, kw: str, or_replace: bool) -> RoutineDef:
         if_not_exists = self.accept("IF", "NOT", "EXISTS")
         schema, name = self.qualified_name("a routine name")
+        params = self.parameters(kw)
+        returns = self.returns(start) if kw == "FUNCTION" else None
+        r = RoutineDef(
+            kind="function" if kw == "FUNCTION" else "procedure",
+            name=name,
+            schema=schema,
+            params=params,
+            returns=returns,
+            body="",
+            or_replace=or_replace,
+            if_not_exists=if_not_exists,
+            origin=self.origin(start),
+        )
+        while self.characteristic(r):
+            pass
+        if self.at_end():
+            raise self.unexpected("a routine body")
+        r.body = self.src.text[self.toks[self.i].start : self.toks[-1].end].strip()
+        self.i = len(self.toks)
+        return r
+
+    def parameters(self, kw: str) -> list[tuple[str, str, str]]:
+        """``([IN | OUT | INOUT] name type, ...)`` (modes: of a procedure) as (mode, name,
+        canonical type)."""
         self.expect_op("(")
         params: list[tuple[str, str, str]] = []
         if not self.is_op(")"):
@@ -206,55 +241,44 @@ class MySQLParser(AlterParser):
                 if not self.accept_op(","):
                     break
         self.expect_op(")")
-        returns: str | None = None
-        if kw == "FUNCTION":
-            if self.word() == "RETURNS":
-                self.i += 1
-                returns = str(canonical_type(self.data_type()))
-            elif self.word() == "AGGREGATE" or self.word() == "SONAME":
-                raise MySQLSkip("loadable (UDF) functions are not modelled; skipped", start)
-            else:
-                raise self.unexpected("RETURNS")
-        r = RoutineDef(
-            kind="function" if kw == "FUNCTION" else "procedure",
-            name=name,
-            schema=schema,
-            params=params,
-            returns=returns,
-            body="",
-            or_replace=or_replace,
-            if_not_exists=if_not_exists,
-            origin=self.origin(start),
-        )
-        while True:
-            if self.accept("COMMENT"):
-                r.comment = self.string("a comment")
-            elif self.accept("LANGUAGE", "SQL"):
-                pass
-            elif self.accept("NOT", "DETERMINISTIC"):
-                r.deterministic = False
-            elif self.accept("DETERMINISTIC"):
-                r.deterministic = True
-            elif self.accept("CONTAINS", "SQL"):
-                r.data_access = "CONTAINS SQL"
-            elif self.accept("NO", "SQL"):
-                r.data_access = "NO SQL"
-            elif self.accept("READS", "SQL", "DATA"):
-                r.data_access = "READS SQL DATA"
-            elif self.accept("MODIFIES", "SQL", "DATA"):
-                r.data_access = "MODIFIES SQL DATA"
-            elif self.accept("SQL", "SECURITY"):
-                if self.word() not in ("DEFINER", "INVOKER"):
-                    raise self.unexpected("DEFINER or INVOKER")
-                r.security_definer = self.word() == "DEFINER"
-                self.i += 1
-            else:
-                break
-        if self.at_end():
-            raise self.unexpected("a routine body")
-        r.body = self.src.text[self.toks[self.i].start : self.toks[-1].end].strip()
-        self.i = len(self.toks)
-        return r
+        return params
+
+    def returns(self, start: int) -> str:
+        """A function's RETURNS type (canonical); a loadable function is skipped."""
+        if self.word() == "RETURNS":
+            self.i += 1
+            return str(canonical_type(self.data_type()))
+        if self.word() == "AGGREGATE" or self.word() == "SONAME":
+            raise MySQLSkip("loadable (UDF) functions are not modelled; skipped", start)
+        raise self.unexpected("RETURNS")
+
+    def characteristic(self, r: RoutineDef) -> bool:
+        """Read one characteristic of a routine into ``r``; False if none is here."""
+        if self.accept("COMMENT"):
+            r.comment = self.string("a comment")
+        elif self.accept("LANGUAGE", "SQL"):
+            pass
+        elif self.accept("NOT", "DETERMINISTIC"):
+            r.deterministic = False
+        elif self.accept("DETERMINISTIC"):
+            r.deterministic = True
+        elif (access := self.data_access()) is not None:
+            r.data_access = access
+        elif self.accept("SQL", "SECURITY"):
+            if self.word() not in ("DEFINER", "INVOKER"):
+                raise self.unexpected("DEFINER or INVOKER")
+            r.security_definer = self.word() == "DEFINER"
+            self.i += 1
+        else:
+            return False
+        return True
+
+    def data_access(self) -> str | None:
+        """CONTAINS SQL, NO SQL, READS SQL DATA or MODIFIES SQL DATA, if here."""
+        for words in _DATA_ACCESS:
+            if self.accept(*words):
+                return " ".join(words)
+        return None
 
     # ---- DROP / RENAME --------------------------------------------------------------------
 
@@ -310,3 +334,12 @@ class MySQLParser(AlterParser):
                 break
         self.expect_end()
         return RenameStmt(pairs, self.origin(start))
+
+
+# What a routine says of the data it reads or changes.
+_DATA_ACCESS = (
+    ("CONTAINS", "SQL"),
+    ("NO", "SQL"),
+    ("READS", "SQL", "DATA"),
+    ("MODIFIES", "SQL", "DATA"),
+)
