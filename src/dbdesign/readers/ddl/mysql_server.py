@@ -134,33 +134,45 @@ def fit_prefixes(t: MySQLTableDef, keys: list[KeyDef]) -> None:
     column is a prefix of the most it takes (25 bytes: a point)."""
     limit = _KEY_LIMITS.get(t.engine, MAX_KEY_LENGTH)
     for k in keys:
+        if k.kind in ("fulltext", "spatial"):
+            continue
         for p in k.parts:
             col = t.column(p.column) if p.column is not None else None
-            if col is None or k.kind in ("fulltext", "spatial"):
-                continue
-            base = base_name(col.type)
-            if base in SPATIAL_TYPES:
-                if k.kind == "index":
-                    p.length = 25 if base == "point" else limit
-                continue
-            if p.length is None and base not in (*_CHAR_LIKE, *TEXT_TYPES, *BLOB_TYPES):
-                continue
-            if base in _CHAR_LIKE:
-                if col.type.args and p.length is not None and p.length >= int(col.type.args[0]):
-                    p.length = None
-            elif base not in TEXT_TYPES and base not in BLOB_TYPES:
-                p.length = None
-                continue
-            if k.kind == "index":
-                per_char = max_bytes_per_char(charset_of(col.collation)) if col.collation else 1
-                if p.length is not None:
-                    chars = p.length
-                elif base in _CHAR_LIKE:
-                    chars = int(col.type.args[0])
-                else:  # a whole text or blob: a prefix of as many as it holds in bytes
-                    chars = p.length = text_capacity(TEXT_OF_BINARY.get(base, base), "binary")
-                if chars * per_char > limit:
-                    p.length = limit // per_char
+            if col is not None:
+                _fit_prefix(k, p, col, limit)
+
+
+def _fit_prefix(k: KeyDef, p: KeyPart, col: MySQLColumnDef, limit: int) -> None:
+    """One part of :func:`fit_prefixes`, over column ``col``."""
+    base = base_name(col.type)
+    if base in SPATIAL_TYPES:
+        if k.kind == "index":
+            p.length = 25 if base == "point" else limit
+        return
+    if p.length is None and base not in (*_CHAR_LIKE, *TEXT_TYPES, *BLOB_TYPES):
+        return
+    if base in _CHAR_LIKE:
+        if col.type.args and p.length is not None and p.length >= int(col.type.args[0]):
+            p.length = None
+    elif base not in TEXT_TYPES and base not in BLOB_TYPES:
+        p.length = None
+        return
+    if k.kind == "index":
+        _cut_to_limit(p, col, base, limit)
+
+
+def _cut_to_limit(p: KeyPart, col: MySQLColumnDef, base: str, limit: int) -> None:
+    """A plain index's part over a string column (a whole text or blob: a prefix of as many
+    as it holds in bytes), cut to the ``limit`` bytes the engine takes."""
+    per_char = max_bytes_per_char(charset_of(col.collation)) if col.collation else 1
+    if p.length is not None:
+        chars = p.length
+    elif base in _CHAR_LIKE:
+        chars = int(col.type.args[0])
+    else:
+        chars = p.length = text_capacity(TEXT_OF_BINARY.get(base, base), "binary")
+    if chars * per_char > limit:
+        p.length = limit // per_char
 
 
 def fsp_of(t: DataType) -> int:

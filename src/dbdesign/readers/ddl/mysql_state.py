@@ -170,6 +170,9 @@ class Tables:
                     fk.ref_columns[n] = col.name
 
     def _name_constraints(self, t: MySQLTableDef) -> None:
+        """What the server settles when it writes a table: primary-key columns NOT NULL, names
+        of unnamed foreign keys and checks, JSON checks; an AUTO_INCREMENT column not leading
+        a key is refused."""
         for k in t.keys:  # the server makes primary-key columns NOT NULL for good
             if k.kind == "primary":
                 for p in k.parts:
@@ -181,21 +184,8 @@ class Tables:
             if f.name is None:
                 f.name = foreign_key_name(t.name, taken)
                 taken.append(f.name)
-        for c in t.columns:  # a JSON column without a CHECK of its own gets json_valid()
-            if c.json_check:
-                c.json_check = False
-                low = c.name.lower()
-                if not any((ch.column or "").lower() == low for ch in t.checks):
-                    t.checks.append(CheckDef(None, f"json_valid(`{c.name}`)", c.name, c.origin))
-        names = {c.name.lower() for c in t.checks if c.name is not None}
-        for ch in t.checks:
-            if ch.name is None:
-                if ch.column is not None:
-                    col = t.column(ch.column)
-                    ch.name = col.name if col is not None else ch.column
-                else:
-                    ch.name = check_name(names)
-                names.add(ch.name.lower())
+        _add_json_checks(t)
+        _name_checks(t)
         for c in t.columns:
             if c.auto_increment and not any(
                 k.parts and k.parts[0].column and k.parts[0].column.lower() == c.name.lower()
@@ -260,49 +250,45 @@ class Tables:
         if st.kind == "DATABASE":
             return
         if st.kind == "INDEX":
-            assert st.table is not None
-            if not self.ours(st.table[0], f"index {st.names[0][1]}", st.origin):
-                return
-            t = self.table(st.table, st.origin)
-            key = t.key(st.names[0][1])
-            if key is None:
-                if st.if_exists:
-                    return
-                raise error_at(
-                    f"Can't DROP INDEX `{st.names[0][1]}`; check that it exists", st.origin
-                )
-            t.keys.remove(key)
-            rebuilt(t, t.engine, write_row_format=True)
-            t.keys = settle_keys(t.keys)
+            self._drop_index(st)
             return
         for schema, name in st.names:
             if not self.ours(schema, f"{st.kind.lower()} {name}", st.origin):
                 continue
-            if st.kind == "TABLE":
-                if name not in self.tables:
-                    if not st.if_exists:
-                        raise error_at(f"Unknown table '{name}'", st.origin)
-                    continue
-                self._drop_table(name)
-            elif st.kind == "VIEW":
-                if name not in self.views:
-                    if not st.if_exists:
-                        raise error_at(f"Unknown VIEW: '{name}'", st.origin)
-                    continue
-                del self.views[name]
-            elif st.kind == "TRIGGER":
-                if name.lower() not in self.triggers:
-                    if not st.if_exists:
-                        raise error_at("Trigger does not exist", st.origin)
-                    continue
-                del self.triggers[name.lower()]
-            else:
-                routine = (st.kind.lower(), name.lower())
-                if routine not in self.routines:
-                    if not st.if_exists:
-                        raise error_at(f"{st.kind} {name} does not exist", st.origin)
-                    continue
-                del self.routines[routine]
+            problem = self._drop_named(st.kind, name)
+            if problem is not None and not st.if_exists:
+                raise error_at(problem, st.origin)
+
+    def _drop_index(self, st: DropStmt) -> None:
+        assert st.table is not None
+        if not self.ours(st.table[0], f"index {st.names[0][1]}", st.origin):
+            return
+        t = self.table(st.table, st.origin)
+        key = t.key(st.names[0][1])
+        if key is None:
+            if st.if_exists:
+                return
+            raise error_at(f"Can't DROP INDEX `{st.names[0][1]}`; check that it exists", st.origin)
+        t.keys.remove(key)
+        rebuilt(t, t.engine, write_row_format=True)
+        t.keys = settle_keys(t.keys)
+
+    def _drop_named(self, kind: str, name: str) -> str | None:
+        """Drop a table, view, trigger, procedure or function; the server's error if there
+        is none of that name (then nothing changes)."""
+        if kind == "TABLE":
+            if name not in self.tables:
+                return f"Unknown table '{name}'"
+            self._drop_table(name)
+        elif kind == "VIEW":
+            if self.views.pop(name, None) is None:
+                return f"Unknown VIEW: '{name}'"
+        elif kind == "TRIGGER":
+            if self.triggers.pop(name.lower(), None) is None:
+                return "Trigger does not exist"
+        elif self.routines.pop((kind.lower(), name.lower()), None) is None:
+            return f"{kind} {name} does not exist"
+        return None
 
     def rename(self, st: RenameStmt) -> None:
         for (old_schema, old), (new_schema, new) in st.pairs:
@@ -339,3 +325,27 @@ class Tables:
         for tr in self.triggers.values():
             if tr.table[1] == old:
                 tr.table = (None, new)
+
+
+def _add_json_checks(t: MySQLTableDef) -> None:
+    """A JSON column without a CHECK of its own gets json_valid()."""
+    for c in t.columns:
+        if c.json_check:
+            c.json_check = False
+            low = c.name.lower()
+            if not any((ch.column or "").lower() == low for ch in t.checks):
+                t.checks.append(CheckDef(None, f"json_valid(`{c.name}`)", c.name, c.origin))
+
+
+def _name_checks(t: MySQLTableDef) -> None:
+    """An unnamed check is named after its column (a column's own check), else the first
+    free ``CONSTRAINT_n``."""
+    names = {c.name.lower() for c in t.checks if c.name is not None}
+    for ch in t.checks:
+        if ch.name is None:
+            if ch.column is not None:
+                col = t.column(ch.column)
+                ch.name = col.name if col is not None else ch.column
+            else:
+                ch.name = check_name(names)
+            names.add(ch.name.lower())
