@@ -17,6 +17,7 @@ from dbdesign.design.prove import proof_rows, prove
 from dbdesign.readers import spec as S
 from tests.conftest import server_url
 from tests.paths import ROOT
+from tests.proofs import plan_problems
 
 SHOP = ROOT / "examples" / "ecommerce.yaml"
 FLEET = ROOT / "examples" / "fleet_telemetry.yaml"
@@ -27,7 +28,7 @@ FLEET = ROOT / "examples" / "fleet_telemetry.yaml"
 def test_example_design_is_proved(example: str, server: str) -> None:
     d = design(S.load(ROOT / "examples" / f"{example}.yaml"))
     proof = prove(d, schema_sql(d.schema), server_url(server))
-    assert proof.ok, "\n".join(proof.problems)
+    assert not plan_problems(proof), "\n".join(proof.problems)
     assert len(proof.results) == len(d.patterns)
     for r in proof.results:
         served = {r.index, *r.alternatives}
@@ -41,11 +42,11 @@ def test_proof_fails_when_an_index_is_removed() -> None:
     assert line in sql
     without = "\n".join(x for x in sql.splitlines() if not x.startswith(line))
     proof = prove(d, without, server_url("embedded"))
-    assert not proof.ok
-    failed = [r for r in proof.results if not r.ok]
+    assert plan_problems(proof)
+    failed = [r for r in proof.results if r.plan_problem()]
     assert "customer_order_history" in [r.pattern for r in failed]
     failed = [r for r in failed if r.pattern == "customer_order_history"]
-    problem = failed[0].problem()
+    problem = failed[0].plan_problem()
     assert problem and "idx_orders_customer_id_placed_at" in problem and "Scan" in problem
 
 
@@ -82,7 +83,7 @@ def mysql_url() -> str:
 def test_example_mysql_design_is_proved(example: str, mysql_url: str) -> None:
     d = design(S.load(ROOT / "examples" / f"{example}.yaml"), "mysql")
     proof = prove(d, schema_sql(d.schema), mysql_url)
-    assert proof.ok, "\n".join(proof.problems)
+    assert not plan_problems(proof), "\n".join(proof.problems)
     assert proof.server.startswith(("MariaDB ", "MySQL ")) and proof.lint_errors == ()
     assert len(proof.results) == len(d.patterns)
     for r in proof.results:
@@ -108,10 +109,10 @@ def test_mysql_proof_fails_when_an_index_is_removed(mysql_url: str) -> None:
     assert MYSQL_LINE in sql
     without = "\n".join(x for x in sql.splitlines() if not x.startswith(MYSQL_LINE))
     proof = prove(d, without, mysql_url)
-    assert not proof.ok
-    failed = [r for r in proof.results if not r.ok]
+    assert plan_problems(proof)
+    failed = [r for r in proof.results if r.plan_problem()]
     assert [r.pattern for r in failed] == ["customer_order_history"]
-    problem = failed[0].problem()
+    problem = failed[0].plan_problem()
     assert problem and "the plan does not use idx_orders_customer_id_placed_at" in problem
     # InnoDB made an index for the foreign key; the plan reads it and sorts
     assert "on orders using fk_orders_customer_id" in problem and "filesort" in problem
@@ -190,7 +191,7 @@ SQLITE_LINE = "CREATE INDEX idx_orders_customer_id_placed_at ON orders"
 def test_example_sqlite_design_is_proved(example: str) -> None:
     d = design(S.load(ROOT / "examples" / f"{example}.yaml"), "sqlite")
     proof = prove(d, schema_sql(d.schema))
-    assert proof.ok, "\n".join(proof.problems)
+    assert not plan_problems(proof), "\n".join(proof.problems)
     assert proof.server.startswith("SQLite ") and proof.lint_errors == ()
     assert proof.explain == "EXPLAIN QUERY PLAN"
     assert len(proof.results) == len(d.patterns)
@@ -213,7 +214,7 @@ def test_sqlite_proof_names_the_keys_declared_in_create_table() -> None:
     assert "sqlite_autoindex_customers_1" in by["customer_by_email"].plan_text
     assert by["stock_of_product"].indexes_used == ("uq_inventory_levels_product_id_warehouse",)
     # a search without a full-text index on SQLite: the design expects none, the table is read
-    assert by["product_search"].index is None and by["product_search"].ok
+    assert by["product_search"].index is None and by["product_search"].plan_problem() is None
     assert "SCAN products" in by["product_search"].plan_text
 
 
@@ -223,10 +224,10 @@ def test_sqlite_proof_fails_when_an_index_is_removed() -> None:
     assert SQLITE_LINE in sql
     without = "\n".join(x for x in sql.splitlines() if not x.startswith(SQLITE_LINE))
     proof = prove(d, without)
-    assert not proof.ok
-    failed = [r for r in proof.results if not r.ok]
+    assert plan_problems(proof)
+    failed = [r for r in proof.results if r.plan_problem()]
     assert [r.pattern for r in failed] == ["customer_order_history"]
-    problem = failed[0].problem()
+    problem = failed[0].plan_problem()
     assert problem and "the plan does not use idx_orders_customer_id_placed_at" in problem
     assert "SCAN orders" in problem  # the plan itself
 
@@ -349,7 +350,7 @@ def test_a_tenant_link_table_gets_as_many_rows_as_can_exist(tmp_path: Path) -> N
     d = design(S.load(path))
     asked = proof_rows(d)["public.task_tags"]
     proof = prove(d, schema_sql(d.schema), server_url("embedded"))
-    assert proof.ok, "\n".join(proof.problems)
+    assert not plan_problems(proof), "\n".join(proof.problems)
     assert 0 < proof.rows["public.task_tags"] < asked
 
 
@@ -381,5 +382,5 @@ def test_design_reads_its_db_once(monkeypatch: pytest.MonkeyPatch) -> None:
         spy(module, name)
     spec = Path(__file__).parent / "specs" / "typed_bookings.yaml"
     _, proof = api.design(spec, db=url)
-    assert proof is not None and proof.ok, proof and proof.problems
+    assert proof is not None and not plan_problems(proof), proof.problems
     assert [s for s in seen if s.endswith(f"({url})")] == [f"for_url({url})"], seen

@@ -40,17 +40,28 @@ class PatternResult:
         )
 
     def problem(self) -> str | None:
-        if not self.uses_index:
-            return (
-                f"access pattern {self.pattern}: the plan does not use {self.index} "
-                f"(it uses {', '.join(self.indexes_used) or 'no index'}):\n{self.plan_text}"
-            )
-        if self.p95_ms > self.target_ms:
-            return (
-                f"access pattern {self.pattern}: p95 {self.p95_ms:.2f} ms exceeds its "
-                f"{self.target_ms:g} ms target"
-            )
-        return None
+        """What is wrong: the plan (:meth:`plan_problem`), else the time
+        (:meth:`latency_problem`), else None."""
+        return self.plan_problem() or self.latency_problem()
+
+    def plan_problem(self) -> str | None:
+        """The plan does not use the index designed for the pattern."""
+        if self.uses_index:
+            return None
+        used = ", ".join(self.indexes_used) or "no index"
+        return (
+            f"access pattern {self.pattern}: the plan does not use {self.index} "
+            f"(it uses {used}):\n{self.plan_text}"
+        )
+
+    def latency_problem(self) -> str | None:
+        """The measured p95 is above the pattern's target."""
+        if self.p95_ms <= self.target_ms:
+            return None
+        return (
+            f"access pattern {self.pattern}: p95 {self.p95_ms:.2f} ms exceeds its "
+            f"{self.target_ms:g} ms target"
+        )
 
 
 @dataclass(frozen=True, slots=True)
