@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from dbdesign.dialects.postgres import quote_ident
+from dbdesign.emit.pg_bounds import bound_check, key_columns
 from dbdesign.lint.findings import Hit
 from dbdesign.lint.migration.context import StatementContext
 from dbdesign.lint.registry import migration_rule
@@ -33,7 +34,6 @@ from dbdesign.lint.rules.migrations_pg_common import (
     sql_name,
     table_name,
 )
-from dbdesign.readers.ddl.pgast import deparse
 
 # --------------------------------------------------------------------------- DROP INDEX
 
@@ -272,31 +272,11 @@ def _swap(ctx: StatementContext, key: str) -> str:
 
 
 def _bound_check(ctx: StatementContext, parent: str, bound: dict[str, Any]) -> str | None:
-    """A CHECK expression equal to a one-column range or list bound, else None."""
+    """The CHECK expression equal to the bound (:func:`dbdesign.emit.pg_bounds.bound_check`),
+    else None."""
     tb = ctx.state.tables.get(parent)
     pby = tb.partition_by if tb is not None else None
-    if pby is None or len(pby.elements) != 1 or pby.elements[0].column is None:
-        return None
-    col = quote_ident(pby.elements[0].column)
-
-    def val(d: dict[str, Any]) -> str | None:
-        if "ColumnRef" in d:  # MINVALUE / MAXVALUE
-            return None
-        return deparse(d)
-
-    if bound.get("strategy") == "r":
-        lo = val((bound.get("lowerdatums") or [{}])[0])
-        hi = val((bound.get("upperdatums") or [{}])[0])
-        parts = [f"{col} IS NOT NULL"]
-        parts += [f"{col} >= {lo}"] if lo else []
-        parts += [f"{col} < {hi}"] if hi else []
-        return " AND ".join(parts)
-    if bound.get("strategy") == "l":
-        vals = [deparse(d) for d in bound.get("listdatums") or ()]
-        if any(v.upper() == "NULL" for v in vals):
-            return None
-        return f"{col} IS NOT NULL AND {col} IN ({', '.join(vals)})"
-    return None
+    return None if pby is None else bound_check(key_columns(pby), bound)
 
 
 def _validated_key_check(ctx: StatementContext, parent: str, part: str) -> bool:
