@@ -305,44 +305,61 @@ class FkGroupUnit(Unit):
         )
 
     def _row(self, head: Any, seen: list[set[Any]]) -> tuple[Any, ...] | None:
+        """One row: the first part's values ``head`` (or NULL), then each later part's free
+        columns from a parent row that agrees on its fixed ones; None where no parent row
+        agrees or a distinct key would repeat."""
         row: list[Any] = [None] * len(self.columns)
         first = self.parts[0]
-        nr = self.nrng.random
-        if head is not None and not (first.null_frac and nr() < first.null_frac):
+        if head is not None and not (first.null_frac and self.nrng.random() < first.null_frac):
             vals = (head,) if len(first.columns) == 1 else head
             for i, v in zip(self.pos[0], vals, strict=True):
                 row[i] = v
-        r = self.rng.random
         for k in range(1, len(self.parts)):
-            p, pos, free = self.parts[k], self.pos[k], self.free[k]
-            if not free:  # every column fixed: the parent row must exist
-                key = tuple(row[pos[i]] for i in self.fixed[k])
-                if None not in key and key not in self.index[k]:
-                    return None
-                continue
-            key = tuple(row[pos[i]] for i in self.fixed[k])
-            if self.optional[k] and (None in key or nr() < p.null_frac):
-                continue
-            if None in key:  # the key is not checked: any parent's values do
-                pool = p.pool
-                v = pool[int(r() * len(pool))]
-                vals = (v,) if len(p.columns) == 1 else v
-            else:
-                cands = self.index[k].get(key)
-                if not cands:
-                    if self.optional[k]:
-                        continue
-                    return None
-                vals = cands[int(r() * len(cands))]
-            for i in free:
-                row[pos[i]] = vals[i]
-        if self.distinct:
-            keys = []
-            for (dpos, _, have, nnd), s in zip(self.distinct, seen, strict=True):
-                dk = tuple(row[i] for i in dpos)
-                if (nnd or None not in dk) and (dk in s or dk in have):
-                    return None
-                keys.append(dk)
-            for dk, s in zip(keys, seen, strict=True):
-                s.add(dk)
+            if not self._fill(k, row):
+                return None
+        if self.distinct and not self._keep_distinct(row, seen):
+            return None
         return tuple(row)
+
+    def _fill(self, k: int, row: list[Any]) -> bool:
+        """Part ``k``'s free columns of ``row``, or NULL where it may be; False where no parent
+        row agrees with the columns fixed before it."""
+        p, pos, free = self.parts[k], self.pos[k], self.free[k]
+        key = tuple(row[pos[i]] for i in self.fixed[k])
+        if not free:  # every column fixed: the parent row must exist
+            return None in key or key in self.index[k]
+        if self.optional[k] and (None in key or self.nrng.random() < p.null_frac):
+            return True
+        vals = self._parent_values(k, key)
+        if vals is None:
+            return self.optional[k]
+        for i in free:
+            row[pos[i]] = vals[i]
+        return True
+
+    def _parent_values(self, k: int, key: tuple[Any, ...]) -> Sequence[Any] | None:
+        """A random parent row of part ``k`` with ``key`` in its fixed columns (any, where the
+        key has a NULL: it is not checked); None where there is none."""
+        p = self.parts[k]
+        r = self.rng.random
+        if None in key:
+            pool = p.pool
+            v = pool[int(r() * len(pool))]
+            return (v,) if len(p.columns) == 1 else v
+        cands = self.index[k].get(key)
+        if not cands:
+            return None
+        return cands[int(r() * len(cands))]
+
+    def _keep_distinct(self, row: list[Any], seen: list[set[Any]]) -> bool:
+        """Whether ``row`` repeats no distinct key (drawn already or in the table); if not, its
+        keys are recorded as drawn."""
+        keys = []
+        for (dpos, _, have, nnd), s in zip(self.distinct, seen, strict=True):
+            dk = tuple(row[i] for i in dpos)
+            if (nnd or None not in dk) and (dk in s or dk in have):
+                return False
+            keys.append(dk)
+        for dk, s in zip(keys, seen, strict=True):
+            s.add(dk)
+        return True

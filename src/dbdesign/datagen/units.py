@@ -258,46 +258,72 @@ class ComboUnit(Unit):
         return t[0] if len(t) == 1 else t
 
     def _indexes(self, n: int) -> list[int]:
-        rng, cap = self.rng, self.capacity
+        """``n`` distinct combinations (as mixed-radix indexes over the members' domains), none
+        of them already in the table: a plain sample, or drawn member by member where a member
+        is skewed or the table has rows."""
         skewed = any(w is not None for _, _, w in self.members)
         if not skewed and not self.existing:
-            return rng.sample(range(cap), n)
+            return self.rng.sample(range(self.capacity), n)
         seen: set[int] = set()
         out: list[int] = []
+        self._draw_indexes(n, seen, out)
+        if len(out) < n:  # skew too strong for this many rows: fill the rest uniformly
+            self._fill_indexes(n, seen, out)
+        if len(out) < n:
+            raise UnsupportedError(f"could not draw {n} distinct combinations of {self.columns}")
+        return out
+
+    def _taken(self, idx: int, seen: set[int]) -> bool:
+        """Whether combination ``idx`` is drawn already or is in the table."""
+        return idx in seen or bool(self.existing and self._key(idx) in self.existing)
+
+    def _draw_indexes(self, n: int, seen: set[int], out: list[int]) -> None:
+        """Draw combinations, each member by its weights, until ``out`` has ``n`` or a budget
+        of repeats is spent."""
         sizes = [len(d) for _, d, _ in self.members]
         strides = [coprime_stride(s) for s in sizes]
         budget = 30 * n + 1000
         while len(out) < n and budget > 0:
             batch = min(n - len(out), 50_000)
-            digits = []
-            for (_, _dom, cum), size, st in zip(self.members, sizes, strides, strict=True):
-                if cum is not None:
-                    ranks = rng.choices(range(size), cum_weights=cum, k=batch)
-                    digits.append([(x * st) % size for x in ranks])
-                else:
-                    digits.append([int(rng.random() * size) for _ in range(batch)])
-            for parts in zip(*digits, strict=True):
-                idx, mult = 0, 1
-                for d, size in zip(parts, sizes, strict=True):
-                    idx += d * mult
-                    mult *= size
-                if idx in seen or (self.existing and self._key(idx) in self.existing):
+            for idx in self._draw_batch(batch, sizes, strides):
+                if self._taken(idx, seen):
                     budget -= 1
                     continue
                 seen.add(idx)
                 out.append(idx)
                 if len(out) == n:
                     break
-        if len(out) < n:  # skew too strong for this many rows: fill the rest uniformly
-            for idx in rng.sample(range(cap), cap) if cap <= 5_000_000 else ():
-                if idx not in seen and not (self.existing and self._key(idx) in self.existing):
-                    seen.add(idx)
-                    out.append(idx)
-                    if len(out) == n:
-                        break
-        if len(out) < n:
-            raise UnsupportedError(f"could not draw {n} distinct combinations of {self.columns}")
+
+    def _draw_batch(self, batch: int, sizes: list[int], strides: list[int]) -> list[int]:
+        """``batch`` combinations (maybe repeating): one digit per member, Zipf-weighted where
+        the member has weights (rank spread by its stride), else uniform."""
+        rng = self.rng
+        digits = []
+        for (_, _dom, cum), size, st in zip(self.members, sizes, strides, strict=True):
+            if cum is not None:
+                ranks = rng.choices(range(size), cum_weights=cum, k=batch)
+                digits.append([(x * st) % size for x in ranks])
+            else:
+                digits.append([int(rng.random() * size) for _ in range(batch)])
+        out = []
+        for parts in zip(*digits, strict=True):
+            idx, mult = 0, 1
+            for d, size in zip(parts, sizes, strict=True):
+                idx += d * mult
+                mult *= size
+            out.append(idx)
         return out
+
+    def _fill_indexes(self, n: int, seen: set[int], out: list[int]) -> None:
+        """Fill ``out`` up to ``n`` with combinations in a uniform random order (where the
+        capacity is small enough to shuffle)."""
+        cap = self.capacity
+        for idx in self.rng.sample(range(cap), cap) if cap <= 5_000_000 else ():
+            if not self._taken(idx, seen):
+                seen.add(idx)
+                out.append(idx)
+                if len(out) == n:
+                    break
 
 
 class DerivedUnit(Unit):

@@ -23,6 +23,8 @@ _PRINTABLE = string.ascii_letters + string.digits + " .,-_@:/+"
 # What '.' and negated classes draw from: letters read better than punctuation.
 _ANY = string.ascii_lowercase
 _EXTRA_REPEATS = 6
+# The repeat opcodes: greedy, lazy and (Python 3.11 on) possessive.
+_REPEATS = (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", C.MAX_REPEAT))
 
 # POSIX bracket classes PostgreSQL accepts and Python does not.
 _POSIX_CLASSES = {
@@ -87,6 +89,7 @@ class Xeger:
         return "".join(self._one(op, av, rng) for op, av in items)
 
     def _one(self, op: Any, av: Any, rng: random.Random) -> str:
+        """The text of one node of the parse: a character, or a construct around others."""
         if op is C.LITERAL:
             return chr(av)
         if op is C.NOT_LITERAL:
@@ -95,7 +98,13 @@ class Xeger:
             return rng.choice(_ANY)
         if op is C.IN:
             return self._class(av, rng)
-        if op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", C.MAX_REPEAT)):
+        if op is C.CATEGORY:
+            return self._category(av, rng)
+        return self._construct(op, av, rng)
+
+    def _construct(self, op: Any, av: Any, rng: random.Random) -> str:
+        """A repeat, group, alternation, back reference or anchor."""
+        if op in _REPEATS:
             lo, hi, sub = av
             if hi is C.MAXREPEAT:
                 hi = lo + _EXTRA_REPEATS
@@ -113,8 +122,6 @@ class Xeger:
             return self._groups.get(av, "")
         if op is C.AT:
             return ""
-        if op is C.CATEGORY:
-            return self._category(av, rng)
         if op is C.ATOMIC_GROUP:
             return self._seq(av, rng)
         raise ValueError(f"cannot generate strings for regex construct {op}")
