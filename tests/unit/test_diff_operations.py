@@ -95,6 +95,10 @@ def _samples() -> list[op.Operation]:
         op.SetLogged(table="public.t", unlogged=True),
         op.SetRowSecurity(table="public.t", enabled=True),
         op.AttachPartition(parent="public.p", table="public.t", bound=Expr("DEFAULT")),
+        op.ProvePartitionBound(table="public.t", parent="public.p", check=chk),
+        op.AttachPartition(
+            parent="public.p", table="public.t", bound=Expr("IN (1)"), bound_check="c"
+        ),
         op.AddInherit(table="public.t", parent="public.p"),
         op.AddColumn(table="public.t", column=col),
         op.RenameColumn(table="public.t", old="a", new="b"),
@@ -152,8 +156,11 @@ def test_every_operation_has_an_inverse_that_undoes_it(o: op.Operation) -> None:
         assert isinstance(inv, op.ReplaceType) and inv.new == o.old
     elif isinstance(o, op.SetDefault) and o.old is None:
         assert isinstance(inv, op.DropDefault) and back == o
-    elif isinstance(o, op.AddConstraint):
-        assert isinstance(inv, op.DropConstraint) and inv.constraint == o.constraint
+    elif isinstance(o, op.AddConstraint | op.ProvePartitionBound):
+        con = o.constraint if isinstance(o, op.AddConstraint) else o.check
+        assert isinstance(inv, op.DropConstraint) and inv.constraint == con
+    elif isinstance(o, op.AttachPartition):  # the proof is a step of the plan, not undone
+        assert back == dataclasses.replace(o, bound_check=None)
     elif isinstance(o, op.SetNotNull):  # the safe form is a choice of the plan, not undone
         assert back == dataclasses.replace(o, via_check=False)
     else:

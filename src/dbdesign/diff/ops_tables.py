@@ -9,7 +9,8 @@ from typing import Literal
 
 from dbdesign.diff.ops_base import Operation, temp_name
 from dbdesign.diff.ops_columns import lossless
-from dbdesign.model import Expr, Index, Table
+from dbdesign.diff.ops_constraints import DropConstraint
+from dbdesign.model import Check, Expr, Index, Table
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -243,10 +244,42 @@ class SetRowSecurity(Operation):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ProvePartitionBound(Operation):
+    """The safe forms' first step of attaching a table in use as a partition: the bound, written
+    as a CHECK (:mod:`dbdesign.emit.pg_bounds`), is added NOT VALID (a brief lock) and
+    validated (a scan that lets reads and writes go on), so that the ATTACH PARTITION that
+    follows (:class:`AttachPartition` with ``bound_check``) scans nothing, then drops it.
+
+    Planned ahead of the other changes, a DETACH from the old parent included: a partition
+    whose bound or parent changes is detached and attached again in one transaction (its rows
+    never leave the partitioned table between two), after the VALIDATE's transaction boundary.
+    """
+
+    table: str
+    parent: str
+    check: Check
+
+    @property
+    def subject(self) -> str:
+        return self.table
+
+    def describe(self) -> str:
+        return f"prove the partition bound of {self.table} in {self.parent} ({self.check.name})"
+
+    def inverse(self) -> Operation:
+        return DropConstraint(table=self.table, constraint=self.check)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class AttachPartition(Operation):
+    """ATTACH PARTITION; ``bound_check``: the name of the validated CHECK a
+    :class:`ProvePartitionBound` step added to prove the bound (the ATTACH then scans nothing
+    and the check is dropped after it)."""
+
     parent: str
     table: str
     bound: Expr | None
+    bound_check: str | None = None
 
     @property
     def subject(self) -> str:

@@ -32,6 +32,7 @@ PHASE: dict[type[Operation], int] = {
     op.RenameTable: 0,
     op.RenameType: 0,
     op.RenameColumn: 1,
+    op.ProvePartitionBound: 1,
     op.DetachPartition: 2,
     op.DropInherit: 2,
     op.DropTrigger: 3,

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
-from dbdesign.dialects.postgres import choose_name
+from dbdesign.dialects.postgres import choose_name, make_object_name
 from dbdesign.diff import operations as op
 from dbdesign.diff.planner.columns import ColumnSteps
 from dbdesign.diff.planner.constraints import ConstraintSteps, constraint_names, index_names
@@ -20,7 +20,8 @@ from dbdesign.diff.planner.objects import owner_table
 from dbdesign.diff.planner.order import Res
 from dbdesign.diff.planner.same import only_comment_differs
 from dbdesign.diff.planner.state import column_res, relname_res, type_values
-from dbdesign.model import ForeignKey, FrozenMap, Index, Table
+from dbdesign.emit.pg_bounds import key_columns, partition_bound_check
+from dbdesign.model import Check, Expr, ForeignKey, FrozenMap, Index, Table
 
 
 class TableSteps(ConstraintSteps, ColumnSteps):
@@ -250,28 +251,73 @@ class TableSteps(ConstraintSteps, ColumnSteps):
             return a
         key = b.key
         t_res = ("table", key)
+        proof, check = self._prove_bound(a, b) if b.partition_of else (None, None)
         if a.partition_of:
-            first.append(
-                self.add(
-                    op.DetachPartition(parent=a.partition_of, table=key, bound=a.partition_bound),
-                    uses_old={("table", a.partition_of), t_res},
-                )
+            detach = self.add(
+                op.DetachPartition(parent=a.partition_of, table=key, bound=a.partition_bound),
+                uses_old={("table", a.partition_of), t_res},
             )
+            first.append(detach)
+            self.before(proof, detach)
             parent = self.s.tables.get(a.partition_of)
             if parent is not None:
                 a = self._detached(a, parent, first)
         if b.partition_of:
             attach = self.add(
-                op.AttachPartition(parent=b.partition_of, table=key, bound=b.partition_bound),
+                op.AttachPartition(
+                    parent=b.partition_of,
+                    table=key,
+                    bound=b.partition_bound,
+                    bound_check=check,
+                ),
                 uses_new={("table", b.partition_of), t_res}
                 | {column_res(key, c.name) for c in b.columns}
                 | {column_res(b.partition_of, c.name) for c in b.columns},
             )
+            self.before(proof, attach)
             # after the table's own indexes that go (the parent's would take them over)
             self.steps[attach].after_removal.add(("index-on", key))
             last.append(attach)
             a = self._prepare_attach(a, b, last)
         return a
+
+    def _prove_bound(self, a: Table, b: Table) -> tuple[int | None, str | None]:
+        """In the safe forms, the step proving a live plain table fits the bound it is attached
+        with (:class:`op.ProvePartitionBound`: the ATTACH then does not scan it under an ACCESS
+        EXCLUSIVE lock) and the name of its check; Nones where there is no such step: a table
+        the plan creates (empty), one that is partitioned or has children, a bound with no
+        CHECK form (HASH, DEFAULT, a key that is an expression), a key column the plan adds
+        or changes."""
+        key = b.key
+        parent = self.t.tables.get(b.partition_of or "")
+        if (
+            not self.safe
+            or parent is None
+            or parent.partition_by is None
+            or not self.existing_table(key)
+            or b.partition_by is not None
+            or self.children(key)
+        ):
+            return None, None
+        before = {c.name: c for c in a.columns}
+        after = {c.name: c for c in b.columns}
+        columns = key_columns(parent.partition_by)
+        for c in columns:
+            old, new = before.get(c or ""), after.get(c or "")
+            if old is None or new is None or (old.type, old.collation) != (new.type, new.collation):
+                return None, None
+        check = partition_bound_check(parent.partition_by, b.partition_bound)
+        if check is None:
+            return None, None
+        name = make_object_name(b.name, None, "dbdesign_bound")
+        step = self.add(
+            op.ProvePartitionBound(
+                table=key, parent=parent.key, check=Check(name=name, expr=Expr(check))
+            ),
+            provides={("constraint", f"{key}.{name}")},
+            uses_new={("table", key)} | {column_res(key, c) for c in columns if c},
+        )
+        return step, name
 
     def _diff_inherits(self, a: Table, b: Table, first: list[int], last: list[int]) -> Table:
         """NO INHERIT (onto ``first``) and INHERIT (onto ``last``) for the parents that go and

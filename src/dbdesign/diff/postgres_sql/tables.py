@@ -10,6 +10,7 @@ from dbdesign.dialects.postgres import qualified, quote_ident
 from dbdesign.diff.postgres_sql.base import (
     BRIEF_LOCK,
     TABLE_REWRITE,
+    TABLE_SCAN_ONLINE,
     Hazard,
     RenderContext,
     Rendered,
@@ -25,6 +26,7 @@ from dbdesign.diff.postgres_sql.base import (
 from dbdesign.diff.postgres_sql.columns import continue_after_max
 from dbdesign.emit.pg_casts import cast_path, needs_using
 from dbdesign.emit.pg_clauses import (
+    check_clause,
     exclusion_clause,
     partition_bound_sql,
     primary_key_clause,
@@ -285,22 +287,78 @@ def _row_security(o: op.SetRowSecurity, ctx: RenderContext) -> list[Rendered]:
     ]
 
 
-@renders(op.AttachPartition)
-def _attach(o: op.AttachPartition, ctx: RenderContext) -> list[Rendered]:
+@renders(op.ProvePartitionBound)
+def _prove_bound(o: op.ProvePartitionBound, ctx: RenderContext) -> list[Rendered]:
+    table = qualified_key(o.table)
+    key = f"{o.table}.{o.check.name}"
     return [
         Rendered(
-            f"ALTER TABLE {qualified_key(o.parent)} ATTACH PARTITION {qualified_key(o.table)} "
-            f"{partition_bound_sql(o.bound)}",
-            hazards=(
-                exclusive_lock("the partition"),
+            f"ALTER TABLE {table} ADD {check_clause(o.check)} NOT VALID",
+            hazards=(BRIEF_LOCK,),
+            not_valid=key,
+        ),
+        Rendered(
+            f"ALTER TABLE {table} VALIDATE CONSTRAINT {quote_ident(o.check.name)}",
+            hazards=(TABLE_SCAN_ONLINE, _OUTSIDE_BOUND),
+            validates=key,
+        ),
+    ]
+
+
+_OUTSIDE_BOUND = may_fail(
+    "fails if a row lies outside the partition bound: nothing is attached (the transaction "
+    "rolls back; the NOT VALID check added before it stays until dropped)"
+)
+_PROVEN = Hazard(
+    "access_exclusive_lock",
+    "takes an ACCESS EXCLUSIVE lock on the partition and a SHARE UPDATE EXCLUSIVE lock on the "
+    "parent (reads and writes of the parent go on; ACCESS EXCLUSIVE before PostgreSQL 12); "
+    "no scan: the validated check proves the bound",
+)
+_SCANNED = (
+    exclusive_lock("the partition"),
+    Hazard(
+        "table_scan",
+        "scans the partition to check the bound, unless a valid CHECK constraint already proves it",
+    ),
+    may_fail("fails if a row lies outside the partition bound"),
+)
+
+
+def _default_partition(o: op.AttachPartition, ctx: RenderContext) -> tuple[Hazard, ...]:
+    """What attaching beside the parent's DEFAULT partition does to that partition."""
+    for t in ctx.target.schema.tables.values():
+        if (
+            t.partition_of == o.parent
+            and t.key != o.table
+            and partition_bound_sql(t.partition_bound).upper().startswith("DEFAULT")
+        ):
+            return (
                 Hazard(
                     "table_scan",
-                    "scans the partition to check the bound, unless a valid CHECK constraint "
-                    "already proves it",
+                    f"scans the default partition {t.key} under an ACCESS EXCLUSIVE lock on it, "
+                    "to check that none of its rows belong in the new partition (unless its "
+                    "CHECK constraints prove it)",
                 ),
-                may_fail("fails if a row lies outside the partition bound"),
-            ),
-        )
+                may_fail(f"fails if a row of the default partition {t.key} fits the new bound"),
+            )
+    return ()
+
+
+@renders(op.AttachPartition)
+def _attach(o: op.AttachPartition, ctx: RenderContext) -> list[Rendered]:
+    sql = (
+        f"ALTER TABLE {qualified_key(o.parent)} ATTACH PARTITION {qualified_key(o.table)} "
+        f"{partition_bound_sql(o.bound)}"
+    )
+    if o.bound_check is None:
+        return [Rendered(sql, hazards=_SCANNED + _default_partition(o, ctx))]
+    return [
+        Rendered(sql, hazards=(_PROVEN, *_default_partition(o, ctx))),
+        Rendered(
+            f"ALTER TABLE {qualified_key(o.table)} DROP CONSTRAINT {quote_ident(o.bound_check)}",
+            hazards=(BRIEF_LOCK,),
+        ),
     ]
 
 
