@@ -53,40 +53,59 @@ def field_differences(a: Any, b: Any, path: str = "") -> list[str]:
     if a == b:
         return []
     if dataclasses.is_dataclass(a) and type(a) is type(b):
-        out = []
-        for f in dataclasses.fields(a):
-            if f.compare:
-                sub = f"{path}.{f.name}" if path else f.name
-                out += field_differences(getattr(a, f.name), getattr(b, f.name), sub)
-        return out
+        return _dataclass_differences(a, b, path)
     if isinstance(a, Mapping) and isinstance(b, Mapping):
-        out = []
-        for k in sorted(set(a) | set(b), key=str):
-            if k not in b:
-                out.append(f"{path}[{k}] removed")
-            elif k not in a:
-                out.append(f"{path}[{k}] added")
-            else:
-                out += field_differences(a[k], b[k], f"{path}[{k}]")
-        return out
+        return _mapping_differences(a, b, path)
     if isinstance(a, tuple) and isinstance(b, tuple):
-        names_a = [getattr(x, "name", None) for x in a]
-        names_b = [getattr(x, "name", None) for x in b]
-        if None not in names_a and None not in names_b:  # columns, elements ...: by name
-            out = field_differences(
-                dict(zip(names_a, a, strict=True)), dict(zip(names_b, b, strict=True)), path
-            )
-            common = [n for n in names_a if n in names_b]
-            if common != [n for n in names_b if n in names_a]:
-                out.append(f"{path}: order {common} -> {[n for n in names_b if n in names_a]}")
+        out = _tuple_differences(a, b, path)
+        if out is not None:
             return out
-        if len(a) == len(b):
-            return [
-                d
-                for i, (x, y) in enumerate(zip(a, b, strict=True))
-                for d in field_differences(x, y, f"{path}[{i}]")
-            ]
     return [f"{path}: {_show(a)} -> {_show(b)}"]
+
+
+def _dataclass_differences(a: Any, b: Any, path: str) -> list[str]:
+    """Field by field (the fields that take part in equality)."""
+    out = []
+    for f in dataclasses.fields(a):
+        if f.compare:
+            sub = f"{path}.{f.name}" if path else f.name
+            out += field_differences(getattr(a, f.name), getattr(b, f.name), sub)
+    return out
+
+
+def _mapping_differences(a: Mapping[Any, Any], b: Mapping[Any, Any], path: str) -> list[str]:
+    """Key by key: removed, added, or the values' differences."""
+    out = []
+    for k in sorted(set(a) | set(b), key=str):
+        if k not in b:
+            out.append(f"{path}[{k}] removed")
+        elif k not in a:
+            out.append(f"{path}[{k}] added")
+        else:
+            out += field_differences(a[k], b[k], f"{path}[{k}]")
+    return out
+
+
+def _tuple_differences(a: tuple[Any, ...], b: tuple[Any, ...], path: str) -> list[str] | None:
+    """Members with names (columns, elements ...) by name, and their order; others position by
+    position when the lengths agree; None otherwise (the tuples are shown whole)."""
+    names_a = [getattr(x, "name", None) for x in a]
+    names_b = [getattr(x, "name", None) for x in b]
+    if None not in names_a and None not in names_b:
+        out = field_differences(
+            dict(zip(names_a, a, strict=True)), dict(zip(names_b, b, strict=True)), path
+        )
+        common = [n for n in names_a if n in names_b]
+        if common != [n for n in names_b if n in names_a]:
+            out.append(f"{path}: order {common} -> {[n for n in names_b if n in names_a]}")
+        return out
+    if len(a) == len(b):
+        return [
+            d
+            for i, (x, y) in enumerate(zip(a, b, strict=True))
+            for d in field_differences(x, y, f"{path}[{i}]")
+        ]
+    return None
 
 
 def schema_differences(

@@ -137,13 +137,7 @@ def inspect(
 ) -> Partial:
     """Look at a 'running'/'failed' row with its file and (PostgreSQL) the catalog. ``locked``:
     the caller holds the migration lock, so no runner can be running it."""
-    runner, holder = "stopped", None
-    if row.state == "running" and not locked:
-        if backend.db.named_locks:
-            holder = backend.lock_holder()
-            runner = "running" if holder is not None else "stopped"
-        else:
-            runner = "unknown"
+    runner, holder = _runner(backend, row, locked=locked)
     m = migrations.get(row.version)
     script = None if m is None else (m.up if row.direction == "up" else m.down)
     kind = backend.db.lock_session
@@ -154,25 +148,54 @@ def inspect(
         statements = tuple(backend.split(script))
     except MigrationError as e:
         return _replace(base, blocker=f"{script.label} cannot be read: {e.message}")
-    base = _replace(base, statements=statements)
+    blocker = _resume_blocker(row, m, script, statements)
+    base = _replace(base, statements=statements, blocker=blocker)
+    if runner == "running" or row.statements_done >= len(statements):
+        return base
+    return _left_by_next(backend, base, statements)
+
+
+def _runner(backend: Backend, row: Row, *, locked: bool) -> tuple[str, int | None]:
+    """Whether a runner still runs a 'running' row ("running", "stopped", or "unknown" where
+    the server has no named locks to ask), and the process holding the migration lock."""
+    if row.state != "running" or locked:
+        return "stopped", None
+    if not backend.db.named_locks:
+        return "unknown", None
+    holder = backend.lock_holder()
+    return ("running" if holder is not None else "stopped"), holder
+
+
+def _resume_blocker(
+    row: Row, m: Migration | None, script: Script, statements: tuple[MigrationStatement, ...]
+) -> str | None:
+    """Why the rest of the file cannot run: the completed statements no longer read as they
+    did (or, for a record without their checksum, the file changed at all)."""
     done = row.statements_done
-    blocker = None
     if done > len(statements):
-        blocker = f"{script.label} now has {len(statements)} statement(s) and {done} had completed"
-    elif row.done_checksum is not None:
+        return f"{script.label} now has {len(statements)} statement(s) and {done} had completed"
+    if row.done_checksum is not None:
         if statements_checksum(statements[:done]) != row.done_checksum:
-            blocker = (
+            return (
                 f"{script.label} changed in {span(1, done)}, which already ran (restore the "
                 "text that ran to resume; a change after it is fine)"
             )
-    elif done and (row.direction != "up" or m is None or m.checksum != row.checksum):
-        blocker = (
+        return None
+    if done and (row.direction != "up" or m is None or m.checksum != row.checksum):
+        return (
             f"{script.label} changed, and the record (from an older dbdesign) has no checksum of "
             f"the completed statements: {span(1, done)} cannot be checked"
         )
-    base = _replace(base, blocker=blocker)
-    if runner == "running" or done >= len(statements):
-        return base
+    return None
+
+
+def _left_by_next(
+    backend: Backend, base: Partial, statements: tuple[MigrationStatement, ...]
+) -> Partial:
+    """What the statement that stopped left, where it builds an index concurrently: INVALID
+    indexes, or (a 'running' row) a valid one, so it finished before its progress was
+    written."""
+    done = base.row.statements_done
     found = backend.concurrent_index(statements[done])  # None where there is no such build
     if found is None:
         return base
@@ -181,7 +204,7 @@ def inspect(
         return _replace(base, unnamed_invalid=tuple(f"{s}.{n}" for s, n, _ in indexes))
     invalid = tuple((s, n) for s, n, valid in indexes if not valid)
     finished = None
-    if row.state == "running" and any(valid for _, _, valid in indexes):
+    if base.row.state == "running" and any(valid for _, _, valid in indexes):
         where = next(f"{s}.{n}" for s, n, valid in indexes if valid)
         finished = (
             f"the index {where} that statement {done + 1} builds exists and is valid: the "
