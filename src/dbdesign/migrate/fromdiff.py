@@ -58,10 +58,10 @@ EXPLAINED_BY: dict[str, tuple[str, ...]] = {
     "MIG031": ("data_loss", "table_rebuild"),  # DROP TABLE the target lacks, a rebuild's copy
     "MIG032": ("breaking_change",),  # RENAME COLUMN asked for with a hint
     "MIG033": ("breaking_change", "table_rebuild"),  # RENAME TABLE: a hint, or a rebuild
-    "MIG039": ("table_scan",),  # ATTACH PARTITION scans (no CHECK proves the bound yet)
+    "MIG039": ("table_scan",),  # ATTACH PARTITION where no CHECK can prove the bound (hash ...)
     "MIG040": ("access_exclusive_lock",),  # DETACH PARTITION (no CONCURRENTLY before 14)
-    "MIG043": ("table_rewrite",),
-    "MIG045": ("breaking_change",),  # DROP VIEW the target lacks  # SET LOGGED / UNLOGGED
+    "MIG043": ("table_rewrite",),  # SET LOGGED / UNLOGGED
+    "MIG045": ("breaking_change",),  # DROP VIEW the target lacks
     "MIG044": ("trigger_disabled",),  # the target has the trigger disabled
 }
 
