@@ -3,9 +3,6 @@ design's down migration): dependencies first, deterministic, and never stuck on 
 
 from __future__ import annotations
 
-import sqlglot
-from sqlglot import exp
-
 from dbdesign.graph import CycleError, depth_first_order, topological_order
 
 
@@ -21,7 +18,10 @@ def dependency_order(deps: dict[str, set[str]]) -> list[str]:
 
 def query_relations(query: str, dialect: str) -> set[str]:
     """Names of the tables and views a query reads (empty when sqlglot cannot parse it: the
-    object then keeps its place in name order)."""
+    object then keeps its place in name order). sqlglot is loaded on the first call."""
+    import sqlglot
+    from sqlglot import exp
+
     try:
         tree = sqlglot.parse_one(query, read=dialect)
     except Exception:

@@ -8,6 +8,8 @@ database would behave the same.
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
@@ -138,8 +140,10 @@ class Expr:
         if self._norm is None:
             fn = _NORMALISERS.get(self.dialect)
             if fn is None:
-                # Normalisers parse, so they live outside the model and register on import.
-                __import__("dbdesign.normalize")
+                # Normalisers parse, so they live outside the model: the module named after
+                # the dialect registers its own when imported (dbdesign.normalize).
+                with contextlib.suppress(ModuleNotFoundError):
+                    importlib.import_module(f"dbdesign.normalize.{self.dialect}")
                 fn = _NORMALISERS.get(self.dialect)
             norm = fn(self.text, self.dialect, self.schema) if fn else " ".join(self.text.split())
             object.__setattr__(self, "_norm", norm)

@@ -1,8 +1,4 @@
-"""Expression normalisers, one per dialect; each module registers itself with the model."""
-
-from dbdesign.model import register_normaliser
-from dbdesign.normalize import mysql as _mysql  # noqa: F401 - registers "mysql"
-from dbdesign.normalize import sqlite as _sqlite  # noqa: F401 - registers "sqlite"
-from dbdesign.normalize.postgres import normalize as _postgres
-
-register_normaliser("postgres", _postgres)
+"""Expression normalisers, one module per dialect named after it (``postgres``, ``mysql``,
+``sqlite``); each registers itself with the model when imported, and the model imports the one
+of an expression's dialect the first time it compares one. Importing this package loads none of
+them (the MySQL one loads sqlglot: a SQLite or PostgreSQL run does not pay for it)."""

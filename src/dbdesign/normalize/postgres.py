@@ -21,6 +21,7 @@ from typing import Any
 from pglast import parser
 
 from dbdesign.dialects.postgres import quote_ident, split_identifier_string
+from dbdesign.model import register_normaliser
 from dbdesign.readers.ddl.pgast import deparse
 
 _STRING_TYPES = {"text", "varchar", "bpchar", "character varying", "character", "name"}
@@ -584,3 +585,6 @@ def normalize(text: str, dialect: str = "postgres", schema: str | None = None) -
         return deparse(_rewrite(target, ctx))
     except Exception:
         return " ".join(src.split())
+
+
+register_normaliser("postgres", normalize)

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-
-import sqlglot
-from sqlglot import exp
+from typing import TYPE_CHECKING
 
 from dbdesign.model import register_normaliser
+
+if TYPE_CHECKING:
+    from sqlglot import exp
 
 _TOKEN = re.compile(
     r"""'(?:[^']|'')*'?|"(?:[^"]|"")*"?|`(?:[^`]|``)*`?|\[[^\]]*\]?"""
@@ -54,6 +55,8 @@ def _fallback(text: str) -> str:
 
 
 def _unquote_identifiers(node: exp.Expression) -> exp.Expression:
+    from sqlglot import exp
+
     if isinstance(node, exp.Identifier):
         name = node.name.lower()
         return exp.Identifier(this=name, quoted=not _SIMPLE.match(name))
@@ -63,7 +66,11 @@ def _unquote_identifiers(node: exp.Expression) -> exp.Expression:
 @lru_cache(maxsize=8192)
 def normalize(text: str, dialect: str = "sqlite", schema: str | None = None) -> str:
     """The canonical form of one SQLite expression or statement list (``dialect``/``schema``
-    are accepted for the registry's signature; SQLite has one schema)."""
+    are accepted for the registry's signature; SQLite has one schema). sqlglot is loaded on
+    the first comparison, not when a SQLite file is read."""
+    import sqlglot
+    from sqlglot import exp
+
     try:
         trees = [t for t in sqlglot.parse(text, read="sqlite") if t is not None]
         if not trees:
