@@ -170,15 +170,14 @@ class ConstraintSteps(Decisions):
             steps.append(self._drop_constraint(key, x))
         if y is not None and (x is None or recreate):
             steps.append(self._add_constraint(key, y))
-        if x is not None and y is not None and not recreate and x.comment != y.comment:
-            self.comment(
-                "CONSTRAINT",
-                key,
-                x.comment,
-                y.comment,
-                member=y.name,
-                owner=("constraint", f"{key}.{y.name}"),
-            )
+        if x is not None and y is not None and not recreate:
+            self._constraint_comment(key, x, y)
+
+    def _constraint_comment(self, key: str, x: op.Constraint, y: op.Constraint) -> None:
+        """COMMENT ON CONSTRAINT where the comment of a kept constraint changes."""
+        if x.comment != y.comment:
+            owner = ("constraint", f"{key}.{y.name}")
+            self.comment("CONSTRAINT", key, x.comment, y.comment, member=y.name, owner=owner)
 
     def _touches_gone(self, key: str, c: op.Constraint) -> bool:
         """A check or exclusion of ``key`` that names a column whose type is replaced, or a
@@ -248,15 +247,7 @@ class ConstraintSteps(Decisions):
                 uses_new={("table", key)},
             )
             steps.append(step)
-            if x.comment != y.comment:
-                self.comment(
-                    "CONSTRAINT",
-                    key,
-                    x.comment,
-                    y.comment,
-                    member=y.name,
-                    owner=("constraint", f"{key}.{y.name}"),
-                )
+            self._constraint_comment(key, x, y)
         targets = {y.name for y in matched.values()}
         return [
             (x, y)
