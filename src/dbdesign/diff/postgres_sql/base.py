@@ -159,3 +159,22 @@ def renders(
         return fn
 
     return deco
+
+
+def proven_by_check(table: str, name: str, check: str, fail: Hazard) -> list[Rendered]:
+    """A fact about a live table proven without blocking it: ``CHECK (check)`` added NOT VALID
+    under a brief lock, then validated with a SHARE UPDATE EXCLUSIVE scan (``fail``: what makes
+    the validation fail). ``table`` is the table's key, ``name`` the constraint's."""
+    where, key = qualified_key(table), f"{table}.{name}"
+    return [
+        Rendered(
+            f"ALTER TABLE {where} ADD CONSTRAINT {quote_ident(name)} CHECK ({check}) NOT VALID",
+            hazards=(BRIEF_LOCK,),
+            not_valid=key,
+        ),
+        Rendered(
+            f"ALTER TABLE {where} VALIDATE CONSTRAINT {quote_ident(name)}",
+            hazards=(TABLE_SCAN_ONLINE, fail),
+            validates=key,
+        ),
+    ]

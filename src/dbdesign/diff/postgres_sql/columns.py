@@ -10,7 +10,6 @@ from dbdesign.diff.postgres_sql.base import (
     BRIEF_LOCK,
     TABLE_REWRITE,
     TABLE_SCAN,
-    TABLE_SCAN_ONLINE,
     Hazard,
     RenderContext,
     Rendered,
@@ -20,6 +19,7 @@ from dbdesign.diff.postgres_sql.base import (
     exclusive_lock,
     may_fail,
     op,
+    proven_by_check,
     renders,
 )
 from dbdesign.emit.pg_casts import cast_path, needs_using, rewrites
@@ -182,19 +182,8 @@ def _set_not_null(o: op.SetNotNull, ctx: RenderContext) -> list[Rendered]:
     check = not_null_check_name(o.table, o.column)
     name = quote_ident(check)
     table = qualified_key(o.table)
-    key = f"{o.table}.{check}"
     return [
-        Rendered(
-            f"ALTER TABLE {table} ADD CONSTRAINT {name} CHECK ({quote_ident(o.column)} IS NOT NULL)"
-            " NOT VALID",
-            hazards=(BRIEF_LOCK,),
-            not_valid=key,
-        ),
-        Rendered(
-            f"ALTER TABLE {table} VALIDATE CONSTRAINT {name}",
-            hazards=(TABLE_SCAN_ONLINE, fail),
-            validates=key,
-        ),
+        *proven_by_check(o.table, check, f"{quote_ident(o.column)} IS NOT NULL", fail),
         Rendered(f"{head} SET NOT NULL", hazards=(BRIEF_LOCK,)),
         Rendered(f"ALTER TABLE {table} DROP CONSTRAINT {name}", hazards=(BRIEF_LOCK,)),
     ]

@@ -10,7 +10,6 @@ from dbdesign.dialects.postgres import qualified, quote_ident
 from dbdesign.diff.postgres_sql.base import (
     BRIEF_LOCK,
     TABLE_REWRITE,
-    TABLE_SCAN_ONLINE,
     Hazard,
     RenderContext,
     Rendered,
@@ -20,13 +19,13 @@ from dbdesign.diff.postgres_sql.base import (
     from_object,
     may_fail,
     op,
+    proven_by_check,
     rebuild_name,
     renders,
 )
 from dbdesign.diff.postgres_sql.columns import continue_after_max
 from dbdesign.emit.pg_casts import cast_path, needs_using
 from dbdesign.emit.pg_clauses import (
-    check_clause,
     exclusion_clause,
     partition_bound_sql,
     primary_key_clause,
@@ -289,20 +288,8 @@ def _row_security(o: op.SetRowSecurity, ctx: RenderContext) -> list[Rendered]:
 
 @renders(op.ProvePartitionBound)
 def _prove_bound(o: op.ProvePartitionBound, ctx: RenderContext) -> list[Rendered]:
-    table = qualified_key(o.table)
-    key = f"{o.table}.{o.check.name}"
-    return [
-        Rendered(
-            f"ALTER TABLE {table} ADD {check_clause(o.check)} NOT VALID",
-            hazards=(BRIEF_LOCK,),
-            not_valid=key,
-        ),
-        Rendered(
-            f"ALTER TABLE {table} VALIDATE CONSTRAINT {quote_ident(o.check.name)}",
-            hazards=(TABLE_SCAN_ONLINE, _OUTSIDE_BOUND),
-            validates=key,
-        ),
-    ]
+    assert not o.check.no_inherit
+    return proven_by_check(o.table, o.check.name, o.check.expr.text, _OUTSIDE_BOUND)
 
 
 _OUTSIDE_BOUND = may_fail(
