@@ -29,6 +29,7 @@ from dbdesign.readers import read as read
 if TYPE_CHECKING:
     from dbdesign.databases import Target
     from dbdesign.docs import DocsOptions, DocsResult
+    from dbdesign.health import HealthConfig, HealthReport
     from dbdesign.lint.config import LintConfig
     from dbdesign.lint.findings import Finding
     from dbdesign.lint.migration import MigrationLintOptions
@@ -664,3 +665,31 @@ def diff(
     a = source if isinstance(source, Schema) else read_side(source, db=db, warn=warn, owner=owner)
     b = target if isinstance(target, Schema) else read_side(target, db=db, warn=warn, owner=owner)
     return diff_schemas(a, b, renames=renames, safe=safe, column_order=column_order)
+
+
+def health_config(path: Path | None = None) -> HealthConfig:
+    """The ``[tool.dbdesign.health]`` section of ``path`` (else the nearest dbdesign.toml or
+    pyproject.toml), validated."""
+    from dbdesign.config import load_config
+    from dbdesign.health import parse_health_config
+
+    found = load_config(explicit=path)
+    return parse_health_config(
+        found.section("health"), file=str(found.path) if found.path else None
+    )
+
+
+def health(
+    url: str | Target,
+    *,
+    checks: Sequence[str] | None = None,
+    config: HealthConfig | None = None,
+) -> HealthReport:
+    """A health review of the live database at ``url`` (PostgreSQL), as ``dbdesign health``:
+    the checks named in ``checks`` (else the configuration's, else all) run in one read-only
+    session with short timeouts; a check the role may not run is a note in the report. Returns
+    a :class:`dbdesign.health.HealthReport` (``.findings``, ``.notes``, ``.to_text()``,
+    ``.to_json()``, ``.failing(severity)``)."""
+    from dbdesign.health import review
+
+    return review(url, config=config, checks=checks)

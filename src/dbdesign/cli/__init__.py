@@ -226,6 +226,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "diff",
     "docs",
     "explain",
+    "health",
     "lint",
     "migrate",
     "server",

@@ -1,0 +1,25 @@
+"""Health review of a live database (``dbdesign health``): read-only checks of its indexes,
+keys and statistics, each finding with the measured value, its threshold, why it matters and
+the fix as SQL.
+
+Checks register in :mod:`dbdesign.health.registry` (one module per area: ``checks_indexes``,
+``checks_tables``); :func:`review` runs them in one read-only session (:mod:`.session`).
+"""
+
+from __future__ import annotations
+
+from dbdesign.health import checks_indexes, checks_tables  # noqa: F401  (registers the checks)
+from dbdesign.health.config import HealthConfig, parse_health_config
+from dbdesign.health.registry import CHECKS, HealthCheck
+from dbdesign.health.report import HealthFinding, HealthReport
+from dbdesign.health.session import review
+
+__all__ = [
+    "CHECKS",
+    "HealthCheck",
+    "HealthConfig",
+    "HealthFinding",
+    "HealthReport",
+    "parse_health_config",
+    "review",
+]

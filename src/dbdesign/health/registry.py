@@ -1,0 +1,116 @@
+"""The check registry: one health check = one function registered by decorator, like lint's
+rules. A check takes a :class:`Probe` (the read-only session, the configuration and the
+catalog rows it has read) and yields :class:`Symptom`s; the runner adds the check's id and
+(configured) severity. A check's docstring is its documentation: a summary, then ``Why:``.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from dbdesign import dialects
+from dbdesign.health.config import HealthConfig
+from dbdesign.lint.findings import Severity
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Symptom:
+    """What a check yields for one object: the measured value against its threshold, why it
+    matters, the fix as SQL, and a caveat when the measurement has one."""
+
+    object: str
+    value: str
+    threshold: str
+    why: str
+    fix: str
+    caveat: str = ""
+
+
+@dataclass
+class Probe:
+    """What a check sees: the open read-only connection, the configuration, the dialect (for
+    quoting) and the age of the usage statistics. :meth:`rows` runs a catalog query of
+    ``health/sql/`` once per run."""
+
+    conn: Any
+    config: HealthConfig
+    dialect: dialects.Dialect
+    # A context manager around one check's queries: a query the server refuses (privilege,
+    # timeout) becomes a note in the list instead of an error.
+    guard: Callable[[str, list[str]], AbstractContextManager[None]]
+    stats_reset: Any = None  # datetime of the last statistics reset, None: unknown
+    stats_days: float | None = None
+    _cache: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    def rows(self, name: str) -> list[dict[str, Any]]:
+        if name not in self._cache:
+            cur = self.conn.execute(sql_text(name))
+            names = [d.name for d in cur.description]
+            self._cache[name] = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+        return self._cache[name]
+
+    def name(self, *parts: str) -> str:
+        """``schema.name`` (or ``schema.table.constraint``) quoted as SQL needs it."""
+        return self.dialect.qualified(*parts)
+
+    def stats_caveat(self) -> str:
+        """How old the usage counters are, for findings read from them."""
+        if self.stats_days is None:
+            return "the statistics' age is unknown: check pg_stat_database.stats_reset"
+        when = f"{self.stats_reset:%Y-%m-%d}" if self.stats_reset is not None else "?"
+        return (
+            f"statistics were reset {self.stats_days:.0f} days ago ({when}): an index used "
+            "only by rare jobs (month-end reports) or on a replica may still be needed"
+        )
+
+
+CheckFn = Callable[[Probe], Iterable[Symptom]]
+
+
+@dataclass(frozen=True, slots=True)
+class HealthCheck:
+    id: str
+    severity: Severity
+    fn: CheckFn = field(repr=False)
+    dialects: frozenset[str] = frozenset({"postgres"})
+    summary: str = ""
+    why: str = ""
+
+    def docs_markdown(self) -> str:
+        return f"### {self.id}\n\n{self.summary}\n\n**Why.** {self.why}\n"
+
+
+CHECKS: dict[str, HealthCheck] = {}
+
+
+def check(
+    id: str, severity: str, *, dialects: Iterable[str] = ("postgres",)
+) -> Callable[[CheckFn], CheckFn]:
+    """Register a health check under a stable id (``unused-index``)."""
+
+    def deco(fn: CheckFn) -> CheckFn:
+        if id in CHECKS:
+            raise ValueError(f"duplicate health check {id}")
+        doc = inspect.cleandoc(fn.__doc__ or "")
+        summary, _, why = doc.partition("\nWhy:")
+        CHECKS[id] = HealthCheck(
+            id=id,
+            severity=Severity(severity),
+            fn=fn,
+            dialects=frozenset(dialects),
+            summary=" ".join(summary.split()),
+            why=" ".join(why.split()),
+        )
+        return fn
+
+    return deco
+
+
+def sql_text(name: str) -> str:
+    """The catalog query ``health/sql/<name>.sql``."""
+    return resources.files("dbdesign.health").joinpath(f"sql/{name}.sql").read_text("utf-8")
