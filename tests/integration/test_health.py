@@ -249,6 +249,16 @@ def test_the_docs_examples_run(
     assert cfg.severity["table-without-primary-key"].value == "error"
 
 
+def test_every_check_is_documented() -> None:
+    """Each registered check has a summary and a Why in its docstring and a row in
+    docs/health.md's table."""
+    text = (ROOT / "docs" / "health.md").read_text()
+    assert len(CHECKS) == 5
+    for chk in CHECKS.values():
+        assert chk.summary and chk.why, chk.id
+        assert f"| `{chk.id}` | {chk.severity.value} |" in text, chk.id
+
+
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "dbdesign", "health", *args],
