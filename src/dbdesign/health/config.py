@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from dbdesign.errors import ConfigError
+from dbdesign.lint.config import read_count, read_severity, read_strings
 from dbdesign.lint.findings import Severity
 
 MB = 1024 * 1024
@@ -36,42 +37,19 @@ class HealthConfig:
     lock_timeout_ms: int = 1000
 
 
-def _severity(value: Any, where: str, file: str | None) -> Severity:
-    try:
-        return Severity(str(value).lower())
-    except ValueError:
-        raise ConfigError(
-            f"{where}: severity must be info, warning or error, not {value!r}", file=file
-        ) from None
-
-
-def _non_negative(value: Any, where: str, file: str | None) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise ConfigError(f"{where}: must be a non-negative integer", file=file)
-    return value
-
-
-def _names(value: Any, where: str, file: str | None) -> tuple[str, ...]:
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{where}: must be a list of check ids", file=file)
-    return tuple(value)
-
-
 def _severities(value: Any, where: str, file: str | None) -> dict[str, Severity]:
     if not isinstance(value, dict):
         raise ConfigError(f"{where}: must be a table of check-id = severity", file=file)
-    return {k: _severity(v, f"{where}.{k}", file) for k, v in value.items()}
+    return {k: read_severity(v, f"{where}.{k}", file) for k, v in value.items()}
 
 
 _PARSERS: dict[str, Callable[[Any, str, str | None], Any]] = {
-    "fail_on": _severity,
-    "checks": _names,
+    "fail_on": read_severity,
+    "checks": read_strings,
     "severity": _severities,
-    "unused_index_min_bytes": _non_negative,
-    "statement_timeout_ms": _non_negative,
-    "lock_timeout_ms": _non_negative,
+    "unused_index_min_bytes": read_count,
+    "statement_timeout_ms": read_count,
+    "lock_timeout_ms": read_count,
 }
 
 

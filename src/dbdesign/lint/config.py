@@ -95,7 +95,9 @@ _LISTS = {
 _INTS = {"max_indexes_per_table", "max_identifier_length", "repeated_group_min_columns"}
 
 
-def _sev(value: Any, where: str, file: str | None) -> Severity:
+def read_severity(value: Any, where: str, file: str | None) -> Severity:
+    """A severity named in the configuration at ``where`` (the health section reads its own with
+    the same readers)."""
     try:
         return Severity(str(value).lower())
     except ValueError:
@@ -104,7 +106,7 @@ def _sev(value: Any, where: str, file: str | None) -> Severity:
         ) from None
 
 
-def _strings(value: Any, where: str, file: str | None) -> tuple[str, ...]:
+def read_strings(value: Any, where: str, file: str | None) -> tuple[str, ...]:
     """A list of strings (a lone string is a list of one)."""
     if isinstance(value, str):
         value = [value]
@@ -113,7 +115,7 @@ def _strings(value: Any, where: str, file: str | None) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _count(value: Any, where: str, file: str | None) -> int:
+def read_count(value: Any, where: str, file: str | None) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         raise ConfigError(f"{where}: must be a non-negative integer", file=file)
     return value
@@ -122,7 +124,7 @@ def _count(value: Any, where: str, file: str | None) -> int:
 def _severities(value: Any, where: str, file: str | None) -> dict[str, Severity]:
     if not isinstance(value, dict):
         raise ConfigError(f"{where}: must be a table of CODE = severity", file=file)
-    return {c.upper(): _sev(v, f"{where}.{c}", file) for c, v in value.items()}
+    return {c.upper(): read_severity(v, f"{where}.{c}", file) for c, v in value.items()}
 
 
 def _naming(value: Any, where: str, file: str | None) -> dict[str, tuple[str, ...]]:
@@ -166,10 +168,10 @@ def _string(what: str) -> Callable[[Any, str, str | None], str]:
 # How each key of the section (each field of LintConfig) is read: (value, where, file) -> the
 # field's value.
 _PARSERS: dict[str, Callable[[Any, str, str | None], Any]] = {
-    **dict.fromkeys(_LISTS, _strings),
-    **dict.fromkeys(_INTS, _count),
+    **dict.fromkeys(_LISTS, read_strings),
+    **dict.fromkeys(_INTS, read_count),
     "severity": _severities,
-    "fail_on": _sev,
+    "fail_on": read_severity,
     "naming": _naming,
     "volumes": _volumes,
     "baseline": _string("a path"),
