@@ -4,7 +4,7 @@ that could not run, and the text and JSON forms of the report."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -25,16 +25,7 @@ class HealthFinding:
     caveat: str = ""  # what to weigh before applying the fix
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "check": self.check,
-            "severity": self.severity.value,
-            "object": self.object,
-            "value": self.value,
-            "threshold": self.threshold,
-            "why": self.why,
-            "fix": self.fix,
-            "caveat": self.caveat,
-        }
+        return {**asdict(self), "severity": self.severity.value}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -10,6 +10,7 @@ other checks still run. What the checks read is what the ``pg_monitor`` role may
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
@@ -72,16 +73,7 @@ def _run(probe: Probe, chk: HealthCheck, notes: list[str]) -> list[HealthFinding
     severity = probe.config.severity.get(chk.id, chk.severity)
     with probe.guard(chk.id, notes):
         return [
-            HealthFinding(
-                check=chk.id,
-                severity=severity,
-                object=s.object,
-                value=s.value,
-                threshold=s.threshold,
-                why=s.why,
-                fix=s.fix,
-                caveat=s.caveat,
-            )
+            HealthFinding(check=chk.id, severity=severity, **dataclasses.asdict(s))
             for s in chk.fn(probe)
         ]
     return []
