@@ -88,7 +88,11 @@ TEST_ROLES = (
     "dbdesign_difftest",  # tests/unit/test_diff_plans.py
     "dbdesign_diff_owner",  # tests/integration/test_diff_owner.py: loads as itself (LOGIN)
     "dbdesign_should_not_exist",  # tests/integration/test_explain_safety.py: must stay absent
-    "dbdesign_health_monitor",  # tests/integration/test_health.py: pg_monitor + CONNECT only
+    "dbdesign_health_monitor",  # tests/integration/health_support.py: pg_monitor + CONNECT only
+    "dbdesign_health_admin",  # tests/integration/test_health_security.py: too much power
+    "dbdesign_health_bypass",
+    "dbdesign_health_app",
+    "dbdesign_health_md5",
 )
 # Sessions run side by side on the shared server (other checkouts, xdist workers): each holds
 # this advisory lock shared while it runs, and a session drops the roles only when it can then

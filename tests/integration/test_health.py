@@ -12,17 +12,14 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from psycopg import sql
-from psycopg.conninfo import make_conninfo
 
 from dbdesign import api, databases, engine
-from dbdesign.health import CHECKS, HealthConfig, HealthReport
+from dbdesign.health import CHECKS, HealthConfig
 from dbdesign.health.registry import Probe, Symptom, check
 from dbdesign.health.session import SESSIONS
 from tests.conftest import server_url
+from tests.integration.health_support import ROLE, by_check, config, monitor_role
 from tests.paths import ROOT
-
-ROLE = "dbdesign_health_monitor"
 
 PATHOLOGIES = """
 CREATE TABLE items (
@@ -54,13 +51,6 @@ INSERT INTO nopk VALUES (1), (1);
 
 
 @pytest.fixture
-def scratch() -> Iterator[str]:
-    """A fresh database on the PostgreSQL 15 server, dropped afterwards (also on failure)."""
-    with engine.scratch_database(server_url("pg15")) as url:
-        yield url
-
-
-@pytest.fixture
 def sick(scratch: str) -> str:
     """The scratch database with every pathology, and an invalid index from a really failed
     CREATE UNIQUE INDEX CONCURRENTLY (autocommit: it cannot run in a transaction)."""
@@ -71,22 +61,9 @@ def sick(scratch: str) -> str:
     return scratch
 
 
-def _config(tmp_path: Path, body: str) -> HealthConfig:
-    path = tmp_path / "pyproject.toml"
-    path.write_text(f"[tool.dbdesign.health]\n{body}\n")
-    return api.health_config(path)
-
-
-def _by_check(report: HealthReport) -> dict[str, set[str]]:
-    out: dict[str, set[str]] = {c: set() for c in CHECKS}
-    for f in report.findings:
-        out[f.check].add(f.object)
-    return out
-
-
 def test_each_pathology_is_found_and_the_near_misses_are_not(sick: str, tmp_path: Path) -> None:
-    report = api.health(sick, config=_config(tmp_path, "unused_index_min_bytes = 16384"))
-    found = _by_check(report)
+    report = api.health(sick, config=config(tmp_path, "unused_index_min_bytes = 16384"))
+    found = by_check(report)
     assert report.notes == ()
 
     unused = found["unused-index"]
@@ -121,7 +98,7 @@ def test_each_pathology_is_found_and_the_near_misses_are_not(sick: str, tmp_path
 
 def test_the_fixes_run_and_leave_nothing_to_report(sick: str, tmp_path: Path) -> None:
     """Applying every fix (bar the unused index's) clears its finding: the SQL is real."""
-    cfg = _config(tmp_path, "unused_index_min_bytes = 16384")
+    cfg = config(tmp_path, "unused_index_min_bytes = 16384")
     report = api.health(sick, config=cfg)
     with engine.connect(sick, autocommit=True) as conn:
         conn.execute("DELETE FROM nopk")
@@ -130,12 +107,14 @@ def test_the_fixes_run_and_leave_nothing_to_report(sick: str, tmp_path: Path) ->
                 for statement in f.fix.split(";\n"):
                     if statement.strip() and not statement.startswith("--"):
                         conn.execute(statement.split("\n-- ")[0])
-    again = _by_check(api.health(sick, config=cfg))
+    again = by_check(api.health(sick, config=cfg))
     assert {k: v for k, v in again.items() if k != "unused-index" and v} == {}
 
 
 def test_a_clean_database_gives_no_warnings(scratch: str) -> None:
     with engine.connect(scratch, autocommit=True) as conn:
+        # a database run as it should be: its statements recorded (the test set-up preloads it)
+        conn.execute("CREATE EXTENSION pg_stat_statements")
         conn.execute((ROOT / "examples" / "shop.sql").read_text())
     report = api.health(scratch)
     assert report.findings == () and report.notes == ()
@@ -180,29 +159,12 @@ def test_a_review_changes_nothing(sick: str) -> None:
 
 @pytest.fixture
 def monitor(sick: str) -> Iterator[str]:
-    """The URL of ``sick`` for a role with only pg_monitor and CONNECT, dropped afterwards."""
-    name = sql.Identifier(ROLE)
-    with engine.connect(sick, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(name))
-        conn.execute(f"CREATE ROLE {ROLE} LOGIN")
-        try:
-            conn.execute(sql.SQL("GRANT pg_monitor TO {}").format(name))
-            db = conn.execute("SELECT current_database()").fetchone()[0]
-            conn.execute(
-                sql.SQL("REVOKE CONNECT ON DATABASE {} FROM PUBLIC").format(sql.Identifier(db))
-            )
-            conn.execute(
-                sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(sql.Identifier(db), name)
-            )
-            yield make_conninfo(sick, user=ROLE)
-        finally:
-            conn.execute(sql.SQL("DROP OWNED BY {}").format(name))
-    with engine.connect(server_url("pg15"), autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(name))
+    with monitor_role(sick) as url:
+        yield url
 
 
 def test_a_pg_monitor_role_is_enough(sick: str, monitor: str, tmp_path: Path) -> None:
-    cfg = _config(tmp_path, "unused_index_min_bytes = 16384")
+    cfg = config(tmp_path, "unused_index_min_bytes = 16384")
     with psycopg.connect(monitor) as conn:
         assert conn.execute("SELECT current_user").fetchone()[0] == ROLE
         assert not conn.execute(
@@ -211,7 +173,7 @@ def test_a_pg_monitor_role_is_enough(sick: str, monitor: str, tmp_path: Path) ->
     as_monitor = api.health(monitor, config=cfg)
     as_owner = api.health(sick, config=cfg)
     assert as_monitor.notes == ()
-    assert _by_check(as_monitor) == _by_check(as_owner)
+    assert by_check(as_monitor) == by_check(as_owner)
 
 
 def test_a_refused_query_is_a_note(monitor: str) -> None:
@@ -244,7 +206,7 @@ def test_the_docs_examples_run(
     exec(compile(block.replace("postgresql://localhost/app", sick), "health.md", "exec"), {})
     assert "error invalid-index public.nopk_x_key" in capsys.readouterr().out
     (toml,) = re.findall(r"```toml\n(.*?)```", text, re.S)
-    cfg = _config(tmp_path, toml.split("\n", 1)[1])
+    cfg = config(tmp_path, toml.split("\n", 1)[1])
     assert cfg.unused_index_min_bytes == 10 * 1024 * 1024 and cfg.fail_on.value == "warning"
     assert cfg.severity["table-without-primary-key"].value == "error"
 

@@ -45,6 +45,9 @@ class Probe:
     guard: Callable[[str, list[str]], AbstractContextManager[None]]
     stats_reset: Any = None  # datetime of the last statistics reset, None: unknown
     stats_days: float | None = None
+    # what the report says about checks that could not (fully) run: a refused or cancelled
+    # query, a missing source (pg_stat_statements not installed)
+    notes: list[str] = field(default_factory=list)
     _cache: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def rows(self, name: str) -> list[dict[str, Any]]:
@@ -53,6 +56,12 @@ class Probe:
             names = [d.name for d in cur.description]
             self._cache[name] = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
         return self._cache[name]
+
+    def note(self, check: str, text: str) -> None:
+        """Tell the report what ``check`` could not see (once per text)."""
+        line = f"{check}: {text}"
+        if line not in self.notes:
+            self.notes.append(line)
 
     def name(self, *parts: str) -> str:
         """``schema.name`` (or ``schema.table.constraint``) quoted as SQL needs it."""

@@ -40,9 +40,8 @@ def review(
         raise UnsupportedError(f"health checks for {target.dialect.title} are not available yet")
     with session(target, cfg) as probe:
         found: list[HealthFinding] = []
-        notes: list[str] = []
         for chk in chosen:
-            found += _run(probe, chk, notes)
+            found += _run(probe, chk)
         server = target.database.version(probe.conn)
     found.sort(key=lambda f: (-f.severity.rank, f.check, f.object))
     return HealthReport(
@@ -52,7 +51,7 @@ def review(
         stats_days=probe.stats_days,
         checks=tuple(c.id for c in chosen),
         findings=tuple(found),
-        notes=tuple(notes),
+        notes=tuple(probe.notes),
     )
 
 
@@ -69,9 +68,9 @@ def _chosen(target: databases.Target, ids: Sequence[str]) -> list[HealthCheck]:
     return [available[i] for i in ids] if ids else list(available.values())
 
 
-def _run(probe: Probe, chk: HealthCheck, notes: list[str]) -> list[HealthFinding]:
+def _run(probe: Probe, chk: HealthCheck) -> list[HealthFinding]:
     severity = probe.config.severity.get(chk.id, chk.severity)
-    with probe.guard(chk.id, notes):
+    with probe.guard(chk.id, probe.notes):
         return [
             HealthFinding(check=chk.id, severity=severity, **dataclasses.asdict(s))
             for s in chk.fn(probe)

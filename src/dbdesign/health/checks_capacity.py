@@ -1,0 +1,3 @@
+"""Capacity checks: connections, the applications' pools, cache hit rate, replication."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""MySQL and MariaDB checks."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Security checks: roles, grants, row-level security, functions, secrets, extensions."""
+
+from __future__ import annotations
