@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
+from datetime import UTC, datetime
 from typing import Any
 
 from dbdesign import databases
@@ -38,6 +39,7 @@ def review(
     session = SESSIONS.get(target.dialect.name)
     if session is None:
         raise UnsupportedError(f"health checks for {target.dialect.title} are not available yet")
+    started = datetime.now(UTC)
     with session(target, cfg) as probe:
         found: list[HealthFinding] = []
         for chk in chosen:
@@ -52,6 +54,7 @@ def review(
         checks=tuple(c.id for c in chosen),
         findings=tuple(found),
         notes=tuple(probe.notes),
+        taken_at=started,
     )
 
 
