@@ -145,6 +145,14 @@ def _pool(name: str, spec: Any, where: str, file: str | None) -> Pool:
     return Pool(name, int(m[1]), int(m[2] or 1))
 
 
+def with_pools(config: HealthConfig, texts: list[str]) -> HealthConfig:
+    """``config`` with the pools given as ``NAME=SIZExINSTANCES`` (``--pool``), which replace
+    the configuration's pools of the same name."""
+    given = [parse_pool(t) for t in texts]
+    names = {p.name for p in given}
+    return replace(config, pools=(*(p for p in config.pools if p.name not in names), *given))
+
+
 def _pools(value: Any, where: str, file: str | None) -> tuple[Pool, ...]:
     if not isinstance(value, dict):
         raise ConfigError(f'{where}: must be a table of app = "SIZExINSTANCES"', file=file)

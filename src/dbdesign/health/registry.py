@@ -90,6 +90,11 @@ class HealthCheck:
     summary: str = ""
     why: str = ""
 
+    @property
+    def area(self) -> str:
+        """The area the check belongs to: its module's (``checks_indexes`` -> ``indexes``)."""
+        return self.fn.__module__.rpartition(".")[2].removeprefix("checks_")
+
     def docs_markdown(self) -> str:
         return f"### {self.id}\n\n{self.summary}\n\n**Why.** {self.why}\n"
 
