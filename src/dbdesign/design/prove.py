@@ -105,7 +105,7 @@ def prove(
             rows = proof_rows(d)
             say(f"generating {sum(rows.values()):,} rows")
             t0 = time.perf_counter()
-            _load(db, d, rows, seed)
+            load_rows(db, d, rows, seed)
             load_s = time.perf_counter() - t0
             server.analyze(conn, d)
             results = []
@@ -137,10 +137,10 @@ def _lint_errors(url: str) -> list[str]:
     return [str(f) for f in lint(schema) if f.severity is Severity.error]
 
 
-def _load(url: str, d: Design, rows: dict[str, int], seed: int) -> None:
-    """Load ``rows`` (one transaction). A table whose keys allow fewer rows than asked (a
-    tenant's links: only pairs within one tenant exist) gets as many as can exist: ``rows`` is
-    lowered to what was loaded.
+def load_rows(url: str, d: Design, rows: dict[str, int], seed: int = 0) -> None:
+    """Load ``rows`` into the database at ``url`` as the proof does (one transaction). A table
+    whose keys allow fewer rows than asked (a tenant's links: only pairs within one tenant
+    exist) gets as many as can exist: ``rows`` is lowered to what was loaded.
 
     A cycle of references is loaded the way an application must load it, every foreign key in
     force (``keep_cyclic_keys``): the deferred key of the cycle is checked at COMMIT, a nullable
