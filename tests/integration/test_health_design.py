@@ -12,6 +12,7 @@ from dbdesign import api, engine
 from dbdesign.design.output import schema_sql
 from dbdesign.design.prove import load_rows, proof_rows
 from dbdesign.lint.findings import Severity
+from tests.integration.health_support import record_statements, unexplained
 from tests.paths import ROOT
 
 EXAMPLES = ("ecommerce", "issue_tracker", "fleet_telemetry")
@@ -21,21 +22,11 @@ EXAMPLES = ("ecommerce", "issue_tracker", "fleet_telemetry")
 def test_a_designed_and_loaded_database_gives_no_warnings(example: str, pg_scratch: str) -> None:
     design, _ = api.design(ROOT / "examples" / f"{example}.yaml", prove=False)
     with engine.connect(pg_scratch, autocommit=True) as conn:
-        preloaded = (
-            "pg_stat_statements" in conn.execute("SHOW shared_preload_libraries").fetchone()[0]
-        )
-        if preloaded:
-            conn.execute("CREATE EXTENSION pg_stat_statements")
+        recorded = record_statements(conn)
         conn.execute(schema_sql(design.schema))
     load_rows(pg_scratch, design, proof_rows(design))
 
     report = api.health(pg_scratch)
     loud = [f for f in report.findings if f.severity.rank >= Severity.warning.rank]
     assert loud == [], report.to_text()
-    allowed = set() if preloaded else {"pg_stat_statements"}
-    assert {_about(n) for n in report.notes} <= allowed, report.notes
-
-
-def _about(note: str) -> str:
-    """What a note is about: the extension a query check needs, else the note itself."""
-    return "pg_stat_statements" if "pg_stat_statements" in note else note
+    assert unexplained(report.notes, recorded) == []
