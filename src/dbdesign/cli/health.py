@@ -3,6 +3,7 @@ queries and sessions, capacity, security), saved and compared between runs."""
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -28,7 +29,14 @@ def register(app: typer.Typer) -> None:
 
 
 def health(
-    url: Annotated[str, typer.Argument(help="The database: a PostgreSQL or MySQL/MariaDB URL.")],
+    url: Annotated[
+        str | None,
+        typer.Argument(
+            help="The database: a PostgreSQL or MySQL/MariaDB URL (default: "
+            "$DBDESIGN_DATABASE_URL).",
+            show_default=False,
+        ),
+    ] = None,
     fmt: Annotated[
         HealthFormat, typer.Option("--format", "-f", help="Output format.")
     ] = HealthFormat.text,
@@ -92,12 +100,19 @@ def health(
 
       dbdesign health postgresql://localhost/app --save week1.json
 
-      dbdesign health postgresql://localhost/app --compare week1.json --fail-on warning
+      dbdesign health --save w1.json && dbdesign health --compare w1.json --fail-on warning
+
+    (without URL: the database at $DBDESIGN_DATABASE_URL)
     """
     from dbdesign import api
     from dbdesign.health import HealthReport
     from dbdesign.health.config import with_pools
 
+    url = url or os.environ.get("DBDESIGN_DATABASE_URL")
+    if not url:
+        raise typer.BadParameter(
+            "give the database's URL, or set DBDESIGN_DATABASE_URL", param_hint="URL"
+        )
     cfg = api.health_config(config)
     if pool:
         cfg = with_pools(cfg, pool)
