@@ -39,7 +39,7 @@ def monitor_role(url: str) -> Iterator[str]:
     name = sql.Identifier(ROLE)
     with engine.connect(url, autocommit=True) as conn:
         conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(name))
-        conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(name))
+        conn.execute(f"CREATE ROLE {ROLE} LOGIN")
         try:
             conn.execute(sql.SQL("GRANT pg_monitor TO {}").format(name))
             db = sql.Identifier(conn.execute("SELECT current_database()").fetchone()[0])

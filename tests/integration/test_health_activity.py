@@ -36,7 +36,6 @@ SESSION_CHECKS = ["long-running-query", "idle-in-transaction", "blocked-session"
 CAPACITY_CHECKS = [
     "connections",
     "connection-pools",
-    "connection-pools-headroom",
     "cache-hit",
     "replication",
 ]
@@ -466,7 +465,7 @@ def test_connections_and_pools(
     # the pools exceed the connections: an error
     report, found = run(f'pools = {{ web = "{usable}x1", worker = "5x2" }}')
     obj = f"web={usable}x1, worker=5x2"
-    assert found["connection-pools"] == {obj} and found["connection-pools-headroom"] == set()
+    assert found["connection-pools"] == {obj}
     f = finding(report, "connection-pools", obj)
     assert f.severity.value == "error"
     assert f.value.startswith(
@@ -481,16 +480,15 @@ def test_connections_and_pools(
     # fitting, but above 80 % of them: a warning
     size = usable - 2
     report, found = run(f'pools = {{ web = "{size}" }}')
-    assert found["connection-pools"] == set()
-    assert found["connection-pools-headroom"] == {f"web={size}x1"}
-    warn = finding(report, "connection-pools-headroom", f"web={size}x1")
+    assert found["connection-pools"] == {f"web={size}x1"}
+    warn = finding(report, "connection-pools", f"web={size}x1")
     assert warn.severity.value == "warning"
     assert warn.threshold == f"<= 80 % of {usable}"
 
     # near misses: small pools, no pools
     for body in ('pools = { web = "2x2", worker = "1" }', ""):
         _, found = run(body)
-        assert found["connection-pools"] == found["connection-pools-headroom"] == set()
+        assert found["connection-pools"] == set()
 
     # connections in use: this review's own counts against a tiny fraction, not the default
     report, found = run("connections_max_fraction = 0.01")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from dbdesign import dialects
+from dbdesign.conventions import TENANT_SETTING
 from dbdesign.design import Design, TableInfo
 from dbdesign.design.build import CYCLE_NULLABLE, NOT_PARTITIONED
 from dbdesign.design.choice import ENGINES
@@ -344,7 +345,7 @@ def _integrity_rules(d: Design, tables: Sequence[Table]) -> list[str]:
     if d.schema.policies:
         rules.append(
             "**Tenant isolation**: row-level security policies `tenant_isolation` "
-            "restrict each session to `current_setting('app.tenant_id')`."
+            f"restrict each session to `current_setting('{TENANT_SETTING}')`."
         )
     return rules
 

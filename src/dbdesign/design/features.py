@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from dbdesign.conventions import TENANT_SETTING
 from dbdesign.design.columns import audit_columns
 from dbdesign.design.draft import LIVE, Draft, TableDraft
 from dbdesign.design.naming import object_name
@@ -172,5 +173,5 @@ def tenant_policy(b: Draft, t: TableDraft) -> Policy:
         schema=b.ns,
         table=t.name,
         name="tenant_isolation",
-        using=Expr(f"{col} = (current_setting('app.tenant_id'))::{ttype.name}"),
+        using=Expr(f"{col} = (current_setting('{TENANT_SETTING}'))::{ttype.name}"),
     )

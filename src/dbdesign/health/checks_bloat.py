@@ -44,10 +44,6 @@ SHORT_VARLENA_MAX = 126  # a value this long or shorter has a 1-byte header and 
 # threshold and its estimate, when there is one, reaches this share of it: pgstatindex reads
 # the whole index, and each call must finish within statement_timeout.
 MEASURE_FROM = 0.5
-# low-cardinality-index: a table this large (rows), and the share of its rows the most common
-# value (or NULL) must hold.
-LOW_CARDINALITY_MIN_ROWS = 10_000
-LOW_CARDINALITY_MIN_SHARE = 0.99
 
 
 def _align(n: float, to: int) -> float:
@@ -436,14 +432,14 @@ def _dominant(r: Row) -> tuple[str | None, float]:
     return r["common_value"], share
 
 
-def _single_column(r: Row) -> bool:
+def _single_column(r: Row, least_rows: int) -> bool:
     """A plain one-column B-tree, without a predicate or a constraint, that can be dropped on
     its own (not a partition's part of a partitioned index), on a large table."""
     return bool(
         r["natts"] == 1
         and r["column_name"] is not None
         and not (r["partial"] or r["bound"] or r["is_unique"] or r["attached"])
-        and r["table_rows"] >= LOW_CARDINALITY_MIN_ROWS
+        and r["table_rows"] >= least_rows
     )
 
 
@@ -471,14 +467,16 @@ def low_cardinality_index(probe: Probe) -> Iterator[Symptom]:
     An info: the evidence is ANALYZE's sample, which may miss rare values the index is for.
     """
     unread: list[bool] = []  # for each large index that could not be checked: readable?
+    least_rows = probe.config.low_cardinality_min_rows
+    least_share = probe.config.low_cardinality_min_share
     for r in probe.rows("bloat_indexes"):
-        if not _single_column(r):
+        if not _single_column(r, least_rows):
             continue
         if not _stats(r):
             unread.append(bool(r["readable"]))
             continue
         value, share = _dominant(r)
-        if share < LOW_CARDINALITY_MIN_SHARE:
+        if share < least_share:
             continue
         name = probe.name(r["schema"], r["name"])
         shown = "NULL" if value is None else probe.dialect.quote_string(value)
@@ -494,8 +492,8 @@ def low_cardinality_index(probe: Probe) -> Iterator[Symptom]:
             object=name,
             value=f"{r['column_name']} = {shown} in {100 * share:.1f} % of ~{r['table_rows']:.0f}"
             f" rows; {size_text(r['size'])}, {r['scans'] or 0} scans",
-            threshold=f"one value in >= {100 * LOW_CARDINALITY_MIN_SHARE:.0f} % of the rows of a "
-            f"table of >= {LOW_CARDINALITY_MIN_ROWS} rows",
+            threshold=f"one value in >= {100 * least_share:.0f} % of the rows of a table of "
+            f">= {least_rows} rows",
             why=f"a search for {shown} reads nearly all of "
             f"{probe.name(r['schema'], r['table_name'])}, so the planner scans the table instead, "
             "yet every write updates the index",
@@ -505,10 +503,10 @@ def low_cardinality_index(probe: Probe) -> Iterator[Symptom]:
             "uses the partial index only if its WHERE also says the value is not the common one",
         )
     if unread:
-        probe.note("low-cardinality-index", _unread_columns(unread))
+        probe.note("low-cardinality-index", _unread_columns(unread, least_rows))
 
 
-def _unread_columns(unread: list[bool]) -> str:
+def _unread_columns(unread: list[bool], least_rows: int) -> str:
     """What the note says of the one-column indexes whose statistics were missing."""
     parts = []
     if n := unread.count(False):
@@ -519,6 +517,6 @@ def _unread_columns(unread: list[bool]) -> str:
     if n := unread.count(True):
         parts.append(f"{n} whose column was never analyzed: ANALYZE their tables")
     return (
-        f"{len(unread)} one-column indexes on tables of at least {LOW_CARDINALITY_MIN_ROWS} rows "
-        "not checked: " + "; ".join(parts)
+        f"{len(unread)} one-column indexes on tables of at least {least_rows} rows not "
+        "checked: " + "; ".join(parts)
     )

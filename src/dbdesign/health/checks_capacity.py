@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from dbdesign.health.checks_indexes import size_text
 from dbdesign.health.checks_queries import MIN_BLOCKS, duration_text, number, percent
 from dbdesign.health.config import Pool
 from dbdesign.health.registry import Probe, Symptom, check
+from dbdesign.lint.findings import Severity
 
 Row = dict[str, Any]
 
@@ -111,32 +113,16 @@ def _pool_symptom(probe: Probe, c: Row, least: str) -> Symptom:
     )
 
 
-@check("connection-pools", "error")
+@check("connection-pools", "warning")
 def connection_pools(probe: Probe) -> Iterator[Symptom]:
-    """The applications' connection pools (``pools``: size x instances each) add up to more
-    connections than max_connections leaves to ordinary roles. Nothing without ``pools``.
+    """The applications' connection pools (``pools``: size x instances each) take more than
+    ``connections_max_fraction`` (80 %) of the connections max_connections leaves to ordinary
+    roles: a warning; more than all of them: an error. Nothing without ``pools``.
 
-    Why: the pools cannot all be full at once: at a traffic peak, or when the database slows
-    down and every pool grows to its size, connections are refused and requests fail.
-    """
-    pools = probe.config.pools
-    if not pools:
-        return
-    c = probe.rows("capacity_connections")[0]
-    usable = _usable(c)
-    if sum(p.connections for p in pools) <= usable:
-        return
-    yield _pool_symptom(probe, c, f"<= {usable} (the usable connections)")
-
-
-@check("connection-pools-headroom", "warning")
-def connection_pools_headroom(probe: Probe) -> Iterator[Symptom]:
-    """The applications' connection pools (``pools``) fit max_connections but take more than
-    ``connections_max_fraction`` (80 %) of the connections it leaves to ordinary roles.
-    Nothing without ``pools``, nor when they exceed the limit (``connection-pools``).
-
-    Why: the rest is all there is for everything else: a deploy that starts new instances
-    before stopping the old ones, migrations, consoles, monitoring and replication.
+    Why: the pools cannot all be full at once beyond the limit: at a traffic peak, or when the
+    database slows down and every pool grows to its size, connections are refused and requests
+    fail. Under it, the rest is all there is for everything else: a deploy that starts new
+    instances before stopping the old ones, migrations, consoles, monitoring and replication.
     """
     pools = probe.config.pools
     if not pools:
@@ -144,9 +130,13 @@ def connection_pools_headroom(probe: Probe) -> Iterator[Symptom]:
     c = probe.rows("capacity_connections")[0]
     usable, frac = _usable(c), probe.config.connections_max_fraction
     total = sum(p.connections for p in pools)
-    if total <= frac * usable or total > usable:
-        return
-    yield _pool_symptom(probe, c, f"<= {percent(frac)} of {usable}")
+    if total > usable:
+        yield replace(
+            _pool_symptom(probe, c, f"<= {usable} (the usable connections)"),
+            severity=Severity.error,
+        )
+    elif total > frac * usable:
+        yield _pool_symptom(probe, c, f"<= {percent(frac)} of {usable}")
 
 
 def _since(probe: Probe) -> str:

@@ -12,45 +12,20 @@ is ``sql/mysql_<name>_mariadb.sql``.
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-# the PostgreSQL checks whose ids these share are registered first (see _mysql_check)
+# the PostgreSQL checks whose ids these share register first: theirs is the documentation
 from dbdesign.health import checks_indexes, checks_queries, checks_tables  # noqa: F401
 from dbdesign.health.checks_indexes import size_text
-from dbdesign.health.registry import CHECKS, CheckFn, Probe, Symptom, check
+from dbdesign.health.registry import Probe, Symptom, check
 
 Row = dict[str, Any]
 Key = tuple[str, str, str]  # schema, table, index
-
-
-def _mysql_check(id: str, severity: str) -> Callable[[CheckFn], CheckFn]:
-    """``@check(id, severity, dialects=("mysql",))``. While the registry holds one check per
-    id, a check of another dialect with the same id runs this function on MySQL connections:
-    the registered check keeps its severity, documentation and area."""
-    register = check(id, severity, dialects=("mysql",))
-
-    def deco(fn: CheckFn) -> CheckFn:
-        try:
-            return register(fn)
-        except ValueError:
-            if id not in CHECKS:
-                raise
-        other = CHECKS[id]
-        by_dialect = dict.fromkeys(other.dialects, other.fn) | {"mysql": fn}
-
-        @functools.wraps(other.fn)
-        def either(probe: Probe) -> Iterable[Symptom]:
-            return by_dialect[probe.dialect.name](probe)
-
-        CHECKS[id] = replace(other, fn=either, dialects=other.dialects | {"mysql"})
-        return fn
-
-    return deco
+MYSQL = ("mysql",)
 
 
 def _mariadb(probe: Probe) -> bool:
@@ -233,7 +208,7 @@ def _drop(probe: Probe, ix: _Index) -> str:
     )
 
 
-@_mysql_check("duplicate-index", "warning")
+@check("duplicate-index", "warning", dialects=MYSQL)
 def duplicate_index(probe: Probe) -> Iterator[Symptom]:
     """MySQL/MariaDB: an index another index of the same table makes redundant: the same key
     parts, or key parts that lead the other's (a B-tree's left prefix), with the same type,
@@ -296,7 +271,7 @@ def _fk_needs(probe: Probe, indexes: list[_Index]) -> set[Key]:
     return needed
 
 
-@_mysql_check("unused-index", "warning")
+@check("unused-index", "warning", dialects=MYSQL)
 def unused_index(probe: Probe) -> Iterator[Symptom]:
     """MySQL/MariaDB: a secondary index no statement has read since the server started
     (performance_schema.table_io_waits_summary_by_index_usage, COUNT_READ = 0), of at least
@@ -361,7 +336,7 @@ def _unique_not_null(indexes: list[_Index]) -> _Index | None:
     return min(fit, key=lambda ix: (len(ix.keys), ix.name), default=None)
 
 
-@_mysql_check("table-without-primary-key", "warning")
+@check("table-without-primary-key", "warning", dialects=MYSQL)
 def table_without_primary_key(probe: Probe) -> Iterator[Symptom]:
     """MySQL/MariaDB: an InnoDB table without a primary key.
 
@@ -444,7 +419,7 @@ def _maximum(data_type: str, unsigned: bool) -> int:
     return (1 << bits) - 1 if unsigned else (1 << (bits - 1)) - 1
 
 
-@_mysql_check("sequence-exhaustion", "warning")
+@check("sequence-exhaustion", "warning", dialects=MYSQL)
 def sequence_exhaustion(probe: Probe) -> Iterator[Symptom]:
     """MySQL/MariaDB: an AUTO_INCREMENT column that has used more than
     ``sequence_max_fraction`` (90 %) of its integer type's maximum (TINYINT to BIGINT, signed
@@ -529,7 +504,7 @@ def _privileges(probe: Probe) -> dict[str, list[str]]:
     return out
 
 
-@_mysql_check("insecure-account", "error")
+@check("insecure-account", "error", dialects=MYSQL, area="security")
 def insecure_account(probe: Probe) -> Iterator[Symptom]:
     """MySQL/MariaDB: an account that can log in without a password (a password plugin with an
     empty authentication string: a bare CREATE USER, an anonymous account), or that may log in
@@ -600,7 +575,7 @@ def _account_problems(probe: Probe, r: Row, privileges: list[str]) -> tuple[list
 # --------------------------------------------------------------------------- statements
 
 
-@_mysql_check("slow-query", "warning")
+@check("slow-query", "warning", dialects=MYSQL)
 def slow_query(probe: Probe) -> Iterator[Symptom]:
     """MySQL/MariaDB: a statement (as performance_schema groups them by digest, its values as
     ?) of the reviewed database whose mean time is at least ``slow_query_mean_ms`` (20 ms)

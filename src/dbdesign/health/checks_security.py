@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
+from dbdesign.conventions import TENANT_SETTING
 from dbdesign.health.registry import Probe, Symptom, check, sql_text
 from dbdesign.lint.context import words
 from dbdesign.lint.rules.security import _NOT_THE_SECRET, _has_phrase
@@ -23,7 +24,6 @@ from dbdesign.lint.rules.security import _NOT_THE_SECRET, _has_phrase
 Row = dict[str, Any]
 
 # The setting a tenant's session carries its key in, as the designs dbdesign writes use it.
-TENANT_SETTING = "app.tenant_id"
 
 
 def _query(probe: Probe, name: str, **params: Any) -> list[Row]:

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 from dbdesign.health.registry import Probe, Symptom, check, sql_text
+from dbdesign.lint.findings import Severity
 
 
 @check("table-without-primary-key", "warning")
@@ -53,7 +54,6 @@ Row = dict[str, Any]
 
 # A table counts as read by sequential scans only after this many of them: one nightly dump or
 # a few reports read a large table whole without anything being wrong.
-SEQ_SCAN_MIN_SCANS = 100
 # Transaction and multixact ids run out 2^31 after the oldest unfrozen one.
 ID_SPACE = 2**31
 # The largest value of each integer type a sequence can feed.
@@ -160,7 +160,7 @@ def seq_scan_heavy(probe: Probe) -> Iterator[Symptom]:
     share = probe.config.seq_scan_min_fraction
     for t in probe.rows("table_stats"):
         seq, idx = t["seq_scan"] or 0, t["idx_scan"] or 0
-        if t["live"] < least or seq < SEQ_SCAN_MIN_SCANS or seq / (seq + idx) < share:
+        if t["live"] < least or seq < probe.config.seq_scan_min_scans or seq / (seq + idx) < share:
             continue
         per_scan = t["seq_tup_read"] / seq
         if per_scan < least:
@@ -170,7 +170,7 @@ def seq_scan_heavy(probe: Probe) -> Iterator[Symptom]:
             value=f"{_n(seq)} sequential scans ({seq / (seq + idx):.0%} of its scans) read "
             f"{_n(t['seq_tup_read'])} rows, ~{_n(per_scan)} each; {_n(t['live'])} live rows",
             threshold=f">= {_n(least)} live rows, >= {share:.0%} of scans sequential, "
-            f">= {SEQ_SCAN_MIN_SCANS} of them reading >= {_n(least)} rows on average",
+            f">= {probe.config.seq_scan_min_scans} of them reading >= {_n(least)} rows on average",
             why="each sequential scan reads the whole table; queries that want a few of its "
             "rows would read far less through an index",
             fix=_seq_scan_fix(probe, t),
@@ -405,7 +405,8 @@ def _wraparound_fix(probe: Probe, d: Row, tables: list[tuple[str, int]]) -> str:
 def sequence_exhaustion(probe: Probe) -> Iterator[Symptom]:
     """A sequence past ``sequence_max_fraction`` (90 %) of its range: of its own maximum
     (minimum, descending), or of the type of a column it feeds (its serial or identity
-    column, or a column whose DEFAULT calls nextval() on it), whichever ends first.
+    column, or a column whose DEFAULT calls nextval() on it), whichever ends first. Past 99 %
+    the finding is an error.
 
     Why: once it is used up every INSERT that takes a value fails (``nextval: reached maximum
     value`` or ``integer out of range``) until the column is widened, which rewrites the
@@ -459,8 +460,11 @@ def _sequence(probe: Probe, s: Row) -> Iterator[Symptom]:
         caveat=(REWRITE if "ALTER TABLE" in fix else "")
         + "Never CYCLE or RESTART the sequence instead: it would hand out keys already used"
         + (" (this one CYCLEs already: past its end it starts again)" if s["cycle"] else ""),
+        severity=Severity.error if used >= SEQUENCE_CRITICAL else None,
     )
 
+
+SEQUENCE_CRITICAL = 0.99  # past this share of its range a sequence is an error
 
 REWRITE = (
     "ALTER COLUMN ... TYPE bigint rewrites the table and its indexes under an ACCESS EXCLUSIVE "

@@ -22,23 +22,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from dbdesign.conventions import TENANT_COLUMNS
 from dbdesign.errors import ConfigError
 from dbdesign.lint.config import read_count, read_severity, read_strings
 from dbdesign.lint.findings import Severity
 
 MB = 1024 * 1024
 
-# Column names that hold a tenant's key (multi-tenant tables), and names of secrets.
-TENANT_COLUMNS = (
-    "tenant_id",
-    "org_id",
-    "organization_id",
-    "organisation_id",
-    "account_id",
-    "workspace_id",
-    "company_id",
-    "customer_id",
-)
+# Column names of secrets.
 SECRET_COLUMNS = (
     "password",
     "passwd",
@@ -81,12 +72,15 @@ class HealthConfig:
     # indexes
     unused_index_min_bytes: int = 10 * MB  # PgHero: unused indexes of 10 MB and more
     index_bloat_min_bytes: int = 100 * MB  # PgHero: index bloat of 100 MB and more
+    low_cardinality_min_rows: int = 10_000  # an index on one value matters from this size
+    low_cardinality_min_share: float = 0.99  # share of the rows holding the one value
     # tables
     table_bloat_min_bytes: int = 100 * MB  # wasted space worth a rewrite
     dead_tuples_min: int = 10_000  # dead rows worth a look ...
     dead_tuples_min_fraction: float = 0.2  # ... above this share of the live ones
     seq_scan_min_rows: int = 10_000  # a table this large read mostly by sequential scans
     seq_scan_min_fraction: float = 0.5  # share of its scans that are sequential
+    seq_scan_min_scans: int = 100  # and at least this many of them
     sequence_max_fraction: float = 0.9  # PgHero: sequences beyond 90 % of their maximum
     wraparound_min_remaining: int = 1_500_000_000  # PgHero: transaction ids left
     # queries and sessions
@@ -172,6 +166,9 @@ _PARSERS: dict[str, Callable[[Any, str, str | None], Any]] = {
     "dead_tuples_min_fraction": _number,
     "seq_scan_min_rows": read_count,
     "seq_scan_min_fraction": _fraction,
+    "seq_scan_min_scans": read_count,
+    "low_cardinality_min_rows": read_count,
+    "low_cardinality_min_share": _fraction,
     "sequence_max_fraction": _fraction,
     "wraparound_min_remaining": read_count,
     "slow_query_mean_ms": _number,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from typing import Any
 
@@ -29,6 +29,9 @@ class Symptom:
     why: str
     fix: str
     caveat: str = ""
+    # more serious than the check's default for this object (a sequence at 99 %); a severity
+    # configured for the check still wins
+    severity: Severity | None = None
 
 
 @dataclass
@@ -83,40 +86,51 @@ CheckFn = Callable[[Probe], Iterable[Symptom]]
 
 @dataclass(frozen=True, slots=True)
 class HealthCheck:
+    """A check: one id, one default severity and area, and an implementation per dialect
+    (``unused-index`` reads ``pg_stat_user_indexes`` on PostgreSQL and performance_schema on
+    MySQL). Its documentation is the first implementation's docstring."""
+
     id: str
     severity: Severity
-    fn: CheckFn = field(repr=False)
-    dialects: frozenset[str] = frozenset({"postgres"})
+    area: str
+    fns: dict[str, CheckFn] = field(repr=False)  # dialect name -> implementation
     summary: str = ""
     why: str = ""
 
     @property
-    def area(self) -> str:
-        """The area the check belongs to: its module's (``checks_indexes`` -> ``indexes``)."""
-        return self.fn.__module__.rpartition(".")[2].removeprefix("checks_")
+    def dialects(self) -> frozenset[str]:
+        return frozenset(self.fns)
 
-    def docs_markdown(self) -> str:
-        return f"### {self.id}\n\n{self.summary}\n\n**Why.** {self.why}\n"
+    def fn(self, probe: Probe) -> Iterable[Symptom]:
+        """Run the implementation for the probe's dialect."""
+        return self.fns[probe.dialect.name](probe)
 
 
 CHECKS: dict[str, HealthCheck] = {}
 
 
 def check(
-    id: str, severity: str, *, dialects: Iterable[str] = ("postgres",)
+    id: str, severity: str, *, dialects: Iterable[str] = ("postgres",), area: str | None = None
 ) -> Callable[[CheckFn], CheckFn]:
-    """Register a health check under a stable id (``unused-index``)."""
+    """Register a health check under a stable id (``unused-index``) for ``dialects``. The same
+    id registered again for other dialects adds their implementation (same severity); the
+    area defaults to the module's (``checks_indexes`` -> ``indexes``)."""
 
     def deco(fn: CheckFn) -> CheckFn:
-        if id in CHECKS:
-            raise ValueError(f"duplicate health check {id}")
+        fns = dict.fromkeys(dialects, fn)
+        known = CHECKS.get(id)
+        if known is not None:
+            if known.dialects & fns.keys() or known.severity is not Severity(severity):
+                raise ValueError(f"duplicate health check {id}")
+            CHECKS[id] = replace(known, fns=known.fns | fns)
+            return fn
         doc = inspect.cleandoc(fn.__doc__ or "")
         summary, _, why = doc.partition("\nWhy:")
         CHECKS[id] = HealthCheck(
             id=id,
             severity=Severity(severity),
-            fn=fn,
-            dialects=frozenset(dialects),
+            area=area or fn.__module__.rpartition(".")[2].removeprefix("checks_"),
+            fns=fns,
             summary=" ".join(summary.split()),
             why=" ".join(why.split()),
         )

@@ -82,10 +82,13 @@ def _chosen(target: databases.Target, ids: Sequence[str]) -> list[HealthCheck]:
 
 
 def _run(probe: Probe, chk: HealthCheck) -> list[HealthFinding]:
-    severity = probe.config.severity.get(chk.id, chk.severity)
+    configured = probe.config.severity.get(chk.id)
     with probe.guard(chk.id, probe.notes):
         return [
-            HealthFinding(check=chk.id, severity=severity, **dataclasses.asdict(s))
+            HealthFinding(
+                check=chk.id,
+                **{**dataclasses.asdict(s), "severity": configured or s.severity or chk.severity},
+            )
             for s in chk.fn(probe)
         ]
     return []
