@@ -1,6 +1,6 @@
 -- Foreign keys of user tables (on a partitioned table, the parent's only, not the copies on its
 -- partitions), with the referencing columns in key order, and the estimated rows and size of
--- the referencing table.
+-- the referencing table (its heap).
 SELECT k.oid,
        k.conrelid AS relid,
        c.relkind = 'p' AS partitioned,
@@ -15,7 +15,7 @@ SELECT k.oid,
                JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.attnum
               ORDER BY u.ord) AS columns,
        greatest(c.reltuples, 0)::bigint AS rows,
-       pg_total_relation_size(c.oid) AS size
+       pg_relation_size(c.oid) AS size  -- the table itself: its indexes would cost a stat() each
   FROM pg_constraint k
   JOIN pg_class c ON c.oid = k.conrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace

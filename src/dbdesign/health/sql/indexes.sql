@@ -33,9 +33,7 @@ SELECT i.indexrelid AS oid,
        s.idx_scan AS scans,
        k.conname AS constraint_name,
        k.contype AS constraint_type,
-       (SELECT string_agg(f.conrelid::regclass::text || '.' || f.conname, ', ')
-          FROM pg_constraint f
-         WHERE f.contype = 'f' AND f.conindid = i.indexrelid) AS referenced_by
+       r.referenced_by
   FROM pg_index i
   JOIN pg_class ic ON ic.oid = i.indexrelid
   JOIN pg_class c ON c.oid = i.indrelid
@@ -44,6 +42,13 @@ SELECT i.indexrelid AS oid,
   LEFT JOIN pg_stat_user_indexes s ON s.indexrelid = i.indexrelid
   LEFT JOIN pg_constraint k
          ON k.conindid = i.indexrelid AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x')
+  -- the foreign keys whose referenced side the index is, grouped once (pg_constraint has no
+  -- index on conindid: a subquery per index would scan it once per index)
+  LEFT JOIN (SELECT f.conindid,
+                    string_agg(f.conrelid::regclass::text || '.' || f.conname, ', ') AS referenced_by
+               FROM pg_constraint f
+              WHERE f.contype = 'f'
+              GROUP BY f.conindid) r ON r.conindid = i.indexrelid
  WHERE c.relkind IN ('r', 'p', 'm')
    AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'
    AND NOT EXISTS (SELECT 1 FROM pg_depend e
