@@ -147,12 +147,13 @@ def test_the_session_is_read_only_by_construction(sick: str) -> None:
         assert conn.execute("SELECT txid_current_if_assigned()").fetchone()[0] is None
 
 
-def test_a_review_changes_nothing(sick: str) -> None:
+def _changes_nothing(url: str, review: str) -> None:
+    """A review through ``review`` leaves the database at ``url`` as it was: no DDL (an event
+    trigger would record it), no catalog row or relation file changed, no row of data."""
     snapshot = "SELECT c.oid, c.relname, c.xmin::text, c.relfilenode FROM pg_class c ORDER BY c.oid"
-    with engine.connect(sick, autocommit=True) as conn:
+    data = "SELECT (SELECT md5(string_agg(t::text, ',' ORDER BY t::text)) FROM {} t)"
+    with engine.connect(url, autocommit=True) as conn:
         conn.execute("CREATE TABLE writes (what text)")
-        # any DDL the review ran would be recorded by this event trigger, and any other write
-        # would change a catalog row's xmin or a relation's file
         conn.execute(
             "CREATE FUNCTION log_write() RETURNS event_trigger LANGUAGE plpgsql AS "
             "$$ BEGIN INSERT INTO writes VALUES (tg_tag); END $$"
@@ -160,11 +161,19 @@ def test_a_review_changes_nothing(sick: str) -> None:
         conn.execute(
             "CREATE EVENT TRIGGER log_ddl ON ddl_command_start EXECUTE FUNCTION log_write()"
         )
+        tables = ("items", "nopk", "parent", "child_bad", "tiny")
         before = conn.execute(snapshot).fetchall()
-        api.health(sick)
+        rows = [conn.execute(data.format(t)).fetchone() for t in tables]
+        report = api.health(review)
+        assert report.findings  # it did review the pathologies
         assert conn.execute(snapshot).fetchall() == before
+        assert [conn.execute(data.format(t)).fetchone() for t in tables] == rows
         assert conn.execute("SELECT count(*) FROM writes").fetchone()[0] == 0
         conn.execute("DROP EVENT TRIGGER log_ddl")
+
+
+def test_a_review_changes_nothing(sick: str) -> None:
+    _changes_nothing(sick, sick)
 
 
 @pytest.fixture
@@ -188,6 +197,10 @@ def test_a_pg_monitor_role_is_enough(sick: str, monitor: str, tmp_path: Path) ->
         "superusers only (run the review as a superuser to check them)"
     ]
     assert by_check(as_monitor) == by_check(as_owner)
+
+
+def test_a_review_as_a_pg_monitor_role_changes_nothing(sick: str, monitor: str) -> None:
+    _changes_nothing(sick, monitor)
 
 
 def test_a_refused_query_is_a_note(monitor: str) -> None:
