@@ -1,20 +1,30 @@
 """dbdesign health, the table checks: dead rows, sequential scans, NOT VALID constraints,
 transaction and multixact wraparound, sequences running out. Each pathology is built for real
-on the PostgreSQL 15 server ($DBDESIGN_TEST_PG_URL) next to near misses that must not be
-reported; the fixes are run and clear their findings; a role with only pg_monitor sees the
-same, bar the sequences it may not read (a note says which GRANT allows it)."""
+on both test servers (``pg_scratch``: the embedded PostgreSQL 16 and the PostgreSQL 15 server
+at $DBDESIGN_TEST_PG_URL) next to near misses that must not be reported; the fixes are run and
+clear their findings; a role with only pg_monitor sees the same, bar the sequences it may not
+read (a note says which GRANT allows it).
+
+Where the servers differ: the PostgreSQL 15 server has the contrib modules (the test set-up
+preloads pg_stat_statements) and HypoPG; the embedded server is a build without them, so the
+seq-scan-heavy fix says to install them first, and `dbdesign advise` is run on 15 only. The
+embedded server runs autovacuum (15 here does not): the dead rows are built in tables with
+autovacuum_enabled = false, so that it cannot remove them meanwhile."""
 
 from __future__ import annotations
 
 import re
+import shlex
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import psycopg
 import pytest
+from psycopg.conninfo import conninfo_to_dict
 
 from dbdesign import api, engine
 from dbdesign.health import HealthConfig, HealthFinding, HealthReport
@@ -109,9 +119,9 @@ def _wait_for(url: str, ready: dict[str, tuple[int, int]]) -> None:
 
 
 @pytest.fixture
-def tables(scratch: str) -> str:
+def tables(pg_scratch: str) -> str:
     """The scratch database with every table pathology and near miss, its statistics flushed."""
-    with engine.connect(scratch, autocommit=True) as conn:
+    with engine.connect(pg_scratch, autocommit=True) as conn:
         conn.execute(PATHOLOGIES)
         for _ in range(SCANS):
             conn.execute("SELECT count(*) FROM logs WHERE level = 3")
@@ -119,10 +129,10 @@ def tables(scratch: str) -> str:
             conn.execute("SELECT v FROM accounts WHERE id = 42")
         conn.execute("SELECT pg_stat_force_next_flush()")
         conn.execute("SELECT 1")
-    with engine.connect(scratch, autocommit=True) as conn:
+    with engine.connect(pg_scratch, autocommit=True) as conn:
         conn.execute("VACUUM events_done")
-    _wait_for(scratch, {"events": (18000, 0), "logs": (0, SCANS), "lookup": (0, SCANS)})
-    return scratch
+    _wait_for(pg_scratch, {"events": (18000, 0), "logs": (0, SCANS), "lookup": (0, SCANS)})
+    return pg_scratch
 
 
 def _review(url: str, cfg: HealthConfig) -> HealthReport:
@@ -135,6 +145,40 @@ def _findings(report: HealthReport) -> dict[tuple[str, str], HealthFinding]:
 
 def _mine(report: HealthReport) -> dict[str, set[str]]:
     return {k: v for k, v in by_check(report).items() if k in MINE}
+
+
+def _dbname(url: str) -> str:
+    """The database of ``url`` (the embedded server's URL names a socket directory)."""
+    return str(conninfo_to_dict(url)["dbname"])
+
+
+def _major(url: str) -> int:
+    with engine.connect(url) as conn:
+        return conn.info.server_version // 10000
+
+
+def _has(url: str, extension: str) -> bool:
+    """Has the server of ``url`` the extension installed (pg_available_extensions)? The
+    PostgreSQL 15 server must (it has the contrib modules and HypoPG); the embedded server's
+    build may lack it."""
+    with engine.connect(url) as conn:
+        row = conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = %s)", [extension]
+        ).fetchone()
+    assert _major(url) != 15 or row[0], f"the PostgreSQL 15 server has no {extension}"
+    return bool(row[0])
+
+
+def _advise_url(url: str) -> str:
+    """The URL the seq-scan-heavy fix gives ``dbdesign advise`` for the database of ``url``
+    (as its user, no password), quoted for a shell."""
+    info = conninfo_to_dict(url)
+    host, db = str(info.get("host") or "localhost"), _dbname(url)
+    with engine.connect(url) as conn:
+        port = conn.info.port
+    if host.startswith("/"):  # the embedded server: a unix socket directory
+        return shlex.quote(f"postgresql://postgres@/{db}?host={quote(host, safe='')}&port={port}")
+    return f"postgresql://postgres@{host}:{port}/{db}"
 
 
 def _statements(fix: str) -> list[str]:
@@ -228,17 +272,44 @@ def test_each_table_pathology_is_found_and_the_near_misses_are_not(
         r"5,000 live rows",
         scan.value,
     ), scan.value
-    db = tables.rsplit("/", 1)[1].split("?")[0]
-    assert "-- dbdesign advise pg_stat_statements --db postgresql://postgres@" in scan.fix
-    assert scan.fix.rstrip().endswith(f"/{db}")
-    assert "CREATE EXTENSION pg_stat_statements;" in scan.fix
+    advise = scan.fix.splitlines()[-1]
+    assert advise == f"-- dbdesign advise pg_stat_statements --db {_advise_url(tables)}"
+    # the URL reaches this database
+    url = shlex.split(advise)[-1]
+    with engine.connect(url) as conn:
+        assert conn.execute("SELECT current_database()").fetchone() == (_dbname(tables),)
+    major = _major(tables)
+    if _has(tables, "pg_stat_statements"):  # PostgreSQL 15: it only needs creating
+        assert scan.fix.startswith(
+            "-- pg_stat_statements is not created in this database (it must also be in "
+            "shared_preload_libraries, which takes a restart):\nCREATE EXTENSION "
+            "pg_stat_statements;\n"
+        )
+    else:  # the embedded server, built without the contrib modules: the package comes first
+        assert scan.fix.startswith(
+            "-- pg_stat_statements is not installed on this server: install PostgreSQL "
+            f"{major}'s contrib modules on it (e.g. the postgresql-contrib package), add "
+            "pg_stat_statements to shared_preload_libraries and restart it, then:\n"
+            "CREATE EXTENSION pg_stat_statements;\n"
+        )
+    if _has(tables, "hypopg"):
+        assert "by what-if cost (it needs HypoPG: CREATE EXTENSION hypopg;); " in scan.fix
+    else:
+        assert (
+            "by what-if cost (it needs HypoPG, which is not installed on this server: install "
+            f"it, e.g. the postgresql-{major}-hypopg package, then CREATE EXTENSION hypopg;); "
+        ) in scan.fix
 
     # the defaults: the 5,000-row table is under seq_scan_min_rows
     assert not _mine(_review(tables, HealthConfig()))["seq-scan-heavy"]
 
 
 def test_the_fixes_run_and_clear_their_findings(tables: str, tmp_path: Path) -> None:
+    """Each fix runs and clears its finding; the seq-scan-heavy fix's query finds the
+    statements that read the table where pg_stat_statements can be created (PostgreSQL 15),
+    and its CREATE EXTENSION fails on the embedded server, which has not got it installed."""
     cfg = config(tmp_path, "seq_scan_min_rows = 1000")
+    recorded = _has(tables, "pg_stat_statements")
     f = _findings(_review(tables, cfg))
     with engine.connect(tables, autocommit=True) as conn:
         # the queries for the rows that break each NOT VALID constraint find exactly them
@@ -262,11 +333,15 @@ def test_the_fixes_run_and_clear_their_findings(tables: str, tmp_path: Path) -> 
         # the statements that read the table, once pg_stat_statements is created
         scan = _statements(f["seq-scan-heavy", "public.logs"].fix)
         assert scan[0] == "CREATE EXTENSION pg_stat_statements;"
-        for statement in scan:
-            conn.execute(statement)
-        conn.execute("SELECT count(*) FROM logs WHERE level = 3")
-        rows = conn.execute(scan[1]).fetchall()
-        assert any("FROM logs WHERE level = $1" in r[-1] for r in rows), rows
+        if recorded:
+            for statement in scan:
+                conn.execute(statement)
+            conn.execute("SELECT count(*) FROM logs WHERE level = 3")
+            rows = conn.execute(scan[1]).fetchall()
+            assert any("FROM logs WHERE level = $1" in r[-1] for r in rows), rows
+        else:  # the embedded server has no pg_stat_statements: as its fix says, CREATE fails
+            with pytest.raises(psycopg.errors.FeatureNotSupported, match="is not available"):
+                conn.execute(scan[0])
         widened = (
             "SELECT format_type(atttypid, NULL) FROM pg_attribute "
             "WHERE attrelid = %s::regclass AND attname = %s"
@@ -285,11 +360,19 @@ def test_the_fixes_run_and_clear_their_findings(tables: str, tmp_path: Path) -> 
     assert after["sequence-exhaustion"] == set()
     assert after["dead-tuples"] == set()
     again = _findings(_review(tables, cfg))["seq-scan-heavy", "public.logs"]
-    assert "CREATE EXTENSION pg_stat_statements" not in again.fix  # now it is created
+    if recorded:
+        assert "CREATE EXTENSION pg_stat_statements" not in again.fix  # now it is created
+    else:
+        assert again.fix == f["seq-scan-heavy", "public.logs"].fix
 
 
+# PostgreSQL 15 only: the embedded server has neither pg_stat_statements nor HypoPG
+@pytest.mark.parametrize("pg_scratch", ["pg15"], indirect=True)
 def test_dbdesign_advise_from_the_seq_scan_fix_finds_the_index(tables: str, tmp_path: Path) -> None:
-    """The command line in the seq-scan-heavy fix runs and advises the index the scans need."""
+    """The command line in the seq-scan-heavy fix runs and advises the index the scans need.
+    On PostgreSQL 15 only: the advice reads pg_stat_statements and weighs indexes with HypoPG,
+    and the embedded PostgreSQL 16 (a build without the contrib modules) has neither to create;
+    what its fix says instead is asserted in the first test."""
     with engine.connect(tables, autocommit=True) as conn:
         conn.execute("CREATE EXTENSION pg_stat_statements")
         conn.execute("CREATE EXTENSION hypopg")
@@ -299,7 +382,7 @@ def test_dbdesign_advise_from_the_seq_scan_fix_finds_the_index(tables: str, tmp_
         "seq-scan-heavy", "public.logs"
     ].fix
     assert "HypoPG" not in fix  # created: nothing to add
-    command = fix.splitlines()[-1].removeprefix("-- ").split()
+    command = shlex.split(fix.splitlines()[-1].removeprefix("-- "))
     assert command[:3] == ["dbdesign", "advise", "pg_stat_statements"]
     r = subprocess.run(
         [sys.executable, "-m", "dbdesign", *command[1:]],
@@ -313,14 +396,14 @@ def test_dbdesign_advise_from_the_seq_scan_fix_finds_the_index(tables: str, tmp_
 
 
 @pytest.fixture
-def snapshot_held(scratch: str) -> Iterator[int]:
+def snapshot_held(pg_scratch: str) -> Iterator[int]:
     """A session holding a snapshot (REPEATABLE READ) while another transaction id is used,
     and a multixact made by two sessions sharing a row lock; yields the holder's pid."""
-    with engine.connect(scratch, autocommit=True) as conn:
+    with engine.connect(pg_scratch, autocommit=True) as conn:
         conn.execute("CREATE TABLE shared (id int PRIMARY KEY)")
         conn.execute("INSERT INTO shared VALUES (1)")
-    a, b = psycopg.connect(scratch), psycopg.connect(scratch)
-    holder = psycopg.connect(scratch)
+    a, b = psycopg.connect(pg_scratch), psycopg.connect(pg_scratch)
+    holder = psycopg.connect(pg_scratch)
     try:
         for c in (a, b):
             c.execute("SELECT * FROM shared WHERE id = 1 FOR SHARE")
@@ -328,7 +411,7 @@ def snapshot_held(scratch: str) -> Iterator[int]:
         b.commit()
         holder.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         holder.execute("SELECT count(*) FROM shared")
-        with engine.connect(scratch, autocommit=True) as conn:
+        with engine.connect(pg_scratch, autocommit=True) as conn:
             conn.execute("SELECT txid_current()")
         yield holder.info.backend_pid
     finally:
@@ -337,12 +420,12 @@ def snapshot_held(scratch: str) -> Iterator[int]:
 
 
 def test_wraparound_with_a_threshold_near_2_31(
-    scratch: str, snapshot_held: int, tmp_path: Path
+    pg_scratch: str, snapshot_held: int, tmp_path: Path
 ) -> None:
     """The real pathology cannot be built (2 billion transactions): with a threshold of 2^31
     ids left, every database's real age crosses it; with the default, none does."""
-    db = scratch.rsplit("/", 1)[1].split("?")[0]
-    report = _review(scratch, config(tmp_path, f"wraparound_min_remaining = {2**31}"))
+    db = _dbname(pg_scratch)
+    report = _review(pg_scratch, config(tmp_path, f"wraparound_min_remaining = {2**31}"))
     found = _mine(report)
     assert db in found["xid-wraparound"] and db in found["multixact-wraparound"]
     f = _findings(report)
@@ -357,7 +440,7 @@ def test_wraparound_with_a_threshold_near_2_31(
     assert mxid.value.startswith("mxid_age(datminmxid) ")
     statements = _statements(xid.fix)
     assert statements[0].startswith("VACUUM (FREEZE, VERBOSE) pg_catalog.")
-    with engine.connect(scratch, autocommit=True) as conn:
+    with engine.connect(pg_scratch, autocommit=True) as conn:
         conn.execute(statements[0])  # the VACUUM runs
         holders = conn.execute(statements[1]).fetchall()  # and so does the horizon query
     assert any(h[0] == "session" and f"pid {snapshot_held} " in h[1] for h in holders), holders
@@ -365,8 +448,8 @@ def test_wraparound_with_a_threshold_near_2_31(
         if key[1] != db:  # another database: the VACUUM is to run there
             assert finding.fix.startswith("-- ")
 
-    assert _mine(_review(scratch, HealthConfig()))["xid-wraparound"] == set()
-    assert _mine(_review(scratch, HealthConfig()))["multixact-wraparound"] == set()
+    assert _mine(_review(pg_scratch, HealthConfig()))["xid-wraparound"] == set()
+    assert _mine(_review(pg_scratch, HealthConfig()))["multixact-wraparound"] == set()
 
 
 def test_a_pg_monitor_role_sees_all_but_the_sequences(tables: str, tmp_path: Path) -> None:

@@ -239,12 +239,18 @@ class Waste:
 def _pgstattuple(probe: Probe) -> tuple[str | None, str]:
     """The quoted schema of pgstattuple when the role may run it, else None and what would let
     it measure."""
-    rows = probe.rows("bloat_pgstattuple")
-    if not rows:
-        return None, "CREATE EXTENSION pgstattuple (a pg_monitor role may run it) to measure them"
-    if not rows[0]["executable"]:
+    x = probe.rows("bloat_pgstattuple")[0]
+    create = "CREATE EXTENSION pgstattuple (a pg_monitor role may run it) to measure them"
+    if x["schema"] is None and not x["available"]:
+        return None, (
+            f"install PostgreSQL {x['major']}'s contrib modules on the server (pgstattuple is "
+            f"not installed there; e.g. the postgresql-contrib package), then {create}"
+        )
+    if x["schema"] is None:
+        return None, create
+    if not x["executable"]:
         return None, "GRANT pg_stat_scan_tables (or pg_monitor) to the role to measure them"
-    return probe.dialect.quote_ident(rows[0]["schema"]), ""
+    return probe.dialect.quote_ident(x["schema"]), ""
 
 
 def _measure(probe: Probe, query: str, schema: str, oid: int) -> tuple[Row | None, str]:

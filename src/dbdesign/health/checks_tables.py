@@ -190,7 +190,7 @@ def _seq_scan_fix(probe: Probe, t: Row) -> str:
     pgss = tools["pg_stat_statements"]
     table = _table(probe, t)
     advise = f"dbdesign advise pg_stat_statements --db {shlex.quote(_url(probe))}"
-    hypopg = "" if tools["hypopg"] else " (it needs HypoPG: CREATE EXTENSION hypopg;)"
+    hypopg = _hypopg(tools)
     view = probe.name(pgss or "public", "pg_stat_statements")
     pattern = probe.dialect.quote_string(r"(^|\W)" + re.escape(t["name"]) + r"(\W|$)")
     query = (
@@ -200,20 +200,44 @@ def _seq_scan_fix(probe: Probe, t: Row) -> str:
         f"   AND query ~* {pattern}\n"
         " ORDER BY total_exec_time DESC LIMIT 20;"
     )
-    enable = (
-        ""
-        if pgss
-        else "-- pg_stat_statements is not created in this database (it must also be in "
-        "shared_preload_libraries, which takes a restart):\nCREATE EXTENSION pg_stat_statements;"
-    )
     return _statements(
         [
-            enable,
+            _enable_statements(tools),
             f"-- the statements that read {table}, the costliest first:\n{query}",
             f"-- then the indexes the whole workload needs, by what-if cost{hypopg}; "
             f"from a shell:\n-- {advise}",
         ]
     )
+
+
+def _enable_statements(tools: Row) -> str:
+    """How to create pg_stat_statements where it is not: on a server without it installed (a
+    build without the contrib modules) the package comes first."""
+    if tools["pg_stat_statements"]:
+        return ""
+    if not tools["pg_stat_statements_available"]:
+        return (
+            "-- pg_stat_statements is not installed on this server: install PostgreSQL "
+            f"{tools['major']}'s contrib modules on it (e.g. the postgresql-contrib package), "
+            "add pg_stat_statements to shared_preload_libraries and restart it, then:\n"
+            "CREATE EXTENSION pg_stat_statements;"
+        )
+    return (
+        "-- pg_stat_statements is not created in this database (it must also be in "
+        "shared_preload_libraries, which takes a restart):\nCREATE EXTENSION pg_stat_statements;"
+    )
+
+
+def _hypopg(tools: Row) -> str:
+    """What ``dbdesign advise`` still needs of HypoPG, in parentheses (nothing: created)."""
+    if tools["hypopg"]:
+        return ""
+    if not tools["hypopg_available"]:
+        return (
+            " (it needs HypoPG, which is not installed on this server: install it, e.g. the "
+            f"postgresql-{tools['major']}-hypopg package, then CREATE EXTENSION hypopg;)"
+        )
+    return " (it needs HypoPG: CREATE EXTENSION hypopg;)"
 
 
 def _url(probe: Probe) -> str:
