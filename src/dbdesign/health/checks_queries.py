@@ -3,10 +3,10 @@
 sessions of ``pg_stat_activity`` that hold a query, a transaction or a lock too long.
 
 ``pg_stat_statements`` is read once per run (the extension's view in whatever schema it was
-created in, only this database's rows); when it is not created in the database or not loaded
-by the server, the report gets one note saying how to enable it, never an error. The sessions
-are this database's client sessions, less the review's own (its backend, and any session
-named ``dbdesign health``)."""
+created in, only this database's rows); when it is not created in the database, not loaded
+by the server or not installed on it at all, the report gets one note saying how to enable
+it, never an error. The sessions are this database's client sessions, less the review's own
+(its backend, and any session named ``dbdesign health``)."""
 
 from __future__ import annotations
 
@@ -147,17 +147,33 @@ def _enable(ext: Row, *, created: bool) -> str:
     create = f"CREATE EXTENSION {EXTENSION}; in database {database} (as its owner or a superuser)"
     libraries = [p.strip().strip("\"'") for p in str(ext["preload"] or "").split(",") if p.strip()]
     loaded = any(lib.rsplit("/", 1)[-1] == EXTENSION for lib in libraries)
+    if not created and not ext["available"]:
+        # a server told to preload a library it does not have refuses to start: the
+        # package comes first
+        preload = (
+            "" if ext["preload"] is not None and loaded else f"{_preload(ext, libraries)}; then "
+        )
+        return (
+            f"{QUERY_CHECKS} not checked: {EXTENSION} is not installed on the server of "
+            f"database {database}: install PostgreSQL {ext['major']}'s contrib modules on it "
+            "(e.g. the postgresql-contrib package) before anything else, as a server told to "
+            f"preload a library it does not have does not start; then {preload}{create}"
+        )
     missing = "not created in" if not created else "not loaded by the server of"
     head = f"{QUERY_CHECKS} not checked: {EXTENSION} is {missing} database {database}"
     if ext["preload"] is not None and loaded and not ext["pending_restart"]:
         return f"{head}; shared_preload_libraries already loads it: run {create}"
+    return f"{head}: {_preload(ext, libraries)}" + ("" if created else f"; then {create}")
+
+
+def _preload(ext: Row, libraries: list[str]) -> str:
+    """The server's libraries with pg_stat_statements added, and the restart."""
     if ext["preload"] is None:
         wanted = f"<the libraries it has>,{EXTENSION}"
         unless = "unless shared_preload_libraries (not visible to this role) lists it, "
     else:
         wanted, unless = ",".join([*libraries, EXTENSION]), ""
-    steps = f"{unless}ALTER SYSTEM SET shared_preload_libraries = '{wanted}'; restart the server"
-    return f"{head}: {steps}" + ("" if created else f"; then {create}")
+    return f"{unless}ALTER SYSTEM SET shared_preload_libraries = '{wanted}'; restart the server"
 
 
 def planned(query: str) -> bool:
