@@ -88,6 +88,29 @@ def _preloaded(conn: Any) -> tuple[list[str] | None, bool]:
     return libraries, bool(row[1])
 
 
+def _available(conn: Any) -> bool:
+    """Does the server have the extension's files (True when it cannot be told)?"""
+    try:
+        row = conn.execute(
+            "SELECT count(*) FROM pg_available_extensions WHERE name = %s", [EXTENSION]
+        ).fetchone()
+    except Exception:  # the transaction failed before: assume the usual packaging
+        return True
+    return row is None or bool(row[0])
+
+
+def _install_first(conn: Any) -> str:
+    try:
+        major = conn.info.server_version // 10000
+    except Exception:
+        major = None
+    which = f"PostgreSQL {major}'s" if major else "the server's"
+    return (
+        f"first install {which} contrib modules on the server (e.g. the postgresql-contrib "
+        "package): it does not have the extension"
+    )
+
+
 def _not_loaded(conn: Any, where: str, *, created: bool) -> str:
     """Why pg_stat_statements cannot be read, and the exact steps that enable it."""
     database = _database_name(conn)
@@ -109,6 +132,9 @@ def _not_loaded(conn: Any, where: str, *, created: bool) -> str:
         f"ALTER SYSTEM SET shared_preload_libraries = '{wanted}';",
         "restart the server",
     ]
+    if not _available(conn):
+        # a server told to preload a library it does not have does not start
+        steps.insert(0, _install_first(conn))
     if not created:
         steps.append(f"then {create}")
     return (
