@@ -50,12 +50,15 @@ _POWERS = {
 @check("powerful-role", "error")
 def powerful_role(probe: Probe) -> Iterator[Symptom]:
     """A role with SUPERUSER or BYPASSRLS that a login of this database can use: it logs in
-    itself, or a login role is its member and can SET ROLE to it. A role this database knows
-    is its owner, a role its ACL, its settings (ALTER ROLE ... IN DATABASE), its objects or
-    its policies name, or a member of one of those; roles only other databases know are left
-    to their reviews. The bootstrap superuser (the one initdb created, usually postgres, which
-    cannot lose SUPERUSER) is not reported; the database's owner is, like any other role. A
-    NOLOGIN role that no login can become is not reported.
+    itself, or a login role can SET ROLE to it: through its memberships (on PostgreSQL 16 those
+    granted WITH SET TRUE, the default), or after granting it to itself (the ADMIN OPTION on a
+    role that is not a superuser, which PostgreSQL 16 gives a CREATEROLE role on the roles it
+    creates; up to PostgreSQL 15, CREATEROLE itself). A role this database knows is its owner,
+    a role its ACL, its settings (ALTER ROLE ... IN DATABASE), its objects or its policies
+    name, or a member of one of those; roles only other databases know are left to their
+    reviews. The bootstrap superuser (the one initdb created, usually postgres, which cannot
+    lose SUPERUSER) is not reported; the database's owner is, like any other role. A NOLOGIN
+    role that no login can become is not reported.
 
     Why: a superuser passes every privilege check and row-level security policy, reads and
     writes the server's files and runs programs on it (COPY ... PROGRAM): whoever logs in with
@@ -73,8 +76,16 @@ def powerful_role(probe: Probe) -> Iterator[Symptom]:
         value = ", ".join(attributes)
         fix = f"ALTER ROLE {name} {' '.join(_POWERS[p][1] for p in powers)};"
         if members:
-            value += f"; logins that can SET ROLE to it: {', '.join(members)}"
+            value += f"; logins that can SET ROLE to it: {_reaching(r)}"
             fix += f"\n-- or take it from those logins: REVOKE {name} FROM <the member>;"
+        if r["createrole_members"]:
+            fix += (
+                "\n-- and CREATEROLE, with which PostgreSQL 15 and older let a role grant "
+                "itself any role but a superuser: "
+                + " ".join(
+                    f"ALTER ROLE {_role(probe, m)} NOCREATEROLE;" for m in r["createrole_members"]
+                )
+            )
         yield Symptom(
             object=name,
             value=value,
@@ -91,6 +102,15 @@ def powerful_role(probe: Probe) -> Iterator[Symptom]:
             caveat="an administrator's own login may be deliberate: keep such roles few, "
             "NOLOGIN where possible (granted while needed), and limited in pg_hba.conf",
         )
+
+
+def _reaching(r: Row) -> str:
+    """The logins that can become role ``r``, those that must grant it to themselves first
+    (ADMIN OPTION, or CREATEROLE up to PostgreSQL 15) marked so."""
+    granting = set(r["granting_members"])
+    return ", ".join(
+        m + (" (by granting it to itself)" if m in granting else "") for m in r["login_members"]
+    )
 
 
 @check("md5-password", "warning")
@@ -296,7 +316,10 @@ def tenant_table_without_rls(probe: Probe) -> Iterator[Symptom]:
 @check("rls-not-forced", "warning")
 def rls_not_forced(probe: Probe) -> Iterator[Symptom]:
     """A table with row-level security enabled but not forced, owned by a role that a login
-    other than a superuser or BYPASSRLS role acts as (the owner itself, or a member of it).
+    other than a superuser or BYPASSRLS role acts as: the owner itself, a member that has its
+    privileges or may SET ROLE to it (on PostgreSQL 16, a membership WITH INHERIT TRUE or SET
+    TRUE; up to 15 any), or one that may grant it to itself (the ADMIN OPTION, or CREATEROLE up
+    to PostgreSQL 15) when the owner is no superuser.
 
     Why: the owner of a table, and every role that is a member of the owner, bypasses its
     policies unless FORCE ROW LEVEL SECURITY is set: an application that connects as the
@@ -484,14 +507,24 @@ def _column_list(probe: Probe, rows: list[Row]) -> str:
     return ", ".join(probe.name(r["schema"], r["table_name"], r["column_name"]) for r in rows)
 
 
+# The fix's line where the server has no pgcrypto to install (a build without the contrib
+# modules, such as the embedded server): the statements after it fail until it is installed.
+_PGCRYPTO_MISSING = (
+    "-- pgcrypto is not available on this server: install PostgreSQL's contrib modules "
+    "(e.g. the postgresql-contrib package) for these statements, or hash the values from "
+    "the application\n"
+)
+
+
 def _unhashed(probe: Probe, r: Row, sampled: int, unhashed: int) -> Symptom:
     table = probe.name(r["schema"], r["table_name"])
     column = probe.dialect.quote_ident(r["column_name"])
     if _PASSWORD_WORDS & set(words(r["column_name"])):
+        missing = "" if probe.rows("security_pgcrypto")[0]["available"] else _PGCRYPTO_MISSING
         fix = (
             "-- store a slow salted hash (bcrypt, scrypt or argon2id) from the application and "
             "verify with the same library; to hash the values stored now (bcrypt):\n"
-            "CREATE EXTENSION IF NOT EXISTS pgcrypto;\n"
+            f"{missing}CREATE EXTENSION IF NOT EXISTS pgcrypto;\n"
             f"UPDATE {table} SET {column} = crypt({column}, gen_salt('bf', 12)) "
             f"WHERE {column} !~ '^\\$2[abxy]\\$';"
         )

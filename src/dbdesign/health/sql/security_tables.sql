@@ -2,8 +2,11 @@
 -- security enabled or with a column named like a tenant key: the first of %(tenant_columns)s
 -- (lower-cased names, in order of preference) the table has, with its type as a cast writes
 -- it; the table's policies; and, where RLS is enabled but not forced, the login roles that act
--- as its owner (the owner and its members; not superusers nor BYPASSRLS roles, which skip
--- row-level security anyway) and so are not filtered by it.
+-- as its owner and so are not filtered by it (not superusers nor BYPASSRLS roles, which skip
+-- row-level security anyway): the owner, the roles that have its privileges (PostgreSQL 16:
+-- USAGE, memberships WITH INHERIT TRUE) or may SET ROLE to it (16: SET, memberships WITH SET
+-- TRUE; up to 15 every member may), and those that may grant it to themselves first (the
+-- ADMIN OPTION, or up to 15 CREATEROLE) unless the owner is a superuser.
 SELECT c.oid,
        n.nspname AS schema,
        c.relname AS name,
@@ -15,9 +18,17 @@ SELECT c.oid,
        ARRAY(SELECT p.polname FROM pg_policy p
               WHERE p.polrelid = c.oid ORDER BY p.polname) AS policies,
        CASE WHEN c.relrowsecurity AND NOT c.relforcerowsecurity THEN
-            ARRAY(SELECT r.rolname FROM pg_roles r
-                   WHERE r.rolcanlogin AND NOT r.rolsuper AND NOT r.rolbypassrls
-                     AND pg_has_role(r.oid, c.relowner, 'MEMBER')
+            ARRAY(SELECT r.rolname
+                    FROM pg_roles r, pg_roles o,
+                         (SELECT current_setting('server_version_num')::int >= 160000) v (pg16)
+                   WHERE o.oid = c.relowner
+                     AND r.rolcanlogin AND NOT r.rolsuper AND NOT r.rolbypassrls
+                     AND (pg_has_role(r.oid, o.oid,
+                                      CASE WHEN v.pg16 THEN 'USAGE, SET' ELSE 'MEMBER' END)
+                          OR NOT o.rolsuper
+                             AND CASE WHEN v.pg16
+                                      THEN pg_has_role(r.oid, o.oid, 'MEMBER WITH ADMIN OPTION')
+                                      ELSE r.rolcreaterole END)
                    ORDER BY r.rolname)
        END AS owner_logins
   FROM pg_class c
