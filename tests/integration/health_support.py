@@ -3,6 +3,8 @@ a role with only pg_monitor and CONNECT, configuration from TOML text, findings 
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -65,3 +67,14 @@ def unexplained(notes: tuple[str, ...], recorded: bool) -> list[str]:
     """The notes a review of a clean database may not have: any, but the one saying how to
     enable pg_stat_statements where the server does not preload it."""
     return [n for n in notes if recorded or "pg_stat_statements" not in n]
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``dbdesign health ARGS`` as a user runs it, in ``cwd``."""
+    return subprocess.run(
+        [sys.executable, "-m", "dbdesign", "health", *args],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=cwd,
+    )

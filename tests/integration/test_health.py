@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import fields
 from pathlib import Path
@@ -26,6 +24,7 @@ from tests.integration.health_support import (
     config,
     monitor_role,
     record_statements,
+    run,
     unexplained,
 )
 from tests.paths import ROOT
@@ -254,16 +253,6 @@ def test_every_check_is_documented() -> None:
         assert documented[chk.id] == (chk.severity.value, servers), chk.id
     keys = set(re.findall(r"`([a-z_]+)`", text[text.index("| key | default |") :]))
     assert {f.name for f in fields(HealthConfig)} <= keys
-
-
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "dbdesign", "health", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=cwd,
-    )
 
 
 def test_cli(sick: str, tmp_path: Path) -> None:

@@ -8,8 +8,6 @@ needs, timeouts, and the command line."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,7 +20,7 @@ from dbdesign.engine import connect_mysql, mysql_params, mysql_scratch_database
 from dbdesign.health import CHECKS, HealthConfig, HealthReport
 from dbdesign.health.registry import Probe, Symptom, check, sql_text
 from dbdesign.health.session import SESSIONS
-from tests.integration.health_support import by_check, config
+from tests.integration.health_support import by_check, config, run
 from tests.mysqlload import load_mysql, mysql_server_url
 from tests.paths import ROOT
 
@@ -580,16 +578,6 @@ def test_a_clean_database_gives_no_warnings(scratch: str) -> None:
     else:
         assert report.notes == ()
     assert report.server.startswith(("MariaDB ", "MySQL "))
-
-
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "dbdesign", "health", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=cwd,
-    )
 
 
 def test_cli(sick: str, tmp_path: Path) -> None:

@@ -6,8 +6,6 @@ files, the HTML page in headless Chromium (charts, filter, no console errors, of
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -19,6 +17,7 @@ import pytest
 from dbdesign import api, engine
 from dbdesign.health import HealthReport
 from dbdesign.health.html import render
+from tests.integration.health_support import run
 from tests.integration.test_docs_browser import CHROMIUM, FLAGS
 from tests.paths import ROOT
 
@@ -32,16 +31,6 @@ CREATE TABLE items (id int PRIMARY KEY, a int);
 CREATE INDEX items_a_idx ON items (a);
 CREATE INDEX items_a_copy ON items (a);
 """
-
-
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "dbdesign", "health", *args],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        cwd=cwd,
-    )
 
 
 @pytest.fixture
