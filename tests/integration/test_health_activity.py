@@ -121,18 +121,15 @@ def enable_note(conn: psycopg.Connection[Any]) -> str:
     create = f"CREATE EXTENSION pg_stat_statements; in database {db} (as its owner or a superuser)"
     if "pg_stat_statements" in preload:
         assert available
-        return (
-            f"{NOTE_HEAD}pg_stat_statements is not created in database {db}; "
-            f"shared_preload_libraries already loads it: run {create}"
-        )
+        return f"{NOTE_HEAD}pg_stat_statements is not created in database {db}: {create}"
     assert not available
     wanted = ",".join([*(p.strip() for p in preload.split(",") if p.strip()), "pg_stat_statements"])
     return (
         f"{NOTE_HEAD}pg_stat_statements is not installed on the server of database {db}: "
-        f"install PostgreSQL {major}'s contrib modules on it (e.g. the postgresql-contrib "
-        "package) before anything else, as a server told to preload a library it does not "
-        f"have does not start; then ALTER SYSTEM SET shared_preload_libraries = '{wanted}'; "
-        f"restart the server; then {create}"
+        f"install PostgreSQL {major}'s contrib modules on the server (e.g. the "
+        "postgresql-contrib package) before anything else, as a server told to preload a "
+        "library it does not have does not start; then ALTER SYSTEM SET "
+        f"shared_preload_libraries = '{wanted}'; restart the server; then {create}"
     )
 
 
@@ -353,7 +350,7 @@ def test_without_pg_stat_statements_one_note_says_how_to_enable_it(
             with pytest.raises(psycopg.errors.FeatureNotSupported, match="is not available"):
                 conn.execute("CREATE EXTENSION pg_stat_statements")
         else:
-            assert "shared_preload_libraries already loads it" in note
+            assert " is not created in database " in note and "ALTER SYSTEM" not in note
             conn.execute("CREATE EXTENSION pg_stat_statements")
             again = review(pg_scratch, MINE)
             assert again.findings == () and again.notes == ()

@@ -16,12 +16,13 @@ from __future__ import annotations
 from typing import Any
 
 from dbdesign.advise.workload_model import QueryWorkload, WorkloadBuilder
+from dbdesign.databases import pg_statements
 from dbdesign.errors import ConnectionError, DbdesignError, UnsupportedError
 from dbdesign.model import Origin
 from dbdesign.redact import redact_url
 
 DEFAULT_TIMEOUT_S = 30.0
-EXTENSION = "pg_stat_statements"
+EXTENSION = pg_statements.EXTENSION
 _HIDDEN = "<insufficient privilege>"
 
 
@@ -72,84 +73,11 @@ def _extension_schema(cur: Any, where: str) -> str:
     return str(row[0])
 
 
-def _preloaded(conn: Any) -> tuple[list[str] | None, bool]:
-    """The server's ``shared_preload_libraries`` (None: not allowed to see it) and whether a
-    changed value waits for a restart."""
-    try:
-        row = conn.execute(
-            "SELECT setting, pending_restart FROM pg_settings "
-            "WHERE name = 'shared_preload_libraries'"
-        ).fetchone()
-    except Exception:  # the transaction failed before: the value is unknown
-        return None, False
-    if row is None:
-        return None, False
-    libraries = [p.strip().strip("\"'") for p in str(row[0] or "").split(",") if p.strip()]
-    return libraries, bool(row[1])
-
-
-def _available(conn: Any) -> bool:
-    """Does the server have the extension's files (True when it cannot be told)?"""
-    try:
-        row = conn.execute(
-            "SELECT count(*) FROM pg_available_extensions WHERE name = %s", [EXTENSION]
-        ).fetchone()
-    except Exception:  # the transaction failed before: assume the usual packaging
-        return True
-    return row is None or bool(row[0])
-
-
-def _install_first(conn: Any) -> str:
-    try:
-        major = conn.info.server_version // 10000
-    except Exception:
-        major = None
-    which = f"PostgreSQL {major}'s" if major else "the server's"
-    return (
-        f"first install {which} contrib modules on the server (e.g. the postgresql-contrib "
-        "package): it does not have the extension"
-    )
-
-
 def _not_loaded(conn: Any, where: str, *, created: bool) -> str:
-    """Why pg_stat_statements cannot be read, and the exact steps that enable it."""
-    database = _database_name(conn)
-    libraries, pending = _preloaded(conn)
-    loaded = libraries is not None and any(lib.rsplit("/", 1)[-1] == EXTENSION for lib in libraries)
-    create = f"CREATE EXTENSION {EXTENSION}; in database {database} (a superuser or its owner)"
-    if loaded and not created:
-        return f"{EXTENSION} is not created in database {database} of {where}: run {create}"
-    current = ",".join(libraries or [])
-    wanted = ",".join([*(libraries or []), EXTENSION]).replace("'", "''")
-    state = (
-        "a changed shared_preload_libraries waits for a restart"
-        if pending
-        else f"shared_preload_libraries = '{current}'"
-        if libraries is not None
-        else "shared_preload_libraries is not visible to this user"
-    )
-    steps = [
-        f"ALTER SYSTEM SET shared_preload_libraries = '{wanted}';",
-        "restart the server",
-    ]
-    if not _available(conn):
-        # a server told to preload a library it does not have does not start
-        steps.insert(0, _install_first(conn))
-    if not created:
-        steps.append(f"then {create}")
-    return (
-        f"{EXTENSION} is not loaded by the server of {where} ({state}): "
-        + ", ".join(steps)
-        + " (dbdesign never changes this itself)"
-    )
-
-
-def _database_name(conn: Any) -> str:
-    """The connection's database (from its parameters: the transaction may have failed)."""
-    try:
-        return str(conn.info.dbname)
-    except Exception:
-        return "?"
+    """Why pg_stat_statements cannot be read (``created``: its view just failed, the library
+    is not loaded), and the exact steps that enable it."""
+    setup = pg_statements.setup(conn, loading=not created)
+    return f"{setup.problem()} ({where}): {setup.steps()} (dbdesign never changes this itself)"
 
 
 def _columns(cur: Any, schema: str) -> frozenset[str]:

@@ -16,12 +16,13 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
+from dbdesign.databases import pg_statements
 from dbdesign.health.registry import Probe, Symptom, check, sql_text
 from dbdesign.health.session import APPLICATION_NAME
 
 Row = dict[str, Any]
 
-EXTENSION = "pg_stat_statements"
+EXTENSION = pg_statements.EXTENSION
 QUERY_CHECKS = "slow-query, top-queries and query-low-cache-hit"
 HIDDEN = "<insufficient privilege>"
 TOP_SHARE = 0.2  # top-queries: a statement taking this share of the time, or of the calls ...
@@ -119,7 +120,7 @@ def _read_statements(probe: Probe) -> list[Row]:
 
     ext = probe.rows("queries_extension")[0]
     if ext["schema"] is None:
-        probe.note(EXTENSION, _enable(ext, created=False))
+        probe.note(EXTENSION, _enable(probe, loading=True))
         return []
     view = sql.Identifier(ext["schema"], EXTENSION)
     query = sql.SQL(sql_text("queries_statements")).format(view=view)
@@ -127,7 +128,7 @@ def _read_statements(probe: Probe) -> list[Row]:
         with probe.conn.transaction():
             cur = probe.conn.execute(query)
     except errors.ObjectNotInPrerequisiteState:  # created, but the library is not loaded
-        probe.note(EXTENSION, _enable(ext, created=True))
+        probe.note(EXTENSION, _enable(probe, loading=False))
         return []
     names = [d.name for d in cur.description]
     rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
@@ -141,39 +142,10 @@ def _read_statements(probe: Probe) -> list[Row]:
     return rows
 
 
-def _enable(ext: Row, *, created: bool) -> str:
-    """The note when pg_stat_statements cannot be read: which steps are missing, exactly."""
-    database = ext["database"]
-    create = f"CREATE EXTENSION {EXTENSION}; in database {database} (as its owner or a superuser)"
-    libraries = [p.strip().strip("\"'") for p in str(ext["preload"] or "").split(",") if p.strip()]
-    loaded = any(lib.rsplit("/", 1)[-1] == EXTENSION for lib in libraries)
-    if not created and not ext["available"]:
-        # a server told to preload a library it does not have refuses to start: the
-        # package comes first
-        preload = (
-            "" if ext["preload"] is not None and loaded else f"{_preload(ext, libraries)}; then "
-        )
-        return (
-            f"{QUERY_CHECKS} not checked: {EXTENSION} is not installed on the server of "
-            f"database {database}: install PostgreSQL {ext['major']}'s contrib modules on it "
-            "(e.g. the postgresql-contrib package) before anything else, as a server told to "
-            f"preload a library it does not have does not start; then {preload}{create}"
-        )
-    missing = "not created in" if not created else "not loaded by the server of"
-    head = f"{QUERY_CHECKS} not checked: {EXTENSION} is {missing} database {database}"
-    if ext["preload"] is not None and loaded and not ext["pending_restart"]:
-        return f"{head}; shared_preload_libraries already loads it: run {create}"
-    return f"{head}: {_preload(ext, libraries)}" + ("" if created else f"; then {create}")
-
-
-def _preload(ext: Row, libraries: list[str]) -> str:
-    """The server's libraries with pg_stat_statements added, and the restart."""
-    if ext["preload"] is None:
-        wanted = f"<the libraries it has>,{EXTENSION}"
-        unless = "unless shared_preload_libraries (not visible to this role) lists it, "
-    else:
-        wanted, unless = ",".join([*libraries, EXTENSION]), ""
-    return f"{unless}ALTER SYSTEM SET shared_preload_libraries = '{wanted}'; restart the server"
+def _enable(probe: Probe, *, loading: bool) -> str:
+    """The note when pg_stat_statements cannot be read: what is missing and the steps."""
+    setup = pg_statements.setup(probe.conn, loading=loading)
+    return f"{QUERY_CHECKS} not checked: {setup.problem()}: {setup.steps()}"
 
 
 def planned(query: str) -> bool:
