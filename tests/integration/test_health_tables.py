@@ -279,17 +279,19 @@ def test_each_table_pathology_is_found_and_the_near_misses_are_not(
     with engine.connect(url) as conn:
         assert conn.execute("SELECT current_database()").fetchone() == (_dbname(tables),)
     major = _major(tables)
+    db = _dbname(tables)
     if _has(tables, "pg_stat_statements"):  # PostgreSQL 15: it only needs creating
         assert scan.fix.startswith(
-            "-- pg_stat_statements is not created in this database (it must also be in "
-            "shared_preload_libraries, which takes a restart):\nCREATE EXTENSION "
-            "pg_stat_statements;\n"
+            f"-- pg_stat_statements is not created in database {db}:\n"
+            "CREATE EXTENSION pg_stat_statements;\n"
         )
     else:  # the embedded server, built without the contrib modules: the package comes first
         assert scan.fix.startswith(
-            "-- pg_stat_statements is not installed on this server: install PostgreSQL "
-            f"{major}'s contrib modules on it (e.g. the postgresql-contrib package), add "
-            "pg_stat_statements to shared_preload_libraries and restart it, then:\n"
+            f"-- pg_stat_statements is not installed on the server of database {db}: install "
+            f"PostgreSQL {major}'s contrib modules on the server (e.g. the postgresql-contrib "
+            "package) before anything else, as a server told to preload a library it does not "
+            "have does not start; then ALTER SYSTEM SET shared_preload_libraries = "
+            "'pg_stat_statements'; restart the server; then:\n"
             "CREATE EXTENSION pg_stat_statements;\n"
         )
     if _has(tables, "hypopg"):

@@ -56,8 +56,9 @@ class StatementsSetup:
             return f"{EXTENSION} is not loaded by the server of database {self.database}"
         return f"{EXTENSION} is not created in database {self.database}"
 
-    def steps(self) -> str:
-        """The missing steps, in order, joined by ``; then``."""
+    def steps(self, *, create: bool = True) -> str:
+        """The missing steps, in order, joined by ``; then`` (``create=False``: all but the
+        CREATE EXTENSION, for a caller that gives it as SQL of its own)."""
         out = []
         if not self.available:
             out.append(
@@ -67,7 +68,7 @@ class StatementsSetup:
             )
         if not self.available or not self.preloaded or self.preload is None:
             out.append(self._preload())
-        if not self.created:
+        if create and not self.created:
             out.append(
                 f"CREATE EXTENSION {EXTENSION}; in database {self.database} (as its owner or "
                 "a superuser)"

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
+from dbdesign.databases import pg_statements
 from dbdesign.health.registry import Probe, Symptom, check, sql_text
 from dbdesign.lint.findings import Severity
 
@@ -202,7 +203,7 @@ def _seq_scan_fix(probe: Probe, t: Row) -> str:
     )
     return _statements(
         [
-            _enable_statements(tools),
+            _enable_statements(probe),
             f"-- the statements that read {table}, the costliest first:\n{query}",
             f"-- then the indexes the whole workload needs, by what-if cost{hypopg}; "
             f"from a shell:\n-- {advise}",
@@ -210,21 +211,16 @@ def _seq_scan_fix(probe: Probe, t: Row) -> str:
     )
 
 
-def _enable_statements(tools: Row) -> str:
-    """How to create pg_stat_statements where it is not: on a server without it installed (a
-    build without the contrib modules) the package comes first."""
-    if tools["pg_stat_statements"]:
+def _enable_statements(probe: Probe) -> str:
+    """How to create pg_stat_statements where it is not (the steps before CREATE EXTENSION,
+    as dbdesign.databases.pg_statements says them, then the statement)."""
+    setup = pg_statements.setup(probe.conn)
+    if setup.created:
         return ""
-    if not tools["pg_stat_statements_available"]:
-        return (
-            "-- pg_stat_statements is not installed on this server: install PostgreSQL "
-            f"{tools['major']}'s contrib modules on it (e.g. the postgresql-contrib package), "
-            "add pg_stat_statements to shared_preload_libraries and restart it, then:\n"
-            "CREATE EXTENSION pg_stat_statements;"
-        )
+    before = setup.steps(create=False)
     return (
-        "-- pg_stat_statements is not created in this database (it must also be in "
-        "shared_preload_libraries, which takes a restart):\nCREATE EXTENSION pg_stat_statements;"
+        f"-- {setup.problem()}{f': {before}; then' if before else ''}:\n"
+        f"CREATE EXTENSION {pg_statements.EXTENSION};"
     )
 
 
