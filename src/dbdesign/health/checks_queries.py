@@ -110,9 +110,7 @@ def statements(probe: Probe) -> list[Row]:
     """This database's statements as ``pg_stat_statements`` measured them (read once per run,
     kept with the other catalog rows); empty, with one note saying how to enable the
     extension, when it cannot be read."""
-    if "queries_statements" not in probe._cache:
-        probe._cache["queries_statements"] = _read_statements(probe)
-    return probe._cache["queries_statements"]
+    return probe.rows("queries_statements", _read_statements)
 
 
 def _read_statements(probe: Probe) -> list[Row]:

@@ -53,12 +53,19 @@ class Probe:
     notes: list[str] = field(default_factory=list)
     _cache: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
-    def rows(self, name: str) -> list[dict[str, Any]]:
+    def rows(
+        self, name: str, read: Callable[[Probe], list[dict[str, Any]]] | None = None
+    ) -> list[dict[str, Any]]:
+        """The rows of ``health/sql/<name>.sql`` (or of ``read(probe)``, a reader of its own
+        such as one that fills a schema name in), read once per run."""
         if name not in self._cache:
-            cur = self.conn.execute(sql_text(name))
-            names = [d.name for d in cur.description]
-            self._cache[name] = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+            self._cache[name] = read(self) if read is not None else self._query(name)
         return self._cache[name]
+
+    def _query(self, name: str) -> list[dict[str, Any]]:
+        cur = self.conn.execute(sql_text(name))
+        names = [d.name for d in cur.description]
+        return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
     def note(self, check: str, text: str) -> None:
         """Tell the report what ``check`` could not see (once per text)."""
