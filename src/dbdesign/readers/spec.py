@@ -22,6 +22,14 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from dbdesign.errors import ParseError
+from dbdesign.readers import expression as X
+from dbdesign.readers.spec_rules import (
+    KIND_OF_TYPE,
+    CheckRule,
+    NoOverlapRule,
+    UniqueRule,
+    rule_errors,
+)
 
 SPEC_VERSION = 1
 
@@ -129,6 +137,21 @@ class Entity(_Model):
     audit_columns: bool | None = None
     optimistic_locking: bool | None = None
     tenant_scoped: bool | None = Field(None, description="Carries the tenant key (default yes).")
+    unique: tuple[UniqueRule, ...] = Field(
+        (),
+        description="Unique keys over several fields, or unique only where a condition holds "
+        "(one active loan per copy: {columns: [copy], where: 'returned_at is null'}).",
+    )
+    no_overlap: tuple[NoOverlapRule, ...] = Field(
+        (),
+        description="Ranges that must not overlap per key (bookings of a room: "
+        "{range: [starts_at, ends_at], per: [room]}).",
+    )
+    checks: tuple[str | CheckRule, ...] = Field(
+        (),
+        description="Conditions every row meets, across its fields ('ends_at > starts_at'): "
+        "comparisons, + - * /, and/or/not, is [not] null, [not] in (...), between.",
+    )
 
     _shorthand = field_validator("attributes", mode="before")(_attribute_shorthand)
 
@@ -370,7 +393,7 @@ def load(path: str | Path) -> Spec:
 
 def _is_union_tag(p: Any) -> bool:
     # pydantic names the union member it tried ("Attribute", "str", "function-after[...]").
-    return isinstance(p, str) and (p in {"Attribute", "str"} or "[" in p)
+    return isinstance(p, str) and (p in {"Attribute", "CheckRule", "str"} or "[" in p)
 
 
 def _first_error(e: ValidationError) -> Any:
@@ -387,6 +410,8 @@ def _message(err: Any, path: Path_) -> str:
         fields = _fields_at(path[:-1])
         hint = _suggest(key, fields) or (f" (allowed: {', '.join(fields)})" if fields else "")
         return f"unknown key {key!r}{hint}"
+    if kind == "missing" and len(path) > 1 and path[-2] == "range":
+        return "a range is two fields: [start, end]"
     if kind == "missing":
         return "this key is required"
     got = err.get("input")
@@ -397,6 +422,8 @@ def _message(err: Any, path: Path_) -> str:
         return f"expected a mapping, got {shown}"
     if kind in ("tuple_type", "list_type"):
         return f"expected a list, got {shown}"
+    if kind == "string_pattern_mismatch" and path and path[-1] == "name":
+        return f"a name is lower snake_case, not {got!r}"
     if kind == "literal_error":
         return f"{str(err['msg']).replace('Input should be', 'must be')}, not {shown}"
     return f"{str(err['msg']).removeprefix('Value error, ')} (got {shown})"
@@ -449,6 +476,20 @@ def fields_of(spec: Spec, entity: str) -> set[str]:
     return names
 
 
+def field_kinds(spec: Spec, entity: str) -> dict[str, X.FieldKind]:
+    """What a rule's expression compares each field of ``entity`` as (see
+    :mod:`dbdesign.readers.spec_rules`): attributes by their semantic type, references and
+    ``id`` as keys, the audit fields as timestamps."""
+    e = spec.entities[entity]
+    kinds = {f: X.FieldKind("reference") for f in fields_of(spec, entity)}
+    kinds.update({f: X.FieldKind("timestamp") for f in (*AUDIT_FIELDS, "deleted_at")})
+    kinds["version"] = X.FieldKind("number")
+    for name, a in e.attributes.items():
+        assert isinstance(a, Attribute)
+        kinds[name] = X.FieldKind(KIND_OF_TYPE[a.type], a.values or ())
+    return kinds
+
+
 def skewable_fields(spec: Spec, entity: str) -> set[str]:
     """The fields of ``entity`` whose values ``volume.skew`` may skew: its attributes, its
     references (the child side of one-to-many and one-to-one relationships) and the tenant."""
@@ -483,7 +524,8 @@ def _reference_errors(spec: Spec) -> Iterator[tuple[Path_, str]]:
 
 
 def _entity_errors(spec: Spec, name: str, e: Entity) -> Iterator[tuple[Path_, str]]:
-    """An entity's name, its attributes and the fields its ``unique_together`` groups name."""
+    """An entity's name, its attributes, the fields its ``unique_together`` groups name, and
+    its rules (``unique``, ``no_overlap``, ``checks``)."""
     if not _NAME.match(name):
         yield ("entities", name), f"entity names are lower snake_case, not {name!r}"
     for aname, a in e.attributes.items():
@@ -496,6 +538,9 @@ def _entity_errors(spec: Spec, name: str, e: Entity) -> Iterator[tuple[Path_, st
                     ("entities", name, "unique_together", i),
                     f"no field {f!r} on {name}{_suggest(f, sorted(fields_of(spec, name)))}",
                 )
+    if e.unique or e.no_overlap or e.checks:
+        kinds = field_kinds(spec, name)
+        yield from rule_errors(("entities", name), e.unique, e.no_overlap, e.checks, kinds)
 
 
 def _relationship_errors(spec: Spec, base: Path_, r: Relationship) -> Iterator[tuple[Path_, str]]:

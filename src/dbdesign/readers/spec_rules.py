@@ -1,0 +1,194 @@
+"""Business rules of an entity in the spec: conditional uniqueness (``unique``), ranges that
+must not overlap (``no_overlap``) and checks across columns (``checks``), with the errors a
+rule can have, each at its YAML path.
+
+::
+
+    loan:
+      unique:
+        - {columns: [copy], where: "returned_at is null", name: one_active_loan}
+    booking:
+      no_overlap:
+        - {range: [starts_at, ends_at], per: [room]}
+      checks:
+        - ends_at > starts_at
+        - {check: "discount <= price", description: A discount never exceeds the price.}
+
+Conditions and checks are written in the portable expression syntax of
+:mod:`dbdesign.readers.expression`. A rule names fields as access patterns do: attributes,
+relationship names (``room``, the reference ``room_id``), ``id`` and the audit fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from dbdesign.readers import expression as X
+
+RulePath = tuple[str | int, ...]
+
+_NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
+Name = Annotated[str, Field(pattern=_NAME_PATTERN, max_length=40)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class UniqueRule(_Model):
+    """Fields no two rows share, among the rows where ``where`` holds (all rows without it)."""
+
+    columns: tuple[str, ...] = Field(
+        min_length=1, description="The fields that together are unique (attributes, references)."
+    )
+    where: str | None = Field(
+        None,
+        description="The condition of the rows the key applies to, e.g. 'returned_at is null' "
+        "(one active loan per copy); rows where it is false or unknown may repeat the key.",
+    )
+    name: Name | None = Field(None, description="Names the rule's index (default: its fields).")
+    description: str | None = None
+
+
+class NoOverlapRule(_Model):
+    """Ranges ``[start, end)`` that must not overlap among rows with the same ``per`` values."""
+
+    range: tuple[str, str] = Field(
+        description="[start, end] fields (timestamps, dates or numbers); the range includes its "
+        "start and excludes its end, so one booking may end when the next begins; a NULL end "
+        "is open-ended."
+    )
+    per: tuple[str, ...] = Field(
+        (), description="The fields whose rows' ranges must not overlap (e.g. [room]); empty: all."
+    )
+    name: Name | None = Field(None, description="Names the rule's constraint.")
+    description: str | None = None
+
+
+class CheckRule(_Model):
+    """A condition every row meets, with a name and a description for DESIGN.md."""
+
+    check: str = Field(description="The condition, e.g. 'ends_at > starts_at'.")
+    name: Name | None = Field(None, description="Names the CHECK constraint.")
+    description: str | None = None
+
+
+def check_of(c: str | CheckRule) -> CheckRule:
+    """A check written as a plain string, as the mapping form."""
+    return c if isinstance(c, CheckRule) else CheckRule(check=c)
+
+
+# Semantic types -> what the rules' expressions compare them as.
+KIND_OF_TYPE: dict[str, str] = {
+    **dict.fromkeys(("integer", "decimal", "money"), "number"),
+    **dict.fromkeys(
+        (
+            "identifier",
+            "text",
+            "long_text",
+            "email",
+            "url",
+            "phone",
+            "country_code",
+            "currency_code",
+            "ip_address",
+            "password_hash",
+        ),
+        "text",
+    ),
+    **{k: k for k in ("timestamp", "date", "time", "duration", "boolean", "uuid", "enum")},
+    "json": "other",
+    "vector": "other",
+}
+RANGE_KINDS = ("timestamp", "date", "number")
+
+
+def rule_errors(
+    base: RulePath,
+    unique: tuple[UniqueRule, ...],
+    no_overlap: tuple[NoOverlapRule, ...],
+    checks: tuple[str | CheckRule, ...],
+    kinds: Mapping[str, X.FieldKind],
+) -> Iterator[tuple[RulePath, str]]:
+    """The errors of one entity's rules (``base`` is the entity's path), given the kinds of its
+    fields (:func:`dbdesign.readers.spec.field_kinds`)."""
+    names: dict[str, RulePath] = {}
+    for i, u in enumerate(unique):
+        path = (*base, "unique", i)
+        yield from _fields(path, "columns", u.columns, kinds)
+        if u.where is not None:
+            yield from _expression((*path, "where"), u.where, kinds)
+        yield from _unique_name(path, u.name, names)
+    for i, o in enumerate(no_overlap):
+        path = (*base, "no_overlap", i)
+        yield from _range(path, o, kinds)
+        yield from _fields(path, "per", o.per, kinds)
+        yield from _unique_name(path, o.name, names)
+    for i, c in enumerate(checks):
+        path = (*base, "checks", i)
+        rule = check_of(c)
+        at = (*path, "check") if isinstance(c, CheckRule) else path
+        yield from _expression(at, rule.check, kinds)
+        yield from _unique_name(path, rule.name, names)
+
+
+def _fields(
+    path: RulePath, key: str, given: tuple[str, ...], kinds: Mapping[str, X.FieldKind]
+) -> Iterator[tuple[RulePath, str]]:
+    for j, f in enumerate(given):
+        if f not in kinds:
+            yield (*path, key, j), f"no field {f!r}{_close(f, kinds)}"
+        elif kinds[f].kind == "other":
+            yield (*path, key, j), f"{f} cannot be part of a rule"
+    if len(set(given)) < len(given):
+        yield (*path, key), "a field is named twice"
+
+
+def _range(
+    path: RulePath, o: NoOverlapRule, kinds: Mapping[str, X.FieldKind]
+) -> Iterator[tuple[RulePath, str]]:
+    start, end = o.range
+    for j, f in enumerate(o.range):
+        if f not in kinds:
+            yield (*path, "range", j), f"no field {f!r}{_close(f, kinds)}"
+            return
+    if start == end:
+        yield (*path, "range"), "a range needs two fields, its start and its end"
+        return
+    ks, ke = kinds[start].kind, kinds[end].kind
+    if ks not in RANGE_KINDS or ke != ks:
+        yield (
+            (*path, "range"),
+            f"a range is two timestamps, two dates or two numbers, not {ks} and {ke}",
+        )
+    if start in o.per or end in o.per:
+        yield (*path, "per"), "the range's own fields cannot be in per"
+
+
+def _expression(
+    path: RulePath, text: str, kinds: Mapping[str, X.FieldKind]
+) -> Iterator[tuple[RulePath, str]]:
+    try:
+        X.check(X.parse(text), kinds)
+    except X.ExpressionError as e:
+        yield path, f"{e.message} (at character {e.pos + 1} of {text!r})"
+
+
+def _unique_name(
+    path: RulePath, name: str | None, seen: dict[str, RulePath]
+) -> Iterator[tuple[RulePath, str]]:
+    if name is None:
+        return
+    if name in seen:
+        yield (*path, "name"), f"another rule of this entity is named {name!r}"
+    seen[name] = path
+
+
+def _close(word: str, kinds: Mapping[str, X.FieldKind]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(word, list(kinds), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
