@@ -16,9 +16,14 @@ from dbdesign.model import Schema, Table
 ColumnComparison = tuple[str, str, str, str]
 
 
-def apply_checks(schema: Schema, t: Table, columns: ColumnIndex) -> list[ColumnComparison]:
+def apply_checks(
+    schema: Schema, t: Table, columns: ColumnIndex, handled: frozenset[str] = frozenset()
+) -> list[ColumnComparison]:
     """Apply the checks of the columns' domains (on VALUE), then the table's, to the columns'
-    constraints; returns the comparisons between two columns, which derived.py satisfies."""
+    constraints; returns the comparisons between two columns, which derived.py satisfies.
+
+    A check in ``handled`` is kept by a row rule (row_rules.py): what the generator reads of
+    it is applied, and a form it cannot read is left to the rule."""
     for cp in columns.by_name.values():
         for dom_key, check in cp.info.checks:
             src = f"check {check.name} of domain {dom_key}"
@@ -29,6 +34,11 @@ def apply_checks(schema: Schema, t: Table, columns: ColumnIndex) -> list[ColumnC
     colcmps: list[ColumnComparison] = []
     for check in t.checks.values():
         src = f"check constraint {check.name}"
+        if check.name in handled:
+            try:
+                chk.atoms(check.expr.text, schema.dialect)
+            except chk.CheckUnsupported:
+                continue
         for a in _atoms(check.expr.text, schema.dialect, src, t, check.expr.text):
             cp = columns.find(a.column, src)
             if a.kind == "colcmp":

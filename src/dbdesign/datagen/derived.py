@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from dbdesign.datagen.types import TypeInfo
@@ -12,8 +13,14 @@ from dbdesign.model import Table
 
 
 def plan_derived(
-    t: Table, tp: TablePlan, colcmps: list[tuple[str, str, str, str]], seed: int
+    t: Table,
+    tp: TablePlan,
+    colcmps: list[tuple[str, str, str, str]],
+    seed: int,
+    optional: frozenset[str] = frozenset(),
 ) -> dict[str, DerivedUnit]:
+    """A derived unit per comparison; one the generator cannot build values for raises,
+    unless its check is in ``optional`` (a row rule keeps it: row_rules.py)."""
     out: dict[str, DerivedUnit] = {}
     if not colcmps:
         return out
@@ -32,43 +39,59 @@ def plan_derived(
         )
 
     for left, op, right, src in colcmps:
-        a, b = tp.column(left), tp.column(right)
-        if op in ("<>", "="):
-            target, source = (b, a) if free(b) else (a, b)
-            if not free(target):
-                raise UnsupportedError(f"{t.key}: cannot satisfy {src}: both columns are keys")
-            du = DerivedUnit(
-                target,
-                source.name,
-                "equal" if op == "=" else "differ",
-                False,
-                stable_seed(seed, t.key, "derived", target.name),
-            )
-            out[target.name] = du
-            continue
-        # normalise to small < big (or <=)
-        small, big = (a, b) if op in ("<", "<=") else (b, a)
-        strict = op in ("<", ">")
-        if not (small.info.kind in ORDERED_KINDS and _same_units(small.info, big.info)):
-            raise UnsupportedError(
-                f"{t.key}: cannot satisfy {src}: {small.name} ({small.info.name}) and "
-                f"{big.name} ({big.info.name}) are not comparable by the generator"
-            )
-        if free(big):
-            target, source, direction = big, small, "above"
-        elif free(small):
-            target, source, direction = small, big, "below"
-        else:
-            raise UnsupportedError(f"{t.key}: cannot satisfy {src}: both columns are keys")
-        probe = make_gen(target.info, Cons(), target.name, skew=None)
-        dmin = (1 if probe.discrete else 1e-6) if strict else 0
-        _narrow_source(source, target, direction, dmin)
-        if source.lo is not None and source.hi is not None and source.lo > source.hi:
-            raise UnsupportedError(f"{t.key}: cannot satisfy {src}: the columns' ranges conflict")
-        out[target.name] = DerivedUnit(
-            target, source.name, direction, strict, stable_seed(seed, t.key, "derived", target.name)
-        )
+        try:
+            _derive(t, tp, out, free, (left, op, right, src), seed)
+        except UnsupportedError:
+            if src not in optional:
+                raise
     return out
+
+
+def _derive(
+    t: Table,
+    tp: TablePlan,
+    out: dict[str, DerivedUnit],
+    free: Callable[[ColumnPlan], bool],
+    cmp: tuple[str, str, str, str],
+    seed: int,
+) -> None:
+    """The derived unit of one comparison ``left op right``, into ``out``."""
+    left, op, right, src = cmp
+    a, b = tp.column(left), tp.column(right)
+    if op in ("<>", "="):
+        target, source = (b, a) if free(b) else (a, b)
+        if not free(target):
+            raise UnsupportedError(f"{t.key}: cannot satisfy {src}: both columns are keys")
+        out[target.name] = DerivedUnit(
+            target,
+            source.name,
+            "equal" if op == "=" else "differ",
+            False,
+            stable_seed(seed, t.key, "derived", target.name),
+        )
+        return
+    # normalise to small < big (or <=)
+    small, big = (a, b) if op in ("<", "<=") else (b, a)
+    strict = op in ("<", ">")
+    if not (small.info.kind in ORDERED_KINDS and _same_units(small.info, big.info)):
+        raise UnsupportedError(
+            f"{t.key}: cannot satisfy {src}: {small.name} ({small.info.name}) and "
+            f"{big.name} ({big.info.name}) are not comparable by the generator"
+        )
+    if free(big):
+        target, source, direction = big, small, "above"
+    elif free(small):
+        target, source, direction = small, big, "below"
+    else:
+        raise UnsupportedError(f"{t.key}: cannot satisfy {src}: both columns are keys")
+    probe = make_gen(target.info, Cons(), target.name, skew=None)
+    dmin = (1 if probe.discrete else 1e-6) if strict else 0
+    _narrow_source(source, target, direction, dmin)
+    if source.lo is not None and source.hi is not None and source.lo > source.hi:
+        raise UnsupportedError(f"{t.key}: cannot satisfy {src}: the columns' ranges conflict")
+    out[target.name] = DerivedUnit(
+        target, source.name, direction, strict, stable_seed(seed, t.key, "derived", target.name)
+    )
 
 
 def _narrow_source(source: ColumnPlan, target: ColumnPlan, direction: str, dmin: Any) -> None:

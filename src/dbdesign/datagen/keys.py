@@ -26,18 +26,21 @@ from dbdesign.model import Index, Schema
 KeySet = tuple[tuple[str, ...], str, bool]
 
 
-def _unique_sets(schema: Schema, tp: TablePlan) -> list[KeySet]:
+def _unique_sets(
+    schema: Schema, tp: TablePlan, handled: frozenset[str] = frozenset()
+) -> list[KeySet]:
     """The table's unique keys over the columns the generator writes, smallest first; a key
     that contains another is left out (keeping the smaller unique keeps it unique: the
     smaller then takes NULLS NOT DISTINCT from it, so that a NULL cannot repeat the larger)."""
     t = tp.table
-    sets: list[KeySet] = []
+    sets: list[KeySet] = []  # (a key a row rule keeps, conditional, is not one of them)
     if t.primary_key:
         sets.append((t.primary_key.columns, f"primary key {t.primary_key.name}", True))
     for u in t.uniques.values():
-        sets.append((u.columns, f"unique constraint {u.name}", u.nulls_not_distinct))
+        if u.name not in handled:
+            sets.append((u.columns, f"unique constraint {u.name}", u.nulls_not_distinct))
     for ix in schema.indexes_on(t.key):
-        if ix.unique:
+        if ix.unique and ix.name not in handled:
             cols = _index_columns(schema, tp, ix)
             sets.append((cols, f"unique index {ix.name}", ix.nulls_not_distinct))
     known = {c.name for c in tp.columns}
@@ -129,14 +132,20 @@ _DRIVER_ORDER = {
 }
 
 
-def plan_uniques(schema: Schema, tp: TablePlan, existing: Existing, seed: int) -> None:
+def plan_uniques(
+    schema: Schema,
+    tp: TablePlan,
+    existing: Existing,
+    seed: int,
+    handled: frozenset[str] = frozenset(),
+) -> None:
     t, n = tp.table, tp.n
     have = existing.count(t.key)
     for cp in tp.columns:  # counters stay counters
         u = tp.unit_of.get(cp.name)
         if cp.serial and isinstance(u, FreeUnit) and isinstance(cp.gen, IntGen):
             _make_unique(tp, u, existing, have)
-    for cols, src, nnd in _unique_sets(schema, tp):
+    for cols, src, nnd in _unique_sets(schema, tp, handled):
         units = list({id(tp.unit_of[c]): tp.unit_of[c] for c in cols}.values())
         if _kept_unique(units, cols):
             continue

@@ -35,7 +35,7 @@ loaders return.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,6 +45,7 @@ from dbdesign.datagen.load_mysql import load_mysql, mysql_literals
 from dbdesign.datagen.load_pg import load_pg
 from dbdesign.datagen.load_report import LoadJob, LoadReport, Progress, TableLoad
 from dbdesign.datagen.load_sqlite import load_sqlite
+from dbdesign.datagen.row_rules import RowRule
 from dbdesign.errors import ConfigError, UnsupportedError
 from dbdesign.model import Schema
 
@@ -83,6 +84,7 @@ def load(
     analyze: bool = True,
     batch_rows: int = COPY_ROWS,
     keep_cyclic_keys: bool = False,
+    rules: Sequence[RowRule] = (),
 ) -> LoadReport:
     """Generate rows for ``schema`` and load them into ``target``.
 
@@ -93,10 +95,11 @@ def load(
     after the row count, and foreign keys of tables given no rows draw from the rows already
     there. ``analyze`` runs ANALYZE on the loaded tables afterwards (the planner needs
     statistics). ``keep_cyclic_keys`` loads a cycle of foreign keys as an application must,
-    with no key dropped or unchecked (see the module's description).
+    with no key dropped or unchecked (see the module's description). ``rules``: business
+    rules the rows keep beyond the schema's constraints (a design's; row_rules.py).
     """
     # what every loader takes after its connection and label
-    job = LoadJob(schema, rows, seed, skew, progress, analyze, batch_rows, keep_cyclic_keys)
+    job = LoadJob(schema, rows, seed, skew, progress, analyze, batch_rows, keep_cyclic_keys, rules)
     for loader in LOADERS.values():
         if loader.owns(target):
             return loader.load(target, loader.label(target), job)

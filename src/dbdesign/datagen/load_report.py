@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dbdesign.datagen.plan import DataPlan, Existing, build
+from dbdesign.datagen.row_rules import RowRule
 from dbdesign.datagen.types import TypeInfo
 from dbdesign.datagen.values import from_py
 from dbdesign.model import Schema
@@ -27,9 +28,17 @@ class LoadJob:
     analyze: bool  # ANALYZE the loaded tables afterwards
     batch_rows: int
     keep: bool = False  # keep_cyclic_keys: load a cycle of foreign keys as an application must
+    rules: Sequence[RowRule] = ()  # business rules the rows keep (row_rules.py)
 
     def plan(self, existing: Existing) -> DataPlan:
-        return build(self.schema, self.rows, seed=self.seed, skew=self.skew, existing=existing)
+        return build(
+            self.schema,
+            self.rows,
+            seed=self.seed,
+            skew=self.skew,
+            existing=existing,
+            rules=self.rules,
+        )
 
 
 @dataclass(frozen=True, slots=True)

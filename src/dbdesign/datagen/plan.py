@@ -37,7 +37,7 @@ The planner's decisions live beside this module, each importing only the ones ab
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,6 +54,7 @@ from dbdesign.datagen.foreign_keys import (
 from dbdesign.datagen.keys import plan_uniques
 from dbdesign.datagen.partitions import partition_bounds
 from dbdesign.datagen.reserved import skip_note
+from dbdesign.datagen.row_rules import RowRule, handled_objects, plan_rules
 from dbdesign.datagen.rows import (
     Existing,
     NoExisting,
@@ -130,19 +131,26 @@ def build(
     seed: int = 0,
     skew: Mapping[str, float] | None = None,
     existing: Existing | None = None,
+    rules: Sequence[RowRule] = (),
 ) -> DataPlan:
     """Plan the data for ``rows`` (see :func:`resolve_rows`); raise on anything the generator
-    cannot satisfy, naming the table, column and constraint."""
+    cannot satisfy, naming the table, column and constraint. ``rules``: business rules the
+    rows keep beyond what the schema says (row_rules.py)."""
     skew = dict(skew or {})
     check_skew_keys(schema, skew)
     existing = existing or NoExisting()
     counts, skipped = resolve_counts(schema, rows)
     plans: dict[str, TablePlan] = {}
     for key in sorted(counts):
-        plans[key] = _plan_table(schema, schema.tables[key], counts[key], seed, skew, existing)
+        handled = frozenset(handled_objects(rules, key))
+        plans[key] = _plan_table(
+            schema, schema.tables[key], counts[key], seed, skew, existing, handled
+        )
     wiring = Wiring(schema, plans, skew, existing)
     for tp in plans.values():
         wiring.wire(tp)
+    for key, keeper in plan_rules(plans, rules, seed).items():
+        plans[key].repair = keeper
     order, broken = load_order(schema, plans)
     notes = [skip_note(schema.tables[k]) for k in sorted(skipped)]
     notes += [n for tp in plans.values() for n in tp.notes]
@@ -171,30 +179,39 @@ def _is_serial(table: Table, col: Any, schema: Schema) -> bool:
 
 
 def _plan_table(
-    schema: Schema, t: Table, n: int, seed: int, skew: dict[str, float], existing: Existing
+    schema: Schema,
+    t: Table,
+    n: int,
+    seed: int,
+    skew: dict[str, float],
+    existing: Existing,
+    handled: frozenset[str] = frozenset(),
 ) -> TablePlan:
     """One table's plan: its columns' constraints (checks, partition bounds) and generators,
-    then the units that produce them, then what keeps its keys unique."""
-    _refuse_exclusions(t, n)
+    then the units that produce them, then what keeps its keys unique. The constraints in
+    ``handled`` are kept by row rules."""
+    _refuse_exclusions(t, n, handled)
     tp = TablePlan(table=t, n=n, columns=_column_plans(schema, t))
     columns = ColumnIndex(t, tp.columns)
-    colcmps = apply_checks(schema, t, columns)
+    colcmps = apply_checks(schema, t, columns, handled)
     partition_bounds(schema, t, columns.by_name)
     require_generated_sources(schema, t, columns)
     _unknown_types(tp)
     # bounds, then the two-column comparisons (which narrow them), then generators
     _column_bounds(tp)
-    derived = plan_derived(t, tp, colcmps, seed)
+    optional = frozenset(f"check constraint {name}" for name in handled)
+    derived = plan_derived(t, tp, colcmps, seed, optional)
     _column_generators(tp, skew)
     fk_units = plan_fk_units(schema, tp, columns, skew, seed)
     _assign_units(tp, fk_units, derived, seed)
-    plan_uniques(schema, tp, existing, seed)
+    plan_uniques(schema, tp, existing, seed, handled)
     return tp
 
 
-def _refuse_exclusions(t: Table, n: int) -> None:
-    if t.exclusions and n > 1:
-        ex = next(iter(t.exclusions))
+def _refuse_exclusions(t: Table, n: int, handled: frozenset[str]) -> None:
+    left = [name for name in t.exclusions if name not in handled]
+    if left and n > 1:
+        ex = left[0]
         raise UnsupportedError(
             f"{t.key}: exclusion constraint {ex} cannot be satisfied by the generator "
             "(ask for at most 1 row)"

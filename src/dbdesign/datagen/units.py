@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any
@@ -338,6 +338,7 @@ class DerivedUnit(Unit):
         self.rng = random.Random(seed)
         self.nrng = random.Random(seed + 1)
         self.null_frac = 0.0
+        self.max_step: Any = None  # a longest step, when a rule asks for short ranges
 
     def produce(self, tp: TablePlan, start: int, m: int, done: dict[str, list[Any]]) -> list[Any]:
         gen = self.col.gen
@@ -352,6 +353,8 @@ class DerivedUnit(Unit):
             ]
         else:
             dmin, dmax = gen.delta()
+            if self.max_step is not None:
+                dmax = max(dmin, min(dmax, self.max_step))
             if self.strict and not gen.discrete:
                 dmin = max(dmin, 1e-6)
             elif not self.strict:
@@ -397,6 +400,8 @@ class TablePlan:
     # FKs whose columns another, larger FK of this table already produces
     implied_fks: list[str] = field(default_factory=list)
     wired: str = ""  # "", "wiring", "done": foreign-key pools set (see Wiring)
+    # keeps the rows of each batch to the table's business rules (row_rules.RuleKeeper)
+    repair: Callable[[int, dict[str, list[Any]]], None] | None = None
 
     @property
     def key(self) -> str:
@@ -459,6 +464,8 @@ class TablePlan:
                 else:
                     for i, c in enumerate(u.columns):
                         done[c] = [None if v is None else v[i] for v in vals]
+            if self.repair is not None:
+                self.repair(start, done)
             yield start, done
 
 
