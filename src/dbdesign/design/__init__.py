@@ -10,14 +10,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dbdesign import dialects
-from dbdesign.design.build import Decision, DesignBuilder, Param, PatternPlan, TableInfo
+from dbdesign.design.build import (
+    Decision,
+    DesignBuilder,
+    Param,
+    PatternPlan,
+    RulePlan,
+    TableInfo,
+)
 from dbdesign.design.choice import Choice, choose
 from dbdesign.design.types import MAPPERS
 from dbdesign.errors import DbdesignError, UnsupportedError
 from dbdesign.model import FrozenMap, Schema
 from dbdesign.readers.spec import Spec
 
-__all__ = ["Decision", "Design", "Param", "PatternPlan", "TableInfo", "design"]
+__all__ = ["Decision", "Design", "Param", "PatternPlan", "RulePlan", "TableInfo", "design"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +38,7 @@ class Design:
     patterns: tuple[PatternPlan, ...]
     index_purposes: FrozenMap[str, tuple[str, ...]]
     partitioned: tuple[str, ...]
+    rules: tuple[RulePlan, ...] = ()  # the spec's business rules, as this design enforces them
 
 
 def design(spec: Spec, dialect: str | None = None) -> Design:
@@ -49,6 +57,7 @@ def design(spec: Spec, dialect: str | None = None) -> Design:
         patterns=tuple(b.patterns),
         index_purposes=FrozenMap({k: tuple(v) for k, v in b.index_purposes.items()}),
         partitioned=tuple(b.partitioned),
+        rules=tuple(b.rules),
     )
 
 

@@ -23,6 +23,7 @@ from dbdesign.design.draft import (
     Draft,
     Param,
     PatternPlan,
+    RulePlan,
     TableDraft,
     TableInfo,
 )
@@ -38,6 +39,7 @@ from dbdesign.design.patterns import (
     tenant_search_alternatives,
 )
 from dbdesign.design.references import links, same_tenant_references
+from dbdesign.design.rules import business_rules
 from dbdesign.design.tables import entity_tables
 from dbdesign.dialects.mysql import MYSQL
 from dbdesign.dialects.postgres import POSTGRES
@@ -72,6 +74,7 @@ __all__ = [
     "DesignBuilder",
     "Param",
     "PatternPlan",
+    "RulePlan",
     "TableInfo",
 ]
 
@@ -89,13 +92,14 @@ class DesignBuilder(Draft):
         same_tenant_references(self)
         required_cycles(self)
         pattern_indexes(self)
+        business_rules(self)
         fk_indexes(self)
         tenant_search_alternatives(self)
         return self._schema()
 
     def _schema(self) -> Schema:
         tables: dict[str, Table] = {}
-        triggers: dict[str, Trigger] = {}
+        triggers: dict[str, Trigger] = dict(self.triggers)
         functions: dict[str, Function] = {}
         policies: dict[str, Policy] = {}
         comments = dialects.get(self.dialect).capabilities.comments
@@ -140,6 +144,7 @@ class DesignBuilder(Draft):
                 foreign_keys=FrozenMap(t.fks),
                 uniques=FrozenMap(t.uniques),
                 checks=FrozenMap(t.checks),
+                exclusions=FrozenMap(t.exclusions),
                 partition_by=t.partition_by,
                 rls_enabled=t.rls,
                 comment=t.comment,

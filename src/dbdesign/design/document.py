@@ -172,6 +172,7 @@ def design_md(
         "",
     ]
     out += _scaling(d)
+    out += _business_rules(d, proof)
     out += ["## Data Integrity Rules", ""]
     out += [f"{n}. {rule}" for n, rule in enumerate(_integrity_rules(d, tables), 1)]
     out += ["", "## Decisions", "", "| Subject | Decision | Reason |", "|---|---|---|"]
@@ -309,6 +310,54 @@ def _queries(d: Design, proof: Proof | None) -> list[str]:
     if proof:
         out += ["### Proof", "", proof.summary_md(), ""]
     return out
+
+
+def _business_rules(d: Design, proof: Proof | None) -> list[str]:
+    """The spec's rules: each as stated, how this dialect enforces it (or why the
+    application must), and what the proof's violating write met."""
+    if not d.rules:
+        return []
+    server = dialects.get(d.dialect)
+    results = {r.rule: r for r in proof.rules} if proof else {}
+    out = [
+        "## Business Rules",
+        "",
+        f"The rules the spec states, each enforced by {server.title} itself wherever it can "
+        "be, else listed as the application's"
+        + (
+            ". The proof broke each one on purpose with a write (rolled back) and recorded "
+            "what the server said."
+            if proof
+            else "; not proved here (the proof needs a server: see Query Performance Analysis)."
+        ),
+        "",
+        "| Rule | Table | Stated | Enforced by | Proof |",
+        "|---|---|---|---|---|",
+    ]
+    for r in d.rules:
+        table = r.table.split(".", 1)[1]
+        how = r.how or f"**the application** ({r.reason})"
+        res = results.get(r.name)
+        said = "not proved" if res is None else res.verdict
+        if res is not None and res.error:
+            said += f": {res.error}"
+        elif res is not None and res.note:
+            said += f": {res.note}"
+        stated = _code(r.statement) + (f" — {r.description}" if r.description else "")
+        out.append(f"| {r.name} | {table} | {_cell(stated)} | {_cell(how)} | {_cell(said)} |")
+    notes = [r for r in d.rules if r.reason and r.how]
+    if notes:
+        out += ["", *[f"- **{r.name}**: {r.reason}." for r in notes]]
+    writes = [res for res in (proof.rules if proof else ()) if res.write]
+    if writes:
+        out += ["", "Violating writes tried:", "", "```sql"]
+        out += [f"-- {res.rule}: {res.verdict}\n{res.write};" for res in writes]
+        out += ["```"]
+    return [*out, ""]
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
 
 
 def _integrity_rules(d: Design, tables: Sequence[Table]) -> list[str]:

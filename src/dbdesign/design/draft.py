@@ -16,13 +16,16 @@ from dbdesign.model import (
     Check,
     Column,
     DataType,
+    Exclusion,
     Expr,
     Extension,
     ForeignKey,
+    FrozenMap,
     Index,
     IndexElement,
     PartitionBy,
     PrimaryKey,
+    Trigger,
     Unique,
 )
 from dbdesign.model.core import ReferentialAction
@@ -61,6 +64,33 @@ class PatternPlan:
 
 
 @dataclass(frozen=True, slots=True)
+class RulePlan:
+    """A business rule of the spec as this design keeps it: what it says, the schema objects
+    that enforce it (``objects``: their names appear in the server's refusals), how, and what
+    the proof and the data generator need to know of it (the fields it reads as columns)."""
+
+    kind: str  # "unique" | "no_overlap" | "check"
+    entity: str
+    table: str  # qualified table key
+    name: str  # the rule's name: the constraint, index or trigger pair that enforces it
+    statement: str  # the rule in the spec's terms
+    how: str  # how this dialect enforces it; "" when the application must
+    objects: tuple[str, ...]  # schema objects enforcing it
+    columns: FrozenMap[str, str]  # each field it reads -> its column
+    key: tuple[str, ...] = ()  # unique: the key's fields; no_overlap: the per fields
+    range: tuple[str, str] | None = None  # no_overlap: start and end fields
+    condition: str | None = None  # check, or unique's where, in the spec's syntax
+    reason: str = ""  # why the application enforces it, or what to know about the enforcement
+    description: str | None = None
+    # text one of which the server's refusal contains (names, or SQLite's "table.column")
+    signature: tuple[str, ...] = ()
+
+    @property
+    def enforced(self) -> bool:
+        return bool(self.how)
+
+
+@dataclass(frozen=True, slots=True)
 class TableInfo:
     key: str
     name: str
@@ -82,6 +112,7 @@ class TableDraft:
     fks: dict[str, ForeignKey] = field(default_factory=dict)
     uniques: dict[str, Unique] = field(default_factory=dict)
     checks: dict[str, Check] = field(default_factory=dict)
+    exclusions: dict[str, Exclusion] = field(default_factory=dict)
     relationships: list[str] = field(default_factory=list)
     partition_by: PartitionBy | None = None
     partition_key: str | None = None
@@ -119,6 +150,8 @@ class Draft:
         # designer added, the tenant key)
         self.fk_order: dict[str, int] = {}
         self.extensions: dict[str, Extension] = {}  # what the column types need (pgvector)
+        self.triggers: dict[str, Trigger] = {}  # triggers that enforce rules, by key
+        self.rules: list[RulePlan] = []
 
     def decide(self, subject: str, choice: str, reason: str) -> None:
         self.decisions.append(Decision(subject, choice, reason))

@@ -1,6 +1,8 @@
 """Prove a design on a real server: apply it, lint it, fill it, ANALYZE, and EXPLAIN every access
 pattern. A pattern passes when its plan uses the index designed for it and its measured p95
-latency meets its target.
+latency meets its target. The generated rows keep the spec's business rules, and each rule
+is then broken on purpose by one write, rolled back: it passes when the server refuses that
+write by the rule's own constraint or trigger (:mod:`~dbdesign.design.prove_rules`).
 
 One flow (:func:`prove`) for every server; what differs between PostgreSQL, MySQL / MariaDB and
 SQLite (connecting, the scratch database, applying the DDL, refreshing statistics, picking
@@ -23,6 +25,7 @@ from dbdesign.design import Design, PatternPlan
 from dbdesign.design.prove_mysql import MySQLServer
 from dbdesign.design.prove_pg import PostgresServer
 from dbdesign.design.prove_result import LATENCY_RUNS, PatternResult, Proof
+from dbdesign.design.prove_rules import prove_rules, row_rules
 from dbdesign.design.prove_server import Server
 from dbdesign.design.prove_sqlite import SQLiteServer
 
@@ -112,10 +115,14 @@ def prove(
             for pp in d.patterns:
                 say(f"explaining {pp.pattern.name}")
                 results.append(_check(server, conn, d, pp, seed))
+            if d.rules:
+                say("trying a write that breaks each business rule")
+            rules = prove_rules(server, conn, d)
         finally:
             conn.close()
     problems = [f"lint error: {e}" for e in lint_errors]
     problems += [p for r in results if (p := r.problem())]
+    problems += [p for r in rules if (p := r.problem())]
     return Proof(
         server=version,
         rows=rows,
@@ -125,6 +132,7 @@ def prove(
         seconds=time.perf_counter() - start,
         problems=tuple(problems),
         explain=server.explain_label,
+        rules=tuple(rules),
     )
 
 
@@ -151,7 +159,15 @@ def load_rows(url: str, d: Design, rows: dict[str, int], seed: int = 0) -> None:
 
     while True:  # each retry lowers one table's rows, so this ends
         try:
-            load(url, d.schema, rows, seed=seed, skew=skew_columns(d), keep_cyclic_keys=True)
+            load(
+                url,
+                d.schema,
+                rows,
+                seed=seed,
+                skew=skew_columns(d),
+                keep_cyclic_keys=True,
+                rules=row_rules(d),
+            )
             return
         except CapacityError as e:
             if e.table not in rows or not 1 <= e.limit < rows[e.table]:

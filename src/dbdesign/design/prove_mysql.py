@@ -177,6 +177,23 @@ class MySQLServer(MySQLDatabase):
             cur.execute(_my_placeholders(pp.sql), params)
             cur.fetchall()
 
+    def fetch(self, conn: Any, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        return self._rows(conn, _my_placeholders(sql), params)
+
+    def attempt(self, conn: Any, sql: str, params: tuple[Any, ...] = ()) -> str | None:
+        import pymysql
+
+        conn.begin()
+        try:
+            with conn.cursor() as cur:
+                cur.execute(_my_placeholders(sql), params)
+        except pymysql.err.MySQLError as e:
+            code, msg = (*e.args, "", "")[:2]
+            return f"{code} {msg}"
+        finally:
+            conn.rollback()
+        return None
+
 
 _MY_QUOTED_OR_MARK = re.compile(r"'(?:[^'\\]|\\.|'')*'|\"(?:[^\"\\]|\\.|\"\")*\"|`[^`]*`|\?")
 

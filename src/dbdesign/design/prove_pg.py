@@ -8,6 +8,7 @@ from typing import Any
 
 from dbdesign.databases.postgres import PostgresDatabase
 from dbdesign.design import Design, PatternPlan
+from dbdesign.design.prove_server import qmarks
 
 
 class PostgresServer(PostgresDatabase):
@@ -95,6 +96,20 @@ class PostgresServer(PostgresDatabase):
 
     def run(self, conn: Any, pp: PatternPlan, params: tuple[Any, ...]) -> None:
         conn.execute(_pg_placeholders(pp.sql), params).fetchall()
+
+    def fetch(self, conn: Any, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        return list(conn.execute(qmarks(sql, "%s"), params).fetchall())
+
+    def attempt(self, conn: Any, sql: str, params: tuple[Any, ...] = ()) -> str | None:
+        import psycopg
+
+        try:
+            with conn.transaction(force_rollback=True):
+                conn.execute(qmarks(sql, "%s"), params)
+        except psycopg.Error as e:
+            state = e.sqlstate or "?"
+            return f"{state} {(e.diag.message_primary or str(e)).strip()}"
+        return None
 
 
 def _pg_placeholders(sql: str) -> str:

@@ -1,5 +1,6 @@
-"""What a proof found: :class:`Proof` (the whole proof) and :class:`PatternResult` (one access
-pattern), with the summary DESIGN.md shows and the JSON the CLI prints."""
+"""What a proof found: :class:`Proof` (the whole proof), :class:`PatternResult` (one access
+pattern) and :class:`RuleResult` (one business rule), with the summary DESIGN.md shows and the
+JSON the CLI prints."""
 
 from __future__ import annotations
 
@@ -65,6 +66,47 @@ class PatternResult:
 
 
 @dataclass(frozen=True, slots=True)
+class RuleResult:
+    """A business rule put to the test: a write that breaks it, tried in a transaction that is
+    rolled back, and what the server said. The rule is proved when the server refused the
+    write naming the rule's constraint or trigger."""
+
+    rule: str  # the rule's name (its constraint, index or trigger pair)
+    statement: str
+    write: str = ""  # the violating write tried, its values shown; "" when none was tried
+    refused: bool = False
+    error: str = ""  # the server's refusal
+    by_rule: bool = False  # the refusal names the rule's constraint or trigger
+    note: str = ""  # why no write was tried
+
+    @property
+    def tried(self) -> bool:
+        return bool(self.write)
+
+    @property
+    def ok(self) -> bool:
+        return not self.tried or (self.refused and self.by_rule)
+
+    @property
+    def verdict(self) -> str:
+        if not self.tried:
+            return "NOT TRIED"
+        if not self.refused:
+            return "FAIL: accepted"
+        return "REJECTED" if self.by_rule else "FAIL: refused by another constraint"
+
+    def problem(self) -> str | None:
+        if self.ok:
+            return None
+        if not self.refused:
+            return f"rule {self.rule}: the database accepted a write that breaks it: {self.write}"
+        return (
+            f"rule {self.rule}: the write that breaks it was refused, but not by the rule "
+            f"({self.error}): {self.write}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Proof:
     server: str  # version string
     rows: dict[str, int]
@@ -74,6 +116,7 @@ class Proof:
     seconds: float = 0.0
     problems: tuple[str, ...] = field(default=())
     explain: str = "EXPLAIN (ANALYZE)"  # how each pattern's plan was read
+    rules: tuple[RuleResult, ...] = ()  # each business rule's violating write
 
     @property
     def explained(self) -> str:
@@ -103,6 +146,15 @@ class Proof:
                 f"| {r.pattern} | {r.index or '—'} | {', '.join(r.indexes_used) or 'seq scan'} "
                 f"| {r.p95_ms:.2f} | {r.target_ms:g} | {'PASS' if r.ok else 'FAIL'} |"
             )
+        if self.rules:
+            tried = [r for r in self.rules if r.tried]
+            refused = [r for r in tried if r.ok]
+            lines += [
+                "",
+                f"Business rules: {len(tried)} of {len(self.rules)} broken on purpose by a "
+                f"write (rolled back); {len(refused)} refused by the rule's own constraint or "
+                "trigger (see Business Rules).",
+            ]
         lines += ["", "| Table | Rows generated |", "|---|---|"]
         lines += [f"| {k.split('.', 1)[1]} | {v:,} |" for k, v in self.rows.items()]
         verdict = (
@@ -132,5 +184,17 @@ class Proof:
                     "ok": r.ok,
                 }
                 for r in self.results
+            ],
+            "rules": [
+                {
+                    "rule": r.rule,
+                    "write": r.write,
+                    "refused": r.refused,
+                    "by_rule": r.by_rule,
+                    "error": r.error,
+                    "note": r.note,
+                    "ok": r.ok,
+                }
+                for r in self.rules
             ],
         }

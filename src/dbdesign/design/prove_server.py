@@ -5,6 +5,7 @@ one kind of server, and the helpers its implementations share. Each kind has its
 from __future__ import annotations
 
 import math
+import re
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
@@ -44,6 +45,25 @@ class Server(Protocol):
     def run(self, conn: Any, pp: PatternPlan, params: tuple[Any, ...]) -> None:
         """Run the pattern once and fetch every row (a timed run)."""
         ...
+
+    def fetch(self, conn: Any, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        """The rows of a query written with ``?`` placeholders."""
+        ...
+
+    def attempt(self, conn: Any, sql: str, params: tuple[Any, ...] = ()) -> str | None:
+        """Run a write (``?`` placeholders) in a transaction that is rolled back: None when
+        the server accepted it, else its refusal (the error code and message)."""
+        ...
+
+
+_QUOTED_OR_MARK = re.compile(r"'(?:[^'\\]|\\.|'')*'|\"(?:[^\"]|\"\")*\"|`[^`]*`|\?")
+
+
+def qmarks(sql: str, mark: str) -> str:
+    """``?`` placeholders (outside quoted text) as ``mark``; with ``%s``, a ``%`` is doubled."""
+    if mark == "%s":
+        sql = sql.replace("%", "%%")
+    return _QUOTED_OR_MARK.sub(lambda m: mark if m.group() == "?" else m.group(), sql)
 
 
 def percentile_index(n: int, fraction: float = 0.95) -> int:

@@ -119,6 +119,19 @@ class SQLiteServer(SQLiteDatabase):
     def run(self, conn: Any, pp: PatternPlan, params: tuple[Any, ...]) -> None:
         conn.execute(pp.sql, params).fetchall()
 
+    def fetch(self, conn: Any, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        return list(conn.execute(sql, params).fetchall())
+
+    def attempt(self, conn: Any, sql: str, params: tuple[Any, ...] = ()) -> str | None:
+        conn.execute("BEGIN")
+        try:
+            conn.execute(sql, params)
+        except sqlite3.Error as e:
+            return f"{type(e).__name__} {e}"
+        finally:
+            conn.execute("ROLLBACK")
+        return None
+
 
 def _sq_autoindex_name(conn: Any, table: Any, autoindex: str) -> str:
     """A primary or unique key declared in CREATE TABLE, by its model name: SQLite names its

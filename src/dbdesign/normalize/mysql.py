@@ -33,6 +33,7 @@ from typing import Any
 import sqlglot
 from sqlglot import exp
 
+from dbdesign.dialects.mysql import quote_string, unquote_string
 from dbdesign.model import register_normaliser
 
 _TOKEN = re.compile(
@@ -54,6 +55,8 @@ def _fallback(text: str) -> str:
             continue
         if tok[0] == "`":
             tok = tok[1:-1].replace("``", "`").lower() if len(tok) > 1 else tok
+        elif tok[0] == "'" and len(tok) > 1 and tok.endswith("'"):
+            tok = quote_string(unquote_string(tok))  # 'it''s' and 'it\'s' are one string
         elif tok[0] not in "'\"":
             tok = tok.lower()
         parts.append(tok)

@@ -214,7 +214,13 @@ class _Parser:
         while self.at("keyword", op):
             self.take()
             operands.append(part())
-        return first if len(operands) == 1 else Logical(first.pos, op, tuple(operands))
+        if len(operands) == 1:
+            return first
+        # (a and b) and c is a and b and c: one flat list, as the server prints it
+        flat: list[Node] = []
+        for x in operands:
+            flat += x.operands if isinstance(x, Logical) and x.op == op else [x]
+        return Logical(first.pos, op, tuple(flat))
 
     def negation(self) -> Node:
         if self.at("keyword", "not"):
@@ -522,11 +528,22 @@ class Style:
     string: Callable[[str], str]  # a string constant
     booleans: tuple[str, str]  # false, true
     divide: Callable[[str, str], str] = lambda a, b: f"{a} / {b}"  # exact division
+    # a boolean field standing as a condition (MariaDB stores ``flag`` as ``flag <> 0``)
+    truth: Callable[[str], str] = lambda column: column
 
 
 def render(node: Node, style: Style) -> str:
     """``node`` in SQL (lower-case keywords, parentheses only where they are needed)."""
-    return _render(node, style)[0]
+    return _condition(node, style)[0]
+
+
+def _condition(n: Node, s: Style) -> tuple[str, int]:
+    """A part that stands as a condition: a bare boolean field is written as the style's
+    truth test."""
+    if isinstance(n, Name):
+        text = s.truth(s.column(n.name))
+        return text, _ATOM if text == s.column(n.name) else _PREDICATE
+    return _render(n, s)
 
 
 def _wrap(part: tuple[str, int], at: int) -> str:
@@ -566,10 +583,10 @@ def _render(n: Node, s: Style) -> tuple[str, int]:
         a, lo, hi = (_wrap(_render(x, s), _SUM) for x in (n.operand, n.low, n.high))
         return f"{a} {'not ' if n.negated else ''}between {lo} and {hi}", _PREDICATE
     if isinstance(n, Not):
-        return "not " + _wrap(_render(n.operand, s), _NOT), _NOT
+        return "not " + _wrap(_condition(n.operand, s), _NOT), _NOT
     assert isinstance(n, Logical)
     at = _OR if n.op == "or" else _AND
-    return f" {n.op} ".join(_wrap(_render(x, s), at + 1) for x in n.operands), at
+    return f" {n.op} ".join(_wrap(_condition(x, s), at + 1) for x in n.operands), at
 
 
 def _literal(v: object, s: Style) -> str:

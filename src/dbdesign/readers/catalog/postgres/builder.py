@@ -355,7 +355,8 @@ class CatalogBuilder:
             origin = self.origin("pg_constraint", c["oid"])
             idx = self.indexes.get(c["indexid"]) if kind in "pux" else None
             common = {"name": c["name"], "comment": c["comment"], "origin": origin}
-            columns = tuple(self.attnames[(relid, n)] for n in c["columns"] or ())
+            # an exclusion constraint's expression elements are 0 in conkey (idx has them)
+            columns = tuple(self.attnames[(relid, n)] for n in c["columns"] or () if n != 0)
             if kind == "p":
                 pk = PrimaryKey(
                     columns=columns,
