@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from dbdesign.datagen import checks as chk
@@ -11,6 +12,9 @@ from dbdesign.datagen.units import ColumnIndex, ColumnPlan
 from dbdesign.datagen.values import Unsatisfiable
 from dbdesign.errors import UnsupportedError
 from dbdesign.model import Schema, Table
+
+# A check a row rule keeps with OR or NOT in it: left to the rule (as a rule's SQL is written).
+_OR_NOT = re.compile(r"\b(or|not)\b", re.IGNORECASE)
 
 # A comparison of two columns in a check: (left, operator, right, the check), for derived.py.
 ColumnComparison = tuple[str, str, str, str]
@@ -35,11 +39,15 @@ def apply_checks(
     for check in t.checks.values():
         src = f"check constraint {check.name}"
         if check.name in handled:
+            if _OR_NOT.search(check.expr.text):
+                continue  # the generator would keep one branch only (every row cancelled)
             try:
                 chk.atoms(check.expr.text, schema.dialect)
             except chk.CheckUnsupported:
                 continue
         for a in _atoms(check.expr.text, schema.dialect, src, t, check.expr.text):
+            if a.kind == "isnull" and check.name in handled:
+                continue  # an OR's NULL branch: the rule keeps the check, values not all NULL
             cp = columns.find(a.column, src)
             if a.kind == "colcmp":
                 assert a.other is not None

@@ -35,8 +35,8 @@ def _who_hint(s: set[str], last: str, joined: str) -> str | None:
         return "email"
     if last == "at" or s & {"timestamp", "datetime"}:
         return "datetime"  # created_at in a text column (SQLite): ISO 8601, as its functions want
-    if s & {"date", "dob", "birthday"}:
-        return "date"
+    if s & {"date", "dob", "birthday"} or (last == "on" and len(s) > 1):
+        return "date"  # due_on, acquired_on: the _on convention for dates
     if joined in ("first_name", "firstname", "given_name", "forename", "fname"):
         return "first"
     if joined in ("last_name", "lastname", "surname", "family_name", "lname"):

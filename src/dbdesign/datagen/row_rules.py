@@ -24,6 +24,7 @@ planner neither refuses them nor treats a partial unique index as a full one.
 from __future__ import annotations
 
 import bisect
+import itertools
 import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -36,7 +37,7 @@ from dbdesign.datagen.units import DerivedUnit, FreeUnit, TablePlan, Unit, stabl
 from dbdesign.errors import UnsupportedError
 
 Condition = Callable[[Mapping[str, Any]], Any]  # row (column -> Python value) -> True/False/None
-REDRAWS = 60  # attempts to redraw a row's free columns before giving up
+REDRAWS = 200  # attempts to redraw a row's free columns before giving up
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +116,7 @@ class RuleKeeper:
         for rule in self.checks:
             if self.holds(rule, i, done) is not False:
                 continue
-            free = self._free(rule.reads)
+            free = self._free(self._with_checks(rule.reads))
             if not free or not self._redraw(i, done, free, lambda: self._checks_hold(i, done)):
                 raise UnsupportedError(self._stuck(rule, i, done, free))
 
@@ -147,9 +148,17 @@ class RuleKeeper:
     def _redraw(
         self, i: int, done: dict[str, list[Any]], free: list[str], ok: Callable[[], bool]
     ) -> bool:
-        """Draw ``free`` columns of row ``i`` again (one, then all) until ``ok()``; the row is
-        restored when no draw does."""
+        """Swap two of the ``free`` columns' values (``a > b`` the wrong way round), then draw
+        them again (one, then all) until ``ok()``; the row is restored when nothing does."""
         before = {c: done[c][i] for c in self.tp.unit_of if c in done}
+        for a, b in itertools.combinations(free, 2):
+            va, vb = done[a][i], done[b][i]
+            if va is None or vb is None or type(va) is not type(vb):
+                continue
+            done[a][i], done[b][i] = vb, va
+            if self._fits(a, vb) and self._fits(b, va) and ok():
+                return True
+            done[a][i], done[b][i] = va, vb
         for attempt in range(REDRAWS):
             cols = [self.rng.choice(free)] if attempt % 2 == 0 else free
             for c in cols:
@@ -160,6 +169,12 @@ class RuleKeeper:
             for c, v in before.items():
                 done[c][i] = v
         return False
+
+    def _fits(self, c: str, v: Any) -> bool:
+        """Whether column ``c``'s generator could have drawn ``v`` (within its bounds)."""
+        gen = self.tp.column(c).gen
+        lo, hi = getattr(gen, "lo", None), getattr(gen, "hi", None)
+        return (lo is None or v >= lo) and (hi is None or v <= hi)
 
     def _draw(self, c: str, i: int, done: dict[str, list[Any]], nonnull: bool = False) -> Any:
         u = self.tp.unit_of[c]

@@ -258,6 +258,14 @@ def _table_section(d: Design, t: Table, info: TableInfo) -> list[str]:
     out.append("")
     if info.relationships:
         out += ["**Relationships:**", "", *[f"- {r}" for r in info.relationships], ""]
+    rules = [r for r in d.rules if r.table == t.key]
+    if rules:
+        out += ["**Business rules** (see Business Rules):", ""]
+        out += [
+            f"- `{r.name}`: {_code(r.statement)} — {r.how or 'kept by the application'}"
+            for r in rules
+        ]
+        out.append("")
     if t.partition_by:
         by = ", ".join(e.column or "?" for e in t.partition_by.elements)
         out += [
@@ -414,6 +422,12 @@ def _table_rules(t: Table) -> list[str]:
             f"{fk.ref_table.split('.', 1)[1]} (ON DELETE {fk.on_delete}{deferred})."
         )
     rules += [f"**{ck.name}**: {_code(ck.expr.text)}." for ck in t.checks.values()]
+    for ex in t.exclusions.values():
+        parts = ", ".join(
+            f"{e.element.column or e.element.expr} WITH {e.operator}" for e in ex.elements
+        )
+        where = f" WHERE ({ex.where.text})" if ex.where is not None else ""
+        rules.append(f"**{ex.name}**: {_code(f'EXCLUDE USING {ex.method} ({parts}){where}')}.")
     rules += [f"**{u.name}**: ({', '.join(u.columns)}) is unique." for u in t.uniques.values()]
     return rules
 

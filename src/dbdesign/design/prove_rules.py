@@ -26,7 +26,7 @@ from dbdesign.datagen.row_rules import RowRule
 from dbdesign.design import Design, RulePlan
 from dbdesign.design.prove_result import RuleResult
 from dbdesign.design.prove_server import Server
-from dbdesign.design.rules import dialect_style as style
+from dbdesign.design.rule_sql import dialect_style as style
 from dbdesign.readers import expression as X
 from dbdesign.readers.spec import field_kinds
 
@@ -291,8 +291,9 @@ def _check_write(t: _Table, r: RulePlan) -> Write:
     seen = {f: next((type(s[f]) for s in samples if s[f] is not None), None) for f in cols}
     kinds = field_kinds(t.spec, r.entity)
     types: dict[str, Any] = {f: seen[f] or _KIND_TYPES.get(kinds[f].kind) for f in cols}
+    space = _Space(samples, constants, types, {f: kinds[f] for f in cols})
     for (pk, row), values in zip(t.sample, samples, strict=True):
-        for change in _changes(values, fields, samples, constants, types):
+        for change in space.changes(values, fields):
             try:
                 if X.evaluate(node, {**values, **change}) is not False:
                     continue
@@ -306,37 +307,48 @@ def _check_write(t: _Table, r: RulePlan) -> Write:
     return "no values found in the data that make the check false and keep the other rules"
 
 
-def _changes(
-    row: Mapping[str, Any],
-    fields: list[str],
-    samples: list[dict[str, Any]],
-    constants: list[Any],
-    types: Mapping[str, type | None],
-) -> Iterator[dict[str, Any]]:
-    """Changes of one field, then of two, to candidate values."""
-    cands = {f: _candidates(f, row, samples, constants, types[f]) for f in fields}
-    for f in fields:
-        for v in cands[f]:
-            yield {f: v}
-    for f, g in itertools.combinations(fields, 2):
-        for v, w in itertools.product(cands[f][:8], cands[g][:8]):
-            yield {f: v, g: w}
+class _Space:
+    """The values a check's violating write may give each field: of the field's kind only
+    (an enum's own values; a time, another time of the row or a day past it; a number, the
+    row's numbers, the check's constants and a step past them), as the field's values are
+    in Python."""
+
+    def __init__(
+        self,
+        samples: list[dict[str, Any]],
+        constants: list[Any],
+        types: Mapping[str, Any],
+        kinds: Mapping[str, X.FieldKind],
+    ) -> None:
+        self.samples, self.constants, self.types, self.kinds = samples, constants, types, kinds
+
+    def changes(self, row: Mapping[str, Any], fields: list[str]) -> Iterator[dict[str, Any]]:
+        """Changes of one field, then of two, to candidate values."""
+        cands = {f: self.candidates(f, row) for f in fields}
+        for f in fields:
+            for v in cands[f]:
+                yield {f: v}
+        for f, g in itertools.combinations(fields, 2):
+            for v, w in itertools.product(cands[f][:8], cands[g][:8]):
+                yield {f: v, g: w}
+
+    def candidates(self, f: str, row: Mapping[str, Any]) -> list[Any]:
+        kind = self.kinds[f]
+        alike = [v for g, v in row.items() if self.kinds[g].kind == kind.kind and g != f]
+        if kind.kind == "enum":
+            pool: list[Any] = list(kind.values)
+        elif kind.kind in ("text", "reference", "uuid"):
+            pool = [c for c in self.constants if isinstance(c, str)] + alike
+        else:
+            pool = [x for v in [*self.constants, *alike] for x in _near(v)]
+        if kind.kind in ("timestamp", "date", "time"):  # text only where it is ISO 8601
+            pool = [v for v in pool if not isinstance(v, str) or _from_text(v) is not v]
+        pool += [s[f] for s in self.samples[:20]]
+        return _distinct(pool, self.types[f], row[f])
 
 
-def _candidates(
-    f: str,
-    row: Mapping[str, Any],
-    samples: list[dict[str, Any]],
-    constants: list[Any],
-    kind: Any,
-) -> list[Any]:
-    """Values for field ``f``: the check's constants and a step past them, the row's other
-    values of its type and a step past them, the table's values of ``f``."""
-    own = row[f]
-    pool: list[Any] = []
-    for v in [*constants, *row.values()]:
-        pool += _near(v)
-    pool += [s[f] for s in samples[:20]]
+def _distinct(pool: list[Any], kind: Any, own: Any) -> list[Any]:
+    """The values of ``pool`` that are of ``kind`` (converted), but ``own``, once each."""
     out: list[Any] = []
     seen: set[Any] = set()
     for v in pool:

@@ -19,8 +19,8 @@ from dataclasses import replace
 from dbdesign import dialects
 from dbdesign.design.draft import Draft, RulePlan, TableDraft
 from dbdesign.design.naming import object_name
+from dbdesign.design.rule_sql import sql_of
 from dbdesign.model import Expr, Trigger
-from dbdesign.readers.spec import Entity
 
 MESSAGE_MAX = 128  # MySQL's MESSAGE_TEXT
 
@@ -55,7 +55,7 @@ def _overlap(a: str, o: str, s: str, e: str, nullable: tuple[bool, bool]) -> lis
 
 def overlap_triggers(
     b: Draft,
-    e: Entity,
+    ename: str,
     t: TableDraft,
     plan: RulePlan,
     per: tuple[str, ...],
@@ -68,7 +68,7 @@ def overlap_triggers(
     by_name = {c.name: c for c in t.columns}
     s, en = q(rng[0]), q(rng[1])
     nullable = (by_name[rng[0]].nullable, by_name[rng[1]].nullable)
-    soft = b.feature(e, "soft_delete")
+    cond = plan.condition
     names = []
     for event in ("INSERT", "UPDATE"):
         conds = [f"o.{q(c)} = NEW.{q(c)}" for c in per]
@@ -76,10 +76,10 @@ def overlap_triggers(
         if event == "UPDATE":
             me = "rowid" if not b.my else q("id")
             conds.append(f"o.{me} <> OLD.{me}")
-        if soft:
-            conds.append("o.deleted_at IS NULL")
+        if cond:  # the rule's condition, on the other row and on the new one
+            conds.append(f"({sql_of(b, ename, cond, 'o.')})")
         exists = f"EXISTS (SELECT 1 FROM {q(t.name)} AS o WHERE {' AND '.join(conds)})"
-        when = f"NEW.deleted_at IS NULL AND {exists}" if soft else exists
+        when = f"({sql_of(b, ename, cond, 'NEW.')}) AND {exists}" if cond else exists
         name = _trigger_name(t, plan, event)
         if b.my:
             body = _mysql_body(b, t, per, when, _message(b, plan))

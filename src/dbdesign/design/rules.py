@@ -17,18 +17,15 @@ Rules on a soft-deleted entity hold among the rows not deleted, as its unique ke
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 
-from dbdesign import dialects
 from dbdesign.design.draft import Draft, RulePlan, TableDraft
 from dbdesign.design.naming import object_name
+from dbdesign.design.rule_sql import live, sql_of
 from dbdesign.design.rule_triggers import (
     check_triggers,
     overlap_triggers,
 )
-from dbdesign.dialects.mysql import MYSQL
-from dbdesign.dialects.postgres import POSTGRES
 from dbdesign.model import (
     Check,
     Column,
@@ -69,44 +66,6 @@ def business_rules(b: Draft) -> None:
             no_overlap_rule(b, ename, e, t, o)
         for c in e.checks:
             check_rule(b, ename, e, t, check_of(c))
-
-
-def dialect_style(dialect: str, column: Callable[[str], str]) -> X.Style:
-    """How ``dialect`` writes a rule's expression, each field written by ``column``: exact
-    division (PostgreSQL and SQLite divide integers as integers), MySQL's ``flag <> 0`` for a
-    boolean field standing as a condition (as the server stores it)."""
-    d = dialects.get(dialect)
-    if d is POSTGRES:
-        divide = "{a}::numeric / {b}"
-    elif d is MYSQL:
-        divide = "{a} / {b}"
-    else:
-        divide = "CAST({a} AS REAL) / {b}"
-    return X.Style(
-        column=column,
-        string=d.quote_string,
-        booleans=d.boolean_literals,
-        divide=lambda a, b: divide.format(a=a, b=b),
-        truth=(lambda c: f"{c} <> 0") if d is MYSQL else (lambda c: c),
-    )
-
-
-def style(b: Draft, ename: str, prefix: str = "") -> X.Style:
-    """How this design writes an expression of entity ``ename`` (``prefix``: ``NEW.`` in a
-    trigger)."""
-    q = dialects.get(b.dialect).quote_ident
-    return dialect_style(b.dialect, lambda f: prefix + q(b.column_of(ename, f)))
-
-
-def live(condition: str | None, soft: bool) -> str | None:
-    """``condition`` (spec syntax) among the rows not soft-deleted when ``soft``."""
-    if not soft:
-        return condition
-    return f"({condition}) and deleted_at is null" if condition else "deleted_at is null"
-
-
-def sql_of(b: Draft, ename: str, text: str, prefix: str = "") -> str:
-    return X.render(X.parse(text), style(b, ename, prefix))
 
 
 def _columns(b: Draft, ename: str, fields: tuple[str, ...]) -> FrozenMap[str, str]:
@@ -240,6 +199,10 @@ def no_overlap_rule(b: Draft, ename: str, e: Entity, t: TableDraft, o: NoOverlap
     statement = f"[{start}, {end}) ranges never overlap" + (
         f" for the same {', '.join(o.per)}" if o.per else ""
     )
+    if o.where:
+        statement += f" where {o.where}"
+    condition = live(o.where, _soft(b, e))
+    reads = X.fields(X.parse(condition)) if condition else ()
     plan = RulePlan(
         kind="no_overlap",
         entity=ename,
@@ -248,22 +211,22 @@ def no_overlap_rule(b: Draft, ename: str, e: Entity, t: TableDraft, o: NoOverlap
         statement=statement,
         how="",
         objects=(name,),
-        columns=_columns(b, ename, (*o.per, start, end, *(("deleted_at",) if _soft(b, e) else ()))),
+        columns=_columns(b, ename, (*o.per, start, end, *reads)),
         key=o.per,
         range=o.range,
-        condition=live(None, _soft(b, e)),
+        condition=condition,
         description=o.description,
         signature=(name,),
     )
     if b.pg:
-        _exclusion(b, e, t, plan, per, (s_col, e_col))
+        _exclusion(b, ename, t, plan, per, (s_col, e_col))
     else:
-        overlap_triggers(b, e, t, plan, per, (s_col, e_col))
+        overlap_triggers(b, ename, t, plan, per, (s_col, e_col))
         _lookup_index(b, t, per, s_col, plan)
 
 
 def _exclusion(
-    b: Draft, e: Entity, t: TableDraft, plan: RulePlan, per: tuple[str, ...], rng: tuple[str, str]
+    b: Draft, ename: str, t: TableDraft, plan: RulePlan, per: tuple[str, ...], rng: tuple[str, str]
 ) -> None:
     """PostgreSQL: EXCLUDE USING gist. An integer key is compared as a one-point range
     (``int8range(room_id, room_id, '[]') &&``), which core PostgreSQL indexes with GiST; any
@@ -297,8 +260,8 @@ def _exclusion(
             element=IndexElement(expr=Expr(f"{range_fn}({rng[0]}, {rng[1]})")), operator="&&"
         )
     )
-    if b.feature(e, "soft_delete"):
-        wheres.append("deleted_at IS NULL")
+    if plan.condition:
+        wheres.append(sql_of(b, ename, plan.condition))
     where = _conjunction(wheres, "")
     t.exclusions[plan.name] = Exclusion(
         name=plan.name,

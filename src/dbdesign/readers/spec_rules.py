@@ -9,7 +9,7 @@ rule can have, each at its YAML path.
         - {columns: [copy], where: "returned_at is null", name: one_active_loan}
     booking:
       no_overlap:
-        - {range: [starts_at, ends_at], per: [room]}
+        - {range: [starts_at, ends_at], per: [room], where: "status <> 'cancelled'"}
       checks:
         - ends_at > starts_at
         - {check: "discount <= price", description: A discount never exceeds the price.}
@@ -63,6 +63,11 @@ class NoOverlapRule(_Model):
     )
     per: tuple[str, ...] = Field(
         (), description="The fields whose rows' ranges must not overlap (e.g. [room]); empty: all."
+    )
+    where: str | None = Field(
+        None,
+        description="The condition of the rows the rule applies to, e.g. "
+        "\"status <> 'cancelled'\" (a cancelled booking frees its room).",
     )
     name: Name | None = Field(None, description="Names the rule's constraint.")
     description: str | None = None
@@ -126,6 +131,8 @@ def rule_errors(
         path = (*base, "no_overlap", i)
         yield from _range(path, o, kinds)
         yield from _fields(path, "per", o.per, kinds)
+        if o.where is not None:
+            yield from _expression((*path, "where"), o.where, kinds)
         yield from _unique_name(path, o.name, names)
     for i, c in enumerate(checks):
         path = (*base, "checks", i)

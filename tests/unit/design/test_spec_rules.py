@@ -154,5 +154,11 @@ def test_the_json_schema_describes_the_rules() -> None:
     defs = S.json_schema()["$defs"]
     entity = defs["Entity"]["properties"]
     assert {"unique", "no_overlap", "checks"} <= set(entity)
-    assert set(defs["NoOverlapRule"]["properties"]) == {"range", "per", "name", "description"}
+    assert set(defs["NoOverlapRule"]["properties"]) == {
+        "range",
+        "per",
+        "where",
+        "name",
+        "description",
+    }
     assert defs["UniqueRule"]["required"] == ["columns"]

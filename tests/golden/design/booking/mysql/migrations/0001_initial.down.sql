@@ -1,0 +1,4 @@
+DROP TABLE `bookings`;
+DROP TABLE `rooms`;
+DROP TABLE `buildings`;
+DROP TABLE `people`;
