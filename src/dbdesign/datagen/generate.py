@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from dbdesign.datagen.plan import DataPlan, Existing, TablePlan, build
+from dbdesign.datagen.row_rules import RowRule
 from dbdesign.model import Schema
 
 BATCH_ROWS = 20_000
@@ -26,9 +27,10 @@ def plan(
     seed: int = 0,
     skew: Mapping[str, float] | None = None,
     existing: Existing | None = None,
+    rules: Sequence[RowRule] = (),
 ) -> DataPlan:
     """The plan for ``rows`` (raises at once on anything the generator cannot satisfy)."""
-    return build(schema, rows, seed=seed, skew=skew, existing=existing)
+    return build(schema, rows, seed=seed, skew=skew, existing=existing, rules=rules)
 
 
 def generate(
@@ -38,6 +40,7 @@ def generate(
     seed: int = 0,
     skew: Mapping[str, float] | None = None,
     batch_rows: int = BATCH_ROWS,
+    rules: Sequence[RowRule] = (),
 ) -> Iterator[Batch]:
     """Rows that satisfy ``schema``'s constraints, in foreign-key order.
 
@@ -46,9 +49,10 @@ def generate(
     exponent for foreign-key targets and categorical values (1.0 is a typical skew; 0 uniform).
     The same seed gives the same rows. Problems (a check it cannot satisfy, a unique key that
     cannot hold that many rows) raise :class:`dbdesign.errors.UnsupportedError` here, before
-    any row is produced.
+    any row is produced. ``rules``: business rules the rows keep beyond the schema's
+    constraints (:mod:`~dbdesign.datagen.row_rules`).
     """
-    p = plan(schema, rows, seed=seed, skew=skew)
+    p = plan(schema, rows, seed=seed, skew=skew, rules=rules)
     return _iterate(p, batch_rows)
 
 
