@@ -120,13 +120,22 @@ def _print_text(d: object, proof: object, out: Path | None, prove: bool = True) 
     if d.choice.note:
         print(f"  note: {d.choice.note}")
     n_ix = len(d.schema.indexes)
-    print(f"  {len(tables)} tables, {n_ix} secondary indexes, {len(d.patterns)} access patterns")
+    rules = f", {len(d.rules)} business rules" if d.rules else ""
+    print(
+        f"  {len(tables)} tables, {n_ix} secondary indexes, {len(d.patterns)} access patterns"
+        + rules
+    )
     if isinstance(proof, Proof):
         print(
             f"  proof on {proof.server}: {sum(proof.rows.values()):,} rows, {proof.seconds:.1f} s"
         )
         for r in proof.results:
             print(f"    {'PASS' if r.ok else 'FAIL'} {r.pattern}: {r.summary}")
+        for rr in proof.rules:
+            said = rr.error or rr.note
+            print(
+                f"    {rr.verdict} rule {rr.rule}: {rr.statement}" + (f" ({said})" if said else "")
+            )
         print("  result: " + ("PASS" if proof.ok else "FAIL"))
     elif not prove:
         print("  proof: not run (--no-prove)")
