@@ -73,6 +73,18 @@ def design_json(d: Design, proof: Proof | None) -> dict[str, Any]:
             }
             for p in d.patterns
         ],
+        "rules": [
+            {
+                "name": r.name,
+                "kind": r.kind,
+                "table": r.table,
+                "statement": r.statement,
+                "enforced_by": r.how or None,
+                "objects": list(r.objects),
+                "reason": r.reason or None,
+            }
+            for r in d.rules
+        ],
         "schema": to_dict(d.schema),
         "proof": proof.as_json() if proof else None,
     }

@@ -121,6 +121,15 @@ def unique_rule(b: Draft, ename: str, e: Entity, t: TableDraft, u: UniqueRule) -
     if b.my:
         _unique_generated(b, ename, e, t, plan, cols)
         return
+    if t.partition_key is not None and t.partition_key not in cols:
+        b.rules.append(
+            replace(
+                plan,
+                reason=f"a unique index on a partitioned table must include its partition key "
+                f"({t.partition_key}), which this key does not: the application keeps it",
+            )
+        )
+        return
     where = sql_of(b, ename, live(u.where, _soft(b, e)) or "")
     b.index(
         t,

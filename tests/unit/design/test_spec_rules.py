@@ -123,6 +123,12 @@ BAD = [
         "the range's own fields cannot be in per",
     ),
     (
+        ("per: [room]}", "per: [room], where: \"status = 'gone'\"}"),
+        "s.yaml:18:59",
+        "entities.booking.no_overlap[0].where",
+        "'gone' is not a value of status (held, confirmed, cancelled)",
+    ),
+    (
         ("name: one_start", "name: One-Start"),
         "s.yaml:16:76",
         "entities.booking.unique[0].name",
