@@ -32,7 +32,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from dbdesign.datagen.fk_units import FkUnit
-from dbdesign.datagen.gen_base import DAY, EPOCH, WINDOW_END, WINDOW_START
+from dbdesign.datagen.gen_base import DAY, EPOCH, WINDOW_END, WINDOW_START, Gen
 from dbdesign.datagen.units import DerivedUnit, FreeUnit, TablePlan, Unit, stable_seed
 from dbdesign.errors import UnsupportedError
 
@@ -72,9 +72,10 @@ class RuleKeeper:
             (r, _Ranges(_Codec(tp, r))) for r in rules if r.kind == "no_overlap" and r.range
         ]
         self.rng = random.Random(stable_seed(seed, tp.key, "rules"))
-        fixed = {c for r, _ in self.overlaps for c in (*(r.range or ()), *r.key)}
-        fixed |= {c for r, _ in self.uniques for c in r.key}
-        self.fixed = fixed  # columns a redraw may not change
+        # columns a redraw may not change: a range placed (and its key), and, once a row's
+        # unique keys are kept, their columns (the checks run before them)
+        self.fixed = {c for r, _ in self.overlaps for c in (*(r.range or ()), *r.key)}
+        self.unique_keys = {c for r, _ in self.uniques for c in r.key}
         reads = {c for r in rules for c in (*r.reads, *r.key, *(r.range or ()))}
         self.py = {c: tp.column(c).gen for c in reads if tp.column(c).gen is not None}
 
@@ -185,6 +186,8 @@ class RuleKeeper:
             return None
         if isinstance(u, FkUnit):  # another row it may reference
             return u.draw(self.rng, 1)[0]
+        if type(gen) is Gen:  # a column a check keeps NULL
+            return None
         if isinstance(u, DerivedUnit):
             src = done[u.source][i]
             if src is not None:
@@ -209,7 +212,8 @@ class RuleKeeper:
         how = (
             f"drawing {', '.join(free)} again {REDRAWS} times did not help"
             if free
-            else "it reads no column the generator may change (keys, references)"
+            else "it reads no column the generator may change (keys, references referenced "
+            "elsewhere, or the range and key of a no-overlap rule, placed first)"
         )
         return f"{self.tp.key}: cannot generate a row that keeps rule {rule.name} ({shown}): {how}"
 
@@ -222,7 +226,7 @@ class RuleKeeper:
         if key not in seen:
             seen.add(key)
             return
-        free = [c for c in self._free(self._with_checks(rule.reads)) if c not in rule.key]
+        free = [c for c in self._free(self._with_checks(rule.reads)) if c not in self.unique_keys]
 
         def released() -> bool:
             return self.holds(rule, i, done) is not True and self._checks_hold(i, done)

@@ -78,6 +78,7 @@ class RuleResult:
     error: str = ""  # the server's refusal
     by_rule: bool = False  # the refusal names the rule's constraint or trigger
     note: str = ""  # why no write was tried
+    enforced: bool = True  # False: the application keeps the rule (nothing to try)
 
     @property
     def tried(self) -> bool:
@@ -89,6 +90,8 @@ class RuleResult:
 
     @property
     def verdict(self) -> str:
+        if not self.enforced:
+            return "APPLICATION-ENFORCED"
         if not self.tried:
             return "NOT TRIED"
         if not self.refused:

@@ -95,8 +95,14 @@ class _Table:
             f"ORDER BY {pk} LIMIT {SAMPLE_ROWS}",
         )
         n = len(self.pk)
+        # each row by column, its key columns too (a rule may read id)
         self.sample = [
-            (tuple(row[:n]), dict(zip(self.columns, row[n:], strict=True))) for row in rows
+            (
+                tuple(row[:n]),
+                dict(zip(self.pk, row[:n], strict=True))
+                | dict(zip(self.columns, row[n:], strict=True)),
+            )
+            for row in rows
         ]
         self.queries = 0
 
@@ -189,7 +195,7 @@ def prove_rules(server: Server, conn: Any, d: Design) -> list[RuleResult]:
     tables: dict[str, _Table] = {}
     for r in d.rules:
         if not r.enforced:
-            out.append(RuleResult(r.name, r.statement, note=f"application-enforced: {r.reason}"))
+            out.append(RuleResult(r.name, r.statement, note=r.reason, enforced=False))
             continue
         if r.table not in tables:
             tables[r.table] = _Table(server, conn, d, r.table)
