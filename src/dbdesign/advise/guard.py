@@ -15,8 +15,8 @@ true by construction, not by looking for dangerous words:
    statement and lock timeout.
 
 Functions whose effects escape a rollback or reach outside the database (ending other sessions,
-writing server files, dblink, advisory locks, replication slots ...) are refused too, because a
-rolled-back transaction cannot undo them.
+reading and writing server files, large objects, dblink, advisory locks, sequences, replication
+slots ...) are refused too, because a rolled-back transaction cannot undo them.
 """
 
 from __future__ import annotations
@@ -49,10 +49,11 @@ _REFUSED_FUNCTIONS = frozenset(
         "pg_import_system_collations",
         "set_config",  # set_config('role', ...) is SET ROLE
         "setval",
-        "lo_import",
-        "lo_export",
-        "lo_from_bytea",
-        "lo_put",
+        "lowrite",  # large objects: lo_* below
+        "pg_start_backup",
+        "pg_stop_backup",
+        "pg_backup_start",
+        "pg_backup_stop",
         "query_to_xml",  # run a query given as text: the guard could not see it
         "query_to_xml_and_xmlschema",
         "query_to_xmlschema",
@@ -73,6 +74,8 @@ _REFUSED_PREFIXES = (
     "pg_replication_",
     "pg_logical_",
     "pg_wal_",
+    "pg_write",
+    "lo_",  # large objects: lo_import/lo_export read and write server files
 )
 _PLACEHOLDER = re.compile(r"%%|%(?:\((\w+)\))?[sbt]")
 
@@ -80,12 +83,15 @@ _PLACEHOLDER = re.compile(r"%%|%(?:\((\w+)\))?[sbt]")
 @dataclass(frozen=True, slots=True)
 class CheckedStatement:
     """One statement that passed the guard: its text (no trailing semicolon), its kind
-    (``SELECT``, ``DELETE`` ...), and whether running it would change data (a data-changing
-    statement, a data-changing WITH, or row locks taken with FOR UPDATE/SHARE)."""
+    (``SELECT``, ``DELETE`` ...), whether running it would change data (a data-changing
+    statement, a data-changing WITH, or row locks taken with FOR UPDATE/SHARE), and the
+    functions it calls by name (lower case, unqualified: ``nextval`` is not undone by a
+    rollback, and a READ ONLY transaction only refuses it when nothing else writes)."""
 
     text: str
     kind: str
     writes: bool
+    calls: frozenset[str] = frozenset()
 
 
 def check_statement(sql: str, *, placeholders: bool = False) -> CheckedStatement:
@@ -119,6 +125,7 @@ def check_statement(sql: str, *, placeholders: bool = False) -> CheckedStatement
     if isinstance(node, ast.SelectStmt) and node.intoClause is not None:
         raise UnsupportedError("refusing SELECT ... INTO: it creates a table (use a plain SELECT)")
     writes = name in _WRITES
+    calls: set[str] = set()
     for sub in _walk(node):
         sub_name = type(sub).__name__
         if sub_name in _WRITES or isinstance(sub, ast.LockingClause):
@@ -130,7 +137,9 @@ def check_statement(sql: str, *, placeholders: bool = False) -> CheckedStatement
                     f"refusing a call of {fn}(): its effects are not undone by rolling back "
                     "(or reach outside the database)"
                 )
-    return CheckedStatement(text=text, kind=_READS.get(name) or _WRITES[name], writes=writes)
+            calls.add(fn)
+    kind = _READS.get(name) or _WRITES[name]
+    return CheckedStatement(text=text, kind=kind, writes=writes, calls=frozenset(calls))
 
 
 def _dollar_placeholders(text: str) -> str:
