@@ -228,6 +228,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "explain",
     "health",
     "lint",
+    "mcp",
     "migrate",
     "server",
 )
