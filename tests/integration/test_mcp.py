@@ -446,3 +446,46 @@ def test_a_resource_before_any_design_is_an_error(tmp_path: Path) -> None:
             assert await ok(c, "databases")
 
     run(scenario)
+
+
+def test_streamable_http(app: str, tmp_path: Path) -> None:
+    """``--http HOST:PORT``: the same tools at http://HOST:PORT/mcp, the same refusals."""
+    import socket
+    import subprocess
+    import time
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    environ = {**os.environ, **env(DBDESIGN_MCP_DATABASES=f"app={app}")}
+    proc = subprocess.Popen(
+        [COMMAND, "mcp", "--http", f"127.0.0.1:{port}"],
+        env=environ,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    before = state(app)
+
+    async def scenario() -> None:
+        async with Client(f"http://127.0.0.1:{port}/mcp") as c:
+            assert len((await c.list_tools()).tools) == 10
+            assert (await ok(c, "databases"))["databases"][0]["name"] == "app"
+            await refused(c, "explain", {"database": "app", "sql": "SELECT 1; DROP TABLE orders"})
+
+    try:
+        deadline = time.monotonic() + 120
+        while True:  # until it listens (the process starting is not timed)
+            assert proc.poll() is None, proc.communicate()[1]
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            assert time.monotonic() < deadline, "the server did not listen"
+            time.sleep(0.2)
+        run(scenario)
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=60)
+    assert "Traceback" not in err, err
+    assert state(app) == before
