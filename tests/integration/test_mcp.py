@@ -153,8 +153,11 @@ def test_every_tool_answers(app: str, tmp_path: Path) -> None:
             assert orders["primary_key"] == ["id"] and orders["rows"] == 500
             assert orders["foreign_keys"] == ["(customer_id) -> public.customers(id)"]
             assert live["source"] == "app" and app not in json.dumps(live)
-            text = await ok(c, "inspect", {"sql": "CREATE TABLE t (id int PRIMARY KEY);"})
+            ddl = "CREATE TABLE t (id int PRIMARY KEY);"
+            text = await ok(c, "inspect", {"sql": ddl, "full": True})
             assert [t["name"] for t in text["tables"]] == ["public.t"]
+            origin = text["model"]["schema"]["tables"]["public.t"]["origin"]
+            assert origin == {"file": "sql", "line": 1, "col": 14}
 
             lint = await ok(c, "lint", {"sql": "CREATE TABLE t (a int);"})
             assert "KEY001" in {f["code"] for f in lint["findings"]}

@@ -121,7 +121,11 @@ class DbdesignTools:
         with self._source(sql, path, database) as src:
             schema = api.read(src.source, dialect=dialect)
             rows = api.row_counts(src.source) if database is not None else None
-        return _inspect_output(schema, src.label, rows, full)
+        out = _inspect_output(schema, src.label, rows, full)
+        if src.text_file is None:
+            return out
+        # the model's origins name the temporary file of inline text: name it "sql"
+        return InspectOutput.model_validate_json(_unlabel(out.model_dump_json(), src))
 
     # ------------------------------------------------------------------ lint
 
