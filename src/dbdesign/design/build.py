@@ -100,7 +100,7 @@ class DesignBuilder(Draft):
     def _schema(self) -> Schema:
         tables: dict[str, Table] = {}
         triggers: dict[str, Trigger] = dict(self.triggers)
-        functions: dict[str, Function] = {}
+        functions: dict[str, Function] = dict(self.functions)
         policies: dict[str, Policy] = {}
         comments = dialects.get(self.dialect).capabilities.comments
         for t in self.tables.values():

@@ -21,6 +21,7 @@ from dbdesign.model import (
     Extension,
     ForeignKey,
     FrozenMap,
+    Function,
     Index,
     IndexElement,
     PartitionBy,
@@ -69,7 +70,7 @@ class RulePlan:
     that enforce it (``objects``: their names appear in the server's refusals), how, and what
     the proof and the data generator need to know of it (the fields it reads as columns)."""
 
-    kind: str  # "unique" | "no_overlap" | "check"
+    kind: str  # "unique" | "no_overlap" | "check" | "transition"
     entity: str
     table: str  # qualified table key
     name: str  # the rule's name: the constraint, index or trigger pair that enforces it
@@ -84,6 +85,7 @@ class RulePlan:
     description: str | None = None
     # text one of which the server's refusal contains (names, or SQLite's "table.column")
     signature: tuple[str, ...] = ()
+    moves: FrozenMap[str, tuple[str, ...]] | None = None  # transition: state -> its next states
 
     @property
     def enforced(self) -> bool:
@@ -151,6 +153,7 @@ class Draft:
         self.fk_order: dict[str, int] = {}
         self.extensions: dict[str, Extension] = {}  # what the column types need (pgvector)
         self.triggers: dict[str, Trigger] = {}  # triggers that enforce rules, by key
+        self.functions: dict[str, Function] = {}  # PostgreSQL: their functions, by signature
         self.rules: list[RulePlan] = []
 
     def decide(self, subject: str, choice: str, reason: str) -> None:

@@ -127,9 +127,18 @@ class _Table:
             if r.kind == "check":
                 if _holds(r, row) is False:
                     return False
+            elif r.kind == "transition":
+                if self._moves_badly(r, pk, row):
+                    return False
             elif self._clashes(r, pk, row):
                 return False
         return True
+
+    def _moves_badly(self, r: RulePlan, pk: tuple[Any, ...], row: Mapping[str, Any]) -> bool:
+        """Whether the write moves row ``pk``'s field as the transition rule ``r`` forbids."""
+        col = r.columns[r.key[0]]
+        before = next((old[col] for p, old in self.sample if p == pk), None)
+        return forbidden_move(r, before, row[col])
 
     def _clashes(self, r: RulePlan, pk: tuple[Any, ...], row: Mapping[str, Any]) -> bool:
         cols = dict(r.columns)
@@ -205,7 +214,10 @@ def prove_rules(server: Server, conn: Any, d: Design) -> list[RuleResult]:
 
 def _prove(t: _Table, r: RulePlan) -> RuleResult:
     t.queries = 0
-    write = _check_write(t, r) if r.kind == "check" else _copy_write(t, r)
+    if r.kind == "transition":
+        write = _transition_write(t, r)
+    else:
+        write = _check_write(t, r) if r.kind == "check" else _copy_write(t, r)
     if isinstance(write, str):
         return RuleResult(r.name, r.statement, note=write)
     sql, params, shown = write
@@ -280,6 +292,30 @@ def _like(original: Any, v: Any) -> Any:
     if not isinstance(original, str):
         return v
     return v.isoformat() if len(original) == 10 else v.isoformat(" ")
+
+
+# ---- transitions -----------------------------------------------------------------------------
+
+
+def forbidden_move(r: RulePlan, before: Any, after: Any) -> bool:
+    """Whether a transition rule refuses moving its field from ``before`` to ``after``."""
+    if before is None or after is None or before == after or r.moves is None:
+        return False
+    return after not in r.moves.get(str(before), ())
+
+
+def _transition_write(t: _Table, r: RulePlan) -> Write:
+    """A row's field moved to a state its current state may not move to (a state the rule or
+    the field's values name), the other rules kept."""
+    assert r.moves is not None
+    col = r.columns[r.key[0]]
+    kind = field_kinds(t.spec, r.entity)[r.key[0]]
+    states = [*dict.fromkeys([*kind.values, *r.moves, *(s for v in r.moves.values() for s in v)])]
+    for pk, row in t.sample:
+        for to in states:
+            if forbidden_move(r, row[col], to) and t.clean(r, pk, {**row, col: to}):
+                return t.update(pk, {col: to})
+    return "no row whose state has a move the rule forbids"
 
 
 # ---- checks ----------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from dataclasses import replace
 from dbdesign.design.draft import Draft, RulePlan, TableDraft
 from dbdesign.design.naming import object_name
 from dbdesign.design.rule_sql import live, sql_of
+from dbdesign.design.rule_transitions import transition_rule
 from dbdesign.design.rule_triggers import (
     check_triggers,
     overlap_triggers,
@@ -57,7 +58,7 @@ _POINT_RANGES = {"bigint": "int8range", "integer": "int4range"}
 
 
 def business_rules(b: Draft) -> None:
-    """Every entity's rules, in the spec's order (unique, no_overlap, checks)."""
+    """Every entity's rules, in the spec's order (unique, no_overlap, checks, transitions)."""
     for ename, e in b.spec.entities.items():
         t = b.tables[ename]
         for u in e.unique:
@@ -66,6 +67,8 @@ def business_rules(b: Draft) -> None:
             no_overlap_rule(b, ename, e, t, o)
         for c in e.checks:
             check_rule(b, ename, e, t, check_of(c))
+        for tr in e.transitions:
+            transition_rule(b, ename, t, tr)
 
 
 def _columns(b: Draft, ename: str, fields: tuple[str, ...]) -> FrozenMap[str, str]:

@@ -27,6 +27,7 @@ from dbdesign.readers.spec_rules import (
     KIND_OF_TYPE,
     CheckRule,
     NoOverlapRule,
+    TransitionRule,
     UniqueRule,
     rule_errors,
 )
@@ -151,6 +152,11 @@ class Entity(_Model):
         (),
         description="Conditions every row meets, across its fields ('ends_at > starts_at'): "
         "comparisons, + - * /, and/or/not, is [not] null, [not] in (...), between.",
+    )
+    transitions: tuple[TransitionRule, ...] = Field(
+        (),
+        description="The moves a status may make on UPDATE ({field: status, allowed: {open: "
+        "[in_progress, closed], in_progress: [done]}}); every other change is refused.",
     )
 
     _shorthand = field_validator("attributes", mode="before")(_attribute_shorthand)
@@ -538,9 +544,11 @@ def _entity_errors(spec: Spec, name: str, e: Entity) -> Iterator[tuple[Path_, st
                     ("entities", name, "unique_together", i),
                     f"no field {f!r} on {name}{_suggest(f, sorted(fields_of(spec, name)))}",
                 )
-    if e.unique or e.no_overlap or e.checks:
+    if e.unique or e.no_overlap or e.checks or e.transitions:
         kinds = field_kinds(spec, name)
-        yield from rule_errors(("entities", name), e.unique, e.no_overlap, e.checks, kinds)
+        yield from rule_errors(
+            ("entities", name), e.unique, e.no_overlap, e.checks, kinds, e.transitions
+        )
 
 
 def _relationship_errors(spec: Spec, base: Path_, r: Relationship) -> Iterator[tuple[Path_, str]]:

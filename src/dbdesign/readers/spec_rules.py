@@ -81,6 +81,25 @@ class CheckRule(_Model):
     description: str | None = None
 
 
+class TransitionRule(_Model):
+    """The moves a field's value may make on UPDATE: from each state, the states it may
+    become; every other change of the field is refused (setting it to itself is no move)."""
+
+    field: str = Field(description="The field whose value moves (an enum or a text field).")
+    allowed: dict[str, tuple[str, ...]] = Field(
+        min_length=1,
+        description="From each state, the states it may move to, e.g. {open: [in_progress, "
+        "closed], in_progress: [done, open], done: [closed]}; a state not listed may not move.",
+    )
+    name: Name | None = Field(None, description="Names the rule's trigger.")
+    description: str | None = None
+
+    def states(self) -> tuple[str, ...]:
+        """Every state the rule names, in order of first mention."""
+        names = [s for frm, tos in self.allowed.items() for s in (frm, *tos)]
+        return tuple(dict.fromkeys(names))
+
+
 def check_of(c: str | CheckRule) -> CheckRule:
     """A check written as a plain string, as the mapping form."""
     return c if isinstance(c, CheckRule) else CheckRule(check=c)
@@ -117,6 +136,7 @@ def rule_errors(
     no_overlap: tuple[NoOverlapRule, ...],
     checks: tuple[str | CheckRule, ...],
     kinds: Mapping[str, X.FieldKind],
+    transitions: tuple[TransitionRule, ...] = (),
 ) -> Iterator[tuple[RulePath, str]]:
     """The errors of one entity's rules (``base`` is the entity's path), given the kinds of its
     fields (:func:`dbdesign.readers.spec.field_kinds`)."""
@@ -140,6 +160,31 @@ def rule_errors(
         at = (*path, "check") if isinstance(c, CheckRule) else path
         yield from _expression(at, rule.check, kinds)
         yield from _unique_name(path, rule.name, names)
+    for i, tr in enumerate(transitions):
+        path = (*base, "transitions", i)
+        yield from _transition(path, tr, kinds)
+        yield from _unique_name(path, tr.name, names)
+
+
+def _transition(
+    path: RulePath, tr: TransitionRule, kinds: Mapping[str, X.FieldKind]
+) -> Iterator[tuple[RulePath, str]]:
+    if tr.field not in kinds:
+        yield (*path, "field"), f"no field {tr.field!r}{_close(tr.field, kinds)}"
+        return
+    k = kinds[tr.field]
+    if k.kind not in ("enum", "text"):
+        yield (*path, "field"), f"{tr.field} is {k.kind}: transitions move an enum or text field"
+        return
+    known = set(k.values or ()) if k.kind == "enum" else None
+    for frm, tos in tr.allowed.items():
+        if known is not None and frm not in known:
+            yield (*path, "allowed", frm), f"{frm!r} is not a value of {tr.field}"
+        for j, to in enumerate(tos):
+            if known is not None and to not in known:
+                yield (*path, "allowed", frm, j), f"{to!r} is not a value of {tr.field}"
+            elif to == frm:
+                yield (*path, "allowed", frm, j), f"{to!r} moving to itself is no move"
 
 
 def _fields(

@@ -12,6 +12,19 @@ END;
 $body$;
 COMMENT ON FUNCTION public.set_updated_at() IS 'Sets updated_at on every UPDATE (the trg_*_set_updated_at triggers).';
 
+CREATE FUNCTION public.trg_issues_status_moves_fn() RETURNS trigger
+    LANGUAGE plpgsql
+AS $body$
+BEGIN
+    IF OLD.status IS NOT NULL AND NEW.status IS NOT NULL AND NEW.status <> OLD.status AND NOT ((OLD.status = 'open' AND NEW.status IN ('in_progress', 'closed')) OR (OLD.status = 'in_progress' AND NEW.status IN ('done', 'open')) OR (OLD.status = 'done' AND NEW.status IN ('closed'))) THEN
+        RAISE EXCEPTION 'trg_issues_status_moves: % may not move from % to %', 'status', OLD.status, NEW.status
+            USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+END;
+$body$;
+COMMENT ON FUNCTION public.trg_issues_status_moves_fn() IS 'Refuses a move of issues.status that trg_issues_status_moves does not allow.';
+
 CREATE TABLE public.audit_events (
     id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
     organisation_id bigint NOT NULL,
@@ -219,6 +232,8 @@ ALTER TABLE public.projects ADD CONSTRAINT fk_projects_organisation_id FOREIGN K
 CREATE TRIGGER trg_comments_set_updated_at BEFORE UPDATE ON public.comments FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
 CREATE TRIGGER trg_issues_set_updated_at BEFORE UPDATE ON public.issues FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
+
+CREATE TRIGGER trg_issues_status_moves BEFORE UPDATE ON public.issues FOR EACH ROW EXECUTE FUNCTION public.trg_issues_status_moves_fn();
 
 CREATE TRIGGER trg_labels_set_updated_at BEFORE UPDATE ON public.labels FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 

@@ -176,6 +176,13 @@ BEGIN
     UPDATE issues SET updated_at = CURRENT_TIMESTAMP WHERE rowid = NEW.rowid;
 END;
 
+CREATE TRIGGER trg_issues_status_moves BEFORE UPDATE ON issues
+FOR EACH ROW
+WHEN OLD.status IS NOT NULL AND NEW.status IS NOT NULL AND NEW.status <> OLD.status AND NOT ((OLD.status = 'open' AND NEW.status IN ('in_progress', 'closed')) OR (OLD.status = 'in_progress' AND NEW.status IN ('done', 'open')) OR (OLD.status = 'done' AND NEW.status IN ('closed')))
+BEGIN
+    SELECT RAISE(ABORT, 'trg_issues_status_moves: status moves only open -> in_progress | closed; in_progress -> done | open; done -> closed');
+END;
+
 CREATE TRIGGER trg_labels_set_updated_at AFTER UPDATE ON labels
 FOR EACH ROW
 WHEN NEW.updated_at IS OLD.updated_at

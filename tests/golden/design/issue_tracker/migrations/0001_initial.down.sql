@@ -20,6 +20,8 @@ DROP TRIGGER trg_members_set_updated_at ON public.members;
 
 DROP TRIGGER trg_labels_set_updated_at ON public.labels;
 
+DROP TRIGGER trg_issues_status_moves ON public.issues;
+
 DROP TRIGGER trg_issues_set_updated_at ON public.issues;
 
 DROP TRIGGER trg_comments_set_updated_at ON public.comments;
@@ -103,5 +105,7 @@ DROP TABLE public.comments;
 DROP TABLE public.audit_events_default;
 
 DROP TABLE public.audit_events;
+
+DROP FUNCTION public.trg_issues_status_moves_fn();
 
 DROP FUNCTION public.set_updated_at();

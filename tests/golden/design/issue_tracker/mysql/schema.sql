@@ -154,3 +154,12 @@ CREATE TABLE `issue_labels` (
   CONSTRAINT `fk_issue_labels_issue_id` FOREIGN KEY (`organisation_id`, `issue_id`) REFERENCES `issues` (`organisation_id`, `id`) ON DELETE CASCADE,
   CONSTRAINT `fk_issue_labels_label_id` FOREIGN KEY (`organisation_id`, `label_id`) REFERENCES `labels` (`organisation_id`, `id`) ON DELETE CASCADE
 ) COMMENT='Labels applied to an issue.';
+
+DELIMITER ;;
+CREATE TRIGGER `trg_issues_status_moves` BEFORE UPDATE ON `issues`
+FOR EACH ROW BEGIN
+  IF OLD.status IS NOT NULL AND NEW.status IS NOT NULL AND NEW.status <> OLD.status AND NOT ((OLD.status = 'open' AND NEW.status IN ('in_progress', 'closed')) OR (OLD.status = 'in_progress' AND NEW.status IN ('done', 'open')) OR (OLD.status = 'done' AND NEW.status IN ('closed'))) THEN
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'trg_issues_status_moves: status moves only open -> in_progress | closed; in_progress -> done | open; done -> closed';
+  END IF;
+END;;
+DELIMITER ;
