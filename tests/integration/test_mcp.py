@@ -196,6 +196,13 @@ def test_every_tool_answers(app: str, tmp_path: Path) -> None:
             health = await ok(c, "health", {"database": "app"})
             assert health["database"] == "app" and health["report"]["checks"]
 
+            templates = await c.list_resource_templates()
+            uri = "dbdesign://database/{name}/schema.json"
+            assert uri in {t.uri_template for t in templates.resource_templates}
+            current = await c.read_resource(uri.format(name="app"))
+            model = json.loads(getattr(current.contents[0], "text", ""))
+            assert set(model["schema"]["tables"]) == {"public.customers", "public.orders"}
+
             prompt = await c.get_prompt("design-database", {"requirements": "a lending library"})
             first = prompt.messages[0].content
             assert "a lending library" in getattr(first, "text", "")
