@@ -1,7 +1,7 @@
 """Rules the rows keep that a schema cannot tell the generator on its own: a design's business
 rules (:class:`RowRule`), passed to :func:`dbdesign.datagen.load` by the proof.
 
-Three kinds, each kept batch by batch as the rows are made (:class:`RuleKeeper`):
+Four kinds, each kept batch by batch as the rows are made (:class:`RuleKeeper`):
 
 - ``check``: a condition every row meets. A check the generator reads on its own
   (``ends_at > starts_at``: one column derived from the other) holds by construction and is
@@ -10,6 +10,9 @@ Three kinds, each kept batch by batch as the rows are made (:class:`RuleKeeper`)
 - ``unique``: a key unique among the rows where a condition holds (one active loan per copy).
   A row that would repeat the key of an earlier row meeting the condition has the free
   columns of the condition drawn again until it no longer meets it (the loan is returned).
+- ``at_most``: at most N rows per key among the rows where a condition holds (a member's
+  active loans). A row past its key's bound has the condition's free columns drawn again
+  until it no longer counts (the loan is returned).
 - ``no_overlap``: ranges ``[start, end)`` that never overlap among rows of one key (a room's
   bookings). Each key's ranges are kept in order; a range that would overlap is moved, its
   length kept, to the nearest free place after it (or before, or shortened, when the key is
@@ -26,6 +29,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import random
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -46,7 +50,7 @@ class RowRule:
 
     table: str  # qualified key
     name: str  # for messages
-    kind: str  # "check" | "unique" | "no_overlap"
+    kind: str  # "check" | "unique" | "no_overlap" | "at_most" (others are not the rows')
     objects: tuple[str, ...] = ()  # schema objects that enforce it (left to this rule)
     key: tuple[str, ...] = ()  # unique: the key's columns; no_overlap: the per columns
     range: tuple[str, str] | None = None  # no_overlap: start and end columns
@@ -55,6 +59,7 @@ class RowRule:
     range_kind: str = "timestamp"
     condition: Condition | None = None  # check; unique's where; None: always
     reads: tuple[str, ...] = ()  # the columns ``condition`` reads
+    limit: int = 0  # at_most: the most rows per key where the condition holds
 
 
 def handled_objects(rules: Sequence[RowRule], table: str) -> set[str]:
@@ -68,6 +73,7 @@ class RuleKeeper:
         self.tp = tp
         self.checks = [r for r in rules if r.kind == "check"]
         self.uniques = [(r, set[Any]()) for r in rules if r.kind == "unique"]
+        self.bounded = [(r, Counter[Any]()) for r in rules if r.kind == "at_most"]
         self.overlaps = [
             (r, _Ranges(_Codec(tp, r))) for r in rules if r.kind == "no_overlap" and r.range
         ]
@@ -87,6 +93,8 @@ class RuleKeeper:
             self._checks(i, done)
             for rule, seen in self.uniques:
                 self._unique(rule, seen, i, done)
+            for rule, counts in self.bounded:
+                self._at_most(rule, counts, i, done)
 
     # -- values
 
@@ -241,6 +249,45 @@ class RuleKeeper:
                     else "the condition reads no column the generator may change"
                 )
             )
+
+    # -- bounded children
+
+    def _at_most(
+        self, rule: RowRule, counts: Counter[Any], i: int, done: dict[str, list[Any]]
+    ) -> None:
+        """A row past its parent's bound has the condition's free columns drawn again until
+        it no longer counts (its parent is kept: the references are drawn with the table's
+        fan-out)."""
+
+        def key() -> tuple[Any, ...]:
+            return tuple(done[c][i] for c in rule.key)
+
+        def counted() -> bool:
+            return None not in key() and self.holds(rule, i, done) is True
+
+        if not counted():
+            return
+        if counts[key()] < rule.limit:
+            counts[key()] += 1
+            return
+        free = [c for c in self._free(self._with_checks(rule.reads)) if c not in self.unique_keys]
+
+        def room() -> bool:
+            return (not counted() or counts[key()] < rule.limit) and self._checks_hold(i, done)
+
+        if not free or not self._redraw(i, done, free, room):
+            raise UnsupportedError(
+                f"{self.tp.key}: cannot keep rule {rule.name}: a row would be number "
+                f"{rule.limit + 1} of its {', '.join(rule.key)}, and "
+                + (
+                    f"drawing {', '.join(free)} again did not make the condition false"
+                    if free
+                    else "the condition reads no column the generator may change (a bound "
+                    "without a condition needs a fan-out below it)"
+                )
+            )
+        if counted():
+            counts[key()] += 1
 
     # -- ranges that must not overlap
 

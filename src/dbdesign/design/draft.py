@@ -70,7 +70,7 @@ class RulePlan:
     that enforce it (``objects``: their names appear in the server's refusals), how, and what
     the proof and the data generator need to know of it (the fields it reads as columns)."""
 
-    kind: str  # "unique" | "no_overlap" | "check" | "transition"
+    kind: str  # "unique" | "no_overlap" | "check" | "transition" | "at_most"
     entity: str
     table: str  # qualified table key
     name: str  # the rule's name: the constraint, index or trigger pair that enforces it
@@ -86,6 +86,7 @@ class RulePlan:
     # text one of which the server's refusal contains (names, or SQLite's "table.column")
     signature: tuple[str, ...] = ()
     moves: FrozenMap[str, tuple[str, ...]] | None = None  # transition: state -> its next states
+    limit: int = 0  # at_most: the most children (meeting the condition) per parent
 
     @property
     def enforced(self) -> bool:

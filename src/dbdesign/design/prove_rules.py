@@ -59,6 +59,7 @@ def row_rules(d: Design) -> tuple[RowRule, ...]:
                 range_kind=_range_kind(d, r),
                 condition=_by_column(r) if r.kind != "no_overlap" else None,
                 reads=reads if r.kind != "no_overlap" else (),
+                limit=r.limit,
             )
         )
     return tuple(out)
@@ -130,9 +131,28 @@ class _Table:
             elif r.kind == "transition":
                 if self._moves_badly(r, pk, row):
                     return False
+            elif r.kind == "at_most":
+                if self._full(r, pk, row):
+                    return False
             elif self._clashes(r, pk, row):
                 return False
         return True
+
+    def _full(self, r: RulePlan, pk: tuple[Any, ...], row: Mapping[str, Any]) -> bool:
+        """Whether row ``pk`` written as ``row`` would be past its parent's bound."""
+        col = r.columns[r.key[0]]
+        if row[col] is None or _holds(r, row) is not True:
+            return False
+        conds = [f"{self.q(col)} = ?", f"NOT ({self.where_pk()})"]
+        if r.condition is not None:
+            conds.append(f"({self.condition_sql(r)})")
+        self.queries += 1
+        found = self.server.fetch(
+            self.conn,
+            f"SELECT count(*) FROM {self.sql} WHERE {' AND '.join(conds)}",
+            (row[col], *pk),
+        )
+        return int(found[0][0]) >= r.limit
 
     def _moves_badly(self, r: RulePlan, pk: tuple[Any, ...], row: Mapping[str, Any]) -> bool:
         """Whether the write moves row ``pk``'s field as the transition rule ``r`` forbids."""
@@ -216,6 +236,8 @@ def _prove(t: _Table, r: RulePlan) -> RuleResult:
     t.queries = 0
     if r.kind == "transition":
         write = _transition_write(t, r)
+    elif r.kind == "at_most":
+        write = _at_most_write(t, r)
     else:
         write = _check_write(t, r) if r.kind == "check" else _copy_write(t, r)
     if isinstance(write, str):
@@ -316,6 +338,42 @@ def _transition_write(t: _Table, r: RulePlan) -> Write:
             if forbidden_move(r, row[col], to) and t.clean(r, pk, {**row, col: to}):
                 return t.update(pk, {col: to})
     return "no row whose state has a move the rule forbids"
+
+
+# ---- bounded children ------------------------------------------------------------------------
+
+
+def _at_most_write(t: _Table, r: RulePlan) -> Write:
+    """The parent with the most counted children takes enough counted children of other
+    parents to pass its bound by one, in one UPDATE (the trigger counts row by row)."""
+    col = r.columns[r.key[0]]
+    q = t.q
+    where = f"{q(col)} IS NOT NULL" + (f" AND ({t.condition_sql(r)})" if r.condition else "")
+    top = t.server.fetch(
+        t.conn,
+        f"SELECT {q(col)}, count(*) FROM {t.sql} WHERE {where} GROUP BY {q(col)} "
+        f"ORDER BY count(*) DESC, {q(col)} LIMIT 1",
+    )
+    if not top:
+        return "no row meets the rule's condition"
+    parent, have = top[0][0], int(top[0][1])
+    need = r.limit - have + 1
+    movers = [
+        (pk, row)
+        for pk, row in t.sample
+        if row[col] is not None and row[col] != parent and _holds(r, row) is True
+    ]
+    movers = [(pk, row) for pk, row in movers if t.clean(r, pk, {**row, col: parent})][:need]
+    if need < 1 or len(movers) < need or len(t.pk) != 1:
+        return f"fewer than {need} rows of the sample could move to one parent"
+    ids = [pk[0] for pk, _ in movers]
+    marks = ", ".join("?" for _ in ids)
+    sql = f"UPDATE {t.sql} SET {q(col)} = ? WHERE {q(t.pk[0])} IN ({marks})"
+    shown = (
+        f"UPDATE {t.sql} SET {col} = {_literal(parent)} WHERE {t.pk[0]} IN "
+        f"({', '.join(_literal(i) for i in ids)})"
+    )
+    return sql, (parent, *ids), shown
 
 
 # ---- checks ----------------------------------------------------------------------------------

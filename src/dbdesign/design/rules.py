@@ -21,6 +21,7 @@ from dataclasses import replace
 
 from dbdesign.design.draft import Draft, RulePlan, TableDraft
 from dbdesign.design.naming import object_name
+from dbdesign.design.rule_bounded import at_most_rule
 from dbdesign.design.rule_sql import live, sql_of
 from dbdesign.design.rule_transitions import transition_rule
 from dbdesign.design.rule_triggers import (
@@ -69,6 +70,9 @@ def business_rules(b: Draft) -> None:
             check_rule(b, ename, e, t, check_of(c))
         for tr in e.transitions:
             transition_rule(b, ename, t, tr)
+    for r in b.spec.relationships:
+        if r.at_most is not None and r.type == "one-to-many":
+            at_most_rule(b, r)
 
 
 def _columns(b: Draft, ename: str, fields: tuple[str, ...]) -> FrozenMap[str, str]:

@@ -25,10 +25,12 @@ from dbdesign.errors import ParseError
 from dbdesign.readers import expression as X
 from dbdesign.readers.spec_rules import (
     KIND_OF_TYPE,
+    AtMostRule,
     CheckRule,
     NoOverlapRule,
     TransitionRule,
     UniqueRule,
+    at_most_errors,
     rule_errors,
 )
 
@@ -183,6 +185,11 @@ class Relationship(_Model):
     )
     required: bool = Field(True, description="The child always has a parent (NOT NULL).")
     on_delete: Literal["cascade", "restrict", "set null"] = "restrict"
+    at_most: Annotated[int, Field(gt=0, le=100000)] | AtMostRule | None = Field(
+        None,
+        description="one-to-many: the most children one parent may have (5), or {count: 5, "
+        "where: 'returned_at is null'} to count only the children where a condition holds.",
+    )
     description: str | None = None
 
     _shorthand = field_validator("attributes", mode="before")(_attribute_shorthand)
@@ -399,13 +406,20 @@ def load(path: str | Path) -> Spec:
 
 def _is_union_tag(p: Any) -> bool:
     # pydantic names the union member it tried ("Attribute", "str", "function-after[...]").
-    return isinstance(p, str) and (p in {"Attribute", "CheckRule", "str"} or "[" in p)
+    return isinstance(p, str) and (
+        p in {"Attribute", "CheckRule", "AtMostRule", "str", "constrained-int"} or "[" in p
+    )
 
 
 def _first_error(e: ValidationError) -> Any:
     # For "Attribute | str" unions the error inside the Attribute mapping; an unknown key before
     # a missing one (it is often the missing one misspelt).
-    errors = [err for err in e.errors() if "str" not in err["loc"]] or e.errors()
+    errors = [
+        err
+        for err in e.errors()
+        if "str" not in err["loc"]
+        and not ("constrained-int" in err["loc"] and isinstance(err.get("input"), dict))
+    ] or e.errors()
     return min(errors, key=lambda err: err["type"] != "extra_forbidden")
 
 
@@ -551,6 +565,15 @@ def _entity_errors(spec: Spec, name: str, e: Entity) -> Iterator[tuple[Path_, st
         )
 
 
+def _at_most_errors(spec: Spec, base: Path_, r: Relationship) -> Iterator[tuple[Path_, str]]:
+    if r.at_most is None:
+        return
+    if r.type != "one-to-many":
+        yield (*base, "at_most"), "at_most bounds the children of a one-to-many relationship"
+    elif r.child in spec.entities:
+        yield from at_most_errors((*base, "at_most"), r.at_most, field_kinds(spec, r.child))
+
+
 def _relationship_errors(spec: Spec, base: Path_, r: Relationship) -> Iterator[tuple[Path_, str]]:
     """A relationship's entities, and what a self-reference or ``set null`` needs."""
     ents = spec.entities
@@ -578,6 +601,7 @@ def _relationship_errors(spec: Spec, base: Path_, r: Relationship) -> Iterator[t
             yield (*base, "required"), "a self-referential reference cannot be required"
     if r.on_delete == "set null" and r.required:
         yield (*base, "on_delete"), "'set null' needs required: false"
+    yield from _at_most_errors(spec, base, r)
 
 
 def _access_pattern_errors(spec: Spec) -> Iterator[tuple[Path_, str]]:

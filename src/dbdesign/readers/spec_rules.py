@@ -100,6 +100,26 @@ class TransitionRule(_Model):
         return tuple(dict.fromkeys(names))
 
 
+class AtMostRule(_Model):
+    """At most ``count`` children per parent, among the children where ``where`` holds."""
+
+    count: Annotated[int, Field(gt=0, le=100000)] = Field(
+        description="The most children one parent may have."
+    )
+    where: str | None = Field(
+        None,
+        description="The condition of the children counted, e.g. 'returned_at is null' (at most "
+        "5 active loans per member); all children without it.",
+    )
+    name: Name | None = Field(None, description="Names the rule's triggers.")
+    description: str | None = None
+
+
+def at_most_of(a: int | AtMostRule) -> AtMostRule:
+    """``at_most: 5`` as the mapping form."""
+    return a if isinstance(a, AtMostRule) else AtMostRule(count=a)
+
+
 def check_of(c: str | CheckRule) -> CheckRule:
     """A check written as a plain string, as the mapping form."""
     return c if isinstance(c, CheckRule) else CheckRule(check=c)
@@ -164,6 +184,14 @@ def rule_errors(
         path = (*base, "transitions", i)
         yield from _transition(path, tr, kinds)
         yield from _unique_name(path, tr.name, names)
+
+
+def at_most_errors(
+    path: RulePath, a: int | AtMostRule, kinds: Mapping[str, X.FieldKind]
+) -> Iterator[tuple[RulePath, str]]:
+    """The errors of a relationship's ``at_most`` (``path``), over the child's fields."""
+    if isinstance(a, AtMostRule) and a.where is not None:
+        yield from _expression((*path, "where"), a.where, kinds)
 
 
 def _transition(

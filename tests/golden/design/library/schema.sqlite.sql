@@ -110,6 +110,20 @@ BEGIN
     UPDATE copies SET updated_at = CURRENT_TIMESTAMP WHERE rowid = NEW.rowid;
 END;
 
+CREATE TRIGGER trg_loans_five_active_loans_insert BEFORE INSERT ON loans
+FOR EACH ROW
+WHEN NEW.member_id IS NOT NULL AND (NEW.returned_at is null) AND (SELECT count(*) FROM loans AS o WHERE o.member_id = NEW.member_id AND (o.returned_at is null)) >= 5
+BEGIN
+    SELECT RAISE(ABORT, 'trg_loans_five_active_loans: at most 5 loans per member where returned_at is null');
+END;
+
+CREATE TRIGGER trg_loans_five_active_loans_update BEFORE UPDATE ON loans
+FOR EACH ROW
+WHEN NEW.member_id IS NOT NULL AND (NEW.returned_at is null) AND (SELECT count(*) FROM loans AS o WHERE o.member_id = NEW.member_id AND (o.returned_at is null) AND o.rowid <> OLD.rowid) >= 5
+BEGIN
+    SELECT RAISE(ABORT, 'trg_loans_five_active_loans: at most 5 loans per member where returned_at is null');
+END;
+
 CREATE TRIGGER trg_loans_set_updated_at AFTER UPDATE ON loans
 FOR EACH ROW
 WHEN NEW.updated_at IS OLD.updated_at

@@ -2,6 +2,8 @@ DROP TRIGGER trg_members_set_updated_at ON public.members;
 
 DROP TRIGGER trg_loans_set_updated_at ON public.loans;
 
+DROP TRIGGER trg_loans_five_active_loans ON public.loans;
+
 DROP TRIGGER trg_copies_set_updated_at ON public.copies;
 
 DROP TRIGGER trg_branches_set_updated_at ON public.branches;
@@ -39,5 +41,7 @@ DROP TABLE public.copies;
 DROP TABLE public.branches;
 
 DROP TABLE public.books;
+
+DROP FUNCTION public.trg_loans_five_active_loans_fn();
 
 DROP FUNCTION public.set_updated_at();

@@ -12,6 +12,22 @@ END;
 $body$;
 COMMENT ON FUNCTION public.set_updated_at() IS 'Sets updated_at on every UPDATE (the trg_*_set_updated_at triggers).';
 
+CREATE FUNCTION public.trg_loans_five_active_loans_fn() RETURNS trigger
+    LANGUAGE plpgsql
+AS $body$
+BEGIN
+    IF NEW.member_id IS NOT NULL AND (NEW.returned_at is null) THEN
+        PERFORM 1 FROM public.members WHERE id = NEW.member_id FOR UPDATE;
+        IF (SELECT count(*) FROM public.loans AS o WHERE o.member_id = NEW.member_id AND (o.returned_at is null) AND (TG_OP = 'INSERT' OR NOT (o.id = OLD.id))) >= 5 THEN
+            RAISE EXCEPTION USING ERRCODE = 'check_violation',
+                MESSAGE = 'trg_loans_five_active_loans: at most 5 loans per member where returned_at is null';
+        END IF;
+    END IF;
+    RETURN NEW;
+END;
+$body$;
+COMMENT ON FUNCTION public.trg_loans_five_active_loans_fn() IS 'Refuses a child of loans past the bound of trg_loans_five_active_loans.';
+
 CREATE TABLE public.books (
     id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
     isbn text NOT NULL,
@@ -125,6 +141,8 @@ CREATE TRIGGER trg_books_set_updated_at BEFORE UPDATE ON public.books FOR EACH R
 CREATE TRIGGER trg_branches_set_updated_at BEFORE UPDATE ON public.branches FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 
 CREATE TRIGGER trg_copies_set_updated_at BEFORE UPDATE ON public.copies FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
+
+CREATE TRIGGER trg_loans_five_active_loans BEFORE INSERT OR UPDATE ON public.loans FOR EACH ROW EXECUTE FUNCTION public.trg_loans_five_active_loans_fn();
 
 CREATE TRIGGER trg_loans_set_updated_at BEFORE UPDATE ON public.loans FOR EACH ROW EXECUTE FUNCTION public.set_updated_at();
 

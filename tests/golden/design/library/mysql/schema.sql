@@ -84,3 +84,25 @@ CREATE TABLE `loans` (
   CONSTRAINT `chk_loans_renewals` CHECK (renewals >= 0 AND renewals <= 5),
   CONSTRAINT `chk_loans_returned_after_loan` CHECK (returned_at >= loaned_at)
 ) COMMENT='A copy lent to a member, from loaned_at until it is returned.';
+
+DELIMITER ;;
+CREATE TRIGGER `trg_loans_five_active_loans_insert` BEFORE INSERT ON `loans`
+FOR EACH ROW BEGIN
+  DECLARE held INT;
+  SELECT 1 INTO held FROM members WHERE id = NEW.member_id FOR UPDATE;
+  IF NEW.member_id IS NOT NULL AND (NEW.returned_at is null) AND (SELECT count(*) FROM loans AS o WHERE o.member_id = NEW.member_id AND (o.returned_at is null)) >= 5 THEN
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'trg_loans_five_active_loans: at most 5 loans per member where returned_at is null';
+  END IF;
+END;;
+DELIMITER ;
+
+DELIMITER ;;
+CREATE TRIGGER `trg_loans_five_active_loans_update` BEFORE UPDATE ON `loans`
+FOR EACH ROW BEGIN
+  DECLARE held INT;
+  SELECT 1 INTO held FROM members WHERE id = NEW.member_id FOR UPDATE;
+  IF NEW.member_id IS NOT NULL AND (NEW.returned_at is null) AND (SELECT count(*) FROM loans AS o WHERE o.member_id = NEW.member_id AND (o.returned_at is null) AND NOT (o.id = OLD.id)) >= 5 THEN
+    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'trg_loans_five_active_loans: at most 5 loans per member where returned_at is null';
+  END IF;
+END;;
+DELIMITER ;
