@@ -1,7 +1,7 @@
 """Rules the rows keep that a schema cannot tell the generator on its own: a design's business
 rules (:class:`RowRule`), passed to :func:`dbdesign.datagen.load` by the proof.
 
-Four kinds, each kept batch by batch as the rows are made (:class:`RuleKeeper`):
+Five kinds, each kept batch by batch as the rows are made (:class:`RuleKeeper`):
 
 - ``check``: a condition every row meets. A check the generator reads on its own
   (``ends_at > starts_at``: one column derived from the other) holds by construction and is
@@ -10,6 +10,7 @@ Four kinds, each kept batch by batch as the rows are made (:class:`RuleKeeper`):
 - ``unique``: a key unique among the rows where a condition holds (one active loan per copy).
   A row that would repeat the key of an earlier row meeting the condition has the free
   columns of the condition drawn again until it no longer meets it (the loan is returned).
+- ``check_digit``: an EAN-13 or ISBN-13 column, made unique and complete with its check digit.
 - ``at_most``: at most N rows per key among the rows where a condition holds (a member's
   active loans). A row past its key's bound has the condition's free columns drawn again
   until it no longer counts (the loan is returned).
@@ -66,6 +67,23 @@ def handled_objects(rules: Sequence[RowRule], table: str) -> set[str]:
     return {o for r in rules if r.table == table for o in r.objects}
 
 
+def complete_check_digits(rule: RowRule, start: int, done: dict[str, list[Any]]) -> None:
+    """An EAN-13 / ISBN-13 column: each value made anew from the row's number (scrambled by a
+    bijection of 0 .. 10^9 - 1, so values stay unique), completed by its check digit."""
+    col = rule.key[0]
+    values = done.get(col)
+    if values is None:
+        return
+    for i, v in enumerate(values):
+        if v is None:
+            continue
+        n = ((start + i) * 387_420_489 + 12_345) % 10**9  # 3^18 is prime to 10^9
+        head = str(v)[:3] if str(v)[:3].isdigit() and len(str(v)) >= 3 else "978"
+        body = f"{head}{n:09d}"
+        total = sum(int(ch) * (3 if k % 2 else 1) for k, ch in enumerate(body))
+        values[i] = body + str((10 - total % 10) % 10)
+
+
 class RuleKeeper:
     """Keeps one table's rules over its batches (state: the keys and ranges seen)."""
 
@@ -74,6 +92,7 @@ class RuleKeeper:
         self.checks = [r for r in rules if r.kind == "check"]
         self.uniques = [(r, set[Any]()) for r in rules if r.kind == "unique"]
         self.bounded = [(r, Counter[Any]()) for r in rules if r.kind == "at_most"]
+        self.digits = [r for r in rules if r.kind == "check_digit"]
         self.overlaps = [
             (r, _Ranges(_Codec(tp, r))) for r in rules if r.kind == "no_overlap" and r.range
         ]
@@ -87,6 +106,8 @@ class RuleKeeper:
 
     def __call__(self, start: int, done: dict[str, list[Any]]) -> None:
         n = len(next(iter(done.values()))) if done else 0
+        for rule in self.digits:
+            complete_check_digits(rule, start, done)
         for i in range(n):  # ranges first: a range placed is never empty, its end after its start
             for rule, ranges in self.overlaps:
                 self._no_overlap(rule, ranges, i, done)
@@ -250,7 +271,7 @@ class RuleKeeper:
                 )
             )
 
-    # -- bounded children
+    # -- bounded children (at_most)
 
     def _at_most(
         self, rule: RowRule, counts: Counter[Any], i: int, done: dict[str, list[Any]]

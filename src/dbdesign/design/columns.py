@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from dbdesign.design.check_digits import CHECK_DIGIT_TYPES, check_digit_rule
 from dbdesign.design.draft import LIVE, SOFT_DELETED, Draft, TableDraft
 from dbdesign.design.naming import object_name
 from dbdesign.design.types import Physical, literal
@@ -87,6 +88,8 @@ def attribute(b: Draft, t: TableDraft, name: str, a: Attribute) -> None:
     t.semantic[name] = a.type
     if phys.checks:
         _check(b, t, name, phys.checks)
+    if a.type in CHECK_DIGIT_TYPES and t.entity:
+        check_digit_rule(b, t, t.entity, name, a.type)
     if a.type == "money" and a.currency == "per_row":
         cur = f"{name}_currency"
         code = b.map(Attribute(type="currency_code"))

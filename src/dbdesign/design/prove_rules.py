@@ -134,6 +134,8 @@ class _Table:
             elif r.kind == "at_most":
                 if self._full(r, pk, row):
                     return False
+            elif r.kind == "check_digit":
+                continue
             elif self._clashes(r, pk, row):
                 return False
         return True
@@ -238,6 +240,8 @@ def _prove(t: _Table, r: RulePlan) -> RuleResult:
         write = _transition_write(t, r)
     elif r.kind == "at_most":
         write = _at_most_write(t, r)
+    elif r.kind == "check_digit":
+        write = _check_digit_write(t, r)
     else:
         write = _check_write(t, r) if r.kind == "check" else _copy_write(t, r)
     if isinstance(write, str):
@@ -338,6 +342,21 @@ def _transition_write(t: _Table, r: RulePlan) -> Write:
             if forbidden_move(r, row[col], to) and t.clean(r, pk, {**row, col: to}):
                 return t.update(pk, {col: to})
     return "no row whose state has a move the rule forbids"
+
+
+# ---- check digits ----------------------------------------------------------------------------
+
+
+def _check_digit_write(t: _Table, r: RulePlan) -> Write:
+    """A row's code with its check digit one off (the format still right)."""
+    col = r.columns[r.key[0]]
+    for pk, row in t.sample:
+        v = row[col]
+        if isinstance(v, str) and len(v) == 13 and v.isdigit():
+            wrong = v[:12] + str((int(v[12]) + 1) % 10)
+            if t.clean(r, pk, {**row, col: wrong}):
+                return t.update(pk, {col: wrong})
+    return "no row holds a code to change"
 
 
 # ---- bounded children ------------------------------------------------------------------------

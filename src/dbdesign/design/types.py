@@ -106,6 +106,16 @@ _POSTGRES_FIXED: dict[str, Physical] = {
     "country_code": Physical(
         DataType(name="text"), ("{c} ~ '^[A-Z]{2}$'",), "ISO 3166-1 alpha-2 (CHECK)"
     ),
+    "isbn": Physical(
+        DataType(name="text"),
+        ("{c} ~ '^97[89][0-9]{10}$'",),
+        "text: ISBN-13 digits (format CHECK; the check digit in its own CHECK)",
+    ),
+    "ean": Physical(
+        DataType(name="text"),
+        ("{c} ~ '^[0-9]{13}$'",),
+        "text: EAN-13 digits (format CHECK; the check digit in its own CHECK)",
+    ),
     "currency_code": Physical(
         DataType(name="text"), ("{c} ~ '^[A-Z]{3}$'",), "ISO 4217 code (CHECK)"
     ),
@@ -152,6 +162,15 @@ def postgres(a: Attribute) -> Physical:
     raise AssertionError(t)
 
 
+# SQLite's codes: the GLOB of their format, and why
+_SQLITE_CODES: dict[str, tuple[str, str]] = {
+    "country_code": ("[A-Z][A-Z]", "ISO code (CHECK)"),
+    "currency_code": ("[A-Z][A-Z][A-Z]", "ISO code (CHECK)"),
+    "isbn": ("97[89]" + "[0-9]" * 10, "TEXT: ISBN-13 digits"),
+    "ean": ("[0-9]" * 13, "TEXT: EAN-13 digits"),
+}
+
+
 def sqlite(a: Attribute) -> Physical:
     t = a.type
     T = DataType
@@ -188,10 +207,9 @@ def sqlite(a: Attribute) -> Physical:
         return Physical(T(name="text"), (f"{{c}} IN ({vals})",), "TEXT with an IN CHECK")
     if t in ("json", "uuid", "ip_address", "vector"):
         return Physical(T(name="text"), (), "TEXT")
-    if t == "country_code":
-        return Physical(T(name="text"), ("{c} GLOB '[A-Z][A-Z]'",), "ISO code (CHECK)")
-    if t == "currency_code":
-        return Physical(T(name="text"), ("{c} GLOB '[A-Z][A-Z][A-Z]'",), "ISO code (CHECK)")
+    if t in _SQLITE_CODES:
+        glob, why = _SQLITE_CODES[t]
+        return Physical(T(name="text"), (f"{{c}} GLOB '{glob}'",), why)
     raise AssertionError(t)
 
 
@@ -282,6 +300,16 @@ _MYSQL_FIXED: dict[str, Physical] = {
         (),
         "BINARY(16), not CHAR(36): 16 bytes instead of 36, in the row and in every "
         "index that holds it",
+    ),
+    "isbn": Physical(
+        DataType(name="char", args=(13,)),
+        ("{c} regexp '^97[89][0-9]{10}$'",),
+        "char(13): ISBN-13 digits (format CHECK; the check digit in its own CHECK)",
+    ),
+    "ean": Physical(
+        DataType(name="char", args=(13,)),
+        ("{c} regexp '^[0-9]{13}$'",),
+        "char(13): EAN-13 digits (format CHECK; the check digit in its own CHECK)",
     ),
     "country_code": Physical(
         DataType(name="char", args=(2,)),

@@ -137,6 +137,8 @@ KIND_OF_TYPE: dict[str, str] = {
             "url",
             "phone",
             "country_code",
+            "isbn",
+            "ean",
             "currency_code",
             "ip_address",
             "password_hash",

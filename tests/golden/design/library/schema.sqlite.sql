@@ -9,7 +9,8 @@ CREATE TABLE books (
     CONSTRAINT pk_books PRIMARY KEY (id),
     CONSTRAINT uq_books_isbn UNIQUE (isbn),
     CONSTRAINT chk_books_author CHECK (length(author) >= 1 AND length(author) <= 200),
-    CONSTRAINT chk_books_isbn CHECK (length(isbn) >= 10 AND length(isbn) <= 13),
+    CONSTRAINT chk_books_isbn CHECK (isbn GLOB '97[89][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]'),
+    CONSTRAINT chk_books_isbn_check_digit CHECK (isbn IS NULL OR CASE WHEN isbn GLOB '[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]' THEN (CAST(substr(isbn, 1, 1) AS INTEGER) + 3 * CAST(substr(isbn, 2, 1) AS INTEGER) + CAST(substr(isbn, 3, 1) AS INTEGER) + 3 * CAST(substr(isbn, 4, 1) AS INTEGER) + CAST(substr(isbn, 5, 1) AS INTEGER) + 3 * CAST(substr(isbn, 6, 1) AS INTEGER) + CAST(substr(isbn, 7, 1) AS INTEGER) + 3 * CAST(substr(isbn, 8, 1) AS INTEGER) + CAST(substr(isbn, 9, 1) AS INTEGER) + 3 * CAST(substr(isbn, 10, 1) AS INTEGER) + CAST(substr(isbn, 11, 1) AS INTEGER) + 3 * CAST(substr(isbn, 12, 1) AS INTEGER) + CAST(substr(isbn, 13, 1) AS INTEGER)) % 10 = 0 ELSE 0 END),
     CONSTRAINT chk_books_published_year CHECK (published_year >= 1450 AND published_year <= 2100),
     CONSTRAINT chk_books_title CHECK (length(title) >= 1 AND length(title) <= 300)
 );

@@ -40,12 +40,13 @@ CREATE TABLE public.books (
     CONSTRAINT pk_books PRIMARY KEY (id),
     CONSTRAINT uq_books_isbn UNIQUE (isbn),
     CONSTRAINT chk_books_author CHECK (char_length(author) >= 1 AND char_length(author) <= 200),
-    CONSTRAINT chk_books_isbn CHECK (char_length(isbn) >= 10 AND char_length(isbn) <= 13),
+    CONSTRAINT chk_books_isbn CHECK (isbn ~ '^97[89][0-9]{10}$'),
+    CONSTRAINT chk_books_isbn_check_digit CHECK (isbn IS NULL OR CASE WHEN isbn ~ '^[0-9]{13}$' THEN (substr(isbn, 1, 1)::integer + 3 * substr(isbn, 2, 1)::integer + substr(isbn, 3, 1)::integer + 3 * substr(isbn, 4, 1)::integer + substr(isbn, 5, 1)::integer + 3 * substr(isbn, 6, 1)::integer + substr(isbn, 7, 1)::integer + 3 * substr(isbn, 8, 1)::integer + substr(isbn, 9, 1)::integer + 3 * substr(isbn, 10, 1)::integer + substr(isbn, 11, 1)::integer + 3 * substr(isbn, 12, 1)::integer + substr(isbn, 13, 1)::integer) % 10 = 0 ELSE false END),
     CONSTRAINT chk_books_published_year CHECK (published_year >= 1450 AND published_year <= 2100),
     CONSTRAINT chk_books_title CHECK (char_length(title) >= 1 AND char_length(title) <= 300)
 );
 COMMENT ON TABLE public.books IS 'A title in the catalogue (one edition).';
-COMMENT ON COLUMN public.books.isbn IS 'ISBN-10 or ISBN-13 without hyphens.';
+COMMENT ON COLUMN public.books.isbn IS 'ISBN-13 without hyphens (its check digit checked).';
 
 CREATE TABLE public.branches (
     id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,

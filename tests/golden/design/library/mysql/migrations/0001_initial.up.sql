@@ -1,6 +1,6 @@
 CREATE TABLE `books` (
   `id` bigint NOT NULL AUTO_INCREMENT,
-  `isbn` varchar(13) NOT NULL COMMENT 'ISBN-10 or ISBN-13 without hyphens.',
+  `isbn` char(13) NOT NULL COMMENT 'ISBN-13 without hyphens (its check digit checked).',
   `title` varchar(300) NOT NULL,
   `author` varchar(200) NOT NULL,
   `published_year` smallint NULL,
@@ -10,7 +10,8 @@ CREATE TABLE `books` (
   UNIQUE KEY `uq_books_isbn` (`isbn`),
   FULLTEXT KEY `idx_books_title_author` (`title`, `author`),
   CONSTRAINT `chk_books_author` CHECK (char_length(author) >= 1),
-  CONSTRAINT `chk_books_isbn` CHECK (char_length(isbn) >= 10),
+  CONSTRAINT `chk_books_isbn` CHECK (isbn regexp '^97[89][0-9]{10}$'),
+  CONSTRAINT `chk_books_isbn_check_digit` CHECK (isbn IS NULL OR CASE WHEN isbn regexp '^[0-9]{13}$' THEN (CAST(substr(isbn, 1, 1) AS UNSIGNED) + 3 * CAST(substr(isbn, 2, 1) AS UNSIGNED) + CAST(substr(isbn, 3, 1) AS UNSIGNED) + 3 * CAST(substr(isbn, 4, 1) AS UNSIGNED) + CAST(substr(isbn, 5, 1) AS UNSIGNED) + 3 * CAST(substr(isbn, 6, 1) AS UNSIGNED) + CAST(substr(isbn, 7, 1) AS UNSIGNED) + 3 * CAST(substr(isbn, 8, 1) AS UNSIGNED) + CAST(substr(isbn, 9, 1) AS UNSIGNED) + 3 * CAST(substr(isbn, 10, 1) AS UNSIGNED) + CAST(substr(isbn, 11, 1) AS UNSIGNED) + 3 * CAST(substr(isbn, 12, 1) AS UNSIGNED) + CAST(substr(isbn, 13, 1) AS UNSIGNED)) % 10 = 0 ELSE 0 END),
   CONSTRAINT `chk_books_published_year` CHECK (published_year >= 1450 AND published_year <= 2100),
   CONSTRAINT `chk_books_title` CHECK (char_length(title) >= 1)
 ) COMMENT='A title in the catalogue (one edition).';
