@@ -9,6 +9,7 @@ from dbdesign.design.check_digits import CHECK_DIGIT_TYPES, check_digit_rule
 from dbdesign.design.draft import LIVE, SOFT_DELETED, Draft, TableDraft
 from dbdesign.design.naming import object_name
 from dbdesign.design.types import Physical, literal
+from dbdesign.design.value_formats import pattern_rule
 from dbdesign.model import (
     Check,
     Column,
@@ -90,6 +91,8 @@ def attribute(b: Draft, t: TableDraft, name: str, a: Attribute) -> None:
         _check(b, t, name, phys.checks)
     if a.type in CHECK_DIGIT_TYPES and t.entity:
         check_digit_rule(b, t, t.entity, name, a.type)
+    if a.pattern and t.entity:
+        pattern_rule(b, t, t.entity, name, a.pattern)
     if a.type == "money" and a.currency == "per_row":
         cur = f"{name}_currency"
         code = b.map(Attribute(type="currency_code"))

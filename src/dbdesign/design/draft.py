@@ -71,6 +71,7 @@ class RulePlan:
     the proof and the data generator need to know of it (the fields it reads as columns)."""
 
     kind: str  # "unique" | "no_overlap" | "check" | "transition" | "at_most"
+    # | "check_digit" | "pattern"
     entity: str
     table: str  # qualified table key
     name: str  # the rule's name: the constraint, index or trigger pair that enforces it
@@ -87,6 +88,7 @@ class RulePlan:
     signature: tuple[str, ...] = ()
     moves: FrozenMap[str, tuple[str, ...]] | None = None  # transition: state -> its next states
     limit: int = 0  # at_most: the most children (meeting the condition) per parent
+    pattern: str | None = None  # pattern: the regular expression the whole value matches
 
     @property
     def enforced(self) -> bool:

@@ -16,6 +16,7 @@ rules, so the rows loaded keep them all.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -46,6 +47,8 @@ def row_rules(d: Design) -> tuple[RowRule, ...]:
     """The design's rules as the data generator keeps them."""
     out = []
     for r in d.rules:
+        if r.kind == "pattern":  # the generator reads the pattern's CHECK itself
+            continue
         cols = dict(r.columns)
         reads = tuple(cols[f] for f in X.fields(X.parse(r.condition))) if r.condition else ()
         out.append(
@@ -134,7 +137,7 @@ class _Table:
             elif r.kind == "at_most":
                 if self._full(r, pk, row):
                     return False
-            elif r.kind == "check_digit":
+            elif r.kind in ("check_digit", "pattern"):
                 continue
             elif self._clashes(r, pk, row):
                 return False
@@ -242,6 +245,8 @@ def _prove(t: _Table, r: RulePlan) -> RuleResult:
         write = _at_most_write(t, r)
     elif r.kind == "check_digit":
         write = _check_digit_write(t, r)
+    elif r.kind == "pattern":
+        write = _pattern_write(t, r)
     else:
         write = _check_write(t, r) if r.kind == "check" else _copy_write(t, r)
     if isinstance(write, str):
@@ -357,6 +362,21 @@ def _check_digit_write(t: _Table, r: RulePlan) -> Write:
             if t.clean(r, pk, {**row, col: wrong}):
                 return t.update(pk, {col: wrong})
     return "no row holds a code to change"
+
+
+def _pattern_write(t: _Table, r: RulePlan) -> Write:
+    """A row's value changed, its length kept, so that the pattern no longer matches."""
+    assert r.pattern is not None
+    col = r.columns[r.key[0]]
+    regex = re.compile(r.pattern)
+    for pk, row in t.sample:
+        v = row[col]
+        if not isinstance(v, str) or not v:
+            continue
+        for wrong in (f"~{v[1:]}", f"{v[:-1]}~", f"!{v[1:]}", v[:-1] + " "):
+            if not regex.fullmatch(wrong) and t.clean(r, pk, {**row, col: wrong}):
+                return t.update(pk, {col: wrong})
+    return "no row holds a value to change"
 
 
 # ---- bounded children ------------------------------------------------------------------------

@@ -90,6 +90,12 @@ class Attribute(_Model):
     currency: str | None = Field(None, description="money: ISO 4217 code, or 'per_row'.")
     values: tuple[str, ...] | None = Field(None, description="enum: the allowed values.")
     dim: Annotated[int, Field(gt=0, le=16000)] | None = Field(None, description="vector size")
+    pattern: str | None = Field(
+        None,
+        description="text/identifier: a regular expression the whole value matches "
+        "(e.g. '[A-Z]{3}-[0-9]{4}'): characters, [classes], ., and the quantifiers * + ? {n} "
+        "{n,m}, groups and |; no backreferences or lookaround.",
+    )
 
     @field_validator("type")
     @classmethod
@@ -672,3 +678,31 @@ def _attribute_errors(path: Path_, name: str, a: Attribute) -> Iterator[tuple[Pa
         yield (*path, "default"), f"default {a.default!r} is not one of the values"
     if a.currency and a.type != "money":
         yield (*path, "currency"), "currency: applies to money attributes only"
+    if a.pattern is not None:
+        yield from _pattern_errors((*path, "pattern"), a)
+
+
+_UNPORTABLE = re.compile(r"\\[1-9bBAZzwWsSdD]|\(\?|\\[pPk]")
+
+
+def _pattern_errors(path: Path_, a: Attribute) -> Iterator[tuple[Path_, str]]:
+    """A pattern: on a text attribute, a regular expression every dialect reads alike."""
+    if a.type not in ("text", "identifier"):
+        yield path, f"pattern: applies to text and identifier attributes, not {a.type}"
+        return
+    assert a.pattern is not None
+    try:
+        re.compile(a.pattern)
+    except re.error as e:
+        yield path, f"not a regular expression: {e}"
+        return
+    if a.pattern.startswith("^") or a.pattern.endswith("$"):
+        yield path, "a pattern matches the whole value: leave out ^ and $"
+    elif m := _UNPORTABLE.search(a.pattern):
+        yield (
+            path,
+            (
+                f"{m.group()!r} is not read alike by every server: write classes such as "
+                "[0-9] and [A-Za-z] instead of \\d and \\w, and no backreferences or (?...)"
+            ),
+        )
