@@ -75,3 +75,90 @@ def test_the_child_past_the_bound_is_refused(db: Db) -> None:
     # once one is returned, there is room again
     db.run("UPDATE loans SET returned_at = ? WHERE id = ?", BACK, first)
     assert db.attempt(LOAN, a, None) is None
+
+
+def test_postgres_writers_of_one_parent_take_turns(pg_scratch: str) -> None:
+    """Two transactions adding a member's second and third open loans at once: the second
+    waits for the first's lock on the member's row, then counts its loan and is refused."""
+    import threading
+
+    from dbdesign import engine
+
+    d = design(S.loads(SPEC))
+    with (
+        engine.connect(pg_scratch, autocommit=True) as first,
+        engine.connect(pg_scratch, autocommit=True) as second,
+    ):
+        first.execute(schema_sql(d.schema).encode())
+        first.execute("INSERT INTO members (name) VALUES ('a')")
+        first.execute("INSERT INTO loans (member_id) VALUES (1)")
+        first.execute("BEGIN")
+        first.execute("INSERT INTO loans (member_id) VALUES (1)")
+        outcome: list[str] = []
+
+        def other() -> None:
+            try:
+                second.execute("BEGIN")
+                second.execute("INSERT INTO loans (member_id) VALUES (1)")
+                second.execute("COMMIT")
+                outcome.append("accepted")
+            except Exception as e:
+                second.execute("ROLLBACK")
+                outcome.append(str(e))
+
+        t = threading.Thread(target=other)
+        t.start()
+        t.join(timeout=2)
+        assert t.is_alive() and not outcome, "the second writer did not wait for the member"
+        first.execute("COMMIT")
+        t.join(timeout=60)
+        assert outcome and RULE in outcome[0], outcome
+
+
+def test_mysql_writers_of_one_parent_take_turns() -> None:
+    """As on PostgreSQL, on MariaDB in READ COMMITTED: the trigger's lock on the member's row
+    makes the second writer wait, then its count sees the first's loan."""
+    import threading
+
+    from dbdesign import engine
+    from tests.mysqlload import mysql_server_url
+
+    d = design(S.loads(SPEC), "mysql")
+    with engine.mysql_scratch_database(mysql_server_url()) as url:
+        first = engine.connect_mysql(url, autocommit=True)
+        second = engine.connect_mysql(url, autocommit=True)
+        try:
+            server_for(target(url), "mysql").apply(first, schema_sql(d.schema))
+            for c in (first, second):
+                with c.cursor() as cur:
+                    cur.execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")
+                    cur.execute("SET SESSION innodb_lock_wait_timeout = 60")
+            with first.cursor() as cur:
+                cur.execute("INSERT INTO members (name) VALUES ('a')")
+                cur.execute("INSERT INTO loans (member_id) VALUES (1)")
+            first.begin()
+            with first.cursor() as cur:
+                cur.execute("INSERT INTO loans (member_id) VALUES (1)")
+            outcome: list[str] = []
+
+            def other() -> None:
+                second.begin()
+                try:
+                    with second.cursor() as cur:
+                        cur.execute("INSERT INTO loans (member_id) VALUES (1)")
+                    second.commit()
+                    outcome.append("accepted")
+                except Exception as e:
+                    second.rollback()
+                    outcome.append(str(e))
+
+            t = threading.Thread(target=other)
+            t.start()
+            t.join(timeout=2)
+            assert t.is_alive() and not outcome, "the second writer did not wait for the member"
+            first.commit()
+            t.join(timeout=60)
+            assert outcome and RULE in outcome[0], outcome
+        finally:
+            first.close()
+            second.close()

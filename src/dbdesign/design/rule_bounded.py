@@ -83,6 +83,15 @@ def at_most_rule(b: Draft, r: Relationship) -> None:
                 )
             b.triggers[tr.key] = tr
             objects.append(tname)
+        if b.my:
+            b.decide(
+                name,
+                "BEFORE INSERT / UPDATE triggers",
+                f"{statement}: each trigger first locks the {r.parent} row (SELECT ... FOR "
+                "UPDATE), so two writers of one parent take turns. Run those writes in READ "
+                "COMMITTED, or make the INSERT / UPDATE the transaction's first read: a "
+                "REPEATABLE READ snapshot taken earlier does not count the other writer's row",
+            )
         verb = "SIGNAL" if b.my else "RAISE(ABORT)"
         how = f"BEFORE INSERT / UPDATE triggers {' and '.join(objects)} that count and {verb}"
     fields = X.fields(X.parse(a.where)) if a.where else ()
