@@ -2,8 +2,9 @@
 -- replay_lag (0 once it has replayed everything: the view keeps the last lag measured for a
 -- while; hidden without pg_read_all_stats) and the WAL bytes it has yet to replay. On a standby (in recovery): the
 -- time since the last replayed transaction (since the server started when it has replayed
--- none), 0 when everything received is replayed (an idle primary sends nothing), and whether
--- replay is paused.
+-- none), 0 when everything received is replayed (an idle primary sends nothing; after a restart
+-- the received position starts again at the beginning of a WAL segment, behind the replayed
+-- one, until streaming catches up), and whether replay is paused.
 SELECT 'standby' AS side,
        coalesce(r.application_name, '') AS name,
        host(r.client_addr) AS client,
@@ -18,12 +19,11 @@ SELECT 'standby' AS side,
   FROM pg_stat_replication r
 UNION ALL
 SELECT 'self', '', NULL, 'recovery',
-       CASE WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn()
-            THEN 0
+       CASE WHEN pg_last_wal_receive_lsn() <= pg_last_wal_replay_lsn() THEN 0
             ELSE extract(epoch FROM statement_timestamp()
                                     - coalesce(pg_last_xact_replay_timestamp(),
                                                pg_postmaster_start_time()))::float8
        END,
-       pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())::bigint,
+       greatest(0, pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()))::bigint,
        pg_is_wal_replay_paused()
  WHERE pg_is_in_recovery()
