@@ -38,6 +38,7 @@ CREATE TABLE members (
     CONSTRAINT pk_members PRIMARY KEY (id),
     CONSTRAINT uq_members_card_number UNIQUE (card_number),
     CONSTRAINT chk_members_card_number CHECK (length(card_number) >= 1 AND length(card_number) <= 16),
+    CONSTRAINT chk_members_card_number_pattern CHECK (card_number GLOB 'C[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]'),
     CONSTRAINT chk_members_email CHECK (length(email) <= 254 AND email LIKE '%_@_%._%' AND email = lower(email)),
     CONSTRAINT chk_members_full_name CHECK (length(full_name) >= 1 AND length(full_name) <= 150),
     CONSTRAINT chk_members_max_loans CHECK (max_loans >= 0 AND max_loans <= 50)

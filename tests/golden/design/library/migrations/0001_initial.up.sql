@@ -107,11 +107,13 @@ CREATE TABLE public.members (
     CONSTRAINT pk_members PRIMARY KEY (id),
     CONSTRAINT uq_members_card_number UNIQUE (card_number),
     CONSTRAINT chk_members_card_number CHECK (char_length(card_number) >= 1 AND char_length(card_number) <= 16),
+    CONSTRAINT chk_members_card_number_pattern CHECK (card_number ~ '^(C[0-9]{8})$'),
     CONSTRAINT chk_members_email CHECK (char_length(email) <= 254 AND email ~ '^[^@\sA-Z]+@[^@\sA-Z]+\.[^@\sA-Z]+$'),
     CONSTRAINT chk_members_full_name CHECK (char_length(full_name) >= 1 AND char_length(full_name) <= 150),
     CONSTRAINT chk_members_max_loans CHECK (max_loans >= 0 AND max_loans <= 50)
 );
 COMMENT ON TABLE public.members IS 'A person with a library card.';
+COMMENT ON COLUMN public.members.card_number IS 'The card''s number: C and eight digits.';
 COMMENT ON COLUMN public.members.email IS 'PII: personal data; encrypt at rest.';
 COMMENT ON COLUMN public.members.full_name IS 'PII: personal data; encrypt at rest.';
 

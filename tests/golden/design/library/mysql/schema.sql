@@ -30,7 +30,7 @@ CREATE TABLE `branches` (
 
 CREATE TABLE `members` (
   `id` bigint NOT NULL AUTO_INCREMENT,
-  `card_number` varchar(16) NOT NULL,
+  `card_number` varchar(16) NOT NULL COMMENT 'The card''s number: C and eight digits.',
   `email` varchar(254) NULL COMMENT 'PII: personal data; encrypt at rest.',
   `full_name` varchar(150) NOT NULL COMMENT 'PII: personal data; encrypt at rest.',
   `max_loans` tinyint NOT NULL DEFAULT 10,
@@ -39,6 +39,7 @@ CREATE TABLE `members` (
   PRIMARY KEY (`id`),
   UNIQUE KEY `uq_members_card_number` (`card_number`),
   CONSTRAINT `chk_members_card_number` CHECK (char_length(card_number) >= 1),
+  CONSTRAINT `chk_members_card_number_pattern` CHECK (card_number regexp '(?-i)^(C[0-9]{8})$'),
   CONSTRAINT `chk_members_email` CHECK (email regexp '^[^@[:space:]]+@[^@[:space:]]+[.][^@[:space:]]+$'),
   CONSTRAINT `chk_members_full_name` CHECK (char_length(full_name) >= 1),
   CONSTRAINT `chk_members_max_loans` CHECK (max_loans >= 0 AND max_loans <= 50)
