@@ -12,7 +12,7 @@ import pytest
 from dbdesign.databases import target
 from dbdesign.datagen.row_rules import RowRule, complete_check_digits
 from dbdesign.design import design
-from dbdesign.design.check_digits import ean13_digit, ean13_ok
+from dbdesign.design.check_digits import ean13_digit, ean13_ok, iban_of, iban_ok
 from dbdesign.design.output import schema_sql
 from dbdesign.design.prove import server_for
 from dbdesign.readers import spec as S
@@ -27,6 +27,9 @@ entities:
       name: {type: text, required: true}
       isbn: isbn
       barcode: ean
+  account:
+    attributes:
+      iban: iban
 """
 ROW = "INSERT INTO products (name, isbn, barcode) VALUES ('p', ?, ?)"
 ISBN = "9780306406157"  # a real ISBN-13
@@ -77,3 +80,28 @@ def test_generated_codes_are_valid_and_unique() -> None:
     made = [v for v in done["barcode"] if v is not None]
     assert done["barcode"][3] is None and len(made) == 4999
     assert all(ean13_ok(v) for v in made) and len(set(made)) == len(made)
+
+
+IBANS = ("GB82WEST12345698765432", "DE89370400440532013000", "NL91ABNA0417164300")
+
+
+def test_iban_check_digits_are_checked(db: Db) -> None:
+    row = "INSERT INTO accounts (iban) VALUES (?)"
+    for good in (*IBANS, None):
+        assert db.attempt(row, good) is None, good
+    for bad in ("GB82WEST12345698765433", "DE89370400440532013001", "GB28WEST12345698765432"):
+        off = db.attempt(row, bad)
+        assert off is not None and "chk_accounts_iban_check_digit" in off, (bad, off)
+    for shape in ("gb82west12345698765432", "GB82 WEST 1234 5698 7654 32", "GB82WEST"):
+        refused = db.attempt(row, shape)
+        assert refused is not None and "chk_accounts_iban" in refused, (shape, refused)
+
+
+def test_generated_ibans_are_valid_and_unique() -> None:
+    assert all(iban_ok(v) for v in IBANS) and not iban_ok("GB82WEST12345698765433")
+    assert iban_of("GB", "WEST12345698765432") == IBANS[0]
+    done: dict[str, list[str | None]] = {"iban": ["x"] * 3000}
+    rule = RowRule(table="t", name="r", kind="check_digit", key=("iban",), scheme="iban")
+    complete_check_digits(rule, 10, done)
+    made = [v for v in done["iban"] if v is not None]
+    assert all(iban_ok(v) for v in made) and len(set(made)) == len(made) == 3000

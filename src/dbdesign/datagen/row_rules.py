@@ -61,6 +61,7 @@ class RowRule:
     condition: Condition | None = None  # check; unique's where; None: always
     reads: tuple[str, ...] = ()  # the columns ``condition`` reads
     limit: int = 0  # at_most: the most rows per key where the condition holds
+    scheme: str = ""  # check_digit: "isbn", "ean" or "iban"
 
 
 def handled_objects(rules: Sequence[RowRule], table: str) -> set[str]:
@@ -68,8 +69,9 @@ def handled_objects(rules: Sequence[RowRule], table: str) -> set[str]:
 
 
 def complete_check_digits(rule: RowRule, start: int, done: dict[str, list[Any]]) -> None:
-    """An EAN-13 / ISBN-13 column: each value made anew from the row's number (scrambled by a
-    bijection of 0 .. 10^9 - 1, so values stay unique), completed by its check digit."""
+    """An EAN-13 / ISBN-13 / IBAN column: each value made anew from the row's number
+    (scrambled by a bijection of 0 .. 10^9 - 1, so values stay unique), completed by its check
+    digit (an IBAN: its two check digits, mod 97)."""
     col = rule.key[0]
     values = done.get(col)
     if values is None:
@@ -78,6 +80,11 @@ def complete_check_digits(rule: RowRule, start: int, done: dict[str, list[Any]])
         if v is None:
             continue
         n = ((start + i) * 387_420_489 + 12_345) % 10**9  # 3^18 is prime to 10^9
+        if rule.scheme == "iban":  # a German IBAN: bank code, then the account number
+            bban = f"370400440{n:09d}"
+            rest = int(bban + "131400") % 97  # D = 13, E = 14, check digits 00
+            values[i] = f"DE{98 - rest:02d}{bban}"
+            continue
         head = str(v)[:3] if str(v)[:3].isdigit() and len(str(v)) >= 3 else "978"
         body = f"{head}{n:09d}"
         total = sum(int(ch) * (3 if k % 2 else 1) for k, ch in enumerate(body))

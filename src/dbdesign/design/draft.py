@@ -89,6 +89,7 @@ class RulePlan:
     moves: FrozenMap[str, tuple[str, ...]] | None = None  # transition: state -> its next states
     limit: int = 0  # at_most: the most children (meeting the condition) per parent
     pattern: str | None = None  # pattern: the regular expression the whole value matches
+    scheme: str = ""  # check_digit: "isbn", "ean" or "iban"
 
     @property
     def enforced(self) -> bool:

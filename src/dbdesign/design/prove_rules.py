@@ -63,6 +63,7 @@ def row_rules(d: Design) -> tuple[RowRule, ...]:
                 condition=_by_column(r) if r.kind != "no_overlap" else None,
                 reads=reads if r.kind != "no_overlap" else (),
                 limit=r.limit,
+                scheme=r.scheme,
             )
         )
     return tuple(out)
@@ -357,8 +358,8 @@ def _check_digit_write(t: _Table, r: RulePlan) -> Write:
     col = r.columns[r.key[0]]
     for pk, row in t.sample:
         v = row[col]
-        if isinstance(v, str) and len(v) == 13 and v.isdigit():
-            wrong = v[:12] + str((int(v[12]) + 1) % 10)
+        if isinstance(v, str) and len(v) >= 13 and v[-1].isdigit():
+            wrong = v[:-1] + str((int(v[-1]) + 1) % 10)
             if t.clean(r, pk, {**row, col: wrong}):
                 return t.update(pk, {col: wrong})
     return "no row holds a code to change"

@@ -111,6 +111,11 @@ _POSTGRES_FIXED: dict[str, Physical] = {
         ("{c} ~ '^97[89][0-9]{10}$'",),
         "text: ISBN-13 digits (format CHECK; the check digit in its own CHECK)",
     ),
+    "iban": Physical(
+        DataType(name="text"),
+        ("{c} ~ '^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$'",),
+        "text: an IBAN without spaces (format CHECK; mod 97 in its own CHECK)",
+    ),
     "ean": Physical(
         DataType(name="text"),
         ("{c} ~ '^[0-9]{13}$'",),
@@ -168,6 +173,7 @@ _SQLITE_CODES: dict[str, tuple[str, str]] = {
     "currency_code": ("[A-Z][A-Z][A-Z]", "ISO code (CHECK)"),
     "isbn": ("97[89]" + "[0-9]" * 10, "TEXT: ISBN-13 digits"),
     "ean": ("[0-9]" * 13, "TEXT: EAN-13 digits"),
+    "iban": ("[A-Z][A-Z][0-9][0-9]*", "TEXT: an IBAN (mod 97 in its own CHECK)"),
 }
 
 
@@ -305,6 +311,11 @@ _MYSQL_FIXED: dict[str, Physical] = {
         DataType(name="char", args=(13,)),
         ("{c} regexp '^97[89][0-9]{10}$'",),
         "char(13): ISBN-13 digits (format CHECK; the check digit in its own CHECK)",
+    ),
+    "iban": Physical(
+        DataType(name="varchar", args=(34,)),
+        ("{c} regexp '(?-i)^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$'",),
+        "varchar(34): an IBAN without spaces (format CHECK; mod 97 in its own CHECK)",
     ),
     "ean": Physical(
         DataType(name="char", args=(13,)),

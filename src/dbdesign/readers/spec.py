@@ -57,6 +57,7 @@ SEMANTIC_TYPES: dict[str, str] = {
     "country_code": "an ISO 3166-1 alpha-2 country code",
     "isbn": "an ISBN-13 (978 or 979, 13 digits, no hyphens), its check digit checked",
     "ean": "an EAN-13 barcode number (13 digits), its check digit checked",
+    "iban": "an IBAN without spaces, upper case, its check digits checked (mod 97)",
     "currency_code": "an ISO 4217 currency code",
     "ip_address": "an IPv4 or IPv6 address",
     "vector": "an embedding vector of dim dimensions (pgvector)",

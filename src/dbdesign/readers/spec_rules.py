@@ -139,6 +139,7 @@ KIND_OF_TYPE: dict[str, str] = {
             "country_code",
             "isbn",
             "ean",
+            "iban",
             "currency_code",
             "ip_address",
             "password_hash",
