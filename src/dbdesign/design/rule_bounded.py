@@ -19,8 +19,8 @@ from dbdesign import dialects
 from dbdesign.design.draft import Draft, RulePlan, TableDraft
 from dbdesign.design.naming import object_name
 from dbdesign.design.rule_sql import sql_of
-from dbdesign.design.rule_triggers import _mysql_body
-from dbdesign.model import Expr, FrozenMap, Function, Trigger
+from dbdesign.design.rule_triggers import mysql_body, trigger_function
+from dbdesign.model import Expr, FrozenMap, Trigger
 from dbdesign.readers import expression as X
 from dbdesign.readers.spec import Relationship
 from dbdesign.readers.spec_rules import at_most_of
@@ -73,7 +73,7 @@ def at_most_rule(b: Draft, r: Relationship) -> None:
                 schema=b.ns, table=t.name, name=tname, timing="BEFORE", events=(event,), level="ROW"
             )
             if b.my:
-                body = _mysql_body(b, t, (fk,), cond, d.quote_string(message))
+                body = mysql_body(b, t, (fk,), cond, d.quote_string(message))
                 tr = replace(tr, body=Expr(body, b.dialect))
             else:
                 tr = replace(
@@ -155,13 +155,8 @@ def _pg(
             "",
         ]
     )
-    b.functions[f"{b.ns}.{fn}()"] = Function(
-        schema=b.ns,
-        name=fn,
-        returns="trigger",
-        language="plpgsql",
-        body=body,
-        comment=f"Refuses a child of {t.name} past the bound of {name}.",
+    function = trigger_function(
+        b, fn, body, f"Refuses a child of {t.name} past the bound of {name}."
     )
     tr = Trigger(
         schema=b.ns,
@@ -170,7 +165,7 @@ def _pg(
         timing="BEFORE",
         events=("INSERT", "UPDATE"),
         level="ROW",
-        function=f"{b.ns}.{fn}",
+        function=function,
     )
     b.triggers[tr.key] = tr
     return [name]

@@ -19,7 +19,8 @@ from dataclasses import replace
 from dbdesign import dialects
 from dbdesign.design.draft import Draft, RulePlan, TableDraft
 from dbdesign.design.naming import object_name
-from dbdesign.model import Expr, FrozenMap, Function, Trigger
+from dbdesign.design.rule_triggers import trigger_function
+from dbdesign.model import Expr, FrozenMap, Trigger
 from dbdesign.readers.spec_rules import TransitionRule
 
 MESSAGE_MAX = 128  # MySQL's MESSAGE_TEXT
@@ -82,15 +83,10 @@ def transition_rule(b: Draft, ename: str, t: TableDraft, tr: TransitionRule) -> 
                 "",
             ]
         )
-        b.functions[f"{b.ns}.{fn}()"] = Function(
-            schema=b.ns,
-            name=fn,
-            returns="trigger",
-            language="plpgsql",
-            body=body,
-            comment=f"Refuses a move of {t.name}.{column} that {name} does not allow.",
+        function = trigger_function(
+            b, fn, body, f"Refuses a move of {t.name}.{column} that {name} does not allow."
         )
-        trigger = replace(trigger, function=f"{b.ns}.{fn}")
+        trigger = replace(trigger, function=function)
         how = f"BEFORE UPDATE trigger {name} (function {fn}) that raises check_violation"
     elif b.my:
         body = "\n".join(

@@ -20,7 +20,7 @@ from dbdesign import dialects
 from dbdesign.design.draft import Draft, RulePlan, TableDraft
 from dbdesign.design.naming import object_name
 from dbdesign.design.rule_sql import sql_of
-from dbdesign.model import Expr, Trigger
+from dbdesign.model import Expr, Function, Trigger
 
 MESSAGE_MAX = 128  # MySQL's MESSAGE_TEXT
 
@@ -82,7 +82,7 @@ def overlap_triggers(
         when = f"({sql_of(b, ename, cond, 'NEW.')}) AND {exists}" if cond else exists
         name = _trigger_name(t, plan, event)
         if b.my:
-            body = _mysql_body(b, t, per, when, _message(b, plan))
+            body = mysql_body(b, t, per, when, _message(b, plan))
             tr = Trigger(
                 schema=b.ns,
                 table=t.name,
@@ -157,7 +157,7 @@ def _parent_lock(b: Draft, t: TableDraft, per: tuple[str, ...]) -> tuple[str, st
     return None
 
 
-def _mysql_body(b: Draft, t: TableDraft, per: tuple[str, ...], cond: str, message: str) -> str:
+def mysql_body(b: Draft, t: TableDraft, per: tuple[str, ...], cond: str, message: str) -> str:
     lock = _parent_lock(b, t, per) if per else None
     lines = ["BEGIN"]
     if lock:
@@ -205,3 +205,12 @@ def check_triggers(
     )
     b.decide(plan.name, "BEFORE INSERT / UPDATE triggers", f"{plan.statement}: {reason}")
     b.rules.append(replace(plan, how=how, objects=(plan.name, *names), reason=reason))
+
+
+def trigger_function(b: Draft, fn: str, body: str, comment: str) -> str:
+    """Add the PL/pgSQL trigger function ``fn`` (in the design's schema) that a rule's
+    trigger runs; its qualified name."""
+    b.functions[f"{b.ns}.{fn}()"] = Function(
+        schema=b.ns, name=fn, returns="trigger", language="plpgsql", body=body, comment=comment
+    )
+    return f"{b.ns}.{fn}"
