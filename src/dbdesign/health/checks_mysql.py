@@ -589,6 +589,15 @@ def slow_query(probe: Probe) -> Iterator[Symptom]:
     """
     if not _counting(probe, "slow-query", "statement times", ("statements_digest",)):
         return
+    lost = probe.rows("mysql_digests_lost")[0]
+    if int(lost["calls"]):
+        probe.note(
+            "slow-query",
+            f"performance_schema's digest table is full ({int(lost['size']):,} statements): "
+            f"{int(lost['calls']):,} calls since were not told apart and are not reviewed: "
+            "TRUNCATE TABLE performance_schema.events_statements_summary_by_digest to count "
+            "afresh, or raise performance_schema_digests_size (a restart)",
+        )
     mean_limit = probe.config.slow_query_mean_ms
     min_calls = probe.config.slow_query_min_calls
     for r in probe.rows("mysql_digests"):
