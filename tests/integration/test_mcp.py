@@ -487,7 +487,7 @@ def test_streamable_http(app: str, tmp_path: Path) -> None:
     try:
         deadline = time.monotonic() + 120
         while True:  # until it listens (the process starting is not timed)
-            assert proc.poll() is None, proc.communicate()[1]
+            assert proc.poll() is None, proc.communicate(timeout=30)[1]
             with socket.socket() as s:
                 if s.connect_ex(("127.0.0.1", port)) == 0:
                     break

@@ -78,7 +78,10 @@ def mcp(
 
       dbdesign mcp --check
 
-      dbdesign mcp --http 127.0.0.1:8765
+      dbdesign mcp --http 127.0.0.1:8765 --check
+
+    (--check says what the server would serve and exits; without it, the server runs: on stdio
+    for a client that starts it, with --http for clients that connect.)
     """
     from dbdesign.config import load_config
     from dbdesign.errors import ConfigError
