@@ -1,0 +1,94 @@
+"""Load a design example at its stated volume into PostgreSQL; print one table.
+
+    python bench/bench_datagen_design.py [--example examples/ecommerce.yaml] [--url URL]
+                                         [--scale 1.0] [--runs 1]
+
+The example is designed (``dbdesign.design.design``), its schema applied to a fresh scratch
+database on the server at ``--url`` (default: the embedded PostgreSQL 16), and every table
+loaded as the design proof loads it (``datagen.load`` with the spec's skew, its business
+rules and ``keep_cyclic_keys``), but at the spec's stated volume: each entity's
+``volume.rows``, and each link table's ``proof_rows`` (``--scale`` multiplies them). The
+e-commerce example states about 2.9 M rows.
+
+One row per table (rows, seconds of its COPY, rows/s), then one row per phase of the load:
+``generate`` is the Python time spent making the rows and their COPY text (it overlaps with
+the server's ingest, which runs in another process, so it is part of ``COPY``, not added to
+it), ``COPY`` the wall time of the COPY statements, ``index and constraint build`` the
+indexes and constraints re-created after the COPY, ``plan``, ``commit`` and ``ANALYZE``; the
+last row is the whole ``datagen.load`` call, end to end. Best of ``--runs`` by end-to-end
+time, each run in a fresh scratch database. The load average is printed with the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from dbdesign import datagen
+from dbdesign.design import design
+from dbdesign.design.output import schema_sql
+from dbdesign.design.prove import skew_columns
+from dbdesign.design.prove_rules import row_rules
+from dbdesign.engine import connect, embedded_url, scratch_database
+from dbdesign.readers.spec import load as load_spec
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "ecommerce.yaml"
+# the phases a load reports (LoadReport.phases), in the order they happen
+PHASES = ("plan", "generate", "COPY", "index and constraint build", "commit")
+
+
+def stated_rows(d: Any, scale: float) -> dict[str, int]:
+    """Rows per table at the spec's stated volume: an entity's ``volume.rows``, a link
+    table's ``proof_rows`` (both are ``proof_rows`` in the design), times ``scale``."""
+    return {t.key: max(1, round(t.proof_rows * scale)) for t in d.tables}
+
+
+def run_once(server: str, d: Any, rows: dict[str, int]) -> tuple[float, datagen.LoadReport]:
+    with scratch_database(server) as url:
+        with connect(url, autocommit=True) as c:
+            c.execute(schema_sql(d.schema).encode())
+        t = time.perf_counter()
+        r = datagen.load(
+            url, d.schema, rows, skew=skew_columns(d), keep_cyclic_keys=True, rules=row_rules(d)
+        )
+        return time.perf_counter() - t, r
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--example", default=str(EXAMPLE))
+    ap.add_argument("--url", default=None, help="a PostgreSQL server (default: the embedded one)")
+    ap.add_argument("--scale", type=float, default=1.0)
+    ap.add_argument("--runs", type=int, default=1)
+    args = ap.parse_args()
+    server = args.url or embedded_url()
+    d = design(load_spec(args.example))
+    rows = stated_rows(d, args.scale)
+    load_before = os.getloadavg()
+    wall, r = min((run_once(server, d, rows) for _ in range(args.runs)), key=lambda x: x[0])
+    load_after = os.getloadavg()
+    with connect(server, autocommit=True) as c:
+        version = str(c.execute("SHOW server_version").fetchone()[0]).split()[0]  # type: ignore[index]
+
+    total = r.total_rows
+    lines: list[tuple[str, int | None, float]] = [(t.table, t.rows, t.seconds) for t in r.tables]
+    phases = dict(getattr(r, "phases", ()))
+    lines += [(f"phase: {p}", total, phases[p]) for p in PHASES if p in phases]
+    lines.append(("phase: ANALYZE", total, r.analyze_seconds))
+    lines.append(("end to end (datagen.load, ANALYZE included)", total, wall))
+    w = max(len(m) for m, *_ in lines)
+    name = Path(args.example).name
+    print(f"{name} at {args.scale:g}x stated volume, PostgreSQL {version}, best of {args.runs}; "
+          f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after")  # fmt: skip
+    print(f"| {'table / phase':<{w}} | rows | seconds | rows/s |")
+    print(f"|{'-' * (w + 2)}|---:|---:|---:|")
+    for m, n, s in lines:
+        rate = f"{n / s:,.0f}" if n and s else ""
+        print(f"| {m:<{w}} | {n or 0:,} | {s:.2f} | {rate} |")
+
+
+if __name__ == "__main__":
+    main()
