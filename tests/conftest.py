@@ -93,6 +93,7 @@ TEST_ROLES = (
     "dbdesign_health_bypass",
     "dbdesign_health_app",
     "dbdesign_health_md5",
+    "dbdesign_tenant_owner",  # tests/integration/test_design_tenancy.py: owns a design's tables
 )
 # Sessions run side by side on the shared server (other checkouts, xdist workers): each holds
 # this advisory lock shared while it runs, and a session drops the roles only when it can then

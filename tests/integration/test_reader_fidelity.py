@@ -216,6 +216,16 @@ CASES = {
         CREATE TABLE gone (id int);
         CREATE INDEX gone_k ON gone (id);
     """,
+    # PostgreSQL 15+: SET NULL / SET DEFAULT of some of the key's columns only
+    "set_null_some_columns": """
+        CREATE TABLE p (tenant int, id int, PRIMARY KEY (tenant, id));
+        CREATE TABLE c (tenant int NOT NULL, p_id int, q_id int DEFAULT 0, "Odd" int,
+            FOREIGN KEY (tenant, p_id) REFERENCES p ON DELETE SET NULL (p_id),
+            CONSTRAINT c_q FOREIGN KEY (tenant, q_id) REFERENCES p ON DELETE SET DEFAULT (q_id),
+            CONSTRAINT c_odd FOREIGN KEY ("Odd", tenant) REFERENCES p ON DELETE SET NULL);
+        ALTER TABLE c ADD CONSTRAINT c_both FOREIGN KEY (tenant, "Odd") REFERENCES p (tenant, id)
+            ON UPDATE CASCADE ON DELETE SET NULL ("Odd") NOT VALID;
+    """,
 }
 
 

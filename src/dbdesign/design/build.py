@@ -133,7 +133,7 @@ class DesignBuilder(Draft):
         )
 
     def _tables_of(self, t: TableDraft) -> dict[str, Table]:
-        """The table of a draft, and its default partition when it is partitioned."""
+        """The table of a draft, and its partitions when it is partitioned."""
         key = self.key(t)
         tables = {
             key: Table(
@@ -147,19 +147,21 @@ class DesignBuilder(Draft):
                 exclusions=FrozenMap(t.exclusions),
                 partition_by=t.partition_by,
                 rls_enabled=t.rls,
+                # The owner (the role the application often connects as) is held too.
+                rls_forced=t.rls,
                 comment=t.comment,
                 dialect_options=FrozenMap(t.options),
             )
         }
-        if t.partition_by:
-            dname = f"{t.name}_default"
-            tables[f"{self.ns}.{dname}"] = Table(
+        # Before PostgreSQL 17 a partition does not carry its parent's identity.
+        columns = tuple(replace(c, identity=None) for c in t.columns)
+        for name, bound in t.partitions:
+            tables[f"{self.ns}.{name}"] = Table(
                 schema=self.ns,
-                name=dname,
-                # Before PostgreSQL 17 a partition does not carry its parent's identity.
-                columns=tuple(replace(c, identity=None) for c in t.columns),
+                name=name,
+                columns=columns,
                 partition_of=key,
-                partition_bound=Expr("DEFAULT"),
+                partition_bound=Expr(bound),
             )
         return tables
 

@@ -10,8 +10,10 @@ from dbdesign.design import Design, TableInfo
 from dbdesign.design.build import CYCLE_NULLABLE, NOT_PARTITIONED
 from dbdesign.design.choice import ENGINES
 from dbdesign.design.naming import plural
+from dbdesign.design.partitioning import AHEAD_MONTHS, LOCK_TIMEOUT, MAINTAIN
 from dbdesign.design.prove import Proof
 from dbdesign.model import Column, Schema, Table
+from dbdesign.readers.spec import Entity
 
 
 def ascii_erd(schema: Schema, tables: Sequence[str] | None = None, per_row: int = 3) -> str:
@@ -37,7 +39,7 @@ def ascii_erd(schema: Schema, tables: Sequence[str] | None = None, per_row: int 
             parent = fk.ref_table.split(".", 1)[1]
             lines.append(
                 f"  {t.name}.{','.join(fk.columns)} ──▶ {parent}.{','.join(fk.ref_columns)}"
-                f"  (ON DELETE {fk.on_delete})"
+                f"  (ON DELETE {fk.delete_action})"
             )
     return "\n".join(lines).rstrip() + "\n"
 
@@ -269,7 +271,7 @@ def _table_section(d: Design, t: Table, info: TableInfo) -> list[str]:
     if t.partition_by:
         by = ", ".join(e.column or "?" for e in t.partition_by.elements)
         out += [
-            f"**Partitioned:** by range of {by} (default partition `{t.name}_default`).",
+            f"**Partitioned:** by month of {by}, kept by `{MAINTAIN}` (see Write Scaling).",
             "",
         ]
     return out
@@ -402,7 +404,11 @@ def _integrity_rules(d: Design, tables: Sequence[Table]) -> list[str]:
     if d.schema.policies:
         rules.append(
             "**Tenant isolation**: row-level security policies `tenant_isolation` "
-            f"restrict each session to `current_setting('{TENANT_SETTING}')`."
+            f"restrict each session to `current_setting('{TENANT_SETTING}')`, and the "
+            "tables FORCE it, so the tables' owner (the role an application often connects "
+            "as) is held too; a session that has not set it gets an error, not every "
+            "tenant's rows. Superusers and BYPASSRLS roles (migrations, the proof's load) are "
+            "not held: the application's role must be neither."
         )
     return rules
 
@@ -419,7 +425,7 @@ def _table_rules(t: Table) -> list[str]:
         )
         rules.append(
             f"**{t.name}.{', '.join(fk.columns)}** references "
-            f"{fk.ref_table.split('.', 1)[1]} (ON DELETE {fk.on_delete}{deferred})."
+            f"{fk.ref_table.split('.', 1)[1]} (ON DELETE {fk.delete_action}{deferred})."
         )
     rules += [f"**{ck.name}**: {_code(ck.expr.text)}." for ck in t.checks.values()]
     for ex in t.exclusions.values():
@@ -430,6 +436,35 @@ def _table_rules(t: Table) -> list[str]:
         rules.append(f"**{ex.name}**: {_code(f'EXCLUDE USING {ex.method} ({parts}){where}')}.")
     rules += [f"**{u.name}**: ({', '.join(u.columns)}) is unique." for u in t.uniques.values()]
     return rules
+
+
+def _partition_upkeep(d: Design, name: str, e: Entity | None) -> list[str]:
+    """How a partitioned table's months are kept: what the migration creates, the maintenance
+    function and how to schedule it."""
+    ns = next(iter(d.schema.namespaces))
+    t = d.schema.tables[f"{ns}.{name}"]
+    by = ", ".join(x.column or "?" for x in t.partition_by.elements) if t.partition_by else "time"
+    parts = sorted(p.name for p in d.schema.tables.values() if p.partition_of == t.key)
+    days = e.retention_days if e else None
+    keep = f"interval '{days} days'" if days else "NULL"
+    kept = f"the oldest month its {days}-day retention keeps" if days else "this month"
+    return [
+        f"- `{name}` is partitioned by month of {by}: the migration creates {len(parts)} "
+        f"partitions, `{parts[0]}` ({kept}) to `{parts[-1]}` ({AHEAD_MONTHS} months ahead), and "
+        "no DEFAULT partition (with one, creating a month's partition scans it and fails once it "
+        f"holds a row of that month). A row whose {by} falls in no partition is refused, so run "
+        f"`{MAINTAIN}` after the migration and then daily: it creates the months ahead"
+        + (" and detaches and drops the months wholly past retention" if days else "")
+        + f" (a detach waits at most {LOCK_TIMEOUT} for the table's lock, else the run fails "
+        "and the next one retries). Alert when a run fails or the newest partition is less than "
+        "a month ahead.",
+        "",
+        "```sql",
+        f"-- daily, e.g. pg_cron: SELECT cron.schedule('{name}-partitions', '15 3 * * *', ...);",
+        f"SELECT * FROM {ns}.{MAINTAIN}('{ns}.{name}', {keep});",
+        "```",
+        "",
+    ]
 
 
 def _code(text: str) -> str:
@@ -465,8 +500,8 @@ def _scaling(d: Design) -> list[str]:
         )
     out += [*([ops.pooling] if ops else []), "", "### Write Scaling", ""]
     whole = [x for x in d.decisions if x.choice == NOT_PARTITIONED]
+    entities = {e.table or plural(n): e for n, e in spec.entities.items()}
     if whole:
-        entities = {e.table or plural(n): e for n, e in spec.entities.items()}
         for x in whole:
             out += [f"- `{x.subject}` is not partitioned: {x.reason}.", ""]
             days = entities[x.subject].retention_days
@@ -491,20 +526,7 @@ def _scaling(d: Design) -> list[str]:
                 ]
     elif d.partitioned:
         for name in d.partitioned:
-            pb = d.schema.tables[f"{next(iter(d.schema.namespaces))}.{name}"].partition_by
-            by = ", ".join(e.column or "?" for e in pb.elements) if pb else "time"
-            out += [
-                f"- `{name}` is partitioned by month of {by}. Create each month ahead "
-                "(pg_partman, or a scheduled job) and drop whole months past retention:",
-                "",
-                "```sql",
-                f"CREATE TABLE {name}_2027_01 PARTITION OF {name}",
-                "    FOR VALUES FROM ('2027-01-01') TO ('2027-02-01');",
-                f"ALTER TABLE {name} DETACH PARTITION {name}_2026_01;  -- past retention",
-                f"DROP TABLE {name}_2026_01;",
-                "```",
-                "",
-            ]
+            out += _partition_upkeep(d, name, entities.get(name))
     else:
         out.append(
             "- No table crosses the partitioning threshold (append-only and 50M rows in 3 "

@@ -7,7 +7,9 @@ order and freezes the result into a :class:`~dbdesign.model.Schema`."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from dbdesign.design.naming import object_name, plural
 from dbdesign.design.types import MAPPERS
@@ -62,6 +64,10 @@ class PatternPlan:
     # Other designed indexes that serve it as well (a tenant-scoped search: small tenants are
     # read through any index that leads with the tenant key, large ones through the GIN index).
     alternatives: tuple[str, ...] = ()
+    # The shape the plan must have, as DESIGN.md says: rows in the pattern's order from the
+    # index (no sort: LIMIT stops early); read from the index alone (covering).
+    ordered: bool = False
+    covering: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +112,12 @@ class TableInfo:
     proof_rows: int
 
 
+def design_time() -> datetime:
+    """When a design is made (UTC): now, or ``SOURCE_DATE_EPOCH`` so that outputs reproduce."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
+
+
 @dataclass(slots=True)
 class TableDraft:
     """A table while it is designed: mutable, frozen into a model Table at the end."""
@@ -122,6 +134,7 @@ class TableDraft:
     relationships: list[str] = field(default_factory=list)
     partition_by: PartitionBy | None = None
     partition_key: str | None = None
+    partitions: list[tuple[str, str]] = field(default_factory=list)  # (name, FOR VALUES ...)
     rls: bool = False
     tenant_col: str | None = None  # the tenant key column of a tenant-owned table
     comment: str | None = None

@@ -6,11 +6,11 @@ import json
 import os
 import shutil
 import tempfile
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from dbdesign.design import Design
+from dbdesign.design.draft import design_time
 from dbdesign.design.prove import Proof
 from dbdesign.model import Schema
 
@@ -19,8 +19,7 @@ SCHEMA_FILES = ("schema.sql", "migrations/0001_initial.up.sql", "migrations/0001
 
 def generated_at() -> str:
     """ISO 8601 time of generation; ``SOURCE_DATE_EPOCH`` makes outputs reproducible."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    when = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
+    when = design_time()
     return when.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 

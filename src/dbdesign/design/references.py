@@ -104,9 +104,15 @@ def same_tenant_references(b: Draft) -> None:
             if key not in [u.columns for u in parent.uniques.values()]:
                 b.add_unique(parent, key, "the target of same-tenant references")
             t.fks[fk_name] = replace(fk, columns=(tcol, *fk.columns), ref_columns=key)
+            if fk.on_delete == "SET NULL":
+                t.fks[fk_name] = _set_null_keeps_tenant(b, t, t.fks[fk_name], fk.columns)
             col = fk.columns[0]
+            action = t.fks[fk_name].delete_action
             t.relationships = [
-                f"{line} (with `{tcol}`: the same tenant)" if line.startswith(f"`{col}` ") else line
+                f"{line.replace(f'ON DELETE {fk.on_delete}', f'ON DELETE {action}')} "
+                f"(with `{tcol}`: the same tenant)"
+                if line.startswith(f"`{col}` ")
+                else line
                 for line in t.relationships
             ]
             b.decide(
@@ -117,10 +123,34 @@ def same_tenant_references(b: Draft) -> None:
             )
 
 
+def _set_null_keeps_tenant(
+    b: Draft, t: TableDraft, fk: ForeignKey, cols: tuple[str, ...]
+) -> ForeignKey:
+    """A same-tenant reference that the spec sets to NULL when the parent goes: plain SET NULL
+    would clear the tenant key too (refused: it is NOT NULL). PostgreSQL 15+ clears only the
+    reference; elsewhere the reference RESTRICTs and the application clears it first."""
+    d = dialects.get(b.dialect)
+    named = ", ".join(cols)
+    if d.capabilities.set_null_columns:
+        b.decide(
+            fk.name,
+            f"ON DELETE SET NULL ({named})",
+            f"only {named} is cleared when the parent goes; a plain SET NULL would clear "
+            f"{t.tenant_col} too (needs PostgreSQL 15+)",
+        )
+        return replace(fk, on_delete_columns=cols)
+    b.decide(
+        fk.name,
+        "ON DELETE RESTRICT instead of SET NULL",
+        f"{d.title} cannot set only some of a foreign key's columns to NULL, and SET NULL "
+        f"would clear {t.tenant_col} too: the application sets {named} to NULL before it "
+        "deletes the parent",
+    )
+    return replace(fk, on_delete="RESTRICT")
+
+
 def _tenant_left_out(t: TableDraft, fk: ForeignKey, parent: TableDraft) -> str | None:
     """Why a reference between two tenant-owned tables cannot include the tenant key, if so."""
-    if fk.on_delete == "SET NULL":
-        return "ON DELETE SET NULL would clear the tenant key too"
     if parent.partition_by is not None:
         return f"{parent.name} is partitioned: a unique key must hold its partition key"
     if parent is t:

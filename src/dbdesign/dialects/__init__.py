@@ -72,6 +72,7 @@ class Capabilities:
     alter_constraints: bool = False  # ALTER TABLE ADD/DROP CONSTRAINT (else: rebuild)
     nullable_primary_keys: bool = False  # a primary key column may hold NULL (SQLite)
     nulls_not_distinct: bool = False  # UNIQUE NULLS NOT DISTINCT (PostgreSQL 15+)
+    set_null_columns: bool = False  # ON DELETE SET NULL (some of the key's columns) (15+)
     # Where an index name must be unique: in the schema, in the table, or in the database.
     index_name_scope: Literal["schema", "table", "database"] = "schema"
     # A BEFORE row trigger may change the row being written (NEW.col := ...); SQLite's may not.

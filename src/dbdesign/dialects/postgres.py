@@ -634,6 +634,7 @@ class PostgresDialect(Dialect):
         alter_column=True,
         alter_constraints=True,
         nulls_not_distinct=True,
+        set_null_columns=True,
         index_name_scope="schema",
         before_triggers_set_row=True,
         exact_decimal="unbounded",

@@ -48,7 +48,7 @@ def fk_actions(fk: ForeignKey) -> str:
     if fk.match != "SIMPLE":
         parts.append(f"MATCH {fk.match}")
     if fk.on_delete != "NO ACTION":
-        parts.append(f"ON DELETE {fk.on_delete}")
+        parts.append(f"ON DELETE {fk.delete_action}")
     if fk.on_update != "NO ACTION":
         parts.append(f"ON UPDATE {fk.on_update}")
     if fk.deferrable:

@@ -384,6 +384,8 @@ def _unsupported_keys(t: Table) -> list[str]:
             problems.append(f"MATCH, DEFERRABLE or NOT VALID on {fk.name}")
         if "SET DEFAULT" in (fk.on_delete, fk.on_update):
             problems.append(f"SET DEFAULT on {fk.name} (InnoDB refuses it)")
+        if fk.on_delete_columns:
+            problems.append(f"ON DELETE {fk.on_delete} (columns) on {fk.name}")
         if not fk.ref_columns:
             problems.append(f"foreign key {fk.name} without referenced columns")
     for ck in t.checks.values():

@@ -227,6 +227,8 @@ def foreign_key_clause(fk: ForeignKey) -> str:
         sql += f" ON UPDATE {fk.on_update}"
     if fk.on_delete != "NO ACTION":
         sql += f" ON DELETE {fk.on_delete}"
+    if fk.on_delete_columns:
+        sql += f" ({idents(fk.on_delete_columns)})"
     return sql + deferrable_sql(fk.deferrable, fk.initially_deferred)
 
 

@@ -281,7 +281,7 @@ def emit_drop_schema(schema: Schema) -> str:
     """DROP statements that undo :func:`emit_schema`, in reverse dependency order.
 
     Constraints other than foreign keys, comments and grants go with their objects; a sequence
-    owned by a column goes with its table (hence ``IF EXISTS``).
+    owned by a column goes with its table (hence ``IF EXISTS``), partitions with their parent.
     """
     out: list[list[Stmt]] = []
     for (_, key, kind), _stmts in reversed(list(_ordered(schema))):
@@ -304,6 +304,8 @@ _DROP_WORD = {
 def _drop_sql(schema: Schema, kind: str, key: str) -> list[str]:
     if kind == "fk":
         return _drop_fk_sql(schema, key)
+    if kind == "table" and schema.tables[key].partition_of in schema.tables:
+        return []  # dropped with its parent (and maybe already dropped past retention)
     if kind in _DROP_WORD:
         return [f"DROP {_DROP_WORD[kind]} {qualified_key(key)}"]
     if kind == "view":

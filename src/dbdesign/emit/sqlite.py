@@ -217,6 +217,8 @@ def _unsupported_keys(t: Table) -> list[str]:
             problems.append(f"MATCH or DEFERRABLE INITIALLY IMMEDIATE on {fk.name}")
         if not fk.validated:
             problems.append(f"NOT VALID on foreign key {fk.name}")
+        if fk.on_delete_columns:
+            problems.append(f"ON DELETE {fk.on_delete} (columns) on {fk.name}")
         if not fk.ref_table.startswith(NAMESPACE + "."):
             problems.append(f"foreign key {fk.name} to another schema")
     return problems

@@ -278,6 +278,9 @@ class ForeignKey:
     # when used: Schema.ref_columns).
     ref_columns: tuple[str, ...]
     on_delete: ReferentialAction = "NO ACTION"
+    # ON DELETE SET NULL / SET DEFAULT (cols): only these columns change (PostgreSQL 15+);
+    # empty: every column of the key.
+    on_delete_columns: tuple[str, ...] = ()
     on_update: ReferentialAction = "NO ACTION"
     match: Literal["SIMPLE", "FULL", "PARTIAL"] = "SIMPLE"
     deferrable: bool = False
@@ -285,6 +288,13 @@ class ForeignKey:
     validated: bool = True
     comment: str | None = None
     origin: Origin | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def delete_action(self) -> str:
+        """What ON DELETE does, as SQL writes it: ``SET NULL (col)`` when only some columns."""
+        if not self.on_delete_columns:
+            return self.on_delete
+        return f"{self.on_delete} ({', '.join(self.on_delete_columns)})"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -1,6 +1,7 @@
 """Multi-tenant designs keep tenants apart in the schema itself: references between
-tenant-owned tables include the tenant key, link tables carry it, and the exceptions (SET NULL,
-self-references) stay single-column with a stated reason."""
+tenant-owned tables include the tenant key, link tables carry it (a reference the spec sets to
+NULL clears only itself: SET NULL (col) on PostgreSQL, RESTRICT elsewhere), and the exception
+(self-references) stays single-column with a stated reason."""
 
 from __future__ import annotations
 
@@ -52,8 +53,16 @@ def test_references_between_tenant_tables_include_the_tenant(tmp_path: Path, dia
     assert fks["fk_tasks_project_id"].columns == ("org_id", "project_id")
     assert fks["fk_tasks_project_id"].ref_columns == ("org_id", "id")
     assert ("org_id", "id") in [u.columns for u in tables["projects"].uniques.values()]
-    # exceptions, single-column: SET NULL would clear org_id too; a self-reference
-    assert fks["fk_tasks_assignee_id"].columns == ("assignee_id",)
+    # SET NULL must not clear org_id: only the reference (PostgreSQL 15+), else RESTRICT
+    assignee = fks["fk_tasks_assignee_id"]
+    assert assignee.columns == ("org_id", "assignee_id")
+    if dialect == "postgres":
+        assert (assignee.on_delete, assignee.on_delete_columns) == ("SET NULL", ("assignee_id",))
+    else:
+        assert (assignee.on_delete, assignee.on_delete_columns) == ("RESTRICT", ())
+    reasons = [x.reason for x in d.decisions if x.subject == "fk_tasks_assignee_id"]
+    assert any("would clear org_id too" in r for r in reasons), reasons
+    # the exception, single-column: a self-reference
     assert fks["fk_tasks_parent_id"].columns == ("parent_id",)
     # the link between two tenant-owned tables carries the tenant first in its key
     link = tables["task_tags"]
@@ -67,5 +76,5 @@ def test_the_example_issue_tracker_has_no_cross_tenant_reference() -> None:
         tenant = "organisation_id" if t.column("organisation_id") is not None else None
         for fk in t.foreign_keys.values():
             ref = d.schema.tables[fk.ref_table]
-            if tenant and ref.column("organisation_id") is not None and fk.on_delete != "SET NULL":
+            if tenant and ref.column("organisation_id") is not None:
                 assert fk.columns[0] == "organisation_id", (t.name, fk.name)

@@ -324,6 +324,7 @@ class TableStatements(ReaderState):
             ref_table=f"{rschema}.{rname}",
             ref_columns=ref_cols,
             on_delete=_FK_ACTIONS[con.get("fk_del_action", "a")],  # type: ignore[arg-type]
+            on_delete_columns=tuple(_names(con.get("fk_del_set_cols"))),
             on_update=_FK_ACTIONS[con.get("fk_upd_action", "a")],  # type: ignore[arg-type]
             match=_FK_MATCH[con.get("fk_matchtype", "s")],  # type: ignore[arg-type]
             deferrable=bool(con.get("deferrable")),

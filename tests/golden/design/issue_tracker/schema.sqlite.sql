@@ -58,7 +58,7 @@ CREATE TABLE audit_events (
     CONSTRAINT chk_audit_events_action CHECK (action IN ('create', 'update', 'delete', 'login')),
     CONSTRAINT chk_audit_events_object_id CHECK (object_id >= 1),
     CONSTRAINT chk_audit_events_object_type CHECK (length(object_type) >= 1 AND length(object_type) <= 40),
-    CONSTRAINT fk_audit_events_actor_id FOREIGN KEY (actor_id) REFERENCES members (id) ON DELETE SET NULL,
+    CONSTRAINT fk_audit_events_actor_id FOREIGN KEY (organisation_id, actor_id) REFERENCES members (organisation_id, id) ON DELETE RESTRICT,
     CONSTRAINT fk_audit_events_organisation_id FOREIGN KEY (organisation_id) REFERENCES organisations (id) ON DELETE RESTRICT
 );
 
@@ -84,7 +84,7 @@ CREATE TABLE issues (
     CONSTRAINT chk_issues_priority CHECK (priority >= 0 AND priority <= 4),
     CONSTRAINT chk_issues_status CHECK (status IN ('open', 'in_progress', 'done', 'closed')),
     CONSTRAINT chk_issues_title CHECK (length(title) >= 1 AND length(title) <= 300),
-    CONSTRAINT fk_issues_assignee_id FOREIGN KEY (assignee_id) REFERENCES members (id) ON DELETE SET NULL,
+    CONSTRAINT fk_issues_assignee_id FOREIGN KEY (organisation_id, assignee_id) REFERENCES members (organisation_id, id) ON DELETE RESTRICT,
     CONSTRAINT fk_issues_organisation_id FOREIGN KEY (organisation_id) REFERENCES organisations (id) ON DELETE RESTRICT,
     CONSTRAINT fk_issues_project_id FOREIGN KEY (organisation_id, project_id) REFERENCES projects (organisation_id, id) ON DELETE CASCADE,
     CONSTRAINT fk_issues_reporter_id FOREIGN KEY (organisation_id, reporter_id) REFERENCES members (organisation_id, id) ON DELETE RESTRICT
@@ -138,13 +138,11 @@ CREATE UNIQUE INDEX uq_members_organisation_id_email ON members (organisation_id
 
 CREATE UNIQUE INDEX uq_projects_organisation_id_key ON projects (organisation_id, "key") WHERE deleted_at IS NULL;
 
-CREATE INDEX idx_audit_events_actor_id ON audit_events (actor_id);
+CREATE INDEX idx_audit_events_organisation_id_actor_id ON audit_events (organisation_id, actor_id);
 
 CREATE INDEX idx_audit_events_organisation_id_created_at ON audit_events (organisation_id, created_at);
 
-CREATE INDEX idx_issues_assignee_id ON issues (assignee_id);
-
-CREATE INDEX idx_issues_organisation_id_assignee_id_updated_at ON issues (organisation_id, assignee_id, updated_at) WHERE deleted_at IS NULL;
+CREATE INDEX idx_issues_organisation_id_assignee_id_updated_at ON issues (organisation_id, assignee_id, updated_at);
 
 CREATE INDEX idx_issues_organisation_id_project_id_status_priori_ce0894fa ON issues (organisation_id, project_id, status, priority, updated_at DESC);
 

@@ -383,6 +383,7 @@ class CatalogBuilder:
                         ref_table=c["ref_table"],
                         ref_columns=tuple(c["ref_columns"]),
                         on_delete=cast(Any, _ACTIONS[c["on_delete"]]),
+                        on_delete_columns=tuple(c["on_delete_columns"] or ()),
                         on_update=cast(Any, _ACTIONS[c["on_update"]]),
                         match=cast(Any, _MATCH[c["match"]]),
                         deferrable=c["deferrable"],

@@ -17,6 +17,11 @@ SELECT con.oid,
                         ORDER BY k.o)::text[] END AS ref_columns,
        con.confupdtype AS on_update,
        con.confdeltype AS on_delete,
+       CASE WHEN con.contype = 'f'
+            THEN ARRAY(SELECT a.attname
+                         FROM unnest(con.confdelsetcols) WITH ORDINALITY k(attnum, o)
+                         JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
+                        ORDER BY k.o)::text[] END AS on_delete_columns,
        con.confmatchtype AS match,
        con.condeferrable AS deferrable,
        con.condeferred AS deferred,

@@ -55,10 +55,12 @@ def _sql(name: str) -> str:
 
 @cache
 def _query(name: str, server_version: int) -> bytes:
-    """The query text for this server version (PostgreSQL < 15 has no NULLS NOT DISTINCT)."""
+    """The query text for this server version (PostgreSQL < 15 has no NULLS NOT DISTINCT nor
+    ON DELETE SET NULL (columns))."""
     text = _sql(name)
     if server_version < 150000:
         text = text.replace("i.indnullsnotdistinct", "false")
+        text = text.replace("con.confdelsetcols", "'{}'::int2[]")
     return text.encode()
 
 

@@ -16,10 +16,10 @@ DROP INDEX public.idx_devices_site_id;
 
 DROP TABLE public.sites;
 
-DROP TABLE public.readings_default;
-
 DROP TABLE public.readings;
 
 DROP TABLE public.devices;
 
 DROP FUNCTION public.set_updated_at();
+
+DROP FUNCTION public.maintain_monthly_partitions(regclass, interval, integer, timestamp with time zone);

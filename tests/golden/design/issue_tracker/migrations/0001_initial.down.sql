@@ -76,8 +76,6 @@ DROP INDEX public.idx_issues_organisation_id_project_id_status_priori_ce0894fa;
 
 DROP INDEX public.idx_issues_organisation_id_assignee_id_updated_at;
 
-DROP INDEX public.idx_issues_assignee_id;
-
 DROP INDEX public.idx_issue_labels_organisation_id_label_id;
 
 DROP INDEX public.idx_comments_organisation_id_issue_id_created_at;
@@ -86,7 +84,7 @@ DROP INDEX public.idx_comments_organisation_id_author_id;
 
 DROP INDEX public.idx_audit_events_organisation_id_created_at;
 
-DROP INDEX public.idx_audit_events_actor_id;
+DROP INDEX public.idx_audit_events_organisation_id_actor_id;
 
 DROP TABLE public.projects;
 
@@ -102,10 +100,10 @@ DROP TABLE public.issue_labels;
 
 DROP TABLE public.comments;
 
-DROP TABLE public.audit_events_default;
-
 DROP TABLE public.audit_events;
 
 DROP FUNCTION public.trg_issues_status_moves_fn();
 
 DROP FUNCTION public.set_updated_at();
+
+DROP FUNCTION public.maintain_monthly_partitions(regclass, interval, integer, timestamp with time zone);

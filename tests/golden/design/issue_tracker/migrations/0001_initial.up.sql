@@ -2,6 +2,61 @@ SET check_function_bodies = false;
 SET standard_conforming_strings = on;
 SET search_path = public;
 
+CREATE FUNCTION public.maintain_monthly_partitions(parent regclass, retention interval DEFAULT NULL::interval, ahead integer DEFAULT 3, as_of timestamp with time zone DEFAULT now()) RETURNS SETOF text
+    LANGUAGE plpgsql
+    SET lock_timeout TO '10s'
+    SET search_path TO 'pg_catalog', 'pg_temp'
+AS $body$
+DECLARE
+    nsp name;
+    rel name;
+    m timestamp := date_trunc('month', as_of AT TIME ZONE 'UTC');
+    last_month timestamp := date_trunc('month', as_of AT TIME ZONE 'UTC')
+        + make_interval(months => ahead);
+    part record;
+    pname text;
+BEGIN
+    SELECT n.nspname, c.relname INTO nsp, rel
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.oid = parent AND c.relkind = 'p';
+    IF NOT FOUND THEN
+        RAISE EXCEPTION '% is not a partitioned table', parent;
+    END IF;
+    IF retention IS NOT NULL THEN
+        m := date_trunc('month', (as_of - retention) AT TIME ZONE 'UTC');
+    END IF;
+    WHILE m <= last_month LOOP
+        pname := left(rel, 55) || to_char(m, '"_"YYYY"_"MM');
+        IF NOT EXISTS (SELECT FROM pg_class c JOIN pg_inherits i ON i.inhrelid = c.oid
+                        WHERE i.inhparent = parent AND c.relname = pname) THEN
+            EXECUTE format('CREATE TABLE %I.%I PARTITION OF %s FOR VALUES FROM (%L) TO (%L)',
+                           nsp, pname, parent, m::text || '+00',
+                           (m + interval '1 month')::text || '+00');
+            RETURN NEXT 'created ' || pname;
+        END IF;
+        m := m + interval '1 month';
+    END LOOP;
+    IF retention IS NULL THEN
+        RETURN;
+    END IF;
+    FOR part IN
+        SELECT c.oid::regclass AS child, c.relname,
+               substring(pg_get_expr(c.relpartbound, c.oid) FROM 'TO \(''([^'']+)''\)') AS hi
+          FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+         WHERE i.inhparent = parent
+         ORDER BY 3
+    LOOP
+        CONTINUE WHEN part.hi IS NULL;  -- the DEFAULT partition, or MAXVALUE
+        IF part.hi::timestamptz <= as_of - retention THEN
+            EXECUTE format('ALTER TABLE %s DETACH PARTITION %s', parent, part.child);
+            EXECUTE format('DROP TABLE %s', part.child);
+            RETURN NEXT 'dropped ' || part.relname;
+        END IF;
+    END LOOP;
+END
+$body$;
+COMMENT ON FUNCTION public.maintain_monthly_partitions(regclass, interval, integer, timestamp with time zone) IS 'Monthly partitions of a table partitioned by range of a timestamp: creates those from the oldest month retention keeps to `ahead` months after `as_of`, detaches and drops those wholly past retention; returns what it did.';
+
 CREATE FUNCTION public.set_updated_at() RETURNS trigger
     LANGUAGE plpgsql
 AS $body$
@@ -41,9 +96,40 @@ CREATE TABLE public.audit_events (
     CONSTRAINT chk_audit_events_object_type CHECK (char_length(object_type) >= 1 AND char_length(object_type) <= 40)
 ) PARTITION BY RANGE (created_at);
 ALTER TABLE public.audit_events ENABLE ROW LEVEL SECURITY;
+ALTER TABLE public.audit_events FORCE ROW LEVEL SECURITY;
 COMMENT ON TABLE public.audit_events IS 'One recorded change (who did what to which object).';
 
-CREATE TABLE public.audit_events_default PARTITION OF public.audit_events DEFAULT;
+CREATE TABLE public.audit_events_2025_01 PARTITION OF public.audit_events FOR VALUES FROM ('2025-01-01 00:00:00+00') TO ('2025-02-01 00:00:00+00');
+
+CREATE TABLE public.audit_events_2025_02 PARTITION OF public.audit_events FOR VALUES FROM ('2025-02-01 00:00:00+00') TO ('2025-03-01 00:00:00+00');
+
+CREATE TABLE public.audit_events_2025_03 PARTITION OF public.audit_events FOR VALUES FROM ('2025-03-01 00:00:00+00') TO ('2025-04-01 00:00:00+00');
+
+CREATE TABLE public.audit_events_2025_04 PARTITION OF public.audit_events FOR VALUES FROM ('2025-04-01 00:00:00+00') TO ('2025-05-01 00:00:00+00');
+
+CREATE TABLE public.audit_events_2025_05 PARTITION OF public.audit_events FOR VALUES FROM ('2025-05-01 00:00:00+00') TO ('2025-06-01 00:00:00+00');
+
+CREATE TABLE public.audit_events_2025_06 PARTITION OF public.audit_events FOR VALUES FROM ('2025-06-01 00:00:00+00') TO ('2025-07-01 00:00:00+00');
+
+CREATE TABLE public.audit_events_2025_07 PARTITION OF public.audit_events FOR VALUES FROM ('2025-07-01 00:00:00+00') TO ('2025-08-01 00:00:00+00');
+
+CREATE TABLE public.audit_events_2025_08 PARTITION OF public.audit_events FOR VALUES FROM ('2025-08-01 00:00:00+00') TO ('2025-09-01 00:00:00+00');
+
+CREATE TABLE public.audit_events_2025_09 PARTITION OF public.audit_events FOR VALUES FROM ('2025-09-01 00:00:00+00') TO ('2025-10-01 00:00:00+00');
+
+CREATE TABLE public.audit_events_2025_10 PARTITION OF public.audit_events FOR VALUES FROM ('2025-10-01 00:00:00+00') TO ('2025-11-01 00:00:00+00');
+
+CREATE TABLE public.audit_events_2025_11 PARTITION OF public.audit_events FOR VALUES FROM ('2025-11-01 00:00:00+00') TO ('2025-12-01 00:00:00+00');
+
+CREATE TABLE public.audit_events_2025_12 PARTITION OF public.audit_events FOR VALUES FROM ('2025-12-01 00:00:00+00') TO ('2026-01-01 00:00:00+00');
+
+CREATE TABLE public.audit_events_2026_01 PARTITION OF public.audit_events FOR VALUES FROM ('2026-01-01 00:00:00+00') TO ('2026-02-01 00:00:00+00');
+
+CREATE TABLE public.audit_events_2026_02 PARTITION OF public.audit_events FOR VALUES FROM ('2026-02-01 00:00:00+00') TO ('2026-03-01 00:00:00+00');
+
+CREATE TABLE public.audit_events_2026_03 PARTITION OF public.audit_events FOR VALUES FROM ('2026-03-01 00:00:00+00') TO ('2026-04-01 00:00:00+00');
+
+CREATE TABLE public.audit_events_2026_04 PARTITION OF public.audit_events FOR VALUES FROM ('2026-04-01 00:00:00+00') TO ('2026-05-01 00:00:00+00');
 
 CREATE TABLE public.comments (
     id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
@@ -57,6 +143,7 @@ CREATE TABLE public.comments (
     CONSTRAINT pk_comments PRIMARY KEY (id)
 );
 ALTER TABLE public.comments ENABLE ROW LEVEL SECURITY;
+ALTER TABLE public.comments FORCE ROW LEVEL SECURITY;
 COMMENT ON TABLE public.comments IS 'A message on an issue.';
 
 CREATE TABLE public.issue_labels (
@@ -67,6 +154,7 @@ CREATE TABLE public.issue_labels (
     CONSTRAINT pk_issue_labels PRIMARY KEY (organisation_id, issue_id, label_id)
 );
 ALTER TABLE public.issue_labels ENABLE ROW LEVEL SECURITY;
+ALTER TABLE public.issue_labels FORCE ROW LEVEL SECURITY;
 COMMENT ON TABLE public.issue_labels IS 'Labels applied to an issue.';
 
 CREATE TABLE public.issues (
@@ -94,6 +182,7 @@ CREATE TABLE public.issues (
     CONSTRAINT chk_issues_title CHECK (char_length(title) >= 1 AND char_length(title) <= 300)
 );
 ALTER TABLE public.issues ENABLE ROW LEVEL SECURITY;
+ALTER TABLE public.issues FORCE ROW LEVEL SECURITY;
 COMMENT ON TABLE public.issues IS 'A unit of work to be tracked.';
 COMMENT ON COLUMN public.issues.number IS 'Number within the project.';
 
@@ -112,6 +201,7 @@ CREATE TABLE public.labels (
     CONSTRAINT chk_labels_name CHECK (char_length(name) >= 1 AND char_length(name) <= 50)
 );
 ALTER TABLE public.labels ENABLE ROW LEVEL SECURITY;
+ALTER TABLE public.labels FORCE ROW LEVEL SECURITY;
 COMMENT ON TABLE public.labels IS 'A tag projects use to classify issues.';
 COMMENT ON COLUMN public.labels.colour IS 'Hex colour such as #aabbcc.';
 
@@ -131,6 +221,7 @@ CREATE TABLE public.members (
     CONSTRAINT chk_members_role CHECK (role IN ('owner', 'admin', 'member', 'guest'))
 );
 ALTER TABLE public.members ENABLE ROW LEVEL SECURITY;
+ALTER TABLE public.members FORCE ROW LEVEL SECURITY;
 COMMENT ON TABLE public.members IS 'A person''s membership of an organisation.';
 COMMENT ON COLUMN public.members.email IS 'PII: personal data; encrypt at rest.';
 COMMENT ON COLUMN public.members.display_name IS 'PII: personal data; encrypt at rest.';
@@ -164,10 +255,11 @@ CREATE TABLE public.projects (
     CONSTRAINT chk_projects_name CHECK (char_length(name) >= 1 AND char_length(name) <= 120)
 );
 ALTER TABLE public.projects ENABLE ROW LEVEL SECURITY;
+ALTER TABLE public.projects FORCE ROW LEVEL SECURITY;
 COMMENT ON TABLE public.projects IS 'A body of work inside an organisation.';
 COMMENT ON COLUMN public.projects.key IS 'Short code used in issue numbers.';
 
-CREATE INDEX idx_audit_events_actor_id ON public.audit_events (actor_id);
+CREATE INDEX idx_audit_events_organisation_id_actor_id ON public.audit_events (organisation_id, actor_id);
 
 CREATE INDEX idx_audit_events_organisation_id_created_at ON public.audit_events (organisation_id, created_at);
 
@@ -177,9 +269,7 @@ CREATE INDEX idx_comments_organisation_id_issue_id_created_at ON public.comments
 
 CREATE INDEX idx_issue_labels_organisation_id_label_id ON public.issue_labels (organisation_id, label_id);
 
-CREATE INDEX idx_issues_assignee_id ON public.issues (assignee_id);
-
-CREATE INDEX idx_issues_organisation_id_assignee_id_updated_at ON public.issues (organisation_id, assignee_id, updated_at) WHERE (deleted_at IS NULL);
+CREATE INDEX idx_issues_organisation_id_assignee_id_updated_at ON public.issues (organisation_id, assignee_id, updated_at);
 
 CREATE INDEX idx_issues_organisation_id_project_id_status_priori_ce0894fa ON public.issues (organisation_id, project_id, status, priority, updated_at DESC);
 
@@ -199,7 +289,7 @@ CREATE UNIQUE INDEX uq_organisations_slug ON public.organisations (slug) WHERE (
 
 CREATE UNIQUE INDEX uq_projects_organisation_id_key ON public.projects (organisation_id, key) WHERE (deleted_at IS NULL);
 
-ALTER TABLE public.audit_events ADD CONSTRAINT fk_audit_events_actor_id FOREIGN KEY (actor_id) REFERENCES public.members (id) ON DELETE SET NULL;
+ALTER TABLE public.audit_events ADD CONSTRAINT fk_audit_events_actor_id FOREIGN KEY (organisation_id, actor_id) REFERENCES public.members (organisation_id, id) ON DELETE SET NULL (actor_id);
 
 ALTER TABLE public.audit_events ADD CONSTRAINT fk_audit_events_organisation_id FOREIGN KEY (organisation_id) REFERENCES public.organisations (id) ON DELETE RESTRICT;
 
@@ -213,7 +303,7 @@ ALTER TABLE public.issue_labels ADD CONSTRAINT fk_issue_labels_issue_id FOREIGN 
 
 ALTER TABLE public.issue_labels ADD CONSTRAINT fk_issue_labels_label_id FOREIGN KEY (organisation_id, label_id) REFERENCES public.labels (organisation_id, id) ON DELETE CASCADE;
 
-ALTER TABLE public.issues ADD CONSTRAINT fk_issues_assignee_id FOREIGN KEY (assignee_id) REFERENCES public.members (id) ON DELETE SET NULL;
+ALTER TABLE public.issues ADD CONSTRAINT fk_issues_assignee_id FOREIGN KEY (organisation_id, assignee_id) REFERENCES public.members (organisation_id, id) ON DELETE SET NULL (assignee_id);
 
 ALTER TABLE public.issues ADD CONSTRAINT fk_issues_organisation_id FOREIGN KEY (organisation_id) REFERENCES public.organisations (id) ON DELETE RESTRICT;
 
