@@ -6,12 +6,13 @@ from collections.abc import Sequence
 
 from dbdesign import dialects
 from dbdesign.conventions import TENANT_SETTING
-from dbdesign.design import Design, TableInfo
+from dbdesign.design import Design, PatternPlan, TableInfo
 from dbdesign.design.build import CYCLE_NULLABLE, NOT_PARTITIONED
 from dbdesign.design.choice import ENGINES
 from dbdesign.design.naming import plural
 from dbdesign.design.partitioning import AHEAD_MONTHS, LOCK_TIMEOUT, MAINTAIN
 from dbdesign.design.prove import Proof
+from dbdesign.design.prove_result import SORTED_ROWS_OK
 from dbdesign.model import Column, Schema, Table
 from dbdesign.readers.spec import Entity
 
@@ -306,11 +307,16 @@ def _queries(d: Design, proof: Proof | None) -> list[str]:
         target = f"p95 < {pat.latency_ms:g} ms"
         rate = f", {pat.rate_per_second:g}/s" if pat.rate_per_second else ""
         out.append(f"**Target:** {target}{rate}")
+        shape = _claimed_shape(pp)
+        if shape:
+            out.append(f"**Plan shape (checked by the proof):** {shape}")
         r = results.get(pat.name)
         if r is not None:
             verdict = "PASS" if r.ok else "FAIL"
             out += [
                 f"**Measured ({verdict}):** {r.summary}",
+                "",
+                *r.set_lines(),
                 "",
                 "```",
                 r.plan_text.rstrip(),
@@ -320,6 +326,20 @@ def _queries(d: Design, proof: Proof | None) -> list[str]:
     if proof:
         out += ["### Proof", "", proof.summary_md(), ""]
     return out
+
+
+def _claimed_shape(pp: PatternPlan) -> str:
+    """The shape DESIGN.md claims for a pattern's plan, which the proof holds it to."""
+    parts = []
+    if pp.ordered:
+        parts.append(
+            f"rows come out of `{pp.index}` in the pattern's order, so LIMIT stops early: no "
+            f"parameter set may sort more than {SORTED_ROWS_OK:,} rows (a key with fewer rows "
+            "may be read and sorted, which the planner rightly finds cheaper)"
+        )
+    if pp.covering:
+        parts.append(f"index-only: `{pp.index}` holds every column read")
+    return "; ".join(parts)
 
 
 def _business_rules(d: Design, proof: Proof | None) -> list[str]:

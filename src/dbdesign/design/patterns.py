@@ -51,8 +51,12 @@ def pattern(b: Draft, p: AccessPattern) -> PatternPlan:
     t = lk.t
     sql, params = pattern_sql(b, lk)
 
-    def plan(index: str | None, reason: str) -> PatternPlan:
-        return PatternPlan(p, b.key(t), sql, params, index, reason)
+    def plan(index: str | None, reason: str, *, covering: bool = False) -> PatternPlan:
+        # an index designed or found for a sorted lookup gives its rows in order
+        ordered = bool(index and lk.sort and not p.text_search)
+        return PatternPlan(
+            p, b.key(t), sql, params, index, reason, ordered=ordered, covering=covering
+        )
 
     if p.text_search and b.pg:
         return plan(object_name("idx", t.name, ("search_vector",)), "GIN full-text index")
@@ -77,8 +81,8 @@ def pattern(b: Draft, p: AccessPattern) -> PatternPlan:
     if served:
         b.purpose(t, served, f"access pattern {p.name}")
         return plan(served, f"served by {served}")
-    name, why = _new_index(b, lk, key_cols, elements, where)
-    return plan(name, why)
+    name, why, covering = _new_index(b, lk, key_cols, elements, where)
+    return plan(name, why, covering=covering)
 
 
 def _lookup(b: Draft, p: AccessPattern) -> _Lookup:
@@ -148,8 +152,9 @@ def _new_index(
     key_cols: list[str],
     elements: list[IndexElement],
     where: str | None,
-) -> tuple[str, str]:
-    """Make the index a pattern needs. Returns its name and the reason for its shape."""
+) -> tuple[str, str, bool]:
+    """Make the index a pattern needs. Returns its name, the reason for its shape, and whether
+    it covers the query (the reason says index-only)."""
     p, t = lk.p, lk.t
     cols = tuple(key_cols)
     cover, uncovered = _cover(b, p, t, key_cols) if b.my else ([], [])
@@ -174,7 +179,7 @@ def _new_index(
     )
     why = _why(b, lk, include, cover, uncovered)
     b.decide(name, "index (" + ", ".join((*cols, *cover)) + ")", why)
-    return name, why
+    return name, why, bool(include or (cover and not uncovered))
 
 
 def _include(b: Draft, p: AccessPattern, t: TableDraft, key_cols: list[str]) -> tuple[str, ...]:
@@ -292,6 +297,13 @@ def tenant_search_alternatives(b: Draft) -> None:
             f"rows through an index that leads with {tcol} instead"
         )
         b.patterns[i] = replace(pp, alternatives=alts, reason=why)
+
+
+def count_sql(sql: str) -> str:
+    """The number of rows a pattern's query matches (without its ORDER BY and LIMIT): the
+    rows a plan that does not read them in order must sort."""
+    kept = [ln for ln in sql.split("\n") if not ln.startswith(("ORDER BY ", "LIMIT "))]
+    return "SELECT count(*) FROM (\n" + "\n".join(kept) + "\n) AS matched"
 
 
 def pattern_sql(b: Draft, lk: _Lookup) -> tuple[str, tuple[Param, ...]]:

@@ -23,8 +23,16 @@ from dbdesign import dialects
 from dbdesign.databases import Target, target
 from dbdesign.design import Design, PatternPlan
 from dbdesign.design.prove_mysql import MySQLServer
+from dbdesign.design.prove_params import param_sets
 from dbdesign.design.prove_pg import PostgresServer
-from dbdesign.design.prove_result import LATENCY_RUNS, PatternResult, Proof
+from dbdesign.design.prove_result import (
+    LATENCY_RUNS,
+    SORTED_ROWS_OK,
+    PatternResult,
+    Proof,
+    SetResult,
+    percentile,
+)
 from dbdesign.design.prove_rules import prove_rules, row_rules
 from dbdesign.design.prove_server import Server
 from dbdesign.design.prove_sqlite import SQLiteServer
@@ -188,26 +196,57 @@ def skew_columns(d: Design) -> dict[str, float]:
 
 
 def _check(server: Server, conn: Any, d: Design, pp: PatternPlan, seed: int) -> PatternResult:
-    params = server.params(conn, d, pp, seed)
-    used, plan_text = server.explain(conn, d, pp, params)
-    times = []
-    for _ in range(LATENCY_RUNS):
-        t0 = time.perf_counter()
-        server.run(conn, pp, params)
-        times.append((time.perf_counter() - t0) * 1000)
-    times.sort()
-    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+    sets = param_sets(server, conn, d, pp, seed)
+    plans = [server.explain(conn, d, pp, s.values) for s in sets]
+    times: list[float] = []
+    per_set: list[SetResult] = []
+    for s in sets:
+        mine = []
+        for _ in range(LATENCY_RUNS):
+            t0 = time.perf_counter()
+            server.run(conn, pp, s.values)
+            mine.append((time.perf_counter() - t0) * 1000)
+        times += mine
+        per_set.append(SetResult(s.label, s.matched, percentile(mine, 0.95), plans[len(per_set)]))
+    typical = plans[0]
     return PatternResult(
         pattern=pp.pattern.name,
         index=pp.index,
-        indexes_used=used,
-        plan_text=plan_text,
-        p95_ms=p95,
+        indexes_used=typical.used,
+        plan_text=typical.text,
+        p95_ms=percentile(times, 0.95),
         target_ms=pp.pattern.latency_ms,
-        params=params,
-        uses_index=pp.index is None or bool({pp.index, *pp.alternatives} & set(used)),
+        params=sets[0].values,
+        uses_index=pp.index is None or bool({pp.index, *pp.alternatives} & set(typical.used)),
         alternatives=pp.alternatives,
+        shape_problems=_shape_problems(pp, per_set),
+        p50_ms=percentile(times, 0.50),
+        p99_ms=percentile(times, 0.99),
+        sets=tuple(per_set),
     )
+
+
+def _shape_problems(pp: PatternPlan, sets: list[SetResult]) -> tuple[str, ...]:
+    """Where the plan does not have the shape DESIGN.md claims for the pattern's index: rows
+    read in the index's order (no sort of more than SORTED_ROWS_OK rows, for any parameter
+    set: LIMIT stops early), and, with typical parameters, read from the index alone."""
+    out = []
+    if pp.ordered:
+        for s in sets:
+            if s.plan.sorts and s.matched > SORTED_ROWS_OK:
+                out.append(
+                    f"with the {s.label} parameters the plan sorts {s.matched:,} rows although "
+                    f"{pp.index} gives them in the pattern's order (DESIGN.md says LIMIT stops "
+                    f"early):\n{s.plan.text}"
+                )
+                break
+    typical = sets[0].plan
+    if pp.covering and pp.index in typical.used and pp.index not in typical.index_only:
+        out.append(
+            f"the plan visits the table although {pp.index} covers the query (DESIGN.md "
+            f"says index-only):\n{typical.text}"
+        )
+    return tuple(out)
 
 
 def server_for(given: Target | None, dialect: str) -> Server:

@@ -13,7 +13,7 @@ from typing import Any
 
 from dbdesign.databases.mysql import MySQLDatabase
 from dbdesign.design import Design, PatternPlan
-from dbdesign.design.prove_server import percentile_index
+from dbdesign.design.prove_server import Explained, percentile_index
 
 
 def mysql_plan_json(text: str) -> Any:
@@ -155,9 +155,7 @@ class MySQLServer(MySQLDatabase):
         rare = sorted(one, key=lambda w: (ndoc[w], w))[:2]
         return " ".join(f"+{w}" for w in rare)
 
-    def explain(
-        self, conn: Any, d: Design, pp: PatternPlan, params: tuple[Any, ...]
-    ) -> tuple[tuple[str, ...], str]:
+    def explain(self, conn: Any, d: Design, pp: PatternPlan, params: tuple[Any, ...]) -> Explained:
         query = _my_placeholders(pp.sql)
         word = "ANALYZE FORMAT=JSON " if self.mariadb else "EXPLAIN FORMAT=JSON "
         conn.begin()
@@ -167,15 +165,19 @@ class MySQLServer(MySQLDatabase):
                 plan = mysql_plan_json(cur.fetchone()[0])
         finally:
             conn.rollback()
-        used = tuple(dict.fromkeys(_my_keys(plan)))
         lines: list[str] = []
         _my_plan_text(plan, 0, lines)
-        return used, "\n".join(lines)
+        return Explained(
+            used=tuple(dict.fromkeys(_my_keys(plan))),
+            text="\n".join(lines),
+            sorts=_my_sorts(plan),
+            index_only=tuple(dict.fromkeys(_my_keys(plan, covering=True))),
+        )
 
-    def run(self, conn: Any, pp: PatternPlan, params: tuple[Any, ...]) -> None:
+    def run(self, conn: Any, pp: PatternPlan, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
         with conn.cursor() as cur:
             cur.execute(_my_placeholders(pp.sql), params)
-            cur.fetchall()
+            return list(cur.fetchall())
 
     def fetch(self, conn: Any, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         return self._rows(conn, _my_placeholders(sql), params)
@@ -208,11 +210,26 @@ def _my_placeholders(sql: str) -> str:
 _MERGE_WORDS = frozenset({"intersect", "union", "sort_union"})
 
 
-def _my_keys(node: Any) -> Iterator[str]:
+def _my_sorts(node: Any) -> bool:
+    """Whether a JSON plan sorts rows: MySQL's ``"using_filesort": true``, MariaDB's
+    ``filesort`` operation (its ``read_sorted_file`` reads what a filesort wrote)."""
+    if isinstance(node, dict):
+        if node.get("using_filesort") is True or "filesort" in node:
+            return True
+        return any(_my_sorts(v) for v in node.values())
+    if isinstance(node, list):
+        return any(_my_sorts(v) for v in node)
+    return False
+
+
+def _my_keys(node: Any, *, covering: bool = False) -> Iterator[str]:
     """Every index a JSON plan reads: each ``"key"``, at any depth (an index merge names its
-    indexes in its own nodes, or as MySQL writes it, ``intersect(a,b)``)."""
+    indexes in its own nodes, or as MySQL writes it, ``intersect(a,b)``); with ``covering``,
+    only those read without visiting the rows (``"using_index": true``)."""
     if isinstance(node, dict):
         key = node.get("key")
+        if covering and node.get("using_index") is not True:
+            key = None
         if isinstance(key, str):
             if "(" in key:
                 for part in re.split(r"[(),]", key):
@@ -221,10 +238,10 @@ def _my_keys(node: Any) -> Iterator[str]:
             else:
                 yield key
         for v in node.values():
-            yield from _my_keys(v)
+            yield from _my_keys(v, covering=covering)
     elif isinstance(node, list):
         for v in node:
-            yield from _my_keys(v)
+            yield from _my_keys(v, covering=covering)
 
 
 def _my_plan_text(node: Any, depth: int, out: list[str]) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from dbdesign.databases.postgres import PostgresDatabase
 from dbdesign.design import Design, PatternPlan
-from dbdesign.design.prove_server import qmarks
+from dbdesign.design.prove_server import Explained, qmarks
 
 
 class PostgresServer(PostgresDatabase):
@@ -74,14 +74,13 @@ class PostgresServer(PostgresDatabase):
                 values[(p.column, "search")] = " ".join(w for (w,) in words) or "x"
         return tuple(values.get((p.column, p.kind)) for p in pp.params)
 
-    def explain(
-        self, conn: Any, d: Design, pp: PatternPlan, params: tuple[Any, ...]
-    ) -> tuple[tuple[str, ...], str]:
+    def explain(self, conn: Any, d: Design, pp: PatternPlan, params: tuple[Any, ...]) -> Explained:
         query = _pg_placeholders(pp.sql)
         with conn.transaction(force_rollback=True):
             plan = conn.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + query, params).fetchone()[0]
         root = plan[0]["Plan"]
-        used = tuple(dict.fromkeys(n["Index Name"] for n in _pg_walk(root) if "Index Name" in n))
+        nodes = _pg_walk(root)
+        used = tuple(dict.fromkeys(n["Index Name"] for n in nodes if "Index Name" in n))
         # A partition's index is the partitioned index's clone: name the index that was designed.
         parents = dict(
             conn.execute(
@@ -91,11 +90,16 @@ class PostgresServer(PostgresDatabase):
                 (list(used),),
             ).fetchall()
         )
-        used = tuple(dict.fromkeys(parents.get(u, u) for u in used))
-        return used, "\n".join(_pg_plan_text(root))
+        only = [n["Index Name"] for n in nodes if n["Node Type"] == "Index Only Scan"]
+        return Explained(
+            used=tuple(dict.fromkeys(parents.get(u, u) for u in used)),
+            text="\n".join(_pg_plan_text(root)),
+            sorts=any(n["Node Type"] in ("Sort", "Incremental Sort") for n in nodes),
+            index_only=tuple(dict.fromkeys(parents.get(u, u) for u in only)),
+        )
 
-    def run(self, conn: Any, pp: PatternPlan, params: tuple[Any, ...]) -> None:
-        conn.execute(_pg_placeholders(pp.sql), params).fetchall()
+    def run(self, conn: Any, pp: PatternPlan, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        return list(conn.execute(_pg_placeholders(pp.sql), params).fetchall())
 
     def fetch(self, conn: Any, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         return list(conn.execute(qmarks(sql, "%s"), params).fetchall())

@@ -7,9 +7,20 @@ from __future__ import annotations
 import math
 import re
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from dbdesign.design import Design, PatternPlan
+
+
+@dataclass(frozen=True, slots=True)
+class Explained:
+    """What a plan shows: the indexes it reads, the plan as text, and its shape."""
+
+    used: tuple[str, ...]  # the designed names of the indexes it reads
+    text: str
+    sorts: bool  # it sorts rows (Sort, filesort, a temporary B-tree for ORDER BY)
+    index_only: tuple[str, ...] = ()  # the indexes it reads without visiting the table
 
 
 class Server(Protocol):
@@ -35,14 +46,11 @@ class Server(Protocol):
         range column, and a rare word or two for text search."""
         ...
 
-    def explain(
-        self, conn: Any, d: Design, pp: PatternPlan, params: tuple[Any, ...]
-    ) -> tuple[tuple[str, ...], str]:
-        """The indexes the plan uses and the plan as text, the statement run in a transaction
-        that is rolled back."""
+    def explain(self, conn: Any, d: Design, pp: PatternPlan, params: tuple[Any, ...]) -> Explained:
+        """The plan of the pattern (the statement run in a transaction that is rolled back)."""
         ...
 
-    def run(self, conn: Any, pp: PatternPlan, params: tuple[Any, ...]) -> None:
+    def run(self, conn: Any, pp: PatternPlan, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
         """Run the pattern once and fetch every row (a timed run)."""
         ...
 

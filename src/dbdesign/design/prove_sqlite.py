@@ -10,7 +10,7 @@ from typing import Any
 
 from dbdesign.databases.sqlite import SQLiteDatabase
 from dbdesign.design import Design, PatternPlan
-from dbdesign.design.prove_server import percentile_index
+from dbdesign.design.prove_server import Explained, percentile_index
 
 # What a line of EXPLAIN QUERY PLAN reads a table with: a named index (an automatic index,
 # built for the one query, is not one), the rowid (an INTEGER PRIMARY KEY), or a WITHOUT ROWID
@@ -73,15 +73,14 @@ class SQLiteServer(SQLiteDatabase):
                 values[(p.column, "upper")] = hi
         return tuple(values.get((p.column, p.kind)) for p in pp.params)
 
-    def explain(
-        self, conn: Any, d: Design, pp: PatternPlan, params: tuple[Any, ...]
-    ) -> tuple[tuple[str, ...], str]:
+    def explain(self, conn: Any, d: Design, pp: PatternPlan, params: tuple[Any, ...]) -> Explained:
         rows = conn.execute("EXPLAIN QUERY PLAN " + pp.sql, params).fetchall()
         children: dict[int, list[tuple[int, str]]] = {}
         for node, parent, _unused, detail in rows:
             children.setdefault(parent, []).append((node, detail))
         lines: list[str] = []
         used: list[str] = []
+        only: list[str] = []
 
         def walk(parent: int, depth: int) -> None:
             for node, detail in children.get(parent, ()):
@@ -89,10 +88,21 @@ class SQLiteServer(SQLiteDatabase):
                 name = self._index_of(conn, d, detail)
                 if name:
                     used.append(name)
+                    if "USING COVERING INDEX" in detail:
+                        only.append(name)
                 walk(node, depth + 1)
 
         walk(0, 0)
-        return tuple(dict.fromkeys(used)), "\n".join(lines)
+        return Explained(
+            used=tuple(dict.fromkeys(used)),
+            text="\n".join(lines),
+            # USE TEMP B-TREE FOR ORDER BY, or FOR RIGHT PART OF ORDER BY (a partial sort)
+            sorts=any(
+                detail.startswith("USE TEMP B-TREE FOR") and "ORDER BY" in detail
+                for _n, _p, _u, detail in rows
+            ),
+            index_only=tuple(dict.fromkeys(only)),
+        )
 
     def _index_of(self, conn: Any, d: Design, detail: str) -> str | None:
         """The model's name for the index a plan line reads: ``SEARCH orders USING INDEX
@@ -116,8 +126,8 @@ class SQLiteServer(SQLiteDatabase):
             return name
         return _sq_autoindex_name(conn, table, name)
 
-    def run(self, conn: Any, pp: PatternPlan, params: tuple[Any, ...]) -> None:
-        conn.execute(pp.sql, params).fetchall()
+    def run(self, conn: Any, pp: PatternPlan, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        return list(conn.execute(pp.sql, params).fetchall())
 
     def fetch(self, conn: Any, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         return list(conn.execute(sql, params).fetchall())
