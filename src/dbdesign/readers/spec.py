@@ -28,6 +28,7 @@ from dbdesign.readers.spec_rules import (
     AtMostRule,
     CheckRule,
     NoOverlapRule,
+    SumRule,
     TransitionRule,
     UniqueRule,
     at_most_errors,
@@ -168,6 +169,11 @@ class Entity(_Model):
         (),
         description="The moves a status may make on UPDATE ({field: status, allowed: {open: "
         "[in_progress, closed], in_progress: [done]}}); every other change is refused.",
+    )
+    sums: tuple[SumRule, ...] = Field(
+        (),
+        description="A field that the rows of one parent sum to a value, checked at COMMIT "
+        "(an entry's lines balance: {field: amount, per: entry, equals: 0}).",
     )
 
     _shorthand = field_validator("attributes", mode="before")(_attribute_shorthand)
@@ -567,10 +573,17 @@ def _entity_errors(spec: Spec, name: str, e: Entity) -> Iterator[tuple[Path_, st
                     ("entities", name, "unique_together", i),
                     f"no field {f!r} on {name}{_suggest(f, sorted(fields_of(spec, name)))}",
                 )
-    if e.unique or e.no_overlap or e.checks or e.transitions:
+    if e.unique or e.no_overlap or e.checks or e.transitions or e.sums:
         kinds = field_kinds(spec, name)
         yield from rule_errors(
-            ("entities", name), e.unique, e.no_overlap, e.checks, kinds, e.transitions
+            ("entities", name),
+            e.unique,
+            e.no_overlap,
+            e.checks,
+            kinds,
+            e.transitions,
+            e.sums,
+            e.attributes,
         )
 
 

@@ -1,5 +1,6 @@
 """Business rules of an entity in the spec: conditional uniqueness (``unique``), ranges that
-must not overlap (``no_overlap``) and checks across columns (``checks``), with the errors a
+must not overlap (``no_overlap``), checks across columns (``checks``), state moves
+(``transitions``) and the children of a parent summing to a value (``sums``), with the errors a
 rule can have, each at its YAML path.
 
 ::
@@ -13,6 +14,9 @@ rule can have, each at its YAML path.
       checks:
         - ends_at > starts_at
         - {check: "discount <= price", description: A discount never exceeds the price.}
+    journal_line:
+      sums:
+        - {field: amount, per: entry, equals: 0, name: balanced_entry}
 
 Conditions and checks are written in the portable expression syntax of
 :mod:`dbdesign.readers.expression`. A rule names fields as access patterns do: attributes,
@@ -21,8 +25,9 @@ relationship names (``room``, the reference ``room_id``), ``id`` and the audit f
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -115,6 +120,31 @@ class AtMostRule(_Model):
     description: str | None = None
 
 
+class SumRule(_Model):
+    """The rows of one parent (the children, e.g. an entry's lines) sum ``field`` to
+    ``equals``: checked when a transaction commits, so that a parent's rows are written one
+    at a time and balance together. A parent with no such rows is not checked."""
+
+    field: str = Field(
+        description="The number field summed (integer, decimal or money; required: a NULL "
+        "would count as nothing)."
+    )
+    per: str = Field(
+        description="The reference to the parent whose rows are summed together (a "
+        "relationship's name on this entity, e.g. entry)."
+    )
+    equals: int | float = Field(
+        0, description="What the rows of each parent sum to (0: debits and credits balance)."
+    )
+    where: str | None = Field(
+        None,
+        description="The condition of the rows summed (all rows without it); it may not read "
+        "the summed field itself.",
+    )
+    name: Name | None = Field(None, description="Names the rule's trigger.")
+    description: str | None = None
+
+
 def at_most_of(a: int | AtMostRule) -> AtMostRule:
     """``at_most: 5`` as the mapping form."""
     return a if isinstance(a, AtMostRule) else AtMostRule(count=a)
@@ -160,9 +190,12 @@ def rule_errors(
     checks: tuple[str | CheckRule, ...],
     kinds: Mapping[str, X.FieldKind],
     transitions: tuple[TransitionRule, ...] = (),
+    sums: tuple[SumRule, ...] = (),
+    attributes: Mapping[str, Any] | None = None,
 ) -> Iterator[tuple[RulePath, str]]:
     """The errors of one entity's rules (``base`` is the entity's path), given the kinds of its
-    fields (:func:`dbdesign.readers.spec.field_kinds`)."""
+    fields (:func:`dbdesign.readers.spec.field_kinds`) and its attributes (their ``type`` and
+    ``required``, which a sum reads)."""
     names: dict[str, RulePath] = {}
     for i, u in enumerate(unique):
         path = (*base, "unique", i)
@@ -187,6 +220,10 @@ def rule_errors(
         path = (*base, "transitions", i)
         yield from _transition(path, tr, kinds)
         yield from _unique_name(path, tr.name, names)
+    for i, sr in enumerate(sums):
+        path = (*base, "sums", i)
+        yield from _sum(path, sr, kinds, attributes or {})
+        yield from _unique_name(path, sr.name, names)
 
 
 def at_most_errors(
@@ -216,6 +253,48 @@ def _transition(
                 yield (*path, "allowed", frm, j), f"{to!r} is not a value of {tr.field}"
             elif to == frm:
                 yield (*path, "allowed", frm, j), f"{to!r} moving to itself is no move"
+
+
+def _sum(
+    path: RulePath, sr: SumRule, kinds: Mapping[str, X.FieldKind], attributes: Mapping[str, Any]
+) -> Iterator[tuple[RulePath, str]]:
+    """A sum: a required number attribute, summed per a reference, to a finite value."""
+    a = attributes.get(sr.field)
+    if sr.field not in kinds:
+        yield (*path, "field"), f"no field {sr.field!r}{_close(sr.field, kinds)}"
+    elif a is None or kinds[sr.field].kind != "number":
+        what = kinds[sr.field].kind if a is not None else "not an attribute"
+        yield (
+            (*path, "field"),
+            f"{sr.field} is {what}: a sum adds a number attribute (integer, decimal or money)",
+        )
+    elif not a.required:
+        yield (
+            (*path, "field"),
+            f"{sr.field} is not required: a sum adds a required field (make it required: true; "
+            "a NULL would count as nothing)",
+        )
+    elif not math.isfinite(sr.equals):
+        yield (*path, "equals"), f"a sum equals a finite number, not {sr.equals!r}"
+    elif a.type == "integer" and sr.equals != int(sr.equals):
+        yield (*path, "equals"), f"{sr.field} is an integer: its rows cannot sum to {sr.equals}"
+    if sr.per not in kinds:
+        yield (*path, "per"), f"no field {sr.per!r}{_close(sr.per, kinds)}"
+    elif kinds[sr.per].kind != "reference" or sr.per == "id":
+        yield (
+            (*path, "per"),
+            f"{sr.per} is no reference: per names the parent the rows belong to (a "
+            "relationship's name on this entity)",
+        )
+    if sr.where is not None:
+        errors = list(_expression((*path, "where"), sr.where, kinds))
+        yield from errors
+        if not errors and sr.field in X.fields(X.parse(sr.where)):
+            yield (
+                (*path, "where"),
+                f"the condition reads {sr.field}, the field summed: the rows summed cannot "
+                "depend on their own amounts",
+            )
 
 
 def _fields(
