@@ -1,7 +1,7 @@
 """Rules the rows keep that a schema cannot tell the generator on its own: a design's business
 rules (:class:`RowRule`), passed to :func:`dbdesign.datagen.load` by the proof.
 
-Five kinds, each kept batch by batch as the rows are made (:class:`RuleKeeper`):
+Six kinds, each kept batch by batch as the rows are made (:class:`RuleKeeper`):
 
 - ``check``: a condition every row meets. A check the generator reads on its own
   (``ends_at > starts_at``: one column derived from the other) holds by construction and is
@@ -19,6 +19,9 @@ Five kinds, each kept batch by batch as the rows are made (:class:`RuleKeeper`):
   length kept, to the nearest free place after it (or before, or shortened, when the key is
   full). Lengths are drawn short enough that a key's ranges fill about a quarter of the time
   the start column spans.
+- ``sum``: the rows of one parent sum a column to a value (an entry's lines balance): written
+  in runs per parent, the last row of a run taking what is left (:mod:`~dbdesign.datagen.
+  row_sums`), before the other rules, which then leave the parent and the column alone.
 
 The schema objects that enforce a rule (``objects``: the exclusion constraint, the partial
 unique index, MySQL's unique key on generated columns, the CHECK) are left to the rule: the
@@ -34,10 +37,12 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from dbdesign.datagen.fk_units import FkUnit
 from dbdesign.datagen.gen_base import DAY, EPOCH, WINDOW_END, WINDOW_START, Gen
+from dbdesign.datagen.row_sums import SumKeeper
 from dbdesign.datagen.units import DerivedUnit, FreeUnit, TablePlan, Unit, stable_seed
 from dbdesign.errors import UnsupportedError
 
@@ -62,6 +67,8 @@ class RowRule:
     reads: tuple[str, ...] = ()  # the columns ``condition`` reads
     limit: int = 0  # at_most: the most rows per key where the condition holds
     scheme: str = ""  # check_digit: "isbn", "ean" or "iban"
+    field: str = ""  # sum: the column summed (``key``: the parent's reference)
+    total: Decimal | None = None  # sum: what the rows of one parent sum to
 
 
 def handled_objects(rules: Sequence[RowRule], table: str) -> set[str]:
@@ -104,9 +111,12 @@ class RuleKeeper:
             (r, _Ranges(_Codec(tp, r))) for r in rules if r.kind == "no_overlap" and r.range
         ]
         self.rng = random.Random(stable_seed(seed, tp.key, "rules"))
-        # columns a redraw may not change: a range placed (and its key), and, once a row's
-        # unique keys are kept, their columns (the checks run before them)
+        self.sums = [(r, self._sum_keeper(r, rules)) for r in rules if r.kind == "sum"]
+        # columns a redraw may not change: a range placed (and its key), a sum's column,
+        # parent and condition, and, once a row's unique keys are kept, their columns (the
+        # checks run before them)
         self.fixed = {c for r, _ in self.overlaps for c in (*(r.range or ()), *r.key)}
+        self.fixed |= {c for r, _ in self.sums for c in (r.field, *r.key, *r.reads)}
         self.unique_keys = {c for r, _ in self.uniques for c in r.key}
         reads = {c for r in rules for c in (*r.reads, *r.key, *(r.range or ()))}
         self.py = {c: tp.column(c).gen for c in reads if tp.column(c).gen is not None}
@@ -115,6 +125,8 @@ class RuleKeeper:
         n = len(next(iter(done.values()))) if done else 0
         for rule in self.digits:
             complete_check_digits(rule, start, done)
+        for _rule, keeper in self.sums:  # first: a parent's rows and what they sum to
+            keeper(start, n, done)
         for i in range(n):  # ranges first: a range placed is never empty, its end after its start
             for rule, ranges in self.overlaps:
                 self._no_overlap(rule, ranges, i, done)
@@ -123,6 +135,31 @@ class RuleKeeper:
                 self._unique(rule, seen, i, done)
             for rule, counts in self.bounded:
                 self._at_most(rule, counts, i, done)
+
+    def _sum_keeper(self, rule: RowRule, rules: Sequence[RowRule]) -> SumKeeper:
+        alone = [r for r in rules if r.kind == "check" and set(r.reads) <= {rule.field}]
+        # a bound on the parent's rows that counts every row (at_most without a condition)
+        caps = [r.limit for r in rules if r.kind == "at_most" and r.key == rule.key and not r.reads]
+        return SumKeeper(
+            self.tp,
+            (rule.name, rule.field, rule.key[0], rule.total or Decimal(0)),
+            self.rng,
+            lambda i, done: self.holds(rule, i, done),
+            lambda i, done: all(self.holds(r, i, done) is not False for r in alone),
+            lambda i, done: self._make_hold(rule, i, done),
+            min(caps, default=0),
+        )
+
+    def _make_hold(self, rule: RowRule, i: int, done: dict[str, list[Any]]) -> bool:
+        """Draw the free columns of the rule's condition again until it holds on row ``i``
+        (and the checks do); False when none can make it."""
+        cols = self._with_checks(rule.reads)
+        free = [c for c in self._free(cols, set(rule.reads)) if c not in self.unique_keys]
+
+        def counted() -> bool:
+            return self.holds(rule, i, done) is True and self._checks_hold(i, done)
+
+        return bool(free) and self._redraw(i, done, free, counted)
 
     # -- values
 
@@ -166,13 +203,14 @@ class RuleKeeper:
                 out += [c for c in r.reads if c not in out]
         return out
 
-    def _free(self, cols: Sequence[str]) -> list[str]:
+    def _free(self, cols: Sequence[str], allow: set[str] | None = None) -> list[str]:
         """The columns of ``cols`` a redraw may change: drawn freely (or derived from another
-        column), not a key of a rule, not referenced by another table's foreign key."""
+        column), not a key of a rule (but those in ``allow``), not referenced by another
+        table's foreign key."""
         out = []
         for c in cols:
             u = self.tp.unit_of.get(c)
-            if c in self.fixed or u is None or u.mat is not None:
+            if (c in self.fixed and c not in (allow or ())) or u is None or u.mat is not None:
                 continue
             if (
                 (isinstance(u, FreeUnit) and not u.unique and not u.col.omit)
@@ -460,7 +498,8 @@ def plan_rules(
         if not mine:
             continue
         for r in mine:
-            missing = [c for c in (*r.reads, *r.key, *(r.range or ())) if c not in tp.unit_of]
+            cols = (*r.reads, *r.key, *(r.range or ()), *((r.field,) if r.field else ()))
+            missing = [c for c in cols if c not in tp.unit_of]
             if missing:
                 raise UnsupportedError(f"{key}: rule {r.name} reads unknown {', '.join(missing)}")
         keeper = RuleKeeper(tp, mine, seed)

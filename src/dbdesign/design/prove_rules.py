@@ -28,6 +28,7 @@ from dbdesign.design import Design, RulePlan
 from dbdesign.design.prove_result import RuleResult
 from dbdesign.design.prove_server import Server
 from dbdesign.design.rule_sql import dialect_style as style
+from dbdesign.design.rule_sums import CHECK_NOW, spec_rule, total_of
 from dbdesign.readers import expression as X
 from dbdesign.readers.spec import field_kinds
 
@@ -51,6 +52,7 @@ def row_rules(d: Design) -> tuple[RowRule, ...]:
             continue
         cols = dict(r.columns)
         reads = tuple(cols[f] for f in X.fields(X.parse(r.condition))) if r.condition else ()
+        summed = spec_rule(d.spec, r) if r.kind == "sum" else None
         out.append(
             RowRule(
                 table=r.table,
@@ -64,6 +66,8 @@ def row_rules(d: Design) -> tuple[RowRule, ...]:
                 reads=reads if r.kind != "no_overlap" else (),
                 limit=r.limit,
                 scheme=r.scheme,
+                field=cols[summed.field] if summed else "",
+                total=total_of(summed) if summed else None,
             )
         )
     return tuple(out)
@@ -138,8 +142,8 @@ class _Table:
             elif r.kind == "at_most":
                 if self._full(r, pk, row):
                     return False
-            elif r.kind in ("check_digit", "pattern"):
-                continue
+            elif r.kind in ("check_digit", "pattern", "sum"):
+                continue  # (a sum is checked at COMMIT, which the proof's writes never reach)
             elif self._clashes(r, pk, row):
                 return False
         return True
@@ -248,6 +252,8 @@ def _prove(t: _Table, r: RulePlan) -> RuleResult:
         write = _check_digit_write(t, r)
     elif r.kind == "pattern":
         write = _pattern_write(t, r)
+    elif r.kind == "sum":
+        write = _sum_write(t, r)
     else:
         write = _check_write(t, r) if r.kind == "check" else _copy_write(t, r)
     if isinstance(write, str):
@@ -378,6 +384,32 @@ def _pattern_write(t: _Table, r: RulePlan) -> Write:
             if not regex.fullmatch(wrong) and t.clean(r, pk, {**row, col: wrong}):
                 return t.update(pk, {col: wrong})
     return "no row holds a value to change"
+
+
+# ---- sums per parent -------------------------------------------------------------------------
+
+
+def _sum_write(t: _Table, r: RulePlan) -> Write:
+    """One counted row's value changed (so its parent's rows no longer sum to the rule's
+    value), then the deferred check run at once (``SET CONSTRAINTS ALL IMMEDIATE``): the
+    proof's transaction is rolled back, never reaching the COMMIT the check waits for. The
+    two statements go as one text with the values written in."""
+    s = spec_rule(t.spec, r)
+    col, per = r.columns[s.field], r.columns[s.per]
+    for pk, row in t.sample:
+        v = row[col]
+        if row[per] is None or v is None or _holds(r, row) is not True:
+            continue
+        for wrong in (v * 2, v + 1, -v):
+            if wrong != v and t.clean(r, pk, {**row, col: wrong}):
+                q = t.q
+                where = " AND ".join(
+                    f"{q(c)} = {_literal(x)}" for c, x in zip(t.pk, pk, strict=True)
+                )
+                sql = f"UPDATE {t.sql} SET {q(col)} = {_literal(wrong)} WHERE {where}"
+                shown = t.update(pk, {col: wrong})[2]
+                return f"{sql}; {CHECK_NOW}", (), f"{shown}; {CHECK_NOW}"
+    return "no row the rule counts whose value can change and keep the other rules"
 
 
 # ---- bounded children ------------------------------------------------------------------------

@@ -11,6 +11,9 @@
 - ``no_overlap``: PostgreSQL's exclusion constraint (GiST, ``&&`` on a range built from the
   two columns); SQLite and MySQL check in BEFORE INSERT / UPDATE triggers that refuse the
   write (``RAISE(ABORT)``, ``SIGNAL SQLSTATE '45000'``).
+- ``transitions``, ``sums`` and a relationship's ``at_most``: triggers, in their own modules
+  (:mod:`~dbdesign.design.rule_transitions`, :mod:`~dbdesign.design.rule_sums`,
+  :mod:`~dbdesign.design.rule_bounded`).
 
 Rules on a soft-deleted entity hold among the rows not deleted, as its unique keys do.
 """
@@ -23,6 +26,7 @@ from dbdesign.design.draft import Draft, RulePlan, TableDraft
 from dbdesign.design.naming import object_name
 from dbdesign.design.rule_bounded import at_most_rule
 from dbdesign.design.rule_sql import live, sql_of
+from dbdesign.design.rule_sums import sum_rule
 from dbdesign.design.rule_transitions import transition_rule
 from dbdesign.design.rule_triggers import (
     check_triggers,
@@ -59,7 +63,8 @@ _POINT_RANGES = {"bigint": "int8range", "integer": "int4range"}
 
 
 def business_rules(b: Draft) -> None:
-    """Every entity's rules, in the spec's order (unique, no_overlap, checks, transitions)."""
+    """Every entity's rules, in the spec's order (unique, no_overlap, checks, transitions,
+    sums), then the relationships' bounds."""
     for ename, e in b.spec.entities.items():
         t = b.tables[ename]
         for u in e.unique:
@@ -70,6 +75,8 @@ def business_rules(b: Draft) -> None:
             check_rule(b, ename, e, t, check_of(c))
         for tr in e.transitions:
             transition_rule(b, ename, t, tr)
+        for s in e.sums:
+            sum_rule(b, ename, e, t, s)
     for r in b.spec.relationships:
         if r.at_most is not None and r.type == "one-to-many":
             at_most_rule(b, r)
