@@ -338,9 +338,13 @@ def design(
     prove: bool = True,
     db: str | Target | None = None,
     progress: Callable[[str], None] | None = None,
+    scale: float | None = None,
+    growth: float | None = None,
 ) -> tuple[Any, Any]:
     """Design a schema from a spec (a path or a loaded Spec), prove it on a real server and write
-    the outputs to ``out``.
+    the outputs to ``out``. ``scale`` proves at that many times the stated volumes instead of
+    the quick proof, and ``growth`` again at N times that
+    (:func:`dbdesign.design.prove.prove`).
 
     A PostgreSQL design is proved on ``db``, else the configured or embedded server; a MySQL
     design on ``db``, else ``$DBDESIGN_DATABASE_URL``, when that is a MySQL / MariaDB URL
@@ -363,7 +367,9 @@ def design(
     if where is not None:
         from dbdesign.design.prove import prove as run_proof
 
-        proof = run_proof(d, schema_sql(d.schema), where, progress=progress)
+        proof = run_proof(
+            d, schema_sql(d.schema), where, progress=progress, scale=scale, growth=growth
+        )
     if out is not None:
         try:
             write(render(d, proof), out)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from dbdesign import dialects
@@ -28,12 +29,21 @@ from dbdesign.design.prove_pg import PostgresServer
 from dbdesign.design.prove_result import (
     LATENCY_RUNS,
     SORTED_ROWS_OK,
+    Growth,
     PatternResult,
     Proof,
+    RuleResult,
     SetResult,
     percentile,
 )
 from dbdesign.design.prove_rules import prove_rules, row_rules
+from dbdesign.design.prove_scale import (
+    GROWTH_BUDGET_SECONDS,
+    MIN_MEASURED_GROWTH,
+    fitting_factor,
+    projected,
+    scaled_rows,
+)
 from dbdesign.design.prove_server import Server
 from dbdesign.design.prove_sqlite import SQLiteServer
 
@@ -95,14 +105,71 @@ def prove(
     *,
     seed: int = 0,
     progress: Progress | None = None,
+    scale: float | None = None,
+    growth: float | None = None,
+    budget: float = GROWTH_BUDGET_SECONDS,
 ) -> Proof:
     """Prove ``d`` in a scratch database on the server at ``url`` (dropped afterwards): a
     PostgreSQL URL for a PostgreSQL design, a MySQL / MariaDB URL for a MySQL design. A SQLite
     design is proved in a temporary file (deleted afterwards); ``url`` is then None or a SQLite
-    URL / path, which is not touched."""
+    URL / path, which is not touched.
+
+    Without ``scale``, the quick proof (:func:`proof_rows`). With it, every table gets ``scale``
+    * its stated rows, and with ``growth`` N (> 1) the design is proved again at Nx that in a
+    fresh scratch database, or at the largest factor ``budget`` seconds allow, projected to Nx
+    (:mod:`~dbdesign.design.prove_scale`)."""
     say = progress or (lambda _m: None)
     given = target(url) if url is not None else None
     server = server_for(given, d.dialect)
+    rows = proof_rows(d) if scale is None else scaled_rows(d, scale)
+    first = _stage(server, given, d, up_sql, rows, seed, say, rules=True)
+    problems = [f"lint error: {e}" for e in first.lint_errors]
+    problems += [p for r in first.results if (p := r.problem())]
+    problems += [p for r in first.rules if (p := r.problem())]
+    grown = None
+    if scale is not None and growth is not None and growth > 1:
+        grown = _grow(server, given, d, up_sql, first, scale, growth, budget, seed, say)
+        if grown is not None:
+            problems += _growth_problems(grown)
+    return Proof(
+        server=first.version,
+        rows=first.rows,
+        load_seconds=first.load_seconds,
+        lint_errors=first.lint_errors,
+        results=first.results,
+        seconds=first.seconds,
+        problems=tuple(problems),
+        explain=server.explain_label,
+        rules=first.rules,
+        scale=scale,
+        growth=grown,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Stage:
+    version: str
+    rows: dict[str, int]
+    load_seconds: float
+    seconds: float
+    lint_errors: tuple[str, ...]
+    results: tuple[PatternResult, ...]
+    rules: tuple[RuleResult, ...]
+
+
+def _stage(
+    server: Server,
+    given: Target | None,
+    d: Design,
+    up_sql: str,
+    rows: dict[str, int],
+    seed: int,
+    say: Progress,
+    *,
+    rules: bool,
+) -> _Stage:
+    """One scratch database: apply, lint, load ``rows``, analyze, check every pattern (and,
+    with ``rules``, break every business rule)."""
     start = time.perf_counter()
     # SQLite: a temporary file, whatever the URL
     with server.scratch(given.url if given else "") as db:
@@ -112,8 +179,7 @@ def prove(
             say("applying the initial migration")
             server.apply(conn, up_sql)
             say("linting the applied schema")
-            lint_errors = _lint_errors(db)
-            rows = proof_rows(d)
+            lint_errors = _lint_errors(db) if rules else []
             say(f"generating {sum(rows.values()):,} rows")
             t0 = time.perf_counter()
             load_rows(db, d, rows, seed)
@@ -123,25 +189,71 @@ def prove(
             for pp in d.patterns:
                 say(f"explaining {pp.pattern.name}")
                 results.append(_check(server, conn, d, pp, seed))
-            if d.rules:
+            broken: list[RuleResult] = []
+            if rules and d.rules:
                 say("trying a write that breaks each business rule")
-            rules = prove_rules(server, conn, d)
+                broken = prove_rules(server, conn, d)
         finally:
             conn.close()
-    problems = [f"lint error: {e}" for e in lint_errors]
-    problems += [p for r in results if (p := r.problem())]
-    problems += [p for r in rules if (p := r.problem())]
-    return Proof(
-        server=version,
+    return _Stage(
+        version=version,
         rows=rows,
         load_seconds=load_s,
+        seconds=time.perf_counter() - start,
         lint_errors=tuple(lint_errors),
         results=tuple(results),
-        seconds=time.perf_counter() - start,
-        problems=tuple(problems),
-        explain=server.explain_label,
-        rules=tuple(rules),
+        rules=tuple(broken),
     )
+
+
+def _grow(
+    server: Server,
+    given: Target | None,
+    d: Design,
+    up_sql: str,
+    first: _Stage,
+    scale: float,
+    growth: float,
+    budget: float,
+    seed: int,
+    say: Progress,
+) -> Growth | None:
+    """The second stage at ``growth`` * (or what fits the budget, projected); None when not
+    even :data:`MIN_MEASURED_GROWTH` * fits."""
+    measured = fitting_factor(growth, first.seconds, budget)
+    if measured < MIN_MEASURED_GROWTH:
+        say(f"{growth:g}x does not fit the budget of {budget:g} s: not measured")
+        return None
+    say(f"proving again at {measured:g}x the rows")
+    second = _stage(
+        server, given, d, up_sql, scaled_rows(d, scale * measured), seed, say, rules=False
+    )
+    values, model = projected(first.results, second.results, measured, growth)
+    return Growth(
+        factor=growth,
+        measured=measured,
+        rows=second.rows,
+        load_seconds=second.load_seconds,
+        seconds=second.seconds,
+        results=second.results,
+        projected=values,
+        model=model,
+    )
+
+
+def _growth_problems(g: Growth) -> list[str]:
+    """A pattern that loses its index or its plan's shape at the measured size, or whose p95
+    at Nx (measured or projected) exceeds its target."""
+    out = [f"at {g.measured:g}x: {p}" for r in g.results if (p := r.plan_problem())]
+    for r in g.results:
+        p95 = g.projected[r.pattern]
+        if p95 > r.target_ms:
+            how = "" if g.measured >= g.factor else " (projected)"
+            out.append(
+                f"at {g.factor:g}x growth: access pattern {r.pattern}: p95 {p95:.2f} ms{how} "
+                f"exceeds its {r.target_ms:g} ms target"
+            )
+    return out
 
 
 def _lint_errors(url: str) -> list[str]:

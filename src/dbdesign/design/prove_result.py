@@ -112,6 +112,36 @@ class PatternResult:
 
 
 @dataclass(frozen=True, slots=True)
+class Growth:
+    """The second stage of a scaled proof: the design at ``factor`` * the first stage's rows,
+    measured at ``measured`` * (the same unless it did not fit the budget)."""
+
+    factor: float
+    measured: float
+    rows: dict[str, int]
+    load_seconds: float
+    seconds: float
+    results: tuple[PatternResult, ...]
+    projected: dict[str, float]  # pattern -> p95 ms at ``factor`` (measured when it fit)
+    model: str  # how ``projected`` was obtained
+
+    def breaks_first(self) -> tuple[str, str] | None:
+        """The pattern with least headroom at Nx (target / p95), and why it grows."""
+        if not self.results:
+            return None
+        worst = min(self.results, key=lambda r: r.target_ms / max(self.projected[r.pattern], 1e-6))
+        heavy = max(worst.sets, key=lambda s: s.matched, default=None)
+        why = (
+            f"its heaviest parameter set matches {heavy.matched:,} rows at {self.measured:g}x: "
+            "the rows it reads grow with the data"
+            if heavy is not None and heavy.matched > 1
+            else "it reads a bounded number of rows; its time grows only with the index's depth "
+            "and the cache"
+        )
+        return worst.pattern, why
+
+
+@dataclass(frozen=True, slots=True)
 class RuleResult:
     """A business rule put to the test: a write that breaks it, tried in a transaction that is
     rolled back, and what the server said. The rule is proved when the server refused the
@@ -166,6 +196,8 @@ class Proof:
     problems: tuple[str, ...] = field(default=())
     explain: str = "EXPLAIN (ANALYZE)"  # how each pattern's plan was read
     rules: tuple[RuleResult, ...] = ()  # each business rule's violating write
+    scale: float | None = None  # rows at this * the stated volume (None: the quick proof)
+    growth: Growth | None = None  # the second stage, at Nx (with a scale)
 
     @property
     def explained(self) -> str:
@@ -178,6 +210,75 @@ class Proof:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def rows_per_second(self) -> float:
+        return sum(self.rows.values()) / self.load_seconds if self.load_seconds > 0 else 0.0
+
+    def growth_lines(self) -> list[str]:
+        """The scaled proof in a few lines (none for the quick proof)."""
+        if self.scale is None:
+            return []
+        out = [
+            f"at {self.scale:g}x the stated volume: {sum(self.rows.values()):,} rows loaded at "
+            f"{self.rows_per_second:,.0f} rows/s; {self.seconds:.1f} s in all"
+        ]
+        g = self.growth
+        if g is None:
+            return out
+        rows = sum(g.rows.values())
+        out.append(
+            f"at {g.measured:g}x that: {rows:,} rows at "
+            f"{rows / g.load_seconds if g.load_seconds else 0:,.0f} rows/s; {g.seconds:.1f} s; "
+            f"p95 at {g.factor:g}x {g.model}"
+        )
+        first = {r.pattern: r for r in self.results}
+        for r in g.results:
+            base = first[r.pattern].p95_ms
+            out.append(
+                f"  {r.pattern}: p95 {base:.2f} ms -> {g.projected[r.pattern]:.2f} ms "
+                f"(target {r.target_ms:g} ms)"
+            )
+        worst = g.breaks_first()
+        if worst:
+            out.append(f"breaks first: {worst[0]} ({worst[1]})")
+        return out
+
+    def growth_md(self) -> list[str]:
+        """DESIGN.md's account of the scaled proof: rows and rows/s, and each pattern's p95 at
+        1x and Nx against its target, with the pattern that breaks first."""
+        if self.scale is None:
+            return []
+        out = [
+            f"**Volume:** every table at {self.scale:g}x its stated rows "
+            f"({sum(self.rows.values()):,} rows, generated and loaded at "
+            f"{self.rows_per_second:,.0f} rows/s; the stage took {self.seconds:.1f} s).",
+            "",
+        ]
+        g = self.growth
+        if g is None:
+            return out
+        rows = sum(g.rows.values())
+        out += [
+            f"**Growth:** the design proved again at {g.measured:g}x that ({rows:,} rows, "
+            f"{g.load_seconds:.1f} s to load, {g.seconds:.1f} s in all); p95 at {g.factor:g}x "
+            f"{g.model}.",
+            "",
+            f"| Pattern | Target ms | p95 ms at {self.scale:g}x | p95 ms at {g.factor:g}x "
+            "| Headroom at growth |",
+            "|---|---|---|---|---|",
+        ]
+        first = {r.pattern: r for r in self.results}
+        for r in g.results:
+            now, later = first[r.pattern].p95_ms, g.projected[r.pattern]
+            out.append(
+                f"| {r.pattern} | {r.target_ms:g} | {now:.2f} | {later:.2f} "
+                f"| {r.target_ms / max(later, 1e-6):,.0f}x |"
+            )
+        worst = g.breaks_first()
+        if worst:
+            out += ["", f"First to break as the data grows: **{worst[0]}**: {worst[1]}."]
+        return [*out, ""]
 
     def summary_md(self) -> str:
         total = sum(self.rows.values())
@@ -208,6 +309,7 @@ class Proof:
                 f"write (rolled back); {len(refused)} refused by the rule's own constraint or "
                 "trigger (see Business Rules).",
             ]
+        lines += ["", *self.growth_md()] if self.scale is not None else []
         lines += ["", "| Table | Rows generated |", "|---|---|"]
         lines += [f"| {k.split('.', 1)[1]} | {v:,} |" for k, v in self.rows.items()]
         verdict = (
@@ -226,6 +328,21 @@ class Proof:
             "load_seconds": round(self.load_seconds, 3),
             "lint_errors": list(self.lint_errors),
             "problems": list(self.problems),
+            "scale": self.scale,
+            "rows_per_second": round(self.rows_per_second),
+            "growth": None
+            if self.growth is None
+            else {
+                "factor": self.growth.factor,
+                "measured": self.growth.measured,
+                "rows": self.growth.rows,
+                "load_seconds": round(self.growth.load_seconds, 3),
+                "seconds": round(self.growth.seconds, 3),
+                "model": self.growth.model,
+                "p95_ms": {k: round(v, 3) for k, v in self.growth.projected.items()},
+                "breaks_first": (self.growth.breaks_first() or (None,))[0],
+            },
+            "seconds": round(self.seconds, 3),
             "patterns": [
                 {
                     "name": r.pattern,
