@@ -1,5 +1,9 @@
 """Loading into PostgreSQL: COPY in text format (:mod:`dbdesign.databases.bulk_postgres`), in
-one transaction."""
+one transaction. The tables are filled in foreign-key order; the indexes and constraints of
+a table filled from empty are dropped before its COPY and re-created after all of them
+(:mod:`~dbdesign.datagen.load_pg_rebuild`), which validates every row; with
+``keep_cyclic_keys`` (the design proof) the foreign keys stay in place and check each row as
+it is written. ``LoadReport.phases`` tells the seconds of each phase."""
 
 from __future__ import annotations
 
@@ -13,10 +17,11 @@ from psycopg import sql
 from dbdesign.databases import bulk_postgres
 from dbdesign.datagen.checks import CheckUnsupported, parse_expression
 from dbdesign.datagen.load_cycles import SetLater, set_later, unloadable
+from dbdesign.datagen.load_pg_rebuild import Rebuild, put_back, take_down
 from dbdesign.datagen.load_report import (
     LoadJob,
     LoadReport,
-    Progress,
+    Phases,
     TableLoad,
     key_values,
     report,
@@ -93,18 +98,35 @@ class _PgExisting:
 def load_pg(conn: psycopg.Connection[Any], label: str, job: LoadJob) -> LoadReport:
     t0 = time.perf_counter()
     done: list[TableLoad] = []
+    clock = Phases()
     current = "the load"
+    rebuild = Rebuild()
     try:
         with conn.transaction():
-            plan = job.plan(_PgExisting(conn, job.schema))
+            existing = _PgExisting(conn, job.schema)
+            with clock("plan"):
+                plan = job.plan(existing)
             later = set_later(plan, deferred_at_commit) if job.keep else {}
             readd = _pg_break_cycles(conn, plan, job.keep)
+            with clock("index and constraint build"):
+                empty = [tp.table for tp in plan.tables.values() if _empty_before(tp, existing)]
+                rebuild = take_down(
+                    conn,
+                    [(t.schema, t.name) for t in empty],
+                    plan.broken_fks,
+                    foreign_keys=not job.keep,  # keep_cyclic_keys: no key dropped, none re-added
+                )
             for tp in plan.tables.values():
                 current = tp.key
                 t1 = time.perf_counter()
-                maxes = _copy_table(conn, tp, job.progress, job.batch_rows, later.get(tp.key, ()))
+                with clock("COPY"):
+                    maxes = _copy_table(conn, tp, job, later.get(tp.key, ()), clock)
                 _pg_set_sequences(conn, tp, maxes)
                 done.append(TableLoad(tp.key, tp.n, time.perf_counter() - t1))
+            with clock("index and constraint build"):
+                if rebuild:
+                    _check_deferred_now(conn, plan)
+                put_back(conn, rebuild)
             current = "the foreign keys of a cycle"
             for stmt in readd:
                 conn.execute(stmt)
@@ -112,18 +134,41 @@ def load_pg(conn: psycopg.Connection[Any], label: str, job: LoadJob) -> LoadRepo
                 for s in setters:
                     current = s.tp.key
                     _pg_set_later(conn, s)
+            clock.start("commit")
+        clock.stop("commit")
     except psycopg.Error as e:
-        raise _load_error(e, current) from None
+        raise _load_error(e, rebuild.current or current) from None
 
     def analyze_tables() -> None:
         bulk_postgres.analyze(conn, [t.table.split(".", 1) for t in done])
 
-    return report(label, job.seed, plan, done, t0, analyze_tables if job.analyze else None)
+    return report(
+        label, job.seed, plan, done, t0, analyze_tables if job.analyze else None, clock.totals
+    )
+
+
+def _empty_before(tp: TablePlan, existing: _PgExisting) -> bool:
+    """Whether the load fills ``tp`` from empty (its indexes and constraints are then built
+    after the COPY, see load_pg_rebuild.py)."""
+    return tp.n > 0 and existing.count(tp.key) == 0
+
+
+def _check_deferred_now(conn: psycopg.Connection[Any], plan: DataPlan) -> None:
+    """Check the deferred foreign keys of a cycle now, every row being in: a table with checks
+    pending cannot be altered (the constraints re-created after the COPY)."""
+    for table, name in plan.broken_fks:
+        t = plan.schema.tables[table]
+        if t.foreign_keys[name].deferrable:
+            conn.execute(
+                sql.SQL("SET CONSTRAINTS {} IMMEDIATE").format(sql.Identifier(t.schema, name))
+            )
 
 
 def _load_error(e: psycopg.Error, current: str) -> DbdesignError:
     diag = e.diag
     msg = (diag.message_primary or str(e)).strip()
+    if diag.message_detail:  # which key is duplicated, or missing from the referenced table
+        msg += ": " + " ".join(diag.message_detail.split()).rstrip(".")
     where = f"{diag.schema_name}.{diag.table_name}" if diag.table_name else current
     extra = f" (constraint {diag.constraint_name})" if diag.constraint_name else ""
     return DbdesignError(f"loading {where} failed: {msg}{extra}; nothing was loaded")
@@ -173,9 +218,9 @@ def _pg_break_cycles(
 def _copy_table(
     conn: psycopg.Connection[Any],
     tp: TablePlan,
-    progress: Progress | None,
-    batch_rows: int,
-    later: Sequence[SetLater] = (),
+    job: LoadJob,
+    later: Sequence[SetLater],
+    clock: Phases,
 ) -> dict[str, int]:
     """COPY the table's rows (text format); returns the largest value of each counter column.
     The columns of ``later`` go in NULL (their values are kept for an UPDATE)."""
@@ -183,19 +228,26 @@ def _copy_table(
     gens = [tp.column(c).gen for c in cols]
     serial = {c for c in cols if tp.column(c).serial}
     maxes: dict[str, int] = {}
+    progress, batch_rows = job.progress, job.batch_rows
     with bulk_postgres.copy_rows(conn, tp.table.schema, tp.table.name, cols) as write:
-        for start, values in tp.batches(batch_rows):
-            for s in later:
-                s.hold(values)
-            texts = []
-            for c, gen in zip(cols, gens, strict=True):
-                assert gen is not None
-                vals = values[c]
-                if c in serial:
-                    m = max((v for v in vals if v is not None), default=None)
-                    if m is not None:
-                        maxes[c] = max(maxes.get(c, m), m)
-                texts.append(gen.texts(vals))
+        batches = iter(tp.batches(batch_rows))
+        while True:
+            with clock("generate"):
+                got = next(batches, None)
+                if got is None:
+                    break
+                start, values = got
+                for s in later:
+                    s.hold(values)
+                texts = []
+                for c, gen in zip(cols, gens, strict=True):
+                    assert gen is not None
+                    vals = values[c]
+                    if c in serial:
+                        m = max((v for v in vals if v is not None), default=None)
+                        if m is not None:
+                            maxes[c] = max(maxes.get(c, m), m)
+                    texts.append(gen.texts(vals))
             write(texts, len(next(iter(values.values()), [None])))
             if progress is not None:
                 progress(tp.key, min(start + batch_rows, tp.n), tp.n)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,6 +62,10 @@ class LoadReport:
     # a migration tool's tables (reserved.py) a pattern matched and that were not filled:
     # (table, whose records it holds)
     skipped: tuple[tuple[str, str], ...] = field(default=())
+    # seconds per phase of the load, where the loader tells them (PostgreSQL): plan, generate
+    # (the Python time making rows and their text, inside COPY), COPY, index and constraint
+    # build, commit
+    phases: tuple[tuple[str, float], ...] = field(default=())
 
     @property
     def total_rows(self) -> int:
@@ -94,6 +99,7 @@ def report(
     done: list[TableLoad],
     t0: float,
     analyze: Callable[[], object] | None,
+    phases: Mapping[str, float] | None = None,
 ) -> LoadReport:
     """The load's report; runs ``analyze`` (the server's statistics) first when rows went in."""
     seconds = time.perf_counter() - t0
@@ -109,7 +115,31 @@ def report(
         analyze_seconds=time.perf_counter() - t2 if ran else 0.0,
         notes=tuple(plan.notes),
         skipped=tuple(sorted(plan.skipped.items())),
+        phases=tuple((phases or {}).items()),
     )
+
+
+class Phases:
+    """Seconds spent in each phase of a load (a phase may be entered many times)."""
+
+    def __init__(self) -> None:
+        self.totals: dict[str, float] = {}
+        self._started: dict[str, float] = {}
+
+    def start(self, phase: str) -> None:
+        self._started[phase] = time.perf_counter()
+
+    def stop(self, phase: str) -> None:
+        t = time.perf_counter() - self._started.pop(phase)
+        self.totals[phase] = self.totals.get(phase, 0.0) + t
+
+    @contextmanager
+    def __call__(self, phase: str) -> Iterator[None]:
+        self.start(phase)
+        try:
+            yield
+        finally:
+            self.stop(phase)
 
 
 def key_values(infos: Sequence[TypeInfo], rows: Iterable[Sequence[Any]]) -> list[Any]:
