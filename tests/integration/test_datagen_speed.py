@@ -11,6 +11,7 @@ every constraint in place."""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from psycopg import sql
 
 from dbdesign import datagen
 from dbdesign.datagen.units import TablePlan
+from dbdesign.datagen.xeger import Xeger, compile_pattern, translate_regex
 from dbdesign.design import design
 from dbdesign.design.output import schema_sql
 from dbdesign.design.prove import load_rows
@@ -242,3 +244,29 @@ def test_an_overlap_fails_the_load(pg_scratch: str, broken: Callable[[str, Break
     assert definitions(pg_scratch) == defs
     with connect(pg_scratch) as conn:
         assert conn.execute("SELECT count(*) FROM bookings").fetchone() == (0,)
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"^\+[1-9][0-9]{6,14}$",
+        r"^[A-Z]{2}$",
+        r"^[A-Z]{3}-\d{4}$",
+        r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$",
+        r"^(red|green|blue)(-[0-9]+)?$",
+        r"^[^@\sA-Z]+@[^@\sA-Z]+\.[^@\sA-Z]+$",
+        r"^(?:ab){2,3}x$",
+        r"^[[:upper:]][[:digit:]]?$",
+        r"^(a|b)\1$",  # a back reference: drawn one string at a time
+    ],
+)
+def test_patterns_drawn_many_at_once_match(pattern: str) -> None:
+    """Xeger.many (a pattern column's values, drawn column by column): every string matches,
+    the draw is random (not one string repeated) and a seed repeats it."""
+    rx = compile_pattern(translate_regex(pattern))
+    x = Xeger(rx)
+    many = x.many(random.Random(4), 3000)
+    assert len(many) == 3000
+    assert [s for s in many if not rx.search(s)] == []
+    assert len(set(many)) > 1
+    assert x.many(random.Random(4), 3000) == many

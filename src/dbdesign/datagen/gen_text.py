@@ -367,8 +367,7 @@ class PatternGen(TextGen):
         self._x = Xeger(pattern.regex)
 
     def sample(self, rng: random.Random, n: int) -> list[Any]:
-        x = self._x
-        return [x(rng) for _ in range(n)]
+        return self._x.many(rng, n)
 
     def capacity(self) -> int | None:
         return None
