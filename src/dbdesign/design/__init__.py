@@ -7,7 +7,7 @@ d.schema, d.decisions, d.patterns, d.choice
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from dbdesign import dialects
 from dbdesign.design.build import (
@@ -39,6 +39,8 @@ class Design:
     index_purposes: FrozenMap[str, tuple[str, ...]]
     partitioned: tuple[str, ...]
     rules: tuple[RulePlan, ...] = ()  # the spec's business rules, as this design enforces them
+    # "table.column" -> the description the spec gives it (DESIGN.md derives the others)
+    column_notes: FrozenMap[str, str] = field(default_factory=lambda: FrozenMap({}))
 
 
 def design(spec: Spec, dialect: str | None = None) -> Design:
@@ -58,6 +60,7 @@ def design(spec: Spec, dialect: str | None = None) -> Design:
         index_purposes=FrozenMap({k: tuple(v) for k, v in b.index_purposes.items()}),
         partitioned=tuple(b.partitioned),
         rules=tuple(b.rules),
+        column_notes=FrozenMap(b.column_notes),
     )
 
 

@@ -104,6 +104,9 @@ class DesignBuilder(Draft):
         policies: dict[str, Policy] = {}
         comments = dialects.get(self.dialect).capabilities.comments
         for t in self.tables.values():
+            self.column_notes.update(
+                {f"{t.name}.{c.name}": c.comment for c in t.columns if c.comment}
+            )
             if not comments:  # descriptions live in DESIGN.md only
                 t.columns = [replace(c, comment=None) for c in t.columns]
                 t.comment = None

@@ -9,6 +9,7 @@ from dbdesign.conventions import TENANT_SETTING
 from dbdesign.design import Design, PatternPlan, TableInfo
 from dbdesign.design.build import CYCLE_NULLABLE, NOT_PARTITIONED
 from dbdesign.design.choice import ENGINES
+from dbdesign.design.doc_columns import description
 from dbdesign.design.naming import plural
 from dbdesign.design.partitioning import AHEAD_MONTHS, LOCK_TIMEOUT, MAINTAIN
 from dbdesign.design.prove import Proof
@@ -71,8 +72,7 @@ def _type(c: Column, dialect: str) -> str:
 
 def _constraints(t: Table, c: Column, schema: Schema) -> str:
     out = _key_marks(t, c, schema)
-    if not c.nullable:
-        out.append("NOT NULL")
+    out.append("NOT NULL" if not c.nullable else "NULL allowed")
     if c.default is not None:
         out.append(f"DEFAULT {c.default.text}")
     on_update = t.dialect_options.get(f"on_update:{c.name}")
@@ -113,6 +113,8 @@ def _index_line(ix_name: str, d: Design, table: Table) -> str:
         ix = d.schema.indexes.get(f"{next(iter(d.schema.namespaces))}.{ix_name}")
         key = ix_name
     purposes = "; ".join(d.index_purposes.get(key, ()))
+    if table.primary_key and ix_name == table.primary_key.name:
+        purposes = "; ".join(filter(None, ["primary key: identifies each row", purposes]))
     if ix is None:
         return f"- `{ix_name}` — {purposes}"
     cols = ", ".join(
@@ -249,7 +251,7 @@ def _table_section(d: Design, t: Table, info: TableInfo) -> list[str]:
     out = [f"### Table: {t.name}", "", f"**Purpose:** {info.purpose}", ""]
     out += ["| Column | Type | Constraints | Description |", "|---|---|---|---|"]
     for c in t.columns:
-        desc = (c.comment or "").replace("|", "\\|")
+        desc = description(d, t, c, info.entity)
         out.append(
             f"| {c.name} | {_type(c, d.dialect)} | {_constraints(t, c, d.schema)} | {desc} |"
         )

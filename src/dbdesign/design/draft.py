@@ -172,6 +172,9 @@ class Draft:
         self.triggers: dict[str, Trigger] = {}  # triggers that enforce rules, by key
         self.functions: dict[str, Function] = {}  # PostgreSQL: their functions, by signature
         self.rules: list[RulePlan] = []
+        # "table.column" -> its description from the spec, kept for DESIGN.md where the
+        # dialect has no column comments
+        self.column_notes: dict[str, str] = {}
 
     def decide(self, subject: str, choice: str, reason: str) -> None:
         self.decisions.append(Decision(subject, choice, reason))
