@@ -10,6 +10,7 @@ from dbdesign.design import Design, PatternPlan, TableInfo
 from dbdesign.design.build import CYCLE_NULLABLE, NOT_PARTITIONED
 from dbdesign.design.choice import ENGINES
 from dbdesign.design.doc_columns import description
+from dbdesign.design.doc_ops import caching_md, pool_md, recovery_md, storage_md
 from dbdesign.design.naming import plural
 from dbdesign.design.partitioning import AHEAD_MONTHS, LOCK_TIMEOUT, MAINTAIN
 from dbdesign.design.prove import Proof
@@ -176,13 +177,13 @@ def design_md(
         "## Scaling Strategy",
         "",
     ]
-    out += _scaling(d)
+    out += _scaling(d, proof)
     out += _business_rules(d, proof)
     out += ["## Data Integrity Rules", ""]
     out += [f"{n}. {rule}" for n, rule in enumerate(_integrity_rules(d, tables), 1)]
     out += ["", "## Decisions", "", "| Subject | Decision | Reason |", "|---|---|---|"]
     out += [f"| {x.subject} | {x.choice} | {x.reason} |" for x in d.decisions]
-    out += ["", "## Backup Strategy", "", *(ops.backup if ops else ()), ""]
+    out += ["", "## Backup Strategy", "", *recovery_md(d), ""]
     out += [
         "## Monitoring Metrics",
         "",
@@ -494,18 +495,10 @@ def _code(text: str) -> str:
     return f"`` {text} ``" if "`" in text else f"`{text}`"
 
 
-def _scaling(d: Design) -> list[str]:
+def _scaling(d: Design, proof: Proof | None) -> list[str]:
     spec = d.spec
     ops = dialects.get(d.dialect).operations
-    out: list[str] = []
-    big = sorted(
-        ((e.volume.rows + 3 * e.volume.growth_per_year, n) for n, e in spec.entities.items()),
-        reverse=True,
-    )
-    if big and big[0][0]:
-        out += ["**Projected volume (3 years):**", ""]
-        out += [f"- {n}: {rows:,} rows" for rows, n in big if rows]
-        out.append("")
+    out: list[str] = storage_md(d)
     reads = sum(p.rate_per_second or 0 for p in spec.access_patterns)
     writes = sum(w.rate_per_second or 0 for w in spec.writes)
     out += ["### Read Scaling", ""]
@@ -520,7 +513,7 @@ def _scaling(d: Design) -> list[str]:
         out.append(
             f"- {reads:g} reads/s stated: the primary serves reads; a replica is for failover."
         )
-    out += [*([ops.pooling] if ops else []), "", "### Write Scaling", ""]
+    out += [*pool_md(d, proof), "", *caching_md(d), "### Write Scaling", ""]
     whole = [x for x in d.decisions if x.choice == NOT_PARTITIONED]
     entities = {e.table or plural(n): e for n, e in spec.entities.items()}
     if whole:

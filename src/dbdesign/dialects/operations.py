@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dbdesign.dialects import storage
+from dbdesign.dialects.storage import StorageModel
+
 
 @dataclass(frozen=True)
 class Operations:
@@ -20,9 +23,16 @@ class Operations:
     replica: str  # what a read replica is, after "add a"
     pooling: str  # the connection-pooling bullet
     sharding: str  # the sharding bullet; {tenant} is the tenant's name (its key is {tenant}_id)
-    backup: tuple[str, ...]  # full backups, point-in-time recovery, restore tests
+    backup: tuple[str, ...]  # full backups and restore tests
     monitoring: tuple[str, ...]  # what to watch, beyond each access pattern's latency
     updated_at: str  # how a design keeps ``updated_at`` current, after "is set"
+    storage: StorageModel  # bytes per row and index entry, for the storage estimate
+    # Recovery, by what the spec states: {rpo} is the recovery point objective in words
+    zero_loss: str  # how no committed write is lost (RPO 0)
+    # continuous archiving of the change log so that at most {rpo} ({rpo_s} seconds) is lost
+    archive: str
+    standby: str  # a standby promoted in minutes, for an RTO shorter than a restore
+    restore_mb_s: int  # restore throughput assumed for the restore-time estimate
 
 
 POSTGRES = Operations(
@@ -44,8 +54,6 @@ POSTGRES = Operations(
     ),
     backup=(
         "- **Full backup:** daily (pg_basebackup or a managed snapshot), kept 30 days.",
-        "- **Point-in-time recovery:** continuous WAL archiving; recovery to any second in the "
-        "retention window.",
         "- **Restore test:** monthly, into a scratch server, with `dbdesign migrate validate` "
         "against the restored database.",
     ),
@@ -57,6 +65,14 @@ POSTGRES = Operations(
         "- Sequence / identity usage against its type's maximum; transaction-id age.",
     ),
     updated_at="by a BEFORE UPDATE trigger",
+    storage=storage.POSTGRES,
+    zero_loss="a synchronous standby (`synchronous_standby_names`, `synchronous_commit = on`): a "
+    "commit returns once the standby has the WAL",
+    archive="continuous WAL archiving (`archive_mode = on`, `archive_timeout = '{rpo_s}s'`, or "
+    "`pg_receivewal` streaming to the archive host) beside a daily base backup",
+    standby="a streaming standby promoted by a failover manager (Patroni, or the managed "
+    "service's high availability)",
+    restore_mb_s=200,
 )
 
 MYSQL = Operations(
@@ -85,9 +101,6 @@ MYSQL = Operations(
     backup=(
         "- **Full backup:** daily physical backup (mariadb-backup or Percona XtraBackup, or "
         "a managed snapshot), kept 30 days.",
-        "- **Point-in-time recovery:** binary logs (`binlog_format=ROW`) archived "
-        "continuously; restore the last full backup, then replay the binary logs with "
-        "`mysqlbinlog` up to the second wanted.",
         "- **Restore test:** monthly, into a scratch server; `dbdesign inspect` on the "
         "restored database lists its tables and row counts.",
     ),
@@ -102,6 +115,15 @@ MYSQL = Operations(
     ),
     updated_at="by ON UPDATE CURRENT_TIMESTAMP(6) (the server sets it when an UPDATE changes "
     "the row)",
+    storage=storage.MYSQL,
+    zero_loss="semi-synchronous replication (`rpl_semi_sync_master_enabled`, wait point "
+    "AFTER_SYNC) or a Galera cluster: a commit returns once a replica has the transaction",
+    archive="binary logs (`binlog_format=ROW`, `sync_binlog=1`) copied off the server at least "
+    "every {rpo} (`mysqlbinlog --read-from-remote-server --raw --stop-never`) beside a daily "
+    "physical backup",
+    standby="a replica promoted by a failover manager (Orchestrator, MaxScale, or the managed "
+    "service's high availability)",
+    restore_mb_s=100,
 )
 
 SQLITE = Operations(
@@ -130,8 +152,6 @@ SQLITE = Operations(
     backup=(
         "- **Full backup:** daily with `VACUUM INTO` or the online backup API (`.backup`), never "
         "a file copy of a database being written; kept 30 days.",
-        "- **Point-in-time recovery:** continuous replication of the write-ahead log (Litestream) "
-        "to object storage; restore to any point in its retention.",
         "- **Restore test:** monthly, into a scratch file: `PRAGMA integrity_check`, `PRAGMA "
         "foreign_key_check`, then `dbdesign migrate validate` against it.",
     ),
@@ -144,6 +164,14 @@ SQLITE = Operations(
         "is a missing index.",
     ),
     updated_at="by an AFTER UPDATE trigger",
+    storage=storage.SQLITE,
+    zero_loss="nothing built in: a SQLite file lives on one machine, so RPO 0 needs the "
+    "application to write each change to a second store, or a server database",
+    archive="Litestream replicating the write-ahead log to object storage (`sync-interval` at "
+    "most {rpo_s}s) beside a daily `VACUUM INTO` snapshot",
+    standby="LiteFS (a replica on another machine that takes over), or restoring the Litestream "
+    "replica onto a new machine",
+    restore_mb_s=200,
 )
 
 __all__ = ["MYSQL", "POSTGRES", "SQLITE", "Operations"]

@@ -237,6 +237,19 @@ class WritePattern(_Model):
     rate_per_second: Annotated[float, Field(ge=0)] | None = None
 
 
+class Recovery(_Model):
+    """How much data and time a failure may cost (they decide backups and standbys)."""
+
+    rpo_minutes: Annotated[float, Field(ge=0)] = Field(
+        description="Recovery point objective: minutes of committed writes that may be lost "
+        "(0: none)."
+    )
+    rto_minutes: Annotated[float, Field(gt=0)] = Field(
+        description="Recovery time objective: minutes the database may be unavailable after "
+        "losing its server."
+    )
+
+
 class Workload(_Model):
     type: Literal["oltp", "olap", "mixed"] = "oltp"
     read_write_ratio: Annotated[float, Field(gt=0)] = Field(
@@ -275,6 +288,9 @@ class Project(_Model):
     consistency: Literal["strong", "eventual"] = "strong"
     conventions: Conventions = Field(default_factory=Conventions)
     features: Features = Field(default_factory=Features)
+    recovery: Recovery | None = Field(
+        None, description="RPO and RTO; unstated: DESIGN.md assumes RPO 5 min and RTO 1 h."
+    )
 
 
 class Spec(_Model):
