@@ -456,7 +456,7 @@ def test_unknown_and_unmodelled_statements_warn() -> None:
     warnings: list[Diagnostic] = []
     s = read_ddl(
         "CREATE TABLE t (a);\nFOO bar;\nCREATE TEMP TABLE tt (a);\n"
-        "CREATE VIRTUAL TABLE f USING fts5(x);\nCREATE TABLE c AS SELECT 1;\n"
+        "CREATE VIRTUAL TABLE f USING rtree(id, a, b);\nCREATE TABLE c AS SELECT 1;\n"
         "SELECT 1; PRAGMA user_version = 3; VACUUM;",
         file="w.sql",
         warn=warnings.append,

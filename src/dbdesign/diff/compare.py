@@ -41,6 +41,7 @@ mixin per step, each in a module of :mod:`dbdesign.diff.planner`:
   :mod:`~dbdesign.diff.planner.constraints`: tables, their columns and constraints;
 - :mod:`~dbdesign.diff.planner.indexes`: indexes;
 - :mod:`~dbdesign.diff.planner.code`: routines, views, triggers, rules, policies;
+- :mod:`~dbdesign.diff.planner.virtual`: SQLite's virtual tables (created and dropped only);
 - :mod:`~dbdesign.diff.planner.order`: the resources and the order they give;
 - :mod:`~dbdesign.diff.planner.same`: how two versions of an object differ.
 """
@@ -58,6 +59,7 @@ from dbdesign.diff.planner.order import Res, order
 from dbdesign.diff.planner.state import column_res
 from dbdesign.diff.planner.tables import TableSteps
 from dbdesign.diff.planner.types import TypeSteps
+from dbdesign.diff.planner.virtual import VirtualTableSteps
 from dbdesign.emit.postgres import SchemaSql
 from dbdesign.model import Schema
 
@@ -87,7 +89,13 @@ def plan(
 
 
 class _Planner(
-    TableSteps, InheritanceAndRebuilds, IndexSteps, CodeSteps, TypeSteps, SchemaObjectSteps
+    TableSteps,
+    InheritanceAndRebuilds,
+    IndexSteps,
+    CodeSteps,
+    TypeSteps,
+    SchemaObjectSteps,
+    VirtualTableSteps,
 ):
     """Decide (types, re-created objects, rebuilds, dependants), then plan each kind of object,
     then order the steps."""
@@ -132,6 +140,7 @@ class _Planner(
         self._emit_sequences()
         self._emit_functions()
         self._emit_tables()
+        self._emit_virtual_tables()
         self._emit_views()
         self._emit_indexes()
         self._emit_triggers_rules_policies()

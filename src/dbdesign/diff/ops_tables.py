@@ -1,6 +1,6 @@
 """Operations on whole tables: create, drop, rename, rebuild (to reorder columns: set aside,
 create anew, copy the rows), storage options, logging, row-level security, partitions and
-inheritance."""
+inheritance; SQLite's virtual tables, only ever created and dropped."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from dbdesign.diff.ops_base import Operation, temp_name
 from dbdesign.diff.ops_columns import lossless
 from dbdesign.diff.ops_constraints import DropConstraint
 from dbdesign.model import Check, Expr, Index, Table
+from dbdesign.model.core import VirtualTable
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -51,6 +52,40 @@ class DropTable(Operation):
 
     def inverse(self) -> Operation:
         return CreateTable(table=self.table)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CreateVirtualTable(Operation):
+    """SQLite's CREATE VIRTUAL TABLE. A virtual table has no ALTER but RENAME: a changed one
+    is dropped and created again (an FTS5 index over external content is then rebuilt with
+    ``INSERT INTO t(t) VALUES ('rebuild')``)."""
+
+    table: VirtualTable
+
+    @property
+    def subject(self) -> str:
+        return self.table.key
+
+    def inverse(self) -> Operation:
+        return DropVirtualTable(table=self.table)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DropVirtualTable(Operation):
+    """DROP TABLE of a virtual table, with the tables its module keeps its data in."""
+
+    table: VirtualTable
+
+    @property
+    def subject(self) -> str:
+        return self.table.key
+
+    @property
+    def destructive(self) -> bool:
+        return True
+
+    def inverse(self) -> Operation:
+        return CreateVirtualTable(table=self.table)
 
 
 def rebuild_name(table: Table) -> str:

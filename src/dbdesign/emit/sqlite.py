@@ -1,9 +1,9 @@
 """Schema -> SQLite DDL.
 
 Tables come in dependency order (referenced tables first, by :mod:`dbdesign.graph`; SQLite accepts
-forward references, so a cycle is broken where it must be), then indexes, views (in the order
-their queries need them) and triggers. Every constraint is written with its name, so reading the
-output back gives the same model. Whatever SQLite cannot express raises
+forward references, so a cycle is broken where it must be), then virtual tables (FTS5), indexes,
+views (in the order their queries need them) and triggers. Every constraint is written with its
+name, so reading the output back gives the same model. Whatever SQLite cannot express raises
 :class:`UnsupportedError` rather than producing different SQL.
 """
 
@@ -17,6 +17,7 @@ from dbdesign.dialects.tokens import Source
 from dbdesign.emit.order import dependency_order, query_relations
 from dbdesign.errors import ParseError, UnsupportedError
 from dbdesign.model import Column, ForeignKey, Index, Schema, Table, Trigger, View
+from dbdesign.model.core import VirtualTable
 
 _INDENT = "    "
 
@@ -107,6 +108,13 @@ def table_sql(t: Table) -> str:
     return f"CREATE TABLE {quote_ident(t.name)} (\n{_INDENT}{body}\n){tail};"
 
 
+def virtual_table_sql(v: VirtualTable) -> str:
+    """``CREATE VIRTUAL TABLE name USING module(arguments)``, the arguments as the model
+    keeps them (SQLite stores the text as written, so it reads back the same)."""
+    args = f"({', '.join(v.arguments)})" if v.arguments else ""
+    return f"CREATE VIRTUAL TABLE {quote_ident(v.name)} USING {v.module}{args};"
+
+
 def index_sql(i: Index) -> str:
     els = []
     for e in i.elements:
@@ -167,6 +175,11 @@ def _unsupported(schema: Schema) -> list[str]:
         problems += _unsupported_keys(t)
     for i in schema.indexes.values():
         problems += _unsupported_index(i)
+    problems += [
+        f"virtual table {k} outside the main schema"
+        for k, v in schema.virtual_tables.items()
+        if v.schema != NAMESPACE
+    ]
     for v in schema.views.values():
         if v.materialized or v.check_option or v.options or v.grants:
             problems.append(f"materialized view, view options or grants on {v.key}")
@@ -251,6 +264,7 @@ def emit_schema(schema: Schema) -> str:
     order = dependency_order(table_deps)
     for key in order:
         out.append(table_sql(schema.tables[key]))
+    out += [virtual_table_sql(v) for _k, v in sorted(schema.virtual_tables.items())]
     rank = {k: n for n, k in enumerate(order)}
     for idx in sorted(schema.indexes.values(), key=lambda i: (rank.get(i.table_key, -1), i.name)):
         out.append(index_sql(idx))
@@ -270,4 +284,23 @@ def emit_schema(schema: Schema) -> str:
     return "\n\n".join(out) + "\n" if out else ""
 
 
-__all__ = ["create_index_sql", "emit_schema", "index_sql", "table_sql", "trigger_sql", "view_sql"]
+def emit_drop_schema(schema: Schema) -> str:
+    """DDL that drops what :func:`emit_schema` creates: the virtual tables (with the tables
+    their module keeps), then the tables, children first (indexes and triggers go with them)."""
+    deps = {k: {fk.ref_table for fk in t.foreign_keys.values()} for k, t in schema.tables.items()}
+    names = [v.name for _k, v in sorted(schema.virtual_tables.items())]
+    names += [schema.tables[k].name for k in reversed(dependency_order(deps)) if k in schema.tables]
+    quoted = ('"' + n.replace('"', '""') + '"' for n in names)
+    return "".join(f"DROP TABLE {q};\n" for q in quoted)
+
+
+__all__ = [
+    "create_index_sql",
+    "emit_drop_schema",
+    "emit_schema",
+    "index_sql",
+    "table_sql",
+    "trigger_sql",
+    "view_sql",
+    "virtual_table_sql",
+]

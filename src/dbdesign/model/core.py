@@ -451,6 +451,38 @@ class View:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class VirtualTable:
+    """SQLite's ``CREATE VIRTUAL TABLE name USING module(arguments)``: a table a module keeps
+    (FTS5 full-text search ...). Its columns and options are the module's ``arguments`` (as
+    written, tokens joined by single spaces, none around ``=``: ``name``, ``content='t'``); it
+    has no keys, indexes or triggers, no ALTER but RENAME (a change is a drop and a create),
+    and the tables the module keeps its data in (FTS5: ``<name>_data`` ...) are its own."""
+
+    schema: str
+    name: str
+    module: str  # lower case: "fts5"
+    arguments: tuple[str, ...] = ()
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def key(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The arguments that declare columns (not ``key=value`` options), by name."""
+        return tuple(a.split(" ", 1)[0].strip("\"'`[]") for a in self.arguments if "=" not in a)
+
+    def option(self, key: str) -> str | None:
+        """The value of option ``key=value`` (quotes removed), None when not given."""
+        for a in self.arguments:
+            k, eq, v = a.partition("=")
+            if eq and k.lower() == key.lower():
+                return v[1:-1] if v[:1] in ("'", '"') and v[-1:] == v[:1] else v
+        return None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class EnumType:
     schema: str
     name: str
@@ -703,6 +735,8 @@ class Schema:
     collations: FrozenMap[str, Collation] = field(default_factory=FrozenMap)
     tables: FrozenMap[str, Table] = field(default_factory=FrozenMap)
     views: FrozenMap[str, View] = field(default_factory=FrozenMap)
+    # SQLite: CREATE VIRTUAL TABLE (FTS5); the other dialects have none.
+    virtual_tables: FrozenMap[str, VirtualTable] = field(default_factory=FrozenMap)
     indexes: FrozenMap[str, Index] = field(default_factory=FrozenMap)
     sequences: FrozenMap[str, Sequence] = field(default_factory=FrozenMap)
     enums: FrozenMap[str, EnumType] = field(default_factory=FrozenMap)

@@ -1,5 +1,6 @@
 """Renderers of the operations on whole tables: create, drop, rebuild (set aside, copy the
-rows, restore), rename, options, logging, row security, partitions and inheritance."""
+rows, restore), rename, options, logging, row security, partitions and inheritance; SQLite's
+virtual tables are refused (PostgreSQL has none)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ from dbdesign.emit.pg_clauses import (
 )
 from dbdesign.emit.pg_text import qualified_key, quote_literal
 from dbdesign.emit.postgres import SchemaSql
+from dbdesign.errors import UnsupportedError
 from dbdesign.model import Check, Exclusion, PrimaryKey, Table, Unique
 
 
@@ -377,3 +379,20 @@ def _no_inherit(o: op.DropInherit, ctx: RenderContext) -> list[Rendered]:
             hazards=(BRIEF_LOCK,),
         )
     ]
+
+
+def _no_virtual_tables(o: op.CreateVirtualTable | op.DropVirtualTable) -> UnsupportedError:
+    return UnsupportedError(
+        f"PostgreSQL has no virtual tables: cannot {o.describe()} "
+        f"(SQLite's CREATE VIRTUAL TABLE ... USING {o.table.module})"
+    )
+
+
+@renders(op.CreateVirtualTable)
+def _create_virtual_table(o: op.CreateVirtualTable, ctx: RenderContext) -> list[Rendered]:
+    raise _no_virtual_tables(o)
+
+
+@renders(op.DropVirtualTable)
+def _drop_virtual_table(o: op.DropVirtualTable, ctx: RenderContext) -> list[Rendered]:
+    raise _no_virtual_tables(o)

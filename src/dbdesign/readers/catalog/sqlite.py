@@ -7,6 +7,11 @@ What no pragma exposes is read from the SQL that ``sqlite_master`` keeps: CHECK 
 constraint names, column collations, generated-column expressions, DEFERRABLE, AUTOINCREMENT,
 index expressions and predicates, and the text of views and triggers. That SQL is parsed with the
 DDL reader's statement parser, so unnamed constraints get the same synthetic names.
+
+A virtual table is read from its ``CREATE VIRTUAL TABLE`` text when the DDL reader models its
+module (FTS5), else left out; the tables a module keeps its data in (``PRAGMA table_list``
+type ``shadow``; before SQLite 3.37, the names the modelled module gives them) are never tables
+of the schema.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from dbdesign.model import (
     Unique,
     View,
 )
-from dbdesign.model.core import ReferentialAction
+from dbdesign.model.core import ReferentialAction, VirtualTable
 from dbdesign.readers.ddl.sqlite import (
     ConstraintDef,
     ElementDef,
@@ -43,6 +48,7 @@ from dbdesign.readers.ddl.sqlite import (
     SQLiteTableDef,
     SQLiteTriggerDef,
     SQLiteViewDef,
+    SQLiteVirtualDef,
     default_expr,
     effective_collation,
     fk_model,
@@ -53,6 +59,7 @@ from dbdesign.readers.ddl.sqlite import (
     table_options,
     trigger_model,
     view_model,
+    virtual_model,
 )
 
 _ACTIONS: dict[str, ReferentialAction] = {
@@ -107,16 +114,17 @@ def _read(conn: sqlite3.Connection, where: str) -> Schema:
         "SELECT type, name, tbl_name, sql FROM main.sqlite_master "
         "WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid"
     ).fetchall()
-    options = _table_list(conn)
+    options, shadows = _table_list(conn)
+    virtual, known_shadows = _virtual_tables(master, where)
+    if shadows is None:  # no PRAGMA table_list: the tables the modelled modules keep
+        shadows = known_shadows
     tables: dict[str, Table] = {}
-    defs: dict[str, SQLiteTableDef] = {}
     for kind, name, _tbl, sql in master:
-        if kind != "table" or sql is None:
+        if kind != "table" or sql is None or name in shadows:
             continue
         tdef = parse_create(sql)
-        if not isinstance(tdef, SQLiteTableDef):  # virtual tables and the like are not modelled
+        if not isinstance(tdef, SQLiteTableDef):  # virtual tables are read above
             continue
-        defs[name] = tdef
         table = _table(conn, name, resolve_table(tdef, _fail), options.get(name), where)
         tables[table.key] = table
     views: dict[str, View] = {}
@@ -138,16 +146,36 @@ def _read(conn: sqlite3.Connection, where: str) -> Schema:
     for table in tables.values():
         for idx in _indexes(conn, table, master, where):
             indexes[idx.key] = idx
-    return make_schema(tables, views, indexes, triggers, where)
+    return make_schema(tables, views, indexes, triggers, where, virtual)
 
 
-def _table_list(conn: sqlite3.Connection) -> dict[str, tuple[bool, bool]]:
-    """name -> (without_rowid, strict) from PRAGMA table_list (SQLite 3.37+)."""
+def _virtual_tables(master: list[Any], where: str) -> tuple[dict[str, VirtualTable], set[str]]:
+    """The virtual tables of modules the DDL reader models, and the tables those keep."""
+    virtual: dict[str, VirtualTable] = {}
+    shadows: set[str] = set()
+    for kind, name, _tbl, sql in master:
+        # SQLite stores the statement with its first words as "CREATE VIRTUAL TABLE"
+        if kind != "table" or not (sql or "").startswith("CREATE VIRTUAL TABLE"):
+            continue
+        vdef = parse_create(sql)
+        if isinstance(vdef, SQLiteVirtualDef):
+            vt = virtual_model(vdef, Origin(catalog=f"{where}:table:{name}"))
+            virtual[vt.key] = vt
+            shadows.update(vdef.shadow_tables())
+    return virtual, shadows
+
+
+def _table_list(
+    conn: sqlite3.Connection,
+) -> tuple[dict[str, tuple[bool, bool]], set[str] | None]:
+    """From PRAGMA table_list (SQLite 3.37+): name -> (without_rowid, strict), and the names
+    of the shadow tables (the tables virtual-table modules keep); None before 3.37."""
     try:
         rows = conn.execute("PRAGMA main.table_list").fetchall()
     except sqlite3.Error:
-        return {}
-    return {r[1]: (bool(r[4]), bool(r[5])) for r in rows if r[0] == "main"}
+        return {}, None
+    main = [r for r in rows if r[0] == "main"]
+    return {r[1]: (bool(r[4]), bool(r[5])) for r in main}, {r[1] for r in main if r[2] == "shadow"}
 
 
 def _table(

@@ -43,6 +43,7 @@ from dbdesign.readers.ddl.sqlite_models import (
     table_options,
     trigger_model,
     view_model,
+    virtual_model,
 )
 from dbdesign.readers.ddl.sqlite_parser import SQLiteParser, parse_create
 from dbdesign.readers.ddl.sqlite_statements import (
@@ -56,6 +57,7 @@ from dbdesign.readers.ddl.sqlite_statements import (
     SQLiteTableDef,
     SQLiteTriggerDef,
     SQLiteViewDef,
+    SQLiteVirtualDef,
     Statement,
 )
 
@@ -97,6 +99,7 @@ class _Builder:
         self.indexes: dict[str, IndexDef] = {}
         self.views: dict[str, SQLiteViewDef] = {}
         self.triggers: dict[str, SQLiteTriggerDef] = {}
+        self.virtual: dict[str, SQLiteVirtualDef] = {}
 
     def fail(self, message: str, origin: Origin | None) -> ParseError:
         return error_at(message, origin)
@@ -108,7 +111,8 @@ class _Builder:
 
     def _taken(self, name: str) -> str | None:
         low = name.lower()
-        if low in self.tables:
+        # a virtual table, and the tables its module keeps, are tables to SQLite
+        if low in self.tables or low in self.virtual or low in self._shadows():
             return "table"
         if low in self.views:
             return "view"
@@ -116,9 +120,14 @@ class _Builder:
             return "index"
         return None
 
+    def _shadows(self) -> set[str]:
+        return {n.lower() for v in self.virtual.values() for n in v.shadow_tables()}
+
     def apply(self, st: Statement) -> None:
         if isinstance(st, SQLiteTableDef):
             self.create_object(st, self.tables, "table")
+        elif isinstance(st, SQLiteVirtualDef):
+            self.create_object(st, self.virtual, "table")
         elif isinstance(st, SQLiteViewDef):
             self.create_object(st, self.views, "view")
         elif isinstance(st, IndexDef):
@@ -131,6 +140,8 @@ class _Builder:
             self.drop(st)
 
     def create_index(self, st: IndexDef) -> None:
+        if st.table.lower() in self.virtual:
+            raise self.fail("virtual tables may not be indexed", st.origin)
         table = self.tables.get(st.table.lower())
         if table is None:
             raise self.fail(f"no such table: main.{st.table}", st.origin)
@@ -146,6 +157,8 @@ class _Builder:
             if st.if_not_exists:
                 return
             raise self.fail(f"trigger {st.name} already exists", st.origin)
+        if st.table.lower() in self.virtual:
+            raise self.fail("cannot create triggers on virtual tables", st.origin)
         target = self.tables.get(st.table.lower()) or self.views.get(st.table.lower())
         if target is None:
             raise self.fail(f"no such table: main.{st.table}", st.origin)
@@ -163,8 +176,11 @@ class _Builder:
 
     def create_object(
         self,
-        st: SQLiteTableDef | SQLiteViewDef | IndexDef,
-        into: dict[str, SQLiteTableDef] | dict[str, SQLiteViewDef] | dict[str, IndexDef],
+        st: SQLiteTableDef | SQLiteVirtualDef | SQLiteViewDef | IndexDef,
+        into: dict[str, SQLiteTableDef]
+        | dict[str, SQLiteVirtualDef]
+        | dict[str, SQLiteViewDef]
+        | dict[str, IndexDef],
         what: str,
     ) -> None:
         existing = self._taken(st.name)
@@ -180,9 +196,25 @@ class _Builder:
 
     def alter(self, st: AlterDef) -> None:
         t = self.tables.get(st.table.lower())
+        v = self.virtual.get(st.table.lower())
+        if v is not None:
+            self.alter_virtual(v, st)
+            return
         if t is None:
             raise self.fail(f"no such table: {st.table}", st.origin)
         _ALTER_ACTIONS[st.action](self, t, st)
+
+    def alter_virtual(self, v: SQLiteVirtualDef, st: AlterDef) -> None:
+        """A virtual table is only renamed (the module renames the tables it keeps)."""
+        if st.action != "rename":
+            raise self.fail("virtual tables may not be altered", st.origin)
+        if self._taken(st.new) is not None and st.new.lower() != v.name.lower():
+            raise self.fail(
+                f"there is already another table or index with this name: {st.new}", st.origin
+            )
+        del self.virtual[v.name.lower()]
+        v.name = st.new
+        self.virtual[st.new.lower()] = v
 
     def rename_table(self, t: SQLiteTableDef, st: AlterDef) -> None:
         if self._taken(st.new) is not None and st.new.lower() != t.name.lower():
@@ -309,6 +341,9 @@ class _Builder:
             "TRIGGER": self.triggers,
         }
         store = stores[st.kind]
+        if st.kind == "TABLE" and low in self.virtual:
+            del self.virtual[low]  # the tables its module keeps go with it
+            return
         if low not in store:
             if st.if_exists:
                 return
@@ -335,7 +370,8 @@ class _Builder:
         for tr in self.triggers.values():
             trig = trigger_model(tr, tr.table)
             triggers[trig.key] = trig
-        return make_schema(tables, views, indexes, triggers, self.src.file)
+        virtual = {f"{NAMESPACE}.{v.name}": virtual_model(v) for v in self.virtual.values()}
+        return make_schema(tables, views, indexes, triggers, self.src.file, virtual)
 
 
 _ALTER_ACTIONS: dict[str, Callable[[_Builder, SQLiteTableDef, AlterDef], None]] = {
@@ -355,7 +391,8 @@ def read_ddl(text: str, *, file: str | None = None, warn: Warn | None = None) ->
     """Read an SQLite script into a :class:`Schema` (dialect ``sqlite``, namespace ``main``).
 
     Statements that change no schema (INSERT, UPDATE, PRAGMA, transactions ...) are skipped;
-    statement kinds outside the model (virtual tables, TEMP objects, CREATE TABLE ... AS) are
+    statement kinds outside the model (virtual tables of modules other than FTS5, TEMP objects,
+    CREATE TABLE ... AS) are
     reported through ``warn`` and skipped. A syntax error, or a statement SQLite would refuse
     (a duplicate table, an index on a missing table ...), raises :class:`ParseError` with the
     file, line and column.
@@ -399,6 +436,7 @@ __all__ = [
     "SQLiteTableDef",
     "SQLiteTriggerDef",
     "SQLiteViewDef",
+    "SQLiteVirtualDef",
     "Statement",
     "build_table",
     "default_expr",
@@ -415,4 +453,5 @@ __all__ = [
     "tokenize",
     "trigger_model",
     "view_model",
+    "virtual_model",
 ]

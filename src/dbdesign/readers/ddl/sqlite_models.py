@@ -3,7 +3,8 @@
 Shared by the DDL reader and the catalog reader (which parses the SQL kept in ``sqlite_master``),
 so that both resolve primary keys and rowid aliases, drop repeated UNIQUE constraints and name
 unnamed constraints the same way: :func:`resolve_table`, then :func:`build_table`,
-:func:`index_model`, :func:`view_model`, :func:`trigger_model` and :func:`make_schema`.
+:func:`index_model`, :func:`view_model`, :func:`trigger_model`, :func:`virtual_model` and
+:func:`make_schema`.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from dbdesign.model import (
     Unique,
     View,
 )
+from dbdesign.model.core import VirtualTable
 from dbdesign.readers.ddl.sqlite_statements import (
     ConstraintDef,
     ElementDef,
@@ -39,6 +41,7 @@ from dbdesign.readers.ddl.sqlite_statements import (
     SQLiteTableDef,
     SQLiteTriggerDef,
     SQLiteViewDef,
+    SQLiteVirtualDef,
 )
 
 
@@ -385,18 +388,30 @@ def trigger_model(tdef: SQLiteTriggerDef, table: str, origin: Origin | None = No
     )
 
 
+def virtual_model(vdef: SQLiteVirtualDef, origin: Origin | None = None) -> VirtualTable:
+    return VirtualTable(
+        schema=NAMESPACE,
+        name=vdef.name,
+        module=vdef.module,
+        arguments=tuple(vdef.arguments),
+        origin=origin or vdef.origin,
+    )
+
+
 def make_schema(
     tables: dict[str, Table],
     views: dict[str, View],
     indexes: dict[str, Index],
     triggers: dict[str, Trigger],
     source: str | None,
+    virtual_tables: dict[str, VirtualTable] | None = None,
 ) -> Schema:
     return Schema(
         dialect="sqlite",
         namespaces=FrozenMap({NAMESPACE: Namespace(name=NAMESPACE)}),
         tables=FrozenMap(resolve_references(tables)),
         views=FrozenMap(views),
+        virtual_tables=FrozenMap(virtual_tables or {}),
         indexes=FrozenMap(indexes),
         triggers=FrozenMap(triggers),
         source=source,

@@ -1,7 +1,8 @@
 """The SQLite statement parser: a small recursive-descent parser that follows SQLite's grammar
-(parse.y) for CREATE TABLE / INDEX / VIEW / TRIGGER, ALTER TABLE and DROP, keeping the text
-SQLite records (the declared type, the text of a DEFAULT); every expression in them is checked
-with sqlglot. :func:`parse_create` reads one stored statement for the catalog reader.
+(parse.y) for CREATE TABLE / VIRTUAL TABLE / INDEX / VIEW / TRIGGER, ALTER TABLE and DROP,
+keeping the text SQLite records (the declared type, the text of a DEFAULT); every expression in
+them is checked with sqlglot. :func:`parse_create` reads one stored statement for the catalog
+reader.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dbdesign.dialects.tokens import Source, Tok, TokenCursor, check_sqlglot, er
 from dbdesign.model.core import ReferentialAction
 from dbdesign.readers.ddl.sqlite_statements import (
     DROP_KINDS,
+    MODULES,
     AlterDef,
     ConstraintDef,
     DropDef,
@@ -31,6 +33,7 @@ from dbdesign.readers.ddl.sqlite_statements import (
     SQLiteTableDef,
     SQLiteTriggerDef,
     SQLiteViewDef,
+    SQLiteVirtualDef,
     Statement,
 )
 
@@ -113,7 +116,8 @@ class SQLiteParser(TokenCursor):
         if unique and kw != "INDEX":
             raise self.unexpected("INDEX")
         if kw == "VIRTUAL" and not temp:
-            raise SQLiteSkip("CREATE VIRTUAL TABLE is not modelled; statement skipped", start)
+            self.i += 1
+            return self.create_virtual(start)
         if kw not in ("TABLE", "INDEX", "VIEW", "TRIGGER"):
             raise self.unexpected("TABLE, INDEX, VIEW or TRIGGER")
         if temp and kw == "INDEX":
@@ -137,6 +141,54 @@ class SQLiteParser(TokenCursor):
         if kw == "VIEW":
             return self.create_view(name, if_not_exists, start)
         return self.create_trigger(name, if_not_exists, start)
+
+    def create_virtual(self, start: int) -> SQLiteVirtualDef:
+        """``VIRTUAL TABLE [IF NOT EXISTS] name USING module[(arguments)]`` (``CREATE`` and
+        ``VIRTUAL`` read). Arguments are any tokens, split at top-level commas; a module the
+        model does not know (rtree ...) is skipped with a warning."""
+        self.expect("TABLE")
+        if_not_exists = self.accept("IF", "NOT", "EXISTS")
+        schema, name = self.qualified_name()
+        if schema is not None and schema.lower() != NAMESPACE:
+            where = "temporary" if schema.lower() == "temp" else "in an attached database"
+            raise SQLiteSkip(f"virtual table {schema}.{name} is {where}; skipped", start)
+        self.expect("USING")
+        module = self.name("a module name").lower()
+        if module not in MODULES:
+            raise SQLiteSkip(
+                f"CREATE VIRTUAL TABLE {name} USING {module} is not modelled (only "
+                f"{', '.join(sorted(MODULES))}); statement skipped",
+                start,
+            )
+        arguments: list[str] = []
+        if self.accept_op("("):
+            while True:
+                i, j = self.balanced(stop_ops=frozenset((",",)))
+                if i == j:
+                    raise self.unexpected("a module argument")
+                arguments.append(self.joined(i, j))
+                if not self.accept_op(","):
+                    break
+            self.expect_op(")")
+        self.expect_end()
+        return SQLiteVirtualDef(
+            name=name,
+            module=module,
+            arguments=arguments,
+            if_not_exists=if_not_exists,
+            origin=self.origin(start),
+        )
+
+    def joined(self, i: int, j: int) -> str:
+        """Tokens [i, j) joined by one space where two non-operators meet: the spelling of a
+        module argument that does not depend on the spaces written around ``=`` or ``(``."""
+        out = ""
+        for k in range(i, j):
+            t = self.toks[k]
+            if k > i and t.kind != "op" and self.toks[k - 1].kind != "op":
+                out += " "
+            out += t.text
+        return out
 
     def create_table(
         self, name: str, if_not_exists: bool, name_at: int, start: int

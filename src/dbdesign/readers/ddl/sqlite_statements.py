@@ -100,6 +100,40 @@ class SQLiteTriggerDef:
     origin: Origin | None = None
 
 
+# The virtual-table modules the readers model, with the tables each keeps its data in (named
+# <virtual table>_<suffix>): FTS5 makes _data, _idx and _config always, _content unless the
+# content is external (content=...) or none (content=''), _docsize unless columnsize=0.
+MODULES = frozenset(("fts5",))
+
+
+@dataclass(slots=True)
+class SQLiteVirtualDef:
+    """``CREATE VIRTUAL TABLE name USING module(arguments)``: each argument as its tokens,
+    joined by one space where two words meet (``content='t'``, ``name UNINDEXED``)."""
+
+    name: str
+    module: str  # lower case
+    arguments: list[str]
+    if_not_exists: bool = False
+    origin: Origin | None = None
+
+    def option(self, key: str) -> str | None:
+        for a in self.arguments:
+            k, eq, v = a.partition("=")
+            if eq and k.lower() == key:
+                return v.strip("'\"")
+        return None
+
+    def shadow_tables(self) -> tuple[str, ...]:
+        """The names of the tables the module keeps (only FTS5 is modelled)."""
+        suffixes = ["data", "idx", "config"]
+        if self.option("content") is None:
+            suffixes.append("content")
+        if self.option("columnsize") != "0":
+            suffixes.append("docsize")
+        return tuple(f"{self.name}_{s}" for s in suffixes)
+
+
 @dataclass(slots=True)
 class AlterDef:
     table: str
@@ -128,7 +162,15 @@ class DropDef:
     origin: Origin | None = None
 
 
-Statement = SQLiteTableDef | IndexDef | SQLiteViewDef | SQLiteTriggerDef | AlterDef | DropDef
+Statement = (
+    SQLiteTableDef
+    | SQLiteVirtualDef
+    | IndexDef
+    | SQLiteViewDef
+    | SQLiteTriggerDef
+    | AlterDef
+    | DropDef
+)
 
 
 class SQLiteSkip(Exception):
