@@ -213,9 +213,11 @@ def test_sqlite_proof_names_the_keys_declared_in_create_table() -> None:
     assert by["customer_by_email"].indexes_used == ("uq_customers_email",)
     assert "sqlite_autoindex_customers_1" in by["customer_by_email"].plan_text
     assert by["stock_of_product"].indexes_used == ("uq_inventory_levels_product_id_warehouse",)
-    # a search without a full-text index on SQLite: the design expects none, the table is read
-    assert by["product_search"].index is None and by["product_search"].plan_problem() is None
-    assert "SCAN products" in by["product_search"].plan_text
+    # a search runs a MATCH on the FTS5 table, then reads each match's row by its key
+    assert by["product_search"].index == "products_fts"
+    assert by["product_search"].indexes_used == ("products_fts", "pk_products")
+    assert by["product_search"].plan_problem() is None
+    assert "SCAN products_fts VIRTUAL TABLE INDEX 0:M" in by["product_search"].plan_text
 
 
 def test_sqlite_proof_fails_when_an_index_is_removed() -> None:

@@ -1,6 +1,7 @@
-"""The spec's features on a table: full-text search, optimistic locking, soft delete, audit
-columns (and the trigger that keeps updated_at current), and multi-tenancy's row-level
-security policy."""
+"""The spec's features on a table: full-text search (a generated tsvector and a GIN index on
+PostgreSQL, a FULLTEXT index on MySQL, an FTS5 table kept by triggers on SQLite), optimistic
+locking, soft delete, audit columns (and the trigger that keeps updated_at current), and
+multi-tenancy's row-level security policy."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dbdesign.conventions import TENANT_SETTING
 from dbdesign.design.columns import audit_columns
 from dbdesign.design.draft import LIVE, Draft, TableDraft
 from dbdesign.design.naming import object_name
+from dbdesign.dialects.sqlite import quote_ident as sqlite_ident
 from dbdesign.model import (
     Column,
     DataType,
@@ -20,6 +22,7 @@ from dbdesign.model import (
     Policy,
     Trigger,
 )
+from dbdesign.model.core import VirtualTable
 from dbdesign.readers.spec import Attribute, Entity
 
 
@@ -70,11 +73,96 @@ def full_text_search(b: Draft, e: Entity, t: TableDraft) -> None:
             "parser",
         )
     else:
+        fts5_search(b, t, tuple(searchable))
+
+
+def fts_table(t: TableDraft) -> str:
+    """The name of the FTS5 table that indexes ``t`` on SQLite."""
+    return f"{t.name}_fts"
+
+
+def fts5_source(t: TableDraft, mark: str) -> str:
+    """What a full-text search of ``t`` reads on SQLite, as its FROM clause: the FTS5 table's
+    matches for the words in parameter ``mark`` first (their rowids only, so no column name
+    the two tables share is ambiguous), then each match's row of ``t`` by its key. SQLite
+    flattens the subquery into a join the FTS5 table drives, so LIMIT stops after the first
+    matches; ``key IN (SELECT rowid ...)`` collects every match first (bench/bench_sqlite_fts.py:
+    p50 3.2 against 13.9 ms for a word in 60 % of 200,000 rows, the same for rare words)."""
+    fts, table = sqlite_ident(fts_table(t)), sqlite_ident(t.name)
+    key = sqlite_ident(t.pk.columns[0]) if t.pk else "rowid"
+    return (
+        f"(SELECT rowid AS fts_rowid FROM {fts} WHERE {fts} MATCH {mark}) AS found\n"
+        f"JOIN {table} ON {table}.{key} = found.fts_rowid"
+    )
+
+
+def fts5_search(b: Draft, t: TableDraft, searchable: tuple[str, ...]) -> None:
+    """SQLite: an external-content FTS5 table over the searchable columns (the text stays in
+    ``t``, the FTS5 table holds only the index), kept by three triggers, as the FTS5
+    documentation gives them. Its rowid is ``t``'s key, so ``t`` needs an INTEGER PRIMARY KEY:
+    VACUUM renumbers the implicit rowid of any other table, which would leave the index pointing
+    at the wrong rows."""
+    key = t.pk.columns if t.pk else ()
+    col = next((c for c in t.columns if key == (c.name,)), None)
+    if col is None or col.type.name != "integer":
         b.decide(
             f"{t.name}.search",
             "no full-text index",
-            "SQLite's FTS5 is a separate virtual table, outside this design",
+            f"an FTS5 index is keyed by rowid, and {t.name} has no INTEGER PRIMARY KEY for "
+            "it to be (VACUUM renumbers an implicit rowid): search reads the rows its other "
+            "filters select",
         )
+        return
+    t.search = searchable
+    name = fts_table(t)
+    q = sqlite_ident
+    b.virtual_tables[f"{b.ns}.{name}"] = VirtualTable(
+        schema=b.ns,
+        name=name,
+        module="fts5",
+        arguments=(*map(q, searchable), f"content='{t.name}'", f"content_rowid='{col.name}'"),
+    )
+    for trig in _fts5_triggers(b, t, name, col.name):
+        b.triggers[trig.key] = trig
+    b.decide(
+        name,
+        "FTS5 table over " + ", ".join(searchable) + f" (external content: {t.name})",
+        f"SQLite's full-text search: the index only, the text stays in {t.name} (rowid = "
+        f"{col.name}); three triggers keep it in step with every INSERT, DELETE and UPDATE of "
+        f"{t.name}; a search reads the matches of {q(name)} MATCH ? first and each one's row "
+        "by its key, so LIMIT stops early (FTS5 query syntax: words all required, "
+        '"a phrase", prefix*, OR, NOT); the default unicode61 tokenizer folds case and '
+        "diacritics and does not stem, like PostgreSQL's 'simple' (tokenize='porter unicode61' "
+        f"stems English); after a bulk load without the triggers, INSERT INTO {q(name)}"
+        f"({q(name)}) VALUES ('rebuild') builds it from {t.name}",
+    )
+
+
+def _fts5_triggers(b: Draft, t: TableDraft, name: str, rowid: str) -> list[Trigger]:
+    """AFTER INSERT, DELETE and UPDATE OF the key and searchable columns: FTS5's 'delete'
+    command takes the old values out of an external-content index, an INSERT puts the new in."""
+    q = sqlite_ident
+    cols = [q(c) for c in t.search]
+    into = f"INSERT INTO {q(name)}(rowid, {', '.join(cols)})"
+    new = f"{into} VALUES (NEW.{q(rowid)}, {', '.join('NEW.' + c for c in cols)});"
+    old = (
+        f"INSERT INTO {q(name)}({q(name)}, rowid, {', '.join(cols)}) VALUES ('delete', "
+        f"OLD.{q(rowid)}, {', '.join('OLD.' + c for c in cols)});"
+    )
+    bodies = {"INSERT": new, "DELETE": old, "UPDATE": f"{old}\n    {new}"}
+    return [
+        Trigger(
+            schema=b.ns,
+            table=t.name,
+            name=object_name("trg", t.name, ("fts", event.lower())),
+            timing="AFTER",
+            events=(event,),
+            level="ROW",
+            columns=(rowid, *t.search) if event == "UPDATE" else (),
+            body=Expr(body, "sqlite"),
+        )
+        for event, body in bodies.items()
+    ]
 
 
 def optimistic_locking(b: Draft, t: TableDraft) -> None:

@@ -1,5 +1,6 @@
 """Proving a design on SQLite: :class:`SQLiteServer` (EXPLAIN QUERY PLAN, with the indexes
-SQLite makes for declared keys named as the model names them)."""
+SQLite makes for declared keys named as the model names them, and an FTS5 table named when the
+plan runs a full-text query on it; search words from the data through ``fts5vocab``)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,12 @@ from dbdesign.design.prove_server import Explained, percentile_index
 _SQ_READ = re.compile(r"^(?:SEARCH|SCAN) (\S+)(?: AS \S+)?(?: USING (.*))?$")
 _SQ_INDEX = re.compile(r"^(?:COVERING )?INDEX (\S+)")
 _SQ_PK = re.compile(r"^(?:INTEGER )?PRIMARY KEY\b")
+# A virtual table's line: the module's idxNum and idxStr (FTS5 writes M<column> in it for a
+# MATCH, = for a rowid lookup; SCAN t VIRTUAL TABLE INDEX 0: reads every row).
+_SQ_VIRTUAL = re.compile(r"^(?:SEARCH|SCAN) (\S+)(?: AS \S+)? VIRTUAL TABLE INDEX \d+:(\S*)")
+# Words as FTS5's unicode61 tokenizer splits them (it also folds case and diacritics).
+_WORD = re.compile(r"\w+")
+_SEARCH_ROWS = 20  # rows tried, from the picked one on, for one with words in the index
 
 
 class SQLiteServer(SQLiteDatabase):
@@ -49,15 +56,19 @@ class SQLiteServer(SQLiteDatabase):
         order = ", ".join(map(q, t.primary_key.columns)) if t.primary_key else "rowid"
         eq = [p.column for p in pp.params if p.kind == "eq"]
         values: dict[tuple[str, str], Any] = {}
-        if eq:
-            ((n,),) = conn.execute(f"SELECT count(*) FROM {table}").fetchall()
-            if n:  # SQLite's random() takes no seed: one row by its position instead
-                row = conn.execute(
-                    f"SELECT {', '.join(map(q, eq))} FROM {table} ORDER BY {order} "
-                    "LIMIT 1 OFFSET ?",
-                    (random.Random(seed).randrange(int(n)),),
-                ).fetchone()
-                values.update({(c, "eq"): v for c, v in zip(eq, row, strict=False)})
+        ((n,),) = conn.execute(f"SELECT count(*) FROM {table}").fetchall()
+        # SQLite's random() takes no seed: one row by its position instead (the same row for
+        # the equality columns and the search words, so that the search finds it)
+        at = random.Random(seed).randrange(int(n)) if n else 0
+        if eq and n:
+            row = conn.execute(
+                f"SELECT {', '.join(map(q, eq))} FROM {table} ORDER BY {order} LIMIT 1 OFFSET ?",
+                (at,),
+            ).fetchone()
+            values.update({(c, "eq"): v for c, v in zip(eq, row, strict=False)})
+        for p in pp.params:
+            if p.kind == "search":
+                values[(p.column, "search")] = self._search(conn, d, pp, order, at)
         for p in pp.params:
             if p.kind in ("lower", "upper") and (p.column, "lower") not in values:
                 c = q(p.column)
@@ -72,6 +83,39 @@ class SQLiteServer(SQLiteDatabase):
                 values[(p.column, "lower")] = lo
                 values[(p.column, "upper")] = hi
         return tuple(values.get((p.column, p.kind)) for p in pp.params)
+
+    def _search(self, conn: Any, d: Design, pp: PatternPlan, order: str, at: int) -> str:
+        """A user's search: the two least common words of one row's text (the row at ``at``,
+        or the next with words in the index), both required, so that it finds that row at
+        least. Document counts come from an ``fts5vocab`` table over the pattern's FTS5 table."""
+        from dbdesign.dialects.sqlite import quote_ident as q
+
+        fts = d.schema.virtual_tables.get(f"main.{pp.index}")
+        if fts is None:
+            return "x"
+        table, cols = q(fts.option("content") or ""), ", ".join(map(q, fts.columns))
+        conn.execute(
+            f"CREATE VIRTUAL TABLE temp.dbdesign_vocab USING fts5vocab(main, {q(fts.name)}, row)"
+        )
+        try:
+            rows = conn.execute(
+                f"SELECT {cols} FROM {table} ORDER BY {order} LIMIT {_SEARCH_ROWS} OFFSET ?", (at,)
+            ).fetchall()
+            for row in rows:
+                words = {w.lower() for text in row if text for w in _WORD.findall(str(text))}
+                ndoc = {
+                    w: int(c)
+                    for w in sorted(words)
+                    for (c,) in conn.execute(
+                        "SELECT doc FROM temp.dbdesign_vocab WHERE term = ?", (w,)
+                    )
+                }
+                if ndoc:  # quoted: FTS5 reads any text inside "..." as one word
+                    rare = sorted(ndoc, key=lambda w: (ndoc[w], w))[:2]
+                    return " ".join(f'"{w}"' for w in rare)
+        finally:
+            conn.execute("DROP TABLE temp.dbdesign_vocab")
+        return "x"
 
     def explain(self, conn: Any, d: Design, pp: PatternPlan, params: tuple[Any, ...]) -> Explained:
         rows = conn.execute("EXPLAIN QUERY PLAN " + pp.sql, params).fetchall()
@@ -108,7 +152,12 @@ class SQLiteServer(SQLiteDatabase):
         """The model's name for the index a plan line reads: ``SEARCH orders USING INDEX
         idx_...``, ``... USING INTEGER PRIMARY KEY (rowid=?)`` (the primary key), and the
         autoindexes SQLite makes for the keys declared in CREATE TABLE
-        (``sqlite_autoindex_orders_2``: the primary or unique key with its columns)."""
+        (``sqlite_autoindex_orders_2``: the primary or unique key with its columns), and an
+        FTS5 table that answers a MATCH (``SCAN products_fts VIRTUAL TABLE INDEX 0:M2``)."""
+        v = _SQ_VIRTUAL.match(detail)
+        if v is not None:  # the FTS5 table, when it runs a full-text query (MATCH)
+            vt = next((x for x in d.schema.virtual_tables.values() if x.name == v.group(1)), None)
+            return vt.name if vt is not None and "M" in v.group(2) else None
         m = _SQ_READ.match(detail)
         if not m or not m.group(2):
             return None

@@ -128,6 +128,8 @@ CREATE TABLE payments (
     CONSTRAINT fk_payments_order_id FOREIGN KEY (order_id) REFERENCES orders (id) ON DELETE RESTRICT
 );
 
+CREATE VIRTUAL TABLE products_fts USING fts5(name, description, content='products', content_rowid='id');
+
 CREATE INDEX idx_categories_parent_id ON categories (parent_id);
 
 CREATE INDEX idx_products_price_active ON products (price) WHERE status = 'active';
@@ -191,6 +193,25 @@ FOR EACH ROW
 WHEN NEW.updated_at IS OLD.updated_at
 BEGIN
     UPDATE product_categories SET updated_at = CURRENT_TIMESTAMP WHERE rowid = NEW.rowid;
+END;
+
+CREATE TRIGGER trg_products_fts_delete AFTER DELETE ON products
+FOR EACH ROW
+BEGIN
+    INSERT INTO products_fts(products_fts, rowid, name, description) VALUES ('delete', OLD.id, OLD.name, OLD.description);
+END;
+
+CREATE TRIGGER trg_products_fts_insert AFTER INSERT ON products
+FOR EACH ROW
+BEGIN
+    INSERT INTO products_fts(rowid, name, description) VALUES (NEW.id, NEW.name, NEW.description);
+END;
+
+CREATE TRIGGER trg_products_fts_update AFTER UPDATE OF id, name, description ON products
+FOR EACH ROW
+BEGIN
+    INSERT INTO products_fts(products_fts, rowid, name, description) VALUES ('delete', OLD.id, OLD.name, OLD.description);
+    INSERT INTO products_fts(rowid, name, description) VALUES (NEW.id, NEW.name, NEW.description);
 END;
 
 CREATE TRIGGER trg_products_set_updated_at AFTER UPDATE ON products

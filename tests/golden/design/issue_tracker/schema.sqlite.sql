@@ -132,6 +132,8 @@ CREATE TABLE issue_labels (
     CONSTRAINT fk_issue_labels_label_id FOREIGN KEY (organisation_id, label_id) REFERENCES labels (organisation_id, id) ON DELETE CASCADE
 );
 
+CREATE VIRTUAL TABLE issues_fts USING fts5(title, body, content='issues', content_rowid='id');
+
 CREATE UNIQUE INDEX uq_organisations_slug ON organisations (slug) WHERE deleted_at IS NULL;
 
 CREATE UNIQUE INDEX uq_members_organisation_id_email ON members (organisation_id, email) WHERE deleted_at IS NULL;
@@ -165,6 +167,25 @@ FOR EACH ROW
 WHEN NEW.updated_at IS OLD.updated_at
 BEGIN
     UPDATE comments SET updated_at = CURRENT_TIMESTAMP WHERE rowid = NEW.rowid;
+END;
+
+CREATE TRIGGER trg_issues_fts_delete AFTER DELETE ON issues
+FOR EACH ROW
+BEGIN
+    INSERT INTO issues_fts(issues_fts, rowid, title, body) VALUES ('delete', OLD.id, OLD.title, OLD.body);
+END;
+
+CREATE TRIGGER trg_issues_fts_insert AFTER INSERT ON issues
+FOR EACH ROW
+BEGIN
+    INSERT INTO issues_fts(rowid, title, body) VALUES (NEW.id, NEW.title, NEW.body);
+END;
+
+CREATE TRIGGER trg_issues_fts_update AFTER UPDATE OF id, title, body ON issues
+FOR EACH ROW
+BEGIN
+    INSERT INTO issues_fts(issues_fts, rowid, title, body) VALUES ('delete', OLD.id, OLD.title, OLD.body);
+    INSERT INTO issues_fts(rowid, title, body) VALUES (NEW.id, NEW.title, NEW.body);
 END;
 
 CREATE TRIGGER trg_issues_set_updated_at AFTER UPDATE ON issues

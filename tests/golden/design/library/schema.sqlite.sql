@@ -79,6 +79,8 @@ CREATE TABLE loans (
     CONSTRAINT fk_loans_member_id FOREIGN KEY (member_id) REFERENCES members (id) ON DELETE RESTRICT
 );
 
+CREATE VIRTUAL TABLE books_fts USING fts5(title, author, content='books', content_rowid='id');
+
 CREATE INDEX idx_copies_book_id ON copies (book_id);
 
 CREATE INDEX idx_copies_branch_id ON copies (branch_id);
@@ -90,6 +92,25 @@ CREATE INDEX idx_loans_due_at ON loans (due_at);
 CREATE INDEX idx_loans_member_id_loaned_at ON loans (member_id, loaned_at);
 
 CREATE UNIQUE INDEX uq_loans_one_active_loan ON loans (copy_id) WHERE returned_at is null;
+
+CREATE TRIGGER trg_books_fts_delete AFTER DELETE ON books
+FOR EACH ROW
+BEGIN
+    INSERT INTO books_fts(books_fts, rowid, title, author) VALUES ('delete', OLD.id, OLD.title, OLD.author);
+END;
+
+CREATE TRIGGER trg_books_fts_insert AFTER INSERT ON books
+FOR EACH ROW
+BEGIN
+    INSERT INTO books_fts(rowid, title, author) VALUES (NEW.id, NEW.title, NEW.author);
+END;
+
+CREATE TRIGGER trg_books_fts_update AFTER UPDATE OF id, title, author ON books
+FOR EACH ROW
+BEGIN
+    INSERT INTO books_fts(books_fts, rowid, title, author) VALUES ('delete', OLD.id, OLD.title, OLD.author);
+    INSERT INTO books_fts(rowid, title, author) VALUES (NEW.id, NEW.title, NEW.author);
+END;
 
 CREATE TRIGGER trg_books_set_updated_at AFTER UPDATE ON books
 FOR EACH ROW
