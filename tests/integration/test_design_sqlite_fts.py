@@ -179,3 +179,58 @@ def test_cli_design_of_a_search_example_on_sqlite(tmp_path: Path) -> None:
     assert "CREATE VIRTUAL TABLE books_fts USING fts5(" in (out / "schema.sql").read_text()
     down = (out / "migrations" / "0001_initial.down.sql").read_text()
     assert down.startswith('DROP TABLE "books_fts";')
+
+
+# ------------------------------------------------------------------------------------------------
+# the data generator builds the index once, after the rows
+
+
+def _triggers(db: Path) -> dict[str, str]:
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+        out = dict(rows.fetchall())
+    conn.close()
+    return out
+
+
+def test_a_load_sets_the_fts5_triggers_aside_and_rebuilds_the_index(tmp_path: Path) -> None:
+    from dbdesign.datagen import fts_sqlite
+
+    d = _design("ecommerce")
+    db = tmp_path / "shop.db"
+    with sqlite3.connect(db) as conn:
+        conn.executescript(schema_sql(d.schema))
+    conn.close()
+    before = _triggers(db)
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("BEGIN")
+    held = fts_sqlite.set_aside(conn, d.schema, ["main.products", "main.orders"])
+    during = {n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'")}
+    fts_sqlite.rebuild(conn, held)
+    conn.execute("COMMIT")
+    conn.close()
+    # only the triggers that write into products_fts; updated_at's own stays in place
+    assert set(before) - during == {
+        "trg_products_fts_insert",
+        "trg_products_fts_delete",
+        "trg_products_fts_update",
+    }
+    assert "trg_products_set_updated_at" in during
+    assert _triggers(db) == before  # created again exactly as they were
+    # a load from empty: the index is complete and the triggers are the designed ones
+    rows = {k: min(n, 500) for k, n in proof_rows(d).items()}
+    load_rows(str(db), d, rows)
+    assert _triggers(db) == before
+    assert read_catalog(db) == d.schema
+    conn = sqlite3.connect(db, isolation_level=None)
+    _check_index(conn, "products_fts")
+    (n,) = conn.execute("SELECT count(*) FROM products_fts_docsize").fetchone()
+    assert n == rows["main.products"] > 0
+    conn.close()
+    # more rows into a table that has some: written through the triggers, the index still whole
+    load_rows(str(db), d, {"main.products": 200})
+    conn = sqlite3.connect(db, isolation_level=None)
+    _check_index(conn, "products_fts")
+    (n,) = conn.execute("SELECT count(*) FROM products_fts_docsize").fetchone()
+    assert n == rows["main.products"] + 200
+    conn.close()

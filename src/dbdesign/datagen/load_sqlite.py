@@ -1,5 +1,6 @@
 """Loading into SQLite: executemany in one transaction, foreign keys checked at COMMIT
-(:mod:`dbdesign.databases.bulk_sqlite`)."""
+(:mod:`dbdesign.databases.bulk_sqlite`); an FTS5 index of a table filled from empty is built
+once after its rows (:mod:`~dbdesign.datagen.fts_sqlite`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import time
 from typing import Any
 
 from dbdesign.databases import bulk_sqlite
+from dbdesign.datagen import fts_sqlite
 from dbdesign.datagen.generate import BATCH_ROWS, table_batches
 from dbdesign.datagen.load_cycles import SetLater, set_later, unloadable
 from dbdesign.datagen.load_report import (
@@ -68,7 +70,10 @@ def load_sqlite(con: sqlite3.Connection, label: str, job: LoadJob) -> LoadReport
             with bulk_sqlite.transaction(con):
                 if not job.keep:
                     bulk_sqlite.defer_foreign_keys(con)
-                plan = job.plan(_SqliteExisting(con, job.schema))
+                existing = _SqliteExisting(con, job.schema)
+                plan = job.plan(existing)
+                filled = [k for k, tp in plan.tables.items() if tp.n and not existing.count(k)]
+                held = fts_sqlite.set_aside(con, job.schema, filled)
                 later = set_later(plan, deferred_at_commit) if job.keep else {}
                 if not job.keep:
                     _sqlite_cycle_notes(plan)
@@ -90,6 +95,7 @@ def load_sqlite(con: sqlite3.Connection, label: str, job: LoadJob) -> LoadReport
                 for setters in later.values():
                     for s in setters:
                         _sqlite_set_later(con, s)
+                fts_sqlite.rebuild(con, held)
                 bad = bulk_sqlite.foreign_key_violations(con)
                 if bad:
                     table, _rowid, parent, _fkid = bad[0]
