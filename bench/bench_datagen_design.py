@@ -13,11 +13,14 @@ and check each row, as no key may be dropped and re-added there); by default, as
 does, they are dropped and re-created after the COPY like the other constraints.
 
 One row per table (rows, seconds of its COPY, rows/s), then one row per phase of the load:
-``generate`` is the Python time spent making the rows and their COPY text (it overlaps with
-the server's ingest, which runs in another process, so it is part of ``COPY``, not added to
-it), ``COPY`` the wall time of the COPY statements, ``index and constraint build`` the
-indexes and constraints re-created after the COPY, ``plan``, ``commit`` and ``ANALYZE``; the
-last row is the whole ``datagen.load`` call, end to end. Best of ``--runs`` by end-to-end
+``generate`` is the Python time spent making the rows and their COPY text by column, ``send``
+joining them into lines and handing them to psycopg's writer thread (the server ingests them
+meanwhile, in its own process), ``COPY`` the wall time of the COPY statements (which holds
+the part of ``generate`` and ``send`` not done ahead), ``index build, overlapped`` the time
+the server spent re-creating a table's indexes and keys while Python made the next rows,
+``index and constraint build`` the time the load waited for that or did it alone (drops,
+the last table's build), then ``commit`` and ``ANALYZE``; the last row is the whole
+``datagen.load`` call, end to end. Best of ``--runs`` by end-to-end
 time, each run in a fresh scratch database. The load average is printed with the table.
 """
 
@@ -39,7 +42,15 @@ from dbdesign.readers.spec import load as load_spec
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "ecommerce.yaml"
 # the phases a load reports (LoadReport.phases), in the order they happen
-PHASES = ("plan", "generate", "COPY", "index and constraint build", "commit")
+PHASES = (
+    "plan",
+    "generate",
+    "send",
+    "COPY",
+    "index build, overlapped",
+    "index and constraint build",
+    "commit",
+)
 
 
 def stated_rows(d: Any, scale: float) -> dict[str, int]:

@@ -8,7 +8,6 @@ it is written. ``LoadReport.phases`` tells the seconds of each phase."""
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
 from typing import Any
 
 import psycopg
@@ -17,6 +16,7 @@ from psycopg import sql
 from dbdesign.databases import bulk_postgres
 from dbdesign.datagen.checks import CheckUnsupported, parse_expression
 from dbdesign.datagen.load_cycles import SetLater, set_later, unloadable
+from dbdesign.datagen.load_pg_copy import Builder, copy_tables
 from dbdesign.datagen.load_pg_rebuild import Rebuild, put_back, take_down
 from dbdesign.datagen.load_report import (
     LoadJob,
@@ -116,14 +116,22 @@ def load_pg(conn: psycopg.Connection[Any], label: str, job: LoadJob) -> LoadRepo
                     plan.broken_fks,
                     foreign_keys=not job.keep,  # keep_cyclic_keys: no key dropped, none re-added
                 )
-            for tp in plan.tables.values():
-                current = tp.key
-                t1 = time.perf_counter()
-                with clock("COPY"):
-                    maxes = _copy_table(conn, tp, job, later.get(tp.key, ()), clock)
+            builder = Builder(conn, rebuild, clock)
+            hold = _deferred_tables(plan)
+
+            def after(tp: TablePlan, maxes: dict[str, int]) -> bool:
                 _pg_set_sequences(conn, tp, maxes)
-                done.append(TableLoad(tp.key, tp.n, time.perf_counter() - t1))
+                return bool(rebuild) and tp.key not in hold
+
+            try:
+                where = [current]
+                tables = list(plan.tables.values())
+                done = copy_tables(conn, tables, job, later, clock, builder, after, where)
+            finally:
+                current = where[0]
+                builder.wait(quiet=True)  # (its error, if any, is raised next)
             with clock("index and constraint build"):
+                builder.wait()
                 if rebuild:
                     _check_deferred_now(conn, plan)
                 put_back(conn, rebuild)
@@ -145,6 +153,12 @@ def load_pg(conn: psycopg.Connection[Any], label: str, job: LoadJob) -> LoadRepo
     return report(
         label, job.seed, plan, done, t0, analyze_tables if job.analyze else None, clock.totals
     )
+
+
+def _deferred_tables(plan: DataPlan) -> set[str]:
+    """The tables that hold checks of a deferred foreign key until every table is in (a
+    cycle's): their indexes and keys are built last."""
+    return {t for t, name in plan.broken_fks if plan.schema.tables[t].foreign_keys[name].deferrable}
 
 
 def _empty_before(tp: TablePlan, existing: _PgExisting) -> bool:
@@ -213,45 +227,6 @@ def _pg_break_cycles(
             + sql.SQL(row[0])
         )
     return readd
-
-
-def _copy_table(
-    conn: psycopg.Connection[Any],
-    tp: TablePlan,
-    job: LoadJob,
-    later: Sequence[SetLater],
-    clock: Phases,
-) -> dict[str, int]:
-    """COPY the table's rows (text format); returns the largest value of each counter column.
-    The columns of ``later`` go in NULL (their values are kept for an UPDATE)."""
-    cols = tp.out_columns
-    gens = [tp.column(c).gen for c in cols]
-    serial = {c for c in cols if tp.column(c).serial}
-    maxes: dict[str, int] = {}
-    progress, batch_rows = job.progress, job.batch_rows
-    with bulk_postgres.copy_rows(conn, tp.table.schema, tp.table.name, cols) as write:
-        batches = iter(tp.batches(batch_rows))
-        while True:
-            with clock("generate"):
-                got = next(batches, None)
-                if got is None:
-                    break
-                start, values = got
-                for s in later:
-                    s.hold(values)
-                texts = []
-                for c, gen in zip(cols, gens, strict=True):
-                    assert gen is not None
-                    vals = values[c]
-                    if c in serial:
-                        m = max((v for v in vals if v is not None), default=None)
-                        if m is not None:
-                            maxes[c] = max(maxes.get(c, m), m)
-                    texts.append(gen.texts(vals))
-            write(texts, len(next(iter(values.values()), [None])))
-            if progress is not None:
-                progress(tp.key, min(start + batch_rows, tp.n), tp.n)
-    return maxes
 
 
 def _pg_set_sequences(conn: psycopg.Connection[Any], tp: TablePlan, maxes: dict[str, int]) -> None:

@@ -1,28 +1,32 @@
-"""Indexes and constraints built after the COPY, not during it (PostgreSQL).
+"""Indexes and keys built after the COPY, not during it (PostgreSQL).
 
-Maintaining a secondary index, a unique key or checking a foreign key row by row while COPY
-writes is several times slower than building the index once over the loaded table (one sort)
-and validating a foreign key with one join. So, for each table the load fills that was empty
-before it, :func:`take_down` reads the definitions of its indexes and its unique, primary-key,
-exclusion, check and foreign-key constraints (``pg_get_indexdef``, ``pg_get_constraintdef``,
-their comments) and drops them; :func:`put_back` re-creates them, exactly as read, after the
-rows are in. Both run inside the load's one transaction: re-creating a constraint makes the
-server validate every row against it (a generator bug fails the load, naming the constraint),
-and a failure rolls everything back, the dropped definitions included.
+Maintaining an index or a unique key row by row while COPY writes, or checking a foreign key
+by a query per row, is several times slower than building the index once over the loaded
+table (one sort) and validating a foreign key with one join. So, for each table the load
+fills that was empty before it, :func:`take_down` reads the definitions of its indexes and
+its primary-key, unique, exclusion and foreign-key constraints (``pg_get_indexdef``,
+``pg_get_constraintdef``, their comments) and drops them; :func:`put_back` re-creates them,
+exactly as read, once the table's rows are in (a table at a time: load_pg.py builds one
+table's while it makes the next table's rows). Both run inside the load's one transaction:
+re-creating a key or a foreign key makes the server validate every row against it (a
+generator bug fails the load, naming the constraint), and a failure rolls everything back,
+the dropped definitions included.
 
-With ``foreign_keys=False`` (a load with ``keep_cyclic_keys``, which promises that no key
-is dropped and re-added) every foreign key stays in place, and so do the keys they reference.
+Check constraints stay and check each row as it is written: the server does that while
+Python makes the next rows, which is cheaper than one more pass over the table after it
+(measured in docs/benchmarks.md). With ``foreign_keys=False`` (a load with
+``keep_cyclic_keys``, which promises that no key is dropped and re-added) every foreign key
+stays in place too, and so do the keys they reference.
 
-Left in place, checked row by row as before: NOT NULL, triggers, constraints not validated
-(``NOT VALID``: dropping one and adding it back would either skip the new rows or check the
-old ones), inherited ones, the foreign keys that close a cycle (load.py defers them, or sets
-them by UPDATE), a clustered or replica-identity index, an index with a statistics target
-on a column, any object something else depends on other than a foreign key also taken down
-(a view grouping by a primary key), and everything of a table that keeps a constraint
-checked at COMMIT (initially deferred: a table with checks pending cannot be altered), that
-is partitioned, a partition, inherits or is inherited, already holds rows, or is not owned
-by the loading role. The foreign keys of a cycle that load.py deferred are checked before
-the constraints are re-created (``SET CONSTRAINTS ... IMMEDIATE``), every row being in.
+Also left in place, checked row by row as before: NOT NULL, triggers, constraints not
+validated (``NOT VALID``: dropping one and adding it back would either skip the new rows or
+check the old ones), inherited ones, the foreign keys that close a cycle (load.py defers
+them, or sets them by UPDATE), a clustered or replica-identity index, an index with a
+statistics target on a column, any object something else depends on other than a foreign
+key also taken down (a view grouping by a primary key), and everything of a table that
+keeps a constraint checked at COMMIT (initially deferred: a table with checks pending cannot
+be altered), that is partitioned, a partition, inherits or is inherited, already holds
+rows, or is not owned by the loading role.
 """
 
 from __future__ import annotations
@@ -47,16 +51,16 @@ WHERE c.oid = ANY(%s::regclass[]) AND c.relkind = 'r' AND NOT c.relispartition
   AND pg_has_role(c.relowner, 'USAGE')
 """
 
-# their validated, local constraints of the kinds the generator keeps (PK, unique,
-# exclusion, check, foreign key), with the index that backs each key
+# their validated, local keys (primary, unique, exclusion) and foreign keys, with the index
+# that backs each key and the table each foreign key references
 _CONSTRAINTS = """
 SELECT con.oid, con.conrelid, con.conname, con.contype, pg_get_constraintdef(con.oid),
        obj_description(con.oid, 'pg_constraint'), con.conindid,
        obj_description(con.conindid, 'pg_class'),
-       coalesce(i.indisclustered OR i.indisreplident, false)
+       coalesce(i.indisclustered OR i.indisreplident, false), con.confrelid
 FROM pg_constraint con LEFT JOIN pg_index i
   ON con.contype IN ('p', 'u', 'x') AND i.indexrelid = con.conindid
-WHERE con.conrelid = ANY(%s::oid[]) AND con.contype IN ('p', 'u', 'x', 'c', 'f')
+WHERE con.conrelid = ANY(%s::oid[]) AND con.contype IN ('p', 'u', 'x', 'f')
   AND con.convalidated AND con.conislocal AND con.coninhcount = 0
 ORDER BY con.conrelid, con.conname
 """
@@ -102,6 +106,7 @@ class _Object:
     drop: _Stmt
     create: list[_Stmt]
     also: tuple[int, ...] = ()  # the oid of a key's index (what depends on it depends on it)
+    refs: int = 0  # the table a foreign key references
 
 
 @dataclass
@@ -111,6 +116,8 @@ class Rebuild:
     names: dict[int, str] = field(default_factory=dict)  # table oid -> schema.name
     objects: list[_Object] = field(default_factory=list)
     current: str = ""  # what put_back is making (for a load's error message)
+    made: set[int] = field(default_factory=set)  # the objects put back
+    built: set[int] = field(default_factory=set)  # the tables whose keys and indexes are
 
     def __bool__(self) -> bool:
         return bool(self.objects)
@@ -155,16 +162,29 @@ def take_down(
     return out
 
 
-def put_back(conn: psycopg.Connection[Any], rebuild: Rebuild) -> None:
-    """Re-create what :func:`take_down` dropped: indexes and keys first, then checks, then
-    foreign keys (which need the keys they reference). While it runs, ``rebuild.current``
-    names the object being made (the server's error, if it refuses, is raised as it is)."""
-    order = {"p": 0, "u": 0, "x": 0, "i": 0, "c": 1, "f": 2}
-    for o in sorted(rebuild.objects, key=lambda o: order[o.kind]):
-        rebuild.current = f"{rebuild.names[o.table]} ({o.name})"
-        for stmt in o.create:
-            conn.execute(stmt)
+def put_back(conn: psycopg.Connection[Any], rebuild: Rebuild, table: str | None = None) -> None:
+    """Re-create what :func:`take_down` dropped from ``table`` (schema.name; None: from every
+    table, all that is left): its keys and indexes, then the foreign keys whose own table and
+    referenced table are both built. While it runs, ``rebuild.current`` names the object
+    being made (the server's error, if it refuses, is raised as it is)."""
+    oids = [o for o, name in rebuild.names.items() if table is None or name == table]
+    for o in rebuild.objects:
+        if o.kind != "f" and o.table in oids and o.oid not in rebuild.made:
+            _make(conn, rebuild, o)
+    rebuild.built.update(oids)
+    built = rebuild.built
+    for o in rebuild.objects:
+        ready = o.table in built and (o.refs in built or o.refs not in rebuild.names)
+        if o.kind == "f" and ready and o.oid not in rebuild.made:
+            _make(conn, rebuild, o)
     rebuild.current = ""
+
+
+def _make(conn: psycopg.Connection[Any], rebuild: Rebuild, o: _Object) -> None:
+    rebuild.current = f"{rebuild.names[o.table]} ({o.name})"
+    for stmt in o.create:
+        conn.execute(stmt)
+    rebuild.made.add(o.oid)
 
 
 def _rel(rebuild: Rebuild, table: int) -> sql.Composable:
@@ -175,7 +195,7 @@ def _rel(rebuild: Rebuild, table: int) -> sql.Composable:
 def _constraint(
     rebuild: Rebuild, row: tuple[Any, ...], keep: set[tuple[str, str]], foreign_keys: bool
 ) -> _Object | None:
-    oid, table, name, kind, definition, comment, index, index_comment, pinned = row
+    oid, table, name, kind, definition, comment, index, index_comment, pinned, refs = row
     if pinned or (kind == "f" and (not foreign_keys or (rebuild.names[table], name) in keep)):
         return None
     rel = _rel(rebuild, table)
@@ -198,7 +218,7 @@ def _constraint(
                 )
             )
     drop = sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(rel, ident)
-    return _Object(oid, table, name, kind, drop, create, also)
+    return _Object(oid, table, name, kind, drop, create, also, refs)
 
 
 def _index(rebuild: Rebuild, row: tuple[Any, ...]) -> _Object:

@@ -235,11 +235,25 @@ class ComboUnit(Unit):
             self.mat = rows
         if self.mat is None:
             idx = self._indexes(tp.n)
-            if len(self.columns) == 1:
+            if all(len(cols) == 1 for cols, _, _ in self.members):
+                by_member = self._decode_columns(idx)
+                self.mat = (
+                    by_member[0] if len(by_member) == 1 else list(zip(*by_member, strict=True))
+                )
+            elif len(self.columns) == 1:
                 self.mat = [self._decode(i)[0] for i in idx]
             else:
                 self.mat = [self._decode(i) for i in idx]
         return self.mat
+
+    def _decode_columns(self, idx: list[int]) -> list[list[Any]]:
+        """:meth:`_decode` of many indexes at once, member by member (each one column)."""
+        out = []
+        for _, dom, _ in self.members:
+            size = len(dom)
+            out.append(list(map(dom.__getitem__, [i % size for i in idx])))
+            idx = [i // size for i in idx]
+        return out
 
     def _decode(self, idx: int) -> tuple[Any, ...]:
         out: list[Any] = []
@@ -263,7 +277,7 @@ class ComboUnit(Unit):
         is skewed or the table has rows."""
         skewed = any(w is not None for _, _, w in self.members)
         if not skewed and not self.existing:
-            return self.rng.sample(range(self.capacity), n)
+            return _distinct(self.rng, self.capacity, n)
         seen: set[int] = set()
         out: list[int] = []
         self._draw_indexes(n, seen, out)
@@ -324,6 +338,19 @@ class ComboUnit(Unit):
                 out.append(idx)
                 if len(out) == n:
                     break
+
+
+def _distinct(rng: random.Random, size: int, n: int) -> list[int]:
+    """``n`` distinct integers of ``range(size)`` in random order, as ``rng.sample`` draws
+    them; when they are few among many, by uniform draws with the repeats dropped (several
+    times faster than ``rng.sample``, whose draws go one by one through ``randbelow``)."""
+    if size > 2**48 or size < 8 * n:
+        return rng.sample(range(size), n)
+    r = rng.random
+    out = dict.fromkeys([int(r() * size) for _ in range(n)])
+    while len(out) < n:
+        out.update(dict.fromkeys([int(r() * size) for _ in range(n - len(out))]))
+    return list(out)
 
 
 class DerivedUnit(Unit):
@@ -461,6 +488,9 @@ class TablePlan:
                 vals = u.values(self, start, m, done)
                 if len(u.columns) == 1:
                     done[u.columns[0]] = vals
+                elif vals and None not in vals:
+                    for c, col in zip(u.columns, zip(*vals, strict=True), strict=True):
+                        done[c] = list(col)
                 else:
                     for i, c in enumerate(u.columns):
                         done[c] = [None if v is None else v[i] for v in vals]
