@@ -133,6 +133,7 @@ class DesignBuilder(Draft):
             triggers=FrozenMap(triggers),
             policies=FrozenMap(policies),
             extensions=FrozenMap(self.extensions),
+            virtual_tables=FrozenMap(self.virtual_tables),
         )
 
     def _tables_of(self, t: TableDraft) -> dict[str, Table]:

@@ -31,8 +31,9 @@ from dbdesign.model import (
     Trigger,
     Unique,
 )
-from dbdesign.model.core import ReferentialAction
-from dbdesign.readers.spec import AccessPattern, Entity, Spec
+from dbdesign.model.core import ReferentialAction, VirtualTable
+from dbdesign.readers.spec import Entity, Spec
+from dbdesign.readers.spec_patterns import AccessPattern
 
 PROJECTION_YEARS = 3
 DEFAULT_PROOF_ROWS = 10_000
@@ -171,6 +172,7 @@ class Draft:
         self.extensions: dict[str, Extension] = {}  # what the column types need (pgvector)
         self.triggers: dict[str, Trigger] = {}  # triggers that enforce rules, by key
         self.functions: dict[str, Function] = {}  # PostgreSQL: their functions, by signature
+        self.virtual_tables: dict[str, VirtualTable] = {}  # SQLite: FTS5 tables, by key
         self.rules: list[RulePlan] = []
         # "table.column" -> its description from the spec, kept for DESIGN.md where the
         # dialect has no column comments

@@ -45,6 +45,24 @@ def existing_leading(
     return None
 
 
+def existing_serving(b: Draft, t: TableDraft, equal: set[str], rest: tuple[str, ...]) -> str | None:
+    """A full index whose key starts with the ``equal`` columns in any order, then ``rest``:
+    a filter on constants (= or IS NULL) is an equality lookup in it, so it serves a pattern a
+    partial index would otherwise be made for."""
+    n = len(equal)
+    for name, key, pred in [
+        *_constraint_keys(t),
+        *(
+            _index_key(ix)
+            for ix in b.indexes.values()
+            if ix.table == t.name and ix.method == "btree"
+        ),
+    ]:
+        if pred is None and set(key[:n]) == equal and key[n : n + len(rest)] == rest:
+            return name
+    return None
+
+
 def unique_within(b: Draft, t: TableDraft, cols: set[str], where: str | None) -> str | None:
     """A unique key whose columns are all compared with =: it finds at most one row."""
     keys = _constraint_keys(t)

@@ -6,12 +6,15 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
 from dbdesign.design import Design
 from dbdesign.design.draft import design_time
+from dbdesign.design.evolve import Evolution
 from dbdesign.design.prove import Proof
+from dbdesign.errors import ConfigError
 from dbdesign.model import Schema
 
 SCHEMA_FILES = ("schema.sql", "migrations/0001_initial.up.sql", "migrations/0001_initial.down.sql")
@@ -50,7 +53,7 @@ def design_json(d: Design, proof: Proof | None) -> dict[str, Any]:
     return {
         "format": "dbdesign-design",
         "version": 1,
-        "spec": d.spec.model_dump(mode="json"),
+        "spec": d.spec.model_dump(mode="json", by_alias=True),
         "dialect": d.dialect,
         "choice": {
             "kind": d.choice.kind,
@@ -89,31 +92,44 @@ def design_json(d: Design, proof: Proof | None) -> dict[str, Any]:
     }
 
 
-def render(d: Design, proof: Proof | None = None) -> dict[str, str]:
-    """Every output file of a design, by relative path."""
+def render(
+    d: Design, proof: Proof | None = None, *, evolution: Evolution | None = None
+) -> dict[str, str]:
+    """Every output file of a design, by relative path. A design made against the previous one
+    (``evolution``) has its next migration's files instead of the initial migration (the
+    earlier migrations are not among the files: they are never rewritten), and DESIGN.md names
+    them."""
     from dbdesign.design.document import ascii_erd, design_md
+    from dbdesign.design.evolve import with_strategy
 
     sql = schema_sql(d.schema)
     erd_mmd = mermaid(d.schema)
     erd_txt = ascii_erd(d.schema, [t.key for t in d.tables])
-    files = {
-        "schema.sql": sql,
-        "migrations/0001_initial.up.sql": sql,
-        "migrations/0001_initial.down.sql": down_sql(d.schema),
-        "erd.mmd": erd_mmd,
-        "erd.txt": erd_txt,
-        "design.json": json.dumps(design_json(d, proof), indent=2) + "\n",
-    }
-    files["DESIGN.md"] = design_md(
+    files = {"schema.sql": sql}
+    if evolution is None:
+        files["migrations/0001_initial.up.sql"] = sql
+        files["migrations/0001_initial.down.sql"] = down_sql(d.schema)
+    else:
+        files.update((f"migrations/{name}", text) for name, text in evolution.files)
+    files["erd.mmd"] = erd_mmd
+    files["erd.txt"] = erd_txt
+    files["design.json"] = json.dumps(design_json(d, proof), indent=2) + "\n"
+    md = design_md(
         d, mermaid=erd_mmd, erd=erd_txt, schema_sql=sql, proof=proof, generated_at=generated_at()
     )
+    files["DESIGN.md"] = with_strategy(md, evolution.lines) if evolution else md
     return files
 
 
-def write(files: dict[str, str], out: str | Path) -> list[Path]:
+def write(files: dict[str, str], out: str | Path, *, new_only: Collection[str] = ()) -> list[Path]:
     """Write ``files`` under ``out``: first into a temporary folder beside it, then moved into
-    place, so an error leaves nothing half-written."""
+    place, so an error leaves nothing half-written. A path of ``new_only`` (relative) that
+    already exists under ``out`` is refused before anything is written: a migration file is
+    never written over."""
     root = Path(out)
+    taken = [rel for rel in new_only if (root / rel).exists()]
+    if taken:
+        raise ConfigError(f"{root / taken[0]}: exists already; a migration is never written over")
     root.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".dbdesign-", dir=root.parent))
     try:

@@ -4,14 +4,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from dbdesign.design.draft import SOFT_DELETED, Draft, Param, PatternPlan, TableDraft
-from dbdesign.design.indexes import existing_leading, unique_within
+from dbdesign.design.draft import SOFT_DELETED, Draft, PatternPlan, TableDraft
+from dbdesign.design.indexes import existing_leading, existing_serving, unique_within
 from dbdesign.design.naming import object_name
-from dbdesign.design.types import literal
+from dbdesign.design.pattern_sql import Lookup, fts_of, lookup, pattern_sql
 from dbdesign.model import IndexElement
-from dbdesign.readers.spec import AccessPattern, Entity
+from dbdesign.readers.spec_patterns import AccessPattern
 
 SMALL_TABLE_ROWS = 1_000  # below this a sequential scan beats any index
 INCLUDE_MAX = 3  # columns an index may carry for index-only scans
@@ -22,24 +22,6 @@ COVER_MAX_BYTES = 1024
 MYSQL_KEY_BYTES = 3072  # InnoDB's longest index key (DYNAMIC row format)
 
 
-@dataclass(frozen=True, slots=True)
-class _Lookup:
-    """What an access pattern filters and orders by, in columns of its table."""
-
-    p: AccessPattern
-    e: Entity
-    t: TableDraft
-    soft: bool  # the entity is soft-deleted: only live rows are read
-    eq: list[str]
-    rng: list[str]
-    sort: list[tuple[str, bool]]  # (column, descending)
-    preds: list[str]  # fixed filters (and deleted_at IS NULL) as SQL conditions
-
-    @property
-    def where(self) -> str | None:
-        return " AND ".join(self.preds) or None
-
-
 def pattern_indexes(b: Draft) -> None:
     for p in b.spec.access_patterns:
         b.patterns.append(pattern(b, p))
@@ -47,13 +29,14 @@ def pattern_indexes(b: Draft) -> None:
 
 def pattern(b: Draft, p: AccessPattern) -> PatternPlan:
     """The plan of one access pattern, with the index it needs made (and its reason)."""
-    lk = _lookup(b, p)
+    lk = lookup(b, p)
     t = lk.t
     sql, params = pattern_sql(b, lk)
 
     def plan(index: str | None, reason: str, *, covering: bool = False) -> PatternPlan:
-        # an index designed or found for a sorted lookup gives its rows in order
-        ordered = bool(index and lk.sort and not p.text_search)
+        # An index designed or found for a sorted lookup gives its rows in order; not after
+        # an IN list (each value's rows come in order, not all of them), nor for groups.
+        ordered = bool(index and lk.sort and not (p.text_search or lk.inl or p.grouped))
         return PatternPlan(
             p, b.key(t), sql, params, index, reason, ordered=ordered, covering=covering
         )
@@ -62,6 +45,9 @@ def pattern(b: Draft, p: AccessPattern) -> PatternPlan:
         return plan(object_name("idx", t.name, ("search_vector",)), "GIN full-text index")
     if p.text_search and b.my and t.search:
         return plan(object_name("idx", t.name, t.search), "FULLTEXT index")
+    fts = fts_of(b, t)
+    if p.text_search and fts:
+        return plan(fts, "FTS5 full-text table (its rowid is the row's key)")
     key_cols, elements = _key(b, lk)
     # MySQL has no partial indexes: its filters are key columns instead (see _key).
     where = None if b.my else lk.where
@@ -77,7 +63,9 @@ def pattern(b: Draft, p: AccessPattern) -> PatternPlan:
     cols = tuple(key_cols)
     if not cols:
         return plan(None, "no filter or order to index")
-    served = _served(b, t, cols, where, ordered=bool(lk.sort or lk.rng))
+    served = _served(b, t, cols, where, ordered=bool(lk.sort or lk.ranges or lk.group))
+    if not served and (p.fixed or lk.nulls):
+        served = _served_unpartial(b, lk)
     if served:
         b.purpose(t, served, f"access pattern {p.name}")
         return plan(served, f"served by {served}")
@@ -85,52 +73,51 @@ def pattern(b: Draft, p: AccessPattern) -> PatternPlan:
     return plan(name, why, covering=covering)
 
 
-def _lookup(b: Draft, p: AccessPattern) -> _Lookup:
-    e = b.spec.entities[p.entity]
-    soft = b.feature(e, "soft_delete")
-    eq = [b.column_of(p.entity, f) for f in p.equal]
-    tcol = b.tenant_cols.get(p.entity)
-    if tcol and tcol not in eq:
-        eq.insert(0, tcol)
-    preds = [
-        f"{b.q(b.column_of(p.entity, k))} = {literal(v, b.dialect)}" for k, v in p.fixed.items()
-    ]
-    if soft:
-        preds.append(SOFT_DELETED)
-    return _Lookup(
-        p=p,
-        e=e,
-        t=b.tables[p.entity],
-        soft=soft,
-        eq=eq,
-        rng=[b.column_of(p.entity, f) for f in p.range],
-        sort=[(b.column_of(p.entity, s.removeprefix("-")), s.startswith("-")) for s in p.sort],
-        preds=preds,
-    )
-
-
-def _key(b: Draft, lk: _Lookup) -> tuple[list[str], list[IndexElement]]:
-    """The columns of the index: equality first, then the sort columns (the index returns rows
-    in order, so LIMIT stops early), then the range column if it is not the sort column."""
+def _key(b: Draft, lk: Lookup) -> tuple[list[str], list[IndexElement]]:
+    """The columns of the index: equality first, then an IN list's (a few equalities), then
+    the sort columns (the index returns rows in order, so LIMIT stops early; a keyset's id
+    last) or, for groups, the group columns (the rows of a group come together), then the
+    bounded columns that are neither."""
     key_cols = list(lk.eq)
     if b.my:
-        # No partial indexes: a fixed filter and deleted_at IS NULL are equalities in the key
-        # (IS NULL is a lookup of one value, like =).
+        # No partial indexes: a fixed filter, IS NULL and deleted_at IS NULL are equalities in
+        # the key (IS NULL is a lookup of one value, like =).
         fixed_cols = [b.column_of(lk.p.entity, k) for k in lk.p.fixed]
+        fixed_cols += [c for c, null in lk.nulls if null]
         key_cols += [c for c in fixed_cols if c not in key_cols]
         if lk.soft:
             key_cols.append("deleted_at")
-    mixed = len({d for _, d in lk.sort}) > 1
+    key_cols += [c for c in lk.inl if c not in key_cols]
+    order = lk.keyset or lk.sort
+    mixed = len({d for _, d in order}) > 1
     elements = [IndexElement(column=c) for c in key_cols]
-    for c, desc in lk.sort:
-        if c not in key_cols:
+    # Groups stream in key order only when no range comes first (else the range leads and
+    # the group columns are carried: see _include).
+    grouping = [] if lk.ranges else [(g, False) for g in lk.group]
+    for c, desc in order or grouping:
+        if c not in key_cols and c in {x.name for x in lk.t.columns}:
             key_cols.append(c)
             elements.append(IndexElement(column=c, descending=desc and mixed))
-    for c in lk.rng:
+    bounded = lk.ranges + ([c for c, null in lk.nulls if not null] if b.my else [])
+    for c in bounded:
         if c not in key_cols:
             key_cols.append(c)
             elements.append(IndexElement(column=c))
     return key_cols, elements
+
+
+def _served_unpartial(b: Draft, lk: Lookup) -> str | None:
+    """A full index that serves a pattern filtered on constants (fixed values, IS NULL) by
+    holding those columns among its leading equalities; soft-deleted tables keep their
+    partial indexes (a full one would read the deleted rows too; MySQL's hold deleted_at)."""
+    if (lk.soft and not b.my) or lk.inl or any(not null for _, null in lk.nulls):
+        return None
+    equal = {*lk.eq, *(b.column_of(lk.p.entity, k) for k in lk.p.fixed)}
+    equal |= {c for c, _ in lk.nulls} | ({"deleted_at"} if lk.soft else set())
+    rest = tuple(c for c, _ in (lk.keyset or lk.sort)) + tuple(
+        c for c in lk.ranges if c not in {s for s, _ in lk.sort}
+    )
+    return existing_serving(b, lk.t, equal, rest)
 
 
 def _served(
@@ -148,7 +135,7 @@ def _served(
 
 def _new_index(
     b: Draft,
-    lk: _Lookup,
+    lk: Lookup,
     key_cols: list[str],
     elements: list[IndexElement],
     where: str | None,
@@ -179,15 +166,25 @@ def _new_index(
     )
     why = _why(b, lk, include, cover, uncovered)
     b.decide(name, "index (" + ", ".join((*cols, *cover)) + ")", why)
-    return name, why, bool(include or (cover and not uncovered))
+    read = set(_read(b, p))
+    covered = p.grouped and read <= {*key_cols, *include, *cover}
+    return name, why, bool(include or (cover and not uncovered) or covered)
+
+
+def _read(b: Draft, p: AccessPattern) -> list[str]:
+    """The columns a pattern reads besides its filters: its select list, or for groups its
+    group columns and aggregated fields (empty: every column)."""
+    fields = [*p.group_by, *(a.field for a in p.aggregates if a.field)] if p.grouped else p.select
+    return list(dict.fromkeys(b.column_of(p.entity, f) for f in fields))
 
 
 def _include(b: Draft, p: AccessPattern, t: TableDraft, key_cols: list[str]) -> tuple[str, ...]:
-    """PostgreSQL: the selected columns the key lacks, carried for an index-only scan when
+    """PostgreSQL: the columns read that the key lacks, carried for an index-only scan when
     they are few and none is wide."""
-    if not (p.select and b.pg):
+    read = _read(b, p)
+    if not ((read or p.grouped) and b.pg):
         return ()
-    extra = [b.column_of(p.entity, f) for f in p.select if b.column_of(p.entity, f) not in key_cols]
+    extra = [c for c in read if c not in key_cols]
     wide = any(t.semantic.get(c) in _WIDE for c in extra)
     if extra and len(extra) <= INCLUDE_MAX and not wide:
         return tuple(extra)
@@ -196,26 +193,24 @@ def _include(b: Draft, p: AccessPattern, t: TableDraft, key_cols: list[str]) -> 
 
 def _why(
     b: Draft,
-    lk: _Lookup,
+    lk: Lookup,
     include: tuple[str, ...],
     cover: list[str],
     uncovered: list[str],
 ) -> str:
     """The reason for the shape of a pattern's index, part by part."""
-    p, eq, rng, sort = lk.p, lk.eq, lk.rng, lk.sort
+    p, eq, rng, sort = lk.p, lk.eq, lk.ranges, lk.sort
     parts = []
     if eq:
         parts.append(f"equality column{'s' if len(eq) > 1 else ''} first ({', '.join(eq)})")
+    if lk.inl:
+        parts.append(f"then the IN list's {', '.join(lk.inl)}: one lookup per value")
     if b.my and p.fixed:
         fixed = ", ".join(f"{k} = {v}" for k, v in p.fixed.items())
         parts.append(f"the fixed filter ({fixed}) as an equality column (no partial indexes)")
     if b.my and lk.soft:
         parts.append("deleted_at IS NULL as an equality column: soft-deleted rows are skipped")
-    if sort:
-        parts.append(
-            f"{'then ' if parts else ''}the sort column ({', '.join(c for c, _ in sort)}): "
-            "rows come out in order, so LIMIT stops early"
-        )
+    parts += _why_order(lk, first=not parts)
     if [c for c in rng if c not in eq and c not in [s for s, _ in sort]]:
         parts.append(f"{'then ' if parts else ''}the range column ({', '.join(rng)})")
     elif rng:
@@ -232,10 +227,36 @@ def _why(
             f"the selected {', '.join(uncovered)} are not appended (TEXT/JSON, or more than "
             f"{INCLUDE_MAX} columns or {COVER_MAX_BYTES:,} bytes): rows are read by primary key"
         )
-    if p.fixed and not b.my:
-        fixed = ", ".join(f"{k} = {v}" for k, v in p.fixed.items())
-        parts.append(f"partial (WHERE {fixed}): only the rows the pattern reads")
+    partial = [f"{k} = {v}" for k, v in p.fixed.items()]
+    partial += [f"{c} IS {'' if null else 'NOT '}NULL" for c, null in lk.nulls]
+    if partial and not b.my:
+        parts.append(f"partial (WHERE {' AND '.join(partial)}): only the rows the pattern reads")
     return "; ".join(parts)
+
+
+def _why_order(lk: Lookup, *, first: bool) -> list[str]:
+    """The reason for the key's order columns: the sort (and a keyset's id), or the groups."""
+    p, sort = lk.p, lk.sort
+    names = ", ".join(c for c, _ in sort)
+    parts = []
+    if sort and not (lk.inl or p.grouped):
+        parts.append(
+            f"{'' if first else 'then '}the sort column ({names}): rows come out in order, so "
+            "LIMIT stops early"
+        )
+    elif sort and lk.inl:
+        parts.append(
+            f"then the sort column ({names}): each value's rows come in order and are merged "
+            "(sorted) before LIMIT"
+        )
+    if lk.keyset and not any(c == "id" for c, _ in sort):
+        parts.append("then id: the keyset's tie-break, so each page starts after the last row")
+    if p.grouped and lk.group and not sort and not lk.ranges:
+        parts.append(
+            f"then the group column{'s' if len(lk.group) > 1 else ''} "
+            f"({', '.join(lk.group)}): a group's rows are adjacent, so groups stream unsorted"
+        )
+    return parts
 
 
 def _cover(
@@ -244,9 +265,7 @@ def _cover(
     """MySQL has no INCLUDE: the selected columns the key lacks are appended to it when they
     are few and narrow. Returns (appended, left out)."""
     pk = set(t.pk.columns) if t.pk else set()
-    extra = [
-        c for c in (b.column_of(p.entity, f) for f in p.select) if c not in key_cols and c not in pk
-    ]
+    extra = [c for c in _read(b, p) if c not in key_cols and c not in pk]
     widths = [_key_bytes(t, c) for c in (*key_cols, *extra)]
     sizes = [w for w in widths[len(key_cols) :] if w is not None]
     fits = (
@@ -297,48 +316,3 @@ def tenant_search_alternatives(b: Draft) -> None:
             f"rows through an index that leads with {tcol} instead"
         )
         b.patterns[i] = replace(pp, alternatives=alts, reason=why)
-
-
-def count_sql(sql: str) -> str:
-    """The number of rows a pattern's query matches (without its ORDER BY and LIMIT): the
-    rows a plan that does not read them in order must sort."""
-    kept = [ln for ln in sql.split("\n") if not ln.startswith(("ORDER BY ", "LIMIT "))]
-    return "SELECT count(*) FROM (\n" + "\n".join(kept) + "\n) AS matched"
-
-
-def pattern_sql(b: Draft, lk: _Lookup) -> tuple[str, tuple[Param, ...]]:
-    """The query of an access pattern, with its parameters in order."""
-    p, t = lk.p, lk.t
-    params: list[Param] = []
-    conds: list[str] = []
-    ph, q = b.ph, b.q
-
-    for c in lk.eq:
-        params.append(Param(c, "eq"))
-        conds.append(f"{q(c)} = {ph(len(params))}")
-    for c in lk.rng:
-        params.append(Param(c, "lower"))
-        conds.append(f"{q(c)} >= {ph(len(params))}")
-        params.append(Param(c, "upper"))
-        conds.append(f"{q(c)} < {ph(len(params))}")
-    if p.text_search and b.pg:
-        params.append(Param("search_vector", "search"))
-        conds.append(f"search_vector @@ websearch_to_tsquery('simple', {ph(len(params))})")
-    if p.text_search and b.my and t.search:
-        params.append(Param(t.search[0], "search"))
-        conds.append(
-            f"MATCH ({', '.join(map(q, t.search))}) AGAINST ({ph(len(params))} IN BOOLEAN MODE)"
-        )
-    conds += lk.preds
-    if p.select:
-        cols = [b.column_of(p.entity, f) for f in p.select]
-    else:  # generated columns (search_vector, not_deleted) are the database's own
-        cols = [c.name for c in t.columns if c.generated is None]
-    sql = f"SELECT {', '.join(map(q, cols))}\nFROM {q(t.name)}"
-    if conds:
-        sql += "\nWHERE " + "\n  AND ".join(conds)
-    if lk.sort:
-        sql += "\nORDER BY " + ", ".join(f"{q(c)} DESC" if d else q(c) for c, d in lk.sort)
-    if p.limit:
-        sql += f"\nLIMIT {p.limit}"
-    return sql, tuple(params)

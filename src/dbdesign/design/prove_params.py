@@ -18,7 +18,7 @@ from typing import Any
 
 from dbdesign import dialects
 from dbdesign.design import Design, PatternPlan
-from dbdesign.design.patterns import count_sql
+from dbdesign.design.pattern_sql import IN_VALUES, count_sql
 from dbdesign.design.prove_server import Server
 
 
@@ -31,7 +31,7 @@ class ParamSet:
 
 def param_sets(server: Server, conn: Any, d: Design, pp: PatternPlan, seed: int) -> list[ParamSet]:
     """The parameter sets of ``pp`` (see the module's docstring), typical first."""
-    typical = server.params(conn, d, pp, seed)
+    typical = _fill(server, conn, d, pp, server.params(conn, d, pp, seed))
     sets: list[tuple[str, tuple[Any, ...]]] = [("typical", typical)]
     eq = [i for i, p in enumerate(pp.params) if p.kind == "eq"]
     if eq:
@@ -52,6 +52,83 @@ def param_sets(server: Server, conn: Any, d: Design, pp: PatternPlan, seed: int)
             continue
         out.append(ParamSet(label, values, matched_rows(server, conn, pp, values)))
     return out
+
+
+def _fill(
+    server: Server, conn: Any, d: Design, pp: PatternPlan, values: tuple[Any, ...]
+) -> tuple[Any, ...]:
+    """The values the server's pick leaves to the data alone: an IN list's (its most common
+    values), an upper bound without a lower one (the oldest 5 %), a keyset's cursor (the last
+    row of the typical key's first page)."""
+    out = list(values)
+    q = dialects.get(d.dialect).quote_ident
+    table = _table(d, pp)
+    eq = [i for i, p in enumerate(pp.params) if p.kind == "eq"]
+    if any(out[i] is None for i in eq):  # the row drawn holds NULL there: = NULL finds none
+        cols = [q(pp.params[i].column) for i in eq]
+        rows = server.fetch(
+            conn,
+            f"SELECT {', '.join(cols)} FROM {table} WHERE "
+            + " AND ".join(f"{c} IS NOT NULL" for c in cols)
+            + f" ORDER BY {', '.join(cols)} LIMIT 1",
+        )
+        for i, v in zip(eq, rows[0] if rows else [None] * len(eq), strict=True):
+            out[i] = v
+    lowered = {p.column for p in pp.params if p.kind == "lower"}
+    common: dict[str, list[Any]] = {}
+    for i, p in enumerate(pp.params):
+        c = q(p.column)
+        if p.kind == "in":
+            if p.column not in common:
+                rows = server.fetch(
+                    conn,
+                    f"SELECT {c} FROM {table} WHERE {c} IS NOT NULL GROUP BY {c} "
+                    f"ORDER BY count(*) DESC, {c} LIMIT {IN_VALUES}",
+                )
+                common[p.column] = [r[0] for r in rows] or [None]
+            vals = common[p.column]
+            marks = [x for x in pp.params if x.kind == "in" and x.column == p.column]
+            k = sum(1 for x in pp.params[:i] if x.kind == "in" and x.column == p.column)
+            # one parameter: an array (PostgreSQL); else one placeholder per value
+            out[i] = vals if len(marks) == 1 else vals[k % len(vals)]
+        elif p.kind == "upper" and p.column not in lowered:
+            (n,) = server.fetch(conn, f"SELECT count({c}) FROM {table}")[0]
+            rows = server.fetch(
+                conn,
+                f"SELECT {c} FROM {table} WHERE {c} IS NOT NULL ORDER BY {c} "
+                f"LIMIT 1 OFFSET {int(n) // 20}",
+            )
+            out[i] = rows[0][0] if rows else None
+    if any(p.kind == "cursor" for p in pp.params):
+        cursor = _cursor(server, conn, d, pp, out)
+        out = [
+            cursor.get(p.column) if p.kind == "cursor" else v
+            for p, v in zip(pp.params, out, strict=True)
+        ]
+    return tuple(out)
+
+
+def _cursor(
+    server: Server, conn: Any, d: Design, pp: PatternPlan, values: list[Any]
+) -> dict[str, Any]:
+    """A keyset cursor: the sort columns and id of the last row of the typical key's first
+    page (of the first row, when the key has one page)."""
+    q = dialects.get(d.dialect).quote_ident
+    eq = [(p.column, v) for p, v in zip(pp.params, values, strict=True) if p.kind == "eq"]
+    cols = list(dict.fromkeys(p.column for p in pp.params if p.kind == "cursor"))
+    desc = pp.pattern.sort[0].startswith("-")
+    order = ", ".join(f"{q(c)} {'DESC' if desc else 'ASC'}" for c in cols)
+    where = " AND ".join(f"{q(c)} = ?" for c, _ in eq) or "1 = 1"
+    for offset in ((pp.pattern.limit or 1) - 1, 0):
+        rows = server.fetch(
+            conn,
+            f"SELECT {', '.join(map(q, cols))} FROM {_table(d, pp)} WHERE {where} "
+            f"ORDER BY {order} LIMIT 1 OFFSET {offset}",
+            tuple(v for _, v in eq),
+        )
+        if rows:
+            return dict(zip(cols, rows[0], strict=True))
+    return {}
 
 
 def matched_rows(server: Server, conn: Any, pp: PatternPlan, values: tuple[Any, ...]) -> int:

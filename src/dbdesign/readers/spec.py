@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from dbdesign.errors import ParseError
 from dbdesign.readers import expression as X
+from dbdesign.readers.spec_patterns import AccessPattern, pattern_errors
 from dbdesign.readers.spec_rules import (
     KIND_OF_TYPE,
     AtMostRule,
@@ -65,6 +66,7 @@ SEMANTIC_TYPES: dict[str, str] = {
     "password_hash": "a password hash (never the password itself)",
 }
 SemanticType = str  # validated against SEMANTIC_TYPES with a suggestion on error
+NUMERIC_TYPES = frozenset({"integer", "decimal", "money"})  # what sum and avg can read
 
 Scalar = str | int | float | bool
 
@@ -208,25 +210,6 @@ class Relationship(_Model):
     description: str | None = None
 
     _shorthand = field_validator("attributes", mode="before")(_attribute_shorthand)
-
-
-class AccessPattern(_Model):
-    """A read the application makes: drives the indexes."""
-
-    name: str
-    entity: str
-    description: str | None = None
-    equal: tuple[str, ...] = Field((), description="Fields compared with =.")
-    range: tuple[str, ...] = Field((), description="Fields compared with <, >, BETWEEN.")
-    fixed: dict[str, Scalar] = Field(
-        default_factory=dict, description="Fields always compared with the same constant."
-    )
-    sort: tuple[str, ...] = Field((), description="Order: field, or -field for descending.")
-    limit: Annotated[int, Field(gt=0)] | None = None
-    select: tuple[str, ...] = Field((), description="Fields read (empty: all).")
-    text_search: bool = Field(False, description="Full-text search over searchable fields.")
-    rate_per_second: Annotated[float, Field(ge=0)] | None = None
-    latency_ms: Annotated[float, Field(gt=0)] = Field(100, description="p95 target.")
 
 
 class WritePattern(_Model):
@@ -655,17 +638,12 @@ def _access_pattern_errors(spec: Spec) -> Iterator[tuple[Path_, str]]:
             yield (*base, "entity"), f"no entity {p.entity!r}{_suggest(p.entity, ents)}"
             continue
         known = fields_of(spec, p.entity)
-        for key in ("equal", "range", "sort", "select"):
-            for j, f in enumerate(getattr(p, key)):
-                f = f.removeprefix("-")
-                if f not in known:
-                    yield (
-                        (*base, key, j),
-                        f"no field {f!r} on {p.entity}{_suggest(f, sorted(known))}",
-                    )
-        for f in p.fixed:
-            if f not in known:
-                yield (*base, "fixed", f), f"no field {f!r} on {p.entity}"
+        numeric = {
+            n
+            for n, a in ents[p.entity].attributes.items()
+            if isinstance(a, Attribute) and a.type in NUMERIC_TYPES
+        }
+        yield from pattern_errors(base, p, known, numeric, _suggest)
         if p.text_search and not any(
             isinstance(a, Attribute) and a.searchable for a in ents[p.entity].attributes.values()
         ):

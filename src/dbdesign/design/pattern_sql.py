@@ -1,0 +1,211 @@
+"""The query of an access pattern: what it filters, orders and groups by, in columns of its
+table (:class:`Lookup`), and the SQL the proof runs and DESIGN.md shows, with its parameters in
+order. :mod:`.patterns` designs the index from the same lookup.
+
+Parameters by kind: ``eq`` (=), ``in`` (PostgreSQL: one array, ``= ANY($n)``; elsewhere
+:data:`IN_VALUES` placeholders), ``lower`` (>=) and ``upper`` (<), ``search`` (the words of a
+full-text search) and ``cursor`` (keyset pagination: the previous page's last sort values and
+id)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dbdesign.design.draft import SOFT_DELETED, Draft, Param, TableDraft
+from dbdesign.design.features import fts5_source, fts_table
+from dbdesign.design.types import literal
+from dbdesign.readers.spec import Entity
+from dbdesign.readers.spec_patterns import AccessPattern
+
+IN_VALUES = 5  # values an IN list is written (and proved) with where arrays cannot be passed
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """What an access pattern filters, orders and groups by, in columns of its table."""
+
+    p: AccessPattern
+    e: Entity
+    t: TableDraft
+    soft: bool  # the entity is soft-deleted: only live rows are read
+    eq: list[str]
+    inl: list[str]  # compared with a list of values
+    rng: list[str]  # a window: >= and <
+    lower: list[str]  # >= only
+    upper: list[str]  # < only
+    nulls: list[tuple[str, bool]]  # (column, True: IS NULL / False: IS NOT NULL)
+    sort: list[tuple[str, bool]]  # (column, descending)
+    group: list[str]
+    preds: list[str]  # fixed filters, deleted_at IS NULL, IS [NOT] NULL, as SQL conditions
+
+    @property
+    def where(self) -> str | None:
+        return " AND ".join(self.preds) or None
+
+    @property
+    def ranges(self) -> list[str]:
+        """Every column with a bound, in order, once."""
+        return list(dict.fromkeys([*self.rng, *self.lower, *self.upper]))
+
+    @property
+    def keyset(self) -> list[tuple[str, bool]]:
+        """The keyset's columns: the sort, then id (unless sorted by it), one direction."""
+        if not self.p.keyset:
+            return []
+        desc = self.sort[0][1]
+        return self.sort if any(c == "id" for c, _ in self.sort) else [*self.sort, ("id", desc)]
+
+
+def lookup(b: Draft, p: AccessPattern) -> Lookup:
+    e = b.spec.entities[p.entity]
+    soft = b.feature(e, "soft_delete")
+
+    def col(f: str) -> str:
+        return b.column_of(p.entity, f)
+
+    eq = [col(f) for f in p.equal]
+    tcol = b.tenant_cols.get(p.entity)
+    if tcol and tcol not in eq:
+        eq.insert(0, tcol)
+    preds = [f"{b.q(col(k))} = {literal(v, b.dialect)}" for k, v in p.fixed.items()]
+    nulls = [(col(f), True) for f in p.is_null] + [(col(f), False) for f in p.not_null]
+    preds += [f"{b.q(c)} IS {'' if null else 'NOT '}NULL" for c, null in nulls]
+    if soft:
+        preds.append(SOFT_DELETED)
+    return Lookup(
+        p=p,
+        e=e,
+        t=b.tables[p.entity],
+        soft=soft,
+        eq=eq,
+        inl=[col(f) for f in p.in_],
+        rng=[col(f) for f in p.range],
+        lower=[col(f) for f in p.after],
+        upper=[col(f) for f in p.before],
+        nulls=nulls,
+        sort=[(_sort_column(b, p, s), s.startswith("-")) for s in p.sort],
+        group=[col(f) for f in p.group_by],
+        preds=preds,
+    )
+
+
+def _sort_column(b: Draft, p: AccessPattern, s: str) -> str:
+    name = s.removeprefix("-")
+    if any(a.alias == name for a in p.aggregates):
+        return name  # an aggregate's alias
+    return b.column_of(p.entity, name)
+
+
+def fts_of(b: Draft, t: TableDraft) -> str | None:
+    """SQLite: the name of the FTS5 table the design made for ``t``, if any."""
+    name = fts_table(t)
+    return name if f"{b.ns}.{name}" in b.virtual_tables else None
+
+
+def _select(b: Draft, lk: Lookup) -> list[str]:
+    """The select list: the group columns and aggregates, the selected fields, or every
+    column the application writes (generated ones, search_vector and not_deleted, are the
+    database's own)."""
+    p, q = lk.p, b.q
+    if p.grouped:
+        aggs = []
+        for a in p.aggregates:
+            arg = "*" if a.field is None else q(b.column_of(p.entity, a.field))
+            aggs.append(f"{a.fn}({arg}) AS {a.alias}")
+        return [*map(q, lk.group), *aggs]
+    if p.select:
+        return [q(b.column_of(p.entity, f)) for f in p.select]
+    return [q(c.name) for c in lk.t.columns if c.generated is None]
+
+
+def _keyset_condition(b: Draft, lk: Lookup, params: list[Param]) -> str:
+    """Rows after the cursor in the keyset's order: a row comparison, or on MySQL the same
+    written out (its optimizer reads a row comparison as no range)."""
+    cols = lk.keyset
+    op = "<" if cols[0][1] else ">"
+
+    def mark(c: str) -> str:
+        params.append(Param(c, "cursor"))
+        return b.ph(len(params))
+
+    if not b.my:
+        marks = [mark(c) for c, _ in cols]
+        return f"({', '.join(b.q(c) for c, _ in cols)}) {op} ({', '.join(marks)})"
+    terms = []  # MySQL's ? are positional: each term repeats the values it compares
+    for i, (c, _) in enumerate(cols):
+        parts = [f"{b.q(x)} = {mark(x)}" for x, _ in cols[:i]]
+        terms.append("(" + " AND ".join([*parts, f"{b.q(c)} {op} {mark(c)}"]) + ")")
+    return "(" + " OR ".join(terms) + ")"
+
+
+def _conditions(b: Draft, lk: Lookup, params: list[Param]) -> tuple[str, list[str]]:
+    """The FROM clause and the WHERE conditions of a pattern; their parameters appended to
+    ``params``."""
+    p, t, q, ph = lk.p, lk.t, b.q, b.ph
+    source = q(t.name)
+    conds: list[str] = []
+
+    def bound(c: str, kind: str, op: str) -> None:
+        params.append(Param(c, kind))
+        conds.append(f"{q(c)} {op} {ph(len(params))}")
+
+    for c in lk.eq:
+        bound(c, "eq", "=")
+    for c in lk.inl:
+        if b.pg:
+            params.append(Param(c, "in"))
+            conds.append(f"{q(c)} = ANY({ph(len(params))})")
+        else:
+            marks = []
+            for _ in range(IN_VALUES):
+                params.append(Param(c, "in"))
+                marks.append(ph(len(params)))
+            conds.append(f"{q(c)} IN ({', '.join(marks)})")
+    for c in lk.rng:
+        bound(c, "lower", ">=")
+        bound(c, "upper", "<")
+    for c in lk.lower:
+        bound(c, "lower", ">=")
+    for c in lk.upper:
+        bound(c, "upper", "<")
+    if p.text_search and b.pg:
+        params.append(Param("search_vector", "search"))
+        conds.append(f"search_vector @@ websearch_to_tsquery('simple', {ph(len(params))})")
+    if p.text_search and b.my and t.search:
+        params.append(Param(t.search[0], "search"))
+        conds.append(
+            f"MATCH ({', '.join(map(q, t.search))}) AGAINST ({ph(len(params))} IN BOOLEAN MODE)"
+        )
+    fts = fts_of(b, t)
+    if p.text_search and fts:
+        params.append(Param(fts, "search"))
+        source = fts5_source(t, ph(len(params)))
+    conds += lk.preds
+    if lk.keyset:
+        conds.append(_keyset_condition(b, lk, params))
+    return source, conds
+
+
+def pattern_sql(b: Draft, lk: Lookup) -> tuple[str, tuple[Param, ...]]:
+    """The query of an access pattern, with its parameters in order."""
+    q = b.q
+    params: list[Param] = []
+    source, conds = _conditions(b, lk, params)
+    sql = f"SELECT {', '.join(_select(b, lk))}\nFROM {source}"
+    if conds:
+        sql += "\nWHERE " + "\n  AND ".join(conds)
+    if lk.group:
+        sql += "\nGROUP BY " + ", ".join(map(q, lk.group))
+    order = lk.keyset or lk.sort
+    if order:
+        sql += "\nORDER BY " + ", ".join(f"{q(c)} DESC" if d else q(c) for c, d in order)
+    if lk.p.limit:
+        sql += f"\nLIMIT {lk.p.limit}"
+    return sql, tuple(params)
+
+
+def count_sql(sql: str) -> str:
+    """The number of rows a pattern's query matches (without its ORDER BY and LIMIT): the
+    rows a plan that does not read them in order must sort (or, grouped, the groups)."""
+    kept = [ln for ln in sql.split("\n") if not ln.startswith(("ORDER BY ", "LIMIT "))]
+    return "SELECT count(*) FROM (\n" + "\n".join(kept) + "\n) AS matched"

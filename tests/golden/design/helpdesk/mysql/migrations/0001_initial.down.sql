@@ -1,0 +1,4 @@
+DROP TABLE `messages`;
+DROP TABLE `tickets`;
+DROP TABLE `customers`;
+DROP TABLE `agents`;
