@@ -120,8 +120,25 @@ class MySQLServer(MySQLDatabase):
 
     def _search(self, conn: Any, d: Design, pp: PatternPlan, column: str, seed: int) -> str:
         """A user's search: the two least common words of one row's text, both required
-        (``+a +b``), so it finds that row at least. Word counts are made here from the rows,
-        as InnoDB splits them (MySQL has no ``ts_stat``)."""
+        (``+a +b``), so it finds that row at least."""
+        docs, ndoc = self._words(conn, d, pp, column)
+        candidates = [words for words in docs if words]
+        if not candidates:
+            return "x"
+        one = random.Random(seed).choice(candidates)
+        rare = sorted(one, key=lambda w: (ndoc[w], w))[:2]
+        return " ".join(f"+{w}" for w in rare)
+
+    def common_words(self, conn: Any, d: Design, pp: PatternPlan) -> str:
+        column = next(p.column for p in pp.params if p.kind == "search")
+        _docs, ndoc = self._words(conn, d, pp, column)
+        return f"+{min(ndoc, key=lambda w: (-ndoc[w], w))}" if ndoc else "x"
+
+    def _words(
+        self, conn: Any, d: Design, pp: PatternPlan, column: str
+    ) -> tuple[list[list[str]], Counter[str]]:
+        """Each row's indexed words and each word's row count, made here from the rows as
+        InnoDB splits them (MySQL has no ``ts_stat``)."""
         from dbdesign.dialects.mysql import quote_ident
 
         fulltext = [
@@ -147,13 +164,7 @@ class MySQLServer(MySQLDatabase):
                 if len(w) >= int(min_len) and w not in stop
             }
             docs.append(sorted(words))
-        ndoc = Counter(w for words in docs for w in words)
-        candidates = [words for words in docs if words]
-        if not candidates:
-            return "x"
-        one = random.Random(seed).choice(candidates)
-        rare = sorted(one, key=lambda w: (ndoc[w], w))[:2]
-        return " ".join(f"+{w}" for w in rare)
+        return docs, Counter(w for words in docs for w in words)
 
     def explain(self, conn: Any, d: Design, pp: PatternPlan, params: tuple[Any, ...]) -> Explained:
         query = _my_placeholders(pp.sql)

@@ -6,7 +6,8 @@ a plan that reads the index in order for one key may sort everything for another
   server's pick: one existing row at random) and a **rare** one (a key with fewest rows);
 - ranges without equality: the server's **typical** range (the newest 5 %) and the **wide**
   one (from the smallest value to the largest);
-- anything else (full-text search): the server's pick alone.
+- a full-text search: the server's pick (the rarest words of one row) and the **common**
+  word most rows hold (a search that matches much of the table).
 
 Each set carries the number of rows its query matches before ORDER BY and LIMIT (what a plan
 that does not read rows in order must sort)."""
@@ -44,6 +45,12 @@ def param_sets(server: Server, conn: Any, d: Design, pp: PatternPlan, seed: int)
                 sets.append((label, tuple(keyed)))
     elif any(p.kind == "lower" for p in pp.params):
         sets.append(("wide", _wide(server, conn, d, pp, typical)))
+    if any(p.kind == "search" for p in pp.params):
+        words = server.common_words(conn, d, pp)
+        common = [
+            words if p.kind == "search" else v for p, v in zip(pp.params, typical, strict=True)
+        ]
+        sets.append(("common", tuple(common)))
     out: list[ParamSet] = []
     for label, values in sets:
         same = next((i for i, s in enumerate(out) if s.values == values), None)

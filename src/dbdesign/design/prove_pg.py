@@ -74,6 +74,16 @@ class PostgresServer(PostgresDatabase):
                 values[(p.column, "search")] = " ".join(w for (w,) in words) or "x"
         return tuple(values.get((p.column, p.kind)) for p in pp.params)
 
+    def common_words(self, conn: Any, d: Design, pp: PatternPlan) -> str:
+        from psycopg import sql as S
+
+        row = conn.execute(
+            S.SQL("SELECT word FROM ts_stat({}) ORDER BY ndoc DESC, word LIMIT 1").format(
+                S.Literal(f"SELECT search_vector FROM {pp.table}")
+            )
+        ).fetchone()
+        return str(row[0]) if row else "x"
+
     def explain(self, conn: Any, d: Design, pp: PatternPlan, params: tuple[Any, ...]) -> Explained:
         query = _pg_placeholders(pp.sql)
         with conn.transaction(force_rollback=True):

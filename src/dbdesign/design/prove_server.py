@@ -46,6 +46,11 @@ class Server(Protocol):
         range column, and a rare word or two for text search."""
         ...
 
+    def common_words(self, conn: Any, d: Design, pp: PatternPlan) -> str:
+        """A search for the word most rows hold, written as the pattern's search parameter:
+        the search whose plan and time differ most from a rare word's."""
+        ...
+
     def explain(self, conn: Any, d: Design, pp: PatternPlan, params: tuple[Any, ...]) -> Explained:
         """The plan of the pattern (the statement run in a transaction that is rolled back)."""
         ...

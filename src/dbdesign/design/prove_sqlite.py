@@ -84,6 +84,23 @@ class SQLiteServer(SQLiteDatabase):
                 values[(p.column, "upper")] = hi
         return tuple(values.get((p.column, p.kind)) for p in pp.params)
 
+    def common_words(self, conn: Any, d: Design, pp: PatternPlan) -> str:
+        from dbdesign.dialects.sqlite import quote_ident as q
+
+        fts = d.schema.virtual_tables.get(f"main.{pp.index}")
+        if fts is None:
+            return "x"
+        conn.execute(
+            f"CREATE VIRTUAL TABLE temp.dbdesign_vocab USING fts5vocab(main, {q(fts.name)}, row)"
+        )
+        try:
+            row = conn.execute(
+                "SELECT term FROM temp.dbdesign_vocab ORDER BY doc DESC, term LIMIT 1"
+            ).fetchone()
+        finally:
+            conn.execute("DROP TABLE temp.dbdesign_vocab")
+        return f'"{row[0]}"' if row else "x"
+
     def _search(self, conn: Any, d: Design, pp: PatternPlan, order: str, at: int) -> str:
         """A user's search: the two least common words of one row's text (the row at ``at``,
         or the next with words in the index), both required, so that it finds that row at
