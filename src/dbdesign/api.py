@@ -340,6 +340,9 @@ def design(
     progress: Callable[[str], None] | None = None,
     scale: float | None = None,
     growth: float | None = None,
+    allow_destructive: bool = False,
+    renames: dict[str, str] | None = None,
+    migration_name: str | None = None,
 ) -> tuple[Any, Any]:
     """Design a schema from a spec (a path or a loaded Spec), prove it on a real server and write
     the outputs to ``out``. ``scale`` proves at that many times the stated volumes instead of
@@ -351,9 +354,51 @@ def design(
     (``mysql://...``), and not at all when no MySQL server is given; a SQLite design in a fresh
     temporary file, always (a ``db`` of ``sqlite:///path`` is not touched). Returns ``(design,
     proof)``; ``proof`` is None when not proved (``prove=False``, a MySQL design without a
-    MySQL server). Nothing is written when the spec is invalid or an error occurs.
+    MySQL server). Nothing is written when the spec is invalid or an error occurs. When ``out``
+    holds a previous design, the next migration is written (:func:`design_outputs`).
+    """
+    args = {k: v for k, v in locals().items() if k != "spec"}
+    r = design_outputs(spec, **args)
+    return r.design, r.proof
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class DesignOutputs:
+    """The design, its proof (None: not proved) and, when ``out`` held a design, the next
+    migration (:class:`dbdesign.migrate.evolve.NextMigration`; no files: no schema change)."""
+
+    design: Any
+    proof: Any
+    migration: Any = None
+
+
+def design_outputs(
+    spec: str | Path | Any,
+    *,
+    dialect: str | None = None,
+    out: str | Path | None = None,
+    prove: bool = True,
+    db: str | Target | None = None,
+    progress: Callable[[str], None] | None = None,
+    scale: float | None = None,
+    growth: float | None = None,
+    allow_destructive: bool = False,
+    renames: dict[str, str] | None = None,
+    migration_name: str | None = None,
+) -> DesignOutputs:
+    """:func:`design`, and the next migration when ``out`` already holds a design (its
+    ``design.json``): the new schema is diffed against the previous one
+    (:mod:`dbdesign.migrate.evolve`), its columns kept in the order ALTER leaves them, and the
+    migration files are written after the folder's migrations, which are never rewritten; they
+    are checked on a scratch database of the proof's PostgreSQL server (also with ``prove=False``)
+    and linted. A change that deletes data needs ``allow_destructive``
+    (:class:`dbdesign.errors.DestructiveChangeError` otherwise, nothing written); ``renames``
+    are the diff's rename hints (``{"public.t.old": "new"}``); ``migration_name`` names the
+    migration (default: from its first change). A migration whose lint has errors, or that does
+    not reach the design, is written all the same: ``.migration.ok`` is False.
     """
     from dbdesign.design import design as make
+    from dbdesign.design.evolve import previous
     from dbdesign.design.output import render, schema_sql, write
 
     if dialect is not None:
@@ -362,6 +407,13 @@ def design(
         raise ConfigError(f"{out}: exists and is not a folder (the outputs go into a folder)")
     s = load_spec(spec) if isinstance(spec, str | Path) else spec
     d = make(s, dialect)
+    prev = previous(out)
+    nxt = evolution = None
+    if prev is not None:
+        assert out is not None
+        d, nxt, evolution = _against(
+            prev, d, Path(out), db, allow_destructive, renames, migration_name
+        )
     proof = None
     where = proof_url(d.dialect, db) if prove else None
     if where is not None:
@@ -371,11 +423,49 @@ def design(
             d, schema_sql(d.schema), where, progress=progress, scale=scale, growth=growth
         )
     if out is not None:
+        new_only = [f"migrations/{n}" for n, _ in nxt.files] if nxt else []
         try:
-            write(render(d, proof), out)
+            write(render(d, proof, evolution=evolution), out, new_only=new_only)
         except OSError as e:
             raise ConfigError(f"cannot write the outputs: {e.strerror}", file=str(out)) from None
-    return d, proof
+    return DesignOutputs(d, proof, nxt)
+
+
+def _against(
+    prev: Any,
+    d: Any,
+    out: Path,
+    db: str | Target | None,
+    allow_destructive: bool,
+    renames: dict[str, str] | None,
+    name: str | None,
+) -> tuple[Any, Any, Any]:
+    """The design ``d`` made against ``prev``, the design ``out`` held: shaped as a database
+    migrated from it is (:func:`dbdesign.design.evolve.as_migrated`), its next migration, and
+    what the outputs show of it."""
+    from dbdesign.design import evolve
+    from dbdesign.migrate import evolve as next_of
+
+    evolve.check_dialect(prev, d)
+    folder = out / "migrations"
+    if prev.schema == d.schema:  # no change (whatever the dialect): nothing to diff
+        nxt = next_of.NextMigration(None, next_of.earlier_migrations(folder))
+    else:
+        next_of.require_diffable(d.dialect)
+        d = dataclasses.replace(d, schema=evolve.as_migrated(prev.schema, d.schema, renames))
+        where = proof_url(d.dialect, db)
+        assert where is not None  # PostgreSQL: the embedded server at least
+        nxt = next_of.next_migration(
+            folder,
+            prev.schema,
+            d.schema,
+            name=name,
+            server=where.url,
+            allow_destructive=allow_destructive,
+            renames=renames,
+            shown_as=str(folder),
+        )
+    return d, nxt, evolve.evolution(nxt)
 
 
 def proof_url(dialect: str, db: str | Target | None) -> Target | None:

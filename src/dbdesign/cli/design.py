@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -43,7 +43,8 @@ def design(
             help="Server for the proof: PostgreSQL (default: $DBDESIGN_DATABASE_URL, else the "
             "embedded one), or mysql://user@host:3306/db for a --dialect mysql design. A "
             "SQLite design is always proved in a temporary file (a sqlite:/// --db is not "
-            "touched).",
+            "touched). A next migration is checked on a scratch database of this PostgreSQL "
+            "server, also with --no-prove.",
         ),
     ] = None,
     scale: Annotated[
@@ -64,6 +65,31 @@ def design(
             min=1.0,
         ),
     ] = None,
+    allow_destructive: Annotated[
+        bool,
+        typer.Option(
+            "--allow-destructive",
+            help="When --out holds a previous design: allow a next migration that deletes data "
+            "(a removed attribute or entity, a narrowing type); else it exits 3, writing nothing.",
+        ),
+    ] = False,
+    rename: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--rename",
+            help="When --out holds a previous design: a rename, not a drop and an add, as "
+            "`dbdesign diff --rename` takes it: schema.table.old=new (a column), "
+            "schema.old=new (a table). Repeatable.",
+        ),
+    ] = None,
+    migration_name: Annotated[
+        str | None,
+        typer.Option(
+            "--migration-name",
+            help="Name of the next migration (default: from its first change).",
+            show_default=False,
+        ),
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
     json_schema: Annotated[
         bool, typer.Option("--json-schema", help="Print the spec's JSON Schema and exit.")
@@ -72,8 +98,13 @@ def design(
     """Design a database from a requirements spec and prove it on a real database.
 
     Writes schema.sql, migrations/0001_initial.{up,down}.sql, erd.mmd, erd.txt, design.json and
-    DESIGN.md into --out. Exit 1 when the proof fails (a pattern not served by its index, a
-    latency target missed, or a lint error); 2 on an invalid spec (nothing is written).
+    DESIGN.md into --out. When --out already holds a design (its design.json), the change is
+    written as the next migration instead (migrations/0002_<name>.up.sql and .down.sql ...,
+    the earlier ones untouched; none when the schema did not change), checked on a scratch
+    PostgreSQL database and linted (docs/design.md, "Changing the spec"). Exit 1 when the
+    proof fails (a pattern not served by its index, a latency target missed, or a lint error)
+    or the next migration has a lint error; 2 on an invalid spec (nothing is written); 3 when
+    the next migration deletes data without --allow-destructive (nothing is written).
 
     Examples:
 
@@ -82,6 +113,8 @@ def design(
       dbdesign design examples/ecommerce.yaml --no-prove --dialect mysql -f json
 
       dbdesign design examples/library.yaml --scale 0.02 --growth 2 --out library/
+
+      dbdesign design library-v2.yaml --out library/ --no-prove   # the next migration
     """
     from dbdesign.errors import ConfigError
 
@@ -101,13 +134,16 @@ def design(
     from dbdesign.design.prove_scale import DEFAULT_GROWTH
 
     where = None
-    if db is not None and prove:
+    if db is not None:  # the proof's server, and where a next migration is checked
         from dbdesign.databases import target
 
         where = target(db)  # read once; what follows is handed the parsed target
-        term.detail(f"proof server: {where}")
+        if prove:
+            term.detail(f"proof server: {where}")
     progress = _progress() if term.progress_wanted() and fmt == "text" else None
-    d, proof = api.design(
+    from dbdesign.cli.diff import _renames
+
+    r = api.design_outputs(
         spec,
         dialect=dialect,
         out=out,
@@ -116,17 +152,84 @@ def design(
         progress=progress,
         scale=scale,
         growth=(growth if growth is not None else DEFAULT_GROWTH) if scale is not None else None,
+        allow_destructive=allow_destructive,
+        renames=_renames(rename) or None,
+        migration_name=migration_name,
     )
+    d, proof, nxt = r.design, r.proof, r.migration
     if fmt == "json":
         from dbdesign.design.output import design_json
 
-        sys.stdout.write(json.dumps(design_json(d, proof), indent=2) + "\n")
+        data = design_json(d, proof)
+        if nxt is not None:
+            data["migration"] = _migration_json(nxt)
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
     else:
-        _print_text(d, proof, out, prove)
+        _print_text(d, proof, out, prove, nxt)
+    if _failures(proof, nxt):
+        raise typer.Exit(1)
+
+
+def _failures(proof: Any, nxt: Any) -> bool:
+    """Say on stderr why the command fails (the proof, the next migration); whether it does."""
+    failed = False
     if proof is not None and not proof.ok:
         for p in proof.problems:
             typer.echo(f"dbdesign design: proof failed: {p}", err=True)
-        raise typer.Exit(1)
+        failed = True
+    if nxt is not None and not nxt.ok:
+        for p in nxt.problems:
+            typer.echo(f"dbdesign design: the next migration: {p}", err=True)
+        if nxt.errors:
+            n = len(nxt.errors)
+            typer.echo(
+                f"dbdesign design: the next migration has {n} migration-lint "
+                f"error{'s' if n != 1 else ''} (`dbdesign migrate up` refuses it as it is): "
+                "edit the new files, which are not applied yet",
+                err=True,
+            )
+        failed = True
+    return failed
+
+
+def _migration_json(nxt: Any) -> dict[str, Any]:
+    return {
+        "earlier": list(nxt.earlier),
+        "new": list(nxt.names),
+        "files": [name for name, _ in nxt.files],
+        "checked_on": nxt.checked_on or None,
+        "problems": list(nxt.problems),
+        "notes": list(nxt.notes),
+        "findings": [f.to_dict() for f in nxt.findings],
+        "ok": nxt.ok,
+    }
+
+
+def _print_migration(nxt: Any) -> None:
+    """The next migration's part of the text report."""
+    from dbdesign.lint.output import text as findings_text
+
+    if not nxt.files:
+        last = nxt.earlier[-1] if nxt.earlier else "none"
+        print(
+            "  migration: none written (no schema change since the previous design; "
+            f"latest: {last})"
+        )
+        return
+    print(f"  migration: {', '.join(nxt.names)} (after {', '.join(nxt.earlier) or 'none'})")
+    if nxt.checked_on and not nxt.problems:
+        print(
+            f"    checked on {nxt.checked_on}: the new ups reach this design, the downs "
+            "return to the previous one"
+        )
+    for note in nxt.notes:
+        print(f"    note: {note}")
+    if nxt.findings:
+        print("    migration lint:")
+        for line in findings_text(nxt.findings).rstrip().splitlines():
+            print(f"    {line}")
+    else:
+        print("    migration lint: no findings")
 
 
 def _progress() -> Callable[[str], None]:
@@ -140,7 +243,9 @@ def _progress() -> Callable[[str], None]:
     return say
 
 
-def _print_text(d: object, proof: object, out: Path | None, prove: bool = True) -> None:
+def _print_text(
+    d: object, proof: object, out: Path | None, prove: bool = True, nxt: Any = None
+) -> None:
     from dbdesign import dialects
     from dbdesign.design import Design
     from dbdesign.design.prove import Proof
@@ -178,5 +283,7 @@ def _print_text(d: object, proof: object, out: Path | None, prove: bool = True) 
             f"  proof: not run (no {server.short_title} server given: prove it on {server.title} "
             f"with --db {server.example_url}, or set DBDESIGN_DATABASE_URL to one)"
         )
+    if nxt is not None:
+        _print_migration(nxt)
     if out is not None:
         print(f"  wrote {out}/DESIGN.md, schema.sql, migrations/, erd.mmd, erd.txt, design.json")
