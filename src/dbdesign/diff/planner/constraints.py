@@ -111,7 +111,9 @@ class ConstraintSteps(Decisions):
         if isinstance(c, Check | ForeignKey):
             if not c.validated:
                 form = "not_valid"
-            elif self.safe and simple:
+            elif self.safe and (simple or (existing and isinstance(c, Check))):
+                # a partitioned table takes a CHECK ... NOT VALID (its VALIDATE reaches the
+                # partitions), not a foreign key (PostgreSQL 17 and earlier)
                 form = "validate_after"
         elif (
             isinstance(c, PrimaryKey | Unique) and self.safe and simple and not self.children(table)
