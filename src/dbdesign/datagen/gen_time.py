@@ -58,12 +58,32 @@ def _time_of_day() -> list[str]:
     return _TIME_OF_DAY
 
 
+class _Dates(dict[int, str]):
+    """Days since 1970 -> ``YYYY-MM-DD``, made when first asked."""
+
+    def __missing__(self, day: int) -> str:
+        s = self[day] = date.fromordinal(EPOCH_ORDINAL + day).isoformat()
+        return s
+
+
+_AFTER_DATE: dict[bool, list[str]] = {}
+
+
+def _times_after_date(tz: bool) -> list[str]:
+    """What follows the date in a timestamp's text, by second of the day: `` 13:05:09+00``."""
+    if tz not in _AFTER_DATE:
+        suffix = "+00" if tz else ""
+        _AFTER_DATE[tz] = [f" {t}{suffix}" for t in _time_of_day()]
+    return _AFTER_DATE[tz]
+
+
 class TimestampGen(IntGen):
     def __init__(self, lo: int, hi: int, want: tuple[float, float] | None, tz: bool) -> None:
         super().__init__(lo, hi, want)
         self.tz = tz
         self._days: dict[int, str] = {}
         self._tod = _time_of_day()
+        self._dates = _Dates()
 
     def chunked(self, total: int) -> bool:
         return True
@@ -85,18 +105,10 @@ class TimestampGen(IntGen):
         return f"{ds} {self._tod[s]}+00" if self.tz else f"{ds} {self._tod[s]}"
 
     def texts(self, vals: list[Any]) -> list[str]:
-        get, tod, tz = self._days.get, self._tod, "+00" if self.tz else ""
-        out = []
-        for v in vals:
-            if v is None:
-                out.append(COPY_NULL)
-                continue
-            d = v // DAY
-            ds = get(d)
-            if ds is None:
-                ds = self._days[d] = date.fromordinal(EPOCH_ORDINAL + d).isoformat()
-            out.append(f"{ds} {tod[v - d * DAY]}{tz}")
-        return out
+        days, after = self._dates, _times_after_date(self.tz)
+        if None in vals:
+            return [COPY_NULL if v is None else days[v // DAY] + after[v % DAY] for v in vals]
+        return [days[v // DAY] + after[v % DAY] for v in vals]
 
     def sqlite(self, v: Any) -> Any:
         d, s = divmod(v, DAY)
