@@ -114,7 +114,7 @@ def design(
 
       dbdesign design examples/library.yaml --scale 0.02 --growth 2 --out library/
 
-      dbdesign design library-v2.yaml --out library/ --no-prove   # the next migration
+      dbdesign design examples/library.yaml --out library/ --no-prove --migration-name add_phone
     """
     from dbdesign.errors import ConfigError
 
