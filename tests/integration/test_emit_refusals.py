@@ -258,6 +258,14 @@ CASES = [
         mysql=("SET DEFAULT on c_fk (InnoDB refuses it)",),
     ),
     Case(
+        "foreign_key_set_null_columns",
+        "CREATE TABLE p (t bigint, a bigint, PRIMARY KEY (t, a));\n"
+        "CREATE TABLE c (t bigint NOT NULL, a bigint,\n"
+        "  CONSTRAINT c_fk FOREIGN KEY (t, a) REFERENCES p (t, a) ON DELETE SET NULL (a));",
+        sqlite=("ON DELETE SET NULL (columns) on c_fk",),
+        mysql=("ON DELETE SET NULL (columns) on c_fk",),
+    ),
+    Case(
         "check_not_valid",
         "CREATE TABLE t (a bigint);\nALTER TABLE t ADD CONSTRAINT t_ck CHECK (a > 0) NOT VALID;",
         sqlite=("NOT VALID on check t_ck",),
@@ -646,3 +654,18 @@ def test_a_refused_sqlite_target_is_not_created(tmp_path: Path) -> None:
     r = _run("datagen", str(path), "--create", "--db", f"sqlite:///{db}", "-r", "*=1")
     assert r.returncode == 2 and "exclusion constraints on main.t" in r.stderr
     assert not db.exists()
+
+
+def test_virtual_tables_are_refused_where_the_dialect_has_none() -> None:
+    """A SQLite design with an FTS5 table written for PostgreSQL or MySQL: refused, naming it
+    (a writer that skipped it would drop the search index silently)."""
+    from dbdesign.design import design
+    from dbdesign.emit import emit_schema
+    from dbdesign.readers import spec as S
+
+    schema = design(S.load(ROOT / "examples" / "library.yaml"), "sqlite").schema
+    assert "main.books_fts" in schema.virtual_tables
+    assert "CREATE VIRTUAL TABLE books_fts USING fts5" in emit_schema(schema)
+    for target in ("postgres", "mysql"):
+        with pytest.raises(UnsupportedError, match=r"no virtual tables .*main\.books_fts"):
+            emit_schema(schema, target)

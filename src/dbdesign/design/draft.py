@@ -140,7 +140,7 @@ class TableDraft:
     tenant_col: str | None = None  # the tenant key column of a tenant-owned table
     comment: str | None = None
     options: dict[str, str] = field(default_factory=dict)  # Table.dialect_options (MySQL)
-    search: tuple[str, ...] = ()  # columns of the full-text index (MySQL)
+    search: tuple[str, ...] = ()  # columns of the full-text index (MySQL; SQLite's FTS5)
     live_key: bool = False  # MySQL: unique keys need the not_deleted column
     semantic: dict[str, str] = field(default_factory=dict)  # column -> semantic type
     proof_rows: int = DEFAULT_PROOF_ROWS

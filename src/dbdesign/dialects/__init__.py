@@ -73,6 +73,7 @@ class Capabilities:
     nullable_primary_keys: bool = False  # a primary key column may hold NULL (SQLite)
     nulls_not_distinct: bool = False  # UNIQUE NULLS NOT DISTINCT (PostgreSQL 15+)
     set_null_columns: bool = False  # ON DELETE SET NULL (some of the key's columns) (15+)
+    virtual_tables: bool = False  # CREATE VIRTUAL TABLE ... USING a module (SQLite: FTS5)
     # Where an index name must be unique: in the schema, in the table, or in the database.
     index_name_scope: Literal["schema", "table", "database"] = "schema"
     # A BEFORE row trigger may change the row being written (NEW.col := ...); SQLite's may not.

@@ -198,6 +198,7 @@ class SQLiteDialect(Dialect):
     url_schemes = ("sqlite",)
     capabilities = Capabilities(
         transactional_ddl=True,
+        virtual_tables=True,
         partial_indexes=True,
         expression_indexes=True,
         deferrable=True,

@@ -32,8 +32,14 @@ def writer(dialect: str) -> ModuleType:
 
 
 def emit_schema(schema: Schema, dialect: str | None = None) -> str:
-    """DDL that creates ``schema`` in an empty database of ``dialect`` (default: its own)."""
-    return str(writer(dialect or schema.dialect).emit_schema(schema))
+    """DDL that creates ``schema`` in an empty database of ``dialect`` (default: its own).
+    Virtual tables (SQLite's FTS5) are written for a dialect that has them, else refused: a
+    writer that skipped them would lose the search index silently."""
+    d = dialects.get(dialect or schema.dialect)
+    if schema.virtual_tables and not d.capabilities.virtual_tables:
+        names = ", ".join(sorted(schema.virtual_tables))
+        raise UnsupportedError(f"{d.title} has no virtual tables (SQLite's FTS5): {names}")
+    return str(writer(d.name).emit_schema(schema))
 
 
 def create_index_sql(schema: Schema, index: Index) -> str:
