@@ -29,7 +29,12 @@ import yaml
 
 from dbdesign import api, engine
 from dbdesign.diff import diff_schemas
-from dbdesign.errors import ConfigError, DestructiveChangeError, UnsupportedError
+from dbdesign.errors import (
+    ConfigError,
+    DestructiveChangeError,
+    MigrationError,
+    UnsupportedError,
+)
 from dbdesign.lint.findings import Severity
 from dbdesign.lint.migration import MigrationLintOptions
 from dbdesign.migrate.compare import schema_differences
@@ -412,6 +417,25 @@ def test_a_folder_with_another_design_json_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="version 9"):
         api.design_outputs(spec, out=out, prove=False)
     assert sorted(p.name for p in out.iterdir()) == ["design.json"]
+
+
+def test_migrations_that_do_not_build_the_previous_design_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """0001 edited by hand after the design: the next migration would start from a schema the
+    database does not have. Refused, nothing written."""
+    v1 = _example("library")
+    out = _first_design(tmp_path, v1, monkeypatch)
+    initial = out / "migrations" / "0001_initial.up.sql"
+    initial.write_text(initial.read_text() + "\nALTER TABLE public.members ADD COLUMN nick text;\n")
+    before = _snapshot(out)
+    v2 = copy.deepcopy(v1)
+    _phone(v2)
+    with pytest.raises(MigrationError, match=r"do not build the previous design.*members"):
+        api.design_outputs(
+            _spec_file(tmp_path, "v2", v2), out=out, prove=False, db=server_url("embedded")
+        )
+    assert _snapshot(out) == before
 
 
 # ------------------------------------------------------------------------------ the command

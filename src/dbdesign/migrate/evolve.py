@@ -10,7 +10,8 @@ after the folder's migrations, which are never rewritten.
 
 All of it happens in a temporary copy of the folder and a scratch database on the server given:
 
-1. the earlier migrations are replayed; they must build the previous schema;
+1. the earlier migrations are replayed; they must build the previous schema (else a
+   :class:`MigrationError`: nothing is written);
 2. each new up file is applied by the runner and the schema read back; its down file is the
    diff from there back to the state before it, in plain forms (a down is for going back
    quickly), so every down undoes exactly its up (a dropped column it adds again is put back
@@ -37,7 +38,7 @@ from pathlib import Path
 from dbdesign import dialects
 from dbdesign.diff import Plan, Statement, diff_schemas
 from dbdesign.diff.plan import op_table, render_statements
-from dbdesign.errors import DestructiveChangeError, UnsupportedError
+from dbdesign.errors import DestructiveChangeError, MigrationError, UnsupportedError
 from dbdesign.lint.findings import Finding, Severity
 from dbdesign.migrate.compare import schema_differences
 from dbdesign.migrate.files import FILE_RE, discover, new_migration
@@ -156,8 +157,7 @@ def next_migration(
         with pg.scratch(server) as url:
             run.replay(url)
             ups = run.write_ups(name or default_name(plan))
-            if not run.problems:
-                run.apply(url, ups)
+            run.apply(url, ups)
         findings = run.lint(ups, frozenset(accepted), shown_as or str(folder))
         files = tuple(
             (p.name, p.read_text(encoding="utf-8")) for up in ups for p in (up, _down_path(up))
@@ -195,7 +195,13 @@ class _Run:
         with pg.connect(url) as conn:
             self.version = " ".join(pg.version(conn).split()[:2])
         self.states = [replay(self.work, url)]
-        self._differ("the earlier migrations do not build the previous design", self.states[0])
+        diffs = [str(x) for x in schema_differences(self.previous, self.states[0])]
+        if diffs:
+            raise MigrationError(
+                "the folder's migrations do not build the previous design (its design.json; "
+                "expected -> got): " + "; ".join(diffs[:10]) + ". Was one edited by hand? Make "
+                "them agree, or design into another folder"
+            )
 
     def apply(self, url: str, ups: Sequence[Path]) -> None:
         """Apply each up (then write its down from the state it left), compare with the
