@@ -271,3 +271,19 @@ def test_patterns_drawn_many_at_once_match(pattern: str) -> None:
     assert [s for s in many if not rx.search(s)] == []
     assert len(set(many)) > 1
     assert x.many(random.Random(4), 3000) == many
+
+
+def test_a_load_in_the_callers_transaction_leaves_its_settings(pg_scratch: str) -> None:
+    """The index builds sort with more memory (maintenance_work_mem) for the load only: a load
+    into the caller's open transaction gives the setting back; the caller still decides."""
+    load_sql(pg_scratch, PAIR)
+    schema = read_catalog(pg_scratch)
+    with connect(pg_scratch) as conn:
+        conn.execute("SET maintenance_work_mem = '16MB'")
+        conn.execute("SELECT 1")  # a transaction is open: the load runs inside it
+        report = datagen.load(conn, schema, {"*": 500}, analyze=False)
+        assert report.total_rows == 1000
+        assert conn.execute("SHOW maintenance_work_mem").fetchone() == ("16MB",)
+        assert conn.execute("SELECT count(*) FROM child").fetchone() == (500,)
+        conn.rollback()
+        assert conn.execute("SELECT count(*) FROM child").fetchone() == (0,)

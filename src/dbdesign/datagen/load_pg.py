@@ -17,7 +17,13 @@ from dbdesign.databases import bulk_postgres
 from dbdesign.datagen.checks import CheckUnsupported, parse_expression
 from dbdesign.datagen.load_cycles import SetLater, set_later, unloadable
 from dbdesign.datagen.load_pg_copy import Builder, copy_tables
-from dbdesign.datagen.load_pg_rebuild import Rebuild, put_back, take_down
+from dbdesign.datagen.load_pg_rebuild import (
+    Rebuild,
+    more_sort_memory,
+    put_back,
+    restore_sort_memory,
+    take_down,
+)
 from dbdesign.datagen.load_report import (
     LoadJob,
     LoadReport,
@@ -116,6 +122,7 @@ def load_pg(conn: psycopg.Connection[Any], label: str, job: LoadJob) -> LoadRepo
                     plan.broken_fks,
                     foreign_keys=not job.keep,  # keep_cyclic_keys: no key dropped, none re-added
                 )
+                memory = more_sort_memory(conn) if rebuild else None
             builder = Builder(conn, rebuild, clock)
             hold = _deferred_tables(plan)
 
@@ -135,6 +142,7 @@ def load_pg(conn: psycopg.Connection[Any], label: str, job: LoadJob) -> LoadRepo
                 if rebuild:
                     _check_deferred_now(conn, plan)
                 put_back(conn, rebuild)
+                restore_sort_memory(conn, memory)
             current = "the foreign keys of a cycle"
             for stmt in readd:
                 conn.execute(stmt)
