@@ -15,6 +15,7 @@ from dbdesign import api
 from dbdesign.design import Design, PatternPlan, design
 from dbdesign.design.output import render, schema_sql
 from dbdesign.design.prove import load_rows, proof_rows, prove
+from dbdesign.migrate.compare import schema_differences
 from dbdesign.readers import spec as S
 from dbdesign.readers.catalog.sqlite import read_catalog
 from dbdesign.readers.ddl.sqlite import read_ddl
@@ -234,3 +235,17 @@ def test_a_load_sets_the_fts5_triggers_aside_and_rebuilds_the_index(tmp_path: Pa
     (n,) = conn.execute("SELECT count(*) FROM products_fts_docsize").fetchone()
     assert n == rows["main.products"] + 200
     conn.close()
+
+
+def test_a_missing_fts5_table_is_named_by_the_schema_comparison(tmp_path: Path) -> None:
+    """migrate verify / test and design-against-a-previous-design compare schemas by kind: a
+    database that lost its FTS5 table differs from the design, and the difference says which."""
+    d = _design("library")
+    db = tmp_path / "app.db"
+    with sqlite3.connect(db) as conn:
+        conn.executescript(schema_sql(d.schema))
+        conn.execute("DROP TABLE books_fts")
+    conn.close()
+    got = read_catalog(db)
+    diffs = [str(x) for x in schema_differences(d.schema, got)]
+    assert any("virtual table" in x and "books_fts" in x for x in diffs), diffs

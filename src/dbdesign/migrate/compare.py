@@ -39,6 +39,7 @@ _KINDS = {
     "triggers": "trigger",
     "rules": "rule",
     "policies": "policy",
+    "virtual_tables": "virtual table",
 }
 
 
