@@ -274,6 +274,12 @@ class Project(_Model):
     recovery: Recovery | None = Field(
         None, description="RPO and RTO; unstated: DESIGN.md assumes RPO 5 min and RTO 1 h."
     )
+    scale_out: Literal["auto", "citus", "none"] = Field(
+        "auto",
+        description="Beyond one server (PostgreSQL): auto designs for Citus when the hot data "
+        "or the stated writes pass what one node carries (DESIGN.md says where that line is), "
+        "citus always, none never.",
+    )
 
 
 class Spec(_Model):
