@@ -334,7 +334,14 @@ def _queries(d: Design, proof: Proof | None) -> list[str]:
 def _claimed_shape(pp: PatternPlan) -> str:
     """The shape DESIGN.md claims for a pattern's plan, which the proof holds it to."""
     parts = []
-    if pp.ordered:
+    per = pp.pattern.per_group
+    if pp.ordered and per:
+        parts.append(
+            f"each group's rows come out of `{pp.index}` in the pattern's order, so its LIMIT "
+            f"{per.limit} stops after {per.limit} rows: no parameter set may sort more than "
+            f"{SORTED_ROWS_OK:,} rows (the rows the listed groups hold are counted as matched)"
+        )
+    elif pp.ordered:
         parts.append(
             f"rows come out of `{pp.index}` in the pattern's order, so LIMIT stops early: no "
             f"parameter set may sort more than {SORTED_ROWS_OK:,} rows (a key with fewer rows "

@@ -36,6 +36,7 @@ class Lookup:
     nulls: list[tuple[str, bool]]  # (column, True: IS NULL / False: IS NOT NULL)
     sort: list[tuple[str, bool]]  # (column, descending)
     group: list[str]
+    per: str | None  # top-N per group: the column whose listed values make the groups
     preds: list[str]  # fixed filters, deleted_at IS NULL, IS [NOT] NULL, as SQL conditions
 
     @property
@@ -85,6 +86,7 @@ def lookup(b: Draft, p: AccessPattern) -> Lookup:
         nulls=nulls,
         sort=[(_sort_column(b, p, s), s.startswith("-")) for s in p.sort],
         group=[col(f) for f in p.group_by],
+        per=col(p.per_group.by) if p.per_group else None,
         preds=preds,
     )
 
@@ -188,9 +190,18 @@ def _conditions(b: Draft, lk: Lookup, params: list[Param]) -> tuple[str, list[st
 
 def pattern_sql(b: Draft, lk: Lookup) -> tuple[str, tuple[Param, ...]]:
     """The query of an access pattern, with its parameters in order."""
-    q = b.q
+    if lk.per is not None:
+        return _per_group_sql(b, lk)
     params: list[Param] = []
+    return _rows_sql(b, lk, params), tuple(params)
+
+
+def _rows_sql(b: Draft, lk: Lookup, params: list[Param], extra: tuple[str, ...] = ()) -> str:
+    """The query of a pattern that reads one table (``extra``: conditions before its own);
+    its parameters appended to ``params``."""
+    q = b.q
     source, conds = _conditions(b, lk, params)
+    conds = [*extra, *conds]
     sql = f"SELECT {', '.join(_select(b, lk))}\nFROM {source}"
     if conds:
         sql += "\nWHERE " + "\n  AND ".join(conds)
@@ -199,13 +210,48 @@ def pattern_sql(b: Draft, lk: Lookup) -> tuple[str, tuple[Param, ...]]:
     order = lk.keyset or lk.sort
     if order:
         sql += "\nORDER BY " + ", ".join(f"{q(c)} DESC" if d else q(c) for c, d in order)
-    if lk.p.limit:
-        sql += f"\nLIMIT {lk.p.limit}"
-    return sql, tuple(params)
+    limit = lk.p.per_group.limit if lk.p.per_group else lk.p.limit
+    if limit:
+        sql += f"\nLIMIT {limit}"
+    return sql
+
+
+def _per_group_sql(b: Draft, lk: Lookup) -> tuple[str, tuple[Param, ...]]:
+    """Top-N per group: each listed value's first rows in the sort's order, each read by its
+    own probe of the index (group column, sort ...), which stops after N rows.
+
+    PostgreSQL: a LATERAL join over the list (one array parameter, unnested). MySQL / MariaDB
+    and SQLite have no LATERAL: one UNION ALL branch per value (:data:`IN_VALUES` of them),
+    each with its own ORDER BY and LIMIT; a ROW_NUMBER() window over the listed groups would
+    read and number every row of them."""
+    assert lk.per is not None
+    q = b.q
+    params: list[Param] = []
+    if b.pg:
+        col = next(c for c in lk.t.columns if c.name == lk.per)
+        params.append(Param(lk.per, "in"))
+        inner = _rows_sql(b, lk, params, (f"{q(lk.per)} = g.value",))
+        sql = (
+            f"SELECT r.*\nFROM unnest($1::{col.type}[]) AS g(value)\nCROSS JOIN LATERAL (\n"
+            + _indent(inner)
+            + "\n) AS r"
+        )
+        return sql, tuple(params)
+    branches = []
+    for i in range(1, IN_VALUES + 1):
+        params.append(Param(lk.per, "in"))
+        inner = _rows_sql(b, lk, params, (f"{q(lk.per)} = {b.ph(len(params))}",))
+        branches.append("SELECT * FROM (\n" + _indent(inner) + f"\n) AS g{i}")
+    return "\nUNION ALL\n".join(branches), tuple(params)
+
+
+def _indent(sql: str) -> str:
+    return "\n".join("  " + line for line in sql.split("\n"))
 
 
 def count_sql(sql: str) -> str:
-    """The number of rows a pattern's query matches (without its ORDER BY and LIMIT): the
-    rows a plan that does not read them in order must sort (or, grouped, the groups)."""
-    kept = [ln for ln in sql.split("\n") if not ln.startswith(("ORDER BY ", "LIMIT "))]
+    """The number of rows a pattern's query matches (without its ORDER BY and LIMIT, those of
+    its subqueries too): the rows a plan that does not read them in order must sort (or,
+    grouped, the groups; per group, every row of the listed groups)."""
+    kept = [ln for ln in sql.split("\n") if not ln.lstrip().startswith(("ORDER BY ", "LIMIT "))]
     return "SELECT count(*) FROM (\n" + "\n".join(kept) + "\n) AS matched"

@@ -9,7 +9,7 @@ from dataclasses import replace
 from dbdesign.design.draft import SOFT_DELETED, Draft, PatternPlan, TableDraft
 from dbdesign.design.indexes import existing_leading, existing_serving, unique_within
 from dbdesign.design.naming import object_name
-from dbdesign.design.pattern_sql import Lookup, fts_of, lookup, pattern_sql
+from dbdesign.design.pattern_sql import IN_VALUES, Lookup, fts_of, lookup, pattern_sql
 from dbdesign.model import IndexElement
 from dbdesign.readers.spec_patterns import AccessPattern
 
@@ -87,6 +87,8 @@ def _key(b: Draft, lk: Lookup) -> tuple[list[str], list[IndexElement]]:
         key_cols += [c for c in fixed_cols if c not in key_cols]
         if lk.soft:
             key_cols.append("deleted_at")
+    if lk.per and lk.per not in key_cols:  # each group is read by its own = probe
+        key_cols.append(lk.per)
     key_cols += [c for c in lk.inl if c not in key_cols]
     order = lk.keyset or lk.sort
     mixed = len({d for _, d in order}) > 1
@@ -203,6 +205,10 @@ def _why(
     parts = []
     if eq:
         parts.append(f"equality column{'s' if len(eq) > 1 else ''} first ({', '.join(eq)})")
+    if lk.per:
+        parts.append(
+            f"{'then ' if parts else ''}the group column ({lk.per}): one probe per listed value"
+        )
     if lk.inl:
         parts.append(f"then the IN list's {', '.join(lk.inl)}: one lookup per value")
     if b.my and p.fixed:
@@ -227,6 +233,8 @@ def _why(
             f"the selected {', '.join(uncovered)} are not appended (TEXT/JSON, or more than "
             f"{INCLUDE_MAX} columns or {COVER_MAX_BYTES:,} bytes): rows are read by primary key"
         )
+    if p.per_group:
+        parts.append(_per_group_form(b, p.per_group.limit))
     partial = [f"{k} = {v}" for k, v in p.fixed.items()]
     partial += [f"{c} IS {'' if null else 'NOT '}NULL" for c, null in lk.nulls]
     if partial and not b.my:
@@ -234,12 +242,38 @@ def _why(
     return "; ".join(parts)
 
 
+def _per_group_form(b: Draft, n: int) -> str:
+    """How this dialect reads the first ``n`` rows of each group, and what it costs."""
+    if b.pg:
+        return (
+            f"a LATERAL join over the listed values: each group costs one index probe and {n} "
+            "rows, whatever the group's size"
+        )
+    no_lateral = (
+        "MariaDB has no LATERAL join (MySQL has since 8.0.14; the design runs on both)"
+        if b.my
+        else "SQLite has no LATERAL join"
+    )
+    return (
+        f"{no_lateral}: one UNION ALL branch per value, each an index probe that stops after "
+        f"{n} rows, so the statement is written for the list's length ({IN_VALUES} here; pad "
+        "a shorter list with NULL, which finds no rows); a ROW_NUMBER() window "
+        "over the listed groups would read and number every row of them"
+    )
+
+
 def _why_order(lk: Lookup, *, first: bool) -> list[str]:
     """The reason for the key's order columns: the sort (and a keyset's id), or the groups."""
     p, sort = lk.p, lk.sort
     names = ", ".join(c for c, _ in sort)
     parts = []
-    if sort and not (lk.inl or p.grouped):
+    if sort and p.per_group:
+        n = p.per_group.limit
+        parts.append(
+            f"then the sort column ({names}): each group's rows come out in order, so its "
+            f"LIMIT {n} stops after {n} rows"
+        )
+    elif sort and not (lk.inl or p.grouped):
         parts.append(
             f"{'' if first else 'then '}the sort column ({names}): rows come out in order, so "
             "LIMIT stops early"

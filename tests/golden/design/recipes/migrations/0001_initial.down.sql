@@ -1,0 +1,25 @@
+DROP TRIGGER trg_reviews_set_updated_at ON public.reviews;
+
+DROP TRIGGER trg_recipes_set_updated_at ON public.recipes;
+
+DROP TRIGGER trg_cooks_set_updated_at ON public.cooks;
+
+ALTER TABLE public.reviews DROP CONSTRAINT fk_reviews_reviewer_id;
+
+ALTER TABLE public.reviews DROP CONSTRAINT fk_reviews_recipe_id;
+
+ALTER TABLE public.recipes DROP CONSTRAINT fk_recipes_cook_id;
+
+DROP INDEX public.idx_reviews_reviewer_id;
+
+DROP INDEX public.idx_reviews_recipe_id_posted_at;
+
+DROP INDEX public.idx_recipes_cook_id_published_at;
+
+DROP TABLE public.reviews;
+
+DROP TABLE public.recipes;
+
+DROP TABLE public.cooks;
+
+DROP FUNCTION public.set_updated_at();

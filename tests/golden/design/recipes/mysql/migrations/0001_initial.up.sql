@@ -1,0 +1,51 @@
+CREATE TABLE `cooks` (
+  `id` bigint NOT NULL AUTO_INCREMENT,
+  `username` varchar(30) NOT NULL,
+  `email` varchar(254) NOT NULL COMMENT 'PII: personal data; encrypt at rest.',
+  `display_name` varchar(80) NOT NULL,
+  `created_at` datetime(6) NOT NULL DEFAULT current_timestamp(6),
+  `updated_at` datetime(6) NOT NULL DEFAULT current_timestamp(6) ON UPDATE current_timestamp(6),
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `uq_cooks_email` (`email`),
+  UNIQUE KEY `uq_cooks_username` (`username`),
+  CONSTRAINT `chk_cooks_display_name` CHECK (char_length(display_name) >= 1),
+  CONSTRAINT `chk_cooks_email` CHECK (email regexp '^[^@[:space:]]+@[^@[:space:]]+[.][^@[:space:]]+$'),
+  CONSTRAINT `chk_cooks_username` CHECK (char_length(username) >= 1)
+) COMMENT='A member of the site who publishes and reviews recipes.';
+
+CREATE TABLE `recipes` (
+  `id` bigint NOT NULL AUTO_INCREMENT,
+  `cook_id` bigint NOT NULL,
+  `title` varchar(160) NOT NULL,
+  `summary` varchar(500) NOT NULL,
+  `cuisine` varchar(8) NOT NULL,
+  `minutes` smallint NOT NULL COMMENT 'Time from start to table.',
+  `published_at` datetime(6) NOT NULL,
+  `created_at` datetime(6) NOT NULL DEFAULT current_timestamp(6),
+  `updated_at` datetime(6) NOT NULL DEFAULT current_timestamp(6) ON UPDATE current_timestamp(6),
+  PRIMARY KEY (`id`),
+  KEY `idx_recipes_cook_id_published_at` (`cook_id`, `published_at`),
+  CONSTRAINT `fk_recipes_cook_id` FOREIGN KEY (`cook_id`) REFERENCES `cooks` (`id`),
+  CONSTRAINT `chk_recipes_cuisine` CHECK (cuisine in ('italian', 'french', 'indian', 'chinese', 'mexican', 'japanese', 'other')),
+  CONSTRAINT `chk_recipes_minutes` CHECK (minutes >= 1 AND minutes <= 2880),
+  CONSTRAINT `chk_recipes_summary` CHECK (char_length(summary) >= 1),
+  CONSTRAINT `chk_recipes_title` CHECK (char_length(title) >= 1)
+) COMMENT='A dish and how to make it.';
+
+CREATE TABLE `reviews` (
+  `id` bigint NOT NULL AUTO_INCREMENT,
+  `recipe_id` bigint NOT NULL,
+  `reviewer_id` bigint NOT NULL,
+  `rating` tinyint NOT NULL,
+  `body` text NULL,
+  `posted_at` datetime(6) NOT NULL,
+  `created_at` datetime(6) NOT NULL DEFAULT current_timestamp(6),
+  `updated_at` datetime(6) NOT NULL DEFAULT current_timestamp(6) ON UPDATE current_timestamp(6),
+  PRIMARY KEY (`id`),
+  KEY `idx_reviews_recipe_id_posted_at` (`recipe_id`, `posted_at`),
+  KEY `idx_reviews_reviewer_id` (`reviewer_id`),
+  CONSTRAINT `fk_reviews_recipe_id` FOREIGN KEY (`recipe_id`) REFERENCES `recipes` (`id`) ON DELETE CASCADE,
+  CONSTRAINT `fk_reviews_reviewer_id` FOREIGN KEY (`reviewer_id`) REFERENCES `cooks` (`id`) ON DELETE CASCADE,
+  CONSTRAINT `chk_reviews_body` CHECK (char_length(body) <= 2000),
+  CONSTRAINT `chk_reviews_rating` CHECK (rating >= 1 AND rating <= 5)
+) COMMENT='A cook''s rating and words on a recipe.';

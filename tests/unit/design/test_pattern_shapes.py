@@ -1,0 +1,97 @@
+"""Access patterns that read more than one slice of one index: top-N per group (``per_group``).
+Errors at their YAML path; the query and index each dialect gets (examples/recipes.yaml)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dbdesign.design import design
+from dbdesign.design.output import design_json
+from dbdesign.design.pattern_sql import IN_VALUES, count_sql
+from dbdesign.readers import spec as S
+from tests.paths import ROOT
+
+RECIPES = (ROOT / "examples" / "recipes.yaml").read_text()
+
+
+def _error(old: str, new: str) -> str:
+    assert old in RECIPES, old
+    with pytest.raises(S.SpecError) as e:
+        S.loads(RECIPES.replace(old, new, 1))
+    return str(e.value)
+
+
+PER_GROUP = "    per_group: {by: recipe, limit: 3}\n    sort: [-posted_at]\n"
+
+
+@pytest.mark.parametrize(
+    "new,path,phrase",
+    [
+        (
+            "    per_group: {by: recipes, limit: 3}\n    sort: [-posted_at]\n",
+            "access_patterns[0].per_group.by",
+            "no field 'recipes' on review (did you mean 'recipe'?)",
+        ),
+        ("    per_group: {by: recipe, limit: 3}\n", "access_patterns[0].per_group", "needs sort:"),
+        (PER_GROUP + "    limit: 10\n", "access_patterns[0].limit", "no pattern-wide limit"),
+        (
+            PER_GROUP + "    equal: [recipe]\n",
+            "access_patterns[0].per_group.by",
+            "not also in equal:",
+        ),
+        (
+            PER_GROUP + "    group_by: [rating]\n    aggregates: [{fn: count}]\n",
+            "access_patterns[0].per_group",
+            "not with keyset, group_by or text_search",
+        ),
+        ("    per_group: {by: recipe, limit: 0}\n    sort: [-posted_at]\n", "per_group.limit", ""),
+    ],
+)
+def test_per_group_errors_at_their_yaml_path(new: str, path: str, phrase: str) -> None:
+    e = _error(PER_GROUP, new)
+    assert path in e and phrase in e, e
+
+
+def _plans(dialect: str) -> dict[str, object]:
+    d = design(S.loads(RECIPES), dialect)
+    return {pp.pattern.name: pp for pp in d.patterns}
+
+
+def test_per_group_on_postgres_is_a_lateral_join_over_the_listed_values() -> None:
+    pp = _plans("postgres")["latest_reviews_per_recipe"]
+    assert pp.sql.startswith(  # type: ignore[attr-defined]
+        "SELECT r.*\nFROM unnest($1::bigint[]) AS g(value)\nCROSS JOIN LATERAL (\n"
+    )
+    assert "  WHERE recipe_id = g.value\n  ORDER BY posted_at DESC\n  LIMIT 3\n) AS r" in pp.sql  # type: ignore[attr-defined]
+    assert [p.kind for p in pp.params] == ["in"]  # type: ignore[attr-defined]
+    assert pp.index == "idx_reviews_recipe_id_posted_at" and pp.ordered  # type: ignore[attr-defined]
+    assert "LATERAL join" in pp.reason  # type: ignore[attr-defined]
+    # matched: every row of the listed groups (the inner ORDER BY and LIMIT left out)
+    counted = count_sql(pp.sql)  # type: ignore[attr-defined]
+    assert "LIMIT" not in counted and "ORDER BY" not in counted and "g.value" in counted
+
+
+@pytest.mark.parametrize("dialect", ["mysql", "sqlite"])
+def test_per_group_elsewhere_is_one_union_branch_per_value(dialect: str) -> None:
+    pp = _plans(dialect)["latest_reviews_per_recipe"]
+    sql = pp.sql  # type: ignore[attr-defined]
+    assert sql.count("UNION ALL") == IN_VALUES - 1
+    assert sql.count("ORDER BY posted_at DESC\n  LIMIT 3\n) AS g") == IN_VALUES
+    assert [p.kind for p in pp.params] == ["in"] * IN_VALUES  # type: ignore[attr-defined]
+    assert pp.index == "idx_reviews_recipe_id_posted_at" and pp.ordered  # type: ignore[attr-defined]
+    # the cost of the form is stated: a statement per list length, and why not ROW_NUMBER()
+    assert "no LATERAL join" in pp.reason and "ROW_NUMBER()" in pp.reason  # type: ignore[attr-defined]
+
+
+def test_patterns_without_the_newer_keys_write_the_spec_as_before() -> None:
+    """design.json carries the spec; a key added later is written only when set, so a spec
+    without it reads (and compares) the same in an earlier design.json."""
+    spec = design(S.load(ROOT / "examples" / "helpdesk.yaml"))
+    patterns = design_json(spec, None)["spec"]["access_patterns"]
+    assert all("per_group" not in p for p in patterns)
+    recipes = design(S.loads(RECIPES))
+    written = design_json(recipes, None)["spec"]
+    assert written["access_patterns"][0]["per_group"] == {"by": "recipe", "limit": 3}
+    assert S.loads(json.dumps(written)) == recipes.spec
