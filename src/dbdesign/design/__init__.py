@@ -7,7 +7,7 @@ d.schema, d.decisions, d.patterns, d.choice
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from dbdesign import dialects
 from dbdesign.design.build import (
@@ -19,6 +19,8 @@ from dbdesign.design.build import (
     TableInfo,
 )
 from dbdesign.design.choice import Choice, choose
+from dbdesign.design.citus import CitusPlan
+from dbdesign.design.citus_plan import for_citus
 from dbdesign.design.types import MAPPERS
 from dbdesign.errors import DbdesignError, UnsupportedError
 from dbdesign.model import FrozenMap, Schema
@@ -41,6 +43,8 @@ class Design:
     rules: tuple[RulePlan, ...] = ()  # the spec's business rules, as this design enforces them
     # "table.column" -> the description the spec gives it (DESIGN.md derives the others)
     column_notes: FrozenMap[str, str] = field(default_factory=lambda: FrozenMap({}))
+    # beyond one server (PostgreSQL): the Citus plan, or the line it stays under
+    citus: CitusPlan | None = None
 
 
 def design(spec: Spec, dialect: str | None = None) -> Design:
@@ -49,7 +53,7 @@ def design(spec: Spec, dialect: str | None = None) -> Design:
     dialect = _dialect(dialect, choice.engine)
     b = DesignBuilder(spec, dialect)
     schema = b.build()
-    return Design(
+    d = Design(
         spec=spec,
         dialect=dialect,
         schema=schema,
@@ -61,6 +65,19 @@ def design(spec: Spec, dialect: str | None = None) -> Design:
         partitioned=tuple(b.partitioned),
         rules=tuple(b.rules),
         column_notes=FrozenMap(b.column_notes),
+    )
+    # Past one node's line (or asked), the schema is made for Citus (design/citus*.py).
+    citus, made = for_citus(d)
+    if made is None:
+        return replace(d, citus=citus)
+    redone = {x.subject for x in made.decisions}
+    return replace(
+        d,
+        schema=made.schema,
+        tables=made.tables,
+        patterns=made.patterns,
+        decisions=tuple(x for x in d.decisions if x.subject not in redone) + made.decisions,
+        citus=citus,
     )
 
 

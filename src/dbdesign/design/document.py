@@ -9,6 +9,7 @@ from dbdesign.conventions import TENANT_SETTING
 from dbdesign.design import Design, PatternPlan, TableInfo
 from dbdesign.design.build import CYCLE_NULLABLE, NOT_PARTITIONED
 from dbdesign.design.choice import ENGINES
+from dbdesign.design.citus_doc import citus_md, replica_md
 from dbdesign.design.doc_columns import description
 from dbdesign.design.doc_ops import caching_md, pool_md, recovery_md, storage_md
 from dbdesign.design.naming import plural
@@ -349,6 +350,9 @@ def _claimed_shape(pp: PatternPlan) -> str:
         )
     if pp.covering:
         parts.append(f"index-only: `{pp.index}` holds every column read")
+    if pp.reads:
+        every = ", ".join(f"`{i}`" for i in (pp.index, *pp.reads))
+        parts.append(f"with typical values the plan reads each of {every} (one per branch)")
     return "; ".join(parts)
 
 
@@ -516,6 +520,7 @@ def _scaling(d: Design, proof: Proof | None) -> list[str]:
             "for reports and send read-only traffic there once the primary's CPU "
             "passes 60 %."
         )
+        out += replica_md(d)
     else:
         out.append(
             f"- {reads:g} reads/s stated: the primary serves reads; a replica is for failover."
@@ -557,5 +562,6 @@ def _scaling(d: Design, proof: Proof | None) -> list[str]:
     mt = spec.project.features.multi_tenancy
     if mt and ops:
         out.append(ops.sharding.format(tenant=mt.tenant))
+    out += citus_md(d)
     out.append("")
     return out

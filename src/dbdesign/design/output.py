@@ -99,6 +99,7 @@ def render(
     (``evolution``) has its next migration's files instead of the initial migration (the
     earlier migrations are not among the files: they are never rewritten), and DESIGN.md names
     them."""
+    from dbdesign.design.citus_doc import citus_sql
     from dbdesign.design.document import ascii_erd, design_md
     from dbdesign.design.evolve import with_strategy
 
@@ -111,6 +112,8 @@ def render(
         files["migrations/0001_initial.down.sql"] = down_sql(d.schema)
     else:
         files.update((f"migrations/{name}", text) for name, text in evolution.files)
+    if d.citus is not None and d.citus.applies:
+        files["citus.sql"] = citus_sql(d, d.citus)
     files["erd.mmd"] = erd_mmd
     files["erd.txt"] = erd_txt
     files["design.json"] = json.dumps(design_json(d, proof), indent=2) + "\n"

@@ -19,7 +19,15 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    field_validator,
+    model_serializer,
+)
 
 from dbdesign.errors import ParseError
 from dbdesign.readers import expression as X
@@ -280,6 +288,14 @@ class Project(_Model):
         "or the stated writes pass what one node carries (DESIGN.md says where that line is), "
         "citus always, none never.",
     )
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Left out at its default, so the spec in an earlier design.json reads the same.
+        out: dict[str, Any] = handler(self)
+        if out.get("scale_out") == "auto":
+            out.pop("scale_out")
+        return out
 
 
 class Spec(_Model):
