@@ -2,7 +2,9 @@
 embedded PostgreSQL 16, PostgreSQL 15, SQLite and MariaDB in the shape DESIGN.md claims: top-N
 per group reads each listed group's first rows through (recipe_id, posted_at) without sorting
 the groups' rows (PostgreSQL: a LATERAL join; elsewhere one UNION ALL branch per value). With
-the index's sort column gone the same plan sorts every row of the groups, and the proof fails."""
+the index's sort column gone the same plan sorts every row of the groups, and the proof fails.
+An OR of equalities reads each branch through its own index and combines the rows (BitmapOr,
+index_merge union, MULTI-INDEX OR); with one branch's index gone the proof fails naming it."""
 
 from __future__ import annotations
 
@@ -59,3 +61,15 @@ def test_top_n_per_group_without_the_sort_column_fails_the_proof(server: str) ->
     (r,) = proof.results
     assert r.uses_index, r.plan_text  # the name is there: only the shape gives it away
     assert any("sorts" in p for p in r.shape_problems), r
+
+
+@pytest.mark.parametrize("server", SERVERS)
+def test_an_or_without_a_branchs_index_fails_the_proof(server: str) -> None:
+    d = _design(server, "find_cook")
+    ix = next(v for v in d.schema.indexes.values() if v.name == "idx_cooks_phone")
+    other = replace(ix.elements[0], column="display_name")  # same name, no longer on phone
+    proof = prove(d, _with_index(d, replace(ix, elements=(other,))), url_of(server))
+    assert not proof.ok
+    (r,) = proof.results
+    unread = [p.split(" although ")[0] for p in r.shape_problems if "does not read" in p]
+    assert unread and "idx_cooks_phone" in unread[0], r

@@ -69,6 +69,9 @@ class PatternPlan:
     # index (no sort: LIMIT stops early); read from the index alone (covering).
     ordered: bool = False
     covering: bool = False
+    # Every index the plan must read with typical values, besides ``index`` (an OR: the index
+    # of each branch, whose row sets the plan combines).
+    reads: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,10 +2,10 @@
 table (:class:`Lookup`), and the SQL the proof runs and DESIGN.md shows, with its parameters in
 order. :mod:`.patterns` designs the index from the same lookup.
 
-Parameters by kind: ``eq`` (=), ``in`` (PostgreSQL: one array, ``= ANY($n)``; elsewhere
-:data:`IN_VALUES` placeholders), ``lower`` (>=) and ``upper`` (<), ``search`` (the words of a
-full-text search) and ``cursor`` (keyset pagination: the previous page's last sort values and
-id)."""
+Parameters by kind: ``eq`` (=, also in a branch of an OR), ``in`` (PostgreSQL: one array,
+``= ANY($n)``; elsewhere :data:`IN_VALUES` placeholders), ``lower`` (>=) and ``upper`` (<),
+``search`` (the words of a full-text search) and ``cursor`` (keyset pagination: the previous
+page's last sort values and id)."""
 
 from __future__ import annotations
 
@@ -37,6 +37,7 @@ class Lookup:
     sort: list[tuple[str, bool]]  # (column, descending)
     group: list[str]
     per: str | None  # top-N per group: the column whose listed values make the groups
+    anyof: list[list[str]]  # OR: branches of columns compared with =
     preds: list[str]  # fixed filters, deleted_at IS NULL, IS [NOT] NULL, as SQL conditions
 
     @property
@@ -87,6 +88,7 @@ def lookup(b: Draft, p: AccessPattern) -> Lookup:
         sort=[(_sort_column(b, p, s), s.startswith("-")) for s in p.sort],
         group=[col(f) for f in p.group_by],
         per=col(p.per_group.by) if p.per_group else None,
+        anyof=[[col(f) for f in branch] for branch in p.any_of],
         preds=preds,
     )
 
@@ -140,6 +142,31 @@ def _keyset_condition(b: Draft, lk: Lookup, params: list[Param]) -> str:
     return "(" + " OR ".join(terms) + ")"
 
 
+def _in_condition(b: Draft, c: str, params: list[Param]) -> str:
+    """``c`` is one of a list: one array parameter (PostgreSQL), else IN_VALUES of them."""
+    if b.pg:
+        params.append(Param(c, "in"))
+        return f"{b.q(c)} = ANY({b.ph(len(params))})"
+    marks = []
+    for _ in range(IN_VALUES):
+        params.append(Param(c, "in"))
+        marks.append(b.ph(len(params)))
+    return f"{b.q(c)} IN ({', '.join(marks)})"
+
+
+def _or_condition(b: Draft, lk: Lookup, params: list[Param]) -> str:
+    """An OR of the branches, each its columns compared with = (AND within a branch)."""
+    branches = []
+    for branch in lk.anyof:
+        terms = []
+        for c in branch:
+            params.append(Param(c, "eq"))
+            terms.append(f"{b.q(c)} = {b.ph(len(params))}")
+        one = " AND ".join(terms)
+        branches.append(f"({one})" if len(terms) > 1 else one)
+    return "(" + " OR ".join(branches) + ")"
+
+
 def _conditions(b: Draft, lk: Lookup, params: list[Param]) -> tuple[str, list[str]]:
     """The FROM clause and the WHERE conditions of a pattern; their parameters appended to
     ``params``."""
@@ -153,16 +180,9 @@ def _conditions(b: Draft, lk: Lookup, params: list[Param]) -> tuple[str, list[st
 
     for c in lk.eq:
         bound(c, "eq", "=")
-    for c in lk.inl:
-        if b.pg:
-            params.append(Param(c, "in"))
-            conds.append(f"{q(c)} = ANY({ph(len(params))})")
-        else:
-            marks = []
-            for _ in range(IN_VALUES):
-                params.append(Param(c, "in"))
-                marks.append(ph(len(params)))
-            conds.append(f"{q(c)} IN ({', '.join(marks)})")
+    if lk.anyof:
+        conds.append(_or_condition(b, lk, params))
+    conds += [_in_condition(b, c, params) for c in lk.inl]
     for c in lk.rng:
         bound(c, "lower", ">=")
         bound(c, "upper", "<")

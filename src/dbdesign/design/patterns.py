@@ -60,6 +60,9 @@ def pattern(b: Draft, p: AccessPattern) -> PatternPlan:
             "pages, an index would only slow writes",
         )
         return plan(None, "small table: sequential scan")
+    if lk.anyof:
+        names, why = _branch_indexes(b, lk, where)
+        return replace(plan(names[0], why), reads=tuple(names[1:]))
     cols = tuple(key_cols)
     if not cols:
         return plan(None, "no filter or order to index")
@@ -106,6 +109,50 @@ def _key(b: Draft, lk: Lookup) -> tuple[list[str], list[IndexElement]]:
             key_cols.append(c)
             elements.append(IndexElement(column=c))
     return key_cols, elements
+
+
+def _branch_indexes(b: Draft, lk: Lookup, where: str | None) -> tuple[list[str], str]:
+    """An OR: an index for each branch (the pattern's equalities, then the branch's columns),
+    or the key or index that already serves it; the plan reads each and combines the rows.
+    Returns the indexes, one per branch, and the reason for them."""
+    names, parts = [], []
+    for i, branch in enumerate(lk.anyof, 1):
+        sub = replace(lk, eq=[*lk.eq, *(c for c in branch if c not in lk.eq)], anyof=[], sort=[])
+        key_cols, elements = _key(b, sub)
+        cols = tuple(key_cols)
+        served = _served(b, lk.t, cols, where, ordered=False)
+        if served:
+            b.purpose(lk.t, served, f"access pattern {lk.p.name} (branch {i} of its OR)")
+            names.append(served)
+            parts.append(f"branch {i} ({', '.join(branch)}) by {served}")
+            continue
+        name = object_name("idx", lk.t.name, cols)
+        b.index(
+            lk.t,
+            name,
+            tuple(elements),
+            where=where,
+            purpose=f"access pattern {lk.p.name} (branch {i} of its OR)",
+        )
+        why = _why(b, sub, (), [], [])
+        b.decide(name, f"index ({', '.join(cols)})", f"branch {i} of {lk.p.name}'s OR: {why}")
+        names.append(name)
+        parts.append(f"branch {i} ({', '.join(branch)}) by {name}")
+    return names, "; ".join(parts) + "; " + _or_form(b)
+
+
+def _or_form(b: Draft) -> str:
+    """How this dialect reads an OR of equalities through one index per branch."""
+    if b.pg:
+        how = "a BitmapOr of one Bitmap Index Scan per branch, then each row once"
+    elif b.my:
+        how = "an index_merge union of the branches' indexes (each row once)"
+    else:
+        how = "SQLite's MULTI-INDEX OR: each branch through its index, each row once"
+    return (
+        f"the plan reads every branch through its own index: {how}; one index over all the "
+        "branches' columns serves only the first"
+    )
 
 
 def _served_unpartial(b: Draft, lk: Lookup) -> str | None:

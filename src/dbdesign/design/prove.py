@@ -341,7 +341,8 @@ def _check(server: Server, conn: Any, d: Design, pp: PatternPlan, seed: int) -> 
 def _shape_problems(pp: PatternPlan, sets: list[SetResult]) -> tuple[str, ...]:
     """Where the plan does not have the shape DESIGN.md claims for the pattern's index: rows
     read in the index's order (no sort of more than SORTED_ROWS_OK rows, for any parameter
-    set: LIMIT stops early), and, with typical parameters, read from the index alone."""
+    set: LIMIT stops early), and, with typical parameters, read from the index alone, and
+    through every index it claims (each branch of an OR)."""
     out = []
     if pp.ordered:
         for s in sets:
@@ -353,6 +354,14 @@ def _shape_problems(pp: PatternPlan, sets: list[SetResult]) -> tuple[str, ...]:
                 )
                 break
     typical = sets[0].plan
+    claimed = [i for i in (pp.index, *pp.reads) if i and pp.reads]
+    unread = [i for i in claimed if i not in typical.used]
+    if unread:
+        out.append(
+            f"with the typical parameters the plan does not read {', '.join(unread)} although "
+            f"DESIGN.md says it reads each of {', '.join(claimed)}:\n"
+            f"{typical.text}"
+        )
     if pp.covering and pp.index in typical.used and pp.index not in typical.index_only:
         out.append(
             f"the plan visits the table although {pp.index} covers the query (DESIGN.md "

@@ -287,6 +287,10 @@ def _my_table_text(node: dict[str, Any], depth: int, out: list[str]) -> None:
     label = f"{node.get('access_type', '?')} on {node['table_name']}"
     if node.get("key"):
         label += f" using {node['key']}"
+    merge = node.get("index_merge")  # MariaDB: {"union": [{"range": {"key": ...}}, ...]}
+    if isinstance(merge, dict):
+        for how, parts in merge.items():
+            label += f" {how}({', '.join(dict.fromkeys(_my_keys(parts)))})"
     stats = [f"rows={node.get('rows', node.get('rows_examined_per_scan', '?'))}"]
     if node.get("r_rows") is not None:
         stats.append(f"actual rows={node['r_rows']:g}")

@@ -58,7 +58,7 @@ class PerGroup(_Model):
 
 # Keys added after design.json files were first written: left out of a pattern's JSON while
 # unset, so the spec in an earlier design.json reads (and compares) the same.
-_LATER_KEYS = ("per_group",)
+_LATER_KEYS = ("per_group", "any_of")
 
 
 class AccessPattern(_Model):
@@ -70,6 +70,11 @@ class AccessPattern(_Model):
     equal: tuple[str, ...] = Field((), description="Fields compared with =.")
     in_: tuple[str, ...] = Field(
         (), alias="in", description="Fields compared with a list of values (IN)."
+    )
+    any_of: tuple[tuple[str, ...], ...] = Field(
+        (),
+        description="OR: rows that match any one branch, each a list of fields compared with = "
+        "([[email], [phone]]: by e-mail or by phone); each branch gets its own index.",
     )
     range: tuple[str, ...] = Field((), description="Fields compared with >= and < (a window).")
     after: tuple[str, ...] = Field((), description="Fields with a lower bound only (>=).")
@@ -137,15 +142,7 @@ def pattern_errors(
     """The errors of one pattern, each at its YAML path: fields its entity lacks, and the
     combinations that make no query (``known``: the entity's fields; ``numeric``: those an
     aggregate other than count/min/max can read)."""
-    aliases = {a.alias for a in p.aggregates}
-    for key in FIELD_LISTS:
-        for j, f in enumerate(getattr(p, "in_" if key == "in" else key)):
-            f = f.removeprefix("-")
-            if f not in known and not (key == "sort" and f in aliases):
-                yield (*base, key, j), f"no field {f!r} on {p.entity}{suggest(f, sorted(known))}"
-    if p.per_group and p.per_group.by not in known:
-        f = p.per_group.by
-        yield (*base, "per_group", "by"), f"no field {f!r} on {p.entity}{suggest(f, sorted(known))}"
+    yield from _unknown_fields(base, p, known, suggest)
     for f in p.fixed:
         if f not in known:
             yield (*base, "fixed", f), f"no field {f!r} on {p.entity}"
@@ -160,9 +157,34 @@ def pattern_errors(
     yield from _combination_errors(base, p)
 
 
+def _unknown_fields(
+    base: PatternPath,
+    p: AccessPattern,
+    known: set[str],
+    suggest: Callable[[str, list[str]], str],
+) -> Iterator[tuple[PatternPath, str]]:
+    """The fields a pattern names that its entity lacks (a sort may name an aggregate)."""
+    aliases = {a.alias for a in p.aggregates}
+    named: list[tuple[PatternPath, str]] = []
+    for key in FIELD_LISTS:
+        for j, f in enumerate(getattr(p, "in_" if key == "in" else key)):
+            f = f.removeprefix("-")
+            if not (key == "sort" and f in aliases):
+                named.append(((*base, key, j), f))
+    for j, branch in enumerate(p.any_of):
+        named += [((*base, "any_of", j, k), f) for k, f in enumerate(branch)]
+    if p.per_group:
+        named.append(((*base, "per_group", "by"), p.per_group.by))
+    for path, f in named:
+        if f not in known:
+            yield path, f"no field {f!r} on {p.entity}{suggest(f, sorted(known))}"
+
+
 def _combination_errors(base: PatternPath, p: AccessPattern) -> Iterator[tuple[PatternPath, str]]:
     if p.per_group:
         yield from _per_group_errors(base, p)
+    if p.any_of:
+        yield from _any_of_errors(base, p)
     if p.keyset:
         if not (p.sort and p.limit):
             yield (*base, "keyset"), "keyset pagination needs sort: and limit:"
@@ -200,3 +222,14 @@ def _per_group_errors(base: PatternPath, p: AccessPattern) -> Iterator[tuple[Pat
     for key in ("equal", "in"):
         if by in getattr(p, "in_" if key == "in" else key):
             yield (*where, "by"), f"{by} makes the groups (a list of values): not also in {key}:"
+
+
+def _any_of_errors(base: PatternPath, p: AccessPattern) -> Iterator[tuple[PatternPath, str]]:
+    where: PatternPath = (*base, "any_of")
+    if len(p.any_of) < 2:
+        yield where, "any_of needs two branches or more (one is equal:)"
+    for j, branch in enumerate(p.any_of):
+        if not branch:
+            yield (*where, j), "a branch of any_of names at least one field"
+    if p.keyset or p.grouped or p.text_search or p.per_group:
+        yield where, "any_of reads rows: not with keyset, group_by, text_search or per_group"

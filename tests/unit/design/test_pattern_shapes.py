@@ -1,5 +1,6 @@
-"""Access patterns that read more than one slice of one index: top-N per group (``per_group``).
-Errors at their YAML path; the query and index each dialect gets (examples/recipes.yaml)."""
+"""Access patterns that read more than one slice of an index, or more than one index: top-N per
+group (``per_group``), an OR of equalities (``any_of``). Errors at their YAML path; the query
+and indexes each dialect gets (examples/recipes.yaml)."""
 
 from __future__ import annotations
 
@@ -85,12 +86,71 @@ def test_per_group_elsewhere_is_one_union_branch_per_value(dialect: str) -> None
     assert "no LATERAL join" in pp.reason and "ROW_NUMBER()" in pp.reason  # type: ignore[attr-defined]
 
 
+ANY_OF = "    any_of: [[email], [phone]]\n"
+
+
+@pytest.mark.parametrize(
+    "new,path,phrase",
+    [
+        ("    any_of: [[email], [fone]]\n", "access_patterns[1].any_of[1][0]", "no field 'fone'"),
+        ("    any_of: [[email]]\n", "access_patterns[1].any_of", "two branches or more"),
+        ("    any_of: [[email], []]\n", "access_patterns[1].any_of[1]", "at least one field"),
+        (
+            ANY_OF + "    sort: [id]\n    limit: 5\n    keyset: true\n",
+            "access_patterns[1].any_of",
+            "not with keyset",
+        ),
+    ],
+)
+def test_any_of_errors_at_their_yaml_path(new: str, path: str, phrase: str) -> None:
+    e = _error(ANY_OF, new)
+    assert path in e and phrase in e, e
+
+
+@pytest.mark.parametrize("dialect", ["postgres", "mysql", "sqlite"])
+def test_an_or_gets_an_index_per_branch(dialect: str) -> None:
+    d = design(S.loads(RECIPES), dialect)
+    pp = next(p for p in d.patterns if p.pattern.name == "find_cook")
+    mark = {"postgres": "$", "mysql": "", "sqlite": "?"}[dialect]
+    one, two = (f"{mark}{n}" if mark != "" else "?" for n in (1, 2))
+    assert f"WHERE (email = {one} OR phone = {two})" in pp.sql
+    assert [p.kind for p in pp.params] == ["eq", "eq"]
+    # the unique key serves the first branch; the second gets an index of its own
+    assert (pp.index, pp.reads) == ("uq_cooks_email", ("idx_cooks_phone",))
+    assert not pp.ordered and not pp.covering
+    ix = next(ix for ix in d.schema.indexes.values() if ix.name == "idx_cooks_phone")
+    assert [e.column for e in ix.elements] == ["phone"]
+    assert "branch 2 (phone) by idx_cooks_phone" in pp.reason
+
+
+def test_each_branch_leads_with_the_patterns_equalities() -> None:
+    """A branch of several fields is ANDed; the pattern's own equalities lead every branch's
+    index (a unique key among a branch's columns would serve it instead)."""
+    spec = RECIPES.replace(
+        "  - name: cook_recipes\n",
+        "  - {name: either, entity: recipe, equal: [cuisine], any_of: [[cook], [minutes, title]]}\n"
+        "  - name: cook_recipes\n",
+    )
+    d = design(S.loads(spec))
+    pp = next(p for p in d.patterns if p.pattern.name == "either")
+    assert "WHERE cuisine = $1\n  AND (cook_id = $2 OR (minutes = $3 AND title = $4))" in pp.sql
+    keys = {
+        ix.name: [e.column for e in ix.elements]
+        for ix in d.schema.indexes.values()
+        if ix.name in (pp.index, *pp.reads)
+    }
+    assert keys == {
+        "idx_recipes_cuisine_cook_id": ["cuisine", "cook_id"],
+        "idx_recipes_cuisine_minutes_title": ["cuisine", "minutes", "title"],
+    }
+
+
 def test_patterns_without_the_newer_keys_write_the_spec_as_before() -> None:
     """design.json carries the spec; a key added later is written only when set, so a spec
     without it reads (and compares) the same in an earlier design.json."""
     spec = design(S.load(ROOT / "examples" / "helpdesk.yaml"))
     patterns = design_json(spec, None)["spec"]["access_patterns"]
-    assert all("per_group" not in p for p in patterns)
+    assert all("per_group" not in p and "any_of" not in p for p in patterns)
     recipes = design(S.loads(RECIPES))
     written = design_json(recipes, None)["spec"]
     assert written["access_patterns"][0]["per_group"] == {"by": "recipe", "limit": 3}

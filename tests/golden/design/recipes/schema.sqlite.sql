@@ -3,6 +3,7 @@ CREATE TABLE cooks (
     username text NOT NULL,
     email text NOT NULL,
     display_name text NOT NULL,
+    phone text,
     created_at text NOT NULL DEFAULT CURRENT_TIMESTAMP,
     updated_at text NOT NULL DEFAULT CURRENT_TIMESTAMP,
     CONSTRAINT pk_cooks PRIMARY KEY (id),
@@ -10,6 +11,7 @@ CREATE TABLE cooks (
     CONSTRAINT uq_cooks_username UNIQUE (username),
     CONSTRAINT chk_cooks_display_name CHECK (length(display_name) >= 1 AND length(display_name) <= 80),
     CONSTRAINT chk_cooks_email CHECK (length(email) <= 254 AND email LIKE '%_@_%._%' AND email = lower(email)),
+    CONSTRAINT chk_cooks_phone CHECK (phone GLOB '+[1-9]*'),
     CONSTRAINT chk_cooks_username CHECK (length(username) >= 1 AND length(username) <= 30)
 );
 
@@ -46,6 +48,8 @@ CREATE TABLE reviews (
     CONSTRAINT fk_reviews_recipe_id FOREIGN KEY (recipe_id) REFERENCES recipes (id) ON DELETE CASCADE,
     CONSTRAINT fk_reviews_reviewer_id FOREIGN KEY (reviewer_id) REFERENCES cooks (id) ON DELETE CASCADE
 );
+
+CREATE INDEX idx_cooks_phone ON cooks (phone);
 
 CREATE INDEX idx_recipes_cook_id_published_at ON recipes (cook_id, published_at);
 

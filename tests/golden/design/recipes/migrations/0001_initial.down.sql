@@ -16,6 +16,8 @@ DROP INDEX public.idx_reviews_recipe_id_posted_at;
 
 DROP INDEX public.idx_recipes_cook_id_published_at;
 
+DROP INDEX public.idx_cooks_phone;
+
 DROP TABLE public.reviews;
 
 DROP TABLE public.recipes;

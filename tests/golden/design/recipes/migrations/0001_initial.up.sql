@@ -17,6 +17,7 @@ CREATE TABLE public.cooks (
     username text NOT NULL,
     email text NOT NULL,
     display_name text NOT NULL,
+    phone text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT pk_cooks PRIMARY KEY (id),
@@ -24,10 +25,12 @@ CREATE TABLE public.cooks (
     CONSTRAINT uq_cooks_username UNIQUE (username),
     CONSTRAINT chk_cooks_display_name CHECK (char_length(display_name) >= 1 AND char_length(display_name) <= 80),
     CONSTRAINT chk_cooks_email CHECK (char_length(email) <= 254 AND email ~ '^[^@\sA-Z]+@[^@\sA-Z]+\.[^@\sA-Z]+$'),
+    CONSTRAINT chk_cooks_phone CHECK (phone ~ '^\+[1-9][0-9]{6,14}$'),
     CONSTRAINT chk_cooks_username CHECK (char_length(username) >= 1 AND char_length(username) <= 30)
 );
 COMMENT ON TABLE public.cooks IS 'A member of the site who publishes and reviews recipes.';
 COMMENT ON COLUMN public.cooks.email IS 'PII: personal data; encrypt at rest.';
+COMMENT ON COLUMN public.cooks.phone IS 'For account recovery; optional. PII: personal data; encrypt at rest.';
 
 CREATE TABLE public.recipes (
     id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
@@ -62,6 +65,8 @@ CREATE TABLE public.reviews (
     CONSTRAINT chk_reviews_rating CHECK (rating >= 1 AND rating <= 5)
 );
 COMMENT ON TABLE public.reviews IS 'A cook''s rating and words on a recipe.';
+
+CREATE INDEX idx_cooks_phone ON public.cooks (phone);
 
 CREATE INDEX idx_recipes_cook_id_published_at ON public.recipes (cook_id, published_at);
 

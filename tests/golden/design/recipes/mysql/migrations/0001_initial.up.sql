@@ -3,13 +3,16 @@ CREATE TABLE `cooks` (
   `username` varchar(30) NOT NULL,
   `email` varchar(254) NOT NULL COMMENT 'PII: personal data; encrypt at rest.',
   `display_name` varchar(80) NOT NULL,
+  `phone` varchar(16) NULL COMMENT 'For account recovery; optional. PII: personal data; encrypt at rest.',
   `created_at` datetime(6) NOT NULL DEFAULT current_timestamp(6),
   `updated_at` datetime(6) NOT NULL DEFAULT current_timestamp(6) ON UPDATE current_timestamp(6),
   PRIMARY KEY (`id`),
   UNIQUE KEY `uq_cooks_email` (`email`),
   UNIQUE KEY `uq_cooks_username` (`username`),
+  KEY `idx_cooks_phone` (`phone`),
   CONSTRAINT `chk_cooks_display_name` CHECK (char_length(display_name) >= 1),
   CONSTRAINT `chk_cooks_email` CHECK (email regexp '^[^@[:space:]]+@[^@[:space:]]+[.][^@[:space:]]+$'),
+  CONSTRAINT `chk_cooks_phone` CHECK (phone regexp '^[+][1-9][0-9]{6,14}$'),
   CONSTRAINT `chk_cooks_username` CHECK (char_length(username) >= 1)
 ) COMMENT='A member of the site who publishes and reviews recipes.';
 
