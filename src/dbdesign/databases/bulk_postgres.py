@@ -1,5 +1,6 @@
-"""Bulk writing into PostgreSQL: COPY in text format, many rows updated by their keys, ANALYZE,
-and a live connection's name. What is written, and when, is the caller's (datagen's load)."""
+"""Bulk writing into PostgreSQL: COPY in text or binary format, many rows updated by their keys,
+ANALYZE, and a live connection's name. What is written, and when, is the caller's (datagen's
+load)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ from psycopg.copy import QueuedLibpqWriter
 # Writes one batch: each column's values as COPY text (NULL as \N), and the batch's row count
 # (what a batch without columns is made of).
 WriteBatch = Callable[[Sequence[Sequence[str]], int], None]
+# The binary COPY format's signature, flags and header extension; and its trailer
+_BINARY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
+_BINARY_TRAILER = b"\xff\xff"
 
 
 def is_connection(conn: object) -> bool:
@@ -46,6 +50,22 @@ def copy_rows(
             copy.write((data + "\n").encode())
 
         yield write
+
+
+@contextmanager
+def copy_binary(
+    conn: psycopg.Connection[Any], schema: str, table: str, columns: Sequence[str]
+) -> Iterator[Callable[[bytes], None]]:
+    """``COPY schema.table (columns) FROM STDIN (FORMAT binary)``; yields what writes rows
+    already in the binary format (each its field count, then each field's length and bytes).
+    The file's header and trailer are written here; the COPY ends with the block."""
+    stmt = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT binary)").format(
+        sql.Identifier(schema, table), sql.SQL(", ").join(sql.Identifier(c) for c in columns)
+    )
+    with conn.cursor() as cur, cur.copy(stmt, writer=QueuedLibpqWriter(cur)) as copy:
+        copy.write(_BINARY_HEADER)
+        yield copy.write
+        copy.write(_BINARY_TRAILER)
 
 
 def update_rows(
