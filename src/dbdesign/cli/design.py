@@ -98,13 +98,14 @@ def design(
     """Design a database from a requirements spec and prove it on a real database.
 
     Writes schema.sql, migrations/0001_initial.{up,down}.sql, erd.mmd, erd.txt, design.json and
-    DESIGN.md into --out. When --out already holds a design (its design.json), the change is
-    written as the next migration instead (migrations/0002_<name>.up.sql and .down.sql ...,
-    the earlier ones untouched; none when the schema did not change), checked on a scratch
-    PostgreSQL database and linted (docs/design.md, "Changing the spec"). Exit 1 when the
-    proof fails (a pattern not served by its index, a latency target missed, or a lint error)
-    or the next migration has a lint error; 2 on an invalid spec (nothing is written); 3 when
-    the next migration deletes data without --allow-destructive (nothing is written).
+    DESIGN.md into --out (and citus.sql when the design goes beyond one server). When --out
+    already holds a design (its design.json), the change is written as the next migration
+    instead (migrations/0002_<name>.up.sql and .down.sql ..., the earlier ones untouched; none
+    when the schema did not change), checked on a scratch PostgreSQL database and linted
+    (docs/design.md, "Changing the spec"). Exit 1 when the proof fails (a pattern not served by
+    its index, a latency target missed, or a lint error) or the next migration has a lint
+    error; 2 on an invalid spec (nothing is written); 3 when the next migration deletes data
+    without --allow-destructive (nothing is written).
 
     Examples:
 
@@ -285,5 +286,17 @@ def _print_text(
         )
     if nxt is not None:
         _print_migration(nxt)
+    citus = d.citus if d.citus is not None and d.citus.applies else None
+    if citus is not None:
+        roles = [x.role for x in citus.placements]
+        left = sum(x.blocking for x in citus.problems)
+        print(
+            f"  beyond one server: Citus, {roles.count('distributed')} distributed and "
+            f"{roles.count('reference')} reference tables, {left} problems Citus refuses "
+            "(checked statically, not run on a cluster: DESIGN.md, citus.sql)"
+        )
     if out is not None:
-        print(f"  wrote {out}/DESIGN.md, schema.sql, migrations/, erd.mmd, erd.txt, design.json")
+        print(
+            f"  wrote {out}/DESIGN.md, schema.sql, migrations/, erd.mmd, erd.txt, design.json"
+            + (", citus.sql" if citus is not None else "")
+        )
