@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from dbdesign import dialects
 from dbdesign.design.citus import (
     REFERENCE_MAX_ROWS,
     REFERENCE_MAX_WRITES,
@@ -43,8 +44,6 @@ def plan(d: Designed) -> CitusPlan | None:
     """The Citus plan of a PostgreSQL design (None for other dialects): whether the design
     passes one node's line (or the spec asks), and if so every table's place, the problems
     with Citus's rules and how each access pattern runs, on the schema as it is."""
-    from dbdesign import dialects
-
     if dialects.get(d.dialect) is not POSTGRES:
         return None
     base = measure(d)

@@ -191,7 +191,6 @@ def _action(t: Table, fk: ForeignKey, p: Placement) -> CitusProblem | None:
 def _updates(d: Designed, by_key: dict[str, Placement]) -> list[CitusProblem]:
     """A stated UPDATE of the distribution column (Citus refuses it: the row would move)."""
     key_of = {t.entity: t.key for t in d.tables if t.entity}
-    mt = d.spec.project.features.multi_tenancy
     out = []
     for w in d.spec.writes:
         p = by_key.get(key_of.get(w.entity, ""))
@@ -202,8 +201,6 @@ def _updates(d: Designed, by_key: dict[str, Placement]) -> list[CitusProblem]:
             f if f in attrs or f in ("id", "created_at", "updated_at") else f"{f}_id"
             for f in w.fields
         }
-        if mt and mt.tenant in w.fields:
-            columns.add(f"{mt.tenant}_id")
         if p.column in columns:
             out.append(
                 CitusProblem(
