@@ -4,7 +4,11 @@ per group reads each listed group's first rows through (recipe_id, posted_at) wi
 the groups' rows (PostgreSQL: a LATERAL join; elsewhere one UNION ALL branch per value). With
 the index's sort column gone the same plan sorts every row of the groups, and the proof fails.
 An OR of equalities reads each branch through its own index and combines the rows (BitmapOr,
-index_merge union, MULTI-INDEX OR); with one branch's index gone the proof fails naming it."""
+index_merge union, MULTI-INDEX OR); with one branch's index gone the proof fails naming it.
+A traversal through the recipe-ingredient link reads the links of one row through the link's
+primary key (recipe -> ingredients) or its own index (ingredient -> recipes), never the whole
+link; with that index's columns swapped under its name the link is read whole and the proof
+fails."""
 
 from __future__ import annotations
 
@@ -73,3 +77,19 @@ def test_an_or_without_a_branchs_index_fails_the_proof(server: str) -> None:
     (r,) = proof.results
     unread = [p.split(" although ")[0] for p in r.shape_problems if "does not read" in p]
     assert unread and "idx_cooks_phone" in unread[0], r
+
+
+@pytest.mark.parametrize("server", SERVERS)
+def test_a_traversal_without_its_link_index_fails_the_proof(server: str) -> None:
+    d = _design(server, "recipes_with_ingredient")
+    (pp,) = d.patterns
+    ix = next(v for v in d.schema.indexes.values() if v.name == pp.index)
+    swapped = (ix.elements[1], ix.elements[0])  # (recipe_id, ingredient_id): the wrong way
+    proof = prove(d, _with_index(d, replace(ix, elements=swapped)), url_of(server))
+    assert not proof.ok
+    (r,) = proof.results
+    if server == "mysql":  # InnoDB made an index for the foreign key: not the designed one
+        assert not r.uses_index and "fk_recipe_ingredients_ingredient_id" in r.indexes_used
+    else:  # PostgreSQL scans the link; SQLite reads the whole index under the designed name
+        assert "recipe_ingredients" in r.sets[0].plan.scans, r.plan_text
+        assert any("reads recipe_ingredients whole" in p for p in r.shape_problems), r

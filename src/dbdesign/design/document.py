@@ -350,6 +350,11 @@ def _claimed_shape(pp: PatternPlan) -> str:
         )
     if pp.covering:
         parts.append(f"index-only: `{pp.index}` holds every column read")
+    if pp.link:
+        parts.append(
+            f"with typical values the links of one row come through `{pp.index}`; "
+            f"`{pp.link}` is never read whole"
+        )
     if pp.reads:
         every = ", ".join(f"`{i}`" for i in (pp.index, *pp.reads))
         parts.append(f"with typical values the plan reads each of {every} (one per branch)")

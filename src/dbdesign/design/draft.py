@@ -51,7 +51,9 @@ class Decision:
 @dataclass(frozen=True, slots=True)
 class Param:
     column: str
-    kind: str  # "eq" | "lower" | "upper" | "search"
+    kind: str  # "eq" | "in" | "lower" | "upper" | "search" | "cursor" | "via"
+    # "via": the link table (qualified key) whose column holds the value, not the pattern's
+    table: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +74,8 @@ class PatternPlan:
     # Every index the plan must read with typical values, besides ``index`` (an OR: the index
     # of each branch, whose row sets the plan combines).
     reads: tuple[str, ...] = ()
+    # A traversal (via): the link table (its name), which the plan must never read whole.
+    link: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,8 +4,9 @@ order. :mod:`.patterns` designs the index from the same lookup.
 
 Parameters by kind: ``eq`` (=, also in a branch of an OR), ``in`` (PostgreSQL: one array,
 ``= ANY($n)``; elsewhere :data:`IN_VALUES` placeholders), ``lower`` (>=) and ``upper`` (<),
-``search`` (the words of a full-text search) and ``cursor`` (keyset pagination: the previous
-page's last sort values and id)."""
+``search`` (the words of a full-text search), ``cursor`` (keyset pagination: the previous
+page's last sort values and id) and ``via`` (the key of the row a traversal starts from, a value
+of a column of the link table named in :attr:`Param.table`)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,24 @@ from dataclasses import dataclass
 
 from dbdesign.design.draft import SOFT_DELETED, Draft, Param, TableDraft
 from dbdesign.design.features import fts5_source, fts_table
+from dbdesign.design.references import link_name
 from dbdesign.design.types import literal
 from dbdesign.readers.spec import Entity
-from dbdesign.readers.spec_patterns import AccessPattern
+from dbdesign.readers.spec_patterns import AccessPattern, via_links
 
 IN_VALUES = 5  # values an IN list is written (and proved) with where arrays cannot be passed
+
+
+@dataclass(frozen=True, slots=True)
+class Via:
+    """A traversal: the link table of a many-to-many, the column holding the given row's key
+    (``given``) and the one holding the pattern's rows' keys (``out``)."""
+
+    link: TableDraft
+    key: str  # the link table's qualified key
+    given: str
+    out: str
+    tenant: str | None  # the link's tenant key, compared like the pattern's
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +52,7 @@ class Lookup:
     group: list[str]
     per: str | None  # top-N per group: the column whose listed values make the groups
     anyof: list[list[str]]  # OR: branches of columns compared with =
+    via: Via | None  # the rows linked to one given row through a many-to-many's link table
     preds: list[str]  # fixed filters, deleted_at IS NULL, IS [NOT] NULL, as SQL conditions
 
     @property
@@ -89,7 +104,23 @@ def lookup(b: Draft, p: AccessPattern) -> Lookup:
         group=[col(f) for f in p.group_by],
         per=col(p.per_group.by) if p.per_group else None,
         anyof=[[col(f) for f in branch] for branch in p.any_of],
+        via=_via(b, p) if p.via else None,
         preds=preds,
+    )
+
+
+def _via(b: Draft, p: AccessPattern) -> Via:
+    """The link table a ``via`` pattern follows, and which of its columns is which."""
+    (r,) = via_links(p, b.spec.relationships)
+    link = b.tables[f"link:{link_name(r)}"]
+    other = p.via if p.via in b.spec.entities else next(e for e in r.between or () if e != p.entity)
+    cols = {fk.ref_table: fk.columns[-1] for fk in link.fks.values()}
+    return Via(
+        link=link,
+        key=b.key(link),
+        given=cols[b.key(b.tables[other])],
+        out=cols[b.key(b.tables[p.entity])],
+        tenant=link.tenant_col,
     )
 
 
@@ -142,6 +173,19 @@ def _keyset_condition(b: Draft, lk: Lookup, params: list[Param]) -> str:
     return "(" + " OR ".join(terms) + ")"
 
 
+def _via_condition(b: Draft, v: Via, params: list[Param]) -> str:
+    """The pattern's rows whose key the link pairs with the given row's: a semi-join the link's
+    index (given, out) drives, each row then read by its key."""
+    q = b.q
+    conds = []
+    if v.tenant:
+        params.append(Param(v.tenant, "eq"))
+        conds.append(f"{q(v.tenant)} = {b.ph(len(params))}")
+    params.append(Param(v.given, "via", v.key))
+    conds.append(f"{q(v.given)} = {b.ph(len(params))}")
+    return f"id IN (SELECT {q(v.out)} FROM {q(v.link.name)} WHERE {' AND '.join(conds)})"
+
+
 def _in_condition(b: Draft, c: str, params: list[Param]) -> str:
     """``c`` is one of a list: one array parameter (PostgreSQL), else IN_VALUES of them."""
     if b.pg:
@@ -180,6 +224,8 @@ def _conditions(b: Draft, lk: Lookup, params: list[Param]) -> tuple[str, list[st
 
     for c in lk.eq:
         bound(c, "eq", "=")
+    if lk.via:
+        conds.append(_via_condition(b, lk.via, params))
     if lk.anyof:
         conds.append(_or_condition(b, lk, params))
     conds += [_in_condition(b, c, params) for c in lk.inl]

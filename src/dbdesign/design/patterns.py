@@ -36,7 +36,8 @@ def pattern(b: Draft, p: AccessPattern) -> PatternPlan:
     def plan(index: str | None, reason: str, *, covering: bool = False) -> PatternPlan:
         # An index designed or found for a sorted lookup gives its rows in order; not after
         # an IN list (each value's rows come in order, not all of them), nor for groups.
-        ordered = bool(index and lk.sort and not (p.text_search or lk.inl or p.grouped))
+        # Nor for the rows a link gives (in the link's order, then sorted).
+        ordered = bool(index and lk.sort and not (p.text_search or lk.inl or p.grouped or lk.via))
         return PatternPlan(
             p, b.key(t), sql, params, index, reason, ordered=ordered, covering=covering
         )
@@ -48,6 +49,9 @@ def pattern(b: Draft, p: AccessPattern) -> PatternPlan:
     fts = fts_of(b, t)
     if p.text_search and fts:
         return plan(fts, "FTS5 full-text table (its rowid is the row's key)")
+    if lk.via:
+        name, why = _link_index(b, lk)
+        return replace(plan(name, why), link=lk.via.link.name)
     key_cols, elements = _key(b, lk)
     # MySQL has no partial indexes: its filters are key columns instead (see _key).
     where = None if b.my else lk.where
@@ -109,6 +113,47 @@ def _key(b: Draft, lk: Lookup) -> tuple[list[str], list[IndexElement]]:
             key_cols.append(c)
             elements.append(IndexElement(column=c))
     return key_cols, elements
+
+
+def _link_index(b: Draft, lk: Lookup) -> tuple[str, str]:
+    """A traversal reads the link's rows of the given row through an index (tenant, given,
+    out): the link's primary key for one direction, an index of its own for the other (it
+    also serves the foreign key on the given column). Returns the index and the reason."""
+    v = lk.via
+    assert v is not None
+    cols = tuple(c for c in (v.tenant, v.given, v.out) if c)
+    via = lk.p.via
+    served = existing_leading(b, v.link, cols, None)
+    if served:
+        b.purpose(v.link, served, f"access pattern {lk.p.name} (the links of one {via})")
+        name = served
+    else:
+        name = object_name("idx", v.link.name, cols)
+        b.index(
+            v.link,
+            name,
+            tuple(IndexElement(column=c) for c in cols),
+            purpose=f"access pattern {lk.p.name} (the links of one {via})",
+        )
+        b.decide(
+            name,
+            f"index ({', '.join(cols)})",
+            f"{lk.p.name} goes from one {via} to its {lk.t.name}: the link's primary key "
+            f"leads with {v.out} and serves only the other direction; with {v.out} after "
+            f"{v.given} the index alone gives each row's key (no visit to the link's rows)",
+        )
+    why = (
+        f"the link's rows of one {via} from {name} ({', '.join(cols)}), never the whole "
+        f"link; then each {lk.p.entity} by its primary key, a nested loop once {lk.t.name} "
+        "is large (while it is small a planner may rightly read it whole and hash the links)"
+    )
+    if lk.sort:
+        why += (
+            f"; the linked rows are sorted before LIMIT, as many as the {via} has links (to "
+            f"read a popular {via}'s rows in order, the sort column would be copied into "
+            f"{v.link.name} and indexed after {v.given})"
+        )
+    return name, why
 
 
 def _branch_indexes(b: Draft, lk: Lookup, where: str | None) -> tuple[list[str], str]:

@@ -342,7 +342,8 @@ def _shape_problems(pp: PatternPlan, sets: list[SetResult]) -> tuple[str, ...]:
     """Where the plan does not have the shape DESIGN.md claims for the pattern's index: rows
     read in the index's order (no sort of more than SORTED_ROWS_OK rows, for any parameter
     set: LIMIT stops early), and, with typical parameters, read from the index alone, and
-    through every index it claims (each branch of an OR)."""
+    through every index it claims (each branch of an OR), never reading a traversal's link
+    table whole."""
     out = []
     if pp.ordered:
         for s in sets:
@@ -361,6 +362,11 @@ def _shape_problems(pp: PatternPlan, sets: list[SetResult]) -> tuple[str, ...]:
             f"with the typical parameters the plan does not read {', '.join(unread)} although "
             f"DESIGN.md says it reads each of {', '.join(claimed)}:\n"
             f"{typical.text}"
+        )
+    if pp.link and pp.link in typical.scans:
+        out.append(
+            f"with the typical parameters the plan reads {pp.link} whole although DESIGN.md "
+            f"says the links of one row come from {pp.index}:\n{typical.text}"
         )
     if pp.covering and pp.index in typical.used and pp.index not in typical.index_only:
         out.append(

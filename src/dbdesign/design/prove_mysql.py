@@ -183,6 +183,7 @@ class MySQLServer(MySQLDatabase):
             text="\n".join(lines),
             sorts=_my_sorts(plan),
             index_only=tuple(dict.fromkeys(_my_keys(plan, covering=True))),
+            scans=tuple(dict.fromkeys(_my_scans(plan))),
         )
 
     def run(self, conn: Any, pp: PatternPlan, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
@@ -231,6 +232,19 @@ def _my_sorts(node: Any) -> bool:
     if isinstance(node, list):
         return any(_my_sorts(v) for v in node)
     return False
+
+
+def _my_scans(node: Any) -> Iterator[str]:
+    """The tables a JSON plan reads whole: access type ALL (every row) or index (every entry
+    of an index)."""
+    if isinstance(node, dict):
+        if node.get("access_type") in ("ALL", "index") and "table_name" in node:
+            yield str(node["table_name"])
+        for v in node.values():
+            yield from _my_scans(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _my_scans(v)
 
 
 def _my_keys(node: Any, *, covering: bool = False) -> Iterator[str]:

@@ -7,13 +7,16 @@ a plan that reads the index in order for one key may sort everything for another
 - ranges without equality: the server's **typical** range (the newest 5 %) and the **wide**
   one (from the smallest value to the largest);
 - a full-text search: the server's pick (the rarest words of one row) and the **common**
-  word most rows hold (a search that matches much of the table).
+  word most rows hold (a search that matches much of the table);
+- a traversal (``via``): the row it starts from drawn from the link table, by link (typical),
+  the one with most links (heavy) and fewest (rare).
 
 Each set carries the number of rows its query matches before ORDER BY and LIMIT (what a plan
 that does not read rows in order must sort)."""
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -32,7 +35,7 @@ class ParamSet:
 
 def param_sets(server: Server, conn: Any, d: Design, pp: PatternPlan, seed: int) -> list[ParamSet]:
     """The parameter sets of ``pp`` (see the module's docstring), typical first."""
-    typical = _fill(server, conn, d, pp, server.params(conn, d, pp, seed))
+    typical = _fill(server, conn, d, pp, server.params(conn, d, pp, seed), seed)
     sets: list[tuple[str, tuple[Any, ...]]] = [("typical", typical)]
     eq = [i for i, p in enumerate(pp.params) if p.kind == "eq"]
     if eq:
@@ -42,7 +45,10 @@ def param_sets(server: Server, conn: Any, d: Design, pp: PatternPlan, seed: int)
                 keyed = list(typical)
                 for i, v in zip(eq, row, strict=True):
                     keyed[i] = v
-                sets.append((label, tuple(keyed)))
+                sets.append((label, _via(server, conn, d, pp, tuple(keyed), seed, "typical")))
+    elif any(p.kind == "via" for p in pp.params):
+        for label, how in (("heavy", "DESC"), ("rare", "ASC")):
+            sets.append((label, _via(server, conn, d, pp, typical, seed, how)))
     elif any(p.kind == "lower" for p in pp.params):
         sets.append(("wide", _wide(server, conn, d, pp, typical)))
     if any(p.kind == "search" for p in pp.params):
@@ -62,7 +68,7 @@ def param_sets(server: Server, conn: Any, d: Design, pp: PatternPlan, seed: int)
 
 
 def _fill(
-    server: Server, conn: Any, d: Design, pp: PatternPlan, values: tuple[Any, ...]
+    server: Server, conn: Any, d: Design, pp: PatternPlan, values: tuple[Any, ...], seed: int
 ) -> tuple[Any, ...]:
     """The values the server's pick leaves to the data alone: an IN list's (its most common
     values), an upper bound without a lower one (the oldest 5 %), a keyset's cursor (the last
@@ -106,12 +112,56 @@ def _fill(
                 f"LIMIT 1 OFFSET {int(n) // 20}",
             )
             out[i] = rows[0][0] if rows else None
+    out = list(_via(server, conn, d, pp, tuple(out), seed, "typical"))
     if any(p.kind == "cursor" for p in pp.params):
         cursor = _cursor(server, conn, d, pp, out)
         out = [
             cursor.get(p.column) if p.kind == "cursor" else v
             for p, v in zip(pp.params, out, strict=True)
         ]
+    return tuple(out)
+
+
+def _via(
+    server: Server,
+    conn: Any,
+    d: Design,
+    pp: PatternPlan,
+    values: tuple[Any, ...],
+    seed: int,
+    how: str,
+) -> tuple[Any, ...]:
+    """``values`` with a traversal's given key drawn from its link table, among the links of
+    the equality values the link also holds (the tenant): ``typical`` one link drawn with the
+    seed (busy rows are likelier), ``DESC`` the row with most links, ``ASC`` with fewest."""
+    q = dialects.get(d.dialect).quote_ident
+    out = list(values)
+    for i, p in enumerate(pp.params):
+        if p.kind != "via":
+            continue
+        link = d.schema.tables[p.table]
+        cols = {c.name for c in link.columns}
+        eq = [
+            (x.column, v)
+            for x, v in zip(pp.params, values, strict=True)
+            if x.kind == "eq" and x.column in cols
+        ]
+        eq = list(dict(eq).items())
+        where = " AND ".join(f"{q(c)} = ?" for c, _ in eq) or "1 = 1"
+        args = tuple(v for _, v in eq)
+        table, given = q(link.name), q(p.column)
+        if how == "typical":
+            ((n,),) = server.fetch(conn, f"SELECT count(*) FROM {table} WHERE {where}", args)
+            at = random.Random(seed).randrange(int(n)) if n else 0
+            order = ", ".join(map(q, link.primary_key.columns)) if link.primary_key else given
+            sql = f"SELECT {given} FROM {table} WHERE {where} ORDER BY {order} LIMIT 1 OFFSET {at}"
+        else:
+            sql = (
+                f"SELECT {given} FROM {table} WHERE {where} GROUP BY {given} "
+                f"ORDER BY count(*) {how}, {given} LIMIT 1"
+            )
+        rows = server.fetch(conn, sql, args)
+        out[i] = rows[0][0] if rows else None
     return tuple(out)
 
 

@@ -106,6 +106,7 @@ class PostgresServer(PostgresDatabase):
             text="\n".join(_pg_plan_text(root)),
             sorts=any(n["Node Type"] in ("Sort", "Incremental Sort") for n in nodes),
             index_only=tuple(dict.fromkeys(parents.get(u, u) for u in only)),
+            scans=tuple(dict.fromkeys(_pg_whole(nodes))),
         )
 
     def run(self, conn: Any, pp: PatternPlan, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
@@ -128,6 +129,17 @@ class PostgresServer(PostgresDatabase):
 
 def _pg_placeholders(sql: str) -> str:
     return re.sub(r"\$\d+", "%s", sql.replace("%", "%%"))
+
+
+def _pg_whole(nodes: list[dict[str, Any]]) -> list[str]:
+    """The tables a plan reads whole: a Seq Scan, or an index scan without an Index Cond
+    (every entry of the index, filtered)."""
+    return [
+        n["Relation Name"]
+        for n in nodes
+        if n["Node Type"] == "Seq Scan"
+        or (n["Node Type"] in ("Index Scan", "Index Only Scan") and "Index Cond" not in n)
+    ]
 
 
 def _pg_walk(node: dict[str, Any]) -> list[dict[str, Any]]:

@@ -21,6 +21,7 @@ class Explained:
     text: str
     sorts: bool  # it sorts rows (Sort, filesort, a temporary B-tree for ORDER BY)
     index_only: tuple[str, ...] = ()  # the indexes it reads without visiting the table
+    scans: tuple[str, ...] = ()  # the tables it reads whole (a sequential or full index scan)
 
 
 class Server(Protocol):

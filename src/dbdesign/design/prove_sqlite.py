@@ -142,10 +142,14 @@ class SQLiteServer(SQLiteDatabase):
         lines: list[str] = []
         used: list[str] = []
         only: list[str] = []
+        scans: list[str] = []
 
         def walk(parent: int, depth: int) -> None:
             for node, detail in children.get(parent, ()):
                 lines.append("  " * depth + ("-> " if depth else "") + detail)
+                whole = _SQ_READ.match(detail)
+                if whole and detail.startswith("SCAN ") and "VIRTUAL TABLE" not in detail:
+                    scans.append(whole.group(1))
                 name = self._index_of(conn, d, detail)
                 if name:
                     used.append(name)
@@ -163,6 +167,7 @@ class SQLiteServer(SQLiteDatabase):
                 for _n, _p, _u, detail in rows
             ),
             index_only=tuple(dict.fromkeys(only)),
+            scans=tuple(dict.fromkeys(scans)),
         )
 
     def _index_of(self, conn: Any, d: Design, detail: str) -> str | None:

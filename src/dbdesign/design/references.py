@@ -158,6 +158,13 @@ def _tenant_left_out(t: TableDraft, fk: ForeignKey, parent: TableDraft) -> str |
     return None
 
 
+def link_name(r: Relationship) -> str:
+    """The link table of a many-to-many relationship: its through:, else <a>_<plural of b>."""
+    assert r.between
+    a, c = r.between
+    return r.through or f"{a}_{plural(c)}"
+
+
 def links(b: Draft) -> None:
     """A link table for each many-to-many relationship."""
     for r in b.spec.relationships:
@@ -166,7 +173,7 @@ def links(b: Draft) -> None:
         assert r.between
         a, c = r.between
         ta, tc = b.tables[a], b.tables[c]
-        name = r.through or f"{a}_{plural(c)}"
+        name = link_name(r)
         ca, cc = f"{a}_id", f"{c}_id"
         if ca == cc:
             ca, cc = f"{a}_a_id", f"{c}_b_id"

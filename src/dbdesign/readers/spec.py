@@ -31,7 +31,7 @@ from pydantic import (
 
 from dbdesign.errors import ParseError
 from dbdesign.readers import expression as X
-from dbdesign.readers.spec_patterns import AccessPattern, pattern_errors
+from dbdesign.readers.spec_patterns import AccessPattern, pattern_errors, via_errors
 from dbdesign.readers.spec_rules import (
     KIND_OF_TYPE,
     AtMostRule,
@@ -584,9 +584,16 @@ def _entity_errors(spec: Spec, name: str, e: Entity) -> Iterator[tuple[Path_, st
     its rules (``unique``, ``no_overlap``, ``checks``)."""
     if not _NAME.match(name):
         yield ("entities", name), f"entity names are lower snake_case, not {name!r}"
+    added = _feature_columns(spec, e)
     for aname, a in e.attributes.items():
         assert isinstance(a, Attribute)
         yield from _attribute_errors(("entities", name, "attributes", aname), aname, a)
+        if aname in added:
+            yield (
+                KeyPath(("entities", name, "attributes", aname)),
+                f"{added[aname]} adds {aname} to every table it applies to: remove the "
+                f"attribute, or set {added[aname]}: false on {name}",
+            )
     for i, group in enumerate(e.unique_together):
         for f in group:
             if f not in fields_of(spec, name):
@@ -666,6 +673,7 @@ def _access_pattern_errors(spec: Spec) -> Iterator[tuple[Path_, str]]:
             if isinstance(a, Attribute) and a.type in NUMERIC_TYPES
         }
         yield from pattern_errors(base, p, known, numeric, _suggest)
+        yield from via_errors(base, p, spec.relationships)
         if p.text_search and not any(
             isinstance(a, Attribute) and a.searchable for a in ents[p.entity].attributes.values()
         ):
@@ -689,6 +697,27 @@ def _volume_errors(spec: Spec, name: str, e: Entity) -> Iterator[tuple[Path_, st
                 f"a skew is a Zipf exponent from 0 (uniform) to {MAX_SKEW:g}, 1 being a "
                 f"typical skew; not {z!r}",
             )
+
+
+def feature_on(spec: Spec, e: Entity, name: str) -> bool:
+    """Whether a feature (audit_columns, soft_delete, optimistic_locking) applies to ``e``:
+    its own setting, else the project's."""
+    own = getattr(e, name)
+    return bool(getattr(spec.project.features, name) if own is None else own)
+
+
+def _feature_columns(spec: Spec, e: Entity) -> dict[str, str]:
+    """The columns the features on ``e`` add, each with the feature that adds it."""
+    out = {}
+    if feature_on(spec, e, "audit_columns"):
+        out.update(
+            dict.fromkeys(AUDIT_FIELDS[:1] if e.append_only else AUDIT_FIELDS, "audit_columns")
+        )
+    if feature_on(spec, e, "soft_delete"):
+        out["deleted_at"] = "soft_delete"
+    if feature_on(spec, e, "optimistic_locking"):
+        out["version"] = "optimistic_locking"
+    return out
 
 
 def _attribute_errors(path: Path_, name: str, a: Attribute) -> Iterator[tuple[Path_, str]]:

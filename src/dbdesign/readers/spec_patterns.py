@@ -17,13 +17,15 @@ Besides ``equal`` (=), ``range`` (>= and <), ``fixed`` (= one constant) and ``te
 ``not_null``; ``keyset`` pages by the sort columns and the key after the previous page's last
 row; ``group_by`` with ``aggregates`` (count, sum, avg, min, max) reads groups instead of rows;
 ``per_group`` reads the first rows (in the sort's order) of each of a list of values (top-N per
-group: the 3 latest orders of each of these customers).
+group: the 3 latest orders of each of these customers); ``any_of`` matches any one of several
+branches of equalities (an OR); ``via`` reads the rows linked to one row of another entity
+through a many-to-many relationship (the recipes of an ingredient, the ingredients of a recipe).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Annotated, Any, Literal
+from collections.abc import Callable, Iterator, Sequence
+from typing import Annotated, Any, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
@@ -58,7 +60,7 @@ class PerGroup(_Model):
 
 # Keys added after design.json files were first written: left out of a pattern's JSON while
 # unset, so the spec in an earlier design.json reads (and compares) the same.
-_LATER_KEYS = ("per_group", "any_of")
+_LATER_KEYS = ("per_group", "any_of", "via")
 
 
 class AccessPattern(_Model):
@@ -100,6 +102,12 @@ class AccessPattern(_Model):
         None,
         description="Top-N per group: {by: field, limit: n}, the first n rows in the sort's "
         "order of each of a list of values of the field; needs sort, no pattern-wide limit.",
+    )
+    via: str | None = Field(
+        None,
+        description="Rows linked to one row of another entity through their many-to-many "
+        "relationship (the recipes of an ingredient): that entity's name, or the link's "
+        "through: name when two relationships link them.",
     )
     text_search: bool = Field(False, description="Full-text search over searchable fields.")
     rate_per_second: Annotated[float, Field(ge=0)] | None = None
@@ -181,10 +189,7 @@ def _unknown_fields(
 
 
 def _combination_errors(base: PatternPath, p: AccessPattern) -> Iterator[tuple[PatternPath, str]]:
-    if p.per_group:
-        yield from _per_group_errors(base, p)
-    if p.any_of:
-        yield from _any_of_errors(base, p)
+    yield from _newer_errors(base, p)
     if p.keyset:
         if not (p.sort and p.limit):
             yield (*base, "keyset"), "keyset pagination needs sort: and limit:"
@@ -207,6 +212,19 @@ def _combination_errors(base: PatternPath, p: AccessPattern) -> Iterator[tuple[P
     both = set(p.is_null) & set(p.not_null)
     if both:
         yield (*base, "not_null"), f"{', '.join(sorted(both))}: both is_null and not_null"
+
+
+def _newer_errors(base: PatternPath, p: AccessPattern) -> Iterator[tuple[PatternPath, str]]:
+    """per_group, any_of and via: what each needs, and what they do not combine with."""
+    if p.per_group:
+        yield from _per_group_errors(base, p)
+    if p.any_of:
+        yield from _any_of_errors(base, p)
+    if p.via and (p.grouped or p.text_search or p.per_group or p.keyset):
+        yield (
+            (*base, "via"),
+            "via reads linked rows: not with group_by, text_search, per_group or keyset",
+        )
 
 
 def _per_group_errors(base: PatternPath, p: AccessPattern) -> Iterator[tuple[PatternPath, str]]:
@@ -233,3 +251,51 @@ def _any_of_errors(base: PatternPath, p: AccessPattern) -> Iterator[tuple[Patter
             yield (*where, j), "a branch of any_of names at least one field"
     if p.keyset or p.grouped or p.text_search or p.per_group:
         yield where, "any_of reads rows: not with keyset, group_by, text_search or per_group"
+
+
+class ManyToMany(Protocol):
+    """What :func:`via_errors` reads of a relationship."""
+
+    @property
+    def type(self) -> str: ...
+    @property
+    def between(self) -> tuple[str, str] | None: ...
+    @property
+    def through(self) -> str | None: ...
+
+
+M = TypeVar("M", bound=ManyToMany)
+
+
+def via_links(p: AccessPattern, relationships: Sequence[M]) -> list[M]:
+    """The many-to-many relationships a pattern's ``via`` may follow: those between its entity
+    and the entity ``via`` names, or the one whose link table ``via`` names."""
+    out = []
+    for r in relationships:
+        if r.type != "many-to-many" or r.between is None or p.entity not in r.between:
+            continue
+        other = r.between[1] if r.between[0] == p.entity else r.between[0]
+        if p.via in (other, r.through):
+            out.append(r)
+    return out
+
+
+def via_errors(
+    base: PatternPath, p: AccessPattern, relationships: Sequence[ManyToMany]
+) -> Iterator[tuple[PatternPath, str]]:
+    """``via``: exactly one many-to-many relationship to follow, not to the entity itself."""
+    if p.via is None:
+        return
+    where: PatternPath = (*base, "via")
+    found = via_links(p, relationships)
+    if not found:
+        yield where, f"no many-to-many relationship links {p.entity} and {p.via!r}"
+    elif len(found) > 1:
+        names = ", ".join(repr(r.through) if r.through else "one without through:" for r in found)
+        yield (
+            where,
+            f"{len(found)} relationships link {p.entity} and {p.via}: name the link by its "
+            f"through: ({names})",
+        )
+    elif found[0].between and found[0].between[0] == found[0].between[1]:
+        yield where, "via follows a link between two entities, not of an entity to itself"

@@ -1,6 +1,7 @@
 """Access patterns that read more than one slice of an index, or more than one index: top-N per
-group (``per_group``), an OR of equalities (``any_of``). Errors at their YAML path; the query
-and indexes each dialect gets (examples/recipes.yaml)."""
+group (``per_group``), an OR of equalities (``any_of``), a traversal through a many-to-many's
+link table (``via``). Errors at their YAML path; the query and indexes each dialect gets
+(examples/recipes.yaml)."""
 
 from __future__ import annotations
 
@@ -145,12 +146,81 @@ def test_each_branch_leads_with_the_patterns_equalities() -> None:
     }
 
 
+VIA = "    entity: recipe\n    via: ingredient\n"
+
+
+@pytest.mark.parametrize(
+    "new,path,phrase",
+    [
+        (
+            "    entity: recipe\n    via: cook\n",
+            "access_patterns[2].via",
+            "no many-to-many relationship links recipe and 'cook'",
+        ),
+        (
+            VIA + "    group_by: [cuisine]\n    aggregates: [{fn: count}]\n",
+            "access_patterns[2].via",
+            "not with group_by",
+        ),
+    ],
+)
+def test_via_errors_at_their_yaml_path(new: str, path: str, phrase: str) -> None:
+    e = _error(VIA, new)
+    assert path in e and phrase in e, e
+
+
+def test_two_links_between_the_same_entities_are_told_apart_by_name() -> None:
+    second = (
+        "  - {type: many-to-many, between: [recipe, ingredient], through: garnishes}\n"
+        "\naccess_patterns:\n"
+    )
+    spec = RECIPES.replace("\naccess_patterns:\n", second, 1)
+    with pytest.raises(S.SpecError) as e:
+        S.loads(spec)
+    assert "access_patterns[2].via" in str(e.value)
+    assert "2 relationships link recipe and ingredient: name the link by its through:" in str(
+        e.value
+    )
+    spec = spec.replace(VIA, "    entity: recipe\n    via: garnishes\n")
+    d = design(S.loads(spec.replace("    via: recipe\n", "    via: garnishes\n")))
+    pp = next(p for p in d.patterns if p.pattern.name == "recipes_with_ingredient")
+    assert "FROM garnishes WHERE ingredient_id = $1" in pp.sql and pp.link == "garnishes"
+
+
+@pytest.mark.parametrize("dialect", ["postgres", "mysql", "sqlite"])
+def test_a_traversal_reads_the_link_both_ways(dialect: str) -> None:
+    d = design(S.loads(RECIPES), dialect)
+    plans = {pp.pattern.name: pp for pp in d.patterns}
+    mark = {"postgres": "$1", "mysql": "?", "sqlite": "?1"}[dialect]
+    one = plans["recipes_with_ingredient"]
+    assert (
+        f"WHERE id IN (SELECT recipe_id FROM recipe_ingredients WHERE ingredient_id = {mark})"
+        in one.sql
+    )
+    assert [(p.kind, p.table) for p in one.params] == [
+        ("via", f"{'public' if dialect == 'postgres' else 'main'}.recipe_ingredients")
+    ]
+    # from an ingredient: an index of its own, (ingredient_id, recipe_id) ...
+    assert one.index == "idx_recipe_ingredients_ingredient_id_recipe_id"
+    assert one.link == "recipe_ingredients" and not one.ordered  # the links are then sorted
+    other = plans["ingredients_of_recipe"]
+    # ... from a recipe: the link's primary key (recipe_id, ingredient_id)
+    assert other.index == ("PRIMARY" if dialect == "mysql" else "pk_recipe_ingredients")
+    keys = [
+        [e.column for e in ix.elements]
+        for ix in d.schema.indexes.values()
+        if ix.table == "recipe_ingredients"
+    ]
+    # the traversal's index serves the foreign key on ingredient_id: no second index for it
+    assert keys == [["ingredient_id", "recipe_id"]]
+
+
 def test_patterns_without_the_newer_keys_write_the_spec_as_before() -> None:
     """design.json carries the spec; a key added later is written only when set, so a spec
     without it reads (and compares) the same in an earlier design.json."""
     spec = design(S.load(ROOT / "examples" / "helpdesk.yaml"))
     patterns = design_json(spec, None)["spec"]["access_patterns"]
-    assert all("per_group" not in p and "any_of" not in p for p in patterns)
+    assert all(not {"per_group", "any_of", "via"} & set(p) for p in patterns)
     recipes = design(S.loads(RECIPES))
     written = design_json(recipes, None)["spec"]
     assert written["access_patterns"][0]["per_group"] == {"by": "recipe", "limit": 3}

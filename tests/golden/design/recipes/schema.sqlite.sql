@@ -15,6 +15,18 @@ CREATE TABLE cooks (
     CONSTRAINT chk_cooks_username CHECK (length(username) >= 1 AND length(username) <= 30)
 );
 
+CREATE TABLE ingredients (
+    id integer NOT NULL,
+    name text NOT NULL,
+    aisle text NOT NULL,
+    created_at text NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    updated_at text NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT pk_ingredients PRIMARY KEY (id),
+    CONSTRAINT uq_ingredients_name UNIQUE (name),
+    CONSTRAINT chk_ingredients_aisle CHECK (aisle IN ('produce', 'dairy', 'meat', 'fish', 'bakery', 'pantry', 'spices', 'frozen', 'drinks')),
+    CONSTRAINT chk_ingredients_name CHECK (length(name) >= 1 AND length(name) <= 80)
+);
+
 CREATE TABLE recipes (
     id integer NOT NULL,
     cook_id integer NOT NULL,
@@ -31,6 +43,20 @@ CREATE TABLE recipes (
     CONSTRAINT chk_recipes_summary CHECK (length(summary) >= 1 AND length(summary) <= 500),
     CONSTRAINT chk_recipes_title CHECK (length(title) >= 1 AND length(title) <= 160),
     CONSTRAINT fk_recipes_cook_id FOREIGN KEY (cook_id) REFERENCES cooks (id) ON DELETE RESTRICT
+);
+
+CREATE TABLE recipe_ingredients (
+    recipe_id integer NOT NULL,
+    ingredient_id integer NOT NULL,
+    quantity numeric(8,2) NOT NULL,
+    unit text NOT NULL,
+    created_at text NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    updated_at text NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT pk_recipe_ingredients PRIMARY KEY (recipe_id, ingredient_id),
+    CONSTRAINT chk_recipe_ingredients_quantity CHECK (quantity >= 0),
+    CONSTRAINT chk_recipe_ingredients_unit CHECK (unit IN ('g', 'kg', 'ml', 'l', 'tsp', 'tbsp', 'cup', 'piece')),
+    CONSTRAINT fk_recipe_ingredients_ingredient_id FOREIGN KEY (ingredient_id) REFERENCES ingredients (id) ON DELETE CASCADE,
+    CONSTRAINT fk_recipe_ingredients_recipe_id FOREIGN KEY (recipe_id) REFERENCES recipes (id) ON DELETE CASCADE
 );
 
 CREATE TABLE reviews (
@@ -53,6 +79,8 @@ CREATE INDEX idx_cooks_phone ON cooks (phone);
 
 CREATE INDEX idx_recipes_cook_id_published_at ON recipes (cook_id, published_at);
 
+CREATE INDEX idx_recipe_ingredients_ingredient_id_recipe_id ON recipe_ingredients (ingredient_id, recipe_id);
+
 CREATE INDEX idx_reviews_recipe_id_posted_at ON reviews (recipe_id, posted_at);
 
 CREATE INDEX idx_reviews_reviewer_id ON reviews (reviewer_id);
@@ -62,6 +90,20 @@ FOR EACH ROW
 WHEN NEW.updated_at IS OLD.updated_at
 BEGIN
     UPDATE cooks SET updated_at = CURRENT_TIMESTAMP WHERE rowid = NEW.rowid;
+END;
+
+CREATE TRIGGER trg_ingredients_set_updated_at AFTER UPDATE ON ingredients
+FOR EACH ROW
+WHEN NEW.updated_at IS OLD.updated_at
+BEGIN
+    UPDATE ingredients SET updated_at = CURRENT_TIMESTAMP WHERE rowid = NEW.rowid;
+END;
+
+CREATE TRIGGER trg_recipe_ingredients_set_updated_at AFTER UPDATE ON recipe_ingredients
+FOR EACH ROW
+WHEN NEW.updated_at IS OLD.updated_at
+BEGIN
+    UPDATE recipe_ingredients SET updated_at = CURRENT_TIMESTAMP WHERE rowid = NEW.rowid;
 END;
 
 CREATE TRIGGER trg_recipes_set_updated_at AFTER UPDATE ON recipes

@@ -16,6 +16,18 @@ CREATE TABLE `cooks` (
   CONSTRAINT `chk_cooks_username` CHECK (char_length(username) >= 1)
 ) COMMENT='A member of the site who publishes and reviews recipes.';
 
+CREATE TABLE `ingredients` (
+  `id` bigint NOT NULL AUTO_INCREMENT,
+  `name` varchar(80) NOT NULL,
+  `aisle` varchar(7) NOT NULL,
+  `created_at` datetime(6) NOT NULL DEFAULT current_timestamp(6),
+  `updated_at` datetime(6) NOT NULL DEFAULT current_timestamp(6) ON UPDATE current_timestamp(6),
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `uq_ingredients_name` (`name`),
+  CONSTRAINT `chk_ingredients_aisle` CHECK (aisle in ('produce', 'dairy', 'meat', 'fish', 'bakery', 'pantry', 'spices', 'frozen', 'drinks')),
+  CONSTRAINT `chk_ingredients_name` CHECK (char_length(name) >= 1)
+) COMMENT='Something a recipe is made with.';
+
 CREATE TABLE `recipes` (
   `id` bigint NOT NULL AUTO_INCREMENT,
   `cook_id` bigint NOT NULL,
@@ -34,6 +46,21 @@ CREATE TABLE `recipes` (
   CONSTRAINT `chk_recipes_summary` CHECK (char_length(summary) >= 1),
   CONSTRAINT `chk_recipes_title` CHECK (char_length(title) >= 1)
 ) COMMENT='A dish and how to make it.';
+
+CREATE TABLE `recipe_ingredients` (
+  `recipe_id` bigint NOT NULL,
+  `ingredient_id` bigint NOT NULL,
+  `quantity` decimal(8,2) NOT NULL,
+  `unit` varchar(5) NOT NULL,
+  `created_at` datetime(6) NOT NULL DEFAULT current_timestamp(6),
+  `updated_at` datetime(6) NOT NULL DEFAULT current_timestamp(6) ON UPDATE current_timestamp(6),
+  PRIMARY KEY (`recipe_id`, `ingredient_id`),
+  KEY `idx_recipe_ingredients_ingredient_id_recipe_id` (`ingredient_id`, `recipe_id`),
+  CONSTRAINT `fk_recipe_ingredients_ingredient_id` FOREIGN KEY (`ingredient_id`) REFERENCES `ingredients` (`id`) ON DELETE CASCADE,
+  CONSTRAINT `fk_recipe_ingredients_recipe_id` FOREIGN KEY (`recipe_id`) REFERENCES `recipes` (`id`) ON DELETE CASCADE,
+  CONSTRAINT `chk_recipe_ingredients_quantity` CHECK (quantity >= 0),
+  CONSTRAINT `chk_recipe_ingredients_unit` CHECK (unit in ('g', 'kg', 'ml', 'l', 'tsp', 'tbsp', 'cup', 'piece'))
+) COMMENT='What goes into a recipe, and how much.';
 
 CREATE TABLE `reviews` (
   `id` bigint NOT NULL AUTO_INCREMENT,
