@@ -14,6 +14,7 @@ import random
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from dbdesign.datagen import draws
 from dbdesign.datagen.rows import skew_for
 from dbdesign.datagen.units import (
     CapacityError,
@@ -52,11 +53,17 @@ class FkUnit(Unit):
 
     def draw(self, rng: random.Random, m: int) -> list[Any]:
         pool, n = self.pool, len(self.pool)
-        if self._cum is not None:
-            st = self._stride
-            return [pool[(r * st) % n] for r in rng.choices(range(n), cum_weights=self._cum, k=m)]
-        r = rng.random
-        return [pool[int(r() * n)] for _ in range(m)]
+        if m < draws.FEW:
+            if self._cum is not None:
+                st = self._stride
+                ranks = rng.choices(range(n), cum_weights=self._cum, k=m)
+                return [pool[(r * st) % n] for r in ranks]
+            r = rng.random
+            return [pool[int(r() * n)] for _ in range(m)]
+        idx = draws.indexes(rng, n, m, self._cum)
+        if self._cum is not None:  # the hot ranks spread over the pool
+            idx = (idx * self._stride) % n
+        return draws.take(pool, idx)
 
     def produce(self, tp: TablePlan, start: int, m: int, done: dict[str, list[Any]]) -> list[Any]:
         if not self.pool:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from dbdesign.datagen import draws
 from dbdesign.datagen.gen_base import COPY_NULL, DOMAIN_LIMIT, Gen, Unsatisfiable
 
 
@@ -37,8 +38,7 @@ class IntGen(Gen):
             self.rlo, self.rhi = lo, hi
 
     def sample(self, rng: random.Random, n: int) -> list[Any]:
-        lo, span, r = self.rlo, self.rhi - self.rlo + 1, rng.random
-        return [lo + int(r() * span) for _ in range(n)]
+        return draws.ints(rng, self.rlo, self.rhi, n)
 
     def capacity(self) -> int | None:
         return int(self.hi - self.lo + 1)
@@ -170,8 +170,7 @@ class BoolGen(Gen):
         self.p = p_true
 
     def sample(self, rng: random.Random, n: int) -> list[Any]:
-        p, r = self.p, rng.random
-        return [r() < p for _ in range(n)]
+        return draws.flags(rng, self.p, n)
 
     def capacity(self) -> int | None:
         return 2

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from itertools import accumulate
 from typing import Any
 
+from dbdesign.datagen import draws
 from dbdesign.datagen.gen_base import COPY_NULL, Gen, Unsatisfiable, copy_escape
 
 _NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]")
@@ -36,9 +37,7 @@ class ChoiceGen(Gen):
         self.ordered = base.ordered
 
     def sample(self, rng: random.Random, n: int) -> list[Any]:
-        if self.skew:
-            return rng.choices(self.values, cum_weights=self.cum, k=n)
-        return rng.choices(self.values, k=n)
+        return draws.picks(rng, self.values, n, self.cum if self.skew else None)
 
     def capacity(self) -> int | None:
         return len(self.values)
