@@ -43,12 +43,16 @@ from dbdesign.dialects.postgres import qualified
 _Stmt = sql.SQL | sql.Composed
 SORT_MEMORY = "256MB"  # maintenance_work_mem while the indexes are built (when it is lower)
 
-# the tables the fast path may take apart, by oid
+# the tables the fast path may take apart, by oid: not one with a trigger on INSERT (tgtype
+# bit 4), which may look up rows through the indexes (a design's "at most N per parent" counts
+# the parent's rows for each row: without its index, a scan per row, quadratic)
 _TABLES = """
 SELECT c.oid, n.nspname, c.relname
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.oid = ANY(%s::regclass[]) AND c.relkind = 'r' AND NOT c.relispartition
   AND NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid OR i.inhparent = c.oid)
+  AND NOT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid AND NOT t.tgisinternal
+                  AND t.tgenabled <> 'D' AND t.tgtype & 4 <> 0)
   AND pg_has_role(c.relowner, 'USAGE')
 """
 

@@ -110,6 +110,12 @@ class RuleKeeper:
         self.overlaps = [
             (r, _Ranges(_Codec(tp, r))) for r in rules if r.kind == "no_overlap" and r.range
         ]
+        # rules over the same range (a practitioner's and a room's appointments) place each
+        # row's range once, free for every key at once
+        groups: dict[tuple[str, str] | None, list[tuple[RowRule, _Ranges]]] = {}
+        for r, ranges in self.overlaps:
+            groups.setdefault(r.range, []).append((r, ranges))
+        self.range_groups = list(groups.values())
         self.rng = random.Random(stable_seed(seed, tp.key, "rules"))
         self.sums = [(r, self._sum_keeper(r, rules)) for r in rules if r.kind == "sum"]
         # columns a redraw may not change: a range placed (and its key), a sum's column,
@@ -118,6 +124,7 @@ class RuleKeeper:
         self.fixed = {c for r, _ in self.overlaps for c in (*(r.range or ()), *r.key)}
         self.fixed |= {c for r, _ in self.sums for c in (r.field, *r.key, *r.reads)}
         self.unique_keys = {c for r, _ in self.uniques for c in r.key}
+        self.locked = self.fixed | self.unique_keys  # never moved to make room under a bound
         reads = {c for r in rules for c in (*r.reads, *r.key, *(r.range or ()))}
         self.py = {c: tp.column(c).gen for c in reads if tp.column(c).gen is not None}
 
@@ -128,8 +135,8 @@ class RuleKeeper:
         for _rule, keeper in self.sums:  # first: a parent's rows and what they sum to
             keeper(start, n, done)
         for i in range(n):  # ranges first: a range placed is never empty, its end after its start
-            for rule, ranges in self.overlaps:
-                self._no_overlap(rule, ranges, i, done)
+            for group in self.range_groups:
+                self._no_overlap(group, i, done)
             self._checks(i, done)
             for rule, seen in self.uniques:
                 self._unique(rule, seen, i, done)
@@ -322,8 +329,10 @@ class RuleKeeper:
         self, rule: RowRule, counts: Counter[Any], i: int, done: dict[str, list[Any]]
     ) -> None:
         """A row past its parent's bound has the condition's free columns drawn again until
-        it no longer counts (its parent is kept: the references are drawn with the table's
-        fan-out)."""
+        it no longer counts (the loan is returned); when that cannot help (a bound on every
+        row), its parent is drawn again until one has room: a reference free to move, not
+        the key of a unique, no-overlap or sum rule. The fan-out is kept below the bound;
+        the rows past it go to other parents."""
 
         def key() -> tuple[Any, ...]:
             return tuple(done[c][i] for c in rule.key)
@@ -341,15 +350,19 @@ class RuleKeeper:
         def room() -> bool:
             return (not counted() or counts[key()] < rule.limit) and self._checks_hold(i, done)
 
-        if not free or not self._redraw(i, done, free, room):
+        moved = [c for c in self._free(rule.key, set(rule.key)) if c not in self.locked]
+        kept = bool(free) and self._redraw(i, done, free, room)
+        if not kept and not (moved and self._redraw(i, done, moved, room)):
+            tried = [*free, *moved]
             raise UnsupportedError(
                 f"{self.tp.key}: cannot keep rule {rule.name}: a row would be number "
                 f"{rule.limit + 1} of its {', '.join(rule.key)}, and "
                 + (
-                    f"drawing {', '.join(free)} again did not make the condition false"
-                    if free
-                    else "the condition reads no column the generator may change (a bound "
-                    "without a condition needs a fan-out below it)"
+                    f"drawing {', '.join(tried)} again did not make room"
+                    if tried
+                    else "the condition reads no column the generator may change, nor may "
+                    "the row move to another parent (a bound that counts every row needs a "
+                    "fan-out below it)"
                 )
             )
         if counted():
@@ -358,27 +371,32 @@ class RuleKeeper:
     # -- ranges that must not overlap
 
     def _no_overlap(
-        self, rule: RowRule, ranges: _Ranges, i: int, done: dict[str, list[Any]]
+        self, group: list[tuple[RowRule, _Ranges]], i: int, done: dict[str, list[Any]]
     ) -> None:
+        """Place row ``i``'s range where it overlaps no range of the same key, for every rule
+        of ``group`` (rules over the same start and end columns) at once."""
+        rule, first = group[0]
         assert rule.range is not None
         s_col, e_col = rule.range
-        key = tuple(done[c][i] for c in rule.key)
-        code = ranges.codec
+        code = first.codec
+        keyed = [(rg, k) for r, rg in group if None not in (k := tuple(done[c][i] for c in r.key))]
         s, e = code.number(done[s_col][i]), code.number(done[e_col][i])
-        if None in key:  # no rule for this row; its range must still be a range
+        if not keyed:  # no rule for this row; its range must still be a range
             if s is not None and e is not None and s > e:
-                done[e_col][i] = code.value(s + ranges.length(self.rng, s, None))
+                done[e_col][i] = code.value(s + first.length(self.rng, s, None))
             return
-        length = ranges.length(self.rng, s, e)
+        length = min(rg.length(self.rng, s, e) for rg, _k in keyed)
         if s is None:
             wlo, whi = code.window
             s = e - length if e is not None else wlo + self.rng.random() * (whi - wlo)
             s = int(s) if isinstance(length, int) else s
-        placed = ranges.place(key, s, length, code.lo, code.hi)
+        placed = _place(keyed, s, length, code.lo, code.hi)
         if placed is None:
+            names = " and ".join(r.name for r, _rg in group)
+            keys = "; ".join(", ".join(r.key) for r, _rg in group)
             raise UnsupportedError(
-                f"{self.tp.key}: cannot keep rule {rule.name}: the ranges of one "
-                f"({', '.join(rule.key)}) no longer fit between {code.lo} and {code.hi} "
+                f"{self.tp.key}: cannot keep rule {names}: the ranges of one "
+                f"({keys}) no longer fit between {code.lo} and {code.hi} "
                 "without overlapping (fewer rows, or a wider span of values)"
             )
         done[s_col][i], done[e_col][i] = code.value(placed[0]), code.value(placed[1])
@@ -446,19 +464,23 @@ class _Ranges:
         step = self.min_step + rng.random() * max(0, top - self.min_step)
         return type(self.min_step)(step) if isinstance(self.min_step, int) else step
 
-    def place(self, key: Any, s: Any, length: Any, lo: Any, hi: Any) -> tuple[Any, Any] | None:
+    def after(self, key: Any, c: Any, length: Any) -> Any:
+        """The first start at or after ``c`` where ``length`` overlaps none of ``key``'s
+        ranges."""
+        starts, ends = self.by_key.get(key, ([], []))
+        return self._after(starts, ends, c, length)
+
+    def before(self, key: Any, c: Any, length: Any, lo: Any) -> Any:
+        """The last start at or before ``c`` where ``length`` overlaps none of ``key``'s
+        ranges (None below ``lo``)."""
+        starts, ends = self.by_key.get(key, ([], []))
+        return self._before(starts, ends, c + length, length, lo)
+
+    def add(self, key: Any, c: Any, length: Any) -> None:
         starts, ends = self.by_key.setdefault(key, ([], []))
-        while length >= self.min_step:
-            c = self._after(starts, ends, s, length)
-            if c is None or c + length > hi:
-                c = self._before(starts, ends, s, length, lo)
-            if c is not None and lo <= c and c + length <= hi:
-                j = bisect.bisect_left(starts, c)
-                starts.insert(j, c)
-                ends.insert(j, c + length)
-                return c, c + length
-            length = length // 2 if isinstance(length, int) else length / 2
-        return None
+        j = bisect.bisect_left(starts, c)
+        starts.insert(j, c)
+        ends.insert(j, c + length)
 
     @staticmethod
     def _after(starts: list[Any], ends: list[Any], s: Any, length: Any) -> Any:
@@ -486,6 +508,44 @@ class _Ranges:
             j -= 1
         c = starts[0] - length
         return c if c >= lo else None
+
+
+def _place(
+    keyed: Sequence[tuple[_Ranges, Any]], s: Any, length: Any, lo: Any, hi: Any
+) -> tuple[Any, Any] | None:
+    """Place a range of ``length`` near ``s`` where it overlaps no range of any of the keys
+    (each key in its own rule's ranges): the nearest common free place after ``s``, else
+    before it, else shorter; recorded in every key's ranges. None when none fits."""
+    step = min(rg.min_step for rg, _k in keyed)
+    while length >= step:
+        c = _common(keyed, s, length)
+        if c is None:  # after every key's last range is free for all of them
+            ends = [rg.by_key[k][1] for rg, k in keyed if k in rg.by_key]
+            c = max([s, *(e[-1] for e in ends if e)])
+        if c + length > hi:
+            c = _common(keyed, s, length, lo)
+        if c is not None and lo <= c and c + length <= hi:
+            for rg, k in keyed:
+                rg.add(k, c, length)
+            return c, c + length
+        length = length // 2 if isinstance(length, int) else length / 2
+    return None
+
+
+def _common(keyed: Sequence[tuple[_Ranges, Any]], c: Any, length: Any, lo: Any = None) -> Any:
+    """The nearest start from ``c`` free for every key: after it, or before it (down to
+    ``lo``) when ``lo`` is given; each key moves it in turn until none does. None after 64
+    moves, or when a key has no place before."""
+    for _ in range(64):
+        if lo is None:
+            nxt = max(rg.after(k, c, length) for rg, k in keyed)
+        else:
+            before = [rg.before(k, c, length, lo) for rg, k in keyed]
+            nxt = None if None in before else min(before)
+        if nxt is None or nxt == c:
+            return nxt
+        c = nxt
+    return None
 
 
 def plan_rules(
@@ -530,6 +590,8 @@ def _size_ranges(
     if isinstance(end_unit, DerivedUnit):
         dmax = end_unit.col.gen.delta()[1] if end_unit.col.gen is not None else top
         top = min(top, dmax)
+        if end_unit.max_step is not None:  # another rule over the same range asked already
+            top = min(top, end_unit.max_step)
         end_unit.max_step = top
     ranges.max_step = top
 

@@ -94,18 +94,32 @@ class _Table:
         self.sql = self.dialect.qualified(t.schema, t.name) if schemas else q(t.name)
         self.pk = t.primary_key.columns if t.primary_key else ("rowid",)
         self.rules = [r for r in d.rules if r.table == key and r.enforced]
+        # the table's plain unique keys, by column (partial ones are rules of their own)
+        self.unique_keys = [u.columns for u in t.uniques.values()] + [
+            tuple(str(e.column) for e in i.elements)
+            for i in d.schema.indexes_on(key)
+            if i.unique and i.where is None and all(e.column for e in i.elements)
+        ]
         self.spec = d.spec
         cols = {c for r in self.rules for c in r.columns.values()} - set(self.pk)
         self.columns = sorted(cols)
-        pk = ", ".join(q(c) for c in self.pk)
-        rows = server.fetch(
-            conn,
-            f"SELECT {pk}, {', '.join(q(c) for c in self.columns)} FROM {self.sql} "
-            f"ORDER BY {pk} LIMIT {SAMPLE_ROWS}",
+        self.sample = self.rows()
+        self.queries = 0
+
+    def rows(
+        self, where: str = "", params: tuple[Any, ...] = (), limit: int = SAMPLE_ROWS
+    ) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
+        """Rows of the table in key order (``where``: a condition with ``?`` placeholders),
+        each its key and its values by column, the key columns too (a rule may read id)."""
+        pk = ", ".join(self.q(c) for c in self.pk)
+        rows = self.server.fetch(
+            self.conn,
+            f"SELECT {pk}, {', '.join(self.q(c) for c in self.columns)} FROM {self.sql} "
+            f"{'WHERE ' + where if where else ''} ORDER BY {pk} LIMIT {limit}",
+            params,
         )
         n = len(self.pk)
-        # each row by column, its key columns too (a rule may read id)
-        self.sample = [
+        return [
             (
                 tuple(row[:n]),
                 dict(zip(self.pk, row[:n], strict=True))
@@ -113,7 +127,6 @@ class _Table:
             )
             for row in rows
         ]
-        self.queries = 0
 
     def where_pk(self) -> str:
         return " AND ".join(f"{self.q(c)} = ?" for c in self.pk)
@@ -430,12 +443,25 @@ def _at_most_write(t: _Table, r: RulePlan) -> Write:
         return "no row meets the rule's condition"
     parent, have = top[0][0], int(top[0][1])
     need = r.limit - have + 1
+    pool = t.sample
+    spread = [k for k in t.unique_keys if col in k and len(k) > 1]
+    if spread and len(t.pk) == 1 and need > 0:
+        # a unique key with the parent (a shipment's lines by product): one row per value
+        # of its other columns, so the movers can all join the parent
+        others = ", ".join(q(c) for c in spread[0] if c != col)
+        pk = q(t.pk[0])
+        pool = t.rows(
+            f"{pk} IN (SELECT min({pk}) FROM {t.sql} WHERE {q(col)} <> ? GROUP BY {others})",
+            (parent,),
+            max(SAMPLE_ROWS, 4 * need),
+        )
     movers = [
         (pk, row)
-        for pk, row in t.sample
+        for pk, row in pool
         if row[col] is not None and row[col] != parent and _holds(r, row) is True
     ]
-    movers = [(pk, row) for pk, row in movers if t.clean(r, pk, {**row, col: parent})][:need]
+    movers = [(pk, row) for pk, row in movers if t.clean(r, pk, {**row, col: parent})]
+    movers = _keep_unique_keys(t, col, parent, movers)[:need]
     if need < 1 or len(movers) < need or len(t.pk) != 1:
         return f"fewer than {need} rows of the sample could move to one parent"
     ids = [pk[0] for pk, _ in movers]
@@ -446,6 +472,42 @@ def _at_most_write(t: _Table, r: RulePlan) -> Write:
         f"({', '.join(_literal(i) for i in ids)})"
     )
     return sql, (parent, *ids), shown
+
+
+def _keep_unique_keys(
+    t: _Table, col: str, parent: Any, movers: list[tuple[tuple[Any, ...], Any]]
+) -> list[tuple[tuple[Any, ...], Any]]:
+    """The movers that can all join ``parent`` without repeating a unique key that includes
+    ``col`` (a shipment's lines are unique by product): their other key columns differ from
+    each other's and from those of the parent's rows, read from the server."""
+    for key in (k for k in t.unique_keys if col in k and len(t.pk) == 1):
+        others = [c for c in key if c != col]
+        cols = ", ".join(t.q(c) for c in others)
+        taken = {
+            tuple(x)
+            for x in t.server.fetch(
+                t.conn, f"SELECT {cols} FROM {t.sql} WHERE {t.q(col)} = ?", (parent,)
+            )
+        }
+        ids = [pk[0] for pk, _row in movers]
+        if not ids:
+            return movers
+        marks = ", ".join("?" for _ in ids)
+        pk = t.q(t.pk[0])
+        of = {
+            x[0]: tuple(x[1:])
+            for x in t.server.fetch(
+                t.conn, f"SELECT {pk}, {cols} FROM {t.sql} WHERE {pk} IN ({marks})", tuple(ids)
+            )
+        }
+        kept = []
+        for mover in movers:
+            mine = of.get(mover[0][0])
+            if mine is not None and mine not in taken:
+                taken.add(mine)
+                kept.append(mover)
+        movers = kept
+    return movers
 
 
 # ---- checks ----------------------------------------------------------------------------------

@@ -68,6 +68,22 @@ BAD = [
         None,
         "invalid YAML",
     ),
+    (
+        (
+            "      reorder_level: {type: integer,",
+            "      version: {type: integer}\n      reorder_level: {type: integer,",
+        ),
+        "entities.inventory.attributes.version",
+        "optimistic_locking adds version",
+    ),
+    (
+        (
+            "      warehouse: {type: identifier,",
+            "      created_at: {type: date}\n      warehouse: {type: identifier,",
+        ),
+        "entities.inventory.attributes.created_at",
+        "audit_columns adds created_at",
+    ),
 ]
 
 
@@ -91,7 +107,9 @@ def test_invalid_spec_names_path_and_line(
 
 
 @pytest.mark.parametrize(
-    "change,path,phrase", BAD[:4] + BAD[5:], ids=["type", "entity", "field", "fixed", "yaml"]
+    "change,path,phrase",
+    BAD[:4] + BAD[5:],
+    ids=["type", "entity", "field", "fixed", "yaml", "version", "created_at"],
 )
 def test_cli_invalid_spec_exit_2_and_writes_nothing(
     tmp_path: Path, change: tuple[str, str], path: str | None, phrase: str
