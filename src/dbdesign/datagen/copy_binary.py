@@ -19,9 +19,9 @@ text.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -39,6 +39,7 @@ _I64_MAX = 2**63 - 1
 
 # A column's values as fixed-width fields: (n, width) bytes, without the length; or None when
 # they do not fit the binary form's integer (the column is then encoded value by value).
+# A None among the values raises TypeError.
 _Fixed = Callable[[Sequence[Any]], "np.ndarray[Any, Any] | None"]
 
 
@@ -66,8 +67,10 @@ class BinaryTable:
         parts: list[np.ndarray[Any, Any]] = [np.frombuffer(self._count * n, np.uint8).reshape(n, 2)]
         rest: list[list[bytes]] = []
         for i, c in enumerate(self._cols):
-            vals = values[c.name]
-            data = None if c.fixed is None or None in vals else c.fixed(vals)
+            try:  # (a NULL among the values: numpy refuses None)
+                data = None if c.fixed is None else c.fixed(values[c.name])
+            except TypeError:
+                data = None
             if data is None:  # text, a NULL, or a number too large for the fast form
                 rest = [p for col in self._cols[i:] for p in col.cells(values[col.name])]
                 break
@@ -77,7 +80,12 @@ class BinaryTable:
         if not rest:
             return record.tobytes()
         records = np.ascontiguousarray(record).view(f"V{record.shape[1]}").ravel().tolist()
-        return b"".join(chain.from_iterable(zip(records, *rest, strict=True)))
+        step = 1 + len(rest)
+        pieces: list[bytes] = [b""] * (n * step)  # each row's pieces, row after row
+        pieces[::step] = records
+        for j, col in enumerate(rest, 1):
+            pieces[j::step] = col
+        return b"".join(pieces)
 
 
 def binary_table(columns: Sequence[tuple[str, TypeInfo, Gen, bool]]) -> BinaryTable | None:
@@ -111,7 +119,7 @@ def _column(name: str, info: TypeInfo, gen: Gen) -> _Column | None:
         scale = scale_of(info)
         return _Column(name, lambda v: _numeric(v, scale), lambda v: (_numeric_cells(v, scale),))
     if k == "uuid":
-        return _Column(name, _uuid, lambda v: (_cells_of_fixed(v, _uuid),))
+        return _Column(name, _uuid, lambda v: (_cells_of_fixed(v, _uuid, _one_uuid),))
     if k in ("text", "enum"):
         if isinstance(gen, ChoiceGen):
             return _Column(name, None, _choice_cells(gen))
@@ -169,7 +177,7 @@ def _cells_of_fixed(
     """Length and bytes of each value (NULL as -1), the non-NULL ones made by ``fixed`` at
     once (or by ``one``, value by value, when ``fixed`` cannot)."""
     present = [v for v in vals if v is not None]
-    data = fixed(present) if present else None
+    data = fixed(present) if present else None  # (None would raise TypeError)
     if data is not None:
         width = data.shape[1]
         size = np.frombuffer(width.to_bytes(4, "big") * len(present), np.uint8)
@@ -242,7 +250,13 @@ def _uuid(vals: Sequence[Any]) -> np.ndarray[Any, Any] | None:
     if len(text) != 36 * len(vals):
         return None
     nibbles = _HEX[np.frombuffer(text, np.uint8).reshape(-1, 36)[:, _UUID_HEX]]
+    if (nibbles == 255).any():  # not that form: value by value
+        return None
     return (nibbles[:, 0::2] << 4) | nibbles[:, 1::2]
+
+
+def _one_uuid(v: Any) -> bytes:
+    return uuid.UUID(str(v)).bytes
 
 
 # --------------------------------------------------------------------------- text

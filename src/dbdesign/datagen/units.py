@@ -365,10 +365,25 @@ def _distinct(rng: random.Random, size: int, n: int) -> Sequence[int] | np.ndarr
     g = draws.generator(rng)
     out = np.empty(0, np.int64)
     while len(out) < n:
-        more = np.concatenate([out, g.integers(0, size, n - len(out))])
-        _, first = np.unique(more, return_index=True)
-        out = more[np.sort(first)]
+        out = _first_of_each(np.concatenate([out, g.integers(0, size, n - len(out))]))
     return out
+
+
+def _first_of_each(a: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """``a`` with each value only where it first occurs (repeats are few)."""
+    s = np.sort(a)
+    repeated = np.unique(s[1:][s[1:] == s[:-1]])
+    if not len(repeated):
+        return a
+    at = np.minimum(np.searchsorted(repeated, a), len(repeated) - 1)
+    keep = np.ones(len(a), bool)
+    seen: set[int] = set()
+    for i in np.flatnonzero(repeated[at] == a).tolist():
+        v = int(a[i])
+        if v in seen:
+            keep[i] = False
+        seen.add(v)
+    return a[keep]
 
 
 class DerivedUnit(Unit):

@@ -6,10 +6,10 @@ in the subset that Python's ``re`` shares) or a LIKE pattern into a Python patte
 :class:`Xeger` draws random strings that match it by walking Python's own parse of the pattern.
 Unbounded repeats (``*``, ``+``, ``{n,}``) draw at most a few extra repetitions.
 
-:meth:`Xeger.many` draws many strings at once, column by column: one ``rng.choices`` per
-character class for all the rows (a repeat of a class is one draw of ``n * count``
-characters, cut into rows), which is what makes a pattern column as cheap as any other. A
-pattern with a back reference is drawn one string at a time.
+:meth:`Xeger.many` draws many strings at once, column by column: one draw (numpy's, see
+draws.py) per character class for all the rows (a repeat of a class is one draw of
+``n * count`` characters, cut into rows), which is what makes a pattern column as cheap as
+any other. A pattern with a back reference is drawn one string at a time.
 """
 
 from __future__ import annotations
@@ -22,6 +22,10 @@ import string
 from collections.abc import Callable
 from itertools import repeat
 from typing import Any
+
+import numpy as np
+
+from dbdesign.datagen.draws import FEW, indexes, picks
 
 _WORD = string.ascii_letters + string.digits + "_"
 _DIGITS = string.digits
@@ -283,7 +287,7 @@ def _pool(op: Any, av: Any) -> list[str] | None:
 def _class_draw(pool: list[str]) -> _Draw:
     if len(pool) == 1:
         return lambda rng, n: pool[0]
-    return lambda rng, n: rng.choices(pool, k=n)
+    return lambda rng, n: picks(rng, pool, n)
 
 
 def _repeat_draw(lo: int, hi: Any, sub: Any) -> _Draw:
@@ -310,16 +314,25 @@ def _repeat_draw(lo: int, hi: Any, sub: Any) -> _Draw:
 def _repeat_class(rng: random.Random, n: int, pool: list[str], lo: int, hi: int) -> _Rows:
     if hi == 0:
         return ""
-    text = "".join(rng.choices(pool, k=n * hi))
+    text = _chars(rng, pool, n * hi)
     if lo == hi:
         return [text[i : i + hi] for i in range(0, n * hi, hi)]
-    counts = rng.choices(range(lo, hi + 1), k=n)
+    counts = picks(rng, range(lo, hi + 1), n)
     return [text[i : i + k] for i, k in zip(range(0, n * hi, hi), counts, strict=True)]
+
+
+def _chars(rng: random.Random, pool: list[str], k: int) -> str:
+    """``k`` characters of ``pool``, uniformly, as one string (numpy's draws)."""
+    if k < FEW:
+        return "".join(rng.choices(pool, k=k))
+    codes = np.array([ord(c) for c in pool], np.uint32)
+    text: str = codes[indexes(rng, len(pool), k)].tobytes().decode("utf-32-le")
+    return text
 
 
 def _branch_draw(branches: list[_Draw]) -> _Draw:
     def draw(rng: random.Random, n: int) -> _Rows:
-        which = rng.choices(range(len(branches)), k=n)
+        which = picks(rng, range(len(branches)), n)
         made = [b(rng, n) for b in branches]
         return [m if isinstance(m := made[b], str) else m[i] for i, b in enumerate(which)]
 
