@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from dbdesign.design.draft import PROJECTION_YEARS
 from dbdesign.readers.spec import Attribute, Spec
+from dbdesign.readers.spec_patterns import AccessPattern
 
 KINDS = ("relational", "document", "key-value", "time-series", "graph", "vector")
 ENGINES = {
@@ -42,14 +45,17 @@ def choose(spec: Spec) -> Choice:
         "graph": "few self-relationships to traverse",
         "vector": "no embeddings to search by similarity",
     }
+    # Ties: the kind with more separate reasons stated by the spec first (evidence from
+    # several directions over one strong signal), then the general-purpose kind first.
     scores = sorted(
         (
             Score(k, sum(p for p, _ in v), tuple(w for _, w in v) or (why_not[k],))
             for k, v in score.items()
         ),
-        key=lambda s: (-s.points, KINDS.index(s.kind)),
+        key=lambda s: (-s.points, -len(score[s.kind]), KINDS.index(s.kind)),
     )
     best = scores[0]
+    tied = [s.kind for s in scores[1:] if s.points == best.points]
     recommended = {
         "relational": "postgresql",
         "document": "mongodb",
@@ -73,6 +79,12 @@ def choose(spec: Spec) -> Choice:
         asked, fit = ENGINES[target], ENGINES[recommended]
         note = f"The spec asks for {asked}; the requirements fit {fit} best."
     reasons = list(best.reasons)
+    if tied:
+        reasons.append(
+            f"tied on points with {', '.join(tied)}: chosen for its {len(score[best.kind])} "
+            "separate reasons"
+            + (" and as the general-purpose kind" if best.kind == KINDS[0] else "")
+        )
     if best.kind == "time-series":
         reasons.append("PostgreSQL with range partitioning by time keeps joins to the rest")
     if best.kind == "vector":
@@ -85,6 +97,13 @@ def choose(spec: Spec) -> Choice:
         scores=tuple(scores),
         note=note,
     )
+
+
+# Lines the workload's shape draws (rules of thumb, not measured here).
+TTL_DAYS = 30  # data kept at most this long expires like a cache entry (a TTL)
+HOT_LOOKUPS_PER_S = 10_000  # key lookups a second past which a cache in memory pays
+MEMORY_ROWS = 200_000_000  # rows in three years past which a store held in memory is costly
+ROW_FLOOD_PER_S = 1_000  # inserts a second into an append-only entity: a time-series load
 
 
 def _evidence(spec: Spec) -> dict[str, list[tuple[int, str]]]:
@@ -114,14 +133,22 @@ def _evidence(spec: Spec) -> dict[str, list[tuple[int, str]]]:
             min(len(multi), 5),
             f"{len(multi)} access patterns filter or sort on several fields: composite indexes",
         )
+    rules = sum(
+        len(e.unique) + len(e.no_overlap) + len(e.checks) + len(e.transitions) + len(e.sums)
+        for e in ents.values()
+    ) + sum(r.at_most is not None for r in rels)
+    if rules:
+        add(
+            "relational",
+            min(rules, 5),
+            f"{rules} business rules the database can enforce",
+        )
     json_attrs = sum(a.type == "json" for a in attrs)
     if json_attrs:
         add("document", 2 * json_attrs, f"{json_attrs} free-form JSON attributes")
     if not rels and spec.project.consistency == "eventual":
         add("document", 4, "no relationships and eventual consistency: self-contained documents")
-    key_only = [p for p in pats if list(p.equal) == ["id"] and not p.range and not p.sort]
-    if pats and len(key_only) == len(pats):
-        add("key-value", 6, "every access pattern is a lookup by key")
+    _key_value(spec, add)
     ts = [e for e in ents.values() if e.append_only and e.volume.growth_per_year]
     if ts:
         big = max(e.volume.growth_per_year for e in ts)
@@ -130,6 +157,13 @@ def _evidence(spec: Spec) -> dict[str, list[tuple[int, str]]]:
             3 if big < 100_000_000 else 6,
             f"{len(ts)} append-only entities growing by up to {big:,} rows a year",
         )
+        flood = sum(
+            w.rate_per_second or 0
+            for w in spec.writes
+            if w.operation == "insert" and ents[w.entity].append_only
+        )
+        if flood >= ROW_FLOOD_PER_S:
+            add("time-series", 2, f"{flood:,.0f} inserts/s into append-only entities")
     self_refs = [r for r in rels if r.parent and r.parent == r.child]
     m2m_self = [r for r in rels if r.between and r.between[0] == r.between[1]]
     if len(self_refs) + 2 * len(m2m_self) >= 3:
@@ -138,3 +172,50 @@ def _evidence(spec: Spec) -> dict[str, list[tuple[int, str]]]:
     if vectors:
         add("vector", 3 * vectors, f"{vectors} embedding vectors (similarity search)")
     return score
+
+
+def _key_value(spec: Spec, add: Callable[[str, int, str], None]) -> None:
+    """A key-value store: reads by a unique key only, data that expires, lookups at a rate
+    a cache in memory serves best; held back when the data is too big for memory."""
+    pats = spec.access_patterns
+    lookups = [p for p in pats if _key_lookup(spec, p)]
+    if pats and len(lookups) == len(pats):
+        add("key-value", 6, "every access pattern is a lookup by a unique key")
+    elif lookups and len(lookups) * 2 >= len(pats):
+        add("key-value", 2, f"{len(lookups)} of {len(pats)} access patterns look up a unique key")
+    else:
+        return  # the reads are not a key-value store's: nothing else here speaks for one
+    short = sorted(
+        n for n, e in spec.entities.items() if e.retention_days and e.retention_days <= TTL_DAYS
+    )
+    if short:
+        add("key-value", 3, f"{', '.join(short)} kept at most {TTL_DAYS} days: entries with a TTL")
+    rate = sum(p.rate_per_second or 0 for p in lookups)
+    if rate >= HOT_LOOKUPS_PER_S:
+        add("key-value", 2, f"{rate:,.0f} key lookups/s: served from memory")
+    rows = sum(
+        e.volume.rows + PROJECTION_YEARS * e.volume.growth_per_year
+        for e in spec.entities.values()
+        if not (e.retention_days and e.retention_days <= TTL_DAYS)
+    )
+    if rows > MEMORY_ROWS:
+        add(
+            "key-value",
+            -4,
+            f"{rows:,} rows in {PROJECTION_YEARS} years: too many to hold in memory",
+        )
+
+
+def _key_lookup(spec: Spec, p: AccessPattern) -> bool:
+    """Whether ``p`` reads one row by a unique key (id, a unique attribute or group)."""
+    if not p.equal or p.fixed or p.sort or p.limit or p.text_search or p.group_by or p.aggregates:
+        return False
+    if p.in_ or p.range or p.after or p.before or p.is_null or p.not_null or p.any_of:
+        return False
+    e = spec.entities[p.entity]
+    keys = [
+        {"id"},
+        *({f} for f, a in e.attributes.items() if isinstance(a, Attribute) and a.unique),
+    ]
+    keys += [set(g) for g in e.unique_together]
+    return any(k <= set(p.equal) for k in keys)
