@@ -32,7 +32,7 @@ from dbdesign.model import (
     Unique,
 )
 from dbdesign.model.core import ReferentialAction, VirtualTable
-from dbdesign.readers.spec import Entity, Spec
+from dbdesign.readers.spec import Entity, Spec, feature_on
 from dbdesign.readers.spec_patterns import AccessPattern
 
 PROJECTION_YEARS = 3
@@ -192,8 +192,7 @@ class Draft:
         return f"{self.ns}.{t.name}"
 
     def feature(self, e: Entity, name: str) -> bool:
-        own = getattr(e, name)
-        return bool(getattr(self.spec.project.features, name) if own is None else own)
+        return feature_on(self.spec, e, name)
 
     def pk_type(self, entity: str) -> DataType:
         e = self.spec.entities[entity]
