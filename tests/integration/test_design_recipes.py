@@ -8,7 +8,8 @@ index_merge union, MULTI-INDEX OR); with one branch's index gone the proof fails
 A traversal through the recipe-ingredient link reads the links of one row through the link's
 primary key (recipe -> ingredients) or its own index (ingredient -> recipes), never the whole
 link; with that index's columns swapped under its name the link is read whole and the proof
-fails."""
+fails. A ranked search ranks at most RANK_CANDIDATES matches, the newest, and returns the best
+first, also for the word most rows hold."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import pytest
 
 from dbdesign.design import Design, design
 from dbdesign.design.output import schema_sql
+from dbdesign.design.pattern_sql import RANK_CANDIDATES
 from dbdesign.design.prove import prove
 from dbdesign.design.prove_result import SORTED_ROWS_OK
 from dbdesign.model import FrozenMap, Index
@@ -53,6 +55,28 @@ def test_the_recipes_are_proved(server: str) -> None:
     for s in per.sets:
         assert s.matched > SORTED_ROWS_OK, (s.label, s.matched)
         assert not s.plan.sorts and s.plan.used == ("idx_reviews_recipe_id_posted_at",), s.plan.text
+    # an OR: each branch through its own index, the rows combined
+    typical = by["find_cook"].sets[0]
+    assert typical.matched >= 1
+    assert set(typical.plan.used) == {"uq_cooks_email", "idx_cooks_phone"}, typical.plan.text
+    combined = {"embedded": "BitmapOr", "pg15": "BitmapOr", "sqlite": "MULTI-INDEX OR"}
+    assert combined.get(server, "index_merge") in typical.plan.text
+    # traversals, both ways: the links of one row through an index, never the whole link
+    pk = "PRIMARY" if server == "mysql" else "pk_recipe_ingredients"
+    for name, index in (
+        ("recipes_with_ingredient", "idx_recipe_ingredients_ingredient_id_recipe_id"),
+        ("ingredients_of_recipe", pk),
+    ):
+        for s in by[name].sets:
+            assert s.matched >= 1, (name, s.label)
+            assert "recipe_ingredients" not in s.plan.scans, s.plan.text
+        assert index in by[name].sets[0].plan.used, by[name].plan_text
+    # ranked search: the rare words through the full-text index; the common word matches more
+    # rows than are ranked
+    search = by["recipe_search"]
+    assert [s.label for s in search.sets] == ["typical", "common"]
+    assert search.sets[0].matched >= 1 and search.sets[1].matched > RANK_CANDIDATES
+    assert search.index in search.sets[0].plan.used, search.plan_text
 
 
 @pytest.mark.parametrize("server", SERVERS)
@@ -93,3 +117,36 @@ def test_a_traversal_without_its_link_index_fails_the_proof(server: str) -> None
     else:  # PostgreSQL scans the link; SQLite reads the whole index under the designed name
         assert "recipe_ingredients" in r.sets[0].plan.scans, r.plan_text
         assert any("reads recipe_ingredients whole" in p for p in r.shape_problems), r
+
+
+@pytest.mark.parametrize("server", SERVERS)
+def test_a_ranked_search_returns_the_best_matches_first(server: str) -> None:
+    """The word most rows hold: LIMIT rows, each holding it, in order of relevance (ts_rank_cd
+    and MATCH's relevance: highest first; FTS5's bm25: lowest first)."""
+    from dbdesign.databases import target
+    from dbdesign.design.prove import load_rows, server_for
+
+    d = _design(server, "recipe_search")
+    (pp,) = d.patterns
+    url = url_of(server)
+    srv = server_for(target(url) if url else None, d.dialect)
+    with srv.scratch(url or "") as db:
+        conn = srv.connect(db, autocommit=True)
+        try:
+            srv.version(conn)
+            srv.apply(conn, schema_sql(d.schema))
+            load_rows(db, d, {pp.table: 3000, next(iter(_parents(d, pp.table))): 1000})
+            srv.analyze(conn, d)
+            word = srv.common_words(conn, d, pp)
+            rows = srv.run(conn, pp, tuple(word for _ in pp.params))
+        finally:
+            conn.close()
+    assert len(rows) == pp.pattern.limit
+    bare = word.strip('"+').lower()
+    assert all(bare in f"{r[2]} {r[3]}".lower() for r in rows), bare  # title, summary
+    scores = [r[-1] for r in rows]
+    assert scores == sorted(scores, reverse=server != "sqlite"), scores
+
+
+def _parents(d: Design, key: str) -> list[str]:
+    return [fk.ref_table for fk in d.schema.tables[key].foreign_keys.values()]

@@ -185,7 +185,9 @@ def caching_md(d: Design) -> list[str]:
                 "stale or invalidated before reuse."
             )
             continue
-        key = ":".join([d.spec.project.name, p.name, *(f"{{{x.column}}}" for x in pp.params)])
+        # a value the query repeats (a ranked search's words, MySQL's written-out lists) once
+        values = dict.fromkeys((x.column, x.kind) for x in pp.params)
+        key = ":".join([d.spec.project.name, p.name, *(f"{{{c}}}" for c, _ in values)])
         by = names.get(p.entity)
         rule = (
             "delete the key in the same code path as the writes "
@@ -194,6 +196,8 @@ def caching_md(d: Design) -> list[str]:
             if by
             else "no write to it is stated: delete the key after any write to the table"
         )
+        if pp.link:  # a traversal's rows change with the links too
+            rule += f", and after any write to `{pp.link}` that adds or removes a link of it"
         hot.append(
             f"- `{p.name}` ({rate:g}/s): cache-aside, key `{key}`, TTL 5 min as a backstop; "
             f"invalidation: {rule}."

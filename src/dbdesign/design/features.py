@@ -81,17 +81,19 @@ def fts_table(t: TableDraft) -> str:
     return f"{t.name}_fts"
 
 
-def fts5_source(t: TableDraft, mark: str) -> str:
+def fts5_source(t: TableDraft, mark: str, *, ranked: bool = False) -> str:
     """What a full-text search of ``t`` reads on SQLite, as its FROM clause: the FTS5 table's
     matches for the words in parameter ``mark`` first (their rowids only, so no column name
     the two tables share is ambiguous), then each match's row of ``t`` by its key. SQLite
     flattens the subquery into a join the FTS5 table drives, so LIMIT stops after the first
     matches; ``key IN (SELECT rowid ...)`` collects every match first (bench/bench_sqlite_fts.py:
-    p50 3.2 against 13.9 ms for a word in 60 % of 200,000 rows, the same for rare words)."""
+    p50 3.2 against 13.9 ms for a word in 60 % of 200,000 rows, the same for rare words).
+    ``ranked``: each match's bm25 score too (FTS5's rank, as ``relevance``: lower is better)."""
     fts, table = sqlite_ident(fts_table(t)), sqlite_ident(t.name)
     key = sqlite_ident(t.pk.columns[0]) if t.pk else "rowid"
     return (
-        f"(SELECT rowid AS fts_rowid FROM {fts} WHERE {fts} MATCH {mark}) AS found\n"
+        f"(SELECT rowid AS fts_rowid{', rank AS relevance' if ranked else ''} FROM {fts} "
+        f"WHERE {fts} MATCH {mark}) AS found\n"
         f"JOIN {table} ON {table}.{key} = found.fts_rowid"
     )
 

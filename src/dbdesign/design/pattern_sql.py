@@ -20,6 +20,9 @@ from dbdesign.readers.spec import Entity
 from dbdesign.readers.spec_patterns import AccessPattern, via_links
 
 IN_VALUES = 5  # values an IN list is written (and proved) with where arrays cannot be passed
+# A ranked search ranks at most this many matches (or 10x its limit), the newest by key: the
+# cost of ranking stays bounded however common the words are.
+RANK_CANDIDATES = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,7 +250,7 @@ def _conditions(b: Draft, lk: Lookup, params: list[Param]) -> tuple[str, list[st
     fts = fts_of(b, t)
     if p.text_search and fts:
         params.append(Param(fts, "search"))
-        source = fts5_source(t, ph(len(params)))
+        source = fts5_source(t, ph(len(params)), ranked=p.ranked)
     conds += lk.preds
     if lk.keyset:
         conds.append(_keyset_condition(b, lk, params))
@@ -258,6 +261,8 @@ def pattern_sql(b: Draft, lk: Lookup) -> tuple[str, tuple[Param, ...]]:
     """The query of an access pattern, with its parameters in order."""
     if lk.per is not None:
         return _per_group_sql(b, lk)
+    if lk.p.ranked:
+        return _ranked_sql(b, lk)
     params: list[Param] = []
     return _rows_sql(b, lk, params), tuple(params)
 
@@ -280,6 +285,46 @@ def _rows_sql(b: Draft, lk: Lookup, params: list[Param], extra: tuple[str, ...] 
     if limit:
         sql += f"\nLIMIT {limit}"
     return sql
+
+
+def rank_candidates(lk: Lookup) -> int:
+    return max(RANK_CANDIDATES, 10 * (lk.p.limit or 0))
+
+
+def _ranked_sql(b: Draft, lk: Lookup) -> tuple[str, tuple[Param, ...]]:
+    """A ranked search: the matches newest first by key, at most :func:`rank_candidates` of
+    them (read through the full-text index, or for words most rows hold through the key
+    backwards until enough match), ranked, the best ``limit`` returned. PostgreSQL ranks with
+    ts_rank_cd, MySQL / MariaDB with MATCH's relevance, SQLite with FTS5's bm25 rank (lower
+    is better)."""
+    t, q = lk.t, b.q
+    params: list[Param] = []
+    cols = _select(b, lk)
+    if b.my:  # the select list's ? comes first
+        params.append(Param(t.search[0], "search"))
+        match = f"MATCH ({', '.join(map(q, t.search))})"
+        extra = [f"{match} AGAINST ({b.ph(len(params))} IN BOOLEAN MODE) AS relevance"]
+    else:
+        extra = ["search_vector"] if b.pg else ["found.relevance"]
+    source, conds = _conditions(b, lk, params)
+    inner = f"SELECT {', '.join([*cols, *extra])}\nFROM {source}"
+    if conds:
+        inner += "\nWHERE " + "\n  AND ".join(conds)
+    key = t.pk.columns[0] if t.pk else "id"
+    newest = "found.fts_rowid" if fts_of(b, t) else q(key)
+    inner += f"\nORDER BY {newest} DESC\nLIMIT {rank_candidates(lk)}"
+    best, outer = "relevance DESC", "*"
+    if b.pg:
+        params.append(Param("search_vector", "search"))
+        rank = f"ts_rank_cd(search_vector, websearch_to_tsquery('simple', {b.ph(len(params))}))"
+        outer = ", ".join([*cols, f"{rank} AS relevance"])
+    elif not b.my:
+        best = "relevance"  # bm25: the lower, the better
+    sql = (
+        f"SELECT {outer}\nFROM (\n{_indent(inner)}\n) AS candidates\n"
+        f"ORDER BY {best}\nLIMIT {lk.p.limit}"
+    )
+    return sql, tuple(params)
 
 
 def _per_group_sql(b: Draft, lk: Lookup) -> tuple[str, tuple[Param, ...]]:

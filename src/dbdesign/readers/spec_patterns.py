@@ -19,7 +19,8 @@ row; ``group_by`` with ``aggregates`` (count, sum, avg, min, max) reads groups i
 ``per_group`` reads the first rows (in the sort's order) of each of a list of values (top-N per
 group: the 3 latest orders of each of these customers); ``any_of`` matches any one of several
 branches of equalities (an OR); ``via`` reads the rows linked to one row of another entity
-through a many-to-many relationship (the recipes of an ingredient, the ingredients of a recipe).
+through a many-to-many relationship (the recipes of an ingredient, the ingredients of a recipe);
+``text_search: ranked`` returns a search's best matches first.
 """
 
 from __future__ import annotations
@@ -109,13 +110,22 @@ class AccessPattern(_Model):
         "relationship (the recipes of an ingredient): that entity's name, or the link's "
         "through: name when two relationships link them.",
     )
-    text_search: bool = Field(False, description="Full-text search over searchable fields.")
+    text_search: bool | Literal["ranked"] = Field(
+        False,
+        description="Full-text search over searchable fields: true (the matches, in the sort's "
+        "order), or ranked (the best matches first; needs limit, takes no sort).",
+    )
     rate_per_second: Annotated[float, Field(ge=0)] | None = None
     latency_ms: Annotated[float, Field(gt=0)] = Field(100, description="p95 target.")
 
     @property
     def grouped(self) -> bool:
         return bool(self.group_by or self.aggregates)
+
+    @property
+    def ranked(self) -> bool:
+        """A full-text search that returns the best matches first."""
+        return self.text_search == "ranked"
 
     @model_serializer(mode="wrap")
     def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
@@ -220,6 +230,10 @@ def _newer_errors(base: PatternPath, p: AccessPattern) -> Iterator[tuple[Pattern
         yield from _per_group_errors(base, p)
     if p.any_of:
         yield from _any_of_errors(base, p)
+    if p.ranked and not p.limit:
+        yield (*base, "text_search"), "a ranked search needs limit: (how many of the best)"
+    if p.ranked and p.sort:
+        yield (*base, "sort"), "a ranked search is ordered by relevance: no sort:"
     if p.via and (p.grouped or p.text_search or p.per_group or p.keyset):
         yield (
             (*base, "via"),

@@ -1,7 +1,7 @@
 """Access patterns that read more than one slice of an index, or more than one index: top-N per
 group (``per_group``), an OR of equalities (``any_of``), a traversal through a many-to-many's
-link table (``via``). Errors at their YAML path; the query and indexes each dialect gets
-(examples/recipes.yaml)."""
+link table (``via``), and a ranked full-text search (``text_search: ranked``). Errors at their
+YAML path; the query and indexes each dialect gets (examples/recipes.yaml)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 
 from dbdesign.design import design
 from dbdesign.design.output import design_json
-from dbdesign.design.pattern_sql import IN_VALUES, count_sql
+from dbdesign.design.pattern_sql import IN_VALUES, RANK_CANDIDATES, count_sql
 from dbdesign.readers import spec as S
 from tests.paths import ROOT
 
@@ -215,6 +215,47 @@ def test_a_traversal_reads_the_link_both_ways(dialect: str) -> None:
     assert keys == [["ingredient_id", "recipe_id"]]
 
 
+RANKED = "    text_search: ranked\n    limit: 20\n"
+
+
+@pytest.mark.parametrize(
+    "new,path,phrase",
+    [
+        ("    text_search: ranked\n", "access_patterns[4].text_search", "needs limit:"),
+        (RANKED + "    sort: [-published_at]\n", "access_patterns[4].sort", "no sort:"),
+        ("    text_search: rank\n    limit: 20\n", "access_patterns[4].text_search", ""),
+    ],
+)
+def test_ranked_search_errors_at_their_yaml_path(new: str, path: str, phrase: str) -> None:
+    e = _error(RANKED, new)
+    assert path in e and phrase in e, e
+
+
+@pytest.mark.parametrize(
+    "dialect,ranks,best",
+    [
+        ("postgres", "ts_rank_cd(search_vector, websearch_to_tsquery('simple', $2))", "DESC"),
+        ("mysql", "MATCH (title, summary) AGAINST (? IN BOOLEAN MODE) AS relevance", "DESC"),
+        ("sqlite", "rank AS relevance FROM recipes_fts WHERE recipes_fts MATCH ?1", ""),
+    ],
+)
+def test_a_ranked_search_ranks_a_bounded_set_of_candidates(
+    dialect: str, ranks: str, best: str
+) -> None:
+    d = design(S.loads(RECIPES), dialect)
+    pp = next(p for p in d.patterns if p.pattern.name == "recipe_search")
+    assert ranks in pp.sql
+    newest = "found.fts_rowid" if dialect == "sqlite" else "id"
+    assert f"  ORDER BY {newest} DESC\n  LIMIT {RANK_CANDIDATES}\n) AS candidates" in pp.sql
+    assert pp.sql.endswith(f"ORDER BY relevance{' ' + best if best else ''}\nLIMIT 20")
+    assert {p.kind for p in pp.params} == {"search"}
+    assert not pp.ordered and not pp.covering
+    # the trade-off is stated: the best of the newest candidates, not of every match
+    assert f"returns the best of its newest {RANK_CANDIDATES:,}, not of all" in pp.reason
+    # matched: every match (the candidates' bound left out), what ranking all would cost
+    assert "LIMIT" not in count_sql(pp.sql)
+
+
 def test_patterns_without_the_newer_keys_write_the_spec_as_before() -> None:
     """design.json carries the spec; a key added later is written only when set, so a spec
     without it reads (and compares) the same in an earlier design.json."""
@@ -225,3 +266,5 @@ def test_patterns_without_the_newer_keys_write_the_spec_as_before() -> None:
     written = design_json(recipes, None)["spec"]
     assert written["access_patterns"][0]["per_group"] == {"by": "recipe", "limit": 3}
     assert S.loads(json.dumps(written)) == recipes.spec
+    search = next(p for p in written["access_patterns"] if p["name"] == "recipe_search")
+    assert search["text_search"] == "ranked"

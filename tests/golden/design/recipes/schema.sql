@@ -66,6 +66,7 @@ CREATE TABLE public.recipes (
     cuisine text NOT NULL,
     minutes smallint NOT NULL,
     published_at timestamp with time zone NOT NULL,
+    search_vector tsvector GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, coalesce(title, '') || ' ' || coalesce(summary, ''))) STORED,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT pk_recipes PRIMARY KEY (id),
@@ -97,6 +98,8 @@ CREATE INDEX idx_cooks_phone ON public.cooks (phone);
 CREATE INDEX idx_recipe_ingredients_ingredient_id_recipe_id ON public.recipe_ingredients (ingredient_id, recipe_id);
 
 CREATE INDEX idx_recipes_cook_id_published_at ON public.recipes (cook_id, published_at);
+
+CREATE INDEX idx_recipes_search_vector ON public.recipes USING gin (search_vector);
 
 CREATE INDEX idx_reviews_recipe_id_posted_at ON public.reviews (recipe_id, posted_at);
 

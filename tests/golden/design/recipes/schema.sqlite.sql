@@ -75,6 +75,8 @@ CREATE TABLE reviews (
     CONSTRAINT fk_reviews_reviewer_id FOREIGN KEY (reviewer_id) REFERENCES cooks (id) ON DELETE CASCADE
 );
 
+CREATE VIRTUAL TABLE recipes_fts USING fts5(title, summary, content='recipes', content_rowid='id');
+
 CREATE INDEX idx_cooks_phone ON cooks (phone);
 
 CREATE INDEX idx_recipes_cook_id_published_at ON recipes (cook_id, published_at);
@@ -104,6 +106,25 @@ FOR EACH ROW
 WHEN NEW.updated_at IS OLD.updated_at
 BEGIN
     UPDATE recipe_ingredients SET updated_at = CURRENT_TIMESTAMP WHERE rowid = NEW.rowid;
+END;
+
+CREATE TRIGGER trg_recipes_fts_delete AFTER DELETE ON recipes
+FOR EACH ROW
+BEGIN
+    INSERT INTO recipes_fts(recipes_fts, rowid, title, summary) VALUES ('delete', OLD.id, OLD.title, OLD.summary);
+END;
+
+CREATE TRIGGER trg_recipes_fts_insert AFTER INSERT ON recipes
+FOR EACH ROW
+BEGIN
+    INSERT INTO recipes_fts(rowid, title, summary) VALUES (NEW.id, NEW.title, NEW.summary);
+END;
+
+CREATE TRIGGER trg_recipes_fts_update AFTER UPDATE OF id, title, summary ON recipes
+FOR EACH ROW
+BEGIN
+    INSERT INTO recipes_fts(recipes_fts, rowid, title, summary) VALUES ('delete', OLD.id, OLD.title, OLD.summary);
+    INSERT INTO recipes_fts(rowid, title, summary) VALUES (NEW.id, NEW.title, NEW.summary);
 END;
 
 CREATE TRIGGER trg_recipes_set_updated_at AFTER UPDATE ON recipes

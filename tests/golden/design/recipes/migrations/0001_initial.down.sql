@@ -22,6 +22,8 @@ DROP INDEX public.idx_reviews_reviewer_id;
 
 DROP INDEX public.idx_reviews_recipe_id_posted_at;
 
+DROP INDEX public.idx_recipes_search_vector;
+
 DROP INDEX public.idx_recipes_cook_id_published_at;
 
 DROP INDEX public.idx_recipe_ingredients_ingredient_id_recipe_id;

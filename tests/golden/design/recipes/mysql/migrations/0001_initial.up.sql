@@ -40,6 +40,7 @@ CREATE TABLE `recipes` (
   `updated_at` datetime(6) NOT NULL DEFAULT current_timestamp(6) ON UPDATE current_timestamp(6),
   PRIMARY KEY (`id`),
   KEY `idx_recipes_cook_id_published_at` (`cook_id`, `published_at`),
+  FULLTEXT KEY `idx_recipes_title_summary` (`title`, `summary`),
   CONSTRAINT `fk_recipes_cook_id` FOREIGN KEY (`cook_id`) REFERENCES `cooks` (`id`),
   CONSTRAINT `chk_recipes_cuisine` CHECK (cuisine in ('italian', 'french', 'indian', 'chinese', 'mexican', 'japanese', 'other')),
   CONSTRAINT `chk_recipes_minutes` CHECK (minutes >= 1 AND minutes <= 2880),
