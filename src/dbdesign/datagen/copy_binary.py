@@ -37,8 +37,9 @@ _UNIX_TO_2000_SECONDS = _UNIX_TO_2000_DAYS * 86_400
 _INT_DTYPES = {16: ">i2", 32: ">i4", 64: ">i8"}
 _I64_MAX = 2**63 - 1
 
-# A column's values as fixed-width fields: (n, width) bytes, without the length; or None when
-# they do not fit the binary form's integer (the column is then encoded value by value).
+# A column's values as fixed-width fields, without the length: an array of a big-endian dtype,
+# one element (or row of elements) per value; or None when they do not fit the binary form's
+# integer (the column is then encoded value by value).
 # A None among the values raises TypeError.
 _Fixed = Callable[[Sequence[Any]], "np.ndarray[Any, Any] | None"]
 
@@ -64,7 +65,7 @@ class BinaryTable:
 
     def rows(self, values: Mapping[str, Sequence[Any]], n: int) -> bytes:
         """Rows ``0..n-1`` of ``values`` (internal values by column; None is NULL)."""
-        parts: list[np.ndarray[Any, Any]] = [np.frombuffer(self._count * n, np.uint8).reshape(n, 2)]
+        fields: list[tuple[str, Any]] = [("count", len(self._cols))]
         rest: list[list[bytes]] = []
         for i, c in enumerate(self._cols):
             try:  # (a NULL among the values: numpy refuses None)
@@ -74,18 +75,38 @@ class BinaryTable:
             if data is None:  # text, a NULL, or a number too large for the fast form
                 rest = [p for col in self._cols[i:] for p in col.cells(values[col.name])]
                 break
-            size = np.frombuffer(data.shape[1].to_bytes(4, "big") * n, np.uint8).reshape(n, 4)
-            parts += (size, data)
-        record = np.concatenate(parts, axis=1) if len(parts) > 1 else parts[0]
+            fields += [(f"size{i}", _width(data)), (f"value{i}", data)]
+        record = _records(fields, n)
         if not rest:
             return record.tobytes()
-        records = np.ascontiguousarray(record).view(f"V{record.shape[1]}").ravel().tolist()
+        records = record.view(f"V{record.dtype.itemsize}").tolist()
         step = 1 + len(rest)
         pieces: list[bytes] = [b""] * (n * step)  # each row's pieces, row after row
         pieces[::step] = records
         for j, col in enumerate(rest, 1):
             pieces[j::step] = col
         return b"".join(pieces)
+
+
+def _width(data: np.ndarray[Any, Any]) -> int:
+    """The bytes of one row of ``data`` (a value, or a row of parts)."""
+    return int(data.dtype.itemsize * np.prod(data.shape[1:], dtype=np.int64))
+
+
+def _records(fields: Sequence[tuple[str, Any]], n: int) -> np.ndarray[Any, Any]:
+    """``n`` records of the fields side by side, packed: a field's value an int (the same in
+    every record: an int16 for the field ``count``, else an int32) or an array of a
+    big-endian dtype, one element (or row of elements) per record."""
+    layout: list[tuple[Any, ...]] = []
+    for name, v in fields:
+        if isinstance(v, int):
+            layout.append((name, ">i2" if name == "count" else ">i4"))
+        else:
+            layout.append((name, v.dtype, v.shape[1:]))
+    record = np.empty(n, np.dtype(layout))
+    for name, v in fields:
+        record[name] = v
+    return record
 
 
 def binary_table(columns: Sequence[tuple[str, TypeInfo, Gen, bool]]) -> BinaryTable | None:
@@ -150,7 +171,7 @@ def _numbers(name: str, dtype: str, offset: int, factor: int, bits: int) -> _Col
             a = a * factor
         elif top is not None and len(a) and (int(a.max()) > top or int(a.min()) < -top - 1):
             return None
-        return a.astype(np_dtype).view(np.uint8).reshape(len(vals), np_dtype.itemsize)
+        return a.astype(np_dtype)
 
     def cells(vals: Sequence[Any]) -> tuple[list[bytes]]:
         return (_cells_of_fixed(vals, fixed, lambda v: _one_number(v, np_dtype, offset, factor)),)
@@ -179,10 +200,8 @@ def _cells_of_fixed(
     present = [v for v in vals if v is not None]
     data = fixed(present) if present else None  # (None would raise TypeError)
     if data is not None:
-        width = data.shape[1]
-        size = np.frombuffer(width.to_bytes(4, "big") * len(present), np.uint8)
-        both = np.concatenate([size.reshape(-1, 4), data], axis=1)
-        made = iter(np.ascontiguousarray(both).view(f"V{width + 4}").ravel().tolist())
+        both = _records([("size", _width(data)), ("value", data)], len(present))
+        made = iter(both.view(f"V{both.dtype.itemsize}").tolist())
     else:
         if one is None:
             raise OverflowError("a value does not fit the column's binary form")
@@ -215,7 +234,7 @@ def _numeric(vals: Sequence[Any], scale: int) -> np.ndarray[Any, Any] | None:
     for j in range(ndigits - 1, -1, -1):
         out[:, 4 + j] = mag % 10_000
         mag //= 10_000
-    return out.view(np.uint8)
+    return out
 
 
 def _numeric_cells(vals: Sequence[Any], scale: int) -> list[bytes]:

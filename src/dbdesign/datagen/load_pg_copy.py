@@ -176,7 +176,10 @@ def _texts(
             rows = min(job.batch_rows, tp.n - start)
             for c in serial:
                 vals = values[c]
-                m = max((v for v in vals if v is not None), default=None)
+                try:  # (a NULL among them: None does not compare with a number)
+                    m = max(vals, default=None)
+                except TypeError:
+                    m = max((v for v in vals if v is not None), default=None)
                 if m is not None:
                     maxes[c] = max(maxes.get(c, m), m)
             data: bytes | list[list[str]]
