@@ -14,15 +14,20 @@ beside audit_columns (now an error at its YAML path).
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 import pytest
 
+from dbdesign import engine
 from dbdesign.design import design
 from dbdesign.design.output import schema_sql
-from dbdesign.design.prove import prove
+from dbdesign.design.prove import load_rows, proof_rows, prove
 from dbdesign.readers import spec as S
 from tests.conftest import server_url
 from tests.mysqlload import mysql_server_url
 from tests.paths import ROOT
+from tests.pgload import load_sql
 from tests.proofs import plan_problems
 
 DOMAINS = ROOT / "tests" / "integration" / "specs" / "domains"
@@ -55,3 +60,32 @@ def test_domain_spec_is_designed_and_proved(spec: str, server: str) -> None:
     assert len(enforced) >= 4, proof.rules
     for r in enforced:
         assert r.tried and r.refused and r.by_rule, (r.rule, r.note, r.error)
+
+
+@pytest.mark.parametrize("server", ["embedded", "sqlite"])
+def test_stated_enum_weights_shape_the_proof_data(server: str, tmp_path: Path) -> None:
+    """ticketing's purchases are pending 3, paid 92, refunded 5 (weights: [3, 92, 5]): the
+    proof's rows follow that, within two points of each share."""
+    d = design(S.load(DOMAINS / "ticketing.yaml"), SERVERS[server])
+    rows = proof_rows(d)
+    sql = "SELECT status, count(*) FROM purchases GROUP BY status"
+    if server == "sqlite":
+        db = tmp_path / "t.db"
+        with sqlite3.connect(db) as conn:
+            conn.executescript(schema_sql(d.schema))
+        conn.close()
+        load_rows(str(db), d, rows, seed=5)
+        with sqlite3.connect(db) as conn:
+            got = dict(conn.execute(sql).fetchall())
+        conn.close()
+    else:
+        with engine.scratch_database(server_url(server)) as url:
+            load_sql(url, schema_sql(d.schema))
+            load_rows(url, d, rows, seed=5)
+            with engine.connect(url) as pg:
+                got = dict(pg.execute(sql).fetchall())
+    total = sum(got.values())
+    assert total == next(n for k, n in rows.items() if k.endswith(".purchases")) > 1000
+    shares = {k: v / total for k, v in got.items()}
+    for status, want in {"pending": 0.03, "paid": 0.92, "refunded": 0.05}.items():
+        assert abs(shares.get(status, 0) - want) < 0.02, shares

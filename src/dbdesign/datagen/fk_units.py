@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from dbdesign.datagen import draws
-from dbdesign.datagen.rows import skew_for
+from dbdesign.datagen.rows import Skew, skew_for
 from dbdesign.datagen.units import (
     CapacityError,
     TablePlan,
@@ -223,7 +223,7 @@ class FkGroupUnit(Unit):
         keys = {k if isinstance(k, tuple) else (k,) for k in have}
         self.distinct.append((tuple(self.columns.index(c) for c in cols), src, keys, nnd))
 
-    def prepare(self, table: Table, skew: Mapping[str, float]) -> None:
+    def prepare(self, table: Table, skew: Skew) -> None:
         """Order the parts by their pools (set before), index the later parts' pools by their
         fixed columns and keep, of the first part's pool, the rows that every required
         neighbour can match."""

@@ -9,6 +9,7 @@ from typing import Any
 
 from dbdesign import dialects
 from dbdesign.datagen.fk_units import FK_NULL_FRACTION, FkGroupUnit, FkUnit, SelfFkUnit
+from dbdesign.datagen.rows import Skew
 from dbdesign.datagen.units import ColumnIndex, ColumnPlan, TablePlan, Unit, stable_seed
 from dbdesign.errors import UnsupportedError
 from dbdesign.graph import CycleError, topological_order
@@ -16,7 +17,7 @@ from dbdesign.model import ForeignKey, Schema, Table
 
 
 def plan_fk_units(
-    schema: Schema, tp: TablePlan, columns: ColumnIndex, skew: Mapping[str, float], seed: int
+    schema: Schema, tp: TablePlan, columns: ColumnIndex, skew: Skew, seed: int
 ) -> list[Unit]:
     """One unit per foreign key of the table; a smaller key inside a larger one may be implied
     by it (:func:`_implied`), and so is a key whose columns reference themselves: those go to
@@ -126,7 +127,7 @@ def _group_unit(
     t: Table,
     group: list[tuple[ForeignKey, tuple[str, ...]]],
     by_name: Mapping[str, ColumnPlan],
-    skew: Mapping[str, float],
+    skew: Skew,
     seed: int,
 ) -> FkGroupUnit:
     """The unit for foreign keys that share columns (ordered by :meth:`FkGroupUnit.prepare`

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import random
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from itertools import accumulate
 from typing import Any
 
@@ -23,6 +23,7 @@ class ChoiceGen(Gen):
     # A list chosen only for realism (a column named status) gives way to this generator when
     # the column must be unique.
     fallback: Gen | None = None
+    weighted = False  # drawn by stated weights (:meth:`weigh`)
 
     def __init__(self, values: Sequence[Any], base: Gen, skew: float = 0.0) -> None:
         if not values:
@@ -36,8 +37,18 @@ class ChoiceGen(Gen):
         self.text_identity = plain and (base is IDENTITY_TEXT or base.text_identity)
         self.ordered = base.ordered
 
+    def weigh(self, weights: Mapping[str, float]) -> None:
+        """Draw each value as often as ``weights`` says (relative, by the value's text; a
+        value not named is never drawn)."""
+        w = [float(weights.get(str(v), 0.0)) for v in self.values]
+        if not sum(w) > 0:
+            raise Unsatisfiable(f"no allowed value has a weight ({', '.join(map(str, weights))})")
+        self.cum = list(accumulate(w))
+        self.weighted = True
+
     def sample(self, rng: random.Random, n: int) -> list[Any]:
-        return draws.picks(rng, self.values, n, self.cum if self.skew else None)
+        weighted = self.skew or self.weighted
+        return draws.picks(rng, self.values, n, self.cum if weighted else None)
 
     def capacity(self) -> int | None:
         return len(self.values)

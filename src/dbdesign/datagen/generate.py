@@ -7,6 +7,7 @@ from typing import Any, NamedTuple
 
 from dbdesign.datagen.plan import DataPlan, Existing, TablePlan, build
 from dbdesign.datagen.row_rules import RowRule
+from dbdesign.datagen.rows import Skew
 from dbdesign.model import Schema
 
 BATCH_ROWS = 20_000
@@ -25,7 +26,7 @@ def plan(
     rows: Mapping[str, int],
     *,
     seed: int = 0,
-    skew: Mapping[str, float] | None = None,
+    skew: Skew | None = None,
     existing: Existing | None = None,
     rules: Sequence[RowRule] = (),
 ) -> DataPlan:
@@ -38,7 +39,7 @@ def generate(
     rows: Mapping[str, int],
     *,
     seed: int = 0,
-    skew: Mapping[str, float] | None = None,
+    skew: Skew | None = None,
     batch_rows: int = BATCH_ROWS,
     rules: Sequence[RowRule] = (),
 ) -> Iterator[Batch]:

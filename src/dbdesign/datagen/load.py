@@ -46,6 +46,7 @@ from dbdesign.datagen.load_pg import load_pg
 from dbdesign.datagen.load_report import LoadJob, LoadReport, Progress, TableLoad
 from dbdesign.datagen.load_sqlite import load_sqlite
 from dbdesign.datagen.row_rules import RowRule
+from dbdesign.datagen.rows import Skew
 from dbdesign.errors import ConfigError, UnsupportedError
 from dbdesign.model import Schema
 
@@ -79,7 +80,7 @@ def load(
     rows: Mapping[str, int],
     *,
     seed: int = 0,
-    skew: Mapping[str, float] | None = None,
+    skew: Skew | None = None,
     progress: Progress | None = None,
     analyze: bool = True,
     batch_rows: int = COPY_ROWS,

@@ -10,6 +10,7 @@ from typing import Any
 
 from dbdesign.datagen.plan import DataPlan, Existing, build
 from dbdesign.datagen.row_rules import RowRule
+from dbdesign.datagen.rows import Skew
 from dbdesign.datagen.types import TypeInfo
 from dbdesign.datagen.values import from_py
 from dbdesign.model import Schema
@@ -24,7 +25,7 @@ class LoadJob:
     schema: Schema
     rows: Mapping[str, int]
     seed: int
-    skew: Mapping[str, float] | None
+    skew: Skew | None
     progress: Progress | None
     analyze: bool  # ANALYZE the loaded tables afterwards
     batch_rows: int

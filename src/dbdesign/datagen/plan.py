@@ -51,6 +51,7 @@ from dbdesign.datagen.foreign_keys import (
     load_order,
     plan_fk_units,
 )
+from dbdesign.datagen.gen_wrap import ChoiceGen
 from dbdesign.datagen.keys import plan_uniques
 from dbdesign.datagen.partitions import partition_bounds
 from dbdesign.datagen.reserved import skip_note
@@ -58,11 +59,13 @@ from dbdesign.datagen.row_rules import RowRule, handled_objects, plan_rules
 from dbdesign.datagen.rows import (
     Existing,
     NoExisting,
+    Skew,
     check_skew_keys,
     resolve_counts,
     resolve_rows,
     skew_for,
     skipped_tables,
+    weights_for,
 )
 from dbdesign.datagen.types import resolve
 from dbdesign.datagen.units import (
@@ -129,7 +132,7 @@ def build(
     rows: Mapping[str, int],
     *,
     seed: int = 0,
-    skew: Mapping[str, float] | None = None,
+    skew: Skew | None = None,
     existing: Existing | None = None,
     rules: Sequence[RowRule] = (),
 ) -> DataPlan:
@@ -183,7 +186,7 @@ def _plan_table(
     t: Table,
     n: int,
     seed: int,
-    skew: dict[str, float],
+    skew: Skew,
     existing: Existing,
     handled: frozenset[str] = frozenset(),
 ) -> TablePlan:
@@ -282,7 +285,7 @@ def _column_bounds(tp: TablePlan) -> None:
             raise UnsupportedError(f"{t.key}.{cp.name}: {e}") from None
 
 
-def _column_generators(tp: TablePlan, skew: Mapping[str, float]) -> None:
+def _column_generators(tp: TablePlan, skew: Skew) -> None:
     """Each written column's generator, within its bounds, skewed as asked."""
     t = tp.table
     for cp in tp.columns:
@@ -294,6 +297,11 @@ def _column_generators(tp: TablePlan, skew: Mapping[str, float]) -> None:
                 cp.gen = Gen()  # never asked for a value: the column is always NULL
             else:
                 cp.gen = make_gen(cp.info, cp.cons, cp.name, skew=sk, lo=cp.lo, hi=cp.hi)
+                weights = weights_for(skew, t, cp.name)
+                if weights is not None:
+                    if not isinstance(cp.gen, ChoiceGen):
+                        raise Unsatisfiable("weights are for a column of a fixed list of values")
+                    cp.gen.weigh(weights)
         except Unsatisfiable as e:
             srcs = ", ".join(dict.fromkeys(cp.cons.sources))
             raise UnsupportedError(

@@ -108,18 +108,34 @@ def _match_patterns(
                 break
 
 
-def skew_for(skew: Mapping[str, float], table: Table, columns: Sequence[str]) -> float | None:
+Weights = Mapping[str, float]  # a fixed list's values (as text) -> how common each is
+# What the rows lean to, by ``schema.table.col``, ``table.col``, ``schema.table``, ``table`` or
+# ``*``: a Zipf exponent, or for a column of a fixed list of values (an enum) each value's weight.
+Skew = Mapping[str, "float | Weights"]
+
+
+def skew_for(skew: Skew, table: Table, columns: Sequence[str]) -> float | None:
     """The Zipf exponent asked for (``schema.table.col``, ``table.col``, ``schema.table``,
-    ``table``, ``*``), or None."""
+    ``table``, ``*``), or None (also when the column has weights: :func:`weights_for`)."""
     keys = [f"{table.key}.{c}" for c in columns] + [f"{table.name}.{c}" for c in columns]
     keys += [table.key, table.name, "*"]
     for k in keys:
         if k in skew:
-            return float(skew[k])
+            v = skew[k]
+            return float(v) if isinstance(v, int | float) else None
     return None
 
 
-def check_skew_keys(schema: Schema, skew: Mapping[str, float]) -> None:
+def weights_for(skew: Skew, table: Table, column: str) -> Weights | None:
+    """The weights asked for a column's values, or None."""
+    for k in (f"{table.key}.{column}", f"{table.name}.{column}"):
+        v = skew.get(k)
+        if v is not None and not isinstance(v, int | float):
+            return v
+    return None
+
+
+def check_skew_keys(schema: Schema, skew: Skew) -> None:
     known: set[str] = {"*"}
     for t in schema.tables.values():
         known |= {t.key, t.name}
@@ -128,5 +144,10 @@ def check_skew_keys(schema: Schema, skew: Mapping[str, float]) -> None:
     for k, v in skew.items():
         if k not in known:
             raise ConfigError(f"skew: no table or column {k!r} in the schema")
-        if not isinstance(v, (int, float)) or v < 0:
+        if isinstance(v, Mapping):
+            if not all(isinstance(w, int | float) and w >= 0 for w in v.values()) or not (
+                sum(v.values()) > 0
+            ):
+                raise ConfigError(f"weights for {k!r} must be numbers >= 0, not all 0: {v!r}")
+        elif not isinstance(v, (int, float)) or v < 0:
             raise ConfigError(f"skew for {k!r} must be a number >= 0, not {v!r}")

@@ -13,7 +13,7 @@ from dbdesign.datagen import checks as chk
 from dbdesign.datagen.affinity import KeySide, referenced
 from dbdesign.datagen.fk_units import FkGroupUnit, FkUnit, SelfFkUnit
 from dbdesign.datagen.joint import JointKeys
-from dbdesign.datagen.rows import Existing, skew_for
+from dbdesign.datagen.rows import Existing, Skew, skew_for
 from dbdesign.datagen.types import TypeInfo
 from dbdesign.datagen.units import (
     CapacityError,
@@ -38,7 +38,7 @@ class Wiring:
         self,
         schema: Schema,
         plans: dict[str, TablePlan],
-        skew: dict[str, float],
+        skew: Skew,
         existing: Existing,
     ) -> None:
         self.schema = schema

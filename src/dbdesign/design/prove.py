@@ -46,6 +46,7 @@ from dbdesign.design.prove_scale import (
 )
 from dbdesign.design.prove_server import Server
 from dbdesign.design.prove_sqlite import SQLiteServer
+from dbdesign.readers.spec import Attribute
 
 __all__ = [
     "PROOF_MAX_ROWS",
@@ -295,15 +296,19 @@ def load_rows(url: str, d: Design, rows: dict[str, int], seed: int = 0) -> None:
             rows[e.table] = max(1, e.limit * 9 // 10)
 
 
-def skew_columns(d: Design) -> dict[str, float]:
-    """Spec skew is by field (``customer``); the generator wants columns (``customer_id``)."""
-    out = {}
+def skew_columns(d: Design) -> dict[str, float | dict[str, float]]:
+    """Spec skew is by field (``customer``); the generator wants columns (``customer_id``).
+    An enum's stated weights go with its column, by value."""
+    out: dict[str, float | dict[str, float]] = {}
     for t in d.tables:
         if t.entity is None:
             continue
         e = d.spec.entities[t.entity]
         for f, z in e.volume.skew.items():
             out[f"{t.key}.{f if f in e.attributes else f + '_id'}"] = z
+        for f, a in e.attributes.items():
+            if isinstance(a, Attribute) and a.weights and a.values:
+                out[f"{t.key}.{f}"] = dict(zip(a.values, a.weights, strict=True))
     return out
 
 

@@ -101,6 +101,11 @@ class Attribute(_Model):
     max: float | int | None = Field(None, description="Largest allowed value (numbers).")
     currency: str | None = Field(None, description="money: ISO 4217 code, or 'per_row'.")
     values: tuple[str, ...] | None = Field(None, description="enum: the allowed values.")
+    weights: tuple[Annotated[float, Field(ge=0)], ...] | None = Field(
+        None,
+        description="enum: how common each value is, in the order of values (relative: "
+        "[80, 15, 5]); the proof's data follows them. Unstated: drawn evenly.",
+    )
     dim: Annotated[int, Field(gt=0, le=16000)] | None = Field(None, description="vector size")
     pattern: str | None = Field(
         None,
@@ -123,6 +128,14 @@ class Attribute(_Model):
         if isinstance(v, list):
             return [str(x).lower() if isinstance(x, bool) else str(x) for x in v]
         return v
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Left out while unset, so the spec in an earlier design.json reads the same.
+        out: dict[str, Any] = handler(self)
+        if out.get("weights") is None:
+            out.pop("weights", None)
+        return out
 
 
 def _attribute_shorthand(cls: Any, v: Any) -> Any:
@@ -733,6 +746,14 @@ def _attribute_errors(path: Path_, name: str, a: Attribute) -> Iterator[tuple[Pa
         yield (*path, "scale"), "scale cannot exceed precision"
     if a.min is not None and a.max is not None and a.min > a.max:
         yield (*path, "min"), "min is greater than max"
+    if a.weights is not None:
+        if a.type != "enum":
+            yield (*path, "weights"), "weights are for an enum attribute's values"
+        elif len(a.weights) != len(a.values or ()) or not sum(a.weights) > 0:
+            yield (
+                (*path, "weights"),
+                f"one weight per value ({len(a.values or ())}), not all zero",
+            )
     if a.values and a.default is not None and str(a.default) not in a.values:
         yield (*path, "default"), f"default {a.default!r} is not one of the values"
     if a.currency and a.type != "money":

@@ -84,6 +84,14 @@ BAD = [
         "entities.inventory.attributes.created_at",
         "audit_columns adds created_at",
     ),
+    (
+        (
+            "values: [pending, paid, shipped, delivered, cancelled],",
+            "values: [pending, paid, shipped, delivered, cancelled], weights: [1, 2],",
+        ),
+        "entities.order.attributes.status.weights",
+        "one weight per value (5), not all zero",
+    ),
 ]
 
 
@@ -109,7 +117,7 @@ def test_invalid_spec_names_path_and_line(
 @pytest.mark.parametrize(
     "change,path,phrase",
     BAD[:4] + BAD[5:],
-    ids=["type", "entity", "field", "fixed", "yaml", "version", "created_at"],
+    ids=["type", "entity", "field", "fixed", "yaml", "version", "created_at", "weights"],
 )
 def test_cli_invalid_spec_exit_2_and_writes_nothing(
     tmp_path: Path, change: tuple[str, str], path: str | None, phrase: str
