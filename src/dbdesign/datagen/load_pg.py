@@ -2,8 +2,8 @@
 one transaction. The tables are filled in foreign-key order; the indexes and constraints of
 a table filled from empty are dropped before its COPY and re-created after all of them
 (:mod:`~dbdesign.datagen.load_pg_rebuild`), which validates every row; with
-``keep_cyclic_keys`` (the design proof) the foreign keys stay in place and check each row as
-it is written. ``LoadReport.phases`` tells the seconds of each phase."""
+``keep_cyclic_keys`` (the design proof) and a cycle of foreign keys, the foreign keys stay in
+place and check each row as it is written. ``LoadReport.phases`` tells the seconds of each phase."""
 
 from __future__ import annotations
 
@@ -120,7 +120,9 @@ def load_pg(conn: psycopg.Connection[Any], label: str, job: LoadJob) -> LoadRepo
                     conn,
                     [(t.schema, t.name) for t in empty],
                     plan.broken_fks,
-                    foreign_keys=not job.keep,  # keep_cyclic_keys: no key dropped, none re-added
+                    # keep_cyclic_keys with a cycle: no key dropped, none re-added; without
+                    # one the keys are re-added after the load, which checks every row
+                    foreign_keys=not (job.keep and plan.broken_fks),
                 )
                 memory = more_sort_memory(conn) if rebuild else None
             builder = Builder(conn, rebuild, clock)
