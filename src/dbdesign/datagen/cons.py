@@ -39,6 +39,9 @@ class Cons:
     patterns: list[Pattern] = field(default_factory=list)
     not_null: bool = False
     force_null: bool = False
+    # the key of a range-partitioned table: values spread over the partitions' whole range
+    # (the retention window and the months made ahead), not the name's usual window
+    fill: bool = False
     sources: list[str] = field(default_factory=list)
 
     def add_pattern(

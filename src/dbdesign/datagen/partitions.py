@@ -105,6 +105,7 @@ def _range_bound(col: ColumnPlan, texts: list[str], src: str) -> None:
         col.cons.lo.append((lo, False, src))
     if hi is not None:
         col.cons.hi.append((hi, True, src))
+    col.cons.fill = lo is not None and hi is not None
     col.cons.sources.append(src)
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from datetime import UTC, date, datetime
 from typing import Any
 
 from dbdesign.datagen import vocab
@@ -277,7 +278,7 @@ def _base_gen(info: TypeInfo, cons: Cons, column: str, lo: Any, hi: Any, skew: f
         elem_cons = Cons()
         elem = make_gen(info.element, elem_cons, column, skew=None)
         return ArrayGen(elem, cons.min_card, cons.max_card)
-    return _scalar_gen(info, column, lo, hi)
+    return _scalar_gen(info, column, lo, hi, cons.fill)
 
 
 def _timestamp_range() -> Gen:
@@ -324,8 +325,17 @@ _SIZED: dict[str, Callable[[TypeInfo], Gen]] = {
 }
 
 
-def _scalar_gen(info: TypeInfo, column: str, lo: Any, hi: Any) -> Gen:
-    """Numbers, booleans, dates and times: within [lo, hi], in the range the name suggests."""
+def _until_today(lo: Any, hi: Any, unit: int) -> tuple[float, float] | None:
+    """A partitioned table's key (``fill``): its partitions' range [lo, hi] up to the end of
+    today (UTC), in days (``unit`` 1) or seconds; the partitions made ahead for the months to
+    come stay empty, as in production. None (all of it) when today is not inside."""
+    end = ((datetime.now(UTC).date() - date(1970, 1, 1)).days + 1) * unit - 1
+    return (lo, end) if lo is not None and hi is not None and lo <= end < hi else None
+
+
+def _scalar_gen(info: TypeInfo, column: str, lo: Any, hi: Any, fill: bool = False) -> Gen:
+    """Numbers, booleans, dates and times: within [lo, hi], in the range the name suggests
+    (``fill``: dates and times over [lo, hi] up to today)."""
     k = info.kind
     if k == "int":
         return IntGen(lo, hi, number_hint(column) or (1, 10_000))
@@ -342,10 +352,11 @@ def _scalar_gen(info: TypeInfo, column: str, lo: Any, hi: Any) -> Gen:
         )
         return BoolGen(p)
     if k == "date":
-        return DateGen(lo, hi, date_hint(column))
+        return DateGen(lo, hi, _until_today(lo, hi, 1) if fill else date_hint(column))
     if k in ("timestamp", "timestamptz"):
         dlo, dhi = date_hint(column)
-        return TimestampGen(lo, hi, (dlo * DAY, dhi * DAY + DAY - 1), tz=k == "timestamptz")
+        want = _until_today(lo, hi, DAY) if fill else (dlo * DAY, dhi * DAY + DAY - 1)
+        return TimestampGen(lo, hi, want, tz=k == "timestamptz")
     if k in ("time", "timetz"):
         return TimeGen(lo, hi, tz=k == "timetz")
     if k == "interval":
