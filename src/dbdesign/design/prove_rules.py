@@ -101,8 +101,11 @@ class _Table:
             if i.unique and i.where is None and all(e.column for e in i.elements)
         ]
         self.spec = d.spec
-        cols = {c for r in self.rules for c in r.columns.values()} - set(self.pk)
-        self.columns = sorted(cols)
+        cols = {c for r in self.rules for c in r.columns.values()}
+        # and the other columns of a unique key with one of them (a write that moves a row
+        # must keep it: _keep_unique_keys)
+        cols |= {c for k in self.unique_keys if cols & set(k) for c in k}
+        self.columns = sorted(cols - set(self.pk))
         self.sample = self.rows()
         self.queries = 0
 
@@ -479,7 +482,7 @@ def _keep_unique_keys(
 ) -> list[tuple[tuple[Any, ...], Any]]:
     """The movers that can all join ``parent`` without repeating a unique key that includes
     ``col`` (a shipment's lines are unique by product): their other key columns differ from
-    each other's and from those of the parent's rows, read from the server."""
+    each other's and from those of the parent's rows (read from the server)."""
     for key in (k for k in t.unique_keys if col in k and len(t.pk) == 1):
         others = [c for c in key if c != col]
         cols = ", ".join(t.q(c) for c in others)
@@ -489,21 +492,10 @@ def _keep_unique_keys(
                 t.conn, f"SELECT {cols} FROM {t.sql} WHERE {t.q(col)} = ?", (parent,)
             )
         }
-        ids = [pk[0] for pk, _row in movers]
-        if not ids:
-            return movers
-        marks = ", ".join("?" for _ in ids)
-        pk = t.q(t.pk[0])
-        of = {
-            x[0]: tuple(x[1:])
-            for x in t.server.fetch(
-                t.conn, f"SELECT {pk}, {cols} FROM {t.sql} WHERE {pk} IN ({marks})", tuple(ids)
-            )
-        }
         kept = []
         for mover in movers:
-            mine = of.get(mover[0][0])
-            if mine is not None and mine not in taken:
+            mine = tuple(mover[1][c] for c in others)
+            if mine not in taken:
                 taken.add(mine)
                 kept.append(mover)
         movers = kept
