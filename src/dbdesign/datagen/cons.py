@@ -42,6 +42,9 @@ class Cons:
     # the key of a range-partitioned table: values spread over the partitions' whole range
     # (the retention window and the months made ahead), not the name's usual window
     fill: bool = False
+    # the days (since 1970-01-01, inclusive) a date or timestamp falls in when asked
+    # (rows.Span), instead of the fixed default window; a name's own window (birth) wins
+    span: tuple[int, int] | None = None
     sources: list[str] = field(default_factory=list)
 
     def add_pattern(

@@ -3,6 +3,7 @@ url ...) and its length limits, or text that matches a check's pattern."""
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 import string
@@ -28,17 +29,32 @@ from dbdesign.datagen.xeger import Xeger
 _BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
+_WINDOW = (WINDOW_START, WINDOW_END)  # ISO dates' default days (gen_base.py)
+
+
 class TextGen(Gen):
     """Text, shaped by the column's name (email, name, phone, url ...) and its length limits."""
 
     text_identity = True
 
-    def __init__(self, hint: str, min_len: int, max_len: int | None, fixed: bool) -> None:
+    def __init__(
+        self,
+        hint: str,
+        min_len: int,
+        max_len: int | None,
+        fixed: bool,
+        span: tuple[int, int] | None = None,
+    ) -> None:
+        """``span``: the days (since 1970-01-01) an ISO date or timestamp falls in."""
         self.hint = hint
         self.min_len = min_len
         self.max_len = max_len
         self.fixed = fixed
-        self._one = _TEXT_MAKERS.get(hint, _words)
+        self.window = span or _WINDOW  # ISO dates and timestamps (row_rules.py reads it)
+        one = _TEXT_MAKERS.get(hint, _words)
+        if span is not None and one in (_iso_date, _iso_datetime):
+            one = functools.partial(one, window=span)
+        self._one: Maker = one
 
     def sample(self, rng: random.Random, n: int) -> list[Any]:
         vals = self._one(rng, n, None)
@@ -304,21 +320,25 @@ def _words(rng: random.Random, n: int, ks: Sequence[int] | None) -> list[str]:
     return _suffixed(base, ks)
 
 
-def _iso_datetime(rng: random.Random, n: int, ks: Sequence[int] | None) -> list[str]:
-    """'YYYY-MM-DD HH:MM:SS' in the generator's date window (SQLite's CURRENT_TIMESTAMP form)."""
+def _iso_datetime(
+    rng: random.Random, n: int, ks: Sequence[int] | None, window: tuple[int, int] = _WINDOW
+) -> list[str]:
+    """'YYYY-MM-DD HH:MM:SS' in ``window`` (days since 1970-01-01, inclusive; SQLite's
+    CURRENT_TIMESTAMP form)."""
     if ks is not None:  # distinct values: a number must show; dates would collide
         return _words(rng, n, ks)
-    lo, span, r = WINDOW_START * DAY, (WINDOW_END - WINDOW_START + 1) * DAY, rng.random
+    lo, span, r = window[0] * DAY, (window[1] - window[0] + 1) * DAY, rng.random
     return [(EPOCH + timedelta(seconds=lo + int(r() * span))).isoformat(" ") for _ in range(n)]
 
 
-def _iso_date(rng: random.Random, n: int, ks: Sequence[int] | None) -> list[str]:
+def _iso_date(
+    rng: random.Random, n: int, ks: Sequence[int] | None, window: tuple[int, int] = _WINDOW
+) -> list[str]:
     if ks is not None:
         return _words(rng, n, ks)
-    days, r = WINDOW_END - WINDOW_START + 1, rng.random
+    days, r = window[1] - window[0] + 1, rng.random
     return [
-        date.fromordinal(EPOCH_ORDINAL + WINDOW_START + int(r() * days)).isoformat()
-        for _ in range(n)
+        date.fromordinal(EPOCH_ORDINAL + window[0] + int(r() * days)).isoformat() for _ in range(n)
     ]
 
 

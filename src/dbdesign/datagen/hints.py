@@ -165,11 +165,35 @@ def number_hint(name: str) -> tuple[float, float] | None:
     return None
 
 
-def date_hint(name: str) -> tuple[int, int]:
+def date_hint(name: str, span: tuple[int, int] | None = None) -> tuple[int, int]:
+    """The days (since 1970-01-01, inclusive) a date named ``name`` falls in: a birth date's
+    own window, else ``span`` when asked, else the fixed default window."""
     s = set(words_of(name))
     if s & {"birth", "dob", "birthday", "born", "birthdate"}:
         return (
             (date(1950, 1, 1) - date(1970, 1, 1)).days,
             (date(2005, 12, 31) - date(1970, 1, 1)).days,
         )
-    return (WINDOW_START, WINDOW_END)
+    return span or (WINDOW_START, WINDOW_END)
+
+
+# Words of a time that is scheduled, so it runs ahead of today (a booking's start, a due date)
+_AHEAD = frozenset(
+    "start starts begins end ends due deadline expires expiry expiration scheduled planned "
+    "until renews renewal next arrival arrives departure departs appointment reminder eta".split()
+)
+# Past tenses not ending in "ed": an event that happened (sent_at, paid_at)
+_PAST = frozenset("sent paid read built made sold bought won lost seen done held left met".split())
+
+
+def reaches_ahead(name: str) -> bool | None:
+    """Whether a date or timestamp named ``name`` holds times still to come: True for a
+    scheduled time (``starts_at``, ``due_date``, ``expires_at``), False for an event that
+    happened (``created_at``, ``shipped_at``, ``sent_at``, ``last_login_at``), None when the
+    name does not say."""
+    w = words_of(name)
+    if set(w) & _AHEAD:
+        return True
+    if w and (w[0].endswith("ed") or w[0] in _PAST or w[0] == "last"):
+        return False
+    return None

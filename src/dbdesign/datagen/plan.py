@@ -65,6 +65,7 @@ from dbdesign.datagen.rows import (
     resolve_rows,
     skew_for,
     skipped_tables,
+    span_for,
     weights_for,
 )
 from dbdesign.datagen.types import resolve
@@ -292,6 +293,8 @@ def _column_generators(tp: TablePlan, skew: Skew) -> None:
         if cp.omit:
             continue
         sk = skew_for(skew, t, [cp.name])
+        span = span_for(skew, t, cp.name)
+        cp.cons.span = span.days if span is not None else None
         try:
             if cp.cons.force_null:
                 cp.gen = Gen()  # never asked for a value: the column is always NULL

@@ -390,7 +390,7 @@ class RuleKeeper:
             wlo, whi = code.window
             s = e - length if e is not None else wlo + self.rng.random() * (whi - wlo)
             s = int(s) if isinstance(length, int) else s
-        placed = _place(keyed, s, length, code.lo, code.hi)
+        placed = _place(keyed, s, length, code.lo, code.hi, code.end_by)
         if placed is None:
             names = " and ".join(r.name for r, _rg in group)
             keys = "; ".join(", ".join(r.key) for r, _rg in group)
@@ -420,10 +420,13 @@ class _Codec:
         if self.text:  # up to 2100: a full key's ranges may run past the window
             unit = 1 if self.dates else DAY
             self.lo, self.hi = 0, (date(2100, 1, 1) - date(1970, 1, 1)).days * unit
-            self.window: tuple[Any, Any] = (WINDOW_START * unit, (WINDOW_END + 1) * unit)
+            first, last = getattr(sg, "window", (WINDOW_START, WINDOW_END))
+            self.window: tuple[Any, Any] = (first * unit, (last + 1) * unit)
+            self.end_by = (getattr(eg, "window", (first, last))[1] + 1) * unit
         else:
             self.lo, self.hi = max(los), min(his)
             self.window = (getattr(sg, "rlo", self.lo), getattr(sg, "rhi", self.hi))
+            self.end_by = getattr(eg, "rhi", self.hi)  # where the end's values stop
 
     def number(self, v: Any) -> Any:
         """A value as a number; text that is no ISO date or time is None (drawn again)."""
@@ -511,19 +514,22 @@ class _Ranges:
 
 
 def _place(
-    keyed: Sequence[tuple[_Ranges, Any]], s: Any, length: Any, lo: Any, hi: Any
+    keyed: Sequence[tuple[_Ranges, Any]], s: Any, length: Any, lo: Any, hi: Any, soft: Any
 ) -> tuple[Any, Any] | None:
     """Place a range of ``length`` near ``s`` where it overlaps no range of any of the keys
     (each key in its own rule's ranges): the nearest common free place after ``s``, else
-    before it, else shorter; recorded in every key's ranges. None when none fits."""
+    before it (also when after would end past ``soft``, the end's usual window), else
+    shorter; recorded in every key's ranges. None when none fits."""
     step = min(rg.min_step for rg, _k in keyed)
     while length >= step:
         c = _common(keyed, s, length)
         if c is None:  # after every key's last range is free for all of them
             ends = [rg.by_key[k][1] for rg, k in keyed if k in rg.by_key]
             c = max([s, *(e[-1] for e in ends if e)])
-        if c + length > hi:
-            c = _common(keyed, s, length, lo)
+        if c + length > soft:
+            before = _common(keyed, s, length, lo)
+            if before is not None or c + length > hi:
+                c = before
         if c is not None and lo <= c and c + length <= hi:
             for rg, k in keyed:
                 rg.add(k, c, length)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
 from typing import Any, Protocol
 
 from dbdesign.datagen.reserved import refusal, tool_table
@@ -109,9 +111,28 @@ def _match_patterns(
 
 
 Weights = Mapping[str, float]  # a fixed list's values (as text) -> how common each is
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """The days a table's (or a column's) dates and timestamps fall in, first to last
+    inclusive, instead of the fixed default window (a design's history up to today, and the
+    days ahead its scheduled times reach)."""
+
+    first: date
+    last: date
+
+    @property
+    def days(self) -> tuple[int, int]:
+        """``first`` and ``last`` as days since 1970-01-01."""
+        return ((self.first - _EPOCH_DAY).days, (self.last - _EPOCH_DAY).days)
+
+
+_EPOCH_DAY = date(1970, 1, 1)
 # What the rows lean to, by ``schema.table.col``, ``table.col``, ``schema.table``, ``table`` or
-# ``*``: a Zipf exponent, or for a column of a fixed list of values (an enum) each value's weight.
-Skew = Mapping[str, "float | Weights"]
+# ``*``: a Zipf exponent, for a column of a fixed list of values (an enum) each value's weight,
+# or for dates and timestamps the span they fall in.
+Skew = Mapping[str, "float | Weights | Span"]
 
 
 def skew_for(skew: Skew, table: Table, columns: Sequence[str]) -> float | None:
@@ -120,9 +141,11 @@ def skew_for(skew: Skew, table: Table, columns: Sequence[str]) -> float | None:
     keys = [f"{table.key}.{c}" for c in columns] + [f"{table.name}.{c}" for c in columns]
     keys += [table.key, table.name, "*"]
     for k in keys:
-        if k in skew:
-            v = skew[k]
-            return float(v) if isinstance(v, int | float) else None
+        v = skew.get(k)
+        if isinstance(v, Mapping):
+            return None  # the column's values are weighted
+        if isinstance(v, int | float):
+            return float(v)
     return None
 
 
@@ -130,7 +153,17 @@ def weights_for(skew: Skew, table: Table, column: str) -> Weights | None:
     """The weights asked for a column's values, or None."""
     for k in (f"{table.key}.{column}", f"{table.name}.{column}"):
         v = skew.get(k)
-        if v is not None and not isinstance(v, int | float):
+        if isinstance(v, Mapping):
+            return v
+    return None
+
+
+def span_for(skew: Skew, table: Table, column: str) -> Span | None:
+    """The span asked for a column's dates or timestamps (the column's own, else its
+    table's), or None."""
+    for k in (f"{table.key}.{column}", f"{table.name}.{column}", table.key, table.name):
+        v = skew.get(k)
+        if isinstance(v, Span):
             return v
     return None
 
@@ -144,7 +177,10 @@ def check_skew_keys(schema: Schema, skew: Skew) -> None:
     for k, v in skew.items():
         if k not in known:
             raise ConfigError(f"skew: no table or column {k!r} in the schema")
-        if isinstance(v, Mapping):
+        if isinstance(v, Span):
+            if v.first > v.last:
+                raise ConfigError(f"span for {k!r} ends before it starts: {v.first}..{v.last}")
+        elif isinstance(v, Mapping):
             if not all(isinstance(w, int | float) and w >= 0 for w in v.values()) or not (
                 sum(v.values()) > 0
             ):

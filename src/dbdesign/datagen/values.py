@@ -278,7 +278,7 @@ def _base_gen(info: TypeInfo, cons: Cons, column: str, lo: Any, hi: Any, skew: f
         elem_cons = Cons()
         elem = make_gen(info.element, elem_cons, column, skew=None)
         return ArrayGen(elem, cons.min_card, cons.max_card)
-    return _scalar_gen(info, column, lo, hi, cons.fill)
+    return _scalar_gen(info, column, lo, hi, cons.fill, cons.span)
 
 
 def _timestamp_range() -> Gen:
@@ -333,9 +333,16 @@ def _until_today(lo: Any, hi: Any, unit: int) -> tuple[float, float] | None:
     return (lo, end) if lo is not None and hi is not None and lo <= end < hi else None
 
 
-def _scalar_gen(info: TypeInfo, column: str, lo: Any, hi: Any, fill: bool = False) -> Gen:
+def _scalar_gen(
+    info: TypeInfo,
+    column: str,
+    lo: Any,
+    hi: Any,
+    fill: bool = False,
+    span: tuple[int, int] | None = None,
+) -> Gen:
     """Numbers, booleans, dates and times: within [lo, hi], in the range the name suggests
-    (``fill``: dates and times over [lo, hi] up to today)."""
+    (``fill``: dates and times over [lo, hi] up to today; ``span``: the days asked for)."""
     k = info.kind
     if k == "int":
         return IntGen(lo, hi, number_hint(column) or (1, 10_000))
@@ -352,9 +359,9 @@ def _scalar_gen(info: TypeInfo, column: str, lo: Any, hi: Any, fill: bool = Fals
         )
         return BoolGen(p)
     if k == "date":
-        return DateGen(lo, hi, _until_today(lo, hi, 1) if fill else date_hint(column))
+        return DateGen(lo, hi, _until_today(lo, hi, 1) if fill else date_hint(column, span))
     if k in ("timestamp", "timestamptz"):
-        dlo, dhi = date_hint(column)
+        dlo, dhi = date_hint(column, span)
         want = _until_today(lo, hi, DAY) if fill else (dlo * DAY, dhi * DAY + DAY - 1)
         return TimestampGen(lo, hi, want, tz=k == "timestamptz")
     if k in ("time", "timetz"):
@@ -378,8 +385,9 @@ def _text_gen(info: TypeInfo, cons: Cons, column: str, skew: float | None) -> Ge
     if hint == "currency" and max_len is not None and max_len < 3:
         hint = "code"
     positive = [p for p in cons.patterns if not p.negate]
+    span = date_hint(column, cons.span) if cons.span else None
     if positive:
-        gen = TextGen(hint, min_len, max_len, info.fixed)
+        gen = TextGen(hint, min_len, max_len, info.fixed, span)
         probe = gen.sample(random.Random(0), 50)
         if sum(1 for v in probe if all(p.ok(v) for p in cons.patterns)) < 25:
             return PatternGen(positive[0], min_len, max_len)
@@ -388,7 +396,7 @@ def _text_gen(info: TypeInfo, cons: Cons, column: str, skew: float | None) -> Ge
         codes = ChoiceGen([c[2] for c in vocab.COUNTRIES], IDENTITY_TEXT, skew or 0.0)
         codes.fallback = TextGen("code", min_len, max_len, info.fixed)
         return codes
-    return TextGen(hint, min_len, max_len, info.fixed)
+    return TextGen(hint, min_len, max_len, info.fixed, span)
 
 
 def _min_opt(a: int | None, b: int | None) -> int | None:

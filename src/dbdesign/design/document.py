@@ -10,6 +10,7 @@ from dbdesign.design import Design, PatternPlan, TableInfo
 from dbdesign.design.build import CYCLE_NULLABLE, NOT_PARTITIONED
 from dbdesign.design.choice import ENGINES
 from dbdesign.design.citus_doc import citus_md, replica_md
+from dbdesign.design.data_shape import shape_md
 from dbdesign.design.doc_columns import description
 from dbdesign.design.doc_ops import caching_md, pool_md, recovery_md, storage_md
 from dbdesign.design.naming import plural
@@ -328,7 +329,7 @@ def _queries(d: Design, proof: Proof | None) -> list[str]:
             ]
         out.append("")
     if proof:
-        out += ["### Proof", "", proof.summary_md(), ""]
+        out += ["### Proof", "", proof.summary_md(), "", *shape_md(d), ""]
     return out
 
 

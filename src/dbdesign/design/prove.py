@@ -23,6 +23,7 @@ from typing import Any
 from dbdesign import dialects
 from dbdesign.databases import Target, target
 from dbdesign.design import Design, PatternPlan
+from dbdesign.design.data_shape import skew_columns
 from dbdesign.design.prove_mysql import MySQLServer
 from dbdesign.design.prove_params import param_sets
 from dbdesign.design.prove_pg import PostgresServer
@@ -46,7 +47,6 @@ from dbdesign.design.prove_scale import (
 )
 from dbdesign.design.prove_server import Server
 from dbdesign.design.prove_sqlite import SQLiteServer
-from dbdesign.readers.spec import Attribute
 
 __all__ = [
     "PROOF_MAX_ROWS",
@@ -58,7 +58,6 @@ __all__ = [
     "proof_rows",
     "prove",
     "server_for",
-    "skew_columns",
 ]
 
 PROOF_MAX_ROWS = 60_000  # per table: enough for the planner to prefer indexes as it would live
@@ -294,22 +293,6 @@ def load_rows(url: str, d: Design, rows: dict[str, int], seed: int = 0) -> None:
             if e.table not in rows or not 1 <= e.limit < rows[e.table]:
                 raise
             rows[e.table] = max(1, e.limit * 9 // 10)
-
-
-def skew_columns(d: Design) -> dict[str, float | dict[str, float]]:
-    """Spec skew is by field (``customer``); the generator wants columns (``customer_id``).
-    An enum's stated weights go with its column, by value."""
-    out: dict[str, float | dict[str, float]] = {}
-    for t in d.tables:
-        if t.entity is None:
-            continue
-        e = d.spec.entities[t.entity]
-        for f, z in e.volume.skew.items():
-            out[f"{t.key}.{f if f in e.attributes else f + '_id'}"] = z
-        for f, a in e.attributes.items():
-            if isinstance(a, Attribute) and a.weights and a.values:
-                out[f"{t.key}.{f}"] = dict(zip(a.values, a.weights, strict=True))
-    return out
 
 
 def _check(server: Server, conn: Any, d: Design, pp: PatternPlan, seed: int) -> PatternResult:

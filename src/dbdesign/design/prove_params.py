@@ -5,7 +5,8 @@ a plan that reads the index in order for one key may sort everything for another
 - equality lookups: the **heavy** hitter (the key with most rows), a **typical** key (the
   server's pick: one existing row at random) and a **rare** one (a key with fewest rows);
 - ranges without equality: the server's **typical** range (the newest 5 %) and the **wide**
-  one (from the smallest value to the largest);
+  one (from the smallest value to the largest); a lower bound on a scheduled time (values
+  that run ahead of today: data_shape.py) also from **now** (what is still to come);
 - a full-text search: the server's pick (the rarest words of one row) and the **common**
   word most rows hold (a search that matches much of the table);
 - a traversal (``via``): the row it starts from drawn from the link table, by link (typical),
@@ -22,13 +23,15 @@ from typing import Any
 
 from dbdesign import dialects
 from dbdesign.design import Design, PatternPlan
+from dbdesign.design.data_shape import ahead_columns
 from dbdesign.design.pattern_sql import IN_VALUES, count_sql
 from dbdesign.design.prove_server import Server
 
 
 @dataclass(frozen=True, slots=True)
 class ParamSet:
-    label: str  # heavy | typical | rare | wide, joined by "+" when they are the same values
+    # heavy | typical | rare | wide | now | common, joined by "+" when they are the same values
+    label: str
     values: tuple[Any, ...]
     matched: int  # rows the query matches before ORDER BY and LIMIT
 
@@ -51,6 +54,9 @@ def param_sets(server: Server, conn: Any, d: Design, pp: PatternPlan, seed: int)
             sets.append((label, _via(server, conn, d, pp, typical, seed, how)))
     elif any(p.kind == "lower" for p in pp.params):
         sets.append(("wide", _wide(server, conn, d, pp, typical)))
+    now = _from_now(server, conn, d, pp, typical)
+    if now is not None:
+        sets.append(("now", now))
     if any(p.kind == "search" for p in pp.params):
         words = server.common_words(conn, d, pp)
         common = [
@@ -210,6 +216,26 @@ def _key_by_count(
         f"ORDER BY count(*) {order}, {listed} LIMIT 1",
     )
     return tuple(rows[0]) if rows else None
+
+
+def _from_now(
+    server: Server, conn: Any, d: Design, pp: PatternPlan, typical: tuple[Any, ...]
+) -> tuple[Any, ...] | None:
+    """The typical values with each lower bound on a scheduled time moved to now (the first
+    value at or after CURRENT_TIMESTAMP), or None when the pattern has none or nothing is to
+    come."""
+    ahead = ahead_columns(d)
+    q = dialects.get(d.dialect).quote_ident
+    values, moved = list(typical), False
+    for i, p in enumerate(pp.params):
+        if p.kind != "lower" or (pp.table, p.column) not in ahead:
+            continue
+        c = q(p.column)
+        sql = f"SELECT min({c}) FROM {_table(d, pp)} WHERE {c} >= CURRENT_TIMESTAMP"
+        (v,) = server.fetch(conn, sql)[0]
+        if v is not None:
+            values[i], moved = v, True
+    return tuple(values) if moved else None
 
 
 def _wide(
