@@ -15,6 +15,7 @@ from dbdesign.design.doc_columns import description
 from dbdesign.design.doc_ops import caching_md, pool_md, recovery_md, storage_md
 from dbdesign.design.naming import plural
 from dbdesign.design.partitioning import AHEAD_MONTHS, LOCK_TIMEOUT, MAINTAIN
+from dbdesign.design.patterns import LINKED_LARGE_ROWS, LINKED_SHARE
 from dbdesign.design.prove import Proof
 from dbdesign.design.prove_result import SORTED_ROWS_OK
 from dbdesign.model import Column, Schema, Table
@@ -352,9 +353,13 @@ def _claimed_shape(pp: PatternPlan) -> str:
     if pp.covering:
         parts.append(f"index-only: `{pp.index}` holds every column read")
     if pp.link:
+        far = pp.table.split(".", 1)[1]
         parts.append(
             f"with typical values the links of one row come through `{pp.index}`; "
-            f"`{pp.link}` is never read whole"
+            f"`{pp.link}` is never read whole; once `{far}` holds more than "
+            f"{LINKED_LARGE_ROWS:,} rows and one row's links reach at most "
+            f"{LINKED_SHARE:.0%} of them, the join starts from the links and reads each by "
+            "primary key (a nested loop), never the whole table"
         )
     if pp.reads:
         every = ", ".join(f"`{i}`" for i in (pp.index, *pp.reads))

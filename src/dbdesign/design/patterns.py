@@ -21,6 +21,11 @@ from dbdesign.model import IndexElement
 from dbdesign.readers.spec_patterns import AccessPattern
 
 SMALL_TABLE_ROWS = 1_000  # below this a sequential scan beats any index
+# A traversal's far table past this many rows, of which one row's links reach at most this
+# share, is read by primary key for each link (a nested loop driven by the links), never
+# whole; smaller, or reached in a larger share, hashing the links over it may be cheaper.
+LINKED_LARGE_ROWS = 5_000
+LINKED_SHARE = 0.01
 INCLUDE_MAX = 3  # columns an index may carry for index-only scans
 _WIDE = {"long_text", "json", "vector"}
 # MySQL: no INCLUDE, so selected columns are appended to the key when together they are no
@@ -187,8 +192,9 @@ def _link_index(b: Draft, lk: Lookup) -> tuple[str, str]:
         )
     why = (
         f"the link's rows of one {via} from {name} ({', '.join(cols)}), never the whole "
-        f"link; then each {lk.p.entity} by its primary key, a nested loop once {lk.t.name} "
-        "is large (while it is small a planner may rightly read it whole and hash the links)"
+        f"link; then each {lk.p.entity} by its primary key, a nested loop driven by the links "
+        f"once {lk.t.name} holds more than {LINKED_LARGE_ROWS:,} rows (while smaller, a "
+        "planner may rightly read it whole and hash the links)"
     )
     if lk.sort:
         why += (

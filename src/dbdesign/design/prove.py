@@ -24,6 +24,7 @@ from dbdesign import dialects
 from dbdesign.databases import Target, target
 from dbdesign.design import Design, PatternPlan
 from dbdesign.design.data_shape import skew_columns
+from dbdesign.design.patterns import LINKED_LARGE_ROWS, LINKED_SHARE
 from dbdesign.design.prove_mysql import MySQLServer
 from dbdesign.design.prove_params import param_sets
 from dbdesign.design.prove_pg import PostgresServer
@@ -319,19 +320,28 @@ def _check(server: Server, conn: Any, d: Design, pp: PatternPlan, seed: int) -> 
         params=sets[0].values,
         uses_index=pp.index is None or bool({pp.index, *pp.alternatives} & set(typical.used)),
         alternatives=pp.alternatives,
-        shape_problems=_shape_problems(pp, per_set),
+        shape_problems=_shape_problems(pp, per_set, _far_rows(server, conn, d, pp)),
         p50_ms=percentile(times, 0.50),
         p99_ms=percentile(times, 0.99),
         sets=tuple(per_set),
     )
 
 
-def _shape_problems(pp: PatternPlan, sets: list[SetResult]) -> tuple[str, ...]:
+def _far_rows(server: Server, conn: Any, d: Design, pp: PatternPlan) -> int:
+    """The rows of a traversal's far table (the pattern's own; 0 for other patterns)."""
+    if not pp.link:
+        return 0
+    name = dialects.get(d.dialect).quote_ident(d.schema.tables[pp.table].name)
+    return int(server.fetch(conn, f"SELECT count(*) FROM {name}")[0][0])
+
+
+def _shape_problems(pp: PatternPlan, sets: list[SetResult], far_rows: int = 0) -> tuple[str, ...]:
     """Where the plan does not have the shape DESIGN.md claims for the pattern's index: rows
     read in the index's order (no sort of more than SORTED_ROWS_OK rows, for any parameter
     set: LIMIT stops early), and, with typical parameters, read from the index alone, and
     through every index it claims (each branch of an OR), never reading a traversal's link
-    table whole."""
+    table whole, nor its far table (``far_rows`` rows) once that is large and the links of
+    the typical row reach a small share of it: the links drive the join."""
     out = []
     if pp.ordered:
         for s in sets:
@@ -356,6 +366,18 @@ def _shape_problems(pp: PatternPlan, sets: list[SetResult]) -> tuple[str, ...]:
             f"with the typical parameters the plan reads {pp.link} whole although DESIGN.md "
             f"says the links of one row come from {pp.index}:\n{typical.text}"
         )
+    far = pp.table.split(".", 1)[1]
+    if pp.link and far_rows > LINKED_LARGE_ROWS and sets[0].matched <= LINKED_SHARE * far_rows:
+        order = [t for t in typical.order if t in (pp.link, far)]
+        if far in typical.scans or order[:1] == [far]:
+            how = f"reads {far} whole" if far in typical.scans else f"starts from {far}"
+            out.append(
+                f"with the typical parameters the plan {how} although DESIGN.md says that "
+                f"once {far} holds more than {LINKED_LARGE_ROWS:,} rows and one row's links "
+                f"reach at most {LINKED_SHARE:.0%} of them ({sets[0].matched:,} of "
+                f"{far_rows:,} here) the join starts from the links and reads each {far} row "
+                f"by primary key:\n{typical.text}"
+            )
     if pp.covering and pp.index in typical.used and pp.index not in typical.index_only:
         out.append(
             f"the plan visits the table although {pp.index} covers the query (DESIGN.md "

@@ -184,6 +184,7 @@ class MySQLServer(MySQLDatabase):
             sorts=_my_sorts(plan),
             index_only=tuple(dict.fromkeys(_my_keys(plan, covering=True))),
             scans=tuple(dict.fromkeys(_my_scans(plan))),
+            order=tuple(dict.fromkeys(_my_tables(plan))),
         )
 
     def run(self, conn: Any, pp: PatternPlan, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
@@ -245,6 +246,20 @@ def _my_scans(node: Any) -> Iterator[str]:
     elif isinstance(node, list):
         for v in node:
             yield from _my_scans(v)
+
+
+def _my_tables(node: Any) -> Iterator[str]:
+    """The tables of a JSON plan in join order (a nested loop lists them outer first; a
+    materialized subquery's tables come where it is read), without the derived ``<...>``."""
+    if isinstance(node, dict):
+        name = node.get("table_name")
+        if isinstance(name, str) and not name.startswith("<"):
+            yield name
+        for v in node.values():
+            yield from _my_tables(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _my_tables(v)
 
 
 def _my_keys(node: Any, *, covering: bool = False) -> Iterator[str]:

@@ -107,6 +107,7 @@ class PostgresServer(PostgresDatabase):
             sorts=any(n["Node Type"] in ("Sort", "Incremental Sort") for n in nodes),
             index_only=tuple(dict.fromkeys(parents.get(u, u) for u in only)),
             scans=tuple(dict.fromkeys(_pg_whole(nodes))),
+            order=tuple(dict.fromkeys(n["Relation Name"] for n in nodes if "Relation Name" in n)),
         )
 
     def run(self, conn: Any, pp: PatternPlan, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
@@ -143,6 +144,7 @@ def _pg_whole(nodes: list[dict[str, Any]]) -> list[str]:
 
 
 def _pg_walk(node: dict[str, Any]) -> list[dict[str, Any]]:
+    """The plan's nodes, each before its children and a join's outer side before its inner."""
     out = [node]
     for child in node.get("Plans", ()):
         out += _pg_walk(child)

@@ -22,6 +22,9 @@ class Explained:
     sorts: bool  # it sorts rows (Sort, filesort, a temporary B-tree for ORDER BY)
     index_only: tuple[str, ...] = ()  # the indexes it reads without visiting the table
     scans: tuple[str, ...] = ()  # the tables it reads whole (a sequential or full index scan)
+    # the tables in the order it reads them, the one that drives the join first (the outer side
+    # of a nested loop, the probe side of a hash join)
+    order: tuple[str, ...] = ()
 
 
 class Server(Protocol):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 import re
 import sqlite3
+from collections.abc import Iterator
 from typing import Any
 
 from dbdesign.databases.sqlite import SQLiteDatabase
@@ -147,9 +148,9 @@ class SQLiteServer(SQLiteDatabase):
         def walk(parent: int, depth: int) -> None:
             for node, detail in children.get(parent, ()):
                 lines.append("  " * depth + ("-> " if depth else "") + detail)
-                whole = _SQ_READ.match(detail)
-                if whole and detail.startswith("SCAN ") and "VIRTUAL TABLE" not in detail:
-                    scans.append(whole.group(1))
+                read = _SQ_READ.match(detail)
+                if read and detail.startswith("SCAN ") and "VIRTUAL TABLE" not in detail:
+                    scans.append(read.group(1))
                 name = self._index_of(conn, d, detail)
                 if name:
                     used.append(name)
@@ -168,6 +169,7 @@ class SQLiteServer(SQLiteDatabase):
             ),
             index_only=tuple(dict.fromkeys(only)),
             scans=tuple(dict.fromkeys(scans)),
+            order=tuple(dict.fromkeys(_sq_order(children, 0))),
         )
 
     def _index_of(self, conn: Any, d: Design, detail: str) -> str | None:
@@ -248,3 +250,15 @@ def _rowid_pk(table: Any) -> bool:
         return False
     col = next((c for c in table.columns if c.name == pk.columns[0]), None)
     return col is not None and col.type.name.lower() == "integer"
+
+
+def _sq_order(children: dict[int, list[tuple[int, str]]], parent: int) -> Iterator[str]:
+    """The tables a plan reads, in order: an IN list's subquery (``LIST SUBQUERY``, built
+    once) before the loop it keys, then each loop outer first."""
+    kids = children.get(parent, [])
+    lists = [(n, d) for n, d in kids if d.startswith("LIST SUBQUERY")]
+    for node, detail in lists + [k for k in kids if k not in lists]:
+        read = _SQ_READ.match(detail)
+        if read:
+            yield read.group(1)
+        yield from _sq_order(children, node)
