@@ -27,8 +27,10 @@ from mcp import Client, StdioServerParameters
 from mcp.client.stdio import stdio_client
 from mcp.types import CallToolResult
 
+from dbdesign import engine
 from dbdesign.engine import connect
 from tests.conftest import TEST_ROLES, server_url
+from tests.mysqlload import mysql_server_url
 from tests.paths import ROOT
 from tests.pgload import load_sql
 
@@ -44,6 +46,7 @@ INSERT INTO orders SELECT g, g % 50 + 1, g * 1.5 FROM generate_series(1, 500) g;
 CREATE SEQUENCE s;
 SELECT nextval('s');
 CREATE FUNCTION wipe() RETURNS int LANGUAGE sql AS 'DELETE FROM orders RETURNING 1';
+CREATE EXTENSION hypopg;
 ANALYZE;
 """  # noqa: E501
 MARKER = Path("/tmp") / f"dbdesign-mcp-marker-{uuid.uuid4().hex}"
@@ -137,7 +140,7 @@ def test_every_tool_answers(app: str, tmp_path: Path) -> None:
             listed = {t.name: t for t in (await c.list_tools()).tools}
             assert set(listed) == {
                 "databases", "inspect", "lint", "rules", "diff", "spec_schema", "design",
-                "docs", "explain", "health",
+                "docs", "explain", "health", "advise",
             }  # fmt: skip
             for t in listed.values():
                 assert "Example input" in (t.description or ""), t.name
@@ -192,6 +195,9 @@ def test_every_tool_answers(app: str, tmp_path: Path) -> None:
             plan = await ok(c, "explain", {"database": "app", "sql": by_id, "params": [42]})
             assert plan["analyzed"] and "orders_pkey" in plan["indexes_used"][0]
             assert plan["database"] == "app"
+
+            advice = await ok(c, "advise", {"database": "app", "queries": WORKLOAD})
+            assert advice["database"] == "app" and "indexes" in advice["advice"]
 
             health = await ok(c, "health", {"database": "app"})
             assert health["database"] == "app" and health["report"]["checks"]
@@ -360,6 +366,43 @@ def test_analyze_of_writes_when_allowed_is_rolled_back(app: str, tmp_path: Path)
     run(scenario)
 
 
+WORKLOAD = """
+-- calls: 5000
+SELECT id, amount FROM orders WHERE amount > 700 ORDER BY amount LIMIT 10;
+SELECT * FROM orders WHERE customer_id = 7;
+"""
+
+
+def test_advise_uses_hypothetical_indexes_only(app: str, tmp_path: Path) -> None:
+    """Advice on the workload's slow query (orders by amount, 5,000 calls) from HypoPG's
+    hypothetical indexes: nothing is created, and a workload calling a function whose effect
+    escapes the transaction, a database without HypoPG and a MariaDB database (whose advice
+    builds real indexes) are refused as tool errors."""
+    more = "INSERT INTO orders SELECT g, g % 50 + 1, g * 1.5 FROM generate_series(501, 60000) g"
+    load_sql(app, more + "; ANALYZE orders;")
+    with engine.scratch_database(server_url("pg15")) as bare:
+        load_sql(bare, DDL.replace("CREATE EXTENSION hypopg;", ""))
+        before, before_bare = state(app), state(bare)
+        environ = env(DBDESIGN_MCP_DATABASES=f"app={app} bare={bare} maria={mysql_server_url()}")
+
+        async def scenario() -> None:
+            async with serving(tmp_path, environ) as c:
+                got = await ok(c, "advise", {"database": "app", "queries": WORKLOAD})
+                ddl = [ix["ddl"] for ix in got["advice"]["indexes"]]
+                assert any("(amount" in x and "ON public.orders" in x for x in ddl), got
+                assert got["database"] == "app"
+                kill = "SELECT pg_terminate_backend(pg_backend_pid());"
+                msg = await refused(c, "advise", {"database": "app", "queries": kill})
+                assert "pg_terminate_backend" in msg
+                msg = await refused(c, "advise", {"database": "bare", "queries": WORKLOAD})
+                assert "CREATE EXTENSION hypopg" in msg
+                msg = await refused(c, "advise", {"database": "maria", "queries": WORKLOAD})
+                assert "--scratch" in msg
+
+        run(scenario)
+        assert state(app) == before and state(bare) == before_bare
+
+
 def test_databases_are_named_not_given(app: str, tmp_path: Path) -> None:
     """A URL as a tool argument is refused (without --allow-urls), and no password ever
     appears in what a tool returns: not the configured one, not one given as an argument."""
@@ -480,7 +523,7 @@ def test_streamable_http(app: str, tmp_path: Path) -> None:
 
     async def scenario() -> None:
         async with Client(f"http://127.0.0.1:{port}/mcp") as c:
-            assert len((await c.list_tools()).tools) == 10
+            assert len((await c.list_tools()).tools) == 11
             assert (await ok(c, "databases"))["databases"][0]["name"] == "app"
             await refused(c, "explain", {"database": "app", "sql": "SELECT 1; DROP TABLE orders"})
 

@@ -136,6 +136,14 @@ class HealthOutput(_Out):
     )
 
 
+class AdviseOutput(_Out):
+    database: str
+    advice: dict[str, Any] = Field(
+        description="The indexes advised (DDL, the queries each helps, their cost before and "
+        "after, size), the indexes the workload never uses, and notes."
+    )
+
+
 class DatabaseOut(_Out):
     name: str
     dialect: str

@@ -294,6 +294,26 @@ def check_explain(settings: McpSettings, sql: str, url: str, *, analyze: bool, p
     return stmt
 
 
+def check_workload(settings: McpSettings, text: str, url: str) -> None:
+    """Refuse advice that would build indexes for real (MySQL / MariaDB's, on a copy of the
+    tables: a write on the server), and a workload any of whose queries the guard of
+    ``explain`` refuses (a function whose effect escapes the transaction: the planner may fold
+    a call while planning)."""
+    from dbdesign import api, databases
+
+    adapter = databases.find(url)
+    if adapter is None or adapter.dialect in api.BUILT_ADVICE:
+        raise UnsupportedError(
+            "advise here is for PostgreSQL (hypothetical indexes, nothing built); advice on "
+            "MySQL/MariaDB builds every candidate index on a copy of the tables: run "
+            "`dbdesign advise WORKLOAD --db URL --scratch URL` from a shell"
+        )
+    from dbdesign.advise.workload import parse_sql_workload
+
+    for q in parse_sql_workload(text, file="queries").queries:
+        check_explain(settings, q.sql, url, analyze=False, params=False)
+
+
 # --------------------------------------------------------------------------- output
 
 

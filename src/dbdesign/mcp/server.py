@@ -36,9 +36,9 @@ dbdesign designs, reviews and explains relational databases (PostgreSQL first; M
 and SQLite too) and proves its designs on real servers. Start with `databases` to learn which
 databases you may read (by name), `design` (with `spec_schema` and the design-database prompt)
 to make a new schema, `lint` for schemas and migrations, `diff` for a migration between two
-schemas, `explain` for a slow query, `health` for a live database. Nothing you call here can
-change a configured database: sessions are read-only with timeouts, and designs are proved in
-scratch databases."""
+schemas, `explain` for a slow query, `advise` for the indexes a workload needs, `health` for
+a live database. Nothing you call here can change a configured database: sessions are
+read-only with timeouts, and designs are proved in scratch databases."""
 
 # Tool name -> whether it reads a configured database (open world) — every tool is read-only.
 TOOLS: dict[str, bool] = {
@@ -52,6 +52,7 @@ TOOLS: dict[str, bool] = {
     "docs": True,
     "explain": True,
     "health": True,
+    "advise": True,
 }
 
 

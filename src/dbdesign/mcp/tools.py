@@ -22,6 +22,7 @@ from dbdesign import api
 from dbdesign.errors import ConfigError, DbdesignError
 from dbdesign.mcp import safety
 from dbdesign.mcp.outputs import (
+    AdviseOutput,
     ColumnSummary,
     DatabaseOut,
     DatabasesOutput,
@@ -480,6 +481,50 @@ class DbdesignTools:
         data = report.to_dict()
         data["database"] = label
         return HealthOutput(database=label, report=data)
+
+    def advise(
+        self,
+        queries: Annotated[
+            str,
+            Field(
+                description="The workload: the application's queries separated by ';', each "
+                "optionally weighted by a '-- calls: N' comment before it."
+            ),
+        ],
+        database: DatabaseName = None,
+        budget_mb: Annotated[
+            float | None, Field(description="The most the advised indexes may take, in MB.")
+        ] = None,
+        max_columns: Annotated[int, Field(ge=1, le=8, description="Columns per index.")] = 5,
+        progress: Callable[[str], None] | None = None,
+    ) -> AdviseOutput:
+        """Index advice for a workload on a configured PostgreSQL database: which indexes to
+        create (CREATE INDEX CONCURRENTLY ...), the queries each one helps and by how much
+        (planner cost with and without it), their size, and the existing indexes the workload
+        never uses.
+
+        Use it when several queries are slow, or before adding indexes by hand. The indexes
+        are hypothetical (HypoPG, which the database must have: CREATE EXTENSION hypopg);
+        nothing is created, the queries are planned, never run, in a read-only session.
+        MySQL/MariaDB advice builds real indexes on a copy of the tables and is not offered
+        here: run `dbdesign advise --scratch URL` from a shell.
+
+        Example input: {"database": "app", "queries": "-- calls: 500\nSELECT * FROM orders WHERE customer_id = 42;\nSELECT * FROM orders WHERE amount > 100 ORDER BY amount"}
+        """  # noqa: E501
+        label, url = safety.database(self.settings, database)
+        safety.check_workload(self.settings, queries, url)
+        advice = api.advise(
+            queries,
+            url,
+            stdin=True,
+            budget_bytes=None if budget_mb is None else int(budget_mb * 1024 * 1024),
+            max_columns=max_columns,
+            timeout_s=self.settings.statement_timeout_s,
+            progress=progress,
+        )
+        from dbdesign.advise.report import as_json
+
+        return AdviseOutput(database=label, advice=as_json(advice))
 
     # ------------------------------------------------------------------ helpers
 
