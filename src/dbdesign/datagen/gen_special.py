@@ -130,13 +130,43 @@ def point(rng: random.Random, k: int | None) -> str:
     return f"({round(rng.random() * 360 - 180, 4)},{round(rng.random() * 180 - 90, 4)})"
 
 
-def vector(rng: random.Random, k: int | None, dim: int) -> str:
-    """pgvector's text form, ``[0.1234,-0.5,...]``: ``dim`` numbers in [-1, 1); the first is
-    ``k`` when the values must be distinct."""
-    parts = [round(rng.random() * 2 - 1, 4) for _ in range(dim)]
-    if k is not None:
-        parts[0] = k
-    return "[" + ",".join(str(x) for x in parts) + "]"
+class VectorGen(Gen):
+    """pgvector's text form, ``[0.1234,-0.0567,...]``: unit vectors of ``dim`` numbers lying
+    in clusters around a few dozen centres, as embeddings of similar things do (uniform
+    random vectors in many dimensions are all about equally far apart, which no index search
+    meets in production). The centres depend on ``dim`` alone, so every chunk and every run
+    with the same seed shares them; values are distinct with certainty in practice."""
+
+    CLUSTERS = 64
+    SPREAD = 0.35  # the noise around a centre, per dimension, relative to the centre's
+
+    def __init__(self, dim: int) -> None:
+        self.dim = dim
+        self._centres: Any = None
+
+    def vectors(self, rng: random.Random, n: int) -> Any:
+        """``n`` unit vectors as a numpy array (n, dim)."""
+        import numpy as np
+
+        if self._centres is None:
+            self._centres = np.random.default_rng(self.dim).standard_normal(
+                (self.CLUSTERS, self.dim)
+            )
+        g = np.random.default_rng(rng.getrandbits(63))
+        v = self._centres[g.integers(0, self.CLUSTERS, n)]
+        v = v + self.SPREAD * g.standard_normal((n, self.dim))
+        norms = np.linalg.norm(v, axis=1, keepdims=True)
+        return v / np.where(norms == 0, 1, norms)
+
+    def sample(self, rng: random.Random, n: int) -> list[Any]:
+        rows = self.vectors(rng, n).tolist()
+        return ["[" + ",".join(f"{x:.4f}" for x in row) + "]" for row in rows]
+
+    def chunked(self, total: int) -> bool:
+        return True
+
+    def unique(self, rng: random.Random, n: int, start: int, total: int) -> Sequence[Any]:
+        return self.sample(rng, n)
 
 
 def char1(rng: random.Random, k: int | None) -> str:

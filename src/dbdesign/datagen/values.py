@@ -50,6 +50,7 @@ from dbdesign.datagen.gen_special import (
     JsonGen,
     StrGen,
     UuidGen,
+    VectorGen,
     char1,
     cidr,
     inet,
@@ -58,7 +59,6 @@ from dbdesign.datagen.gen_special import (
     point,
     tsquery,
     tsvector,
-    vector,
     xml,
 )
 from dbdesign.datagen.gen_text import PatternGen, TextGen
@@ -288,8 +288,7 @@ def _timestamp_range() -> Gen:
 
 
 def _vector_gen(info: TypeInfo) -> Gen:
-    dim = info.max_len or 3
-    return StrGen(lambda rng, key: vector(rng, key, dim), None)
+    return VectorGen(info.max_len or 3)
 
 
 # Generators that depend on nothing but the kind.

@@ -51,7 +51,7 @@ class Decision:
 @dataclass(frozen=True, slots=True)
 class Param:
     column: str
-    kind: str  # "eq" | "in" | "lower" | "upper" | "search" | "cursor" | "via"
+    kind: str  # "eq" | "in" | "lower" | "upper" | "search" | "cursor" | "via" | "vector"
     # "via": the link table (qualified key) whose column holds the value, not the pattern's
     table: str = ""
 

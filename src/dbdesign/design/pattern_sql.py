@@ -25,6 +25,14 @@ IN_VALUES = 5  # values an IN list is written (and proved) with where arrays can
 RANK_CANDIDATES = 1000
 
 
+# pgvector: a distance's operator and the operator class of the index that serves it
+DISTANCES = {
+    "cosine": ("<=>", "vector_cosine_ops"),
+    "l2": ("<->", "vector_l2_ops"),
+    "inner_product": ("<#>", "vector_ip_ops"),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Via:
     """A traversal: the link table of a many-to-many, the column holding the given row's key
@@ -56,6 +64,7 @@ class Lookup:
     per: str | None  # top-N per group: the column whose listed values make the groups
     anyof: list[list[str]]  # OR: branches of columns compared with =
     via: Via | None  # the rows linked to one given row through a many-to-many's link table
+    similar: str | None  # nearest neighbours by this vector column
     preds: list[str]  # fixed filters, deleted_at IS NULL, IS [NOT] NULL, as SQL conditions
 
     @property
@@ -108,6 +117,7 @@ def lookup(b: Draft, p: AccessPattern) -> Lookup:
         per=col(p.per_group.by) if p.per_group else None,
         anyof=[[col(f) for f in branch] for branch in p.any_of],
         via=_via(b, p) if p.via else None,
+        similar=col(p.similar_to) if p.similar_to else None,
         preds=preds,
     )
 
@@ -281,6 +291,10 @@ def _rows_sql(b: Draft, lk: Lookup, params: list[Param], extra: tuple[str, ...] 
     order = lk.keyset or lk.sort
     if order:
         sql += "\nORDER BY " + ", ".join(f"{q(c)} DESC" if d else q(c) for c, d in order)
+    if lk.similar:
+        params.append(Param(lk.similar, "vector"))
+        op = DISTANCES[lk.p.distance][0]
+        sql += f"\nORDER BY {q(lk.similar)} {op} {b.ph(len(params))}"
     limit = lk.p.per_group.limit if lk.p.per_group else lk.p.limit
     if limit:
         sql += f"\nLIMIT {limit}"

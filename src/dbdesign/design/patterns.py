@@ -10,6 +10,7 @@ from dbdesign.design.draft import SOFT_DELETED, Draft, PatternPlan, TableDraft
 from dbdesign.design.indexes import existing_leading, existing_serving, unique_within
 from dbdesign.design.naming import object_name
 from dbdesign.design.pattern_sql import (
+    DISTANCES,
     IN_VALUES,
     Lookup,
     fts_of,
@@ -17,6 +18,7 @@ from dbdesign.design.pattern_sql import (
     pattern_sql,
     rank_candidates,
 )
+from dbdesign.errors import UnsupportedError
 from dbdesign.model import IndexElement
 from dbdesign.readers.spec_patterns import AccessPattern
 
@@ -66,6 +68,8 @@ def pattern(b: Draft, p: AccessPattern) -> PatternPlan:
     if lk.via:
         name, why = _link_index(b, lk)
         return replace(plan(name, why), link=lk.via.link.name)
+    if lk.similar:
+        return plan(*_vector_index(b, lk))
     key_cols, elements = _key(b, lk)
     # MySQL has no partial indexes: its filters are key columns instead (see _key).
     where = None if b.my else lk.where
@@ -202,6 +206,41 @@ def _link_index(b: Draft, lk: Lookup) -> tuple[str, str]:
             f"read a popular {via}'s rows in order, the sort column would be copied into "
             f"{v.link.name} and indexed after {v.given})"
         )
+    return name, why
+
+
+def _vector_index(b: Draft, lk: Lookup) -> tuple[str, str]:
+    """An HNSW index (pgvector) on the pattern's vector column for its distance: the nearest
+    rows come out of the graph in order of distance, so LIMIT k stops after k; its search
+    breadth (hnsw.ef_search) is set by the proof's measurement of recall."""
+    if not b.pg:
+        raise UnsupportedError(
+            f"access pattern {lk.p.name}: similar_to needs PostgreSQL with pgvector (a "
+            "dedicated vector database or search engine otherwise)"
+        )
+    assert lk.similar is not None
+    ops = DISTANCES[lk.p.distance][1]
+    name = object_name("idx", lk.t.name, (lk.similar,))
+    b.index(
+        lk.t,
+        name,
+        (IndexElement(column=lk.similar, opclass=ops),),
+        method="hnsw",
+        purpose=f"access pattern {lk.p.name} (nearest neighbours by {lk.p.distance} distance)",
+    )
+    b.decide(
+        name,
+        f"HNSW ({ops}; m = 16, ef_construction = 64)",
+        f"{lk.p.name} reads the {lk.p.limit} nearest rows by {lk.p.distance} distance: an "
+        "HNSW graph finds them without comparing every vector, at pgvector's default build "
+        "settings (recall is tuned at query time by hnsw.ef_search; IVFFlat needs its lists "
+        "trained on data that exists, and loses recall as rows are added)",
+    )
+    why = (
+        f"HNSW graph over {lk.similar} ({ops}): the nearest rows come out in order of "
+        f"distance, so LIMIT {lk.p.limit} stops after {lk.p.limit}; recall target "
+        f"{lk.p.recall:g} at k = {lk.p.limit}"
+    )
     return name, why
 
 

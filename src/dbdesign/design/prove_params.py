@@ -195,7 +195,9 @@ def _cursor(
 
 
 def matched_rows(server: Server, conn: Any, pp: PatternPlan, values: tuple[Any, ...]) -> int:
-    rows = server.run(conn, replace(pp, sql=count_sql(pp.sql)), values)
+    # a similarity search's vector is in its ORDER BY, which the count leaves out
+    kept = tuple(v for p, v in zip(pp.params, values, strict=True) if p.kind != "vector")
+    rows = server.run(conn, replace(pp, sql=count_sql(pp.sql)), kept)
     return int(rows[0][0])
 
 

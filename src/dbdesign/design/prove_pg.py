@@ -72,6 +72,14 @@ class PostgresServer(PostgresDatabase):
                     ).format(t=table, q=S.Literal(f"SELECT search_vector FROM {pp.table}"))
                 ).fetchall()
                 values[(p.column, "search")] = " ".join(w for (w,) in words) or "x"
+            elif p.kind == "vector":  # a search for what one row is about: its own vector
+                conn.execute("SELECT setseed(%s)", (((seed % 1000) / 1000.0),))
+                one = conn.execute(
+                    S.SQL("SELECT {}::text FROM {} ORDER BY random() LIMIT 1").format(
+                        S.Identifier(p.column), table
+                    )
+                ).fetchone()
+                values[(p.column, "vector")] = one[0] if one else None
         return tuple(values.get((p.column, p.kind)) for p in pp.params)
 
     def common_words(self, conn: Any, d: Design, pp: PatternPlan) -> str:

@@ -687,6 +687,10 @@ def _access_pattern_errors(spec: Spec) -> Iterator[tuple[Path_, str]]:
         }
         yield from pattern_errors(base, p, known, numeric, _suggest)
         yield from via_errors(base, p, spec.relationships)
+        if p.similar_to is not None:
+            a = ents[p.entity].attributes.get(p.similar_to)
+            if not (isinstance(a, Attribute) and a.type == "vector"):
+                yield (*base, "similar_to"), f"{p.similar_to!r} is no vector field of {p.entity}"
         if p.text_search and not any(
             isinstance(a, Attribute) and a.searchable for a in ents[p.entity].attributes.values()
         ):

@@ -61,7 +61,7 @@ class PerGroup(_Model):
 
 # Keys added after design.json files were first written: left out of a pattern's JSON while
 # unset, so the spec in an earlier design.json reads (and compares) the same.
-_LATER_KEYS = ("per_group", "any_of", "via")
+_LATER_KEYS = ("per_group", "any_of", "via", "similar_to")
 
 
 class AccessPattern(_Model):
@@ -115,6 +115,19 @@ class AccessPattern(_Model):
         description="Full-text search over searchable fields: true (the matches, in the sort's "
         "order), or ranked (the best matches first; needs limit, takes no sort).",
     )
+    similar_to: str | None = Field(
+        None,
+        description="Nearest neighbours: the limit: rows whose vector field (this one) is "
+        "closest to a given vector (semantic search; PostgreSQL with pgvector).",
+    )
+    distance: Literal["cosine", "l2", "inner_product"] = Field(
+        "cosine", description="similar_to: how closeness is measured."
+    )
+    recall: Annotated[float, Field(gt=0, le=1)] = Field(
+        0.95,
+        description="similar_to: the share of the true nearest neighbours the index search "
+        "must find (recall@limit); the proof measures it and tunes the search to it.",
+    )
     rate_per_second: Annotated[float, Field(ge=0)] | None = None
     latency_ms: Annotated[float, Field(gt=0)] = Field(100, description="p95 target.")
 
@@ -133,6 +146,9 @@ class AccessPattern(_Model):
         for key in _LATER_KEYS:
             if out.get(key) in (None, [], ()):
                 out.pop(key, None)
+        if self.similar_to is None:  # what only a similarity search reads
+            out.pop("distance", None)
+            out.pop("recall", None)
         return out
 
 
@@ -224,8 +240,26 @@ def _combination_errors(base: PatternPath, p: AccessPattern) -> Iterator[tuple[P
         yield (*base, "not_null"), f"{', '.join(sorted(both))}: both is_null and not_null"
 
 
+# What a similarity search does not combine with (yet): other filters and orders
+_NOT_WITH_SIMILAR = (
+    *("equal", "in_", "any_of", "range", "after", "before", "is_null", "not_null", "fixed"),
+    *("sort", "group_by", "text_search", "per_group", "via", "keyset"),
+)
+
+
 def _newer_errors(base: PatternPath, p: AccessPattern) -> Iterator[tuple[PatternPath, str]]:
-    """per_group, any_of and via: what each needs, and what they do not combine with."""
+    """per_group, any_of, via and similar_to: what each needs, and what they do not combine
+    with."""
+    if p.similar_to is not None:
+        if not p.limit:
+            yield (*base, "similar_to"), "a similarity search needs limit: (how many neighbours)"
+        others = [k for k in _NOT_WITH_SIMILAR if getattr(p, k)]
+        if others:
+            yield (
+                (*base, "similar_to"),
+                "a similarity search is ordered by closeness and takes no other filter or "
+                f"order yet: not with {', '.join(o.rstrip('_') for o in others)}",
+            )
     if p.per_group:
         yield from _per_group_errors(base, p)
     if p.any_of:

@@ -1,0 +1,63 @@
+"""Similarity search (``similar_to``): a vector field's nearest neighbours, designed as an HNSW
+index (pgvector) for the pattern's distance, queried in order of distance with LIMIT k, and
+proved on the embedded PostgreSQL 16 (pgvector) over clustered generated embeddings."""
+
+from __future__ import annotations
+
+import pytest
+
+from dbdesign.design import design
+from dbdesign.design.output import schema_sql
+from dbdesign.design.prove import prove
+from dbdesign.errors import UnsupportedError
+from dbdesign.readers import spec as S
+from tests.conftest import server_url
+from tests.paths import ROOT
+
+SPEC = ROOT / "tests" / "integration" / "specs" / "catalogue_vectors.yaml"
+
+
+def _errors(change: str, old: str) -> str:
+    text = SPEC.read_text().replace(old, change)
+    assert text != SPEC.read_text()
+    with pytest.raises(S.SpecError) as e:
+        S.loads(text, "catalogue.yaml")
+    return str(e.value)
+
+
+def test_a_similarity_search_is_checked_where_it_is_written() -> None:
+    msg = _errors("similar_to: name", "similar_to: embedding")
+    assert "catalogue.yaml:21:17: access_patterns[0].similar_to: 'name' is no vector" in msg
+    msg = _errors("select: [id]\n    equal: [sku]", "select: [id, sku, name, price]")
+    assert "takes no other filter or order yet: not with equal" in msg
+    msg = _errors("", "    limit: 10\n    recall: 0.95\n")
+    assert "a similarity search needs limit:" in msg
+
+
+def test_the_nearest_rows_come_from_an_hnsw_index_in_order_of_distance() -> None:
+    d = design(S.load(SPEC), "postgres")
+    (pp,) = [p for p in d.patterns if p.pattern.name == "similar_products"]
+    assert pp.sql.endswith("ORDER BY embedding <=> $1\nLIMIT 10"), pp.sql
+    assert [p.kind for p in pp.params] == ["vector"]
+    sql = schema_sql(d.schema)
+    assert "USING hnsw (embedding vector_cosine_ops)" in sql, sql
+    assert "embedding public.vector(384) NOT NULL" in sql
+    l2_spec = SPEC.read_text().replace("recall: 0.95", "recall: 0.95\n    distance: l2")
+    l2 = design(S.loads(l2_spec), "postgres")
+    assert "vector_l2_ops" in schema_sql(l2.schema)
+    assert next(p for p in l2.patterns if p.index == pp.index).sql.count("<->") == 1
+
+
+@pytest.mark.parametrize("dialect", ["mysql", "sqlite"])
+def test_other_servers_say_where_the_search_belongs(dialect: str) -> None:
+    with pytest.raises(UnsupportedError, match="similar_to needs PostgreSQL with pgvector"):
+        design(S.load(SPEC), dialect)
+
+
+def test_the_search_is_proved_through_the_hnsw_index() -> None:
+    d = design(S.load(SPEC), "postgres")
+    proof = prove(d, schema_sql(d.schema), server_url("embedded"))
+    assert proof.ok, proof.problems
+    r = next(r for r in proof.results if r.pattern == "similar_products")
+    assert r.indexes_used == ("idx_products_embedding",), r.plan_text
+    assert not r.sets[0].plan.sorts and r.sets[0].matched == 20_000
