@@ -7,8 +7,10 @@ from __future__ import annotations
 import pytest
 
 from dbdesign.design import design
+from dbdesign.design.document import design_md
 from dbdesign.design.output import schema_sql
 from dbdesign.design.prove import prove
+from dbdesign.design.prove_vector import EF_SEARCH
 from dbdesign.errors import UnsupportedError
 from dbdesign.readers import spec as S
 from tests.conftest import server_url
@@ -54,10 +56,39 @@ def test_other_servers_say_where_the_search_belongs(dialect: str) -> None:
         design(S.load(SPEC), dialect)
 
 
-def test_the_search_is_proved_through_the_hnsw_index() -> None:
+def test_the_search_is_proved_through_the_hnsw_index_at_a_measured_breadth() -> None:
     d = design(S.load(SPEC), "postgres")
     proof = prove(d, schema_sql(d.schema), server_url("embedded"))
     assert proof.ok, proof.problems
     r = next(r for r in proof.results if r.pattern == "similar_products")
     assert r.indexes_used == ("idx_products_embedding",), r.plan_text
     assert not r.sets[0].plan.sorts and r.sets[0].matched == 20_000
+    # recall measured against exact search at each breadth; the cheapest that meets 0.95
+    t = r.tuning
+    assert t is not None and t.k == 10 and [b.ef_search for b in t.tried] == list(EF_SEARCH)
+    chosen = next(b for b in t.tried if b.ef_search == t.chosen)
+    assert chosen.recall >= 0.95 and chosen.p95_ms <= 50
+    assert all(b.recall < 0.95 for b in t.tried if b.ef_search < chosen.ef_search)
+    assert max(b.recall for b in t.tried) > 0.98  # a wide search finds (almost) all of them
+    doc = design_md(d, mermaid="", erd="", schema_sql="", proof=proof, generated_at="now")
+    assert f"Set `SET hnsw.ef_search = {t.chosen}`" in doc and "| hnsw.ef_search | recall |" in doc
+    data = proof.as_json()["patterns"][0]["recall"]
+    assert data["ef_search"] == t.chosen and len(data["tried"]) == len(EF_SEARCH)
+
+
+def test_a_recall_no_breadth_reaches_in_time_fails_the_proof() -> None:
+    """Every true neighbour (recall 1.0) within 0.01 ms: no breadth meets both, and the proof
+    fails saying how close the best came."""
+    text = (
+        SPEC.read_text()
+        .replace("recall: 0.95", "recall: 1.0")
+        .replace("latency_ms: 50", "latency_ms: 0.01")
+    )
+    d = design(S.loads(text), "postgres")
+    proof = prove(d, schema_sql(d.schema), server_url("embedded"))
+    assert not proof.ok
+    r = next(r for r in proof.results if r.pattern == "similar_products")
+    assert r.tuning is not None and r.tuning.chosen is None
+    why = r.recall_problem()
+    assert why is not None and "no hnsw.ef_search finds 1 of the 10 nearest rows" in why
+    assert any("similar_products: no hnsw.ef_search" in p for p in proof.problems)

@@ -328,6 +328,8 @@ def _queries(d: Design, proof: Proof | None) -> list[str]:
                 r.plan_text.rstrip(),
                 "```",
             ]
+            if r.tuning is not None:
+                out += ["", *r.tuning.lines()]
         out.append("")
     if proof:
         out += ["### Proof", "", proof.summary_md(), "", *shape_md(d), ""]

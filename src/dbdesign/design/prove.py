@@ -48,6 +48,7 @@ from dbdesign.design.prove_scale import (
 )
 from dbdesign.design.prove_server import Server
 from dbdesign.design.prove_sqlite import SQLiteServer
+from dbdesign.design.prove_vector import tune
 
 __all__ = [
     "PROOF_MAX_ROWS",
@@ -321,6 +322,7 @@ def _check(server: Server, conn: Any, d: Design, pp: PatternPlan, seed: int) -> 
         uses_index=pp.index is None or bool({pp.index, *pp.alternatives} & set(typical.used)),
         alternatives=pp.alternatives,
         shape_problems=_shape_problems(pp, per_set, _far_rows(server, conn, d, pp)),
+        tuning=tune(conn, d, pp, seed) if pp.pattern.similar_to else None,
         p50_ms=percentile(times, 0.50),
         p99_ms=percentile(times, 0.99),
         sets=tuple(per_set),

@@ -34,6 +34,62 @@ class SetResult:
 
 
 @dataclass(frozen=True, slots=True)
+class Breadth:
+    ef_search: int
+    recall: float  # of the true k nearest, the share found (mean over the queries)
+    p95_ms: float
+
+
+@dataclass(frozen=True, slots=True)
+class Tuning:
+    """A similarity search's recall by search breadth (prove_vector.py): what the measurement
+    found: each breadth tried and the one chosen (None: none meets
+    both targets)."""
+
+    k: int
+    target_recall: float
+    target_ms: float
+    tried: tuple[Breadth, ...]
+    chosen: int | None
+    queries: int  # rows' own vectors searched for
+    runs: int  # timed runs of each query at each breadth
+
+    @property
+    def problem(self) -> str | None:
+        if self.chosen is not None:
+            return None
+        best = max(self.tried, key=lambda b: (b.recall, -b.p95_ms))
+        return (
+            f"no hnsw.ef_search finds {self.target_recall:g} of the {self.k} nearest rows "
+            f"within p95 {self.target_ms:g} ms: the best, {best.ef_search}, found "
+            f"{best.recall:.3f} at p95 {best.p95_ms:.2f} ms (a larger m or ef_construction, "
+            "halfvec, or a dedicated vector database)"
+        )
+
+    def lines(self) -> list[str]:
+        """The measurement as a Markdown table and the setting to use."""
+        out = [
+            f"Recall@{self.k} against exact search over {self.queries} queries (rows' own "
+            f"vectors), each run {self.runs} times per breadth:",
+            "",
+            "| hnsw.ef_search | recall | p95 ms | |",
+            "|---:|---:|---:|---|",
+        ]
+        for b in self.tried:
+            mark = "chosen" if b.ef_search == self.chosen else ""
+            out.append(f"| {b.ef_search} | {b.recall:.3f} | {b.p95_ms:.2f} | {mark} |")
+        out.append("")
+        out.append(
+            f"Set `SET hnsw.ef_search = {self.chosen}` in the sessions that search (or `SET "
+            "LOCAL` in the transaction): the cheapest breadth that meets recall "
+            f"{self.target_recall:g} within p95 {self.target_ms:g} ms."
+            if self.chosen is not None
+            else f"**Not met:** {self.problem}."
+        )
+        return out
+
+
+@dataclass(frozen=True, slots=True)
 class PatternResult:
     pattern: str
     index: str | None
@@ -49,10 +105,11 @@ class PatternResult:
     p50_ms: float = 0.0  # over every parameter set and run, like p95_ms
     p99_ms: float = 0.0
     sets: tuple[SetResult, ...] = ()  # the parameter sets tried (the first: typical)
+    tuning: Tuning | None = None  # a similarity search's recall by search breadth
 
     @property
     def ok(self) -> bool:
-        return self.uses_index and not self.shape_problems and self.p95_ms <= self.target_ms
+        return self.problem() is None
 
     @property
     def summary(self) -> str:
@@ -64,10 +121,19 @@ class PatternResult:
                 + ", ".join(f"`{a}`" for a in self.alternatives)
                 + ")"
             )
+        t = self.tuning
+        tuned = ""
+        if t is not None:
+            best = next((b for b in t.tried if b.ef_search == t.chosen), None)
+            tuned = (
+                f"; recall@{t.k} {best.recall:.3f} at hnsw.ef_search {best.ef_search}"
+                if best is not None
+                else f"; recall@{t.k} {t.target_recall:g} not met"
+            )
         return (
             f"uses {used}; designed {want}; p50 {self.p50_ms:.2f} / p95 {self.p95_ms:.2f} / "
             f"p99 {self.p99_ms:.2f} ms over {max(1, len(self.sets))} parameter sets "
-            f"(target p95 {self.target_ms:g} ms)"
+            f"(target p95 {self.target_ms:g} ms){tuned}"
         )
 
     def set_lines(self) -> list[str]:
@@ -85,8 +151,10 @@ class PatternResult:
 
     def problem(self) -> str | None:
         """What is wrong: the plan (:meth:`plan_problem`), else the time
-        (:meth:`latency_problem`), else None."""
-        return self.plan_problem() or self.latency_problem()
+        (:meth:`latency_problem`); and a similarity search's recall (:meth:`recall_problem`);
+        else None."""
+        found = (self.plan_problem() or self.latency_problem(), self.recall_problem())
+        return "\n".join(x for x in found if x) or None
 
     def plan_problem(self) -> str | None:
         """The plan does not use the index designed for the pattern, or not in the shape
@@ -100,6 +168,11 @@ class PatternResult:
             f"access pattern {self.pattern}: the plan does not use {self.index} "
             f"(it uses {used}):\n{self.plan_text}"
         )
+
+    def recall_problem(self) -> str | None:
+        """A similarity search that no search breadth makes both complete and fast enough."""
+        why = self.tuning.problem if self.tuning is not None else None
+        return f"access pattern {self.pattern}: {why}" if why else None
 
     def latency_problem(self) -> str | None:
         """The measured p95 is above the pattern's target."""
@@ -364,6 +437,21 @@ class Proof:
                         for s in r.sets
                     ],
                     "target_ms": r.target_ms,
+                    "recall": None
+                    if r.tuning is None
+                    else {
+                        "k": r.tuning.k,
+                        "target": r.tuning.target_recall,
+                        "ef_search": r.tuning.chosen,
+                        "tried": [
+                            {
+                                "ef_search": b.ef_search,
+                                "recall": round(b.recall, 4),
+                                "p95_ms": round(b.p95_ms, 3),
+                            }
+                            for b in r.tuning.tried
+                        ],
+                    },
                     "ok": r.ok,
                 }
                 for r in self.results
