@@ -13,7 +13,7 @@ from typing import Any
 
 from dbdesign.databases.mysql import MySQLDatabase
 from dbdesign.design import Design, PatternPlan
-from dbdesign.design.prove_server import Explained, percentile_index
+from dbdesign.design.prove_server import SEARCH_ROW_WORDS, Explained, percentile_index
 
 
 def mysql_plan_json(text: str) -> Any:
@@ -119,10 +119,11 @@ class MySQLServer(MySQLDatabase):
         return tuple(values.get((p.column, p.kind)) for p in pp.params)
 
     def _search(self, conn: Any, d: Design, pp: PatternPlan, column: str, seed: int) -> str:
-        """A user's search: the two least common words of one row's text, both required
-        (``+a +b``), so it finds that row at least."""
+        """A user's search: the two least common words of one row's text (a row with words to
+        search: SEARCH_ROW_WORDS), both required (``+a +b``), so it finds that row at least."""
         docs, ndoc = self._words(conn, d, pp, column)
-        candidates = [words for words in docs if words]
+        texts = [words for words in docs if len(words) >= SEARCH_ROW_WORDS]
+        candidates = texts or [words for words in docs if words]
         if not candidates:
             return "x"
         one = random.Random(seed).choice(candidates)

@@ -8,7 +8,7 @@ from typing import Any
 
 from dbdesign.databases.postgres import PostgresDatabase
 from dbdesign.design import Design, PatternPlan
-from dbdesign.design.prove_server import Explained, qmarks
+from dbdesign.design.prove_server import SEARCH_ROW_WORDS, Explained, qmarks
 
 
 class PostgresServer(PostgresDatabase):
@@ -61,15 +61,20 @@ class PostgresServer(PostgresDatabase):
                 values[(p.column, "lower")] = lo
                 values[(p.column, "upper")] = hi
             elif p.kind == "search":
-                # A user's search: the two least common words of one row's text, so it finds
-                # that row at least (a word common to most rows is a browse, not a search).
+                # A user's search: the two least common words of one row's text (a row with
+                # words to search: SEARCH_ROW_WORDS), so it finds that row at least.
                 conn.execute("SELECT setseed(%s)", (((seed % 1000) / 1000.0),))
                 words = conn.execute(
                     S.SQL(
-                        "WITH one AS (SELECT search_vector AS v FROM {t} ORDER BY random() "
-                        "LIMIT 1) SELECT s.word FROM ts_stat({q}) s JOIN unnest((SELECT v FROM "
-                        "one)) u ON u.lexeme = s.word ORDER BY s.ndoc, s.word LIMIT 2"
-                    ).format(t=table, q=S.Literal(f"SELECT search_vector FROM {pp.table}"))
+                        "WITH one AS (SELECT search_vector AS v FROM {t} ORDER BY "
+                        "length(search_vector) >= {n} DESC, random() LIMIT 1) SELECT s.word "
+                        "FROM ts_stat({q}) s JOIN unnest((SELECT v FROM one)) u ON u.lexeme = "
+                        "s.word ORDER BY s.ndoc, s.word LIMIT 2"
+                    ).format(
+                        t=table,
+                        n=S.Literal(SEARCH_ROW_WORDS),
+                        q=S.Literal(f"SELECT search_vector FROM {pp.table}"),
+                    )
                 ).fetchall()
                 values[(p.column, "search")] = " ".join(w for (w,) in words) or "x"
             elif p.kind == "vector":  # a search for what one row is about: its own vector

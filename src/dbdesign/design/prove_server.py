@@ -12,6 +12,11 @@ from typing import Any, Protocol
 
 from dbdesign.design import Design, PatternPlan
 
+# A user's search is drawn from a row with at least this many distinct words when there is one
+# (a row with a description, not a bare name of common words: a search for a word in 7 % of
+# the rows is a browse, which a planner rightly answers with a scan that stops at LIMIT).
+SEARCH_ROW_WORDS = 4
+
 
 @dataclass(frozen=True, slots=True)
 class Explained:

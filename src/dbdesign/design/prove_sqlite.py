@@ -12,7 +12,7 @@ from typing import Any
 
 from dbdesign.databases.sqlite import SQLiteDatabase
 from dbdesign.design import Design, PatternPlan
-from dbdesign.design.prove_server import Explained, percentile_index
+from dbdesign.design.prove_server import SEARCH_ROW_WORDS, Explained, percentile_index
 
 # What a line of EXPLAIN QUERY PLAN reads a table with: a named index (an automatic index,
 # built for the one query, is not one), the rowid (an INTEGER PRIMARY KEY), or a WITHOUT ROWID
@@ -104,7 +104,8 @@ class SQLiteServer(SQLiteDatabase):
 
     def _search(self, conn: Any, d: Design, pp: PatternPlan, order: str, at: int) -> str:
         """A user's search: the two least common words of one row's text (the row at ``at``,
-        or the next with words in the index), both required, so that it finds that row at
+        or the next with SEARCH_ROW_WORDS words in the index, else the one with most), both
+        required, so that it finds that row at
         least. Document counts come from an ``fts5vocab`` table over the pattern's FTS5 table."""
         from dbdesign.dialects.sqlite import quote_ident as q
 
@@ -119,6 +120,7 @@ class SQLiteServer(SQLiteDatabase):
             rows = conn.execute(
                 f"SELECT {cols} FROM {table} ORDER BY {order} LIMIT {_SEARCH_ROWS} OFFSET ?", (at,)
             ).fetchall()
+            found: list[dict[str, int]] = []
             for row in rows:
                 words = {w.lower() for text in row if text for w in _WORD.findall(str(text))}
                 ndoc = {
@@ -128,9 +130,13 @@ class SQLiteServer(SQLiteDatabase):
                         "SELECT doc FROM temp.dbdesign_vocab WHERE term = ?", (w,)
                     )
                 }
-                if ndoc:  # quoted: FTS5 reads any text inside "..." as one word
-                    rare = sorted(ndoc, key=lambda w: (ndoc[w], w))[:2]
-                    return " ".join(f'"{w}"' for w in rare)
+                found.append(ndoc)
+                if len(ndoc) >= SEARCH_ROW_WORDS:
+                    break
+            best = max(found, key=len, default={})
+            if best:  # quoted: FTS5 reads any text inside "..." as one word
+                rare = sorted(best, key=lambda w: (best[w], w))[:2]
+                return " ".join(f'"{w}"' for w in rare)
         finally:
             conn.execute("DROP TABLE temp.dbdesign_vocab")
         return "x"
