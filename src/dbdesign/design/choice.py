@@ -171,6 +171,13 @@ def _evidence(spec: Spec) -> dict[str, list[tuple[int, str]]]:
     vectors = sum(a.type == "vector" for a in attrs)
     if vectors:
         add("vector", 3 * vectors, f"{vectors} embedding vectors (similarity search)")
+    similar = [p for p in pats if p.similar_to]
+    if similar:
+        add(
+            "vector",
+            3 * min(len(similar), 3),
+            f"{len(similar)} access patterns search by similarity (nearest neighbours)",
+        )
     return score
 
 
