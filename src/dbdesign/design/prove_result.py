@@ -66,6 +66,21 @@ class Tuning:
             "halfvec, or a dedicated vector database)"
         )
 
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "k": self.k,
+            "target": self.target_recall,
+            "ef_search": self.chosen,
+            "tried": [
+                {
+                    "ef_search": b.ef_search,
+                    "recall": round(b.recall, 4),
+                    "p95_ms": round(b.p95_ms, 3),
+                }
+                for b in self.tried
+            ],
+        }
+
     def lines(self) -> list[str]:
         """The measurement as a Markdown table and the setting to use."""
         out = [
@@ -437,21 +452,7 @@ class Proof:
                         for s in r.sets
                     ],
                     "target_ms": r.target_ms,
-                    "recall": None
-                    if r.tuning is None
-                    else {
-                        "k": r.tuning.k,
-                        "target": r.tuning.target_recall,
-                        "ef_search": r.tuning.chosen,
-                        "tried": [
-                            {
-                                "ef_search": b.ef_search,
-                                "recall": round(b.recall, 4),
-                                "p95_ms": round(b.p95_ms, 3),
-                            }
-                            for b in r.tuning.tried
-                        ],
-                    },
+                    "recall": None if r.tuning is None else r.tuning.as_json(),
                     "ok": r.ok,
                 }
                 for r in self.results
