@@ -50,6 +50,23 @@ def test_the_nearest_rows_come_from_an_hnsw_index_in_order_of_distance() -> None
     assert next(p for p in l2.patterns if p.index == pp.index).sql.count("<->") == 1
 
 
+def test_where_the_vectors_live_is_decided_by_size_and_rate() -> None:
+    """35,000 vectors of 384 floats in three years stay beside the rows; 100 million of 1,536
+    (an index of about 600 GiB) or 5,000 searches/s go to a dedicated vector database."""
+    here = {x.subject: x for x in design(S.load(SPEC), "postgres").decisions}
+    assert here["similar_products (where)"].choice == "pgvector, beside the rows"
+    assert "0.1 GiB" in here["similar_products (where)"].reason
+    spec = SPEC.read_text()
+    big = spec.replace("dim: 384", "dim: 1536").replace(
+        "rows: 20000, growth_per_year: 5000", "rows: 100000000, growth_per_year: 0"
+    )
+    busy = spec.replace("rate_per_second: 50\n", "rate_per_second: 5000\n")
+    for text in (big, busy):
+        assert text != spec
+        far = {x.subject: x for x in design(S.loads(text), "postgres").decisions}
+        assert far["similar_products (where)"].choice.startswith("a dedicated vector database")
+
+
 @pytest.mark.parametrize("dialect", ["mysql", "sqlite"])
 def test_other_servers_say_where_the_search_belongs(dialect: str) -> None:
     with pytest.raises(UnsupportedError, match="similar_to needs PostgreSQL with pgvector"):

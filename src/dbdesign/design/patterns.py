@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from dbdesign.design.draft import SOFT_DELETED, Draft, PatternPlan, TableDraft
+from dbdesign.design.draft import PROJECTION_YEARS, SOFT_DELETED, Draft, PatternPlan, TableDraft
 from dbdesign.design.indexes import existing_leading, existing_serving, unique_within
 from dbdesign.design.naming import object_name
 from dbdesign.design.pattern_sql import (
@@ -27,6 +27,11 @@ SMALL_TABLE_ROWS = 1_000  # below this a sequential scan beats any index
 # share, is read by primary key for each link (a nested loop driven by the links), never
 # whole; smaller, or reached in a larger share, hashing the links over it may be cheaper.
 LINKED_LARGE_ROWS = 5_000
+HNSW_M = 16  # pgvector's default neighbours per node
+# A similarity search moves to a dedicated vector database past either: an HNSW index larger
+# than one server keeps in memory, or more searches than one server's cores answer.
+VECTOR_INDEX_BYTES = 64 * 2**30
+VECTOR_SEARCHES_PER_S = 2_000
 LINKED_SHARE = 0.01
 INCLUDE_MAX = 3  # columns an index may carry for index-only scans
 _WIDE = {"long_text", "json", "vector"}
@@ -241,7 +246,37 @@ def _vector_index(b: Draft, lk: Lookup) -> tuple[str, str]:
         f"distance, so LIMIT {lk.p.limit} stops after {lk.p.limit}; recall target "
         f"{lk.p.recall:g} at k = {lk.p.limit}"
     )
+    b.decide(f"{lk.p.name} (where)", *_vector_home(b, lk))
     return name, why
+
+
+def _vector_home(b: Draft, lk: Lookup) -> tuple[str, str]:
+    """pgvector beside the rows, or a dedicated vector database: by the HNSW index's size in
+    three years (it must stay in memory to be fast) and the search rate."""
+    a = lk.e.attribute(lk.p.similar_to or "")
+    rows = b.projected(lk.e)
+    # a vector's floats, and per node about 2m neighbour links (m = 16) of 8 bytes each
+    size = rows * ((a.dim or 0) * 4 + 2 * HNSW_M * 8)
+    rate = lk.p.rate_per_second or 0
+    gib, limit = size / 2**30, VECTOR_INDEX_BYTES / 2**30
+    if size <= VECTOR_INDEX_BYTES and rate <= VECTOR_SEARCHES_PER_S:
+        return (
+            "pgvector, beside the rows",
+            f"{rows:,} vectors in {PROJECTION_YEARS} years make an HNSW index of about "
+            f"{gib:,.1f} GiB, which one server keeps in memory, at {rate:g} searches/s: the "
+            "vectors stay next to the rows they describe (one transaction, joins and filters "
+            f"in SQL); past {limit:,.0f} GiB or {VECTOR_SEARCHES_PER_S:,} searches/s a "
+            "dedicated vector database (Milvus, Qdrant) would shard the graph",
+        )
+    return (
+        "a dedicated vector database (Milvus, Qdrant) for the search",
+        f"{rows:,} vectors in {PROJECTION_YEARS} years make an HNSW index of about "
+        f"{gib:,.1f} GiB at {rate:g} searches/s, past one server's {limit:,.0f} GiB of "
+        f"memory or {VECTOR_SEARCHES_PER_S:,} searches/s: a vector database shards and "
+        "replicates the graph; the rows stay here, the vector store keyed by their id (kept "
+        "in step by the application or change data capture). This design still holds the "
+        "pgvector index, proved below at the stated volume",
+    )
 
 
 def _branch_indexes(b: Draft, lk: Lookup, where: str | None) -> tuple[list[str], str]:
