@@ -226,11 +226,15 @@ def _vector_index(b: Draft, lk: Lookup) -> tuple[str, str]:
     assert lk.similar is not None
     ops = DISTANCES[lk.p.distance][1]
     name = object_name("idx", lk.t.name, (lk.similar,))
+    where = lk.where  # a fixed filter (and live rows): a partial graph holds only those
+    if where:
+        name = object_name("idx", lk.t.name, (lk.similar, *re.findall(r"\w+", where)[:2]))
     b.index(
         lk.t,
         name,
         (IndexElement(column=lk.similar, opclass=ops),),
         method="hnsw",
+        where=where,
         purpose=f"access pattern {lk.p.name} (nearest neighbours by {lk.p.distance} distance)",
     )
     b.decide(
@@ -246,6 +250,12 @@ def _vector_index(b: Draft, lk: Lookup) -> tuple[str, str]:
         f"distance, so LIMIT {lk.p.limit} stops after {lk.p.limit}; recall target "
         f"{lk.p.recall:g} at k = {lk.p.limit}"
     )
+    if lk.eq:
+        why += (
+            f"; {', '.join(lk.eq)} filters the graph's candidates after the search (pgvector "
+            "before 0.8 has no iterative scan), so the proof measures recall with the filter: "
+            "a selective one needs a wider search, or a partial index per value"
+        )
     b.decide(f"{lk.p.name} (where)", *_vector_home(b, lk))
     return name, why
 

@@ -118,7 +118,8 @@ class AccessPattern(_Model):
     similar_to: str | None = Field(
         None,
         description="Nearest neighbours: the limit: rows whose vector field (this one) is "
-        "closest to a given vector (semantic search; PostgreSQL with pgvector).",
+        "closest to a given vector (semantic search; PostgreSQL with pgvector), among the "
+        "rows equal: and fixed: select.",
     )
     distance: Literal["cosine", "l2", "inner_product"] = Field(
         "cosine", description="similar_to: how closeness is measured."
@@ -240,9 +241,9 @@ def _combination_errors(base: PatternPath, p: AccessPattern) -> Iterator[tuple[P
         yield (*base, "not_null"), f"{', '.join(sorted(both))}: both is_null and not_null"
 
 
-# What a similarity search does not combine with (yet): other filters and orders
+# What a similarity search does not combine with (yet): filters but equalities, other orders
 _NOT_WITH_SIMILAR = (
-    *("equal", "in_", "any_of", "range", "after", "before", "is_null", "not_null", "fixed"),
+    *("in_", "any_of", "range", "after", "before", "is_null", "not_null"),
     *("sort", "group_by", "text_search", "per_group", "via", "keyset"),
 )
 
@@ -257,8 +258,8 @@ def _newer_errors(base: PatternPath, p: AccessPattern) -> Iterator[tuple[Pattern
         if others:
             yield (
                 (*base, "similar_to"),
-                "a similarity search is ordered by closeness and takes no other filter or "
-                f"order yet: not with {', '.join(o.rstrip('_') for o in others)}",
+                "a similarity search is ordered by closeness and filtered by equal: or fixed: "
+                f"alone (yet): not with {', '.join(o.rstrip('_') for o in others)}",
             )
     if p.per_group:
         yield from _per_group_errors(base, p)
