@@ -8,13 +8,15 @@ from dataclasses import replace
 from dbdesign.design.check_digits import CHECK_DIGIT_TYPES, check_digit_rule
 from dbdesign.design.draft import LIVE, SOFT_DELETED, Draft, TableDraft
 from dbdesign.design.naming import object_name
+from dbdesign.design.rule_sql import sql_of
 from dbdesign.design.types import Physical, literal
-from dbdesign.design.value_formats import pattern_rule
+from dbdesign.design.value_formats import generated_rule, pattern_rule
 from dbdesign.model import (
     Check,
     Column,
     Expr,
     Extension,
+    Generated,
     Identity,
     IndexElement,
     PrimaryKey,
@@ -72,6 +74,12 @@ def attribute(b: Draft, t: TableDraft, name: str, a: Attribute) -> None:
         phys = replace(phys, type=replace(phys.type, name=f"{b.ns}.vector"))
     default = _default_sql(a, b.dialect)
     nullable = not a.required
+    generated = None
+    if a.generated and t.entity:
+        generated = Generated(expr=Expr(sql_of(b, t.entity, a.generated), b.dialect))
+        generated_rule(b, t, t.entity, name, a.generated)
+        if b.my:  # MariaDB refuses NOT NULL on a generated column (MySQL takes it)
+            nullable = True
     if phys.not_null and not a.required:
         nullable = False
         if default is None:
@@ -83,6 +91,7 @@ def attribute(b: Draft, t: TableDraft, name: str, a: Attribute) -> None:
             type=phys.type,
             nullable=nullable,
             default=Expr(default, b.dialect) if default is not None else None,
+            generated=generated,
             comment=_comment(a),
         )
     )

@@ -85,7 +85,7 @@ class RulePlan:
     the proof and the data generator need to know of it (the fields it reads as columns)."""
 
     kind: str  # "unique" | "no_overlap" | "check" | "transition" | "at_most"
-    # | "check_digit" | "pattern"
+    # | "check_digit" | "pattern" | "sum" | "generated"
     entity: str
     table: str  # qualified table key
     name: str  # the rule's name: the constraint, index or trigger pair that enforces it

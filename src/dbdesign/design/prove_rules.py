@@ -48,8 +48,8 @@ def row_rules(d: Design) -> tuple[RowRule, ...]:
     """The design's rules as the data generator keeps them."""
     out = []
     for r in d.rules:
-        if r.kind == "pattern":  # the generator reads the pattern's CHECK itself
-            continue
+        if r.kind in ("pattern", "generated"):  # the generator reads the CHECK itself;
+            continue  # a generated column is the server's
         cols = dict(r.columns)
         reads = tuple(cols[f] for f in X.fields(X.parse(r.condition))) if r.condition else ()
         summed = spec_rule(d.spec, r) if r.kind == "sum" else None
@@ -158,7 +158,7 @@ class _Table:
             elif r.kind == "at_most":
                 if self._full(r, pk, row):
                     return False
-            elif r.kind in ("check_digit", "pattern", "sum"):
+            elif r.kind in ("check_digit", "pattern", "sum", "generated"):
                 continue  # (a sum is checked at COMMIT, which the proof's writes never reach)
             elif self._clashes(r, pk, row):
                 return False
@@ -270,6 +270,8 @@ def _prove(t: _Table, r: RulePlan) -> RuleResult:
         write = _pattern_write(t, r)
     elif r.kind == "sum":
         write = _sum_write(t, r)
+    elif r.kind == "generated":
+        write = _generated_write(t, r)
     else:
         write = _check_write(t, r) if r.kind == "check" else _copy_write(t, r)
     if isinstance(write, str):
@@ -283,6 +285,18 @@ def _prove(t: _Table, r: RulePlan) -> RuleResult:
 
 
 Write = tuple[str, tuple[Any, ...], str] | str  # (sql, params, shown), or why none
+
+
+def _generated_write(t: _Table, r: RulePlan) -> Write:
+    """A row's generated column set to another value than the one the server computed."""
+    col = r.columns[r.key[0]]
+    for pk, row in t.sample:
+        v = row.get(col)
+        if isinstance(v, int | float | Decimal):
+            return t.update(pk, {col: v + 1})
+        if v is not None:
+            return t.update(pk, {col: f"{v}x"})
+    return "no row with a computed value to overwrite"
 
 
 def _copy_write(t: _Table, r: RulePlan) -> Write:

@@ -16,6 +16,7 @@ from dbdesign import dialects
 from dbdesign.design.draft import Draft, RulePlan, TableDraft
 from dbdesign.design.naming import object_name
 from dbdesign.model import Check, Expr, FrozenMap
+from dbdesign.readers import expression as X
 
 _ATOM = re.compile(r"\\(.)|(\[\^?\]?[^\]]*\])|(\.)|([^\\\[.*+?{}()|^$])")
 _REPEAT = re.compile(r"\{(\d+)\}")
@@ -89,3 +90,29 @@ def pattern_rule(b: Draft, t: TableDraft, ename: str, field: str, pattern: str) 
         text, how = f"{q} GLOB {d.quote_string(glob)}", f"GLOB {glob}"
     t.checks[name] = Check(name=name, expr=Expr(text, b.dialect))
     b.rules.append(replace(plan, how=f"CHECK constraint {name} ({how})"))
+
+
+def generated_rule(b: Draft, t: TableDraft, ename: str, field: str, expression: str) -> None:
+    """The rule of a generated attribute: the database computes it (a stored generated column
+    on every dialect), and refuses a write of any other value."""
+    reads = X.fields(X.parse(expression))
+    b.rules.append(
+        RulePlan(
+            kind="generated",
+            entity=ename,
+            table=b.key(t),
+            name=field,
+            statement=f"{field} = {expression}",
+            how=f"stored generated column {field} (GENERATED ALWAYS AS ... STORED)",
+            objects=(field,),
+            columns=FrozenMap({f: b.column_of(ename, f) for f in (*reads, field)}),
+            key=(field,),
+            signature=(field,),
+        )
+    )
+    b.decide(
+        f"{t.name}.{field}",
+        "stored generated column",
+        f"{field} = {expression}: computed on every write, read like any column, never out "
+        "of step with its inputs; a write of another value is refused",
+    )

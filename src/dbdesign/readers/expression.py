@@ -404,6 +404,14 @@ def check(node: Node, kinds: Mapping[str, FieldKind]) -> None:
         )
 
 
+def check_value(node: Node, kinds: Mapping[str, FieldKind], want: str) -> None:
+    """Raise :class:`ExpressionError` unless ``node`` is a value of kind ``want`` ("number",
+    "text" ...) over ``kinds``' fields (a generated attribute's expression)."""
+    k = _kind(node, kinds)
+    if k not in (want, "literal"):
+        raise ExpressionError(f"the attribute holds a {_said(want)}, not a {_said(k)}", node.pos)
+
+
 def _said(k: str) -> str:
     return {"literal": "constant", "reference": "reference"}.get(k, f"{k} value")
 

@@ -41,6 +41,7 @@ from dbdesign.readers.spec_rules import (
     TransitionRule,
     UniqueRule,
     at_most_errors,
+    generated_errors,
     rule_errors,
 )
 
@@ -106,6 +107,9 @@ class Attribute(_Model):
         description="enum: how common each value is, in the order of values (relative: "
         "[80, 15, 5]); the proof's data follows them. Unstated: drawn evenly.",
     )
+    generated: str | None = Field(
+        None, description="Computed by the database from other attributes: 'quantity * price'."
+    )
     dim: Annotated[int, Field(gt=0, le=16000)] | None = Field(None, description="vector size")
     pattern: str | None = Field(
         None,
@@ -133,8 +137,9 @@ class Attribute(_Model):
     def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         # Left out while unset, so the spec in an earlier design.json reads the same.
         out: dict[str, Any] = handler(self)
-        if out.get("weights") is None:
-            out.pop("weights", None)
+        for key in ("weights", "generated"):
+            if out.get(key) is None:
+                out.pop(key, None)
         return out
 
 
@@ -614,6 +619,7 @@ def _entity_errors(spec: Spec, name: str, e: Entity) -> Iterator[tuple[Path_, st
                     ("entities", name, "unique_together", i),
                     f"no field {f!r} on {name}{_suggest(f, sorted(fields_of(spec, name)))}",
                 )
+    yield from generated_errors(("entities", name), e.attributes, lambda: field_kinds(spec, name))
     if e.unique or e.no_overlap or e.checks or e.transitions or e.sums:
         kinds = field_kinds(spec, name)
         yield from rule_errors(

@@ -26,7 +26,7 @@ relationship names (``room``, the reference ``room_id``), ``id`` and the audit f
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -328,6 +328,31 @@ def _range(
         )
     if start in o.per or end in o.per:
         yield (*path, "per"), "the range's own fields cannot be in per"
+
+
+def generated_errors(
+    base: RulePath, attributes: Mapping[str, Any], kinds: Callable[[], Mapping[str, X.FieldKind]]
+) -> Iterator[tuple[RulePath, str]]:
+    """A generated attribute: a value of its type over the entity's other attributes (not
+    over generated ones, which the servers refuse), and no default (the database computes
+    it)."""
+    made = {f for f, a in attributes.items() if getattr(a, "generated", None)}
+    for f in sorted(made):
+        a = attributes[f]
+        path: RulePath = (*base, "attributes", f, "generated")
+        if a.default is not None:
+            yield path, "a generated attribute takes no default: the database computes it"
+        try:
+            node = X.parse(a.generated)
+            X.check_value(node, kinds(), KIND_OF_TYPE[a.type])
+        except X.ExpressionError as err:
+            yield path, f"{err.message} (at character {err.pos + 1} of {a.generated!r})"
+            continue
+        reads = set(X.fields(node))
+        if reads & made:
+            yield path, f"reads a generated attribute ({', '.join(sorted(reads & made))})"
+        elif not reads <= set(attributes):
+            yield path, f"reads {', '.join(sorted(reads - set(attributes)))}: only attributes"
 
 
 def _expression(
