@@ -590,7 +590,8 @@ def mysql_params(url: str) -> dict[str, object]:
     """PyMySQL connection arguments of ``mysql://user:password@host:port/database?opts``.
 
     Query options: ``unix_socket``, ``charset`` (default utf8mb4), ``connect_timeout``
-    (default 10 seconds), ``ssl_ca``, ``ssl_cert``, ``ssl_key``.
+    (default 10 seconds), ``ssl_ca``, ``ssl_cert``, ``ssl_key``, ``init_command`` (SQL run
+    when the session opens; several statements separated by ``;``).
     """
     from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -620,7 +621,7 @@ def mysql_params(url: str) -> dict[str, object]:
     for key, values in parse_qs(parts.query).items():
         if key == "connect_timeout":
             params[key] = int(values[-1])
-        elif key in ("unix_socket", "charset"):
+        elif key in ("unix_socket", "charset", "init_command"):
             params[key] = values[-1]
         elif key in ("ssl_ca", "ssl_cert", "ssl_key"):
             ssl: Any = params.setdefault("ssl", {})
@@ -642,7 +643,7 @@ def connect_mysql(url: str, *, autocommit: bool = False, multi_statements: bool 
     params = mysql_params(url)
     try:
         connect: Any = pymysql.connect
-        if multi_statements:
+        if multi_statements or ";" in str(params.get("init_command", "")):
             from pymysql.constants import CLIENT
 
             params["client_flag"] = CLIENT.MULTI_STATEMENTS

@@ -231,8 +231,15 @@ def _which(names: list[str]) -> str:
 def session_url(settings: McpSettings, url: str, *, read_only: bool = True) -> str:
     """``url`` whose PostgreSQL sessions start read-only (``read_only``) with the server's
     statement and lock timeouts, set by the server for the whole session (libpq ``options``,
-    after any the URL already gives, so that they win). Other servers' URLs are returned as
-    they are: dbdesign reads them in READ ONLY transactions of its own."""
+    after any the URL already gives, so that they win); MySQL / MariaDB sessions likewise
+    (``init_command``: READ ONLY transactions, lock_wait_timeout and innodb_lock_wait_timeout,
+    and on MariaDB max_statement_time; MySQL's max_execution_time has no form MariaDB would
+    not refuse, so there a statement is bounded by the client's read timeout alone). SQLite
+    files are opened read-only by dbdesign."""
+    from dbdesign.engine import is_mysql_url
+
+    if is_mysql_url(url):
+        return _mysql_session_url(settings, url, read_only=read_only)
     if not url.lower().startswith(_LIBPQ_SCHEMES):
         return url
     from urllib.parse import quote
@@ -251,6 +258,22 @@ def session_url(settings: McpSettings, url: str, *, read_only: bool = True) -> s
     tail = url.rsplit("@", 1)[-1]
     sep = "&" if "?" in tail else "?"
     return f"{url}{sep}options={quote(options, safe='')}"
+
+
+def _mysql_session_url(settings: McpSettings, url: str, *, read_only: bool) -> str:
+    from urllib.parse import quote
+
+    lock = max(1, round(settings.lock_timeout_s))
+    sets = [
+        f"SET SESSION lock_wait_timeout = {lock}, SESSION innodb_lock_wait_timeout = {lock}"
+        # executed by MariaDB alone (10.1.8+): a statement's longest run, in seconds
+        f" /*M!100108 , SESSION max_statement_time = {settings.statement_timeout_s:g} */"
+    ]
+    if read_only:
+        sets.insert(0, "SET SESSION TRANSACTION READ ONLY")
+    tail = url.rsplit("@", 1)[-1]
+    sep = "&" if "?" in tail else "?"
+    return f"{url}{sep}init_command={quote('; '.join(sets), safe='')}"
 
 
 # --------------------------------------------------------------------------- explain
