@@ -162,3 +162,12 @@ def _test_roles_dropped_at_the_end() -> Iterator[None]:
                 last = conn.execute("SELECT pg_try_advisory_lock(%s)", [_ROLES_LOCK]).fetchone()
                 if last is not None and last[0]:
                     _drop_test_roles(url or "")
+
+
+def sigint_default() -> None:
+    """``preexec_fn`` of a child a test interrupts with SIGINT: Ctrl-C's default action, even
+    when the suite itself was started where SIGINT is ignored (a shell without job control
+    ignores it in background commands, and children inherit that)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

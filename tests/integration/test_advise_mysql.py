@@ -33,6 +33,7 @@ from dbdesign.advise.report_mysql import text as advice_text
 from dbdesign.advise.scratch_mysql import made_copy
 from dbdesign.engine import connect_mysql, mysql_scratch_database
 from dbdesign.lint.migration.engine import MigrationLintOptions
+from tests.conftest import sigint_default
 from tests.mysqlload import load_mysql, mysql_server_url
 
 SCHEMA = """
@@ -399,7 +400,7 @@ def test_ctrl_c_while_building_drops_the_scratch_database(shop: str, workload: P
     dbs = databases()
     p = subprocess.Popen(
         [sys.executable, "-m", "dbdesign", "-v", "advise", str(workload), "--db", shop],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=sigint_default,
     )  # fmt: skip
     assert p.stderr is not None
     seen = ""

@@ -22,6 +22,7 @@ import pytest
 
 from dbdesign import engine
 from dbdesign.errors import ConnectionError
+from tests.conftest import sigint_default
 from tests.paths import ROOT
 
 FLEET = ROOT / "examples" / "fleet_telemetry.yaml"
@@ -358,6 +359,7 @@ def _interrupt(argv: list[str], out: Path, *, group: bool) -> None:
         text=True,
         start_new_session=group,
         env={**os.environ, "DBDESIGN_SCRATCH_PREFIX": prefix},
+        preexec_fn=sigint_default,
     )
     try:
         with _proof_held(p, prefix):
