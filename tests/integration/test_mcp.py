@@ -46,6 +46,7 @@ INSERT INTO orders SELECT g, g % 50 + 1, g * 1.5 FROM generate_series(1, 500) g;
 CREATE SEQUENCE s;
 SELECT nextval('s');
 CREATE FUNCTION wipe() RETURNS int LANGUAGE sql AS 'DELETE FROM orders RETURNING 1';
+CREATE FUNCTION kick(pid int) RETURNS bool LANGUAGE sql AS 'SELECT pg_terminate_backend(pid)';
 CREATE EXTENSION hypopg;
 ANALYZE;
 """  # noqa: E501
@@ -294,6 +295,7 @@ REFUSED = [
     "SELECT nextval('s')",  # the session is read-only: the server refuses it
     "SELECT dblink_exec('dbname=postgres', 'DROP TABLE orders')",
     "SELECT wipe()",  # a function that deletes: the session is read-only
+    "SELECT kick({victim})",  # a function of the database's own around pg_terminate_backend
     f"COPY (SELECT 1) TO PROGRAM 'touch {MARKER}'",
     "CREATE TABLE y AS SELECT 1",
     "SELECT 1 INTO y",
@@ -317,6 +319,10 @@ def test_explain_refuses_and_nothing_changes(app: str, tmp_path: Path) -> None:
             for sql in REFUSED:
                 await refused(c, "explain", {"database": "app", "sql": sql.format(victim=pid)})
                 assert state(app) == before, sql
+            # a function of the database's own that terminates a backend: not run, planned
+            kick = {"database": "app", "sql": f"SELECT kick({pid})"}
+            assert "kick(), a VOLATILE function" in await refused(c, "explain", kick)
+            assert not (await ok(c, "explain", {**kick, "analyze": False}))["analyzed"]
             # the server kept serving through every refusal
             count = "SELECT count(*) FROM orders"
             fine = await ok(c, "explain", {"database": "app", "sql": count})

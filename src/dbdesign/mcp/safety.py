@@ -48,6 +48,9 @@ _GUARDS: dict[str, tuple[str, bool]] = {
     "postgres": ("dbdesign.advise.guard:check_statement", True),
     "mysql": ("dbdesign.advise.guard_mysql:check_mysql_statement", False),
 }
+# The dialects whose databases are asked what the functions a statement calls are (PostgreSQL:
+# a VOLATILE function of the database's own is never run under ANALYZE: check_functions)
+_CALLS_CHECKED = frozenset({"postgres"})
 # Functions a rollback does not undo that a READ ONLY transaction refuses only when nothing
 # else in it writes: never run under ANALYZE beside a write.
 _NOT_BESIDE_WRITES = frozenset({"nextval"})
@@ -335,6 +338,35 @@ def check_workload(settings: McpSettings, text: str, url: str) -> None:
 
     for q in parse_sql_workload(text, file="queries").queries:
         check_explain(settings, q.sql, url, analyze=False, params=False)
+
+
+def check_functions(url: str, stmt: Any) -> None:
+    """Refuse EXPLAIN ANALYZE of a PostgreSQL statement (``stmt``, as :func:`check_explain`
+    accepted it) that calls a VOLATILE function of the database's own (outside pg_catalog):
+    what it does beyond the transaction — a call of pg_terminate_backend inside it, say — the
+    guard cannot read, and a read-only session does not stop. Its plan alone is still
+    offered. Other servers: nothing to ask."""
+    from dbdesign import databases
+    from dbdesign.engine import connect
+
+    adapter = databases.find(url)
+    calls = sorted(getattr(stmt, "calls", frozenset()))
+    if not calls or adapter is None or adapter.dialect not in _CALLS_CHECKED:
+        return
+
+    with connect(url) as conn:
+        rows = conn.execute(
+            "SELECT DISTINCT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = "
+            "p.pronamespace WHERE p.proname = ANY(%s) AND p.provolatile = 'v' AND n.nspname "
+            "NOT IN ('pg_catalog', 'information_schema') ORDER BY 1",
+            (calls,),
+        ).fetchall()
+    if rows:
+        raise UnsupportedError(
+            f"refusing EXPLAIN ANALYZE of a statement that calls {rows[0][0]}(), a VOLATILE "
+            "function of this database: what it does outside the transaction cannot be "
+            "checked; ask for its plan alone with analyze=false"
+        )
 
 
 # --------------------------------------------------------------------------- output

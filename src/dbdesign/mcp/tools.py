@@ -444,6 +444,8 @@ class DbdesignTools:
         stmt = safety.check_explain(
             self.settings, sql, url, analyze=analyze, params=params is not None
         )
+        if analyze:
+            safety.check_functions(url, stmt)
         if analyze and stmt.writes:  # allowed: the transaction rolls back, not read-only
             url = safety.database(self.settings, database, read_only=False)[1]
         plan = api.explain(
