@@ -505,7 +505,13 @@ def test_syntax_error_position(sql: str, line: int, col: int) -> None:
 # random schemas
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Large schemas are wanted here (many tables, columns, keys): hypothesis's health check on the
+# size of generated inputs failed a fresh-clone run now and then without finding anything.
+@settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(sqlite_schemas())
 def test_random_schema_round_trips(s: Schema) -> None:
     sql = emit_schema(s)
