@@ -98,7 +98,7 @@ class PostgresServer(PostgresDatabase):
         return str(row[0]) if row else "x"
 
     def explain(self, conn: Any, d: Design, pp: PatternPlan, params: tuple[Any, ...]) -> Explained:
-        query = _pg_placeholders(pp.sql)
+        query = pg_placeholders(pp.sql)
         with conn.transaction(force_rollback=True):
             plan = conn.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + query, params).fetchone()[0]
         root = plan[0]["Plan"]
@@ -124,7 +124,7 @@ class PostgresServer(PostgresDatabase):
         )
 
     def run(self, conn: Any, pp: PatternPlan, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
-        return list(conn.execute(_pg_placeholders(pp.sql), params).fetchall())
+        return list(conn.execute(pg_placeholders(pp.sql), params).fetchall())
 
     def fetch(self, conn: Any, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         return list(conn.execute(qmarks(sql, "%s"), params).fetchall())
@@ -141,7 +141,7 @@ class PostgresServer(PostgresDatabase):
         return None
 
 
-def _pg_placeholders(sql: str) -> str:
+def pg_placeholders(sql: str) -> str:
     return re.sub(r"\$\d+", "%s", sql.replace("%", "%%"))
 
 

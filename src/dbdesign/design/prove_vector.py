@@ -9,11 +9,11 @@ None that does fails the proof, saying how close the best came."""
 
 from __future__ import annotations
 
-import re
 import time
 from typing import Any
 
 from dbdesign.design import Design, PatternPlan
+from dbdesign.design.prove_pg import pg_placeholders
 from dbdesign.design.prove_result import Breadth, Tuning, percentile
 
 EF_SEARCH = (10, 20, 40, 80, 160, 320, 640)  # pgvector's default is 40; at most 1,000
@@ -28,7 +28,7 @@ def tune(conn: Any, d: Design, pp: PatternPlan, seed: int) -> Tuning:
     p = pp.pattern
     assert p.similar_to is not None and p.limit is not None
     table = S.Identifier(*pp.table.split(".", 1))
-    query = re.sub(r"\$\d+", "%s", pp.sql)
+    query = pg_placeholders(pp.sql)
     # each query: one row's filter values and its own vector, in the order of the parameters
     cols = [
         S.SQL("{}::text").format(S.Identifier(x.column))
