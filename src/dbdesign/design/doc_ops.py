@@ -10,7 +10,7 @@ import math
 
 from dbdesign import dialects
 from dbdesign.design import Design
-from dbdesign.design.draft import PROJECTION_YEARS
+from dbdesign.design.draft import ASSUMED_RPO_MINUTES, ASSUMED_RTO_MINUTES, PROJECTION_YEARS
 from dbdesign.design.prove_result import Proof
 from dbdesign.design.sizes import human_size as _size
 from dbdesign.design.sizes import stated_rows, table_bytes
@@ -18,8 +18,6 @@ from dbdesign.dialects.operations import Operations
 from dbdesign.model import Table
 
 GROWTH = 10  # the storage estimate's "10x the stated volume"
-ASSUMED_RPO_MINUTES = 5.0
-ASSUMED_RTO_MINUTES = 60.0
 WRITE_MS = 2.0  # time a stated write is assumed to hold a connection
 POOL_HEADROOM = 2  # a pool twice the connections busy on average absorbs bursts
 CACHE_MIN_RATE = 50.0  # reads/s from which a pattern is worth caching

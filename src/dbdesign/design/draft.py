@@ -36,6 +36,8 @@ from dbdesign.readers.spec import Entity, Spec, feature_on
 from dbdesign.readers.spec_patterns import AccessPattern
 
 PROJECTION_YEARS = 3
+ASSUMED_RPO_MINUTES = 5.0  # recovery objectives DESIGN.md assumes when the spec states none
+ASSUMED_RTO_MINUTES = 60.0
 DEFAULT_PROOF_ROWS = 10_000
 LIVE = "not_deleted"  # MySQL soft delete: 1 while the row is live, NULL once deleted
 SOFT_DELETED = "deleted_at IS NULL"  # the predicate of a live row
