@@ -28,14 +28,21 @@ MAX_INDEX_NAME = 120  # bytes; MongoDB allows 127 (namespace limits were lifted 
 DAY = 86_400
 
 
-def _prefix_of(short: list[tuple[str, KeyValue]], long: list[tuple[str, KeyValue]]) -> bool:
-    """Whether an index on ``long`` serves every query an index on ``short`` serves: ``short``
-    is its prefix as it is, or with every direction reversed (an index is read both ways)."""
-    if len(short) > len(long) or any(not isinstance(v, int) for _, v in long):
+def _prefix_of(w: Wanted, long: list[tuple[str, KeyValue]]) -> bool:
+    """Whether an index on ``long`` serves every query an index on ``w.keys`` serves: the
+    leading fields ``w``'s query compares with one value, in any order, then the rest of
+    ``w.keys`` as it is or with every direction reversed (an index is read both ways)."""
+    short = w.keys
+    if len(short) > len(long) or any(not isinstance(v, int) for _, v in (*long, *short)):
         return False
-    head = long[: len(short)]
-    flipped = [(k, -v) for k, v in head if isinstance(v, int)]
-    return short in (head, flipped)
+    n = 0
+    while n < len(short) and short[n][0] in w.eq:
+        n += 1
+    if {k for k, _ in short[:n]} != {k for k, _ in long[:n]}:
+        return False
+    rest, head = short[n:], long[n : len(short)]
+    flipped = [(k, -v) for k, v in rest if isinstance(v, int)]
+    return head in (rest, flipped)
 
 
 def _absorbs(big: Wanted, w: Wanted) -> bool:
@@ -48,7 +55,7 @@ def _absorbs(big: Wanted, w: Wanted) -> bool:
         return False
     if big.keys == w.keys and (big.unique, big.ttl) == (w.unique, w.ttl):
         return True  # the same index asked for twice
-    return not w.unique and w.ttl is None and _prefix_of(w.keys, big.keys)
+    return not w.unique and w.ttl is None and _prefix_of(w, big.keys)
 
 
 def _exists_only(big: Wanted, w: Wanted) -> bool:
@@ -59,7 +66,7 @@ def _exists_only(big: Wanted, w: Wanted) -> bool:
     if (big.collection, big.collation_json) != (w.collection, w.collation_json):
         return False
     present = all(v == {"$exists": True} for v in big.partial.values())
-    return present and set(big.partial) <= set(w.eq) and _prefix_of(w.keys, big.keys)
+    return present and set(big.partial) <= set(w.eq) and _prefix_of(w, big.keys)
 
 
 class Indexer:
@@ -282,8 +289,9 @@ class Indexer:
                     Decision(
                         f"{w.collection} index {keys_text(w.keys)}",
                         f"dropped: served by {keys_text(big.keys)}",
-                        "its key is a prefix of the other's with the same options: the longer "
-                        "index answers the same queries, one index less to keep up on writes",
+                        "its key is a prefix of the other's (equality fields in any order, the "
+                        "rest as it is or all reversed) with the same options: the longer index "
+                        "answers the same queries, one index less to keep up on writes",
                     )
                 )
         kept.sort(key=lambda w: (w.collection, order[id(w)]))
