@@ -407,6 +407,13 @@ def design_outputs(
         raise ConfigError(f"{out}: exists and is not a folder (the outputs go into a folder)")
     s = load_spec(spec) if isinstance(spec, str | Path) else spec
     d = make(s, dialect)
+    if d.redis is not None:  # no schema, no migrations: the key families, proved on Redis
+        from dbdesign.design.prove_redis import prove_on
+
+        redis_proof = prove_on(d.redis, s, db, growth=growth, progress=progress) if prove else None
+        if out is not None:
+            write(render(d, redis_proof), out)
+        return DesignOutputs(d, redis_proof)
     prev = previous(out)
     nxt = evolution = None
     if prev is not None:
@@ -424,10 +431,7 @@ def design_outputs(
         )
     if out is not None:
         new_only = [f"migrations/{n}" for n, _ in nxt.files] if nxt else []
-        try:
-            write(render(d, proof, evolution=evolution), out, new_only=new_only)
-        except OSError as e:
-            raise ConfigError(f"cannot write the outputs: {e.strerror}", file=str(out)) from None
+        write(render(d, proof, evolution=evolution), out, new_only=new_only)
     return DesignOutputs(d, proof, nxt)
 
 

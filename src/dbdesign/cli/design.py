@@ -132,10 +132,13 @@ def design(
         raise ConfigError("--growth needs --scale (the quick proof has no stated volume)")
     from dbdesign import api
     from dbdesign.cli import term
+    from dbdesign.design.prove_redis import is_redis_url
     from dbdesign.design.prove_scale import DEFAULT_GROWTH
 
-    where = None
-    if db is not None:  # the proof's server, and where a next migration is checked
+    where: Any = None
+    if db is not None and is_redis_url(db):  # a Redis design's proof server
+        where = db
+    elif db is not None:  # the proof's server, and where a next migration is checked
         from dbdesign.databases import target
 
         where = target(db)  # read once; what follows is handed the parsed target
@@ -252,6 +255,9 @@ def _print_text(
     from dbdesign.design.prove import Proof
 
     assert isinstance(d, Design)
+    if d.redis is not None:
+        _print_redis(d, proof, out, prove)
+        return
     server = dialects.get(d.dialect)
     tables = d.tables
     print(f"{d.spec.project.name}: {d.choice.kind} database, designed for {d.dialect}")
@@ -300,3 +306,45 @@ def _print_text(
             f"  wrote {out}/DESIGN.md, schema.sql, migrations/, erd.mmd, erd.txt, design.json"
             + (", citus.sql" if citus is not None else "")
         )
+
+
+def _print_redis(d: Any, proof: Any, out: Path | None, prove: bool) -> None:
+    from dbdesign.design.prove_redis import memory_lines
+    from dbdesign.design.sizes import human_size
+
+    plan = d.redis
+    print(f"{d.spec.project.name}: {d.choice.kind} database, designed for Redis")
+    if d.choice.note:
+        print(f"  note: {d.choice.note}")
+    reads = sum(not a.write for a in plan.accesses)
+    print(
+        f"  {len(plan.families)} key families, {reads} access patterns, "
+        f"{len(plan.accesses) - reads} writes; maxmemory-policy {plan.eviction}; "
+        f"estimated {human_size(plan.memory())} now, {human_size(plan.memory(later=True))} "
+        "in 3 years"
+    )
+    if proof is not None:
+        print(
+            f"  proof on Redis {proof.server}: {sum(proof.rows.values()):,} sample rows, "
+            f"{proof.seconds:.1f} s, {proof.keys_left} keys left"
+        )
+        for t in proof.timings:
+            print(
+                f"    {'PASS' if t.ok else 'FAIL'} {t.name}{' (write)' if t.write else ''}: "
+                f"p95 {t.p95_ms:.2f} ms (target {t.target_ms:g} ms)"
+            )
+        for claim, ok, seen in proof.checks:
+            print(f"    {'PASS' if ok else 'FAIL'} {claim} ({seen})")
+        print("  memory (MEMORY USAGE, projected):")
+        for line in memory_lines(proof)[2:]:
+            print(f"    {line}")
+        print("  result: " + ("PASS" if proof.ok else "FAIL"))
+    elif prove:
+        print(
+            "  proof: not run, nothing proven on a server (no Redis server given: "
+            "--db redis://127.0.0.1:6379/0, or set DBDESIGN_DATABASE_URL to one)"
+        )
+    else:
+        print("  proof: not run (--no-prove)")
+    if out is not None:
+        print(f"  wrote {out}/DESIGN.md, redis.conf, design.json")

@@ -21,6 +21,7 @@ from dbdesign.design.build import (
 from dbdesign.design.choice import Choice, choose
 from dbdesign.design.citus import CitusPlan
 from dbdesign.design.citus_plan import for_citus
+from dbdesign.design.redis_plan import RedisPlan, redis_design
 from dbdesign.design.types import MAPPERS
 from dbdesign.errors import DbdesignError, UnsupportedError
 from dbdesign.model import FrozenMap, Schema
@@ -45,11 +46,26 @@ class Design:
     column_notes: FrozenMap[str, str] = field(default_factory=lambda: FrozenMap({}))
     # beyond one server (PostgreSQL): the Citus plan, or the line it stays under
     citus: CitusPlan | None = None
+    # a Redis design (dialect "redis"): its key families; the schema is then empty
+    redis: RedisPlan | None = None
 
 
 def design(spec: Spec, dialect: str | None = None) -> Design:
     """Design the schema for ``spec`` in ``dialect`` (default: the chosen engine)."""
     choice = choose(spec)
+    if dialect is None and choice.engine == "redis":
+        return Design(
+            spec=spec,
+            dialect="redis",
+            schema=Schema(dialect="postgres"),
+            choice=choice,
+            tables=(),
+            decisions=(),
+            patterns=(),
+            index_purposes=FrozenMap({}),
+            partitioned=(),
+            redis=redis_design(spec),
+        )
     dialect = _dialect(dialect, choice.engine)
     b = DesignBuilder(spec, dialect)
     schema = b.build()

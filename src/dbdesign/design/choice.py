@@ -6,7 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from dbdesign.design.draft import PROJECTION_YEARS
-from dbdesign.readers.spec import Attribute, Spec
+from dbdesign.design.redis_plan import unservable
+from dbdesign.readers.spec import Attribute, Entity, Spec
 from dbdesign.readers.spec_patterns import AccessPattern
 
 KINDS = ("relational", "document", "key-value", "time-series", "graph", "vector")
@@ -17,6 +18,8 @@ ENGINES = {
     "mongodb": "MongoDB",
     "redis": "Redis",
 }
+
+NOT_DESIGNED = ("mongodb",)  # engines the design falls back from (to PostgreSQL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +72,7 @@ def choose(spec: Spec) -> Choice:
     target = spec.project.database
     engine = recommended if target == "auto" else target
     note = None
-    if engine in ("mongodb", "redis"):
+    if engine in NOT_DESIGNED:
         note = (
             f"{ENGINES[engine]} designs are not produced yet: the relational design below "
             "(PostgreSQL) is the fallback."
@@ -103,6 +106,8 @@ def choose(spec: Spec) -> Choice:
 TTL_DAYS = 30  # data kept at most this long expires like a cache entry (a TTL)
 HOT_LOOKUPS_PER_S = 10_000  # key lookups a second past which a cache in memory pays
 MEMORY_ROWS = 200_000_000  # rows in three years past which a store held in memory is costly
+DAY = 86_400  # seconds: entries that expire within one live like a cache's
+FAST_MS = 10  # p95 targets at or under this on every read: what memory serves
 ROW_FLOOD_PER_S = 1_000  # inserts a second into an append-only entity: a time-series load
 
 
@@ -188,13 +193,27 @@ def _key_value(spec: Spec, add: Callable[[str, int, str], None]) -> None:
     lookups = [p for p in pats if _key_lookup(spec, p)]
     if pats and len(lookups) == len(pats):
         add("key-value", 6, "every access pattern is a lookup by a unique key")
+    elif (
+        pats and any(_expires(e) for e in spec.entities.values()) and not any(map(unservable, pats))
+    ):
+        add(
+            "key-value",
+            6,
+            "data that expires, and every access pattern served by a key-value store's "
+            "structures (lookups by key, the top of a group by a score, counts in a time "
+            "window, newest first)",
+        )
     elif lookups and len(lookups) * 2 >= len(pats):
         add("key-value", 2, f"{len(lookups)} of {len(pats)} access patterns look up a unique key")
     else:
         return  # the reads are not a key-value store's: nothing else here speaks for one
-    short = sorted(
-        n for n, e in spec.entities.items() if e.retention_days and e.retention_days <= TTL_DAYS
-    )
+    short = sorted(n for n, e in spec.entities.items() if _expires(e))
+    brief = sorted(n for n, e in spec.entities.items() if e.ttl_seconds and e.ttl_seconds <= DAY)
+    if brief:
+        add("key-value", 2, f"{', '.join(brief)} expire within a day of their last write")
+    fast = [p for p in pats if p.latency_ms <= FAST_MS]
+    if pats and len(fast) == len(pats):
+        add("key-value", 2, f"every access pattern's p95 target is {FAST_MS:g} ms or less")
     if short:
         add("key-value", 3, f"{', '.join(short)} kept at most {TTL_DAYS} days: entries with a TTL")
     rate = sum(p.rate_per_second or 0 for p in lookups)
@@ -203,7 +222,7 @@ def _key_value(spec: Spec, add: Callable[[str, int, str], None]) -> None:
     rows = sum(
         e.volume.rows + PROJECTION_YEARS * e.volume.growth_per_year
         for e in spec.entities.values()
-        if not (e.retention_days and e.retention_days <= TTL_DAYS)
+        if not _expires(e)
     )
     if rows > MEMORY_ROWS:
         add(
@@ -211,6 +230,10 @@ def _key_value(spec: Spec, add: Callable[[str, int, str], None]) -> None:
             -4,
             f"{rows:,} rows in {PROJECTION_YEARS} years: too many to hold in memory",
         )
+
+
+def _expires(e: Entity) -> bool:
+    return bool(e.ttl_seconds or (e.retention_days and e.retention_days <= TTL_DAYS))
 
 
 def _key_lookup(spec: Spec, p: AccessPattern) -> bool:

@@ -147,7 +147,7 @@ def design_md(
 ) -> str:
     server = dialects.get(d.dialect)
     out = _overview(d, generated_at)
-    out += _choice(d)
+    out += choice_md(d)
     out += [
         "## Schema Design",
         "",
@@ -228,15 +228,16 @@ def _overview(d: Design, generated_at: str) -> list[str]:
     ]
 
 
-def _choice(d: Design) -> list[str]:
-    """The database choice: the selected and recommended engines, the reasons and the scores."""
+def choice_md(d: Design, selected: str | None = None) -> list[str]:
+    """The database choice: the selected (default: the design's dialect) and recommended
+    engines, the reasons and the scores."""
     ch = d.choice
     out = ["## Database Choice", ""]
     if ch.note:
         out += [f"> **Recommendation first:** {ch.note}", ""]
     return [
         *out,
-        f"**Selected:** {dialects.get(d.dialect).title} (a {ch.kind} database)",
+        f"**Selected:** {selected or dialects.get(d.dialect).title} (a {ch.kind} database)",
         f"**Recommended for these requirements:** {ENGINES[ch.recommended_engine]} ({ch.kind})",
         "",
         "**Rationale:**",

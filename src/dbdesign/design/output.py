@@ -14,6 +14,7 @@ from dbdesign.design import Design
 from dbdesign.design.draft import design_time
 from dbdesign.design.evolve import Evolution
 from dbdesign.design.prove import Proof
+from dbdesign.design.prove_redis import RedisProof
 from dbdesign.errors import ConfigError
 from dbdesign.model import Schema
 
@@ -47,21 +48,24 @@ def mermaid(schema: Schema) -> str:
     return erd.mermaid(ctx, Diagram(slug="all", title="design", kind="all", tables=tables))
 
 
-def design_json(d: Design, proof: Proof | None) -> dict[str, Any]:
+def design_json(d: Design, proof: Proof | RedisProof | None) -> dict[str, Any]:
     from dbdesign.model import to_dict
 
+    if d.redis is not None:
+        from dbdesign.design.redis_doc import plan_json
+
+        return {
+            **_head(d),
+            "decisions": [
+                {"subject": x.subject, "decision": x.choice, "reason": x.reason}
+                for x in d.redis.decisions
+            ],
+            "redis": plan_json(d.redis),
+            "proof": proof.as_json() if proof else None,
+        }
+    assert not isinstance(proof, RedisProof)
     return {
-        "format": "dbdesign-design",
-        "version": 1,
-        "spec": d.spec.model_dump(mode="json", by_alias=True),
-        "dialect": d.dialect,
-        "choice": {
-            "kind": d.choice.kind,
-            "engine": d.choice.engine,
-            "recommended_engine": d.choice.recommended_engine,
-            "reasons": list(d.choice.reasons),
-            "note": d.choice.note,
-        },
+        **_head(d),
         "decisions": [
             {"subject": x.subject, "decision": x.choice, "reason": x.reason} for x in d.decisions
         ],
@@ -92,8 +96,24 @@ def design_json(d: Design, proof: Proof | None) -> dict[str, Any]:
     }
 
 
+def _head(d: Design) -> dict[str, Any]:
+    return {
+        "format": "dbdesign-design",
+        "version": 1,
+        "spec": d.spec.model_dump(mode="json", by_alias=True),
+        "dialect": d.dialect,
+        "choice": {
+            "kind": d.choice.kind,
+            "engine": d.choice.engine,
+            "recommended_engine": d.choice.recommended_engine,
+            "reasons": list(d.choice.reasons),
+            "note": d.choice.note,
+        },
+    }
+
+
 def render(
-    d: Design, proof: Proof | None = None, *, evolution: Evolution | None = None
+    d: Design, proof: Proof | RedisProof | None = None, *, evolution: Evolution | None = None
 ) -> dict[str, str]:
     """Every output file of a design, by relative path. A design made against the previous one
     (``evolution``) has its next migration's files instead of the initial migration (the
@@ -103,6 +123,16 @@ def render(
     from dbdesign.design.document import ascii_erd, design_md
     from dbdesign.design.evolve import with_strategy
 
+    if d.redis is not None:  # no schema: the key families, the settings, the document
+        from dbdesign.design.redis_doc import redis_conf, redis_md
+
+        assert not isinstance(proof, Proof)
+        return {
+            "redis.conf": redis_conf(d, proof),
+            "design.json": json.dumps(design_json(d, proof), indent=2) + "\n",
+            "DESIGN.md": redis_md(d, proof, generated_at()),
+        }
+    assert not isinstance(proof, RedisProof)
     sql = schema_sql(d.schema)
     erd_mmd = mermaid(d.schema)
     erd_txt = ascii_erd(d.schema, [t.key for t in d.tables])
@@ -133,6 +163,13 @@ def write(files: dict[str, str], out: str | Path, *, new_only: Collection[str] =
     taken = [rel for rel in new_only if (root / rel).exists()]
     if taken:
         raise ConfigError(f"{root / taken[0]}: exists already; a migration is never written over")
+    try:
+        return _write(files, root)
+    except OSError as e:
+        raise ConfigError(f"cannot write the outputs: {e.strerror}", file=str(out)) from None
+
+
+def _write(files: dict[str, str], root: Path) -> list[Path]:
     root.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".dbdesign-", dir=root.parent))
     try:

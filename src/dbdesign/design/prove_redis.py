@@ -12,7 +12,9 @@ are removed afterwards (``SCAN`` + ``UNLINK`` under the prefix), also when the p
 from __future__ import annotations
 
 import json
+import os
 import random
+import re
 import secrets
 import string
 import time
@@ -20,6 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from dbdesign.design.prove_scale import DEFAULT_GROWTH
 from dbdesign.design.redis_plan import Access, Family, RedisPlan, Trip
 from dbdesign.design.sizes import human_size
 from dbdesign.errors import ConfigError
@@ -83,6 +86,7 @@ class RedisProof:
         return {
             "server": self.server,
             "url": self.url,
+            "prefix": self.prefix,
             "ok": self.ok,
             "problems": list(self.problems),
             "rows": self.rows,
@@ -171,6 +175,35 @@ def prove_redis(
         seconds=time.perf_counter() - started,
         problems=tuple(problems),
     )
+
+
+def prove_on(
+    plan: RedisPlan,
+    spec: Spec,
+    db: object,
+    *,
+    growth: float | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> RedisProof | None:
+    """The proof on ``db`` (a Redis URL), else on ``$DBDESIGN_DATABASE_URL`` when that is a
+    Redis URL; None (not proved: DESIGN.md and the report say so) without one. A ``db`` of
+    another kind is a :class:`ConfigError`."""
+    url = db if isinstance(db, str) and is_redis_url(db) else None
+    if db is not None and url is None:
+        raise ConfigError(
+            "a Redis design is proved on a Redis server (--db redis://host:6379/0), not on "
+            f"{redact_url(str(db))}"
+        )
+    env = os.environ.get("DBDESIGN_DATABASE_URL", "")
+    url = url or (env if is_redis_url(env) else None)
+    if url is None:
+        return None
+    return prove_redis(plan, spec, url, growth=growth or DEFAULT_GROWTH, progress=progress)
+
+
+def is_redis_url(text: str) -> bool:
+    """Whether ``text`` names a Redis server (redis://, rediss:// over TLS, unix:// socket)."""
+    return text.split("://", 1)[0].lower() in ("redis", "rediss", "unix") and "://" in text
 
 
 def _policy(r: Any) -> str:
@@ -404,7 +437,10 @@ class _Run:
         )
 
     def counter_check(self, f: Family) -> tuple[str, bool, str]:
-        row = self.row(f.entity, 10**9)
+        row = self.row(f.entity, 0)
+        for name in re.findall(r"<(\w+)>", f.key):  # a key no timed write has counted in
+            if name != "window":
+                row[name] = "dbdesign-check"
         for _ in range(5):
             self.send(self.plan.load_of(f.entity).trips, row)
         key = self.fill(("GET", f.key), row)[1]

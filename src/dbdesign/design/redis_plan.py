@@ -217,13 +217,19 @@ class _Builder:
             )
             return
         for p in pats:
-            why = _unservable(p)
+            why = unservable(p)
             if why:
                 self.refused.append(f"access_patterns.{p.name}: {why}")
-        if any(_unservable(p) for p in pats):
+        if any(unservable(p) for p in pats):
             return
         if e.append_only and e.ttl_seconds and pats and all(_count_since(p) for p in pats):
             self.counter(name, e, pats)
+        elif counts := [p for p in pats if p.aggregates]:
+            self.refused += [
+                f"access_patterns.{p.name}: a count in a time window is a counter only on an "
+                "append-only entity with ttl_seconds (the window) and no other reads"
+                for p in counts
+            ]
         elif board := self.board_of(name, e, pats):
             self.board(name, e, pats, *board)
         elif e.append_only and pats and all(_newest_first(self, p) for p in pats):
@@ -517,7 +523,8 @@ class _Builder:
         if not score and ttl:  # the members not yet expired
             rng = ("ZRANGE", ikey, "<now_ms>", "+inf", "BYSCORE", "LIMIT", "0", str(int(n) + 1))
         per = Trip(((get[0], f"{self.prefix}:{name}:<member>", *get[2:]),), per_member=True)
-        self.read(p, (Trip((rng,)), per), (iname, name), f"the index by {'/'.join(eq)}, then")
+        what = f"the index by {'/'.join(eq)}, then each {name}'s hash"
+        self.read(p, (Trip((rng,)), per), (iname, name), what)
 
     def read(
         self, p: AccessPattern, trips: tuple[Trip, ...], families: tuple[str, ...], what: str
@@ -650,7 +657,7 @@ def _zset_bytes(key: str, items: int, member: int, score: int, ttl: int | None) 
     return base + 128 + items * (member + 80)  # skiplist node + dict entry per member
 
 
-def _unservable(p: AccessPattern) -> str:
+def unservable(p: AccessPattern) -> str:
     """Why Redis's structures cannot serve ``p`` (empty: they can)."""
     if p.text_search:
         return "full-text search (Redis's structures have no text index; RediSearch would)"

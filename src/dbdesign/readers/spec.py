@@ -212,6 +212,14 @@ class Entity(_Model):
 
     _shorthand = field_validator("attributes", mode="before")(_attribute_shorthand)
 
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Left out while unset, so the spec in an earlier design.json reads the same.
+        out: dict[str, Any] = handler(self)
+        if out.get("ttl_seconds") is None:
+            out.pop("ttl_seconds", None)
+        return out
+
     def attribute(self, name: str) -> Attribute:
         a = self.attributes[name]
         assert isinstance(a, Attribute)
