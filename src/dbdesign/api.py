@@ -407,13 +407,13 @@ def design_outputs(
         raise ConfigError(f"{out}: exists and is not a folder (the outputs go into a folder)")
     s = load_spec(spec) if isinstance(spec, str | Path) else spec
     d = make(s, dialect)
-    if d.redis is not None:  # no schema, no migrations: the key families, proved on Redis
-        from dbdesign.design.prove_redis import prove_on
+    if not d.relational:  # no schema, no migrations: Redis proved on Redis, MongoDB checked
+        from dbdesign.design.prove import prove_store
 
-        redis_proof = prove_on(d.redis, s, db, growth=growth, progress=progress) if prove else None
+        store_proof = prove_store(d, db, prove=prove, growth=growth, progress=progress)
         if out is not None:
-            write(render(d, redis_proof), out)
-        return DesignOutputs(d, redis_proof)
+            write(render(d, store_proof), out)
+        return DesignOutputs(d, store_proof)
     prev = previous(out)
     nxt = evolution = None
     if prev is not None:

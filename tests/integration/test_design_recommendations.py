@@ -27,7 +27,6 @@ from tests.conftest import PG_SERVERS, server_url
 from tests.paths import ROOT
 
 SPECS = ROOT / "tests" / "integration" / "specs"
-FALLBACK = "designs are not produced yet: the relational design below (PostgreSQL) is the fallback."
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -49,38 +48,45 @@ def design_json(*args: str) -> dict[str, Any]:
 # --------------------------------------------------------------------------- recommendations
 
 
-@pytest.mark.parametrize(
-    ("spec", "kind", "engine_name", "label"),
-    [("document_events", "document", "mongodb", "MongoDB")],
-)
-def test_non_relational_recommendation_with_the_fallback(
-    spec: str, kind: str, engine_name: str, label: str, tmp_path: Path
-) -> None:
-    path = SPECS / f"{spec}.yaml"
-    data = design_json(str(path), "--no-prove")
+def test_a_document_choice_is_a_mongodb_design_checked_statically(tmp_path: Path) -> None:
+    path = SPECS / "document_events.yaml"
+    data = design_json(str(path))  # proving is asked for: nothing runs on a server all the same
     choice = data["choice"]
-    assert (choice["kind"], choice["recommended_engine"]) == (kind, engine_name)
-    assert choice["engine"] == "postgresql" and data["dialect"] == "postgres"
-    assert choice["note"] == f"{label} {FALLBACK}"
-    assert choice["reasons"], choice
-    assert data["proof"] is None
-    # the text report and DESIGN.md say it first
+    assert (choice["kind"], choice["engine"], choice["recommended_engine"]) == (
+        "document", "mongodb", "mongodb",
+    )  # fmt: skip
+    assert choice["note"] is None and choice["reasons"]
+    assert data["dialect"] == "mongodb" and data["proof"] is None
+    assert data["proven_on_server"] is False and data["mongodb"]["problems"] == []
+    [events] = data["mongodb"]["collections"]
+    assert events["name"] == "events"
     out = tmp_path / "out"
-    r = run(str(path), "--no-prove", "--out", str(out))
+    r = run(str(path), "--out", str(out))
     assert r.returncode == 0, r.stderr
-    name = data["spec"]["project"]["name"]
-    assert r.stdout.splitlines()[0] == f"{name}: {kind} database, designed for postgres"
-    assert f"note: {label} {FALLBACK}" in r.stdout
-    assert f"> **Recommendation first:** {label} {FALLBACK}" in (out / "DESIGN.md").read_text()
-    # asked for by name, the same: the fallback, said
-    asked = S.load(path).model_copy(deep=True)
+    assert r.stdout.splitlines()[0] == "events: document database, designed for MongoDB"
+    assert "proof: not proven on a server (no MongoDB server is used" in r.stdout
+    assert sorted(p.name for p in out.iterdir()) == ["DESIGN.md", "design.json", "mongosh.js"]
+    md = (out / "DESIGN.md").read_text()
+    assert "**Type:** MongoDB (document)" in md and "**Not proven on a server**" in md
+    assert 'db.getSiblingDB("events")' in (out / "mongosh.js").read_text()
+    # a server to prove it on is refused (none is used), nothing written
+    r = run(str(path), "--db", "mongodb://127.0.0.1:27017/events", "--out", str(tmp_path / "o"))
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "a MongoDB design is checked statically" in r.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_mongodb_asked_for_where_another_kind_fits_says_so(tmp_path: Path) -> None:
+    raw = S.load(SPECS / "typed_bookings.yaml").model_dump(mode="json", by_alias=True)
+    raw["project"]["database"] = "mongodb"
     spec_file = tmp_path / "asked.yaml"
-    raw = json.loads(json.dumps(asked.model_dump(mode="json", by_alias=True)))
-    raw["project"]["database"] = engine_name
     spec_file.write_text(json.dumps(raw))  # JSON is YAML
-    again = design_json(str(spec_file), "--no-prove")
-    assert again["choice"]["note"] == f"{label} {FALLBACK}"
-    assert again["choice"]["engine"] == "postgresql"
+    data = design_json(str(spec_file), "--no-prove")
+    assert data["dialect"] == "mongodb" and data["choice"]["engine"] == "mongodb"
+    assert data["choice"]["note"] == (
+        "The spec asks for MongoDB; the requirements fit PostgreSQL best."
+    )
+    assert data["mongodb"]["problems"] == []
 
 
 # --------------------------------------------------------------------------- pgvector

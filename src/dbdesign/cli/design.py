@@ -170,8 +170,18 @@ def design(
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
     else:
         _print_text(d, proof, out, prove, nxt)
-    if _failures(proof, nxt):
+    if _failures(proof, nxt) or _mongo_problems(d):
         raise typer.Exit(1)
+
+
+def _mongo_problems(d: Any) -> bool:
+    """Say on stderr what the static check of a MongoDB design found; whether it found any."""
+    from dbdesign.design.mongo_check import check
+
+    problems = check(d.mongo) if d.mongo is not None else []
+    for p in problems:
+        typer.echo(f"dbdesign design: static check failed: {p}", err=True)
+    return bool(problems)
 
 
 def _failures(proof: Any, nxt: Any) -> bool:
@@ -257,6 +267,9 @@ def _print_text(
     assert isinstance(d, Design)
     if d.redis is not None:
         _print_redis(d, proof, out, prove)
+        return
+    if d.mongo is not None:
+        _print_mongo(d, out)
         return
     server = dialects.get(d.dialect)
     tables = d.tables
@@ -348,3 +361,31 @@ def _print_redis(d: Any, proof: Any, out: Path | None, prove: bool) -> None:
         print("  proof: not run (--no-prove)")
     if out is not None:
         print(f"  wrote {out}/DESIGN.md, redis.conf, design.json")
+
+
+def _print_mongo(d: Any, out: Path | None) -> None:
+    from dbdesign.design.mongo_check import check
+
+    plan = d.mongo
+    print(f"{d.spec.project.name}: {d.choice.kind} database, designed for MongoDB")
+    if d.choice.note:
+        print(f"  note: {d.choice.note}")
+    embedded = sum(len(c.embedded) for c in plan.collections)
+    sharded = sum(bool(x.key) for x in plan.shards)
+    print(
+        f"  {len(plan.collections)} collections ({embedded} embedded children), "
+        f"{len(plan.indexes)} indexes, {len(plan.queries)} access patterns, "
+        f"{sharded} sharded collections"
+    )
+    problems = check(plan)
+    print(
+        "  static check: "
+        + (
+            f"{len(problems)} problems"
+            if problems
+            else "validators, indexes and every pattern's index checked, no problem found"
+        )
+    )
+    print("  proof: not proven on a server (no MongoDB server is used: checked statically only)")
+    if out is not None:
+        print(f"  wrote {out}/DESIGN.md, mongosh.js, design.json")

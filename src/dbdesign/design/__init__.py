@@ -7,7 +7,9 @@ d.schema, d.decisions, d.patterns, d.choice
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from dbdesign import dialects
 from dbdesign.design.build import (
@@ -21,6 +23,8 @@ from dbdesign.design.build import (
 from dbdesign.design.choice import Choice, choose
 from dbdesign.design.citus import CitusPlan
 from dbdesign.design.citus_plan import for_citus
+from dbdesign.design.mongo_model import MongoPlan
+from dbdesign.design.mongo_plan import mongo_design
 from dbdesign.design.redis_plan import RedisPlan, redis_design
 from dbdesign.design.types import MAPPERS
 from dbdesign.errors import DbdesignError, UnsupportedError
@@ -48,15 +52,23 @@ class Design:
     citus: CitusPlan | None = None
     # a Redis design (dialect "redis"): its key families; the schema is then empty
     redis: RedisPlan | None = None
+    # a MongoDB design (dialect "mongodb"): its collections; the schema is then empty
+    mongo: MongoPlan | None = None
+
+    @property
+    def relational(self) -> bool:
+        """Whether the design is a relational schema (not a Redis or MongoDB design)."""
+        return self.redis is None and self.mongo is None
 
 
 def design(spec: Spec, dialect: str | None = None) -> Design:
     """Design the schema for ``spec`` in ``dialect`` (default: the chosen engine)."""
     choice = choose(spec)
-    if dialect is None and choice.engine == "redis":
+    store = _STORES.get(choice.engine) if dialect is None else None
+    if store is not None:  # no relational schema: the store's own plan
         return Design(
             spec=spec,
-            dialect="redis",
+            dialect=choice.engine,
             schema=Schema(dialect="postgres"),
             choice=choice,
             tables=(),
@@ -64,7 +76,7 @@ def design(spec: Spec, dialect: str | None = None) -> Design:
             patterns=(),
             index_purposes=FrozenMap({}),
             partitioned=(),
-            redis=redis_design(spec),
+            **store(spec),
         )
     dialect = _dialect(dialect, choice.engine)
     b = DesignBuilder(spec, dialect)
@@ -95,6 +107,13 @@ def design(spec: Spec, dialect: str | None = None) -> Design:
         decisions=tuple(x for x in d.decisions if x.subject not in redone) + made.decisions,
         citus=citus,
     )
+
+
+# Engines designed without a relational schema, and the plan each one's design holds.
+_STORES: dict[str, Callable[[Spec], dict[str, Any]]] = {
+    "redis": lambda spec: {"redis": redis_design(spec)},
+    "mongodb": lambda spec: {"mongo": mongo_design(spec)},
+}
 
 
 def _dialect(asked: str | None, engine: str) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from dbdesign.design.draft import PROJECTION_YEARS
+from dbdesign.design.mongo_embed import homes
 from dbdesign.design.redis_plan import unservable
 from dbdesign.readers.spec import Attribute, Entity, Spec
 from dbdesign.readers.spec_patterns import AccessPattern
@@ -18,8 +19,6 @@ ENGINES = {
     "mongodb": "MongoDB",
     "redis": "Redis",
 }
-
-NOT_DESIGNED = ("mongodb",)  # engines the design falls back from (to PostgreSQL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,13 +71,7 @@ def choose(spec: Spec) -> Choice:
     target = spec.project.database
     engine = recommended if target == "auto" else target
     note = None
-    if engine in NOT_DESIGNED:
-        note = (
-            f"{ENGINES[engine]} designs are not produced yet: the relational design below "
-            "(PostgreSQL) is the fallback."
-        )
-        engine = "postgresql"
-    elif target != "auto" and target != recommended:
+    if target != "auto" and target != recommended:
         asked, fit = ENGINES[target], ENGINES[recommended]
         note = f"The spec asks for {asked}; the requirements fit {fit} best."
     reasons = list(best.reasons)
@@ -123,12 +116,24 @@ def _evidence(spec: Spec) -> dict[str, list[tuple[int, str]]]:
         score[kind].append((pts, why))
 
     add("relational", 2, "a general-purpose default: any query, constraints, transactions")
-    if rels:
+    # Bounded children read with their parent and never on their own live inside it in a
+    # document (the MongoDB design's embed rules): no join to make, one atomic write.
+    embedded = sorted(homes(spec).embedded)
+    joined = len(rels) - len(embedded)
+    if joined:
         add(
             "relational",
-            2 * min(len(rels), 5),
-            f"{len(rels)} relationships: joins and foreign keys keep them consistent",
+            2 * min(joined, 5),
+            f"{joined} relationships: joins and foreign keys keep them consistent",
         )
+    if embedded:
+        add(
+            "document",
+            3 * min(len(embedded), 3),
+            f"{', '.join(embedded)}: bounded, read with their parent and not on their own: "
+            "embedded, a document is read and written whole",
+        )
+        _aggregates(spec, set(embedded), add)
     if spec.project.consistency == "strong":
         add("relational", 3, "strong consistency: ACID transactions across rows and tables")
     multi = [p for p in pats if p.range or p.sort or len(p.equal) > 1]
@@ -229,6 +234,28 @@ def _key_value(spec: Spec, add: Callable[[str, int, str], None]) -> None:
             "key-value",
             -4,
             f"{rows:,} rows in {PROJECTION_YEARS} years: too many to hold in memory",
+        )
+
+
+def _aggregates(spec: Spec, embedded: set[str], add: Callable[[str, int, str], None]) -> None:
+    """Reads of a whole aggregate (a parent with embedded children, by a unique key) and
+    writes that one document's atomicity covers speak for documents."""
+    parents = {r.parent for r in spec.relationships if r.child in embedded and r.parent is not None}
+    whole = [p for p in spec.access_patterns if p.entity in parents and _key_lookup(spec, p)]
+    if whole:
+        add(
+            "document",
+            3,
+            f"{', '.join(p.name for p in whole)} read{'s' if len(whole) == 1 else ''} a whole "
+            "aggregate by its key: one "
+            "document instead of a join per embedded child",
+        )
+    if spec.project.consistency == "eventual":
+        add(
+            "document",
+            2,
+            "eventual consistency: a write within one aggregate is atomic in its document, "
+            "and nothing asks for transactions across them",
         )
 
 

@@ -111,7 +111,7 @@ def _fields_table(fields: tuple[MongoField, ...], prefix: str = "") -> list[str]
     out = ["| field | bsonType | required | notes |", "|---|---|---|---|"]
     for f in fields:
         desc = loads(f.schema).get("description", "")
-        note = "; ".join(x for x in (f.note, desc) if x)
+        note = "; ".join(dict.fromkeys(x for x in (f.note, desc) if x))  # each said once
         out.append(
             f"| `{prefix}{f.name}` | {_type(f)} | {'yes' if f.required else ''} | {_cell(note)} |"
         )

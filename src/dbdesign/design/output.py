@@ -63,6 +63,15 @@ def design_json(d: Design, proof: Proof | RedisProof | None) -> dict[str, Any]:
             "redis": plan_json(d.redis),
             "proof": proof.as_json() if proof else None,
         }
+    if d.mongo is not None:
+        from dbdesign.design.mongo_doc import mongo_json
+
+        return {
+            **_head(d),
+            "mongodb": mongo_json(d.mongo),
+            "proof": None,
+            "proven_on_server": False,
+        }
     assert not isinstance(proof, RedisProof)
     return {
         **_head(d),
@@ -131,6 +140,15 @@ def render(
             "redis.conf": redis_conf(d, proof),
             "design.json": json.dumps(design_json(d, proof), indent=2) + "\n",
             "DESIGN.md": redis_md(d, proof, generated_at()),
+        }
+    if d.mongo is not None:  # collections and indexes: the mongosh script makes them
+        from dbdesign.design.mongo_doc import mongosh_script
+        from dbdesign.design.mongo_page import mongo_page
+
+        return {
+            "mongosh.js": mongosh_script(d.mongo),
+            "design.json": json.dumps(design_json(d, None), indent=2) + "\n",
+            "DESIGN.md": mongo_page(d, generated_at()),
         }
     assert not isinstance(proof, RedisProof)
     sql = schema_sql(d.schema)

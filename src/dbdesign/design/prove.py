@@ -28,6 +28,7 @@ from dbdesign.design.patterns import LINKED_LARGE_ROWS, LINKED_SHARE
 from dbdesign.design.prove_mysql import MySQLServer
 from dbdesign.design.prove_params import param_sets
 from dbdesign.design.prove_pg import PostgresServer
+from dbdesign.design.prove_redis import RedisProof, prove_on
 from dbdesign.design.prove_result import (
     LATENCY_RUNS,
     SORTED_ROWS_OK,
@@ -49,6 +50,7 @@ from dbdesign.design.prove_scale import (
 from dbdesign.design.prove_server import Server
 from dbdesign.design.prove_sqlite import SQLiteServer
 from dbdesign.design.prove_vector import tune
+from dbdesign.errors import ConfigError
 
 __all__ = [
     "PROOF_MAX_ROWS",
@@ -410,3 +412,24 @@ SERVERS: dict[str, Callable[[], Server]] = {
     "mysql": MySQLServer,
     "sqlite": SQLiteServer,
 }
+
+
+def prove_store(
+    d: Design,
+    db: object,
+    *,
+    prove: bool = True,
+    growth: float | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> RedisProof | None:
+    """The proof of a design without a relational schema: a Redis design's on ``db`` (or the
+    environment's Redis URL; None without one); a MongoDB design is checked statically only
+    (no MongoDB server is used), so a ``db`` for it is refused."""
+    if d.mongo is not None and db is not None:
+        raise ConfigError(
+            "a MongoDB design is checked statically; proving it on a server (--db) is not "
+            "built: leave --db out"
+        )
+    if d.redis is None or not prove:
+        return None
+    return prove_on(d.redis, d.spec, db, growth=growth, progress=progress)

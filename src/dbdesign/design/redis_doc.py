@@ -7,11 +7,11 @@ import re
 from typing import Any
 
 from dbdesign.design import Design
-from dbdesign.design.document import choice_md
 from dbdesign.design.draft import PROJECTION_YEARS
 from dbdesign.design.prove_redis import RedisProof, Timing, memory_lines
 from dbdesign.design.redis_plan import Access, RedisPlan
 from dbdesign.design.sizes import human_size
+from dbdesign.design.store_doc import header_md
 
 HEADROOM = 1.5  # maxmemory over the projected data: fragmentation, buffers, the fork's copies
 
@@ -72,20 +72,14 @@ def redis_md(d: Design, proof: RedisProof | None, generated_at: str) -> str:
     spec = d.spec
     kept = sorted({f.entity for f in plan.families})
     out = [
-        "# Database Design Document",
-        f"**Date:** {generated_at}",
-        f"**Database:** {spec.project.name}",
-        "**Type:** Redis (key-value)",
-        "",
-        "## Overview",
-        "",
-        (spec.project.description or f"The {spec.project.name} data.").strip(),
-        "",
-        f"{len(spec.entities)} entities, {len(kept)} kept in Redis as {len(plan.families)} key "
-        f"families; {len(spec.access_patterns)} access patterns and {len(spec.writes)} writes, "
-        f"{spec.project.consistency} consistency.",
-        "",
-        *choice_md(d, "Redis"),
+        *header_md(
+            d,
+            "Redis",
+            "key-value",
+            f"{len(spec.entities)} entities, {len(kept)} kept in Redis as "
+            f"{len(plan.families)} key families",
+            generated_at,
+        ),
         "## Key Design",
         "",
         "| Family | Key | Structure | TTL | Keys now | Keys in 3 years | Bytes/key (est.) |",
