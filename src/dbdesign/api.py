@@ -370,6 +370,7 @@ class DesignOutputs:
     design: Any
     proof: Any
     migration: Any = None
+    redis_proof: Any = None  # a hybrid's Redis part (None: not proved)
 
 
 def design_outputs(
@@ -385,6 +386,7 @@ def design_outputs(
     allow_destructive: bool = False,
     renames: dict[str, str] | None = None,
     migration_name: str | None = None,
+    redis: str | None = None,
 ) -> DesignOutputs:
     """:func:`design`, and the next migration when ``out`` already holds a design (its
     ``design.json``): the new schema is diffed against the previous one
@@ -400,6 +402,7 @@ def design_outputs(
     from dbdesign.design import design as make
     from dbdesign.design.evolve import previous
     from dbdesign.design.output import render, schema_sql, write
+    from dbdesign.design.prove import prove_part
 
     if dialect is not None:
         dialect = dialects.get(dialect).name  # an unknown one fails before anything is read
@@ -429,10 +432,12 @@ def design_outputs(
         proof = run_proof(
             d, schema_sql(d.schema), where, progress=progress, scale=scale, growth=growth
         )
+    # a hybrid's Redis part, on ``redis`` (:func:`dbdesign.design.prove.prove_part`)
+    kv = prove_part(d, redis, growth=growth, progress=progress) if d.redis_part and prove else None
     if out is not None:
         new_only = [f"migrations/{n}" for n, _ in nxt.files] if nxt else []
-        write(render(d, proof, evolution=evolution), out, new_only=new_only)
-    return DesignOutputs(d, proof, nxt)
+        write(render(d, proof, evolution=evolution, redis_proof=kv), out, new_only=new_only)
+    return DesignOutputs(d, proof, nxt, kv)
 
 
 def _against(

@@ -41,10 +41,20 @@ def design(
         typer.Option(
             "--db",
             help="Server for the proof: PostgreSQL (default: $DBDESIGN_DATABASE_URL, else the "
-            "embedded one), or mysql://user@host:3306/db for a --dialect mysql design. A "
-            "SQLite design is always proved in a temporary file (a sqlite:/// --db is not "
-            "touched). A next migration is checked on a scratch database of this PostgreSQL "
-            "server, also with --no-prove.",
+            "embedded one), or mysql://user@host:3306/db for a --dialect mysql design, or "
+            "redis://host:6379/0 for a Redis design (a MongoDB design is checked statically, "
+            "never on a server). A SQLite design is always proved in a temporary file (a "
+            "sqlite:/// --db is not touched). A next migration is checked on a scratch "
+            "database of this PostgreSQL server, also with --no-prove.",
+        ),
+    ] = None,
+    redis: Annotated[
+        str | None,
+        typer.Option(
+            "--redis",
+            help="Redis server for the Redis part of a hybrid design (entities with store: "
+            "redis, or placed there): its keys are written under a prefix of the proof's own "
+            "and removed afterwards. Without it that part is not proved (said).",
         ),
     ] = None,
     scale: Annotated[
@@ -107,7 +117,19 @@ def design(
     error; 2 on an invalid spec (nothing is written); 3 when the next migration deletes data
     without --allow-destructive (nothing is written).
 
+    A Redis design (docs/design.md, "Redis designs") writes DESIGN.md, redis.conf and
+    design.json and is proved on --db redis://...; a MongoDB design writes DESIGN.md,
+    mongosh.js and design.json and is checked statically, never on a server; a hybrid (entities
+    placed in Redis beside the relational schema) adds redis.conf, its Redis part proved on
+    --redis.
+
     Examples:
+
+      dbdesign design examples/session_store_redis.yaml --db redis://127.0.0.1:6379/0
+
+      dbdesign design examples/content_mongodb.yaml --out content/
+
+      dbdesign design examples/saas_hybrid.yaml --redis redis://127.0.0.1:6379/0 --out saas/
 
       dbdesign design examples/fleet_telemetry.yaml --out fleet/
 
@@ -159,18 +181,21 @@ def design(
         allow_destructive=allow_destructive,
         renames=_renames(rename) or None,
         migration_name=migration_name,
+        redis=redis,
     )
     d, proof, nxt = r.design, r.proof, r.migration
     if fmt == "json":
         from dbdesign.design.output import design_json
 
-        data = design_json(d, proof)
+        data = design_json(d, proof, r.redis_proof)
         if nxt is not None:
             data["migration"] = _migration_json(nxt)
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
     else:
         _print_text(d, proof, out, prove, nxt)
-    if _failures(proof, nxt) or _mongo_problems(d):
+        if d.redis_part is not None:
+            _print_part(d.redis_part, r.redis_proof, prove)
+    if _failures(proof, nxt) or _failures(r.redis_proof, None) or _mongo_problems(d):
         raise typer.Exit(1)
 
 
@@ -273,7 +298,8 @@ def _print_text(
         return
     server = dialects.get(d.dialect)
     tables = d.tables
-    print(f"{d.spec.project.name}: {d.choice.kind} database, designed for {d.dialect}")
+    part = " with a Redis part (hybrid)" if d.redis_part else ""
+    print(f"{d.spec.project.name}: {d.choice.kind} database, designed for {d.dialect}{part}")
     if d.choice.note:
         print(f"  note: {d.choice.note}")
     n_ix = len(d.schema.indexes)
@@ -318,11 +344,23 @@ def _print_text(
         print(
             f"  wrote {out}/DESIGN.md, schema.sql, migrations/, erd.mmd, erd.txt, design.json"
             + (", citus.sql" if citus is not None else "")
+            + (", redis.conf" if d.redis_part else "")
         )
 
 
+def _print_part(plan: Any, proof: Any, prove: bool) -> None:
+    """The Redis part of a hybrid design."""
+    from dbdesign.design.sizes import human_size
+
+    kept = ", ".join(sorted({f.entity for f in plan.families}))
+    print(
+        f"  Redis part: {kept} in {len(plan.families)} key families; maxmemory-policy "
+        f"{plan.eviction}; estimated {human_size(plan.memory(later=True))} in 3 years"
+    )
+    _print_redis_proof(proof, prove, "--redis redis://127.0.0.1:6379/0")
+
+
 def _print_redis(d: Any, proof: Any, out: Path | None, prove: bool) -> None:
-    from dbdesign.design.prove_redis import memory_lines
     from dbdesign.design.sizes import human_size
 
     plan = d.redis
@@ -336,31 +374,37 @@ def _print_redis(d: Any, proof: Any, out: Path | None, prove: bool) -> None:
         f"estimated {human_size(plan.memory())} now, {human_size(plan.memory(later=True))} "
         "in 3 years"
     )
-    if proof is not None:
-        print(
-            f"  proof on Redis {proof.server}: {sum(proof.rows.values()):,} sample rows, "
-            f"{proof.seconds:.1f} s, {proof.keys_left} keys left"
-        )
-        for t in proof.timings:
-            print(
-                f"    {'PASS' if t.ok else 'FAIL'} {t.name}{' (write)' if t.write else ''}: "
-                f"p95 {t.p95_ms:.2f} ms (target {t.target_ms:g} ms)"
-            )
-        for claim, ok, seen in proof.checks:
-            print(f"    {'PASS' if ok else 'FAIL'} {claim} ({seen})")
-        print("  memory (MEMORY USAGE, projected):")
-        for line in memory_lines(proof)[2:]:
-            print(f"    {line}")
-        print("  result: " + ("PASS" if proof.ok else "FAIL"))
-    elif prove:
-        print(
-            "  proof: not run, nothing proven on a server (no Redis server given: "
-            "--db redis://127.0.0.1:6379/0, or set DBDESIGN_DATABASE_URL to one)"
-        )
-    else:
-        print("  proof: not run (--no-prove)")
+    _print_redis_proof(proof, prove, "--db redis://127.0.0.1:6379/0")
     if out is not None:
         print(f"  wrote {out}/DESIGN.md, redis.conf, design.json")
+
+
+def _print_redis_proof(proof: Any, prove: bool, option: str) -> None:
+    from dbdesign.design.prove_redis import memory_lines
+
+    if proof is None:
+        print(
+            f"  proof: not run, nothing proven on a server (no Redis server given: {option}, "
+            "or set DBDESIGN_DATABASE_URL to one)"
+            if prove
+            else "  proof: not run (--no-prove)"
+        )
+        return
+    print(
+        f"  proof on Redis {proof.server}: {sum(proof.rows.values()):,} sample rows, "
+        f"{proof.seconds:.1f} s, {proof.keys_left} keys left"
+    )
+    for t in proof.timings:
+        print(
+            f"    {'PASS' if t.ok else 'FAIL'} {t.name}{' (write)' if t.write else ''}: "
+            f"p95 {t.p95_ms:.2f} ms (target {t.target_ms:g} ms)"
+        )
+    for claim, ok, seen in proof.checks:
+        print(f"    {'PASS' if ok else 'FAIL'} {claim} ({seen})")
+    print("  memory (MEMORY USAGE, projected):")
+    for line in memory_lines(proof)[2:]:
+        print(f"    {line}")
+    print("  result: " + ("PASS" if proof.ok else "FAIL"))
 
 
 def _print_mongo(d: Any, out: Path | None) -> None:

@@ -23,6 +23,7 @@ from dbdesign.design.build import (
 from dbdesign.design.choice import Choice, choose
 from dbdesign.design.citus import CitusPlan
 from dbdesign.design.citus_plan import for_citus
+from dbdesign.design.hybrid import redis_entities, split
 from dbdesign.design.mongo_model import MongoPlan
 from dbdesign.design.mongo_plan import mongo_design
 from dbdesign.design.redis_plan import RedisPlan, redis_design
@@ -54,6 +55,10 @@ class Design:
     redis: RedisPlan | None = None
     # a MongoDB design (dialect "mongodb"): its collections; the schema is then empty
     mongo: MongoPlan | None = None
+    # a hybrid: the Redis part beside the schema (design/hybrid.py), and the whole spec (``spec``
+    # is then the relational part's)
+    redis_part: RedisPlan | None = None
+    whole: Spec | None = None
 
     @property
     def relational(self) -> bool:
@@ -79,9 +84,25 @@ def design(spec: Spec, dialect: str | None = None) -> Design:
             **store(spec),
         )
     dialect = _dialect(dialect, choice.engine)
+    whole, part = spec, None
+    names = redis_entities(spec, auto=spec.project.database == "auto")
+    if names:  # a hybrid: these in Redis, the rest in the relational schema
+        spec, kv_spec = split(spec, names)
+        part = redis_design(kv_spec)
+        part = replace(part, decisions=tuple(x for x in part.decisions if x.subject in names))
+        choice = replace(
+            choice,
+            reasons=(
+                *choice.reasons,
+                f"hybrid: {', '.join(names)} in Redis (they expire within a day of their last "
+                "write, are read by key, and nothing refers to them); the rest relational",
+            ),
+        )
     b = DesignBuilder(spec, dialect)
     schema = b.build()
     d = Design(
+        redis_part=part,
+        whole=whole if part else None,
         spec=spec,
         dialect=dialect,
         schema=schema,

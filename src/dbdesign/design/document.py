@@ -214,7 +214,8 @@ def _overview(d: Design, generated_at: str) -> list[str]:
         "# Database Design Document",
         f"**Date:** {generated_at}",
         f"**Database:** {p.name}",
-        f"**Type:** {dialects.get(d.dialect).title}",
+        f"**Type:** {dialects.get(d.dialect).title}"
+        + (" + Redis (hybrid: the Redis part closes this document)" if d.redis_part else ""),
         "",
         "## Overview",
         "",

@@ -48,7 +48,9 @@ def mermaid(schema: Schema) -> str:
     return erd.mermaid(ctx, Diagram(slug="all", title="design", kind="all", tables=tables))
 
 
-def design_json(d: Design, proof: Proof | RedisProof | None) -> dict[str, Any]:
+def design_json(
+    d: Design, proof: Proof | RedisProof | None, redis_proof: RedisProof | None = None
+) -> dict[str, Any]:
     from dbdesign.model import to_dict
 
     if d.redis is not None:
@@ -102,14 +104,21 @@ def design_json(d: Design, proof: Proof | RedisProof | None) -> dict[str, Any]:
         ],
         "schema": to_dict(d.schema),
         "proof": proof.as_json() if proof else None,
+        **(_part_json(d.redis_part, redis_proof) if d.redis_part else {}),
     }
+
+
+def _part_json(part: Any, proof: RedisProof | None) -> dict[str, Any]:
+    from dbdesign.design.redis_doc import plan_json
+
+    return {"redis": plan_json(part), "redis_proof": proof.as_json() if proof else None}
 
 
 def _head(d: Design) -> dict[str, Any]:
     return {
         "format": "dbdesign-design",
         "version": 1,
-        "spec": d.spec.model_dump(mode="json", by_alias=True),
+        "spec": (d.whole or d.spec).model_dump(mode="json", by_alias=True),
         "dialect": d.dialect,
         "choice": {
             "kind": d.choice.kind,
@@ -122,7 +131,11 @@ def _head(d: Design) -> dict[str, Any]:
 
 
 def render(
-    d: Design, proof: Proof | RedisProof | None = None, *, evolution: Evolution | None = None
+    d: Design,
+    proof: Proof | RedisProof | None = None,
+    *,
+    evolution: Evolution | None = None,
+    redis_proof: RedisProof | None = None,
 ) -> dict[str, str]:
     """Every output file of a design, by relative path. A design made against the previous one
     (``evolution``) has its next migration's files instead of the initial migration (the
@@ -137,7 +150,7 @@ def render(
 
         assert not isinstance(proof, Proof)
         return {
-            "redis.conf": redis_conf(d, proof),
+            "redis.conf": redis_conf(d.spec.project.name, d.redis, proof),
             "design.json": json.dumps(design_json(d, proof), indent=2) + "\n",
             "DESIGN.md": redis_md(d, proof, generated_at()),
         }
@@ -164,10 +177,16 @@ def render(
         files["citus.sql"] = citus_sql(d, d.citus)
     files["erd.mmd"] = erd_mmd
     files["erd.txt"] = erd_txt
-    files["design.json"] = json.dumps(design_json(d, proof), indent=2) + "\n"
+    files["design.json"] = json.dumps(design_json(d, proof, redis_proof), indent=2) + "\n"
     md = design_md(
         d, mermaid=erd_mmd, erd=erd_txt, schema_sql=sql, proof=proof, generated_at=generated_at()
     )
+    if d.redis_part is not None:  # a hybrid: the Redis part after the relational design
+        from dbdesign.design.redis_doc import redis_conf, redis_part_md
+
+        files["redis.conf"] = redis_conf(d.spec.project.name, d.redis_part, redis_proof)
+        head, sep, appendix = md.partition("## Appendix: schema.sql")
+        md = head + "\n".join(redis_part_md(d, redis_proof)) + "\n" + sep + appendix
     files["DESIGN.md"] = with_strategy(md, evolution.lines) if evolution else md
     return files
 

@@ -433,3 +433,16 @@ def prove_store(
     if d.redis is None or not prove:
         return None
     return prove_on(d.redis, d.spec, db, growth=growth, progress=progress)
+
+
+def prove_part(
+    d: Design,
+    redis: str | None,
+    *,
+    growth: float | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> RedisProof | None:
+    """The proof of a hybrid's Redis part on ``redis`` (a Redis URL), or on
+    ``$DBDESIGN_DATABASE_URL`` when that is one; None without a Redis server."""
+    assert d.redis_part is not None and d.whole is not None
+    return prove_on(d.redis_part, d.whole, redis, growth=growth, progress=progress)

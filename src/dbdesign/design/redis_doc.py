@@ -16,12 +16,11 @@ from dbdesign.design.store_doc import header_md
 HEADROOM = 1.5  # maxmemory over the projected data: fragmentation, buffers, the fork's copies
 
 
-def redis_conf(d: Design, proof: RedisProof | None) -> str:
-    plan = _plan(d)
+def redis_conf(name: str, plan: RedisPlan, proof: RedisProof | None) -> str:
     need = _data_bytes(plan, proof)
     return "\n".join(
         [
-            f"# {d.spec.project.name}: the Redis settings this design needs (dbdesign design).",
+            f"# {name}: the Redis settings this design needs (dbdesign design).",
             "# Merge into redis.conf, or apply with CONFIG SET and CONFIG REWRITE.",
             f"# maxmemory: the {PROJECTION_YEARS}-year data ({human_size(need)}) x {HEADROOM:g}",
             f"maxmemory {int(need * HEADROOM)}",
@@ -68,18 +67,43 @@ def plan_json(plan: RedisPlan) -> dict[str, Any]:
 
 
 def redis_md(d: Design, proof: RedisProof | None, generated_at: str) -> str:
-    plan = _plan(d)
-    spec = d.spec
+    assert d.redis is not None
+    plan = d.redis
+    kept = sorted({f.entity for f in plan.families})
+    counts = (
+        f"{len(d.spec.entities)} entities, {len(kept)} kept in Redis as "
+        f"{len(plan.families)} key families"
+    )
+    out = header_md(d, "Redis", "key-value", counts, generated_at) + _body(plan, proof)
+    return "\n".join(out)
+
+
+def redis_part_md(d: Design, proof: RedisProof | None) -> list[str]:
+    """The Redis part of a hybrid design, for the end of its DESIGN.md: how the two parts stay
+    consistent, then the Redis design's sections one level down."""
+    assert d.redis_part is not None
+    plan = d.redis_part
     kept = sorted({f.entity for f in plan.families})
     out = [
-        *header_md(
-            d,
-            "Redis",
-            "key-value",
-            f"{len(spec.entities)} entities, {len(kept)} kept in Redis as "
-            f"{len(plan.families)} key families",
-            generated_at,
-        ),
+        "## Redis Part (hybrid)",
+        "",
+        f"{', '.join(kept)} live in Redis beside the relational schema above: they expire "
+        "within a day of their last write, are read by key, and no table refers to them.",
+        "",
+        "**How the parts stay consistent:** a Redis entry refers to relational rows by id, "
+        "without a foreign key. Write the relational row first and the Redis entry after it; "
+        "when a row is deleted, delete the entries that name it in the same request (the "
+        "index families list them) or let them expire within their TTL. Losing the Redis data "
+        "loses only what expires anyway (sessions sign in again, rate-limit windows restart); "
+        "nothing in the relational schema depends on it.",
+        "",
+    ]
+    body = _body(plan, proof, part=True)
+    return out + [("#" + x if x.startswith("#") else x) for x in body]
+
+
+def _body(plan: RedisPlan, proof: RedisProof | None, part: bool = False) -> list[str]:
+    out = [
         "## Key Design",
         "",
         "| Family | Key | Structure | TTL | Keys now | Keys in 3 years | Bytes/key (est.) |",
@@ -104,16 +128,10 @@ def redis_md(d: Design, proof: RedisProof | None, generated_at: str) -> str:
         out += [f"**TTL:** {ttl}", ""]
     out += _accesses(plan, proof)
     out += _memory(plan, proof)
-    out += _operations(d, plan, proof)
+    out += _operations(plan, proof)
     out += ["## Decisions", "", "| Subject | Decision | Reason |", "|---|---|---|"]
     out += [f"| {x.subject} | {x.choice} | {x.reason} |" for x in plan.decisions]
-    out += ["", *_proof(proof), ""]
-    return "\n".join(out)
-
-
-def _plan(d: Design) -> RedisPlan:
-    assert d.redis is not None
-    return d.redis
+    return [*out, "", *_proof(proof, part), ""]
 
 
 def cross_slot(a: Access) -> bool:
@@ -189,7 +207,7 @@ def _memory(plan: RedisPlan, proof: RedisProof | None) -> list[str]:
     return out
 
 
-def _operations(d: Design, plan: RedisPlan, proof: RedisProof | None) -> list[str]:
+def _operations(plan: RedisPlan, proof: RedisProof | None) -> list[str]:
     out = ["## Scaling Strategy", "", "### Read Scaling", ""]
     out += [
         "Replicas serve reads that may lag by the replication delay (`READONLY` in a "
@@ -250,16 +268,19 @@ def _operations(d: Design, plan: RedisPlan, proof: RedisProof | None) -> list[st
     return out
 
 
-def _proof(proof: RedisProof | None) -> list[str]:
+def _proof(proof: RedisProof | None, part: bool) -> list[str]:
+    heading = "## Redis Proof" if part else "## Proof"  # a hybrid's: after the relational one
+    option = "--redis" if part else "--db"
     if proof is None:
         return [
-            "## Proof",
+            heading,
             "",
-            "**Not proven on a server:** no Redis server was given (`--db redis://host:6379/0`, "
+            f"**Not proven on a server:** no Redis server was given (`{option} "
+            "redis://host:6379/0`, "
             "or DBDESIGN_DATABASE_URL set to one).",
         ]
     out = [
-        "## Proof",
+        heading,
         "",
         f"On Redis {proof.server} at {proof.url}: {sum(proof.rows.values()):,} sample rows "
         f"written under `{proof.prefix}` in {proof.load_seconds:.1f} s, each access run "

@@ -496,7 +496,7 @@ class _Builder:
                     entity=name,
                     key=ikey,
                     structure="sorted set",
-                    holds=f"the {pk}s of the {name} rows of one {'/'.join(eq)}, scored by {what}",
+                    holds=f"the {pk} of each {name} of one {'/'.join(eq)}, scored by {what}",
                     why=(
                         f"{name} is read by {'/'.join(eq)}, which is not unique: a sorted set "
                         "per value lists the rows' keys"

@@ -180,6 +180,12 @@ class Entity(_Model):
         description="Entries expire this long after their last write (a session, a rate-limit "
         "window): a TTL in a key-value store; a relational design purges them like retention.",
     )
+    store: Literal["auto", "primary", "redis"] = Field(
+        "auto",
+        description="Where the entity lives in a hybrid design: redis (beside a relational "
+        "design), primary (with the rest), auto (redis when it expires within a day, only "
+        "Redis-shaped reads touch it and nothing refers to it, and the database is auto).",
+    )
     soft_delete: bool | None = None
     audit_columns: bool | None = None
     optimistic_locking: bool | None = None
@@ -218,6 +224,8 @@ class Entity(_Model):
         out: dict[str, Any] = handler(self)
         if out.get("ttl_seconds") is None:
             out.pop("ttl_seconds", None)
+        if out.get("store") == "auto":
+            out.pop("store", None)
         return out
 
     def attribute(self, name: str) -> Attribute:
