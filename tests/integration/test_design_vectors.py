@@ -16,7 +16,7 @@ from dbdesign.readers import spec as S
 from tests.conftest import server_url
 from tests.paths import ROOT
 
-SPEC = ROOT / "tests" / "integration" / "specs" / "catalogue_vectors.yaml"
+SPEC = ROOT / "examples" / "catalogue_vectors.yaml"
 
 
 def _errors(change: str, old: str) -> str:
@@ -44,7 +44,7 @@ def test_the_nearest_rows_come_from_an_hnsw_index_in_order_of_distance() -> None
     assert "WHERE category = $1\nORDER BY embedding <=> $2\nLIMIT 10" in filtered.sql
     assert filtered.index == pp.index  # one graph; the filter is applied to its candidates
     sql = schema_sql(d.schema)
-    assert "USING hnsw (embedding vector_cosine_ops)" in sql, sql
+    assert "USING hnsw (embedding public.vector_cosine_ops)" in sql, sql
     assert "embedding public.vector(384) NOT NULL" in sql
     l2_spec = SPEC.read_text().replace("recall: 0.95", "recall: 0.95\n    distance: l2")
     l2 = design(S.loads(l2_spec), "postgres")

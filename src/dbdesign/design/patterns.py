@@ -224,7 +224,8 @@ def _vector_index(b: Draft, lk: Lookup) -> tuple[str, str]:
             "dedicated vector database or search engine otherwise)"
         )
     assert lk.similar is not None
-    ops = DISTANCES[lk.p.distance][1]
+    # the operator class lives in the extension's schema (the design's), as the type does
+    ops = f"{b.ns}.{DISTANCES[lk.p.distance][1]}"
     name = object_name("idx", lk.t.name, (lk.similar,))
     where = lk.where  # a fixed filter (and live rows): a partial graph holds only those
     if where:
