@@ -346,7 +346,10 @@ class DbdesignTools:
             else api.load_spec(safety.local_path(spec_path or "", "spec_path"))
         )
         # the dialect the spec is designed for decides the server it is proved on
-        chosen = api.design(loaded, dialect=dialect, prove=False)[0].dialect
+        first = api.design(loaded, dialect=dialect, prove=False)[0]
+        if not first.relational:
+            return _store_design(first)
+        chosen = first.dialect
         with tempfile.TemporaryDirectory(prefix="dbdesign-mcp-") as tmp:
             out = Path(tmp) / "design"
             d, proof = api.design(
@@ -646,6 +649,33 @@ def _inspect_output(
         views=sorted(schema.views),
         enums={k: list(e.values) for k, e in sorted(schema.enums.items())},
         model=api.to_json(schema) if full else None,
+    )
+
+
+def _store_design(d: Any) -> DesignOutput:
+    """A Redis or MongoDB design, not proved here: this server writes to no Redis and has no
+    MongoDB (the files a migration or ERD would be in hold the store's own script)."""
+    from dbdesign.design.output import render
+
+    files = render(d)
+    data = json.loads(files["design.json"])
+    script = files.get("redis.conf") or files.get("mongosh.js", "")
+    return DesignOutput(
+        project=d.spec.project.name,
+        dialect=d.dialect,
+        tables=[],
+        proved=None,
+        proof=None,
+        proof_note=(
+            "not proved: the MCP server writes to no Redis and uses no MongoDB; prove a Redis "
+            "design with `dbdesign design SPEC --db redis://...` (a MongoDB design is checked "
+            "statically only: see DESIGN.md)"
+        ),
+        design_md=files["DESIGN.md"],
+        migration_up=script,
+        migration_down="",
+        erd_mermaid="",
+        decisions=list(data.get("decisions") or data.get("mongodb", {}).get("decisions", [])),
     )
 
 
