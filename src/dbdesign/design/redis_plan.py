@@ -431,7 +431,10 @@ class _Builder:
         used = [u for u in uniques if any(self.field(name, f) == u for p in pats for f in p.equal)]
         pk = max(used, key=lambda u: sum(u in p.equal for p in pats), default="id")
         key = f"{self.prefix}:{name}:<{pk}>"
-        h = self.hash_family(name, name, key, self.stored(name), e)
+        read = {self.field(name, f) for p in pats for f in p.equal}
+        # the synthetic id is kept only where the key is the id or a read names it
+        keep = [f for f in self.stored(name) if f != "id" or pk == "id" or "id" in read]
+        h = self.hash_family(name, name, key, keep, e)
         self.families.append(h)
         ttl = self.ttl(e)
         if e.ttl_seconds:
@@ -441,7 +444,6 @@ class _Builder:
                 "entries expire after a time without use (sliding expiry): each write sets "
                 "the TTL again, so an active entry lives on",
             )
-        read = {self.field(name, f) for p in pats for f in p.equal}
         for u in (u for u in uniques if u != pk and (u != "id" or u in read)):
             ukey = f"{self.prefix}:{name}:by_{u}:<{u}>"
             self.families.append(
