@@ -99,6 +99,17 @@ def test_the_search_is_proved_through_the_hnsw_index_at_a_measured_breadth() -> 
     assert f is not None and f.chosen is not None, f
     assert next(b.recall for b in f.tried if b.ef_search == f.chosen) >= 0.9
     assert f.tried[0].recall < 0.9 and f.chosen > t.chosen, (f.tried, t.tried)
+    # the same searches through an IVFFlat index (rows / 1,000 lists), built and dropped in a
+    # rolled-back transaction: the HNSW index is back for the patterns measured after it
+    ivf = t.ivfflat
+    assert ivf is not None and ivf.lists == 20 and ivf.bytes > 0 and ivf.hnsw_bytes > 0
+    assert [b.ef_search for b in ivf.tried] == [1, 2, 4, 8, 16]
+    assert all(0 < b.recall <= 1 and b.p95_ms > 0 for b in ivf.tried)
+    assert ivf.chosen == next(b.ef_search for b in ivf.tried if b.recall >= 0.95)
+    assert "| ivfflat.probes | recall | p95 ms |" in doc and "HNSW stays the design's index" in doc
+    assert data["ivfflat"]["lists"] == 20 and len(data["ivfflat"]["tried"]) == 5
+    later = next(r for r in proof.results if r.pattern == "similar_in_category")
+    assert later.indexes_used == ("idx_products_embedding",), later.plan_text
 
 
 def test_a_recall_no_breadth_reaches_in_time_fails_the_proof() -> None:

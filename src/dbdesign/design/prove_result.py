@@ -41,6 +41,55 @@ class Breadth:
 
 
 @dataclass(frozen=True, slots=True)
+class IvfFlat:
+    """The same searches through an IVFFlat index (prove_vector.py): its lists, build time and
+    size beside the HNSW index's, recall by probes (``Breadth.ef_search`` holds the probes)."""
+
+    lists: int
+    build_s: float
+    bytes: int
+    hnsw_bytes: int
+    tried: tuple[Breadth, ...]
+    chosen: int | None  # the fewest probes meeting both targets
+
+    def lines(self, recall: float, ms: float) -> list[str]:
+        out = [
+            "",
+            f"IVFFlat instead (lists = {self.lists}, built in {self.build_s:.2f} s, "
+            f"{self.bytes / 2**20:,.1f} MiB against HNSW's {self.hnsw_bytes / 2**20:,.1f} MiB), "
+            "measured the same way:",
+            "",
+            "| ivfflat.probes | recall | p95 ms |",
+            "|---:|---:|---:|",
+            *(f"| {b.ef_search} | {b.recall:.3f} | {b.p95_ms:.2f} |" for b in self.tried),
+            "",
+        ]
+        if self.chosen is None:
+            verdict = f"no probes count meets recall {recall:g} within p95 {ms:g} ms: HNSW stays"
+        else:
+            verdict = (
+                f"{self.chosen} probes meet recall {recall:g} within p95 {ms:g} ms; HNSW stays "
+                "the design's index (it keeps its recall as rows are added, where IVFFlat's "
+                "lists, fixed at build time, drift until a REINDEX); IVFFlat is the choice for "
+                "a write-heavy table or when the HNSW index does not fit in memory"
+            )
+        return [*out, f"IVFFlat: {verdict}."]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "lists": self.lists,
+            "build_s": round(self.build_s, 3),
+            "bytes": self.bytes,
+            "hnsw_bytes": self.hnsw_bytes,
+            "probes": self.chosen,
+            "tried": [
+                {"probes": b.ef_search, "recall": round(b.recall, 4), "p95_ms": round(b.p95_ms, 3)}
+                for b in self.tried
+            ],
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Tuning:
     """A similarity search's recall by search breadth (prove_vector.py): what the measurement
     found: each breadth tried and the one chosen (None: none meets
@@ -53,6 +102,7 @@ class Tuning:
     chosen: int | None
     queries: int  # rows' own vectors searched for
     runs: int  # timed runs of each query at each breadth
+    ivfflat: IvfFlat | None = None  # the same searches through an IVFFlat index
 
     @property
     def problem(self) -> str | None:
@@ -79,6 +129,7 @@ class Tuning:
                 }
                 for b in self.tried
             ],
+            "ivfflat": self.ivfflat.as_json() if self.ivfflat else None,
         }
 
     def lines(self) -> list[str]:
@@ -101,6 +152,8 @@ class Tuning:
             if self.chosen is not None
             else f"**Not met:** {self.problem}."
         )
+        if self.ivfflat is not None:
+            out += self.ivfflat.lines(self.target_recall, self.target_ms)
         return out
 
 

@@ -9,12 +9,14 @@ None that does fails the proof, saying how close the best came."""
 
 from __future__ import annotations
 
+import re
 import time
+from collections.abc import Callable
 from typing import Any
 
 from dbdesign.design import Design, PatternPlan
 from dbdesign.design.prove_pg import pg_placeholders
-from dbdesign.design.prove_result import Breadth, Tuning, percentile
+from dbdesign.design.prove_result import Breadth, IvfFlat, Tuning, percentile
 
 EF_SEARCH = (10, 20, 40, 80, 160, 320, 640)  # pgvector's default is 40; at most 1,000
 QUERIES = 30
@@ -49,19 +51,70 @@ def tune(conn: Any, d: Design, pp: PatternPlan, seed: int) -> Tuning:
         conn.execute("SET LOCAL enable_indexscan = off")  # every vector compared: the truth
         conn.execute("SET LOCAL enable_bitmapscan = off")
         exact = [set(conn.execute(query, v).fetchall()) for v in queries]
-    tried = []
-    for ef in EF_SEARCH:
+
+    def measure(setting: str, value: int) -> Breadth:
         found, times = 0.0, []
         with conn.transaction(force_rollback=True):
-            conn.execute(S.SQL("SET LOCAL hnsw.ef_search = {}").format(S.Literal(ef)))
+            conn.execute(S.SQL("SET LOCAL {} = {}").format(S.SQL(setting), S.Literal(value)))
             for v, truth in zip(queries, exact, strict=True):
                 for _ in range(RUNS):
                     t0 = time.perf_counter()
                     rows = conn.execute(query, v).fetchall()
                     times.append((time.perf_counter() - t0) * 1000)
                 found += len(truth & set(rows)) / max(len(truth), 1)
-        tried.append(Breadth(ef, found / max(len(queries), 1), percentile(times, 0.95)))
-    chosen = next(
-        (b.ef_search for b in tried if b.recall >= p.recall and b.p95_ms <= p.latency_ms), None
+        return Breadth(value, found / max(len(queries), 1), percentile(times, 0.95))
+
+    tried = tuple(measure("hnsw.ef_search", ef) for ef in EF_SEARCH)
+    chosen = _cheapest(tried, p.recall, p.latency_ms)
+    ivf = _ivfflat(conn, pp, lambda n: measure("ivfflat.probes", n), p.recall, p.latency_ms)
+    return Tuning(p.limit, p.recall, p.latency_ms, tried, chosen, len(queries), RUNS, ivf)
+
+
+def _cheapest(tried: tuple[Breadth, ...], recall: float, ms: float) -> int | None:
+    return next((b.ef_search for b in tried if b.recall >= recall and b.p95_ms <= ms), None)
+
+
+def _ivfflat(
+    conn: Any, pp: PatternPlan, measure: Callable[[int], Breadth], recall: float, ms: float
+) -> IvfFlat | None:
+    """The same searches through an IVFFlat index instead (built, measured and dropped in a
+    transaction that is rolled back, the HNSW index dropped in it meanwhile): lists = rows /
+    1,000 (at least 1; sqrt(rows) past a million), probes doubling from 1 to lists."""
+    from psycopg import sql as S
+
+    if pp.index is None:
+        return None
+    schema = pp.table.split(".", 1)[0]
+    with conn.transaction(force_rollback=True):
+        row = conn.execute(
+            "SELECT pg_get_indexdef(c.oid), pg_relation_size(c.oid), c.reltuples "
+            "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = %s AND c.relname = %s",
+            (schema, pp.index),
+        ).fetchone()
+        if row is None:
+            return None
+        definition, hnsw_bytes, _ = row
+        rows = conn.execute(
+            S.SQL("SELECT count(*) FROM {}").format(S.Identifier(*pp.table.split(".", 1)))
+        ).fetchone()[0]
+        lists = max(1, rows // 1000 if rows <= 1_000_000 else int(rows**0.5))
+        conn.execute(S.SQL("DROP INDEX {}").format(S.Identifier(schema, pp.index)))
+        ivf_sql = re.sub(r"\s+WITH \([^)]*\)", "", definition).replace(
+            " USING hnsw ", " USING ivfflat ", 1
+        )
+        head, sep, where = ivf_sql.partition(" WHERE ")
+        ivf_sql = f"{head} WITH (lists = {lists}){sep}{where}"
+        t0 = time.perf_counter()
+        conn.execute(ivf_sql)
+        build_s = time.perf_counter() - t0
+        name = S.Identifier(schema, pp.index).as_string(conn)
+        ivf_bytes = conn.execute("SELECT pg_relation_size(%s::regclass)", (name,)).fetchone()[0]
+        probes, n = [], 1
+        while n <= lists:
+            probes.append(measure(n))
+            n *= 2
+    tried = tuple(probes)
+    return IvfFlat(
+        lists, build_s, int(ivf_bytes), int(hnsw_bytes), tried, _cheapest(tried, recall, ms)
     )
-    return Tuning(p.limit, p.recall, p.latency_ms, tuple(tried), chosen, len(queries), RUNS)
