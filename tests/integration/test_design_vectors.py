@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from dbdesign import engine
 from dbdesign.design import design
 from dbdesign.design.document import design_md
 from dbdesign.design.output import schema_sql
@@ -128,3 +129,28 @@ def test_a_recall_no_breadth_reaches_in_time_fails_the_proof() -> None:
     why = r.recall_problem()
     assert why is not None and "no hnsw.ef_search finds 1 of the 10 nearest rows" in why
     assert any("similar_products: no hnsw.ef_search" in p for p in proof.problems)
+
+
+def test_a_halfvec_design_on_a_server_without_halfvec_says_which_pgvector_it_needs() -> None:
+    """The embedded server's pgvector (0.6.2) has no halfvec: a 3,072-dimension design (indexed
+    as halfvec, tests/unit/design/test_vector_halfvec.py) is refused with the version to use."""
+    from dbdesign.errors import DbdesignError
+
+    raw = S.load(SPEC).model_dump(mode="json", by_alias=True)
+    raw["entities"]["product"]["attributes"]["embedding"]["dim"] = 3072
+    d = design(S.Spec.model_validate(raw))
+    url = server_url("embedded")
+    with engine.connect(url) as conn:
+        version = conn.execute(
+            "SELECT default_version FROM pg_available_extensions WHERE name = 'vector'"
+        ).fetchone()[0]
+    if tuple(int(x) for x in version.split(".")[:2]) >= (0, 7):  # a newer pgserver: it proves
+        assert prove(d, schema_sql(d.schema), url).ok
+        return
+    with pytest.raises(DbdesignError) as e:
+        prove(d, schema_sql(d.schema), url)
+    assert str(e.value) == (
+        'applying the migration to PostgreSQL failed: type "public.halfvec" does not exist '
+        f"(this server's pgvector is {version}; halfvec came in 0.7.0: prove the design on a "
+        "server with pgvector 0.7 or later)"
+    )

@@ -16,6 +16,7 @@ from dbdesign.design.draft import SOFT_DELETED, Draft, Param, TableDraft
 from dbdesign.design.features import fts5_source, fts_table
 from dbdesign.design.references import link_name
 from dbdesign.design.types import literal
+from dbdesign.errors import UnsupportedError
 from dbdesign.readers.spec import Entity
 from dbdesign.readers.spec_patterns import AccessPattern, via_links
 
@@ -25,6 +26,8 @@ IN_VALUES = 5  # values an IN list is written (and proved) with where arrays can
 RANK_CANDIDATES = 1000
 
 
+VECTOR_INDEX_DIMS = 2_000  # pgvector: an HNSW or IVFFlat index over vector holds at most these
+HALFVEC_INDEX_DIMS = 4_000  # ... and over halfvec (pgvector 0.7.0 and later)
 # pgvector: a distance's operator and the operator class of the index that serves it
 DISTANCES = {
     "cosine": ("<=>", "vector_cosine_ops"),
@@ -120,6 +123,22 @@ def lookup(b: Draft, p: AccessPattern) -> Lookup:
         similar=col(p.similar_to) if p.similar_to else None,
         preds=preds,
     )
+
+
+def halfvec(b: Draft, lk: Lookup) -> str:
+    """The halfvec type a similarity search's vectors are cast to ('' when they are indexed
+    as they are): pgvector indexes a vector of at most 2,000 dimensions and a halfvec
+    (half-precision floats, pgvector 0.7+) of at most 4,000."""
+    dim = lk.e.attribute(lk.p.similar_to or "").dim or 0
+    if dim <= VECTOR_INDEX_DIMS:
+        return ""
+    if dim > HALFVEC_INDEX_DIMS:
+        raise UnsupportedError(
+            f"access pattern {lk.p.name}: {lk.p.similar_to} has {dim:,} dimensions; pgvector "
+            f"indexes at most {HALFVEC_INDEX_DIMS:,} (as halfvec): shorten the embeddings "
+            "(a model's smaller output size) or search them in a vector database"
+        )
+    return f"{b.ns}.halfvec({dim})"
 
 
 def _via(b: Draft, p: AccessPattern) -> Via:
@@ -294,7 +313,9 @@ def _rows_sql(b: Draft, lk: Lookup, params: list[Param], extra: tuple[str, ...] 
     if lk.similar:
         params.append(Param(lk.similar, "vector"))
         op = DISTANCES[lk.p.distance][0]
-        sql += f"\nORDER BY {q(lk.similar)} {op} {b.ph(len(params))}"
+        half = halfvec(b, lk)  # past 2,000 dimensions both sides as halfvec, as indexed
+        cast = f"::{half}" if half else ""
+        sql += f"\nORDER BY {q(lk.similar)}{cast} {op} {b.ph(len(params))}{cast}"
     limit = lk.p.per_group.limit if lk.p.per_group else lk.p.limit
     if limit:
         sql += f"\nLIMIT {limit}"

@@ -11,15 +11,18 @@ from dbdesign.design.indexes import existing_leading, existing_serving, unique_w
 from dbdesign.design.naming import object_name
 from dbdesign.design.pattern_sql import (
     DISTANCES,
+    HALFVEC_INDEX_DIMS,
     IN_VALUES,
+    VECTOR_INDEX_DIMS,
     Lookup,
     fts_of,
+    halfvec,
     lookup,
     pattern_sql,
     rank_candidates,
 )
 from dbdesign.errors import UnsupportedError
-from dbdesign.model import IndexElement
+from dbdesign.model import Expr, IndexElement
 from dbdesign.readers.spec_patterns import AccessPattern
 
 SMALL_TABLE_ROWS = 1_000  # below this a sequential scan beats any index
@@ -226,6 +229,21 @@ def _vector_index(b: Draft, lk: Lookup) -> tuple[str, str]:
     assert lk.similar is not None
     # the operator class lives in the extension's schema (the design's), as the type does
     ops = f"{b.ns}.{DISTANCES[lk.p.distance][1]}"
+    half = halfvec(b, lk)
+    key = IndexElement(column=lk.similar, opclass=ops)
+    subject = f"{lk.t.name}.{lk.similar} (halfvec)"
+    if half:  # indexed as half-precision floats: the class of the same distance for halfvec
+        ops = ops.replace(".vector_", ".halfvec_")
+        key = IndexElement(expr=Expr(f"{b.q(lk.similar)}::{half}"), opclass=ops)
+    if half and all(x.subject != subject for x in b.decisions):
+        b.decide(
+            subject,
+            f"index {lk.similar} as {half}",
+            f"{half.split('(')[1].rstrip(')')} dimensions: pgvector indexes a vector of at most "
+            f"{VECTOR_INDEX_DIMS:,}, a halfvec (2-byte floats) of at most {HALFVEC_INDEX_DIMS:,}; "
+            "the column keeps full precision, the index and the search compare halfvecs (a "
+            "loss of recall the proof measures). Needs pgvector 0.7.0 or later",
+        )
     name = object_name("idx", lk.t.name, (lk.similar,))
     where = lk.where  # a fixed filter (and live rows): a partial graph holds only those
     if where:
@@ -233,7 +251,7 @@ def _vector_index(b: Draft, lk: Lookup) -> tuple[str, str]:
     b.index(
         lk.t,
         name,
-        (IndexElement(column=lk.similar, opclass=ops),),
+        (key,),
         method="hnsw",
         where=where,
         purpose=f"access pattern {lk.p.name} (nearest neighbours by {lk.p.distance} distance)",
@@ -267,7 +285,8 @@ def _vector_home(b: Draft, lk: Lookup) -> tuple[str, str]:
     a = lk.e.attribute(lk.p.similar_to or "")
     rows = b.projected(lk.e)
     # a vector's floats, and per node about 2m neighbour links (m = 16) of 8 bytes each
-    size = rows * ((a.dim or 0) * 4 + 2 * HNSW_M * 8)
+    floats = 2 if (a.dim or 0) > VECTOR_INDEX_DIMS else 4  # halfvec past 2,000 dimensions
+    size = rows * ((a.dim or 0) * floats + 2 * HNSW_M * 8)
     rate = lk.p.rate_per_second or 0
     gib, limit = size / 2**30, VECTOR_INDEX_BYTES / 2**30
     if size <= VECTOR_INDEX_BYTES and rate <= VECTOR_SEARCHES_PER_S:

@@ -26,6 +26,11 @@ class PostgresServer(PostgresDatabase):
             diag = e.diag
             why = (diag.message_primary or str(e)).strip()
             hint = f" ({diag.message_hint.strip()})" if diag.message_hint else ""
+            if "halfvec" in why:  # indexed as halfvec past 2,000 dimensions: pgvector 0.7+
+                hint += (
+                    f" (this server's pgvector is {_pgvector(conn)}; halfvec came in 0.7.0: "
+                    "prove the design on a server with pgvector 0.7 or later)"
+                )
             raise DbdesignError(
                 f"applying the migration to PostgreSQL failed: {why}{hint}"
             ) from None
@@ -178,3 +183,12 @@ def _pg_plan_text(node: dict[str, Any], depth: int = 0) -> list[str]:
     for child in node.get("Plans", ()):
         lines += _pg_plan_text(child, depth + 1)
     return lines
+
+
+def _pgvector(conn: Any) -> str:
+    row = conn.execute(
+        "SELECT coalesce(installed_version, default_version) FROM pg_available_extensions "
+        "WHERE name = 'vector'"
+    ).fetchone()
+    return str(row[0]) if row else "not installed"
+
