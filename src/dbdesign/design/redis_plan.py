@@ -216,23 +216,23 @@ class _Builder:
                 "referred to by id)",
             )
             return
-        for p in pats:
-            why = unservable(p)
-            if why:
-                self.refused.append(f"access_patterns.{p.name}: {why}")
-        if any(unservable(p) for p in pats):
+        bad = [f"access_patterns.{p.name}: {unservable(p)}" for p in pats if unservable(p)]
+        if bad:
+            self.refused += bad
             return
-        if e.append_only and e.ttl_seconds and pats and all(_count_since(p) for p in pats):
+        one_key = len({frozenset(p.equal) for p in pats}) == 1  # every read by the same fields
+        if e.append_only and e.ttl_seconds and one_key and all(map(_count_since, pats)):
             self.counter(name, e, pats)
         elif counts := [p for p in pats if p.aggregates]:
             self.refused += [
                 f"access_patterns.{p.name}: a count in a time window is a counter only on an "
-                "append-only entity with ttl_seconds (the window) and no other reads"
+                "append-only entity with ttl_seconds (the window), counted by the same fields "
+                "as every other read of it"
                 for p in counts
             ]
         elif board := self.board_of(name, e, pats):
             self.board(name, e, pats, *board)
-        elif e.append_only and pats and all(_newest_first(self, p) for p in pats):
+        elif e.append_only and one_key and all(_newest_first(self, p) for p in pats):
             self.feed(name, e, pats)
         else:
             self.record(name, e, pats)
@@ -286,9 +286,19 @@ class _Builder:
                 for u in e.unique_together:
                     cols = tuple(self.field(name, f) for f in u)
                     rest = [c for c in cols if c not in group]
-                    if set(group) < set(cols) and len(rest) == 1:
+                    if (
+                        set(group) < set(cols)
+                        and len(rest) == 1
+                        and all(self.board_read(q, group, rest[0], score) for q in pats)
+                    ):
                         return group, rest[0], score
         return None
+
+    def board_read(self, p: AccessPattern, group: tuple[str, ...], member: str, score: str) -> bool:
+        """Whether a board serves ``p``: the top of a group by the score, or one member's."""
+        eq = {self.field(p.entity, f) for f in p.equal}
+        top = eq == set(group) and len(p.sort) == 1 and p.sort[0].lstrip("-") == score
+        return top or (eq == {*group, member} and not p.sort)
 
     def board(
         self, name: str, e: Entity, pats: list[AccessPattern], group: tuple[str, ...], member: str,

@@ -150,3 +150,21 @@ def test_mixed_expiring_and_lasting_keys_evict_only_the_expiring() -> None:
     p = plan({**CALLS, **SCORES}, [COUNT, TOP], relationships=RELS)
     assert p.eviction == "volatile-lru"
     assert "score have none" in p.eviction_why
+
+
+def test_a_read_a_board_cannot_serve_makes_it_records_with_indexes() -> None:
+    # a player's scores on every board: not the top of one board, nor one member of it
+    mine = {"name": "mine", "entity": "score", "equal": ["player"]}
+    p = plan(SCORES, [TOP, mine], relationships=RELS)
+    assert [(f.name, f.structure) for f in p.families] == [
+        ("score", "hash"), ("score_by_board_id", "sorted set"),
+        ("score_by_player_id", "sorted set"),
+    ]  # fmt: skip
+
+
+def test_counts_by_different_fields_are_not_one_counter() -> None:
+    calls = {"call": {**CALLS["call"], "attributes": {"client": "identifier", "ip": "ip_address",
+                                                      "at": "timestamp"}}}  # fmt: skip
+    by_ip = {**COUNT, "name": "by_ip", "equal": ["ip"]}
+    with pytest.raises(UnsupportedError, match=r"access_patterns.by_ip: a count in a time window"):
+        plan(calls, [COUNT, by_ip])
