@@ -191,4 +191,3 @@ def _pgvector(conn: Any) -> str:
         "WHERE name = 'vector'"
     ).fetchone()
     return str(row[0]) if row else "not installed"
-
