@@ -46,6 +46,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 PG_SERVERS = ("embedded", "pg15")
+# The Redis the Redis designs are proved on (the machine's; its proofs write under their own
+# prefix and remove it).
+REDIS_URL = os.environ.get("DBDESIGN_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 def server_url(which: str) -> str:

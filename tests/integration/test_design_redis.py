@@ -21,9 +21,9 @@ from dbdesign.design import design
 from dbdesign.design.prove_redis import prove_redis
 from dbdesign.errors import UnsupportedError
 from dbdesign.readers import spec as S
+from tests.conftest import REDIS_URL
 from tests.paths import ROOT
 
-REDIS_URL = os.environ.get("DBDESIGN_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 EXAMPLE = ROOT / "examples" / "session_store_redis.yaml"
 SESSIONS = ROOT / "tests" / "integration" / "specs" / "key_value_sessions.yaml"
 

@@ -9,7 +9,7 @@ import redis
 
 from dbdesign.mcp import safety
 from dbdesign.mcp.tools import DbdesignTools
-from tests.integration.test_design_redis import REDIS_URL
+from tests.conftest import REDIS_URL
 from tests.paths import ROOT
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from dbdesign.design.draft import PROJECTION_YEARS
 from dbdesign.design.mongo_embed import homes
-from dbdesign.design.redis_plan import unservable
+from dbdesign.design.redis_plan import brief, unservable
 from dbdesign.readers.spec import Attribute, Entity, Spec
 from dbdesign.readers.spec_patterns import AccessPattern
 
@@ -99,7 +99,6 @@ def choose(spec: Spec) -> Choice:
 TTL_DAYS = 30  # data kept at most this long expires like a cache entry (a TTL)
 HOT_LOOKUPS_PER_S = 10_000  # key lookups a second past which a cache in memory pays
 MEMORY_ROWS = 200_000_000  # rows in three years past which a store held in memory is costly
-DAY = 86_400  # seconds: entries that expire within one live like a cache's
 FAST_MS = 10  # p95 targets at or under this on every read: what memory serves
 ROW_FLOOD_PER_S = 1_000  # inserts a second into an append-only entity: a time-series load
 
@@ -213,9 +212,9 @@ def _key_value(spec: Spec, add: Callable[[str, int, str], None]) -> None:
     else:
         return  # the reads are not a key-value store's: nothing else here speaks for one
     short = sorted(n for n, e in spec.entities.items() if _expires(e))
-    brief = sorted(n for n, e in spec.entities.items() if e.ttl_seconds and e.ttl_seconds <= DAY)
-    if brief:
-        add("key-value", 2, f"{', '.join(brief)} expire within a day of their last write")
+    day = sorted(n for n, e in spec.entities.items() if brief(e))
+    if day:
+        add("key-value", 2, f"{', '.join(day)} expire within a day of their last write")
     fast = [p for p in pats if p.latency_ms <= FAST_MS]
     if pats and len(fast) == len(pats):
         add("key-value", 2, f"every access pattern's p95 target is {FAST_MS:g} ms or less")

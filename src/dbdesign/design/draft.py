@@ -36,6 +36,7 @@ from dbdesign.readers.spec import Entity, Spec, feature_on
 from dbdesign.readers.spec_patterns import AccessPattern
 
 PROJECTION_YEARS = 3
+DAY = 86_400  # seconds
 ASSUMED_RPO_MINUTES = 5.0  # recovery objectives DESIGN.md assumes when the spec states none
 ASSUMED_RTO_MINUTES = 60.0
 DEFAULT_PROOF_ROWS = 10_000

@@ -10,11 +10,9 @@ consistent."""
 
 from __future__ import annotations
 
-from dbdesign.design.redis_plan import unservable
+from dbdesign.design.redis_plan import brief, unservable
 from dbdesign.errors import UnsupportedError
 from dbdesign.readers.spec import Entity, Spec
-
-DAY = 86_400
 
 
 def redis_entities(spec: Spec, auto: bool) -> tuple[str, ...]:
@@ -44,11 +42,7 @@ def redis_entities(spec: Spec, auto: bool) -> tuple[str, ...]:
 def _fits(spec: Spec, name: str, e: Entity) -> bool:
     pats = [p for p in spec.access_patterns if p.entity == name]
     return bool(
-        e.ttl_seconds
-        and e.ttl_seconds <= DAY
-        and pats
-        and not any(unservable(p) for p in pats)
-        and not _referred(spec, name)
+        brief(e) and pats and not any(unservable(p) for p in pats) and not _referred(spec, name)
     )
 
 

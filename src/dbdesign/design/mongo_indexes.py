@@ -9,7 +9,7 @@ import hashlib
 from dataclasses import replace
 from typing import Any
 
-from dbdesign.design.draft import Decision
+from dbdesign.design.draft import DAY, Decision
 from dbdesign.design.mongo_embed import Homes, collection_name, home, path, references_of, role
 from dbdesign.design.mongo_model import (
     ID_INDEX,
@@ -25,7 +25,6 @@ from dbdesign.design.mongo_queries import CASE_INSENSITIVE, TEXT, Queries, Wante
 from dbdesign.readers.spec import Attribute, Spec
 
 MAX_INDEX_NAME = 120  # bytes; MongoDB allows 127 (namespace limits were lifted in 4.2)
-DAY = 86_400
 
 
 def _prefix_of(w: Wanted, long: list[tuple[str, KeyValue]]) -> bool:

@@ -22,11 +22,12 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from dbdesign.design.draft import DAY
 from dbdesign.design.prove_scale import DEFAULT_GROWTH
 from dbdesign.design.redis_plan import Access, Family, RedisPlan, Trip
 from dbdesign.design.sizes import human_size
 from dbdesign.errors import ConfigError
-from dbdesign.readers.spec import Attribute, Spec
+from dbdesign.readers.spec import Attribute, Entity, Spec
 from dbdesign.redact import redact_url
 
 SAMPLE_ROWS = 20_000  # rows of an entity written at most
@@ -238,6 +239,7 @@ class _Run:
         self.rand = random.Random(20261207)
         self.rows: dict[str, list[dict[str, str]]] = {}
         self.next_id: dict[str, int] = {}
+        self.refs: dict[str, list[tuple[str, int | None]]] = {}
 
     # ---- data ---------------------------------------------------------------------------
 
@@ -245,8 +247,7 @@ class _Run:
         counts = {}
         for load in self.plan.loads:
             entity = load.entity
-            e = self.spec.entities[entity]
-            n = min(SAMPLE_ROWS, max(1, e.volume.rows))
+            n = _sample_rows(self.spec.entities[entity])
             rows = [self.row(entity, i) for i in range(n)]
             self.rows[entity] = rows
             self.next_id[entity] = n
@@ -265,21 +266,32 @@ class _Run:
         give this many rows; the member of a leaderboard unique per row."""
         e = self.spec.entities[entity]
         now = int(time.time() * 1000)
-        ttl = e.ttl_seconds or (e.retention_days or 30) * 86_400
+        ttl = e.ttl_seconds or (e.retention_days or 30) * DAY
         out = {"id": str(i + 1), "now_ms": str(now), "expires_ms": str(now + ttl * 1000)}
         out["window"] = str(now // 1000 // (e.ttl_seconds or 60))
-        n = min(SAMPLE_ROWS, max(1, e.volume.rows))
-        member = {f.member for f in self.plan.families if f.entity == entity and f.score}
-        for rel in self.spec.relationships:
-            if rel.child == entity and rel.parent:
-                col = f"{rel.name or rel.parent}_id"
-                parents = max(1, self.spec.entities[rel.parent].volume.rows)
-                groups = max(1, min(n, round(n * parents / max(1, e.volume.rows))))
-                out[col] = str(i + 1 if col in member else i % groups + 1)
+        for col, groups in self.references(entity):
+            out[col] = str(i + 1 if groups is None else i % groups + 1)
         for name, a in e.attributes.items():
             if isinstance(a, Attribute):
                 out[name] = self.value(a, i, now)
         return out
+
+    def references(self, entity: str) -> list[tuple[str, int | None]]:
+        """Each reference column of ``entity`` and the parents its sample rows spread over
+        (None: a leaderboard's member, one per row); worked out once an entity."""
+        if entity not in self.refs:
+            e = self.spec.entities[entity]
+            n = _sample_rows(e)
+            member = {f.member for f in self.plan.families if f.entity == entity and f.score}
+            refs: list[tuple[str, int | None]] = []
+            for rel in self.spec.relationships:
+                if rel.child == entity and rel.parent:
+                    col = f"{rel.name or rel.parent}_id"
+                    parents = max(1, self.spec.entities[rel.parent].volume.rows)
+                    groups = max(1, min(n, round(n * parents / max(1, e.volume.rows))))
+                    refs.append((col, None if col in member else groups))
+            self.refs[entity] = refs
+        return self.refs[entity]
 
     def value(self, a: Attribute, i: int, now: int) -> str:
         rnd = self.rand
@@ -290,7 +302,7 @@ class _Run:
             lo = int(a.min or 0)
             return str(rnd.randint(lo, int(a.max or lo + 1_000_000)))
         if t in ("timestamp", "date"):
-            return str(now - rnd.randint(0, 86_400_000))
+            return str(now - rnd.randint(0, DAY * 1000))
         if t == "boolean":
             return str(rnd.randint(0, 1))
         if t == "json":
@@ -454,6 +466,10 @@ class _Run:
         rev = "REV" in a.trips[0].commands[0]
         ok = scores == sorted(scores, reverse=rev) and 0 < len(scores) <= (a.limit or 0)
         return f"{a.name}: the top {a.limit} in score order", ok, f"{len(scores)} scores read"
+
+
+def _sample_rows(e: Entity) -> int:
+    return min(SAMPLE_ROWS, max(1, e.volume.rows))
 
 
 def _pairs(res: Any) -> list[tuple[str, Any]]:

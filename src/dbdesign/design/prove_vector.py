@@ -87,14 +87,14 @@ def _ivfflat(
     schema = pp.table.split(".", 1)[0]
     with conn.transaction(force_rollback=True):
         row = conn.execute(
-            "SELECT pg_get_indexdef(c.oid), pg_relation_size(c.oid), c.reltuples "
+            "SELECT pg_get_indexdef(c.oid), pg_relation_size(c.oid) "
             "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
             "WHERE n.nspname = %s AND c.relname = %s",
             (schema, pp.index),
         ).fetchone()
         if row is None:
             return None
-        definition, hnsw_bytes, _ = row
+        definition, hnsw_bytes = row
         rows = conn.execute(
             S.SQL("SELECT count(*) FROM {}").format(S.Identifier(*pp.table.split(".", 1)))
         ).fetchone()[0]

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from dbdesign.design.draft import ASSUMED_RPO_MINUTES, PROJECTION_YEARS, Decision
+from dbdesign.design.draft import ASSUMED_RPO_MINUTES, DAY, PROJECTION_YEARS, Decision
 from dbdesign.errors import UnsupportedError
 from dbdesign.readers.spec import Attribute, Entity, Spec
 from dbdesign.readers.spec_patterns import AccessPattern
@@ -240,7 +240,7 @@ class _Builder:
     def ttl(self, e: Entity) -> int | None:
         if e.ttl_seconds:
             return e.ttl_seconds
-        return e.retention_days * 86_400 if e.retention_days else None
+        return e.retention_days * DAY if e.retention_days else None
 
     def counter(self, name: str, e: Entity, pats: list[AccessPattern]) -> None:
         self.shape[name] = "counter"
@@ -427,7 +427,7 @@ class _Builder:
             ),
             ttl_seconds=ttl,
             keys=_rows(e),
-            keys_later=_rows(e) if ttl and ttl < 86_400 * 365 else _projected(e),
+            keys_later=_rows(e) if ttl and ttl < DAY * 365 else _projected(e),
             items=len(fields),
             bytes_per_key=KEY_OVERHEAD + len(key) + 16 + body + (TTL_OVERHEAD if ttl else 0),
             fields=tuple(fields),
@@ -646,6 +646,12 @@ class _Builder:
                 cmds.append(("ZREMRANGEBYSCORE", i.key, "-inf", "<now_ms>"))
             cmds += [("EXPIRE", i.key, *ttl)] if ttl else []
         return (*first, Trip(tuple(cmds), atomic=len(cmds) > 1))
+
+
+def brief(e: Entity) -> bool:
+    """Whether ``e``'s entries expire within a day of their last write: they live like a
+    cache's (the choice and the hybrid placement read this)."""
+    return bool(e.ttl_seconds and e.ttl_seconds <= DAY)
 
 
 def _rows(e: Entity) -> int:
