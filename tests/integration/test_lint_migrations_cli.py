@@ -68,8 +68,22 @@ CONCURRENT = "CREATE INDEX CONCURRENTLY idx_orders_customer ON orders (customer_
              "20240102000000_idx.sql": "-- migrate:up\n\n" + INDEX + "-- migrate:down\n" + INDEX},
             [("MIG001", "20240102000000_idx.sql", 3)],
         ),
+        # Ory popx: per version the PostgreSQL file wins over the generic one (here one that
+        # PostgreSQL could not parse), other databases' files are skipped, .autocommit files
+        # run outside a transaction
+        (
+            {"20240101000000_init.up.sql": TABLE,
+             "20240101000000_init.mysql.up.sql": TABLE.replace(");", ") ENGINE=InnoDB;"),
+             "20240102000000_idx.up.sql": INDEX.replace(");", ") STORING (id);"),
+             "20240102000000_idx.postgres.up.sql": INDEX,
+             "20240103000000_cic.postgres.autocommit.up.sql": CONCURRENT.replace("idx_", "i2_"),
+             "20240103000000_cic.cockroach.up.sql": "CREATE INDEX i2 ON orders@primary;\n",
+             "20240104000000_cic.autocommit.up.sql": CONCURRENT.replace("idx_", "i3_"),
+             "20240104000000_cic.down.sql": "DROP INDEX i3_orders_customer;\n"},
+            [("MIG001", "20240102000000_idx.postgres.up.sql", 1)],
+        ),
     ],
-    ids=["dbdesign", "flyway", "dbmate"],
+    ids=["dbdesign", "flyway", "dbmate", "popx"],
 )  # fmt: skip
 def test_layouts(
     tmp_path: Path, files: dict[str, str], expected: list[tuple[str, str, int]]
@@ -203,3 +217,25 @@ def test_linting_postgres_migrations_imports_no_other_dialects_rules(tmp_path: P
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert json.loads(r.stdout)["findings"], r.stderr
     assert r.stderr.strip().splitlines()[-1] == "[]", r.stderr
+
+
+@pytest.mark.parametrize(
+    ("dialect", "expected"),
+    [
+        ("postgres", ["1_a.up.sql", "2_b.postgres.up.sql", "3_c.up.sql"]),
+        ("mysql", ["1_a.mysql.up.sql", "2_b.up.sql", "3_c.up.sql"]),
+        ("sqlite", ["1_a.sqlite3.up.sql", "2_b.up.sql", "3_c.up.sql"]),
+    ],
+)
+def test_popx_files_for_each_database(tmp_path: Path, dialect: str, expected: list[str]) -> None:
+    """Each version's file for the database, else the generic one; a plain NNN_name.up.sql in
+    a popx folder is popx's generic file."""
+    from dbdesign.lint.migration.sources import collect, for_dialect
+
+    names = ["1_a.up.sql", "1_a.mysql.up.sql", "1_a.sqlite3.up.sql", "1_a.cockroach.up.sql"]
+    names += ["2_b.up.sql", "2_b.postgres.up.sql", "3_c.up.sql"]
+    folder = write(tmp_path / "m", dict.fromkeys(names, "SELECT 1;\n"))
+    files = for_dialect(collect([str(folder)]), dialect)
+    assert [Path(f.path).name for f in files] == expected
+    assert {f.runner for f in files} == {"popx"}
+    assert all(f.wrapped for f in files)

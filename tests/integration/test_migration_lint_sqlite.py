@@ -357,3 +357,52 @@ def test_walker_keeps_the_table_after_dropping_a_references_column(tmp_path: Pat
     # p is no longer referenced once pid is gone: MIG160 (DROP TABLE of a referenced parent
     # with foreign keys on) must not fire; MIG162 (DROP TABLE of a table in use) does
     assert "MIG160" not in codes and "MIG162" in codes, codes
+
+
+SPLIT_REBUILD = [  # a rebuild one statement a file, as Ory's generated migrations are
+    'CREATE TABLE "_errors_tmp" (id INTEGER PRIMARY KEY, body TEXT NOT NULL, seen INTEGER);\n',
+    'INSERT INTO "_errors_tmp" (id, body) SELECT id, body FROM "errors";\n',
+    'DROP TABLE "errors";\n',
+    'ALTER TABLE "_errors_tmp" RENAME TO "errors";\n',
+]
+
+
+def _split_folder(tmp: Path, files: list[str]) -> Path:
+    folder = tmp / "m"
+    folder.mkdir()
+    (folder / "1_init.up.sql").write_text(
+        "CREATE TABLE errors (id INTEGER PRIMARY KEY, body TEXT NOT NULL);\n"
+    )
+    for n, text in enumerate(files, start=2):
+        (folder / f"{n}_errors.sqlite3.up.sql").write_text(text)
+    return folder
+
+
+def _lint_folder(folder: Path) -> list[tuple[str, str]]:
+    report = lint_migrations([str(folder)], MigrationLintOptions(dialect="sqlite"))
+    return [(f.code, Path(f.origin.file or "").name) for f in report.findings if f.origin]
+
+
+def test_a_rebuild_split_over_files_keeps_rows_and_name_and_is_not_reported(
+    tmp_path: Path,
+) -> None:
+    """DROP TABLE then, in the next file, RENAME TO the dropped name: the rebuild, split
+    over files; its rows are in the new table, so neither MIG162 (rows lost) nor MIG164
+    (a rename breaking clients) applies. Run file by file on SQLite, the rows stay."""
+    conn = _conn("CREATE TABLE errors (id INTEGER PRIMARY KEY, body TEXT NOT NULL);")
+    conn.execute("INSERT INTO errors VALUES (1, 'a'), (2, 'b')")
+    for text in SPLIT_REBUILD:
+        conn.execute("BEGIN")
+        conn.execute(text)
+        conn.execute("COMMIT")
+    rows = conn.execute("SELECT id, body, seen FROM errors ORDER BY id").fetchall()
+    assert rows == [(1, "a", None), (2, "b", None)], f"SQLite {VERSION}"
+    assert _lint_folder(_split_folder(tmp_path, SPLIT_REBUILD)) == []
+
+
+def test_a_drop_not_followed_by_the_rename_in_the_next_file_is_reported(tmp_path: Path) -> None:
+    """Near miss: a file between the DROP and the RENAME, so neither is part of one rebuild."""
+    files = [*SPLIT_REBUILD[:3], "CREATE TABLE other (id INTEGER PRIMARY KEY);\n", SPLIT_REBUILD[3]]
+    found = _lint_folder(_split_folder(tmp_path, files))
+    assert ("MIG162", "4_errors.sqlite3.up.sql") in found
+    assert ("MIG164", "6_errors.sqlite3.up.sql") in found

@@ -19,7 +19,7 @@ from dbdesign.lint import engine
 from dbdesign.lint.config import LintConfig
 from dbdesign.lint.findings import Finding
 from dbdesign.lint.migration.context import ServerVersion, StatementContext
-from dbdesign.lint.migration.sources import MigrationFile, changed_since, collect
+from dbdesign.lint.migration.sources import MigrationFile, changed_since, collect, for_dialect
 from dbdesign.lint.registry import MIGRATIONS, LintRule
 from dbdesign.lint.sources import LintReport
 
@@ -100,8 +100,9 @@ def contexts(
     config: LintConfig,
     *,
     runner_lock_timeout: bool = False,
-) -> tuple[dialects.Dialect, ServerVersion, Iterator[StatementContext]]:
-    """The dialect, the server and every statement's context, in run order."""
+) -> tuple[dialects.Dialect, ServerVersion, list[MigrationFile], Iterator[StatementContext]]:
+    """The dialect, the server, the files that run on it (an Ory popx folder's for the
+    dialect) and every statement's context, in run order."""
     dialect = dialects.get(options.dialect or "postgres")
     text = file = live = None
     if options.schema:
@@ -109,6 +110,7 @@ def contexts(
         if options.dialect is None and live is not None:
             dialect = dialects.get(options.schema)
     module = walker(dialect)
+    files = for_dialect(files, dialect.name)
     default: ServerVersion = module.DEFAULT_SERVER
     # --server-version, else the live database's, else the configuration's, else the newest
     wanted = options.server_version or (None if live else config.server_version)
@@ -122,7 +124,7 @@ def contexts(
         server=server,
         lock_timeout_files=_lock_timeout_files(files, runner_lock_timeout),
     )
-    return dialect, server, it
+    return dialect, server, files, it
 
 
 class _Dispatch:
@@ -174,7 +176,7 @@ def lint_migrations(
         reported = {f.path for f in changed_since(opts.changed_since, files)}
     if opts.report_only is not None:
         reported &= opts.report_only
-    dialect, _, its = contexts(files, opts, cfg, runner_lock_timeout=runner_lock_timeout)
+    dialect, _, files, its = contexts(files, opts, cfg, runner_lock_timeout=runner_lock_timeout)
     chosen = engine.select_rules(cfg, MIGRATIONS, dialect.name)
     rules = [r for r in chosen if dialect.name in r.dialects]
     dispatch = _Dispatch(rules, cfg)

@@ -22,6 +22,11 @@ Flyway                    ``V1__name.sql``, ``V1_2__name.sql``,         yes, unl
 dbmate                    ``20240101120000_name.sql`` with              yes, unless
                           ``-- migrate:up`` / ``-- migrate:down``       ``-- migrate:up
                           sections (the down part is skipped)          transaction:false``
+Ory popx (Kratos, Hydra,  ``VERSION_name[.DB][.autocommit].up.sql``;   yes, unless the name
+Keto)                     per version the file for the linted          says ``.autocommit``
+                          database (``.postgres.``, ``.mysql.``,
+                          ``.sqlite3.``) wins over the generic one,
+                          files for other databases are skipped
 any other ``.sql``        name order (numbers compared as numbers)     only what the text says
                                                                        (BEGIN ... COMMIT)
 ========================  ===========================================  =======================
@@ -36,7 +41,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from dbdesign.errors import ConfigError
@@ -48,6 +53,16 @@ DBMATE = re.compile(r"^--\s*migrate:(?P<part>up|down)\b(?P<opts>[^\n]*)$", re.M)
 _NO_TX_HEADER = re.compile(r"^\s*--\s*dbdesign:[^\n]*\bno-transaction\b", re.I | re.M)
 _FLYWAY_NO_TX = re.compile(r"executeInTransaction\s*=\s*false", re.I)
 _NUMBERS = re.compile(r"(\d+)")
+# Ory's popx: VERSION_name[.DB][.autocommit].(up|down).sql, the name without dots
+POPX = re.compile(
+    r"^(?P<v>\d+)_[^.]+(?:\.(?P<db>[a-z0-9]+))?(?P<ac>\.autocommit)?\.(?:up|down)\.sql$"
+)
+# The popx database tags of each dialect's files (other tags: other databases' files)
+POPX_TAGS: dict[str, frozenset[str]] = {
+    "postgres": frozenset({"postgres"}),
+    "mysql": frozenset({"mysql"}),
+    "sqlite": frozenset({"sqlite3", "sqlite"}),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,13 +71,15 @@ class MigrationFile:
 
     ``wrapped``: the runner wraps the whole file in one transaction (None: it does not, and
     only BEGIN/COMMIT in the text make transactions). ``runner`` names the convention that was
-    recognised, for messages.
+    recognised, for messages. ``popx``: an Ory popx file's version and database tag ("" for
+    the generic file), for :func:`for_dialect`.
     """
 
     path: str
     text: str
     runner: str
     wrapped: bool
+    popx: tuple[str, str] | None = None
 
     @property
     def display(self) -> str:
@@ -93,6 +110,11 @@ def _dbmate(text: str) -> tuple[str, bool] | None:
 def classify(path: Path, text: str) -> MigrationFile:
     """The runner convention of one file, from its name and text."""
     name = path.name
+    x = POPX.match(name)
+    if x and (x.group("db") or x.group("ac")):
+        tag = "" if x.group("db") in (None, "autocommit") else x.group("db")
+        no_tx = bool(x.group("ac")) or x.group("db") == "autocommit"
+        return MigrationFile(str(path), text, "popx", not no_tx, (x.group("v"), tag))
     m = UP_DOWN.match(name)
     if m:
         if _NO_TX_HEADER.search(text):
@@ -144,6 +166,30 @@ def collect(paths: list[str], stdin: str | None = None) -> list[MigrationFile]:
             out.append(classify(p, read_text_file(p)))
         else:
             raise ConfigError(f"no such file or folder: {raw}")
+    return out
+
+
+def for_dialect(files: list[MigrationFile], dialect: str) -> list[MigrationFile]:
+    """``files`` as popx runs them on ``dialect``: where popx files are among them, each
+    version's file for the dialect, else its generic one (its plain ``VERSION_name.up.sql``
+    too); the other databases' files dropped. Other layouts are kept as they are."""
+    if not any(f.popx for f in files):
+        return files
+    tags = POPX_TAGS.get(dialect, frozenset())
+
+    def version(f: MigrationFile) -> str | None:
+        if f.popx:
+            return f.popx[0]
+        m = UP_DOWN.match(Path(f.path).name)
+        return m.group("v") if m else None
+
+    own = {f.popx[0] for f in files if f.popx and f.popx[1] in tags}
+    out = []
+    for f in files:
+        v = version(f)
+        tag = f.popx[1] if f.popx else ""
+        if v is None or tag in tags or (not tag and v not in own):
+            out.append(f if f.popx or v is None else replace(f, runner="popx", popx=(v, "")))
     return out
 
 

@@ -18,8 +18,9 @@ the start of a file, and off in a dbdesign file whose header says ``-- dbdesign:
 foreign-keys-off``, which the runner honours around the file's transaction; ``PRAGMA
 foreign_keys`` inside a transaction changes nothing, as in SQLite); whether the statement's
 table is empty (made in this file and not written to since); and the statements after it in
-the same file (``later``: the rebuild pattern and compatibility views are recognised by what
-follows).
+the same file and the next one (``later``), and the previous file's (``previous``): the
+rebuild pattern and compatibility views are recognised by what follows, also when a rebuild is
+split over files, one statement a file.
 """
 
 from __future__ import annotations
@@ -111,7 +112,8 @@ class SQLiteNode:
     pragma: tuple[str, str] | None = None
     foreign_keys: bool = True
     empty: bool = False
-    later: tuple[LintedStatement, ...] = ()
+    later: tuple[LintedStatement, ...] = ()  # the rest of the file, then the next file's
+    previous: tuple[LintedStatement, ...] = ()  # the previous file's statements
     words: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -350,11 +352,21 @@ def walk(
     ``lock_timeout_files``: files whose runner sets a busy timeout itself (dbdesign's runner
     waits for the database's write lock with one)."""
     state = reader_for(schema_text, schema_file)
-    for f in files:
+    following = _statements(files[0]) if files else []
+    previous: tuple[LintedStatement, ...] = ()
+    for i, f in enumerate(files):
+        # A rebuild split over files (one statement a file, as Ory's generated migrations
+        # are) is recognised from the next file's statements and the previous file's.
+        raws, following = following, _statements(files[i + 1]) if i + 1 < len(files) else []
+        after = tuple(r.stmt for r in following)
+        for raw in raws:
+            raw.node.later += after
+            raw.node.previous = previous
+        previous = tuple(r.stmt for r in raws)
         session = Session.of(f, lock_timeout_files)
         fk = not foreign_keys_off_header(f)
         written: set[str] = set()
-        for raw in _statements(f):
+        for raw in raws:
             node, stmt = raw.node, raw.stmt
             node.foreign_keys = fk
             low = (node.table or "").lower()

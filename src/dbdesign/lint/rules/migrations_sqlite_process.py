@@ -247,8 +247,8 @@ def rename_referenced_table(ctx: StatementContext) -> Iterator[Hit]:
 
 
 def _rebuild_rename(node: SQLiteNode, table: str) -> bool:
-    """Whether a later ALTER TABLE ... RENAME TO ``table`` in the same file puts a new table
-    in its place (the 12-step rebuild)."""
+    """Whether a later ALTER TABLE ... RENAME TO ``table`` in the same file (or the next one:
+    a rebuild split over files) puts a new table in its place (the 12-step rebuild)."""
     for s in node.later:
         p = s.node.parsed if s.node is not None else None
         if isinstance(p, AlterDef) and p.action == "rename" and p.new.lower() == table.lower():
@@ -263,7 +263,8 @@ def drop_table(ctx: StatementContext) -> Iterator[Hit]:
     Rationale: the rows are gone (only a backup brings them back), and the application
     version still running while the migration deploys fails on every query naming the table
     ("no such table"). The 12-step rebuild's DROP TABLE (a later RENAME TO the same name in
-    the file) and a table made earlier in the same file are not reported.
+    the file, or in the next file: a rebuild split over files, one statement a file, as Ory's
+    generated migrations are) and a table made earlier in the same file are not reported.
 
     Bad:
         DROP TABLE legacy_sessions;
@@ -343,9 +344,9 @@ def rename(ctx: StatementContext) -> Iterator[Hit]:
     Rationale: the application version still running names the old table or column and
     fails ("no such table", "no such column") until the new version is deployed. Not
     reported: the 12-step rebuild's RENAME (the table under the new name was dropped earlier
-    in the same file), a table made in the same file, and a table rename followed by a
-    compatibility view under the old name (reads keep working; writes through a view need
-    INSTEAD OF triggers).
+    in the same file or in the previous one), a table made in the same file, and a table
+    rename followed by a compatibility view under the old name (reads keep working; writes
+    through a view need INSTEAD OF triggers).
 
     Bad:
         ALTER TABLE users RENAME COLUMN name TO full_name;
@@ -387,8 +388,9 @@ def rename(ctx: StatementContext) -> Iterator[Hit]:
 
 
 def _rebuild_source(ctx: StatementContext, new: str) -> bool:
-    """The rebuild's final RENAME: the target name was a table dropped earlier in the file."""
-    for s in ctx.session.statements:
+    """The rebuild's final RENAME: the target name was a table dropped earlier in the file
+    (or in the previous file: a rebuild split over files)."""
+    for s in (*_node(ctx).previous, *ctx.session.statements):
         p = s.node.parsed if s.node is not None else None
         if isinstance(p, DropDef) and p.kind == "TABLE" and p.name.lower() == new.lower():
             return True
