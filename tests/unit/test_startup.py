@@ -51,3 +51,40 @@ def test_migrating_sqlite_imports_no_server_driver(tmp_path) -> None:  # type: i
     args = ["migrate", "up", "--db", f"sqlite:///{tmp_path / 'm.db'}", "--dir", str(tmp_path)]
     assert loaded(args, ("psycopg", "pymysql", "sqlglot")) == ""
     assert (tmp_path / "m.db").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "name"),
+    [
+        (["lint", "schema.sql"], "lint"),
+        (["-q", "--color", "never", "migrate", "up"], "migrate"),
+        (["--color=never", "docs", "x.sql"], "docs"),
+        (["--help", "lint"], None),
+        (["-v"], None),
+        (["--", "lint"], "lint"),
+    ],
+)
+def test_the_command_a_command_line_names(args: list[str], name: str | None) -> None:
+    from dbdesign.cli import _named_command
+
+    assert _named_command(args) == name
+
+
+def test_the_help_and_an_unknown_command_still_know_every_command() -> None:
+    """A run builds only its own command's options (cli._only_the_named_command); the
+    top-level help, an unknown command's error and a group's help still know every command."""
+    from dbdesign.cli import COMMAND_MODULES
+
+    def dbdesign(*args: str) -> subprocess.CompletedProcess[str]:
+        code = "import sys; from dbdesign.cli import main; sys.argv[0] = 'dbdesign'; main()"
+        env_args = [sys.executable, "-c", code, *args]
+        return subprocess.run(env_args, capture_output=True, text=True, timeout=120)
+
+    top = dbdesign("--help")
+    assert top.returncode == 0
+    for name in ("inspect", "rules", *COMMAND_MODULES):
+        assert f" {name} " in top.stdout, name
+    wrong = dbdesign("lnt")
+    assert wrong.returncode == 2 and "Did you mean 'lint'" in wrong.stderr
+    sub = dbdesign("-q", "migrate", "--help")
+    assert sub.returncode == 0 and "status" in sub.stdout

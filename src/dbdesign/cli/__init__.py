@@ -9,10 +9,12 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
+from collections.abc import Iterator
 from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
+from typer.models import CommandInfo, TyperInfo
 
 from dbdesign import __version__
 from dbdesign.errors import DbdesignError, Diagnostic
@@ -296,12 +298,65 @@ def _finished(started: float, code: int | str | None) -> None:
         typer.echo(f"dbdesign: finished in {seconds:.2f} s (exit code {code})", err=True)
 
 
+def _named_command(args: list[str]) -> str | None:
+    """The command a command line runs (``dbdesign -q lint ...`` -> ``lint``); None when it
+    names none, or asks for the top-level help first."""
+    it = iter(args)
+    for a in it:
+        if a in ("--help", "-h"):
+            return None
+        if a == "--color":
+            next(it, None)
+        elif a == "--":
+            return next(it, None)
+        elif not a.startswith("-"):
+            return a
+    return None
+
+
+def _command_name(c: CommandInfo) -> str | None:
+    """A registered command's name, as typer derives it from the function's."""
+    from typer.main import get_command_name
+
+    if c.name or c.callback is None:
+        return c.name
+    return get_command_name(c.callback.__name__)
+
+
+def _group_name(g: TyperInfo) -> str | None:
+    return g.name or (g.typer_instance.info.name if g.typer_instance else None)
+
+
+@contextlib.contextmanager
+def _only_the_named_command() -> Iterator[None]:
+    """While the app runs, only the command named on the command line is registered: typer
+    builds every registered command's options from its signature at each start (~30 ms for
+    all of them). The top-level help, an unknown command (click's error lists the others) and
+    shell completion still get them all."""
+    import os
+
+    name = _named_command(sys.argv[1:])
+    commands, groups = app.registered_commands, app.registered_groups
+    keep = [c for c in commands if _command_name(c) == name]
+    keep_groups = [g for g in groups if _group_name(g) == name]
+    completing = any(k.endswith("_COMPLETE") for k in os.environ)
+    if completing or not (keep or keep_groups):
+        yield
+        return
+    app.registered_commands, app.registered_groups = keep, keep_groups
+    try:
+        yield
+    finally:
+        app.registered_commands, app.registered_groups = commands, groups
+
+
 def _run() -> int:
     """Run the app; turn errors into one line on stderr and return the exit code."""
     try:
         # Non-standalone click returns the code of typer.Exit(code) instead of exiting, and
         # typer turns Ctrl-C into typer.Exit(130).
-        code = app(standalone_mode=False)
+        with _only_the_named_command():
+            code = app(standalone_mode=False)
         return code if isinstance(code, int) else 0
     except DbdesignError as e:
         return _fail(f"dbdesign: error: {e}", e.exit_code)
