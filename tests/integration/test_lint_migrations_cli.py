@@ -35,6 +35,7 @@ def codes(r: subprocess.CompletedProcess[str]) -> list[tuple[str, str, int]]:
 def write(folder: Path, files: dict[str, str]) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
+        (folder / name).parent.mkdir(exist_ok=True)
         (folder / name).write_text(text)
     return folder
 
@@ -82,8 +83,19 @@ CONCURRENT = "CREATE INDEX CONCURRENTLY idx_orders_customer ON orders (customer_
              "20240104000000_cic.down.sql": "DROP INDEX i3_orders_customer;\n"},
             [("MIG001", "20240102000000_idx.postgres.up.sql", 1)],
         ),
+        # Prisma: a folder a migration; a file is one query, so a lone CONCURRENTLY runs
+        # outside a transaction and one after another statement runs inside one
+        (
+            {"migration_lock.toml": 'provider = "postgresql"\n',
+             "20240101000000_init/migration.sql": TABLE,
+             "20240102000000_idx/migration.sql": "-- CreateIndex\n" + INDEX,
+             "20240103000000_cic/migration.sql": CONCURRENT.replace("idx_", "i2_"),
+             "20240104000000_two/migration.sql": "SET lock_timeout = '2s';\n"
+                                                 + CONCURRENT.replace("idx_", "i3_")},
+            [("MIG001", "migration.sql", 2), ("MIG002", "migration.sql", 2)],
+        ),
     ],
-    ids=["dbdesign", "flyway", "dbmate", "popx"],
+    ids=["dbdesign", "flyway", "dbmate", "popx", "prisma"],
 )  # fmt: skip
 def test_layouts(
     tmp_path: Path, files: dict[str, str], expected: list[tuple[str, str, int]]
@@ -131,6 +143,38 @@ def test_stdin_reads_suppression_comments() -> None:
     stale = "-- dbdesign: ignore MIG042 -- no TRUNCATE here\n" + CONCURRENT
     r = run("lint", "--migrations", "-", "-f", "json", stdin=stale)
     assert codes(r) == [("SUP001", "<stdin>", 1)]
+
+
+def test_a_file_sent_as_one_query_is_a_transaction_only_with_two_statements(
+    pg_scratch: str, tmp_path: Path
+) -> None:
+    """What the Prisma layout assumes, on the server: one multi-statement query is one
+    implicit transaction, a lone statement is not in one."""
+    import psycopg
+
+    with psycopg.connect(pg_scratch, autocommit=True) as conn:
+        conn.execute(TABLE)
+        conn.execute(CONCURRENT)  # no parameters: the simple query protocol, as a runner's
+        with pytest.raises(psycopg.errors.ActiveSqlTransaction):
+            conn.execute("SET lock_timeout = '2s';\n" + CONCURRENT.replace("idx_", "i2_"))
+    folder = write(tmp_path / "m", {"1_init/migration.sql": TABLE,
+                                    "2_one/migration.sql": CONCURRENT,
+                                    "3_two/migration.sql": "SET lock_timeout = '2s';\n"
+                                    + CONCURRENT.replace("idx_", "i2_")})  # fmt: skip
+    found = json.loads(run("lint", "--migrations", str(folder), "-f", "json").stdout)
+    assert [(f["code"], Path(f["file"]).parent.name) for f in found["findings"]] == [
+        ("MIG002", "3_two")
+    ]
+
+
+def test_an_empty_folder_is_an_error_not_a_pass(tmp_path: Path) -> None:
+    """A folder with no migration this linter recognises fails (exit 2) instead of passing
+    with nothing linted."""
+    (tmp_path / "m").mkdir()
+    (tmp_path / "m" / "README.md").write_text("migrations go here\n")
+    r = run("lint", "--migrations", str(tmp_path / "m"))
+    assert r.returncode == 2
+    assert "no migrations here" in r.stderr and "Traceback" not in r.stderr
 
 
 def test_schema_from_a_live_database(pg_scratch: str, tmp_path: Path) -> None:

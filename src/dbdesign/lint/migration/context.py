@@ -125,10 +125,11 @@ class Session:
         lock_timeout_files: frozenset[str],
         statements: tuple[LintedStatement, ...] = (),
     ) -> Session:
-        """A new file's session: in the runner's transaction when it wraps the file, with the
-        runner's lock timeout when it sets one."""
+        """A new file's session: in the runner's transaction when it wraps the file (a file
+        sent as one query: when it holds more than one statement), with the runner's lock
+        timeout when it sets one."""
         session = cls(lock_timeout=f.path in lock_timeout_files, file_statements=statements)
-        if f.wrapped:
+        if f.wrapped and not (f.multi_statement and len(statements) < 2):
             session.transaction = Transaction(implicit=True)
         return session
 

@@ -22,6 +22,11 @@ Flyway                    ``V1__name.sql``, ``V1_2__name.sql``,         yes, unl
 dbmate                    ``20240101120000_name.sql`` with              yes, unless
                           ``-- migrate:up`` / ``-- migrate:down``       ``-- migrate:up
                           sections (the down part is skipped)          transaction:false``
+Prisma Migrate            ``20240101120000_name/migration.sql``, a     the file is one multi-
+                          folder a migration                          statement query: one
+                                                                       implicit transaction
+                                                                       when it holds more than
+                                                                       one statement
 Ory popx (Kratos, Hydra,  ``VERSION_name[.DB][.autocommit].up.sql``;   yes, unless the name
 Keto)                     per version the file for the linted          says ``.autocommit``
                           database (``.postgres.``, ``.mysql.``,
@@ -53,6 +58,7 @@ DBMATE = re.compile(r"^--\s*migrate:(?P<part>up|down)\b(?P<opts>[^\n]*)$", re.M)
 _NO_TX_HEADER = re.compile(r"^\s*--\s*dbdesign:[^\n]*\bno-transaction\b", re.I | re.M)
 _FLYWAY_NO_TX = re.compile(r"executeInTransaction\s*=\s*false", re.I)
 _NUMBERS = re.compile(r"(\d+)")
+PRISMA = "migration.sql"
 # Ory's popx: VERSION_name[.DB][.autocommit].(up|down).sql, the name without dots
 POPX = re.compile(
     r"^(?P<v>\d+)_[^.]+(?:\.(?P<db>[a-z0-9]+))?(?P<ac>\.autocommit)?\.(?:up|down)\.sql$"
@@ -72,7 +78,8 @@ class MigrationFile:
     ``wrapped``: the runner wraps the whole file in one transaction (None: it does not, and
     only BEGIN/COMMIT in the text make transactions). ``runner`` names the convention that was
     recognised, for messages. ``popx``: an Ory popx file's version and database tag ("" for
-    the generic file), for :func:`for_dialect`.
+    the generic file), for :func:`for_dialect`. ``multi_statement``: the runner sends the
+    file as one query (Prisma), so a lone statement runs outside any transaction.
     """
 
     path: str
@@ -80,6 +87,9 @@ class MigrationFile:
     runner: str
     wrapped: bool
     popx: tuple[str, str] | None = None
+    # The runner sends the file as one multi-statement query: PostgreSQL runs it as one
+    # implicit transaction only when it holds more than one statement.
+    multi_statement: bool = False
 
     @property
     def display(self) -> str:
@@ -110,6 +120,8 @@ def _dbmate(text: str) -> tuple[str, bool] | None:
 def classify(path: Path, text: str) -> MigrationFile:
     """The runner convention of one file, from its name and text."""
     name = path.name
+    if name == PRISMA:
+        return MigrationFile(str(path), text, "prisma", True, multi_statement=True)
     x = POPX.match(name)
     if x and (x.group("db") or x.group("ac")):
         tag = "" if x.group("db") in (None, "autocommit") else x.group("db")
@@ -132,6 +144,8 @@ def classify(path: Path, text: str) -> MigrationFile:
 
 def _folder_files(folder: Path) -> list[Path]:
     files = [p for p in folder.iterdir() if p.is_file() and p.name.endswith(".sql")]
+    # Prisma Migrate: a folder a migration, run in the folders' name order
+    files += sorted(p / PRISMA for p in folder.iterdir() if (p / PRISMA).is_file())
     out = []
     for p in files:
         m = UP_DOWN.match(p.name)
@@ -140,6 +154,8 @@ def _folder_files(folder: Path) -> list[Path]:
         out.append(p)
 
     def order(p: Path) -> tuple[object, ...]:
+        if p.name == PRISMA:
+            return (0, natural_key(p.parent.name))
         fm = FLYWAY.match(p.name)
         if fm is not None:  # versioned first (by version), repeatable after (by name)
             return (1, natural_key(p.name)) if fm.group("r") else (0, natural_key(p.name))
@@ -161,7 +177,12 @@ def collect(paths: list[str], stdin: str | None = None) -> list[MigrationFile]:
             continue
         p = Path(raw)
         if p.is_dir():
-            out.extend(classify(f, read_text_file(f)) for f in _folder_files(p))
+            found = _folder_files(p)
+            if not found:
+                raise ConfigError(
+                    f"{raw}: no migrations here (.sql files, or Prisma's NAME/{PRISMA})"
+                )
+            out.extend(classify(f, read_text_file(f)) for f in found)
         elif p.is_file():
             out.append(classify(p, read_text_file(p)))
         else:

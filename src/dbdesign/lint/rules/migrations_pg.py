@@ -46,17 +46,18 @@ def index_without_concurrently(ctx: StatementContext) -> Iterator[Hit]:
     yield Hit(
         table,
         f"CREATE INDEX without CONCURRENTLY: {lock(SHARE, table)}",
-        fix=_concurrent_sql(ctx.stmt.text),
+        fix=_concurrent_sql(ctx.stmt.text, ctx.stmt.file.runner),
     )
 
 
-def _concurrent_sql(text: str) -> str:
-    """The statement with CONCURRENTLY after CREATE [UNIQUE] INDEX."""
+def _concurrent_sql(text: str, runner: str) -> str:
+    """The statement with CONCURRENTLY after CREATE [UNIQUE] INDEX, under the header that
+    makes ``runner`` run it outside a transaction."""
     words = text.split(None, 3)
     at = 3 if len(words) > 2 and words[1].upper() == "UNIQUE" else 2
     head = " ".join(words[:at])
     rest = text.split(None, at)[at] if len(text.split(None, at)) > at else ""
-    return f"-- dbdesign: no-transaction\n{head} CONCURRENTLY {rest}".rstrip(";") + ";"
+    return f"{no_transaction_header(runner)}\n{head} CONCURRENTLY {rest}".rstrip(";") + ";"
 
 
 @migration_rule("MIG002", "concurrently-in-transaction", "error")
@@ -66,8 +67,9 @@ def concurrently_in_transaction(ctx: StatementContext) -> Iterator[Hit]:
     Rationale: CREATE INDEX CONCURRENTLY, DROP INDEX CONCURRENTLY, REINDEX CONCURRENTLY and
     DETACH PARTITION ... CONCURRENTLY refuse to run inside a transaction block, so the
     migration fails ("cannot run inside a transaction block"). The transaction may be the
-    runner's: dbdesign, Flyway and dbmate wrap each file in one unless told otherwise, and a
-    golang-migrate file is one multi-statement query, which PostgreSQL runs as one transaction.
+    runner's: dbdesign, Flyway, dbmate and popx wrap each file in one unless told otherwise,
+    and a golang-migrate or Prisma file is one multi-statement query, which PostgreSQL runs as
+    one transaction when it holds more than one statement.
 
     Bad:
         BEGIN;
@@ -80,7 +82,8 @@ def concurrently_in_transaction(ctx: StatementContext) -> Iterator[Hit]:
 
     Fix: move the statement into a migration of its own that runs outside a transaction
     (dbdesign: `-- dbdesign: no-transaction`; Flyway: `executeInTransaction=false`; dbmate:
-    `-- migrate:up transaction:false`).
+    `-- migrate:up transaction:false`; Prisma: a migration holding only that statement; Ory
+    popx: a `.autocommit.up.sql` file).
     """
     if not ctx.in_transaction:
         return
@@ -94,17 +97,25 @@ def concurrently_in_transaction(ctx: StatementContext) -> Iterator[Hit]:
         _object(ctx),
         f"{why} cannot run inside a transaction block ({opened}; runner: {runner}): "
         "the migration fails",
-        fix=f"{_NO_TX_HEADER.get(runner, _NO_TX_HEADER['dbdesign'])}\n{ctx.stmt.text.rstrip(';')};",
+        fix=f"{no_transaction_header(runner)}\n{ctx.stmt.text.rstrip(';')};",
     )
 
 
-# The header that makes each runner run a file outside a transaction: dbmate's up-section
-# marker, Flyway's script config (a ``-- flyway:`` comment or V<n>__name.sql.conf), dbdesign's.
+# What makes each runner run a file outside a transaction: dbmate's up-section marker,
+# Flyway's script config (a ``-- flyway:`` comment or V<n>__name.sql.conf), dbdesign's header;
+# Prisma sends a file of one statement as it is; popx reads it from the file's name.
 _NO_TX_HEADER = {
     "dbdesign": "-- dbdesign: no-transaction",
     "dbmate": "-- migrate:up transaction:false",
     "flyway": "-- flyway:executeInTransaction=false",
+    "prisma": "-- a migration of its own holding only this statement (Prisma sends it alone)",
+    "popx": "-- a file of its own named VERSION_name.postgres.autocommit.up.sql",
 }
+
+
+def no_transaction_header(runner: str) -> str:
+    """The first line of a migration ``runner`` runs outside a transaction."""
+    return _NO_TX_HEADER.get(runner, _NO_TX_HEADER["dbdesign"])
 
 
 def _version_num(ctx: StatementContext) -> int:
