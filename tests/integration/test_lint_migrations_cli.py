@@ -94,8 +94,17 @@ CONCURRENT = "CREATE INDEX CONCURRENTLY idx_orders_customer ON orders (customer_
                                                  + CONCURRENT.replace("idx_", "i3_")},
             [("MIG001", "migration.sql", 2), ("MIG002", "migration.sql", 2)],
         ),
+        # Atlas: atlas.sum marks the folder; each file in a transaction unless it says
+        # atlas:txmode none (without atlas.sum these would be plain files, MIG002-free)
+        (
+            {"atlas.sum": "h1:x=\n", "20240101000000_init.sql": TABLE,
+             "20240102000000_cic.sql": CONCURRENT,
+             "20240103000000_cic.sql": "-- atlas:txmode none\n\n"
+                                       + CONCURRENT.replace("idx_", "i2_")},
+            [("MIG002", "20240102000000_cic.sql", 1)],
+        ),
     ],
-    ids=["dbdesign", "flyway", "dbmate", "popx", "prisma"],
+    ids=["dbdesign", "flyway", "dbmate", "popx", "prisma", "atlas"],
 )  # fmt: skip
 def test_layouts(
     tmp_path: Path, files: dict[str, str], expected: list[tuple[str, str, int]]

@@ -27,6 +27,10 @@ Prisma Migrate            ``20240101120000_name/migration.sql``, a     the file 
                                                                        implicit transaction
                                                                        when it holds more than
                                                                        one statement
+Atlas                     ``20240101120000_name.sql`` beside           yes (``--tx-mode file``,
+                          ``atlas.sum``                                 Atlas's default), unless
+                                                                       the file says ``--
+                                                                       atlas:txmode none``
 Ory popx (Kratos, Hydra,  ``VERSION_name[.DB][.autocommit].up.sql``;   yes, unless the name
 Keto)                     per version the file for the linted          says ``.autocommit``
                           database (``.postgres.``, ``.mysql.``,
@@ -59,6 +63,8 @@ _NO_TX_HEADER = re.compile(r"^\s*--\s*dbdesign:[^\n]*\bno-transaction\b", re.I |
 _FLYWAY_NO_TX = re.compile(r"executeInTransaction\s*=\s*false", re.I)
 _NUMBERS = re.compile(r"(\d+)")
 PRISMA = "migration.sql"
+ATLAS_SUM = "atlas.sum"  # Atlas's checksum file marks its migration folders
+_ATLAS_NO_TX = re.compile(r"^\s*--\s*atlas:txmode\s+none\b", re.I | re.M)
 # Ory's popx: VERSION_name[.DB][.autocommit].(up|down).sql, the name without dots
 POPX = re.compile(
     r"^(?P<v>\d+)_[^.]+(?:\.(?P<db>[a-z0-9]+))?(?P<ac>\.autocommit)?\.(?:up|down)\.sql$"
@@ -139,6 +145,8 @@ def classify(path: Path, text: str) -> MigrationFile:
     dbmate = _dbmate(text)
     if dbmate is not None:
         return MigrationFile(str(path), dbmate[0], "dbmate", dbmate[1])
+    if path.with_name(ATLAS_SUM).is_file():
+        return MigrationFile(str(path), text, "atlas", not _ATLAS_NO_TX.search(text[:2000]))
     return MigrationFile(str(path), text, "plain", False)
 
 

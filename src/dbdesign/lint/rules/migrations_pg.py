@@ -67,9 +67,9 @@ def concurrently_in_transaction(ctx: StatementContext) -> Iterator[Hit]:
     Rationale: CREATE INDEX CONCURRENTLY, DROP INDEX CONCURRENTLY, REINDEX CONCURRENTLY and
     DETACH PARTITION ... CONCURRENTLY refuse to run inside a transaction block, so the
     migration fails ("cannot run inside a transaction block"). The transaction may be the
-    runner's: dbdesign, Flyway, dbmate and popx wrap each file in one unless told otherwise,
-    and a golang-migrate or Prisma file is one multi-statement query, which PostgreSQL runs as
-    one transaction when it holds more than one statement.
+    runner's: dbdesign, Flyway, dbmate, Atlas and popx wrap each file in one unless told
+    otherwise, and a golang-migrate or Prisma file is one multi-statement query, which
+    PostgreSQL runs as one transaction when it holds more than one statement.
 
     Bad:
         BEGIN;
@@ -82,8 +82,8 @@ def concurrently_in_transaction(ctx: StatementContext) -> Iterator[Hit]:
 
     Fix: move the statement into a migration of its own that runs outside a transaction
     (dbdesign: `-- dbdesign: no-transaction`; Flyway: `executeInTransaction=false`; dbmate:
-    `-- migrate:up transaction:false`; Prisma: a migration holding only that statement; Ory
-    popx: a `.autocommit.up.sql` file).
+    `-- migrate:up transaction:false`; Atlas: `-- atlas:txmode none`; Prisma: a migration
+    holding only that statement; Ory popx: a `.autocommit.up.sql` file).
     """
     if not ctx.in_transaction:
         return
@@ -103,13 +103,15 @@ def concurrently_in_transaction(ctx: StatementContext) -> Iterator[Hit]:
 
 # What makes each runner run a file outside a transaction: dbmate's up-section marker,
 # Flyway's script config (a ``-- flyway:`` comment or V<n>__name.sql.conf), dbdesign's header;
-# Prisma sends a file of one statement as it is; popx reads it from the file's name.
+# Atlas's file directive; Prisma sends a file of one statement as it is; popx reads it from
+# the file's name.
 _NO_TX_HEADER = {
     "dbdesign": "-- dbdesign: no-transaction",
     "dbmate": "-- migrate:up transaction:false",
     "flyway": "-- flyway:executeInTransaction=false",
     "prisma": "-- a migration of its own holding only this statement (Prisma sends it alone)",
     "popx": "-- a file of its own named VERSION_name.postgres.autocommit.up.sql",
+    "atlas": "-- atlas:txmode none",
 }
 
 
