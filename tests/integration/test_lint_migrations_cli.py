@@ -103,13 +103,30 @@ CONCURRENT = "CREATE INDEX CONCURRENTLY idx_orders_customer ON orders (customer_
                                        + CONCURRENT.replace("idx_", "i2_")},
             [("MIG002", "20240102000000_cic.sql", 1)],
         ),
+        # drizzle-kit: its journal marks the folder; the migrator's one transaction
+        (
+            {"meta/_journal.json": '{"entries": []}\n', "0000_init.sql": TABLE,
+             "0001_cic.sql": CONCURRENT},
+            [("MIG002", "0001_cic.sql", 1)],
+        ),
+        # sqitch: the plan's order (not the names'); scripts bring their own BEGIN/COMMIT
+        (
+            {"sqitch.plan": "%project=shop\n\nz_orders 2024-01-01T00:00:00Z a <a@b> # t\n"
+                            "@v1 2024-01-02T00:00:00Z a <a@b>\n"
+                            "a_index [z_orders] 2024-01-03T00:00:00Z a <a@b> # i\n",
+             "deploy/z_orders.sql": "BEGIN;\n" + TABLE + "COMMIT;\n",
+             "deploy/a_index.sql": "BEGIN;\n" + INDEX + "COMMIT;\n"},
+            [("MIG001", "a_index.sql", 2)],
+        ),
     ],
-    ids=["dbdesign", "flyway", "dbmate", "popx", "prisma", "atlas"],
+    ids=["dbdesign", "flyway", "dbmate", "popx", "prisma", "atlas", "drizzle", "sqitch"],
 )  # fmt: skip
 def test_layouts(
     tmp_path: Path, files: dict[str, str], expected: list[tuple[str, str, int]]
 ) -> None:
     folder = write(tmp_path / "m", files)
+    if "sqitch.plan" in files:
+        folder = folder / "deploy"
     r = run("lint", "--migrations", str(folder), "-f", "json")
     assert r.returncode == 1, r.stderr
     assert codes(r) == expected

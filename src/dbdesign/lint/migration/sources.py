@@ -31,6 +31,11 @@ Atlas                     ``20240101120000_name.sql`` beside           yes (``--
                           ``atlas.sum``                                 Atlas's default), unless
                                                                        the file says ``--
                                                                        atlas:txmode none``
+drizzle-kit               ``0000_name.sql`` beside ``meta/_journal``    yes: the migrator runs
+                          ``.json``                                    every pending file in
+                                                                       one transaction
+sqitch                    ``deploy/change.sql``, in ``sqitch.plan``'s   only what the text says
+                          order                                        (its BEGIN ... COMMIT)
 Ory popx (Kratos, Hydra,  ``VERSION_name[.DB][.autocommit].up.sql``;   yes, unless the name
 Keto)                     per version the file for the linted          says ``.autocommit``
                           database (``.postgres.``, ``.mysql.``,
@@ -64,6 +69,8 @@ _FLYWAY_NO_TX = re.compile(r"executeInTransaction\s*=\s*false", re.I)
 _NUMBERS = re.compile(r"(\d+)")
 PRISMA = "migration.sql"
 ATLAS_SUM = "atlas.sum"  # Atlas's checksum file marks its migration folders
+DRIZZLE_JOURNAL = Path("meta", "_journal.json")  # and drizzle-kit's journal its folders
+SQITCH_PLAN = "sqitch.plan"  # beside sqitch's deploy/ folder: the order changes deploy in
 _ATLAS_NO_TX = re.compile(r"^\s*--\s*atlas:txmode\s+none\b", re.I | re.M)
 # Ory's popx: VERSION_name[.DB][.autocommit].(up|down).sql, the name without dots
 POPX = re.compile(
@@ -145,6 +152,8 @@ def classify(path: Path, text: str) -> MigrationFile:
     dbmate = _dbmate(text)
     if dbmate is not None:
         return MigrationFile(str(path), dbmate[0], "dbmate", dbmate[1])
+    if (path.parent / DRIZZLE_JOURNAL).is_file():
+        return MigrationFile(str(path), text, "drizzle", True)
     if path.with_name(ATLAS_SUM).is_file():
         return MigrationFile(str(path), text, "atlas", not _ATLAS_NO_TX.search(text[:2000]))
     return MigrationFile(str(path), text, "plain", False)
@@ -161,7 +170,11 @@ def _folder_files(folder: Path) -> list[Path]:
             continue
         out.append(p)
 
+    plan = _sqitch_order(folder)
+
     def order(p: Path) -> tuple[object, ...]:
+        if plan:
+            return (plan.get(p.stem, len(plan)), natural_key(p.name))
         if p.name == PRISMA:
             return (0, natural_key(p.parent.name))
         fm = FLYWAY.match(p.name)
@@ -170,6 +183,20 @@ def _folder_files(folder: Path) -> list[Path]:
         return (0, natural_key(p.name))
 
     return sorted(out, key=order)
+
+
+def _sqitch_order(folder: Path) -> dict[str, int]:
+    """For sqitch's ``deploy/`` folder, each change's place in ``sqitch.plan`` (a change
+    line starts with its name; pragmas ``%``, tags ``@`` and comments ``#`` are skipped)."""
+    plan = folder.parent / SQITCH_PLAN
+    if folder.name != "deploy" or not plan.is_file():
+        return {}
+    out: dict[str, int] = {}
+    for line in read_text_file(plan).splitlines():
+        word = line.split(maxsplit=1)[0] if line.strip() else ""
+        if word and word[0] not in "%@#":
+            out.setdefault(word, len(out))
+    return out
 
 
 def collect(paths: list[str], stdin: str | None = None) -> list[MigrationFile]:

@@ -68,8 +68,9 @@ def concurrently_in_transaction(ctx: StatementContext) -> Iterator[Hit]:
     DETACH PARTITION ... CONCURRENTLY refuse to run inside a transaction block, so the
     migration fails ("cannot run inside a transaction block"). The transaction may be the
     runner's: dbdesign, Flyway, dbmate, Atlas and popx wrap each file in one unless told
-    otherwise, and a golang-migrate or Prisma file is one multi-statement query, which
-    PostgreSQL runs as one transaction when it holds more than one statement.
+    otherwise, drizzle's migrator runs all pending files in one, and a golang-migrate or
+    Prisma file is one multi-statement query, which PostgreSQL runs as one transaction when
+    it holds more than one statement.
 
     Bad:
         BEGIN;
@@ -112,6 +113,7 @@ _NO_TX_HEADER = {
     "prisma": "-- a migration of its own holding only this statement (Prisma sends it alone)",
     "popx": "-- a file of its own named VERSION_name.postgres.autocommit.up.sql",
     "atlas": "-- atlas:txmode none",
+    "drizzle": "-- outside drizzle's migrator, which runs every pending file in one transaction",
 }
 
 
