@@ -240,6 +240,58 @@ def test_changed_since(tmp_path: Path) -> None:
     assert r.returncode == 2 and "--changed-since nope" in r.stderr
 
 
+def test_tables_made_by_new_migrations_are_not_in_use(tmp_path: Path) -> None:
+    """New migrations (added since the revision) deploy together: a table one of them made is
+    not in use in the next; one made by a committed migration, or by one only changed since,
+    is."""
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True, timeout=60)
+
+    git("init", "-q")
+    git("config", "user.email", "t@example.com")
+    git("config", "user.name", "t")
+    old_table = TABLE.replace("orders", "old_orders")
+    write(tmp_path / "m", {"1_a.up.sql": old_table})
+    git("add", ".")
+    git("commit", "-qm", "one")
+    both = INDEX + INDEX.replace("orders", "old_orders")
+    write(tmp_path / "m", {"2_b.up.sql": TABLE, "3_c.up.sql": both})
+    r = run("lint", "--migrations", "m", "--changed-since", "HEAD", "-f", "json", cwd=tmp_path)
+    assert codes(r) == [("MIG001", "3_c.up.sql", 2)]
+    # without --changed-since every file is history: orders was in use by the third
+    r = run("lint", "--migrations", "m", "-f", "json", cwd=tmp_path)
+    assert codes(r) == [("MIG001", "3_c.up.sql", 1), ("MIG001", "3_c.up.sql", 2)]
+    # committed files changed since are deployed already: their tables stay in use
+    git("add", ".")
+    git("commit", "-qm", "two")
+    (tmp_path / "m" / "2_b.up.sql").write_text("-- orders\n" + TABLE)
+    (tmp_path / "m" / "3_c.up.sql").write_text("-- indexes\n" + both)
+    r = run("lint", "--migrations", "m", "--changed-since", "HEAD", "-f", "json", cwd=tmp_path)
+    assert codes(r) == [("MIG001", "3_c.up.sql", 2), ("MIG001", "3_c.up.sql", 3)]
+
+
+def test_a_table_a_new_migration_filled_is_in_use(tmp_path: Path) -> None:
+    """Near miss: a new migration that made the table also wrote rows into it (seed data, a
+    CREATE TABLE AS): building an index on it in the next new migration holds a lock over
+    rows, and dropping it loses them."""
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True, timeout=60)
+
+    git("init", "-q")
+    git("config", "user.email", "t@example.com")
+    git("config", "user.name", "t")
+    write(tmp_path / "m", {"1_a.up.sql": "SELECT 1;\n"})
+    git("add", ".")
+    git("commit", "-qm", "one")
+    copy = "CREATE TABLE copied AS SELECT * FROM orders;\n"
+    write(tmp_path / "m", {"2_b.up.sql": TABLE + "INSERT INTO orders VALUES (1, 1);\n" + copy,
+                           "3_c.up.sql": INDEX + "DROP TABLE copied;\n"})  # fmt: skip
+    r = run("lint", "--migrations", "m", "--changed-since", "HEAD", "-f", "json", cwd=tmp_path)
+    assert codes(r) == [("MIG001", "3_c.up.sql", 1), ("MIG031", "3_c.up.sql", 2)]
+
+
 def test_bad_input(tmp_path: Path) -> None:
     f = write(tmp_path, {"1_a.up.sql": "CREATE TABLE t (id int);\nALTER TABLE t ADD COLUMN;\n"})
     r = run("lint", "--migrations", str(f / "1_a.up.sql"))

@@ -28,17 +28,27 @@ def test_unsafe_pending_migration_stops_the_run(pg_scratch: str, tmp_path: Path)
 
 def test_applied_migrations_are_not_judged_again(pg_scratch: str, tmp_path: Path) -> None:
     """Only pending files count: an unsafe migration already applied does not block the next."""
-    folder = write_folder(tmp_path / "m", {"0001_init.up.sql": INIT, "0002_idx.up.sql": UNSAFE})
-    # 0001 makes the table in the same run, but 0002 is another file: in use by then
-    assert cli("migrate", "up", "--db", pg_scratch, "--dir", str(folder)).returncode == 3
-    r = cli("migrate", "up", "--db", pg_scratch, "--dir", str(folder), "--to", "0001")
+    folder = write_folder(tmp_path / "m", {"0001_init.up.sql": INIT})
+    r = cli("migrate", "up", "--db", pg_scratch, "--dir", str(folder))
     assert r.returncode == 0, r.stderr
     assert pg_history(pg_scratch) == [("0001", "applied")]
+    # the table was made by an applied migration: in use when 0002 runs
+    write_folder(folder, {"0002_idx.up.sql": UNSAFE})
+    assert cli("migrate", "up", "--db", pg_scratch, "--dir", str(folder)).returncode == 3
     r = cli("migrate", "up", "--db", pg_scratch, "--dir", str(folder), "--unsafe-ok")
     assert r.returncode == 0, r.stderr
     write_folder(folder, {"0003_col.up.sql": "alter table users add column note text;\n"})
     r = cli("migrate", "up", "--db", pg_scratch, "--dir", str(folder))
     assert r.returncode == 0, r.stderr
+
+
+def test_a_table_made_by_a_pending_migration_is_not_in_use(pg_scratch: str, tmp_path: Path) -> None:
+    """Pending migrations run together, before code uses what they make: the index 0002
+    builds on the table 0001 made in the same run blocks nothing."""
+    folder = write_folder(tmp_path / "m", {"0001_init.up.sql": INIT, "0002_idx.up.sql": UNSAFE})
+    r = cli("migrate", "up", "--db", pg_scratch, "--dir", str(folder))
+    assert r.returncode == 0, r.stderr
+    assert pg_history(pg_scratch) == [("0001", "applied"), ("0002", "applied")]
 
 
 def test_suppression_and_configured_severity(pg_scratch: str, tmp_path: Path) -> None:

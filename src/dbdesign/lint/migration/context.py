@@ -102,12 +102,32 @@ class Transaction:
 
 
 @dataclass(slots=True)
+class NewTables:
+    """The run's new migrations (``files``: those added since ``--changed-since``'s revision,
+    or ``migrate up``'s pending ones) deploy together, before any code uses what they make: a
+    table one of them made, and none of them wrote rows into, is neither in use nor holding
+    data in a later one (``made``, by key)."""
+
+    files: frozenset[str] = frozenset()
+    made: set[str] = field(default_factory=set)
+
+    def done(self, f: MigrationFile, session: Session) -> None:
+        """After ``f`` ran: keep the tables it made when it is one of the new migrations."""
+        if f.path in self.files:
+            self.made = (self.made | session.created) - session.written
+
+
+@dataclass(slots=True)
 class Session:
     """What one file's run has done so far (a runner uses one session per file)."""
 
     lock_timeout: bool = False  # SET lock_timeout (or the runner's own setting)
     statement_timeout: bool = False
     created: set[str] = field(default_factory=set)  # tables made by this file, by key
+    written: set[str] = field(default_factory=set)  # tables this file wrote rows into
+    # tables made by earlier new migrations of the run, which deploy with this one, and
+    # empty (no rows written since)
+    fresh: frozenset[str] = frozenset()
     statements: list[LintedStatement] = field(default_factory=list)  # run so far
     transaction: Transaction | None = None
     # Every statement of the file, for rules that look ahead (a COMMIT or a compatibility view
@@ -124,11 +144,14 @@ class Session:
         f: MigrationFile,
         lock_timeout_files: frozenset[str],
         statements: tuple[LintedStatement, ...] = (),
+        new: NewTables | None = None,
     ) -> Session:
         """A new file's session: in the runner's transaction when it wraps the file (a file
         sent as one query: when it holds more than one statement), with the runner's lock
-        timeout when it sets one."""
+        timeout when it sets one, and the tables earlier new migrations of the run made."""
         session = cls(lock_timeout=f.path in lock_timeout_files, file_statements=statements)
+        if new is not None and f.path in new.files:
+            session.fresh = frozenset(new.made)
         if f.wrapped and not (f.multi_statement and len(statements) < 2):
             session.transaction = Transaction(implicit=True)
         return session
@@ -156,8 +179,9 @@ class StatementContext:
         return self.session.lock_timeout or (tx is not None and tx.lock_timeout)
 
     def created_here(self, key: str) -> bool:
-        """Whether table ``key`` was made earlier in the same file (nothing uses it yet)."""
-        return key in self.session.created
+        """Whether table ``key`` was made earlier in the same file, or by an earlier new
+        migration of the run (nothing uses it yet)."""
+        return key in self.session.created or key in self.session.fresh
 
     def later(self) -> tuple[LintedStatement, ...]:
         """The statements of the file after this one."""

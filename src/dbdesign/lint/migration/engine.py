@@ -100,6 +100,7 @@ def contexts(
     config: LintConfig,
     *,
     runner_lock_timeout: bool = False,
+    new_files: frozenset[str] = frozenset(),
 ) -> tuple[dialects.Dialect, ServerVersion, list[MigrationFile], Iterator[StatementContext]]:
     """The dialect, the server, the files that run on it (an Ory popx folder's for the
     dialect) and every statement's context, in run order."""
@@ -123,6 +124,7 @@ def contexts(
         schema_file=file,
         server=server,
         lock_timeout_files=_lock_timeout_files(files, runner_lock_timeout),
+        new_files=new_files,
     )
     return dialect, server, files, it
 
@@ -172,11 +174,18 @@ def lint_migrations(
     cfg = config or LintConfig()
     files = collect(paths, opts.stdin)
     reported = {f.path for f in files}
+    # the new migrations, which deploy together: migrate up's pending ones, or those added
+    # since the revision (a changed old one is deployed already)
+    new: frozenset[str] = frozenset()
     if opts.changed_since:
         reported = {f.path for f in changed_since(opts.changed_since, files)}
+        new = frozenset(f.path for f in changed_since(opts.changed_since, files, added=True))
     if opts.report_only is not None:
         reported &= opts.report_only
-    dialect, _, files, its = contexts(files, opts, cfg, runner_lock_timeout=runner_lock_timeout)
+        new = opts.report_only
+    dialect, _, files, its = contexts(
+        files, opts, cfg, runner_lock_timeout=runner_lock_timeout, new_files=new
+    )
     chosen = engine.select_rules(cfg, MIGRATIONS, dialect.name)
     rules = [r for r in chosen if dialect.name in r.dialects]
     dispatch = _Dispatch(rules, cfg)

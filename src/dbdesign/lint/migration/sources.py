@@ -249,13 +249,16 @@ def for_dialect(files: list[MigrationFile], dialect: str) -> list[MigrationFile]
     return out
 
 
-def changed_since(rev: str, files: list[MigrationFile]) -> list[MigrationFile]:
-    """The files added or changed since git revision ``rev``, and new files git does not track
-    yet (the others are still read, as the schema the changed ones apply to, but not reported
-    on)."""
+def changed_since(
+    rev: str, files: list[MigrationFile], *, added: bool = False
+) -> list[MigrationFile]:
+    """The files added or changed (``added``: added) since git revision ``rev``, and new
+    files git does not track yet (the others are still read, as the schema the changed ones
+    apply to, but not reported on)."""
+    which = "--diff-filter=A" if added else "--diff-filter=AMR"
     try:
         res = subprocess.run(
-            ["git", "diff", "--name-only", "--diff-filter=AMR", "-z", rev, "--", "."],
+            ["git", "diff", "--name-only", which, "-z", rev, "--", "."],
             capture_output=True,
             text=True,
             check=True,

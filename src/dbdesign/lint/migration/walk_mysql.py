@@ -28,6 +28,7 @@ from dbdesign.dialects.tokens import Source, Tok
 from dbdesign.errors import DbdesignError
 from dbdesign.lint.migration.context import (
     LintedStatement,
+    NewTables,
     ServerVersion,
     Session,
     StatementContext,
@@ -331,6 +332,7 @@ def walk(
     schema_file: str | None = None,
     server: ServerVersion = DEFAULT_SERVER,
     lock_timeout_files: frozenset[str] = frozenset(),
+    new_files: frozenset[str] = frozenset(),
 ) -> Iterator[StatementContext]:
     """Each statement of ``files`` in run order, with the reader's state just before it (the
     statement is applied once the consumer asks for the next one).
@@ -339,9 +341,10 @@ def walk(
     sets lock_wait_timeout from the file's ``lock_timeout`` header or the configuration)."""
     server = server_of(server)
     state = reader_for(schema_text, schema_file)
+    new = NewTables(new_files)
     for f in files:
         src, statements = split_script(f.text, f.display)
-        session = Session.of(f, lock_timeout_files)
+        session = Session.of(f, lock_timeout_files, new=new)
         fk_checks = True
         for st in statements:
             toks = tokenize(src, st.start, st.end)
@@ -360,12 +363,16 @@ def walk(
             _scan(node, kind, src, toks, st.end)
             node.wait = node.wait or wait
             node.tables = _tables(node)
-            node.in_use = tuple(t for t in node.tables if t not in session.created)
+            node.in_use = tuple(
+                t for t in node.tables if t not in session.created and t not in session.fresh
+            )
             node.ddl = first in DDL_WORDS and kind not in (
                 "CREATE DATABASE",
                 "CREATE SCHEMA",
             )
             node.dml = first in DML_WORDS
+            if node.dml:
+                session.written.update(node.tables)
             node.rerunnable = node.ddl and _rerunnable(node, words)
             text = src.text[toks[0].start : st.end].strip()
             line, col = src.position(toks[0].start)
@@ -382,6 +389,7 @@ def walk(
             if node.parsed is not None:
                 with contextlib.suppress(DbdesignError, KeyError, ValueError, AssertionError):
                     state.apply(node.parsed)
+        new.done(f, session)
 
 
 def _track(session: Session, stmt: LintedStatement, node: MySQLNode) -> None:

@@ -17,6 +17,7 @@ from pglast import parser
 from dbdesign.errors import ParseError
 from dbdesign.lint.migration.context import (
     LintedStatement,
+    NewTables,
     ServerVersion,
     Session,
     StatementContext,
@@ -73,6 +74,19 @@ def _made(stmt: LintedStatement) -> dict[str, Any] | None:
     return None
 
 
+_DML = frozenset(("InsertStmt", "UpdateStmt", "DeleteStmt", "CopyStmt", "MergeStmt"))
+
+
+def _filled(stmt: LintedStatement) -> dict[str, Any] | None:
+    """The relation a statement writes rows into: DML, COPY FROM, CREATE TABLE AS."""
+    if stmt.kind in _DML:
+        rel: dict[str, Any] | None = (stmt.node or {}).get("relation")
+        return rel
+    if stmt.kind == "CreateTableAsStmt" and not stmt.node["into"].get("skipData"):
+        return _made(stmt)
+    return None
+
+
 def _track(session: Session, stmt: LintedStatement) -> None:
     """What a statement changes in the session: transactions, timeouts, tables made here."""
     node = stmt.node or {}
@@ -118,6 +132,7 @@ def walk(
     schema_file: str | None = None,
     server: ServerVersion = DEFAULT_SERVER,
     lock_timeout_files: frozenset[str] = frozenset(),
+    new_files: frozenset[str] = frozenset(),
 ) -> Iterator[StatementContext]:
     """Each statement of ``files`` in run order, with the state just before it. The reader
     applies a statement once the consumer asks for the next one.
@@ -125,6 +140,7 @@ def walk(
     ``lock_timeout_files``: files whose runner sets a lock timeout itself (dbdesign's
     ``lock_timeout`` header or configuration)."""
     reader = reader_for(schema_text, schema_file)
+    new = NewTables(new_files)
     for f in files:
         text = blank_meta_and_copy(f.text)
         stmts = _parse(f, text)
@@ -132,12 +148,16 @@ def walk(
         lines = Lines(text)
         reader.begin(text, f.display)
         every = tuple(_statement(f, data, lines, raw) for raw in stmts)
-        session = Session.of(f, lock_timeout_files, every)
+        session = Session.of(f, lock_timeout_files, every, new)
         for raw, stmt in zip(stmts, every, strict=True):
             yield StatementContext(stmt, server, session, reader)
             made = _made(stmt)
             if made is not None:
                 session.created.add(relation_key(reader, made))
+            filled = _filled(stmt)
+            if filled is not None:
+                session.written.add(relation_key(reader, filled))
             _track(session, stmt)
             session.statements.append(stmt)
             reader.apply(raw)
+        new.done(f, session)

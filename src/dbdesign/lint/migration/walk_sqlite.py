@@ -36,6 +36,7 @@ from dbdesign.dialects.tokens import Source, Tok
 from dbdesign.errors import DbdesignError
 from dbdesign.lint.migration.context import (
     LintedStatement,
+    NewTables,
     ServerVersion,
     Session,
     StatementContext,
@@ -345,6 +346,7 @@ def walk(
     schema_file: str | None = None,
     server: ServerVersion = DEFAULT_SERVER,
     lock_timeout_files: frozenset[str] = frozenset(),
+    new_files: frozenset[str] = frozenset(),
 ) -> Iterator[StatementContext]:
     """Each statement of ``files`` in run order, with the reader's state just before it (the
     statement is applied once the consumer asks for the next one).
@@ -352,6 +354,7 @@ def walk(
     ``lock_timeout_files``: files whose runner sets a busy timeout itself (dbdesign's runner
     waits for the database's write lock with one)."""
     state = reader_for(schema_text, schema_file)
+    new = NewTables(new_files)
     following = _statements(files[0]) if files else []
     previous: tuple[LintedStatement, ...] = ()
     for i, f in enumerate(files):
@@ -363,9 +366,9 @@ def walk(
             raw.node.later += after
             raw.node.previous = previous
         previous = tuple(r.stmt for r in raws)
-        session = Session.of(f, lock_timeout_files)
+        session = Session.of(f, lock_timeout_files, new=new)
         fk = not foreign_keys_off_header(f)
-        written: set[str] = set()
+        written = session.written
         for raw in raws:
             node, stmt = raw.node, raw.stmt
             node.foreign_keys = fk
@@ -379,6 +382,7 @@ def walk(
             session.statements.append(stmt)
             if node.parsed is not None:
                 _apply(state, node.parsed)
+        new.done(f, session)
 
 
 def _foreign_keys(session: Session, node: SQLiteNode, fk: bool) -> bool:
