@@ -162,7 +162,7 @@ def classify(path: Path, text: str) -> MigrationFile:
 def _folder_files(folder: Path) -> list[Path]:
     files = [p for p in folder.iterdir() if p.is_file() and p.name.endswith(".sql")]
     # Prisma Migrate: a folder a migration, run in the folders' name order
-    files += sorted(p / PRISMA for p in folder.iterdir() if (p / PRISMA).is_file())
+    files += [p / PRISMA for p in folder.iterdir() if (p / PRISMA).is_file()]
     out = []
     for p in files:
         m = UP_DOWN.match(p.name)
