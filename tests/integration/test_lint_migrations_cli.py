@@ -292,6 +292,31 @@ def test_a_table_a_new_migration_filled_is_in_use(tmp_path: Path) -> None:
     assert codes(r) == [("MIG001", "3_c.up.sql", 1), ("MIG031", "3_c.up.sql", 2)]
 
 
+LIQUIBASE = f"""--liquibase formatted sql
+
+--changeset alice:1
+{TABLE}--rollback DROP TABLE orders;
+
+--changeset alice:2
+-- dbdesign: ignore MIG001 -- orders is empty at this release
+{INDEX}
+--changeset bob:3 runInTransaction:false
+{CONCURRENT.replace("idx_", "i2_")}
+--changeset bob:4
+{CONCURRENT.replace("idx_", "i3_")}"""
+
+
+def test_liquibase_changesets_each_run_in_their_own_transaction(tmp_path: Path) -> None:
+    """A Liquibase formatted-SQL file: each changeset its own transaction unless it says
+    runInTransaction:false; a suppression in one changeset applies there; lines are the
+    file's."""
+    (tmp_path / "changelog.sql").write_text(LIQUIBASE)
+    r = run("lint", "--migrations", str(tmp_path / "changelog.sql"), "-f", "json")
+    assert codes(r) == [("MIG002", "changelog.sql", 15)], r.stdout
+    fix = json.loads(r.stdout)["findings"][0]["fix_hint"]
+    assert fix.startswith("--changeset author:id runInTransaction:false\n")
+
+
 def test_bad_input(tmp_path: Path) -> None:
     f = write(tmp_path, {"1_a.up.sql": "CREATE TABLE t (id int);\nALTER TABLE t ADD COLUMN;\n"})
     r = run("lint", "--migrations", str(f / "1_a.up.sql"))

@@ -195,7 +195,7 @@ def lint_migrations(
             findings.extend(_run(dispatch, ctx))
     # suppressions from the text as linted (standard input cannot be read twice; a dbmate
     # file's down section is blank there)
-    texts = {f.display: f.text for f in files if f.path in reported}
+    texts = {f.display: f.whole or f.text for f in files if f.path in reported}
     findings = engine.apply_suppressions(findings, cfg, texts, MIGRATIONS, dialect.name, texts)
     # In run order: file by file as the runner applies them, then by position.
     run_order = {f.display: n for n, f in enumerate(files)}

@@ -34,6 +34,11 @@ Atlas                     ``20240101120000_name.sql`` beside           yes (``--
 drizzle-kit               ``0000_name.sql`` beside ``meta/_journal``    yes: the migrator runs
                           ``.json``                                    every pending file in
                                                                        one transaction
+Liquibase formatted SQL   a file starting ``--liquibase formatted        each changeset in its
+                          sql``, ``--changeset author:id`` parts        own transaction, unless
+                                                                       it says
+                                                                       ``runInTransaction:
+                                                                       false``
 sqitch                    ``deploy/change.sql``, in ``sqitch.plan``'s   only what the text says
                           order                                        (its BEGIN ... COMMIT)
 Ory popx (Kratos, Hydra,  ``VERSION_name[.DB][.autocommit].up.sql``;   yes, unless the name
@@ -46,8 +51,8 @@ any other ``.sql``        name order (numbers compared as numbers)     only what
 ========================  ===========================================  =======================
 
 ``--assume-in-transaction`` / ``--no-assume-in-transaction`` override every file's convention.
-Text outside the linted part (a dbmate down section) is blanked, never removed, so every finding
-keeps the file's own line and column.
+Text outside the linted part (a dbmate down section, a Liquibase file's other changesets) is
+blanked, never removed, so every finding keeps the file's own line and column.
 """
 
 from __future__ import annotations
@@ -67,6 +72,8 @@ DBMATE = re.compile(r"^--\s*migrate:(?P<part>up|down)\b(?P<opts>[^\n]*)$", re.M)
 _NO_TX_HEADER = re.compile(r"^\s*--\s*dbdesign:[^\n]*\bno-transaction\b", re.I | re.M)
 _FLYWAY_NO_TX = re.compile(r"executeInTransaction\s*=\s*false", re.I)
 _NUMBERS = re.compile(r"(\d+)")
+_LIQUIBASE = re.compile(r"\A\s*--\s*liquibase\s+formatted\s+sql\b", re.I)
+_CHANGESET = re.compile(r"^--\s*changeset\s+\S+(?P<attrs>[^\n]*)$", re.I | re.M)
 PRISMA = "migration.sql"
 ATLAS_SUM = "atlas.sum"  # Atlas's checksum file marks its migration folders
 DRIZZLE_JOURNAL = Path("meta", "_journal.json")  # and drizzle-kit's journal its folders
@@ -100,6 +107,9 @@ class MigrationFile:
     runner: str
     wrapped: bool
     popx: tuple[str, str] | None = None
+    # The file's whole text where ``text`` is one part of it (a Liquibase changeset): its
+    # suppression comments are read from all of it
+    whole: str | None = None
     # The runner sends the file as one multi-statement query: PostgreSQL runs it as one
     # implicit transaction only when it holds more than one statement.
     multi_statement: bool = False
@@ -124,10 +134,30 @@ def _dbmate(text: str) -> tuple[str, bool] | None:
     up = ups[0]
     end = next((m.start() for m in marks if m.start() > up.start()), len(text))
     kept = text[up.end() : end]
-    blank_before = re.sub(r"[^\n]", " ", text[: up.end()])
-    blank_after = re.sub(r"[^\n]", " ", text[end:])
+    blank_before = _blank(text[: up.end()])
+    blank_after = _blank(text[end:])
     wrapped = "transaction:false" not in up.group("opts").replace(" ", "").lower()
     return blank_before + kept + blank_after, wrapped
+
+
+def _blank(text: str) -> str:
+    return re.sub(r"[^\n]", " ", text)
+
+
+def _liquibase(path: Path, text: str) -> list[MigrationFile] | None:
+    """A Liquibase formatted-SQL file as its changesets, each with the rest of the file
+    blanked and its own transaction unless ``runInTransaction:false``; None for other
+    files."""
+    if not _LIQUIBASE.match(text):
+        return None
+    marks = list(_CHANGESET.finditer(text))
+    out = []
+    for n, m in enumerate(marks):
+        end = marks[n + 1].start() if n + 1 < len(marks) else len(text)
+        part = _blank(text[: m.start()]) + text[m.start() : end] + _blank(text[end:])
+        wrapped = "runintransaction:false" not in m.group("attrs").replace(" ", "").lower()
+        out.append(MigrationFile(str(path), part, "liquibase", wrapped, whole=text))
+    return out
 
 
 def classify(path: Path, text: str) -> MigrationFile:
@@ -217,12 +247,18 @@ def collect(paths: list[str], stdin: str | None = None) -> list[MigrationFile]:
                 raise ConfigError(
                     f"{raw}: no migrations here (.sql files, or Prisma's NAME/{PRISMA})"
                 )
-            out.extend(classify(f, read_text_file(f)) for f in found)
+            for f in found:
+                out.extend(_migrations(f, read_text_file(f)))
         elif p.is_file():
-            out.append(classify(p, read_text_file(p)))
+            out.extend(_migrations(p, read_text_file(p)))
         else:
             raise ConfigError(f"no such file or folder: {raw}")
     return out
+
+
+def _migrations(path: Path, text: str) -> list[MigrationFile]:
+    """What a file holds: its Liquibase changesets, else the file as one migration."""
+    return _liquibase(path, text) or [classify(path, text)]
 
 
 def for_dialect(files: list[MigrationFile], dialect: str) -> list[MigrationFile]:

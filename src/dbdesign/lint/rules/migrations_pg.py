@@ -68,9 +68,9 @@ def concurrently_in_transaction(ctx: StatementContext) -> Iterator[Hit]:
     DETACH PARTITION ... CONCURRENTLY refuse to run inside a transaction block, so the
     migration fails ("cannot run inside a transaction block"). The transaction may be the
     runner's: dbdesign, Flyway, dbmate, Atlas and popx wrap each file in one unless told
-    otherwise, drizzle's migrator runs all pending files in one, and a golang-migrate or
-    Prisma file is one multi-statement query, which PostgreSQL runs as one transaction when
-    it holds more than one statement.
+    otherwise (Liquibase each changeset), drizzle's migrator runs all pending files in one,
+    and a golang-migrate or Prisma file is one multi-statement query, which PostgreSQL runs as
+    one transaction when it holds more than one statement.
 
     Bad:
         BEGIN;
@@ -83,8 +83,9 @@ def concurrently_in_transaction(ctx: StatementContext) -> Iterator[Hit]:
 
     Fix: move the statement into a migration of its own that runs outside a transaction
     (dbdesign: `-- dbdesign: no-transaction`; Flyway: `executeInTransaction=false`; dbmate:
-    `-- migrate:up transaction:false`; Atlas: `-- atlas:txmode none`; Prisma: a migration
-    holding only that statement; Ory popx: a `.autocommit.up.sql` file).
+    `-- migrate:up transaction:false`; Atlas: `-- atlas:txmode none`; Liquibase:
+    `runInTransaction:false` on the changeset; Prisma: a migration holding only that
+    statement; Ory popx: a `.autocommit.up.sql` file).
     """
     if not ctx.in_transaction:
         return
@@ -114,6 +115,7 @@ _NO_TX_HEADER = {
     "popx": "-- a file of its own named VERSION_name.postgres.autocommit.up.sql",
     "atlas": "-- atlas:txmode none",
     "drizzle": "-- outside drizzle's migrator, which runs every pending file in one transaction",
+    "liquibase": "--changeset author:id runInTransaction:false",
 }
 
 
