@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from dbdesign.lint.migration import MigrationLintOptions, lint_migrations
+
 
 def run(
     *args: str, cwd: Path | None = None, stdin: str | None = None
@@ -315,6 +317,23 @@ def test_liquibase_changesets_each_run_in_their_own_transaction(tmp_path: Path) 
     assert codes(r) == [("MIG002", "changelog.sql", 15)], r.stdout
     fix = json.loads(r.stdout)["findings"][0]["fix_hint"]
     assert fix.startswith("--changeset author:id runInTransaction:false\n")
+
+
+def test_a_liquibase_changeset_keeps_the_lock_timeout_an_earlier_one_set(
+    tmp_path: Path,
+) -> None:
+    """Liquibase runs a changelog's changesets on one connection: a SET lock_timeout in one
+    changeset holds in the next (no MIG020 there); without it, MIG020 is reported."""
+
+    def found(first: str) -> list[str]:
+        (tmp_path / "schema.sql").write_text(TABLE)
+        text = f"--liquibase formatted sql\n--changeset a:1\n{first}--changeset a:2\n{INDEX}"
+        (tmp_path / "changelog.sql").write_text(text)
+        opts = MigrationLintOptions(schema=str(tmp_path / "schema.sql"))
+        return [f.code for f in lint_migrations([str(tmp_path / "changelog.sql")], opts).findings]
+
+    assert found("SET lock_timeout = '2s';\n") == ["MIG001"]
+    assert found("SELECT 1;\n") == ["MIG001", "MIG020"]
 
 
 def test_bad_input(tmp_path: Path) -> None:

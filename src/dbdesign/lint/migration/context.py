@@ -102,19 +102,25 @@ class Transaction:
 
 
 @dataclass(slots=True)
-class NewTables:
-    """The run's new migrations (``files``: those added since ``--changed-since``'s revision,
-    or ``migrate up``'s pending ones) deploy together, before any code uses what they make: a
-    table one of them made, and none of them wrote rows into, is neither in use nor holding
-    data in a later one (``made``, by key)."""
+class Run:
+    """What a run carries from file to file.
 
-    files: frozenset[str] = frozenset()
+    The run's new migrations (``new_files``: those added since ``--changed-since``'s
+    revision, or ``migrate up``'s pending ones) deploy together, before any code uses what
+    they make: a table one of them made, and none of them wrote rows into, is neither in use
+    nor holding data in a later one (``made``, by key). The parts of one file (Liquibase
+    changesets) run on one connection: a session setting made in one holds in the next
+    (``last``: the previous part's path and session)."""
+
+    new_files: frozenset[str] = frozenset()
     made: set[str] = field(default_factory=set)
+    last: tuple[str, Session] | None = None
 
     def done(self, f: MigrationFile, session: Session) -> None:
         """After ``f`` ran: keep the tables it made when it is one of the new migrations."""
-        if f.path in self.files:
+        if f.path in self.new_files:
             self.made = (self.made | session.created) - session.written
+        self.last = (f.path, session)
 
 
 @dataclass(slots=True)
@@ -144,14 +150,18 @@ class Session:
         f: MigrationFile,
         lock_timeout_files: frozenset[str],
         statements: tuple[LintedStatement, ...] = (),
-        new: NewTables | None = None,
+        run: Run | None = None,
     ) -> Session:
         """A new file's session: in the runner's transaction when it wraps the file (a file
         sent as one query: when it holds more than one statement), with the runner's lock
-        timeout when it sets one, and the tables earlier new migrations of the run made."""
+        timeout when it sets one, the tables earlier new migrations of the run made, and the
+        timeouts the previous part of the same file set."""
         session = cls(lock_timeout=f.path in lock_timeout_files, file_statements=statements)
-        if new is not None and f.path in new.files:
-            session.fresh = frozenset(new.made)
+        if run is not None and f.path in run.new_files:
+            session.fresh = frozenset(run.made)
+        if run is not None and run.last is not None and run.last[0] == f.path:
+            session.lock_timeout |= run.last[1].lock_timeout
+            session.statement_timeout = run.last[1].statement_timeout
         if f.wrapped and not (f.multi_statement and len(statements) < 2):
             session.transaction = Transaction(implicit=True)
         return session

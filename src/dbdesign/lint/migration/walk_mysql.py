@@ -28,7 +28,7 @@ from dbdesign.dialects.tokens import Source, Tok
 from dbdesign.errors import DbdesignError
 from dbdesign.lint.migration.context import (
     LintedStatement,
-    NewTables,
+    Run,
     ServerVersion,
     Session,
     StatementContext,
@@ -341,10 +341,10 @@ def walk(
     sets lock_wait_timeout from the file's ``lock_timeout`` header or the configuration)."""
     server = server_of(server)
     state = reader_for(schema_text, schema_file)
-    new = NewTables(new_files)
+    run = Run(new_files)
     for f in files:
         src, statements = split_script(f.text, f.display)
-        session = Session.of(f, lock_timeout_files, new=new)
+        session = Session.of(f, lock_timeout_files, run=run)
         fk_checks = True
         for st in statements:
             toks = tokenize(src, st.start, st.end)
@@ -389,7 +389,7 @@ def walk(
             if node.parsed is not None:
                 with contextlib.suppress(DbdesignError, KeyError, ValueError, AssertionError):
                     state.apply(node.parsed)
-        new.done(f, session)
+        run.done(f, session)
 
 
 def _track(session: Session, stmt: LintedStatement, node: MySQLNode) -> None:

@@ -17,7 +17,7 @@ from pglast import parser
 from dbdesign.errors import ParseError
 from dbdesign.lint.migration.context import (
     LintedStatement,
-    NewTables,
+    Run,
     ServerVersion,
     Session,
     StatementContext,
@@ -140,7 +140,7 @@ def walk(
     ``lock_timeout_files``: files whose runner sets a lock timeout itself (dbdesign's
     ``lock_timeout`` header or configuration)."""
     reader = reader_for(schema_text, schema_file)
-    new = NewTables(new_files)
+    run = Run(new_files)
     for f in files:
         text = blank_meta_and_copy(f.text)
         stmts = _parse(f, text)
@@ -148,7 +148,7 @@ def walk(
         lines = Lines(text)
         reader.begin(text, f.display)
         every = tuple(_statement(f, data, lines, raw) for raw in stmts)
-        session = Session.of(f, lock_timeout_files, every, new)
+        session = Session.of(f, lock_timeout_files, every, run)
         for raw, stmt in zip(stmts, every, strict=True):
             yield StatementContext(stmt, server, session, reader)
             made = _made(stmt)
@@ -160,4 +160,4 @@ def walk(
             _track(session, stmt)
             session.statements.append(stmt)
             reader.apply(raw)
-        new.done(f, session)
+        run.done(f, session)

@@ -36,7 +36,7 @@ from dbdesign.dialects.tokens import Source, Tok
 from dbdesign.errors import DbdesignError
 from dbdesign.lint.migration.context import (
     LintedStatement,
-    NewTables,
+    Run,
     ServerVersion,
     Session,
     StatementContext,
@@ -354,7 +354,7 @@ def walk(
     ``lock_timeout_files``: files whose runner sets a busy timeout itself (dbdesign's runner
     waits for the database's write lock with one)."""
     state = reader_for(schema_text, schema_file)
-    new = NewTables(new_files)
+    run = Run(new_files)
     following = _statements(files[0]) if files else []
     previous: tuple[LintedStatement, ...] = ()
     for i, f in enumerate(files):
@@ -366,7 +366,7 @@ def walk(
             raw.node.later += after
             raw.node.previous = previous
         previous = tuple(r.stmt for r in raws)
-        session = Session.of(f, lock_timeout_files, new=new)
+        session = Session.of(f, lock_timeout_files, run=run)
         fk = not foreign_keys_off_header(f)
         written = session.written
         for raw in raws:
@@ -382,7 +382,7 @@ def walk(
             session.statements.append(stmt)
             if node.parsed is not None:
                 _apply(state, node.parsed)
-        new.done(f, session)
+        run.done(f, session)
 
 
 def _foreign_keys(session: Session, node: SQLiteNode, fk: bool) -> bool:
