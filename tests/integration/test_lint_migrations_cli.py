@@ -336,6 +336,20 @@ def test_a_liquibase_changeset_keeps_the_lock_timeout_an_earlier_one_set(
     assert found("SELECT 1;\n") == ["MIG001", "MIG020"]
 
 
+def test_flyway_placeholders_parse_and_keep_positions(tmp_path: Path) -> None:
+    """${name} placeholders (Flyway's, Liquibase's) stand in for values the linter does not
+    know: the statement still parses, on the file's own line and column."""
+    folder = write(tmp_path / "m", {
+        "V1__init.sql": "CREATE TABLE ${flyway:defaultSchema}.users (id bigint PRIMARY KEY, "
+                        "email text);\n",
+        "V2__idx.sql": "SELECT '${app.name}';\nCREATE INDEX users_email "
+                       "ON ${flyway:defaultSchema}.users (email);\n",
+    })  # fmt: skip
+    r = run("lint", "--migrations", str(folder), "-f", "json")
+    assert r.returncode == 1, r.stderr
+    assert codes(r) == [("MIG001", "V2__idx.sql", 2)]
+
+
 def test_bad_input(tmp_path: Path) -> None:
     f = write(tmp_path, {"1_a.up.sql": "CREATE TABLE t (id int);\nALTER TABLE t ADD COLUMN;\n"})
     r = run("lint", "--migrations", str(f / "1_a.up.sql"))

@@ -72,6 +72,7 @@ DBMATE = re.compile(r"^--\s*migrate:(?P<part>up|down)\b(?P<opts>[^\n]*)$", re.M)
 _NO_TX_HEADER = re.compile(r"^\s*--\s*dbdesign:[^\n]*\bno-transaction\b", re.I | re.M)
 _FLYWAY_NO_TX = re.compile(r"executeInTransaction\s*=\s*false", re.I)
 _NUMBERS = re.compile(r"(\d+)")
+_PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][\w.:-]*)\}")
 _LIQUIBASE = re.compile(r"\A\s*--\s*liquibase\s+formatted\s+sql\b", re.I)
 _CHANGESET = re.compile(r"^--\s*changeset\s+\S+(?P<attrs>[^\n]*)$", re.I | re.M)
 PRISMA = "migration.sql"
@@ -107,8 +108,8 @@ class MigrationFile:
     runner: str
     wrapped: bool
     popx: tuple[str, str] | None = None
-    # The file's whole text where ``text`` is one part of it (a Liquibase changeset): its
-    # suppression comments are read from all of it
+    # The file's own text where ``text`` is one part of it (a Liquibase changeset) or has its
+    # placeholders replaced: its suppression comments are read from it
     whole: str | None = None
     # The runner sends the file as one multi-statement query: PostgreSQL runs it as one
     # implicit transaction only when it holds more than one statement.
@@ -140,6 +141,13 @@ def _dbmate(text: str) -> tuple[str, bool] | None:
     return blank_before + kept + blank_after, wrapped
 
 
+def placeholders(text: str) -> str:
+    """Flyway's and Liquibase's ``${name}`` placeholders made identifiers of the same length
+    (``${flyway:defaultSchema}`` -> ``_flyway_defaultSchema__``), so the statements parse
+    and every position stays the file's; the value they stand for is not known here."""
+    return _PLACEHOLDER.sub(lambda m: "_" + re.sub(r"\W", "_", m.group(1)) + "__", text)
+
+
 def _blank(text: str) -> str:
     return re.sub(r"[^\n]", " ", text)
 
@@ -156,7 +164,7 @@ def _liquibase(path: Path, text: str) -> list[MigrationFile] | None:
         end = marks[n + 1].start() if n + 1 < len(marks) else len(text)
         part = _blank(text[: m.start()]) + text[m.start() : end] + _blank(text[end:])
         wrapped = "runintransaction:false" not in m.group("attrs").replace(" ", "").lower()
-        out.append(MigrationFile(str(path), part, "liquibase", wrapped, whole=text))
+        out.append(MigrationFile(str(path), placeholders(part), "liquibase", wrapped, whole=text))
     return out
 
 
@@ -178,7 +186,8 @@ def classify(path: Path, text: str) -> MigrationFile:
     if FLYWAY.match(name):
         conf = path.with_name(name + ".conf")
         settings = read_text_file(conf) if conf.is_file() else text[:2000]
-        return MigrationFile(str(path), text, "flyway", not _FLYWAY_NO_TX.search(settings))
+        wrapped = not _FLYWAY_NO_TX.search(settings)
+        return MigrationFile(str(path), placeholders(text), "flyway", wrapped, whole=text)
     dbmate = _dbmate(text)
     if dbmate is not None:
         return MigrationFile(str(path), dbmate[0], "dbmate", dbmate[1])
