@@ -144,6 +144,11 @@ class Session:
     # the statement it is about and the answer.
     answers: dict[str, tuple[LintedStatement, Any]] = field(default_factory=dict)
 
+    def made(self, key: str) -> bool:
+        """Whether table ``key`` was made by this file, or by an earlier new migration of the
+        run and left empty (nothing uses it yet)."""
+        return key in self.created or key in self.fresh
+
     @classmethod
     def of(
         cls,
@@ -191,7 +196,7 @@ class StatementContext:
     def created_here(self, key: str) -> bool:
         """Whether table ``key`` was made earlier in the same file, or by an earlier new
         migration of the run (nothing uses it yet)."""
-        return key in self.session.created or key in self.session.fresh
+        return self.session.made(key)
 
     def later(self) -> tuple[LintedStatement, ...]:
         """The statements of the file after this one."""

@@ -178,8 +178,8 @@ def lint_migrations(
     # since the revision (a changed old one is deployed already)
     new: frozenset[str] = frozenset()
     if opts.changed_since:
-        reported = {f.path for f in changed_since(opts.changed_since, files)}
-        new = frozenset(f.path for f in changed_since(opts.changed_since, files, added=True))
+        reported, added = changed_since(opts.changed_since, files)
+        new = frozenset(added)
     if opts.report_only is not None:
         reported &= opts.report_only
         new = opts.report_only

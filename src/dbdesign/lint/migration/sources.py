@@ -265,6 +265,27 @@ def collect(paths: list[str], stdin: str | None = None) -> list[MigrationFile]:
     return out
 
 
+# What makes each runner run a file outside a transaction: dbmate's up-section marker,
+# Flyway's script config (a ``-- flyway:`` comment or V<n>__name.sql.conf), dbdesign's header,
+# Atlas's file directive, Liquibase's changeset attribute; Prisma sends a file of one statement
+# as it is; popx reads it from the file's name; drizzle's migrator has no way.
+_OUTSIDE_TRANSACTION = {
+    "dbdesign": "-- dbdesign: no-transaction",
+    "dbmate": "-- migrate:up transaction:false",
+    "flyway": "-- flyway:executeInTransaction=false",
+    "prisma": "-- a migration of its own holding only this statement (Prisma sends it alone)",
+    "popx": "-- a file of its own named VERSION_name.postgres.autocommit.up.sql",
+    "atlas": "-- atlas:txmode none",
+    "drizzle": "-- outside drizzle's migrator, which runs every pending file in one transaction",
+    "liquibase": "--changeset author:id runInTransaction:false",
+}
+
+
+def no_transaction_header(runner: str) -> str:
+    """The first line of a migration ``runner`` runs outside a transaction."""
+    return _OUTSIDE_TRANSACTION.get(runner, _OUTSIDE_TRANSACTION["dbdesign"])
+
+
 def _migrations(path: Path, text: str) -> list[MigrationFile]:
     """What a file holds: its Liquibase changesets, else the file as one migration."""
     return _liquibase(path, text) or [classify(path, text)]
@@ -294,16 +315,13 @@ def for_dialect(files: list[MigrationFile], dialect: str) -> list[MigrationFile]
     return out
 
 
-def changed_since(
-    rev: str, files: list[MigrationFile], *, added: bool = False
-) -> list[MigrationFile]:
-    """The files added or changed (``added``: added) since git revision ``rev``, and new
-    files git does not track yet (the others are still read, as the schema the changed ones
-    apply to, but not reported on)."""
-    which = "--diff-filter=A" if added else "--diff-filter=AMR"
+def changed_since(rev: str, files: list[MigrationFile]) -> tuple[set[str], set[str]]:
+    """The paths of ``files`` added or changed since git revision ``rev``, and of those
+    added (both with the new files git does not track yet): the others are still read, as
+    the schema the changed ones apply to, but not reported on; the added ones are new."""
     try:
         res = subprocess.run(
-            ["git", "diff", "--name-only", which, "-z", rev, "--", "."],
+            ["git", "diff", "--name-status", "--diff-filter=AMR", "-z", rev, "--", "."],
             capture_output=True,
             text=True,
             check=True,
@@ -320,10 +338,29 @@ def changed_since(
         raise ConfigError("--changed-since needs git on PATH") from None
     except subprocess.CalledProcessError as e:
         raise ConfigError(f"--changed-since {rev}: {e.stderr.strip() or 'git failed'}") from None
-    # git prints paths relative to the top of the work tree (diff) and to "." (ls-files).
-    top = subprocess.run(
-        ["git", "rev-parse", "--show-toplevel"], capture_output=True, text=True, timeout=60
-    ).stdout.strip()
-    changed = {(Path(top) / n).resolve() for n in res.stdout.split("\0") if n}
-    changed |= {Path(n).resolve() for n in new.stdout.split("\0") if n}
-    return [f for f in files if f.path != "-" and Path(f.path).resolve() in changed]
+    # git prints paths relative to the top of the work tree (diff) and to "." (ls-files);
+    # --name-status -z: a status, then its path (two for a rename: the old and the new).
+    top = Path(
+        subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"], capture_output=True, text=True, timeout=60
+        ).stdout.strip()
+    )
+    changed, added = set(), set()
+    fields = iter(res.stdout.split("\0"))
+    for status in fields:
+        if not status:
+            continue
+        path = next(fields, "")
+        if status.startswith("R"):
+            path = next(fields, "")
+        changed.add((top / path).resolve())
+        if status == "A":
+            added.add((top / path).resolve())
+    untracked = {Path(n).resolve() for n in new.stdout.split("\0") if n}
+    changed |= untracked
+    added |= untracked
+    on_disk = {f.path: Path(f.path).resolve() for f in files if f.path != "-"}
+    return (
+        {f for f, r in on_disk.items() if r in changed},
+        {f for f, r in on_disk.items() if r in added},
+    )

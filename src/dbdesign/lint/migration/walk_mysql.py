@@ -363,9 +363,7 @@ def walk(
             _scan(node, kind, src, toks, st.end)
             node.wait = node.wait or wait
             node.tables = _tables(node)
-            node.in_use = tuple(
-                t for t in node.tables if t not in session.created and t not in session.fresh
-            )
+            node.in_use = tuple(t for t in node.tables if not session.made(t))
             node.ddl = first in DDL_WORDS and kind not in (
                 "CREATE DATABASE",
                 "CREATE SCHEMA",

@@ -12,6 +12,7 @@ from dbdesign.dialects.postgres_tx import needs_no_transaction
 from dbdesign.lint.findings import Hit
 from dbdesign.lint.migration.context import StatementContext
 from dbdesign.lint.migration.pg import SHARE, lock, table_in_use
+from dbdesign.lint.migration.sources import no_transaction_header
 from dbdesign.lint.migration.walk_postgres import relation_key
 from dbdesign.lint.registry import migration_rule
 
@@ -101,27 +102,6 @@ def concurrently_in_transaction(ctx: StatementContext) -> Iterator[Hit]:
         "the migration fails",
         fix=f"{no_transaction_header(runner)}\n{ctx.stmt.text.rstrip(';')};",
     )
-
-
-# What makes each runner run a file outside a transaction: dbmate's up-section marker,
-# Flyway's script config (a ``-- flyway:`` comment or V<n>__name.sql.conf), dbdesign's header;
-# Atlas's file directive; Prisma sends a file of one statement as it is; popx reads it from
-# the file's name.
-_NO_TX_HEADER = {
-    "dbdesign": "-- dbdesign: no-transaction",
-    "dbmate": "-- migrate:up transaction:false",
-    "flyway": "-- flyway:executeInTransaction=false",
-    "prisma": "-- a migration of its own holding only this statement (Prisma sends it alone)",
-    "popx": "-- a file of its own named VERSION_name.postgres.autocommit.up.sql",
-    "atlas": "-- atlas:txmode none",
-    "drizzle": "-- outside drizzle's migrator, which runs every pending file in one transaction",
-    "liquibase": "--changeset author:id runInTransaction:false",
-}
-
-
-def no_transaction_header(runner: str) -> str:
-    """The first line of a migration ``runner`` runs outside a transaction."""
-    return _NO_TX_HEADER.get(runner, _NO_TX_HEADER["dbdesign"])
 
 
 def _version_num(ctx: StatementContext) -> int:
