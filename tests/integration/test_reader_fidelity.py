@@ -216,6 +216,28 @@ CASES = {
         CREATE TABLE gone (id int);
         CREATE INDEX gone_k ON gone (id);
     """,
+    # and a column's indexes and table constraints with the column; with CASCADE, other tables'
+    # foreign keys to it (as Prisma's generated migrations do: drop, re-add, re-index)
+    "dropped_column_dependants": """
+        CREATE TABLE p (id int PRIMARY KEY, code text UNIQUE, keep int UNIQUE);
+        CREATE TABLE t (a int, b int, c int, d text, "Q" int, p_id int REFERENCES p (id),
+            p_code text, CONSTRAINT t_p_code FOREIGN KEY (p_code) REFERENCES p (code),
+            CONSTRAINT t_b_ok CHECK (b > 0), CONSTRAINT t_ab_ok CHECK (a < b),
+            CONSTRAINT t_c_ok CHECK (c > 0), UNIQUE (a, b), PRIMARY KEY (a, c));
+        CREATE UNIQUE INDEX t_ab ON t (a, b);
+        CREATE INDEX t_c_where_a ON t (c) WHERE a > 0;
+        CREATE INDEX t_lower_d ON t ((lower(d) || a::text));
+        CREATE INDEX t_c_incl ON t (c) INCLUDE ("Q");
+        CREATE INDEX t_c_only ON t (c);
+        CREATE INDEX t_b ON t (b);
+        ALTER TABLE t DROP COLUMN a, DROP COLUMN "Q";
+        ALTER TABLE t DROP COLUMN p_id;
+        ALTER TABLE p DROP COLUMN code CASCADE;
+        ALTER TABLE t ADD COLUMN a uuid NOT NULL;
+        CREATE UNIQUE INDEX t_ab ON t (a, b);
+        CREATE INDEX t_c_where_a ON t (c);
+        ALTER TABLE t ADD CONSTRAINT t_ab_ok CHECK (b > 1);
+    """,
     # PostgreSQL 15+: SET NULL / SET DEFAULT of some of the key's columns only
     "set_null_some_columns": """
         CREATE TABLE p (tenant int, id int, PRIMARY KEY (tenant, id));

@@ -5,14 +5,18 @@ DDL reader: changes to objects already read, followed wherever the server follow
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from dbdesign.model import View
+from dbdesign.model import Exclusion, Index, IndexElement, View
 from dbdesign.readers.ddl.pgast import names as _names
-from dbdesign.readers.ddl.pgbuild import TableBuilder, Tree
+from dbdesign.readers.ddl.pgbuild import TableBuilder, Tree, table_key
 from dbdesign.readers.ddl.pgrename import ColumnRename
-from dbdesign.readers.ddl.pgtables import TableStatements, identity_from_options
+from dbdesign.readers.ddl.pgtables import (
+    TableStatements,
+    expr_column_refs,
+    identity_from_options,
+)
 from dbdesign.readers.ddl.pgtypes import TypeStatements
 
 # Relations that carry indexes, triggers, rules or policies, which a DROP takes with them.
@@ -91,7 +95,8 @@ class AlterStatements(TableStatements, TypeStatements):
     def _alter_table(self, t: TableBuilder, sub: str, cmd: Tree, only: bool = False) -> None:
         """One ALTER TABLE subcommand on a table read before, by its subtype."""
         name: str = cmd.get("name") or ""
-        d: Any = cmd.get("def")
+        # (DROP COLUMN's CASCADE is on the subcommand itself)
+        d: Any = cmd if sub == "AT_DropColumn" else cmd.get("def")
         if sub in _ROW_SECURITY:
             setattr(t, *_ROW_SECURITY[sub])
         elif sub in _TRIGGER_STATES:
@@ -132,7 +137,33 @@ class AlterStatements(TableStatements, TypeStatements):
         self._note_toast(t)
 
     def _at_drop_column(self, t: TableBuilder, name: str, d: Any, only: bool) -> None:
+        """The column, and what involves it: PostgreSQL drops the table's indexes and
+        constraints that use the column with it ("ALTER TABLE": DROP COLUMN), and with CASCADE
+        other tables' foreign keys that reference it (``d``: the subcommand)."""
         t.columns = [c for c in t.columns if c.name != name]
+        if t.primary_key is not None and name in t.primary_key.columns:
+            t.primary_key = None
+        uses: list[tuple[dict[str, Any], Callable[[Any], bool]]] = [
+            (t.uniques, lambda u: name in u.columns),
+            (t.foreign_keys, lambda f: name in f.columns),
+            (t.checks, lambda c: name in expr_column_refs(c.expr)),
+            (t.exclusions, lambda x: _involves(name, [e.element for e in x.elements], x)),
+        ]
+        for coll, used in uses:
+            for cname in [k for k, v in coll.items() if used(v)]:
+                del coll[cname]
+        key = table_key(t)
+        for ik in [
+            k
+            for k, i in self.indexes.items()
+            if i.table_key == key and _involves(name, i.elements, i)
+        ]:
+            del self.indexes[ik]
+        if d.get("behavior") == "DROP_CASCADE":
+            for other in self.tables.values():
+                for fk_name, fk in list(other.foreign_keys.items()):
+                    if fk.ref_table == key and name in fk.ref_columns:
+                        del other.foreign_keys[fk_name]
 
     def _at_column_default(self, t: TableBuilder, name: str, d: Any, only: bool) -> None:
         dtype = next((c.type for c in t.columns if c.name == name), None)
@@ -388,3 +419,14 @@ def _drop_names(rtype: str, obj: Tree) -> list[str]:
             _names(obj["TypeName"]["names"]) if "TypeName" in obj else _names(obj["List"]["items"])
         )
     return _names(obj["List"]["items"] if "List" in obj else [obj])
+
+
+def _involves(column: str, elements: Iterable[IndexElement], x: Index | Exclusion) -> bool:
+    """Whether an index or exclusion constraint uses ``column``: as a key, in a key's
+    expression, as an INCLUDE column or in its predicate."""
+    if column in x.include:
+        return True
+    for e in elements:
+        if e.column == column or (e.expr is not None and column in expr_column_refs(e.expr)):
+            return True
+    return x.where is not None and column in expr_column_refs(x.where)

@@ -6,9 +6,12 @@ parameters, and how a partition's keys and indexes attach to its parent's.
 from __future__ import annotations
 
 import dataclasses
+import json
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
+
+from pglast.parser import parse_sql_json
 
 from dbdesign.dialects.postgres import (
     BUILTIN_OPCLASSES,
@@ -555,6 +558,12 @@ def _expr_colname(e: Tree) -> str:
     if "FuncCall" in expr:
         return _names(expr["FuncCall"]["funcname"])[-1]
     return "expr"
+
+
+def expr_column_refs(e: Expr) -> list[str]:
+    """The column names an expression of the model refers to (read from its text)."""
+    tree = json.loads(parse_sql_json(f"SELECT ({e.text})"))["stmts"][0]["stmt"]
+    return _column_refs(tree)
 
 
 def _column_refs(tree: Any) -> list[str]:
