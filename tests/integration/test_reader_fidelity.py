@@ -238,6 +238,32 @@ CASES = {
         CREATE INDEX t_c_where_a ON t (c);
         ALTER TABLE t ADD CONSTRAINT t_ab_ok CHECK (b > 1);
     """,
+    # DROP ... CASCADE takes the views that read a relation (and theirs, materialized ones with
+    # their indexes) and other tables' foreign keys to it (Lemmy's migrations drop a view so
+    # and re-create its dependants)
+    "drop_cascade_dependants": """
+        CREATE SCHEMA s;
+        CREATE TABLE p (id int PRIMARY KEY);
+        CREATE TABLE c (id int, p_id int REFERENCES p, CONSTRAINT c_p2 FOREIGN KEY (id)
+            REFERENCES p (id));
+        CREATE VIEW p_view AS SELECT id FROM p;
+        CREATE VIEW p_view_2 AS SELECT v.id FROM p_view v JOIN c ON c.id = v.id;
+        CREATE MATERIALIZED VIEW s.p_mview AS SELECT id FROM public.p_view_2;
+        CREATE UNIQUE INDEX p_mview_id ON s.p_mview (id);
+        CREATE VIEW c_view AS SELECT p_id FROM c;
+        CREATE VIEW other AS SELECT 1 AS one;
+        DROP VIEW p_view CASCADE;
+        CREATE VIEW p_view AS SELECT id, id + 1 AS next FROM p;
+        CREATE MATERIALIZED VIEW s.p_mview AS SELECT id FROM p_view;
+        CREATE UNIQUE INDEX p_mview_id ON s.p_mview (id);
+        DROP TABLE p CASCADE;
+        CREATE TABLE p (id bigint PRIMARY KEY);
+        ALTER TABLE c ADD FOREIGN KEY (p_id) REFERENCES p;
+        ALTER TABLE c DROP CONSTRAINT c_p_id_fkey;
+        ALTER TABLE c ADD FOREIGN KEY (p_id) REFERENCES p, ADD CHECK (id > 0);
+        ALTER TABLE c DROP COLUMN id;
+        ALTER TABLE c ADD COLUMN id int CHECK (id > 1);
+    """,
     # PostgreSQL 15+: SET NULL / SET DEFAULT of some of the key's columns only
     "set_null_some_columns": """
         CREATE TABLE p (tenant int, id int, PRIMARY KEY (tenant, id));

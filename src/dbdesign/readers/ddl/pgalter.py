@@ -5,8 +5,12 @@ DDL reader: changes to objects already read, followed wherever the server follow
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import Any
+
+from pglast.parser import parse_sql_json
 
 from dbdesign.model import Exclusion, Index, IndexElement, View
 from dbdesign.readers.ddl.pgast import names as _names
@@ -120,6 +124,7 @@ class AlterStatements(TableStatements, TypeStatements):
                 self._attach_keys(t, child)
 
     def _at_drop_constraint(self, t: TableBuilder, name: str, d: Any, only: bool) -> None:
+        self._release(t.schema, name)
         for coll in t.constraint_maps():
             coll.pop(name, None)
         if t.primary_key is not None and t.primary_key.name == name:
@@ -142,6 +147,7 @@ class AlterStatements(TableStatements, TypeStatements):
         other tables' foreign keys that reference it (``d``: the subcommand)."""
         t.columns = [c for c in t.columns if c.name != name]
         if t.primary_key is not None and name in t.primary_key.columns:
+            self._release(t.schema, t.primary_key.name)
             t.primary_key = None
         uses: list[tuple[dict[str, Any], Callable[[Any], bool]]] = [
             (t.uniques, lambda u: name in u.columns),
@@ -151,6 +157,7 @@ class AlterStatements(TableStatements, TypeStatements):
         ]
         for coll, used in uses:
             for cname in [k for k, v in coll.items() if used(v)]:
+                self._release(t.schema, cname)
                 del coll[cname]
         key = table_key(t)
         for ik in [
@@ -158,11 +165,12 @@ class AlterStatements(TableStatements, TypeStatements):
             for k, i in self.indexes.items()
             if i.table_key == key and _involves(name, i.elements, i)
         ]:
-            del self.indexes[ik]
+            self._release(t.schema, self.indexes.pop(ik).name)
         if d.get("behavior") == "DROP_CASCADE":
             for other in self.tables.values():
                 for fk_name, fk in list(other.foreign_keys.items()):
                     if fk.ref_table == key and name in fk.ref_columns:
+                        self._release(other.schema, fk_name)
                         del other.foreign_keys[fk_name]
 
     def _at_column_default(self, t: TableBuilder, name: str, d: Any, only: bool) -> None:
@@ -302,6 +310,22 @@ class AlterStatements(TableStatements, TypeStatements):
         drop = _DROP.get(str(rtype), AlterStatements._drop_relation)
         for obj in s.get("objects") or ():
             drop(self, str(rtype), obj)
+            if s.get("behavior") == "DROP_CASCADE" and rtype in _RELATIONS:
+                self._drop_dependants("{}.{}".format(*self._qual_names(_drop_names(rtype, obj))))
+
+    def _drop_dependants(self, key: str) -> None:
+        """What DROP ... CASCADE takes with relation ``key``: other tables' foreign keys to it,
+        and the views that read it, with what depends on them in turn."""
+        for t in self.tables.values():
+            for name in [n for n, f in t.foreign_keys.items() if f.ref_table == key]:
+                self._release(t.schema, name)
+                del t.foreign_keys[name]
+        for vkey, v in list(self.views.items()):
+            schema = v.query.schema or "public"
+            reads = {f"{sch or schema}.{rel}" for sch, rel in _relations_read(v.query.text)}
+            if vkey in self.views and key in reads:
+                self._forget("OBJECT_VIEW", vkey)
+                self._drop_dependants(vkey)
 
     # DROP by the kind of object dropped: (its kind, the object as the statement names it);
     # see _DROP.
@@ -330,24 +354,39 @@ class AlterStatements(TableStatements, TypeStatements):
     def _drop_relation(self, rtype: str, obj: Tree) -> None:
         """Anything else keyed ``schema.name``: a table with the sequences it owns, or a view,
         index, sequence or type; a relation with its indexes, triggers, rules and policies."""
-        key = "{}.{}".format(*self._qual_names(_drop_names(rtype, obj)))
+        self._forget(rtype, "{}.{}".format(*self._qual_names(_drop_names(rtype, obj))))
+
+    def _forget(self, rtype: str, key: str) -> None:
+        """A dropped object (and what goes with it): its names are free again."""
+        schema, _, name = key.partition(".")
+        self._release(schema, name)
         if rtype == "OBJECT_TABLE":
-            self.tables.pop(key, None)
+            t = self.tables.pop(key, None)
+            if t is not None:
+                self._release(schema, *(c for m in t.constraint_maps() for c in m))
+                if t.primary_key is not None:
+                    self._release(schema, t.primary_key.name)
             for sk in [
                 k
                 for k, q in self.sequences.items()
                 if q.owned_by and q.owned_by.startswith(key + ".")
             ]:
-                del self.sequences[sk]
+                self._release(schema, self.sequences.pop(sk).name)
         else:
             for store in self._relation_stores():
                 store.pop(key, None)
         if rtype in _RELATIONS:
             for ik in [k for k, i in self.indexes.items() if i.table_key == key]:
-                del self.indexes[ik]
+                self._release(schema, self.indexes.pop(ik).name)
             for store in self._named_stores().values():
                 for k in [k for k in store if k.startswith(key + ".")]:
                     del store[k]
+
+    def _release(self, schema: str, *names: str) -> None:
+        """Names of dropped relations or constraints: the server may choose them again."""
+        for taken in (self.rel_names.get(schema), self.con_names.get(schema)):
+            if taken is not None:
+                taken.difference_update(names)
 
     def _relation_stores(self) -> list[dict[str, Any]]:
         """Objects keyed ``schema.name`` other than tables."""
@@ -430,3 +469,23 @@ def _involves(column: str, elements: Iterable[IndexElement], x: Index | Exclusio
         if e.column == column or (e.expr is not None and column in expr_column_refs(e.expr)):
             return True
     return x.where is not None and column in expr_column_refs(x.where)
+
+
+@lru_cache(maxsize=1024)
+def _relations_read(query: str) -> frozenset[tuple[str | None, str]]:
+    """The relations a view's query names: (schema as written or None, name)."""
+    out: set[tuple[str | None, str]] = set()
+
+    def walk(n: Any) -> None:
+        if isinstance(n, dict):
+            rv = n.get("RangeVar")
+            if rv is not None and len(n) == 1:
+                out.add((rv.get("schemaname"), rv["relname"]))
+            for v in n.values():
+                walk(v)
+        elif isinstance(n, list):
+            for v in n:
+                walk(v)
+
+    walk(json.loads(parse_sql_json(query)))
+    return frozenset(out)
