@@ -37,7 +37,7 @@ def codes(r: subprocess.CompletedProcess[str]) -> list[tuple[str, str, int]]:
 def write(folder: Path, files: dict[str, str]) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
-        (folder / name).parent.mkdir(exist_ok=True)
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_text(text)
     return folder
 
@@ -120,8 +120,55 @@ CONCURRENT = "CREATE INDEX CONCURRENTLY idx_orders_customer ON orders (customer_
              "deploy/a_index.sql": "BEGIN;\n" + INDEX + "COMMIT;\n"},
             [("MIG001", "a_index.sql", 2)],
         ),
+        # goose: the Up section only; a transaction unless NO TRANSACTION (anywhere in the
+        # file); StatementEnd ends a statement without its semicolon
+        (
+            {"00001_init.sql": "-- +goose Up\n" + TABLE + "-- +goose Down\nDROP TABLE orders;\n",
+             "00002_idx.sql": "-- +goose Up\n-- +goose StatementBegin\nSELECT 1\n"
+                              "-- +goose StatementEnd\n" + INDEX
+                              + "-- +goose Down\nDROP INDEX idx_orders_customer;\n",
+             "00003_cic.sql": "-- +goose Up\n-- +goose NO TRANSACTION\n"
+                              + CONCURRENT.replace("idx_", "i2_"),
+             "00004_cic.sql": "-- +goose Up\n" + CONCURRENT.replace("idx_", "i3_")},
+            [("MIG001", "00002_idx.sql", 5), ("MIG002", "00004_cic.sql", 2)],
+        ),
+        # sql-migrate: the same shape; "Up notransaction" runs outside a transaction
+        (
+            {"1_init.sql": "-- +migrate Up\n" + TABLE + "-- +migrate Down\nDROP TABLE orders;\n",
+             "2_cic.sql": "-- +migrate Up notransaction\n" + CONCURRENT
+                          + "-- +migrate Down\nDROP INDEX idx_orders_customer;\n",
+             "3_cic.sql": "-- +migrate Up\n" + CONCURRENT.replace("idx_", "i2_")},
+            [("MIG002", "3_cic.sql", 2)],
+        ),
+        # sqlx: migrations/ beside Cargo.toml, each file in a transaction unless its very
+        # first characters are "-- no-transaction"
+        (
+            {"Cargo.toml": '[package]\nname = "shop"\n',
+             "migrations/20240101000000_init.sql": TABLE,
+             "migrations/20240102000000_cic.sql": "-- no-transaction\n" + CONCURRENT,
+             "migrations/20240103000000_cic.sql": "\n-- no-transaction\n"
+                                                  + CONCURRENT.replace("idx_", "i2_")},
+            [("MIG002", "20240103000000_cic.sql", 3)],
+        ),
+        # diesel: a folder a migration (up.sql), ordered by version without its dashes, each
+        # in a transaction unless metadata.toml says not; .sql files beside are not run
+        (
+            {"Cargo.toml": '[package]\nname = "shop"\n',
+             "migrations/data_fix.sql": "DROP TABLE orders;\n",
+             "migrations/00000000000000_diesel_initial_setup/up.sql": "SELECT 1;\n",
+             "migrations/2024-01-01-000000_init/up.sql": TABLE,
+             "migrations/2024-01-01-000000_init/down.sql": "DROP TABLE orders;\n",
+             "migrations/20240101120000_idx/up.sql": INDEX,
+             "migrations/2024-01-02-000000_cic/up.sql": CONCURRENT.replace("idx_", "i2_"),
+             "migrations/2024-01-02-000000_cic/metadata.toml": "run_in_transaction = false\n",
+             "migrations/2024-01-03-000000_cic/up.sql": CONCURRENT.replace("idx_", "i3_")},
+            [("MIG001", "up.sql", 1), ("MIG002", "up.sql", 1)],
+        ),
     ],
-    ids=["dbdesign", "flyway", "dbmate", "popx", "prisma", "atlas", "drizzle", "sqitch"],
+    ids=[
+        "dbdesign", "flyway", "dbmate", "popx", "prisma", "atlas", "drizzle", "sqitch", "goose",
+        "sql-migrate", "sqlx", "diesel",
+    ],
 )  # fmt: skip
 def test_layouts(
     tmp_path: Path, files: dict[str, str], expected: list[tuple[str, str, int]]
@@ -129,6 +176,8 @@ def test_layouts(
     folder = write(tmp_path / "m", files)
     if "sqitch.plan" in files:
         folder = folder / "deploy"
+    if "Cargo.toml" in files:
+        folder = folder / "migrations"
     r = run("lint", "--migrations", str(folder), "-f", "json")
     assert r.returncode == 1, r.stderr
     assert codes(r) == expected

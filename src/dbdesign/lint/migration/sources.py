@@ -46,13 +46,24 @@ Keto)                     per version the file for the linted          says ``.a
                           database (``.postgres.``, ``.mysql.``,
                           ``.sqlite3.``) wins over the generic one,
                           files for other databases are skipped
+goose, sql-migrate        ``00001_name.sql`` with ``-- +goose Up`` /   yes, unless ``-- +goose
+                          ``-- +goose Down`` (``-- +migrate Up`` ...)  NO TRANSACTION`` (``--
+                          sections (the down part is skipped)          +migrate Up
+                                                                       notransaction``)
+sqlx                      ``VERSION_name.sql`` in ``migrations/``      yes, unless the file
+                          beside ``Cargo.toml``                        starts ``--
+                                                                       no-transaction``
+diesel                    ``VERSION_name/up.sql``, a folder a          yes, unless its
+                          migration (version: the name to its first    ``metadata.toml`` says
+                          ``_``, dashes dropped, compared as text)     ``run_in_transaction =
+                                                                       false``
 any other ``.sql``        name order (numbers compared as numbers)     only what the text says
                                                                        (BEGIN ... COMMIT)
 ========================  ===========================================  =======================
 
 ``--assume-in-transaction`` / ``--no-assume-in-transaction`` override every file's convention.
-Text outside the linted part (a dbmate down section, a Liquibase file's other changesets) is
-blanked, never removed, so every finding keeps the file's own line and column.
+Text outside the linted part (a dbmate, goose or sql-migrate down section, a Liquibase file's
+other changesets) is blanked, never removed, so every finding keeps the file's own line and column.
 """
 
 from __future__ import annotations
@@ -60,6 +71,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -72,6 +84,7 @@ DBMATE = re.compile(r"^--\s*migrate:(?P<part>up|down)\b(?P<opts>[^\n]*)$", re.M)
 _NO_TX_HEADER = re.compile(r"^\s*--\s*dbdesign:[^\n]*\bno-transaction\b", re.I | re.M)
 _FLYWAY_NO_TX = re.compile(r"executeInTransaction\s*=\s*false", re.I)
 _NUMBERS = re.compile(r"(\d+)")
+_VERSIONED = re.compile(r"^\d+_.+\.sql$")  # sqlx's VERSION_description.sql
 _PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][\w.:-]*)\}")
 _LIQUIBASE = re.compile(r"\A\s*--\s*liquibase\s+formatted\s+sql\b", re.I)
 _CHANGESET = re.compile(r"^--\s*changeset\s+\S+(?P<attrs>[^\n]*)$", re.I | re.M)
@@ -80,6 +93,16 @@ ATLAS_SUM = "atlas.sum"  # Atlas's checksum file marks its migration folders
 DRIZZLE_JOURNAL = Path("meta", "_journal.json")  # and drizzle-kit's journal its folders
 SQITCH_PLAN = "sqitch.plan"  # beside sqitch's deploy/ folder: the order changes deploy in
 _ATLAS_NO_TX = re.compile(r"^\s*--\s*atlas:txmode\s+none\b", re.I | re.M)
+# goose's and sql-migrate's annotations: "-- +goose Up", "-- +migrate Down", "-- +goose NO
+# TRANSACTION", "-- +migrate Up notransaction", "-- +goose StatementEnd" ...
+ANNOTATION = re.compile(
+    r"^--\s*\+(?P<tool>goose|migrate)\s+(?P<word>\w+)(?P<rest>[^\n]*)$", re.I | re.M
+)
+_STATEMENT_END = re.compile(r"^--\s*\+(?:goose|migrate)\s+statementend\b[^\n]*$", re.I | re.M)
+SQLX_NO_TX = "-- no-transaction"  # sqlx: a file starting so runs outside a transaction
+CARGO = "Cargo.toml"  # sqlx's and diesel's migrations/ folder sits beside the crate's manifest
+DIESEL = "up.sql"  # diesel: VERSION_name/up.sql (and down.sql), a folder a migration
+DIESEL_METADATA = "metadata.toml"  # beside it: run_in_transaction = false
 # Ory's popx: VERSION_name[.DB][.autocommit].(up|down).sql, the name without dots
 POPX = re.compile(
     r"^(?P<v>\d+)_[^.]+(?:\.(?P<db>[a-z0-9]+))?(?P<ac>\.autocommit)?\.(?:up|down)\.sql$"
@@ -141,6 +164,45 @@ def _dbmate(text: str) -> tuple[str, bool] | None:
     return blank_before + kept + blank_after, wrapped
 
 
+def _annotated(text: str) -> tuple[str, str, bool] | None:
+    """The up section of a goose or sql-migrate file (other lines blanked), the runner and
+    whether it runs in a transaction; None without a ``-- +goose Up`` / ``-- +migrate Up``
+    annotation. A ``StatementEnd`` annotation ends a statement even without a semicolon (the
+    runner sends the block as it is): it is read as one. goose's ``NO TRANSACTION`` holds
+    for the whole file; sql-migrate's ``notransaction`` follows ``Up``. goose's ``ENVSUB ON``
+    ``${VAR}`` read as :func:`placeholders` do."""
+    marks = list(ANNOTATION.finditer(text))
+    up = next((m for m in marks if m.group("word").lower() == "up"), None)
+    if up is None:
+        return None
+    end = next(
+        (m.start() for m in marks if m.start() > up.start() and m.group("word").lower() == "down"),
+        len(text),
+    )
+    kept = _STATEMENT_END.sub(lambda m: ";" + " " * (len(m.group(0)) - 1), text[up.end() : end])
+    words = {(m.group("word").lower(), m.group("rest").strip().lower()) for m in marks}
+    if up.group("tool").lower() == "goose":
+        wrapped = ("no", "transaction") not in words
+        if ("envsub", "on") in words:
+            kept = placeholders(kept)
+        runner = "goose"
+    else:
+        wrapped = "notransaction" not in up.group("rest").lower()
+        runner = "sql-migrate"
+    return _blank(text[: up.end()]) + kept + _blank(text[end:]), runner, wrapped
+
+
+def _diesel(path: Path) -> bool:
+    """Whether diesel runs ``VERSION_name/up.sql`` in a transaction (its default), from the
+    migration's ``metadata.toml``."""
+    meta = path.with_name(DIESEL_METADATA)
+    try:
+        settings = tomllib.loads(read_text_file(meta)) if meta.is_file() else {}
+    except tomllib.TOMLDecodeError:
+        settings = {}  # diesel reads a metadata.toml it cannot parse as none
+    return settings.get("run_in_transaction", True) is not False
+
+
 def placeholders(text: str) -> str:
     """Flyway's and Liquibase's ``${name}`` placeholders made identifiers of the same length
     (``${flyway:defaultSchema}`` -> ``_flyway_defaultSchema__``), so the statements parse
@@ -178,6 +240,10 @@ def classify(path: Path, text: str) -> MigrationFile:
         tag = "" if x.group("db") in (None, "autocommit") else x.group("db")
         no_tx = bool(x.group("ac")) or x.group("db") == "autocommit"
         return MigrationFile(str(path), text, "popx", not no_tx, (x.group("v"), tag))
+    if name == DIESEL:
+        return MigrationFile(str(path), text, "diesel", _diesel(path))
+    if text.startswith(SQLX_NO_TX):
+        return MigrationFile(str(path), text, "sqlx", False)
     m = UP_DOWN.match(name)
     if m:
         if _NO_TX_HEADER.search(text):
@@ -191,10 +257,15 @@ def classify(path: Path, text: str) -> MigrationFile:
     dbmate = _dbmate(text)
     if dbmate is not None:
         return MigrationFile(str(path), dbmate[0], "dbmate", dbmate[1])
+    annotated = _annotated(text)
+    if annotated is not None:
+        return MigrationFile(str(path), annotated[0], annotated[1], annotated[2], whole=text)
     if (path.parent / DRIZZLE_JOURNAL).is_file():
         return MigrationFile(str(path), text, "drizzle", True)
     if path.with_name(ATLAS_SUM).is_file():
         return MigrationFile(str(path), text, "atlas", not _ATLAS_NO_TX.search(text[:2000]))
+    if _VERSIONED.match(name) and (path.parent.parent / CARGO).is_file():
+        return MigrationFile(str(path), text, "sqlx", True)
     return MigrationFile(str(path), text, "plain", False)
 
 
@@ -202,6 +273,11 @@ def _folder_files(folder: Path) -> list[Path]:
     files = [p for p in folder.iterdir() if p.is_file() and p.name.endswith(".sql")]
     # Prisma Migrate: a folder a migration, run in the folders' name order
     files += [p / PRISMA for p in folder.iterdir() if (p / PRISMA).is_file()]
+    # diesel: a folder a migration too, in the order of their versions (the name up to its
+    # first "_", without dashes, compared as text); the .sql files beside them are not run
+    diesel = [p / DIESEL for p in folder.iterdir() if (p / DIESEL).is_file()]
+    if diesel:
+        return sorted(diesel, key=lambda p: p.parent.name.split("_")[0].replace("-", ""))
     out = []
     for p in files:
         m = UP_DOWN.match(p.name)
@@ -278,6 +354,10 @@ _OUTSIDE_TRANSACTION = {
     "atlas": "-- atlas:txmode none",
     "drizzle": "-- outside drizzle's migrator, which runs every pending file in one transaction",
     "liquibase": "--changeset author:id runInTransaction:false",
+    "goose": "-- +goose NO TRANSACTION",
+    "sql-migrate": "-- +migrate Up notransaction",
+    "sqlx": "-- no-transaction  (the file's very first characters)",
+    "diesel": "-- in the migration's metadata.toml: run_in_transaction = false",
 }
 
 
