@@ -425,6 +425,23 @@ def test_unused_suppression_in_a_migration(tmp_path: Path) -> None:
     assert codes(r) == [("SUP001", "2_a.up.sql", 2)], r.stdout
 
 
+def test_diesel_guard_safety_assured_blocks_are_honoured(tmp_path: Path) -> None:
+    """A person checked what a diesel-guard ``safety-assured`` block holds (crates.io marks
+    its SET NOT NULL so): not reported; after the block's end, and in a block never closed,
+    findings are."""
+    block = "-- safety-assured:start\n-- checked: orders is small\n" + INDEX
+    folder = write(
+        tmp_path,
+        {
+            "1_a.up.sql": TABLE,
+            "2_b.up.sql": block + "-- safety-assured:end\n" + INDEX.replace("idx_", "i2_"),
+            "3_c.up.sql": block.replace("idx_", "i3_"),
+        },
+    )
+    r = run("lint", "--migrations", str(folder), "-f", "json")
+    assert codes(r) == [("MIG001", "2_b.up.sql", 5), ("MIG001", "3_c.up.sql", 3)], r.stdout
+
+
 def test_linting_postgres_migrations_imports_no_other_dialects_rules(tmp_path: Path) -> None:
     """Start-up is most of a small run: a PostgreSQL migration lint loads neither the MySQL
     and SQLite rules nor what they bring (sqlglot, the other DDL readers)."""

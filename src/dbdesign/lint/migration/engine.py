@@ -19,7 +19,13 @@ from dbdesign.lint import engine
 from dbdesign.lint.config import LintConfig
 from dbdesign.lint.findings import Finding
 from dbdesign.lint.migration.context import ServerVersion, StatementContext
-from dbdesign.lint.migration.sources import MigrationFile, changed_since, collect, for_dialect
+from dbdesign.lint.migration.sources import (
+    MigrationFile,
+    assured_blocks,
+    changed_since,
+    collect,
+    for_dialect,
+)
 from dbdesign.lint.registry import MIGRATIONS, LintRule
 from dbdesign.lint.sources import LintReport
 
@@ -161,6 +167,22 @@ def _run(dispatch: _Dispatch, ctx: StatementContext) -> Iterator[Finding]:
             )
 
 
+def _not_assured(findings: list[Finding], texts: dict[str, str]) -> list[Finding]:
+    """The findings outside diesel-guard's safety-assured blocks (a person checked those
+    statements: asking again would only teach them to ignore the linter)."""
+    spans = {name: blocks for name, text in texts.items() if (blocks := assured_blocks(text))}
+    if not spans:
+        return findings
+
+    def inside(f: Finding) -> bool:
+        o = f.origin
+        blocks = spans.get(o.file or "") if o is not None else None
+        line = o.line if o is not None else None
+        return bool(blocks and line and any(a < line < b for a, b in blocks))
+
+    return [f for f in findings if not inside(f)]
+
+
 def lint_migrations(
     paths: list[str],
     options: MigrationLintOptions | None = None,
@@ -197,6 +219,7 @@ def lint_migrations(
     # file's down section is blank there)
     texts = {f.display: f.whole or f.text for f in files if f.path in reported}
     findings = engine.apply_suppressions(findings, cfg, texts, MIGRATIONS, dialect.name, texts)
+    findings = _not_assured(findings, texts)
     # In run order: file by file as the runner applies them, then by position.
     run_order = {f.display: n for n, f in enumerate(files)}
 

@@ -361,6 +361,25 @@ _OUTSIDE_TRANSACTION = {
 }
 
 
+# diesel-guard's acknowledgement: the statements between these lines were checked by a person
+_ASSURED = re.compile(r"^[ \t]*--[ \t]*safety-assured:(start|end)\b", re.I | re.M)
+
+
+def assured_blocks(text: str) -> list[tuple[int, int]]:
+    """The line spans (start, end markers' lines) of the ``-- safety-assured:start`` ...
+    ``-- safety-assured:end`` blocks in a migration's text (diesel-guard's way to say a
+    person checked the statements inside); a start without its end counts for nothing."""
+    out, start = [], None
+    for m in _ASSURED.finditer(text):
+        line = text.count("\n", 0, m.start()) + 1
+        if m.group(1).lower() == "start":
+            start = line
+        elif start is not None:
+            out.append((start, line))
+            start = None
+    return out
+
+
 def no_transaction_header(runner: str) -> str:
     """The first line of a migration ``runner`` runs outside a transaction."""
     return _OUTSIDE_TRANSACTION.get(runner, _OUTSIDE_TRANSACTION["dbdesign"])
