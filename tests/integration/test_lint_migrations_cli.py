@@ -485,3 +485,27 @@ def test_popx_files_for_each_database(tmp_path: Path, dialect: str, expected: li
     assert [Path(f.path).name for f in files] == expected
     assert {f.runner for f in files} == {"popx"}
     assert all(f.wrapped for f in files)
+
+
+def test_the_parts_of_an_ory_migration_deploy_together(tmp_path: Path) -> None:
+    """Ory splits one migration into files (a version's 14-digit timestamp, then the part's
+    number): an index on a table an earlier part made is on an empty table nothing uses.
+    Near misses: another migration's index on it, and an index after a part wrote rows."""
+    v1, v2, v3 = "20240101000000", "20240102000000", "20240103000000"
+    items = TABLE.replace("orders", "items")
+    folder = write(
+        tmp_path,
+        {
+            f"{v1}000000_orders.postgres.up.sql": TABLE,
+            f"{v1}000001_orders.postgres.up.sql": INDEX,
+            f"{v2}000000_more.postgres.up.sql": INDEX.replace("idx_", "i2_"),
+            f"{v3}000000_items.postgres.up.sql": items,
+            f"{v3}000001_items.postgres.up.sql": "INSERT INTO items VALUES (1, 1);\n",
+            f"{v3}000002_items.postgres.up.sql": INDEX.replace("orders", "items"),
+        },
+    )
+    r = run("lint", "--migrations", str(folder), "-f", "json")
+    assert codes(r) == [
+        ("MIG001", f"{v2}000000_more.postgres.up.sql", 1),
+        ("MIG001", f"{v3}000002_items.postgres.up.sql", 1),
+    ], r.stdout

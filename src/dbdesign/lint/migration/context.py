@@ -108,18 +108,35 @@ class Run:
     The run's new migrations (``new_files``: those added since ``--changed-since``'s
     revision, or ``migrate up``'s pending ones) deploy together, before any code uses what
     they make: a table one of them made, and none of them wrote rows into, is neither in use
-    nor holding data in a later one (``made``, by key). The parts of one file (Liquibase
+    nor holding data in a later one (``made``, by key); so do the parts of one migration split
+    into files (``group_made``). The parts of one file (Liquibase
     changesets) run on one connection: a session setting made in one holds in the next
     (``last``: the previous part's path and session)."""
 
     new_files: frozenset[str] = frozenset()
     made: set[str] = field(default_factory=set)
     last: tuple[str, Session] | None = None
+    # The same for the parts of one migration split into files (MigrationFile.group): the
+    # group of the last file and what its parts so far made and left empty.
+    group: str | None = None
+    group_made: set[str] = field(default_factory=set)
+
+    def fresh(self, f: MigrationFile) -> frozenset[str]:
+        """Tables made by what deploys together with ``f`` before it, and still empty."""
+        out = self.made if f.path in self.new_files else set()
+        if f.group is not None and f.group == self.group:
+            out = out | self.group_made
+        return frozenset(out)
 
     def done(self, f: MigrationFile, session: Session) -> None:
-        """After ``f`` ran: keep the tables it made when it is one of the new migrations."""
+        """After ``f`` ran: keep the tables it made when it is one of the new migrations or
+        a part of a split one."""
         if f.path in self.new_files:
             self.made = (self.made | session.created) - session.written
+        if f.group is not None:
+            kept = self.group_made if f.group == self.group else set()
+            self.group_made = (kept | session.created) - session.written
+        self.group = f.group
         self.last = (f.path, session)
 
 
@@ -162,8 +179,8 @@ class Session:
         timeout when it sets one, the tables earlier new migrations of the run made, and the
         timeouts the previous part of the same file set."""
         session = cls(lock_timeout=f.path in lock_timeout_files, file_statements=statements)
-        if run is not None and f.path in run.new_files:
-            session.fresh = frozenset(run.made)
+        if run is not None:
+            session.fresh = run.fresh(f)
         if run is not None and run.last is not None and run.last[0] == f.path:
             session.lock_timeout |= run.last[1].lock_timeout
             session.statement_timeout = run.last[1].statement_timeout

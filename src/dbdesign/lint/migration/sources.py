@@ -107,6 +107,9 @@ DIESEL_METADATA = "metadata.toml"  # beside it: run_in_transaction = false
 POPX = re.compile(
     r"^(?P<v>\d+)_[^.]+(?:\.(?P<db>[a-z0-9]+))?(?P<ac>\.autocommit)?\.(?:up|down)\.sql$"
 )
+# Ory splits one migration into files VERSION000000_name, VERSION000001_name ...: a 14-digit
+# timestamp and a 6-digit part number
+_POPX_SPLIT = re.compile(r"^(\d{14})\d{6}_([^.]+)\.")
 # The popx database tags of each dialect's files (other tags: other databases' files)
 POPX_TAGS: dict[str, frozenset[str]] = {
     "postgres": frozenset({"postgres"}),
@@ -137,6 +140,9 @@ class MigrationFile:
     # The runner sends the file as one multi-statement query: PostgreSQL runs it as one
     # implicit transaction only when it holds more than one statement.
     multi_statement: bool = False
+    # One migration the project split into consecutive files (Ory's parts of a version):
+    # they deploy together, so what an earlier part made is new to the later ones.
+    group: str | None = None
 
     @property
     def display(self) -> str:
@@ -409,8 +415,12 @@ def for_dialect(files: list[MigrationFile], dialect: str) -> list[MigrationFile]
     for f in files:
         v = version(f)
         tag = f.popx[1] if f.popx else ""
-        if v is None or tag in tags or (not tag and v not in own):
-            out.append(f if f.popx or v is None else replace(f, runner="popx", popx=(v, "")))
+        if v is None:
+            out.append(f)
+        elif tag in tags or (not tag and v not in own):
+            split = _POPX_SPLIT.match(Path(f.path).name)
+            group = f"{split.group(1)}_{split.group(2)}" if split else None
+            out.append(replace(f, runner="popx", popx=(v, tag), group=group))
     return out
 
 
