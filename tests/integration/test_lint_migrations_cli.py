@@ -164,10 +164,21 @@ CONCURRENT = "CREATE INDEX CONCURRENTLY idx_orders_customer ON orders (customer_
              "migrations/2024-01-03-000000_cic/up.sql": CONCURRENT.replace("idx_", "i3_")},
             [("MIG001", "up.sql", 1), ("MIG002", "up.sql", 1)],
         ),
+        # tern: the part above "---- create above / drop below ----", in a transaction
+        # unless "---- tern: disable-tx ----"
+        (
+            {"001_init.sql": TABLE + "\n---- create above / drop below ----\nDROP TABLE orders;\n",
+             "002_cic.sql": "---- tern: disable-tx ----\n" + CONCURRENT
+                            + "---- create above / drop below ----\n"
+                            + "DROP INDEX CONCURRENTLY idx_orders_customer;\n",
+             "003_cic.sql": CONCURRENT.replace("idx_", "i2_")
+                            + "---- create above / drop below ----\n"},
+            [("MIG002", "003_cic.sql", 1)],
+        ),
     ],
     ids=[
         "dbdesign", "flyway", "dbmate", "popx", "prisma", "atlas", "drizzle", "sqitch", "goose",
-        "sql-migrate", "sqlx", "diesel",
+        "sql-migrate", "sqlx", "diesel", "tern",
     ],
 )  # fmt: skip
 def test_layouts(

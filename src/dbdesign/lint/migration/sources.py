@@ -57,13 +57,16 @@ diesel                    ``VERSION_name/up.sql``, a folder a          yes, unle
                           migration (version: the name to its first    ``metadata.toml`` says
                           ``_``, dashes dropped, compared as text)     ``run_in_transaction =
                                                                        false``
+tern                      ``001_name.sql``, the down part below        yes, unless ``---- tern:
+                          ``---- create above / drop below ----``      disable-tx ----``
 any other ``.sql``        name order (numbers compared as numbers)     only what the text says
                                                                        (BEGIN ... COMMIT)
 ========================  ===========================================  =======================
 
 ``--assume-in-transaction`` / ``--no-assume-in-transaction`` override every file's convention.
-Text outside the linted part (a dbmate, goose or sql-migrate down section, a Liquibase file's
-other changesets) is blanked, never removed, so every finding keeps the file's own line and column.
+Text outside the linted part (a dbmate, goose, sql-migrate or tern down section, a Liquibase
+file's other changesets) is blanked, never removed, so every finding keeps the file's own line
+and column.
 """
 
 from __future__ import annotations
@@ -99,6 +102,9 @@ ANNOTATION = re.compile(
     r"^--\s*\+(?P<tool>goose|migrate)\s+(?P<word>\w+)(?P<rest>[^\n]*)$", re.I | re.M
 )
 _STATEMENT_END = re.compile(r"^--\s*\+(?:goose|migrate)\s+statementend\b[^\n]*$", re.I | re.M)
+# tern: the up part above this line, the down part below; and its opt-out of the transaction
+TERN_SPLIT = re.compile(r"^---- create above / drop below ----[ \t]*$", re.M)
+_TERN_NO_TX = re.compile(r"^---- tern: disable-tx ----$", re.M)
 SQLX_NO_TX = "-- no-transaction"  # sqlx: a file starting so runs outside a transaction
 CARGO = "Cargo.toml"  # sqlx's and diesel's migrations/ folder sits beside the crate's manifest
 DIESEL = "up.sql"  # diesel: VERSION_name/up.sql (and down.sql), a folder a migration
@@ -154,9 +160,9 @@ def natural_key(name: str) -> tuple[object, ...]:
     return tuple(int(p) if p.isdigit() else p.lower() for p in _NUMBERS.split(name))
 
 
-def _dbmate(text: str) -> tuple[str, bool] | None:
-    """The up section of a dbmate file (other lines blanked) and whether it runs in a
-    transaction; None when the text has no ``-- migrate:up`` marker."""
+def _dbmate(text: str) -> tuple[str, str, bool] | None:
+    """The up section of a dbmate file (other lines blanked), the runner and whether it runs
+    in a transaction; None when the text has no ``-- migrate:up`` marker."""
     marks = list(DBMATE.finditer(text))
     ups = [m for m in marks if m.group("part") == "up"]
     if not ups:
@@ -167,7 +173,18 @@ def _dbmate(text: str) -> tuple[str, bool] | None:
     blank_before = _blank(text[: up.end()])
     blank_after = _blank(text[end:])
     wrapped = "transaction:false" not in up.group("opts").replace(" ", "").lower()
-    return blank_before + kept + blank_after, wrapped
+    return blank_before + kept + blank_after, "dbmate", wrapped
+
+
+def _tern(text: str) -> tuple[str, str, bool] | None:
+    """The part of a tern file above its ``---- create above / drop below ----`` line (the
+    rest blanked), the runner and whether it runs in a transaction; None for other files."""
+    split = TERN_SPLIT.search(text)
+    no_tx = _TERN_NO_TX.search(text) is not None
+    if split is None and not no_tx:
+        return None
+    end = split.start() if split is not None else len(text)
+    return text[:end] + _blank(text[end:]), "tern", not no_tx
 
 
 def _annotated(text: str) -> tuple[str, str, bool] | None:
@@ -260,12 +277,9 @@ def classify(path: Path, text: str) -> MigrationFile:
         settings = read_text_file(conf) if conf.is_file() else text[:2000]
         wrapped = not _FLYWAY_NO_TX.search(settings)
         return MigrationFile(str(path), placeholders(text), "flyway", wrapped, whole=text)
-    dbmate = _dbmate(text)
-    if dbmate is not None:
-        return MigrationFile(str(path), dbmate[0], "dbmate", dbmate[1])
-    annotated = _annotated(text)
-    if annotated is not None:
-        return MigrationFile(str(path), annotated[0], annotated[1], annotated[2], whole=text)
+    sections = _dbmate(text) or _annotated(text) or _tern(text)
+    if sections is not None:
+        return MigrationFile(str(path), *sections)
     if (path.parent / DRIZZLE_JOURNAL).is_file():
         return MigrationFile(str(path), text, "drizzle", True)
     if path.with_name(ATLAS_SUM).is_file():
@@ -364,6 +378,7 @@ _OUTSIDE_TRANSACTION = {
     "sql-migrate": "-- +migrate Up notransaction",
     "sqlx": "-- no-transaction  (the file's very first characters)",
     "diesel": "-- in the migration's metadata.toml: run_in_transaction = false",
+    "tern": "---- tern: disable-tx ----",
 }
 
 

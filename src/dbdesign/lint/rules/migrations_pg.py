@@ -68,10 +68,11 @@ def concurrently_in_transaction(ctx: StatementContext) -> Iterator[Hit]:
     Rationale: CREATE INDEX CONCURRENTLY, DROP INDEX CONCURRENTLY, REINDEX CONCURRENTLY and
     DETACH PARTITION ... CONCURRENTLY refuse to run inside a transaction block, so the
     migration fails ("cannot run inside a transaction block"). The transaction may be the
-    runner's: dbdesign, Flyway, dbmate, Atlas, popx, goose, sql-migrate, sqlx and diesel wrap
-    each file in one unless told otherwise (Liquibase each changeset), drizzle's migrator
-    runs all pending files in one, and a golang-migrate or Prisma file is one multi-statement
-    query, which PostgreSQL runs as one transaction when it holds more than one statement.
+    runner's: dbdesign, Flyway, dbmate, Atlas, popx, goose, sql-migrate, sqlx, diesel and
+    tern wrap each file in one unless told otherwise (Liquibase each changeset), drizzle's
+    migrator runs all pending files in one, and a golang-migrate or Prisma file is one
+    multi-statement query, which PostgreSQL runs as one transaction when it holds more than
+    one statement.
 
     Bad:
         BEGIN;
