@@ -121,7 +121,7 @@ CONCURRENT = "CREATE INDEX CONCURRENTLY idx_orders_customer ON orders (customer_
             [("MIG001", "a_index.sql", 2)],
         ),
         # goose: the Up section only; a transaction unless NO TRANSACTION (anywhere in the
-        # file); StatementEnd ends a statement without its semicolon
+        # file); StatementEnd ends a statement without its semicolon; ENVSUB's ${VAR} parses
         (
             {"00001_init.sql": "-- +goose Up\n" + TABLE + "-- +goose Down\nDROP TABLE orders;\n",
              "00002_idx.sql": "-- +goose Up\n-- +goose StatementBegin\nSELECT 1\n"
@@ -129,7 +129,9 @@ CONCURRENT = "CREATE INDEX CONCURRENTLY idx_orders_customer ON orders (customer_
                               + "-- +goose Down\nDROP INDEX idx_orders_customer;\n",
              "00003_cic.sql": "-- +goose Up\n-- +goose NO TRANSACTION\n"
                               + CONCURRENT.replace("idx_", "i2_"),
-             "00004_cic.sql": "-- +goose Up\n" + CONCURRENT.replace("idx_", "i3_")},
+             "00004_cic.sql": "-- +goose Up\n" + CONCURRENT.replace("idx_", "i3_"),
+             "00005_env.sql": "-- +goose Up\n-- +goose ENVSUB ON\n"
+                              "CREATE TABLE ${PREFIX}_items (id bigint PRIMARY KEY);\n"},
             [("MIG001", "00002_idx.sql", 5), ("MIG002", "00004_cic.sql", 2)],
         ),
         # sql-migrate: the same shape; "Up notransaction" runs outside a transaction
