@@ -238,6 +238,20 @@ CASES = {
         CREATE INDEX t_c_where_a ON t (c);
         ALTER TABLE t ADD CONSTRAINT t_ab_ok CHECK (b > 1);
     """,
+    # ADD and DROP COLUMN reach the partitions (and theirs) and the inheriting tables; an
+    # heir's column of the same name merges with the added one
+    "columns_of_partitions_and_heirs": """
+        CREATE TABLE p (id int, k int, x text, PRIMARY KEY (id, k)) PARTITION BY RANGE (k);
+        CREATE TABLE p1 PARTITION OF p FOR VALUES FROM (0) TO (10) PARTITION BY LIST (id);
+        CREATE TABLE p11 PARTITION OF p1 FOR VALUES IN (1);
+        CREATE INDEX p_x ON p (x);
+        ALTER TABLE p ADD COLUMN y int NOT NULL DEFAULT 0, ADD COLUMN note text;
+        ALTER TABLE p DROP COLUMN x;
+        CREATE TABLE base (id int, a int, b int);
+        CREATE TABLE child (c int, d int) INHERITS (base);
+        ALTER TABLE base DROP COLUMN a;
+        ALTER TABLE base ADD COLUMN d int, ADD COLUMN e text;
+    """,
     # DROP ... CASCADE takes the views that read a relation (and theirs, materialized ones with
     # their indexes) and other tables' foreign keys to it (Lemmy's migrations drop a view so
     # and re-create its dependants)

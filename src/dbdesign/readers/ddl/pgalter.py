@@ -12,7 +12,7 @@ from typing import Any
 
 from pglast.parser import parse_sql_json
 
-from dbdesign.model import Exclusion, Index, IndexElement, View
+from dbdesign.model import Column, Exclusion, Index, IndexElement, View
 from dbdesign.readers.ddl.pgast import names as _names
 from dbdesign.readers.ddl.pgbuild import TableBuilder, Tree, table_key
 from dbdesign.readers.ddl.pgrename import ColumnRename
@@ -137,15 +137,30 @@ class AlterStatements(TableStatements, TypeStatements):
                 coll[name] = dataclasses.replace(coll[name], validated=True)
 
     def _at_add_column(self, t: TableBuilder, name: str, d: Any, only: bool) -> None:
+        before = {c.name for c in t.columns}
         for con, col in self._add_column(t, d["ColumnDef"]):
             self._add_constraint(t, con, col)
         self._note_toast(t)
+        if not only:
+            self._add_to_children(t, [c for c in t.columns if c.name not in before])
+
+    def _add_to_children(self, t: TableBuilder, added: list[Column]) -> None:
+        """Columns added to ``t`` go to its partitions and heirs too (and theirs), at their
+        end; a child that has a column of that name already keeps it (the two merge)."""
+        for child in self._children(t):
+            new = [c for c in added if not any(x.name == c.name for x in child.columns)]
+            child.columns += [dataclasses.replace(c, origin=None, identity=None) for c in new]
+            self._note_toast(child)
+            self._add_to_children(child, new)
 
     def _at_drop_column(self, t: TableBuilder, name: str, d: Any, only: bool) -> None:
         """The column, and what involves it: PostgreSQL drops the table's indexes and
         constraints that use the column with it ("ALTER TABLE": DROP COLUMN), and with CASCADE
         other tables' foreign keys that reference it (``d``: the subcommand)."""
         t.columns = [c for c in t.columns if c.name != name]
+        for child in [] if only else self._children(t):  # and from partitions and heirs
+            if any(c.name == name for c in child.columns):
+                self._at_drop_column(child, name, d, only)
         if t.primary_key is not None and name in t.primary_key.columns:
             self._release(t.schema, t.primary_key.name)
             t.primary_key = None
@@ -381,6 +396,11 @@ class AlterStatements(TableStatements, TypeStatements):
             for store in self._named_stores().values():
                 for k in [k for k in store if k.startswith(key + ".")]:
                     del store[k]
+
+    def _children(self, t: TableBuilder) -> list[TableBuilder]:
+        """The partitions of ``t`` and the tables that inherit from it."""
+        key = table_key(t)
+        return [c for c in self.tables.values() if c.partition_of == key or key in c.inherits]
 
     def _release(self, schema: str, *names: str) -> None:
         """Names of dropped relations or constraints: the server may choose them again."""
