@@ -238,8 +238,8 @@ CASES = {
         CREATE INDEX t_c_where_a ON t (c);
         ALTER TABLE t ADD CONSTRAINT t_ab_ok CHECK (b > 1);
     """,
-    # ADD and DROP COLUMN reach the partitions (and theirs) and the inheriting tables; an
-    # heir's column of the same name merges with the added one
+    # ADD, DROP, ALTER and RENAME COLUMN reach the partitions (and theirs) and the inheriting
+    # tables, unless ONLY; an heir's column of the same name merges with the added one
     "columns_of_partitions_and_heirs": """
         CREATE TABLE p (id int, k int, x text, PRIMARY KEY (id, k)) PARTITION BY RANGE (k);
         CREATE TABLE p1 PARTITION OF p FOR VALUES FROM (0) TO (10) PARTITION BY LIST (id);
@@ -251,6 +251,13 @@ CASES = {
         CREATE TABLE child (c int, d int) INHERITS (base);
         ALTER TABLE base DROP COLUMN a;
         ALTER TABLE base ADD COLUMN d int, ADD COLUMN e text;
+        ALTER TABLE p ALTER COLUMN note TYPE varchar(20), ALTER COLUMN note SET NOT NULL;
+        ALTER TABLE p ALTER COLUMN note SET DEFAULT 'a';
+        ALTER TABLE p RENAME COLUMN note TO remark;
+        ALTER TABLE ONLY p1 ALTER COLUMN remark SET DEFAULT 'b';
+        ALTER TABLE base ALTER COLUMN b TYPE bigint, ALTER COLUMN b SET NOT NULL;
+        ALTER TABLE base RENAME COLUMN b TO bb;
+        ALTER TABLE ONLY child RENAME COLUMN c TO cc;
     """,
     # DROP ... CASCADE takes the views that read a relation (and theirs, materialized ones with
     # their indexes) and other tables' foreign keys to it (Lemmy's migrations drop a view so

@@ -111,6 +111,10 @@ class AlterStatements(TableStatements, TypeStatements):
                 )
         elif sub in _ALTER_TABLE:
             _ALTER_TABLE[sub](self, t, name, d, only)
+            if sub in _TO_CHILDREN and not only:
+                for child in self._children(t):
+                    if any(c.name == name for c in child.columns):
+                        self._alter_table(child, sub, cmd)
         else:
             self._warn(f"ALTER TABLE {sub.removeprefix('AT_')} is not modelled; skipped")
 
@@ -256,7 +260,8 @@ class AlterStatements(TableStatements, TypeStatements):
     # ALTER ... RENAME by the kind of object renamed: (statement, new name); see _RENAME.
 
     def _rename_column_stmt(self, s: Tree, new: str) -> None:
-        self._rename_column(self._table(s["relation"]), s["subname"], new)
+        t = self._table(s["relation"])
+        self._rename_column(t, s["subname"], new, heirs=bool(s["relation"].get("inh")))
 
     def _rename_table(self, s: Tree, new: str) -> None:
         """A table renamed: its key, and every reference to it the model keeps by name."""
@@ -302,9 +307,13 @@ class AlterStatements(TableStatements, TypeStatements):
             if s["subname"] in coll:
                 coll[new] = dataclasses.replace(coll.pop(s["subname"]), name=new)
 
-    def _rename_column(self, t: TableBuilder, old: str, new: str) -> None:
-        """Rename a column everywhere the server follows it: keys, indexes, expressions."""
+    def _rename_column(self, t: TableBuilder, old: str, new: str, heirs: bool = False) -> None:
+        """Rename a column everywhere the server follows it: keys, indexes, expressions (and
+        with ``heirs``, in the partitions and inheriting tables)."""
         key = f"{t.schema}.{t.name}"
+        for child in self._children(t) if heirs else ():
+            if any(c.name == old for c in child.columns):
+                self._rename_column(child, old, new, heirs=True)
         r = ColumnRename(old, new)
         t.columns = [r.column(c) for c in t.columns]
         if t.primary_key is not None:
@@ -447,6 +456,12 @@ _ALTER_TABLE: dict[str, Callable[[AlterStatements, TableBuilder, str, Any, bool]
     "AT_ResetRelOptions": AlterStatements._at_reset_options,
     "AT_AddInherit": AlterStatements._at_add_inherit,
 }
+
+# Column subcommands the server applies to the partitions and inheriting tables too (unless
+# ONLY); ADD and DROP COLUMN do so in their own methods.
+_TO_CHILDREN = frozenset(
+    {"AT_ColumnDefault", "AT_SetNotNull", "AT_DropNotNull", "AT_AlterColumnType"}
+)
 
 _RENAME: dict[str, Callable[[AlterStatements, Tree, str], None]] = {
     "OBJECT_COLUMN": AlterStatements._rename_column_stmt,
