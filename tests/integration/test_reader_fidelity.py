@@ -259,6 +259,46 @@ CASES = {
         ALTER TABLE base RENAME COLUMN b TO bb;
         ALTER TABLE ONLY child RENAME COLUMN c TO cc;
     """,
+    # a key's constraint and index share their name: renaming either renames both; USING
+    # INDEX makes the index the key's (named after it unless the constraint is named)
+    "renamed_and_adopted_keys": """
+        CREATE TABLE t (id int CONSTRAINT t_pk PRIMARY KEY, a int CONSTRAINT a_pos CHECK (a > 0),
+                        b int UNIQUE, c int, d int);
+        ALTER TABLE t RENAME CONSTRAINT a_pos TO a_positive;
+        ALTER TABLE t RENAME CONSTRAINT t_pk TO t_pkey2;
+        ALTER INDEX t_b_key RENAME TO t_b_uq;
+        ALTER INDEX t_pkey2 RENAME TO t_pkey3;
+        CREATE UNIQUE INDEX t_c_idx ON t (c) INCLUDE (d);
+        ALTER TABLE t ADD CONSTRAINT t_c_key UNIQUE USING INDEX t_c_idx;
+        CREATE TABLE u (id int NOT NULL, k int);
+        CREATE UNIQUE INDEX u_id_idx ON u (id);
+        ALTER TABLE u ADD PRIMARY KEY USING INDEX u_id_idx;
+        CREATE UNIQUE INDEX u_k_idx ON u (k);
+        ALTER TABLE u ADD UNIQUE USING INDEX u_k_idx;
+    """,
+    # CASCADE through a key (the foreign keys on it), a column (the views reading it), a type
+    # or domain (the columns of it), a function (the triggers calling it); a serial column's
+    # sequence goes with the column
+    "cascades_and_owned_sequences": """
+        CREATE TABLE p (id int PRIMARY KEY, code text UNIQUE);
+        CREATE TABLE c (id serial, p int REFERENCES p, code text REFERENCES p (code), n int);
+        ALTER TABLE p DROP CONSTRAINT p_pkey CASCADE;
+        CREATE VIEW v AS SELECT id, n FROM c;
+        CREATE VIEW v_all AS SELECT * FROM c;
+        CREATE VIEW v_other AS SELECT p FROM c;
+        ALTER TABLE c DROP COLUMN n CASCADE;
+        ALTER TABLE c DROP COLUMN id;
+        CREATE TYPE mood AS ENUM ('a', 'b');
+        CREATE DOMAIN pos AS int CHECK (VALUE > 0);
+        CREATE TABLE m (id int, x mood, xs mood[], y pos, z int);
+        DROP TYPE mood CASCADE;
+        DROP DOMAIN pos CASCADE;
+        CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+        CREATE FUNCTION g() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+        CREATE TRIGGER tf BEFORE INSERT ON m FOR EACH ROW EXECUTE FUNCTION f();
+        CREATE TRIGGER tg BEFORE INSERT ON m FOR EACH ROW EXECUTE FUNCTION g();
+        DROP FUNCTION f() CASCADE;
+    """,
     # DROP ... CASCADE takes the views that read a relation (and theirs, materialized ones with
     # their indexes) and other tables' foreign keys to it (Lemmy's migrations drop a view so
     # and re-create its dependants)

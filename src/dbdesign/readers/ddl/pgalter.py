@@ -99,8 +99,8 @@ class AlterStatements(TableStatements, TypeStatements):
     def _alter_table(self, t: TableBuilder, sub: str, cmd: Tree, only: bool = False) -> None:
         """One ALTER TABLE subcommand on a table read before, by its subtype."""
         name: str = cmd.get("name") or ""
-        # (DROP COLUMN's CASCADE is on the subcommand itself)
-        d: Any = cmd if sub == "AT_DropColumn" else cmd.get("def")
+        # (DROP COLUMN's and DROP CONSTRAINT's CASCADE is on the subcommand itself)
+        d: Any = cmd if sub in ("AT_DropColumn", "AT_DropConstraint") else cmd.get("def")
         if sub in _ROW_SECURITY:
             setattr(t, *_ROW_SECURITY[sub])
         elif sub in _TRIGGER_STATES:
@@ -128,11 +128,18 @@ class AlterStatements(TableStatements, TypeStatements):
                 self._attach_keys(t, child)
 
     def _at_drop_constraint(self, t: TableBuilder, name: str, d: Any, only: bool) -> None:
+        """The constraint; with CASCADE, a key's dependent foreign keys (those referencing
+        its columns) too."""
         self._release(t.schema, name)
+        key: tuple[str, ...] | None = None
+        if t.primary_key is not None and t.primary_key.name == name:
+            key, t.primary_key = t.primary_key.columns, None
+        elif name in t.uniques:
+            key = t.uniques[name].columns
         for coll in t.constraint_maps():
             coll.pop(name, None)
-        if t.primary_key is not None and t.primary_key.name == name:
-            t.primary_key = None
+        if key is not None and d.get("behavior") == "DROP_CASCADE":
+            self._drop_references(table_key(t), lambda fk: set(fk.ref_columns) == set(key))
 
     def _at_validate_constraint(self, t: TableBuilder, name: str, d: Any, only: bool) -> None:
         validatable: list[dict[str, Any]] = [t.foreign_keys, t.checks]
@@ -185,12 +192,11 @@ class AlterStatements(TableStatements, TypeStatements):
             if i.table_key == key and _involves(name, i.elements, i)
         ]:
             self._release(t.schema, self.indexes.pop(ik).name)
+        for sk in [k for k, q in self.sequences.items() if q.owned_by == f"{key}.{name}"]:
+            self._release(t.schema, self.sequences.pop(sk).name)  # a serial's sequence
         if d.get("behavior") == "DROP_CASCADE":
-            for other in self.tables.values():
-                for fk_name, fk in list(other.foreign_keys.items()):
-                    if fk.ref_table == key and name in fk.ref_columns:
-                        self._release(other.schema, fk_name)
-                        del other.foreign_keys[fk_name]
+            self._drop_references(key, lambda fk: name in fk.ref_columns)
+            self._drop_views_reading(key, name)
 
     def _at_column_default(self, t: TableBuilder, name: str, d: Any, only: bool) -> None:
         dtype = next((c.type for c in t.columns if c.name == name), None)
@@ -297,15 +303,31 @@ class AlterStatements(TableStatements, TypeStatements):
         self._rename_attribute(s)
 
     def _rename_index(self, s: Tree, new: str) -> None:
+        """An index renamed; the index of a primary key, UNIQUE or EXCLUDE constraint
+        renames the constraint (the two share their name)."""
         schema, name = self._qual(s["relation"])
-        i = self.indexes.pop(f"{schema}.{name}")
-        self.indexes[f"{schema}.{new}"] = dataclasses.replace(i, name=new)
+        i = self.indexes.pop(f"{schema}.{name}", None)
+        if i is not None:
+            self.indexes[f"{schema}.{new}"] = dataclasses.replace(i, name=new)
+            self._renamed(schema, name, new)
+            return
+        t = self.tables.get(self.key_indexes.get(f"{schema}.{name}", ""))
+        if t is not None:
+            self._rename_key(t, name, new)
 
     def _rename_constraint(self, s: Tree, new: str) -> None:
-        t = self._table(s["relation"])
+        self._rename_key(self._table(s["relation"]), s["subname"], new)
+
+    def _rename_key(self, t: TableBuilder, old: str, new: str) -> None:
+        """A constraint of ``t`` renamed (a key's index with it)."""
+        if t.primary_key is not None and t.primary_key.name == old:
+            t.primary_key = dataclasses.replace(t.primary_key, name=new)
         for coll in t.constraint_maps():
-            if s["subname"] in coll:
-                coll[new] = dataclasses.replace(coll.pop(s["subname"]), name=new)
+            if old in coll:
+                coll[new] = dataclasses.replace(coll.pop(old), name=new)
+        if f"{t.schema}.{old}" in self.key_indexes:
+            self.key_indexes[f"{t.schema}.{new}"] = self.key_indexes.pop(f"{t.schema}.{old}")
+        self._renamed(t.schema, old, new)
 
     def _rename_column(self, t: TableBuilder, old: str, new: str, heirs: bool = False) -> None:
         """Rename a column everywhere the server follows it: keys, indexes, expressions (and
@@ -334,22 +356,52 @@ class AlterStatements(TableStatements, TypeStatements):
         drop = _DROP.get(str(rtype), AlterStatements._drop_relation)
         for obj in s.get("objects") or ():
             drop(self, str(rtype), obj)
-            if s.get("behavior") == "DROP_CASCADE" and rtype in _RELATIONS:
-                self._drop_dependants("{}.{}".format(*self._qual_names(_drop_names(rtype, obj))))
+            if s.get("behavior") != "DROP_CASCADE":
+                continue
+            if rtype == "OBJECT_FUNCTION":
+                self._drop_triggers_calling(_names(obj["ObjectWithArgs"]["objname"]))
+            else:
+                key = "{}.{}".format(*self._qual_names(_drop_names(str(rtype), obj)))
+                if rtype in _RELATIONS:
+                    self._drop_dependants(key)
+                elif rtype in ("OBJECT_TYPE", "OBJECT_DOMAIN"):
+                    self._drop_columns_of_type(key)
 
     def _drop_dependants(self, key: str) -> None:
         """What DROP ... CASCADE takes with relation ``key``: other tables' foreign keys to it,
         and the views that read it, with what depends on them in turn."""
+        self._drop_references(key, lambda fk: True)
+        self._drop_views_reading(key)
+
+    def _drop_references(self, key: str, dropped: Callable[[Any], bool]) -> None:
+        """Other tables' foreign keys to table ``key`` that depend on what was dropped."""
         for t in self.tables.values():
-            for name in [n for n, f in t.foreign_keys.items() if f.ref_table == key]:
+            for name in [n for n, f in t.foreign_keys.items() if f.ref_table == key and dropped(f)]:
                 self._release(t.schema, name)
                 del t.foreign_keys[name]
+
+    def _drop_views_reading(self, key: str, column: str | None = None) -> None:
+        """The views that read relation ``key`` (its ``column``, or a ``*``), and theirs."""
         for vkey, v in list(self.views.items()):
             schema = v.query.schema or "public"
-            reads = {f"{sch or schema}.{rel}" for sch, rel in _relations_read(v.query.text)}
-            if vkey in self.views and key in reads:
+            rels, cols = _query_refs(v.query.text)
+            reads = key in {f"{sch or schema}.{rel}" for sch, rel in rels}
+            if vkey in self.views and reads and (column is None or {column, "*"} & cols):
                 self._forget("OBJECT_VIEW", vkey)
                 self._drop_dependants(vkey)
+
+    def _drop_columns_of_type(self, key: str) -> None:
+        """DROP TYPE / DOMAIN ... CASCADE: the columns of that type (or arrays of it) go."""
+        for t in list(self.tables.values()):
+            for c in [c for c in t.columns if c.type.name == key]:
+                if any(x.name == c.name for x in t.columns):
+                    self._at_drop_column(t, c.name, {}, only=False)
+
+    def _drop_triggers_calling(self, names: list[str]) -> None:
+        """DROP FUNCTION ... CASCADE: the triggers that call it go."""
+        function = "{}.{}".format(*self._qual_names(names))
+        for k in [k for k, tr in self.triggers.items() if tr.function == function]:
+            del self.triggers[k]
 
     # DROP by the kind of object dropped: (its kind, the object as the statement names it);
     # see _DROP.
@@ -410,12 +462,6 @@ class AlterStatements(TableStatements, TypeStatements):
         """The partitions of ``t`` and the tables that inherit from it."""
         key = table_key(t)
         return [c for c in self.tables.values() if c.partition_of == key or key in c.inherits]
-
-    def _release(self, schema: str, *names: str) -> None:
-        """Names of dropped relations or constraints: the server may choose them again."""
-        for taken in (self.rel_names.get(schema), self.con_names.get(schema)):
-            if taken is not None:
-                taken.difference_update(names)
 
     def _relation_stores(self) -> list[dict[str, Any]]:
         """Objects keyed ``schema.name`` other than tables."""
@@ -507,15 +553,21 @@ def _involves(column: str, elements: Iterable[IndexElement], x: Index | Exclusio
 
 
 @lru_cache(maxsize=1024)
-def _relations_read(query: str) -> frozenset[tuple[str | None, str]]:
-    """The relations a view's query names: (schema as written or None, name)."""
-    out: set[tuple[str | None, str]] = set()
+def _query_refs(query: str) -> tuple[frozenset[tuple[str | None, str]], frozenset[str]]:
+    """The relations a view's query names ((schema as written or None, name)) and the column
+    names it refers to (``*`` for a star)."""
+    rels: set[tuple[str | None, str]] = set()
+    cols: set[str] = set()
 
     def walk(n: Any) -> None:
         if isinstance(n, dict):
             rv = n.get("RangeVar")
             if rv is not None and len(n) == 1:
-                out.add((rv.get("schemaname"), rv["relname"]))
+                rels.add((rv.get("schemaname"), rv["relname"]))
+            ref = n.get("ColumnRef")
+            if ref is not None and len(n) == 1:
+                last = (ref.get("fields") or [{}])[-1]
+                cols.add("*" if "A_Star" in last else last.get("String", {}).get("sval", ""))
             for v in n.values():
                 walk(v)
         elif isinstance(n, list):
@@ -523,4 +575,4 @@ def _relations_read(query: str) -> frozenset[tuple[str | None, str]]:
                 walk(v)
 
     walk(json.loads(parse_sql_json(query)))
-    return frozenset(out)
+    return frozenset(rels), frozenset(cols)

@@ -407,6 +407,19 @@ class ReaderState:
                 out.append(option)
         return out
 
+    def _release(self, schema: str, *names: str) -> None:
+        """Names of dropped relations or constraints: the server may choose them again."""
+        for taken in (self.rel_names.get(schema), self.con_names.get(schema)):
+            if taken is not None:
+                taken.difference_update(names)
+
+    def _renamed(self, schema: str, old: str, new: str) -> None:
+        """A relation's or constraint's name taken in place of its old one."""
+        for taken in (self.rel_names.get(schema), self.con_names.get(schema)):
+            if taken is not None and old in taken:
+                taken.discard(old)
+                taken.add(new)
+
     def _named_stores(self) -> dict[str, dict[str, Any]]:
         """Objects keyed ``schema.table.name``, by their object type."""
         return {

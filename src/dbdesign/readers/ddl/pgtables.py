@@ -252,14 +252,32 @@ class TableStatements(ReaderState):
     # One method per kind of constraint: (table, constraint, the column it was written on);
     # each returns the constraint's name. See _ADD_CONSTRAINT.
 
+    def _using_index(self, t: TableBuilder, con: Tree) -> Index | None:
+        """The index ``ADD PRIMARY KEY / UNIQUE ... USING INDEX`` makes the constraint's: it
+        leaves the indexes (the constraint takes its columns, and its name unless named)."""
+        name = con.get("indexname")
+        if not name:
+            return None
+        index = self.indexes.pop(f"{t.schema}.{name}", None)
+        if index is not None:
+            self._release(t.schema, name)
+        return index
+
     def _add_primary_key(self, t: TableBuilder, con: Tree, column: str | None) -> str:
         rel_taken = self.rel_names[t.schema]
+        index = self._using_index(t, con)
         cols = tuple(_names(con.get("keys"))) or ((column,) if column else ())
-        cname: str = con.get("conname") or choose_name(t.name, None, "pkey", rel_taken)
+        if index is not None:
+            cols = tuple(e.column or "" for e in index.elements)
+        cname: str = (
+            con.get("conname")
+            or (index.name if index is not None else None)
+            or choose_name(t.name, None, "pkey", rel_taken)
+        )
         t.primary_key = PrimaryKey(
             name=cname,
             columns=cols,
-            include=tuple(_names(con.get("including"))),
+            include=index.include if index is not None else tuple(_names(con.get("including"))),
             deferrable=bool(con.get("deferrable")),
             initially_deferred=bool(con.get("initdeferred")),
             origin=self._origin(con.get("location")),
@@ -272,16 +290,23 @@ class TableStatements(ReaderState):
 
     def _add_unique(self, t: TableBuilder, con: Tree, column: str | None) -> str:
         rel_taken = self.rel_names[t.schema]
+        index = self._using_index(t, con)
         cols = tuple(_names(con.get("keys"))) or ((column,) if column else ())
         include = _names(con.get("including"))
-        cname: str = con.get("conname") or choose_name(
-            t.name, _name_addition([*cols, *include]), "key", rel_taken
+        if index is not None:
+            cols, include = tuple(e.column or "" for e in index.elements), list(index.include)
+        cname: str = (
+            con.get("conname")
+            or (index.name if index is not None else None)
+            or choose_name(t.name, _name_addition([*cols, *include]), "key", rel_taken)
         )
         t.uniques[cname] = Unique(
             name=cname,
             columns=cols,
             include=tuple(include),
-            nulls_not_distinct=bool(con.get("nulls_not_distinct")),
+            nulls_not_distinct=bool(
+                con.get("nulls_not_distinct") or (index is not None and index.nulls_not_distinct)
+            ),
             deferrable=bool(con.get("deferrable")),
             initially_deferred=bool(con.get("initdeferred")),
             origin=self._origin(con.get("location")),
