@@ -64,17 +64,22 @@ def _statement(f: MigrationFile, data: bytes, lines: Lines, raw: dict[str, Any])
 
 
 def _made(stmt: LintedStatement) -> dict[str, Any] | None:
-    """The relation a CREATE TABLE, CREATE TABLE AS or CREATE MATERIALIZED VIEW makes."""
+    """The relation a CREATE TABLE, CREATE TABLE AS, CREATE [MATERIALIZED] VIEW makes (when
+    it did not exist before the statement: see :func:`walk`)."""
     if stmt.kind == "CreateStmt":
         rel: dict[str, Any] = stmt.node["relation"]
         return rel
     if stmt.kind == "CreateTableAsStmt":
         into: dict[str, Any] = stmt.node["into"]["rel"]
         return into
+    if stmt.kind == "ViewStmt":
+        view: dict[str, Any] = stmt.node["view"]
+        return view
     return None
 
 
 _DML = frozenset(("InsertStmt", "UpdateStmt", "DeleteStmt", "CopyStmt", "MergeStmt"))
+_RELATION_RENAMES = frozenset(("OBJECT_TABLE", "OBJECT_VIEW", "OBJECT_MATVIEW"))
 
 
 def _filled(stmt: LintedStatement) -> dict[str, Any] | None:
@@ -153,10 +158,21 @@ def walk(
             yield StatementContext(stmt, server, session, reader)
             made = _made(stmt)
             if made is not None:
-                session.created.add(relation_key(reader, made))
+                key = relation_key(reader, made)
+                # (CREATE ... IF NOT EXISTS, CREATE OR REPLACE VIEW: made only if new)
+                if key not in reader.tables and key not in reader.views:
+                    session.created.add(key)
             filled = _filled(stmt)
             if filled is not None:
                 session.written.add(relation_key(reader, filled))
+            if stmt.kind == "RenameStmt" and stmt.node.get("renameType") in _RELATION_RENAMES:
+                # a table made here keeps being new under its new name
+                old = relation_key(reader, stmt.node["relation"])
+                new = f"{old.rpartition('.')[0]}.{stmt.node['newname']}"
+                for names in (session.created, session.written):
+                    if old in names:
+                        names.discard(old)
+                        names.add(new)
             _track(session, stmt)
             session.statements.append(stmt)
             reader.apply(raw)
