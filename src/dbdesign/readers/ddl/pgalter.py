@@ -14,7 +14,7 @@ from pglast.parser import parse_sql_json
 
 from dbdesign.model import Column, Exclusion, Index, IndexElement, View
 from dbdesign.readers.ddl.pgast import names as _names
-from dbdesign.readers.ddl.pgbuild import TableBuilder, Tree, table_key
+from dbdesign.readers.ddl.pgbuild import TableBuilder, Tree, int_value, table_key
 from dbdesign.readers.ddl.pgrename import ColumnRename
 from dbdesign.readers.ddl.pgtables import (
     TableStatements,
@@ -226,6 +226,49 @@ class AlterStatements(TableStatements, TypeStatements):
 
     def _at_drop_identity(self, t: TableBuilder, name: str, d: Any, only: bool) -> None:
         t.set_col(name, identity=None)
+
+    def _at_set_identity(self, t: TableBuilder, name: str, d: Any, only: bool) -> None:
+        """ALTER COLUMN ... SET GENERATED ALWAYS | BY DEFAULT, SET sequence options (RESTART
+        moves the sequence's position, not its options)."""
+        column = t.columns[t.col_index(name)]
+        ident = column.identity
+        if ident is None:
+            return
+        always, options = ident.always, []
+        for item in (d or {}).get("List", {}).get("items", ()):
+            defname = item["DefElem"]["defname"]
+            if defname == "generated":
+                always = int_value(item["DefElem"]["arg"]) == ord("a")
+            elif defname != "restart":
+                options.append(item)
+        fields = ("start", "increment", "min_value", "max_value", "cache", "cycle")
+        current = {f: getattr(ident, f) for f in fields if getattr(ident, f) is not None}
+        opts = self._seq_defaults(self._seq_options(options, {"type": column.type, **current}))
+        t.set_col(name, identity=identity_from_options(opts, always))
+
+    def _at_drop_expression(self, t: TableBuilder, name: str, d: Any, only: bool) -> None:
+        t.set_col(name, generated=None)  # a stored generated column becomes a plain one
+
+    def _at_alter_constraint(self, t: TableBuilder, name: str, d: Any, only: bool) -> None:
+        """ALTER CONSTRAINT ... [NOT] DEFERRABLE [INITIALLY DEFERRED | IMMEDIATE]."""
+        a = d["ATAlterConstraint"]
+        cname = a["conname"]
+        if cname in t.foreign_keys and a.get("alterDeferrability", True):
+            t.foreign_keys[cname] = dataclasses.replace(
+                t.foreign_keys[cname],
+                deferrable=bool(a.get("deferrable")),
+                initially_deferred=bool(a.get("initdeferred")),
+            )
+
+    def _at_drop_inherit(self, t: TableBuilder, name: str, d: Any, only: bool) -> None:
+        parent = "{}.{}".format(*self._qual(d["RangeVar"]))
+        t.inherits = tuple(p for p in t.inherits if p != parent)
+
+    def _at_set_logged(self, t: TableBuilder, name: str, d: Any, only: bool) -> None:
+        t.unlogged = False
+
+    def _at_set_unlogged(self, t: TableBuilder, name: str, d: Any, only: bool) -> None:
+        t.unlogged = True
 
     def _at_attach_partition(self, t: TableBuilder, name: str, d: Any, only: bool) -> None:
         pc = d["PartitionCmd"]
@@ -501,6 +544,12 @@ _ALTER_TABLE: dict[str, Callable[[AlterStatements, TableBuilder, str, Any, bool]
     "AT_SetRelOptions": AlterStatements._at_set_options,
     "AT_ResetRelOptions": AlterStatements._at_reset_options,
     "AT_AddInherit": AlterStatements._at_add_inherit,
+    "AT_DropInherit": AlterStatements._at_drop_inherit,
+    "AT_SetIdentity": AlterStatements._at_set_identity,
+    "AT_DropExpression": AlterStatements._at_drop_expression,
+    "AT_AlterConstraint": AlterStatements._at_alter_constraint,
+    "AT_SetLogged": AlterStatements._at_set_logged,
+    "AT_SetUnLogged": AlterStatements._at_set_unlogged,
 }
 
 # Column subcommands the server applies to the partitions and inheriting tables too (unless
