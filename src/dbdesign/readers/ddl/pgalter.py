@@ -253,7 +253,7 @@ class AlterStatements(TableStatements, TypeStatements):
         """ALTER CONSTRAINT ... [NOT] DEFERRABLE [INITIALLY DEFERRED | IMMEDIATE]."""
         a = d["ATAlterConstraint"]
         cname = a["conname"]
-        if cname in t.foreign_keys and a.get("alterDeferrability", True):
+        if cname in t.foreign_keys and a.get("alterDeferrability"):
             t.foreign_keys[cname] = dataclasses.replace(
                 t.foreign_keys[cname],
                 deferrable=bool(a.get("deferrable")),
