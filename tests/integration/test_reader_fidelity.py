@@ -319,6 +319,32 @@ CASES = {
         CREATE UNLOGGED TABLE u (a int);
         ALTER TABLE u SET LOGGED;
     """,
+    # renames of views, materialized views (with their indexes), sequences, view columns,
+    # triggers and policies; a serial's sequence follows its column's rename
+    "renamed_relations": """
+        CREATE TABLE t (id serial PRIMARY KEY, a int);
+        CREATE VIEW v AS SELECT id, a AS alpha FROM t;
+        ALTER VIEW v RENAME TO v2;
+        ALTER VIEW v2 RENAME COLUMN id TO ident;
+        ALTER VIEW v2 RENAME COLUMN alpha TO a2;
+        CREATE VIEW u AS SELECT id FROM t UNION SELECT a FROM t;
+        ALTER VIEW u RENAME COLUMN id TO n;
+        CREATE MATERIALIZED VIEW m AS SELECT id FROM t;
+        CREATE UNIQUE INDEX m_id ON m (id);
+        ALTER MATERIALIZED VIEW m RENAME TO m2;
+        CREATE SEQUENCE s;
+        ALTER SEQUENCE s RENAME TO s2;
+        CREATE TABLE o (oid int, a int);
+        CREATE VIEW j AS SELECT x.id, o.a, x.a AS xa FROM t x JOIN o ON o.oid = x.id;
+        ALTER TABLE t RENAME COLUMN id TO tid;
+        ALTER TABLE t RENAME COLUMN a TO aa;
+        CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+        CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f();
+        ALTER TRIGGER tr ON t RENAME TO tr2;
+        ALTER TABLE t ENABLE ROW LEVEL SECURITY;
+        CREATE POLICY p ON t USING (aa > 0);
+        ALTER POLICY p ON t RENAME TO q;
+    """,
     # DROP ... CASCADE takes the views that read a relation (and theirs, materialized ones with
     # their indexes) and other tables' foreign keys to it (Lemmy's migrations drop a view so
     # and re-create its dependants)

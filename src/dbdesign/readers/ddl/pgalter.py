@@ -12,7 +12,7 @@ from typing import Any
 
 from pglast.parser import parse_sql_json
 
-from dbdesign.model import Column, Exclusion, Index, IndexElement, View
+from dbdesign.model import Column, Exclusion, Expr, Index, IndexElement, View
 from dbdesign.readers.ddl.pgast import names as _names
 from dbdesign.readers.ddl.pgbuild import TableBuilder, Tree, int_value, table_key
 from dbdesign.readers.ddl.pgrename import ColumnRename
@@ -22,6 +22,7 @@ from dbdesign.readers.ddl.pgtables import (
     identity_from_options,
 )
 from dbdesign.readers.ddl.pgtypes import TypeStatements
+from dbdesign.readers.ddl.pgviews import renamed_output
 
 # Relations that carry indexes, triggers, rules or policies, which a DROP takes with them.
 _RELATIONS = frozenset({"OBJECT_TABLE", "OBJECT_VIEW", "OBJECT_MATVIEW", "OBJECT_FOREIGN_TABLE"})
@@ -309,6 +310,13 @@ class AlterStatements(TableStatements, TypeStatements):
     # ALTER ... RENAME by the kind of object renamed: (statement, new name); see _RENAME.
 
     def _rename_column_stmt(self, s: Tree, new: str) -> None:
+        schema, name = self._qual(s["relation"])
+        view = self.views.get(f"{schema}.{name}")
+        if view is not None:  # a view's column: its query names the column anew
+            tree = json.loads(parse_sql_json(view.query.text))["stmts"][0]["stmt"]
+            query = renamed_output(tree, s["subname"], new)
+            self.views[view.key] = dataclasses.replace(view, query=self._expr(query))
+            return
         t = self._table(s["relation"])
         self._rename_column(t, s["subname"], new, heirs=bool(s["relation"].get("inh")))
 
@@ -330,10 +338,7 @@ class AlterStatements(TableStatements, TypeStatements):
             if other.partition_of == old:
                 other.partition_of = newkey
             other.inherits = tuple(newkey if p == old else p for p in other.inherits)
-        for store in self._named_stores().values():
-            for k in [k for k in store if k.startswith(old + ".")]:
-                item = dataclasses.replace(store.pop(k), table=new)
-                store[item.key] = item
+        self._move_named(old, new)
         for k, q in list(self.sequences.items()):
             if q.owned_by and q.owned_by.startswith(old + "."):
                 self.sequences[k] = dataclasses.replace(q, owned_by=newkey + q.owned_by[len(old) :])
@@ -357,6 +362,36 @@ class AlterStatements(TableStatements, TypeStatements):
         t = self.tables.get(self.key_indexes.get(f"{schema}.{name}", ""))
         if t is not None:
             self._rename_key(t, name, new)
+
+    def _rename_relation(self, s: Tree, new: str) -> None:
+        """ALTER VIEW / MATERIALIZED VIEW / SEQUENCE ... RENAME TO: the object, and what is
+        keyed by it (a materialized view's indexes, a view's triggers and rules)."""
+        schema, name = self._qual(s["relation"])
+        old, key = f"{schema}.{name}", f"{schema}.{new}"
+        if old in self.views:
+            self.views[key] = dataclasses.replace(self.views.pop(old), name=new)
+        if old in self.sequences:
+            self.sequences[key] = dataclasses.replace(self.sequences.pop(old), name=new)
+        for k, i in list(self.indexes.items()):
+            if i.table_key == old:
+                self.indexes[k] = dataclasses.replace(i, table=new)
+        self._move_named(old, new)
+        self._renamed(schema, name, new)
+
+    def _move_named(self, old: str, new: str) -> None:
+        """Triggers, rules and policies of relation ``old`` (``schema.name``) to its new name."""
+        for store in self._named_stores().values():
+            for k in [k for k in store if k.startswith(old + ".")]:
+                item = dataclasses.replace(store.pop(k), table=new)
+                store[item.key] = item
+
+    def _rename_on_table(self, s: Tree, new: str) -> None:
+        """ALTER TRIGGER / POLICY ... ON table RENAME TO."""
+        schema, table = self._qual(s["relation"])
+        store = self._named_stores()[str(s["renameType"])]
+        item = store.pop(f"{schema}.{table}.{s['subname']}", None)
+        if item is not None:
+            store[f"{schema}.{table}.{new}"] = dataclasses.replace(item, name=new)
 
     def _rename_constraint(self, s: Tree, new: str) -> None:
         self._rename_key(self._table(s["relation"]), s["subname"], new)
@@ -393,6 +428,19 @@ class AlterStatements(TableStatements, TypeStatements):
         for k, ix in list(self.indexes.items()):
             if ix.table_key == key:
                 self.indexes[k] = r.index(ix)
+        for vkey, v in list(self.views.items()):  # the views reading the column
+            rels, cols = _query_refs(v.query.text)
+            vschema = v.query.schema or "public"
+            reads = {f"{sch or vschema}.{rel}" for sch, rel in rels}
+            if old in cols and key in reads:
+                others = [self.tables.get(r) for r in reads - {key}]
+                unqualified = not any(o and any(c.name == old for c in o.columns) for o in others)
+                text = r.in_query(v.query.text, t.schema, t.name, unqualified)
+                query = Expr(text, "postgres", v.query.schema)
+                self.views[vkey] = dataclasses.replace(v, query=query)
+        for k, q in list(self.sequences.items()):  # a serial's sequence follows its column
+            if q.owned_by == f"{key}.{old}":
+                self.sequences[k] = dataclasses.replace(q, owned_by=f"{key}.{new}")
 
     def _on_DropStmt(self, s: Tree) -> None:
         rtype = s.get("removeType")
@@ -566,6 +614,11 @@ _RENAME: dict[str, Callable[[AlterStatements, Tree, str], None]] = {
     "OBJECT_ATTRIBUTE": AlterStatements._rename_attribute_stmt,
     "OBJECT_INDEX": AlterStatements._rename_index,
     "OBJECT_TABCONSTRAINT": AlterStatements._rename_constraint,
+    "OBJECT_VIEW": AlterStatements._rename_relation,
+    "OBJECT_MATVIEW": AlterStatements._rename_relation,
+    "OBJECT_SEQUENCE": AlterStatements._rename_relation,
+    "OBJECT_TRIGGER": AlterStatements._rename_on_table,
+    "OBJECT_POLICY": AlterStatements._rename_on_table,
 }
 
 _DROP: dict[str, Callable[[AlterStatements, str, Tree], None]] = {

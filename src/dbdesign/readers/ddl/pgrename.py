@@ -135,6 +135,57 @@ class ColumnRename:
             ),
         )
 
+    def in_query(self, query: str, schema: str, table: str, unqualified: bool) -> str:
+        """A view's query that reads table ``schema.table``, its references to the column
+        renamed: qualified by the table's name or alias, and (``unqualified``: no other
+        table it reads has a column of that name) unqualified ones. Its output names stay
+        (``SELECT id`` becomes ``SELECT tid AS id``), as the server prints the view."""
+        tree = json.loads(parser.parse_sql_json(query))["stmts"][0]["stmt"]
+        names: set[str] = set()
+
+        def aliases(n: Any) -> None:
+            if isinstance(n, dict):
+                rv = n.get("RangeVar")
+                if (
+                    rv is not None
+                    and rv["relname"] == table
+                    and rv.get("schemaname")
+                    in (
+                        None,
+                        schema,
+                    )
+                ):
+                    names.add(rv.get("alias", {}).get("aliasname") or table)
+                for v in n.values():
+                    aliases(v)
+            elif isinstance(n, list):
+                for v in n:
+                    aliases(v)
+
+        def ours(ref: dict[str, Any]) -> bool:
+            fields = [f.get("String", {}).get("sval") for f in ref.get("fields") or ()]
+            if not fields or fields[-1] != self.old:
+                return False
+            return unqualified if len(fields) == 1 else fields[-2] in names
+
+        def walk(n: Any) -> Any:
+            if isinstance(n, list):
+                return [walk(v) for v in n]
+            if not isinstance(n, dict):
+                return n
+            ref = n.get("ColumnRef")
+            if ref is not None and len(n) == 1 and ours(ref):
+                return {"ColumnRef": {**ref, "fields": [*ref["fields"][:-1], _sval(self.new)]}}
+            rt = n.get("ResTarget")
+            if rt is not None and len(n) == 1 and not rt.get("name"):
+                ref = rt.get("val", {}).get("ColumnRef")
+                if ref is not None and ours(ref):  # the output keeps its name
+                    return {"ResTarget": {**walk(rt), "name": self.old}}
+            return {k: walk(v) for k, v in n.items()}
+
+        aliases(tree)
+        return deparse(walk(tree))
+
     def trigger(self, tr: Trigger) -> Trigger:
         return dataclasses.replace(tr, columns=self.names(tr.columns), when=self.maybe(tr.when))
 
@@ -142,3 +193,7 @@ class ColumnRename:
         return dataclasses.replace(
             p, using=self.maybe(p.using), with_check=self.maybe(p.with_check)
         )
+
+
+def _sval(name: str) -> dict[str, Any]:
+    return {"String": {"sval": name}}

@@ -102,3 +102,22 @@ def _name_targets(query: Tree, names: list[str]) -> Tree:
         targets.append({"ResTarget": rt})
     body["targetList"] = targets
     return {"SelectStmt": body}
+
+
+def renamed_output(query: Tree, old: str, new: str) -> Tree:
+    """A view's query (``{"SelectStmt": ...}``) with its output column ``old`` named ``new``,
+    as ALTER VIEW ... RENAME COLUMN leaves it (``SELECT id`` becomes ``SELECT id AS ident``)."""
+    body = query["SelectStmt"]
+    while body.get("op", "SETOP_NONE") != "SETOP_NONE":  # a set operation's first branch
+        body = body["larg"]
+    names = [_output_name(t["ResTarget"]) for t in body.get("targetList") or ()]
+    return _name_targets(query, [new if n == old else n for n in names])
+
+
+def _output_name(target: Tree) -> str:
+    """The name a select-list item gives its column: its alias, else its column's name."""
+    if target.get("name"):
+        return str(target["name"])
+    fields = target.get("val", {}).get("ColumnRef", {}).get("fields") or []
+    last = fields[-1].get("String", {}).get("sval") if fields else None
+    return str(last or "?column?")
