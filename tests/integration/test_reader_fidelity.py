@@ -345,6 +345,28 @@ CASES = {
         CREATE POLICY p ON t USING (aa > 0);
         ALTER POLICY p ON t RENAME TO q;
     """,
+    # views name a renamed relation anew; DROP SCHEMA ... CASCADE takes what is in it (and
+    # what depends on that elsewhere); dropping a partitioned table drops its partitions
+    "renamed_and_dropped_containers": """
+        CREATE TABLE t (id int);
+        CREATE VIEW v AS SELECT id FROM t;
+        CREATE VIEW w AS SELECT t.id FROM public.t;
+        CREATE VIEW vv AS SELECT id FROM v;
+        ALTER TABLE t RENAME TO u;
+        ALTER VIEW v RENAME TO v2;
+        CREATE SCHEMA s;
+        CREATE TABLE s.t (id int PRIMARY KEY);
+        CREATE TABLE r (id int REFERENCES s.t, k int);
+        CREATE VIEW rv AS SELECT r.id FROM r JOIN s.t USING (id);
+        CREATE TYPE s.e AS ENUM ('a');
+        CREATE SEQUENCE s.q;
+        CREATE FUNCTION s.f() RETURNS int LANGUAGE sql AS 'SELECT 1';
+        DROP SCHEMA s CASCADE;
+        CREATE TABLE p (k int) PARTITION BY RANGE (k);
+        CREATE TABLE p1 PARTITION OF p FOR VALUES FROM (0) TO (10) PARTITION BY RANGE (k);
+        CREATE TABLE p11 PARTITION OF p1 FOR VALUES FROM (0) TO (5);
+        DROP TABLE p;
+    """,
     # DROP ... CASCADE takes the views that read a relation (and theirs, materialized ones with
     # their indexes) and other tables' foreign keys to it (Lemmy's migrations drop a view so
     # and re-create its dependants)

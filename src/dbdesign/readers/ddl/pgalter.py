@@ -15,7 +15,7 @@ from pglast.parser import parse_sql_json
 from dbdesign.model import Column, Exclusion, Expr, Index, IndexElement, View
 from dbdesign.readers.ddl.pgast import names as _names
 from dbdesign.readers.ddl.pgbuild import TableBuilder, Tree, int_value, table_key
-from dbdesign.readers.ddl.pgrename import ColumnRename
+from dbdesign.readers.ddl.pgrename import ColumnRename, rename_relation_in_query
 from dbdesign.readers.ddl.pgtables import (
     TableStatements,
     expr_column_refs,
@@ -342,6 +342,17 @@ class AlterStatements(TableStatements, TypeStatements):
         for k, q in list(self.sequences.items()):
             if q.owned_by and q.owned_by.startswith(old + "."):
                 self.sequences[k] = dataclasses.replace(q, owned_by=newkey + q.owned_by[len(old) :])
+        self._renamed_in_views(t.schema, old.partition(".")[2], new)
+
+    def _renamed_in_views(self, schema: str, old: str, new: str) -> None:
+        """The views that read relation ``schema.old`` name it ``new`` (the server keeps the
+        relation itself, and prints its current name)."""
+        for vkey, v in list(self.views.items()):
+            here = v.query.schema or "public"
+            text = rename_relation_in_query(v.query.text, schema, old, new, here)
+            if text != v.query.text:
+                query = Expr(text, "postgres", v.query.schema)
+                self.views[vkey] = dataclasses.replace(v, query=query)
 
     def _rename_type_stmt(self, s: Tree, new: str) -> None:
         schema, name = self._qual_names(_names(s["object"]["List"]["items"]))
@@ -377,6 +388,7 @@ class AlterStatements(TableStatements, TypeStatements):
                 self.indexes[k] = dataclasses.replace(i, table=new)
         self._move_named(old, new)
         self._renamed(schema, name, new)
+        self._renamed_in_views(schema, name, new)
 
     def _move_named(self, old: str, new: str) -> None:
         """Triggers, rules and policies of relation ``old`` (``schema.name``) to its new name."""
@@ -453,10 +465,25 @@ class AlterStatements(TableStatements, TypeStatements):
                 self._drop_triggers_calling(_names(obj["ObjectWithArgs"]["objname"]))
             else:
                 key = "{}.{}".format(*self._qual_names(_drop_names(str(rtype), obj)))
-                if rtype in _RELATIONS:
+                if rtype == "OBJECT_SCHEMA":
+                    self._drop_schema_contents(obj["String"]["sval"])
+                elif rtype in _RELATIONS:
                     self._drop_dependants(key)
                 elif rtype in ("OBJECT_TYPE", "OBJECT_DOMAIN"):
                     self._drop_columns_of_type(key)
+
+    def _drop_schema_contents(self, schema: str) -> None:
+        """DROP SCHEMA ... CASCADE: everything in it, and what depends on that elsewhere."""
+        for rtype, store in (("OBJECT_TABLE", self.tables), ("OBJECT_VIEW", self.views)):
+            for key in [k for k in store if k.startswith(schema + ".")]:
+                if key in store:
+                    self._forget(rtype, key)
+                    self._drop_dependants(key)
+        for store in (self.sequences, self.enums, self.domains, self.composites):
+            for key in [k for k in store if k.startswith(schema + ".")]:
+                del store[key]
+        for key in [k for k, f in self.functions.items() if f.schema == schema]:
+            del self.functions[key]
 
     def _drop_dependants(self, key: str) -> None:
         """What DROP ... CASCADE takes with relation ``key``: other tables' foreign keys to it,
@@ -524,10 +551,13 @@ class AlterStatements(TableStatements, TypeStatements):
         self._forget(rtype, "{}.{}".format(*self._qual_names(_drop_names(rtype, obj))))
 
     def _forget(self, rtype: str, key: str) -> None:
-        """A dropped object (and what goes with it): its names are free again."""
+        """A dropped object (and what goes with it: a partitioned table's partitions): its
+        names are free again."""
         schema, _, name = key.partition(".")
         self._release(schema, name)
         if rtype == "OBJECT_TABLE":
+            for part in [k for k, c in self.tables.items() if c.partition_of == key]:
+                self._forget(rtype, part)
             t = self.tables.pop(key, None)
             if t is not None:
                 self._release(schema, *(c for m in t.constraint_maps() for c in m))

@@ -195,5 +195,34 @@ class ColumnRename:
         )
 
 
+def rename_relation_in_query(query: str, schema: str, old: str, new: str, here: str) -> str:
+    """A view's query with relation ``schema.old`` named ``new`` (``here``: the schema its
+    unqualified names resolve to), and column references qualified by the old name; the
+    text unchanged when it does not name the relation."""
+    tree = json.loads(parser.parse_sql_json(query))["stmts"][0]["stmt"]
+    found = False
+
+    def walk(n: Any) -> Any:
+        nonlocal found
+        if isinstance(n, list):
+            return [walk(v) for v in n]
+        if not isinstance(n, dict):
+            return n
+        rv = n.get("RangeVar")
+        ours = rv is not None and len(n) == 1 and rv["relname"] == old
+        if ours and (rv.get("schemaname") or here) == schema:
+            found = True
+            return {"RangeVar": {**rv, "relname": new}}
+        ref = n.get("ColumnRef")
+        if ref is not None and len(n) == 1:
+            fields = ref.get("fields") or []
+            if len(fields) >= 2 and fields[-2].get("String", {}).get("sval") == old:
+                return {"ColumnRef": {**ref, "fields": [*fields[:-2], _sval(new), fields[-1]]}}
+        return {k: walk(v) for k, v in n.items()}
+
+    renamed = walk(tree)
+    return deparse(renamed) if found else query
+
+
 def _sval(name: str) -> dict[str, Any]:
     return {"String": {"sval": name}}
