@@ -344,6 +344,11 @@ CASES = {
         ALTER TABLE t ENABLE ROW LEVEL SECURITY;
         CREATE POLICY p ON t USING (aa > 0);
         ALTER POLICY p ON t RENAME TO q;
+        CREATE TRIGGER tu BEFORE UPDATE OF aa ON t FOR EACH ROW
+            WHEN (OLD.aa IS DISTINCT FROM NEW.aa) EXECUTE FUNCTION f();
+        ALTER TABLE t RENAME COLUMN aa TO a3;
+        CREATE TABLE c (x text COLLATE "C", y text COLLATE "C");
+        ALTER TABLE c ALTER COLUMN x TYPE varchar(9), ALTER COLUMN y TYPE text COLLATE "POSIX";
     """,
     # views name a renamed relation anew; DROP SCHEMA ... CASCADE takes what is in it (and
     # what depends on that elsewhere); dropping a partitioned table drops its partitions

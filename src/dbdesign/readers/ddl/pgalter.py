@@ -6,29 +6,24 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable, Iterable
-from functools import lru_cache
+from collections.abc import Callable
 from typing import Any
 
 from pglast.parser import parse_sql_json
 
-from dbdesign.model import Column, Exclusion, Expr, Index, IndexElement, View
+from dbdesign.model import Column, Expr, View
 from dbdesign.readers.ddl.pgast import names as _names
 from dbdesign.readers.ddl.pgbuild import TableBuilder, Tree, int_value, table_key
+from dbdesign.readers.ddl.pgdrops import DropStatements, query_refs
 from dbdesign.readers.ddl.pgrename import ColumnRename, rename_relation_in_query
 from dbdesign.readers.ddl.pgtables import (
-    TableStatements,
-    expr_column_refs,
     identity_from_options,
 )
 from dbdesign.readers.ddl.pgtypes import TypeStatements
 from dbdesign.readers.ddl.pgviews import renamed_output
 
-# Relations that carry indexes, triggers, rules or policies, which a DROP takes with them.
-_RELATIONS = frozenset({"OBJECT_TABLE", "OBJECT_VIEW", "OBJECT_MATVIEW", "OBJECT_FOREIGN_TABLE"})
 
-
-class AlterStatements(TableStatements, TypeStatements):
+class AlterStatements(DropStatements, TypeStatements):
     """ALTER TABLE, RENAME and DROP."""
 
     def _on_AlterTableStmt(self, s: Tree) -> None:
@@ -128,20 +123,6 @@ class AlterStatements(TableStatements, TypeStatements):
             for child in self._partitions(t):
                 self._attach_keys(t, child)
 
-    def _at_drop_constraint(self, t: TableBuilder, name: str, d: Any, only: bool) -> None:
-        """The constraint; with CASCADE, a key's dependent foreign keys (those referencing
-        its columns) too."""
-        self._release(t.schema, name)
-        key: tuple[str, ...] | None = None
-        if t.primary_key is not None and t.primary_key.name == name:
-            key, t.primary_key = t.primary_key.columns, None
-        elif name in t.uniques:
-            key = t.uniques[name].columns
-        for coll in t.constraint_maps():
-            coll.pop(name, None)
-        if key is not None and d.get("behavior") == "DROP_CASCADE":
-            self._drop_references(table_key(t), lambda fk: set(fk.ref_columns) == set(key))
-
     def _at_validate_constraint(self, t: TableBuilder, name: str, d: Any, only: bool) -> None:
         validatable: list[dict[str, Any]] = [t.foreign_keys, t.checks]
         for coll in validatable:
@@ -165,40 +146,6 @@ class AlterStatements(TableStatements, TypeStatements):
             self._note_toast(child)
             self._add_to_children(child, new)
 
-    def _at_drop_column(self, t: TableBuilder, name: str, d: Any, only: bool) -> None:
-        """The column, and what involves it: PostgreSQL drops the table's indexes and
-        constraints that use the column with it ("ALTER TABLE": DROP COLUMN), and with CASCADE
-        other tables' foreign keys that reference it (``d``: the subcommand)."""
-        t.columns = [c for c in t.columns if c.name != name]
-        for child in [] if only else self._children(t):  # and from partitions and heirs
-            if any(c.name == name for c in child.columns):
-                self._at_drop_column(child, name, d, only)
-        if t.primary_key is not None and name in t.primary_key.columns:
-            self._release(t.schema, t.primary_key.name)
-            t.primary_key = None
-        uses: list[tuple[dict[str, Any], Callable[[Any], bool]]] = [
-            (t.uniques, lambda u: name in u.columns),
-            (t.foreign_keys, lambda f: name in f.columns),
-            (t.checks, lambda c: name in expr_column_refs(c.expr)),
-            (t.exclusions, lambda x: _involves(name, [e.element for e in x.elements], x)),
-        ]
-        for coll, used in uses:
-            for cname in [k for k, v in coll.items() if used(v)]:
-                self._release(t.schema, cname)
-                del coll[cname]
-        key = table_key(t)
-        for ik in [
-            k
-            for k, i in self.indexes.items()
-            if i.table_key == key and _involves(name, i.elements, i)
-        ]:
-            self._release(t.schema, self.indexes.pop(ik).name)
-        for sk in [k for k, q in self.sequences.items() if q.owned_by == f"{key}.{name}"]:
-            self._release(t.schema, self.sequences.pop(sk).name)  # a serial's sequence
-        if d.get("behavior") == "DROP_CASCADE":
-            self._drop_references(key, lambda fk: name in fk.ref_columns)
-            self._drop_views_reading(key, name)
-
     def _at_column_default(self, t: TableBuilder, name: str, d: Any, only: bool) -> None:
         dtype = next((c.type for c in t.columns if c.name == name), None)
         t.set_col(name, default=self._default(d, dtype) if d else None)
@@ -210,7 +157,11 @@ class AlterStatements(TableStatements, TypeStatements):
         t.set_col(name, nullable=True)
 
     def _at_alter_column_type(self, t: TableBuilder, name: str, d: Any, only: bool) -> None:
-        t.set_col(name, type=self._type(d["ColumnDef"]["typeName"])[0])
+        """The new type, with the collation given (else the type's default: the column's old
+        one does not stay)."""
+        cd = d["ColumnDef"]
+        collation = self._collation(cd["collClause"]["collname"]) if cd.get("collClause") else None
+        t.set_col(name, type=self._type(cd["typeName"])[0], collation=collation)
         self._note_toast(t)
 
     def _at_add_identity(self, t: TableBuilder, name: str, d: Any, only: bool) -> None:
@@ -422,7 +373,6 @@ class AlterStatements(TableStatements, TypeStatements):
     def _rename_column(self, t: TableBuilder, old: str, new: str, heirs: bool = False) -> None:
         """Rename a column everywhere the server follows it: keys, indexes, expressions (and
         with ``heirs``, in the partitions and inheriting tables)."""
-        key = f"{t.schema}.{t.name}"
         for child in self._children(t) if heirs else ():
             if any(c.name == old for c in child.columns):
                 self._rename_column(child, old, new, heirs=True)
@@ -433,6 +383,12 @@ class AlterStatements(TableStatements, TypeStatements):
         t.uniques = {n: r.unique(u) for n, u in t.uniques.items()}
         t.checks = {n: r.check(c) for n, c in t.checks.items()}
         t.foreign_keys = {n: r.foreign_key(f) for n, f in t.foreign_keys.items()}
+        self._column_renamed_around(t, r)
+
+    def _column_renamed_around(self, t: TableBuilder, r: ColumnRename) -> None:
+        """What else follows a column of ``t`` renamed: foreign keys that point at it, the
+        table's indexes, triggers and policies, the views that read it, a serial's sequence."""
+        key, old, new = table_key(t), r.old, r.new
         for other in self.tables.values():  # foreign keys that point at the column
             for n, f in list(other.foreign_keys.items()):
                 if f.ref_table == key:
@@ -440,153 +396,31 @@ class AlterStatements(TableStatements, TypeStatements):
         for k, ix in list(self.indexes.items()):
             if ix.table_key == key:
                 self.indexes[k] = r.index(ix)
-        for vkey, v in list(self.views.items()):  # the views reading the column
-            rels, cols = _query_refs(v.query.text)
-            vschema = v.query.schema or "public"
-            reads = {f"{sch or vschema}.{rel}" for sch, rel in rels}
-            if old in cols and key in reads:
-                others = [self.tables.get(r) for r in reads - {key}]
-                unqualified = not any(o and any(c.name == old for c in o.columns) for o in others)
-                text = r.in_query(v.query.text, t.schema, t.name, unqualified)
-                query = Expr(text, "postgres", v.query.schema)
-                self.views[vkey] = dataclasses.replace(v, query=query)
+        self._column_renamed_in_views(t, r)
+        on_table = key + "."
+        for k, tr in list(self.triggers.items()):
+            if k.startswith(on_table):
+                self.triggers[k] = r.trigger(tr)
+        for k, pol in list(self.policies.items()):
+            if k.startswith(on_table):
+                self.policies[k] = r.policy(pol)
         for k, q in list(self.sequences.items()):  # a serial's sequence follows its column
             if q.owned_by == f"{key}.{old}":
                 self.sequences[k] = dataclasses.replace(q, owned_by=f"{key}.{new}")
 
-    def _on_DropStmt(self, s: Tree) -> None:
-        rtype = s.get("removeType")
-        drop = _DROP.get(str(rtype), AlterStatements._drop_relation)
-        for obj in s.get("objects") or ():
-            drop(self, str(rtype), obj)
-            if s.get("behavior") != "DROP_CASCADE":
-                continue
-            if rtype == "OBJECT_FUNCTION":
-                self._drop_triggers_calling(_names(obj["ObjectWithArgs"]["objname"]))
-            else:
-                key = "{}.{}".format(*self._qual_names(_drop_names(str(rtype), obj)))
-                if rtype == "OBJECT_SCHEMA":
-                    self._drop_schema_contents(obj["String"]["sval"])
-                elif rtype in _RELATIONS:
-                    self._drop_dependants(key)
-                elif rtype in ("OBJECT_TYPE", "OBJECT_DOMAIN"):
-                    self._drop_columns_of_type(key)
-
-    def _drop_schema_contents(self, schema: str) -> None:
-        """DROP SCHEMA ... CASCADE: everything in it, and what depends on that elsewhere."""
-        for rtype, store in (("OBJECT_TABLE", self.tables), ("OBJECT_VIEW", self.views)):
-            for key in [k for k in store if k.startswith(schema + ".")]:
-                if key in store:
-                    self._forget(rtype, key)
-                    self._drop_dependants(key)
-        for store in (self.sequences, self.enums, self.domains, self.composites):
-            for key in [k for k in store if k.startswith(schema + ".")]:
-                del store[key]
-        for key in [k for k, f in self.functions.items() if f.schema == schema]:
-            del self.functions[key]
-
-    def _drop_dependants(self, key: str) -> None:
-        """What DROP ... CASCADE takes with relation ``key``: other tables' foreign keys to it,
-        and the views that read it, with what depends on them in turn."""
-        self._drop_references(key, lambda fk: True)
-        self._drop_views_reading(key)
-
-    def _drop_references(self, key: str, dropped: Callable[[Any], bool]) -> None:
-        """Other tables' foreign keys to table ``key`` that depend on what was dropped."""
-        for t in self.tables.values():
-            for name in [n for n, f in t.foreign_keys.items() if f.ref_table == key and dropped(f)]:
-                self._release(t.schema, name)
-                del t.foreign_keys[name]
-
-    def _drop_views_reading(self, key: str, column: str | None = None) -> None:
-        """The views that read relation ``key`` (its ``column``, or a ``*``), and theirs."""
-        for vkey, v in list(self.views.items()):
-            schema = v.query.schema or "public"
-            rels, cols = _query_refs(v.query.text)
-            reads = key in {f"{sch or schema}.{rel}" for sch, rel in rels}
-            if vkey in self.views and reads and (column is None or {column, "*"} & cols):
-                self._forget("OBJECT_VIEW", vkey)
-                self._drop_dependants(vkey)
-
-    def _drop_columns_of_type(self, key: str) -> None:
-        """DROP TYPE / DOMAIN ... CASCADE: the columns of that type (or arrays of it) go."""
-        for t in list(self.tables.values()):
-            for c in [c for c in t.columns if c.type.name == key]:
-                if any(x.name == c.name for x in t.columns):
-                    self._at_drop_column(t, c.name, {}, only=False)
-
-    def _drop_triggers_calling(self, names: list[str]) -> None:
-        """DROP FUNCTION ... CASCADE: the triggers that call it go."""
-        function = "{}.{}".format(*self._qual_names(names))
-        for k in [k for k, tr in self.triggers.items() if tr.function == function]:
-            del self.triggers[k]
-
-    # DROP by the kind of object dropped: (its kind, the object as the statement names it);
-    # see _DROP.
-
-    def _drop_schema(self, rtype: str, obj: Tree) -> None:
-        self.namespaces.pop(obj["String"]["sval"], None)
-
-    def _drop_extension(self, rtype: str, obj: Tree) -> None:
-        self.extensions.pop(obj["String"]["sval"], None)
-
-    def _drop_routine(self, rtype: str, obj: Tree) -> None:
-        """Every overload of the name (as the reader keeps them: the arguments are not matched)."""
-        schema, name = self._qual_names(_names(obj["ObjectWithArgs"]["objname"]))
-        for k in [k for k, f in self.functions.items() if f.schema == schema and f.name == name]:
-            del self.functions[k]
-
-    def _drop_collation(self, rtype: str, obj: Tree) -> None:
-        self.collations.pop("{}.{}".format(*self._qual_names(_drop_names(rtype, obj))), None)
-
-    def _drop_on_table(self, rtype: str, obj: Tree) -> None:
-        """A trigger, policy or rule: named ``[schema.]table.name``."""
-        *rel, oname = _drop_names(rtype, obj)
-        schema, table = self._qual_names(rel)
-        self._named_stores()[rtype].pop(f"{schema}.{table}.{oname}", None)
-
-    def _drop_relation(self, rtype: str, obj: Tree) -> None:
-        """Anything else keyed ``schema.name``: a table with the sequences it owns, or a view,
-        index, sequence or type; a relation with its indexes, triggers, rules and policies."""
-        self._forget(rtype, "{}.{}".format(*self._qual_names(_drop_names(rtype, obj))))
-
-    def _forget(self, rtype: str, key: str) -> None:
-        """A dropped object (and what goes with it: a partitioned table's partitions): its
-        names are free again."""
-        schema, _, name = key.partition(".")
-        self._release(schema, name)
-        if rtype == "OBJECT_TABLE":
-            for part in [k for k, c in self.tables.items() if c.partition_of == key]:
-                self._forget(rtype, part)
-            t = self.tables.pop(key, None)
-            if t is not None:
-                self._release(schema, *(c for m in t.constraint_maps() for c in m))
-                if t.primary_key is not None:
-                    self._release(schema, t.primary_key.name)
-            for sk in [
-                k
-                for k, q in self.sequences.items()
-                if q.owned_by and q.owned_by.startswith(key + ".")
-            ]:
-                self._release(schema, self.sequences.pop(sk).name)
-        else:
-            for store in self._relation_stores():
-                store.pop(key, None)
-        if rtype in _RELATIONS:
-            for ik in [k for k, i in self.indexes.items() if i.table_key == key]:
-                self._release(schema, self.indexes.pop(ik).name)
-            for store in self._named_stores().values():
-                for k in [k for k in store if k.startswith(key + ".")]:
-                    del store[k]
-
-    def _children(self, t: TableBuilder) -> list[TableBuilder]:
-        """The partitions of ``t`` and the tables that inherit from it."""
-        key = table_key(t)
-        return [c for c in self.tables.values() if c.partition_of == key or key in c.inherits]
-
-    def _relation_stores(self) -> list[dict[str, Any]]:
-        """Objects keyed ``schema.name`` other than tables."""
-        return [self.views, self.indexes, self.sequences, self.enums, self.domains, self.composites]
+    def _column_renamed_in_views(self, t: TableBuilder, r: ColumnRename) -> None:
+        """The views that read the renamed column refer to it by its new name."""
+        key, old = table_key(t), r.old
+        for vkey, v in list(self.views.items()):  # the views reading the column
+            rels, cols = query_refs(v.query.text)
+            vschema = v.query.schema or "public"
+            reads = {f"{sch or vschema}.{rel}" for sch, rel in rels}
+            if old in cols and key in reads:
+                others = [self.tables.get(rel) for rel in reads - {key}]
+                unqualified = not any(o and any(c.name == old for c in o.columns) for o in others)
+                text = r.in_query(v.query.text, t.schema, t.name, unqualified)
+                query = Expr(text, "postgres", v.query.schema)
+                self.views[vkey] = dataclasses.replace(v, query=query)
 
 
 # ALTER TABLE ... ENABLE / DISABLE / FORCE / NO FORCE ROW LEVEL SECURITY: the flag it sets.
@@ -650,61 +484,3 @@ _RENAME: dict[str, Callable[[AlterStatements, Tree, str], None]] = {
     "OBJECT_TRIGGER": AlterStatements._rename_on_table,
     "OBJECT_POLICY": AlterStatements._rename_on_table,
 }
-
-_DROP: dict[str, Callable[[AlterStatements, str, Tree], None]] = {
-    "OBJECT_SCHEMA": AlterStatements._drop_schema,
-    "OBJECT_EXTENSION": AlterStatements._drop_extension,
-    "OBJECT_FUNCTION": AlterStatements._drop_routine,
-    "OBJECT_PROCEDURE": AlterStatements._drop_routine,
-    "OBJECT_AGGREGATE": AlterStatements._drop_routine,
-    "OBJECT_COLLATION": AlterStatements._drop_collation,
-    "OBJECT_TRIGGER": AlterStatements._drop_on_table,
-    "OBJECT_POLICY": AlterStatements._drop_on_table,
-    "OBJECT_RULE": AlterStatements._drop_on_table,
-}
-
-
-def _drop_names(rtype: str, obj: Tree) -> list[str]:
-    """The name a DROP gives an object: a type's as a TypeName, others' as a name list."""
-    if rtype in ("OBJECT_TYPE", "OBJECT_DOMAIN"):
-        return (
-            _names(obj["TypeName"]["names"]) if "TypeName" in obj else _names(obj["List"]["items"])
-        )
-    return _names(obj["List"]["items"] if "List" in obj else [obj])
-
-
-def _involves(column: str, elements: Iterable[IndexElement], x: Index | Exclusion) -> bool:
-    """Whether an index or exclusion constraint uses ``column``: as a key, in a key's
-    expression, as an INCLUDE column or in its predicate."""
-    if column in x.include:
-        return True
-    for e in elements:
-        if e.column == column or (e.expr is not None and column in expr_column_refs(e.expr)):
-            return True
-    return x.where is not None and column in expr_column_refs(x.where)
-
-
-@lru_cache(maxsize=1024)
-def _query_refs(query: str) -> tuple[frozenset[tuple[str | None, str]], frozenset[str]]:
-    """The relations a view's query names ((schema as written or None, name)) and the column
-    names it refers to (``*`` for a star)."""
-    rels: set[tuple[str | None, str]] = set()
-    cols: set[str] = set()
-
-    def walk(n: Any) -> None:
-        if isinstance(n, dict):
-            rv = n.get("RangeVar")
-            if rv is not None and len(n) == 1:
-                rels.add((rv.get("schemaname"), rv["relname"]))
-            ref = n.get("ColumnRef")
-            if ref is not None and len(n) == 1:
-                last = (ref.get("fields") or [{}])[-1]
-                cols.add("*" if "A_Star" in last else last.get("String", {}).get("sval", ""))
-            for v in n.values():
-                walk(v)
-        elif isinstance(n, list):
-            for v in n:
-                walk(v)
-
-    walk(json.loads(parse_sql_json(query)))
-    return frozenset(rels), frozenset(cols)

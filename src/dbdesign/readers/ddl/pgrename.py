@@ -208,9 +208,8 @@ def rename_relation_in_query(query: str, schema: str, old: str, new: str, here: 
             return [walk(v) for v in n]
         if not isinstance(n, dict):
             return n
-        rv = n.get("RangeVar")
-        ours = rv is not None and len(n) == 1 and rv["relname"] == old
-        if ours and (rv.get("schemaname") or here) == schema:
+        rv: dict[str, Any] = n.get("RangeVar") or {}
+        if len(n) == 1 and rv.get("relname") == old and (rv.get("schemaname") or here) == schema:
             found = True
             return {"RangeVar": {**rv, "relname": new}}
         ref = n.get("ColumnRef")
