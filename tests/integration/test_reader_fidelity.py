@@ -320,7 +320,8 @@ CASES = {
         ALTER TABLE u SET LOGGED;
     """,
     # renames of views, materialized views (with their indexes), sequences, view columns,
-    # triggers and policies; a serial's sequence follows its column's rename
+    # triggers, policies, functions (one overload, or all: triggers follow) and domain
+    # constraints; a column's rename reaches views, triggers, policies and a serial's sequence
     "renamed_relations": """
         CREATE TABLE t (id serial PRIMARY KEY, a int);
         CREATE VIEW v AS SELECT id, a AS alpha FROM t;
@@ -347,6 +348,12 @@ CASES = {
         CREATE TRIGGER tu BEFORE UPDATE OF aa ON t FOR EACH ROW
             WHEN (OLD.aa IS DISTINCT FROM NEW.aa) EXECUTE FUNCTION f();
         ALTER TABLE t RENAME COLUMN aa TO a3;
+        CREATE FUNCTION h(a int) RETURNS int LANGUAGE sql AS 'SELECT a';
+        CREATE FUNCTION h(a text) RETURNS text LANGUAGE sql AS 'SELECT a';
+        ALTER FUNCTION h(int) RENAME TO h_int;
+        ALTER FUNCTION f RENAME TO f2;
+        CREATE DOMAIN d AS int CONSTRAINT d_pos CHECK (VALUE > 0);
+        ALTER DOMAIN d RENAME CONSTRAINT d_pos TO d_positive;
         CREATE TABLE c (x text COLLATE "C", y text COLLATE "C");
         ALTER TABLE c ALTER COLUMN x TYPE varchar(9), ALTER COLUMN y TYPE text COLLATE "POSIX";
     """,

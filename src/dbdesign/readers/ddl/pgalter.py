@@ -11,9 +11,9 @@ from typing import Any
 
 from pglast.parser import parse_sql_json
 
-from dbdesign.model import Column, Expr, View
+from dbdesign.model import Column, Expr, FrozenMap, View
 from dbdesign.readers.ddl.pgast import names as _names
-from dbdesign.readers.ddl.pgbuild import TableBuilder, Tree, int_value, table_key
+from dbdesign.readers.ddl.pgbuild import TableBuilder, Tree, arg_type, int_value, table_key
 from dbdesign.readers.ddl.pgdrops import DropStatements, query_refs
 from dbdesign.readers.ddl.pgrename import ColumnRename, rename_relation_in_query
 from dbdesign.readers.ddl.pgtables import (
@@ -356,6 +356,30 @@ class AlterStatements(DropStatements, TypeStatements):
         if item is not None:
             store[f"{schema}.{table}.{new}"] = dataclasses.replace(item, name=new)
 
+    def _rename_routine(self, s: Tree, new: str) -> None:
+        """ALTER FUNCTION / PROCEDURE ... RENAME TO: the overload named by its argument types
+        (every overload of the name when they are not given); triggers follow it."""
+        owa = s["object"]["ObjectWithArgs"]
+        schema, name = self._qual_names(_names(owa["objname"]))
+        types = [arg_type(self._type(a["TypeName"])[0]) for a in owa.get("objargs") or ()]
+        wanted = f"{schema}.{name}({', '.join(types)})"
+        overloads = [k for k, f in self.functions.items() if (f.schema, f.name) == (schema, name)]
+        exact = [] if owa.get("args_unspecified") else [k for k in overloads if k == wanted]
+        for k in exact or overloads:
+            f = dataclasses.replace(self.functions.pop(k), name=new)
+            self.functions[f.key] = f
+        for k, tr in list(self.triggers.items()):
+            if tr.function == f"{schema}.{name}":
+                self.triggers[k] = dataclasses.replace(tr, function=f"{schema}.{new}")
+
+    def _rename_domain_constraint(self, s: Tree, new: str) -> None:
+        key = "{}.{}".format(*self._qual_names(_names(s["object"]["List"]["items"])))
+        d = self.domains.get(key)
+        if d is not None and s["subname"] in d.checks:
+            checks = {(new if n == s["subname"] else n): c for n, c in d.checks.items()}
+            checks[new] = dataclasses.replace(checks[new], name=new)
+            self.domains[key] = dataclasses.replace(d, checks=FrozenMap(checks))
+
     def _rename_constraint(self, s: Tree, new: str) -> None:
         self._rename_key(self._table(s["relation"]), s["subname"], new)
 
@@ -482,5 +506,8 @@ _RENAME: dict[str, Callable[[AlterStatements, Tree, str], None]] = {
     "OBJECT_MATVIEW": AlterStatements._rename_relation,
     "OBJECT_SEQUENCE": AlterStatements._rename_relation,
     "OBJECT_TRIGGER": AlterStatements._rename_on_table,
+    "OBJECT_FUNCTION": AlterStatements._rename_routine,
+    "OBJECT_PROCEDURE": AlterStatements._rename_routine,
+    "OBJECT_DOMCONSTRAINT": AlterStatements._rename_domain_constraint,
     "OBJECT_POLICY": AlterStatements._rename_on_table,
 }
