@@ -251,7 +251,7 @@ def _sequence_in_expr(e: Expr, old_key: str, new_key: str) -> Expr:
     from pglast import parser
 
     from dbdesign.dialects.postgres import regclass_literal, split_identifier_string
-    from dbdesign.readers.ddl.pgast import deparse
+    from dbdesign.readers.ddl.pgast import deparse, rewrite
 
     if old_key.split(".", 1)[1].lower() not in e.text.lower():
         return e  # the common case, without parsing
@@ -275,22 +275,18 @@ def _sequence_in_expr(e: Expr, old_key: str, new_key: str) -> Expr:
     replacement = parse(regclass_literal(schema, name))
     changed = False
 
-    def walk(node: Any) -> Any:
+    def renamed(node: dict[str, Any]) -> Any:
         nonlocal changed
-        if isinstance(node, list):
-            return [walk(n) for n in node]
-        if not isinstance(node, dict):
-            return node
         call = node.get("FuncCall") if len(node) == 1 else None
         if isinstance(call, dict):
             fn = [n["String"]["sval"] for n in call.get("funcname", []) if "String" in n]
             args = call.get("args") or []
             if fn and fn[-1] in _SEQ_FUNCS and args and names(args[0]) == old_key:
                 changed = True
-                return {"FuncCall": {**call, "args": [replacement, *walk(args[1:])]}}
-        return {k: walk(v) for k, v in node.items()}
+                return {"FuncCall": {**call, "args": [replacement, *rewrite(args[1:], renamed)]}}
+        return None
 
-    tree = walk(parse(e.text))
+    tree = rewrite(parse(e.text), renamed)
     if not changed:
         return e
     return Expr(deparse(tree), dialect=e.dialect, schema=e.schema)

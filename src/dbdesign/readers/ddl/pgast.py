@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import keyword
+from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
 
@@ -270,3 +271,30 @@ def without_locations(tree: Any) -> Any:
     if isinstance(tree, list):
         return [without_locations(v) for v in tree]
     return tree
+
+
+def nodes(tree: Any, kind: str) -> Iterator[dict[str, Any]]:
+    """The fields of every ``kind`` node of a JSON parse tree (``{"kind": {...}}``)."""
+    stack = [tree]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, dict):
+            found = x.get(kind)
+            if found is not None and len(x) == 1:
+                yield found
+            stack.extend(x.values())
+        elif isinstance(x, list):
+            stack.extend(x)
+
+
+def rewrite(tree: Any, replace: Callable[[dict[str, Any]], Any]) -> Any:
+    """A copy of a JSON parse tree in which each node that ``replace`` returns something for
+    (not None) is that, not descended into; the rest copied as it is."""
+    if isinstance(tree, list):
+        return [rewrite(v, replace) for v in tree]
+    if not isinstance(tree, dict):
+        return tree
+    out = replace(tree)
+    if out is not None:
+        return out
+    return {k: rewrite(v, replace) for k, v in tree.items()}

@@ -14,6 +14,7 @@ from pglast.parser import parse_sql_json
 
 from dbdesign.model import Exclusion, Index, IndexElement
 from dbdesign.readers.ddl.pgast import names as _names
+from dbdesign.readers.ddl.pgast import nodes
 from dbdesign.readers.ddl.pgbuild import TableBuilder, Tree, table_key
 from dbdesign.readers.ddl.pgtables import TableStatements, expr_column_refs
 
@@ -245,23 +246,8 @@ def _involves(column: str, elements: Iterable[IndexElement], x: Index | Exclusio
 def query_refs(query: str) -> tuple[frozenset[tuple[str | None, str]], frozenset[str]]:
     """The relations a view's query names ((schema as written or None, name)) and the column
     names it refers to (``*`` for a star)."""
-    rels: set[tuple[str | None, str]] = set()
-    cols: set[str] = set()
-
-    def walk(n: Any) -> None:
-        if isinstance(n, dict):
-            rv = n.get("RangeVar")
-            if rv is not None and len(n) == 1:
-                rels.add((rv.get("schemaname"), rv["relname"]))
-            ref = n.get("ColumnRef")
-            if ref is not None and len(n) == 1:
-                last = (ref.get("fields") or [{}])[-1]
-                cols.add("*" if "A_Star" in last else last.get("String", {}).get("sval", ""))
-            for v in n.values():
-                walk(v)
-        elif isinstance(n, list):
-            for v in n:
-                walk(v)
-
-    walk(json.loads(parse_sql_json(query)))
-    return frozenset(rels), frozenset(cols)
+    tree = json.loads(parse_sql_json(query))
+    rels = frozenset((rv.get("schemaname"), rv["relname"]) for rv in nodes(tree, "RangeVar"))
+    lasts = [(ref.get("fields") or [{}])[-1] for ref in nodes(tree, "ColumnRef")]
+    cols = frozenset("*" if "A_Star" in f else f.get("String", {}).get("sval", "") for f in lasts)
+    return rels, cols

@@ -25,7 +25,7 @@ from dbdesign.model import (
     Trigger,
     Unique,
 )
-from dbdesign.readers.ddl.pgast import deparse
+from dbdesign.readers.ddl.pgast import deparse, nodes, rewrite
 
 
 def _rename_once(text: str, old: str, new: str) -> str:
@@ -34,20 +34,16 @@ def _rename_once(text: str, old: str, new: str) -> str:
     tree = json.loads(parser.parse_sql_json(f"SELECT {text}"))["stmts"][0]["stmt"]
     target = tree["SelectStmt"]["targetList"][0]["ResTarget"]["val"]
 
-    def walk(node: Any) -> Any:
-        if isinstance(node, list):
-            return [walk(n) for n in node]
-        if not isinstance(node, dict):
-            return node
-        if "ColumnRef" in node and len(node) == 1:
-            fields = node["ColumnRef"].get("fields") or []
-            if fields and "String" in fields[-1] and fields[-1]["String"]["sval"] == old:
-                fields = [*fields[:-1], {"String": {"sval": new}}]
-                return {"ColumnRef": {**node["ColumnRef"], "fields": fields}}
-            return node
-        return {k: walk(v) for k, v in node.items()}
+    def renamed(node: dict[str, Any]) -> Any:
+        ref = node.get("ColumnRef") if len(node) == 1 else None
+        if ref is None:
+            return None
+        fields = ref.get("fields") or []
+        if fields and fields[-1].get("String", {}).get("sval") == old:
+            return {"ColumnRef": {**ref, "fields": [*fields[:-1], _sval(new)]}}
+        return node
 
-    return deparse(walk(target))
+    return deparse(rewrite(target, renamed))
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,26 +137,11 @@ class ColumnRename:
         table it reads has a column of that name) unqualified ones. Its output names stay
         (``SELECT id`` becomes ``SELECT tid AS id``), as the server prints the view."""
         tree = json.loads(parser.parse_sql_json(query))["stmts"][0]["stmt"]
-        names: set[str] = set()
-
-        def aliases(n: Any) -> None:
-            if isinstance(n, dict):
-                rv = n.get("RangeVar")
-                if (
-                    rv is not None
-                    and rv["relname"] == table
-                    and rv.get("schemaname")
-                    in (
-                        None,
-                        schema,
-                    )
-                ):
-                    names.add(rv.get("alias", {}).get("aliasname") or table)
-                for v in n.values():
-                    aliases(v)
-            elif isinstance(n, list):
-                for v in n:
-                    aliases(v)
+        names = {  # the names the query gives the table: its own, its aliases
+            rv.get("alias", {}).get("aliasname") or table
+            for rv in nodes(tree, "RangeVar")
+            if rv["relname"] == table and rv.get("schemaname") in (None, schema)
+        }
 
         def ours(ref: dict[str, Any]) -> bool:
             fields = [f.get("String", {}).get("sval") for f in ref.get("fields") or ()]
@@ -168,23 +149,18 @@ class ColumnRename:
                 return False
             return unqualified if len(fields) == 1 else fields[-2] in names
 
-        def walk(n: Any) -> Any:
-            if isinstance(n, list):
-                return [walk(v) for v in n]
-            if not isinstance(n, dict):
-                return n
-            ref = n.get("ColumnRef")
-            if ref is not None and len(n) == 1 and ours(ref):
+        def renamed(n: dict[str, Any]) -> Any:
+            ref = n.get("ColumnRef") if len(n) == 1 else None
+            if ref is not None and ours(ref):
                 return {"ColumnRef": {**ref, "fields": [*ref["fields"][:-1], _sval(self.new)]}}
-            rt = n.get("ResTarget")
-            if rt is not None and len(n) == 1 and not rt.get("name"):
+            rt = n.get("ResTarget") if len(n) == 1 else None
+            if rt is not None and not rt.get("name"):
                 ref = rt.get("val", {}).get("ColumnRef")
                 if ref is not None and ours(ref):  # the output keeps its name
-                    return {"ResTarget": {**walk(rt), "name": self.old}}
-            return {k: walk(v) for k, v in n.items()}
+                    return {"ResTarget": {**rewrite(rt, renamed), "name": self.old}}
+            return None
 
-        aliases(tree)
-        return deparse(walk(tree))
+        return deparse(rewrite(tree, renamed))
 
     def trigger(self, tr: Trigger) -> Trigger:
         return dataclasses.replace(tr, columns=self.names(tr.columns), when=self.maybe(tr.when))
@@ -202,25 +178,22 @@ def rename_relation_in_query(query: str, schema: str, old: str, new: str, here: 
     tree = json.loads(parser.parse_sql_json(query))["stmts"][0]["stmt"]
     found = False
 
-    def walk(n: Any) -> Any:
+    def renamed(n: dict[str, Any]) -> Any:
         nonlocal found
-        if isinstance(n, list):
-            return [walk(v) for v in n]
-        if not isinstance(n, dict):
-            return n
-        rv: dict[str, Any] = n.get("RangeVar") or {}
-        if len(n) == 1 and rv.get("relname") == old and (rv.get("schemaname") or here) == schema:
+        if len(n) != 1:
+            return None
+        rv = n.get("RangeVar")
+        if rv is not None and rv["relname"] == old and (rv.get("schemaname") or here) == schema:
             found = True
             return {"RangeVar": {**rv, "relname": new}}
-        ref = n.get("ColumnRef")
-        if ref is not None and len(n) == 1:
-            fields = ref.get("fields") or []
-            if len(fields) >= 2 and fields[-2].get("String", {}).get("sval") == old:
-                return {"ColumnRef": {**ref, "fields": [*fields[:-2], _sval(new), fields[-1]]}}
-        return {k: walk(v) for k, v in n.items()}
+        ref = n.get("ColumnRef") or {}
+        fields = ref.get("fields") or []
+        if len(fields) >= 2 and fields[-2].get("String", {}).get("sval") == old:
+            return {"ColumnRef": {**ref, "fields": [*fields[:-2], _sval(new), fields[-1]]}}
+        return None
 
-    renamed = walk(tree)
-    return deparse(renamed) if found else query
+    out = rewrite(tree, renamed)
+    return deparse(out) if found else query
 
 
 def _sval(name: str) -> dict[str, Any]:
