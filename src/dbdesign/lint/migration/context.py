@@ -109,9 +109,9 @@ class Run:
     revision, or ``migrate up``'s pending ones) deploy together, before any code uses what
     they make: a table one of them made, and none of them wrote rows into, is neither in use
     nor holding data in a later one (``made``, by key); so do the parts of one migration split
-    into files (``group_made``). The parts of one file (Liquibase
-    changesets) run on one connection: a session setting made in one holds in the next
-    (``last``: the previous part's path and session)."""
+    into files (``group_made``). The parts of one file (Liquibase changesets) run on one
+    connection: a session setting made in one holds in the next (``last``: the previous
+    part's path and session)."""
 
     new_files: frozenset[str] = frozenset()
     made: set[str] = field(default_factory=set)
