@@ -334,6 +334,8 @@ CASES = {
         CREATE UNIQUE INDEX m_id ON m (id);
         ALTER MATERIALIZED VIEW m RENAME TO m2;
         CREATE SEQUENCE s;
+        CREATE TABLE uses_s (n bigint DEFAULT nextval('s'), m bigint DEFAULT currval('public.s'));
+        CREATE DOMAIN from_s AS bigint DEFAULT nextval('s'::regclass);
         ALTER SEQUENCE s RENAME TO s2;
         CREATE TABLE o (oid int, a int);
         CREATE VIEW j AS SELECT x.id, o.a, x.a AS xa FROM t x JOIN o ON o.oid = x.id;
@@ -378,6 +380,26 @@ CASES = {
         CREATE TABLE p1 PARTITION OF p FOR VALUES FROM (0) TO (10) PARTITION BY RANGE (k);
         CREATE TABLE p11 PARTITION OF p1 FOR VALUES FROM (0) TO (5);
         DROP TABLE p;
+    """,
+    # SET SCHEMA moves a table with its indexes, keys' names and serial sequence (its
+    # defaults follow), views and sequences too; what refers to them follows; the names they
+    # held are free again in the old schema
+    "moved_to_another_schema": """
+        CREATE SCHEMA s;
+        CREATE TABLE t (id serial PRIMARY KEY, code text UNIQUE, n int CHECK (n > 0));
+        CREATE INDEX t_n ON t (n);
+        CREATE TABLE c (t_id int REFERENCES t);
+        CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+        CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f();
+        CREATE VIEW v AS SELECT id, code FROM t;
+        CREATE VIEW v2 AS SELECT id FROM v;
+        CREATE SEQUENCE q;
+        CREATE TABLE uses_q (n bigint DEFAULT nextval('q'));
+        ALTER TABLE t SET SCHEMA s;
+        ALTER VIEW v SET SCHEMA s;
+        ALTER SEQUENCE q SET SCHEMA s;
+        CREATE TABLE t (id int PRIMARY KEY);
+        CREATE INDEX t_n ON t (id);
     """,
     # DROP ... CASCADE takes the views that read a relation (and theirs, materialized ones with
     # their indexes) and other tables' foreign keys to it (Lemmy's migrations drop a view so

@@ -14,14 +14,13 @@ re-created, and a function body names a sequence by text, resolved when it runs.
 from __future__ import annotations
 
 import dataclasses
-import json
 import operator
 from collections.abc import Mapping
 from typing import Any
 
 from dbdesign.diff import operations as op
 from dbdesign.errors import ConfigError
-from dbdesign.model import DataType, Expr, FrozenMap, Schema, Table
+from dbdesign.model import DataType, FrozenMap, Schema, Table
 
 __all__ = ["apply_renames", "invert_renames", "parse_rename"]
 
@@ -209,20 +208,19 @@ def _rename_table(s: Schema, old_key: str, new: str) -> Schema:
     )
 
 
-_SEQ_FUNCS = ("nextval", "currval", "setval")
-
-
 def _rename_sequence(s: Schema, old_key: str, new: str) -> Schema:
     """The sequence under its new name, and the defaults (of columns and domains) that call it
     naming it so, as the server shows them after ALTER SEQUENCE ... RENAME: it stores the
     sequence's oid in the default, so only the name shown changes."""
+    from dbdesign.readers.ddl.pgrename import sequence_in_expr  # (pglast: PostgreSQL only)
+
     q = s.sequences[old_key]
     new_key = f"{q.schema}.{new}"
 
     def default(x: Any) -> Any:
         """``x`` (a column or domain) with its default following the rename; ``x`` itself
         when the default does not call the sequence."""
-        e = x.default and _sequence_in_expr(x.default, old_key, new_key)
+        e = x.default and sequence_in_expr(x.default, old_key, new_key)
         return x if e is x.default else dataclasses.replace(x, default=e)
 
     tables = FrozenMap(
@@ -242,54 +240,6 @@ def _rename_sequence(s: Schema, old_key: str, new: str) -> Schema:
         tables=tables,
         domains=domains,
     )
-
-
-def _sequence_in_expr(e: Expr, old_key: str, new_key: str) -> Expr:
-    """``e`` with each nextval / currval / setval of sequence ``old_key`` (its name written
-    qualified or not, resolved in ``e``'s schema) calling ``new_key``; ``e`` itself when none
-    does."""
-    from pglast import parser
-
-    from dbdesign.dialects.postgres import regclass_literal, split_identifier_string
-    from dbdesign.readers.ddl.pgast import deparse, rewrite
-
-    if old_key.split(".", 1)[1].lower() not in e.text.lower():
-        return e  # the common case, without parsing
-    home = e.schema or "public"
-
-    def names(node: Any) -> str | None:
-        """The sequence a call's first argument names: a string constant, maybe cast."""
-        while isinstance(node, dict) and "TypeCast" in node:
-            node = node["TypeCast"].get("arg")
-        const = node.get("A_Const") if isinstance(node, dict) else None
-        if not isinstance(const, dict) or "sval" not in const:
-            return None
-        parts = split_identifier_string(str(const["sval"].get("sval", "")))
-        return ".".join(parts if len(parts) == 2 else [home, *parts])
-
-    def parse(text: str) -> Any:
-        tree = json.loads(parser.parse_sql_json(f"SELECT {text}"))["stmts"][0]["stmt"]
-        return tree["SelectStmt"]["targetList"][0]["ResTarget"]["val"]
-
-    schema, _, name = new_key.partition(".")
-    replacement = parse(regclass_literal(schema, name))
-    changed = False
-
-    def renamed(node: dict[str, Any]) -> Any:
-        nonlocal changed
-        call = node.get("FuncCall") if len(node) == 1 else None
-        if isinstance(call, dict):
-            fn = [n["String"]["sval"] for n in call.get("funcname", []) if "String" in n]
-            args = call.get("args") or []
-            if fn and fn[-1] in _SEQ_FUNCS and args and names(args[0]) == old_key:
-                changed = True
-                return {"FuncCall": {**call, "args": [replacement, *rewrite(args[1:], renamed)]}}
-        return None
-
-    tree = rewrite(parse(e.text), renamed)
-    if not changed:
-        return e
-    return Expr(deparse(tree), dialect=e.dialect, schema=e.schema)
 
 
 def _retype(t: DataType, old_key: str, new_key: str) -> DataType:

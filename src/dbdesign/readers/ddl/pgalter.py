@@ -15,7 +15,11 @@ from dbdesign.model import Column, Expr, FrozenMap, View
 from dbdesign.readers.ddl.pgast import names as _names
 from dbdesign.readers.ddl.pgbuild import TableBuilder, Tree, arg_type, int_value, table_key
 from dbdesign.readers.ddl.pgdrops import DropStatements, query_refs
-from dbdesign.readers.ddl.pgrename import ColumnRename, rename_relation_in_query
+from dbdesign.readers.ddl.pgrename import (
+    ColumnRename,
+    rename_relation_in_query,
+    sequence_in_expr,
+)
 from dbdesign.readers.ddl.pgtables import (
     identity_from_options,
 )
@@ -293,14 +297,14 @@ class AlterStatements(DropStatements, TypeStatements):
         for k, q in list(self.sequences.items()):
             if q.owned_by and q.owned_by.startswith(old + "."):
                 self.sequences[k] = dataclasses.replace(q, owned_by=newkey + q.owned_by[len(old) :])
-        self._renamed_in_views(t.schema, old.partition(".")[2], new)
+        self._renamed_in_views(old, newkey)
 
-    def _renamed_in_views(self, schema: str, old: str, new: str) -> None:
-        """The views that read relation ``schema.old`` name it ``new`` (the server keeps the
-        relation itself, and prints its current name)."""
+    def _renamed_in_views(self, old: str, new: str) -> None:
+        """The views that read relation ``old`` (``schema.name``) name it ``new`` (the server
+        keeps the relation itself, and prints its current name)."""
         for vkey, v in list(self.views.items()):
             here = v.query.schema or "public"
-            text = rename_relation_in_query(v.query.text, schema, old, new, here)
+            text = rename_relation_in_query(v.query.text, old, new, here)
             if text != v.query.text:
                 query = Expr(text, "postgres", v.query.schema)
                 self.views[vkey] = dataclasses.replace(v, query=query)
@@ -334,18 +338,106 @@ class AlterStatements(DropStatements, TypeStatements):
             self.views[key] = dataclasses.replace(self.views.pop(old), name=new)
         if old in self.sequences:
             self.sequences[key] = dataclasses.replace(self.sequences.pop(old), name=new)
+            self._sequence_renamed(old, key)
         for k, i in list(self.indexes.items()):
             if i.table_key == old:
                 self.indexes[k] = dataclasses.replace(i, table=new)
         self._move_named(old, new)
         self._renamed(schema, name, new)
-        self._renamed_in_views(schema, name, new)
+        self._renamed_in_views(old, key)
 
-    def _move_named(self, old: str, new: str) -> None:
-        """Triggers, rules and policies of relation ``old`` (``schema.name``) to its new name."""
+    def _on_AlterObjectSchemaStmt(self, s: Tree) -> None:
+        """ALTER TABLE / VIEW / MATERIALIZED VIEW / SEQUENCE ... SET SCHEMA (types and
+        domains: :class:`TypeStatements`)."""
+        if s.get("objectType") not in _MOVABLE:
+            super()._on_AlterObjectSchemaStmt(s)
+            return
+        schema, name = self._qual(s["relation"])
+        old, to = f"{schema}.{name}", s["newschema"]
+        new = f"{to}.{name}"
+        t = self.tables.get(old)
+        if t is not None:
+            self._move_table(t, to)
+        elif old in self.views:
+            self.views[new] = dataclasses.replace(self.views.pop(old), schema=to)
+            self._move_indexes(old, to)
+        elif old in self.sequences:
+            self.sequences[new] = dataclasses.replace(self.sequences.pop(old), schema=to)
+            self._sequence_renamed(old, new)
+        else:
+            return
+        self._move_named(old, name, to)
+        self._release(schema, name)
+        self._take_rel(to, name)
+        self._renamed_in_views(old, new)
+
+    def _move_table(self, t: TableBuilder, to: str) -> None:
+        """A table to schema ``to``, with its indexes, constraints and owned sequences (the
+        server moves them with it); references to it follow."""
+        old = table_key(t)
+        keys = [*t.uniques, *t.exclusions] + ([t.primary_key.name] if t.primary_key else [])
+        constraints = [*keys, *t.checks, *t.foreign_keys]
+        self._release(t.schema, *constraints)
+        self.con_names.setdefault(to, set()).update(constraints)
+        for c in keys:  # a key's index is a relation of the schema
+            self._take_rel(to, c)
+            if f"{t.schema}.{c}" in self.key_indexes:
+                self.key_indexes[f"{to}.{c}"] = self.key_indexes.pop(f"{t.schema}.{c}")
+        del self.tables[old]
+        t.schema = to
+        new = table_key(t)
+        self.tables[new] = t
+        for k, q in list(self.sequences.items()):
+            if q.owned_by and q.owned_by.startswith(old + "."):
+                moved = dataclasses.replace(q, schema=to, owned_by=new + q.owned_by[len(old) :])
+                del self.sequences[k]
+                self.sequences[f"{to}.{q.name}"] = moved
+                self._release(q.schema, q.name)
+                self._take_rel(to, q.name)
+                self._sequence_renamed(k, f"{to}.{q.name}")
+        self._move_indexes(old, to)
+        for other in self.tables.values():
+            for n, f in list(other.foreign_keys.items()):
+                if f.ref_table == old:
+                    other.foreign_keys[n] = dataclasses.replace(f, ref_table=new)
+            if other.partition_of == old:
+                other.partition_of = new
+            other.inherits = tuple(new if p == old else p for p in other.inherits)
+        for k in [k for k, v in self.key_indexes.items() if v == old]:
+            self.key_indexes[k] = new
+
+    def _move_indexes(self, old: str, to: str) -> None:
+        """The indexes of relation ``old`` (``schema.name``) to schema ``to``."""
+        for k, i in list(self.indexes.items()):
+            if i.table_key == old:
+                del self.indexes[k]
+                self._release(i.schema, i.name)
+                self._take_rel(to, i.name)
+                moved = dataclasses.replace(i, schema=to)
+                self.indexes[moved.key] = moved
+
+    def _sequence_renamed(self, old: str, new: str) -> None:
+        """The defaults (of columns and domains) that call sequence ``old`` name it ``new``:
+        the server keeps the sequence's oid in them, and prints its current name."""
+        for t in self.tables.values():
+            for i, c in enumerate(t.columns):
+                if c.default is not None:
+                    e = sequence_in_expr(c.default, old, new)
+                    if e is not c.default:
+                        t.columns[i] = dataclasses.replace(c, default=e)
+        for k, d in list(self.domains.items()):
+            if d.default is not None:
+                e = sequence_in_expr(d.default, old, new)
+                if e is not d.default:
+                    self.domains[k] = dataclasses.replace(d, default=e)
+
+    def _move_named(self, old: str, new: str, schema: str | None = None) -> None:
+        """Triggers, rules and policies of relation ``old`` (``schema.name``) to its new name
+        (and schema)."""
         for store in self._named_stores().values():
             for k in [k for k in store if k.startswith(old + ".")]:
-                item = dataclasses.replace(store.pop(k), table=new)
+                item = store.pop(k)
+                item = dataclasses.replace(item, table=new, schema=schema or item.schema)
                 store[item.key] = item
 
     def _rename_on_table(self, s: Tree, new: str) -> None:
@@ -493,6 +585,9 @@ _ALTER_TABLE: dict[str, Callable[[AlterStatements, TableBuilder, str, Any, bool]
 _TO_CHILDREN = frozenset(
     {"AT_ColumnDefault", "AT_SetNotNull", "AT_DropNotNull", "AT_AlterColumnType"}
 )
+
+# What ALTER ... SET SCHEMA moves here (types and domains: TypeStatements)
+_MOVABLE = frozenset({"OBJECT_TABLE", "OBJECT_VIEW", "OBJECT_MATVIEW", "OBJECT_SEQUENCE"})
 
 _RENAME: dict[str, Callable[[AlterStatements, Tree, str], None]] = {
     "OBJECT_COLUMN": AlterStatements._rename_column_stmt,

@@ -14,6 +14,7 @@ from typing import Any
 
 from pglast import parser
 
+from dbdesign.dialects.postgres import regclass_literal, split_identifier_string
 from dbdesign.model import (
     Check,
     Column,
@@ -171,10 +172,12 @@ class ColumnRename:
         )
 
 
-def rename_relation_in_query(query: str, schema: str, old: str, new: str, here: str) -> str:
-    """A view's query with relation ``schema.old`` named ``new`` (``here``: the schema its
-    unqualified names resolve to), and column references qualified by the old name; the
-    text unchanged when it does not name the relation."""
+def rename_relation_in_query(query: str, old_key: str, new_key: str, here: str) -> str:
+    """A view's query with relation ``old_key`` (``schema.name``) named ``new_key`` (``here``:
+    the schema its unqualified names resolve to), and column references qualified by the old
+    name; the text unchanged when it does not name the relation."""
+    schema, old = old_key.split(".", 1)
+    new_schema, new = new_key.split(".", 1)
     tree = json.loads(parser.parse_sql_json(query))["stmts"][0]["stmt"]
     found = False
 
@@ -185,7 +188,8 @@ def rename_relation_in_query(query: str, schema: str, old: str, new: str, here: 
         rv = n.get("RangeVar")
         if rv is not None and rv["relname"] == old and (rv.get("schemaname") or here) == schema:
             found = True
-            return {"RangeVar": {**rv, "relname": new}}
+            moved = {"schemaname": new_schema} if new_schema != schema else {}
+            return {"RangeVar": {**rv, "relname": new, **moved}}
         ref = n.get("ColumnRef") or {}
         fields = ref.get("fields") or []
         if len(fields) >= 2 and fields[-2].get("String", {}).get("sval") == old:
@@ -194,6 +198,52 @@ def rename_relation_in_query(query: str, schema: str, old: str, new: str, here: 
 
     out = rewrite(tree, renamed)
     return deparse(out) if found else query
+
+
+def sequence_in_expr(e: Expr, old_key: str, new_key: str) -> Expr:
+    """``e`` with each nextval / currval / setval of sequence ``old_key`` (its name written
+    qualified or not, resolved in ``e``'s schema) calling ``new_key``; ``e`` itself when none
+    does."""
+    if old_key.split(".", 1)[1].lower() not in e.text.lower():
+        return e  # the common case, without parsing
+    home = e.schema or "public"
+
+    def names(node: Any) -> str | None:
+        """The sequence a call's first argument names: a string constant, maybe cast."""
+        while isinstance(node, dict) and "TypeCast" in node:
+            node = node["TypeCast"].get("arg")
+        const = node.get("A_Const") if isinstance(node, dict) else None
+        if not isinstance(const, dict) or "sval" not in const:
+            return None
+        parts = split_identifier_string(str(const["sval"].get("sval", "")))
+        return ".".join(parts if len(parts) == 2 else [home, *parts])
+
+    def parse(text: str) -> Any:
+        tree = json.loads(parser.parse_sql_json(f"SELECT {text}"))["stmts"][0]["stmt"]
+        return tree["SelectStmt"]["targetList"][0]["ResTarget"]["val"]
+
+    schema, _, name = new_key.partition(".")
+    replacement = parse(regclass_literal(schema, name))
+    changed = False
+
+    def renamed(node: dict[str, Any]) -> Any:
+        nonlocal changed
+        call = node.get("FuncCall") if len(node) == 1 else None
+        if isinstance(call, dict):
+            fn = [n["String"]["sval"] for n in call.get("funcname", []) if "String" in n]
+            args = call.get("args") or []
+            if fn and fn[-1] in _SEQ_FUNCS and args and names(args[0]) == old_key:
+                changed = True
+                return {"FuncCall": {**call, "args": [replacement, *rewrite(args[1:], renamed)]}}
+        return None
+
+    tree = rewrite(parse(e.text), renamed)
+    if not changed:
+        return e
+    return Expr(deparse(tree), dialect=e.dialect, schema=e.schema)
+
+
+_SEQ_FUNCS = ("nextval", "currval", "setval")
 
 
 def _sval(name: str) -> dict[str, Any]:
