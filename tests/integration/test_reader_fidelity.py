@@ -400,6 +400,8 @@ CASES = {
         ALTER SEQUENCE q SET SCHEMA s;
         CREATE TABLE t (id int PRIMARY KEY);
         CREATE INDEX t_n ON t (id);
+        ALTER TABLE t RENAME TO t_renamed;
+        ALTER INDEX t_pkey RENAME TO t_renamed_pkey;
     """,
     # DROP ... CASCADE takes the views that read a relation (and theirs, materialized ones with
     # their indexes) and other tables' foreign keys to it (Lemmy's migrations drop a view so

@@ -286,13 +286,7 @@ class AlterStatements(DropStatements, TypeStatements):
         for k, i in list(self.indexes.items()):
             if i.table_key == old:
                 self.indexes[k] = dataclasses.replace(i, table=new)
-        for other in self.tables.values():
-            for n, f in list(other.foreign_keys.items()):
-                if f.ref_table == old:
-                    other.foreign_keys[n] = dataclasses.replace(f, ref_table=newkey)
-            if other.partition_of == old:
-                other.partition_of = newkey
-            other.inherits = tuple(newkey if p == old else p for p in other.inherits)
+        self._retarget(old, newkey)
         self._move_named(old, new)
         for k, q in list(self.sequences.items()):
             if q.owned_by and q.owned_by.startswith(old + "."):
@@ -396,6 +390,11 @@ class AlterStatements(DropStatements, TypeStatements):
                 self._take_rel(to, q.name)
                 self._sequence_renamed(k, f"{to}.{q.name}")
         self._move_indexes(old, to)
+        self._retarget(old, new)
+
+    def _retarget(self, old: str, new: str) -> None:
+        """What names table ``old`` by its key names ``new`` instead: foreign keys to it, its
+        partitions and heirs, its keys' index names."""
         for other in self.tables.values():
             for n, f in list(other.foreign_keys.items()):
                 if f.ref_table == old:
