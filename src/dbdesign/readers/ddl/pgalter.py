@@ -5,14 +5,12 @@ DDL reader: changes to objects already read, followed wherever the server follow
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Callable
 from typing import Any
 
-from pglast.parser import parse_sql_json
-
 from dbdesign.model import Column, Expr, FrozenMap, View
 from dbdesign.readers.ddl.pgast import names as _names
+from dbdesign.readers.ddl.pgast import statement
 from dbdesign.readers.ddl.pgbuild import TableBuilder, Tree, arg_type, int_value, table_key
 from dbdesign.readers.ddl.pgdrops import DropStatements, query_refs
 from dbdesign.readers.ddl.pgrename import (
@@ -268,7 +266,7 @@ class AlterStatements(DropStatements, TypeStatements):
         schema, name = self._qual(s["relation"])
         view = self.views.get(f"{schema}.{name}")
         if view is not None:  # a view's column: its query names the column anew
-            tree = json.loads(parse_sql_json(view.query.text))["stmts"][0]["stmt"]
+            tree = statement(view.query.text)
             query = renamed_output(tree, s["subname"], new)
             self.views[view.key] = dataclasses.replace(view, query=self._expr(query))
             return
@@ -283,20 +281,19 @@ class AlterStatements(DropStatements, TypeStatements):
         t.name = new
         newkey = f"{t.schema}.{new}"
         self.tables[newkey] = t
-        for k, i in list(self.indexes.items()):
-            if i.table_key == old:
-                self.indexes[k] = dataclasses.replace(i, table=new)
+        self._move_indexes(old, newkey)
         self._retarget(old, newkey)
         self._move_named(old, new)
-        for k, q in list(self.sequences.items()):
-            if q.owned_by and q.owned_by.startswith(old + "."):
-                self.sequences[k] = dataclasses.replace(q, owned_by=newkey + q.owned_by[len(old) :])
+        self._move_owned_sequences(old, newkey)
         self._renamed_in_views(old, newkey)
 
     def _renamed_in_views(self, old: str, new: str) -> None:
         """The views that read relation ``old`` (``schema.name``) name it ``new`` (the server
         keeps the relation itself, and prints its current name)."""
+        name = old.partition(".")[2]
         for vkey, v in list(self.views.items()):
+            if all(rel != name for _, rel in query_refs(v.query.text)[0]):
+                continue  # (the common case: a cached scan, no rewrite)
             here = v.query.schema or "public"
             text = rename_relation_in_query(v.query.text, old, new, here)
             if text != v.query.text:
@@ -333,9 +330,7 @@ class AlterStatements(DropStatements, TypeStatements):
         if old in self.sequences:
             self.sequences[key] = dataclasses.replace(self.sequences.pop(old), name=new)
             self._sequence_renamed(old, key)
-        for k, i in list(self.indexes.items()):
-            if i.table_key == old:
-                self.indexes[k] = dataclasses.replace(i, table=new)
+        self._move_indexes(old, key)
         self._move_named(old, new)
         self._renamed(schema, name, new)
         self._renamed_in_views(old, key)
@@ -354,7 +349,7 @@ class AlterStatements(DropStatements, TypeStatements):
             self._move_table(t, to)
         elif old in self.views:
             self.views[new] = dataclasses.replace(self.views.pop(old), schema=to)
-            self._move_indexes(old, to)
+            self._move_indexes(old, new)
         elif old in self.sequences:
             self.sequences[new] = dataclasses.replace(self.sequences.pop(old), schema=to)
             self._sequence_renamed(old, new)
@@ -381,15 +376,8 @@ class AlterStatements(DropStatements, TypeStatements):
         t.schema = to
         new = table_key(t)
         self.tables[new] = t
-        for k, q in list(self.sequences.items()):
-            if q.owned_by and q.owned_by.startswith(old + "."):
-                moved = dataclasses.replace(q, schema=to, owned_by=new + q.owned_by[len(old) :])
-                del self.sequences[k]
-                self.sequences[f"{to}.{q.name}"] = moved
-                self._release(q.schema, q.name)
-                self._take_rel(to, q.name)
-                self._sequence_renamed(k, f"{to}.{q.name}")
-        self._move_indexes(old, to)
+        self._move_owned_sequences(old, new)
+        self._move_indexes(old, new)
         self._retarget(old, new)
 
     def _retarget(self, old: str, new: str) -> None:
@@ -405,15 +393,32 @@ class AlterStatements(DropStatements, TypeStatements):
         for k in [k for k, v in self.key_indexes.items() if v == old]:
             self.key_indexes[k] = new
 
-    def _move_indexes(self, old: str, to: str) -> None:
-        """The indexes of relation ``old`` (``schema.name``) to schema ``to``."""
+    def _move_indexes(self, old: str, new: str) -> None:
+        """The indexes of relation ``old`` follow it to ``new`` (``schema.name``): renamed,
+        or moved to another schema (their names with them)."""
+        to, name = new.split(".", 1)
         for k, i in list(self.indexes.items()):
             if i.table_key == old:
                 del self.indexes[k]
-                self._release(i.schema, i.name)
-                self._take_rel(to, i.name)
-                moved = dataclasses.replace(i, schema=to)
+                if i.schema != to:
+                    self._release(i.schema, i.name)
+                    self._take_rel(to, i.name)
+                moved = dataclasses.replace(i, schema=to, table=name)
                 self.indexes[moved.key] = moved
+
+    def _move_owned_sequences(self, old: str, new: str) -> None:
+        """The sequences a column of table ``old`` owns follow it to ``new`` (``schema.name``;
+        another schema moves them, and the defaults that call them follow)."""
+        to = new.partition(".")[0]
+        for k, q in list(self.sequences.items()):
+            if q.owned_by and q.owned_by.startswith(old + "."):
+                moved = dataclasses.replace(q, schema=to, owned_by=new + q.owned_by[len(old) :])
+                del self.sequences[k]
+                self.sequences[f"{to}.{q.name}"] = moved
+                if q.schema != to:
+                    self._release(q.schema, q.name)
+                    self._take_rel(to, q.name)
+                    self._sequence_renamed(k, f"{to}.{q.name}")
 
     def _sequence_renamed(self, old: str, new: str) -> None:
         """The defaults (of columns and domains) that call sequence ``old`` name it ``new``:

@@ -273,6 +273,12 @@ def without_locations(tree: Any) -> Any:
     return tree
 
 
+def statement(sql: str) -> dict[str, Any]:
+    """The JSON parse tree of one statement (``{"SelectStmt": ...}``)."""
+    stmt: dict[str, Any] = json.loads(parser.parse_sql_json(sql))["stmts"][0]["stmt"]
+    return stmt
+
+
 def nodes(tree: Any, kind: str) -> Iterator[dict[str, Any]]:
     """The fields of every ``kind`` node of a JSON parse tree (``{"kind": {...}}``)."""
     stack = [tree]

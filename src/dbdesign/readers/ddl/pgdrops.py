@@ -5,16 +5,13 @@ that depend on what went, a partitioned table's partitions; the names freed agai
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
 
-from pglast.parser import parse_sql_json
-
 from dbdesign.model import Exclusion, Index, IndexElement
 from dbdesign.readers.ddl.pgast import names as _names
-from dbdesign.readers.ddl.pgast import nodes
+from dbdesign.readers.ddl.pgast import nodes, statement
 from dbdesign.readers.ddl.pgbuild import TableBuilder, Tree, table_key
 from dbdesign.readers.ddl.pgtables import TableStatements, expr_column_refs
 
@@ -246,7 +243,7 @@ def _involves(column: str, elements: Iterable[IndexElement], x: Index | Exclusio
 def query_refs(query: str) -> tuple[frozenset[tuple[str | None, str]], frozenset[str]]:
     """The relations a view's query names ((schema as written or None, name)) and the column
     names it refers to (``*`` for a star)."""
-    tree = json.loads(parse_sql_json(query))
+    tree = statement(query)
     rels = frozenset((rv.get("schemaname"), rv["relname"]) for rv in nodes(tree, "RangeVar"))
     lasts = [(ref.get("fields") or [{}])[-1] for ref in nodes(tree, "ColumnRef")]
     cols = frozenset("*" if "A_Star" in f else f.get("String", {}).get("sval", "") for f in lasts)

@@ -8,11 +8,8 @@ One place for the DDL reader (``ALTER TABLE ... RENAME COLUMN``) and the diff's 
 from __future__ import annotations
 
 import dataclasses
-import json
 from dataclasses import dataclass
 from typing import Any
-
-from pglast import parser
 
 from dbdesign.dialects.postgres import regclass_literal, split_identifier_string
 from dbdesign.model import (
@@ -26,13 +23,13 @@ from dbdesign.model import (
     Trigger,
     Unique,
 )
-from dbdesign.readers.ddl.pgast import deparse, nodes, rewrite
+from dbdesign.readers.ddl.pgast import deparse, nodes, rewrite, statement
 
 
 def _rename_once(text: str, old: str, new: str) -> str:
     """``text`` with every column reference named ``old`` (qualified or not) named ``new``,
     as pglast prints it."""
-    tree = json.loads(parser.parse_sql_json(f"SELECT {text}"))["stmts"][0]["stmt"]
+    tree = statement(f"SELECT {text}")
     target = tree["SelectStmt"]["targetList"][0]["ResTarget"]["val"]
 
     def renamed(node: dict[str, Any]) -> Any:
@@ -137,7 +134,7 @@ class ColumnRename:
         renamed: qualified by the table's name or alias, and (``unqualified``: no other
         table it reads has a column of that name) unqualified ones. Its output names stay
         (``SELECT id`` becomes ``SELECT tid AS id``), as the server prints the view."""
-        tree = json.loads(parser.parse_sql_json(query))["stmts"][0]["stmt"]
+        tree = statement(query)
         names = {  # the names the query gives the table: its own, its aliases
             rv.get("alias", {}).get("aliasname") or table
             for rv in nodes(tree, "RangeVar")
@@ -178,7 +175,7 @@ def rename_relation_in_query(query: str, old_key: str, new_key: str, here: str) 
     name; the text unchanged when it does not name the relation."""
     schema, old = old_key.split(".", 1)
     new_schema, new = new_key.split(".", 1)
-    tree = json.loads(parser.parse_sql_json(query))["stmts"][0]["stmt"]
+    tree = statement(query)
     found = False
 
     def renamed(n: dict[str, Any]) -> Any:
@@ -219,7 +216,7 @@ def sequence_in_expr(e: Expr, old_key: str, new_key: str) -> Expr:
         return ".".join(parts if len(parts) == 2 else [home, *parts])
 
     def parse(text: str) -> Any:
-        tree = json.loads(parser.parse_sql_json(f"SELECT {text}"))["stmts"][0]["stmt"]
+        tree = statement(f"SELECT {text}")
         return tree["SelectStmt"]["targetList"][0]["ResTarget"]["val"]
 
     schema, _, name = new_key.partition(".")

@@ -6,12 +6,9 @@ parameters, and how a partition's keys and indexes attach to its parent's.
 from __future__ import annotations
 
 import dataclasses
-import json
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
-
-from pglast.parser import parse_sql_json
 
 from dbdesign.dialects.postgres import (
     BUILTIN_OPCLASSES,
@@ -37,6 +34,7 @@ from dbdesign.model import (
     Unique,
 )
 from dbdesign.readers.ddl.pgast import names as _names
+from dbdesign.readers.ddl.pgast import statement
 from dbdesign.readers.ddl.pgbuild import TableBuilder, Tree, node_kind, table_key
 from dbdesign.readers.ddl.pgcoerce import _Coercer
 from dbdesign.readers.ddl.pgstate import ReaderState
@@ -587,7 +585,7 @@ def _expr_colname(e: Tree) -> str:
 
 def expr_column_refs(e: Expr) -> list[str]:
     """The column names an expression of the model refers to (read from its text)."""
-    tree = json.loads(parse_sql_json(f"SELECT ({e.text})"))["stmts"][0]["stmt"]
+    tree = statement(f"SELECT ({e.text})")
     return _column_refs(tree)
 
 
